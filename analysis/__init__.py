@@ -1,0 +1,21 @@
+"""Statistics library of the Aligned Autonomy Diagnostic.
+
+A pure numpy/scipy library: it never imports :mod:`app`, never touches a database or the
+network, and every group statistic is vectorized over all groups at once.
+"""
+
+from analysis.groups import GroupResult, Groups, encode_groups
+
+# -- instrument --
+
+# -- reliability --
+
+# -- agreement --
+
+# -- icc --
+
+# -- factor --
+
+# -- diagnosis --
+
+__all__ = [name for name in dir() if not name.startswith("_")]
