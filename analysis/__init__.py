@@ -7,6 +7,9 @@ network, and every group statistic is vectorized over all groups at once.
 from analysis.groups import GroupResult, Groups, encode_groups
 
 # -- instrument --
+from analysis.instrument import (
+    Item, Option, Questionnaire, QuestionnaireError, Scale, list_questionnaires, load_questionnaire,
+)
 
 # -- reliability --
 

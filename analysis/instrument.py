@@ -1,0 +1,479 @@
+"""Questionnaire files: schema, validation and loading.
+
+An instrument is a bilingual YAML file (``questionnaires/*.yaml``). It declares its
+dimensions, its answer scales once, its items (each referring to a scale), and the
+thresholds the diagnosis uses (maturity levels, perception/structure findings,
+typology). :func:`load_questionnaire` validates a file against the schema and then
+against the cross-references between its parts; every error names the file, the item
+and the problem, e.g. ``aligned-autonomy-v1.yaml: item dr_3: scale 'agree5x' is not
+declared``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+__all__ = [
+    "DIMENSIONS",
+    "KINDS",
+    "MISCONCEPTIONS",
+    "Option",
+    "Item",
+    "Scale",
+    "Questionnaire",
+    "QuestionnaireError",
+    "load_questionnaire",
+    "list_questionnaires",
+    "questionnaire_dir",
+]
+
+DIMENSIONS = ("direction", "decision_rights", "feedback")
+KINDS = ("perception", "structure", "misconception", "outcome", "background", "comment")
+MISCONCEPTIONS = (
+    "softened_hierarchy",
+    "granted_autonomy",
+    "self_establishing_alignment",
+    "empowerment",
+    "matrix_organization",
+    "federal_model",
+)
+LANGUAGES = ("en", "de")
+ROLE_KEYS = ("lead", "member")
+ITEM_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+QUESTIONNAIRE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MAX_FILE_BYTES = 1_000_000
+
+
+class QuestionnaireError(ValueError):
+    """A questionnaire file is malformed; the message names file, item and problem."""
+
+
+# --------------------------------------------------------------------------- schema
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A text in every supported language."""
+
+    en: Annotated[str, Field(min_length=1)]
+    de: Annotated[str, Field(min_length=1)]
+
+
+class OptionSpec(_Strict):
+    value: int
+    label: Text
+    key: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")] | None = None
+    score: Annotated[float, Field(ge=0, le=100)] | None = None
+    dont_know: bool = False
+
+
+class ScaleSpec(_Strict):
+    type: Literal["likert", "options"]
+    points: Annotated[int, Field(ge=2, le=11)] | None = None
+    labels: dict[Literal["en", "de"], list[str]] | None = None
+    options: list[OptionSpec] | None = None
+
+    @model_validator(mode="after")
+    def _shape(self):
+        if self.type == "likert":
+            if self.points is None or self.labels is None or self.options is not None:
+                raise ValueError("a likert scale needs 'points' and 'labels' and no 'options'")
+            for lang in LANGUAGES:
+                if len(self.labels.get(lang, [])) != self.points:
+                    raise ValueError(f"labels.{lang} must have {self.points} entries")
+        else:
+            if not self.options or self.points is not None or self.labels is not None:
+                raise ValueError("an options scale needs 'options' and no 'points' or 'labels'")
+            values = [o.value for o in self.options]
+            if len(set(values)) != len(values):
+                raise ValueError("option values must be unique")
+        return self
+
+
+class ItemSpec(_Strict):
+    id: str
+    kind: Literal["perception", "structure", "misconception", "outcome", "background", "comment"]
+    text: Text
+    dimension: Literal["direction", "decision_rights", "feedback"] | None = None
+    scale: str | None = None
+    reverse: bool = False
+    required: bool = False
+    misconception: str | None = None
+    background: Literal["role", "tenure"] | None = None
+    help: Text | None = None
+    max_length: Annotated[int, Field(ge=1, le=10_000)] | None = None
+
+
+class LevelCuts(_Strict):
+    cuts: Annotated[list[float], Field(min_length=4, max_length=4)]
+
+
+class Band(_Strict):
+    low: Annotated[float, Field(ge=0, le=100)]
+    high: Annotated[float, Field(ge=0, le=100)]
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.low > self.high:
+            raise ValueError("low must not exceed high")
+        return self
+
+
+class FindingThresholds(_Strict):
+    agreement_min_rwg: Annotated[float, Field(ge=0, le=1)]
+    perception: Band
+    structure: Band
+
+
+class TypologyThresholds(_Strict):
+    present: Annotated[float, Field(ge=0, le=100)]
+
+
+class Thresholds(_Strict):
+    maturity: LevelCuts
+    findings: FindingThresholds
+    typology: TypologyThresholds
+    misconception_agree_min: Annotated[int, Field(ge=1)]
+
+    @model_validator(mode="after")
+    def _cuts(self):
+        cuts = self.maturity.cuts
+        if any(not 0 <= c <= 100 for c in cuts) or cuts != sorted(cuts) or len(set(cuts)) != 4:
+            raise ValueError("maturity.cuts must be 4 increasing numbers in [0, 100]")
+        return self
+
+
+class DimensionSpec(_Strict):
+    name: Text
+    description: Text
+
+
+class QuestionnaireSpec(_Strict):
+    id: str
+    version: Annotated[int, Field(ge=1)]
+    title: Text
+    intro: Text
+    estimated_minutes: Annotated[int, Field(ge=1, le=120)]
+    dimensions: dict[Literal["direction", "decision_rights", "feedback"], DimensionSpec]
+    misconceptions: dict[str, Text] = {}
+    scales: dict[str, ScaleSpec]
+    items: Annotated[list[ItemSpec], Field(min_length=1)]
+    thresholds: Thresholds
+    max_items: Annotated[int, Field(ge=1)] | None = None
+
+
+# ------------------------------------------------------------------ public objects
+
+@dataclass(frozen=True)
+class Option:
+    """One answer option: the stored ``value``, its ``label`` per language and, for
+    scored items, its ``score`` on 0–100 (``None`` where the item is not scored).
+    Background options carry a ``key`` (``lead``, ``member``, a tenure band …) that
+    data files and the database use instead of the numeric value."""
+
+    value: int
+    label: dict
+    score: float | None = None
+    dont_know: bool = False
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A declared answer scale: ``likert`` (1 … points) or a list of ``options``."""
+
+    id: str
+    type: str
+    options: tuple[Option, ...]
+
+    @property
+    def points(self) -> int | None:
+        return len(self.options) if self.type == "likert" else None
+
+    @property
+    def values(self) -> tuple[int, ...]:
+        return tuple(o.value for o in self.options)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question of an instrument."""
+
+    id: str
+    kind: str
+    text: dict
+    dimension: str | None = None
+    scale: Scale | None = None
+    reverse: bool = False
+    required: bool = False
+    misconception: str | None = None
+    background: str | None = None
+    help: dict | None = None
+    max_length: int | None = None
+
+    @property
+    def options(self) -> tuple[Option, ...] | None:
+        """Answer options, or ``None`` for a free-text comment."""
+        return self.scale.options if self.scale is not None else None
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """A validated instrument. ``items`` keep the order of the file."""
+
+    id: str
+    version: int
+    title: dict
+    intro: dict
+    estimated_minutes: int
+    dimensions: dict
+    misconceptions: dict
+    scales: dict
+    items: tuple[Item, ...]
+    thresholds: Thresholds
+    source: str = ""
+    _by_id: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self):
+        self._by_id.update({it.id: it for it in self.items})
+
+    def item(self, item_id: str) -> Item:
+        """The item with this id (``KeyError`` if there is none)."""
+        return self._by_id[item_id]
+
+    def items_of(self, kind: str, dimension: str | None = None) -> tuple[Item, ...]:
+        """Items of one kind, optionally restricted to one dimension, in file order."""
+        if kind not in KINDS:
+            raise ValueError(f"kind: unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+        return tuple(
+            it for it in self.items
+            if it.kind == kind and (dimension is None or it.dimension == dimension)
+        )
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return LANGUAGES
+
+
+# ------------------------------------------------------------------------- loading
+
+def questionnaire_dir() -> Path:
+    """Directory of the bundled instruments (package data when installed, the
+    checkout's ``questionnaires/`` when running from source)."""
+    bundled = Path(__file__).resolve().parent / "questionnaires"
+    if bundled.is_dir():
+        return bundled
+    return Path(__file__).resolve().parent.parent / "questionnaires"
+
+
+def list_questionnaires() -> list[Questionnaire]:
+    """All bundled instruments, sorted by id."""
+    return [load_questionnaire(p) for p in sorted(questionnaire_dir().glob("*.yaml"))]
+
+
+def load_questionnaire(path_or_id) -> Questionnaire:
+    """Load and validate an instrument.
+
+    Parameters
+    ----------
+    path_or_id : str or os.PathLike
+        A path to a YAML file, or the id of a bundled instrument
+        (e.g. ``"aligned-autonomy-v1"``).
+
+    Raises
+    ------
+    QuestionnaireError
+        If the file is missing, not valid YAML or violates the schema; the message
+        names the file, the item (where there is one) and the problem.
+    """
+    path = _resolve(path_or_id)
+    return _load_cached(str(path), path.stat().st_mtime_ns)
+
+
+def _resolve(path_or_id) -> Path:
+    text = str(path_or_id)
+    if QUESTIONNAIRE_ID.match(text) and not text.endswith((".yaml", ".yml")):
+        candidate = questionnaire_dir() / f"{text}.yaml"
+        if candidate.is_file():
+            return candidate
+        known = ", ".join(sorted(p.stem for p in questionnaire_dir().glob("*.yaml")))
+        raise QuestionnaireError(f"unknown questionnaire {text!r}; bundled ones: {known}")
+    path = Path(path_or_id)
+    if not path.is_file():
+        raise QuestionnaireError(f"{path}: no such file")
+    return path
+
+
+@functools.lru_cache(maxsize=32)
+def _load_cached(path: str, _mtime: int) -> Questionnaire:
+    name = Path(path).name
+    raw = Path(path).read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        raise QuestionnaireError(f"{name}: file is larger than {MAX_FILE_BYTES} bytes")
+    try:
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise QuestionnaireError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise QuestionnaireError(f"{name}:{where}: invalid YAML: {problem}") from None
+    if not isinstance(data, dict):
+        raise QuestionnaireError(f"{name}: expected a mapping at the top level")
+    try:
+        spec = QuestionnaireSpec.model_validate(data)
+    except ValidationError as exc:
+        raise QuestionnaireError(_describe(name, data, exc)) from None
+    return _build(name, spec)
+
+
+def _describe(name: str, data: dict, exc: ValidationError) -> str:
+    """Turn the first pydantic error into ``file: item x: field: problem``."""
+    err = exc.errors()[0]
+    loc = list(err["loc"])
+    where = ""
+    if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
+        items = data.get("items") or []
+        entry = items[loc[1]] if loc[1] < len(items) else None
+        item_id = entry.get("id") if isinstance(entry, dict) else None
+        where = f"item {item_id}: " if item_id else f"item #{loc[1] + 1}: "
+        loc = loc[2:]
+    elif len(loc) >= 2 and loc[0] == "scales":
+        where = f"scale {loc[1]!r}: "
+        loc = loc[2:]
+    path = ".".join(str(p) for p in loc if not str(p).startswith(("literal", "function")))
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        msg = "unknown field"
+    elif err["type"] == "missing":
+        msg = "is required"
+    return f"{name}: {where}{path + ': ' if path else ''}{msg}"
+
+
+def _build(name: str, spec: QuestionnaireSpec) -> Questionnaire:
+    def fail(where: str, problem: str):
+        raise QuestionnaireError(f"{name}: {where}{problem}")
+
+    if not QUESTIONNAIRE_ID.match(spec.id):
+        fail("", f"id {spec.id!r} must be lower-case letters, digits and dashes")
+    missing_dims = [d for d in DIMENSIONS if d not in spec.dimensions]
+    if missing_dims:
+        fail("", f"dimensions: {', '.join(missing_dims)} not declared")
+    for mid in spec.misconceptions:
+        if mid not in MISCONCEPTIONS:
+            fail("", f"misconceptions: unknown misconception {mid!r}")
+
+    scales = {sid: _scale(sid, s) for sid, s in spec.scales.items()}
+    items: list[Item] = []
+    seen: set[str] = set()
+    for it in spec.items:
+        where = f"item {it.id}: "
+        if not ITEM_ID.match(it.id):
+            fail(where, "id must match ^[a-z][a-z0-9_]*$")
+        if it.id in seen:
+            fail(where, "duplicate item id")
+        seen.add(it.id)
+        scale = None
+        if it.kind == "comment":
+            if it.scale is not None:
+                fail(where, "a comment has no scale")
+        else:
+            if it.scale is None:
+                fail(where, "scale is required")
+            if it.scale not in scales:
+                fail(where, f"scale {it.scale!r} is not declared")
+            scale = scales[it.scale]
+        _check_item(it, scale, spec, where, fail)
+        items.append(Item(
+            id=it.id, kind=it.kind, text=it.text.model_dump(), dimension=it.dimension,
+            scale=scale, reverse=it.reverse, required=it.required,
+            misconception=it.misconception, background=it.background,
+            help=it.help.model_dump() if it.help else None,
+            max_length=(it.max_length or 2000) if it.kind == "comment" else None,
+        ))
+    if spec.max_items is not None and len(items) > spec.max_items:
+        fail("", f"{len(items)} items exceed max_items = {spec.max_items}")
+    for dim in DIMENSIONS:
+        if not any(i.kind == "perception" and i.dimension == dim for i in items):
+            fail("", f"dimension {dim!r} has no perception item")
+        if not any(i.kind == "structure" and i.dimension == dim for i in items):
+            fail("", f"dimension {dim!r} has no structure item")
+    for background in ("role",):
+        if not any(i.kind == "background" and i.background == background for i in items):
+            fail("", f"no background item for {background!r}")
+    return Questionnaire(
+        id=spec.id, version=spec.version, title=spec.title.model_dump(),
+        intro=spec.intro.model_dump(), estimated_minutes=spec.estimated_minutes,
+        dimensions={k: v.model_dump() for k, v in spec.dimensions.items()},
+        misconceptions={k: v.model_dump() for k, v in spec.misconceptions.items()},
+        scales=scales, items=tuple(items), thresholds=spec.thresholds, source=name,
+    )
+
+
+def _scale(sid: str, s: ScaleSpec) -> Scale:
+    if s.type == "likert":
+        options = tuple(
+            Option(value=v + 1, label={lang: s.labels[lang][v] for lang in LANGUAGES})
+            for v in range(s.points)
+        )
+    else:
+        options = tuple(
+            Option(value=o.value, label=o.label.model_dump(), score=o.score,
+                   dont_know=o.dont_know, key=o.key)
+            for o in s.options
+        )
+    return Scale(id=sid, type=s.type, options=options)
+
+
+def _check_item(it: ItemSpec, scale: Scale | None, spec: QuestionnaireSpec, where: str, fail):
+    needs_dimension = it.kind in ("perception", "structure")
+    if needs_dimension and it.dimension is None:
+        fail(where, f"a {it.kind} item needs a dimension")
+    if not needs_dimension and it.dimension is not None:
+        fail(where, f"a {it.kind} item has no dimension")
+    if it.reverse and it.kind != "perception":
+        fail(where, "only perception items may be reverse-keyed")
+    if it.kind in ("perception", "misconception", "outcome") and scale.type != "likert":
+        fail(where, f"a {it.kind} item needs a likert scale, {scale.id!r} is not one")
+    if it.kind == "perception" and scale.points != 5:
+        fail(where, f"a perception item needs a 5-point scale, {scale.id!r} has {scale.points}")
+    if it.kind == "structure":
+        if scale.type != "options" or any(o.score is None for o in scale.options):
+            fail(where, f"scale {scale.id!r} must give every option a score")
+        if sum(o.dont_know for o in scale.options) != 1:
+            fail(where, f"scale {scale.id!r} must have exactly one 'don't know' option with a score")
+    elif scale is not None and scale.type == "options" and any(
+        o.score is not None or o.dont_know for o in scale.options
+    ):
+        fail(where, f"scale {scale.id!r} has scores, which only structure items use")
+    if it.kind == "misconception":
+        if it.misconception not in MISCONCEPTIONS:
+            fail(where, f"misconception {it.misconception!r} is not one of {', '.join(MISCONCEPTIONS)}")
+        if it.misconception not in spec.misconceptions:
+            fail(where, f"misconception {it.misconception!r} is not declared")
+    elif it.misconception is not None:
+        fail(where, "only misconception items name a misconception")
+    if it.kind == "background":
+        if it.background is None:
+            fail(where, "a background item needs 'background: role' or 'background: tenure'")
+        if scale.type != "options":
+            fail(where, "a background item needs an options scale")
+        keys = [o.key for o in scale.options]
+        if None in keys or len(set(keys)) != len(keys):
+            fail(where, f"scale {scale.id!r} must give every option a unique 'key'")
+        if it.background == "role" and set(keys) != set(ROLE_KEYS):
+            fail(where, f"the role scale must have the keys {', '.join(ROLE_KEYS)}")
+    elif it.background is not None:
+        fail(where, "only background items have 'background'")
+    if it.max_length is not None and it.kind != "comment":
+        fail(where, "only a comment has max_length")
