@@ -12,12 +12,14 @@ from analysis.instrument import (
 )
 
 # -- reliability --
+from analysis.reliability import AlphaResult, OmegaResult, cronbach_alpha, omega_total
 
 # -- agreement --
 
 # -- icc --
 
 # -- factor --
+from analysis.factor import CFAResult, cfa
 
 # -- diagnosis --
 
