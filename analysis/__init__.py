@@ -15,8 +15,10 @@ from analysis.instrument import (
 from analysis.reliability import AlphaResult, OmegaResult, cronbach_alpha, omega_total
 
 # -- agreement --
+from analysis.agreement import ad_m, awg, rwg, rwg_j
 
 # -- icc --
+from analysis.icc import ICCResult, icc
 
 # -- factor --
 from analysis.factor import CFAResult, cfa
