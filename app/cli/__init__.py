@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ("app.cli.questionnaire",)
+COMMAND_MODULES = ("app.cli.questionnaire", "app.cli.server")
 
 
 class CLIError(Exception):

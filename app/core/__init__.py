@@ -1,0 +1,1 @@
+"""Settings, database, security helpers and rate limits of the service."""

@@ -1,0 +1,62 @@
+"""One settings object for the service, read from ``AAD_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me"
+MIN_SECRET_LENGTH = 32
+
+
+def default_data_dir() -> Path:
+    """``$XDG_DATA_HOME/aad`` (``~/.local/share/aad`` when unset)."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "aad"
+
+
+class Settings(BaseSettings):
+    """Service configuration. Every field is read from ``AAD_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="AAD_", extra="ignore")
+
+    env: Literal["development", "production"] = "production"
+    secret_key: str = PLACEHOLDER_SECRET
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str = ""
+    base_url: str = ""
+    session_hours: float = Field(8.0, gt=0, le=24 * 7)
+    survey_session_minutes: int = Field(120, ge=5, le=24 * 60)
+    login_attempts_per_minute: int = Field(10, ge=1)
+    survey_requests_per_minute: int = Field(60, ge=1)
+    migrate_on_start: bool = True
+
+    @model_validator(mode="after")
+    def _secret(self):
+        if self.env != "development":
+            if self.secret_key == PLACEHOLDER_SECRET:
+                raise ValueError(
+                    "AAD_SECRET_KEY is the placeholder; set a random secret of at least "
+                    f"{MIN_SECRET_LENGTH} characters (or AAD_ENV=development)"
+                )
+            if len(self.secret_key) < MIN_SECRET_LENGTH:
+                raise ValueError(f"AAD_SECRET_KEY must have at least {MIN_SECRET_LENGTH} characters")
+        return self
+
+    @property
+    def development(self) -> bool:
+        return self.env == "development"
+
+    @property
+    def cookie_secure(self) -> bool:
+        """Cookies carry ``Secure`` (and the ``__Host-`` prefix) outside development."""
+        return not self.development
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The configured URL, or a SQLite file ``aad.db`` in ``data_dir``."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'aad.db'}"

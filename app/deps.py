@@ -1,0 +1,106 @@
+"""Request dependencies: ``SessionDep``, ``CurrentUser``, CSRF checks and rate limits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from app.core.config import Settings
+from app.core.db import session_scope
+from app.core.security import same
+from app.models import User, UserSession
+from app.services import Forbidden, ServiceError
+from app.services.users import session_user
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+CSRF_FAILED = "CSRF token missing or wrong"
+NOT_AUTHENTICATED = "not authenticated"
+TOO_MANY = "too many requests; try again in a minute"
+
+
+class LoginRequired(ServiceError):
+    status_code = 401
+
+
+class RateLimited(ServiceError):
+    status_code = 429
+
+
+def cookie_name(settings: Settings, name: str) -> str:
+    """``__Host-`` prefixed names where cookies are ``Secure``."""
+    return f"__Host-{name}" if settings.cookie_secure else name
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """A session per request; unsafe methods take the write lock at once."""
+    with session_scope(request.app.state.engine, write=request.method not in SAFE_METHODS) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+@dataclass
+class Auth:
+    user: User
+    session: UserSession
+
+
+def get_auth(request: Request, session: SessionDep, settings: SettingsDep) -> Auth:
+    found = session_user(session, token=request.cookies.get(cookie_name(settings, "aad_session")))
+    if found is None:
+        raise LoginRequired(NOT_AUTHENTICATED)
+    user, row = found
+    request.state.user = user
+    request.state.csrf_token = row.csrf_token
+    return Auth(user=user, session=row)
+
+
+AuthDep = Annotated[Auth, Depends(get_auth)]
+
+
+def get_current_user(auth: AuthDep) -> User:
+    return auth.user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def csrf_protect(request: Request, auth: AuthDep) -> None:
+    """Every unsafe request with a session cookie carries the session's CSRF token, in the
+    ``X-CSRF-Token`` header or the ``csrf_token`` form field."""
+    if request.method in SAFE_METHODS:
+        return
+    supplied = request.headers.get("x-csrf-token")
+    if supplied is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        value = (await request.form()).get("csrf_token")
+        supplied = value if isinstance(value, str) else None
+    if not same(supplied, auth.session.csrf_token):
+        raise Forbidden(CSRF_FAILED)
+
+
+CsrfProtected = Depends(csrf_protect)
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def rate_limit(request: Request, limiter_name: str, key: str = "") -> None:
+    """Count the request against ``app.state.limiters[limiter_name]``; 429 when over."""
+    wait = request.app.state.limiters[limiter_name].hit(f"{client_ip(request)}|{key}")
+    if wait:
+        raise RateLimited(TOO_MANY)

@@ -1,0 +1,86 @@
+"""The FastAPI application: ``create_app()`` (uvicorn factory ``app.main:create_app``)."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from app.core.config import Settings
+from app.core.db import make_engine, upgrade
+from app.core.ratelimit import RateLimiter
+from app.core.security import Signer
+from app.deps import LoginRequired
+from app.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from app.routers import campaigns, docs, invitations, login, organizations, survey, teams
+from app.services import ServiceError
+from app.templating import render, static_dir
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application for ``settings`` (default: from the environment), applying
+    pending migrations first unless ``AAD_MIGRATE_ON_START=0``."""
+    settings = settings or Settings()
+    if settings.migrate_on_start:
+        upgrade(settings.sqlalchemy_url)
+    app = FastAPI(
+        title="Aligned Autonomy Diagnostic", version="0.1.0", docs_url=None, redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        description="Survey service: organizations, teams, campaigns, anonymous invitations and the employee survey.",
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.sqlalchemy_url)
+    app.state.signer = Signer(settings.secret_key)
+    app.state.limiters = {
+        "login": RateLimiter(limit=settings.login_attempts_per_minute),
+        "survey": RateLimiter(limit=settings.survey_requests_per_minute),
+    }
+    app.add_middleware(SecurityHeadersMiddleware, hsts=not settings.development)
+    app.add_middleware(BodyLimitMiddleware)
+    for module in (login, organizations, teams, campaigns, invitations, survey, docs):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=static_dir()), name="static")
+    _handlers(app)
+    access_log = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactSurveyTokens) for f in access_log.filters):
+        access_log.addFilter(RedactSurveyTokens())
+    return app
+
+
+class RedactSurveyTokens(logging.Filter):
+    """Keep survey tokens out of the access log."""
+
+    PATTERN = re.compile(r"/s/[^/?\s]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self.PATTERN.sub("/s/…", a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, exc: ServiceError):
+        if _is_api(request):
+            body = {"detail": exc.detail, **({"errors": exc.errors} if exc.errors else {})}
+            return JSONResponse(body, status_code=exc.status_code)
+        if isinstance(exc, LoginRequired):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={target}", status_code=303)
+        return render(request, "admin/error.html", {"detail": exc.detail, "errors": exc.errors},
+                      status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        errors = [f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in exc.errors()]
+        if _is_api(request):
+            return JSONResponse({"detail": "invalid input", "errors": errors}, status_code=422)
+        return render(request, "admin/error.html", {"detail": "invalid input", "errors": errors}, status_code=422)

@@ -1,0 +1,158 @@
+"""Database tables.
+
+Anonymity is built into the shape of the data (DESIGN §5): an invitation keeps only the
+hash of its token and a ``used`` flag (no time); a response has a random id, no link to
+an invitation and only the day it was submitted; a comment has no link to a response and
+no time at all. On SQLite, responses and comments are stored without a rowid so that
+their physical order does not reveal the order of submission.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+from enum import Enum
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(timezone.utc)
+
+
+class Role(str, Enum):
+    consultant = "consultant"
+    hr_admin = "hr_admin"
+    viewer = "viewer"
+
+
+class CampaignStatus(str, Enum):
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+
+
+class InvitationKind(str, Enum):
+    personal = "personal"
+    open = "open"
+
+
+class User(SQLModel, table=True):
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    full_name: str = Field(default="", max_length=200)
+    password_hash: str = Field(max_length=255)
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class UserSession(SQLModel, table=True):
+    """A login session; the cookie carries a random token, the table only its hash."""
+
+    __tablename__ = "user_session"
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    csrf_token: str = Field(max_length=64)
+    user_id: uuid.UUID = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    expires_at: datetime
+
+
+class Organization(SQLModel, table=True):
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    name: str = Field(max_length=200)
+    industry: str = Field(default="", max_length=100)
+    size_band: str = Field(default="", max_length=20)
+    k: int = Field(default=5, ge=3, le=50)
+    k_acknowledged: bool = False
+    comment_k: int = Field(default=10, ge=3, le=100)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Membership(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("user_id", "organization_id"),)
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    organization_id: uuid.UUID = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    role: Role
+
+
+class Unit(SQLModel, table=True):
+    """A node of the organization's hierarchy; units nest to any depth."""
+
+    __table_args__ = (UniqueConstraint("organization_id", "parent_id", "name"),)
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    organization_id: uuid.UUID = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    parent_id: uuid.UUID | None = Field(default=None, foreign_key="unit.id", ondelete="CASCADE")
+    name: str = Field(max_length=100)
+
+
+class Team(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("organization_id", "unit_id", "name"),)
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    organization_id: uuid.UUID = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    unit_id: uuid.UUID | None = Field(default=None, foreign_key="unit.id", ondelete="SET NULL")
+    name: str = Field(max_length=100)
+    headcount: int = Field(ge=0, le=100_000)
+
+
+class Campaign(SQLModel, table=True):
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    organization_id: uuid.UUID = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    questionnaire_id: str = Field(max_length=100)
+    questionnaire_version: int
+    languages: str = Field(default="en,de", max_length=20)
+    opens_on: date | None = None
+    closes_on: date | None = None
+    status: CampaignStatus = CampaignStatus.draft
+    k: int = Field(default=5, ge=3, le=50)
+    k_acknowledged: bool = False
+    comment_k: int = Field(default=10, ge=3, le=100)
+    launched_at: datetime | None = None
+    closed_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CampaignTeam(SQLModel, table=True):
+    """A team as it was when the campaign was launched (the frozen structure)."""
+
+    __tablename__ = "campaign_team"
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    campaign_id: uuid.UUID = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")
+    team_id: uuid.UUID | None = Field(default=None, index=True)
+    unit_path: str = Field(default="", max_length=1000)
+    name: str = Field(max_length=100)
+    headcount: int = Field(ge=0)
+
+
+class Invitation(SQLModel, table=True):
+    """A survey link: personal (single use) or open (one per team, many uses)."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    campaign_id: uuid.UUID = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")
+    campaign_team_id: uuid.UUID = Field(foreign_key="campaign_team.id", index=True, ondelete="CASCADE")
+    kind: InvitationKind = InvitationKind.personal
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    used: bool = False
+    active: bool = True
+
+
+class Response(SQLModel, table=True):
+    __table_args__ = {"sqlite_with_rowid": False}
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    campaign_id: uuid.UUID = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")
+    campaign_team_id: uuid.UUID = Field(foreign_key="campaign_team.id", index=True, ondelete="CASCADE")
+    role: str = Field(max_length=20)
+    tenure: str | None = Field(default=None, max_length=20)
+    answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    submitted_on: date
+
+
+class Comment(SQLModel, table=True):
+    __table_args__ = {"sqlite_with_rowid": False}
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    campaign_id: uuid.UUID = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")
+    campaign_team_id: uuid.UUID = Field(foreign_key="campaign_team.id", index=True, ondelete="CASCADE")
+    text: str = Field(max_length=10_000)

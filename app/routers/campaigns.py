@@ -1,0 +1,211 @@
+"""Campaigns: create, preview, launch, close, and response rates while they run."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, Field
+
+from app import i18n
+from app.deps import CsrfProtected, CurrentUser, SessionDep
+from app.models import Campaign, CampaignStatus
+from app.routers.survey import _survey_page, questionnaire_json
+from app.services.campaigns import (
+    campaign_teams, close_campaign, create_campaign, get_campaign, languages_of, launch_campaign,
+    list_campaigns, questionnaire_choices, questionnaire_of, update_campaign,
+)
+from app.services.invitations import invitation_counts
+from app.services.organizations import get_organization, organization_ids
+from app.services.rates import response_rates
+from app.templating import render
+
+router = APIRouter(tags=["campaigns"], dependencies=[CsrfProtected])
+
+
+class CampaignIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    questionnaire_id: str = Field(max_length=100)
+    languages: list[str] = Field(default_factory=lambda: ["en", "de"], max_length=2)
+    opens_on: date | None = None
+    closes_on: date | None = None
+
+
+class CampaignPatch(BaseModel):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    languages: list[str] | None = Field(None, max_length=2)
+    opens_on: date | None = None
+    closes_on: date | None = None
+    k: int | None = Field(None, ge=3, le=50)
+    k_acknowledged: bool | None = None
+
+
+class CampaignOut(BaseModel):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    name: str
+    questionnaire_id: str
+    questionnaire_version: int
+    languages: list[str]
+    opens_on: date | None
+    closes_on: date | None
+    status: CampaignStatus
+    k: int
+    comment_k: int
+
+
+class RateOut(BaseModel):
+    name: str
+    kind: str
+    depth: int
+    invited: int
+    responses: int | None
+    rate: float | None
+    hidden: str | None
+
+
+def _out(campaign: Campaign) -> CampaignOut:
+    return CampaignOut(**campaign.model_dump(exclude={"languages"}), languages=list(languages_of(campaign)))
+
+
+def _campaign(session, user, campaign_id: uuid.UUID, *, write: bool = False):
+    campaign = get_campaign(session, organization_ids=organization_ids(session, user=user), campaign_id=campaign_id)
+    org, role = get_organization(session, user=user, organization_id=campaign.organization_id, write=write)
+    return campaign, org, role
+
+
+# ------------------------------------------------------------------ pages
+
+@router.post("/orgs/{organization_id}/campaigns", include_in_schema=False)
+def campaign_create(
+    organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
+    name: Annotated[str, Form(max_length=200)], questionnaire_id: Annotated[str, Form(max_length=100)],
+    languages: Annotated[list[str], Form(max_length=2)] = ["en", "de"],  # noqa: B006
+    opens_on: Annotated[date | None, Form()] = None, closes_on: Annotated[date | None, Form()] = None,
+):
+    org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
+    campaign = create_campaign(session, organization=org, name=name, questionnaire_id=questionnaire_id,
+                               languages=languages, opens_on=opens_on, closes_on=closes_on)
+    return RedirectResponse(f"/campaigns/{campaign.id}", status_code=303)
+
+
+@router.get("/campaigns/{campaign_id}", include_in_schema=False)
+def campaign_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser):
+    campaign, org, role = _campaign(session, user, campaign_id)
+    counts = invitation_counts(session, campaign=campaign)
+    teams = [
+        {"id": t.id, "unit_path": t.unit_path, "name": t.name, "headcount": t.headcount,
+         "personal": counts.get(t.id, {}).get("personal", 0), "open": counts.get(t.id, {}).get("open", False)}
+        for t in campaign_teams(session, campaign=campaign)
+    ]
+    return render(request, "admin/campaign.html", {
+        "org": org, "role": role.value, "campaign": campaign, "teams": teams,
+        "rates": response_rates(session, campaign=campaign) if campaign.status != CampaignStatus.draft else [],
+        "questionnaire": questionnaire_of(campaign),
+    })
+
+
+@router.post("/campaigns/{campaign_id}", include_in_schema=False)
+def campaign_update(
+    campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser,
+    name: Annotated[str, Form(max_length=200)],
+    languages: Annotated[list[str], Form(max_length=2)] = ["en", "de"],  # noqa: B006
+    opens_on: Annotated[date | None, Form()] = None, closes_on: Annotated[date | None, Form()] = None,
+    k: Annotated[int, Form(ge=3, le=50)] = 5, k_acknowledged: Annotated[bool, Form()] = False,
+):
+    campaign, _, _ = _campaign(session, user, campaign_id, write=True)
+    update_campaign(session, campaign=campaign, changes={
+        "name": name, "languages": languages, "opens_on": opens_on, "closes_on": closes_on,
+        "k": k, "k_acknowledged": k_acknowledged,
+    })
+    return RedirectResponse(f"/campaigns/{campaign.id}", status_code=303)
+
+
+@router.post("/campaigns/{campaign_id}/launch", include_in_schema=False)
+def campaign_launch(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+    campaign, org, _ = _campaign(session, user, campaign_id, write=True)
+    launch_campaign(session, campaign=campaign, organization=org)
+    return RedirectResponse(f"/campaigns/{campaign.id}", status_code=303)
+
+
+@router.post("/campaigns/{campaign_id}/close", include_in_schema=False)
+def campaign_close(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+    campaign, _, _ = _campaign(session, user, campaign_id, write=True)
+    close_campaign(session, campaign=campaign)
+    return RedirectResponse(f"/campaigns/{campaign.id}", status_code=303)
+
+
+@router.get("/campaigns/{campaign_id}/preview", include_in_schema=False)
+def campaign_preview(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
+                     lang: str | None = None):
+    campaign, _, _ = _campaign(session, user, campaign_id)
+    language = i18n.choose_language(requested=lang, cookie=None, accept=request.headers.get("accept-language"),
+                                    allowed=languages_of(campaign))
+    return _survey_page(request, questionnaire=questionnaire_of(campaign), campaign=campaign,
+                        team_name="(your team)" if language == "en" else "(Ihr Team)", lang=language,
+                        open_link=False, preview=True)
+
+
+# ------------------------------------------------------------------- API
+
+@router.get("/api/v1/questionnaires")
+def api_questionnaires(user: CurrentUser) -> list[dict]:
+    """The bundled questionnaires a campaign can use."""
+    return questionnaire_choices()
+
+
+@router.get("/api/v1/organizations/{organization_id}/campaigns", response_model=list[CampaignOut])
+def api_list(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+    org, _ = get_organization(session, user=user, organization_id=organization_id)
+    return [_out(c) for c in list_campaigns(session, organization=org)]
+
+
+@router.post("/api/v1/organizations/{organization_id}/campaigns", response_model=CampaignOut, status_code=201)
+def api_create(organization_id: uuid.UUID, body: CampaignIn, session: SessionDep, user: CurrentUser):
+    org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
+    return _out(create_campaign(session, organization=org, **body.model_dump()))
+
+
+@router.get("/api/v1/campaigns/{campaign_id}", response_model=CampaignOut)
+def api_get(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+    return _out(_campaign(session, user, campaign_id)[0])
+
+
+@router.patch("/api/v1/campaigns/{campaign_id}", response_model=CampaignOut)
+def api_update(campaign_id: uuid.UUID, body: CampaignPatch, session: SessionDep, user: CurrentUser):
+    """Change a draft; after launch only the closing date (k is frozen: 409)."""
+    campaign, _, _ = _campaign(session, user, campaign_id, write=True)
+    return _out(update_campaign(session, campaign=campaign, changes=body.model_dump(exclude_unset=True)))
+
+
+@router.post("/api/v1/campaigns/{campaign_id}/launch", response_model=CampaignOut)
+def api_launch(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+    """Open the campaign; the team structure and k are frozen from now on."""
+    campaign, org, _ = _campaign(session, user, campaign_id, write=True)
+    return _out(launch_campaign(session, campaign=campaign, organization=org))
+
+
+@router.post("/api/v1/campaigns/{campaign_id}/close", response_model=CampaignOut)
+def api_close(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+    campaign, _, _ = _campaign(session, user, campaign_id, write=True)
+    return _out(close_campaign(session, campaign=campaign))
+
+
+@router.get("/api/v1/campaigns/{campaign_id}/preview")
+def api_preview(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> dict:
+    """The questionnaire exactly as employees will get it."""
+    campaign, _, _ = _campaign(session, user, campaign_id)
+    return questionnaire_json(questionnaire_of(campaign), campaign)
+
+
+@router.get("/api/v1/campaigns/{campaign_id}/rates", response_model=list[RateOut])
+def api_rates(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+    """Response rates by organization, unit and team; hidden where fewer than k were
+    invited or where a hidden count could otherwise be worked out."""
+    campaign, _, _ = _campaign(session, user, campaign_id)
+    if campaign.status == CampaignStatus.draft:
+        return []
+    return response_rates(session, campaign=campaign)

@@ -1,0 +1,133 @@
+"""Log in and out. A login always starts a new session (the old cookie stops working)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from app.core.config import Settings
+from app.core.security import same
+from app.deps import AuthDep, CsrfProtected, CurrentUser, LoginRequired, SessionDep, SettingsDep, cookie_name, rate_limit
+from app.services import ServiceError
+from app.services.users import authenticate, end_session, start_session
+from app.templating import render
+
+router = APIRouter(tags=["login"])
+
+LOGIN_FAILED = "wrong e-mail or password"
+LOGIN_CSRF = "the login form expired; please try again"
+
+
+class LoginIn(BaseModel):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=1000)
+
+
+class UserOut(BaseModel):
+    id: str
+    email: str
+    full_name: str
+
+
+class LoginOut(BaseModel):
+    csrf_token: str
+    user: UserOut
+
+
+def _user_out(user) -> UserOut:
+    return UserOut(id=str(user.id), email=user.email, full_name=user.full_name)
+
+
+def _set_session_cookie(response, settings: Settings, token: str) -> None:
+    response.set_cookie(
+        cookie_name(settings, "aad_session"), token, max_age=int(settings.session_hours * 3600),
+        httponly=True, secure=settings.cookie_secure, samesite="lax", path="/",
+    )
+
+
+def _login(request: Request, session, settings: Settings, email: str, password: str):
+    rate_limit(request, "login")
+    user = authenticate(session, email=email, password=password)
+    if user is None:
+        raise LoginRequired(LOGIN_FAILED)
+    previous = request.cookies.get(cookie_name(settings, "aad_session"))
+    token, row = start_session(session, user=user, hours=settings.session_hours, previous_token=previous)
+    return user, token, row
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")) and len(target) < 500:
+        return target
+    return "/orgs"
+
+
+@router.get("/login", include_in_schema=False)
+def login_page(request: Request, settings: SettingsDep, next: str = "/orgs"):
+    return _login_page(request, settings, next=next)
+
+
+def _login_page(request: Request, settings: Settings, *, next: str, error: str | None = None, status_code: int = 200):
+    token = request.cookies.get(cookie_name(settings, "aad_login")) or secrets.token_urlsafe(18)
+    response = render(request, "admin/login.html", {"next": _safe_next(next), "login_csrf": token, "error": error},
+                      status_code=status_code)
+    response.set_cookie(cookie_name(settings, "aad_login"), token, httponly=True, secure=settings.cookie_secure,
+                        samesite="strict", path="/")
+    return response
+
+
+@router.post("/login", include_in_schema=False)
+def login_form(
+    request: Request, session: SessionDep, settings: SettingsDep,
+    email: Annotated[str, Form(max_length=254)], password: Annotated[str, Form(max_length=1000)],
+    csrf_token: Annotated[str, Form(max_length=100)] = "", next: Annotated[str, Form(max_length=500)] = "/orgs",
+):
+    """The login form is protected by a double-submit token bound to a pre-login cookie."""
+    if not same(csrf_token, request.cookies.get(cookie_name(settings, "aad_login"))):
+        return _login_page(request, settings, next=next, error=LOGIN_CSRF, status_code=403)
+    try:
+        _user, token, _row = _login(request, session, settings, email, password)
+    except ServiceError as exc:
+        return _login_page(request, settings, next=next, error=exc.detail, status_code=exc.status_code)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    _set_session_cookie(response, settings, token)
+    return response
+
+
+@router.post("/logout", include_in_schema=False, dependencies=[CsrfProtected])
+def logout_form(request: Request, session: SessionDep, settings: SettingsDep, auth: AuthDep):
+    end_session(session, token=request.cookies.get(cookie_name(settings, "aad_session")))
+    session.commit()
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(cookie_name(settings, "aad_session"), path="/", secure=settings.cookie_secure, httponly=True)
+    return response
+
+
+@router.post("/api/v1/login", response_model=LoginOut)
+def api_login(body: LoginIn, request: Request, session: SessionDep, settings: SettingsDep):
+    """Start a session: sets the session cookie and returns the CSRF token that every
+    write request must send in ``X-CSRF-Token``."""
+
+    user, token, row = _login(request, session, settings, body.email, body.password)
+    response = JSONResponse(LoginOut(csrf_token=row.csrf_token, user=_user_out(user)).model_dump())
+    _set_session_cookie(response, settings, token)
+    return response
+
+
+@router.post("/api/v1/logout", status_code=204, dependencies=[CsrfProtected])
+def api_logout(request: Request, session: SessionDep, settings: SettingsDep, auth: AuthDep):
+
+    end_session(session, token=request.cookies.get(cookie_name(settings, "aad_session")))
+    session.commit()
+    response = Response(status_code=204)
+    response.delete_cookie(cookie_name(settings, "aad_session"), path="/", secure=settings.cookie_secure, httponly=True)
+    return response
+
+
+@router.get("/api/v1/me", response_model=LoginOut)
+def api_me(user: CurrentUser, auth: AuthDep):
+    """The logged-in user and the session's CSRF token."""
+    return LoginOut(csrf_token=auth.session.csrf_token, user=_user_out(user))

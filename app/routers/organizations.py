@@ -1,0 +1,169 @@
+"""Organizations: list, create, settings (k) and members."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, Field
+from sqlmodel import select
+
+from app.deps import CsrfProtected, CurrentUser, SessionDep
+from app.models import Role, User
+from app.services import Invalid
+from app.services.campaigns import list_campaigns, questionnaire_choices
+from app.services.organizations import (
+    SIZE_BANDS, add_member, create_organization, get_organization, list_organizations, members,
+    update_organization,
+)
+from app.services.teams import team_rows
+from app.services.users import create_user, normalize_email
+from app.templating import render
+
+router = APIRouter(tags=["organizations"], dependencies=[CsrfProtected])
+
+
+class OrganizationIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    industry: str = Field("", max_length=100)
+    size_band: str = Field("", max_length=20)
+    k: int = Field(5, ge=3, le=50)
+    k_acknowledged: bool = False
+    comment_k: int = Field(10, ge=3, le=100)
+
+
+class OrganizationPatch(BaseModel):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    industry: str | None = Field(None, max_length=100)
+    size_band: str | None = Field(None, max_length=20)
+    k: int | None = Field(None, ge=3, le=50)
+    k_acknowledged: bool | None = None
+    comment_k: int | None = Field(None, ge=3, le=100)
+
+
+class OrganizationOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    industry: str
+    size_band: str
+    k: int
+    k_acknowledged: bool
+    comment_k: int
+    role: Role
+
+
+class MemberIn(BaseModel):
+    email: str = Field(max_length=254)
+    role: Role
+    password: str | None = Field(None, max_length=1000)
+
+
+def _out(org, role) -> OrganizationOut:
+    return OrganizationOut(id=org.id, name=org.name, industry=org.industry, size_band=org.size_band, k=org.k,
+                           k_acknowledged=org.k_acknowledged, comment_k=org.comment_k, role=role)
+
+
+def _add_member(session, *, organization, email: str, role: Role, password: str | None) -> None:
+    user = session.exec(select(User).where(User.email == normalize_email(email))).first()
+    if user is None:
+        if not password:
+            raise Invalid("a new user needs an initial password")
+        user = create_user(session, email=email, password=password)
+    add_member(session, organization=organization, user=user, role=role)
+    session.commit()
+
+
+# ------------------------------------------------------------------ pages
+
+@router.get("/", include_in_schema=False)
+def home():
+    return RedirectResponse("/orgs", status_code=303)
+
+
+@router.get("/orgs", include_in_schema=False)
+def orgs_page(request: Request, session: SessionDep, user: CurrentUser):
+    return render(request, "admin/orgs.html", {"orgs": list_organizations(session, user=user), "size_bands": SIZE_BANDS})
+
+
+@router.post("/orgs", include_in_schema=False)
+def orgs_create(
+    session: SessionDep, user: CurrentUser, name: Annotated[str, Form(max_length=200)],
+    industry: Annotated[str, Form(max_length=100)] = "", size_band: Annotated[str, Form(max_length=20)] = "",
+    k: Annotated[int, Form(ge=3, le=50)] = 5, k_acknowledged: Annotated[bool, Form()] = False,
+):
+    org = create_organization(session, user=user, name=name, industry=industry, size_band=size_band, k=k,
+                              k_acknowledged=k_acknowledged, comment_k=max(10, k))
+    return RedirectResponse(f"/orgs/{org.id}", status_code=303)
+
+
+@router.get("/orgs/{organization_id}", include_in_schema=False)
+def org_page(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser):
+    org, role = get_organization(session, user=user, organization_id=organization_id)
+    return render(request, "admin/org.html", {
+        "org": org, "role": role.value, "campaigns": list_campaigns(session, organization=org),
+        "team_count": len(team_rows(session, organization=org)), "questionnaires": questionnaire_choices(),
+        "members": members(session, organization=org), "size_bands": SIZE_BANDS, "roles": [r.value for r in Role],
+    })
+
+
+@router.post("/orgs/{organization_id}", include_in_schema=False)
+def org_update(
+    organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
+    name: Annotated[str, Form(max_length=200)], industry: Annotated[str, Form(max_length=100)] = "",
+    size_band: Annotated[str, Form(max_length=20)] = "", k: Annotated[int, Form(ge=3, le=50)] = 5,
+    k_acknowledged: Annotated[bool, Form()] = False, comment_k: Annotated[int, Form(ge=3, le=100)] = 10,
+):
+    org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
+    update_organization(session, organization=org, changes={
+        "name": name, "industry": industry, "size_band": size_band, "k": k,
+        "k_acknowledged": k_acknowledged, "comment_k": comment_k,
+    })
+    return RedirectResponse(f"/orgs/{org.id}", status_code=303)
+
+
+@router.post("/orgs/{organization_id}/members", include_in_schema=False)
+def org_add_member(
+    organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
+    email: Annotated[str, Form(max_length=254)], role: Annotated[Role, Form()],
+    password: Annotated[str, Form(max_length=1000)] = "",
+):
+    org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
+    _add_member(session, organization=org, email=email, role=role, password=password or None)
+    return RedirectResponse(f"/orgs/{org.id}#members", status_code=303)
+
+
+# ------------------------------------------------------------------- API
+
+@router.get("/api/v1/organizations", response_model=list[OrganizationOut])
+def api_list(session: SessionDep, user: CurrentUser):
+    """The organizations the user is a member of, with the user's role."""
+    return [_out(org, role) for org, role in list_organizations(session, user=user)]
+
+
+@router.post("/api/v1/organizations", response_model=OrganizationOut, status_code=201)
+def api_create(body: OrganizationIn, session: SessionDep, user: CurrentUser):
+    org = create_organization(session, user=user, **body.model_dump())
+    _, role = get_organization(session, user=user, organization_id=org.id)
+    return _out(org, role)
+
+
+@router.get("/api/v1/organizations/{organization_id}", response_model=OrganizationOut)
+def api_get(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+    return _out(*get_organization(session, user=user, organization_id=organization_id))
+
+
+@router.patch("/api/v1/organizations/{organization_id}", response_model=OrganizationOut)
+def api_update(organization_id: uuid.UUID, body: OrganizationPatch, session: SessionDep, user: CurrentUser):
+    """Change settings; k cannot be lowered once any campaign has a response (409)."""
+    org, role = get_organization(session, user=user, organization_id=organization_id, write=True)
+    update_organization(session, organization=org, changes=body.model_dump(exclude_none=True))
+    return _out(org, role)
+
+
+@router.post("/api/v1/organizations/{organization_id}/members", status_code=204)
+def api_add_member(organization_id: uuid.UUID, body: MemberIn, session: SessionDep, user: CurrentUser):
+    """Give a user (created with ``password`` if new) a role in the organization."""
+    org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
+    _add_member(session, organization=org, email=body.email, role=body.role, password=body.password)

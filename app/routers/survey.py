@@ -1,0 +1,291 @@
+"""The employee survey: ``/s/{token}`` → a signed survey session → ``/survey``."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from datetime import datetime, timezone
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from analysis.instrument import Questionnaire
+from app import i18n
+from app.core.config import Settings
+from app.deps import RateLimited, SessionDep, SettingsDep, cookie_name, rate_limit
+from app.core.security import Signer, same
+from app.models import Campaign, InvitationKind
+from app.services import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from app.services.campaigns import languages_of, questionnaire_of
+from app.services.survey import CLOSED, USED_LINK, find_link, load_link, submit, validate
+from app.templating import render
+
+router = APIRouter(tags=["survey"])
+
+SURVEY_SALT = "survey-session"
+DONE_SALT = "answered-on-device"
+DONE_MAX_AGE = 400 * 24 * 3600
+EXPIRED = "survey session expired"
+CSRF_FAILED = "survey form expired; reload the page"
+MESSAGE_PAGES = {  # detail -> (title key, body key, status)
+    "unknown link": ("unknown_title", "unknown_body", 404),
+    USED_LINK: ("used_title", "used_body", 409),
+    CLOSED: ("closed_title", "closed_body", 410),
+    EXPIRED: ("expired_title", "expired_body", 401),
+    "device": ("device_title", "device_body", 409),
+    "too many": ("too_many_title", "too_many_body", 429),
+}
+
+
+def _today():
+    return datetime.now(timezone.utc).date()
+
+
+def _signer(request: Request) -> Signer:
+    return request.app.state.signer
+
+
+def _lang(request: Request, allowed=i18n.LANGUAGES, requested: str | None = None) -> str:
+    return i18n.choose_language(
+        requested=requested or request.query_params.get("lang"), cookie=request.cookies.get("aad_lang"),
+        accept=request.headers.get("accept-language"), allowed=tuple(allowed),
+    )
+
+
+def _message(request: Request, kind: str, lang: str, *, api: bool = False, detail: str | None = None) -> Response:
+    title, body, status = MESSAGE_PAGES[kind]
+    if api:
+        return JSONResponse({"detail": detail or kind}, status_code=status)
+    return render(request, "survey/message.html", {"title": i18n.t(title, lang), "body": i18n.t(body, lang),
+                                                   "thanks": status == 409}, status_code=status, lang=lang)
+
+
+def _survey_state(request: Request, settings: Settings) -> dict | None:
+    data = _signer(request).loads(
+        request.cookies.get(cookie_name(settings, "aad_survey")), salt=SURVEY_SALT,
+        max_age=settings.survey_session_minutes * 60,
+    )
+    return data if isinstance(data, dict) and {"inv", "n"} <= data.keys() else None
+
+
+def _done_campaigns(request: Request) -> list[str]:
+    data = _signer(request).loads(request.cookies.get("aad_done"), salt=DONE_SALT, max_age=DONE_MAX_AGE)
+    return data if isinstance(data, list) else []
+
+
+def _start_session(request: Request, settings: Settings, invitation_id: uuid.UUID, response: Response, nonce: str) -> None:
+    """Set the signed survey session cookie; ``nonce`` is also the form's CSRF token."""
+    value = _signer(request).dumps({"inv": str(invitation_id), "n": nonce}, salt=SURVEY_SALT)
+    response.set_cookie(
+        cookie_name(settings, "aad_survey"), value, max_age=settings.survey_session_minutes * 60,
+        httponly=True, secure=settings.cookie_secure, samesite="lax", path="/",
+    )
+
+
+def _finish(request: Request, settings: Settings, campaign: Campaign, open_link: bool, response: Response) -> None:
+    response.delete_cookie(cookie_name(settings, "aad_survey"), path="/", secure=settings.cookie_secure, httponly=True)
+    if open_link:
+        done = [c for c in _done_campaigns(request) if c != str(campaign.id)][-20:] + [str(campaign.id)]
+        response.set_cookie("aad_done", _signer(request).dumps(done, salt=DONE_SALT), max_age=DONE_MAX_AGE,
+                            httponly=True, secure=settings.cookie_secure, samesite="lax", path="/")
+
+
+def _kind(exc: ServiceError) -> str:
+    return exc.detail if exc.detail in MESSAGE_PAGES else "unknown link"
+
+
+def _guard(request: Request, limiter: str = "survey") -> None:
+    rate_limit(request, limiter)
+
+
+@router.get("/s/{token}", include_in_schema=False)
+def open_link(token: str, request: Request, session: SessionDep, settings: SettingsDep):
+    """Exchange a survey link for a survey session and redirect to a URL without the token."""
+    lang = _lang(request)
+    try:
+        _guard(request)
+        invitation, campaign = find_link(session, token=token, today=_today())
+    except RateLimited:
+        return _message(request, "too many", lang)
+    except ServiceError as exc:
+        return _message(request, _kind(exc), lang)
+    if invitation.kind == InvitationKind.open and str(campaign.id) in _done_campaigns(request):
+        return _message(request, "device", lang)
+    lang_param = request.query_params.get("lang")
+    target = "/survey" + (f"?lang={lang_param}" if lang_param in i18n.LANGUAGES else "")
+    response = RedirectResponse(target, status_code=303)
+    _start_session(request, settings, invitation.id, response, secrets.token_urlsafe(18))
+    return response
+
+
+def _survey_page(request: Request, *, questionnaire: Questionnaire, campaign: Campaign, team_name: str, lang: str,
+                 open_link: bool, csrf: str = "", preview: bool = False, values: dict | None = None,
+                 error: str | None = None, status_code: int = 200) -> Response:
+    context = {
+        "q": questionnaire, "campaign": campaign, "team_name": team_name, "open_link": open_link,
+        "survey_csrf": csrf, "preview": preview, "values": values or {}, "error": error,
+        "languages": languages_of(campaign), "total": len(questionnaire.items),
+    }
+    response = render(request, "survey/form.html", context, status_code=status_code, lang=lang)
+    if request.query_params.get("lang") in i18n.LANGUAGES:
+        response.set_cookie("aad_lang", lang, max_age=365 * 24 * 3600, samesite="lax", path="/")
+    return response
+
+
+@router.get("/survey", include_in_schema=False)
+def survey_form(request: Request, session: SessionDep, settings: SettingsDep):
+    """The questionnaire for the current survey session."""
+    state = _survey_state(request, settings)
+    if state is None:
+        return _message(request, EXPIRED, _lang(request))
+    try:
+        invitation, campaign, team = load_link(session, invitation_id=uuid.UUID(state["inv"]), today=_today())
+    except ServiceError as exc:
+        return _message(request, _kind(exc), _lang(request))
+    lang = _lang(request, languages_of(campaign))
+    return _survey_page(request, questionnaire=questionnaire_of(campaign), campaign=campaign, team_name=team.name,
+                        lang=lang, open_link=invitation.kind == InvitationKind.open, csrf=state["n"])
+
+
+@router.post("/survey", include_in_schema=False)
+async def survey_submit(request: Request, session: SessionDep, settings: SettingsDep):
+    """Store the answers (one transaction), then show the thank-you page."""
+    form = await request.form(max_fields=500, max_files=0)
+    lang_field = form.get("lang") if isinstance(form.get("lang"), str) else None
+    state = _survey_state(request, settings)
+    if state is None:
+        return _message(request, EXPIRED, _lang(request, requested=lang_field))
+    try:
+        _guard(request)
+        invitation, campaign, team = load_link(session, invitation_id=uuid.UUID(state["inv"]), today=_today())
+    except RateLimited:
+        return _message(request, "too many", _lang(request, requested=lang_field))
+    except ServiceError as exc:
+        return _message(request, _kind(exc), _lang(request, requested=lang_field))
+    lang = _lang(request, languages_of(campaign), requested=lang_field)
+    open_kind = invitation.kind == InvitationKind.open
+    questionnaire = questionnaire_of(campaign)
+    fields = {key: form.getlist(key) for key in form.keys() if key not in ("csrf_token", "lang")}
+    values = {key: v[0] for key, v in fields.items() if v and isinstance(v[0], str)}
+    page = dict(questionnaire=questionnaire, campaign=campaign, team_name=team.name, lang=lang,
+                open_link=open_kind, csrf=state["n"], values=values)
+    if not same(form.get("csrf_token") if isinstance(form.get("csrf_token"), str) else None, state["n"]):
+        return _survey_page(request, **page, error=CSRF_FAILED, status_code=403)
+    if open_kind and str(campaign.id) in _done_campaigns(request):
+        return _message(request, "device", lang)
+    try:
+        submission = validate(questionnaire, fields)
+    except Invalid as exc:
+        return _survey_page(request, **page, error=i18n.error_text(exc.detail, lang), status_code=422)
+    try:
+        submit(session, invitation_id=invitation.id, submission=submission, today=_today())
+    except ServiceError as exc:
+        return _message(request, _kind(exc), lang)
+    response = RedirectResponse(f"/survey/thanks?lang={lang}", status_code=303)
+    _finish(request, settings, campaign, open_kind, response)
+    return response
+
+
+@router.get("/survey/thanks", include_in_schema=False)
+def survey_thanks(request: Request):
+    lang = _lang(request)
+    return render(request, "survey/message.html", {"title": i18n.t("thanks_title", lang),
+                  "body": i18n.t("thanks_body", lang), "thanks": True}, lang=lang)
+
+
+# ---------------------------------------------------------------- JSON twins
+
+def questionnaire_json(questionnaire: Questionnaire, campaign: Campaign, *, team_name: str | None = None) -> dict:
+    """The instrument as an employee sees it, in every language of the campaign."""
+    langs = languages_of(campaign)
+    pick = lambda text: {lang: text[lang] for lang in langs} if text else None  # noqa: E731
+    return {
+        "campaign": campaign.name, "team": team_name, "languages": list(langs), "k": campaign.k,
+        "comment_k": campaign.comment_k, "questionnaire_id": questionnaire.id,
+        "questionnaire_version": questionnaire.version, "title": pick(questionnaire.title),
+        "intro": pick(questionnaire.intro),
+        "items": [
+            {"id": item.id, "kind": item.kind, "text": pick(item.text), "help": pick(item.help),
+             "required": item.required, "max_length": item.max_length,
+             "options": None if item.options is None else [{"value": o.value, "label": pick(o.label)} for o in item.options]}
+            for item in questionnaire.items
+        ],
+    }
+
+
+async def _json_body(request: Request) -> dict:
+    try:
+        data = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError):
+        raise Invalid("malformed JSON") from None
+    if not isinstance(data, dict):
+        raise Invalid("the body must be a JSON object")
+    return data
+
+
+@router.post("/api/v1/survey/session", summary="Exchange a survey token for a survey session")
+async def api_open(request: Request, session: SessionDep, settings: SettingsDep):
+    """Body ``{"token": "…"}``. Sets the survey session cookie and returns the CSRF token
+    for the submission together with the questionnaire."""
+    rate_limit(request, "survey")
+    data = await _json_body(request)
+    token = data.get("token")
+    if not isinstance(token, str):
+        raise Invalid("token: a text is required")
+    invitation, campaign = find_link(session, token=token, today=_today())
+    if invitation.kind == InvitationKind.open and str(campaign.id) in _done_campaigns(request):
+        raise Conflict(USED_LINK)
+    team_name = load_link(session, invitation_id=invitation.id, today=_today())[2].name
+    nonce = secrets.token_urlsafe(18)
+    response = JSONResponse({
+        "csrf_token": nonce, "open_link": invitation.kind == InvitationKind.open,
+        "survey": questionnaire_json(questionnaire_of(campaign), campaign, team_name=team_name),
+    })
+    _start_session(request, settings, invitation.id, response, nonce)
+    return response
+
+
+def _api_state(request: Request, session, settings: Settings):
+    state = _survey_state(request, settings)
+    if state is None:
+        raise NotFound(EXPIRED)
+    return state, *load_link(session, invitation_id=uuid.UUID(state["inv"]), today=_today())
+
+
+@router.get("/api/v1/survey", summary="The questionnaire of the current survey session")
+def api_survey(request: Request, session: SessionDep, settings: SettingsDep):
+    _state, _invitation, campaign, team = _api_state(request, session, settings)
+    return questionnaire_json(questionnaire_of(campaign), campaign, team_name=team.name)
+
+
+@router.post("/api/v1/survey/responses", status_code=201, summary="Submit the answers of the current survey session")
+async def api_submit(request: Request, session: SessionDep, settings: SettingsDep):
+    """Body ``{"answers": {"item_id": value, …}, "comment": "…"}`` with the session's CSRF
+    token in ``X-CSRF-Token``. 409 if the link was used, 422 naming the problem."""
+    rate_limit(request, "survey")
+    state, invitation, campaign, _team = _api_state(request, session, settings)
+    if not same(request.headers.get("x-csrf-token"), state["n"]):
+        raise Forbidden(CSRF_FAILED)
+    data = await _json_body(request)
+    extra = set(data) - {"answers", "comment"}
+    if extra:
+        raise Invalid(f"unknown field {sorted(extra)[0][:50]!r}")
+    answers = data.get("answers", {})
+    if not isinstance(answers, dict):
+        raise Invalid("answers: a JSON object is required")
+    questionnaire = questionnaire_of(campaign)
+    fields = {str(key): [value] for key, value in answers.items()}
+    comment_items = questionnaire.items_of("comment")
+    if data.get("comment") is not None:
+        if not comment_items:
+            raise Invalid("unknown item 'comment'")
+        fields[comment_items[0].id] = [data["comment"]]
+    open_kind = invitation.kind == InvitationKind.open
+    if open_kind and str(campaign.id) in _done_campaigns(request):
+        raise Conflict(USED_LINK)
+    submission = validate(questionnaire, fields)
+    submit(session, invitation_id=invitation.id, submission=submission, today=_today())
+    response = JSONResponse({"status": "stored"}, status_code=201)
+    _finish(request, settings, campaign, open_kind, response)
+    return response

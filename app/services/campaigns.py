@@ -1,0 +1,160 @@
+"""Campaigns: draft → open → closed. Launching freezes the team structure and k."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlmodel import Session, func, select
+
+from analysis.instrument import QuestionnaireError, list_questionnaires, load_questionnaire
+from app.models import Campaign, CampaignStatus, CampaignTeam, Organization, Response, utcnow
+from app.services import Conflict, Invalid, NotFound
+from app.services.organizations import check_k
+from app.services.teams import team_rows
+
+LANGUAGES = ("en", "de")
+CAMPAIGN_NOT_FOUND = "campaign not found"
+NOT_DRAFT = "only a draft campaign can be changed or launched"
+NOT_OPEN = "only an open campaign can be closed"
+NO_TEAMS = "import the team structure before launching"
+K_FROZEN = "k is frozen at launch"
+UNKNOWN_QUESTIONNAIRE = "unknown questionnaire"
+
+
+def questionnaire_choices() -> list[dict]:
+    return [{"id": q.id, "version": q.version, "title": q.title, "items": len(q.items)} for q in list_questionnaires()]
+
+
+def questionnaire_of(campaign: Campaign):
+    return load_questionnaire(campaign.questionnaire_id)
+
+
+def languages_of(campaign: Campaign) -> tuple[str, ...]:
+    return tuple(lang for lang in campaign.languages.split(",") if lang in LANGUAGES) or ("en",)
+
+
+def list_campaigns(session: Session, *, organization: Organization) -> list[Campaign]:
+    return list(session.exec(
+        select(Campaign).where(Campaign.organization_id == organization.id).order_by(Campaign.created_at.desc())
+    ).all())
+
+
+def get_campaign(session: Session, *, organization_ids, campaign_id: uuid.UUID) -> Campaign:
+    """A campaign of one of ``organization_ids`` (else 404)."""
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None or campaign.organization_id not in organization_ids:
+        raise NotFound(CAMPAIGN_NOT_FOUND)
+    return campaign
+
+
+def create_campaign(
+    session: Session, *, organization: Organization, name: str, questionnaire_id: str,
+    languages: list[str] | None = None, opens_on: date | None = None, closes_on: date | None = None,
+) -> Campaign:
+    """A draft campaign with the organization's k and comment threshold."""
+    try:
+        questionnaire = load_questionnaire(questionnaire_id)
+    except QuestionnaireError:
+        raise Invalid(UNKNOWN_QUESTIONNAIRE) from None
+    if questionnaire.id != questionnaire_id:
+        raise Invalid(UNKNOWN_QUESTIONNAIRE)
+    campaign = Campaign(
+        organization_id=organization.id, name="", questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version, k=organization.k,
+        k_acknowledged=organization.k_acknowledged, comment_k=organization.comment_k,
+    )
+    _apply(campaign, name=name, languages=languages or list(LANGUAGES), opens_on=opens_on, closes_on=closes_on)
+    session.add(campaign)
+    session.commit()
+    session.refresh(campaign)
+    return campaign
+
+
+def update_campaign(session: Session, *, campaign: Campaign, changes: dict) -> Campaign:
+    """Change a draft (name, languages, dates, k); after launch only the closing date."""
+    if campaign.status != CampaignStatus.draft:
+        if "k" in changes and changes["k"] != campaign.k:
+            raise Conflict(K_FROZEN)
+        if set(changes) - {"closes_on", "k"}:
+            raise Conflict(NOT_DRAFT)
+    if "k" in changes or "k_acknowledged" in changes:
+        k = changes.get("k", campaign.k)
+        ack = changes.get("k_acknowledged", campaign.k_acknowledged)
+        check_k(k, acknowledged=ack)
+        if campaign.comment_k < k:
+            campaign.comment_k = k
+        campaign.k, campaign.k_acknowledged = k, ack
+    _apply(
+        campaign, name=changes.get("name", campaign.name),
+        languages=changes.get("languages", list(languages_of(campaign))),
+        opens_on=changes.get("opens_on", campaign.opens_on), closes_on=changes.get("closes_on", campaign.closes_on),
+    )
+    session.add(campaign)
+    session.commit()
+    session.refresh(campaign)
+    return campaign
+
+
+def _apply(campaign: Campaign, *, name: str, languages: list[str], opens_on, closes_on) -> None:
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise Invalid("the name must have 1 to 200 characters")
+    if not languages or any(lang not in LANGUAGES for lang in languages):
+        raise Invalid("languages must be among en, de")
+    if opens_on and closes_on and closes_on < opens_on:
+        raise Invalid("the closing date is before the opening date")
+    campaign.name = name
+    campaign.languages = ",".join(lang for lang in LANGUAGES if lang in languages)
+    campaign.opens_on, campaign.closes_on = opens_on, closes_on
+
+
+def launch_campaign(session: Session, *, campaign: Campaign, organization: Organization) -> Campaign:
+    """Open a draft: copy the current team structure into the campaign and freeze k."""
+    if campaign.status != CampaignStatus.draft:
+        raise Conflict(NOT_DRAFT)
+    teams = team_rows(session, organization=organization)
+    if not teams:
+        raise Conflict(NO_TEAMS)
+    for row in teams:
+        session.add(CampaignTeam(
+            campaign_id=campaign.id, team_id=row["id"], unit_path=row["unit_path"],
+            name=row["name"], headcount=row["headcount"],
+        ))
+    campaign.status = CampaignStatus.open
+    campaign.launched_at = utcnow()
+    session.add(campaign)
+    session.commit()
+    session.refresh(campaign)
+    return campaign
+
+
+def close_campaign(session: Session, *, campaign: Campaign) -> Campaign:
+    if campaign.status != CampaignStatus.open:
+        raise Conflict(NOT_OPEN)
+    campaign.status = CampaignStatus.closed
+    campaign.closed_at = utcnow()
+    session.add(campaign)
+    session.commit()
+    session.refresh(campaign)
+    return campaign
+
+
+def accepting_responses(campaign: Campaign, *, today: date) -> bool:
+    """Open, and today lies between the opening and closing dates (where set)."""
+    return (
+        campaign.status == CampaignStatus.open
+        and (campaign.opens_on is None or campaign.opens_on <= today)
+        and (campaign.closes_on is None or today <= campaign.closes_on)
+    )
+
+
+def campaign_teams(session: Session, *, campaign: Campaign) -> list[CampaignTeam]:
+    return list(session.exec(
+        select(CampaignTeam).where(CampaignTeam.campaign_id == campaign.id)
+        .order_by(CampaignTeam.unit_path, CampaignTeam.name)
+    ).all())
+
+
+def response_count(session: Session, *, campaign: Campaign) -> int:
+    return session.exec(select(func.count()).select_from(Response).where(Response.campaign_id == campaign.id)).one()

@@ -1,0 +1,150 @@
+"""The employee survey: link exchange, answer validation and the anonymous submission."""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from analysis.instrument import Questionnaire
+from app.core.security import token_hash
+from app.models import Campaign, CampaignTeam, Comment, Invitation, InvitationKind, Response
+from app.services import Conflict, Invalid, NotFound
+from app.services.campaigns import accepting_responses
+
+MAX_BODY_BYTES = 65_536
+BODY_TOO_LARGE = f"request body larger than {MAX_BODY_BYTES} bytes"
+UNKNOWN_LINK = "unknown link"
+USED_LINK = "already answered"
+CLOSED = "survey closed"
+ANSWERED_KINDS = ("perception", "structure", "misconception", "outcome")
+CONTROL = {chr(c) for c in range(32)} - {"\n", "\t"} | {"\x7f"}
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Validated answers: scored items by value, background as keys, the comment text."""
+
+    answers: dict[str, int]
+    role: str
+    tenure: str | None
+    comment: str | None
+
+
+def find_link(session: Session, *, token: str, today: date) -> tuple[Invitation, Campaign]:
+    """The live invitation for ``token``: :class:`NotFound` if unknown or withdrawn,
+    :class:`Conflict` if used, ``Conflict(CLOSED)`` if the campaign takes no answers."""
+    if not token or len(token) > 100:
+        raise NotFound(UNKNOWN_LINK)
+    invitation = session.exec(select(Invitation).where(Invitation.token_hash == token_hash(token))).first()
+    if invitation is None or not invitation.active:
+        raise NotFound(UNKNOWN_LINK)
+    campaign = session.get(Campaign, invitation.campaign_id)
+    if not accepting_responses(campaign, today=today):
+        raise Conflict(CLOSED)
+    if invitation.used:
+        raise Conflict(USED_LINK)
+    return invitation, campaign
+
+
+def load_link(session: Session, *, invitation_id: uuid.UUID, today: date) -> tuple[Invitation, Campaign, CampaignTeam]:
+    """The invitation behind a survey session, checked again like :func:`find_link`."""
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or not invitation.active:
+        raise NotFound(UNKNOWN_LINK)
+    campaign = session.get(Campaign, invitation.campaign_id)
+    if not accepting_responses(campaign, today=today):
+        raise Conflict(CLOSED)
+    if invitation.used:
+        raise Conflict(USED_LINK)
+    return invitation, campaign, session.get(CampaignTeam, invitation.campaign_team_id)
+
+
+def validate(questionnaire: Questionnaire, fields: dict[str, list]) -> Submission:
+    """Check raw answers (``item id -> list of submitted values``) against the instrument.
+
+    Values may be option values as int or decimal text; an empty text means unanswered.
+    Raises :class:`Invalid` naming the first problem.
+    """
+    known = {item.id: item for item in questionnaire.items}
+    for key in fields:
+        if key not in known:
+            raise Invalid(f"unknown item {_name(key)}")
+    answers: dict[str, int] = {}
+    background: dict[str, str] = {}
+    comment = None
+    for item in questionnaire.items:
+        values = [v for v in fields.get(item.id, []) if not (isinstance(v, str) and v.strip() == "") and v is not None]
+        if len(values) > 1:
+            raise Invalid(f"item {item.id}: more than one answer")
+        if not values:
+            if item.required:
+                raise Invalid(f"item {item.id}: an answer is required")
+            continue
+        raw = values[0]
+        if item.kind == "comment":
+            comment = _comment(item, raw)
+            continue
+        option = _option(item, raw)
+        if item.kind == "background":
+            background[item.background] = option.key
+        else:
+            answers[item.id] = option.value
+    if "role" not in background:
+        raise Invalid("item role: an answer is required")
+    return Submission(answers=answers, role=background["role"], tenure=background.get("tenure"), comment=comment)
+
+
+def _name(key) -> str:
+    return repr(str(key)[:50])
+
+
+def _option(item, raw):
+    value = None
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        value = raw
+    elif isinstance(raw, str) and raw.strip().isdigit() and raw.strip().isascii() and len(raw) < 10:
+        value = int(raw)
+    option = next((o for o in item.options if o.value == value), None) if value is not None else None
+    if option is None:
+        allowed = ", ".join(str(o.value) for o in item.options)
+        raise Invalid(f"item {item.id}: {_name(raw)} is not one of the answer values {allowed}")
+    return option
+
+
+def _comment(item, raw) -> str | None:
+    if not isinstance(raw, str):
+        raise Invalid(f"item {item.id}: the comment must be text")
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Invalid(f"item {item.id}: the comment is not valid text") from None
+    text = unicodedata.normalize("NFC", "".join(ch for ch in raw.replace("\r\n", "\n") if ch not in CONTROL)).strip()
+    if len(text) > item.max_length:
+        raise Invalid(f"item {item.id}: the comment is longer than {item.max_length} characters")
+    return text or None
+
+
+def submit(session: Session, *, invitation_id: uuid.UUID, submission: Submission, today: date) -> None:
+    """Store one response in a single transaction: a personal link is marked used, the
+    response (random id, day only) and the comment (own table) are stored, unlinked."""
+    invitation, campaign, team = load_link(session, invitation_id=invitation_id, today=today)
+    if invitation.kind == InvitationKind.personal:
+        marked = session.execute(
+            update(Invitation).where(Invitation.id == invitation.id, Invitation.used == False)  # noqa: E712
+            .values(used=True)
+        )
+        if marked.rowcount != 1:
+            session.rollback()
+            raise Conflict(USED_LINK)
+    session.add(Response(
+        id=uuid.uuid4(), campaign_id=campaign.id, campaign_team_id=team.id, role=submission.role,
+        tenure=submission.tenure, answers=submission.answers, submitted_on=today,
+    ))
+    if submission.comment:
+        session.add(Comment(id=uuid.uuid4(), campaign_id=campaign.id, campaign_team_id=team.id, text=submission.comment))
+    session.commit()
