@@ -24,5 +24,9 @@ from analysis.icc import ICCResult, icc
 from analysis.factor import CFAResult, cfa
 
 # -- diagnosis --
+from analysis.responses import ResponseData
+from analysis.scoring import RespondentScores, score_responses
+from analysis.diagnosis import Diagnosis, GroupTable, diagnose
+from analysis.simulate import Simulation, simulate, simulate_responses
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,857 @@
+r"""The diagnosis: from a respondents x items matrix to released, anonymous results.
+
+:func:`diagnose` computes, for the organization, every unit and every team, everything
+in DESIGN §3 items 1–9 and then applies the anonymity rules of :mod:`analysis.privacy`
+as the last step: the :class:`Diagnosis` it returns holds only released figures.
+
+Pipeline
+--------
+1. Respondent scores (:mod:`analysis.scoring`).
+2. Organization level, perception items of the three dimensions after reverse keying:
+   Cronbach's α and McDonald's ω per dimension (:mod:`analysis.reliability`), the
+   three-factor CFA (:mod:`analysis.factor`), ICC(1)/ICC(2) of the perception score and
+   the structure index with teams as groups (:mod:`analysis.icc`).
+3. Per team and per unit (vectorized over all groups): perception score and structure
+   index with a t-based confidence interval, the empirical-Bayes shrunken perception
+   score, r_wg(j), a_wg and AD_M (:mod:`analysis.agreement`), maturity level, finding,
+   typology (:mod:`analysis.maturity`), misconception prevalence and its difference
+   from the organization, the outcome item.
+4. Each team and unit vs the rest of the organization (:mod:`analysis.compare`), role
+   gaps (leads vs members) and tenure bands at the organization level,
+   drivers of the outcome (:mod:`analysis.drivers`).
+5. Suppression (:mod:`analysis.privacy`), then the plain-language findings
+   (:mod:`analysis.narrative`) from the released figures only.
+
+Empirical Bayes (Morris 1983)
+-----------------------------
+With the one-way ANOVA mean squares :math:`MS_B, MS_W` of the perception score, the
+between-group variance :math:`\hat\tau^2 = \max(0, (MS_B - MS_W)/n_0)` with Bartko's
+:math:`n_0 = (N - \sum_g n_g^2/N)/(G - 1)`, and the within variance
+:math:`\hat\sigma^2 = MS_W`, the shrunken mean of group :math:`g` is
+
+.. math:: \tilde y_g = \bar y + \lambda_g(\bar y_g - \bar y), \qquad
+          \lambda_g = \frac{\hat\tau^2}{\hat\tau^2 + \hat\sigma^2/n_g},
+
+so small teams are pulled towards the organization mean in proportion to how little
+their mean can be trusted — the honest basis for ranking them.
+
+References
+----------
+.. [1] Morris, C. N. (1983). Parametric empirical Bayes inference: Theory and
+   applications. *Journal of the American Statistical Association*, 78(381), 47–55.
+.. [2] Bliese, P. D. (2000). Within-group agreement, non-independence, and reliability.
+   In K. J. Klein & S. W. J. Kozlowski (Eds.), *Multilevel theory, research, and
+   methods in organizations* (pp. 349–381). Jossey-Bass.
+.. [3] Bartko, J. J. (1976). On various intraclass correlation reliability
+   coefficients. *Psychological Bulletin*, 83(5), 762–765.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+from scipy import stats
+
+from analysis.agreement import ad_m, awg, rwg_j
+from analysis.compare import group_vs_rest, moments, subgroup_moments, two_sample, adjust_pvalues
+from analysis.drivers import relative_weights
+from analysis.factor import cfa
+from analysis.groups import Groups, encode_groups
+from analysis.icc import icc
+from analysis.instrument import DIMENSIONS, Questionnaire, load_questionnaire
+from analysis.maturity import classify_finding, classify_typology, combined_score, maturity_level
+from analysis.narrative import LABELS, icc_reading, key_findings
+from analysis.privacy import (
+    PRIMARY, hierarchy_pieces, reason_text, release_comments, subgroup_cells, suppress_hierarchy,
+)
+from analysis.reliability import cronbach_alpha, omega_total
+from analysis.responses import ResponseData
+from analysis.scoring import RespondentScores, score_responses
+
+__all__ = ["Diagnosis", "GroupTable", "diagnose", "DIM_FIELDS"]
+
+#: Per-dimension figures of a group, each an (n_groups, 3) array in :class:`GroupTable`.
+DIM_FIELDS = (
+    "n", "score", "ci_low", "ci_high", "shrunk_score", "structure", "structure_ci_low",
+    "structure_ci_high", "combined", "rwg_j", "awg", "ad_m",
+    "vs_rest_difference", "vs_rest_d", "vs_rest_p_adjusted",
+    "structure_vs_rest_difference", "structure_vs_rest_d", "structure_vs_rest_p_adjusted",
+)
+_MIN_K, _MAX_K, _SAFE_K = 3, 50, 5
+
+
+# ------------------------------------------------------------------------------ results
+
+def _plain(x):
+    """JSON-ready copy: mappings → dict, tuples → list, numpy → Python, NaN/inf → None."""
+    if isinstance(x, (dict, MappingProxyType)):
+        return {k: _plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_plain(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return _plain(x.tolist())
+    if isinstance(x, (np.bool_, bool)):
+        return bool(x)
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        return float(x) if math.isfinite(x) else None
+    return x
+
+
+def _freeze(x):
+    if isinstance(x, dict):
+        return MappingProxyType({k: _freeze(v) for k, v in x.items()})
+    if isinstance(x, list):
+        return tuple(_freeze(v) for v in x)
+    return x
+
+
+def _ro(a: np.ndarray) -> np.ndarray:
+    a = np.asarray(a)
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class GroupTable:
+    """Released figures of one level (teams, units or the organization), as arrays.
+
+    Every array has one row per group (sorted by label); figures of suppressed groups
+    and suppressed cells are NaN / None / 0 — they were never stored.
+
+    Attributes
+    ----------
+    level : {'team', 'unit', 'organization'}
+    labels : tuple of str
+        Group labels (the organization has the single label ``""``).
+    parent : tuple of str or None
+        The unit of every team (teams with a unit level only).
+    dimensions : tuple of str
+        Column order of the per-dimension arrays.
+    misconceptions : tuple of str
+    suppressed : ndarray of bool, shape (G,)
+    suppression_reason : ndarray of object, shape (G,)
+        None, ``"fewer_than_k"``, ``"complementary"`` or ``"no_data"``.
+    n : ndarray of float, shape (G,)
+        Respondents (NaN when suppressed).
+    n_teams : ndarray of int or None
+        Teams per unit (units only).
+    dims : mapping of str to ndarray, shape (G, 3)
+        The figures named in :data:`DIM_FIELDS` (``n`` = answers used).
+    cell_reason : ndarray of object, shape (G, 3)
+        Why a dimension of a visible group is blank (None if it is shown).
+    level_ : ndarray of int, shape (G, 3)
+        Maturity level 1–5 (0 = not shown).
+    finding : ndarray of object, shape (G, 3)
+    vs_rest_flagged, structure_vs_rest_flagged : ndarray of bool, shape (G, 3)
+    typology : ndarray of object, shape (G,)
+    outcome : ndarray of float, shape (G,)
+        Mean of the outcome item on 0–100.
+    misconception : ndarray, shape (G, M)
+        Share of respondents holding each misconception.
+    misconception_vs_organization : ndarray, shape (G, M)
+    comments : tuple of tuple of str
+        Released comments per group.
+    """
+
+    level: str
+    labels: tuple
+    parent: tuple | None
+    dimensions: tuple
+    misconceptions: tuple
+    suppressed: np.ndarray
+    suppression_reason: np.ndarray
+    n: np.ndarray
+    n_teams: np.ndarray | None
+    dims: MappingProxyType
+    cell_reason: np.ndarray
+    level_: np.ndarray
+    finding: np.ndarray
+    vs_rest_flagged: np.ndarray
+    structure_vs_rest_flagged: np.ndarray
+    typology: np.ndarray
+    outcome: np.ndarray
+    misconception: np.ndarray
+    misconception_vs_organization: np.ndarray
+    comments: tuple
+    k: int
+
+    def index(self, label) -> int:
+        """Row of a group label (``KeyError`` if unknown)."""
+        try:
+            return self.labels.index(label)
+        except ValueError:
+            raise KeyError(label) from None
+
+    def records(self, rows=None) -> list:
+        """JSON-ready records of the given rows (default all; see :meth:`Diagnosis.to_dict`).
+
+        Figures are rounded for output: scores, intervals and differences on the 0–100
+        scale to 4 decimals, indices (r_wg(j), a_wg, AD_M, d, shares) to 6; p-values are
+        kept in full. NaN becomes None.
+        """
+        rows = range(len(self.labels)) if rows is None else rows
+        idx = np.asarray(list(rows), dtype=np.intp)
+        key = {"team": "team", "unit": "unit"}.get(self.level)
+        cols = {f: _out(self.dims[f][idx], _DECIMALS.get(f, 4)) for f in DIM_FIELDS}
+        cols["n"] = _out(self.dims["n"][idx], 0, integer=True)
+        level = self.level_[idx].tolist()
+        finding = self.finding[idx].tolist()
+        flag_p = self.vs_rest_flagged[idx].tolist()
+        flag_s = self.structure_vs_rest_flagged[idx].tolist()
+        reason_cell = self.cell_reason[idx].tolist()
+        mc = _out(self.misconception[idx], 6)
+        mc_vs = _out(self.misconception_vs_organization[idx], 6)
+        outcome = _out(self.outcome[idx], 4)
+        n = _out(self.n[idx], 0, integer=True)
+        out = []
+        for r, i in enumerate(idx.tolist()):
+            rec = {key: self.labels[i]} if key else {}
+            if self.level == "team":
+                rec["unit"] = self.parent[i] if self.parent is not None else None
+            if self.n_teams is not None:
+                rec["n_teams"] = int(self.n_teams[i])
+            reason = self.suppression_reason[i]
+            rec.update(suppressed=bool(self.suppressed[i]), suppression_reason=reason,
+                       suppression_text=reason_text(reason, self.k), n=n[r])
+            if self.suppressed[i]:
+                out.append(rec)
+                continue
+            rec["typology"] = self.typology[i]
+            rec["outcome"] = outcome[r]
+            rec["misconceptions"] = dict(zip(self.misconceptions, mc[r]))
+            rec["misconceptions_vs_organization"] = dict(zip(self.misconceptions, mc_vs[r]))
+            dims = {}
+            for j, d in enumerate(self.dimensions):
+                cell = {f: cols[f][r][j] for f in DIM_FIELDS}
+                cell["level"] = level[r][j] or None
+                cell["finding"] = finding[r][j]
+                cell["vs_rest_flagged"] = flag_p[r][j]
+                cell["structure_vs_rest_flagged"] = flag_s[r][j]
+                cell["suppressed"] = reason_cell[r][j] is not None
+                cell["suppression_reason"] = reason_cell[r][j]
+                dims[d] = cell
+            rec["dimensions"] = dims
+            rec["comments"] = list(self.comments[i])
+            out.append(rec)
+        return out
+
+    def to_dict(self) -> list:
+        """All records, JSON-ready (see :meth:`records`)."""
+        return self.records()
+
+
+_DECIMALS = {
+    "rwg_j": 6, "awg": 6, "ad_m": 6, "vs_rest_d": 6, "structure_vs_rest_d": 6,
+    "vs_rest_p_adjusted": None, "structure_vs_rest_p_adjusted": None, "n": 0,
+}
+
+
+def _out(a: np.ndarray, decimals: int | None = 4, *, integer: bool = False) -> list:
+    """Array → nested lists of Python numbers, rounded, NaN → None (vectorized)."""
+    a = np.asarray(a, dtype=float)
+    missing = ~np.isfinite(a)
+    if decimals is not None:
+        a = np.round(a, decimals)
+    obj = (np.where(missing, 0, a).astype(np.int64) if integer else a).astype(object)
+    obj[missing] = None
+    return obj.tolist()
+
+
+@dataclass(frozen=True, eq=False)
+class Diagnosis:
+    """Result of :func:`diagnose`; holds released figures only.
+
+    Attributes
+    ----------
+    questionnaire : mapping
+        ``{"id", "version", "title"}``.
+    n_respondents : int or None
+        None when the organization itself is below the minimum group size.
+    settings : mapping
+        The options used (``min_group_size``, ``comment_min_group_size``,
+        ``correction``, ``alpha``, ``min_effect``, ``confidence``).
+    dimensions : mapping
+        Per dimension: ``name``, ``alpha``, ``omega``, ``reliability`` (item
+        statistics or the reason it is not estimable), ``icc1``, ``icc2``,
+        ``icc_reading`` (en/de), ``structure_icc1``, ``structure_icc2``,
+        ``structure_icc_reading``, and the organization's ``score``, ``ci_low``,
+        ``ci_high``, ``structure``, ``combined``, ``level``, ``finding``.
+    cfa : mapping
+        Fit of the three-factor perception model, or ``estimable: False`` with a reason.
+    organization : GroupTable
+        One row.
+    units : GroupTable or None
+    teams : GroupTable
+    role_gaps, tenure, differences, findings : tuple of mapping
+    drivers : mapping
+    comments : mapping
+        Organization-level comment pool and the number withheld.
+    """
+
+    questionnaire: MappingProxyType
+    n_respondents: int | None
+    settings: MappingProxyType
+    dimensions: MappingProxyType
+    cfa: MappingProxyType
+    organization: GroupTable
+    units: GroupTable | None
+    teams: GroupTable
+    role_gaps: tuple
+    tenure: tuple
+    differences: tuple
+    drivers: MappingProxyType
+    findings: tuple
+    comments: MappingProxyType
+
+    def team(self, label) -> dict:
+        """JSON-ready record of one team."""
+        return self.teams.records([self.teams.index(label)])[0]
+
+    def unit(self, label) -> dict:
+        """JSON-ready record of one unit."""
+        if self.units is None:
+            raise KeyError(label)
+        return self.units.records([self.units.index(label)])[0]
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready data; ``json.dumps(d.to_dict(), sort_keys=True)`` is
+        byte-identical for identical input. See ``docs/methodology.md`` for the layout."""
+        org = self.organization.records()[0]
+        org["comments"] = list(self.comments["organization"])
+        org["comments_withheld"] = self.comments["withheld"]
+        return {
+            "questionnaire": _plain(self.questionnaire),
+            "n_respondents": self.n_respondents,
+            "settings": _plain(self.settings),
+            "dimensions": _plain(self.dimensions),
+            "cfa": _plain(self.cfa),
+            "organization": org,
+            "units": self.units.to_dict() if self.units is not None else [],
+            "teams": self.teams.to_dict(),
+            "role_gaps": _plain(self.role_gaps),
+            "tenure": _plain(self.tenure),
+            "differences": _plain(self.differences),
+            "drivers": _plain(self.drivers),
+            "findings": _plain(self.findings),
+            "labels": LABELS,
+        }
+
+
+# --------------------------------------------------------------------- group figures
+
+def _ci(n, mean, var, confidence):
+    """t-based interval ``mean ± t(1 - (1 - confidence)/2, n - 1) · sd / sqrt(n)``, clipped to 0–100."""
+    df, inv = np.unique(np.where(n > 1, n - 1, 0), return_inverse=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tcrit = np.where(df > 0, stats.t.ppf(0.5 + confidence / 2.0, np.maximum(df, 1)), np.nan)
+        half = tcrit[inv.reshape(n.shape)] * np.sqrt(var / n)
+    return np.clip(mean - half, 0, 100), np.clip(mean + half, 0, 100)
+
+
+def _shrink(y: np.ndarray, groups: Groups, n, mean):
+    """Empirical-Bayes means of every group for one score (see module docstring)."""
+    res = icc(y, groups)
+    N = float(n.sum())
+    G = int(np.count_nonzero(n))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        grand = float(np.nansum(np.where(n > 0, mean * n, 0)) / N) if N else math.nan
+        n0 = (N - float((n ** 2).sum()) / N) / (G - 1) if G > 1 else math.nan
+        tau2 = max((res.ms_between - res.ms_within) / n0, 0.0) if G > 1 else math.nan
+        lam = tau2 / (tau2 + res.ms_within / n)
+        lam = np.where(res.ms_within == 0, 1.0, lam)
+        return np.where(n > 0, grand + lam * (mean - grand), np.nan), res
+
+
+def _group_figures(scores: RespondentScores, groups: Groups, confidence: float, *,
+                   agreement, shrink: bool) -> dict:
+    """Unsuppressed figures of every group of one level (internal; never returned).
+
+    ``agreement``: False (none), True (r_wg(j) only) or ``"all"`` (also a_wg, AD_M).
+    """
+    G = groups.n_groups
+    P, S = scores.perception, scores.structure
+    cols = np.column_stack([P, S, scores.misconception, scores.outcome])
+    n, s, ss = subgroup_moments(cols - 50.0, groups.codes, G)
+    mean, var = moments(n, s, ss)
+    mean = mean + 50.0
+    lo, hi = _ci(n, mean, var, confidence)
+    M = scores.misconception.shape[1]
+    f = {
+        "n_p": n[:, 0:3], "score": mean[:, 0:3], "ci_low": lo[:, 0:3], "ci_high": hi[:, 0:3],
+        "n_s": n[:, 3:6], "structure": mean[:, 3:6], "structure_ci_low": lo[:, 3:6],
+        "structure_ci_high": hi[:, 3:6],
+        "n_mc": n[:, 6:6 + M].min(axis=1) if M else np.zeros(G),
+        "misconception": mean[:, 6:6 + M], "outcome": mean[:, 6 + M], "n_out": n[:, 6 + M],
+    }
+    f["combined"] = combined_score(f["score"], f["structure"])
+    f["shrunk_score"] = np.full((G, 3), np.nan)
+    f["icc"] = [None, None, None]
+    f["structure_icc"] = [None, None, None]
+    for key in ("rwg_j", "awg", "ad_m"):
+        f[key] = np.full((G, 3), np.nan)
+    for j in range(3):  # loop over the three dimensions
+        if shrink:
+            f["shrunk_score"][:, j], f["icc"][j] = _shrink(P[:, j], groups, n[:, j], f["score"][:, j])
+            f["structure_icc"][j] = icc(S[:, j], groups)
+        items = scores.perception_items[j]
+        if agreement:
+            f["rwg_j"][:, j] = rwg_j(items, groups, scale_points=5).values
+        if agreement == "all":
+            f["awg"][:, j] = awg(items, groups, scale_min=1, scale_max=5).values
+            f["ad_m"][:, j] = ad_m(items, groups).values
+    return f
+
+
+# ---------------------------------------------------------------------- psychometrics
+
+def _not_estimable(en: str, de: str) -> dict:
+    return {"estimable": False, "reason": {"en": en, "de": de}}
+
+
+def _reliability(scores: RespondentScores, d: int) -> dict:
+    ids = scores.perception_item_ids[d]
+    x = scores.perception_items[d]
+    if len(ids) < 3:
+        return _not_estimable(
+            f"This form has {len(ids)} perception items for the dimension; reliability needs at least 3.",
+            f"Dieses Formular hat {len(ids)} Wahrnehmungsfragen für die Dimension; Reliabilität braucht mindestens 3.",
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            a = cronbach_alpha(x)
+            o = omega_total(x)
+    except ValueError as exc:
+        return _not_estimable(f"Not estimable: {exc}.", f"Nicht schätzbar: {exc}.")
+    notes = []
+    if o.heywood:
+        notes.append("Heywood case in the one-factor model; omega is not trustworthy")
+    return {
+        "estimable": True, "alpha": a.statistic, "std_alpha": a.std_alpha, "omega": o.statistic,
+        "n_obs": a.n_obs,
+        "items": [
+            {"id": i, "item_rest": float(r), "alpha_if_deleted": float(ad)}
+            for i, r, ad in zip(ids, a.item_rest, a.alpha_if_deleted)
+        ],
+        "notes": notes,
+    }
+
+
+def _cfa(scores: RespondentScores) -> dict:
+    ids = scores.perception_item_ids
+    if min(len(i) for i in ids) < 3:
+        return _not_estimable(
+            "This form has fewer than 3 perception items per dimension; the three-factor model needs at least 3.",
+            "Dieses Formular hat weniger als 3 Wahrnehmungsfragen je Dimension; das Drei-Faktoren-Modell braucht mindestens 3.",
+        )
+    x = np.column_stack(scores.perception_items)
+    names = [i for grp in ids for i in grp]
+    model = {d: list(grp) for d, grp in zip(scores.dimensions, ids)}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            res = cfa(x, model, names=names)
+    except ValueError as exc:
+        return _not_estimable(f"Not estimable: {exc}.", f"Nicht schätzbar: {exc}.")
+    out = {"estimable": True}
+    for key in ("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high",
+                "srmr", "n_obs", "converged", "problems", "loadings", "factor_correlations"):
+        out[key] = _plain(getattr(res, key))
+    out["acceptable"] = bool(res.cfi >= 0.95 and res.rmsea <= 0.06 and res.srmr <= 0.08)
+    return out
+
+
+# ------------------------------------------------------------------ role and tenure
+
+def _category_codes(values: np.ndarray | None, keys: tuple) -> np.ndarray | None:
+    if values is None or not keys:
+        return None
+    lut = {k: i for i, k in enumerate(keys)}
+    uniq, inv = np.unique(values, return_inverse=True)
+    return np.array([lut.get(u, -1) for u in uniq.tolist()], dtype=np.intp)[inv.reshape(-1)]
+
+
+def _subgroups(P, cat, keys, teams: Groups, plans, team_unit, k, alpha, min_effect, correction,
+               role: bool):
+    """Released organization-level rows by role (gaps) or tenure band, per dimension.
+
+    ``plans`` holds, per dimension, the suppression of the hierarchy for that
+    dimension's answers and whether the organization's figure is shown.
+    """
+    C = len(keys)
+    per_dim = []
+    for j in range(3):  # loop over dimensions only
+        hs, org_visible = plans[j]
+        if not org_visible:
+            continue
+        answered = ~np.isnan(P[:, j])
+        piece_of_team = hierarchy_pieces(hs, team_unit)
+        n_pieces = piece_of_team.shape[0] + hs.unit_visible.shape[0] + 1
+        piece = piece_of_team[teams.codes]
+        comb = np.where(answered & (cat >= 0), piece * C + cat, -1)
+        pc = np.bincount(comb[comb >= 0], minlength=n_pieces * C).reshape(n_pieces, C)
+        pt = np.bincount(piece[answered], minlength=n_pieces)
+        shown = subgroup_cells(pc, pt, k=k)
+        n, s, ss = subgroup_moments(P[:, [j]] - 50.0, cat, C)
+        mean, var = moments(n, s, ss)
+        per_dim.append((j, shown, n[:, 0], mean[:, 0] + 50.0, var[:, 0]))
+    rows = []
+    if role:
+        for j, shown, n, mean, var in per_dim:
+            if shown.all():
+                t = two_sample(n[0], mean[0], var[0], n[1], mean[1], var[1])
+                rows.append({
+                    "level": "organization", "group": None, "dimension": DIMENSIONS[j],
+                    "lead": float(mean[0]), "member": float(mean[1]),
+                    "gap": float(t.difference), "n_lead": int(n[0]), "n_member": int(n[1]),
+                    "d": float(t.d), "pvalue": float(t.pvalue),
+                })
+        padj = adjust_pvalues(np.array([r["pvalue"] for r in rows], dtype=float), method=correction)
+        for r, p in zip(rows, padj.tolist()):
+            r["p_adjusted"] = p
+            r["significant"] = bool(p < alpha and abs(r["d"]) >= min_effect)
+    else:
+        for j, shown, n, mean, var in per_dim:
+            for c in np.flatnonzero(shown).tolist():
+                rows.append({
+                    "level": "organization", "group": None, "dimension": DIMENSIONS[j],
+                    "band": keys[c], "n": int(n[c]), "score": float(mean[c]),
+                })
+    return rows
+
+
+# ----------------------------------------------------------------------------- diagnose
+
+def _check_options(k, comment_k, acknowledge, correction, alpha, min_effect, confidence):
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not _MIN_K <= k <= _MAX_K:
+        raise ValueError(f"min_group_size: must be an integer from {_MIN_K} to {_MAX_K}, got {k!r}")
+    if k < _SAFE_K and not acknowledge:
+        raise ValueError(
+            f"min_group_size: {k} is below {_SAFE_K}; pass acknowledge_small_groups=True to accept "
+            "the higher risk of re-identification"
+        )
+    if isinstance(comment_k, bool) or not isinstance(comment_k, (int, np.integer)) or comment_k < k:
+        raise ValueError(
+            f"comment_min_group_size: must be an integer >= min_group_size ({k}), got {comment_k!r}"
+        )
+    if correction not in ("holm", "bh"):
+        raise ValueError(f"correction: must be 'holm' or 'bh', got {correction!r}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha: must lie in (0, 1), got {alpha!r}")
+    if not min_effect >= 0:
+        raise ValueError(f"min_effect: must be >= 0, got {min_effect!r}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence: must lie in (0, 1), got {confidence!r}")
+
+
+def _team_units(data: ResponseData, teams: Groups):
+    if data.unit is None:
+        return None, None
+    units = encode_groups(data.unit, name="unit")
+    first = np.zeros(teams.n_groups, dtype=np.intp)
+    first[teams.codes] = np.arange(data.n)  # any row of the team; units agree within a team
+    return units, units.codes[first]
+
+
+def _table(level, labels, parent, f, visible, reason, cells, flags, misc, k, comments, n_teams):
+    """Mask every figure that is not released and build a :class:`GroupTable`."""
+    G = len(labels)
+    vis_dim = np.column_stack([c[0] for c in cells["dims"]])          # (G, 3)
+    why_dim = np.column_stack([c[1] for c in cells["dims"]])
+    vis_mc, vis_out = cells["mc"][0], cells["out"][0]
+    dims = {}
+    for name in DIM_FIELDS:
+        src = f["n_p"] if name == "n" else f[name]
+        dims[name] = _ro(np.where(vis_dim, src, np.nan))
+    level_ = maturity_level(dims["combined"], misc["cuts"])
+    finding = classify_finding(dims["score"], dims["structure"], dims["rwg_j"], misc["findings"])
+    typology = classify_typology(dims["combined"], misc["present"])
+    typology[~vis_dim.all(axis=1)] = None
+    mc = np.where(vis_mc[:, None], f["misconception"], np.nan)
+    return GroupTable(
+        level=level, labels=tuple(labels), parent=parent, dimensions=DIMENSIONS,
+        misconceptions=misc["misconceptions"],
+        suppressed=_ro(~visible), suppression_reason=_ro(reason),
+        n=_ro(np.where(visible, f["n_all"], np.nan)),
+        n_teams=None if n_teams is None else _ro(n_teams),
+        dims=MappingProxyType(dims),
+        cell_reason=_ro(np.where(visible[:, None], why_dim, None)),
+        level_=_ro(level_), finding=_ro(finding),
+        vs_rest_flagged=_ro(flags[0] & vis_dim), structure_vs_rest_flagged=_ro(flags[1] & vis_dim),
+        typology=_ro(typology),
+        outcome=_ro(np.where(vis_out, f["outcome"], np.nan)),
+        misconception=_ro(mc),
+        misconception_vs_organization=_ro(mc - misc["org_misconception"][None, :]),
+        comments=tuple(tuple(c) for c in comments), k=k,
+    )
+
+
+def _vs_rest(scores, groups, f, vis_dim, correction, alpha, min_effect):
+    vals = np.column_stack([scores.perception, scores.structure])
+    res = group_vs_rest(vals, groups, include=np.column_stack([vis_dim, vis_dim]),
+                        correction=correction, alpha=alpha, min_effect=min_effect)
+    f["vs_rest_difference"] = res.test.difference[:, :3]
+    f["vs_rest_d"] = res.test.d[:, :3]
+    f["vs_rest_p_adjusted"] = res.p_adjusted[:, :3]
+    f["structure_vs_rest_difference"] = res.test.difference[:, 3:]
+    f["structure_vs_rest_d"] = res.test.d[:, 3:]
+    f["structure_vs_rest_p_adjusted"] = res.p_adjusted[:, 3:]
+    return res.flagged[:, :3], res.flagged[:, 3:]
+
+
+def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
+             comment_min_group_size: int = 10, acknowledge_small_groups: bool = False,
+             correction: str = "holm", alpha: float = 0.05, min_effect: float = 0.5,
+             confidence: float = 0.95) -> Diagnosis:
+    """Diagnose aligned autonomy from survey responses (DESIGN §3 items 1–9).
+
+    Parameters
+    ----------
+    data : ResponseData
+        Validated responses (:meth:`ResponseData.from_columns` or
+        :func:`analysis.csv_input.read_responses_csv`).
+    questionnaire : Questionnaire or str, optional
+        Must be the instrument of ``data`` (same id and items) if given; defaults to
+        ``data.questionnaire``. Its ``thresholds`` drive levels, findings and typology.
+    min_group_size : int
+        ``k``: no figure is released for fewer than ``k`` respondents (3–50; below 5
+        only with ``acknowledge_small_groups=True``).
+    comment_min_group_size : int
+        Comments are released only for groups of at least this size (>= ``k``).
+    acknowledge_small_groups : bool
+        Explicit acknowledgement required for ``min_group_size < 5``.
+    correction : {'holm', 'bh'}
+        Multiple-comparison correction for team/unit-vs-rest differences and role gaps.
+    alpha : float
+        Level for the adjusted p-values.
+    min_effect : float
+        Smallest Cohen's d that counts as a difference that matters.
+    confidence : float
+        Level of the confidence intervals of group scores.
+
+    Returns
+    -------
+    Diagnosis
+        Released figures only; ``to_dict()`` gives the JSON layout documented in
+        ``docs/methodology.md``.
+
+    Raises
+    ------
+    ValueError
+        Invalid options, or a questionnaire that does not match ``data``.
+    TypeError
+        ``data`` is not a :class:`ResponseData`.
+    """
+    if not isinstance(data, ResponseData):
+        raise TypeError(f"data: must be a ResponseData, got {type(data).__name__}")
+    q = data.questionnaire
+    if questionnaire is not None:
+        other = questionnaire if isinstance(questionnaire, Questionnaire) else load_questionnaire(questionnaire)
+        if other.id != q.id or tuple(i.id for i in other.items) != tuple(i.id for i in q.items):
+            raise ValueError(
+                f"questionnaire: {other.id!r} does not match the questionnaire of the data ({q.id!r})"
+            )
+        q = other
+    k = min_group_size
+    _check_options(k, comment_min_group_size, acknowledge_small_groups, correction, alpha,
+                   min_effect, confidence)
+    th = q.thresholds
+    scores = score_responses(data)
+    teams = encode_groups(data.team, name="team")
+    units, team_unit = _team_units(data, teams)
+    U = units.n_groups if units is not None else 0
+    org = Groups(codes=np.zeros(data.n, np.intp), labels=("",), counts=np.array([data.n]))
+
+    # -- unsuppressed figures (internal only)
+    ft = _group_figures(scores, teams, confidence, agreement="all", shrink=True)
+    fu = _group_figures(scores, units, confidence, agreement=True, shrink=True) if units is not None else None
+    fo = _group_figures(scores, org, confidence, agreement=False, shrink=False)
+    ft["n_all"], fo["n_all"] = teams.counts.astype(float), np.array([float(data.n)])
+    if fu is not None:
+        fu["n_all"] = units.counts.astype(float)
+
+    # -- suppression plan (counts only)
+    hs = suppress_hierarchy(teams.counts, team_unit, k=k, n_units=U)
+    ft["n_cell"] = np.minimum(ft["n_p"], ft["n_s"])
+    fo["n_cell"] = np.minimum(fo["n_p"], fo["n_s"])
+
+    def plan(key, j=None):
+        """Suppression of one figure: counts of answers instead of respondents."""
+        cnt = ft[key] if j is None else ft[key][:, j]
+        r = suppress_hierarchy(cnt.astype(np.int64), team_unit, k=k, n_units=U,
+                               team_hidden=~hs.team_visible, unit_hidden=~hs.unit_visible)
+        tot = float(np.ravel(fo[key] if j is None else fo[key][:, j])[0])
+        return r, bool(hs.org_visible and tot >= k)
+
+    dim_plans = [plan("n_cell", j) for j in range(3)]
+    mc_plan = plan("n_mc")
+    out_plan = plan("n_out")
+
+    def cells_for(level):
+        def pick(p):
+            r, org_vis = p
+            if level == "team":
+                return r.team_visible, r.team_reason
+            if level == "unit":
+                return r.unit_visible, r.unit_reason
+            return np.array([org_vis]), np.array([None if org_vis else PRIMARY], dtype=object)
+        return {"dims": [pick(p) for p in dim_plans], "mc": pick(mc_plan), "out": pick(out_plan)}
+
+    cells_t, cells_o = cells_for("team"), cells_for("organization")
+    cells_u = cells_for("unit") if units is not None else None
+    vis_t = np.column_stack([c[0] for c in cells_t["dims"]])
+
+    # -- comparisons
+    flags_t = _vs_rest(scores, teams, ft, vis_t, correction, alpha, min_effect)
+    flags_u = None
+    if units is not None:
+        vis_u = np.column_stack([c[0] for c in cells_u["dims"]])
+        flags_u = _vs_rest(scores, units, fu, vis_u, correction, alpha, min_effect)
+    for f in (fo,):
+        for key in DIM_FIELDS:
+            f.setdefault(key, np.full((1, 3), np.nan))
+    no_flags = (np.zeros((1, 3), bool), np.zeros((1, 3), bool))
+
+    # -- comments
+    released = release_comments(
+        data.comments, team_labels=teams.labels, team_n=teams.counts, team_visible=hs.team_visible,
+        team_unit=team_unit, unit_labels=units.labels if units is not None else (),
+        unit_visible=hs.unit_visible if units is not None else None, comment_k=comment_min_group_size,
+    )
+    if not hs.org_visible:
+        released = {"teams": {}, "units": {}, "organization": [], "withheld": len(data.comments)}
+
+    # -- tables (masking happens here)
+    org_mc_share = np.where(mc_plan[1], fo["misconception"][0], np.nan)
+    misc = {"cuts": th.maturity.cuts, "findings": th.findings, "present": th.typology.present,
+            "misconceptions": scores.misconceptions, "org_misconception": org_mc_share}
+    t_table = _table(
+        "team", teams.labels, tuple(np.asarray(units.labels, dtype=object)[team_unit]) if units is not None else None,
+        ft, hs.team_visible, hs.team_reason, cells_t, flags_t, misc, k,
+        [released["teams"].get(t, ()) for t in teams.labels], None,
+    )
+    u_table = None
+    if units is not None:
+        n_teams = np.bincount(team_unit, minlength=U)
+        u_table = _table("unit", units.labels, None, fu, hs.unit_visible, hs.unit_reason, cells_u,
+                         flags_u, misc, k, [released["units"].get(u, ()) for u in units.labels], n_teams)
+    o_table = _table("organization", ("",), None, fo, np.array([hs.org_visible]),
+                     np.array([hs.org_reason], dtype=object), cells_o, no_flags, misc, k, [()], None)
+
+    # -- organization-level statistics (released only when the organization is)
+    names = {d: q.dimensions[d]["name"] for d in DIMENSIONS}
+    org_rec = o_table.records()[0]
+    dims = {}
+    for j, d in enumerate(DIMENSIONS):
+        entry = {"name": names[d]}
+        if hs.org_visible:
+            rel = _reliability(scores, j)
+            ti, si = ft["icc"][j], ft["structure_icc"][j]
+            entry.update(
+                alpha=rel.get("alpha"), omega=rel.get("omega"), reliability=rel,
+                icc1=ti.icc1, icc2=ti.icc2, icc_f=ti.f, icc_pvalue=ti.pvalue,
+                icc_reading=icc_reading(ti.icc1, ti.icc2, names[d]),
+                structure_icc1=si.icc1, structure_icc2=si.icc2,
+                structure_icc_reading=icc_reading(si.icc1, si.icc2, names[d], measure="structure"),
+            )
+            cell = org_rec.get("dimensions", {}).get(d, {})
+            for key in ("n", "score", "ci_low", "ci_high", "structure", "structure_ci_low",
+                        "structure_ci_high", "combined", "level", "finding"):
+                entry[key] = cell.get(key)
+        dims[d] = entry
+    dims = _plain(dims)
+    not_shown = _not_estimable(f"fewer than {k} responses", f"weniger als {k} Antworten")
+    cfa_block = _cfa(scores) if hs.org_visible else not_shown
+
+    # -- role gaps and tenure bands (organization level)
+    role_rows, tenure_rows = [], []
+    rc = _category_codes(data.role, ("lead", "member"))
+    if rc is not None:
+        role_rows = _subgroups(scores.perception, rc, ("lead", "member"), teams, dim_plans,
+                               team_unit, k, alpha, min_effect, correction, role=True)
+    tenure_item = [i for i in q.items_of("background") if i.background == "tenure"]
+    tenure_keys = tuple(o.key for o in tenure_item[0].options) if tenure_item else ()
+    tc = _category_codes(data.tenure, tenure_keys)
+    if tc is not None:
+        tenure_rows = _subgroups(scores.perception, tc, tenure_keys, teams, dim_plans,
+                                 team_unit, k, alpha, min_effect, correction, role=False)
+
+    # -- differences that matter (released cells only)
+    differences = []
+    for lname, table in (("team", t_table), ("unit", u_table)):
+        if table is None:
+            continue
+        for measure, flags, prefix in (("perception", table.vs_rest_flagged, "vs_rest"),
+                                       ("structure", table.structure_vs_rest_flagged, "structure_vs_rest")):
+            g_idx, j_idx = np.nonzero(flags)
+            diff = table.dims[f"{prefix}_difference"][g_idx, j_idx]
+            cols = zip(g_idx.tolist(), j_idx.tolist(), _out(diff, 4), (diff > 0).tolist(),
+                       _out(table.dims[f"{prefix}_d"][g_idx, j_idx], 6),
+                       _out(table.dims[f"{prefix}_p_adjusted"][g_idx, j_idx], None))
+            for g, j, dv, up, dd, pv in cols:
+                differences.append({
+                    "level": lname, "group": table.labels[g], "dimension": DIMENSIONS[j],
+                    "measure": measure, "difference": dv, "d": dd, "p_adjusted": pv,
+                    "direction": "higher" if up else "lower",
+                })
+    differences.sort(key=lambda r: (-abs(r["d"]), r["level"], r["group"], r["dimension"], r["measure"]))
+
+    # -- drivers
+    drivers = _drivers(scores, q, names) if hs.org_visible else {"estimable": False, **not_shown}
+
+    findings = key_findings(
+        dimensions=dims, dim_names=names, organization=org_rec, teams=t_table,
+        differences=differences, role_gaps=_plain(role_rows), drivers=drivers,
+        misconception_names=q.misconceptions, k=k,
+    )
+    return Diagnosis(
+        questionnaire=_freeze({"id": q.id, "version": q.version, "title": dict(q.title)}),
+        n_respondents=data.n if hs.org_visible else None,
+        settings=_freeze({"min_group_size": k, "comment_min_group_size": comment_min_group_size,
+                          "correction": correction, "alpha": alpha, "min_effect": min_effect,
+                          "confidence": confidence}),
+        dimensions=_freeze(dims), cfa=_freeze(_plain(cfa_block)),
+        organization=o_table, units=u_table, teams=t_table,
+        role_gaps=_freeze(_plain(role_rows)), tenure=_freeze(_plain(tenure_rows)),
+        differences=_freeze(differences), drivers=_freeze(_plain(drivers)),
+        findings=_freeze(findings),
+        comments=_freeze({"organization": list(released["organization"]),
+                          "withheld": released["withheld"]}),
+    )
+
+
+def _drivers(scores: RespondentScores, q: Questionnaire, names: dict) -> dict:
+    out = {"outcome": q.items_of("outcome")[0].id if q.items_of("outcome") else None,
+           "method": "relative_weights"}
+    if out["outcome"] is None:
+        return {**out, **_not_estimable("The form has no outcome item.", "Das Formular hat keine Ergebnisfrage.")}
+    y = scores.outcome
+    blocks = {
+        "dimensions": (
+            np.column_stack([scores.perception, scores.structure]),
+            [f"{d}_perception" for d in DIMENSIONS] + [f"{d}_structure" for d in DIMENSIONS],
+            [{"en": f"{names[d]['en']} (perception)", "de": f"{names[d]['de']} (Wahrnehmung)"} for d in DIMENSIONS]
+            + [{"en": f"{names[d]['en']} (structure)", "de": f"{names[d]['de']} (Struktur)"} for d in DIMENSIONS],
+        ),
+        "structure_items": (
+            scores.structure_items, list(scores.structure_item_ids),
+            [dict(q.item(i).text) for i in scores.structure_item_ids],
+        ),
+    }
+    for key, (X, ids, labels) in blocks.items():
+        try:
+            res = relative_weights(X, y, names=ids).to_dict()
+        except ValueError as exc:
+            out[key] = _not_estimable(f"Not estimable: {exc}.", f"Nicht schätzbar: {exc}.")
+            continue
+        lab = dict(zip(ids, labels))
+        for p in res["predictors"]:
+            p["label"] = lab[p["name"]]
+        out[key] = {"estimable": True, **res}
+    return out

@@ -1,0 +1,195 @@
+r"""Respondent scores: perception, structure index, misconceptions and the outcome.
+
+Rules (DESIGN §2, documented in ``docs/methodology.md``):
+
+* **Reverse keying.** A reverse-keyed item on an :math:`A`-point scale is recoded
+  :math:`x' = A + 1 - x`, so that a high value always means "more of the dimension".
+* **Perception score** of a respondent for a dimension with :math:`J` perception items:
+  the mean :math:`\bar x` of the answered (recoded) items, provided at least
+  :math:`\lceil 2J/3 \rceil` are answered (else missing), on 0–100 as
+  :math:`100\,(\bar x - 1)/(A - 1)`.
+* **Structure index**: the mean of the option scores (0–100, from the questionnaire
+  file; "don't know" has its own score and is never dropped) of the dimension's
+  structure items, with the same 2/3 rule.
+* **Misconception held**: 1 if the answer is at least ``misconception_agree_min``
+  (4 = "agree" on the 5-point scale), 0 if lower, NaN if missing.
+* **Outcome** (the litmus item) on 0–100 like a single perception item.
+
+Everything is computed column-wise for all respondents at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from analysis.instrument import DIMENSIONS
+from analysis.responses import ResponseData
+
+__all__ = ["RespondentScores", "score_responses", "min_answered", "reverse_keyed"]
+
+
+def min_answered(n_items: int) -> int:
+    """Fewest answered items for a score: :math:`\\lceil 2J/3 \\rceil` of ``n_items``."""
+    return -(-2 * n_items // 3)
+
+
+def reverse_keyed(data: ResponseData, item_ids) -> np.ndarray:
+    """Raw answers to the perception items ``item_ids`` with reverse-keyed items recoded.
+
+    Returns an (n, len(item_ids)) float array on the items' own scale (1 … A).
+    """
+    q = data.questionnaire
+    idx = [data.item_ids.index(i) for i in item_ids]
+    x = data.values[:, idx].copy()
+    for j, item_id in enumerate(item_ids):
+        item = q.item(item_id)
+        if item.reverse:
+            x[:, j] = len(item.options) + 1 - x[:, j]
+    return x
+
+
+def _mean_with_rule(x: np.ndarray) -> np.ndarray:
+    """Row mean over observed values where at least 2/3 of the columns are observed."""
+    observed = ~np.isnan(x)
+    k = observed.sum(axis=1)
+    total = np.where(observed, x, 0.0).sum(axis=1)
+    ok = k >= min_answered(x.shape[1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(ok, total / np.where(ok, k, 1), np.nan)
+
+
+def _option_scores(data: ResponseData, item_ids) -> np.ndarray:
+    """Option values of structure items mapped to their 0–100 scores (NaN stays NaN)."""
+    q = data.questionnaire
+    out = np.full((data.n, len(item_ids)), np.nan)
+    for j, item_id in enumerate(item_ids):
+        options = q.item(item_id).options
+        lut = np.full(max(o.value for o in options) + 1, np.nan)
+        lut[[o.value for o in options]] = [o.score for o in options]
+        col = data.column(item_id)
+        seen = ~np.isnan(col)
+        out[seen, j] = lut[col[seen].astype(np.intp)]
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class RespondentScores:
+    """Scores of every respondent (rows in the order of the :class:`ResponseData`).
+
+    Attributes
+    ----------
+    dimensions : tuple of str
+        ``("direction", "decision_rights", "feedback")``: the column order of
+        :attr:`perception` and :attr:`structure`.
+    perception : ndarray, shape (n, 3)
+        Perception score 0–100 per dimension; NaN when fewer than 2/3 of the items
+        were answered.
+    structure : ndarray, shape (n, 3)
+        Structure index 0–100 per dimension; NaN under the same rule.
+    perception_item_ids : tuple of tuple of str
+        Perception items per dimension.
+    perception_items : tuple of ndarray
+        Per dimension, the (n, J) raw answers after reverse keying (scale 1 … 5), the
+        input of agreement indices, reliability and the factor model.
+    structure_item_ids : tuple of str
+        All structure items in file order.
+    structure_items : ndarray, shape (n, len(structure_item_ids))
+        Option scores 0–100 of every structure item.
+    misconceptions : tuple of str
+        Misconception ids in file order (empty for a form without misconception items).
+    misconception : ndarray, shape (n, len(misconceptions))
+        1.0 = held, 0.0 = not held, NaN = not answered.
+    outcome : ndarray, shape (n,)
+        The outcome item on 0–100 (NaN if missing or if the form has no outcome item).
+    """
+
+    dimensions: tuple
+    perception: np.ndarray
+    structure: np.ndarray
+    perception_item_ids: tuple
+    perception_items: tuple
+    structure_item_ids: tuple
+    structure_items: np.ndarray
+    misconceptions: tuple
+    misconception: np.ndarray
+    outcome: np.ndarray
+
+    def to_dict(self) -> dict:
+        """Per-respondent columns as plain lists (NaN becomes None)."""
+
+        def col(a):
+            return [None if np.isnan(v) else float(v) for v in a]
+
+        out = {}
+        for d, dim in enumerate(self.dimensions):
+            out[f"{dim}_perception"] = col(self.perception[:, d])
+            out[f"{dim}_structure"] = col(self.structure[:, d])
+        for m, mid in enumerate(self.misconceptions):
+            out[f"misconception_{mid}"] = col(self.misconception[:, m])
+        out["outcome"] = col(self.outcome)
+        return out
+
+
+def score_responses(data: ResponseData) -> RespondentScores:
+    """Score every respondent of ``data`` (see the module docstring for the rules).
+
+    Parameters
+    ----------
+    data : ResponseData
+
+    Returns
+    -------
+    RespondentScores
+
+    Examples
+    --------
+    >>> from analysis.responses import ResponseData
+    >>> d = ResponseData.from_columns("aligned-autonomy-pulse-v1", team=["a"],
+    ...                               answers={"dir_p1": [5], "dir_p2": [4]})
+    >>> score_responses(d).perception[0, 0]
+    87.5
+    """
+    if not isinstance(data, ResponseData):
+        raise TypeError(f"data: must be a ResponseData, got {type(data).__name__}")
+    q = data.questionnaire
+    n = data.n
+    p_ids, p_items = [], []
+    perception = np.empty((n, len(DIMENSIONS)))
+    structure = np.empty((n, len(DIMENSIONS)))
+    s_ids = tuple(it.id for it in q.items_of("structure"))
+    s_scores = _option_scores(data, s_ids)
+    for d, dim in enumerate(DIMENSIONS):
+        ids = tuple(it.id for it in q.items_of("perception", dim))
+        x = reverse_keyed(data, ids)
+        points = len(q.item(ids[0]).options)
+        perception[:, d] = (_mean_with_rule(x) - 1.0) / (points - 1) * 100.0
+        p_ids.append(ids)
+        p_items.append(x)
+        cols = [s_ids.index(it.id) for it in q.items_of("structure", dim)]
+        structure[:, d] = _mean_with_rule(s_scores[:, cols])
+    m_items = q.items_of("misconception")
+    agree_min = q.thresholds.misconception_agree_min
+    misconception = np.empty((n, len(m_items)))
+    for m, item in enumerate(m_items):
+        col = data.column(item.id)
+        misconception[:, m] = np.where(np.isnan(col), np.nan, (col >= agree_min).astype(float))
+    out_items = q.items_of("outcome")
+    if out_items:
+        points = len(out_items[0].options)
+        outcome = (data.column(out_items[0].id) - 1.0) / (points - 1) * 100.0
+    else:
+        outcome = np.full(n, np.nan)
+    return RespondentScores(
+        dimensions=DIMENSIONS,
+        perception=perception,
+        structure=structure,
+        perception_item_ids=tuple(p_ids),
+        perception_items=tuple(p_items),
+        structure_item_ids=s_ids,
+        structure_items=s_scores,
+        misconceptions=tuple(it.misconception for it in m_items),
+        misconception=misconception,
+        outcome=outcome,
+    )
