@@ -37,7 +37,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from analysis.groups import Groups, encode_groups
 
@@ -152,7 +152,7 @@ def two_sample(n1, m1, v1, n2, m2, v2) -> TwoSampleResult:
         se2 = a + b
         t = np.where(ok & (se2 > 0), diff / np.sqrt(se2), np.nan)
         df = np.where(ok & (se2 > 0), se2 ** 2 / (a ** 2 / (n1 - 1) + b ** 2 / (n2 - 1)), np.nan)
-        p = 2.0 * stats.t.sf(np.abs(t), df)
+        p = 2.0 * special.stdtr(df, -np.abs(t))
     return TwoSampleResult(difference=diff, d=d, t=t, df=df, pvalue=p)
 
 

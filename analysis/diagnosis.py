@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from analysis.agreement import ad_m, awg, rwg_j
 from analysis.compare import group_vs_rest, moments, subgroup_moments, two_sample, adjust_pvalues
@@ -270,7 +270,7 @@ class Diagnosis:
     Attributes
     ----------
     questionnaire : mapping
-        ``{"id", "version", "title"}``.
+        ``{"id", "version", "title", "misconceptions"}`` (names of the misconceptions).
     n_respondents : int or None
         None when the organization itself is below the minimum group size.
     settings : mapping
@@ -349,7 +349,7 @@ def _ci(n, mean, var, confidence):
     """t-based interval ``mean ± t(1 - (1 - confidence)/2, n - 1) · sd / sqrt(n)``, clipped to 0–100."""
     df, inv = np.unique(np.where(n > 1, n - 1, 0), return_inverse=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        tcrit = np.where(df > 0, stats.t.ppf(0.5 + confidence / 2.0, np.maximum(df, 1)), np.nan)
+        tcrit = np.where(df > 0, special.stdtrit(np.maximum(df, 1), 0.5 + confidence / 2.0), np.nan)
         half = tcrit[inv.reshape(n.shape)] * np.sqrt(var / n)
     return np.clip(mean - half, 0, 100), np.clip(mean + half, 0, 100)
 
@@ -811,7 +811,8 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
         misconception_names=q.misconceptions, k=k,
     )
     return Diagnosis(
-        questionnaire=_freeze({"id": q.id, "version": q.version, "title": dict(q.title)}),
+        questionnaire=_freeze({"id": q.id, "version": q.version, "title": dict(q.title),
+                               "misconceptions": {m: dict(t) for m, t in q.misconceptions.items()}}),
         n_respondents=data.n if hs.org_visible else None,
         settings=_freeze({"min_group_size": k, "comment_min_group_size": comment_min_group_size,
                           "correction": correction, "alpha": alpha, "min_effect": min_effect,

@@ -17,7 +17,7 @@ import numpy as np
 
 from analysis.instrument import Questionnaire, load_questionnaire
 
-__all__ = ["ResponseData", "ANSWER_KINDS", "answer_items"]
+__all__ = ["ResponseData", "ANSWER_KINDS", "answer_items", "team_unit_conflict"]
 
 #: Item kinds that go into the answer matrix (items with options that are not background).
 ANSWER_KINDS = ("perception", "structure", "misconception", "outcome")
@@ -229,17 +229,28 @@ def _keys(values, name: str, n: int, keys: tuple) -> np.ndarray:
     return arr
 
 
-def check_team_units(team: np.ndarray, unit: np.ndarray) -> None:
-    """Raise ``ValueError`` naming the first row whose team already belongs to another unit."""
+def team_unit_conflict(team: np.ndarray, unit: np.ndarray):
+    """First row whose team already belongs to another unit, as ``(row, first_row)``
+    where ``first_row`` is the team's first row; None when every team has one unit."""
     if team.shape[0] == 0:
-        return
+        return None
     _, first_row, team_codes = np.unique(team, return_index=True, return_inverse=True)
     _, unit_codes = np.unique(unit, return_inverse=True)
+    team_codes, unit_codes = team_codes.reshape(-1), unit_codes.reshape(-1)
     # the unit of a team's first row; every other row of that team must agree with it
-    conflict = unit_codes != unit_codes[first_row[team_codes]]
-    if conflict.any():
-        row = int(np.argmax(conflict))
-        first = int(first_row[team_codes[row]])
+    first = first_row[team_codes]
+    conflict = unit_codes != unit_codes[first]
+    if not conflict.any():
+        return None
+    row = int(np.argmax(conflict))
+    return row, int(first[row])
+
+
+def check_team_units(team: np.ndarray, unit: np.ndarray) -> None:
+    """Raise ``ValueError`` naming the first row whose team already belongs to another unit."""
+    conflict = team_unit_conflict(team, unit)
+    if conflict is not None:
+        row, first = conflict
         raise ValueError(
             f"unit: row {row}: team {str(team[row])!r} is in unit {str(unit[row])!r} but in unit "
             f"{str(unit[first])!r} in row {first}; a team belongs to exactly one unit"

@@ -1,0 +1,210 @@
+"""``aad simulate`` and ``aad analyze``: offline diagnosis of CSV exports.
+
+``aad simulate`` writes realistic synthetic responses (with planted patterns, see
+:mod:`analysis.simulate`) as a CSV file; ``aad analyze`` reads such a file (or an export
+of any survey tool in the same format, see :mod:`analysis.csv_input`), runs
+:func:`analysis.diagnose` and writes the result as JSON or as a self-contained HTML page.
+Output files are written to a temporary file next to the target and renamed into place,
+so a failure never leaves a partial file behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from app.cli import CLIError
+
+DEFAULT_QUESTIONNAIRE = "aligned-autonomy-v1"
+
+
+def register(sub) -> None:
+    sim = sub.add_parser(
+        "simulate", help="write synthetic survey responses with planted patterns as CSV",
+        description="Write realistic synthetic responses (team effects, individual noise, "
+                    "missing answers, leads and members, planted patterns and small teams).",
+    )
+    sim.add_argument("--respondents", type=int, required=True, metavar="N")
+    sim.add_argument("--teams", type=int, required=True, metavar="T")
+    sim.add_argument("--units", type=int, metavar="U", help="group the teams into U units")
+    sim.add_argument("--seed", type=int, default=0, metavar="S")
+    sim.add_argument("--questionnaire", default=DEFAULT_QUESTIONNAIRE, metavar="ID",
+                     help=f"bundled questionnaire id or YAML file (default {DEFAULT_QUESTIONNAIRE})")
+    sim.add_argument("--out", required=True, metavar="FILE.csv")
+    sim.set_defaults(handler=_simulate)
+
+    ana = sub.add_parser(
+        "analyze", help="diagnose a responses CSV and write JSON or HTML",
+        description="Diagnose a responses CSV (one row per respondent; columns team, unit, "
+                    "role, tenure, comment and one per item id).",
+    )
+    ana.add_argument("file", metavar="FILE.csv")
+    ana.add_argument("--questionnaire", default=DEFAULT_QUESTIONNAIRE, metavar="FILE|ID")
+    ana.add_argument("--min-group-size", type=int, default=5, metavar="K",
+                     help="anonymity threshold k (3-50, default 5)")
+    ana.add_argument("--acknowledge-small-groups", action="store_true",
+                     help="required for a minimum group size below 5")
+    ana.add_argument("--comment-min-group-size", type=int, default=10, metavar="K",
+                     help="smallest group whose comments are shown (default 10)")
+    ana.add_argument("--format", choices=("json", "html"), default="json")
+    ana.add_argument("--out", metavar="PATH", help="output file (default: standard output)")
+    ana.add_argument("--progress", action="store_true",
+                     help="report the stages on standard error even when it is not a terminal")
+    ana.set_defaults(handler=_analyze)
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _atomic_write(path: str, write) -> None:
+    """Call ``write(binary_file)`` on a temporary file next to ``path``, then rename it."""
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise CLIError(f"{path}: the directory {str(target.parent)!r} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _questionnaire(ref):
+    from analysis.instrument import QuestionnaireError, load_questionnaire
+
+    try:
+        return load_questionnaire(ref)
+    except QuestionnaireError as exc:
+        raise CLIError(str(exc)) from None
+
+
+class _Progress:
+    """Stage messages with timings on stderr (only when wanted)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.t0 = time.perf_counter()
+        self.stage = None
+
+    def __call__(self, message: str | None) -> None:
+        """End the current stage (printing its time) and start ``message`` (None: finish)."""
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        if self.stage is not None:
+            print(f"aad:   {now - self.stage:.2f} s", file=sys.stderr, flush=True)
+        if message is None:
+            print(f"aad: done in {now - self.t0:.2f} s", file=sys.stderr, flush=True)
+        else:
+            print(f"aad: {message}…", file=sys.stderr, flush=True)
+        self.stage = now
+
+
+def responses_table(data):
+    """The CSV layout of :mod:`analysis.csv_input` as an Arrow table.
+
+    Comments are not linked to rows in :class:`ResponseData`; each is put in the
+    ``comment`` cell of some respondent of its team (the k-th comment of a team on the
+    team's k-th row in file order); comments beyond one per respondent are left out.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    cols = {"team": pa.array(data.team)}
+    for name in ("unit", "role", "tenure"):
+        values = getattr(data, name)
+        if values is not None:
+            cols[name] = pa.array(values)
+    for j, item_id in enumerate(data.item_ids):
+        v = data.values[:, j]
+        cols[item_id] = pa.array(v, mask=np.isnan(v)).cast(pa.int16())
+    if data.comments:
+        comment = np.full(data.n, None, dtype=object)
+        labels, codes, counts = np.unique(data.team, return_inverse=True, return_counts=True)
+        order = np.argsort(codes, kind="stable")             # rows grouped by team
+        start = np.searchsorted(codes[order], np.arange(labels.size))
+        c_team = np.searchsorted(labels, np.array([t for t, _ in data.comments]))
+        c_order = np.argsort(c_team, kind="stable")
+        sorted_team = c_team[c_order]
+        rank = np.arange(sorted_team.size) - np.searchsorted(sorted_team, sorted_team)
+        fits = rank < counts[sorted_team]                    # one comment cell per row
+        rows = order[start[sorted_team[fits]] + rank[fits]]
+        texts = np.array([text for _, text in data.comments], dtype=object)[c_order]
+        comment[rows] = texts[fits]
+        cols["comment"] = pa.array(comment, type=pa.string())
+    return pa.table(cols)
+
+
+# -------------------------------------------------------------------------- commands
+
+def _simulate(args) -> int:
+    import pyarrow.csv as pacsv
+
+    from analysis.simulate import simulate
+
+    q = _questionnaire(args.questionnaire)
+    try:
+        sim = simulate(q, respondents=args.respondents, teams=args.teams, units=args.units,
+                       seed=args.seed)
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None
+    table = responses_table(sim.data)
+    options = pacsv.WriteOptions(quoting_style="needed")
+    try:
+        _atomic_write(args.out, lambda fh: pacsv.write_csv(table, fh, write_options=options))
+    except OSError as exc:
+        raise CLIError(f"{args.out}: {exc.strerror or exc}") from None
+    planted = ", ".join(f"{t}: {p}" for t, p in sim.planted.items() if p != "small")
+    print(f"wrote {sim.data.n} responses of {args.teams} teams to {args.out}", file=sys.stderr)
+    if planted:
+        print(f"planted: {planted}", file=sys.stderr)
+    return 0
+
+
+def _analyze(args) -> int:
+    progress = _Progress(args.progress or sys.stderr.isatty())
+    progress("loading")
+    from analysis.csv_input import read_responses_csv
+    from analysis.diagnosis import diagnose
+
+    q = _questionnaire(args.questionnaire)
+    progress(f"reading {args.file}")
+    try:
+        data = read_responses_csv(args.file, q)
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None
+    progress(f"diagnosing {data.n} responses")
+    try:
+        diagnosis = diagnose(
+            data, min_group_size=args.min_group_size,
+            comment_min_group_size=args.comment_min_group_size,
+            acknowledge_small_groups=args.acknowledge_small_groups,
+        )
+    except ValueError as exc:
+        raise CLIError(str(exc)) from None
+    progress(f"writing {args.format}")
+    if args.format == "json":
+        text = json.dumps(diagnosis.to_dict(), sort_keys=True, ensure_ascii=False, allow_nan=False)
+    else:
+        from app.reports.offline_html import render_html
+
+        text = render_html(diagnosis)
+    payload = (text + "\n").encode("utf-8")
+    if args.out:
+        try:
+            _atomic_write(args.out, lambda fh: fh.write(payload))
+        except OSError as exc:
+            raise CLIError(f"{args.out}: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+    progress(None)
+    return 0
