@@ -130,12 +130,9 @@ def _user_add(args) -> int:
             user = create_user(session, email=args.email, password=password)
             session.commit()
             if args.consultant_of:
-                from app.models import Membership, Role
+                from app.models import Role
 
-                org = create_organization(session, user=user, name=args.consultant_of)
-                membership = session.query(Membership).filter_by(user_id=user.id, organization_id=org.id).one()
-                membership.role = Role.consultant
-                session.commit()
+                create_organization(session, user=user, name=args.consultant_of, creator_role=Role.consultant)
     except ServiceError as exc:
         raise CLIError(exc.detail) from None
     finally:

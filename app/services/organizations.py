@@ -54,10 +54,10 @@ def get_organization(session: Session, *, user: User, organization_id: uuid.UUID
 
 def create_organization(
     session: Session, *, user: User, name: str, industry: str = "", size_band: str = "",
-    k: int = K_SAFE, k_acknowledged: bool = False, comment_k: int = 10,
+    k: int = K_SAFE, k_acknowledged: bool = False, comment_k: int = 10, creator_role: Role | None = None,
 ) -> Organization:
-    """A new organization; its creator becomes a consultant if they are one elsewhere,
-    otherwise its HR admin."""
+    """A new organization; its creator gets ``creator_role``, by default consultant if
+    they are one elsewhere, otherwise HR admin."""
     _check_fields(name=name, size_band=size_band)
     check_k(k, acknowledged=k_acknowledged)
     _check_comment_k(comment_k, k)
@@ -72,7 +72,7 @@ def create_organization(
     session.flush()
     session.add(Membership(
         user_id=user.id, organization_id=org.id,
-        role=Role.consultant if is_consultant else Role.hr_admin,
+        role=creator_role or (Role.consultant if is_consultant else Role.hr_admin),
     ))
     session.commit()
     session.refresh(org)
