@@ -48,6 +48,7 @@ __all__ = [
     "two_sample",
     "GroupVsRestResult",
     "group_vs_rest",
+    "compare_with_rest",
     "subgroup_moments",
     "moments",
     "grouped_sums",
@@ -174,11 +175,23 @@ def subgroup_moments(values, codes, n_codes: int):
     x = np.asarray(values, dtype=float)
     codes = np.asarray(codes, dtype=np.intp)
     keep = codes >= 0
-    obs = ~np.isnan(x) & keep[:, None]
-    xz = np.where(obs, x, 0.0)
+    if not keep.all():
+        x, codes = x[keep], codes[keep]
     V = x.shape[1]
-    sums = grouped_sums(np.hstack([obs.astype(float), xz, xz * xz]), np.where(keep, codes, -1), n_codes)
-    return sums[:, :V], sums[:, V:2 * V], sums[:, 2 * V:]
+    n = np.empty((n_codes, V))
+    s = np.empty((n_codes, V))
+    ss = np.empty((n_codes, V))
+    for j in range(V):  # loop over columns only
+        col = x[:, j]
+        obs = ~np.isnan(col)
+        if obs.all():
+            c, v = codes, col
+        else:
+            c, v = codes[obs], col[obs]
+        n[:, j] = np.bincount(c, minlength=n_codes)
+        s[:, j] = np.bincount(c, weights=v, minlength=n_codes)
+        ss[:, j] = np.bincount(c, weights=v * v, minlength=n_codes)
+    return n, s, ss
 
 
 def grouped_sums(matrix, codes, n_codes: int) -> np.ndarray:
@@ -314,13 +327,28 @@ def group_vs_rest(values, groups, *, variables=None, include=None, correction: s
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
         center = np.nan_to_num(np.nanmean(x, axis=0))  # centring avoids cancellation
     n, s, ss = subgroup_moments(x - center, g.codes, g.n_groups)
+    return compare_with_rest(n, s, ss, center=center, labels=g.labels, variables=names,
+                             include=include, correction=correction, alpha=alpha,
+                             min_effect=min_effect)
+
+
+def compare_with_rest(n, s, ss, *, center=0.0, labels, variables, include=None,
+                      correction: str = "holm", alpha: float = 0.05,
+                      min_effect: float = 0.5) -> GroupVsRestResult:
+    """:func:`group_vs_rest` from per-group counts, sums and sums of squares.
+
+    For callers that already hold the sums (e.g. the diagnosis, which aggregates them
+    once per level). ``n, s, ss`` have shape (n_groups, V) and are sums of
+    ``values - center``; the other arguments are those of :func:`group_vs_rest`.
+    """
+    center = np.asarray(center, dtype=float)
     N, S, SS = n.sum(axis=0), s.sum(axis=0), ss.sum(axis=0)
     mean, var = moments(n, s, ss)
     rn, rs, rss = N - n, S - s, SS - ss
     rmean, rvar = moments(rn, rs, rss)
     mean, rmean = mean + center, rmean + center
     test = two_sample(n, mean, var, rn, rmean, rvar)
-    inc = np.ones(g.n_groups, bool) if include is None else np.asarray(include, bool)
+    inc = np.ones(n.shape[0], bool) if include is None else np.asarray(include, bool)
     if inc.ndim == 1:
         inc = inc[:, None]
     p = np.where(np.broadcast_to(inc, n.shape), test.pvalue, np.nan)
@@ -328,7 +356,7 @@ def group_vs_rest(values, groups, *, variables=None, include=None, correction: s
     with np.errstate(invalid="ignore"):
         flagged = (p_adj < alpha) & (np.abs(test.d) >= min_effect)
     return GroupVsRestResult(
-        groups=g.labels, variables=names, n=n, mean=mean, rest_n=rn, rest_mean=rmean,
-        test=test, p_adjusted=p_adj, flagged=flagged, correction=correction,
+        groups=tuple(labels), variables=tuple(variables), n=n, mean=mean, rest_n=rn,
+        rest_mean=rmean, test=test, p_adjusted=p_adj, flagged=flagged, correction=correction,
         alpha=float(alpha), min_effect=float(min_effect),
     )

@@ -57,7 +57,9 @@ import numpy as np
 from scipy import special
 
 from analysis.agreement import ad_m, awg, rwg_j
-from analysis.compare import group_vs_rest, moments, subgroup_moments, two_sample, adjust_pvalues
+from analysis.compare import (
+    adjust_pvalues, compare_with_rest, grouped_sums, moments, subgroup_moments, two_sample,
+)
 from analysis.drivers import relative_weights
 from analysis.factor import cfa
 from analysis.groups import Groups, encode_groups
@@ -191,9 +193,8 @@ class GroupTable:
     def records(self, rows=None) -> list:
         """JSON-ready records of the given rows (default all; see :meth:`Diagnosis.to_dict`).
 
-        Figures are rounded for output: scores, intervals and differences on the 0–100
-        scale to 4 decimals, indices (r_wg(j), a_wg, AD_M, d, shares) to 6; p-values are
-        kept in full. NaN becomes None.
+        Figures are rounded for output to 4 decimals (p-values and misconception shares
+        to 6); the arrays of the table keep full precision. NaN becomes None.
         """
         rows = range(len(self.labels)) if rows is None else rows
         idx = np.asarray(list(rows), dtype=np.intp)
@@ -247,8 +248,7 @@ class GroupTable:
 
 
 _DECIMALS = {
-    "rwg_j": 6, "awg": 6, "ad_m": 6, "vs_rest_d": 6, "structure_vs_rest_d": 6,
-    "vs_rest_p_adjusted": None, "structure_vs_rest_p_adjusted": None, "n": 0,
+    "vs_rest_p_adjusted": 6, "structure_vs_rest_p_adjusted": 6, "n": 0,
 }
 
 
@@ -336,7 +336,7 @@ class Diagnosis:
             "teams": self.teams.to_dict(),
             "role_gaps": _plain(self.role_gaps),
             "tenure": _plain(self.tenure),
-            "differences": _plain(self.differences),
+            "differences": [dict(r) for r in self.differences],
             "drivers": _plain(self.drivers),
             "findings": _plain(self.findings),
             "labels": LABELS,
@@ -368,44 +368,57 @@ def _shrink(y: np.ndarray, groups: Groups, n, mean):
         return np.where(n > 0, grand + lam * (mean - grand), np.nan), res
 
 
-def _group_figures(scores: RespondentScores, groups: Groups, confidence: float, *,
-                   agreement, shrink: bool) -> dict:
-    """Unsuppressed figures of every group of one level (internal; never returned).
+def _team_sums(scores: RespondentScores, teams: Groups):
+    """Per-team counts, sums and sums of squares of every score column (one pass).
 
-    ``agreement``: False (none), True (r_wg(j) only) or ``"all"`` (also a_wg, AD_M).
+    Columns: perception (3), structure (3), misconceptions (M), outcome (1), all
+    centred at 50 for numerical accuracy. Units and the organization are sums of teams.
     """
-    G = groups.n_groups
-    P, S = scores.perception, scores.structure
-    cols = np.column_stack([P, S, scores.misconception, scores.outcome])
-    n, s, ss = subgroup_moments(cols - 50.0, groups.codes, G)
+    cols = np.column_stack([scores.perception, scores.structure, scores.misconception,
+                            scores.outcome]) - 50.0
+    return subgroup_moments(cols, teams.codes, teams.n_groups)
+
+
+def _group_figures(sums, n_respondents, M: int, confidence: float) -> dict:
+    """Unsuppressed figures of every group of one level (internal; never returned)."""
+    n, s, ss = sums
+    G = n.shape[0]
     mean, var = moments(n, s, ss)
     mean = mean + 50.0
     lo, hi = _ci(n, mean, var, confidence)
-    M = scores.misconception.shape[1]
     f = {
+        "n_all": np.asarray(n_respondents, dtype=float),
         "n_p": n[:, 0:3], "score": mean[:, 0:3], "ci_low": lo[:, 0:3], "ci_high": hi[:, 0:3],
         "n_s": n[:, 3:6], "structure": mean[:, 3:6], "structure_ci_low": lo[:, 3:6],
         "structure_ci_high": hi[:, 3:6],
         "n_mc": n[:, 6:6 + M].min(axis=1) if M else np.zeros(G),
         "misconception": mean[:, 6:6 + M], "outcome": mean[:, 6 + M], "n_out": n[:, 6 + M],
+        "sums": (n[:, :6], s[:, :6], ss[:, :6]),
     }
+    f["n_cell"] = np.minimum(f["n_p"], f["n_s"])
     f["combined"] = combined_score(f["score"], f["structure"])
-    f["shrunk_score"] = np.full((G, 3), np.nan)
-    f["icc"] = [None, None, None]
-    f["structure_icc"] = [None, None, None]
-    for key in ("rwg_j", "awg", "ad_m"):
+    for key in ("shrunk_score", "rwg_j", "awg", "ad_m") + DIM_FIELDS[12:]:
         f[key] = np.full((G, 3), np.nan)
-    for j in range(3):  # loop over the three dimensions
-        if shrink:
-            f["shrunk_score"][:, j], f["icc"][j] = _shrink(P[:, j], groups, n[:, j], f["score"][:, j])
-            f["structure_icc"][j] = icc(S[:, j], groups)
-        items = scores.perception_items[j]
-        if agreement:
-            f["rwg_j"][:, j] = rwg_j(items, groups, scale_points=5).values
-        if agreement == "all":
-            f["awg"][:, j] = awg(items, groups, scale_min=1, scale_max=5).values
-            f["ad_m"][:, j] = ad_m(items, groups).values
     return f
+
+
+def _shrink_all(f: dict, scores: RespondentScores, groups: Groups) -> list:
+    """Empirical-Bayes scores into ``f``; returns the ICC results per dimension."""
+    out = []
+    for j in range(3):  # loop over the three dimensions
+        f["shrunk_score"][:, j], res = _shrink(scores.perception[:, j], groups, f["n_p"][:, j],
+                                               f["score"][:, j])
+        out.append(res)
+    return out
+
+
+def _agreement(f: dict, scores: RespondentScores, groups: Groups) -> None:
+    """r_wg(j), a_wg and AD_M of the perception items of every dimension into ``f``."""
+    for j in range(3):  # loop over the three dimensions
+        items = scores.perception_items[j]
+        f["rwg_j"][:, j] = rwg_j(items, groups, scale_points=5).values
+        f["awg"][:, j] = awg(items, groups, scale_min=1, scale_max=5).values
+        f["ad_m"][:, j] = ad_m(items, groups).values
 
 
 # ---------------------------------------------------------------------- psychometrics
@@ -592,10 +605,13 @@ def _table(level, labels, parent, f, visible, reason, cells, flags, misc, k, com
     )
 
 
-def _vs_rest(scores, groups, f, vis_dim, correction, alpha, min_effect):
-    vals = np.column_stack([scores.perception, scores.structure])
-    res = group_vs_rest(vals, groups, include=np.column_stack([vis_dim, vis_dim]),
-                        correction=correction, alpha=alpha, min_effect=min_effect)
+def _vs_rest(f, labels, vis_dim, correction, alpha, min_effect):
+    """Each group vs the rest on perception and structure, from the level's sums."""
+    n, s_, ss = f["sums"]
+    res = compare_with_rest(n, s_, ss, center=50.0, labels=labels,
+                            variables=[f"{d}_{m}" for m in ("perception", "structure") for d in DIMENSIONS],
+                            include=np.column_stack([vis_dim, vis_dim]), correction=correction,
+                            alpha=alpha, min_effect=min_effect)
     f["vs_rest_difference"] = res.test.difference[:, :3]
     f["vs_rest_d"] = res.test.d[:, :3]
     f["vs_rest_p_adjusted"] = res.p_adjusted[:, :3]
@@ -666,20 +682,23 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
     teams = encode_groups(data.team, name="team")
     units, team_unit = _team_units(data, teams)
     U = units.n_groups if units is not None else 0
-    org = Groups(codes=np.zeros(data.n, np.intp), labels=("",), counts=np.array([data.n]))
 
-    # -- unsuppressed figures (internal only)
-    ft = _group_figures(scores, teams, confidence, agreement="all", shrink=True)
-    fu = _group_figures(scores, units, confidence, agreement=True, shrink=True) if units is not None else None
-    fo = _group_figures(scores, org, confidence, agreement=False, shrink=False)
-    ft["n_all"], fo["n_all"] = teams.counts.astype(float), np.array([float(data.n)])
-    if fu is not None:
-        fu["n_all"] = units.counts.astype(float)
+    # -- unsuppressed figures (internal only); units and organization are sums of teams
+    M = len(scores.misconceptions)
+    t_sums = _team_sums(scores, teams)
+    ft = _group_figures(t_sums, teams.counts, M, confidence)
+    _agreement(ft, scores, teams)
+    team_icc = _shrink_all(ft, scores, teams)
+    structure_icc = [icc(scores.structure[:, j], teams) for j in range(3)]
+    fu = None
+    if units is not None:
+        fu = _group_figures(tuple(grouped_sums(a, team_unit, U) for a in t_sums), units.counts, M,
+                            confidence)
+        _shrink_all(fu, scores, units)
+    fo = _group_figures(tuple(a.sum(axis=0, keepdims=True) for a in t_sums), [data.n], M, confidence)
 
     # -- suppression plan (counts only)
     hs = suppress_hierarchy(teams.counts, team_unit, k=k, n_units=U)
-    ft["n_cell"] = np.minimum(ft["n_p"], ft["n_s"])
-    fo["n_cell"] = np.minimum(fo["n_p"], fo["n_s"])
 
     def plan(key, j=None):
         """Suppression of one figure: counts of answers instead of respondents."""
@@ -708,14 +727,11 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
     vis_t = np.column_stack([c[0] for c in cells_t["dims"]])
 
     # -- comparisons
-    flags_t = _vs_rest(scores, teams, ft, vis_t, correction, alpha, min_effect)
+    flags_t = _vs_rest(ft, teams.labels, vis_t, correction, alpha, min_effect)
     flags_u = None
     if units is not None:
         vis_u = np.column_stack([c[0] for c in cells_u["dims"]])
-        flags_u = _vs_rest(scores, units, fu, vis_u, correction, alpha, min_effect)
-    for f in (fo,):
-        for key in DIM_FIELDS:
-            f.setdefault(key, np.full((1, 3), np.nan))
+        flags_u = _vs_rest(fu, units.labels, vis_u, correction, alpha, min_effect)
     no_flags = (np.zeros((1, 3), bool), np.zeros((1, 3), bool))
 
     # -- comments
@@ -752,7 +768,7 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
         entry = {"name": names[d]}
         if hs.org_visible:
             rel = _reliability(scores, j)
-            ti, si = ft["icc"][j], ft["structure_icc"][j]
+            ti, si = team_icc[j], structure_icc[j]
             entry.update(
                 alpha=rel.get("alpha"), omega=rel.get("omega"), reliability=rel,
                 icc1=ti.icc1, icc2=ti.icc2, icc_f=ti.f, icc_pvalue=ti.pvalue,
@@ -792,8 +808,8 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
             g_idx, j_idx = np.nonzero(flags)
             diff = table.dims[f"{prefix}_difference"][g_idx, j_idx]
             cols = zip(g_idx.tolist(), j_idx.tolist(), _out(diff, 4), (diff > 0).tolist(),
-                       _out(table.dims[f"{prefix}_d"][g_idx, j_idx], 6),
-                       _out(table.dims[f"{prefix}_p_adjusted"][g_idx, j_idx], None))
+                       _out(table.dims[f"{prefix}_d"][g_idx, j_idx], 4),
+                       _out(table.dims[f"{prefix}_p_adjusted"][g_idx, j_idx], 6))
             for g, j, dv, up, dd, pv in cols:
                 differences.append({
                     "level": lname, "group": table.labels[g], "dimension": DIMENSIONS[j],
@@ -820,7 +836,7 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
         dimensions=_freeze(dims), cfa=_freeze(_plain(cfa_block)),
         organization=o_table, units=u_table, teams=t_table,
         role_gaps=_freeze(_plain(role_rows)), tenure=_freeze(_plain(tenure_rows)),
-        differences=_freeze(differences), drivers=_freeze(_plain(drivers)),
+        differences=tuple(MappingProxyType(r) for r in differences), drivers=_freeze(_plain(drivers)),
         findings=_freeze(findings),
         comments=_freeze({"organization": list(released["organization"]),
                           "withheld": released["withheld"]}),
