@@ -97,20 +97,22 @@ def login_form(
     return response
 
 
-@router.post("/logout", include_in_schema=False, dependencies=[CsrfProtected])
-def logout_form(request: Request, session: SessionDep, settings: SettingsDep, auth: AuthDep):
+def _logout(request: Request, session, settings: Settings, response):
     end_session(session, token=request.cookies.get(cookie_name(settings, "aad_session")))
     session.commit()
-    response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(cookie_name(settings, "aad_session"), path="/", secure=settings.cookie_secure, httponly=True)
     return response
+
+
+@router.post("/logout", include_in_schema=False, dependencies=[CsrfProtected])
+def logout_form(request: Request, session: SessionDep, settings: SettingsDep, auth: AuthDep):
+    return _logout(request, session, settings, RedirectResponse("/login", status_code=303))
 
 
 @router.post("/api/v1/login", response_model=LoginOut)
 def api_login(body: LoginIn, request: Request, session: SessionDep, settings: SettingsDep):
     """Start a session: sets the session cookie and returns the CSRF token that every
     write request must send in ``X-CSRF-Token``."""
-
     user, token, row = _login(request, session, settings, body.email, body.password)
     response = JSONResponse(LoginOut(csrf_token=row.csrf_token, user=_user_out(user)).model_dump())
     _set_session_cookie(response, settings, token)
@@ -119,12 +121,7 @@ def api_login(body: LoginIn, request: Request, session: SessionDep, settings: Se
 
 @router.post("/api/v1/logout", status_code=204, dependencies=[CsrfProtected])
 def api_logout(request: Request, session: SessionDep, settings: SettingsDep, auth: AuthDep):
-
-    end_session(session, token=request.cookies.get(cookie_name(settings, "aad_session")))
-    session.commit()
-    response = Response(status_code=204)
-    response.delete_cookie(cookie_name(settings, "aad_session"), path="/", secure=settings.cookie_secure, httponly=True)
-    return response
+    return _logout(request, session, settings, Response(status_code=204))
 
 
 @router.get("/api/v1/me", response_model=LoginOut)
