@@ -16,8 +16,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "de": "Was gespeichert wird: Ihre Antworten; Ihr Team (aus dem Link – Sie geben es nicht ein); Ihre Rolle und, falls angegeben, wie lange Sie hier arbeiten; und der Tag der Abgabe (nicht die Uhrzeit). Ihr Kommentar wird getrennt gespeichert, ohne Verbindung zu Ihren übrigen Antworten.",
     },
     "privacy_not_stored": {
-        "en": "What is not stored: your name, your e-mail address, your IP address, the time of day, or which link was used for which answers. A personal link is only marked as used, so that it cannot be used twice.",
-        "de": "Was nicht gespeichert wird: Ihr Name, Ihre E-Mail-Adresse, Ihre IP-Adresse, die Uhrzeit und welcher Link zu welchen Antworten gehört. Ein persönlicher Link wird nur als benutzt markiert, damit er nicht zweimal verwendet werden kann.",
+        "en": "What is never stored with your answers: your name, your e-mail address, your IP address, the time of day, or which link was used. A personal link is only marked as used, so that it cannot be used twice.",
+        "de": "Was nie mit Ihren Antworten gespeichert wird: Ihr Name, Ihre E-Mail-Adresse, Ihre IP-Adresse, die Uhrzeit und welcher Link verwendet wurde. Ein persönlicher Link wird nur als benutzt markiert, damit er nicht zweimal verwendet werden kann.",
     },
     "privacy_device": {
         "en": "While you answer, your browser keeps your answers on this device so that you can continue later; they are deleted when you submit.",
@@ -34,6 +34,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "optional_hint": {"en": "All questions are optional except those marked as required.", "de": "Alle Fragen sind freiwillig, außer den als Pflichtangabe markierten."},
     "chars_max": {"en": "At most {n} characters.", "de": "Höchstens {n} Zeichen."},
     "submit": {"en": "Submit my answers", "de": "Antworten absenden"},
+    "back_to_campaign": {"en": "Back to the campaign", "de": "Zurück zur Kampagne"},
     "preview_note": {"en": "Preview: this is how employees see the survey. Answers cannot be submitted here.", "de": "Vorschau: So sehen Mitarbeitende die Umfrage. Hier können keine Antworten abgesendet werden."},
     "error_title": {"en": "Please check your answers", "de": "Bitte prüfen Sie Ihre Antworten"},
     "error_intro": {"en": "Nothing was stored yet. The problem:", "de": "Es wurde noch nichts gespeichert. Das Problem:"},
@@ -66,7 +67,6 @@ ERRORS_DE = {
     "the comment must be text": "der Kommentar muss Text sein",
     "request body larger than": "Anfrage größer als",
     "bytes": "Bytes",
-    "item": "Frage",
 }
 
 

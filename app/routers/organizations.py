@@ -54,6 +54,12 @@ class OrganizationOut(BaseModel):
     role: Role
 
 
+class MemberOut(BaseModel):
+    email: str
+    full_name: str
+    role: Role
+
+
 class MemberIn(BaseModel):
     email: str = Field(max_length=254)
     role: Role
@@ -160,6 +166,12 @@ def api_update(organization_id: uuid.UUID, body: OrganizationPatch, session: Ses
     org, role = get_organization(session, user=user, organization_id=organization_id, write=True)
     update_organization(session, organization=org, changes=body.model_dump(exclude_none=True))
     return _out(org, role)
+
+
+@router.get("/api/v1/organizations/{organization_id}/members", response_model=list[MemberOut])
+def api_members(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+    org, _ = get_organization(session, user=user, organization_id=organization_id)
+    return [MemberOut(email=u.email, full_name=u.full_name, role=role) for u, role in members(session, organization=org)]
 
 
 @router.post("/api/v1/organizations/{organization_id}/members", status_code=204)

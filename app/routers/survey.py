@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import uuid
 from datetime import datetime, timezone
@@ -119,12 +120,25 @@ def open_link(token: str, request: Request, session: SessionDep, settings: Setti
     return response
 
 
+def _friendly(questionnaire: Questionnaire, detail: str, lang: str) -> tuple[str, str | None]:
+    """The validation message with the question's number and text instead of its id."""
+    match = re.match(r"item (\w+): (.*)", detail)
+    ids = [item.id for item in questionnaire.items]
+    if not match or match.group(1) not in ids:
+        return i18n.error_text(detail, lang), None
+    item_id = match.group(1)
+    n = ids.index(item_id) + 1
+    question = i18n.t("question_of", lang, n=n, total=len(ids))
+    text = questionnaire.item(item_id).text[lang]
+    return f"{question} („{text}“): {i18n.error_text(match.group(2), lang)}", item_id
+
+
 def _survey_page(request: Request, *, questionnaire: Questionnaire, campaign: Campaign, team_name: str, lang: str,
                  open_link: bool, csrf: str = "", preview: bool = False, values: dict | None = None,
-                 error: str | None = None, status_code: int = 200) -> Response:
+                 error: str | None = None, error_item: str | None = None, status_code: int = 200) -> Response:
     context = {
         "q": questionnaire, "campaign": campaign, "team_name": team_name, "open_link": open_link,
-        "survey_csrf": csrf, "preview": preview, "values": values or {}, "error": error,
+        "survey_csrf": csrf, "preview": preview, "values": values or {}, "error": error, "error_item": error_item,
         "languages": languages_of(campaign), "total": len(questionnaire.items),
     }
     response = render(request, "survey/form.html", context, status_code=status_code, lang=lang)
@@ -177,7 +191,8 @@ async def survey_submit(request: Request, session: SessionDep, settings: Setting
     try:
         submission = validate(questionnaire, fields)
     except Invalid as exc:
-        return _survey_page(request, **page, error=i18n.error_text(exc.detail, lang), status_code=422)
+        error, error_item = _friendly(questionnaire, exc.detail, lang)
+        return _survey_page(request, **page, error=error, error_item=error_item, status_code=422)
     try:
         submit(session, invitation_id=invitation.id, submission=submission, today=_today())
     except ServiceError as exc:

@@ -8,7 +8,7 @@ import io
 import uuid
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from app.core.security import new_token, token_hash
 from app.models import Campaign, CampaignStatus, CampaignTeam, Invitation, InvitationKind
@@ -83,10 +83,15 @@ def _cell(text: str) -> str:
 def invitation_counts(session: Session, *, campaign: Campaign) -> dict[uuid.UUID, dict]:
     """Per campaign team: number of personal links and whether an open link is active."""
     counts: dict[uuid.UUID, dict] = {}
-    for inv in session.exec(select(Invitation).where(Invitation.campaign_id == campaign.id, Invitation.active)).all():
-        entry = counts.setdefault(inv.campaign_team_id, {"personal": 0, "open": False})
-        if inv.kind == InvitationKind.personal:
-            entry["personal"] += 1
+    rows = session.exec(
+        select(Invitation.campaign_team_id, Invitation.kind, func.count())
+        .where(Invitation.campaign_id == campaign.id, Invitation.active)
+        .group_by(Invitation.campaign_team_id, Invitation.kind)
+    ).all()
+    for team_id, kind, n in rows:
+        entry = counts.setdefault(team_id, {"personal": 0, "open": False})
+        if kind == InvitationKind.personal:
+            entry["personal"] = n
         else:
             entry["open"] = True
     return counts

@@ -21,7 +21,7 @@ from app.services.teams import join_path, split_path
 
 REASONS = {
     PRIMARY: "fewer than k invited",
-    COMPLEMENTARY: "hidden so that a smaller group cannot be worked out",
+    COMPLEMENTARY: "so that a smaller group cannot be worked out",
     NO_DATA: "nobody invited",
 }
 NO_UNIT = "(no unit)"

@@ -174,6 +174,8 @@ def test_viewers_can_read_but_not_write(app, admin):
     viewer = new_client(app)
     csrf = login(viewer, "viewer@example.org")
     assert viewer.get(f"/api/v1/organizations/{admin.org_id}").json()["role"] == "viewer"
+    members = viewer.get(f"/api/v1/organizations/{admin.org_id}/members").json()
+    assert {(m["email"], m["role"]) for m in members} == {("hr@example.org", "hr_admin"), ("viewer@example.org", "viewer")}
     r = viewer.patch(f"/api/v1/organizations/{admin.org_id}", json={"k": 10}, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 403
     assert r.json() == {"detail": "your role may only view this organization"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 
@@ -148,7 +149,11 @@ def test_invalid_input_is_422_naming_the_problem_and_stores_nothing(app, link, c
     employee, csrf = open_survey(app, link)
     r = _submit(employee, csrf, {**full_answers(Q), **change})
     assert r.status_code == 422
-    assert message.replace("'", "&#39;") in r.text
+    item, _, problem = message.partition(": ") if message.startswith("item ") else ("", "", message)
+    assert problem.replace("'", "&#39;") in r.text
+    if item:  # the page names the question by its number and text, and links to it
+        n = [i.id for i in Q.items].index(item.removeprefix("item ")) + 1
+        assert f'<a href="#q-{item.removeprefix("item ")}">Question {n} of 37' in r.text
     assert _rows(app, Response) == [] and _rows(app, Comment) == []
     assert not any(i.used for i in _rows(app, Invitation))
 
@@ -158,7 +163,7 @@ def test_two_answers_for_one_item_are_rejected(app, link):
     body = "&".join(f"{k}={v}" for k, v in {**full_answers(Q, comment=None), "csrf_token": csrf}.items()) + "&dir_p1=2"
     r = employee.post("/survey", content=body, headers={"content-type": "application/x-www-form-urlencoded"})
     assert r.status_code == 422
-    assert "item dir_p1: more than one answer" in r.text
+    assert "Question 1 of 37 („I know what our organization is trying to achieve in the next one to two years.“): more than one answer" in r.text
 
 
 def test_body_over_64_kb_is_422_and_stores_nothing(app, link):
@@ -190,3 +195,13 @@ def test_only_the_token_hash_is_stored(app, admin):
     stored = {i.token_hash for i in _rows(app, Invitation)}
     assert stored == {token_hash(t) for t in tokens}
     assert not stored & set(tokens)
+
+
+def test_validation_message_in_german_names_the_question(app, link):
+    employee, csrf = open_survey(app, link)
+    data = {k: v for k, v in full_answers(Q).items() if k != "role"}
+    r = employee.post("/survey", data={"csrf_token": csrf, "lang": "de", **data})
+    assert r.status_code == 422
+    assert "Frage 35 von 37 („Welche Rolle haben Sie in Ihrem Team?“): eine Antwort ist erforderlich" in r.text
+    assert 'class="item invalid" id="q-role" aria-describedby="error"' in r.text
+    assert re.search(r'name="dir_s1" value="1"\s+checked', r.text)  # the other answers are kept
