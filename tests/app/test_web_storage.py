@@ -114,3 +114,22 @@ def test_demo_seed_is_idempotent_and_prints_working_links(tmp_path):
         assert session.exec(select(func.count()).select_from(Invitation).where(~Invitation.used)).one() > 100
     engine.dispose()
     assert (tmp_path / "demo.json").stat().st_mode & 0o077 == 0
+
+
+def test_access_log_never_shows_survey_tokens():
+    import logging
+
+    from app.main import RedactSurveyTokens
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d', (
+        "10.0.0.1:5000", "GET", "/s/AbCdEf123-_xyz?lang=de", "1.1", 303), None)
+    RedactSurveyTokens().filter(record)
+    assert "AbCdEf" not in record.getMessage() and "/s/…?lang=de" in record.getMessage()
+
+
+def test_serve_refuses_several_workers_on_sqlite(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("AAD_ENV", "development")
+    monkeypatch.setenv("AAD_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("AAD_DATABASE_URL", raising=False)
+    assert aad(["serve", "--workers", "2"]) == 2
+    assert "--workers above 1 needs PostgreSQL" in capsys.readouterr().err

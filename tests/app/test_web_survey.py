@@ -205,3 +205,29 @@ def test_validation_message_in_german_names_the_question(app, link):
     assert "Frage 35 von 37 („Welche Rolle haben Sie in Ihrem Team?“): eine Antwort ist erforderlich" in r.text
     assert 'class="item invalid" id="q-role" aria-describedby="error"' in r.text
     assert re.search(r'name="dir_s1" value="1"\s+checked', r.text)  # the other answers are kept
+
+
+def test_concurrent_submissions_with_one_link_store_exactly_one_response(app, admin):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.services import Conflict
+    from app.services.survey import submit, validate
+
+    cid = admin.campaign()
+    link = admin.links(cid, {admin.team_ids(cid)["Assembly"]: 1})[0]["link"]
+    (invitation,) = _rows(app, Invitation)
+    submission = validate(Q, {k: [v] for k, v in full_answers(Q).items()})
+
+    def attempt(_):
+        with session_scope(app.state.engine, write=True) as session:
+            try:
+                submit(session, invitation_id=invitation.id, submission=submission, today=date.today())
+                return "stored"
+            except Conflict:
+                return "conflict"
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(attempt, range(8)))
+    assert outcomes.count("stored") == 1 and outcomes.count("conflict") == 7
+    assert len(_rows(app, Response)) == 1 and len(_rows(app, Comment)) == 1
+    assert link.rsplit("/", 1)[1] not in str([r.model_dump() for r in _rows(app, Response)])
