@@ -29,4 +29,11 @@ from analysis.scoring import RespondentScores, score_responses
 from analysis.diagnosis import Diagnosis, GroupTable, diagnose
 from analysis.simulate import Simulation, simulate, simulate_responses
 
+# -- benchmark and waves --
+from analysis.benchmark import (
+    BenchmarkEntry, BenchmarkPool, BenchmarkResult, benchmark, dump_benchmark, entry_from_diagnosis,
+    load_benchmark,
+)
+from analysis.waves import WaveComparison, compare_waves
+
 __all__ = [name for name in dir() if not name.startswith("_")]

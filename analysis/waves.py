@@ -1,0 +1,837 @@
+r"""Waves: change between campaigns of the same organization (DESIGN §3.10).
+
+:func:`compare_waves` compares the released results (:class:`Diagnosis`) of two or more
+campaigns of one organization, in chronological order: per dimension the perception
+score and the structure index of the organization, of every unit and every team,
+between consecutive waves and from the first to the last wave, and a trend table over
+three or more waves. It works from *released* figures only — means, confidence
+intervals and counts that each diagnosis already shows — so it cannot reveal a
+suppressed group.
+
+Standard errors from released intervals
+    The engine releases, for a group of :math:`n` answers, the t interval
+    :math:`\bar y \pm t_{1-\alpha/2,\,n-1}\,s/\sqrt n`, clipped to 0–100. The standard
+    error is recovered as
+
+    .. math:: SE = \frac{h}{t_{1-\alpha/2,\,n-1}}, \qquad
+              h = \max(\bar y - \text{ci\_low},\ \text{ci\_high} - \bar y),
+
+    i.e. :math:`SE = (\text{ci\_high} - \text{ci\_low})/(2 t)` for an unclipped interval,
+    using the larger half-width so that clipping at 0 or 100 does not shrink it (for
+    large :math:`n`, :math:`t \to z`). The structure index uses the released number of
+    perception answers for :math:`n`.
+
+Change and its interval
+    With the means :math:`\bar y_1, \bar y_2` and standard errors :math:`SE_1, SE_2` of
+    two waves, :math:`\Delta = \bar y_2 - \bar y_1`,
+    :math:`SE_\Delta = \sqrt{SE_1^2 + SE_2^2}` and the interval
+    :math:`\Delta \pm t_{1-\alpha/2,\,\nu}\,SE_\Delta` with Welch–Satterthwaite degrees of
+    freedom :math:`\nu = (\sum_i v_i)^2 / \sum_i v_i^2/\nu_i` over the variance terms
+    :math:`v_i = SE_i^2` (:math:`\nu_i = n_i - 1`).
+
+    *Independence assumption*: the two waves are treated as independent samples. The
+    survey is anonymous, so the same person's answers cannot be paired across waves;
+    where the same people answer both waves and their answers correlate positively, the
+    true :math:`SE_\Delta` is smaller, so the criterion below is conservative.
+
+Reliable change (Jacobson & Truax 1991, adapted to group means)
+    A change is reported as ``improved`` / ``declined`` only when it is both
+
+    * *reliable*: :math:`|\Delta| > t_{1-\alpha/2,\,\nu}\,SE_\Delta` — the reliable change
+      index :math:`RC = \Delta/SE_\Delta` exceeds its critical value (1.96 for large
+      groups at 95 %; Jacobson & Truax use the standard error of the difference of two
+      scores, here of two group means, with the t quantile for small groups), and
+    * *meaningful*: :math:`|\Delta| \ge` ``min_change`` points on the 0–100 scale,
+
+    otherwise ``no_reliable_change``, so that noise is not reported as progress.
+
+Teams across waves
+    Teams (and units) are matched by id. ``team_map`` (``unit_map``) declares what
+    changed: ``{"old": "new"}`` a rename, ``{"old": ["new1", "new2"]}`` a split,
+    ``{"a": "ab", "b": "ab"}`` or ``{("a", "b"): "ab"}`` a merge. The declared and
+    same-id links form a bipartite graph between the earlier and the later wave; each
+    connected component is one comparison:
+
+    * one team on each side — ``same`` or ``renamed``: compared directly;
+    * ``split`` (1 → several), ``merged`` (several → 1) or ``restructured`` (several →
+      several): compared *at the merged level* — on each side the answer-weighted
+      mean of its teams, :math:`\bar y = \sum_g w_g \bar y_g` with
+      :math:`w_g = n_g / \sum_h n_h` (:math:`n_g` the team's released number of answers
+      to the dimension, so the merged perception score equals the score of the pooled
+      answers) and :math:`SE^2 = \sum_g w_g^2 SE_g^2` (a stratified mean) — never part
+      against part;
+    * teams without a counterpart are listed as ``ended`` / ``new``.
+
+    A single mapping applies at every step where its key is a team of the earlier wave;
+    a sequence of mappings (one per step) applies step by step. From the first to the
+    last wave the steps' links are composed.
+
+Anonymity
+    A change is computed only when every group of the comparison is released (and the
+    dimension's cell is shown) in *both* waves; otherwise the row carries the reason
+    (``not_released_before`` / ``not_released_after`` / ``not_released_both``, with the
+    suppression reasons of the waves). Every figure used is already released by its
+    wave, and every derived figure is a function of released figures only.
+
+Comparability
+    Waves must use comparable questionnaires (same dimension ids; the same questionnaire,
+    or the pulse and the full form of one family, see
+    :func:`analysis.benchmark.comparable_measures`). Between the pulse and the full form
+    only the perception score is compared (the structure items differ); those rows say
+    ``not_comparable`` and the result carries a note.
+
+References
+----------
+.. [1] Jacobson, N. S., & Truax, P. (1991). Clinical significance: A statistical
+   approach to defining meaningful change in psychotherapy research. *Journal of
+   Consulting and Clinical Psychology*, 59(1), 12–19.
+.. [2] Welch, B. L. (1947). The generalization of "Student's" problem when several
+   different population variances are involved. *Biometrika*, 34(1–2), 28–35.
+.. [3] Satterthwaite, F. E. (1946). An approximate distribution of estimates of variance
+   components. *Biometrics Bulletin*, 2(6), 110–114.
+.. [4] Cochran, W. G. (1977). *Sampling Techniques* (3rd ed.). Wiley, ch. 5 (stratified
+   means).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+from scipy import special
+
+from analysis.benchmark import _compatibility, _FULL, _qkey, _SCORES_NOTE
+from analysis.diagnosis import Diagnosis, GroupTable
+from analysis.privacy import reason_text
+
+__all__ = ["MEASURES", "LEVELS", "WaveChange", "WaveComparison", "compare_waves"]
+
+#: Measures compared per dimension.
+MEASURES = ("score", "structure")
+#: Group levels, in output order.
+LEVELS = ("organization", "unit", "team")
+_CI = {"score": ("score", "ci_low", "ci_high"),
+       "structure": ("structure", "structure_ci_low", "structure_ci_high")}
+_CHANGES = ("improved", "declined", "no_reliable_change")
+
+
+def _r(x, decimals=4):
+    if x is None:
+        return None
+    x = float(x)
+    return round(x, decimals) if math.isfinite(x) else None
+
+
+def _texts(code: str | None, before: str | None, after: str | None, labels, ks) -> dict | None:
+    if code is None:
+        return None
+    if code == "not_comparable":
+        return {"en": "not comparable between the questionnaires of the two waves",
+                "de": "zwischen den Fragebögen der beiden Wellen nicht vergleichbar"}
+    if code == "no_interval":
+        return {"en": "no confidence interval in one of the waves, so change cannot be judged",
+                "de": "in einer der Wellen gibt es kein Konfidenzintervall; die Veränderung ist nicht beurteilbar"}
+    parts_en, parts_de = [], []
+    for which, why, label, k in (("before", before, labels[0], ks[0]), ("after", after, labels[1], ks[1])):
+        if why is None:
+            continue
+        t = reason_text(why, k) or {"en": why, "de": why}
+        parts_en.append(f"not released in {label} ({t['en']})")
+        parts_de.append(f"in {label} nicht freigegeben ({t['de']})")
+    return {"en": "; ".join(parts_en), "de": "; ".join(parts_de)}
+
+
+@dataclass(frozen=True, eq=False)
+class WaveChange:
+    """Change of one group, dimension and measure between two waves.
+
+    Attributes
+    ----------
+    from_wave, to_wave : str
+        Wave labels.
+    span : {'step', 'overall'}
+        Consecutive waves, or first to last (three or more waves).
+    level : {'organization', 'unit', 'team'}
+    group : str
+        The group's label in the later wave (``"+"``-joined when several; ``""`` for
+        the organization).
+    groups_before, groups_after : tuple of str
+        The groups compared on each side.
+    match : {'same', 'renamed', 'split', 'merged', 'restructured'}
+    dimension : str
+    measure : {'score', 'structure'}
+    available : bool
+        False when no change is reported (see ``reason``).
+    reason : str or None
+        ``not_released_before``, ``not_released_after``, ``not_released_both``,
+        ``not_comparable`` or ``no_interval``.
+    reason_before, reason_after : str or None
+        The suppression reason of the wave (``fewer_than_k``, ``complementary``,
+        ``no_data``) when the group was not released there.
+    before, after, se_before, se_after : float or None
+        Means and standard errors of the two waves.
+    n_before, n_after : int or None
+        Answers to the dimension (released ``n``) of the groups compared.
+    difference, se, df, critical, ci_low, ci_high : float or None
+        :math:`\\Delta`, :math:`SE_\\Delta`, Welch–Satterthwaite :math:`\\nu`,
+        :math:`t_{1-\\alpha/2,\\nu}` and the interval of :math:`\\Delta`.
+    reliable, meaningful : bool or None
+        :math:`|\\Delta| > t\\,SE_\\Delta`; :math:`|\\Delta| \\ge` ``min_change``.
+    change : {'improved', 'declined', 'no_reliable_change'} or None
+    """
+
+    from_wave: str
+    to_wave: str
+    span: str
+    level: str
+    group: str
+    groups_before: tuple
+    groups_after: tuple
+    match: str
+    dimension: str
+    measure: str
+    available: bool
+    reason: str | None
+    reason_before: str | None
+    reason_after: str | None
+    before: float | None
+    after: float | None
+    se_before: float | None
+    se_after: float | None
+    n_before: int | None
+    n_after: int | None
+    difference: float | None
+    se: float | None
+    df: float | None
+    critical: float | None
+    ci_low: float | None
+    ci_high: float | None
+    reliable: bool | None
+    meaningful: bool | None
+    change: str | None
+    _k: tuple = (5, 5)
+
+    def to_dict(self) -> dict:
+        """JSON-ready; 0–100 figures rounded to 4 decimals, ``critical`` to 6."""
+        return {
+            "from_wave": self.from_wave, "to_wave": self.to_wave, "span": self.span,
+            "level": self.level, "group": self.group,
+            "groups_before": list(self.groups_before), "groups_after": list(self.groups_after),
+            "match": self.match, "dimension": self.dimension, "measure": self.measure,
+            "available": self.available, "reason": self.reason,
+            "reason_before": self.reason_before, "reason_after": self.reason_after,
+            "reason_text": _texts(self.reason, self.reason_before, self.reason_after,
+                                  (self.from_wave, self.to_wave), self._k),
+            "before": _r(self.before), "after": _r(self.after),
+            "se_before": _r(self.se_before), "se_after": _r(self.se_after),
+            "n_before": self.n_before, "n_after": self.n_after,
+            "difference": _r(self.difference), "se": _r(self.se), "df": _r(self.df, 2),
+            "critical": _r(self.critical, 6), "ci_low": _r(self.ci_low), "ci_high": _r(self.ci_high),
+            "reliable": self.reliable, "meaningful": self.meaningful, "change": self.change,
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class WaveComparison:
+    """Result of :func:`compare_waves`.
+
+    Attributes
+    ----------
+    labels : tuple of str
+        Wave labels, chronological.
+    questionnaires : tuple of mapping
+        ``{"id", "version"}`` per wave.
+    comparable_on : tuple of str
+        Measures compared between *all* waves (``("score", "structure")`` or
+        ``("score",)``).
+    note : mapping or None
+        en/de note when some waves compare on scores only.
+    settings : mapping
+        ``{"min_change", "confidence"}``.
+    matching : tuple of mapping
+        Per span and level (unit, team): ``{"from_wave", "to_wave", "span", "level",
+        "components": [{"before", "after", "match"}], "ended", "new"}``.
+    changes : tuple of WaveChange
+        Steps in order, then first → last; within a span by level, group, dimension,
+        measure.
+    trend : tuple of mapping
+        With three or more waves: one row per group lineage (a chain of same/renamed
+        matches), dimension and measure, with the released value per wave and the
+        change status of every step (see :meth:`to_dict`).
+    """
+
+    labels: tuple
+    questionnaires: tuple
+    comparable_on: tuple
+    note: Mapping | None
+    settings: Mapping
+    matching: tuple
+    changes: tuple
+    trend: tuple
+
+    def select(self, *, span: str | None = None, level: str | None = None, group: str | None = None,
+               dimension: str | None = None, measure: str | None = None, from_wave: str | None = None,
+               to_wave: str | None = None) -> tuple:
+        """The changes matching every given field."""
+        want = {"span": span, "level": level, "group": group, "dimension": dimension,
+                "measure": measure, "from_wave": from_wave, "to_wave": to_wave}
+        want = {k: v for k, v in want.items() if v is not None}
+        return tuple(c for c in self.changes if all(getattr(c, k) == v for k, v in want.items()))
+
+    def change(self, level: str, group: str, dimension: str, measure: str = "score", *,
+               from_wave: str | None = None, to_wave: str | None = None) -> WaveChange:
+        """One change (default: the first step, or the span given); ``KeyError`` if absent."""
+        from_wave = self.labels[0] if from_wave is None else from_wave
+        to_wave = self.labels[1] if to_wave is None else to_wave
+        found = self.select(level=level, group=group, dimension=dimension, measure=measure,
+                            from_wave=from_wave, to_wave=to_wave)
+        if not found:
+            raise KeyError((level, group, dimension, measure, from_wave, to_wave))
+        return found[0]
+
+    def to_dict(self) -> dict:
+        """Plain JSON-ready data; ``json.dumps(..., sort_keys=True)`` is deterministic:
+        ``{"labels", "questionnaires", "comparable_on", "note", "settings", "matching",
+        "changes": [WaveChange.to_dict()], "trend": [{"level", "group", "labels",
+        "dimension", "measure", "values": [{"wave", "group", "value", "ci_low",
+        "ci_high", "n", "released", "reason"}], "steps": [change or None],
+        "overall": change or None}]}``."""
+        return {
+            "labels": list(self.labels),
+            "questionnaires": [dict(q) for q in self.questionnaires],
+            "comparable_on": list(self.comparable_on),
+            "note": dict(self.note) if self.note else None,
+            "settings": dict(self.settings),
+            "matching": [_plain(m) for m in self.matching],
+            "changes": [c.to_dict() for c in self.changes],
+            "trend": [_plain(t) for t in self.trend],
+        }
+
+
+def _plain(x):
+    if isinstance(x, (dict, MappingProxyType)):
+        return {k: _plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_plain(v) for v in x]
+    return x
+
+
+def _freeze(x):
+    if isinstance(x, dict):
+        return MappingProxyType({k: _freeze(v) for k, v in x.items()})
+    if isinstance(x, list):
+        return tuple(_freeze(v) for v in x)
+    return x
+
+
+# ------------------------------------------------------------------ figures per wave
+
+@dataclass(frozen=True, eq=False)
+class _Level:
+    """Released figures of one level of one wave, ready for comparison."""
+
+    labels: tuple
+    index: dict
+    weight: np.ndarray            # answers per dimension (NaN if not released), shape (G, D)
+    group_reason: np.ndarray      # object (G,)
+    cell_reason: np.ndarray       # object (G, D)
+    value: dict                   # measure -> (G, D)
+    low: dict                     # measure -> (G, D), released interval
+    high: dict                    # measure -> (G, D)
+    se: dict                      # measure -> (G, D)
+    df: np.ndarray                # (G, D)
+
+
+def _level(table: GroupTable | None, confidence: float, dims: tuple) -> _Level | None:
+    if table is None:
+        return None
+    col = [table.dimensions.index(d) for d in dims]
+    n_ans = np.asarray(table.dims["n"], float)[:, col]
+    df = n_ans - 1.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tcrit = np.where(df > 0, special.stdtrit(np.maximum(df, 1.0), 0.5 + confidence / 2.0), np.nan)
+    value, low, high, se = {}, {}, {}, {}
+    for m, (v, lo, hi) in _CI.items():
+        y = np.asarray(table.dims[v], float)[:, col]
+        low[m] = np.asarray(table.dims[lo], float)[:, col]
+        high[m] = np.asarray(table.dims[hi], float)[:, col]
+        half = np.fmax(y - low[m], high[m] - y)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            se[m] = half / tcrit
+        value[m] = y
+    cell = np.asarray(table.cell_reason, dtype=object)[:, col]
+    return _Level(
+        labels=tuple(table.labels), index={lab: i for i, lab in enumerate(table.labels)},
+        weight=np.where(np.asarray(table.suppressed, bool)[:, None], np.nan, n_ans),
+        group_reason=np.asarray(table.suppression_reason, dtype=object), cell_reason=cell,
+        value=value, low=low, high=high, se=se, df=df,
+    )
+
+
+def _aggregate(lv: _Level, comp: np.ndarray, rows: np.ndarray, C: int, j: int, m: str) -> dict:
+    """Merged figures of ``C`` comparisons on one side, vectorized over comparisons.
+
+    ``rows[i]`` is a group of ``lv`` that belongs to comparison ``comp[i]``. Returns
+    arrays of shape (C,): ``mean`` (answer-weighted), ``var`` (:math:`\\sum w_g^2 SE_g^2`),
+    ``denom`` (:math:`\\sum v_g^2/\\nu_g`, for Satterthwaite), ``n``, ``reason`` (the first
+    suppression reason of a member, or None) and ``interval`` (every member has an SE).
+    """
+    why = lv.group_reason[rows].copy()
+    cell = lv.cell_reason[rows, j]
+    none = np.equal(why, None)
+    why[none] = cell[none]
+    y = lv.value[m][rows, j]
+    why[np.equal(why, None) & ~np.isfinite(y)] = "no_data"
+    reason = np.full(C, None, dtype=object)
+    hidden = np.flatnonzero(np.not_equal(why, None))
+    for i in hidden[::-1].tolist():          # suppressed members only; the first one wins
+        reason[comp[i]] = why[i]
+    ok = np.equal(why, None)
+    n = np.where(ok, lv.weight[rows, j], 0.0)
+    W = np.bincount(comp, weights=n, minlength=C)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        w = n / W[comp]
+        se = lv.se[m][rows, j]
+        df = lv.df[rows, j]
+        v = np.where(ok, w * w * se * se, 0.0)
+        good = ~ok | (np.isfinite(v) & (df > 0))
+        mean = np.bincount(comp, weights=np.where(ok, w * y, 0.0), minlength=C)
+        var = np.bincount(comp, weights=np.where(good, v, 0.0), minlength=C)
+        denom = np.bincount(comp, weights=np.where(good & ok, v * v / df, 0.0), minlength=C)
+    interval = np.bincount(comp, weights=(~good).astype(float), minlength=C) == 0
+    return {"mean": mean, "var": var, "denom": denom, "n": W, "reason": reason, "interval": interval}
+
+
+# --------------------------------------------------------------------------- matching
+
+def _normalize_map(team_map, name: str, n_steps: int, waves_labels: list) -> list:
+    """Per step: {old: (new, ...)} with validation (see module docstring)."""
+    if team_map is None:
+        return [{} for _ in range(n_steps)]
+
+    def parse(mp, where) -> dict:
+        if not isinstance(mp, Mapping):
+            raise TypeError(f"{where}: must be a mapping, got {type(mp).__name__}")
+        out: dict = {}
+        for key, val in mp.items():
+            keys = (key,) if isinstance(key, str) else key
+            if not isinstance(keys, tuple) or not keys or not all(isinstance(k, str) and k for k in keys):
+                raise ValueError(f"{where}: keys must be team ids (str) or tuples of team ids, got {key!r}")
+            targets = (val,) if isinstance(val, str) else val
+            if (not isinstance(targets, (list, tuple)) or not targets
+                    or not all(isinstance(t, str) and t for t in targets)):
+                raise ValueError(f"{where}[{key!r}]: must be a team id or a non-empty list of team ids, got {val!r}")
+            if len(set(targets)) != len(targets):
+                raise ValueError(f"{where}[{key!r}]: lists a team twice: {list(targets)!r}")
+            for k in keys:
+                if k in out:
+                    raise ValueError(f"{where}: team {k!r} is mapped twice")
+                out[k] = tuple(targets)
+        return out
+
+    if isinstance(team_map, Mapping):
+        mp = parse(team_map, name)
+        earlier = set().union(*waves_labels[:-1])
+        later = set().union(*waves_labels[1:])
+        for k, targets in mp.items():
+            if k not in earlier:
+                raise ValueError(f"{name}: {k!r} is not a group of any wave but the last")
+            for t in targets:
+                if t not in later:
+                    raise ValueError(f"{name}[{k!r}]: {t!r} is not a group of any wave but the first")
+        return [{k: v for k, v in mp.items() if k in waves_labels[i]} for i in range(n_steps)]
+    if isinstance(team_map, (str, bytes)) or not isinstance(team_map, Sequence):
+        raise TypeError(f"{name}: must be a mapping or a sequence of mappings, got {type(team_map).__name__}")
+    if len(team_map) != n_steps:
+        raise ValueError(f"{name}: needs one mapping per step ({n_steps}), got {len(team_map)}")
+    steps = []
+    for i, mp in enumerate(team_map):
+        mp = parse(mp or {}, f"{name}[{i}]")
+        for k, targets in mp.items():
+            if k not in waves_labels[i]:
+                raise ValueError(f"{name}[{i}]: {k!r} is not a group of wave {i + 1}")
+            for t in targets:
+                if t not in waves_labels[i + 1]:
+                    raise ValueError(f"{name}[{i}][{k!r}]: {t!r} is not a group of wave {i + 2}")
+        steps.append(mp)
+    return steps
+
+
+def _components(before: tuple, after: tuple, succ: dict):
+    """Connected components of the before/after link graph.
+
+    Returns (components, ended, new) with components as (before labels, after labels, match).
+    """
+    after_set = set(after)
+    parent: dict = {}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for b in before:
+        parent[("b", b)] = ("b", b)
+    for a in after:
+        parent[("a", a)] = ("a", a)
+    for b in before:
+        for a in succ.get(b, ()):
+            if a in after_set:
+                ra, rb = find(("a", a)), find(("b", b))
+                if ra != rb:
+                    parent[ra] = rb
+    comps: dict = {}
+    for node in parent:
+        comps.setdefault(find(node), []).append(node)
+    out, ended, new = [], [], []
+    for nodes in comps.values():
+        bs = sorted(x for s, x in nodes if s == "b")
+        as_ = sorted(x for s, x in nodes if s == "a")
+        if not as_:
+            ended.extend(bs)
+            continue
+        if not bs:
+            new.extend(as_)
+            continue
+        if len(bs) == 1 and len(as_) == 1:
+            match = "same" if bs[0] == as_[0] else "renamed"
+        elif len(bs) == 1:
+            match = "split"
+        elif len(as_) == 1:
+            match = "merged"
+        else:
+            match = "restructured"
+        out.append((tuple(bs), tuple(as_), match))
+    out.sort(key=lambda c: (c[1], c[0]))
+    return out, sorted(ended), sorted(new)
+
+
+def _succ(labels: tuple, step_maps: list) -> dict:
+    """Successor labels of every label through the given steps (composed)."""
+    out = {}
+    for x in labels:
+        cur = {x}
+        for mp in step_maps:
+            nxt = set()
+            for y in cur:
+                nxt.update(mp.get(y, (y,)))
+            cur = nxt
+        out[x] = cur
+    return out
+
+
+# ---------------------------------------------------------------------------- engine
+
+def _check(diagnoses, labels, min_change, confidence):
+    if isinstance(diagnoses, (str, bytes, Mapping)) or not isinstance(diagnoses, Sequence):
+        raise TypeError(f"diagnoses: must be a sequence of Diagnosis, got {type(diagnoses).__name__}")
+    for i, d in enumerate(diagnoses):
+        if not isinstance(d, Diagnosis):
+            raise TypeError(f"diagnoses[{i}]: must be a Diagnosis, got {type(d).__name__}")
+    if len(diagnoses) < 2:
+        raise ValueError(f"diagnoses: need at least 2 waves, got {len(diagnoses)}")
+    if labels is None:
+        labels = tuple(f"W{i + 1}" for i in range(len(diagnoses)))
+    else:
+        if isinstance(labels, str) or not isinstance(labels, Sequence):
+            raise TypeError(f"labels: must be a sequence of str, got {type(labels).__name__}")
+        labels = tuple(labels)
+        if len(labels) != len(diagnoses):
+            raise ValueError(f"labels: need one label per wave ({len(diagnoses)}), got {len(labels)}")
+        if not all(isinstance(x, str) and x for x in labels) or len(set(labels)) != len(labels):
+            raise ValueError(f"labels: must be distinct non-empty strings, got {list(labels)!r}")
+    if isinstance(min_change, bool) or not isinstance(min_change, (int, float, np.integer, np.floating)) \
+            or not math.isfinite(min_change) or not 0 <= min_change <= 100:
+        raise ValueError(f"min_change: must be a number from 0 to 100 (points on the 0-100 scale), got {min_change!r}")
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float, np.floating)) \
+            or not 0 < confidence < 1:
+        raise ValueError(f"confidence: must be between 0 and 1, got {confidence!r}")
+    return labels
+
+
+def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | None = None,
+                  team_map=None, unit_map=None, min_change: float = 5.0,
+                  confidence: float = 0.95) -> WaveComparison:
+    r"""Change per dimension between campaigns of one organization, with reliable change.
+
+    Parameters
+    ----------
+    diagnoses : sequence of Diagnosis
+        Two or more waves of one organization, in chronological order.
+    labels : sequence of str, optional
+        Wave labels (default ``"W1"``, ``"W2"``, …).
+    team_map : mapping or sequence of mappings, optional
+        Declared team changes: ``{"old": "new"}`` (rename), ``{"old": ["a", "b"]}``
+        (split), ``{"a": "ab", "b": "ab"}`` or ``{("a", "b"): "ab"}`` (merge). One
+        mapping for every step, or one per step (``len(diagnoses) - 1``). Keys must be
+        teams of an earlier wave, targets teams of a later wave.
+    unit_map : mapping or sequence of mappings, optional
+        The same for units.
+    min_change : float
+        Smallest change (points on the 0–100 scale) that counts as meaningful. The
+        default 5 points is a fifth of a scale point on the 1–5 agreement scale
+        (:math:`0.2 \times 25`).
+    confidence : float
+        Level of the change intervals and the reliable-change criterion
+        (:math:`\alpha = 1 - \text{confidence}`).
+
+    Returns
+    -------
+    WaveComparison
+        For every consecutive pair of waves (and first → last with three or more
+        waves), level, matched group, dimension and measure: the change
+        :math:`\Delta = \bar y_2 - \bar y_1`, :math:`SE_\Delta = \sqrt{SE_1^2 + SE_2^2}`
+        (independent waves) with :math:`SE = h / t_{1-\alpha/2, n-1}` from each wave's
+        released interval, its interval :math:`\Delta \pm t_{1-\alpha/2,\nu}\,SE_\Delta`,
+        and ``change`` = ``improved`` / ``declined`` only when
+        :math:`|\Delta| > t_{1-\alpha/2,\nu}\,SE_\Delta` (reliable) and
+        :math:`|\Delta| \ge` ``min_change`` (meaningful). See the module docstring.
+
+    Raises
+    ------
+    ValueError
+        Fewer than two waves, incomparable questionnaires (named), an invalid option or
+        mapping (named).
+    TypeError
+        Wrong argument types.
+
+    References
+    ----------
+    .. [1] Jacobson, N. S., & Truax, P. (1991). Clinical significance: A statistical
+       approach to defining meaningful change in psychotherapy research. *Journal of
+       Consulting and Clinical Psychology*, 59(1), 12–19.
+    .. [2] Welch, B. L. (1947). *Biometrika*, 34(1–2), 28–35.
+    """
+    labels = _check(diagnoses, labels, min_change, confidence)
+    W = len(diagnoses)
+    keys = [_qkey(d.questionnaire["id"], d.questionnaire["version"], d.organization.dimensions)
+            for d in diagnoses]
+
+    def measures_between(i, j):
+        level = _compatibility(keys[i], keys[j])
+        if level is None:
+            raise ValueError(
+                f"diagnoses[{j}]: questionnaire {keys[j][0]!r} version {keys[j][1]} is not comparable with "
+                f"{keys[i][0]!r} version {keys[i][1]} of diagnoses[{i}] (waves need the same dimension "
+                f"ids and the same questionnaire or its pulse/full counterpart)")
+        return MEASURES if level == _FULL else ("score",)
+
+    pairs = [(i, i + 1, "step") for i in range(W - 1)] + ([(0, W - 1, "overall")] if W >= 3 else [])
+    comparable = {(i, j): measures_between(i, j) for i, j, _ in pairs}
+    for i in range(W):  # every pair must be comparable (trend table)
+        for j in range(i + 1, W):
+            comparable.setdefault((i, j), measures_between(i, j))
+    all_measures = tuple(m for m in MEASURES if all(m in v for v in comparable.values()))
+    note = MappingProxyType(dict(_SCORES_NOTE)) if len(all_measures) < len(MEASURES) else None
+
+    dims = tuple(diagnoses[0].organization.dimensions)
+    levels = []
+    for d in diagnoses:
+        conf = float(d.settings.get("confidence", 0.95))
+        levels.append({"organization": _level(d.organization, conf, dims),
+                       "unit": _level(d.units, conf, dims), "team": _level(d.teams, conf, dims)})
+    ks = [int(d.settings.get("min_group_size", 5)) for d in diagnoses]
+    maps = {
+        "team": _normalize_map(team_map, "team_map", W - 1, [set(lv["team"].labels) for lv in levels]),
+        "unit": _normalize_map(unit_map, "unit_map", W - 1,
+                               [set(lv["unit"].labels) if lv["unit"] is not None else set() for lv in levels]),
+        "organization": [{} for _ in range(W - 1)],
+    }
+
+    changes, matching = [], []
+    comps_by_pair: dict = {}
+    for i, j, span in pairs:
+        meas = comparable[(i, j)]
+        for lvname in LEVELS:
+            lb, la = levels[i][lvname], levels[j][lvname]
+            if lb is None or la is None:
+                continue
+            succ = _succ(lb.labels, maps[lvname][i:j])
+            comps, ended, new = _components(lb.labels, la.labels, succ)
+            comps_by_pair[(i, j, lvname)] = comps
+            if lvname != "organization":
+                matching.append({
+                    "from_wave": labels[i], "to_wave": labels[j], "span": span, "level": lvname,
+                    "components": [{"before": list(b), "after": list(a), "match": m} for b, a, m in comps],
+                    "ended": ended, "new": new,
+                })
+            changes.extend(_pair_changes(lb, la, comps, dims, meas, min_change, confidence,
+                                         from_wave=labels[i], to_wave=labels[j], span=span,
+                                         level=lvname, k=(ks[i], ks[j])))
+    trend = _trend(levels, comps_by_pair, changes, labels, dims, keys, W) if W >= 3 else ()
+    return WaveComparison(
+        labels=labels,
+        questionnaires=tuple(MappingProxyType({"id": k[0], "version": k[1]}) for k in keys),
+        comparable_on=all_measures, note=note,
+        settings=MappingProxyType({"min_change": float(min_change), "confidence": float(confidence)}),
+        matching=tuple(_freeze(m) for m in matching), changes=tuple(changes), trend=trend,
+    )
+
+
+def _pair_changes(lb: _Level, la: _Level, comps: list, dims: tuple, meas: tuple, min_change: float,
+                  confidence: float, *, k: tuple, **ident) -> list:
+    """All changes between two waves of one level, vectorized over the comparisons."""
+    C = len(comps)
+    if C == 0:
+        return []
+    sizes_b = [len(b) for b, _, _ in comps]
+    sizes_a = [len(a) for _, a, _ in comps]
+    cb = np.repeat(np.arange(C), sizes_b)
+    ca = np.repeat(np.arange(C), sizes_a)
+    rb = np.array([lb.index[x] for b, _, _ in comps for x in b], dtype=np.intp)
+    ra = np.array([la.index[x] for _, a, _ in comps for x in a], dtype=np.intp)
+    q = 0.5 + confidence / 2.0
+    cols = {}
+    for jd in range(len(dims)):
+        for m in MEASURES:
+            if m not in meas:
+                continue
+            sb = _aggregate(lb, cb, rb, C, jd, m)
+            sa = _aggregate(la, ca, ra, C, jd, m)
+            var = sb["var"] + sa["var"]
+            denom = sb["denom"] + sa["denom"]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                nu = np.where(denom > 0, var * var / denom, np.inf)
+                crit = np.where(np.isfinite(nu), special.stdtrit(np.where(np.isfinite(nu), nu, 1.0), q),
+                                special.ndtri(q))
+            se = np.sqrt(var)
+            delta = sa["mean"] - sb["mean"]
+            reliable = np.abs(delta) > crit * se
+            meaningful = np.abs(delta) >= min_change
+            cols[(jd, m)] = {
+                "before": sb["mean"].tolist(), "after": sa["mean"].tolist(),
+                "se_before": np.sqrt(sb["var"]).tolist(), "se_after": np.sqrt(sa["var"]).tolist(),
+                "n_before": sb["n"].tolist(), "n_after": sa["n"].tolist(),
+                "reason_before": sb["reason"].tolist(), "reason_after": sa["reason"].tolist(),
+                "interval": (sb["interval"] & sa["interval"]).tolist(),
+                "difference": delta.tolist(), "se": se.tolist(), "df": nu.tolist(), "critical": crit.tolist(),
+                "ci_low": (delta - crit * se).tolist(), "ci_high": (delta + crit * se).tolist(),
+                "reliable": reliable.tolist(), "meaningful": meaningful.tolist(),
+            }
+    blank = dict(before=None, after=None, se_before=None, se_after=None, n_before=None, n_after=None,
+                 difference=None, se=None, df=None, critical=None, ci_low=None, ci_high=None,
+                 reliable=None, meaningful=None, change=None, reason_before=None, reason_after=None)
+    out = []
+    for c, (b_labels, a_labels, match) in enumerate(comps):
+        who = dict(ident, group="+".join(a_labels), groups_before=b_labels, groups_after=a_labels,
+                   match=match)
+        for jd, dim in enumerate(dims):
+            for m in MEASURES:
+                col = cols.get((jd, m))
+                if col is None:
+                    out.append(WaveChange(**who, dimension=dim, measure=m, available=False,
+                                          reason="not_comparable", _k=k, **blank))
+                    continue
+                why_b, why_a = col["reason_before"][c], col["reason_after"][c]
+                if why_b is not None or why_a is not None:
+                    reason = ("not_released_both" if why_b and why_a else
+                              "not_released_before" if why_b else "not_released_after")
+                    out.append(WaveChange(**who, dimension=dim, measure=m, available=False, reason=reason,
+                                          _k=k, **{**blank, "reason_before": why_b, "reason_after": why_a}))
+                    continue
+                figs = {key: col[key][c] for key in ("before", "after", "se_before", "se_after")}
+                figs.update(n_before=int(col["n_before"][c]), n_after=int(col["n_after"][c]))
+                if not col["interval"][c]:
+                    out.append(WaveChange(**who, dimension=dim, measure=m, available=False,
+                                          reason="no_interval", _k=k,
+                                          **{**blank, **figs, "se_before": None, "se_after": None}))
+                    continue
+                rel, mean = col["reliable"][c], col["meaningful"][c]
+                delta = col["difference"][c]
+                change = ("improved" if delta > 0 else "declined") if rel and mean else "no_reliable_change"
+                out.append(WaveChange(
+                    **who, dimension=dim, measure=m, available=True, reason=None, reason_before=None,
+                    reason_after=None, **figs, difference=delta, se=col["se"][c], df=col["df"][c],
+                    critical=col["critical"][c], ci_low=col["ci_low"][c], ci_high=col["ci_high"][c],
+                    reliable=rel, meaningful=mean, change=change, _k=k))
+    return out
+
+
+def _trend(levels, comps_by_pair, changes, labels, dims, keys, W) -> tuple:
+    """Lineages of same/renamed matches across consecutive waves, with values per wave."""
+    by_key = {(c.from_wave, c.to_wave, c.level, c.groups_after, c.dimension, c.measure): c for c in changes}
+    rows = []
+    for lvname in LEVELS:
+        if any(levels[w][lvname] is None for w in range(W)):
+            continue
+        nxt = []
+        has_prev = [set() for _ in range(W)]
+        for i in range(W - 1):
+            links = {b[0]: a[0] for b, a, m in comps_by_pair[(i, i + 1, lvname)] if m in ("same", "renamed")}
+            nxt.append(links)
+            has_prev[i + 1].update(links.values())
+        chains = []
+        for w in range(W):
+            for lab in levels[w][lvname].labels:
+                if lab in has_prev[w]:
+                    continue
+                chain = [None] * W
+                chain[w] = lab
+                cur = lab
+                for i in range(w, W - 1):
+                    cur = nxt[i].get(cur)
+                    if cur is None:
+                        break
+                    chain[i + 1] = cur
+                if sum(x is not None for x in chain) >= 2:
+                    chains.append(chain)
+        chains.sort(key=lambda c: ([x or "" for x in reversed(c)]))
+        struct_ok = [_compatibility(keys[w], keys[-1]) == _FULL for w in range(W)]
+        cells: dict = {}
+
+        def cell(w, m, jd):
+            """Per group of wave ``w``: (value, ci_low, ci_high, n, reason), from arrays."""
+            if (w, m, jd) not in cells:
+                lv = levels[w][lvname]
+                why = lv.group_reason.copy()
+                none = np.equal(why, None)
+                why[none] = lv.cell_reason[none, jd]
+                y = lv.value[m][:, jd]
+                why[np.equal(why, None) & ~np.isfinite(y)] = "no_data"
+                cells[(w, m, jd)] = list(zip(
+                    np.round(y, 4).tolist(), np.round(lv.low[m][:, jd], 4).tolist(),
+                    np.round(lv.high[m][:, jd], 4).tolist(),
+                    np.nan_to_num(lv.weight[:, jd]).astype(np.int64).tolist(), why.tolist()))
+            return cells[(w, m, jd)]
+
+        for chain in chains:
+            group = next(x for x in reversed(chain) if x is not None)
+            for jd, dim in enumerate(dims):
+                for m in MEASURES:
+                    values = []
+                    for w, lab in enumerate(chain):
+                        entry = {"wave": labels[w], "group": lab, "value": None, "ci_low": None,
+                                 "ci_high": None, "n": None, "released": False, "reason": None}
+                        if lab is None:
+                            entry["reason"] = "not_in_wave"
+                        elif m == "structure" and not struct_ok[w]:
+                            entry["reason"] = "not_comparable"
+                        else:
+                            y, lo, hi, n, why = cell(w, m, jd)[levels[w][lvname].index[lab]]
+                            if why is None:
+                                entry.update(value=y, released=True, n=n, ci_low=lo, ci_high=hi)
+                            else:
+                                entry["reason"] = why
+                        values.append(entry)
+                    steps = []
+                    for i in range(W - 1):
+                        c = by_key.get((labels[i], labels[i + 1], lvname, (chain[i + 1],), dim, m)) \
+                            if chain[i] is not None and chain[i + 1] is not None else None
+                        steps.append(c.change if c is not None and c.available else None)
+                    overall = None
+                    if chain[0] is not None and chain[-1] is not None:
+                        c = by_key.get((labels[0], labels[-1], lvname, (chain[-1],), dim, m))
+                        if c is not None and c.available and c.groups_before == (chain[0],):
+                            overall = {"difference": _r(c.difference), "ci_low": _r(c.ci_low),
+                                       "ci_high": _r(c.ci_high), "change": c.change}
+                    rows.append(MappingProxyType({
+                        "level": lvname, "group": group, "labels": tuple(chain), "dimension": dim,
+                        "measure": m, "values": tuple(MappingProxyType(v) for v in values),
+                        "steps": tuple(steps), "overall": MappingProxyType(overall) if overall else None,
+                    }))
+    return tuple(rows)
+

@@ -1,0 +1,349 @@
+"""Wave comparisons: change with intervals, reliable change, team matching, anonymity."""
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from analysis.diagnosis import diagnose
+from analysis.instrument import load_questionnaire, questionnaire_dir
+from analysis.responses import ResponseData
+from analysis.simulate import simulate_responses
+from analysis.waves import compare_waves
+
+DIMS = ("direction", "decision_rights", "feedback")
+
+
+def subset(data, idx, *, relabel=None):
+    """Rows ``idx`` of ``data`` as new responses; ``relabel`` maps row index -> new team."""
+    idx = np.asarray(idx)
+    team = data.team[idx].astype(object)
+    if relabel:
+        pos = {r: i for i, r in enumerate(idx.tolist())}
+        for r, lab in relabel.items():
+            if r in pos:
+                team[pos[r]] = lab
+    return ResponseData.from_columns(
+        data.questionnaire, team=team.astype(str),
+        answers={i: data.values[idx, j] for j, i in enumerate(data.item_ids)},
+        unit=None if data.unit is None else data.unit[idx],
+        role=None if data.role is None else data.role[idx],
+        tenure=None if data.tenure is None else data.tenure[idx],
+    )
+
+
+def improve(data, idx, team, dimension, step=2):
+    """The same responses, with ``team``'s perception items of ``dimension`` raised."""
+    values = data.values.copy()
+    rows = data.team == team
+    for item in data.questionnaire.items:
+        if item.kind == "perception" and item.dimension == dimension:
+            j = data.item_ids.index(item.id)
+            col = values[rows, j]
+            values[rows, j] = np.clip(col - step if item.reverse else col + step, 1, 5)
+    moved = ResponseData.from_columns(
+        data.questionnaire, team=data.team, answers={i: values[:, j] for j, i in enumerate(data.item_ids)},
+        unit=data.unit, role=data.role, tenure=data.tenure)
+    return subset(moved, idx)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return simulate_responses(respondents=3000, teams=60, units=4, seed=5)
+
+
+@pytest.fixture(scope="module")
+def halves(data):
+    u = np.random.default_rng(0).random(data.n) < 0.5
+    return np.flatnonzero(u), np.flatnonzero(~u)
+
+
+@pytest.fixture(scope="module")
+def wave_a(data, halves):
+    return diagnose(subset(data, halves[0]))
+
+
+@pytest.fixture(scope="module")
+def wave_b(data, halves):
+    return diagnose(subset(data, halves[1]))
+
+
+def fig(d, team, dim, key="score"):
+    """A released team figure at full precision (the JSON records are rounded)."""
+    t = d.teams
+    return float(t.dims[key][t.index(team), t.dimensions.index(dim)])
+
+
+def released_team(d, dim_index=0):
+    return next(t for i, t in enumerate(d.teams.labels)
+                if not d.teams.suppressed[i] and d.teams.cell_reason[i, dim_index] is None)
+
+
+# ---------------------------------------------------------------- no change / change
+
+def test_same_results_twice_show_no_change(wave_a):
+    res = compare_waves([wave_a, wave_a])
+    avail = [c for c in res.changes if c.available]
+    assert avail and all(c.difference == 0 and c.change == "no_reliable_change" and not c.reliable
+                         for c in avail)
+    assert {c.level for c in avail} == {"organization", "unit", "team"}
+
+
+def test_new_sample_of_the_same_organization_is_mostly_noise(wave_a, wave_b):
+    res = compare_waves([wave_a, wave_b])
+    org = res.select(level="organization")
+    assert len(org) == 6 and all(c.change == "no_reliable_change" for c in org)
+    teams = [c for c in res.select(level="team") if c.available]
+    flagged = sum(c.change != "no_reliable_change" for c in teams)
+    unreliable_but_big = sum(abs(c.difference) >= 5 and not c.reliable for c in teams)
+    # the criterion holds the false-alarm rate near alpha = 5 % although many raw
+    # differences exceed the minimum change
+    assert flagged / len(teams) <= 0.08
+    assert unreliable_but_big > 3 * flagged
+    stricter = compare_waves([wave_a, wave_b], confidence=0.99)
+    assert sum(c.change != "no_reliable_change" for c in stricter.select(level="team") if c.available) < flagged
+
+
+def test_planted_improvement_is_a_reliable_change(data, halves, wave_a):
+    team = "T07"
+    after = diagnose(improve(data, halves[1], team, "decision_rights"))
+    res = compare_waves([wave_a, after], labels=["2023", "2024"])
+    c = res.change("team", team, "decision_rights", "score")
+    assert c.available and c.change == "improved" and c.reliable and c.meaningful
+    assert c.difference > 20 and c.ci_low > 0
+    # the other dimensions of that team and the organization: no reliable change
+    assert res.change("team", team, "direction", "score").change == "no_reliable_change"
+    assert res.change("organization", "", "decision_rights", "score").change == "no_reliable_change"
+    # a minimum change above the planted effect suppresses the flag (reliable, not meaningful)
+    c = compare_waves([wave_a, after], min_change=60).change("team", team, "decision_rights")
+    assert c.reliable and not c.meaningful and c.change == "no_reliable_change"
+    # and a decline the other way round
+    back = compare_waves([after, wave_a]).change("team", team, "decision_rights")
+    assert back.change == "declined" and back.difference == pytest.approx(-compare_waves(
+        [wave_a, after]).change("team", team, "decision_rights").difference)
+
+
+def test_interval_and_criterion_by_hand(wave_a, wave_b):
+    res = compare_waves([wave_a, wave_b])
+    c = res.change("organization", "", "feedback", "score")
+    ses, dfs = [], []
+    for d in (wave_a, wave_b):
+        f = d.organization
+        j = f.dimensions.index("feedback")
+        y, lo, hi, n = (f.dims[k][0, j] for k in ("score", "ci_low", "ci_high", "n"))
+        se = max(y - lo, hi - y) / stats.t.ppf(0.975, n - 1)
+        assert (hi - lo) / 2 / stats.t.ppf(0.975, n - 1) == pytest.approx(se)   # not clipped here
+        ses.append(se)
+        dfs.append(n - 1)
+    assert c.se_before == pytest.approx(ses[0]) and c.se_after == pytest.approx(ses[1])
+    se = np.hypot(*ses)
+    nu = se ** 4 / (ses[0] ** 4 / dfs[0] + ses[1] ** 4 / dfs[1])
+    t = stats.t.ppf(0.975, nu)
+    assert c.se == pytest.approx(se) and c.df == pytest.approx(nu) and c.critical == pytest.approx(t)
+    j = wave_a.organization.dimensions.index("feedback")
+    assert c.difference == pytest.approx(wave_b.organization.dims["score"][0, j]
+                                         - wave_a.organization.dims["score"][0, j])
+    assert (c.ci_low, c.ci_high) == pytest.approx((c.difference - t * se, c.difference + t * se))
+    assert c.reliable == (abs(c.difference) > t * se)
+    # large samples: the critical value is close to z = 1.96 (Jacobson & Truax)
+    assert c.critical == pytest.approx(1.96, abs=0.01)
+
+
+def test_clipped_interval_keeps_its_full_width(data, halves):
+    team = "T10"
+    values = data.values.copy()
+    rows = np.flatnonzero(data.team == team)
+    for item in data.questionnaire.items:
+        if item.kind == "perception" and item.dimension == "direction":
+            j = data.item_ids.index(item.id)
+            top = 1.0 if item.reverse else 5.0
+            values[rows, j] = top
+            values[rows[0], j] = 3.0               # one respondent in the middle
+    high = ResponseData.from_columns(data.questionnaire, team=data.team, unit=data.unit, role=data.role,
+                                     tenure=data.tenure,
+                                     answers={i: values[:, j] for j, i in enumerate(data.item_ids)})
+    d = diagnose(high)
+    score, lo, hi, n = (fig(d, team, "direction", k) for k in ("score", "ci_low", "ci_high", "n"))
+    assert hi == 100.0 and score > 95
+    res = compare_waves([d, d])
+    c = res.change("team", team, "direction")
+    assert c.se_before == pytest.approx((score - lo) / stats.t.ppf(0.975, n - 1))
+    assert c.se_before > (hi - lo) / 2 / stats.t.ppf(0.975, n - 1)
+
+
+# ---------------------------------------------------------------------- team matching
+
+def test_renamed_team(data, halves, wave_a):
+    rows = np.flatnonzero(data.team == "T05")
+    renamed = diagnose(subset(data, halves[0], relabel={r: "X05" for r in rows.tolist()}))
+    res = compare_waves([wave_a, renamed], team_map={"T05": "X05"})
+    c = res.change("team", "X05", "direction")
+    assert c.match == "renamed" and c.groups_before == ("T05",) and c.groups_after == ("X05",)
+    assert c.difference == 0 and c.change == "no_reliable_change"
+    m = next(m for m in res.matching if m["level"] == "team")
+    assert m["ended"] == () and m["new"] == ()
+    # without the map the team is unmatched and listed
+    res = compare_waves([wave_a, renamed])
+    m = next(m for m in res.to_dict()["matching"] if m["level"] == "team")
+    assert m["ended"] == ["T05"] and m["new"] == ["X05"]
+    assert not res.select(level="team", group="X05")
+
+
+def test_split_team_is_compared_at_the_merged_level(data, halves, wave_a):
+    rows = [r for r in np.flatnonzero(data.team == "T05").tolist() if r in set(halves[0].tolist())]
+    assert len(rows) >= 10
+    relabel = {r: ("T05a" if i % 2 else "T05b") for i, r in enumerate(rows)}
+    split = diagnose(subset(data, halves[0], relabel=relabel))
+    res = compare_waves([wave_a, split], team_map={"T05": ["T05a", "T05b"]})
+    c = res.change("team", "T05a+T05b", "decision_rights")
+    assert c.match == "split" and c.groups_after == ("T05a", "T05b")
+    # the answer-weighted mean of the parts is the score of all their answers
+    assert c.after == pytest.approx(fig(wave_a, "T05", "decision_rights"))
+    assert c.n_after == c.n_before
+    w = np.array([fig(split, t, "decision_rights", "n") for t in ("T05a", "T05b")])
+    y = np.array([fig(split, t, "decision_rights") for t in ("T05a", "T05b")])
+    se = np.array([fig(split, t, "decision_rights", "ci_high") - fig(split, t, "decision_rights")
+                   for t in ("T05a", "T05b")]) / stats.t.ppf(0.975, w - 1)
+    assert c.after == pytest.approx(np.dot(w, y) / w.sum())
+    assert c.se_after == pytest.approx(np.sqrt(np.sum((w / w.sum()) ** 2 * se ** 2)))
+    assert c.difference == pytest.approx(0, abs=1e-9) and c.change == "no_reliable_change"
+    m = next(m for m in res.matching if m["level"] == "team")
+    assert {"before": ("T05",), "after": ("T05a", "T05b"), "match": "split"} in [dict(x) for x in m["components"]]
+
+
+def test_merged_teams(data, halves, wave_a):
+    rows = np.flatnonzero(np.isin(data.team, ["T05", "T06"])).tolist()
+    merged = diagnose(subset(data, halves[0], relabel={r: "M56" for r in rows}))
+    for team_map in ({"T05": "M56", "T06": "M56"}, {("T05", "T06"): "M56"}, [{("T05", "T06"): ["M56"]}]):
+        res = compare_waves([wave_a, merged], team_map=team_map)
+        c = res.change("team", "M56", "feedback")
+        assert c.match == "merged" and c.groups_before == ("T05", "T06")
+        assert c.before == pytest.approx(fig(merged, "M56", "feedback"))
+        assert c.available and c.change == "no_reliable_change"
+
+
+def test_split_into_a_suppressed_part_gives_the_reason_only(data, halves, wave_a):
+    rows = [r for r in np.flatnonzero(data.team == "T05").tolist() if r in set(halves[0].tolist())]
+    relabel = {r: "T05small" for r in rows[:3]}
+    split = diagnose(subset(data, halves[0], relabel=relabel))
+    assert split.team("T05small")["suppressed"]
+    res = compare_waves([wave_a, split], team_map={"T05": ["T05", "T05small"]})
+    c = res.change("team", "T05+T05small", "direction")
+    assert not c.available and c.reason == "not_released_after" and c.reason_after == "fewer_than_k"
+    assert c.before is None and c.after is None and c.difference is None and c.n_after is None
+    assert c.to_dict()["reason_text"] == {"en": "not released in W2 (fewer than 5 responses)",
+                                          "de": "in W2 nicht freigegeben (weniger als 5 Antworten)"}
+
+
+def test_group_suppressed_in_one_wave(data, halves, wave_a):
+    team = released_team(wave_a)
+    keep = [r for r in halves[0].tolist() if data.team[r] != team] + \
+        [r for r in halves[0].tolist() if data.team[r] == team][:3]
+    later = diagnose(subset(data, sorted(keep)))
+    res = compare_waves([wave_a, later])
+    for m in ("score", "structure"):
+        c = res.change("team", team, "direction", m)
+        assert not c.available and c.reason == "not_released_after"
+        assert all(getattr(c, k) is None for k in ("before", "after", "difference", "se", "ci_low", "n_after"))
+    back = compare_waves([later, wave_a]).change("team", team, "feedback")
+    assert back.reason == "not_released_before" and back.reason_before == "fewer_than_k"
+    # every reported change is about groups released in both waves
+    for c in res.changes:
+        if c.available and c.level == "team":
+            for lab in c.groups_before:
+                assert not wave_a.team(lab)["suppressed"]
+            for lab in c.groups_after:
+                assert not later.team(lab)["suppressed"]
+
+
+def test_team_map_errors(wave_a, wave_b):
+    with pytest.raises(ValueError, match=r"^team_map: 'nope' is not a group of any wave but the last$"):
+        compare_waves([wave_a, wave_b], team_map={"nope": "T01"})
+    with pytest.raises(ValueError, match=r"^team_map\['T01'\]: 'nope' is not a group of any wave but the first$"):
+        compare_waves([wave_a, wave_b], team_map={"T01": "nope"})
+    with pytest.raises(ValueError, match=r"^team_map\[0\]\['T01'\]: 'nope' is not a group of wave 2$"):
+        compare_waves([wave_a, wave_b], team_map=[{"T01": "nope"}])
+    with pytest.raises(ValueError, match=r"^team_map: needs one mapping per step \(1\), got 2$"):
+        compare_waves([wave_a, wave_b], team_map=[{}, {}])
+    with pytest.raises(ValueError, match=r"^team_map\['T01'\]: must be a team id or a non-empty list of team ids, got \[\]$"):
+        compare_waves([wave_a, wave_b], team_map={"T01": []})
+    with pytest.raises(ValueError, match=r"^team_map: team 'T01' is mapped twice$"):
+        compare_waves([wave_a, wave_b], team_map={"T01": "T02", ("T01", "T03"): "T02"})
+
+
+# ------------------------------------------------------------------- questionnaires
+
+def test_pulse_and_full_waves_compare_on_scores_only(wave_a):
+    pulse = diagnose(simulate_responses("aligned-autonomy-pulse-v1", respondents=400, teams=10, seed=2))
+    res = compare_waves([wave_a, pulse])
+    assert res.comparable_on == ("score",) and res.note["en"].startswith("Forms of different kind")
+    assert res.change("organization", "", "direction", "score").available
+    s = res.change("organization", "", "direction", "structure")
+    assert not s.available and s.reason == "not_comparable"
+    assert s.to_dict()["reason_text"]["de"] == "zwischen den Fragebögen der beiden Wellen nicht vergleichbar"
+
+
+def test_incomparable_questionnaires_are_refused(wave_a, tmp_path):
+    text = (Path(questionnaire_dir()) / "aligned-autonomy-v1.yaml").read_text(encoding="utf-8")
+    other = tmp_path / "custom.yaml"
+    other.write_text(text.replace("id: aligned-autonomy-v1", "id: custom-survey", 1), encoding="utf-8")
+    q = load_questionnaire(other)
+    assert q.id == "custom-survey"
+    d = diagnose(simulate_responses(q, respondents=200, teams=8, seed=1))
+    with pytest.raises(ValueError) as exc:
+        compare_waves([wave_a, d])
+    assert str(exc.value) == (
+        "diagnoses[1]: questionnaire 'custom-survey' version 1 is not comparable with 'aligned-autonomy-v1' "
+        "version 1 of diagnoses[0] (waves need the same dimension ids and the same questionnaire or its "
+        "pulse/full counterpart)")
+
+
+# ------------------------------------------------------------------------ three waves
+
+def test_trend_over_three_waves(data, halves, wave_a, wave_b):
+    rows = np.flatnonzero(data.team == "T05").tolist()
+    w3 = diagnose(subset(data, halves[0], relabel={r: "X05" for r in rows}))
+    res = compare_waves([wave_a, wave_b, w3], labels=["Q1", "Q2", "Q3"], team_map=[{}, {"T05": "X05"}])
+    spans = Counter((c.from_wave, c.to_wave, c.span) for c in res.changes)
+    assert set(spans) == {("Q1", "Q2", "step"), ("Q2", "Q3", "step"), ("Q1", "Q3", "overall")}
+    row = next(r for r in res.trend if r["level"] == "team" and r["group"] == "X05"
+               and r["dimension"] == "direction" and r["measure"] == "score")
+    assert row["labels"] == ("T05", "T05", "X05")
+    assert [v["wave"] for v in row["values"]] == ["Q1", "Q2", "Q3"]
+    assert row["values"][0]["value"] == row["values"][2]["value"] == round(fig(wave_a, "T05", "direction"), 4)
+    assert len(row["steps"]) == 2 and all(s in ("improved", "declined", "no_reliable_change") for s in row["steps"])
+    assert row["overall"]["difference"] == 0 and row["overall"]["change"] == "no_reliable_change"
+    org = next(r for r in res.trend if r["level"] == "organization" and r["measure"] == "structure")
+    assert all(v["released"] for v in org["values"])
+    c = res.change("team", "X05", "direction", from_wave="Q1", to_wave="Q3")
+    assert c.span == "overall" and c.match == "renamed" and c.groups_before == ("T05",)
+    assert compare_waves([wave_a, wave_b]).trend == ()
+
+
+def test_to_dict_is_deterministic(wave_a, wave_b):
+    a = json.dumps(compare_waves([wave_a, wave_b, wave_a]).to_dict(), sort_keys=True)
+    b = json.dumps(compare_waves([wave_a, wave_b, wave_a]).to_dict(), sort_keys=True)
+    assert a == b
+    d = json.loads(a)
+    assert set(d) == {"labels", "questionnaires", "comparable_on", "note", "settings", "matching",
+                      "changes", "trend"}
+    assert d["settings"] == {"min_change": 5.0, "confidence": 0.95}
+    assert d["labels"] == ["W1", "W2", "W3"]
+
+
+def test_argument_errors(wave_a, wave_b):
+    with pytest.raises(ValueError, match=r"^diagnoses: need at least 2 waves, got 1$"):
+        compare_waves([wave_a])
+    with pytest.raises(TypeError, match=r"^diagnoses\[1\]: must be a Diagnosis, got dict$"):
+        compare_waves([wave_a, {}])
+    with pytest.raises(ValueError, match=r"^labels: need one label per wave \(2\), got 3$"):
+        compare_waves([wave_a, wave_b], labels=["a", "b", "c"])
+    with pytest.raises(ValueError, match=r"^labels: must be distinct non-empty strings, got \['a', 'a'\]$"):
+        compare_waves([wave_a, wave_b], labels=["a", "a"])
+    with pytest.raises(ValueError, match=r"^min_change: must be a number from 0 to 100"):
+        compare_waves([wave_a, wave_b], min_change=-1)
+    with pytest.raises(ValueError, match=r"^confidence: must be between 0 and 1, got 1.5$"):
+        compare_waves([wave_a, wave_b], confidence=1.5)
