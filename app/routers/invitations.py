@@ -51,6 +51,12 @@ def _csv(rows, name: str) -> Response:
                     headers={"content-disposition": f'attachment; filename="{name}"'})
 
 
+async def _form(request: Request):
+    if not request.headers.get("content-type", "").startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        raise Invalid("expected a form")
+    return await request.form()
+
+
 def _counts_from_form(form, teams) -> dict[uuid.UUID, int]:
     counts = {}
     for team in teams:
@@ -67,7 +73,7 @@ async def links_download(campaign_id: uuid.UUID, request: Request, session: Sess
                          settings: SettingsDep):
     """Create personal links (numbers per team from the form) and download them once."""
     campaign, _, _ = _campaign(session, user, campaign_id, write=True)
-    counts = _counts_from_form(await request.form(), campaign_teams(session, campaign=campaign))
+    counts = _counts_from_form(await _form(request), campaign_teams(session, campaign=campaign))
     rows = create_personal_links(session, campaign=campaign, counts=counts, base_url=_base_url(request, settings.base_url))
     return _csv(rows, "personal-links.csv")
 
@@ -77,7 +83,9 @@ async def open_links_download(campaign_id: uuid.UUID, request: Request, session:
                               settings: SettingsDep):
     """Create (or replace) the open link of one team, or of every team, and download them."""
     campaign, _, _ = _campaign(session, user, campaign_id, write=True)
-    team = (await request.form()).get("team_id") or ""
+    team = (await _form(request)).get("team_id")
+    if not isinstance(team, str):
+        raise Invalid("choose a team, or all teams")
     try:
         team_ids = [uuid.UUID(team)] if team else None
     except (ValueError, AttributeError):
