@@ -177,10 +177,11 @@ DEFINITIONS = MappingProxyType({
         "de": "Anteil der vergleichbaren Organisationen mit einem niedrigeren Wert, in %.",
     },
     "interval": {
-        "en": "Percentile ranks of the lower and upper end of the organization's own 95 % "
-              "confidence interval; the other organizations' figures are taken as fixed.",
-        "de": "Perzentilränge des unteren und oberen Endes des eigenen 95-%-Konfidenzintervalls "
-              "der Organisation; die Werte der anderen Organisationen gelten als fest.",
+        "en": "Percentile ranks of the lower and upper end of the organization's own confidence "
+              "interval (95 % unless set otherwise); the other organizations' figures are taken as fixed.",
+        "de": "Perzentilränge des unteren und oberen Endes des eigenen Konfidenzintervalls der "
+              "Organisation (95 %, sofern nicht anders eingestellt); die Werte der anderen "
+              "Organisationen gelten als fest.",
     },
     "quantiles": {
         "en": "Median, 75th percentile (top 25 %) and 90th percentile (top 10 %) of the "

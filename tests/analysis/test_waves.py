@@ -347,3 +347,36 @@ def test_argument_errors(wave_a, wave_b):
         compare_waves([wave_a, wave_b], min_change=-1)
     with pytest.raises(ValueError, match=r"^confidence: must be between 0 and 1, got 1.5$"):
         compare_waves([wave_a, wave_b], confidence=1.5)
+
+
+def test_restructured_teams_and_renamed_units(data, halves, wave_a):
+    rows = np.flatnonzero(np.isin(data.team, ["T05", "T06"])).tolist()
+    relabel = {r: ("R1" if i % 2 else "R2") for i, r in enumerate(rows)}
+    later = diagnose(subset(data, halves[0], relabel=relabel))
+    res = compare_waves([wave_a, later], team_map={"T05": ["R1", "R2"], "T06": ["R1", "R2"]})
+    c = res.change("team", "R1+R2", "direction")
+    assert c.match == "restructured" and c.groups_before == ("T05", "T06") and c.groups_after == ("R1", "R2")
+    assert c.available and c.difference == pytest.approx(0, abs=1e-9)
+    # units are matched by id, and renamed with unit_map
+    unit_rows = np.flatnonzero(data.unit == "U2").tolist()
+    moved = subset(data, halves[0])
+    renamed = ResponseData.from_columns(
+        moved.questionnaire, team=moved.team, role=moved.role, tenure=moved.tenure,
+        unit=np.where(moved.unit == "U2", "Sales", moved.unit),
+        answers={i: moved.values[:, j] for j, i in enumerate(moved.item_ids)})
+    assert unit_rows
+    res = compare_waves([wave_a, diagnose(renamed)], unit_map={"U2": "Sales"})
+    u = res.change("unit", "Sales", "feedback", "structure")
+    assert u.match == "renamed" and u.available and u.difference == pytest.approx(0, abs=1e-9)
+    assert res.change("unit", "U1", "feedback").match == "same"
+
+
+def test_suppressed_in_both_waves(data, halves):
+    team = "T09"
+    keep = [r for r in halves[0].tolist() if data.team[r] != team] + \
+        [r for r in halves[0].tolist() if data.team[r] == team][:2]
+    small = diagnose(subset(data, sorted(keep)))
+    c = compare_waves([small, small]).change("team", team, "direction")
+    assert c.reason == "not_released_both" and c.reason_before == c.reason_after == "fewer_than_k"
+    assert c.to_dict()["reason_text"]["en"] == \
+        "not released in W1 (fewer than 5 responses); not released in W2 (fewer than 5 responses)"
