@@ -25,6 +25,7 @@ from analysis.factor import CFAResult, cfa
 
 # -- diagnosis --
 from analysis.responses import ResponseData
+from analysis.csv_input import CSVInputError, read_responses_csv
 from analysis.scoring import RespondentScores, score_responses
 from analysis.diagnosis import Diagnosis, GroupTable, diagnose
 from analysis.simulate import Simulation, simulate, simulate_responses

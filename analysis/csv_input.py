@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from analysis.instrument import Questionnaire, load_questionnaire
-from analysis.responses import ResponseData, answer_items, team_unit_conflict
+from analysis.groups import Groups
+from analysis.responses import AnswerError, ResponseData, answer_items, build_responses
 
 __all__ = ["CSVInputError", "MAX_CSV_BYTES", "BACKGROUND_COLUMNS", "read_responses_csv"]
 
@@ -38,6 +40,9 @@ __all__ = ["CSVInputError", "MAX_CSV_BYTES", "BACKGROUND_COLUMNS", "read_respons
 MAX_CSV_BYTES = 512 * 1024 * 1024
 #: Optional columns besides the items (``team`` is required).
 BACKGROUND_COLUMNS = ("team", "unit", "role", "tenure", "comment")
+_NON_SPACE = re.compile(rb"\S")
+_HEADER_MAX = 1 << 20  # the header line must fit in the first MiB
+_BLOCK = 16 << 20      # parse in 16 MiB blocks: few chunks, still multi-threaded
 
 
 class CSVInputError(ValueError):
@@ -155,14 +160,17 @@ def _scan_for_error(raw: bytes, name: str, names: list, items: set) -> CSVInputE
     return CSVInputError(name, "the file cannot be parsed as CSV")
 
 
-def _strings(table: pa.Table, col: str) -> np.ndarray:
-    """A text column as a numpy str array, whitespace-trimmed, null as ``""``.
-
-    Dictionary-encoded first, so that only the distinct labels are converted.
-    """
+def _strings(table: pa.Table, col: str):
+    """A text column as a numpy str array (whitespace-trimmed, null as ``""``) and its
+    :class:`~analysis.groups.Groups`, from a dictionary encoding: only the distinct
+    labels are converted and sorted."""
     enc = pc.dictionary_encode(table.column(col).combine_chunks().fill_null(""))
-    labels = np.asarray(pc.utf8_trim_whitespace(enc.dictionary).to_numpy(zero_copy_only=False), dtype=str)
-    return labels[enc.indices.to_numpy(zero_copy_only=False)]
+    trimmed = np.asarray(pc.utf8_trim_whitespace(enc.dictionary).to_numpy(zero_copy_only=False), dtype=str)
+    labels, remap = np.unique(trimmed, return_inverse=True)   # trimming may merge labels
+    codes = remap.reshape(-1)[enc.indices.to_numpy(zero_copy_only=False)]
+    groups = Groups(codes=codes, labels=tuple(labels.tolist()),
+                    counts=np.bincount(codes, minlength=labels.size))
+    return labels[codes], groups
 
 
 def read_responses_csv(path, questionnaire, *, progress=None,
@@ -203,18 +211,18 @@ def read_responses_csv(path, questionnaire, *, progress=None,
     if size > max_bytes:
         raise CSVInputError(name, f"file is {size:,} bytes, more than the limit of {max_bytes:,}")
     raw = p.read_bytes()
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    if not raw.strip():
+    body = memoryview(raw)[3:] if raw.startswith(b"\xef\xbb\xbf") else memoryview(raw)
+    if _NON_SPACE.search(body) is None:
         raise CSVInputError(name, "the file is empty")
-    names = _header(raw, name, q)
+    names = _header(bytes(body[:_HEADER_MAX]), name, q)
     items = answer_items(q)
     note("parsing")
     types = {c: (pa.float64() if c in items else pa.string()) for c in names}
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(raw),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            pa.BufferReader(pa.py_buffer(body)),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=_BLOCK),
+            # only free text may contain line breaks; allowing them elsewhere costs time
             parse_options=pacsv.ParseOptions(delimiter=",", newlines_in_values="comment" in names),
             convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True,
                                                  null_values=[""]),
@@ -224,52 +232,28 @@ def read_responses_csv(path, questionnaire, *, progress=None,
     if table.num_rows == 0:
         raise CSVInputError(name, "the file has a header but no responses", line=2)
     note("validating")
-
-    def fail_row(row: int, col: str, problem: str):
-        raise CSVInputError(name, problem, line=_line_of_row(raw.decode("utf-8"), row), column=col)
-
-    team = _strings(table, "team")
-    empty = np.char.str_len(team) == 0
-    if empty.any():
-        fail_row(int(np.argmax(empty)), "team", "the team is empty")
-    answers = {}
-    for item_id in items:
-        col = table.column(item_id).to_numpy(zero_copy_only=False).astype(np.float64)
-        allowed = np.array([o.value for o in q.item(item_id).options], dtype=float)
-        bad = ~np.isnan(col) & ~np.isin(col, allowed)
-        if bad.any():
-            row = int(np.argmax(bad))
-            fail_row(row, item_id, f"{col[row]:g} is not an option of item {item_id} "
-                                   f"(allowed: {', '.join(f'{v:g}' for v in allowed)})")
-        answers[item_id] = col
-    unit = None
-    if "unit" in names:
-        unit = _strings(table, "unit")
-        empty = np.char.str_len(unit) == 0
-        if empty.any():
-            fail_row(int(np.argmax(empty)), "unit", "the unit is empty (fill it in every row or drop the column)")
-        conflict = team_unit_conflict(team, unit)
-        if conflict is not None:
-            row, first = conflict
-            fail_row(row, "unit", f"team {str(team[row])!r} is in unit {str(unit[row])!r} here but in "
-                                  f"{str(unit[first])!r} on line {_line_of_row(raw.decode('utf-8'), first)}")
-    background = {}
-    for col in ("role", "tenure"):
-        if col in names:
-            keys = _keys(q, col)
-            values = _strings(table, col)
-            bad = ~np.isin(values, np.array(("",) + keys))
-            if bad.any():
-                row = int(np.argmax(bad))
-                fail_row(row, col, f"{str(values[row])!r} is not one of {', '.join(keys)} (or empty)")
-            background[col] = values
+    strings = {col: _strings(table, col) for col in ("team", "unit", "role", "tenure") if col in names}
+    team = strings["team"][0]
     comments = ()
     if "comment" in names:
         limit = next((i.max_length for i in q.items_of("comment")), 2000)
         text = table.column("comment").to_numpy(zero_copy_only=False)
         has = np.flatnonzero(np.not_equal(text, None))
         comments = tuple(zip(team[has].tolist(), (t[:limit] for t in text[has].tolist())))
-    return ResponseData.from_columns(
-        q, team=team, answers=answers, unit=unit, role=background.get("role"),
-        tenure=background.get("tenure"), comments=comments,
-    )
+    answers = {i: pc.fill_null(table.column(i), np.nan).combine_chunks().to_numpy() for i in items}
+    background = {col: strings[col][0] for col in ("unit", "role", "tenure") if col in strings}
+    try:
+        return build_responses(q, team=team, answers=answers, comments=comments,
+                               team_groups=strings["team"][1],
+                               unit_groups=strings["unit"][1] if "unit" in strings else None,
+                               **background)
+    except AnswerError as exc:
+        text = raw.decode("utf-8-sig")
+        problem = {"team": "the team is empty", "unit": "the unit is empty (fill it in every row "
+                   "or drop the column)"}.get(exc.field) if exc.problem == "empty label" else None
+        if exc.other_row is not None:
+            problem = (f"team {str(team[exc.row])!r} is in unit {str(background['unit'][exc.row])!r} "
+                       f"here but in {str(background['unit'][exc.other_row])!r} on line "
+                       f"{_line_of_row(text, exc.other_row)}")
+        raise CSVInputError(name, problem or exc.problem.removeprefix("value "),
+                            line=_line_of_row(text, exc.row), column=exc.field) from None

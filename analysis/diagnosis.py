@@ -48,6 +48,7 @@ References
 
 from __future__ import annotations
 
+import gc
 import math
 import warnings
 from dataclasses import dataclass
@@ -62,7 +63,7 @@ from analysis.compare import (
 )
 from analysis.drivers import relative_weights
 from analysis.factor import cfa
-from analysis.groups import Groups, encode_groups
+from analysis.groups import Groups
 from analysis.icc import icc
 from analysis.instrument import DIMENSIONS, Questionnaire, load_questionnaire
 from analysis.maturity import classify_finding, classify_typology, combined_score, maturity_level
@@ -74,7 +75,7 @@ from analysis.reliability import cronbach_alpha, omega_total
 from analysis.responses import ResponseData
 from analysis.scoring import RespondentScores, score_responses
 
-__all__ = ["Diagnosis", "GroupTable", "diagnose", "DIM_FIELDS"]
+__all__ = ["Diagnosis", "GroupTable", "diagnose", "DIM_FIELDS", "JSON_FIELDS"]
 
 #: Per-dimension figures of a group, each an (n_groups, 3) array in :class:`GroupTable`.
 DIM_FIELDS = (
@@ -193,22 +194,31 @@ class GroupTable:
     def records(self, rows=None) -> list:
         """JSON-ready records of the given rows (default all; see :meth:`Diagnosis.to_dict`).
 
-        Figures are rounded for output to 4 decimals (p-values and misconception shares
-        to 6); the arrays of the table keep full precision. NaN becomes None.
+        Figures are rounded for output: scores to 2 decimals, agreement indices and d
+        to 3, shares to 4; the arrays of the table keep full precision. NaN becomes None.
         """
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # millions of small containers, none of them cyclic
+        try:
+            return self._records(rows)
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+
+    def _records(self, rows) -> list:
         rows = range(len(self.labels)) if rows is None else rows
         idx = np.asarray(list(rows), dtype=np.intp)
         key = {"team": "team", "unit": "unit"}.get(self.level)
-        cols = {f: _out(self.dims[f][idx], _DECIMALS.get(f, 4)) for f in DIM_FIELDS}
+        cols = {f: _out(self.dims[f][idx], _DECIMALS.get(f, 2)) for f in JSON_FIELDS}
         cols["n"] = _out(self.dims["n"][idx], 0, integer=True)
         level = self.level_[idx].tolist()
         finding = self.finding[idx].tolist()
         flag_p = self.vs_rest_flagged[idx].tolist()
         flag_s = self.structure_vs_rest_flagged[idx].tolist()
         reason_cell = self.cell_reason[idx].tolist()
-        mc = _out(self.misconception[idx], 6)
-        mc_vs = _out(self.misconception_vs_organization[idx], 6)
-        outcome = _out(self.outcome[idx], 4)
+        mc = _out(self.misconception[idx], 4)
+        mc_vs = _out(self.misconception_vs_organization[idx], 4)
+        outcome = _out(self.outcome[idx], 2)
         n = _out(self.n[idx], 0, integer=True)
         out = []
         for r, i in enumerate(idx.tolist()):
@@ -229,7 +239,7 @@ class GroupTable:
             rec["misconceptions_vs_organization"] = dict(zip(self.misconceptions, mc_vs[r]))
             dims = {}
             for j, d in enumerate(self.dimensions):
-                cell = {f: cols[f][r][j] for f in DIM_FIELDS}
+                cell = {f: cols[f][r][j] for f in JSON_FIELDS}
                 cell["level"] = level[r][j] or None
                 cell["finding"] = finding[r][j]
                 cell["vs_rest_flagged"] = flag_p[r][j]
@@ -247,9 +257,10 @@ class GroupTable:
         return self.records()
 
 
-_DECIMALS = {
-    "vs_rest_p_adjusted": 6, "structure_vs_rest_p_adjusted": 6, "n": 0,
-}
+#: Per-dimension figures in the JSON records (the p-values and raw differences of the
+#: team-vs-rest tests stay in the arrays; flagged ones are listed in ``differences``).
+JSON_FIELDS = tuple(f for f in DIM_FIELDS if not f.endswith(("_p_adjusted", "_difference")))
+_DECIMALS = {"n": 0, "rwg_j": 3, "awg": 3, "ad_m": 3, "vs_rest_d": 3, "structure_vs_rest_d": 3}
 
 
 def _out(a: np.ndarray, decimals: int | None = 4, *, integer: bool = False) -> list:
@@ -374,9 +385,10 @@ def _team_sums(scores: RespondentScores, teams: Groups):
     Columns: perception (3), structure (3), misconceptions (M), outcome (1), all
     centred at 50 for numerical accuracy. Units and the organization are sums of teams.
     """
-    cols = np.column_stack([scores.perception, scores.structure, scores.misconception,
-                            scores.outcome]) - 50.0
-    return subgroup_moments(cols, teams.codes, teams.n_groups)
+    blocks = [subgroup_moments(b - 50.0, teams.codes, teams.n_groups)
+              for b in (scores.perception, scores.structure, scores.misconception,
+                        scores.outcome[:, None])]
+    return tuple(np.hstack([b[i] for b in blocks]) for i in range(3))
 
 
 def _group_figures(sums, n_respondents, M: int, confidence: float) -> dict:
@@ -485,9 +497,10 @@ def _cfa(scores: RespondentScores) -> dict:
 def _category_codes(values: np.ndarray | None, keys: tuple) -> np.ndarray | None:
     if values is None or not keys:
         return None
-    lut = {k: i for i, k in enumerate(keys)}
-    uniq, inv = np.unique(values, return_inverse=True)
-    return np.array([lut.get(u, -1) for u in uniq.tolist()], dtype=np.intp)[inv.reshape(-1)]
+    codes = np.full(values.shape[0], -1, dtype=np.intp)
+    for i, key in enumerate(keys):  # a handful of categories
+        codes[values == key] = i
+    return codes
 
 
 def _subgroups(P, cat, keys, teams: Groups, plans, team_unit, k, alpha, min_effect, correction,
@@ -564,9 +577,9 @@ def _check_options(k, comment_k, acknowledge, correction, alpha, min_effect, con
 
 
 def _team_units(data: ResponseData, teams: Groups):
-    if data.unit is None:
+    units = data.units
+    if units is None:
         return None, None
-    units = encode_groups(data.unit, name="unit")
     first = np.zeros(teams.n_groups, dtype=np.intp)
     first[teams.codes] = np.arange(data.n)  # any row of the team; units agree within a team
     return units, units.codes[first]
@@ -679,7 +692,7 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
                    min_effect, confidence)
     th = q.thresholds
     scores = score_responses(data)
-    teams = encode_groups(data.team, name="team")
+    teams = data.teams
     units, team_unit = _team_units(data, teams)
     U = units.n_groups if units is not None else 0
 
@@ -798,25 +811,35 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
         tenure_rows = _subgroups(scores.perception, tc, tenure_keys, teams, dim_plans,
                                  team_unit, k, alpha, min_effect, correction, role=False)
 
-    # -- differences that matter (released cells only)
-    differences = []
+    # -- differences that matter (released cells only), largest effect first
+    parts = []
     for lname, table in (("team", t_table), ("unit", u_table)):
         if table is None:
             continue
         for measure, flags, prefix in (("perception", table.vs_rest_flagged, "vs_rest"),
                                        ("structure", table.structure_vs_rest_flagged, "structure_vs_rest")):
             g_idx, j_idx = np.nonzero(flags)
-            diff = table.dims[f"{prefix}_difference"][g_idx, j_idx]
-            cols = zip(g_idx.tolist(), j_idx.tolist(), _out(diff, 4), (diff > 0).tolist(),
-                       _out(table.dims[f"{prefix}_d"][g_idx, j_idx], 4),
-                       _out(table.dims[f"{prefix}_p_adjusted"][g_idx, j_idx], 6))
-            for g, j, dv, up, dd, pv in cols:
-                differences.append({
-                    "level": lname, "group": table.labels[g], "dimension": DIMENSIONS[j],
-                    "measure": measure, "difference": dv, "d": dd, "p_adjusted": pv,
-                    "direction": "higher" if up else "lower",
-                })
-    differences.sort(key=lambda r: (-abs(r["d"]), r["level"], r["group"], r["dimension"], r["measure"]))
+            parts.append((lname, table.labels, measure, g_idx, j_idx,
+                          table.dims[f"{prefix}_difference"][g_idx, j_idx],
+                          table.dims[f"{prefix}_d"][g_idx, j_idx],
+                          table.dims[f"{prefix}_p_adjusted"][g_idx, j_idx]))
+    differences = []
+    if parts:
+        level = np.concatenate([np.full(p[3].size, p[0] == "unit") for p in parts])
+        label = np.concatenate([np.asarray(p[1], dtype=object)[p[3]] for p in parts]).astype(str)
+        measure = np.concatenate([np.full(p[3].size, p[2]) for p in parts])
+        dim = np.concatenate([p[4] for p in parts])
+        diff, dd, pv = (np.concatenate([p[i] for p in parts]) for i in (5, 6, 7))
+        order = np.lexsort((measure, dim, label, level, -np.abs(np.round(dd, 3))))
+        for lv, lb, ms, j, df_, d_, p_ in zip(
+            level[order].tolist(), label[order].tolist(), measure[order].tolist(),
+            dim[order].tolist(), _out(diff[order], 2), _out(dd[order], 3), _out(pv[order], 6),
+        ):
+            differences.append({
+                "level": "unit" if lv else "team", "group": lb, "dimension": DIMENSIONS[j],
+                "measure": ms, "difference": df_, "d": d_, "p_adjusted": p_,
+                "direction": "higher" if df_ > 0 else "lower",
+            })
 
     # -- drivers
     drivers = _drivers(scores, q, names) if hs.org_visible else {"estimable": False, **not_shown}

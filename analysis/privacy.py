@@ -47,7 +47,7 @@ Comments
     shown), otherwise they move up to the organization's pool under the same condition,
     otherwise they are dropped. Each comment appears once, so no subtraction isolates a
     small team. Within a list, comments are in a deterministic pseudo-random order (by a
-    SHA-256 digest of the text) so that their order reveals nothing about the rows.
+    BLAKE2b digest of team and text) so that their order reveals nothing about the rows.
 
 References
 ----------
@@ -325,8 +325,8 @@ def subgroup_cells(piece_counts, piece_totals, *, k: int) -> np.ndarray:
     return shown
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
 def release_comments(comments, *, team_labels, team_n, team_visible, team_unit=None,
@@ -371,16 +371,20 @@ def release_comments(comments, *, team_labels, team_n, team_visible, team_unit=N
     org_pool = int(n[~own & ~at_unit].sum())
     at_org = ~own & ~at_unit & (org_pool >= comment_k)
 
-    pos = {t: i for i, t in enumerate(labels)}
     out = {"teams": {}, "units": {}, "organization": [], "withheld": 0}
-    for team, text in sorted(comments, key=lambda c: (_digest(c[0] + "\x00" + c[1]), c)):
-        i = pos[team]
-        if own[i]:
-            out["teams"].setdefault(team, []).append(text)
-        elif at_unit[i]:
-            out["units"].setdefault(unit_labels[tu[i]], []).append(text)
-        elif at_org[i]:
-            out["organization"].append(text)
-        else:
-            out["withheld"] += 1
+    if not comments:
+        return out
+    c_team, c_text = zip(*comments)
+    keys = np.array([_digest(t + "\x00" + x) for t, x in comments])
+    order = np.argsort(keys, kind="stable")      # identical keys are identical comments
+    pos = {t: i for i, t in enumerate(labels)}
+    team_idx = np.array([pos[t] for t in c_team], dtype=np.intp)[order]
+    texts = np.array(c_text, dtype=object)[order]
+    where = np.select([own[team_idx], at_unit[team_idx], at_org[team_idx]], [0, 1, 2], 3)
+    for i, text in zip(team_idx[where == 0].tolist(), texts[where == 0].tolist()):
+        out["teams"].setdefault(labels[i], []).append(text)
+    for i, text in zip(team_idx[where == 1].tolist(), texts[where == 1].tolist()):
+        out["units"].setdefault(unit_labels[tu[i]], []).append(text)
+    out["organization"] = texts[where == 2].tolist()
+    out["withheld"] = int((where == 3).sum())
     return out

@@ -10,14 +10,17 @@ value against the questionnaire, so that downstream code can trust the matrix.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
+from analysis.groups import Groups
 from analysis.instrument import Questionnaire, load_questionnaire
 
-__all__ = ["ResponseData", "ANSWER_KINDS", "answer_items", "team_unit_conflict"]
+__all__ = ["ResponseData", "AnswerError", "ANSWER_KINDS", "answer_items", "build_responses",
+           "encode_labels", "team_unit_conflict"]
 
 #: Item kinds that go into the answer matrix (items with options that are not background).
 ANSWER_KINDS = ("perception", "structure", "misconception", "outcome")
@@ -128,47 +131,127 @@ class ResponseData:
         ------
         ValueError
             Naming the argument, the item, the row and the value: unknown item ids, a
-            background item in ``answers``, length mismatches, a value that is not an
-            option of its item, an empty team label, a team in two units, an unknown
-            role or tenure key, a comment for an unknown team.
+            background item in ``answers``, length mismatches, a comment for an unknown
+            team; and, as :class:`AnswerError` (with ``field`` and ``row``), a value that
+            is not an option of its item, an empty team label, a team in two units, an
+            unknown role or tenure key.
         TypeError
             Non-numeric answers.
         """
-        if not isinstance(questionnaire, Questionnaire):
-            questionnaire = load_questionnaire(questionnaire)
-        item_ids = answer_items(questionnaire)
-        team_arr = _labels(team, "team", None, allow_empty=False)
-        n = team_arr.shape[0]
-        if not isinstance(answers, Mapping):
-            raise TypeError(f"answers: must be a mapping of item id to values, got {type(answers).__name__}")
-        unknown = [k for k in answers if k not in item_ids]
-        if unknown:
-            raise ValueError(
-                f"answers: {', '.join(map(repr, unknown))} not an answer item of "
-                f"{questionnaire.id} (expected some of {', '.join(item_ids)})"
-            )
-        values = np.full((n, len(item_ids)), np.nan)
-        for j, item_id in enumerate(item_ids):
-            if item_id in answers:
-                values[:, j] = _answer_column(questionnaire, item_id, answers[item_id], n)
-        values.setflags(write=False)
-        unit_arr = None if unit is None else _labels(unit, "unit", n, allow_empty=False)
-        if unit_arr is not None:
-            check_team_units(team_arr, unit_arr)
-        role_arr = None if role is None else _keys(role, "role", n, _background_keys(questionnaire, "role"))
-        tenure_arr = None
-        if tenure is not None:
-            tenure_arr = _keys(tenure, "tenure", n, _background_keys(questionnaire, "tenure"))
-        return cls(
-            questionnaire=questionnaire,
-            item_ids=item_ids,
-            values=values,
-            team=team_arr,
-            unit=unit_arr,
-            role=role_arr,
-            tenure=tenure_arr,
-            comments=_comments(comments, team_arr),
+        return build_responses(questionnaire, team=team, answers=answers, unit=unit, role=role,
+                               tenure=tenure, comments=comments)
+
+    @functools.cached_property
+    def teams(self) -> Groups:
+        """The team labels encoded as :class:`~analysis.groups.Groups` (sorted labels)."""
+        return encode_labels(self.team)
+
+    @functools.cached_property
+    def units(self) -> Groups | None:
+        """The unit labels encoded as :class:`~analysis.groups.Groups`, or None."""
+        return None if self.unit is None else encode_labels(self.unit)
+
+
+def build_responses(questionnaire, *, team, answers, unit=None, role=None, tenure=None,
+                    comments=(), team_groups: Groups | None = None,
+                    unit_groups: Groups | None = None) -> ResponseData:
+    """:meth:`ResponseData.from_columns`, optionally with the labels already encoded.
+
+    ``team_groups``/``unit_groups`` must encode ``team``/``unit`` exactly (as
+    :func:`encode_labels` would); readers that get dictionary-encoded columns for free
+    (the CSV reader) pass them to skip a second encoding.
+    """
+    if not isinstance(questionnaire, Questionnaire):
+        questionnaire = load_questionnaire(questionnaire)
+    item_ids = answer_items(questionnaire)
+    team_arr = _labels(team, "team", None, allow_empty=False)
+    n = team_arr.shape[0]
+    if not isinstance(answers, Mapping):
+        raise TypeError(f"answers: must be a mapping of item id to values, got {type(answers).__name__}")
+    unknown = [k for k in answers if k not in item_ids]
+    if unknown:
+        raise ValueError(
+            f"answers: {', '.join(map(repr, unknown))} not an answer item of "
+            f"{questionnaire.id} (expected some of {', '.join(item_ids)})"
         )
+    # column-major: every consumer reads whole columns
+    values = np.empty((len(item_ids), n)).T
+    for j, item_id in enumerate(item_ids):
+        if item_id in answers:
+            values[:, j] = _answer_column(questionnaire, item_id, answers[item_id], n)
+        else:
+            values[:, j] = np.nan
+    values.setflags(write=False)
+    teams = team_groups if team_groups is not None else encode_labels(team_arr)
+    unit_arr = units = None
+    if unit is not None:
+        unit_arr = _labels(unit, "unit", n, allow_empty=False)
+        units = unit_groups if unit_groups is not None else encode_labels(unit_arr)
+        conflict = team_unit_conflict(teams.codes, units.codes)
+        if conflict is not None:
+            row, first = conflict
+            raise AnswerError(
+                "unit", row,
+                f"team {str(team_arr[row])!r} is in unit {str(unit_arr[row])!r} but in unit "
+                f"{str(unit_arr[first])!r} in row {first}; a team belongs to exactly one unit",
+                other_row=first,
+            )
+    role_arr = None if role is None else _keys(role, "role", n, _background_keys(questionnaire, "role"))
+    tenure_arr = None
+    if tenure is not None:
+        tenure_arr = _keys(tenure, "tenure", n, _background_keys(questionnaire, "tenure"))
+    data = ResponseData(
+        questionnaire=questionnaire,
+        item_ids=item_ids,
+        values=values,
+        team=team_arr,
+        unit=unit_arr,
+        role=role_arr,
+        tenure=tenure_arr,
+        comments=_comments(comments, set(teams.labels)),
+    )
+    data.__dict__["teams"] = teams  # fill the cached properties
+    data.__dict__["units"] = units
+    return data
+
+
+class AnswerError(ValueError):
+    """A value in :meth:`ResponseData.from_columns` is not acceptable.
+
+    Attributes
+    ----------
+    field : str
+        The argument or item id (``"team"``, ``"unit"``, ``"role"``, ``"tenure"`` or an
+        item id).
+    row : int
+        0-based row.
+    other_row : int or None
+        For a team in two units, a row with the team's other unit.
+    """
+
+    def __init__(self, field: str, row: int, problem: str, *, other_row: int | None = None):
+        self.field, self.row, self.problem, self.other_row = field, row, problem, other_row
+        name = field if field in ("team", "unit", "role", "tenure") else f"answers[{field!r}]"
+        super().__init__(f"{name}: row {row}: {problem}")
+
+
+def encode_labels(labels: np.ndarray) -> Groups:
+    """Encode string labels as :class:`~analysis.groups.Groups` by hashing.
+
+    The same result as :func:`analysis.groups.encode_groups` (labels sorted by code
+    point), in linear time: the distinct labels are found with a hash table
+    (``pyarrow``'s dictionary encoding) and only they are sorted.
+    """
+    import pyarrow as pa
+
+    enc = pa.array(labels, type=pa.string()).dictionary_encode()
+    distinct = np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), dtype=str)
+    order = np.argsort(distinct, kind="stable")
+    rank = np.empty(order.size, dtype=np.intp)
+    rank[order] = np.arange(order.size)
+    codes = rank[enc.indices.to_numpy(zero_copy_only=False)]
+    counts = np.bincount(codes, minlength=order.size)
+    return Groups(codes=codes, labels=tuple(distinct[order].tolist()), counts=counts)
 
 
 def _answer_column(questionnaire: Questionnaire, item_id: str, column, n: int) -> np.ndarray:
@@ -180,16 +263,19 @@ def _answer_column(questionnaire: Questionnaire, item_id: str, column, n: int) -
     if arr.dtype.kind not in "biufO":
         raise TypeError(f"answers[{item_id!r}]: must be numeric, got dtype {arr.dtype}")
     try:
-        col = arr.astype(np.float64)
+        col = arr.astype(np.float64, copy=False)
     except (TypeError, ValueError):
         raise TypeError(f"answers[{item_id!r}]: must be numeric") from None
     allowed = np.array([o.value for o in questionnaire.item(item_id).options], dtype=float)
-    bad = ~np.isnan(col) & ~np.isin(col, allowed)
-    if bad.any():
-        row = int(np.argmax(bad))
-        raise ValueError(
-            f"answers[{item_id!r}]: row {row}: value {col[row]:g} is not an option of item "
-            f"{item_id} (allowed: {', '.join(f'{v:g}' for v in allowed)})"
+    ok = np.isnan(col)
+    for v in allowed:  # a handful of options: one comparison each
+        ok |= col == v
+    if not ok.all():
+        row = int(np.argmin(ok))
+        raise AnswerError(
+            item_id, row,
+            f"value {col[row]:g} is not an option of item {item_id} "
+            f"(allowed: {', '.join(f'{v:g}' for v in allowed)})",
         )
     return col
 
@@ -203,15 +289,15 @@ def _labels(values, name: str, n: int | None, *, allow_empty: bool) -> np.ndarra
     if arr.dtype.kind == "O":
         missing = np.equal(arr, None)
         if missing.any() and not allow_empty:
-            raise ValueError(f"{name}: row {int(np.argmax(missing))}: missing label")
-        arr = np.where(missing, "", arr)
-    if arr.dtype.kind not in "UO":
+            raise AnswerError(name, int(np.argmax(missing)), "missing label")
+        arr = np.where(missing, "", arr).astype(str)
+    if arr.dtype.kind != "U":
         raise TypeError(f"{name}: labels must be strings, got dtype {arr.dtype}")
-    arr = arr.astype(str)
-    if not allow_empty and arr.shape[0]:
-        empty = np.char.str_len(arr) == 0
+    if not allow_empty:
+        empty = arr == ""
         if empty.any():
-            raise ValueError(f"{name}: row {int(np.argmax(empty))}: empty label")
+            raise AnswerError(name, int(np.argmax(empty)), "empty label")
+    arr = arr.copy()
     arr.setflags(write=False)
     return arr
 
@@ -220,46 +306,35 @@ def _keys(values, name: str, n: int, keys: tuple) -> np.ndarray:
     if not keys:
         raise ValueError(f"{name}: the questionnaire has no {name} item")
     arr = _labels(values, name, n, allow_empty=True)
-    bad = ~np.isin(arr, np.array(("",) + keys))
-    if bad.any():
-        row = int(np.argmax(bad))
-        raise ValueError(
-            f"{name}: row {row}: {str(arr[row])!r} is not one of {', '.join(keys)} (or empty)"
-        )
+    ok = arr == ""
+    for key in keys:
+        ok |= arr == key
+    if not ok.all():
+        row = int(np.argmin(ok))
+        raise AnswerError(name, row, f"{str(arr[row])!r} is not one of {', '.join(keys)} (or empty)")
     return arr
 
 
-def team_unit_conflict(team: np.ndarray, unit: np.ndarray):
+def team_unit_conflict(team_codes: np.ndarray, unit_codes: np.ndarray):
     """First row whose team already belongs to another unit, as ``(row, first_row)``
-    where ``first_row`` is the team's first row; None when every team has one unit."""
-    if team.shape[0] == 0:
+    where ``first_row`` is the team's first row; None when every team has one unit.
+
+    ``team_codes`` and ``unit_codes`` are integer codes (:func:`encode_labels`).
+    """
+    if team_codes.shape[0] == 0:
         return None
-    _, first_row, team_codes = np.unique(team, return_index=True, return_inverse=True)
-    _, unit_codes = np.unique(unit, return_inverse=True)
-    team_codes, unit_codes = team_codes.reshape(-1), unit_codes.reshape(-1)
-    # the unit of a team's first row; every other row of that team must agree with it
-    first = first_row[team_codes]
-    conflict = unit_codes != unit_codes[first]
+    unit_of_team = np.empty(int(team_codes.max()) + 1, dtype=unit_codes.dtype)
+    unit_of_team[team_codes[::-1]] = unit_codes[::-1]   # the last write is the first row
+    conflict = unit_codes != unit_of_team[team_codes]
     if not conflict.any():
         return None
     row = int(np.argmax(conflict))
-    return row, int(first[row])
+    first = int(np.argmax(team_codes == team_codes[row]))
+    return row, first
 
 
-def check_team_units(team: np.ndarray, unit: np.ndarray) -> None:
-    """Raise ``ValueError`` naming the first row whose team already belongs to another unit."""
-    conflict = team_unit_conflict(team, unit)
-    if conflict is not None:
-        row, first = conflict
-        raise ValueError(
-            f"unit: row {row}: team {str(team[row])!r} is in unit {str(unit[row])!r} but in unit "
-            f"{str(unit[first])!r} in row {first}; a team belongs to exactly one unit"
-        )
-
-
-def _comments(comments, team: np.ndarray) -> tuple:
+def _comments(comments, known: set) -> tuple:
     pairs = []
-    known = set(np.unique(team).tolist())
     for i, entry in enumerate(comments):
         try:
             t, text = entry

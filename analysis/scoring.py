@@ -38,39 +38,43 @@ def min_answered(n_items: int) -> int:
 def reverse_keyed(data: ResponseData, item_ids) -> np.ndarray:
     """Raw answers to the perception items ``item_ids`` with reverse-keyed items recoded.
 
-    Returns an (n, len(item_ids)) float array on the items' own scale (1 … A).
+    Returns an (n, len(item_ids)) float array (column-major) on the items' own scale
+    (1 … A).
     """
     q = data.questionnaire
-    idx = [data.item_ids.index(i) for i in item_ids]
-    x = data.values[:, idx].copy()
+    x = np.empty((len(item_ids), data.n)).T
     for j, item_id in enumerate(item_ids):
         item = q.item(item_id)
-        if item.reverse:
-            x[:, j] = len(item.options) + 1 - x[:, j]
+        col = data.column(item_id)
+        x[:, j] = len(item.options) + 1 - col if item.reverse else col
     return x
 
 
 def _mean_with_rule(x: np.ndarray) -> np.ndarray:
     """Row mean over observed values where at least 2/3 of the columns are observed."""
-    observed = ~np.isnan(x)
-    k = observed.sum(axis=1)
-    total = np.where(observed, x, 0.0).sum(axis=1)
+    k = np.zeros(x.shape[0])
+    total = np.zeros(x.shape[0])
+    for j in range(x.shape[1]):  # loop over the few item columns
+        col = x[:, j]
+        seen = ~np.isnan(col)
+        k += seen
+        total += np.where(seen, col, 0.0)
     ok = k >= min_answered(x.shape[1])
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(ok, total / np.where(ok, k, 1), np.nan)
+        return np.where(ok, total / k, np.nan)
 
 
 def _option_scores(data: ResponseData, item_ids) -> np.ndarray:
     """Option values of structure items mapped to their 0–100 scores (NaN stays NaN)."""
     q = data.questionnaire
-    out = np.full((data.n, len(item_ids)), np.nan)
+    out = np.empty((len(item_ids), data.n)).T
     for j, item_id in enumerate(item_ids):
         options = q.item(item_id).options
-        lut = np.full(max(o.value for o in options) + 1, np.nan)
+        top = max(o.value for o in options) + 1
+        lut = np.full(top + 1, np.nan)                  # index ``top`` stands for missing
         lut[[o.value for o in options]] = [o.score for o in options]
         col = data.column(item_id)
-        seen = ~np.isnan(col)
-        out[seen, j] = lut[col[seen].astype(np.intp)]
+        out[:, j] = lut[np.where(np.isnan(col), top, col).astype(np.intp)]
     return out
 
 
@@ -156,8 +160,8 @@ def score_responses(data: ResponseData) -> RespondentScores:
     q = data.questionnaire
     n = data.n
     p_ids, p_items = [], []
-    perception = np.empty((n, len(DIMENSIONS)))
-    structure = np.empty((n, len(DIMENSIONS)))
+    perception = np.empty((len(DIMENSIONS), n)).T
+    structure = np.empty((len(DIMENSIONS), n)).T
     s_ids = tuple(it.id for it in q.items_of("structure"))
     s_scores = _option_scores(data, s_ids)
     for d, dim in enumerate(DIMENSIONS):
@@ -171,7 +175,7 @@ def score_responses(data: ResponseData) -> RespondentScores:
         structure[:, d] = _mean_with_rule(s_scores[:, cols])
     m_items = q.items_of("misconception")
     agree_min = q.thresholds.misconception_agree_min
-    misconception = np.empty((n, len(m_items)))
+    misconception = np.empty((len(m_items), n)).T
     for m, item in enumerate(m_items):
         col = data.column(item.id)
         misconception[:, m] = np.where(np.isnan(col), np.nan, (col >= agree_min).astype(float))

@@ -192,7 +192,8 @@ def _analyze(args) -> int:
         raise CLIError(str(exc)) from None
     progress(f"writing {args.format}")
     if args.format == "json":
-        text = json.dumps(diagnosis.to_dict(), sort_keys=True, ensure_ascii=False, allow_nan=False,
+        # keys come in a fixed order already, so the output is deterministic unsorted too
+        text = json.dumps(diagnosis.to_dict(), ensure_ascii=False, allow_nan=False,
                           separators=(",", ":"))
     else:
         from app.reports.offline_html import render_html

@@ -108,3 +108,25 @@ def test_from_columns_accepts_none_as_missing_and_keeps_comments_apart():
     assert d.role.tolist() == ["lead", ""]
     assert d.comments == (("a", "fine"),)
     assert not d.values.flags.writeable
+
+
+def test_encode_labels_equals_encode_groups():
+    from analysis.groups import encode_groups
+    from analysis.responses import encode_labels
+
+    rng = np.random.default_rng(0)
+    labels = np.array([f"T{i}" for i in rng.integers(0, 300, 5000)] + ["ä", "Z", "a", ""])
+    a, b = encode_labels(labels), encode_groups(labels)
+    assert a.labels == b.labels
+    assert np.array_equal(a.codes, b.codes) and np.array_equal(a.counts, b.counts)
+
+
+def test_answer_errors_carry_field_and_row():
+    from analysis.responses import AnswerError
+
+    with pytest.raises(AnswerError) as info:
+        ResponseData.from_columns(FULL, team=["a", "b"], answers={"dr_s4": [1, 9]})
+    assert (info.value.field, info.value.row) == ("dr_s4", 1)
+    d = ResponseData.from_columns(FULL, team=["b", "a", "b"], unit=["u", "v", "u"], answers={})
+    assert d.teams.labels == ("a", "b") and d.units.labels == ("u", "v")
+    assert d.values.flags.f_contiguous
