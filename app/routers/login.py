@@ -70,9 +70,11 @@ def login_page(request: Request, settings: SettingsDep, next: str = "/orgs"):
     return _login_page(request, settings, next=next)
 
 
-def _login_page(request: Request, settings: Settings, *, next: str, error: str | None = None, status_code: int = 200):
+def _login_page(request: Request, settings: Settings, *, next: str, error: str | None = None, status_code: int = 200,
+                email: str = ""):
     token = request.cookies.get(cookie_name(settings, "aad_login")) or secrets.token_urlsafe(18)
-    response = render(request, "admin/login.html", {"next": _safe_next(next), "login_csrf": token, "error": error},
+    response = render(request, "admin/login.html", {"next": _safe_next(next), "login_csrf": token, "error": error,
+                                                      "email": email},
                       status_code=status_code)
     response.set_cookie(cookie_name(settings, "aad_login"), token, httponly=True, secure=settings.cookie_secure,
                         samesite="strict", path="/")
@@ -87,11 +89,11 @@ def login_form(
 ):
     """The login form is protected by a double-submit token bound to a pre-login cookie."""
     if not same(csrf_token, request.cookies.get(cookie_name(settings, "aad_login"))):
-        return _login_page(request, settings, next=next, error=LOGIN_CSRF, status_code=403)
+        return _login_page(request, settings, next=next, error=LOGIN_CSRF, status_code=403, email=email)
     try:
         _user, token, _row = _login(request, session, settings, email, password)
     except ServiceError as exc:
-        return _login_page(request, settings, next=next, error=exc.detail, status_code=exc.status_code)
+        return _login_page(request, settings, next=next, error=exc.detail, status_code=exc.status_code, email=email)
     response = RedirectResponse(_safe_next(next), status_code=303)
     _set_session_cookie(response, settings, token)
     return response
