@@ -51,6 +51,17 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+def get_read_session(request: Request) -> Iterator[Session]:
+    """A session that does not take the write lock: for handlers that read the request
+    body themselves and then write through :func:`app.core.db.session_scope`, so that a
+    slow upload never holds the lock."""
+    with session_scope(request.app.state.engine) as session:
+        yield session
+
+
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]
+
+
 @dataclass
 class Auth:
     user: User

@@ -14,7 +14,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from analysis.instrument import Questionnaire
 from app import i18n
 from app.core.config import Settings
-from app.deps import RateLimited, SessionDep, SettingsDep, cookie_name, rate_limit
+from app.core.db import session_scope
+from app.deps import RateLimited, ReadSessionDep, SessionDep, SettingsDep, cookie_name, rate_limit
 from app.core.security import Signer, same
 from app.models import Campaign, InvitationKind
 from app.services import Conflict, Forbidden, Invalid, NotFound, ServiceError
@@ -163,7 +164,7 @@ def survey_form(request: Request, session: SessionDep, settings: SettingsDep):
 
 
 @router.post("/survey", include_in_schema=False)
-async def survey_submit(request: Request, session: SessionDep, settings: SettingsDep):
+async def survey_submit(request: Request, session: ReadSessionDep, settings: SettingsDep):
     """Store the answers (one transaction), then show the thank-you page."""
     form = await request.form(max_fields=500, max_files=0)
     lang_field = form.get("lang") if isinstance(form.get("lang"), str) else None
@@ -194,12 +195,18 @@ async def survey_submit(request: Request, session: SessionDep, settings: Setting
         error, error_item = _friendly(questionnaire, exc.detail, lang)
         return _survey_page(request, **page, error=error, error_item=error_item, status_code=422)
     try:
-        submit(session, invitation_id=invitation.id, submission=submission, today=_today())
+        _store(request, invitation.id, submission)
     except ServiceError as exc:
         return _message(request, _kind(exc), lang)
     response = RedirectResponse(f"/survey/thanks?lang={lang}", status_code=303)
     _finish(request, settings, campaign, open_kind, response)
     return response
+
+
+def _store(request: Request, invitation_id: uuid.UUID, submission) -> None:
+    """Submit in a write session of its own, taken only now that the body is read."""
+    with session_scope(request.app.state.engine, write=True) as session:
+        submit(session, invitation_id=invitation_id, submission=submission, today=_today())
 
 
 @router.get("/survey/thanks", include_in_schema=False)
@@ -240,7 +247,7 @@ async def _json_body(request: Request) -> dict:
 
 
 @router.post("/api/v1/survey/session", summary="Exchange a survey token for a survey session")
-async def api_open(request: Request, session: SessionDep, settings: SettingsDep):
+async def api_open(request: Request, session: ReadSessionDep, settings: SettingsDep):
     """Body ``{"token": "…"}``. Sets the survey session cookie and returns the CSRF token
     for the submission together with the questionnaire."""
     rate_limit(request, "survey")
@@ -275,7 +282,7 @@ def api_survey(request: Request, session: SessionDep, settings: SettingsDep):
 
 
 @router.post("/api/v1/survey/responses", status_code=201, summary="Submit the answers of the current survey session")
-async def api_submit(request: Request, session: SessionDep, settings: SettingsDep):
+async def api_submit(request: Request, session: ReadSessionDep, settings: SettingsDep):
     """Body ``{"answers": {"item_id": value, …}, "comment": "…"}`` with the session's CSRF
     token in ``X-CSRF-Token``. 409 if the link was used, 422 naming the problem."""
     rate_limit(request, "survey")
@@ -300,7 +307,7 @@ async def api_submit(request: Request, session: SessionDep, settings: SettingsDe
     if open_kind and str(campaign.id) in _done_campaigns(request):
         raise Conflict(USED_LINK)
     submission = validate(questionnaire, fields)
-    submit(session, invitation_id=invitation.id, submission=submission, today=_today())
+    _store(request, invitation.id, submission)
     response = JSONResponse({"status": "stored"}, status_code=201)
     _finish(request, settings, campaign, open_kind, response)
     return response
