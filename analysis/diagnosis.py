@@ -403,11 +403,10 @@ def _group_figures(sums, n_respondents, M: int, confidence: float) -> dict:
         "n_p": n[:, 0:3], "score": mean[:, 0:3], "ci_low": lo[:, 0:3], "ci_high": hi[:, 0:3],
         "n_s": n[:, 3:6], "structure": mean[:, 3:6], "structure_ci_low": lo[:, 3:6],
         "structure_ci_high": hi[:, 3:6],
-        "n_mc": n[:, 6:6 + M].min(axis=1) if M else np.zeros(G),
+        "n_ps": n[:, 0:6], "n_mc": n[:, 6:6 + M] if M else np.zeros((G, 1)),
         "misconception": mean[:, 6:6 + M], "outcome": mean[:, 6 + M], "n_out": n[:, 6 + M],
         "sums": (n[:, :6], s[:, :6], ss[:, :6]),
     }
-    f["n_cell"] = np.minimum(f["n_p"], f["n_s"])
     f["combined"] = combined_score(f["score"], f["structure"])
     for key in ("shrunk_score", "rwg_j", "awg", "ad_m") + DIM_FIELDS[12:]:
         f[key] = np.full((G, 3), np.nan)
@@ -713,15 +712,16 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
     # -- suppression plan (counts only)
     hs = suppress_hierarchy(teams.counts, team_unit, k=k, n_units=U)
 
-    def plan(key, j=None):
-        """Suppression of one figure: counts of answers instead of respondents."""
-        cnt = ft[key] if j is None else ft[key][:, j]
-        r = suppress_hierarchy(cnt.astype(np.int64), team_unit, k=k, n_units=U,
-                               team_hidden=~hs.team_visible, unit_hidden=~hs.unit_visible)
-        tot = float(np.ravel(fo[key] if j is None else fo[key][:, j])[0])
-        return r, bool(hs.org_visible and tot >= k)
+    def plan(key, cols=None):
+        """Suppression of one figure from the answers behind it (every column must obey
+        the rules: e.g. perception and structure answers of one dimension)."""
+        cnt = ft[key] if cols is None else ft[key][:, cols]
+        tot = fo[key] if cols is None else fo[key][:, cols]
+        r = suppress_hierarchy(cnt.astype(np.int64).reshape(teams.n_groups, -1), team_unit, k=k,
+                               n_units=U, team_hidden=~hs.team_visible, unit_hidden=~hs.unit_visible)
+        return r, bool(hs.org_visible and np.min(tot, initial=k) >= k)
 
-    dim_plans = [plan("n_cell", j) for j in range(3)]
+    dim_plans = [plan("n_ps", [j, 3 + j]) for j in range(3)]
     mc_plan = plan("n_mc")
     out_plan = plan("n_out")
 

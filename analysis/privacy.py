@@ -157,8 +157,11 @@ def suppress_hierarchy(team_n, team_unit=None, *, k: int, n_units: int = 0,
 
     Parameters
     ----------
-    team_n : array_like of int, shape (n_teams,)
-        Respondents (or answers to one figure) per team.
+    team_n : array_like of int, shape (n_teams,) or (n_teams, n_counts)
+        Respondents (or answers to one figure) per team. With several columns (e.g.
+        the answers behind a perception score and behind a structure index shown in the
+        same cell) a group is shown only when every count reaches ``k``, and every
+        subtraction rule must hold for every count.
     team_unit : array_like of int, shape (n_teams,), optional
         Unit code ``0 … n_units - 1`` of every team; omit when there are no units.
     k : int
@@ -181,52 +184,64 @@ def suppress_hierarchy(team_n, team_unit=None, *, k: int, n_units: int = 0,
     """
     k = _check_k(k)
     c = np.asarray(team_n, dtype=np.int64)
-    T = c.shape[0]
+    if c.ndim == 1:
+        c = c[:, None]
+    T, C = c.shape
+    cmin = c.min(axis=1)
     has_units = team_unit is not None
     unit = np.asarray(team_unit, dtype=np.intp) if has_units else np.zeros(T, dtype=np.intp)
     U = int(n_units) if has_units else 0
+
+    def per_unit(weights: np.ndarray) -> np.ndarray:
+        return np.column_stack([np.bincount(unit, weights=weights[:, j], minlength=U)
+                                for j in range(C)]) if U else np.zeros((0, C))
+
+    def violates(pool: np.ndarray) -> np.ndarray:
+        """Some count of the pool lies between 1 and k - 1 (rows of pools)."""
+        return ((pool > 0) & (pool < k)).any(axis=-1)
+
     t_reason = np.full(T, None, dtype=object)
     t_forced = np.zeros(T, bool) if team_hidden is None else np.asarray(team_hidden, bool)
     t_reason[t_forced] = COMPLEMENTARY
-    t_reason[c < k] = PRIMARY
-    t_reason[c == 0] = NO_DATA
+    t_reason[cmin < k] = PRIMARY
+    t_reason[cmin == 0] = NO_DATA  # a figure without any answer behind it
     t_hidden = t_reason != None  # noqa: E711 (element-wise on an object array)
 
-    u_n = np.bincount(unit, weights=c, minlength=U).astype(np.int64) if has_units else np.zeros(0, np.int64)
+    u_n = per_unit(c)
     u_reason = np.full(U, None, dtype=object)
     if unit_hidden is not None:
         u_reason[np.asarray(unit_hidden, bool)] = COMPLEMENTARY
-    u_reason[u_n < k] = PRIMARY
-    u_reason[u_n == 0] = NO_DATA
-
-    if has_units:
-        # within each released unit: the hidden teams must hold 0 or >= k respondents
-        r_unit = np.bincount(unit, weights=np.where(t_hidden, c, 0), minlength=U)
-        need = (u_reason == None) & (r_unit > 0) & (r_unit < k)  # noqa: E711
-        extra = _first_per_parent(~t_hidden & need[unit], unit, c)
+    if U:
+        u_reason[u_n.min(axis=1) < k] = PRIMARY
+        u_reason[u_n.min(axis=1) == 0] = NO_DATA
+        # within each released unit: the hidden teams must hold 0 or >= k of every count
+        r_unit = per_unit(np.where(t_hidden[:, None], c, 0))
+        need = (u_reason == None) & violates(r_unit)  # noqa: E711
+        extra = _first_per_parent(~t_hidden & need[unit], unit, cmin)
         t_reason[extra] = COMPLEMENTARY
         t_hidden[extra] = True
 
-    N = int(c.sum())
-    org_reason = NO_DATA if N == 0 else (PRIMARY if N < k else None)
+    N = c.sum(axis=0)
+    org_reason = NO_DATA if N.min() == 0 else (PRIMARY if N.min() < k else None)
     if org_reason is None:
-        for _ in range(3):  # each round uncovers >= k respondents; two always suffice
+        for _ in range(3):  # each round uncovers >= k of every count; one suffices
             u_hidden = u_reason != None  # noqa: E711
             # uncovered: a hidden team that is not inside a released unit
             in_hidden_unit = u_hidden[unit] if has_units else np.ones(T, bool)
-            remainder = int(c[t_hidden & in_hidden_unit].sum())
-            if remainder == 0 or remainder >= k:
+            remainder = np.where((t_hidden & in_hidden_unit)[:, None], c, 0).sum(axis=0)
+            if not violates(remainder):
                 break
             visible_units = np.flatnonzero(~u_hidden) if has_units else np.zeros(0, np.intp)
             if visible_units.size:
-                u = visible_units[np.lexsort((visible_units, u_n[visible_units]))[0]]
+                u = visible_units[np.lexsort((visible_units, u_n[visible_units].min(axis=1)))[0]]
                 u_reason[u] = COMPLEMENTARY
-                if not (t_hidden & (unit == u)).any():
-                    t = _first_per_parent(~t_hidden & (unit == u), unit, c)
+                gain = np.where((t_hidden & (unit == u))[:, None], c, 0).sum(axis=0)
+                if (gain < k).any():  # hiding the unit alone would uncover too little
+                    t = _first_per_parent(~t_hidden & (unit == u), unit, cmin)
                     t_reason[t] = COMPLEMENTARY
                     t_hidden[t] = True
             else:
-                t = _first_per_parent(~t_hidden, np.zeros(T, np.intp), c)
+                t = _first_per_parent(~t_hidden, np.zeros(T, np.intp), cmin)
                 if t.size == 0:
                     break
                 t_reason[t] = COMPLEMENTARY

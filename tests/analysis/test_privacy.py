@@ -203,3 +203,22 @@ def test_comment_pool_moves_up_to_the_organization_and_order_is_deterministic():
     again = release_comments(list(reversed(comments)), **kw)
     assert again == got
     assert got["organization"] != sorted(got["organization"]) or len(set(got["organization"])) < 2
+
+
+def test_every_count_of_a_figure_obeys_the_rules():
+    # a cell shows perception and structure: team 0 has 2 perception answers but no
+    # structure answer; counting only the smaller column would call its pool empty
+    res = suppress_hierarchy(np.array([[2, 0], [9, 9], [7, 7]]), k=5)
+    assert res.team_visible.tolist() == [False, True, False]
+    assert res.team_reason.tolist() == [NO_DATA, None, COMPLEMENTARY]
+    rng = np.random.default_rng(9)
+    for _ in range(300):
+        T = int(rng.integers(1, 8))
+        U = int(rng.integers(1, 4))
+        counts = rng.choice([0, 1, 2, 4, 5, 8, 13], size=(T, 2))
+        team_unit = rng.integers(0, U, size=T)
+        res = suppress_hierarchy(counts, team_unit, k=5, n_units=U)
+        for col in range(2):  # each figure separately must resist every subtraction
+            n = counts[:, col].tolist()
+            assert_no_subtraction_isolates_fewer_than_k(
+                [(nm, S) for nm, S in released_sets(n, team_unit.tolist(), res) if S], 5)
