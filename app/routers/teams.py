@@ -6,15 +6,15 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, UploadFile
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from app.deps import CsrfProtected, CurrentUser, SessionDep
 from app.services import Invalid
 from app.services.organizations import get_organization, organization_ids
 from app.services.teams import (
-    MAX_CSV_BYTES, create_team, delete_team, get_team, import_teams, join_path, team_rows, unit_names,
-    update_team,
+    MAX_CSV_BYTES, create_team, delete_team, get_team, import_teams, join_path, team_rows, teams_csv,
+    unit_names, update_team,
 )
 from app.templating import render
 
@@ -70,6 +70,13 @@ def _teams_page(request, session, org, role, *, report=None, errors=None, status
 def teams_page(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser):
     org, role = get_organization(session, user=user, organization_id=organization_id)
     return _teams_page(request, session, org, role)
+
+
+@router.get("/orgs/{organization_id}/teams.csv", include_in_schema=False)
+def teams_download(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+    org, _ = get_organization(session, user=user, organization_id=organization_id)
+    return Response(teams_csv(session, organization=org), media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": 'attachment; filename="teams.csv"'})
 
 
 @router.post("/orgs/{organization_id}/teams/import", include_in_schema=False)

@@ -14,6 +14,7 @@ from app.core.security import new_token, token_hash
 from app.models import Campaign, CampaignStatus, CampaignTeam, Invitation, InvitationKind
 from app.services import Conflict, Invalid
 from app.services.campaigns import campaign_teams
+from app.services.teams import _cell
 
 MAX_PER_REQUEST = 20_000
 NOT_LAUNCHED = "links can be created only for an open campaign"
@@ -73,11 +74,6 @@ def links_csv(rows: list[dict]) -> str:
     for row in rows:
         writer.writerow([_cell(row["unit_path"]), _cell(row["team"]), row["kind"], row["link"]])
     return out.getvalue()
-
-
-def _cell(text: str) -> str:
-    """Neutralize spreadsheet formulas in names taken from an uploaded file."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def invitation_counts(session: Session, *, campaign: Campaign) -> dict[uuid.UUID, dict]:

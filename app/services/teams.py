@@ -82,7 +82,7 @@ def parse_team_csv(data: bytes) -> list[TeamRow]:
             if len(fields) != 3:
                 errors.append(f"line {line}: expected 3 fields, found {len(fields)}")
                 continue
-            path_text, name, count = (f.strip() for f in fields)
+            path_text, name, count = (_uncell(f.strip()) for f in fields)
             path = split_path(path_text)
             problem = _row_problem(path, name, count)
             if problem:
@@ -264,6 +264,26 @@ def update_team(session: Session, *, team: Team, name: str | None = None, headco
 def delete_team(session: Session, *, team: Team) -> None:
     session.delete(team)
     session.commit()
+
+
+def teams_csv(session: Session, *, organization: Organization) -> str:
+    """The current structure in the import format (ready to edit and import again)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for row in team_rows(session, organization=organization):
+        writer.writerow([_cell(row["unit_path"]), _cell(row["name"]), row["headcount"]])
+    return out.getvalue()
+
+
+def _uncell(text: str) -> str:
+    """Undo :func:`_cell` when a downloaded file is imported again."""
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
+
+
+def _cell(text: str) -> str:
+    """Neutralize spreadsheet formulas in names taken from an uploaded file."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def create_team(session: Session, *, organization: Organization, name: str, headcount: int, unit_path_text: str = "") -> Team:

@@ -127,6 +127,19 @@ def test_csv_import_page_lists_bad_lines(admin):
     assert ok.status_code == 200 and "Imported: 0 new" in ok.text
 
 
+def test_structure_downloads_in_the_import_format(admin):
+    r = admin.client.get(f"/orgs/{admin.org_id}/teams.csv")
+    assert r.headers["content-disposition"] == 'attachment; filename="teams.csv"'
+    assert r.text.replace("\r\n", "\n") == TEAMS_CSV.replace("Operations / South,Quality,5\n", "").replace(
+        "Sales,Key Accounts,7\nSales,Inside Sales,2\n", "Operations / South,Quality,5\nSales,Inside Sales,2\nSales,Key Accounts,7\n")
+    assert _import(admin, r.content).json() == {"created": 0, "updated": 0, "removed": 0}
+    team = _teams(admin)[0]
+    admin.patch(f"/api/v1/teams/{team['id']}", json={"name": "=SUM(1)"})
+    download = admin.client.get(f"/orgs/{admin.org_id}/teams.csv").content
+    assert b"'=SUM(1)" in download
+    assert _import(admin, download).json() == {"created": 0, "updated": 0, "removed": 0}
+
+
 def test_edit_add_and_delete_teams(admin):
     team = _teams(admin)[0]
     r = admin.patch(f"/api/v1/teams/{team['id']}", json={"name": "Assembly East", "unit_path": "Operations / East"})
