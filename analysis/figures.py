@@ -605,7 +605,7 @@ def _heatmap_layout(title: str, subtitle: str, rows: list, cols: list, legend, l
                    x=0, xref="container", xanchor="left", y=1, yref="container", yanchor="top",
                    pad=dict(t=12, l=10), font=dict(size=15)),
         margin=dict(t=top, b=bottom, l=left, r=90, pad=0),
-        xaxis=dict(tickvals=list(range(len(cols))), ticktext=col_text, side="top", showgrid=False,
+        xaxis=dict(tickvals=list(range(len(cols))), ticktext=col_text, side="top", tickangle=0, showgrid=False,
                    zeroline=False, range=[-0.5, len(cols) - 0.5], fixedrange=True, ticks=""),
         yaxis=dict(tickvals=list(range(len(rows))), ticktext=rows, autorange=False, showgrid=False,
                    zeroline=False, range=[len(rows) - 0.5, -0.5], fixedrange=True, ticks=""),
