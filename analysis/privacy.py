@@ -46,8 +46,9 @@ Comments
     pooled at the unit if those teams together reach ``comment_k`` (and the unit is
     shown), otherwise they move up to the organization's pool under the same condition,
     otherwise they are dropped. Each comment appears once, so no subtraction isolates a
-    small team. Within a list, comments are in a deterministic pseudo-random order (by a
-    BLAKE2b digest of team and text) so that their order reveals nothing about the rows.
+    small team. Within a list, comments are in a deterministic pseudo-random order (by
+    CRC-32 and Adler-32 checksums of team and text) so that their order reveals nothing
+    about the rows.
 
 References
 ----------
@@ -60,8 +61,8 @@ References
 
 from __future__ import annotations
 
-import hashlib
 import itertools
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -340,8 +341,11 @@ def subgroup_cells(piece_counts, piece_totals, *, k: int) -> np.ndarray:
     return shown
 
 
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+def _digest(team: str, text: str) -> int:
+    """A 64-bit key of a comment that does not depend on the row order (CRC-32 and
+    Adler-32 of team and text side by side)."""
+    b = f"{team}\x00{text}".encode("utf-8")
+    return (zlib.crc32(b) << 32) | zlib.adler32(b)
 
 
 def release_comments(comments, *, team_labels, team_n, team_visible, team_unit=None,
@@ -390,10 +394,10 @@ def release_comments(comments, *, team_labels, team_n, team_visible, team_unit=N
     if not comments:
         return out
     c_team, c_text = zip(*comments)
-    keys = np.array([_digest(t + "\x00" + x) for t, x in comments])
-    order = np.argsort(keys, kind="stable")      # identical keys are identical comments
+    keys = np.fromiter(map(_digest, c_team, c_text), dtype=np.uint64, count=len(c_team))
+    order = np.argsort(keys, kind="stable")      # equal keys: identical comments
     pos = {t: i for i, t in enumerate(labels)}
-    team_idx = np.array([pos[t] for t in c_team], dtype=np.intp)[order]
+    team_idx = np.fromiter(map(pos.__getitem__, c_team), dtype=np.intp, count=len(c_team))[order]
     texts = np.array(c_text, dtype=object)[order]
     where = np.select([own[team_idx], at_unit[team_idx], at_org[team_idx]], [0, 1, 2], 3)
     for i, text in zip(team_idx[where == 0].tolist(), texts[where == 0].tolist()):
