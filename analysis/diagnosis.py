@@ -69,7 +69,8 @@ from analysis.instrument import DIMENSIONS, Questionnaire, load_questionnaire
 from analysis.maturity import classify_finding, classify_typology, combined_score, maturity_level
 from analysis.narrative import LABELS, icc_reading, key_findings
 from analysis.privacy import (
-    PRIMARY, hierarchy_pieces, reason_text, release_comments, subgroup_cells, suppress_hierarchy,
+    NO_DATA, PRIMARY, hierarchy_pieces, reason_text, release_comments, subgroup_cells,
+    suppress_hierarchy,
 )
 from analysis.reliability import cronbach_alpha, omega_total
 from analysis.responses import ResponseData
@@ -507,13 +508,13 @@ def _subgroups(P, cat, keys, teams: Groups, plans, team_unit, k, alpha, min_effe
     """Released organization-level rows by role (gaps) or tenure band, per dimension.
 
     ``plans`` holds, per dimension, the suppression of the hierarchy for that
-    dimension's answers and whether the organization's figure is shown.
+    dimension's answers and why the organization's figure is hidden (None: shown).
     """
     C = len(keys)
     per_dim = []
     for j in range(3):  # loop over dimensions only
-        hs, org_visible = plans[j]
-        if not org_visible:
+        hs, org_reason = plans[j]
+        if org_reason is not None:  # the organization's figure itself is not shown
             continue
         answered = ~np.isnan(P[:, j])
         piece_of_team = hierarchy_pieces(hs, team_unit)
@@ -719,7 +720,9 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
         tot = fo[key] if cols is None else fo[key][:, cols]
         r = suppress_hierarchy(cnt.astype(np.int64).reshape(teams.n_groups, -1), team_unit, k=k,
                                n_units=U, team_hidden=~hs.team_visible, unit_hidden=~hs.unit_visible)
-        return r, bool(hs.org_visible and np.min(tot, initial=k) >= k)
+        lowest = float(np.min(tot, initial=k))
+        reason = None if lowest >= k else (NO_DATA if lowest == 0 else PRIMARY)
+        return r, (reason if hs.org_visible else hs.org_reason)
 
     dim_plans = [plan("n_ps", [j, 3 + j]) for j in range(3)]
     mc_plan = plan("n_mc")
@@ -727,12 +730,12 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
 
     def cells_for(level):
         def pick(p):
-            r, org_vis = p
+            r, org_reason = p
             if level == "team":
                 return r.team_visible, r.team_reason
             if level == "unit":
                 return r.unit_visible, r.unit_reason
-            return np.array([org_vis]), np.array([None if org_vis else PRIMARY], dtype=object)
+            return np.array([org_reason is None]), np.array([org_reason], dtype=object)
         return {"dims": [pick(p) for p in dim_plans], "mc": pick(mc_plan), "out": pick(out_plan)}
 
     cells_t, cells_o = cells_for("team"), cells_for("organization")
@@ -757,7 +760,7 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
         released = {"teams": {}, "units": {}, "organization": [], "withheld": len(data.comments)}
 
     # -- tables (masking happens here)
-    org_mc_share = np.where(mc_plan[1], fo["misconception"][0], np.nan)
+    org_mc_share = np.where(mc_plan[1] is None, fo["misconception"][0], np.nan)
     misc = {"cuts": th.maturity.cuts, "findings": th.findings, "present": th.typology.present,
             "misconceptions": scores.misconceptions, "org_misconception": org_mc_share}
     t_table = _table(
