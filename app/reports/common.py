@@ -1,0 +1,266 @@
+"""What the report formats share: language, number formatting, heatmap cells, the
+formula-injection guard, and the lookups a :class:`~analysis.diagnosis.Diagnosis` needs
+from its questionnaire.
+
+Reports never compute a statistic: every number here is a released figure of the
+diagnosis, only formatted. A hidden group or cell becomes the label ``n < k`` (and the
+reason), distinct from ``no data``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from analysis.instrument import QuestionnaireError, load_questionnaire
+from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, reason_text
+from app.reports.texts import FINDING_SHORT, LABELS, TEXTS
+
+__all__ = [
+    "LANGUAGES", "FORMULA_PREFIXES", "Cell", "check_lang", "t", "label", "safe_text",
+    "fmt", "fmt_pct", "fmt_ci", "hidden_label", "hidden_reason", "hidden_text", "score_cell",
+    "finding_cell", "hidden_cell", "share_cell", "dimension_cells", "heat_fill",
+    "FINDING_FILLS", "SCALE", "HIDDEN_FILL", "instrument", "dimension_names", "misconception_names",
+    "item_text", "teams_by_unit", "k_of", "method_values",
+]
+
+LANGUAGES = ("en", "de")
+
+#: A text cell starting with one of these could be evaluated by a spreadsheet.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+_DASH = "–"
+
+
+def check_lang(lang) -> str:
+    """``lang`` if it is a report language, else ``ValueError``."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang: must be 'en' or 'de', got {lang!r}")
+    return lang
+
+
+def t(key: str, lang: str, **values) -> str:
+    """Report text ``key`` in ``lang`` with ``values`` filled in."""
+    return TEXTS[key][lang].format(**values)
+
+
+def label(kind: str, key, lang: str) -> str:
+    """Label of a finding or typology id (``kind`` ``'finding'``/``'typology'``)."""
+    if key is None:
+        return _DASH
+    return LABELS[kind][key][lang]
+
+
+def safe_text(value) -> str:
+    """``value`` as text that no spreadsheet evaluates: a leading ``= + - @``, tab or
+    CR gets an apostrophe in front (OWASP CSV injection)."""
+    s = "" if value is None else str(value)
+    return "'" + s if s.startswith(FORMULA_PREFIXES) else s
+
+
+def _finite(x) -> bool:
+    return x is not None and not (isinstance(x, float) and not math.isfinite(x))
+
+
+def fmt(x, decimals: int = 0, lang: str = "en", *, signed: bool = False) -> str:
+    """A released number for reading: fixed decimals, decimal comma in German,
+    a typographic minus; ``–`` when missing."""
+    if not _finite(x):
+        return _DASH
+    s = f"{x:+.{decimals}f}" if signed else f"{x:.{decimals}f}"
+    if s.lstrip("+-").strip("0.") == "" and signed:
+        s = f"{0:.{decimals}f}"  # no sign on zero
+    s = s.replace("-", "−")
+    return s.replace(".", ",") if lang == "de" else s
+
+
+def fmt_pct(share, lang: str = "en", *, signed: bool = False) -> str:
+    """A share 0–1 as a whole percentage (``21 %``; signed: percentage points)."""
+    if not _finite(share):
+        return _DASH
+    return fmt(100 * share, 0, lang, signed=signed) + ("" if signed else " %")
+
+
+def fmt_ci(value, low, high, lang: str = "en", decimals: int = 0) -> str:
+    """``52 [49–55]``."""
+    if not _finite(value):
+        return _DASH
+    return f"{fmt(value, decimals, lang)} [{fmt(low, decimals, lang)}–{fmt(high, decimals, lang)}]"
+
+
+def hidden_label(reason, k: int, lang: str) -> str:
+    """The cell label of a hidden figure: ``n < k`` for a group below k, ``hidden`` for
+    one hidden so that another cannot be worked out, ``no data`` when nobody answered."""
+    if reason == NO_DATA:
+        return t("no_data", lang)
+    return t("not_shown", lang) if reason == COMPLEMENTARY else f"n < {k}"
+
+
+def hidden_reason(reason, k: int, lang: str) -> str:
+    """Why a figure is hidden, in words."""
+    return reason_text(reason, k)[lang] if reason else ""
+
+
+def hidden_text(reason, k: int, lang: str) -> str:
+    """Label and reason of a hidden figure in one text: ``n < 5: fewer than 5 responses``."""
+    if reason == PRIMARY:
+        return f"n < {k}: {hidden_reason(reason, k, lang)}"
+    return hidden_reason(reason, k, lang)
+
+
+# ------------------------------------------------------------------------ heatmap cells
+
+@dataclass(frozen=True)
+class Cell:
+    """One heatmap cell: its label, its fill as ``#rrggbb`` (light enough for black
+    text, so one ink serves every cell) and its kind (``value``, ``finding``, ``hidden``
+    or ``no_data``)."""
+
+    text: str
+    fill: str
+    kind: str = "value"
+
+
+#: Ends and middle of the score scale (ColorBrewer RdBu, light variant).
+SCALE = ("#ef8a62", "#f7f7f7", "#67a9cf")
+
+#: Fill per finding; the label carries the meaning in black and white.
+FINDING_FILLS = {
+    "anchored_strength": "#67a9cf",
+    "structural_gap": "#ef8a62",
+    "proclaimed_not_anchored": "#fdb863",
+    "unseen_structure": "#b2abd2",
+    "divided": "#bdbdbd",
+    "mixed": "#f7f7f7",
+}
+HIDDEN_FILL = "#e3e3e3"
+_WHITE = "#ffffff"
+
+
+def _rgb(fill: str) -> tuple:
+    return tuple(int(fill[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def heat_fill(value, low: float = 0.0, high: float = 100.0) -> str:
+    """Fill of a value on the red–grey–blue :data:`SCALE` from ``low`` to ``high`` (the
+    colours of the XLSX conditional format)."""
+    x = min(1.0, max(0.0, (value - low) / (high - low)))
+    a, b, f = (SCALE[0], SCALE[1], 2 * x) if x < 0.5 else (SCALE[1], SCALE[2], 2 * x - 1)
+    return "#" + "".join(f"{round(p + (q - p) * f):02x}" for p, q in zip(_rgb(a), _rgb(b)))
+
+
+def score_cell(value, lang: str) -> Cell:
+    """A score 0–100 as a labelled, coloured cell."""
+    if not _finite(value):
+        return Cell(_DASH, _WHITE, kind="no_data")
+    return Cell(fmt(value, 0, lang), heat_fill(value))
+
+
+def share_cell(share, vs_org, lang: str) -> Cell:
+    """A misconception share, with its difference from the organization if given:
+    ``21 % (+4)``; more holding it is redder."""
+    if not _finite(share):
+        return Cell(_DASH, _WHITE, kind="no_data")
+    text = fmt_pct(share, lang)
+    if _finite(vs_org):
+        text += f" ({fmt_pct(vs_org, lang, signed=True)})"
+    return Cell(text, heat_fill(1.0 - share, 0.0, 1.0))
+
+
+def finding_cell(finding, lang: str) -> Cell:
+    """A finding as a short word on its fill."""
+    if finding is None:
+        return Cell(_DASH, _WHITE, kind="no_data")
+    return Cell(FINDING_SHORT[finding][lang], FINDING_FILLS[finding], kind="finding")
+
+
+def hidden_cell(reason, k: int, lang: str) -> Cell:
+    """A hidden figure, labelled by :func:`hidden_label`."""
+    if reason == NO_DATA:
+        return Cell(t("no_data", lang), _WHITE, kind="no_data")
+    return Cell(hidden_label(reason, k, lang), HIDDEN_FILL, kind="hidden")
+
+
+def dimension_cells(record: dict, dim: str, k: int, lang: str) -> tuple:
+    """``(perception, structure, finding)`` cells of one dimension of a group record."""
+    if record["suppressed"]:
+        c = hidden_cell(record["suppression_reason"], k, lang)
+        return c, c, c
+    cell = record["dimensions"][dim]
+    if cell["suppressed"]:
+        c = hidden_cell(cell["suppression_reason"], k, lang)
+        return c, c, c
+    return score_cell(cell["score"], lang), score_cell(cell["structure"], lang), finding_cell(cell["finding"], lang)
+
+
+# ------------------------------------------------------------------ diagnosis lookups
+
+def instrument(diagnosis):
+    """The questionnaire of a diagnosis (bundled instruments), or None if unknown."""
+    try:
+        return load_questionnaire(diagnosis.questionnaire["id"])
+    except (QuestionnaireError, OSError, ValueError):
+        return None
+
+
+def dimension_names(diagnosis, lang: str) -> dict:
+    """``{dimension: name}`` in the diagnosis' order."""
+    return {d: v["name"][lang] for d, v in diagnosis.dimensions.items()}
+
+
+def misconception_names(diagnosis, lang: str) -> dict:
+    """``{misconception: name}`` from the questionnaire (the id when it is unknown)."""
+    q = instrument(diagnosis)
+    ids = diagnosis.teams.misconceptions
+    names = q.misconceptions if q is not None else {}
+    return {m: names[m][lang] if m in names else m.replace("_", " ") for m in ids}
+
+
+def item_text(q, item_id: str, lang: str) -> str:
+    """Wording of an item, or its id when the questionnaire is unknown."""
+    if q is None:
+        return item_id
+    try:
+        return q.item(item_id).text[lang]
+    except KeyError:
+        return item_id
+
+
+def k_of(diagnosis) -> int:
+    """The minimum group size the diagnosis was made with."""
+    return int(diagnosis.settings["min_group_size"])
+
+
+def teams_by_unit(diagnosis) -> list:
+    """``[(unit record or None, [team records sorted by label]), …]`` in unit order;
+    teams without a unit level form one group with unit None."""
+    teams = diagnosis.teams.records()
+    if diagnosis.units is None:
+        return [(None, sorted(teams, key=lambda r: r["team"]))]
+    by_unit = {}
+    for r in teams:
+        by_unit.setdefault(r["unit"], []).append(r)
+    return [(u, sorted(by_unit.get(u["unit"], []), key=lambda r: r["team"]))
+            for u in diagnosis.units.records()]
+
+
+def method_values(diagnosis, lang: str) -> dict:
+    """The settings and thresholds the method text refers to, formatted."""
+    s = diagnosis.settings
+    q = instrument(diagnosis)
+    th = q.thresholds if q is not None else None
+    dash = _DASH
+    return {
+        "k": s["min_group_size"], "ck": s["comment_min_group_size"],
+        "correction": {"holm": "Holm", "bh": "Benjamini–Hochberg"}[s["correction"]],
+        "alpha": fmt(s["alpha"], 2, lang), "effect": fmt(s["min_effect"], 2, lang),
+        "ci_pct": fmt(100 * s["confidence"], 0, lang),
+        "cuts": ", ".join(fmt(c, 0, lang) for c in th.maturity.cuts) if th else dash,
+        "p_high": fmt(th.findings.perception.high, 0, lang) if th else dash,
+        "p_low": fmt(th.findings.perception.low, 0, lang) if th else dash,
+        "s_high": fmt(th.findings.structure.high, 0, lang) if th else dash,
+        "s_low": fmt(th.findings.structure.low, 0, lang) if th else dash,
+        "rwg": fmt(th.findings.agreement_min_rwg, 2, lang) if th else dash,
+        "present": fmt(th.typology.present, 0, lang) if th else dash,
+        "mc_min": th.misconception_agree_min if th else 4,
+    }

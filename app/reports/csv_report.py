@@ -1,0 +1,118 @@
+"""The CSV export: every released figure in long format, for analysis in other tools.
+
+Columns ``level,group,unit,dimension,statistic,value``: ``level`` is ``organization``,
+``unit`` or ``team``; ``group`` the unit or team label (empty for the organization);
+``unit`` the unit of a team; ``dimension`` the dimension, misconception, predictor or
+item the statistic belongs to (empty when it belongs to the group). A hidden group has
+one row ``statistic=suppressed`` whose value is the reason (``fewer_than_k``,
+``complementary``, ``no_data``) and no figures; a hidden dimension of a visible group
+likewise. Labels are guarded against formula injection; values are numbers or ids.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from app.reports.common import safe_text, teams_by_unit
+
+__all__ = ["render_report_csv", "HEADER"]
+
+HEADER = ("level", "group", "unit", "dimension", "statistic", "value")
+_DIM_STATS = ("level", "finding", "vs_rest_flagged", "structure_vs_rest_flagged")
+_ORG_STATS = ("alpha", "omega", "icc1", "icc2", "structure_icc1", "structure_icc2")
+_CFA_STATS = ("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr", "n_obs")
+
+
+def _value(v) -> str | None:
+    """A released value as CSV text; None when there is nothing to write."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v) if isinstance(v, float) else str(v)
+    return safe_text(v)
+
+
+def _group_rows(level: str, rec: dict, group: str, unit) -> list:
+    """Rows of one organization, unit or team record."""
+    head = (level, group, unit or "")
+    if rec["suppressed"]:
+        return [(*head, "", "suppressed", rec["suppression_reason"])]
+    rows = [(*head, "", "n", rec["n"]), (*head, "", "typology", rec["typology"]),
+            (*head, "", "outcome", rec["outcome"])]
+    if rec.get("n_teams") is not None:
+        rows.append((*head, "", "n_teams", rec["n_teams"]))
+    for d, cell in rec["dimensions"].items():
+        if cell["suppressed"]:
+            rows.append((*head, d, "suppressed", cell["suppression_reason"]))
+            continue
+        for key, v in cell.items():
+            if key in _DIM_STATS or (isinstance(v, (int, float)) and not isinstance(v, bool)):
+                rows.append((*head, d, key, v))
+    for m, share in rec["misconceptions"].items():
+        rows.append((*head, m, "misconception_share", share))
+        if level != "organization":
+            rows.append((*head, m, "misconception_vs_organization", rec["misconceptions_vs_organization"][m]))
+    return rows
+
+
+def _organization_rows(diagnosis) -> list:
+    """Reliability, ICC, CFA, role gaps, tenure, drivers and flagged differences."""
+    rows = []
+    for d, info in diagnosis.dimensions.items():
+        rows += [("organization", "", "", d, key, info.get(key)) for key in _ORG_STATS]
+    if diagnosis.cfa.get("estimable"):
+        rows += [("organization", "", "", "", f"cfa_{key}", diagnosis.cfa.get(key)) for key in _CFA_STATS]
+    for g in diagnosis.role_gaps:
+        head = (g["level"], g["group"] or "", "", g["dimension"])
+        rows += [(*head, "role_gap" if key == "gap" else f"role_gap_{key}", g[key]) for key in
+                 ("lead", "member", "gap", "n_lead", "n_member", "d", "p_adjusted", "significant")]
+    for x in diagnosis.tenure:
+        head = (x["level"], x["group"] or "", "", x["dimension"])
+        rows += [(*head, f"tenure_{x['band']}_n", x["n"]), (*head, f"tenure_{x['band']}_score", x["score"])]
+    for block in ("dimensions", "structure_items"):
+        b = (diagnosis.drivers or {}).get(block) or {}
+        if b.get("estimable"):
+            rows.append(("organization", "", "", "", f"drivers_{block}_r2", b.get("r2")))
+            for p in b.get("predictors", []):
+                rows += [("organization", "", "", p["name"], "driver_weight", p["weight"]),
+                         ("organization", "", "", p["name"], "driver_percent", p["percent"])]
+    for x in diagnosis.differences:
+        prefix = "vs_rest" if x["measure"] == "perception" else "structure_vs_rest"
+        head = (x["level"], x["group"], "", x["dimension"])
+        rows += [(*head, f"{prefix}_difference", x["difference"]), (*head, f"{prefix}_p_adjusted", x["p_adjusted"])]
+    return rows
+
+
+def render_report_csv(diagnosis) -> bytes:
+    """All released figures of a diagnosis as long-format CSV (UTF-8, with header).
+
+    Parameters
+    ----------
+    diagnosis : Diagnosis
+
+    Returns
+    -------
+    bytes
+    """
+    org = diagnosis.organization.records()[0]
+    rows = _group_rows("organization", org, "", None)
+    groups = teams_by_unit(diagnosis)
+    for u, _ in groups:
+        if u is not None:
+            rows += _group_rows("unit", u, u["unit"], None)
+    for _, teams in groups:
+        for r in teams:
+            rows += _group_rows("team", r, r["team"], r.get("unit"))
+    if not org["suppressed"]:
+        rows += _organization_rows(diagnosis)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(HEADER)
+    for level, group, unit, dim, stat, v in rows:
+        value = _value(v)
+        if value is not None:
+            w.writerow((level, safe_text(group), safe_text(unit), safe_text(dim), stat, value))
+    return buf.getvalue().encode("utf-8")

@@ -1,0 +1,334 @@
+"""PDF reports (WeasyPrint, A4): the organization report and the team report.
+
+Both are pure functions from a :class:`~analysis.diagnosis.Diagnosis` to bytes. They lay
+out released figures only; hidden groups and cells read ``n < k`` with the reason.
+Templates and the stylesheet live in ``app/templates/reports/pdf/``; fonts are local and
+WeasyPrint is given a URL fetcher that refuses every request.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from app.reports.common import (
+    check_lang, dimension_names, finding_cell, fmt, fmt_ci, fmt_pct, hidden_label, hidden_text,
+    instrument, item_text, k_of, label, method_values, misconception_names, t, teams_by_unit,
+)
+from app.reports.pdf_heatmaps import misconception_heatmap, score_heatmap, team_appendix
+from app.reports.texts import (
+    FINDING_HELP, FINDING_SHORT, METHOD, READING, REFERENCES, TYPOLOGY_HELP,
+)
+
+__all__ = ["render_report_pdf", "render_team_report_pdf"]
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "reports" / "pdf"
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True,
+    trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+)
+_TEAM_LIST_MAX = 40  # team labels listed per finding in a dimension section
+_DIFF_MAX = 25  # differences listed per dimension
+
+
+class _LocalOnly(URLFetcher):
+    """Serves the report's own in-memory images and refuses every other URL, so
+    rendering never touches the network or the file system."""
+
+    def __init__(self, images: dict):
+        super().__init__()
+        self._images = images
+
+    def fetch(self, url, headers=None):
+        if url in self._images:
+            return URLFetcherResponse(url, self._images[url], {"Content-Type": "image/png"})
+        raise ValueError(f"url: reports fetch nothing, got {url!r}")
+
+
+def _render(template: str, ctx: dict, images: dict | None = None) -> bytes:
+    css = (TEMPLATE_DIR / "report.css").read_text(encoding="utf-8")
+    html = _ENV.get_template(template).render(css=css, **ctx)
+    return HTML(string=html, url_fetcher=_LocalOnly(images or {})).write_pdf()
+
+
+def _base(diagnosis, lang, organization_name, campaign_name) -> dict:
+    lang = check_lang(lang)
+    k = k_of(diagnosis)
+    return {
+        "lang": lang, "k": k, "T": lambda key, **kw: t(key, lang, **kw),
+        "fmt": lambda x, d=0: fmt(x, d, lang),
+        "organization_name": organization_name, "campaign_name": campaign_name,
+        "title": diagnosis.questionnaire["title"][lang],
+        "ci_label": t("ci_level", lang, pct=fmt(100 * diagnosis.settings["confidence"], 0, lang)),
+        "reading": [(h[lang], p[lang]) for h, p in READING],
+        "mv": method_values(diagnosis, lang),
+    }
+
+
+def _chart_row(name, cell, org=None, lang="en", k=5) -> dict:
+    """Perception/structure bar chart row of one released dimension cell."""
+    if cell is None or cell.get("suppressed"):
+        text = hidden_label(cell["suppression_reason"], k, lang) if cell else "–"
+        return {"name": name, "p": None, "p_lo": None, "p_hi": None, "s": None, "s_lo": None,
+                "s_hi": None, "org_p": None, "org_s": None, "p_text": text, "s_text": text}
+    return {
+        "name": name, "p": cell["score"], "p_lo": cell["ci_low"], "p_hi": cell["ci_high"],
+        "s": cell["structure"], "s_lo": cell["structure_ci_low"], "s_hi": cell["structure_ci_high"],
+        "org_p": org["score"] if org else None, "org_s": org["structure"] if org else None,
+        "p_text": fmt(cell["score"], 0, lang), "s_text": fmt(cell["structure"], 0, lang),
+    }
+
+
+def _dimension_section(diagnosis, d, names, groups, q, k, lang, mv) -> dict:
+    """Everything the section of one dimension shows."""
+    info = diagnosis.dimensions[d]
+    org = diagnosis.organization.records()[0]
+    cell = (org.get("dimensions") or {}).get(d)
+    visible = [r for _, teams in groups for r in teams
+               if not r["suppressed"] and not r["dimensions"][d]["suppressed"]]
+    tally = []
+    for fid in FINDING_SHORT:
+        hit = [r["team"] for r in visible if r["dimensions"][d]["finding"] == fid]
+        if hit:
+            tally.append({
+                "label": label("finding", fid, lang), "cell": finding_cell(fid, lang), "count": len(hit),
+                "teams": ", ".join(hit[:_TEAM_LIST_MAX]),
+                "more": t("and_more", lang, n=len(hit) - _TEAM_LIST_MAX) if len(hit) > _TEAM_LIST_MAX else "",
+                "means": FINDING_HELP[fid]["means"][lang], "do": FINDING_HELP[fid]["do"][lang],
+            })
+    n_divided = sum(1 for r in visible if r["dimensions"][d]["finding"] == "divided")
+    diffs = [x for x in diagnosis.differences if x["dimension"] == d]
+    rel = info.get("reliability") or {}
+    items = [{"text": item_text(q, it["id"], lang), "id": it["id"], "item_rest": fmt(it["item_rest"], 2, lang),
+              "alpha_if_deleted": fmt(it["alpha_if_deleted"], 2, lang)} for it in rel.get("items", [])]
+    return {
+        "id": d, "name": names[d],
+        "description": q.dimensions[d]["description"][lang] if q is not None else "",
+        "org": None if not cell or cell.get("suppressed") else {
+            "p": fmt_ci(cell["score"], cell["ci_low"], cell["ci_high"], lang),
+            "s": fmt_ci(cell["structure"], cell["structure_ci_low"], cell["structure_ci_high"], lang),
+            "combined": fmt(cell["combined"], 0, lang), "level": cell["level"],
+            "finding": finding_cell(cell["finding"], lang),
+            "finding_label": label("finding", cell["finding"], lang),
+            "means": FINDING_HELP[cell["finding"]]["means"][lang] if cell["finding"] else "",
+        },
+        "chart": [_chart_row(names[d], cell, lang=lang, k=k)],
+        "icc_reading": (info.get("icc_reading") or {}).get(lang, ""),
+        "structure_icc_reading": (info.get("structure_icc_reading") or {}).get(lang, ""),
+        "alpha": fmt(info.get("alpha"), 2, lang), "omega": fmt(info.get("omega"), 2, lang),
+        "icc1": fmt(info.get("icc1"), 2, lang), "icc2": fmt(info.get("icc2"), 2, lang),
+        "s_icc1": fmt(info.get("structure_icc1"), 2, lang), "s_icc2": fmt(info.get("structure_icc2"), 2, lang),
+        "rel_reason": (rel.get("reason") or {}).get(lang, "") if rel and not rel.get("estimable", True) else "",
+        "rel_notes": rel.get("notes", []) if rel else [],
+        "item_rows": items,
+        "divided": t("divided_count", lang, n=n_divided, total=len(visible),
+                     bar=mv["rwg"]) if visible else t("no_team_findings", lang),
+        "tally": tally,
+        "diffs": [_diff_row(x, lang) for x in diffs[:_DIFF_MAX]],
+        "diffs_more": t("and_more", lang, n=len(diffs) - _DIFF_MAX) if len(diffs) > _DIFF_MAX else "",
+        "role_gaps": [_gap_row(g, names, lang) for g in diagnosis.role_gaps if g["dimension"] == d],
+    }
+
+
+def _group_name(level, group, lang) -> str:
+    return t("organization", lang) if level == "organization" else f"{t(level, lang)} {group}"
+
+
+def _diff_row(x, lang) -> dict:
+    return {"group": _group_name(x["level"], x["group"], lang), "measure": t(x["measure"], lang),
+            "difference": fmt(x["difference"], 0, lang, signed=True), "d": fmt(x["d"], 2, lang, signed=True),
+            "direction": t(x["direction"], lang)}
+
+
+def _gap_row(g, names, lang) -> dict:
+    return {"group": _group_name(g["level"], g["group"], lang), "dimension": names[g["dimension"]],
+            "lead": fmt(g["lead"], 0, lang), "member": fmt(g["member"], 0, lang),
+            "n_lead": g["n_lead"], "n_member": g["n_member"],
+            "gap": fmt(g["gap"], 0, lang, signed=True), "d": fmt(g["d"], 2, lang, signed=True),
+            "significant": t("significant", lang) if g["significant"] else ""}
+
+
+def _drivers(diagnosis, lang) -> dict | None:
+    dr = diagnosis.drivers
+    if not dr or not (dr.get("dimensions") or {}).get("estimable"):
+        return None
+    block = dr["dimensions"]
+    items = dr.get("structure_items") or {}
+    rows = lambda b: [{"name": p["label"][lang], "value": p["percent"], "text": fmt(p["percent"], 0, lang) + " %"}
+                      for p in b.get("predictors", [])]
+    return {"note": t("drivers_note", lang, r2=fmt(block["r2"], 2, lang)), "dims": rows(block),
+            "item_rows": rows(items)[:8] if items.get("estimable") else []}
+
+
+def _cfa(diagnosis, lang) -> dict | None:
+    c = diagnosis.cfa
+    if not c.get("estimable"):
+        return {"reason": (c.get("reason") or {}).get(lang, t("not_estimable", lang))}
+    return {
+        "rows": [("χ² (df)", f"{fmt(c['chisq'], 1, lang)} ({c['df']})", ""),
+                 ("p", fmt(c["pvalue"], 3, lang), ""),
+                 ("CFI", fmt(c["cfi"], 3, lang), "≥ " + fmt(0.95, 2, lang)),
+                 ("TLI", fmt(c["tli"], 3, lang), "≥ " + fmt(0.95, 2, lang)),
+                 ("RMSEA", f"{fmt(c['rmsea'], 3, lang)} [{fmt(c['rmsea_ci_low'], 3, lang)}–{fmt(c['rmsea_ci_high'], 3, lang)}]",
+                  "≤ " + fmt(0.06, 2, lang)),
+                 ("SRMR", fmt(c["srmr"], 3, lang), "≤ " + fmt(0.08, 2, lang)),
+                 ("n", str(c["n_obs"]), "")],
+        "verdict": t("cfa_acceptable" if c.get("acceptable") else "cfa_not_acceptable", lang),
+    }
+
+
+def _summary_row(name, cell, info, lang) -> dict:
+    """A dimension in the executive summary's maturity table."""
+    row = {"name": name, "icc": (info.get("icc_reading") or {}).get(lang, ""), "level": None,
+           "p": "–", "s": "–", "finding": finding_cell(None, lang)}
+    if cell and not cell.get("suppressed"):
+        row.update(level=cell["level"], finding=finding_cell(cell["finding"], lang),
+                   p=fmt_ci(cell["score"], cell["ci_low"], cell["ci_high"], lang),
+                   s=fmt_ci(cell["structure"], cell["structure_ci_low"], cell["structure_ci_high"], lang))
+    return row
+
+
+def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | None = None,
+                      campaign_name: str | None = None) -> bytes:
+    """The organization report as a PDF (A4).
+
+    Cover, contents, executive summary (pattern, maturity and perception vs structure
+    per dimension, the ICC reading, key findings), heatmaps of units and of teams
+    grouped by unit (scores, findings, misconceptions), one section per dimension
+    (reliability, agreement, findings explained, differences, role gaps), drivers and
+    measurement quality, a team appendix and a methodology appendix.
+
+    Parameters
+    ----------
+    diagnosis : Diagnosis
+        From :func:`analysis.diagnosis.diagnose` (released figures only).
+    lang : {'en', 'de'}
+    organization_name, campaign_name : str, optional
+        Shown on the cover and in the footer.
+
+    Returns
+    -------
+    bytes
+        The PDF file.
+    """
+    ctx = _base(diagnosis, lang, organization_name, campaign_name)
+    k, lang, mv = ctx["k"], ctx["lang"], ctx["mv"]
+    q = instrument(diagnosis)
+    names = dimension_names(diagnosis, lang)
+    org = diagnosis.organization.records()[0]
+    org_dims = org.get("dimensions") or {}
+    groups = teams_by_unit(diagnosis)
+    mcs = diagnosis.teams.misconceptions
+    mc_names = misconception_names(diagnosis, lang)
+    codes = [f"M{i + 1}" for i in range(len(mcs))]
+    typ = org.get("typology")
+    images = {}
+    ctx.update(
+        n_respondents=diagnosis.n_respondents, org_visible=not org["suppressed"],
+        teams_total=len(diagnosis.teams.labels), teams_shown=int((~diagnosis.teams.suppressed).sum()),
+        n_units=len(diagnosis.units.labels) if diagnosis.units is not None else 0,
+        org_pattern=(label("typology", typ, lang), TYPOLOGY_HELP[typ][lang]) if typ else None,
+        summary=[_summary_row(names[d], org_dims.get(d), diagnosis.dimensions[d], lang) for d in names],
+        summary_chart=[_chart_row(names[d], org_dims.get(d), lang=lang, k=k) for d in names],
+        findings=[f[lang] for f in diagnosis.findings],
+        unit_grid=score_heatmap(groups, org, names, k, lang, images, units=True) if diagnosis.units is not None else [],
+        team_grid=score_heatmap(groups, org, names, k, lang, images, units=False),
+        mc_legend=list(zip(codes, (mc_names[m] for m in mcs))),
+        mc_grid=misconception_heatmap(groups, org, codes, mcs, k, lang, images),
+        mc_org_bars=[] if org["suppressed"] else [
+            {"name": mc_names[m], "value": None if org["misconceptions"][m] is None else 100 * org["misconceptions"][m],
+             "text": fmt_pct(org["misconceptions"][m], lang)} for m in mcs],
+        sections=[_dimension_section(diagnosis, d, names, groups, q, k, lang, mv) for d in names],
+        role_gaps=[_gap_row(g, names, lang) for g in diagnosis.role_gaps],
+        drivers=_drivers(diagnosis, lang), cfa=_cfa(diagnosis, lang),
+        reliability=[{key: fmt(diagnosis.dimensions[d].get(key), 2, lang) for key in ("alpha", "omega", "icc1", "icc2")}
+                     | {"name": names[d]} for d in names],
+        differences_note=t("differences_note", lang, correction=mv["correction"], alpha=mv["alpha"], effect=mv["effect"]),
+        appendix=team_appendix(groups, names, k, lang, images),
+        method=[(h[lang], p[lang].format(**mv)) for h, p in METHOD], references=REFERENCES,
+    )
+    return _render("report.html", ctx, images)
+
+
+def render_team_report_pdf(diagnosis, team, *, lang: str = "en", organization_name: str | None = None,
+                           campaign_name: str | None = None) -> bytes:
+    """One team's report as a PDF (A4), for the team's own workshop.
+
+    Its perception and structure scores with confidence intervals against the
+    organization, agreement, maturity and the finding per dimension with what it means
+    and what to do, its pattern, misconceptions compared with the organization, and its
+    released comments.
+
+    Parameters
+    ----------
+    diagnosis : Diagnosis
+    team : str
+        Team label.
+    lang : {'en', 'de'}
+    organization_name, campaign_name : str, optional
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    ValueError
+        Unknown team, or a team that is hidden to protect anonymity.
+    """
+    ctx = _base(diagnosis, lang, organization_name, campaign_name)
+    k, lang = ctx["k"], ctx["lang"]
+    try:
+        rec = diagnosis.team(team)
+    except KeyError:
+        raise ValueError(f"team: unknown team {team!r}") from None
+    if rec["suppressed"]:
+        raise ValueError(f"team: {team!r} is hidden to protect anonymity and has no report")
+    q = instrument(diagnosis)
+    names = dimension_names(diagnosis, lang)
+    org = diagnosis.organization.records()[0]
+    org_dims = org.get("dimensions") or {}
+    mc_names = misconception_names(diagnosis, lang)
+    diffs = [x for x in diagnosis.differences if x["level"] == "team" and x["group"] == rec["team"]]
+    dims = []
+    for d in names:
+        c = rec["dimensions"][d]
+        entry = {"name": names[d], "description": q.dimensions[d]["description"][lang] if q is not None else ""}
+        if c["suppressed"]:
+            dims.append({**entry, "hidden": hidden_text(c["suppression_reason"], k, lang)})
+            continue
+        rwg = c["rwg_j"]
+        agree = (t("rwg_none", lang) if rwg is None else
+                 t("rwg_divided" if c["finding"] == "divided" else "rwg_agree", lang, rwg=fmt(rwg, 2, lang)))
+        flags = [f"{t(x['measure'], lang)} {t(x['direction'], lang)}: {fmt(x['difference'], 0, lang, signed=True)} "
+                 f"(d = {fmt(x['d'], 2, lang, signed=True)})" for x in diffs if x["dimension"] == d]
+        dims.append({
+            **entry, "hidden": None,
+            "p": fmt_ci(c["score"], c["ci_low"], c["ci_high"], lang),
+            "s": fmt_ci(c["structure"], c["structure_ci_low"], c["structure_ci_high"], lang),
+            "level": c["level"], "rwg": fmt(rwg, 2, lang), "agree": agree,
+            "finding": finding_cell(c["finding"], lang), "finding_label": label("finding", c["finding"], lang),
+            "means": FINDING_HELP[c["finding"]]["means"][lang] if c["finding"] else "",
+            "do": FINDING_HELP[c["finding"]]["do"][lang] if c["finding"] else "",
+            "flags": flags,
+        })
+    shares, vs = rec["misconceptions"], rec["misconceptions_vs_organization"]
+    typ = rec["typology"]
+    ctx.update(
+        team=rec["team"], unit=rec.get("unit"), n=rec["n"],
+        pattern=(label("typology", typ, lang), TYPOLOGY_HELP[typ][lang]) if typ else None,
+        chart=[_chart_row(names[d], rec["dimensions"][d], org_dims.get(d), lang, k) for d in names],
+        dims=dims,
+        misconceptions=[{
+            "name": mc_names[m],
+            "team": fmt_pct(shares[m], lang) if shares[m] is not None else f"n < {k}",
+            "org": fmt_pct(None if org["suppressed"] else org["misconceptions"][m], lang),
+            "diff": fmt_pct(vs[m], lang, signed=True) if shares[m] is not None else "–",
+        } for m in diagnosis.teams.misconceptions],
+        outcome=fmt(rec["outcome"], 0, lang), org_outcome=fmt(org.get("outcome"), 0, lang),
+        comments=rec["comments"],
+    )
+    return _render("team_report.html", ctx)

@@ -1,0 +1,368 @@
+"""The workshop deck (python-pptx): native, editable charts and tables.
+
+Slides: title, how to read this, summary (pattern and key findings), perception vs
+structure per dimension (chart and maturity table), heatmaps of units and of teams as
+tables with cell fills and labels, one slide per finding that occurs (what it means,
+what to do, which teams), one slide per dimension, misconceptions, team leads and
+members, drivers, and the method. Hidden groups read ``n < k`` and the reason.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.dml import MSO_PATTERN
+from pptx.enum.text import PP_ALIGN
+from pptx.util import Inches, Pt
+
+from app.reports.common import (
+    HIDDEN_FILL, Cell, check_lang, dimension_cells, dimension_names, finding_cell, fmt, fmt_ci,
+    hidden_text, instrument, k_of, label, method_values, misconception_names, t, teams_by_unit,
+)
+from app.reports.texts import FINDING_HELP, FINDING_SHORT, METHOD, READING, TYPOLOGY_HELP, TYPOLOGY_SHORT
+
+__all__ = ["render_report_pptx"]
+
+_NAVY, _BLUE, _GREY = "1D3557", "457B9D", "555555"
+_UNIT_BAND, _ORG_BAND = "DDE5EE", "EEF2F6"
+_ROWS_PER_SLIDE = 14
+_TEAMS_LISTED = 30
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _rgb(fill: str) -> RGBColor:
+    return RGBColor.from_string(fill.lstrip("#").upper())
+
+
+def _clean(text) -> str:
+    """Text as XML allows it (control characters become spaces)."""
+    return _XML_INVALID.sub(" ", "" if text is None else str(text))
+
+
+class _Deck:
+    """A 16:9 presentation with the report's slide furniture."""
+
+    def __init__(self, lang: str, footer: str):
+        self.lang, self.footer = lang, footer
+        self.prs = Presentation()
+        self.prs.slide_width, self.prs.slide_height = Inches(13.333), Inches(7.5)
+        self.layout = self.prs.slide_layouts[6]  # blank
+
+    def slide(self, title: str, subtitle: str = ""):
+        s = self.prs.slides.add_slide(self.layout)
+        self.text(s, 0.5, 0.3, 12.3, 0.7, [(title, 26, True, _NAVY)])
+        if subtitle:
+            self.text(s, 0.5, 0.95, 12.3, 0.45, [(subtitle, 12, False, _GREY)])
+        self.text(s, 0.5, 7.05, 12.3, 0.3, [(self.footer, 9, False, _GREY)])
+        return s
+
+    @staticmethod
+    def text(slide, x, y, w, h, paragraphs, *, fill: str | None = None):
+        """A text box of ``(text, size, bold, colour)`` paragraphs."""
+        box = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h))
+        tf = box.text_frame
+        tf.word_wrap = True
+        if fill:
+            box.fill.solid()
+            box.fill.fore_color.rgb = _rgb(fill)
+        for i, (text, size, bold, colour) in enumerate(paragraphs):
+            p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+            run = p.add_run()
+            run.text = _clean(text)
+            run.font.size, run.font.bold = Pt(size), bold
+            run.font.color.rgb = _rgb(colour)
+            p.space_after = Pt(size * 0.4)
+        return box
+
+    @staticmethod
+    def table(slide, x, y, w, widths, rows, *, row_h=0.3, size=10, header_rows=1):
+        """A table of rows of text or :class:`Cell`; a row shorter than the table has
+        its last cell merged to the end; ``("band", fill, text)`` is a full-width band."""
+        n_cols = len(widths)
+        shape = slide.shapes.add_table(len(rows), n_cols, Inches(x), Inches(y), Inches(w), Inches(row_h * len(rows)))
+        table = shape.table
+        total = sum(widths)
+        for c, wd in enumerate(widths):
+            table.columns[c].width = Inches(w * wd / total)
+        for r, row in enumerate(rows):
+            table.rows[r].height = Inches(row_h)
+            band = isinstance(row, tuple) and row[0] == "band"
+            items = [Cell(row[2], row[1], "band")] if band else list(row)
+            for c, item in enumerate(items):
+                text, fill = (item.text, item.fill) if isinstance(item, Cell) else (item, None)
+                cell = table.cell(r, c)
+                span = c == len(items) - 1 and c < n_cols - 1
+                if span:
+                    cell.merge(table.cell(r, n_cols - 1))
+                cell.text = _clean(text)
+                para = cell.text_frame.paragraphs[0]
+                para.font.size = Pt(size)
+                para.font.bold = r < header_rows or band
+                para.font.color.rgb = _rgb("FFFFFF" if r < header_rows else "000000")
+                if r >= header_rows and isinstance(item, Cell) and not span:
+                    para.alignment = PP_ALIGN.CENTER
+                cell.margin_top = cell.margin_bottom = Inches(0.02)
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = _rgb(_NAVY if r < header_rows else (fill or "FFFFFF"))
+        return table
+
+    def chart(self, slide, kind, categories, series, x, y, w, h, *, number_format="0", maximum=None,
+              legend=True, patterned=(1,)):
+        """A native chart; series after the first listed in ``patterned`` are hatched so
+        that they stay apart in black and white."""
+        data = CategoryChartData(number_format=number_format)
+        data.categories = [_clean(c) for c in categories]
+        for name, values in series:
+            data.add_series(_clean(name), values)
+        chart = slide.shapes.add_chart(kind, Inches(x), Inches(y), Inches(w), Inches(h), data).chart
+        chart.has_legend = legend and len(series) > 1
+        if chart.has_legend:
+            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+            chart.legend.include_in_layout = False
+        plot = chart.plots[0]
+        plot.has_data_labels = True
+        plot.data_labels.number_format = number_format
+        plot.data_labels.number_format_is_linked = False
+        plot.data_labels.font.size = Pt(10)
+        axis = chart.value_axis
+        axis.minimum_scale = 0
+        if maximum is not None:
+            axis.maximum_scale = maximum
+        axis.tick_labels.font.size = Pt(10)
+        chart.category_axis.tick_labels.font.size = Pt(10)
+        for i, s in enumerate(plot.series):
+            fill = s.format.fill
+            if i in patterned:
+                fill.patterned()
+                fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
+                fill.fore_color.rgb = _rgb(_NAVY)
+                fill.back_color.rgb = _rgb("FFFFFF")
+            else:
+                fill.solid()
+                fill.fore_color.rgb = _rgb(_BLUE)
+            s.format.line.color.rgb = _rgb(_NAVY)
+        return chart
+
+
+def _heat_rows(rows_in, dims, k, lang):
+    """Heatmap table rows of group records (``("band", …)`` for unit headings)."""
+    out = []
+    for item in rows_in:
+        if isinstance(item, tuple):
+            out.append(item)
+            continue
+        rec, name = item
+        if rec["suppressed"]:
+            out.append([name, Cell(hidden_text(rec["suppression_reason"], k, lang), HIDDEN_FILL, "hidden")])
+            continue
+        cells = []
+        for d in dims:
+            p, s, f = dimension_cells(rec, d, k, lang)
+            cells += [p, s, f]
+        typ = rec["typology"]
+        out.append([name, str(rec["n"]), *cells, TYPOLOGY_SHORT[typ][lang] if typ else "–"])
+    return out
+
+
+def _heatmap_slides(deck, title, first_col, items, names, k):
+    lang = deck.lang
+    dims = tuple(names)
+    head1 = [first_col, "n"] + [x for d in dims for x in (names[d], "", "")] + [t("typology", lang)]
+    head2 = ["", ""] + [t(x, lang) for _ in dims for x in ("perception", "structure", "finding")] + [""]
+    widths = [1.6, 0.6] + [0.95, 0.95, 1.1] * len(dims) + [1.7]
+    pages = [items[i:i + _ROWS_PER_SLIDE] for i in range(0, len(items), _ROWS_PER_SLIDE)] or [[]]
+    for p, chunk in enumerate(pages, start=1):
+        s = deck.slide(title if len(pages) == 1 else f"{title} ({p}/{len(pages)})", t("heatmap_note", lang, k=k))
+        table = deck.table(s, 0.5, 1.55, 12.3, widths, [head1, head2] + _heat_rows(chunk, dims, k, lang),
+                           size=9, header_rows=2, row_h=0.32)
+        for j in range(len(dims)):
+            table.cell(0, 2 + 3 * j).merge(table.cell(0, 4 + 3 * j))
+
+
+def _finding_slides(deck, groups, names):
+    lang = deck.lang
+    visible = [r for _, teams in groups for r in teams if not r["suppressed"]]
+    for fid in FINDING_SHORT:
+        per_dim = {d: [r["team"] for r in visible if not r["dimensions"][d]["suppressed"]
+                       and r["dimensions"][d]["finding"] == fid] for d in names}
+        if not any(per_dim.values()):
+            continue
+        s = deck.slide(f"{t('finding', lang)}: {label('finding', fid, lang)}", t("deck_findings", lang))
+        help_ = FINDING_HELP[fid]
+        deck.text(s, 0.5, 1.6, 6.0, 5.2, [
+            (t("what_it_means", lang), 14, True, _NAVY), (help_["means"][lang], 13, False, "000000"),
+            (t("what_to_do", lang), 14, True, _NAVY), (help_["do"][lang], 13, False, "000000")])
+        rows = [[t("dimension", lang), t("count", lang), t("teams_with", lang)]]
+        for d, teams in per_dim.items():
+            listed = ", ".join(teams[:_TEAMS_LISTED])
+            if len(teams) > _TEAMS_LISTED:
+                listed += " " + t("and_more", lang, n=len(teams) - _TEAMS_LISTED)
+            rows.append([names[d], str(len(teams)), listed])
+        deck.table(s, 6.8, 1.6, 6.0, [1.4, 0.7, 3.9], rows, size=11, row_h=0.45)
+
+
+def _dimension_slides(deck, diagnosis, groups, names, k):
+    lang = deck.lang
+    org = diagnosis.organization.records()[0]
+    q = instrument(diagnosis)
+    mv = method_values(diagnosis, lang)
+    visible = [r for _, teams in groups for r in teams if not r["suppressed"]]
+    for d in names:
+        info = diagnosis.dimensions[d]
+        cell = org["dimensions"][d]
+        s = deck.slide(names[d], q.dimensions[d]["description"][lang] if q is not None else "")
+        shown = [r for r in visible if not r["dimensions"][d]["suppressed"]]
+        counts = [sum(1 for r in shown if r["dimensions"][d]["finding"] == f) for f in FINDING_SHORT]
+        deck.chart(s, XL_CHART_TYPE.COLUMN_CLUSTERED, [FINDING_SHORT[f][lang] for f in FINDING_SHORT],
+                   [(t("teams_by_finding", lang), counts)], 0.5, 1.6, 6.2, 4.9, legend=False)
+        lines = [(t("organization", lang), 14, True, _NAVY)]
+        if cell["suppressed"]:
+            lines.append((hidden_text(cell["suppression_reason"], k, lang), 12, False, "000000"))
+        else:
+            lines += [
+                (f"{t('perception', lang)}: {fmt_ci(cell['score'], cell['ci_low'], cell['ci_high'], lang)} · "
+                 f"{t('structure', lang)}: {fmt_ci(cell['structure'], cell['structure_ci_low'], cell['structure_ci_high'], lang)}",
+                 12, False, "000000"),
+                (f"{t('maturity', lang)}: {t('maturity_level', lang, level=cell['level'])} · {t('finding', lang)}: "
+                 f"{label('finding', cell['finding'], lang)}", 12, False, "000000"),
+            ]
+        lines += [(t("structure_or_perception", lang), 14, True, _NAVY),
+                  ((info.get("icc_reading") or {}).get(lang, ""), 12, False, "000000"),
+                  (t("agreement", lang), 14, True, _NAVY),
+                  (t("divided_count", lang, n=counts[0], total=len(shown), bar=mv["rwg"]), 12, False, "000000"),
+                  (t("reliability", lang), 14, True, _NAVY),
+                  (f"{t('alpha', lang)} = {fmt(info.get('alpha'), 2, lang)} · {t('omega', lang)} = "
+                   f"{fmt(info.get('omega'), 2, lang)}", 12, False, "000000")]
+        deck.text(s, 7.0, 1.6, 5.8, 5.2, lines)
+
+
+def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | None = None,
+                       campaign_name: str | None = None) -> bytes:
+    """The workshop deck for consultants.
+
+    Parameters
+    ----------
+    diagnosis : Diagnosis
+        From :func:`analysis.diagnosis.diagnose` (released figures only).
+    lang : {'en', 'de'}
+    organization_name, campaign_name : str, optional
+        Shown on the title slide and in the footer.
+
+    Returns
+    -------
+    bytes
+        The PPTX file.
+    """
+    lang = check_lang(lang)
+    k = k_of(diagnosis)
+    names = dimension_names(diagnosis, lang)
+    dims = tuple(names)
+    org = diagnosis.organization.records()[0]
+    groups = teams_by_unit(diagnosis)
+    footer = " · ".join(x for x in (t("report_title", lang), organization_name, campaign_name) if x)
+    deck = _Deck(lang, footer)
+
+    s = deck.prs.slides.add_slide(deck.layout)
+    deck.text(s, 0, 0, 13.333, 7.5, [("", 10, False, "FFFFFF")], fill=_NAVY)
+    n_shown = int((~diagnosis.teams.suppressed).sum())
+    deck.text(s, 0.9, 2.0, 11.5, 4.5, [
+        (t("report_title", lang).upper(), 16, True, "E9C46A"),
+        (diagnosis.questionnaire["title"][lang], 36, True, "FFFFFF"),
+        (organization_name or "", 24, False, "FFFFFF"),
+        (f"{t('campaign', lang)}: {campaign_name}" if campaign_name else "", 16, False, "DFE7F0"),
+        (f"{t('respondents', lang)}: {diagnosis.n_respondents if diagnosis.n_respondents is not None else f'n < {k}'} · "
+         f"{t('teams_shown', lang, shown=n_shown, total=len(diagnosis.teams.labels))} · "
+         f"{t('min_group', lang, k=k, ck=diagnosis.settings['comment_min_group_size'])}", 14, False, "DFE7F0"),
+    ])
+
+    s = deck.slide(t("how_to_read", lang))
+    for i, (head, text) in enumerate(READING):
+        x, y = (0.5, 1.3 + 1.85 * (i // 2)) if i % 2 == 0 else (6.9, 1.3 + 1.85 * (i // 2))
+        deck.text(s, x, y, 5.9, 1.8, [(head[lang], 15, True, _NAVY), (text[lang], 12, False, "000000")])
+
+    if org["suppressed"]:
+        s = deck.slide(t("summary", lang))
+        deck.text(s, 0.5, 1.6, 12.3, 1.0, [(t("org_hidden", lang, k=k), 16, False, "000000")])
+    else:
+        s = deck.slide(t("summary", lang))
+        typ = org["typology"]
+        if typ:
+            deck.text(s, 0.5, 1.3, 12.3, 1.1, [(f"{t('org_pattern', lang)}: {label('typology', typ, lang)}", 16, True, _NAVY),
+                                               (TYPOLOGY_HELP[typ][lang], 13, False, "000000")], fill="F4F7FA")
+        deck.text(s, 0.5, 2.6, 12.3, 4.3, [(t("key_findings", lang), 16, True, _NAVY)]
+                  + [(f"{i}. {f[lang]}", 13, False, "000000") for i, f in enumerate(diagnosis.findings, start=1)])
+
+        s = deck.slide(t("perception_vs_structure", lang), t("maturity_by_dimension", lang))
+        od = org["dimensions"]
+        deck.chart(s, XL_CHART_TYPE.COLUMN_CLUSTERED, [names[d] for d in dims],
+                   [(t("perception", lang), [od[d]["score"] for d in dims]),
+                    (t("structure", lang), [od[d]["structure"] for d in dims])], 0.5, 1.5, 6.3, 5.3, maximum=100)
+        rows = [[t("dimension", lang), t("maturity", lang), t("perception", lang), t("structure", lang), t("finding", lang)]]
+        for d in dims:
+            c = od[d]
+            rows.append([names[d], t("maturity_level", lang, level=c["level"]) if c["level"] else "–",
+                         fmt_ci(c["score"], c["ci_low"], c["ci_high"], lang),
+                         fmt_ci(c["structure"], c["structure_ci_low"], c["structure_ci_high"], lang),
+                         finding_cell(c["finding"], lang)])
+        deck.table(s, 7.0, 1.7, 5.9, [1.4, 1.1, 1.2, 1.2, 1.0], rows, size=11, row_h=0.5)
+        deck.text(s, 7.0, 4.0, 5.9, 2.8, [(t("structure_or_perception", lang), 14, True, _NAVY)]
+                  + [((diagnosis.dimensions[d].get("icc_reading") or {}).get(lang, ""), 11, False, "000000") for d in dims])
+
+        if diagnosis.units is not None:
+            _heatmap_slides(deck, t("heatmap_units", lang), t("unit", lang),
+                            [(org, t("organization", lang))] + [(u, u["unit"]) for u, _ in groups], names, k)
+        items = []
+        for u, teams in groups:
+            if u is not None:
+                items.append(("band", _UNIT_BAND, f"{t('unit', lang)} {u['unit']}"))
+            items += [(r, r["team"]) for r in teams]
+        _heatmap_slides(deck, t("heatmap_teams", lang), t("team", lang), items, names, k)
+        _finding_slides(deck, groups, names)
+        _dimension_slides(deck, diagnosis, groups, names, k)
+
+        mcs = diagnosis.teams.misconceptions
+        mnames = misconception_names(diagnosis, lang)
+        s = deck.slide(t("misconceptions", lang), t("misconceptions_org_note", lang, mc_min=method_values(diagnosis, lang)["mc_min"]))
+        deck.chart(s, XL_CHART_TYPE.BAR_CLUSTERED, [mnames[m] for m in mcs],
+                   [(t("share_holding", lang), [org["misconceptions"][m] for m in mcs])], 0.5, 1.5, 12.3, 5.4,
+                   number_format="0%", maximum=1, legend=False)
+
+        s = deck.slide(t("role_gaps", lang), t("role_gaps_note", lang))
+        gaps = [g for g in diagnosis.role_gaps if g["level"] == "organization"]
+        if gaps:
+            deck.chart(s, XL_CHART_TYPE.COLUMN_CLUSTERED, [names[g["dimension"]] for g in gaps],
+                       [(t("leads", lang), [g["lead"] for g in gaps]), (t("members", lang), [g["member"] for g in gaps])],
+                       0.5, 1.5, 6.3, 5.3, maximum=100)
+        rows = [[t("group", lang), t("dimension", lang), t("leads", lang), t("members", lang), t("gap", lang), ""]]
+        for g in diagnosis.role_gaps[:12]:
+            rows.append([t("organization", lang) if g["level"] == "organization" else f"{t(g['level'], lang)} {g['group']}",
+                         names[g["dimension"]], f"{fmt(g['lead'], 0, lang)} (n = {g['n_lead']})",
+                         f"{fmt(g['member'], 0, lang)} (n = {g['n_member']})", fmt(g["gap"], 0, lang, signed=True),
+                         t("significant", lang) if g["significant"] else ""])
+        if len(rows) > 1:
+            deck.table(s, 7.0, 1.6, 5.9, [1.3, 1.3, 1.0, 1.0, 0.6, 0.8], rows, size=10, row_h=0.4)
+        else:
+            deck.text(s, 0.5, 1.6, 12.3, 1.0, [(t("no_role_gaps", lang), 14, False, "000000")])
+
+        block = (diagnosis.drivers or {}).get("dimensions") or {}
+        if block.get("estimable"):
+            s = deck.slide(t("drivers", lang), t("drivers_note", lang, r2=fmt(block["r2"], 2, lang)))
+            preds = block["predictors"]
+            deck.chart(s, XL_CHART_TYPE.BAR_CLUSTERED, [p["label"][lang] for p in reversed(preds)],
+                       [(t("share_explained", lang), [p["percent"] / 100 for p in reversed(preds)])],
+                       0.5, 1.6, 12.3, 5.3, number_format="0%", legend=False)
+
+    mv = method_values(diagnosis, lang)
+    for part in (METHOD[:4], METHOD[4:]):
+        s = deck.slide(t("method", lang))
+        for i, (head, text) in enumerate(part):
+            x, y = (0.5, 1.3 + 2.85 * (i // 2)) if i % 2 == 0 else (6.9, 1.3 + 2.85 * (i // 2))
+            deck.text(s, x, y, 5.9, 2.8, [(head[lang], 14, True, _NAVY), (text[lang].format(**mv), 11, False, "000000")])
+    buf = io.BytesIO()
+    deck.prs.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,348 @@
+"""Texts of the downloadable reports in English and German.
+
+Headings and labels, what each finding and typology means and what to do about it, how
+to read a report, and the methodology in words. Labels of findings and typologies and
+the ICC reading come from :mod:`analysis.narrative`; nothing here is a figure.
+"""
+
+from __future__ import annotations
+
+from analysis.narrative import LABELS
+
+__all__ = ["FINDING_HELP", "FINDING_SHORT", "LABELS", "METHOD", "REFERENCES", "TEXTS", "TYPOLOGY_SHORT",
+           "TYPOLOGY_HELP", "READING"]
+
+TEXTS: dict[str, dict[str, str]] = {
+    "report_title": {"en": "Aligned Autonomy Diagnostic", "de": "Diagnose ausgerichteter Autonomie"},
+    "team_report_title": {"en": "Team report", "de": "Teambericht"},
+    "questionnaire": {"en": "Questionnaire", "de": "Fragebogen"},
+    "campaign": {"en": "Campaign", "de": "Befragung"},
+    "respondents": {"en": "Respondents", "de": "Antwortende"},
+    "teams": {"en": "Teams", "de": "Teams"},
+    "teams_shown": {"en": "{shown} of {total} teams shown individually", "de": "{shown} von {total} Teams einzeln gezeigt"},
+    "units": {"en": "Units", "de": "Bereiche"},
+    "unit": {"en": "Unit", "de": "Bereich"},
+    "team": {"en": "Team", "de": "Team"},
+    "organization": {"en": "Organization", "de": "Organisation"},
+    "level": {"en": "Level", "de": "Ebene"},
+    "group": {"en": "Group", "de": "Gruppe"},
+    "min_group": {"en": "Minimum group size k = {k}; comments from {ck} people.",
+                  "de": "Mindestgruppengröße k = {k}; Kommentare ab {ck} Personen."},
+    "contents": {"en": "Contents", "de": "Inhalt"},
+    "summary": {"en": "Executive summary", "de": "Zusammenfassung"},
+    "key_findings": {"en": "Key findings", "de": "Wichtigste Erkenntnisse"},
+    "org_pattern": {"en": "Pattern of the organization", "de": "Muster der Organisation"},
+    "maturity_by_dimension": {"en": "Maturity per dimension", "de": "Reifegrad je Dimension"},
+    "perception_vs_structure": {"en": "Perception vs structure", "de": "Wahrnehmung und Struktur"},
+    "structure_or_perception": {"en": "Structure or individual perception?", "de": "Struktur oder individuelle Wahrnehmung?"},
+    "dimension": {"en": "Dimension", "de": "Dimension"},
+    "dimensions": {"en": "Dimensions", "de": "Dimensionen"},
+    "maturity": {"en": "Maturity", "de": "Reifegrad"},
+    "maturity_level": {"en": "level {level} of 5", "de": "Stufe {level} von 5"},
+    "perception": {"en": "Perception", "de": "Wahrnehmung"},
+    "structure": {"en": "Structure", "de": "Struktur"},
+    "combined": {"en": "Combined", "de": "Kombiniert"},
+    "shrunk": {"en": "Perception (shrunken)", "de": "Wahrnehmung (geschrumpft)"},
+    "finding": {"en": "Finding", "de": "Befund"},
+    "findings": {"en": "Findings", "de": "Befunde"},
+    "typology": {"en": "Pattern", "de": "Muster"},
+    "outcome": {"en": "Litmus question", "de": "Lackmusfrage"},
+    "agreement": {"en": "Agreement", "de": "Übereinstimmung"},
+    "reliability": {"en": "Reliability", "de": "Reliabilität"},
+    "measurement_quality": {"en": "Measurement quality", "de": "Messqualität"},
+    "ci": {"en": "95 % CI", "de": "95-%-KI"},
+    "ci_level": {"en": "{pct} % CI", "de": "{pct}-%-KI"},
+    "heatmaps": {"en": "Heatmaps", "de": "Heatmaps"},
+    "heatmap_units": {"en": "Units", "de": "Bereiche"},
+    "heatmap_teams": {"en": "Teams by unit", "de": "Teams nach Bereich"},
+    "heatmap_note": {
+        "en": "Scores 0–100, every cell labelled with its value; colour runs from red (low) through grey to blue (high). “n < {k}”: not shown to protect anonymity. “no data”: nobody answered.",
+        "de": "Werte 0–100, jede Zelle mit ihrem Wert beschriftet; die Farbe reicht von Rot (niedrig) über Grau bis Blau (hoch). „n < {k}“: zum Schutz der Anonymität nicht gezeigt. „keine Daten“: niemand hat geantwortet.",
+    },
+    "appendix_note": {
+        "en": "P = perception, S = structure, each 0–100 with the {ci} · r_wg = agreement r_wg(j) · L = maturity level 1–5.",
+        "de": "P = Wahrnehmung, S = Struktur, jeweils 0–100 mit {ci} · r_wg = Übereinstimmung r_wg(j) · L = Reifegrad 1–5.",
+    },
+    "misconceptions": {"en": "Misconceptions", "de": "Missverständnisse"},
+    "misconception": {"en": "Misconception", "de": "Missverständnis"},
+    "share_holding": {"en": "Share holding it", "de": "Anteil, der es teilt"},
+    "vs_org": {"en": "vs organization", "de": "ggü. Organisation"},
+    "misconceptions_note": {
+        "en": "Share of respondents who agree with the belief (at least {mc_min} of 5); in brackets the difference from the organization in percentage points. More red: held more widely.",
+        "de": "Anteil der Antwortenden, die der Aussage zustimmen (mindestens {mc_min} von 5); in Klammern der Unterschied zur Organisation in Prozentpunkten. Je röter, desto verbreiteter.",
+    },
+    "misconceptions_org_note": {
+        "en": "Share of respondents who agree with the belief (at least {mc_min} of 5), across the organization.",
+        "de": "Anteil der Antwortenden, die der Aussage zustimmen (mindestens {mc_min} von 5), in der ganzen Organisation.",
+    },
+    "across": {"en": "Across the organization", "de": "Organisationsweit"},
+    "role_gaps": {"en": "Team leads and members", "de": "Teamleitungen und Mitglieder"},
+    "role_gaps_note": {
+        "en": "Perception scores of team leads and members, shown only where both groups reach k. A gap is marked when it is reliable after correction and large enough to matter.",
+        "de": "Wahrnehmungswerte von Teamleitungen und Mitgliedern, nur gezeigt, wo beide Gruppen k erreichen. Eine Lücke wird markiert, wenn sie nach Korrektur verlässlich und groß genug ist.",
+    },
+    "leads": {"en": "Team leads", "de": "Teamleitungen"},
+    "members": {"en": "Members", "de": "Mitglieder"},
+    "gap": {"en": "Gap", "de": "Lücke"},
+    "significant": {"en": "matters", "de": "relevant"},
+    "no_role_gaps": {"en": "No subgroup of leads and members reaches k.", "de": "Keine Teilgruppe von Leitungen und Mitgliedern erreicht k."},
+    "drivers": {"en": "What drives the litmus question", "de": "Was die Lackmusfrage treibt"},
+    "drivers_note": {
+        "en": "Litmus question: can a team make a decision that contributes to the overall direction without first asking permission? Relative weights: the share of the explained variance (R² = {r2}) that each predictor carries.",
+        "de": "Lackmusfrage: Kann ein Team eine Entscheidung treffen, die zur Gesamtrichtung beiträgt, ohne vorher um Erlaubnis zu fragen? Relative Gewichte: Anteil an der erklärten Varianz (R² = {r2}), den jeder Prädiktor trägt.",
+    },
+    "predictor": {"en": "Predictor", "de": "Prädiktor"},
+    "share_explained": {"en": "Share of R²", "de": "Anteil an R²"},
+    "structure_items": {"en": "Structure questions", "de": "Strukturfragen"},
+    "differences": {"en": "Differences that matter", "de": "Relevante Unterschiede"},
+    "differences_note": {
+        "en": "Groups that differ from the rest of the organization reliably ({correction}-corrected p < {alpha}) and by at least d = {effect}.",
+        "de": "Gruppen, die sich verlässlich ({correction}-korrigiert p < {alpha}) und um mindestens d = {effect} vom Rest der Organisation unterscheiden.",
+    },
+    "no_differences": {"en": "No difference from the rest of the organization is both reliable and large enough to matter.",
+                       "de": "Kein Unterschied zum Rest der Organisation ist zugleich verlässlich und groß genug, um relevant zu sein."},
+    "higher": {"en": "higher", "de": "höher"},
+    "lower": {"en": "lower", "de": "niedriger"},
+    "difference": {"en": "Difference", "de": "Unterschied"},
+    "measure": {"en": "Measure", "de": "Messung"},
+    "and_more": {"en": "and {n} more", "de": "und {n} weitere"},
+    "teams_with": {"en": "Teams", "de": "Teams"},
+    "count": {"en": "Count", "de": "Anzahl"},
+    "what_it_means": {"en": "What it means", "de": "Was es bedeutet"},
+    "what_to_do": {"en": "What to do", "de": "Was zu tun ist"},
+    "findings_across_teams": {"en": "Findings across teams", "de": "Befunde über die Teams"},
+    "no_team_findings": {"en": "No team is shown for this dimension.", "de": "Für diese Dimension wird kein Team gezeigt."},
+    "divided_count": {
+        "en": "In {n} of {total} teams shown, members disagree about this dimension (r_wg(j) below {bar}); their means are not a team property.",
+        "de": "In {n} von {total} gezeigten Teams sind sich die Mitglieder in dieser Dimension uneinig (r_wg(j) unter {bar}); ihre Mittelwerte sind keine Teameigenschaft.",
+    },
+    "items": {"en": "Items", "de": "Fragen"},
+    "item": {"en": "Item", "de": "Frage"},
+    "item_rest": {"en": "Item–rest r", "de": "Trennschärfe"},
+    "alpha_if_deleted": {"en": "α if deleted", "de": "α ohne Frage"},
+    "alpha": {"en": "Cronbach's α", "de": "Cronbachs α"},
+    "omega": {"en": "McDonald's ω", "de": "McDonalds ω"},
+    "icc1": {"en": "ICC(1)", "de": "ICC(1)"},
+    "icc2": {"en": "ICC(2)", "de": "ICC(2)"},
+    "cfa": {"en": "Three-factor model (CFA)", "de": "Drei-Faktoren-Modell (CFA)"},
+    "cfa_acceptable": {"en": "The three-factor model fits: the three dimensions are measured as distinct building blocks.",
+                       "de": "Das Drei-Faktoren-Modell passt: Die drei Dimensionen werden als getrennte Bausteine gemessen."},
+    "cfa_not_acceptable": {"en": "The three-factor model does not fit well by the conventional bars; read the dimension scores with care.",
+                           "de": "Das Drei-Faktoren-Modell passt nach den üblichen Grenzen nicht gut; die Dimensionswerte sind mit Vorsicht zu lesen."},
+    "not_estimable": {"en": "not estimable", "de": "nicht schätzbar"},
+    "team_appendix": {"en": "Appendix A: Teams", "de": "Anhang A: Teams"},
+    "method_appendix": {"en": "Appendix B: Method", "de": "Anhang B: Methode"},
+    "references": {"en": "References", "de": "Literatur"},
+    "thresholds": {"en": "Thresholds used", "de": "Verwendete Grenzwerte"},
+    "page": {"en": "Page", "de": "Seite"},
+    "no_data": {"en": "no data", "de": "keine Daten"},
+    "not_shown": {"en": "hidden", "de": "ausgeblendet"},
+    "ci_low": {"en": "CI low", "de": "KI unten"},
+    "ci_high": {"en": "CI high", "de": "KI oben"},
+    "d_vs_rest": {"en": "d vs rest", "de": "d ggü. Rest"},
+    "d_vs_rest_structure": {"en": "d vs rest (structure)", "de": "d ggü. Rest (Struktur)"},
+    "scores_0_100": {"en": "0–100", "de": "0–100"},
+    "org_hidden": {
+        "en": "The organization has fewer than {k} responses: no figures can be shown.",
+        "de": "Die Organisation hat weniger als {k} Antworten: Es können keine Zahlen gezeigt werden.",
+    },
+    "your_team": {"en": "Your team", "de": "Ihr Team"},
+    "team_scores": {"en": "Scores with confidence intervals", "de": "Werte mit Konfidenzintervallen"},
+    "team_vs_org": {"en": "Misconceptions compared with the organization", "de": "Missverständnisse im Vergleich zur Organisation"},
+    "team_comments": {"en": "Comments from the team", "de": "Kommentare aus dem Team"},
+    "rwg_agree": {"en": "Members largely agree (r_wg(j) = {rwg}): the mean describes a shared view.",
+                  "de": "Die Mitglieder sind sich weitgehend einig (r_wg(j) = {rwg}): Der Mittelwert beschreibt eine gemeinsame Sicht."},
+    "rwg_divided": {"en": "Members disagree (r_wg(j) = {rwg}): the mean is not a shared view of the team.",
+                    "de": "Die Mitglieder sind sich uneinig (r_wg(j) = {rwg}): Der Mittelwert ist keine gemeinsame Sicht des Teams."},
+    "rwg_none": {"en": "Agreement is not estimable.", "de": "Die Übereinstimmung ist nicht schätzbar."},
+    "org_mark": {"en": "organization", "de": "Organisation"},
+    "how_to_read": {"en": "How to read this", "de": "So lesen Sie diesen Bericht"},
+    "method": {"en": "Method", "de": "Methode"},
+    "deck_findings": {"en": "Findings and what to do", "de": "Befunde und was zu tun ist"},
+    "team_heatmap_page": {"en": "Teams by unit ({page}/{pages})", "de": "Teams nach Bereich ({page}/{pages})"},
+    "teams_by_finding": {"en": "Teams per finding", "de": "Teams je Befund"},
+    "sheet_teams": {"en": "Teams", "de": "Teams"},
+    "sheet_units": {"en": "Units", "de": "Bereiche"},
+    "sheet_dimensions": {"en": "Dimensions", "de": "Dimensionen"},
+    "sheet_misconceptions": {"en": "Misconceptions", "de": "Missverständnisse"},
+    "sheet_reliability": {"en": "Reliability", "de": "Reliabilität"},
+    "sheet_findings": {"en": "Findings", "de": "Erkenntnisse"},
+    "sheet_role_gaps": {"en": "Role gaps", "de": "Rollenunterschiede"},
+    "sheet_drivers": {"en": "Drivers", "de": "Treiber"},
+    "sheet_differences": {"en": "Differences", "de": "Unterschiede"},
+    "sheet_tenure": {"en": "Tenure", "de": "Zugehörigkeit"},
+    "tenure_band": {"en": "Tenure", "de": "Zugehörigkeit"},
+    "status": {"en": "Status", "de": "Status"},
+    "shown": {"en": "shown", "de": "gezeigt"},
+    "reason": {"en": "Reason", "de": "Grund"},
+    "text": {"en": "Text", "de": "Text"},
+    "statistic": {"en": "Statistic", "de": "Kennzahl"},
+    "value": {"en": "Value", "de": "Wert"},
+    "fit_value": {"en": "Value", "de": "Wert"},
+    "fit_bar": {"en": "Conventional bar", "de": "Übliche Grenze"},
+    "reading": {"en": "Reading", "de": "Lesart"},
+}
+
+#: Short finding labels for table cells (kept short so the heatmap reads in black and white).
+FINDING_SHORT = {
+    "divided": {"en": "divided", "de": "uneinig"},
+    "anchored_strength": {"en": "anchored", "de": "verankert"},
+    "structural_gap": {"en": "gap", "de": "Lücke"},
+    "proclaimed_not_anchored": {"en": "proclaimed", "de": "proklamiert"},
+    "unseen_structure": {"en": "unseen", "de": "unsichtbar"},
+    "mixed": {"en": "mixed", "de": "gemischt"},
+}
+
+#: What a finding means and what to do, per finding (DESIGN §3 item 5).
+FINDING_HELP = {
+    "divided": {
+        "means": {
+            "en": "Members of the team see this building block very differently. The team mean is not a shared reality: some experience clarity, others do not.",
+            "de": "Die Mitglieder des Teams sehen diesen Baustein sehr unterschiedlich. Der Teammittelwert ist keine gemeinsame Wirklichkeit: Manche erleben Klarheit, andere nicht.",
+        },
+        "do": {
+            "en": "Do not act on the mean. Make the different experiences visible in the team: who sees it clearly, who does not, and why? Often the rules exist but apply unevenly, for example to the lead and not to the members.",
+            "de": "Handeln Sie nicht auf Basis des Mittelwerts. Machen Sie die unterschiedlichen Erfahrungen im Team sichtbar: Wer sieht es klar, wer nicht, und warum? Oft gibt es die Regeln, aber sie gelten ungleich – etwa für die Leitung und nicht für die Mitglieder.",
+        },
+    },
+    "anchored_strength": {
+        "means": {
+            "en": "The building block is both felt and anchored: members perceive it as clear, and the structures behind it exist and are used.",
+            "de": "Der Baustein ist gefühlt und verankert: Die Mitglieder nehmen ihn als klar wahr, und die Strukturen dahinter existieren und werden genutzt.",
+        },
+        "do": {
+            "en": "Keep it current and use it as an example: let this team show teams that struggle in this dimension how it works in practice.",
+            "de": "Halten Sie ihn aktuell und nutzen Sie ihn als Beispiel: Lassen Sie dieses Team den Teams, die in dieser Dimension kämpfen, zeigen, wie es in der Praxis funktioniert.",
+        },
+    },
+    "structural_gap": {
+        "means": {
+            "en": "The building block is felt to be unclear, and the structures behind it are largely missing. This is a real gap in the structure, not a matter of perception.",
+            "de": "Der Baustein wird als unklar erlebt, und die Strukturen dahinter fehlen weitgehend. Das ist eine echte Lücke in der Struktur, keine Frage der Wahrnehmung.",
+        },
+        "do": {
+            "en": "Fix the structure, not the communication: write down what is missing (priorities and trade-off rules, the decisions the team may take alone, regular reviews against the goals), agree it with neighbouring teams and leadership, and review it after one quarter.",
+            "de": "Beheben Sie die Struktur, nicht die Kommunikation: Halten Sie schriftlich fest, was fehlt (Prioritäten und Regeln für Zielkonflikte, die Entscheidungen, die das Team allein treffen darf, regelmäßige Überprüfung an den Zielen), stimmen Sie es mit Nachbarteams und Führung ab und überprüfen Sie es nach einem Quartal.",
+        },
+    },
+    "proclaimed_not_anchored": {
+        "means": {
+            "en": "The building block feels clear, but the structures behind it are missing: autonomy or alignment is proclaimed or felt, while in practice escalation and approvals still rule. This is the pattern of the misconceptions, such as autonomy as a softened hierarchy.",
+            "de": "Der Baustein wirkt klar, aber die Strukturen dahinter fehlen: Autonomie oder Ausrichtung wird verkündet oder gefühlt, während in der Praxis weiter Eskalation und Freigaben herrschen. Das ist das Muster der Missverständnisse, etwa Autonomie als abgeschwächte Hierarchie.",
+        },
+        "do": {
+            "en": "Test the feeling against the facts: count the decisions that needed outside approval last month and check whether written decision rights and interface agreements exist. Anchor what is proclaimed in explicit rules before the gap between words and practice erodes trust.",
+            "de": "Prüfen Sie das Gefühl an den Fakten: Zählen Sie die Entscheidungen, die im letzten Monat eine Freigabe von außen brauchten, und prüfen Sie, ob schriftliche Entscheidungsrechte und Schnittstellenvereinbarungen existieren. Verankern Sie das Verkündete in ausdrücklichen Regeln, bevor die Lücke zwischen Worten und Praxis Vertrauen kostet.",
+        },
+    },
+    "unseen_structure": {
+        "means": {
+            "en": "The structures exist and are used, but members do not perceive the building block as clear. The structure is not known or not trusted: a communication problem, not a design problem.",
+            "de": "Die Strukturen existieren und werden genutzt, aber die Mitglieder nehmen den Baustein nicht als klar wahr. Die Struktur ist nicht bekannt oder genießt kein Vertrauen: ein Kommunikations-, kein Gestaltungsproblem.",
+        },
+        "do": {
+            "en": "Do not build new structure. Make the existing one visible and usable: walk through it with the team, link it where the work happens, and show with recent examples that it holds.",
+            "de": "Bauen Sie keine neue Struktur. Machen Sie die vorhandene sichtbar und nutzbar: Gehen Sie sie mit dem Team durch, verlinken Sie sie dort, wo gearbeitet wird, und zeigen Sie an aktuellen Beispielen, dass sie trägt.",
+        },
+    },
+    "mixed": {
+        "means": {
+            "en": "Perception and structure lie in the middle band or point in no clear direction; there is no single clear pattern.",
+            "de": "Wahrnehmung und Struktur liegen im mittleren Bereich oder zeigen in keine klare Richtung; es gibt kein eindeutiges Muster.",
+        },
+        "do": {
+            "en": "Look at the individual questions in a workshop to find what is partly there and what is missing, agree on one concrete step, and measure again after the change.",
+            "de": "Sehen Sie sich in einem Workshop die einzelnen Fragen an, um herauszufinden, was teilweise da ist und was fehlt, vereinbaren Sie einen konkreten Schritt und messen Sie nach der Veränderung erneut.",
+        },
+    },
+}
+
+#: What a typology means (DESIGN §3 item 4).
+TYPOLOGY_HELP = {
+    "aligned_autonomy": {
+        "en": "Direction, decision rights and feedback are all present: teams can decide at the edge within a shared framework.",
+        "de": "Ausrichtung, Entscheidungsrechte und Rückkopplung sind vorhanden: Teams können am Rand der Organisation innerhalb eines gemeinsamen Rahmens entscheiden.",
+    },
+    "ambiguity": {
+        "en": "Direction is present, decision rights are not: teams know where to go but not who may decide, so decisions wait or escalate.",
+        "de": "Ausrichtung ist vorhanden, Entscheidungsrechte nicht: Teams wissen, wohin es gehen soll, aber nicht, wer entscheiden darf; Entscheidungen warten oder eskalieren.",
+    },
+    "fragmentation": {
+        "en": "Decision rights are present, direction is not: teams decide freely but without a shared framework, so decisions pull in different directions.",
+        "de": "Entscheidungsrechte sind vorhanden, Ausrichtung nicht: Teams entscheiden frei, aber ohne gemeinsamen Rahmen, sodass Entscheidungen in verschiedene Richtungen ziehen.",
+    },
+    "drift": {
+        "en": "Direction and decision rights are present, but feedback is missing: nobody notices when decisions move away from the direction, so the course is not corrected.",
+        "de": "Ausrichtung und Entscheidungsrechte sind vorhanden, aber die Rückkopplung fehlt: Niemand bemerkt, wenn Entscheidungen von der Richtung abweichen, und der Kurs wird nicht korrigiert.",
+    },
+    "central_control": {
+        "en": "Neither direction nor decision rights are present: decisions are taken above the teams.",
+        "de": "Weder Ausrichtung noch Entscheidungsrechte sind vorhanden: Entscheidungen fallen oberhalb der Teams.",
+    },
+}
+
+#: How to read a report: (heading, paragraph) pairs.
+READING = (
+    ({"en": "Two measurements per building block", "de": "Zwei Messungen je Baustein"},
+     {"en": "Each dimension is measured twice: perception (how clear it feels, 0–100) and structure (what exists and happens, 0–100). Where the two differ, the difference is the finding.",
+      "de": "Jede Dimension wird zweimal gemessen: Wahrnehmung (wie klar sie sich anfühlt, 0–100) und Struktur (was existiert und geschieht, 0–100). Wo beide auseinandergehen, ist der Unterschied der Befund."}),
+    ({"en": "Findings", "de": "Befunde"},
+     {"en": "anchored: felt and anchored · gap: neither felt nor anchored · proclaimed: felt, not anchored · unseen: anchored, not felt · divided: members disagree, the mean is no team property · mixed: no clear pattern.",
+      "de": "verankert: gefühlt und verankert · Lücke: weder gefühlt noch verankert · proklamiert: gefühlt, nicht verankert · unsichtbar: verankert, nicht gefühlt · uneinig: Mitglieder sehen es verschieden, der Mittelwert ist keine Teameigenschaft · gemischt: kein klares Muster."}),
+    ({"en": "Maturity 1–5", "de": "Reifegrad 1–5"},
+     {"en": "The mean of perception and structure, cut into five levels: a dimension is mature only when it is both felt and anchored.",
+      "de": "Der Mittelwert aus Wahrnehmung und Struktur, in fünf Stufen eingeteilt: Eine Dimension ist nur reif, wenn sie gefühlt und verankert ist."}),
+    ({"en": "Structure or individual perception", "de": "Struktur oder individuelle Wahrnehmung"},
+     {"en": "ICC(1) is the share of the differences that lies between teams. A high share means the answers reflect the team's situation; a low share means they mostly reflect individual views.",
+      "de": "ICC(1) ist der Anteil der Unterschiede, der zwischen Teams liegt. Ein hoher Anteil heißt: Die Antworten spiegeln die Lage des Teams; ein niedriger: Sie spiegeln vor allem individuelle Sichtweisen."}),
+    ({"en": "Anonymity", "de": "Anonymität"},
+     {"en": "No figure is shown for fewer than k respondents (“n < k”), nor for groups that would let a smaller group be worked out by subtraction. “no data” means nobody answered.",
+      "de": "Für weniger als k Antwortende wird keine Zahl gezeigt („n < k“), ebenso wenig für Gruppen, aus denen eine kleinere Gruppe durch Subtraktion errechnet werden könnte. „keine Daten“ heißt: Niemand hat geantwortet."}),
+)
+
+#: The method in words: (heading, paragraph) pairs; ``{…}`` are filled from the settings
+#: and the questionnaire's thresholds.
+METHOD = (
+    ({"en": "Scores", "de": "Werte"},
+     {"en": "A respondent's perception score is the mean of the dimension's agreement items after reverse-keying (at least two thirds answered), put on 0–100 as (mean − 1) / 4 × 100. The structure index is the mean of the scored answer options on 0–100; “don't know” counts as missing structure. A misconception is held by those who answer at least {mc_min} on its 1–5 agreement scale. Group scores are means with a t-based {ci_pct} % confidence interval.",
+      "de": "Der Wahrnehmungswert einer Person ist der Mittelwert der Zustimmungsfragen der Dimension nach Umpolung (mindestens zwei Drittel beantwortet), auf 0–100 gebracht als (Mittelwert − 1) / 4 × 100. Der Strukturindex ist der Mittelwert der bewerteten Antwortoptionen auf 0–100; „weiß ich nicht“ zählt als fehlende Struktur. Ein Missverständnis teilt, wer auf der Zustimmungsskala 1–5 mindestens {mc_min} antwortet. Gruppenwerte sind Mittelwerte mit einem t-basierten {ci_pct}-%-Konfidenzintervall."}),
+    ({"en": "Maturity, findings and patterns", "de": "Reifegrad, Befunde und Muster"},
+     {"en": "Maturity: the mean of perception and structure, cut at {cuts} into levels 1–5. Perception counts as high from {p_high} and as low below {p_low}; structure as high from {s_high} and as low below {s_low}. A team is “divided” when r_wg(j) is below {rwg}. A dimension is present for the pattern when its combined score reaches {present}.",
+      "de": "Reifegrad: der Mittelwert aus Wahrnehmung und Struktur, bei {cuts} in die Stufen 1–5 geteilt. Wahrnehmung gilt ab {p_high} als hoch und unter {p_low} als niedrig; Struktur ab {s_high} als hoch und unter {s_low} als niedrig. Ein Team ist „uneinig“, wenn r_wg(j) unter {rwg} liegt. Eine Dimension ist für das Muster vorhanden, wenn ihr kombinierter Wert {present} erreicht."}),
+    ({"en": "Reliability and construct validity", "de": "Reliabilität und Konstruktvalidität"},
+     {"en": "Cronbach's α and McDonald's ω (one-factor model) per dimension; 0.70 or more is conventionally acceptable. A confirmatory factor analysis tests the three-factor model of the perception items; it fits when CFI ≥ 0.95, RMSEA ≤ 0.06 and SRMR ≤ 0.08.",
+      "de": "Cronbachs α und McDonalds ω (Ein-Faktor-Modell) je Dimension; ab 0,70 gilt das üblicherweise als akzeptabel. Eine konfirmatorische Faktorenanalyse prüft das Drei-Faktoren-Modell der Wahrnehmungsfragen; es passt bei CFI ≥ 0,95, RMSEA ≤ 0,06 und SRMR ≤ 0,08."}),
+    ({"en": "Agreement within teams", "de": "Übereinstimmung in Teams"},
+     {"en": "r_wg(j) compares the variance of the members' answers with the variance expected if they answered at random (uniform null, (A² − 1)/12 for A answer points); a_wg and the average deviation AD_M are reported alongside. Only with r_wg(j) of at least 0.70 does a team mean describe a shared reality.",
+      "de": "r_wg(j) vergleicht die Varianz der Antworten der Mitglieder mit der Varianz, die bei zufälligem Antworten zu erwarten wäre (Gleichverteilung, (A² − 1)/12 bei A Antwortstufen); a_wg und die mittlere Abweichung AD_M werden ergänzend berichtet. Erst ab einem r_wg(j) von 0,70 beschreibt ein Teammittelwert eine gemeinsame Wirklichkeit."}),
+    ({"en": "Structure or individual perception", "de": "Struktur oder individuelle Wahrnehmung"},
+     {"en": "ICC(1) from a one-way analysis of variance with teams as groups is the share of the variance that lies between teams; the rest is individual perception. ICC(2) is the reliability of the team means; from 0.70 teams can be ranked. Small teams are ranked by empirical-Bayes estimates, which pull their means towards the organization in proportion to how little they can be trusted.",
+      "de": "ICC(1) aus einer einfaktoriellen Varianzanalyse mit Teams als Gruppen ist der Anteil der Varianz zwischen den Teams; der Rest ist individuelle Wahrnehmung. ICC(2) ist die Reliabilität der Teammittelwerte; ab 0,70 lassen sich Teams in eine Rangfolge bringen. Kleine Teams werden über empirische Bayes-Schätzer eingeordnet, die ihre Mittelwerte umso stärker zur Organisation ziehen, je weniger verlässlich sie sind."}),
+    ({"en": "Differences, role gaps and drivers", "de": "Unterschiede, Rollen und Treiber"},
+     {"en": "Each team and unit is compared with the rest of the organization (Welch's t-test); p-values are corrected for multiple comparisons ({correction}) and a difference counts only when p < {alpha} and Cohen's d ≥ {effect}. Team leads and members are compared the same way. Drivers of the litmus question are relative weights (Johnson 2000): each predictor's share of the explained variance.",
+      "de": "Jedes Team und jeder Bereich wird mit dem Rest der Organisation verglichen (Welch-t-Test); die p-Werte werden für multiples Testen korrigiert ({correction}), und ein Unterschied zählt nur bei p < {alpha} und Cohens d ≥ {effect}. Teamleitungen und Mitglieder werden ebenso verglichen. Treiber der Lackmusfrage sind relative Gewichte (Johnson 2000): der Anteil jedes Prädiktors an der erklärten Varianz."}),
+    ({"en": "Anonymity", "de": "Anonymität"},
+     {"en": "No figure is released for fewer than k = {k} respondents, and a visible group is hidden as well when otherwise a smaller group could be worked out by subtracting visible groups from their parent. Subgroups (leads, members) are shown only when they and their complement reach k. Comments appear only for groups of at least {ck} people, in shuffled order.",
+      "de": "Für weniger als k = {k} Antwortende wird keine Zahl veröffentlicht, und eine sichtbare Gruppe wird ebenfalls ausgeblendet, wenn sonst eine kleinere Gruppe durch Subtraktion sichtbarer Gruppen von ihrer übergeordneten Gruppe errechnet werden könnte. Teilgruppen (Leitungen, Mitglieder) werden nur gezeigt, wenn sie und ihr Gegenstück k erreichen. Kommentare erscheinen nur für Gruppen ab {ck} Personen, in gemischter Reihenfolge."}),
+)
+
+REFERENCES = (
+    "Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate. Journal of the Royal Statistical Society B, 57(1), 289–300.",
+    "Bliese, P. D. (2000). Within-group agreement, non-independence, and reliability: Implications for data aggregation and analysis. In K. J. Klein & S. W. J. Kozlowski (Eds.), Multilevel theory, research, and methods in organizations (pp. 349–381). Jossey-Bass.",
+    "Brown, R. D., & Hauenstein, N. M. A. (2005). Interrater agreement reconsidered: An alternative to the rwg indices. Organizational Research Methods, 8(2), 165–184.",
+    "Burke, M. J., Finkelstein, L. M., & Dusig, M. S. (1999). On average deviation indices for estimating interrater agreement. Organizational Research Methods, 2(1), 49–68.",
+    "Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests. Psychometrika, 16(3), 297–334.",
+    "Holm, S. (1979). A simple sequentially rejective multiple test procedure. Scandinavian Journal of Statistics, 6(2), 65–70.",
+    "Hu, L., & Bentler, P. M. (1999). Cutoff criteria for fit indexes in covariance structure analysis. Structural Equation Modeling, 6(1), 1–55.",
+    "Hundepool, A., Domingo-Ferrer, J., Franconi, L., Giessing, S., Schulte Nordholt, E., Spicer, K., & de Wolf, P.-P. (2012). Statistical Disclosure Control. Wiley.",
+    "James, L. R., Demaree, R. G., & Wolf, G. (1984). Estimating within-group interrater reliability with and without response bias. Journal of Applied Psychology, 69(1), 85–98.",
+    "Johnson, J. W. (2000). A heuristic method for estimating the relative weight of predictor variables in multiple regression. Multivariate Behavioral Research, 35(1), 1–19.",
+    "LeBreton, J. M., & Senter, J. L. (2008). Answers to 20 questions about interrater reliability and interrater agreement. Organizational Research Methods, 11(4), 815–852.",
+    "McDonald, R. P. (1999). Test theory: A unified treatment. Lawrence Erlbaum.",
+    "Morris, C. N. (1983). Parametric empirical Bayes inference: Theory and applications. Journal of the American Statistical Association, 78(381), 47–55.",
+    "Welch, B. L. (1947). The generalization of “Student's” problem when several different population variances are involved. Biometrika, 34(1–2), 28–35.",
+)
+
+#: Typology labels without their explanation in brackets, for narrow table cells.
+TYPOLOGY_SHORT = {k: {lang: v.split(" (")[0] for lang, v in names.items()}
+                  for k, names in LABELS["typology"].items()}

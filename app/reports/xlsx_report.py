@@ -1,0 +1,340 @@
+"""The XLSX report (xlsxwriter): every released figure on sheets for analysis.
+
+Sheets: about, teams (with a conditional-format heatmap), units, dimensions,
+misconceptions, reliability (with the CFA), findings, role gaps, tenure, drivers and
+differences. Hidden groups and cells carry the text ``n < k`` and the reason, never a
+number. Every text cell is written with ``write_string`` after the formula-injection
+guard, so no spreadsheet evaluates it.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+import xlsxwriter
+
+from app.reports.common import (
+    SCALE, check_lang, dimension_names, hidden_text, instrument, item_text,
+    k_of, label, misconception_names, safe_text, t, teams_by_unit,
+)
+from app.reports.texts import TEXTS
+
+__all__ = ["render_report_xlsx"]
+
+#: Per-dimension columns of the team and unit sheets: (record key, header text key or
+#: literal, number format, width).
+_DIM_COLUMNS = (
+    ("score", "perception", "score"), ("ci_low", "ci_low", "score"), ("ci_high", "ci_high", "score"),
+    ("shrunk_score", "shrunk", "score"), ("structure", "structure", "score"),
+    ("structure_ci_low", "ci_low", "score"), ("structure_ci_high", "ci_high", "score"),
+    ("combined", "combined", "score"), ("level", "maturity", "int"), ("finding", "finding", None),
+    ("rwg_j", "r_wg(j)", "index"), ("awg", "a_wg", "index"), ("ad_m", "AD_M", "index"),
+    ("vs_rest_d", "d_vs_rest", "index"), ("structure_vs_rest_d", "d_vs_rest_structure", "index"),
+)
+_HEAT_KEYS = ("score", "structure", "combined", "shrunk_score")
+
+
+class _Book:
+    """A workbook with the report's formats and guarded writers."""
+
+    def __init__(self, buf, lang: str):
+        self.lang = lang
+        self.wb = xlsxwriter.Workbook(buf, {
+            "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+            "strings_to_numbers": False, "nan_inf_to_errors": False,
+        })
+        add = self.wb.add_format
+        self.fmt = {
+            "head": add({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top", "bg_color": "#eef2f6"}),
+            "group": add({"bold": True, "bg_color": "#dde5ee"}),
+            "score": add({"num_format": "0.0"}), "index": add({"num_format": "0.00"}),
+            "p": add({"num_format": "0.0000"}), "fit": add({"num_format": "0.000"}), "pct": add({"num_format": "0%"}),
+            "pp": add({"num_format": "+0%;-0%;0%"}), "int": add({"num_format": "0"}),
+            "hidden": add({"italic": True, "font_color": "#444444", "bg_color": "#e3e3e3"}),
+            "text": add({"text_wrap": True, "valign": "top"}), "title": add({"bold": True, "font_size": 14}),
+            None: None,
+        }
+
+    def sheet(self, key: str, headers: list, widths: list, *, freeze_cols: int = 0, header_rows: int = 1):
+        ws = self.wb.add_worksheet(t(key, self.lang)[:31])
+        for c, w in enumerate(widths):
+            ws.set_column(c, c, w)
+        ws.freeze_panes(header_rows, freeze_cols)
+        row = header_rows - 1
+        for c, h in enumerate(headers):
+            self.text(ws, row, c, h, "head")
+        return ws
+
+    def text(self, ws, r: int, c: int, value, fmt=None):
+        """A text cell that no spreadsheet evaluates."""
+        if value is None or value == "":
+            ws.write_blank(r, c, None, self.fmt[fmt])
+        else:
+            ws.write_string(r, c, safe_text(value), self.fmt[fmt])
+
+    def num(self, ws, r: int, c: int, value, fmt="score"):
+        """A released number (blank when missing)."""
+        if value is None or isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
+            ws.write_blank(r, c, None, self.fmt[fmt])
+        else:
+            ws.write_number(r, c, value, self.fmt[fmt])
+
+
+def _head(key: str, lang: str) -> str:
+    return t(key, lang) if key in TEXTS else key
+
+
+def _group_sheet(book, key: str, groups: list, names: dict, k: int, *, units: bool):
+    """Teams or units: one row per group, per-dimension figures side by side."""
+    lang = book.lang
+    lead = [t("unit", lang), t("team", lang)] if not units else [t("unit", lang), t("teams", lang)]
+    lead += [t("status", lang), "n", t("typology", lang), t("outcome", lang)]
+    dims = tuple(names)
+    headers = lead + [_head(h, lang) for _ in dims for _, h, _ in _DIM_COLUMNS]
+    widths = [12, 14, 26, 7, 24, 10] + [9 if f else 16 for _ in dims for _, _, f in _DIM_COLUMNS]
+    ws = book.sheet(key, headers, widths, freeze_cols=2, header_rows=2)
+    ws.set_row(1, 30)
+    n_lead = len(lead)
+    for j, d in enumerate(dims):
+        first = n_lead + j * len(_DIM_COLUMNS)
+        ws.merge_range(0, first, 0, first + len(_DIM_COLUMNS) - 1, safe_text(names[d]), book.fmt["group"])
+    r = 2
+    for rec in groups:
+        book.text(ws, r, 0, rec.get("unit"))
+        if units:
+            book.num(ws, r, 1, rec.get("n_teams"), "int")
+        else:
+            book.text(ws, r, 1, rec["team"])
+        if rec["suppressed"]:
+            book.text(ws, r, 2, hidden_text(rec["suppression_reason"], k, lang), "hidden")
+            r += 1
+            continue
+        book.text(ws, r, 2, t("shown", lang))
+        book.num(ws, r, 3, rec["n"], "int")
+        typ = rec["typology"]
+        book.text(ws, r, 4, label("typology", typ, lang) if typ else None)
+        book.num(ws, r, 5, rec["outcome"])
+        for j, d in enumerate(dims):
+            cell = rec["dimensions"][d]
+            first = n_lead + j * len(_DIM_COLUMNS)
+            if cell["suppressed"]:
+                book.text(ws, r, first, hidden_text(cell["suppression_reason"], k, lang), "hidden")
+                continue
+            for c, (field, _, fmt) in enumerate(_DIM_COLUMNS):
+                if field == "finding":
+                    book.text(ws, r, first + c, label("finding", cell["finding"], lang) if cell["finding"] else None)
+                else:
+                    book.num(ws, r, first + c, cell.get(field), fmt)
+        r += 1
+    last = max(r - 1, 2)
+    for j in range(len(dims)):
+        for c, (field, _, _) in enumerate(_DIM_COLUMNS):
+            if field in _HEAT_KEYS:
+                col = n_lead + j * len(_DIM_COLUMNS) + c
+                ws.conditional_format(2, col, last, col, {
+                    "type": "3_color_scale", "min_type": "num", "min_value": 0, "min_color": SCALE[0],
+                    "mid_type": "num", "mid_value": 50, "mid_color": SCALE[1],
+                    "max_type": "num", "max_value": 100, "max_color": SCALE[2]})
+    ws.autofilter(1, 0, last, len(headers) - 1)
+
+
+def _about(book, diagnosis, organization_name, campaign_name):
+    lang, k = book.lang, k_of(diagnosis)
+    ws = book.wb.add_worksheet(t("report_title", lang)[:31])
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 90)
+    book.text(ws, 0, 0, t("report_title", lang), "title")
+    rows = [
+        (t("organization", lang), organization_name), (t("campaign", lang), campaign_name),
+        (t("questionnaire", lang), diagnosis.questionnaire["title"][lang]),
+        (t("respondents", lang), diagnosis.n_respondents if diagnosis.n_respondents is not None else f"n < {k}"),
+        ("k", t("min_group", lang, k=k, ck=diagnosis.settings["comment_min_group_size"])),
+        (t("heatmaps", lang), t("heatmap_note", lang, k=k)),
+    ]
+    for i, (key, value) in enumerate(rows, start=2):
+        book.text(ws, i, 0, key, "head")
+        if isinstance(value, int):
+            book.num(ws, i, 1, value, "int")
+        else:
+            book.text(ws, i, 1, value, "text")
+
+
+def _dimensions(book, diagnosis, names):
+    lang = book.lang
+    cols = [("n", "n", "int"), ("score", t("perception", lang), "score"), ("ci_low", t("ci_low", lang), "score"),
+            ("ci_high", t("ci_high", lang), "score"), ("structure", t("structure", lang), "score"),
+            ("structure_ci_low", t("ci_low", lang), "score"), ("structure_ci_high", t("ci_high", lang), "score"),
+            ("combined", t("combined", lang), "score"), ("level", t("maturity", lang), "int"),
+            ("alpha", "α", "index"), ("omega", "ω", "index"), ("icc1", "ICC(1)", "index"),
+            ("icc2", "ICC(2)", "index"), ("structure_icc1", "ICC(1) S", "index"),
+            ("structure_icc2", "ICC(2) S", "index")]
+    headers = [t("dimension", lang)] + [h for _, h, _ in cols] + [t("finding", lang), t("reading", lang)]
+    ws = book.sheet("sheet_dimensions", headers, [18] + [9] * len(cols) + [22, 90], freeze_cols=1)
+    for r, d in enumerate(names, start=1):
+        info = diagnosis.dimensions[d]
+        book.text(ws, r, 0, names[d])
+        for c, (key, _, fmt) in enumerate(cols, start=1):
+            book.num(ws, r, c, info.get(key), fmt)
+        book.text(ws, r, len(cols) + 1, label("finding", info.get("finding"), lang) if info.get("finding") else None)
+        reading = " ".join(x[lang] for x in (info.get("icc_reading"), info.get("structure_icc_reading")) if x)
+        book.text(ws, r, len(cols) + 2, reading, "text")
+
+
+def _misconceptions(book, diagnosis, groups, k):
+    lang = book.lang
+    mcs = diagnosis.teams.misconceptions
+    mnames = misconception_names(diagnosis, lang)
+    headers = [t("level", lang), t("unit", lang), t("group", lang), t("status", lang), "n"]
+    headers += [mnames[m] for m in mcs] + [f"{mnames[m]} – {t('vs_org', lang)}" for m in mcs]
+    ws = book.sheet("sheet_misconceptions", headers, [14, 12, 14, 26, 7] + [16] * (2 * len(mcs)),
+                    freeze_cols=3)
+    ws.set_row(0, 60)
+    org = diagnosis.organization.records()[0]
+    rows = [(t("organization", lang), None, "", org)]
+    for u, teams in groups:
+        if u is not None:
+            rows.append((t("unit", lang), u["unit"], u["unit"], u))
+        rows += [(t("team", lang), r.get("unit"), r["team"], r) for r in teams]
+    for r, (lvl, unit, grp, rec) in enumerate(rows, start=1):
+        book.text(ws, r, 0, lvl)
+        book.text(ws, r, 1, unit)
+        book.text(ws, r, 2, grp)
+        if rec["suppressed"]:
+            book.text(ws, r, 3, hidden_text(rec["suppression_reason"], k, lang), "hidden")
+            continue
+        book.text(ws, r, 3, t("shown", lang))
+        book.num(ws, r, 4, rec["n"], "int")
+        for c, m in enumerate(mcs):
+            book.num(ws, r, 5 + c, rec["misconceptions"][m], "pct")
+            if r > 1:
+                book.num(ws, r, 5 + len(mcs) + c, rec["misconceptions_vs_organization"][m], "pp")
+    last = max(len(rows), 1)
+    ws.conditional_format(1, 5, last, 4 + len(mcs), {
+        "type": "3_color_scale", "min_type": "num", "min_value": 0, "min_color": SCALE[2],
+        "mid_type": "num", "mid_value": 0.5, "mid_color": SCALE[1],
+        "max_type": "num", "max_value": 1, "max_color": SCALE[0]})
+    ws.autofilter(0, 0, last, len(headers) - 1)
+
+
+def _reliability(book, diagnosis, names):
+    lang = book.lang
+    q = instrument(diagnosis)
+    headers = [t("dimension", lang), t("item", lang), t("text", lang), t("item_rest", lang),
+               t("alpha_if_deleted", lang), "α", "ω"]
+    ws = book.sheet("sheet_reliability", headers, [18, 10, 80, 12, 12, 9, 9], freeze_cols=2)
+    r = 1
+    for d in names:
+        rel = diagnosis.dimensions[d].get("reliability") or {}
+        if not rel.get("estimable", False):
+            book.text(ws, r, 0, names[d])
+            book.text(ws, r, 2, (rel.get("reason") or {}).get(lang, t("not_estimable", lang)), "text")
+            r += 1
+            continue
+        for it in rel["items"]:
+            book.text(ws, r, 0, names[d])
+            book.text(ws, r, 1, it["id"])
+            book.text(ws, r, 2, item_text(q, it["id"], lang), "text")
+            book.num(ws, r, 3, it["item_rest"], "index")
+            book.num(ws, r, 4, it["alpha_if_deleted"], "index")
+            book.num(ws, r, 5, rel.get("alpha"), "index")
+            book.num(ws, r, 6, rel.get("omega"), "index")
+            r += 1
+    r += 1
+    book.text(ws, r, 0, t("cfa", lang), "head")
+    c = diagnosis.cfa
+    if not c.get("estimable"):
+        book.text(ws, r + 1, 0, (c.get("reason") or {}).get(lang, t("not_estimable", lang)), "text")
+        return
+    fit = [("χ²", c["chisq"], "index"), ("df", c["df"], "int"), ("p", c["pvalue"], "p"), ("CFI", c["cfi"], "fit"),
+           ("TLI", c["tli"], "fit"), ("RMSEA", c["rmsea"], "fit"), ("RMSEA CI low", c["rmsea_ci_low"], "fit"),
+           ("RMSEA CI high", c["rmsea_ci_high"], "fit"), ("SRMR", c["srmr"], "fit"), ("n", c["n_obs"], "int")]
+    for i, (name, value, fmt) in enumerate(fit, start=r + 1):
+        book.text(ws, i, 0, name)
+        book.num(ws, i, 1, value, fmt)
+    book.text(ws, r + len(fit) + 1, 0,
+              t("cfa_acceptable" if c.get("acceptable") else "cfa_not_acceptable", lang), "text")
+
+
+def _table(book, key, headers, widths, rows):
+    """A plain sheet: ``rows`` of (value, kind) with kind ``'text'`` or a number format."""
+    ws = book.sheet(key, headers, widths, freeze_cols=0)
+    for r, row in enumerate(rows, start=1):
+        for c, (value, kind) in enumerate(row):
+            if kind in ("text", None):
+                book.text(ws, r, c, value, kind)
+            else:
+                book.num(ws, r, c, value, kind)
+    if rows:
+        ws.autofilter(0, 0, len(rows), len(headers) - 1)
+
+
+def _group_label(level, group, lang):
+    return t("organization", lang) if level == "organization" else group
+
+
+def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | None = None,
+                       campaign_name: str | None = None) -> bytes:
+    """The XLSX report.
+
+    Parameters
+    ----------
+    diagnosis : Diagnosis
+        From :func:`analysis.diagnosis.diagnose` (released figures only).
+    lang : {'en', 'de'}
+        Language of sheet names, headers and labels.
+    organization_name, campaign_name : str, optional
+        Shown on the first sheet.
+
+    Returns
+    -------
+    bytes
+        The workbook.
+    """
+    lang = check_lang(lang)
+    k = k_of(diagnosis)
+    names = dimension_names(diagnosis, lang)
+    groups = teams_by_unit(diagnosis)
+    buf = io.BytesIO()
+    book = _Book(buf, lang)
+    _about(book, diagnosis, organization_name, campaign_name)
+    _group_sheet(book, "sheet_teams", [r for _, teams in groups for r in teams], names, k, units=False)
+    if diagnosis.units is not None:
+        _group_sheet(book, "sheet_units", [u for u, _ in groups], names, k, units=True)
+    _dimensions(book, diagnosis, names)
+    _misconceptions(book, diagnosis, groups, k)
+    _reliability(book, diagnosis, names)
+    _table(book, "sheet_findings", ["#", t("text", lang)], [5, 120],
+           [((i, "int"), (f[lang], "text")) for i, f in enumerate(diagnosis.findings, start=1)])
+    _table(book, "sheet_role_gaps",
+           [t("level", lang), t("group", lang), t("dimension", lang), t("leads", lang), t("members", lang),
+            t("gap", lang), "n " + t("leads", lang), "n " + t("members", lang), "d", "p (adj.)", t("significant", lang)],
+           [14, 14, 18, 10, 10, 10, 10, 10, 9, 10, 10],
+           [((t(g["level"], lang), "text"), (_group_label(g["level"], g["group"], lang), "text"),
+             (names[g["dimension"]], "text"), (g["lead"], "score"), (g["member"], "score"), (g["gap"], "score"),
+             (g["n_lead"], "int"), (g["n_member"], "int"), (g["d"], "index"), (g["p_adjusted"], "p"),
+             (t("significant", lang) if g["significant"] else "", "text")) for g in diagnosis.role_gaps])
+    _table(book, "sheet_tenure",
+           [t("level", lang), t("group", lang), t("dimension", lang), t("tenure_band", lang), "n", t("perception", lang)],
+           [14, 14, 18, 16, 8, 10],
+           [((t(x["level"], lang), "text"), (_group_label(x["level"], x["group"], lang), "text"),
+             (names[x["dimension"]], "text"), (x["band"], "text"), (x["n"], "int"), (x["score"], "score"))
+            for x in diagnosis.tenure])
+    drivers = []
+    for block in ("dimensions", "structure_items"):
+        b = (diagnosis.drivers or {}).get(block) or {}
+        for p in b.get("predictors", []) if b.get("estimable") else []:
+            drivers.append(((t("dimensions" if block == "dimensions" else "structure_items", lang), "text"),
+                            (p["label"][lang], "text"), (p["weight"], "p"), (p["percent"] / 100, "pct"),
+                            (b.get("r2"), "p")))
+    _table(book, "sheet_drivers", [t("level", lang), t("predictor", lang), "ε", t("share_explained", lang), "R²"],
+           [18, 80, 10, 12, 10], drivers)
+    _table(book, "sheet_differences",
+           [t("level", lang), t("group", lang), t("dimension", lang), t("measure", lang), t("difference", lang),
+            "d", "p (adj.)", ""],
+           [12, 14, 18, 12, 12, 9, 10, 10],
+           [((t(x["level"], lang), "text"), (x["group"], "text"), (names[x["dimension"]], "text"),
+             (t(x["measure"], lang), "text"), (x["difference"], "score"), (x["d"], "index"),
+             (x["p_adjusted"], "p"), (t(x["direction"], lang), "text")) for x in diagnosis.differences])
+    book.wb.close()
+    return buf.getvalue()
