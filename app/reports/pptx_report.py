@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import io
 import re
+from xml.sax.saxutils import escape
 
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_PATTERN
-from pptx.enum.text import PP_ALIGN
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import nsdecls
 from pptx.util import Inches, Pt
 
 from app.reports.common import (
@@ -57,7 +59,7 @@ class _Deck:
         s = self.prs.slides.add_slide(self.layout)
         self.text(s, 0.5, 0.3, 12.3, 0.7, [(title, 26, True, _NAVY)])
         if subtitle:
-            self.text(s, 0.5, 0.95, 12.3, 0.45, [(subtitle, 12, False, _GREY)])
+            self.text(s, 0.5, 0.95, 12.3, 0.6, [(subtitle, 11, False, _GREY)])
         self.text(s, 0.5, 7.05, 12.3, 0.3, [(self.footer, 9, False, _GREY)])
         return s
 
@@ -79,47 +81,61 @@ class _Deck:
             p.space_after = Pt(size * 0.4)
         return box
 
-    @staticmethod
-    def table(slide, x, y, w, widths, rows, *, row_h=0.3, size=10, header_rows=1):
-        """A table of rows of text or :class:`Cell`; a row shorter than the table has
-        its last cell merged to the end; ``("band", fill, text)`` is a full-width band."""
+    def table(self, slide, x, y, w, widths, rows, *, row_h=0.3, size=10, header_rows=1):
+        """A table of rows of text or :class:`Cell` (cells centred). In a row shorter
+        than the table the last cell spans the rest; ``None`` merges a cell into the one
+        before it; ``("band", fill, text)`` is a full-width band. Rows are written as XML
+        in one piece each: thousands of cells through the object API take seconds."""
         n_cols = len(widths)
-        shape = slide.shapes.add_table(len(rows), n_cols, Inches(x), Inches(y), Inches(w), Inches(row_h * len(rows)))
+        shape = slide.shapes.add_table(1, n_cols, Inches(x), Inches(y), Inches(w), Inches(row_h * len(rows)))
         table = shape.table
         total = sum(widths)
         for c, wd in enumerate(widths):
             table.columns[c].width = Inches(w * wd / total)
+        tbl = table._tbl
+        for tr in tbl.tr_lst:
+            tbl.remove(tr)
+        lang = {"en": "en-US", "de": "de-DE"}[self.lang]
         for r, row in enumerate(rows):
-            table.rows[r].height = Inches(row_h)
-            band = isinstance(row, tuple) and row[0] == "band"
-            items = [Cell(row[2], row[1], "band")] if band else list(row)
-            for c, item in enumerate(items):
-                text, fill = (item.text, item.fill) if isinstance(item, Cell) else (item, None)
-                cell = table.cell(r, c)
-                span = c == len(items) - 1 and c < n_cols - 1
-                if span:
-                    cell.merge(table.cell(r, n_cols - 1))
-                cell.text = _clean(text)
-                para = cell.text_frame.paragraphs[0]
-                para.font.size = Pt(size)
-                para.font.bold = r < header_rows or band
-                para.font.color.rgb = _rgb("FFFFFF" if r < header_rows else "000000")
-                if r >= header_rows and isinstance(item, Cell) and not span:
-                    para.alignment = PP_ALIGN.CENTER
-                cell.margin_top = cell.margin_bottom = Inches(0.02)
-                cell.fill.solid()
-                cell.fill.fore_color.rgb = _rgb(_NAVY if r < header_rows else (fill or "FFFFFF"))
+            head = r < header_rows
+            if isinstance(row, tuple) and row[0] == "band":
+                items = [(row[2], row[1], n_cols, True, False)]
+            else:
+                items = []
+                for c, item in enumerate(row):
+                    if item is None:
+                        continue
+                    span = 1
+                    while c + span < len(row) and row[c + span] is None:
+                        span += 1
+                    if c == len(row) - 1:
+                        span = n_cols - c
+                    text, fill = (item.text, item.fill) if isinstance(item, Cell) else (item, None)
+                    items.append((text, fill, span, head, isinstance(item, Cell) and span == 1 and not head))
+            cells = []
+            for text, fill, span, bold, centre in items:
+                cells.append(_tc(text, _NAVY if head else (fill or "#FFFFFF"), size=size, bold=bold,
+                                 ink="FFFFFF" if head else "000000", centre=centre, span=span, lang=lang))
+                cells += [_MERGED] * (span - 1)
+            tbl.append(parse_xml(f'<a:tr {nsdecls("a")} h="{Inches(row_h)}">{"".join(cells)}</a:tr>'))
         return table
 
     def chart(self, slide, kind, categories, series, x, y, w, h, *, number_format="0", maximum=None,
-              legend=True, patterned=(1,)):
-        """A native chart; series after the first listed in ``patterned`` are hatched so
-        that they stay apart in black and white."""
+              legend=True, patterned=(1,), title: str = ""):
+        """A native chart, categories in the given order from the top or left; the
+        series listed in ``patterned`` are hatched so that they stay apart in black and
+        white."""
         data = CategoryChartData(number_format=number_format)
         data.categories = [_clean(c) for c in categories]
         for name, values in series:
             data.add_series(_clean(name), values)
         chart = slide.shapes.add_chart(kind, Inches(x), Inches(y), Inches(w), Inches(h), data).chart
+        chart.has_title = bool(title)
+        if title:
+            chart.chart_title.text_frame.text = _clean(title)
+            chart.chart_title.text_frame.paragraphs[0].font.size = Pt(12)
+        if kind == XL_CHART_TYPE.BAR_CLUSTERED:
+            chart.category_axis.reverse_order = True
         chart.has_legend = legend and len(series) > 1
         if chart.has_legend:
             chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -149,11 +165,26 @@ class _Deck:
         return chart
 
 
+_MERGED = '<a:tc hMerge="1"><a:txBody><a:bodyPr/><a:lstStyle/><a:p/></a:txBody><a:tcPr/></a:tc>'
+
+
+def _tc(text, fill: str, *, size: int, bold: bool, ink: str, centre: bool, span: int, lang: str) -> str:
+    """XML of one table cell."""
+    grid = f' gridSpan="{span}"' if span > 1 else ""
+    algn = ' algn="ctr"' if centre else ""
+    margin = f'marT="{Inches(0.02)}" marB="{Inches(0.02)}"'
+    return (f'<a:tc{grid}><a:txBody><a:bodyPr/><a:lstStyle/><a:p><a:pPr{algn}/><a:r>'
+            f'<a:rPr lang="{lang}" sz="{size * 100}" b="{int(bold)}" dirty="0"><a:solidFill>'
+            f'<a:srgbClr val="{ink}"/></a:solidFill></a:rPr><a:t>{escape(_clean(text))}</a:t></a:r></a:p>'
+            f'</a:txBody><a:tcPr {margin}><a:solidFill><a:srgbClr val="{fill.lstrip("#").upper()}"/>'
+            f'</a:solidFill></a:tcPr></a:tc>')
+
+
 def _heat_rows(rows_in, dims, k, lang):
     """Heatmap table rows of group records (``("band", …)`` for unit headings)."""
     out = []
     for item in rows_in:
-        if isinstance(item, tuple):
+        if item[0] == "band":
             out.append(item)
             continue
         rec, name = item
@@ -172,16 +203,14 @@ def _heat_rows(rows_in, dims, k, lang):
 def _heatmap_slides(deck, title, first_col, items, names, k):
     lang = deck.lang
     dims = tuple(names)
-    head1 = [first_col, "n"] + [x for d in dims for x in (names[d], "", "")] + [t("typology", lang)]
+    head1 = [first_col, "n"] + [x for d in dims for x in (names[d], None, None)] + [t("typology", lang)]
     head2 = ["", ""] + [t(x, lang) for _ in dims for x in ("perception", "structure", "finding")] + [""]
     widths = [1.6, 0.6] + [0.95, 0.95, 1.1] * len(dims) + [1.7]
     pages = [items[i:i + _ROWS_PER_SLIDE] for i in range(0, len(items), _ROWS_PER_SLIDE)] or [[]]
     for p, chunk in enumerate(pages, start=1):
         s = deck.slide(title if len(pages) == 1 else f"{title} ({p}/{len(pages)})", t("heatmap_note", lang, k=k))
-        table = deck.table(s, 0.5, 1.55, 12.3, widths, [head1, head2] + _heat_rows(chunk, dims, k, lang),
-                           size=9, header_rows=2, row_h=0.32)
-        for j in range(len(dims)):
-            table.cell(0, 2 + 3 * j).merge(table.cell(0, 4 + 3 * j))
+        deck.table(s, 0.5, 1.6, 12.3, widths, [head1, head2] + _heat_rows(chunk, dims, k, lang),
+                   size=9, header_rows=2, row_h=0.32)
 
 
 def _finding_slides(deck, groups, names):
@@ -219,7 +248,8 @@ def _dimension_slides(deck, diagnosis, groups, names, k):
         shown = [r for r in visible if not r["dimensions"][d]["suppressed"]]
         counts = [sum(1 for r in shown if r["dimensions"][d]["finding"] == f) for f in FINDING_SHORT]
         deck.chart(s, XL_CHART_TYPE.COLUMN_CLUSTERED, [FINDING_SHORT[f][lang] for f in FINDING_SHORT],
-                   [(t("teams_by_finding", lang), counts)], 0.5, 1.6, 6.2, 4.9, legend=False)
+                   [(t("teams_by_finding", lang), counts)], 0.5, 1.6, 6.2, 4.9, legend=False,
+                   title=t("teams_by_finding", lang))
         lines = [(t("organization", lang), 14, True, _NAVY)]
         if cell["suppressed"]:
             lines.append((hidden_text(cell["suppression_reason"], k, lang), 12, False, "000000"))
@@ -353,8 +383,8 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
         if block.get("estimable"):
             s = deck.slide(t("drivers", lang), t("drivers_note", lang, r2=fmt(block["r2"], 2, lang)))
             preds = block["predictors"]
-            deck.chart(s, XL_CHART_TYPE.BAR_CLUSTERED, [p["label"][lang] for p in reversed(preds)],
-                       [(t("share_explained", lang), [p["percent"] / 100 for p in reversed(preds)])],
+            deck.chart(s, XL_CHART_TYPE.BAR_CLUSTERED, [p["label"][lang] for p in preds],
+                       [(t("share_explained", lang), [p["percent"] / 100 for p in preds])],
                        0.5, 1.6, 12.3, 5.3, number_format="0%", legend=False)
 
     mv = method_values(diagnosis, lang)

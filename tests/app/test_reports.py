@@ -201,12 +201,14 @@ def test_xlsx_has_no_formulas_and_hostile_names_are_text(files):
 
 # ------------------------------------------------------------------------------- PPTX
 
-def test_pptx_native_charts_and_tables(files):
+def test_pptx_native_charts_and_tables(files, org):
     prs = Presentation(io.BytesIO(files["pptx"]))
     charts = [s.chart for slide in prs.slides for s in slide.shapes if s.has_chart]
     tables = [s.table for slide in prs.slides for s in slide.shapes if s.has_table]
     assert len(charts) >= 6 and len(tables) >= 4
     assert all(len(c.plots[0].series) >= 1 for c in charts)
+    shown = [t for _, t in _pptx_texts(files["pptx"]) if t.startswith(org["shown"][4] + " |")]
+    assert shown and len(re.findall(r"\| \d+(?= \|)", shown[0])) >= 6  # n and scores in the heatmap row
     titles = [t for _, t in _pptx_texts(files["pptx"])]
     for title in ("How to read this", "Perception vs structure", "Teams by unit (1/", "Misconceptions",
                   "Team leads and members", "Method"):
@@ -263,11 +265,11 @@ def test_hidden_team_figures_appear_in_no_file(files, org):
             for row in ws.iter_rows(values_only=True):
                 if guarded in row:
                     assert not any(isinstance(v, (int, float)) for v in row), row
-        # PPTX: rows naming the team show only the label and why
-        for _, text in _pptx_texts(files["pptx"]):
-            for part in text.split("\n"):
-                if part.startswith(label + " |"):
-                    assert not re.search(r"\d", _hidden_allowed(part, label)), part
+        # PPTX: the heatmap row of the team shows only the label and why
+        deck_rows = [t for _, t in _pptx_texts(files["pptx"]) if t.startswith(label + " |")]
+        assert deck_rows
+        for row in deck_rows:
+            assert not re.search(r"\d", _hidden_allowed(row, label)), row
         # the team report does not exist
         assert d.team(team)["n"] is None
 
