@@ -60,7 +60,8 @@ from types import MappingProxyType
 import numpy as np
 
 from analysis.instrument import DIMENSIONS, Questionnaire, load_questionnaire
-from analysis.responses import ResponseData, answer_items
+from analysis.groups import Groups
+from analysis.responses import ResponseData, answer_items, build_responses
 
 __all__ = ["PATTERNS", "Simulation", "simulate", "simulate_responses"]
 
@@ -249,14 +250,22 @@ def simulate(questionnaire="aligned-autonomy-v1", *, respondents: int, teams: in
     comments = tuple(zip(team_labels[team[commenters]].tolist(),
                          [_COMMENTS[i] for i in texts.tolist()]))
 
-    unit_labels = None
+    unit_labels = unit_names = None
     if units:
         uw = len(str(units))
-        unit_labels = np.array([f"U{u + 1:0{uw}d}" for u in range(units)])[unit_of_team[team]]
+        unit_names = np.array([f"U{u + 1:0{uw}d}" for u in range(units)])
+        unit_labels = unit_names[unit_of_team[team]]
     has_tenure = any(i.background == "tenure" for i in q.items_of("background"))
-    data = ResponseData.from_columns(
+    # zero-padded labels sort like their numbers, so the codes are known already
+    team_groups = Groups(codes=team, labels=tuple(team_labels.tolist()), counts=sizes)
+    unit_groups = None
+    if units:
+        unit_groups = Groups(codes=unit_of_team[team], labels=tuple(unit_names.tolist()),
+                             counts=np.bincount(unit_of_team[team], minlength=units))
+    data = build_responses(
         q, team=team_labels[team], answers=answers, unit=unit_labels, role=role,
         tenure=tenure if has_tenure else None, comments=comments,
+        team_groups=team_groups, unit_groups=unit_groups,
     )
     return Simulation(data=data, planted=MappingProxyType(dict(sorted(planted.items()))))
 

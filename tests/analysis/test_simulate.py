@@ -75,3 +75,12 @@ def test_is_vectorized():
     d = simulate_responses(respondents=200_000, teams=10_000, units=100, seed=0)
     assert d.n == 200_000
     assert time.perf_counter() - t0 < 15  # about 1 s on a 2-core machine
+
+
+def test_precomputed_label_codes_match_a_fresh_encoding():
+    from analysis.responses import encode_labels
+
+    d = simulate_responses(respondents=3000, teams=150, units=12, seed=6)
+    for given, fresh in ((d.teams, encode_labels(d.team)), (d.units, encode_labels(d.unit))):
+        assert given.labels == fresh.labels
+        assert np.array_equal(given.codes, fresh.codes) and np.array_equal(given.counts, fresh.counts)
