@@ -128,10 +128,11 @@ def responses_table(data):
         cols[item_id] = pa.array(v, mask=np.isnan(v)).cast(pa.int16())
     if data.comments:
         comment = np.full(data.n, None, dtype=object)
-        labels, codes, counts = np.unique(data.team, return_inverse=True, return_counts=True)
+        teams = data.teams
+        codes, counts = teams.codes, teams.counts
         order = np.argsort(codes, kind="stable")             # rows grouped by team
-        start = np.searchsorted(codes[order], np.arange(labels.size))
-        c_team = np.searchsorted(labels, np.array([t for t, _ in data.comments]))
+        start = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        c_team = np.searchsorted(np.array(teams.labels), np.array([t for t, _ in data.comments]))
         c_order = np.argsort(c_team, kind="stable")
         sorted_team = c_team[c_order]
         rank = np.arange(sorted_team.size) - np.searchsorted(sorted_team, sorted_team)
