@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
-from scipy import linalg, optimize, stats
+from scipy import linalg, special
 
 __all__ = ["CFAResult", "OneFactorFit", "cfa", "fit_one_factor"]
 
@@ -252,6 +252,8 @@ def _lbfgs(model: _Model, s, logdet_s, x0):
         w = inv - inv @ s @ inv
         g = np.einsum("ij,kij->k", w, model.jacobian(x))
         return f, g
+
+    from scipy import optimize  # imported here: rarely needed and slow to import
 
     res = optimize.minimize(fun, x0, jac=True, method="L-BFGS-B", options={"maxiter": 5000})
     return res.x
@@ -613,6 +615,20 @@ def _parse_model(model):
     return factors, observed, pattern, markers
 
 
+def _decreasing_root(fn, lo: float, hi: float) -> float:
+    """Root of a decreasing function with ``fn(lo) >= 0 >= fn(hi)``, by bisection to
+    machine precision (the non-central chi-square cdf is monotone in lambda)."""
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if mid in (lo, hi):
+            break
+        if fn(mid) > 0:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
 def _rmsea_ci(x2: float, df: int, n: int, level: float = 0.90):
     """lavaan's lav_fit_rmsea_ci: invert the non-central chi-square cdf in lambda."""
     if not (math.isfinite(x2) and df >= 1):
@@ -621,18 +637,18 @@ def _rmsea_ci(x2: float, df: int, n: int, level: float = 0.90):
     lower_perc = (1 - level) / 2
 
     def cdf(lam):
-        return stats.chi2.cdf(x2, df) if lam == 0 else stats.ncx2.cdf(x2, df, lam)
+        return special.chdtr(df, x2) if lam == 0 else special.chndtr(x2, df, lam)
 
     if cdf(0.0) - upper_perc < 0:
         low = 0.0
     else:
-        lam_l = optimize.brentq(lambda lam: cdf(lam) - upper_perc, 0.0, x2, xtol=1e-12, rtol=1e-14)
+        lam_l = _decreasing_root(lambda lam: cdf(lam) - upper_perc, 0.0, x2)
         low = math.sqrt(lam_l / (n * df))
     n_rmsea = max(n, x2 * 4)
     if cdf(n_rmsea) - lower_perc > 0 or cdf(0.0) - lower_perc < 0:
         high = 0.0
     else:
-        lam_u = optimize.brentq(lambda lam: cdf(lam) - lower_perc, 0.0, n_rmsea, xtol=1e-12, rtol=1e-14)
+        lam_u = _decreasing_root(lambda lam: cdf(lam) - lower_perc, 0.0, n_rmsea)
         high = math.sqrt(lam_u / (n * df))
     return low, high
 
@@ -779,7 +795,7 @@ def cfa(data, model, *, names=None, nan_policy="listwise") -> CFAResult:
     chisq = n * f_ml
     base = n * (float(np.sum(np.log(var))) - logdet_s)
     df0 = p * (p - 1) // 2
-    pvalue = float(stats.chi2.sf(chisq, df)) if df > 0 else math.nan
+    pvalue = float(special.chdtrc(df, chisq)) if df > 0 else math.nan
 
     t1 = max(chisq - df, 0.0)
     t2 = max(chisq - df, base - df0, 0.0)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from analysis.groups import encode_groups
 
@@ -235,7 +235,7 @@ def icc(scores, groups, *, nan_policy="omit") -> ICCResult:
         icc1 = (np.float64(msb) - msw) / (msb + (kbar - 1.0) * msw)
         icc2 = (np.float64(msb) - msw) / np.float64(msb)
     defined = df_b > 0 and df_w > 0 and not np.isnan(f)
-    pvalue = float(stats.f.sf(f, df_b, df_w)) if defined else nan
+    pvalue = float(special.fdtrc(df_b, df_w, f)) if defined else nan
     return ICCResult(
         icc1=float(icc1),
         icc2=float(icc2),
