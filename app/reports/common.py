@@ -157,14 +157,14 @@ def score_cell(value, lang: str) -> Cell:
 
 
 def share_cell(share, vs_org, lang: str) -> Cell:
-    """A misconception share, with its difference from the organization if given:
-    ``21 % (+4)``; more holding it is redder."""
+    """A misconception share with its difference from the organization, ``21 % (+4)``,
+    redder the more it exceeds the organization (±30 points span the scale); without a
+    difference the fill is neutral."""
     if not _finite(share):
         return Cell(_DASH, _WHITE, kind="no_data")
-    text = fmt_pct(share, lang)
-    if _finite(vs_org):
-        text += f" ({fmt_pct(vs_org, lang, signed=True)})"
-    return Cell(text, heat_fill(1.0 - share, 0.0, 1.0))
+    if not _finite(vs_org):
+        return Cell(fmt_pct(share, lang), SCALE[1])
+    return Cell(f"{fmt_pct(share, lang)} ({fmt_pct(vs_org, lang, signed=True)})", heat_fill(-vs_org, -0.3, 0.3))
 
 
 def finding_cell(finding, lang: str) -> Cell:

@@ -54,17 +54,18 @@ def _png(rows: list, width: int) -> bytes:
 
 
 def _fit(text: str, width: int, align: str) -> str:
-    """``text`` in a field of ``width`` characters: one space each side, shortened with
-    an ellipsis if needed, centred when ``align`` is ``'num'``."""
+    """``text`` in a field of ``width`` characters, shortened with an ellipsis if needed:
+    centred (``'num'``) or after one space (``'left'``), or flush left (``'head'``)."""
     text = _CONTROL.sub(" ", text)
-    room = width - 2
+    lead = "" if align == "head" else " "
+    room = width - 1 - len(lead)
     if len(text) > room:
         text = text[:room - 1] + "…"
-    return (" " + (text.center(room) if align == "num" else text.ljust(room)) + " ")[:width]
+    return (lead + (text.center(room) if align == "num" else text.ljust(room)) + " ")[:width]
 
 
 def grid_blocks(columns, header, rows, *, font_pt: float, line_mm: float, rows_per_block: int,
-                images: dict, name: str) -> list:
+                images: dict, name: str, first_block: int | None = None) -> list:
     """Lay out ``rows`` as grid blocks of at most ``rows_per_block`` lines.
 
     Parameters
@@ -77,6 +78,8 @@ def grid_blocks(columns, header, rows, *, font_pt: float, line_mm: float, rows_p
     font_pt, line_mm : float
         Font size and line height of the block.
     rows_per_block : int
+    first_block : int, optional
+        Lines of the first block, to fill a page that already holds something else.
     images : dict
         Receives ``{url: png bytes}`` for the URL fetcher.
     name : str
@@ -107,7 +110,7 @@ def grid_blocks(columns, header, rows, *, font_pt: float, line_mm: float, rows_p
     def header_line(h) -> str:
         parts, col = [], 0
         for text, span in h:
-            parts.append((text, "left", col, span))
+            parts.append((text, "head", col, span))
             col += span
         return line(parts)
 
@@ -115,8 +118,12 @@ def grid_blocks(columns, header, rows, *, font_pt: float, line_mm: float, rows_p
     width = total * _PX_CHAR
     white = _WHITE * width
     blocks = []
-    for b, first in enumerate(range(0, len(rows), rows_per_block)):
-        chunk = rows[first:first + rows_per_block]
+    if not rows:
+        return []
+    head_rows = max(1, min(first_block or rows_per_block, rows_per_block))
+    bounds = [0] + list(range(head_rows, len(rows), rows_per_block)) + [len(rows)]
+    for b, (first, end) in enumerate(zip(bounds[:-1], bounds[1:])):
+        chunk = rows[first:end]
         pixels = []
         for r in chunk:
             line_px = bytearray(_rgb(r.band) * width if r.band else white)

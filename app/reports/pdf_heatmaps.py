@@ -20,8 +20,11 @@ __all__ = ["score_heatmap", "misconception_heatmap", "team_appendix"]
 _WHITE = "#ffffff"
 _UNIT_BAND, _ORG_BAND = "#dde5ee", "#eef2f6"
 _NAME = (28, "left")
-_HEAT = {"font_pt": 7.5, "line_mm": 3.9, "rows_per_block": 38}
-_APPENDIX = {"font_pt": 6.5, "line_mm": 3.5, "rows_per_block": 44}
+# Lines per block fill a landscape page; the first block of a grid shares its page with
+# the headings above it (and with the units grid, 3 + U lines, in the team heatmap).
+_HEAT = {"font_pt": 7.5, "line_mm": 3.9, "rows_per_block": 40}
+_APPENDIX = {"font_pt": 6.5, "line_mm": 3.5, "rows_per_block": 45, "first_block": 41}
+_FIRST_TEAMS, _FIRST_TEAMS_UNDER_UNITS, _FIRST_MISCONCEPTIONS = 33, 26, 32
 
 
 def _n(rec) -> Cell:
@@ -44,7 +47,8 @@ def score_heatmap(groups, org, names: dict, k: int, lang: str, images: dict, *, 
     """Perception, structure and finding per dimension, and the pattern.
 
     ``groups`` is :func:`~app.reports.common.teams_by_unit`; with ``units=True`` the
-    rows are the units (after the organization), else the teams under unit headings.
+    rows are the units (after the organization), else the teams under unit headings
+    (starting on the page of the units grid when that is short).
     """
     dims = tuple(names)
     columns = [_NAME, (6, "num")] + [(12, "num"), (12, "num"), (13, "left")] * len(dims) + [(26, "left")]
@@ -63,13 +67,16 @@ def score_heatmap(groups, org, names: dict, k: int, lang: str, images: dict, *, 
     if units:
         rows = [row(org, t("organization", lang), _ORG_BAND)]
         rows += [row(u, u["unit"]) for u, _ in groups if u is not None]
-    else:
-        rows = []
-        for u, teams in groups:
-            if u is not None:
-                rows.append(Row((f"{t('unit', lang)} {u['unit']}",), _UNIT_BAND))
-            rows += [row(r, r["team"]) for r in teams]
-    return grid_blocks(columns, header, rows, images=images, name="units" if units else "teams", **_HEAT)
+        return grid_blocks(columns, header, rows, images=images, name="units", **_HEAT)
+    rows = []
+    for u, teams in groups:
+        if u is not None:
+            rows.append(Row((f"{t('unit', lang)} {u['unit']}",), _UNIT_BAND))
+        rows += [row(r, r["team"]) for r in teams]
+    n_units = sum(u is not None for u, _ in groups)
+    first = _FIRST_TEAMS if not n_units else _FIRST_TEAMS_UNDER_UNITS - n_units
+    return grid_blocks(columns, header, rows, images=images, name="teams",
+                       first_block=first if first >= 8 else None, **_HEAT)
 
 
 def misconception_heatmap(groups, org, codes: list, mcs, k: int, lang: str, images: dict) -> list:
@@ -91,7 +98,8 @@ def misconception_heatmap(groups, org, codes: list, mcs, k: int, lang: str, imag
         if u is not None:
             rows.append(row(u, f"{t('unit', lang)} {u['unit']}", _UNIT_BAND))
         rows += [row(r, r["team"]) for r in teams]
-    return grid_blocks(columns, header, rows, images=images, name="misconceptions", **_HEAT)
+    return grid_blocks(columns, header, rows, images=images, name="misconceptions",
+                       first_block=_FIRST_MISCONCEPTIONS, **_HEAT)
 
 
 def team_appendix(groups, names: dict, k: int, lang: str, images: dict) -> list:

@@ -50,7 +50,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "agreement": {"en": "Agreement", "de": "Übereinstimmung"},
     "reliability": {"en": "Reliability", "de": "Reliabilität"},
     "measurement_quality": {"en": "Measurement quality", "de": "Messqualität"},
-    "ci": {"en": "95 % CI", "de": "95-%-KI"},
     "ci_level": {"en": "{pct} % CI", "de": "{pct}-%-KI"},
     "heatmaps": {"en": "Heatmaps", "de": "Heatmaps"},
     "heatmap_units": {"en": "Units", "de": "Bereiche"},
@@ -68,8 +67,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "share_holding": {"en": "Share holding it", "de": "Anteil, der es teilt"},
     "vs_org": {"en": "vs organization", "de": "ggü. Organisation"},
     "misconceptions_note": {
-        "en": "Share of respondents who agree with the belief (at least {mc_min} of 5); in brackets the difference from the organization in percentage points. More red: held more widely.",
-        "de": "Anteil der Antwortenden, die der Aussage zustimmen (mindestens {mc_min} von 5); in Klammern der Unterschied zur Organisation in Prozentpunkten. Je röter, desto verbreiteter.",
+        "en": "Share of respondents who agree with the belief (at least {mc_min} of 5); in brackets the difference from the organization in percentage points; red: held more widely than in the organization, blue: less widely.",
+        "de": "Anteil der Antwortenden, die der Aussage zustimmen (mindestens {mc_min} von 5); in Klammern der Unterschied zur Organisation in Prozentpunkten; rot: verbreiteter als in der Organisation, blau: weniger verbreitet.",
     },
     "misconceptions_org_note": {
         "en": "Share of respondents who agree with the belief (at least {mc_min} of 5), across the organization.",
@@ -133,7 +132,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "team_appendix": {"en": "Appendix A: Teams", "de": "Anhang A: Teams"},
     "method_appendix": {"en": "Appendix B: Method", "de": "Anhang B: Methode"},
     "references": {"en": "References", "de": "Literatur"},
-    "thresholds": {"en": "Thresholds used", "de": "Verwendete Grenzwerte"},
     "page": {"en": "Page", "de": "Seite"},
     "no_data": {"en": "no data", "de": "keine Daten"},
     "not_shown": {"en": "hidden", "de": "ausgeblendet"},
@@ -141,7 +139,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "ci_high": {"en": "CI high", "de": "KI oben"},
     "d_vs_rest": {"en": "d vs rest", "de": "d ggü. Rest"},
     "d_vs_rest_structure": {"en": "d vs rest (structure)", "de": "d ggü. Rest (Struktur)"},
-    "scores_0_100": {"en": "0–100", "de": "0–100"},
     "org_hidden": {
         "en": "The organization has fewer than {k} responses: no figures can be shown.",
         "de": "Die Organisation hat weniger als {k} Antworten: Es können keine Zahlen gezeigt werden.",
@@ -159,7 +156,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "how_to_read": {"en": "How to read this", "de": "So lesen Sie diesen Bericht"},
     "method": {"en": "Method", "de": "Methode"},
     "deck_findings": {"en": "Findings and what to do", "de": "Befunde und was zu tun ist"},
-    "team_heatmap_page": {"en": "Teams by unit ({page}/{pages})", "de": "Teams nach Bereich ({page}/{pages})"},
     "teams_by_finding": {"en": "Teams per finding", "de": "Teams je Befund"},
     "sheet_teams": {"en": "Teams", "de": "Teams"},
     "sheet_units": {"en": "Units", "de": "Bereiche"},
