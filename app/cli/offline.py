@@ -51,6 +51,8 @@ def register(sub) -> None:
     ana.add_argument("--comment-min-group-size", type=int, default=10, metavar="K",
                      help="smallest group whose comments are shown (default 10)")
     ana.add_argument("--format", choices=("json", "html"), default="json")
+    ana.add_argument("--lang", choices=("en", "de"), default="en",
+                     help="language of the HTML report (JSON carries both)")
     ana.add_argument("--out", metavar="PATH", help="output file (default: standard output)")
     ana.add_argument("--progress", action="store_true",
                      help="report the stages on standard error even when it is not a terminal")
@@ -197,9 +199,9 @@ def _analyze(args) -> int:
         text = json.dumps(diagnosis.to_dict(), ensure_ascii=False, allow_nan=False,
                           separators=(",", ":"))
     else:
-        from app.reports.offline_html import render_html
+        from app.reports.html_report import render_report_html
 
-        text = render_html(diagnosis)
+        text = render_report_html(diagnosis, lang=args.lang)
     payload = (text + "\n").encode("utf-8")
     if args.out:
         try:

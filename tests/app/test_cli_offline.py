@@ -1,6 +1,7 @@
 """``aad simulate`` and ``aad analyze`` as a consultant runs them."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -51,9 +52,11 @@ def test_analyze_writes_json_and_html_files(simulated, tmp_path):
     assert main(["analyze", str(simulated), "--format", "html", "--out", str(out_html)]) == 0
     assert json.loads(out_json.read_text())["teams"]
     html = out_html.read_text()
-    assert html.startswith("<!DOCTYPE html>") and "<script" not in html and "http" not in html.split("<body>")[0]
-    assert "Most important findings" in html and "fewer than 5 responses" in html
+    assert html.startswith("<!DOCTYPE html>") and not re.search(r'<(script|link|img|iframe)[^>]*(src|href)="https?:', html)
+    assert "Key findings" in html and "fewer than 5 responses" in html
     assert "docs/methodology.md" in html
+    assert main(["analyze", str(simulated), "--format", "html", "--lang", "de", "--out", str(out_html)]) == 0
+    assert '<html lang="de">' in out_html.read_text()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.html", "d.json"]
 
 
