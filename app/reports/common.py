@@ -21,7 +21,7 @@ __all__ = [
     "fmt", "fmt_pct", "fmt_ci", "hidden_label", "hidden_reason", "hidden_text", "score_cell",
     "finding_cell", "hidden_cell", "share_cell", "dimension_cells", "heat_fill",
     "FINDING_FILLS", "SCALE", "HIDDEN_FILL", "instrument", "dimension_names", "misconception_names",
-    "item_text", "teams_by_unit", "k_of", "method_values",
+    "item_text", "tenure_labels", "teams_by_unit", "k_of", "method_values",
 ]
 
 LANGUAGES = ("en", "de")
@@ -214,6 +214,13 @@ def misconception_names(diagnosis, lang: str) -> dict:
     ids = diagnosis.teams.misconceptions
     names = q.misconceptions if q is not None else {}
     return {m: names[m][lang] if m in names else m.replace("_", " ") for m in ids}
+
+
+def tenure_labels(diagnosis, lang: str) -> dict:
+    """``{tenure band key: label}`` from the questionnaire (empty when it is unknown)."""
+    q = instrument(diagnosis)
+    items = [i for i in q.items_of("background") if i.background == "tenure"] if q is not None else []
+    return {o.key: o.label[lang] for o in items[0].options} if items else {}
 
 
 def item_text(q, item_id: str, lang: str) -> str:

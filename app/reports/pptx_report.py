@@ -232,7 +232,7 @@ def _finding_slides(deck, groups, names):
             if len(teams) > _TEAMS_LISTED:
                 listed += " " + t("and_more", lang, n=len(teams) - _TEAMS_LISTED)
             rows.append([names[d], str(len(teams)), listed])
-        deck.table(s, 6.8, 1.6, 6.0, [1.4, 0.7, 3.9], rows, size=11, row_h=0.45)
+        deck.table(s, 6.8, 1.6, 6.0, [1.8, 0.8, 3.4], rows, size=11, row_h=0.45)
 
 
 def _dimension_slides(deck, diagnosis, groups, names, k):
@@ -339,7 +339,7 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
                          fmt_ci(c["score"], c["ci_low"], c["ci_high"], lang),
                          fmt_ci(c["structure"], c["structure_ci_low"], c["structure_ci_high"], lang),
                          finding_cell(c["finding"], lang)])
-        deck.table(s, 7.0, 1.7, 5.9, [1.4, 1.1, 1.2, 1.2, 1.0], rows, size=11, row_h=0.5)
+        deck.table(s, 7.0, 1.7, 5.9, [1.6, 1.1, 1.2, 1.2, 1.0], rows, size=10, row_h=0.5)
         deck.text(s, 7.0, 4.0, 5.9, 2.8, [(t("structure_or_perception", lang), 14, True, _NAVY)]
                   + [((diagnosis.dimensions[d].get("icc_reading") or {}).get(lang, ""), 11, False, "000000") for d in dims])
 
@@ -375,7 +375,7 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
                          f"{fmt(g['member'], 0, lang)} (n = {g['n_member']})", fmt(g["gap"], 0, lang, signed=True),
                          t("significant", lang) if g["significant"] else ""])
         if len(rows) > 1:
-            deck.table(s, 7.0, 1.6, 5.9, [1.3, 1.3, 1.0, 1.0, 0.6, 0.8], rows, size=10, row_h=0.4)
+            deck.table(s, 7.0, 1.6, 5.9, [1.2, 1.6, 1.1, 1.1, 0.6, 0.8], rows, size=10, row_h=0.4)
         else:
             deck.text(s, 0.5, 1.6, 12.3, 1.0, [(t("no_role_gaps", lang), 14, False, "000000")])
 

@@ -16,7 +16,7 @@ import xlsxwriter
 
 from app.reports.common import (
     SCALE, check_lang, dimension_names, hidden_text, instrument, item_text,
-    k_of, label, misconception_names, safe_text, t, teams_by_unit,
+    k_of, label, misconception_names, safe_text, t, teams_by_unit, tenure_labels,
 )
 from app.reports.texts import TEXTS
 
@@ -141,7 +141,7 @@ def _group_sheet(book, key: str, groups: list, names: dict, k: int, *, units: bo
 
 def _about(book, diagnosis, organization_name, campaign_name):
     lang, k = book.lang, k_of(diagnosis)
-    ws = book.wb.add_worksheet(t("report_title", lang)[:31])
+    ws = book.wb.add_worksheet(t("sheet_about", lang))
     ws.set_column(0, 0, 28)
     ws.set_column(1, 1, 90)
     book.text(ws, 0, 0, t("report_title", lang), "title")
@@ -314,11 +314,13 @@ def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | 
              (names[g["dimension"]], "text"), (g["lead"], "score"), (g["member"], "score"), (g["gap"], "score"),
              (g["n_lead"], "int"), (g["n_member"], "int"), (g["d"], "index"), (g["p_adjusted"], "p"),
              (t("significant", lang) if g["significant"] else "", "text")) for g in diagnosis.role_gaps])
+    bands = tenure_labels(diagnosis, lang)
     _table(book, "sheet_tenure",
            [t("level", lang), t("group", lang), t("dimension", lang), t("tenure_band", lang), "n", t("perception", lang)],
            [14, 14, 18, 16, 8, 10],
            [((t(x["level"], lang), "text"), (_group_label(x["level"], x["group"], lang), "text"),
-             (names[x["dimension"]], "text"), (x["band"], "text"), (x["n"], "int"), (x["score"], "score"))
+             (names[x["dimension"]], "text"), (bands.get(x["band"], x["band"]), "text"), (x["n"], "int"),
+             (x["score"], "score"))
             for x in diagnosis.tenure])
     drivers = []
     for block in ("dimensions", "structure_items"):
@@ -327,7 +329,7 @@ def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | 
             drivers.append(((t("dimensions" if block == "dimensions" else "structure_items", lang), "text"),
                             (p["label"][lang], "text"), (p["weight"], "p"), (p["percent"] / 100, "pct"),
                             (b.get("r2"), "p")))
-    _table(book, "sheet_drivers", [t("level", lang), t("predictor", lang), "ε", t("share_explained", lang), "R²"],
+    _table(book, "sheet_drivers", [t("predictor_set", lang), t("predictor", lang), "ε", t("share_explained", lang), "R²"],
            [18, 80, 10, 12, 10], drivers)
     _table(book, "sheet_differences",
            [t("level", lang), t("group", lang), t("dimension", lang), t("measure", lang), t("difference", lang),
