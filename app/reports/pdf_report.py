@@ -237,7 +237,7 @@ def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | N
         unit_grid=score_heatmap(groups, org, names, k, lang, images, units=True) if diagnosis.units is not None else [],
         team_grid=score_heatmap(groups, org, names, k, lang, images, units=False),
         mc_legend=list(zip(codes, (mc_names[m] for m in mcs))),
-        mc_grid=misconception_heatmap(groups, org, codes, mcs, k, lang, images),
+        mc_grid=misconception_heatmap(groups, org, codes, mcs, k, lang, images) if mcs else [],
         mc_org_bars=[] if org["suppressed"] else [
             {"name": mc_names[m], "value": None if org["misconceptions"][m] is None else 100 * org["misconceptions"][m],
              "text": fmt_pct(org["misconceptions"][m], lang)} for m in mcs],

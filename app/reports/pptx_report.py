@@ -294,6 +294,7 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
     dims = tuple(names)
     org = diagnosis.organization.records()[0]
     groups = teams_by_unit(diagnosis)
+    mv = method_values(diagnosis, lang)
     footer = " · ".join(x for x in (t("report_title", lang), organization_name, campaign_name) if x)
     deck = _Deck(lang, footer)
 
@@ -356,11 +357,12 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
         _dimension_slides(deck, diagnosis, groups, names, k)
 
         mcs = diagnosis.teams.misconceptions
-        mnames = misconception_names(diagnosis, lang)
-        s = deck.slide(t("misconceptions", lang), t("misconceptions_org_note", lang, mc_min=method_values(diagnosis, lang)["mc_min"]))
-        deck.chart(s, XL_CHART_TYPE.BAR_CLUSTERED, [mnames[m] for m in mcs],
-                   [(t("share_holding", lang), [org["misconceptions"][m] for m in mcs])], 0.5, 1.5, 12.3, 5.4,
-                   number_format="0%", maximum=1, legend=False)
+        if mcs:
+            mnames = misconception_names(diagnosis, lang)
+            s = deck.slide(t("misconceptions", lang), t("misconceptions_org_note", lang, mc_min=mv["mc_min"]))
+            deck.chart(s, XL_CHART_TYPE.BAR_CLUSTERED, [mnames[m] for m in mcs],
+                       [(t("share_holding", lang), [org["misconceptions"][m] for m in mcs])], 0.5, 1.5, 12.3, 5.4,
+                       number_format="0%", maximum=1, legend=False)
 
         s = deck.slide(t("role_gaps", lang), t("role_gaps_note", lang))
         gaps = [g for g in diagnosis.role_gaps if g["level"] == "organization"]
@@ -387,7 +389,6 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
                        [(t("share_explained", lang), [p["percent"] / 100 for p in preds])],
                        0.5, 1.6, 12.3, 5.3, number_format="0%", legend=False)
 
-    mv = method_values(diagnosis, lang)
     for part in (METHOD[:4], METHOD[4:]):
         s = deck.slide(t("method", lang))
         for i, (head, text) in enumerate(part):

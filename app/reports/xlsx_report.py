@@ -302,7 +302,8 @@ def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | 
     if diagnosis.units is not None:
         _group_sheet(book, "sheet_units", [u for u, _ in groups], names, k, units=True)
     _dimensions(book, diagnosis, names)
-    _misconceptions(book, diagnosis, groups, k)
+    if diagnosis.teams.misconceptions:
+        _misconceptions(book, diagnosis, groups, k)
     _reliability(book, diagnosis, names)
     _table(book, "sheet_findings", ["#", t("text", lang)], [5, 120],
            [((i, "int"), (f[lang], "text")) for i, f in enumerate(diagnosis.findings, start=1)])

@@ -306,3 +306,15 @@ def test_pdf_heatmap_pages_are_landscape(files):
     reader = PdfReader(io.BytesIO(files["pdf"]))
     boxes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]
     assert any(w > h for w, h in boxes) and any(w < h for w, h in boxes)
+
+
+def test_reports_of_a_pulse_survey_without_units():
+    """The pulse form has no misconceptions and too few items for reliability."""
+    d = diagnose(simulate_responses("aligned-autonomy-pulse-v1", respondents=120, teams=12, seed=3))
+    assert d.units is None and not d.teams.misconceptions
+    text = _pdf_text(render_report_pdf(d))
+    assert "Teams by unit" in text and "reliability needs at least 3" in text
+    assert "Misconceptions" not in text
+    assert "Misconceptions" not in openpyxl.load_workbook(io.BytesIO(render_report_xlsx(d))).sheetnames
+    assert not any("Misconceptions" in t for _, t in _pptx_texts(render_report_pptx(d)))
+    assert render_report_csv(d).startswith(b"level,group,unit,dimension,statistic,value\r\n")
