@@ -182,14 +182,15 @@ def hidden_cell(reason, k: int, lang: str) -> Cell:
 
 
 def dimension_cells(record: dict, dim: str, k: int, lang: str) -> tuple:
-    """``(perception, structure, finding)`` cells of one dimension of a group record."""
-    if record["suppressed"]:
-        c = hidden_cell(record["suppression_reason"], k, lang)
-        return c, c, c
+    """``(perception, structure, finding)`` cells of one dimension of a group record; a
+    hidden dimension is labelled once and its other two cells are left blank."""
+    hidden = record["suppression_reason"] if record["suppressed"] else None
+    if hidden is None and record["dimensions"][dim]["suppressed"]:
+        hidden = record["dimensions"][dim]["suppression_reason"]
+    if hidden is not None:
+        c = hidden_cell(hidden, k, lang)
+        return c, Cell("", c.fill, c.kind), Cell("", c.fill, c.kind)
     cell = record["dimensions"][dim]
-    if cell["suppressed"]:
-        c = hidden_cell(cell["suppression_reason"], k, lang)
-        return c, c, c
     return score_cell(cell["score"], lang), score_cell(cell["structure"], lang), finding_cell(cell["finding"], lang)
 
 

@@ -36,13 +36,6 @@ def _hidden_row(rec, name, k, lang) -> Row:
     return Row((name, Cell(hidden_text(reason, k, lang), HIDDEN_FILL if reason != NO_DATA else _WHITE, kind="hidden")))
 
 
-def _dim_cells(rec, d, k, lang) -> list:
-    p, s, f = dimension_cells(rec, d, k, lang)
-    if p.kind in ("hidden", "no_data") and p is s:  # the whole dimension is hidden
-        return [p, Cell("", p.fill, p.kind), Cell("", p.fill, p.kind)]
-    return [p, s, f]
-
-
 def score_heatmap(groups, org, names: dict, k: int, lang: str, images: dict, *, units: bool) -> list:
     """Perception, structure and finding per dimension, and the pattern.
 
@@ -61,7 +54,7 @@ def score_heatmap(groups, org, names: dict, k: int, lang: str, images: dict, *, 
         if rec["suppressed"]:
             return _hidden_row(rec, name, k, lang)
         typ = rec["typology"]
-        cells = [c for d in dims for c in _dim_cells(rec, d, k, lang)]
+        cells = [c for d in dims for c in dimension_cells(rec, d, k, lang)]
         return Row((name, _n(rec), *cells, TYPOLOGY_SHORT[typ][lang] if typ else "–"), band)
 
     if units:

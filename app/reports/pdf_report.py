@@ -32,6 +32,7 @@ _ENV = jinja2.Environment(
 )
 _TEAM_LIST_MAX = 40  # team labels listed per finding in a dimension section
 _DIFF_MAX = 25  # differences listed per dimension
+_DRIVER_ITEMS = 8  # structure questions listed as drivers
 
 
 class _LocalOnly(URLFetcher):
@@ -59,7 +60,6 @@ def _base(diagnosis, lang, organization_name, campaign_name) -> dict:
     k = k_of(diagnosis)
     return {
         "lang": lang, "k": k, "T": lambda key, **kw: t(key, lang, **kw),
-        "fmt": lambda x, d=0: fmt(x, d, lang),
         "organization_name": organization_name, "campaign_name": campaign_name,
         "title": diagnosis.questionnaire["title"][lang],
         "ci_label": t("ci_level", lang, pct=fmt(100 * diagnosis.settings["confidence"], 0, lang)),
@@ -110,7 +110,7 @@ def _dimension_section(diagnosis, d, names, groups, q, k, lang, mv) -> dict:
         "org": None if not cell or cell.get("suppressed") else {
             "p": fmt_ci(cell["score"], cell["ci_low"], cell["ci_high"], lang),
             "s": fmt_ci(cell["structure"], cell["structure_ci_low"], cell["structure_ci_high"], lang),
-            "combined": fmt(cell["combined"], 0, lang), "level": cell["level"],
+            "level": cell["level"],
             "finding": finding_cell(cell["finding"], lang),
             "finding_label": label("finding", cell["finding"], lang),
             "means": FINDING_HELP[cell["finding"]]["means"][lang] if cell["finding"] else "",
@@ -152,18 +152,23 @@ def _gap_row(g, names, lang) -> dict:
 
 
 def _drivers(diagnosis, lang) -> dict | None:
+    """Relative weights of the dimensions and the strongest structure questions."""
     dr = diagnosis.drivers
     if not dr or not (dr.get("dimensions") or {}).get("estimable"):
         return None
     block = dr["dimensions"]
     items = dr.get("structure_items") or {}
-    rows = lambda b: [{"name": p["label"][lang], "value": p["percent"], "text": fmt(p["percent"], 0, lang) + " %"}
-                      for p in b.get("predictors", [])]
+
+    def rows(b):
+        return [{"name": p["label"][lang], "value": p["percent"], "text": fmt(p["percent"], 0, lang) + " %"}
+                for p in b.get("predictors", [])]
+
     return {"note": t("drivers_note", lang, r2=fmt(block["r2"], 2, lang)), "dims": rows(block),
-            "item_rows": rows(items)[:8] if items.get("estimable") else []}
+            "item_rows": rows(items)[:_DRIVER_ITEMS] if items.get("estimable") else []}
 
 
-def _cfa(diagnosis, lang) -> dict | None:
+def _cfa(diagnosis, lang) -> dict:
+    """Fit of the three-factor model against the conventional bars, or why it is missing."""
     c = diagnosis.cfa
     if not c.get("estimable"):
         return {"reason": (c.get("reason") or {}).get(lang, t("not_estimable", lang))}
