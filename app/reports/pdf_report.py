@@ -14,6 +14,7 @@ import jinja2
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from analysis.privacy import NO_DATA
 from app.reports.common import (
     check_lang, dimension_names, finding_cell, fmt, fmt_ci, fmt_pct, hidden_label, hidden_text,
     instrument, item_text, k_of, label, method_values, misconception_names, t, teams_by_unit,
@@ -233,6 +234,7 @@ def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | N
     images = {}
     ctx.update(
         n_respondents=diagnosis.n_respondents, org_visible=not org["suppressed"],
+        org_no_data=org["suppression_reason"] == NO_DATA,
         teams_total=len(diagnosis.teams.labels), teams_shown=int((~diagnosis.teams.suppressed).sum()),
         n_units=len(diagnosis.units.labels) if diagnosis.units is not None else 0,
         org_pattern=(label("typology", typ, lang), TYPOLOGY_HELP[typ][lang]) if typ else None,

@@ -22,6 +22,7 @@ from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls
 from pptx.util import Inches, Pt
 
+from analysis.privacy import NO_DATA
 from app.reports.common import (
     HIDDEN_FILL, Cell, check_lang, dimension_cells, dimension_names, finding_cell, fmt, fmt_ci,
     hidden_text, instrument, k_of, label, method_values, misconception_names, t, teams_by_unit,
@@ -319,7 +320,8 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
 
     if org["suppressed"]:
         s = deck.slide(t("summary", lang))
-        deck.text(s, 0.5, 1.6, 12.3, 1.0, [(t("org_hidden", lang, k=k), 16, False, "000000")])
+        key = "org_no_data" if org["suppression_reason"] == NO_DATA else "org_hidden"
+        deck.text(s, 0.5, 1.6, 12.3, 1.0, [(t(key, lang, k=k), 16, False, "000000")])
     else:
         s = deck.slide(t("summary", lang))
         typ = org["typology"]

@@ -144,6 +144,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The organization has fewer than {k} responses: no figures can be shown.",
         "de": "Die Organisation hat weniger als {k} Antworten: Es können keine Zahlen gezeigt werden.",
     },
+    "org_no_data": {
+        "en": "Nobody has answered yet: there are no figures to show.",
+        "de": "Es hat noch niemand geantwortet: Es gibt keine Zahlen zu zeigen.",
+    },
     "your_team": {"en": "Your team", "de": "Ihr Team"},
     "team_scores": {"en": "Scores with confidence intervals", "de": "Werte mit Konfidenzintervallen"},
     "team_vs_org": {"en": "Misconceptions compared with the organization", "de": "Missverständnisse im Vergleich zur Organisation"},
