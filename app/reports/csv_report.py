@@ -7,6 +7,11 @@ item the statistic belongs to (empty when it belongs to the group). A hidden gro
 one row ``statistic=suppressed`` whose value is the reason (``fewer_than_k``,
 ``complementary``, ``no_data``) and no figures; a hidden dimension of a visible group
 likewise. Labels are guarded against formula injection; values are numbers or ids.
+
+With a benchmark comparison, rows with ``level=benchmark``, ``group`` the comparison
+(``all``, ``industry``, ``size_band``, ``industry_and_size_band``) and ``statistic``
+``<measure>_<figure>`` (e.g. ``score_percentile_rank``, ``score_median``); a withheld
+comparison has one row ``<measure>_suppressed`` with the reason code.
 """
 
 from __future__ import annotations
@@ -86,12 +91,31 @@ def _organization_rows(diagnosis) -> list:
     return rows
 
 
-def render_report_csv(diagnosis) -> bytes:
+_BENCH_STATS = ("value", "n_organizations", "percentile_rank", "percentile_rank_low", "percentile_rank_high",
+                "median", "p75", "p90")
+
+
+def _benchmark_rows(benchmark) -> list:
+    b = benchmark.to_dict() if hasattr(benchmark, "to_dict") else benchmark
+    rows = []
+    for scope, s in b["scopes"].items():
+        for dim, measures in s["dimensions"].items():
+            for m, c in measures.items():
+                if not c["released"]:
+                    rows.append(("benchmark", scope, "", dim, f"{m}_suppressed", c["reason"]))
+                    continue
+                rows += [("benchmark", scope, "", dim, f"{m}_{stat}", c[stat]) for stat in _BENCH_STATS]
+    return rows
+
+
+def render_report_csv(diagnosis, *, benchmark=None) -> bytes:
     """All released figures of a diagnosis as long-format CSV (UTF-8, with header).
 
     Parameters
     ----------
     diagnosis : Diagnosis
+    benchmark : BenchmarkResult or dict, optional
+        The organization's benchmark comparison (:func:`analysis.benchmark.benchmark`).
 
     Returns
     -------
@@ -108,6 +132,8 @@ def render_report_csv(diagnosis) -> bytes:
             rows += _group_rows("team", r, r["team"], r.get("unit"))
     if not org["suppressed"]:
         rows += _organization_rows(diagnosis)
+    if benchmark is not None:
+        rows += _benchmark_rows(benchmark)
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(HEADER)

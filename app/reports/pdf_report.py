@@ -15,6 +15,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from analysis.privacy import NO_DATA
+from app.reports.benchmark_table import benchmark_table
 from app.reports.common import (
     check_lang, dimension_names, finding_cell, fmt, fmt_ci, fmt_pct, hidden_label, hidden_text,
     instrument, item_text, k_of, label, method_values, misconception_names, t, teams_by_unit,
@@ -198,7 +199,7 @@ def _summary_row(name, cell, info, lang) -> dict:
 
 
 def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | None = None,
-                      campaign_name: str | None = None) -> bytes:
+                      campaign_name: str | None = None, benchmark=None) -> bytes:
     """The organization report as a PDF (A4).
 
     Cover, contents, executive summary (pattern, maturity and perception vs structure
@@ -214,6 +215,8 @@ def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | N
     lang : {'en', 'de'}
     organization_name, campaign_name : str, optional
         Shown on the cover and in the footer.
+    benchmark : BenchmarkResult or dict, optional
+        The organization's benchmark comparison; adds a section after the drivers.
 
     Returns
     -------
@@ -222,6 +225,7 @@ def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | N
     """
     ctx = _base(diagnosis, lang, organization_name, campaign_name)
     k, lang, mv = ctx["k"], ctx["lang"], ctx["mv"]
+    ctx["benchmark"] = benchmark_table(benchmark, lang)
     q = instrument(diagnosis)
     names = dimension_names(diagnosis, lang)
     org = diagnosis.organization.records()[0]

@@ -23,6 +23,7 @@ from pptx.oxml.ns import nsdecls
 from pptx.util import Inches, Pt
 
 from analysis.privacy import NO_DATA
+from app.reports.benchmark_table import benchmark_table
 from app.reports.common import (
     HIDDEN_FILL, Cell, check_lang, dimension_cells, dimension_names, finding_cell, fmt, fmt_ci,
     hidden_text, instrument, k_of, label, method_values, misconception_names, t, teams_by_unit,
@@ -273,8 +274,22 @@ def _dimension_slides(deck, diagnosis, groups, names, k):
         deck.text(s, 7.0, 1.6, 5.8, 5.2, lines)
 
 
+def _benchmark_slide(deck, benchmark, lang):
+    """Perception scores among other organizations (the full table is in the XLSX and PDF)."""
+    table = benchmark_table(benchmark, lang)
+    s = deck.slide(table["title"], table["intro"])
+    rows = [[table["headers"][i] for i in (0, 1, 3, 4, 6, 7, 8)]]
+    for r in (r for r in table["rows"] if r["measure_code"] == "score"):
+        pr = f"{r['pr_text']} ({r['interval']})" if r["interval"] else r["pr_text"]
+        rows.append([r["scope"], r["dimension"], r["value_text"]]
+                    + ([r["reason"]] if r["reason"] else [pr, r["median_text"], r["p75_text"], r["p90_text"]]))
+    deck.table(s, 0.5, 1.6, 12.3, [3.4, 1.9, 1.4, 2.0, 1.2, 1.2, 1.2], rows, size=10, row_h=0.38)
+    if table["note"]:
+        deck.text(s, 0.5, 6.6, 12.3, 0.5, [(table["note"], 10, False, "000000")])
+
+
 def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | None = None,
-                       campaign_name: str | None = None) -> bytes:
+                       campaign_name: str | None = None, benchmark=None) -> bytes:
     """The workshop deck for consultants.
 
     Parameters
@@ -284,6 +299,8 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
     lang : {'en', 'de'}
     organization_name, campaign_name : str, optional
         Shown on the title slide and in the footer.
+    benchmark : BenchmarkResult or dict, optional
+        The organization's benchmark comparison; adds a slide after the drivers.
 
     Returns
     -------
@@ -391,6 +408,8 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
             deck.chart(s, XL_CHART_TYPE.BAR_CLUSTERED, [p["label"][lang] for p in preds],
                        [(t("share_explained", lang), [p["percent"] / 100 for p in preds])],
                        0.5, 1.6, 12.3, 5.3, number_format="0%", legend=False)
+        if benchmark is not None:
+            _benchmark_slide(deck, benchmark, lang)
 
     for part in (METHOD[:4], METHOD[4:]):
         s = deck.slide(t("method", lang))

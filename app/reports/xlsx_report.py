@@ -14,6 +14,7 @@ import math
 
 import xlsxwriter
 
+from app.reports.benchmark_table import benchmark_table
 from app.reports.common import (
     SCALE, check_lang, dimension_names, hidden_text, instrument, item_text,
     k_of, label, misconception_names, safe_text, t, teams_by_unit, tenure_labels,
@@ -273,8 +274,36 @@ def _group_label(level, group, lang):
     return t("organization", lang) if level == "organization" else group
 
 
+def _benchmark(book, benchmark, lang):
+    """A sheet with the benchmark comparison (released figures; withheld cells give the reason)."""
+    table = benchmark_table(benchmark, lang)
+    ws = book.wb.add_worksheet(table["title"][:31])
+    for c, w in enumerate((30, 18, 18, 12, 14, 12, 10, 10, 10, 14, 60)):
+        ws.set_column(c, c, w)
+    book.text(ws, 0, 0, table["intro"], "text")
+    if table["note"]:
+        book.text(ws, 1, 0, table["note"], "text")
+    for c, h in enumerate(table["headers"]):
+        book.text(ws, 3, c, h, "head")
+    ws.freeze_panes(4, 0)
+    for r, row in enumerate(table["rows"], start=4):
+        for c, key in enumerate(("scope", "dimension", "measure")):
+            book.text(ws, r, c, row[key], "text")
+        kind = "fit" if row["measure_code"] == "icc1" else "score"
+        book.num(ws, r, 3, row["value"], kind)
+        if row["reason"]:
+            book.text(ws, r, 10, row["reason"], "text")
+            continue
+        book.num(ws, r, 4, row["percentile_rank"], "score")
+        book.text(ws, r, 5, row["interval"], "text")
+        for c, key in ((6, "median"), (7, "p75"), (8, "p90")):
+            book.num(ws, r, c, row[key], kind)
+        book.num(ws, r, 9, row["n_organizations"], "int")
+        book.text(ws, r, 10, "; ".join(row["withheld"].values()), "text")
+
+
 def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | None = None,
-                       campaign_name: str | None = None) -> bytes:
+                       campaign_name: str | None = None, benchmark=None) -> bytes:
     """The XLSX report.
 
     Parameters
@@ -285,6 +314,8 @@ def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | 
         Language of sheet names, headers and labels.
     organization_name, campaign_name : str, optional
         Shown on the first sheet.
+    benchmark : BenchmarkResult or dict, optional
+        The organization's benchmark comparison; adds a sheet.
 
     Returns
     -------
@@ -339,5 +370,7 @@ def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | 
            [((t(x["level"], lang), "text"), (x["group"], "text"), (names[x["dimension"]], "text"),
              (t(x["measure"], lang), "text"), (x["difference"], "score"), (x["d"], "index"),
              (x["p_adjusted"], "p"), (t(x["direction"], lang), "text")) for x in diagnosis.differences])
+    if benchmark is not None:
+        _benchmark(book, benchmark, lang)
     book.wb.close()
     return buf.getvalue()

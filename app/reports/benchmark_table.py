@@ -1,0 +1,94 @@
+"""The benchmark comparison in a report: one flat table shared by every format.
+
+Takes a :class:`analysis.benchmark.BenchmarkResult` or its ``to_dict()`` and returns
+rows of released figures only — the organization's own value, its percentile rank with
+interval, and the benchmark's median, top 25 % and top 10 % — or, for a withheld cell,
+the reason. Nothing here computes a statistic, and nothing names another organization.
+"""
+
+from __future__ import annotations
+
+from app.reports.common import check_lang, fmt
+
+__all__ = ["benchmark_table"]
+
+TEXT = {
+    "title": {"en": "Benchmark", "de": "Benchmark"},
+    "intro": {"en": "The organization among other organizations that opted in (organization-level aggregates "
+                    "only; at least {k} comparable organizations per comparison; the organization itself is never "
+                    "part of its own comparison).",
+              "de": "Die Organisation im Vergleich mit anderen teilnehmenden Organisationen (nur Kennzahlen auf "
+                    "Organisationsebene; mindestens {k} vergleichbare Organisationen je Vergleich; die "
+                    "Organisation selbst ist nie Teil ihres eigenen Vergleichs)."},
+    "scope": {"en": "Comparison", "de": "Vergleich"},
+    "dimension": {"en": "Dimension", "de": "Dimension"},
+    "measure": {"en": "Measure", "de": "Maß"},
+    "value": {"en": "Organization", "de": "Organisation"},
+    "pr": {"en": "Percentile rank", "de": "Perzentilrang"},
+    "interval": {"en": "Interval", "de": "Intervall"},
+    "n": {"en": "Organizations", "de": "Organisationen"},
+    "not_shown": {"en": "not shown", "de": "nicht gezeigt"},
+    "all": {"en": "All comparable organizations", "de": "Alle vergleichbaren Organisationen"},
+    "industry": {"en": "Same industry", "de": "Gleiche Branche"},
+    "size_band": {"en": "Same size band", "de": "Gleiche Größenklasse"},
+    "industry_and_size_band": {"en": "Same industry and size band", "de": "Gleiche Branche und Größenklasse"},
+    "score": {"en": "Perception score", "de": "Wahrnehmungswert"},
+    "structure": {"en": "Structure index", "de": "Strukturindex"},
+    "icc1": {"en": "ICC(1)", "de": "ICC(1)"},
+    "direction": {"en": "Direction", "de": "Ausrichtung"},
+    "decision_rights": {"en": "Decision rights", "de": "Entscheidungsrechte"},
+    "feedback": {"en": "Feedback", "de": "Rückkopplung"},
+}
+
+
+def _as_dict(benchmark) -> dict | None:
+    if benchmark is None:
+        return None
+    if isinstance(benchmark, dict):
+        return benchmark
+    to_dict = getattr(benchmark, "to_dict", None)
+    if to_dict is None:
+        raise TypeError(f"benchmark: must be a BenchmarkResult or its dict, got {type(benchmark).__name__}")
+    return to_dict()
+
+
+def benchmark_table(benchmark, lang: str = "en") -> dict | None:
+    """``{"title", "intro", "note", "headers", "rows"}`` or None without a benchmark.
+
+    Each row: ``scope``, ``dimension``, ``measure`` (labels), ``value``,
+    ``percentile_rank``, ``percentile_rank_low``, ``percentile_rank_high``, ``median``,
+    ``p75``, ``p90``, ``n_organizations`` (numbers or None), ``interval`` (text),
+    ``reason`` (text for a withheld cell, else None) and ``withheld`` (texts of withheld
+    figures of a shown cell), the codes ``scope_code``, ``dimension_code``,
+    ``measure_code``, and the figures as text (``value_text``, ``pr_text``,
+    ``median_text``, ``p75_text``, ``p90_text``; ``–`` when withheld).
+    """
+    lang = check_lang(lang)
+    b = _as_dict(benchmark)
+    if b is None:
+        return None
+    q = b["quantile_labels"]
+    headers = [TEXT["scope"][lang], TEXT["dimension"][lang], TEXT["measure"][lang], TEXT["value"][lang],
+               TEXT["pr"][lang], TEXT["interval"][lang], q["median"][lang], q["p75"][lang], q["p90"][lang],
+               TEXT["n"][lang]]
+    rows = []
+    for scope, s in b["scopes"].items():
+        label = TEXT[scope][lang] + "".join(f" · {x}" for x in (s.get("industry"), s.get("size_band")) if x)
+        for dim, measures in s["dimensions"].items():
+            for m, c in measures.items():
+                low, high = c.get("percentile_rank_low"), c.get("percentile_rank_high")
+                rows.append({
+                    "scope": label, "dimension": TEXT.get(dim, {}).get(lang, dim), "measure": TEXT[m][lang],
+                    "scope_code": scope, "dimension_code": dim, "measure_code": m,
+                    "value": c.get("value"), "n_organizations": c.get("n_organizations"),
+                    "percentile_rank": c.get("percentile_rank"), "percentile_rank_low": low,
+                    "percentile_rank_high": high, "median": c.get("median"), "p75": c.get("p75"), "p90": c.get("p90"),
+                    "interval": f"{fmt(low, 0, lang)}–{fmt(high, 0, lang)}" if low is not None and high is not None else "",
+                    "reason": None if c["released"] else f"{TEXT['not_shown'][lang]}: {c['reason_text'][lang]}",
+                    "withheld": {f: w["text"][lang] for f, w in (c.get("withheld") or {}).items()},
+                })
+                digits = 3 if m == "icc1" else 1
+                rows[-1].update({f"{key}_text": fmt(rows[-1][key], digits, lang) for key in ("value", "median", "p75", "p90")})
+                rows[-1]["pr_text"] = fmt(rows[-1]["percentile_rank"], 0, lang)
+    return {"title": TEXT["title"][lang], "intro": TEXT["intro"][lang].format(k=b["min_organizations"]),
+            "note": (b.get("note") or {}).get(lang), "headers": headers, "rows": rows}

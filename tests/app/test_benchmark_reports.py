@@ -1,0 +1,76 @@
+"""Every report format shows the benchmark comparison when one is given: released
+figures, withheld cells with their reason, and never another organization."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import pytest
+
+from analysis import diagnose
+from analysis.benchmark import BenchmarkPool, benchmark, entry_from_diagnosis
+from analysis.simulate import simulate_responses
+from app.reports.benchmark_table import benchmark_table
+from app.reports.csv_report import render_report_csv
+from app.reports.pptx_report import render_report_pptx
+from app.reports.xlsx_report import render_report_xlsx
+
+
+@pytest.fixture(scope="module")
+def case():
+    dx = diagnose(simulate_responses(respondents=60, teams=5, units=2, seed=1))
+    entries = [entry_from_diagnosis(diagnose(simulate_responses(respondents=30, teams=3, units=1, seed=10 + i)),
+                                    industry="logistics" if i < 7 else "retail", size_band="250-999",
+                                    closed_on="2026-01") for i in range(9)]
+    return dx, benchmark(BenchmarkPool(entries), dx, industry="logistics", size_band="250-999")
+
+
+def test_benchmark_table(case):
+    dx, b = case
+    table = benchmark_table(b, "de")
+    assert table == benchmark_table(b.to_dict(), "de")
+    assert benchmark_table(None) is None
+    assert table["headers"][4] == "Perzentilrang"
+    cell = b.cell("direction", "score", "all")
+    row = next(r for r in table["rows"] if (r["scope_code"], r["dimension_code"], r["measure_code"])
+               == ("all", "direction", "score"))
+    assert row["percentile_rank"] == pytest.approx(cell.percentile_rank)
+    withheld = [r for r in table["rows"] if r["reason"]]
+    assert withheld and all(r["reason"].startswith("nicht gezeigt: ") for r in withheld)
+    with pytest.raises(TypeError, match="benchmark"):
+        benchmark_table(42)
+
+
+def test_csv_rows(case):
+    dx, b = case
+    plain = render_report_csv(dx)
+    rows = list(csv.reader(io.StringIO(render_report_csv(dx, benchmark=b).decode())))
+    bench = [r for r in rows if r[0] == "benchmark"]
+    assert b"benchmark" not in plain
+    assert ["benchmark", "all", "", "direction", "score_median", f"{b.cell('direction').median:.4f}".rstrip("0")] \
+        in [r[:5] + [r[5].rstrip("0")] for r in bench]
+    suppressed = [r for r in bench if r[4].endswith("_suppressed")]
+    assert suppressed and {r[5] for r in suppressed} <= {"fewer_than_k", "complementary", "not_comparable"}
+
+
+def test_xlsx_sheet_and_pptx_slide(case):
+    dx, b = case
+    with zipfile.ZipFile(io.BytesIO(render_report_xlsx(dx, benchmark=b))) as z:
+        workbook = z.read("xl/workbook.xml").decode()
+        strings = z.read("xl/sharedStrings.xml").decode()
+    assert 'name="Benchmark"' in workbook and "Percentile rank" in strings and "not shown: " in strings
+    with zipfile.ZipFile(io.BytesIO(render_report_xlsx(dx))) as z:
+        assert 'name="Benchmark"' not in z.read("xl/workbook.xml").decode()
+    deck = render_report_pptx(dx, benchmark=b.to_dict(), lang="de")
+    with zipfile.ZipFile(io.BytesIO(deck)) as z:
+        slides = " ".join(z.read(n).decode() for n in z.namelist() if n.startswith("ppt/slides/slide"))
+    assert "Perzentilrang" in slides and "Alle vergleichbaren Organisationen" in slides
+
+
+def test_pdf_section(case):
+    from app.reports.pdf_report import render_report_pdf
+
+    dx, b = case
+    assert render_report_pdf(dx, benchmark=b).startswith(b"%PDF")
