@@ -10,12 +10,13 @@ so a failure never leaves a partial file behind.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import orjson
 
 from app.cli import CLIError
 
@@ -165,7 +166,14 @@ def _simulate(args) -> int:
         _atomic_write(args.out, lambda fh: pacsv.write_csv(table, fh, write_options=options))
     except OSError as exc:
         raise CLIError(f"{args.out}: {exc.strerror or exc}") from None
-    planted = ", ".join(f"{t}: {p}" for t, p in sim.planted.items() if p != "small")
+    by_pattern: dict[str, list[str]] = {}
+    for team, pattern in sim.planted.items():
+        if pattern != "small":
+            by_pattern.setdefault(pattern, []).append(str(team))
+    planted = "; ".join(
+        f"{p}: {', '.join(teams[:5])}{f' and {len(teams) - 5} more' if len(teams) > 5 else ''}"
+        for p, teams in by_pattern.items()
+    )
     print(f"wrote {sim.data.n} responses of {args.teams} teams to {args.out}", file=sys.stderr)
     if planted:
         print(f"planted: {planted}", file=sys.stderr)
@@ -196,8 +204,7 @@ def _analyze(args) -> int:
     progress(f"writing {args.format}")
     if args.format == "json":
         # keys come in a fixed order already, so the output is deterministic unsorted too
-        text = json.dumps(diagnosis.to_dict(), ensure_ascii=False, allow_nan=False,
-                          separators=(",", ":"))
+        text = orjson.dumps(diagnosis.to_dict()).decode("utf-8")
     else:
         from app.reports.html_report import render_report_html
 
