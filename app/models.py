@@ -13,7 +13,7 @@ import uuid
 from datetime import date, datetime, timezone
 from enum import Enum
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -67,6 +67,7 @@ class Organization(SQLModel, table=True):
     k: int = Field(default=5, ge=3, le=50)
     k_acknowledged: bool = False
     comment_k: int = Field(default=10, ge=3, le=100)
+    live_results: bool = False
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -156,3 +157,14 @@ class Comment(SQLModel, table=True):
     campaign_id: uuid.UUID = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")
     campaign_team_id: uuid.UUID = Field(foreign_key="campaign_team.id", index=True, ondelete="CASCADE")
     text: str = Field(max_length=10_000)
+
+
+class ResultSnapshot(SQLModel, table=True):
+    """The responses behind the results last released for a campaign (live results, or
+    the final results when they differ from the last live release by fewer than k): the
+    answer columns without ids or days, as Arrow IPC bytes, and their count."""
+
+    __tablename__ = "result_snapshot"
+    campaign_id: uuid.UUID = Field(foreign_key="campaign.id", primary_key=True, ondelete="CASCADE")
+    response_count: int = Field(ge=0)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

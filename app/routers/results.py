@@ -1,0 +1,402 @@
+"""Results of a campaign: dashboard pages, their JSON twins, filtered views and report
+downloads. Every figure comes from the campaign's released diagnosis
+(:mod:`app.services.results`); nothing here computes a statistic."""
+
+from __future__ import annotations
+
+import functools
+import re
+import uuid
+from typing import Annotated, Literal
+from urllib.parse import urlencode
+
+import plotly.offline
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
+
+from analysis import figures
+from analysis.narrative import LABELS
+from analysis.views import View
+from app.deps import CsrfProtected, CurrentUser, SessionDep
+from app.reports.texts import FINDING_HELP, TEXTS, TYPOLOGY_HELP
+from app.routers.campaigns import _campaign
+from app.services import Invalid, NotFound, ServiceError
+from app.services.campaigns import questionnaire_of
+from app.services.downloads import (
+    FORMATS, JOB_FAILED, JOB_NOT_READY, JobRunner, available, check_team, content_disposition, get_format,
+    render, safe_filename,
+)
+from app.services.results import Results, campaign_results, filtered_view, organization_rate
+from app.templating import render as render_page
+
+router = APIRouter(tags=["results"])
+
+Lang = Annotated[Literal["en", "de"], Query()]
+Metric = Annotated[Literal["perception", "structure", "finding", "misconception"], Query()]
+UNIT_NOT_FOUND = "unit not found"
+BAD_FILTER = "unknown filter value"
+PAGE_SIZE = 40
+
+UI = {
+    "overview": {"en": "Overview", "de": "Überblick"},
+    "filters": {"en": "Filters", "de": "Filter"},
+    "downloads": {"en": "Downloads", "de": "Downloads"},
+    "results": {"en": "Results", "de": "Ergebnisse"},
+    "hidden_title": {"en": "Results are not shown yet", "de": "Ergebnisse werden noch nicht gezeigt"},
+    "response_rate": {"en": "Response rate", "de": "Rücklaufquote"},
+    "responses": {"en": "responses", "de": "Antworten"},
+    "live_note": {"en": "Live results: updated only after at least {k} new responses; {p} new since the last update.",
+                  "de": "Live-Ergebnisse: aktualisiert erst nach mindestens {k} neuen Antworten; {p} neu seit der letzten Aktualisierung."},
+    "late_note": {"en": "{p} responses arrived after the last released results and are not included (fewer than {k}).",
+                  "de": "{p} Antworten kamen nach den zuletzt freigegebenen Ergebnissen und sind nicht enthalten (weniger als {k})."},
+    "drill": {"en": "Teams of a unit", "de": "Teams eines Bereichs"},
+    "all_units": {"en": "All units", "de": "Alle Bereiche"},
+    "open_team": {"en": "Open a team", "de": "Team öffnen"},
+    "view": {"en": "Show", "de": "Anzeigen"},
+    "any": {"en": "any", "de": "alle"},
+    "role": {"en": "Role", "de": "Rolle"},
+    "tenure": {"en": "Tenure", "de": "Betriebszugehörigkeit"},
+    "filter_note": {
+        "en": "A filter is shown only when the people it selects and the people it leaves out both number at least {k}, and when no other view could be subtracted from it to isolate fewer than {k} people.",
+        "de": "Ein Filter wird nur gezeigt, wenn die ausgewählten und die übrigen Personen jeweils mindestens {k} sind und keine andere Ansicht davon abgezogen werden kann, um weniger als {k} Personen herauszulösen.",
+    },
+    "refused": {"en": "Not shown", "de": "Nicht gezeigt"},
+    "generate": {"en": "Download", "de": "Herunterladen"},
+    "preparing": {"en": "Preparing…", "de": "Wird erstellt…"},
+    "team_report": {"en": "Team report (PDF)", "de": "Teambericht (PDF)"},
+    "metric": {"en": "Measure", "de": "Maß"},
+    "page": {"en": "Page", "de": "Seite"},
+    "back": {"en": "Back", "de": "Zurück"},
+    "not_available": {"en": "not available yet", "de": "noch nicht verfügbar"},
+    "structure_share": {"en": "between teams (structure)", "de": "zwischen Teams (Struktur)"},
+    "quality_note": {
+        "en": "Reliability (α, ω ≥ 0.70 is good) says whether the items of a dimension measure one thing; the factor model (CFI ≥ 0.95, RMSEA ≤ 0.06, SRMR ≤ 0.08) whether the three dimensions are told apart.",
+        "de": "Reliabilität (α, ω ≥ 0,70 ist gut) zeigt, ob die Fragen einer Dimension eines messen; das Faktorenmodell (CFI ≥ 0,95, RMSEA ≤ 0,06, SRMR ≤ 0,08), ob die drei Dimensionen unterschieden werden.",
+    },
+}
+
+
+def _tx(lang: str):
+    def tx(key: str, **values) -> str:
+        entry = UI.get(key) or TEXTS[key]
+        text = entry[lang]
+        return text.format(**values) if values else text
+    return tx
+
+
+def _runner(request: Request) -> JobRunner:
+    runner = getattr(request.app.state, "report_jobs", None)
+    if runner is None:
+        runner = request.app.state.report_jobs = JobRunner()
+    return runner
+
+
+def _load(session, user, campaign_id: uuid.UUID):
+    campaign, org, role = _campaign(session, user, campaign_id)
+    return campaign, org, role, campaign_results(session, campaign=campaign, organization=org)
+
+
+def _require(results: Results):
+    if results.diagnosis is None:
+        raise ServiceError(results.hidden)
+    return results.diagnosis
+
+
+# ------------------------------------------------------------------ data
+
+def _overview(results: Results, campaign, session) -> dict:
+    dx = results.diagnosis
+    org_rate = organization_rate(session, campaign=campaign)
+    return {
+        "campaign": {"id": str(campaign.id), "name": campaign.name, "status": campaign.status.value,
+                     "k": campaign.k, "comment_k": campaign.comment_k},
+        "live": results.live, "released_count": results.released_count, "pending": results.pending,
+        "response_rate": org_rate,
+        "n_respondents": dx.n_respondents, "settings": dict(dx.settings),
+        "dimensions": _thaw(dx.dimensions), "cfa": _thaw(dx.cfa),
+        "organization": dx.organization.records()[0],
+        "units": dx.units.records() if dx.units is not None else [],
+        "n_teams": len(dx.teams.labels), "n_teams_shown": int((~dx.teams.suppressed).sum()),
+        "findings": _thaw(dx.findings), "role_gaps": _thaw(dx.role_gaps), "tenure": _thaw(dx.tenure),
+        "differences": [dict(d) for d in dx.differences[:50]], "drivers": _thaw(dx.drivers),
+        "comments": list(dx.comments["organization"]), "comments_withheld": dx.comments["withheld"],
+        "labels": LABELS,
+    }
+
+
+def _thaw(x):
+    if hasattr(x, "items"):
+        return {k: _thaw(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_thaw(v) for v in x]
+    return x
+
+
+def _unit_of(dx, unit: str | None):
+    if unit is None:
+        return None
+    if dx.units is None or unit not in dx.units.labels:
+        raise NotFound(UNIT_NOT_FOUND)
+    return unit
+
+
+def _heatmap(dx, *, metric: str, unit: str | None, page: int, lang: str) -> dict:
+    level = "unit" if unit is None and dx.units is not None else "team"
+    kw = {"level": level} if level == "unit" else {"level": "team", "unit": unit}
+    pages = figures.page_count(dx, page_size=PAGE_SIZE, **kw)
+    if page >= max(pages, 1):
+        raise NotFound("page not found")
+    order = figures.group_order(dx, **kw)[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    table = dx.units if level == "unit" else dx.teams
+    make = figures.unit_heatmap if level == "unit" else functools.partial(figures.team_heatmap, unit=unit)
+    return {
+        "level": level, "unit": unit, "metric": metric, "page": page, "pages": pages,
+        "rows": [table.labels[i] for i in order.tolist()],
+        "records": table.records(order.tolist()),
+        "figure": make(dx, metric, page=page, page_size=PAGE_SIZE, lang=lang, as_dict=True),
+    }
+
+
+def _team(dx, name: str) -> dict:
+    if name not in dx.teams.labels:
+        raise NotFound("team not found")
+    return dx.team(name)
+
+
+def _view(results: Results, campaign, unit, role, tenure) -> View:
+    if unit is None and role is None and tenure is None:
+        raise Invalid(BAD_FILTER)
+    try:
+        return filtered_view(results, campaign, unit=unit, role=role, tenure=tenure)
+    except ValueError:
+        raise Invalid(BAD_FILTER) from None
+
+
+def _filter_choices(results: Results, campaign) -> dict:
+    q = questionnaire_of(campaign)
+    choices = {"unit": list(results.diagnosis.units.labels) if results.diagnosis.units is not None else []}
+    for bg in ("role", "tenure"):
+        items = [i for i in q.items_of("background") if i.background == bg]
+        choices[bg] = [(o.key, dict(o.label) if hasattr(o, "label") else {"en": o.key, "de": o.key})
+                       for o in items[0].options] if items else []
+    return choices
+
+
+# ------------------------------------------------------------------ pages
+
+def _page(request, name, campaign, org, role, results, lang, **extra):
+    ctx = {
+        "org": org, "role": role.value, "campaign": campaign, "results": results, "lang": lang, "tx": _tx(lang),
+        "LABELS": LABELS, "FINDING_HELP": FINDING_HELP, "TYPOLOGY_HELP": TYPOLOGY_HELP,
+        "dx": results.diagnosis,
+        "ci_pct": round(100 * results.diagnosis.settings["confidence"]) if results.diagnosis else 95,
+        "plotly_style_ids": plotly_style_ids(), "active": name.split("/")[-1].removesuffix(".html"),
+        "lang_links": {code: str(request.url.include_query_params(lang=code).path) + "?"
+                       + urlencode({**request.query_params, "lang": code}) for code in ("en", "de")},
+        **extra,
+    }
+    return render_page(request, name, ctx, lang=lang)
+
+
+@router.get("/campaigns/{campaign_id}/results", include_in_schema=False)
+def results_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
+                 lang: Lang = "en"):
+    campaign, org, role, results = _load(session, user, campaign_id)
+    extra = {}
+    if results.diagnosis is not None:
+        extra["data"] = _overview(results, campaign, session)
+        extra["overview_figure"] = figures.organization_overview(results.diagnosis, lang=lang, as_dict=True)
+        extra["role_figure"] = figures.role_gap_chart(results.diagnosis, lang=lang, as_dict=True) \
+            if results.diagnosis.role_gaps else None
+        extra["formats"] = [(f, available(f)) for f in FORMATS.values() if f.key != "team-pdf"]
+    return _page(request, "results/overview.html", campaign, org, role, results, lang, **extra)
+
+
+@router.get("/campaigns/{campaign_id}/results/heatmaps", include_in_schema=False)
+def heatmaps_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
+                  lang: Lang = "en", metric: Metric = "perception", unit: str | None = None,
+                  page: Annotated[int, Query(ge=0, le=10_000)] = 0):
+    campaign, org, role, results = _load(session, user, campaign_id)
+    dx = _require(results)
+    heat = _heatmap(dx, metric=metric, unit=_unit_of(dx, unit), page=page, lang=lang)
+    return _page(request, "results/heatmaps.html", campaign, org, role, results, lang, heat=heat,
+                 units=list(dx.units.labels) if dx.units is not None else [])
+
+
+@router.get("/campaigns/{campaign_id}/results/team", include_in_schema=False)
+def team_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
+              name: Annotated[str, Query(max_length=300)], lang: Lang = "en"):
+    campaign, org, role, results = _load(session, user, campaign_id)
+    dx = _require(results)
+    team = _team(dx, name)
+    return _page(request, "results/team.html", campaign, org, role, results, lang, team=team,
+                 org_record=dx.organization.records()[0], team_pdf=available(FORMATS["team-pdf"]))
+
+
+@router.get("/campaigns/{campaign_id}/results/filters", include_in_schema=False)
+def filters_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
+                 lang: Lang = "en", unit: str | None = None, role_: Annotated[str | None, Query(alias="role")] = None,
+                 tenure: str | None = None):
+    campaign, org, role, results = _load(session, user, campaign_id)
+    _require(results)
+    unit, role_, tenure = (v or None for v in (unit, role_, tenure))
+    view = _view(results, campaign, unit, role_, tenure) if (unit or role_ or tenure) else None
+    return _page(request, "results/filters.html", campaign, org, role, results, lang, view=view,
+                 choices=_filter_choices(results, campaign), chosen={"unit": unit, "role": role_, "tenure": tenure},
+                 org_record=results.diagnosis.organization.records()[0])
+
+
+# ------------------------------------------------------------------ API
+
+@router.get("/api/v1/campaigns/{campaign_id}/results")
+def api_results(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> dict:
+    """The released results of the organization and its units (teams: see the heatmap
+    and team endpoints), or ``{"hidden": why}`` while nothing may be shown."""
+    campaign, _, _, results = _load(session, user, campaign_id)
+    if results.diagnosis is None:
+        return {"hidden": results.hidden}
+    return _overview(results, campaign, session)
+
+
+@router.get("/api/v1/campaigns/{campaign_id}/results/heatmap")
+def api_heatmap(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, lang: Lang = "en",
+                metric: Metric = "perception", unit: str | None = None,
+                page: Annotated[int, Query(ge=0, le=10_000)] = 0) -> dict:
+    """One page of the unit heatmap, or of the teams of ``unit``: the plotly figure and
+    the released records of its rows."""
+    _, _, _, results = _load(session, user, campaign_id)
+    dx = _require(results)
+    return _heatmap(dx, metric=metric, unit=_unit_of(dx, unit), page=page, lang=lang)
+
+
+@router.get("/api/v1/campaigns/{campaign_id}/results/team")
+def api_team(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser,
+             name: Annotated[str, Query(max_length=300)]) -> dict:
+    """The released record of one team (only the reason when it is hidden)."""
+    _, _, _, results = _load(session, user, campaign_id)
+    return _team(_require(results), name)
+
+
+@router.get("/api/v1/campaigns/{campaign_id}/results/view")
+def api_view(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser,
+             unit: Annotated[str | None, Query(max_length=300)] = None,
+             role: Annotated[str | None, Query(max_length=20)] = None,
+             tenure: Annotated[str | None, Query(max_length=20)] = None) -> dict:
+    """A filtered view by unit, role and/or tenure, or why it is not shown."""
+    campaign, _, _, results = _load(session, user, campaign_id)
+    _require(results)
+    return _view(results, campaign, unit, role, tenure).to_dict()
+
+
+def _report_args(campaign, org, results, fmt_key, team, lang):
+    fmt = get_format(fmt_key)
+    dx = _require(results)
+    if fmt.key == "team-pdf":
+        check_team(dx, team)
+    parts = [org.name, campaign.name] + ([team] if fmt.key == "team-pdf" else []) + [lang]
+    filename = safe_filename(*parts, extension=fmt.extension)
+    kwargs = dict(lang=lang, organization_name=org.name, campaign_name=campaign.name, team=team)
+    return fmt, dx, filename, kwargs
+
+
+@router.get("/api/v1/campaigns/{campaign_id}/results/download/{fmt_key}")
+def api_download(campaign_id: uuid.UUID, fmt_key: str, session: SessionDep, user: CurrentUser,
+                 lang: Lang = "en", team: Annotated[str | None, Query(max_length=300)] = None):
+    """A report file, generated in this request (runs in the worker thread pool; for
+    the slow formats the page uses a job instead, see ``…/results/jobs``)."""
+    campaign, org, _, results = _load(session, user, campaign_id)
+    fmt, dx, filename, kwargs = _report_args(campaign, org, results, fmt_key, team, lang)
+    body = render(fmt, dx, **kwargs)
+    return Response(body, media_type=fmt.media_type, headers={"content-disposition": content_disposition(filename)})
+
+
+class JobIn(BaseModel):
+    format: str
+    lang: Literal["en", "de"] = "en"
+    team: str | None = None
+
+
+@router.post("/api/v1/campaigns/{campaign_id}/results/jobs", status_code=202, dependencies=[CsrfProtected])
+def api_job_start(campaign_id: uuid.UUID, body: JobIn, request: Request, session: SessionDep,
+                  user: CurrentUser) -> dict:
+    """Start generating a report in the background; poll the returned job."""
+    campaign, org, _, results = _load(session, user, campaign_id)
+    fmt, dx, filename, kwargs = _report_args(campaign, org, results, body.format, body.team, body.lang)
+    if not available(fmt):
+        render(fmt, dx, **kwargs)  # raises Unavailable
+    job = _runner(request).submit(owner=user.id, campaign_id=campaign.id, fmt=fmt, filename=filename,
+                                  work=lambda: render(fmt, dx, **kwargs))
+    return job.to_dict()
+
+
+@router.get("/api/v1/campaigns/{campaign_id}/results/jobs/{job_id}")
+def api_job(campaign_id: uuid.UUID, job_id: str, request: Request, user: CurrentUser) -> dict:
+    """State of a report job: queued, running, done (with a download link) or failed."""
+    return _runner(request).get(job_id, owner=user.id, campaign_id=campaign_id).to_dict()
+
+
+@router.get("/api/v1/campaigns/{campaign_id}/results/jobs/{job_id}/file")
+def api_job_file(campaign_id: uuid.UUID, job_id: str, request: Request, user: CurrentUser):
+    job = _runner(request).get(job_id, owner=user.id, campaign_id=campaign_id)
+    if job.state == "failed":
+        raise ServiceError(JOB_FAILED)
+    if job.state != "done":
+        raise ServiceError(JOB_NOT_READY)
+    return Response(job.body, media_type=job.format.media_type,
+                    headers={"content-disposition": content_disposition(job.filename)})
+
+
+# ------------------------------------------------------------------ plotly.js
+
+@functools.lru_cache(maxsize=1)
+def _plotly_js() -> bytes:
+    return plotly.offline.get_plotlyjs().encode("utf-8")
+
+
+_CSS_BLOCK = re.compile(r'\{"X,X div":.*?"Y \.notifier-close:hover":"[^"]*"\}', re.S)
+_CSS_RULE = re.compile(r'"([^"]+)":(?:\'([^\']*)\'|"([^"]*)")')
+
+
+@functools.lru_cache(maxsize=1)
+def _plotly_css() -> bytes:
+    """plotly.js's own style rules as a stylesheet. plotly.js injects them into a
+    ``<style>`` element, which the Content-Security-Policy forbids; it skips that when
+    the page already has an element ``#plotly.js-style-global.no-inline-styles`` (our
+    ``<link>``)."""
+    block = _CSS_BLOCK.search(plotly.offline.get_plotlyjs())
+    rules = []
+    for selector, single, double in _CSS_RULE.findall(block.group(0) if block else ""):
+        full = re.sub(r"^,", " ,", selector).replace("X", ".js-plotly-plot .plotly").replace("Y", ".plotly-notifier")
+        rules.append(f"{full}{{{single or double}}}")
+    return "\n".join(rules).encode("utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def plotly_style_ids() -> tuple:
+    """Ids of further ``<style>`` elements plotly.js would inject unless an element with
+    that id exists (e.g. the map library's styles, unused here); the pages hold an
+    empty ``<template>`` with each id so that nothing inline is attempted."""
+    pattern = r'if\(!document\.getElementById\("([0-9a-f]{16,})"\)\)\{var \w+=document\.createElement\("style"\)'
+    return tuple(re.findall(pattern, plotly.offline.get_plotlyjs()))
+
+
+@router.get("/static/vendor/plotly.css", include_in_schema=False)
+def plotly_css():
+    return Response(_plotly_css(), media_type="text/css; charset=utf-8",
+                    headers={"cache-control": "public, max-age=86400", "etag": f'"plotly-{plotly.__version__}"'})
+
+
+@router.get("/static/vendor/plotly.min.js", include_in_schema=False)
+def plotly_js():
+    """plotly.js from the installed plotly package (never a CDN); cached by browsers."""
+    return Response(_plotly_js(), media_type="text/javascript; charset=utf-8",
+                    headers={"cache-control": "public, max-age=86400",
+                             "etag": f'"plotly-{plotly.__version__}"'})
+
+
+@router.get("/campaigns/{campaign_id}/results/download/{fmt_key}", include_in_schema=False)
+def download_page(campaign_id: uuid.UUID, fmt_key: str, lang: Lang = "en", team: str | None = None):
+    """Without JavaScript: the direct download."""
+    query = urlencode({"lang": lang, **({"team": team} if team else {})})
+    return RedirectResponse(f"/api/v1/campaigns/{campaign_id}/results/download/{fmt_key}?{query}", status_code=303)

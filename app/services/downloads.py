@@ -1,0 +1,182 @@
+"""Report downloads: formats, safe file names, and background jobs for slow reports.
+
+Every report is a pure function of a released :class:`analysis.Diagnosis` (the
+renderers in :mod:`app.reports`), so downloads follow the same anonymity rules as the
+dashboard. Reports that can take more than a couple of seconds (PDF, PPTX) run in a
+small thread pool as jobs with an id: the page polls the job's state and then offers
+the file, and the server keeps answering other users meanwhile.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import secrets
+import threading
+import time
+import unicodedata
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from app.services import NotFound, ServiceError
+
+UNKNOWN_FORMAT = "unknown report format"
+FORMAT_MISSING = "this report format is not available in this installation"
+JOB_NOT_FOUND = "report job not found"
+JOB_NOT_READY = "the report is not ready yet"
+JOB_FAILED = "the report could not be generated"
+TEAM_HIDDEN = "this team's results are hidden to protect anonymity"
+TEAM_NOT_FOUND = "team not found"
+JOB_TTL_SECONDS = 15 * 60
+MAX_WORKERS = 2
+
+
+class Unavailable(ServiceError):
+    status_code = 503
+
+
+@dataclass(frozen=True)
+class Format:
+    key: str
+    module: str
+    function: str
+    extension: str
+    media_type: str
+    slow: bool
+    label: str
+
+
+FORMATS = {f.key: f for f in (
+    Format("html", "app.reports.html_report", "render_report_html", "html", "text/html; charset=utf-8", False,
+           "Interactive report (HTML)"),
+    Format("pdf", "app.reports.pdf_report", "render_report_pdf", "pdf", "application/pdf", True,
+           "Report for leadership (PDF)"),
+    Format("xlsx", "app.reports.xlsx_report", "render_report_xlsx", "xlsx",
+           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False, "Tables for analysis (XLSX)"),
+    Format("pptx", "app.reports.pptx_report", "render_report_pptx", "pptx",
+           "application/vnd.openxmlformats-officedocument.presentationml.presentation", True,
+           "Workshop deck (PPTX)"),
+    Format("csv", "app.reports.csv_report", "render_report_csv", "csv", "text/csv; charset=utf-8", False,
+           "Aggregates, long format (CSV)"),
+    Format("team-pdf", "app.reports.pdf_report", "render_team_report_pdf", "pdf", "application/pdf", True,
+           "Team report (PDF)"),
+)}
+
+
+def get_format(key: str) -> Format:
+    if key not in FORMATS:
+        raise NotFound(UNKNOWN_FORMAT)
+    return FORMATS[key]
+
+
+def available(fmt: Format) -> bool:
+    try:
+        return hasattr(importlib.import_module(fmt.module), fmt.function)
+    except ImportError:
+        return False
+
+
+def safe_filename(*parts: str, extension: str) -> str:
+    """ASCII letters, digits, ``-`` and ``_`` only (at most 80 characters before the extension)."""
+    text = "-".join(p for p in parts if p)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^A-Za-z0-9_]+", "-", text).strip("-")[:80].strip("-") or "report"
+    return f"{text}.{extension}"
+
+
+def content_disposition(filename: str) -> str:
+    return f'attachment; filename="{filename}"'
+
+
+def render(fmt: Format, diagnosis, *, lang: str, organization_name: str, campaign_name: str,
+           team: str | None = None) -> bytes:
+    """The report as bytes (raises :class:`Unavailable` when the renderer is missing)."""
+    try:
+        fn = getattr(importlib.import_module(fmt.module), fmt.function)
+    except (ImportError, AttributeError):
+        raise Unavailable(FORMAT_MISSING) from None
+    if fmt.key == "csv":
+        out = fn(diagnosis)
+    elif fmt.key == "html":
+        out = fn(diagnosis, lang=lang, title=f"{organization_name} · {campaign_name}")
+    elif fmt.key == "team-pdf":
+        out = fn(diagnosis, team, lang=lang, organization_name=organization_name, campaign_name=campaign_name)
+    else:
+        out = fn(diagnosis, lang=lang, organization_name=organization_name, campaign_name=campaign_name)
+    return out.encode("utf-8") if isinstance(out, str) else bytes(out)
+
+
+def check_team(diagnosis, team: str | None) -> None:
+    """A team report needs a released team of the diagnosis."""
+    if team is None or team not in diagnosis.teams.labels:
+        raise NotFound(TEAM_NOT_FOUND)
+    if diagnosis.teams.suppressed[diagnosis.teams.index(team)]:
+        raise ServiceError(TEAM_HIDDEN)
+
+
+# ------------------------------------------------------------------ jobs
+
+@dataclass
+class Job:
+    id: str
+    owner: uuid.UUID
+    campaign_id: uuid.UUID
+    format: Format
+    filename: str
+    state: str = "queued"  # queued → running → done | failed
+    created: float = field(default_factory=time.monotonic)
+    started: float | None = None
+    finished: float | None = None
+    body: bytes | None = None
+
+    def to_dict(self) -> dict:
+        now = time.monotonic()
+        return {
+            "id": self.id, "format": self.format.key, "state": self.state, "filename": self.filename,
+            "seconds": round((self.finished or now) - (self.started or now), 1),
+            "detail": JOB_FAILED if self.state == "failed" else None,
+            "download": f"/api/v1/campaigns/{self.campaign_id}/results/jobs/{self.id}/file"
+            if self.state == "done" else None,
+        }
+
+
+class JobRunner:
+    """A thread pool for slow reports, with jobs kept in memory for a while."""
+
+    def __init__(self, workers: int = MAX_WORKERS):
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aad-report")
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+
+    def submit(self, *, owner: uuid.UUID, campaign_id: uuid.UUID, fmt: Format, filename: str, work) -> Job:
+        job = Job(id=secrets.token_urlsafe(16), owner=owner, campaign_id=campaign_id, format=fmt, filename=filename)
+        with self._lock:
+            self._expire()
+            self._jobs[job.id] = job
+        self._pool.submit(self._run, job, work)
+        return job
+
+    def _run(self, job: Job, work) -> None:
+        job.state, job.started = "running", time.monotonic()
+        try:
+            job.body = work()
+            job.state = "done"
+        except Exception:  # noqa: BLE001 - reported to the user as a failed job
+            job.state = "failed"
+        job.finished = time.monotonic()
+
+    def get(self, job_id: str, *, owner: uuid.UUID, campaign_id: uuid.UUID) -> Job:
+        with self._lock:
+            job = self._jobs.get(job_id)
+        if job is None or job.owner != owner or job.campaign_id != campaign_id:
+            raise NotFound(JOB_NOT_FOUND)
+        return job
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for key in [k for k, j in self._jobs.items() if j.finished and now - j.finished > JOB_TTL_SECONDS]:
+            del self._jobs[key]
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,267 @@
+"""Results of a campaign: its responses as an analysis matrix, the diagnosis, and when
+results may be shown.
+
+Responses are read column-wise: the ``answers`` JSON of all rows is fetched as text,
+joined with newlines and parsed once by ``pyarrow.json.read_json`` into one column per
+item; teams, units, roles and tenure bands come from the same query. The app never
+computes a statistic: :func:`analysis.diagnose` (with the campaign's frozen k and
+comment threshold) produces every figure, suppression included.
+
+When results are shown
+    * A closed campaign shows its results.
+    * An open campaign shows nothing unless the organization enabled live results.
+      Then results are released in steps: a release is stored as a snapshot of the
+      responses it used, and a new release happens only when the response count has
+      grown by at least k since the last one, so that comparing two releases can
+      never isolate fewer than k people.
+    * The same step rule holds at closing: if a live release exists and fewer than k
+      responses came in after it, the closed campaign keeps showing that release.
+
+Diagnoses are cached in the process, keyed by campaign, response count and settings;
+the results of a closed campaign never change.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.ipc as ipc
+import pyarrow.json as pj
+from sqlalchemy import Integer, String, cast, func
+from sqlmodel import Session, select
+
+from analysis import Diagnosis, ResponseData, diagnose
+from analysis.responses import answer_items
+from analysis.views import View, diagnose_view
+from app.models import (
+    Campaign, CampaignStatus, CampaignTeam, Comment, Invitation, Organization, Response, ResultSnapshot,
+)
+from app.services.campaigns import questionnaire_of, response_count
+from app.services.rates import response_rates
+from app.services.teams import split_path
+
+NO_UNIT = "(no unit)"
+HIDDEN_WHILE_OPEN = "results are shown when the campaign closes"
+NOT_LAUNCHED = "the campaign has not been launched"
+NO_RESPONSES = "no responses yet"
+CACHE_SIZE = 16
+
+
+@dataclass(frozen=True)
+class Results:
+    """What may be shown of a campaign now.
+
+    ``diagnosis`` is None when nothing may be shown; ``hidden`` then says why.
+    ``released_count`` is the number of responses behind the shown results and
+    ``pending`` how many came in since (live results and late responses).
+    """
+
+    campaign_id: uuid.UUID
+    diagnosis: Diagnosis | None
+    data: ResponseData | None
+    hidden: str | None
+    released_count: int
+    pending: int
+    live: bool
+
+
+# ------------------------------------------------------------------ reading responses
+
+def _team_labels(teams: list[CampaignTeam]) -> tuple[dict, dict]:
+    """Team label and unit of every campaign team. A team is labelled by its name; a
+    name used in several units gets the rest of its unit path (or the unit) added."""
+    unit_of, base = {}, {}
+    for t in teams:
+        path = split_path(t.unit_path)
+        unit_of[t.id] = path[0] if path else NO_UNIT
+        base[t.id] = t.name
+    counts: dict[str, int] = {}
+    for name in base.values():
+        counts[name] = counts.get(name, 0) + 1
+    label = {}
+    for t in teams:
+        if counts[t.name] > 1:
+            label[t.id] = f"{t.name} ({t.unit_path or NO_UNIT})"
+        else:
+            label[t.id] = t.name
+    return label, unit_of
+
+
+def _answers_table(texts: list[str], item_ids: tuple) -> pa.Table:
+    schema = pa.schema([(i, pa.float64()) for i in item_ids])
+    blob = "\n".join(texts).encode()
+    return pj.read_json(
+        io.BytesIO(blob),
+        parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore"),
+        read_options=pj.ReadOptions(block_size=max(1 << 20, min(len(blob) + 1, 1 << 28))),
+    )
+
+
+def _strings(values) -> np.ndarray:
+    """Object array with None → ``""``, as str."""
+    a = np.asarray(values, dtype=object)
+    return np.where(a == None, "", a).astype(str) if a.size else np.array([], dtype=str)  # noqa: E711
+
+
+def read_columns(session: Session, *, campaign: Campaign) -> dict:
+    """The campaign's responses as columns (no per-response Python loop over the data):
+    ``answers`` (Arrow table, one float column per answer item), ``team``, ``unit``,
+    ``role``, ``tenure`` (numpy string arrays) and ``comments`` ((team, text) pairs)."""
+    q = questionnaire_of(campaign)
+    item_ids = answer_items(q)
+    teams = list(session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == campaign.id)).all())
+    label, unit_of = _team_labels(teams)
+    rows = session.execute(
+        select(Response.campaign_team_id, Response.role, Response.tenure, cast(Response.answers, String))
+        .where(Response.campaign_id == campaign.id)
+    ).all()
+    team_ids, roles, tenures, texts = (np.array(c, dtype=object) for c in zip(*rows)) if rows else ((),) * 4
+    team_lab = unit_lab = np.array([], dtype=object)
+    if rows:
+        uniq, inv = np.unique(team_ids, return_inverse=True)
+        team_lab = np.array([label[u] for u in uniq.tolist()], dtype=object)[inv]
+        unit_lab = np.array([unit_of[u] for u in uniq.tolist()], dtype=object)[inv]
+    comments = session.execute(
+        select(Comment.campaign_team_id, Comment.text).where(Comment.campaign_id == campaign.id)
+    ).all()
+    return {
+        "answers": _answers_table(texts.tolist(), item_ids) if rows else None,
+        "team": team_lab.astype(str), "unit": unit_lab.astype(str),
+        "role": _strings(roles), "tenure": _strings(tenures),
+        "comments": [(label[t], text) for t, text in comments if t in label],
+    }
+
+
+def to_response_data(campaign: Campaign, columns: dict) -> ResponseData | None:
+    """:class:`ResponseData` from :func:`read_columns` (None without responses)."""
+    table = columns["answers"]
+    if table is None or table.num_rows == 0:
+        return None
+    answers = {name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names}
+    unit = columns["unit"]
+    return ResponseData.from_columns(
+        questionnaire_of(campaign), team=columns["team"], answers=answers,
+        unit=None if (unit == NO_UNIT).all() else unit,
+        role=columns["role"], tenure=columns["tenure"], comments=columns["comments"],
+    )
+
+
+# ------------------------------------------------------------------ snapshots
+
+def _pack(columns: dict) -> bytes:
+    t = columns["answers"]
+    for name in ("team", "unit", "role", "tenure"):
+        t = t.append_column(f"__{name}", pa.array(columns[name], pa.string()))
+    t = t.replace_schema_metadata({"comments": json.dumps(columns["comments"])})
+    sink = io.BytesIO()
+    with ipc.new_file(sink, t.schema) as writer:
+        writer.write_table(t)
+    return sink.getvalue()
+
+
+def _unpack(data: bytes) -> dict:
+    t = ipc.open_file(pa.BufferReader(data)).read_all()
+    out = {"comments": [tuple(c) for c in json.loads(t.schema.metadata[b"comments"])]}
+    for name in ("team", "unit", "role", "tenure"):
+        out[name] = t.column(f"__{name}").to_numpy(zero_copy_only=False).astype(str)
+    out["answers"] = t.select([c for c in t.column_names if not c.startswith("__")])
+    return out
+
+
+# ------------------------------------------------------------------ diagnosis cache
+
+_cache: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+def _cached(key, build):
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    value = build()
+    with _lock:
+        _cache[key] = value
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
+
+
+def _diagnose(campaign: Campaign, data: ResponseData) -> Diagnosis:
+    return diagnose(data, min_group_size=campaign.k, comment_min_group_size=campaign.comment_k,
+                    acknowledge_small_groups=campaign.k_acknowledged)
+
+
+def _from_columns(campaign: Campaign, count: int, source: str, columns_of) -> tuple:
+    def build():
+        data = to_response_data(campaign, columns_of())
+        return data, (_diagnose(campaign, data) if data is not None else None)
+    return _cached((campaign.id, count, source, campaign.k, campaign.comment_k), build)
+
+
+def campaign_results(session: Session, *, campaign: Campaign, organization: Organization) -> Results:
+    """The results that may be shown now (see the module docstring); may store a new
+    snapshot, so ``session`` must be able to write."""
+    if campaign.status == CampaignStatus.draft:
+        return Results(campaign.id, None, None, NOT_LAUNCHED, 0, 0, False)
+    live = campaign.status == CampaignStatus.open and organization.live_results
+    if campaign.status == CampaignStatus.open and not live:
+        return Results(campaign.id, None, None, HIDDEN_WHILE_OPEN, 0, 0, False)
+    count = response_count(session, campaign=campaign)
+    snap = session.get(ResultSnapshot, campaign.id)
+    k = campaign.k
+    if snap is None and campaign.status == CampaignStatus.closed:
+        data, dx = _from_columns(campaign, count, "all", lambda: read_columns(session, campaign=campaign))
+        return _results(campaign, data, dx, count, 0, live=False)
+    if snap is None or count - snap.response_count >= k:
+        if count == 0:
+            return Results(campaign.id, None, None, NO_RESPONSES, 0, 0, live)
+        columns = read_columns(session, campaign=campaign)
+        if snap is None:
+            snap = ResultSnapshot(campaign_id=campaign.id, response_count=count, data=_pack(columns))
+        else:
+            snap.response_count, snap.data = count, _pack(columns)
+        session.add(snap)
+        session.commit()
+        data, dx = _from_columns(campaign, count, "snapshot", lambda: columns)
+        return _results(campaign, data, dx, count, 0, live=live)
+    payload = snap.data
+    data, dx = _from_columns(campaign, snap.response_count, "snapshot", lambda: _unpack(payload))
+    return _results(campaign, data, dx, snap.response_count, count - snap.response_count, live=live)
+
+
+def _results(campaign, data, dx, released, pending, *, live) -> Results:
+    hidden = NO_RESPONSES if dx is None else None
+    return Results(campaign.id, dx, data, hidden, released, pending, live)
+
+
+def organization_rate(session: Session, *, campaign: Campaign) -> dict | None:
+    """The organization's row of :func:`app.services.rates.response_rates` (suppressed
+    there as it must be), cached while responses and invitations stay the same."""
+    counts = session.exec(
+        select(func.count(), func.sum(cast(Invitation.active, Integer)))
+        .where(Invitation.campaign_id == campaign.id)
+    ).one()
+    key = (campaign.id, "rate", campaign.status, response_count(session, campaign=campaign), *counts)
+    return _cached(key, lambda: next(iter(response_rates(session, campaign=campaign)), None))
+
+
+def filtered_view(results: Results, campaign: Campaign, *, unit=None, role=None, tenure=None) -> View:
+    """A filtered view of the shown results (cached); see :func:`analysis.views.diagnose_view`."""
+    key = (campaign.id, results.released_count, "view", unit, role, tenure, campaign.k)
+    return _cached(key, lambda: diagnose_view(
+        results.data, unit=unit, role=role, tenure=tenure, min_group_size=campaign.k,
+        acknowledge_small_groups=campaign.k_acknowledged,
+    ))

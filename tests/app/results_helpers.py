@@ -1,0 +1,68 @@
+"""Helpers for the results tests: simulated responses stored as the survey stores them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import numpy as np
+from sqlmodel import select
+
+from analysis.simulate import simulate_responses
+from app.core.db import session_scope
+from app.models import Campaign, CampaignStatus, CampaignTeam, Comment, Organization, Response
+
+
+def store_responses(engine, campaign_id, counts: dict[str, int], *, seed: int = 0,
+                    comments_per_team: dict[str, int] | None = None) -> None:
+    """Store ``counts[team]`` simulated responses for the named campaign teams (and
+    ``comments_per_team[team]`` comments)."""
+    total = sum(counts.values())
+    data = simulate_responses("aligned-autonomy-v1", respondents=max(total, 2), teams=2, seed=seed)
+    cid = uuid.UUID(str(campaign_id))
+    with session_scope(engine, write=True) as session:
+        teams = {t.name: t for t in session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == cid)).all()}
+        row = 0
+        for name, n in counts.items():
+            for _ in range(n):
+                answers = {i: int(v) for i, v in zip(data.item_ids, data.values[row]) if not np.isnan(v)}
+                session.add(Response(campaign_id=cid, campaign_team_id=teams[name].id, role=str(data.role[row]),
+                                     tenure=str(data.tenure[row]) or None, answers=answers,
+                                     submitted_on=date(2026, 11, 2)))
+                row += 1
+        for name, n in (comments_per_team or {}).items():
+            for j in range(n):
+                session.add(Comment(campaign_id=cid, campaign_team_id=teams[name].id, text=f"comment {name} {j}"))
+        session.commit()
+
+
+def store_rows(engine, campaign_id, data) -> None:
+    """Store every row of ``data`` (a ResponseData whose team labels are campaign team
+    names) and its comments."""
+    cid = uuid.UUID(str(campaign_id))
+    with session_scope(engine, write=True) as session:
+        teams = {t.name: t for t in session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == cid)).all()}
+        for i in range(data.n):
+            answers = {item: int(v) for item, v in zip(data.item_ids, data.values[i]) if not np.isnan(v)}
+            session.add(Response(campaign_id=cid, campaign_team_id=teams[str(data.team[i])].id,
+                                 role=str(data.role[i]), tenure=str(data.tenure[i]) or None, answers=answers,
+                                 submitted_on=date(2026, 11, 2)))
+        for team, text in data.comments:
+            session.add(Comment(campaign_id=cid, campaign_team_id=teams[str(team)].id, text=text))
+        session.commit()
+
+
+def set_live(engine, organization_id, live: bool = True) -> None:
+    with session_scope(engine, write=True) as session:
+        org = session.get(Organization, uuid.UUID(str(organization_id)))
+        org.live_results = live
+        session.add(org)
+        session.commit()
+
+
+def close(engine, campaign_id) -> None:
+    with session_scope(engine, write=True) as session:
+        c = session.get(Campaign, uuid.UUID(str(campaign_id)))
+        c.status = CampaignStatus.closed
+        session.add(c)
+        session.commit()

@@ -1,0 +1,173 @@
+"""Results: dashboard pages and their JSON twins, access rules, live results in steps,
+filters that refuse small groups, and report downloads (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from sqlmodel import select
+
+from app.core.db import session_scope
+from app.models import Membership, Role, User
+from app.services.downloads import JOB_NOT_FOUND, TEAM_HIDDEN, UNKNOWN_FORMAT
+from app.services.results import HIDDEN_WHILE_OPEN, NOT_LAUNCHED
+from results_helpers import close, set_live, store_responses
+from web_helpers import add_user, login, make_admin, new_client
+
+COUNTS = {"Assembly": 8, "Logistics": 6, "Quality": 5, "Key Accounts": 7, "Inside Sales": 2}
+
+
+@pytest.fixture
+def closed(app, admin):
+    """A closed campaign with responses in every team (Inside Sales below k)."""
+    cid = admin.campaign()
+    store_responses(app.state.engine, cid, COUNTS, comments_per_team={"Assembly": 3})
+    close(app.state.engine, cid)
+    return cid
+
+
+def test_draft_and_open_campaigns_show_no_results(app, admin):
+    draft = admin.campaign(launch=False)
+    assert admin.client.get(f"/api/v1/campaigns/{draft}/results").json() == {"hidden": NOT_LAUNCHED}
+    cid = admin.campaign()
+    store_responses(app.state.engine, cid, COUNTS)
+    assert admin.client.get(f"/api/v1/campaigns/{cid}/results").json() == {"hidden": HIDDEN_WHILE_OPEN}
+    page = admin.client.get(f"/campaigns/{cid}/results")
+    assert page.status_code == 200 and HIDDEN_WHILE_OPEN in page.text
+    for path in ("heatmap", "team?name=Assembly", "view?role=lead", "download/csv"):
+        r = admin.client.get(f"/api/v1/campaigns/{cid}/results/{path}")
+        assert r.status_code == 400 and r.json()["detail"] == HIDDEN_WHILE_OPEN
+
+
+def test_closed_campaign_overview_heatmap_and_team(admin, closed):
+    data = admin.client.get(f"/api/v1/campaigns/{closed}/results").json()
+    assert data["n_respondents"] == sum(COUNTS.values())
+    assert {u["unit"] for u in data["units"]} == {"Operations", "Sales"}
+    assert set(data["dimensions"]) == {"direction", "decision_rights", "feedback"}
+    assert data["findings"] and data["organization"]["suppressed"] is False
+
+    heat = admin.client.get(f"/api/v1/campaigns/{closed}/results/heatmap").json()
+    assert heat["level"] == "unit" and set(heat["rows"]) == {"Operations", "Sales"}
+    assert heat["figure"]["data"]
+    teams = admin.client.get(f"/api/v1/campaigns/{closed}/results/heatmap",
+                             params={"unit": "Sales", "metric": "finding"}).json()
+    assert set(teams["rows"]) == {"Key Accounts", "Inside Sales"}
+    assert all(r["suppressed"] for r in teams["records"])  # Inside Sales < k, Key Accounts complementary
+    assert admin.client.get(f"/api/v1/campaigns/{closed}/results/heatmap", params={"unit": "Nowhere"}).status_code == 404
+
+    small = admin.client.get(f"/api/v1/campaigns/{closed}/results/team", params={"name": "Inside Sales"}).json()
+    assert small["suppressed"] and small["n"] is None and "dimensions" not in small
+    big = admin.client.get(f"/api/v1/campaigns/{closed}/results/team", params={"name": "Assembly"}).json()
+    assert big["n"] == 8 and big["dimensions"]["direction"]["score"] is not None
+    assert admin.client.get(f"/api/v1/campaigns/{closed}/results/team", params={"name": "Nobody"}).status_code == 404
+
+    for path, marker in (("", "Key findings"), ("/heatmaps", "heat-figure"), ("/heatmaps?unit=Operations", "Assembly"),
+                         ("/team?name=Assembly", "What to do"), ("/team?name=Inside%20Sales", "team-hidden"),
+                         ("?lang=de", "Wichtigste Erkenntnisse"), ("/filters", "filter-form")):
+        page = admin.client.get(f"/campaigns/{closed}/results{path}")
+        assert page.status_code == 200, path
+        assert marker in page.text, path
+
+
+def test_another_tenant_gets_404(app, admin, closed):
+    other = make_admin(app, email="hr@other.example", org="Other")
+    for path in ("/api/v1/campaigns/{}/results", "/api/v1/campaigns/{}/results/heatmap",
+                 "/api/v1/campaigns/{}/results/team?name=Assembly", "/api/v1/campaigns/{}/results/download/csv",
+                 "/campaigns/{}/results", "/campaigns/{}/results/heatmaps"):
+        assert other.client.get(path.format(closed)).status_code == 404, path
+    assert other.client.get(f"/api/v1/campaigns/{uuid.uuid4()}/results").status_code == 404
+    anonymous = new_client(app)
+    assert anonymous.get(f"/api/v1/campaigns/{closed}/results").status_code == 401
+
+
+def test_viewer_of_the_organization_reads_results(app, admin, closed):
+    add_user(app, "viewer@example.org")
+    with session_scope(app.state.engine, write=True) as session:
+        user = session.exec(select(User).where(User.email == "viewer@example.org")).one()
+        session.add(Membership(user_id=user.id, organization_id=uuid.UUID(admin.org_id), role=Role.viewer))
+        session.commit()
+    viewer = new_client(app)
+    login(viewer, "viewer@example.org")
+    assert viewer.get(f"/api/v1/campaigns/{closed}/results").json()["n_respondents"] == sum(COUNTS.values())
+    assert viewer.get(f"/campaigns/{closed}/results/heatmaps").status_code == 200
+
+
+def test_live_results_refresh_only_in_steps_of_k(app, admin):
+    engine = app.state.engine
+    set_live(engine, admin.org_id)
+    cid = admin.campaign()
+    store_responses(engine, cid, {"Assembly": 4}, seed=1)
+    first = admin.client.get(f"/api/v1/campaigns/{cid}/results").json()
+    assert first["live"] and first["released_count"] == 4 and first["n_respondents"] is None  # org below k
+    store_responses(engine, cid, {"Logistics": 4}, seed=2)
+    second = admin.client.get(f"/api/v1/campaigns/{cid}/results").json()
+    assert second["released_count"] == 4 and second["pending"] == 4
+    store_responses(engine, cid, {"Quality": 1}, seed=3)
+    third = admin.client.get(f"/api/v1/campaigns/{cid}/results").json()
+    assert third["released_count"] == 9 and third["pending"] == 0 and third["n_respondents"] == 9
+    store_responses(engine, cid, {"Key Accounts": 3}, seed=4)
+    close(engine, cid)
+    final = admin.client.get(f"/api/v1/campaigns/{cid}/results").json()
+    assert final["released_count"] == 9 and final["pending"] == 3 and not final["live"]
+    page = admin.client.get(f"/campaigns/{cid}/results")
+    assert "3 responses arrived after the last released results" in page.text
+
+
+def test_filters_refuse_small_subgroups_and_complements(admin, closed):
+    def view(**params):
+        r = admin.client.get(f"/api/v1/campaigns/{closed}/results/view", params=params)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    ops = view(unit="Operations")
+    assert ops["released"] and ops["record"]["n"] == 19
+    sales = view(unit="Sales")  # 9 people, but Inside Sales (2) hides Key Accounts: the unit view would reveal it
+    assert sales["released"] is False or sales["record"]["n"] == 9
+    refused = [v for v in (view(role="lead"), view(role="member"), view(unit="Operations", role="member"))
+               if not v["released"]]
+    for v in refused:
+        assert v["record"] is None and v["reason_text"]["en"]
+    assert admin.client.get(f"/api/v1/campaigns/{closed}/results/view", params={"unit": "Nowhere"}).status_code == 422
+    assert admin.client.get(f"/api/v1/campaigns/{closed}/results/view").status_code == 422
+    page = admin.client.get(f"/campaigns/{closed}/results/filters", params={"unit": "Operations"})
+    assert page.status_code == 200 and "n = 19" in page.text
+
+
+def test_downloads_have_types_and_safe_names(admin, closed):
+    for fmt, kind, ext in (("csv", "text/csv", "csv"), ("html", "text/html", "html"),
+                           ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")):
+        r = admin.client.get(f"/api/v1/campaigns/{closed}/results/download/{fmt}", params={"lang": "de"})
+        assert r.status_code == 200, (fmt, r.text[:200])
+        assert r.headers["content-type"].startswith(kind)
+        assert r.headers["content-disposition"] == f'attachment; filename="Acme-Spring-de.{ext}"'
+        assert r.content
+    assert admin.client.get(f"/api/v1/campaigns/{closed}/results/download/exe").json()["detail"] == UNKNOWN_FORMAT
+    r = admin.client.get(f"/api/v1/campaigns/{closed}/results/download/team-pdf", params={"team": "Inside Sales"})
+    assert r.status_code == 400 and r.json()["detail"] == TEAM_HIDDEN
+
+
+def test_slow_reports_run_as_jobs(app, admin, closed):
+    r = admin.post(f"/api/v1/campaigns/{closed}/results/jobs", json={"format": "team-pdf", "team": "Assembly"})
+    assert r.status_code == 202, r.text
+    job = r.json()
+    deadline = time.monotonic() + 60
+    while job["state"] in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job = admin.client.get(f"/api/v1/campaigns/{closed}/results/jobs/{job['id']}").json()
+    assert job["state"] == "done", job
+    f = admin.client.get(job["download"])
+    assert f.status_code == 200 and f.content.startswith(b"%PDF")
+    assert f.headers["content-disposition"] == 'attachment; filename="Acme-Spring-Assembly-en.pdf"'
+    other = make_admin(app, email="hr@third.example", org="Third")
+    r = other.client.get(f"/api/v1/campaigns/{closed}/results/jobs/{job['id']}")
+    assert r.status_code == 404 and r.json()["detail"] in (JOB_NOT_FOUND, "campaign not found")
+
+
+def test_plotly_is_served_locally(client):
+    js = client.get("/static/vendor/plotly.min.js")
+    assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
+    assert "max-age" in js.headers["cache-control"] and len(js.content) > 1_000_000
+    css = client.get("/static/vendor/plotly.css")
+    assert css.status_code == 200 and ".js-plotly-plot .plotly" in css.text

@@ -1,0 +1,187 @@
+"""HR reads the demo organization's results: overview, heatmaps with drill-down to a unit
+and a team, and every report download; each file is opened and no suppressed team's
+row carries a number."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image, ImageStat
+from pptx import Presentation
+from pypdf import PdfReader
+
+from app.core.config import Settings
+from app.demo import DEMO_ORG, seed_demo
+
+pytestmark = pytest.mark.browser
+
+FORMATS = ("html", "pdf", "xlsx", "pptx", "csv")
+
+
+@pytest.fixture(scope="module")
+def demo(server):
+    info = seed_demo(settings=Settings(env="development", secret_key="browser-test-" + "s" * 40,
+                                       database_url=server["db_url"], data_dir=server["data"]))
+    return info
+
+
+@pytest.fixture(scope="module")
+def hr(browser, server, demo):
+    """A logged-in HR page on a desktop viewport, collecting JavaScript errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text)
+            if msg.type == "error" and "favicon" not in (msg.location or {}).get("url", "") else None)
+    page.goto(f"{server['base']}/login")
+    page.get_by_label("E-mail").fill(demo.email)
+    page.get_by_label("Password").fill(demo.password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/orgs$"))
+    yield page, errors
+    context.close()
+
+
+def _hidden_teams(page, base: str, campaign_id: str) -> list[str]:
+    units = page.request.get(f"{base}/api/v1/campaigns/{campaign_id}/results").json()["units"]
+    hidden = []
+    for u in units:
+        heat = page.request.get(f"{base}/api/v1/campaigns/{campaign_id}/results/heatmap",
+                                params={"unit": u["unit"]}).json()
+        hidden += [r["team"] for r in heat["records"] if r["suppressed"]]
+    return hidden
+
+
+def _clean_line(line: str, hidden: list[str], labels: list[str], k: int) -> bool:
+    if not any(re.search(rf"(?<!\w){re.escape(t)}(?!\w)", line) for t in hidden):
+        return True
+    rest = line
+    for label in labels:
+        rest = re.sub(rf"(?<!\w){re.escape(label)}(?!\w)", " ", rest)
+    rest = re.sub(rf"(?<!\d){k}(?!\d)", " ", rest)
+    return not re.search(r"\d", rest)
+
+
+def test_hr_reads_the_dashboard_and_downloads_every_report(hr, server, tmp_path):
+    page, errors = hr
+    base = server["base"]
+    page.goto(f"{base}/orgs")
+    page.get_by_role("link", name=DEMO_ORG).click()
+    page.get_by_role("link", name="Baseline autumn 2026").click()
+    page.get_by_test_id("results-link").click()
+    page.wait_for_url(re.compile(r"/results$"))
+    campaign_id = page.url.split("/campaigns/")[1].split("/")[0]
+    page.wait_for_selector("[data-figure='overview-figure'] .main-svg")
+    assert page.get_by_test_id("findings").locator("li").count() >= 3
+    assert page.get_by_test_id("typology").inner_text()
+
+    # heatmaps: units, then the teams of a unit, then a team
+    page.get_by_role("link", name="Heatmaps").first.click()
+    page.wait_for_selector("[data-testid='heatmap'] .main-svg")
+    assert page.locator("[data-testid='heatmap'] .heatmaplayer image, [data-testid='heatmap'] .hm").count() > 0
+    page.get_by_test_id("drill-list").get_by_role("link", name="Operations").click()
+    page.wait_for_selector("[data-testid='heatmap'] .main-svg")
+    assert "Teams · Operations" in page.inner_text("h2 >> nth=0")
+    hidden = _hidden_teams(page, base, campaign_id)
+    assert hidden, "the demo has teams below k"
+    visible = [a.inner_text() for a in page.get_by_test_id("drill-list").get_by_role("link").all()
+               if a.inner_text() not in hidden]
+    page.get_by_test_id("drill-list").get_by_role("link", name=visible[0], exact=True).click()
+    page.wait_for_selector("[data-testid='team-name']")
+    assert "What to do" in page.content()
+    with page.expect_download(timeout=90_000) as team_pdf:
+        page.get_by_test_id("download-team-pdf").click()
+    files = {"team-pdf": tmp_path / "team.pdf"}
+    team_pdf.value.save_as(files["team-pdf"])
+
+    # every report from the overview
+    page.get_by_role("link", name="Overview").first.click()
+    page.wait_for_selector("[data-figure='overview-figure'] .main-svg")
+    for fmt in FORMATS:
+        with page.expect_download(timeout=120_000) as download:
+            page.get_by_test_id(f"download-{fmt}").click()
+        files[fmt] = tmp_path / download.value.suggested_filename
+        download.value.save_as(files[fmt])
+        assert files[fmt].suffix == f".{fmt}"
+    assert errors == []
+
+    k = page.request.get(f"{base}/api/v1/campaigns/{campaign_id}").json()["k"]
+    data = page.request.get(f"{base}/api/v1/campaigns/{campaign_id}/results").json()
+    labels = [u["unit"] for u in data["units"]] + hidden + visible
+
+    for name in ("pdf", "team-pdf"):
+        reader = PdfReader(files[name])
+        assert len(reader.pages) >= 1
+        text = "\n".join(p.extract_text() for p in reader.pages)
+        assert all(_clean_line(line, hidden, labels, k) for line in text.splitlines()), name
+        out = tmp_path / f"{name}-page"
+        subprocess.run(["pdftoppm", "-r", "30", "-png", str(files[name]), str(out)], check=True, timeout=120)
+        pngs = sorted(tmp_path.glob(f"{name}-page*.png"))
+        assert len(pngs) == len(reader.pages)
+        for png in pngs:
+            stat = ImageStat.Stat(Image.open(png).convert("L"))
+            assert stat.extrema[0][0] < 200 and stat.stddev[0] > 2, f"{png.name} looks blank"
+
+    wb = load_workbook(files["xlsx"], read_only=True)
+    assert len(wb.sheetnames) >= 4
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            if any(isinstance(c, str) and c.strip() in hidden for c in row):
+                assert not [c for c in row if isinstance(c, (int, float)) and not isinstance(c, bool)], row
+
+    deck = Presentation(files["pptx"])
+    assert len(deck.slides) >= 3
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_table:
+                for r in shape.table.rows:
+                    cells = [c.text.strip() for c in r.cells]
+                    if any(c in hidden for c in cells):
+                        assert not any(re.fullmatch(r"[-+]?\d+([.,]\d+)?\s*%?", c) for c in cells if c not in hidden)
+            if shape.has_chart:
+                for plot in shape.chart.plots:
+                    for series in plot.series:
+                        for cat, value in zip(plot.categories, series.values):
+                            assert not (str(cat) in hidden and value is not None)
+
+    rows = files["csv"].read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0].startswith("level,group")
+    for line in rows[1:]:
+        level, group, *_rest, stat, _value = line.split(",")
+        if level == "team" and group in hidden:
+            assert stat == "suppressed", line
+
+    html = files["html"].read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]*\ssrc=", html) and not re.search(r"<link[^>]*\shref=\"?https?:", html)
+    for m in re.finditer(r"<tr[^>]*>(?:(?!</tr>).)*</tr>", html, re.S):
+        assert _clean_line(" ".join(re.sub(r"<[^>]+>", " ", m.group(0)).split()), hidden, labels, k)
+
+
+def test_dashboard_fits_a_phone(browser, server, demo):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{server['base']}/login")
+    page.get_by_label("E-mail").fill(demo.email)
+    page.get_by_label("Password").fill(demo.password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/orgs$"))
+    campaigns = page.request.get(f"{server['base']}/api/v1/organizations").json()
+    org = next(o for o in campaigns if o["name"] == DEMO_ORG)
+    closed = next(c for c in page.request.get(f"{server['base']}/api/v1/organizations/{org['id']}/campaigns").json()
+                  if c["status"] == "closed")
+    for path in ("", "/heatmaps", "/heatmaps?unit=Technology"):
+        page.goto(f"{server['base']}/campaigns/{closed['id']}/results{path}")
+        page.wait_for_selector(".main-svg")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 392, (path, width)
+    assert errors == []
+    context.close()
