@@ -1,8 +1,12 @@
 """``aad serve --demo``: a demo organization, seeded once.
 
-About 25 teams in 4 units; a closed campaign with simulated responses (from
-:func:`analysis.simulate.simulate_responses`) and an open campaign with unused personal
-links and one open link. The admin password and a few survey links are kept in
+About 25 teams in 4 units; three closed campaigns (waves) with simulated responses
+(from :func:`analysis.simulate.simulate_responses`; the later waves with a planted
+improvement of decision rights) and an open campaign with unused personal links and one
+open link. Three further client organizations of the demo consultant, each with a closed
+campaign, and all four opted in to the benchmark; the benchmark pool also holds an
+imported file of simulated organizations, labelled as such, so that its cells have at
+least five comparable organizations. Every step is idempotent (skipped when present). The admin password and a few survey links are kept in
 ``demo.json`` next to the database (development mode only), so that every start can
 print a login and links that still work.
 """
@@ -12,21 +16,25 @@ from __future__ import annotations
 import json
 import math
 import secrets
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from analysis import diagnose
+from analysis.benchmark import BenchmarkPool, dump_benchmark, entry_from_diagnosis
+from analysis.instrument import load_questionnaire
 from analysis.simulate import simulate_responses
 from app.core.config import Settings
 from app.core.db import make_engine, session_scope
 from app.core.security import token_hash
 from app.models import (
-    Campaign, CampaignStatus, CampaignTeam, Comment, Invitation, Membership, Organization, Response, Role, User,
+    BenchmarkEntryRow, Campaign, CampaignStatus, CampaignTeam, Comment, Invitation, Membership, Organization, Response, Role, User,
 )
+from app.services.benchmarks import import_file, set_opt_in, sync_pool
 from app.services.campaigns import close_campaign, create_campaign, launch_campaign
 from app.services.invitations import create_open_links, create_personal_links
 from app.services.teams import import_teams
@@ -68,6 +76,7 @@ def seed_demo(*, settings: Settings) -> DemoInfo:
             org = session.exec(select(Organization).where(Organization.name == DEMO_ORG)).first()
             if org is None:
                 state["links"] = _seed_organization(session, user)
+            _seed_consultant_workspace(session, user)
             links = _unused(session, state.get("links", []))
             if not links:
                 links = _more_links(session)
@@ -103,6 +112,8 @@ def _seed_organization(session: Session, user: User) -> list[dict]:
     create_personal_links(session, campaign=baseline, counts={teams[names[t]].id: headcount[t] for t in labels}, base_url="")
     _store_simulated(session, baseline, data, {t: teams[names[t]] for t in labels}, start=baseline.opens_on)
     close_campaign(session, campaign=baseline)
+    baseline.closed_at = datetime.combine(baseline.closes_on, time(18), tzinfo=timezone.utc)
+    session.add(baseline)
 
     pulse = create_campaign(session, organization=org, name="Pulse spring 2027", questionnaire_id="aligned-autonomy-pulse-v1",
                             opens_on=today - timedelta(days=3), closes_on=today + timedelta(days=25))
@@ -111,6 +122,118 @@ def _seed_organization(session: Session, user: User) -> list[dict]:
     rows = create_personal_links(session, campaign=pulse, counts={ct.id: ct.headcount for ct in pulse_teams}, base_url="")
     open_rows = create_open_links(session, campaign=pulse, team_ids=[pulse_teams[0].id], base_url="")
     return [_link(r) for r in rows[:3] + open_rows]
+
+
+# ------------------------------------------------------------------ consultant workspace
+
+WAVES = (("Follow-up winter 2026", 36, 23, 0.25, 71), ("Follow-up spring 2027", 21, 8, 0.5, 72))
+CLIENTS = (
+    # name, industry, size band, teams, respondents, seed
+    ("Brightwater Utilities (demo)", "Utilities", "1000-4999", 10, 110, 21),
+    ("Kestrel Software (demo)", "Software", "50-249", 8, 70, 22),
+    ("Harbour Freight Partners (demo)", "Logistics", "250-999", 12, 120, 23),
+)
+SIMULATED_SOURCE = "Simulated organizations (demo data, not real)"
+SIMULATED = (("logistics", "250-999"), ("logistics", "250-999"), ("logistics", "1000-4999"),
+             ("logistics", "250-999"), ("logistics", "50-249"), ("logistics", "250-999"),
+             ("manufacturing", "250-999"), ("manufacturing", "1000-4999"), ("software", "50-249"),
+             ("software", "50-249"), ("utilities", "1000-4999"), ("finance", "250-999"))
+
+
+def _seed_consultant_workspace(session: Session, user: User) -> None:
+    """Later waves of the demo organization, the client organizations, the opt-ins and
+    the simulated benchmark file — each only when missing."""
+    org = session.exec(select(Organization).where(Organization.name == DEMO_ORG)).one()
+    campaigns = {c.name: c for c in session.exec(select(Campaign).where(Campaign.organization_id == org.id)).all()}
+    names = set(campaigns)
+    baseline = campaigns.get("Baseline autumn 2026")
+    if baseline is not None and baseline.closes_on and baseline.closed_at and baseline.closed_at.date() > baseline.closes_on:
+        baseline.closed_at = datetime.combine(baseline.closes_on, time(18), tzinfo=timezone.utc)
+        session.add(baseline)
+        session.commit()
+    for name, opened, closed, lift, seed in WAVES:
+        if name not in names:
+            data = _lifted(simulate_responses("aligned-autonomy-v1", respondents=N_RESPONDENTS, teams=N_TEAMS,
+                                              units=len(UNITS), seed=seed), lift, seed)
+            add_closed_campaign(session, org, name, data, opened=opened, closed=closed, names=dict(
+                zip(sorted(set(data.team.tolist())), TEAM_NAMES)))
+    for name, industry, size_band, n_teams, n, seed in CLIENTS:
+        client = session.exec(select(Organization).where(Organization.name == name)).first()
+        if client is None:
+            add_client_organization(session, user, name=name, industry=industry, size_band=size_band,
+                                    teams=n_teams, respondents=n, seeds=(seed,))
+    for o in session.exec(select(Organization).where(
+            Organization.name.in_([DEMO_ORG, *(c[0] for c in CLIENTS)]))).all():
+        if not o.benchmark_opt_in:
+            set_opt_in(session, organization=o, opt_in=True)
+    sync_pool(session)
+    if session.exec(select(BenchmarkEntryRow.id).where(BenchmarkEntryRow.source == SIMULATED_SOURCE)).first() is None:
+        import_file(session, data=simulated_benchmark(), source=SIMULATED_SOURCE)
+
+
+def add_client_organization(session: Session, user: User, *, name: str, industry: str, size_band: str,
+                            teams: int, respondents: int, seeds: tuple, role: Role = Role.consultant) -> Organization:
+    """An organization with ``user`` as member, simulated teams in three divisions and one
+    closed campaign per seed (the first 90 days ago, each later one 20 days later)."""
+    org = Organization(name=name, industry=industry, size_band=size_band)
+    session.add(org)
+    session.flush()
+    session.add(Membership(user_id=user.id, organization_id=org.id, role=role))
+    for i, seed in enumerate(seeds):
+        data = simulate_responses("aligned-autonomy-v1", respondents=respondents, teams=teams, units=3, seed=seed)
+        labels = sorted(set(data.team.tolist()))
+        team_names = {t: f"Team {chr(65 + j)}" for j, t in enumerate(labels)}
+        if i == 0:
+            unit_of = {t: f"Division {u[1:]}" for t, u in zip(data.team.tolist(), data.unit.tolist())}
+            csv = "unit path,team,headcount\n" + "".join(
+                f"{unit_of[t]},{team_names[t]},{int((data.team == t).sum()) + 2}\n" for t in labels)
+            import_teams(session, organization=org, data=csv.encode())
+        add_closed_campaign(session, org, f"Diagnostic {i + 1}" if len(seeds) > 1 else "Diagnostic 2026", data,
+                            opened=90 - 20 * i, closed=75 - 20 * i, names=team_names)
+    return org
+
+
+def _lifted(data, lift: float, seed: int):
+    """Planted improvement: each decision-rights perception answer moves one step up
+    (towards agreement) with probability ``lift``."""
+    q = load_questionnaire("aligned-autonomy-v1")
+    rng = np.random.default_rng(seed)
+    values = data.values.copy()
+    for item in q.items:
+        if item.kind == "perception" and item.dimension == "decision_rights" and item.id in data.item_ids:
+            j = data.item_ids.index(item.id)
+            move = (rng.random(values.shape[0]) < lift) * (-1 if item.reverse else 1)
+            values[:, j] = np.clip(values[:, j] + move, 1, 5)
+    return replace(data, values=values)
+
+
+def add_closed_campaign(session: Session, org: Organization, name: str, data, *, opened: int, closed: int,
+                     names: dict) -> None:
+    today = date.today()
+    campaign = create_campaign(session, organization=org, name=name, questionnaire_id="aligned-autonomy-v1",
+                               opens_on=today - timedelta(days=opened), closes_on=today - timedelta(days=closed))
+    launch_campaign(session, campaign=campaign, organization=org)
+    teams = {ct.name: ct for ct in session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == campaign.id)).all()}
+    labels = sorted(set(data.team.tolist()))
+    create_personal_links(session, campaign=campaign, counts={teams[names[t]].id: teams[names[t]].headcount
+                                                                for t in labels}, base_url="")
+    _store_simulated(session, campaign, data, {t: teams[names[t]] for t in labels}, start=campaign.opens_on)
+    close_campaign(session, campaign=campaign)
+    campaign.closed_at = datetime.combine(campaign.closes_on, time(18), tzinfo=timezone.utc)
+    session.add(campaign)
+    session.commit()
+
+
+def simulated_benchmark(profiles=SIMULATED) -> bytes:
+    """A benchmark file of simulated organizations (never real ones), one per
+    ``(industry, size_band)`` profile."""
+    entries = []
+    for i, (industry, size_band) in enumerate(profiles):
+        data = simulate_responses("aligned-autonomy-v1", respondents=60 + 15 * i, teams=6 + i % 5, units=2,
+                                  seed=100 + i)
+        entries.append(entry_from_diagnosis(diagnose(data), industry=industry, size_band=size_band,
+                                            closed_on=f"2026-{1 + i % 9:02d}"))
+    return dump_benchmark(BenchmarkPool(entries))
 
 
 def _store_simulated(session: Session, campaign: Campaign, data, teams: dict, *, start: date) -> None:

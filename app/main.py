@@ -17,6 +17,7 @@ from app.core.security import Signer
 from app.deps import LoginRequired
 from app.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from app.routers import campaigns, docs, invitations, login, organizations, results, survey, teams
+from app.routers import benchmarks, portfolio, waves
 from app.services import ServiceError
 from app.templating import render, static_dir
 
@@ -42,6 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware, hsts=not settings.development)
     app.add_middleware(BodyLimitMiddleware)
     for module in (login, organizations, teams, campaigns, invitations, survey, docs, results):
+        app.include_router(module.router)
+    for module in (portfolio, benchmarks, waves):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     _handlers(app)

@@ -68,6 +68,7 @@ class Organization(SQLModel, table=True):
     k_acknowledged: bool = False
     comment_k: int = Field(default=10, ge=3, le=100)
     live_results: bool = False
+    benchmark_opt_in: bool = False
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -168,3 +169,23 @@ class ResultSnapshot(SQLModel, table=True):
     campaign_id: uuid.UUID = Field(foreign_key="campaign.id", primary_key=True, ondelete="CASCADE")
     response_count: int = Field(ge=0)
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class BenchmarkEntryRow(SQLModel, table=True):
+    """One entry of the benchmark pool: organization-level aggregates only, as built by
+    :func:`analysis.benchmark.entry_from_diagnosis` (``data`` is the entry's file layout).
+    Entries of this installation keep their organization and campaign so that they can
+    be replaced and withdrawn; imported entries keep only the label of their file.
+    An entry takes part in comparisons once ``released`` (see
+    :mod:`app.services.benchmarks`)."""
+
+    __tablename__ = "benchmark_entry"
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    entry_id: str = Field(max_length=32, unique=True, index=True)
+    organization_id: uuid.UUID | None = Field(default=None, foreign_key="organization.id", index=True,
+                                              ondelete="CASCADE")
+    campaign_id: uuid.UUID | None = Field(default=None, foreign_key="campaign.id", unique=True, ondelete="CASCADE")
+    source: str = Field(default="", max_length=200)
+    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    released: bool = False
+    created_at: datetime = Field(default_factory=utcnow)

@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ("app.cli.questionnaire", "app.cli.server", "app.cli.offline")
+COMMAND_MODULES = ("app.cli.questionnaire", "app.cli.server", "app.cli.offline", "app.cli.benchmark")
 
 
 class CLIError(Exception):

@@ -16,7 +16,7 @@ from sqlmodel import SQLModel, func, select
 from app.cli import main as aad
 from app.core.config import Settings
 from app.core.db import make_engine, session_scope, upgrade
-from app.demo import DEMO_EMAIL, seed_demo
+from app.demo import DEMO_EMAIL, DEMO_ORG, seed_demo
 from app.models import Campaign, Comment, Invitation, Organization, Response, Team
 from app.services.users import authenticate
 
@@ -105,10 +105,11 @@ def test_demo_seed_is_idempotent_and_prints_working_links(tmp_path):
     engine = make_engine(settings.sqlalchemy_url)
     with session_scope(engine) as session:
         assert authenticate(session, email=DEMO_EMAIL, password=first.password) is not None
-        assert session.exec(select(func.count()).select_from(Organization)).one() == 1
-        assert 20 <= session.exec(select(func.count()).select_from(Team)).one() <= 30
-        statuses = sorted(c.status.value for c in session.exec(select(Campaign)).all())
-        assert statuses == ["closed", "open"]
+        assert session.exec(select(func.count()).select_from(Organization)).one() == 4  # demo + 3 clients
+        demo = session.exec(select(Organization).where(Organization.name == DEMO_ORG)).one()
+        assert 20 <= session.exec(select(func.count()).select_from(Team).where(Team.organization_id == demo.id)).one() <= 30
+        statuses = sorted(c.status.value for c in session.exec(select(Campaign).where(Campaign.organization_id == demo.id)).all())
+        assert statuses == ["closed", "closed", "closed", "open"]
         assert session.exec(select(func.count()).select_from(Response)).one() > 100
         assert session.exec(select(func.count()).select_from(Comment)).one() > 0
         assert session.exec(select(func.count()).select_from(Invitation).where(~Invitation.used)).one() > 100

@@ -1,0 +1,125 @@
+"""Plotly figure of a wave comparison: the trend of one group over three or more waves.
+
+:func:`trend_figure` draws, for one group (the organization, a unit or a team lineage)
+and one measure, a line per dimension through the released value of every wave with its
+confidence interval as error bars. It only displays figures of the
+:class:`~analysis.waves.WaveComparison` trend table — values a wave did not release
+(fewer than k, hidden, not in that wave, not comparable) are gaps, never estimates —
+and marks the steps whose change is reliable and meaningful (▲ improved, ▼ declined).
+"""
+
+from __future__ import annotations
+
+import html
+
+import plotly.graph_objects as go
+
+from analysis.waves import MEASURES, WaveComparison
+
+__all__ = ["trend_figure", "trend_groups"]
+
+_COLORS = {"direction": "#1f5fbf", "decision_rights": "#c05621", "feedback": "#2f855a"}
+_DASH = {"direction": "solid", "decision_rights": "dash", "feedback": "dot"}
+_SYMBOL = {"direction": "circle", "decision_rights": "square", "feedback": "diamond"}
+_NAMES = {
+    "direction": {"en": "Direction", "de": "Ausrichtung"},
+    "decision_rights": {"en": "Decision rights", "de": "Entscheidungsrechte"},
+    "feedback": {"en": "Feedback", "de": "Rückkopplung"},
+}
+_TEXT = {
+    "score": {"en": "Perception score (0–100)", "de": "Wahrnehmungswert (0–100)"},
+    "structure": {"en": "Structure index (0–100)", "de": "Strukturindex (0–100)"},
+    "organization": {"en": "Organization", "de": "Organisation"},
+    "title": {"en": "Trend over the waves", "de": "Verlauf über die Wellen"},
+    "subtitle": {"en": "Bars: 95 % confidence interval. ▲/▼: reliable and meaningful change since the previous wave; gaps: not released.",
+                 "de": "Balken: 95-%-Konfidenzintervall. ▲/▼: verlässliche und bedeutsame Veränderung seit der vorigen Welle; Lücken: nicht freigegeben."},
+}
+_MARK = {"improved": "▲", "declined": "▼"}
+
+
+def _check(name: str, value, allowed) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name}: must be one of {', '.join(map(repr, allowed))}, got {value!r}")
+
+
+def trend_groups(comparison: WaveComparison) -> tuple:
+    """``(level, group)`` pairs that have a trend row, organization first."""
+    if not isinstance(comparison, WaveComparison):
+        raise TypeError(f"comparison: must be a WaveComparison, got {type(comparison).__name__}")
+    seen = []
+    for row in comparison.trend:
+        key = (row["level"], row["group"])
+        if key not in seen:
+            seen.append(key)
+    return tuple(seen)
+
+
+def trend_figure(comparison: WaveComparison, *, level: str = "organization", group: str = "",
+                 measure: str = "score", lang: str = "en", as_dict: bool = False):
+    """Line chart of one group's released values per wave, one line per dimension.
+
+    Parameters
+    ----------
+    comparison : WaveComparison
+        From :func:`analysis.waves.compare_waves` with three or more waves.
+    level : {'organization', 'unit', 'team'}
+    group : str
+        The group's label in its latest wave (``""`` for the organization).
+    measure : {'score', 'structure'}
+    lang : {'en', 'de'}
+    as_dict : bool
+        Return the figure specification as a plain dict instead of a ``go.Figure``.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure or dict
+
+    Raises
+    ------
+    ValueError
+        Fewer than three waves, or no trend row for the group (named).
+    """
+    if not isinstance(comparison, WaveComparison):
+        raise TypeError(f"comparison: must be a WaveComparison, got {type(comparison).__name__}")
+    _check("measure", measure, MEASURES)
+    _check("lang", lang, ("en", "de"))
+    _check("level", level, ("organization", "unit", "team"))
+    if len(comparison.labels) < 3:
+        raise ValueError(f"comparison: a trend needs at least 3 waves, got {len(comparison.labels)}")
+    rows = [r for r in comparison.trend if r["level"] == level and r["group"] == group and r["measure"] == measure]
+    if not rows:
+        raise ValueError(f"group: no trend for {level} {group!r} and measure {measure!r}")
+    labels = list(comparison.labels)
+    traces = []
+    for row in rows:
+        dim = row["dimension"]
+        name = _NAMES.get(dim, {}).get(lang, dim)
+        ys = [v["value"] if v["released"] else None for v in row["values"]]
+        plus = [None if y is None else v["ci_high"] - y for y, v in zip(ys, row["values"])]
+        minus = [None if y is None else y - v["ci_low"] for y, v in zip(ys, row["values"])]
+        marks = [""] + [_MARK.get(s or "", "") for s in row["steps"]]
+        hover = [
+            f"{html.escape(name)} · {html.escape(w)}<br>" + (
+                f"{y:.1f} [{v['ci_low']:.1f}–{v['ci_high']:.1f}], n = {v['n']}" if y is not None
+                else html.escape(str(v["reason"] or "")))
+            for y, v, w in zip(ys, row["values"], labels)
+        ]
+        traces.append(dict(
+            type="scatter", mode="lines+markers+text", name=name, x=labels, y=ys, text=marks,
+            textposition="top center", textfont=dict(size=14, color=_COLORS.get(dim, "#333333")),
+            line=dict(color=_COLORS.get(dim, "#333333"), dash=_DASH.get(dim, "solid"), width=2.5),
+            marker=dict(symbol=_SYMBOL.get(dim, "circle"), size=9), connectgaps=False,
+            error_y=dict(type="data", symmetric=False, array=plus, arrayminus=minus, thickness=1.2, width=5),
+            hovertext=hover, hoverinfo="text",
+        ))
+    who = _TEXT["organization"][lang] if level == "organization" else group
+    spec = dict(data=traces, layout=dict(
+        title=dict(text=f"{_TEXT['title'][lang]}: {html.escape(who)}",
+                   subtitle=dict(text=_TEXT["subtitle"][lang], font=dict(size=11, color="#555555")), font=dict(size=15)),
+        font=dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=12, color="#222222"),
+        xaxis=dict(type="category", title=None),
+        yaxis=dict(title=dict(text=_TEXT[measure][lang]), range=[0, 100], dtick=20, gridcolor="#e5e7eb"),
+        legend=dict(orientation="h", yanchor="top", y=-0.15, x=0),
+        margin=dict(l=60, r=20, t=80, b=60), plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", height=420,
+    ))
+    return spec if as_dict else go.Figure(spec)

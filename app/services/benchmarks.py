@@ -1,0 +1,233 @@
+"""The benchmark pool: entries of organizations that opted in, imported entries, and an
+organization's comparison with the released pool.
+
+Every statistic and disclosure rule comes from :mod:`analysis.benchmark`; this module
+only stores entries and decides which ones are released.
+
+What the pool holds
+    One entry per opted-in organization — organization-level aggregates of its latest
+    closed campaign (:func:`analysis.benchmark.entry_from_diagnosis`), never a response
+    or a team figure — and the entries of imported benchmark files, labelled with
+    their source. An organization needs an industry and a size band to take part.
+
+Releases (no isolation by differencing)
+    New entries (a newly opted-in organization, a newer closed campaign, an imported
+    file) wait as *pending*. They are released together only when at least
+    :data:`RELEASE_STEP` (= the minimum cell size, 5) are pending, and an organization's
+    replaced entry leaves the released pool in the same step. So two views of the pool
+    taken at different times always differ by zero or by at least five entries, and no
+    single organization's figures can be recovered by comparing them. Withdrawing the
+    opt-in removes the organization's entries at once: consent outranks the step rule,
+    and a withdrawal reveals no figure of the one who withdrew.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from analysis.benchmark import (
+    SIZE_BANDS, BenchmarkEntry, BenchmarkPool, BenchmarkResult, benchmark, dump_benchmark, entry_from_diagnosis,
+    load_benchmark,
+)
+from app.models import BenchmarkEntryRow, Campaign, CampaignStatus, Membership, Organization, Role, User
+from app.services import Forbidden, Invalid
+from app.services.results import campaign_results
+
+MIN_ORGANIZATIONS = 5
+RELEASE_STEP = MIN_ORGANIZATIONS
+CONSULTANTS_ONLY = "only consultants may manage the benchmark pool"
+NEEDS_PROFILE = "set the organization's industry and size band to take part in the benchmark"
+NOT_RELEASED = "the campaign has no released results to compare"
+NOT_COMPARABLE = "the benchmark holds no entries comparable with this campaign's questionnaire"
+BAD_FILE = "the benchmark file was not imported"
+MAX_SOURCE = 200
+
+
+def industry_code(industry: str) -> str | None:
+    """The benchmark industry code of a free-text industry ("Logistics & Transport" →
+    ``logistics_transport``), or None when nothing usable is left."""
+    code = re.sub(r"[^a-z0-9]+", "_", industry.strip().lower()).strip("_")
+    code = re.sub(r"^[^a-z]+", "", code)[:48].rstrip("_")
+    return code or None
+
+
+def is_consultant(session: Session, *, user: User) -> bool:
+    return session.exec(
+        select(Membership.id).where(Membership.user_id == user.id, Membership.role == Role.consultant)
+    ).first() is not None
+
+
+def require_consultant(session: Session, *, user: User) -> None:
+    if not is_consultant(session, user=user):
+        raise Forbidden(CONSULTANTS_ONLY)
+
+
+# ------------------------------------------------------------------ the pool
+
+def _rows(session: Session, *, released: bool | None = None) -> list[BenchmarkEntryRow]:
+    query = select(BenchmarkEntryRow)
+    if released is not None:
+        query = query.where(BenchmarkEntryRow.released == released)
+    return list(session.exec(query.order_by(BenchmarkEntryRow.entry_id)).all())
+
+
+def released_pool(session: Session) -> BenchmarkPool:
+    """The pool that comparisons use (released entries only)."""
+    return BenchmarkPool(BenchmarkEntry._trusted(r.data) for r in _rows(session, released=True))
+
+
+def pool_status(session: Session) -> dict:
+    """Counts only: released, pending, and how many more entries release the pending ones."""
+    counts = dict(session.exec(
+        select(BenchmarkEntryRow.released, func.count()).group_by(BenchmarkEntryRow.released)
+    ).all())
+    pending = counts.get(False, 0)
+    sources = session.exec(
+        select(BenchmarkEntryRow.source, func.count()).where(BenchmarkEntryRow.released == True)  # noqa: E712
+        .group_by(BenchmarkEntryRow.source).order_by(BenchmarkEntryRow.source)
+    ).all()
+    return {"released": counts.get(True, 0), "pending": pending,
+            "needed_for_release": max(RELEASE_STEP - pending, 0) if pending else RELEASE_STEP,
+            "release_step": RELEASE_STEP, "min_organizations": MIN_ORGANIZATIONS,
+            "sources": [{"source": s or "this installation", "entries": n} for s, n in sources]}
+
+
+def _release(session: Session) -> None:
+    """Release the pending entries when at least :data:`RELEASE_STEP` are waiting, and
+    drop the released entries they replace (same organization)."""
+    pending = _rows(session, released=False)
+    if len(pending) < RELEASE_STEP:
+        return
+    replacing = {r.organization_id for r in pending if r.organization_id is not None}
+    for old in _rows(session, released=True):
+        if old.organization_id in replacing:
+            session.delete(old)
+    for r in pending:
+        r.released = True
+        session.add(r)
+    session.flush()
+
+
+def latest_closed_campaign(session: Session, *, organization: Organization) -> Campaign | None:
+    return session.exec(
+        select(Campaign).where(Campaign.organization_id == organization.id, Campaign.status == CampaignStatus.closed)
+        .order_by(col(Campaign.closed_at).desc(), col(Campaign.created_at).desc())
+    ).first()
+
+
+def sync_pool(session: Session) -> None:
+    """Add a pending entry for every opted-in organization whose latest closed campaign
+    has none yet, then release if enough are pending."""
+    orgs = session.exec(select(Organization).where(Organization.benchmark_opt_in == True)).all()  # noqa: E712
+    for org in orgs:
+        industry = industry_code(org.industry)
+        if industry is None or org.size_band not in SIZE_BANDS:
+            continue
+        campaign = latest_closed_campaign(session, organization=org)
+        if campaign is None:
+            continue
+        if session.exec(select(BenchmarkEntryRow.id).where(BenchmarkEntryRow.campaign_id == campaign.id)).first():
+            continue
+        dx = campaign_results(session, campaign=campaign, organization=org).diagnosis
+        if dx is None or dx.n_respondents is None:
+            continue
+        # an entry of this organization that is still pending is replaced at once
+        for old in session.exec(select(BenchmarkEntryRow).where(
+                BenchmarkEntryRow.organization_id == org.id, BenchmarkEntryRow.released == False)).all():  # noqa: E712
+            session.delete(old)
+        entry = entry_from_diagnosis(dx, industry=industry, size_band=org.size_band,
+                                     closed_on=campaign.closed_at or campaign.closes_on or campaign.created_at)
+        session.add(BenchmarkEntryRow(entry_id=entry.entry_id, organization_id=org.id, campaign_id=campaign.id,
+                                      data=entry.to_dict()))
+        try:
+            session.commit()
+        except IntegrityError:  # another request added this campaign's entry first
+            session.rollback()
+    _release(session)
+    session.commit()
+
+
+def set_opt_in(session: Session, *, organization: Organization, opt_in: bool) -> Organization:
+    """Opt in (needs industry and size band) or out; opting out removes the
+    organization's entries at once."""
+    if opt_in and (industry_code(organization.industry) is None or organization.size_band not in SIZE_BANDS):
+        raise Invalid(NEEDS_PROFILE)
+    organization.benchmark_opt_in = opt_in
+    session.add(organization)
+    if not opt_in:
+        for row in session.exec(select(BenchmarkEntryRow).where(BenchmarkEntryRow.organization_id == organization.id)).all():
+            session.delete(row)
+    session.commit()
+    session.refresh(organization)
+    return organization
+
+
+# ------------------------------------------------------------------ files
+
+def export_file(session: Session) -> bytes:
+    """The released pool as a benchmark file (no organization names, no ids of this
+    installation; entry ids are the pool's opaque random ids)."""
+    return dump_benchmark(released_pool(session))
+
+
+def import_file(session: Session, *, data: bytes, source: str) -> int:
+    """Add the entries of a benchmark file as pending entries labelled ``source``;
+    returns how many were new. A malformed or incompatible file raises
+    :class:`Invalid` naming the problem, and nothing is changed."""
+    try:
+        pool = load_benchmark(data)
+    except ValueError as exc:
+        raise Invalid(BAD_FILE, errors=[str(exc)]) from None
+    known = set(session.exec(select(BenchmarkEntryRow.entry_id)).all())
+    new = [e for e in pool if e.entry_id not in known]
+    if not new:
+        return 0
+    label = (source.strip() or "imported file")[:MAX_SOURCE]
+    for e in new:
+        session.add(BenchmarkEntryRow(entry_id=e.entry_id, source=label, data=e.to_dict()))
+    session.flush()
+    _release(session)
+    session.commit()
+    return len(new)
+
+
+# ------------------------------------------------------------------ comparison
+
+def own_entry_ids(session: Session, *, organization: Organization) -> list[str]:
+    return list(session.exec(
+        select(BenchmarkEntryRow.entry_id).where(BenchmarkEntryRow.organization_id == organization.id)
+    ).all())
+
+
+def compare(session: Session, *, organization: Organization, diagnosis) -> BenchmarkResult | None:
+    """The organization's diagnosis among the released pool, overall and filtered by its
+    industry and size band (None when the pool is empty). The organization's own
+    entries never take part."""
+    if diagnosis is None or diagnosis.n_respondents is None:
+        raise Invalid(NOT_RELEASED)
+    pool = released_pool(session)
+    if not len(pool):
+        return None
+    industry = industry_code(organization.industry)
+    size_band = organization.size_band if organization.size_band in SIZE_BANDS else None
+    try:
+        return benchmark(pool, diagnosis, industry=industry, size_band=size_band,
+                         min_organizations=MIN_ORGANIZATIONS, exclude=own_entry_ids(session, organization=organization))
+    except ValueError:
+        raise Invalid(NOT_COMPARABLE) from None
+
+
+def campaign_benchmark(session: Session, *, campaign: Campaign, organization: Organization) -> dict | None:
+    """The benchmark comparison of a campaign as a dict, or None when there is none
+    (no released results, empty pool, no comparable entries) — for reports."""
+    dx = campaign_results(session, campaign=campaign, organization=organization).diagnosis
+    if dx is None or dx.n_respondents is None:
+        return None
+    try:
+        result = compare(session, organization=organization, diagnosis=dx)
+    except Invalid:
+        return None
+    return result.to_dict() if result is not None else None

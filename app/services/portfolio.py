@@ -1,0 +1,46 @@
+"""A consultant's portfolio: every organization the user is a member of, with the figures
+its latest closed campaign released (typology, maturity per dimension, response rate)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from app.models import Campaign, User
+from app.services.benchmarks import latest_closed_campaign
+from app.services.organizations import list_organizations
+from app.services.rates import response_rates
+from app.services.results import campaign_results
+
+
+def _latest_campaign(session: Session, *, organization_id) -> Campaign | None:
+    return session.exec(
+        select(Campaign).where(Campaign.organization_id == organization_id)
+        .order_by(col(Campaign.created_at).desc())
+    ).first()
+
+
+def portfolio(session: Session, *, user: User) -> list[dict]:
+    """One row per organization of ``user``: the latest campaign (any status) and, from
+    the latest closed campaign's released diagnosis, typology, per-dimension score and
+    maturity level, respondents and the organization's response rate (as released)."""
+    rows = []
+    for org, role in list_organizations(session, user=user):
+        latest = _latest_campaign(session, organization_id=org.id)
+        closed = latest_closed_campaign(session, organization=org)
+        row = {"organization": org, "role": role, "latest": latest, "closed": closed, "typology": None,
+               "dimensions": {}, "n_respondents": None, "response_rate": None, "hidden": None}
+        if closed is not None:
+            dx = campaign_results(session, campaign=closed, organization=org).diagnosis
+            if dx is not None and dx.n_respondents is not None:
+                row["typology"] = dx.organization.typology[0]
+                row["n_respondents"] = dx.n_respondents
+                row["dimensions"] = {d: {"score": f.get("score"), "level": f.get("level")}
+                                     for d, f in dx.dimensions.items()}
+            else:
+                row["hidden"] = "fewer than k responses"
+            rates = response_rates(session, campaign=closed)
+            row["response_rate"] = rates[0]["rate"] if rates else None
+        rows.append(row)
+    return rows
+
+

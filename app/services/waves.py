@@ -1,0 +1,83 @@
+"""Waves: the released diagnoses of an organization's closed campaigns, compared with
+:func:`analysis.waves.compare_waves` (which computes every figure and applies the
+anonymity rules to each wave and to the differences)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlmodel import Session, col, select
+
+from analysis.waves import WaveComparison, compare_waves
+from app.models import Campaign, CampaignStatus, Organization
+from app.services import Invalid, NotFound
+from app.services.results import campaign_results
+
+TOO_FEW = "choose at least two closed campaigns with released results"
+BAD_MAP = "the team mapping could not be read"
+UNKNOWN_CAMPAIGN = "campaign not found"
+CANNOT_COMPARE = "the chosen campaigns cannot be compared"
+MAX_MAP_LINES = 200
+
+
+def closed_campaigns(session: Session, *, organization: Organization) -> list[Campaign]:
+    """The organization's closed campaigns, oldest first."""
+    return list(session.exec(
+        select(Campaign).where(Campaign.organization_id == organization.id, Campaign.status == CampaignStatus.closed)
+        .order_by(col(Campaign.closed_at), col(Campaign.created_at))
+    ).all())
+
+
+def parse_team_map(text: str) -> dict:
+    """``old -> new`` (rename), ``old -> new1, new2`` (split), ``a, b -> ab`` (merge),
+    one per line; ``+`` works like ``,``. Raises :class:`Invalid` naming the line."""
+    mapping: dict = {}
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if len(lines) > MAX_MAP_LINES:
+        raise Invalid(BAD_MAP, errors=[f"at most {MAX_MAP_LINES} lines"])
+    for number, line in enumerate(lines, 1):
+        if line.count("->") != 1:
+            raise Invalid(BAD_MAP, errors=[f"line {number}: write 'old team -> new team'"])
+        left, right = (side.replace("+", ",") for side in line.split("->"))
+        before = [x.strip() for x in left.split(",") if x.strip()]
+        after = [x.strip() for x in right.split(",") if x.strip()]
+        if not before or not after or (len(before) > 1 and len(after) > 1):
+            raise Invalid(BAD_MAP, errors=[f"line {number}: one team on at least one side of '->'"])
+        key = before[0] if len(before) == 1 else tuple(before)
+        mapping[key] = after[0] if len(after) == 1 else after
+    return mapping
+
+
+def _labels(campaigns: list[Campaign]) -> list[str]:
+    labels = []
+    for c in campaigns:
+        label = c.name
+        if label in labels:
+            label = f"{c.name} ({(c.closed_at or c.created_at).date().isoformat()})"
+        labels.append(label)
+    return labels
+
+
+def compare(session: Session, *, organization: Organization, campaign_ids: list[uuid.UUID] | None = None,
+            team_map: str = "", min_change: float = 5.0) -> tuple[list[Campaign], WaveComparison]:
+    """Compare the chosen closed campaigns (default: all), oldest first."""
+    campaigns = closed_campaigns(session, organization=organization)
+    if campaign_ids:
+        known = {c.id for c in campaigns}
+        if any(i not in known for i in campaign_ids):
+            raise NotFound(UNKNOWN_CAMPAIGN)
+        campaigns = [c for c in campaigns if c.id in set(campaign_ids)]
+    chosen, diagnoses = [], []
+    for c in campaigns:
+        dx = campaign_results(session, campaign=c, organization=organization).diagnosis
+        if dx is not None:
+            chosen.append(c)
+            diagnoses.append(dx)
+    if len(diagnoses) < 2:
+        raise Invalid(TOO_FEW)
+    mapping = parse_team_map(team_map) if team_map.strip() else None
+    try:
+        comparison = compare_waves(diagnoses, labels=_labels(chosen), team_map=mapping, min_change=min_change)
+    except ValueError as exc:
+        raise Invalid(CANNOT_COMPARE, errors=[str(exc)]) from None
+    return chosen, comparison

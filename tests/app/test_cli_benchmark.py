@@ -1,0 +1,105 @@
+"""``aad benchmark export FILE`` / ``aad benchmark import FILE``: round trip between two
+installations; malformed files name the problem, exit 2 and change nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from analysis.benchmark import load_benchmark
+from app.cli import main
+from app.core.db import make_engine, session_scope
+from app.demo import simulated_benchmark
+from app.services.benchmarks import import_file, pool_status
+from web_helpers import SECRET
+
+
+@pytest.fixture(scope="module")
+def installations(tmp_path_factory, sqlite_template):
+    """Two SQLite installations; the first holds six released simulated entries."""
+    root = tmp_path_factory.mktemp("cli-benchmark")
+    urls = []
+    for name in ("one", "two"):
+        path = root / f"{name}.db"
+        shutil.copy(sqlite_template, path)
+        urls.append(f"sqlite:///{path}")
+    engine = make_engine(urls[0])
+    with session_scope(engine, write=True) as s:
+        import_file(s, data=simulated_benchmark((("logistics", "250-999"),) * 6), source="simulated")
+    engine.dispose()
+    return root, urls
+
+
+def _use(monkeypatch, url, root):
+    monkeypatch.setenv("AAD_DATABASE_URL", url)
+    monkeypatch.setenv("AAD_SECRET_KEY", SECRET)
+    monkeypatch.setenv("AAD_ENV", "production")
+    monkeypatch.setenv("AAD_DATA_DIR", str(root))
+
+
+def _status(url):
+    engine = make_engine(url)
+    with session_scope(engine) as s:
+        out = pool_status(s)
+    engine.dispose()
+    return out
+
+
+def test_export_then_import_round_trip(installations, monkeypatch, capsys):
+    root, (one, two) = installations
+    target = root / "norms.json"
+    _use(monkeypatch, one, root)
+    assert main(["benchmark", "export", str(target)]) == 0
+    assert "6 benchmark entries written" in capsys.readouterr().out
+    exported = load_benchmark(target.read_bytes())
+    assert len(exported) == 6
+    _use(monkeypatch, two, root)
+    assert main(["benchmark", "import", str(target), "--source", "norms 2026"]) == 0
+    assert "6 new benchmark entries imported" in capsys.readouterr().out
+    assert _status(two)["released"] == 6
+    assert _status(two)["sources"] == [{"source": "norms 2026", "entries": 6}]
+    again = root / "again.json"
+    assert main(["benchmark", "export", str(again)]) == 0
+    assert [e.to_dict() for e in load_benchmark(again.read_bytes())] == [e.to_dict() for e in exported]
+    assert main(["benchmark", "import", str(target)]) == 0
+    assert "0 new benchmark entries" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content, problem", [
+    (b"{", "JSON"),
+    (b'{"format": "aad-benchmark", "version": 2, "entries": []}', "version"),
+    (b'{"format": "something-else", "version": 1, "entries": []}', "format"),
+])
+def test_malformed_files_exit_2_and_change_nothing(installations, monkeypatch, capsys, content, problem):
+    root, (one, _) = installations
+    _use(monkeypatch, one, root)
+    before = _status(one)
+    bad = root / "bad.json"
+    bad.write_bytes(content)
+    assert main(["benchmark", "import", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"aad: error: {bad}: the benchmark file was not imported")
+    assert problem.lower() in err.lower() and "nothing was imported" in err
+    assert _status(one) == before
+
+
+def test_an_entry_out_of_range_is_named(installations, monkeypatch, capsys):
+    root, (one, _) = installations
+    _use(monkeypatch, one, root)
+    data = json.loads(simulated_benchmark((("retail", "50-249"),)))
+    data["entries"][0]["dimensions"]["feedback"]["level"] = 7
+    bad = root / "range.json"
+    bad.write_text(json.dumps(data))
+    assert main(["benchmark", "import", str(bad)]) == 2
+    assert "entries[0].dimensions.feedback.level" in capsys.readouterr().err
+
+
+def test_missing_file_and_bad_target(installations, monkeypatch, capsys):
+    root, (one, _) = installations
+    _use(monkeypatch, one, root)
+    assert main(["benchmark", "import", str(root / "missing.json")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    assert main(["benchmark", "export", str(root)]) == 2
+    assert "is a directory" in capsys.readouterr().err

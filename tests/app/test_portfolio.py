@@ -1,0 +1,60 @@
+"""The consultant portfolio: every organization of the user with its latest released
+figures, the organization switcher and a new client organization."""
+
+from __future__ import annotations
+
+import uuid
+
+from consultant_world import world  # noqa: F401 - fixture
+
+
+def test_portfolio_lists_the_consultants_organizations_with_released_figures(world):
+    rows = world.client("consultant").get("/api/v1/portfolio").json()
+    assert [r["name"] for r in rows][:2] == ["Alpha Logistics", "Beta Software"]
+    assert "Gamma Finance" not in [r["name"] for r in rows]
+    alpha = rows[0]
+    assert alpha["role"] == "consultant" and alpha["benchmark_opt_in"] is True
+    assert alpha["closed_campaign"]["id"] == world.campaigns["Alpha Logistics"][-1]
+    assert alpha["typology"] in {"aligned_autonomy", "ambiguity", "fragmentation", "drift", "central_control"}
+    assert set(alpha["dimensions"]) == {"direction", "decision_rights", "feedback"}
+    assert all(1 <= d["level"] <= 5 and 0 <= d["score"] <= 100 for d in alpha["dimensions"].values())
+    assert 0 < alpha["response_rate"] <= 1 and alpha["n_respondents"] == 60
+
+
+def test_portfolio_page(world):
+    page = world.client("consultant").get("/portfolio")
+    assert page.status_code == 200
+    text = page.text
+    assert "Alpha Logistics" in text and "Beta Software" in text and "Gamma Finance" not in text
+    assert "Maturity (1–5)" in text and "Response rate" in text
+    assert f'/campaigns/{world.campaigns["Alpha Logistics"][-1]}/benchmark' in text
+    assert f'/orgs/{world.orgs["Alpha Logistics"]}/waves' in text
+    assert 'action="/portfolio/switch"' in text
+
+
+def test_an_hr_admin_sees_only_their_organization(world):
+    rows = world.client("hr_a").get("/api/v1/portfolio").json()
+    assert [(r["name"], r["role"]) for r in rows] == [("Alpha Logistics", "hr_admin")]
+
+
+def test_switcher(world):
+    c = world.client("consultant")
+    r = c.get(f"/portfolio/switch?organization_id={world.orgs['Beta Software']}", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/orgs/{world.orgs['Beta Software']}"
+    assert c.get(f"/portfolio/switch?organization_id={world.orgs['Gamma Finance']}").status_code == 404
+    assert c.get(f"/portfolio/switch?organization_id={uuid.uuid4()}").status_code == 404
+    assert c.get("/portfolio/switch?organization_id=nope").status_code == 422
+
+
+def test_create_a_client_organization(world):
+    r = world.post("consultant", "/portfolio/organizations",
+                   data={"name": "Delta Retail", "industry": "Retail", "size_band": "50-249"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/portfolio"
+    rows = world.client("consultant").get("/api/v1/portfolio").json()
+    delta = next(r for r in rows if r["name"] == "Delta Retail")
+    assert delta["role"] == "consultant" and delta["latest_campaign"] is None and delta["typology"] is None
+    assert "Delta Retail" not in world.client("hr_a").get("/portfolio").text
+    r = world.post("consultant", "/portfolio/organizations", data={"name": " ", "size_band": "huge"})
+    assert r.status_code == 422
+    r = world.client("consultant").post("/portfolio/organizations", data={"name": "No CSRF"})
+    assert r.status_code == 403
