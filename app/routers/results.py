@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 import plotly.offline
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
@@ -22,12 +22,14 @@ from app.deps import CsrfProtected, CurrentUser, SessionDep
 from app.reports.texts import FINDING_HELP, TEXTS, TYPOLOGY_HELP
 from app.routers.campaigns import _campaign
 from app.services import Invalid, NotFound, ServiceError
+from app.services.benchmarks import campaign_benchmark
 from app.services.campaigns import questionnaire_of
 from app.services.downloads import (
     FORMATS, JOB_FAILED, JOB_NOT_READY, JobRunner, available, check_team, content_disposition, get_format,
     render, safe_filename,
 )
-from app.services.results import Results, campaign_results, filtered_view, organization_rate
+from app.services.organizations import get_organization
+from app.services.results import Results, campaign_results, filtered_view, organization_rate, set_live_results
 from app.templating import render as render_page
 
 router = APIRouter(tags=["results"])
@@ -46,6 +48,12 @@ UI = {
     "hidden_title": {"en": "Results are not shown yet", "de": "Ergebnisse werden noch nicht gezeigt"},
     "response_rate": {"en": "Response rate", "de": "Rücklaufquote"},
     "responses": {"en": "responses", "de": "Antworten"},
+    "live_enable": {"en": "Show live results while campaigns run", "de": "Live-Ergebnisse während laufender Befragungen zeigen"},
+    "live_disable": {"en": "Hide results until campaigns close", "de": "Ergebnisse bis zum Abschluss verbergen"},
+    "live_explain": {
+        "en": "Live results are updated only after at least k new responses, so that no single new response can be singled out.",
+        "de": "Live-Ergebnisse werden erst nach mindestens k neuen Antworten aktualisiert, damit keine einzelne neue Antwort herausgelöst werden kann.",
+    },
     "live_note": {"en": "Live results: updated only after at least {k} new responses; {p} new since the last update.",
                   "de": "Live-Ergebnisse: aktualisiert erst nach mindestens {k} neuen Antworten; {p} neu seit der letzten Aktualisierung."},
     "late_note": {"en": "{p} responses arrived after the last released results and are not included (fewer than {k}).",
@@ -210,6 +218,7 @@ def results_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, 
         extra["role_figure"] = figures.role_gap_chart(results.diagnosis, lang=lang, as_dict=True) \
             if results.diagnosis.role_gaps else None
         extra["formats"] = [(f, available(f)) for f in FORMATS.values() if f.key != "team-pdf"]
+        extra["benchmark"] = campaign_benchmark(session, campaign=campaign, organization=org)
     return _page(request, "results/overview.html", campaign, org, role, results, lang, **extra)
 
 
@@ -307,8 +316,28 @@ def api_download(campaign_id: uuid.UUID, fmt_key: str, session: SessionDep, user
     the slow formats the page uses a job instead, see ``…/results/jobs``)."""
     campaign, org, _, results = _load(session, user, campaign_id)
     fmt, dx, filename, kwargs = _report_args(campaign, org, results, fmt_key, team, lang)
+    kwargs["benchmark"] = campaign_benchmark(session, campaign=campaign, organization=org)
     body = render(fmt, dx, **kwargs)
     return Response(body, media_type=fmt.media_type, headers={"content-disposition": content_disposition(filename)})
+
+
+class LiveIn(BaseModel):
+    live_results: bool
+
+
+@router.put("/api/v1/organizations/{organization_id}/live-results", dependencies=[CsrfProtected])
+def api_live_results(organization_id: uuid.UUID, body: LiveIn, session: SessionDep, user: CurrentUser) -> dict:
+    """Enable or disable live results (open campaigns show results in steps of k)."""
+    org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
+    return {"live_results": set_live_results(session, organization=org, enabled=body.live_results).live_results}
+
+
+@router.post("/orgs/{organization_id}/live-results", include_in_schema=False, dependencies=[CsrfProtected])
+def live_results_form(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
+                      live_results: Annotated[bool, Form()], campaign_id: Annotated[uuid.UUID, Form()]):
+    org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
+    set_live_results(session, organization=org, enabled=live_results)
+    return RedirectResponse(f"/campaigns/{campaign_id}/results", status_code=303)
 
 
 class JobIn(BaseModel):
@@ -323,6 +352,7 @@ def api_job_start(campaign_id: uuid.UUID, body: JobIn, request: Request, session
     """Start generating a report in the background; poll the returned job."""
     campaign, org, _, results = _load(session, user, campaign_id)
     fmt, dx, filename, kwargs = _report_args(campaign, org, results, body.format, body.team, body.lang)
+    kwargs["benchmark"] = campaign_benchmark(session, campaign=campaign, organization=org)
     if not available(fmt):
         render(fmt, dx, **kwargs)  # raises Unavailable
     job = _runner(request).submit(owner=user.id, campaign_id=campaign.id, fmt=fmt, filename=filename,

@@ -90,20 +90,22 @@ def content_disposition(filename: str) -> str:
 
 
 def render(fmt: Format, diagnosis, *, lang: str, organization_name: str, campaign_name: str,
-           team: str | None = None) -> bytes:
-    """The report as bytes (raises :class:`Unavailable` when the renderer is missing)."""
+           team: str | None = None, benchmark=None) -> bytes:
+    """The report as bytes (raises :class:`Unavailable` when the renderer is missing);
+    ``benchmark`` (a benchmark comparison dict) goes into the organization reports."""
     try:
         fn = getattr(importlib.import_module(fmt.module), fmt.function)
     except (ImportError, AttributeError):
         raise Unavailable(FORMAT_MISSING) from None
     if fmt.key == "csv":
-        out = fn(diagnosis)
+        out = fn(diagnosis, benchmark=benchmark)
     elif fmt.key == "html":
         out = fn(diagnosis, lang=lang, title=f"{organization_name} · {campaign_name}")
     elif fmt.key == "team-pdf":
         out = fn(diagnosis, team, lang=lang, organization_name=organization_name, campaign_name=campaign_name)
     else:
-        out = fn(diagnosis, lang=lang, organization_name=organization_name, campaign_name=campaign_name)
+        out = fn(diagnosis, lang=lang, organization_name=organization_name, campaign_name=campaign_name,
+                 benchmark=benchmark)
     return out.encode("utf-8") if isinstance(out, str) else bytes(out)
 
 

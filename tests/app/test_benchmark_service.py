@@ -176,3 +176,15 @@ def test_withdrawal_removes_the_entries_at_once(world):
     with session_scope(world.app.state.engine) as s:
         assert s.exec(select(BenchmarkEntryRow).where(BenchmarkEntryRow.organization_id == gamma)).all() == []
     assert SIMULATED_SOURCE in world.client("consultant").get("/benchmark").text
+
+
+def test_dashboard_and_downloads_show_the_benchmark(world):
+    c = world.client("hr_a")
+    cid = world.campaigns["Alpha Logistics"][-1]
+    page = c.get(f"/campaigns/{cid}/results")
+    assert page.status_code == 200 and 'data-testid="benchmark"' in page.text
+    assert f'href="/campaigns/{cid}/benchmark"' in page.text
+    rows = c.get(f"/api/v1/campaigns/{cid}/results/download/csv").text.splitlines()
+    assert any(r.startswith("benchmark,all,,direction,score_percentile_rank,") for r in rows)
+    beta = world.campaigns["Beta Software"][-1]
+    assert world.client("consultant").get(f"/api/v1/campaigns/{beta}/results/download/csv").status_code == 200
