@@ -30,6 +30,7 @@ from plotly.offline import get_plotlyjs
 from analysis import figures
 from analysis.instrument import DIMENSIONS
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, reason_text
+from app.reports.benchmark_table import benchmark_table
 from app.reports.common import (
     check_lang, fmt, fmt_ci, fmt_pct, k_of, label, method_values, misconception_names, t,
 )
@@ -401,7 +402,7 @@ def _context(diagnosis, lang: str, title) -> dict:
     }
 
 
-def render_report_html(diagnosis, *, lang: str = "en", title: str | None = None) -> str:
+def render_report_html(diagnosis, *, lang: str = "en", title: str | None = None, benchmark=None) -> str:
     """Render the interactive report of a diagnosis as one self-contained HTML file.
 
     Parameters
@@ -413,6 +414,8 @@ def render_report_html(diagnosis, *, lang: str = "en", title: str | None = None)
     title : str, optional
         Heading of the report (default: the questionnaire's title). Escaped like any
         other text.
+    benchmark : BenchmarkResult or dict, optional
+        The organization's benchmark comparison; adds a section after the drivers.
 
     Returns
     -------
@@ -425,4 +428,5 @@ def render_report_html(diagnosis, *, lang: str = "en", title: str | None = None)
         ``lang`` is not ``'en'`` or ``'de'``.
     """
     lang = check_lang(lang)
-    return _ENV.get_template("reports/report.html").render(**_context(diagnosis, lang, title))
+    return _ENV.get_template("reports/report.html").render(
+        **_context(diagnosis, lang, title), benchmark=benchmark_table(benchmark, lang))

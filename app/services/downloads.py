@@ -100,7 +100,7 @@ def render(fmt: Format, diagnosis, *, lang: str, organization_name: str, campaig
     if fmt.key == "csv":
         out = fn(diagnosis, benchmark=benchmark)
     elif fmt.key == "html":
-        out = fn(diagnosis, lang=lang, title=f"{organization_name} · {campaign_name}")
+        out = fn(diagnosis, lang=lang, title=f"{organization_name} · {campaign_name}", benchmark=benchmark)
     elif fmt.key == "team-pdf":
         out = fn(diagnosis, team, lang=lang, organization_name=organization_name, campaign_name=campaign_name)
     else:

@@ -74,3 +74,12 @@ def test_pdf_section(case):
 
     dx, b = case
     assert render_report_pdf(dx, benchmark=b).startswith(b"%PDF")
+
+
+def test_html_section(case):
+    from app.reports.html_report import render_report_html
+
+    dx, b = case
+    page = render_report_html(dx, benchmark=b, lang="de")
+    assert '<section id="benchmark">' in page and 'href="#benchmark"' in page and "Perzentilrang" in page
+    assert '<section id="benchmark">' not in render_report_html(dx)
