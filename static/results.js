@@ -15,6 +15,8 @@
     return setAttribute.call(this, name, value);
   };
 
+  var MIN_HEATMAP_WIDTH = 640;
+
   function figureData(id) {
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
@@ -24,10 +26,13 @@
     var fig = figureData(el.getAttribute("data-figure"));
     if (!fig || !window.Plotly) { return; }
     var layout = Object.assign({}, fig.layout, { autosize: true });
-    if (el.clientWidth < 600 && layout.margin) {
-      layout.margin = Object.assign({}, layout.margin, { l: Math.min(layout.margin.l || 80, 120) });
+    var narrow = el.getAttribute("data-level") && el.parentNode.clientWidth < MIN_HEATMAP_WIDTH;
+    if (narrow) {
+      // a heatmap keeps a readable width on a phone; its box scrolls sideways
+      layout.autosize = false;
+      layout.width = MIN_HEATMAP_WIDTH;
     }
-    window.Plotly.newPlot(el, fig.data, layout, { responsive: true, displayModeBar: false });
+    window.Plotly.newPlot(el, fig.data, layout, { responsive: !narrow, displayModeBar: false });
     if (el.getAttribute("data-level")) { drill(el); }
   }
 

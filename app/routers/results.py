@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 import plotly.offline
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
@@ -28,7 +28,8 @@ from app.services.downloads import (
     FORMATS, JOB_FAILED, JOB_NOT_READY, JobRunner, available, check_team, content_disposition, get_format,
     render, safe_filename,
 )
-from app.services.results import Results, campaign_results, filtered_view, organization_rate
+from app.services.organizations import get_organization
+from app.services.results import Results, campaign_results, filtered_view, organization_rate, set_live_results
 from app.templating import render as render_page
 
 router = APIRouter(tags=["results"])
@@ -47,6 +48,12 @@ UI = {
     "hidden_title": {"en": "Results are not shown yet", "de": "Ergebnisse werden noch nicht gezeigt"},
     "response_rate": {"en": "Response rate", "de": "Rücklaufquote"},
     "responses": {"en": "responses", "de": "Antworten"},
+    "live_enable": {"en": "Show live results while campaigns run", "de": "Live-Ergebnisse während laufender Befragungen zeigen"},
+    "live_disable": {"en": "Hide results until campaigns close", "de": "Ergebnisse bis zum Abschluss verbergen"},
+    "live_explain": {
+        "en": "Live results are updated only after at least k new responses, so that no single new response can be singled out.",
+        "de": "Live-Ergebnisse werden erst nach mindestens k neuen Antworten aktualisiert, damit keine einzelne neue Antwort herausgelöst werden kann.",
+    },
     "live_note": {"en": "Live results: updated only after at least {k} new responses; {p} new since the last update.",
                   "de": "Live-Ergebnisse: aktualisiert erst nach mindestens {k} neuen Antworten; {p} neu seit der letzten Aktualisierung."},
     "late_note": {"en": "{p} responses arrived after the last released results and are not included (fewer than {k}).",
@@ -312,6 +319,25 @@ def api_download(campaign_id: uuid.UUID, fmt_key: str, session: SessionDep, user
     kwargs["benchmark"] = campaign_benchmark(session, campaign=campaign, organization=org)
     body = render(fmt, dx, **kwargs)
     return Response(body, media_type=fmt.media_type, headers={"content-disposition": content_disposition(filename)})
+
+
+class LiveIn(BaseModel):
+    live_results: bool
+
+
+@router.put("/api/v1/organizations/{organization_id}/live-results", dependencies=[CsrfProtected])
+def api_live_results(organization_id: uuid.UUID, body: LiveIn, session: SessionDep, user: CurrentUser) -> dict:
+    """Enable or disable live results (open campaigns show results in steps of k)."""
+    org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
+    return {"live_results": set_live_results(session, organization=org, enabled=body.live_results).live_results}
+
+
+@router.post("/orgs/{organization_id}/live-results", include_in_schema=False, dependencies=[CsrfProtected])
+def live_results_form(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
+                      live_results: Annotated[bool, Form()], campaign_id: Annotated[uuid.UUID, Form()]):
+    org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
+    set_live_results(session, organization=org, enabled=live_results)
+    return RedirectResponse(f"/campaigns/{campaign_id}/results", status_code=303)
 
 
 class JobIn(BaseModel):

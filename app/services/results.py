@@ -100,7 +100,7 @@ def _answers_table(texts: list[str], item_ids: tuple) -> pa.Table:
     return pj.read_json(
         io.BytesIO(blob),
         parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore"),
-        read_options=pj.ReadOptions(block_size=max(1 << 20, min(len(blob) + 1, 1 << 28))),
+        read_options=pj.ReadOptions(block_size=1 << 20),
     )
 
 
@@ -118,24 +118,27 @@ def read_columns(session: Session, *, campaign: Campaign) -> dict:
     item_ids = answer_items(q)
     teams = list(session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == campaign.id)).all())
     label, unit_of = _team_labels(teams)
+    # ids as text: SQLite stores 32 hex digits, PostgreSQL prints the dashed form
+    by_text = {**{t.id.hex: t.id for t in teams}, **{str(t.id): t.id for t in teams}}
     rows = session.execute(
-        select(Response.campaign_team_id, Response.role, Response.tenure, cast(Response.answers, String))
+        select(cast(Response.campaign_team_id, String), Response.role, Response.tenure,
+               cast(Response.answers, String))
         .where(Response.campaign_id == campaign.id)
     ).all()
     team_ids, roles, tenures, texts = (np.array(c, dtype=object) for c in zip(*rows)) if rows else ((),) * 4
     team_lab = unit_lab = np.array([], dtype=object)
     if rows:
-        uniq, inv = np.unique(team_ids, return_inverse=True)
-        team_lab = np.array([label[u] for u in uniq.tolist()], dtype=object)[inv]
-        unit_lab = np.array([unit_of[u] for u in uniq.tolist()], dtype=object)[inv]
+        uniq, inv = np.unique(team_ids.astype(str), return_inverse=True)
+        team_lab = np.array([label[by_text[u]] for u in uniq.tolist()], dtype=object)[inv]
+        unit_lab = np.array([unit_of[by_text[u]] for u in uniq.tolist()], dtype=object)[inv]
     comments = session.execute(
-        select(Comment.campaign_team_id, Comment.text).where(Comment.campaign_id == campaign.id)
+        select(cast(Comment.campaign_team_id, String), Comment.text).where(Comment.campaign_id == campaign.id)
     ).all()
     return {
         "answers": _answers_table(texts.tolist(), item_ids) if rows else None,
         "team": team_lab.astype(str), "unit": unit_lab.astype(str),
         "role": _strings(roles), "tenure": _strings(tenures),
-        "comments": [(label[t], text) for t, text in comments if t in label],
+        "comments": [(label[by_text[t]], text) for t, text in comments if t in by_text],
     }
 
 
@@ -245,6 +248,15 @@ def campaign_results(session: Session, *, campaign: Campaign, organization: Orga
 def _results(campaign, data, dx, released, pending, *, live) -> Results:
     hidden = NO_RESPONSES if dx is None else None
     return Results(campaign.id, dx, data, hidden, released, pending, live)
+
+
+def set_live_results(session: Session, *, organization: Organization, enabled: bool) -> Organization:
+    """Show results of open campaigns while they run (in steps of k), or not."""
+    organization.live_results = enabled
+    session.add(organization)
+    session.commit()
+    session.refresh(organization)
+    return organization
 
 
 def organization_rate(session: Session, *, campaign: Campaign) -> dict | None:

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from analysis.simulate import simulate_responses
 from app.core.db import session_scope
-from app.models import Campaign, CampaignStatus, CampaignTeam, Comment, Organization, Response
+from app.models import Campaign, CampaignStatus, CampaignTeam, Comment, Response
 
 
 def store_responses(engine, campaign_id, counts: dict[str, int], *, seed: int = 0,
@@ -49,14 +49,6 @@ def store_rows(engine, campaign_id, data) -> None:
                                  submitted_on=date(2026, 11, 2)))
         for team, text in data.comments:
             session.add(Comment(campaign_id=cid, campaign_team_id=teams[str(team)].id, text=text))
-        session.commit()
-
-
-def set_live(engine, organization_id, live: bool = True) -> None:
-    with session_scope(engine, write=True) as session:
-        org = session.get(Organization, uuid.UUID(str(organization_id)))
-        org.live_results = live
-        session.add(org)
         session.commit()
 
 

@@ -12,8 +12,9 @@ from sqlmodel import select
 from app.core.db import session_scope
 from app.models import Membership, Role, User
 from app.services.downloads import JOB_NOT_FOUND, TEAM_HIDDEN, UNKNOWN_FORMAT
-from app.services.results import HIDDEN_WHILE_OPEN, NOT_LAUNCHED
-from results_helpers import close, set_live, store_responses
+from app.services.organizations import READ_ONLY
+from app.services.results import HIDDEN_WHILE_OPEN, NO_RESPONSES, NOT_LAUNCHED
+from results_helpers import close, store_responses
 from web_helpers import add_user, login, make_admin, new_client
 
 COUNTS = {"Assembly": 8, "Logistics": 6, "Quality": 5, "Key Accounts": 7, "Inside Sales": 2}
@@ -96,7 +97,11 @@ def test_viewer_of_the_organization_reads_results(app, admin, closed):
 
 def test_live_results_refresh_only_in_steps_of_k(app, admin):
     engine = app.state.engine
-    set_live(engine, admin.org_id)
+    r = admin.client.put(f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True})
+    assert r.status_code == 403  # CSRF
+    r = admin.client.put(f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True},
+                         headers=admin.h)
+    assert r.json() == {"live_results": True}
     cid = admin.campaign()
     store_responses(engine, cid, {"Assembly": 4}, seed=1)
     first = admin.client.get(f"/api/v1/campaigns/{cid}/results").json()
@@ -113,6 +118,30 @@ def test_live_results_refresh_only_in_steps_of_k(app, admin):
     assert final["released_count"] == 9 and final["pending"] == 3 and not final["live"]
     page = admin.client.get(f"/campaigns/{cid}/results")
     assert "3 responses arrived after the last released results" in page.text
+
+
+def test_live_results_setting_needs_an_admin_of_the_organization(app, admin):
+    other = make_admin(app, email="hr@elsewhere.example", org="Elsewhere")
+    r = other.client.put(f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True},
+                         headers=other.h)
+    assert r.status_code == 404
+    add_user(app, "reader@example.org")
+    with session_scope(app.state.engine, write=True) as session:
+        user = session.exec(select(User).where(User.email == "reader@example.org")).one()
+        session.add(Membership(user_id=user.id, organization_id=uuid.UUID(admin.org_id), role=Role.viewer))
+        session.commit()
+    viewer = new_client(app)
+    csrf = login(viewer, "reader@example.org")
+    r = viewer.put(f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True},
+                   headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 403 and r.json()["detail"] == READ_ONLY
+    cid = admin.campaign()
+    page = admin.client.get(f"/campaigns/{cid}/results")
+    assert "Show live results while campaigns run" in page.text
+    r = admin.client.post(f"/orgs/{admin.org_id}/live-results", follow_redirects=False,
+                          data={"csrf_token": admin.csrf, "live_results": "true", "campaign_id": cid})
+    assert r.status_code == 303 and r.headers["location"] == f"/campaigns/{cid}/results"
+    assert admin.client.get(f"/api/v1/campaigns/{cid}/results").json() == {"hidden": NO_RESPONSES}
 
 
 def test_filters_refuse_small_subgroups_and_complements(admin, closed):
