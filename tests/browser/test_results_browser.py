@@ -85,9 +85,12 @@ def test_hr_reads_the_dashboard_and_downloads_every_report(hr, server, tmp_path)
     page.get_by_role("link", name="Heatmaps").first.click()
     page.wait_for_selector("[data-testid='heatmap'] .main-svg")
     assert page.locator("[data-testid='heatmap'] .heatmaplayer image, [data-testid='heatmap'] .hm").count() > 0
-    page.get_by_test_id("drill-list").get_by_role("link", name="Operations").click()
+    first_unit = page.get_by_test_id("drill-list").get_by_role("link").first.inner_text()
+    drag = page.locator("[data-testid='heatmap'] .nsewdrag").first.bounding_box()
+    page.mouse.click(drag["x"] + drag["width"] / 3, drag["y"] + 8)  # the top row of the unit heatmap
+    page.wait_for_url(re.compile(r"unit="))
     page.wait_for_selector("[data-testid='heatmap'] .main-svg")
-    assert "Teams · Operations" in page.inner_text("h2 >> nth=0")
+    assert f"Teams · {first_unit}" in page.inner_text("h2 >> nth=0")
     hidden = _hidden_teams(page, base, campaign_id)
     assert hidden, "the demo has teams below k"
     visible = [a.inner_text() for a in page.get_by_test_id("drill-list").get_by_role("link").all()
