@@ -31,10 +31,23 @@ _TEXT = {
     "structure": {"en": "Structure index (0–100)", "de": "Strukturindex (0–100)"},
     "organization": {"en": "Organization", "de": "Organisation"},
     "title": {"en": "Trend over the waves", "de": "Verlauf über die Wellen"},
-    "subtitle": {"en": "Bars: 95 % confidence interval. ▲/▼: reliable and meaningful change since the previous wave; gaps: not released.",
-                 "de": "Balken: 95-%-Konfidenzintervall. ▲/▼: verlässliche und bedeutsame Veränderung seit der vorigen Welle; Lücken: nicht freigegeben."},
+    "subtitle": {"en": "Bars: 95 % confidence interval; gaps: not released.<br>▲/▼: reliable and meaningful change<br>since the previous wave.",
+                 "de": "Balken: 95-%-Konfidenzintervall; Lücken: nicht freigegeben.<br>▲/▼: verlässliche und bedeutsame Veränderung<br>seit der vorigen Welle."},
 }
 _MARK = {"improved": "▲", "declined": "▼"}
+
+
+def _wrap(label: str, width: int = 14) -> str:
+    """An escaped axis label broken into lines of about ``width`` characters."""
+    lines, line = [], ""
+    for word in label.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(html.escape(x) for x in lines)
 
 
 def _check(name: str, value, allowed) -> None:
@@ -117,9 +130,10 @@ def trend_figure(comparison: WaveComparison, *, level: str = "organization", gro
         title=dict(text=f"{_TEXT['title'][lang]}: {html.escape(who)}",
                    subtitle=dict(text=_TEXT["subtitle"][lang], font=dict(size=11, color="#555555")), font=dict(size=15)),
         font=dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=12, color="#222222"),
-        xaxis=dict(type="category", title=None),
+        xaxis=dict(type="category", title=None, tickmode="array", tickvals=labels,
+                   ticktext=[_wrap(x) for x in labels], tickangle=0, automargin=True),
         yaxis=dict(title=dict(text=_TEXT[measure][lang]), range=[0, 100], dtick=20, gridcolor="#e5e7eb"),
         legend=dict(orientation="h", yanchor="top", y=-0.15, x=0),
-        margin=dict(l=60, r=20, t=80, b=60), plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", height=420,
+        margin=dict(l=60, r=20, t=110, b=60), plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", height=420,
     ))
     return spec if as_dict else go.Figure(spec)
