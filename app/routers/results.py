@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import re
 import uuid
+from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlencode
 
@@ -96,7 +97,7 @@ def _tx(lang: str):
 def _runner(request: Request) -> JobRunner:
     runner = getattr(request.app.state, "report_jobs", None)
     if runner is None:
-        runner = request.app.state.report_jobs = JobRunner()
+        runner = request.app.state.report_jobs = JobRunner(Path(request.app.state.settings.data_dir) / "report-jobs")
     return runner
 
 
@@ -373,7 +374,7 @@ def api_job_file(campaign_id: uuid.UUID, job_id: str, request: Request, user: Cu
         raise ServiceError(JOB_FAILED)
     if job.state != "done":
         raise ServiceError(JOB_NOT_READY)
-    return Response(job.body, media_type=job.format.media_type,
+    return Response(_runner(request).body(job), media_type=FORMATS[job.format].media_type,
                     headers={"content-disposition": content_disposition(job.filename)})
 
 

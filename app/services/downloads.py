@@ -4,20 +4,23 @@ Every report is a pure function of a released :class:`analysis.Diagnosis` (the
 renderers in :mod:`app.reports`), so downloads follow the same anonymity rules as the
 dashboard. Reports that can take more than a couple of seconds (PDF, PPTX) run in a
 small thread pool as jobs with an id: the page polls the job's state and then offers
-the file, and the server keeps answering other users meanwhile.
+the file, and the server keeps answering other users meanwhile. Job states and files
+live in the data directory, so any worker process can answer the polling.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
+import os
 import re
 import secrets
-import threading
 import time
 import unicodedata
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from app.services import NotFound, ServiceError
 
@@ -30,6 +33,7 @@ TEAM_HIDDEN = "this team's results are hidden to protect anonymity"
 TEAM_NOT_FOUND = "team not found"
 JOB_TTL_SECONDS = 15 * 60
 MAX_WORKERS = 2
+_JOB_ID = re.compile(r"[A-Za-z0-9_-]{20,30}")
 
 
 class Unavailable(ServiceError):
@@ -122,20 +126,19 @@ def check_team(diagnosis, team: str | None) -> None:
 @dataclass
 class Job:
     id: str
-    owner: uuid.UUID
-    campaign_id: uuid.UUID
-    format: Format
+    owner: str
+    campaign_id: str
+    format: str
     filename: str
     state: str = "queued"  # queued → running → done | failed
-    created: float = field(default_factory=time.monotonic)
+    created: float = field(default_factory=time.time)
     started: float | None = None
     finished: float | None = None
-    body: bytes | None = None
 
     def to_dict(self) -> dict:
-        now = time.monotonic()
+        now = time.time()
         return {
-            "id": self.id, "format": self.format.key, "state": self.state, "filename": self.filename,
+            "id": self.id, "format": self.format, "state": self.state, "filename": self.filename,
             "seconds": round((self.finished or now) - (self.started or now), 1),
             "detail": JOB_FAILED if self.state == "failed" else None,
             "download": f"/api/v1/campaigns/{self.campaign_id}/results/jobs/{self.id}/file"
@@ -144,41 +147,61 @@ class Job:
 
 
 class JobRunner:
-    """A thread pool for slow reports, with jobs kept in memory for a while."""
+    """A small thread pool for slow reports. A job's state and file are kept in
+    ``directory`` (under the data directory), so that every worker process of the
+    server can answer the page's polling; they are removed after a while."""
 
-    def __init__(self, workers: int = MAX_WORKERS):
+    def __init__(self, directory: Path, workers: int = MAX_WORKERS):
+        self._dir = Path(directory)
+        self._dir.mkdir(parents=True, exist_ok=True)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aad-report")
-        self._jobs: dict[str, Job] = {}
-        self._lock = threading.Lock()
 
     def submit(self, *, owner: uuid.UUID, campaign_id: uuid.UUID, fmt: Format, filename: str, work) -> Job:
-        job = Job(id=secrets.token_urlsafe(16), owner=owner, campaign_id=campaign_id, format=fmt, filename=filename)
-        with self._lock:
-            self._expire()
-            self._jobs[job.id] = job
+        self._expire()
+        job = Job(id=secrets.token_urlsafe(16), owner=str(owner), campaign_id=str(campaign_id), format=fmt.key,
+                  filename=filename)
+        self._save(job)
         self._pool.submit(self._run, job, work)
         return job
 
     def _run(self, job: Job, work) -> None:
-        job.state, job.started = "running", time.monotonic()
+        job.state, job.started = "running", time.time()
+        self._save(job)
         try:
-            job.body = work()
+            body = work()
+            self._write(self._dir / f"{job.id}.bin", body)
             job.state = "done"
         except Exception:  # noqa: BLE001 - reported to the user as a failed job
             job.state = "failed"
-        job.finished = time.monotonic()
+        job.finished = time.time()
+        self._save(job)
 
     def get(self, job_id: str, *, owner: uuid.UUID, campaign_id: uuid.UUID) -> Job:
-        with self._lock:
-            job = self._jobs.get(job_id)
-        if job is None or job.owner != owner or job.campaign_id != campaign_id:
+        path = self._dir / f"{job_id}.json"
+        if not _JOB_ID.fullmatch(job_id) or not path.exists():
+            raise NotFound(JOB_NOT_FOUND)
+        job = Job(**json.loads(path.read_text()))
+        if job.owner != str(owner) or job.campaign_id != str(campaign_id):
             raise NotFound(JOB_NOT_FOUND)
         return job
 
-    def _expire(self) -> None:
-        now = time.monotonic()
-        for key in [k for k, j in self._jobs.items() if j.finished and now - j.finished > JOB_TTL_SECONDS]:
-            del self._jobs[key]
+    def body(self, job: Job) -> bytes:
+        return (self._dir / f"{job.id}.bin").read_bytes()
 
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+    def _save(self, job: Job) -> None:
+        self._write(self._dir / f"{job.id}.json", json.dumps(asdict(job)).encode())
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+
+    def _expire(self) -> None:
+        cutoff = time.time() - JOB_TTL_SECONDS
+        for path in self._dir.glob("*"):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+            except FileNotFoundError:
+                pass

@@ -11,11 +11,12 @@ from sqlmodel import select
 
 from app.core.db import session_scope
 from app.models import Membership, Role, User
-from app.services.downloads import JOB_NOT_FOUND, TEAM_HIDDEN, UNKNOWN_FORMAT
+from app.main import create_app
+from app.services.downloads import JOB_NOT_FOUND, TEAM_HIDDEN, UNKNOWN_FORMAT, JobRunner
 from app.services.organizations import READ_ONLY
 from app.services.results import HIDDEN_WHILE_OPEN, NO_RESPONSES, NOT_LAUNCHED
 from results_helpers import close, store_responses
-from web_helpers import add_user, login, make_admin, new_client
+from web_helpers import add_user, login, make_admin, make_settings, new_client
 
 COUNTS = {"Assembly": 8, "Logistics": 6, "Quality": 5, "Key Accounts": 7, "Inside Sales": 2}
 
@@ -177,7 +178,8 @@ def test_downloads_have_types_and_safe_names(admin, closed):
     assert r.status_code == 400 and r.json()["detail"] == TEAM_HIDDEN
 
 
-def test_slow_reports_run_as_jobs(app, admin, closed):
+def test_slow_reports_run_as_jobs(app, admin, closed, database_url, tmp_path):
+    app.state.report_jobs = JobRunner(tmp_path / "jobs")
     r = admin.post(f"/api/v1/campaigns/{closed}/results/jobs", json={"format": "team-pdf", "team": "Assembly"})
     assert r.status_code == 202, r.text
     job = r.json()
@@ -189,6 +191,15 @@ def test_slow_reports_run_as_jobs(app, admin, closed):
     f = admin.client.get(job["download"])
     assert f.status_code == 200 and f.content.startswith(b"%PDF")
     assert f.headers["content-disposition"] == 'attachment; filename="Acme-Spring-Assembly-en.pdf"'
+    # another worker process of the server answers the polling from the same data directory
+    second = create_app(make_settings(database_url))
+    second.state.report_jobs = JobRunner(tmp_path / "jobs")
+    worker = new_client(second)
+    worker.cookies = admin.client.cookies
+    assert worker.get(f"/api/v1/campaigns/{closed}/results/jobs/{job['id']}").json()["state"] == "done"
+    assert worker.get(job["download"]).content == f.content
+    assert worker.get(f"/api/v1/campaigns/{closed}/results/jobs/..%2F..%2Fetc").status_code == 404
+    second.state.engine.dispose()
     other = make_admin(app, email="hr@third.example", org="Third")
     r = other.client.get(f"/api/v1/campaigns/{closed}/results/jobs/{job['id']}")
     assert r.status_code == 404 and r.json()["detail"] in (JOB_NOT_FOUND, "campaign not found")
