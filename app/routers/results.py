@@ -187,8 +187,7 @@ def _filter_choices(results: Results, campaign) -> dict:
     choices = {"unit": list(results.diagnosis.units.labels) if results.diagnosis.units is not None else []}
     for bg in ("role", "tenure"):
         items = [i for i in q.items_of("background") if i.background == bg]
-        choices[bg] = [(o.key, dict(o.label) if hasattr(o, "label") else {"en": o.key, "de": o.key})
-                       for o in items[0].options] if items else []
+        choices[bg] = [(o.key, dict(o.label)) for o in items[0].options] if items else []
     return choices
 
 
