@@ -58,3 +58,19 @@ def test_create_a_client_organization(world):
     assert r.status_code == 422
     r = world.client("consultant").post("/portfolio/organizations", data={"name": "No CSRF"})
     assert r.status_code == 403
+
+
+def test_opt_in_from_the_portfolio(world):
+    page = world.client("consultant").get("/portfolio").text
+    assert f'action="/orgs/{world.orgs["Alpha Logistics"]}/benchmark"' in page
+    assert f'action="/orgs/{world.orgs["Alpha Logistics"]}/benchmark"' not in world.client("viewer_a").get("/portfolio").text
+    world.post("consultant", "/portfolio/organizations", data={"name": "Epsilon", "industry": "Retail", "size_band": "5000+"})
+    eps = next(x for x in world.client("consultant").get("/api/v1/portfolio").json() if x["name"] == "Epsilon")
+    r = world.post("consultant", f"/orgs/{eps['organization_id']}/benchmark", data={"opt_in": "true", "back": "/portfolio"},
+                   follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/portfolio"
+    eps = next(x for x in world.client("consultant").get("/api/v1/portfolio").json() if x["name"] == "Epsilon")
+    assert eps["benchmark_opt_in"] is True
+    r = world.post("consultant", f"/orgs/{eps['organization_id']}/benchmark", data={"back": "//evil.example"},
+                   follow_redirects=False)
+    assert r.headers["location"] == f"/orgs/{eps['organization_id']}"
