@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from app.core import security
 from app.core.db import upgrade
 from app.main import create_app
+from pg_reset import truncate_postgres
 from web_helpers import Admin, make_admin, make_settings, new_client
 
 
@@ -55,17 +56,6 @@ def postgres_url():
     admin.dispose()
 
 
-def _truncate(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        tables = conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-        )).scalars().all()
-        if tables:
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))
-    engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request, tmp_path, sqlite_template):
     """A migrated, empty database: a SQLite file, then PostgreSQL."""
@@ -76,7 +66,7 @@ def database_url(request, tmp_path, sqlite_template):
     else:
         url = request.getfixturevalue("postgres_url")
         yield url
-        _truncate(url)
+        truncate_postgres(url)
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,7 @@ from app.models import Campaign, Membership, Role
 from app.services.benchmarks import import_file, set_opt_in, sync_pool
 from app.services.results import clear_cache
 from app.services.users import create_user
+from pg_reset import truncate_postgres
 from web_helpers import PASSWORD, login, make_settings, new_client
 
 PROFILES = (("logistics", "250-999"),) * 6 + (("software", "50-249"),) * 3 + (("finance", "1000-4999"),) * 2
@@ -87,5 +88,4 @@ def world(request, tmp_path_factory, sqlite_template):
     yield w
     w.app.state.engine.dispose()
     if request.param == "postgresql":
-        from conftest import _truncate
-        _truncate(url)
+        truncate_postgres(url)
