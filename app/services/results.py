@@ -17,8 +17,10 @@ When results are shown
     * The same step rule holds at closing: if a live release exists and fewer than k
       responses came in after it, the closed campaign keeps showing that release.
 
-Diagnoses are cached in the process, keyed by campaign, response count and settings;
-the results of a closed campaign never change.
+Diagnoses are cached in the process (the last few campaigns), keyed by campaign,
+response count and settings; the results of a closed campaign never change. Filtered
+views and the response rate have a cache of their own, so that many of them cannot
+push a large diagnosis out.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ NO_UNIT = "(no unit)"
 HIDDEN_WHILE_OPEN = "results are shown when the campaign closes"
 NOT_LAUNCHED = "the campaign has not been launched"
 NO_RESPONSES = "no responses yet"
-CACHE_SIZE = 16
+CACHE_SIZE = 8
 
 
 @dataclass(frozen=True)
@@ -180,26 +182,36 @@ def _unpack(data: bytes) -> dict:
 
 # ------------------------------------------------------------------ diagnosis cache
 
-_cache: OrderedDict = OrderedDict()
-_lock = threading.Lock()
+class _LRU:
+    """A small thread-safe least-recently-used cache."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, build):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = build()
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
 
 
-def _cached(key, build):
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    value = build()
-    with _lock:
-        _cache[key] = value
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return value
+# diagnoses are large; filtered views and response rates are small and many
+_diagnoses = _LRU(CACHE_SIZE)
+_small = _LRU(256)
 
 
 def clear_cache() -> None:
-    with _lock:
-        _cache.clear()
+    for cache in (_diagnoses, _small):
+        with cache.lock:
+            cache.items.clear()
 
 
 def _diagnose(campaign: Campaign, data: ResponseData) -> Diagnosis:
@@ -211,7 +223,7 @@ def _from_columns(campaign: Campaign, count: int, source: str, columns_of) -> tu
     def build():
         data = to_response_data(campaign, columns_of())
         return data, (_diagnose(campaign, data) if data is not None else None)
-    return _cached((campaign.id, count, source, campaign.k, campaign.comment_k), build)
+    return _diagnoses.get((campaign.id, count, source, campaign.k, campaign.comment_k), build)
 
 
 def campaign_results(session: Session, *, campaign: Campaign, organization: Organization) -> Results:
@@ -267,13 +279,13 @@ def organization_rate(session: Session, *, campaign: Campaign) -> dict | None:
         .where(Invitation.campaign_id == campaign.id)
     ).one()
     key = (campaign.id, "rate", campaign.status, response_count(session, campaign=campaign), *counts)
-    return _cached(key, lambda: next(iter(response_rates(session, campaign=campaign)), None))
+    return _small.get(key, lambda: next(iter(response_rates(session, campaign=campaign)), None))
 
 
 def filtered_view(results: Results, campaign: Campaign, *, unit=None, role=None, tenure=None) -> View:
     """A filtered view of the shown results (cached); see :func:`analysis.views.diagnose_view`."""
     key = (campaign.id, results.released_count, "view", unit, role, tenure, campaign.k)
-    return _cached(key, lambda: diagnose_view(
+    return _small.get(key, lambda: diagnose_view(
         results.data, unit=unit, role=role, tenure=tenure, min_group_size=campaign.k,
         acknowledge_small_groups=campaign.k_acknowledged,
     ))
