@@ -18,7 +18,7 @@ run: $(BIN)/aad
 
 test: $(BIN)/aad
 	bash scripts/install-system-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 bench: $(BIN)/aad
 	for f in tests/benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
