@@ -10,7 +10,7 @@ reports the best of ``repeat`` runs of
 
 * ``read``: :func:`analysis.csv_input.read_responses_csv` (parse + validate),
 * ``diagnose``: :func:`analysis.diagnose`,
-* ``json``: ``to_dict()`` + ``json.dumps``,
+* ``json``: ``to_dict()`` + ``orjson.dumps`` (as ``aad analyze`` writes it),
 * ``aad analyze``: the installed command end to end in a fresh process (start-up,
   imports, parsing, diagnosis, JSON written to a file), with its peak resident memory.
 
@@ -22,7 +22,6 @@ growth.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import subprocess
@@ -30,6 +29,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -86,7 +87,7 @@ def main() -> None:
             del sim
             t_read, data = best(lambda: read_responses_csv(csv_path, q), args.repeat)
             t_diag, diag = best(lambda: diagnose(data), args.repeat)
-            t_json, _ = best(lambda: json.dumps(diag.to_dict(), sort_keys=True), args.repeat)
+            t_json, _ = best(lambda: orjson.dumps(diag.to_dict()), args.repeat)
             del data, diag
             cli = [run_cli(csv_path, Path(tmp) / "out.json") for _ in range(args.repeat)]
             t_cli, rss = min(c[0] for c in cli), max(c[1] for c in cli)
