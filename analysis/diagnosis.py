@@ -63,6 +63,7 @@ from analysis.compare import (
 )
 from analysis.drivers import relative_weights
 from analysis.factor import cfa
+from analysis.frozen import freeze as _freeze, plain as _plain
 from analysis.groups import Groups
 from analysis.icc import icc
 from analysis.instrument import DIMENSIONS, Questionnaire, load_questionnaire
@@ -89,31 +90,6 @@ _MIN_K, _MAX_K, _SAFE_K = 3, 50, 5
 
 
 # ------------------------------------------------------------------------------ results
-
-def _plain(x):
-    """JSON-ready copy: mappings → dict, tuples → list, numpy → Python, NaN/inf → None."""
-    if isinstance(x, (dict, MappingProxyType)):
-        return {k: _plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_plain(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return _plain(x.tolist())
-    if isinstance(x, (np.bool_, bool)):
-        return bool(x)
-    if isinstance(x, (np.integer,)):
-        return int(x)
-    if isinstance(x, (float, np.floating)):
-        return float(x) if math.isfinite(x) else None
-    return x
-
-
-def _freeze(x):
-    if isinstance(x, dict):
-        return MappingProxyType({k: _freeze(v) for k, v in x.items()})
-    if isinstance(x, list):
-        return tuple(_freeze(v) for v in x)
-    return x
-
 
 def _ro(a: np.ndarray) -> np.ndarray:
     a = np.asarray(a)
@@ -587,7 +563,6 @@ def _team_units(data: ResponseData, teams: Groups):
 
 def _table(level, labels, parent, f, visible, reason, cells, flags, misc, k, comments, n_teams):
     """Mask every figure that is not released and build a :class:`GroupTable`."""
-    G = len(labels)
     vis_dim = np.column_stack([c[0] for c in cells["dims"]])          # (G, 3)
     why_dim = np.column_stack([c[1] for c in cells["dims"]])
     vis_mc, vis_out = cells["mc"][0], cells["out"][0]

@@ -49,6 +49,7 @@ from types import MappingProxyType
 import numpy as np
 
 from analysis.diagnosis import diagnose
+from analysis.frozen import freeze as _freeze, plain as _plain
 from analysis.privacy import hierarchy_pieces, suppress_hierarchy
 from analysis.responses import ResponseData
 
@@ -103,24 +104,8 @@ class View:
         return {
             "filters": dict(self.filters), "released": self.released, "reason": self.reason,
             "reason_text": dict(self.reason_text) if self.reason_text else None, "k": self.k,
-            "record": _thaw(self.record),
+            "record": _plain(self.record),
         }
-
-
-def _thaw(x):
-    if isinstance(x, (dict, MappingProxyType)):
-        return {k: _thaw(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_thaw(v) for v in x]
-    return x
-
-
-def _freeze(x):
-    if isinstance(x, dict):
-        return MappingProxyType({k: _freeze(v) for k, v in x.items()})
-    if isinstance(x, list):
-        return tuple(_freeze(v) for v in x)
-    return x
 
 
 def _safe(x: int, k: int) -> bool:

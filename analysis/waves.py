@@ -105,6 +105,7 @@ from scipy import special
 
 from analysis.benchmark import _compatibility, _FULL, _qkey, _SCORES_NOTE
 from analysis.diagnosis import Diagnosis, GroupTable
+from analysis.frozen import freeze as _freeze, plain as _plain
 from analysis.privacy import reason_text
 
 __all__ = ["MEASURES", "LEVELS", "WaveChange", "WaveComparison", "compare_waves"]
@@ -309,22 +310,6 @@ class WaveComparison:
             "changes": [c.to_dict() for c in self.changes],
             "trend": [_plain(t) for t in self.trend],
         }
-
-
-def _plain(x):
-    if isinstance(x, (dict, MappingProxyType)):
-        return {k: _plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_plain(v) for v in x]
-    return x
-
-
-def _freeze(x):
-    if isinstance(x, dict):
-        return MappingProxyType({k: _freeze(v) for k, v in x.items()})
-    if isinstance(x, list):
-        return tuple(_freeze(v) for v in x)
-    return x
 
 
 # ------------------------------------------------------------------ figures per wave

@@ -1,0 +1,40 @@
+"""Immutable result payloads and their JSON-ready copies.
+
+Results are frozen dataclasses whose nested mappings are read-only (``freeze``);
+``to_dict()`` turns them back into plain JSON-ready data (``plain``).
+"""
+
+from __future__ import annotations
+
+import math
+from types import MappingProxyType
+
+import numpy as np
+
+__all__ = ["freeze", "plain"]
+
+
+def plain(x):
+    """JSON-ready copy: mappings → dict, tuples → list, numpy → Python, NaN/inf → None."""
+    if isinstance(x, (dict, MappingProxyType)):
+        return {k: plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [plain(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return plain(x.tolist())
+    if isinstance(x, (np.bool_, bool)):
+        return bool(x)
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, (float, np.floating)):
+        return float(x) if math.isfinite(x) else None
+    return x
+
+
+def freeze(x):
+    """Read-only copy: dicts → MappingProxyType, lists → tuples (recursively)."""
+    if isinstance(x, dict):
+        return MappingProxyType({k: freeze(v) for k, v in x.items()})
+    if isinstance(x, list):
+        return tuple(freeze(v) for v in x)
+    return x
