@@ -28,6 +28,7 @@ from analysis.responses import ResponseData
 from analysis.csv_input import CSVInputError, read_responses_csv
 from analysis.scoring import RespondentScores, score_responses
 from analysis.diagnosis import Diagnosis, GroupTable, diagnose
+from analysis.scope import restrict_to_unit
 from analysis.simulate import Simulation, simulate, simulate_responses
 
 # -- benchmark and waves --

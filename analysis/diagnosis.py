@@ -280,6 +280,9 @@ class Diagnosis:
     drivers : mapping
     comments : mapping
         Organization-level comment pool and the number withheld.
+    scope : str or None
+        None for the whole organization; the unit's label for the part a reader of
+        one unit may see (:func:`analysis.scope.restrict_to_unit`).
     """
 
     questionnaire: MappingProxyType
@@ -296,6 +299,7 @@ class Diagnosis:
     drivers: MappingProxyType
     findings: tuple
     comments: MappingProxyType
+    scope: str | None = None
 
     def team(self, label) -> dict:
         """JSON-ready record of one team."""
@@ -327,6 +331,7 @@ class Diagnosis:
             "differences": [dict(r) for r in self.differences],
             "drivers": _plain(self.drivers),
             "findings": _plain(self.findings),
+            "scope": self.scope,
             "labels": LABELS,
         }
 

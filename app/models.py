@@ -78,6 +78,9 @@ class Membership(SQLModel, table=True):
     user_id: uuid.UUID = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     organization_id: uuid.UUID = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
     role: Role
+    # a viewer limited to the results of one top-level unit; deleting the unit ends
+    # the membership rather than widening it to the whole organization
+    unit_id: uuid.UUID | None = Field(default=None, foreign_key="unit.id", ondelete="CASCADE")
 
 
 class Unit(SQLModel, table=True):

@@ -15,8 +15,8 @@ from app.models import Role, User
 from app.services import Invalid
 from app.services.campaigns import list_campaigns, questionnaire_choices
 from app.services.organizations import (
-    SIZE_BANDS, add_member, create_organization, get_organization, list_organizations, members,
-    update_organization,
+    SCOPE_UNIT, SIZE_BANDS, add_member, create_organization, get_organization, list_organizations, members, top_units,
+    unit_scope, update_organization,
 )
 from app.services.teams import team_rows
 from app.services.users import create_user, normalize_email
@@ -58,12 +58,14 @@ class MemberOut(BaseModel):
     email: str
     full_name: str
     role: Role
+    unit: str | None = None
 
 
 class MemberIn(BaseModel):
     email: str = Field(max_length=254)
     role: Role
     password: str | None = Field(None, max_length=1000)
+    unit_id: uuid.UUID | None = None
 
 
 def _out(org, role) -> OrganizationOut:
@@ -71,13 +73,14 @@ def _out(org, role) -> OrganizationOut:
                            k_acknowledged=org.k_acknowledged, comment_k=org.comment_k, role=role)
 
 
-def _add_member(session, *, organization, email: str, role: Role, password: str | None) -> None:
+def _add_member(session, *, organization, email: str, role: Role, password: str | None,
+                unit_id: uuid.UUID | None) -> None:
     user = session.exec(select(User).where(User.email == normalize_email(email))).first()
     if user is None:
         if not password:
             raise Invalid("a new user needs an initial password")
         user = create_user(session, email=email, password=password)
-    add_member(session, organization=organization, user=user, role=role)
+    add_member(session, organization=organization, user=user, role=role, unit_id=unit_id)
     session.commit()
 
 
@@ -106,11 +109,16 @@ def orgs_create(
 
 @router.get("/orgs/{organization_id}", include_in_schema=False)
 def org_page(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser):
-    org, role = get_organization(session, user=user, organization_id=organization_id)
+    org, role = get_organization(session, user=user, organization_id=organization_id, results=True)
+    scope = unit_scope(session, user=user, organization=org)
+    if scope is not None:  # a viewer of one unit: the campaigns, each linking to its results
+        return render(request, "admin/org.html", {
+            "org": org, "role": role.value, "scope": scope, "campaigns": list_campaigns(session, organization=org)})
     return render(request, "admin/org.html", {
-        "org": org, "role": role.value, "campaigns": list_campaigns(session, organization=org),
+        "org": org, "role": role.value, "scope": None, "campaigns": list_campaigns(session, organization=org),
         "team_count": len(team_rows(session, organization=org)), "questionnaires": questionnaire_choices(),
         "members": members(session, organization=org), "size_bands": SIZE_BANDS, "roles": [r.value for r in Role],
+        "units": top_units(session, organization=org),
     })
 
 
@@ -133,10 +141,14 @@ def org_update(
 def org_add_member(
     organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
     email: Annotated[str, Form(max_length=254)], role: Annotated[Role, Form()],
-    password: Annotated[str, Form(max_length=1000)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "", unit_id: Annotated[str, Form(max_length=40)] = "",
 ):
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
-    _add_member(session, organization=org, email=email, role=role, password=password or None)
+    try:
+        unit = uuid.UUID(unit_id) if unit_id else None
+    except ValueError:
+        raise Invalid(SCOPE_UNIT) from None
+    _add_member(session, organization=org, email=email, role=role, password=password or None, unit_id=unit)
     return RedirectResponse(f"/orgs/{org.id}#members", status_code=303)
 
 
@@ -171,11 +183,13 @@ def api_update(organization_id: uuid.UUID, body: OrganizationPatch, session: Ses
 @router.get("/api/v1/organizations/{organization_id}/members", response_model=list[MemberOut])
 def api_members(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser):
     org, _ = get_organization(session, user=user, organization_id=organization_id)
-    return [MemberOut(email=u.email, full_name=u.full_name, role=role) for u, role in members(session, organization=org)]
+    return [MemberOut(email=u.email, full_name=u.full_name, role=role, unit=unit)
+            for u, role, unit in members(session, organization=org)]
 
 
 @router.post("/api/v1/organizations/{organization_id}/members", status_code=204)
 def api_add_member(organization_id: uuid.UUID, body: MemberIn, session: SessionDep, user: CurrentUser):
     """Give a user (created with ``password`` if new) a role in the organization."""
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
-    _add_member(session, organization=org, email=body.email, role=body.role, password=body.password)
+    _add_member(session, organization=org, email=body.email, role=body.role, password=body.password,
+                unit_id=body.unit_id)

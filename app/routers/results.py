@@ -4,6 +4,7 @@ downloads. Every figure comes from the campaign's released diagnosis
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import uuid
@@ -16,20 +17,20 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
-from analysis import figures
+from analysis import figures, restrict_to_unit
 from analysis.narrative import LABELS
 from analysis.views import View
 from app.deps import CsrfProtected, CurrentUser, SessionDep
 from app.reports.texts import FINDING_HELP, TEXTS, TYPOLOGY_HELP
-from app.routers.campaigns import _campaign
 from app.services import Invalid, NotFound, ServiceError
 from app.services.benchmarks import campaign_benchmark
-from app.services.campaigns import questionnaire_of
+from app.services.campaigns import get_campaign, questionnaire_of
 from app.services.downloads import (
     FORMATS, JOB_FAILED, JOB_NOT_READY, JobRunner, available, check_team, content_disposition, get_format,
     render, safe_filename,
 )
-from app.services.organizations import get_organization
+from app.services.organizations import get_organization, organization_ids, unit_scope
+from app.services.rates import response_rates
 from app.services.results import Results, campaign_results, filtered_view, organization_rate, set_live_results
 from app.templating import render as render_page
 
@@ -38,6 +39,7 @@ router = APIRouter(tags=["results"])
 Lang = Annotated[Literal["en", "de"], Query()]
 Metric = Annotated[Literal["perception", "structure", "finding", "misconception"], Query()]
 UNIT_NOT_FOUND = "unit not found"
+NO_UNIT_RESULTS = "this campaign has no results for your unit"
 BAD_FILTER = "unknown filter value"
 PAGE_SIZE = 40
 
@@ -71,6 +73,10 @@ UI = {
         "de": "Ein Filter wird nur gezeigt, wenn die ausgewählten und die übrigen Personen jeweils mindestens {k} sind und keine andere Ansicht davon abgezogen werden kann, um weniger als {k} Personen herauszulösen.",
     },
     "refused": {"en": "Not shown", "de": "Nicht gezeigt"},
+    "scope_note": {
+        "en": "Results of the unit {unit}, compared with the organization as a whole: your access is limited to this unit.",
+        "de": "Ergebnisse des Bereichs {unit}, verglichen mit der Organisation insgesamt: Ihr Zugang ist auf diesen Bereich beschränkt.",
+    },
     "generate": {"en": "Download", "de": "Herunterladen"},
     "preparing": {"en": "Preparing…", "de": "Wird erstellt…"},
     "team_report": {"en": "Team report (PDF)", "de": "Teambericht (PDF)"},
@@ -101,9 +107,44 @@ def _runner(request: Request) -> JobRunner:
     return runner
 
 
-def _load(session, user, campaign_id: uuid.UUID):
-    campaign, org, role = _campaign(session, user, campaign_id)
-    return campaign, org, role, campaign_results(session, campaign=campaign, organization=org)
+@dataclasses.dataclass(frozen=True)
+class Loaded:
+    """A campaign as the user may see its results; ``scope`` is the unit a viewer is
+    limited to (None: the whole organization), and ``results`` are restricted to it."""
+
+    campaign: object
+    org: object
+    role: object
+    results: Results
+    scope: str | None
+
+
+def _load(session, user, campaign_id: uuid.UUID) -> Loaded:
+    campaign = get_campaign(session, organization_ids=organization_ids(session, user=user), campaign_id=campaign_id)
+    org, role = get_organization(session, user=user, organization_id=campaign.organization_id, results=True)
+    scope = unit_scope(session, user=user, organization=org)
+    results = campaign_results(session, campaign=campaign, organization=org)
+    if scope is not None and results.diagnosis is not None:
+        try:
+            results = dataclasses.replace(results, diagnosis=restrict_to_unit(results.diagnosis, scope))
+        except KeyError:
+            results = dataclasses.replace(results, diagnosis=None, data=None, hidden=NO_UNIT_RESULTS)
+    return Loaded(campaign, org, role, results, scope)
+
+
+def _benchmark(session, loaded: Loaded):
+    """The organization's benchmark comparison; not part of one unit's results."""
+    if loaded.scope is not None:
+        return None
+    return campaign_benchmark(session, campaign=loaded.campaign, organization=loaded.org)
+
+
+def _rate(session, loaded: Loaded) -> dict | None:
+    """The response rate of the organization, or of the viewer's unit."""
+    if loaded.scope is None:
+        return organization_rate(session, campaign=loaded.campaign)
+    rows = response_rates(session, campaign=loaded.campaign)
+    return next((r for r in rows if r["kind"] == "unit" and r["name"] == loaded.scope), None)
 
 
 def _require(results: Results):
@@ -114,14 +155,15 @@ def _require(results: Results):
 
 # ------------------------------------------------------------------ data
 
-def _overview(results: Results, campaign, session) -> dict:
+def _overview(loaded: Loaded, session) -> dict:
+    results, campaign = loaded.results, loaded.campaign
     dx = results.diagnosis
-    org_rate = organization_rate(session, campaign=campaign)
     return {
         "campaign": {"id": str(campaign.id), "name": campaign.name, "status": campaign.status.value,
                      "k": campaign.k, "comment_k": campaign.comment_k},
+        "scope": loaded.scope,
         "live": results.live, "released_count": results.released_count, "pending": results.pending,
-        "response_rate": org_rate,
+        "response_rate": _rate(session, loaded),
         "n_respondents": dx.n_respondents, "settings": dict(dx.settings),
         "dimensions": _thaw(dx.dimensions), "cfa": _thaw(dx.cfa),
         "organization": dx.organization.records()[0],
@@ -173,11 +215,21 @@ def _team(dx, name: str) -> dict:
     return dx.team(name)
 
 
-def _view(results: Results, campaign, unit, role, tenure) -> View:
+def _scoped_unit(loaded: Loaded, unit: str | None) -> str | None:
+    """The unit asked for; a viewer of one unit gets that unit, and no other."""
+    if loaded.scope is None:
+        return unit
+    if unit not in (None, loaded.scope):
+        raise NotFound(UNIT_NOT_FOUND)
+    return loaded.scope
+
+
+def _view(loaded: Loaded, unit, role, tenure) -> View:
+    unit = _scoped_unit(loaded, unit)
     if unit is None and role is None and tenure is None:
         raise Invalid(BAD_FILTER)
     try:
-        return filtered_view(results, campaign, unit=unit, role=role, tenure=tenure)
+        return filtered_view(loaded.results, loaded.campaign, unit=unit, role=role, tenure=tenure)
     except ValueError:
         raise Invalid(BAD_FILTER) from None
 
@@ -193,9 +245,11 @@ def _filter_choices(results: Results, campaign) -> dict:
 
 # ------------------------------------------------------------------ pages
 
-def _page(request, name, campaign, org, role, results, lang, **extra):
+def _page(request, name, loaded: Loaded, lang, **extra):
+    results = loaded.results
     ctx = {
-        "org": org, "role": role.value, "campaign": campaign, "results": results, "lang": lang, "tx": _tx(lang),
+        "org": loaded.org, "role": loaded.role.value, "campaign": loaded.campaign, "results": results,
+        "scope": loaded.scope, "lang": lang, "tx": _tx(lang),
         "LABELS": LABELS, "FINDING_HELP": FINDING_HELP, "TYPOLOGY_HELP": TYPOLOGY_HELP,
         "dx": results.diagnosis,
         "ci_pct": round(100 * results.diagnosis.settings["confidence"]) if results.diagnosis else 95,
@@ -210,36 +264,37 @@ def _page(request, name, campaign, org, role, results, lang, **extra):
 @router.get("/campaigns/{campaign_id}/results", include_in_schema=False)
 def results_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
                  lang: Lang = "en"):
-    campaign, org, role, results = _load(session, user, campaign_id)
+    loaded = _load(session, user, campaign_id)
+    results = loaded.results
     extra = {}
     if results.diagnosis is not None:
-        extra["data"] = _overview(results, campaign, session)
+        extra["data"] = _overview(loaded, session)
         extra["overview_figure"] = figures.organization_overview(results.diagnosis, lang=lang, as_dict=True)
         extra["role_figure"] = figures.role_gap_chart(results.diagnosis, lang=lang, as_dict=True) \
             if results.diagnosis.role_gaps else None
         extra["formats"] = [(f, available(f)) for f in FORMATS.values() if f.key != "team-pdf"]
-        extra["benchmark"] = campaign_benchmark(session, campaign=campaign, organization=org)
-    return _page(request, "results/overview.html", campaign, org, role, results, lang, **extra)
+        extra["benchmark"] = _benchmark(session, loaded)
+    return _page(request, "results/overview.html", loaded, lang, **extra)
 
 
 @router.get("/campaigns/{campaign_id}/results/heatmaps", include_in_schema=False)
 def heatmaps_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
                   lang: Lang = "en", metric: Metric = "perception", unit: str | None = None,
                   page: Annotated[int, Query(ge=0, le=10_000)] = 0):
-    campaign, org, role, results = _load(session, user, campaign_id)
-    dx = _require(results)
-    heat = _heatmap(dx, metric=metric, unit=_unit_of(dx, unit), page=page, lang=lang)
-    return _page(request, "results/heatmaps.html", campaign, org, role, results, lang, heat=heat,
+    loaded = _load(session, user, campaign_id)
+    dx = _require(loaded.results)
+    heat = _heatmap(dx, metric=metric, unit=_unit_of(dx, _scoped_unit(loaded, unit)), page=page, lang=lang)
+    return _page(request, "results/heatmaps.html", loaded, lang, heat=heat,
                  units=list(dx.units.labels) if dx.units is not None else [])
 
 
 @router.get("/campaigns/{campaign_id}/results/team", include_in_schema=False)
 def team_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
               name: Annotated[str, Query(max_length=300)], lang: Lang = "en"):
-    campaign, org, role, results = _load(session, user, campaign_id)
-    dx = _require(results)
+    loaded = _load(session, user, campaign_id)
+    dx = _require(loaded.results)
     team = _team(dx, name)
-    return _page(request, "results/team.html", campaign, org, role, results, lang, team=team,
+    return _page(request, "results/team.html", loaded, lang, team=team,
                  org_record=dx.organization.records()[0], team_pdf=available(FORMATS["team-pdf"]))
 
 
@@ -247,12 +302,15 @@ def team_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, use
 def filters_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
                  lang: Lang = "en", unit: str | None = None, role_: Annotated[str | None, Query(alias="role")] = None,
                  tenure: str | None = None):
-    campaign, org, role, results = _load(session, user, campaign_id)
+    loaded = _load(session, user, campaign_id)
+    results = loaded.results
     _require(results)
     unit, role_, tenure = (v or None for v in (unit, role_, tenure))
-    view = _view(results, campaign, unit, role_, tenure) if (unit or role_ or tenure) else None
-    return _page(request, "results/filters.html", campaign, org, role, results, lang, view=view,
-                 choices=_filter_choices(results, campaign), chosen={"unit": unit, "role": role_, "tenure": tenure},
+    unit = _scoped_unit(loaded, unit)
+    view = _view(loaded, unit, role_, tenure) if (unit or role_ or tenure) else None
+    return _page(request, "results/filters.html", loaded, lang, view=view,
+                 choices=_filter_choices(results, loaded.campaign),
+                 chosen={"unit": unit, "role": role_, "tenure": tenure},
                  org_record=results.diagnosis.organization.records()[0])
 
 
@@ -262,10 +320,10 @@ def filters_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, 
 def api_results(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> dict:
     """The released results of the organization and its units (teams: see the heatmap
     and team endpoints), or ``{"hidden": why}`` while nothing may be shown."""
-    campaign, _, _, results = _load(session, user, campaign_id)
-    if results.diagnosis is None:
-        return {"hidden": results.hidden}
-    return _overview(results, campaign, session)
+    loaded = _load(session, user, campaign_id)
+    if loaded.results.diagnosis is None:
+        return {"hidden": loaded.results.hidden}
+    return _overview(loaded, session)
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/results/heatmap")
@@ -274,17 +332,16 @@ def api_heatmap(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, 
                 page: Annotated[int, Query(ge=0, le=10_000)] = 0) -> dict:
     """One page of the unit heatmap, or of the teams of ``unit``: the plotly figure and
     the released records of its rows."""
-    _, _, _, results = _load(session, user, campaign_id)
-    dx = _require(results)
-    return _heatmap(dx, metric=metric, unit=_unit_of(dx, unit), page=page, lang=lang)
+    loaded = _load(session, user, campaign_id)
+    dx = _require(loaded.results)
+    return _heatmap(dx, metric=metric, unit=_unit_of(dx, _scoped_unit(loaded, unit)), page=page, lang=lang)
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/results/team")
 def api_team(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser,
              name: Annotated[str, Query(max_length=300)]) -> dict:
     """The released record of one team (only the reason when it is hidden)."""
-    _, _, _, results = _load(session, user, campaign_id)
-    return _team(_require(results), name)
+    return _team(_require(_load(session, user, campaign_id).results), name)
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/results/view")
@@ -293,19 +350,23 @@ def api_view(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser,
              role: Annotated[str | None, Query(max_length=20)] = None,
              tenure: Annotated[str | None, Query(max_length=20)] = None) -> dict:
     """A filtered view by unit, role and/or tenure, or why it is not shown."""
-    campaign, _, _, results = _load(session, user, campaign_id)
-    _require(results)
-    return _view(results, campaign, unit, role, tenure).to_dict()
+    loaded = _load(session, user, campaign_id)
+    _require(loaded.results)
+    return _view(loaded, unit, role, tenure).to_dict()
 
 
-def _report_args(campaign, org, results, fmt_key, team, lang):
+def _report_args(session, loaded: Loaded, fmt_key, team, lang):
+    """Format, released diagnosis, file name and renderer arguments of a report; a
+    viewer of one unit gets the report of that unit."""
     fmt = get_format(fmt_key)
-    dx = _require(results)
+    dx = _require(loaded.results)
     if fmt.key == "team-pdf":
         check_team(dx, team)
-    parts = [org.name, campaign.name] + ([team] if fmt.key == "team-pdf" else []) + [lang]
+    title = loaded.org.name if loaded.scope is None else f"{loaded.org.name} – {loaded.scope}"
+    parts = [title, loaded.campaign.name] + ([team] if fmt.key == "team-pdf" else []) + [lang]
     filename = safe_filename(*parts, extension=fmt.extension)
-    kwargs = dict(lang=lang, organization_name=org.name, campaign_name=campaign.name, team=team)
+    kwargs = dict(lang=lang, organization_name=title, campaign_name=loaded.campaign.name, team=team,
+                  benchmark=_benchmark(session, loaded))
     return fmt, dx, filename, kwargs
 
 
@@ -314,9 +375,7 @@ def api_download(campaign_id: uuid.UUID, fmt_key: str, session: SessionDep, user
                  lang: Lang = "en", team: Annotated[str | None, Query(max_length=300)] = None):
     """A report file, generated in this request (runs in the worker thread pool; for
     the slow formats the page uses a job instead, see ``…/results/jobs``)."""
-    campaign, org, _, results = _load(session, user, campaign_id)
-    fmt, dx, filename, kwargs = _report_args(campaign, org, results, fmt_key, team, lang)
-    kwargs["benchmark"] = campaign_benchmark(session, campaign=campaign, organization=org)
+    fmt, dx, filename, kwargs = _report_args(session, _load(session, user, campaign_id), fmt_key, team, lang)
     body = render(fmt, dx, **kwargs)
     return Response(body, media_type=fmt.media_type, headers={"content-disposition": content_disposition(filename)})
 
@@ -350,12 +409,11 @@ class JobIn(BaseModel):
 def api_job_start(campaign_id: uuid.UUID, body: JobIn, request: Request, session: SessionDep,
                   user: CurrentUser) -> dict:
     """Start generating a report in the background; poll the returned job."""
-    campaign, org, _, results = _load(session, user, campaign_id)
-    fmt, dx, filename, kwargs = _report_args(campaign, org, results, body.format, body.team, body.lang)
-    kwargs["benchmark"] = campaign_benchmark(session, campaign=campaign, organization=org)
+    loaded = _load(session, user, campaign_id)
+    fmt, dx, filename, kwargs = _report_args(session, loaded, body.format, body.team, body.lang)
     if not available(fmt):
         render(fmt, dx, **kwargs)  # raises Unavailable
-    job = _runner(request).submit(owner=user.id, campaign_id=campaign.id, fmt=fmt, filename=filename,
+    job = _runner(request).submit(owner=user.id, campaign_id=loaded.campaign.id, fmt=fmt, filename=filename,
                                   work=lambda: render(fmt, dx, **kwargs))
     return job.to_dict()
 

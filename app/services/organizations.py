@@ -6,7 +6,7 @@ import uuid
 
 from sqlmodel import Session, func, select
 
-from app.models import Campaign, Membership, Organization, Response, Role, User
+from app.models import Campaign, Membership, Organization, Response, Role, Unit, User
 from app.services import Conflict, Forbidden, Invalid, NotFound
 
 K_MIN, K_MAX, K_SAFE = 3, 50, 5
@@ -15,6 +15,9 @@ WRITE_ROLES = (Role.consultant, Role.hr_admin)
 
 ORG_NOT_FOUND = "organization not found"
 READ_ONLY = "your role may only view this organization"
+UNIT_ONLY = "your access is limited to the results of one unit"
+SCOPE_ROLE = "only viewers can be limited to one unit"
+SCOPE_UNIT = "choose a top-level unit of this organization"
 K_RANGE = f"k must be between {K_MIN} and {K_MAX}"
 K_ACK = f"k below {K_SAFE} needs an explicit acknowledgement"
 K_LOWERED = "k cannot be lowered after the first response"
@@ -37,19 +40,33 @@ def list_organizations(session: Session, *, user: User) -> list[tuple[Organizati
     return [(org, role) for org, role in rows]
 
 
-def get_organization(session: Session, *, user: User, organization_id: uuid.UUID, write: bool = False) -> tuple[Organization, Role]:
-    """The organization if ``user`` is a member (else 404); ``write`` needs an admin role."""
+def get_organization(session: Session, *, user: User, organization_id: uuid.UUID, write: bool = False,
+                     results: bool = False) -> tuple[Organization, Role]:
+    """The organization if ``user`` is a member (else 404); ``write`` needs an admin role.
+    A member limited to one unit may reach only the results pages (``results=True``),
+    which then show that unit alone (:func:`unit_scope`)."""
     row = session.exec(
-        select(Organization, Membership.role)
+        select(Organization, Membership)
         .join(Membership, Membership.organization_id == Organization.id)
         .where(Membership.user_id == user.id, Organization.id == organization_id)
     ).first()
     if row is None:
         raise NotFound(ORG_NOT_FOUND)
-    org, role = row
-    if write and role not in WRITE_ROLES:
+    org, membership = row
+    if membership.unit_id is not None and not results:
+        raise Forbidden(UNIT_ONLY)
+    if write and membership.role not in WRITE_ROLES:
         raise Forbidden(READ_ONLY)
-    return org, role
+    return org, membership.role
+
+
+def unit_scope(session: Session, *, user: User, organization: Organization) -> str | None:
+    """The name of the top-level unit whose results are all ``user`` may see in
+    ``organization``, or None when the membership covers the whole organization."""
+    return session.exec(
+        select(Unit.name).join(Membership, Membership.unit_id == Unit.id)
+        .where(Membership.user_id == user.id, Membership.organization_id == organization.id)
+    ).first()
 
 
 def create_organization(
@@ -110,15 +127,20 @@ def has_responses(session: Session, *, organization_id: uuid.UUID) -> bool:
     return count > 0
 
 
-def add_member(session: Session, *, organization: Organization, user: User, role: Role) -> Membership:
-    existing = session.exec(
+def add_member(session: Session, *, organization: Organization, user: User, role: Role,
+               unit_id: uuid.UUID | None = None) -> Membership:
+    """Make ``user`` a member (or change their role); a viewer may be limited to one
+    top-level unit of the organization."""
+    if unit_id is not None:
+        if role != Role.viewer:
+            raise Invalid(SCOPE_ROLE)
+        unit = session.get(Unit, unit_id)
+        if unit is None or unit.organization_id != organization.id or unit.parent_id is not None:
+            raise Invalid(SCOPE_UNIT)
+    membership = session.exec(
         select(Membership).where(Membership.user_id == user.id, Membership.organization_id == organization.id)
-    ).first()
-    if existing:
-        existing.role = role
-        session.add(existing)
-        return existing
-    membership = Membership(user_id=user.id, organization_id=organization.id, role=role)
+    ).first() or Membership(user_id=user.id, organization_id=organization.id, role=role)
+    membership.role, membership.unit_id = role, unit_id
     session.add(membership)
     return membership
 
@@ -140,8 +162,18 @@ def organization_ids(session: Session, *, user: User) -> set[uuid.UUID]:
     return set(session.exec(select(Membership.organization_id).where(Membership.user_id == user.id)).all())
 
 
-def members(session: Session, *, organization: Organization) -> list[tuple[User, Role]]:
+def members(session: Session, *, organization: Organization) -> list[tuple[User, Role, str | None]]:
+    """Members with their role and the unit a viewer is limited to (None: everything)."""
     return list(session.exec(
-        select(User, Membership.role).join(Membership, Membership.user_id == User.id)
+        select(User, Membership.role, Unit.name).join(Membership, Membership.user_id == User.id)
+        .outerjoin(Unit, Unit.id == Membership.unit_id)
         .where(Membership.organization_id == organization.id).order_by(User.email)
+    ).all())
+
+
+def top_units(session: Session, *, organization: Organization) -> list[Unit]:
+    """The top-level units, which a viewer's access can be limited to."""
+    return list(session.exec(
+        select(Unit).where(Unit.organization_id == organization.id, Unit.parent_id == None)  # noqa: E711
+        .order_by(Unit.name)
     ).all())

@@ -1,6 +1,6 @@
 """A multi-tenant world for the consultant tests, built once per test module: a
 consultant in organizations Alpha (three closed waves) and Beta, an HR admin of Alpha
-alone, a viewer of Alpha, and Gamma (another HR admin's organization, no shared member);
+alone, a viewer of Alpha, a viewer of Alpha's unit "Division 1", and Gamma (another HR admin's organization, no shared member);
 Alpha, Beta and Gamma opted in to the benchmark, plus a file of simulated organizations.
 ``world`` runs on SQLite and, when ``AAD_TEST_POSTGRES_URL`` is set, on PostgreSQL."""
 
@@ -15,7 +15,7 @@ from sqlmodel import select
 from app.core.db import session_scope
 from app.demo import add_client_organization, simulated_benchmark
 from app.main import create_app
-from app.models import Campaign, Membership, Role
+from app.models import Campaign, Membership, Role, Unit
 from app.services.benchmarks import import_file, set_opt_in, sync_pool
 from app.services.results import clear_cache
 from app.services.users import create_user
@@ -24,6 +24,7 @@ from web_helpers import PASSWORD, login, make_settings, new_client
 
 PROFILES = (("logistics", "250-999"),) * 6 + (("software", "50-249"),) * 3 + (("finance", "1000-4999"),) * 2
 SIMULATED_SOURCE = "simulated test organizations"
+SCOPED_UNIT = "Division 1"
 
 
 @dataclass
@@ -35,7 +36,7 @@ class World:
     csrf: dict = field(default_factory=dict)
 
     def client(self, who: str):
-        """A logged-in client for 'consultant', 'hr_a', 'viewer_a' or 'hr_c' (cached)."""
+        """A logged-in client for 'consultant', 'hr_a', 'viewer_a', 'unit_viewer_a' or 'hr_c' (cached)."""
         if who not in self.clients:
             c = new_client(self.app)
             self.csrf[who] = login(c, f"{who}@example.org")
@@ -52,7 +53,7 @@ def build_world(database_url: str) -> World:
     clear_cache()
     with session_scope(app.state.engine, write=True) as s:
         users = {w: create_user(s, email=f"{w}@example.org", password=PASSWORD)
-                 for w in ("consultant", "hr_a", "viewer_a", "hr_c")}
+                 for w in ("consultant", "hr_a", "viewer_a", "unit_viewer_a", "hr_c")}
         s.commit()
         alpha = add_client_organization(s, users["consultant"], name="Alpha Logistics", industry="Logistics",
                                         size_band="250-999", teams=6, respondents=60, seeds=(31, 32, 33))
@@ -63,6 +64,9 @@ def build_world(database_url: str) -> World:
                                         role=Role.hr_admin)
         s.add(Membership(user_id=users["hr_a"].id, organization_id=alpha.id, role=Role.hr_admin))
         s.add(Membership(user_id=users["viewer_a"].id, organization_id=alpha.id, role=Role.viewer))
+        unit = s.exec(select(Unit).where(Unit.organization_id == alpha.id, Unit.name == SCOPED_UNIT)).one()
+        s.add(Membership(user_id=users["unit_viewer_a"].id, organization_id=alpha.id, role=Role.viewer,
+                         unit_id=unit.id))
         s.commit()
         for org in (alpha, beta, gamma):
             set_opt_in(s, organization=org, opt_in=True)
