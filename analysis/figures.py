@@ -75,6 +75,11 @@ __all__ = [
 
 #: Heatmap metrics.
 METRICS = ("perception", "structure", "finding", "misconception")
+#: Row orders of the heatmaps: best or weakest mean combined score first, most findings
+#: that need action first, by name, or a dimension's combined score (lowest first).
+SORTS = ("best", "weakest", "attention", "name", *DIMENSIONS)
+#: Findings that ask for action (counted by the ``attention`` order).
+ACTION_FINDINGS = ("proclaimed_not_anchored", "structural_gap", "unseen_structure", "divided")
 #: Rows per heatmap figure.
 PAGE_SIZE = 60
 #: Difference from the organization (points) at which the colour scale saturates.
@@ -108,7 +113,10 @@ _TEXT = {
         "structure": "Structure index: what exists and happens (0–100)",
         "finding": "Perception vs structure: finding",
         "misconception": "Misconceptions: share who agree",
-        "by_team": "by team", "by_unit": "by unit", "sorted": "best combined score first", "in_unit": "unit {unit}",
+        "by_team": "by team", "by_unit": "by unit", "in_unit": "unit {unit}",
+        "sorted_best": "best combined score first", "sorted_weakest": "lowest combined score first",
+        "sorted_attention": "most findings needing action first", "sorted_name": "by name",
+        "sorted_dimension": "lowest {dimension} first",
         "rows": "{what} {a}–{b} of {n}", "teams": "teams", "units": "units",
         "vs_org": "vs organization", "org": "org.",
         "st_primary": "n < {k}", "st_hidden": "hidden", "st_no_data": "no data", "st_unknown": "–",
@@ -140,7 +148,10 @@ _TEXT = {
         "structure": "Strukturindex: was existiert und geschieht (0–100)",
         "finding": "Wahrnehmung vs. Struktur: Befund",
         "misconception": "Missverständnisse: Anteil Zustimmung",
-        "by_team": "nach Team", "by_unit": "nach Bereich", "sorted": "höchster Gesamtwert zuerst", "in_unit": "Bereich {unit}",
+        "by_team": "nach Team", "by_unit": "nach Bereich", "in_unit": "Bereich {unit}",
+        "sorted_best": "höchster Gesamtwert zuerst", "sorted_weakest": "niedrigster Gesamtwert zuerst",
+        "sorted_attention": "meiste handlungsrelevante Befunde zuerst", "sorted_name": "nach Name",
+        "sorted_dimension": "niedrigster Wert „{dimension}“ zuerst",
         "rows": "{what} {a}–{b} von {n}", "teams": "Teams", "units": "Bereiche",
         "vs_org": "vs. Organisation", "org": "Org.",
         "st_primary": "n < {k}", "st_hidden": "verdeckt", "st_no_data": "keine Daten", "st_unknown": "–",
@@ -295,35 +306,49 @@ def _table(diagnosis, level: str):
 
 # ---------------------------------------------------------------------- row order
 
-def _full_order(diagnosis, level: str) -> tuple:
-    """Display order of all rows of a level and the unit of every team (cached per diagnosis)."""
+def _sort_key(table, sort: str) -> np.ndarray:
+    """Per row, the value that orders released rows (ascending; +inf last)."""
+    combined = np.asarray(table.dims["combined"], dtype=float)
+    shown = np.isfinite(combined)
+    count = shown.sum(axis=1)
+    if sort in DIMENSIONS:
+        value = combined[:, DIMENSIONS.index(sort)]
+        return np.where(np.isfinite(value), value, np.inf)
+    if sort == "attention":
+        needs = np.isin(np.asarray(table.finding, dtype=object), ACTION_FINDINGS).sum(axis=1)
+        return np.where(count > 0, -needs, np.inf)
+    if sort == "name":
+        return np.zeros(len(table.labels))
+    mean = np.where(shown, combined, 0).sum(axis=1) / np.maximum(count, 1)
+    return np.where(count > 0, mean if sort == "weakest" else -mean, np.inf)
+
+
+def _full_order(diagnosis, level: str, sort: str) -> tuple:
+    """Display order of all rows of a level and the unit of every team (cached per
+    diagnosis, level and order)."""
     cached = _ORDER_CACHE.setdefault(diagnosis, {})
-    if level not in cached:
+    if (level, sort) not in cached:
         table = _table(diagnosis, level)
         G = len(table.labels)
-        combined = np.asarray(table.dims["combined"], dtype=float)
-        shown = np.isfinite(combined)
-        count = shown.sum(axis=1)
-        mean = np.where(shown, combined, 0).sum(axis=1) / np.maximum(count, 1)
-        key = np.where(count > 0, -mean, np.inf)
         label_rank = np.argsort(np.argsort(np.asarray(table.labels, dtype=str), kind="stable"), kind="stable")
         parents = None
         parent_rank = np.zeros(G, np.intp)
         if level == "team" and table.parent is not None:
             parents = np.asarray(table.parent, dtype=str)
             parent_rank = np.unique(parents, return_inverse=True)[1].reshape(-1)
-        order = np.lexsort((label_rank, key, np.asarray(table.suppressed, bool), parent_rank))
+        order = np.lexsort((label_rank, _sort_key(table, sort), np.asarray(table.suppressed, bool), parent_rank))
         order.setflags(write=False)
-        cached[level] = (order, parents)
-    return cached[level]
+        cached[(level, sort)] = (order, parents)
+    return cached[(level, sort)]
 
 
-def group_order(diagnosis, *, level: str = "team", unit=None) -> np.ndarray:
+def group_order(diagnosis, *, level: str = "team", unit=None, sort: str = "best") -> np.ndarray:
     """Row indices of a level in display order.
 
-    Sorted by unit (teams only), then released groups before hidden ones, then by the
-    mean of the released combined scores (highest first), then by label. This only
-    orders rows; nothing derived from it is displayed.
+    Sorted by unit (teams only), then released groups before hidden ones, then by
+    ``sort``, then by label. This only orders rows; nothing derived from it is
+    displayed, and hidden groups stay last whatever the order, so the order says
+    nothing about them.
 
     Parameters
     ----------
@@ -331,6 +356,11 @@ def group_order(diagnosis, *, level: str = "team", unit=None) -> np.ndarray:
     level : {'team', 'unit'}
     unit : str, optional
         Only the teams of this unit.
+    sort : str
+        One of :data:`SORTS`: ``'best'`` (mean of the released combined scores,
+        highest first), ``'weakest'`` (lowest first), ``'attention'`` (number of
+        :data:`ACTION_FINDINGS`, most first), ``'name'``, or a dimension id (that
+        dimension's combined score, lowest first; groups without it after the others).
 
     Returns
     -------
@@ -340,10 +370,12 @@ def group_order(diagnosis, *, level: str = "team", unit=None) -> np.ndarray:
     Raises
     ------
     ValueError
-        Unknown ``level`` or ``unit``, or a unit level that the diagnosis does not have.
+        Unknown ``level``, ``unit`` or ``sort``, or a unit level that the diagnosis does
+        not have.
     """
     _check("level", level, ("team", "unit"))
-    order, parents = _full_order(diagnosis, level)
+    _check("sort", sort, SORTS)
+    order, parents = _full_order(diagnosis, level, sort)
     if unit is None:
         return order.copy()
     if parents is None:
@@ -623,8 +655,14 @@ def _unit_separators(table, idx: np.ndarray) -> list:
                  line=dict(color="#222222", width=2)) for b in breaks.tolist()]
 
 
+def _sorted_text(diagnosis, sort: str, t: dict, lang: str) -> str:
+    if sort in DIMENSIONS:
+        return t["sorted_dimension"].format(dimension=diagnosis.dimensions[sort]["name"][lang])
+    return t[f"sorted_{sort}"]
+
+
 def _heatmap(diagnosis, level: str, metric: str, order: np.ndarray, page: int, page_size: int,
-             lang: str, unit) -> dict:
+             lang: str, unit, sort: str) -> dict:
     t = _TEXT[lang]
     table = _table(diagnosis, level)
     start = page * page_size
@@ -646,7 +684,7 @@ def _heatmap(diagnosis, level: str, metric: str, order: np.ndarray, page: int, p
     if order.size > page_size:
         what = t["units"] if level == "unit" else t["teams"]
         parts.append(t["rows"].format(what=what, a=start + 1, b=start + idx.size, n=order.size))
-    parts.append(t["sorted"])
+    parts.append(_sorted_text(diagnosis, sort, t, lang))
     shapes = _unit_separators(table, idx) if with_unit else []
     layout = _heatmap_layout(t[metric], " · ".join(parts), rows, cells["cols"], legend, legend_lines,
                              shapes, metric)
@@ -654,7 +692,7 @@ def _heatmap(diagnosis, level: str, metric: str, order: np.ndarray, page: int, p
 
 
 def team_heatmap(diagnosis, metric: str = "perception", *, unit=None, page: int = 0,
-                 page_size: int = PAGE_SIZE, lang: str = "en", as_dict: bool = False):
+                 page_size: int = PAGE_SIZE, lang: str = "en", sort: str = "best", as_dict: bool = False):
     """Heatmap of teams x dimensions (or x misconceptions).
 
     Parameters
@@ -670,6 +708,8 @@ def team_heatmap(diagnosis, metric: str = "perception", *, unit=None, page: int 
     page_size : int
         Rows per figure.
     lang : {'en', 'de'}
+    sort : str
+        Row order, one of :data:`SORTS` (see :func:`group_order`).
     as_dict : bool
         Return the plain figure dictionary instead of a ``Figure``.
 
@@ -681,18 +721,18 @@ def team_heatmap(diagnosis, metric: str = "perception", *, unit=None, page: int 
     Raises
     ------
     ValueError
-        Unknown ``metric``, ``lang`` or ``unit``, or ``page`` beyond the last page.
+        Unknown ``metric``, ``lang``, ``unit`` or ``sort``, or ``page`` beyond the last page.
     """
     _check("metric", metric, METRICS)
     _check("lang", lang, _LANGS)
     _check_int("page", page, 0)
     _check_int("page_size", page_size, 1)
-    order = group_order(diagnosis, level="team", unit=unit)
-    return _finish(_heatmap(diagnosis, "team", metric, order, page, page_size, lang, unit), as_dict)
+    order = group_order(diagnosis, level="team", unit=unit, sort=sort)
+    return _finish(_heatmap(diagnosis, "team", metric, order, page, page_size, lang, unit, sort), as_dict)
 
 
 def unit_heatmap(diagnosis, metric: str = "perception", *, page: int = 0,
-                 page_size: int = PAGE_SIZE, lang: str = "en", as_dict: bool = False):
+                 page_size: int = PAGE_SIZE, lang: str = "en", sort: str = "best", as_dict: bool = False):
     """Heatmap of units x dimensions (or x misconceptions): the overview for many teams.
 
     Parameters
@@ -703,6 +743,8 @@ def unit_heatmap(diagnosis, metric: str = "perception", *, page: int = 0,
     page, page_size : int
         As in :func:`team_heatmap`.
     lang : {'en', 'de'}
+    sort : str
+        Row order, one of :data:`SORTS` (see :func:`group_order`).
     as_dict : bool
         Return the plain figure dictionary instead of a ``Figure``.
 
@@ -713,14 +755,14 @@ def unit_heatmap(diagnosis, metric: str = "perception", *, page: int = 0,
     Raises
     ------
     ValueError
-        Unknown ``metric`` or ``lang``, no unit level, or ``page`` beyond the last page.
+        Unknown ``metric``, ``lang`` or ``sort``, no unit level, or ``page`` beyond the last page.
     """
     _check("metric", metric, METRICS)
     _check("lang", lang, _LANGS)
     _check_int("page", page, 0)
     _check_int("page_size", page_size, 1)
-    order = group_order(diagnosis, level="unit")
-    return _finish(_heatmap(diagnosis, "unit", metric, order, page, page_size, lang, None), as_dict)
+    order = group_order(diagnosis, level="unit", sort=sort)
+    return _finish(_heatmap(diagnosis, "unit", metric, order, page, page_size, lang, None, sort), as_dict)
 
 
 # -------------------------------------------------------------------- overview

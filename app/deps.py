@@ -14,7 +14,7 @@ from app.core.db import session_scope
 from app.core.security import same
 from app.models import User, UserSession
 from app.services import Forbidden, ServiceError
-from app.services.users import session_user
+from app.services.users import is_consultant, session_user
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 CSRF_FAILED = "CSRF token missing or wrong"
@@ -75,6 +75,7 @@ def get_auth(request: Request, session: SessionDep, settings: SettingsDep) -> Au
     user, row = found
     request.state.user = user
     request.state.csrf_token = row.csrf_token
+    request.state.is_consultant = is_consultant(session, user=user)
     return Auth(user=user, session=row)
 
 

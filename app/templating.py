@@ -25,6 +25,7 @@ def render(request: Request, name: str, context: dict | None = None, *, status_c
     ctx = {
         "user": getattr(request.state, "user", None),
         "csrf_token": getattr(request.state, "csrf_token", ""),
+        "is_consultant": getattr(request.state, "is_consultant", False),
         "lang": lang,
         "t": lambda key, **values: i18n.t(key, lang, **values),
         **(context or {}),

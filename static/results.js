@@ -50,7 +50,7 @@
       var q = "?lang=" + encodeURIComponent(info.getAttribute("data-lang"));
       if (el.getAttribute("data-level") === "unit") {
         window.location.href = base + "/heatmaps" + q + "&metric=" + encodeURIComponent(info.getAttribute("data-metric")) +
-          "&unit=" + encodeURIComponent(label);
+          "&sort=" + encodeURIComponent(info.getAttribute("data-sort")) + "&unit=" + encodeURIComponent(label);
       } else {
         window.location.href = base + "/team" + q + "&name=" + encodeURIComponent(label);
       }

@@ -38,6 +38,7 @@ router = APIRouter(tags=["results"])
 
 Lang = Annotated[Literal["en", "de"], Query()]
 Metric = Annotated[Literal["perception", "structure", "finding", "misconception"], Query()]
+Sort = Annotated[Literal["best", "weakest", "attention", "name", "direction", "decision_rights", "feedback"], Query()]
 UNIT_NOT_FOUND = "unit not found"
 NO_UNIT_RESULTS = "this campaign has no results for your unit"
 BAD_FILTER = "unknown filter value"
@@ -81,6 +82,12 @@ UI = {
     "preparing": {"en": "Preparing…", "de": "Wird erstellt…"},
     "team_report": {"en": "Team report (PDF)", "de": "Teambericht (PDF)"},
     "metric": {"en": "Measure", "de": "Maß"},
+    "sort": {"en": "Order", "de": "Reihenfolge"},
+    "sort_best": {"en": "Best combined score first", "de": "Höchster Gesamtwert zuerst"},
+    "sort_weakest": {"en": "Lowest combined score first", "de": "Niedrigster Gesamtwert zuerst"},
+    "sort_attention": {"en": "Most findings needing action first", "de": "Meiste handlungsrelevante Befunde zuerst"},
+    "sort_name": {"en": "Name", "de": "Name"},
+    "sort_dimension": {"en": "Lowest {dimension} first", "de": "Niedrigster Wert „{dimension}“ zuerst"},
     "page": {"en": "Page", "de": "Seite"},
     "back": {"en": "Back", "de": "Zurück"},
     "not_available": {"en": "not available yet", "de": "noch nicht verfügbar"},
@@ -192,20 +199,20 @@ def _unit_of(dx, unit: str | None):
     return unit
 
 
-def _heatmap(dx, *, metric: str, unit: str | None, page: int, lang: str) -> dict:
+def _heatmap(dx, *, metric: str, unit: str | None, page: int, lang: str, sort: str) -> dict:
     level = "unit" if unit is None and dx.units is not None else "team"
     kw = {"level": level} if level == "unit" else {"level": "team", "unit": unit}
     pages = figures.page_count(dx, page_size=PAGE_SIZE, **kw)
     if page >= max(pages, 1):
         raise NotFound("page not found")
-    order = figures.group_order(dx, **kw)[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    order = figures.group_order(dx, sort=sort, **kw)[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
     table = dx.units if level == "unit" else dx.teams
     make = figures.unit_heatmap if level == "unit" else functools.partial(figures.team_heatmap, unit=unit)
     return {
-        "level": level, "unit": unit, "metric": metric, "page": page, "pages": pages,
+        "level": level, "unit": unit, "metric": metric, "sort": sort, "page": page, "pages": pages,
         "rows": [table.labels[i] for i in order.tolist()],
         "records": table.records(order.tolist()),
-        "figure": make(dx, metric, page=page, page_size=PAGE_SIZE, lang=lang, as_dict=True),
+        "figure": make(dx, metric, page=page, page_size=PAGE_SIZE, lang=lang, sort=sort, as_dict=True),
     }
 
 
@@ -280,10 +287,11 @@ def results_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, 
 @router.get("/campaigns/{campaign_id}/results/heatmaps", include_in_schema=False)
 def heatmaps_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
                   lang: Lang = "en", metric: Metric = "perception", unit: str | None = None,
-                  page: Annotated[int, Query(ge=0, le=10_000)] = 0):
+                  page: Annotated[int, Query(ge=0, le=10_000)] = 0, sort: Sort = "best"):
     loaded = _load(session, user, campaign_id)
     dx = _require(loaded.results)
-    heat = _heatmap(dx, metric=metric, unit=_unit_of(dx, _scoped_unit(loaded, unit)), page=page, lang=lang)
+    heat = _heatmap(dx, metric=metric, unit=_unit_of(dx, _scoped_unit(loaded, unit)), page=page, lang=lang,
+                    sort=sort)
     return _page(request, "results/heatmaps.html", loaded, lang, heat=heat,
                  units=list(dx.units.labels) if dx.units is not None else [])
 
@@ -329,12 +337,13 @@ def api_results(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser) 
 @router.get("/api/v1/campaigns/{campaign_id}/results/heatmap")
 def api_heatmap(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, lang: Lang = "en",
                 metric: Metric = "perception", unit: str | None = None,
-                page: Annotated[int, Query(ge=0, le=10_000)] = 0) -> dict:
+                page: Annotated[int, Query(ge=0, le=10_000)] = 0, sort: Sort = "best") -> dict:
     """One page of the unit heatmap, or of the teams of ``unit``: the plotly figure and
-    the released records of its rows."""
+    the released records of its rows, in the order ``sort``."""
     loaded = _load(session, user, campaign_id)
     dx = _require(loaded.results)
-    return _heatmap(dx, metric=metric, unit=_unit_of(dx, _scoped_unit(loaded, unit)), page=page, lang=lang)
+    return _heatmap(dx, metric=metric, unit=_unit_of(dx, _scoped_unit(loaded, unit)), page=page, lang=lang,
+                    sort=sort)
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/results/team")

@@ -8,7 +8,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from app.core.security import hash_password, new_token, token_hash, verify_password
-from app.models import User, UserSession, utcnow
+from app.models import Membership, Role, User, UserSession, utcnow
 from app.services import Invalid
 
 MIN_PASSWORD_LENGTH = 10
@@ -64,6 +64,13 @@ def start_session(session: Session, *, user: User, hours: float, previous_token:
 
 def end_session(session: Session, *, token: str) -> None:
     session.execute(delete(UserSession).where(UserSession.token_hash == token_hash(token)))
+
+
+def is_consultant(session: Session, *, user: User) -> bool:
+    """Whether ``user`` is a consultant of at least one organization."""
+    return session.exec(
+        select(Membership.id).where(Membership.user_id == user.id, Membership.role == Role.consultant)
+    ).first() is not None
 
 
 def session_user(session: Session, *, token: str | None) -> tuple[User, UserSession] | None:

@@ -225,6 +225,49 @@ def test_rows_are_sorted_by_unit_then_score(diag):
     assert len(fig["layout"]["shapes"]) == len(diag.units.labels) - 1  # lines between units
 
 
+def _sort_value(t, i, sort):
+    combined = np.asarray(t.dims["combined"][i], dtype=float)
+    if sort in DIMENSIONS:
+        v = combined[DIMENSIONS.index(sort)]
+        return v if np.isfinite(v) else np.inf
+    if sort == "attention":
+        return -int(np.isin(np.asarray(t.finding[i], dtype=object), figures.ACTION_FINDINGS).sum())
+    if sort == "name":
+        return t.labels[i]
+    return np.nanmean(combined) * (1 if sort == "weakest" else -1)
+
+
+@pytest.mark.parametrize("sort", figures.SORTS)
+def test_every_sort_keeps_units_together_and_hidden_rows_last(diag, sort):
+    t = diag.teams
+    order = figures.group_order(diag, sort=sort)
+    assert sorted(order.tolist()) == list(range(len(t.labels)))
+    assert [t.parent[i] for i in order] == sorted(t.parent[i] for i in order)
+    for u in diag.units.labels:
+        rows = [i for i in order if t.parent[i] == u]
+        visible = [i for i in rows if not t.suppressed[i]]
+        assert rows[:len(visible)] == visible
+        keys = [(_sort_value(t, i, sort), t.labels[i]) for i in visible]
+        assert keys == sorted(keys)
+    units = figures.group_order(diag, level="unit", sort=sort)
+    visible = [i for i in units.tolist() if not diag.units.suppressed[i]]
+    keys = [(_sort_value(diag.units, i, sort), diag.units.labels[i]) for i in visible]
+    assert keys == sorted(keys)
+
+
+def test_sorts_differ_and_the_subtitle_names_the_order(diag):
+    best, weakest = figures.group_order(diag, sort="best"), figures.group_order(diag, sort="weakest")
+    assert best.tolist() != weakest.tolist()
+    fig = figures.team_heatmap(diag, "perception", sort="decision_rights", as_dict=True)
+    assert "lowest Decision rights first" in fig["layout"]["title"]["subtitle"]["text"]
+    fig = figures.unit_heatmap(diag, "finding", sort="attention", lang="de", as_dict=True)
+    assert "meiste handlungsrelevante Befunde zuerst" in fig["layout"]["title"]["subtitle"]["text"]
+    with pytest.raises(ValueError, match="sort: must be one of"):
+        figures.group_order(diag, sort="random")
+    with pytest.raises(ValueError, match="sort"):
+        figures.team_heatmap(diag, sort="n")
+
+
 def test_five_teams_without_units():
     d = diagnose(simulate(respondents=75, teams=5, seed=2).data)
     for metric in figures.METRICS:

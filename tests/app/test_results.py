@@ -30,6 +30,20 @@ def closed(app, admin):
     return cid
 
 
+def test_heatmap_rows_follow_the_chosen_order(admin, closed):
+    url = f"/api/v1/campaigns/{closed}/results/heatmap"
+    ops = {"unit": "Operations", "metric": "perception"}
+    by = {s: admin.client.get(url, params={**ops, "sort": s}).json() for s in ("best", "weakest", "name")}
+    assert by["name"]["rows"] == sorted(by["name"]["rows"]) and by["name"]["sort"] == "name"
+    assert by["weakest"]["rows"] == by["best"]["rows"][::-1]  # three shown teams, no ties
+    assert admin.client.get(url, params={**ops, "sort": "decision_rights"}).status_code == 200
+    assert admin.client.get(url, params={"sort": "random"}).status_code == 422
+    page = admin.client.get(f"/campaigns/{closed}/results/heatmaps", params={**ops, "sort": "weakest"}).text
+    assert '<option value="weakest" selected>' in page and "sort=weakest&amp;unit=" not in page
+    page = admin.client.get(f"/campaigns/{closed}/results/heatmaps", params={"sort": "attention"}).text
+    assert "sort=attention&amp;unit=Operations" in page
+
+
 def test_draft_and_open_campaigns_show_no_results(app, admin):
     draft = admin.campaign(launch=False)
     assert admin.client.get(f"/api/v1/campaigns/{draft}/results").json() == {"hidden": NOT_LAUNCHED}

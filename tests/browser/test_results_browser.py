@@ -37,8 +37,8 @@ def hr(browser, server, demo):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text)
-            if msg.type == "error" and "favicon" not in (msg.location or {}).get("url", "") else None)
+    page.on("console", lambda msg: errors.append(f"{msg.text} {(msg.location or {}).get('url', '')}")
+            if msg.type == "error" else None)
     page.goto(f"{server['base']}/login")
     page.get_by_label("E-mail").fill(demo.email)
     page.get_by_label("Password").fill(demo.password)
@@ -186,5 +186,51 @@ def test_dashboard_fits_a_phone(browser, server, demo):
         page.wait_for_selector(".main-svg")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 392, (path, width)
+    assert errors == []
+    context.close()
+
+
+def test_hr_grants_a_unit_and_its_viewer_sees_only_that_unit(browser, server, demo, hr, tmp_path):
+    page, _ = hr
+    orgs = page.request.get(f"{server['base']}/api/v1/organizations").json()
+    org = next(o for o in orgs if o["name"] == DEMO_ORG)
+    page.goto(f"{server['base']}/orgs/{org['id']}")
+    page.get_by_label("E-mail").fill("tech-lead@example.org")
+    page.get_by_label("Role").select_option("viewer")
+    page.get_by_label("Access (viewers)").select_option(label="results of Technology")
+    page.get_by_label("Initial password (new users only)").fill("a long enough password")
+    page.get_by_role("button", name="Add member").click()
+    page.wait_for_url(re.compile(r"#members$"))
+    assert "results of Technology" in page.locator("#members").inner_text()
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    viewer = context.new_page()
+    errors = []
+    viewer.on("pageerror", lambda exc: errors.append(str(exc)))
+    viewer.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    viewer.goto(f"{server['base']}/login")
+    viewer.get_by_label("E-mail").fill("tech-lead@example.org")
+    viewer.get_by_label("Password").fill("a long enough password")
+    viewer.get_by_role("button", name="Log in").click()
+    viewer.wait_for_url(re.compile(r"/orgs$"))
+    viewer.get_by_role("link", name=DEMO_ORG).click()
+    assert "limited to the results of the unit Technology" in viewer.content()
+    viewer.get_by_role("link", name="Baseline autumn 2026").click()
+    viewer.wait_for_selector(".main-svg")
+    assert "Results of the unit Technology" in viewer.get_by_test_id("scope-note").inner_text()
+
+    viewer.get_by_role("navigation", name="Results").get_by_role("link", name="Heatmaps").click()
+    viewer.wait_for_selector("[data-testid=heatmap] .main-svg")
+    teams = [a.inner_text() for a in viewer.locator("[data-testid=drill-list] a").all()]
+    api = viewer.request.get(viewer.url.replace("/campaigns/", "/api/v1/campaigns/").replace("/heatmaps", "/heatmap")).json()
+    assert api["unit"] == "Technology" and teams == api["rows"]
+    viewer.get_by_label("Order").select_option("name")
+    viewer.get_by_role("button", name="Show").click()
+    viewer.wait_for_selector("[data-testid=heatmap] .main-svg")
+    by_name = [a.inner_text() for a in viewer.locator("[data-testid=drill-list] a").all()]
+    shown = [r["team"] for r in api["records"] if not r["suppressed"]]
+    hidden = [r["team"] for r in api["records"] if r["suppressed"]]
+    assert by_name == sorted(shown) + sorted(hidden) and by_name != teams
+    viewer.screenshot(path=str(tmp_path / "unit-viewer-heatmap.png"), full_page=True)
     assert errors == []
     context.close()
