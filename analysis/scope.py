@@ -67,7 +67,8 @@ def restrict_to_unit(diagnosis: Diagnosis, unit: str) -> Diagnosis:
     Diagnosis
         ``units`` holds the one unit, ``teams`` its teams, ``differences`` only theirs;
         the organization row and the measurement quality (``dimensions``, ``cfa``) stay
-        as the reference. ``role_gaps`` and ``tenure`` are empty, ``drivers`` is marked
+        as the reference. ``n_respondents`` counts the unit's respondents (None when
+        the unit is hidden). ``role_gaps`` and ``tenure`` are empty, ``drivers`` is marked
         not estimable with the reason, ``comments["organization"]`` holds the comments
         released for the unit, ``findings`` are recomputed for the unit and ``scope``
         is the unit's label.
@@ -95,7 +96,7 @@ def restrict_to_unit(diagnosis: Diagnosis, unit: str) -> Diagnosis:
         k=diagnosis.settings["min_group_size"],
     )
     return dataclasses.replace(
-        diagnosis, units=units, teams=teams, role_gaps=(), tenure=(), differences=differences,
+        diagnosis, n_respondents=unit_record["n"], units=units, teams=teams, role_gaps=(), tenure=(), differences=differences,
         drivers=freeze(drivers), findings=freeze(findings),
         comments=freeze({"organization": list(unit_record.get("comments", [])), "withheld": 0}),
         scope=unit,

@@ -33,6 +33,7 @@ def test_keeps_the_unit_and_exactly_its_teams_with_the_released_figures(dx, unit
     assert r.organization is dx.organization
     assert r.dimensions is dx.dimensions and r.cfa is dx.cfa
     assert r.scope == unit and dx.scope is None
+    assert r.n_respondents == dx.unit(unit)["n"] < dx.n_respondents
 
 
 def test_names_no_other_unit_or_team(dx, unit):
@@ -94,7 +95,7 @@ def test_a_unit_below_k_keeps_only_reasons():
     dx = diagnose(sub, min_group_size=5)
     r = restrict_to_unit(dx, small)
     rec = r.unit(small)
-    assert rec["suppressed"] and "dimensions" not in rec
+    assert rec["suppressed"] and "dimensions" not in rec and r.n_respondents is None
     assert all(r.teams.suppressed)
     assert not any(f["id"] in ("weakest_dimension", "typology") for f in r.findings)
 
