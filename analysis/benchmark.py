@@ -82,10 +82,32 @@ Comparability
 
 Benchmark file
     :func:`dump_benchmark` / :func:`load_benchmark`: UTF-8 JSON
-    ``{"format": "aad-benchmark", "version": 1, "entries": [...]}``, at most
+    ``{"format": "aad-benchmark", "version": 2, "entries": [...]}``, at most
     :data:`MAX_FILE_BYTES` (10 MiB) and :data:`MAX_ENTRIES` entries, validated against a
     strict schema (extra fields forbidden, numbers finite and in range). See
-    :func:`load_benchmark` for the layout.
+    :func:`load_benchmark` for the layout. Version 2 adds the generalized values below;
+    version 1 files (month, industry code, size band always given) are read unchanged.
+
+Generalized entries (files that leave an installation)
+    Industry, size band and closing date are quasi-identifiers: a rare combination could
+    point at a known organization. :func:`generalize` coarsens them until every
+    combination of the three that occurs is shared by at least ``k`` (5) entries
+    (k-anonymity by generalization, [4]_):
+
+    1. Profile. Entries whose (industry, size band) combination has fewer than ``k``
+       entries lose their size band (:data:`ANY`); those still in a combination of
+       fewer than ``k`` lose their industry too. Should the fully generalized
+       combination then hold 1 to ``k - 1`` entries, the combination nearest to it
+       (fewest specific fields, then fewest entries) moves up by the same steps until
+       it holds ``k``.
+    2. Closing period, within each resulting (industry, size band) combination: the
+       month becomes its quarter (``"2024-Q2"``); a quarter with fewer than ``k``
+       entries becomes its year (``"2024"``), a year with fewer than ``k`` becomes
+       :data:`ANY`, by the same steps.
+
+    Entry ids and all figures stay as they are. A generalized value never matches a
+    filter: an entry with industry ``"any"`` counts among all organizations and in its
+    size band's cell, never in an industry cell (and likewise for the size band).
 
 References
 ----------
@@ -96,16 +118,21 @@ References
 .. [3] Hundepool, A., Domingo-Ferrer, J., Franconi, L., Giessing, S., Schulte Nordholt,
    E., Spicer, K., & de Wolf, P.-P. (2012). *Statistical Disclosure Control*. Wiley,
    ch. 4 (threshold rule, secondary suppression, disclosure by differencing).
+.. [4] Samarati, P., & Sweeney, L. (1998). *Protecting privacy when disclosing
+   information: k-anonymity and its enforcement through generalization and
+   suppression*. Technical report SRI-CSL-98-04, SRI International.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import json
 import math
 import re
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
@@ -124,6 +151,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_ENTRIES",
     "SIZE_BANDS",
+    "ANY",
     "MEASURES",
     "SCOPES",
     "QUANTILES",
@@ -136,6 +164,7 @@ __all__ = [
     "BenchmarkResult",
     "entry_from_diagnosis",
     "benchmark",
+    "generalize",
     "dump_benchmark",
     "load_benchmark",
     "percentile_rank",
@@ -145,8 +174,10 @@ __all__ = [
 
 #: ``format`` field of a benchmark file.
 FORMAT = "aad-benchmark"
-#: The benchmark file version this code writes and reads.
-FORMAT_VERSION = 1
+#: The benchmark file version this code writes.
+FORMAT_VERSION = 2
+#: The benchmark file versions this code reads (version 1 has no generalized values).
+READ_VERSIONS = (1, 2)
 #: Largest benchmark file accepted (and written): 10 MiB.
 MAX_FILE_BYTES = 10 * 1024 * 1024
 #: Most entries in a pool or file. An entry of a three-dimension questionnaire takes at
@@ -155,6 +186,9 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_ENTRIES = 15_000
 #: Size bands (employees of the organization).
 SIZE_BANDS = ("1-49", "50-249", "250-999", "1000-4999", "5000+")
+#: The generalized value of industry, size band and closing period (:func:`generalize`);
+#: never an industry code or size band of its own.
+ANY = "any"
 #: Measures compared per dimension.
 MEASURES = ("score", "structure", "icc1")
 #: Benchmark cells, in the order in which they are admitted (disclosure rule 4).
@@ -195,7 +229,7 @@ _ENTRY_ID = re.compile(r"^[0-9a-f]{32}$")
 _INDUSTRY = r"^[a-z][a-z0-9_]{0,47}$"
 _QID = r"^[a-z0-9][a-z0-9-]{0,63}$"
 _DIM_ID = r"^[a-z][a-z0-9_]{0,47}$"
-_MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+_PERIOD = r"^([0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?|any)$"
 _MAX_N = 10_000_000
 _FULL, _SCORES = "full", "scores"
 _MIN_K = 5
@@ -222,9 +256,9 @@ class _EntryModel(_Strict):
     entry_id: Annotated[str, StringConstraints(pattern=_ENTRY_ID.pattern)]
     questionnaire_id: Annotated[str, StringConstraints(pattern=_QID)]
     questionnaire_version: Annotated[int, Field(ge=1, le=1_000_000)]
-    closed_on: Annotated[str, StringConstraints(pattern=_MONTH)]
+    closed_on: Annotated[str, StringConstraints(pattern=_PERIOD)]
     industry: Annotated[str, StringConstraints(pattern=_INDUSTRY)]
-    size_band: Literal[SIZE_BANDS]  # type: ignore[valid-type]
+    size_band: Literal[SIZE_BANDS + (ANY,)]  # type: ignore[valid-type]
     typology: Literal[TYPOLOGIES] | None  # type: ignore[valid-type]
     dimensions: Annotated[
         dict[Annotated[str, StringConstraints(pattern=_DIM_ID)], _DimensionModel],
@@ -234,7 +268,7 @@ class _EntryModel(_Strict):
 
 class _FileModel(_Strict):
     format: Literal["aad-benchmark"]
-    version: Literal[1]
+    version: Literal[READ_VERSIONS]  # type: ignore[valid-type]
     entries: Annotated[list[_EntryModel], Field(max_length=MAX_ENTRIES)]
 
 
@@ -356,11 +390,13 @@ class BenchmarkEntry:
     questionnaire_id : str
     questionnaire_version : int
     closed_on : str
-        Month the campaign closed, ``"YYYY-MM"``.
+        When the campaign closed: the month ``"YYYY-MM"``, or in a generalized entry
+        (:func:`generalize`) the quarter ``"YYYY-Qn"``, the year ``"YYYY"`` or
+        :data:`ANY`.
     industry : str
-        Industry code, ``[a-z][a-z0-9_]*`` (at most 48 characters).
+        Industry code, ``[a-z][a-z0-9_]*`` (at most 48 characters), or :data:`ANY`.
     size_band : str
-        One of :data:`SIZE_BANDS`.
+        One of :data:`SIZE_BANDS`, or :data:`ANY`.
     typology : str or None
         The organization's typology (:data:`analysis.maturity.TYPOLOGIES`).
     dimensions : mapping of str to DimensionAggregate
@@ -434,6 +470,13 @@ class BenchmarkEntry:
         return hash(self.entry_id)
 
 
+def _check_industry(industry) -> None:
+    if not isinstance(industry, str) or not re.fullmatch(_INDUSTRY, industry):
+        raise ValueError(f"industry: must match {_INDUSTRY}, got {industry!r}")
+    if industry == ANY:
+        raise ValueError(f"industry: {ANY!r} stands for a generalized industry and is no industry code")
+
+
 def _float_or_none(x):
     return None if x is None else float(x)
 
@@ -473,7 +516,7 @@ def entry_from_diagnosis(diagnosis: Diagnosis, *, industry: str, size_band: str,
         must be released (at least ``k`` respondents).
     industry : str
         Industry code, ``[a-z][a-z0-9_]*`` (at most 48 characters), e.g.
-        ``"manufacturing"``.
+        ``"manufacturing"``; not :data:`ANY`.
     size_band : str
         One of :data:`SIZE_BANDS`.
     closed_on : datetime.date, datetime.datetime or str
@@ -500,8 +543,7 @@ def entry_from_diagnosis(diagnosis: Diagnosis, *, industry: str, size_band: str,
     if diagnosis.n_respondents is None:
         raise ValueError("diagnosis: the organization is not released (fewer than k responses); "
                          "it cannot enter a benchmark")
-    if not isinstance(industry, str) or not re.fullmatch(_INDUSTRY, industry):
-        raise ValueError(f"industry: must match {_INDUSTRY}, got {industry!r}")
+    _check_industry(industry)
     if size_band not in SIZE_BANDS:
         raise ValueError(f"size_band: must be one of {', '.join(SIZE_BANDS)}, got {size_band!r}")
     month = _month(closed_on)
@@ -975,9 +1017,9 @@ def _target(obj) -> dict:
     raise TypeError(f"diagnosis_or_entry: must be a Diagnosis or a BenchmarkEntry, got {type(obj).__name__}")
 
 
-def _check_k(k) -> int:
+def _check_k(k, name: str = "min_organizations") -> int:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < _MIN_K:
-        raise ValueError(f"min_organizations: must be an integer >= {_MIN_K}, got {k!r}")
+        raise ValueError(f"{name}: must be an integer >= {_MIN_K}, got {k!r}")
     return int(k)
 
 
@@ -1024,7 +1066,8 @@ def benchmark(pool: BenchmarkPool, diagnosis_or_entry, *, industry: str | None =
         The organization to place. A :class:`Diagnosis` brings its released confidence
         intervals (the percentile rank gets an interval); an entry brings none.
     industry : str, optional
-        Adds the scope ``"industry"`` (entries with this industry code).
+        Adds the scope ``"industry"`` (entries with this industry code; not
+        :data:`ANY`, which entries with a generalized industry carry).
     size_band : str, optional
         Adds the scope ``"size_band"`` (one of :data:`SIZE_BANDS`), and with
         ``industry`` the scope ``"industry_and_size_band"``.
@@ -1073,8 +1116,8 @@ def benchmark(pool: BenchmarkPool, diagnosis_or_entry, *, industry: str | None =
     if not isinstance(pool, BenchmarkPool):
         raise TypeError(f"pool: must be a BenchmarkPool, got {type(pool).__name__}")
     k = _check_k(min_organizations)
-    if industry is not None and (not isinstance(industry, str) or not re.fullmatch(_INDUSTRY, industry)):
-        raise ValueError(f"industry: must match {_INDUSTRY}, got {industry!r}")
+    if industry is not None:
+        _check_industry(industry)
     if size_band is not None and size_band not in SIZE_BANDS:
         raise ValueError(f"size_band: must be one of {', '.join(SIZE_BANDS)}, got {size_band!r}")
     excluded = {exclude} if isinstance(exclude, str) else set(exclude)
@@ -1169,6 +1212,118 @@ def benchmark(pool: BenchmarkPool, diagnosis_or_entry, *, industry: str | None =
 _DIM_ORDER = {"direction": 0, "decision_rights": 1, "feedback": 2}
 
 
+# ------------------------------------------------------------------ generalization
+
+def _coarser_profile(profile: tuple) -> tuple:
+    """(industry, size band) one step up: the size band goes first, then the industry."""
+    industry, size_band = profile
+    return (industry, ANY) if size_band != ANY else (ANY, ANY)
+
+
+def _profile_steps(profile: tuple) -> int:
+    """Steps left to the fully generalized profile."""
+    return sum(v != ANY for v in profile)
+
+
+def _quarter(period: str) -> str:
+    """``"YYYY-MM"`` → ``"YYYY-Qn"``; coarser periods stay as they are."""
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}", period):
+        return f"{period[:4]}-Q{(int(period[5:]) - 1) // 3 + 1}"
+    return period
+
+
+def _coarser_period(period: str) -> str:
+    """Quarter → year → :data:`ANY`."""
+    return period[:4] if len(period) > 4 else ANY
+
+
+def _period_steps(period: str) -> int:
+    """Steps left to :data:`ANY` (a month counts as its quarter)."""
+    return 0 if period == ANY else (1 if len(period) == 4 else 2)
+
+
+def _climb(keys: list, coarser: Callable, steps: Callable, k: int) -> list:
+    """Move keys up their hierarchy until every key that occurs occurs at least ``k``
+    times (``keys`` holds 0 or at least ``k`` items).
+
+    Each round, every key with fewer than ``k`` occurrences moves one step up. When only
+    the top key is short, the key nearest to the top (then the rarest, then the first
+    in order) moves up instead.
+    """
+    while True:
+        counts = Counter(keys)
+        short = {g for g, c in counts.items() if c < k and steps(g)}
+        if not short:
+            if all(c >= k for c in counts.values()):
+                return keys
+            short = {min((g for g in counts if steps(g)), key=lambda g: (steps(g), counts[g], g))}
+        keys = [coarser(g) if g in short else g for g in keys]
+
+
+def generalize(pool: BenchmarkPool, *, k: int = 5) -> BenchmarkPool:
+    """The pool with industry, size band and closing date generalized so that every
+    combination of the three that occurs is shared by at least ``k`` entries.
+
+    Parameters
+    ----------
+    pool : BenchmarkPool
+        Empty, or at least ``k`` entries; entries may already be generalized.
+    k : int
+        Smallest number of entries that share a combination (at least 5).
+
+    Returns
+    -------
+    BenchmarkPool
+        The same entry ids and figures; industry and size band replaced by
+        :data:`ANY` where their combination is rarer than ``k`` (size band first), the
+        month coarsened to the quarter, and to the year or :data:`ANY` where rarer than
+        ``k`` within the entry's (industry, size band) combination — the steps of the
+        module docstring ("Generalized entries"). Generalizing a generalized pool
+        changes nothing.
+
+    Raises
+    ------
+    ValueError
+        The pool holds 1 to ``k - 1`` entries (no generalization hides them), or ``k``
+        is invalid.
+
+    References
+    ----------
+    .. [1] Samarati, P., & Sweeney, L. (1998). Protecting privacy when disclosing
+       information: k-anonymity and its enforcement through generalization and
+       suppression. Technical report SRI-CSL-98-04, SRI International.
+
+    Examples
+    --------
+    Four retail entries of one size band and one of another: both combinations hold
+    fewer than five, so all five lose their size band; May becomes the second quarter.
+
+    >>> entries = [BenchmarkEntry(entry_id=f"{i:032x}", questionnaire_id="q", questionnaire_version=1,
+    ...                           closed_on="2024-05", industry="retail",
+    ...                           size_band="1-49" if i else "5000+", typology=None,
+    ...                           dimensions={"direction": {"score": 50.0}}) for i in range(5)]
+    >>> sorted({(e.industry, e.size_band, e.closed_on) for e in generalize(BenchmarkPool(entries))})
+    [('retail', 'any', '2024-Q2')]
+    """
+    if not isinstance(pool, BenchmarkPool):
+        raise TypeError(f"pool: must be a BenchmarkPool, got {type(pool).__name__}")
+    k = _check_k(k, "k")
+    if 0 < len(pool) < k:
+        raise ValueError(f"pool: {len(pool)} entries; generalizing needs none or at least {k}")
+    entries = pool.entries
+    profiles = _climb([(e.industry, e.size_band) for e in entries], _coarser_profile, _profile_steps, k)
+    periods = [_quarter(e.closed_on) for e in entries]
+    groups: dict = {}
+    for i, profile in enumerate(profiles):
+        groups.setdefault(profile, []).append(i)
+    for at in groups.values():
+        for i, period in zip(at, _climb([periods[i] for i in at], _coarser_period, _period_steps, k)):
+            periods[i] = period
+    return BenchmarkPool(
+        dataclasses.replace(e, industry=ind, size_band=band, closed_on=period)
+        for e, (ind, band), period in zip(entries, profiles, periods))
+
+
 # --------------------------------------------------------------------------- files
 
 class _DuplicateKey(ValueError):
@@ -1186,18 +1341,21 @@ def _no_duplicates(pairs):
     return out
 
 
-def dump_benchmark(pool: BenchmarkPool) -> bytes:
+def dump_benchmark(pool: BenchmarkPool, *, rng: np.random.Generator | None = None) -> bytes:
     """Serialize a pool as a benchmark file (see :func:`load_benchmark`).
 
     Parameters
     ----------
     pool : BenchmarkPool
+    rng : numpy.random.Generator, optional
+        Writes the entries in a random order drawn from ``rng``; by default they are
+        sorted by id.
 
     Returns
     -------
     bytes
-        Compact UTF-8 JSON with sorted keys and entries sorted by id, ending in a
-        newline; byte-identical for equal pools.
+        Compact UTF-8 JSON with sorted keys, ending in a newline; without ``rng``
+        byte-identical for equal pools.
 
     Raises
     ------
@@ -1206,7 +1364,10 @@ def dump_benchmark(pool: BenchmarkPool) -> bytes:
     """
     if not isinstance(pool, BenchmarkPool):
         raise TypeError(f"pool: must be a BenchmarkPool, got {type(pool).__name__}")
-    data = json.dumps(pool.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+    doc = pool.to_dict()
+    if rng is not None:
+        doc["entries"] = [doc["entries"][i] for i in rng.permutation(len(pool))]
+    data = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       allow_nan=False).encode("utf-8") + b"\n"
     if len(data) > MAX_FILE_BYTES:
         raise ValueError(f"pool: the file would be {len(data):,} bytes; at most {MAX_FILE_BYTES:,} "
@@ -1217,12 +1378,14 @@ def dump_benchmark(pool: BenchmarkPool) -> bytes:
 def load_benchmark(data: bytes) -> BenchmarkPool:
     """Read and validate a benchmark file.
 
-    Layout (version 1)::
+    Layout (version 2)::
 
-        {"format": "aad-benchmark", "version": 1,
+        {"format": "aad-benchmark", "version": 2,
          "entries": [{"entry_id": "<32 hex>", "questionnaire_id": "aligned-autonomy-v1",
-                      "questionnaire_version": 1, "closed_on": "2024-05",
-                      "industry": "manufacturing", "size_band": "250-999",
+                      "questionnaire_version": 1,
+                      "closed_on": "2024-05" | "2024-Q2" | "2024" | "any",
+                      "industry": "manufacturing" | "any",
+                      "size_band": "250-999" | "any",
                       "typology": "drift" | null,
                       "dimensions": {"direction": {"score": 0–100 | null,
                                                    "structure": 0–100 | null,
@@ -1232,7 +1395,10 @@ def load_benchmark(data: bytes) -> BenchmarkPool:
 
     Every field is required, no other field is allowed, numbers must be finite JSON
     numbers of the right type (integers for ``n``, ``level`` and versions), at most
-    :data:`MAX_FILE_BYTES` bytes and :data:`MAX_ENTRIES` entries.
+    :data:`MAX_FILE_BYTES` bytes and :data:`MAX_ENTRIES` entries. :data:`ANY` marks a
+    generalized industry, size band or closing period (:func:`generalize`). Version 1
+    files, whose entries always give the month, the industry and the size band, are
+    read as they are.
 
     Parameters
     ----------
@@ -1248,7 +1414,7 @@ def load_benchmark(data: bytes) -> BenchmarkPool:
     ValueError
         The message names the problem and where, e.g.
         ``"entries[3].dimensions.direction.score: must be <= 100.0, got 120.0"``;
-        ``"version: unsupported benchmark file version 2; this installation reads version 1"``.
+        ``"version: unsupported benchmark file version 3; this installation reads versions 1 to 2"``.
     TypeError
         ``data`` is not bytes.
     """
@@ -1277,9 +1443,9 @@ def load_benchmark(data: bytes) -> BenchmarkPool:
     if doc.get("format") != FORMAT:
         raise ValueError(f"format: not a benchmark file (expected {FORMAT!r}, got {_show(doc.get('format'))})")
     version = doc.get("version")
-    if isinstance(version, bool) or version != FORMAT_VERSION or not isinstance(version, int):
+    if isinstance(version, bool) or not isinstance(version, int) or version not in READ_VERSIONS:
         raise ValueError(f"version: unsupported benchmark file version {_show(version)}; this "
-                         f"installation reads version {FORMAT_VERSION}")
+                         f"installation reads versions {READ_VERSIONS[0]} to {READ_VERSIONS[-1]}")
     entries = doc.get("entries")
     if isinstance(entries, list) and len(entries) > MAX_ENTRIES:
         raise ValueError(f"entries: {len(entries):,} entries; at most {MAX_ENTRIES:,} are allowed")

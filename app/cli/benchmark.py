@@ -1,5 +1,7 @@
 """``aad benchmark export FILE`` and ``aad benchmark import FILE``: the benchmark pool as
-a versioned file of organization-level aggregates (see :mod:`app.services.benchmarks`)."""
+a versioned file of organization-level aggregates (see :mod:`app.services.benchmarks`).
+The export is the operator's: it needs no account, and writes the same generalized file
+as a consultant's download (refused while fewer than 5 entries are released)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from app.cli import CLIError
 def register(sub) -> None:
     bench = sub.add_parser("benchmark", help="export or import the benchmark pool")
     actions = bench.add_subparsers(dest="action", required=True, metavar="ACTION")
-    export = actions.add_parser("export", help="write the released benchmark pool to FILE ('-' for stdout)")
+    export = actions.add_parser("export", help="write the released benchmark pool to FILE ('-' for stdout), "
+                                               "industry, size band and closing date generalized")
     export.add_argument("file", metavar="FILE")
     export.set_defaults(handler=_export)
     imp = actions.add_parser("import", help="add the entries of a benchmark FILE (pending until released)")
@@ -44,7 +47,7 @@ def _export(args) -> int:
 
     def action(session):
         sync_pool(session)
-        return export_file(session), pool_status(session)["released"]
+        return export_file(session, user=None), pool_status(session)["released"]
 
     data, count = _run(action)
     if args.file == "-":

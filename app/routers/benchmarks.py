@@ -106,7 +106,7 @@ def pool_api(session: SessionDep, user: CurrentUser) -> dict:
 def _export(session, user) -> Response:
     require_consultant(session, user=user)
     sync_pool(session)
-    return Response(export_file(session), media_type="application/json", headers={
+    return Response(export_file(session, user=user), media_type="application/json", headers={
         "content-disposition": f'attachment; filename="aad-benchmark-{date.today().isoformat()}.json"'})
 
 
@@ -117,7 +117,10 @@ def export_page(session: SessionDep, user: CurrentUser):
 
 @router.get("/api/v1/benchmark/export")
 def export_api(session: SessionDep, user: CurrentUser):
-    """The released pool as a versioned benchmark file (aggregates only, no names)."""
+    """The released pool as a versioned benchmark file (aggregates only, no names), its
+    industry, size band and closing date generalized so that every row shares them with
+    at least four others, in a random order; consultants only (403 otherwise), and 409
+    while fewer than 5 entries are released."""
     return _export(session, user)
 
 

@@ -10,6 +10,20 @@ What the pool holds
     or a team figure — and the entries of imported benchmark files, labelled with
     their source. An organization needs an industry and a size band to take part.
 
+What may leave the installation (benchmark files)
+    Only consultants export the pool (:func:`export_file`; so may the operator, with
+    ``aad benchmark export``); HR admins and viewers are refused. A pool of fewer than
+    :data:`MIN_ORGANIZATIONS` released entries is not exported at all. The file holds
+    the released entries with industry, size band and closing date generalized
+    (:func:`analysis.benchmark.generalize`): where an (industry, size band) combination
+    holds fewer than 5 entries, the size band and then the industry become ``"any"``;
+    the closing month becomes its quarter, or its year or ``"any"`` where fewer than 5
+    entries of the combination share it. So every row of the file shares industry,
+    size band and closing period with at least four others. The rows come in a random
+    order, and no name or id of this installation is in the file. An installation that
+    imports it counts a generalized entry among all organizations, never in an industry
+    or size-band comparison.
+
 Releases (no isolation by differencing)
     New entries (a newly opted-in organization, a newer closed campaign, an imported
     file) wait as *pending*. They are released together only when at least
@@ -25,15 +39,16 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from analysis.benchmark import (
-    SIZE_BANDS, BenchmarkEntry, BenchmarkPool, BenchmarkResult, benchmark, dump_benchmark, entry_from_diagnosis,
-    load_benchmark,
+    ANY, SIZE_BANDS, BenchmarkEntry, BenchmarkPool, BenchmarkResult, benchmark, dump_benchmark, entry_from_diagnosis,
+    generalize, load_benchmark,
 )
 from app.models import BenchmarkEntryRow, Campaign, CampaignStatus, Membership, Organization, Role, User
-from app.services import Forbidden, Invalid
+from app.services import Conflict, Forbidden, Invalid
 from app.services.results import campaign_results
 
 MIN_ORGANIZATIONS = 5
@@ -43,15 +58,19 @@ NEEDS_PROFILE = "set the organization's industry and size band to take part in t
 NOT_RELEASED = "the campaign has no released results to compare"
 NOT_COMPARABLE = "the benchmark holds no entries comparable with this campaign's questionnaire"
 BAD_FILE = "the benchmark file was not imported"
+TOO_FEW_TO_EXPORT = (f"the benchmark pool holds fewer than {MIN_ORGANIZATIONS} released entries; "
+                     f"nothing may leave this installation")
 MAX_SOURCE = 200
+LOCAL_SOURCE = "this installation"
 
 
 def industry_code(industry: str) -> str | None:
     """The benchmark industry code of a free-text industry ("Logistics & Transport" →
-    ``logistics_transport``), or None when nothing usable is left."""
+    ``logistics_transport``), or None when nothing usable is left (``"any"`` is the
+    generalized industry of exported files, no industry)."""
     code = re.sub(r"[^a-z0-9]+", "_", industry.strip().lower()).strip("_")
     code = re.sub(r"^[^a-z]+", "", code)[:48].rstrip("_")
-    return code or None
+    return code if code and code != ANY else None
 
 
 def is_consultant(session: Session, *, user: User) -> bool:
@@ -92,7 +111,7 @@ def pool_status(session: Session) -> dict:
     return {"released": counts.get(True, 0), "pending": pending,
             "needed_for_release": max(RELEASE_STEP - pending, 0) if pending else RELEASE_STEP,
             "release_step": RELEASE_STEP, "min_organizations": MIN_ORGANIZATIONS,
-            "sources": [{"source": s or "this installation", "entries": n} for s, n in sources]}
+            "sources": [{"source": s or LOCAL_SOURCE, "entries": n} for s, n in sources]}
 
 
 def _release(session: Session) -> None:
@@ -167,10 +186,17 @@ def set_opt_in(session: Session, *, organization: Organization, opt_in: bool) ->
 
 # ------------------------------------------------------------------ files
 
-def export_file(session: Session) -> bytes:
-    """The released pool as a benchmark file (no organization names, no ids of this
-    installation; entry ids are the pool's opaque random ids)."""
-    return dump_benchmark(released_pool(session))
+def export_file(session: Session, *, user: User | None) -> bytes:
+    """The released pool as a benchmark file, generalized and in a random order (module
+    docstring). ``user`` must be a consultant; None stands for the operator's command
+    line. No organization name and no id of this installation is in the file (entry
+    ids are the pool's opaque random ids)."""
+    if user is not None:
+        require_consultant(session, user=user)
+    pool = released_pool(session)
+    if len(pool) < MIN_ORGANIZATIONS:
+        raise Conflict(TOO_FEW_TO_EXPORT)
+    return dump_benchmark(generalize(pool, k=MIN_ORGANIZATIONS), rng=np.random.default_rng())
 
 
 def import_file(session: Session, *, data: bytes, source: str) -> int:

@@ -1,8 +1,11 @@
-"""Benchmarks: percentile ranks and quantiles, disclosure rules, comparability, files."""
+"""Benchmarks: percentile ranks and quantiles, disclosure rules, comparability, files,
+generalization of exported entries."""
 
 import copy
 import datetime
 import json
+import re
+from collections import Counter
 from fractions import Fraction
 
 import numpy as np
@@ -11,6 +14,7 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 from analysis.benchmark import (
+    ANY,
     MAX_ENTRIES,
     MAX_FILE_BYTES,
     BenchmarkEntry,
@@ -20,6 +24,7 @@ from analysis.benchmark import (
     comparable_measures,
     dump_benchmark,
     entry_from_diagnosis,
+    generalize,
     load_benchmark,
     percentile_rank,
     type7_quantile,
@@ -32,11 +37,11 @@ FULL, PULSE = "aligned-autonomy-v1", "aligned-autonomy-pulse-v1"
 
 
 def entry(i, score, *, structure=50.0, icc1=0.1, industry="retail", size_band="250-999",
-          qid=FULL, version=1, dims=DIMS, n=100, level=3):
+          qid=FULL, version=1, dims=DIMS, n=100, level=3, closed_on="2024-05"):
     """A hand-made entry whose score is the same in every dimension."""
     return BenchmarkEntry(
         entry_id=f"{i:032x}", questionnaire_id=qid, questionnaire_version=version,
-        closed_on="2024-05", industry=industry, size_band=size_band, typology="drift",
+        closed_on=closed_on, industry=industry, size_band=size_band, typology="drift",
         dimensions={d: DimensionAggregate(score=score, structure=structure, n=n, icc1=icc1, level=level)
                     for d in dims},
     )
@@ -476,12 +481,12 @@ def _edit(doc, fn):
 
 
 def test_incompatible_files(doc):
-    assert _err(_edit(doc, lambda d: d.update(version=2))) == \
-        "version: unsupported benchmark file version 2; this installation reads version 1"
+    assert _err(_edit(doc, lambda d: d.update(version=3))) == \
+        "version: unsupported benchmark file version 3; this installation reads versions 1 to 2"
     assert _err(_edit(doc, lambda d: d.update(version="1"))) == \
-        "version: unsupported benchmark file version '1'; this installation reads version 1"
+        "version: unsupported benchmark file version '1'; this installation reads versions 1 to 2"
     assert _err(_edit(doc, lambda d: d.pop("version"))) == \
-        "version: unsupported benchmark file version null; this installation reads version 1"
+        "version: unsupported benchmark file version null; this installation reads versions 1 to 2"
     assert _err(_edit(doc, lambda d: d.update(format="aad-export"))) == \
         "format: not a benchmark file (expected 'aad-benchmark', got 'aad-export')"
     assert _err(b"[]") == "data: the top level must be a JSON object, got an array"
@@ -510,9 +515,11 @@ def test_malformed_files_name_problem_and_place(doc):
         (lambda d: d["entries"][3].update(entry_id="acme-gmbh"),
          "entries[3].entry_id: must match ^[0-9a-f]{32}$, got 'acme-gmbh'"),
         (lambda d: d["entries"][3].update(closed_on="2024-05-17"),
-         "entries[3].closed_on: must match ^[0-9]{4}-(0[1-9]|1[0-2])$, got '2024-05-17'"),
+         "entries[3].closed_on: must match ^([0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?|any)$, got '2024-05-17'"),
+        (lambda d: d["entries"][3].update(closed_on="2024-Q5"),
+         "entries[3].closed_on: must match ^([0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?|any)$, got '2024-Q5'"),
         (lambda d: d["entries"][3].update(size_band="big"),
-         "entries[3].size_band: must be '1-49', '50-249', '250-999', '1000-4999' or '5000+', got 'big'"),
+         "entries[3].size_band: must be '1-49', '50-249', '250-999', '1000-4999', '5000+' or 'any', got 'big'"),
         (lambda d: d["entries"][3].update(dimensions={}),
          "entries[3].dimensions: has 0 items; at least 1 are needed"),
         (lambda d: d["entries"].__setitem__(3, [1]), "entries[3]: must be an object, got an array"),
@@ -571,3 +578,133 @@ def test_largest_pool_fits_into_a_file():
     with pytest.raises(ValueError, match=r"^entries: 15,001 entries; at most 15,000 are allowed$"):
         BenchmarkPool(many)
     assert len(load_benchmark(dump_benchmark(BenchmarkPool(many[:MAX_ENTRIES])))) == MAX_ENTRIES
+
+
+def test_version_1_files_are_read_and_version_2_is_written(doc):
+    assert doc["version"] == 2
+    v1 = _edit(doc, lambda d: d.update(version=1))
+    assert load_benchmark(json.dumps(v1).encode()).entries == load_benchmark(json.dumps(doc).encode()).entries
+    generalized = _edit(doc, lambda d: d["entries"][0].update(industry=ANY, size_band=ANY, closed_on="2024-Q2"))
+    e = load_benchmark(json.dumps(generalized).encode()).entries[0]
+    assert (e.industry, e.size_band, e.closed_on) == ("any", "any", "2024-Q2")
+    for period in ("2024", "any", "2024-Q4", "2024-12"):
+        edited = copy.deepcopy(doc)
+        edited["entries"][1]["closed_on"] = period
+        assert load_benchmark(json.dumps(edited).encode()).entries[1].closed_on == period
+
+
+def test_random_order_keeps_the_entries():
+    pool = pool_of([10.0 * i for i in range(1, 9)])
+    data = dump_benchmark(pool, rng=np.random.default_rng(3))
+    ids = [e["entry_id"] for e in json.loads(data)["entries"]]
+    expected = [pool.entries[i].entry_id for i in np.random.default_rng(3).permutation(8)]
+    assert ids == expected and ids != sorted(ids)
+    assert load_benchmark(data).entries == pool.entries
+    assert dump_benchmark(load_benchmark(data)) == dump_benchmark(pool)
+
+
+# ------------------------------------------------------------------- generalization
+
+def _generalized(specs, k=5):
+    """(industry, size band, closed_on) of each entry after generalization, in input order."""
+    pool = BenchmarkPool([entry(i + 1, 10.0 + i, industry=ind, size_band=sb, closed_on=c)
+                          for i, (ind, sb, c) in enumerate(specs)])
+    return [(e.industry, e.size_band, e.closed_on) for e in generalize(pool, k=k)]
+
+
+def test_generalize_a_combination_of_exactly_five_is_kept():
+    assert _generalized([("retail", "50-249", "2024-05")] * 5) == [("retail", "50-249", "2024-Q2")] * 5
+
+
+def test_generalize_the_size_band_goes_first():
+    specs = ([("retail", "50-249", "2024-05")] * 5 + [("retail", "1-49", "2024-05")] * 3
+             + [("retail", "250-999", "2024-05")] * 2 + [("banking", "1-49", "2024-05")] * 5)
+    assert _generalized(specs) == ([("retail", "50-249", "2024-Q2")] * 5 + [("retail", ANY, "2024-Q2")] * 5
+                                   + [("banking", "1-49", "2024-Q2")] * 5)
+
+
+def test_generalize_then_the_industry():
+    specs = ([("retail", "50-249", "2024-05")] * 5 + [("banking", "1-49", "2024-05")] * 2
+             + [("insurance", "5000+", "2024-05")] * 3)
+    assert _generalized(specs) == [("retail", "50-249", "2024-Q2")] * 5 + [(ANY, ANY, "2024-Q2")] * 5
+
+
+def test_generalize_a_short_fully_generalized_group_takes_in_the_nearest_one():
+    # insurance alone: (any, any) holds 1; the smaller of the two full groups (retail) moves
+    # up step by step — size band, then industry — and joins it
+    specs = ([("retail", "50-249", "2024-05")] * 5 + [("banking", "1-49", "2024-05")] * 6
+             + [("insurance", "1-49", "2024-05")])
+    assert _generalized(specs) == ([(ANY, ANY, "2024-Q2")] * 5 + [("banking", "1-49", "2024-Q2")] * 6
+                                   + [(ANY, ANY, "2024-Q2")])
+
+
+def test_generalize_all_unique():
+    specs = [("retail", "1-49", "2020-01"), ("banking", "50-249", "2021-04"), ("energy", "250-999", "2022-07"),
+             ("media", "1000-4999", "2023-10"), ("health", "5000+", "2024-12")]
+    assert _generalized(specs) == [(ANY, ANY, ANY)] * 5
+
+
+def test_generalize_closing_dates_by_quarter_then_year():
+    q1 = ["2024-01", "2024-02", "2024-03", "2024-03", "2024-01"]
+    later = ["2024-11", "2024-10", "2024-12", "2024-07", "2024-08"]        # Q4 ×3, Q3 ×2
+    periods = [p for *_, p in _generalized([("retail", "50-249", m) for m in q1 + later])]
+    assert periods == ["2024-Q1"] * 5 + ["2024"] * 5
+    # one more in 2023: its year holds 1, so it becomes "any", and the nearest group (2024) joins it
+    periods = [p for *_, p in _generalized([("retail", "50-249", m) for m in q1 + later + ["2023-05"]])]
+    assert periods == ["2024-Q1"] * 5 + [ANY] * 6
+
+
+def test_generalize_dates_within_each_combination():
+    specs = [("retail", "50-249", "2024-02")] * 5 + [("banking", "1-49", "2024-02")] * 4 + [("banking", "1-49", "2023-02")]
+    assert _generalized(specs) == [("retail", "50-249", "2024-Q1")] * 5 + [("banking", "1-49", ANY)] * 5
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_generalized_combinations_are_never_rarer_than_k(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(5, 60))
+    industries = ["retail", "banking", "energy", "media", ANY]
+    bands = ["1-49", "50-249", "250-999", "1000-4999", "5000+", ANY]
+    periods = ["2023-01", "2023-05", "2024-02", "2024-11", "2024-Q3", "2022", ANY]
+    pool = BenchmarkPool([entry(i + 1, float(rng.uniform(0, 100)), industry=str(rng.choice(industries)),
+                                size_band=str(rng.choice(bands)), closed_on=str(rng.choice(periods)))
+                          for i in range(n)])
+    out = generalize(pool, k=5)
+    combos = Counter((e.industry, e.size_band, e.closed_on) for e in out)
+    assert min(combos.values()) >= 5
+    assert [e.entry_id for e in out] == [e.entry_id for e in pool]
+    for before, after in zip(pool, out):
+        assert after.dimensions == before.dimensions and after.typology == before.typology
+        assert after.industry in (before.industry, ANY) and after.size_band in (before.size_band, ANY)
+        if after.industry != before.industry:                   # the size band went first
+            assert after.size_band == ANY
+        assert re.fullmatch(r"[0-9]{4}(-Q[1-4])?|any", after.closed_on)
+    assert generalize(out, k=5).entries == out.entries            # generalizing again changes nothing
+
+
+def test_generalize_edges():
+    assert len(generalize(BenchmarkPool([]))) == 0
+    with pytest.raises(ValueError, match=r"^pool: 4 entries; generalizing needs none or at least 5$"):
+        generalize(pool_of([1.0, 2.0, 3.0, 4.0]))
+    with pytest.raises(ValueError, match=r"^pool: 5 entries; generalizing needs none or at least 6$"):
+        generalize(pool_of([1.0] * 5), k=6)
+    for bad in (4, True, 5.0):
+        with pytest.raises(ValueError, match=r"^k: must be an integer >= 5, got "):
+            generalize(pool_of([1.0] * 5), k=bad)
+    with pytest.raises(TypeError, match=r"^pool: must be a BenchmarkPool, got list$"):
+        generalize([])
+
+
+def test_generalized_entries_count_overall_only(diagnoses):
+    pool = BenchmarkPool([entry(i, 10.0 + i, industry="retail", size_band="50-249") for i in range(1, 6)]
+                         + [entry(i, 10.0 + i, industry="retail", size_band=ANY) for i in range(6, 11)]
+                         + [entry(i, 10.0 + i, industry=ANY, size_band=ANY) for i in range(11, 16)])
+    res = benchmark(pool, entry(99, 50.0), industry="retail", size_band="50-249")
+    n = {s: res.cell("direction", "score", s).n_organizations for s in res.scopes}
+    assert n == {"all": 15, "industry": 10, "size_band": 5, "industry_and_size_band": 5}
+    with pytest.raises(ValueError, match=r"^industry: 'any' stands for a generalized industry and is no industry code$"):
+        benchmark(pool, diagnoses[0], industry=ANY)
+    with pytest.raises(ValueError, match=r"^size_band: must be one of"):
+        benchmark(pool, diagnoses[0], size_band=ANY)
+    with pytest.raises(ValueError, match=r"^industry: 'any' stands for a generalized industry"):
+        entry_from_diagnosis(diagnoses[0], industry=ANY, size_band="1-49", closed_on="2024-01")

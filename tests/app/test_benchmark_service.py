@@ -1,9 +1,14 @@
 """The benchmark in the service: the released pool, its release steps, the comparison
-pages and API (no other organization named or isolated), opt-in, and benchmark files."""
+pages and API (no other organization named or isolated), opt-in, and benchmark files
+(who may export them, what they hold, and their import elsewhere)."""
 
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import uuid
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -11,14 +16,14 @@ from scipy import stats
 from sqlmodel import select
 
 from analysis import diagnose
-from analysis.benchmark import BenchmarkPool, dump_benchmark, entry_from_diagnosis, load_benchmark
+from analysis.benchmark import ANY, BenchmarkPool, dump_benchmark, entry_from_diagnosis, load_benchmark
 from analysis.simulate import simulate_responses
 from app.core.db import make_engine, session_scope
-from app.models import BenchmarkEntryRow, Organization
-from app.services import Invalid
+from app.models import BenchmarkEntryRow, Organization, User
+from app.services import Conflict, Forbidden, Invalid
 from app.services.benchmarks import (
-    BAD_FILE, CONSULTANTS_ONLY, NEEDS_PROFILE, RELEASE_STEP, compare, import_file, industry_code, pool_status,
-    released_pool,
+    BAD_FILE, CONSULTANTS_ONLY, NEEDS_PROFILE, RELEASE_STEP, TOO_FEW_TO_EXPORT, compare, export_file, import_file,
+    industry_code, pool_status, released_pool,
 )
 from consultant_world import SIMULATED_SOURCE, world  # noqa: F401 - fixture
 
@@ -41,6 +46,7 @@ def test_industry_code():
     assert industry_code("  Software ") == "software"
     assert industry_code("123 !!") is None
     assert industry_code("") is None
+    assert industry_code(" Any ") is None          # the generalized value of exported files
 
 
 def test_entries_are_released_only_in_steps_of_k(database_url, small_files):
@@ -73,6 +79,24 @@ def test_malformed_file_changes_nothing(database_url, small_files):
                 assert info.value.detail == BAD_FILE
                 assert fragment.lower() in " ".join(info.value.errors).lower()
             assert s.exec(select(BenchmarkEntryRow)).all() == []
+    finally:
+        engine.dispose()
+
+
+def test_export_needs_five_released_entries(database_url, small_files):
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine, write=True) as s:
+            with pytest.raises(Conflict) as info:
+                export_file(s, user=None)
+            assert info.value.detail == TOO_FEW_TO_EXPORT
+            import_file(s, data=small_files["four"], source="four")
+            import_file(s, data=small_files["one"], source="one")
+            assert len(load_benchmark(export_file(s, user=None))) == 5
+            s.delete(s.exec(select(BenchmarkEntryRow)).first())     # a withdrawal leaves 4
+            s.commit()
+            with pytest.raises(Conflict, match="fewer than 5 released entries; nothing may leave"):
+                export_file(s, user=None)
     finally:
         engine.dispose()
 
@@ -138,15 +162,68 @@ def test_opt_in_needs_a_profile_and_is_for_admins(world):
 
 
 def test_pool_files_are_for_consultants(world):
-    for who in ("hr_a", "viewer_a"):
+    for who in ("hr_a", "viewer_a", "hr_c"):
+        for url in ("/api/v1/benchmark/export", "/benchmark/export"):
+            r = world.client(who).get(url)
+            assert r.status_code == 403 and CONSULTANTS_ONLY in r.text
         assert world.client(who).get("/api/v1/benchmark/export").json()["detail"] == CONSULTANTS_ONLY
         assert world.post(who, "/api/v1/benchmark/import", content=b"{}").status_code == 403
         assert world.client(who).get("/benchmark").status_code == 403
-    r = world.client("consultant").get("/api/v1/benchmark/export")
-    assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
-    pool = load_benchmark(r.content)
-    assert len(pool) == world.client("consultant").get("/api/v1/benchmark").json()["released"]
-    assert all(n not in r.text for n in world.orgs)
+    with session_scope(world.app.state.engine) as s:
+        hr = s.exec(select(User).where(User.email == "hr_a@example.org")).one()
+        with pytest.raises(Forbidden) as info:
+            export_file(s, user=hr)
+        assert info.value.detail == CONSULTANTS_ONLY
+    for url in ("/api/v1/benchmark/export", "/benchmark/export"):
+        r = world.client("consultant").get(url)
+        assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+        pool = load_benchmark(r.content)
+        assert len(pool) == world.client("consultant").get("/api/v1/benchmark").json()["released"]
+        assert all(n not in r.text for n in world.orgs)
+
+
+def test_exported_rows_are_generalized_and_shuffled(world):
+    c = world.client("consultant")
+    with session_scope(world.app.state.engine) as s:
+        released = {e.entry_id: e for e in released_pool(s)}
+    files = [c.get("/api/v1/benchmark/export").content for _ in range(3)]
+    orders = {tuple(e["entry_id"] for e in json.loads(f)["entries"]) for f in files}
+    assert len(orders) > 1                          # a random order each time, never the pool's
+    pool = load_benchmark(files[0])
+    assert {e.entry_id for e in pool} == set(released)
+    combos = Counter((e.industry, e.size_band, e.closed_on) for e in pool)
+    assert min(combos.values()) >= 5
+    profiles = Counter((e.industry, e.size_band) for e in pool)
+    # software (4) and finance (3) are rarer than 5 and become "any"; logistics (7) is kept
+    assert profiles[(ANY, ANY)] >= 5 and profiles[("logistics", "250-999")] == 7
+    for e in pool:
+        original = released[e.entry_id]
+        assert e.dimensions == original.dimensions
+        assert e.industry in (original.industry, ANY) and e.size_band in (original.size_band, ANY)
+        assert e.closed_on == ANY or re.fullmatch(rf"{original.closed_on[:4]}(-Q[1-4])?", e.closed_on)
+
+
+def test_exported_file_imports_on_another_installation(world, tmp_path, sqlite_template):
+    data = world.client("consultant").get("/api/v1/benchmark/export").content
+    path = tmp_path / "other.db"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with session_scope(engine, write=True) as s:
+            assert import_file(s, data=data, source="norms") == len(load_benchmark(data))
+            assert import_file(s, data=data, source="again") == 0
+            pool = released_pool(s)
+            generalized = sum(e.industry == ANY for e in pool)
+            logistics = sum(e.industry == "logistics" for e in pool)
+            assert generalized >= 5 and logistics >= 5
+            dx = diagnose(simulate_responses(respondents=60, teams=6, units=1, seed=77))
+            org = Organization(name="Elsewhere", industry="Logistics", size_band="250-999")
+            result = compare(s, organization=org, diagnosis=dx)
+            # a generalized entry counts among all organizations, never in the industry cell
+            assert result.cell("direction", "score", "all").n_organizations == len(pool)
+            assert result.cell("direction", "score", "industry").n_organizations == logistics
+    finally:
+        engine.dispose()
 
 
 def test_import_in_the_ui_and_api(world):

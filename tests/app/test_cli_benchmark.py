@@ -1,5 +1,6 @@
 """``aad benchmark export FILE`` / ``aad benchmark import FILE``: round trip between two
-installations; malformed files name the problem, exit 2 and change nothing."""
+installations with generalized rows; an export of fewer than 5 entries is refused;
+malformed files name the problem, exit 2 and change nothing."""
 
 from __future__ import annotations
 
@@ -55,21 +56,26 @@ def test_export_then_import_round_trip(installations, monkeypatch, capsys):
     assert "6 benchmark entries written" in capsys.readouterr().out
     exported = load_benchmark(target.read_bytes())
     assert len(exported) == 6
+    # six months 2026-01 … 2026-06: two quarters of three, so the year is written
+    assert {(e.industry, e.size_band, e.closed_on) for e in exported} == {("logistics", "250-999", "2026")}
     _use(monkeypatch, two, root)
+    assert main(["benchmark", "export", str(root / "empty.json")]) == 2
+    assert "fewer than 5 released entries; nothing may leave this installation" in capsys.readouterr().err
+    assert not (root / "empty.json").exists()
     assert main(["benchmark", "import", str(target), "--source", "norms 2026"]) == 0
     assert "6 new benchmark entries imported" in capsys.readouterr().out
     assert _status(two)["released"] == 6
     assert _status(two)["sources"] == [{"source": "norms 2026", "entries": 6}]
     again = root / "again.json"
     assert main(["benchmark", "export", str(again)]) == 0
-    assert [e.to_dict() for e in load_benchmark(again.read_bytes())] == [e.to_dict() for e in exported]
+    assert load_benchmark(again.read_bytes()).entries == exported.entries      # generalizing again: no change
     assert main(["benchmark", "import", str(target)]) == 0
     assert "0 new benchmark entries" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("content, problem", [
     (b"{", "JSON"),
-    (b'{"format": "aad-benchmark", "version": 2, "entries": []}', "version"),
+    (b'{"format": "aad-benchmark", "version": 3, "entries": []}', "version"),
     (b'{"format": "something-else", "version": 1, "entries": []}', "format"),
 ])
 def test_malformed_files_exit_2_and_change_nothing(installations, monkeypatch, capsys, content, problem):
