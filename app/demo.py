@@ -35,7 +35,8 @@ from app.models import (
     BenchmarkEntryRow, Campaign, CampaignStatus, CampaignTeam, Comment, Invitation, Membership, Organization, Response, Role, User,
 )
 from app.services.benchmarks import import_file, set_opt_in, sync_pool
-from app.services.campaigns import close_campaign, create_campaign, launch_campaign
+from app.services.campaigns import create_campaign, launch_campaign
+from app.services.closing import close_and_release
 from app.services.invitations import create_open_links, create_personal_links
 from app.services.teams import import_teams
 from app.services.users import create_user, set_password
@@ -111,7 +112,7 @@ def _seed_organization(session: Session, user: User) -> list[dict]:
     teams = {ct.name: ct for ct in session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == baseline.id)).all()}
     create_personal_links(session, campaign=baseline, counts={teams[names[t]].id: headcount[t] for t in labels}, base_url="")
     _store_simulated(session, baseline, data, {t: teams[names[t]] for t in labels}, start=baseline.opens_on)
-    close_campaign(session, campaign=baseline)
+    close_and_release(session, campaign=baseline)
     baseline.closed_at = datetime.combine(baseline.closes_on, time(18), tzinfo=timezone.utc)
     session.add(baseline)
 
@@ -218,7 +219,7 @@ def add_closed_campaign(session: Session, org: Organization, name: str, data, *,
     create_personal_links(session, campaign=campaign, counts={teams[names[t]].id: teams[names[t]].headcount
                                                                 for t in labels}, base_url="")
     _store_simulated(session, campaign, data, {t: teams[names[t]] for t in labels}, start=campaign.opens_on)
-    close_campaign(session, campaign=campaign)
+    close_and_release(session, campaign=campaign)
     campaign.closed_at = datetime.combine(campaign.closes_on, time(18), tzinfo=timezone.utc)
     session.add(campaign)
     session.commit()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,18 +21,20 @@ from app.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from app.routers import campaigns, docs, invitations, login, organizations, results, survey, teams
 from app.routers import benchmarks, portfolio, waves
 from app.services import ServiceError
+from app.services.results import warm_up
 from app.templating import render, static_dir
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for ``settings`` (default: from the environment), applying
-    pending migrations first unless ``AAD_MIGRATE_ON_START=0``."""
+    pending migrations first unless ``AAD_MIGRATE_ON_START=0``. At start-up the most
+    recently closed campaigns are diagnosed in the background unless ``AAD_WARM_UP=0``."""
     settings = settings or Settings()
     if settings.migrate_on_start:
         upgrade(settings.sqlalchemy_url)
     app = FastAPI(
         title="Aligned Autonomy Diagnostic", version="0.1.0", docs_url=None, redoc_url=None,
-        openapi_url="/api/v1/openapi.json",
+        openapi_url="/api/v1/openapi.json", lifespan=_lifespan,
         description="Survey service: organizations, teams, campaigns, anonymous invitations and the employee survey.",
     )
     app.state.settings = settings
@@ -52,6 +56,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if not any(isinstance(f, RedactSurveyTokens) for f in access_log.filters):
         access_log.addFilter(RedactSurveyTokens())
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start warming the results cache (without waiting for it)."""
+    if app.state.settings.warm_up:
+        warm_up(app.state.engine)
+    yield
 
 
 class RedactSurveyTokens(logging.Filter):

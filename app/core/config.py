@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     login_attempts_per_minute: int = Field(10, ge=1)
     survey_requests_per_minute: int = Field(60, ge=1)
     migrate_on_start: bool = True
+    warm_up: bool = True  # diagnose the most recently closed campaigns in the background at start
 
     @model_validator(mode="after")
     def _secret(self):

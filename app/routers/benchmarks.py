@@ -40,7 +40,6 @@ class OptIn(BaseModel):
 def _comparison(session, user, campaign_id: uuid.UUID):
     campaign, org, role = _campaign(session, user, campaign_id)
     results = campaign_results(session, campaign=campaign, organization=org)
-    sync_pool(session)
     result = compare(session, organization=org, diagnosis=results.diagnosis)
     return campaign, org, role, result
 
@@ -72,6 +71,8 @@ def opt_in_form(organization_id: uuid.UUID, session: SessionDep, user: CurrentUs
                 opt_in: Annotated[bool, Form()] = False, back: Annotated[str, Form(max_length=200)] = ""):
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
     set_opt_in(session, organization=org, opt_in=opt_in)
+    if opt_in:  # the organization's latest closed campaign enters the pool at once
+        sync_pool(session)
     target = back if back.startswith("/") and not back.startswith("//") else f"/orgs/{org.id}"
     return RedirectResponse(target, status_code=303)
 
@@ -82,6 +83,8 @@ def opt_in_api(organization_id: uuid.UUID, body: OptIn, session: SessionDep, use
     organization's entries leave the pool at once)."""
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
     org = set_opt_in(session, organization=org, opt_in=body.opt_in)
+    if body.opt_in:  # the organization's latest closed campaign enters the pool at once
+        sync_pool(session)
     return {"organization_id": str(org.id), "opt_in": org.benchmark_opt_in}
 
 
@@ -90,7 +93,6 @@ def opt_in_api(organization_id: uuid.UUID, body: OptIn, session: SessionDep, use
 @router.get("/benchmark", include_in_schema=False)
 def pool_page(request: Request, session: SessionDep, user: CurrentUser, imported: int | None = None):
     require_consultant(session, user=user)
-    sync_pool(session)
     return render(request, "benchmark/pool.html", {"status": pool_status(session), "imported": imported,
                                                    "max_upload": MAX_UPLOAD})
 
@@ -99,7 +101,6 @@ def pool_page(request: Request, session: SessionDep, user: CurrentUser, imported
 def pool_api(session: SessionDep, user: CurrentUser) -> dict:
     """Counts of the pool (released, pending, per source); consultants only."""
     require_consultant(session, user=user)
-    sync_pool(session)
     return pool_status(session)
 
 

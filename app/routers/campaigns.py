@@ -15,9 +15,10 @@ from app.deps import CsrfProtected, CurrentUser, SessionDep
 from app.models import Campaign, CampaignStatus
 from app.routers.survey import _survey_page, questionnaire_json
 from app.services.campaigns import (
-    campaign_teams, close_campaign, create_campaign, get_campaign, languages_of, launch_campaign,
-    list_campaigns, questionnaire_choices, questionnaire_of, update_campaign,
+    campaign_teams, create_campaign, get_campaign, languages_of, launch_campaign, list_campaigns,
+    questionnaire_choices, questionnaire_of, update_campaign,
 )
+from app.services.closing import close_and_release
 from app.services.invitations import invitation_counts
 from app.services.organizations import get_organization, organization_ids
 from app.services.rates import response_rates
@@ -134,7 +135,7 @@ def campaign_launch(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUs
 @router.post("/campaigns/{campaign_id}/close", include_in_schema=False)
 def campaign_close(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
     campaign, _, _ = _campaign(session, user, campaign_id, write=True)
-    close_campaign(session, campaign=campaign)
+    close_and_release(session, campaign=campaign)
     return RedirectResponse(f"/campaigns/{campaign.id}", status_code=303)
 
 
@@ -190,8 +191,9 @@ def api_launch(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
 
 @router.post("/api/v1/campaigns/{campaign_id}/close", response_model=CampaignOut)
 def api_close(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+    """Close the campaign: its results are stored and the benchmark pool takes it in."""
     campaign, _, _ = _campaign(session, user, campaign_id, write=True)
-    return _out(close_campaign(session, campaign=campaign))
+    return _out(close_and_release(session, campaign=campaign))
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/preview")

@@ -33,6 +33,13 @@ Releases (no isolation by differencing)
     single organization's figures can be recovered by comparing them. Withdrawing the
     opt-in removes the organization's entries at once: consent outranks the step rule,
     and a withdrawal reveals no figure of the one who withdrew.
+
+When the pool is updated
+    :func:`sync_pool` runs where an entry can arise: when a campaign closes
+    (:func:`app.services.closing.close_and_release`), when an organization opts in, and
+    before an export (which also catches up campaigns closed before closing updated the
+    pool); :func:`import_file` releases by itself. Viewing the pool or a comparison only
+    reads it.
 """
 
 from __future__ import annotations

@@ -10,42 +10,53 @@ comment threshold) produces every figure, suppression included.
 When results are shown
     * A closed campaign shows its results.
     * An open campaign shows nothing unless the organization enabled live results.
-      Then results are released in steps: a release is stored as a snapshot of the
-      responses it used, and a new release happens only when the response count has
-      grown by at least k since the last one, so that comparing two releases can
-      never isolate fewer than k people.
+      Then results are released in steps: a new release happens only when the response
+      count has grown by at least k since the last one, so that comparing two releases
+      can never isolate fewer than k people.
     * The same step rule holds at closing: if a live release exists and fewer than k
       responses came in after it, the closed campaign keeps showing that release.
 
-Diagnoses are cached in the process (the last few campaigns), keyed by campaign,
-response count and settings; the results of a closed campaign never change. Filtered
-views and the response rate have a cache of their own, so that many of them cannot
-push a large diagnosis out.
+Snapshots
+    Every release is stored as a snapshot of the responses it used (Arrow IPC,
+    zstd-compressed, without ids or days) and its count. Closing a campaign stores its
+    final release at once (:func:`store_release`, called by
+    :func:`app.services.closing.close_and_release`), so the results of a closed
+    campaign are never read from the responses again; a campaign closed without one
+    gets it on its first view.
+
+Caching
+    Diagnoses are cached in the process (the last :data:`CACHE_SIZE` campaigns), keyed
+    by campaign, released count and settings; each key is computed once, and a request
+    for a key being computed waits for that computation. :func:`warm_up` fills the
+    cache in a background thread: the campaign just closed, and at server start the
+    most recently closed campaigns. Filtered views and the response rate have a cache
+    of their own, so that many of them cannot push a large diagnosis out.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import logging
 import threading
 import uuid
 from collections import OrderedDict
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.json as pj
-from sqlalchemy import Integer, String, cast, func
-from sqlmodel import Session, select
+from sqlalchemy import Engine, Integer, String, cast, func, update
+from sqlmodel import Session, col, select
 
 from analysis import Diagnosis, ResponseData, diagnose
 from analysis.responses import answer_items
 from analysis.views import View, diagnose_view
-from app.models import (
-    Campaign, CampaignStatus, CampaignTeam, Comment, Invitation, Organization, Response, ResultSnapshot,
-)
-from app.services.campaigns import questionnaire_of, response_count
+from app.core.db import session_scope
+from app.models import Campaign, CampaignStatus, Comment, Invitation, Organization, Response, ResultSnapshot
+from app.services.campaigns import campaign_teams, questionnaire_of, response_count
 from app.services.rates import response_rates
 from app.services.teams import split_path
 
@@ -54,6 +65,10 @@ HIDDEN_WHILE_OPEN = "results are shown when the campaign closes"
 NOT_LAUNCHED = "the campaign has not been launched"
 NO_RESPONSES = "no responses yet"
 CACHE_SIZE = 8
+WARM_UP_FAILED = "warming the results of campaign %s failed"
+LISTING_FAILED = "listing the closed campaigns to warm up failed"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -76,7 +91,7 @@ class Results:
 
 # ------------------------------------------------------------------ reading responses
 
-def _team_labels(teams: list[CampaignTeam]) -> tuple[dict, dict]:
+def _team_labels(teams: list) -> tuple[dict, dict]:
     """Team label and unit of every campaign team. A team is labelled by its name; a
     name used in several units gets the rest of its unit path (or the unit) added."""
     unit_of, base = {}, {}
@@ -118,7 +133,7 @@ def read_columns(session: Session, *, campaign: Campaign) -> dict:
     ``role``, ``tenure`` (numpy string arrays) and ``comments`` ((team, text) pairs)."""
     q = questionnaire_of(campaign)
     item_ids = answer_items(q)
-    teams = list(session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == campaign.id)).all())
+    teams = campaign_teams(session, campaign=campaign)
     label, unit_of = _team_labels(teams)
     # ids as text: SQLite stores 32 hex digits, PostgreSQL prints the dashed form
     by_text = {**{t.id.hex: t.id for t in teams}, **{str(t.id): t.id for t in teams}}
@@ -160,13 +175,16 @@ def to_response_data(campaign: Campaign, columns: dict) -> ResponseData | None:
 
 # ------------------------------------------------------------------ snapshots
 
+_IPC_OPTIONS = ipc.IpcWriteOptions(compression="zstd")
+
+
 def _pack(columns: dict) -> bytes:
     t = columns["answers"]
     for name in ("team", "unit", "role", "tenure"):
         t = t.append_column(f"__{name}", pa.array(columns[name], pa.string()))
     t = t.replace_schema_metadata({"comments": json.dumps(columns["comments"])})
     sink = io.BytesIO()
-    with ipc.new_file(sink, t.schema) as writer:
+    with ipc.new_file(sink, t.schema, options=_IPC_OPTIONS) as writer:
         writer.write_table(t)
     return sink.getvalue()
 
@@ -180,26 +198,85 @@ def _unpack(data: bytes) -> dict:
     return out
 
 
+def _stored_count(session: Session, campaign: Campaign) -> int | None:
+    """The response count of the campaign's snapshot (None without one)."""
+    return session.exec(
+        select(ResultSnapshot.response_count).where(ResultSnapshot.campaign_id == campaign.id)
+    ).first()
+
+
+def _released_count(stored: int | None, count: int, k: int) -> int:
+    """The step rule: a stored release holds until at least k more responses came in."""
+    return count if stored is None or count - stored >= k else stored
+
+
+def _store(session: Session, campaign: Campaign, stored: int | None) -> dict:
+    """Read all responses of the campaign, store them as its snapshot and return them."""
+    columns = read_columns(session, campaign=campaign)
+    count, data = columns["answers"].num_rows, _pack(columns)
+    if stored is None:
+        session.add(ResultSnapshot(campaign_id=campaign.id, response_count=count, data=data))
+    else:
+        session.execute(update(ResultSnapshot).where(ResultSnapshot.campaign_id == campaign.id)
+                        .values(response_count=count, data=data))
+    session.commit()
+    return columns
+
+
+def _load(session: Session, campaign: Campaign) -> dict:
+    return _unpack(session.exec(select(ResultSnapshot.data).where(ResultSnapshot.campaign_id == campaign.id)).one())
+
+
+def store_release(session: Session, *, campaign: Campaign) -> None:
+    """Store the responses behind the results to show now as the campaign's snapshot,
+    unless the stored release still holds under the step rule (or there are none)."""
+    stored = _stored_count(session, campaign)
+    released = _released_count(stored, response_count(session, campaign=campaign), campaign.k)
+    if released and released != stored:
+        _store(session, campaign, stored)
+
+
 # ------------------------------------------------------------------ diagnosis cache
 
 class _LRU:
-    """A small thread-safe least-recently-used cache."""
+    """A small thread-safe least-recently-used cache that computes each key once: a
+    caller asking for a key being computed waits for that computation (and computes
+    the key itself if that one failed)."""
 
     def __init__(self, size: int):
         self.size = size
         self.items: OrderedDict = OrderedDict()
+        self.running: dict = {}
         self.lock = threading.Lock()
 
     def get(self, key, build):
+        while True:
+            with self.lock:
+                if key in self.items:
+                    self.items.move_to_end(key)
+                    return self.items[key]
+                running = self.running.get(key)
+                if running is None:
+                    running = self.running[key] = Future()
+                    break
+            if running.exception() is None:
+                return running.result()
+        return self._compute(key, build, running)
+
+    def _compute(self, key, build, future: Future):
+        try:
+            value = build()
+        except BaseException as exc:
+            with self.lock:
+                del self.running[key]
+            future.set_exception(exc)
+            raise
         with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        value = build()
-        with self.lock:
+            del self.running[key]
             self.items[key] = value
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
+        future.set_result(value)
         return value
 
 
@@ -219,11 +296,9 @@ def _diagnose(campaign: Campaign, data: ResponseData) -> Diagnosis:
                     acknowledge_small_groups=campaign.k_acknowledged)
 
 
-def _from_columns(campaign: Campaign, count: int, source: str, columns_of) -> tuple:
-    def build():
-        data = to_response_data(campaign, columns_of())
-        return data, (_diagnose(campaign, data) if data is not None else None)
-    return _diagnoses.get((campaign.id, count, source, campaign.k, campaign.comment_k), build)
+def _build(campaign: Campaign, columns: dict) -> tuple:
+    data = to_response_data(campaign, columns)
+    return data, (_diagnose(campaign, data) if data is not None else None)
 
 
 def campaign_results(session: Session, *, campaign: Campaign, organization: Organization) -> Results:
@@ -235,32 +310,21 @@ def campaign_results(session: Session, *, campaign: Campaign, organization: Orga
     if campaign.status == CampaignStatus.open and not live:
         return Results(campaign.id, None, None, HIDDEN_WHILE_OPEN, 0, 0, False)
     count = response_count(session, campaign=campaign)
-    snap = session.get(ResultSnapshot, campaign.id)
-    k = campaign.k
-    if snap is None and campaign.status == CampaignStatus.closed:
-        data, dx = _from_columns(campaign, count, "all", lambda: read_columns(session, campaign=campaign))
-        return _results(campaign, data, dx, count, 0, live=False)
-    if snap is None or count - snap.response_count >= k:
-        if count == 0:
-            return Results(campaign.id, None, None, NO_RESPONSES, 0, 0, live)
-        columns = read_columns(session, campaign=campaign)
-        if snap is None:
-            snap = ResultSnapshot(campaign_id=campaign.id, response_count=count, data=_pack(columns))
-        else:
-            snap.response_count, snap.data = count, _pack(columns)
-        session.add(snap)
-        session.commit()
-        data, dx = _from_columns(campaign, count, "snapshot", lambda: columns)
-        return _results(campaign, data, dx, count, 0, live=live)
-    payload = snap.data
-    data, dx = _from_columns(campaign, snap.response_count, "snapshot", lambda: _unpack(payload))
-    return _results(campaign, data, dx, snap.response_count, count - snap.response_count, live=live)
+    stored = _stored_count(session, campaign)
+    released = _released_count(stored, count, campaign.k)
+    if released == 0:
+        return Results(campaign.id, None, None, NO_RESPONSES, 0, 0, live)
 
+    def build():
+        fresh = released != stored
+        return _build(campaign, _store(session, campaign, stored) if fresh else _load(session, campaign))
 
-def _results(campaign, data, dx, released, pending, *, live) -> Results:
+    data, dx = _diagnoses.get((campaign.id, released, campaign.k, campaign.comment_k), build)
     hidden = NO_RESPONSES if dx is None else None
-    return Results(campaign.id, dx, data, hidden, released, pending, live)
+    return Results(campaign.id, dx, data, hidden, released, count - released, live)
 
+
+# ------------------------------------------------------------------ settings, rates, views
 
 def set_live_results(session: Session, *, organization: Organization, enabled: bool) -> Organization:
     """Show results of open campaigns while they run (in steps of k), or not."""
@@ -289,3 +353,48 @@ def filtered_view(results: Results, campaign: Campaign, *, unit=None, role=None,
         results.data, unit=unit, role=role, tenure=tenure, min_group_size=campaign.k,
         acknowledge_small_groups=campaign.k_acknowledged,
     ))
+
+
+# ------------------------------------------------------------------ warm-up
+
+def warm_up(engine: Engine, campaign_ids: list[uuid.UUID] | None = None) -> threading.Thread:
+    """Diagnose campaigns into the cache in a daemon thread and return the thread:
+    ``campaign_ids``, or the most recently closed campaigns (at most :data:`CACHE_SIZE`).
+    Errors are logged, never raised."""
+    thread = threading.Thread(target=_warm, args=(engine, campaign_ids), name="results-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def _warm(engine: Engine, campaign_ids: list[uuid.UUID] | None) -> None:
+    if campaign_ids is None:
+        try:
+            campaign_ids = _recently_closed(engine)
+        except Exception:  # a warm-up never fails the server
+            log.exception(LISTING_FAILED)
+            return
+    for campaign_id in campaign_ids:
+        try:
+            _warm_one(engine, campaign_id)
+        except Exception:  # a warm-up never fails the server
+            log.exception(WARM_UP_FAILED, campaign_id)
+
+
+def _recently_closed(engine: Engine) -> list[uuid.UUID]:
+    """The most recently closed campaigns, oldest first, so that the newest stay cached longest."""
+    with session_scope(engine) as session:
+        ids = session.exec(
+            select(Campaign.id).where(Campaign.status == CampaignStatus.closed)
+            .order_by(col(Campaign.closed_at).desc().nulls_last(), col(Campaign.created_at).desc())
+            .limit(CACHE_SIZE)
+        ).all()
+    return list(reversed(ids))
+
+
+def _warm_one(engine: Engine, campaign_id: uuid.UUID) -> None:
+    with session_scope(engine) as session:
+        campaign = session.get(Campaign, campaign_id)
+        organization = session.get(Organization, campaign.organization_id) if campaign else None
+        if organization is not None:
+            campaign_results(session, campaign=campaign, organization=organization)
+            organization_rate(session, campaign=campaign)
