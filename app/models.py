@@ -164,9 +164,10 @@ class Comment(SQLModel, table=True):
 
 
 class ResultSnapshot(SQLModel, table=True):
-    """The responses behind the results last released for a campaign (live results, or
-    the final results when they differ from the last live release by fewer than k): the
-    answer columns without ids or days, as Arrow IPC bytes, and their count."""
+    """The responses behind the results last released for a campaign: the last live
+    release, or, once the campaign is closed, its final results (which stay the last
+    live release when fewer than k responses came after it). The answer columns without
+    ids or days, as compressed Arrow IPC bytes, and their count."""
 
     __tablename__ = "result_snapshot"
     campaign_id: uuid.UUID = Field(foreign_key="campaign.id", primary_key=True, ondelete="CASCADE")
