@@ -14,6 +14,7 @@ import html
 
 import plotly.graph_objects as go
 
+from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY
 from analysis.waves import MEASURES, WaveComparison
 
 __all__ = ["trend_figure", "trend_groups"]
@@ -31,8 +32,17 @@ _TEXT = {
     "structure": {"en": "Structure index (0–100)", "de": "Strukturindex (0–100)"},
     "organization": {"en": "Organization", "de": "Organisation"},
     "title": {"en": "Trend over the waves", "de": "Verlauf über die Wellen"},
-    "subtitle": {"en": "Bars: 95 % confidence interval; gaps: not released.<br>▲/▼: reliable and meaningful change<br>since the previous wave.",
-                 "de": "Balken: 95-%-Konfidenzintervall; Lücken: nicht freigegeben.<br>▲/▼: verlässliche und bedeutsame Veränderung<br>seit der vorigen Welle."},
+    "subtitle": {"en": "Bars: {ci} % confidence interval;<br>gaps: not released.<br>▲/▼: reliable and meaningful change<br>since the previous wave.",
+                 "de": "Balken: {ci}-%-Konfidenzintervall;<br>Lücken: nicht freigegeben.<br>▲/▼: verlässliche und bedeutsame<br>Veränderung seit der vorigen Welle."},
+}
+_REASONS = {
+    PRIMARY: {"en": "not released: fewer than k responses", "de": "nicht freigegeben: weniger als k Antworten"},
+    COMPLEMENTARY: {"en": "not released: a smaller group could be worked out by subtraction",
+                    "de": "nicht freigegeben: eine kleinere Gruppe ließe sich durch Subtraktion errechnen"},
+    NO_DATA: {"en": "no answers", "de": "keine Antworten"},
+    "not_in_wave": {"en": "not in this wave", "de": "in dieser Welle nicht vorhanden"},
+    "not_comparable": {"en": "not comparable with the latest wave's questionnaire",
+                       "de": "mit dem Fragebogen der letzten Welle nicht vergleichbar"},
 }
 _MARK = {"improved": "▲", "declined": "▼"}
 
@@ -114,7 +124,7 @@ def trend_figure(comparison: WaveComparison, *, level: str = "organization", gro
         hover = [
             f"{html.escape(name)} · {html.escape(w)}<br>" + (
                 f"{y:.1f} [{v['ci_low']:.1f}–{v['ci_high']:.1f}], n = {v['n']}" if y is not None
-                else html.escape(str(v["reason"] or "")))
+                else html.escape(_REASONS[v["reason"]][lang]))
             for y, v, w in zip(ys, row["values"], labels)
         ]
         traces.append(dict(
@@ -126,14 +136,16 @@ def trend_figure(comparison: WaveComparison, *, level: str = "organization", gro
             hovertext=hover, hoverinfo="text",
         ))
     who = _TEXT["organization"][lang] if level == "organization" else group
+    ci = round(100 * comparison.settings["confidence"])
     spec = dict(data=traces, layout=dict(
         title=dict(text=f"{_TEXT['title'][lang]}: {html.escape(who)}",
-                   subtitle=dict(text=_TEXT["subtitle"][lang], font=dict(size=11, color="#555555")), font=dict(size=15)),
+                   subtitle=dict(text=_TEXT["subtitle"][lang].format(ci=ci), font=dict(size=11, color="#555555")),
+                   font=dict(size=15), yref="container", y=0.97, yanchor="top"),
         font=dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=12, color="#222222"),
         xaxis=dict(type="category", title=None, tickmode="array", tickvals=labels,
                    ticktext=[_wrap(x) for x in labels], tickangle=0, automargin=True),
         yaxis=dict(title=dict(text=_TEXT[measure][lang]), range=[0, 100], dtick=20, gridcolor="#e5e7eb"),
-        legend=dict(orientation="h", yanchor="top", y=-0.15, x=0),
-        margin=dict(l=60, r=20, t=110, b=60), plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", height=420,
+        legend=dict(orientation="h", yanchor="top", y=-0.22, x=0),
+        margin=dict(l=60, r=20, t=120, b=60), plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", height=440,
     ))
     return spec if as_dict else go.Figure(spec)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 LANGUAGES = ("en", "de")
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
 
@@ -74,6 +76,25 @@ def t(key: str, lang: str, **values) -> str:
     """The text ``key`` in ``lang`` with ``values`` filled in."""
     entry = TEXTS[key]
     return entry.get(lang, entry["en"]).format(**values)
+
+
+def translator(lang: str, *tables: dict[str, dict[str, str]]):
+    """``tx(key, **values)``: the text ``key`` in ``lang`` from the first of ``tables``
+    that has it, with ``values`` filled in."""
+    def tx(key: str, **values) -> str:
+        for table in tables:
+            if key in table:
+                text = table[key].get(lang, table[key]["en"])
+                return text.format(**values) if values else text
+        raise KeyError(key)
+    return tx
+
+
+def language_links(path: str, query: list[tuple[str, str]]) -> dict[str, str]:
+    """The address of the page at ``path`` in each language, keeping every other
+    parameter of ``query`` (repeated ones too)."""
+    kept = [(k, v) for k, v in query if k != "lang"]
+    return {code: f"{path}?{urlencode([*kept, ('lang', code)])}" for code in LANGUAGES}
 
 
 def error_text(detail: str, lang: str) -> str:

@@ -4,7 +4,7 @@ figures, an organization switcher and a new client organization."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
@@ -12,14 +12,67 @@ from pydantic import BaseModel
 
 from analysis.narrative import LABELS
 from app.deps import CsrfProtected, CurrentUser, SessionDep
+from app.i18n import language_links, translator
 from app.models import Role
+from app.routers.results import Lang
 from app.services.organizations import SIZE_BANDS, create_organization, get_organization
-from app.services.portfolio import portfolio
+from app.services.portfolio import FEWER_THAN_K, portfolio
 from app.templating import render
 
 router = APIRouter(tags=["portfolio"], dependencies=[CsrfProtected])
 DIMENSIONS = ("direction", "decision_rights", "feedback")
-DIMENSION_NAMES = {"direction": "Direction", "decision_rights": "Decision rights", "feedback": "Feedback"}
+FormLang = Annotated[Literal["en", "de"], Form()]
+
+#: Texts of the portfolio page; the waves pages fall back to them. Soft hyphens (\u00ad)
+#: let long German words break in a narrow card.
+UI = {
+    "portfolio": {"en": "Portfolio", "de": "Portfolio"},
+    "results": {"en": "Results", "de": "Ergebnisse"},
+    "benchmark": {"en": "Benchmark", "de": "Benchmark"},
+    "waves": {"en": "Waves", "de": "Wellen"},
+    "organization": {"en": "Organization", "de": "Organisation"},
+    "direction": {"en": "Direction", "de": "Ausrichtung"},
+    "decision_rights": {"en": "Decision rights", "de": "Entscheidungs\u00adrechte"},
+    "feedback": {"en": "Feedback", "de": "Rückkopplung"},
+    "switch": {"en": "Switch organization", "de": "Organisation wechseln"},
+    "go_to": {"en": "Go to organization", "de": "Zur Organisation"},
+    "open": {"en": "Open", "de": "Öffnen"},
+    "figures_hint": {
+        "en": "Figures come from each organization's latest closed campaign, as released (groups smaller than k are never shown).",
+        "de": "Die Zahlen stammen aus der letzten abgeschlossenen Befragung jeder Organisation, so wie sie freigegeben wurden (Gruppen unter k werden nie gezeigt).",
+    },
+    "no_industry": {"en": "industry not set", "de": "Branche nicht angegeben"},
+    "no_size": {"en": "size not set", "de": "Größe nicht angegeben"},
+    "employees": {"en": "{band} employees", "de": "{band} Beschäftigte"},
+    "your_role": {"en": "your role: {role}", "de": "Ihre Rolle: {role}"},
+    "role_consultant": {"en": "consultant", "de": "Beratung"},
+    "role_hr_admin": {"en": "HR admin", "de": "HR-Administration"},
+    "role_viewer": {"en": "viewer", "de": "Lesezugriff"},
+    "in_benchmark": {"en": "in the benchmark", "de": "im Benchmark"},
+    "latest_campaign": {"en": "Latest campaign", "de": "Letzte Befragung"},
+    "status_draft": {"en": "draft", "de": "Entwurf"},
+    "status_open": {"en": "open", "de": "läuft"},
+    "status_closed": {"en": "closed", "de": "abgeschlossen"},
+    "none_yet": {"en": "none yet", "de": "noch keine"},
+    "typology": {"en": "Typology", "de": "Typologie"},
+    FEWER_THAN_K: {"en": FEWER_THAN_K, "de": "weniger als k Antworten"},
+    "response_rate": {"en": "Response rate", "de": "Rücklaufquote"},
+    "responses": {"en": "{n} responses", "de": "{n} Antworten"},
+    "maturity_caption": {"en": "Maturity per dimension, {org}", "de": "Reifegrad je Dimension, {org}"},
+    "dimension": {"en": "Dimension", "de": "Dimension"},
+    "score": {"en": "Score", "de": "Wert"},
+    "maturity": {"en": "Maturity (1–5)", "de": "Reife\u00adgrad (1–5)"},
+    "opt_out": {"en": "Withdraw from the benchmark", "de": "Aus dem Benchmark zurückziehen"},
+    "opt_in": {"en": "Take part in the benchmark", "de": "Am Benchmark teilnehmen"},
+    "no_orgs": {"en": "You are not a member of any organization yet. Create a client organization below.",
+                "de": "Sie sind noch in keiner Organisation Mitglied. Legen Sie unten eine Kundenorganisation an."},
+    "new_org": {"en": "New client organization", "de": "Neue Kundenorganisation"},
+    "name": {"en": "Name", "de": "Name"},
+    "industry": {"en": "Industry", "de": "Branche"},
+    "size": {"en": "Size (employees)", "de": "Größe (Beschäftigte)"},
+    "not_set": {"en": "not set", "de": "nicht angegeben"},
+    "create": {"en": "Create organization", "de": "Organisation anlegen"},
+}
 
 
 class DimensionOut(BaseModel):
@@ -67,11 +120,12 @@ def _out(row: dict) -> PortfolioRow:
 
 
 @router.get("/portfolio", include_in_schema=False)
-def portfolio_page(request: Request, session: SessionDep, user: CurrentUser):
+def portfolio_page(request: Request, session: SessionDep, user: CurrentUser, lang: Lang = "en"):
     return render(request, "portfolio/index.html", {
         "rows": portfolio(session, user=user), "size_bands": SIZE_BANDS, "dimensions": DIMENSIONS,
-        "dimension_names": DIMENSION_NAMES, "typology_names": {k: v["en"] for k, v in LABELS["typology"].items()},
-    })
+        "typology_names": {k: v[lang] for k, v in LABELS["typology"].items()}, "tx": translator(lang, UI),
+        "lang_links": language_links(request.url.path, request.query_params.multi_items()),
+    }, lang=lang)
 
 
 @router.get("/portfolio/switch", include_in_schema=False)
@@ -84,10 +138,11 @@ def switch(session: SessionDep, user: CurrentUser, organization_id: Annotated[uu
 def portfolio_create(
     session: SessionDep, user: CurrentUser, name: Annotated[str, Form(max_length=200)],
     industry: Annotated[str, Form(max_length=100)] = "", size_band: Annotated[str, Form(max_length=20)] = "",
+    lang: FormLang = "en",
 ):
     """A new client organization; a consultant becomes its consultant."""
     create_organization(session, user=user, name=name, industry=industry, size_band=size_band)
-    return RedirectResponse("/portfolio", status_code=303)
+    return RedirectResponse(f"/portfolio?lang={lang}", status_code=303)
 
 
 @router.get("/api/v1/portfolio", response_model=list[PortfolioRow])

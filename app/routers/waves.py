@@ -11,7 +11,9 @@ from fastapi import APIRouter, Query, Request
 
 from analysis.wave_figures import trend_figure, trend_groups
 from app.deps import CsrfProtected, CurrentUser, SessionDep
-from app.routers.results import plotly_style_ids
+from app.i18n import language_links, translator
+from app.routers import portfolio
+from app.routers.results import Lang, plotly_style_ids
 from app.services.organizations import get_organization
 from app.services.waves import closed_campaigns, compare
 from app.templating import render
@@ -20,23 +22,64 @@ router = APIRouter(tags=["waves"], dependencies=[CsrfProtected])
 CampaignIds = Annotated[list[uuid.UUID], Query(alias="campaign", max_length=20)]
 TeamMap = Annotated[str, Query(max_length=10_000)]
 Measure = Annotated[Literal["score", "structure"], Query()]
-LEVEL_NAMES = {"organization": "Organization", "unit": "Units", "team": "Teams"}
-CHANGE_NAMES = {"improved": "improved", "declined": "declined", "no_reliable_change": "no reliable change"}
-MATCH_NAMES = {"same": "", "renamed": "renamed", "split": "split", "merged": "merged", "restructured": "restructured"}
-DIMENSION_NAMES = {"direction": "Direction", "decision_rights": "Decision rights", "feedback": "Feedback"}
+
+#: Texts of the waves page (shared ones come from the portfolio's).
+UI = {
+    "too_few": {"en": "Waves compare two or more closed campaigns of {org}.",
+                "de": "Wellen vergleichen zwei oder mehr abgeschlossene Befragungen von {org}."},
+    "closed_so_far": {"en": "{n} closed campaigns so far.", "de": "Bisher {n} abgeschlossene Befragungen."},
+    "closed_so_far_one": {"en": "1 closed campaign so far.", "de": "Bisher 1 abgeschlossene Befragung."},
+    "pick_title": {"en": "Campaigns and team changes", "de": "Befragungen und Teamänderungen"},
+    "pick": {"en": "Campaigns to compare (oldest first; none ticked = all)",
+             "de": "Zu vergleichende Befragungen (älteste zuerst; keine angekreuzt = alle)"},
+    "team_map": {"en": "Team mapping (renamed, split or merged teams), one per line",
+                 "de": "Teamzuordnung (umbenannte, geteilte oder zusammengelegte Teams), eine pro Zeile"},
+    "team_map_help": {
+        "en": "<code>old -&gt; new</code> renames, <code>old -&gt; a, b</code> splits, <code>a, b -&gt; ab</code> merges. Split and merged teams are compared as a whole, never part against part. Teams with the same name are matched automatically.",
+        "de": "<code>alt -&gt; neu</code> benennt um, <code>alt -&gt; a, b</code> teilt, <code>a, b -&gt; ab</code> legt zusammen. Geteilte und zusammengelegte Teams werden als Ganzes verglichen, nie Teil gegen Teil. Teams mit gleichem Namen werden automatisch zugeordnet.",
+    },
+    "measure": {"en": "Measure", "de": "Maß"},
+    "score": {"en": "Perception score", "de": "Wahrnehmungswert"},
+    "structure": {"en": "Structure index", "de": "Strukturindex"},
+    "span": {"en": "Comparison", "de": "Vergleich"},
+    "trend_of": {"en": "Trend of", "de": "Verlauf von"},
+    "compare": {"en": "Compare", "de": "Vergleichen"},
+    "trend_title": {"en": "Trend over {n} waves", "de": "Verlauf über {n} Wellen"},
+    "trend_label": {"en": "Trend chart; the same values are in the table below",
+                    "de": "Verlaufsdiagramm; dieselben Werte stehen in der Tabelle darunter"},
+    "reliable_help": {
+        "en": "A change counts as <strong>improved</strong> or <strong>declined</strong> only when it is larger than its uncertainty (reliable, {ci} %) and at least {min} points (meaningful); otherwise: no reliable change. Groups smaller than k in either wave show no change.",
+        "de": "Eine Veränderung gilt nur dann als <strong>verbessert</strong> oder <strong>verschlechtert</strong>, wenn sie größer ist als ihre Unsicherheit (verlässlich, {ci} %) und mindestens {min} Punkte beträgt (bedeutsam); sonst: keine verlässliche Veränderung. Gruppen unter k Personen in einer der beiden Wellen zeigen keine Veränderung.",
+    },
+    "group": {"en": "Group", "de": "Gruppe"},
+    "change_ci": {"en": "Change ({ci} % CI)", "de": "Veränderung ({ci}\u2011%\u2011KI)"},
+    "verdict": {"en": "Verdict", "de": "Bewertung"},
+    "improved": {"en": "improved", "de": "verbessert"},
+    "declined": {"en": "declined", "de": "verschlechtert"},
+    "no_reliable_change": {"en": "no reliable change", "de": "keine verlässliche Veränderung"},
+    "match_renamed": {"en": "renamed from {teams}", "de": "umbenannt, vorher {teams}"},
+    "match_split": {"en": "split: {teams}", "de": "geteilt: {teams}"},
+    "match_merged": {"en": "merged: {teams}", "de": "zusammengelegt: {teams}"},
+    "match_restructured": {"en": "restructured: {teams}", "de": "neu zugeschnitten: {teams}"},
+    "unit": {"en": "unit", "de": "Bereich"},
+    "team": {"en": "team", "de": "Team"},
+    "unit_plural": {"en": "Units", "de": "Bereiche"},
+    "team_plural": {"en": "Teams", "de": "Teams"},
+    "only_in": {"en": "only in {wave}: {groups}", "de": "nur in {wave}: {groups}"},
+}
 
 
 @router.get("/orgs/{organization_id}/waves", include_in_schema=False)
 def waves_page(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
                campaign: CampaignIds = [], team_map: TeamMap = "", measure: Measure = "score",  # noqa: B006
                span: Annotated[int | None, Query(ge=0, le=40)] = None,
-               trend: Annotated[str, Query(max_length=400)] = "organization:"):
+               trend: Annotated[str, Query(max_length=400)] = "organization:", lang: Lang = "en"):
     org, role = get_organization(session, user=user, organization_id=organization_id)
     available = closed_campaigns(session, organization=org)
     ctx = {"org": org, "role": role.value, "available": available, "selected": set(campaign), "team_map": team_map,
            "measure": measure, "comparison": None, "plotly_style_ids": plotly_style_ids(),
-           "level_names": LEVEL_NAMES, "change_names": CHANGE_NAMES, "match_names": MATCH_NAMES,
-           "dimension_names": DIMENSION_NAMES}
+           "tx": translator(lang, UI, portfolio.UI),
+           "lang_links": language_links(request.url.path, request.query_params.multi_items())}
     if len(available) >= 2:
         chosen, comparison = compare(session, organization=org, campaign_ids=campaign or None, team_map=team_map)
         data = comparison.to_dict()
@@ -52,8 +95,9 @@ def waves_page(organization_id: uuid.UUID, request: Request, session: SessionDep
             if (level, group) not in groups:
                 level, group = groups[0]
             ctx.update(trend_groups=groups, trend_key=f"{level}:{group}",
-                       trend_figure=trend_figure(comparison, level=level, group=group, measure=measure, as_dict=True))
-    return render(request, "waves/index.html", ctx)
+                       trend_figure=trend_figure(comparison, level=level, group=group, measure=measure, lang=lang,
+                                                 as_dict=True))
+    return render(request, "waves/index.html", ctx, lang=lang)
 
 
 @router.get("/api/v1/organizations/{organization_id}/waves")

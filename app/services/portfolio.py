@@ -11,6 +11,8 @@ from app.services.organizations import list_organizations
 from app.services.rates import response_rates
 from app.services.results import campaign_results
 
+FEWER_THAN_K = "fewer than k responses"
+
 
 def _latest_campaign(session: Session, *, organization_id) -> Campaign | None:
     return session.exec(
@@ -37,7 +39,7 @@ def portfolio(session: Session, *, user: User) -> list[dict]:
                 row["dimensions"] = {d: {"score": f.get("score"), "level": f.get("level")}
                                      for d, f in dx.dimensions.items()}
             else:
-                row["hidden"] = "fewer than k responses"
+                row["hidden"] = FEWER_THAN_K
             rates = response_rates(session, campaign=closed)
             row["response_rate"] = rates[0]["rate"] if rates else None
         rows.append(row)

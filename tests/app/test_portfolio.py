@@ -3,6 +3,7 @@ figures, the organization switcher and a new client organization."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from consultant_world import world  # noqa: F401 - fixture
@@ -49,7 +50,7 @@ def test_switcher(world):
 def test_create_a_client_organization(world):
     r = world.post("consultant", "/portfolio/organizations",
                    data={"name": "Delta Retail", "industry": "Retail", "size_band": "50-249"}, follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == "/portfolio"
+    assert r.status_code == 303 and r.headers["location"] == "/portfolio?lang=en"
     rows = world.client("consultant").get("/api/v1/portfolio").json()
     delta = next(r for r in rows if r["name"] == "Delta Retail")
     assert delta["role"] == "consultant" and delta["latest_campaign"] is None and delta["typology"] is None
@@ -74,3 +75,36 @@ def test_opt_in_from_the_portfolio(world):
     r = world.post("consultant", f"/orgs/{eps['organization_id']}/benchmark", data={"back": "//evil.example"},
                    follow_redirects=False)
     assert r.headers["location"] == f"/orgs/{eps['organization_id']}"
+
+
+def test_portfolio_page_in_german(world):
+    alpha, last = world.orgs["Alpha Logistics"], world.campaigns["Alpha Logistics"][-1]
+    text = world.client("consultant").get("/portfolio?lang=de").text
+    assert '<html lang="de">' in text
+    for german in ("Zur Organisation", "Letzte Befragung", "Rücklaufquote", "Reife\u00adgrad (1–5)", "Ausrichtung",
+                   "Entscheidungs\u00adrechte", "Ihre Rolle: Beratung", "Neue Kundenorganisation", "Organisation anlegen",
+                   "Aus dem Benchmark zurückziehen", "abgeschlossen"):
+        assert german in text, german
+    for english in ("Go to organization", "Latest campaign", "Response rate", "Maturity", "Direction",
+                    "New client organization", "Create organization", "Take part in the benchmark", "your role"):
+        assert english not in text, english
+    # every link to a further page and every form back to the portfolio keeps the language
+    for path in (f"/campaigns/{last}/results", f"/campaigns/{last}/benchmark", f"/orgs/{alpha}/waves"):
+        assert f'href="{path}?lang=de"' in text
+    assert 'name="back" value="/portfolio?lang=de"' in text and 'name="lang" value="de"' in text
+    assert 'href="/portfolio?lang=en" hreflang="en">English</a>' in text and "<strong>Deutsch</strong>" in text
+
+
+def test_portfolio_is_english_by_default(world):
+    text = world.client("consultant").get("/portfolio").text
+    assert '<html lang="en">' in text and "Latest campaign" in text and "Letzte Befragung" not in text
+    assert 'href="/portfolio?lang=de" hreflang="de">Deutsch</a>' in text and "<strong>English</strong>" in text
+    assert world.client("consultant").get("/portfolio?lang=fr").status_code == 422
+
+
+def test_a_new_organization_returns_to_the_portfolio_in_its_language(world):
+    r = world.post("consultant", "/portfolio/organizations", data={"name": "Zeta", "lang": "de"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/portfolio?lang=de"
+    text = world.client("consultant").get(r.headers["location"]).text
+    card = re.search(r"<h2><a[^>]*>Zeta</a></h2>.*?</li>", text, re.S).group(0)
+    assert "Branche nicht angegeben" in card and "Größe nicht angegeben" in card and "noch keine" in card

@@ -1,12 +1,16 @@
 """Wave comparison pages and API: change per dimension with intervals and the
-reliable-change verdict, team mapping, and the trend chart over three waves."""
+reliable-change verdict, team mapping, the trend chart over three waves, in English
+and German."""
 
 from __future__ import annotations
 
+import html
+import json
+import re
+from urllib.parse import parse_qsl, urlsplit
+
 import pytest
 
-from analysis.wave_figures import trend_figure, trend_groups
-from analysis.waves import compare_waves
 from app.services import Invalid
 from app.services.waves import BAD_MAP, CANNOT_COMPARE, TOO_FEW, parse_team_map
 from consultant_world import world  # noqa: F401 - fixture
@@ -61,36 +65,64 @@ def test_waves_page_with_trend_chart(world):
     assert 'id="trend-figure"' in text and "/static/vendor/plotly.min.js" in text and "cdn" not in text.lower()
     assert "Diagnostic 1 → Diagnostic 3" in text and "no reliable change" in text
     page = world.client("viewer_a").get(f"/orgs/{oid}/waves?measure=structure&span=0&trend=team:Team%20A")
-    assert page.status_code == 200 and "Diagnostic 1 → Diagnostic 2: structure index" in page.text
+    assert page.status_code == 200 and "Diagnostic 1 → Diagnostic 2: Structure index" in page.text
+
+
+def test_waves_page_in_german(world):
+    oid = world.orgs["Alpha Logistics"]
+    page = world.client("consultant").get(f"/orgs/{oid}/waves?lang=de")
+    assert page.status_code == 200
+    text = page.text
+    assert '<html lang="de">' in text
+    for german in ("<h1>Wellen</h1>", "Befragungen und Teamänderungen", "Teamzuordnung", "Vergleichen",
+                   "Verlauf über 3 Wellen", "Diagnostic 1 → Diagnostic 3: Wahrnehmungswert", "Veränderung (95\u2011%\u2011KI)",
+                   "keine verlässliche Veränderung", "Eine Veränderung gilt nur dann als <strong>verbessert</strong>",
+                   "<code>alt -&gt; neu</code>", "Ausrichtung", "Organisation"):
+        assert german in text, german
+    for english in ("Campaigns and team changes", "Team mapping", "Trend over", "perception score", "Verdict",
+                    "no reliable change", "Decision rights", ">Compare<"):
+        assert english not in text, english
+    figure = json.loads(re.search(r'<script type="application/json" id="trend-figure">(.*?)</script>', text, re.S)[1])
+    assert figure["layout"]["title"]["text"].startswith("Verlauf über die Wellen")
+    assert figure["layout"]["yaxis"]["title"]["text"] == "Wahrnehmungswert (0–100)"
+    assert [t["name"] for t in figure["data"]] == ["Ausrichtung", "Entscheidungsrechte", "Rückkopplung"]
+    # the form, the way back to the portfolio and the switch to English keep the language
+    assert '<input type="hidden" name="lang" value="de">' in text and 'href="/portfolio?lang=de"' in text
+
+
+def test_waves_page_team_notes_in_german(world):
+    oid = world.orgs["Alpha Logistics"]
+    text = world.client("consultant").get(f"/orgs/{oid}/waves", params={
+        "lang": "de", "team_map": "Team A -> Team A, Team B", "span": 0}).text
+    assert "(neu zugeschnitten: Team A, Team B)" in text and "restructured" not in text
+
+
+def test_language_links_keep_the_other_parameters(world):
+    oid = world.orgs["Alpha Logistics"]
+    ids = world.campaigns["Alpha Logistics"][:2]
+    query = [("campaign", ids[0]), ("campaign", ids[1]), ("measure", "structure"), ("lang", "de")]
+    text = world.client("consultant").get(f"/orgs/{oid}/waves", params=query).text
+    english = html.unescape(re.search(r'<a href="([^"]+)" hreflang="en">English</a>', text)[1])
+    assert english.startswith(f"/orgs/{oid}/waves?")
+    assert parse_qsl(urlsplit(english).query) == [*query[:3], ("lang", "en")]
+    assert "Diagnostic 1 → Diagnostic 2: Strukturindex" in text
+    page = world.client("consultant").get(english).text
+    assert '<html lang="en">' in page and "Diagnostic 1 → Diagnostic 2: Structure index" in page
+
+
+def test_waves_page_is_english_by_default(world):
+    text = world.client("consultant").get(f"/orgs/{world.orgs['Alpha Logistics']}/waves").text
+    assert '<html lang="en">' in text and "Campaigns and team changes" in text and "Wellen" not in text
+    assert '<input type="hidden" name="lang" value="en">' in text and 'href="/portfolio?lang=en"' in text
 
 
 def test_one_wave_is_not_enough(world):
     oid = world.orgs["Beta Software"]
     c = world.client("consultant")
     assert "1 closed campaign so far" in c.get(f"/orgs/{oid}/waves").text
+    assert "Bisher 1 abgeschlossene Befragung." in c.get(f"/orgs/{oid}/waves?lang=de").text
     r = c.get(f"/api/v1/organizations/{oid}/waves")
     assert r.status_code == 422 and r.json()["detail"] == TOO_FEW
     other = world.campaigns["Gamma Finance"][0]
     assert c.get(f"/api/v1/organizations/{world.orgs['Alpha Logistics']}/waves",
                  params={"campaign": other}).status_code == 404
-
-
-def test_trend_figure():
-    from analysis import diagnose
-    from analysis.simulate import simulate_responses
-
-    dxs = [diagnose(simulate_responses(respondents=40, teams=4, units=2, seed=s)) for s in (1, 2, 3)]
-    comp = compare_waves(dxs)
-    assert trend_groups(comp)[0] == ("organization", "")
-    fig = trend_figure(comp, as_dict=True)
-    assert [t["name"] for t in fig["data"]] == ["Direction", "Decision rights", "Feedback"]
-    row = next(r for r in comp.trend if r["level"] == "organization" and r["dimension"] == "direction"
-               and r["measure"] == "score")
-    assert fig["data"][0]["y"] == [v["value"] for v in row["values"]]
-    assert fig["data"][0]["x"] == ["W1", "W2", "W3"]
-    with pytest.raises(ValueError, match="at least 3 waves"):
-        trend_figure(compare_waves(dxs[:2]))
-    with pytest.raises(ValueError, match="group"):
-        trend_figure(comp, level="team", group="nobody")
-    with pytest.raises(ValueError, match="measure"):
-        trend_figure(comp, measure="icc1")

@@ -1,5 +1,6 @@
 """A consultant opens the portfolio of the demo workspace, a benchmark view and the
-waves page with its trend chart, on a laptop and on a phone, without JavaScript errors."""
+waves page with its trend chart, on a laptop and on a phone, in English and German,
+without JavaScript errors."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def test_portfolio_benchmark_and_waves(browser, server, demo, device):
 
     card = cards.filter(has_text="Nordlicht Logistics (demo)")
     card.get_by_role("link", name="Benchmark").click()
-    page.wait_for_url("**/benchmark")
+    page.wait_for_url("**/benchmark?lang=en")
     assert page.get_by_role("heading", name="All comparable organizations").is_visible()
     assert page.locator("table.bench").first.get_by_text("Perception score").count() == 3
     assert page.get_by_text("Brightwater").count() == 0 and page.get_by_text("Kestrel").count() == 0
@@ -54,5 +55,17 @@ def test_portfolio_benchmark_and_waves(browser, server, demo, device):
     page.wait_for_selector(".trend-figure .main-svg")
     assert page.locator(".trend-figure .scatterlayer .trace").count() == 3
     assert page.locator("table.waves tbody tr").count() > 3
+
+    # in German, with the longer words, nothing is wider than the screen either
+    page.get_by_role("link", name="Deutsch").click()
+    page.wait_for_selector(".trend-figure .main-svg")
+    assert page.get_by_role("heading", name="Wellen", exact=True).is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= device["viewport"]["width"] + 1
+    page.locator(".crumbs").get_by_role("link", name="Portfolio").click()
+    page.wait_for_url("**/portfolio?lang=de")
+    assert page.get_by_role("button", name="Organisation anlegen").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= device["viewport"]["width"] + 1
+    assert page.evaluate("[...document.querySelectorAll('ul.portfolio > li')]"
+                         ".every(card => card.scrollWidth <= card.clientWidth + 1)")
     context.close()
     assert errors == []
