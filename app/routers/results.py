@@ -30,7 +30,6 @@ from app.services.downloads import (
     render, safe_filename,
 )
 from app.services.organizations import get_organization, organization_ids, unit_scope
-from app.services.rates import response_rates
 from app.services.results import Results, campaign_results, filtered_view, organization_rate, set_live_results
 from app.templating import render as render_page
 
@@ -148,10 +147,7 @@ def _benchmark(session, loaded: Loaded):
 
 def _rate(session, loaded: Loaded) -> dict | None:
     """The response rate of the organization, or of the viewer's unit."""
-    if loaded.scope is None:
-        return organization_rate(session, campaign=loaded.campaign)
-    rows = response_rates(session, campaign=loaded.campaign)
-    return next((r for r in rows if r["kind"] == "unit" and r["name"] == loaded.scope), None)
+    return organization_rate(session, campaign=loaded.campaign, unit=loaded.scope)
 
 
 def _require(results: Results):

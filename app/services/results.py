@@ -335,15 +335,22 @@ def set_live_results(session: Session, *, organization: Organization, enabled: b
     return organization
 
 
-def organization_rate(session: Session, *, campaign: Campaign) -> dict | None:
-    """The organization's row of :func:`app.services.rates.response_rates` (suppressed
-    there as it must be), cached while responses and invitations stay the same."""
+def organization_rate(session: Session, *, campaign: Campaign, unit: str | None = None) -> dict | None:
+    """The organization's row of :func:`app.services.rates.response_rates`, or the row of
+    the top-level ``unit`` (suppressed there as they must be), cached while responses and
+    invitations stay the same."""
     counts = session.exec(
         select(func.count(), func.sum(cast(Invitation.active, Integer)))
         .where(Invitation.campaign_id == campaign.id)
     ).one()
-    key = (campaign.id, "rate", campaign.status, response_count(session, campaign=campaign), *counts)
-    return _small.get(key, lambda: next(iter(response_rates(session, campaign=campaign)), None))
+    key = (campaign.id, "rate", unit, campaign.status, response_count(session, campaign=campaign), *counts)
+
+    def row():
+        rows = response_rates(session, campaign=campaign)
+        if unit is None:
+            return next(iter(rows), None)
+        return next((r for r in rows if r["kind"] == "unit" and r["name"] == unit), None)
+    return _small.get(key, row)
 
 
 def filtered_view(results: Results, campaign: Campaign, *, unit=None, role=None, tenure=None) -> View:

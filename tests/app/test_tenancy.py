@@ -158,6 +158,7 @@ def test_unit_viewer_reaches_the_results_of_their_unit(world):
         assert r.status_code == 200, (url, r.status_code, r.text[:300])
     overview = client.get(f"/api/v1/campaigns/{cid}/results").json()
     assert overview["scope"] == SCOPED_UNIT
+    assert overview["response_rate"]["kind"] == "unit" and overview["response_rate"]["name"] == SCOPED_UNIT
     assert [u["unit"] for u in overview["units"]] == [SCOPED_UNIT]
     assert overview["role_gaps"] == [] and overview["drivers"]["estimable"] is False
     heat = client.get(f"/api/v1/campaigns/{cid}/results/heatmap").json()
