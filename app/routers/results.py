@@ -21,6 +21,7 @@ from analysis import figures, restrict_to_unit
 from analysis.narrative import LABELS
 from analysis.views import View
 from app.deps import CsrfProtected, CurrentUser, SessionDep
+from app.i18n import language_links, translator
 from app.reports.texts import FINDING_HELP, TEXTS, TYPOLOGY_HELP
 from app.services import Invalid, NotFound, ServiceError
 from app.services.benchmarks import campaign_benchmark
@@ -96,14 +97,6 @@ UI = {
         "de": "Reliabilität (α, ω ≥ 0,70 ist gut) zeigt, ob die Fragen einer Dimension eines messen; das Faktorenmodell (CFI ≥ 0,95, RMSEA ≤ 0,06, SRMR ≤ 0,08), ob die drei Dimensionen unterschieden werden.",
     },
 }
-
-
-def _tx(lang: str):
-    def tx(key: str, **values) -> str:
-        entry = UI.get(key) or TEXTS[key]
-        text = entry[lang]
-        return text.format(**values) if values else text
-    return tx
 
 
 def _runner(request: Request) -> JobRunner:
@@ -252,13 +245,12 @@ def _page(request, name, loaded: Loaded, lang, **extra):
     results = loaded.results
     ctx = {
         "org": loaded.org, "role": loaded.role.value, "campaign": loaded.campaign, "results": results,
-        "scope": loaded.scope, "lang": lang, "tx": _tx(lang),
+        "scope": loaded.scope, "lang": lang, "tx": translator(lang, UI, TEXTS),
         "LABELS": LABELS, "FINDING_HELP": FINDING_HELP, "TYPOLOGY_HELP": TYPOLOGY_HELP,
         "dx": results.diagnosis,
         "ci_pct": round(100 * results.diagnosis.settings["confidence"]) if results.diagnosis else 95,
         "plotly_style_ids": plotly_style_ids(), "active": name.split("/")[-1].removesuffix(".html"),
-        "lang_links": {code: str(request.url.include_query_params(lang=code).path) + "?"
-                       + urlencode({**request.query_params, "lang": code}) for code in ("en", "de")},
+        "lang_links": language_links(request.url.path, request.query_params.multi_items()),
         **extra,
     }
     return render_page(request, name, ctx, lang=lang)
