@@ -3,7 +3,7 @@
 About 25 teams in 4 units; three closed campaigns (waves) with simulated responses
 (from :func:`analysis.simulate.simulate_responses`; the later waves with a planted
 improvement of decision rights) and an open campaign with unused personal links and one
-open link. Three further client organizations of the demo consultant, each with a closed
+open link; a viewer limited to the unit Technology. Three further client organizations of the demo consultant, each with a closed
 campaign, and all four opted in to the benchmark; the benchmark pool also holds an
 imported file of simulated organizations, labelled as such, so that its cells have at
 least five comparable organizations. Every step is idempotent (skipped when present). The admin password and a few survey links are kept in
@@ -32,16 +32,20 @@ from app.core.config import Settings
 from app.core.db import make_engine, session_scope
 from app.core.security import token_hash
 from app.models import (
-    BenchmarkEntryRow, Campaign, CampaignStatus, CampaignTeam, Comment, Invitation, Membership, Organization, Response, Role, User,
+    BenchmarkEntryRow, Campaign, CampaignStatus, CampaignTeam, Comment, Invitation, Membership, Organization, Response, Role, Unit,
+    User,
 )
 from app.services.benchmarks import import_file, set_opt_in, sync_pool
 from app.services.campaigns import create_campaign, launch_campaign
 from app.services.closing import close_and_release
 from app.services.invitations import create_open_links, create_personal_links
+from app.services.organizations import add_member
 from app.services.teams import import_teams
 from app.services.users import create_user, set_password
 
 DEMO_EMAIL = "admin@demo.example"
+DEMO_UNIT_VIEWER = "technology-lead@demo.example"
+DEMO_VIEWER_UNIT = "Technology"
 DEMO_ORG = "Nordlicht Logistics (demo)"
 UNITS = ("Operations", "Sales and Service", "Technology", "Corporate Functions")
 TEAM_NAMES = (
@@ -58,6 +62,7 @@ class DemoInfo:
     email: str
     password: str
     links: list[dict]
+    unit_viewer: str = DEMO_UNIT_VIEWER
 
 
 def seed_demo(*, settings: Settings) -> DemoInfo:
@@ -78,6 +83,7 @@ def seed_demo(*, settings: Settings) -> DemoInfo:
             if org is None:
                 state["links"] = _seed_organization(session, user)
             _seed_consultant_workspace(session, user)
+            _seed_unit_viewer(session, password)
             links = _unused(session, state.get("links", []))
             if not links:
                 links = _more_links(session)
@@ -89,6 +95,20 @@ def seed_demo(*, settings: Settings) -> DemoInfo:
     state_file.write_text(json.dumps(state, indent=1))
     state_file.chmod(0o600)
     return DemoInfo(email=DEMO_EMAIL, password=password, links=links)
+
+
+def _seed_unit_viewer(session: Session, password: str) -> None:
+    """A viewer of the demo organization limited to the unit Technology (same password
+    as the demo consultant)."""
+    viewer = session.exec(select(User).where(User.email == DEMO_UNIT_VIEWER)).first()
+    if viewer is None:
+        viewer = create_user(session, email=DEMO_UNIT_VIEWER, password=password, full_name="Demo unit lead")
+    else:
+        set_password(session, user=viewer, password=password)
+    org = session.exec(select(Organization).where(Organization.name == DEMO_ORG)).one()
+    unit = session.exec(select(Unit).where(Unit.organization_id == org.id, Unit.name == DEMO_VIEWER_UNIT)).one()
+    add_member(session, organization=org, user=viewer, role=Role.viewer, unit_id=unit.id)
+    session.commit()
 
 
 def _seed_organization(session: Session, user: User) -> list[dict]:

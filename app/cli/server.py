@@ -84,6 +84,7 @@ def _serve(args) -> int:
         print(f"Demo ready: {base_url}/login")
         print(f"  e-mail:   {info.email}")
         print(f"  password: {info.password}")
+        print(f"  viewer of the unit Technology only: {info.unit_viewer} (same password)")
         for link in info.links:
             print(f"  survey link ({link['kind']}, {link['team']}): {base_url}/s/{link['token']}")
         sys.stdout.flush()

@@ -17,6 +17,7 @@ from app.cli import main as aad
 from app.core.config import Settings
 from app.core.db import make_engine, session_scope, upgrade
 from app.demo import DEMO_EMAIL, DEMO_ORG, seed_demo
+from app.services.organizations import unit_scope
 from app.models import Campaign, Comment, Invitation, Organization, Response, Team
 from app.services.users import authenticate
 
@@ -105,6 +106,9 @@ def test_demo_seed_is_idempotent_and_prints_working_links(tmp_path):
     engine = make_engine(settings.sqlalchemy_url)
     with session_scope(engine) as session:
         assert authenticate(session, email=DEMO_EMAIL, password=first.password) is not None
+        viewer = authenticate(session, email=first.unit_viewer, password=first.password)
+        assert viewer is not None and unit_scope(session, user=viewer, organization=session.exec(
+            select(Organization).where(Organization.name == DEMO_ORG)).one()) == "Technology"
         assert session.exec(select(func.count()).select_from(Organization)).one() == 4  # demo + 3 clients
         demo = session.exec(select(Organization).where(Organization.name == DEMO_ORG)).one()
         assert 20 <= session.exec(select(func.count()).select_from(Team).where(Team.organization_id == demo.id)).one() <= 30
