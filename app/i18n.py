@@ -56,6 +56,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "too_many_body": {"en": "Please wait a minute and try again.", "de": "Bitte warten Sie eine Minute und versuchen Sie es erneut."},
     "language": {"en": "Language", "de": "Sprache"},
     "skip": {"en": "Skip to the questions", "de": "Zu den Fragen springen"},
+    "skip_content": {"en": "Skip to content", "de": "Zum Inhalt springen"},
+    "nav_portfolio": {"en": "Portfolio", "de": "Portfolio"},
+    "nav_benchmark": {"en": "Benchmark", "de": "Benchmark"},
+    "nav_api": {"en": "API", "de": "API"},
+    "log_out": {"en": "Log out", "de": "Abmelden"},
+    "organizations": {"en": "Organizations", "de": "Organisationen"},
 }
 
 ERRORS_DE = {

@@ -44,6 +44,14 @@ def test_heatmap_rows_follow_the_chosen_order(admin, closed):
     assert "sort=attention&amp;unit=Operations" in page
 
 
+def test_the_top_bar_follows_the_language(admin, closed):
+    page = admin.client.get(f"/campaigns/{closed}/results?lang=de").text
+    assert "Abmelden" in page and "Zum Inhalt springen" in page and 'href="/portfolio?lang=de"' in page
+    page = admin.client.get(f"/campaigns/{closed}/results").text
+    assert "Log out" in page and 'href="/portfolio?lang=en"' in page
+    assert 'href="/benchmark' not in page  # an HR admin is no consultant
+
+
 def test_draft_and_open_campaigns_show_no_results(app, admin):
     draft = admin.campaign(launch=False)
     assert admin.client.get(f"/api/v1/campaigns/{draft}/results").json() == {"hidden": NOT_LAUNCHED}
