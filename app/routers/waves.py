@@ -14,7 +14,7 @@ from app.deps import CsrfProtected, CurrentUser, SessionDep
 from app.i18n import language_links, translator
 from app.routers import portfolio
 from app.routers.results import Lang, plotly_style_ids
-from app.services.organizations import get_organization
+from app.services.organizations import get_organization, unit_scope
 from app.services.waves import closed_campaigns, compare
 from app.templating import render
 
@@ -66,6 +66,8 @@ UI = {
     "unit_plural": {"en": "Units", "de": "Bereiche"},
     "team_plural": {"en": "Teams", "de": "Teams"},
     "only_in": {"en": "only in {wave}: {groups}", "de": "nur in {wave}: {groups}"},
+    "scope_note": {"en": "Changes of the unit {unit} and its teams, and of the organization as a whole: your access is limited to this unit.",
+                   "de": "Veränderungen des Bereichs {unit} und seiner Teams sowie der Organisation insgesamt: Ihr Zugang ist auf diesen Bereich beschränkt."},
 }
 
 
@@ -74,14 +76,16 @@ def waves_page(organization_id: uuid.UUID, request: Request, session: SessionDep
                campaign: CampaignIds = [], team_map: TeamMap = "", measure: Measure = "score",  # noqa: B006
                span: Annotated[int | None, Query(ge=0, le=40)] = None,
                trend: Annotated[str, Query(max_length=400)] = "organization:", lang: Lang = "en"):
-    org, role = get_organization(session, user=user, organization_id=organization_id)
+    org, role = get_organization(session, user=user, organization_id=organization_id, results=True)
+    scope = unit_scope(session, user=user, organization=org)
     available = closed_campaigns(session, organization=org)
-    ctx = {"org": org, "role": role.value, "available": available, "selected": set(campaign), "team_map": team_map,
+    ctx = {"org": org, "role": role.value, "scope": scope, "available": available, "selected": set(campaign), "team_map": team_map,
            "measure": measure, "comparison": None, "plotly_style_ids": plotly_style_ids(),
            "tx": translator(lang, UI, portfolio.UI),
            "lang_links": language_links(request.url.path, request.query_params.multi_items())}
     if len(available) >= 2:
-        chosen, comparison = compare(session, organization=org, campaign_ids=campaign or None, team_map=team_map)
+        chosen, comparison = compare(session, organization=org, campaign_ids=campaign or None, team_map=team_map,
+                                     scope=scope)
         data = comparison.to_dict()
         spans = list(dict.fromkeys((c["from_wave"], c["to_wave"]) for c in data["changes"]))
         current = spans[-1] if span is None or span >= len(spans) else spans[span]
@@ -107,7 +111,8 @@ def waves_api(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser
     campaigns (default: all, oldest first), with intervals and the reliable-change
     verdict; ``team_map`` lines ``old -> new``, ``old -> a, b`` (split), ``a, b -> ab``
     (merge)."""
-    org, _ = get_organization(session, user=user, organization_id=organization_id)
-    chosen, comparison = compare(session, organization=org, campaign_ids=campaign or None, team_map=team_map)
+    org, _ = get_organization(session, user=user, organization_id=organization_id, results=True)
+    chosen, comparison = compare(session, organization=org, campaign_ids=campaign or None, team_map=team_map,
+                                 scope=unit_scope(session, user=user, organization=org))
     return {"campaigns": [{"id": str(c.id), "name": c.name, "questionnaire_id": c.questionnaire_id}
                           for c in chosen], "comparison": comparison.to_dict()}

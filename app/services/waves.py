@@ -8,6 +8,7 @@ import uuid
 
 from sqlmodel import Session, col, select
 
+from analysis import restrict_to_unit
 from analysis.waves import WaveComparison, compare_waves
 from app.models import Campaign, CampaignStatus, Organization
 from app.services import Invalid, NotFound
@@ -59,8 +60,11 @@ def _labels(campaigns: list[Campaign]) -> list[str]:
 
 
 def compare(session: Session, *, organization: Organization, campaign_ids: list[uuid.UUID] | None = None,
-            team_map: str = "", min_change: float = 5.0) -> tuple[list[Campaign], WaveComparison]:
-    """Compare the chosen closed campaigns (default: all), oldest first."""
+            team_map: str = "", min_change: float = 5.0,
+            scope: str | None = None) -> tuple[list[Campaign], WaveComparison]:
+    """Compare the chosen closed campaigns (default: all), oldest first; with ``scope``,
+    the results of that unit only (:func:`analysis.restrict_to_unit`; waves without the
+    unit are left out)."""
     campaigns = closed_campaigns(session, organization=organization)
     if campaign_ids:
         known = {c.id for c in campaigns}
@@ -70,6 +74,8 @@ def compare(session: Session, *, organization: Organization, campaign_ids: list[
     chosen, diagnoses = [], []
     for c in campaigns:
         dx = campaign_results(session, campaign=c, organization=organization).diagnosis
+        if dx is not None and scope is not None:
+            dx = restrict_to_unit(dx, scope) if dx.units is not None and scope in dx.units.labels else None
         if dx is not None:
             chosen.append(c)
             diagnoses.append(dx)

@@ -153,9 +153,15 @@ def test_unit_viewer_reaches_the_results_of_their_unit(world):
                 f"/campaigns/{cid}/results/team?name={team}", f"/campaigns/{cid}/results/filters",
                 f"/api/v1/campaigns/{cid}/results", f"/api/v1/campaigns/{cid}/results/heatmap",
                 f"/api/v1/campaigns/{cid}/results/team?name={team}", f"/api/v1/campaigns/{cid}/results/view",
-                f"/api/v1/campaigns/{cid}/results/view?role=lead", "/portfolio", "/api/v1/portfolio"):
+                f"/api/v1/campaigns/{cid}/results/view?role=lead", "/portfolio", "/api/v1/portfolio",
+                f"/orgs/{oid}/waves", f"/api/v1/organizations/{oid}/waves"):
         r = client.get(url)
         assert r.status_code == 200, (url, r.status_code, r.text[:300])
+    waves = client.get(f"/api/v1/organizations/{oid}/waves").json()["comparison"]
+    groups = {(c["level"], c["group"]) for c in waves["changes"]}
+    assert ("unit", SCOPED_UNIT) in groups and {g for lv, g in groups if lv == "unit"} == {SCOPED_UNIT}
+    assert {g for lv, g in groups if lv == "team"} <= own
+    assert "Changes of the unit Division 1" in client.get(f"/orgs/{oid}/waves").text
     overview = client.get(f"/api/v1/campaigns/{cid}/results").json()
     assert overview["scope"] == SCOPED_UNIT
     assert overview["response_rate"]["kind"] == "unit" and overview["response_rate"]["name"] == SCOPED_UNIT
@@ -172,9 +178,9 @@ def test_unit_viewer_reaches_nothing_else(world):
     client = world.client("unit_viewer_a")
     oid, cid = world.orgs["Alpha Logistics"], world.campaigns["Alpha Logistics"][-1]
     _, other = _teams_by_unit(world, cid)
-    for url in (f"/campaigns/{cid}", f"/orgs/{oid}/teams", f"/orgs/{oid}/waves", f"/campaigns/{cid}/benchmark",
+    for url in (f"/campaigns/{cid}", f"/orgs/{oid}/teams", f"/campaigns/{cid}/benchmark",
                 f"/api/v1/campaigns/{cid}/benchmark", f"/api/v1/organizations/{oid}/members",
-                f"/api/v1/organizations/{oid}", f"/api/v1/organizations/{oid}/waves"):
+                f"/api/v1/organizations/{oid}"):
         r = client.get(url)
         assert r.status_code == 403, url
         assert "your access is limited to the results of one unit" in r.text, url
