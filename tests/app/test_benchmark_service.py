@@ -238,7 +238,7 @@ def test_import_in_the_ui_and_api(world):
     assert world.client("consultant").get("/api/v1/benchmark").json() == before
     r = world.post("consultant", "/benchmark/import", data={"source": "x"},
                    files={"file": ("new.json", _entries(5, seed=700), "application/json")}, follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == "/benchmark?imported=5"
+    assert r.status_code == 303 and r.headers["location"] == "/benchmark?imported=5&lang=en"
     after = world.client("consultant").get("/api/v1/benchmark").json()
     assert after["released"] == before["released"] + 5
     assert "5 new entries imported" in world.client("consultant").get("/benchmark?imported=5").text

@@ -1,0 +1,95 @@
+"""The benchmark pages in English and German: the ``lang`` switch, translated texts,
+links and forms that keep the language, and the pool page's export refusal."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from sqlmodel import select
+
+from app.core.db import session_scope
+from app.demo import simulated_benchmark
+from app.main import create_app
+from app.models import BenchmarkEntryRow, Membership, Organization, Role
+from consultant_world import world  # noqa: F401 - fixture
+from web_helpers import add_user, login, make_settings, new_client
+
+
+def test_pool_page_says_why_nothing_may_be_exported(database_url):
+    app = create_app(make_settings(database_url))
+    try:
+        user_id = add_user(app, "solo@example.org")
+        with session_scope(app.state.engine, write=True) as s:
+            org = Organization(name="Solo", industry="Retail", size_band="1-49")
+            s.add(org)
+            s.flush()
+            s.add(Membership(user_id=user_id, organization_id=org.id, role=Role.consultant))
+            s.commit()
+            assert s.exec(select(BenchmarkEntryRow)).all() == []
+        c = new_client(app)
+        login(c, "solo@example.org")
+        page = c.get("/benchmark?lang=de").text
+        assert "Ein Export braucht mindestens 5 freigegebene Einträge; der Pool enthält 0." in page
+        assert 'href="/benchmark/export"' not in page
+        assert "An export needs at least 5 released entries; the pool holds 0." in c.get("/benchmark").text
+        r = c.get("/api/v1/benchmark/export")
+        assert r.status_code == 409 and "nothing may leave this installation" in r.json()["detail"]
+    finally:
+        app.state.engine.dispose()
+
+
+def test_comparison_page_in_german(world):
+    cid = world.campaigns["Beta Software"][-1]
+    c = world.client("consultant")
+    page = c.get(f"/campaigns/{cid}/benchmark?lang=de")
+    assert page.status_code == 200
+    text = html.unescape(page.text)
+    assert '<html lang="de">' in text
+    for german in ("Nicht gezeigt: weniger als 5 vergleichbare Organisationen", "Perzentilrang (Intervall)",
+                   "Alle vergleichbaren Organisationen", "Ausrichtung", "Wahrnehmungswert",
+                   "So lesen Sie die Tabelle", "Aus dem Benchmark zurückziehen", "freigegebene Einträge",
+                   "Abmelden", "Zum Inhalt springen"):
+        assert german in text, german
+    for english in ("Not shown:", "How to read this", "Percentile rank (interval)", "released entries"):
+        assert english not in text, english
+    english = c.get(f"/campaigns/{cid}/benchmark").text
+    assert "How to read this" in english and "So lesen Sie" not in english
+
+
+def test_comparison_page_links_keep_the_language(world):
+    cid = world.campaigns["Alpha Logistics"][-1]
+    oid = world.orgs["Alpha Logistics"]
+    page = world.client("consultant").get(f"/campaigns/{cid}/benchmark?lang=de").text
+    for href in ("/portfolio?lang=de", f"/orgs/{oid}?lang=de", f"/campaigns/{cid}/results?lang=de"):
+        assert f'href="{href}"' in page
+    assert f'href="/campaigns/{cid}/benchmark?lang=en" hreflang="en"' in page
+    assert f'name="back" value="/campaigns/{cid}/benchmark?lang=de"' in page
+    assert re.search(r'<td class="num">\d+,\d</td>', page)                 # decimal comma
+    assert re.search(r'<td class="num">\d+\.\d</td>', world.client("consultant").get(f"/campaigns/{cid}/benchmark").text)
+    r = world.post("consultant", f"/orgs/{oid}/benchmark", data={"opt_in": "true", "back": f"/campaigns/{cid}/benchmark?lang=de"},
+                   follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/campaigns/{cid}/benchmark?lang=de"
+
+
+def test_pool_page_in_german(world):
+    c = world.client("consultant")
+    page = html.unescape(c.get("/benchmark?lang=de").text)
+    for german in ("Benchmark-Pool", "Was der Pool enthält", "Freigegebene Einträge", "Benchmark-Datei herunterladen",
+                   "mit mindestens 4 anderen Zeilen", "Benchmark-Datei (JSON, höchstens 1.000.000 Bytes)",
+                   "Importieren", "diese Installation"):
+        assert german in page, german
+    assert "Released entries" not in page and "this installation" not in page
+    assert '<input type="hidden" name="lang" value="de">' in page
+    assert "Benchmark file (JSON, at most 1,000,000 bytes)" in c.get("/benchmark").text
+
+
+def test_import_keeps_the_language(world):
+    data = simulated_benchmark((("retail", "50-249"),) * 5)
+    r = world.post("consultant", "/benchmark/import", data={"source": "Normen", "lang": "de"},
+                   files={"file": ("normen.json", data, "application/json")}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/benchmark?imported=5&lang=de"
+    page = world.client("consultant").get(r.headers["location"]).text
+    assert "5 neue Einträge importiert." in page
+    assert 'href="/benchmark?imported=5&amp;lang=en" hreflang="en"' in page
+
