@@ -201,7 +201,7 @@ def _fisher_scoring(model: _Model, s, logdet_s, x0, max_iter=None):
     if max_iter is None:
         max_iter = _MAX_ITER
     x = x0.copy()
-    f, sig, inv = _discrepancy(model, x, s, logdet_s)
+    f, _, inv = _discrepancy(model, x, s, logdet_s)
     if not math.isfinite(f):
         return x, f, False, 0, True
     identified = True
@@ -227,7 +227,7 @@ def _fisher_scoring(model: _Model, s, logdet_s, x0, max_iter=None):
         t = 1.0
         for _ in range(60):
             x_new = x - t * step
-            f_new, sig_new, inv_new = _discrepancy(model, x_new, s, logdet_s)
+            f_new, _, inv_new = _discrepancy(model, x_new, s, logdet_s)
             if f_new <= f - 1e-4 * t * decrement or (
                 math.isfinite(f_new) and f_new <= f + 1e-13 * max(1.0, abs(f)) and decrement < 1e-12
             ):
@@ -238,7 +238,7 @@ def _fisher_scoring(model: _Model, s, logdet_s, x0, max_iter=None):
             ev = np.linalg.eigvalsh(h)
             identified = bool(ev[0] > 1e-10 * max(ev[-1], 1e-300))
             return x, f, decrement < 1e-14, it, identified
-        x, f, sig, inv = x_new, f_new, sig_new, inv_new
+        x, f, inv = x_new, f_new, inv_new
     return x, f, False, max_iter, identified
 
 

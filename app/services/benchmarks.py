@@ -54,9 +54,10 @@ from analysis.benchmark import (
     ANY, SIZE_BANDS, BenchmarkEntry, BenchmarkPool, BenchmarkResult, benchmark, dump_benchmark, entry_from_diagnosis,
     generalize, load_benchmark,
 )
-from app.models import BenchmarkEntryRow, Campaign, CampaignStatus, Membership, Organization, Role, User
+from app.models import BenchmarkEntryRow, Campaign, CampaignStatus, Organization, User
 from app.services import Conflict, Forbidden, Invalid
 from app.services.results import campaign_results
+from app.services.users import is_consultant
 
 MIN_ORGANIZATIONS = 5
 RELEASE_STEP = MIN_ORGANIZATIONS
@@ -78,12 +79,6 @@ def industry_code(industry: str) -> str | None:
     code = re.sub(r"[^a-z0-9]+", "_", industry.strip().lower()).strip("_")
     code = re.sub(r"^[^a-z]+", "", code)[:48].rstrip("_")
     return code if code and code != ANY else None
-
-
-def is_consultant(session: Session, *, user: User) -> bool:
-    return session.exec(
-        select(Membership.id).where(Membership.user_id == user.id, Membership.role == Role.consultant)
-    ).first() is not None
 
 
 def require_consultant(session: Session, *, user: User) -> None:

@@ -8,6 +8,7 @@ from sqlmodel import Session, func, select
 
 from app.models import Campaign, Membership, Organization, Response, Role, Unit, User
 from app.services import Conflict, Forbidden, Invalid, NotFound
+from app.services.users import is_consultant
 
 K_MIN, K_MAX, K_SAFE = 3, 50, 5
 SIZE_BANDS = ("", "1-49", "50-249", "250-999", "1000-4999", "5000+")
@@ -82,14 +83,12 @@ def create_organization(
         name=name.strip(), industry=industry.strip(), size_band=size_band, k=k,
         k_acknowledged=k_acknowledged and k < K_SAFE, comment_k=comment_k,
     )
-    is_consultant = session.exec(
-        select(Membership).where(Membership.user_id == user.id, Membership.role == Role.consultant)
-    ).first()
+    consultant = is_consultant(session, user=user)
     session.add(org)
     session.flush()
     session.add(Membership(
         user_id=user.id, organization_id=org.id,
-        role=creator_role or (Role.consultant if is_consultant else Role.hr_admin),
+        role=creator_role or (Role.consultant if consultant else Role.hr_admin),
     ))
     session.commit()
     session.refresh(org)

@@ -104,7 +104,7 @@ def test_export_needs_five_released_entries(database_url, small_files):
 def test_pulse_form_compares_on_scores_only_and_says_so(world):
     dx = diagnose(simulate_responses("aligned-autonomy-pulse-v1", respondents=40, teams=4, units=1, seed=9))
     with session_scope(world.app.state.engine) as s:
-        org = s.get(Organization, __import__("uuid").UUID(world.orgs["Beta Software"]))
+        org = s.get(Organization, uuid.UUID(world.orgs["Beta Software"]))
         result = compare(s, organization=org, diagnosis=dx)
     assert result.note is not None and "pulse" in result.note["en"]
     assert result.comparable_on == ("score",)
@@ -128,7 +128,7 @@ def test_benchmark_api_excludes_the_organization_and_names_no_other(world):
     with session_scope(world.app.state.engine) as s:
         pool = released_pool(s)
         own = s.exec(select(BenchmarkEntryRow.entry_id).where(
-            BenchmarkEntryRow.organization_id == __import__("uuid").UUID(world.orgs["Alpha Logistics"]))).all()
+            BenchmarkEntryRow.organization_id == uuid.UUID(world.orgs["Alpha Logistics"]))).all()
     others = [e for e in pool if e.entry_id not in own]
     assert cell["n_organizations"] == len(others)
     values = np.array([e.dimensions["direction"].score for e in others])
@@ -245,7 +245,7 @@ def test_import_in_the_ui_and_api(world):
 
 
 def test_withdrawal_removes_the_entries_at_once(world):
-    gamma = __import__("uuid").UUID(world.orgs["Gamma Finance"])
+    gamma = uuid.UUID(world.orgs["Gamma Finance"])
     with session_scope(world.app.state.engine) as s:
         assert s.exec(select(BenchmarkEntryRow).where(BenchmarkEntryRow.organization_id == gamma)).all()
     r = world.post("hr_c", f"/api/v1/organizations/{gamma}/benchmark", json={"opt_in": False})

@@ -4,10 +4,8 @@ row carries a number."""
 
 from __future__ import annotations
 
-import io
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
