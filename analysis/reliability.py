@@ -34,6 +34,8 @@ __all__ = ["AlphaResult", "OmegaResult", "cronbach_alpha", "omega_total"]
 
 _NAN_POLICIES = ("pairwise", "listwise", "raise")
 _SCALES = ("covariance", "correlation")
+# a total-score variance below this share of the summed item variances counts as zero
+_ZERO_TOTAL = 1e-12
 
 
 def _as_items(items, *, min_items: int, name: str = "items") -> np.ndarray:
@@ -169,8 +171,12 @@ class AlphaResult:
 
 
 def _alpha_from_cov(c: np.ndarray) -> float:
+    """Alpha from a covariance matrix; NaN where the total score has no variance."""
     k = c.shape[0]
-    return k / (k - 1) * (1.0 - np.trace(c) / c.sum())
+    total = c.sum()
+    if total <= _ZERO_TOTAL * np.trace(c):
+        return math.nan
+    return k / (k - 1) * (1.0 - np.trace(c) / total)
 
 
 def cronbach_alpha(items, *, nan_policy: str = "pairwise") -> AlphaResult:
@@ -215,6 +221,10 @@ def cronbach_alpha(items, *, nan_policy: str = "pairwise") -> AlphaResult:
 
     Notes
     -----
+    Where the items cancel out so that every respondent has the same total score
+    (:math:`\\mathbf{1}'C\\mathbf{1} = 0` up to rounding), alpha is undefined and
+    ``statistic`` is NaN (likewise ``std_alpha`` where the correlations sum to 0).
+
     Worked example: items ``[[1, 2], [2, 2], [3, 4]]`` have variances 1 and 4/3 and
     covariance 1, so ``tr C = 7/3``, ``1'C1 = 13/3`` and
     ``alpha = 2 (1 - 7/13) = 12/13``.
@@ -240,7 +250,7 @@ def cronbach_alpha(items, *, nan_policy: str = "pairwise") -> AlphaResult:
     alpha = _alpha_from_cov(c)
     sd = np.sqrt(np.diag(c))
     r = c / np.outer(sd, sd)
-    std_alpha = k / (k - 1) * (1.0 - k / r.sum())
+    std_alpha = k / (k - 1) * (1.0 - k / r.sum()) if r.sum() > _ZERO_TOTAL * k else math.nan
     col = c.sum(axis=0)
     diag = np.diag(c)
     rest_var = total - 2.0 * col + diag

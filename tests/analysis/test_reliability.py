@@ -405,5 +405,13 @@ def test_alpha_invariant_to_common_linear_rescaling(x, scale, shift):
     except ValueError:
         return  # a constant column: covered by test_constant_column
     res = cronbach_alpha(x * scale + shift)
-    assert res.statistic == pytest.approx(ref.statistic, rel=1e-9, abs=1e-9)
-    assert res.std_alpha == pytest.approx(ref.std_alpha, rel=1e-9, abs=1e-9)
+    assert res.statistic == pytest.approx(ref.statistic, rel=1e-9, abs=1e-9, nan_ok=True)
+    assert res.std_alpha == pytest.approx(ref.std_alpha, rel=1e-9, abs=1e-9, nan_ok=True)
+
+
+def test_alpha_is_nan_when_the_total_score_is_constant():
+    # every respondent's total is 4: 1'C1 = 0, alpha undefined (not a huge number or -inf)
+    x = np.array([[1.0, 2.0, 1.0], [2.0, 1.0, 1.0], [1.0, 1.0, 2.0]])
+    for data in (x, 2.0 * x + 1.0):
+        res = cronbach_alpha(data)
+        assert np.isnan(res.statistic) and np.isnan(res.std_alpha)
