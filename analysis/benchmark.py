@@ -1274,7 +1274,9 @@ def generalize(pool: BenchmarkPool, *, k: int = 5) -> BenchmarkPool:
     Returns
     -------
     BenchmarkPool
-        The same entry ids and figures; industry and size band replaced by
+        The same entry ids and figures without the answer counts ``n`` (an exact count
+        can point at a known organization; comparisons never use another entry's
+        count); industry and size band replaced by
         :data:`ANY` where their combination is rarer than ``k`` (size band first), the
         month coarsened to the quarter, and to the year or :data:`ANY` where rarer than
         ``k`` within the entry's (industry, size band) combination — the steps of the
@@ -1320,7 +1322,8 @@ def generalize(pool: BenchmarkPool, *, k: int = 5) -> BenchmarkPool:
         for i, period in zip(at, _climb([periods[i] for i in at], _coarser_period, _period_steps, k)):
             periods[i] = period
     return BenchmarkPool(
-        dataclasses.replace(e, industry=ind, size_band=band, closed_on=period)
+        dataclasses.replace(e, industry=ind, size_band=band, closed_on=period,
+                            dimensions={d: dataclasses.replace(a, n=None) for d, a in e.dimensions.items()})
         for e, (ind, band), period in zip(entries, profiles, periods))
 
 
