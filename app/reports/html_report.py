@@ -373,6 +373,7 @@ def _context(diagnosis, lang: str, title) -> dict:
         "title": title if title is not None else q["title"][lang],
         "questionnaire": f"{q['id']} v{q['version']}",
         "n_respondents": diagnosis.n_respondents,
+        "scope": t("scope_line", lang, unit=diagnosis.scope) if diagnosis.scope else None,
         "n_teams": len(teams.labels), "n_teams_shown": int((~teams.suppressed).sum()),
         "n_units": len(diagnosis.units.labels) if diagnosis.units is not None else None,
         "findings": [f[lang] for f in diagnosis.findings],

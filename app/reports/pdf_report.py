@@ -63,6 +63,7 @@ def _base(diagnosis, lang, organization_name, campaign_name) -> dict:
     return {
         "lang": lang, "k": k, "T": lambda key, **kw: t(key, lang, **kw),
         "organization_name": organization_name, "campaign_name": campaign_name,
+        "scope": t("scope_line", lang, unit=diagnosis.scope) if diagnosis.scope else None,
         "title": diagnosis.questionnaire["title"][lang],
         "ci_label": t("ci_level", lang, pct=fmt(100 * diagnosis.settings["confidence"], 0, lang)),
         "reading": [(h[lang], p[lang]) for h, p in READING],

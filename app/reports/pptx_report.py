@@ -325,6 +325,7 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
         (diagnosis.questionnaire["title"][lang], 36, True, "FFFFFF"),
         (organization_name or "", 24, False, "FFFFFF"),
         (f"{t('campaign', lang)}: {campaign_name}" if campaign_name else "", 16, False, "DFE7F0"),
+        (t("scope_line", lang, unit=diagnosis.scope) if diagnosis.scope else "", 16, False, "DFE7F0"),
         (f"{t('respondents', lang)}: {diagnosis.n_respondents if diagnosis.n_respondents is not None else f'n < {k}'} · "
          f"{t('teams_shown', lang, shown=n_shown, total=len(diagnosis.teams.labels))} · "
          f"{t('min_group', lang, k=k, ck=diagnosis.settings['comment_min_group_size'])}", 14, False, "DFE7F0"),

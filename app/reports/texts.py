@@ -17,6 +17,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "team_report_title": {"en": "Team report", "de": "Teambericht"},
     "questionnaire": {"en": "Questionnaire", "de": "Fragebogen"},
     "campaign": {"en": "Campaign", "de": "Befragung"},
+    "scope_line": {"en": "Results of the unit {unit}, compared with the organization as a whole",
+                   "de": "Ergebnisse des Bereichs {unit}, verglichen mit der Organisation insgesamt"},
     "respondents": {"en": "Respondents", "de": "Antwortende"},
     "teams": {"en": "Teams", "de": "Teams"},
     "teams_shown": {"en": "{shown} of {total} teams shown individually", "de": "{shown} von {total} Teams einzeln gezeigt"},

@@ -148,6 +148,7 @@ def _about(book, diagnosis, organization_name, campaign_name):
     book.text(ws, 0, 0, t("report_title", lang), "title")
     rows = [
         (t("organization", lang), organization_name), (t("campaign", lang), campaign_name),
+        *([(t("unit", lang), t("scope_line", lang, unit=diagnosis.scope))] if diagnosis.scope else []),
         (t("questionnaire", lang), diagnosis.questionnaire["title"][lang]),
         (t("respondents", lang), diagnosis.n_respondents if diagnosis.n_respondents is not None else f"n < {k}"),
         ("k", t("min_group", lang, k=k, ck=diagnosis.settings["comment_min_group_size"])),

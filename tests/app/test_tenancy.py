@@ -224,3 +224,5 @@ def test_unit_viewer_reports_hold_only_their_unit(world, key):
     assert not leaked
     if key != "team-pdf":
         assert any(t in text for t in own)
+    if key in ("html", "pdf", "xlsx", "pptx"):
+        assert "Results of the unit Division 1, compared with the organization" in " ".join(text.split())
