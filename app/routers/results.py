@@ -22,6 +22,7 @@ from analysis.narrative import LABELS
 from analysis.views import View
 from app.deps import CsrfProtected, CurrentUser, SessionDep
 from app.i18n import language_links, translator
+from app.models import Campaign, Organization, Role
 from app.reports.texts import FINDING_HELP, TEXTS, TYPOLOGY_HELP
 from app.services import Invalid, NotFound, ServiceError
 from app.services.benchmarks import campaign_benchmark
@@ -38,7 +39,7 @@ router = APIRouter(tags=["results"])
 
 Lang = Annotated[Literal["en", "de"], Query()]
 Metric = Annotated[Literal["perception", "structure", "finding", "misconception"], Query()]
-Sort = Annotated[Literal["best", "weakest", "attention", "name", "direction", "decision_rights", "feedback"], Query()]
+Sort = Annotated[Literal[figures.SORTS], Query()]
 UNIT_NOT_FOUND = "unit not found"
 NO_UNIT_RESULTS = "this campaign has no results for your unit"
 BAD_FILTER = "unknown filter value"
@@ -111,9 +112,9 @@ class Loaded:
     """A campaign as the user may see its results; ``scope`` is the unit a viewer is
     limited to (None: the whole organization), and ``results`` are restricted to it."""
 
-    campaign: object
-    org: object
-    role: object
+    campaign: Campaign
+    org: Organization
+    role: Role
     results: Results
     scope: str | None
 
@@ -138,11 +139,6 @@ def _benchmark(session, loaded: Loaded):
     return campaign_benchmark(session, campaign=loaded.campaign, organization=loaded.org)
 
 
-def _rate(session, loaded: Loaded) -> dict | None:
-    """The response rate of the organization, or of the viewer's unit."""
-    return organization_rate(session, campaign=loaded.campaign, unit=loaded.scope)
-
-
 def _require(results: Results):
     if results.diagnosis is None:
         raise ServiceError(results.hidden)
@@ -159,7 +155,7 @@ def _overview(loaded: Loaded, session) -> dict:
                      "k": campaign.k, "comment_k": campaign.comment_k},
         "scope": loaded.scope,
         "live": results.live, "released_count": results.released_count, "pending": results.pending,
-        "response_rate": _rate(session, loaded),
+        "response_rate": organization_rate(session, campaign=campaign, unit=loaded.scope),
         "n_respondents": dx.n_respondents, "settings": dict(dx.settings),
         "dimensions": _thaw(dx.dimensions), "cfa": _thaw(dx.cfa),
         "organization": dx.organization.records()[0],

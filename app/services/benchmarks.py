@@ -18,9 +18,9 @@ What may leave the installation (benchmark files)
     (:func:`analysis.benchmark.generalize`): where an (industry, size band) combination
     holds fewer than 5 entries, the size band and then the industry become ``"any"``;
     the closing month becomes its quarter, or its year or ``"any"`` where fewer than 5
-    entries of the combination share it. So every row of the file shares industry,
-    size band and closing period with at least four others, and holds no answer counts. The rows come in a random
-    order, and no name or id of this installation is in the file. An installation that
+    entries of the combination share it; answer counts are left out. So every row of
+    the file shares industry, size band and closing period with at least four others.
+    The rows come in a random order, and no name or id of this installation is in the file. An installation that
     imports it counts a generalized entry among all organizations, never in an industry
     or size-band comparison.
 

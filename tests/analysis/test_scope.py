@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from analysis import diagnose, restrict_to_unit, simulate_responses
+from analysis import ResponseData, diagnose, restrict_to_unit, simulate_responses
 from analysis.scope import NOT_IN_UNIT_SCOPE
 
 
@@ -89,7 +89,6 @@ def test_a_unit_below_k_keeps_only_reasons():
     data = simulate_responses(respondents=200, teams=20, units=4, seed=3)
     small = data.unit[0]
     keep = (data.unit != small) | (np.cumsum(data.unit == small) <= 3)
-    from analysis import ResponseData
     sub = ResponseData(data.questionnaire, data.item_ids, data.values[keep], data.team[keep], data.unit[keep],
                        data.role[keep], data.tenure[keep], ())
     dx = diagnose(sub, min_group_size=5)
