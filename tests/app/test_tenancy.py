@@ -171,7 +171,8 @@ def test_unit_viewer_reaches_the_results_of_their_unit(world):
     assert heat["level"] == "team" and heat["unit"] == SCOPED_UNIT and set(heat["rows"]) == own
     view = client.get(f"/api/v1/campaigns/{cid}/results/view?role=lead").json()
     assert view["filters"]["unit"] == SCOPED_UNIT
-    assert SCOPED_UNIT in client.get(f"/campaigns/{cid}/results").text
+    page = client.get(f"/campaigns/{cid}/results").text
+    assert SCOPED_UNIT in page and "Team leads and members" not in page and "What drives" not in page
 
 
 def test_unit_viewer_reaches_nothing_else(world):
