@@ -617,7 +617,7 @@ def _vs_rest(f, labels, vis_dim, correction, alpha, min_effect):
 def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
              comment_min_group_size: int = 10, acknowledge_small_groups: bool = False,
              correction: str = "holm", alpha: float = 0.05, min_effect: float = 0.5,
-             confidence: float = 0.95) -> Diagnosis:
+             confidence: float = 0.95, interim: bool = False) -> Diagnosis:
     """Diagnose aligned autonomy from survey responses (DESIGN §3 items 1–9).
 
     Parameters
@@ -643,6 +643,10 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
         Smallest Cohen's d that counts as a difference that matters.
     confidence : float
         Level of the confidence intervals of group scores.
+    interim : bool
+        An interim release while the campaign runs (:mod:`analysis.release`): role
+        and tenure breakdowns and comments are withheld, since they cut across the
+        teams' release batches; they come with the final results.
 
     Returns
     -------
@@ -736,7 +740,7 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
         team_unit=team_unit, unit_labels=units.labels if units is not None else (),
         unit_visible=hs.unit_visible if units is not None else None, comment_k=comment_min_group_size,
     )
-    if not hs.org_visible:
+    if not hs.org_visible or interim:
         released = {"teams": {}, "units": {}, "organization": [], "withheld": len(data.comments)}
 
     # -- tables (masking happens here)
@@ -784,13 +788,13 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
     # -- role gaps and tenure bands (organization level)
     role_rows, tenure_rows = [], []
     rc = _category_codes(data.role, ("lead", "member"))
-    if rc is not None:
+    if rc is not None and not interim:
         role_rows = _subgroups(scores.perception, rc, ("lead", "member"), teams, dim_plans,
                                team_unit, k, alpha, min_effect, correction, role=True)
     tenure_item = [i for i in q.items_of("background") if i.background == "tenure"]
     tenure_keys = tuple(o.key for o in tenure_item[0].options) if tenure_item else ()
     tc = _category_codes(data.tenure, tenure_keys)
-    if tc is not None:
+    if tc is not None and not interim:
         tenure_rows = _subgroups(scores.perception, tc, tenure_keys, teams, dim_plans,
                                  team_unit, k, alpha, min_effect, correction, role=False)
 
@@ -838,7 +842,7 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
         n_respondents=data.n if hs.org_visible else None,
         settings=_freeze({"min_group_size": k, "comment_min_group_size": comment_min_group_size,
                           "correction": correction, "alpha": alpha, "min_effect": min_effect,
-                          "confidence": confidence}),
+                          "confidence": confidence, "interim": bool(interim)}),
         dimensions=_freeze(dims), cfa=_freeze(_plain(cfa_block)),
         organization=o_table, units=u_table, teams=t_table,
         role_gaps=_freeze(_plain(role_rows)), tenure=_freeze(_plain(tenure_rows)),

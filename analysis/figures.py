@@ -140,6 +140,7 @@ _TEXT = {
         "role_gap": "Team leads vs members (perception, 0–100)",
         "role_gap_some": "Team leads vs members (perception, 0–100): the {m} {what} with the largest gaps of {n}",
         "role_none": "No role comparison can be shown: leads and members reach {k} responses in no group.",
+        "role_interim": "Role comparisons are shown with the final results, when the survey closes.",
         "lead": "team leads", "member": "members", "gap": "gap", "significant": "* = a difference that matters",
         "whole_org": "Organization",
     },
@@ -175,6 +176,7 @@ _TEXT = {
         "role_gap": "Teamleitungen vs. Mitglieder (Wahrnehmung, 0–100)",
         "role_gap_some": "Teamleitungen vs. Mitglieder (Wahrnehmung, 0–100): die {m} {what} mit den größten Abständen von {n}",
         "role_none": "Kein Rollenvergleich möglich: Leitungen und Mitglieder erreichen in keiner Gruppe {k} Antworten.",
+        "role_interim": "Rollenvergleiche gibt es mit den Endergebnissen, wenn die Befragung schließt.",
         "lead": "Teamleitungen", "member": "Mitglieder", "gap": "Abstand", "significant": "* = relevanter Unterschied",
         "whole_org": "Organisation",
     },
@@ -892,8 +894,8 @@ def role_gap_chart(diagnosis, *, lang: str = "en", max_groups: int = 20, as_dict
     t = _TEXT[lang]
     shown, n_groups = _role_rows(diagnosis, max_groups)
     if not shown:
-        return _finish(_message(t["role_gap"], t["role_none"].format(k=diagnosis.settings["min_group_size"])),
-                       as_dict)
+        why = t["role_interim"] if diagnosis.settings.get("interim") else t["role_none"]
+        return _finish(_message(t["role_gap"], why.format(k=diagnosis.settings["min_group_size"])), as_dict)
     title = t["role_gap"]
     below = [r for r in shown if r["level"] != "organization"]
     if n_groups > len({r["group"] for r in below}):

@@ -30,6 +30,11 @@ view is released only when all of these hold (``x`` "safe" means ``x = 0`` or
    the touched pieces minus the view would isolate them (for example a unit hidden in
    the unfiltered results cannot be shown as a filter).
 
+6. ``interim`` — in an interim release while the campaign runs, only a unit may be
+   chosen: role and tenure cut across the teams' release batches
+   (:mod:`analysis.release`), so two releases could differ by fewer than k people in
+   such a view.
+
 Within a released view the usual suppression of :func:`analysis.diagnose` applies
 (a dimension answered by fewer than k people stays blank). Comments are never part of
 a view.
@@ -70,6 +75,8 @@ REFUSALS = {
                         "eine andere Gruppe dieses Filters hat weniger als {k} Personen und wäre errechenbar"),
     "overlaps_hidden_group": ("this view would reveal a group that is hidden in the results",
                               "diese Ansicht würde eine in den Ergebnissen verborgene Gruppe aufdecken"),
+    "interim": ("role and tenure views are shown with the final results, when the campaign closes",
+                "Ansichten nach Rolle und Betriebszugehörigkeit gibt es mit den Endergebnissen, wenn die Befragung schließt"),
 }
 
 
@@ -164,7 +171,8 @@ def _refusal(data: ResponseData, filters: dict, k: int) -> str | None:
 
 
 def diagnose_view(data: ResponseData, questionnaire=None, *, unit=None, role=None, tenure=None,
-                  min_group_size: int = 5, acknowledge_small_groups: bool = False, **options) -> View:
+                  min_group_size: int = 5, acknowledge_small_groups: bool = False, interim: bool = False,
+                  **options) -> View:
     """Figures of the people matching every given filter, or why they cannot be shown.
 
     Parameters
@@ -180,6 +188,8 @@ def diagnose_view(data: ResponseData, questionnaire=None, *, unit=None, role=Non
         ``k``.
     acknowledge_small_groups : bool
         As in :func:`analysis.diagnose`.
+    interim : bool
+        The data are an interim release (rule 6).
     **options
         Further options of :func:`analysis.diagnose` (``correction``, ``alpha``,
         ``min_effect``, ``confidence``); comments are never part of a view.
@@ -207,7 +217,7 @@ def diagnose_view(data: ResponseData, questionnaire=None, *, unit=None, role=Non
         if not isinstance(v, str) or not v or v not in set(np.unique(_column(data, f)).tolist()):
             raise ValueError(f"{f}: {v!r} does not occur in the data")
     k = min_group_size
-    reason = _refusal(data, filters, k)
+    reason = "interim" if interim and set(filters) - {"unit"} else _refusal(data, filters, k)
     if reason is not None:
         return _refused(filters, reason, k)
     mask = np.logical_and.reduce([_column(data, f) == v for f, v in filters.items()])
@@ -218,7 +228,7 @@ def diagnose_view(data: ResponseData, questionnaire=None, *, unit=None, role=Non
         tenure=None if data.tenure is None else data.tenure[mask], comments=(),
     )
     dx = diagnose(sub, questionnaire, min_group_size=k, comment_min_group_size=max(k, 10),
-                  acknowledge_small_groups=acknowledge_small_groups, **options)
+                  acknowledge_small_groups=acknowledge_small_groups, interim=interim, **options)
     record = dx.organization.records()[0]
     record.pop("comments", None)
     return View(MappingProxyType(filters), True, None, None, k, _freeze(record))

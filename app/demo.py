@@ -38,7 +38,7 @@ from app.models import (
 from app.services.benchmarks import import_file, set_opt_in, sync_pool
 from app.services.campaigns import create_campaign, launch_campaign
 from app.services.closing import close_and_release
-from app.services.invitations import create_open_links, create_personal_links
+from app.services.invitations import create_open_links, create_personal_links, remaining_links
 from app.services.organizations import add_member
 from app.services.teams import import_teams
 from app.services.users import create_user, set_password
@@ -130,9 +130,10 @@ def _seed_organization(session: Session, user: User) -> list[dict]:
                                opens_on=today - timedelta(days=60), closes_on=today - timedelta(days=39))
     launch_campaign(session, campaign=baseline, organization=org)
     teams = {ct.name: ct for ct in session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == baseline.id)).all()}
-    create_personal_links(session, campaign=baseline, counts={teams[names[t]].id: headcount[t] for t in labels}, base_url="")
+    create_personal_links(session, campaign=baseline, counts={teams[names[t]].id: headcount[t] for t in labels}, base_url="",
+                          created_by=user.email)
     _store_simulated(session, baseline, data, {t: teams[names[t]] for t in labels}, start=baseline.opens_on)
-    close_and_release(session, campaign=baseline)
+    close_and_release(session, campaign=baseline, sealer=None)  # simulated: nothing waits
     baseline.closed_at = datetime.combine(baseline.closes_on, time(18), tzinfo=timezone.utc)
     session.add(baseline)
 
@@ -140,8 +141,11 @@ def _seed_organization(session: Session, user: User) -> list[dict]:
                             opens_on=today - timedelta(days=3), closes_on=today + timedelta(days=25))
     launch_campaign(session, campaign=pulse, organization=org)
     pulse_teams = session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == pulse.id)).all()
-    rows = create_personal_links(session, campaign=pulse, counts={ct.id: ct.headcount for ct in pulse_teams}, base_url="")
-    open_rows = create_open_links(session, campaign=pulse, team_ids=[pulse_teams[0].id], base_url="")
+    # links for all but two people of each team: the demo hands out more when its saved ones are used
+    rows = create_personal_links(session, campaign=pulse, counts={ct.id: max(0, ct.headcount - 2) for ct in pulse_teams},
+                                 base_url="", created_by=user.email)
+    open_rows = create_open_links(session, campaign=pulse, team_ids=[pulse_teams[0].id], base_url="",
+                                  created_by=user.email)
     return [_link(r) for r in rows[:3] + open_rows]
 
 
@@ -237,9 +241,9 @@ def add_closed_campaign(session: Session, org: Organization, name: str, data, *,
     teams = {ct.name: ct for ct in session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == campaign.id)).all()}
     labels = sorted(set(data.team.tolist()))
     create_personal_links(session, campaign=campaign, counts={teams[names[t]].id: teams[names[t]].headcount
-                                                                for t in labels}, base_url="")
+                                                                for t in labels}, base_url="", created_by=DEMO_EMAIL)
     _store_simulated(session, campaign, data, {t: teams[names[t]] for t in labels}, start=campaign.opens_on)
-    close_and_release(session, campaign=campaign)
+    close_and_release(session, campaign=campaign, sealer=None)  # simulated: nothing waits
     campaign.closed_at = datetime.combine(campaign.closes_on, time(18), tzinfo=timezone.utc)
     session.add(campaign)
     session.commit()
@@ -293,11 +297,19 @@ def _unused(session: Session, links: list[dict]) -> list[dict]:
 
 
 def _more_links(session: Session) -> list[dict]:
-    """Three new personal links in the open demo campaign (when the saved ones are used)."""
+    """Three new personal links in the open demo campaign (when the saved ones are used),
+    from teams that still have room under their headcount."""
     org = session.exec(select(Organization).where(Organization.name == DEMO_ORG)).one()
     campaign = session.exec(select(Campaign).where(
         Campaign.organization_id == org.id, Campaign.status == CampaignStatus.open)).first()
     if campaign is None:
         return []
-    team = session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == campaign.id)).first()
-    return [_link(r) for r in create_personal_links(session, campaign=campaign, counts={team.id: 3}, base_url="")]
+    counts: dict = {}
+    for team_id, room in remaining_links(session, campaign=campaign).items():
+        take = min(room, 3 - sum(counts.values()))
+        if take > 0:
+            counts[team_id] = take
+    if not counts:
+        return []
+    return [_link(r) for r in create_personal_links(session, campaign=campaign, counts=counts, base_url="",
+                                                    created_by=DEMO_EMAIL)]

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from app.core.config import Settings
 from app.core.db import session_scope
@@ -105,6 +106,32 @@ async def csrf_protect(request: Request, auth: AuthDep) -> None:
 
 
 CsrfProtected = Depends(csrf_protect)
+
+
+# Request bodies are read by these async dependencies on the event loop (non-blocking),
+# so that every handler touching the database can be a plain ``def`` run in the thread
+# pool: a blocking database call must never run on the event loop.
+
+async def read_body(request: Request) -> bytes:
+    """The raw request body (its size is capped by :class:`app.middleware.BodyLimitMiddleware`)."""
+    return await request.body()
+
+
+RawBody = Annotated[bytes, Depends(read_body)]
+
+
+async def read_form(request: Request) -> FormData:
+    """The url-encoded or multipart form of the request (at most 500 fields, no files);
+    an empty form for any other body, so that the handler's own checks (access first)
+    decide the answer."""
+    if not request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        return FormData()
+    return await request.form(max_fields=500, max_files=0)
+
+
+FormBody = Annotated[FormData, Depends(read_form)]
 
 
 def client_ip(request: Request) -> str:

@@ -7,15 +7,17 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from app.core.admission import AdmissionMiddleware
 from app.core.config import Settings
 from app.core.db import make_engine, upgrade
 from app.core.ratelimit import RateLimiter
-from app.core.security import Signer
+from app.core.security import Sealer, Signer
 from app.deps import LoginRequired
 from app.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from app.routers import campaigns, docs, invitations, login, organizations, results, survey, teams
@@ -38,14 +40,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Survey service: organizations, teams, campaigns, anonymous invitations and the employee survey.",
     )
     app.state.settings = settings
-    app.state.engine = make_engine(settings.sqlalchemy_url)
+    app.state.engine = make_engine(settings.sqlalchemy_url, pool_size=settings.threads)
     app.state.signer = Signer(settings.secret_key)
+    app.state.sealer = Sealer(settings.secret_key, settings.previous_secret_keys)
     app.state.limiters = {
         "login": RateLimiter(limit=settings.login_attempts_per_minute),
         "survey": RateLimiter(limit=settings.survey_requests_per_minute),
     }
     app.add_middleware(SecurityHeadersMiddleware, hsts=not settings.development)
     app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(AdmissionMiddleware, slots=settings.threads, timeout=settings.queue_timeout_seconds)
     for module in (login, organizations, teams, campaigns, invitations, survey, docs, results):
         app.include_router(module.router)
     for module in (portfolio, benchmarks, waves):
@@ -61,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start warming the results cache (without waiting for it)."""
+    to_thread.current_default_thread_limiter().total_tokens = app.state.settings.threads
     if app.state.settings.warm_up:
         warm_up(app.state.engine)
     yield

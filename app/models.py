@@ -1,10 +1,14 @@
 """Database tables.
 
-Anonymity is built into the shape of the data (DESIGN §5): an invitation keeps only the
-hash of its token and a ``used`` flag (no time); a response has a random id, no link to
-an invitation and only the day it was submitted; a comment has no link to a response and
-no time at all. On SQLite, responses and comments are stored without a rowid so that
-their physical order does not reveal the order of submission.
+Anonymity is built into the shape of the data (docs/architecture.md, "Anonymity in
+storage"): an invitation keeps only the hash of its token and a ``used`` flag (no time);
+a submitted answer set first waits, encrypted, in ``pending_response`` and joins the
+``response`` and ``comment`` tables with at least k others of its team, in a shuffled
+batch written by a transaction of its own — so no transaction id, physical position or
+time links a response or a comment to the invitation that was used in the same
+transaction as its submission. A response has a random id and only the day it was
+submitted; a comment has no link to a response and no time at all. On SQLite these
+tables are stored without a rowid so that their physical order follows the random ids.
 """
 
 from __future__ import annotations
@@ -118,6 +122,11 @@ class Campaign(SQLModel, table=True):
     launched_at: datetime | None = None
     closed_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    # results could be shown while the campaign ran (live results): answer sets then
+    # join only in batches (analysis.release), also at closing
+    interim_results: bool = False
+    # answer sets that could not join the results at closing without revealing them
+    withheld_answers: int = Field(default=0, ge=0)
 
 
 class CampaignTeam(SQLModel, table=True):
@@ -153,6 +162,34 @@ class Response(SQLModel, table=True):
     tenure: str | None = Field(default=None, max_length=20)
     answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     submitted_on: date
+
+
+class PendingResponse(SQLModel, table=True):
+    """A submitted answer set waiting to join its team's responses in a batch: role,
+    tenure, answers, comment and day as JSON, sealed with the service's key
+    (:class:`app.core.security.Sealer`), so that a reader of the database alone cannot
+    read it while it still shares a transaction with its invitation."""
+
+    __tablename__ = "pending_response"
+    __table_args__ = {"sqlite_with_rowid": False}
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    campaign_id: uuid.UUID = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")
+    campaign_team_id: uuid.UUID = Field(foreign_key="campaign_team.id", index=True, ondelete="CASCADE")
+    payload: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class LinkAudit(SQLModel, table=True):
+    """Who created survey links, when, and how many per team: readable by every member
+    of the organization, so that nobody can quietly hand out extra links."""
+
+    __tablename__ = "link_audit"
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    campaign_id: uuid.UUID = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by: str = Field(max_length=254)
+    kind: str = Field(max_length=10)  # an InvitationKind value
+    links: int = Field(ge=0)
+    teams: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # [[unit path, team, links], …]
 
 
 class Comment(SQLModel, table=True):

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
 
     env: Literal["development", "production"] = "production"
     secret_key: str = PLACEHOLDER_SECRET
+    # earlier secret keys (a JSON list): they still open answers waiting in a batch
+    previous_secret_keys: tuple[str, ...] = ()
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str = ""
     base_url: str = ""
@@ -33,6 +35,10 @@ class Settings(BaseSettings):
     survey_session_minutes: int = Field(120, ge=5, le=24 * 60)
     login_attempts_per_minute: int = Field(10, ge=1)
     survey_requests_per_minute: int = Field(60, ge=1)
+    # handler threads per worker process, which is also the size of its database pool:
+    # keep workers x threads below PostgreSQL's max_connections
+    threads: int = Field(40, ge=2, le=500)
+    queue_timeout_seconds: float = Field(30.0, gt=0, le=600)  # then 503 "busy"
     migrate_on_start: bool = True
     warm_up: bool = True  # diagnose the most recently closed campaigns in the background at start
 

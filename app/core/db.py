@@ -7,29 +7,37 @@ the database lock instead of failing half-way. PostgreSQL is used as configured.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
+POOL_OVERFLOW = 8
+POOL_TIMEOUT_S = 30
 WRITE = {"aad_write": True}
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; for SQLite the file's directory is created if needed."""
+def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+    """An engine for ``url`` whose pool keeps ``pool_size`` connections (the service
+    sizes it to its handler threads, so that no admitted request waits for a
+    connection) and lends up to :data:`POOL_OVERFLOW` more to background work; for
+    SQLite the file's directory is created if needed."""
     parsed = make_url(url)
+    pool = {"pool_size": pool_size, "max_overflow": POOL_OVERFLOW, "pool_timeout": POOL_TIMEOUT_S}
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, **pool)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+                           **(pool if parsed.database and parsed.database != ":memory:" else {}))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -56,6 +64,14 @@ def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
         if write:
             session.connection(execution_options=WRITE)
         yield session
+
+
+def lock_key(session: Session, key: uuid.UUID) -> None:
+    """Serialize writers that touch ``key`` (e.g. one campaign team) until the end of the
+    transaction: a PostgreSQL advisory transaction lock, which leaves no trace in any
+    row. On SQLite a write session already holds the database's write lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key.int % (1 << 63)})
 
 
 def alembic_config(url: str) -> Config:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -64,3 +69,31 @@ class Signer:
             return URLSafeTimedSerializer(self._secret, salt=salt).loads(text, max_age=max_age)
         except (BadSignature, UnicodeError, ValueError):
             return None
+
+
+class Sealer:
+    """Authenticated encryption (AES-256-GCM) of answer sets waiting to join their
+    team's batch, under a key derived (HKDF-SHA256) from the secret key. Earlier secret
+    keys still open what they sealed, so that changing the key loses nothing."""
+
+    PURPOSE = b"aad pending answers v1"
+
+    def __init__(self, secret_key: str, previous: tuple[str, ...] = ()):
+        self._keys = [AESGCM(self._derive(k)) for k in (secret_key, *previous)]
+
+    @classmethod
+    def _derive(cls, secret: str) -> bytes:
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=cls.PURPOSE).derive(secret.encode())
+
+    def seal(self, data: bytes) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + self._keys[0].encrypt(nonce, data, self.PURPOSE)
+
+    def open(self, blob: bytes) -> bytes:
+        """The sealed bytes; ``ValueError`` if no known key opens them."""
+        for key in self._keys:
+            try:
+                return key.decrypt(blob[:12], blob[12:], self.PURPOSE)
+            except InvalidTag:
+                continue
+        raise ValueError("sealed with an unknown key")

@@ -252,6 +252,19 @@ def teams_by_unit(diagnosis) -> list:
             for u in diagnosis.units.records()]
 
 
+def provenance_lines(provenance: dict | None, k: int, lang: str) -> list[str]:
+    """What the About part of a report says of how answers were collected: the survey
+    links created (from the link log) and the answers withheld at closing, if any."""
+    if not provenance:
+        return []
+    links = provenance["links"]
+    lines = [t("links_line", lang, personal=links["personal"], open=links["open"], creations=links["creations"],
+               creators=", ".join(links["creators"]) or "—", over=links["teams_over_headcount"])]
+    if provenance.get("withheld"):
+        lines.append(t("withheld_line", lang, w=provenance["withheld"], k=k))
+    return lines
+
+
 def method_values(diagnosis, lang: str) -> dict:
     """The settings and thresholds the method text refers to, formatted."""
     s = diagnosis.settings

@@ -12,6 +12,10 @@ With a benchmark comparison, rows with ``level=benchmark``, ``group`` the compar
 (``all``, ``industry``, ``size_band``, ``industry_and_size_band``) and ``statistic``
 ``<measure>_<figure>`` (e.g. ``score_percentile_rank``, ``score_median``); a withheld
 comparison has one row ``<measure>_suppressed`` with the reason code.
+
+With the campaign's provenance, rows with ``level=campaign``: ``personal_links``,
+``open_links``, ``link_creations``, ``teams_over_headcount`` (from the link log) and
+``withheld_answers`` (answers a campaign with live results could not add at closing).
 """
 
 from __future__ import annotations
@@ -108,7 +112,7 @@ def _benchmark_rows(benchmark) -> list:
     return rows
 
 
-def render_report_csv(diagnosis, *, benchmark=None) -> bytes:
+def render_report_csv(diagnosis, *, benchmark=None, provenance=None) -> bytes:
     """All released figures of a diagnosis as long-format CSV (UTF-8, with header).
 
     Parameters
@@ -116,6 +120,9 @@ def render_report_csv(diagnosis, *, benchmark=None) -> bytes:
     diagnosis : Diagnosis
     benchmark : BenchmarkResult or dict, optional
         The organization's benchmark comparison (:func:`analysis.benchmark.benchmark`).
+    provenance : dict, optional
+        How the answers were collected: adds ``level=campaign`` rows (see the module
+        docstring).
 
     Returns
     -------
@@ -134,6 +141,12 @@ def render_report_csv(diagnosis, *, benchmark=None) -> bytes:
         rows += _organization_rows(diagnosis)
     if benchmark is not None:
         rows += _benchmark_rows(benchmark)
+    if provenance:
+        links = provenance["links"]
+        rows += [("campaign", "", "", "", stat, value) for stat, value in (
+            ("personal_links", links["personal"]), ("open_links", links["open"]),
+            ("link_creations", links["creations"]), ("teams_over_headcount", links["teams_over_headcount"]),
+            ("withheld_answers", provenance.get("withheld", 0)))]
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(HEADER)

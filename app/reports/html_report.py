@@ -32,7 +32,7 @@ from analysis.instrument import DIMENSIONS
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, reason_text
 from app.reports.benchmark_table import benchmark_table
 from app.reports.common import (
-    check_lang, fmt, fmt_ci, fmt_pct, k_of, label, method_values, misconception_names, t,
+    check_lang, fmt, fmt_ci, fmt_pct, k_of, label, method_values, misconception_names, provenance_lines, t,
 )
 from app.reports.texts import (
     FINDING_HELP, METHOD, READING, REFERENCES, TYPOLOGY_HELP, TYPOLOGY_SHORT,
@@ -403,7 +403,8 @@ def _context(diagnosis, lang: str, title) -> dict:
     }
 
 
-def render_report_html(diagnosis, *, lang: str = "en", title: str | None = None, benchmark=None) -> str:
+def render_report_html(diagnosis, *, lang: str = "en", title: str | None = None, benchmark=None,
+                       provenance=None) -> str:
     """Render the interactive report of a diagnosis as one self-contained HTML file.
 
     Parameters
@@ -417,6 +418,9 @@ def render_report_html(diagnosis, *, lang: str = "en", title: str | None = None,
         other text.
     benchmark : BenchmarkResult or dict, optional
         The organization's benchmark comparison; adds a section after the drivers.
+    provenance : dict, optional
+        How the answers were collected (the link log's summary and answers withheld at
+        closing, see :func:`app.reports.common.provenance_lines`).
 
     Returns
     -------
@@ -430,4 +434,5 @@ def render_report_html(diagnosis, *, lang: str = "en", title: str | None = None,
     """
     lang = check_lang(lang)
     return _ENV.get_template("reports/report.html").render(
-        **_context(diagnosis, lang, title), benchmark=benchmark_table(benchmark, lang))
+        **_context(diagnosis, lang, title), benchmark=benchmark_table(benchmark, lang),
+        provenance=provenance_lines(provenance, k_of(diagnosis), lang))

@@ -18,7 +18,7 @@ from analysis.privacy import NO_DATA
 from app.reports.benchmark_table import benchmark_table
 from app.reports.common import (
     check_lang, dimension_names, finding_cell, fmt, fmt_ci, fmt_pct, hidden_label, hidden_text,
-    instrument, item_text, k_of, label, method_values, misconception_names, t, teams_by_unit,
+    instrument, item_text, k_of, label, method_values, misconception_names, provenance_lines, t, teams_by_unit,
 )
 from app.reports.pdf_heatmaps import misconception_heatmap, score_heatmap, team_appendix
 from app.reports.texts import (
@@ -200,7 +200,7 @@ def _summary_row(name, cell, info, lang) -> dict:
 
 
 def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | None = None,
-                      campaign_name: str | None = None, benchmark=None) -> bytes:
+                      campaign_name: str | None = None, benchmark=None, provenance=None) -> bytes:
     """The organization report as a PDF (A4).
 
     Cover, contents, executive summary (pattern, maturity and perception vs structure
@@ -218,6 +218,9 @@ def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | N
         Shown on the cover and in the footer.
     benchmark : BenchmarkResult or dict, optional
         The organization's benchmark comparison; adds a section after the drivers.
+    provenance : dict, optional
+        How the answers were collected (the link log's summary and answers withheld at
+        closing, see :func:`app.reports.common.provenance_lines`).
 
     Returns
     -------
@@ -227,6 +230,7 @@ def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | N
     ctx = _base(diagnosis, lang, organization_name, campaign_name)
     k, lang, mv = ctx["k"], ctx["lang"], ctx["mv"]
     ctx["benchmark"] = benchmark_table(benchmark, lang)
+    ctx["provenance"] = provenance_lines(provenance, k, lang)
     q = instrument(diagnosis)
     names = dimension_names(diagnosis, lang)
     org = diagnosis.organization.records()[0]

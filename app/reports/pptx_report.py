@@ -26,7 +26,7 @@ from analysis.privacy import NO_DATA
 from app.reports.benchmark_table import benchmark_table
 from app.reports.common import (
     HIDDEN_FILL, Cell, check_lang, dimension_cells, dimension_names, finding_cell, fmt, fmt_ci,
-    hidden_text, instrument, k_of, label, method_values, misconception_names, t, teams_by_unit,
+    hidden_text, instrument, k_of, label, method_values, misconception_names, provenance_lines, t, teams_by_unit,
 )
 from app.reports.texts import FINDING_HELP, FINDING_SHORT, METHOD, READING, TYPOLOGY_HELP, TYPOLOGY_SHORT
 
@@ -289,7 +289,7 @@ def _benchmark_slide(deck, benchmark, lang):
 
 
 def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | None = None,
-                       campaign_name: str | None = None, benchmark=None) -> bytes:
+                       campaign_name: str | None = None, benchmark=None, provenance=None) -> bytes:
     """The workshop deck for consultants.
 
     Parameters
@@ -301,6 +301,9 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
         Shown on the title slide and in the footer.
     benchmark : BenchmarkResult or dict, optional
         The organization's benchmark comparison; adds a slide after the drivers.
+    provenance : dict, optional
+        How the answers were collected (the link log's summary and answers withheld at
+        closing, see :func:`app.reports.common.provenance_lines`).
 
     Returns
     -------
@@ -329,6 +332,7 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
         (f"{t('respondents', lang)}: {diagnosis.n_respondents if diagnosis.n_respondents is not None else f'n < {k}'} · "
          f"{t('teams_shown', lang, shown=n_shown, total=len(diagnosis.teams.labels))} · "
          f"{t('min_group', lang, k=k, ck=diagnosis.settings['comment_min_group_size'])}", 14, False, "DFE7F0"),
+        *((line, 11, False, "DFE7F0") for line in provenance_lines(provenance, k, lang)),
     ])
 
     s = deck.slide(t("how_to_read", lang))

@@ -17,7 +17,7 @@ import xlsxwriter
 from app.reports.benchmark_table import benchmark_table
 from app.reports.common import (
     SCALE, check_lang, dimension_names, hidden_text, instrument, item_text,
-    k_of, label, misconception_names, safe_text, t, teams_by_unit, tenure_labels,
+    k_of, label, misconception_names, provenance_lines, safe_text, t, teams_by_unit, tenure_labels,
 )
 from app.reports.texts import TEXTS
 
@@ -140,7 +140,7 @@ def _group_sheet(book, key: str, groups: list, names: dict, k: int, *, units: bo
     ws.autofilter(1, 0, last, len(headers) - 1)
 
 
-def _about(book, diagnosis, organization_name, campaign_name):
+def _about(book, diagnosis, organization_name, campaign_name, provenance):
     lang, k = book.lang, k_of(diagnosis)
     ws = book.wb.add_worksheet(t("sheet_about", lang))
     ws.set_column(0, 0, 28)
@@ -153,6 +153,7 @@ def _about(book, diagnosis, organization_name, campaign_name):
         (t("respondents", lang), diagnosis.n_respondents if diagnosis.n_respondents is not None else f"n < {k}"),
         ("k", t("min_group", lang, k=k, ck=diagnosis.settings["comment_min_group_size"])),
         (t("heatmaps", lang), t("heatmap_note", lang, k=k)),
+        *((t("survey_links", lang), line) for line in provenance_lines(provenance, k, lang)),
     ]
     for i, (key, value) in enumerate(rows, start=2):
         book.text(ws, i, 0, key, "head")
@@ -304,7 +305,7 @@ def _benchmark(book, benchmark, lang):
 
 
 def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | None = None,
-                       campaign_name: str | None = None, benchmark=None) -> bytes:
+                       campaign_name: str | None = None, benchmark=None, provenance=None) -> bytes:
     """The XLSX report.
 
     Parameters
@@ -317,6 +318,9 @@ def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | 
         Shown on the first sheet.
     benchmark : BenchmarkResult or dict, optional
         The organization's benchmark comparison; adds a sheet.
+    provenance : dict, optional
+        How the answers were collected (the link log's summary and answers withheld at
+        closing, see :func:`app.reports.common.provenance_lines`).
 
     Returns
     -------
@@ -329,7 +333,7 @@ def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | 
     groups = teams_by_unit(diagnosis)
     buf = io.BytesIO()
     book = _Book(buf, lang)
-    _about(book, diagnosis, organization_name, campaign_name)
+    _about(book, diagnosis, organization_name, campaign_name, provenance)
     _group_sheet(book, "sheet_teams", [r for _, teams in groups for r in teams], names, k, units=False)
     if diagnosis.units is not None:
         _group_sheet(book, "sheet_units", [u for u, _ in groups], names, k, units=True)

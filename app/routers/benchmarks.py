@@ -13,7 +13,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
-from app.deps import CsrfProtected, CurrentUser, SessionDep
+from app.deps import CsrfProtected, CurrentUser, RawBody, SessionDep
 from app.i18n import language_links, translator
 from app.reports.benchmark_table import TEXT as TABLE_TEXT
 from app.reports.common import fmt
@@ -211,13 +211,13 @@ def export_api(session: SessionDep, user: CurrentUser):
 
 
 @router.post("/benchmark/import", include_in_schema=False)
-async def import_form(request: Request, session: SessionDep, user: CurrentUser,
+def import_form(session: SessionDep, user: CurrentUser,
                       file: Annotated[UploadFile | None, File()] = None,
                       source: Annotated[str, Form(max_length=200)] = "", lang: FormLang = "en"):
     require_consultant(session, user=user)
     if file is None or not file.filename:
         raise Invalid(NO_FILE)
-    data = await file.read(MAX_UPLOAD + 1)
+    data = file.file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
         raise Invalid(FILE_TOO_LARGE)
     added = import_file(session, data=data, source=source or file.filename)
@@ -225,12 +225,12 @@ async def import_form(request: Request, session: SessionDep, user: CurrentUser,
 
 
 @router.post("/api/v1/benchmark/import")
-async def import_api(request: Request, session: SessionDep, user: CurrentUser,
+def import_api(body: RawBody, session: SessionDep, user: CurrentUser,
                      source: Annotated[str, Query(max_length=200)] = "") -> dict:
     """Add the entries of a benchmark file (the request body); a malformed or
     incompatible file answers 422 naming the problem and changes nothing."""
     require_consultant(session, user=user)
-    data = await request.body()
+    data = body
     if len(data) > MAX_UPLOAD:
         raise Invalid(FILE_TOO_LARGE)
     added = import_file(session, data=data, source=source or "API import")

@@ -62,7 +62,7 @@ class RateOut(BaseModel):
     name: str
     kind: str
     depth: int
-    invited: int
+    headcount: int
     responses: int | None
     rate: float | None
     hidden: str | None
@@ -133,9 +133,9 @@ def campaign_launch(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUs
 
 
 @router.post("/campaigns/{campaign_id}/close", include_in_schema=False)
-def campaign_close(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+def campaign_close(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser):
     campaign, _, _ = _campaign(session, user, campaign_id, write=True)
-    close_and_release(session, campaign=campaign)
+    close_and_release(session, campaign=campaign, sealer=request.app.state.sealer)
     return RedirectResponse(f"/campaigns/{campaign.id}", status_code=303)
 
 
@@ -190,10 +190,10 @@ def api_launch(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
 
 
 @router.post("/api/v1/campaigns/{campaign_id}/close", response_model=CampaignOut)
-def api_close(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+def api_close(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser):
     """Close the campaign: its results are stored and the benchmark pool takes it in."""
     campaign, _, _ = _campaign(session, user, campaign_id, write=True)
-    return _out(close_and_release(session, campaign=campaign))
+    return _out(close_and_release(session, campaign=campaign, sealer=request.app.state.sealer))
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/preview")
@@ -205,8 +205,9 @@ def api_preview(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser) 
 
 @router.get("/api/v1/campaigns/{campaign_id}/rates", response_model=list[RateOut])
 def api_rates(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
-    """Response rates by organization, unit and team; hidden where fewer than k were
-    invited or where a hidden count could otherwise be worked out."""
+    """Response rates by organization, unit and team against the headcounts frozen at
+    launch; hidden for groups of fewer than k people or where a hidden count could
+    otherwise be worked out."""
     campaign, _, _ = _campaign(session, user, campaign_id)
     if campaign.status == CampaignStatus.draft:
         return []

@@ -4,16 +4,21 @@ as CSV (pages) or JSON (API); only their hashes are kept."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from app.deps import CsrfProtected, CurrentUser, SessionDep, SettingsDep
+from app.deps import CsrfProtected, CurrentUser, FormBody, SessionDep, SettingsDep
 from app.routers.campaigns import _campaign
 from app.services import Invalid
-from app.services.campaigns import campaign_teams
-from app.services.invitations import create_open_links, create_personal_links, invitation_counts, links_csv
+from app.services.campaigns import campaign_teams, get_campaign
+from app.services.invitations import (
+    audit_log, create_open_links, create_personal_links, invitation_counts, links_csv, remaining_links,
+)
+from app.services.organizations import get_organization, organization_ids, unit_scope
+from app.templating import render
 
 router = APIRouter(tags=["invitations"], dependencies=[CsrfProtected])
 
@@ -31,6 +36,20 @@ class LinkOut(BaseModel):
     team: str
     kind: str
     link: str
+
+
+class AuditTeamOut(BaseModel):
+    team: str
+    links: int
+
+
+class AuditOut(BaseModel):
+    created_at: datetime
+    created_by: str
+    kind: str
+    links: int
+    teams: list[AuditTeamOut]
+    other_units: int = Field(0, description="links for teams outside the reader's unit (not named)")
 
 
 class InvitationCountOut(BaseModel):
@@ -51,12 +70,6 @@ def _csv(rows, name: str) -> Response:
                     headers={"content-disposition": f'attachment; filename="{name}"'})
 
 
-async def _form(request: Request):
-    if not request.headers.get("content-type", "").startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        raise Invalid("expected a form")
-    return await request.form()
-
-
 def _counts_from_form(form, teams) -> dict[uuid.UUID, int]:
     counts = {}
     for team in teams:
@@ -69,28 +82,30 @@ def _counts_from_form(form, teams) -> dict[uuid.UUID, int]:
 
 
 @router.post("/campaigns/{campaign_id}/invitations", include_in_schema=False)
-async def links_download(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                         settings: SettingsDep):
+def links_download(campaign_id: uuid.UUID, request: Request, form: FormBody, session: SessionDep,
+                   user: CurrentUser, settings: SettingsDep):
     """Create personal links (numbers per team from the form) and download them once."""
     campaign, _, _ = _campaign(session, user, campaign_id, write=True)
-    counts = _counts_from_form(await _form(request), campaign_teams(session, campaign=campaign))
-    rows = create_personal_links(session, campaign=campaign, counts=counts, base_url=_base_url(request, settings.base_url))
+    counts = _counts_from_form(form, campaign_teams(session, campaign=campaign))
+    rows = create_personal_links(session, campaign=campaign, counts=counts, base_url=_base_url(request, settings.base_url),
+                                 created_by=user.email)
     return _csv(rows, "personal-links.csv")
 
 
 @router.post("/campaigns/{campaign_id}/open-links", include_in_schema=False)
-async def open_links_download(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                              settings: SettingsDep):
+def open_links_download(campaign_id: uuid.UUID, request: Request, form: FormBody, session: SessionDep,
+                        user: CurrentUser, settings: SettingsDep):
     """Create (or replace) the open link of one team, or of every team, and download them."""
     campaign, _, _ = _campaign(session, user, campaign_id, write=True)
-    team = (await _form(request)).get("team_id")
+    team = form.get("team_id")
     if not isinstance(team, str):
         raise Invalid("choose a team, or all teams")
     try:
         team_ids = [uuid.UUID(team)] if team else None
     except (ValueError, AttributeError):
         raise Invalid("unknown team for this campaign") from None
-    rows = create_open_links(session, campaign=campaign, team_ids=team_ids, base_url=_base_url(request, settings.base_url))
+    rows = create_open_links(session, campaign=campaign, team_ids=team_ids, base_url=_base_url(request, settings.base_url),
+                             created_by=user.email)
     return _csv(rows, "open-links.csv")
 
 
@@ -114,8 +129,9 @@ def api_personal(campaign_id: uuid.UUID, body: PersonalLinksIn, request: Request
     campaign, _, _ = _campaign(session, user, campaign_id, write=True)
     counts = body.counts
     if counts is None:
-        counts = {t.id: t.headcount for t in campaign_teams(session, campaign=campaign) if t.headcount}
-    return create_personal_links(session, campaign=campaign, counts=counts, base_url=_base_url(request, settings.base_url))
+        counts = {t: n for t, n in remaining_links(session, campaign=campaign).items() if n}
+    return create_personal_links(session, campaign=campaign, counts=counts, base_url=_base_url(request, settings.base_url),
+                                 created_by=user.email)
 
 
 @router.post("/api/v1/campaigns/{campaign_id}/open-links", response_model=list[LinkOut], status_code=201)
@@ -124,4 +140,27 @@ def api_open(campaign_id: uuid.UUID, body: OpenLinksIn, request: Request, sessio
     """Create one open link per team (replacing an earlier one); shown only in this response."""
     campaign, _, _ = _campaign(session, user, campaign_id, write=True)
     return create_open_links(session, campaign=campaign, team_ids=body.team_ids,
-                             base_url=_base_url(request, settings.base_url))
+                             base_url=_base_url(request, settings.base_url), created_by=user.email)
+
+
+def _readable(session, user, campaign_id: uuid.UUID):
+    """The campaign and its organization for any member, a viewer of one unit included."""
+    campaign = get_campaign(session, organization_ids=organization_ids(session, user=user), campaign_id=campaign_id)
+    org, role = get_organization(session, user=user, organization_id=campaign.organization_id, results=True)
+    return campaign, org, role
+
+
+@router.get("/campaigns/{campaign_id}/link-log", include_in_schema=False)
+def link_log_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser):
+    """Who created links, when and how many per team: open to every member."""
+    campaign, org, role = _readable(session, user, campaign_id)
+    log = audit_log(session, campaign=campaign, unit=unit_scope(session, user=user, organization=org))
+    return render(request, "admin/link_log.html", {"org": org, "role": role.value, "campaign": campaign, "log": log})
+
+
+@router.get("/api/v1/campaigns/{campaign_id}/link-log", response_model=list[AuditOut])
+def api_link_log(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+    """Every creation of survey links (when, by whom, kind, links per team), newest
+    first; readable by every member of the organization."""
+    campaign, org, _ = _readable(session, user, campaign_id)
+    return audit_log(session, campaign=campaign, unit=unit_scope(session, user=user, organization=org))

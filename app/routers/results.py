@@ -31,6 +31,7 @@ from app.services.downloads import (
     FORMATS, JOB_FAILED, JOB_NOT_READY, JobRunner, available, check_team, content_disposition, get_format,
     render, safe_filename,
 )
+from app.services.invitations import audit_summary
 from app.services.organizations import get_organization, organization_ids, unit_scope
 from app.services.results import Results, campaign_results, filtered_view, organization_rate, set_live_results
 from app.templating import render as render_page
@@ -56,13 +57,13 @@ UI = {
     "live_enable": {"en": "Show live results while campaigns run", "de": "Live-Ergebnisse während laufender Befragungen zeigen"},
     "live_disable": {"en": "Hide results until campaigns close", "de": "Ergebnisse bis zum Abschluss verbergen"},
     "live_explain": {
-        "en": "Live results are updated only after at least k new responses, so that no single new response can be singled out.",
-        "de": "Live-Ergebnisse werden erst nach mindestens k neuen Antworten aktualisiert, damit keine einzelne neue Antwort herausgelöst werden kann.",
+        "en": "Live results take in new answers team by team, in groups of at least k, so that no figure ever changes by fewer than k people. Role, tenure and comments come with the final results. At closing, answers that would change a figure by fewer than k people are left out.",
+        "de": "Live-Ergebnisse nehmen neue Antworten Team für Team in Gruppen von mindestens k auf, damit sich keine Zahl um weniger als k Personen ändert. Rollen, Betriebszugehörigkeit und Kommentare gibt es mit den Endergebnissen. Beim Abschluss bleiben Antworten außen vor, die eine Zahl um weniger als k Personen ändern würden.",
     },
-    "live_note": {"en": "Live results: updated only after at least {k} new responses; {p} new since the last update.",
-                  "de": "Live-Ergebnisse: aktualisiert erst nach mindestens {k} neuen Antworten; {p} neu seit der letzten Aktualisierung."},
-    "late_note": {"en": "{p} responses arrived after the last released results and are not included (fewer than {k}).",
-                  "de": "{p} Antworten kamen nach den zuletzt freigegebenen Ergebnissen und sind nicht enthalten (weniger als {k})."},
+    "live_note": {"en": "Live results: new answers join team by team, in groups of at least {k}; {p} are waiting to join. Role comparisons and comments come with the final results.",
+                  "de": "Live-Ergebnisse: neue Antworten kommen Team für Team in Gruppen von mindestens {k} hinzu; {p} warten darauf. Rollenvergleiche und Kommentare gibt es mit den Endergebnissen."},
+    "withheld_note": {"en": "{w} answers could not be added at closing: live results had been shown, and adding them would have changed a team's figures by fewer than {k} people.",
+                      "de": "{w} Antworten konnten beim Abschluss nicht hinzugefügt werden: Es wurden Live-Ergebnisse gezeigt, und sie hätten die Zahlen eines Teams um weniger als {k} Personen verändert."},
     "drill": {"en": "Teams of a unit", "de": "Teams eines Bereichs"},
     "all_units": {"en": "All units", "de": "Alle Bereiche"},
     "open_team": {"en": "Open a team", "de": "Team öffnen"},
@@ -155,6 +156,7 @@ def _overview(loaded: Loaded, session) -> dict:
                      "k": campaign.k, "comment_k": campaign.comment_k},
         "scope": loaded.scope,
         "live": results.live, "released_count": results.released_count, "pending": results.pending,
+        "withheld": results.withheld,
         "response_rate": organization_rate(session, campaign=campaign, unit=loaded.scope),
         "n_respondents": dx.n_respondents, "settings": dict(dx.settings),
         "dimensions": _thaw(dx.dimensions), "cfa": _thaw(dx.cfa),
@@ -359,7 +361,9 @@ def _report_args(session, loaded: Loaded, fmt_key, team, lang):
     parts = [title, loaded.campaign.name] + ([team] if fmt.key == "team-pdf" else []) + [lang]
     filename = safe_filename(*parts, extension=fmt.extension)
     kwargs = dict(lang=lang, organization_name=title, campaign_name=loaded.campaign.name, team=team,
-                  benchmark=_benchmark(session, loaded))
+                  benchmark=_benchmark(session, loaded),
+                  provenance={"links": audit_summary(session, campaign=loaded.campaign),
+                              "withheld": loaded.campaign.withheld_answers})
     return fmt, dx, filename, kwargs
 
 

@@ -15,12 +15,15 @@ from analysis.instrument import Questionnaire
 from app import i18n
 from app.core.config import Settings
 from app.core.db import session_scope
-from app.deps import RateLimited, ReadSessionDep, SessionDep, SettingsDep, cookie_name, rate_limit
+from app.deps import (
+    FormBody, RateLimited, RawBody, ReadSessionDep, SessionDep, SettingsDep, cookie_name, rate_limit,
+)
 from app.core.security import Signer, same
 from app.models import Campaign, InvitationKind
 from app.services import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from app.services.campaigns import languages_of, questionnaire_of
-from app.services.survey import CLOSED, USED_LINK, find_link, load_link, submit, validate
+from app.services.intake import flush_team
+from app.services.survey import CLOSED, TEAM_FULL, USED_LINK, find_link, load_link, submit, validate
 from app.templating import render
 
 router = APIRouter(tags=["survey"])
@@ -37,6 +40,7 @@ MESSAGE_PAGES = {  # detail -> (title key, body key, status)
     EXPIRED: ("expired_title", "expired_body", 401),
     "device": ("device_title", "device_body", 409),
     "too many": ("too_many_title", "too_many_body", 429),
+    TEAM_FULL: ("team_full_title", "team_full_body", 409),
 }
 
 
@@ -60,7 +64,7 @@ def _message(request: Request, kind: str, lang: str, *, api: bool = False, detai
     if api:
         return JSONResponse({"detail": detail or kind}, status_code=status)
     return render(request, "survey/message.html", {"title": i18n.t(title, lang), "body": i18n.t(body, lang),
-                                                   "thanks": status == 409}, status_code=status, lang=lang)
+                                                   "thanks": kind in (USED_LINK, "device")}, status_code=status, lang=lang)
 
 
 def _survey_state(request: Request, settings: Settings) -> dict | None:
@@ -164,9 +168,8 @@ def survey_form(request: Request, session: SessionDep, settings: SettingsDep):
 
 
 @router.post("/survey", include_in_schema=False)
-async def survey_submit(request: Request, session: ReadSessionDep, settings: SettingsDep):
+def survey_submit(request: Request, form: FormBody, session: ReadSessionDep, settings: SettingsDep):
     """Store the answers (one transaction), then show the thank-you page."""
-    form = await request.form(max_fields=500, max_files=0)
     lang_field = form.get("lang") if isinstance(form.get("lang"), str) else None
     state = _survey_state(request, settings)
     if state is None:
@@ -194,6 +197,7 @@ async def survey_submit(request: Request, session: ReadSessionDep, settings: Set
     except Invalid as exc:
         error, error_item = _friendly(questionnaire, exc.detail, lang)
         return _survey_page(request, **page, error=error, error_item=error_item, status_code=422)
+    session.close()  # give the read connection back before taking the write lock
     try:
         _store(request, invitation.id, submission)
     except ServiceError as exc:
@@ -204,9 +208,13 @@ async def survey_submit(request: Request, session: ReadSessionDep, settings: Set
 
 
 def _store(request: Request, invitation_id: uuid.UUID, submission) -> None:
-    """Submit in a write session of its own, taken only now that the body is read."""
-    with session_scope(request.app.state.engine, write=True) as session:
-        submit(session, invitation_id=invitation_id, submission=submission, today=_today())
+    """Submit in a write session of its own, taken only now that the body is read; then,
+    in a further transaction, let the team's waiting answer sets join as a batch."""
+    engine, sealer = request.app.state.engine, request.app.state.sealer
+    with session_scope(engine, write=True) as session:
+        stored = submit(session, invitation_id=invitation_id, submission=submission, today=_today(), sealer=sealer)
+    if stored.batch_ready:
+        flush_team(engine, campaign_id=stored.campaign_id, team_id=stored.team_id, sealer=sealer)
 
 
 @router.get("/survey/thanks", include_in_schema=False)
@@ -236,10 +244,10 @@ def questionnaire_json(questionnaire: Questionnaire, campaign: Campaign, *, team
     }
 
 
-async def _json_body(request: Request) -> dict:
+def _json_object(body: bytes) -> dict:
     try:
-        data = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise Invalid("malformed JSON") from None
     if not isinstance(data, dict):
         raise Invalid("the body must be a JSON object")
@@ -247,11 +255,11 @@ async def _json_body(request: Request) -> dict:
 
 
 @router.post("/api/v1/survey/session", summary="Exchange a survey token for a survey session")
-async def api_open(request: Request, session: ReadSessionDep, settings: SettingsDep):
+def api_open(request: Request, body: RawBody, session: ReadSessionDep, settings: SettingsDep):
     """Body ``{"token": "…"}``. Sets the survey session cookie and returns the CSRF token
     for the submission together with the questionnaire."""
     rate_limit(request, "survey")
-    data = await _json_body(request)
+    data = _json_object(body)
     token = data.get("token")
     if not isinstance(token, str):
         raise Invalid("token: a text is required")
@@ -282,14 +290,14 @@ def api_survey(request: Request, session: SessionDep, settings: SettingsDep):
 
 
 @router.post("/api/v1/survey/responses", status_code=201, summary="Submit the answers of the current survey session")
-async def api_submit(request: Request, session: ReadSessionDep, settings: SettingsDep):
+def api_submit(request: Request, body: RawBody, session: ReadSessionDep, settings: SettingsDep):
     """Body ``{"answers": {"item_id": value, …}, "comment": "…"}`` with the session's CSRF
     token in ``X-CSRF-Token``. 409 if the link was used, 422 naming the problem."""
     rate_limit(request, "survey")
     state, invitation, campaign, _team = _api_state(request, session, settings)
     if not same(request.headers.get("x-csrf-token"), state["n"]):
         raise Forbidden(CSRF_FAILED)
-    data = await _json_body(request)
+    data = _json_object(body)
     extra = set(data) - {"answers", "comment"}
     if extra:
         raise Invalid(f"unknown field {sorted(extra)[0][:50]!r}")
@@ -307,6 +315,7 @@ async def api_submit(request: Request, session: ReadSessionDep, settings: Settin
     if open_kind and str(campaign.id) in _done_campaigns(request):
         raise Conflict(USED_LINK)
     submission = validate(questionnaire, fields)
+    session.close()  # give the read connection back before taking the write lock
     _store(request, invitation.id, submission)
     response = JSONResponse({"status": "stored"}, status_code=201)
     _finish(request, settings, campaign, open_kind, response)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from app.deps import CsrfProtected, CurrentUser, SessionDep
+from app.deps import CsrfProtected, CurrentUser, RawBody, SessionDep
 from app.services import Invalid
 from app.services.organizations import get_organization, organization_ids
 from app.services.teams import (
@@ -80,10 +80,10 @@ def teams_download(organization_id: uuid.UUID, session: SessionDep, user: Curren
 
 
 @router.post("/orgs/{organization_id}/teams/import", include_in_schema=False)
-async def teams_import(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                       file: UploadFile):
+def teams_import(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
+                 file: UploadFile):
     org, role = get_organization(session, user=user, organization_id=organization_id, write=True)
-    data = await file.read(MAX_CSV_BYTES + 1)
+    data = file.file.read(MAX_CSV_BYTES + 1)
     try:
         report = import_teams(session, organization=org, data=data)
     except Invalid as exc:
@@ -130,11 +130,11 @@ def api_list(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser)
     "/api/v1/organizations/{organization_id}/teams/import", response_model=ImportOut,
     openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}},
 )
-async def api_import(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser):
+def api_import(organization_id: uuid.UUID, body: RawBody, session: SessionDep, user: CurrentUser):
     """Replace the team structure with a CSV (``unit path,team,headcount``) sent as the
     request body. 422 lists every bad line (``errors``) and stores nothing."""
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
-    return import_teams(session, organization=org, data=await request.body()).to_dict()
+    return import_teams(session, organization=org, data=body).to_dict()
 
 
 @router.post("/api/v1/organizations/{organization_id}/teams", response_model=TeamOut, status_code=201)

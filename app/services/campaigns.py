@@ -124,6 +124,7 @@ def launch_campaign(session: Session, *, campaign: Campaign, organization: Organ
         ))
     campaign.status = CampaignStatus.open
     campaign.launched_at = utcnow()
+    campaign.interim_results = organization.live_results  # see app.services.results
     session.add(campaign)
     session.commit()
     session.refresh(campaign)

@@ -1,4 +1,5 @@
-"""Closing a campaign and what follows from it: the final results are stored as a
+"""Closing a campaign and what follows from it: the answer sets still waiting join the
+responses (:func:`app.services.intake.flush_all`), the final results are stored as a
 snapshot, the benchmark pool takes the campaign in, and the diagnosis is computed in the
 background, so that the first dashboard view finds it ready.
 
@@ -10,16 +11,23 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from app.models import Campaign
+from app.core.security import Sealer
+from app.models import Campaign, CampaignStatus
+from app.services import Conflict
 from app.services.benchmarks import sync_pool
-from app.services.campaigns import close_campaign
+from app.services.campaigns import NOT_OPEN, close_campaign
+from app.services.intake import flush_all
 from app.services.results import store_release, warm_up
 
 
-def close_and_release(session: Session, *, campaign: Campaign) -> Campaign:
-    """Close an open campaign (409 otherwise), store its final release (the step rule
-    of :mod:`app.services.results`), update the benchmark pool and start diagnosing the
-    campaign in a background thread."""
+def close_and_release(session: Session, *, campaign: Campaign, sealer: Sealer | None) -> Campaign:
+    """Close an open campaign (409 otherwise): let every waiting answer set join, store
+    the final snapshot, update the benchmark pool and start diagnosing the campaign in a
+    background thread. ``sealer`` opens the waiting answer sets (None only where none
+    can exist, as for the demo's simulated campaigns)."""
+    if campaign.status != CampaignStatus.open:
+        raise Conflict(NOT_OPEN)
+    flush_all(session, campaign=campaign, sealer=sealer)
     close_campaign(session, campaign=campaign)
     store_release(session, campaign=campaign)
     sync_pool(session)

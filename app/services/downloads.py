@@ -94,22 +94,25 @@ def content_disposition(filename: str) -> str:
 
 
 def render(fmt: Format, diagnosis, *, lang: str, organization_name: str, campaign_name: str,
-           team: str | None = None, benchmark=None) -> bytes:
+           team: str | None = None, benchmark=None, provenance=None) -> bytes:
     """The report as bytes (raises :class:`Unavailable` when the renderer is missing);
-    ``benchmark`` (a benchmark comparison dict) goes into the organization reports."""
+    ``benchmark`` (a benchmark comparison dict) and ``provenance`` (the link log's
+    summary, see :func:`app.reports.common.provenance_lines`) go into the organization
+    reports."""
     try:
         fn = getattr(importlib.import_module(fmt.module), fmt.function)
     except (ImportError, AttributeError):
         raise Unavailable(FORMAT_MISSING) from None
     if fmt.key == "csv":
-        out = fn(diagnosis, benchmark=benchmark)
+        out = fn(diagnosis, benchmark=benchmark, provenance=provenance)
     elif fmt.key == "html":
-        out = fn(diagnosis, lang=lang, title=f"{organization_name} · {campaign_name}", benchmark=benchmark)
+        out = fn(diagnosis, lang=lang, title=f"{organization_name} · {campaign_name}", benchmark=benchmark,
+                 provenance=provenance)
     elif fmt.key == "team-pdf":
         out = fn(diagnosis, team, lang=lang, organization_name=organization_name, campaign_name=campaign_name)
     else:
         out = fn(diagnosis, lang=lang, organization_name=organization_name, campaign_name=campaign_name,
-                 benchmark=benchmark)
+                 benchmark=benchmark, provenance=provenance)
     return out.encode("utf-8") if isinstance(out, str) else bytes(out)
 
 

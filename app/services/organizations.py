@@ -6,7 +6,7 @@ import uuid
 
 from sqlmodel import Session, func, select
 
-from app.models import Campaign, Membership, Organization, Response, Role, Unit, User
+from app.models import Campaign, Membership, Organization, PendingResponse, Response, Role, Unit, User
 from app.services import Conflict, Forbidden, Invalid, NotFound
 from app.services.users import is_consultant
 
@@ -118,12 +118,11 @@ def update_organization(session: Session, *, organization: Organization, changes
 
 
 def has_responses(session: Session, *, organization_id: uuid.UUID) -> bool:
-    count = session.exec(
-        select(func.count()).select_from(Response)
-        .join(Campaign, Campaign.id == Response.campaign_id)
+    """Whether any campaign of the organization has an answer set (joined or waiting)."""
+    return any(session.exec(
+        select(func.count()).select_from(table).join(Campaign, Campaign.id == table.campaign_id)
         .where(Campaign.organization_id == organization_id)
-    ).one()
-    return count > 0
+    ).one() for table in (Response, PendingResponse))
 
 
 def add_member(session: Session, *, organization: Organization, user: User, role: Role,

@@ -1,28 +1,31 @@
 """Response rates per team, unit and organization while a campaign runs.
 
+The population of a team is its headcount frozen at launch — not the number of links
+created, which HR controls — and a team never gives more answer sets than that
+(:func:`app.services.survey.submit`), so a rate never exceeds 100 %. Answer sets
+waiting to join their team's batch count as responses.
+
 Which groups are shown is decided by :func:`analysis.privacy.suppress_hierarchy` on the
-number of *invited* people: a group with fewer than k invited shows no response count
-or rate, and further groups are hidden where a hidden count could otherwise be worked
-out by subtraction. Units are the top level of the unit path; a team's row names the
-rest of its path.
+headcounts: a group of fewer than k people shows no response count or rate, and further
+groups are hidden where a hidden count could otherwise be worked out by subtraction.
+Units are the top level of the unit path; a team's row names the rest of its path.
 """
 
 from __future__ import annotations
 
-import uuid
-
-from sqlmodel import Session, func, select
+import numpy as np
+from sqlmodel import Session
 
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, suppress_hierarchy
-from app.models import Campaign, Response
+from app.models import Campaign
 from app.services.campaigns import campaign_teams
-from app.services.invitations import invitation_counts
+from app.services.intake import answer_counts
 from app.services.teams import join_path, split_path
 
 REASONS = {
-    PRIMARY: "fewer than k invited",
+    PRIMARY: "fewer than k people",
     COMPLEMENTARY: "so that a smaller group cannot be worked out",
-    NO_DATA: "nobody invited",
+    NO_DATA: "nobody in this group",
 }
 NO_UNIT = "(no unit)"
 
@@ -30,40 +33,37 @@ NO_UNIT = "(no unit)"
 def response_rates(session: Session, *, campaign: Campaign) -> list[dict]:
     """Rows for the organization, each unit and each team, in that tree order."""
     teams = campaign_teams(session, campaign=campaign)
-    invites = invitation_counts(session, campaign=campaign)
-    responded: dict[uuid.UUID, int] = dict(session.exec(
-        select(Response.campaign_team_id, func.count()).where(Response.campaign_id == campaign.id)
-        .group_by(Response.campaign_team_id)
-    ).all())
-    invited, units, unit_of, names = [], [], [], []
-    for team in teams:
-        entry = invites.get(team.id, {"personal": 0, "open": False})
-        invited.append(entry["personal"] or (team.headcount if entry["open"] else 0))
-        path = split_path(team.unit_path)
-        unit = path[0] if path else NO_UNIT
-        if unit not in units:
-            units.append(unit)
-        unit_of.append(units.index(unit))
-        names.append(join_path([*path[1:], team.name]))
     if not teams:
         return []
-    hs = suppress_hierarchy(invited, unit_of, k=campaign.k, n_units=len(units))
-    counts = [responded.get(team.id, 0) for team in teams]
+    given = answer_counts(session, campaign=campaign)
+    paths = [split_path(team.unit_path) for team in teams]
+    unit_names = [path[0] if path else NO_UNIT for path in paths]
+    units = sorted(set(unit_names), key=str.casefold)
+    position = {u: i for i, u in enumerate(units)}
+    unit_of = np.array([position[u] for u in unit_names], dtype=np.intp)
+    names = [join_path([*path[1:], team.name]) for path, team in zip(paths, teams)]
+    people = np.array([team.headcount for team in teams], dtype=np.int64)
+    counts = np.array([given.get(team.id, 0) for team in teams], dtype=np.int64)
+    hs = suppress_hierarchy(people, unit_of, k=campaign.k, n_units=len(units))
+    unit_people = np.bincount(unit_of, weights=people, minlength=len(units)).astype(int)
+    unit_counts = np.bincount(unit_of, weights=counts, minlength=len(units)).astype(int)
 
-    def row(name, kind, depth, n_invited, n_responses, reason):
+    def row(name, kind, depth, n_people, n_responses, reason):
         hidden = REASONS.get(reason) if reason else None
         return {
-            "name": name, "kind": kind, "depth": depth, "invited": n_invited,
-            "responses": None if hidden else n_responses,
-            "rate": None if hidden or not n_invited else round(n_responses / n_invited, 3),
+            "name": name, "kind": kind, "depth": depth, "headcount": int(n_people),
+            "responses": None if hidden else int(n_responses),
+            "rate": None if hidden or not n_people else round(min(n_responses / n_people, 1.0), 3),
             "hidden": hidden,
         }
 
-    rows = [row("Organization", "organization", 0, sum(invited), sum(counts), hs.org_reason)]
-    for u, unit in sorted(enumerate(units), key=lambda p: p[1].casefold()):
-        members = [i for i in range(len(teams)) if unit_of[i] == u]
-        rows.append(row(unit, "unit", 1, sum(invited[i] for i in members), sum(counts[i] for i in members),
-                        hs.unit_reason[u]))
-        for i in sorted(members, key=lambda i: names[i].casefold()):
-            rows.append(row(names[i], "team", 2, invited[i], counts[i], hs.team_reason[i]))
+    rows = [row("Organization", "organization", 0, people.sum(), counts.sum(), hs.org_reason)]
+    order = sorted(range(len(teams)), key=lambda i: (unit_of[i], names[i].casefold()))
+    last = -1
+    for i in order:
+        u = int(unit_of[i])
+        if u != last:
+            rows.append(row(units[u], "unit", 1, unit_people[u], unit_counts[u], hs.unit_reason[u]))
+            last = u
+        rows.append(row(names[i], "team", 2, people[i], counts[i], hs.team_reason[i]))
     return rows

@@ -10,19 +10,22 @@ comment threshold) produces every figure, suppression included.
 When results are shown
     * A closed campaign shows its results.
     * An open campaign shows nothing unless the organization enabled live results.
-      Then results are released in steps: a new release happens only when the response
-      count has grown by at least k since the last one, so that comparing two releases
-      can never isolate fewer than k people.
-    * The same step rule holds at closing: if a live release exists and fewer than k
-      responses came in after it, the closed campaign keeps showing that release.
+      Then it shows interim results: the responses that have joined so far, which
+      they do per team in batches that change every figure by none or at least k
+      people (:mod:`app.services.intake`, :mod:`analysis.release`); role and tenure
+      breakdowns, filtered views by role or tenure and comments wait for the final
+      results. Answer sets still waiting for their batch are counted as ``pending``.
+    * Enabling live results marks the organization's open campaigns (and campaigns
+      launched while it is on) as having interim results; at their closing an answer
+      set that cannot join in a batch is withheld rather than change a released
+      figure by fewer than k people.
 
 Snapshots
-    Every release is stored as a snapshot of the responses it used (Arrow IPC,
-    zstd-compressed, without ids or days) and its count. Closing a campaign stores its
-    final release at once (:func:`store_release`, called by
+    The responses behind the results last shown are stored as a snapshot (Arrow IPC,
+    zstd-compressed, without ids or days) with their count. Closing a campaign stores
+    its final snapshot at once (:func:`store_release`, called by
     :func:`app.services.closing.close_and_release`), so the results of a closed
-    campaign are never read from the responses again; a campaign closed without one
-    gets it on its first view.
+    campaign are never read from the responses again.
 
 Caching
     Diagnoses are cached in the process (the last :data:`CACHE_SIZE` campaigns), keyed
@@ -48,15 +51,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.json as pj
-from sqlalchemy import Engine, Integer, String, cast, func, update
+from sqlalchemy import Engine, String, cast, update
 from sqlmodel import Session, col, select
 
 from analysis import Diagnosis, ResponseData, diagnose
 from analysis.responses import answer_items
 from analysis.views import View, diagnose_view
 from app.core.db import session_scope
-from app.models import Campaign, CampaignStatus, Comment, Invitation, Organization, Response, ResultSnapshot
+from app.models import Campaign, CampaignStatus, Comment, Organization, Response, ResultSnapshot
 from app.services.campaigns import campaign_teams, questionnaire_of, response_count
+from app.services.intake import waiting
 from app.services.rates import response_rates
 from app.services.teams import split_path
 
@@ -76,8 +80,10 @@ class Results:
     """What may be shown of a campaign now.
 
     ``diagnosis`` is None when nothing may be shown; ``hidden`` then says why.
-    ``released_count`` is the number of responses behind the shown results and
-    ``pending`` how many came in since (live results and late responses).
+    ``released_count`` is the number of responses behind the shown results, ``pending``
+    the answer sets still waiting to join them, ``interim`` whether these are interim
+    results of a running campaign and ``withheld`` how many answer sets a campaign with
+    interim results could not add at closing.
     """
 
     campaign_id: uuid.UUID
@@ -87,6 +93,11 @@ class Results:
     released_count: int
     pending: int
     live: bool
+    withheld: int = 0
+
+    @property
+    def interim(self) -> bool:
+        return self.live
 
 
 # ------------------------------------------------------------------ reading responses
@@ -205,11 +216,6 @@ def _stored_count(session: Session, campaign: Campaign) -> int | None:
     ).first()
 
 
-def _released_count(stored: int | None, count: int, k: int) -> int:
-    """The step rule: a stored release holds until at least k more responses came in."""
-    return count if stored is None or count - stored >= k else stored
-
-
 def _store(session: Session, campaign: Campaign, stored: int | None) -> dict:
     """Read all responses of the campaign, store them as its snapshot and return them."""
     columns = read_columns(session, campaign=campaign)
@@ -228,11 +234,10 @@ def _load(session: Session, campaign: Campaign) -> dict:
 
 
 def store_release(session: Session, *, campaign: Campaign) -> None:
-    """Store the responses behind the results to show now as the campaign's snapshot,
-    unless the stored release still holds under the step rule (or there are none)."""
+    """Store the joined responses as the campaign's snapshot unless it holds them already."""
     stored = _stored_count(session, campaign)
-    released = _released_count(stored, response_count(session, campaign=campaign), campaign.k)
-    if released and released != stored:
+    count = response_count(session, campaign=campaign)
+    if count and count != stored:
         _store(session, campaign, stored)
 
 
@@ -291,14 +296,14 @@ def clear_cache() -> None:
             cache.items.clear()
 
 
-def _diagnose(campaign: Campaign, data: ResponseData) -> Diagnosis:
+def _diagnose(campaign: Campaign, data: ResponseData, interim: bool) -> Diagnosis:
     return diagnose(data, min_group_size=campaign.k, comment_min_group_size=campaign.comment_k,
-                    acknowledge_small_groups=campaign.k_acknowledged)
+                    acknowledge_small_groups=campaign.k_acknowledged, interim=interim)
 
 
-def _build(campaign: Campaign, columns: dict) -> tuple:
+def _build(campaign: Campaign, columns: dict, interim: bool) -> tuple:
     data = to_response_data(campaign, columns)
-    return data, (_diagnose(campaign, data) if data is not None else None)
+    return data, (_diagnose(campaign, data, interim) if data is not None else None)
 
 
 def campaign_results(session: Session, *, campaign: Campaign, organization: Organization) -> Results:
@@ -310,26 +315,30 @@ def campaign_results(session: Session, *, campaign: Campaign, organization: Orga
     if campaign.status == CampaignStatus.open and not live:
         return Results(campaign.id, None, None, HIDDEN_WHILE_OPEN, 0, 0, False)
     count = response_count(session, campaign=campaign)
+    pending = waiting(session, campaign=campaign)
+    if count == 0:
+        return Results(campaign.id, None, None, NO_RESPONSES, 0, pending, live, campaign.withheld_answers)
     stored = _stored_count(session, campaign)
-    released = _released_count(stored, count, campaign.k)
-    if released == 0:
-        return Results(campaign.id, None, None, NO_RESPONSES, 0, 0, live)
 
     def build():
-        fresh = released != stored
-        return _build(campaign, _store(session, campaign, stored) if fresh else _load(session, campaign))
+        columns = _store(session, campaign, stored) if count != stored else _load(session, campaign)
+        return _build(campaign, columns, live)
 
-    data, dx = _diagnoses.get((campaign.id, released, campaign.k, campaign.comment_k), build)
+    data, dx = _diagnoses.get((campaign.id, count, campaign.k, campaign.comment_k, live), build)
     hidden = NO_RESPONSES if dx is None else None
-    return Results(campaign.id, dx, data, hidden, released, count - released, live)
+    return Results(campaign.id, dx, data, hidden, count, pending, live, campaign.withheld_answers)
 
 
 # ------------------------------------------------------------------ settings, rates, views
 
 def set_live_results(session: Session, *, organization: Organization, enabled: bool) -> Organization:
-    """Show results of open campaigns while they run (in steps of k), or not."""
+    """Show results of open campaigns while they run (in batches, see the module
+    docstring), or not; enabling marks the open campaigns as having interim results."""
     organization.live_results = enabled
     session.add(organization)
+    if enabled:
+        session.execute(update(Campaign).where(Campaign.organization_id == organization.id,
+                                               Campaign.status == CampaignStatus.open).values(interim_results=True))
     session.commit()
     session.refresh(organization)
     return organization
@@ -337,13 +346,10 @@ def set_live_results(session: Session, *, organization: Organization, enabled: b
 
 def organization_rate(session: Session, *, campaign: Campaign, unit: str | None = None) -> dict | None:
     """The organization's row of :func:`app.services.rates.response_rates`, or the row of
-    the top-level ``unit`` (suppressed there as they must be), cached while responses and
-    invitations stay the same."""
-    counts = session.exec(
-        select(func.count(), func.sum(cast(Invitation.active, Integer)))
-        .where(Invitation.campaign_id == campaign.id)
-    ).one()
-    key = (campaign.id, "rate", unit, campaign.status, response_count(session, campaign=campaign), *counts)
+    the top-level ``unit`` (suppressed there as they must be), cached while the answer
+    sets stay the same (headcounts are frozen at launch)."""
+    key = (campaign.id, "rate", unit, campaign.status, response_count(session, campaign=campaign),
+           waiting(session, campaign=campaign))
 
     def row():
         rows = response_rates(session, campaign=campaign)
@@ -355,10 +361,10 @@ def organization_rate(session: Session, *, campaign: Campaign, unit: str | None 
 
 def filtered_view(results: Results, campaign: Campaign, *, unit=None, role=None, tenure=None) -> View:
     """A filtered view of the shown results (cached); see :func:`analysis.views.diagnose_view`."""
-    key = (campaign.id, results.released_count, "view", unit, role, tenure, campaign.k)
+    key = (campaign.id, results.released_count, "view", unit, role, tenure, campaign.k, results.interim)
     return _small.get(key, lambda: diagnose_view(
         results.data, unit=unit, role=role, tenure=tenure, min_group_size=campaign.k,
-        acknowledge_small_groups=campaign.k_acknowledged,
+        acknowledge_small_groups=campaign.k_acknowledged, interim=results.interim,
     ))
 
 

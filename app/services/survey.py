@@ -8,19 +8,22 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from analysis.instrument import Questionnaire
-from app.core.security import token_hash
-from app.models import Campaign, CampaignTeam, Comment, Invitation, InvitationKind, Response
+from app.core.db import lock_key
+from app.core.security import Sealer, token_hash
+from app.models import Campaign, CampaignTeam, Invitation, InvitationKind, PendingResponse, Response
 from app.services import Conflict, Invalid, NotFound
 from app.services.campaigns import accepting_responses
+from app.services.intake import park, waiting
 
 MAX_BODY_BYTES = 65_536
 BODY_TOO_LARGE = f"request body larger than {MAX_BODY_BYTES} bytes"
 UNKNOWN_LINK = "unknown link"
 USED_LINK = "already answered"
 CLOSED = "survey closed"
+TEAM_FULL = "this team has already given as many answers as it has members"
 ANSWERED_KINDS = ("perception", "structure", "misconception", "outcome")
 CONTROL = {chr(c) for c in range(32)} - {"\n", "\t"} | {"\x7f"}
 
@@ -48,6 +51,7 @@ def find_link(session: Session, *, token: str, today: date) -> tuple[Invitation,
         raise Conflict(CLOSED)
     if invitation.used:
         raise Conflict(USED_LINK)
+    _check_room(session, invitation)
     return invitation, campaign
 
 
@@ -61,7 +65,16 @@ def load_link(session: Session, *, invitation_id: uuid.UUID, today: date) -> tup
         raise Conflict(CLOSED)
     if invitation.used:
         raise Conflict(USED_LINK)
-    return invitation, campaign, session.get(CampaignTeam, invitation.campaign_team_id)
+    team = session.get(CampaignTeam, invitation.campaign_team_id)
+    _check_room(session, invitation, team)
+    return invitation, campaign, team
+
+
+def _check_room(session: Session, invitation: Invitation, team: CampaignTeam | None = None) -> None:
+    """``Conflict(TEAM_FULL)`` once the team has given as many answer sets as its headcount."""
+    team = team or session.get(CampaignTeam, invitation.campaign_team_id)
+    if _given(session, team.id) >= team.headcount:
+        raise Conflict(TEAM_FULL)
 
 
 def validate(questionnaire: Questionnaire, fields: dict[str, list]) -> Submission:
@@ -129,10 +142,29 @@ def _comment(item, raw) -> str | None:
     return text or None
 
 
-def submit(session: Session, *, invitation_id: uuid.UUID, submission: Submission, today: date) -> None:
-    """Store one response in a single transaction: a personal link is marked used, the
-    response (random id, day only) and the comment (own table) are stored, unlinked."""
+def _given(session: Session, team_id: uuid.UUID) -> int:
+    return sum(session.exec(select(func.count()).select_from(table).where(table.campaign_team_id == team_id)).one()
+               for table in (Response, PendingResponse))
+
+
+@dataclass(frozen=True)
+class Stored:
+    """Where a submission went: its campaign and team, and whether the team's waiting
+    answer sets may now form a batch (:func:`app.services.intake.flush_team`)."""
+
+    campaign_id: uuid.UUID
+    team_id: uuid.UUID
+    batch_ready: bool
+
+
+def submit(session: Session, *, invitation_id: uuid.UUID, submission: Submission, today: date,
+           sealer: Sealer) -> Stored:
+    """Store one answer set in a single transaction: a personal link is marked used and
+    the answers are parked, sealed (:func:`app.services.intake.park`). A team never gives
+    more answer sets than its headcount frozen at launch (409 :data:`TEAM_FULL`)."""
     invitation, campaign, team = load_link(session, invitation_id=invitation_id, today=today)
+    lock_key(session, team.id)
+    _check_room(session, invitation, team)  # again, now that concurrent submissions wait
     if invitation.kind == InvitationKind.personal:
         marked = session.execute(
             update(Invitation).where(Invitation.id == invitation.id, Invitation.used == False)  # noqa: E712
@@ -141,10 +173,9 @@ def submit(session: Session, *, invitation_id: uuid.UUID, submission: Submission
         if marked.rowcount != 1:
             session.rollback()
             raise Conflict(USED_LINK)
-    session.add(Response(
-        id=uuid.uuid4(), campaign_id=campaign.id, campaign_team_id=team.id, role=submission.role,
-        tenure=submission.tenure, answers=submission.answers, submitted_on=today,
-    ))
-    if submission.comment:
-        session.add(Comment(id=uuid.uuid4(), campaign_id=campaign.id, campaign_team_id=team.id, text=submission.comment))
+    park(session, campaign=campaign, team_id=team.id, answers=submission.answers, role=submission.role,
+         tenure=submission.tenure, comment=submission.comment, today=today, sealer=sealer)
+    session.flush()
+    ready = waiting(session, campaign=campaign, team_id=team.id) >= campaign.k
     session.commit()
+    return Stored(campaign.id, team.id, ready)

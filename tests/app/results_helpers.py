@@ -52,6 +52,31 @@ def store_rows(engine, campaign_id, data) -> None:
         session.commit()
 
 
+def park_responses(app, campaign_id, counts: dict[str, int], *, seed: int = 0, comment: str | None = None) -> None:
+    """Submit ``counts[team]`` simulated, complete answer sets as the survey does: each is
+    parked, sealed, and the team's waiting answer sets join when they form a batch."""
+    from app.services.intake import flush_team, park
+
+    engine, sealer = app.state.engine, app.state.sealer
+    total = sum(counts.values())
+    data = simulate_responses("aligned-autonomy-v1", respondents=max(total, 2), teams=2, seed=seed)
+    cid = uuid.UUID(str(campaign_id))
+    row = 0
+    for name, n in counts.items():
+        for _ in range(n):
+            with session_scope(engine, write=True) as session:
+                campaign = session.get(Campaign, cid)
+                team = session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == cid,
+                                                               CampaignTeam.name == name)).one()
+                answers = {i: 3 if np.isnan(v) else int(v) for i, v in zip(data.item_ids, data.values[row])}
+                park(session, campaign=campaign, team_id=team.id, answers=answers, role=str(data.role[row]),
+                     tenure=str(data.tenure[row]) or None, comment=comment, today=date(2026, 11, 2), sealer=sealer)
+                session.commit()
+                team_id = team.id
+            flush_team(engine, campaign_id=cid, team_id=team_id, sealer=sealer)
+            row += 1
+
+
 def close(engine, campaign_id) -> None:
     with session_scope(engine, write=True) as session:
         c = session.get(Campaign, uuid.UUID(str(campaign_id)))

@@ -1,5 +1,6 @@
-"""Closing a campaign and what follows: the final results are stored as a snapshot (the
-step rule of live results included), results after a restart come from the snapshot,
+"""Closing a campaign and what follows: the waiting answer sets join (withheld where live
+results were shown and they would change a release by fewer than k people), the final
+results are stored as a snapshot, results after a restart come from the snapshot,
 the benchmark pool takes the campaign in, and the diagnosis is warmed in the background
 (at closing and at server start), computed once however many ask (SQLite and
 PostgreSQL)."""
@@ -17,7 +18,7 @@ from sqlmodel import select
 
 from app import main as app_main
 from app.core.db import make_engine, session_scope
-from app.models import BenchmarkEntryRow, Campaign, Organization, ResultSnapshot
+from app.models import BenchmarkEntryRow, Campaign, Comment, Organization, Response, ResultSnapshot
 from app.services import closing
 from app.services import results as results_service
 from app.services.benchmarks import RELEASE_STEP, pool_status, set_opt_in
@@ -27,8 +28,8 @@ from app.services.organizations import create_organization
 from app.services.results import LISTING_FAILED, WARM_UP_FAILED, campaign_results, clear_cache, warm_up
 from app.services.teams import import_teams
 from app.services.users import create_user
-from results_helpers import close, store_responses
-from web_helpers import PASSWORD, TEAMS_CSV, new_client
+from results_helpers import close, park_responses, store_responses
+from web_helpers import PASSWORD, TEAMS_CSV, new_client, waiting_sets
 
 COUNTS = {"Assembly": 8, "Logistics": 6, "Quality": 5, "Key Accounts": 7, "Inside Sales": 2}
 
@@ -55,10 +56,10 @@ def counted(monkeypatch):
     calls = []
     diagnose = results_service._diagnose
 
-    def slow(campaign, data):
+    def slow(campaign, data, interim):
         calls.append(campaign.id)
         time.sleep(0.2)
-        return diagnose(campaign, data)
+        return diagnose(campaign, data, interim)
 
     monkeypatch.setattr(results_service, "_diagnose", slow)
     return calls
@@ -74,6 +75,11 @@ def _snapshot_count(engine, cid) -> int | None:
     with session_scope(engine) as s:
         return s.exec(select(ResultSnapshot.response_count)
                       .where(ResultSnapshot.campaign_id == uuid.UUID(cid))).first()
+
+
+def _count(engine, model) -> int:
+    with session_scope(engine) as s:
+        return len(s.exec(select(model)).all())
 
 
 def _results(engine, cid):
@@ -108,23 +114,38 @@ def test_closing_stores_the_results_and_a_restart_reads_no_response(app, admin, 
     assert admin.post(f"/api/v1/campaigns/{cid}/close").status_code == 409
 
 
-def test_closing_keeps_a_live_release_when_fewer_than_k_came_after_it(app, admin, closing_threads):
+def test_closing_lets_every_waiting_answer_set_join(app, admin, closing_threads):
     engine = app.state.engine
-    admin.client.put(f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True},
-                     headers=admin.h)
-    kept, replaced = admin.campaign(), admin.campaign()
-    for cid, late in ((kept, {"Key Accounts": 4}), (replaced, {"Key Accounts": 5})):
-        store_responses(engine, cid, {"Assembly": 8, "Logistics": 6}, seed=1)
-        assert admin.client.get(f"/api/v1/campaigns/{cid}/results").json()["released_count"] == 14
-        store_responses(engine, cid, late, seed=2)
-        r = admin.client.post(f"/campaigns/{cid}/close", data={"csrf_token": admin.csrf}, follow_redirects=False)
-        assert r.status_code == 303
-    assert _snapshot_count(engine, kept) == 14
-    final = admin.client.get(f"/api/v1/campaigns/{kept}/results").json()
-    assert final["released_count"] == 14 and final["pending"] == 4 and not final["live"]
-    assert _snapshot_count(engine, replaced) == 19
-    final = admin.client.get(f"/api/v1/campaigns/{replaced}/results").json()
-    assert final["released_count"] == 19 and final["pending"] == 0
+    cid = admin.campaign()
+    store_responses(engine, cid, {"Assembly": 6})
+    park_responses(app, cid, {"Assembly": 2, "Key Accounts": 3}, comment="late")
+    assert len(waiting_sets(app)) == 5 and _count(engine, Response) == 6
+    r = admin.client.post(f"/campaigns/{cid}/close", data={"csrf_token": admin.csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    assert waiting_sets(app) == [] and _count(engine, Response) == 11 and _count(engine, Comment) == 5
+    final = admin.client.get(f"/api/v1/campaigns/{cid}/results").json()
+    assert final["released_count"] == 11 and final["pending"] == 0 and final["withheld"] == 0
+
+
+def test_closing_after_live_results_withholds_what_would_change_a_release_by_fewer_than_k(
+        app, admin, closing_threads):
+    engine = app.state.engine
+    r = admin.client.put(f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True},
+                         headers=admin.h)
+    assert r.status_code == 200
+    cid = admin.campaign()
+    park_responses(app, cid, {"Assembly": 5, "Logistics": 5}, seed=1)
+    assert admin.client.get(f"/api/v1/campaigns/{cid}/results").json()["released_count"] == 10
+    park_responses(app, cid, {"Assembly": 3, "Key Accounts": 2}, seed=2)
+    live = admin.client.get(f"/api/v1/campaigns/{cid}/results").json()
+    assert live["released_count"] == 10 and live["pending"] == 5
+    r = admin.client.post(f"/campaigns/{cid}/close", data={"csrf_token": admin.csrf}, follow_redirects=False)
+    assert r.status_code == 303
+    final = admin.client.get(f"/api/v1/campaigns/{cid}/results").json()
+    assert final["released_count"] == 10 and final["pending"] == 0 and final["withheld"] == 5 and not final["live"]
+    assert waiting_sets(app) == [] and _count(engine, Response) == 10
+    page = admin.client.get(f"/campaigns/{cid}/results")
+    assert "5 answers could not be added at closing" in page.text
 
 
 def test_a_campaign_closed_without_snapshot_gets_one_on_its_first_view(app, admin, monkeypatch):
@@ -162,7 +183,7 @@ def test_closing_adds_the_pending_benchmark_entry_and_releases_in_steps(database
         ids = _opted_in_campaigns(engine, RELEASE_STEP)
         with session_scope(engine, write=True) as s:
             for i, cid in enumerate(ids):
-                close_and_release(s, campaign=s.get(Campaign, cid))
+                close_and_release(s, campaign=s.get(Campaign, cid), sealer=None)
                 entry = s.exec(select(BenchmarkEntryRow).where(BenchmarkEntryRow.campaign_id == cid)).one()
                 status = pool_status(s)
                 if i < RELEASE_STEP - 1:
@@ -232,7 +253,7 @@ def test_server_start_warms_the_recently_closed_campaigns(app, admin, counted, m
 def test_warm_up_failure_is_logged_and_harmless(app, admin, monkeypatch, caplog, tmp_path):
     cid = _closed_campaign(app, admin)
 
-    def broken(campaign, data):
+    def broken(campaign, data, interim):
         raise RuntimeError("diagnosis failed")
 
     diagnose = results_service._diagnose

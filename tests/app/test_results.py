@@ -15,7 +15,7 @@ from app.main import create_app
 from app.services.downloads import JOB_NOT_FOUND, TEAM_HIDDEN, UNKNOWN_FORMAT, JobRunner
 from app.services.organizations import READ_ONLY
 from app.services.results import HIDDEN_WHILE_OPEN, NO_RESPONSES, NOT_LAUNCHED
-from results_helpers import close, store_responses
+from results_helpers import close, park_responses, store_responses
 from web_helpers import add_user, login, make_admin, make_settings, new_client
 
 COUNTS = {"Assembly": 8, "Logistics": 6, "Quality": 5, "Key Accounts": 7, "Inside Sales": 2}
@@ -118,29 +118,27 @@ def test_viewer_of_the_organization_reads_results(app, admin, closed):
     assert viewer.get(f"/campaigns/{closed}/results/heatmaps").status_code == 200
 
 
-def test_live_results_refresh_only_in_steps_of_k(app, admin):
-    engine = app.state.engine
+def test_live_results_take_answers_in_team_batches(app, admin):
     r = admin.client.put(f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True})
     assert r.status_code == 403  # CSRF
     r = admin.client.put(f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True},
                          headers=admin.h)
     assert r.json() == {"live_results": True}
     cid = admin.campaign()
-    store_responses(engine, cid, {"Assembly": 4}, seed=1)
+    park_responses(app, cid, {"Assembly": 4}, seed=1)
     first = admin.client.get(f"/api/v1/campaigns/{cid}/results").json()
-    assert first["live"] and first["released_count"] == 4 and first["n_respondents"] is None  # org below k
-    store_responses(engine, cid, {"Logistics": 4}, seed=2)
+    assert first == {"hidden": "no responses yet"}
+    park_responses(app, cid, {"Assembly": 1, "Logistics": 4}, seed=2)
     second = admin.client.get(f"/api/v1/campaigns/{cid}/results").json()
-    assert second["released_count"] == 4 and second["pending"] == 4
-    store_responses(engine, cid, {"Quality": 1}, seed=3)
+    assert second["live"] and second["released_count"] == 5 and second["pending"] == 4
+    assert second["n_respondents"] == 5 and second["role_gaps"] == [] and second["settings"]["interim"]
+    park_responses(app, cid, {"Logistics": 1}, seed=3)
     third = admin.client.get(f"/api/v1/campaigns/{cid}/results").json()
-    assert third["released_count"] == 9 and third["pending"] == 0 and third["n_respondents"] == 9
-    store_responses(engine, cid, {"Key Accounts": 3}, seed=4)
-    close(engine, cid)
-    final = admin.client.get(f"/api/v1/campaigns/{cid}/results").json()
-    assert final["released_count"] == 9 and final["pending"] == 3 and not final["live"]
+    assert third["released_count"] == 10 and third["pending"] == 0 and third["n_respondents"] == 10
     page = admin.client.get(f"/campaigns/{cid}/results")
-    assert "3 responses arrived after the last released results" in page.text
+    assert "new answers join team by team, in groups of at least 5" in page.text
+    view = admin.client.get(f"/api/v1/campaigns/{cid}/results/view", params={"role": "member"}).json()
+    assert view["released"] is False and view["reason"] == "interim"
 
 
 def test_live_results_setting_needs_an_admin_of_the_organization(app, admin):

@@ -252,10 +252,10 @@ def test_rates_hide_small_groups_and_their_complements(app, admin):
             _answer(app, row["link"])
             break
     rates = {r["name"]: r for r in admin.client.get(f"/api/v1/campaigns/{cid}/rates").json()}
-    assert rates["Organization"]["invited"] == 28 and rates["Organization"]["responses"] == 1
-    assert rates["Inside Sales"]["responses"] is None and rates["Inside Sales"]["hidden"] == "fewer than k invited"
+    assert rates["Organization"]["headcount"] == 28 and rates["Organization"]["responses"] == 1
+    assert rates["Inside Sales"]["responses"] is None and rates["Inside Sales"]["hidden"] == "fewer than k people"
     assert rates["Key Accounts"]["responses"] is None  # else Sales − Key Accounts = Inside Sales
     assert rates["North / Assembly"]["responses"] == 1 and rates["North / Assembly"]["rate"] == 0.125
-    assert rates["Operations"]["invited"] == 19 and rates["Operations"]["responses"] == 1
+    assert rates["Operations"]["headcount"] == 19 and rates["Operations"]["responses"] == 1
     page = admin.client.get(f"/campaigns/{cid}")
-    assert "hidden — fewer than k invited" in page.text
+    assert "hidden — fewer than k people" in page.text

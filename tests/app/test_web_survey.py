@@ -12,8 +12,8 @@ from sqlmodel import select
 from analysis import load_questionnaire
 from app.core.db import session_scope
 from app.core.security import token_hash
-from app.models import Comment, Invitation, Response
-from web_helpers import full_answers, new_client, open_survey, path_of
+from app.models import Comment, Invitation, PendingResponse, Response
+from web_helpers import full_answers, new_client, open_survey, path_of, stored_count, waiting_sets
 
 Q = load_questionnaire("aligned-autonomy-v1")
 
@@ -59,23 +59,36 @@ def test_survey_page_has_one_fieldset_per_item_with_labelled_radios(app, link):
     assert "<table" not in html  # no matrix grid
 
 
-def test_submission_stores_an_unlinked_response_and_comment(app, link):
-    employee, csrf = open_survey(app, link)
+def test_submission_is_parked_sealed_and_joins_with_its_team_batch(app, admin):
+    cid = admin.campaign()
+    links = [row["link"] for row in admin.links(cid, {admin.team_ids(cid)["Assembly"]: 6})]
+    employee, csrf = open_survey(app, links[0])
     r = _submit(employee, csrf, full_answers(Q))
     assert r.status_code == 303 and r.headers["location"].startswith("/survey/thanks")
     thanks = employee.get(r.headers["location"])
     assert "Thank you" in thanks.text
-    (response,) = _rows(app, Response)
-    assert isinstance(response.id, uuid.UUID) and response.id.version == 4
-    assert type(response.submitted_on) is date
-    assert response.role == "member"
-    assert set(response.answers) == {i.id for i in Q.items if i.kind in ("perception", "structure", "misconception", "outcome")}
+    # the answer set waits, sealed: the database alone shows neither answers nor comment
+    assert _rows(app, Response) == [] and _rows(app, Comment) == []
+    (parked,) = _rows(app, PendingResponse)
+    assert b"We decide quickly" not in parked.payload and b"member" not in parked.payload
+    (answer_set,) = waiting_sets(app)
+    assert answer_set["role"] == "member" and answer_set["comment"] == "We decide quickly."
+    for link in links[1:5]:  # the fifth answer set of the team completes a batch of k = 5
+        other, csrf = open_survey(app, link)
+        assert _submit(other, csrf, full_answers(Q)).status_code == 303
+    assert _rows(app, PendingResponse) == []
+    responses = _rows(app, Response)
+    assert len(responses) == 5
+    for response in responses:
+        assert isinstance(response.id, uuid.UUID) and response.id.version == 4
+        assert type(response.submitted_on) is date
+        assert response.role == "member"
+        assert set(response.answers) == {i.id for i in Q.items if i.kind in ("perception", "structure", "misconception", "outcome")}
     assert not {"invitation_id", "token_hash", "submitted_at"} & set(Response.model_fields)
-    (comment,) = _rows(app, Comment)
-    assert comment.text == "We decide quickly."
+    comments = _rows(app, Comment)
+    assert [c.text for c in comments] == ["We decide quickly."] * 5
     assert "response_id" not in Comment.model_fields
-    used = [i for i in _rows(app, Invitation) if i.used]
-    assert len(used) == 1
+    assert sum(i.used for i in _rows(app, Invitation)) == 5
 
 
 def test_second_submission_with_the_same_link_is_409_with_a_friendly_page(app, link):
@@ -88,7 +101,7 @@ def test_second_submission_with_the_same_link_is_409_with_a_friendly_page(app, l
     other, csrf2 = employee, csrf
     r = _submit(other, csrf2, full_answers(Q))
     assert r.status_code in (401, 409)
-    assert len(_rows(app, Response)) == 1
+    assert stored_count(app) == 1
 
 
 def test_two_sessions_from_one_link_store_only_one_response(app, link):
@@ -98,7 +111,7 @@ def test_two_sessions_from_one_link_store_only_one_response(app, link):
     r = _submit(second, csrf2, full_answers(Q))
     assert r.status_code == 409
     assert "Already answered" in r.text
-    assert len(_rows(app, Response)) == 1
+    assert stored_count(app) == 1
 
 
 def test_unknown_link_answers_404_in_the_browser_language(app):
@@ -154,7 +167,7 @@ def test_invalid_input_is_422_naming_the_problem_and_stores_nothing(app, link, c
     if item:  # the page names the question by its number and text, and links to it
         n = [i.id for i in Q.items].index(item.removeprefix("item ")) + 1
         assert f'<a href="#q-{item.removeprefix("item ")}">Question {n} of 37' in r.text
-    assert _rows(app, Response) == [] and _rows(app, Comment) == []
+    assert stored_count(app) == 0 and _rows(app, Comment) == []
     assert not any(i.used for i in _rows(app, Invitation))
 
 
@@ -171,20 +184,20 @@ def test_body_over_64_kb_is_422_and_stores_nothing(app, link):
     r = _submit(employee, csrf, {**full_answers(Q), "padding": "x" * 70_000})
     assert r.status_code == 422
     assert "request body larger than 65536 bytes" in r.text
-    assert _rows(app, Response) == []
+    assert stored_count(app) == 0
 
 
 def test_comment_control_characters_are_dropped(app, link):
     employee, csrf = open_survey(app, link)
     assert _submit(employee, csrf, full_answers(Q, comment="a\x00b\x07c\nd")).status_code == 303
-    assert _rows(app, Comment)[0].text == "abc\nd"
+    assert waiting_sets(app)[0]["comment"] == "abc\nd"
 
 
 def test_missing_or_wrong_survey_csrf_token_is_refused(app, link):
     employee, _ = open_survey(app, link)
     r = _submit(employee, "wrong", full_answers(Q))
     assert r.status_code == 403
-    assert _rows(app, Response) == []
+    assert stored_count(app) == 0
 
 
 def test_only_the_token_hash_is_stored(app, admin):
@@ -221,7 +234,8 @@ def test_concurrent_submissions_with_one_link_store_exactly_one_response(app, ad
     def attempt(_):
         with session_scope(app.state.engine, write=True) as session:
             try:
-                submit(session, invitation_id=invitation.id, submission=submission, today=date.today())
+                submit(session, invitation_id=invitation.id, submission=submission, today=date.today(),
+                       sealer=app.state.sealer)
                 return "stored"
             except Conflict:
                 return "conflict"
@@ -229,5 +243,5 @@ def test_concurrent_submissions_with_one_link_store_exactly_one_response(app, ad
     with ThreadPoolExecutor(8) as pool:
         outcomes = list(pool.map(attempt, range(8)))
     assert outcomes.count("stored") == 1 and outcomes.count("conflict") == 7
-    assert len(_rows(app, Response)) == 1 and len(_rows(app, Comment)) == 1
-    assert link.rsplit("/", 1)[1] not in str([r.model_dump() for r in _rows(app, Response)])
+    assert stored_count(app) == 1 and len(waiting_sets(app)) == 1
+    assert link.rsplit("/", 1)[1] not in str(waiting_sets(app))

@@ -6,14 +6,10 @@ import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
-from sqlmodel import select
-
 from analysis import load_questionnaire
-from app.core.db import session_scope
-from app.models import Response
 from app.services import Invalid
 from app.services.survey import validate
-from web_helpers import new_client
+from web_helpers import new_client, stored_count
 
 Q = load_questionnaire("aligned-autonomy-v1")
 ANSWERS = {i.id: i.options[0].value for i in Q.items if i.options}
@@ -33,8 +29,7 @@ def _session(app, token):
 
 
 def _count(app):
-    with session_scope(app.state.engine) as session:
-        return len(session.exec(select(Response)).all())
+    return stored_count(app)
 
 
 def test_api_survey_round_trip(app, token):

@@ -124,3 +124,26 @@ def full_answers(questionnaire, *, comment: str | None = "We decide quickly.") -
         else:
             data[item.id] = str(item.options[-1 if item.kind == "perception" else 0].value)
     return data
+
+
+def waiting_sets(app) -> list[dict]:
+    """The answer sets still waiting to join their team's batch, opened with the app's key."""
+    import json
+
+    from sqlmodel import select
+
+    from app.models import PendingResponse
+
+    with session_scope(app.state.engine) as session:
+        rows = session.exec(select(PendingResponse)).all()
+    return [json.loads(app.state.sealer.open(r.payload)) for r in rows]
+
+
+def stored_count(app) -> int:
+    """Answer sets stored in any form: responses that joined and those still waiting."""
+    from sqlmodel import func, select
+
+    from app.models import PendingResponse, Response
+
+    with session_scope(app.state.engine) as session:
+        return sum(session.exec(select(func.count()).select_from(t)).one() for t in (Response, PendingResponse))

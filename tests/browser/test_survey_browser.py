@@ -35,9 +35,10 @@ def campaign(server):
         c = create_campaign(session, organization=org, name="Spring", questionnaire_id=Q.id)
         launch_campaign(session, campaign=c, organization=org)
         team = session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == c.id, CampaignTeam.name == "Assembly")).one()
-        links = create_personal_links(session, campaign=c, counts={team.id: 5}, base_url=server["base"])
+        links = create_personal_links(session, campaign=c, counts={team.id: 5}, base_url=server["base"],
+                                      created_by=HR_EMAIL)
         other = session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == c.id, CampaignTeam.name == "Paint Shop")).one()
-        create_personal_links(session, campaign=c, counts={other.id: 6}, base_url=server["base"])
+        create_personal_links(session, campaign=c, counts={other.id: 6}, base_url=server["base"], created_by=HR_EMAIL)
         result = {"id": str(c.id), "links": [row["link"] for row in links]}
     engine.dispose()
     return result
