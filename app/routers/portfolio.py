@@ -66,6 +66,10 @@ UI = {
     "opt_in": {"en": "Take part in the benchmark", "de": "Am Benchmark teilnehmen"},
     "no_orgs": {"en": "You are not a member of any organization yet. Create a client organization below.",
                 "de": "Sie sind noch in keiner Organisation Mitglied. Legen Sie unten eine Kundenorganisation an."},
+    "no_orgs_member": {
+        "en": "You are not a member of any organization yet. An HR admin or consultant of your organization can add you.",
+        "de": "Sie sind noch in keiner Organisation Mitglied. Eine HR-Administration oder Beratung Ihrer Organisation kann Sie hinzufügen.",
+    },
     "new_org": {"en": "New client organization", "de": "Neue Kundenorganisation"},
     "name": {"en": "Name", "de": "Name"},
     "industry": {"en": "Industry", "de": "Branche"},
@@ -140,7 +144,7 @@ def portfolio_create(
     industry: Annotated[str, Form(max_length=100)] = "", size_band: Annotated[str, Form(max_length=20)] = "",
     lang: FormLang = "en",
 ):
-    """A new client organization; a consultant becomes its consultant."""
+    """A new client organization with the user as its consultant; consultants only (403)."""
     create_organization(session, user=user, name=name, industry=industry, size_band=size_band)
     return RedirectResponse(f"/portfolio?lang={lang}", status_code=303)
 

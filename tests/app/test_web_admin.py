@@ -8,7 +8,8 @@ import io
 import pytest
 
 from analysis import load_questionnaire
-from web_helpers import TEAMS_CSV, full_answers, open_survey
+from app.models import Role
+from web_helpers import TEAMS_CSV, full_answers, make_admin, open_survey
 
 Q = load_questionnaire("aligned-autonomy-v1")
 
@@ -40,8 +41,9 @@ def _answer(app, link):
     ({"name": "", "k": 5}, 422, None),
     ({"name": "X", "size_band": "huge"}, 422, "size band must be one of 1-49, 50-249, 250-999, 1000-4999, 5000+"),
 ])
-def test_organization_k_rules(admin, body, status, detail):
-    r = admin.post("/api/v1/organizations", json=body)
+def test_organization_k_rules(app, body, status, detail):
+    consultant = make_admin(app, "consultant@example.org", role=Role.consultant)  # only consultants create organizations
+    r = consultant.post("/api/v1/organizations", json=body)
     assert r.status_code == status, r.text
     if detail:
         assert r.json()["detail"] == detail
@@ -175,11 +177,13 @@ def test_campaign_lifecycle_and_frozen_structure(admin):
     assert admin.client.get(f"/campaigns/{cid}").status_code == 200
 
 
-def test_launch_needs_teams(app, admin):
-    r = admin.post("/api/v1/organizations", json={"name": "Empty"})
-    org = r.json()["id"]
-    cid = admin.post(f"/api/v1/organizations/{org}/campaigns", json={"name": "x", "questionnaire_id": "aligned-autonomy-v1"}).json()["id"]
-    assert admin.post(f"/api/v1/campaigns/{cid}/launch").json() == {"detail": "import the team structure before launching"}
+def test_launch_needs_teams(app):
+    consultant = make_admin(app, "consultant@example.org", role=Role.consultant)
+    org = consultant.post("/api/v1/organizations", json={"name": "Empty"}).json()["id"]
+    cid = consultant.post(f"/api/v1/organizations/{org}/campaigns",
+                          json={"name": "x", "questionnaire_id": "aligned-autonomy-v1"}).json()["id"]
+    r = consultant.post(f"/api/v1/campaigns/{cid}/launch")
+    assert r.json() == {"detail": "import the team structure before launching"}
 
 
 def test_pages_render_for_the_whole_admin_flow(admin):

@@ -30,7 +30,7 @@ from sqlmodel import select
 
 from analysis import load_questionnaire
 from app.core.db import make_engine, session_scope, upgrade
-from app.models import CampaignTeam
+from app.models import CampaignTeam, Role
 from app.services.campaigns import create_campaign, launch_campaign
 from app.services.invitations import create_personal_links
 from app.services.organizations import create_organization
@@ -61,7 +61,7 @@ def bench(url: str, n: int, workers: int) -> float:
     with session_scope(engine, write=True) as session:
         user = create_user(session, email="bench@example.org", password="benchmark password")
         session.commit()
-        org = create_organization(session, user=user, name="Bench")
+        org = create_organization(session, user=user, name="Bench", creator_role=Role.hr_admin)
         import_teams(session, organization=org, data=b"unit path,team,headcount\nOps,A,10\n")
         campaign = create_campaign(session, organization=org, name="Bench", questionnaire_id=Q.id)
         launch_campaign(session, campaign=campaign, organization=org)
