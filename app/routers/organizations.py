@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from app.deps import CsrfProtected, CurrentUser, SessionDep
 from app.models import Role
+from app.routers import PatchBody
 from app.services import Invalid
 from app.services.campaigns import list_campaigns, questionnaire_choices
 from app.services.organizations import (
@@ -32,7 +33,7 @@ class OrganizationIn(BaseModel):
     comment_k: int = Field(10, ge=3, le=100)
 
 
-class OrganizationPatch(BaseModel):
+class OrganizationPatch(PatchBody):
     name: str | None = Field(None, min_length=1, max_length=200)
     industry: str | None = Field(None, max_length=100)
     size_band: str | None = Field(None, max_length=20)
@@ -166,7 +167,7 @@ def api_get(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser):
 def api_update(organization_id: uuid.UUID, body: OrganizationPatch, session: SessionDep, user: CurrentUser):
     """Change settings; k cannot be lowered once any campaign has a response (409)."""
     org, role = get_organization(session, user=user, organization_id=organization_id, write=True)
-    update_organization(session, organization=org, changes=body.model_dump(exclude_none=True))
+    update_organization(session, organization=org, changes=body.model_dump(exclude_unset=True))
     return _out(org, role)
 
 

@@ -73,6 +73,38 @@ def test_campaign_k_is_frozen_at_launch(admin):
     assert admin.client.get(f"/api/v1/campaigns/{cid}").json()["k"] == 8
 
 
+NULL_REFUSED = "must not be null; leave the field out to keep its value"
+
+
+@pytest.mark.parametrize("field", ["name", "languages", "k", "k_acknowledged"])
+@pytest.mark.parametrize("launched", [False, True])
+def test_campaign_patch_refuses_null_for_a_field_that_cannot_be_empty(admin, field, launched):
+    cid = admin.campaign(launch=launched)
+    before = admin.client.get(f"/api/v1/campaigns/{cid}").json()
+    r = admin.patch(f"/api/v1/campaigns/{cid}", json={field: None})
+    assert r.status_code == 422, r.text
+    assert r.json() == {"detail": "invalid input", "errors": [f"{field}: {NULL_REFUSED}"]}
+    assert admin.client.get(f"/api/v1/campaigns/{cid}").json() == before
+
+
+def test_campaign_patch_clears_a_date_with_null(admin):
+    cid = admin.campaign(launch=False, opens_on="2027-01-04", closes_on="2027-01-29")
+    r = admin.patch(f"/api/v1/campaigns/{cid}", json={"opens_on": None, "closes_on": None})
+    assert r.status_code == 200 and (r.json()["opens_on"], r.json()["closes_on"]) == (None, None)
+    schema = admin.client.get("/api/v1/openapi.json").json()["components"]["schemas"]["CampaignPatch"]["properties"]
+    assert schema["k"]["type"] == "integer" and {"type": "null"} in schema["closes_on"]["anyOf"]
+
+
+@pytest.mark.parametrize("field", ["name", "industry", "size_band", "k", "k_acknowledged", "comment_k"])
+def test_organization_patch_refuses_null(admin, field):
+    url = f"/api/v1/organizations/{admin.org_id}"
+    before = admin.client.get(url).json()
+    r = admin.patch(url, json={field: None, "k": 9} if field != "k" else {field: None})
+    assert r.status_code == 422, r.text
+    assert r.json() == {"detail": "invalid input", "errors": [f"{field}: {NULL_REFUSED}"]}
+    assert admin.client.get(url).json() == before
+
+
 # ------------------------------------------------------------------------ team import
 
 def test_import_builds_nested_units_and_keeps_team_ids_on_reimport(admin):
