@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.signer = Signer(settings.secret_key)
     app.state.limiters = {
         "login": RateLimiter(limit=settings.login_attempts_per_minute),
+        "login_account": RateLimiter(limit=settings.login_failures_per_account_per_minute),
         "survey": RateLimiter(limit=settings.survey_requests_per_minute),
     }
     app.add_middleware(SecurityHeadersMiddleware, hsts=not settings.development)

@@ -31,7 +31,8 @@ class Settings(BaseSettings):
     base_url: str = ""
     session_hours: float = Field(8.0, gt=0, le=24 * 7)
     survey_session_minutes: int = Field(120, ge=5, le=24 * 60)
-    login_attempts_per_minute: int = Field(10, ge=1)
+    login_attempts_per_minute: int = Field(10, ge=1)  # per client address
+    login_failures_per_account_per_minute: int = Field(10, ge=1)  # per e-mail address, known or not
     survey_requests_per_minute: int = Field(60, ge=1)
     migrate_on_start: bool = True
     warm_up: bool = True  # diagnose the most recently closed campaigns in the background at start

@@ -7,6 +7,9 @@ import re
 
 import pytest
 
+from fastapi.testclient import TestClient
+
+from app.core.ratelimit import RateLimiter
 from app.main import create_app
 from web_helpers import PASSWORD, add_user, login, make_admin, make_settings, new_client
 
@@ -121,6 +124,44 @@ def test_login_is_rate_limited(database_url):
     form = client.post("/login", data={"email": "x@example.org", "password": "p", "csrf_token": ""})
     assert form.status_code in (403, 429)
     app.state.engine.dispose()
+
+
+def _from(app, address: str):
+    return TestClient(app, base_url="https://testserver", client=(address, 50000))
+
+
+def test_login_is_throttled_per_account_from_rotating_addresses(database_url):
+    """70 wrong passwords from 70 addresses: after the fifth failure the account answers
+    429 even to the right password, and an unknown e-mail the same way; other accounts
+    are not affected."""
+    app = create_app(make_settings(database_url, login_attempts_per_minute=3, login_failures_per_account_per_minute=5))
+    add_user(app, "a@example.org")
+    add_user(app, "b@example.org")
+    for email in ("a@example.org", "ghost@example.org"):
+        answers = [_from(app, f"10.0.{i // 200}.{i % 200}").post(
+            "/api/v1/login", json={"email": email, "password": f"guess {i}"}) for i in range(70)]
+        assert [r.status_code for r in answers] == [401] * 5 + [429] * 65
+        assert {r.text for r in answers[5:]} == {'{"detail":"too many requests; try again in a minute"}'}
+    right = _from(app, "192.0.2.1").post("/api/v1/login", json={"email": " A@example.org", "password": PASSWORD})
+    assert right.status_code == 429 and right.json() == {"detail": "too many requests; try again in a minute"}
+    page = _from(app, "192.0.2.2")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get("/login").text).group(1)
+    form = page.post("/login", data={"email": "a@example.org", "password": PASSWORD, "csrf_token": token})
+    assert form.status_code == 429 and "too many requests" in form.text
+    assert _from(app, "192.0.2.3").post("/api/v1/login", json={"email": "b@example.org", "password": PASSWORD}).status_code == 200
+    app.state.engine.dispose()
+
+
+def test_the_account_limit_counts_failures_in_a_sliding_minute():
+    now = [0.0]
+    limiter = RateLimiter(limit=2, clock=lambda: now[0])
+    assert limiter.wait("a") == 0 and limiter.hit("a") == 0 and limiter.hit("a") == 0
+    assert limiter.wait("a") == 60 and limiter.hit("a") == 60 and limiter.wait("b") == 0
+    now[0] = 59.5
+    assert limiter.wait("a") == 0.5
+    now[0] = 60.0
+    assert limiter.wait("a") == 0 and limiter.hit("a") == 0 and limiter.wait("a") == 0
+    assert limiter.hit("a") == 0 and limiter.wait("a") == 60
 
 
 def test_survey_links_are_rate_limited(database_url):
