@@ -37,6 +37,7 @@ def _use(monkeypatch, url, root):
     monkeypatch.setenv("AAD_DATABASE_URL", url)
     monkeypatch.setenv("AAD_SECRET_KEY", SECRET)
     monkeypatch.setenv("AAD_ENV", "production")
+    monkeypatch.setenv("AAD_BASE_URL", "https://survey.example.org")
     monkeypatch.setenv("AAD_DATA_DIR", str(root))
 
 

@@ -173,6 +173,27 @@ def test_survey_links_are_rate_limited(database_url):
     app.state.engine.dispose()
 
 
+def test_survey_links_never_follow_the_host_header(app, admin, database_url):
+    """Outside development links start with AAD_BASE_URL whatever the request's host; in
+    development (no AAD_BASE_URL) the service answers only trusted hosts, so a link built
+    from the request's address starts with a trusted one."""
+    cid = admin.campaign()
+    r = admin.post(f"/api/v1/campaigns/{cid}/open-links", json={}, headers={"host": "evil.example"})
+    assert r.status_code == 201 and all(row["link"].startswith("https://testserver/s/") for row in r.json())
+
+    dev = create_app(make_settings(database_url, env="development", base_url=""))
+    for base in ("http://evil.example", "http://localhost.evil.example"):
+        r = TestClient(dev, base_url=base).get("/login")
+        assert r.status_code == 400 and r.text == "Invalid host header"
+    client = TestClient(dev, base_url="http://localhost:8000")
+    csrf = login(client, admin.email)
+    r = client.post(f"/api/v1/campaigns/{cid}/open-links", json={}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 201 and all(row["link"].startswith("http://localhost:8000/s/") for row in r.json())
+    r = client.post(f"/api/v1/campaigns/{cid}/open-links", json={}, headers={"X-CSRF-Token": csrf, "host": "evil.example"})
+    assert r.status_code == 400
+    dev.state.engine.dispose()
+
+
 def test_security_headers(client):
     r = client.get("/login")
     assert "default-src 'self'" in r.headers["content-security-policy"]

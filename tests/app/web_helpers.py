@@ -28,9 +28,9 @@ TEAMS_CSV = (
 
 
 def make_settings(database_url: str, **overrides) -> Settings:
-    values = dict(env="production", secret_key=SECRET, database_url=database_url, migrate_on_start=False,
-                  login_attempts_per_minute=1000, login_failures_per_account_per_minute=1000,
-                  survey_requests_per_minute=1000)
+    values = dict(env="production", secret_key=SECRET, base_url="https://testserver", database_url=database_url,
+                  migrate_on_start=False, login_attempts_per_minute=1000,
+                  login_failures_per_account_per_minute=1000, survey_requests_per_minute=1000)
     values.update(overrides)
     return Settings(**values)
 
