@@ -97,7 +97,7 @@ def test_opt_in_from_the_portfolio(world):
     assert r.status_code == 303 and r.headers["location"] == "/portfolio"
     eps = next(x for x in world.client("consultant").get("/api/v1/portfolio").json() if x["name"] == "Epsilon")
     assert eps["benchmark_opt_in"] is True
-    r = world.post("consultant", f"/orgs/{eps['organization_id']}/benchmark", data={"back": "//evil.example"},
+    r = world.post("consultant", f"/orgs/{eps['organization_id']}/benchmark", data={"opt_in": "false", "back": "//evil.example"},
                    follow_redirects=False)
     assert r.headers["location"] == f"/orgs/{eps['organization_id']}"
 
