@@ -2,9 +2,9 @@
 
 A limiter counts events per key (a client address, an account) over the last ``window``
 seconds. The service uses only :meth:`RateLimiter.hit` (count an event, and say whether
-it was within the limit) and :meth:`RateLimiter.wait` (whether a key is over the limit,
-without counting); a limiter that keeps its counters in shared storage (the database, a
-cache) provides the same two methods and is put into ``app.state.limiters`` instead.
+it was within the limit) and :meth:`RateLimiter.undo` (take the last counted event of a
+key back); a limiter that keeps its counters in shared storage (the database, a cache)
+provides the same two methods and is put into ``app.state.limiters`` instead.
 
 This one keeps its counters in the process's memory, so each worker process counts on
 its own: with ``n`` workers a client or an account gets at most ``n`` times the limit;
@@ -43,11 +43,12 @@ class RateLimiter:
                 self._prune(now)
             return 0.0
 
-    def wait(self, key: str) -> float:
-        """The seconds until ``key`` may have another event (0: now), without counting."""
-        now = self._clock()
+    def undo(self, key: str) -> None:
+        """Take back the last counted event of ``key`` (it turned out not to count)."""
         with self._lock:
-            return self._wait(key, now)
+            hits = self._hits.get(key)
+            if hits:
+                hits.pop()
 
     def _wait(self, key: str, now: float) -> float:
         hits = self._hits.get(key)
