@@ -107,7 +107,7 @@ def _seed_unit_viewer(session: Session, password: str) -> None:
         set_password(session, user=viewer, password=password)
     org = session.exec(select(Organization).where(Organization.name == DEMO_ORG)).one()
     unit = session.exec(select(Unit).where(Unit.organization_id == org.id, Unit.name == DEMO_VIEWER_UNIT)).one()
-    add_member(session, organization=org, user=viewer, role=Role.viewer, unit_id=unit.id)
+    add_member(session, organization=org, by=None, user=viewer, role=Role.viewer, unit_id=unit.id)
     session.commit()
 
 

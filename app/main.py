@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app.core.admission import AdmissionMiddleware
 from app.core.config import Settings
@@ -30,7 +31,8 @@ from app.templating import render, static_dir
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for ``settings`` (default: from the environment), applying
     pending migrations first unless ``AAD_MIGRATE_ON_START=0``. At start-up the most
-    recently closed campaigns are diagnosed in the background unless ``AAD_WARM_UP=0``."""
+    recently closed campaigns are diagnosed in the background unless ``AAD_WARM_UP=0``.
+    In development the service answers only the hosts of ``settings.allowed_hosts``."""
     settings = settings or Settings()
     if settings.migrate_on_start:
         upgrade(settings.sqlalchemy_url)
@@ -45,11 +47,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sealer = Sealer(settings.secret_key, settings.previous_secret_keys)
     app.state.limiters = {
         "login": RateLimiter(limit=settings.login_attempts_per_minute),
+        "login_account": RateLimiter(limit=settings.login_failures_per_account_per_minute),
         "survey": RateLimiter(limit=settings.survey_requests_per_minute),
     }
     app.add_middleware(SecurityHeadersMiddleware, hsts=not settings.development)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(AdmissionMiddleware, slots=settings.threads, timeout=settings.queue_timeout_seconds)
+    if settings.development:  # links follow the request only where AAD_BASE_URL is unset, i.e. here
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts, www_redirect=False)
     for module in (login, organizations, teams, campaigns, invitations, survey, docs, results):
         app.include_router(module.router)
     for module in (portfolio, benchmarks, waves):

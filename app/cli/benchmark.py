@@ -5,11 +5,10 @@ as a consultant's download (refused while fewer than 5 entries are released)."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
-from app.cli import CLIError
+from app.cli import CLIError, check_output_path, write_output
 
 
 def register(sub) -> None:
@@ -45,6 +44,9 @@ def _run(action):
 def _export(args) -> int:
     from app.services.benchmarks import export_file, pool_status, sync_pool
 
+    if args.file != "-":
+        check_output_path(args.file)
+
     def action(session):
         sync_pool(session)
         return export_file(session, user=None), pool_status(session)["released"]
@@ -54,15 +56,7 @@ def _export(args) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
-    target = Path(args.file)
-    if target.is_dir():
-        raise CLIError(f"{args.file}: is a directory")
-    try:
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
-    except OSError as exc:
-        raise CLIError(f"{args.file}: cannot write ({exc.strerror})") from None
+    write_output(args.file, lambda fh: fh.write(data))
     print(f"{count} benchmark entries written to {args.file}")
     return 0
 

@@ -4,21 +4,18 @@
 :mod:`analysis.simulate`) as a CSV file; ``aad analyze`` reads such a file (or an export
 of any survey tool in the same format, see :mod:`analysis.csv_input`), runs
 :func:`analysis.diagnose` and writes the result as JSON or as a self-contained HTML page.
-Output files are written to a temporary file next to the target and renamed into place,
-so a failure never leaves a partial file behind.
+Output files are written by :func:`app.cli.write_output`: atomically, and only to a
+regular file or a new path.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import orjson
 
-from app.cli import CLIError
+from app.cli import CLIError, check_output_path, write_output
 
 DEFAULT_QUESTIONNAIRE = "aligned-autonomy-v1"
 
@@ -61,24 +58,6 @@ def register(sub) -> None:
 
 
 # --------------------------------------------------------------------------- helpers
-
-def _atomic_write(path: str, write) -> None:
-    """Call ``write(binary_file)`` on a temporary file next to ``path``, then rename it."""
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise CLIError(f"{path}: the directory {str(target.parent)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
 
 def _questionnaire(ref):
     from analysis.instrument import QuestionnaireError, load_questionnaire
@@ -154,6 +133,7 @@ def _simulate(args) -> int:
 
     from analysis.simulate import simulate
 
+    check_output_path(args.out)
     q = _questionnaire(args.questionnaire)
     try:
         sim = simulate(q, respondents=args.respondents, teams=args.teams, units=args.units,
@@ -162,10 +142,7 @@ def _simulate(args) -> int:
         raise CLIError(str(exc)) from None
     table = responses_table(sim.data)
     options = pacsv.WriteOptions(quoting_style="needed")
-    try:
-        _atomic_write(args.out, lambda fh: pacsv.write_csv(table, fh, write_options=options))
-    except OSError as exc:
-        raise CLIError(f"{args.out}: {exc.strerror or exc}") from None
+    write_output(args.out, lambda fh: pacsv.write_csv(table, fh, write_options=options))
     by_pattern: dict[str, list[str]] = {}
     for team, pattern in sim.planted.items():
         if pattern != "small":
@@ -181,6 +158,8 @@ def _simulate(args) -> int:
 
 
 def _analyze(args) -> int:
+    if args.out:
+        check_output_path(args.out)
     progress = _Progress(args.progress or sys.stderr.isatty())
     progress("loading")
     from analysis.csv_input import read_responses_csv
@@ -211,10 +190,7 @@ def _analyze(args) -> int:
         text = render_report_html(diagnosis, lang=args.lang)
     payload = (text + "\n").encode("utf-8")
     if args.out:
-        try:
-            _atomic_write(args.out, lambda fh: fh.write(payload))
-        except OSError as exc:
-            raise CLIError(f"{args.out}: {exc.strerror or exc}") from None
+        write_output(args.out, lambda fh: fh.write(payload))
     else:
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()

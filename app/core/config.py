@@ -5,12 +5,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me"
 MIN_SECRET_LENGTH = 32
+BASE_URL_MISSING = ("AAD_BASE_URL is not set; set the public address that survey links start with, "
+                    "e.g. https://survey.example.org (or AAD_ENV=development)")
+BASE_URL_FORM = "AAD_BASE_URL must be an address like https://survey.example.org (no query, no fragment)"
+BASE_URL_HTTPS = "AAD_BASE_URL must start with https:// outside development"
 
 
 def default_data_dir() -> Path:
@@ -30,10 +35,12 @@ class Settings(BaseSettings):
     previous_secret_keys: tuple[str, ...] = ()
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str = ""
-    base_url: str = ""
+    base_url: str = ""  # the public address survey links start with; required outside development
+    trusted_hosts: str = "localhost,127.0.0.1,[::1]"  # development: the hosts the service answers
     session_hours: float = Field(8.0, gt=0, le=24 * 7)
     survey_session_minutes: int = Field(120, ge=5, le=24 * 60)
-    login_attempts_per_minute: int = Field(10, ge=1)
+    login_attempts_per_minute: int = Field(10, ge=1)  # per client address
+    login_failures_per_account_per_minute: int = Field(10, ge=1)  # per e-mail address, known or not
     survey_requests_per_minute: int = Field(60, ge=1)
     # handler threads per worker process, which is also the size of its database pool:
     # keep workers x threads below PostgreSQL's max_connections
@@ -43,7 +50,7 @@ class Settings(BaseSettings):
     warm_up: bool = True  # diagnose the most recently closed campaigns in the background at start
 
     @model_validator(mode="after")
-    def _secret(self):
+    def _secret_and_base_url(self):
         if self.env != "development":
             if self.secret_key == PLACEHOLDER_SECRET:
                 raise ValueError(
@@ -52,11 +59,36 @@ class Settings(BaseSettings):
                 )
             if len(self.secret_key) < MIN_SECRET_LENGTH:
                 raise ValueError(f"AAD_SECRET_KEY must have at least {MIN_SECRET_LENGTH} characters")
+        self.base_url = self.base_url.strip().rstrip("/")
+        if not self.base_url:
+            if not self.development:
+                raise ValueError(BASE_URL_MISSING)
+            return self
+        try:
+            parts = urlsplit(self.base_url)
+        except ValueError:  # e.g. an unclosed IPv6 bracket
+            raise ValueError(BASE_URL_FORM) from None
+        if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment
+                or "@" in parts.netloc):
+            raise ValueError(BASE_URL_FORM)
+        if parts.scheme != "https" and not self.development:
+            raise ValueError(BASE_URL_HTTPS)
         return self
 
     @property
     def development(self) -> bool:
         return self.env == "development"
+
+    @property
+    def allowed_hosts(self) -> list[str]:
+        """In development, the hosts the service answers (a request's own address, which
+        survey links start with when ``AAD_BASE_URL`` is unset, is therefore always one
+        of them): ``AAD_TRUSTED_HOSTS`` and the host of ``AAD_BASE_URL``."""
+        hosts = [h.strip() for h in self.trusted_hosts.split(",") if h.strip()]
+        if self.base_url:
+            host = urlsplit(self.base_url).hostname
+            hosts.append(f"[{host}]" if ":" in host else host)
+        return hosts
 
     @property
     def cookie_secure(self) -> bool:

@@ -151,7 +151,9 @@ def benchmark_api(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser
 
 @router.post("/orgs/{organization_id}/benchmark", include_in_schema=False)
 def opt_in_form(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
-                opt_in: Annotated[bool, Form()] = False, back: Annotated[str, Form(max_length=200)] = ""):
+                opt_in: Annotated[bool, Form()], back: Annotated[str, Form(max_length=200)] = ""):
+    """Take part (``opt_in=true``) or withdraw (``opt_in=false``); a body without the
+    choice (not a form, or the field missing or unreadable) is 422 and changes nothing."""
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
     set_opt_in(session, organization=org, opt_in=opt_in)
     if opt_in:  # the organization's latest closed campaign enters the pool at once

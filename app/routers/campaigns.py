@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from app import i18n
 from app.deps import CsrfProtected, CurrentUser, SessionDep
 from app.models import Campaign, CampaignStatus
+from app.routers import PatchBody
 from app.routers.survey import _survey_page, questionnaire_json
 from app.services.campaigns import (
     campaign_teams, create_campaign, get_campaign, languages_of, launch_campaign, list_campaigns,
@@ -35,7 +36,9 @@ class CampaignIn(BaseModel):
     closes_on: date | None = None
 
 
-class CampaignPatch(BaseModel):
+class CampaignPatch(PatchBody):
+    NULLABLE = frozenset({"opens_on", "closes_on"})  # null clears the date
+
     name: str | None = Field(None, min_length=1, max_length=200)
     languages: list[str] | None = Field(None, max_length=2)
     opens_on: date | None = None

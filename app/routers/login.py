@@ -11,9 +11,12 @@ from pydantic import BaseModel, Field
 
 from app.core.config import Settings
 from app.core.security import same
-from app.deps import AuthDep, CsrfProtected, CurrentUser, LoginRequired, SessionDep, SettingsDep, cookie_name, rate_limit
+from app.deps import (
+    TOO_MANY, AuthDep, CsrfProtected, CurrentUser, LoginRequired, RateLimited, SessionDep, SettingsDep, cookie_name,
+    rate_limit,
+)
 from app.services import ServiceError
-from app.services.users import authenticate, end_session, start_session
+from app.services.users import authenticate, end_session, normalize_email, start_session
 from app.templating import render
 
 router = APIRouter(tags=["login"])
@@ -50,10 +53,19 @@ def _set_session_cookie(response, settings: Settings, token: str) -> None:
 
 
 def _login(request: Request, session, settings: Settings, email: str, password: str):
+    """Every attempt counts against the client address; failed ones also against the
+    e-mail address, which while over its limit is refused even with the right password
+    (the same for an unknown address, so the answer never tells whether it exists).
+    The failure is counted before the password is checked and taken back on success, so
+    that concurrent attempts cannot pass the limit together."""
     rate_limit(request, "login")
+    account, failures = normalize_email(email), request.app.state.limiters["login_account"]
+    if failures.hit(account):
+        raise RateLimited(TOO_MANY)
     user = authenticate(session, email=email, password=password)
     if user is None:
         raise LoginRequired(LOGIN_FAILED)
+    failures.undo(account)
     previous = request.cookies.get(cookie_name(settings, "aad_session"))
     token, row = start_session(session, user=user, hours=settings.session_hours, previous_token=previous)
     return user, token, row

@@ -8,18 +8,17 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
-from sqlmodel import select
 
 from app.deps import CsrfProtected, CurrentUser, SessionDep
-from app.models import Role, User
+from app.models import Role
+from app.routers import PatchBody
 from app.services import Invalid
 from app.services.campaigns import list_campaigns, questionnaire_choices
 from app.services.organizations import (
-    SCOPE_UNIT, SIZE_BANDS, add_member, create_organization, get_organization, list_organizations, members, top_units,
-    unit_scope, update_organization,
+    SCOPE_UNIT, SIZE_BANDS, add_member_by_email, create_organization, get_organization, grantable_roles,
+    list_organizations, members, top_units, unit_scope, update_organization,
 )
 from app.services.teams import team_rows
-from app.services.users import create_user, normalize_email
 from app.templating import render
 
 router = APIRouter(tags=["organizations"], dependencies=[CsrfProtected])
@@ -34,7 +33,7 @@ class OrganizationIn(BaseModel):
     comment_k: int = Field(10, ge=3, le=100)
 
 
-class OrganizationPatch(BaseModel):
+class OrganizationPatch(PatchBody):
     name: str | None = Field(None, min_length=1, max_length=200)
     industry: str | None = Field(None, max_length=100)
     size_band: str | None = Field(None, max_length=20)
@@ -73,17 +72,6 @@ def _out(org, role) -> OrganizationOut:
                            k_acknowledged=org.k_acknowledged, comment_k=org.comment_k, role=role)
 
 
-def _add_member(session, *, organization, email: str, role: Role, password: str | None,
-                unit_id: uuid.UUID | None) -> None:
-    user = session.exec(select(User).where(User.email == normalize_email(email))).first()
-    if user is None:
-        if not password:
-            raise Invalid("a new user needs an initial password")
-        user = create_user(session, email=email, password=password)
-    add_member(session, organization=organization, user=user, role=role, unit_id=unit_id)
-    session.commit()
-
-
 # ------------------------------------------------------------------ pages
 
 @router.get("/", include_in_schema=False)
@@ -117,7 +105,8 @@ def org_page(organization_id: uuid.UUID, request: Request, session: SessionDep, 
     return render(request, "admin/org.html", {
         "org": org, "role": role.value, "scope": None, "campaigns": list_campaigns(session, organization=org),
         "team_count": len(team_rows(session, organization=org)), "questionnaires": questionnaire_choices(),
-        "members": members(session, organization=org), "size_bands": SIZE_BANDS, "roles": [r.value for r in Role],
+        "members": members(session, organization=org), "size_bands": SIZE_BANDS,
+        "roles": [r.value for r in grantable_roles(session, organization=org, by=user)],
         "units": top_units(session, organization=org),
     })
 
@@ -148,7 +137,8 @@ def org_add_member(
         unit = uuid.UUID(unit_id) if unit_id else None
     except ValueError:
         raise Invalid(SCOPE_UNIT) from None
-    _add_member(session, organization=org, email=email, role=role, password=password or None, unit_id=unit)
+    add_member_by_email(session, organization=org, by=user, email=email, role=role, password=password or None,
+                        unit_id=unit)
     return RedirectResponse(f"/orgs/{org.id}#members", status_code=303)
 
 
@@ -162,6 +152,7 @@ def api_list(session: SessionDep, user: CurrentUser):
 
 @router.post("/api/v1/organizations", response_model=OrganizationOut, status_code=201)
 def api_create(body: OrganizationIn, session: SessionDep, user: CurrentUser):
+    """A new organization with the user as its consultant; consultants only (403)."""
     org = create_organization(session, user=user, **body.model_dump())
     _, role = get_organization(session, user=user, organization_id=org.id)
     return _out(org, role)
@@ -176,7 +167,7 @@ def api_get(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser):
 def api_update(organization_id: uuid.UUID, body: OrganizationPatch, session: SessionDep, user: CurrentUser):
     """Change settings; k cannot be lowered once any campaign has a response (409)."""
     org, role = get_organization(session, user=user, organization_id=organization_id, write=True)
-    update_organization(session, organization=org, changes=body.model_dump(exclude_none=True))
+    update_organization(session, organization=org, changes=body.model_dump(exclude_unset=True))
     return _out(org, role)
 
 
@@ -189,7 +180,10 @@ def api_members(organization_id: uuid.UUID, session: SessionDep, user: CurrentUs
 
 @router.post("/api/v1/organizations/{organization_id}/members", status_code=204)
 def api_add_member(organization_id: uuid.UUID, body: MemberIn, session: SessionDep, user: CurrentUser):
-    """Give a user (created with ``password`` if new) a role in the organization."""
+    """Give a user (created with ``password`` if new) a role in the organization. A
+    consultant of the organization may give any role; an HR admin only ``hr_admin`` and
+    ``viewer``, and not to a consultant (403); nobody changes their own role (403). A
+    password for an existing user, or a concurrent request that created them, is 409."""
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
-    _add_member(session, organization=org, email=body.email, role=body.role, password=body.password,
-                unit_id=body.unit_id)
+    add_member_by_email(session, organization=org, by=user, email=body.email, role=body.role,
+                        password=body.password, unit_id=body.unit_id)

@@ -15,7 +15,7 @@ from app.deps import CsrfProtected, CurrentUser, SessionDep
 from app.i18n import language_links, translator
 from app.models import Role
 from app.routers.results import Lang
-from app.services.organizations import SIZE_BANDS, create_organization, get_organization
+from app.services.organizations import SIZE_BANDS, UNIT_ONLY, create_organization, get_organization
 from app.services.portfolio import FEWER_THAN_K, portfolio
 from app.templating import render
 
@@ -45,6 +45,7 @@ UI = {
     "no_size": {"en": "size not set", "de": "Größe nicht angegeben"},
     "employees": {"en": "{band} employees", "de": "{band} Beschäftigte"},
     "your_role": {"en": "your role: {role}", "de": "Ihre Rolle: {role}"},
+    "your_role_unit": {"en": "your role: {role} of the unit {unit}", "de": "Ihre Rolle: {role} der Einheit {unit}"},
     "role_consultant": {"en": "consultant", "de": "Beratung"},
     "role_hr_admin": {"en": "HR admin", "de": "HR-Administration"},
     "role_viewer": {"en": "viewer", "de": "Lesezugriff"},
@@ -56,6 +57,7 @@ UI = {
     "none_yet": {"en": "none yet", "de": "noch keine"},
     "typology": {"en": "Typology", "de": "Typologie"},
     FEWER_THAN_K: {"en": FEWER_THAN_K, "de": "weniger als k Antworten"},
+    UNIT_ONLY: {"en": UNIT_ONLY, "de": "Ihr Zugang ist auf die Ergebnisse einer Einheit beschränkt"},
     "response_rate": {"en": "Response rate", "de": "Rücklaufquote"},
     "responses": {"en": "{n} responses", "de": "{n} Antworten"},
     "maturity_caption": {"en": "Maturity per dimension, {org}", "de": "Reifegrad je Dimension, {org}"},
@@ -66,6 +68,10 @@ UI = {
     "opt_in": {"en": "Take part in the benchmark", "de": "Am Benchmark teilnehmen"},
     "no_orgs": {"en": "You are not a member of any organization yet. Create a client organization below.",
                 "de": "Sie sind noch in keiner Organisation Mitglied. Legen Sie unten eine Kundenorganisation an."},
+    "no_orgs_member": {
+        "en": "You are not a member of any organization yet. An HR admin or consultant of your organization can add you.",
+        "de": "Sie sind noch in keiner Organisation Mitglied. Eine HR-Administration oder Beratung Ihrer Organisation kann Sie hinzufügen.",
+    },
     "new_org": {"en": "New client organization", "de": "Neue Kundenorganisation"},
     "name": {"en": "Name", "de": "Name"},
     "industry": {"en": "Industry", "de": "Branche"},
@@ -93,6 +99,7 @@ class PortfolioRow(BaseModel):
     industry: str
     size_band: str
     role: Role
+    unit: str | None  # the top-level unit the user's access is limited to
     benchmark_opt_in: bool
     latest_campaign: CampaignRef | None
     closed_campaign: CampaignRef | None
@@ -112,7 +119,7 @@ def _out(row: dict) -> PortfolioRow:
     org = row["organization"]
     return PortfolioRow(
         organization_id=org.id, name=org.name, industry=org.industry, size_band=org.size_band, role=row["role"],
-        benchmark_opt_in=org.benchmark_opt_in, latest_campaign=_ref(row["latest"]),
+        unit=row["unit"], benchmark_opt_in=org.benchmark_opt_in, latest_campaign=_ref(row["latest"]),
         closed_campaign=_ref(row["closed"]), typology=row["typology"], n_respondents=row["n_respondents"],
         response_rate=row["response_rate"], hidden=row["hidden"],
         dimensions={d: DimensionOut(**v) for d, v in row["dimensions"].items()},
@@ -140,12 +147,14 @@ def portfolio_create(
     industry: Annotated[str, Form(max_length=100)] = "", size_band: Annotated[str, Form(max_length=20)] = "",
     lang: FormLang = "en",
 ):
-    """A new client organization; a consultant becomes its consultant."""
+    """A new client organization with the user as its consultant; consultants only (403)."""
     create_organization(session, user=user, name=name, industry=industry, size_band=size_band)
     return RedirectResponse(f"/portfolio?lang={lang}", status_code=303)
 
 
 @router.get("/api/v1/portfolio", response_model=list[PortfolioRow])
 def portfolio_api(session: SessionDep, user: CurrentUser):
-    """Every organization of the user with the figures its latest closed campaign released."""
+    """Every organization of the user with the figures its latest closed campaign released;
+    for a member limited to one unit (``unit``) no figure of the whole organization and
+    no draft campaign (``hidden`` gives the reason)."""
     return [_out(r) for r in portfolio(session, user=user)]

@@ -73,7 +73,9 @@ def create_campaign(
 
 
 def update_campaign(session: Session, *, campaign: Campaign, changes: dict) -> Campaign:
-    """Change a draft (name, languages, dates, k); after launch only the closing date."""
+    """Change a draft (name, languages, dates, k); after launch only the closing date.
+    The campaign's row is locked first, so a launch cannot slip in between."""
+    session.refresh(campaign, with_for_update=True)
     if campaign.status != CampaignStatus.draft:
         if "k" in changes and changes["k"] != campaign.k:
             raise Conflict(K_FROZEN)
@@ -111,7 +113,10 @@ def _apply(campaign: Campaign, *, name: str, languages: list[str], opens_on, clo
 
 
 def launch_campaign(session: Session, *, campaign: Campaign, organization: Organization) -> Campaign:
-    """Open a draft: copy the current team structure into the campaign and freeze k."""
+    """Open a draft: copy the current team structure into the campaign and freeze k.
+    The campaign's row is locked first, so that of concurrent launches one copies the
+    structure and the others find the campaign open (409)."""
+    session.refresh(campaign, with_for_update=True)
     if campaign.status != CampaignStatus.draft:
         raise Conflict(NOT_DRAFT)
     teams = team_rows(session, organization=organization)

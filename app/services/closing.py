@@ -25,6 +25,7 @@ def close_and_release(session: Session, *, campaign: Campaign, sealer: Sealer | 
     the final snapshot, update the benchmark pool and start diagnosing the campaign in a
     background thread. ``sealer`` opens the waiting answer sets (None only where none
     can exist, as for the demo's simulated campaigns)."""
+    session.refresh(campaign, with_for_update=True)  # concurrent closings: one proceeds, the others 409
     if campaign.status != CampaignStatus.open:
         raise Conflict(NOT_OPEN)
     flush_all(session, campaign=campaign, sealer=sealer)

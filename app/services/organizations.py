@@ -1,14 +1,23 @@
-"""Organizations, memberships and the anonymity threshold k."""
+"""Organizations, memberships and the anonymity threshold k.
+
+Who may give which role (the README's "Members"): the operator (``aad user add
+--consultant-of``, the demo) any; a consultant of the organization any; an HR admin of
+the organization only ``hr_admin`` and ``viewer``, and never to a consultant of it;
+viewers nobody. Nobody changes their own membership. Only consultants create
+organizations (they become its consultant); HR admins and viewers create none, so no
+member reaches the consultants' benchmark files by founding an organization.
+"""
 
 from __future__ import annotations
 
 import uuid
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from app.models import Campaign, Membership, Organization, PendingResponse, Response, Role, Unit, User
 from app.services import Conflict, Forbidden, Invalid, NotFound
-from app.services.users import is_consultant
+from app.services.users import create_user, is_consultant, normalize_email
 
 K_MIN, K_MAX, K_SAFE = 3, 50, 5
 SIZE_BANDS = ("", "1-49", "50-249", "250-999", "1000-4999", "5000+")
@@ -22,6 +31,13 @@ SCOPE_UNIT = "choose a top-level unit of this organization"
 K_RANGE = f"k must be between {K_MIN} and {K_MAX}"
 K_ACK = f"k below {K_SAFE} needs an explicit acknowledgement"
 K_LOWERED = "k cannot be lowered after the first response"
+CONSULTANTS_CREATE = "only consultants can create organizations"
+GRANT_CONSULTANT = "only a consultant of this organization can make someone a consultant"
+CHANGE_CONSULTANT = "only a consultant of this organization can change the role of a consultant"
+OWN_ROLE = "nobody can change their own role"
+NEEDS_PASSWORD = "a new user needs an initial password"
+USER_EXISTS = "a user with this e-mail exists already; add them without a password"
+MEMBER_CHANGED = "this member was changed at the same time; reload the page and try again"
 
 
 def check_k(k: int, *, acknowledged: bool) -> None:
@@ -74,8 +90,13 @@ def create_organization(
     session: Session, *, user: User, name: str, industry: str = "", size_band: str = "",
     k: int = K_SAFE, k_acknowledged: bool = False, comment_k: int = 10, creator_role: Role | None = None,
 ) -> Organization:
-    """A new organization; its creator gets ``creator_role``, by default consultant if
-    they are one elsewhere, otherwise HR admin."""
+    """A new organization. Without ``creator_role`` (a request of ``user``) the creator
+    must be a consultant (else 403) and becomes its consultant; the operator (command
+    line, demo) gives the creator ``creator_role``."""
+    if creator_role is None:
+        if not is_consultant(session, user=user):
+            raise Forbidden(CONSULTANTS_CREATE)
+        creator_role = Role.consultant
     _check_fields(name=name, size_band=size_band)
     check_k(k, acknowledged=k_acknowledged)
     _check_comment_k(comment_k, k)
@@ -83,13 +104,9 @@ def create_organization(
         name=name.strip(), industry=industry.strip(), size_band=size_band, k=k,
         k_acknowledged=k_acknowledged and k < K_SAFE, comment_k=comment_k,
     )
-    consultant = is_consultant(session, user=user)
     session.add(org)
     session.flush()
-    session.add(Membership(
-        user_id=user.id, organization_id=org.id,
-        role=creator_role or (Role.consultant if consultant else Role.hr_admin),
-    ))
+    session.add(Membership(user_id=user.id, organization_id=org.id, role=creator_role))
     session.commit()
     session.refresh(org)
     return org
@@ -125,22 +142,78 @@ def has_responses(session: Session, *, organization_id: uuid.UUID) -> bool:
     ).one() for table in (Response, PendingResponse))
 
 
-def add_member(session: Session, *, organization: Organization, user: User, role: Role,
+def grantable_roles(session: Session, *, organization: Organization, by: User) -> list[Role]:
+    """The roles ``by`` may give in ``organization`` (see the module docstring)."""
+    own = _membership(session, organization=organization, user=by)
+    if own is None or own.role not in WRITE_ROLES:
+        return []
+    return list(Role) if own.role == Role.consultant else [Role.hr_admin, Role.viewer]
+
+
+def add_member(session: Session, *, organization: Organization, by: User | None, user: User, role: Role,
                unit_id: uuid.UUID | None = None) -> Membership:
-    """Make ``user`` a member (or change their role); a viewer may be limited to one
-    top-level unit of the organization."""
+    """Make ``user`` a member (or change their role), as the member ``by`` or, with
+    ``by=None``, the operator; a viewer may be limited to one top-level unit. Raises
+    :class:`Forbidden` for a role ``by`` may not give or a member ``by`` may not change."""
+    membership = _membership(session, organization=organization, user=user)
+    if by is not None:
+        _check_grant(session, organization=organization, by=by, user=user, membership=membership, role=role)
     if unit_id is not None:
         if role != Role.viewer:
             raise Invalid(SCOPE_ROLE)
         unit = session.get(Unit, unit_id)
         if unit is None or unit.organization_id != organization.id or unit.parent_id is not None:
             raise Invalid(SCOPE_UNIT)
-    membership = session.exec(
-        select(Membership).where(Membership.user_id == user.id, Membership.organization_id == organization.id)
-    ).first() or Membership(user_id=user.id, organization_id=organization.id, role=role)
+    membership = membership or Membership(user_id=user.id, organization_id=organization.id, role=role)
     membership.role, membership.unit_id = role, unit_id
     session.add(membership)
     return membership
+
+
+def add_member_by_email(session: Session, *, organization: Organization, by: User, email: str, role: Role,
+                        password: str | None = None, unit_id: uuid.UUID | None = None) -> Membership:
+    """:func:`add_member` for the user with ``email``, created with ``password`` if new
+    (a password for an existing user is refused: 409), and commit. Of concurrent
+    requests for one new user exactly one creates it; the others get 409 and store
+    nothing."""
+    user = session.exec(select(User).where(User.email == normalize_email(email))).first()
+    if user is None:
+        if not password:
+            raise Invalid(NEEDS_PASSWORD)
+        _check_grant(session, organization=organization, by=by, user=None, membership=None, role=role)
+        try:
+            user = create_user(session, email=email, password=password)
+        except IntegrityError:  # created by a concurrent request since the look-up
+            session.rollback()
+            raise Conflict(USER_EXISTS) from None
+    elif password:
+        raise Conflict(USER_EXISTS)
+    membership = add_member(session, organization=organization, by=by, user=user, role=role, unit_id=unit_id)
+    try:
+        session.commit()
+    except IntegrityError:  # the same membership added by a concurrent request
+        session.rollback()
+        raise Conflict(MEMBER_CHANGED) from None
+    return membership
+
+
+def _check_grant(session: Session, *, organization: Organization, by: User, user: User | None,
+                 membership: Membership | None, role: Role) -> None:
+    allowed = grantable_roles(session, organization=organization, by=by)
+    if not allowed:
+        raise Forbidden(READ_ONLY)
+    if user is not None and user.id == by.id:
+        raise Forbidden(OWN_ROLE)
+    if role not in allowed:
+        raise Forbidden(GRANT_CONSULTANT)
+    if membership is not None and membership.role not in allowed:
+        raise Forbidden(CHANGE_CONSULTANT)
+
+
+def _membership(session: Session, *, organization: Organization, user: User) -> Membership | None:
+    return session.exec(
+        select(Membership).where(Membership.user_id == user.id, Membership.organization_id == organization.id)
+    ).first()
 
 
 def _check_fields(*, name: str, size_band: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
 from sqlmodel import select
 
 from app.core.db import session_scope
@@ -93,3 +94,31 @@ def test_import_keeps_the_language(world):
     assert "5 neue Einträge importiert." in page
     assert 'href="/benchmark?imported=5&amp;lang=en" hreflang="en"' in page
 
+
+
+@pytest.mark.parametrize("body", [
+    {"json": {"opt_in": True}}, {"json": {"opt_in": False}}, {"content": b""},
+    {"data": {"back": "/portfolio"}}, {"data": {"opt_in": "maybe"}},
+], ids=["json-true", "json-false", "empty", "no-choice", "unreadable"])
+def test_the_opt_in_form_without_a_readable_choice_changes_nothing(world, body):
+    """A JSON or empty body, or a form without a readable choice, used to withdraw the
+    organization from the pool (a missing field meant "no")."""
+    alpha = world.orgs["Alpha Logistics"]
+
+    def state():
+        row = next(r for r in world.client("consultant").get("/api/v1/portfolio").json() if r["organization_id"] == alpha)
+        return row["benchmark_opt_in"], world.client("consultant").get("/api/v1/benchmark").json()
+
+    before = state()
+    assert before[0] is True
+    r = world.post("consultant", f"/orgs/{alpha}/benchmark", follow_redirects=False, **body)
+    assert r.status_code == 422 and "invalid input" in r.text and "opt_in" in r.text
+    assert state() == before
+
+
+def test_the_withdraw_buttons_send_the_choice(world):
+    alpha, cid = world.orgs["Alpha Logistics"], world.campaigns["Alpha Logistics"][-1]
+    for url in ("/portfolio", f"/campaigns/{cid}/benchmark"):
+        form = re.search(rf'<form method="post" action="/orgs/{alpha}/benchmark".*?</form>',
+                         world.client("consultant").get(url).text, re.S).group(0)
+        assert '<input type="hidden" name="opt_in" value="false">' in form

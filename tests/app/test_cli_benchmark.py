@@ -14,6 +14,7 @@ from app.cli import main
 from app.core.db import make_engine, session_scope
 from app.demo import simulated_benchmark
 from app.services.benchmarks import import_file, pool_status
+from output_targets import KINDS, protect_dev_null, special_target
 from web_helpers import SECRET
 
 
@@ -37,6 +38,7 @@ def _use(monkeypatch, url, root):
     monkeypatch.setenv("AAD_DATABASE_URL", url)
     monkeypatch.setenv("AAD_SECRET_KEY", SECRET)
     monkeypatch.setenv("AAD_ENV", "production")
+    monkeypatch.setenv("AAD_BASE_URL", "https://survey.example.org")
     monkeypatch.setenv("AAD_DATA_DIR", str(root))
 
 
@@ -109,3 +111,16 @@ def test_missing_file_and_bad_target(installations, monkeypatch, capsys):
     assert "cannot read" in capsys.readouterr().err
     assert main(["benchmark", "export", str(root)]) == 2
     assert "is a directory" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_export_refuses_anything_but_a_regular_file_or_a_new_path(installations, tmp_path, monkeypatch, capsys, kind):
+    root, (one, _) = installations
+    _use(monkeypatch, one, root)
+    protect_dev_null(monkeypatch)
+    path, message, unchanged = special_target(tmp_path, kind)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert main(["benchmark", "export", path]) == 2
+    assert capsys.readouterr().err == f"aad: error: {message} (give a new path or a regular file)\n"
+    unchanged()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before

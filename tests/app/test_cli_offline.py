@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
+from output_targets import KINDS, protect_dev_null, special_target
 
 AAD = str(Path(sys.executable).with_name("aad"))
 
@@ -87,6 +88,30 @@ def test_bad_csv_exits_2_without_partial_output(tmp_path, capsys):
 def test_bad_options_exit_2(simulated, capsys, args, message):
     assert main(["analyze", str(simulated), *args]) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("command", ["simulate", "analyze"])
+def test_out_must_be_a_regular_file_or_a_new_path(simulated, tmp_path, capsys, monkeypatch, command, kind):
+    """A device, FIFO, directory or symbolic link is refused with exit 2 and never replaced
+    (as root, ``--out /dev/null`` used to replace the device by a regular file)."""
+    protect_dev_null(monkeypatch)
+    path, message, unchanged = special_target(tmp_path, kind)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    args = (["simulate", "--respondents", "200", "--teams", "10"] if command == "simulate"
+            else ["analyze", str(simulated)])
+    assert main([*args, "--out", path]) == 2
+    assert capsys.readouterr().err == f"aad: error: {message} (give a new path or a regular file)\n"
+    unchanged()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_out_replaces_a_regular_file(simulated, tmp_path):
+    out = tmp_path / "diagnosis.json"
+    out.write_text("previous result")
+    assert main(["analyze", str(simulated), "--out", str(out)]) == 0
+    assert json.loads(out.read_text())["n_respondents"] == 3000
+    assert [p.name for p in tmp_path.iterdir()] == ["diagnosis.json"]
 
 
 def test_simulate_rejects_bad_sizes(tmp_path, capsys):

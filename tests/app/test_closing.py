@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from app import main as app_main
 from app.core.db import make_engine, session_scope
-from app.models import BenchmarkEntryRow, Campaign, Comment, Organization, Response, ResultSnapshot
+from app.models import BenchmarkEntryRow, Campaign, Comment, Organization, Response, ResultSnapshot, Role
 from app.services import closing
 from app.services import results as results_service
 from app.services.benchmarks import RELEASE_STEP, pool_status, set_opt_in
@@ -166,7 +166,8 @@ def _opted_in_campaigns(engine, n: int) -> list[uuid.UUID]:
         user = create_user(s, email="consultant@example.org", password=PASSWORD)
         s.commit()
         for i in range(n):
-            org = create_organization(s, user=user, name=f"Org {i}", industry="Logistics", size_band="250-999")
+            org = create_organization(s, user=user, name=f"Org {i}", industry="Logistics", size_band="250-999",
+                                      creator_role=Role.consultant)
             import_teams(s, organization=org, data=TEAMS_CSV.encode())
             campaign = create_campaign(s, organization=org, name="Spring", questionnaire_id="aligned-autonomy-v1")
             launch_campaign(s, campaign=campaign, organization=org)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from consultant_world import world  # noqa: F401 - fixture
+from consultant_world import SCOPED_UNIT, world  # noqa: F401 - fixture
 
 
 def test_portfolio_lists_the_consultants_organizations_with_released_figures(world):
@@ -36,6 +36,31 @@ def test_portfolio_page(world):
 def test_an_hr_admin_sees_only_their_organization(world):
     rows = world.client("hr_a").get("/api/v1/portfolio").json()
     assert [(r["name"], r["role"]) for r in rows] == [("Alpha Logistics", "hr_admin")]
+
+
+def test_a_unit_viewer_sees_no_organization_wide_figures_and_no_drafts(world):
+    """A viewer of Alpha's unit "Division 1" used to see Alpha's typology, maturity and
+    response rate and the name of a draft campaign; now the latest launched campaign
+    and the reason why no figure is shown."""
+    alpha, closed = world.orgs["Alpha Logistics"], world.campaigns["Alpha Logistics"][-1]
+    r = world.post("consultant", f"/api/v1/organizations/{alpha}/campaigns",
+                   json={"name": "Draft restructuring survey", "questionnaire_id": "aligned-autonomy-v1"})
+    assert r.status_code == 201
+    full = next(x for x in world.client("consultant").get("/api/v1/portfolio").json() if x["organization_id"] == alpha)
+    assert full["latest_campaign"]["name"] == "Draft restructuring survey" and full["typology"] and full["unit"] is None
+
+    (row,) = world.client("unit_viewer_a").get("/api/v1/portfolio").json()
+    assert row["organization_id"] == alpha and row["role"] == "viewer" and row["unit"] == SCOPED_UNIT
+    assert (row["typology"], row["dimensions"], row["n_respondents"], row["response_rate"]) == (None, {}, None, None)
+    assert row["hidden"] == "your access is limited to the results of one unit"
+    assert row["latest_campaign"]["id"] == row["closed_campaign"]["id"] == closed
+    for lang, hidden in (("en", "your access is limited to the results of one unit"),
+                         ("de", "Ihr Zugang ist auf die Ergebnisse einer Einheit beschränkt")):
+        page = world.client("unit_viewer_a").get(f"/portfolio?lang={lang}").text
+        assert "Draft restructuring survey" not in page and hidden in page and SCOPED_UNIT in page
+        assert 'class="maturity"' not in page and not re.search(r"\d %", page)
+        assert f"/campaigns/{closed}/results?lang={lang}" in page and f"/campaigns/{closed}/benchmark" not in page
+        assert full["typology"].replace("_", " ") not in page.lower()
 
 
 def test_switcher(world):
@@ -72,7 +97,7 @@ def test_opt_in_from_the_portfolio(world):
     assert r.status_code == 303 and r.headers["location"] == "/portfolio"
     eps = next(x for x in world.client("consultant").get("/api/v1/portfolio").json() if x["name"] == "Epsilon")
     assert eps["benchmark_opt_in"] is True
-    r = world.post("consultant", f"/orgs/{eps['organization_id']}/benchmark", data={"back": "//evil.example"},
+    r = world.post("consultant", f"/orgs/{eps['organization_id']}/benchmark", data={"opt_in": "false", "back": "//evil.example"},
                    follow_redirects=False)
     assert r.headers["location"] == f"/orgs/{eps['organization_id']}"
 

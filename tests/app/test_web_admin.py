@@ -8,7 +8,8 @@ import io
 import pytest
 
 from analysis import load_questionnaire
-from web_helpers import TEAMS_CSV, full_answers, open_survey
+from app.models import Role
+from web_helpers import TEAMS_CSV, full_answers, make_admin, open_survey
 
 Q = load_questionnaire("aligned-autonomy-v1")
 
@@ -40,8 +41,9 @@ def _answer(app, link):
     ({"name": "", "k": 5}, 422, None),
     ({"name": "X", "size_band": "huge"}, 422, "size band must be one of 1-49, 50-249, 250-999, 1000-4999, 5000+"),
 ])
-def test_organization_k_rules(admin, body, status, detail):
-    r = admin.post("/api/v1/organizations", json=body)
+def test_organization_k_rules(app, body, status, detail):
+    consultant = make_admin(app, "consultant@example.org", role=Role.consultant)  # only consultants create organizations
+    r = consultant.post("/api/v1/organizations", json=body)
     assert r.status_code == status, r.text
     if detail:
         assert r.json()["detail"] == detail
@@ -69,6 +71,38 @@ def test_campaign_k_is_frozen_at_launch(admin):
         r = admin.patch(f"/api/v1/campaigns/{cid}", json={"k": k, "k_acknowledged": True})
         assert r.status_code == 409 and r.json() == {"detail": "k is frozen at launch"}
     assert admin.client.get(f"/api/v1/campaigns/{cid}").json()["k"] == 8
+
+
+NULL_REFUSED = "must not be null; leave the field out to keep its value"
+
+
+@pytest.mark.parametrize("field", ["name", "languages", "k", "k_acknowledged"])
+@pytest.mark.parametrize("launched", [False, True])
+def test_campaign_patch_refuses_null_for_a_field_that_cannot_be_empty(admin, field, launched):
+    cid = admin.campaign(launch=launched)
+    before = admin.client.get(f"/api/v1/campaigns/{cid}").json()
+    r = admin.patch(f"/api/v1/campaigns/{cid}", json={field: None})
+    assert r.status_code == 422, r.text
+    assert r.json() == {"detail": "invalid input", "errors": [f"{field}: {NULL_REFUSED}"]}
+    assert admin.client.get(f"/api/v1/campaigns/{cid}").json() == before
+
+
+def test_campaign_patch_clears_a_date_with_null(admin):
+    cid = admin.campaign(launch=False, opens_on="2027-01-04", closes_on="2027-01-29")
+    r = admin.patch(f"/api/v1/campaigns/{cid}", json={"opens_on": None, "closes_on": None})
+    assert r.status_code == 200 and (r.json()["opens_on"], r.json()["closes_on"]) == (None, None)
+    schema = admin.client.get("/api/v1/openapi.json").json()["components"]["schemas"]["CampaignPatch"]["properties"]
+    assert schema["k"]["type"] == "integer" and {"type": "null"} in schema["closes_on"]["anyOf"]
+
+
+@pytest.mark.parametrize("field", ["name", "industry", "size_band", "k", "k_acknowledged", "comment_k"])
+def test_organization_patch_refuses_null(admin, field):
+    url = f"/api/v1/organizations/{admin.org_id}"
+    before = admin.client.get(url).json()
+    r = admin.patch(url, json={field: None, "k": 9} if field != "k" else {field: None})
+    assert r.status_code == 422, r.text
+    assert r.json() == {"detail": "invalid input", "errors": [f"{field}: {NULL_REFUSED}"]}
+    assert admin.client.get(url).json() == before
 
 
 # ------------------------------------------------------------------------ team import
@@ -175,11 +209,13 @@ def test_campaign_lifecycle_and_frozen_structure(admin):
     assert admin.client.get(f"/campaigns/{cid}").status_code == 200
 
 
-def test_launch_needs_teams(app, admin):
-    r = admin.post("/api/v1/organizations", json={"name": "Empty"})
-    org = r.json()["id"]
-    cid = admin.post(f"/api/v1/organizations/{org}/campaigns", json={"name": "x", "questionnaire_id": "aligned-autonomy-v1"}).json()["id"]
-    assert admin.post(f"/api/v1/campaigns/{cid}/launch").json() == {"detail": "import the team structure before launching"}
+def test_launch_needs_teams(app):
+    consultant = make_admin(app, "consultant@example.org", role=Role.consultant)
+    org = consultant.post("/api/v1/organizations", json={"name": "Empty"}).json()["id"]
+    cid = consultant.post(f"/api/v1/organizations/{org}/campaigns",
+                          json={"name": "x", "questionnaire_id": "aligned-autonomy-v1"}).json()["id"]
+    r = consultant.post(f"/api/v1/campaigns/{cid}/launch")
+    assert r.json() == {"detail": "import the team structure before launching"}
 
 
 def test_pages_render_for_the_whole_admin_flow(admin):

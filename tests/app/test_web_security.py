@@ -7,7 +7,11 @@ import re
 
 import pytest
 
+from fastapi.testclient import TestClient
+
+from app.core.ratelimit import RateLimiter
 from app.main import create_app
+from live_server import live_server, together
 from web_helpers import PASSWORD, add_user, login, make_admin, make_settings, new_client
 
 
@@ -123,6 +127,57 @@ def test_login_is_rate_limited(database_url):
     app.state.engine.dispose()
 
 
+def _from(app, address: str):
+    return TestClient(app, base_url="https://testserver", client=(address, 50000))
+
+
+def test_login_is_throttled_per_account_from_rotating_addresses(database_url):
+    """70 wrong passwords from 70 addresses: after the fifth failure the account answers
+    429 even to the right password, and an unknown e-mail the same way; other accounts
+    are not affected."""
+    app = create_app(make_settings(database_url, login_attempts_per_minute=3, login_failures_per_account_per_minute=5))
+    add_user(app, "a@example.org")
+    add_user(app, "b@example.org")
+    for email in ("a@example.org", "ghost@example.org"):
+        answers = [_from(app, f"10.0.{i // 200}.{i % 200}").post(
+            "/api/v1/login", json={"email": email, "password": f"guess {i}"}) for i in range(70)]
+        assert [r.status_code for r in answers] == [401] * 5 + [429] * 65
+        assert {r.text for r in answers[5:]} == {'{"detail":"too many requests; try again in a minute"}'}
+    right = _from(app, "192.0.2.1").post("/api/v1/login", json={"email": " A@example.org", "password": PASSWORD})
+    assert right.status_code == 429 and right.json() == {"detail": "too many requests; try again in a minute"}
+    page = _from(app, "192.0.2.2")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get("/login").text).group(1)
+    form = page.post("/login", data={"email": "a@example.org", "password": PASSWORD, "csrf_token": token})
+    assert form.status_code == 429 and "too many requests" in form.text
+    assert _from(app, "192.0.2.3").post("/api/v1/login", json={"email": "b@example.org", "password": PASSWORD}).status_code == 200
+    app.state.engine.dispose()
+
+
+def test_the_account_limit_counts_failures_in_a_sliding_minute():
+    now = [0.0]
+    limiter = RateLimiter(limit=2, clock=lambda: now[0])
+    assert limiter.hit("a") == 0 and limiter.hit("a") == 0
+    assert limiter.hit("a") == 60 and limiter.hit("b") == 0
+    limiter.undo("b")
+    assert [limiter.hit("b") for _ in range(3)] == [0, 0, 60]
+    now[0] = 59.5
+    assert limiter.hit("a") == 0.5
+    now[0] = 60.0
+    assert limiter.hit("a") == 0 and limiter.hit("a") == 0 and limiter.hit("a") == 60
+    limiter.undo("a")
+    assert limiter.hit("a") == 0
+
+
+def test_concurrent_wrong_passwords_do_not_pass_the_account_limit_together(database_url):
+    app = create_app(make_settings(database_url, login_failures_per_account_per_minute=5))
+    add_user(app, "a@example.org")
+    with live_server(app) as base:
+        answers = together(base, 20, lambda c, i: c.post(
+            "/api/v1/login", json={"email": "a@example.org", "password": f"guess {i}"}))
+    assert sorted(r.status_code for r in answers) == [401] * 5 + [429] * 15
+    app.state.engine.dispose()
+
+
 def test_survey_links_are_rate_limited(database_url):
     app = create_app(make_settings(database_url, survey_requests_per_minute=2))
     client = new_client(app)
@@ -130,6 +185,27 @@ def test_survey_links_are_rate_limited(database_url):
     assert codes == [404, 404, 429, 429]
     assert "Too many requests" in client.get("/s/guess").text
     app.state.engine.dispose()
+
+
+def test_survey_links_never_follow_the_host_header(app, admin, database_url):
+    """Outside development links start with AAD_BASE_URL whatever the request's host; in
+    development (no AAD_BASE_URL) the service answers only trusted hosts, so a link built
+    from the request's address starts with a trusted one."""
+    cid = admin.campaign()
+    r = admin.post(f"/api/v1/campaigns/{cid}/open-links", json={}, headers={"host": "evil.example"})
+    assert r.status_code == 201 and all(row["link"].startswith("https://testserver/s/") for row in r.json())
+
+    dev = create_app(make_settings(database_url, env="development", base_url=""))
+    for base in ("http://evil.example", "http://localhost.evil.example"):
+        r = TestClient(dev, base_url=base).get("/login")
+        assert r.status_code == 400 and r.text == "Invalid host header"
+    client = TestClient(dev, base_url="http://localhost:8000")
+    csrf = login(client, admin.email)
+    r = client.post(f"/api/v1/campaigns/{cid}/open-links", json={}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 201 and all(row["link"].startswith("http://localhost:8000/s/") for row in r.json())
+    r = client.post(f"/api/v1/campaigns/{cid}/open-links", json={}, headers={"X-CSRF-Token": csrf, "host": "evil.example"})
+    assert r.status_code == 400
+    dev.state.engine.dispose()
 
 
 def test_security_headers(client):

@@ -24,6 +24,7 @@ from app.services.users import authenticate
 
 def test_placeholder_or_short_secret_is_refused_outside_development(monkeypatch):
     monkeypatch.delenv("AAD_SECRET_KEY", raising=False)
+    monkeypatch.delenv("AAD_BASE_URL", raising=False)
     monkeypatch.delenv("AAD_ENV", raising=False)
     with pytest.raises(ValidationError, match="AAD_SECRET_KEY is the placeholder"):
         Settings()
@@ -31,9 +32,31 @@ def test_placeholder_or_short_secret_is_refused_outside_development(monkeypatch)
         Settings(secret_key="short")
     assert Settings(env="development").development
     monkeypatch.setenv("AAD_SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("AAD_BASE_URL", "https://survey.example.org")
     monkeypatch.setenv("AAD_DATABASE_URL", "postgresql+psycopg://u@h/db")
     settings = Settings()
     assert settings.sqlalchemy_url == "postgresql+psycopg://u@h/db" and settings.cookie_secure
+
+
+def test_the_public_address_is_required_outside_development(monkeypatch, tmp_path, capsys):
+    """Survey links start with AAD_BASE_URL; without it (or with a plain http:// address)
+    the service refuses to start outside development, naming the setting."""
+    monkeypatch.delenv("AAD_BASE_URL", raising=False)
+    monkeypatch.setenv("AAD_SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("AAD_ENV", "production")
+    monkeypatch.setenv("AAD_DATA_DIR", str(tmp_path))
+    with pytest.raises(ValidationError, match="AAD_BASE_URL is not set; set the public address"):
+        Settings()
+    for bad, message in (("http://survey.example.org", "must start with https://"),
+                         ("survey.example.org", "must be an address like"), ("https://x.org/?a=1", "no query"),
+                         ("https://user@x.org", "must be an address like"), ("https://[::1", "must be an address")):
+        with pytest.raises(ValidationError, match=message):
+            Settings(base_url=bad)
+    assert Settings(base_url="https://survey.example.org/aad/").base_url == "https://survey.example.org/aad"
+    assert aad(["serve"]) == 2
+    assert "AAD_BASE_URL is not set" in capsys.readouterr().err
+    dev = Settings(env="development", trusted_hosts="localhost, aad.test", base_url="http://[::1]:8000")
+    assert dev.allowed_hosts == ["localhost", "aad.test", "[::1]"]
 
 
 def test_default_database_is_a_sqlite_file_in_the_data_dir(tmp_path):

@@ -7,8 +7,12 @@ from dataclasses import dataclass
 
 from fastapi.testclient import TestClient
 
+from sqlmodel import select
+
 from app.core.config import Settings
 from app.core.db import session_scope
+from app.models import Role, User
+from app.services.organizations import create_organization
 from app.services.users import create_user
 
 SECRET = "test-secret-" + "x" * 40
@@ -24,8 +28,9 @@ TEAMS_CSV = (
 
 
 def make_settings(database_url: str, **overrides) -> Settings:
-    values = dict(env="production", secret_key=SECRET, database_url=database_url, migrate_on_start=False,
-                  login_attempts_per_minute=1000, survey_requests_per_minute=1000)
+    values = dict(env="production", secret_key=SECRET, base_url="https://testserver", database_url=database_url,
+                  migrate_on_start=False, login_attempts_per_minute=1000,
+                  login_failures_per_account_per_minute=1000, survey_requests_per_minute=1000)
     values.update(overrides)
     return Settings(**values)
 
@@ -79,19 +84,27 @@ def add_user(app, email: str, password: str = PASSWORD):
         return user.id
 
 
+def add_organization(app, email: str, name: str, role: Role) -> str:
+    """A new organization with the existing user ``email`` as ``role`` (as the operator
+    does it: HR admins and viewers create no organization themselves)."""
+    with session_scope(app.state.engine, write=True) as session:
+        user = session.exec(select(User).where(User.email == email)).one()
+        return str(create_organization(session, user=user, name=name, creator_role=role).id)
+
+
 def login(client: TestClient, email: str, password: str = PASSWORD) -> str:
     r = client.post("/api/v1/login", json={"email": email, "password": password})
     assert r.status_code == 200, r.text
     return r.json()["csrf_token"]
 
 
-def make_admin(app, email: str = "hr@example.org", org: str = "Acme") -> Admin:
+def make_admin(app, email: str = "hr@example.org", org: str = "Acme", role: Role = Role.hr_admin) -> Admin:
+    """A logged-in member with ``role`` (HR admin by default) of a new organization with
+    the imported teams."""
     add_user(app, email)
+    org_id = add_organization(app, email, org, role)
     client = new_client(app)
     csrf = login(client, email)
-    r = client.post("/api/v1/organizations", json={"name": org}, headers={"X-CSRF-Token": csrf})
-    assert r.status_code == 201, r.text
-    org_id = r.json()["id"]
     r = client.post(f"/api/v1/organizations/{org_id}/teams/import", content=TEAMS_CSV.encode(),
                     headers={"X-CSRF-Token": csrf, "content-type": "text/csv"})
     assert r.status_code == 200, r.text

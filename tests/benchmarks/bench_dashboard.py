@@ -33,7 +33,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "app"))
 from analysis import simulate_responses  # noqa: E402
 from app.core.db import make_engine, session_scope, upgrade  # noqa: E402
 from app.main import create_app  # noqa: E402
-from app.models import CampaignTeam, Response  # noqa: E402
+from app.models import CampaignTeam, Response, Role  # noqa: E402
 from app.services import results as results_service  # noqa: E402
 from app.services.campaigns import create_campaign, launch_campaign  # noqa: E402
 from app.services.organizations import create_organization  # noqa: E402
@@ -52,7 +52,7 @@ def seed(url: str, teams: int, per_team: int) -> str:
     with session_scope(engine, write=True) as session:
         user = create_user(session, email="bench@example.org", password=PASSWORD)
         session.commit()
-        org = create_organization(session, user=user, name="Benchmark AG")
+        org = create_organization(session, user=user, name="Benchmark AG", creator_role=Role.hr_admin)
         csv = "unit path,team,headcount\n" + "".join(
             f"{data.unit[i]},{t},{per_team + 2}\n" for t, i in zip(labels.tolist(), first.tolist()))
         import_teams(session, organization=org, data=csv.encode())

@@ -41,6 +41,7 @@ import bare_survey_app  # noqa: E402
 
 from analysis import load_questionnaire  # noqa: E402
 from app.core.db import make_engine, session_scope, upgrade  # noqa: E402
+from app.models import Role  # noqa: E402
 from app.services.campaigns import campaign_teams, create_campaign, launch_campaign  # noqa: E402
 from app.services.invitations import create_personal_links  # noqa: E402
 from app.services.organizations import create_organization  # noqa: E402
@@ -67,7 +68,7 @@ def product_links(url: str, n: int) -> list[str]:
     with session_scope(engine, write=True) as session:
         user = create_user(session, email="bench@example.org", password="benchmark password")
         session.commit()
-        org = create_organization(session, user=user, name="Bench")
+        org = create_organization(session, user=user, name="Bench", creator_role=Role.hr_admin)
         rows = "".join(f"Unit {t % 5},Team {t},{TEAM_SIZE}\n" for t in range(-(-n // TEAM_SIZE)))
         import_teams(session, organization=org, data=f"unit path,team,headcount\n{rows}".encode())
         campaign = create_campaign(session, organization=org, name="Bench", questionnaire_id=Q.id)

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from analysis import load_questionnaire
 from app.core.db import make_engine, session_scope
-from app.models import CampaignTeam
+from app.models import CampaignTeam, Role
 from app.services.campaigns import create_campaign, launch_campaign
 from app.services.invitations import create_personal_links
 from app.services.organizations import create_organization
@@ -30,7 +30,7 @@ def campaign(server):
     with session_scope(engine, write=True) as session:
         user = create_user(session, email=HR_EMAIL, password=HR_PASSWORD)
         session.commit()
-        org = create_organization(session, user=user, name="Browser Test AG")
+        org = create_organization(session, user=user, name="Browser Test AG", creator_role=Role.hr_admin)
         import_teams(session, organization=org, data=b"unit path,team,headcount\nPlant,Assembly,5\nPlant,Paint Shop,6\n")
         c = create_campaign(session, organization=org, name="Spring", questionnaire_id=Q.id)
         launch_campaign(session, campaign=c, organization=org)
