@@ -564,7 +564,8 @@ def entry_from_diagnosis(diagnosis: Diagnosis, *, industry: str, size_band: str,
     return BenchmarkEntry(
         entry_id=entry_id, questionnaire_id=str(diagnosis.questionnaire["id"]),
         questionnaire_version=int(diagnosis.questionnaire["version"]), closed_on=month,
-        industry=industry, size_band=size_band, typology=org.typology[0], dimensions=dims,
+        industry=industry, size_band=size_band,
+        typology=org.typology[0] if org.typology[0] in TYPOLOGIES else None, dimensions=dims,
     )
 
 

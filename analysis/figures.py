@@ -102,6 +102,7 @@ _FINDING_COLORS = {
     "proclaimed_not_anchored": "#b2abd2",
     "unseen_structure": "#92c5de",
     "mixed": "#f2f0e6",
+    "not_precise": "#ffffff",
 }
 # status codes of a cell
 _SHOWN, _ST_PRIMARY, _ST_HIDDEN, _ST_NO_DATA = 0, 1, 2, 3
@@ -184,9 +185,11 @@ _TEXT = {
 
 _SHORT_FINDING = {
     "en": {"divided": "÷ divided", "anchored_strength": "anchored", "structural_gap": "gap",
-           "proclaimed_not_anchored": "proclaimed", "unseen_structure": "unseen", "mixed": "mixed"},
+           "proclaimed_not_anchored": "proclaimed", "unseen_structure": "unseen", "mixed": "mixed",
+           "not_precise": "? unclear"},
     "de": {"divided": "÷ uneinig", "anchored_strength": "verankert", "structural_gap": "Lücke",
-           "proclaimed_not_anchored": "proklamiert", "unseen_structure": "unsichtbar", "mixed": "gemischt"},
+           "proclaimed_not_anchored": "proklamiert", "unseen_structure": "unsichtbar", "mixed": "gemischt",
+           "not_precise": "? unklar"},
 }
 
 

@@ -132,6 +132,7 @@ FINDING_FILLS = {
     "unseen_structure": "#b2abd2",
     "divided": "#bdbdbd",
     "mixed": "#f7f7f7",
+    "not_precise": "#ffffff",
 }
 HIDDEN_FILL = "#e3e3e3"
 _WHITE = "#ffffff"

@@ -200,6 +200,7 @@ FINDING_SHORT = {
     "proclaimed_not_anchored": {"en": "proclaimed", "de": "proklamiert"},
     "unseen_structure": {"en": "unseen", "de": "unsichtbar"},
     "mixed": {"en": "mixed", "de": "gemischt"},
+    "not_precise": {"en": "unclear", "de": "unklar"},
 }
 
 #: What a finding means and what to do, per finding (DESIGN §3 item 5).
@@ -264,6 +265,16 @@ FINDING_HELP = {
             "de": "Sehen Sie sich in einem Workshop die einzelnen Fragen an, um herauszufinden, was teilweise da ist und was fehlt, vereinbaren Sie einen konkreten Schritt und messen Sie nach der Veränderung erneut.",
         },
     },
+    "not_precise": {
+        "means": {
+            "en": "The team's answers are too few or too varied to say with enough certainty which pattern it shows; its own data say little beyond the organization's.",
+            "de": "Die Antworten des Teams sind zu wenige oder zu unterschiedlich, um mit genügender Sicherheit zu sagen, welches Muster es zeigt; seine eigenen Daten sagen wenig über die der Organisation hinaus.",
+        },
+        "do": {
+            "en": "Do not act on this team's figures alone: read the organization's and the unit's results, and discuss the individual questions with the team.",
+            "de": "Handeln Sie nicht allein aufgrund der Zahlen dieses Teams: Lesen Sie die Ergebnisse der Organisation und des Bereichs und besprechen Sie die einzelnen Fragen mit dem Team.",
+        },
+    },
 }
 
 #: What a typology means (DESIGN §3 item 4).
@@ -287,6 +298,10 @@ TYPOLOGY_HELP = {
     "central_control": {
         "en": "Neither direction nor decision rights are present: decisions are taken above the teams.",
         "de": "Weder Ausrichtung noch Entscheidungsrechte sind vorhanden: Entscheidungen fallen oberhalb der Teams.",
+    },
+    "not_precise": {
+        "en": "The answers do not show with enough certainty which building blocks are present.",
+        "de": "Die Antworten zeigen nicht mit genügender Sicherheit, welche Bausteine vorhanden sind.",
     },
 }
 

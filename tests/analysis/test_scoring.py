@@ -43,14 +43,19 @@ def test_pulse_needs_both_items():
     assert_allclose(score_responses(d).perception[:, 2], [75.0, nan])
 
 
-def test_structure_index_uses_option_scores_and_keeps_dont_know():
-    # dir_s1 value 4 is "don't know" with score 0 -- it counts, it is not dropped
-    d = data(FULL, {"dir_s1": [1, 4, 2], "dir_s2": [2, 4, nan], "dir_s3": [1, 3, nan],
-                    "dir_s4": [1, 1, nan]})
+def test_structure_index_counts_team_facts_known_and_visibility_counts_dont_know():
+    # direction: dir_s1 and dir_s3 are organization-wide facts (visibility only), dir_s2
+    # and dir_s4 are about the team; "don't know" is dir_s1 4, dir_s2 5, dir_s3 4, dir_s4 4
+    d = data(FULL, {"dir_s1": [1, 4, 2, 1], "dir_s2": [2, 4, nan, 5], "dir_s3": [1, 3, nan, 1],
+                    "dir_s4": [1, 1, nan, 4]})
     s = score_responses(d)
-    assert_allclose(s.structure[:, 0], [(100 + 60 + 100 + 100) / 4, (0 + 0 + 0 + 100) / 4, nan])
+    # team items with a known answer: (60 + 100) / 2; (0 + 100) / 2; none; none known
+    assert_allclose(s.structure[:, 0], [80.0, 50.0, nan, nan])
+    # visibility: org items count their score, team items 100 if known, "don't know" 0;
+    # row 3 answers only 1 of 4 items (fewer than half)
+    assert_allclose(s.visibility[:, 0], [100.0, (0 + 100 + 0 + 100) / 4, nan, (100 + 0 + 100 + 0) / 4])
     assert s.structure_item_ids[:4] == ("dir_s1", "dir_s2", "dir_s3", "dir_s4")
-    assert_allclose(s.structure_items[:, 0], [100, 0, 40])
+    assert_allclose(s.structure_items[:, 0], [100, 0, 40, 100])
 
 
 def test_misconceptions_are_agreement_shares_and_outcome_is_on_0_100():
