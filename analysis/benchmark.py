@@ -412,6 +412,16 @@ class BenchmarkEntry:
     dimensions: Mapping
 
     @classmethod
+    def from_dict(cls, fields) -> BenchmarkEntry:
+        """The entry whose file layout (:meth:`to_dict`) is ``fields``, validated against
+        the benchmark file schema (``ValueError`` naming the field)."""
+        try:
+            _EntryModel.model_validate(fields)
+        except ValidationError as exc:
+            raise ValueError(_describe(exc)) from None
+        return cls._trusted(fields)
+
+    @classmethod
     def _trusted(cls, fields: dict) -> BenchmarkEntry:
         """Build from fields already validated by the file schema (no second validation)."""
         obj = object.__new__(cls)

@@ -43,6 +43,7 @@ Sort = Annotated[Literal[figures.SORTS], Query()]
 UNIT_NOT_FOUND = "unit not found"
 NO_UNIT_RESULTS = "this campaign has no results for your unit"
 BAD_FILTER = "unknown filter value"
+NO_MISCONCEPTIONS = "this questionnaire asks no misconceptions"
 PAGE_SIZE = 40
 
 UI = {
@@ -185,6 +186,8 @@ def _unit_of(dx, unit: str | None):
 
 
 def _heatmap(dx, *, metric: str, unit: str | None, page: int, lang: str, sort: str) -> dict:
+    if metric not in figures.available_metrics(dx):
+        raise Invalid(NO_MISCONCEPTIONS)
     level = "unit" if unit is None and dx.units is not None else "team"
     kw = {"level": level} if level == "unit" else {"level": "team", "unit": unit}
     pages = figures.page_count(dx, page_size=PAGE_SIZE, **kw)
@@ -276,7 +279,7 @@ def heatmaps_page(campaign_id: uuid.UUID, request: Request, session: SessionDep,
     dx = _require(loaded.results)
     heat = _heatmap(dx, metric=metric, unit=_unit_of(dx, _scoped_unit(loaded, unit)), page=page, lang=lang,
                     sort=sort)
-    return _page(request, "results/heatmaps.html", loaded, lang, heat=heat,
+    return _page(request, "results/heatmaps.html", loaded, lang, heat=heat, metrics=figures.available_metrics(dx),
                  units=list(dx.units.labels) if dx.units is not None else [])
 
 
