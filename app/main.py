@@ -17,7 +17,7 @@ from app.core.db import make_engine, upgrade
 from app.core.ratelimit import RateLimiter
 from app.core.security import Signer
 from app.deps import LoginRequired
-from app.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from app.middleware import BodyLimitMiddleware, InputGuardMiddleware, SecurityHeadersMiddleware
 from app.routers import campaigns, docs, invitations, login, organizations, results, survey, teams
 from app.routers import benchmarks, portfolio, waves
 from app.services import ServiceError
@@ -44,8 +44,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "login": RateLimiter(limit=settings.login_attempts_per_minute),
         "survey": RateLimiter(limit=settings.survey_requests_per_minute),
     }
-    app.add_middleware(SecurityHeadersMiddleware, hsts=not settings.development)
+    # outermost last: security headers on every answer, then the body limit, then the
+    # guard against control characters and deep nesting (which reads the bounded body)
+    app.add_middleware(InputGuardMiddleware)
     app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=not settings.development)
     for module in (login, organizations, teams, campaigns, invitations, survey, docs, results):
         app.include_router(module.router)
     for module in (portfolio, benchmarks, waves):

@@ -561,6 +561,20 @@ def test_hostile_files(doc):
         load_benchmark("{}")
 
 
+def test_control_characters_are_refused_with_their_line(doc):
+    text = json.dumps(doc, indent=1)
+    line = text[:text.index('"industry"')].count("\n") + 1
+    for escape in ("\\u0000", "\\u001B", "\\b", "\\f"):
+        bad = text.replace('"retail"', f'"ret{escape}ail"', 1).encode()
+        assert _err(bad) == f"data: line {line}: the control character {escape} is not allowed"
+    raw = text.replace('"retail"', '"ret\x00ail"', 1).encode()
+    assert _err(raw).startswith(f"data: not valid JSON: Invalid control character at line {line}, column ")
+    # an escaped backslash followed by the letters u0000 is text, and tab and line breaks are text too
+    text_not_escape = text.replace('"retail"', '"ret\\\\u0000ail"', 1).encode()
+    assert _err(text_not_escape).startswith("entries[0].industry: must match")
+    assert _err(text.replace('"retail"', '"ret\\tail"', 1).encode()).startswith("entries[0].industry: must match")
+
+
 def test_entries_read_from_their_stored_layout_are_validated(doc):
     stored = doc["entries"][0]
     assert BenchmarkEntry.from_dict(stored) == BenchmarkEntry(**{**stored, "dimensions": stored["dimensions"]})
