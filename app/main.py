@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 
 from app.core.config import Settings
 from app.core.db import make_engine, upgrade
@@ -25,6 +26,17 @@ from app.services.results import warm_up
 from app.templating import render, static_dir
 
 
+class ErrorOut(BaseModel):
+    """Every refusal of the API: its fixed text and, where the input had problems, each
+    one named (:class:`app.services.ServiceError`, invalid input, the request guards)."""
+
+    detail: str
+    errors: list[str] = []
+
+
+ERROR_RESPONSES = {"4XX": {"model": ErrorOut, "description": "Refused; nothing was changed"}}
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for ``settings`` (default: from the environment), applying
     pending migrations first unless ``AAD_MIGRATE_ON_START=0``. At start-up the most
@@ -34,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upgrade(settings.sqlalchemy_url)
     app = FastAPI(
         title="Aligned Autonomy Diagnostic", version="0.1.0", docs_url=None, redoc_url=None,
-        openapi_url="/api/v1/openapi.json", lifespan=_lifespan,
+        openapi_url="/api/v1/openapi.json", lifespan=_lifespan, responses=ERROR_RESPONSES,
         description="Survey service: organizations, teams, campaigns, anonymous invitations and the employee survey.",
     )
     app.state.settings = settings
