@@ -19,7 +19,8 @@ Heatmaps (:func:`team_heatmap`, :func:`unit_heatmap`)
     * ``"finding"`` — the perception-vs-structure finding, one colour and a short
       label per finding.
     * ``"misconception"`` — the share holding each misconception, coloured by the
-      difference from the organization (red = more widespread).
+      difference from the organization (red = more widespread); only for a
+      questionnaire that asks misconceptions (:func:`available_metrics`).
 
     ``divided`` cells (members disagree, r_wg(j) below the bar) are hatched and their
     label starts with ``÷``, so they do not rely on colour. Cells without figures are
@@ -62,6 +63,7 @@ from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, reason_text
 
 __all__ = [
     "METRICS",
+    "available_metrics",
     "PAGE_SIZE",
     "COLOR_RANGE",
     "group_order",
@@ -198,6 +200,18 @@ _SHORT_FINDING = {
 def _check(name: str, value, allowed) -> None:
     if value not in allowed:
         raise ValueError(f"{name}: must be one of {', '.join(map(repr, allowed))}, got {value!r}")
+
+
+def available_metrics(diagnosis) -> tuple:
+    """The heatmap metrics of ``diagnosis``: :data:`METRICS`, without ``'misconception'``
+    when its questionnaire asks no misconception (the pulse form)."""
+    return tuple(m for m in METRICS if m != "misconception" or diagnosis.teams.misconceptions)
+
+
+def _check_metric(diagnosis, metric) -> None:
+    _check("metric", metric, METRICS)
+    if metric not in available_metrics(diagnosis):
+        raise ValueError(f"metric: {metric!r}, but the questionnaire asks no misconceptions")
 
 
 def _check_int(name: str, value, low: int) -> None:
@@ -726,9 +740,10 @@ def team_heatmap(diagnosis, metric: str = "perception", *, unit=None, page: int 
     Raises
     ------
     ValueError
-        Unknown ``metric``, ``lang``, ``unit`` or ``sort``, or ``page`` beyond the last page.
+        Unknown ``metric`` (or ``'misconception'`` for a questionnaire without
+        misconceptions), ``lang``, ``unit`` or ``sort``, or ``page`` beyond the last page.
     """
-    _check("metric", metric, METRICS)
+    _check_metric(diagnosis, metric)
     _check("lang", lang, _LANGS)
     _check_int("page", page, 0)
     _check_int("page_size", page_size, 1)
@@ -760,9 +775,10 @@ def unit_heatmap(diagnosis, metric: str = "perception", *, page: int = 0,
     Raises
     ------
     ValueError
-        Unknown ``metric``, ``lang`` or ``sort``, no unit level, or ``page`` beyond the last page.
+        Unknown ``metric`` (or ``'misconception'`` for a questionnaire without
+        misconceptions), ``lang`` or ``sort``, no unit level, or ``page`` beyond the last page.
     """
-    _check("metric", metric, METRICS)
+    _check_metric(diagnosis, metric)
     _check("lang", lang, _LANGS)
     _check_int("page", page, 0)
     _check_int("page_size", page_size, 1)

@@ -151,12 +151,12 @@ def _page_ranges(n: int, size: int) -> list:
 
 def _heatmaps(diagnosis, lang: str, figs: _Figures, h: dict) -> dict:
     """Figure ids of the heatmaps: per unit page and per unit drill-down, or team pages."""
-    size = figures.PAGE_SIZE
+    size, metrics = figures.PAGE_SIZE, figures.available_metrics(diagnosis)
     if diagnosis.units is None:
         n = len(diagnosis.teams.labels)
         pages = [{"title": h["teams_page"].format(a=a, b=b, n=n) if n > size else None, "open": p == 0,
                   "figs": [figs.add(figures.team_heatmap(diagnosis, m, page=p, lang=lang, as_dict=True))
-                           for m in figures.METRICS]}
+                           for m in metrics]}
                  for p, a, b in _page_ranges(n, size)]
         return {"units": None, "team_pages": pages}
     units = diagnosis.units
@@ -165,7 +165,7 @@ def _heatmaps(diagnosis, lang: str, figs: _Figures, h: dict) -> dict:
     n = len(order)
     unit_pages = [{"title": h["units_page"].format(a=a, b=b, n=n) if n > size else None, "open": p == 0,
                    "figs": [figs.add(figures.unit_heatmap(diagnosis, m, page=p, lang=lang, as_dict=True))
-                            for m in figures.METRICS],
+                            for m in metrics],
                    "rows": json.dumps([drill_id[i] for i in order[a - 1:b].tolist()])}
                   for p, a, b in _page_ranges(n, size)]
     few = len(diagnosis.teams.labels) <= _OPEN_MAX
@@ -180,7 +180,7 @@ def _heatmaps(diagnosis, lang: str, figs: _Figures, h: dict) -> dict:
             "open": few,
             "pages": [{"title": h["page"].format(a=p + 1, b=n_pages) if n_pages > 1 else None,
                        "figs": [figs.add(figures.team_heatmap(diagnosis, m, unit=unit, page=p, lang=lang,
-                                                              as_dict=True)) for m in figures.METRICS]}
+                                                              as_dict=True)) for m in metrics]}
                       for p in range(n_pages)],
         })
     return {"units": unit_pages, "drill": drill, "team_pages": None}
@@ -283,7 +283,10 @@ def _quality(diagnosis, lang: str, h: dict) -> dict:
     return {"rows": rows, "cfa": cfa_text}
 
 
-def _misconceptions(diagnosis, order_units, lang: str) -> dict:
+def _misconceptions(diagnosis, order_units, lang: str) -> dict | None:
+    """The misconception tables (None for a questionnaire that asks none)."""
+    if not diagnosis.teams.misconceptions:
+        return None
     names = misconception_names(diagnosis, lang)
     org = diagnosis.organization.records()[0]
     shares = org.get("misconceptions") or {}

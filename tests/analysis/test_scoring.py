@@ -5,7 +5,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from analysis.instrument import load_questionnaire
-from analysis.responses import ResponseData, answer_items
+from analysis.responses import AnswerError, ResponseData, answer_items
 from analysis.scoring import min_answered, reverse_keyed, score_responses
 
 FULL = load_questionnaire("aligned-autonomy-v1")
@@ -95,6 +95,18 @@ def test_score_responses_rejects_other_input():
 def test_from_columns_names_argument_row_and_value(kwargs, message):
     with pytest.raises(ValueError, match=message):
         ResponseData.from_columns(FULL, team=["t"], **kwargs)
+
+
+def test_a_background_column_the_form_did_not_ask_is_absent_when_empty():
+    """The service passes every stored column; the pulse asks no tenure, so its tenure
+    column is empty in every row and must read as not asked, not as an error."""
+    d = ResponseData.from_columns(PULSE, team=["a", "b"], answers={"dir_p1": [3, 4]}, role=["lead", ""],
+                                  tenure=np.array(["", ""]))
+    assert d.tenure is None and d.role.tolist() == ["lead", ""]
+    assert ResponseData.from_columns(PULSE, team=["a"], answers={}, tenure=[None]).tenure is None
+    with pytest.raises(AnswerError, match="tenure: row 1: the questionnaire has no tenure item") as info:
+        ResponseData.from_columns(PULSE, team=["a", "b"], answers={}, tenure=["", "lt1"])
+    assert (info.value.field, info.value.row) == ("tenure", 1)
 
 
 def test_from_columns_rejects_empty_team_and_a_team_in_two_units():
