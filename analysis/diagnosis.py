@@ -142,7 +142,10 @@ class GroupTable:
     level_ : ndarray of int, shape (G, 3)
         Maturity level 1–5, the lower of perception and structure (0 = not shown).
     finding : ndarray of object, shape (G, 3)
-        A finding of :data:`analysis.maturity.FINDINGS`, ``"not_precise"`` or None.
+        A finding of :data:`analysis.maturity.FINDINGS` (``"not_precise"`` included) or None.
+    likely_finding : ndarray of object, shape (G, 3)
+        The most probable finding, whose probability is ``finding_probability`` (it is
+        the finding unless the group is divided or not precise enough).
     vs_rest_flagged, structure_vs_rest_flagged : ndarray of bool, shape (G, 3)
     typology : ndarray of object, shape (G,)
     typology_probability : ndarray of float, shape (G,)
@@ -169,6 +172,7 @@ class GroupTable:
     structure_reason: np.ndarray
     level_: np.ndarray
     finding: np.ndarray
+    likely_finding: np.ndarray
     vs_rest_flagged: np.ndarray
     structure_vs_rest_flagged: np.ndarray
     typology: np.ndarray
@@ -209,6 +213,7 @@ class GroupTable:
         cols["n_structure"] = _out(self.dims["n_structure"][idx], 0, integer=True)
         level = self.level_[idx].tolist()
         finding = self.finding[idx].tolist()
+        likely = self.likely_finding[idx].tolist()
         flag_p = self.vs_rest_flagged[idx].tolist()
         flag_s = self.structure_vs_rest_flagged[idx].tolist()
         reason_cell = self.cell_reason[idx].tolist()
@@ -241,6 +246,7 @@ class GroupTable:
                 cell = {f: cols[f][r][j] for f in JSON_FIELDS}
                 cell["level"] = level[r][j] or None
                 cell["finding"] = finding[r][j]
+                cell["likely_finding"] = likely[r][j]
                 cell["vs_rest_flagged"] = flag_p[r][j]
                 cell["structure_vs_rest_flagged"] = flag_s[r][j]
                 cell["suppressed"] = reason_cell[r][j] is not None
@@ -453,6 +459,7 @@ def _verdicts(f: dict, posts: list[Posterior], th, *, divided=None) -> None:
     v = th.verdicts
     G = f["score"].shape[0]
     f["finding"] = np.full((G, 3), None, dtype=object)
+    f["likely_finding"] = np.full((G, 3), None, dtype=object)
     f["level"] = np.zeros((G, 3), np.int64)
     presence = np.full((G, 3), np.nan)
     reliable = np.ones(G, bool)
@@ -460,10 +467,10 @@ def _verdicts(f: dict, posts: list[Posterior], th, *, divided=None) -> None:
              (th.findings.structure.low, th.findings.structure.high))
     for j, post in enumerate(posts):
         probs = finding_probabilities(post, *bands)
-        label, prob = decide_findings(probs, post.reliability, min_probability=v.min_probability,
-                                      min_reliability=v.min_reliability,
-                                      divided=None if divided is None else divided[:, j])
-        f["finding"][:, j], f["finding_probability"][:, j] = label, prob
+        label, prob, likely = decide_findings(probs, post.reliability, min_probability=v.min_probability,
+                                              min_reliability=v.min_reliability,
+                                              divided=None if divided is None else divided[:, j])
+        f["finding"][:, j], f["finding_probability"][:, j], f["likely_finding"][:, j] = label, prob, likely
         p_hat, s_hat = post.mean[:, 0], post.mean[:, 1]
         f["combined"][:, j] = np.where(np.isnan(p_hat) | np.isnan(s_hat), np.nan, np.minimum(p_hat, s_hat))
         f["level"][:, j] = non_compensatory_level(p_hat, s_hat, th.maturity.cuts)
@@ -658,6 +665,7 @@ def _table(level, labels, parent, f, visible, reason, cells, flags, misc, k, com
         cell_reason=_ro(np.where(visible[:, None], why_dim, None)),
         structure_reason=_ro(np.where(vis_dim & ~vis_s, why_s, None)),
         level_=_ro(np.where(vis_s, f["level"], 0)), finding=_ro(np.where(vis_s, f["finding"], None)),
+        likely_finding=_ro(np.where(vis_s, f["likely_finding"], None)),
         vs_rest_flagged=_ro(flags[0] & vis_dim), structure_vs_rest_flagged=_ro(flags[1] & vis_s),
         typology=_ro(typology),
         typology_probability=_ro(np.where(vis_s.all(axis=1), f["typology_probability"], np.nan)),

@@ -278,22 +278,25 @@ def finding_probabilities(post: Posterior, perception_band, structure_band) -> n
 
 
 def decide_findings(probabilities, reliability, *, min_probability: float, min_reliability: float,
-                    divided=None) -> tuple[np.ndarray, np.ndarray]:
-    """The finding per group and the probability behind it: the most probable finding
-    where it reaches ``min_probability`` and both reliabilities reach
-    ``min_reliability``, else :data:`NOT_PRECISE`; ``"divided"`` where ``divided`` is
-    True; None where a score is missing."""
+                    divided=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The finding per group, the probability of the most probable finding and that
+    finding: the label is the most probable finding where its probability reaches
+    ``min_probability`` and both reliabilities reach ``min_reliability``, else
+    :data:`NOT_PRECISE`; ``"divided"`` where ``divided`` is True; None where a score is
+    missing."""
     p = np.asarray(probabilities, float)
     rel = np.asarray(reliability, float)
     missing = np.isnan(p).any(axis=1)
     best = np.argmax(np.nan_to_num(p, nan=-1.0), axis=1)
     prob = np.where(missing, np.nan, p[np.arange(p.shape[0]), best])
     precise = (prob >= min_probability) & (np.nan_to_num(rel, nan=0.0).min(axis=1) >= min_reliability)
-    label = np.where(precise, np.asarray(_FINDINGS, dtype=object)[best], NOT_PRECISE).astype(object)
+    likely = np.asarray(_FINDINGS, dtype=object)[best]
+    label = np.where(precise, likely, NOT_PRECISE).astype(object)
     if divided is not None:
         label = np.where(np.asarray(divided, bool), "divided", label).astype(object)
     label[missing] = None
-    return label, prob
+    likely = np.where(missing, None, likely).astype(object)
+    return label, prob, likely
 
 
 def presence_probability(post: Posterior, present: float) -> np.ndarray:

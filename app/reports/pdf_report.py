@@ -19,6 +19,7 @@ from app.reports.benchmark_table import benchmark_table
 from app.reports.common import (
     check_lang, dimension_names, finding_cell, fmt, fmt_ci, fmt_pct, hidden_label, hidden_text,
     instrument, item_text, k_of, label, method_values, misconception_names, provenance_lines, t, teams_by_unit,
+    verdict_lines,
 )
 from app.reports.pdf_heatmaps import misconception_heatmap, score_heatmap, team_appendix
 from app.reports.texts import (
@@ -329,7 +330,7 @@ def render_team_report_pdf(diagnosis, team, *, lang: str = "en", organization_na
             "finding": finding_cell(c["finding"], lang), "finding_label": label("finding", c["finding"], lang),
             "means": FINDING_HELP[c["finding"]]["means"][lang] if c["finding"] else "",
             "do": FINDING_HELP[c["finding"]]["do"][lang] if c["finding"] else "",
-            "flags": flags,
+            "flags": flags, "verdict": verdict_lines(c, lang, thresholds=q.thresholds if q is not None else None),
         })
     shares, vs = rec["misconceptions"], rec["misconceptions_vs_organization"]
     typ = rec["typology"]

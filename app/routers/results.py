@@ -24,6 +24,7 @@ from app.deps import CsrfProtected, CurrentUser, SessionDep
 from app.i18n import language_links, translator
 from app.models import Campaign, Organization, Role
 from app.routers.campaigns import RateOut
+from app.reports.common import verdict_lines
 from app.reports.texts import FINDING_HELP, TEXTS, TYPOLOGY_HELP
 from app.services import Invalid, NotFound, ServiceError
 from app.services.benchmarks import campaign_benchmark
@@ -392,7 +393,10 @@ def team_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, use
     loaded = _load(session, user, campaign_id)
     dx = _require(loaded.results)
     team = _team(dx, name)
-    return _page(request, "results/team.html", loaded, lang, team=team,
+    thresholds = questionnaire_of(loaded.campaign).thresholds
+    verdicts = {d: verdict_lines(c, lang, thresholds=thresholds)
+                for d, c in (team.get("dimensions") or {}).items() if not c["suppressed"]}
+    return _page(request, "results/team.html", loaded, lang, team=team, verdicts=verdicts,
                  org_record=dx.organization.records()[0], team_pdf=available(FORMATS["team-pdf"]))
 
 

@@ -60,7 +60,7 @@ def test_perception_never_makes_up_for_missing_structure():
 ])
 def test_findings_of_certain_scores_are_the_cells_of_the_bands(p, s, expected):
     probs = finding_probabilities(_post([p, s]), *BANDS)
-    label, prob = decide_findings(probs, [[1, 1]], min_probability=0.8, min_reliability=0.5)
+    label, prob, _ = decide_findings(probs, [[1, 1]], min_probability=0.8, min_reliability=0.5)
     assert label.tolist() == [expected] and prob[0] == pytest.approx(1.0)
 
 
@@ -82,10 +82,11 @@ def test_finding_probability_is_the_posterior_mass_of_the_cell():
 def test_an_uncertain_or_unreliable_team_is_not_precise_and_divided_comes_first():
     probs = finding_probabilities(_post([[62, 35], [62, 35], [70, 30], [70, 30]], sd=[[5, 8], [0.1, 0.1],
                                                                                       [0.1, 0.1], [0.1, 0.1]]), *BANDS)
-    label, prob = decide_findings(probs, [[1, 1], [0.4, 0.9], [1, 1], [1, 1]], min_probability=0.8,
+    label, prob, likely = decide_findings(probs, [[1, 1], [0.4, 0.9], [1, 1], [1, 1]], min_probability=0.8,
                                   min_reliability=0.5, divided=[False, False, False, True])
     assert label.tolist() == [NOT_PRECISE, NOT_PRECISE, "proclaimed_not_anchored", "divided"]
     assert prob[0] < 0.8 and prob[1] > 0.99
+    assert likely.tolist() == ["mixed"] + ["proclaimed_not_anchored"] * 3
 
 
 def test_typology_from_presence_probabilities():
@@ -136,7 +137,7 @@ def test_one_team_or_one_member_per_team_does_not_shrink_or_fails_safe():
     singles = team_posteriors(P, S, np.arange(2), 2)  # no within-team variance: no information
     assert np.isfinite(singles.mean).all()
     probs = finding_probabilities(singles, *BANDS)
-    label, _ = decide_findings(probs, singles.reliability, min_probability=0.8, min_reliability=0.5)
+    label, _, _ = decide_findings(probs, singles.reliability, min_probability=0.8, min_reliability=0.5)
     assert set(label.tolist()) <= {NOT_PRECISE}
     units = group_posteriors(P, S, np.zeros(2, np.intp), 1)
     assert_allclose(units.mean[0], [50, 40]) and units.reliability[0].tolist() == [1.0, 1.0]
@@ -146,6 +147,6 @@ def test_missing_structure_gives_no_finding():
     P = np.array([40, 60, 70, 80.0])
     S = np.array([nan, nan, 50, 60.0])
     post = team_posteriors(P, S, np.array([0, 0, 1, 1]), 2)
-    label, prob = decide_findings(finding_probabilities(post, *BANDS), post.reliability,
+    label, prob, _ = decide_findings(finding_probabilities(post, *BANDS), post.reliability,
                                   min_probability=0.8, min_reliability=0.5)
     assert label[0] is None and np.isnan(prob[0])
