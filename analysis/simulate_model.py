@@ -60,8 +60,9 @@ Structure
     > 0`: an unawareness latent with team part :math:`b_t = -\omega\sqrt{a_T}\,A_t`
     (:math:`a_T` = :data:`AWARENESS_TEAM_SHARE`, 0.5) and person part :math:`o_i` shared
     by all items, independent of whether the structure exists; :math:`\omega` is the
-    ``unawareness`` SD and :math:`\beta = \Phi^{-1}(r)\sqrt{1 + \omega^2}` gives the base
-    rate :math:`r` = :data:`DONT_KNOW_RATE` (8 %) for members of a year or more.
+    ``unawareness`` SD and :math:`\beta = \Phi^{-1}(r)\sqrt{1 + \omega^2(1 - a_T)}` gives
+    the base rate :math:`r` = :data:`DONT_KNOW_RATE` (8 %) for members of a year or more
+    in a team of average awareness.
 Misconceptions and outcome
     Misconception item: category of :math:`-0.2 + 0.3\,M_t + a_i + \sqrt{0.91 -
     \alpha^2}\,\varepsilon` at the symmetric thresholds (acquiescence inflates
@@ -286,7 +287,9 @@ class _Params:
         acq_sd = conf.acquiescence
         acq_mean = conf.acquiescence_mean if acq_sd > 0 or conf.acquiescence_mean != 0 else 0.0
         sigma = np.sqrt(1.0 - LOADING ** 2 - acq_sd ** 2)
-        beta = float(special.ndtri(DONT_KNOW_RATE) * np.sqrt(1.0 + conf.unawareness ** 2))
+        # base rate for members of a year or more in a team of average awareness
+        beta = float(special.ndtri(DONT_KNOW_RATE)
+                     * np.sqrt(1.0 + conf.unawareness ** 2 * (1.0 - AWARENESS_TEAM_SHARE)))
         return cls(icc=icc, conf=conf, acq_mean=acq_mean, sigma=float(sigma),
                    tau=thresholds(conf.leniency), tau_sym=thresholds(False), beta=beta)
 
