@@ -55,7 +55,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analysis.instrument import DIMENSIONS, Questionnaire, load_questionnaire
-from analysis.simulate import SCENARIOS, REALISTIC_PATTERNS, Confounds, simulate
+from analysis.simulate import SCENARIOS, Confounds, simulate
 from analysis.simulate_truth import Truth, WaveTruth
 
 __all__ = ["FINDINGS", "Rate", "ErrorRates", "error_rates", "run_error_rates", "tally",
