@@ -15,9 +15,9 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from app.core.admission import AdmissionMiddleware
+from app.core.admission import AdmissionMiddleware, busy_response
 from app.core.config import Settings
-from app.core.db import make_engine, upgrade
+from app.core.db import DatabaseBusy, make_engine, upgrade
 from app.core.ratelimit import RateLimiter
 from app.core.security import Sealer, Signer
 from app.deps import LoginRequired
@@ -108,6 +108,10 @@ def _is_api(request: Request) -> bool:
 
 
 def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(DatabaseBusy)
+    async def database_busy(request: Request, exc: DatabaseBusy):
+        return busy_response(request.url.path)
+
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError):
         if _is_api(request):
