@@ -11,10 +11,11 @@ Pipeline
    Cronbach's α and McDonald's ω per dimension (:mod:`analysis.reliability`), the
    three-factor CFA (:mod:`analysis.factor`), ICC(1)/ICC(2) of the perception score and
    the structure index with teams as groups (:mod:`analysis.icc`).
-3. Per team and per unit (vectorized over all groups): perception score and structure
-   index with a t-based confidence interval, the empirical-Bayes shrunken perception
-   score, r_wg(j), a_wg and AD_M (:mod:`analysis.agreement`), maturity level, finding,
-   typology (:mod:`analysis.maturity`), misconception prevalence and its difference
+3. Per team and per unit (vectorized over all groups): perception score, structure
+   index and visibility with a t-based confidence interval, the empirical-Bayes
+   shrunken scores and the team's reliability, r_wg(j), a_wg and AD_M
+   (:mod:`analysis.agreement`), maturity level, finding with its probability,
+   typology (:mod:`analysis.verdicts`), misconception prevalence and its difference
    from the organization, the outcome item.
 4. Each team and unit vs the rest of the organization (:mod:`analysis.compare`), role
    gaps (leads vs members) and tenure bands at the organization level,
@@ -22,18 +23,15 @@ Pipeline
 5. Suppression (:mod:`analysis.privacy`), then the plain-language findings
    (:mod:`analysis.narrative`) from the released figures only.
 
-Empirical Bayes (Morris 1983)
------------------------------
-With the one-way ANOVA mean squares :math:`MS_B, MS_W` of the perception score, the
-between-group variance :math:`\hat\tau^2 = \max(0, (MS_B - MS_W)/n_0)` with Bartko's
-:math:`n_0 = (N - \sum_g n_g^2/N)/(G - 1)`, and the within variance
-:math:`\hat\sigma^2 = MS_W`, the shrunken mean of group :math:`g` is
-
-.. math:: \tilde y_g = \bar y + \lambda_g(\bar y_g - \bar y), \qquad
-          \lambda_g = \frac{\hat\tau^2}{\hat\tau^2 + \hat\sigma^2/n_g},
-
-so small teams are pulled towards the organization mean in proportion to how little
-their mean can be trusted — the honest basis for ranking them.
+Verdicts (:mod:`analysis.verdicts`)
+-----------------------------------
+Teams are judged on the empirical-Bayes posterior of their true perception score and
+structure index (Morris 1983): small teams are pulled towards the organization in
+proportion to how little their means can be trusted — the honest basis for ranking and
+classifying them. The finding is the most probable cell of the perception and structure
+bands, given with its probability, or ``not_precise``; maturity and typology are
+non-compensatory (the weaker of perception and structure counts). Units and the
+organization are judged on the sampling distribution of their means.
 
 References
 ----------
@@ -49,7 +47,6 @@ References
 from __future__ import annotations
 
 import gc
-import math
 import warnings
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -378,20 +375,6 @@ def _ci(n, mean, var, confidence):
     return np.clip(mean - half, 0, 100), np.clip(mean + half, 0, 100)
 
 
-def _shrink(y: np.ndarray, groups: Groups, n, mean):
-    """Empirical-Bayes means of every group for one score (see module docstring)."""
-    res = icc(y, groups)
-    N = float(n.sum())
-    G = int(np.count_nonzero(n))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        grand = float(np.nansum(np.where(n > 0, mean * n, 0)) / N) if N else math.nan
-        n0 = (N - float((n ** 2).sum()) / N) / (G - 1) if G > 1 else math.nan
-        tau2 = max((res.ms_between - res.ms_within) / n0, 0.0) if G > 1 else math.nan
-        lam = tau2 / (tau2 + res.ms_within / n)
-        lam = np.where(res.ms_within == 0, 1.0, lam)
-        return np.where(n > 0, grand + lam * (mean - grand), np.nan), res
-
-
 def _team_sums(scores: RespondentScores, teams: Groups):
     """Per-team counts, sums and sums of squares of every score column (one pass).
 
@@ -428,18 +411,11 @@ def _group_figures(sums, n_respondents, M: int, confidence: float) -> dict:
     return f
 
 
-def _shrink_units(f: dict, scores: RespondentScores, groups: Groups) -> None:
-    """Empirical-Bayes perception and structure of every unit into ``f``."""
-    for j in range(3):  # loop over the three dimensions
-        f["shrunk_score"][:, j], _ = _shrink(scores.perception[:, j], groups, f["n_p"][:, j], f["score"][:, j])
-        f["shrunk_structure"][:, j], _ = _shrink(scores.structure[:, j], groups, f["n_s"][:, j],
-                                                 f["structure"][:, j])
-
-
 def _posteriors(f: dict, scores: RespondentScores, codes, n_groups: int, shrink: bool) -> list[Posterior]:
     """The distribution of every group's true (perception, structure) per dimension
-    (:mod:`analysis.verdicts`); for teams (``shrink``) the posterior means are the
-    shrunken scores and the reliabilities go into ``f``."""
+    (:mod:`analysis.verdicts`): with ``shrink`` the empirical-Bayes posterior, whose
+    means are the shrunken scores and whose reliabilities go into ``f``; else the
+    sampling distribution of the group means."""
     posts = []
     for j in range(3):  # loop over the three dimensions
         fn = team_posteriors if shrink else group_posteriors
@@ -777,7 +753,7 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
     if units is not None:
         fu = _group_figures(tuple(grouped_sums(a, team_unit, U) for a in t_sums), units.counts, M,
                             confidence)
-        _shrink_units(fu, scores, units)
+        _posteriors(fu, scores, units.codes, U, shrink=True)  # shrunken unit scores, for display
         _verdicts(fu, _posteriors(fu, scores, units.codes, U, shrink=False), th)
     fo = _group_figures(tuple(a.sum(axis=0, keepdims=True) for a in t_sums), [data.n], M, confidence)
     _verdicts(fo, _posteriors(fo, scores, np.zeros(data.n, np.intp), 1, shrink=False), th)

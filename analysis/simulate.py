@@ -504,7 +504,7 @@ def _showcase_population(q, st) -> Population:
             mean=np.broadcast_to(z[:, d, None, None], (T, 2, Js)).copy(),
             loadings=np.zeros(Js), residual=np.full(Js, 0.9), cuts=tuple(cuts),
             scores=tuple(scores), dont_know_score=np.array(dk_score), dont_know_beta=dk_beta,
-            dont_know_loadings=np.zeros(Js)))
+            dont_know_loadings=np.zeros(Js), team=np.array([it.scope == "team" for it in items])))
     labels = st["team_labels"]
     cells = np.full((T, 3), None, object)
     typ = np.full(T, None, object)

@@ -362,6 +362,7 @@ def structure_population(q, d: int, par: _Params, zeta, team_unaware) -> Structu
         cuts=tuple(it["cuts"] for it in items), scores=tuple(it["scores"] for it in items),
         dont_know_score=np.array([it["dk_score"] for it in items]), dont_know_beta=dk_beta,
         dont_know_loadings=np.full(J, par.conf.unawareness * np.sqrt(1.0 - AWARENESS_TEAM_SHARE)),
+        team=np.array([it["item"].scope == "team" for it in items]),
     )
 
 
@@ -446,7 +447,7 @@ def _states(rng, q, par, scenario, sizes, unit_of_team, U, planted_per_pattern):
                     q, d, par, np.zeros(rows.size), b), spread=False)[2],
                     np.full(rows.size, PLANTED_DONT_KNOW))
                 X[rows, 3 + d] = _bisect(lambda x: structure_moments(structure_population(
-                    q, d, par, x, unaware[rows]), spread=False)[1], np.full(rows.size, S))
+                    q, d, par, x, unaware[rows]), spread=False)[0], np.full(rows.size, S))
             else:
                 unaware[rows] = 0.0
                 X[rows, 3 + d] = _bisect(lambda x: structure_moments(structure_population(

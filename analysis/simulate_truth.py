@@ -39,10 +39,11 @@ Structure items
               \Phi\!\big(\tfrac{m_j - c_k}{\sqrt{s_j^2 + L_j^2}}\big)\Big),
               \qquad q_j = \Phi\!\big(\beta_j/\sqrt{1 + K_j^2}\big).
 
-    The structure index is the mean over the items (scored as the questionnaire says,
-    "don't know" included); ``structure_known`` is the mean score of the answers that
-    are not "don't know" (the structure as those who know it report it), and
-    ``dont_know`` the expected share of "don't know".
+    The structure index is the product's: the mean score of the known answers to the
+    team items (organization-wide facts and "don't know" left out), here the expected
+    known score mass over the expected known share; ``visibility`` counts "don't know"
+    as 0, a known team answer as 100 and a known organization-wide answer as its score,
+    and ``dont_know`` is the expected share of "don't know".
 Spread
     The within-team standard deviations of respondent scores (used for the true
     standardized differences) need the covariance of the items; they are computed by
@@ -62,10 +63,11 @@ Verdicts implied by the truth
     * ``finding`` per team and dimension: the bands of ``thresholds.findings`` applied to
       the true perception score and structure index (``anchored_strength``,
       ``structural_gap``, ``proclaimed_not_anchored``, ``unseen_structure``, ``mixed``),
-      and ``divided`` where a split team was planted; ``finding_known`` the same with
-      ``structure_known`` in place of the structure index;
-    * ``level`` (maturity) and ``typology`` from the true combined score with
-      ``thresholds.maturity.cuts`` and ``thresholds.typology.present``;
+      and ``divided`` where a split team was planted;
+    * ``level`` (maturity) the lower of the levels of the true perception score and
+      structure index (``thresholds.maturity.cuts``), ``combined`` the lower of the two,
+      and ``typology`` with a dimension present when both reach
+      ``thresholds.typology.present`` — non-compensatory, as the product rules;
     * ``differences``: every team and unit vs the rest of the organization, per dimension
       and measure, the true difference, the true Cohen's :math:`d` (pooled population
       standard deviation as the engine pools the sample ones) and ``matters`` =
@@ -159,6 +161,9 @@ class StructurePopulation:
         :math:`\\beta_j`: "don't know" with probability :math:`\\Phi(\\beta_j + K_j F_2)`.
     dont_know_loadings : ndarray, shape (J,)
         :math:`K_j`, the loading on factor 2 (unawareness).
+    team : ndarray of bool, shape (J,), optional
+        Which items are about the team (``scope: team``; default all); the others are
+        organization-wide facts, which count only towards visibility.
     """
 
     weights: np.ndarray
@@ -170,6 +175,7 @@ class StructurePopulation:
     dont_know_score: np.ndarray
     dont_know_beta: np.ndarray
     dont_know_loadings: np.ndarray
+    team: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -236,13 +242,21 @@ def perception_moments(p: PerceptionPopulation, *, spread: bool = True):
 
 
 def structure_moments(p: StructurePopulation, *, spread: bool = True):
-    """Expected structure index, index among known answers, "don't know" share and SD.
+    """Expected structure index, visibility, "don't know" share and SD of the index.
 
-    Returns ``(index, known, dont_know, sd)``, each shape (T,); ``sd`` is None when
-    ``spread`` is False.
+    The structure index is the product's (``analysis.scoring``): the mean score of the
+    known answers to the team items — "don't know" depends on awareness only, so a known
+    answer scores on average what every answer would — approximated as the ratio of the
+    expected known score mass to the expected known share. Visibility counts "don't
+    know" as 0, a known team answer as 100 and a known organization-wide answer as its
+    score; the "don't know" share is over all items.
+
+    Returns ``(index, visibility, dont_know, sd)``, each shape (T,); ``sd`` (of the
+    index over complete known answers) is None when ``spread`` is False.
     """
     w = p.weights
     J = p.mean.shape[-1]
+    team = np.ones(J, bool) if p.team is None else np.asarray(p.team, bool)
     q = _phi(p.dont_know_beta / np.sqrt(1.0 + p.dont_know_loadings ** 2))      # (T,S,J)
     opt = np.empty(p.mean.shape)
     tot = np.sqrt(p.residual ** 2 + p.loadings ** 2)
@@ -250,22 +264,22 @@ def structure_moments(p: StructurePopulation, *, spread: bool = True):
         cuts, sc = p.cuts[j], p.scores[j]
         up = _phi((p.mean[..., j, None] - cuts) / tot[j])                     # P(option >= k)
         opt[..., j] = sc[0] + (up * np.diff(sc)).sum(-1)
-    dk = p.dont_know_score
-    item = q * dk + (1.0 - q) * opt
-    index = (w * item.mean(-1)).sum(-1)
-    dont_know = (w * q.mean(-1)).sum(-1)
+    known = 1.0 - q
     with np.errstate(invalid="ignore", divide="ignore"):
-        known = (w * ((1.0 - q) * opt).sum(-1)).sum(-1) / (w * (1.0 - q).sum(-1)).sum(-1)
+        index = (w * (known * opt)[..., team].sum(-1)).sum(-1) / (w * known[..., team].sum(-1)).sum(-1)
+    visibility = (w * (known * np.where(team, 100.0, opt)).mean(-1)).sum(-1)
+    dont_know = (w * q.mean(-1)).sum(-1)
     sd = None
     if spread:
         F, W = _gh_grid()
         T = index.size
         var = np.empty(T)
+        items = np.flatnonzero(team)
         for lo in range(0, T, _TEAM_CHUNK):
             sl = slice(lo, lo + _TEAM_CHUNK)
             cm = 0.0
             cv = 0.0
-            for j in range(J):
+            for j in items.tolist():
                 cuts, sc = p.cuts[j], p.scores[j]
                 step = np.diff(sc)
                 # score = sc_0 + sum_k step_k [v > c_k], so E[score^2] needs
@@ -275,19 +289,27 @@ def structure_moments(p: StructurePopulation, *, spread: bool = True):
                 up = _phi((lin[..., None] - cuts) / p.residual[j])               # (t,S,Q,K-1)
                 o1 = sc[0] + up @ step
                 o2 = sc[0] ** 2 + 2.0 * sc[0] * (up @ step) + up @ cross
-                qj = _phi(p.dont_know_beta[sl, :, None, j] + p.dont_know_loadings[j] * F[:, 1])
-                m1 = qj * dk[j] + (1 - qj) * o1
-                m2 = qj * dk[j] ** 2 + (1 - qj) * o2
-                cm = cm + m1
-                cv = cv + (m2 - m1 ** 2)
-            cm = cm / J
-            cv = cv / J ** 2
+                cm = cm + o1
+                cv = cv + (o2 - o1 ** 2)
+            cm = cm / items.size
+            # a member averages only the team items they know: Var(mean) ~ var / m with
+            # m ~ Binomial(J, 1 - q) given at least half known (the scoring's rule)
+            cv = cv / items.size * _inverse_known(q[sl][..., team].mean(-1), items.size)[..., None]
             mu_s = (W * cm).sum(-1)
             e2_s = (W * (cv + cm ** 2)).sum(-1)
             mu = (w[sl] * mu_s).sum(-1)
             var[sl] = (w[sl] * e2_s).sum(-1) - mu ** 2
         sd = np.sqrt(np.maximum(var, 0.0))
-    return index, known, dont_know, sd
+    return index, visibility, dont_know, sd
+
+
+def _inverse_known(q, J: int) -> np.ndarray:
+    """E[1/m] for m ~ Binomial(J, 1 - q) given m >= J/2, element-wise over ``q``."""
+    m = np.arange(1, J + 1)
+    pm = special.comb(J, m) * (1.0 - q[..., None]) ** m * q[..., None] ** (J - m)
+    pm = np.where(2 * m >= J, pm, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.nan_to_num((pm / m).sum(-1) / pm.sum(-1), nan=1.0 / J)
 
 
 _GRID = None
@@ -321,6 +343,8 @@ def _level(C, cuts):
 
 
 def _typology(C, present):
+    """Typology from the lower of perception and structure per dimension (a dimension is
+    present only when both reach ``present``)."""
     d, r, f = (C[:, i] >= present for i in range(3))
     both = d & r
     return np.select([both & f, both, d, r],
@@ -342,7 +366,7 @@ class GroupTruth:
         The unit of every team (teams with a unit level only).
     n : ndarray of int, shape (G,)
         Members.
-    perception, structure, structure_known, dont_know, combined : ndarray, shape (G, 3)
+    perception, structure, visibility, dont_know, combined : ndarray, shape (G, 3)
         Expected perception score, structure index (0–100, "don't know" scored as the
         questionnaire says), mean score of the answers that are not "don't know", share
         of "don't know" (0–1) and (perception + structure)/2.
@@ -352,8 +376,8 @@ class GroupTruth:
         Mean population variance of the perception items (scale points², after reverse
         keying) within the group.
     level_ : ndarray of int, shape (G, 3)
-        Maturity level 1–5 of the true combined score.
-    finding, finding_known : ndarray of object, shape (G, 3)
+        Maturity level 1–5: the lower of the true perception and structure levels.
+    finding : ndarray of object, shape (G, 3)
         Finding implied by the true scores (see the module docstring).
     planted : ndarray of object, shape (G, 3)
         The finding planted in the cell, or None.
@@ -367,7 +391,7 @@ class GroupTruth:
     n: np.ndarray
     perception: np.ndarray
     structure: np.ndarray
-    structure_known: np.ndarray
+    visibility: np.ndarray
     dont_know: np.ndarray
     combined: np.ndarray
     perception_sd: np.ndarray
@@ -375,7 +399,6 @@ class GroupTruth:
     item_variance: np.ndarray
     level_: np.ndarray
     finding: np.ndarray
-    finding_known: np.ndarray
     planted: np.ndarray
     typology: np.ndarray
     planted_typology: np.ndarray
@@ -400,7 +423,7 @@ class GroupTruth:
             d: {
                 "perception": round(float(self.perception[i, j]), 4),
                 "structure": round(float(self.structure[i, j]), 4),
-                "structure_known": _round(self.structure_known[i, j]),
+                "visibility": _round(self.visibility[i, j]),
                 "dont_know": round(float(self.dont_know[i, j]), 4),
                 "combined": round(float(self.combined[i, j]), 4),
                 "perception_sd": round(float(self.perception_sd[i, j]), 4),
@@ -408,7 +431,6 @@ class GroupTruth:
                 "item_variance": round(float(self.item_variance[i, j]), 4),
                 "level": int(self.level_[i, j]),
                 "finding": self.finding[i, j],
-                "finding_known": self.finding_known[i, j],
                 "planted": self.planted[i, j],
             }
             for j, d in enumerate(DIMENSIONS)
@@ -503,8 +525,8 @@ class Truth:
         """Plain JSON-ready data: ``{scenario, parameters, thresholds, waves: [{label,
         organization, units, teams, differences}], changes}``; a group record is
         ``{team|unit, unit, n, typology, planted_typology, dimensions: {dimension:
-        {perception, structure, structure_known, dont_know, combined, perception_sd,
-        structure_sd, item_variance, level, finding, finding_known, planted}}}``."""
+        {perception, structure, visibility, dont_know, combined, perception_sd,
+        structure_sd, item_variance, level, finding, planted}}}``."""
         return {
             "scenario": self.scenario,
             "parameters": _plain(self.parameters),
@@ -519,12 +541,12 @@ class Truth:
 def _moments(pop: Population):
     T = len(pop.teams)
     out = {k: np.empty((T, 3)) for k in ("perception", "perception_sd", "item_variance",
-                                         "structure", "structure_known", "dont_know",
+                                         "structure", "visibility", "dont_know",
                                          "structure_sd")}
     for d in range(3):
         out["perception"][:, d], out["perception_sd"][:, d], out["item_variance"][:, d] = \
             perception_moments(pop.perception[d])
-        (out["structure"][:, d], out["structure_known"][:, d], out["dont_know"][:, d],
+        (out["structure"][:, d], out["visibility"][:, d], out["dont_know"][:, d],
          out["structure_sd"][:, d]) = structure_moments(pop.structure[d])
     return out
 
@@ -543,31 +565,27 @@ def _aggregate(m: dict, sizes, codes, G):
         out[key] = mu
         out[sd] = np.sqrt(np.maximum(wmean(m[sd] ** 2 + m[key] ** 2) - mu ** 2, 0.0))
     out["dont_know"] = wmean(m["dont_know"])
-    # known: ratio of the expected known-answer score mass to the known share
+    out["visibility"] = wmean(m["visibility"])
+    # the structure index of a group counts the members who know: weight by the known share
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["structure_known"] = wmean(np.nan_to_num(m["structure_known"]) * (1 - m["dont_know"])) \
-            / wmean(1 - m["dont_know"])
+        out["structure"] = wmean(m["structure"] * (1 - m["dont_know"])) / wmean(1 - m["dont_know"])
     mean_item = wmean(m["item_variance"])   # within-team item variance, averaged
     out["item_variance"] = mean_item
     return n, out
 
 
 def _group(level, labels, parent, n, m, th, planted, planted_typology):
-    C = (m["perception"] + m["structure"]) / 2.0
-    f = th.findings
-    finding = _band_finding(m["perception"], m["structure"], f)
-    known = _band_finding(m["perception"], m["structure_known"], f)
-    divided = planted == "divided"
-    finding = np.where(divided, "divided", finding).astype(object)
-    known = np.where(divided, "divided", known).astype(object)
+    P, S = m["perception"], m["structure"]
+    finding = _band_finding(P, S, th.findings)
+    finding = np.where(planted == "divided", "divided", finding).astype(object)
     return GroupTruth(
         level=level, labels=tuple(labels), parent=parent, n=np.asarray(n, np.int64),
-        perception=m["perception"], structure=m["structure"],
-        structure_known=m["structure_known"], dont_know=m["dont_know"], combined=C,
-        perception_sd=m["perception_sd"], structure_sd=m["structure_sd"],
-        item_variance=m["item_variance"], level_=_level(C, th.maturity.cuts),
-        finding=finding, finding_known=known, planted=planted,
-        typology=_typology(C, th.typology.present), planted_typology=planted_typology,
+        perception=P, structure=S, visibility=m["visibility"], dont_know=m["dont_know"],
+        combined=np.minimum(P, S), perception_sd=m["perception_sd"], structure_sd=m["structure_sd"],
+        item_variance=m["item_variance"],
+        level_=np.minimum(_level(P, th.maturity.cuts), _level(S, th.maturity.cuts)),
+        finding=finding, planted=planted,
+        typology=_typology(np.minimum(P, S), th.typology.present), planted_typology=planted_typology,
     )
 
 
