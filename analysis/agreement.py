@@ -1070,7 +1070,8 @@ def ordinal_ranks(answers, options, *, dont_know=None, dont_know_as="missing") -
     (default) leaves it out: agreement is then measured among the members who say they
     know, and a team where many do not know has a small effective size, which makes its
     critical value stricter rather than its agreement look higher. Not knowing is
-    reported by the separate visibility indicator, not hidden. ``'category'`` makes it
+    information in its own right, read from the share of "don't know" answers
+    (:attr:`OrdinalItems.dont_know`), not from agreement. ``'category'`` makes it
     an extra option ranked after the last entry of ``options[j]`` (:math:`A_j + 1`
     options; in the bundled forms the options are listed from most to least structure,
     so "don't know" sits next to "no", where its score of 0 puts it).

@@ -74,7 +74,13 @@ Above ``MC_MAX_N`` = 40 members the lower quantile comes from a moment-matched
 chi-square approximation, :math:`m \approx \chi^2_\nu/\nu` with
 :math:`\nu = 2/\operatorname{Var}(m)` and the exact finite-sample variance of a sample
 variance, :math:`\operatorname{Var}(s^2) = \mu_4/n - \sigma^4 (n-3)/(n(n-1))`
-(:math:`\mu_4` the fourth central moment of the null).
+(:math:`\mu_4` the fourth central moment of the null), *anchored* at the simulation:
+its distance :math:`1 - m_\alpha` is multiplied by the ratio of the simulated to the
+approximated distance at ``MC_MAX_N`` (the plain approximation is slightly lenient,
+because the sample variance of discrete answers is more skewed than a chi-square).
+Checked against simulations up to 120 members: the level stays within .045–.052 for
+5-point items and mixed 2- to 5-option item sets; for a single yes/no item, whose
+variance takes few values, it reaches about .065.
 
 References
 ----------
@@ -460,7 +466,14 @@ def _critical_m(items: tuple, n, alpha: float, *, max_n: int = None,
     large = n > max_n
     if large.any():
         sizes, inverse = np.unique(n[large], return_inverse=True)
-        out[large] = _approx_critical_m(items, sizes, alpha)[inverse]
+        # chi-square approximation anchored at the simulated value for max_n: the
+        # distance 1 - m is scaled by the ratio simulated / approximated at max_n
+        at_cap = _mc_critical_m(items, float(alpha), max_n, replicates)[-1]
+        approx_cap = _approx_critical_m(items, np.array([max_n]), alpha)[0]
+        scale = (1.0 - at_cap) / (1.0 - approx_cap) if approx_cap < 1.0 else 1.0
+        if not (np.isfinite(scale) and scale > 0):
+            scale = 1.0
+        out[large] = 1.0 - scale * (1.0 - _approx_critical_m(items, sizes, alpha))[inverse]
         method[large] = 2
     return out, method
 
@@ -516,7 +529,8 @@ class CriticalValues:
         Critical value of r*_wg(j) (same decision).
     method : tuple of str
         ``'monte_carlo'`` (n <= ``MC_MAX_N``), ``'chi2_approximation'`` (larger
-        groups) or ``'undefined'`` (n < 2), per entry of ``n``.
+        groups, anchored at the simulation) or ``'undefined'`` (n < 2), per entry of
+        ``n``.
     """
 
     n: np.ndarray
@@ -545,9 +559,10 @@ def critical_values(n, *, scale_points, n_items=None, null="uniform",
     from the null, the critical value is the (1 − α) quantile of the index; a group
     *agrees* (at level α) when its index is greater than it. Computed by Monte Carlo
     (``MC_REPLICATES`` replicates, fixed seed, cached) for :math:`n \le` ``MC_MAX_N`` and
-    by a moment-matched chi-square approximation above; see the module docstring for
-    the method and its error. With :math:`J = 1` the values are those of the single-item
-    r_wg (both indices are then :math:`1 - s^2/\sigma_E^2`, r_wg truncated at 0).
+    by a chi-square approximation anchored at the simulation above; see the module
+    docstring for the method and its error. With :math:`J = 1` the values are those of
+    the single-item r_wg (both indices are then :math:`1 - s^2/\sigma_E^2`, r_wg
+    truncated at 0).
 
     Parameters
     ----------
