@@ -957,7 +957,7 @@ def agreement_test(items, groups, *, scale_points, null="slight_skew", alpha=0.0
     Critical values come from a deterministic, cached Monte Carlo simulation for groups
     of up to ``MC_MAX_N`` = 40 members and from a chi-square approximation above (see
     :mod:`analysis.agreement_null`). The first call for a given null, item set and α
-    runs the simulation (about 0.03 s per item on one core); later calls reuse it.
+    runs the simulation (about 0.01 s per item on one core); later calls reuse it.
 
     References
     ----------

@@ -39,8 +39,9 @@ In the spirit of Dunlap, Burke & Smith-Crowe (2003) and Cohen, Doveh & Nahum-Sha
 (2009) (``multilevel::rwg.sim``, ``rwg.j.sim``): the null distribution of an index for a
 group of :math:`n` members answering :math:`J` items is the distribution of the index
 when every member answers every item independently at random from the null. The
-critical value at level α is its (1 − α) quantile; a group **agrees** when its index
-*exceeds* the critical value, which happens with probability at most α under the null.
+critical value at level α is its (1 − α) quantile (taken slightly inside the tail, see
+below); a group **agrees** when its index *exceeds* the critical value, which happens
+with probability at most α under the null.
 
 Both indices are decreasing functions of one statistic,
 
@@ -52,24 +53,27 @@ Both indices are decreasing functions of one statistic,
 
 so the test is the same for both: the group agrees when :math:`m < m_\alpha`, the lower
 α quantile of :math:`m` under the null. The answers are discrete, so :math:`m` has atoms;
-:math:`m_\alpha` is the smallest simulated value with at most :math:`\alpha R` of the
-:math:`R` simulated values below it (the type-1, inverse-CDF quantile), so the test keeps
-its level. Comparing with "≥" instead of ">" would count the atom at the critical value
-itself and can exceed α badly for small groups (two members, one 5-point item, uniform
-null: P(both give the same answer) = .20). ``multilevel``'s ``rwg.95`` is the next
-simulated value *above* this quantile with "≥", the same decision.
+:math:`m_\alpha` is the smallest simulated value with at most
+:math:`k = \lfloor \alpha R - 2\sqrt{\alpha(1-\alpha)R} \rfloor` of the :math:`R`
+simulated values below it (a type-1, inverse-CDF quantile taken two Monte Carlo standard
+errors inside the tail), so that neither the atoms nor the simulation error push the
+level of the test above α. Comparing with "≥" instead of ">" would count the atom at
+the critical value itself and can exceed α badly for small groups (two members, one
+5-point item, uniform null: P(both give the same answer) = .20). ``multilevel``'s
+``rwg.95`` is the next simulated value *above* its 95% point with "≥", the same kind
+of decision.
 
 Computation: for each item the :math:`R` × ``MC_MAX_N`` answers are drawn in one array
 operation from the null proportions (exactly, by indexing a lookup table with uniform
 integers); cumulative sums over members give the item variance of every group size
 :math:`n = 2 … ` ``MC_MAX_N`` at once (nested samples: each size's distribution is exact,
 sizes are not independent of each other). There is no loop over replicates or group
-sizes, only over items. ``MC_REPLICATES = 50_000`` replicates with a fixed seed derived
+sizes, only over items. ``MC_REPLICATES = 20_000`` replicates with a fixed seed derived
 from the null and the items make the values deterministic (the same whatever else is
 computed in the process); results are cached per null, item set and α.
 
 Monte Carlo error: the probability under the null of exceeding a simulated critical
-value has standard error :math:`\sqrt{\alpha(1-\alpha)/R}` ≈ 0.001 at α = .05.
+value has standard error :math:`\sqrt{\alpha(1-\alpha)/R}` ≈ 0.0015 at α = .05.
 Above ``MC_MAX_N`` = 40 members the lower quantile comes from a moment-matched
 chi-square approximation, :math:`m \approx \chi^2_\nu/\nu` with
 :math:`\nu = 2/\operatorname{Var}(m)` and the exact finite-sample variance of a sample
@@ -78,9 +82,9 @@ variance, :math:`\operatorname{Var}(s^2) = \mu_4/n - \sigma^4 (n-3)/(n(n-1))`
 its distance :math:`1 - m_\alpha` is multiplied by the ratio of the simulated to the
 approximated distance at ``MC_MAX_N`` (the plain approximation is slightly lenient,
 because the sample variance of discrete answers is more skewed than a chi-square).
-Checked against simulations up to 120 members: the level stays within .045–.052 for
-5-point items and mixed 2- to 5-option item sets; for a single yes/no item, whose
-variance takes few values, it reaches about .065.
+Checked against simulations up to 120 members: the level stays within .041–.049 for
+5-point items, single 3- or 4-option items and mixed 2- to 5-option item sets; for a
+single yes/no item, whose variance takes few values, it reaches .052–.074.
 
 References
 ----------
@@ -138,7 +142,7 @@ SKEWED_NULLS_5 = {
 }
 
 #: Monte Carlo replicates per (null, items, α).
-MC_REPLICATES = 50_000
+MC_REPLICATES = 20_000
 #: Largest group size simulated; larger groups use the chi-square approximation.
 MC_MAX_N = 40
 #: Base seed of the simulations (a per-null, per-item-set stream is derived from it).
@@ -390,29 +394,32 @@ def _simulate_m(items: tuple, max_n: int, replicates: int) -> np.ndarray:
     """Simulated m for group sizes 1..max_n: array (max_n, replicates), row n-1 = size n.
 
     ``items`` must be in canonical (sorted) order; one generator draws the items in turn.
+    Integer arithmetic throughout (n(n-1)s² is an integer); in-place to stay fast.
     """
     rng = _seed(items)
     J = len(items)
-    n = np.arange(1, max_n + 1, dtype=np.int64)[:, None]
-    n32 = n.astype(np.int32)   # n (n - 1) s^2 <= n^2 A^2 / 4 fits for any realistic n, A
+    shape = (max_n, replicates)
+    n = np.arange(1, max_n + 1, dtype=np.int32)[:, None]
     same = len({it.sigma2 for it in items}) == 1
-    acc = np.zeros((max_n, replicates), dtype=np.int64 if same else float)
+    acc = np.zeros(shape, dtype=np.int64 if same else float)
+    s1, s2, v = (np.empty(shape, dtype=np.int32) for _ in range(3))
     for it in items:  # loop over items only
-        if it.table:
-            table = np.asarray(it.table, dtype=np.int16)
-            idx = rng.integers(0, len(table), size=(max_n, replicates),
+        if it.table:   # exact: uniform integers index the table of categories
+            table = np.asarray(it.table, dtype=np.int32)
+            idx = rng.integers(0, len(table), size=shape,
                                dtype=np.int16 if len(table) < 32767 else np.int32)
-            x = table[idx]
-        else:  # proportions not on a grid: inverse CDF of uniforms
-            u = rng.random((max_n, replicates))
-            x = np.ones((max_n, replicates), dtype=np.int16)
+            x = np.take(table, idx)
+        else:          # proportions not on a grid: inverse CDF of uniforms
+            u = rng.random(shape)
+            x = np.ones(shape, dtype=np.int32)
             for c in np.cumsum(it.p)[:-1]:
                 x += u >= c
-        x = x.astype(np.int32)
-        s1 = np.cumsum(x, axis=0)
+        np.cumsum(x, axis=0, out=s1)
         np.multiply(x, x, out=x)
-        s2 = np.cumsum(x, axis=0)
-        v = s2 * n32 - s1 * s1          # n (n - 1) s^2, an exact integer
+        np.cumsum(x, axis=0, out=s2)
+        np.multiply(s2, n, out=v)
+        np.multiply(s1, s1, out=s1)
+        np.subtract(v, s1, out=v)          # n (n - 1) s^2, an exact integer
         if same:
             acc += v
         else:
@@ -424,9 +431,18 @@ def _simulate_m(items: tuple, max_n: int, replicates: int) -> np.ndarray:
         return acc * scale
 
 
+#: The simulated quantile is taken this many Monte Carlo standard errors inside the tail.
+MC_GUARD_SE = 2.0
+
+
 def _k(alpha: float, replicates: int) -> int:
-    """0-based order statistic of the lower α quantile (type 1): at most αR values below."""
-    return int(np.floor(alpha * replicates + 1e-9))
+    """0-based order statistic of the lower quantile (type 1): at most k of R values below.
+
+    k = ⌊αR − 2·√(α(1 − α)R)⌋: two Monte Carlo standard errors inside α, so that the
+    simulation error does not push the level of the test above α.
+    """
+    guard = MC_GUARD_SE * np.sqrt(alpha * (1.0 - alpha) * replicates)
+    return max(int(np.floor(alpha * replicates - guard + 1e-9)), 0)
 
 
 @functools.lru_cache(maxsize=128)
@@ -556,8 +572,9 @@ def critical_values(n, *, scale_points, n_items=None, null="uniform",
     r"""Small-sample critical values of r_wg(j) and r*_wg(j) under a null distribution.
 
     For a group of :math:`n` members answering :math:`J` items independently at random
-    from the null, the critical value is the (1 − α) quantile of the index; a group
-    *agrees* (at level α) when its index is greater than it. Computed by Monte Carlo
+    from the null, the critical value is the (1 − α) quantile of the index (taken two
+    Monte Carlo standard errors inside the tail); a group *agrees* (at level α) when its
+    index is greater than it. Computed by Monte Carlo
     (``MC_REPLICATES`` replicates, fixed seed, cached) for :math:`n \le` ``MC_MAX_N`` and
     by a chi-square approximation anchored at the simulation above; see the module
     docstring for the method and its error. With :math:`J = 1` the values are those of
