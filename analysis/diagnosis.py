@@ -54,7 +54,7 @@ from types import MappingProxyType
 import numpy as np
 from scipy import special
 
-from analysis.agreement import ad_m, awg, rwg_j
+from analysis.agreement import ad_m, agreement_test, awg, ordinal_ranks, rwg_j
 from analysis.compare import (
     adjust_pvalues, compare_with_rest, grouped_sums, moments, subgroup_moments, two_sample,
 )
@@ -84,14 +84,14 @@ DIM_FIELDS = (
     "n", "score", "ci_low", "ci_high", "shrunk_score", "n_structure", "structure", "structure_ci_low",
     "structure_ci_high", "shrunk_structure", "visibility", "visibility_ci_low", "visibility_ci_high",
     "combined", "perception_reliability", "structure_reliability", "finding_probability",
-    "rwg_j", "awg", "ad_m",
+    "rwg_j", "rwg_j_slight", "rwg_j_moderate", "rwg_star_j", "awg", "ad_m", "structure_rwg_j",
     "vs_rest_difference", "vs_rest_d", "vs_rest_p_adjusted",
     "structure_vs_rest_difference", "structure_vs_rest_d", "structure_vs_rest_p_adjusted",
 )
 #: Figures of the structure index, shown only where the structure answers reach k.
 STRUCTURE_FIELDS = ("n_structure", "structure", "structure_ci_low", "structure_ci_high", "shrunk_structure",
-                    "structure_reliability", "structure_vs_rest_difference", "structure_vs_rest_d",
-                    "structure_vs_rest_p_adjusted")
+                    "structure_reliability", "structure_rwg_j", "structure_vs_rest_difference",
+                    "structure_vs_rest_d", "structure_vs_rest_p_adjusted")
 #: Figures that need both perception and structure.
 BOTH_FIELDS = ("combined", "finding_probability")
 _MIN_K, _MAX_K, _SAFE_K = 3, 50, 5
@@ -140,6 +140,8 @@ class GroupTable:
         Maturity level 1–5, the lower of perception and structure (0 = not shown).
     finding : ndarray of object, shape (G, 3)
         A finding of :data:`analysis.maturity.FINDINGS` (``"not_precise"`` included) or None.
+    agreement : ndarray of object, shape (G, 3)
+        ``"shared"``, ``"chance"`` or ``"divided"`` (teams; see ``_agreement``), else None.
     likely_finding : ndarray of object, shape (G, 3)
         The most probable finding, whose probability is ``finding_probability`` (it is
         the finding unless the group is divided or not precise enough).
@@ -170,6 +172,7 @@ class GroupTable:
     level_: np.ndarray
     finding: np.ndarray
     likely_finding: np.ndarray
+    agreement: np.ndarray
     vs_rest_flagged: np.ndarray
     structure_vs_rest_flagged: np.ndarray
     typology: np.ndarray
@@ -211,6 +214,7 @@ class GroupTable:
         level = self.level_[idx].tolist()
         finding = self.finding[idx].tolist()
         likely = self.likely_finding[idx].tolist()
+        agreement = self.agreement[idx].tolist()
         flag_p = self.vs_rest_flagged[idx].tolist()
         flag_s = self.structure_vs_rest_flagged[idx].tolist()
         reason_cell = self.cell_reason[idx].tolist()
@@ -244,6 +248,7 @@ class GroupTable:
                 cell["level"] = level[r][j] or None
                 cell["finding"] = finding[r][j]
                 cell["likely_finding"] = likely[r][j]
+                cell["agreement"] = agreement[r][j]
                 cell["vs_rest_flagged"] = flag_p[r][j]
                 cell["structure_vs_rest_flagged"] = flag_s[r][j]
                 cell["suppressed"] = reason_cell[r][j] is not None
@@ -264,7 +269,8 @@ class GroupTable:
 #: Per-dimension figures in the JSON records (the p-values and raw differences of the
 #: team-vs-rest tests stay in the arrays; flagged ones are listed in ``differences``).
 JSON_FIELDS = tuple(f for f in DIM_FIELDS if not f.endswith(("_p_adjusted", "_difference")))
-_DECIMALS = {"n": 0, "n_structure": 0, "rwg_j": 3, "awg": 3, "ad_m": 3, "vs_rest_d": 3, "structure_vs_rest_d": 3,
+_DECIMALS = {"n": 0, "n_structure": 0, "rwg_j": 3, "rwg_j_slight": 3, "rwg_j_moderate": 3, "rwg_star_j": 3,
+             "structure_rwg_j": 3, "awg": 3, "ad_m": 3, "vs_rest_d": 3, "structure_vs_rest_d": 3,
              "perception_reliability": 3, "structure_reliability": 3, "finding_probability": 3}
 
 
@@ -456,13 +462,49 @@ def _verdicts(f: dict, posts: list[Posterior], th, *, divided=None) -> None:
         typology_probabilities(presence), reliable, min_probability=v.min_probability)
 
 
-def _agreement(f: dict, scores: RespondentScores, groups: Groups) -> None:
-    """r_wg(j), a_wg and AD_M of the perception items of every dimension into ``f``."""
-    for j in range(3):  # loop over the three dimensions
+def _agreement(f: dict, data: ResponseData, scores: RespondentScores, groups: Groups, th) -> np.ndarray:
+    """Within-team agreement into ``f`` and the decision per team and dimension.
+
+    Perception items: r_wg(j) against the uniform, slightly and moderately skewed nulls,
+    r*_wg(j) (slight skew), a_wg and AD_M; structure items about the team (option
+    ranks, "don't know" left out): r_wg(j) against the uniform null of each item
+    (:mod:`analysis.agreement`). ``f["agreement"]`` is ``"shared"`` where the perception
+    answers agree more than independent answers from ``thresholds.findings.agreement_null``
+    (by default the slightly skewed null: ordinary leniency) would, with the small-sample
+    critical value at level ``agreement_alpha``; ``"chance"`` where they do not;
+    ``"divided"`` where the perception or the structure answers vary *more* than chance
+    would make them (the other tail): two camps, not one shared view. Returns the
+    boolean ``divided`` array (G, 3)."""
+    q = data.questionnaire
+    G = groups.n_groups
+    f["agreement"] = np.full((G, 3), None, dtype=object)
+    divided = np.zeros((G, 3), bool)
+    for j, dim in enumerate(DIMENSIONS):  # loop over the three dimensions
         items = scores.perception_items[j]
         f["rwg_j"][:, j] = rwg_j(items, groups, scale_points=5).values
+        f["rwg_j_moderate"][:, j] = rwg_j(items, groups, scale_points=5, null="moderate_skew").values
         f["awg"][:, j] = awg(items, groups, scale_min=1, scale_max=5).values
         f["ad_m"][:, j] = ad_m(items, groups).values
+        test = agreement_test(items, groups, scale_points=5, null=th.findings.agreement_null,
+                              alpha=th.findings.agreement_alpha)
+        f["rwg_j_slight"][:, j], f["rwg_star_j"][:, j] = test.rwg_j, test.rwg_star_j
+        team_items = [it for it in q.items_of("structure", dim) if it.scope == "team"]
+        s_divided = np.zeros(G, bool)
+        if team_items:
+            ranks = ordinal_ranks(
+                np.column_stack([data.column(it.id) for it in team_items]),
+                [[o.value for o in sorted((o for o in it.options if not o.dont_know), key=lambda o: o.score)]
+                 for it in team_items],
+                dont_know=[next((o.value for o in it.options if o.dont_know), None) for it in team_items])
+            s_test = agreement_test(ranks.ranks, groups, scale_points=ranks.scale_points, null="uniform",
+                                    alpha=th.findings.agreement_alpha)
+            f["structure_rwg_j"][:, j] = s_test.rwg_j
+            s_divided = s_test.divided == True  # noqa: E712 (None is not divided)
+        divided[:, j] = (test.divided == True) | s_divided  # noqa: E712
+        f["agreement"][:, j] = np.where(divided[:, j], "divided",
+                                        np.where(test.agrees == True, "shared",  # noqa: E712
+                                                 np.where(test.agrees == False, "chance", None)))  # noqa: E712
+    return divided
 
 
 # ---------------------------------------------------------------------- psychometrics
@@ -642,6 +684,7 @@ def _table(level, labels, parent, f, visible, reason, cells, flags, misc, k, com
         structure_reason=_ro(np.where(vis_dim & ~vis_s, why_s, None)),
         level_=_ro(np.where(vis_s, f["level"], 0)), finding=_ro(np.where(vis_s, f["finding"], None)),
         likely_finding=_ro(np.where(vis_s, f["likely_finding"], None)),
+        agreement=_ro(np.where(vis_dim, f.get("agreement", np.full(vis_dim.shape, None, dtype=object)), None)),
         vs_rest_flagged=_ro(flags[0] & vis_dim), structure_vs_rest_flagged=_ro(flags[1] & vis_s),
         typology=_ro(typology),
         typology_probability=_ro(np.where(vis_s.all(axis=1), f["typology_probability"], np.nan)),
@@ -744,11 +787,10 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
     M = len(scores.misconceptions)
     t_sums = _team_sums(scores, teams)
     ft = _group_figures(t_sums, teams.counts, M, confidence)
-    _agreement(ft, scores, teams)
+    divided = _agreement(ft, data, scores, teams, th)
     team_icc = [icc(scores.perception[:, j], teams) for j in range(3)]
     structure_icc = [icc(scores.structure[:, j], teams) for j in range(3)]
-    _verdicts(ft, _posteriors(ft, scores, teams.codes, teams.n_groups, shrink=True), th,
-              divided=ft["rwg_j"] < th.findings.agreement_min_rwg)
+    _verdicts(ft, _posteriors(ft, scores, teams.codes, teams.n_groups, shrink=True), th, divided=divided)
     fu = None
     if units is not None:
         fu = _group_figures(tuple(grouped_sums(a, team_unit, U) for a in t_sums), units.counts, M,

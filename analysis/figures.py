@@ -127,6 +127,7 @@ _TEXT = {
         "lg_hidden": "hidden: protects a smaller group",
         "lg_no_data": "no data: no answers",
         "lg_divided": "÷ divided: members disagree{bar}",
+        "lg_beyond_chance": " beyond chance (α = {a})",
         "lg_flag": "▲▼ difference that matters",
         "lg_unknown": "–: not shown (too few answers to these questions)",
         "score": "perception", "structure_s": "structure", "ci": "{p} % CI",
@@ -163,6 +164,7 @@ _TEXT = {
         "lg_hidden": "verdeckt: schützt eine kleinere Gruppe",
         "lg_no_data": "keine Daten: keine Antworten",
         "lg_divided": "÷ uneinig: Mitglieder sehen es verschieden{bar}",
+        "lg_beyond_chance": " über den Zufall hinaus (α = {a})",
         "lg_flag": "▲▼ relevanter Unterschied",
         "lg_unknown": "–: nicht gezeigt (zu wenige Antworten auf diese Fragen)",
         "score": "Wahrnehmung", "structure_s": "Struktur", "ci": "{p}-%-KI",
@@ -307,7 +309,7 @@ def misconception_names(diagnosis, *, lang: str = "en") -> dict:
 
 def _divided_legend(diagnosis, lang: str) -> str:
     q = _instrument(diagnosis.questionnaire["id"], diagnosis.questionnaire["version"])
-    bar = "" if q is None else f" (r_wg(j) < {_num(q.thresholds.findings.agreement_min_rwg, 2, lang)})"
+    bar = "" if q is None else _TEXT[lang]["lg_beyond_chance"].format(a=_num(q.thresholds.findings.agreement_alpha, 2, lang))
     return _TEXT[lang]["lg_divided"].format(bar=bar)
 
 

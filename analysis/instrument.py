@@ -130,7 +130,9 @@ class Band(_Strict):
 
 
 class FindingThresholds(_Strict):
-    agreement_min_rwg: Annotated[float, Field(ge=0, le=1)]
+    # divided: answers vary more than independent answers from this null (alpha level)
+    agreement_null: Literal["uniform", "slight_skew", "moderate_skew", "heavy_skew"] = "slight_skew"
+    agreement_alpha: Annotated[float, Field(gt=0, le=0.5)] = 0.05
     perception: Band
     structure: Band
 

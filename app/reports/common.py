@@ -303,7 +303,7 @@ def method_values(diagnosis, lang: str) -> dict:
         "p_low": fmt(th.findings.perception.low, 0, lang) if th else dash,
         "s_high": fmt(th.findings.structure.high, 0, lang) if th else dash,
         "s_low": fmt(th.findings.structure.low, 0, lang) if th else dash,
-        "rwg": fmt(th.findings.agreement_min_rwg, 2, lang) if th else dash,
+        "alpha_agree": fmt(th.findings.agreement_alpha, 2, lang) if th else dash,
         "present": fmt(th.typology.present, 0, lang) if th else dash,
         "mc_min": th.misconception_agree_min if th else 4,
     }
