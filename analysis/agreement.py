@@ -864,13 +864,6 @@ class AgreementTestResult:
         more than random answering from the null would make them, at level ``alpha``),
         ``False`` when not, ``None`` when the index is undefined (an item with fewer
         than two answers, or a missing answer with ``nan_policy='propagate'``).
-    critical_value_divided : ndarray of float
-        The other tail: critical value of r*_wg(j) below which the members' answers
-        vary *more* than random answering from the null would make them at level
-        ``alpha`` (two camps rather than one shared view).
-    divided : ndarray of object
-        ``True`` when r*_wg(j) is below ``critical_value_divided``, ``False`` when not,
-        ``None`` where undefined.
     null : str
         The null's name, or ``'custom'``.
     alpha : float
@@ -890,8 +883,6 @@ class AgreementTestResult:
     critical_value: np.ndarray
     critical_value_star: np.ndarray
     agrees: np.ndarray
-    critical_value_divided: np.ndarray
-    divided: np.ndarray
     null: str
     alpha: float
     scale_points: tuple
@@ -899,14 +890,12 @@ class AgreementTestResult:
 
     def to_dict(self) -> dict:
         """``{group: {'n', 'n_effective', 'rwg_j', 'rwg_star_j', 'critical_value',
-        'critical_value_star', 'agrees', 'critical_value_divided', 'divided'}}`` with plain
-        Python values (NaN kept)."""
+        'critical_value_star', 'agrees'}}`` with plain Python values (NaN kept)."""
         cols = (self.n.tolist(), self.n_effective.tolist(), self.rwg_j.tolist(),
                 self.rwg_star_j.tolist(), self.critical_value.tolist(),
-                self.critical_value_star.tolist(), self.agrees.tolist(),
-                self.critical_value_divided.tolist(), self.divided.tolist())
+                self.critical_value_star.tolist(), self.agrees.tolist())
         keys = ("n", "n_effective", "rwg_j", "rwg_star_j", "critical_value",
-                "critical_value_star", "agrees", "critical_value_divided", "divided")
+                "critical_value_star", "agrees")
         return {g: dict(zip(keys, row)) for g, row in zip(self.groups, zip(*cols))}
 
 
@@ -921,9 +910,7 @@ def agreement_test(items, groups, *, scale_points, null="slight_skew", alpha=0.0
     members' answers vary less than they would with probability 1 − α if each member
     answered every item independently at random from the null. Both indices are
     decreasing functions of :math:`m = J^{-1}\sum_j s_j^2/\sigma_{E,j}^2`, so the
-    decision is the same for either. The other tail gives ``divided``: r*_wg(j) below
-    the α quantile of its null distribution, i.e. answers that vary more than
-    independent answers from the null would — disagreement beyond chance.
+    decision is the same for either.
 
     The default null is LeBreton & Senter's (2008) slightly skewed 5-point null
     (proportions .05/.15/.20/.35/.25, σ²_E = 1.34): random answering with ordinary
@@ -1031,22 +1018,14 @@ def agreement_test(items, groups, *, scale_points, null="slight_skew", alpha=0.0
     agrees[:] = None
     agrees[defined] = agree[defined].tolist()
 
-    upper_m, _ = _critical_m(item_nulls, np.maximum(n_eff, 0), alpha, upper=True)
-    upper_m = np.where(defined, upper_m, np.nan)
-    divided = np.empty(len(rwg_values), dtype=object)
-    divided[:] = None
-    divided[defined] = (m > upper_m + _TOL)[defined].tolist()
-
     critical = _rwg_from_m(crit_m, J)
     critical_star = 1.0 - crit_m
-    critical_divided = 1.0 - upper_m
-    for arr in (n_eff, star, critical, critical_star, agrees, critical_divided, divided):
+    for arr in (n_eff, star, critical, critical_star, agrees):
         arr.setflags(write=False)
     return AgreementTestResult(
         groups=base.groups, n=base.n, n_effective=n_eff, n_items=J,
         rwg_j=rwg_values, rwg_star_j=star, critical_value=critical,
-        critical_value_star=critical_star, agrees=agrees, critical_value_divided=critical_divided,
-        divided=divided, null=_null_label(null),
+        critical_value_star=critical_star, agrees=agrees, null=_null_label(null),
         alpha=alpha, scale_points=tuple(int(a) for a in A), sigma2_e=tuple(sigma2.tolist()),
     )
 

@@ -446,31 +446,28 @@ def _k(alpha: float, replicates: int) -> int:
 
 
 @functools.lru_cache(maxsize=128)
-def _mc_critical_m(items: tuple, alpha: float, max_n: int, replicates: int, upper: bool = False) -> np.ndarray:
-    """Lower α quantile of m (``upper``: upper α quantile, the same guard inside the
-    tail) for n = 2..max_n (index n - 2); read-only."""
+def _mc_critical_m(items: tuple, alpha: float, max_n: int, replicates: int) -> np.ndarray:
+    """Lower α quantile of m for n = 2..max_n (index n - 2); read-only."""
     m = _simulate_m(items, max_n, replicates)[1:]
     k = _k(alpha, replicates)
-    k = replicates - 1 - k if upper else k
     out = np.partition(m, k, axis=1)[:, k]
     out.setflags(write=False)
     return out
 
 
-def _approx_critical_m(items: tuple, n: np.ndarray, alpha: float, upper: bool = False) -> np.ndarray:
-    """Moment-matched chi-square approximation of the lower (``upper``) α quantile of m."""
+def _approx_critical_m(items: tuple, n: np.ndarray, alpha: float) -> np.ndarray:
+    """Moment-matched chi-square approximation of the lower α quantile of m."""
     n = np.asarray(n, dtype=float)
     J = len(items)
     kurt = np.array([it.mu4 / it.sigma2 ** 2 for it in items])
     var_ratio = (kurt[:, None] / n - (n - 3.0) / (n * (n - 1.0))).sum(axis=0) / J ** 2
     nu = 2.0 / var_ratio
-    return stats.chi2.ppf(1.0 - alpha if upper else alpha, nu) / nu
+    return stats.chi2.ppf(alpha, nu) / nu
 
 
 def _critical_m(items: tuple, n, alpha: float, *, max_n: int = None,
-                replicates: int = None, upper: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Critical m per entry of ``n`` and the method code (0 undefined, 1 MC, 2 approx):
-    the lower α quantile (agreement), or with ``upper`` the upper one (disagreement)."""
+                replicates: int = None) -> tuple[np.ndarray, np.ndarray]:
+    """Critical m per entry of ``n`` and the method code (0 undefined, 1 MC, 2 approx)."""
     max_n = MC_MAX_N if max_n is None else max_n
     replicates = MC_REPLICATES if replicates is None else replicates
     items = tuple(sorted(items, key=lambda it: it.p))
@@ -479,7 +476,7 @@ def _critical_m(items: tuple, n, alpha: float, *, max_n: int = None,
     method = np.zeros(n.shape, dtype=np.int8)
     small = (n >= 2) & (n <= max_n)
     if small.any():
-        table = _mc_critical_m(items, float(alpha), max_n, replicates, upper)
+        table = _mc_critical_m(items, float(alpha), max_n, replicates)
         out[small] = table[n[small] - 2]
         method[small] = 1
     large = n > max_n
@@ -487,12 +484,12 @@ def _critical_m(items: tuple, n, alpha: float, *, max_n: int = None,
         sizes, inverse = np.unique(n[large], return_inverse=True)
         # chi-square approximation anchored at the simulated value for max_n: the
         # distance 1 - m is scaled by the ratio simulated / approximated at max_n
-        at_cap = _mc_critical_m(items, float(alpha), max_n, replicates, upper)[-1]
-        approx_cap = _approx_critical_m(items, np.array([max_n]), alpha, upper)[0]
-        scale = (1.0 - at_cap) / (1.0 - approx_cap) if approx_cap != 1.0 else 1.0
+        at_cap = _mc_critical_m(items, float(alpha), max_n, replicates)[-1]
+        approx_cap = _approx_critical_m(items, np.array([max_n]), alpha)[0]
+        scale = (1.0 - at_cap) / (1.0 - approx_cap) if approx_cap < 1.0 else 1.0
         if not (np.isfinite(scale) and scale > 0):
             scale = 1.0
-        out[large] = 1.0 - scale * (1.0 - _approx_critical_m(items, sizes, alpha, upper))[inverse]
+        out[large] = 1.0 - scale * (1.0 - _approx_critical_m(items, sizes, alpha))[inverse]
         method[large] = 2
     return out, method
 

@@ -55,6 +55,7 @@ import numpy as np
 from scipy import special
 
 from analysis.agreement import ad_m, agreement_test, awg, ordinal_ranks, rwg_j
+from analysis.dispersion import dispersion_test
 from analysis.compare import (
     adjust_pvalues, compare_with_rest, grouped_sums, moments, subgroup_moments, two_sample,
 )
@@ -463,19 +464,20 @@ def _verdicts(f: dict, posts: list[Posterior], th, *, divided=None) -> None:
 
 
 def _agreement(f: dict, data: ResponseData, scores: RespondentScores, groups: Groups, th) -> np.ndarray:
-    """Within-team agreement into ``f`` and the decision per team and dimension.
+    """Within-team agreement into ``f`` and whether each team is divided.
 
     Perception items: r_wg(j) against the uniform, slightly and moderately skewed nulls,
     r*_wg(j) (slight skew), a_wg and AD_M; structure items about the team (option
     ranks, "don't know" left out): r_wg(j) against the uniform null of each item
     (:mod:`analysis.agreement`). ``f["agreement"]`` is ``"shared"`` where the perception
     answers agree more than independent answers from ``thresholds.findings.agreement_null``
-    (by default the slightly skewed null: ordinary leniency) would, with the small-sample
-    critical value at level ``agreement_alpha``; ``"chance"`` where they do not;
-    ``"divided"`` where the perception or the structure answers vary *more* than chance
-    would make them (the other tail): two camps, not one shared view. Returns the
-    boolean ``divided`` array (G, 3)."""
+    would (small-sample critical value at level ``agreement_alpha``), ``"chance"`` where
+    they do not, and ``"divided"`` where the perception score or the structure index
+    varies more than in a random group of the organization of the same size
+    (:mod:`analysis.dispersion`, each at half that level): camps, not one shared view.
+    Returns the boolean ``divided`` array (G, 3)."""
     q = data.questionnaire
+    alpha = th.findings.agreement_alpha
     G = groups.n_groups
     f["agreement"] = np.full((G, 3), None, dtype=object)
     divided = np.zeros((G, 3), bool)
@@ -485,22 +487,19 @@ def _agreement(f: dict, data: ResponseData, scores: RespondentScores, groups: Gr
         f["rwg_j_moderate"][:, j] = rwg_j(items, groups, scale_points=5, null="moderate_skew").values
         f["awg"][:, j] = awg(items, groups, scale_min=1, scale_max=5).values
         f["ad_m"][:, j] = ad_m(items, groups).values
-        test = agreement_test(items, groups, scale_points=5, null=th.findings.agreement_null,
-                              alpha=th.findings.agreement_alpha)
+        test = agreement_test(items, groups, scale_points=5, null=th.findings.agreement_null, alpha=alpha)
         f["rwg_j_slight"][:, j], f["rwg_star_j"][:, j] = test.rwg_j, test.rwg_star_j
         team_items = [it for it in q.items_of("structure", dim) if it.scope == "team"]
-        s_divided = np.zeros(G, bool)
         if team_items:
             ranks = ordinal_ranks(
                 np.column_stack([data.column(it.id) for it in team_items]),
                 [[o.value for o in sorted((o for o in it.options if not o.dont_know), key=lambda o: o.score)]
                  for it in team_items],
                 dont_know=[next((o.value for o in it.options if o.dont_know), None) for it in team_items])
-            s_test = agreement_test(ranks.ranks, groups, scale_points=ranks.scale_points, null="uniform",
-                                    alpha=th.findings.agreement_alpha)
-            f["structure_rwg_j"][:, j] = s_test.rwg_j
-            s_divided = s_test.divided == True  # noqa: E712 (None is not divided)
-        divided[:, j] = (test.divided == True) | s_divided  # noqa: E712
+            f["structure_rwg_j"][:, j] = agreement_test(ranks.ranks, groups, scale_points=ranks.scale_points,
+                                                        null="uniform", alpha=alpha).rwg_j
+        divided[:, j] = ((dispersion_test(scores.perception[:, j], groups, alpha=alpha / 2).divided == True)  # noqa: E712
+                         | (dispersion_test(scores.structure[:, j], groups, alpha=alpha / 2).divided == True))  # noqa: E712
         f["agreement"][:, j] = np.where(divided[:, j], "divided",
                                         np.where(test.agrees == True, "shared",  # noqa: E712
                                                  np.where(test.agrees == False, "chance", None)))  # noqa: E712

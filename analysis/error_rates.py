@@ -55,6 +55,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analysis.instrument import DIMENSIONS, Questionnaire, load_questionnaire
+from analysis.maturity import TYPOLOGIES
 from analysis.simulate import SCENARIOS, Confounds, simulate
 from analysis.simulate_truth import Truth, WaveTruth
 
@@ -201,7 +202,7 @@ def _tally_findings(out: Mapping, truth: WaveTruth, acc: _Counts) -> None:
             continue
         expected = tt.planted_typology[i] or tt.typology[i]
         got = _label(rec.get("typology"))
-        if got is None:
+        if got not in TYPOLOGIES:  # None, or a state such as "not precise enough"
             acc.add(("typology", "withheld"))
         else:
             acc.add(("typology", "wrong"), float(got != expected))
@@ -400,7 +401,7 @@ def error_rates(scenario: str = "null", *, team_size: int = 8, teams: int = 40, 
                 replications: int = 100, seed: int = 0, questionnaire="aligned-autonomy-v1",
                 confounds: Confounds | None = None, icc: float = 0.15, waves: bool = True,
                 changed_teams: int | None = None, change_shift: float = 1.0,
-                diagnose_options: Mapping | None = None) -> ErrorRates:
+                diagnose_options: Mapping | None = None, margin: tuple | None = None) -> ErrorRates:
     """Error rates of the verdicts for one scenario and team size.
 
     Parameters
@@ -427,6 +428,9 @@ def error_rates(scenario: str = "null", *, team_size: int = 8, teams: int = 40, 
         SD (sign at random) in one random dimension.
     diagnose_options : mapping, optional
         Keyword arguments for :func:`analysis.diagnose` (e.g. ``min_group_size``).
+    margin : (float, float), optional
+        How far inside their bands planted patterns lie (``realistic``; see
+        :func:`analysis.simulate.simulate`).
 
     Returns
     -------
@@ -449,7 +453,7 @@ def error_rates(scenario: str = "null", *, team_size: int = 8, teams: int = 40, 
     for r in range(replications):
         s = seed + r
         kw = dict(teams=teams, team_size=team_size, units=units, scenario=scenario,
-                  confounds=confounds, icc=icc, seed=s)
+                  confounds=confounds, icc=icc, seed=s, **({"margin": margin} if margin and scenario == "realistic" else {}))
         sim = simulate(q, **kw, waves=2 if waves else 1)
         if waves and scenario == "realistic":
             ch = _planted_changes(np.random.default_rng([seed, r, 1]), sim, k_change, change_shift)

@@ -178,7 +178,7 @@ def simulate(questionnaire="aligned-autonomy-v1", *, respondents: int | None = N
              teams: int, units: int | None = None, seed: int = 0, scenario: str = "showcase",
              team_size: int | None = None, confounds: Confounds | None = None,
              icc: float = 0.15, planted: int | None = None, waves: int = 1,
-             changes: Mapping | None = None) -> Simulation:
+             changes: Mapping | None = None, margin: tuple | None = None) -> Simulation:
     """Simulate a survey of one organization, with its ground truth.
 
     Parameters
@@ -218,6 +218,10 @@ def simulate(questionnaire="aligned-autonomy-v1", *, respondents: int | None = N
         Planted change from the first to the later waves: team label → dimension → shift
         of the team's perception and structure level in team-level SD (e.g.
         ``{"T03": {"decision_rights": 1.5}}``); needs ``waves >= 2``.
+    margin : (float, float), optional
+        How far inside their bands the planted patterns' true perception and structure
+        lie, in points (``realistic`` only; default (10, 15): clear patterns;
+        :data:`analysis.simulate_model.MARGINAL` (5, 8): just inside).
 
     Returns
     -------
@@ -250,7 +254,8 @@ def simulate(questionnaire="aligned-autonomy-v1", *, respondents: int | None = N
     waves = _int("waves", waves)
     if scenario == "showcase":
         for name, value, default in (("team_size", team_size, None), ("confounds", confounds, None),
-                                     ("planted", planted, None), ("changes", changes, None)):
+                                     ("planted", planted, None), ("changes", changes, None),
+                                     ("margin", margin, None)):
             if value is not default:
                 raise ValueError(f"{name}: only for the scenarios {', '.join(MODEL_SCENARIOS)}, "
                                  f"not for showcase (got {value!r})")
@@ -271,7 +276,7 @@ def simulate(questionnaire="aligned-autonomy-v1", *, respondents: int | None = N
     changes = _check_changes(changes, teams, waves)
     g = generate(q, scenario=scenario, teams=teams, team_size=team_size, respondents=respondents,
                  units=units, confounds=confounds, icc=float(icc), planted=planted, waves=waves,
-                 changes=changes, seed=seed)
+                 changes=changes, seed=seed, **({"margin": tuple(margin)} if margin is not None else {}))
     labels = np.array(g["team_labels"])
     unit_names = np.array(g["unit_labels"]) if units else None
     datas = []

@@ -91,8 +91,8 @@ Planted patterns (``realistic``; :data:`REALISTIC_PATTERNS` gives the dimension)
     In ``planted`` randomly chosen teams per pattern (default one per 40 teams, at
     least one) of at least 5 members, the planted dimension's state is set so that its
     *true* values lie clearly inside the finding's band: perception
-    :data:`PERCEPTION_MARGIN` (5) points above ``perception.high`` or below
-    ``perception.low``, structure :data:`STRUCTURE_MARGIN` (8) points beyond the
+    :data:`PERCEPTION_MARGIN` (10) points above ``perception.high`` or below
+    ``perception.low``, structure :data:`STRUCTURE_MARGIN` (15) points beyond the
     structure band (found by bisection on the exact population value):
     ``anchored_strength`` (high, high), ``structural_gap`` (low, low),
     ``proclaimed_not_anchored`` (high perception, low structure),
@@ -166,8 +166,10 @@ DONT_KNOW_RATE = 0.08
 AWARENESS_TEAM_SHARE = 0.5
 NEW_MEMBER_UNAWARENESS = 0.5
 STRUCTURE_CUT = 0.8
-PERCEPTION_MARGIN = 5.0
-STRUCTURE_MARGIN = 8.0
+PERCEPTION_MARGIN = 10.0
+STRUCTURE_MARGIN = 15.0
+#: Marginal patterns, just inside their bands (``margin=`` of :func:`generate`).
+MARGINAL = (5.0, 8.0)
 PLANTED_DONT_KNOW = 0.6
 CAMP = 0.9
 _TEAM_CORR = (0.5, 0.3, 0.3, 0.15)   # P–S same dim, P–P, S–S, P–S other dim
@@ -389,7 +391,7 @@ class _States:
     unit_effect: np.ndarray | None
 
 
-def _states(rng, q, par, scenario, sizes, unit_of_team, U, planted_per_pattern):
+def _states(rng, q, par, scenario, sizes, unit_of_team, U, planted_per_pattern, margin):
     T = sizes.size
     L = np.linalg.cholesky(_corr())
     u_share = UNIT_SHARE if scenario == "realistic" and U > 0 else 0.0
@@ -414,8 +416,9 @@ def _states(rng, q, par, scenario, sizes, unit_of_team, U, planted_per_pattern):
     if scenario == "realistic":
         eligible = [int(t) for t in pick if sizes[t] >= 5]
         th = q.thresholds.findings
-        p_hi, p_lo = th.perception.high + PERCEPTION_MARGIN, th.perception.low - PERCEPTION_MARGIN
-        s_hi, s_lo = th.structure.high + STRUCTURE_MARGIN, th.structure.low - STRUCTURE_MARGIN
+        pm, sm = margin
+        p_hi, p_lo = th.perception.high + pm, th.perception.low - pm
+        s_hi, s_lo = th.structure.high + sm, th.structure.low - sm
         targets = {
             "anchored_strength": (p_hi, s_hi), "structural_gap": (p_lo, s_lo),
             "proclaimed_not_anchored": (p_hi, s_lo), "unseen_structure": (p_lo, s_hi),
@@ -541,7 +544,8 @@ def _population(q, par, st: _States, sizes, team_labels, unit_labels, unit_of_te
 
 def generate(q: Questionnaire, *, scenario: str, teams: int, team_size: int | None,
              respondents: int | None, units: int | None, confounds: Confounds, icc: float,
-             planted: int | None, waves: int, changes, seed: int):
+             planted: int | None, waves: int, changes, seed: int,
+             margin: tuple = (PERCEPTION_MARGIN, STRUCTURE_MARGIN)):
     """Draw every wave of the realistic model (see the module docstring).
 
     Returns
@@ -562,7 +566,7 @@ def generate(q: Questionnaire, *, scenario: str, teams: int, team_size: int | No
     U = units or 0
     unit_of_team = (np.arange(T) * U // T) if units else np.zeros(T, np.intp)
     per = planted if planted is not None else max(1, T // 40)
-    st, planted_teams, details = _states(rng, q, par, scenario, sizes, unit_of_team, U, per)
+    st, planted_teams, details = _states(rng, q, par, scenario, sizes, unit_of_team, U, per, margin)
 
     width = len(str(T))
     team_labels = [f"T{t + 1:0{width}d}" for t in range(T)]
@@ -598,6 +602,7 @@ def generate(q: Questionnaire, *, scenario: str, teams: int, team_size: int | No
         "structure_center": list(STRUCTURE_CENTER), "dont_know_rate": DONT_KNOW_RATE,
         "null_proportions": list(NULL_PROPORTIONS[confounds.leniency]),
         "planted_per_pattern": per if scenario == "realistic" else 0,
+        "planted_margin": list(margin) if scenario == "realistic" else None,
         "planted": [dict(team=team_labels[t], **details[t]) for t in sorted(details)]
                    + [dict(team=team_labels[t], pattern="divided", dimension="decision_rights",
                            camp_sd=CAMP) for t, p in sorted(planted_teams.items()) if p == "divided"],

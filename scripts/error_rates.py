@@ -49,6 +49,9 @@ def main(argv=None) -> int:
     p.add_argument("--icc", type=float, default=0.15)
     p.add_argument("--no-confounds", action="store_true", help="switch every confound off")
     p.add_argument("--no-waves", action="store_true", help="skip the second wave")
+    p.add_argument("--margin", type=float, nargs=2, default=None, metavar=("P", "S"),
+                   help="planted patterns this many points inside their perception and structure bands "
+                        "(default 10 15; 5 8 for patterns just inside)")
     args = p.parse_args(argv)
     confounds = Confounds.none() if args.no_confounds else Confounds()
     t0 = time.perf_counter()
@@ -58,7 +61,8 @@ def main(argv=None) -> int:
           + (f" in {args.units} units" if args.units else "")
           + f"; {args.replications} replications per cell, seeds {args.seed}…"
           f"{args.seed + args.replications - 1}; ICC {args.icc}; confounds "
-          f"{confounds.to_dict()}; diagnose() defaults (k = 5, Holm, min |d| 0.5); "
+          f"{confounds.to_dict()}; planted patterns {tuple(args.margin or (10, 15))} points inside "
+          f"their perception and structure bands; diagnose() defaults (k = 5, Holm, min |d| 0.5); "
           + ("no second wave." if args.no_waves else
              "second wave: no change (null, random_units) or a tenth of the teams "
              "changed by ±1 team-level SD in one dimension (realistic).") + "\n")
@@ -68,7 +72,7 @@ def main(argv=None) -> int:
             results.append(error_rates(scenario, team_size=n, teams=args.teams,
                                        units=args.units or None, replications=args.replications,
                                        seed=args.seed, confounds=confounds, icc=args.icc,
-                                       waves=not args.no_waves))
+                                       waves=not args.no_waves, margin=args.margin))
             print(f"  {scenario} n={n}: {results[-1].seconds:.1f} s", file=sys.stderr, flush=True)
     print(markdown(results))
     print(f"Total run time {time.perf_counter() - t0:.0f} s.")
