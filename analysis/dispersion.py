@@ -1,22 +1,23 @@
-r"""Disagreement beyond chance: is a team more spread than a random group would be?
+r"""Disagreement beyond chance: is a team more spread than its organization's teams are?
 
-A team is **divided** when its members' scores vary more than the scores of a group of
-the same size drawn at random from the whole organization would, at level α. This is
-the upper tail of an *empirical* null: the organization's own respondents, with
-everything that shapes their answers — leniency, a person's answers to the items of a
-scale moving together (which a null of independent item answers ignores, so that it
-would call ordinary teams divided), "don't know" left out — but without any team. Real
-teams share more than random groups do (ICC(1) > 0), so a team that exceeds a random
-group's spread holds camps rather than one shared view. The test is run on the
-perception score and on the structure index of each dimension
+A team is **divided** when its members' scores vary more than a group of the same size
+drawn at random from the organization's **within-team** spread would, at level α. The
+null is *empirical*: the deviations of all respondents from their own team's mean —
+with everything that shapes answers (leniency, a person's answers to the items of a
+scale moving together, which a null of independent item answers ignores and would then
+call ordinary teams divided; "don't know" left out) but without any camps beyond what
+teams ordinarily hold. A team that exceeds it holds camps rather than one shared view.
+The test is run on the perception score and on the structure index of each dimension
 (:func:`dispersion_test`), each at α/2, so that a team is called divided on either with
-probability at most α under the null.
+probability at most about α when it is spread like the organization's teams.
 
 Null distribution
 -----------------
-For every group size :math:`n` up to the largest team, the distribution of the sample
-variance :math:`s^2` of :math:`n` scores drawn at random (with replacement) from all
-respondents' scores, from ``REPLICATES`` simulated groups drawn in one array operation
+The pool is every score's deviation from its team's mean, scaled by
+:math:`\sqrt{n_g/(n_g - 1)}` so that its variance is the pooled within-team variance
+(teams of one member are left out). For every group size :math:`n` up to the largest
+team, the distribution of the sample variance :math:`s^2` of :math:`n` values drawn at
+random (with replacement) from the pool, from ``REPLICATES`` simulated groups drawn in one array operation
 (nested: the first :math:`n` draws of a replicate form its group of size :math:`n`, so
 every size's distribution is exact). The critical value is the :math:`(1 - α)` quantile
 taken two Monte Carlo standard errors inside the tail (a value the statistic takes, and
@@ -86,7 +87,8 @@ def _null_quantiles(pool: np.ndarray, max_n: int, alpha: float) -> np.ndarray:
 
 
 def dispersion_test(scores, groups, *, alpha: float = 0.05) -> DispersionTestResult:
-    """Whether each group's scores vary more than a random group's of the same size.
+    """Whether each group's scores vary more than a random group's of the same size
+    drawn from the pooled within-group spread.
 
     Parameters
     ----------
@@ -121,7 +123,13 @@ def dispersion_test(scores, groups, *, alpha: float = 0.05) -> DispersionTestRes
     with np.errstate(invalid="ignore", divide="ignore"):
         var = np.where(n >= 2, (s2 - s1 * s1 / np.maximum(n, 1)) / (n - 1), np.nan)
     crit = np.full(G, np.nan)
-    pool = x[seen]
+    # the within-team distribution: every score's deviation from its team's mean, scaled
+    # by sqrt(n/(n - 1)) so that its variance is the pooled within-team variance
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = s1 / np.maximum(n, 1)
+        scale = np.sqrt(n / np.maximum(n - 1, 1))
+    own = seen & (n[g.codes] >= 2)
+    pool = ((x - mean[g.codes]) * scale[g.codes])[own]
     testable = (n >= 2) & (pool.size >= 2)
     small = testable & (n <= MAX_SIMULATED_N)
     if small.any():

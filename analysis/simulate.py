@@ -220,7 +220,7 @@ def simulate(questionnaire="aligned-autonomy-v1", *, respondents: int | None = N
         ``{"T03": {"decision_rights": 1.5}}``); needs ``waves >= 2``.
     margin : (float, float), optional
         How far inside their bands the planted patterns' true perception and structure
-        lie, in points (``realistic`` only; default (10, 15): clear patterns;
+        lie, in points (``realistic`` only; default (15, 20): clear patterns;
         :data:`analysis.simulate_model.MARGINAL` (5, 8): just inside).
 
     Returns

@@ -91,8 +91,8 @@ Planted patterns (``realistic``; :data:`REALISTIC_PATTERNS` gives the dimension)
     In ``planted`` randomly chosen teams per pattern (default one per 40 teams, at
     least one) of at least 5 members, the planted dimension's state is set so that its
     *true* values lie clearly inside the finding's band: perception
-    :data:`PERCEPTION_MARGIN` (10) points above ``perception.high`` or below
-    ``perception.low``, structure :data:`STRUCTURE_MARGIN` (15) points beyond the
+    :data:`PERCEPTION_MARGIN` (15) points above ``perception.high`` or below
+    ``perception.low``, structure :data:`STRUCTURE_MARGIN` (20) points beyond the
     structure band (found by bisection on the exact population value):
     ``anchored_strength`` (high, high), ``structural_gap`` (low, low),
     ``proclaimed_not_anchored`` (high perception, low structure),
@@ -166,8 +166,8 @@ DONT_KNOW_RATE = 0.08
 AWARENESS_TEAM_SHARE = 0.5
 NEW_MEMBER_UNAWARENESS = 0.5
 STRUCTURE_CUT = 0.8
-PERCEPTION_MARGIN = 10.0
-STRUCTURE_MARGIN = 15.0
+PERCEPTION_MARGIN = 15.0
+STRUCTURE_MARGIN = 20.0
 #: Marginal patterns, just inside their bands (``margin=`` of :func:`generate`).
 MARGINAL = (5.0, 8.0)
 PLANTED_DONT_KNOW = 0.6

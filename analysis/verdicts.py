@@ -8,16 +8,20 @@ raw means, and it comes with its probability.
 Model (per dimension, vectorized over teams)
 --------------------------------------------
 Team :math:`j`'s true scores :math:`\theta_j = (\theta_{Pj}, \theta_{Sj})` are drawn
-around the organization's mean :math:`\mu` with between-team covariance :math:`T`;
+around the organization's mean :math:`\mu` with between-team variances
+:math:`T = \operatorname{diag}(\tau_P^2, \tau_S^2)`;
 the observed team means :math:`\bar x_j` scatter around :math:`\theta_j` with the
 sampling covariance :math:`\Sigma_j = \begin{pmatrix}\sigma_P^2/n_{Pj} &
 \sigma_{PS}\, n_{PSj}/(n_{Pj} n_{Sj}) \\ \cdot & \sigma_S^2/n_{Sj}\end{pmatrix}`, where
 :math:`\sigma` are the pooled within-team (co)variances of the respondents' scores —
 the within-person covariance carries the same-source halo between perception and
 structure answers — and :math:`n_{PSj}` counts members with both scores.
-:math:`T` comes from the one-way ANOVA mean squares and cross-products (method of
-moments with Bartko's :math:`n_0`), the variances truncated at 0 and the covariance at
-the bounds that keep the correlation within ±1. Then
+:math:`\tau^2` comes from the one-way ANOVA mean squares (method of moments with
+Bartko's :math:`n_0`, truncated at 0). The prior is deliberately **neutral about
+discordance**: it assumes nothing about how perception and structure go together across
+teams (no between-team covariance), because a prior that expects them to agree would
+pull exactly the discordant teams the diagnostic looks for — proclaimed but not
+anchored, unseen structure — towards concordance. Then
 
 .. math:: \theta_j \mid \bar x_j \sim N\big(\bar x_j - \Sigma_j M_j(\bar x_j - \mu),\;
           \Sigma_j M_j T\big), \qquad M_j = (T + \Sigma_j)^{-1},
@@ -159,25 +163,11 @@ def _anova(n, mean, within_ss):
     return msw, max(0.0, (msb - msw) / n0), grand
 
 
-def _cross(nb, mp, ms, scp):
-    """Within and between covariance of P and S over members with both scores."""
+def _within_cov(nb, scp):
+    """Pooled within-team covariance of P and S over members with both scores."""
     g = nb > 0
     N, G = nb[g].sum(), int(g.sum())
-    if G < 2 or N - G < 1:
-        return 0.0, 0.0
-    gp, gs = np.sum(nb[g] * mp[g]) / N, np.sum(nb[g] * ms[g]) / N
-    mcw = scp[g].sum() / (N - G)
-    mcb = np.sum(nb[g] * (mp[g] - gp) * (ms[g] - gs)) / (G - 1)
-    n0 = (N - np.sum(nb[g] ** 2) / N) / (G - 1)
-    return mcw, (mcb - mcw) / n0
-
-
-def _psd(a, b, c):
-    """[[a, c], [c, b]] with the covariance bounded by the variances (positive
-    semi-definite: the between-team correlation lies in [-1, 1])."""
-    bound = np.sqrt(a * b)
-    c = float(np.clip(c, -bound, bound))
-    return np.array([[a, c], [c, b]], dtype=float)
+    return scp[g].sum() / (N - G) if N - G >= 1 else 0.0
 
 
 def _sampling_cov(n_p, n_s, n_ps, var_p, var_s, cov_ps):
@@ -223,11 +213,11 @@ def team_posteriors(perception, structure, codes, n_groups: int) -> Posterior:
     (n_p, mean_p, ssw_p, _), (n_s, mean_s, ssw_s, _) = m["P"], m["S"]
     var_p, tau_p, mu_p = _anova(n_p, mean_p, ssw_p)
     var_s, tau_s, mu_s = _anova(n_s, mean_s, ssw_s)
-    cov_w, cov_b = _cross(*m["PS"])
+    cov_w = _within_cov(m["PS"][0], m["PS"][3])
     if np.isfinite(var_p * var_s):
         cov_w = float(np.clip(cov_w, -np.sqrt(var_p * var_s), np.sqrt(var_p * var_s)))
     flat_p, flat_s = np.isnan(tau_p), np.isnan(tau_s)
-    T = _psd(_FLAT if flat_p else tau_p, _FLAT if flat_s else tau_s, 0.0 if flat_p or flat_s else cov_b)
+    T = np.diag([_FLAT if flat_p else tau_p, _FLAT if flat_s else tau_s])  # neutral about discordance
     # an unknown sampling variance (no team with two members) stands for "no information"
     Sigma = np.nan_to_num(_sampling_cov(n_p, n_s, m["PS"][0], var_p, var_s, cov_w), nan=_FLAT, posinf=_FLAT)
     xbar = np.stack([mean_p, mean_s], axis=1)

@@ -51,7 +51,7 @@ def main(argv=None) -> int:
     p.add_argument("--no-waves", action="store_true", help="skip the second wave")
     p.add_argument("--margin", type=float, nargs=2, default=None, metavar=("P", "S"),
                    help="planted patterns this many points inside their perception and structure bands "
-                        "(default 10 15; 5 8 for patterns just inside)")
+                        "(default 15 20; 5 8 for patterns just inside)")
     args = p.parse_args(argv)
     confounds = Confounds.none() if args.no_confounds else Confounds()
     t0 = time.perf_counter()
@@ -61,7 +61,7 @@ def main(argv=None) -> int:
           + (f" in {args.units} units" if args.units else "")
           + f"; {args.replications} replications per cell, seeds {args.seed}…"
           f"{args.seed + args.replications - 1}; ICC {args.icc}; confounds "
-          f"{confounds.to_dict()}; planted patterns {tuple(args.margin or (10, 15))} points inside "
+          f"{confounds.to_dict()}; planted patterns {tuple(args.margin or (15, 20))} points inside "
           f"their perception and structure bands; diagnose() defaults (k = 5, Holm, min |d| 0.5); "
           + ("no second wave." if args.no_waves else
              "second wave: no change (null, random_units) or a tenth of the teams "

@@ -157,7 +157,7 @@ def test_planted_patterns_are_clearly_inside_their_bands():
             assert cell["item_variance"] > tr.teams.item_variance[:, 1].mean() + 0.3
     shifts = [abs(p[k]) for p in tr.parameters["planted"] for k in ("perception_shift_sd", "structure_shift_sd")
               if k in p]
-    assert 0.5 < min(shifts) and max(shifts) < 3.0          # clear but possible, not the showcase's ±3 SD
+    assert 0.5 < min(shifts) and max(shifts) < 3.5          # clear, rare but possible
     marginal = simulate(teams=80, team_size=8, units=4, scenario="realistic", planted=2, seed=5, margin=(5, 8))
     assert max(abs(p[k]) for p in marginal.truth.parameters["planted"] for k in ("perception_shift_sd", "structure_shift_sd")
                if k in p) < 2.5
