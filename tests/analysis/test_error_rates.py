@@ -1,8 +1,9 @@
 """The error-rate harness: its mechanics, not the engine's quality.
 
 The engine's verdicts are being reworked; the assertions about *their* quality are the
-``target_*`` tests at the end, marked ``xfail`` (not strict) so that they report without
-failing. Tighten them (strict, lower bounds) as the verdict work lands.
+engine-quality tests at the end check the error control of the verdicts on small
+configurations (the full tables are in ``docs/methodology.md``, §17); a ``target_*``
+test still marked ``xfail`` reports a rate the engine does not meet yet.
 """
 
 import copy
@@ -174,9 +175,15 @@ def test_report_engine_quality(null_rates, capsys):
         print("\n" + markdown([null_rates]))
 
 
-@pytest.mark.xfail(reason="target for the verdict work: `divided` against a skewed null", strict=False)
-def test_target_divided_false_positives_on_null_data(null_rates):
-    assert null_rates.get("finding", "divided", "false_positive").rate <= 0.10
+def test_divided_false_positives_on_null_data(null_rates):
+    assert null_rates.get("finding", "divided", "false_positive").rate <= 0.08
+
+
+@pytest.mark.parametrize("n", [5, 8])
+def test_no_actionable_finding_on_null_data_of_small_teams(n):
+    res = error_rates("null", team_size=n, teams=20, units=4, replications=3, seed=300, waves=False)
+    for label in ("anchored_strength", "structural_gap", "proclaimed_not_anchored", "unseen_structure"):
+        assert res.get("finding", label, "false_positive").rate <= 0.05
 
 
 @pytest.mark.xfail(reason="target for the verdict work: wave changes controlled over the family",
@@ -185,8 +192,7 @@ def test_target_wave_change_fwer_on_null_data(null_rates):
     assert null_rates.get("change", "team", "fwer").rate <= 0.10
 
 
-@pytest.mark.xfail(reason="target for the verdict work: unseen structure through unawareness", strict=False)
-def test_target_unseen_structure_is_recovered():
-    res = error_rates("realistic", team_size=12, teams=20, units=None, replications=4, seed=200,
+def test_unseen_structure_through_unawareness_is_recovered():
+    res = error_rates("realistic", team_size=20, teams=20, units=None, replications=8, seed=200,
                       waves=False)
-    assert res.get("finding", "unseen_structure", "recovery").rate >= 0.5
+    assert res.get("finding", "unseen_structure", "recovery").rate >= 0.6
