@@ -29,8 +29,12 @@ _DIM_COLUMNS = (
     ("score", "perception", "score"), ("ci_low", "ci_low", "score"), ("ci_high", "ci_high", "score"),
     ("shrunk_score", "shrunk", "score"), ("structure", "structure", "score"),
     ("structure_ci_low", "ci_low", "score"), ("structure_ci_high", "ci_high", "score"),
+    ("shrunk_structure", "shrunk_structure", "score"), ("visibility", "visibility", "score"),
     ("combined", "combined", "score"), ("level", "maturity", "int"), ("finding", "finding", None),
-    ("rwg_j", "r_wg(j)", "index"), ("awg", "a_wg", "index"), ("ad_m", "AD_M", "index"),
+    ("finding_probability", "probability", "index"), ("perception_reliability", "reliability_p", "index"),
+    ("structure_reliability", "reliability_s", "index"),
+    ("rwg_j_slight", "r_wg(j)", "index"), ("rwg_star_j", "r*_wg(j)", "index"), ("awg", "a_wg", "index"),
+    ("ad_m", "AD_M", "index"), ("structure_rwg_j", "r_wg(j) S", "index"),
     ("vs_rest_d", "d_vs_rest", "index"), ("structure_vs_rest_d", "d_vs_rest_structure", "index"),
 )
 _HEAT_KEYS = ("score", "structure", "combined", "shrunk_score")
