@@ -265,12 +265,14 @@ def _team_moments(Z: np.ndarray, codes: np.ndarray, T: int):
     return counts, S, Q, (ia, ib)
 
 
-def _bootstrap_weights(counts, S, Q, pairs, p, n_resamples, rng, chunk_cells=2_000_000):
+def _bootstrap_weights(counts, S, Q, pairs, p, n_resamples, rng, chunk_cells=2_000_000, draw_cells=250_000):
     """Relative weights of ``n_resamples`` cluster-bootstrap replicates, shape (B, p).
 
     Replicate ``b`` draws ``T`` teams with replacement (``rng.integers(0, T, (B, T))``
     in order); its covariance matrix comes from the team sums weighted by how often
-    each team was drawn."""
+    each team was drawn. Replicates are processed in chunks of about ``chunk_cells``
+    draw counts (one matrix product each); the counts are drawn in smaller pieces,
+    which stay in the processor cache."""
     T = counts.size
     q = S.shape[1]
     ia, ib = pairs
@@ -280,11 +282,15 @@ def _bootstrap_weights(counts, S, Q, pairs, p, n_resamples, rng, chunk_cells=2_0
     M = np.column_stack([counts, S, Q])
     out = np.empty((n_resamples, p))
     rows = max(1, chunk_cells // T)
+    step = max(1, draw_cells // T)
     for start in range(0, n_resamples, rows):  # chunks of replicates bound the memory
         b = min(rows, n_resamples - start)
-        draws = rng.integers(0, T, size=(b, T))
-        draws += T * np.arange(b)[:, None]
-        W = np.bincount(draws.ravel(), minlength=b * T).reshape(b, T).astype(float)
+        W = np.empty((b, T))
+        for a in range(0, b, step):
+            c = min(step, b - a)
+            draws = rng.integers(0, T, size=(c, T))
+            draws += T * np.arange(c)[:, None]
+            W[a:a + c] = np.bincount(draws.ravel(), minlength=c * T).reshape(c, T)
         R = W @ M
         n, s, qq = R[:, 0], R[:, 1:1 + q], R[:, 1 + q:]
         C = np.empty((b, q, q))
