@@ -8,6 +8,12 @@ Prints the best wall-clock time of ``repeat`` runs for rwg_j, awg, ad_m (mean an
 median), rwg and icc on 100,000 respondents x 6 items in 5,000 groups and 1,000,000
 respondents x 6 items in 50,000 groups (5-point answers, ~2 % missing, integer team ids
 in random order). Times include group encoding and input validation.
+
+Also the statistics added for intervals and cluster-aware tests: ``icc`` (which now
+includes its confidence intervals), ``group_reliability`` for every team, ``unit_vs_rest``
+(teams in units of 50 teams, 6 variables) and ``bootstrap_relative_weights`` with its
+default 1,000 team resamples for 6 and 13 predictors (the two driver blocks of the
+diagnosis).
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from analysis.agreement import ad_m, awg, rwg, rwg_j  # noqa: E402
-from analysis.icc import icc  # noqa: E402
+from analysis.compare import unit_vs_rest  # noqa: E402
+from analysis.drivers import bootstrap_relative_weights  # noqa: E402
+from analysis.icc import group_reliability, icc  # noqa: E402
 
 
 def make_survey(n: int, n_items: int, n_groups: int, seed: int = 1):
@@ -54,6 +62,13 @@ def main(argv=None) -> None:
     for n, n_groups in ((100_000, 5_000), (1_000_000, 50_000)):
         items, groups = make_survey(n, 6, n_groups)
         score = np.nanmean(items, axis=1)
+        sizes = np.bincount(groups, minlength=n_groups)
+        units = groups // 50
+        rng = np.random.default_rng(2)
+        X13 = items[:, :1] + rng.normal(size=(n, 13))
+        X6 = X13[:, :6]
+        outcome = np.nanmean(items, axis=1) + rng.normal(size=n)
+        res = icc(score, groups)
         runs = {
             "rwg_j": lambda: rwg_j(items, groups, scale_points=5),
             "awg": lambda: awg(items, groups, scale_min=1, scale_max=5),
@@ -61,11 +76,15 @@ def main(argv=None) -> None:
             "ad_m (median)": lambda: ad_m(items, groups, center="median"),
             "rwg (1 item)": lambda: rwg(items[:, 0], groups, scale_points=5),
             "icc": lambda: icc(score, groups),
+            "group_reliability": lambda: group_reliability(sizes, res),
+            "unit_vs_rest (6 vars)": lambda: unit_vs_rest(items, groups, units),
+            "bootstrap_relative_weights (6)": lambda: bootstrap_relative_weights(X6, outcome, groups),
+            "bootstrap_relative_weights (13)": lambda: bootstrap_relative_weights(X13, outcome, groups),
         }
         print(f"\n{n:>9,} respondents x 6 items, {n_groups:,} groups "
               f"(best of {args.repeat})")
         for name, fn in runs.items():
-            print(f"  {name:<14} {best_time(fn, args.repeat) * 1e3:9.1f} ms")
+            print(f"  {name:<32} {best_time(fn, args.repeat) * 1e3:9.1f} ms")
 
 
 if __name__ == "__main__":
