@@ -143,10 +143,20 @@ def _reliability_text(result: ICCResult, target: float) -> dict:
         de += " Bei so wenig Varianz zwischen Teams wird ein Teammittelwert bei keiner Teamgröße verlässlich."
     else:
         m, a, b = int(g.min_size), int(g.min_size_ci_low), g.min_size_ci_high
-        span_en = f"{a} to {int(b)} members" if math.isfinite(b) else f"{a} members or more, no upper limit"
-        span_de = f"{a} bis {int(b)} Mitglieder" if math.isfinite(b) else f"ab {a} Mitgliedern, ohne obere Grenze"
-        en += f" A team mean reaches {f['en'][3]} from about {m} members (interval: {span_en})."
-        de += f" Ein Teammittelwert erreicht {f['de'][3]} ab etwa {m} Mitgliedern (Intervall: {span_de})."
+
+        def members(x, lang, dative=False):
+            if lang == "en":
+                return f"{x} member" if x == 1 else f"{x} members"
+            return f"{x} Mitglied" if x == 1 else (f"{x} Mitgliedern" if dative else f"{x} Mitglieder")
+        if not math.isfinite(b):
+            span_en = f"{members(a, 'en')} or more, no upper limit"
+            span_de = f"ab {members(a, 'de', True)}, ohne obere Grenze"
+        elif a == int(b):
+            span_en, span_de = members(a, "en"), members(a, "de")
+        else:
+            span_en, span_de = f"{a} to {members(int(b), 'en')}", f"{a} bis {members(int(b), 'de')}"
+        en += f" A team mean reaches {f['en'][3]} from about {members(m, 'en')} (interval: {span_en})."
+        de += f" Ein Teammittelwert erreicht {f['de'][3]} ab etwa {members(m, 'de', True)} (Intervall: {span_de})."
     return {"en": en, "de": de}
 
 

@@ -422,3 +422,11 @@ def test_icc1_bands():
         icc1_bands(0, 1, cuts=(0.2, 0.1))
     with pytest.raises(ValueError, match=r"^ci_low: must not exceed ci_high"):
         icc1_bands(0.3, 0.1)
+
+
+def test_public_api_exports_intervals():
+    import analysis
+
+    assert analysis.group_reliability is group_reliability
+    assert analysis.icc1_bands is icc1_bands
+    assert analysis.GroupReliabilityResult is GroupReliabilityResult

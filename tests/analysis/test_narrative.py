@@ -84,6 +84,10 @@ def test_reliability_and_team_size_from_the_interval():
     # an interval reaching down to zero leaves the team size open upwards
     en = icc_reading(0.05, 0.3, NAME, result=result(-0.02, 0.12, est=0.05))["en"]
     assert "members or more, no upper limit" in en
+    # one member is enough (singular, also in German)
+    r = icc_reading(0.9, 0.99, NAME, result=result(0.85, 0.95, est=0.9, icc2=0.99, icc2_lo=0.98, icc2_hi=0.995))
+    assert "A team mean reaches 0.70 from about 1 member (interval: 1 member)." in r["en"]
+    assert "ab etwa 1 Mitglied (Intervall: 1 Mitglied)." in r["de"]
     # no between-team variance estimated at all
     en = icc_reading(-0.02, -0.2, NAME, result=result(-0.05, 0.03, est=-0.02, icc2=-0.2, icc2_lo=-1, icc2_hi=0.2))["en"]
     assert en.startswith("0 % of the differences") and "no team size gives a reliable team mean" in en
