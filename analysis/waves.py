@@ -42,29 +42,39 @@ Change and its interval
     true :math:`SE_\Delta` is smaller, so the criterion below is conservative.
 
 Reliable change (Jacobson & Truax 1991, adapted to group means), controlled over a comparison
-    Every cell (level × group × dimension × measure) of a comparison of two waves gets the
-    two-sided p-value of its reliable change index :math:`RC = \Delta/SE_\Delta` under
-    :math:`t_\nu` (Jacobson & Truax use the standard error of the difference of two
-    scores, here of two group means, with the t quantile for small groups). A comparison
-    holds hundreds of cells (120 teams × 3 dimensions × 2 measures, plus units and the
-    organization), so a per-cell test at 5 % would flag about 5 % of them when nothing
-    changed. The p-values of **all** available cells of the comparison are therefore
-    adjusted together by Benjamini & Hochberg (1995) (``p_adjusted``, the q-value;
-    Holm's method with ``correction='holm'``). A change is reported as ``improved`` /
-    ``declined`` only when it is both
+    Every cell (level × group × dimension × measure) of a comparison of two waves gets
+    the two-sided p-value of its reliable change index :math:`RC = \Delta/SE_\Delta`
+    under :math:`t_\nu` (Jacobson & Truax use the standard error of the difference of
+    two scores, here of two group means, with the t quantile for small groups) —
+    more precisely the larger of two p-values of the cell, Welch's (above) and the
+    pooled-variance t test's (:math:`s_p^2 = [(n_1 - 1)s_1^2 + (n_2 - 1)s_2^2]/(n_1 + n_2 - 2)`
+    with :math:`s_i^2 = n_i SE_i^2`, :math:`n_1 + n_2 - 2` degrees of freedom), as for
+    units (``docs/methodology.md`` §9). With a handful of answers per team, one wave's
+    spread can be small by accident (five members giving the same answer), which makes
+    Welch's test liberal in its far tail — the tail that decides after a correction over
+    hundreds of cells; the pooled test is exact when nothing changed but liberal when the
+    spread changed; the larger p-value keeps the level whenever either does. Each cell
+    uses only its own two waves' figures.
+
+    A comparison holds hundreds of cells (120 teams × 3 dimensions × 2 measures, plus
+    units and the organization), so a per-cell test at 5 % would flag about 5 % of them
+    when nothing changed. The p-values of **all** available cells of the comparison are
+    therefore adjusted together by Benjamini & Hochberg (1995) (``p_adjusted``, the
+    q-value; Holm's method with ``correction='holm'``). A change is reported as
+    ``improved`` / ``declined`` only when it is both
 
     * *reliable*: ``p_adjusted < alpha`` with :math:`\alpha = 1 - \text{confidence}`, and
     * *meaningful*: :math:`|\Delta| \ge` ``min_change`` points on the 0–100 scale,
 
-    otherwise ``no_reliable_change``, so that noise is not reported as progress. The
-    false discovery rate of the flagged changes is then at most about :math:`\alpha`
-    (under no change at all it equals the family-wise error rate: measured 5.0 % of
-    comparisons with 120 teams, against about 27 flagged cells in every comparison by a
-    per-cell test; ``docs/methodology.md`` §16). Cells of one comparison are positively
-    dependent (a unit's change contains its teams' changes), the case in which the
-    Benjamini–Hochberg procedure keeps its guarantee (Benjamini & Yekutieli 2001). The
-    interval :math:`\Delta \pm t_{1-\alpha/2,\nu}\,SE_\Delta` (``ci_low``, ``ci_high``)
-    is the per-cell interval; it is not adjusted.
+    otherwise ``no_reliable_change``, so that noise is not reported as progress. Under no
+    change at all every flag is false, and the share of comparisons with one (the
+    family-wise error rate, then equal to the false discovery rate) is below
+    :math:`\alpha`: measured in ``docs/methodology.md`` §16 with 120 teams, against about
+    27 flagged cells in every comparison by a per-cell test. Cells of one comparison are
+    positively dependent (a unit's change contains its teams' changes), the case in
+    which the Benjamini–Hochberg procedure keeps its guarantee (Benjamini & Yekutieli
+    2001). The interval :math:`\Delta \pm t_{1-\alpha/2,\nu}\,SE_\Delta`
+    (``ci_low``, ``ci_high``) is Welch's per-cell interval; it is not adjusted.
 
 Teams across waves
     Teams (and units) are matched by id. ``team_map`` (``unit_map``) declares what
@@ -212,7 +222,9 @@ class WaveChange:
     change : {'improved', 'declined', 'no_reliable_change'} or None
         ``improved`` / ``declined`` when reliable and meaningful.
     pvalue : float or None
-        Two-sided p-value of :math:`\\Delta / SE_\\Delta` under :math:`t_\\nu`.
+        Two-sided p-value of the change: the larger of Welch's (:math:`\\Delta /
+        SE_\\Delta` under :math:`t_\\nu`) and the pooled-variance t test's (see the
+        module docstring).
     p_adjusted : float or None
         Benjamini–Hochberg adjusted p-value (q-value) over all available cells of this
         comparison (every level, group, dimension and measure of the two waves); Holm's
@@ -633,8 +645,9 @@ def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | Non
         :math:`\Delta = \bar y_2 - \bar y_1`, :math:`SE_\Delta = \sqrt{SE_1^2 + SE_2^2}`
         (independent waves) with :math:`SE = h / t_{1-\alpha/2, n-1}` from each wave's
         released interval (its own number of answers per measure), its interval
-        :math:`\Delta \pm t_{1-\alpha/2,\nu}\,SE_\Delta`, the two-sided ``pvalue`` and its
-        ``p_adjusted`` over all available cells of the comparison, and ``change`` =
+        :math:`\Delta \pm t_{1-\alpha/2,\nu}\,SE_\Delta`, the two-sided ``pvalue`` (the
+        larger of Welch's and the pooled-variance test's) and its ``p_adjusted`` over all
+        available cells of the comparison, and ``change`` =
         ``improved`` / ``declined`` only when ``p_adjusted < alpha`` (reliable) and
         :math:`|\Delta| \ge` ``min_change`` (meaningful). ``settings`` holds
         ``min_change``, ``confidence``, ``correction``, ``alpha`` and ``structure_n``
@@ -761,9 +774,17 @@ def _pair_changes(lb: _Level, la: _Level, comps: list, dims: tuple, meas: tuple,
             delta = sa["mean"] - sb["mean"]
             with np.errstate(invalid="ignore", divide="ignore"):
                 t = np.abs(delta) / se
-                pval = np.where(np.isfinite(nu), 2.0 * special.stdtr(np.where(np.isfinite(nu), nu, 1.0), -t),
-                                2.0 * special.ndtr(-t))
-            pval = np.where(se > 0, pval, np.where(delta == 0, 1.0, 0.0))
+                p_w = np.where(np.isfinite(nu), 2.0 * special.stdtr(np.where(np.isfinite(nu), nu, 1.0), -t),
+                               2.0 * special.ndtr(-t))
+                # pooled-variance test on the same cell: s^2 = n SE^2 per wave
+                n1, n2 = sb["n"], sa["n"]
+                df_p = n1 + n2 - 2.0
+                sp2 = ((n1 - 1.0) * n1 * sb["var"] + (n2 - 1.0) * n2 * sa["var"]) / df_p
+                se_p = np.sqrt(sp2 * (1.0 / n1 + 1.0 / n2))
+                p_p = 2.0 * special.stdtr(np.where(df_p > 0, df_p, 1.0), -np.abs(delta) / se_p)
+                p_p = np.where((df_p > 0) & (se_p > 0), p_p, np.where(delta == 0, 1.0, 0.0))
+            p_w = np.where(se > 0, p_w, np.where(delta == 0, 1.0, 0.0))
+            pval = np.fmax(p_w, p_p)
             meaningful = np.abs(delta) >= min_change
             cols[(jd, m)] = {
                 "before": sb["mean"].tolist(), "after": sa["mean"].tolist(),

@@ -99,7 +99,7 @@ def test_new_sample_of_the_same_organization_is_mostly_noise(wave_a, wave_b):
     assert len(org) == 6 and all(c.change == "no_reliable_change" for c in org)
     teams = [c for c in res.select(level="team") if c.available]
     flagged = sum(c.change != "no_reliable_change" for c in teams)
-    raw = sum(c.pvalue < 0.05 and c.meaningful for c in teams)
+    raw = sum(abs(c.difference) > c.critical * c.se and c.meaningful for c in teams)  # the per-cell rule
     unreliable_but_big = sum(abs(c.difference) >= 5 and not c.reliable for c in teams)
     # a per-cell test flags about 5 % of the cells; the correction over the whole
     # comparison flags none, although many raw differences exceed the minimum change
@@ -167,7 +167,14 @@ def test_interval_and_criterion_by_hand(wave_a, wave_b):
     assert c.difference == pytest.approx(wave_b.organization.dims["score"][0, j]
                                          - wave_a.organization.dims["score"][0, j])
     assert (c.ci_low, c.ci_high) == pytest.approx((c.difference - t * se, c.difference + t * se))
-    assert c.pvalue == pytest.approx(2 * stats.t.sf(abs(c.difference) / se, nu))
+    # the larger of Welch's and the pooled-variance test's p-value
+    n1, n2 = dfs[0] + 1, dfs[1] + 1
+    sp2 = (dfs[0] * n1 * ses[0] ** 2 + dfs[1] * n2 * ses[1] ** 2) / (n1 + n2 - 2)
+    p_pooled = 2 * stats.t.sf(abs(c.difference) / np.sqrt(sp2 * (1 / n1 + 1 / n2)), n1 + n2 - 2)
+    p_welch = 2 * stats.t.sf(abs(c.difference) / se, nu)
+    assert c.pvalue == pytest.approx(max(p_welch, p_pooled))
+    assert stats.ttest_ind_from_stats(0, np.sqrt(n1) * ses[0], n1, c.difference, np.sqrt(n2) * ses[1], n2,
+                                      equal_var=True).pvalue == pytest.approx(p_pooled)
     assert c.reliable == (c.p_adjusted < 0.05) and c.p_adjusted >= c.pvalue
     # large samples: the critical value is close to z = 1.96 (Jacobson & Truax)
     assert c.critical == pytest.approx(1.96, abs=0.01)
@@ -535,7 +542,7 @@ def test_no_change_flags_at_most_5_percent_of_comparisons(org120):
         avail = [c for c in res.changes if c.available]
         cells += len(avail)
         any_flag += any(c.change != "no_reliable_change" for c in avail)
-        old_rule += sum(c.pvalue < 0.05 and c.meaningful for c in avail)
+        old_rule += sum(abs(c.difference) > c.critical * c.se and c.meaningful for c in avail)
     print(f"{REPS} comparisons: {any_flag} with a flagged change, {old_rule / REPS:.1f} cells per comparison "
           f"by the per-cell rule")
     assert cells / REPS > 550
