@@ -137,6 +137,44 @@ def unit_study(units, teams_per_unit, reps, seed, delta=0.0, total_teams=None):
     return {k: v / reps for k, v in out.items()}
 
 
+def unit_methods(units, teams_per_unit, reps, seed, total_teams=None, spread=1.0, delta=0.0):
+    """Holm family-wise error (no effect-size rule) of Welch's test alone, the pooled test
+    alone and the larger of the two p-values; ``spread`` scales unit 0's team means."""
+    from scipy import special
+    from analysis.compare import adjust_pvalues, grouped_sums, moments
+    rng = np.random.default_rng(seed)
+    T = total_teams or units * teams_per_unit
+    hits = np.zeros(3)
+    power = np.zeros(3)
+    for _ in range(reps):
+        sizes = rng.integers(4, 21, size=T)
+        team_unit = rng.permutation(np.arange(T) % units)
+        effect = None
+        if delta:
+            effect = np.zeros((T, 6))
+            effect[team_unit == 0, 0] = delta
+        n, s, _ = team_sums(rng, sizes, effect=effect)
+        tm = s / n
+        tm[team_unit == 0] *= spread
+        k, a, b = (grouped_sums(x, team_unit, units) for x in (np.ones_like(tm), tm, tm * tm))
+        rk, ra, rb = k.sum(0) - k, a.sum(0) - a, b.sum(0) - b
+        m1, v1 = moments(k, a, b)
+        m2, v2 = moments(rk, ra, rb)
+        se2 = v1 / k + v2 / rk
+        df = se2 ** 2 / ((v1 / k) ** 2 / (k - 1) + (v2 / rk) ** 2 / (rk - 1))
+        p_w = 2 * special.stdtr(df, -np.abs(m1 - m2) / np.sqrt(se2))
+        sp = ((k - 1) * v1 + (rk - 1) * v2) / (k + rk - 2)
+        p_p = 2 * special.stdtr(k + rk - 2, -np.abs(m1 - m2) / np.sqrt(sp * (1 / k + 1 / rk)))
+        null = np.ones((units, 6), bool)
+        if delta:
+            null[:, 0] = False
+        for i, p in enumerate((p_w, p_p, np.maximum(p_w, p_p))):
+            flag = adjust_pvalues(p) < 0.05
+            hits[i] += (flag & null).any()
+            power[i] += flag[0, 0]
+    return hits / reps, power / reps
+
+
 def run_units(reps: int = 4000) -> None:
     print(f"\n## Units vs rest: teams (ICC 0.15, 4-20 members) put into units at random, {reps:,} diagnoses each")
     print("   6 variables (3 dimensions x perception/structure, correlated 0.4); alpha 0.05, min |d| 0.5")
@@ -154,6 +192,16 @@ def run_units(reps: int = 4000) -> None:
             print(f"{name:<28}{delta:>6.1f}{r['team_raw']:>11.3f}{r['holm_any']:>10.3f}{r['holm_any_raw']:>8.3f}"
                   f"{r['bh_any']:>9.3f}{r['bh_fdp']:>8.3f}{power}{r['resp_raw']:>11.3f}{r['resp_flags']:>11.2f}"
                   f"{r['resp_any']:>10.3f}", flush=True)
+    print("\n   Which t test on the team means: Holm family-wise error without the d rule, "
+          f"{reps:,} diagnoses; 'spread 2': unit 0's team means spread twice as far")
+    print(f"{'design':<28}{'unit 0':<10}{'Welch':>8}{'pooled':>8}{'larger p':>9}")
+    designs = (("6 units x 80 teams", 6, 80, None), ("4 units x 15 teams", 4, 15, None),
+               ("4 units, 15 teams in all", 4, None, 15), ("4 units, 10 teams in all", 4, None, 10))
+    for name, U, per, total in designs:
+        for spread in (1.0, 2.0):
+            fwer, _ = unit_methods(U, per, reps, seed=41, total_teams=total, spread=spread)
+            print(f"{name:<28}{'spread 2' if spread != 1 else 'same':<10}"
+                  f"{fwer[0]:>8.3f}{fwer[1]:>8.3f}{fwer[2]:>9.3f}", flush=True)
 
 
 # ----------------------------------------------------------------------------- waves
@@ -207,7 +255,7 @@ def wave_study(reps, seed, teams=120, respondents=2400, n_planted=0, step=0):
         res["fdp"] += len(false) / max(1, len(flagged))
         res["cells"] += len(avail)
         res["flags"] += len(flagged)
-        old = [c for c in avail if c.pvalue < 0.05 and c.meaningful and not is_true(c)]
+        old = [c for c in avail if abs(c.difference) > c.critical * c.se and c.meaningful and not is_true(c)]
         res["old_flags"] += len(old)
         res["old_any"] += bool(old)
         if planted:
@@ -222,13 +270,14 @@ def wave_study(reps, seed, teams=120, respondents=2400, n_planted=0, step=0):
 
 def run_waves(reps: int = 1000) -> None:
     print(f"\n## Waves: every team split at random into two waves, 120 teams (~2,400 respondents), {reps:,} comparisons")
-    print(f"{'planted':<34}{'cells':>7}{'FWER':>7}{'FDR':>7}{'flags':>7}{'recovery':>9}"
+    print(f"{'planted':<42}{'cells':>7}{'FWER':>7}{'FDR':>7}{'flags':>7}{'recovery':>9}"
           f"{'old rule: flags':>16}{'old FWER':>9}")
-    for n_planted, step in ((0, 0), (10, 1), (10, 2)):
-        r = wave_study(reps if not n_planted else reps // 2, seed=12, n_planted=n_planted, step=step)
-        name = "none" if not n_planted else f"{n_planted} teams, +{step} scale point(s) on DR items"
+    for n_planted, step, seed in ((0, 0, 12), (0, 0, 13), (10, 1, 12), (10, 2, 12)):
+        r = wave_study(reps if not n_planted else reps // 2, seed=seed, n_planted=n_planted, step=step)
+        name = (f"none (organization {seed})" if not n_planted
+                else f"{n_planted} teams, +{step} scale point(s) on DR items")
         rec = f"{r['recovery']:>9.3f}" if n_planted else f"{'':>9}"
-        print(f"{name:<34}{r['cells']:>7.0f}{r['any']:>7.3f}{r['fdp']:>7.3f}{r['flags']:>7.2f}{rec}"
+        print(f"{name:<42}{r['cells']:>7.0f}{r['any']:>7.3f}{r['fdp']:>7.3f}{r['flags']:>7.2f}{rec}"
               f"{r['old_flags']:>16.2f}{r['old_any']:>9.3f}", flush=True)
 
 
@@ -273,6 +322,50 @@ def driver_coverage(teams, size, reps, n_resamples, seed, naive=False, beta=(0.5
     return hit / reps, dist / reps, true_w
 
 
+def jackknife_weights(X, y, team):
+    """Relative weights leaving out one team at a time (for the BCa acceleration)."""
+    from analysis.drivers import _team_moments, _weights_from_cov
+    Z = np.column_stack([X, y])
+    Z = Z - Z.mean(axis=0)
+    T = int(team.max()) + 1
+    counts, S, Q, (ia, ib) = _team_moments(Z, team, T)
+    q = Z.shape[1]
+    n, s, qq = counts.sum() - counts, S.sum(0) - S, Q.sum(0) - Q
+    C = np.empty((T, q, q))
+    C[:, ia, ib] = qq
+    C[:, ib, ia] = qq
+    C = (C - s[:, :, None] * s[:, None, :] / n[:, None, None]) / (n - 1)[:, None, None]
+    return _weights_from_cov(C, q - 1)
+
+
+def bca_interval(reps, theta, jack, confidence=0.95):
+    """Efron's BCa limits from bootstrap replicates and jackknife values, per column."""
+    from scipy import special
+    z0 = special.ndtri((reps < theta).mean(axis=0))
+    d = jack.mean(axis=0) - jack
+    a = (d ** 3).sum(axis=0) / (6 * ((d ** 2).sum(axis=0)) ** 1.5)
+    out = []
+    for z in (special.ndtri((1 - confidence) / 2), special.ndtri((1 + confidence) / 2)):
+        level = special.ndtr(z0 + (z0 + z) / (1 - a * (z0 + z)))
+        out.append(np.array([np.quantile(reps[:, j], level[j]) for j in range(reps.shape[1])]))
+    return out
+
+
+def percentile_vs_bca(teams, size, reps, seed):
+    from analysis.drivers import bootstrap_relative_weights
+    A, beta, true_w, _ = driver_population()
+    rng = np.random.default_rng(seed)
+    hit_p = np.zeros(3)
+    hit_b = np.zeros(3)
+    for _ in range(reps):
+        X, y, team = driver_data(rng, teams, size, A, beta)
+        r = bootstrap_relative_weights(X, y, team, seed=int(rng.integers(2**31)))
+        lo, hi = bca_interval(r.replicates, r.weights, jackknife_weights(X, y, team))
+        hit_p += (r.ci_low <= true_w) & (true_w <= r.ci_high)
+        hit_b += (lo <= true_w) & (true_w <= hi)
+    return hit_p / reps, hit_b / reps
+
+
 def run_drivers(reps: int = 1000) -> None:
     print(f"\n## Relative weights: 95 % percentile intervals, {reps:,} data sets, 1,000 replicates each")
     A, beta, true_w, C = driver_population()
@@ -284,6 +377,11 @@ def run_drivers(reps: int = 1000) -> None:
             cov, dist, _ = driver_coverage(teams, size, reps, 1000, seed=7, naive=naive)
             print(f"{f'{teams} teams x {size}':<20}{'respondents' if naive else 'teams':<14}"
                   f"{', '.join(f'{c:.3f}' for c in cov):<28}{dist:>20.3f}")
+    print("percentile vs BCa (400 data sets, 1,000 replicates): coverage x1, x2, x3")
+    for teams, size in ((40, 10), (15, 8)):
+        cp, cb = percentile_vs_bca(teams, size, 400, seed=9)
+        print(f"{f'{teams} teams x {size}':<20}percentile {', '.join(f'{c:.3f}' for c in cp)}   "
+              f"BCa {', '.join(f'{c:.3f}' for c in cb)}", flush=True)
     print("equal weights of the first two predictors (beta 0.4, 0.4, 0.1): share called distinguishable")
     for teams, size in ((40, 10), (100, 20)):
         cov, dist, w = driver_coverage(teams, size, reps, 1000, seed=8, beta=(0.4, 0.4, 0.1))
