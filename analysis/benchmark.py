@@ -231,6 +231,9 @@ _QID = r"^[a-z0-9][a-z0-9-]{0,63}$"
 _DIM_ID = r"^[a-z][a-z0-9_]{0,47}$"
 _PERIOD = r"^([0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?|any)$"
 _MAX_N = 10_000_000
+# a JSON escape of a C0 control character other than tab, LF and CR (raw ones are not
+# valid JSON); a backslash escapes only after an even number of backslashes
+_CONTROL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*(\\(?:u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|[bf]))")
 _FULL, _SCORES = "full", "scores"
 _MIN_K = 5
 
@@ -412,6 +415,16 @@ class BenchmarkEntry:
     dimensions: Mapping
 
     @classmethod
+    def from_dict(cls, fields) -> BenchmarkEntry:
+        """The entry whose file layout (:meth:`to_dict`) is ``fields``, validated against
+        the benchmark file schema (``ValueError`` naming the field)."""
+        try:
+            _EntryModel.model_validate(fields)
+        except ValidationError as exc:
+            raise ValueError(_describe(exc)) from None
+        return cls._trusted(fields)
+
+    @classmethod
     def _trusted(cls, fields: dict) -> BenchmarkEntry:
         """Build from fields already validated by the file schema (no second validation)."""
         obj = object.__new__(cls)
@@ -564,7 +577,8 @@ def entry_from_diagnosis(diagnosis: Diagnosis, *, industry: str, size_band: str,
     return BenchmarkEntry(
         entry_id=entry_id, questionnaire_id=str(diagnosis.questionnaire["id"]),
         questionnaire_version=int(diagnosis.questionnaire["version"]), closed_on=month,
-        industry=industry, size_band=size_band, typology=org.typology[0], dimensions=dims,
+        industry=industry, size_band=size_band,
+        typology=org.typology[0] if org.typology[0] in TYPOLOGIES else None, dimensions=dims,
     )
 
 
@@ -1417,7 +1431,8 @@ def load_benchmark(data: bytes) -> BenchmarkPool:
     ValueError
         The message names the problem and where, e.g.
         ``"entries[3].dimensions.direction.score: must be <= 100.0, got 120.0"``;
-        ``"version: unsupported benchmark file version 3; this installation reads versions 1 to 2"``.
+        ``"version: unsupported benchmark file version 3; this installation reads versions 1 to 2"``;
+        a control character other than tab and line breaks, raw or escaped, names its line.
     TypeError
         ``data`` is not bytes.
     """
@@ -1431,12 +1446,17 @@ def load_benchmark(data: bytes) -> BenchmarkPool:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValueError(f"data: not UTF-8 text (invalid byte at offset {exc.start})") from None
+    escaped = _CONTROL_ESCAPE.search(text)
+    if escaped:
+        line = text.count("\n", 0, escaped.start(1)) + 1
+        raise ValueError(f"data: line {line}: the control character {escaped.group(1)} is not allowed")
     try:
         doc = json.loads(text, object_pairs_hook=_no_duplicates)
     except _DuplicateKey as exc:
         raise ValueError(f"data: duplicate key {exc.args[0]!r} in a JSON object") from None
     except json.JSONDecodeError as exc:
-        raise ValueError(f"data: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+        raise ValueError(f"data: not valid JSON: {exc.msg.removesuffix(' at')} at line {exc.lineno}, "
+                         f"column {exc.colno}") from None
     except RecursionError:
         raise ValueError("data: JSON is nested too deeply") from None
     except ValueError as exc:

@@ -11,10 +11,11 @@ Pipeline
    Cronbach's α and McDonald's ω per dimension (:mod:`analysis.reliability`), the
    three-factor CFA (:mod:`analysis.factor`), ICC(1)/ICC(2) of the perception score and
    the structure index with teams as groups (:mod:`analysis.icc`).
-3. Per team and per unit (vectorized over all groups): perception score and structure
-   index with a t-based confidence interval, the empirical-Bayes shrunken perception
-   score, r_wg(j), a_wg and AD_M (:mod:`analysis.agreement`), maturity level, finding,
-   typology (:mod:`analysis.maturity`), misconception prevalence and its difference
+3. Per team and per unit (vectorized over all groups): perception score, structure
+   index and visibility with a t-based confidence interval, the empirical-Bayes
+   shrunken scores and the team's reliability, r_wg(j), a_wg and AD_M
+   (:mod:`analysis.agreement`), maturity level, finding with its probability,
+   typology (:mod:`analysis.verdicts`), misconception prevalence and its difference
    from the organization, the outcome item.
 4. Each team and unit vs the rest of the organization (:mod:`analysis.compare`), role
    gaps (leads vs members) and tenure bands at the organization level,
@@ -22,18 +23,15 @@ Pipeline
 5. Suppression (:mod:`analysis.privacy`), then the plain-language findings
    (:mod:`analysis.narrative`) from the released figures only.
 
-Empirical Bayes (Morris 1983)
------------------------------
-With the one-way ANOVA mean squares :math:`MS_B, MS_W` of the perception score, the
-between-group variance :math:`\hat\tau^2 = \max(0, (MS_B - MS_W)/n_0)` with Bartko's
-:math:`n_0 = (N - \sum_g n_g^2/N)/(G - 1)`, and the within variance
-:math:`\hat\sigma^2 = MS_W`, the shrunken mean of group :math:`g` is
-
-.. math:: \tilde y_g = \bar y + \lambda_g(\bar y_g - \bar y), \qquad
-          \lambda_g = \frac{\hat\tau^2}{\hat\tau^2 + \hat\sigma^2/n_g},
-
-so small teams are pulled towards the organization mean in proportion to how little
-their mean can be trusted — the honest basis for ranking them.
+Verdicts (:mod:`analysis.verdicts`)
+-----------------------------------
+Teams are judged on the empirical-Bayes posterior of their true perception score and
+structure index (Morris 1983): small teams are pulled towards the organization in
+proportion to how little their means can be trusted — the honest basis for ranking and
+classifying them. The finding is the most probable cell of the perception and structure
+bands, given with its probability, or ``not_precise``; maturity and typology are
+non-compensatory (the weaker of perception and structure counts). Units and the
+organization are judged on the sampling distribution of their means.
 
 References
 ----------
@@ -49,7 +47,6 @@ References
 from __future__ import annotations
 
 import gc
-import math
 import warnings
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -57,7 +54,7 @@ from types import MappingProxyType
 import numpy as np
 from scipy import special
 
-from analysis.agreement import ad_m, awg, rwg_j
+from analysis.agreement import ad_m, agreement_test, awg, ordinal_ranks, rwg_j
 from analysis.compare import (
     adjust_pvalues, compare_with_rest, grouped_sums, moments, subgroup_moments, two_sample,
 )
@@ -67,7 +64,10 @@ from analysis.frozen import freeze as _freeze, plain as _plain
 from analysis.groups import Groups
 from analysis.icc import icc
 from analysis.instrument import DIMENSIONS, Questionnaire, load_questionnaire
-from analysis.maturity import classify_finding, classify_typology, combined_score, maturity_level
+from analysis.verdicts import (
+    Posterior, decide_findings, decide_typology, finding_probabilities, group_posteriors,
+    non_compensatory_level, presence_probability, team_posteriors, typology_probabilities,
+)
 from analysis.narrative import LABELS, icc_reading, key_findings
 from analysis.privacy import (
     NO_DATA, PRIMARY, hierarchy_pieces, reason_text, release_comments, subgroup_cells,
@@ -81,11 +81,19 @@ __all__ = ["Diagnosis", "GroupTable", "diagnose", "DIM_FIELDS", "JSON_FIELDS"]
 
 #: Per-dimension figures of a group, each an (n_groups, 3) array in :class:`GroupTable`.
 DIM_FIELDS = (
-    "n", "score", "ci_low", "ci_high", "shrunk_score", "structure", "structure_ci_low",
-    "structure_ci_high", "combined", "rwg_j", "awg", "ad_m",
+    "n", "score", "ci_low", "ci_high", "shrunk_score", "n_structure", "structure", "structure_ci_low",
+    "structure_ci_high", "shrunk_structure", "visibility", "visibility_ci_low", "visibility_ci_high",
+    "combined", "perception_reliability", "structure_reliability", "finding_probability",
+    "rwg_j", "rwg_j_slight", "rwg_j_moderate", "rwg_star_j", "awg", "ad_m", "structure_rwg_j",
     "vs_rest_difference", "vs_rest_d", "vs_rest_p_adjusted",
     "structure_vs_rest_difference", "structure_vs_rest_d", "structure_vs_rest_p_adjusted",
 )
+#: Figures of the structure index, shown only where the structure answers reach k.
+STRUCTURE_FIELDS = ("n_structure", "structure", "structure_ci_low", "structure_ci_high", "shrunk_structure",
+                    "structure_reliability", "structure_rwg_j", "structure_vs_rest_difference",
+                    "structure_vs_rest_d", "structure_vs_rest_p_adjusted")
+#: Figures that need both perception and structure.
+BOTH_FIELDS = ("combined", "finding_probability")
 _MIN_K, _MAX_K, _SAFE_K = 3, 50, 5
 
 
@@ -125,11 +133,21 @@ class GroupTable:
         The figures named in :data:`DIM_FIELDS` (``n`` = answers used).
     cell_reason : ndarray of object, shape (G, 3)
         Why a dimension of a visible group is blank (None if it is shown).
+    structure_reason : ndarray of object, shape (G, 3)
+        Why the structure index of a shown dimension is blank (too few members with a
+        known answer), None if it is shown.
     level_ : ndarray of int, shape (G, 3)
-        Maturity level 1–5 (0 = not shown).
+        Maturity level 1–5, the lower of perception and structure (0 = not shown).
     finding : ndarray of object, shape (G, 3)
+        A finding of :data:`analysis.maturity.FINDINGS` (``"not_precise"`` included) or None.
+    agreement : ndarray of object, shape (G, 3)
+        ``"shared"``, ``"chance"`` or ``"divided"`` (teams; see ``_agreement``), else None.
+    likely_finding : ndarray of object, shape (G, 3)
+        The most probable finding, whose probability is ``finding_probability`` (it is
+        the finding unless the group is divided or not precise enough).
     vs_rest_flagged, structure_vs_rest_flagged : ndarray of bool, shape (G, 3)
     typology : ndarray of object, shape (G,)
+    typology_probability : ndarray of float, shape (G,)
     outcome : ndarray of float, shape (G,)
         Mean of the outcome item on 0–100.
     misconception : ndarray, shape (G, M)
@@ -150,11 +168,15 @@ class GroupTable:
     n_teams: np.ndarray | None
     dims: MappingProxyType
     cell_reason: np.ndarray
+    structure_reason: np.ndarray
     level_: np.ndarray
     finding: np.ndarray
+    likely_finding: np.ndarray
+    agreement: np.ndarray
     vs_rest_flagged: np.ndarray
     structure_vs_rest_flagged: np.ndarray
     typology: np.ndarray
+    typology_probability: np.ndarray
     outcome: np.ndarray
     misconception: np.ndarray
     misconception_vs_organization: np.ndarray
@@ -188,11 +210,16 @@ class GroupTable:
         key = {"team": "team", "unit": "unit"}.get(self.level)
         cols = {f: _out(self.dims[f][idx], _DECIMALS.get(f, 2)) for f in JSON_FIELDS}
         cols["n"] = _out(self.dims["n"][idx], 0, integer=True)
+        cols["n_structure"] = _out(self.dims["n_structure"][idx], 0, integer=True)
         level = self.level_[idx].tolist()
         finding = self.finding[idx].tolist()
+        likely = self.likely_finding[idx].tolist()
+        agreement = self.agreement[idx].tolist()
         flag_p = self.vs_rest_flagged[idx].tolist()
         flag_s = self.structure_vs_rest_flagged[idx].tolist()
         reason_cell = self.cell_reason[idx].tolist()
+        reason_s = self.structure_reason[idx].tolist()
+        typ_p = _out(self.typology_probability[idx], 3)
         mc = _out(self.misconception[idx], 4)
         mc_vs = _out(self.misconception_vs_organization[idx], 4)
         outcome = _out(self.outcome[idx], 2)
@@ -211,6 +238,7 @@ class GroupTable:
                 out.append(rec)
                 continue
             rec["typology"] = self.typology[i]
+            rec["typology_probability"] = typ_p[r]
             rec["outcome"] = outcome[r]
             rec["misconceptions"] = dict(zip(self.misconceptions, mc[r]))
             rec["misconceptions_vs_organization"] = dict(zip(self.misconceptions, mc_vs[r]))
@@ -219,10 +247,14 @@ class GroupTable:
                 cell = {f: cols[f][r][j] for f in JSON_FIELDS}
                 cell["level"] = level[r][j] or None
                 cell["finding"] = finding[r][j]
+                cell["likely_finding"] = likely[r][j]
+                cell["agreement"] = agreement[r][j]
                 cell["vs_rest_flagged"] = flag_p[r][j]
                 cell["structure_vs_rest_flagged"] = flag_s[r][j]
                 cell["suppressed"] = reason_cell[r][j] is not None
                 cell["suppression_reason"] = reason_cell[r][j]
+                cell["structure_suppressed"] = reason_s[r][j] is not None
+                cell["structure_suppression_reason"] = reason_s[r][j]
                 dims[d] = cell
             rec["dimensions"] = dims
             rec["comments"] = list(self.comments[i])
@@ -237,7 +269,9 @@ class GroupTable:
 #: Per-dimension figures in the JSON records (the p-values and raw differences of the
 #: team-vs-rest tests stay in the arrays; flagged ones are listed in ``differences``).
 JSON_FIELDS = tuple(f for f in DIM_FIELDS if not f.endswith(("_p_adjusted", "_difference")))
-_DECIMALS = {"n": 0, "rwg_j": 3, "awg": 3, "ad_m": 3, "vs_rest_d": 3, "structure_vs_rest_d": 3}
+_DECIMALS = {"n": 0, "n_structure": 0, "rwg_j": 3, "rwg_j_slight": 3, "rwg_j_moderate": 3, "rwg_star_j": 3,
+             "structure_rwg_j": 3, "awg": 3, "ad_m": 3, "vs_rest_d": 3, "structure_vs_rest_d": 3,
+             "perception_reliability": 3, "structure_reliability": 3, "finding_probability": 3}
 
 
 def _out(a: np.ndarray, decimals: int | None = 4, *, integer: bool = False) -> list:
@@ -347,28 +381,15 @@ def _ci(n, mean, var, confidence):
     return np.clip(mean - half, 0, 100), np.clip(mean + half, 0, 100)
 
 
-def _shrink(y: np.ndarray, groups: Groups, n, mean):
-    """Empirical-Bayes means of every group for one score (see module docstring)."""
-    res = icc(y, groups)
-    N = float(n.sum())
-    G = int(np.count_nonzero(n))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        grand = float(np.nansum(np.where(n > 0, mean * n, 0)) / N) if N else math.nan
-        n0 = (N - float((n ** 2).sum()) / N) / (G - 1) if G > 1 else math.nan
-        tau2 = max((res.ms_between - res.ms_within) / n0, 0.0) if G > 1 else math.nan
-        lam = tau2 / (tau2 + res.ms_within / n)
-        lam = np.where(res.ms_within == 0, 1.0, lam)
-        return np.where(n > 0, grand + lam * (mean - grand), np.nan), res
-
-
 def _team_sums(scores: RespondentScores, teams: Groups):
     """Per-team counts, sums and sums of squares of every score column (one pass).
 
-    Columns: perception (3), structure (3), misconceptions (M), outcome (1), all
-    centred at 50 for numerical accuracy. Units and the organization are sums of teams.
+    Columns: perception (3), structure (3), visibility (3), misconceptions (M),
+    outcome (1), all centred at 50 for numerical accuracy. Units and the organization
+    are sums of teams.
     """
     blocks = [subgroup_moments(b - 50.0, teams.codes, teams.n_groups)
-              for b in (scores.perception, scores.structure, scores.misconception,
+              for b in (scores.perception, scores.structure, scores.visibility, scores.misconception,
                         scores.outcome[:, None])]
     return tuple(np.hstack([b[i] for b in blocks]) for i in range(3))
 
@@ -383,35 +404,107 @@ def _group_figures(sums, n_respondents, M: int, confidence: float) -> dict:
     f = {
         "n_all": np.asarray(n_respondents, dtype=float),
         "n_p": n[:, 0:3], "score": mean[:, 0:3], "ci_low": lo[:, 0:3], "ci_high": hi[:, 0:3],
-        "n_s": n[:, 3:6], "structure": mean[:, 3:6], "structure_ci_low": lo[:, 3:6],
+        "n_s": n[:, 3:6], "n_structure": n[:, 3:6], "structure": mean[:, 3:6], "structure_ci_low": lo[:, 3:6],
         "structure_ci_high": hi[:, 3:6],
-        "n_ps": n[:, 0:6], "n_mc": n[:, 6:6 + M] if M else np.zeros((G, 1)),
-        "misconception": mean[:, 6:6 + M], "outcome": mean[:, 6 + M], "n_out": n[:, 6 + M],
+        "n_v": n[:, 6:9], "visibility": mean[:, 6:9], "visibility_ci_low": lo[:, 6:9],
+        "visibility_ci_high": hi[:, 6:9],
+        "n_pv": np.hstack([n[:, 0:3], n[:, 6:9]]), "n_mc": n[:, 9:9 + M] if M else np.zeros((G, 1)),
+        "misconception": mean[:, 9:9 + M], "outcome": mean[:, 9 + M], "n_out": n[:, 9 + M],
         "sums": (n[:, :6], s[:, :6], ss[:, :6]),
     }
-    f["combined"] = combined_score(f["score"], f["structure"])
-    for key in ("shrunk_score", "rwg_j", "awg", "ad_m") + DIM_FIELDS[12:]:
-        f[key] = np.full((G, 3), np.nan)
+    for key in DIM_FIELDS:
+        f.setdefault(key, np.full((G, 3), np.nan))
     return f
 
 
-def _shrink_all(f: dict, scores: RespondentScores, groups: Groups) -> list:
-    """Empirical-Bayes scores into ``f``; returns the ICC results per dimension."""
-    out = []
+def _posteriors(f: dict, scores: RespondentScores, codes, n_groups: int, shrink: bool) -> list[Posterior]:
+    """The distribution of every group's true (perception, structure) per dimension
+    (:mod:`analysis.verdicts`): with ``shrink`` the empirical-Bayes posterior, whose
+    means are the shrunken scores and whose reliabilities go into ``f``; else the
+    sampling distribution of the group means."""
+    posts = []
     for j in range(3):  # loop over the three dimensions
-        f["shrunk_score"][:, j], res = _shrink(scores.perception[:, j], groups, f["n_p"][:, j],
-                                               f["score"][:, j])
-        out.append(res)
-    return out
+        fn = team_posteriors if shrink else group_posteriors
+        post = fn(scores.perception[:, j], scores.structure[:, j], codes, n_groups)
+        if shrink:
+            f["shrunk_score"][:, j], f["shrunk_structure"][:, j] = post.mean[:, 0], post.mean[:, 1]
+            f["perception_reliability"][:, j] = post.reliability[:, 0]
+            f["structure_reliability"][:, j] = post.reliability[:, 1]
+        posts.append(post)
+    return posts
 
 
-def _agreement(f: dict, scores: RespondentScores, groups: Groups) -> None:
-    """r_wg(j), a_wg and AD_M of the perception items of every dimension into ``f``."""
-    for j in range(3):  # loop over the three dimensions
+def _verdicts(f: dict, posts: list[Posterior], th, *, divided=None) -> None:
+    """Finding, its probability, maturity level, the combined score, typology and its
+    probability of every group into ``f`` (before suppression; see
+    :mod:`analysis.verdicts`)."""
+    v = th.verdicts
+    G = f["score"].shape[0]
+    f["finding"] = np.full((G, 3), None, dtype=object)
+    f["likely_finding"] = np.full((G, 3), None, dtype=object)
+    f["level"] = np.zeros((G, 3), np.int64)
+    presence = np.full((G, 3), np.nan)
+    reliable = np.ones(G, bool)
+    bands = ((th.findings.perception.low, th.findings.perception.high),
+             (th.findings.structure.low, th.findings.structure.high))
+    for j, post in enumerate(posts):
+        probs = finding_probabilities(post, *bands)
+        label, prob, likely = decide_findings(probs, post.reliability, min_probability=v.min_probability,
+                                              min_reliability=v.min_reliability,
+                                              divided=None if divided is None else divided[:, j])
+        f["finding"][:, j], f["finding_probability"][:, j], f["likely_finding"][:, j] = label, prob, likely
+        p_hat, s_hat = post.mean[:, 0], post.mean[:, 1]
+        f["combined"][:, j] = np.where(np.isnan(p_hat) | np.isnan(s_hat), np.nan, np.minimum(p_hat, s_hat))
+        f["level"][:, j] = non_compensatory_level(p_hat, s_hat, th.maturity.cuts)
+        presence[:, j] = presence_probability(post, th.typology.present)
+        reliable &= np.nan_to_num(post.reliability, nan=0.0).min(axis=1) >= v.min_reliability
+    f["typology"], f["typology_probability"] = decide_typology(
+        typology_probabilities(presence), reliable, min_probability=v.min_probability)
+
+
+def _agreement(f: dict, data: ResponseData, scores: RespondentScores, groups: Groups, th) -> np.ndarray:
+    """Within-team agreement into ``f`` and the decision per team and dimension.
+
+    Perception items: r_wg(j) against the uniform, slightly and moderately skewed nulls,
+    r*_wg(j) (slight skew), a_wg and AD_M; structure items about the team (option
+    ranks, "don't know" left out): r_wg(j) against the uniform null of each item
+    (:mod:`analysis.agreement`). ``f["agreement"]`` is ``"shared"`` where the perception
+    answers agree more than independent answers from ``thresholds.findings.agreement_null``
+    (by default the slightly skewed null: ordinary leniency) would, with the small-sample
+    critical value at level ``agreement_alpha``; ``"chance"`` where they do not;
+    ``"divided"`` where the perception or the structure answers vary *more* than chance
+    would make them (the other tail): two camps, not one shared view. Returns the
+    boolean ``divided`` array (G, 3)."""
+    q = data.questionnaire
+    G = groups.n_groups
+    f["agreement"] = np.full((G, 3), None, dtype=object)
+    divided = np.zeros((G, 3), bool)
+    for j, dim in enumerate(DIMENSIONS):  # loop over the three dimensions
         items = scores.perception_items[j]
         f["rwg_j"][:, j] = rwg_j(items, groups, scale_points=5).values
+        f["rwg_j_moderate"][:, j] = rwg_j(items, groups, scale_points=5, null="moderate_skew").values
         f["awg"][:, j] = awg(items, groups, scale_min=1, scale_max=5).values
         f["ad_m"][:, j] = ad_m(items, groups).values
+        test = agreement_test(items, groups, scale_points=5, null=th.findings.agreement_null,
+                              alpha=th.findings.agreement_alpha)
+        f["rwg_j_slight"][:, j], f["rwg_star_j"][:, j] = test.rwg_j, test.rwg_star_j
+        team_items = [it for it in q.items_of("structure", dim) if it.scope == "team"]
+        s_divided = np.zeros(G, bool)
+        if team_items:
+            ranks = ordinal_ranks(
+                np.column_stack([data.column(it.id) for it in team_items]),
+                [[o.value for o in sorted((o for o in it.options if not o.dont_know), key=lambda o: o.score)]
+                 for it in team_items],
+                dont_know=[next((o.value for o in it.options if o.dont_know), None) for it in team_items])
+            s_test = agreement_test(ranks.ranks, groups, scale_points=ranks.scale_points, null="uniform",
+                                    alpha=th.findings.agreement_alpha)
+            f["structure_rwg_j"][:, j] = s_test.rwg_j
+            s_divided = s_test.divided == True  # noqa: E712 (None is not divided)
+        divided[:, j] = (test.divided == True) | s_divided  # noqa: E712
+        f["agreement"][:, j] = np.where(divided[:, j], "divided",
+                                        np.where(test.agrees == True, "shared",  # noqa: E712
+                                                 np.where(test.agrees == False, "chance", None)))  # noqa: E712
+    return divided
 
 
 # ---------------------------------------------------------------------- psychometrics
@@ -570,15 +663,15 @@ def _table(level, labels, parent, f, visible, reason, cells, flags, misc, k, com
     """Mask every figure that is not released and build a :class:`GroupTable`."""
     vis_dim = np.column_stack([c[0] for c in cells["dims"]])          # (G, 3)
     why_dim = np.column_stack([c[1] for c in cells["dims"]])
+    vis_s = np.column_stack([c[0] for c in cells["structure"]]) & vis_dim
+    why_s = np.column_stack([c[1] for c in cells["structure"]])
     vis_mc, vis_out = cells["mc"][0], cells["out"][0]
     dims = {}
     for name in DIM_FIELDS:
         src = f["n_p"] if name == "n" else f[name]
-        dims[name] = _ro(np.where(vis_dim, src, np.nan))
-    level_ = maturity_level(dims["combined"], misc["cuts"])
-    finding = classify_finding(dims["score"], dims["structure"], dims["rwg_j"], misc["findings"])
-    typology = classify_typology(dims["combined"], misc["present"])
-    typology[~vis_dim.all(axis=1)] = None
+        shown = vis_s if name in STRUCTURE_FIELDS or name in BOTH_FIELDS else vis_dim
+        dims[name] = _ro(np.where(shown, src, np.nan))
+    typology = np.where(vis_s.all(axis=1), f["typology"], None)
     mc = np.where(vis_mc[:, None], f["misconception"], np.nan)
     return GroupTable(
         level=level, labels=tuple(labels), parent=parent, dimensions=DIMENSIONS,
@@ -588,9 +681,13 @@ def _table(level, labels, parent, f, visible, reason, cells, flags, misc, k, com
         n_teams=None if n_teams is None else _ro(n_teams),
         dims=MappingProxyType(dims),
         cell_reason=_ro(np.where(visible[:, None], why_dim, None)),
-        level_=_ro(level_), finding=_ro(finding),
-        vs_rest_flagged=_ro(flags[0] & vis_dim), structure_vs_rest_flagged=_ro(flags[1] & vis_dim),
+        structure_reason=_ro(np.where(vis_dim & ~vis_s, why_s, None)),
+        level_=_ro(np.where(vis_s, f["level"], 0)), finding=_ro(np.where(vis_s, f["finding"], None)),
+        likely_finding=_ro(np.where(vis_s, f["likely_finding"], None)),
+        agreement=_ro(np.where(vis_dim, f.get("agreement", np.full(vis_dim.shape, None, dtype=object)), None)),
+        vs_rest_flagged=_ro(flags[0] & vis_dim), structure_vs_rest_flagged=_ro(flags[1] & vis_s),
         typology=_ro(typology),
+        typology_probability=_ro(np.where(vis_s.all(axis=1), f["typology_probability"], np.nan)),
         outcome=_ro(np.where(vis_out, f["outcome"], np.nan)),
         misconception=_ro(mc),
         misconception_vs_organization=_ro(mc - misc["org_misconception"][None, :]),
@@ -598,12 +695,18 @@ def _table(level, labels, parent, f, visible, reason, cells, flags, misc, k, com
     )
 
 
-def _vs_rest(f, labels, vis_dim, correction, alpha, min_effect):
+def _visible(cells) -> tuple:
+    """Shown dimensions and shown structure indices, each (G, 3)."""
+    vis_dim = np.column_stack([c[0] for c in cells["dims"]])
+    return vis_dim, vis_dim & np.column_stack([c[0] for c in cells["structure"]])
+
+
+def _vs_rest(f, labels, vis_dim, vis_s, correction, alpha, min_effect):
     """Each group vs the rest on perception and structure, from the level's sums."""
     n, s_, ss = f["sums"]
     res = compare_with_rest(n, s_, ss, center=50.0, labels=labels,
                             variables=[f"{d}_{m}" for m in ("perception", "structure") for d in DIMENSIONS],
-                            include=np.column_stack([vis_dim, vis_dim]), correction=correction,
+                            include=np.column_stack([vis_dim, vis_s]), correction=correction,
                             alpha=alpha, min_effect=min_effect)
     f["vs_rest_difference"] = res.test.difference[:, :3]
     f["vs_rest_d"] = res.test.d[:, :3]
@@ -684,31 +787,37 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
     M = len(scores.misconceptions)
     t_sums = _team_sums(scores, teams)
     ft = _group_figures(t_sums, teams.counts, M, confidence)
-    _agreement(ft, scores, teams)
-    team_icc = _shrink_all(ft, scores, teams)
+    divided = _agreement(ft, data, scores, teams, th)
+    team_icc = [icc(scores.perception[:, j], teams) for j in range(3)]
     structure_icc = [icc(scores.structure[:, j], teams) for j in range(3)]
+    _verdicts(ft, _posteriors(ft, scores, teams.codes, teams.n_groups, shrink=True), th, divided=divided)
     fu = None
     if units is not None:
         fu = _group_figures(tuple(grouped_sums(a, team_unit, U) for a in t_sums), units.counts, M,
                             confidence)
-        _shrink_all(fu, scores, units)
+        _posteriors(fu, scores, units.codes, U, shrink=True)  # shrunken unit scores, for display
+        _verdicts(fu, _posteriors(fu, scores, units.codes, U, shrink=False), th)
     fo = _group_figures(tuple(a.sum(axis=0, keepdims=True) for a in t_sums), [data.n], M, confidence)
+    _verdicts(fo, _posteriors(fo, scores, np.zeros(data.n, np.intp), 1, shrink=False), th)
 
     # -- suppression plan (counts only)
     hs = suppress_hierarchy(teams.counts, team_unit, k=k, n_units=U)
 
-    def plan(key, cols=None):
+    def plan(key, cols=None, within=None):
         """Suppression of one figure from the answers behind it (every column must obey
-        the rules: e.g. perception and structure answers of one dimension)."""
+        the rules: e.g. perception and visibility answers of one dimension); ``within``
+        is the plan of the figure this one belongs to (hidden there, hidden here)."""
         cnt = ft[key] if cols is None else ft[key][:, cols]
         tot = fo[key] if cols is None else fo[key][:, cols]
+        outer, outer_reason = within if within is not None else (hs, hs.org_reason)
         r = suppress_hierarchy(cnt.astype(np.int64).reshape(teams.n_groups, -1), team_unit, k=k,
-                               n_units=U, team_hidden=~hs.team_visible, unit_hidden=~hs.unit_visible)
+                               n_units=U, team_hidden=~outer.team_visible, unit_hidden=~outer.unit_visible)
         lowest = float(np.min(tot, initial=k))
         reason = None if lowest >= k else (NO_DATA if lowest == 0 else PRIMARY)
-        return r, (reason if hs.org_visible else hs.org_reason)
+        return r, (reason if hs.org_visible and outer_reason is None else (outer_reason or hs.org_reason))
 
-    dim_plans = [plan("n_ps", [j, 3 + j]) for j in range(3)]
+    dim_plans = [plan("n_pv", [j, 3 + j]) for j in range(3)]
+    structure_plans = [plan("n_s", [j], within=dim_plans[j]) for j in range(3)]
     mc_plan = plan("n_mc")
     out_plan = plan("n_out")
 
@@ -720,18 +829,16 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
             if level == "unit":
                 return r.unit_visible, r.unit_reason
             return np.array([org_reason is None]), np.array([org_reason], dtype=object)
-        return {"dims": [pick(p) for p in dim_plans], "mc": pick(mc_plan), "out": pick(out_plan)}
+        return {"dims": [pick(p) for p in dim_plans], "structure": [pick(p) for p in structure_plans],
+                "mc": pick(mc_plan), "out": pick(out_plan)}
 
     cells_t, cells_o = cells_for("team"), cells_for("organization")
     cells_u = cells_for("unit") if units is not None else None
-    vis_t = np.column_stack([c[0] for c in cells_t["dims"]])
-
     # -- comparisons
-    flags_t = _vs_rest(ft, teams.labels, vis_t, correction, alpha, min_effect)
+    flags_t = _vs_rest(ft, teams.labels, *_visible(cells_t), correction, alpha, min_effect)
     flags_u = None
     if units is not None:
-        vis_u = np.column_stack([c[0] for c in cells_u["dims"]])
-        flags_u = _vs_rest(fu, units.labels, vis_u, correction, alpha, min_effect)
+        flags_u = _vs_rest(fu, units.labels, *_visible(cells_u), correction, alpha, min_effect)
     no_flags = (np.zeros((1, 3), bool), np.zeros((1, 3), bool))
 
     # -- comments
@@ -745,8 +852,7 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
 
     # -- tables (masking happens here)
     org_mc_share = np.where(mc_plan[1] is None, fo["misconception"][0], np.nan)
-    misc = {"cuts": th.maturity.cuts, "findings": th.findings, "present": th.typology.present,
-            "misconceptions": scores.misconceptions, "org_misconception": org_mc_share}
+    misc = {"misconceptions": scores.misconceptions, "org_misconception": org_mc_share}
     t_table = _table(
         "team", teams.labels, tuple(np.asarray(units.labels, dtype=object)[team_unit]) if units is not None else None,
         ft, hs.team_visible, hs.team_reason, cells_t, flags_t, misc, k,
@@ -777,8 +883,9 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
                 structure_icc_reading=icc_reading(si.icc1, si.icc2, names[d], measure="structure"),
             )
             cell = org_rec.get("dimensions", {}).get(d, {})
-            for key in ("n", "score", "ci_low", "ci_high", "structure", "structure_ci_low",
-                        "structure_ci_high", "combined", "level", "finding"):
+            for key in ("n", "score", "ci_low", "ci_high", "n_structure", "structure", "structure_ci_low",
+                        "structure_ci_high", "visibility", "visibility_ci_low", "visibility_ci_high",
+                        "combined", "level", "finding", "finding_probability", "structure_suppressed"):
                 entry[key] = cell.get(key)
         dims[d] = entry
     dims = _plain(dims)

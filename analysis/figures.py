@@ -19,7 +19,8 @@ Heatmaps (:func:`team_heatmap`, :func:`unit_heatmap`)
     * ``"finding"`` — the perception-vs-structure finding, one colour and a short
       label per finding.
     * ``"misconception"`` — the share holding each misconception, coloured by the
-      difference from the organization (red = more widespread).
+      difference from the organization (red = more widespread); only for a
+      questionnaire that asks misconceptions (:func:`available_metrics`).
 
     ``divided`` cells (members disagree, r_wg(j) below the bar) are hatched and their
     label starts with ``÷``, so they do not rely on colour. Cells without figures are
@@ -62,6 +63,7 @@ from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, reason_text
 
 __all__ = [
     "METRICS",
+    "available_metrics",
     "PAGE_SIZE",
     "COLOR_RANGE",
     "group_order",
@@ -102,6 +104,7 @@ _FINDING_COLORS = {
     "proclaimed_not_anchored": "#b2abd2",
     "unseen_structure": "#92c5de",
     "mixed": "#f2f0e6",
+    "not_precise": "#ffffff",
 }
 # status codes of a cell
 _SHOWN, _ST_PRIMARY, _ST_HIDDEN, _ST_NO_DATA = 0, 1, 2, 3
@@ -124,6 +127,7 @@ _TEXT = {
         "lg_hidden": "hidden: protects a smaller group",
         "lg_no_data": "no data: no answers",
         "lg_divided": "÷ divided: members disagree{bar}",
+        "lg_beyond_chance": " beyond chance (α = {a})",
         "lg_flag": "▲▼ difference that matters",
         "lg_unknown": "–: not shown (too few answers to these questions)",
         "score": "perception", "structure_s": "structure", "ci": "{p} % CI",
@@ -160,6 +164,7 @@ _TEXT = {
         "lg_hidden": "verdeckt: schützt eine kleinere Gruppe",
         "lg_no_data": "keine Daten: keine Antworten",
         "lg_divided": "÷ uneinig: Mitglieder sehen es verschieden{bar}",
+        "lg_beyond_chance": " über den Zufall hinaus (α = {a})",
         "lg_flag": "▲▼ relevanter Unterschied",
         "lg_unknown": "–: nicht gezeigt (zu wenige Antworten auf diese Fragen)",
         "score": "Wahrnehmung", "structure_s": "Struktur", "ci": "{p}-%-KI",
@@ -184,9 +189,11 @@ _TEXT = {
 
 _SHORT_FINDING = {
     "en": {"divided": "÷ divided", "anchored_strength": "anchored", "structural_gap": "gap",
-           "proclaimed_not_anchored": "proclaimed", "unseen_structure": "unseen", "mixed": "mixed"},
+           "proclaimed_not_anchored": "proclaimed", "unseen_structure": "unseen", "mixed": "mixed",
+           "not_precise": "? unclear"},
     "de": {"divided": "÷ uneinig", "anchored_strength": "verankert", "structural_gap": "Lücke",
-           "proclaimed_not_anchored": "proklamiert", "unseen_structure": "unsichtbar", "mixed": "gemischt"},
+           "proclaimed_not_anchored": "proklamiert", "unseen_structure": "unsichtbar", "mixed": "gemischt",
+           "not_precise": "? unklar"},
 }
 
 
@@ -195,6 +202,18 @@ _SHORT_FINDING = {
 def _check(name: str, value, allowed) -> None:
     if value not in allowed:
         raise ValueError(f"{name}: must be one of {', '.join(map(repr, allowed))}, got {value!r}")
+
+
+def available_metrics(diagnosis) -> tuple:
+    """The heatmap metrics of ``diagnosis``: :data:`METRICS`, without ``'misconception'``
+    when its questionnaire asks no misconception (the pulse form)."""
+    return tuple(m for m in METRICS if m != "misconception" or diagnosis.teams.misconceptions)
+
+
+def _check_metric(diagnosis, metric) -> None:
+    _check("metric", metric, METRICS)
+    if metric not in available_metrics(diagnosis):
+        raise ValueError(f"metric: {metric!r}, but the questionnaire asks no misconceptions")
 
 
 def _check_int(name: str, value, low: int) -> None:
@@ -290,7 +309,7 @@ def misconception_names(diagnosis, *, lang: str = "en") -> dict:
 
 def _divided_legend(diagnosis, lang: str) -> str:
     q = _instrument(diagnosis.questionnaire["id"], diagnosis.questionnaire["version"])
-    bar = "" if q is None else f" (r_wg(j) < {_num(q.thresholds.findings.agreement_min_rwg, 2, lang)})"
+    bar = "" if q is None else _TEXT[lang]["lg_beyond_chance"].format(a=_num(q.thresholds.findings.agreement_alpha, 2, lang))
     return _TEXT[lang]["lg_divided"].format(bar=bar)
 
 
@@ -723,9 +742,10 @@ def team_heatmap(diagnosis, metric: str = "perception", *, unit=None, page: int 
     Raises
     ------
     ValueError
-        Unknown ``metric``, ``lang``, ``unit`` or ``sort``, or ``page`` beyond the last page.
+        Unknown ``metric`` (or ``'misconception'`` for a questionnaire without
+        misconceptions), ``lang``, ``unit`` or ``sort``, or ``page`` beyond the last page.
     """
-    _check("metric", metric, METRICS)
+    _check_metric(diagnosis, metric)
     _check("lang", lang, _LANGS)
     _check_int("page", page, 0)
     _check_int("page_size", page_size, 1)
@@ -757,9 +777,10 @@ def unit_heatmap(diagnosis, metric: str = "perception", *, page: int = 0,
     Raises
     ------
     ValueError
-        Unknown ``metric``, ``lang`` or ``sort``, no unit level, or ``page`` beyond the last page.
+        Unknown ``metric`` (or ``'misconception'`` for a questionnaire without
+        misconceptions), ``lang`` or ``sort``, no unit level, or ``page`` beyond the last page.
     """
-    _check("metric", metric, METRICS)
+    _check_metric(diagnosis, metric)
     _check("lang", lang, _LANGS)
     _check_int("page", page, 0)
     _check_int("page_size", page_size, 1)

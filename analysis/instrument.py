@@ -109,6 +109,7 @@ class ItemSpec(_Strict):
     required: bool = False
     misconception: str | None = None
     background: Literal["role", "tenure"] | None = None
+    scope: Literal["team", "organization"] | None = None
     help: Text | None = None
     max_length: Annotated[int, Field(ge=1, le=10_000)] | None = None
 
@@ -129,7 +130,9 @@ class Band(_Strict):
 
 
 class FindingThresholds(_Strict):
-    agreement_min_rwg: Annotated[float, Field(ge=0, le=1)]
+    # divided: answers vary more than independent answers from this null (alpha level)
+    agreement_null: Literal["uniform", "slight_skew", "moderate_skew", "heavy_skew"] = "slight_skew"
+    agreement_alpha: Annotated[float, Field(gt=0, le=0.5)] = 0.05
     perception: Band
     structure: Band
 
@@ -138,11 +141,17 @@ class TypologyThresholds(_Strict):
     present: Annotated[float, Field(ge=0, le=100)]
 
 
+class VerdictThresholds(_Strict):
+    min_probability: Annotated[float, Field(gt=0.5, lt=1)] = 0.8
+    min_reliability: Annotated[float, Field(ge=0, lt=1)] = 0.5
+
+
 class Thresholds(_Strict):
     maturity: LevelCuts
     findings: FindingThresholds
     typology: TypologyThresholds
     misconception_agree_min: Annotated[int, Field(ge=1)]
+    verdicts: VerdictThresholds = VerdictThresholds()
 
     @model_validator(mode="after")
     def _cuts(self):
@@ -219,6 +228,7 @@ class Item:
     background: str | None = None
     help: dict | None = None
     max_length: int | None = None
+    scope: str | None = None  # structure items: "team" or "organization"
 
     @property
     def options(self) -> tuple[Option, ...] | None:
@@ -398,6 +408,7 @@ def _build(name: str, spec: QuestionnaireSpec) -> Questionnaire:
             id=it.id, kind=it.kind, text=it.text.model_dump(), dimension=it.dimension,
             scale=scale, reverse=it.reverse, required=it.required,
             misconception=it.misconception, background=it.background,
+            scope=(it.scope or "team") if it.kind == "structure" else None,
             help=it.help.model_dump() if it.help else None,
             max_length=(it.max_length or 2000) if it.kind == "comment" else None,
         ))
@@ -477,3 +488,5 @@ def _check_item(it: ItemSpec, scale: Scale | None, spec: QuestionnaireSpec, wher
         fail(where, "only background items have 'background'")
     if it.max_length is not None and it.kind != "comment":
         fail(where, "only a comment has max_length")
+    if it.scope is not None and it.kind != "structure":
+        fail(where, "only a structure item has a scope")

@@ -25,6 +25,7 @@ LABELS = {
         "proclaimed_not_anchored": {"en": "proclaimed, not anchored", "de": "proklamiert, nicht verankert"},
         "unseen_structure": {"en": "unseen structure", "de": "unsichtbare Struktur"},
         "mixed": {"en": "mixed", "de": "gemischt"},
+        "not_precise": {"en": "not precise enough to classify", "de": "zu ungenau für eine Einordnung"},
     },
     "typology": {
         "aligned_autonomy": {"en": "aligned autonomy", "de": "ausgerichtete Autonomie"},
@@ -36,6 +37,7 @@ LABELS = {
                   "de": "Drift (Ausrichtung und Entscheidungsrechte ohne Rückkopplung)"},
         "central_control": {"en": "central control (neither direction nor decision rights)",
                             "de": "zentrale Steuerung (weder Ausrichtung noch Entscheidungsrechte)"},
+        "not_precise": {"en": "not precise enough to classify", "de": "zu ungenau für eine Einordnung"},
     },
 }
 
@@ -350,37 +352,41 @@ def key_findings(*, dimensions: dict, dim_names: dict, organization: dict, teams
     """
     out = []
     org_dims = organization.get("dimensions") or {}
-    # 1. weakest building block, and perception vs structure at the organization level
+    # 1. weakest building block, and perception vs structure at the organization level:
+    # each against its own bands, never one score minus the other
     scored = [(d, v) for d, v in org_dims.items() if v.get("combined") is not None]
     if scored:
         d, v = min(scored, key=lambda dv: (dv[1]["combined"], dv[0]))
         n = dim_names[d]
         out.append(_finding(
             "weakest_dimension", 90,
-            f"Weakest building block: {n['en']} (level {v['level']} of 5; perception "
-            f"{v['score']:.0f}, structure {v['structure']:.0f} of 100).",
-            f"Schwächster Baustein: {n['de']} (Stufe {v['level']} von 5; Wahrnehmung "
-            f"{v['score']:.0f}, Struktur {v['structure']:.0f} von 100).",
+            f"Weakest building block: {n['en']} (level {v['level']} of 5, the lower of perception "
+            f"{v['score']:.0f} and structure {v['structure']:.0f} of 100).",
+            f"Schwächster Baustein: {n['de']} (Stufe {v['level']} von 5, die niedrigere aus "
+            f"Wahrnehmung {v['score']:.0f} und Struktur {v['structure']:.0f} von 100).",
         ))
         for d, v in scored:
-            n = dim_names[d]
-            gap = v["score"] - v["structure"]
-            if gap >= 15:
+            n, p = dim_names[d], _pct(v.get("finding_probability") or 0)
+            if v.get("finding") == "proclaimed_not_anchored":
                 out.append(_finding(
-                    f"proclaimed_{d}", 70 + gap,
-                    f"{n['en']} feels clearer ({v['score']:.0f}) than the structures behind it "
-                    f"are ({v['structure']:.0f}): it is proclaimed more than anchored.",
-                    f"{n['de']} wirkt klarer ({v['score']:.0f}), als die Strukturen dahinter "
-                    f"sind ({v['structure']:.0f}): eher proklamiert als verankert.",
+                    f"proclaimed_{d}", 70 + p / 10,
+                    f"{n['en']}: perception is in the high band ({v['score']:.0f}) but the structure "
+                    f"index in the low band ({v['structure']:.0f}): proclaimed more than anchored "
+                    f"(probability {p} %).",
+                    f"{n['de']}: Die Wahrnehmung liegt im hohen Bereich ({v['score']:.0f}), der "
+                    f"Strukturindex im niedrigen ({v['structure']:.0f}): eher proklamiert als "
+                    f"verankert (Wahrscheinlichkeit {p} %).",
                 ))
-            elif gap <= -15:
+            elif v.get("finding") == "unseen_structure":
                 out.append(_finding(
-                    f"unseen_{d}", 70 - gap,
-                    f"{n['en']}: structures exist ({v['structure']:.0f}) but are not perceived "
-                    f"({v['score']:.0f}); a communication problem rather than a design problem.",
-                    f"{n['de']}: Strukturen sind da ({v['structure']:.0f}), werden aber nicht "
-                    f"wahrgenommen ({v['score']:.0f}); eher ein Kommunikations- als ein "
-                    f"Gestaltungsproblem.",
+                    f"unseen_{d}", 70 + p / 10,
+                    f"{n['en']}: the structure index is in the high band ({v['structure']:.0f}) but "
+                    f"perception in the low band ({v['score']:.0f}): structures exist but are not "
+                    f"perceived — a communication problem rather than a design problem (probability {p} %).",
+                    f"{n['de']}: Der Strukturindex liegt im hohen Bereich ({v['structure']:.0f}), die "
+                    f"Wahrnehmung im niedrigen ({v['score']:.0f}): Strukturen sind da, werden aber "
+                    f"nicht wahrgenommen — eher ein Kommunikations- als ein Gestaltungsproblem "
+                    f"(Wahrscheinlichkeit {p} %).",
                 ))
     # 2. team findings that need action
     visible = ~teams.suppressed
@@ -402,15 +408,17 @@ def key_findings(*, dimensions: dict, dim_names: dict, organization: dict, teams
                 f"({', '.join(x['de'] for x in per_dim)}).",
             ))
         typ = teams.typology[visible]
-        typ = typ[typ != None]  # noqa: E711
+        typ = typ[(typ != None) & (typ != "not_precise")]  # noqa: E711
         if typ.size:
             values, counts = np.unique(typ.astype(str), return_counts=True)
             top = int(np.argmax(counts))
             lab = LABELS["typology"][values[top]]
             out.append(_finding(
                 "typology", 65,
-                f"Most common team pattern: {lab['en']} ({counts[top]} of {typ.size} teams).",
-                f"Häufigstes Teammuster: {lab['de']} ({counts[top]} von {typ.size} Teams).",
+                f"Most common team pattern: {lab['en']} ({counts[top]} of {n_visible} teams shown; "
+                f"{n_visible - typ.size} not precise enough to classify).",
+                f"Häufigstes Teammuster: {lab['de']} ({counts[top]} von {n_visible} gezeigten Teams; "
+                f"{n_visible - typ.size} zu ungenau für eine Einordnung).",
             ))
     # 3. between-team variance (ICC(1)), only as far as its interval allows
     conf = _pct(confidence)

@@ -119,7 +119,9 @@ class ResponseData:
         role : array_like of str, shape (n,), optional
             ``"lead"``, ``"member"`` or ``""``/None for not answered.
         tenure : array_like of str, shape (n,), optional
-            A tenure key of the questionnaire or ``""``/None.
+            A tenure key of the questionnaire or ``""``/None. A role or tenure column
+            that is empty in every row counts as absent when the questionnaire has no
+            such item (e.g. the pulse asks no tenure).
         comments : iterable of (team, text), optional
             Free-text comments with the team they came from; empty texts are dropped.
 
@@ -197,9 +199,7 @@ def build_responses(questionnaire, *, team, answers, unit=None, role=None, tenur
                 other_row=first,
             )
     role_arr = None if role is None else _keys(role, "role", n, _background_keys(questionnaire, "role"))
-    tenure_arr = None
-    if tenure is not None:
-        tenure_arr = _keys(tenure, "tenure", n, _background_keys(questionnaire, "tenure"))
+    tenure_arr = None if tenure is None else _keys(tenure, "tenure", n, _background_keys(questionnaire, "tenure"))
     data = ResponseData(
         questionnaire=questionnaire,
         item_ids=item_ids,
@@ -302,10 +302,14 @@ def _labels(values, name: str, n: int | None, *, allow_empty: bool) -> np.ndarra
     return arr
 
 
-def _keys(values, name: str, n: int, keys: tuple) -> np.ndarray:
-    if not keys:
-        raise ValueError(f"{name}: the questionnaire has no {name} item")
+def _keys(values, name: str, n: int, keys: tuple) -> np.ndarray | None:
+    """Validated background keys; None when the questionnaire has no such item and no
+    row gives one (a form that did not ask it, e.g. the pulse's tenure)."""
     arr = _labels(values, name, n, allow_empty=True)
+    if not keys:
+        if (arr == "").all():
+            return None
+        raise AnswerError(name, int(np.argmax(arr != "")), f"the questionnaire has no {name} item")
     ok = arr == ""
     for key in keys:
         ok |= arr == key

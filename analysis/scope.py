@@ -45,10 +45,8 @@ def _take(table: GroupTable, rows: np.ndarray) -> GroupTable:
         n_teams=pick(table.n_teams) if table.n_teams is not None else None,
         dims=MappingProxyType({f: pick(a) for f, a in table.dims.items()}),
         comments=tuple(table.comments[i] for i in rows.tolist()),
-        **{f: pick(getattr(table, f)) for f in (
-            "suppressed", "suppression_reason", "n", "cell_reason", "level_", "finding", "vs_rest_flagged",
-            "structure_vs_rest_flagged", "typology", "outcome", "misconception", "misconception_vs_organization",
-        )},
+        **{f.name: pick(getattr(table, f.name)) for f in dataclasses.fields(table)
+           if isinstance(getattr(table, f.name), np.ndarray) and f.name != "n_teams"},
     )
 
 

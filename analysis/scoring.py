@@ -9,8 +9,17 @@ Rules (DESIGN §2, documented in ``docs/methodology.md``):
   :math:`\lceil 2J/3 \rceil` are answered (else missing), on 0–100 as
   :math:`100\,(\bar x - 1)/(A - 1)`.
 * **Structure index**: the mean of the option scores (0–100, from the questionnaire
-  file; "don't know" has its own score and is never dropped) of the dimension's
-  structure items, with the same 2/3 rule.
+  file) of the dimension's structure items about the *team* (``scope: team``), over the
+  items answered with something other than "don't know"; at least half of them must be
+  so answered. "Don't know" is not a low score — it says nothing about the structure —
+  but it is never dropped either: it lowers the visibility below.
+* **Visibility**: how much of the dimension's structure a member can see, on 0–100:
+  the mean over the dimension's structure items answered of 0 for "don't know", 100 for
+  any other answer to a team item, and the option's score for an item about an
+  organization-wide fact (``scope: organization`` — seeing a written strategy with
+  priorities counts fully, not seeing one counts 0); at least half of the items must be
+  answered. Organization-wide facts are the same for every team, so they count only
+  here, never in a team's structure index.
 * **Misconception held**: 1 if the answer is at least ``misconception_agree_min``
   (4 = "agree" on the 5-point scale), 0 if lower, NaN if missing.
 * **Outcome** (the litmus item) on 0–100 like a single perception item.
@@ -64,6 +73,30 @@ def _mean_with_rule(x: np.ndarray) -> np.ndarray:
         return np.where(ok, total / k, np.nan)
 
 
+def _mean_of_half(x: np.ndarray) -> np.ndarray:
+    """Row mean over observed values where at least half of the columns are observed
+    (NaN for a dimension without such items)."""
+    if x.shape[1] == 0:
+        return np.full(x.shape[0], np.nan)
+    seen = ~np.isnan(x)
+    k = seen.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(2 * k >= x.shape[1], np.where(seen, x, 0.0).sum(axis=1) / k, np.nan)
+
+
+def _known(data: ResponseData, item_ids) -> tuple[np.ndarray, np.ndarray]:
+    """For structure items: answered with a known option, and answered at all."""
+    q = data.questionnaire
+    known = np.zeros((data.n, len(item_ids)), bool)
+    seen = np.zeros((data.n, len(item_ids)), bool)
+    for j, item_id in enumerate(item_ids):  # loop over the few item columns
+        col = data.column(item_id)
+        dont_know = [o.value for o in q.item(item_id).options if o.dont_know]
+        seen[:, j] = ~np.isnan(col)
+        known[:, j] = seen[:, j] & ~np.isin(col, dont_know)
+    return known, seen
+
+
 def _option_scores(data: ResponseData, item_ids) -> np.ndarray:
     """Option values of structure items mapped to their 0–100 scores (NaN stays NaN)."""
     q = data.questionnaire
@@ -91,7 +124,11 @@ class RespondentScores:
         Perception score 0–100 per dimension; NaN when fewer than 2/3 of the items
         were answered.
     structure : ndarray, shape (n, 3)
-        Structure index 0–100 per dimension; NaN under the same rule.
+        Structure index 0–100 per dimension (team items, "don't know" left out); NaN
+        when fewer than half of the team items have a known answer.
+    visibility : ndarray, shape (n, 3)
+        Visibility 0–100 per dimension; NaN when fewer than half of the dimension's
+        structure items are answered.
     perception_item_ids : tuple of tuple of str
         Perception items per dimension.
     perception_items : tuple of ndarray
@@ -112,6 +149,7 @@ class RespondentScores:
     dimensions: tuple
     perception: np.ndarray
     structure: np.ndarray
+    visibility: np.ndarray
     perception_item_ids: tuple
     perception_items: tuple
     structure_item_ids: tuple
@@ -130,6 +168,7 @@ class RespondentScores:
         for d, dim in enumerate(self.dimensions):
             out[f"{dim}_perception"] = col(self.perception[:, d])
             out[f"{dim}_structure"] = col(self.structure[:, d])
+            out[f"{dim}_visibility"] = col(self.visibility[:, d])
         for m, mid in enumerate(self.misconceptions):
             out[f"misconception_{mid}"] = col(self.misconception[:, m])
         out["outcome"] = col(self.outcome)
@@ -162,8 +201,10 @@ def score_responses(data: ResponseData) -> RespondentScores:
     p_ids, p_items = [], []
     perception = np.empty((len(DIMENSIONS), n)).T
     structure = np.empty((len(DIMENSIONS), n)).T
+    visibility = np.empty((len(DIMENSIONS), n)).T
     s_ids = tuple(it.id for it in q.items_of("structure"))
     s_scores = _option_scores(data, s_ids)
+    known, seen = _known(data, s_ids)
     for d, dim in enumerate(DIMENSIONS):
         ids = tuple(it.id for it in q.items_of("perception", dim))
         x = reverse_keyed(data, ids)
@@ -171,8 +212,12 @@ def score_responses(data: ResponseData) -> RespondentScores:
         perception[:, d] = (_mean_with_rule(x) - 1.0) / (points - 1) * 100.0
         p_ids.append(ids)
         p_items.append(x)
-        cols = [s_ids.index(it.id) for it in q.items_of("structure", dim)]
-        structure[:, d] = _mean_with_rule(s_scores[:, cols])
+        items = q.items_of("structure", dim)
+        team = [s_ids.index(it.id) for it in items if it.scope == "team"]
+        structure[:, d] = _mean_of_half(np.where(known[:, team], s_scores[:, team], np.nan))
+        cols = [s_ids.index(it.id) for it in items]
+        worth = np.where(np.array([it.scope == "team" for it in items])[None, :], 100.0, s_scores[:, cols])
+        visibility[:, d] = _mean_of_half(np.where(seen[:, cols], np.where(known[:, cols], worth, 0.0), np.nan))
     m_items = q.items_of("misconception")
     agree_min = q.thresholds.misconception_agree_min
     misconception = np.empty((len(m_items), n)).T
@@ -189,6 +234,7 @@ def score_responses(data: ResponseData) -> RespondentScores:
         dimensions=DIMENSIONS,
         perception=perception,
         structure=structure,
+        visibility=visibility,
         perception_item_ids=tuple(p_ids),
         perception_items=tuple(p_items),
         structure_item_ids=s_ids,

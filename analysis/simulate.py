@@ -1,11 +1,32 @@
-r"""Realistic synthetic survey responses with planted patterns.
+r"""Synthetic survey responses with planted patterns, confounds and their ground truth.
 
-Used by ``aad simulate``, the demo data of the service and the tests, which check that
-:func:`analysis.diagnose` finds what was planted. Everything is vectorized over
-respondents (no loop per team or respondent), so a million respondents take seconds.
+Used by ``aad simulate``, the demo data of the service, the tests and the error-rate
+harness (:mod:`analysis.error_rates`). Everything is vectorized over respondents (no
+loop per team or respondent), so a million respondents take seconds.
 
-Generative model
-----------------
+Scenarios (:data:`SCENARIOS`)
+    ``showcase`` (the default of :func:`simulate`, used by the demo and the tests that
+    need unmistakable patterns): the model described below, with patterns planted at
+    about ±3 SD. It shows what the product displays; it is *not* evidence that the
+    engine finds realistic patterns.
+    ``realistic``, ``null`` and ``random_units``: the realistic model of
+    :mod:`analysis.simulate_model`, with switchable confounds (same-source halo,
+    acquiescence, leniency, "don't know" as unawareness, small teams), a controllable
+    ICC, fixed team sizes, planted patterns of realistic size (``realistic``), no team
+    effects at all (``null``) or units that are random groupings of teams
+    (``random_units``), and further waves with or without planted change.
+Ground truth
+    :attr:`Simulation.truth` (:mod:`analysis.simulate_truth`): per team, unit and wave
+    the population perception score, structure index and "don't know" share, the
+    verdicts they imply under the questionnaire's thresholds, the planted labels, the
+    true differences and changes — for every scenario.
+
+Showcase model
+--------------
+The default scenario, unchanged (the same seed gives the same answers as before the
+realistic model existed), because the demo and the tests that check that
+:func:`analysis.diagnose` finds unmistakable patterns rely on it.
+
 Teams and units
     ``teams`` teams, split into ``units`` contiguous blocks of teams (if given). A few
     teams are deliberately small (1–4 respondents: ``max(3, T // 20)`` of them, at
@@ -54,18 +75,29 @@ when there are many teams)
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
+from scipy import special
 
-from analysis.instrument import DIMENSIONS, Questionnaire, load_questionnaire
 from analysis.groups import Groups
+from analysis.instrument import DIMENSIONS, Questionnaire, load_questionnaire
 from analysis.responses import ResponseData, answer_items, build_responses
+from analysis.simulate_model import (
+    MODEL_SCENARIOS, REALISTIC_PATTERNS, Confounds, _COMMENTS, generate,
+)
+from analysis.simulate_truth import (
+    PerceptionPopulation, Population, StructurePopulation, Truth, compute_truth,
+)
 
-__all__ = ["PATTERNS", "Simulation", "simulate", "simulate_responses"]
+__all__ = ["PATTERNS", "REALISTIC_PATTERNS", "SCENARIOS", "Confounds", "Simulation", "simulate",
+           "simulate_responses"]
 
-#: Planted pattern → the dimension it is planted in (None: all / not dimension-specific).
+#: Planted pattern → the dimension it is planted in (None: all / not dimension-specific),
+#: in the ``showcase`` scenario.
 PATTERNS = MappingProxyType({
     "proclaimed_not_anchored": "decision_rights",
     "structural_gap": "direction",
@@ -73,39 +105,53 @@ PATTERNS = MappingProxyType({
     "divided": "decision_rights",
     "aligned_autonomy": None,
 })
-
-_COMMENTS = (
-    "Decisions are taken quickly when the priorities are clear.",
-    "We often wait for approval on things we could decide ourselves.",
-    "Nobody looks at the results of our decisions afterwards.",
-    "The strategy changes every quarter.",
-    "Our team agreements with the neighbouring teams help a lot.",
-    "Wir warten oft auf Freigaben, die eigentlich nicht nötig wären.",
-    "Die Prioritäten sind klar, aber niemand weiß, wer entscheidet.",
-    "Rückmeldungen zu unseren Entscheidungen bekommen wir selten.",
-)
+#: Scenarios of :func:`simulate`.
+SCENARIOS = ("showcase",) + MODEL_SCENARIOS
 
 
 @dataclass(frozen=True, eq=False)
 class Simulation:
-    """Synthetic responses and what was planted in them.
+    """Synthetic responses, what was planted in them and the ground truth.
 
     Attributes
     ----------
     data : ResponseData
+        The responses (of the first wave).
     planted : mapping of str to str
-        Team label → planted pattern (a key of :data:`PATTERNS`, or ``"small"``).
+        Team label → planted pattern (a key of :data:`PATTERNS` or
+        :data:`REALISTIC_PATTERNS`, or ``"small"`` in the showcase).
+    scenario : str
+        One of :data:`SCENARIOS`.
+    waves : tuple of ResponseData
+        Every wave's responses (``waves[0] is data``).
+    truth : Truth
+        The ground truth (computed on first access; see :mod:`analysis.simulate_truth`).
     """
 
     data: ResponseData
     planted: MappingProxyType
+    scenario: str = "showcase"
+    waves: tuple = ()
+    _truth_inputs: tuple | None = None
 
     def teams_with(self, pattern: str) -> tuple:
         """Labels of the teams in which ``pattern`` was planted."""
         return tuple(sorted(t for t, p in self.planted.items() if p == pattern))
 
+    @functools.cached_property
+    def truth(self) -> Truth:
+        """The ground truth of every wave (:class:`~analysis.simulate_truth.Truth`)."""
+        if self._truth_inputs is None:
+            raise ValueError("truth: this Simulation was built without its model")
+        populations, q, parameters, planted_changes = self._truth_inputs
+        return compute_truth(populations, q, scenario=self.scenario, parameters=parameters,
+                             planted_changes=planted_changes)
+
     def to_dict(self) -> dict:
-        return {"n": self.data.n, "planted": dict(self.planted)}
+        """``{"n", "planted", "scenario", "waves": [n per wave]}`` (the truth has its own
+        :meth:`~analysis.simulate_truth.Truth.to_dict`)."""
+        return {"n": self.data.n, "planted": dict(self.planted), "scenario": self.scenario,
+                "waves": [w.n for w in (self.waves or (self.data,))]}
 
 
 def _team_sizes(rng, respondents: int, teams: int):
@@ -121,37 +167,170 @@ def _team_sizes(rng, respondents: int, teams: int):
     return np.concatenate([small, sizes]), n_small
 
 
-def simulate(questionnaire="aligned-autonomy-v1", *, respondents: int, teams: int,
-             units: int | None = None, seed: int = 0) -> Simulation:
-    """Simulate a survey with the generative model of the module docstring.
+def _int(name, value, lo=1):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lo:
+        want = "a positive integer" if lo == 1 else f"an integer >= {lo}"
+        raise ValueError(f"{name}: must be {want}, got {value!r}")
+    return int(value)
+
+
+def simulate(questionnaire="aligned-autonomy-v1", *, respondents: int | None = None,
+             teams: int, units: int | None = None, seed: int = 0, scenario: str = "showcase",
+             team_size: int | None = None, confounds: Confounds | None = None,
+             icc: float = 0.15, planted: int | None = None, waves: int = 1,
+             changes: Mapping | None = None) -> Simulation:
+    """Simulate a survey of one organization, with its ground truth.
 
     Parameters
     ----------
     questionnaire : Questionnaire or str
         Instrument (object, bundled id or path).
-    respondents : int
-        Number of respondents (>= ``teams``).
+    respondents : int, optional
+        Number of respondents (>= ``teams``), spread over teams of varying size. Required
+        unless ``team_size`` is given.
     teams : int
         Number of teams (>= 1).
     units : int, optional
-        Number of units (1 … ``teams``); no unit column when omitted.
+        Number of units (1 … ``teams``, contiguous blocks of teams); no unit column when
+        omitted.
     seed : int
         Seed of :func:`numpy.random.default_rng`; same seed → same data.
+    scenario : {'showcase', 'realistic', 'null', 'random_units'}
+        ``showcase`` (default): the model of this module's docstring, patterns at ±3 SD.
+        The others use the realistic model of :mod:`analysis.simulate_model`:
+        ``realistic`` with planted patterns of realistic size, ``null`` without any team
+        or unit effect, ``random_units`` with team effects but no unit effect.
+    team_size : int, optional
+        Fixed design: every team has exactly this many members (>= 1; realistic model
+        only). ``respondents`` is then ``teams * team_size``.
+    confounds : Confounds, optional
+        Confounds of the realistic model (default :class:`Confounds()`, all on with
+        realistic strengths; ``Confounds.none()`` switches them off).
+    icc : float
+        Share of between-team variance in the latent perception level (0 … 0.9;
+        realistic model only; default 0.15).
+    planted : int, optional
+        Teams per planted pattern in ``realistic`` (default ``max(1, teams // 40)``).
+    waves : int
+        Number of waves (realistic model only): later waves draw new respondents from the
+        same team states.
+    changes : mapping, optional
+        Planted change from the first to the later waves: team label → dimension → shift
+        of the team's perception and structure level in team-level SD (e.g.
+        ``{"T03": {"decision_rights": 1.5}}``); needs ``waves >= 2``.
 
     Returns
     -------
     Simulation
-        The data and the planted patterns.
+        The data (every wave), the planted patterns and the ground truth.
+
+    Raises
+    ------
+    ValueError
+        Naming the argument and the value.
     """
     q = questionnaire if isinstance(questionnaire, Questionnaire) else load_questionnaire(questionnaire)
-    for name, value in (("respondents", respondents), ("teams", teams)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name}: must be a positive integer, got {value!r}")
+    if scenario not in SCENARIOS:
+        raise ValueError(f"scenario: must be one of {', '.join(SCENARIOS)}, got {scenario!r}")
+    teams = _int("teams", teams)
+    if team_size is not None:
+        team_size = _int("team_size", team_size)
+        if respondents is not None and respondents != teams * team_size:
+            raise ValueError(f"respondents: {respondents!r} differs from teams * team_size "
+                             f"({teams * team_size}); give one of them")
+        respondents = teams * team_size
+    if respondents is None:
+        raise ValueError("respondents: required unless team_size is given")
+    respondents = _int("respondents", respondents)
     if respondents < teams:
         raise ValueError(f"respondents: {respondents} are too few for {teams} teams (every team needs one)")
     if units is not None and (isinstance(units, bool) or not isinstance(units, (int, np.integer))
                               or not 1 <= units <= teams):
         raise ValueError(f"units: must be an integer from 1 to teams ({teams}), got {units!r}")
+    waves = _int("waves", waves)
+    if scenario == "showcase":
+        for name, value, default in (("team_size", team_size, None), ("confounds", confounds, None),
+                                     ("planted", planted, None), ("changes", changes, None)):
+            if value is not default:
+                raise ValueError(f"{name}: only for the scenarios {', '.join(MODEL_SCENARIOS)}, "
+                                 f"not for showcase (got {value!r})")
+        if waves != 1:
+            raise ValueError(f"waves: the showcase scenario has one wave, got {waves!r}")
+        if icc != 0.15:
+            raise ValueError(f"icc: only for the scenarios {', '.join(MODEL_SCENARIOS)}, "
+                             f"not for showcase (got {icc!r})")
+        return _showcase(q, respondents=respondents, teams=teams, units=units, seed=seed)
+    if confounds is None:
+        confounds = Confounds()
+    elif not isinstance(confounds, Confounds):
+        raise ValueError(f"confounds: must be a Confounds, got {confounds!r}")
+    if isinstance(icc, bool) or not isinstance(icc, (int, float)) or not 0.0 <= icc <= 0.9:
+        raise ValueError(f"icc: must be a number from 0 to 0.9, got {icc!r}")
+    if planted is not None:
+        planted = _int("planted", planted, lo=0)
+    changes = _check_changes(changes, teams, waves)
+    g = generate(q, scenario=scenario, teams=teams, team_size=team_size, respondents=respondents,
+                 units=units, confounds=confounds, icc=float(icc), planted=planted, waves=waves,
+                 changes=changes, seed=seed)
+    labels = np.array(g["team_labels"])
+    unit_names = np.array(g["unit_labels"]) if units else None
+    datas = []
+    for team, answers, role, tenure, (c_team, c_text) in g["waves"]:
+        comments = tuple(zip(labels[c_team].tolist(), c_text))
+        datas.append(_assemble(q, team, g["sizes"], labels, g["unit_of_team"], unit_names,
+                               answers, role, tenure, comments))
+    planted_map = {str(labels[t]): p for t, p in g["planted"].items()}
+    return Simulation(
+        data=datas[0], planted=MappingProxyType(dict(sorted(planted_map.items()))),
+        scenario=scenario, waves=tuple(datas),
+        _truth_inputs=(tuple(g["populations"]), q, g["parameters"], g["planted_changes"]),
+    )
+
+
+def _check_changes(changes, teams, waves):
+    if changes is None:
+        return None
+    if not isinstance(changes, Mapping):
+        raise ValueError(f"changes: must be a mapping of team label to {{dimension: shift}}, got {changes!r}")
+    if waves < 2:
+        raise ValueError(f"changes: need waves >= 2, got waves={waves!r}")
+    width = len(str(teams))
+    valid = {f"T{t + 1:0{width}d}" for t in range(teams)}
+    out = {}
+    for team, dims in changes.items():
+        if team not in valid:
+            raise ValueError(f"changes: unknown team {team!r} (teams are T{1:0{width}d} … T{teams:0{width}d})")
+        if not isinstance(dims, Mapping):
+            raise ValueError(f"changes[{team!r}]: must be a mapping of dimension to shift, got {dims!r}")
+        for dim, shift in dims.items():
+            if dim not in DIMENSIONS:
+                raise ValueError(f"changes[{team!r}]: unknown dimension {dim!r} (one of {', '.join(DIMENSIONS)})")
+            if isinstance(shift, bool) or not isinstance(shift, (int, float)) or not np.isfinite(shift):
+                raise ValueError(f"changes[{team!r}][{dim!r}]: must be a finite number, got {shift!r}")
+        out[team] = {d: float(v) for d, v in dims.items()}
+    return out
+
+
+def _assemble(q, team, sizes, team_labels, unit_of_team, unit_names, answers, role, tenure, comments):
+    """ResponseData of one wave, with the label codes known in advance."""
+    has_tenure = any(i.background == "tenure" for i in q.items_of("background"))
+    team_groups = Groups(codes=team, labels=tuple(team_labels.tolist()), counts=np.asarray(sizes))
+    unit_labels = unit_groups = None
+    if unit_names is not None:
+        U = unit_names.size
+        unit_labels = unit_names[unit_of_team[team]]
+        unit_groups = Groups(codes=unit_of_team[team], labels=tuple(unit_names.tolist()),
+                             counts=np.bincount(unit_of_team[team], minlength=U))
+    return build_responses(
+        q, team=team_labels[team], answers=answers, unit=unit_labels, role=role,
+        tenure=tenure if has_tenure else None, comments=comments,
+        team_groups=team_groups, unit_groups=unit_groups,
+    )
+
+
+# ------------------------------------------------------------------ showcase model
+
+def _showcase(q, *, respondents: int, teams: int, units: int | None, seed: int) -> Simulation:
     rng = np.random.default_rng(seed)
     T, N = int(teams), int(respondents)
     sizes, n_small = _team_sizes(rng, N, T)
@@ -267,12 +446,85 @@ def simulate(questionnaire="aligned-autonomy-v1", *, respondents: int, teams: in
         tenure=tenure if has_tenure else None, comments=comments,
         team_groups=team_groups, unit_groups=unit_groups,
     )
-    return Simulation(data=data, planted=MappingProxyType(dict(sorted(planted.items()))))
+    state = dict(sizes=sizes, mu=mu, z=z, divided=divided, team_labels=tuple(team_labels.tolist()),
+                 unit_of_team=unit_of_team if units else None,
+                 unit_names=tuple(unit_names.tolist()) if units else None, planted=planted)
+    population = _showcase_population(q, state)
+    parameters = {"model": "showcase", "patterns": dict(PATTERNS)}
+    return Simulation(data=data, planted=MappingProxyType(dict(sorted(planted.items()))),
+                      scenario="showcase", waves=(data,),
+                      _truth_inputs=((population,), q, parameters, {}))
 
 
-def simulate_responses(questionnaire="aligned-autonomy-v1", *, respondents: int, teams: int,
-                       units: int | None = None, seed: int = 0) -> ResponseData:
+def _showcase_population(q, st) -> Population:
+    """The showcase model's populations (its parameters, exactly as drawn above)."""
+    sizes = np.asarray(st["sizes"])
+    T = sizes.size
+    mu, z, divided = st["mu"], st["z"], st["divided"]
+    offset = np.array([0.2, 0.0, -0.2])
+    person = 0.9 * 0.7 * np.sqrt(0.7 ** 2 + 0.714 ** 2)      # loading of the person part of eta
+    lead = np.where(sizes >= 2, 0.97 / sizes, 0.0)           # leads whose role is not blanked
+    plus = np.ceil(sizes / 2) / sizes
+    perception, structure = [], []
+    for d, dim in enumerate(DIMENSIONS):
+        J = len(q.items_of("perception", dim))
+        base = 3 + offset[d] + 0.9 * 0.45 * mu[:, d]
+        if dim == "decision_rights":
+            w = np.where(divided[:, None], np.stack([np.zeros(T), plus, 1 - plus], -1),
+                         np.stack([lead, 1 - lead, np.zeros(T)], -1))
+            m = np.where(divided[:, None], 3 + offset[d] + 0.9 * np.array([0.0, 2.2, -2.2]),
+                         np.stack([base + 0.9, base, base], -1))
+            ld = np.where(divided[:, None], 0.9 * 0.2, person)
+        else:
+            w = np.stack([np.zeros(T), np.ones(T), np.zeros(T)], -1)
+            m = np.stack([base, base, base], -1)
+            ld = np.full((T, 3), person)
+        load = np.zeros((T, 3, J, 2))
+        load[..., 0] = ld[..., None]
+        perception.append(PerceptionPopulation(
+            weights=w, mean=np.broadcast_to(m[..., None], (T, 3, J)).copy(), loadings=load,
+            residual=np.full(J, 0.6), thresholds=np.array([1.5, 2.5, 3.5, 4.5])))
+        items = q.items_of("structure", dim)
+        cuts, scores, dk_score, has_dk = [], [], [], []
+        for it in items:
+            scored = sorted((o for o in it.options if not o.dont_know), key=lambda o: o.score)
+            cuts.append(np.linspace(-0.8, 0.8, len(scored) - 1))
+            scores.append(np.array([o.score for o in scored], float))
+            dk = [o for o in it.options if o.dont_know]
+            dk_score.append(float(dk[0].score) if dk else 0.0)
+            has_dk.append(bool(dk))
+        Js = len(items)
+        p_new = 0.15 * 0.95                                  # tenure label "lt1"
+        p = 0.05 + 0.15 * (z[:, d] < -0.5)
+        beta = special.ndtri(np.stack([p + 0.10, p], -1))    # (T, 2)
+        dk_beta = np.broadcast_to(beta[..., None], (T, 2, Js)).copy()
+        dk_beta[..., ~np.array(has_dk, bool)] = -np.inf
+        structure.append(StructurePopulation(
+            weights=np.broadcast_to(np.array([p_new, 1 - p_new]), (T, 2)).copy(),
+            mean=np.broadcast_to(z[:, d, None, None], (T, 2, Js)).copy(),
+            loadings=np.zeros(Js), residual=np.full(Js, 0.9), cuts=tuple(cuts),
+            scores=tuple(scores), dont_know_score=np.array(dk_score), dont_know_beta=dk_beta,
+            dont_know_loadings=np.zeros(Js), team=np.array([it.scope == "team" for it in items])))
+    labels = st["team_labels"]
+    cells = np.full((T, 3), None, object)
+    typ = np.full(T, None, object)
+    index = {lab: i for i, lab in enumerate(labels)}
+    for team, pattern in st["planted"].items():
+        t = index[team]
+        if pattern == "aligned_autonomy":
+            cells[t, :] = "anchored_strength"
+            typ[t] = "aligned_autonomy"
+        elif pattern in PATTERNS:
+            cells[t, DIMENSIONS.index(PATTERNS[pattern])] = pattern
+    return Population(teams=labels, sizes=sizes, units=st["unit_names"],
+                      unit_of_team=st["unit_of_team"], perception=tuple(perception),
+                      structure=tuple(structure), planted=cells, planted_typology=typ,
+                      unit_effect=None, points=5)
+
+
+def simulate_responses(questionnaire="aligned-autonomy-v1", *, respondents: int | None = None,
+                       teams: int, units: int | None = None, seed: int = 0, **options) -> ResponseData:
     """Simulated :class:`ResponseData` (see :func:`simulate`, which also tells what was
-    planted where). Same arguments as :func:`simulate`."""
+    planted where and the truth). Same arguments as :func:`simulate`."""
     return simulate(questionnaire, respondents=respondents, teams=teams, units=units,
-                    seed=seed).data
+                    seed=seed, **options).data

@@ -12,20 +12,32 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from app.core.admission import AdmissionMiddleware
+from app.core.admission import AdmissionMiddleware, busy_response
 from app.core.config import Settings
-from app.core.db import make_engine, upgrade
+from app.core.db import DatabaseBusy, make_engine, upgrade
 from app.core.ratelimit import RateLimiter
 from app.core.security import Sealer, Signer
 from app.deps import LoginRequired
-from app.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from app.middleware import BodyLimitMiddleware, InputGuardMiddleware, SecurityHeadersMiddleware
 from app.routers import campaigns, docs, invitations, login, organizations, results, survey, teams
 from app.routers import benchmarks, portfolio, waves
 from app.services import ServiceError
 from app.services.results import warm_up
 from app.templating import render, static_dir
+
+
+class ErrorOut(BaseModel):
+    """Every refusal of the API: its fixed text and, where the input had problems, each
+    one named (:class:`app.services.ServiceError`, invalid input, the request guards)."""
+
+    detail: str
+    errors: list[str] = []
+
+
+ERROR_RESPONSES = {"4XX": {"model": ErrorOut, "description": "Refused; nothing was changed"}}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -38,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         upgrade(settings.sqlalchemy_url)
     app = FastAPI(
         title="Aligned Autonomy Diagnostic", version="0.1.0", docs_url=None, redoc_url=None,
-        openapi_url="/api/v1/openapi.json", lifespan=_lifespan,
+        openapi_url="/api/v1/openapi.json", lifespan=_lifespan, responses=ERROR_RESPONSES,
         description="Survey service: organizations, teams, campaigns, anonymous invitations and the employee survey.",
     )
     app.state.settings = settings
@@ -50,8 +62,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "login_account": RateLimiter(limit=settings.login_failures_per_account_per_minute),
         "survey": RateLimiter(limit=settings.survey_requests_per_minute),
     }
-    app.add_middleware(SecurityHeadersMiddleware, hsts=not settings.development)
+    # outermost last: (in development) the trusted hosts, admission control, security
+    # headers on every answer, the body limit, then the guard against control characters
+    # and deep nesting (which reads the bounded body)
+    app.add_middleware(InputGuardMiddleware)
     app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=not settings.development)
     app.add_middleware(AdmissionMiddleware, slots=settings.threads, timeout=settings.queue_timeout_seconds)
     if settings.development:  # links follow the request only where AAD_BASE_URL is unset, i.e. here
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts, www_redirect=False)
@@ -92,6 +108,10 @@ def _is_api(request: Request) -> bool:
 
 
 def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(DatabaseBusy)
+    async def database_busy(request: Request, exc: DatabaseBusy):
+        return busy_response(request.url.path)
+
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError):
         if _is_api(request):

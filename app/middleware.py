@@ -1,11 +1,19 @@
-"""ASGI middleware: a request body limit and security headers."""
+"""ASGI middleware: a request body limit, a guard against control characters and
+deeply nested JSON, and security headers."""
 
 from __future__ import annotations
 
+import html
 import json
+from urllib.parse import parse_qsl
 
+from starlette.datastructures import Headers
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.inputs import (
+    CONTROL_CHARACTERS, MAX_JSON_DEPTH, TOO_DEEP, control_character, json_control_character, json_too_deep,
+)
 from app.services.survey import BODY_TOO_LARGE, MAX_BODY_BYTES
 
 SURVEY_PREFIXES = ("/s/", "/survey", "/api/v1/survey")
@@ -57,19 +65,127 @@ class BodyLimitMiddleware:
                 await _refuse(path, detail, send)
 
 
-async def _refuse(path: str, detail: str, send: Send) -> None:
+async def _refuse(path: str, detail: str, send: Send, *, errors: tuple[str, ...] = (),
+                  title: str = "Request too large") -> None:
+    """A 422 naming the problem: JSON under ``/api/``, a small page elsewhere."""
     if path.startswith("/api/"):
-        body, kind = json.dumps({"detail": detail}).encode(), b"application/json"
+        body = json.dumps({"detail": detail, **({"errors": list(errors)} if errors else {})}).encode()
+        kind = b"application/json"
     else:
+        items = "".join(f"<li>{html.escape(e)}</li>" for e in errors)
         body = (
-            "<!doctype html><html lang=en><meta charset=utf-8><title>Request too large</title>"
-            f"<main><h1>Request too large</h1><p>{detail}. Nothing was stored.</p></main></html>"
+            f"<!doctype html><html lang=en><meta charset=utf-8><title>{title}</title>"
+            f"<main><h1>{title}</h1><p>{html.escape(detail)}. Nothing was stored.</p>"
+            f"{f'<ul>{items}</ul>' if items else ''}</main></html>"
         ).encode()
         kind = b"text/html; charset=utf-8"
     await send({"type": "http.response.start", "status": 422, "headers": [
         (b"content-type", kind), (b"content-length", str(len(body)).encode()), (b"connection", b"close"),
     ]})
     await send({"type": "http.response.body", "body": body})
+
+
+#: Bodies whose control characters their own handling deals with: the survey's answers
+#: (the comment drops them, every other value must be an option of its item).
+ANSWER_PATHS = ("/survey", "/api/v1/survey/responses")
+#: Survey links: the token is only ever hashed, and a link with a control character is
+#: an unknown link, answered with the survey's own page for employees.
+LINK_PREFIX = "/s/"
+#: Uploads read by their own parser, which names the line of a control character.
+UPLOAD_TYPES = ("text/csv",)
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class InputGuardMiddleware:
+    """Refuse, before the application sees it, a request with a C0 control character
+    other than tab and line breaks (none at all in the path) in its path, query string
+    or body text — JSON (raw or as an escape such as ``\\u0000``), form fields and
+    multipart fields — or with a body nested deeper than
+    :data:`~app.core.inputs.MAX_JSON_DEPTH` levels of JSON arrays and objects: a 422
+    whose ``errors`` name where. Left to their own checks: uploaded files and CSV
+    bodies (their parsers name the line), the survey's answers (:data:`ANSWER_PATHS`)
+    and survey links (:data:`LINK_PREFIX`). Runs inside :class:`BodyLimitMiddleware`,
+    so the body it reads is bounded."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        path = scope["path"]
+        problem = _url_problem(path, scope.get("query_string", b""))
+        if problem:
+            return await _refuse(path, CONTROL_CHARACTERS, send, errors=(problem,), title="Invalid request")
+        chunks, more = [], True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        problem = body and await _body_problem(path, Headers(scope=scope), body)
+        if problem:
+            return await _refuse(path, problem[0], send, errors=(problem[1],), title="Invalid request")
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+def _url_problem(path: str, query: bytes) -> str | None:
+    char = None if path.startswith(LINK_PREFIX) else control_character(path, line_breaks=False)
+    if char:
+        return f"path: {char}"
+    for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        char = control_character(name, line_breaks=False) or control_character(value)
+        if char:
+            return f"query parameter {name[:40]!r}: {char}"
+    return None
+
+
+async def _body_problem(path: str, headers: Headers, body: bytes) -> tuple[str, str] | None:
+    """``(detail, where)`` of the first problem of a body, or None."""
+    kind = headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind not in FORM_TYPES and json_too_deep(body):
+        return TOO_DEEP, f"more than {MAX_JSON_DEPTH} levels of JSON arrays and objects"
+    if path in ANSWER_PATHS or kind in UPLOAD_TYPES:
+        return None
+    if kind == "application/x-www-form-urlencoded":
+        fields = parse_qsl(body.decode("latin-1"), keep_blank_values=True)
+    elif kind == "multipart/form-data":
+        fields = await _multipart_fields(headers, body)
+    else:
+        where = json_control_character(body.decode("utf-8", errors="replace"))
+        return (CONTROL_CHARACTERS, f"body {where}") if where else None
+    for name, value in fields:
+        char = control_character(name, line_breaks=False) or control_character(value)
+        if char:
+            return CONTROL_CHARACTERS, f"field {name[:40]!r}: {char}"
+    return None
+
+
+async def _multipart_fields(headers: Headers, body: bytes) -> list[tuple[str, str]]:
+    """The text fields of a multipart body (uploaded files are left to their parsers);
+    none when it does not parse (the application answers that)."""
+    async def stream():
+        yield body
+
+    try:
+        form = await MultiPartParser(headers, stream()).parse()
+    except MultiPartException:
+        return []
+    try:
+        return [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
+    finally:
+        await form.close()
 
 
 CSP = (

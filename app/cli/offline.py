@@ -1,7 +1,8 @@
 """``aad simulate`` and ``aad analyze``: offline diagnosis of CSV exports.
 
-``aad simulate`` writes realistic synthetic responses (with planted patterns, see
-:mod:`analysis.simulate`) as a CSV file; ``aad analyze`` reads such a file (or an export
+``aad simulate`` writes synthetic responses (with planted patterns, scenarios and
+confounds, see :mod:`analysis.simulate`) as a CSV file and, with ``--truth``, their ground
+truth as JSON; ``aad analyze`` reads such a file (or an export
 of any survey tool in the same format, see :mod:`analysis.csv_input`), runs
 :func:`analysis.diagnose` and writes the result as JSON or as a self-contained HTML page.
 Output files are written by :func:`app.cli.write_output`: atomically, and only to a
@@ -17,22 +18,43 @@ import orjson
 
 from app.cli import CLIError, check_output_path, write_output
 
+SCENARIOS = ("showcase", "realistic", "null", "random_units")
+
 DEFAULT_QUESTIONNAIRE = "aligned-autonomy-v1"
 
 
 def register(sub) -> None:
     sim = sub.add_parser(
         "simulate", help="write synthetic survey responses with planted patterns as CSV",
-        description="Write realistic synthetic responses (team effects, individual noise, "
-                    "missing answers, leads and members, planted patterns and small teams).",
+        description="Write synthetic responses (team effects, individual noise, missing "
+                    "answers, leads and members, planted patterns and small teams) and, with "
+                    "--truth, their ground truth. The showcase scenario plants unmistakable "
+                    "patterns; realistic, null and random_units use the realistic model with "
+                    "confounds (see docs/methodology.md, 'Simulation').",
     )
-    sim.add_argument("--respondents", type=int, required=True, metavar="N")
+    size = sim.add_mutually_exclusive_group(required=True)
+    size.add_argument("--respondents", type=int, metavar="N", help="spread N respondents over the teams")
+    size.add_argument("--team-size", type=int, metavar="N",
+                      help="every team has exactly N members (not for showcase)")
     sim.add_argument("--teams", type=int, required=True, metavar="T")
     sim.add_argument("--units", type=int, metavar="U", help="group the teams into U units")
     sim.add_argument("--seed", type=int, default=0, metavar="S")
+    sim.add_argument("--scenario", choices=SCENARIOS, default="showcase",
+                     help="showcase (default: patterns at about 3 SD), realistic (realistic "
+                          "patterns and confounds), null (no team or unit effects), "
+                          "random_units (team effects, no unit effects)")
+    sim.add_argument("--icc", type=float, default=0.15, metavar="X",
+                     help="share of between-team variance of the latent perception (default 0.15)")
+    sim.add_argument("--planted", type=int, metavar="K", help="teams per planted pattern (realistic)")
+    for flag, what in (("halo", "same-source halo"), ("acquiescence", "acquiescence"),
+                       ("leniency", "lenient (skewed) answers"),
+                       ("unawareness", "\"don't know\" from unawareness"),
+                       ("small-teams", "small teams (sizes 3-5 common)")):
+        sim.add_argument(f"--no-{flag}", action="store_true", help=f"switch off the confound: {what}")
     sim.add_argument("--questionnaire", default=DEFAULT_QUESTIONNAIRE, metavar="ID",
                      help=f"bundled questionnaire id or YAML file (default {DEFAULT_QUESTIONNAIRE})")
     sim.add_argument("--out", required=True, metavar="FILE.csv")
+    sim.add_argument("--truth", metavar="FILE.json", help="also write the ground truth as JSON")
     sim.set_defaults(handler=_simulate)
 
     ana = sub.add_parser(
@@ -131,18 +153,40 @@ def responses_table(data):
 def _simulate(args) -> int:
     import pyarrow.csv as pacsv
 
-    from analysis.simulate import simulate
+    from analysis.simulate import Confounds, simulate
 
     check_output_path(args.out)
+    if args.truth:
+        check_output_path(args.truth)
     q = _questionnaire(args.questionnaire)
+    switched = {name: getattr(args, f"no_{name}") for name in
+                ("halo", "acquiescence", "leniency", "unawareness", "small_teams")}
+    options = {}
+    if args.scenario != "showcase":
+        on, off = Confounds().to_dict(), Confounds.none().to_dict()
+        chosen = {k: (off if switched[k] else on)[k] for k in switched}
+        chosen["acquiescence_mean"] = (off if switched["acquiescence"] else on)["acquiescence_mean"]
+        confounds = Confounds(**chosen)
+        options = dict(team_size=args.team_size, confounds=confounds, icc=args.icc, planted=args.planted)
+    else:
+        given = [f"--{k.replace('_', '-')}" for k, v in (("team_size", args.team_size),
+                                                           ("planted", args.planted)) if v is not None]
+        given += [f"--no-{k.replace('_', '-')}" for k, v in switched.items() if v]
+        given += ["--icc"] if args.icc != 0.15 else []
+        if given:
+            raise CLIError(f"{', '.join(given)}: only for the scenarios realistic, null and "
+                           f"random_units, not for showcase")
     try:
         sim = simulate(q, respondents=args.respondents, teams=args.teams, units=args.units,
-                       seed=args.seed)
+                       seed=args.seed, scenario=args.scenario, **options)
     except ValueError as exc:
         raise CLIError(str(exc)) from None
     table = responses_table(sim.data)
-    options = pacsv.WriteOptions(quoting_style="needed")
-    write_output(args.out, lambda fh: pacsv.write_csv(table, fh, write_options=options))
+    csv_options = pacsv.WriteOptions(quoting_style="needed")
+    write_output(args.out, lambda fh: pacsv.write_csv(table, fh, write_options=csv_options))
+    if args.truth:
+        truth = orjson.dumps(sim.truth.to_dict()) + b"\n"
+        write_output(args.truth, lambda fh: fh.write(truth))
     by_pattern: dict[str, list[str]] = {}
     for team, pattern in sim.planted.items():
         if pattern != "small":
@@ -154,6 +198,8 @@ def _simulate(args) -> int:
     print(f"wrote {sim.data.n} responses of {args.teams} teams to {args.out}", file=sys.stderr)
     if planted:
         print(f"planted: {planted}", file=sys.stderr)
+    if args.truth:
+        print(f"wrote the ground truth ({args.scenario}) to {args.truth}", file=sys.stderr)
     return 0
 
 

@@ -13,8 +13,8 @@ Static files are served without a slot.
 from __future__ import annotations
 
 import asyncio
-import json
 
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 BUSY = "the service is busy; try again in a moment"
@@ -36,23 +36,18 @@ class AdmissionMiddleware:
         try:
             await asyncio.wait_for(self._semaphore.acquire(), self.timeout)
         except TimeoutError:
-            return await _busy(scope["path"], send)
+            return await busy_response(scope["path"])(scope, receive, send)
         try:
             await self.app(scope, receive, send)
         finally:
             self._semaphore.release()
 
 
-async def _busy(path: str, send: Send) -> None:
+def busy_response(path: str) -> Response:
+    """503 with ``Retry-After``: JSON for the API, a short page otherwise."""
+    headers = {"retry-after": str(RETRY_AFTER_S)}
     if path.startswith("/api/"):
-        body, kind = json.dumps({"detail": BUSY}).encode(), b"application/json"
-    else:
-        body = ("<!doctype html><html lang=en><meta charset=utf-8><title>Busy</title>"
-                f"<main><h1>One moment, please</h1><p>The {BUSY}. Nothing was lost: "
-                "go back and send the page again.</p></main></html>").encode()
-        kind = b"text/html; charset=utf-8"
-    await send({"type": "http.response.start", "status": 503, "headers": [
-        (b"content-type", kind), (b"content-length", str(len(body)).encode()),
-        (b"retry-after", str(RETRY_AFTER_S).encode()),
-    ]})
-    await send({"type": "http.response.body", "body": body})
+        return JSONResponse({"detail": BUSY}, status_code=503, headers=headers)
+    return HTMLResponse("<!doctype html><html lang=en><meta charset=utf-8><title>Busy</title>"
+                        f"<main><h1>One moment, please</h1><p>The {BUSY}. Nothing was lost: "
+                        "go back and send the page again.</p></main></html>", status_code=503, headers=headers)

@@ -132,6 +132,7 @@ FINDING_FILLS = {
     "unseen_structure": "#b2abd2",
     "divided": "#bdbdbd",
     "mixed": "#f7f7f7",
+    "not_precise": "#ffffff",
 }
 HIDDEN_FILL = "#e3e3e3"
 _WHITE = "#ffffff"
@@ -252,6 +253,27 @@ def teams_by_unit(diagnosis) -> list:
             for u in diagnosis.units.records()]
 
 
+def verdict_lines(cell: dict, lang: str, *, thresholds=None) -> list[str]:
+    """What stands behind a group's finding in one dimension: its probability, the
+    team's reliability, its visibility, or why it is not precise enough (``cell`` is a
+    dimension of a released record; ``thresholds.verdicts`` give the bars)."""
+    lines = []
+    prob = cell.get("finding_probability")
+    if cell.get("finding") == "not_precise" and prob is not None and thresholds is not None:
+        best = cell.get("likely_finding")
+        lines.append(t("verdict_not_precise", lang, finding=label("finding", best, lang) if best else "–",
+                       p=fmt(100 * prob, 0, lang), min_p=fmt(100 * thresholds.verdicts.min_probability, 0, lang),
+                       min_r=fmt(thresholds.verdicts.min_reliability, 2, lang)))
+    elif prob is not None and cell.get("finding") not in (None, "divided"):
+        lines.append(t("verdict_probability", lang, p=fmt(100 * prob, 0, lang)))
+    rp, rs = cell.get("perception_reliability"), cell.get("structure_reliability")
+    if rp is not None and rs is not None:
+        lines.append(t("verdict_reliability", lang, rp=fmt(rp, 2, lang), rs=fmt(rs, 2, lang)))
+    if cell.get("visibility") is not None:
+        lines.append(t("verdict_visibility", lang, v=fmt(cell["visibility"], 0, lang)))
+    return lines
+
+
 def provenance_lines(provenance: dict | None, k: int, lang: str) -> list[str]:
     """What the About part of a report says of how answers were collected: the survey
     links created (from the link log) and the answers withheld at closing, if any."""
@@ -281,7 +303,7 @@ def method_values(diagnosis, lang: str) -> dict:
         "p_low": fmt(th.findings.perception.low, 0, lang) if th else dash,
         "s_high": fmt(th.findings.structure.high, 0, lang) if th else dash,
         "s_low": fmt(th.findings.structure.low, 0, lang) if th else dash,
-        "rwg": fmt(th.findings.agreement_min_rwg, 2, lang) if th else dash,
+        "alpha_agree": fmt(th.findings.agreement_alpha, 2, lang) if th else dash,
         "present": fmt(th.typology.present, 0, lang) if th else dash,
         "mc_min": th.misconception_agree_min if th else 4,
     }

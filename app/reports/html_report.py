@@ -64,7 +64,7 @@ _HTML_TEXT = {
         "heatmap_key": "How to read the heatmaps",
         "key_colour": "Colour: difference from the organization, blue above and red below (for misconceptions red means more widespread); every cell is labelled with its value.",
         "key_flag": "▲ / ▼: higher / lower than the rest of the organization, and the difference is both reliable and large enough to matter; differences without a triangle may be noise.",
-        "key_divided": "÷ and hatching: members disagree (r_wg(j) below {bar}); the mean is not a property of the team.",
+        "key_divided": "÷ and hatching: members disagree beyond chance (α = {bar}); the mean is not a property of the team.",
         "key_primary": "n < {k}: fewer than {k} responses; nothing is shown, to protect anonymity.",
         "key_hidden": "hidden: the group has enough responses, but showing it would let a smaller group be worked out by subtraction.",
         "key_no_data": "no data: nobody answered.",
@@ -96,7 +96,7 @@ _HTML_TEXT = {
         "heatmap_key": "So lesen Sie die Heatmaps",
         "key_colour": "Farbe: Unterschied zur Organisation, blau darüber und rot darunter (bei Missverständnissen heißt rot: weiter verbreitet); jede Zelle ist mit ihrem Wert beschriftet.",
         "key_flag": "▲ / ▼: höher / niedriger als der Rest der Organisation, und der Unterschied ist verlässlich und groß genug, um relevant zu sein; Unterschiede ohne Dreieck können Rauschen sein.",
-        "key_divided": "÷ und Schraffur: Die Mitglieder sind sich uneinig (r_wg(j) unter {bar}); der Mittelwert ist keine Eigenschaft des Teams.",
+        "key_divided": "÷ und Schraffur: Die Mitglieder sind sich über den Zufall hinaus uneinig (α = {bar}); der Mittelwert ist keine Eigenschaft des Teams.",
         "key_primary": "n < {k}: weniger als {k} Antworten; zum Schutz der Anonymität wird nichts gezeigt.",
         "key_hidden": "verdeckt: Die Gruppe hat genug Antworten, aber sie zu zeigen, würde eine kleinere Gruppe durch Subtraktion errechenbar machen.",
         "key_no_data": "keine Daten: Niemand hat geantwortet.",
@@ -151,12 +151,12 @@ def _page_ranges(n: int, size: int) -> list:
 
 def _heatmaps(diagnosis, lang: str, figs: _Figures, h: dict) -> dict:
     """Figure ids of the heatmaps: per unit page and per unit drill-down, or team pages."""
-    size = figures.PAGE_SIZE
+    size, metrics = figures.PAGE_SIZE, figures.available_metrics(diagnosis)
     if diagnosis.units is None:
         n = len(diagnosis.teams.labels)
         pages = [{"title": h["teams_page"].format(a=a, b=b, n=n) if n > size else None, "open": p == 0,
                   "figs": [figs.add(figures.team_heatmap(diagnosis, m, page=p, lang=lang, as_dict=True))
-                           for m in figures.METRICS]}
+                           for m in metrics]}
                  for p, a, b in _page_ranges(n, size)]
         return {"units": None, "team_pages": pages}
     units = diagnosis.units
@@ -165,7 +165,7 @@ def _heatmaps(diagnosis, lang: str, figs: _Figures, h: dict) -> dict:
     n = len(order)
     unit_pages = [{"title": h["units_page"].format(a=a, b=b, n=n) if n > size else None, "open": p == 0,
                    "figs": [figs.add(figures.unit_heatmap(diagnosis, m, page=p, lang=lang, as_dict=True))
-                            for m in figures.METRICS],
+                            for m in metrics],
                    "rows": json.dumps([drill_id[i] for i in order[a - 1:b].tolist()])}
                   for p, a, b in _page_ranges(n, size)]
     few = len(diagnosis.teams.labels) <= _OPEN_MAX
@@ -180,7 +180,7 @@ def _heatmaps(diagnosis, lang: str, figs: _Figures, h: dict) -> dict:
             "open": few,
             "pages": [{"title": h["page"].format(a=p + 1, b=n_pages) if n_pages > 1 else None,
                        "figs": [figs.add(figures.team_heatmap(diagnosis, m, unit=unit, page=p, lang=lang,
-                                                              as_dict=True)) for m in figures.METRICS]}
+                                                              as_dict=True)) for m in metrics]}
                       for p in range(n_pages)],
         })
     return {"units": unit_pages, "drill": drill, "team_pages": None}
@@ -283,7 +283,10 @@ def _quality(diagnosis, lang: str, h: dict) -> dict:
     return {"rows": rows, "cfa": cfa_text}
 
 
-def _misconceptions(diagnosis, order_units, lang: str) -> dict:
+def _misconceptions(diagnosis, order_units, lang: str) -> dict | None:
+    """The misconception tables (None for a questionnaire that asks none)."""
+    if not diagnosis.teams.misconceptions:
+        return None
     names = misconception_names(diagnosis, lang)
     org = diagnosis.organization.records()[0]
     shares = org.get("misconceptions") or {}
@@ -380,7 +383,7 @@ def _context(diagnosis, lang: str, title) -> dict:
         "organization": _organization(diagnosis, lang),
         "overview": figs.add(figures.organization_overview(diagnosis, lang=lang, as_dict=True)),
         "heatmaps": _heatmaps(diagnosis, lang, figs, h),
-        "rwg_bar": values["rwg"],
+        "rwg_bar": values["alpha_agree"],
         "dim_names": [diagnosis.dimensions[d]["name"][lang] for d in DIMENSIONS],
         "team_rows": _group_rows(teams, order_teams, k, lang),
         "unit_rows": _group_rows(diagnosis.units, order_units, k, lang) if order_units is not None else None,

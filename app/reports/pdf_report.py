@@ -19,6 +19,7 @@ from app.reports.benchmark_table import benchmark_table
 from app.reports.common import (
     check_lang, dimension_names, finding_cell, fmt, fmt_ci, fmt_pct, hidden_label, hidden_text,
     instrument, item_text, k_of, label, method_values, misconception_names, provenance_lines, t, teams_by_unit,
+    verdict_lines,
 )
 from app.reports.pdf_heatmaps import misconception_heatmap, score_heatmap, team_appendix
 from app.reports.texts import (
@@ -128,7 +129,7 @@ def _dimension_section(diagnosis, d, names, groups, q, k, lang, mv) -> dict:
         "rel_notes": rel.get("notes", []) if rel else [],
         "item_rows": items,
         "divided": t("divided_count", lang, n=n_divided, total=len(visible),
-                     bar=mv["rwg"]) if visible else t("no_team_findings", lang),
+                     bar=mv["alpha_agree"]) if visible else t("no_team_findings", lang),
         "tally": tally,
         "diffs": [_diff_row(x, lang) for x in diffs[:_DIFF_MAX]],
         "diffs_more": t("and_more", lang, n=len(diffs) - _DIFF_MAX) if len(diffs) > _DIFF_MAX else "",
@@ -269,6 +270,9 @@ def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | N
     return _render("report.html", ctx, images)
 
 
+_AGREEMENT_TEXT = {"shared": "rwg_agree", "chance": "rwg_chance", "divided": "rwg_divided"}
+
+
 def render_team_report_pdf(diagnosis, team, *, lang: str = "en", organization_name: str | None = None,
                            campaign_name: str | None = None) -> bytes:
     """One team's report as a PDF (A4), for the team's own workshop.
@@ -318,7 +322,7 @@ def render_team_report_pdf(diagnosis, team, *, lang: str = "en", organization_na
             continue
         rwg = c["rwg_j"]
         agree = (t("rwg_none", lang) if rwg is None else
-                 t("rwg_divided" if c["finding"] == "divided" else "rwg_agree", lang, rwg=fmt(rwg, 2, lang)))
+                 t(_AGREEMENT_TEXT.get(c.get("agreement"), "rwg_chance"), lang, rwg=fmt(c["rwg_j_slight"], 2, lang)))
         flags = [f"{t(x['measure'], lang)} {t(x['direction'], lang)}: {fmt(x['difference'], 0, lang, signed=True)} "
                  f"(d = {fmt(x['d'], 2, lang, signed=True)})" for x in diffs if x["dimension"] == d]
         dims.append({
@@ -329,7 +333,7 @@ def render_team_report_pdf(diagnosis, team, *, lang: str = "en", organization_na
             "finding": finding_cell(c["finding"], lang), "finding_label": label("finding", c["finding"], lang),
             "means": FINDING_HELP[c["finding"]]["means"][lang] if c["finding"] else "",
             "do": FINDING_HELP[c["finding"]]["do"][lang] if c["finding"] else "",
-            "flags": flags,
+            "flags": flags, "verdict": verdict_lines(c, lang, thresholds=q.thresholds if q is not None else None),
         })
     shares, vs = rec["misconceptions"], rec["misconceptions_vs_organization"]
     typ = rec["typology"]

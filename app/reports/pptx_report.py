@@ -267,7 +267,7 @@ def _dimension_slides(deck, diagnosis, groups, names, k):
                   ((info.get("icc_reading") or {}).get(lang, ""), 12, False, "000000"),
                   (t("agreement", lang), 14, True, _NAVY),
                   (t("divided_count", lang, n=counts[list(FINDING_SHORT).index("divided")], total=len(shown),
-                     bar=mv["rwg"]), 12, False, "000000"),
+                     bar=mv["alpha_agree"]), 12, False, "000000"),
                   (t("reliability", lang), 14, True, _NAVY),
                   (f"{t('alpha', lang)} = {fmt(info.get('alpha'), 2, lang)} · {t('omega', lang)} = "
                    f"{fmt(info.get('omega'), 2, lang)}", 12, False, "000000")]

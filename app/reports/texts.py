@@ -120,8 +120,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "findings_across_teams": {"en": "Findings across teams", "de": "Befunde über die Teams"},
     "no_team_findings": {"en": "No team is shown for this dimension.", "de": "Für diese Dimension wird kein Team gezeigt."},
     "divided_count": {
-        "en": "In {n} of {total} teams shown, members disagree about this dimension (r_wg(j) below {bar}); their means are not a team property.",
-        "de": "In {n} von {total} gezeigten Teams sind sich die Mitglieder in dieser Dimension uneinig (r_wg(j) unter {bar}); ihre Mittelwerte sind keine Teameigenschaft.",
+        "en": "In {n} of {total} teams shown, members disagree about this dimension beyond chance (α = {bar}); their means are not a team property.",
+        "de": "In {n} von {total} gezeigten Teams sind sich die Mitglieder in dieser Dimension über den Zufall hinaus uneinig (α = {bar}); ihre Mittelwerte sind keine Teameigenschaft.",
     },
     "items": {"en": "Items", "de": "Fragen"},
     "item": {"en": "Item", "de": "Frage"},
@@ -159,11 +159,22 @@ TEXTS: dict[str, dict[str, str]] = {
     "team_scores": {"en": "Scores with confidence intervals", "de": "Werte mit Konfidenzintervallen"},
     "team_vs_org": {"en": "Misconceptions compared with the organization", "de": "Missverständnisse im Vergleich zur Organisation"},
     "team_comments": {"en": "Comments from the team", "de": "Kommentare aus dem Team"},
-    "rwg_agree": {"en": "Members largely agree (r_wg(j) = {rwg}): the mean describes a shared view.",
-                  "de": "Die Mitglieder sind sich weitgehend einig (r_wg(j) = {rwg}): Der Mittelwert beschreibt eine gemeinsame Sicht."},
-    "rwg_divided": {"en": "Members disagree (r_wg(j) = {rwg}): the mean is not a shared view of the team.",
-                    "de": "Die Mitglieder sind sich uneinig (r_wg(j) = {rwg}): Der Mittelwert ist keine gemeinsame Sicht des Teams."},
+    "rwg_agree": {"en": "Members agree more than chance would make them (r_wg(j) = {rwg} against ordinary leniency): the mean describes a shared view.",
+                  "de": "Die Mitglieder sind sich einiger, als der Zufall erklärt (r_wg(j) = {rwg} gegenüber gewöhnlicher Milde): Der Mittelwert beschreibt eine gemeinsame Sicht."},
+    "rwg_chance": {"en": "Members agree no more than chance would make them (r_wg(j) = {rwg} against ordinary leniency): the mean describes individuals as much as the team.",
+                   "de": "Die Mitglieder sind sich nicht einiger, als der Zufall erklärt (r_wg(j) = {rwg} gegenüber gewöhnlicher Milde): Der Mittelwert beschreibt ebenso Einzelne wie das Team."},
+    "rwg_divided": {"en": "Members disagree beyond chance (r_wg(j) = {rwg}): the mean is not a shared view of the team.",
+                    "de": "Die Mitglieder sind sich über den Zufall hinaus uneinig (r_wg(j) = {rwg}): Der Mittelwert ist keine gemeinsame Sicht des Teams."},
     "rwg_none": {"en": "Agreement is not estimable.", "de": "Die Übereinstimmung ist nicht schätzbar."},
+    "visibility": {"en": "Visibility", "de": "Sichtbarkeit"},
+    "structure_unknown": {"en": "fewer than {k} members know the answers", "de": "weniger als {k} Mitglieder kennen die Antworten"},
+    "verdict_probability": {"en": "Probability of this finding: {p} %.", "de": "Wahrscheinlichkeit dieses Befunds: {p} %."},
+    "verdict_reliability": {"en": "The team's own data carry {rp} of its perception score and {rs} of its structure index (reliability; the rest is the organization's).",
+                            "de": "Die eigenen Daten des Teams tragen {rp} seines Wahrnehmungswerts und {rs} seines Strukturindex (Reliabilität; der Rest stammt von der Organisation)."},
+    "verdict_not_precise": {"en": "Not precise enough to classify: the most likely finding, {finding}, has a probability of {p} % (at least {min_p} % needed), and the team's reliability must reach {min_r}.",
+                            "de": "Zu ungenau für eine Einordnung: Der wahrscheinlichste Befund, {finding}, hat eine Wahrscheinlichkeit von {p} % (mindestens {min_p} % nötig), und die Reliabilität des Teams muss {min_r} erreichen."},
+    "verdict_visibility": {"en": "Visibility {v} of 100: how much of the structure members can see (\"don't know\" counts 0).",
+                           "de": "Sichtbarkeit {v} von 100: wie viel der Struktur die Mitglieder sehen („weiß ich nicht“ zählt 0)."},
     "org_mark": {"en": "organization", "de": "Organisation"},
     "how_to_read": {"en": "How to read this", "de": "So lesen Sie diesen Bericht"},
     "method": {"en": "Method", "de": "Methode"},
@@ -200,6 +211,7 @@ FINDING_SHORT = {
     "proclaimed_not_anchored": {"en": "proclaimed", "de": "proklamiert"},
     "unseen_structure": {"en": "unseen", "de": "unsichtbar"},
     "mixed": {"en": "mixed", "de": "gemischt"},
+    "not_precise": {"en": "unclear", "de": "unklar"},
 }
 
 #: What a finding means and what to do, per finding (DESIGN §3 item 5).
@@ -264,6 +276,16 @@ FINDING_HELP = {
             "de": "Sehen Sie sich in einem Workshop die einzelnen Fragen an, um herauszufinden, was teilweise da ist und was fehlt, vereinbaren Sie einen konkreten Schritt und messen Sie nach der Veränderung erneut.",
         },
     },
+    "not_precise": {
+        "means": {
+            "en": "The team's answers are too few or too varied to say with enough certainty which pattern it shows; its own data say little beyond the organization's.",
+            "de": "Die Antworten des Teams sind zu wenige oder zu unterschiedlich, um mit genügender Sicherheit zu sagen, welches Muster es zeigt; seine eigenen Daten sagen wenig über die der Organisation hinaus.",
+        },
+        "do": {
+            "en": "Do not act on this team's figures alone: read the organization's and the unit's results, and discuss the individual questions with the team.",
+            "de": "Handeln Sie nicht allein aufgrund der Zahlen dieses Teams: Lesen Sie die Ergebnisse der Organisation und des Bereichs und besprechen Sie die einzelnen Fragen mit dem Team.",
+        },
+    },
 }
 
 #: What a typology means (DESIGN §3 item 4).
@@ -287,6 +309,10 @@ TYPOLOGY_HELP = {
     "central_control": {
         "en": "Neither direction nor decision rights are present: decisions are taken above the teams.",
         "de": "Weder Ausrichtung noch Entscheidungsrechte sind vorhanden: Entscheidungen fallen oberhalb der Teams.",
+    },
+    "not_precise": {
+        "en": "The answers do not show with enough certainty which building blocks are present.",
+        "de": "Die Antworten zeigen nicht mit genügender Sicherheit, welche Bausteine vorhanden sind.",
     },
 }
 
@@ -316,8 +342,8 @@ METHOD = (
      {"en": "A respondent's perception score is the mean of the dimension's agreement items after reverse-keying (at least two thirds answered), put on 0–100 as (mean − 1) / 4 × 100. The structure index is the mean of the scored answer options on 0–100; “don't know” counts as missing structure. A misconception is held by those who answer at least {mc_min} on its 1–5 agreement scale. Group scores are means with a t-based {ci_pct} % confidence interval.",
       "de": "Der Wahrnehmungswert einer Person ist der Mittelwert der Zustimmungsfragen der Dimension nach Umpolung (mindestens zwei Drittel beantwortet), auf 0–100 gebracht als (Mittelwert − 1) / 4 × 100. Der Strukturindex ist der Mittelwert der bewerteten Antwortoptionen auf 0–100; „weiß ich nicht“ zählt als fehlende Struktur. Ein Missverständnis teilt, wer auf der Zustimmungsskala 1–5 mindestens {mc_min} antwortet. Gruppenwerte sind Mittelwerte mit einem t-basierten {ci_pct}-%-Konfidenzintervall."}),
     ({"en": "Maturity, findings and patterns", "de": "Reifegrad, Befunde und Muster"},
-     {"en": "Maturity: the mean of perception and structure, cut at {cuts} into levels 1–5. Perception counts as high from {p_high} and as low below {p_low}; structure as high from {s_high} and as low below {s_low}. A team is “divided” when r_wg(j) is below {rwg}. A dimension is present for the pattern when its combined score reaches {present}.",
-      "de": "Reifegrad: der Mittelwert aus Wahrnehmung und Struktur, bei {cuts} in die Stufen 1–5 geteilt. Wahrnehmung gilt ab {p_high} als hoch und unter {p_low} als niedrig; Struktur ab {s_high} als hoch und unter {s_low} als niedrig. Ein Team ist „uneinig“, wenn r_wg(j) unter {rwg} liegt. Eine Dimension ist für das Muster vorhanden, wenn ihr kombinierter Wert {present} erreicht."}),
+     {"en": "Maturity: the lower of the perception level and the structure level, each cut at {cuts} into levels 1–5 — high perception never makes up for missing structure. Perception counts as high from {p_high} and as low below {p_low}; structure as high from {s_high} and as low below {s_low}. A team's finding is the band cell its true scores most probably lie in (empirical Bayes), given only when that probability and the team's reliability are high enough; otherwise it is “not precise enough”. A team is “divided” when its members' answers vary more than independent answers would, beyond chance (α = {alpha_agree}). A dimension is present for the pattern when perception and structure both reach {present}.",
+      "de": "Reifegrad: die niedrigere der beiden Stufen von Wahrnehmung und Struktur, jeweils bei {cuts} in die Stufen 1–5 geteilt — hohe Wahrnehmung gleicht fehlende Struktur nie aus. Wahrnehmung gilt ab {p_high} als hoch und unter {p_low} als niedrig; Struktur ab {s_high} als hoch und unter {s_low} als niedrig. Der Befund eines Teams ist das Feld, in dem seine wahren Werte am wahrscheinlichsten liegen (empirisches Bayes), und wird nur genannt, wenn diese Wahrscheinlichkeit und die Reliabilität des Teams hoch genug sind; sonst ist es „zu ungenau“. Ein Team ist „uneinig“, wenn die Antworten seiner Mitglieder stärker streuen als unabhängige Antworten, über den Zufall hinaus (α = {alpha_agree}). Eine Dimension ist für das Muster vorhanden, wenn Wahrnehmung und Struktur beide {present} erreichen."}),
     ({"en": "Reliability and construct validity", "de": "Reliabilität und Konstruktvalidität"},
      {"en": "Cronbach's α and McDonald's ω (one-factor model) per dimension; 0.70 or more is conventionally acceptable. A confirmatory factor analysis tests the three-factor model of the perception items; it fits when CFI ≥ 0.95, RMSEA ≤ 0.06 and SRMR ≤ 0.08.",
       "de": "Cronbachs α und McDonalds ω (Ein-Faktor-Modell) je Dimension; ab 0,70 gilt das üblicherweise als akzeptabel. Eine konfirmatorische Faktorenanalyse prüft das Drei-Faktoren-Modell der Wahrnehmungsfragen; es passt bei CFI ≥ 0,95, RMSEA ≤ 0,06 und SRMR ≤ 0,08."}),

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.deps import CsrfProtected, CurrentUser, RawBody, SessionDep
 from app.i18n import language_links, translator
@@ -113,6 +113,66 @@ class OptIn(BaseModel):
     opt_in: bool
 
 
+class OptInOut(BaseModel):
+    organization_id: uuid.UUID
+    opt_in: bool
+
+
+class SourceOut(BaseModel):
+    source: str
+    entries: int
+
+
+class PoolOut(BaseModel):
+    """Counts of the pool only, never an entry."""
+
+    released: int
+    pending: int
+    needed_for_release: int = Field(description="pending entries still needed before they are released together")
+    release_step: int
+    min_organizations: int
+    sources: list[SourceOut]
+
+
+class ScopeOut(BaseModel):
+    industry: str | None
+    size_band: str | None
+    dimensions: dict[str, dict[str, dict[str, Any]]] = Field(
+        description="per dimension and measure a cell: percentile rank with interval and quantiles, or why withheld")
+
+
+class BenchmarkOut(BaseModel):
+    questionnaire: dict[str, str | int]
+    comparable_on: list[str]
+    note: dict[str, str] | None
+    min_organizations: int
+    filters: dict[str, str | None]
+    definitions: dict[str, dict[str, str]]
+    quantile_labels: dict[str, dict[str, str]]
+    scopes: dict[str, ScopeOut]
+
+
+class ComparisonOut(BaseModel):
+    benchmark: BenchmarkOut | None = Field(description="null while the pool is empty")
+    pool: PoolOut
+
+
+class ImportOut(BaseModel):
+    imported: int
+    pool: PoolOut
+
+
+class BenchmarkFileOut(BaseModel):
+    """A benchmark file (layout: :func:`analysis.benchmark.load_benchmark`)."""
+
+    format: Literal["aad-benchmark"]
+    version: int
+    entries: list[dict[str, Any]]
+
+
+BENCHMARK_FILE = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/BenchmarkFileOut"}}}}
+
+
 def _page(request: Request, name: str, lang: str, **context):
     """A benchmark page in ``lang`` (texts, decimal comma in German), with links to the
     same page in each language."""
@@ -140,8 +200,8 @@ def benchmark_page(campaign_id: uuid.UUID, request: Request, session: SessionDep
                  b=result.to_dict() if result else None, status=pool_status(session), dimension_codes=DIMENSIONS)
 
 
-@router.get("/api/v1/campaigns/{campaign_id}/benchmark")
-def benchmark_api(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> dict:
+@router.get("/api/v1/campaigns/{campaign_id}/benchmark", response_model=ComparisonOut)
+def benchmark_api(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
     """The campaign's percentile ranks with intervals and the benchmark's median, top 25 %
     and top 10 % per dimension and measure, overall and by industry and size band;
     withheld cells carry the reason. ``benchmark`` is null while the pool is empty."""
@@ -162,8 +222,8 @@ def opt_in_form(organization_id: uuid.UUID, session: SessionDep, user: CurrentUs
     return RedirectResponse(target, status_code=303)
 
 
-@router.post("/api/v1/organizations/{organization_id}/benchmark")
-def opt_in_api(organization_id: uuid.UUID, body: OptIn, session: SessionDep, user: CurrentUser) -> dict:
+@router.post("/api/v1/organizations/{organization_id}/benchmark", response_model=OptInOut)
+def opt_in_api(organization_id: uuid.UUID, body: OptIn, session: SessionDep, user: CurrentUser):
     """Take part in the benchmark (needs industry and size band) or withdraw (the
     organization's entries leave the pool at once)."""
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
@@ -184,8 +244,8 @@ def pool_page(request: Request, session: SessionDep, user: CurrentUser, imported
                  max_upload=size, min_export=MIN_ORGANIZATIONS)
 
 
-@router.get("/api/v1/benchmark")
-def pool_api(session: SessionDep, user: CurrentUser) -> dict:
+@router.get("/api/v1/benchmark", response_model=PoolOut)
+def pool_api(session: SessionDep, user: CurrentUser):
     """Counts of the pool (released, pending, per source); consultants only."""
     require_consultant(session, user=user)
     return pool_status(session)
@@ -203,7 +263,8 @@ def export_page(session: SessionDep, user: CurrentUser):
     return _export(session, user)
 
 
-@router.get("/api/v1/benchmark/export")
+@router.get("/api/v1/benchmark/export", response_class=Response,
+            responses={200: {"model": BenchmarkFileOut, "description": "the benchmark file"}})
 def export_api(session: SessionDep, user: CurrentUser):
     """The released pool as a versioned benchmark file (aggregates only, no names), its
     industry, size band and closing date generalized so that every row shares them with
@@ -226,9 +287,10 @@ def import_form(session: SessionDep, user: CurrentUser,
     return RedirectResponse(f"/benchmark?imported={added}&lang={lang}", status_code=303)
 
 
-@router.post("/api/v1/benchmark/import")
+@router.post("/api/v1/benchmark/import", response_model=ImportOut,
+             openapi_extra={"requestBody": {"required": True, **BENCHMARK_FILE}})
 def import_api(body: RawBody, session: SessionDep, user: CurrentUser,
-                     source: Annotated[str, Query(max_length=200)] = "") -> dict:
+               source: Annotated[str, Query(max_length=200)] = ""):
     """Add the entries of a benchmark file (the request body); a malformed or
     incompatible file answers 422 naming the problem and changes nothing."""
     require_consultant(session, user=user)

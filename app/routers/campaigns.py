@@ -14,7 +14,7 @@ from app import i18n
 from app.deps import CsrfProtected, CurrentUser, SessionDep
 from app.models import Campaign, CampaignStatus
 from app.routers import PatchBody
-from app.routers.survey import _survey_page, questionnaire_json
+from app.routers.survey import QuestionnaireOut, _survey_page, questionnaire_json
 from app.services.campaigns import (
     campaign_teams, create_campaign, get_campaign, languages_of, launch_campaign, list_campaigns,
     questionnaire_choices, questionnaire_of, update_campaign,
@@ -155,8 +155,15 @@ def campaign_preview(campaign_id: uuid.UUID, request: Request, session: SessionD
 
 # ------------------------------------------------------------------- API
 
-@router.get("/api/v1/questionnaires")
-def api_questionnaires(user: CurrentUser) -> list[dict]:
+class QuestionnaireChoiceOut(BaseModel):
+    id: str
+    version: int
+    title: dict[str, str]
+    items: int
+
+
+@router.get("/api/v1/questionnaires", response_model=list[QuestionnaireChoiceOut])
+def api_questionnaires(user: CurrentUser):
     """The bundled questionnaires a campaign can use."""
     return questionnaire_choices()
 
@@ -200,7 +207,7 @@ def api_close(campaign_id: uuid.UUID, request: Request, session: SessionDep, use
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/preview")
-def api_preview(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> dict:
+def api_preview(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> QuestionnaireOut:
     """The questionnaire exactly as employees will get it."""
     campaign, _, _ = _campaign(session, user, campaign_id)
     return questionnaire_json(questionnaire_of(campaign), campaign)

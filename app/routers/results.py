@@ -9,13 +9,13 @@ import functools
 import re
 import uuid
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 import plotly.offline
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from analysis import figures, restrict_to_unit
 from analysis.narrative import LABELS
@@ -23,6 +23,8 @@ from analysis.views import View
 from app.deps import CsrfProtected, CurrentUser, SessionDep
 from app.i18n import language_links, translator
 from app.models import Campaign, Organization, Role
+from app.routers.campaigns import RateOut
+from app.reports.common import verdict_lines
 from app.reports.texts import FINDING_HELP, TEXTS, TYPOLOGY_HELP
 from app.services import Invalid, NotFound, ServiceError
 from app.services.benchmarks import campaign_benchmark
@@ -38,12 +40,17 @@ from app.templating import render as render_page
 
 router = APIRouter(tags=["results"])
 
+#: A released record of the diagnosis (organization, unit, team or a figure block); its
+#: fields are documented in :mod:`analysis.diagnosis`.
+Record = dict[str, Any]
+
 Lang = Annotated[Literal["en", "de"], Query()]
 Metric = Annotated[Literal["perception", "structure", "finding", "misconception"], Query()]
 Sort = Annotated[Literal[figures.SORTS], Query()]
 UNIT_NOT_FOUND = "unit not found"
 NO_UNIT_RESULTS = "this campaign has no results for your unit"
 BAD_FILTER = "unknown filter value"
+NO_MISCONCEPTIONS = "this questionnaire asks no misconceptions"
 PAGE_SIZE = 40
 
 UI = {
@@ -146,6 +153,102 @@ def _require(results: Results):
     return results.diagnosis
 
 
+# ------------------------------------------------------------------ API models
+
+class CampaignBrief(BaseModel):
+    id: uuid.UUID
+    name: str
+    status: str
+    k: int
+    comment_k: int
+
+
+class ResultsOut(BaseModel):
+    """The released results of the organization and its units (teams: the heatmap and
+    team endpoints); suppressed figures are null and say why."""
+
+    campaign: CampaignBrief
+    scope: str | None = Field(description="the unit a viewer is limited to")
+    live: bool
+    released_count: int
+    pending: int = Field(description="answer sets waiting to join the results in a batch of their team")
+    withheld: int = Field(description="answer sets a campaign with live results could not add at closing")
+    response_rate: RateOut | None
+    n_respondents: int | None
+    settings: dict[str, Any]
+    dimensions: dict[str, Record]
+    cfa: Record
+    organization: Record
+    units: list[Record]
+    n_teams: int
+    n_teams_shown: int
+    findings: list[Record]
+    role_gaps: list[Record]
+    tenure: list[Record]
+    differences: list[Record]
+    drivers: Record
+    comments: list[str]
+    comments_withheld: int
+    labels: dict[str, dict[str, dict[str, str]]]
+
+
+class HiddenOut(BaseModel):
+    hidden: str = Field(description="why no results may be shown now")
+
+
+class HeatmapOut(BaseModel):
+    level: Literal["unit", "team"]
+    unit: str | None
+    metric: str
+    sort: str
+    page: int
+    pages: int
+    rows: list[str]
+    records: list[Record]
+    figure: dict[str, Any] = Field(description="a plotly figure (data and layout)")
+
+
+class GroupRecordOut(BaseModel):
+    """The released record of a team; a hidden team has only these fields."""
+
+    model_config = ConfigDict(extra="allow")
+    team: str
+    unit: str | None
+    suppressed: bool
+    suppression_reason: str | None
+    suppression_text: dict[str, str] | None
+    n: int | None
+
+
+class ViewOut(BaseModel):
+    filters: dict[str, str]
+    released: bool
+    reason: str | None
+    reason_text: dict[str, str] | None
+    k: int
+    record: Record | None
+
+
+class LiveOut(BaseModel):
+    live_results: bool
+
+
+class JobOut(BaseModel):
+    id: str
+    format: str
+    state: Literal["queued", "running", "done", "failed"]
+    filename: str
+    seconds: float
+    detail: str | None
+    download: str | None
+
+
+#: A report file, in the media type of its format.
+FILE_RESPONSE = {200: {"description": "the report file", "content": {
+    media: {"schema": {"type": "string", "format": "binary"}}
+    for media in dict.fromkeys(f.media_type for f in FORMATS.values())}}}
+
+
 # ------------------------------------------------------------------ data
 
 def _overview(loaded: Loaded, session) -> dict:
@@ -187,6 +290,8 @@ def _unit_of(dx, unit: str | None):
 
 
 def _heatmap(dx, *, metric: str, unit: str | None, page: int, lang: str, sort: str) -> dict:
+    if metric not in figures.available_metrics(dx):
+        raise Invalid(NO_MISCONCEPTIONS)
     level = "unit" if unit is None and dx.units is not None else "team"
     kw = {"level": level} if level == "unit" else {"level": "team", "unit": unit}
     pages = figures.page_count(dx, page_size=PAGE_SIZE, **kw)
@@ -278,7 +383,7 @@ def heatmaps_page(campaign_id: uuid.UUID, request: Request, session: SessionDep,
     dx = _require(loaded.results)
     heat = _heatmap(dx, metric=metric, unit=_unit_of(dx, _scoped_unit(loaded, unit)), page=page, lang=lang,
                     sort=sort)
-    return _page(request, "results/heatmaps.html", loaded, lang, heat=heat,
+    return _page(request, "results/heatmaps.html", loaded, lang, heat=heat, metrics=figures.available_metrics(dx),
                  units=list(dx.units.labels) if dx.units is not None else [])
 
 
@@ -288,7 +393,10 @@ def team_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, use
     loaded = _load(session, user, campaign_id)
     dx = _require(loaded.results)
     team = _team(dx, name)
-    return _page(request, "results/team.html", loaded, lang, team=team,
+    thresholds = questionnaire_of(loaded.campaign).thresholds
+    verdicts = {d: verdict_lines(c, lang, thresholds=thresholds)
+                for d, c in (team.get("dimensions") or {}).items() if not c["suppressed"]}
+    return _page(request, "results/team.html", loaded, lang, team=team, verdicts=verdicts,
                  org_record=dx.organization.records()[0], team_pdf=available(FORMATS["team-pdf"]))
 
 
@@ -310,8 +418,8 @@ def filters_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, 
 
 # ------------------------------------------------------------------ API
 
-@router.get("/api/v1/campaigns/{campaign_id}/results")
-def api_results(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> dict:
+@router.get("/api/v1/campaigns/{campaign_id}/results", response_model=ResultsOut | HiddenOut)
+def api_results(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
     """The released results of the organization and its units (teams: see the heatmap
     and team endpoints), or ``{"hidden": why}`` while nothing may be shown."""
     loaded = _load(session, user, campaign_id)
@@ -320,10 +428,10 @@ def api_results(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser) 
     return _overview(loaded, session)
 
 
-@router.get("/api/v1/campaigns/{campaign_id}/results/heatmap")
+@router.get("/api/v1/campaigns/{campaign_id}/results/heatmap", response_model=HeatmapOut)
 def api_heatmap(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, lang: Lang = "en",
                 metric: Metric = "perception", unit: str | None = None,
-                page: Annotated[int, Query(ge=0, le=10_000)] = 0, sort: Sort = "best") -> dict:
+                page: Annotated[int, Query(ge=0, le=10_000)] = 0, sort: Sort = "best"):
     """One page of the unit heatmap, or of the teams of ``unit``: the plotly figure and
     the released records of its rows, in the order ``sort``."""
     loaded = _load(session, user, campaign_id)
@@ -332,18 +440,18 @@ def api_heatmap(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, 
                     sort=sort)
 
 
-@router.get("/api/v1/campaigns/{campaign_id}/results/team")
+@router.get("/api/v1/campaigns/{campaign_id}/results/team", response_model=GroupRecordOut)
 def api_team(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser,
-             name: Annotated[str, Query(max_length=300)]) -> dict:
+             name: Annotated[str, Query(max_length=300)]):
     """The released record of one team (only the reason when it is hidden)."""
     return _team(_require(_load(session, user, campaign_id).results), name)
 
 
-@router.get("/api/v1/campaigns/{campaign_id}/results/view")
+@router.get("/api/v1/campaigns/{campaign_id}/results/view", response_model=ViewOut)
 def api_view(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser,
              unit: Annotated[str | None, Query(max_length=300)] = None,
              role: Annotated[str | None, Query(max_length=20)] = None,
-             tenure: Annotated[str | None, Query(max_length=20)] = None) -> dict:
+             tenure: Annotated[str | None, Query(max_length=20)] = None):
     """A filtered view by unit, role and/or tenure, or why it is not shown."""
     loaded = _load(session, user, campaign_id)
     _require(loaded.results)
@@ -367,7 +475,8 @@ def _report_args(session, loaded: Loaded, fmt_key, team, lang):
     return fmt, dx, filename, kwargs
 
 
-@router.get("/api/v1/campaigns/{campaign_id}/results/download/{fmt_key}")
+@router.get("/api/v1/campaigns/{campaign_id}/results/download/{fmt_key}", response_class=Response,
+            responses=FILE_RESPONSE)
 def api_download(campaign_id: uuid.UUID, fmt_key: str, session: SessionDep, user: CurrentUser,
                  lang: Lang = "en", team: Annotated[str | None, Query(max_length=300)] = None):
     """A report file, generated in this request (runs in the worker thread pool; for
@@ -381,8 +490,9 @@ class LiveIn(BaseModel):
     live_results: bool
 
 
-@router.put("/api/v1/organizations/{organization_id}/live-results", dependencies=[CsrfProtected])
-def api_live_results(organization_id: uuid.UUID, body: LiveIn, session: SessionDep, user: CurrentUser) -> dict:
+@router.put("/api/v1/organizations/{organization_id}/live-results", dependencies=[CsrfProtected],
+            response_model=LiveOut)
+def api_live_results(organization_id: uuid.UUID, body: LiveIn, session: SessionDep, user: CurrentUser):
     """Enable or disable live results (open campaigns show results in steps of k)."""
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
     return {"live_results": set_live_results(session, organization=org, enabled=body.live_results).live_results}
@@ -402,9 +512,10 @@ class JobIn(BaseModel):
     team: str | None = None
 
 
-@router.post("/api/v1/campaigns/{campaign_id}/results/jobs", status_code=202, dependencies=[CsrfProtected])
+@router.post("/api/v1/campaigns/{campaign_id}/results/jobs", status_code=202, dependencies=[CsrfProtected],
+             response_model=JobOut)
 def api_job_start(campaign_id: uuid.UUID, body: JobIn, request: Request, session: SessionDep,
-                  user: CurrentUser) -> dict:
+                  user: CurrentUser):
     """Start generating a report in the background; poll the returned job."""
     loaded = _load(session, user, campaign_id)
     fmt, dx, filename, kwargs = _report_args(session, loaded, body.format, body.team, body.lang)
@@ -415,13 +526,14 @@ def api_job_start(campaign_id: uuid.UUID, body: JobIn, request: Request, session
     return job.to_dict()
 
 
-@router.get("/api/v1/campaigns/{campaign_id}/results/jobs/{job_id}")
-def api_job(campaign_id: uuid.UUID, job_id: str, request: Request, user: CurrentUser) -> dict:
+@router.get("/api/v1/campaigns/{campaign_id}/results/jobs/{job_id}", response_model=JobOut)
+def api_job(campaign_id: uuid.UUID, job_id: str, request: Request, user: CurrentUser):
     """State of a report job: queued, running, done (with a download link) or failed."""
     return _runner(request).get(job_id, owner=user.id, campaign_id=campaign_id).to_dict()
 
 
-@router.get("/api/v1/campaigns/{campaign_id}/results/jobs/{job_id}/file")
+@router.get("/api/v1/campaigns/{campaign_id}/results/jobs/{job_id}/file", response_class=Response,
+            responses=FILE_RESPONSE)
 def api_job_file(campaign_id: uuid.UUID, job_id: str, request: Request, user: CurrentUser):
     job = _runner(request).get(job_id, owner=user.id, campaign_id=campaign_id)
     if job.state == "failed":

@@ -8,8 +8,11 @@ import secrets
 import uuid
 from datetime import datetime, timezone
 
+from typing import Literal
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 
 from analysis.instrument import Questionnaire
 from app import i18n
@@ -226,6 +229,46 @@ def survey_thanks(request: Request):
 
 # ---------------------------------------------------------------- JSON twins
 
+class OptionOut(BaseModel):
+    value: int
+    label: dict[str, str] | None
+
+
+class ItemOut(BaseModel):
+    id: str
+    kind: str
+    text: dict[str, str] | None
+    help: dict[str, str] | None
+    required: bool
+    max_length: int | None
+    options: list[OptionOut] | None
+
+
+class QuestionnaireOut(BaseModel):
+    """The instrument as an employee sees it, in every language of the campaign."""
+
+    campaign: str
+    team: str | None
+    languages: list[str]
+    k: int
+    comment_k: int
+    questionnaire_id: str
+    questionnaire_version: int
+    title: dict[str, str] | None
+    intro: dict[str, str] | None
+    items: list[ItemOut]
+
+
+class SurveySessionOut(BaseModel):
+    csrf_token: str = Field(description="send it as X-CSRF-Token with the answers")
+    open_link: bool
+    survey: QuestionnaireOut
+
+
+class StoredOut(BaseModel):
+    status: Literal["stored"]
+
+
 def questionnaire_json(questionnaire: Questionnaire, campaign: Campaign, *, team_name: str | None = None) -> dict:
     """The instrument as an employee sees it, in every language of the campaign."""
     langs = languages_of(campaign)
@@ -244,7 +287,9 @@ def questionnaire_json(questionnaire: Questionnaire, campaign: Campaign, *, team
     }
 
 
-def _json_object(body: bytes) -> dict:
+def _json_object(request: Request, body: bytes) -> dict:
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        raise Invalid("the body must be JSON (content-type application/json)")
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
@@ -254,12 +299,13 @@ def _json_object(body: bytes) -> dict:
     return data
 
 
-@router.post("/api/v1/survey/session", summary="Exchange a survey token for a survey session")
+@router.post("/api/v1/survey/session", summary="Exchange a survey token for a survey session",
+             response_model=SurveySessionOut)
 def api_open(request: Request, body: RawBody, session: ReadSessionDep, settings: SettingsDep):
     """Body ``{"token": "…"}``. Sets the survey session cookie and returns the CSRF token
     for the submission together with the questionnaire."""
     rate_limit(request, "survey")
-    data = _json_object(body)
+    data = _json_object(request, body)
     token = data.get("token")
     if not isinstance(token, str):
         raise Invalid("token: a text is required")
@@ -283,13 +329,15 @@ def _api_state(request: Request, session, settings: Settings):
     return state, *load_link(session, invitation_id=uuid.UUID(state["inv"]), today=_today())
 
 
-@router.get("/api/v1/survey", summary="The questionnaire of the current survey session")
+@router.get("/api/v1/survey", summary="The questionnaire of the current survey session",
+            response_model=QuestionnaireOut)
 def api_survey(request: Request, session: SessionDep, settings: SettingsDep):
     _state, _invitation, campaign, team = _api_state(request, session, settings)
     return questionnaire_json(questionnaire_of(campaign), campaign, team_name=team.name)
 
 
-@router.post("/api/v1/survey/responses", status_code=201, summary="Submit the answers of the current survey session")
+@router.post("/api/v1/survey/responses", status_code=201, summary="Submit the answers of the current survey session",
+             response_model=StoredOut)
 def api_submit(request: Request, body: RawBody, session: ReadSessionDep, settings: SettingsDep):
     """Body ``{"answers": {"item_id": value, …}, "comment": "…"}`` with the session's CSRF
     token in ``X-CSRF-Token``. 409 if the link was used, 422 naming the problem."""
@@ -297,7 +345,7 @@ def api_submit(request: Request, body: RawBody, session: ReadSessionDep, setting
     state, invitation, campaign, _team = _api_state(request, session, settings)
     if not same(request.headers.get("x-csrf-token"), state["n"]):
         raise Forbidden(CSRF_FAILED)
-    data = _json_object(body)
+    data = _json_object(request, body)
     extra = set(data) - {"answers", "comment"}
     if extra:
         raise Invalid(f"unknown field {sorted(extra)[0][:50]!r}")

@@ -5,9 +5,10 @@ Every figure comes from :func:`analysis.waves.compare_waves`."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
 
 from analysis.wave_figures import trend_figure, trend_groups
 from app.deps import CsrfProtected, CurrentUser, SessionDep
@@ -22,6 +23,65 @@ router = APIRouter(tags=["waves"], dependencies=[CsrfProtected])
 CampaignIds = Annotated[list[uuid.UUID], Query(alias="campaign", max_length=20)]
 TeamMap = Annotated[str, Query(max_length=10_000)]
 Measure = Annotated[Literal["score", "structure"], Query()]
+
+
+class WaveCampaignOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    questionnaire_id: str
+
+
+class ChangeOut(BaseModel):
+    """The change of one group, dimension and measure between two waves; without
+    figures where a wave did not release them (``reason`` says why)."""
+
+    from_wave: str
+    to_wave: str
+    span: str
+    level: str
+    group: str
+    groups_before: list[str]
+    groups_after: list[str]
+    match: str
+    dimension: str
+    measure: str
+    available: bool
+    reason: str | None
+    reason_before: str | None
+    reason_after: str | None
+    reason_text: dict[str, str] | None
+    before: float | None
+    after: float | None
+    se_before: float | None
+    se_after: float | None
+    n_before: int | None
+    n_after: int | None
+    difference: float | None
+    se: float | None
+    df: float | None
+    critical: float | None
+    ci_low: float | None
+    ci_high: float | None
+    reliable: bool | None
+    meaningful: bool | None
+    change: str | None
+
+
+class WaveComparisonOut(BaseModel):
+    labels: list[str]
+    questionnaires: list[dict[str, str | int]]
+    comparable_on: list[str]
+    note: dict[str, str] | None
+    settings: dict[str, float]
+    matching: list[dict[str, Any]] = Field(description="how the groups of two waves were matched")
+    changes: list[ChangeOut]
+    trend: list[dict[str, Any]] = Field(description="per group, dimension and measure: its values in every wave")
+
+
+class WavesOut(BaseModel):
+    campaigns: list[WaveCampaignOut]
+    comparison: WaveComparisonOut
+
 
 #: Texts of the waves page (shared ones come from the portfolio's).
 UI = {
@@ -104,9 +164,9 @@ def waves_page(organization_id: uuid.UUID, request: Request, session: SessionDep
     return render(request, "waves/index.html", ctx, lang=lang)
 
 
-@router.get("/api/v1/organizations/{organization_id}/waves")
+@router.get("/api/v1/organizations/{organization_id}/waves", response_model=WavesOut)
 def waves_api(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
-              campaign: CampaignIds = [], team_map: TeamMap = "") -> dict:  # noqa: B006
+              campaign: CampaignIds = [], team_map: TeamMap = ""):  # noqa: B006
     """Change per dimension for the organization, its units and teams between its closed
     campaigns (default: all, oldest first), with intervals and the reliable-change
     verdict; ``team_map`` lines ``old -> new``, ``old -> a, b`` (split), ``a, b -> ab``

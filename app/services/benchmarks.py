@@ -40,10 +40,17 @@ When the pool is updated
     before an export (which also catches up campaigns closed before closing updated the
     pool); :func:`import_file` releases by itself. Viewing the pool or a comparison only
     reads it.
+
+Damaged entries
+    One organization's problem never breaks another's pages: a stored entry that does
+    not read as a benchmark entry is left out of the pool, and a closed campaign whose
+    entry cannot be built gets none (its organization's next closing tries again);
+    both are logged as errors.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 
 import numpy as np
@@ -71,6 +78,8 @@ TOO_FEW_TO_EXPORT = (f"the benchmark pool holds fewer than {MIN_ORGANIZATIONS} r
 MAX_SOURCE = 200
 LOCAL_SOURCE = "this installation"
 
+log = logging.getLogger(__name__)
+
 
 def industry_code(industry: str) -> str | None:
     """The benchmark industry code of a free-text industry ("Logistics & Transport" →
@@ -96,8 +105,15 @@ def _rows(session: Session, *, released: bool | None = None) -> list[BenchmarkEn
 
 
 def released_pool(session: Session) -> BenchmarkPool:
-    """The pool that comparisons use (released entries only)."""
-    return BenchmarkPool(BenchmarkEntry._trusted(r.data) for r in _rows(session, released=True))
+    """The pool that comparisons use (released entries only; a damaged one is left out
+    and logged)."""
+    entries = []
+    for row in _rows(session, released=True):
+        try:
+            entries.append(BenchmarkEntry.from_dict(row.data))
+        except (TypeError, ValueError) as exc:
+            log.error("benchmark entry %s is left out of the pool: %s", row.entry_id, exc)
+    return BenchmarkPool(entries)
 
 
 def pool_status(session: Session) -> dict:
@@ -152,15 +168,20 @@ def sync_pool(session: Session) -> None:
             continue
         if session.exec(select(BenchmarkEntryRow.id).where(BenchmarkEntryRow.campaign_id == campaign.id)).first():
             continue
-        dx = campaign_results(session, campaign=campaign, organization=org).diagnosis
-        if dx is None or dx.n_respondents is None:
+        try:
+            dx = campaign_results(session, campaign=campaign, organization=org).diagnosis
+            if dx is None or dx.n_respondents is None:
+                continue
+            entry = entry_from_diagnosis(dx, industry=industry, size_band=org.size_band,
+                                         closed_on=campaign.closed_at or campaign.closes_on or campaign.created_at)
+        except Exception:  # noqa: BLE001 - one organization's campaign must not block the others
+            session.rollback()
+            log.exception("campaign %s gets no benchmark entry", campaign.id)
             continue
         # an entry of this organization that is still pending is replaced at once
         for old in session.exec(select(BenchmarkEntryRow).where(
                 BenchmarkEntryRow.organization_id == org.id, BenchmarkEntryRow.released == False)).all():  # noqa: E712
             session.delete(old)
-        entry = entry_from_diagnosis(dx, industry=industry, size_band=org.size_band,
-                                     closed_on=campaign.closed_at or campaign.closes_on or campaign.created_at)
         session.add(BenchmarkEntryRow(entry_id=entry.entry_id, organization_id=org.id, campaign_id=campaign.id,
                                       data=entry.to_dict()))
         try:

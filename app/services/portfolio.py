@@ -4,6 +4,8 @@ A member limited to one unit sees none of these organization-wide figures and no
 
 from __future__ import annotations
 
+import logging
+
 from sqlmodel import Session, col, select
 
 from app.models import Campaign, CampaignStatus, User
@@ -13,6 +15,9 @@ from app.services.rates import response_rates
 from app.services.results import campaign_results
 
 FEWER_THAN_K = "fewer than k responses"
+NOT_AVAILABLE = "results not available"
+RESULTS_FAILED = "the results of campaign %s could not be read for the portfolio"
+log = logging.getLogger(__name__)
 
 
 def _latest_campaign(session: Session, *, organization_id, launched: bool) -> Campaign | None:
@@ -20,6 +25,23 @@ def _latest_campaign(session: Session, *, organization_id, launched: bool) -> Ca
     if launched:
         query = query.where(Campaign.status != CampaignStatus.draft)
     return session.exec(query.order_by(col(Campaign.created_at).desc())).first()
+
+
+def _released_figures(session: Session, closed: Campaign, org) -> dict:
+    """Typology, dimensions, respondents and response rate of a closed campaign as
+    released, or why they are hidden; a campaign whose results cannot be read is logged
+    and shown as not available, never breaking the whole portfolio."""
+    try:
+        dx = campaign_results(session, campaign=closed, organization=org).diagnosis
+        rates = response_rates(session, campaign=closed)
+    except Exception:  # one broken campaign must not hide a consultant's whole portfolio
+        log.exception(RESULTS_FAILED, closed.id)
+        return {"hidden": NOT_AVAILABLE}
+    out = {"response_rate": rates[0]["rate"] if rates else None}
+    if dx is None or dx.n_respondents is None:
+        return {**out, "hidden": FEWER_THAN_K}
+    return {**out, "typology": dx.organization.typology[0], "n_respondents": dx.n_respondents,
+            "dimensions": {d: {"score": f.get("score"), "level": f.get("level")} for d, f in dx.dimensions.items()}}
 
 
 def portfolio(session: Session, *, user: User) -> list[dict]:
@@ -38,16 +60,7 @@ def portfolio(session: Session, *, user: User) -> list[dict]:
         if unit is not None:
             row["hidden"] = UNIT_ONLY
         elif closed is not None:
-            dx = campaign_results(session, campaign=closed, organization=org).diagnosis
-            if dx is not None and dx.n_respondents is not None:
-                row["typology"] = dx.organization.typology[0]
-                row["n_respondents"] = dx.n_respondents
-                row["dimensions"] = {d: {"score": f.get("score"), "level": f.get("level")}
-                                     for d, f in dx.dimensions.items()}
-            else:
-                row["hidden"] = FEWER_THAN_K
-            rates = response_rates(session, campaign=closed)
-            row["response_rate"] = rates[0]["rate"] if rates else None
+            row.update(_released_figures(session, closed, org))
         rows.append(row)
     return rows
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from app.core.inputs import control_character
 from app.models import Organization, Team, Unit
 from app.services import Invalid, NotFound
 
@@ -61,8 +62,6 @@ def parse_team_csv(data: bytes) -> list[TeamRow]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise Invalid(CSV_INVALID, errors=[f"the file is not UTF-8 text (byte {exc.start})"]) from None
-    if "\x00" in text:
-        raise Invalid(CSV_INVALID, errors=["the file contains NUL bytes"])
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise Invalid(CSV_INVALID, errors=["line 1: the header 'unit path,team,headcount' is missing"])
@@ -84,7 +83,7 @@ def parse_team_csv(data: bytes) -> list[TeamRow]:
                 continue
             path_text, name, count = (_uncell(f.strip()) for f in fields)
             path = split_path(path_text)
-            problem = _row_problem(path, name, count)
+            problem = _control_problem(fields) or _row_problem(path, name, count)
             if problem:
                 errors.append(f"line {line}: {problem}")
                 continue
@@ -106,7 +105,15 @@ def parse_team_csv(data: bytes) -> list[TeamRow]:
     return rows
 
 
+def _control_problem(texts) -> str | None:
+    """Names are one line of text: no control character at all, not even a tab."""
+    char = next(filter(None, (control_character(text, line_breaks=False) for text in texts)), None)
+    return f"control character {char} is not allowed" if char else None
+
+
 def _row_problem(path: tuple[str, ...], name: str, count: str) -> str | None:
+    if problem := _control_problem((*path, name, count)):
+        return problem
     if not name:
         return "the team name is empty"
     if len(name) > 100 or any(len(p) > 100 for p in path):
@@ -287,6 +294,8 @@ def _cell(text: str) -> str:
 
 
 def create_team(session: Session, *, organization: Organization, name: str, headcount: int, unit_path_text: str = "") -> Team:
+    if problem := _control_problem((name, unit_path_text)):
+        raise Invalid(problem)
     team = Team(organization_id=organization.id, name=name.strip() or "?", headcount=0)
     session.add(team)
     session.flush()

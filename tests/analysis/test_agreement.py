@@ -19,13 +19,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
-from analysis.agreement import ad_m, awg, rwg, rwg_j
+from analysis.agreement import ad_m, awg, rwg, rwg_j, rwg_star_j
 from analysis.groups import GroupResult
 
 RTOL = 1e-6
 ATOL = 1e-12
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "r"
-FUNCS = {"rwg": rwg, "rwg_j": rwg_j, "awg": awg, "ad_m": ad_m}
+FUNCS = {"rwg": rwg, "rwg_j": rwg_j, "rwg_star_j": rwg_star_j, "awg": awg, "ad_m": ad_m}
 
 
 # ---------------------------------------------------------------------------------------
@@ -62,6 +62,7 @@ def test_fixtures_present_and_small():
     assert {p.stem for p in paths} >= {
         "agreement_lq2002", "agreement_bhr2000", "agreement_bh1996",
         "agreement_cohesion", "agreement_synthetic", "agreement_synthetic_missing",
+        "agreement_structure",
     }
     assert sum(p.stat().st_size for p in paths) < 2_000_000
     for p in paths:
@@ -197,6 +198,94 @@ def test_ad_m_hand_worked():
     assert_allclose(ad_m([1, 2, 4, 5], [0, 0, 0, 0], center="median").values, [1.5])
 
 
+def test_rwg_skewed_nulls_hand_worked():
+    # answers 3, 4, 5: s^2 = 1.  uniform 1 - 1/2 = .5; slight 1 - 1/1.34; moderate
+    # 1 - 1/0.90 < 0 -> 0; heavy 1/0.44 > 1 -> 0.  answers 4, 4, 5: s^2 = 1/3 (< 0.44).
+    x = [3, 4, 5, 4, 4, 5]
+    g = ["a", "a", "a", "b", "b", "b"]
+    expected = {
+        "uniform": [0.5, 1 - (1 / 3) / 2],
+        "slight_skew": [1 - 1 / 1.34, 1 - (1 / 3) / 1.34],
+        "moderate_skew": [0.0, 1 - (1 / 3) / 0.9],
+        "heavy_skew": [0.0, 1 - (1 / 3) / 0.44],
+    }
+    for null, values in expected.items():
+        assert_allclose(rwg(x, g, scale_points=5, null=null).values, values, rtol=1e-14)
+    # sigma2_e is multilevel's ranvar; the same numbers as the named null
+    assert_array_equal(rwg(x, g, sigma2_e=1.34).values,
+                       rwg(x, g, scale_points=5, null="slight_skew").values)
+    # explicit category proportions: yes/no item with p = (.2, .8): sigma2 = .16
+    y = [1, 2, 2]          # s^2 = 1/3 > .16 -> 0;  2, 2, 2 -> 1
+    assert_allclose(rwg(y + [2, 2, 2], [0, 0, 0, 1, 1, 1], scale_points=2,
+                        null=[0.2, 0.8]).values, [0.0, 1.0])
+
+
+def test_rwg_j_per_item_null_variances_hand_worked():
+    # items with 2, 3 and 5 options; uniform nulls 1/4, 2/3, 2.
+    #   item 1: 1, 1, 2, 1 -> s^2 = 1/4   -> ratio 1
+    #   item 2: 1, 2, 1, 1 -> s^2 = 1/4   -> ratio 3/8
+    #   item 3: 4, 4, 5, 4 -> s^2 = 1/4   -> ratio 1/8
+    # m = (1 + 3/8 + 1/8)/3 = 1/2;  r_wg(j) = 3(1/2)/(3(1/2) + 1/2) = 3/4;  r* = 1/2.
+    items = [[1, 1, 4], [1, 2, 4], [2, 1, 5], [1, 1, 4]]
+    g = [0, 0, 0, 0]
+    assert_allclose(rwg_j(items, g, scale_points=[2, 3, 5]).values, [0.75], rtol=1e-14)
+    assert_allclose(rwg_star_j(items, g, scale_points=[2, 3, 5]).values, [0.5], rtol=1e-14)
+    assert_allclose(rwg_j(items, g, sigma2_e=[0.25, 2 / 3, 2.0]).values, [0.75], rtol=1e-14)
+    # a common sigma2_e given per item equals the scalar (and the classic formula)
+    assert_array_equal(rwg_j(items, g, sigma2_e=[2.0, 2.0, 2.0]).values,
+                       rwg_j(items, g, sigma2_e=2.0).values)
+    # without scale_points, sigma2_e does not bound the answers (e.g. centred codes)
+    assert_allclose(rwg_j(np.array(items) - 10.0, g, sigma2_e=[0.25, 2 / 3, 2.0]).values,
+                    [0.75], rtol=1e-14)
+    # the mean ratio is capped at 1 (multilevel caps the mean variance at ranvar):
+    # item 1: 1, 2 -> s^2 = 1/2, ratio 2;  item 2: 3, 3 -> 0.  m = min(1, 1) -> 0
+    assert_allclose(rwg_j([[1, 3], [2, 3]], [0, 0], scale_points=[2, 5]).values, [0.0])
+    assert_allclose(rwg_star_j([[1, 3], [2, 3]], [0, 0], scale_points=[2, 5]).values, [0.0])
+
+
+def test_rwg_star_j_hand_worked():
+    # the two groups of the rwg_j example: mean variances 1/3 and 4 against sigma2 = 2
+    items = [[4, 4], [5, 4], [4, 5], [1, 5], [5, 1], [3, 3]]
+    g = [1, 1, 1, 2, 2, 2]
+    r = rwg_star_j(items, g, scale_points=5)
+    assert r.statistic == "rwg_star_j"
+    assert_allclose(r.values, [5 / 6, -1.0], rtol=1e-14)       # not truncated
+    assert_allclose(rwg_star_j(items, g, scale_points=5, null="slight_skew").values,
+                    [1 - (1 / 3) / 1.34, 1 - 4 / 1.34], rtol=1e-14)
+    # r* = 1 - m and r_wg(j) = J(1 - m)/(J(1 - m) + m): r_wg(j) >= r* whenever r* >= 0
+    rj = rwg_j(items, g, scale_points=5).values
+    assert rj[0] > r.values[0]
+    # one item: r* is the untruncated single-item r_wg
+    x = [1, 2, 3, 1, 5]
+    gg = ["a", "a", "a", "b", "b"]
+    assert_allclose(rwg_star_j(x, gg, scale_points=5).values, [0.5, 1 - 8 / 2])
+    assert_allclose(rwg(x, gg, scale_points=5).values, [0.5, 0.0])
+    # n = 2, constant answers, a group of one, missing answers
+    items = np.array([[2, 4], [2, 5], [3, 3], [3, 3], [1, np.nan], [5, 5], [4, 4]])
+    g = ["pair", "pair", "const", "const", "miss", "miss", "one"]
+    r = rwg_star_j(items, g, scale_points=5)
+    # const: 1;  miss: item 2 has one answer -> NaN;  one: NaN
+    # pair: item 1 s^2 = 0, item 2 s^2 = 1/2 -> 1 - (1/4)/2 = 7/8
+    assert r.groups == ("const", "miss", "one", "pair")
+    assert_allclose(r.values, [1.0, np.nan, np.nan, 7 / 8], equal_nan=True)
+    assert r.n.tolist() == [2, 2, 1, 2]
+
+
+def test_default_null_is_uniform_and_unchanged():
+    rng = np.random.default_rng(3)
+    X = rng.integers(1, 6, size=(300, 4)).astype(float)
+    X[rng.random(X.shape) < 0.05] = np.nan
+    g = rng.integers(0, 40, size=300)
+    for fun in (rwg_j, rwg_star_j):
+        assert_array_equal(fun(X, g, scale_points=5).values,
+                           fun(X, g, scale_points=5, null="uniform").values)
+        assert_array_equal(fun(X, g, scale_points=5).values, fun(X, g, sigma2_e=2.0).values)
+        assert_array_equal(fun(X, g, scale_points=5).values,
+                           fun(X, g, scale_points=[5, 5, 5, 5]).values)
+    assert_array_equal(rwg(X[:, 0], g, scale_points=5).values,
+                       rwg(X[:, 0], g, scale_points=5, null=[0.2] * 5).values)
+
+
 # ---------------------------------------------------------------------------------------
 # edge cases
 # ---------------------------------------------------------------------------------------
@@ -330,6 +419,24 @@ def test_results_are_read_only():
         (lambda: ad_m([1, 2], [0, 0], center="mode"), ValueError, r"center: must be 'mean' or 'median', got 'mode'"),
         (lambda: ad_m([1, -np.inf], [0, 0]), ValueError, r"items: contains non-finite value -inf"),
         (lambda: ad_m([1 + 2j, 2], [0, 0]), TypeError, r"items: must be numeric, got dtype complex128"),
+        (lambda: rwg([1, 2], [0, 0], scale_points=5, null="skewed"), ValueError, r"null: must be one of 'uniform', 'slight_skew', 'moderate_skew', 'heavy_skew' or a sequence of category proportions, got 'skewed'"),
+        (lambda: rwg([1, 2], [0, 0], scale_points=7, null="slight_skew"), ValueError, r"null: 'slight_skew' is defined for 5-point scales only .*got scale_points=7"),
+        (lambda: rwg_j([[1, 2], [2, 2]], [0, 0], scale_points=[5, 4], null="heavy_skew"), ValueError, r"null: 'heavy_skew' is defined for 5-point scales only .*got scale_points=4"),
+        (lambda: rwg([1, 2], [0, 0], scale_points=5, null=[.5, .6, 0, 0, 0]), ValueError, r"null: category proportions must be non-negative and sum to 1"),
+        (lambda: rwg([1, 2], [0, 0], scale_points=5, null=[.5, .5]), ValueError, r"null: has 2 category proportions, expected scale_points=5"),
+        (lambda: rwg([1, 2], [0, 0], scale_points=5, null=[1, 0, 0, 0, 0]), ValueError, r"null: needs at least two categories with positive probability"),
+        (lambda: rwg([1, 2], [0, 0]), TypeError, r"scale_points: required unless sigma2_e is given"),
+        (lambda: rwg([1, 2], [0, 0], sigma2_e=1.3, null="slight_skew"), ValueError, r"null: cannot be combined with sigma2_e .*got null='slight_skew'"),
+        (lambda: rwg([1, 2], [0, 0], sigma2_e=0.0), ValueError, r"sigma2_e: must be positive and finite, got 0\.0"),
+        (lambda: rwg([1, 2], [0, 0], sigma2_e=[1.0, 2.0]), ValueError, r"sigma2_e: must be a single number for one item"),
+        (lambda: rwg([1, 2], [0, 0], sigma2_e="2"), TypeError, r"sigma2_e: must be a positive number or one per item, got '2'"),
+        (lambda: rwg_j([[1, 2], [2, 2]], [0, 0], sigma2_e=[1.0, 2.0, 3.0]), ValueError, r"sigma2_e: must be a number or have one entry per item \(2\), got shape \(3,\)"),
+        (lambda: rwg_j([[1, 2], [2, 2]], [0, 0], scale_points=[5, 5, 5]), ValueError, r"scale_points: has 3 entries, expected one per item \(2\)"),
+        (lambda: rwg_j([[1, 2], [2, 2]], [0, 0], scale_points=[5, 1]), ValueError, r"scale_points\[1\]: must be at least 2, got 1"),
+        (lambda: rwg_j([[1, 3], [2, 2]], [0, 0], scale_points=[5, 2]), ValueError, r"items: values must lie in \[1, 2\] \(scale_points\[1\]=2\), got 3\.0 at row 0, column 1"),
+        (lambda: rwg_j([[1, 3], [2, 2]], [0, 0], scale_points=5.0), TypeError, r"scale_points: must be an integer, got 5\.0"),
+        (lambda: rwg_star_j([[1, 9]], [0], scale_points=5), ValueError, r"items: values must lie in \[1, 5\] \(scale_points=5\), got 9\.0"),
+        (lambda: rwg_star_j(np.ones((2, 0)), [0, 0], scale_points=5), ValueError, r"items: needs at least 1 item column\(s\), got 0"),
     ],
 )
 def test_errors_name_argument_and_value(call, exc, pattern):
@@ -358,6 +465,8 @@ ALL = [
     ("awg", lambda X, g, **k: awg(X, g, scale_min=1, scale_max=5, **k)),
     ("ad_m", lambda X, g, **k: ad_m(X, g, **k)),
     ("ad_md", lambda X, g, **k: ad_m(X, g, center="median", **k)),
+    ("rwg_star_j", lambda X, g, **k: rwg_star_j(X, g, scale_points=5, **k)),
+    ("rwg_j_slight", lambda X, g, **k: rwg_j(X, g, scale_points=5, null="slight_skew", **k)),
 ]
 PROP = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -387,8 +496,10 @@ def test_ranges(data):
     for name, fun in ALL:
         v = fun(X, g).values
         v = v[~np.isnan(v)]
-        if name in ("rwg", "rwg_j"):
+        if name in ("rwg", "rwg_j", "rwg_j_slight"):
             assert ((v >= 0) & (v <= 1)).all(), name
+        elif name == "rwg_star_j":
+            assert (v <= 1).all()
         elif name == "awg":
             assert ((v >= -1 - 1e-12) & (v <= 1 + 1e-12)).all()
         else:
@@ -408,9 +519,12 @@ def _naive(X, g, name):
             continue
         if name == "rwg":
             out[grp] = 1 - min(np.var(cols[0], ddof=1), 2.0) / 2.0
-        elif name == "rwg_j":
-            s = min(np.mean([np.var(c, ddof=1) for c in cols]), 2.0) / 2.0
+        elif name in ("rwg_j", "rwg_j_slight"):
+            s2e = 2.0 if name == "rwg_j" else 1.34
+            s = min(np.mean([np.var(c, ddof=1) for c in cols]), s2e) / s2e
             out[grp] = len(cols) * (1 - s) / (len(cols) * (1 - s) + s)
+        elif name == "rwg_star_j":
+            out[grp] = 1 - np.mean([np.var(c, ddof=1) for c in cols]) / 2.0
         elif name in ("ad_m", "ad_md"):
             center = np.mean if name == "ad_m" else np.median
             out[grp] = np.mean([np.mean(np.abs(c - center(c))) for c in cols])

@@ -561,6 +561,31 @@ def test_hostile_files(doc):
         load_benchmark("{}")
 
 
+def test_control_characters_are_refused_with_their_line(doc):
+    text = json.dumps(doc, indent=1)
+    line = text[:text.index('"industry"')].count("\n") + 1
+    for escape in ("\\u0000", "\\u001B", "\\b", "\\f"):
+        bad = text.replace('"retail"', f'"ret{escape}ail"', 1).encode()
+        assert _err(bad) == f"data: line {line}: the control character {escape} is not allowed"
+    raw = text.replace('"retail"', '"ret\x00ail"', 1).encode()
+    assert _err(raw).startswith(f"data: not valid JSON: Invalid control character at line {line}, column ")
+    # an escaped backslash followed by the letters u0000 is text, and tab and line breaks are text too
+    text_not_escape = text.replace('"retail"', '"ret\\\\u0000ail"', 1).encode()
+    assert _err(text_not_escape).startswith("entries[0].industry: must match")
+    assert _err(text.replace('"retail"', '"ret\\tail"', 1).encode()).startswith("entries[0].industry: must match")
+
+
+def test_entries_read_from_their_stored_layout_are_validated(doc):
+    stored = doc["entries"][0]
+    assert BenchmarkEntry.from_dict(stored) == BenchmarkEntry(**{**stored, "dimensions": stored["dimensions"]})
+    with pytest.raises(ValueError, match=r"^dimensions.direction.level: must be <= 5, got 9$"):
+        BenchmarkEntry.from_dict(_edit(stored, lambda e: e["dimensions"]["direction"].update(level=9)))
+    with pytest.raises(ValueError, match=r"^typology: is required"):
+        BenchmarkEntry.from_dict({k: v for k, v in stored.items() if k != "typology"})
+    with pytest.raises(ValueError, match=r"^data: must be an object, got an array$"):
+        BenchmarkEntry.from_dict([])
+
+
 def test_many_problems_are_counted(doc):
     d = _edit(doc, lambda d: [e.update(industry="Bad") for e in d["entries"]])
     assert _err(d) == "entries[0].industry: must match ^[a-z][a-z0-9_]{0,47}$, got 'Bad' (and 4 more problems)"

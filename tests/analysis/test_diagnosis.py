@@ -106,7 +106,13 @@ def test_shrunk_scores_pull_small_teams_towards_the_mean(diag):
     grand = diag.to_dict()["dimensions"]["direction"]["score"]
     raw = t.dims["score"][ok, 0]
     shrunk = t.dims["shrunk_score"][ok, 0]
-    assert np.all(np.abs(shrunk - grand) <= np.abs(raw - grand) + 1e-9)
+    # the posterior also learns from the team's structure index (perception and structure
+    # go together between teams), so a single team may move outwards, but on the whole
+    # the estimates move towards the organization, and small teams more than large ones
+    assert np.mean(np.abs(shrunk - grand)) < np.mean(np.abs(raw - grand))
+    n = t.dims["n"][ok, 0]
+    pull = np.abs(shrunk - raw)
+    assert np.mean(pull[n <= np.median(n)]) > np.mean(pull[n > np.median(n)])
 
 
 def single(values: dict, n: int, **kw):

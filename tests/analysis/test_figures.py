@@ -209,6 +209,20 @@ def test_misconception_heatmap_shows_shares(diag):
 
 # ------------------------------------------------------------------- order, size
 
+def test_a_questionnaire_without_misconceptions_has_no_misconception_heatmap(diag):
+    pulse = diagnose(simulate("aligned-autonomy-pulse-v1", respondents=120, teams=6, units=2, seed=3).data)
+    assert figures.available_metrics(diag) == figures.METRICS
+    assert figures.available_metrics(pulse) == ("perception", "structure", "finding")
+    for metric in figures.available_metrics(pulse):
+        assert figures.unit_heatmap(pulse, metric, as_dict=True)["data"]
+        assert figures.team_heatmap(pulse, metric, unit=pulse.units.labels[0], as_dict=True)["data"]
+    message = "metric: 'misconception', but the questionnaire asks no misconceptions"
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        figures.unit_heatmap(pulse, "misconception")
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        figures.team_heatmap(pulse, "misconception")
+
+
 def test_rows_are_sorted_by_unit_then_score(diag):
     order = figures.group_order(diag)
     t = diag.teams

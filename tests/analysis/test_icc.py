@@ -217,7 +217,8 @@ def test_invariance_and_consistency(data):
         assert_allclose([r.f, r.pvalue], [ref.statistic, ref.pvalue], rtol=1e-7, atol=1e-12)
         k = r.n_obs / r.n_groups
         if r.ms_between > 1e-9:
-            assert_allclose(r.icc2, k * r.icc1 / (1 + (k - 1) * r.icc1), rtol=1e-9, atol=1e-12)
+            # near icc1 = -1/(k - 1) the step-up divides by almost zero: compare loosely
+            assert_allclose(r.icc2, k * r.icc1 / (1 + (k - 1) * r.icc1), rtol=1e-6, atol=1e-12)
         assert r.icc1 <= 1 + 1e-12 and r.icc2 <= 1 + 1e-12
 
 

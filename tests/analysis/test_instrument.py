@@ -90,7 +90,9 @@ def test_loader_exposes_the_documented_item_attributes():
     assert [o.value for o in it.options] == [1, 2, 3, 4, 5]
     assert [o.score for o in q.item("dr_s4").options] == [100, 67, 33, 0, 0]
     assert [o.key for o in q.item("role").options] == ["lead", "member"]
-    assert q.thresholds.findings.agreement_min_rwg == 0.70
+    assert q.thresholds.findings.agreement_null == "slight_skew" and q.thresholds.findings.agreement_alpha == 0.05
+    assert q.thresholds.verdicts.min_probability == 0.8 and q.thresholds.verdicts.min_reliability == 0.5
+    assert {i.id for i in q.items_of("structure") if i.scope == "organization"} == {"dir_s1", "dir_s3", "fb_s3"}
 
 
 def test_load_by_path_equals_load_by_id():

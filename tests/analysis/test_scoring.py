@@ -5,7 +5,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from analysis.instrument import load_questionnaire
-from analysis.responses import ResponseData, answer_items
+from analysis.responses import AnswerError, ResponseData, answer_items
 from analysis.scoring import min_answered, reverse_keyed, score_responses
 
 FULL = load_questionnaire("aligned-autonomy-v1")
@@ -43,14 +43,19 @@ def test_pulse_needs_both_items():
     assert_allclose(score_responses(d).perception[:, 2], [75.0, nan])
 
 
-def test_structure_index_uses_option_scores_and_keeps_dont_know():
-    # dir_s1 value 4 is "don't know" with score 0 -- it counts, it is not dropped
-    d = data(FULL, {"dir_s1": [1, 4, 2], "dir_s2": [2, 4, nan], "dir_s3": [1, 3, nan],
-                    "dir_s4": [1, 1, nan]})
+def test_structure_index_counts_team_facts_known_and_visibility_counts_dont_know():
+    # direction: dir_s1 and dir_s3 are organization-wide facts (visibility only), dir_s2
+    # and dir_s4 are about the team; "don't know" is dir_s1 4, dir_s2 5, dir_s3 4, dir_s4 4
+    d = data(FULL, {"dir_s1": [1, 4, 2, 1], "dir_s2": [2, 4, nan, 5], "dir_s3": [1, 3, nan, 1],
+                    "dir_s4": [1, 1, nan, 4]})
     s = score_responses(d)
-    assert_allclose(s.structure[:, 0], [(100 + 60 + 100 + 100) / 4, (0 + 0 + 0 + 100) / 4, nan])
+    # team items with a known answer: (60 + 100) / 2; (0 + 100) / 2; none; none known
+    assert_allclose(s.structure[:, 0], [80.0, 50.0, nan, nan])
+    # visibility: org items count their score, team items 100 if known, "don't know" 0;
+    # row 3 answers only 1 of 4 items (fewer than half)
+    assert_allclose(s.visibility[:, 0], [100.0, (0 + 100 + 0 + 100) / 4, nan, (100 + 0 + 100 + 0) / 4])
     assert s.structure_item_ids[:4] == ("dir_s1", "dir_s2", "dir_s3", "dir_s4")
-    assert_allclose(s.structure_items[:, 0], [100, 0, 40])
+    assert_allclose(s.structure_items[:, 0], [100, 0, 40, 100])
 
 
 def test_misconceptions_are_agreement_shares_and_outcome_is_on_0_100():
@@ -90,6 +95,18 @@ def test_score_responses_rejects_other_input():
 def test_from_columns_names_argument_row_and_value(kwargs, message):
     with pytest.raises(ValueError, match=message):
         ResponseData.from_columns(FULL, team=["t"], **kwargs)
+
+
+def test_a_background_column_the_form_did_not_ask_is_absent_when_empty():
+    """The service passes every stored column; the pulse asks no tenure, so its tenure
+    column is empty in every row and must read as not asked, not as an error."""
+    d = ResponseData.from_columns(PULSE, team=["a", "b"], answers={"dir_p1": [3, 4]}, role=["lead", ""],
+                                  tenure=np.array(["", ""]))
+    assert d.tenure is None and d.role.tolist() == ["lead", ""]
+    assert ResponseData.from_columns(PULSE, team=["a"], answers={}, tenure=[None]).tenure is None
+    with pytest.raises(AnswerError, match="tenure: row 1: the questionnaire has no tenure item") as info:
+        ResponseData.from_columns(PULSE, team=["a", "b"], answers={}, tenure=["", "lt1"])
+    assert (info.value.field, info.value.row) == ("tenure", 1)
 
 
 def test_from_columns_rejects_empty_team_and_a_team_in_two_units():

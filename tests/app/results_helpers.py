@@ -8,9 +8,12 @@ from datetime import date
 import numpy as np
 from sqlmodel import select
 
+from analysis import load_questionnaire
 from analysis.simulate import simulate_responses
 from app.core.db import session_scope
 from app.models import Campaign, CampaignStatus, CampaignTeam, Comment, Response
+
+_Q = load_questionnaire("aligned-autonomy-v1")
 
 
 def store_responses(engine, campaign_id, counts: dict[str, int], *, seed: int = 0,
@@ -68,13 +71,21 @@ def park_responses(app, campaign_id, counts: dict[str, int], *, seed: int = 0, c
                 campaign = session.get(Campaign, cid)
                 team = session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == cid,
                                                                CampaignTeam.name == name)).one()
-                answers = {i: 3 if np.isnan(v) else int(v) for i, v in zip(data.item_ids, data.values[row])}
+                answers = {i: _known(i, v) for i, v in zip(data.item_ids, data.values[row])}
                 park(session, campaign=campaign, team_id=team.id, answers=answers, role=str(data.role[row]),
                      tenure=str(data.tenure[row]) or None, comment=comment, today=date(2026, 11, 2), sealer=sealer)
                 session.commit()
                 team_id = team.id
             flush_team(engine, campaign_id=cid, team_id=team_id, sealer=sealer)
             row += 1
+
+
+def _known(item_id: str, value: float) -> int:
+    """A complete answer: a missing one becomes 3, "don't know" the first option."""
+    item = _Q.item(item_id)
+    if np.isnan(value):
+        return 3
+    return 1 if any(o.dont_know and o.value == value for o in item.options) else int(value)
 
 
 def close(engine, campaign_id) -> None:

@@ -122,3 +122,22 @@ def test_a_held_database_lock_stalls_only_the_requests_that_need_it(live_server)
     for t in waiting:
         t.join(30)
     assert statuses == [401] * 8  # unknown users, answered once the lock was free
+
+
+def test_a_write_that_waits_too_long_for_sqlite_gets_a_503_and_changes_nothing(app, admin, monkeypatch):
+    if app.state.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's single writer")
+    from app.core import db
+
+    monkeypatch.setattr(db, "WRITE_WAIT_S", 0.2)
+    queue = db._WRITERS[app.state.engine]
+    queue.acquire()  # another writer of this process holds the database
+    try:
+        started = time.perf_counter()
+        r = admin.post(f"/api/v1/organizations/{admin.org_id}/campaigns",
+                       json={"name": "Autumn", "questionnaire_id": "aligned-autonomy-v1"})
+        assert r.status_code == 503 and r.json() == {"detail": BUSY} and r.headers["retry-after"] == "5"
+        assert time.perf_counter() - started < 5
+    finally:
+        queue.release()
+    assert admin.client.get(f"/api/v1/organizations/{admin.org_id}/campaigns").json() == []

@@ -128,7 +128,10 @@ def test_import_builds_nested_units_and_keeps_team_ids_on_reimport(admin):
     ("unit path,team,headcount\nOps,A,100001\n", ["line 2: headcount 100001 is larger than 100000"]),
     ("unit path,team,headcount\n", ["the file has no teams"]),
     (b"unit path,team,headcount\nOps,\xff\xfe,1\n", ["the file is not UTF-8 text (byte 29)"]),
-    ("unit path,team,headcount\nOps,A\x00,1\n", ["the file contains NUL bytes"]),
+    ("unit path,team,headcount\nOps,A\x00,1\n", ["line 2: control character U+0000 is not allowed"]),
+    ("unit path,team,headcount\nOps,A,1\nOps\x1b[2J,B,1\nOps,C,\x0c2\nOps,\"D\nE\",1\n", [
+        "line 3: control character U+001B is not allowed", "line 4: control character U+000C is not allowed",
+        "line 6: control character U+000A is not allowed"]),
     ("unit path,team,headcount\n" + "/".join(["u"] * 11) + ",A,1\n", ["line 2: the unit path is deeper than 10 levels"]),
     ("unit path,team,headcount\nOps," + "x" * 101 + ",1\n", ["line 2: names may have at most 100 characters"]),
     ('unit path,team,headcount\nOps,"unterminated,1\n', None),

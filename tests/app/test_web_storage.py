@@ -71,7 +71,7 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout_and_immediate_writes(tmp_pa
     with session_scope(engine) as session:
         conn = session.connection()
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     with session_scope(engine, write=True) as session:
         session.connection()
