@@ -1,4 +1,4 @@
-r"""Waves: change between campaigns of the same organization (DESIGN §3.10).
+r"""Waves: change between campaigns of the same organization (``docs/methodology.md`` §16).
 
 :func:`compare_waves` compares the released results (:class:`Diagnosis`) of two or more
 campaigns of one organization, in chronological order: per dimension the perception
@@ -20,11 +20,11 @@ Standard errors from released intervals
     using the larger half-width so that clipping at 0 or 100 does not shrink it (for
     large :math:`n`, :math:`t \to z`). Each measure uses its own :math:`n`: the
     perception score the released number of perception answers (``n``), the structure
-    index the released number of structure answers (``structure_n``). Where a diagnosis
-    does not release ``structure_n``, the group's number of respondents is used, an upper
+    index the released number of structure answers (``n_structure``). Where a diagnosis
+    does not release ``n_structure``, the group's number of respondents is used, an upper
     bound of the structure answers, so :math:`t_{n-1}` is not above the true quantile and
     the standard error is not understated (exact when everyone answered the structure
-    items; ``settings["structure_n"]`` says which was used). (Earlier versions took the
+    items; the comparison's ``structure_n`` says which was used). (Earlier versions took the
     perception answers for the structure index too: too small a standard error where
     fewer members answered the perception items.)
 
@@ -301,13 +301,19 @@ class WaveComparison:
     note : mapping or None
         en/de note when some waves compare on scores only.
     settings : mapping
-        ``{"min_change", "confidence", "correction", "alpha", "structure_n"}``.
+        ``{"min_change", "confidence", "alpha"}`` (numbers).
     matching : tuple of mapping
         Per span and level (unit, team): ``{"from_wave", "to_wave", "span", "level",
         "components": [{"before", "after", "match"}], "ended", "new"}``.
     changes : tuple of WaveChange
         Steps in order, then first → last; within a span by level, group, dimension,
         measure.
+    correction : {'bh', 'holm'}
+        The adjustment of the p-values over the cells of a comparison.
+    structure_n : {'answers', 'respondents'}
+        The :math:`n` behind the structure index's standard errors: the released
+        structure answers (``n_structure``) of every wave, or, where a wave does not
+        release them, the groups' respondents (an upper bound).
     trend : tuple of mapping
         With three or more waves: one row per group lineage (a chain of same/renamed
         matches), dimension and measure, with the released value per wave and the
@@ -322,6 +328,8 @@ class WaveComparison:
     matching: tuple
     changes: tuple
     trend: tuple
+    correction: str = "bh"
+    structure_n: str = "answers"
 
     def select(self, *, span: str | None = None, level: str | None = None, group: str | None = None,
                dimension: str | None = None, measure: str | None = None, from_wave: str | None = None,
@@ -345,8 +353,9 @@ class WaveComparison:
 
     def to_dict(self) -> dict:
         """Plain JSON-ready data; ``json.dumps(..., sort_keys=True)`` is deterministic:
-        ``{"labels", "questionnaires", "comparable_on", "note", "settings", "matching",
-        "changes": [WaveChange.to_dict()], "trend": [{"level", "group", "labels",
+        ``{"labels", "questionnaires", "comparable_on", "note", "settings", "correction",
+        "structure_n", "matching", "changes": [WaveChange.to_dict()], "trend": [{"level",
+        "group", "labels",
         "dimension", "measure", "values": [{"wave", "group", "value", "ci_low",
         "ci_high", "n", "released", "reason"}], "steps": [change or None],
         "overall": change or None}]}``."""
@@ -356,6 +365,8 @@ class WaveComparison:
             "comparable_on": list(self.comparable_on),
             "note": dict(self.note) if self.note else None,
             "settings": dict(self.settings),
+            "correction": self.correction,
+            "structure_n": self.structure_n,
             "matching": [_plain(m) for m in self.matching],
             "changes": [c.to_dict() for c in self.changes],
             "trend": [_plain(t) for t in self.trend],
@@ -372,7 +383,7 @@ class _Level:
     index: dict
     weight: dict                  # measure -> answers (NaN if not released), shape (G, D)
     group_reason: np.ndarray      # object (G,)
-    cell_reason: np.ndarray       # object (G, D)
+    cell_reason: dict             # measure -> why the cell is blank, object (G, D)
     value: dict                   # measure -> (G, D)
     low: dict                     # measure -> (G, D), released interval
     high: dict                    # measure -> (G, D)
@@ -386,19 +397,20 @@ def _level(table: GroupTable | None, confidence: float, dims: tuple) -> _Level |
 
     Each measure uses its own number of answers: the perception score the released
     ``n`` (answers to the dimension's perception items), the structure index the
-    released ``structure_n`` (answers to its structure items). A diagnosis that does not
-    release ``structure_n`` gives the group's number of respondents instead, an upper
+    released ``n_structure`` (answers to its structure items). A diagnosis that does not
+    release ``n_structure`` gives the group's number of respondents instead, an upper
     bound of the structure answers: then :math:`t_{n-1}` is not above the true quantile,
     so the standard error is not understated (exact when every respondent answered the
-    structure items).
+    structure items). The structure index of a shown dimension can be blank on its own
+    (``structure_reason``, e.g. too few members with a known answer).
     """
     if table is None:
         return None
     col = [table.dimensions.index(d) for d in dims]
     hidden = np.asarray(table.suppressed, bool)[:, None]
     counts = {"score": np.asarray(table.dims["n"], float)[:, col]}
-    if "structure_n" in table.dims:
-        counts["structure"] = np.asarray(table.dims["structure_n"], float)[:, col]
+    if "n_structure" in table.dims:
+        counts["structure"] = np.asarray(table.dims["n_structure"], float)[:, col]
         basis = "answers"
     else:
         counts["structure"] = np.repeat(np.asarray(table.n, float)[:, None], len(col), axis=1)
@@ -416,7 +428,13 @@ def _level(table: GroupTable | None, confidence: float, dims: tuple) -> _Level |
             se[m] = half / tcrit
         value[m] = y
         weight[m] = np.where(hidden, np.nan, counts[m])
-    cell = np.asarray(table.cell_reason, dtype=object)[:, col]
+    cell = {"score": np.asarray(table.cell_reason, dtype=object)[:, col]}
+    own = getattr(table, "structure_reason", None)
+    if own is None:
+        cell["structure"] = cell["score"]
+    else:
+        own = np.asarray(own, dtype=object)[:, col]
+        cell["structure"] = np.where(np.equal(cell["score"], None), own, cell["score"])
     return _Level(
         labels=tuple(table.labels), index={lab: i for i, lab in enumerate(table.labels)},
         weight=weight, group_reason=np.asarray(table.suppression_reason, dtype=object), cell_reason=cell,
@@ -433,7 +451,7 @@ def _aggregate(lv: _Level, comp: np.ndarray, rows: np.ndarray, C: int, j: int, m
     suppression reason of a member, or None) and ``interval`` (every member has an SE).
     """
     why = lv.group_reason[rows].copy()
-    cell = lv.cell_reason[rows, j]
+    cell = lv.cell_reason[m][rows, j]
     none = np.equal(why, None)
     why[none] = cell[none]
     y = lv.value[m][rows, j]
@@ -650,9 +668,9 @@ def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | Non
         available cells of the comparison, and ``change`` =
         ``improved`` / ``declined`` only when ``p_adjusted < alpha`` (reliable) and
         :math:`|\Delta| \ge` ``min_change`` (meaningful). ``settings`` holds
-        ``min_change``, ``confidence``, ``correction``, ``alpha`` and ``structure_n``
-        (``"answers"`` or ``"respondents"``, see the module docstring). See the module
-        docstring.
+        ``min_change``, ``confidence`` and ``alpha``; ``correction`` and ``structure_n``
+        (``"answers"`` or ``"respondents"``: the :math:`n` of the structure index's
+        standard error, see the module docstring) are attributes of their own.
 
     Raises
     ------
@@ -735,12 +753,12 @@ def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | Non
         labels=labels,
         questionnaires=tuple(MappingProxyType({"id": k[0], "version": k[1]}) for k in keys),
         comparable_on=all_measures, note=note,
-        settings=MappingProxyType({
-            "min_change": float(min_change), "confidence": float(confidence), "correction": correction,
-            "alpha": round(alpha, 12), "structure_n": "answers" if all(
-                lv[x].structure_n == "answers" for lv in levels for x in LEVELS if lv[x] is not None)
-            else "respondents"}),
+        settings=MappingProxyType({"min_change": float(min_change), "confidence": float(confidence),
+                                   "alpha": round(alpha, 12)}),
         matching=tuple(_freeze(m) for m in matching), changes=tuple(changes), trend=trend,
+        correction=correction,
+        structure_n="answers" if all(lv[x].structure_n == "answers" for lv in levels for x in LEVELS
+                                     if lv[x] is not None) else "respondents",
     )
 
 
@@ -888,7 +906,7 @@ def _trend(levels, comps_by_pair, changes, labels, dims, keys, W) -> tuple:
                 lv = levels[w][lvname]
                 why = lv.group_reason.copy()
                 none = np.equal(why, None)
-                why[none] = lv.cell_reason[none, jd]
+                why[none] = lv.cell_reason[m][none, jd]
                 y = lv.value[m][:, jd]
                 why[np.equal(why, None) & ~np.isfinite(y)] = "no_data"
                 cells[(w, m, jd)] = list(zip(

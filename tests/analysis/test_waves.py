@@ -124,7 +124,7 @@ def test_p_values_are_adjusted_over_all_cells_of_a_comparison(wave_a, wave_b):
     family = [c for c in holm.changes if c.available]
     np.testing.assert_allclose([c.p_adjusted for c in family],
                                adjust_pvalues([c.pvalue for c in family], method="holm"))
-    assert holm.settings["correction"] == "holm"
+    assert holm.correction == "holm"
 
 
 def test_planted_improvement_is_a_reliable_change(data, halves, wave_a):
@@ -356,11 +356,11 @@ def test_to_dict_is_deterministic(wave_a, wave_b):
     b = json.dumps(compare_waves([wave_a, wave_b, wave_a]).to_dict(), sort_keys=True)
     assert a == b
     d = json.loads(a)
-    assert set(d) == {"labels", "questionnaires", "comparable_on", "note", "settings", "matching",
-                      "changes", "trend"}
-    basis = "answers" if "structure_n" in wave_a.teams.dims else "respondents"
-    assert d["settings"] == {"min_change": 5.0, "confidence": 0.95, "correction": "bh", "alpha": 0.05,
-                             "structure_n": basis}
+    assert set(d) == {"labels", "questionnaires", "comparable_on", "note", "settings", "correction",
+                      "structure_n", "matching", "changes", "trend"}
+    basis = "answers" if "n_structure" in wave_a.teams.dims else "respondents"
+    assert d["settings"] == {"min_change": 5.0, "confidence": 0.95, "alpha": 0.05}
+    assert (d["correction"], d["structure_n"]) == ("bh", basis)
     change = next(c for c in d["changes"] if c["available"])
     assert {"pvalue", "p_adjusted"} <= set(change)
     assert d["labels"] == ["W1", "W2", "W3"]
@@ -418,34 +418,17 @@ def test_suppressed_in_both_waves(data, halves):
 
 # ------------------------------------------------------------- standard errors per measure
 
-def without_structure_n(d):
+def without_n_structure(d):
     """The diagnosis as one that does not release the structure answer counts."""
     import dataclasses
     from types import MappingProxyType
 
     def strip(table):
-        if table is None or "structure_n" not in table.dims:
+        if table is None or "n_structure" not in table.dims:
             return table
         return dataclasses.replace(table, dims=MappingProxyType(
-            {k: v for k, v in table.dims.items() if k != "structure_n"}))
+            {k: v for k, v in table.dims.items() if k != "n_structure"}))
     return dataclasses.replace(d, teams=strip(d.teams), units=strip(d.units), organization=strip(d.organization))
-
-
-def with_structure_n(d, data):
-    """The diagnosis with the released structure answer counts of its teams only
-    (``structure_n``), computed here from the answers."""
-    import dataclasses
-    from types import MappingProxyType
-
-    from analysis.scoring import score_responses
-    d = without_structure_n(d)
-    s = score_responses(data).structure
-    teams = data.teams
-    n_s = np.column_stack([np.bincount(teams.codes, weights=~np.isnan(s[:, j]), minlength=teams.n_groups)
-                           for j in range(3)])
-    n_s = np.where(np.isnan(d.teams.dims["structure"]), np.nan, n_s)
-    table = dataclasses.replace(d.teams, dims=MappingProxyType({**d.teams.dims, "structure_n": n_s}))
-    return dataclasses.replace(d, teams=table)
 
 
 def skip_items(data, team, kind, share=0.4):
@@ -464,42 +447,45 @@ def skip_items(data, team, kind, share=0.4):
 
 def test_structure_index_uses_its_own_number_of_answers(data):
     """The structure index's standard error is its released half-width over t(n_s - 1)
-    with n_s the answers to its structure items — not the perception answers n_p, which
-    the comparison used before (too small an SE when fewer members answer the perception
-    items, too large when fewer answer the structure items)."""
+    with n_s its released answers (``n_structure``) — not the perception answers n_p,
+    which the comparison used before (too small an SE when fewer members answer the
+    perception items, too large when fewer answer the structure items)."""
     team = "T10"
     # 40 % skip the structure items: n_s < n_p
     skipped = skip_items(data, team, "structure")
-    d = without_structure_n(diagnose(skipped))
-    y, lo, hi = (fig(d, team, "direction", k) for k in ("structure", "structure_ci_low", "structure_ci_high"))
+    full = diagnose(skipped)
+    y, lo, hi = (fig(full, team, "direction", k) for k in ("structure", "structure_ci_low", "structure_ci_high"))
     half = max(y - lo, hi - y)
-    n_p = fig(d, team, "direction", "n")
-    respondents = d.teams.n[d.teams.index(team)]
-    full = with_structure_n(d, skipped)
-    n_s = full.teams.dims["structure_n"][full.teams.index(team), 0]
+    n_p = fig(full, team, "direction", "n")
+    n_s = fig(full, team, "direction", "n_structure")
+    respondents = full.teams.n[full.teams.index(team)]
     assert n_s < n_p == respondents
-    # with the released structure answer counts: exact
-    c = compare_waves([full, full]).change("team", team, "direction", "structure")
+    res = compare_waves([full, full])
+    c = res.change("team", team, "direction", "structure")
     assert c.n_before == n_s
     assert c.se_before == pytest.approx(half / stats.t.ppf(0.975, n_s - 1), rel=1e-12)
-    assert compare_waves([full, full]).settings["structure_n"] == "respondents"  # units, organization
-    # without them: the group's respondents, an upper bound of n_s, so the SE is not understated
-    c = compare_waves([d, d]).change("team", team, "direction", "structure")
+    assert res.structure_n == "answers"
+    # a diagnosis without them: the group's respondents, an upper bound of n_s, so the SE
+    # is not understated
+    d = without_n_structure(full)
+    res = compare_waves([d, d])
+    c = res.change("team", team, "direction", "structure")
+    assert res.structure_n == "respondents"
     assert c.n_before == respondents
     assert c.se_before == pytest.approx(half / stats.t.ppf(0.975, respondents - 1), rel=1e-12)
     assert c.se_before >= half / stats.t.ppf(0.975, n_s - 1)
     # the perception score keeps its own answers
-    assert compare_waves([d, d]).change("team", team, "direction", "score").n_before == n_p
+    assert res.change("team", team, "direction", "score").n_before == n_p
 
-    # 40 % skip the perception items: n_p < n_s = respondents; n_p gave too small an SE
+    # 40 % skip the perception items: n_p < n_s; n_p gave too small an SE
     skipped = skip_items(data, team, "perception")
-    d = without_structure_n(diagnose(skipped))
-    y, lo, hi = (fig(d, team, "direction", k) for k in ("structure", "structure_ci_low", "structure_ci_high"))
+    full = diagnose(skipped)
+    y, lo, hi = (fig(full, team, "direction", k) for k in ("structure", "structure_ci_low", "structure_ci_high"))
     half = max(y - lo, hi - y)
-    n_p = fig(d, team, "direction", "n")
-    n_s = with_structure_n(d, skipped).teams.dims["structure_n"][d.teams.index(team), 0]
-    assert n_p < n_s == d.teams.n[d.teams.index(team)]
-    c = compare_waves([d, d]).change("team", team, "direction", "structure")
+    n_p = fig(full, team, "direction", "n")
+    n_s = fig(full, team, "direction", "n_structure")
+    assert n_p < n_s
+    c = compare_waves([full, full]).change("team", team, "direction", "structure")
     assert c.se_before == pytest.approx(half / stats.t.ppf(0.975, n_s - 1), rel=1e-12)
     assert c.se_before > half / stats.t.ppf(0.975, n_p - 1)
 
@@ -573,3 +559,28 @@ def test_planted_change_is_recovered(org120):
                 found += c.change == "improved"
     assert found / planted_cells >= 0.6
     assert false / max(flagged, 1) <= 0.10
+
+
+def test_structure_hidden_on_its_own_gives_its_reason(data):
+    """A team of which all but 3 members answer "don't know" to the structure items of
+    direction: its structure index is blank (too few known answers) while its perception
+    score is shown. The structure change carries the structure's own reason, the
+    perception change is reported."""
+    team = "T10"
+    values = data.values.copy()
+    rows = np.flatnonzero(data.team == team)[3:]
+    for item in data.questionnaire.items:
+        if item.kind == "structure" and item.dimension == "direction":
+            dont_know = next(o.value for o in item.options if o.dont_know)
+            values[rows, data.item_ids.index(item.id)] = dont_know
+    hidden = diagnose(ResponseData.from_columns(
+        data.questionnaire, team=data.team, unit=data.unit, role=data.role, tenure=data.tenure,
+        answers={i: values[:, j] for j, i in enumerate(data.item_ids)}))
+    i = hidden.teams.index(team)
+    if hidden.teams.cell_reason[i, 0] is not None or hidden.teams.structure_reason[i, 0] is None:
+        pytest.skip("this diagnosis hides the whole dimension when the structure answers are too few")
+    res = compare_waves([diagnose(data), hidden])
+    s = res.change("team", team, "direction", "structure")
+    assert not s.available and s.reason == "not_released_after"
+    assert s.reason_after == hidden.teams.structure_reason[i, 0]
+    assert res.change("team", team, "direction", "score").available
