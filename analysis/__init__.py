@@ -18,7 +18,11 @@ from analysis.reliability import AlphaResult, OmegaResult, cronbach_alpha, omega
 from analysis.agreement import ad_m, awg, rwg, rwg_j
 
 # -- icc --
-from analysis.icc import ICCResult, icc
+from analysis.icc import GroupReliabilityResult, ICCResult, group_reliability, icc, icc1_bands
+
+# -- differences and drivers --
+from analysis.compare import UnitVsRestResult, unit_vs_rest
+from analysis.drivers import RelativeWeightsBootstrapResult, bootstrap_relative_weights
 
 # -- factor --
 from analysis.factor import CFAResult, cfa

@@ -1,8 +1,10 @@
 """Plain-language texts of a diagnosis, in English and German.
 
-The labels of findings and typologies, the reading of ICC(1), and the short list of the
-most important findings. Every text is built from figures that are already released
-(after suppression), so nothing here can reveal a hidden group.
+The labels of findings and typologies, the reading of ICC(1) and ICC(2) with their
+intervals, the statement on the drivers of the outcome, and the short list of the most
+important findings. Every text is built from figures that are already released (after
+suppression), so nothing here can reveal a hidden group; and no text claims more than
+its interval supports (``docs/methodology.md`` §5, §11, §12).
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ import math
 
 import numpy as np
 
-__all__ = ["LABELS", "icc_reading", "key_findings"]
+from analysis.icc import ICC1_BANDS, ICC1_CUTS, ICCResult, group_reliability, icc1_bands
+
+__all__ = ["LABELS", "icc_reading", "key_findings", "driver_finding"]
 
 LABELS = {
     "finding": {
@@ -42,46 +46,197 @@ def _pct(x: float) -> int:
     return int(round(100 * x))
 
 
-def icc_reading(icc1: float, icc2: float, name: dict, *, measure: str = "perception") -> dict:
+def _num(x: float, lang: str, decimals: int = 2) -> str:
+    """A number with the decimal mark of the language."""
+    text = f"{x:.{decimals}f}"
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def _share(x: float, lang: str) -> str:
+    """A share as a percentage without the sign: one decimal below 10 %, else whole,
+    negative values (an ICC(1) limit below zero) as 0."""
+    p = max(0.0, 100.0 * x)
+    if p == 0:
+        return "0"
+    return _num(p, lang, 1 if p < 9.95 else 0)
+
+
+def _band_names(cuts) -> dict:
+    a, b = (f"{100 * c:g}" for c in cuts)
+    ad, bd = (x.replace(".", ",") for x in (a, b))
+    return {
+        "little": {"en": f"'little' (below {a} %)", "de": f"„gering“ (unter {ad} %)", "short_en": "'little'", "short_de": "„gering“"},
+        "moderate": {"en": f"'moderate' ({a} to {b} %)", "de": f"„mittel“ ({ad} bis {bd} %)", "short_en": "'moderate'", "short_de": "„mittel“"},
+        "substantial": {"en": f"'substantial' ({b} % or more)", "de": f"„deutlich“ (ab {bd} %)", "short_en": "'substantial'", "short_de": "„deutlich“"},
+    }
+
+
+def _join(items: list, lang: str) -> str:
+    word = " and " if lang == "en" else " und "
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + word + items[-1]
+
+
+def _bands_text(lo: float, hi: float, cuts) -> dict:
+    """What an interval of ICC(1) allows: one band (told apart) or several (not)."""
+    bands = icc1_bands(lo, hi, cuts=cuts)
+    names = _band_names(cuts)
+    if len(bands) == 1:
+        others = [b for b in ICC1_BANDS if b not in bands]
+        en = (f"The interval lies entirely in the band {names[bands[0]]['en']}, so the data tell it apart "
+              f"from {_join([names[b]['short_en'] for b in others], 'en').replace(' and ', ' or ')}.")
+        de = (f"Das Intervall liegt ganz im Bereich {names[bands[0]]['de']}; die Daten unterscheiden das "
+              f"von {_join([names[b]['short_de'] for b in others], 'de').replace(' und ', ' oder ')}.")
+    else:
+        en = (f"The interval spans the bands {_join([names[b]['en'] for b in bands], 'en')}, so the data "
+              f"cannot tell them apart.")
+        de = (f"Das Intervall reicht über die Bereiche {_join([names[b]['de'] for b in bands], 'de')}; die "
+              f"Daten können sie nicht unterscheiden.")
+    if lo <= 0:
+        en += " It does not rule out that teams do not differ at all."
+        de += " Es schließt nicht aus, dass sich die Teams gar nicht unterscheiden."
+    return {"en": en, "de": de}
+
+
+_MEANING = {
+    "perception": {
+        "en": ("Differences between teams can reflect a shared team structure, but also leadership style or "
+               "the team's composition; a structure that is the same for the whole organization does not show "
+               "up here at all."),
+        "de": ("Unterschiede zwischen Teams können eine gemeinsame Teamstruktur widerspiegeln, aber auch "
+               "Führungsstil oder Zusammensetzung des Teams; eine Struktur, die für die ganze Organisation "
+               "gleich ist, zeigt sich hier gar nicht."),
+    },
+    "structure": {
+        "en": ("A high share means that the members of a team describe the same structure; differences between "
+               "teams can still come from leadership or composition, and a structure that is the same for the "
+               "whole organization does not show up here at all."),
+        "de": ("Ein hoher Anteil heißt, dass die Mitglieder eines Teams dieselbe Struktur beschreiben; "
+               "Unterschiede zwischen Teams können trotzdem von Führung oder Zusammensetzung kommen, und eine "
+               "Struktur, die für die ganze Organisation gleich ist, zeigt sich hier gar nicht."),
+    },
+}
+
+
+def _reliability_text(result: ICCResult, target: float) -> dict:
+    """ICC(2) with its interval, and the team size that reaches ``target``."""
+    v, lo, hi = (min(1.0, max(0.0, x)) for x in (result.icc2, result.icc2_ci_low, result.icc2_ci_high))
+    size = f"{result.n0:.0f}"
+    f = {lang: (_num(v, lang), _num(lo, lang), _num(hi, lang), _num(target, lang)) for lang in ("en", "de")}
+    if result.icc2_ci_low >= target:
+        en = (f"Team means are reliable enough to compare teams (ICC(2) = {f['en'][0]}, interval {f['en'][1]} "
+              f"to {f['en'][2]}, for teams of about {size} members).")
+        de = (f"Die Teammittelwerte sind verlässlich genug, um Teams zu vergleichen (ICC(2) = {f['de'][0]}, "
+              f"Intervall {f['de'][1]} bis {f['de'][2]}, für Teams von etwa {size} Mitgliedern).")
+    elif result.icc2_ci_high < target:
+        en = (f"Team means are not reliable enough to rank teams (ICC(2) = {f['en'][0]}, interval {f['en'][1]} "
+              f"to {f['en'][2]}, below {f['en'][3]}, for teams of about {size} members).")
+        de = (f"Die Teammittelwerte sind für eine Rangfolge nicht verlässlich genug (ICC(2) = {f['de'][0]}, "
+              f"Intervall {f['de'][1]} bis {f['de'][2]}, unter {f['de'][3]}, für Teams von etwa {size} "
+              f"Mitgliedern).")
+    else:
+        en = (f"Whether team means are reliable enough to rank teams is open (ICC(2) = {f['en'][0]}, interval "
+              f"{f['en'][1]} to {f['en'][2]} includes {f['en'][3]}, for teams of about {size} members).")
+        de = (f"Ob die Teammittelwerte für eine Rangfolge verlässlich genug sind, ist offen (ICC(2) = "
+              f"{f['de'][0]}, Intervall {f['de'][1]} bis {f['de'][2]} schließt {f['de'][3]} ein, für Teams "
+              f"von etwa {size} Mitgliedern).")
+    g = group_reliability(result.n0, result, target=target)
+    if not math.isfinite(g.min_size):
+        en += " With so little between-team variance no team size gives a reliable team mean."
+        de += " Bei so wenig Varianz zwischen Teams wird ein Teammittelwert bei keiner Teamgröße verlässlich."
+    else:
+        m, a, b = int(g.min_size), int(g.min_size_ci_low), g.min_size_ci_high
+
+        def members(x, lang, dative=False):
+            if lang == "en":
+                return f"{x} member" if x == 1 else f"{x} members"
+            return f"{x} Mitglied" if x == 1 else (f"{x} Mitgliedern" if dative else f"{x} Mitglieder")
+        if not math.isfinite(b):
+            span_en = f"{members(a, 'en')} or more, no upper limit"
+            span_de = f"ab {members(a, 'de', True)}, ohne obere Grenze"
+        elif a == int(b):
+            span_en, span_de = members(a, "en"), members(a, "de")
+        else:
+            span_en, span_de = f"{a} to {members(int(b), 'en')}", f"{a} bis {members(int(b), 'de')}"
+        en += f" A team mean reaches {f['en'][3]} from about {members(m, 'en')} (interval: {span_en})."
+        de += f" Ein Teammittelwert erreicht {f['de'][3]} ab etwa {members(m, 'de', True)} (Intervall: {span_de})."
+    return {"en": en, "de": de}
+
+
+def icc_reading(icc1: float, icc2: float, name: dict, *, measure: str = "perception",
+                result: ICCResult | None = None, cuts=ICC1_CUTS, target: float = 0.70) -> dict:
     """Plain-language reading of ICC(1) and ICC(2) for one dimension.
+
+    With ``result`` (the :class:`~analysis.icc.ICCResult` of the dimension) the reading
+    quotes the share between teams with its confidence interval and claims no more
+    than the interval allows: which of the bands "little", "moderate" and
+    "substantial" between-team variance (:func:`analysis.icc.icc1_bands`) it is
+    compatible with, and whether they can be told apart; what between-team variance
+    can mean (shared structure, but also leadership style and composition) and what it
+    cannot show (a structure that is the same for the whole organization); whether team
+    means are reliable enough to rank teams (ICC(2) with its interval) and from which
+    team size a team mean reaches ``target`` (:func:`analysis.icc.group_reliability`).
+    See ``docs/methodology.md`` §5.
 
     Parameters
     ----------
     icc1, icc2 : float
-        From :func:`analysis.icc.icc` with teams as groups.
+        From :func:`analysis.icc.icc` with teams as groups. With ``result`` the share
+        quoted is ``result.icc1_n0`` (the centre of the interval).
     name : dict
         ``{"en": …, "de": …}`` name of the dimension.
     measure : {'perception', 'structure'}
+    result : ICCResult, optional
+        The full result with the intervals. Without it the reading gives the point
+        estimate only and says that its size cannot be judged.
+    cuts : tuple of two floats
+        Band limits of ICC(1) (default :data:`analysis.icc.ICC1_CUTS`).
+    target : float
+        Reliability a team mean should reach (default 0.70).
 
     Returns
     -------
     dict
         ``{"en": …, "de": …}``.
     """
+    if measure not in _MEANING:
+        raise ValueError(f"measure: must be 'perception' or 'structure', got {measure!r}")
+    if result is not None and not isinstance(result, ICCResult):
+        raise TypeError(f"result: must be an ICCResult, got {type(result).__name__}")
     if not math.isfinite(icc1):
         return {
             "en": f"Not estimable for {name['en']}: at least two teams with answers are needed.",
             "de": f"Für „{name['de']}“ nicht schätzbar: Es braucht mindestens zwei Teams mit Antworten.",
         }
-    between = max(0, min(100, _pct(icc1)))
-    rest = 100 - between
+    has_ci = result is not None and math.isfinite(result.icc1_ci_low) and math.isfinite(result.icc1_ci_high)
+    est = result.icc1_n0 if has_ci else icc1
     if measure == "perception":
-        en = (f"{between} % of the differences in perceived {name['en'].lower()} lie between teams; "
-              f"the other {rest} % are individual perception.")
-        de = (f"{between} % der Unterschiede in der Wahrnehmung von „{name['de']}“ liegen zwischen "
-              f"den Teams; die übrigen {rest} % sind individuelle Wahrnehmung.")
+        en = f"{_share(est, 'en')} % of the differences in perceived {name['en'].lower()} lie between teams"
+        de = (f"{_share(est, 'de')} % der Unterschiede in der Wahrnehmung von „{name['de']}“ liegen zwischen "
+              f"den Teams")
     else:
-        en = (f"{between} % of the differences in the structure index of {name['en'].lower()} lie "
-              f"between teams; the other {rest} % are differences between members of the same team.")
-        de = (f"{between} % der Unterschiede im Strukturindex „{name['de']}“ liegen zwischen den "
-              f"Teams; die übrigen {rest} % sind Unterschiede innerhalb derselben Teams.")
-    if math.isfinite(icc2) and icc2 >= 0.70:
-        en += f" Team means are reliable (ICC(2) = {icc2:.2f})."
-        de += f" Die Teammittelwerte sind verlässlich (ICC(2) = {icc2:.2f})."
+        en = (f"{_share(est, 'en')} % of the differences in the structure index of {name['en'].lower()} lie "
+              f"between teams")
+        de = f"{_share(est, 'de')} % der Unterschiede im Strukturindex „{name['de']}“ liegen zwischen den Teams"
+    if has_ci:
+        conf = _pct(result.confidence)
+        lo, hi = result.icc1_ci_low, result.icc1_ci_high
+        en += f" ({conf} % interval {_share(lo, 'en')} to {_share(hi, 'en')} %). "
+        de += f" ({conf}-%-Intervall {_share(lo, 'de')} bis {_share(hi, 'de')} %). "
+        bands = _bands_text(lo, hi, cuts)
+        en += bands["en"]
+        de += bands["de"]
+    else:
+        en += " (without an interval its size cannot be judged)."
+        de += " (ohne Intervall lässt sich die Größe nicht beurteilen)."
+    en += " " + _MEANING[measure]["en"]
+    de += " " + _MEANING[measure]["de"]
+    if has_ci:
+        rel = _reliability_text(result, target)
+        en += " " + rel["en"]
+        de += " " + rel["de"]
     elif math.isfinite(icc2):
-        en += f" Team means are not reliable enough to rank teams (ICC(2) = {icc2:.2f} < 0.70)."
-        de += (f" Die Teammittelwerte sind für eine Rangfolge nicht verlässlich genug "
-               f"(ICC(2) = {icc2:.2f} < 0,70).")
+        en += f" ICC(2), the reliability of a team mean at the usual team size, is {_num(icc2, 'en')}."
+        de += f" ICC(2), die Verlässlichkeit eines Teammittelwerts bei üblicher Teamgröße, ist {_num(icc2, 'de')}."
     return {"en": en, "de": de}
 
 
@@ -89,15 +244,86 @@ def _finding(fid: str, priority: float, en: str, de: str) -> dict:
     return {"id": fid, "priority": round(float(priority), 3), "en": en, "de": de}
 
 
-def key_findings(*, dimensions: dict, dim_names: dict, organization: dict, teams, 
+def driver_finding(block: dict) -> dict | None:
+    """The plain-language statement on the predictor most strongly associated with the outcome.
+
+    Relative weights describe association in the respondents' answers, not cause, so
+    the text never calls a predictor a "driver" that "drives" the outcome; it gives the
+    share of the explained variance with its bootstrap interval, how often the
+    predictor ranks first among the bootstrap samples of teams, and whether it can be
+    told apart from the runner-up (the interval of their difference excludes zero;
+    :func:`analysis.drivers.bootstrap_relative_weights`, ``docs/methodology.md`` §11).
+
+    Parameters
+    ----------
+    block : dict
+        One released driver block (``drivers["dimensions"]`` of a diagnosis): its
+        ``predictors`` (largest weight first, each with ``label`` {en, de} and
+        ``percent``; with ``percent_ci_low``/``percent_ci_high`` and a ``top`` and
+        ``interval`` entry when bootstrapped).
+
+    Returns
+    -------
+    dict or None
+        ``{"en": …, "de": …}``, or None without predictors.
+    """
+    preds = (block or {}).get("predictors")
+    if not preds:
+        return None
+    top = preds[0]
+    lab = top["label"]
+    pct = {lang: _num(top["percent"], lang, 0) for lang in ("en", "de")}
+    en = f"Most strongly associated with the litmus question: {lab['en']} ({pct['en']} % of the explained variance"
+    de = f"Am stärksten mit der Lackmusfrage verbunden: {lab['de']} ({pct['de']} % der erklärten Varianz"
+    info = block.get("top")
+    interval = block.get("interval") or {}
+    if info and top.get("percent_ci_low") is not None and top.get("percent_ci_high") is not None:
+        conf = _pct(interval.get("confidence", 0.95))
+        lo, hi = top["percent_ci_low"], top["percent_ci_high"]
+        en += f", {conf} % interval {_num(lo, 'en', 0)} to {_num(hi, 'en', 0)} %)."
+        de += f", {conf}-%-Intervall {_num(lo, 'de', 0)} bis {_num(hi, 'de', 0)} %)."
+        if info.get("rank_first") is not None:
+            share = {lang: _num(100 * info["rank_first"], lang, 0) for lang in ("en", "de")}
+            n = interval.get("n_resamples")
+            of_en = f" of {n:,}" if n else ""
+            of_de = f" von {n:,}".replace(",", ".") if n else ""
+            en += f" It ranks first in {share['en']} %{of_en} bootstrap samples of teams."
+            de += f" In {share['de']} %{of_de} Bootstrap-Stichproben der Teams liegt dieser Prädiktor vorn."
+        runner = next((p for p in preds[1:] if p["name"] == info.get("runner_up")), None)
+        if runner is not None and info.get("difference_ci_low") is not None:
+            a, b = info["difference_ci_low"], info["difference_ci_high"]
+            rl = runner["label"]
+            if info.get("distinguishable"):
+                en += (f" It is clearly ahead of {rl['en']} (interval of the difference {_num(a, 'en', 0)} to "
+                       f"{_num(b, 'en', 0)} percentage points).")
+                de += (f" Der Vorsprung vor {rl['de']} ist klar (Intervall des Unterschieds {_num(a, 'de', 0)} "
+                       f"bis {_num(b, 'de', 0)} Prozentpunkte).")
+            else:
+                en += (f" It cannot be told apart from {rl['en']} (interval of the difference {_num(a, 'en', 0)} "
+                       f"to {_num(b, 'en', 0)} percentage points, including zero).")
+                de += (f" Von {rl['de']} ist dieser Prädiktor nicht zu unterscheiden (Intervall des Unterschieds "
+                       f"{_num(a, 'de', 0)} bis {_num(b, 'de', 0)} Prozentpunkte, schließt null ein).")
+    else:
+        en += "; no interval)."
+        de += "; ohne Intervall)."
+    en += " This is an association, not proof of cause."
+    de += " Das ist ein Zusammenhang, kein Nachweis einer Ursache."
+    return {"en": en, "de": de}
+
+
+def key_findings(*, dimensions: dict, dim_names: dict, organization: dict, teams,
                  differences: list, role_gaps: list, drivers: dict, misconception_names: dict,
-                 k: int, limit: int = 8) -> list:
+                 k: int, limit: int = 8, confidence: float = 0.95, cuts=ICC1_CUTS) -> list:
     """The most important findings of a diagnosis, most important first.
 
     Parameters
     ----------
     dimensions : dict
-        The released ``dimensions`` block (with ``icc1``).
+        The released ``dimensions`` block. Statements on between-team variance need
+        the interval of ICC(1) (``icc1_ci_low``, ``icc1_ci_high``; ``icc1_n0`` is
+        quoted when present): "hardly differs between teams" only when the whole
+        interval lies below ``cuts[0]``, "a matter of the team" only when it lies at
+        or above ``cuts[1]``. Without the interval no such statement is made.
     dim_names : dict
         ``{dimension: {"en", "de"}}``.
     organization : dict
@@ -107,13 +333,17 @@ def key_findings(*, dimensions: dict, dim_names: dict, organization: dict, teams
     differences, role_gaps : list of dict
         Released flagged differences and role gaps.
     drivers : dict
-        Released driver analysis.
+        Released driver analysis (see :func:`driver_finding`).
     misconception_names : dict
         ``{misconception: {"en", "de"}}``.
     k : int
         Minimum group size (for the suppression note).
     limit : int
         At most this many findings.
+    confidence : float
+        Level of the ICC(1) intervals in ``dimensions``.
+    cuts : tuple of two floats
+        Band limits of ICC(1) (:data:`analysis.icc.ICC1_CUTS`).
 
     Returns
     -------
@@ -190,30 +420,39 @@ def key_findings(*, dimensions: dict, dim_names: dict, organization: dict, teams
                 f"Häufigstes Teammuster: {lab['de']} ({counts[top]} von {n_visible} gezeigten Teams; "
                 f"{n_visible - typ.size} zu ungenau für eine Einordnung).",
             ))
-    # 3. structure vs individual perception (ICC)
-    iccs = [(d, v["icc1"]) for d, v in dimensions.items() if v.get("icc1") is not None]
+    # 3. between-team variance (ICC(1)), only as far as its interval allows
+    conf = _pct(confidence)
+    iccs = [(d, v) for d, v in dimensions.items()
+            if v.get("icc1_ci_low") is not None and v.get("icc1_ci_high") is not None]
     if iccs:
-        d, lo = min(iccs, key=lambda x: (x[1], x[0]))
-        if lo < 0.05:
+        d, v = min(iccs, key=lambda x: (x[1]["icc1_ci_high"], x[0]))
+        if v["icc1_ci_high"] < cuts[0]:
             n = dim_names[d]
+            hi = {lang: _share(v["icc1_ci_high"], lang) for lang in ("en", "de")}
             out.append(_finding(
                 "icc_low", 60,
-                f"Perceived {n['en'].lower()} hardly differs between teams "
-                f"({max(0, _pct(lo))} % between teams): the differences are individual perception, "
-                f"not team structure.",
-                f"Die Wahrnehmung von „{n['de']}“ unterscheidet sich kaum zwischen den Teams "
-                f"({max(0, _pct(lo))} % zwischen Teams): Die Unterschiede sind individuelle "
-                f"Wahrnehmung, nicht Teamstruktur.",
+                f"Perceived {n['en'].lower()} hardly differs between teams: at most {hi['en']} % of the "
+                f"differences lie between teams ({conf} % interval); they are differences between "
+                f"individuals, not between teams.",
+                f"Die Wahrnehmung von „{n['de']}“ unterscheidet sich kaum zwischen den Teams: höchstens "
+                f"{hi['de']} % der Unterschiede liegen zwischen den Teams ({conf}-%-Intervall); es sind "
+                f"Unterschiede zwischen Personen, nicht zwischen Teams.",
             ))
-        d, hi = max(iccs, key=lambda x: (x[1], x[0]))
-        if hi >= 0.10:
+        d, v = max(iccs, key=lambda x: (x[1]["icc1_ci_low"], x[0]))
+        if v["icc1_ci_low"] >= cuts[1]:
             n = dim_names[d]
+            est = v.get("icc1_n0", v.get("icc1"))
+            sh = {lang: (_share(est, lang), _share(v["icc1_ci_low"], lang), _share(v["icc1_ci_high"], lang))
+                  for lang in ("en", "de")}
             out.append(_finding(
                 "icc_high", 58,
-                f"{_pct(hi)} % of the differences in perceived {n['en'].lower()} lie between "
-                f"teams: it is a matter of team structure, not only of individual views.",
-                f"{_pct(hi)} % der Unterschiede in der Wahrnehmung von „{n['de']}“ liegen zwischen "
-                f"den Teams: eine Frage der Teamstruktur, nicht nur individueller Sichtweisen.",
+                f"{sh['en'][0]} % of the differences in perceived {n['en'].lower()} lie between teams "
+                f"({conf} % interval {sh['en'][1]} to {sh['en'][2]} %): it differs from team to team — "
+                f"through the team's structure, but possibly also its leadership or composition.",
+                f"{sh['de'][0]} % der Unterschiede in der Wahrnehmung von „{n['de']}“ liegen zwischen den "
+                f"Teams ({conf}-%-Intervall {sh['de'][1]} bis {sh['de'][2]} %): Sie unterscheidet sich von "
+                f"Team zu Team — durch die Struktur des Teams, möglicherweise aber auch durch Führung oder "
+                f"Zusammensetzung.",
             ))
     # 4. misconceptions
     shares = {m: s for m, s in (organization.get("misconceptions") or {}).items() if s is not None}
@@ -226,17 +465,10 @@ def key_findings(*, dimensions: dict, dim_names: dict, organization: dict, teams
                 f"{_pct(s)} % hold the misconception: {n['en']}.",
                 f"{_pct(s)} % teilen das Missverständnis: {n['de']}.",
             ))
-    # 5. drivers
-    preds = (drivers.get("dimensions") or {}).get("predictors") if drivers else None
-    if preds:
-        top = preds[0]
-        out.append(_finding(
-            "driver", 62,
-            f"Strongest driver of the litmus question: {top['label']['en']} "
-            f"({top['percent']:.0f} % of the explained variance).",
-            f"Stärkster Treiber der Lackmusfrage: {top['label']['de']} "
-            f"({top['percent']:.0f} % der erklärten Varianz).",
-        ))
+    # 5. the predictor most strongly associated with the outcome (never "driver")
+    text = driver_finding((drivers or {}).get("dimensions") or {})
+    if text is not None:
+        out.append(_finding("driver", 62, text["en"], text["de"]))
     # 6. role gaps
     sig = [g for g in role_gaps if g.get("significant")]
     if sig:

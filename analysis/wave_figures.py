@@ -5,7 +5,8 @@ and one measure, a line per dimension through the released value of every wave w
 confidence interval as error bars. It only displays figures of the
 :class:`~analysis.waves.WaveComparison` trend table — values a wave did not release
 (fewer than k, hidden, not in that wave, not comparable) are gaps, never estimates —
-and marks the steps whose change is reliable and meaningful (▲ improved, ▼ declined).
+and marks the steps whose change is reliable — after the Benjamini–Hochberg correction over
+all cells of the comparison — and meaningful (▲ improved, ▼ declined).
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ _TEXT = {
     "structure": {"en": "Structure index (0–100)", "de": "Strukturindex (0–100)"},
     "organization": {"en": "Organization", "de": "Organisation"},
     "title": {"en": "Trend over the waves", "de": "Verlauf über die Wellen"},
-    "subtitle": {"en": "Bars: {ci} % confidence interval;<br>gaps: not released.<br>▲/▼: reliable and meaningful change<br>since the previous wave.",
-                 "de": "Balken: {ci}-%-Konfidenzintervall;<br>Lücken: nicht freigegeben.<br>▲/▼: verlässliche und bedeutsame<br>Veränderung seit der vorigen Welle."},
+    "subtitle": {"en": "Bars: {ci} % confidence interval;<br>gaps: not released.<br>▲/▼: reliable (corrected for the number<br>of comparisons) and meaningful change<br>since the previous wave.",
+                 "de": "Balken: {ci}-%-Konfidenzintervall;<br>Lücken: nicht freigegeben.<br>▲/▼: verlässliche (für die Zahl der<br>Vergleiche korrigiert) und bedeutsame<br>Veränderung seit der vorigen Welle."},
 }
 _REASONS = {
     PRIMARY: {"en": "not released: fewer than k responses", "de": "nicht freigegeben: weniger als k Antworten"},

@@ -1,4 +1,4 @@
-r"""Waves: change between campaigns of the same organization (DESIGN §3.10).
+r"""Waves: change between campaigns of the same organization (``docs/methodology.md`` §16).
 
 :func:`compare_waves` compares the released results (:class:`Diagnosis`) of two or more
 campaigns of one organization, in chronological order: per dimension the perception
@@ -18,8 +18,15 @@ Standard errors from released intervals
 
     i.e. :math:`SE = (\text{ci\_high} - \text{ci\_low})/(2 t)` for an unclipped interval,
     using the larger half-width so that clipping at 0 or 100 does not shrink it (for
-    large :math:`n`, :math:`t \to z`). The structure index uses the released number of
-    perception answers for :math:`n`.
+    large :math:`n`, :math:`t \to z`). Each measure uses its own :math:`n`: the
+    perception score the released number of perception answers (``n``), the structure
+    index the released number of structure answers (``n_structure``). Where a diagnosis
+    does not release ``n_structure``, the group's number of respondents is used, an upper
+    bound of the structure answers, so :math:`t_{n-1}` is not above the true quantile and
+    the standard error is not understated (exact when everyone answered the structure
+    items; the comparison's ``structure_n`` says which was used). (Earlier versions took the
+    perception answers for the structure index too: too small a standard error where
+    fewer members answered the perception items.)
 
 Change and its interval
     With the means :math:`\bar y_1, \bar y_2` and standard errors :math:`SE_1, SE_2` of
@@ -34,16 +41,40 @@ Change and its interval
     where the same people answer both waves and their answers correlate positively, the
     true :math:`SE_\Delta` is smaller, so the criterion below is conservative.
 
-Reliable change (Jacobson & Truax 1991, adapted to group means)
-    A change is reported as ``improved`` / ``declined`` only when it is both
+Reliable change (Jacobson & Truax 1991, adapted to group means), controlled over a comparison
+    Every cell (level × group × dimension × measure) of a comparison of two waves gets
+    the two-sided p-value of its reliable change index :math:`RC = \Delta/SE_\Delta`
+    under :math:`t_\nu` (Jacobson & Truax use the standard error of the difference of
+    two scores, here of two group means, with the t quantile for small groups) —
+    more precisely the larger of two p-values of the cell, Welch's (above) and the
+    pooled-variance t test's (:math:`s_p^2 = [(n_1 - 1)s_1^2 + (n_2 - 1)s_2^2]/(n_1 + n_2 - 2)`
+    with :math:`s_i^2 = n_i SE_i^2`, :math:`n_1 + n_2 - 2` degrees of freedom), as for
+    units (``docs/methodology.md`` §9). With a handful of answers per team, one wave's
+    spread can be small by accident (five members giving the same answer), which makes
+    Welch's test liberal in its far tail — the tail that decides after a correction over
+    hundreds of cells; the pooled test is exact when nothing changed but liberal when the
+    spread changed; the larger p-value keeps the level whenever either does. Each cell
+    uses only its own two waves' figures.
 
-    * *reliable*: :math:`|\Delta| > t_{1-\alpha/2,\,\nu}\,SE_\Delta` — the reliable change
-      index :math:`RC = \Delta/SE_\Delta` exceeds its critical value (1.96 for large
-      groups at 95 %; Jacobson & Truax use the standard error of the difference of two
-      scores, here of two group means, with the t quantile for small groups), and
+    A comparison holds hundreds of cells (120 teams × 3 dimensions × 2 measures, plus
+    units and the organization), so a per-cell test at 5 % would flag about 5 % of them
+    when nothing changed. The p-values of **all** available cells of the comparison are
+    therefore adjusted together by Benjamini & Hochberg (1995) (``p_adjusted``, the
+    q-value; Holm's method with ``correction='holm'``). A change is reported as
+    ``improved`` / ``declined`` only when it is both
+
+    * *reliable*: ``p_adjusted < alpha`` with :math:`\alpha = 1 - \text{confidence}`, and
     * *meaningful*: :math:`|\Delta| \ge` ``min_change`` points on the 0–100 scale,
 
-    otherwise ``no_reliable_change``, so that noise is not reported as progress.
+    otherwise ``no_reliable_change``, so that noise is not reported as progress. Under no
+    change at all every flag is false, and the share of comparisons with one (the
+    family-wise error rate, then equal to the false discovery rate) is below
+    :math:`\alpha`: measured in ``docs/methodology.md`` §16 with 120 teams, against about
+    27 flagged cells in every comparison by a per-cell test. Cells of one comparison are
+    positively dependent (a unit's change contains its teams' changes), the case in
+    which the Benjamini–Hochberg procedure keeps its guarantee (Benjamini & Yekutieli
+    2001). The interval :math:`\Delta \pm t_{1-\alpha/2,\nu}\,SE_\Delta`
+    (``ci_low``, ``ci_high``) is Welch's per-cell interval; it is not adjusted.
 
 Teams across waves
     Teams (and units) are matched by id. ``team_map`` (``unit_map``) declares what
@@ -91,19 +122,25 @@ References
    components. *Biometrics Bulletin*, 2(6), 110–114.
 .. [4] Cochran, W. G. (1977). *Sampling Techniques* (3rd ed.). Wiley, ch. 5 (stratified
    means).
+.. [5] Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate: A
+   practical and powerful approach to multiple testing. *Journal of the Royal
+   Statistical Society B*, 57(1), 289–300.
+.. [6] Benjamini, Y., & Yekutieli, D. (2001). The control of the false discovery rate in
+   multiple testing under dependency. *The Annals of Statistics*, 29(4), 1165–1188.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import numpy as np
 from scipy import special
 
 from analysis.benchmark import _compatibility, _FULL, _qkey, _SCORES_NOTE
+from analysis.compare import CORRECTIONS, adjust_pvalues
 from analysis.diagnosis import Diagnosis, GroupTable
 from analysis.frozen import freeze as _freeze, plain as _plain
 from analysis.privacy import reason_text
@@ -180,8 +217,18 @@ class WaveChange:
         :math:`\\Delta`, :math:`SE_\\Delta`, Welch–Satterthwaite :math:`\\nu`,
         :math:`t_{1-\\alpha/2,\\nu}` and the interval of :math:`\\Delta`.
     reliable, meaningful : bool or None
-        :math:`|\\Delta| > t\\,SE_\\Delta`; :math:`|\\Delta| \\ge` ``min_change``.
+        ``p_adjusted < alpha`` (the change is beyond noise after the correction over
+        all cells of the comparison); :math:`|\\Delta| \\ge` ``min_change``.
     change : {'improved', 'declined', 'no_reliable_change'} or None
+        ``improved`` / ``declined`` when reliable and meaningful.
+    pvalue : float or None
+        Two-sided p-value of the change: the larger of Welch's (:math:`\\Delta /
+        SE_\\Delta` under :math:`t_\\nu`) and the pooled-variance t test's (see the
+        module docstring).
+    p_adjusted : float or None
+        Benjamini–Hochberg adjusted p-value (q-value) over all available cells of this
+        comparison (every level, group, dimension and measure of the two waves); Holm's
+        with ``correction='holm'``.
     """
 
     from_wave: str
@@ -213,10 +260,12 @@ class WaveChange:
     reliable: bool | None
     meaningful: bool | None
     change: str | None
+    pvalue: float | None = None
+    p_adjusted: float | None = None
     _k: tuple = (5, 5)
 
     def to_dict(self) -> dict:
-        """JSON-ready; 0–100 figures rounded to 4 decimals, ``critical`` to 6."""
+        """JSON-ready; 0–100 figures rounded to 4 decimals, ``critical`` and the p-values to 6."""
         return {
             "from_wave": self.from_wave, "to_wave": self.to_wave, "span": self.span,
             "level": self.level, "group": self.group,
@@ -232,6 +281,7 @@ class WaveChange:
             "difference": _r(self.difference), "se": _r(self.se), "df": _r(self.df, 2),
             "critical": _r(self.critical, 6), "ci_low": _r(self.ci_low), "ci_high": _r(self.ci_high),
             "reliable": self.reliable, "meaningful": self.meaningful, "change": self.change,
+            "pvalue": _r(self.pvalue, 6), "p_adjusted": _r(self.p_adjusted, 6),
         }
 
 
@@ -251,13 +301,19 @@ class WaveComparison:
     note : mapping or None
         en/de note when some waves compare on scores only.
     settings : mapping
-        ``{"min_change", "confidence"}``.
+        ``{"min_change", "confidence", "alpha"}`` (numbers).
     matching : tuple of mapping
         Per span and level (unit, team): ``{"from_wave", "to_wave", "span", "level",
         "components": [{"before", "after", "match"}], "ended", "new"}``.
     changes : tuple of WaveChange
         Steps in order, then first → last; within a span by level, group, dimension,
         measure.
+    correction : {'bh', 'holm'}
+        The adjustment of the p-values over the cells of a comparison.
+    structure_n : {'answers', 'respondents'}
+        The :math:`n` behind the structure index's standard errors: the released
+        structure answers (``n_structure``) of every wave, or, where a wave does not
+        release them, the groups' respondents (an upper bound).
     trend : tuple of mapping
         With three or more waves: one row per group lineage (a chain of same/renamed
         matches), dimension and measure, with the released value per wave and the
@@ -272,6 +328,8 @@ class WaveComparison:
     matching: tuple
     changes: tuple
     trend: tuple
+    correction: str = "bh"
+    structure_n: str = "answers"
 
     def select(self, *, span: str | None = None, level: str | None = None, group: str | None = None,
                dimension: str | None = None, measure: str | None = None, from_wave: str | None = None,
@@ -295,8 +353,9 @@ class WaveComparison:
 
     def to_dict(self) -> dict:
         """Plain JSON-ready data; ``json.dumps(..., sort_keys=True)`` is deterministic:
-        ``{"labels", "questionnaires", "comparable_on", "note", "settings", "matching",
-        "changes": [WaveChange.to_dict()], "trend": [{"level", "group", "labels",
+        ``{"labels", "questionnaires", "comparable_on", "note", "settings", "correction",
+        "structure_n", "matching", "changes": [WaveChange.to_dict()], "trend": [{"level",
+        "group", "labels",
         "dimension", "measure", "values": [{"wave", "group", "value", "ci_low",
         "ci_high", "n", "released", "reason"}], "steps": [change or None],
         "overall": change or None}]}``."""
@@ -306,6 +365,8 @@ class WaveComparison:
             "comparable_on": list(self.comparable_on),
             "note": dict(self.note) if self.note else None,
             "settings": dict(self.settings),
+            "correction": self.correction,
+            "structure_n": self.structure_n,
             "matching": [_plain(m) for m in self.matching],
             "changes": [c.to_dict() for c in self.changes],
             "trend": [_plain(t) for t in self.trend],
@@ -320,26 +381,45 @@ class _Level:
 
     labels: tuple
     index: dict
-    weight: np.ndarray            # answers per dimension (NaN if not released), shape (G, D)
+    weight: dict                  # measure -> answers (NaN if not released), shape (G, D)
     group_reason: np.ndarray      # object (G,)
-    cell_reason: np.ndarray       # object (G, D)
+    cell_reason: dict             # measure -> why the cell is blank, object (G, D)
     value: dict                   # measure -> (G, D)
     low: dict                     # measure -> (G, D), released interval
     high: dict                    # measure -> (G, D)
     se: dict                      # measure -> (G, D)
-    df: np.ndarray                # (G, D)
+    df: dict                      # measure -> (G, D)
+    structure_n: str              # "answers" or "respondents" (see _level)
 
 
 def _level(table: GroupTable | None, confidence: float, dims: tuple) -> _Level | None:
+    """Means, intervals, answer counts and standard errors of one level of one wave.
+
+    Each measure uses its own number of answers: the perception score the released
+    ``n`` (answers to the dimension's perception items), the structure index the
+    released ``n_structure`` (answers to its structure items). A diagnosis that does not
+    release ``n_structure`` gives the group's number of respondents instead, an upper
+    bound of the structure answers: then :math:`t_{n-1}` is not above the true quantile,
+    so the standard error is not understated (exact when every respondent answered the
+    structure items). The structure index of a shown dimension can be blank on its own
+    (``structure_reason``, e.g. too few members with a known answer).
+    """
     if table is None:
         return None
     col = [table.dimensions.index(d) for d in dims]
-    n_ans = np.asarray(table.dims["n"], float)[:, col]
-    df = n_ans - 1.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        tcrit = np.where(df > 0, special.stdtrit(np.maximum(df, 1.0), 0.5 + confidence / 2.0), np.nan)
-    value, low, high, se = {}, {}, {}, {}
+    hidden = np.asarray(table.suppressed, bool)[:, None]
+    counts = {"score": np.asarray(table.dims["n"], float)[:, col]}
+    if "n_structure" in table.dims:
+        counts["structure"] = np.asarray(table.dims["n_structure"], float)[:, col]
+        basis = "answers"
+    else:
+        counts["structure"] = np.repeat(np.asarray(table.n, float)[:, None], len(col), axis=1)
+        basis = "respondents"
+    value, low, high, se, df, weight = {}, {}, {}, {}, {}, {}
     for m, (v, lo, hi) in _CI.items():
+        df[m] = counts[m] - 1.0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            tcrit = np.where(df[m] > 0, special.stdtrit(np.maximum(df[m], 1.0), 0.5 + confidence / 2.0), np.nan)
         y = np.asarray(table.dims[v], float)[:, col]
         low[m] = np.asarray(table.dims[lo], float)[:, col]
         high[m] = np.asarray(table.dims[hi], float)[:, col]
@@ -347,12 +427,18 @@ def _level(table: GroupTable | None, confidence: float, dims: tuple) -> _Level |
         with np.errstate(invalid="ignore", divide="ignore"):
             se[m] = half / tcrit
         value[m] = y
-    cell = np.asarray(table.cell_reason, dtype=object)[:, col]
+        weight[m] = np.where(hidden, np.nan, counts[m])
+    cell = {"score": np.asarray(table.cell_reason, dtype=object)[:, col]}
+    own = getattr(table, "structure_reason", None)
+    if own is None:
+        cell["structure"] = cell["score"]
+    else:
+        own = np.asarray(own, dtype=object)[:, col]
+        cell["structure"] = np.where(np.equal(cell["score"], None), own, cell["score"])
     return _Level(
         labels=tuple(table.labels), index={lab: i for i, lab in enumerate(table.labels)},
-        weight=np.where(np.asarray(table.suppressed, bool)[:, None], np.nan, n_ans),
-        group_reason=np.asarray(table.suppression_reason, dtype=object), cell_reason=cell,
-        value=value, low=low, high=high, se=se, df=df,
+        weight=weight, group_reason=np.asarray(table.suppression_reason, dtype=object), cell_reason=cell,
+        value=value, low=low, high=high, se=se, df=df, structure_n=basis,
     )
 
 
@@ -365,7 +451,7 @@ def _aggregate(lv: _Level, comp: np.ndarray, rows: np.ndarray, C: int, j: int, m
     suppression reason of a member, or None) and ``interval`` (every member has an SE).
     """
     why = lv.group_reason[rows].copy()
-    cell = lv.cell_reason[rows, j]
+    cell = lv.cell_reason[m][rows, j]
     none = np.equal(why, None)
     why[none] = cell[none]
     y = lv.value[m][rows, j]
@@ -375,12 +461,12 @@ def _aggregate(lv: _Level, comp: np.ndarray, rows: np.ndarray, C: int, j: int, m
     for i in hidden[::-1].tolist():          # suppressed members only; the first one wins
         reason[comp[i]] = why[i]
     ok = np.equal(why, None)
-    n = np.where(ok, lv.weight[rows, j], 0.0)
+    n = np.where(ok, lv.weight[m][rows, j], 0.0)
     W = np.bincount(comp, weights=n, minlength=C)
     with np.errstate(invalid="ignore", divide="ignore"):
         w = n / W[comp]
         se = lv.se[m][rows, j]
-        df = lv.df[rows, j]
+        df = lv.df[m][rows, j]
         v = np.where(ok, w * w * se * se, 0.0)
         good = ~ok | (np.isfinite(v) & (df > 0))
         mean = np.bincount(comp, weights=np.where(ok, w * y, 0.0), minlength=C)
@@ -511,7 +597,7 @@ def _succ(labels: tuple, step_maps: list) -> dict:
 
 # ---------------------------------------------------------------------------- engine
 
-def _check(diagnoses, labels, min_change, confidence):
+def _check(diagnoses, labels, min_change, confidence, correction="bh"):
     if isinstance(diagnoses, (str, bytes, Mapping)) or not isinstance(diagnoses, Sequence):
         raise TypeError(f"diagnoses: must be a sequence of Diagnosis, got {type(diagnoses).__name__}")
     for i, d in enumerate(diagnoses):
@@ -535,12 +621,14 @@ def _check(diagnoses, labels, min_change, confidence):
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float, np.floating)) \
             or not 0 < confidence < 1:
         raise ValueError(f"confidence: must be between 0 and 1, got {confidence!r}")
+    if correction not in CORRECTIONS:
+        raise ValueError(f"correction: must be one of {', '.join(CORRECTIONS)}, got {correction!r}")
     return labels
 
 
 def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | None = None,
                   team_map=None, unit_map=None, min_change: float = 5.0,
-                  confidence: float = 0.95) -> WaveComparison:
+                  confidence: float = 0.95, correction: str = "bh") -> WaveComparison:
     r"""Change per dimension between campaigns of one organization, with reliable change.
 
     Parameters
@@ -561,8 +649,11 @@ def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | Non
         default 5 points is a fifth of a scale point on the 1–5 agreement scale
         (:math:`0.2 \times 25`).
     confidence : float
-        Level of the change intervals and the reliable-change criterion
-        (:math:`\alpha = 1 - \text{confidence}`).
+        Level of the change intervals; :math:`\alpha = 1 - \text{confidence}` is the level
+        of the adjusted p-values.
+    correction : {'bh', 'holm'}
+        Adjustment of the p-values over all available cells of one comparison:
+        Benjamini–Hochberg (default; false discovery rate) or Holm (family-wise error).
 
     Returns
     -------
@@ -571,10 +662,15 @@ def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | Non
         waves), level, matched group, dimension and measure: the change
         :math:`\Delta = \bar y_2 - \bar y_1`, :math:`SE_\Delta = \sqrt{SE_1^2 + SE_2^2}`
         (independent waves) with :math:`SE = h / t_{1-\alpha/2, n-1}` from each wave's
-        released interval, its interval :math:`\Delta \pm t_{1-\alpha/2,\nu}\,SE_\Delta`,
-        and ``change`` = ``improved`` / ``declined`` only when
-        :math:`|\Delta| > t_{1-\alpha/2,\nu}\,SE_\Delta` (reliable) and
-        :math:`|\Delta| \ge` ``min_change`` (meaningful). See the module docstring.
+        released interval (its own number of answers per measure), its interval
+        :math:`\Delta \pm t_{1-\alpha/2,\nu}\,SE_\Delta`, the two-sided ``pvalue`` (the
+        larger of Welch's and the pooled-variance test's) and its ``p_adjusted`` over all
+        available cells of the comparison, and ``change`` =
+        ``improved`` / ``declined`` only when ``p_adjusted < alpha`` (reliable) and
+        :math:`|\Delta| \ge` ``min_change`` (meaningful). ``settings`` holds
+        ``min_change``, ``confidence`` and ``alpha``; ``correction`` and ``structure_n``
+        (``"answers"`` or ``"respondents"``: the :math:`n` of the structure index's
+        standard error, see the module docstring) are attributes of their own.
 
     Raises
     ------
@@ -590,8 +686,10 @@ def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | Non
        approach to defining meaningful change in psychotherapy research. *Journal of
        Consulting and Clinical Psychology*, 59(1), 12–19.
     .. [2] Welch, B. L. (1947). *Biometrika*, 34(1–2), 28–35.
+    .. [3] Benjamini, Y., & Hochberg, Y. (1995). *Journal of the Royal Statistical Society
+       B*, 57(1), 289–300.
     """
-    labels = _check(diagnoses, labels, min_change, confidence)
+    labels = _check(diagnoses, labels, min_change, confidence, correction)
     W = len(diagnoses)
     keys = [_qkey(d.questionnaire["id"], d.questionnaire["version"], d.organization.dimensions)
             for d in diagnoses]
@@ -629,8 +727,10 @@ def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | Non
 
     changes, matching = [], []
     comps_by_pair: dict = {}
+    alpha = 1.0 - float(confidence)
     for i, j, span in pairs:
         meas = comparable[(i, j)]
+        family = []
         for lvname in LEVELS:
             lb, la = levels[i][lvname], levels[j][lvname]
             if lb is None or la is None:
@@ -644,16 +744,21 @@ def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | Non
                     "components": [{"before": list(b), "after": list(a), "match": m} for b, a, m in comps],
                     "ended": ended, "new": new,
                 })
-            changes.extend(_pair_changes(lb, la, comps, dims, meas, min_change, confidence,
-                                         from_wave=labels[i], to_wave=labels[j], span=span,
-                                         level=lvname, k=(ks[i], ks[j])))
+            family.extend(_pair_changes(lb, la, comps, dims, meas, min_change, confidence,
+                                        from_wave=labels[i], to_wave=labels[j], span=span,
+                                        level=lvname, k=(ks[i], ks[j])))
+        changes.extend(_verdicts(family, correction, alpha))
     trend = _trend(levels, comps_by_pair, changes, labels, dims, keys, W) if W >= 3 else ()
     return WaveComparison(
         labels=labels,
         questionnaires=tuple(MappingProxyType({"id": k[0], "version": k[1]}) for k in keys),
         comparable_on=all_measures, note=note,
-        settings=MappingProxyType({"min_change": float(min_change), "confidence": float(confidence)}),
+        settings=MappingProxyType({"min_change": float(min_change), "confidence": float(confidence),
+                                   "alpha": round(alpha, 12)}),
         matching=tuple(_freeze(m) for m in matching), changes=tuple(changes), trend=trend,
+        correction=correction,
+        structure_n="answers" if all(lv[x].structure_n == "answers" for lv in levels for x in LEVELS
+                                     if lv[x] is not None) else "respondents",
     )
 
 
@@ -685,7 +790,19 @@ def _pair_changes(lb: _Level, la: _Level, comps: list, dims: tuple, meas: tuple,
                                 special.ndtri(q))
             se = np.sqrt(var)
             delta = sa["mean"] - sb["mean"]
-            reliable = np.abs(delta) > crit * se
+            with np.errstate(invalid="ignore", divide="ignore"):
+                t = np.abs(delta) / se
+                p_w = np.where(np.isfinite(nu), 2.0 * special.stdtr(np.where(np.isfinite(nu), nu, 1.0), -t),
+                               2.0 * special.ndtr(-t))
+                # pooled-variance test on the same cell: s^2 = n SE^2 per wave
+                n1, n2 = sb["n"], sa["n"]
+                df_p = n1 + n2 - 2.0
+                sp2 = ((n1 - 1.0) * n1 * sb["var"] + (n2 - 1.0) * n2 * sa["var"]) / df_p
+                se_p = np.sqrt(sp2 * (1.0 / n1 + 1.0 / n2))
+                p_p = 2.0 * special.stdtr(np.where(df_p > 0, df_p, 1.0), -np.abs(delta) / se_p)
+                p_p = np.where((df_p > 0) & (se_p > 0), p_p, np.where(delta == 0, 1.0, 0.0))
+            p_w = np.where(se > 0, p_w, np.where(delta == 0, 1.0, 0.0))
+            pval = np.fmax(p_w, p_p)
             meaningful = np.abs(delta) >= min_change
             cols[(jd, m)] = {
                 "before": sb["mean"].tolist(), "after": sa["mean"].tolist(),
@@ -695,7 +812,7 @@ def _pair_changes(lb: _Level, la: _Level, comps: list, dims: tuple, meas: tuple,
                 "interval": (sb["interval"] & sa["interval"]).tolist(),
                 "difference": delta.tolist(), "se": se.tolist(), "df": nu.tolist(), "critical": crit.tolist(),
                 "ci_low": (delta - crit * se).tolist(), "ci_high": (delta + crit * se).tolist(),
-                "reliable": reliable.tolist(), "meaningful": meaningful.tolist(),
+                "pvalue": pval.tolist(), "meaningful": meaningful.tolist(),
             }
     blank = dict(before=None, after=None, se_before=None, se_after=None, n_before=None, n_after=None,
                  difference=None, se=None, df=None, critical=None, ci_low=None, ci_high=None,
@@ -725,14 +842,29 @@ def _pair_changes(lb: _Level, la: _Level, comps: list, dims: tuple, meas: tuple,
                                           reason="no_interval", _k=k,
                                           **{**blank, **figs, "se_before": None, "se_after": None}))
                     continue
-                rel, mean = col["reliable"][c], col["meaningful"][c]
-                delta = col["difference"][c]
-                change = ("improved" if delta > 0 else "declined") if rel and mean else "no_reliable_change"
                 out.append(WaveChange(
                     **who, dimension=dim, measure=m, available=True, reason=None, reason_before=None,
-                    reason_after=None, **figs, difference=delta, se=col["se"][c], df=col["df"][c],
-                    critical=col["critical"][c], ci_low=col["ci_low"][c], ci_high=col["ci_high"][c],
-                    reliable=rel, meaningful=mean, change=change, _k=k))
+                    reason_after=None, **figs, difference=col["difference"][c], se=col["se"][c],
+                    df=col["df"][c], critical=col["critical"][c], ci_low=col["ci_low"][c],
+                    ci_high=col["ci_high"][c], reliable=None, meaningful=col["meaningful"][c], change=None,
+                    pvalue=col["pvalue"][c], _k=k))
+    return out
+
+
+def _verdicts(changes: list, correction: str, alpha: float) -> list:
+    """Adjust the p-values of all available cells of one comparison (one family) and set
+    ``reliable`` and ``change``: reliable when ``p_adjusted < alpha``; improved or
+    declined when reliable and meaningful."""
+    avail = [i for i, c in enumerate(changes) if c.available]
+    if not avail:
+        return changes
+    q = adjust_pvalues(np.array([changes[i].pvalue for i in avail], dtype=float), method=correction)
+    out = list(changes)
+    for i, qi in zip(avail, q.tolist()):
+        c = out[i]
+        rel = bool(qi < alpha)
+        change = ("improved" if c.difference > 0 else "declined") if rel and c.meaningful else "no_reliable_change"
+        out[i] = replace(c, p_adjusted=qi, reliable=rel, change=change)
     return out
 
 
@@ -774,13 +906,13 @@ def _trend(levels, comps_by_pair, changes, labels, dims, keys, W) -> tuple:
                 lv = levels[w][lvname]
                 why = lv.group_reason.copy()
                 none = np.equal(why, None)
-                why[none] = lv.cell_reason[none, jd]
+                why[none] = lv.cell_reason[m][none, jd]
                 y = lv.value[m][:, jd]
                 why[np.equal(why, None) & ~np.isfinite(y)] = "no_data"
                 cells[(w, m, jd)] = list(zip(
                     np.round(y, 4).tolist(), np.round(lv.low[m][:, jd], 4).tolist(),
                     np.round(lv.high[m][:, jd], 4).tolist(),
-                    np.nan_to_num(lv.weight[:, jd]).astype(np.int64).tolist(), why.tolist()))
+                    np.nan_to_num(lv.weight[m][:, jd]).astype(np.int64).tolist(), why.tolist()))
             return cells[(w, m, jd)]
 
         for chain in chains:

@@ -60,3 +60,10 @@ def test_unreleased_waves_say_why_in_the_chosen_language(comparison):
 def test_the_interval_in_the_subtitle_follows_the_comparison(diagnoses):
     layout = trend_figure(compare_waves(diagnoses, confidence=0.9), as_dict=True)["layout"]
     assert layout["title"]["subtitle"]["text"].startswith("Bars: 90 % confidence interval")
+
+
+def test_the_subtitle_says_the_marks_are_corrected_for_many_comparisons(comparison):
+    en = trend_figure(comparison, as_dict=True)["layout"]["title"]["subtitle"]["text"]
+    de = trend_figure(comparison, lang="de", as_dict=True)["layout"]["title"]["subtitle"]["text"]
+    assert "corrected for the number<br>of comparisons" in en
+    assert "für die Zahl der<br>Vergleiche korrigiert" in de

@@ -11,6 +11,12 @@ groups (5-point answers, ~2 % missing, integer team ids in random order). Times 
 group encoding and input validation. The critical values are cached per null, item set
 and level: the best-of times are for a warm cache; the first call of the process, which
 runs the Monte Carlo simulation, is printed separately ("cold").
+
+Also the statistics added for intervals and cluster-aware tests: ``icc`` (which now
+includes its confidence intervals), ``group_reliability`` for every team, ``unit_vs_rest``
+(teams in units of 50 teams, 6 variables) and ``bootstrap_relative_weights`` with its
+default 1,000 team resamples for 6 and 13 predictors (the two driver blocks of the
+diagnosis).
 """
 
 from __future__ import annotations
@@ -28,7 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from analysis import agreement_null  # noqa: E402
 from analysis.agreement import ad_m, agreement_test, awg, rwg, rwg_j, rwg_star_j  # noqa: E402
 from analysis.agreement_null import critical_values  # noqa: E402
-from analysis.icc import icc  # noqa: E402
+from analysis.compare import unit_vs_rest  # noqa: E402
+from analysis.drivers import bootstrap_relative_weights  # noqa: E402
+from analysis.icc import group_reliability, icc  # noqa: E402
 
 
 def make_survey(n: int, n_items: int, n_groups: int, seed: int = 1):
@@ -68,6 +76,12 @@ def main(argv=None) -> None:
         items, groups = make_survey(n, 6, n_groups)
         score = np.nanmean(items, axis=1)
         sizes = np.bincount(groups, minlength=n_groups)
+        units = groups // 50
+        rng = np.random.default_rng(2)
+        X13 = items[:, :1] + rng.normal(size=(n, 13))
+        X6 = X13[:, :6]
+        outcome = np.nanmean(items, axis=1) + rng.normal(size=n)
+        res = icc(score, groups)
         runs = {
             "rwg_j": lambda: rwg_j(items, groups, scale_points=5),
             "rwg_j (slight)": lambda: rwg_j(items, groups, scale_points=5, null="slight_skew"),
@@ -81,13 +95,17 @@ def main(argv=None) -> None:
                                                        null="slight_skew"),
             "agreement_test": lambda: agreement_test(items, groups, scale_points=5,
                                                      null="slight_skew"),
+            "group_reliability": lambda: group_reliability(sizes, res),
+            "unit_vs_rest (6 vars)": lambda: unit_vs_rest(items, groups, units),
+            "bootstrap_relative_weights (6)": lambda: bootstrap_relative_weights(X6, outcome, groups),
+            "bootstrap_relative_weights (13)": lambda: bootstrap_relative_weights(X13, outcome, groups),
         }
         print(f"\n{n:>9,} respondents x 6 items, {n_groups:,} groups "
               f"(best of {args.repeat})")
         for name, fn in runs.items():
-            print(f"  {name:<18} {best_time(fn, args.repeat) * 1e3:9.1f} ms")
+            print(f"  {name:<32} {best_time(fn, args.repeat) * 1e3:9.1f} ms")
         for name in ("critical values", "agreement_test"):
-            print(f"  {name + ' (cold)':<18} {cold_time(runs[name]) * 1e3:9.1f} ms")
+            print(f"  {name + ' (cold)':<32} {cold_time(runs[name]) * 1e3:9.1f} ms")
 
 
 if __name__ == "__main__":
