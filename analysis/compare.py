@@ -347,6 +347,28 @@ def group_vs_rest(values, groups, *, variables=None, include=None, correction: s
                              min_effect=min_effect)
 
 
+def _guarded(welch: TwoSampleResult, n, s, ss, rn, rvar) -> TwoSampleResult:
+    """Welch's test of each group against the rest, with the larger p-value of it and of
+    the same difference over the **pooled within-group** variance of all groups
+    (:math:`SE^2 = MS_W/n + s^2_{rest}/n_{rest}`, df = N − G). A small group whose few
+    answers happen to agree (a structure item answered alike by all five members) has a
+    tiny variance of its own and makes Welch's test wildly liberal; the pooled variance
+    does not; where a group really is more spread than the others, Welch's is the larger."""
+    n = np.asarray(n, float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        within = ss - np.where(n > 0, s * s / np.where(n > 0, n, 1), 0.0)
+        groups = (n > 0).sum(axis=0)
+        df = n.sum(axis=0) - groups
+        msw = np.where(df > 0, within.sum(axis=0) / np.where(df > 0, df, 1), np.nan)
+        se2 = msw / n + rvar / rn
+        t = np.where((n >= 1) & (rn >= 2) & (se2 > 0), welch.difference / np.sqrt(se2), np.nan)
+        p_pooled = 2.0 * special.stdtr(np.broadcast_to(df, t.shape).astype(float), -np.abs(t))
+    use = p_pooled > welch.pvalue
+    pvalue = np.where(np.isnan(welch.pvalue) | np.isnan(p_pooled), np.nan, np.fmax(welch.pvalue, p_pooled))
+    return TwoSampleResult(difference=welch.difference, d=welch.d, t=np.where(use, t, welch.t),
+                           df=np.where(use, np.broadcast_to(df, t.shape), welch.df), pvalue=pvalue)
+
+
 def compare_with_rest(n, s, ss, *, center=0.0, labels, variables, include=None,
                       correction: str = "holm", alpha: float = 0.05,
                       min_effect: float = 0.5) -> GroupVsRestResult:
@@ -354,7 +376,8 @@ def compare_with_rest(n, s, ss, *, center=0.0, labels, variables, include=None,
 
     For callers that already hold the sums (e.g. the diagnosis, which aggregates them
     once per level). ``n, s, ss`` have shape (n_groups, V) and are sums of
-    ``values - center``; the other arguments are those of :func:`group_vs_rest`.
+    ``values - center``; the other arguments are those of :func:`group_vs_rest`. The
+    p-value is the larger of Welch's and the pooled-within-group test's (``_guarded``).
     """
     center = np.asarray(center, dtype=float)
     N, S, SS = n.sum(axis=0), s.sum(axis=0), ss.sum(axis=0)
@@ -362,7 +385,7 @@ def compare_with_rest(n, s, ss, *, center=0.0, labels, variables, include=None,
     rn, rs, rss = N - n, S - s, SS - ss
     rmean, rvar = moments(rn, rs, rss)
     mean, rmean = mean + center, rmean + center
-    test = two_sample(n, mean, var, rn, rmean, rvar)
+    test = _guarded(two_sample(n, mean, var, rn, rmean, rvar), n, s, ss, rn, rvar)
     inc = np.ones(n.shape[0], bool) if include is None else np.asarray(include, bool)
     if inc.ndim == 1:
         inc = inc[:, None]

@@ -57,9 +57,10 @@ from scipy import special
 from analysis.agreement import ad_m, agreement_test, awg, ordinal_ranks, rwg_j
 from analysis.dispersion import dispersion_test
 from analysis.compare import (
-    adjust_pvalues, compare_with_rest, grouped_sums, moments, subgroup_moments, two_sample,
+    adjust_pvalues, compare_units_with_rest, compare_with_rest, grouped_sums, moments, subgroup_moments,
+    two_sample,
 )
-from analysis.drivers import relative_weights
+from analysis.drivers import bootstrap_relative_weights
 from analysis.factor import cfa
 from analysis.frozen import freeze as _freeze, plain as _plain
 from analysis.groups import Groups
@@ -700,13 +701,18 @@ def _visible(cells) -> tuple:
     return vis_dim, vis_dim & np.column_stack([c[0] for c in cells["structure"]])
 
 
-def _vs_rest(f, labels, vis_dim, vis_s, correction, alpha, min_effect):
-    """Each group vs the rest on perception and structure, from the level's sums."""
-    n, s_, ss = f["sums"]
-    res = compare_with_rest(n, s_, ss, center=50.0, labels=labels,
-                            variables=[f"{d}_{m}" for m in ("perception", "structure") for d in DIMENSIONS],
-                            include=np.column_stack([vis_dim, vis_s]), correction=correction,
-                            alpha=alpha, min_effect=min_effect)
+def _vs_rest(f, labels, vis_dim, vis_s, correction, alpha, min_effect, teams=None):
+    """Each group vs the rest on perception and structure: teams from their members'
+    sums; units (``teams`` = the team figures and each team's unit) at team level, with
+    team means as the units of analysis (:func:`analysis.compare.compare_units_with_rest`)."""
+    kw = dict(center=50.0, labels=labels,
+              variables=[f"{d}_{m}" for m in ("perception", "structure") for d in DIMENSIONS],
+              include=np.column_stack([vis_dim, vis_s]), correction=correction, alpha=alpha,
+              min_effect=min_effect)
+    if teams is None:
+        res = compare_with_rest(*f["sums"], **kw)
+    else:
+        res = compare_units_with_rest(*teams[0]["sums"], teams[1], n_units=len(labels), **kw)
     f["vs_rest_difference"] = res.test.difference[:, :3]
     f["vs_rest_d"] = res.test.d[:, :3]
     f["vs_rest_p_adjusted"] = res.p_adjusted[:, :3]
@@ -837,7 +843,8 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
     flags_t = _vs_rest(ft, teams.labels, *_visible(cells_t), correction, alpha, min_effect)
     flags_u = None
     if units is not None:
-        flags_u = _vs_rest(fu, units.labels, *_visible(cells_u), correction, alpha, min_effect)
+        flags_u = _vs_rest(fu, units.labels, *_visible(cells_u), correction, alpha, min_effect,
+                           teams=(ft, team_unit))
     no_flags = (np.zeros((1, 3), bool), np.zeros((1, 3), bool))
 
     # -- comments
@@ -877,9 +884,12 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
             entry.update(
                 alpha=rel.get("alpha"), omega=rel.get("omega"), reliability=rel,
                 icc1=ti.icc1, icc2=ti.icc2, icc_f=ti.f, icc_pvalue=ti.pvalue,
-                icc_reading=icc_reading(ti.icc1, ti.icc2, names[d]),
+                icc1_n0=ti.icc1_n0, icc1_ci_low=ti.icc1_ci_low, icc1_ci_high=ti.icc1_ci_high,
+                icc2_ci_low=ti.icc2_ci_low, icc2_ci_high=ti.icc2_ci_high,
+                icc_reading=icc_reading(ti.icc1, ti.icc2, names[d], result=ti),
                 structure_icc1=si.icc1, structure_icc2=si.icc2,
-                structure_icc_reading=icc_reading(si.icc1, si.icc2, names[d], measure="structure"),
+                structure_icc1_ci_low=si.icc1_ci_low, structure_icc1_ci_high=si.icc1_ci_high,
+                structure_icc_reading=icc_reading(si.icc1, si.icc2, names[d], measure="structure", result=si),
             )
             cell = org_rec.get("dimensions", {}).get(d, {})
             for key in ("n", "score", "ci_low", "ci_high", "n_structure", "structure", "structure_ci_low",
@@ -935,12 +945,12 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
             })
 
     # -- drivers
-    drivers = _drivers(scores, q, names) if hs.org_visible else {"estimable": False, **not_shown}
+    drivers = _drivers(scores, q, names, teams) if hs.org_visible else {"estimable": False, **not_shown}
 
     findings = key_findings(
         dimensions=dims, dim_names=names, organization=org_rec, teams=t_table,
         differences=differences, role_gaps=_plain(role_rows), drivers=drivers,
-        misconception_names=q.misconceptions, k=k,
+        misconception_names=q.misconceptions, k=k, confidence=confidence,
     )
     return Diagnosis(
         questionnaire=_freeze({"id": q.id, "version": q.version, "title": dict(q.title),
@@ -959,7 +969,7 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
     )
 
 
-def _drivers(scores: RespondentScores, q: Questionnaire, names: dict) -> dict:
+def _drivers(scores: RespondentScores, q: Questionnaire, names: dict, teams: Groups) -> dict:
     out = {"outcome": q.items_of("outcome")[0].id if q.items_of("outcome") else None,
            "method": "relative_weights"}
     if out["outcome"] is None:
@@ -979,7 +989,7 @@ def _drivers(scores: RespondentScores, q: Questionnaire, names: dict) -> dict:
     }
     for key, (X, ids, labels) in blocks.items():
         try:
-            res = relative_weights(X, y, names=ids).to_dict()
+            res = bootstrap_relative_weights(X, y, teams, names=ids).to_dict()
         except ValueError as exc:
             out[key] = _not_estimable(f"Not estimable: {exc}.", f"Nicht schätzbar: {exc}.")
             continue

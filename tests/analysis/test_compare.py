@@ -54,9 +54,16 @@ def test_group_vs_rest_equals_a_loop_over_groups():
             a = x[g == k, j]
             b = x[g != k, j]
             a, b = a[~np.isnan(a)], b[~np.isnan(b)]
-            t = stats.ttest_ind(a, b, equal_var=False)
-            assert_allclose(res.test.t[k, j], t.statistic, rtol=1e-9)
-            assert_allclose(res.test.pvalue[k, j], t.pvalue, rtol=1e-9)
+            welch = stats.ttest_ind(a, b, equal_var=False)
+            # the same difference over the pooled within-group variance of all six groups
+            cols = [x[g == v, j][~np.isnan(x[g == v, j])] for v in range(6)]
+            df = sum(len(c) for c in cols) - 6
+            msw = sum(((c - c.mean()) ** 2).sum() for c in cols) / df
+            t_pool = (a.mean() - b.mean()) / np.sqrt(msw / len(a) + b.var(ddof=1) / len(b))
+            p_pool = 2 * stats.t.sf(abs(t_pool), df)
+            p, t = (welch.pvalue, welch.statistic) if welch.pvalue >= p_pool else (p_pool, t_pool)
+            assert_allclose(res.test.t[k, j], t, rtol=1e-9)
+            assert_allclose(res.test.pvalue[k, j], p, rtol=1e-9)
             assert_allclose(res.mean[k, j], a.mean())
             assert_allclose(res.rest_mean[k, j], b.mean())
     assert_allclose(res.p_adjusted, adjust_pvalues(res.test.pvalue, method="holm"))
@@ -246,3 +253,16 @@ def test_respondent_level_vs_team_level_on_respondent_data():
         raw_team.append(unit_vs_rest(x, team, unit).test.pvalue.ravel())
     assert np.mean(np.concatenate(raw_resp) < 0.05) > 0.25
     assert np.mean(np.concatenate(raw_team) < 0.05) < 0.08
+
+
+def test_a_small_group_that_happens_to_agree_is_not_flagged_on_its_own_variance():
+    # five members answering a structure item alike have variance 0: Welch's test would
+    # call a 12-point difference certain; against the pooled within-group spread it is not
+    rng = np.random.default_rng(2)
+    g = np.repeat(np.arange(21), [5] + [20] * 20)
+    x = rng.choice([0.0, 50.0, 100.0], size=g.size)[:, None]
+    x[:5] = 60.0
+    res = group_vs_rest(x, g, min_effect=0.0)
+    welch = stats.ttest_ind(x[:5, 0], x[5:, 0], equal_var=False)
+    assert np.isnan(welch.pvalue) or welch.pvalue < 1e-6 or res.test.pvalue[0, 0] > 0.05
+    assert res.test.pvalue[0, 0] > 0.05 and not res.flagged[0, 0]

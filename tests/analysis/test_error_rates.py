@@ -2,8 +2,7 @@
 
 The engine's verdicts are being reworked; the assertions about *their* quality are the
 engine-quality tests at the end check the error control of the verdicts on small
-configurations (the full tables are in ``docs/methodology.md``, §17); a ``target_*``
-test still marked ``xfail`` reports a rate the engine does not meet yet.
+configurations (the full tables are in ``docs/methodology.md``, §17).
 """
 
 import copy
@@ -186,10 +185,10 @@ def test_no_actionable_finding_on_null_data_of_small_teams(n):
         assert res.get("finding", label, "false_positive").rate <= 0.05
 
 
-@pytest.mark.xfail(reason="target for the verdict work: wave changes controlled over the family",
-                   strict=False)
-def test_target_wave_change_fwer_on_null_data(null_rates):
+def test_wave_changes_and_differences_are_controlled_on_null_data(null_rates):
     assert null_rates.get("change", "team", "fwer").rate <= 0.10
+    assert null_rates.get("difference", "team", "fwer").rate <= 0.10
+    assert null_rates.get("difference", "unit", "fwer").rate <= 0.10
 
 
 def test_unseen_structure_through_unawareness_is_recovered():
