@@ -62,6 +62,8 @@ class ChangeOut(BaseModel):
     critical: float | None
     ci_low: float | None
     ci_high: float | None
+    pvalue: float | None = Field(None, description="the cell's own p-value (the larger of Welch's and the pooled test's)")
+    p_adjusted: float | None = Field(None, description="Benjamini-Hochberg adjusted over all cells of the comparison")
     reliable: bool | None
     meaningful: bool | None
     change: str | None
@@ -73,6 +75,8 @@ class WaveComparisonOut(BaseModel):
     comparable_on: list[str]
     note: dict[str, str] | None
     settings: dict[str, float]
+    correction: str | None = None
+    structure_n: str | None = None
     matching: list[dict[str, Any]] = Field(description="how the groups of two waves were matched")
     changes: list[ChangeOut]
     trend: list[dict[str, Any]] = Field(description="per group, dimension and measure: its values in every wave")
@@ -108,8 +112,8 @@ UI = {
     "trend_label": {"en": "Trend chart; the same values are in the table below",
                     "de": "Verlaufsdiagramm; dieselben Werte stehen in der Tabelle darunter"},
     "reliable_help": {
-        "en": "A change counts as <strong>improved</strong> or <strong>declined</strong> only when it is larger than its uncertainty (reliable, {ci} %) and at least {min} points (meaningful); otherwise: no reliable change. Groups smaller than k in either wave show no change.",
-        "de": "Eine Veränderung gilt nur dann als <strong>verbessert</strong> oder <strong>verschlechtert</strong>, wenn sie größer ist als ihre Unsicherheit (verlässlich, {ci} %) und mindestens {min} Punkte beträgt (bedeutsam); sonst: keine verlässliche Veränderung. Gruppen unter k Personen in einer der beiden Wellen zeigen keine Veränderung.",
+        "en": "A change counts as <strong>improved</strong> or <strong>declined</strong> only when it is reliable — corrected for the number of groups and measures compared (Benjamini–Hochberg, false-discovery rate 5 %) — and at least {min} points (meaningful); otherwise: no reliable change. The interval shown is the {ci} % interval of the change itself. Groups smaller than k in either wave show no change.",
+        "de": "Eine Veränderung gilt nur dann als <strong>verbessert</strong> oder <strong>verschlechtert</strong>, wenn sie verlässlich ist — korrigiert für die Zahl der verglichenen Gruppen und Maße (Benjamini–Hochberg, Falschentdeckungsrate 5 %) — und mindestens {min} Punkte beträgt (bedeutsam); sonst: keine verlässliche Veränderung. Das gezeigte Intervall ist das {ci}-%-Intervall der Veränderung selbst. Gruppen unter k Personen in einer der beiden Wellen zeigen keine Veränderung.",
     },
     "group": {"en": "Group", "de": "Gruppe"},
     "change_ci": {"en": "Change ({ci} % CI)", "de": "Veränderung ({ci}\u2011%\u2011KI)"},
