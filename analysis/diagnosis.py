@@ -25,11 +25,12 @@ Pipeline
 
 Verdicts (:mod:`analysis.verdicts`)
 -----------------------------------
-Teams are judged on the empirical-Bayes posterior of their true perception score and
-structure index (Morris 1983): small teams are pulled towards the organization in
-proportion to how little their means can be trusted — the honest basis for ranking and
-classifying them. The finding is the most probable cell of the perception and structure
-bands, given with its probability, or ``not_precise``; maturity and typology are
+Teams are ranked and given their maturity level on the empirical-Bayes posterior of
+their true perception score and structure index (Morris 1983): small teams are pulled
+towards the organization in proportion to how little their means can be trusted. The
+finding is the most probable cell of the perception and structure bands under the
+sampling distribution of the team's own means, given with its probability only for
+teams reliable enough, else ``not_precise``; maturity and typology are
 non-compensatory (the weaker of perception and structure counts). Units and the
 organization are judged on the sampling distribution of their means.
 
@@ -419,27 +420,33 @@ def _group_figures(sums, n_respondents, M: int, confidence: float) -> dict:
     return f
 
 
-def _posteriors(f: dict, scores: RespondentScores, codes, n_groups: int, shrink: bool) -> list[Posterior]:
-    """The distribution of every group's true (perception, structure) per dimension
-    (:mod:`analysis.verdicts`): with ``shrink`` the empirical-Bayes posterior, whose
-    means are the shrunken scores and whose reliabilities go into ``f``; else the
-    sampling distribution of the group means."""
-    posts = []
+def _posteriors(f: dict, scores: RespondentScores, codes, n_groups: int,
+                shrink: bool) -> tuple[list[Posterior], list[Posterior]]:
+    """Per dimension, the two distributions of every group's true (perception,
+    structure) (:mod:`analysis.verdicts`): the one whose means are the point estimates
+    (maturity level, combined score) and the one on which findings and typology are
+    decided. With ``shrink`` (teams) the first is the empirical-Bayes posterior — its
+    means (the shrunken scores) and the team reliabilities go into ``f`` — and the
+    second the sampling distribution of the team's own means; otherwise both are the
+    sampling distribution of the group's means."""
+    point, verdict = [], []
     for j in range(3):  # loop over the three dimensions
-        fn = team_posteriors if shrink else group_posteriors
-        post = fn(scores.perception[:, j], scores.structure[:, j], codes, n_groups)
         if shrink:
-            f["shrunk_score"][:, j], f["shrunk_structure"][:, j] = post.mean[:, 0], post.mean[:, 1]
-            f["perception_reliability"][:, j] = post.reliability[:, 0]
-            f["structure_reliability"][:, j] = post.reliability[:, 1]
-        posts.append(post)
-    return posts
+            shrunk, own = team_posteriors(scores.perception[:, j], scores.structure[:, j], codes, n_groups)
+            f["shrunk_score"][:, j], f["shrunk_structure"][:, j] = shrunk.mean[:, 0], shrunk.mean[:, 1]
+            f["perception_reliability"][:, j] = shrunk.reliability[:, 0]
+            f["structure_reliability"][:, j] = shrunk.reliability[:, 1]
+        else:
+            shrunk = own = group_posteriors(scores.perception[:, j], scores.structure[:, j], codes, n_groups)
+        point.append(shrunk)
+        verdict.append(own)
+    return point, verdict
 
 
-def _verdicts(f: dict, posts: list[Posterior], th, *, divided=None) -> None:
+def _verdicts(f: dict, distributions: tuple[list[Posterior], list[Posterior]], th, *, divided=None) -> None:
     """Finding, its probability, maturity level, the combined score, typology and its
     probability of every group into ``f`` (before suppression; see
-    :mod:`analysis.verdicts`)."""
+    :mod:`analysis.verdicts`); ``distributions`` as returned by :func:`_posteriors`."""
     v = th.verdicts
     G = f["score"].shape[0]
     f["finding"] = np.full((G, 3), None, dtype=object)
@@ -449,13 +456,13 @@ def _verdicts(f: dict, posts: list[Posterior], th, *, divided=None) -> None:
     reliable = np.ones(G, bool)
     bands = ((th.findings.perception.low, th.findings.perception.high),
              (th.findings.structure.low, th.findings.structure.high))
-    for j, post in enumerate(posts):
+    for j, (point, post) in enumerate(zip(*distributions)):
         probs = finding_probabilities(post, *bands)
         label, prob, likely = decide_findings(probs, post.reliability, min_probability=v.min_probability,
                                               min_reliability=v.min_reliability,
                                               divided=None if divided is None else divided[:, j])
         f["finding"][:, j], f["finding_probability"][:, j], f["likely_finding"][:, j] = label, prob, likely
-        p_hat, s_hat = post.mean[:, 0], post.mean[:, 1]
+        p_hat, s_hat = point.mean[:, 0], point.mean[:, 1]
         f["combined"][:, j] = np.where(np.isnan(p_hat) | np.isnan(s_hat), np.nan, np.minimum(p_hat, s_hat))
         f["level"][:, j] = non_compensatory_level(p_hat, s_hat, th.maturity.cuts)
         presence[:, j] = presence_probability(post, th.typology.present)

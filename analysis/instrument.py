@@ -143,7 +143,7 @@ class TypologyThresholds(_Strict):
 
 class VerdictThresholds(_Strict):
     min_probability: Annotated[float, Field(gt=0.5, lt=1)] = 0.75
-    min_reliability: Annotated[float, Field(ge=0, lt=1)] = 0.5
+    min_reliability: Annotated[float, Field(ge=0, lt=1)] = 0.4
 
 
 class Thresholds(_Strict):

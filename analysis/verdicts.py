@@ -1,9 +1,11 @@
 r"""Verdicts that carry their uncertainty: team findings, typology and maturity.
 
 A team's perception score :math:`P` and structure index :math:`S` are estimates from a
-handful of people. Every label put on a team is therefore decided on the **posterior
-distribution of the team's true scores** (empirical Bayes, Morris 1983), never on the
-raw means, and it comes with its probability.
+handful of people. Every label put on a team is therefore decided on the **distribution
+of the team's true scores**, never on the raw means alone, and it comes with its
+probability: the finding and the typology on the sampling distribution of the team's
+own means, gated by the team's reliability; the maturity level and the ranking on the
+empirical-Bayes posterior means (Morris 1983).
 
 Model (per dimension, vectorized over teams)
 --------------------------------------------
@@ -27,10 +29,20 @@ anchored, unseen structure — towards concordance. Then
           \Sigma_j M_j T\big), \qquad M_j = (T + \Sigma_j)^{-1},
 
 which pulls a team towards the organization in proportion to how little its own data
-can be trusted. Its **reliability** for each measure is
+can be trusted; its means are the point estimates that rank teams and set their
+maturity level. Its **reliability** for each measure is
 :math:`\lambda_j = \tau^2/(\tau^2 + \sigma^2/n_j)` — ICC(2) at the team's own size.
-Units and the organization are not shrunk (few, large groups): their distribution is
-the sampling distribution :math:`N(\bar x, \Sigma)`.
+
+The verdicts that put a team into a category — finding and typology — are decided on
+the sampling distribution of the team's own means, :math:`N(\bar x_j, \Sigma_j)` (the
+closed form of a parametric bootstrap), and only for teams whose reliability reaches
+``min_reliability``: the gate, not shrinkage, is what keeps teams that differ from the
+organization only by noise unlabelled. Measured on the simulator, shrinking for the
+category pulled planted teams back into the middle bands — they came out ``mixed`` or
+not precise — while the gate alone kept false labels on null data at zero
+(``docs/methodology.md`` §7 and §17). Units and the organization are not shrunk (few,
+large groups): their distribution is the sampling distribution with their own
+variances.
 
 Finding
 -------
@@ -39,7 +51,7 @@ Each is placed in its **own bands** (``thresholds.findings``: low / middle / hig
 and the finding is the cell of the 3 × 3 grid the team's true scores fall in:
 ``anchored_strength`` (high, high), ``structural_gap`` (low, low),
 ``proclaimed_not_anchored`` (high, low), ``unseen_structure`` (low, high), ``mixed``
-(any middle). Its probability is the posterior mass of the cell (bivariate normal,
+(any middle). Its probability is the mass of the cell under that distribution (bivariate normal,
 :mod:`analysis.bvn`). A team gets the most probable finding only when that probability
 is at least ``thresholds.verdicts.min_probability`` **and** its reliability for both
 measures is at least ``thresholds.verdicts.min_reliability``; otherwise it is
@@ -49,7 +61,7 @@ the means are not team properties) takes precedence and comes from the agreement
 Maturity (non-compensatory)
     A dimension's level is the *lower* of the levels of its perception score and its
     structure index (``thresholds.maturity.cuts``), both from the posterior means for
-    teams: a dimension is mature only when it is both felt and anchored; a high
+    teams (the point estimates with the smallest error): a dimension is mature only when it is both felt and anchored; a high
     perception never makes up for missing structure.
 
 Typology (non-compensatory)
@@ -191,9 +203,11 @@ def _combine(xbar, mu, Sigma, T):
     return mean, cov
 
 
-def team_posteriors(perception, structure, codes, n_groups: int) -> Posterior:
-    """Empirical-Bayes posterior of every team's true (perception, structure) scores for
-    one dimension (module docstring).
+def team_posteriors(perception, structure, codes, n_groups: int) -> tuple[Posterior, Posterior]:
+    """Every team's true (perception, structure) scores for one dimension: the
+    empirical-Bayes posterior (shrunken means, for ranking and display) and the sampling
+    distribution of the team's own means (for the verdicts), both with the team's
+    reliabilities (module docstring).
 
     Parameters
     ----------
@@ -205,7 +219,8 @@ def team_posteriors(perception, structure, codes, n_groups: int) -> Posterior:
 
     Returns
     -------
-    Posterior
+    (Posterior, Posterior)
+        Shrunken posterior, sampling distribution.
     """
     P, S = np.asarray(perception, float), np.asarray(structure, float)
     codes = np.asarray(codes, np.intp)
@@ -227,7 +242,8 @@ def team_posteriors(perception, structure, codes, n_groups: int) -> Posterior:
     with np.errstate(invalid="ignore", divide="ignore"):
         rel = np.stack([T[0, 0] / (T[0, 0] + var_p / n_p), T[1, 1] / (T[1, 1] + var_s / n_s)], axis=1)
     rel[missing] = np.nan
-    return Posterior(mean=mean, cov=cov, reliability=rel, between=T)
+    return (Posterior(mean=mean, cov=cov, reliability=rel, between=T),
+            Posterior(mean=xbar, cov=Sigma, reliability=rel, between=T))
 
 
 def group_posteriors(perception, structure, codes, n_groups: int) -> Posterior:

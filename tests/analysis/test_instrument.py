@@ -91,7 +91,7 @@ def test_loader_exposes_the_documented_item_attributes():
     assert [o.score for o in q.item("dr_s4").options] == [100, 67, 33, 0, 0]
     assert [o.key for o in q.item("role").options] == ["lead", "member"]
     assert q.thresholds.findings.agreement_null == "slight_skew" and q.thresholds.findings.agreement_alpha == 0.05
-    assert q.thresholds.verdicts.min_probability == 0.75 and q.thresholds.verdicts.min_reliability == 0.5
+    assert q.thresholds.verdicts.min_probability == 0.75 and q.thresholds.verdicts.min_reliability == 0.4
     assert {i.id for i in q.items_of("structure") if i.scope == "organization"} == {"dir_s1", "dir_s3", "fb_s3"}
 
 

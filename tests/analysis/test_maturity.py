@@ -114,7 +114,7 @@ def test_team_posterior_by_hand_for_a_balanced_design():
     P = np.array([40, 50, 60, 70, 80, 90.0])
     S = np.array([49, 51, 51, 49, 50, 50.0])  # team means 50; within cross-products sum to 0
     codes = np.repeat(np.arange(3), 2)
-    post = team_posteriors(P, S, codes, 3)
+    post, own = team_posteriors(P, S, codes, 3)
     msw = ((40 - 45) ** 2 + (50 - 45) ** 2 + (60 - 65) ** 2 + (70 - 65) ** 2 + (80 - 85) ** 2 + (90 - 85) ** 2) / 3
     msb = 2 * ((45 - 65) ** 2 + 0 + (85 - 65) ** 2) / 2
     tau = (msb - msw) / 2
@@ -127,15 +127,19 @@ def test_team_posterior_by_hand_for_a_balanced_design():
     # univariate shrinkage (with a same-source covariance, S would correct P's error)
     assert_allclose(post.mean[:, 0], 65 + lam * (np.array([45, 65, 85]) - 65))
     assert_allclose(post.cov[:, 0, 0], lam * msw / 2)
+    # the verdicts' distribution is the team's own: its means and their sampling variance
+    assert_allclose(own.mean, [[45, 50], [65, 50], [85, 50]])
+    assert_allclose(own.cov[:, 0, 0], msw / 2)
+    assert_allclose(own.reliability, post.reliability)
 
 
 def test_one_team_or_one_member_per_team_does_not_shrink_or_fails_safe():
     P = np.array([40, 60.0])
     S = np.array([30, 50.0])
-    one_team = team_posteriors(P, S, np.zeros(2, np.intp), 1)
+    one_team, _ = team_posteriors(P, S, np.zeros(2, np.intp), 1)
     assert_allclose(one_team.mean[0], [50, 40])  # no between-team variance to estimate: the data
-    singles = team_posteriors(P, S, np.arange(2), 2)  # no within-team variance: no information
-    assert np.isfinite(singles.mean).all()
+    shrunk, singles = team_posteriors(P, S, np.arange(2), 2)  # no within-team variance: no information
+    assert np.isfinite(shrunk.mean).all() and np.isfinite(singles.mean).all()
     probs = finding_probabilities(singles, *BANDS)
     label, _, _ = decide_findings(probs, singles.reliability, min_probability=0.8, min_reliability=0.5)
     assert set(label.tolist()) <= {NOT_PRECISE}
@@ -146,7 +150,7 @@ def test_one_team_or_one_member_per_team_does_not_shrink_or_fails_safe():
 def test_missing_structure_gives_no_finding():
     P = np.array([40, 60, 70, 80.0])
     S = np.array([nan, nan, 50, 60.0])
-    post = team_posteriors(P, S, np.array([0, 0, 1, 1]), 2)
+    _, post = team_posteriors(P, S, np.array([0, 0, 1, 1]), 2)
     label, prob, _ = decide_findings(finding_probabilities(post, *BANDS), post.reliability,
                                   min_probability=0.8, min_reliability=0.5)
     assert label[0] is None and np.isnan(prob[0])
