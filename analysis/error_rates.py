@@ -401,7 +401,8 @@ def error_rates(scenario: str = "null", *, team_size: int = 8, teams: int = 40, 
                 replications: int = 100, seed: int = 0, questionnaire="aligned-autonomy-v1",
                 confounds: Confounds | None = None, icc: float = 0.15, waves: bool = True,
                 changed_teams: int | None = None, change_shift: float = 1.0,
-                diagnose_options: Mapping | None = None, margin: tuple | None = None) -> ErrorRates:
+                diagnose_options: Mapping | None = None, margin: tuple | None = None,
+                camp: float | None = None) -> ErrorRates:
     """Error rates of the verdicts for one scenario and team size.
 
     Parameters
@@ -431,6 +432,9 @@ def error_rates(scenario: str = "null", *, team_size: int = 8, teams: int = 40, 
     margin : (float, float), optional
         How far inside their bands planted patterns lie (``realistic``; see
         :func:`analysis.simulate.simulate`).
+    camp : float, optional
+        Camps of the planted divided team at ±``camp`` SD (``realistic``; see
+        :func:`analysis.simulate.simulate`).
 
     Returns
     -------
@@ -452,8 +456,9 @@ def error_rates(scenario: str = "null", *, team_size: int = 8, teams: int = 40, 
     t0 = time.perf_counter()
     for r in range(replications):
         s = seed + r
+        planted = {"margin": margin, "camp": camp} if scenario == "realistic" else {}
         kw = dict(teams=teams, team_size=team_size, units=units, scenario=scenario,
-                  confounds=confounds, icc=icc, seed=s, **({"margin": margin} if margin and scenario == "realistic" else {}))
+                  confounds=confounds, icc=icc, seed=s, **{k: v for k, v in planted.items() if v is not None})
         sim = simulate(q, **kw, waves=2 if waves else 1)
         if waves and scenario == "realistic":
             ch = _planted_changes(np.random.default_rng([seed, r, 1]), sim, k_change, change_shift)

@@ -178,7 +178,8 @@ def simulate(questionnaire="aligned-autonomy-v1", *, respondents: int | None = N
              teams: int, units: int | None = None, seed: int = 0, scenario: str = "showcase",
              team_size: int | None = None, confounds: Confounds | None = None,
              icc: float = 0.15, planted: int | None = None, waves: int = 1,
-             changes: Mapping | None = None, margin: tuple | None = None) -> Simulation:
+             changes: Mapping | None = None, margin: tuple | None = None,
+             camp: float | None = None) -> Simulation:
     """Simulate a survey of one organization, with its ground truth.
 
     Parameters
@@ -222,6 +223,10 @@ def simulate(questionnaire="aligned-autonomy-v1", *, respondents: int | None = N
         How far inside their bands the planted patterns' true perception and structure
         lie, in points (``realistic`` only; default (15, 20): clear patterns;
         :data:`analysis.simulate_model.MARGINAL` (5, 8): just inside).
+    camp : float, optional
+        The camps of the planted divided team lie at ±``camp`` SD of the respondents'
+        perception level around the organization's (``realistic`` only; default
+        :data:`analysis.simulate_model.CAMP`, 0.9; from 0 exclusive to 3).
 
     Returns
     -------
@@ -255,7 +260,7 @@ def simulate(questionnaire="aligned-autonomy-v1", *, respondents: int | None = N
     if scenario == "showcase":
         for name, value, default in (("team_size", team_size, None), ("confounds", confounds, None),
                                      ("planted", planted, None), ("changes", changes, None),
-                                     ("margin", margin, None)):
+                                     ("margin", margin, None), ("camp", camp, None)):
             if value is not default:
                 raise ValueError(f"{name}: only for the scenarios {', '.join(MODEL_SCENARIOS)}, "
                                  f"not for showcase (got {value!r})")
@@ -274,9 +279,13 @@ def simulate(questionnaire="aligned-autonomy-v1", *, respondents: int | None = N
     if planted is not None:
         planted = _int("planted", planted, lo=0)
     changes = _check_changes(changes, teams, waves)
+    if camp is not None and (isinstance(camp, bool) or not isinstance(camp, (int, float))
+                             or not 0.0 < camp <= 3.0):
+        raise ValueError(f"camp: must be a number above 0 and at most 3, got {camp!r}")
     g = generate(q, scenario=scenario, teams=teams, team_size=team_size, respondents=respondents,
                  units=units, confounds=confounds, icc=float(icc), planted=planted, waves=waves,
-                 changes=changes, seed=seed, **({"margin": tuple(margin)} if margin is not None else {}))
+                 changes=changes, seed=seed, **({"margin": tuple(margin)} if margin is not None else {}),
+                 **({"camp": float(camp)} if camp is not None else {}))
     labels = np.array(g["team_labels"])
     unit_names = np.array(g["unit_labels"]) if units else None
     datas = []

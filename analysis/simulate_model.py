@@ -100,8 +100,8 @@ Planted patterns (``realistic``; :data:`REALISTIC_PATTERNS` gives the dimension)
     those who know is high by the margin) but the team's unawareness is set so that
     :data:`PLANTED_DONT_KNOW` (60 %) of the answers are "don't know", and perception is
     low; ``divided``: two camps (even and odd positions) at
-    :math:`\pm\delta` = :data:`CAMP` (0.9 SD of :math:`\theta`) around the
-    organization's level. The team's awareness is average in the other patterns. With
+    :math:`\pm\delta` = ``camp`` (default :data:`CAMP`, 0.9 SD of :math:`\theta`) around
+    the organization's level. The team's awareness is average in the other patterns. With
     the defaults these are shifts of about 1–2 team-level SD (recorded per planted team
     in the truth's parameters), not the ±3 SD of the showcase.
 
@@ -171,6 +171,7 @@ STRUCTURE_MARGIN = 20.0
 #: Marginal patterns, just inside their bands (``margin=`` of :func:`generate`).
 MARGINAL = (5.0, 8.0)
 PLANTED_DONT_KNOW = 0.6
+#: Camps of a planted divided team at ±CAMP SD of θ (``camp=`` of :func:`generate`).
 CAMP = 0.9
 _TEAM_CORR = (0.5, 0.3, 0.3, 0.15)   # P–S same dim, P–P, S–S, P–S other dim
 _MC_CENTER, _MC_TEAM = -0.2, 0.3
@@ -325,15 +326,16 @@ def _lead_weight(sizes):
     return np.where(sizes >= 2, 1.0 / sizes, 0.0)
 
 
-def perception_population(q, d: int, par: _Params, mu, sizes, divided) -> PerceptionPopulation:
-    """Population of dimension ``d``'s perception items for teams with levels ``mu`` (T,)."""
+def perception_population(q, d: int, par: _Params, mu, sizes, camp) -> PerceptionPopulation:
+    """Population of dimension ``d``'s perception items for teams with levels ``mu`` (T,)
+    and camps at ``±camp`` SD of θ (T,; 0 for a team that is not split)."""
     _, kappa = _perception_items(q, DIMENSIONS[d])
     T = mu.size
     lead = _lead_weight(sizes)
-    plus = np.where(divided, np.ceil(sizes / 2) / sizes, 1.0)      # camp + (even positions, lead)
+    camp = np.asarray(camp, float)
+    plus = np.where(camp > 0, np.ceil(sizes / 2) / sizes, 1.0)      # camp + (even positions, lead)
     # sub-populations: lead (camp +), member camp +, member camp −
     w = np.stack([lead, plus - lead, 1.0 - plus], -1)
-    camp = np.where(divided, CAMP, 0.0)
     base = PERCEPTION_CENTER[d] + np.sqrt(par.icc) * mu
     theta = np.stack([base + LEAD_EFFECT[d] + camp, base + camp, base - camp], -1)   # (T,3)
     mean = LOADING * theta[..., None] + kappa * par.acq_mean
@@ -387,11 +389,11 @@ class _States:
     X: np.ndarray            # (T, 6) perception and structure levels
     unaware: np.ndarray      # (T,) team unawareness (probit units)
     M: np.ndarray            # (T,) misconception propensity
-    divided: np.ndarray      # (T, 3) bool: split into two camps in that dimension
+    camp: np.ndarray         # (T, 3) camps at ±camp SD of θ in that dimension (0: not split)
     unit_effect: np.ndarray | None
 
 
-def _states(rng, q, par, scenario, sizes, unit_of_team, U, planted_per_pattern, margin):
+def _states(rng, q, par, scenario, sizes, unit_of_team, U, planted_per_pattern, margin, camp_sd):
     T = sizes.size
     L = np.linalg.cholesky(_corr())
     u_share = UNIT_SHARE if scenario == "realistic" and U > 0 else 0.0
@@ -410,7 +412,7 @@ def _states(rng, q, par, scenario, sizes, unit_of_team, U, planted_per_pattern, 
         X = unit_effect[unit_of_team] + np.sqrt(1.0 - u_share) * E
     omega = par.conf.unawareness
     unaware = -omega * np.sqrt(AWARENESS_TEAM_SHARE) * A
-    divided = np.zeros((T, 3), bool)
+    camp = np.zeros((T, 3))
     planted = {}
     details = {}
     if scenario == "realistic":
@@ -436,12 +438,12 @@ def _states(rng, q, par, scenario, sizes, unit_of_team, U, planted_per_pattern, 
             d = DIMENSIONS.index(dim)
             P, S = targets[pattern]
             if pattern == "divided":
-                divided[rows, d] = True
+                camp[rows, d] = camp_sd
                 X[rows, d] = 0.0
                 unaware[rows] = 0.0
                 continue
             n = sizes[rows]
-            no = np.zeros(rows.size, bool)
+            no = np.zeros(rows.size)
             X[rows, d] = _bisect(lambda x: perception_moments(
                 perception_population(q, d, par, x, n, no), spread=False)[0], np.full(rows.size, P))
             if pattern == "unseen_structure":
@@ -459,7 +461,7 @@ def _states(rng, q, par, scenario, sizes, unit_of_team, U, planted_per_pattern, 
                 details[t] = {"pattern": pattern, "dimension": dim,
                               "perception_shift_sd": round(float(X[t, d]), 3),
                               "structure_shift_sd": round(float(X[t, 3 + d]), 3)}
-    return _States(X=X, unaware=unaware, M=M, divided=divided, unit_effect=unit_effect), planted, details
+    return _States(X=X, unaware=unaware, M=M, camp=camp, unit_effect=unit_effect), planted, details
 
 
 # ------------------------------------------------------------------ respondents
@@ -485,7 +487,7 @@ def _respond(rng, q, par, st: _States, sizes):
     a = par.acq_mean + conf.acquiescence * rng.normal(size=N)
     e = rng.normal(size=(N, 3))
     o = rng.normal(size=N)
-    camp = np.where(st.divided[team], np.where(pos % 2 == 0, CAMP, -CAMP)[:, None], 0.0)
+    camp = st.camp[team] * np.where(pos % 2 == 0, 1.0, -1.0)[:, None]
     theta = (np.asarray(PERCEPTION_CENTER) + np.sqrt(par.icc) * st.X[team, :3]
              + np.asarray(LEAD_EFFECT) * is_lead[:, None] + camp
              + np.sqrt(1.0 - par.icc) * (h * g[:, None] + np.sqrt(1.0 - h * h) * e))
@@ -534,7 +536,7 @@ def _population(q, par, st: _States, sizes, team_labels, unit_labels, unit_of_te
     return Population(
         teams=tuple(team_labels), sizes=sizes, units=tuple(unit_labels) if unit_labels is not None else None,
         unit_of_team=unit_of_team if unit_labels is not None else None,
-        perception=tuple(perception_population(q, d, par, st.X[:, d], sizes, st.divided[:, d])
+        perception=tuple(perception_population(q, d, par, st.X[:, d], sizes, st.camp[:, d])
                          for d in range(3)),
         structure=tuple(structure_population(q, d, par, st.X[:, 3 + d], st.unaware) for d in range(3)),
         planted=cells, planted_typology=np.full(T, None, object),
@@ -545,7 +547,7 @@ def _population(q, par, st: _States, sizes, team_labels, unit_labels, unit_of_te
 def generate(q: Questionnaire, *, scenario: str, teams: int, team_size: int | None,
              respondents: int | None, units: int | None, confounds: Confounds, icc: float,
              planted: int | None, waves: int, changes, seed: int,
-             margin: tuple = (PERCEPTION_MARGIN, STRUCTURE_MARGIN)):
+             margin: tuple = (PERCEPTION_MARGIN, STRUCTURE_MARGIN), camp: float = CAMP):
     """Draw every wave of the realistic model (see the module docstring).
 
     Returns
@@ -566,7 +568,7 @@ def generate(q: Questionnaire, *, scenario: str, teams: int, team_size: int | No
     U = units or 0
     unit_of_team = (np.arange(T) * U // T) if units else np.zeros(T, np.intp)
     per = planted if planted is not None else max(1, T // 40)
-    st, planted_teams, details = _states(rng, q, par, scenario, sizes, unit_of_team, U, per, margin)
+    st, planted_teams, details = _states(rng, q, par, scenario, sizes, unit_of_team, U, per, margin, camp)
 
     width = len(str(T))
     team_labels = [f"T{t + 1:0{width}d}" for t in range(T)]
@@ -589,7 +591,7 @@ def generate(q: Questionnaire, *, scenario: str, teams: int, team_size: int | No
                     X[t, 3 + d] += shift
                     step.add((team_label, dim))
             planted_changes[w] = step
-            st = _States(X=X, unaware=st.unaware, M=st.M, divided=st.divided, unit_effect=st.unit_effect)
+            st = _States(X=X, unaware=st.unaware, M=st.M, camp=st.camp, unit_effect=st.unit_effect)
         wrng = np.random.default_rng(children[1 + w])
         out_waves.append(_respond(wrng, q, par, st, sizes))
         pops.append(_population(q, par, st, sizes, team_labels, unit_labels, unit_of_team, planted_teams))
@@ -605,7 +607,7 @@ def generate(q: Questionnaire, *, scenario: str, teams: int, team_size: int | No
         "planted_margin": list(margin) if scenario == "realistic" else None,
         "planted": [dict(team=team_labels[t], **details[t]) for t in sorted(details)]
                    + [dict(team=team_labels[t], pattern="divided", dimension="decision_rights",
-                           camp_sd=CAMP) for t, p in sorted(planted_teams.items()) if p == "divided"],
+                           camp_sd=camp) for t, p in sorted(planted_teams.items()) if p == "divided"],
         "changes": {k: dict(v) for k, v in (changes or {}).items()},
     }
     return dict(waves=out_waves, sizes=sizes, unit_of_team=unit_of_team, team_labels=team_labels,

@@ -52,6 +52,8 @@ def main(argv=None) -> int:
     p.add_argument("--margin", type=float, nargs=2, default=None, metavar=("P", "S"),
                    help="planted patterns this many points inside their perception and structure bands "
                         "(default 15 20; 5 8 for patterns just inside)")
+    p.add_argument("--camp", type=float, default=None, metavar="SD",
+                   help="camps of the planted divided team at ±SD of the perception level (default 0.9)")
     args = p.parse_args(argv)
     confounds = Confounds.none() if args.no_confounds else Confounds()
     t0 = time.perf_counter()
@@ -62,7 +64,7 @@ def main(argv=None) -> int:
           + f"; {args.replications} replications per cell, seeds {args.seed}…"
           f"{args.seed + args.replications - 1}; ICC {args.icc}; confounds "
           f"{confounds.to_dict()}; planted patterns {tuple(args.margin or (15, 20))} points inside "
-          f"their perception and structure bands; diagnose() defaults (k = 5, Holm, min |d| 0.5); "
+          f"their perception and structure bands, divided camps at ±{args.camp or 0.9} SD; diagnose() defaults (k = 5, Holm, min |d| 0.5); "
           + ("no second wave." if args.no_waves else
              "second wave: no change (null, random_units) or a tenth of the teams "
              "changed by ±1 team-level SD in one dimension (realistic).") + "\n")
@@ -72,7 +74,7 @@ def main(argv=None) -> int:
             results.append(error_rates(scenario, team_size=n, teams=args.teams,
                                        units=args.units or None, replications=args.replications,
                                        seed=args.seed, confounds=confounds, icc=args.icc,
-                                       waves=not args.no_waves, margin=args.margin))
+                                       waves=not args.no_waves, margin=args.margin, camp=args.camp))
             print(f"  {scenario} n={n}: {results[-1].seconds:.1f} s", file=sys.stderr, flush=True)
     print(markdown(results))
     print(f"Total run time {time.perf_counter() - t0:.0f} s.")

@@ -172,6 +172,14 @@ def test_divided_team_has_two_camps_in_its_dimension_only():
     dr, fb = DIMENSIONS.index("decision_rights"), DIMENSIONS.index("feedback")
     assert np.nanmean(sc.perception[even, dr]) - np.nanmean(sc.perception[odd, dr]) > 25
     assert abs(np.nanmean(sc.perception[even, fb]) - np.nanmean(sc.perception[odd, fb])) < 6
+    # a starker split: camps further apart, the same in the truth and in the answers
+    stark = simulate(teams=20, team_size=400, scenario="realistic", seed=6, camp=1.5)
+    sc2 = score_responses(stark.data)
+    gap2 = np.nanmean(sc2.perception[even, dr]) - np.nanmean(sc2.perception[odd, dr])
+    gap1 = np.nanmean(sc.perception[even, dr]) - np.nanmean(sc.perception[odd, dr])
+    assert gap2 > 1.4 * gap1
+    planted = stark.truth.to_dict()["parameters"]["planted"]
+    assert [p["camp_sd"] for p in planted if p["pattern"] == "divided"] == [1.5]
 
 
 # ---------------------------------------------------------------- confounds
@@ -308,6 +316,8 @@ def test_same_seed_same_simulation():
     (dict(teams=5, team_size=5, scenario="null", waves=2, changes={"T1": {"speed": 1}}),
      "changes\\['T1'\\]: unknown dimension 'speed'"),
     (dict(teams=5, team_size=5, scenario="null", confounds="none"), "confounds: must be a Confounds"),
+    (dict(teams=5, team_size=5, scenario="realistic", camp=0), "camp: must be a number above 0 and at most 3, got 0"),
+    (dict(teams=5, respondents=20, camp=1.5), "camp: only for the scenarios"),
 ])
 def test_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
