@@ -19,7 +19,7 @@ from app.reports.texts import FINDING_SHORT, LABELS, TEXTS
 __all__ = [
     "LANGUAGES", "FORMULA_PREFIXES", "Cell", "check_lang", "t", "label", "safe_text",
     "fmt", "fmt_pct", "fmt_ci", "hidden_label", "hidden_reason", "hidden_text", "score_cell",
-    "finding_cell", "hidden_cell", "share_cell", "dimension_cells", "heat_fill",
+    "finding_cell", "finding_text", "hidden_cell", "share_cell", "dimension_cells", "heat_fill",
     "FINDING_FILLS", "SCALE", "HIDDEN_FILL", "instrument", "dimension_names", "misconception_names",
     "item_text", "tenure_labels", "teams_by_unit", "k_of", "method_values",
 ]
@@ -168,11 +168,28 @@ def share_cell(share, vs_org, lang: str) -> Cell:
     return Cell(f"{fmt_pct(share, lang)} ({fmt_pct(vs_org, lang, signed=True)})", heat_fill(-vs_org, -0.3, 0.3))
 
 
-def finding_cell(finding, lang: str) -> Cell:
-    """A finding as a short word on its fill."""
+def finding_cell(finding, lang: str, probability=None) -> Cell:
+    """A finding as a short word on its fill; a classified finding with its probability
+    ("gap 91 %") when ``probability`` is given."""
     if finding is None:
         return Cell(_DASH, _WHITE, kind="no_data")
-    return Cell(FINDING_SHORT[finding][lang], FINDING_FILLS[finding], kind="finding")
+    text = FINDING_SHORT[finding][lang]
+    if probability is not None and finding not in ("divided", "not_precise"):
+        text = f"{text} {fmt(100 * probability, 0, lang)} %"
+    return Cell(text, FINDING_FILLS[finding], kind="finding")
+
+
+def finding_text(cell: dict, lang: str) -> str:
+    """A released dimension's finding in words, a classified one with its probability
+    ("structural gap (91 %)"); a dash when there is none."""
+    finding = cell.get("finding")
+    if not finding:
+        return _DASH
+    prob = cell.get("finding_probability")
+    text = label("finding", finding, lang)
+    if prob is None or finding in ("divided", "not_precise"):
+        return text
+    return f"{text} ({fmt(100 * prob, 0, lang)} %)"
 
 
 def hidden_cell(reason, k: int, lang: str) -> Cell:
@@ -192,7 +209,8 @@ def dimension_cells(record: dict, dim: str, k: int, lang: str) -> tuple:
         c = hidden_cell(hidden, k, lang)
         return c, Cell("", c.fill, c.kind), Cell("", c.fill, c.kind)
     cell = record["dimensions"][dim]
-    return score_cell(cell["score"], lang), score_cell(cell["structure"], lang), finding_cell(cell["finding"], lang)
+    return (score_cell(cell["score"], lang), score_cell(cell["structure"], lang),
+            finding_cell(cell["finding"], lang, cell.get("finding_probability")))
 
 
 # ------------------------------------------------------------------ diagnosis lookups
@@ -305,5 +323,7 @@ def method_values(diagnosis, lang: str) -> dict:
         "s_low": fmt(th.findings.structure.low, 0, lang) if th else dash,
         "alpha_agree": fmt(th.findings.agreement_alpha, 2, lang) if th else dash,
         "present": fmt(th.typology.present, 0, lang) if th else dash,
+        "min_p": fmt(100 * th.verdicts.min_probability, 0, lang) if th else dash,
+        "min_r": fmt(th.verdicts.min_reliability, 2, lang) if th else dash,
         "mc_min": th.misconception_agree_min if th else 4,
     }

@@ -32,7 +32,7 @@ from analysis.instrument import DIMENSIONS
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, reason_text
 from app.reports.benchmark_table import benchmark_table
 from app.reports.common import (
-    check_lang, fmt, fmt_ci, fmt_pct, k_of, label, method_values, misconception_names, provenance_lines, t,
+    check_lang, finding_text, fmt, fmt_ci, fmt_pct, k_of, label, method_values, misconception_names, provenance_lines, t,
 )
 from app.reports.texts import (
     FINDING_HELP, METHOD, READING, REFERENCES, TYPOLOGY_HELP, TYPOLOGY_SHORT,
@@ -76,7 +76,7 @@ _HTML_TEXT = {
         "cfa_fit": "The answers fit the model: CFI {cfi} (≥ 0.95 is good), TLI {tli}, RMSEA {rmsea} (≤ 0.06 is good), SRMR {srmr} (≤ 0.08 is good), from {n} complete answers.",
         "cfa_misfit": "The answers do not fit the model well: CFI {cfi} (≥ 0.95 is good), TLI {tli}, RMSEA {rmsea} (≤ 0.06 is good), SRMR {srmr} (≤ 0.08 is good), from {n} complete answers.",
         "cfa_what": "What this tests: whether the perception questions form three separate building blocks (direction, decision rights, feedback), as the questionnaire intends. CFI and TLI compare the model with one in which nothing is related (1 = perfect); RMSEA and SRMR measure what the model leaves unexplained (0 = perfect).",
-        "r2": "Together the building blocks explain {r2} % of the differences in the answers to the litmus question.",
+        "r2": "Together the building blocks account for {r2} % of the variation in the answers to the litmus question; each share comes with its 95 % interval from resampling whole teams. This is an association in the answers, not proof of cause.",
         "comments": "Comments", "comments_org": "Organization", "comments_withheld": "{n} comments are withheld because they come from groups with fewer than {ck} people.",
         "no_comments": "No comments can be shown.",
         "anonymity": "Anonymity", "anonymity_text": "No number in this report describes fewer than {k} people. Groups that are not shown are marked with the reason, as in the heatmaps.",
@@ -108,7 +108,7 @@ _HTML_TEXT = {
         "cfa_fit": "Die Antworten passen zum Modell: CFI {cfi} (ab 0,95 gut), TLI {tli}, RMSEA {rmsea} (bis 0,06 gut), SRMR {srmr} (bis 0,08 gut), aus {n} vollständigen Antworten.",
         "cfa_misfit": "Die Antworten passen nicht gut zum Modell: CFI {cfi} (ab 0,95 gut), TLI {tli}, RMSEA {rmsea} (bis 0,06 gut), SRMR {srmr} (bis 0,08 gut), aus {n} vollständigen Antworten.",
         "cfa_what": "Was das prüft: ob die Wahrnehmungsfragen drei getrennte Bausteine bilden (Ausrichtung, Entscheidungsrechte, Rückkopplung), wie der Fragebogen es vorsieht. CFI und TLI vergleichen das Modell mit einem, in dem nichts zusammenhängt (1 = perfekt); RMSEA und SRMR messen, was das Modell nicht erklärt (0 = perfekt).",
-        "r2": "Zusammen erklären die Bausteine {r2} % der Unterschiede in den Antworten auf die Lackmusfrage.",
+        "r2": "Zusammen stehen die Bausteine für {r2} % der Unterschiede in den Antworten auf die Lackmusfrage; jeder Anteil steht mit seinem 95-%-Intervall aus dem Ziehen ganzer Teams. Das ist ein Zusammenhang in den Antworten, kein Beleg für eine Ursache.",
         "comments": "Kommentare", "comments_org": "Organisation", "comments_withheld": "{n} Kommentare werden zurückgehalten, weil sie aus Gruppen mit weniger als {ck} Personen stammen.",
         "no_comments": "Es können keine Kommentare gezeigt werden.",
         "anonymity": "Anonymität", "anonymity_text": "Keine Zahl in diesem Bericht beschreibt weniger als {k} Personen. Nicht gezeigte Gruppen sind mit dem Grund markiert, wie in den Heatmaps.",
@@ -204,7 +204,7 @@ def _dim_cell(cell: dict, k: int, lang: str) -> dict:
         "structure": fmt(cell["structure"], 0, lang),
         "rwg": fmt(cell["rwg_j"], 2, lang),
         "level": cell["level"] or "–",
-        "finding": label("finding", finding, lang) if finding else "–",
+        "finding": finding_text(cell, lang),
         "divided": finding == "divided",
         "flag": "▲" if cell["vs_rest_flagged"] and (cell["vs_rest_d"] or 0) > 0
         else "▼" if cell["vs_rest_flagged"] else "",
@@ -238,7 +238,7 @@ def _organization(diagnosis, lang: str) -> dict:
             "perception": fmt_ci(c["score"], c["ci_low"], c["ci_high"], lang),
             "structure": fmt_ci(c["structure"], c["structure_ci_low"], c["structure_ci_high"], lang),
             "level": t("maturity_level", lang, level=c["level"]) if c["level"] else "–",
-            "finding": label("finding", c["finding"], lang) if c["finding"] else "–",
+            "finding": finding_text(c, lang),
             "means": FINDING_HELP[c["finding"]]["means"][lang] if c["finding"] else "",
             "do": FINDING_HELP[c["finding"]]["do"][lang] if c["finding"] else "",
         })
@@ -325,12 +325,20 @@ def _drivers(diagnosis, lang: str) -> dict:
         return out
     out["r2"] = fmt(100 * block["r2"], 0, lang)
     out["dimensions"] = [{"label": p["label"][lang], "percent": fmt(p["percent"], 0, lang),
-                          "width": round(p["percent"], 1)} for p in block["predictors"]]
+                          "interval": _interval(p, lang), "width": round(p["percent"], 1)}
+                         for p in block["predictors"]]
     items = drivers.get("structure_items") or {}
     if items.get("estimable"):
         out["item_rows"] = [{"label": p["label"][lang], "percent": fmt(p["percent"], 0, lang),
-                         "width": round(p["percent"], 1)} for p in items["predictors"][:_DRIVER_ITEMS]]
+                             "interval": _interval(p, lang), "width": round(p["percent"], 1)}
+                            for p in items["predictors"][:_DRIVER_ITEMS]]
     return out
+
+
+def _interval(predictor: dict, lang: str) -> str:
+    """A predictor's bootstrap interval of its share of R², or a dash."""
+    low, high = predictor.get("percent_ci_low"), predictor.get("percent_ci_high")
+    return "–" if low is None else f"{fmt(low, 0, lang)}–{fmt(high, 0, lang)} %"
 
 
 def _differences(diagnosis, lang: str, h: dict) -> dict:

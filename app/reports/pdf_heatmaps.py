@@ -123,7 +123,7 @@ def team_appendix(groups, names: dict, k: int, lang: str, images: dict) -> list:
                 cells += [Cell(fmt_ci(c["score"], c["ci_low"], c["ci_high"], lang), _WHITE),
                           Cell(fmt_ci(c["structure"], c["structure_ci_low"], c["structure_ci_high"], lang), _WHITE),
                           Cell(fmt(c["rwg_j"], 2, lang), _WHITE), Cell(str(c["level"] or "–"), _WHITE),
-                          finding_cell(c["finding"], lang)]
+                          finding_cell(c["finding"], lang, c.get("finding_probability"))]
             typ = r["typology"]
             rows.append(Row((r["team"], _n(r), *cells, TYPOLOGY_SHORT[typ][lang] if typ else "–")))
     return grid_blocks(columns, header, rows, images=images, name="appendix", **_APPENDIX)

@@ -115,7 +115,7 @@ def _dimension_section(diagnosis, d, names, groups, q, k, lang, mv) -> dict:
             "p": fmt_ci(cell["score"], cell["ci_low"], cell["ci_high"], lang),
             "s": fmt_ci(cell["structure"], cell["structure_ci_low"], cell["structure_ci_high"], lang),
             "level": cell["level"],
-            "finding": finding_cell(cell["finding"], lang),
+            "finding": finding_cell(cell["finding"], lang, cell.get("finding_probability")),
             "finding_label": label("finding", cell["finding"], lang),
             "means": FINDING_HELP[cell["finding"]]["means"][lang] if cell["finding"] else "",
         },
@@ -164,7 +164,10 @@ def _drivers(diagnosis, lang) -> dict | None:
     items = dr.get("structure_items") or {}
 
     def rows(b):
-        return [{"name": p["label"][lang], "value": p["percent"], "text": fmt(p["percent"], 0, lang) + " %"}
+        return [{"name": p["label"][lang], "value": p["percent"],
+                 "text": fmt(p["percent"], 0, lang) + " %" + (
+                     "" if p.get("percent_ci_low") is None
+                     else f" ({fmt(p['percent_ci_low'], 0, lang)}–{fmt(p['percent_ci_high'], 0, lang)} %)")}
                 for p in b.get("predictors", [])]
 
     return {"note": t("drivers_note", lang, r2=fmt(block["r2"], 2, lang)), "dims": rows(block),
@@ -194,7 +197,7 @@ def _summary_row(name, cell, info, lang) -> dict:
     row = {"name": name, "icc": (info.get("icc_reading") or {}).get(lang, ""), "level": None,
            "p": "–", "s": "–", "finding": finding_cell(None, lang)}
     if cell and not cell.get("suppressed"):
-        row.update(level=cell["level"], finding=finding_cell(cell["finding"], lang),
+        row.update(level=cell["level"], finding=finding_cell(cell["finding"], lang, cell.get("finding_probability")),
                    p=fmt_ci(cell["score"], cell["ci_low"], cell["ci_high"], lang),
                    s=fmt_ci(cell["structure"], cell["structure_ci_low"], cell["structure_ci_high"], lang))
     return row
@@ -330,7 +333,7 @@ def render_team_report_pdf(diagnosis, team, *, lang: str = "en", organization_na
             "p": fmt_ci(c["score"], c["ci_low"], c["ci_high"], lang),
             "s": fmt_ci(c["structure"], c["structure_ci_low"], c["structure_ci_high"], lang),
             "level": c["level"], "rwg": fmt(rwg, 2, lang), "agree": agree,
-            "finding": finding_cell(c["finding"], lang), "finding_label": label("finding", c["finding"], lang),
+            "finding": finding_cell(c["finding"], lang, c.get("finding_probability")), "finding_label": label("finding", c["finding"], lang),
             "means": FINDING_HELP[c["finding"]]["means"][lang] if c["finding"] else "",
             "do": FINDING_HELP[c["finding"]]["do"][lang] if c["finding"] else "",
             "flags": flags, "verdict": verdict_lines(c, lang, thresholds=q.thresholds if q is not None else None),

@@ -364,7 +364,7 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
             rows.append([names[d], t("maturity_level", lang, level=c["level"]) if c["level"] else "–",
                          fmt_ci(c["score"], c["ci_low"], c["ci_high"], lang),
                          fmt_ci(c["structure"], c["structure_ci_low"], c["structure_ci_high"], lang),
-                         finding_cell(c["finding"], lang)])
+                         finding_cell(c["finding"], lang, c.get("finding_probability"))])
         deck.table(s, 7.0, 1.7, 5.9, [1.6, 1.1, 1.2, 1.2, 1.0], rows, size=10, row_h=0.5)
         deck.text(s, 7.0, 4.0, 5.9, 2.8, [(t("structure_or_perception", lang), 14, True, _NAVY)]
                   + [((diagnosis.dimensions[d].get("icc_reading") or {}).get(lang, ""), 11, False, "000000") for d in dims])
@@ -410,7 +410,10 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
         if block.get("estimable"):
             s = deck.slide(t("drivers", lang), t("drivers_note", lang, r2=fmt(block["r2"], 2, lang)))
             preds = block["predictors"]
-            deck.chart(s, XL_CHART_TYPE.BAR_CLUSTERED, [p["label"][lang] for p in preds],
+            deck.chart(s, XL_CHART_TYPE.BAR_CLUSTERED,
+                       [p["label"][lang] + ("" if p.get("percent_ci_low") is None else
+                                            f" ({fmt(p['percent_ci_low'], 0, lang)}–{fmt(p['percent_ci_high'], 0, lang)} %)")
+                        for p in preds],
                        [(t("share_explained", lang), [p["percent"] / 100 for p in preds])],
                        0.5, 1.6, 12.3, 5.3, number_format="0%", legend=False)
         if benchmark is not None:

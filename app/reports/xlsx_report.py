@@ -367,11 +367,14 @@ def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | 
     for block in ("dimensions", "structure_items"):
         b = (diagnosis.drivers or {}).get(block) or {}
         for p in b.get("predictors", []) if b.get("estimable") else []:
+            low, high = p.get("percent_ci_low"), p.get("percent_ci_high")
             drivers.append(((t("dimensions" if block == "dimensions" else "structure_items", lang), "text"),
                             (p["label"][lang], "text"), (p["weight"], "p"), (p["percent"] / 100, "pct"),
+                            (None if low is None else low / 100, "pct"), (None if high is None else high / 100, "pct"),
                             (b.get("r2"), "p")))
-    _table(book, "sheet_drivers", [t("predictor_set", lang), t("predictor", lang), "ε", t("share_explained", lang), "R²"],
-           [18, 80, 10, 12, 10], drivers)
+    _table(book, "sheet_drivers", [t("predictor_set", lang), t("predictor", lang), "ε", t("share_explained", lang),
+                                   t("ci_low", lang), t("ci_high", lang), "R²"],
+           [18, 80, 10, 12, 14, 14, 10], drivers)
     _table(book, "sheet_differences",
            [t("level", lang), t("group", lang), t("dimension", lang), t("measure", lang), t("difference", lang),
             "d", "p (adj.)", ""],

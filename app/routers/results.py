@@ -100,7 +100,7 @@ UI = {
     "page": {"en": "Page", "de": "Seite"},
     "back": {"en": "Back", "de": "Zurück"},
     "not_available": {"en": "not available yet", "de": "noch nicht verfügbar"},
-    "structure_share": {"en": "between teams (structure)", "de": "zwischen Teams (Struktur)"},
+    "structure_share": {"en": "between teams", "de": "zwischen Teams"},
     "quality_note": {
         "en": "Reliability (α, ω ≥ 0.70 is good) says whether the items of a dimension measure one thing; the factor model (CFI ≥ 0.95, RMSEA ≤ 0.06, SRMR ≤ 0.08) whether the three dimensions are told apart.",
         "de": "Reliabilität (α, ω ≥ 0,70 ist gut) zeigt, ob die Fragen einer Dimension eines messen; das Faktorenmodell (CFI ≥ 0,95, RMSEA ≤ 0,06, SRMR ≤ 0,08), ob die drei Dimensionen unterschieden werden.",

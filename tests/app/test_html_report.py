@@ -149,7 +149,7 @@ def test_report_content(hostile):
     d, text, _, _ = hostile
     for f in d.findings:
         assert str(escape(f["en"])) in text
-    assert "Team leads and members" in text and "What drives the litmus question" in text
+    assert "Team leads and members" in text and "What goes together with the litmus question" in text
     assert text.count('class="drill"') == len(d.units.labels)
 
 

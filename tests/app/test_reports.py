@@ -175,7 +175,7 @@ def test_pdf_rendering_fetches_nothing():
 def test_xlsx_sheets_heatmap_and_frozen_headers(files):
     wb = openpyxl.load_workbook(io.BytesIO(files["xlsx"]))
     for name in ("Teams", "Units", "Dimensions", "Misconceptions", "Reliability", "Findings",
-                 "Role gaps", "Drivers", "Differences"):
+                 "Role gaps", "Associations", "Differences"):
         assert name in wb.sheetnames, name
     teams = wb["Teams"]
     assert teams.freeze_panes == "C3"

@@ -172,7 +172,7 @@ def test_unit_viewer_reaches_the_results_of_their_unit(world):
     view = client.get(f"/api/v1/campaigns/{cid}/results/view?role=lead").json()
     assert view["filters"]["unit"] == SCOPED_UNIT
     page = client.get(f"/campaigns/{cid}/results").text
-    assert SCOPED_UNIT in page and "Team leads and members" not in page and "What drives" not in page
+    assert SCOPED_UNIT in page and "Team leads and members" not in page and "What goes together with" not in page
 
 
 def test_unit_viewer_reaches_nothing_else(world):
