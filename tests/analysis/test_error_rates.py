@@ -195,3 +195,16 @@ def test_unseen_structure_through_unawareness_is_recovered():
     res = error_rates("realistic", team_size=20, teams=20, units=None, replications=8, seed=200,
                       waves=False)
     assert res.get("finding", "unseen_structure", "recovery").rate >= 0.6
+
+
+def test_divided_power_bound_script_has_its_level_and_grows_with_the_split():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "divided_power_bound.py"
+    spec = importlib.util.spec_from_file_location("divided_power_bound", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    # a vanishing split is indistinguishable from no split: power equals the level
+    assert mod.power(1e-3, 12, 0.05, reps=20_000) == pytest.approx(0.05, abs=0.01)
+    assert mod.power(0.9, 12, 0.05, reps=20_000) < mod.power(1.5, 12, 0.05, reps=20_000)
