@@ -7,6 +7,9 @@ every verdict with the truth; see ``analysis/error_rates.py`` and the "Simulatio
 of ``docs/methodology.md``. Replication r uses the simulation seed ``--seed + r``.
 
     python scripts/error_rates.py --replications 200 > rates.md
+
+With ``--decisions`` it measures the decision-register verdicts instead
+(``analysis/simulate_decisions.py``; scenarios null and planted).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from analysis.error_rates import error_rates, markdown  # noqa: E402
 from analysis.simulate import Confounds  # noqa: E402
+from analysis import simulate_decisions  # noqa: E402
 
 
 def _commit() -> str:
@@ -54,7 +58,11 @@ def main(argv=None) -> int:
                         "(default 15 20; 5 8 for patterns just inside)")
     p.add_argument("--camp", type=float, default=None, metavar="SD",
                    help="camps of the planted divided team at ±SD of the perception level (default 0.9)")
+    p.add_argument("--decisions", action="store_true",
+                   help="the decision-register verdicts (scenarios null and planted)")
     args = p.parse_args(argv)
+    if args.decisions:
+        return _decisions(args)
     confounds = Confounds.none() if args.no_confounds else Confounds()
     t0 = time.perf_counter()
     print(f"# Error rates of the verdicts ({date.today().isoformat()}, engine {_commit()}, "
@@ -78,6 +86,24 @@ def main(argv=None) -> int:
             print(f"  {scenario} n={n}: {results[-1].seconds:.1f} s", file=sys.stderr, flush=True)
     print(markdown(results))
     print(f"Total run time {time.perf_counter() - t0:.0f} s.")
+    return 0
+
+
+def _decisions(args) -> int:
+    t0 = time.perf_counter()
+    print(f"# Error rates of the decision-register verdicts ({date.today().isoformat()}, engine {_commit()})\n")
+    print(f"{args.teams} teams of fixed size n in {args.units} units, six decision types (a fifth not decided); "
+          f"{args.replications} replications per cell, seeds {args.seed}…{args.seed + args.replications - 1}; "
+          "k = 5, min_probability 0.75.\n")
+    rows = []
+    for scenario in ("null", "planted"):
+        for n in args.team_sizes:
+            rows.append(simulate_decisions.decision_error_rates(
+                scenario, team_size=n, replications=args.replications, seed=args.seed, teams=args.teams,
+                units=args.units or 1))
+            print(f"  {scenario} n={n}", file=sys.stderr, flush=True)
+    print(simulate_decisions.markdown(rows))
+    print(f"\nCells per state (last row): {rows[-1]['cells']}. Total run time {time.perf_counter() - t0:.0f} s.")
     return 0
 
 
