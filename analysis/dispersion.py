@@ -19,7 +19,10 @@ The pool is every score's deviation from its team's mean, scaled by
 team, the distribution of the sample variance :math:`s^2` of :math:`n` values drawn at
 random (with replacement) from the pool, from ``REPLICATES`` simulated groups drawn in one array operation
 (nested: the first :math:`n` draws of a replicate form its group of size :math:`n`, so
-every size's distribution is exact). The critical value is the :math:`(1 - α)` quantile
+every size's distribution is exact; the draws are ordered so that the groups of size
+:math:`n` are the same whatever the largest team, and the pool is sorted, so that the
+critical values do not depend on the order of the respondents or on the other teams'
+sizes). The critical value is the :math:`(1 - α)` quantile
 taken two Monte Carlo standard errors inside the tail (a value the statistic takes, and
 "greater than" decides, so that neither the atoms of discrete scores nor simulation error
 push the level above α). The seed is fixed, so the result is deterministic. Above
@@ -76,14 +79,16 @@ class DispersionTestResult:
 def _null_quantiles(pool: np.ndarray, max_n: int, alpha: float) -> np.ndarray:
     """Upper α quantile of s² of n draws from ``pool``, for n = 2..max_n (index n - 2)."""
     rng = np.random.default_rng(_SEED)
-    x = pool[rng.integers(0, pool.size, size=(REPLICATES, max_n))]
-    n = np.arange(1, max_n + 1)
-    s1 = np.cumsum(x, axis=1)
-    s2 = np.cumsum(x * x, axis=1)
+    # draw i of every replicate comes before draw i + 1 in the stream, so the first n
+    # draws (and the critical value for size n) do not depend on max_n
+    x = pool[rng.integers(0, pool.size, size=(max_n, REPLICATES))]
+    n = np.arange(1, max_n + 1)[:, None]
+    s1 = np.cumsum(x, axis=0)
+    s2 = np.cumsum(x * x, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         var = (s2 - s1 * s1 / n) / (n - 1)
     k = REPLICATES - 1 - max(int(np.floor(alpha * REPLICATES - _GUARD_SE * np.sqrt(alpha * (1 - alpha) * REPLICATES))), 0)
-    return np.partition(var[:, 1:], k, axis=0)[k]
+    return np.partition(var[1:], k, axis=1)[:, k]
 
 
 def dispersion_test(scores, groups, *, alpha: float = 0.05) -> DispersionTestResult:
@@ -129,7 +134,9 @@ def dispersion_test(scores, groups, *, alpha: float = 0.05) -> DispersionTestRes
         mean = s1 / np.maximum(n, 1)
         scale = np.sqrt(n / np.maximum(n - 1, 1))
     own = seen & (n[g.codes] >= 2)
-    pool = ((x - mean[g.codes]) * scale[g.codes])[own]
+    # sorted and rounded: the null depends on the deviations, not on the order of the
+    # respondents or the last bits of the means
+    pool = np.sort(np.round(((x - mean[g.codes]) * scale[g.codes])[own], 9))
     testable = (n >= 2) & (pool.size >= 2)
     small = testable & (n <= MAX_SIMULATED_N)
     if small.any():
