@@ -849,9 +849,9 @@ def _reason_text(code: str | None, k: int, figure: str | None = None) -> dict | 
         return {"en": f"fewer than {k} comparable organizations",
                 "de": f"weniger als {k} vergleichbare Organisationen"}
     if code == "complementary":
-        return {"en": f"not shown: this comparison differs from another one shown here by fewer "
+        return {"en": f"this comparison differs from another one shown here by fewer "
                       f"than {k} organizations",
-                "de": f"nicht gezeigt: dieser Vergleich unterscheidet sich von einem anderen hier "
+                "de": f"dieser Vergleich unterscheidet sich von einem anderen hier "
                       f"gezeigten um weniger als {k} Organisationen"}
     if code == "not_comparable":
         return {"en": "not comparable between the questionnaires",
@@ -863,8 +863,8 @@ def _reason_text(code: str | None, k: int, figure: str | None = None) -> dict | 
                 "de": f"braucht mindestens {m} Organisationen, damit er nie der Wert der höchsten "
                       f"oder niedrigsten Organisation ist"}
     if code == "tie":
-        return {"en": "not shown: it equals the figure of the highest or lowest organization",
-                "de": "nicht gezeigt: er ist gleich dem Wert der höchsten oder niedrigsten Organisation"}
+        return {"en": "it equals the figure of the highest or lowest organization",
+                "de": "er ist gleich dem Wert der höchsten oder niedrigsten Organisation"}
     if code == "no_value":
         return {"en": "the organization has no released figure for this",
                 "de": "für die Organisation gibt es hierzu keinen freigegebenen Wert"}

@@ -159,7 +159,7 @@ class QuestionnaireChoiceOut(BaseModel):
     id: str
     version: int
     title: dict[str, str]
-    items: int
+    n_items: int
 
 
 @router.get("/api/v1/questionnaires", response_model=list[QuestionnaireChoiceOut])

@@ -24,7 +24,7 @@ UNKNOWN_QUESTIONNAIRE = "unknown questionnaire"
 
 
 def questionnaire_choices() -> list[dict]:
-    return [{"id": q.id, "version": q.version, "title": q.title, "items": len(q.items)} for q in list_questionnaires()]
+    return [{"id": q.id, "version": q.version, "title": q.title, "n_items": len(q.items)} for q in list_questionnaires()]
 
 
 def questionnaire_of(campaign: Campaign):

@@ -122,3 +122,25 @@ def test_the_withdraw_buttons_send_the_choice(world):
         form = re.search(rf'<form method="post" action="/orgs/{alpha}/benchmark".*?</form>',
                          world.client("consultant").get(url).text, re.S).group(0)
         assert '<input type="hidden" name="opt_in" value="false">' in form
+
+
+LEFTOVERS = (re.compile(r"\{[a-z_0-9]+\}"), re.compile(r"<built-in|object at 0x"),
+             re.compile(r"not shown: not shown|nicht gezeigt: nicht gezeigt", re.I))
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_no_code_or_doubled_words_on_screen(world, lang):
+    """Placeholders left unfilled, Python object reprs and doubled prefixes never reach a page."""
+    oid = world.orgs["Alpha Logistics"]
+    cid = world.campaigns["Alpha Logistics"][-1]
+    c = world.client("consultant")
+    for url in (f"/orgs/{oid}", f"/campaigns/{cid}/results", f"/campaigns/{cid}/benchmark", "/benchmark"):
+        text = html.unescape(c.get(f"{url}?lang={lang}").text)
+        body = text[text.index("<body"):]
+        visible = re.sub(r"<script.*?</script>", "", body, flags=re.S)
+        for pattern in LEFTOVERS:
+            assert not pattern.search(visible), (url, pattern.pattern, pattern.search(visible))
+    overview = html.unescape(c.get(f"/campaigns/{cid}/results?lang={lang}").text)
+    assert re.search(r"R² = 0[.,]\d\d", overview)
+    if lang == "de":
+        assert not re.search(r'class="num">\d+\.\d', overview)   # decimal comma in German tables
