@@ -57,6 +57,7 @@ from scipy import special
 
 from analysis.agreement import ad_m, agreement_test, awg, ordinal_ranks, rwg_j
 from analysis.dispersion import dispersion_test
+from analysis.consensus import priority_consensus
 from analysis.compare import (
     adjust_pvalues, compare_units_with_rest, compare_with_rest, grouped_sums, moments, subgroup_moments,
     two_sample,
@@ -320,6 +321,9 @@ class Diagnosis:
     scope : str or None
         None for the whole organization; the unit's label for the part a reader of
         one unit may see (:func:`analysis.scope.restrict_to_unit`).
+    priority : mapping or None
+        Consensus on the top priority (:func:`analysis.consensus.priority_consensus`)
+        with the campaign's ``priorities``; None when the form has no priority item.
     """
 
     questionnaire: MappingProxyType
@@ -337,6 +341,7 @@ class Diagnosis:
     findings: tuple
     comments: MappingProxyType
     scope: str | None = None
+    priority: MappingProxyType | None = None
 
     def team(self, label) -> dict:
         """JSON-ready record of one team."""
@@ -369,6 +374,7 @@ class Diagnosis:
             "drivers": _plain(self.drivers),
             "findings": _plain(self.findings),
             "scope": self.scope,
+            "priority": _plain(self.priority) if self.priority is not None else None,
             "labels": LABELS,
         }
 
@@ -500,9 +506,8 @@ def _agreement(f: dict, data: ResponseData, scores: RespondentScores, groups: Gr
         team_items = [it for it in q.items_of("structure", dim) if it.scope == "team"]
         if team_items:
             ranks = ordinal_ranks(
-                np.column_stack([data.column(it.id) for it in team_items]),
-                [[o.value for o in sorted((o for o in it.options if not o.dont_know), key=lambda o: o.score)]
-                 for it in team_items],
+                np.column_stack([it.answered(data.column(it.id)) for it in team_items]),
+                [[o.value for o in it.ranked_options] for it in team_items],
                 dont_know=[next((o.value for o in it.options if o.dont_know), None) for it in team_items])
             f["structure_rwg_j"][:, j] = agreement_test(ranks.ranks, groups, scale_points=ranks.scale_points,
                                                         null="uniform", alpha=alpha).rwg_j
@@ -954,6 +959,7 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
     # -- drivers
     drivers = _drivers(scores, q, names, teams) if hs.org_visible else {"estimable": False, **not_shown}
 
+    priority = _priority(data, q, teams, units, team_unit, t_table, u_table, k)
     findings = key_findings(
         dimensions=dims, dim_names=names, organization=org_rec, teams=t_table,
         differences=differences, role_gaps=_plain(role_rows), drivers=drivers,
@@ -973,7 +979,20 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
         findings=_freeze(findings),
         comments=_freeze({"organization": list(released["organization"]),
                           "withheld": released["withheld"]}),
+        priority=priority,
     )
+
+
+def _priority(data: ResponseData, q: Questionnaire, teams: Groups, units, team_unit, t_table, u_table, k):
+    """Consensus on the top priority, hidden wherever the team or unit table is."""
+    item = q.priority_item
+    if item is None or item.options is None or item.id not in data.item_ids:
+        return None
+    res = priority_consensus(
+        data.column(item.id), teams.codes, n_priorities=len(item.options), team_labels=list(teams.labels),
+        team_unit=team_unit, unit_labels=list(units.labels) if units is not None else (), k=k,
+        team_hidden=t_table.suppressed, unit_hidden=u_table.suppressed if u_table is not None else None)
+    return _freeze({"item": item.id, "priorities": [dict(o.label) for o in item.options], **res.to_dict()})
 
 
 def _drivers(scores: RespondentScores, q: Questionnaire, names: dict, teams: Groups) -> dict:

@@ -8,7 +8,9 @@ from datetime import date
 from sqlalchemy import Row
 from sqlmodel import Session, func, select
 
-from analysis.instrument import QuestionnaireError, list_questionnaires, load_questionnaire
+from analysis.instrument import (
+    InstrumentChanged, QuestionnaireError, check_priorities, list_questionnaires, load_questionnaire,
+)
 from app.models import Campaign, CampaignStatus, CampaignTeam, Organization, Response, utcnow
 from app.services import Conflict, Invalid, NotFound
 from app.services.organizations import check_k
@@ -21,14 +23,33 @@ NOT_OPEN = "only an open campaign can be closed"
 NO_TEAMS = "import the team structure before launching"
 K_FROZEN = "k is frozen at launch"
 UNKNOWN_QUESTIONNAIRE = "unknown questionnaire"
+NO_PRIORITIES = "set the list of priorities before launching"
+NO_PRIORITY_ITEM = "this questionnaire has no top-priority item"
+#: The instrument of a new campaign unless another is chosen.
+DEFAULT_QUESTIONNAIRE = "aligned-autonomy-v2"
 
 
 def questionnaire_choices() -> list[dict]:
-    return [{"id": q.id, "version": q.version, "title": q.title, "n_items": len(q.items)} for q in list_questionnaires()]
+    """The bundled instruments, the default (:data:`DEFAULT_QUESTIONNAIRE`) first."""
+    return sorted(({"id": q.id, "version": q.version, "title": q.title, "n_items": len(q.items)}
+                   for q in list_questionnaires()), key=lambda c: (c["id"] != DEFAULT_QUESTIONNAIRE, c["id"]))
 
 
 def questionnaire_of(campaign: Campaign):
-    return load_questionnaire(campaign.questionnaire_id)
+    """The exact instrument the campaign is bound to (id, version and file hash), with
+    the campaign's priorities as the options of its top-priority item.
+
+    Raises :class:`analysis.instrument.InstrumentChanged` when the file has changed
+    under the same version since the campaign was created or launched.
+    """
+    q = load_questionnaire(campaign.questionnaire_id, version=campaign.questionnaire_version,
+                           sha256=campaign.questionnaire_sha256)
+    return q.with_priorities(campaign.priorities)
+
+
+def asks_priority(campaign: Campaign) -> bool:
+    """Whether the campaign's instrument has the top-priority item."""
+    return load_questionnaire(campaign.questionnaire_id).priority_item is not None
 
 
 def languages_of(campaign: Campaign) -> tuple[str, ...]:
@@ -62,7 +83,7 @@ def create_campaign(
         raise Invalid(UNKNOWN_QUESTIONNAIRE)
     campaign = Campaign(
         organization_id=organization.id, name="", questionnaire_id=questionnaire.id,
-        questionnaire_version=questionnaire.version, k=organization.k,
+        questionnaire_version=questionnaire.version, questionnaire_sha256=questionnaire.sha256, k=organization.k,
         k_acknowledged=organization.k_acknowledged, comment_k=organization.comment_k,
     )
     _apply(campaign, name=name, languages=languages or list(LANGUAGES), opens_on=opens_on, closes_on=closes_on)
@@ -112,13 +133,40 @@ def _apply(campaign: Campaign, *, name: str, languages: list[str], opens_on, clo
     campaign.opens_on, campaign.closes_on = opens_on, closes_on
 
 
+def set_priorities(session: Session, *, campaign: Campaign, priorities: list[dict]) -> Campaign:
+    """The organization's list for the top-priority item (a draft's only; 2–12
+    distinct texts in English and German)."""
+    session.refresh(campaign, with_for_update=True)
+    if campaign.status != CampaignStatus.draft:
+        raise Conflict(NOT_DRAFT)
+    if not asks_priority(campaign):
+        raise Invalid(NO_PRIORITY_ITEM)
+    try:
+        check_priorities(priorities)
+    except ValueError as exc:
+        raise Invalid(str(exc).removeprefix("priorities: ")) from None
+    campaign.priorities = [{lang: p[lang].strip() for lang in LANGUAGES} for p in priorities]
+    session.add(campaign)
+    session.commit()
+    session.refresh(campaign)
+    return campaign
+
+
 def launch_campaign(session: Session, *, campaign: Campaign, organization: Organization) -> Campaign:
-    """Open a draft: copy the current team structure into the campaign and freeze k.
+    """Open a draft: copy the current team structure into the campaign, freeze k and
+    bind the campaign to the questionnaire file as it is now (its SHA-256).
     The campaign's row is locked first, so that of concurrent launches one copies the
     structure and the others find the campaign open (409)."""
     session.refresh(campaign, with_for_update=True)
     if campaign.status != CampaignStatus.draft:
         raise Conflict(NOT_DRAFT)
+    try:
+        questionnaire = load_questionnaire(campaign.questionnaire_id, version=campaign.questionnaire_version)
+    except InstrumentChanged:
+        raise Conflict(UNKNOWN_QUESTIONNAIRE) from None
+    if questionnaire.priority_item is not None and not campaign.priorities:
+        raise Conflict(NO_PRIORITIES)
+    campaign.questionnaire_sha256 = questionnaire.sha256
     teams = team_rows(session, organization=organization)
     if not teams:
         raise Conflict(NO_TEAMS)
