@@ -58,6 +58,7 @@ from scipy import special
 from analysis.agreement import ad_m, agreement_test, awg, ordinal_ranks, rwg_j
 from analysis.dispersion import dispersion_test
 from analysis.consensus import priority_consensus
+from analysis.invariance import perception_invariance
 from analysis.compare import (
     adjust_pvalues, compare_units_with_rest, compare_with_rest, grouped_sums, moments, subgroup_moments,
     two_sample,
@@ -324,6 +325,10 @@ class Diagnosis:
     priority : mapping or None
         Consensus on the top priority (:func:`analysis.consensus.priority_consensus`)
         with the campaign's ``priorities``; None when the form has no priority item.
+    invariance : mapping or None
+        ``{"language": …}``: measurement invariance of the perception model across the
+        response languages (:mod:`analysis.invariance`); None when no language was
+        recorded.
     """
 
     questionnaire: MappingProxyType
@@ -342,6 +347,7 @@ class Diagnosis:
     comments: MappingProxyType
     scope: str | None = None
     priority: MappingProxyType | None = None
+    invariance: MappingProxyType | None = None
 
     def team(self, label) -> dict:
         """JSON-ready record of one team."""
@@ -375,6 +381,7 @@ class Diagnosis:
             "findings": _plain(self.findings),
             "scope": self.scope,
             "priority": _plain(self.priority) if self.priority is not None else None,
+            "invariance": _plain(self.invariance) if self.invariance is not None else None,
             "labels": LABELS,
         }
 
@@ -737,7 +744,7 @@ def _vs_rest(f, labels, vis_dim, vis_s, correction, alpha, min_effect, teams=Non
 def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
              comment_min_group_size: int = 10, acknowledge_small_groups: bool = False,
              correction: str = "holm", alpha: float = 0.05, min_effect: float = 0.5,
-             confidence: float = 0.95, interim: bool = False) -> Diagnosis:
+             confidence: float = 0.95, interim: bool = False, language=None) -> Diagnosis:
     """Diagnose aligned autonomy from survey responses (DESIGN §3 items 1–9).
 
     Parameters
@@ -767,6 +774,10 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
         An interim release while the campaign runs (:mod:`analysis.release`): role
         and tenure breakdowns and comments are withheld, since they cut across the
         teams' release batches; they come with the final results.
+    language : array_like of str, shape (n,), optional
+        The language each response was given in ("" where not recorded): measurement
+        invariance across languages (:func:`analysis.invariance.perception_invariance`),
+        not in an interim release.
 
     Returns
     -------
@@ -980,7 +991,25 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
         comments=_freeze({"organization": list(released["organization"]),
                           "withheld": released["withheld"]}),
         priority=priority,
+        invariance=_language_invariance(data, language, k) if hs.org_visible and not interim else None,
     )
+
+
+def _language_invariance(data: ResponseData, language, k: int):
+    """Invariance across response languages; None when no language was recorded. The
+    groups' sizes are shown only when no answer set lacks a language or at least ``k``
+    do (otherwise that small remainder would follow by subtraction)."""
+    if language is None:
+        return None
+    lang = np.asarray(language, dtype=object)
+    known = np.array([isinstance(v, str) and v != "" for v in lang.tolist()], bool)
+    if not known.any():
+        return None
+    res = perception_invariance(data, np.where(known, lang, "")).to_dict()
+    rest = int((~known).sum())
+    if not res["estimable"] or 0 < rest < k:
+        res["n"] = None
+    return _freeze({"language": res})
 
 
 def _priority(data: ResponseData, q: Questionnaire, teams: Groups, units, team_unit, t_table, u_table, k):

@@ -69,7 +69,9 @@ def restrict_to_unit(diagnosis: Diagnosis, unit: str) -> Diagnosis:
         the unit is hidden). ``role_gaps`` and ``tenure`` are empty, ``drivers`` is marked
         not estimable with the reason, ``comments["organization"]`` holds the comments
         released for the unit, ``findings`` are recomputed for the unit and ``scope``
-        is the unit's label.
+        is the unit's label. The top-priority consensus keeps the organization's row
+        (the reference), the unit and its teams; the invariance across languages stays
+        (an organization-wide check of the instrument).
 
     Raises
     ------
@@ -97,5 +99,14 @@ def restrict_to_unit(diagnosis: Diagnosis, unit: str) -> Diagnosis:
         diagnosis, n_respondents=unit_record["n"], units=units, teams=teams, role_gaps=(), tenure=(), differences=differences,
         drivers=freeze(drivers), findings=freeze(findings),
         comments=freeze({"organization": list(unit_record.get("comments", [])), "withheld": 0}),
-        scope=unit,
+        scope=unit, priority=_priority_in(diagnosis.priority, unit, set(teams.labels)),
     )
+
+
+def _priority_in(priority, unit: str, teams: set):
+    if priority is None:
+        return None
+    p = plain(priority)
+    p["units"] = [u for u in p["units"] if u["label"] == unit]
+    p["teams"] = [t for t in p["teams"] if t["label"] in teams]
+    return freeze(p)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app import i18n
 from app.deps import CsrfProtected, CurrentUser, SessionDep
@@ -50,11 +50,15 @@ class CampaignPatch(PatchBody):
 
 
 class PriorityText(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     en: str = Field(min_length=1, max_length=200)
     de: str = Field(min_length=1, max_length=200)
 
 
 class PrioritiesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     priorities: list[PriorityText] = Field(min_length=2, max_length=12)
 
 

@@ -25,6 +25,7 @@ from app.i18n import language_links, translator
 from app.models import Campaign, Organization, Role
 from app.routers.campaigns import RateOut
 from app.reports.common import verdict_lines
+from app.reports.measurement import measurement_sections
 from app.reports.texts import FINDING_HELP, TEXTS, TYPOLOGY_HELP
 from app.services import Invalid, NotFound, ServiceError
 from app.services.benchmarks import campaign_benchmark
@@ -189,6 +190,8 @@ class ResultsOut(BaseModel):
     drivers: Record
     comments: list[str]
     comments_withheld: int
+    priority: Record | None = Field(None, description="consensus on the top priority (methodology §19)")
+    invariance: Record | None = Field(None, description="measurement invariance across response languages")
     labels: dict[str, dict[str, dict[str, str]]]
 
 
@@ -269,6 +272,8 @@ def _overview(loaded: Loaded, session) -> dict:
         "findings": _thaw(dx.findings), "role_gaps": _thaw(dx.role_gaps), "tenure": _thaw(dx.tenure),
         "differences": [dict(d) for d in dx.differences[:50]], "drivers": _thaw(dx.drivers),
         "comments": list(dx.comments["organization"]), "comments_withheld": dx.comments["withheld"],
+        "priority": _thaw(dx.priority) if dx.priority is not None else None,
+        "invariance": _thaw(dx.invariance) if dx.invariance is not None else None,
         "labels": LABELS,
     }
 
@@ -372,6 +377,7 @@ def results_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, 
             if results.diagnosis.role_gaps else None
         extra["formats"] = [(f, available(f)) for f in FORMATS.values() if f.key != "team-pdf"]
         extra["benchmark"] = _benchmark(session, loaded)
+        extra["sections"] = measurement_sections(results.diagnosis, lang)
     return _page(request, "results/overview.html", loaded, lang, **extra)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import date
 
@@ -16,6 +17,7 @@ from app.services import Conflict, Invalid, NotFound
 from app.services.organizations import check_k
 from app.services.teams import team_rows
 
+log = logging.getLogger(__name__)
 LANGUAGES = ("en", "de")
 CAMPAIGN_NOT_FOUND = "campaign not found"
 NOT_DRAFT = "only a draft campaign can be changed or launched"
@@ -24,6 +26,8 @@ NO_TEAMS = "import the team structure before launching"
 K_FROZEN = "k is frozen at launch"
 UNKNOWN_QUESTIONNAIRE = "unknown questionnaire"
 NO_PRIORITIES = "set the list of priorities before launching"
+INSTRUMENT_CHANGED = ("the questionnaire file of this campaign has changed since the campaign was bound to it; "
+                      "restore the original file (the server log names it)")
 NO_PRIORITY_ITEM = "this questionnaire has no top-priority item"
 #: The instrument of a new campaign unless another is chosen.
 DEFAULT_QUESTIONNAIRE = "aligned-autonomy-v2"
@@ -39,11 +43,16 @@ def questionnaire_of(campaign: Campaign):
     """The exact instrument the campaign is bound to (id, version and file hash), with
     the campaign's priorities as the options of its top-priority item.
 
-    Raises :class:`analysis.instrument.InstrumentChanged` when the file has changed
-    under the same version since the campaign was created or launched.
+    ``Conflict(INSTRUMENT_CHANGED)`` when the file has changed under the same version
+    since the campaign was launched (a draft is bound again at launch) (the details go to the log): its
+    answers are never scored by another instrument than the one they were given to.
     """
-    q = load_questionnaire(campaign.questionnaire_id, version=campaign.questionnaire_version,
-                           sha256=campaign.questionnaire_sha256)
+    try:
+        q = load_questionnaire(campaign.questionnaire_id, version=campaign.questionnaire_version,
+                               sha256=None if campaign.status == CampaignStatus.draft else campaign.questionnaire_sha256)
+    except InstrumentChanged as exc:
+        log.error("campaign %s: %s", campaign.id, exc)
+        raise Conflict(INSTRUMENT_CHANGED) from None
     return q.with_priorities(campaign.priorities)
 
 
