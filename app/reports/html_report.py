@@ -447,5 +447,5 @@ def render_report_html(diagnosis, *, lang: str = "en", title: str | None = None,
     lang = check_lang(lang)
     return _ENV.get_template("reports/report.html").render(
         **_context(diagnosis, lang, title), benchmark=benchmark_table(benchmark, lang),
-        sections=measurement_sections(diagnosis, lang),
+        measurement=measurement_sections(diagnosis, lang),
         provenance=provenance_lines(provenance, k_of(diagnosis), lang))

@@ -377,7 +377,7 @@ def results_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, 
             if results.diagnosis.role_gaps else None
         extra["formats"] = [(f, available(f)) for f in FORMATS.values() if f.key != "team-pdf"]
         extra["benchmark"] = _benchmark(session, loaded)
-        extra["sections"] = measurement_sections(results.diagnosis, lang)
+        extra["measurement"] = measurement_sections(results.diagnosis, lang)
     return _page(request, "results/overview.html", loaded, lang, **extra)
 
 
