@@ -1,8 +1,9 @@
 """``aad serve --demo``: a demo organization, seeded once.
 
-About 25 teams in 4 units; three closed campaigns (waves) with simulated responses
-(from :func:`analysis.simulate.simulate_responses`; the later waves with a planted
-improvement of decision rights) and an open campaign with unused personal links and one
+About 25 teams in 4 units; three closed campaigns (waves) of instrument version 1 with
+simulated responses (from :func:`analysis.simulate.simulate_responses`; the later waves
+with a planted improvement of decision rights), a closed campaign of version 2 with its
+list of priorities and the response languages and an open campaign with unused personal links and one
 open link; a viewer limited to the unit Technology. Three further client organizations of the demo consultant, each with a closed
 campaign, and all four opted in to the benchmark; the benchmark pool also holds an
 imported file of simulated organizations, labelled as such, so that its cells have at
@@ -36,7 +37,7 @@ from app.models import (
     User,
 )
 from app.services.benchmarks import import_file, set_opt_in, sync_pool
-from app.services.campaigns import create_campaign, launch_campaign
+from app.services.campaigns import create_campaign, launch_campaign, set_priorities
 from app.services.closing import close_and_release
 from app.services.invitations import create_open_links, create_personal_links, remaining_links
 from app.services.organizations import add_member
@@ -152,6 +153,14 @@ def _seed_organization(session: Session, user: User) -> list[dict]:
 # ------------------------------------------------------------------ consultant workspace
 
 WAVES = (("Follow-up winter 2026", 36, 23, 0.25, 71), ("Follow-up spring 2027", 21, 8, 0.5, 72))
+# a campaign of version 2 (the default for new campaigns), with its list of priorities
+V2_WAVE = ("Diagnostic spring 2027 (version 2)", 7, 1, 73)
+V2_PRIORITIES = (
+    {"en": "Deliver on time in every hub", "de": "In jedem Hub pünktlich liefern"},
+    {"en": "Win back key accounts", "de": "Schlüsselkunden zurückgewinnen"},
+    {"en": "Cut the cost per parcel", "de": "Kosten pro Paket senken"},
+    {"en": "Launch the new tracking platform", "de": "Die neue Tracking-Plattform einführen"},
+)
 CLIENTS = (
     # name, industry, size band, teams, respondents, seed
     ("Brightwater Utilities (demo)", "Utilities", "1000-4999", 10, 110, 21),
@@ -182,6 +191,13 @@ def _seed_consultant_workspace(session: Session, user: User) -> None:
                                               units=len(UNITS), seed=seed), lift, seed)
             add_closed_campaign(session, org, name, data, opened=opened, closed=closed, names=dict(
                 zip(sorted(set(data.team.tolist())), TEAM_NAMES)))
+    name, opened, closed, seed = V2_WAVE
+    if name not in names:
+        q = load_questionnaire("aligned-autonomy-v2").with_priorities(list(V2_PRIORITIES))
+        data = simulate_responses(q, respondents=N_RESPONDENTS, teams=N_TEAMS, units=len(UNITS), seed=seed)
+        add_closed_campaign(session, org, name, data, opened=opened, closed=closed,
+                            names=dict(zip(sorted(set(data.team.tolist())), TEAM_NAMES)),
+                            questionnaire_id=q.id, priorities=list(V2_PRIORITIES))
     for name, industry, size_band, n_teams, n, seed in CLIENTS:
         client = session.exec(select(Organization).where(Organization.name == name)).first()
         if client is None:
@@ -233,16 +249,19 @@ def _lifted(data, lift: float, seed: int):
 
 
 def add_closed_campaign(session: Session, org: Organization, name: str, data, *, opened: int, closed: int,
-                     names: dict) -> None:
+                     names: dict, questionnaire_id: str = "aligned-autonomy-v1", priorities=None) -> None:
     today = date.today()
-    campaign = create_campaign(session, organization=org, name=name, questionnaire_id="aligned-autonomy-v1",
+    campaign = create_campaign(session, organization=org, name=name, questionnaire_id=questionnaire_id,
                                opens_on=today - timedelta(days=opened), closes_on=today - timedelta(days=closed))
+    if priorities:
+        set_priorities(session, campaign=campaign, priorities=priorities)
     launch_campaign(session, campaign=campaign, organization=org)
     teams = {ct.name: ct for ct in session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == campaign.id)).all()}
     labels = sorted(set(data.team.tolist()))
     create_personal_links(session, campaign=campaign, counts={teams[names[t]].id: teams[names[t]].headcount
                                                                 for t in labels}, base_url="", created_by=DEMO_EMAIL)
-    _store_simulated(session, campaign, data, {t: teams[names[t]] for t in labels}, start=campaign.opens_on)
+    _store_simulated(session, campaign, data, {t: teams[names[t]] for t in labels}, start=campaign.opens_on,
+                     languages=priorities is not None)
     close_and_release(session, campaign=campaign, sealer=None)  # simulated: nothing waits
     campaign.closed_at = datetime.combine(campaign.closes_on, time(18), tzinfo=timezone.utc)
     session.add(campaign)
@@ -261,10 +280,13 @@ def simulated_benchmark(profiles=SIMULATED) -> bytes:
     return dump_benchmark(BenchmarkPool(entries))
 
 
-def _store_simulated(session: Session, campaign: Campaign, data, teams: dict, *, start: date) -> None:
+def _store_simulated(session: Session, campaign: Campaign, data, teams: dict, *, start: date,
+                     languages: bool = False) -> None:
     """Simulated responses as if submitted through the survey: links marked used, the
-    answers and comments stored unlinked, days spread over the first three weeks."""
+    answers and comments stored unlinked, days spread over the first three weeks; with
+    ``languages``, two thirds answered in German and one third in English."""
     rng = np.random.default_rng(SEED)
+    language = np.where(np.random.default_rng(SEED + 1).random(data.n) < 2 / 3, "de", "en") if languages else None
     for label, team in teams.items():
         n = int((data.team == label).sum())
         ids = session.exec(select(Invitation.id).where(Invitation.campaign_team_id == team.id).limit(n)).all()
@@ -275,6 +297,7 @@ def _store_simulated(session: Session, campaign: Campaign, data, teams: dict, *,
         session.add(Response(
             campaign_id=campaign.id, campaign_team_id=teams[str(data.team[i])].id, role=str(data.role[i]),
             tenure=str(data.tenure[i]) or None, answers=answers, submitted_on=start + timedelta(days=int(days[i])),
+            language=str(language[i]) if language is not None else None,
         ))
     for label, text in data.comments:
         session.add(Comment(campaign_id=campaign.id, campaign_team_id=teams[str(label)].id, text=text))
