@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from app.catalogue import N_
 from app.core.config import Settings
 from app.core.security import same
 from app.deps import (
@@ -21,8 +22,8 @@ from app.templating import render
 
 router = APIRouter(tags=["login"])
 
-LOGIN_FAILED = "wrong e-mail or password"
-LOGIN_CSRF = "the login form expired; please try again"
+LOGIN_FAILED = N_("wrong e-mail or password")
+LOGIN_CSRF = N_("the login form expired; please try again")
 
 
 class LoginIn(BaseModel):
