@@ -6,6 +6,7 @@ members) works as an HR person expects."""
 from __future__ import annotations
 
 import html
+import io
 import re
 import subprocess
 import sys
@@ -18,8 +19,10 @@ from sqlmodel import select
 from app.catalogue import gettext, ngettext, po_path, translations, use_language
 from app.core.db import session_scope
 from app.models import Organization, Role, User
+from app.cli import main as aad
 from app.services.organizations import add_member
-from web_helpers import add_organization, add_user, login, new_client
+from app.services.users import MIN_PASSWORD_LENGTH, PASSWORD_TOO_SHORT
+from web_helpers import PASSWORD, add_organization, add_user, login, new_client
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
@@ -173,3 +176,43 @@ def test_members_can_be_changed_and_removed_within_the_rules(app, admin):
     viewer = new_client(app)
     login(viewer, "v@example.org")
     assert viewer.get(f"/orgs/{admin.org_id}").status_code == 404      # access ended at once
+
+
+def test_a_member_changes_their_password_and_other_logins_end(app, admin):
+    other = new_client(app)
+    login(other, admin.email)
+    url = "/api/v1/account/password"
+    assert admin.post(url, json={"current_password": "wrong one!!", "new_password": "n" * 12}).status_code == 403
+    assert admin.post(url, json={"current_password": PASSWORD, "new_password": "short"}).status_code == 422
+    assert admin.post(url, json={"current_password": PASSWORD, "new_password": PASSWORD}).status_code == 422
+    assert admin.client.post(url, json={"current_password": PASSWORD, "new_password": "n" * 12}).status_code == 403
+    assert admin.post(url, json={"current_password": PASSWORD, "new_password": "a new password"}).status_code == 204
+    assert admin.client.get("/api/v1/me").status_code == 200             # this login stays
+    assert other.get("/api/v1/me").status_code == 401                    # every other one ended
+    assert new_client(app).post("/api/v1/login", json={"email": admin.email, "password": PASSWORD}).status_code == 401
+    fresh = new_client(app)
+    login(fresh, admin.email, "a new password")
+    page = fresh.get("/account?lang=de")
+    assert page.status_code == 200 and "Passwort ändern" in page.text
+    csrf = fresh.get("/api/v1/me").json()["csrf_token"]
+    r = fresh.post("/account/password", data={"csrf_token": csrf, "current_password": "a new password",
+                                             "new_password": "another password", "repeat_password": "different!!"})
+    assert r.status_code == 422 and "die beiden neuen Passwörter unterscheiden sich" in html.unescape(r.text)
+    r = fresh.post("/account/password", data={"csrf_token": csrf, "current_password": "a new password",
+                                             "new_password": "another password", "repeat_password": "another password"},
+                   follow_redirects=False)
+    assert r.status_code == 303 and "Ihr Passwort wurde geändert" in html.unescape(fresh.get(r.headers["location"]).text)
+    assert str(MIN_PASSWORD_LENGTH) in PASSWORD_TOO_SHORT
+
+
+def test_the_operator_resets_a_forgotten_password(app, admin, monkeypatch, capsys):
+    monkeypatch.setenv("AAD_ENV", "development")
+    monkeypatch.setenv("AAD_DATABASE_URL", str(app.state.engine.url.render_as_string(hide_password=False)))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("reset password 1\n"))
+    assert aad(["user", "reset-password", admin.email]) == 0
+    assert "login sessions have ended" in capsys.readouterr().out
+    assert admin.client.get("/api/v1/me").status_code == 401
+    login(new_client(app), admin.email, "reset password 1")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("reset password 2\n"))
+    assert aad(["user", "reset-password", "nobody@example.org"]) == 2
+    assert "no user with this e-mail address" in capsys.readouterr().err
