@@ -12,6 +12,7 @@ from sqlmodel import Session, func, select
 from analysis.instrument import (
     InstrumentChanged, QuestionnaireError, check_priorities, list_questionnaires, load_questionnaire,
 )
+from app.catalogue import N_
 from app.models import Campaign, CampaignStatus, CampaignTeam, Organization, Response, utcnow
 from app.services import Conflict, Invalid, NotFound
 from app.services.organizations import check_k
@@ -19,16 +20,17 @@ from app.services.teams import team_rows
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("en", "de")
-CAMPAIGN_NOT_FOUND = "campaign not found"
-NOT_DRAFT = "only a draft campaign can be changed or launched"
-NOT_OPEN = "only an open campaign can be closed"
-NO_TEAMS = "import the team structure before launching"
-K_FROZEN = "k is frozen at launch"
-UNKNOWN_QUESTIONNAIRE = "unknown questionnaire"
-NO_PRIORITIES = "set the list of priorities before launching"
-INSTRUMENT_CHANGED = ("the questionnaire file of this campaign has changed since the campaign was bound to it; "
-                      "restore the original file (the server log names it)")
-NO_PRIORITY_ITEM = "this questionnaire has no top-priority item"
+CAMPAIGN_NOT_FOUND = N_("campaign not found")
+NOT_DRAFT = N_("only a draft campaign can be changed or launched")
+NOT_OPEN = N_("only an open campaign can be closed")
+NO_TEAMS = N_("import the team structure before launching")
+K_FROZEN = N_("k is frozen at launch")
+UNKNOWN_QUESTIONNAIRE = N_("unknown questionnaire")
+NO_PRIORITIES = N_("set the list of priorities before launching")
+INSTRUMENT_CHANGED = N_("the questionnaire file of this campaign has changed since the campaign was bound to it; "
+                        "restore the original file (the server log names it)")
+NO_PRIORITY_ITEM = N_("this questionnaire has no top-priority item")
+BAD_PRIORITIES = N_("give 2 to 12 different priorities, each with 1 to 200 characters in English and German")
 #: The instrument of a new campaign unless another is chosen.
 DEFAULT_QUESTIONNAIRE = "aligned-autonomy-v2"
 
@@ -152,8 +154,8 @@ def set_priorities(session: Session, *, campaign: Campaign, priorities: list[dic
         raise Invalid(NO_PRIORITY_ITEM)
     try:
         check_priorities(priorities)
-    except ValueError as exc:
-        raise Invalid(str(exc).removeprefix("priorities: ")) from None
+    except ValueError:
+        raise Invalid(BAD_PRIORITIES) from None
     campaign.priorities = [{lang: p[lang].strip() for lang in LANGUAGES} for p in priorities]
     session.add(campaign)
     session.commit()
