@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from analysis.frozen import plain
 
-__all__ = ["measurement_sections"]
+__all__ = ["measurement_sections", "wave_invariance_sections"]
 
 _T = {
     "en": {
@@ -27,16 +27,18 @@ _T = {
         "agreement": "Same pick (pairs)", "finding": "Reading", "divergent": "differs",
         "hidden": "not shown", "org_hidden": "Not shown: fewer than {k} answers.",
         "invariance": "Do English and German answers measure the same?",
+        "wave_invariance": "Do the waves measure the same?",
+        "between": {"language": "the languages", "wave": "the waves"},
         "inv_level": "Level", "inv_supported": "Holds",
         "configural": "configural (same structure)", "metric": "metric (same loadings)",
         "scalar": "scalar (same intercepts)",
-        "inv_highest": {"scalar": "Scores can be compared between the languages (scalar invariance holds).",
-                        "metric": "Relations between dimensions can be compared between the languages, the "
+        "inv_highest": {"scalar": "Scores can be compared between {between} (scalar invariance holds).",
+                        "metric": "Relations between dimensions can be compared between {between}, the "
                                   "scores themselves not (scalar invariance does not hold): part of a "
-                                  "difference may come from the wording.",
-                        "configural": "Only the structure is the same: scores are not comparable between the "
-                                      "languages.",
-                        None: "The perception model does not fit both languages well enough to compare them."},
+                                  "difference may come from how the questions are read.",
+                        "configural": "Only the structure is the same: scores are not comparable between "
+                                      "{between}.",
+                        None: "The perception model does not fit {between} well enough to compare them."},
         "yes": "yes", "no": "no",
     },
     "de": {
@@ -58,17 +60,19 @@ _T = {
         "divergent": "weicht ab", "hidden": "nicht gezeigt",
         "org_hidden": "Nicht gezeigt: weniger als {k} Antworten.",
         "invariance": "Messen deutsche und englische Antworten dasselbe?",
+        "wave_invariance": "Messen die Wellen dasselbe?",
+        "between": {"language": "den Sprachen", "wave": "den Wellen"},
         "inv_level": "Stufe", "inv_supported": "Gilt",
         "configural": "konfigural (gleiche Struktur)", "metric": "metrisch (gleiche Ladungen)",
         "scalar": "skalar (gleiche Achsenabschnitte)",
-        "inv_highest": {"scalar": "Die Werte sind zwischen den Sprachen vergleichbar (skalare Invarianz gilt).",
-                        "metric": "Zusammenhänge zwischen Dimensionen sind zwischen den Sprachen vergleichbar, "
+        "inv_highest": {"scalar": "Die Werte sind zwischen {between} vergleichbar (skalare Invarianz gilt).",
+                        "metric": "Zusammenhänge zwischen Dimensionen sind zwischen {between} vergleichbar, "
                                   "die Werte selbst nicht (skalare Invarianz gilt nicht): ein Teil eines "
-                                  "Unterschieds kann von der Formulierung kommen.",
-                        "configural": "Nur die Struktur ist gleich: Die Werte sind zwischen den Sprachen nicht "
+                                  "Unterschieds kann davon kommen, wie die Fragen gelesen werden.",
+                        "configural": "Nur die Struktur ist gleich: Die Werte sind zwischen {between} nicht "
                                       "vergleichbar.",
-                        None: "Das Wahrnehmungsmodell passt nicht gut genug auf beide Sprachen, um sie zu "
-                              "vergleichen."},
+                        None: "Das Wahrnehmungsmodell passt nicht gut genug auf die Gruppen, um zwischen "
+                              "{between} zu vergleichen."},
         "yes": "ja", "no": "nein",
     },
 }
@@ -116,12 +120,13 @@ def _priority(pr: dict, k: int, lang: str, t: dict) -> dict:
     return section
 
 
-def _invariance(inv: dict, lang: str, t: dict) -> dict:
-    section = {"id": "invariance", "title": t["invariance"], "paragraphs": [], "tables": []}
+def _invariance(inv: dict, lang: str, t: dict, kind: str = "language") -> dict:
+    section = {"id": "invariance", "title": t["invariance" if kind == "language" else "wave_invariance"],
+               "paragraphs": [], "tables": []}
     if not inv["estimable"]:
         section["paragraphs"].append(inv["reason"][lang])
         return section
-    section["paragraphs"].append(t["inv_highest"][inv["highest"]])
+    section["paragraphs"].append(t["inv_highest"][inv["highest"]].format(between=t["between"][kind]))
     rows = []
     for f in inv["fits"]:
         delta = (f"{_num(f['delta_cfi'], 3, lang)} / {_num(f['delta_rmsea'], 3, lang)}"
@@ -132,6 +137,11 @@ def _invariance(inv: dict, lang: str, t: dict) -> dict:
     section["tables"].append({"head": [t["inv_level"], "χ² (df)", "CFI", "RMSEA", "ΔCFI / ΔRMSEA",
                                        t["inv_supported"]], "rows": rows})
     return section
+
+
+def wave_invariance_sections(invariance: dict | None, lang: str) -> list[dict]:
+    """The invariance between waves (:func:`app.services.waves.compare`) as a section."""
+    return [] if invariance is None else [_invariance(invariance, lang, _T[lang], "wave")]
 
 
 def measurement_sections(diagnosis, lang: str) -> list[dict]:

@@ -147,3 +147,30 @@ def test_a_campaign_whose_file_changed_is_refused_with_a_clear_error(admin, app)
     for url in (f"/api/v1/campaigns/{cid}/preview", f"/api/v1/campaigns/{cid}/results"):
         r = admin.client.get(url)
         assert r.status_code == 409 and r.json() == {"detail": INSTRUMENT_CHANGED}, url
+
+
+def _answer_v1(app, admin, cid, team, n):
+    q = load_questionnaire("aligned-autonomy-v1")
+    answers = {i.id: i.options[1].value for i in q.items if i.options}
+    for link in admin.links(cid, {admin.team_ids(cid)[team]: n}):
+        employee = new_client(app)
+        body = employee.post("/api/v1/survey/session", json={"token": link["link"].rsplit("/", 1)[1]}).json()
+        assert employee.post("/api/v1/survey/responses", json={"answers": answers},
+                             headers={"X-CSRF-Token": body["csrf_token"]}).status_code == 201
+
+
+def test_waves_compare_one_instrument_family_and_refuse_versions(admin, app):
+    ids = []
+    for _ in range(2):
+        cid = admin.campaign()
+        _answer_v1(app, admin, cid, "Assembly", 6)
+        assert admin.post(f"/api/v1/campaigns/{cid}/close").status_code == 200
+        ids.append(cid)
+    v2 = _v2(admin)
+    _answer(app, admin, v2, n=6)
+    assert admin.post(f"/api/v1/campaigns/{v2}/close").status_code == 200
+    body = admin.client.get(f"/api/v1/organizations/{admin.org_id}/waves").json()
+    assert sorted(c["id"] for c in body["campaigns"]) == sorted(ids)  # the family with most campaigns
+    assert body["invariance"]["estimable"] is False and "200" in body["invariance"]["reason"]["en"]
+    r = admin.client.get(f"/api/v1/organizations/{admin.org_id}/waves", params={"campaign": [ids[0], v2]})
+    assert r.status_code == 422 and "share no dimension scored from identical items" in r.text
