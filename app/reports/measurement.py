@@ -12,6 +12,7 @@ __all__ = ["measurement_sections", "wave_invariance_sections"]
 _T = {
     "en": {
         "priority": "Top priority: how far readings of the direction agree",
+        "sheet": {"priority": "Top priority", "invariance": "Invariance"},
         "org_line": "{n} people picked the organization's current top priority from {p} options. Most often "
                     "chosen: “{modal}” ({share} %). Two people picked the same priority in {agreement} % of "
                     "all pairs.",
@@ -43,6 +44,7 @@ _T = {
     },
     "de": {
         "priority": "Wichtigste Priorität: wie einig die Lesarten der Ausrichtung sind",
+        "sheet": {"priority": "Wichtigste Priorität", "invariance": "Invarianz"},
         "org_line": "{n} Personen haben die derzeit wichtigste Priorität der Organisation aus {p} Optionen "
                     "gewählt. Am häufigsten gewählt: „{modal}“ ({share} %). Zwei Personen haben in {agreement} % "
                     "aller Paare dieselbe Priorität gewählt.",
@@ -90,7 +92,8 @@ def _num(x, digits, lang) -> str:
 def _priority(pr: dict, k: int, lang: str, t: dict) -> dict:
     names = [p[lang] for p in pr["priorities"]]
     org = pr["organization"]
-    section = {"id": "priority", "title": t["priority"], "paragraphs": [], "tables": []}
+    section = {"id": "priority", "title": t["priority"], "sheet": t["sheet"]["priority"], "paragraphs": [],
+               "tables": []}
     if org is None:
         section["paragraphs"].append(t["org_hidden"].format(k=k))
         return section
@@ -122,7 +125,7 @@ def _priority(pr: dict, k: int, lang: str, t: dict) -> dict:
 
 def _invariance(inv: dict, lang: str, t: dict, kind: str = "language") -> dict:
     section = {"id": "invariance", "title": t["invariance" if kind == "language" else "wave_invariance"],
-               "paragraphs": [], "tables": []}
+               "sheet": t["sheet"]["invariance"], "paragraphs": [], "tables": []}
     if not inv["estimable"]:
         section["paragraphs"].append(inv["reason"][lang])
         return section
@@ -145,7 +148,7 @@ def wave_invariance_sections(invariance: dict | None, lang: str) -> list[dict]:
 
 
 def measurement_sections(diagnosis, lang: str) -> list[dict]:
-    """``[{"id", "title", "paragraphs", "tables": [{"head", "rows"}]}]`` for the
+    """``[{"id", "title", "sheet", "paragraphs", "tables": [{"head", "rows"}]}]`` for the
     top-priority consensus and the invariance across languages, where the diagnosis has
     them (empty otherwise)."""
     t = _T[lang]

@@ -174,3 +174,30 @@ def test_waves_compare_one_instrument_family_and_refuse_versions(admin, app):
     assert body["invariance"]["estimable"] is False and "200" in body["invariance"]["reason"]["en"]
     r = admin.client.get(f"/api/v1/organizations/{admin.org_id}/waves", params={"campaign": [ids[0], v2]})
     assert r.status_code == 422 and "share no dimension scored from identical items" in r.text
+
+
+def test_reports_carry_the_consensus_and_the_language_check():
+    import io
+
+    import numpy as np
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from analysis import diagnose
+    from analysis.simulate import simulate
+    from analysis.simulate_model import Confounds
+    from app.reports.html_report import render_report_html
+    from app.reports.pdf_report import render_report_pdf
+    from app.reports.xlsx_report import render_report_xlsx
+
+    data = simulate(V2.with_priorities(PRIORITIES), respondents=900, teams=45, units=3, scenario="realistic",
+                    seed=4, confounds=Confounds.none()).data
+    language = np.where(np.random.default_rng(2).random(data.n) < 0.5, "de", "en")
+    dx = diagnose(data, language=language)
+    assert dx.invariance["language"]["estimable"] and dx.invariance["language"]["n"] is not None
+    html = render_report_html(dx, lang="de")
+    assert "Wichtigste Priorität" in html and "Messen deutsche und englische Antworten dasselbe?" in html
+    book = load_workbook(io.BytesIO(render_report_xlsx(dx, lang="en")))
+    assert {"Top priority", "Invariance"} <= set(book.sheetnames)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render_report_pdf(dx, lang="en"))).pages)
+    assert "Top priority" in text and "scalar (same intercepts)" in text
