@@ -168,6 +168,7 @@ CLIENTS = (
     ("Harbour Freight Partners (demo)", "logistics", "250-999", 12, 120, 23),
 )
 SIMULATED_SOURCE = "Simulated organizations (demo data, not real)"
+SIMULATED_SOURCE_V2 = "Simulated organizations, questionnaire version 2 (demo data, not real)"
 SIMULATED = (("logistics", "250-999"), ("logistics", "250-999"), ("logistics", "1000-4999"),
              ("logistics", "250-999"), ("logistics", "50-249"), ("logistics", "250-999"),
              ("manufacturing", "250-999"), ("manufacturing", "1000-4999"), ("software", "50-249"),
@@ -210,6 +211,8 @@ def _seed_consultant_workspace(session: Session, user: User) -> None:
     sync_pool(session)
     if session.exec(select(BenchmarkEntryRow.id).where(BenchmarkEntryRow.source == SIMULATED_SOURCE)).first() is None:
         import_file(session, data=simulated_benchmark(), source=SIMULATED_SOURCE)
+    if session.exec(select(BenchmarkEntryRow.id).where(BenchmarkEntryRow.source == SIMULATED_SOURCE_V2)).first() is None:
+        import_file(session, data=simulated_benchmark(questionnaire="aligned-autonomy-v2"), source=SIMULATED_SOURCE_V2)
 
 
 def add_client_organization(session: Session, user: User, *, name: str, industry: str, size_band: str,
@@ -268,12 +271,12 @@ def add_closed_campaign(session: Session, org: Organization, name: str, data, *,
     session.commit()
 
 
-def simulated_benchmark(profiles=SIMULATED) -> bytes:
+def simulated_benchmark(profiles=SIMULATED, questionnaire: str = "aligned-autonomy-v1") -> bytes:
     """A benchmark file of simulated organizations (never real ones), one per
-    ``(industry, size_band)`` profile."""
+    ``(industry, size_band)`` profile, answering ``questionnaire``."""
     entries = []
     for i, (industry, size_band) in enumerate(profiles):
-        data = simulate_responses("aligned-autonomy-v1", respondents=60 + 15 * i, teams=6 + i % 5, units=2,
+        data = simulate_responses(questionnaire, respondents=60 + 15 * i, teams=6 + i % 5, units=2,
                                   seed=100 + i)
         entries.append(entry_from_diagnosis(diagnose(data), industry=industry, size_band=size_band, simulated=True,
                                             closed_on=f"2026-{1 + i % 9:02d}"))

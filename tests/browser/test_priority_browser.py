@@ -16,7 +16,7 @@ def test_priority_consensus_on_the_results_page(hr, server, tmp_path):  # noqa: 
     campaigns = page.request.get(f"{base}/api/v1/organizations").json()
     org = next(o for o in campaigns if o["name"].startswith("Nordlicht"))
     listed = page.request.get(f"{base}/api/v1/organizations/{org['id']}/campaigns").json()
-    v2 = next(c for c in listed if c["questionnaire_id"] == "aligned-autonomy-v2")
+    v2 = next(c for c in listed if c["questionnaire_id"] == "aligned-autonomy-v2" and c["status"] == "closed")
     assert len(v2["priorities"]) == 4
     page.goto(f"{base}/campaigns/{v2['id']}/results")
     section = page.get_by_test_id("priority")
