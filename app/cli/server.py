@@ -8,8 +8,6 @@ import secrets
 import sys
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from app.cli import CLIError
 
 SECRET_FILE = "secret-key"
@@ -38,6 +36,8 @@ def register(sub) -> None:
 
 
 def _settings():
+    from pydantic import ValidationError
+
     from app.core.config import Settings
 
     try:
