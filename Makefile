@@ -1,17 +1,22 @@
 # The two set-up commands of the README:
 #   make run   — install into .venv and start the product with the demo organization
 #   make test  — install into .venv (with test tools and system packages) and run the tests
+# Both install the exact versions of requirements.lock (regenerate it with `make lock`).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench
+.PHONY: run test bench lock
 
-$(BIN)/aad: pyproject.toml
+$(BIN)/aad: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+lock:
+	PYTHON=$(PYTHON) bash scripts/lock
 
 run: $(BIN)/aad
 	$(BIN)/aad serve --demo

@@ -15,8 +15,6 @@ import os
 import sys
 import time
 
-import orjson
-
 from app.cli import CLIError, check_output_path, write_output
 
 SCENARIOS = ("showcase", "realistic", "null", "random_units")
@@ -195,6 +193,8 @@ def _simulate(args) -> int:
     csv_options = pacsv.WriteOptions(quoting_style="needed")
     write_output(args.out, lambda fh: pacsv.write_csv(table, fh, write_options=csv_options))
     if args.truth:
+        import orjson
+
         truth = orjson.dumps(sim.truth.to_dict()) + b"\n"
         write_output(args.truth, lambda fh: fh.write(truth))
     by_pattern: dict[str, list[str]] = {}
@@ -239,6 +239,8 @@ def _analyze(args) -> int:
         raise CLIError(str(exc)) from None
     progress(f"writing {args.format}")
     if args.format == "json":
+        import orjson
+
         # keys come in a fixed order already, so the output is deterministic unsorted too
         text = orjson.dumps(diagnosis.to_dict()).decode("utf-8")
     else:

@@ -30,7 +30,7 @@ from app.services import Invalid, NotFound, ServiceError
 from app.services.benchmarks import campaign_benchmark
 from app.services.campaigns import get_campaign, questionnaire_of
 from app.services.downloads import (
-    FORMATS, JOB_FAILED, JOB_NOT_READY, JobRunner, available, check_team, content_disposition, get_format,
+    FORMATS, JOB_FAILED, JOB_NOT_READY, JobRunner, check_team, content_disposition, get_format,
     render, safe_filename,
 )
 from app.services.invitations import audit_summary
@@ -99,7 +99,6 @@ UI = {
     "sort_dimension": {"en": "Lowest {dimension} first", "de": "Niedrigster Wert „{dimension}“ zuerst"},
     "page": {"en": "Page", "de": "Seite"},
     "back": {"en": "Back", "de": "Zurück"},
-    "not_available": {"en": "not available yet", "de": "noch nicht verfügbar"},
     "structure_share": {"en": "between teams", "de": "zwischen Teams"},
     "quality_note": {
         "en": "Reliability (α, ω ≥ 0.70 is good) says whether the items of a dimension measure one thing; the factor model (CFI ≥ 0.95, RMSEA ≤ 0.06, SRMR ≤ 0.08) whether the three dimensions are told apart.",
@@ -370,7 +369,7 @@ def results_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, 
         extra["overview_figure"] = figures.organization_overview(results.diagnosis, lang=lang, as_dict=True)
         extra["role_figure"] = figures.role_gap_chart(results.diagnosis, lang=lang, as_dict=True) \
             if results.diagnosis.role_gaps else None
-        extra["formats"] = [(f, available(f)) for f in FORMATS.values() if f.key != "team-pdf"]
+        extra["formats"] = [f for f in FORMATS.values() if f.key != "team-pdf"]
         extra["benchmark"] = _benchmark(session, loaded)
     return _page(request, "results/overview.html", loaded, lang, **extra)
 
@@ -397,7 +396,7 @@ def team_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, use
     verdicts = {d: verdict_lines(c, lang, thresholds=thresholds)
                 for d, c in (team.get("dimensions") or {}).items() if not c["suppressed"]}
     return _page(request, "results/team.html", loaded, lang, team=team, verdicts=verdicts,
-                 org_record=dx.organization.records()[0], team_pdf=available(FORMATS["team-pdf"]))
+                 org_record=dx.organization.records()[0])
 
 
 @router.get("/campaigns/{campaign_id}/results/filters", include_in_schema=False)
@@ -519,8 +518,6 @@ def api_job_start(campaign_id: uuid.UUID, body: JobIn, request: Request, session
     """Start generating a report in the background; poll the returned job."""
     loaded = _load(session, user, campaign_id)
     fmt, dx, filename, kwargs = _report_args(session, loaded, body.format, body.team, body.lang)
-    if not available(fmt):
-        render(fmt, dx, **kwargs)  # raises Unavailable
     job = _runner(request).submit(owner=user.id, campaign_id=loaded.campaign.id, fmt=fmt, filename=filename,
                                   work=lambda: render(fmt, dx, **kwargs))
     return job.to_dict()
