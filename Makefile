@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench lock
+.PHONY: run test bench lock lint
 
 $(BIN)/aad: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ run: $(BIN)/aad
 test: $(BIN)/aad
 	bash scripts/install-system-deps
 	$(BIN)/pytest -n auto
+
+lint: $(BIN)/aad
+	$(BIN)/ruff check analysis app tests scripts
 
 bench: $(BIN)/aad
 	for f in tests/benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done

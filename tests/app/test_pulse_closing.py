@@ -12,7 +12,6 @@ import uuid
 import pytest
 from sqlmodel import select
 
-from analysis import load_questionnaire
 from app.core.db import session_scope
 from app.demo import simulated_benchmark
 from app.models import BenchmarkEntryRow, Response
