@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from app import i18n
-from app.deps import CsrfProtected, CurrentUser, SessionDep
+from app.deps import CsrfRoute, CurrentUser, SessionDep
 from app.models import Campaign, CampaignStatus
 from app.routers import PatchBody
 from app.routers.survey import QuestionnaireOut, _survey_page, questionnaire_json
@@ -25,7 +25,7 @@ from app.services.organizations import get_organization, organization_ids
 from app.services.rates import response_rates
 from app.templating import render
 
-router = APIRouter(tags=["campaigns"], dependencies=[CsrfProtected])
+router = APIRouter(tags=["campaigns"], route_class=CsrfRoute)
 
 
 class CampaignIn(BaseModel):

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
-from app.deps import CsrfProtected, CurrentUser, SessionDep
+from app.deps import CsrfRoute, CurrentUser, SessionDep
 from app.models import Role
 from app.routers import PatchBody
 from app.services import Invalid
@@ -21,7 +21,7 @@ from app.services.organizations import (
 from app.services.teams import team_rows
 from app.templating import render
 
-router = APIRouter(tags=["organizations"], dependencies=[CsrfProtected])
+router = APIRouter(tags=["organizations"], route_class=CsrfRoute)
 
 
 class OrganizationIn(BaseModel):

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
 from analysis.narrative import LABELS
-from app.deps import CsrfProtected, CurrentUser, SessionDep
+from app.deps import CsrfRoute, CurrentUser, SessionDep
 from app.i18n import language_links, translator
 from app.models import Role
 from app.routers.results import Lang
@@ -19,7 +19,7 @@ from app.services.organizations import SIZE_BANDS, UNIT_ONLY, create_organizatio
 from app.services.portfolio import FEWER_THAN_K, portfolio
 from app.templating import render
 
-router = APIRouter(tags=["portfolio"], dependencies=[CsrfProtected])
+router = APIRouter(tags=["portfolio"], route_class=CsrfRoute)
 DIMENSIONS = ("direction", "decision_rights", "feedback")
 FormLang = Annotated[Literal["en", "de"], Form()]
 

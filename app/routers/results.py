@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from analysis import figures, restrict_to_unit
 from analysis.narrative import LABELS
 from analysis.views import View
-from app.deps import CsrfProtected, CurrentUser, SessionDep
+from app.deps import CsrfRoute, CurrentUser, SessionDep
 from app.i18n import language_links, translator
 from app.models import Campaign, Organization, Role
 from app.routers.campaigns import RateOut
@@ -38,7 +38,7 @@ from app.services.organizations import get_organization, organization_ids, unit_
 from app.services.results import Results, campaign_results, filtered_view, organization_rate, set_live_results
 from app.templating import render as render_page
 
-router = APIRouter(tags=["results"])
+router = APIRouter(tags=["results"], route_class=CsrfRoute)
 
 #: A released record of the diagnosis (organization, unit, team or a figure block); its
 #: fields are documented in :mod:`analysis.diagnosis`.
@@ -489,7 +489,7 @@ class LiveIn(BaseModel):
     live_results: bool
 
 
-@router.put("/api/v1/organizations/{organization_id}/live-results", dependencies=[CsrfProtected],
+@router.put("/api/v1/organizations/{organization_id}/live-results",
             response_model=LiveOut)
 def api_live_results(organization_id: uuid.UUID, body: LiveIn, session: SessionDep, user: CurrentUser):
     """Enable or disable live results (open campaigns show results in steps of k)."""
@@ -497,7 +497,7 @@ def api_live_results(organization_id: uuid.UUID, body: LiveIn, session: SessionD
     return {"live_results": set_live_results(session, organization=org, enabled=body.live_results).live_results}
 
 
-@router.post("/orgs/{organization_id}/live-results", include_in_schema=False, dependencies=[CsrfProtected])
+@router.post("/orgs/{organization_id}/live-results", include_in_schema=False)
 def live_results_form(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
                       live_results: Annotated[bool, Form()], campaign_id: Annotated[uuid.UUID, Form()]):
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
@@ -511,7 +511,7 @@ class JobIn(BaseModel):
     team: str | None = None
 
 
-@router.post("/api/v1/campaigns/{campaign_id}/results/jobs", status_code=202, dependencies=[CsrfProtected],
+@router.post("/api/v1/campaigns/{campaign_id}/results/jobs", status_code=202,
              response_model=JobOut)
 def api_job_start(campaign_id: uuid.UUID, body: JobIn, request: Request, session: SessionDep,
                   user: CurrentUser):
