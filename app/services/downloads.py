@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import os
 import re
 import secrets
@@ -32,6 +33,7 @@ TEAM_HIDDEN = "this team's results are hidden to protect anonymity"
 TEAM_NOT_FOUND = "team not found"
 JOB_TTL_SECONDS = 15 * 60
 MAX_WORKERS = 2
+log = logging.getLogger(__name__)
 _JOB_ID = re.compile(r"[A-Za-z0-9_-]{20,30}")
 
 
@@ -159,7 +161,8 @@ class JobRunner:
             body = work()
             self._write(self._dir / f"{job.id}.bin", body)
             job.state = "done"
-        except Exception:  # noqa: BLE001 - reported to the user as a failed job
+        except Exception:  # noqa: BLE001 - reported to the user as a failed job, logged for the operator
+            log.exception("report job %s (%s of campaign %s) failed", job.id, job.format, job.campaign_id)
             job.state = "failed"
         job.finished = time.time()
         self._save(job)
