@@ -185,10 +185,15 @@ def latest_closed_campaigns(session: Session, organization_ids) -> dict:
     return latest
 
 
-def sync_pool(session: Session) -> None:
-    """Add a pending entry for every opted-in organization whose latest closed campaign
-    has none yet, then release if enough are pending."""
-    orgs = [org for org in session.exec(select(Organization).where(Organization.benchmark_opt_in == True)).all()  # noqa: E712
+def sync_pool(session: Session, *, organization_id=None, commit: bool = True) -> None:
+    """Add a pending entry for every opted-in organization (or only ``organization_id``)
+    whose latest closed campaign has none yet, then release if enough are pending. Each
+    organization's entry is added in a savepoint, so that one that fails leaves the
+    others; ``commit=False`` leaves the commit to the caller (a closing)."""
+    query = select(Organization).where(Organization.benchmark_opt_in == True)  # noqa: E712
+    if organization_id is not None:
+        query = query.where(Organization.id == organization_id)
+    orgs = [org for org in session.exec(query).all()
             if industry_code(org.industry) is not None and org.size_band in SIZE_BANDS]
     latest = latest_closed_campaigns(session, [org.id for org in orgs])
     has_entry = set(session.exec(select(BenchmarkEntryRow.campaign_id).where(
@@ -199,27 +204,30 @@ def sync_pool(session: Session) -> None:
         if campaign is None or campaign.id in has_entry:
             continue
         try:
-            dx = campaign_results(session, campaign=campaign, organization=org).diagnosis
-            if dx is None or dx.n_respondents is None:
-                continue
-            entry = entry_from_diagnosis(dx, industry=industry, size_band=org.size_band,
-                                         closed_on=campaign.closed_at or campaign.closes_on or campaign.created_at)
-        except Exception:  # noqa: BLE001 - one organization's campaign must not block the others
-            session.rollback()
-            log.exception("campaign %s gets no benchmark entry", campaign.id)
-            continue
-        # an entry of this organization that is still pending is replaced at once
-        for old in session.exec(select(BenchmarkEntryRow).where(
-                BenchmarkEntryRow.organization_id == org.id, BenchmarkEntryRow.released == False)).all():  # noqa: E712
-            session.delete(old)
-        session.add(BenchmarkEntryRow(entry_id=entry.entry_id, organization_id=org.id, campaign_id=campaign.id,
-                                      data=entry.to_dict()))
-        try:
-            session.commit()
+            with session.begin_nested():
+                _add_entry(session, org, campaign, industry)
         except IntegrityError:  # another request added this campaign's entry first
-            session.rollback()
+            continue
+        except Exception:  # noqa: BLE001 - one organization's campaign must not block the others
+            log.exception("campaign %s gets no benchmark entry", campaign.id)
     _release(session)
-    session.commit()
+    if commit:
+        session.commit()
+
+
+def _add_entry(session: Session, org: Organization, campaign: Campaign, industry: str) -> None:
+    """The pending entry of ``campaign``, replacing the organization's pending one."""
+    dx = campaign_results(session, campaign=campaign, organization=org).diagnosis
+    if dx is None or dx.n_respondents is None:
+        return
+    entry = entry_from_diagnosis(dx, industry=industry, size_band=org.size_band,
+                                 closed_on=campaign.closed_at or campaign.closes_on or campaign.created_at)
+    for old in session.exec(select(BenchmarkEntryRow).where(
+            BenchmarkEntryRow.organization_id == org.id, BenchmarkEntryRow.released == False)).all():  # noqa: E712
+        session.delete(old)
+    session.add(BenchmarkEntryRow(entry_id=entry.entry_id, organization_id=org.id, campaign_id=campaign.id,
+                                  data=entry.to_dict()))
+    session.flush()
 
 
 def set_opt_in(session: Session, *, organization: Organization, opt_in: bool) -> Organization:
