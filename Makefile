@@ -1,8 +1,11 @@
 # The two set-up commands of the README:
 #   make run   — install into .venv and start the product with the demo organization
+#                (make run PORT=8080 HOST=0.0.0.0; the demo's data stay in .aad-demo/)
 #   make test  — install into .venv (with test tools and system packages) and run the tests
 # Both install the exact versions of requirements.lock (regenerate it with `make lock`).
 PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
 VENV ?= .venv
 BIN := $(VENV)/bin
 
@@ -19,7 +22,7 @@ lock:
 	PYTHON=$(PYTHON) bash scripts/lock
 
 run: $(BIN)/aad
-	$(BIN)/aad serve --demo
+	$(BIN)/aad serve --demo --host $(HOST) --port $(PORT)
 
 test: $(BIN)/aad
 	bash scripts/install-system-deps
