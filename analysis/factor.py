@@ -38,6 +38,16 @@ from scipy import special
 
 __all__ = ["CFAResult", "OneFactorFit", "cfa", "fit_one_factor"]
 
+#: Cut-offs of a good fit (Hu & Bentler 1999; docs/methodology.md): CFI and TLI at least,
+#: RMSEA and SRMR at most these values. Every text and report takes them from here.
+FIT_CUTOFFS = MappingProxyType({"cfi": 0.95, "tli": 0.95, "rmsea": 0.06, "srmr": 0.08})
+
+
+def fit_acceptable(cfi: float, rmsea: float, srmr: float) -> bool:
+    """Whether a fit reaches :data:`FIT_CUTOFFS` on CFI, RMSEA and SRMR."""
+    return bool(cfi >= FIT_CUTOFFS["cfi"] and rmsea <= FIT_CUTOFFS["rmsea"] and srmr <= FIT_CUTOFFS["srmr"])
+
+
 _NAN_POLICIES_CFA = ("listwise", "raise")
 _MAX_ITER = 500
 

@@ -59,6 +59,7 @@ import plotly.graph_objects as go
 from analysis.instrument import DIMENSIONS, QuestionnaireError, load_questionnaire
 from analysis.maturity import FINDINGS
 from analysis.narrative import LABELS
+from analysis.palette import FINDING_COLORS, SCALE
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, reason_text
 
 __all__ = [
@@ -95,17 +96,8 @@ _ROW_PX = 24
 _MIN_PLOT_PX = 120
 _LABEL_MAX = 28
 # diverging, colour-blind safe (ColorBrewer RdBu, muted ends so black labels stay legible)
-_DIVERGING = [[0.0, "#d6604d"], [0.25, "#f4a582"], [0.5, "#f7f7f7"], [0.75, "#92c5de"], [1.0, "#4393c3"]]
+_DIVERGING = [[0.0, SCALE[0]], [0.25, "#f4a582"], [0.5, SCALE[1]], [0.75, "#92c5de"], [1.0, SCALE[2]]]
 _GREY_PRIMARY, _GREY_HIDDEN, _NO_DATA = "#8a8a8a", "#bdbdbd", "#ffffff"
-_FINDING_COLORS = {
-    "divided": "#fdd49e",
-    "anchored_strength": "#5aae61",
-    "structural_gap": "#d6604d",
-    "proclaimed_not_anchored": "#b2abd2",
-    "unseen_structure": "#92c5de",
-    "mixed": "#f2f0e6",
-    "not_precise": "#ffffff",
-}
 # status codes of a cell
 _SHOWN, _ST_PRIMARY, _ST_HIDDEN, _ST_NO_DATA = 0, 1, 2, 3
 _STATUS_OF_REASON = {PRIMARY: _ST_PRIMARY, COMPLEMENTARY: _ST_HIDDEN, NO_DATA: _ST_NO_DATA}
@@ -579,7 +571,7 @@ def _legend(diagnosis, cells: dict, metric: str, k: int, lang: str, t: dict) -> 
     status = cells["status"]
     items = []
     if metric == "finding":
-        items += [f"{_swatch(_FINDING_COLORS[f])} {escape_text(LABELS['finding'][f][lang])}" for f in FINDINGS]
+        items += [f"{_swatch(FINDING_COLORS[f])} {escape_text(LABELS['finding'][f][lang])}" for f in FINDINGS]
     if cells["divided"].any():
         items.append(f"▨ {escape_text(_divided_legend(diagnosis, lang))}")
     marks = ((_ST_PRIMARY, t["lg_primary"].format(k=k), _swatch(_GREY_PRIMARY)),
@@ -627,7 +619,7 @@ def _cell_traces(cells: dict, metric: str, k: int, t: dict) -> list:
                  hovertext=_plain(cells["hover"]), **common)
     if metric == "finding":
         n = len(FINDINGS)
-        scale = [[(i + e) / n, _FINDING_COLORS[f]] for i, f in enumerate(FINDINGS) for e in (0, 1)]
+        scale = [[(i + e) / n, FINDING_COLORS[f]] for i, f in enumerate(FINDINGS) for e in (0, 1)]
         value.update(zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False)
     else:
         value.update(

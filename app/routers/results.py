@@ -24,7 +24,7 @@ from app.deps import CsrfRoute, CurrentUser, SessionDep
 from app.i18n import language_links, translator
 from app.models import Campaign, Organization, Role
 from app.routers.campaigns import RateOut
-from app.reports.common import verdict_lines
+from app.reports.common import fit_cutoffs, verdict_lines
 from app.reports.texts import FINDING_HELP, TEXTS, TYPOLOGY_HELP
 from app.services import Invalid, NotFound, ServiceError
 from app.services.benchmarks import campaign_benchmark
@@ -101,8 +101,8 @@ UI = {
     "back": {"en": "Back", "de": "Zurück"},
     "structure_share": {"en": "between teams", "de": "zwischen Teams"},
     "quality_note": {
-        "en": "Reliability (α, ω ≥ 0.70 is good) says whether the items of a dimension measure one thing; the factor model (CFI ≥ 0.95, RMSEA ≤ 0.06, SRMR ≤ 0.08) whether the three dimensions are told apart.",
-        "de": "Reliabilität (α, ω ≥ 0,70 ist gut) zeigt, ob die Fragen einer Dimension eines messen; das Faktorenmodell (CFI ≥ 0,95, RMSEA ≤ 0,06, SRMR ≤ 0,08), ob die drei Dimensionen unterschieden werden.",
+        "en": "Reliability (α, ω ≥ 0.70 is good) says whether the items of a dimension measure one thing; the factor model (CFI ≥ {cfi_min}, RMSEA ≤ {rmsea_max}, SRMR ≤ {srmr_max}) whether the three dimensions are told apart.",
+        "de": "Reliabilität (α, ω ≥ 0,70 ist gut) zeigt, ob die Fragen einer Dimension eines messen; das Faktorenmodell (CFI ≥ {cfi_min}, RMSEA ≤ {rmsea_max}, SRMR ≤ {srmr_max}), ob die drei Dimensionen unterschieden werden.",
     },
 }
 
@@ -349,7 +349,7 @@ def _page(request, name, loaded: Loaded, lang, **extra):
         "org": loaded.org, "role": loaded.role.value, "campaign": loaded.campaign, "results": results,
         "scope": loaded.scope, "lang": lang, "tx": translator(lang, UI, TEXTS),
         "LABELS": LABELS, "FINDING_HELP": FINDING_HELP, "TYPOLOGY_HELP": TYPOLOGY_HELP,
-        "dx": results.diagnosis,
+        "dx": results.diagnosis, "fit_cutoffs": fit_cutoffs(lang),
         "ci_pct": round(100 * results.diagnosis.settings["confidence"]) if results.diagnosis else 95,
         "plotly_style_ids": plotly_style_ids(), "active": name.split("/")[-1].removesuffix(".html"),
         "lang_links": language_links(request.url.path, request.query_params.multi_items()),
