@@ -1,4 +1,5 @@
-"""Request dependencies: ``SessionDep``, ``CurrentUser``, CSRF checks and rate limits.
+"""Request dependencies: ``SessionDep``, ``CurrentUser``, ``PageLang``, CSRF checks and rate
+limits.
 
 CSRF is on by default: a router built with ``APIRouter(route_class=CsrfRoute)`` adds
 :func:`csrf_protect` to every route with an unsafe method, and an endpoint that must
@@ -11,14 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
+from app import i18n
+from app.catalogue import N_
 from app.core.config import Settings
 from app.core.db import session_scope
 from app.core.security import same
@@ -27,9 +30,9 @@ from app.services import Forbidden, ServiceError
 from app.services.users import is_consultant, session_user
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-CSRF_FAILED = "CSRF token missing or wrong"
-NOT_AUTHENTICATED = "not authenticated"
-TOO_MANY = "too many requests; try again in a minute"
+CSRF_FAILED = N_("CSRF token missing or wrong")
+NOT_AUTHENTICATED = N_("not authenticated")
+TOO_MANY = N_("too many requests; try again in a minute")
 
 
 class LoginRequired(ServiceError):
@@ -43,6 +46,16 @@ class RateLimited(ServiceError):
 def cookie_name(settings: Settings, name: str) -> str:
     """``__Host-`` prefixed names where cookies are ``Secure``."""
     return f"__Host-{name}" if settings.cookie_secure else name
+
+
+def page_language(request: Request, lang: Annotated[Literal["en", "de"] | None, Query()] = None) -> str:
+    """The language of a page or API answer: ``?lang=``, else the remembered choice, else
+    the browser's preference (docs/architecture.md, "Languages")."""
+    return i18n.choose_language(requested=lang, cookie=request.cookies.get(i18n.LANGUAGE_COOKIE),
+                                accept=request.headers.get("accept-language"))
+
+
+PageLang = Annotated[str, Depends(page_language)]
 
 
 def get_settings(request: Request) -> Settings:
