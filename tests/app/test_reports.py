@@ -336,3 +336,23 @@ def test_finding_colours_and_fit_cutoffs_have_one_source(monkeypatch):
                                    "mc_min")} | common.fit_cutoffs("de")
     text = " ".join(p["de"].format(**values) for _, p in METHOD)
     assert "CFI ≥ 0,90, RMSEA ≤ 0,08 und SRMR ≤ 0,10" in text
+
+def test_csv_for_german_excel_uses_semicolons_and_decimal_commas():
+    dx = diagnose(simulate_responses(respondents=60, teams=5, units=2, seed=1))
+    plain = render_report_csv(dx).decode()
+    excel = render_report_csv(dx, sep="semicolon", bom=True).decode()
+    assert not plain.startswith("\ufeff") and excel.startswith("\ufefflevel;group;unit;dimension;statistic;value\r\n")
+    rows_plain = list(csv.reader(io.StringIO(plain)))
+    rows_excel = list(csv.reader(io.StringIO(excel.removeprefix("\ufeff")), delimiter=";"))
+    assert len(rows_plain) == len(rows_excel) > 50
+    decimals = 0
+    for a, b in zip(rows_plain, rows_excel):
+        assert b[:5] == a[:5]
+        try:
+            float(a[5])
+            number = "." in a[5]
+        except ValueError:
+            number = False
+        decimals += number
+        assert b[5] == (a[5].replace(".", ",") if number else a[5])
+    assert decimals > 20
