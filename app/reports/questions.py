@@ -26,6 +26,10 @@ QTEXTS = {
     "unit": {"en": "Unit", "de": "Bereich"},
     "team": {"en": "Team", "de": "Team"},
     "hidden_group": {"en": "Not shown: {why}.", "de": "Nicht gezeigt: {why}."},
+    "level": {"en": "Level", "de": "Ebene"},
+    "answer_n": {"en": "Answer {i}", "de": "Antwort {i}"},
+    "options": {"en": "Answers in order", "de": "Antworten der Reihe nach"},
+    "note": {"en": "Note", "de": "Hinweis"},
     "questions_intro": {
         "en": "Every question on its own: how many answered it (n), the mean answer (1–5 as ticked, for "
               "structure questions the mean score 0–100 without “don't know”), the share of favourable "
@@ -43,6 +47,10 @@ QTEXTS = {
               "nicht gezeigt, ebenso eine, aus deren Zahlen sich eine solche Gruppe durch Subtraktion "
               "errechnen ließe.",
     },
+    "teams_note": {"en": "The questions of every team are on the dashboard, in the XLSX and CSV reports and in each team's report.",
+                   "de": "Die Fragen jedes Teams stehen im Dashboard, in den XLSX- und CSV-Berichten und im Bericht jedes Teams."},
+    "slide_note": {"en": "Favourable: agreeing; on reverse-keyed questions and misconceptions, disagreeing; on structure questions, an answer scored above 50 of 100. Shares of the answers in the order of the options. Fewer than {k} answers: not shown.",
+                   "de": "Günstig: Zustimmung; bei umgekehrt gepolten Fragen und Missverständnissen Ablehnung; bei Strukturfragen eine Antwort mit mehr als 50 von 100 Punkten. Anteile der Antworten in der Reihenfolge der Optionen. Weniger als {k} Antworten: nicht gezeigt."},
     "kind_perception": {"en": "perception", "de": "Wahrnehmung"},
     "kind_structure": {"en": "structure", "de": "Struktur"},
     "kind_misconception": {"en": "misconception", "de": "Missverständnis"},
@@ -70,7 +78,9 @@ class Share:
 
 @dataclass(frozen=True)
 class QuestionRow:
-    """One item in one group, formatted; ``hidden`` is the reason text of a hidden cell."""
+    """One item in one group, formatted (and ``n_value``, ``mean_value``,
+    ``favourable_share`` and the shares as numbers); ``hidden`` is the reason text of a
+    hidden cell, ``mean_note`` that of a hidden mean."""
 
     id: str
     text: str
@@ -83,6 +93,8 @@ class QuestionRow:
     shares: tuple
     hidden: str | None
     mean_note: str | None
+    n_value: int | None
+    mean_value: float | None
 
 
 @dataclass(frozen=True)
@@ -121,6 +133,7 @@ def _rows(questions: list, record: dict, dims: dict, mcs: dict, k: int, lang: st
             mean=fmt(cell["mean"], decimals, lang), favourable=fmt_pct(cell["favourable"], lang),
             favourable_share=cell["favourable"], shares=shares, hidden=hidden,
             mean_note=hidden_text(cell["mean_suppression_reason"], k, lang) if cell["mean_suppression_reason"] else None,
+            n_value=cell["n"], mean_value=cell["mean"],
         ))
     return tuple(out)
 

@@ -111,3 +111,42 @@ def test_open_campaigns_show_no_items(app, admin):
     store_responses(app.state.engine, cid, COUNTS)
     r = admin.client.get(_url(cid))
     assert r.status_code == 400
+
+
+def _item_text(lang="en"):
+    from analysis import load_questionnaire
+    return load_questionnaire("aligned-autonomy-v1").item("dir_p4").text[lang]
+
+
+def test_every_report_format_carries_the_question_tables(admin, closed):
+    import io
+    import subprocess
+
+    import openpyxl
+    from pptx import Presentation
+
+    def get(fmt, **params):
+        r = admin.client.get(f"/api/v1/campaigns/{closed}/results/download/{fmt}", params=params)
+        assert r.status_code == 200, (fmt, r.text[:200])
+        return r.content
+
+    csv = get("csv").decode()
+    assert "organization,,,dir_p4,item_favourable," in csv and "team,Assembly,Operations,dir_p1,item_n," in csv
+    assert "team,Inside Sales" not in csv.replace("team,Inside Sales,Sales,,suppressed", "")
+    html = get("html", lang="de").decode()
+    assert 'id="questions"' in html and html.count('data-item="dir_p4"') >= 4 and "umgekehrt gepolt" in html
+    book = openpyxl.load_workbook(io.BytesIO(get("xlsx")), read_only=True)
+    rows = list(book["Questions"].iter_rows(values_only=True))
+    assert rows[0][:9] == ("Level", "Group", "Unit", "id", "Topic", "Question", "n", "Mean", "Favourable")
+    assert any(r[3] == "dir_p4" and r[0] == "Team" and r[1] == "Assembly" for r in rows)
+    deck = Presentation(io.BytesIO(get("pptx")))
+    texts = [sh.text_frame.text for s in deck.slides for sh in s.shapes if sh.has_text_frame]
+    assert texts.count("Questions: Organization") == 2
+    cells = [c.text for s in deck.slides for sh in s.shapes if sh.has_table for row in sh.table.rows for c in row.cells]
+    assert any(_item_text() in c for c in cells)
+    pdf = get("pdf")
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "Questions" in text and "Unit: Operations" in text and "Favourable" in text
+    team = subprocess.run(["pdftotext", "-", "-"], input=get("team-pdf", team="Assembly"), capture_output=True,
+                          check=True).stdout.decode()
+    assert "Questions" in team and "Favourable" in team
