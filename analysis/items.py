@@ -248,10 +248,13 @@ class ItemTable:
             self, labels=tuple(self.labels[i] for i in idx.tolist()),
             parent=tuple(self.parent[i] for i in idx.tolist()) if self.parent is not None else None, **arrays)
 
-    def records(self, questions, k: int) -> list:
-        """JSON-ready records: group fields and, for a shown group, ``items`` by id."""
+    def records(self, questions, k: int, rows=None) -> list:
+        """JSON-ready records of the given rows (default all): group fields and, for a
+        shown group, ``items`` by id."""
         ids = [q["id"] for q in questions]
         widths = [len(q["options"]) for q in questions]
+        if rows is not None:
+            return self.take(rows).records(questions, k)
         n = _round(self.n, 0, integer=True)
         mean = _round(self.mean, 2)
         fav = _round(self.favourable, 4)
@@ -305,13 +308,26 @@ class ItemResults:
         """The organization, one unit and the given teams (a reader of one unit)."""
         return dataclasses.replace(self, units=self.units.take([unit_row]), teams=self.teams.take(team_rows))
 
-    def to_dict(self) -> dict:
+    def to_dict(self, *, unit: str | None = None, team: str | None = None) -> dict:
+        """JSON-ready results; ``unit`` keeps only that unit and its teams, ``team``
+        only that team (``KeyError`` for an unknown label)."""
         questions = plain(self.questions)
+        unit_rows = team_rows = None
+        if unit is not None:
+            if self.units is None or unit not in self.units.labels:
+                raise KeyError(unit)
+            unit_rows = [self.units.labels.index(unit)]
+            team_rows = [i for i, p in enumerate(self.teams.parent) if p == unit]
+        if team is not None:
+            if team not in self.teams.labels:
+                raise KeyError(team)
+            i = self.teams.labels.index(team)
+            team_rows = [i] if team_rows is None or i in team_rows else []
         return {
             "questions": questions,
             "organization": self.organization.records(questions, self.k)[0],
-            "units": self.units.records(questions, self.k) if self.units is not None else [],
-            "teams": self.teams.records(questions, self.k),
+            "units": self.units.records(questions, self.k, unit_rows) if self.units is not None else [],
+            "teams": self.teams.records(questions, self.k, team_rows),
         }
 
 

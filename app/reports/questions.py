@@ -164,15 +164,10 @@ def question_tables(diagnosis, lang: str, *, teams: bool = True) -> list[ScopeTa
 def scope_table(diagnosis, lang: str, *, unit: str | None = None, team: str | None = None) -> ScopeTable:
     """The question table of one team, else one unit, else the organization
     (``KeyError`` for a label the diagnosis does not have)."""
-    items = diagnosis.items.to_dict()
+    items = diagnosis.items.to_dict(unit=unit if team is None else None, team=team)
     k = diagnosis.settings["min_group_size"]
     dims, mcs = dimension_names(diagnosis, lang), misconception_names(diagnosis, lang)
     level, key = ("team", team) if team is not None else ("unit", unit) if unit is not None else ("organization", None)
-    if key is None:
-        record = items["organization"]
-    else:
-        record = next((r for r in items[level + "s"] if r[level] == key), None)
-        if record is None:
-            raise KeyError(key)
+    record = items["organization"] if key is None else items[level + "s"][0]
     return _table(level, record, key or "", record.get("unit") if level == "team" else None,
                   items["questions"], dims, mcs, k, lang)

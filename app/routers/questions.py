@@ -35,17 +35,24 @@ class QuestionsOut(BaseModel):
     k: int
 
 
-def _questions(loaded: Loaded, unit: str | None, team: str | None) -> dict:
+def _check(loaded: Loaded, unit: str | None, team: str | None) -> str | None:
+    """The unit to show (a reader of one unit: that unit); 404 for a unit or team the
+    reader may not see or that does not exist."""
     dx = _require(loaded.results)
     unit = _scoped_unit(loaded, unit)
-    items = dx.items.to_dict()
-    if unit is not None and unit not in {r["unit"] for r in items["units"]}:
+    if unit is not None and (dx.units is None or unit not in dx.units.labels):
         raise NotFound(UNIT_NOT_FOUND)
-    if team is not None and team not in {r["team"] for r in items["teams"]}:
+    if team is not None and team not in dx.teams.labels:
         raise NotFound(TEAM_NOT_FOUND)
-    units = [r for r in items["units"] if unit is None or r["unit"] == unit]
-    teams = [r for r in items["teams"] if (unit is None or r["unit"] == unit) and (team is None or r["team"] == team)]
-    return {**items, "units": units, "teams": teams, "k": dx.settings["min_group_size"]}
+    if team is not None and unit is not None and dx.teams.parent[dx.teams.index(team)] != unit:
+        raise NotFound(TEAM_NOT_FOUND)
+    return unit
+
+
+def _questions(loaded: Loaded, unit: str | None, team: str | None) -> dict:
+    unit = _check(loaded, unit, team)
+    dx = loaded.results.diagnosis
+    return {**dx.items.to_dict(unit=unit, team=team), "k": dx.settings["min_group_size"]}
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/results/questions", response_model=QuestionsOut)
@@ -64,7 +71,7 @@ def questions_page(campaign_id: uuid.UUID, request: Request, session: SessionDep
     unit, team = unit or None, team or None
     if loaded.scope is not None and unit is None and team is None:
         unit = loaded.scope
-    _questions(loaded, unit, team)  # scope rules and 404s
+    _check(loaded, unit, team)
     table = scope_table(dx, lang, unit=unit if team is None else None, team=team)
     choices = {"units": list(dx.units.labels) if dx.units is not None else [],
                "teams": list(zip(dx.teams.labels, dx.teams.parent or [None] * len(dx.teams.labels)))}

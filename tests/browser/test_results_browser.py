@@ -183,7 +183,8 @@ def _assert_question_tables(files, team):
     html = files["html"].read_text(encoding="utf-8")
     assert 'id="questions"' in html and f'data-item="{ITEM}"' in html
     rows = list(load_workbook(files["xlsx"], read_only=True)["Questions"].iter_rows(values_only=True))
-    assert any(r[0] == "Team" and r[1] == team and r[3] == ITEM and isinstance(r[8], float) for r in rows)
+    assert any(r[0] == "Team" and r[1] == team and r[3] == ITEM and isinstance(r[6], int)
+               and isinstance(r[8], (int, float)) for r in rows)
     deck = Presentation(files["pptx"])
     cells = [c.text for sl in deck.slides for sh in sl.shapes if sh.has_table for row in sh.table.rows for c in row.cells]
     assert any(ITEM_TEXT in c for c in cells)
