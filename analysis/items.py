@@ -413,8 +413,8 @@ def item_results(data: ResponseData, *, min_group_size: int = 5, questionnaire: 
     for i in range(I):  # one plan per item, each vectorized over all teams and units
         cell = suppress_hierarchy(n_t[:, i], team_unit, k=k, n_units=U,
                                   team_hidden=~hs.team_visible, unit_hidden=~hs.unit_visible)
-        inner = suppress_hierarchy(m_t[:, i], team_unit, k=k, n_units=U,
-                                   team_hidden=~cell.team_visible, unit_hidden=~cell.unit_visible)
+        inner = cell if (m_t[:, i] == n_t[:, i]).all() else suppress_hierarchy(
+            m_t[:, i], team_unit, k=k, n_units=U, team_hidden=~cell.team_visible, unit_hidden=~cell.unit_visible)
         org_cell = _org_reason(figs["organization"]["n"][0, i], hs.org_reason, k)
         org_mean = _org_reason(figs["organization"]["n_mean"][0, i], org_cell, k)
         for lv, plan, inner_plan in (("team", (cell.team_visible, cell.team_reason),

@@ -66,14 +66,19 @@ def _clean_line(line: str, hidden: list[str], labels: list[str], k: int) -> bool
     return not re.search(r"\d", rest)
 
 
-def test_hr_reads_the_dashboard_and_downloads_every_report(hr, server, tmp_path):
-    page, errors = hr
-    base = server["base"]
+def _open_results(page, base: str) -> None:
+    """From the organizations to the demo campaign's results overview."""
     page.goto(f"{base}/orgs")
     page.get_by_role("link", name=DEMO_ORG).click()
     page.get_by_role("link", name="Baseline autumn 2026").click()
     page.get_by_test_id("results-link").click()
     page.wait_for_url(re.compile(r"/results$"))
+
+
+def test_hr_reads_the_dashboard_and_downloads_every_report(hr, server, tmp_path):
+    page, errors = hr
+    base = server["base"]
+    _open_results(page, base)
     campaign_id = page.url.split("/campaigns/")[1].split("/")[0]
     page.wait_for_selector("[data-figure='overview-figure'] .main-svg")
     assert page.get_by_test_id("findings").locator("li").count() >= 3
@@ -195,10 +200,7 @@ def _assert_question_tables(files, team):
 def test_hr_reads_the_questions_tab(hr, server, tmp_path):
     page, errors = hr
     base = server["base"]
-    page.goto(f"{base}/orgs")
-    page.get_by_role("link", name=DEMO_ORG).click()
-    page.get_by_role("link", name="Baseline autumn 2026").click()
-    page.get_by_test_id("results-link").click()
+    _open_results(page, base)
     page.get_by_role("navigation", name="Results").get_by_role("link", name="Questions").click()
     page.wait_for_selector("[data-testid=questions-table]")
     assert page.get_by_test_id("questions-scope").inner_text() == "Organization"
