@@ -67,7 +67,7 @@ def test_unrounded_figures_match_r_exactly():
     q = data.questionnaire
     opts = np.full((len(ids), 5), -1)
     weight = np.full((len(ids), 5), np.nan)
-    fav = np.zeros((len(ids), 5), bool)
+    fav = np.zeros((len(ids), 5), bool)  # the favourable shares are checked through item_results above
     for j, i in enumerate(ids):
         it = q.item(i)
         vals = [o.value for o in it.options]
@@ -76,7 +76,6 @@ def test_unrounded_figures_match_r_exactly():
             weight[j, :len(vals)] = [np.nan if o.dont_know else o.score for o in it.options]
         else:
             weight[j, :len(vals)] = vals
-    fav[:, :] = False  # favourable is checked through item_results above
     counts = option_counts(np.column_stack([data.column(i) for i in ids]), np.zeros(data.n, np.intp), 1, opts)
     f = item_figures(counts, weight, fav)
     for j, i in enumerate(ids):
