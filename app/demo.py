@@ -256,7 +256,7 @@ def simulated_benchmark(profiles=SIMULATED) -> bytes:
     for i, (industry, size_band) in enumerate(profiles):
         data = simulate_responses("aligned-autonomy-v1", respondents=60 + 15 * i, teams=6 + i % 5, units=2,
                                   seed=100 + i)
-        entries.append(entry_from_diagnosis(diagnose(data), industry=industry, size_band=size_band,
+        entries.append(entry_from_diagnosis(diagnose(data), industry=industry, size_band=size_band, simulated=True,
                                             closed_on=f"2026-{1 + i % 9:02d}"))
     return dump_benchmark(BenchmarkPool(entries))
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from app.deps import CsrfProtected, CurrentUser, RawBody, SessionDep
 from app.i18n import language_links, translator
 from app.reports.benchmark_table import TEXT as TABLE_TEXT
+from app.reports.benchmark_table import provenance
 from app.reports.common import fmt
 from app.routers.campaigns import _campaign
 from app.services import Invalid
@@ -60,7 +61,8 @@ UI = {
     "not_set": {"en": "not set", "de": "nicht angegeben"},
     "employees": {"en": "{band} employees", "de": "{band} Beschäftigte"},
     "percentile_rank_interval": {"en": "Percentile rank (interval)", "de": "Perzentilrang (Intervall)"},
-    "of_organizations": {"en": "of {n} organizations", "de": "von {n} Organisationen"},
+    "of_organizations": {"en": "among {n} organizations", "de": "unter {n} Organisationen"},
+    "n_simulated": {"en": "{s} of them simulated", "de": "davon {s} simuliert"},
     "withheld": {"en": "withheld", "de": "zurückgehalten"},
     "reason": {"en": "Not shown: {reason}", "de": "Nicht gezeigt: {reason}"},
     "icc1": {"en": "ICC(1) (share between teams)", "de": "ICC(1) (Anteil zwischen Teams)"},
@@ -197,7 +199,8 @@ def benchmark_page(campaign_id: uuid.UUID, request: Request, session: SessionDep
                    lang: Lang = "en"):
     campaign, org, role, result = _comparison(session, user, campaign_id)
     return _page(request, "benchmark/campaign.html", lang, org=org, role=role.value, campaign=campaign,
-                 b=result.to_dict() if result else None, status=pool_status(session), dimension_codes=DIMENSIONS)
+                 b=result.to_dict() if result else None, provenance=provenance(result, lang) if result else None,
+                 status=pool_status(session), dimension_codes=DIMENSIONS)
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/benchmark", response_model=ComparisonOut)

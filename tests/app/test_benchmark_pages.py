@@ -144,3 +144,25 @@ def test_no_code_or_doubled_words_on_screen(world, lang):
     assert re.search(r"R² = 0[.,]\d\d", overview)
     if lang == "de":
         assert not re.search(r'class="num">\d+\.\d', overview)   # decimal comma in German tables
+
+
+def test_every_comparison_says_how_many_organizations_are_simulated(world):
+    """The world's pool holds local organizations and at least eleven simulated ones (other
+    tests of the module may add entries); the page and the JSON name the simulated share of
+    every comparison, and the export marks each simulated entry."""
+    cid = world.campaigns["Alpha Logistics"][-1]
+    c = world.client("consultant")
+    cells = [cell for s in c.get(f"/api/v1/campaigns/{cid}/benchmark").json()["benchmark"]["scopes"].values()
+             for ms in s["dimensions"].values() for cell in ms.values() if cell["released"]]
+    assert cells and all(0 < cell["n_simulated"] <= cell["n_organizations"] for cell in cells)
+    top = max(cells, key=lambda cell: cell["n_organizations"])
+    n, sim = top["n_organizations"], top["n_simulated"]
+    assert sim >= 11
+    page = html.unescape(c.get(f"/campaigns/{cid}/benchmark").text)
+    assert f"Compared with up to {n} organizations, {sim} of them simulated" in page
+    assert f"among {n} organizations, {sim} of them simulated" in page
+    assert f"davon {sim} simuliert" in html.unescape(c.get(f"/campaigns/{cid}/benchmark?lang=de").text)
+    export = c.get("/api/v1/benchmark/export")
+    assert export.status_code == 200, export.text
+    marks = [e["simulated"] for e in export.json()["entries"]]
+    assert marks.count(True) >= 11 and marks.count(False) >= 3
