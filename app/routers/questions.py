@@ -11,9 +11,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from app.deps import CurrentUser, SessionDep
+from app.deps import CurrentUser, PageLang, SessionDep
 from app.reports.questions import QTEXTS, scope_table
-from app.routers.results import Lang, Loaded, _load, _page, _require, _scoped_unit
+from app.routers.results import Loaded, _load, _page, _require, _scoped_unit
 from app.services import NotFound
 
 router = APIRouter(tags=["results"])
@@ -65,7 +65,7 @@ def api_questions(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser
 
 @router.get("/campaigns/{campaign_id}/results/questions", include_in_schema=False)
 def questions_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                   lang: Lang = "en", unit: Label = None, team: Label = None):
+                   lang: PageLang, unit: Label = None, team: Label = None):
     loaded = _load(session, user, campaign_id)
     dx = _require(loaded.results)
     unit, team = unit or None, team or None

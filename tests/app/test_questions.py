@@ -69,12 +69,12 @@ def test_pages_in_english_and_german(admin, closed):
     assert "reverse-keyed" in page and "not holding the misconception" in page
     de = admin.client.get(base, params={"lang": "de"}).text
     assert "Günstig" in de and "umgekehrt gepolt" in de and "Missverständnis wird nicht geteilt" in de
-    hidden = admin.client.get(base, params={"team": "Inside Sales"}).text
+    hidden = admin.client.get(base, params={"team": "Inside Sales", "lang": "en"}).text
     assert 'data-testid="questions-hidden"' in hidden and "fewer than 5 responses" in hidden
-    unit = admin.client.get(base, params={"unit": "Operations"}).text
+    unit = admin.client.get(base, params={"unit": "Operations", "lang": "en"}).text
     assert "Unit: Operations" in unit
     assert admin.client.get(base, params={"team": "Nobody"}).status_code == 404
-    overview = admin.client.get(f"/campaigns/{closed}/results").text
+    overview = admin.client.get(f"/campaigns/{closed}/results", params={"lang": "en"}).text
     assert f'href="/campaigns/{closed}/results/questions?lang=en"' in overview
 
 

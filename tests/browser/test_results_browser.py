@@ -238,6 +238,8 @@ def test_hr_reads_the_questions_tab(hr, server, tmp_path):
     page.wait_for_selector("[data-testid=questions-table]")
     assert "Günstig" in page.content() and "umgekehrt gepolt" in page.locator(f"tr[data-item={ITEM}]").inner_text()
     page.screenshot(path=str(tmp_path / "questions-de.png"), full_page=True)
+    page.get_by_role("link", name="English").click()  # the choice is remembered
+    page.wait_for_selector("[data-testid=questions-scope]")
     assert errors == []
 
 
@@ -271,7 +273,7 @@ def test_hr_grants_a_unit_and_its_viewer_sees_only_that_unit(browser, server, de
     org = next(o for o in orgs if o["name"] == DEMO_ORG)
     page.goto(f"{server['base']}/orgs/{org['id']}")
     page.get_by_label("E-mail").fill("tech-lead@example.org")
-    page.get_by_label("Role").select_option("viewer")
+    page.get_by_label("Role", exact=True).select_option("viewer")
     page.get_by_label("Access (viewers)").select_option(label="results of Technology")
     page.get_by_label("Initial password (new users only)").fill("a long enough password")
     page.get_by_role("button", name="Add member").click()
