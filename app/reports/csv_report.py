@@ -25,9 +25,7 @@ With the campaign's provenance, rows with ``level=campaign``: ``personal_links``
 
 from __future__ import annotations
 
-import csv
-import io
-
+from app.csv_files import Separator, csv_text
 from app.reports.common import safe_text, teams_by_unit
 
 __all__ = ["render_report_csv", "HEADER"]
@@ -38,14 +36,14 @@ _ORG_STATS = ("alpha", "omega", "icc1", "icc2", "structure_icc1", "structure_icc
 _CFA_STATS = ("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr", "n_obs")
 
 
-def _value(v) -> str | None:
-    """A released value as CSV text; None when there is nothing to write."""
+def _value(v) -> str | int | float | None:
+    """A released value for the CSV file; None when there is nothing to write."""
     if v is None:
         return None
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (int, float)):
-        return repr(v) if isinstance(v, float) else str(v)
+        return v
     return safe_text(v)
 
 
@@ -141,7 +139,8 @@ def _benchmark_rows(benchmark) -> list:
     return rows
 
 
-def render_report_csv(diagnosis, *, benchmark=None, provenance=None) -> bytes:
+def render_report_csv(diagnosis, *, benchmark=None, provenance=None, sep: Separator = "comma",
+                      bom: bool = False) -> bytes:
     """All released figures of a diagnosis as long-format CSV (UTF-8, with header).
 
     Parameters
@@ -152,6 +151,9 @@ def render_report_csv(diagnosis, *, benchmark=None, provenance=None) -> bytes:
     provenance : dict, optional
         How the answers were collected: adds ``level=campaign`` rows (see the module
         docstring).
+    sep, bom
+        ``"semicolon"`` for German-speaking Excel (decimal comma too); ``bom`` starts the
+        file with a byte-order mark (:mod:`app.csv_files`).
 
     Returns
     -------
@@ -177,11 +179,6 @@ def render_report_csv(diagnosis, *, benchmark=None, provenance=None) -> bytes:
             ("personal_links", links["personal"]), ("open_links", links["open"]),
             ("link_creations", links["creations"]), ("teams_over_headcount", links["teams_over_headcount"]),
             ("withheld_answers", provenance.get("withheld", 0)))]
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(HEADER)
-    for level, group, unit, dim, stat, v in rows:
-        value = _value(v)
-        if value is not None:
-            w.writerow((level, safe_text(group), safe_text(unit), safe_text(dim), stat, value))
-    return buf.getvalue().encode("utf-8")
+    out = ((level, safe_text(group), safe_text(unit), safe_text(dim), stat, _value(v))
+           for level, group, unit, dim, stat, v in rows)
+    return csv_text(HEADER, (r for r in out if r[-1] is not None), sep=sep, bom=bom).encode("utf-8")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from app.catalogue import N_
+from app.csv_files import Separator, csv_text
 from app.core.inputs import control_character
 from app.models import Organization, Team, Unit
 from app.services import Invalid, NotFound
@@ -274,14 +275,12 @@ def delete_team(session: Session, *, team: Team) -> None:
     session.commit()
 
 
-def teams_csv(session: Session, *, organization: Organization) -> str:
-    """The current structure in the import format (ready to edit and import again)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    for row in team_rows(session, organization=organization):
-        writer.writerow([_cell(row["unit_path"]), _cell(row["name"]), row["headcount"]])
-    return out.getvalue()
+def teams_csv(session: Session, *, organization: Organization, sep: Separator = "comma") -> str:
+    """The current structure in the import format (ready to edit and import again), with
+    a byte-order mark for spreadsheet programs."""
+    rows = ([_cell(row["unit_path"]), _cell(row["name"]), row["headcount"]]
+            for row in team_rows(session, organization=organization))
+    return csv_text(HEADER, rows, sep=sep, bom=True)
 
 
 def _uncell(text: str) -> str:
