@@ -28,6 +28,7 @@ _EXPORTS = {
     "csv_input": ("CSVInputError", "read_responses_csv"),
     "scoring": ("RespondentScores", "score_responses"),
     "diagnosis": ("Diagnosis", "GroupTable", "diagnose"),
+    "items": ("ItemResults", "item_results"),
     "scope": ("restrict_to_unit",),
     "simulate": ("Confounds", "Simulation", "simulate", "simulate_responses"),
     "simulate_truth": ("Truth",),
@@ -84,6 +85,7 @@ if TYPE_CHECKING:
     from analysis.factor import CFAResult, cfa
     from analysis.groups import GroupResult, Groups, encode_groups
     from analysis.icc import GroupReliabilityResult, ICCResult, group_reliability, icc, icc1_bands
+    from analysis.items import ItemResults, item_results
     from analysis.instrument import (
         Item, Option, Questionnaire, QuestionnaireError, Scale, list_questionnaires,
         load_questionnaire,

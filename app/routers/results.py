@@ -57,6 +57,7 @@ PAGE_SIZE = 40
 UI = {
     "overview": {"en": "Overview", "de": "Überblick"},
     "filters": {"en": "Filters", "de": "Filter"},
+    "questions": {"en": "Questions", "de": "Fragen"},
     "downloads": {"en": "Downloads", "de": "Downloads"},
     "results": {"en": "Results", "de": "Ergebnisse"},
     "hidden_title": {"en": "Results are not shown yet", "de": "Ergebnisse werden noch nicht gezeigt"},
