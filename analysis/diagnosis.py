@@ -64,7 +64,7 @@ from analysis.compare import (
     two_sample,
 )
 from analysis.drivers import bootstrap_relative_weights
-from analysis.factor import cfa
+from analysis.factor import cfa, fit_acceptable
 from analysis.frozen import freeze as _freeze, plain as _plain
 from analysis.groups import Groups
 from analysis.icc import icc
@@ -576,7 +576,7 @@ def _cfa(scores: RespondentScores) -> dict:
     for key in ("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high",
                 "srmr", "n_obs", "converged", "problems", "loadings", "factor_correlations"):
         out[key] = _plain(getattr(res, key))
-    out["acceptable"] = bool(res.cfi >= 0.95 and res.rmsea <= 0.06 and res.srmr <= 0.08)
+    out["acceptable"] = fit_acceptable(res.cfi, res.rmsea, res.srmr)
     return out
 
 

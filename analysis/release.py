@@ -92,9 +92,9 @@ def batch_mask(team_codes, feeds, *, k: int, n_teams: int | None = None) -> np.n
     Examples
     --------
     >>> import numpy as np
-    >>> feeds = np.ones((7, 2), bool); feeds[6, 1] = False   # team 0: 6 sets, one incomplete
-    >>> batch_mask([0] * 6 + [1], feeds, k=5).tolist()       # team 0's complete five join
-    [True, True, True, True, True, False, False]
+    >>> feeds = np.ones((7, 2), bool); feeds[5, 1] = False   # team 0: 6 sets, one incomplete
+    >>> batch_mask([0] * 6 + [1], feeds, k=5).tolist()       # each figure of team 0 has >= 5
+    [True, True, True, True, True, True, False]
     """
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k: must be a positive integer, got {k!r}")

@@ -22,7 +22,7 @@ from app.core.config import Settings
 from app.core.db import DatabaseBusy, make_engine, upgrade
 from app.core.ratelimit import RateLimiter
 from app.core.security import Sealer, Signer
-from app.deps import LoginRequired
+from app.deps import LoginRequired, unprotected_write_routes
 from app.middleware import BodyLimitMiddleware, InputGuardMiddleware, SecurityHeadersMiddleware
 from app.routers import campaigns, docs, invitations, login, organizations, questions, results, survey, teams
 from app.routers import benchmarks, portfolio, waves
@@ -77,6 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     for module in (portfolio, benchmarks, waves):
         app.include_router(module.router)
+    if unprotected := unprotected_write_routes(app):
+        raise RuntimeError("write routes without CSRF protection (use CsrfRoute or csrf_exempt): "
+                           + ", ".join(unprotected))
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     _handlers(app)
     access_log = logging.getLogger("uvicorn.access")

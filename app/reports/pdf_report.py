@@ -14,6 +14,7 @@ import jinja2
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from analysis.factor import FIT_CUTOFFS
 from analysis.privacy import NO_DATA
 from app.reports.benchmark_table import benchmark_table
 from app.reports.common import (
@@ -183,11 +184,11 @@ def _cfa(diagnosis, lang) -> dict:
     return {
         "rows": [("χ² (df)", f"{fmt(c['chisq'], 1, lang)} ({c['df']})", ""),
                  ("p", fmt(c["pvalue"], 3, lang), ""),
-                 ("CFI", fmt(c["cfi"], 3, lang), "≥ " + fmt(0.95, 2, lang)),
-                 ("TLI", fmt(c["tli"], 3, lang), "≥ " + fmt(0.95, 2, lang)),
+                 ("CFI", fmt(c["cfi"], 3, lang), "≥ " + fmt(FIT_CUTOFFS["cfi"], 2, lang)),
+                 ("TLI", fmt(c["tli"], 3, lang), "≥ " + fmt(FIT_CUTOFFS["tli"], 2, lang)),
                  ("RMSEA", f"{fmt(c['rmsea'], 3, lang)} [{fmt(c['rmsea_ci_low'], 3, lang)}–{fmt(c['rmsea_ci_high'], 3, lang)}]",
-                  "≤ " + fmt(0.06, 2, lang)),
-                 ("SRMR", fmt(c["srmr"], 3, lang), "≤ " + fmt(0.08, 2, lang)),
+                  "≤ " + fmt(FIT_CUTOFFS["rmsea"], 2, lang)),
+                 ("SRMR", fmt(c["srmr"], 3, lang), "≤ " + fmt(FIT_CUTOFFS["srmr"], 2, lang)),
                  ("n", str(c["n_obs"]), "")],
         "verdict": t("cfa_acceptable" if c.get("acceptable") else "cfa_not_acceptable", lang),
     }
