@@ -19,7 +19,7 @@ from app.core.security import new_token, token_hash
 from app.models import Campaign, CampaignStatus, CampaignTeam, Invitation, InvitationKind, LinkAudit
 from app.services import Conflict, Invalid
 from app.services.campaigns import campaign_teams
-from app.services.teams import _cell, join_path, split_path
+from app.services.teams import csv_cell, join_path, split_path
 
 MAX_PER_REQUEST = 20_000
 NOT_LAUNCHED = "links can be created only for an open campaign"
@@ -137,7 +137,7 @@ def links_csv(rows: list[dict]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["unit path", "team", "kind", "link"])
     for row in rows:
-        writer.writerow([_cell(row["unit_path"]), _cell(row["team"]), row["kind"], row["link"]])
+        writer.writerow([csv_cell(row["unit_path"]), csv_cell(row["team"]), row["kind"], row["link"]])
     return out.getvalue()
 
 

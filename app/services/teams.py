@@ -81,7 +81,7 @@ def parse_team_csv(data: bytes) -> list[TeamRow]:
             if len(fields) != 3:
                 errors.append(f"line {line}: expected 3 fields, found {len(fields)}")
                 continue
-            path_text, name, count = (_uncell(f.strip()) for f in fields)
+            path_text, name, count = (csv_uncell(f.strip()) for f in fields)
             path = split_path(path_text)
             problem = _control_problem(fields) or _row_problem(path, name, count)
             if problem:
@@ -279,16 +279,16 @@ def teams_csv(session: Session, *, organization: Organization) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
     for row in team_rows(session, organization=organization):
-        writer.writerow([_cell(row["unit_path"]), _cell(row["name"]), row["headcount"]])
+        writer.writerow([csv_cell(row["unit_path"]), csv_cell(row["name"]), row["headcount"]])
     return out.getvalue()
 
 
-def _uncell(text: str) -> str:
-    """Undo :func:`_cell` when a downloaded file is imported again."""
+def csv_uncell(text: str) -> str:
+    """Undo :func:`csv_cell` when a downloaded file is imported again."""
     return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
 
 
-def _cell(text: str) -> str:
+def csv_cell(text: str) -> str:
     """Neutralize spreadsheet formulas in names taken from an uploaded file."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
