@@ -24,6 +24,7 @@ from app.services.invitations import invitation_counts
 from app.services.organizations import get_organization, organization_ids
 from app.services.rates import response_rates
 from app.services.register import MAX_DECISIONS, launch_register
+from app.services.register_items import decision_items
 from app.templating import render
 
 router = APIRouter(tags=["campaigns"], dependencies=[CsrfProtected])
@@ -157,7 +158,7 @@ def campaign_preview(campaign_id: uuid.UUID, request: Request, session: SessionD
                                     allowed=languages_of(campaign))
     return _survey_page(request, questionnaire=questionnaire_of(campaign), campaign=campaign,
                         team_name="(your team)" if language == "en" else "(Ihr Team)", lang=language,
-                        open_link=False, preview=True)
+                        open_link=False, preview=True, decisions=decision_items(session, campaign_id=campaign.id))
 
 
 # ------------------------------------------------------------------- API
@@ -218,7 +219,8 @@ def api_close(campaign_id: uuid.UUID, request: Request, session: SessionDep, use
 def api_preview(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> QuestionnaireOut:
     """The questionnaire exactly as employees will get it."""
     campaign, _, _ = _campaign(session, user, campaign_id)
-    return questionnaire_json(questionnaire_of(campaign), campaign)
+    return questionnaire_json(questionnaire_of(campaign), campaign,
+                              decisions=decision_items(session, campaign_id=campaign.id))
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/rates", response_model=list[RateOut])
