@@ -134,9 +134,11 @@ def _load(session, user, campaign_id: uuid.UUID) -> Loaded:
     results = campaign_results(session, campaign=campaign, organization=org)
     if scope is not None and results.diagnosis is not None:
         try:
-            results = dataclasses.replace(results, diagnosis=restrict_to_unit(results.diagnosis, scope))
+            register = dataclasses.replace(results.register, scope=scope) if results.register else None
+            results = dataclasses.replace(results, diagnosis=restrict_to_unit(results.diagnosis, scope),
+                                          register=register)
         except KeyError:
-            results = dataclasses.replace(results, diagnosis=None, data=None, hidden=NO_UNIT_RESULTS)
+            results = dataclasses.replace(results, diagnosis=None, data=None, hidden=NO_UNIT_RESULTS, register=None)
     return Loaded(campaign, org, role, results, scope)
 
 
@@ -190,6 +192,8 @@ class ResultsOut(BaseModel):
     comments: list[str]
     comments_withheld: int
     labels: dict[str, dict[str, dict[str, str]]]
+    register: Record | None = Field(None, description="the decision register against the answers to its items "
+                                    "(docs/methodology.md §18); null when the campaign asked none")
 
 
 class HiddenOut(BaseModel):
@@ -270,6 +274,7 @@ def _overview(loaded: Loaded, session) -> dict:
         "differences": [dict(d) for d in dx.differences[:50]], "drivers": _thaw(dx.drivers),
         "comments": list(dx.comments["organization"]), "comments_withheld": dx.comments["withheld"],
         "labels": LABELS,
+        "register": results.register.to_dict() if results.register is not None else None,
     }
 
 
