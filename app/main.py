@@ -23,7 +23,7 @@ from app.core.security import Sealer, Signer
 from app.deps import LoginRequired
 from app.middleware import BodyLimitMiddleware, InputGuardMiddleware, SecurityHeadersMiddleware
 from app.routers import campaigns, docs, invitations, login, organizations, results, survey, teams
-from app.routers import benchmarks, portfolio, register, waves
+from app.routers import benchmarks, decision_map, portfolio, register, waves
 from app.services import ServiceError
 from app.services.results import warm_up
 from app.templating import render, static_dir
@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts, www_redirect=False)
     for module in (login, organizations, teams, campaigns, invitations, survey, docs, results):
         app.include_router(module.router)
-    for module in (portfolio, benchmarks, waves, register):
+    for module in (portfolio, benchmarks, waves, register, decision_map):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     _handlers(app)

@@ -84,3 +84,61 @@ UI = {
 }
 UI.update({f"decider_{key}": value for key, value in DECIDER_LABELS.items()})
 UI.update({f"dim_{key}": value for key, value in DIMENSION_LABELS.items()})
+
+#: Verdicts of a decision cell (analysis.decisions.VERDICTS): name and what it means.
+VERDICT_LABELS = {
+    "as_designed": {"en": "as designed", "de": "wie vorgesehen"},
+    "escalation_beyond_design": {"en": "escalation beyond the design", "de": "Eskalation über das Vorgesehene hinaus"},
+    "designed_not_known": {"en": "design not known", "de": "Festlegung nicht bekannt"},
+    "contested": {"en": "contested", "de": "umstritten"},
+    "no_design": {"en": "no designed decider", "de": "kein vorgesehener Entscheider"},
+    "not_precise": {"en": "not precise enough", "de": "nicht genau genug"},
+    "hidden": {"en": "fewer than k answers", "de": "weniger als k Antworten"},
+}
+VERDICT_HELP = {
+    "escalation_beyond_design": {
+        "en": "Most members believe a higher level decides than the register designs: autonomy is treated as granted, not as designed (the “softened hierarchy” pattern).",
+        "de": "Die meisten Mitglieder meinen, eine höhere Ebene entscheide, als das Register vorsieht: Autonomie gilt als gewährt statt als gestaltet (Muster „aufgeweichte Hierarchie“).",
+    },
+    "designed_not_known": {
+        "en": "The register designs a decider, but most members don't know it or name a lower level: a communication problem, not a design problem.",
+        "de": "Das Register sieht einen Entscheider vor, aber die meisten Mitglieder kennen ihn nicht oder nennen eine tiefere Ebene: ein Kommunikations-, kein Gestaltungsproblem.",
+    },
+    "contested": {
+        "en": "Members disagree: two answers are each held by at least a third, or no answer has a majority.",
+        "de": "Die Mitglieder sind uneins: Zwei Antworten werden je von mindestens einem Drittel gegeben, oder keine Antwort hat eine Mehrheit.",
+    },
+    "no_design": {
+        "en": "The register names no decider for this decision: alignment is left to establish itself.",
+        "de": "Das Register nennt für diese Entscheidung keinen Entscheider: Die Ausrichtung soll sich von selbst ergeben.",
+    },
+}
+RESULTS = {
+    "decision_map": {"en": "Decision map", "de": "Entscheidungslandkarte"},
+    "map_intro": {
+        "en": "Decision types against units and teams. The colour is the designed level from the register frozen at launch (version {n}); each cell shows the share of members answering as designed and the verdict. Groups with fewer than k answers to a question are not shown, nor any cell that could be worked out from the others.",
+        "de": "Entscheidungsarten nach Einheiten und Teams. Die Farbe ist die vorgesehene Ebene aus dem beim Start eingefrorenen Register (Version {n}); jede Zelle zeigt den Anteil der Mitglieder, die wie vorgesehen antworten, und die Einschätzung. Gruppen mit weniger als k Antworten auf eine Frage werden nicht gezeigt, ebenso keine Zelle, die sich aus den anderen errechnen ließe.",
+    },
+    "register_title": {"en": "Who decides? The register against the answers", "de": "Wer entscheidet? Das Register im Vergleich mit den Antworten"},
+    "designed": {"en": "Designed", "de": "Vorgesehen"},
+    "knowledge": {"en": "Answering as designed", "de": "Antworten wie vorgesehen"},
+    "verdict": {"en": "Verdict", "de": "Einschätzung"},
+    "answers": {"en": "Answers", "de": "Antworten"},
+    "group": {"en": "Group", "de": "Gruppe"},
+    "team": {"en": "Team", "de": "Team"},
+    "unit": {"en": "Unit", "de": "Einheit"},
+    "decision": {"en": "Decision type", "de": "Entscheidungsart"},
+    "organization": {"en": "Organization", "de": "Organisation"},
+    "findings": {"en": "Findings", "de": "Befunde"},
+    "no_findings": {"en": "No register finding.", "de": "Kein Befund zum Register."},
+    "legend": {"en": "Designed level", "de": "Vorgesehene Ebene"},
+    "download_pdf": {"en": "Decision map (PDF)", "de": "Entscheidungslandkarte (PDF)"},
+    "download_xlsx": {"en": "Decision map (XLSX)", "de": "Entscheidungslandkarte (XLSX)"},
+    "class_designed": {"en": "as designed", "de": "wie vorgesehen"},
+    "class_above": {"en": "higher level", "de": "höhere Ebene"},
+    "class_below": {"en": "lower level", "de": "tiefere Ebene"},
+    "class_dont_know": {"en": "don't know", "de": "weiß nicht"},
+}
+RESULTS.update({f"verdict_{key}": value for key, value in VERDICT_LABELS.items()})
+RESULTS.update({f"help_{key}": value for key, value in VERDICT_HELP.items()})
+RESULTS.update({f"decider_{key}": value for key, value in DECIDER_LABELS.items()})

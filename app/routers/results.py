@@ -24,7 +24,9 @@ from app.deps import CsrfProtected, CurrentUser, SessionDep
 from app.i18n import language_links, translator
 from app.models import Campaign, Organization, Role
 from app.routers.campaigns import RateOut
+from app.register_texts import RESULTS
 from app.reports.common import verdict_lines
+from app.reports.decision_map import LEVEL_FILL
 from app.reports.texts import FINDING_HELP, TEXTS, TYPOLOGY_HELP
 from app.services import Invalid, NotFound, ServiceError
 from app.services.benchmarks import campaign_benchmark
@@ -192,7 +194,7 @@ class ResultsOut(BaseModel):
     comments: list[str]
     comments_withheld: int
     labels: dict[str, dict[str, dict[str, str]]]
-    register: Record | None = Field(None, description="the decision register against the answers to its items "
+    decision_register: Record | None = Field(None, description="the decision register against the answers to its items "
                                     "(docs/methodology.md §18); null when the campaign asked none")
 
 
@@ -274,7 +276,7 @@ def _overview(loaded: Loaded, session) -> dict:
         "differences": [dict(d) for d in dx.differences[:50]], "drivers": _thaw(dx.drivers),
         "comments": list(dx.comments["organization"]), "comments_withheld": dx.comments["withheld"],
         "labels": LABELS,
-        "register": results.register.to_dict() if results.register is not None else None,
+        "decision_register": results.register.to_dict() if results.register is not None else None,
     }
 
 
@@ -359,6 +361,7 @@ def _page(request, name, loaded: Loaded, lang, **extra):
         "ci_pct": round(100 * results.diagnosis.settings["confidence"]) if results.diagnosis else 95,
         "plotly_style_ids": plotly_style_ids(), "active": name.split("/")[-1].removesuffix(".html"),
         "lang_links": language_links(request.url.path, request.query_params.multi_items()),
+        "register_tx": translator(lang, RESULTS), "level_fill": LEVEL_FILL,
         **extra,
     }
     return render_page(request, name, ctx, lang=lang)

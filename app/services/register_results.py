@@ -33,6 +33,7 @@ class RegisterFindings:
     unit_labels: tuple[str, ...]
     designed: np.ndarray  # (teams, decisions) decider codes, -1 not decided
     result: DecisionResult
+    version: int = 0
     scope: str | None = None
 
     def _cells(self, part: dict, i, designed=None) -> list[dict]:
@@ -64,6 +65,16 @@ class RegisterFindings:
 
     def organization(self) -> dict | None:
         return None if self.scope is not None else {"cells": self._cells(self.result.org, None)}
+
+    def map_rows(self) -> list[dict]:
+        """The rows of the decision map: the organization, then every unit followed by its teams."""
+        teams = self.teams()
+        rows = [{"kind": "organization", "label": "", **org} for org in filter(None, [self.organization()])]
+        for unit in self.units() or [{"unit": None, "cells": None}]:
+            if unit["cells"] is not None:
+                rows.append({"kind": "unit", "label": unit["unit"], "cells": unit["cells"]})
+            rows += [{"kind": "team", "label": t["team"], "cells": t["cells"]} for t in teams if t["unit"] == unit["unit"]]
+        return rows
 
     def findings(self) -> list[dict]:
         """Every team cell with a finding, decision by decision."""
@@ -115,4 +126,5 @@ def diagnose_register(frozen, columns: dict, dx, *, k: int, team_ids: dict) -> R
     result = diagnose_decisions(answers, team, designed, k=k, team_hidden=np.asarray(dx.teams.suppressed, bool),
                                 decisions=[d["id"] for d in decisions], **kwargs)
     return RegisterFindings(decisions=decisions, team_labels=tuple(dx.teams.labels), team_units=parents,
-                            unit_labels=units, designed=designed, result=result)
+                            unit_labels=units, designed=designed, result=result,
+                            version=frozen.register_number)

@@ -51,7 +51,7 @@ def closed(app, admin):
 
 def _register(admin, cid):
     body = admin.client.get(f"/api/v1/campaigns/{cid}/results").json()
-    return body["register"]
+    return body["decision_register"]
 
 
 def _cell(rows, key, label, decision):
@@ -114,7 +114,7 @@ def test_a_unit_viewer_sees_only_the_unit(app, admin, closed):
     assert r.status_code == 204, r.text
     viewer = new_client(app)
     login(viewer, "lead@example.org")
-    reg = viewer.get(f"/api/v1/campaigns/{closed}/results").json()["register"]
+    reg = viewer.get(f"/api/v1/campaigns/{closed}/results").json()["decision_register"]
     assert reg["organization"] is None
     assert [u["unit"] for u in reg["units"]] == ["Operations"]
     assert {t["team"] for t in reg["teams"]} == {"Assembly", "Logistics", "Quality"}
@@ -125,7 +125,7 @@ def test_results_without_register_items_have_none(app, admin):
     store_responses(app.state.engine, cid, {"Assembly": 8, "Logistics": 6}, seed=1)
     assert admin.post(f"/api/v1/campaigns/{cid}/close").status_code == 200
     body = admin.client.get(f"/api/v1/campaigns/{cid}/results").json()
-    assert body["register"] is None and body["n_respondents"] == 14
+    assert body["decision_register"] is None and body["n_respondents"] == 14
 
 
 def test_the_answers_to_register_items_do_not_change_the_main_results(app, admin, closed):
@@ -133,3 +133,44 @@ def test_the_answers_to_register_items_do_not_change_the_main_results(app, admin
     body = admin.client.get(f"/api/v1/campaigns/{closed}/results").json()
     assert body["n_respondents"] == sum(p[0] for p in PLAN.values())
     assert np.isfinite(body["organization"]["dimensions"]["direction"]["score"])
+
+
+@pytest.mark.parametrize(("lang", "title", "verdict"), [
+    ("en", "Decision map", "escalation beyond the design"),
+    ("de", "Entscheidungslandkarte", "Eskalation über das Vorgesehene hinaus"),
+])
+def test_the_decision_map_and_the_team_page(admin, closed, lang, title, verdict):
+    page = admin.client.get(f"/campaigns/{closed}/results/decisions?lang={lang}")
+    assert page.status_code == 200 and title in page.text and verdict in page.text
+    assert 'data-verdict="escalation_beyond_design" data-decision="priorities"' in page.text
+    assert "Quality" in page.text and 'data-verdict="hidden"' in page.text
+    team = admin.client.get(f"/campaigns/{closed}/results/team?name=Key+Accounts&lang={lang}").text
+    assert verdict in team and "14 %" in team
+    assert title in admin.client.get(f"/campaigns/{closed}/results?lang={lang}").text  # the tab
+
+
+def test_the_decision_map_exports(admin, closed):
+    import io
+
+    from openpyxl import load_workbook
+
+    xlsx = admin.client.get(f"/api/v1/campaigns/{closed}/results/decision-map.xlsx")
+    assert xlsx.status_code == 200
+    book = load_workbook(io.BytesIO(xlsx.content))
+    cells = [c for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c]
+    assert "the team: 14 % · escalation beyond the design" in cells
+    assert "Quality" in cells and any(str(c).endswith(": fewer than k answers") for c in cells)
+    findings = [r for r in book.worksheets[1].iter_rows(values_only=True)]
+    assert ("Key Accounts", "Sales", "the team's priorities", "the team", "escalation beyond the design", "14 %") \
+        == findings[[r[0] for r in findings].index("Key Accounts")][:6]
+    pdf = admin.client.get(f"/api/v1/campaigns/{closed}/results/decision-map.pdf?lang=de")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert admin.client.get(f"/api/v1/campaigns/{closed}/results/decision-map.doc").status_code == 404
+
+
+def test_no_decision_map_without_register_items(app, admin):
+    cid = admin.campaign()
+    store_responses(app.state.engine, cid, {"Assembly": 8, "Logistics": 6}, seed=1)
+    assert admin.post(f"/api/v1/campaigns/{cid}/close").status_code == 200
+    assert admin.client.get(f"/campaigns/{cid}/results/decisions").status_code == 404
+    assert admin.client.get(f"/api/v1/campaigns/{cid}/results/decision-map.xlsx").status_code == 404
