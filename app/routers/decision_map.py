@@ -34,16 +34,16 @@ def decision_map_page(campaign_id: uuid.UUID, request: Request, session: Session
     return _page(request, "results/decisions.html", loaded, lang, register=loaded.results.register)
 
 
-@router.get("/api/v1/campaigns/{campaign_id}/results/decision-map.{fmt}", response_class=Response,
+@router.get("/api/v1/campaigns/{campaign_id}/results/decision-map.{fmt_key}", response_class=Response,
             responses={200: {"content": {t: {} for _, t in _FORMATS.values()}}})
-def decision_map_download(campaign_id: uuid.UUID, fmt: str, session: SessionDep, user: CurrentUser,
+def decision_map_download(campaign_id: uuid.UUID, fmt_key: str, session: SessionDep, user: CurrentUser,
                           lang: Lang = "en"):
     """The decision map as PDF or XLSX (released figures only)."""
-    if fmt not in _FORMATS:
+    if fmt_key not in _FORMATS:
         raise NotFound("unknown format")
     loaded = _loaded(session, user, campaign_id)
-    render, media = _FORMATS[fmt]
+    render, media = _FORMATS[fmt_key]
     data = render(loaded.results.register, lang=lang, organization=loaded.org.name, campaign=loaded.campaign.name,
                   k=loaded.campaign.k)
     return Response(data, media_type=media,
-                    headers={"content-disposition": f'attachment; filename="decision-map.{fmt}"'})
+                    headers={"content-disposition": f'attachment; filename="decision-map.{fmt_key}"'})
