@@ -24,6 +24,7 @@ import csv
 import io
 
 from app.reports.common import safe_text, teams_by_unit
+from app.reports.decision_map import csv_rows
 
 __all__ = ["render_report_csv", "HEADER"]
 
@@ -112,7 +113,7 @@ def _benchmark_rows(benchmark) -> list:
     return rows
 
 
-def render_report_csv(diagnosis, *, benchmark=None, provenance=None) -> bytes:
+def render_report_csv(diagnosis, *, benchmark=None, provenance=None, register=None) -> bytes:
     """All released figures of a diagnosis as long-format CSV (UTF-8, with header).
 
     Parameters
@@ -123,6 +124,9 @@ def render_report_csv(diagnosis, *, benchmark=None, provenance=None) -> bytes:
     provenance : dict, optional
         How the answers were collected: adds ``level=campaign`` rows (see the module
         docstring).
+    register : RegisterFindings, optional
+        The decision register against the answers: adds ``level=decision_…`` rows
+        (:func:`app.reports.decision_map.csv_rows`).
 
     Returns
     -------
@@ -147,6 +151,8 @@ def render_report_csv(diagnosis, *, benchmark=None, provenance=None) -> bytes:
             ("personal_links", links["personal"]), ("open_links", links["open"]),
             ("link_creations", links["creations"]), ("teams_over_headcount", links["teams_over_headcount"]),
             ("withheld_answers", provenance.get("withheld", 0)))]
+    if register is not None:
+        rows += csv_rows(register)
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(HEADER)

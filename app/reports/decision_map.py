@@ -12,7 +12,8 @@ import xlsxwriter
 from app.i18n import translator
 from app.register_texts import RESULTS
 
-__all__ = ["LEVEL_FILL", "cell_text", "finding_rows", "render_decision_map_pdf", "render_decision_map_xlsx"]
+__all__ = ["LEVEL_FILL", "cell_text", "csv_rows", "finding_rows", "register_section", "render_decision_map_pdf",
+           "render_decision_map_xlsx", "write_register_sheets"]
 
 #: Fill colour of a cell by its designed level (units and the organization: neutral).
 LEVEL_FILL = {"team": "#cfe8cf", "team_with_consent": "#d7ecec", "unit": "#fbe7c0", "central": "#f6cdbd",
@@ -54,16 +55,15 @@ def _grid(register, lang: str) -> tuple[list[str], list[dict]]:
     return header, rows
 
 
-def render_decision_map_xlsx(register, *, lang: str, organization: str, campaign: str, k: int) -> bytes:
-    """One sheet: the map with the designed level as fill colour; one sheet of findings."""
+def write_register_sheets(book, register, lang: str, *, title: str = "") -> None:
+    """Two sheets in the xlsxwriter ``book``: the map (the designed level as fill
+    colour) and the findings."""
     tx = translator(lang, RESULTS)
     header, rows = _grid(register, lang)
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     sheet = book.add_worksheet(tx("decision_map")[:31])
-    sheet.write(0, 0, f"{organization} · {campaign}", bold)
-    sheet.write(1, 0, tx("map_intro", n=register.version) + f" (k = {k})")
+    sheet.write(0, 0, title or tx("register_title"), bold)
+    sheet.write(1, 0, tx("map_intro", n=register.version))
     sheet.write_row(3, 0, header, bold)
     formats = {fill: book.add_format({"bg_color": fill, "text_wrap": True, "valign": "top", "border": 1})
                for fill in LEVEL_FILL.values()}
@@ -78,6 +78,13 @@ def render_decision_map_xlsx(register, *, lang: str, organization: str, campaign
     for r, row in enumerate(finding_rows(register, lang)):
         findings.write_row(r, 0, row, bold if r == 0 else None)
     findings.set_column(0, 6, 22)
+
+
+def render_decision_map_xlsx(register, *, lang: str, organization: str, campaign: str, k: int) -> bytes:
+    """The decision map and its findings as a workbook."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    write_register_sheets(book, register, lang, title=f"{organization} · {campaign} · k = {k}")
     book.close()
     return out.getvalue()
 
@@ -86,9 +93,37 @@ def render_decision_map_pdf(register, *, lang: str, organization: str, campaign:
     """The map on A4 landscape pages, with the legend and the findings."""
     from app.reports.pdf_report import _render  # WeasyPrint loads only when a PDF is made
 
+    return _render("decision_map.html", {"lang": lang, "organization": organization, "campaign": campaign, "k": k,
+                                         "title": translator(lang, RESULTS)("decision_map"),
+                                         "register": register_section(register, lang)})
+
+
+def register_section(register, lang: str) -> dict | None:
+    """The register's map and findings for the organization reports (HTML, PDF, PPTX);
+    None when the campaign asked no register items."""
+    if register is None:
+        return None
     tx = translator(lang, RESULTS)
     header, rows = _grid(register, lang)
-    legend = [(tx("decider_" + level), fill) for level, fill in LEVEL_FILL.items() if level]
-    return _render("decision_map.html", {"tx": tx, "lang": lang, "organization": organization, "campaign": campaign,
-                                         "k": k, "version": register.version, "header": header, "rows": rows,
-                                         "legend": legend, "findings": finding_rows(register, lang)})
+    return {"title": tx("register_title"), "intro": tx("map_intro", n=register.version), "header": header,
+            "rows": rows, "findings": finding_rows(register, lang), "no_findings": tx("no_findings"),
+            "findings_title": tx("findings"), "legend_title": tx("legend"),
+            "legend": [(tx("decider_" + level), fill) for level, fill in LEVEL_FILL.items() if level]}
+
+
+def csv_rows(register) -> list[tuple]:
+    """Long-format rows (``level,group,unit,dimension,statistic,value``) of every
+    released register cell: level ``decision_<team|unit|organization>``, the decision
+    type as dimension; a hidden cell has only its verdict ``hidden``."""
+    rows = []
+    units = dict(zip(register.team_labels, register.team_units))
+    for row in register.map_rows():
+        unit = units.get(row["label"]) if row["kind"] == "team" else None
+        for c in row["cells"]:
+            head = (f"decision_{row['kind']}", row["label"], unit or "", c["decision"])
+            rows += [(*head, "designed", c.get("designed")), (*head, "verdict", c["verdict"])]
+            if c["visible"]:
+                rows += [(*head, "n", c["n"]), (*head, "knowledge", c["knowledge"]),
+                         (*head, "probability", c["probability"])]
+                rows += [(*head, f"count_{cls}", n) for cls, n in c["counts"].items()]
+    return rows

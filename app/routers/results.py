@@ -479,7 +479,8 @@ def _report_args(session, loaded: Loaded, fmt_key, team, lang):
     kwargs = dict(lang=lang, organization_name=title, campaign_name=loaded.campaign.name, team=team,
                   benchmark=_benchmark(session, loaded),
                   provenance={"links": audit_summary(session, campaign=loaded.campaign),
-                              "withheld": loaded.campaign.withheld_answers})
+                              "withheld": loaded.campaign.withheld_answers},
+                  register=loaded.results.register)
     return fmt, dx, filename, kwargs
 
 

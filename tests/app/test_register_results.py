@@ -174,3 +174,35 @@ def test_no_decision_map_without_register_items(app, admin):
     assert admin.post(f"/api/v1/campaigns/{cid}/close").status_code == 200
     assert admin.client.get(f"/campaigns/{cid}/results/decisions").status_code == 404
     assert admin.client.get(f"/api/v1/campaigns/{cid}/results/decision-map.xlsx").status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["html", "csv", "xlsx", "pdf", "pptx"])
+def test_every_report_has_the_register_findings(admin, closed, fmt):
+    r = admin.client.get(f"/api/v1/campaigns/{closed}/results/download/{fmt}?lang=de")
+    assert r.status_code == 200, r.text[:300]
+    text = _report_text(fmt, r.content)
+    if fmt == "csv":
+        assert "decision_team,Key Accounts,Sales,priorities,verdict,escalation_beyond_design" in text
+        assert "decision_team,Quality,Operations,priorities,verdict,hidden" in text
+        assert "decision_team,Quality,Operations,priorities,n," not in text
+    else:
+        assert "Eskalation über das Vorgesehene hinaus" in text and "Key Accounts" in text
+
+
+def _report_text(fmt, content: bytes) -> str:
+    import io
+    import subprocess
+
+    if fmt in ("html", "csv"):
+        return content.decode()
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+        book = load_workbook(io.BytesIO(content))
+        return "\n".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
+    if fmt == "pptx":
+        from pptx import Presentation
+        deck = Presentation(io.BytesIO(content))
+        return "\n".join(cell.text for slide in deck.slides for shape in slide.shapes if shape.has_table
+                         for row in shape.table.rows for cell in row.cells)
+    text = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    return " ".join(text.split())
