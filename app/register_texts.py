@@ -130,6 +130,7 @@ RESULTS = {
     "decision": {"en": "Decision type", "de": "Entscheidungsart"},
     "organization": {"en": "Organization", "de": "Organisation"},
     "findings": {"en": "Findings", "de": "Befunde"},
+    "findings_sheet": {"en": "Register findings", "de": "Befunde zum Register"},
     "no_findings": {"en": "No register finding.", "de": "Kein Befund zum Register."},
     "legend": {"en": "Designed level", "de": "Vorgesehene Ebene"},
     "download_pdf": {"en": "Decision map (PDF)", "de": "Entscheidungslandkarte (PDF)"},

@@ -74,7 +74,7 @@ def write_register_sheets(book, register, lang: str, *, title: str = "") -> None
             sheet.write(r, c, text, formats[cell["fill"]])
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, len(header), 30)
-    findings = book.add_worksheet(tx("findings")[:31])
+    findings = book.add_worksheet(tx("findings_sheet")[:31])
     for r, row in enumerate(finding_rows(register, lang)):
         findings.write_row(r, 0, row, bold if r == 0 else None)
     findings.set_column(0, 6, 22)

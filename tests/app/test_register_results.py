@@ -178,6 +178,8 @@ def test_no_decision_map_without_register_items(app, admin):
 
 @pytest.mark.parametrize("fmt", ["html", "csv", "xlsx", "pdf", "pptx"])
 def test_every_report_has_the_register_findings(admin, closed, fmt):
+    english = admin.client.get(f"/api/v1/campaigns/{closed}/results/download/{fmt}?lang=en")
+    assert english.status_code == 200 and "Key Accounts" in _report_text(fmt, english.content)
     r = admin.client.get(f"/api/v1/campaigns/{closed}/results/download/{fmt}?lang=de")
     assert r.status_code == 200, r.text[:300]
     text = _report_text(fmt, r.content)
