@@ -147,6 +147,8 @@ def test_the_decision_map_and_the_team_page(admin, closed, lang, title, verdict)
     team = admin.client.get(f"/campaigns/{closed}/results/team?name=Key+Accounts&lang={lang}").text
     assert verdict in team and "14 %" in team
     assert title in admin.client.get(f"/campaigns/{closed}/results?lang={lang}").text  # the tab
+    heat = admin.client.get(f"/campaigns/{closed}/results/heatmaps?lang={lang}&unit=Sales").text
+    assert 'data-testid="register-heatmap"' in heat and verdict in heat
 
 
 def test_the_decision_map_exports(admin, closed):
