@@ -175,9 +175,10 @@ __all__ = [
 #: ``format`` field of a benchmark file.
 FORMAT = "aad-benchmark"
 #: The benchmark file version this code writes.
-FORMAT_VERSION = 2
-#: The benchmark file versions this code reads (version 1 has no generalized values).
-READ_VERSIONS = (1, 2)
+FORMAT_VERSION = 3
+#: The benchmark file versions this code reads (version 1 has no generalized values,
+#: versions 1 and 2 no ``simulated`` marker).
+READ_VERSIONS = (1, 2, 3)
 #: Largest benchmark file accepted (and written): 10 MiB.
 MAX_FILE_BYTES = 10 * 1024 * 1024
 #: Most entries in a pool or file. An entry of a three-dimension questionnaire takes at
@@ -267,6 +268,7 @@ class _EntryModel(_Strict):
         dict[Annotated[str, StringConstraints(pattern=_DIM_ID)], _DimensionModel],
         Field(min_length=1, max_length=10),
     ]
+    simulated: bool = False
 
 
 class _FileModel(_Strict):
@@ -403,6 +405,9 @@ class BenchmarkEntry:
     typology : str or None
         The organization's typology (:data:`analysis.maturity.TYPOLOGIES`).
     dimensions : mapping of str to DimensionAggregate
+    simulated : bool
+        True for an entry of a simulated organization (a demonstration or test file);
+        every comparison says how many of its organizations are simulated.
     """
 
     entry_id: str
@@ -413,6 +418,7 @@ class BenchmarkEntry:
     size_band: str
     typology: str | None
     dimensions: Mapping
+    simulated: bool = False
 
     @classmethod
     def from_dict(cls, fields) -> BenchmarkEntry:
@@ -431,6 +437,7 @@ class BenchmarkEntry:
         for key in ("entry_id", "questionnaire_id", "questionnaire_version", "closed_on", "industry",
                     "size_band", "typology"):
             object.__setattr__(obj, key, fields[key])
+        object.__setattr__(obj, "simulated", bool(fields.get("simulated", False)))
         dims = fields["dimensions"]
         fl = _float_or_none
         object.__setattr__(obj, "dimensions", MappingProxyType({
@@ -472,6 +479,7 @@ class BenchmarkEntry:
             "size_band": self.size_band,
             "typology": self.typology,
             "dimensions": {d: a.to_dict() for d, a in self.dimensions.items()},
+            "simulated": self.simulated,
         }
 
     def __eq__(self, other):
@@ -519,7 +527,7 @@ def _round(x, decimals):
 
 
 def entry_from_diagnosis(diagnosis: Diagnosis, *, industry: str, size_band: str, closed_on,
-                         entry_id: str | None = None) -> BenchmarkEntry:
+                         entry_id: str | None = None, simulated: bool = False) -> BenchmarkEntry:
     """The benchmark entry of one closed campaign: organization-level aggregates only.
 
     Parameters
@@ -537,6 +545,8 @@ def entry_from_diagnosis(diagnosis: Diagnosis, *, industry: str, size_band: str,
     entry_id : str, optional
         32 lower-case hex digits; default a fresh random id
         (:func:`secrets.token_hex`). Never derive it from the organization.
+    simulated : bool
+        The diagnosis is of a simulated organization (marked in every comparison).
 
     Returns
     -------
@@ -579,6 +589,7 @@ def entry_from_diagnosis(diagnosis: Diagnosis, *, industry: str, size_band: str,
         questionnaire_version=int(diagnosis.questionnaire["version"]), closed_on=month,
         industry=industry, size_band=size_band,
         typology=org.typology[0] if org.typology[0] in TYPOLOGIES else None, dimensions=dims,
+        simulated=bool(simulated),
     )
 
 
@@ -660,6 +671,7 @@ class BenchmarkPool:
             "questionnaire": [_qkey(e.questionnaire_id, e.questionnaire_version, e.dimensions) for e in E],
             "industry": np.array([e.industry for e in E], dtype=object),
             "size_band": np.array([e.size_band for e in E], dtype=object),
+            "simulated": np.array([e.simulated for e in E], dtype=bool),
             "values": {},
         }
         for m in MEASURES + ("n", "level"):
@@ -849,9 +861,9 @@ def _reason_text(code: str | None, k: int, figure: str | None = None) -> dict | 
         return {"en": f"fewer than {k} comparable organizations",
                 "de": f"weniger als {k} vergleichbare Organisationen"}
     if code == "complementary":
-        return {"en": f"not shown: this comparison differs from another one shown here by fewer "
+        return {"en": f"this comparison differs from another one shown here by fewer "
                       f"than {k} organizations",
-                "de": f"nicht gezeigt: dieser Vergleich unterscheidet sich von einem anderen hier "
+                "de": f"dieser Vergleich unterscheidet sich von einem anderen hier "
                       f"gezeigten um weniger als {k} Organisationen"}
     if code == "not_comparable":
         return {"en": "not comparable between the questionnaires",
@@ -863,8 +875,8 @@ def _reason_text(code: str | None, k: int, figure: str | None = None) -> dict | 
                 "de": f"braucht mindestens {m} Organisationen, damit er nie der Wert der höchsten "
                       f"oder niedrigsten Organisation ist"}
     if code == "tie":
-        return {"en": "not shown: it equals the figure of the highest or lowest organization",
-                "de": "nicht gezeigt: er ist gleich dem Wert der höchsten oder niedrigsten Organisation"}
+        return {"en": "it equals the figure of the highest or lowest organization",
+                "de": "er ist gleich dem Wert der höchsten oder niedrigsten Organisation"}
     if code == "no_value":
         return {"en": "the organization has no released figure for this",
                 "de": "für die Organisation gibt es hierzu keinen freigegebenen Wert"}
@@ -891,6 +903,8 @@ class BenchmarkCell:
         ``"fewer_than_k"``, ``"complementary"`` or ``"not_comparable"``.
     n_organizations : int or None
         Comparable organizations in the cell (None when not released).
+    n_simulated : int or None
+        How many of them are simulated (None when not released).
     value : float or None
         The organization's own figure.
     percentile_rank, percentile_rank_low, percentile_rank_high : float or None
@@ -923,6 +937,7 @@ class BenchmarkCell:
     p90: float | None
     withheld: Mapping = field(default_factory=lambda: MappingProxyType({}))
     k: int = _MIN_K
+    n_simulated: int | None = None
 
     def to_dict(self) -> dict:
         """JSON-ready; figures on 0–100 rounded to 4 decimals, ICC(1) to 6."""
@@ -933,6 +948,7 @@ class BenchmarkCell:
             "released": self.released, "reason": self.reason,
             "reason_text": _reason_text(self.reason, self.k),
             "n_organizations": self.n_organizations,
+            "n_simulated": self.n_simulated,
             "value": _round(self.value, dec),
             "percentile_rank": _round(self.percentile_rank, 4),
             "percentile_rank_low": _round(self.percentile_rank_low, 4),
@@ -1212,7 +1228,8 @@ def benchmark(pool: BenchmarkPool, diagnosis_or_entry, *, industry: str | None =
                 withheld: dict = {}
                 figs = _figures(vals[member], target, withheld)
                 cells[(name, d, m)] = BenchmarkCell(
-                    released=True, reason=None, n_organizations=n, **figs,
+                    released=True, reason=None, n_organizations=n, n_simulated=int((member & cols["simulated"]).sum()),
+                    **figs,
                     withheld=MappingProxyType(withheld), **common)
     ordered = tuple(cells[(s, d, m)] for s, _, _ in scopes for d in dims for m in MEASURES)
     return BenchmarkResult(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from app.reports.common import check_lang, fmt
 
-__all__ = ["benchmark_table"]
+__all__ = ["benchmark_table", "provenance"]
 
 TEXT = {
     "title": {"en": "Benchmark", "de": "Benchmark"},
@@ -38,7 +38,33 @@ TEXT = {
     "direction": {"en": "Direction", "de": "Ausrichtung"},
     "decision_rights": {"en": "Decision rights", "de": "Entscheidungsrechte"},
     "feedback": {"en": "Feedback", "de": "Rückkopplung"},
+    "simulated_col": {"en": "Simulated", "de": "Simuliert"},
+    "real_only": {"en": "Compared with up to {n} organizations of the pool; none of them is simulated.",
+                  "de": "Verglichen mit bis zu {n} Organisationen des Pools; keine davon ist simuliert."},
+    "all_simulated": {"en": "All {n} organizations compared are simulated (demonstration data): the comparison shows "
+                            "how the benchmark works, not where the organization stands.",
+                      "de": "Alle {n} verglichenen Organisationen sind simuliert (Demonstrationsdaten): Der Vergleich "
+                            "zeigt, wie der Benchmark funktioniert, nicht wo die Organisation steht."},
+    "some_simulated": {"en": "Compared with up to {n} organizations, {s} of them simulated (demonstration data, not "
+                             "real organizations): read the comparison as a demonstration.",
+                       "de": "Verglichen mit bis zu {n} Organisationen, davon {s} simuliert (Demonstrationsdaten, "
+                             "keine echten Organisationen): Lesen Sie den Vergleich als Demonstration."},
 }
+
+
+def provenance(benchmark, lang: str = "en") -> str | None:
+    """How many of the compared organizations are real and how many simulated, from the
+    largest released comparison (None when no comparison is released)."""
+    lang = check_lang(lang)
+    b = _as_dict(benchmark)
+    cells = [c for s in (b or {}).get("scopes", {}).values() for ms in s["dimensions"].values()
+             for c in ms.values() if c["released"]]
+    if not cells:
+        return None
+    top = max(cells, key=lambda c: c["n_organizations"])
+    n, sim = top["n_organizations"], top.get("n_simulated") or 0
+    key = "real_only" if sim == 0 else "all_simulated" if sim == n else "some_simulated"
+    return TEXT[key][lang].format(n=n, s=sim)
 
 
 def _as_dict(benchmark) -> dict | None:
@@ -53,11 +79,12 @@ def _as_dict(benchmark) -> dict | None:
 
 
 def benchmark_table(benchmark, lang: str = "en") -> dict | None:
-    """``{"title", "intro", "note", "headers", "rows"}`` or None without a benchmark.
+    """``{"title", "intro", "note", "provenance", "headers", "rows"}`` or None without a
+    benchmark (``provenance``: how many compared organizations are simulated).
 
     Each row: ``scope``, ``dimension``, ``measure`` (labels), ``value``,
     ``percentile_rank``, ``percentile_rank_low``, ``percentile_rank_high``, ``median``,
-    ``p75``, ``p90``, ``n_organizations`` (numbers or None), ``interval`` (text),
+    ``p75``, ``p90``, ``n_organizations``, ``n_simulated`` (numbers or None), ``interval`` (text),
     ``reason`` (text for a withheld cell, else None) and ``withheld`` (texts of withheld
     figures of a shown cell), the codes ``scope_code``, ``dimension_code``,
     ``measure_code``, and the figures as text (``value_text``, ``pr_text``,
@@ -70,7 +97,7 @@ def benchmark_table(benchmark, lang: str = "en") -> dict | None:
     q = b["quantile_labels"]
     headers = [TEXT["scope"][lang], TEXT["dimension"][lang], TEXT["measure"][lang], TEXT["value"][lang],
                TEXT["pr"][lang], TEXT["interval"][lang], q["median"][lang], q["p75"][lang], q["p90"][lang],
-               TEXT["n"][lang]]
+               TEXT["n"][lang], TEXT["simulated_col"][lang]]
     rows = []
     for scope, s in b["scopes"].items():
         label = TEXT[scope][lang] + "".join(f" · {x}" for x in (s.get("industry"), s.get("size_band")) if x)
@@ -81,6 +108,7 @@ def benchmark_table(benchmark, lang: str = "en") -> dict | None:
                     "scope": label, "dimension": TEXT.get(dim, {}).get(lang, dim), "measure": TEXT[m][lang],
                     "scope_code": scope, "dimension_code": dim, "measure_code": m,
                     "value": c.get("value"), "n_organizations": c.get("n_organizations"),
+                    "n_simulated": c.get("n_simulated"),
                     "percentile_rank": c.get("percentile_rank"), "percentile_rank_low": low,
                     "percentile_rank_high": high, "median": c.get("median"), "p75": c.get("p75"), "p90": c.get("p90"),
                     "interval": f"{fmt(low, 0, lang)}–{fmt(high, 0, lang)}" if low is not None and high is not None else "",
@@ -91,4 +119,5 @@ def benchmark_table(benchmark, lang: str = "en") -> dict | None:
                 rows[-1].update({f"{key}_text": fmt(rows[-1][key], digits, lang) for key in ("value", "median", "p75", "p90")})
                 rows[-1]["pr_text"] = fmt(rows[-1]["percentile_rank"], 0, lang)
     return {"title": TEXT["title"][lang], "intro": TEXT["intro"][lang].format(k=b["min_organizations"]),
-            "note": (b.get("note") or {}).get(lang), "headers": headers, "rows": rows}
+            "note": (b.get("note") or {}).get(lang), "provenance": provenance(b, lang), "headers": headers,
+            "rows": rows}

@@ -96,7 +96,7 @@ def _organization_rows(diagnosis) -> list:
     return rows
 
 
-_BENCH_STATS = ("value", "n_organizations", "percentile_rank", "percentile_rank_low", "percentile_rank_high",
+_BENCH_STATS = ("value", "n_organizations", "n_simulated", "percentile_rank", "percentile_rank_low", "percentile_rank_high",
                 "median", "p75", "p90")
 
 

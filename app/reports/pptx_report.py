@@ -278,7 +278,7 @@ def _dimension_slides(deck, diagnosis, groups, names, k):
 def _benchmark_slide(deck, benchmark, lang):
     """Perception scores among other organizations (the full table is in the XLSX and PDF)."""
     table = benchmark_table(benchmark, lang)
-    s = deck.slide(table["title"], table["intro"])
+    s = deck.slide(table["title"], " ".join(filter(None, (table["intro"], table["provenance"]))))
     rows = [[table["headers"][i] for i in (0, 1, 3, 4, 6, 7, 8)]]
     for r in (r for r in table["rows"] if r["measure_code"] == "score"):
         pr = f"{r['pr_text']} ({r['interval']})" if r["interval"] else r["pr_text"]

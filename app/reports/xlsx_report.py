@@ -285,11 +285,13 @@ def _benchmark(book, benchmark, lang):
     """A sheet with the benchmark comparison (released figures; withheld cells give the reason)."""
     table = benchmark_table(benchmark, lang)
     ws = book.wb.add_worksheet(table["title"][:31])
-    for c, w in enumerate((30, 18, 18, 12, 14, 12, 10, 10, 10, 14, 60)):
+    for c, w in enumerate((30, 18, 18, 12, 14, 12, 10, 10, 10, 14, 12, 60)):
         ws.set_column(c, c, w)
     book.text(ws, 0, 0, table["intro"], "text")
+    if table["provenance"]:
+        book.text(ws, 1, 0, table["provenance"], "text")
     if table["note"]:
-        book.text(ws, 1, 0, table["note"], "text")
+        book.text(ws, 2, 0, table["note"], "text")
     for c, h in enumerate(table["headers"]):
         book.text(ws, 3, c, h, "head")
     ws.freeze_panes(4, 0)
@@ -299,14 +301,15 @@ def _benchmark(book, benchmark, lang):
         kind = "fit" if row["measure_code"] == "icc1" else "score"
         book.num(ws, r, 3, row["value"], kind)
         if row["reason"]:
-            book.text(ws, r, 10, row["reason"], "text")
+            book.text(ws, r, 11, row["reason"], "text")
             continue
         book.num(ws, r, 4, row["percentile_rank"], "score")
         book.text(ws, r, 5, row["interval"], "text")
         for c, key in ((6, "median"), (7, "p75"), (8, "p90")):
             book.num(ws, r, c, row[key], kind)
         book.num(ws, r, 9, row["n_organizations"], "int")
-        book.text(ws, r, 10, "; ".join(row["withheld"].values()), "text")
+        book.num(ws, r, 10, row["n_simulated"], "int")
+        book.text(ws, r, 11, "; ".join(row["withheld"].values()), "text")
 
 
 def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | None = None,

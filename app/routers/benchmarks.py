@@ -13,9 +13,10 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from app.deps import CsrfProtected, CurrentUser, RawBody, SessionDep
-from app.i18n import language_links, translator
+from app.deps import CsrfProtected, CurrentUser, PageLang, RawBody, SessionDep
+from app.i18n import translator
 from app.reports.benchmark_table import TEXT as TABLE_TEXT
+from app.reports.benchmark_table import provenance
 from app.reports.common import fmt
 from app.routers.campaigns import _campaign
 from app.services import Invalid
@@ -60,7 +61,8 @@ UI = {
     "not_set": {"en": "not set", "de": "nicht angegeben"},
     "employees": {"en": "{band} employees", "de": "{band} Beschäftigte"},
     "percentile_rank_interval": {"en": "Percentile rank (interval)", "de": "Perzentilrang (Intervall)"},
-    "of_organizations": {"en": "of {n} organizations", "de": "von {n} Organisationen"},
+    "of_organizations": {"en": "among {n} organizations", "de": "unter {n} Organisationen"},
+    "n_simulated": {"en": "{s} of them simulated", "de": "davon {s} simuliert"},
     "withheld": {"en": "withheld", "de": "zurückgehalten"},
     "reason": {"en": "Not shown: {reason}", "de": "Nicht gezeigt: {reason}"},
     "icc1": {"en": "ICC(1) (share between teams)", "de": "ICC(1) (Anteil zwischen Teams)"},
@@ -179,7 +181,6 @@ def _page(request: Request, name: str, lang: str, **context):
     return render(request, name, {
         **context, "tx": translator(lang, UI, TABLE_TEXT), "num": lambda x, d=0: fmt(x, d, lang),
         "local_source": LOCAL_SOURCE,
-        "lang_links": language_links(request.url.path, request.query_params.multi_items()),
     }, lang=lang)
 
 
@@ -194,10 +195,11 @@ def _comparison(session, user, campaign_id: uuid.UUID):
 
 @router.get("/campaigns/{campaign_id}/benchmark", include_in_schema=False)
 def benchmark_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                   lang: Lang = "en"):
+                   lang: PageLang):
     campaign, org, role, result = _comparison(session, user, campaign_id)
     return _page(request, "benchmark/campaign.html", lang, org=org, role=role.value, campaign=campaign,
-                 b=result.to_dict() if result else None, status=pool_status(session), dimension_codes=DIMENSIONS)
+                 b=result.to_dict() if result else None, provenance=provenance(result, lang) if result else None,
+                 status=pool_status(session), dimension_codes=DIMENSIONS)
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/benchmark", response_model=ComparisonOut)
@@ -236,8 +238,8 @@ def opt_in_api(organization_id: uuid.UUID, body: OptIn, session: SessionDep, use
 # ------------------------------------------------------------------ the pool (consultants)
 
 @router.get("/benchmark", include_in_schema=False)
-def pool_page(request: Request, session: SessionDep, user: CurrentUser, imported: int | None = None,
-              lang: Lang = "en"):
+def pool_page(request: Request, session: SessionDep, user: CurrentUser, lang: PageLang,
+              imported: int | None = None):
     require_consultant(session, user=user)
     size = f"{MAX_UPLOAD:,}".replace(",", "." if lang == "de" else ",")
     return _page(request, "benchmark/pool.html", lang, status=pool_status(session), imported=imported,

@@ -25,6 +25,7 @@ from app.services.organizations import get_organization, organization_ids
 from app.services.rates import response_rates
 from app.services.register import MAX_DECISIONS, launch_register
 from app.services.register_items import decision_items
+from app.services.teams import team_rows
 from app.templating import render
 
 router = APIRouter(tags=["campaigns"], dependencies=[CsrfProtected])
@@ -111,8 +112,10 @@ def campaign_page(campaign_id: uuid.UUID, request: Request, session: SessionDep,
          "personal": counts.get(t.id, {}).get("personal", 0), "open": counts.get(t.id, {}).get("open", False)}
         for t in campaign_teams(session, campaign=campaign)
     ]
+    structure = teams if campaign.status != CampaignStatus.draft else team_rows(session, organization=org)
     return render(request, "admin/campaign.html", {
         "org": org, "role": role.value, "campaign": campaign, "teams": teams,
+        "small_teams": sum(t["headcount"] < campaign.k for t in structure),
         "rates": response_rates(session, campaign=campaign) if campaign.status != CampaignStatus.draft else [],
         "questionnaire": questionnaire_of(campaign),
         "register": launch_register(session, campaign=campaign, organization=org),
@@ -167,7 +170,7 @@ class QuestionnaireChoiceOut(BaseModel):
     id: str
     version: int
     title: dict[str, str]
-    items: int
+    n_items: int
 
 
 @router.get("/api/v1/questionnaires", response_model=list[QuestionnaireChoiceOut])

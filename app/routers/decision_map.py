@@ -8,7 +8,7 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.deps import CurrentUser, SessionDep
+from app.deps import CurrentUser, PageLang, SessionDep
 from app.reports.decision_map import render_decision_map_pdf, render_decision_map_xlsx
 from app.routers.results import Lang, _load, _page, _require
 from app.services import NotFound
@@ -29,7 +29,7 @@ def _loaded(session, user, campaign_id):
 
 @router.get("/campaigns/{campaign_id}/results/decisions", include_in_schema=False)
 def decision_map_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                      lang: Lang = "en"):
+                      lang: PageLang):
     loaded = _loaded(session, user, campaign_id)
     return _page(request, "results/decisions.html", loaded, lang, register=loaded.results.register)
 

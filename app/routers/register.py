@@ -10,10 +10,9 @@ from fastapi import APIRouter, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from app.deps import CsrfProtected, CurrentUser, FormBody, RawBody, SessionDep
-from app.i18n import language_links, translator
+from app.deps import CsrfProtected, CurrentUser, FormBody, PageLang, RawBody, SessionDep
+from app.i18n import translator
 from app.register_texts import UI
-from app.routers.results import Lang
 from app.services import Invalid, NotFound, ServiceError
 from app.services.campaigns import get_campaign
 from app.services.organizations import get_organization, organization_ids
@@ -68,13 +67,13 @@ def _page(request, session, org, role, lang, *, shown=None, saved=None, errors=N
         "org": org, "role": role.value, "number": number, "viewing": viewing, "document": document,
         "places": places(session, organization=org, document=document), "history": history(session, organization=org),
         "deciders": DECIDER_NAMES, "dimensions": DIMENSIONS, "saved": saved, "errors": errors,
-        "tx": translator(lang, UI), "lang_links": language_links(request.url.path, request.query_params.multi_items()),
+        "tx": translator(lang, UI),
     }, status_code=status_code, lang=lang)
 
 
 @router.get("/orgs/{organization_id}/register", include_in_schema=False)
 def register_page(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                  lang: Lang = "en", version: Annotated[int | None, Query(ge=1)] = None,
+                  lang: PageLang, version: Annotated[int | None, Query(ge=1)] = None,
                   saved: Annotated[int | None, Query(ge=1)] = None):
     org, role = get_organization(session, user=user, organization_id=organization_id)
     return _page(request, session, org, role, lang, shown=version, saved=saved)
@@ -156,7 +155,7 @@ def register_agreement_delete(organization_id: uuid.UUID, index: int, request: R
 
 @router.post("/orgs/{organization_id}/register/import", include_in_schema=False)
 def register_import_page(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                         file: UploadFile, lang: Lang = "en"):
+                         file: UploadFile, lang: PageLang):
     org, role = get_organization(session, user=user, organization_id=organization_id, write=True)
     try:
         version = import_register(session, organization=org, data=file.file.read(MAX_CSV_BYTES + 1),

@@ -135,7 +135,7 @@ def test_cell_figures_by_hand():
     assert dict(s.withheld) == {"median": "tie", "p75": "tie", "p90": "tie",
                                 "percentile_rank_interval": "no_interval"}
     assert s.to_dict()["withheld"]["median"]["text"]["en"] == \
-        "not shown: it equals the figure of the highest or lowest organization"
+        "it equals the figure of the highest or lowest organization"
     # a tie at the bottom: 1 1 1 5 9 -> the median would be the lowest figure
     c = benchmark(pool_of([1.0, 1.0, 1.0, 5.0, 9.0]), me).cell("direction")
     assert c.median is None and c.withheld["median"] == "tie" and c.p75 == 5.0
@@ -237,7 +237,7 @@ def test_pool_of_exactly_five_shows_aggregates_only():
     assert not {"min", "max", "minimum", "maximum", "values", "entries", "entry_id", "organizations"} & _keys(d)
     cell_keys = set(d["scopes"]["all"]["dimensions"]["feedback"]["score"])
     assert cell_keys == {"scope", "industry", "size_band", "dimension", "measure", "released", "reason",
-                         "reason_text", "n_organizations", "value", "percentile_rank",
+                         "reason_text", "n_organizations", "n_simulated", "value", "percentile_rank",
                          "percentile_rank_low", "percentile_rank_high", "median", "p75", "p90", "withheld"}
 
 
@@ -261,7 +261,7 @@ def test_fewer_than_five_and_filters():
     assert res.cell("direction", "score", "size_band").n_organizations == 10
     banking = benchmark(pool, me, industry="banking").cell("direction", "score", "industry")
     assert not banking.released and banking.reason == "complementary"  # 10 vs 6: differ by 4
-    assert banking.to_dict()["reason_text"]["en"].startswith("not shown: this comparison differs")
+    assert banking.to_dict()["reason_text"]["en"].startswith("this comparison differs")
     big = pool.merge(BenchmarkPool([entry(i, 2.0 * i, industry="retail") for i in range(20, 26)]))
     res = benchmark(big, me, industry="banking")
     b = res.cell("direction", "score", "industry")
@@ -384,7 +384,8 @@ def test_entry_from_diagnosis_keeps_organization_aggregates_only(diagnoses):
                              closed_on=datetime.date(2024, 11, 30))
     out = e.to_dict()
     assert set(out) == {"entry_id", "questionnaire_id", "questionnaire_version", "closed_on", "industry",
-                        "size_band", "typology", "dimensions"}
+                        "size_band", "typology", "dimensions", "simulated"}
+    assert out["simulated"] is False
     assert out["closed_on"] == "2024-11" and len(out["entry_id"]) == 32
     assert out["questionnaire_id"] == FULL and out["questionnaire_version"] == 1
     assert out["typology"] == d.organization.records()[0]["typology"]
@@ -482,12 +483,12 @@ def _edit(doc, fn):
 
 
 def test_incompatible_files(doc):
-    assert _err(_edit(doc, lambda d: d.update(version=3))) == \
-        "version: unsupported benchmark file version 3; this installation reads versions 1 to 2"
+    assert _err(_edit(doc, lambda d: d.update(version=4))) == \
+        "version: unsupported benchmark file version 4; this installation reads versions 1 to 3"
     assert _err(_edit(doc, lambda d: d.update(version="1"))) == \
-        "version: unsupported benchmark file version '1'; this installation reads versions 1 to 2"
+        "version: unsupported benchmark file version '1'; this installation reads versions 1 to 3"
     assert _err(_edit(doc, lambda d: d.pop("version"))) == \
-        "version: unsupported benchmark file version null; this installation reads versions 1 to 2"
+        "version: unsupported benchmark file version null; this installation reads versions 1 to 3"
     assert _err(_edit(doc, lambda d: d.update(format="aad-export"))) == \
         "format: not a benchmark file (expected 'aad-benchmark', got 'aad-export')"
     assert _err(b"[]") == "data: the top level must be a JSON object, got an array"
@@ -606,8 +607,13 @@ def test_largest_pool_fits_into_a_file():
     assert len(load_benchmark(dump_benchmark(BenchmarkPool(many[:MAX_ENTRIES])))) == MAX_ENTRIES
 
 
-def test_version_1_files_are_read_and_version_2_is_written(doc):
-    assert doc["version"] == 2
+def test_version_1_and_2_files_are_read_and_version_3_is_written(doc):
+    assert doc["version"] == 3
+    v2 = _edit(doc, lambda d: [e.pop("simulated") for e in d["entries"]] and d.update(version=2))
+    assert not any(e.simulated for e in load_benchmark(json.dumps(v2).encode()).entries)
+    marked = _edit(doc, lambda d: d["entries"][0].update(simulated=True))
+    again = load_benchmark(dump_benchmark(load_benchmark(json.dumps(marked).encode())))
+    assert [e.simulated for e in again.entries].count(True) == 1
     v1 = _edit(doc, lambda d: d.update(version=1))
     assert load_benchmark(json.dumps(v1).encode()).entries == load_benchmark(json.dumps(doc).encode()).entries
     generalized = _edit(doc, lambda d: d["entries"][0].update(industry=ANY, size_band=ANY, closed_on="2024-Q2"))

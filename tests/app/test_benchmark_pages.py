@@ -33,7 +33,7 @@ def test_pool_page_says_why_nothing_may_be_exported(database_url):
         page = c.get("/benchmark?lang=de").text
         assert "Ein Export braucht mindestens 5 freigegebene Einträge; der Pool enthält 0." in page
         assert 'href="/benchmark/export"' not in page
-        assert "An export needs at least 5 released entries; the pool holds 0." in c.get("/benchmark").text
+        assert "An export needs at least 5 released entries; the pool holds 0." in c.get("/benchmark?lang=en").text
         r = c.get("/api/v1/benchmark/export")
         assert r.status_code == 409 and "nothing may leave this installation" in r.json()["detail"]
     finally:
@@ -54,7 +54,7 @@ def test_comparison_page_in_german(world):
         assert german in text, german
     for english in ("Not shown:", "How to read this", "Percentile rank (interval)", "released entries"):
         assert english not in text, english
-    english = c.get(f"/campaigns/{cid}/benchmark").text
+    english = c.get(f"/campaigns/{cid}/benchmark?lang=en").text
     assert "How to read this" in english and "So lesen Sie" not in english
 
 
@@ -82,7 +82,7 @@ def test_pool_page_in_german(world):
         assert german in page, german
     assert "Released entries" not in page and "this installation" not in page
     assert '<input type="hidden" name="lang" value="de">' in page
-    assert "Benchmark file (JSON, at most 1,000,000 bytes)" in c.get("/benchmark").text
+    assert "Benchmark file (JSON, at most 1,000,000 bytes)" in c.get("/benchmark?lang=en").text
 
 
 def test_import_keeps_the_language(world):
@@ -122,3 +122,47 @@ def test_the_withdraw_buttons_send_the_choice(world):
         form = re.search(rf'<form method="post" action="/orgs/{alpha}/benchmark".*?</form>',
                          world.client("consultant").get(url).text, re.S).group(0)
         assert '<input type="hidden" name="opt_in" value="false">' in form
+
+
+LEFTOVERS = (re.compile(r"\{[a-z_0-9]+\}"), re.compile(r"<built-in|object at 0x"),
+             re.compile(r"not shown: not shown|nicht gezeigt: nicht gezeigt", re.I))
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_no_code_or_doubled_words_on_screen(world, lang):
+    """Placeholders left unfilled, Python object reprs and doubled prefixes never reach a page."""
+    oid = world.orgs["Alpha Logistics"]
+    cid = world.campaigns["Alpha Logistics"][-1]
+    c = world.client("consultant")
+    for url in (f"/orgs/{oid}", f"/campaigns/{cid}/results", f"/campaigns/{cid}/benchmark", "/benchmark"):
+        text = html.unescape(c.get(f"{url}?lang={lang}").text)
+        body = text[text.index("<body"):]
+        visible = re.sub(r"<script.*?</script>", "", body, flags=re.S)
+        for pattern in LEFTOVERS:
+            assert not pattern.search(visible), (url, pattern.pattern, pattern.search(visible))
+    overview = html.unescape(c.get(f"/campaigns/{cid}/results?lang={lang}").text)
+    assert re.search(r"R² = 0[.,]\d\d", overview)
+    if lang == "de":
+        assert not re.search(r'class="num">\d+\.\d', overview)   # decimal comma in German tables
+
+
+def test_every_comparison_says_how_many_organizations_are_simulated(world):
+    """The world's pool holds local organizations and at least eleven simulated ones (other
+    tests of the module may add entries); the page and the JSON name the simulated share of
+    every comparison, and the export marks each simulated entry."""
+    cid = world.campaigns["Alpha Logistics"][-1]
+    c = world.client("consultant")
+    cells = [cell for s in c.get(f"/api/v1/campaigns/{cid}/benchmark").json()["benchmark"]["scopes"].values()
+             for ms in s["dimensions"].values() for cell in ms.values() if cell["released"]]
+    assert cells and all(0 < cell["n_simulated"] <= cell["n_organizations"] for cell in cells)
+    top = max(cells, key=lambda cell: cell["n_organizations"])
+    n, sim = top["n_organizations"], top["n_simulated"]
+    assert sim >= 11
+    page = html.unescape(c.get(f"/campaigns/{cid}/benchmark").text)
+    assert f"Compared with up to {n} organizations, {sim} of them simulated" in page
+    assert f"among {n} organizations, {sim} of them simulated" in page
+    assert f"davon {sim} simuliert" in html.unescape(c.get(f"/campaigns/{cid}/benchmark?lang=de").text)
+    export = c.get("/api/v1/benchmark/export")
+    assert export.status_code == 200, export.text
+    marks = [e["simulated"] for e in export.json()["entries"]]
+    assert marks.count(True) >= 11 and marks.count(False) >= 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
 import zipfile
 
 import pytest
@@ -23,7 +24,7 @@ def case():
     dx = diagnose(simulate_responses(respondents=60, teams=5, units=2, seed=1))
     entries = [entry_from_diagnosis(diagnose(simulate_responses(respondents=30, teams=3, units=1, seed=10 + i)),
                                     industry="logistics" if i < 7 else "retail", size_band="250-999",
-                                    closed_on="2026-01") for i in range(9)]
+                                    closed_on="2026-01", simulated=i % 3 == 0) for i in range(9)]
     return dx, benchmark(BenchmarkPool(entries), dx, industry="logistics", size_band="250-999")
 
 
@@ -61,19 +62,24 @@ def test_xlsx_sheet_and_pptx_slide(case):
         workbook = z.read("xl/workbook.xml").decode()
         strings = z.read("xl/sharedStrings.xml").decode()
     assert 'name="Benchmark"' in workbook and "Percentile rank" in strings and "not shown: " in strings
+    assert "Compared with up to 9 organizations, 3 of them simulated" in strings
     with zipfile.ZipFile(io.BytesIO(render_report_xlsx(dx))) as z:
         assert 'name="Benchmark"' not in z.read("xl/workbook.xml").decode()
     deck = render_report_pptx(dx, benchmark=b.to_dict(), lang="de")
     with zipfile.ZipFile(io.BytesIO(deck)) as z:
         slides = " ".join(z.read(n).decode() for n in z.namelist() if n.startswith("ppt/slides/slide"))
     assert "Perzentilrang" in slides and "Alle vergleichbaren Organisationen" in slides
+    assert "davon 3 simuliert" in slides
 
 
 def test_pdf_section(case):
     from app.reports.pdf_report import render_report_pdf
 
     dx, b = case
-    assert render_report_pdf(dx, benchmark=b).startswith(b"%PDF")
+    pdf = render_report_pdf(dx, benchmark=b)
+    assert pdf.startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "3 of them simulated" in " ".join(text.split())
 
 
 def test_html_section(case):
@@ -82,4 +88,5 @@ def test_html_section(case):
     dx, b = case
     page = render_report_html(dx, benchmark=b, lang="de")
     assert '<section id="benchmark">' in page and 'href="#benchmark"' in page and "Perzentilrang" in page
+    assert "davon 3 simuliert" in page
     assert '<section id="benchmark">' not in render_report_html(dx)

@@ -77,7 +77,7 @@ def test_export_then_import_round_trip(installations, monkeypatch, capsys):
 
 @pytest.mark.parametrize("content, problem", [
     (b"{", "JSON"),
-    (b'{"format": "aad-benchmark", "version": 3, "entries": []}', "version"),
+    (b'{"format": "aad-benchmark", "version": 4, "entries": []}', "version"),
     (b'{"format": "something-else", "version": 1, "entries": []}', "format"),
 ])
 def test_malformed_files_exit_2_and_change_nothing(installations, monkeypatch, capsys, content, problem):
