@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, UploadFile
+from fastapi import APIRouter, Path, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -27,11 +27,12 @@ from app.templating import render
 router = APIRouter(tags=["register"], dependencies=[CsrfProtected])
 NO_REGISTER = "the campaign has no register"
 FORM_INCOMPLETE = "the form is incomplete"
+MAX_NUMBER = 2**31 - 1  # version numbers are 32-bit integers in the database
 Entry = dict[str, Annotated[str, Field(max_length=1100)]]
 
 
 class RegisterIn(BaseModel):
-    base: int | None = Field(None, ge=0, description="the version the edit started from (409 if another came since)")
+    base: int | None = Field(None, ge=0, le=MAX_NUMBER, description="the version the edit started from (409 if another came since)")
     decisions: list[Entry] = Field(max_length=MAX_DECISIONS)
     designs: list[Entry] = Field([], max_length=MAX_DESIGNS)
     agreements: list[Entry] = Field([], max_length=MAX_AGREEMENTS)
@@ -73,15 +74,15 @@ def _page(request, session, org, role, lang, *, shown=None, saved=None, errors=N
 
 @router.get("/orgs/{organization_id}/register", include_in_schema=False)
 def register_page(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                  lang: PageLang, version: Annotated[int | None, Query(ge=1)] = None,
-                  saved: Annotated[int | None, Query(ge=1)] = None):
+                  lang: PageLang, version: Annotated[int | None, Query(ge=1, le=MAX_NUMBER)] = None,
+                  saved: Annotated[int | None, Query(ge=1, le=MAX_NUMBER)] = None):
     org, role = get_organization(session, user=user, organization_id=organization_id)
     return _page(request, session, org, role, lang, shown=version, saved=saved)
 
 
 @router.get("/orgs/{organization_id}/register.csv", include_in_schema=False)
 def register_download(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
-                      version: Annotated[int | None, Query(ge=1)] = None):
+                      version: Annotated[int | None, Query(ge=1, le=MAX_NUMBER)] = None):
     org, _ = get_organization(session, user=user, organization_id=organization_id)
     document = (get_version(session, organization=org, number=version).document if version
                 else current_document(session, organization=org)[1])
@@ -114,6 +115,7 @@ def _lang(form) -> str:
 def register_decisions(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
                        form: FormBody):
     """Replace the decision types (rows with an empty id are left out)."""
+    get_organization(session, user=user, organization_id=organization_id, write=True)  # access first
     columns = [form.getlist(f) for f in ("id", "dimension", "label_en", "label_de")]
     if len({len(c) for c in columns}) != 1 or not columns[0]:
         raise Invalid(FORM_INCOMPLETE)
@@ -147,7 +149,7 @@ def register_agreement_add(organization_id: uuid.UUID, request: Request, session
 
 
 @router.post("/orgs/{organization_id}/register/agreements/{index}/delete", include_in_schema=False)
-def register_agreement_delete(organization_id: uuid.UUID, index: int, request: Request, session: SessionDep,
+def register_agreement_delete(organization_id: uuid.UUID, index: Annotated[int, Path(ge=0, le=MAX_AGREEMENTS)], request: Request, session: SessionDep,
                               user: CurrentUser, form: FormBody):
     return _edit(request, session, user, organization_id, form, _lang(form),
                  lambda doc: without_agreement(doc, index))
@@ -193,7 +195,7 @@ def api_history(organization_id: uuid.UUID, session: SessionDep, user: CurrentUs
 
 
 @router.get("/api/v1/organizations/{organization_id}/register/versions/{number}", response_model=RegisterOut)
-def api_version(organization_id: uuid.UUID, number: int, session: SessionDep, user: CurrentUser):
+def api_version(organization_id: uuid.UUID, number: Annotated[int, Path(ge=1, le=MAX_NUMBER)], session: SessionDep, user: CurrentUser):
     org, _ = get_organization(session, user=user, organization_id=organization_id)
     return _out(number, get_version(session, organization=org, number=number).document)
 

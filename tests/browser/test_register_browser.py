@@ -24,6 +24,7 @@ def consultant(browser, server):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("dialog", lambda dialog: dialog.accept())  # the confirmations before launch and close
     page.goto(f"{server['base']}/login")
     page.get_by_label("E-mail").fill(demo.email)
     page.get_by_label("Password").fill(demo.password)
