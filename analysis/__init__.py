@@ -32,6 +32,7 @@ from analysis.responses import ResponseData
 from analysis.csv_input import CSVInputError, read_responses_csv
 from analysis.scoring import RespondentScores, score_responses
 from analysis.diagnosis import Diagnosis, GroupTable, diagnose
+from analysis.items import ItemResults, item_results
 from analysis.scope import restrict_to_unit
 from analysis.simulate import Confounds, Simulation, simulate, simulate_responses
 from analysis.simulate_truth import Truth

@@ -96,7 +96,9 @@ _MIN_PLOT_PX = 120
 _LABEL_MAX = 28
 # diverging, colour-blind safe (ColorBrewer RdBu, muted ends so black labels stay legible)
 _DIVERGING = [[0.0, "#d6604d"], [0.25, "#f4a582"], [0.5, "#f7f7f7"], [0.75, "#92c5de"], [1.0, "#4393c3"]]
-_GREY_PRIMARY, _GREY_HIDDEN, _NO_DATA = "#8a8a8a", "#bdbdbd", "#ffffff"
+# dark labels on both greys (contrast ≥ 8:1 for "n < k", ≥ 13:1 for "hidden")
+_GREY_PRIMARY, _GREY_HIDDEN, _NO_DATA = "#a6a6a6", "#d4d4d4", "#ffffff"
+_STATUS_TEXT = "#111111"
 _FINDING_COLORS = {
     "divided": "#fdd49e",
     "anchored_strength": "#5aae61",
@@ -611,7 +613,7 @@ def _cell_traces(cells: dict, metric: str, k: int, t: dict) -> list:
     status = cells["status"]
     R, C = status.shape
     common = dict(type="heatmap", x=list(range(C)), y=list(range(R)), xgap=1, ygap=1,
-                  texttemplate="%{text}", textfont=dict(size=11), hoverongaps=False,
+                  texttemplate="%{text}", textfont=dict(size=13), hoverongaps=False,
                   hovertemplate="%{hovertext}<extra></extra>", name="", showlegend=False)
     out = []
     if (status != _SHOWN).any():
@@ -621,7 +623,8 @@ def _cell_traces(cells: dict, metric: str, k: int, t: dict) -> list:
         out.append(dict(
             z=_plain(np.where(status == _SHOWN, np.nan, status.astype(float))), zmin=1, zmax=3,
             colorscale=[[0.0, _GREY_PRIMARY], [0.5, _GREY_HIDDEN], [1.0, _NO_DATA]], showscale=False,
-            text=_plain(names[status]), hovertext=_plain(cells["status_hover"]), **common,
+            text=_plain(names[status]), hovertext=_plain(cells["status_hover"]),
+            **{**common, "textfont": dict(size=13, color=_STATUS_TEXT)},
         ))
     value = dict(z=_plain(np.where(status == _SHOWN, cells["z"], np.nan)), text=_plain(cells["text"]),
                  hovertext=_plain(cells["hover"]), **common)

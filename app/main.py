@@ -24,7 +24,7 @@ from app.core.ratelimit import RateLimiter
 from app.core.security import Sealer, Signer
 from app.deps import LoginRequired
 from app.middleware import BodyLimitMiddleware, InputGuardMiddleware, SecurityHeadersMiddleware
-from app.routers import campaigns, docs, invitations, login, organizations, results, survey, teams
+from app.routers import campaigns, docs, invitations, login, organizations, questions, results, survey, teams
 from app.routers import benchmarks, decision_map, portfolio, register, waves
 from app.services import ServiceError
 from app.services.results import warm_up
@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AdmissionMiddleware, slots=settings.threads, timeout=settings.queue_timeout_seconds)
     if settings.development:  # links follow the request only where AAD_BASE_URL is unset, i.e. here
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts, www_redirect=False)
-    for module in (login, organizations, teams, campaigns, invitations, survey, docs, results):
+    for module in (login, organizations, teams, campaigns, invitations, survey, docs, results, questions):
         app.include_router(module.router)
     for module in (portfolio, benchmarks, waves, register, decision_map):
         app.include_router(module.router)

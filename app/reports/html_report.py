@@ -35,6 +35,7 @@ from app.reports.decision_map import register_section
 from app.reports.common import (
     check_lang, finding_text, fmt, fmt_ci, fmt_pct, k_of, label, method_values, misconception_names, provenance_lines, t,
 )
+from app.reports.questions import qt, question_tables
 from app.reports.texts import (
     FINDING_HELP, METHOD, READING, REFERENCES, TYPOLOGY_HELP, TYPOLOGY_SHORT,
 )
@@ -381,7 +382,8 @@ def _context(diagnosis, lang: str, title) -> dict:
     teams = diagnosis.teams
     return {
         "lang": lang, "k": k, "comments_k": diagnosis.settings["comment_min_group_size"], "h": h,
-        "T": lambda key, **kw: t(key, lang, **{**values, **kw}),
+        "T": lambda key, **kw: t(key, lang, **{**values, **kw}), "Q": lambda key, **kw: qt(key, lang, **kw),
+        "question_tables": question_tables(diagnosis, lang),
         "title": title if title is not None else q["title"][lang],
         "questionnaire": f"{q['id']} v{q['version']}",
         "n_respondents": diagnosis.n_respondents,

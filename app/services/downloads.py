@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from app.catalogue import N_
 from app.services import NotFound, ServiceError
 
 UNKNOWN_FORMAT = "unknown report format"
@@ -49,22 +50,25 @@ class Format:
     media_type: str
     slow: bool
     label: str
+    options: tuple = ()   # keyword arguments of the renderer
 
 
 FORMATS = {f.key: f for f in (
     Format("html", "app.reports.html_report", "render_report_html", "html", "text/html; charset=utf-8", False,
-           "Interactive report (HTML)"),
+           N_("Interactive report (HTML)")),
     Format("pdf", "app.reports.pdf_report", "render_report_pdf", "pdf", "application/pdf", True,
-           "Report for leadership (PDF)"),
+           N_("Report for leadership (PDF)")),
     Format("xlsx", "app.reports.xlsx_report", "render_report_xlsx", "xlsx",
-           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False, "Tables for analysis (XLSX)"),
+           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False, N_("Tables for analysis (XLSX)")),
     Format("pptx", "app.reports.pptx_report", "render_report_pptx", "pptx",
            "application/vnd.openxmlformats-officedocument.presentationml.presentation", True,
-           "Workshop deck (PPTX)"),
+           N_("Workshop deck (PPTX)")),
     Format("csv", "app.reports.csv_report", "render_report_csv", "csv", "text/csv; charset=utf-8", False,
-           "Aggregates, long format (CSV)"),
+           N_("Aggregates, long format (CSV)"), (("bom", True),)),
+    Format("csv-excel", "app.reports.csv_report", "render_report_csv", "csv", "text/csv; charset=utf-8", False,
+           N_("Aggregates for German Excel (CSV with ;)"), (("bom", True), ("sep", "semicolon"))),
     Format("team-pdf", "app.reports.pdf_report", "render_team_report_pdf", "pdf", "application/pdf", True,
-           "Team report (PDF)"),
+           N_("Team report (PDF)")),
 )}
 
 
@@ -103,8 +107,8 @@ def render(fmt: Format, diagnosis, *, lang: str, organization_name: str, campaig
         fn = getattr(importlib.import_module(fmt.module), fmt.function)
     except (ImportError, AttributeError):
         raise Unavailable(FORMAT_MISSING) from None
-    if fmt.key == "csv":
-        out = fn(diagnosis, benchmark=benchmark, provenance=provenance, register=register)
+    if fmt.module == "app.reports.csv_report":
+        out = fn(diagnosis, benchmark=benchmark, provenance=provenance, register=register, **dict(fmt.options))
     elif fmt.key == "html":
         out = fn(diagnosis, lang=lang, title=f"{organization_name} · {campaign_name}", benchmark=benchmark,
                  provenance=provenance, register=register)

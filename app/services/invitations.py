@@ -8,18 +8,17 @@ subtract their own answers from a small team's results."""
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 
 from sqlalchemy import update
 from sqlmodel import Session, func, select
 
+from app.csv_files import csv_text
 from app.core.security import new_token, token_hash
 from app.models import Campaign, CampaignStatus, CampaignTeam, Invitation, InvitationKind, LinkAudit
 from app.services import Conflict, Invalid
 from app.services.campaigns import campaign_teams
-from app.services.teams import csv_cell, join_path, split_path
+from app.services.teams import _cell, join_path, split_path
 
 MAX_PER_REQUEST = 20_000
 NOT_LAUNCHED = "links can be created only for an open campaign"
@@ -133,12 +132,9 @@ def audit_summary(session: Session, *, campaign: Campaign) -> dict:
 
 
 def links_csv(rows: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["unit path", "team", "kind", "link"])
-    for row in rows:
-        writer.writerow([csv_cell(row["unit_path"]), csv_cell(row["team"]), row["kind"], row["link"]])
-    return out.getvalue()
+    """The links for a mail merge, with a byte-order mark for spreadsheet programs."""
+    return csv_text(["unit path", "team", "kind", "link"],
+                    ([_cell(r["unit_path"]), _cell(r["team"]), r["kind"], r["link"]] for r in rows), bom=True)
 
 
 def invitation_counts(session: Session, *, campaign: Campaign) -> dict[uuid.UUID, dict]:

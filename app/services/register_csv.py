@@ -23,7 +23,7 @@ from sqlmodel import Session
 from app.services import Invalid
 from app.models import Organization, RegisterVersion
 from app.services.register import REGISTER_INVALID, check_document, save_register, structure_keys
-from app.services.teams import csv_cell, csv_uncell
+from app.services.teams import _cell as csv_cell, _uncell as csv_uncell
 
 MAX_CSV_BYTES = 1_000_000
 HEADER = ("kind", "decision", "dimension", "label en", "label de", "unit path", "team", "decider",

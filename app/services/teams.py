@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from app.catalogue import N_
+from app.csv_files import Separator, csv_text
 from app.core.inputs import control_character
 from app.models import Organization, Team, Unit
 from app.services import Invalid, NotFound
@@ -82,7 +83,7 @@ def parse_team_csv(data: bytes) -> list[TeamRow]:
             if len(fields) != 3:
                 errors.append(f"line {line}: expected 3 fields, found {len(fields)}")
                 continue
-            path_text, name, count = (csv_uncell(f.strip()) for f in fields)
+            path_text, name, count = (_uncell(f.strip()) for f in fields)
             path = split_path(path_text)
             problem = _control_problem(fields) or _row_problem(path, name, count)
             if problem:
@@ -274,22 +275,20 @@ def delete_team(session: Session, *, team: Team) -> None:
     session.commit()
 
 
-def teams_csv(session: Session, *, organization: Organization) -> str:
-    """The current structure in the import format (ready to edit and import again)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    for row in team_rows(session, organization=organization):
-        writer.writerow([csv_cell(row["unit_path"]), csv_cell(row["name"]), row["headcount"]])
-    return out.getvalue()
+def teams_csv(session: Session, *, organization: Organization, sep: Separator = "comma") -> str:
+    """The current structure in the import format (ready to edit and import again), with
+    a byte-order mark for spreadsheet programs."""
+    rows = ([_cell(row["unit_path"]), _cell(row["name"]), row["headcount"]]
+            for row in team_rows(session, organization=organization))
+    return csv_text(HEADER, rows, sep=sep, bom=True)
 
 
-def csv_uncell(text: str) -> str:
-    """Undo :func:`csv_cell` when a downloaded file is imported again."""
+def _uncell(text: str) -> str:
+    """Undo :func:`_cell` when a downloaded file is imported again."""
     return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
 
 
-def csv_cell(text: str) -> str:
+def _cell(text: str) -> str:
     """Neutralize spreadsheet formulas in names taken from an uploaded file."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 

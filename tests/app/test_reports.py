@@ -318,3 +318,25 @@ def test_reports_of_a_pulse_survey_without_units():
     assert "Misconceptions" not in openpyxl.load_workbook(io.BytesIO(render_report_xlsx(d))).sheetnames
     assert not any("Misconceptions" in t for _, t in _pptx_texts(render_report_pptx(d)))
     assert render_report_csv(d).startswith(b"level,group,unit,dimension,statistic,value\r\n")
+
+
+
+def test_csv_for_german_excel_uses_semicolons_and_decimal_commas():
+    dx = diagnose(simulate_responses(respondents=60, teams=5, units=2, seed=1))
+    plain = render_report_csv(dx).decode()
+    excel = render_report_csv(dx, sep="semicolon", bom=True).decode()
+    assert not plain.startswith("\ufeff") and excel.startswith("\ufefflevel;group;unit;dimension;statistic;value\r\n")
+    rows_plain = list(csv.reader(io.StringIO(plain)))
+    rows_excel = list(csv.reader(io.StringIO(excel.removeprefix("\ufeff")), delimiter=";"))
+    assert len(rows_plain) == len(rows_excel) > 50
+    decimals = 0
+    for a, b in zip(rows_plain, rows_excel):
+        assert b[:5] == a[:5]
+        try:
+            float(a[5])
+            number = "." in a[5]
+        except ValueError:
+            number = False
+        decimals += number
+        assert b[5] == (a[5].replace(".", ",") if number else a[5])
+    assert decimals > 20

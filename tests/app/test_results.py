@@ -231,5 +231,10 @@ def test_plotly_is_served_locally(client):
     js = client.get("/static/vendor/plotly.min.js")
     assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
     assert "max-age" in js.headers["cache-control"] and len(js.content) > 1_000_000
+    assert js.headers["content-encoding"] == "gzip"          # the test client accepts gzip
+    wire = int(js.headers["content-length"])
+    assert wire < len(js.content) / 2.5, (wire, len(js.content))
+    plain = client.get("/static/vendor/plotly.min.js", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == js.content
     css = client.get("/static/vendor/plotly.css")
     assert css.status_code == 200 and ".js-plotly-plot .plotly" in css.text
