@@ -22,6 +22,8 @@ Pipeline
    drivers of the outcome (:mod:`analysis.drivers`).
 5. Suppression (:mod:`analysis.privacy`), then the plain-language findings
    (:mod:`analysis.narrative`) from the released figures only.
+6. Question-level results (:mod:`analysis.items`): every item's mean, distribution
+   and share favourable per group, with a suppression plan of their own per item.
 
 Verdicts (:mod:`analysis.verdicts`)
 -----------------------------------
@@ -64,11 +66,12 @@ from analysis.compare import (
     two_sample,
 )
 from analysis.drivers import bootstrap_relative_weights
-from analysis.factor import cfa
+from analysis.factor import cfa, fit_acceptable
 from analysis.frozen import freeze as _freeze, plain as _plain
 from analysis.groups import Groups
 from analysis.icc import icc
 from analysis.instrument import DIMENSIONS, Questionnaire, load_questionnaire
+from analysis.items import ItemResults, item_results
 from analysis.verdicts import (
     Posterior, decide_findings, decide_typology, finding_probabilities, group_posteriors,
     non_compensatory_level, presence_probability, team_posteriors, typology_probabilities,
@@ -319,6 +322,8 @@ class Diagnosis:
     drivers : mapping
     comments : mapping
         Organization-level comment pool and the number withheld.
+    items : ItemResults
+        Question-level results (:mod:`analysis.items`).
     scope : str or None
         None for the whole organization; the unit's label for the part a reader of
         one unit may see (:func:`analysis.scope.restrict_to_unit`).
@@ -345,6 +350,7 @@ class Diagnosis:
     drivers: MappingProxyType
     findings: tuple
     comments: MappingProxyType
+    items: ItemResults
     scope: str | None = None
     priority: MappingProxyType | None = None
     invariance: MappingProxyType | None = None
@@ -379,6 +385,7 @@ class Diagnosis:
             "differences": [dict(r) for r in self.differences],
             "drivers": _plain(self.drivers),
             "findings": _plain(self.findings),
+            "items": self.items.to_dict(),
             "scope": self.scope,
             "priority": _plain(self.priority) if self.priority is not None else None,
             "invariance": _plain(self.invariance) if self.invariance is not None else None,
@@ -581,7 +588,7 @@ def _cfa(scores: RespondentScores) -> dict:
     for key in ("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high",
                 "srmr", "n_obs", "converged", "problems", "loadings", "factor_correlations"):
         out[key] = _plain(getattr(res, key))
-    out["acceptable"] = bool(res.cfi >= 0.95 and res.rmsea <= 0.06 and res.srmr <= 0.08)
+    out["acceptable"] = fit_acceptable(res.cfi, res.rmsea, res.srmr)
     return out
 
 
@@ -992,6 +999,7 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
                           "withheld": released["withheld"]}),
         priority=priority,
         invariance=_language_invariance(data, language, k) if hs.org_visible and not interim else None,
+        items=item_results(data, min_group_size=k, questionnaire=q, hierarchy=hs),
     )
 
 

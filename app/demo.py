@@ -3,8 +3,9 @@
 About 25 teams in 4 units; three closed campaigns (waves) of instrument version 1 with
 simulated responses (from :func:`analysis.simulate.simulate_responses`; the later waves
 with a planted improvement of decision rights), a closed campaign of version 2 with its
-list of priorities and the response languages and an open campaign with unused personal links and one
-open link; a viewer limited to the unit Technology. Three further client organizations of the demo consultant, each with a closed
+list of priorities and the response languages, and an open campaign with unused personal links and one
+open link; a viewer limited to the unit Technology; a decision register and a closed
+campaign that asked its items (:mod:`app.demo_register`). Three further client organizations of the demo consultant, each with a closed
 campaign, and all four opted in to the benchmark; the benchmark pool also holds an
 imported file of simulated organizations, labelled as such, so that its cells have at
 least five comparable organizations. Every step is idempotent (skipped when present). The admin password and a few survey links are kept in
@@ -32,6 +33,7 @@ from analysis.simulate import simulate_responses
 from app.core.config import Settings
 from app.core.db import make_engine, session_scope
 from app.core.security import token_hash
+from app.demo_register import seed_register
 from app.models import (
     BenchmarkEntryRow, Campaign, CampaignStatus, CampaignTeam, Comment, Invitation, Membership, Organization, Response, Role, Unit,
     User,
@@ -199,6 +201,8 @@ def _seed_consultant_workspace(session: Session, user: User) -> None:
         add_closed_campaign(session, org, name, data, opened=opened, closed=closed,
                             names=dict(zip(sorted(set(data.team.tolist())), TEAM_NAMES)),
                             questionnaire_id=q.id, priorities=list(V2_PRIORITIES))
+    seed_register(session, org, author=DEMO_EMAIL, add_closed_campaign=add_closed_campaign, names=TEAM_NAMES,
+                  units=len(UNITS), teams=N_TEAMS, respondents=N_RESPONDENTS)
     for name, industry, size_band, n_teams, n, seed in CLIENTS:
         client = session.exec(select(Organization).where(Organization.name == name)).first()
         if client is None:
@@ -252,19 +256,23 @@ def _lifted(data, lift: float, seed: int):
 
 
 def add_closed_campaign(session: Session, org: Organization, name: str, data, *, opened: int, closed: int,
-                     names: dict, questionnaire_id: str = "aligned-autonomy-v1", priorities=None) -> None:
+                     names: dict, asked=(), extra_answers=None, questionnaire_id: str = "aligned-autonomy-v1",
+                     priorities=None) -> None:
+    """A closed campaign with ``data`` as its responses; ``asked`` register items and
+    their answers per row (``extra_answers``); with ``priorities``, the campaign's list
+    for the top-priority item and the response languages."""
     today = date.today()
     campaign = create_campaign(session, organization=org, name=name, questionnaire_id=questionnaire_id,
                                opens_on=today - timedelta(days=opened), closes_on=today - timedelta(days=closed))
     if priorities:
         set_priorities(session, campaign=campaign, priorities=priorities)
-    launch_campaign(session, campaign=campaign, organization=org)
+    launch_campaign(session, campaign=campaign, organization=org, asked=list(asked))
     teams = {ct.name: ct for ct in session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == campaign.id)).all()}
     labels = sorted(set(data.team.tolist()))
     create_personal_links(session, campaign=campaign, counts={teams[names[t]].id: teams[names[t]].headcount
                                                                 for t in labels}, base_url="", created_by=DEMO_EMAIL)
     _store_simulated(session, campaign, data, {t: teams[names[t]] for t in labels}, start=campaign.opens_on,
-                     languages=priorities is not None)
+                     extra_answers=extra_answers, languages=priorities is not None)
     close_and_release(session, campaign=campaign, sealer=None)  # simulated: nothing waits
     campaign.closed_at = datetime.combine(campaign.closes_on, time(18), tzinfo=timezone.utc)
     session.add(campaign)
@@ -284,7 +292,7 @@ def simulated_benchmark(profiles=SIMULATED, questionnaire: str = "aligned-autono
 
 
 def _store_simulated(session: Session, campaign: Campaign, data, teams: dict, *, start: date,
-                     languages: bool = False) -> None:
+                     extra_answers=None, languages: bool = False) -> None:
     """Simulated responses as if submitted through the survey: links marked used, the
     answers and comments stored unlinked, days spread over the first three weeks; with
     ``languages``, two thirds answered in German and one third in English."""
@@ -297,6 +305,7 @@ def _store_simulated(session: Session, campaign: Campaign, data, teams: dict, *,
     days = rng.integers(0, 21, size=data.n)
     for i in range(data.n):
         answers = {item: int(v) for item, v in zip(data.item_ids, data.values[i]) if not np.isnan(v)}
+        answers.update(extra_answers[i] if extra_answers else {})
         session.add(Response(
             campaign_id=campaign.id, campaign_team_id=teams[str(data.team[i])].id, role=str(data.role[i]),
             tenure=str(data.tenure[i]) or None, answers=answers, submitted_on=start + timedelta(days=int(days[i])),

@@ -8,6 +8,11 @@ one row ``statistic=suppressed`` whose value is the reason (``fewer_than_k``,
 ``complementary``, ``no_data``) and no figures; a hidden dimension of a visible group
 likewise. Labels are guarded against formula injection; values are numbers or ids.
 
+Question-level results (docs/methodology.md §20): rows with ``dimension`` the item id
+and ``statistic`` ``item_n``, ``item_mean``, ``item_favourable`` (a share 0–1) and
+``item_share_<option value>``; a hidden item cell has one row ``item_suppressed`` with
+the reason, a hidden structure mean ``item_mean_suppressed``.
+
 With a benchmark comparison, rows with ``level=benchmark``, ``group`` the comparison
 (``all``, ``industry``, ``size_band``, ``industry_and_size_band``) and ``statistic``
 ``<measure>_<figure>`` (e.g. ``score_percentile_rank``, ``score_median``); a withheld
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 from app.csv_files import Separator, csv_text
 from app.reports.common import safe_text, teams_by_unit
+from app.reports.decision_map import csv_rows
 
 __all__ = ["render_report_csv", "HEADER"]
 
@@ -62,6 +68,30 @@ def _group_rows(level: str, rec: dict, group: str, unit) -> list:
         rows.append((*head, m, "misconception_share", share))
         if level != "organization":
             rows.append((*head, m, "misconception_vs_organization", rec["misconceptions_vs_organization"][m]))
+    return rows
+
+
+def _item_rows(diagnosis) -> list:
+    """Question-level rows (``dimension`` = the item id): ``item_n``, ``item_mean``,
+    ``item_favourable`` and ``item_share_<option value>``; a hidden cell has one row
+    ``item_suppressed`` with the reason. Hidden groups have their ``suppressed`` row."""
+    items = diagnosis.items.to_dict()
+    values = {q["id"]: [o["value"] for o in q["options"]] for q in items["questions"]}
+    rows = []
+    groups = [("organization", items["organization"], "", "")]
+    groups += [("unit", r, r["unit"], "") for r in items["units"]]
+    groups += [("team", r, r["team"], r["unit"] or "") for r in items["teams"]]
+    for level, rec, group, unit in groups:
+        for item, cell in rec.get("items", {}).items():
+            head = (level, group, unit, item)
+            if cell["suppressed"]:
+                rows.append((*head, "item_suppressed", cell["suppression_reason"]))
+                continue
+            rows += [(*head, "item_n", cell["n"]), (*head, "item_mean", cell["mean"]),
+                     (*head, "item_favourable", cell["favourable"])]
+            if cell["mean_suppression_reason"]:
+                rows.append((*head, "item_mean_suppressed", cell["mean_suppression_reason"]))
+            rows += [(*head, f"item_share_{v}", share) for v, share in zip(values[item], cell["distribution"])]
     return rows
 
 
@@ -110,7 +140,7 @@ def _benchmark_rows(benchmark) -> list:
     return rows
 
 
-def render_report_csv(diagnosis, *, benchmark=None, provenance=None, sep: Separator = "comma",
+def render_report_csv(diagnosis, *, benchmark=None, provenance=None, register=None, sep: Separator = "comma",
                       bom: bool = False) -> bytes:
     """All released figures of a diagnosis as long-format CSV (UTF-8, with header).
 
@@ -122,6 +152,9 @@ def render_report_csv(diagnosis, *, benchmark=None, provenance=None, sep: Separa
     provenance : dict, optional
         How the answers were collected: adds ``level=campaign`` rows (see the module
         docstring).
+    register : RegisterFindings, optional
+        The decision register against the answers: adds ``level=decision_…`` rows
+        (:func:`app.reports.decision_map.csv_rows`).
     sep, bom
         ``"semicolon"`` for German-speaking Excel (decimal comma too); ``bom`` starts the
         file with a byte-order mark (:mod:`app.csv_files`).
@@ -139,6 +172,7 @@ def render_report_csv(diagnosis, *, benchmark=None, provenance=None, sep: Separa
     for _, teams in groups:
         for r in teams:
             rows += _group_rows("team", r, r["team"], r.get("unit"))
+    rows += _item_rows(diagnosis)
     if not org["suppressed"]:
         rows += _organization_rows(diagnosis)
     if benchmark is not None:
@@ -149,6 +183,8 @@ def render_report_csv(diagnosis, *, benchmark=None, provenance=None, sep: Separa
             ("personal_links", links["personal"]), ("open_links", links["open"]),
             ("link_creations", links["creations"]), ("teams_over_headcount", links["teams_over_headcount"]),
             ("withheld_answers", provenance.get("withheld", 0)))]
+    if register is not None:
+        rows += csv_rows(register)
     out = ((level, safe_text(group), safe_text(unit), safe_text(dim), stat, _value(v))
            for level, group, unit, dim, stat, v in rows)
     return csv_text(HEADER, (r for r in out if r[-1] is not None), sep=sep, bom=bom).encode("utf-8")

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app import i18n
 from app.catalogue import N_
-from app.deps import CsrfProtected, CurrentUser, SessionDep
+from app.deps import CsrfRoute, CurrentUser, SessionDep
 from app.models import Campaign, CampaignStatus
 from app.routers import PatchBody
 from app.services import Invalid
@@ -25,10 +25,12 @@ from app.services.closing import close_and_release
 from app.services.invitations import invitation_counts
 from app.services.organizations import get_organization, organization_ids
 from app.services.rates import response_rates
+from app.services.register import MAX_DECISIONS, launch_register
+from app.services.register_items import decision_items
 from app.services.teams import team_rows
 from app.templating import render
 
-router = APIRouter(tags=["campaigns"], dependencies=[CsrfProtected])
+router = APIRouter(tags=["campaigns"], route_class=CsrfRoute)
 PRIORITY_LINES = N_("give as many priorities in German as in English, one per line")
 
 
@@ -90,6 +92,10 @@ class RateOut(BaseModel):
     hidden: str | None
 
 
+class LaunchIn(BaseModel):
+    decisions: list[Annotated[str, Field(max_length=40)]] = Field([], max_length=MAX_DECISIONS)
+
+
 def _out(campaign: Campaign) -> CampaignOut:
     return CampaignOut(**campaign.model_dump(exclude={"languages"}), languages=list(languages_of(campaign)))
 
@@ -131,6 +137,7 @@ def campaign_page(campaign_id: uuid.UUID, request: Request, session: SessionDep,
         "rates": response_rates(session, campaign=campaign) if campaign.status != CampaignStatus.draft else [],
         "questionnaire": questionnaire_of(campaign),
         "asks_priority": asks_priority(campaign),
+        "register": launch_register(session, campaign=campaign, organization=org),
     })
 
 
@@ -165,9 +172,10 @@ def campaign_priorities(
 
 
 @router.post("/campaigns/{campaign_id}/launch", include_in_schema=False)
-def campaign_launch(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+def campaign_launch(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser,
+                    decisions: Annotated[list[str], Form(max_length=MAX_DECISIONS)] = []):  # noqa: B006
     campaign, org, _ = _campaign(session, user, campaign_id, write=True)
-    launch_campaign(session, campaign=campaign, organization=org)
+    launch_campaign(session, campaign=campaign, organization=org, asked=decisions)
     return RedirectResponse(f"/campaigns/{campaign.id}", status_code=303)
 
 
@@ -186,7 +194,7 @@ def campaign_preview(campaign_id: uuid.UUID, request: Request, session: SessionD
                                     allowed=languages_of(campaign))
     return _survey_page(request, questionnaire=questionnaire_of(campaign), campaign=campaign,
                         team_name="(your team)" if language == "en" else "(Ihr Team)", lang=language,
-                        open_link=False, preview=True)
+                        open_link=False, preview=True, decisions=decision_items(session, campaign_id=campaign.id))
 
 
 # ------------------------------------------------------------------- API
@@ -229,10 +237,11 @@ def api_update(campaign_id: uuid.UUID, body: CampaignPatch, session: SessionDep,
 
 
 @router.post("/api/v1/campaigns/{campaign_id}/launch", response_model=CampaignOut)
-def api_launch(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
-    """Open the campaign; the team structure and k are frozen from now on."""
+def api_launch(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, body: LaunchIn | None = None):
+    """Open the campaign; the team structure, the decision register and k are frozen
+    from now on. ``decisions``: the register's decision types the survey asks about."""
     campaign, org, _ = _campaign(session, user, campaign_id, write=True)
-    return _out(launch_campaign(session, campaign=campaign, organization=org))
+    return _out(launch_campaign(session, campaign=campaign, organization=org, asked=body.decisions if body else []))
 
 
 @router.post("/api/v1/campaigns/{campaign_id}/close", response_model=CampaignOut)
@@ -254,7 +263,8 @@ def api_priorities(campaign_id: uuid.UUID, body: PrioritiesIn, session: SessionD
 def api_preview(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> QuestionnaireOut:
     """The questionnaire exactly as employees will get it."""
     campaign, _, _ = _campaign(session, user, campaign_id)
-    return questionnaire_json(questionnaire_of(campaign), campaign)
+    return questionnaire_json(questionnaire_of(campaign), campaign,
+                              decisions=decision_items(session, campaign_id=campaign.id))
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/rates", response_model=list[RateOut])

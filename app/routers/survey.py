@@ -20,17 +20,21 @@ from app import i18n
 from app.core.config import Settings
 from app.core.db import session_scope
 from app.deps import (
-    FormBody, RateLimited, RawBody, ReadSessionDep, SessionDep, SettingsDep, cookie_name, rate_limit,
+    CsrfRoute, FormBody, RateLimited, RawBody, ReadSessionDep, SessionDep, SettingsDep, cookie_name, csrf_exempt,
+    rate_limit,
 )
 from app.core.security import Signer, same
 from app.models import Campaign, InvitationKind
 from app.services import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from app.services.campaigns import languages_of, questionnaire_of
 from app.services.intake import flush_team
-from app.services.survey import CLOSED, TEAM_FULL, USED_LINK, find_link, load_link, submit, validate
+from app.services.register_items import decision_items, item_json, validate_with_decisions
+from app.services.survey import CLOSED, TEAM_FULL, USED_LINK, find_link, load_link, submit
 from app.templating import render
 
-router = APIRouter(tags=["survey"])
+OWN_NONCE = "the survey session has no login; its own nonce is checked (survey session cookie)"
+
+router = APIRouter(tags=["survey"], route_class=CsrfRoute)
 
 SURVEY_SALT = "survey-session"
 DONE_SALT = "answered-on-device"
@@ -130,26 +134,29 @@ def open_link(token: str, request: Request, session: SessionDep, settings: Setti
     return response
 
 
-def _friendly(questionnaire: Questionnaire, detail: str, lang: str) -> tuple[str, str | None]:
+def _friendly(questionnaire: Questionnaire, detail: str, lang: str, decisions=()) -> tuple[str, str | None]:
     """The validation message with the question's number and text instead of its id."""
-    match = re.match(r"item (\w+): (.*)", detail)
-    ids = [item.id for item in questionnaire.items]
+    match = re.match(r"item ([\w.]+): (.*)", detail)
+    items = [*questionnaire.items, *decisions]
+    ids = [item.id for item in items]
     if not match or match.group(1) not in ids:
         return i18n.error_text(detail, lang), None
     item_id = match.group(1)
     n = ids.index(item_id) + 1
     question = i18n.t("question_of", lang, n=n, total=len(ids))
-    text = questionnaire.item(item_id).text[lang]
+    text = items[n - 1].text[lang]
     return f"{question} („{text}“): {i18n.error_text(match.group(2), lang)}", item_id
 
 
 def _survey_page(request: Request, *, questionnaire: Questionnaire, campaign: Campaign, team_name: str, lang: str,
                  open_link: bool, csrf: str = "", preview: bool = False, values: dict | None = None,
-                 error: str | None = None, error_item: str | None = None, status_code: int = 200) -> Response:
+                 error: str | None = None, error_item: str | None = None, status_code: int = 200,
+                 decisions=()) -> Response:
     context = {
         "q": questionnaire, "campaign": campaign, "team_name": team_name, "open_link": open_link,
         "survey_csrf": csrf, "preview": preview, "values": values or {}, "error": error, "error_item": error_item,
-        "languages": languages_of(campaign), "total": len(questionnaire.items),
+        "languages": languages_of(campaign), "total": len(questionnaire.items) + len(decisions),
+        "decisions": decisions,
     }
     response = render(request, "survey/form.html", context, status_code=status_code, lang=lang)
     if request.query_params.get("lang") in i18n.LANGUAGES:
@@ -169,10 +176,12 @@ def survey_form(request: Request, session: SessionDep, settings: SettingsDep):
         return _message(request, _kind(exc), _lang(request))
     lang = _lang(request, languages_of(campaign))
     return _survey_page(request, questionnaire=questionnaire_of(campaign), campaign=campaign, team_name=team.name,
-                        lang=lang, open_link=invitation.kind == InvitationKind.open, csrf=state["n"])
+                        lang=lang, open_link=invitation.kind == InvitationKind.open, csrf=state["n"],
+                        decisions=decision_items(session, campaign_id=campaign.id))
 
 
 @router.post("/survey", include_in_schema=False)
+@csrf_exempt(OWN_NONCE)
 def survey_submit(request: Request, form: FormBody, session: ReadSessionDep, settings: SettingsDep):
     """Store the answers (one transaction), then show the thank-you page."""
     lang_field = form.get("lang") if isinstance(form.get("lang"), str) else None
@@ -191,16 +200,17 @@ def survey_submit(request: Request, form: FormBody, session: ReadSessionDep, set
     questionnaire = questionnaire_of(campaign)
     fields = {key: form.getlist(key) for key in form.keys() if key not in ("csrf_token", "lang")}
     values = {key: v[0] for key, v in fields.items() if v and isinstance(v[0], str)}
+    decisions = decision_items(session, campaign_id=campaign.id)
     page = dict(questionnaire=questionnaire, campaign=campaign, team_name=team.name, lang=lang,
-                open_link=open_kind, csrf=state["n"], values=values)
+                open_link=open_kind, csrf=state["n"], values=values, decisions=decisions)
     if not same(form.get("csrf_token") if isinstance(form.get("csrf_token"), str) else None, state["n"]):
         return _survey_page(request, **page, error=CSRF_FAILED, status_code=403)
     if open_kind and str(campaign.id) in _done_campaigns(request):
         return _message(request, "device", lang)
     try:
-        submission = replace(validate(questionnaire, fields), language=lang)
+        submission = replace(validate_with_decisions(questionnaire, decisions, fields), language=lang)
     except Invalid as exc:
-        error, error_item = _friendly(questionnaire, exc.detail, lang)
+        error, error_item = _friendly(questionnaire, exc.detail, lang, decisions)
         return _survey_page(request, **page, error=error, error_item=error_item, status_code=422)
     session.close()  # give the read connection back before taking the write lock
     try:
@@ -271,8 +281,10 @@ class StoredOut(BaseModel):
     status: Literal["stored"]
 
 
-def questionnaire_json(questionnaire: Questionnaire, campaign: Campaign, *, team_name: str | None = None) -> dict:
-    """The instrument as an employee sees it, in every language of the campaign."""
+def questionnaire_json(questionnaire: Questionnaire, campaign: Campaign, *, team_name: str | None = None,
+                       decisions=()) -> dict:
+    """The instrument as an employee sees it, in every language of the campaign, with
+    the items generated from the campaign's decision register (``decisions``)."""
     langs = languages_of(campaign)
     pick = lambda text: {lang: text[lang] for lang in langs} if text else None  # noqa: E731
     return {
@@ -285,7 +297,7 @@ def questionnaire_json(questionnaire: Questionnaire, campaign: Campaign, *, team
              "required": item.required, "max_length": item.max_length,
              "options": None if item.options is None else [{"value": o.value, "label": pick(o.label)} for o in item.options]}
             for item in questionnaire.items
-        ],
+        ] + [item_json(item, pick) for item in decisions],
     }
 
 
@@ -303,6 +315,7 @@ def _json_object(request: Request, body: bytes) -> dict:
 
 @router.post("/api/v1/survey/session", summary="Exchange a survey token for a survey session",
              response_model=SurveySessionOut)
+@csrf_exempt("the token in the body opens the survey session; no session exists yet")
 def api_open(request: Request, body: RawBody, session: ReadSessionDep, settings: SettingsDep):
     """Body ``{"token": "…"}``. Sets the survey session cookie and returns the CSRF token
     for the submission together with the questionnaire."""
@@ -318,7 +331,8 @@ def api_open(request: Request, body: RawBody, session: ReadSessionDep, settings:
     nonce = secrets.token_urlsafe(18)
     response = JSONResponse({
         "csrf_token": nonce, "open_link": invitation.kind == InvitationKind.open,
-        "survey": questionnaire_json(questionnaire_of(campaign), campaign, team_name=team_name),
+        "survey": questionnaire_json(questionnaire_of(campaign), campaign, team_name=team_name,
+                                     decisions=decision_items(session, campaign_id=campaign.id)),
     })
     _start_session(request, settings, invitation.id, response, nonce)
     return response
@@ -335,11 +349,13 @@ def _api_state(request: Request, session, settings: Settings):
             response_model=QuestionnaireOut)
 def api_survey(request: Request, session: SessionDep, settings: SettingsDep):
     _state, _invitation, campaign, team = _api_state(request, session, settings)
-    return questionnaire_json(questionnaire_of(campaign), campaign, team_name=team.name)
+    return questionnaire_json(questionnaire_of(campaign), campaign, team_name=team.name,
+                              decisions=decision_items(session, campaign_id=campaign.id))
 
 
 @router.post("/api/v1/survey/responses", status_code=201, summary="Submit the answers of the current survey session",
              response_model=StoredOut)
+@csrf_exempt(OWN_NONCE)
 def api_submit(request: Request, body: RawBody, session: ReadSessionDep, settings: SettingsDep):
     """Body ``{"answers": {"item_id": value, …}, "comment": "…", "language": "en"}`` with
     the session's CSRF token in ``X-CSRF-Token`` (``language``, optional: the language the
@@ -369,7 +385,8 @@ def api_submit(request: Request, body: RawBody, session: ReadSessionDep, setting
     language = data.get("language")
     if language is not None and language not in languages_of(campaign):
         raise Invalid(BAD_LANGUAGE)
-    submission = replace(validate(questionnaire, fields), language=language)
+    submission = replace(validate_with_decisions(questionnaire, decision_items(session, campaign_id=campaign.id), fields),
+                         language=language)
     session.close()  # give the read connection back before taking the write lock
     _store(request, invitation.id, submission)
     response = JSONResponse({"status": "stored"}, status_code=201)

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from app.csv_files import Separator
-from app.deps import CsrfProtected, CurrentUser, RawBody, SessionDep
+from app.deps import CsrfRoute, CurrentUser, RawBody, SessionDep
 from app.services import Invalid
 from app.services.organizations import get_organization, organization_ids
 from app.services.teams import (
@@ -19,7 +19,7 @@ from app.services.teams import (
 )
 from app.templating import render
 
-router = APIRouter(tags=["teams"], dependencies=[CsrfProtected])
+router = APIRouter(tags=["teams"], route_class=CsrfRoute)
 
 
 class TeamIn(BaseModel):

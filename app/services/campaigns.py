@@ -16,6 +16,7 @@ from app.catalogue import N_
 from app.models import Campaign, CampaignStatus, CampaignTeam, Organization, Response, utcnow
 from app.services import Conflict, Invalid, NotFound
 from app.services.organizations import check_k
+from app.services.register import freeze_register
 from app.services.teams import team_rows
 
 log = logging.getLogger(__name__)
@@ -163,10 +164,12 @@ def set_priorities(session: Session, *, campaign: Campaign, priorities: list[dic
     return campaign
 
 
-def launch_campaign(session: Session, *, campaign: Campaign, organization: Organization) -> Campaign:
-    """Open a draft: copy the current team structure into the campaign, freeze k and
-    bind the campaign to the questionnaire file as it is now (its SHA-256).
-    The campaign's row is locked first, so that of concurrent launches one copies the
+def launch_campaign(session: Session, *, campaign: Campaign, organization: Organization,
+                    asked: list[str] | None = None) -> Campaign:
+    """Open a draft: copy the current team structure and decision register into the
+    campaign, freeze k and bind the campaign to the questionnaire file as it is now (its
+    SHA-256); ``asked`` are the register's decision types the survey asks about. The
+    campaign's row is locked first, so that of concurrent launches one copies the
     structure and the others find the campaign open (409)."""
     session.refresh(campaign, with_for_update=True)
     if campaign.status != CampaignStatus.draft:
@@ -181,11 +184,15 @@ def launch_campaign(session: Session, *, campaign: Campaign, organization: Organ
     teams = team_rows(session, organization=organization)
     if not teams:
         raise Conflict(NO_TEAMS)
-    for row in teams:
-        session.add(CampaignTeam(
-            campaign_id=campaign.id, team_id=row["id"], unit_path=row["unit_path"],
-            name=row["name"], headcount=row["headcount"],
-        ))
+    frozen = [CampaignTeam(campaign_id=campaign.id, team_id=row["id"], unit_path=row["unit_path"],
+                           name=row["name"], headcount=row["headcount"]) for row in teams]
+    session.add_all(frozen)
+    try:
+        freeze_register(session, campaign=campaign, organization=organization, campaign_teams=frozen,
+                        asked=list(asked or []))
+    except Invalid:
+        session.rollback()
+        raise
     campaign.status = CampaignStatus.open
     campaign.launched_at = utcnow()
     campaign.interim_results = organization.live_results  # see app.services.results
@@ -196,13 +203,14 @@ def launch_campaign(session: Session, *, campaign: Campaign, organization: Organ
 
 
 def close_campaign(session: Session, *, campaign: Campaign) -> Campaign:
+    """Mark an open campaign closed, in the caller's transaction (see
+    :func:`app.services.closing.close_and_release`, which commits)."""
     if campaign.status != CampaignStatus.open:
         raise Conflict(NOT_OPEN)
     campaign.status = CampaignStatus.closed
     campaign.closed_at = utcnow()
     session.add(campaign)
-    session.commit()
-    session.refresh(campaign)
+    session.flush()
     return campaign
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import os
 import re
 import secrets
@@ -26,7 +27,6 @@ from app.catalogue import N_
 from app.services import NotFound, ServiceError
 
 UNKNOWN_FORMAT = "unknown report format"
-FORMAT_MISSING = "this report format is not available in this installation"
 JOB_NOT_FOUND = "report job not found"
 JOB_NOT_READY = "the report is not ready yet"
 JOB_FAILED = "the report could not be generated"
@@ -34,11 +34,8 @@ TEAM_HIDDEN = "this team's results are hidden to protect anonymity"
 TEAM_NOT_FOUND = "team not found"
 JOB_TTL_SECONDS = 15 * 60
 MAX_WORKERS = 2
+log = logging.getLogger(__name__)
 _JOB_ID = re.compile(r"[A-Za-z0-9_-]{20,30}")
-
-
-class Unavailable(ServiceError):
-    status_code = 503
 
 
 @dataclass(frozen=True)
@@ -78,13 +75,6 @@ def get_format(key: str) -> Format:
     return FORMATS[key]
 
 
-def available(fmt: Format) -> bool:
-    try:
-        return hasattr(importlib.import_module(fmt.module), fmt.function)
-    except ImportError:
-        return False
-
-
 def safe_filename(*parts: str, extension: str) -> str:
     """ASCII letters, digits, ``-`` and ``_`` only (at most 80 characters before the extension)."""
     text = "-".join(p for p in parts if p)
@@ -98,25 +88,23 @@ def content_disposition(filename: str) -> str:
 
 
 def render(fmt: Format, diagnosis, *, lang: str, organization_name: str, campaign_name: str,
-           team: str | None = None, benchmark=None, provenance=None) -> bytes:
-    """The report as bytes (raises :class:`Unavailable` when the renderer is missing);
-    ``benchmark`` (a benchmark comparison dict) and ``provenance`` (the link log's
-    summary, see :func:`app.reports.common.provenance_lines`) go into the organization
-    reports."""
-    try:
-        fn = getattr(importlib.import_module(fmt.module), fmt.function)
-    except (ImportError, AttributeError):
-        raise Unavailable(FORMAT_MISSING) from None
+           team: str | None = None, benchmark=None, provenance=None, register=None) -> bytes:
+    """The report as bytes (every renderer's library is a dependency: a missing one is
+    an installation error and fails loudly); ``benchmark`` (a benchmark comparison
+    dict), ``provenance`` (the link log's summary, see
+    :func:`app.reports.common.provenance_lines`) and ``register`` (the decision register
+    against the answers) go into the organization reports."""
+    fn = getattr(importlib.import_module(fmt.module), fmt.function)
     if fmt.module == "app.reports.csv_report":
-        out = fn(diagnosis, benchmark=benchmark, provenance=provenance, **dict(fmt.options))
+        out = fn(diagnosis, benchmark=benchmark, provenance=provenance, register=register, **dict(fmt.options))
     elif fmt.key == "html":
         out = fn(diagnosis, lang=lang, title=f"{organization_name} · {campaign_name}", benchmark=benchmark,
-                 provenance=provenance)
+                 provenance=provenance, register=register)
     elif fmt.key == "team-pdf":
         out = fn(diagnosis, team, lang=lang, organization_name=organization_name, campaign_name=campaign_name)
     else:
         out = fn(diagnosis, lang=lang, organization_name=organization_name, campaign_name=campaign_name,
-                 benchmark=benchmark, provenance=provenance)
+                 benchmark=benchmark, provenance=provenance, register=register)
     return out.encode("utf-8") if isinstance(out, str) else bytes(out)
 
 
@@ -178,7 +166,8 @@ class JobRunner:
             body = work()
             self._write(self._dir / f"{job.id}.bin", body)
             job.state = "done"
-        except Exception:  # noqa: BLE001 - reported to the user as a failed job
+        except Exception:  # noqa: BLE001 - reported to the user as a failed job, logged for the operator
+            log.exception("report job %s (%s of campaign %s) failed", job.id, job.format, job.campaign_id)
             job.state = "failed"
         job.finished = time.time()
         self._save(job)

@@ -62,6 +62,9 @@ from app.models import Campaign, CampaignStatus, Comment, Organization, Response
 from app.services.campaigns import campaign_teams, questionnaire_of, response_count
 from app.services.intake import waiting
 from app.services.rates import response_rates
+from app.services.register import campaign_register
+from app.services.register_items import PREFIX
+from app.services.register_results import RegisterFindings, decision_columns, diagnose_register
 from app.services.teams import split_path
 
 NO_UNIT = "(no unit)"
@@ -94,6 +97,7 @@ class Results:
     pending: int
     live: bool
     withheld: int = 0
+    register: RegisterFindings | None = None
 
     @property
     def interim(self) -> bool:
@@ -144,7 +148,7 @@ def read_columns(session: Session, *, campaign: Campaign) -> dict:
     ``role``, ``tenure``, ``language`` (numpy string arrays) and ``comments`` ((team,
     text) pairs)."""
     q = questionnaire_of(campaign)
-    item_ids = answer_items(q)
+    item_ids = answer_items(q) + decision_columns(campaign_register(session, campaign_id=campaign.id))
     teams = campaign_teams(session, campaign=campaign)
     label, unit_of = _team_labels(teams)
     # ids as text: SQLite stores 32 hex digits, PostgreSQL prints the dashed form
@@ -176,7 +180,8 @@ def to_response_data(campaign: Campaign, columns: dict) -> ResponseData | None:
     table = columns["answers"]
     if table is None or table.num_rows == 0:
         return None
-    answers = {name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names}
+    answers = {name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names
+               if not name.startswith(PREFIX)}  # register items: app.services.register_results
     unit = columns["unit"]
     return ResponseData.from_columns(
         questionnaire_of(campaign), team=columns["team"], answers=answers,
@@ -221,7 +226,8 @@ def _stored_count(session: Session, campaign: Campaign) -> int | None:
 
 
 def _store(session: Session, campaign: Campaign, stored: int | None) -> dict:
-    """Read all responses of the campaign, store them as its snapshot and return them."""
+    """Read all responses of the campaign, store them as its snapshot (in the caller's
+    transaction) and return them."""
     columns = read_columns(session, campaign=campaign)
     count, data = columns["answers"].num_rows, _pack(columns)
     if stored is None:
@@ -229,7 +235,7 @@ def _store(session: Session, campaign: Campaign, stored: int | None) -> dict:
     else:
         session.execute(update(ResultSnapshot).where(ResultSnapshot.campaign_id == campaign.id)
                         .values(response_count=count, data=data))
-    session.commit()
+    session.flush()
     return columns
 
 
@@ -238,7 +244,8 @@ def _load(session: Session, campaign: Campaign) -> dict:
 
 
 def store_release(session: Session, *, campaign: Campaign) -> None:
-    """Store the joined responses as the campaign's snapshot unless it holds them already."""
+    """Store the joined responses as the campaign's snapshot unless it holds them
+    already (in the caller's transaction)."""
     stored = _stored_count(session, campaign)
     count = response_count(session, campaign=campaign)
     if count and count != stored:
@@ -305,9 +312,13 @@ def _diagnose(campaign: Campaign, data: ResponseData, interim: bool, language=No
                     acknowledge_small_groups=campaign.k_acknowledged, interim=interim, language=language)
 
 
-def _build(campaign: Campaign, columns: dict, interim: bool) -> tuple:
+def _build(session: Session, campaign: Campaign, columns: dict, interim: bool) -> tuple:
     data = to_response_data(campaign, columns)
-    return data, (_diagnose(campaign, data, interim, columns.get("language")) if data is not None else None)
+    dx = _diagnose(campaign, data, interim, columns.get("language")) if data is not None else None
+    label, _ = _team_labels(campaign_teams(session, campaign=campaign))
+    register = diagnose_register(campaign_register(session, campaign_id=campaign.id), columns, dx, k=campaign.k,
+                                 team_ids={lab: tid for tid, lab in label.items()})
+    return data, dx, register
 
 
 def campaign_results(session: Session, *, campaign: Campaign, organization: Organization) -> Results:
@@ -325,12 +336,15 @@ def campaign_results(session: Session, *, campaign: Campaign, organization: Orga
     stored = _stored_count(session, campaign)
 
     def build():
-        columns = _store(session, campaign, stored) if count != stored else _load(session, campaign)
-        return _build(campaign, columns, live)
+        if count == stored:
+            return _build(session, campaign, _load(session, campaign), live)
+        columns = _store(session, campaign, stored)
+        session.commit()
+        return _build(session, campaign, columns, live)
 
-    data, dx = _diagnoses.get((campaign.id, count, campaign.k, campaign.comment_k, live), build)
+    data, dx, register = _diagnoses.get((campaign.id, count, campaign.k, campaign.comment_k, live), build)
     hidden = NO_RESPONSES if dx is None else None
-    return Results(campaign.id, dx, data, hidden, count, pending, live, campaign.withheld_answers)
+    return Results(campaign.id, dx, data, hidden, count, pending, live, campaign.withheld_answers, register)
 
 
 # ------------------------------------------------------------------ settings, rates, views

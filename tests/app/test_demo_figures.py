@@ -10,9 +10,8 @@ from tests.app.demo_figures import FIXTURE, demo_figures
 def test_demo_v1_campaigns_show_the_same_figures_as_before(tmp_path):
     expected = json.loads(FIXTURE.read_text())
     actual = demo_figures(tmp_path)
-    assert sorted(c for c in actual if c.endswith("aligned-autonomy-v1")) == sorted(expected)
-    v2 = [c for c in actual if not c.endswith("aligned-autonomy-v1")]
-    assert v2 == ["Nordlicht Logistics (demo)/Diagnostic spring 2027 (version 2)/aligned-autonomy-v2"]
+    assert set(expected) <= set(actual)  # campaigns added to the demo later are not part of the snapshot
+    assert "Nordlicht Logistics (demo)/Diagnostic spring 2027 (version 2)/aligned-autonomy-v2" in actual
     for campaign, figures in expected.items():
         assert campaign.endswith("aligned-autonomy-v1")
         got = actual[campaign]

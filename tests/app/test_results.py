@@ -12,7 +12,7 @@ from sqlmodel import select
 from app.core.db import session_scope
 from app.models import Membership, Role, User
 from app.main import create_app
-from app.services.downloads import JOB_NOT_FOUND, TEAM_HIDDEN, UNKNOWN_FORMAT, JobRunner
+from app.services.downloads import FORMATS, JOB_NOT_FOUND, TEAM_HIDDEN, UNKNOWN_FORMAT, JobRunner
 from app.services.organizations import READ_ONLY
 from app.services.results import HIDDEN_WHILE_OPEN, NO_RESPONSES, NOT_LAUNCHED
 from results_helpers import close, park_responses, store_responses
@@ -238,3 +238,20 @@ def test_plotly_is_served_locally(client):
     assert "content-encoding" not in plain.headers and plain.content == js.content
     css = client.get("/static/vendor/plotly.css")
     assert css.status_code == 200 and ".js-plotly-plot .plotly" in css.text
+
+
+def test_a_failed_report_job_is_logged_and_shown_as_failed(tmp_path, caplog):
+    runner = JobRunner(tmp_path / "jobs")
+    owner, campaign = uuid.uuid4(), uuid.uuid4()
+
+    def broken():
+        raise RuntimeError("renderer exploded")
+    with caplog.at_level("ERROR", logger="app.services.downloads"):
+        job = runner.submit(owner=owner, campaign_id=campaign, fmt=FORMATS["pdf"], filename="x.pdf", work=broken)
+        deadline = time.monotonic() + 30
+        while runner.get(job.id, owner=owner, campaign_id=campaign).state in ("queued", "running"):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    assert runner.get(job.id, owner=owner, campaign_id=campaign).state == "failed"
+    (record,) = [r for r in caplog.records if job.id in r.getMessage()]
+    assert "renderer exploded" in record.exc_text and f"campaign {campaign}" in record.getMessage()
