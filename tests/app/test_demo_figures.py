@@ -15,6 +15,6 @@ def test_demo_v1_campaigns_show_the_same_figures_as_before(tmp_path):
     for campaign, figures in expected.items():
         assert campaign.endswith("aligned-autonomy-v1")
         got = actual[campaign]
-        assert sorted(got) == sorted(figures), campaign
+        assert not set(figures) - set(got), campaign  # figures added later (new blocks) are not compared
         for path, value in figures.items():
             assert got[path] == pytest.approx(value, rel=1e-9, abs=1e-12), f"{campaign}{path}"
