@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from app.core.csvfile import open_csv
 from app.core.inputs import control_character
 from app.models import Organization, Team, Unit
 from app.services import Invalid, NotFound
@@ -56,17 +57,7 @@ def join_path(parts) -> str:
 
 def parse_team_csv(data: bytes) -> list[TeamRow]:
     """Validated rows of a team CSV; :class:`Invalid` lists every bad line."""
-    if len(data) > MAX_CSV_BYTES:
-        raise Invalid(CSV_INVALID, errors=[f"the file is larger than {MAX_CSV_BYTES} bytes"])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise Invalid(CSV_INVALID, errors=[f"the file is not UTF-8 text (byte {exc.start})"]) from None
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise Invalid(CSV_INVALID, errors=["line 1: the header 'unit path,team,headcount' is missing"])
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = open_csv(data, max_bytes=MAX_CSV_BYTES, detail=CSV_INVALID, header=",".join(HEADER))
     errors: list[str] = []
     rows: list[TeamRow] = []
     seen: dict[tuple, int] = {}
