@@ -248,6 +248,7 @@ class MailJob(SQLModel, table=True):
     state: str = Field(default="scheduled", max_length=10)  # scheduled, running, done, cancelled
     scheduled_for: datetime
     created_by: str = Field(max_length=254)
+    base_url: str = Field(max_length=300)  # what the links in its messages start with
     queued: int = Field(default=0, ge=0)
     sent: int = Field(default=0, ge=0)
     failed: int = Field(default=0, ge=0)

@@ -93,6 +93,11 @@ def _configured(settings) -> None:
         raise Conflict(MAIL_NOT_CONFIGURED)
 
 
+def _who(request, settings, user) -> dict:
+    """Who sends, from where the links start, and now."""
+    return {"created_by": user.email, "base_url": _base_url(request, settings.base_url), "now": utcnow()}
+
+
 def _aware(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
 
@@ -134,15 +139,15 @@ def participants_upload(campaign_id: uuid.UUID, request: Request, session: Sessi
 
 
 @router.post("/campaigns/{campaign_id}/mail/invitations", include_in_schema=False)
-def invitations_send(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, settings: SettingsDep):
+def invitations_send(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep):
     campaign, _ = _writable(session, user, campaign_id)
     _configured(settings)
-    send_invitations(session, campaign=campaign, created_by=user.email, now=utcnow())
+    send_invitations(session, campaign=campaign, **_who(request, settings, user))
     return _back(campaign)
 
 
 @router.post("/campaigns/{campaign_id}/mail/reminders", include_in_schema=False)
-def reminder_send(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, settings: SettingsDep,
+def reminder_send(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep,
                   at: Annotated[str, Form(max_length=40)] = ""):
     campaign, _ = _writable(session, user, campaign_id)
     _configured(settings)
@@ -150,7 +155,7 @@ def reminder_send(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser
         when = _aware(datetime.fromisoformat(at)) if at.strip() else None
     except ValueError:
         raise Invalid(BAD_TIME) from None
-    send_reminder(session, campaign=campaign, created_by=user.email, now=utcnow(), at=when)
+    send_reminder(session, campaign=campaign, **_who(request, settings, user), at=when)
     return _back(campaign)
 
 
@@ -230,21 +235,21 @@ def api_upload(campaign_id: uuid.UUID, body: RawBody, request: Request, session:
 
 
 @router.post("/api/v1/campaigns/{campaign_id}/mail/invitations", response_model=JobOut, status_code=201)
-def api_invitations(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, settings: SettingsDep):
+def api_invitations(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep):
     """Send the invitation to every participant not yet invited (in the background)."""
     campaign, _ = _writable(session, user, campaign_id)
     _configured(settings)
-    job = send_invitations(session, campaign=campaign, created_by=user.email, now=utcnow())
+    job = send_invitations(session, campaign=campaign, **_who(request, settings, user))
     return next(j for j in jobs_of(session, campaign=campaign) if j["id"] == job.id)
 
 
 @router.post("/api/v1/campaigns/{campaign_id}/mail/reminders", response_model=JobOut, status_code=201)
-def api_reminder(campaign_id: uuid.UUID, body: ReminderIn, session: SessionDep, user: CurrentUser,
+def api_reminder(campaign_id: uuid.UUID, body: ReminderIn, request: Request, session: SessionDep, user: CurrentUser,
                  settings: SettingsDep):
     """Remind every participant who has not answered, now or at ``at``."""
     campaign, _ = _writable(session, user, campaign_id)
     _configured(settings)
-    job = send_reminder(session, campaign=campaign, created_by=user.email, now=utcnow(),
+    job = send_reminder(session, campaign=campaign, **_who(request, settings, user),
                         at=_aware(body.at) if body.at else None)
     return next(j for j in jobs_of(session, campaign=campaign) if j["id"] == job.id)
 

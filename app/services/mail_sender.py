@@ -104,7 +104,7 @@ class MailSender:
         """Due messages, leased to this pass, with what their text needs."""
         with session_scope(self.engine, write=True) as session:
             rows = session.exec(
-                select(Participant, MailJob.kind, CampaignTeam.unit_path, CampaignTeam.name)
+                select(Participant, MailJob.kind, MailJob.base_url, CampaignTeam.unit_path, CampaignTeam.name)
                 .join(MailJob, MailJob.id == Participant.job_id)
                 .join(CampaignTeam, CampaignTeam.id == Participant.campaign_team_id)
                 .where(Participant.status == "queued", Participant.due_at <= now)
@@ -116,7 +116,8 @@ class MailSender:
             session.execute(update(Participant).where(Participant.id.in_(ids)).values(due_at=now + LEASE))
             batch = [{"id": p.id, "job_id": p.job_id, "campaign_id": p.campaign_id, "email": p.email,
                       "language": p.language, "attempts": p.attempts, "sealed": p.sealed_link, "kind": kind,
-                      "team": join_path([*split_path(path), name])} for p, kind, path, name in rows]
+                      "base_url": base, "team": join_path([*split_path(path), name])}
+                     for p, kind, base, path, name in rows]
             wording = {}
             for campaign_id in {b["campaign_id"] for b in batch}:
                 campaign = session.get(Campaign, campaign_id)
@@ -130,7 +131,7 @@ class MailSender:
     def message(self, item: dict) -> EmailMessage:
         """The e-mail for one claimed participant, in its language."""
         campaign, language = item["campaign"], item["language"]
-        link = f"{self.settings.base_url}/s/{self.sealer.open(item['sealed']).decode()}"
+        link = f"{item['base_url']}/s/{self.sealer.open(item['sealed']).decode()}"
         wording = item["templates"][(item["kind"], language)]
         values = message_values(campaign, team=item["team"], link=link, language=language)
         msg = EmailMessage()

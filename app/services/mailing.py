@@ -119,10 +119,12 @@ def _sendable(session: Session, campaign: Campaign) -> None:
         raise Conflict(NO_LIST)
 
 
-def send_invitations(session: Session, *, campaign: Campaign, created_by: str, now: datetime) -> MailJob:
-    """Queue the invitation of every participant not yet invited."""
+def send_invitations(session: Session, *, campaign: Campaign, created_by: str, base_url: str,
+                     now: datetime) -> MailJob:
+    """Queue the invitation of every participant not yet invited; their links start with ``base_url``."""
     _sendable(session, campaign)
-    job = MailJob(campaign_id=campaign.id, kind="invitation", scheduled_for=now, created_by=created_by)
+    job = MailJob(campaign_id=campaign.id, kind="invitation", scheduled_for=now, created_by=created_by,
+                  base_url=base_url)
     session.add(job)
     session.flush()
     if start_job(session, job=job, now=now) == 0:
@@ -132,14 +134,15 @@ def send_invitations(session: Session, *, campaign: Campaign, created_by: str, n
     return job
 
 
-def send_reminder(session: Session, *, campaign: Campaign, created_by: str, now: datetime,
+def send_reminder(session: Session, *, campaign: Campaign, created_by: str, base_url: str, now: datetime,
                   at: datetime | None = None) -> MailJob:
     """A reminder to every participant who has not answered: now, or at ``at`` (then the
     recipients are chosen at that time)."""
     _sendable(session, campaign)
     if at is not None and at <= now:
         raise Invalid(SCHEDULE_PAST)
-    job = MailJob(campaign_id=campaign.id, kind="reminder", scheduled_for=at or now, created_by=created_by)
+    job = MailJob(campaign_id=campaign.id, kind="reminder", scheduled_for=at or now, created_by=created_by,
+                  base_url=base_url)
     session.add(job)
     session.flush()
     if at is None:

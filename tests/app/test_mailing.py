@@ -72,7 +72,8 @@ def test_invitations_arrive_in_each_language_with_a_working_link(app, hr, smtp):
     assert by_to["ana@example.org"]["From"] == "Survey <survey@example.org>"
     links = {link_in(m) for m in recorder.messages}
     assert len(links) == 4
-    open_survey(app, link_in(by_to["ben@example.org"]))  # the link works
+    employee, _ = open_survey(app, link_in(by_to["ben@example.org"]))  # the link works
+    assert "never what you answered and never when" in employee.get("/survey").text  # the privacy notice says so
     status = hr.client.get(f"/api/v1/campaigns/{cid}/mail").json()
     assert status["participants"] == {"new": 0, "queued": 0, "sent": 4, "failed": 0}
     assert status["jobs"][0] | {"id": None, "scheduled_for": None} == {

@@ -24,6 +24,7 @@ def upgrade() -> None:
     sa.Column('state', sa.String(length=10), nullable=False),
     sa.Column('scheduled_for', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by', sa.String(length=254), nullable=False),
+    sa.Column('base_url', sa.String(length=300), nullable=False),
     sa.Column('queued', sa.Integer(), nullable=False),
     sa.Column('sent', sa.Integer(), nullable=False),
     sa.Column('failed', sa.Integer(), nullable=False),
