@@ -207,8 +207,10 @@ class MailSender:
         retry = self.settings.mail_retry_seconds
         with session_scope(self.engine, write=True) as session:
             counts: dict[uuid.UUID, list[int]] = {}
+            rows = {p.id: p for p in session.exec(select(Participant).where(
+                Participant.id.in_([o.participant_id for o in outcomes]))).all()}
             for o in outcomes:
-                p = session.get(Participant, o.participant_id)
+                p = rows.get(o.participant_id)
                 if p is None or p.status != "queued":  # deleted (closing) meanwhile
                     continue
                 p.attempts += 1
