@@ -233,11 +233,17 @@ class MailSender:
 
 
 def _finish_jobs(session: Session, job_ids: list[uuid.UUID], now: datetime) -> None:
+    """Mark the sendings without a waiting message done, and rewrite every participant
+    row of their campaigns, so that the rows a sending reached do not stand out by the
+    transaction that last wrote them (PostgreSQL's ``xmin``; docs/methodology.md §13)."""
     for job_id in job_ids:
         waiting = session.exec(select(func.count()).select_from(Participant).where(Participant.job_id == job_id)).one()
         if not waiting:
-            session.execute(update(MailJob).where(MailJob.id == job_id, MailJob.state == "running")
-                            .values(state="done", finished_at=now))
+            done = session.execute(update(MailJob).where(MailJob.id == job_id, MailJob.state == "running")
+                                   .values(state="done", finished_at=now).returning(MailJob.campaign_id)).all()
+            for (campaign_id,) in done:
+                session.execute(update(Participant).where(Participant.campaign_id == campaign_id)
+                                .values(attempts=Participant.attempts))
 
 
 def _first(refused: dict) -> tuple[int, str]:

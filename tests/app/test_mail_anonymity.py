@@ -108,3 +108,13 @@ def test_responses_carry_only_the_day(world):
     insp = inspect(world["app"].state.engine)
     times = {c["name"]: str(c["type"]) for c in insp.get_columns("response") if "DATE" in str(c["type"]).upper()}
     assert times == {"submitted_on": "DATE"}
+
+
+def test_no_transaction_id_marks_the_rows_a_reminder_reached(world):
+    """PostgreSQL: every participant row was last written by the same transaction, so
+    ``xmin`` does not tell the reminded rows from the others."""
+    engine = world["app"].state.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("xmin is PostgreSQL's")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(DISTINCT xmin::text) FROM participant")).scalar() == 1
