@@ -148,14 +148,15 @@ def invitations_send(campaign_id: uuid.UUID, request: Request, session: SessionD
 
 @router.post("/campaigns/{campaign_id}/mail/reminders", include_in_schema=False)
 def reminder_send(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep,
-                  at: Annotated[str, Form(max_length=40)] = ""):
+                  when: Annotated[str, Form(max_length=40)]):
+    """A reminder ``now`` or at a time (YYYY-MM-DDTHH:MM, UTC unless it names its zone)."""
     campaign, _ = _writable(session, user, campaign_id)
     _configured(settings)
     try:
-        when = _aware(datetime.fromisoformat(at)) if at.strip() else None
+        at = None if when == "now" else _aware(datetime.fromisoformat(when))
     except ValueError:
         raise Invalid(BAD_TIME) from None
-    send_reminder(session, campaign=campaign, **_who(request, settings, user), at=when)
+    send_reminder(session, campaign=campaign, **_who(request, settings, user), at=at)
     return _back(campaign)
 
 
@@ -190,11 +191,11 @@ def retention_save(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUse
 
 @router.post("/campaigns/{campaign_id}/posters", include_in_schema=False)
 def posters_download(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                     settings: SettingsDep, team_id: Annotated[str, Form(max_length=40)] = ""):
-    """Create (or replace) the open link of one team or of all and download their posters."""
+                     settings: SettingsDep, team_id: Annotated[str, Form(max_length=40)]):
+    """Create (or replace) the open link of one team (or of ``all``) and download their posters."""
     campaign, org = _writable(session, user, campaign_id)
     try:
-        team_ids = [uuid.UUID(team_id)] if team_id else None
+        team_ids = None if team_id == "all" else [uuid.UUID(team_id)]
     except ValueError:
         raise Invalid(UNKNOWN_TEAM) from None
     return _posters(request, session, campaign, org, settings, user, team_ids)

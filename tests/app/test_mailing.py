@@ -293,6 +293,8 @@ def test_posters_carry_each_teams_new_open_link(app, hr):
     employee = new_client(app)
     assert employee.get(old[0]["link"].removeprefix("https://testserver"), follow_redirects=False).status_code != 303
     one = hr.post(f"/campaigns/{cid}/posters", data={"team_id": hr.team_ids(cid)["Quality"]})
+    assert len(PdfReader(io.BytesIO(hr.post(f"/campaigns/{cid}/posters", data={"team_id": "all"}).content)).pages) == 5
+    assert hr.post(f"/campaigns/{cid}/posters").status_code == 422
     assert len(PdfReader(io.BytesIO(one.content)).pages) == 1
     assert "Quality" in PdfReader(io.BytesIO(one.content)).pages[0].extract_text()
     assert hr.post(f"/campaigns/{cid}/posters", data={"team_id": "not-a-team"}).status_code == 422
