@@ -118,7 +118,7 @@ def _seed_organization(session: Session, user: User) -> list[dict]:
     unit_of = {t: UNITS[int(u[1:]) - 1] for t, u in zip(data.team.tolist(), data.unit.tolist())}
     sizes = {t: int((data.team == t).sum()) for t in labels}
     headcount = {t: sizes[t] + math.ceil(sizes[t] / 4) for t in labels}
-    org = Organization(name=DEMO_ORG, industry="Logistics", size_band="250-999")
+    org = Organization(name=DEMO_ORG, industry="logistics", size_band="250-999")
     session.add(org)
     session.flush()
     session.add(Membership(user_id=user.id, organization_id=org.id, role=Role.consultant))
@@ -154,9 +154,9 @@ def _seed_organization(session: Session, user: User) -> list[dict]:
 WAVES = (("Follow-up winter 2026", 36, 23, 0.25, 71), ("Follow-up spring 2027", 21, 8, 0.5, 72))
 CLIENTS = (
     # name, industry, size band, teams, respondents, seed
-    ("Brightwater Utilities (demo)", "Utilities", "1000-4999", 10, 110, 21),
-    ("Kestrel Software (demo)", "Software", "50-249", 8, 70, 22),
-    ("Harbour Freight Partners (demo)", "Logistics", "250-999", 12, 120, 23),
+    ("Brightwater Utilities (demo)", "utilities", "1000-4999", 10, 110, 21),
+    ("Kestrel Software (demo)", "software", "50-249", 8, 70, 22),
+    ("Harbour Freight Partners (demo)", "logistics", "250-999", 12, 120, 23),
 )
 SIMULATED_SOURCE = "Simulated organizations (demo data, not real)"
 SIMULATED = (("logistics", "250-999"), ("logistics", "250-999"), ("logistics", "1000-4999"),

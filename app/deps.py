@@ -1,15 +1,18 @@
-"""Request dependencies: ``SessionDep``, ``CurrentUser``, CSRF checks and rate limits."""
+"""Request dependencies: ``SessionDep``, ``CurrentUser``, ``PageLang``, CSRF checks and rate
+limits."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
+from app import i18n
+from app.catalogue import N_
 from app.core.config import Settings
 from app.core.db import session_scope
 from app.core.security import same
@@ -18,9 +21,9 @@ from app.services import Forbidden, ServiceError
 from app.services.users import is_consultant, session_user
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-CSRF_FAILED = "CSRF token missing or wrong"
-NOT_AUTHENTICATED = "not authenticated"
-TOO_MANY = "too many requests; try again in a minute"
+CSRF_FAILED = N_("CSRF token missing or wrong")
+NOT_AUTHENTICATED = N_("not authenticated")
+TOO_MANY = N_("too many requests; try again in a minute")
 
 
 class LoginRequired(ServiceError):
@@ -34,6 +37,16 @@ class RateLimited(ServiceError):
 def cookie_name(settings: Settings, name: str) -> str:
     """``__Host-`` prefixed names where cookies are ``Secure``."""
     return f"__Host-{name}" if settings.cookie_secure else name
+
+
+def page_language(request: Request, lang: Annotated[Literal["en", "de"] | None, Query()] = None) -> str:
+    """The language of a page or API answer: ``?lang=``, else the remembered choice, else
+    the browser's preference (docs/architecture.md, "Languages")."""
+    return i18n.choose_language(requested=lang, cookie=request.cookies.get(i18n.LANGUAGE_COOKIE),
+                                accept=request.headers.get("accept-language"))
+
+
+PageLang = Annotated[str, Depends(page_language)]
 
 
 def get_settings(request: Request) -> Settings:

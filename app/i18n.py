@@ -6,6 +6,8 @@ from urllib.parse import urlencode
 
 LANGUAGES = ("en", "de")
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
+#: Cookie that remembers an explicit choice of language (``?lang=``).
+LANGUAGE_COOKIE = "aad_lang"
 
 TEXTS: dict[str, dict[str, str]] = {
     "privacy_title": {"en": "Your privacy", "de": "Ihre Privatsphäre"},

@@ -13,8 +13,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from app.catalogue import N_
 from app.core.admission import AdmissionMiddleware, busy_response
 from app.core.config import Settings
 from app.core.db import DatabaseBusy, make_engine, upgrade
@@ -113,7 +115,22 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+#: Pages for HTTP errors outside the API (which answers JSON): title and message.
+HTTP_ERROR_PAGES = {
+    404: (N_("This page does not exist"), N_("The address may be mistyped, or the page was removed.")),
+    405: (N_("This address does not take that request"), N_("Use the buttons and links of the pages.")),
+}
+
+
 def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if _is_api(request) or exc.status_code not in HTTP_ERROR_PAGES:
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        title, detail = HTTP_ERROR_PAGES[exc.status_code]
+        return render(request, "admin/error.html", {"title": title, "detail": detail, "changed_nothing": False},
+                      status_code=exc.status_code)
+
     @app.exception_handler(DatabaseBusy)
     async def database_busy(request: Request, exc: DatabaseBusy):
         return busy_response(request.url.path)

@@ -4,6 +4,13 @@
   var box = document.getElementById("mail-progress");
   if (!box) { return; }
   var url = box.getAttribute("data-status-url");
+  var pattern = box.getAttribute("data-progress");
+  var states = JSON.parse(box.getAttribute("data-states"));
+
+  function text(job) {
+    return pattern.replace("{sent}", job.sent).replace("{failed}", job.failed)
+      .replace("{waiting}", job.waiting).replace("{queued}", job.queued);
+  }
 
   function update(status) {
     Object.keys(status.participants).forEach(function (state) {
@@ -15,12 +22,11 @@
       var row = box.querySelector('[data-job="' + job.id + '"]');
       running = running || job.state === "running" || job.state === "scheduled";
       if (!row) { return; }
-      row.querySelector('[data-field="state"]').textContent = job.state;
+      row.querySelector('[data-field="state"]').textContent = states[job.state] || job.state;
       var bar = row.querySelector("progress");
       bar.max = Math.max(job.queued, 1);
       bar.value = job.sent + job.failed;
-      row.querySelector('[data-field="text"]').textContent =
-        job.sent + " sent, " + job.failed + " failed, " + job.waiting + " waiting of " + job.queued;
+      row.querySelector('[data-field="text"]').textContent = text(job);
     });
     return running;
   }

@@ -35,6 +35,11 @@ def register(sub) -> None:
     add.add_argument("--consultant-of", metavar="ORGANIZATION_NAME",
                      help="also make the user a consultant of a new organization with this name")
     add.set_defaults(handler=_user_add)
+    reset = user_actions.add_parser(
+        "reset-password", help="set a new password for a user and end their login sessions (the password is read "
+                               "from the terminal or stdin)")
+    reset.add_argument("email")
+    reset.set_defaults(handler=_user_reset_password)
 
 
 def _settings():
@@ -111,6 +116,36 @@ def _describe(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def _read_password() -> str:
+    """From the terminal (asked twice) or the first line of stdin."""
+    if sys.stdin.isatty():
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            raise CLIError("the passwords differ")
+        return password
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _user_reset_password(args) -> int:
+    from app.core.db import make_engine, session_scope, upgrade
+    from app.services import ServiceError
+    from app.services.users import reset_password
+
+    settings = _settings()
+    upgrade(settings.sqlalchemy_url)
+    password = _read_password()
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        with session_scope(engine, write=True) as session:
+            reset_password(session, email=args.email, password=password)
+    except ServiceError as exc:
+        raise CLIError(exc.detail) from None
+    finally:
+        engine.dispose()
+    print(f"password of {args.email} reset; their login sessions have ended")
+    return 0
+
+
 def _user_add(args) -> int:
     from app.core.db import make_engine, session_scope, upgrade
     from app.services import ServiceError
@@ -119,12 +154,7 @@ def _user_add(args) -> int:
 
     settings = _settings()
     upgrade(settings.sqlalchemy_url)
-    if sys.stdin.isatty():
-        password = getpass.getpass("password: ")
-        if getpass.getpass("again: ") != password:
-            raise CLIError("the passwords differ")
-    else:
-        password = sys.stdin.readline().rstrip("\n")
+    password = _read_password()
     engine = make_engine(settings.sqlalchemy_url)
     try:
         with session_scope(engine, write=True) as session:

@@ -13,8 +13,8 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from app.deps import CsrfProtected, CurrentUser, RawBody, SessionDep
-from app.i18n import language_links, translator
+from app.deps import CsrfProtected, CurrentUser, PageLang, RawBody, SessionDep
+from app.i18n import translator
 from app.reports.benchmark_table import TEXT as TABLE_TEXT
 from app.reports.benchmark_table import provenance
 from app.reports.common import fmt
@@ -181,7 +181,6 @@ def _page(request: Request, name: str, lang: str, **context):
     return render(request, name, {
         **context, "tx": translator(lang, UI, TABLE_TEXT), "num": lambda x, d=0: fmt(x, d, lang),
         "local_source": LOCAL_SOURCE,
-        "lang_links": language_links(request.url.path, request.query_params.multi_items()),
     }, lang=lang)
 
 
@@ -196,7 +195,7 @@ def _comparison(session, user, campaign_id: uuid.UUID):
 
 @router.get("/campaigns/{campaign_id}/benchmark", include_in_schema=False)
 def benchmark_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                   lang: Lang = "en"):
+                   lang: PageLang):
     campaign, org, role, result = _comparison(session, user, campaign_id)
     return _page(request, "benchmark/campaign.html", lang, org=org, role=role.value, campaign=campaign,
                  b=result.to_dict() if result else None, provenance=provenance(result, lang) if result else None,
@@ -239,8 +238,8 @@ def opt_in_api(organization_id: uuid.UUID, body: OptIn, session: SessionDep, use
 # ------------------------------------------------------------------ the pool (consultants)
 
 @router.get("/benchmark", include_in_schema=False)
-def pool_page(request: Request, session: SessionDep, user: CurrentUser, imported: int | None = None,
-              lang: Lang = "en"):
+def pool_page(request: Request, session: SessionDep, user: CurrentUser, lang: PageLang,
+              imported: int | None = None):
     require_consultant(session, user=user)
     size = f"{MAX_UPLOAD:,}".replace(",", "." if lang == "de" else ",")
     return _page(request, "benchmark/pool.html", lang, status=pool_status(session), imported=imported,

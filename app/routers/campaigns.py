@@ -24,6 +24,7 @@ from app.services.invitations import invitation_counts
 from app.services.mailing import mail_status
 from app.services.organizations import get_organization, organization_ids
 from app.services.rates import response_rates
+from app.services.teams import team_rows
 from app.templating import render
 
 router = APIRouter(tags=["campaigns"], dependencies=[CsrfProtected])
@@ -107,8 +108,10 @@ def campaign_page(campaign_id: uuid.UUID, request: Request, session: SessionDep,
          "personal": counts.get(t.id, {}).get("personal", 0), "open": counts.get(t.id, {}).get("open", False)}
         for t in campaign_teams(session, campaign=campaign)
     ]
+    structure = teams if campaign.status != CampaignStatus.draft else team_rows(session, organization=org)
     return render(request, "admin/campaign.html", {
         "org": org, "role": role.value, "campaign": campaign, "teams": teams,
+        "small_teams": sum(t["headcount"] < campaign.k for t in structure),
         "rates": response_rates(session, campaign=campaign) if campaign.status != CampaignStatus.draft else [],
         "questionnaire": questionnaire_of(campaign),
         "mail": mail_status(session, campaign=campaign, configured=settings.mail_configured),

@@ -1,4 +1,5 @@
-"""Log in and out. A login always starts a new session (the old cookie stops working)."""
+"""Log in and out, and change one's password. A login always starts a new session (the
+old cookie stops working); a password change ends every other session."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from app.catalogue import N_
 from app.core.config import Settings
 from app.core.security import same
 from app.deps import (
@@ -16,13 +18,14 @@ from app.deps import (
     rate_limit,
 )
 from app.services import ServiceError
-from app.services.users import authenticate, end_session, normalize_email, start_session
+from app.services.users import authenticate, change_password, end_session, normalize_email, start_session
 from app.templating import render
 
 router = APIRouter(tags=["login"])
 
-LOGIN_FAILED = "wrong e-mail or password"
-LOGIN_CSRF = "the login form expired; please try again"
+LOGIN_FAILED = N_("wrong e-mail or password")
+LOGIN_CSRF = N_("the login form expired; please try again")
+PASSWORDS_DIFFER = N_("the two new passwords differ")
 
 
 class LoginIn(BaseModel):
@@ -39,6 +42,11 @@ class UserOut(BaseModel):
 class LoginOut(BaseModel):
     csrf_token: str
     user: UserOut
+
+
+class PasswordIn(BaseModel):
+    current_password: str = Field(max_length=1000)
+    new_password: str = Field(max_length=1000)
 
 
 def _user_out(user) -> UserOut:
@@ -142,3 +150,44 @@ def api_logout(request: Request, session: SessionDep, settings: SettingsDep, aut
 def api_me(user: CurrentUser, auth: AuthDep):
     """The logged-in user and the session's CSRF token."""
     return LoginOut(csrf_token=auth.session.csrf_token, user=_user_out(user))
+
+
+def _change_password(request: Request, session, settings: Settings, user, current: str, new: str) -> None:
+    """Wrong current passwords count against the account like failed logins."""
+    account, failures = normalize_email(user.email), request.app.state.limiters["login_account"]
+    if failures.hit(account):
+        raise RateLimited(TOO_MANY)
+    change_password(session, user=user, current=current, new=new,
+                    keep_token=request.cookies.get(cookie_name(settings, "aad_session")))
+    failures.undo(account)
+
+
+@router.get("/account", include_in_schema=False)
+def account_page(request: Request, user: CurrentUser, changed: bool = False):
+    return render(request, "admin/account.html", {"changed": changed, "form_error": None})
+
+
+@router.post("/account/password", include_in_schema=False, dependencies=[CsrfProtected])
+def account_password_form(
+    request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
+    current_password: Annotated[str, Form(max_length=1000)], new_password: Annotated[str, Form(max_length=1000)],
+    repeat_password: Annotated[str, Form(max_length=1000)],
+):
+    if new_password != repeat_password:
+        return render(request, "admin/account.html", {"changed": False, "form_error": PASSWORDS_DIFFER},
+                      status_code=422)
+    try:
+        _change_password(request, session, settings, user, current_password, new_password)
+    except ServiceError as exc:
+        session.rollback()
+        return render(request, "admin/account.html", {"changed": False, "form_error": exc.detail},
+                      status_code=exc.status_code)
+    return RedirectResponse("/account?changed=true", status_code=303)
+
+
+@router.post("/api/v1/account/password", status_code=204, response_class=Response, dependencies=[CsrfProtected])
+def api_account_password(body: PasswordIn, request: Request, session: SessionDep, settings: SettingsDep,
+                         user: CurrentUser):
+    """Change one's own password: 403 for a wrong current password (counted like a failed
+    login), 422 for a short or unchanged one; every other session of the user ends."""
+    _change_password(request, session, settings, user, body.current_password, body.new_password)

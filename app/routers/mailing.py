@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from app.catalogue import N_
 from app.deps import CsrfProtected, CurrentUser, RawBody, SessionDep, SettingsDep
 from app.models import utcnow
 from app.reports.posters import render_posters_pdf
@@ -29,9 +30,9 @@ from app.services.participants import (
 from app.templating import render
 
 router = APIRouter(tags=["mailing"], dependencies=[CsrfProtected])
-MAIL_NOT_CONFIGURED = ("no mail server is configured (AAD_SMTP_HOST); download the personal links as CSV "
-                       "for your own mail system instead")
-BAD_TIME = "give the reminder's time as YYYY-MM-DDTHH:MM"
+MAIL_NOT_CONFIGURED = N_("no mail server is configured (AAD_SMTP_HOST); download the personal links as CSV "
+                         "for your own mail system instead")
+BAD_TIME = N_("give the reminder's time as YYYY-MM-DDTHH:MM")
 
 
 class JobOut(BaseModel):

@@ -5,18 +5,19 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from app.deps import CsrfProtected, CurrentUser, SessionDep
 from app.models import Role
 from app.routers import PatchBody
+from app.labels import INDUSTRIES
 from app.services import Invalid
 from app.services.campaigns import list_campaigns, questionnaire_choices
 from app.services.organizations import (
     SCOPE_UNIT, SIZE_BANDS, add_member_by_email, create_organization, get_organization, grantable_roles,
-    list_organizations, members, top_units, unit_scope, update_organization,
+    list_organizations, members, remove_member, top_units, unit_scope, update_organization,
 )
 from app.services.teams import team_rows
 from app.templating import render
@@ -79,66 +80,99 @@ def home():
     return RedirectResponse("/orgs", status_code=303)
 
 
+FORM_CHOICES = {"size_bands": SIZE_BANDS, "industries": tuple(INDUSTRIES)}
+
+
 @router.get("/orgs", include_in_schema=False)
 def orgs_page(request: Request, session: SessionDep, user: CurrentUser):
-    return render(request, "admin/orgs.html", {"orgs": list_organizations(session, user=user), "size_bands": SIZE_BANDS})
+    return render(request, "admin/orgs.html", {"orgs": list_organizations(session, user=user), "form": {},
+                                               **FORM_CHOICES})
 
 
 @router.post("/orgs", include_in_schema=False)
 def orgs_create(
-    session: SessionDep, user: CurrentUser, name: Annotated[str, Form(max_length=200)],
+    request: Request, session: SessionDep, user: CurrentUser, name: Annotated[str, Form(max_length=200)],
     industry: Annotated[str, Form(max_length=100)] = "", size_band: Annotated[str, Form(max_length=20)] = "",
     k: Annotated[int, Form(ge=3, le=50)] = 5, k_acknowledged: Annotated[bool, Form()] = False,
 ):
-    org = create_organization(session, user=user, name=name, industry=industry, size_band=size_band, k=k,
-                              k_acknowledged=k_acknowledged, comment_k=max(10, k))
+    try:
+        org = create_organization(session, user=user, name=name, industry=industry, size_band=size_band, k=k,
+                                  k_acknowledged=k_acknowledged, comment_k=max(10, k))
+    except Invalid as exc:  # shown on the form, with the input kept
+        form = {"name": name, "industry": industry, "size_band": size_band, "k": k, "k_acknowledged": k_acknowledged}
+        return render(request, "admin/orgs.html", {
+            "orgs": list_organizations(session, user=user), "form": form, "form_error": exc.detail,
+            "form_errors": exc.errors, **FORM_CHOICES}, status_code=exc.status_code)
     return RedirectResponse(f"/orgs/{org.id}", status_code=303)
+
+
+def _org_page(request, session, user, org, role, *, status_code: int = 200, **extra):
+    scope = unit_scope(session, user=user, organization=org)
+    if scope is not None:  # a viewer of one unit: the campaigns, each linking to its results
+        return render(request, "admin/org.html", {
+            "org": org, "role": role.value, "scope": scope, "campaigns": list_campaigns(session, organization=org)})
+    teams = team_rows(session, organization=org)
+    return render(request, "admin/org.html", {
+        "org": org, "role": role.value, "scope": None, "campaigns": list_campaigns(session, organization=org),
+        "team_count": len(teams), "small_teams": sum(t["headcount"] < org.k for t in teams),
+        "questionnaires": questionnaire_choices(), "members": members(session, organization=org),
+        "roles": [r.value for r in grantable_roles(session, organization=org, by=user)],
+        "units": top_units(session, organization=org), "form": {}, **FORM_CHOICES, **extra,
+    }, status_code=status_code)
 
 
 @router.get("/orgs/{organization_id}", include_in_schema=False)
 def org_page(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser):
     org, role = get_organization(session, user=user, organization_id=organization_id, results=True)
-    scope = unit_scope(session, user=user, organization=org)
-    if scope is not None:  # a viewer of one unit: the campaigns, each linking to its results
-        return render(request, "admin/org.html", {
-            "org": org, "role": role.value, "scope": scope, "campaigns": list_campaigns(session, organization=org)})
-    return render(request, "admin/org.html", {
-        "org": org, "role": role.value, "scope": None, "campaigns": list_campaigns(session, organization=org),
-        "team_count": len(team_rows(session, organization=org)), "questionnaires": questionnaire_choices(),
-        "members": members(session, organization=org), "size_bands": SIZE_BANDS,
-        "roles": [r.value for r in grantable_roles(session, organization=org, by=user)],
-        "units": top_units(session, organization=org),
-    })
+    return _org_page(request, session, user, org, role)
 
 
 @router.post("/orgs/{organization_id}", include_in_schema=False)
 def org_update(
-    organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
+    organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
     name: Annotated[str, Form(max_length=200)], industry: Annotated[str, Form(max_length=100)] = "",
     size_band: Annotated[str, Form(max_length=20)] = "", k: Annotated[int, Form(ge=3, le=50)] = 5,
     k_acknowledged: Annotated[bool, Form()] = False, comment_k: Annotated[int, Form(ge=3, le=100)] = 10,
 ):
-    org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
-    update_organization(session, organization=org, changes={
-        "name": name, "industry": industry, "size_band": size_band, "k": k,
-        "k_acknowledged": k_acknowledged, "comment_k": comment_k,
-    })
+    org, role = get_organization(session, user=user, organization_id=organization_id, write=True)
+    changes = {"name": name, "industry": industry, "size_band": size_band, "k": k,
+               "k_acknowledged": k_acknowledged, "comment_k": comment_k}
+    try:
+        update_organization(session, organization=org, changes=changes)
+    except Invalid as exc:  # shown on the form, with the input kept
+        session.rollback()
+        return _org_page(request, session, user, org, role, status_code=exc.status_code, settings_form=changes,
+                         form_error=exc.detail, form_errors=exc.errors)
     return RedirectResponse(f"/orgs/{org.id}", status_code=303)
 
 
 @router.post("/orgs/{organization_id}/members", include_in_schema=False)
 def org_add_member(
-    organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
+    organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
     email: Annotated[str, Form(max_length=254)], role: Annotated[Role, Form()],
     password: Annotated[str, Form(max_length=1000)] = "", unit_id: Annotated[str, Form(max_length=40)] = "",
 ):
-    org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
+    """Add a member, or change the role and access of one (the same form per row)."""
+    org, own = get_organization(session, user=user, organization_id=organization_id, write=True)
     try:
-        unit = uuid.UUID(unit_id) if unit_id else None
-    except ValueError:
-        raise Invalid(SCOPE_UNIT) from None
-    add_member_by_email(session, organization=org, by=user, email=email, role=role, password=password or None,
-                        unit_id=unit)
+        try:
+            unit = uuid.UUID(unit_id) if unit_id else None
+        except ValueError:
+            raise Invalid(SCOPE_UNIT) from None
+        add_member_by_email(session, organization=org, by=user, email=email, role=role, password=password or None,
+                            unit_id=unit)
+    except Invalid as exc:  # shown on the form, with the input kept (never the password)
+        session.rollback()
+        return _org_page(request, session, user, org, own, status_code=exc.status_code, member_form={
+            "email": email, "role": role.value, "unit_id": unit_id}, member_error=exc.detail)
+    return RedirectResponse(f"/orgs/{org.id}#members", status_code=303)
+
+
+@router.post("/orgs/{organization_id}/members/remove", include_in_schema=False)
+def org_remove_member(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
+                      email: Annotated[str, Form(max_length=254)]):
+    org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
+    remove_member(session, organization=org, by=user, email=email)
     return RedirectResponse(f"/orgs/{org.id}#members", status_code=303)
 
 
@@ -187,3 +221,13 @@ def api_add_member(organization_id: uuid.UUID, body: MemberIn, session: SessionD
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
     add_member_by_email(session, organization=org, by=user, email=body.email, role=body.role,
                         password=body.password, unit_id=body.unit_id)
+
+
+@router.delete("/api/v1/organizations/{organization_id}/members", status_code=204, response_class=Response)
+def api_remove_member(organization_id: uuid.UUID, email: Annotated[str, Query(max_length=254)],
+                      session: SessionDep, user: CurrentUser):
+    """End a user's membership (the account stays): the same rules as changing a role —
+    an HR admin cannot remove a consultant, nobody removes themselves (403); 404 for no
+    such member."""
+    org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
+    remove_member(session, organization=org, by=user, email=email)

@@ -11,10 +11,9 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
 from analysis.narrative import LABELS
-from app.deps import CsrfProtected, CurrentUser, SessionDep
-from app.i18n import language_links, translator
+from app.deps import CsrfProtected, CurrentUser, PageLang, SessionDep
+from app.i18n import translator
 from app.models import Role
-from app.routers.results import Lang
 from app.services.organizations import SIZE_BANDS, UNIT_ONLY, create_organization, get_organization
 from app.services.portfolio import FEWER_THAN_K, portfolio
 from app.templating import render
@@ -127,11 +126,10 @@ def _out(row: dict) -> PortfolioRow:
 
 
 @router.get("/portfolio", include_in_schema=False)
-def portfolio_page(request: Request, session: SessionDep, user: CurrentUser, lang: Lang = "en"):
+def portfolio_page(request: Request, session: SessionDep, user: CurrentUser, lang: PageLang):
     return render(request, "portfolio/index.html", {
         "rows": portfolio(session, user=user), "size_bands": SIZE_BANDS, "dimensions": DIMENSIONS,
         "typology_names": {k: v[lang] for k, v in LABELS["typology"].items()}, "tx": translator(lang, UI),
-        "lang_links": language_links(request.url.path, request.query_params.multi_items()),
     }, lang=lang)
 
 

@@ -20,8 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from analysis import figures, restrict_to_unit
 from analysis.narrative import LABELS
 from analysis.views import View
-from app.deps import CsrfProtected, CurrentUser, SessionDep
-from app.i18n import language_links, translator
+from app.deps import CsrfProtected, CurrentUser, PageLang, SessionDep
+from app.i18n import translator
 from app.models import Campaign, Organization, Role
 from app.routers.campaigns import RateOut
 from app.reports.common import verdict_lines
@@ -353,7 +353,6 @@ def _page(request, name, loaded: Loaded, lang, **extra):
         "dx": results.diagnosis,
         "ci_pct": round(100 * results.diagnosis.settings["confidence"]) if results.diagnosis else 95,
         "plotly_style_ids": plotly_style_ids(), "active": name.split("/")[-1].removesuffix(".html"),
-        "lang_links": language_links(request.url.path, request.query_params.multi_items()),
         **extra,
     }
     return render_page(request, name, ctx, lang=lang)
@@ -361,7 +360,7 @@ def _page(request, name, loaded: Loaded, lang, **extra):
 
 @router.get("/campaigns/{campaign_id}/results", include_in_schema=False)
 def results_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                 lang: Lang = "en"):
+                 lang: PageLang):
     loaded = _load(session, user, campaign_id)
     results = loaded.results
     extra = {}
@@ -377,7 +376,7 @@ def results_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, 
 
 @router.get("/campaigns/{campaign_id}/results/heatmaps", include_in_schema=False)
 def heatmaps_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                  lang: Lang = "en", metric: Metric = "perception", unit: str | None = None,
+                  lang: PageLang, metric: Metric = "perception", unit: str | None = None,
                   page: Annotated[int, Query(ge=0, le=10_000)] = 0, sort: Sort = "best"):
     loaded = _load(session, user, campaign_id)
     dx = _require(loaded.results)
@@ -389,7 +388,7 @@ def heatmaps_page(campaign_id: uuid.UUID, request: Request, session: SessionDep,
 
 @router.get("/campaigns/{campaign_id}/results/team", include_in_schema=False)
 def team_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-              name: Annotated[str, Query(max_length=300)], lang: Lang = "en"):
+              name: Annotated[str, Query(max_length=300)], lang: PageLang):
     loaded = _load(session, user, campaign_id)
     dx = _require(loaded.results)
     team = _team(dx, name)
@@ -402,7 +401,7 @@ def team_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, use
 
 @router.get("/campaigns/{campaign_id}/results/filters", include_in_schema=False)
 def filters_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                 lang: Lang = "en", unit: str | None = None, role_: Annotated[str | None, Query(alias="role")] = None,
+                 lang: PageLang, unit: str | None = None, role_: Annotated[str | None, Query(alias="role")] = None,
                  tenure: str | None = None):
     loaded = _load(session, user, campaign_id)
     results = loaded.results

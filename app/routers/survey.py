@@ -57,7 +57,7 @@ def _signer(request: Request) -> Signer:
 
 def _lang(request: Request, allowed=i18n.LANGUAGES, requested: str | None = None) -> str:
     return i18n.choose_language(
-        requested=requested or request.query_params.get("lang"), cookie=request.cookies.get("aad_lang"),
+        requested=requested or request.query_params.get("lang"), cookie=request.cookies.get(i18n.LANGUAGE_COOKIE),
         accept=request.headers.get("accept-language"), allowed=tuple(allowed),
     )
 
@@ -151,7 +151,7 @@ def _survey_page(request: Request, *, questionnaire: Questionnaire, campaign: Ca
     }
     response = render(request, "survey/form.html", context, status_code=status_code, lang=lang)
     if request.query_params.get("lang") in i18n.LANGUAGES:
-        response.set_cookie("aad_lang", lang, max_age=365 * 24 * 3600, samesite="lax", path="/")
+        response.set_cookie(i18n.LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", path="/")
     return response
 
 

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from analysis.wave_figures import trend_figure, trend_groups
-from app.deps import CsrfProtected, CurrentUser, SessionDep
-from app.i18n import language_links, translator
+from app.deps import CsrfProtected, CurrentUser, PageLang, SessionDep
+from app.i18n import translator
 from app.routers import portfolio
-from app.routers.results import Lang, plotly_style_ids
+from app.routers.results import plotly_style_ids
 from app.services.organizations import get_organization, unit_scope
 from app.services.waves import closed_campaigns, compare
 from app.templating import render
@@ -137,16 +137,15 @@ UI = {
 
 @router.get("/orgs/{organization_id}/waves", include_in_schema=False)
 def waves_page(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-               campaign: CampaignIds = [], team_map: TeamMap = "", measure: Measure = "score",  # noqa: B006
+               lang: PageLang, campaign: CampaignIds = [], team_map: TeamMap = "", measure: Measure = "score",  # noqa: B006
                span: Annotated[int | None, Query(ge=0, le=40)] = None,
-               trend: Annotated[str, Query(max_length=400)] = "organization:", lang: Lang = "en"):
+               trend: Annotated[str, Query(max_length=400)] = "organization:"):
     org, role = get_organization(session, user=user, organization_id=organization_id, results=True)
     scope = unit_scope(session, user=user, organization=org)
     available = closed_campaigns(session, organization=org)
     ctx = {"org": org, "role": role.value, "scope": scope, "available": available, "selected": set(campaign), "team_map": team_map,
            "measure": measure, "comparison": None, "plotly_style_ids": plotly_style_ids(),
-           "tx": translator(lang, UI, portfolio.UI),
-           "lang_links": language_links(request.url.path, request.query_params.multi_items())}
+           "tx": translator(lang, UI, portfolio.UI)}
     if len(available) >= 2:
         chosen, comparison = compare(session, organization=org, campaign_ids=campaign or None, team_map=team_map,
                                      scope=scope)

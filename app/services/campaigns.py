@@ -9,18 +9,19 @@ from sqlalchemy import Row
 from sqlmodel import Session, func, select
 
 from analysis.instrument import QuestionnaireError, list_questionnaires, load_questionnaire
+from app.catalogue import N_
 from app.models import Campaign, CampaignStatus, CampaignTeam, Organization, Response, utcnow
 from app.services import Conflict, Invalid, NotFound
 from app.services.organizations import check_k
 from app.services.teams import team_rows
 
 LANGUAGES = ("en", "de")
-CAMPAIGN_NOT_FOUND = "campaign not found"
-NOT_DRAFT = "only a draft campaign can be changed or launched"
-NOT_OPEN = "only an open campaign can be closed"
-NO_TEAMS = "import the team structure before launching"
-K_FROZEN = "k is frozen at launch"
-UNKNOWN_QUESTIONNAIRE = "unknown questionnaire"
+CAMPAIGN_NOT_FOUND = N_("campaign not found")
+NOT_DRAFT = N_("only a draft campaign can be changed or launched")
+NOT_OPEN = N_("only an open campaign can be closed")
+NO_TEAMS = N_("import the team structure before launching")
+K_FROZEN = N_("k is frozen at launch")
+UNKNOWN_QUESTIONNAIRE = N_("unknown questionnaire")
 
 
 def questionnaire_choices() -> list[dict]:

@@ -20,6 +20,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlmodel import Session, select
 
+from app.catalogue import N_
 from app.core.inputs import control_character
 from app.models import Campaign, CampaignStatus, Invitation, MailJob, MailTemplate, Participant
 from app.services import Conflict, Invalid, NotFound
@@ -29,13 +30,13 @@ from app.services.participants import ADDRESSES_DELETED, status_counts
 KINDS = ("invitation", "reminder")
 PLACEHOLDERS = ("campaign", "team", "link", "closes_on", "k")
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "mail"
-NOT_OPEN = "e-mails can be sent only while the campaign is open"
-NOTHING_TO_SEND = "every participant on the list has been invited already"
-NO_LIST = "upload a participant list first"
-JOB_NOT_FOUND = "sending not found"
-NOT_SCHEDULED = "only a scheduled reminder can be cancelled"
-SCHEDULE_PAST = "a reminder can be scheduled only for a later time"
-TEMPLATE_INVALID = "the template cannot be used"
+NOT_OPEN = N_("e-mails can be sent only while the campaign is open")
+NOTHING_TO_SEND = N_("every participant on the list has been invited already")
+NO_LIST = N_("upload a participant list first")
+JOB_NOT_FOUND = N_("sending not found")
+NOT_SCHEDULED = N_("only a scheduled reminder can be cancelled")
+SCHEDULE_PAST = N_("a reminder can be scheduled only for a later time")
+TEMPLATE_INVALID = N_("the template cannot be used")
 _FIELD = re.compile(r"\{([^{}]*)\}")
 OPEN_UNTIL = {"en": "further notice", "de": "auf Weiteres"}
 

@@ -10,11 +10,14 @@ member reaches the consultants' benchmark files by founding an organization.
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
+from app.catalogue import N_
+from app.labels import INDUSTRIES
 from app.models import Campaign, Membership, Organization, PendingResponse, Response, Role, Unit, User
 from app.services import Conflict, Forbidden, Invalid, NotFound
 from app.services.users import create_user, is_consultant, normalize_email
@@ -23,21 +26,23 @@ K_MIN, K_MAX, K_SAFE = 3, 50, 5
 SIZE_BANDS = ("", "1-49", "50-249", "250-999", "1000-4999", "5000+")
 WRITE_ROLES = (Role.consultant, Role.hr_admin)
 
-ORG_NOT_FOUND = "organization not found"
-READ_ONLY = "your role may only view this organization"
-UNIT_ONLY = "your access is limited to the results of one unit"
-SCOPE_ROLE = "only viewers can be limited to one unit"
-SCOPE_UNIT = "choose a top-level unit of this organization"
+ORG_NOT_FOUND = N_("organization not found")
+READ_ONLY = N_("your role may only view this organization")
+UNIT_ONLY = N_("your access is limited to the results of one unit")
+SCOPE_ROLE = N_("only viewers can be limited to one unit")
+SCOPE_UNIT = N_("choose a top-level unit of this organization")
 K_RANGE = f"k must be between {K_MIN} and {K_MAX}"
 K_ACK = f"k below {K_SAFE} needs an explicit acknowledgement"
-K_LOWERED = "k cannot be lowered after the first response"
-CONSULTANTS_CREATE = "only consultants can create organizations"
-GRANT_CONSULTANT = "only a consultant of this organization can make someone a consultant"
-CHANGE_CONSULTANT = "only a consultant of this organization can change the role of a consultant"
-OWN_ROLE = "nobody can change their own role"
-NEEDS_PASSWORD = "a new user needs an initial password"
-USER_EXISTS = "a user with this e-mail exists already; add them without a password"
-MEMBER_CHANGED = "this member was changed at the same time; reload the page and try again"
+K_LOWERED = N_("k cannot be lowered after the first response")
+INDUSTRY_UNKNOWN = N_("choose the industry from the list")
+NOT_A_MEMBER = N_("no member with this e-mail address")
+CONSULTANTS_CREATE = N_("only consultants can create organizations")
+GRANT_CONSULTANT = N_("only a consultant of this organization can make someone a consultant")
+CHANGE_CONSULTANT = N_("only a consultant of this organization can change the role of a consultant")
+OWN_ROLE = N_("nobody can change their own role")
+NEEDS_PASSWORD = N_("a new user needs an initial password")
+USER_EXISTS = N_("a user with this e-mail exists already; add them without a password")
+MEMBER_CHANGED = N_("this member was changed at the same time; reload the page and try again")
 
 
 def check_k(k: int, *, acknowledged: bool) -> None:
@@ -101,7 +106,7 @@ def create_organization(
     check_k(k, acknowledged=k_acknowledged)
     _check_comment_k(comment_k, k)
     org = Organization(
-        name=name.strip(), industry=industry.strip(), size_band=size_band, k=k,
+        name=name.strip(), industry=industry_of(industry), size_band=size_band, k=k,
         k_acknowledged=k_acknowledged and k < K_SAFE, comment_k=comment_k,
     )
     session.add(org)
@@ -117,6 +122,7 @@ def update_organization(session: Session, *, organization: Organization, changes
     name = changes.get("name", organization.name)
     size_band = changes.get("size_band", organization.size_band)
     _check_fields(name=name, size_band=size_band)
+    industry = industry_of(changes["industry"]) if "industry" in changes else organization.industry
     k = changes.get("k", organization.k)
     ack = changes.get("k_acknowledged", organization.k_acknowledged)
     check_k(k, acknowledged=ack)
@@ -125,7 +131,7 @@ def update_organization(session: Session, *, organization: Organization, changes
     if k < organization.k and has_responses(session, organization_id=organization.id):
         raise Conflict(K_LOWERED)
     organization.name = name.strip()
-    organization.industry = changes.get("industry", organization.industry).strip()
+    organization.industry = industry
     organization.size_band = size_band
     organization.k, organization.k_acknowledged, organization.comment_k = k, ack and k < K_SAFE, comment_k
     session.add(organization)
@@ -197,6 +203,19 @@ def add_member_by_email(session: Session, *, organization: Organization, by: Use
     return membership
 
 
+def remove_member(session: Session, *, organization: Organization, by: User, email: str) -> None:
+    """End the membership of the user with ``email`` in ``organization``, under the rules
+    for changing a role: ``by`` may change it, and it is not ``by``'s own (403). The user
+    account stays (it may belong to other organizations)."""
+    user = session.exec(select(User).where(User.email == normalize_email(email))).first()
+    membership = _membership(session, organization=organization, user=user) if user is not None else None
+    if membership is None:
+        raise NotFound(NOT_A_MEMBER)
+    _check_grant(session, organization=organization, by=by, user=user, membership=membership, role=membership.role)
+    session.delete(membership)
+    session.commit()
+
+
 def _check_grant(session: Session, *, organization: Organization, by: User, user: User | None,
                  membership: Membership | None, role: Role) -> None:
     allowed = grantable_roles(session, organization=organization, by=by)
@@ -214,6 +233,15 @@ def _membership(session: Session, *, organization: Organization, user: User) -> 
     return session.exec(
         select(Membership).where(Membership.user_id == user.id, Membership.organization_id == organization.id)
     ).first()
+
+
+def industry_of(text: str) -> str:
+    """The industry code of ``text`` (a code of :data:`app.labels.INDUSTRIES` or its
+    spelling in words, e.g. ``"Logistics"``); empty for none; ``Invalid`` otherwise."""
+    code = re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
+    if code and code not in INDUSTRIES:
+        raise Invalid(INDUSTRY_UNKNOWN)
+    return code
 
 
 def _check_fields(*, name: str, size_band: str) -> None:

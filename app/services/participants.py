@@ -24,6 +24,7 @@ from datetime import date
 from sqlalchemy import delete, update
 from sqlmodel import Session, func, select
 
+from app.catalogue import N_
 from app.core.csvfile import open_csv
 from app.core.inputs import control_character
 from app.core.security import Sealer
@@ -34,10 +35,10 @@ from app.services.invitations import MAX_PER_REQUEST, issue_personal_links
 from app.services.teams import _uncell, join_path, split_path
 
 MAX_CSV_BYTES = 1_000_000
-CSV_INVALID = "the participant list has errors; nothing was stored"
-NOT_OPEN = "participants can be added only while the campaign is open"
-ADDRESSES_DELETED = "the e-mail addresses of this campaign have been deleted"
-RETENTION_PAST = "the retention date cannot lie in the past"
+CSV_INVALID = N_("the participant list has errors; nothing was stored")
+NOT_OPEN = N_("participants can be added only while the campaign is open")
+ADDRESSES_DELETED = N_("the e-mail addresses of this campaign have been deleted")
+RETENTION_PAST = N_("the retention date cannot lie in the past")
 HEADER_HINT = "email,unit path,team,language"
 # one address without display name, comments or quoting: nothing a mail header could misread
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"

@@ -17,17 +17,18 @@ import numpy as np
 from sqlmodel import Session
 
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, suppress_hierarchy
+from app.catalogue import N_
 from app.models import Campaign
 from app.services.campaigns import campaign_teams
 from app.services.intake import answer_counts
 from app.services.teams import join_path, split_path
 
 REASONS = {
-    PRIMARY: "fewer than k people",
-    COMPLEMENTARY: "so that a smaller group cannot be worked out",
-    NO_DATA: "nobody in this group",
+    PRIMARY: N_("fewer than k people"),
+    COMPLEMENTARY: N_("so that a smaller group cannot be worked out"),
+    NO_DATA: N_("nobody in this group"),
 }
-NO_UNIT = "(no unit)"
+NO_UNIT = N_("(no unit)")
 
 
 def response_rates(session: Session, *, campaign: Campaign) -> list[dict]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from app.catalogue import N_
 from app.core.csvfile import open_csv
 from app.core.inputs import control_character
 from app.models import Organization, Team, Unit
@@ -26,8 +27,8 @@ MAX_TEAMS = 5_000
 MAX_DEPTH = 10
 MAX_HEADCOUNT = 100_000
 HEADER = ("unit path", "team", "headcount")
-TEAM_NOT_FOUND = "team not found"
-CSV_INVALID = "the file has errors; nothing was stored"
+TEAM_NOT_FOUND = N_("team not found")
+CSV_INVALID = N_("the file has errors; nothing was stored")
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,16 @@ from datetime import timedelta
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
+from app.catalogue import N_
 from app.core.security import hash_password, new_token, token_hash, verify_password
 from app.models import Membership, Role, User, UserSession, utcnow
-from app.services import Invalid
+from app.services import Forbidden, Invalid, NotFound
 
 MIN_PASSWORD_LENGTH = 10
+PASSWORD_TOO_SHORT = N_("the password needs at least 10 characters")
+WRONG_PASSWORD = N_("the current password is wrong")
+SAME_PASSWORD = N_("the new password must differ from the current one")
+NO_SUCH_USER = N_("no user with this e-mail address")
 
 
 def normalize_email(email: str) -> str:
@@ -24,7 +29,7 @@ def create_user(session: Session, *, email: str, password: str, full_name: str =
     if "@" not in email or len(email) > 254:
         raise Invalid("not a valid e-mail address")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise Invalid(PASSWORD_TOO_SHORT)
     if session.exec(select(User).where(User.email == email)).first():
         raise Invalid("a user with this e-mail exists already")
     user = User(email=email, full_name=full_name, password_hash=hash_password(password))
@@ -35,9 +40,34 @@ def create_user(session: Session, *, email: str, password: str, full_name: str =
 
 def set_password(session: Session, *, user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise Invalid(PASSWORD_TOO_SHORT)
     user.password_hash = hash_password(password)
     session.add(user)
+
+
+def change_password(session: Session, *, user: User, current: str, new: str, keep_token: str | None) -> None:
+    """The user's own change: the current password must be right (403), the new one
+    long enough and different (422); every other login session of the user ends."""
+    if not verify_password(current, user.password_hash):
+        raise Forbidden(WRONG_PASSWORD)
+    if current == new:
+        raise Invalid(SAME_PASSWORD)
+    set_password(session, user=user, password=new)
+    kept = token_hash(keep_token) if keep_token else ""
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.token_hash != kept))
+    session.commit()
+
+
+def reset_password(session: Session, *, email: str, password: str) -> User:
+    """The operator's reset (``aad user reset-password``): a new password and no open
+    login session."""
+    user = session.exec(select(User).where(User.email == normalize_email(email))).first()
+    if user is None:
+        raise NotFound(NO_SUCH_USER)
+    set_password(session, user=user, password=password)
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    session.commit()
+    return user
 
 
 def authenticate(session: Session, *, email: str, password: str) -> User | None:

@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from app.core.db import session_scope
 from app.demo import add_client_organization, simulated_benchmark
+from app.i18n import LANGUAGE_COOKIE
 from app.main import create_app
 from app.models import Campaign, Membership, Role, Unit
 from app.services.benchmarks import import_file, set_opt_in, sync_pool
@@ -36,11 +37,13 @@ class World:
     csrf: dict = field(default_factory=dict)
 
     def client(self, who: str):
-        """A logged-in client for 'consultant', 'hr_a', 'viewer_a', 'unit_viewer_a' or 'hr_c' (cached)."""
+        """A logged-in client for 'consultant', 'hr_a', 'viewer_a', 'unit_viewer_a' or 'hr_c' (cached),
+        without a remembered language (each test starts from the default)."""
         if who not in self.clients:
             c = new_client(self.app)
             self.csrf[who] = login(c, f"{who}@example.org")
             self.clients[who] = c
+        self.clients[who].cookies.delete(LANGUAGE_COOKIE)
         return self.clients[who]
 
     def post(self, who: str, url: str, **kw):

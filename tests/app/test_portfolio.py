@@ -7,6 +7,7 @@ import re
 import uuid
 
 from consultant_world import SCOPED_UNIT, world  # noqa: F401 - fixture
+from web_helpers import login, new_client
 
 
 def test_portfolio_lists_the_consultants_organizations_with_released_figures(world):
@@ -120,11 +121,17 @@ def test_portfolio_page_in_german(world):
     assert 'href="/portfolio?lang=en" hreflang="en">English</a>' in text and "<strong>Deutsch</strong>" in text
 
 
-def test_portfolio_is_english_by_default(world):
-    text = world.client("consultant").get("/portfolio").text
+def test_portfolio_language_is_negotiated_and_remembered(world):
+    c = new_client(world.app)
+    login(c, "consultant@example.org")
+    text = c.get("/portfolio").text
     assert '<html lang="en">' in text and "Latest campaign" in text and "Letzte Befragung" not in text
     assert 'href="/portfolio?lang=de" hreflang="de">Deutsch</a>' in text and "<strong>English</strong>" in text
-    assert world.client("consultant").get("/portfolio?lang=fr").status_code == 422
+    assert c.get("/portfolio?lang=fr").status_code == 422
+    assert "Letzte Befragung" in c.get("/portfolio", headers={"Accept-Language": "de-CH,de;q=0.9,en;q=0.5"}).text
+    assert "Letzte Befragung" in c.get("/portfolio?lang=de").text
+    assert "Letzte Befragung" in c.get("/portfolio").text          # the explicit choice is remembered
+    assert "Latest campaign" in c.get("/portfolio?lang=en").text and "Latest campaign" in c.get("/portfolio").text
 
 
 def test_a_new_organization_returns_to_the_portfolio_in_its_language(world):

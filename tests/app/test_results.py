@@ -48,6 +48,8 @@ def test_the_top_bar_follows_the_language(admin, closed):
     page = admin.client.get(f"/campaigns/{closed}/results?lang=de").text
     assert "Abmelden" in page and "Zum Inhalt springen" in page and 'href="/portfolio?lang=de"' in page
     page = admin.client.get(f"/campaigns/{closed}/results").text
+    assert "Abmelden" in page   # the explicit choice is remembered
+    page = admin.client.get(f"/campaigns/{closed}/results?lang=en").text
     assert "Log out" in page and 'href="/portfolio?lang=en"' in page
     assert 'href="/benchmark' not in page  # an HR admin is no consultant
 

@@ -29,7 +29,7 @@ from consultant_world import SCOPED_UNIT, world  # noqa: F401 - fixture
 
 FOREIGN = {"consultant": ("Gamma Finance",), "hr_a": ("Beta Software", "Gamma Finance"),
            "viewer_a": ("Beta Software", "Gamma Finance"), "unit_viewer_a": ("Beta Software", "Gamma Finance")}
-QUERY = {"name": "Team A", "organization_id": None}  # required query parameters, filled per case
+QUERY = {"name": "Team A", "organization_id": None, "email": "someone@example.org"}  # required query parameters
 
 
 def _routes() -> list[tuple[str, str, APIRoute]]:

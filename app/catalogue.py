@@ -1,0 +1,83 @@
+"""The translation catalogue: gettext messages in ``app/locale/<lang>/LC_MESSAGES/messages.po``.
+
+The English text is the message id; each other language has a ``.po`` file, read with
+Babel and compiled in memory when first used (no build step, no binary in the tree).
+Templates use ``{% trans %}`` / ``_()`` (Jinja's i18n extension), Python code
+:func:`gettext`; both follow the language of the request being rendered, set with
+:func:`use_language` (docs/architecture.md, "Languages"). ``scripts/messages`` extracts
+the messages and updates the catalogue; a test fails when a message lacks a translation.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import gettext as _gettext
+from contextlib import contextmanager
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+from app.i18n import LANGUAGES
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "messages"
+
+_language: contextvars.ContextVar[str] = contextvars.ContextVar("language", default=LANGUAGES[0])
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@functools.cache
+def translations(lang: str) -> _gettext.NullTranslations:
+    """The compiled catalogue of ``lang`` (English: the message ids themselves)."""
+    if lang == LANGUAGES[0] or not po_path(lang).is_file():
+        return _gettext.NullTranslations()
+    with po_path(lang).open("rb") as f:
+        catalog = read_po(f, locale=lang, domain=DOMAIN)
+    buffer = BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return _gettext.GNUTranslations(buffer)
+
+
+def current_language() -> str:
+    return _language.get()
+
+
+@contextmanager
+def use_language(lang: str):
+    """Translate into ``lang`` inside the block (templates rendered in it included)."""
+    token = _language.set(lang if lang in LANGUAGES else LANGUAGES[0])
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def gettext(message: str) -> str:
+    return translations(_language.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(_language.get()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue without translating it here (it is translated
+    where it is shown)."""
+    return message
+
+
+def format_number(x, decimals: int = 0, lang: str | None = None) -> str:
+    """``x`` with ``decimals`` fixed decimals in the conventions of ``lang`` (decimal
+    comma and thousands separator in German); ``–`` when missing."""
+    if x is None or x != x:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(x, format=pattern, locale=lang or _language.get()).replace("-", "−")
