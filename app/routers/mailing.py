@@ -10,14 +10,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.catalogue import N_
 from app.deps import CsrfProtected, CurrentUser, RawBody, SessionDep, SettingsDep
 from app.models import utcnow
 from app.reports.posters import render_posters_pdf
 from app.routers.campaigns import _campaign
-from app.routers.invitations import _base_url
+from app.routers.invitations import OpenLinksIn, _base_url
 from app.services import Conflict, Invalid
 from app.services.campaigns import languages_of
 from app.services.invitations import UNKNOWN_TEAM, create_open_links
@@ -66,6 +66,8 @@ class ParticipantOut(BaseModel):
 
 
 class ReminderIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     at: datetime | None = Field(None, description="when to send (with time zone); default: now")
 
 
@@ -81,7 +83,9 @@ class TemplateOut(TemplateIn):
 
 
 class RetentionIn(BaseModel):
-    until: date | None = Field(None, description="delete the addresses on this day (null: at closing)")
+    model_config = ConfigDict(extra="forbid")
+
+    until: date | None = Field(..., description="delete the addresses on this day (null: at closing)")
 
 
 def _writable(session, user, campaign_id):
@@ -282,9 +286,9 @@ def api_retention(campaign_id: uuid.UUID, body: RetentionIn, session: SessionDep
 
 @router.post("/api/v1/campaigns/{campaign_id}/posters", response_class=Response,
              responses={200: {"content": {"application/pdf": {}}}})
-def api_posters(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                settings: SettingsDep, team_id: uuid.UUID | None = None):
-    """A poster per team (or for ``team_id``) with a new open link as QR code; an earlier
-    open link of the team stops working."""
+def api_posters(campaign_id: uuid.UUID, body: OpenLinksIn, request: Request, session: SessionDep, user: CurrentUser,
+                settings: SettingsDep):
+    """A poster per team (``team_ids``; default: all) with a new open link as QR code; an
+    earlier open link of the team stops working."""
     campaign, org = _writable(session, user, campaign_id)
-    return _posters(request, session, campaign, org, settings, user, [team_id] if team_id else None)
+    return _posters(request, session, campaign, org, settings, user, body.team_ids)

@@ -281,7 +281,7 @@ def _no_address_anywhere(app, address: str) -> None:
 def test_posters_carry_each_teams_new_open_link(app, hr):
     cid = hr.campaign()
     old = hr.post(f"/api/v1/campaigns/{cid}/open-links", json={}).json()
-    r = hr.post(f"/api/v1/campaigns/{cid}/posters")
+    r = hr.post(f"/api/v1/campaigns/{cid}/posters", json={})
     assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
     pages = PdfReader(io.BytesIO(r.content)).pages
     assert len(pages) == 5
