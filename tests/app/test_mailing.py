@@ -305,6 +305,9 @@ def test_the_page_shows_progress_and_the_log(app, hr):
     page = hr.client.get(f"/campaigns/{cid}/mail").text
     assert "1 sent, 1 failed, 0 waiting of 2" in page
     assert "550 5.1.1" in page and "ok@example.org" in page
+    german = hr.client.get(f"/campaigns/{cid}/mail?lang=de").text
+    assert "Versandprotokoll" in german and "1 gesendet, 1 fehlgeschlagen, 0 wartend von 2" in german
+    hr.client.get(f"/campaigns/{cid}/mail?lang=en")
     campaign_page = hr.client.get(f"/campaigns/{cid}").text
     assert "1 sent, 1 failed, 0 waiting of 2" in campaign_page and "E-mail and posters" in campaign_page
 

@@ -103,8 +103,11 @@ def test_hr_invites_reminds_and_prints_posters(world, tmp_path):
     log = page.locator("table.send-log tbody tr")
     assert log.count() == 6
 
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     with page.expect_download() as download:
         page.get_by_role("button", name="Download posters for all teams (PDF)").click()
+    assert dialogs == ["New open links replace the teams' earlier open links. Continue?"]
     pdf = download.value.path().read_bytes()
     reader = PdfReader(io.BytesIO(pdf))
     teams = page.request.get(f"{base}/api/v1/campaigns/{cid}/invitations").json()
