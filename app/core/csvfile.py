@@ -1,4 +1,5 @@
-"""Opening an uploaded CSV file: size, UTF-8, a header line, comma or semicolon."""
+"""Reading an uploaded CSV file: size, UTF-8, a header line, comma or semicolon, and
+every bad line named."""
 
 from __future__ import annotations
 
@@ -23,3 +24,33 @@ def open_csv(data: bytes, *, max_bytes: int, detail: str, header: str):
         raise Invalid(detail, errors=[f"line 1: the header '{header}' is missing"])
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def read_rows(reader, *, header, parse, detail: str, limit: int, noun: str) -> list:
+    """The rows of ``reader`` after its header: ``header(fields)`` checks the first line
+    (raising :class:`Invalid`), ``parse(line, fields)`` returns a row or a problem (str)
+    for every line that is not blank. :class:`Invalid` with ``detail`` names each bad
+    line (the first 100), more than ``limit`` rows, or a file without ``noun``."""
+    rows: list = []
+    errors: list[str] = []
+    try:
+        header(next(reader))
+        for fields in reader:
+            if not any(f.strip() for f in fields):
+                continue
+            line = reader.line_num
+            result = parse(line, fields)
+            if isinstance(result, str):
+                errors.append(f"line {line}: {result}")
+                continue
+            rows.append(result)
+            if len(rows) > limit:
+                errors.append(f"line {line}: more than {limit} {noun}")
+                break
+    except csv.Error as exc:
+        errors.append(f"line {reader.line_num}: {exc}")
+    if not rows and not errors:
+        errors.append(f"the file has no {noun}")
+    if errors:
+        raise Invalid(detail, errors=errors[:100])
+    return rows

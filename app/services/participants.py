@@ -15,7 +15,6 @@ are deleted when the campaign closes, or earlier on the retention date HR sets.
 
 from __future__ import annotations
 
-import csv
 import re
 import uuid
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, func, select
 
 from app.catalogue import N_
-from app.core.csvfile import open_csv
+from app.core.csvfile import open_csv, read_rows
 from app.core.inputs import control_character
 from app.core.security import Sealer
 from app.models import Campaign, CampaignStatus, CampaignTeam, MailJob, Participant
@@ -75,37 +74,23 @@ def parse_participants_csv(data: bytes, *, teams, languages: tuple[str, ...]) ->
     :func:`app.services.campaigns.campaign_teams`); :class:`Invalid` names every bad line."""
     reader = open_csv(data, max_bytes=MAX_CSV_BYTES, detail=CSV_INVALID, header=HEADER_HINT)
     by_path, by_name = _team_index(teams)
-    rows: list[ParticipantRow] = []
-    errors: list[str] = []
+    columns: dict[str, int] = {}
     seen: dict[str, int] = {}
-    try:
-        columns = _columns(next(reader))
-        for fields in reader:
-            line = reader.line_num
-            if not any(f.strip() for f in fields):
-                continue
-            if len(fields) != len(columns):
-                errors.append(f"line {line}: expected {len(columns)} fields, found {len(fields)}")
-                continue
-            value = {name: _uncell(fields[i].strip()) for name, i in columns.items()}
-            problem, row = _row(line, value, by_path, by_name, languages)
-            if problem is None and row.email.casefold() in seen:
-                problem = f"the address repeats line {seen[row.email.casefold()]}"
-            if problem:
-                errors.append(f"line {line}: {problem}")
-                continue
-            seen[row.email.casefold()] = line
-            rows.append(row)
-            if len(rows) > MAX_PER_REQUEST:
-                errors.append(f"line {line}: more than {MAX_PER_REQUEST} addresses")
-                break
-    except csv.Error as exc:
-        errors.append(f"line {reader.line_num}: {exc}")
-    if not rows and not errors:
-        errors.append("the file has no addresses")
-    if errors:
-        raise Invalid(CSV_INVALID, errors=errors[:100])
-    return rows
+
+    def parse(line: int, fields: list[str]) -> ParticipantRow | str:
+        if len(fields) != len(columns):
+            return f"expected {len(columns)} fields, found {len(fields)}"
+        value = {name: _uncell(fields[i].strip()) for name, i in columns.items()}
+        problem, row = _row(line, value, by_path, by_name, languages)
+        if problem is None and row.email.casefold() in seen:
+            problem = f"the address repeats line {seen[row.email.casefold()]}"
+        if problem:
+            return problem
+        seen[row.email.casefold()] = line
+        return row
+
+    return read_rows(reader, header=lambda fields: columns.update(_columns(fields)), parse=parse,
+                     detail=CSV_INVALID, limit=MAX_PER_REQUEST, noun="addresses")
 
 
 def _row(line: int, value: dict, by_path: dict, by_name: dict, languages) -> tuple[str | None, ParticipantRow | None]:

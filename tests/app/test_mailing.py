@@ -20,7 +20,7 @@ from app.models import Invitation, LinkAudit, MailJob, Participant
 from app.services import mail_sender
 from mail_helpers import answer, drain, link_in, mail_app, sender, upload
 from smtp_server import smtp_server
-from web_helpers import make_admin, make_settings, new_client, open_survey
+from web_helpers import PASSWORD, login, make_admin, make_settings, new_client, open_survey
 
 LIST = ("email,unit path,team,language\n"
         "ana@example.org,Operations / North,Assembly,de\n"
@@ -313,16 +313,10 @@ def test_the_page_shows_progress_and_the_log(app, hr):
 
 
 def test_only_editors_reach_addresses(app, hr):
-    from app.models import Role
-    from web_helpers import add_user, login
-
     cid = _invite(hr, app)
-    add_user(app, "viewer@example.org")
-    with session_scope(app.state.engine, write=True) as session:
-        from app.models import Membership, User
-        user = session.exec(select(User).where(User.email == "viewer@example.org")).one()
-        session.add(Membership(user_id=user.id, organization_id=uuid.UUID(hr.org_id), role=Role.viewer))
-        session.commit()
+    r = hr.post(f"/api/v1/organizations/{hr.org_id}/members",
+                json={"email": "viewer@example.org", "role": "viewer", "password": PASSWORD})
+    assert r.status_code == 204, r.text
     viewer = new_client(app)
     csrf = login(viewer, "viewer@example.org")
     for url in (f"/api/v1/campaigns/{cid}/participants", f"/api/v1/campaigns/{cid}/mail", f"/campaigns/{cid}/mail"):

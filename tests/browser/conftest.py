@@ -5,6 +5,7 @@ temporary SQLite file) driven by Debian's Chromium through Playwright. Without
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -80,3 +81,12 @@ def server(tmp_path_factory):
     """The running service; yields its base URL and database URL."""
     with running_server(tmp_path_factory.mktemp("server")) as info:
         yield info
+
+
+def log_in(page, base: str, email: str, password: str) -> None:
+    """Log ``page`` in through the login form."""
+    page.goto(f"{base}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/orgs$"))

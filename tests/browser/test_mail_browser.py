@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from analysis import load_questionnaire
 from app.core.config import Settings
 from app.demo import DEMO_ORG, seed_demo
-from conftest import running_server
+from conftest import log_in, running_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "app"))
 from smtp_server import smtp_server  # noqa: E402
@@ -39,11 +39,7 @@ def world(browser, tmp_path_factory):
             page = context.new_page()
             errors = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{server['base']}/login")
-            page.get_by_label("E-mail").fill(demo.email)
-            page.get_by_label("Password").fill(demo.password)
-            page.get_by_role("button", name="Log in").click()
-            page.wait_for_url(re.compile(r"/orgs$"))
+            log_in(page, server["base"], demo.email, demo.password)
             yield {"page": page, "base": server["base"], "recorder": recorder, "errors": errors, "browser": browser}
             context.close()
 
