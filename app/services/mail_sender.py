@@ -86,10 +86,12 @@ class MailSender:
         """One pass: housekeeping, then one batch sent and recorded. Returns the number
         of messages handled."""
         now = utcnow()
-        with session_scope(self.engine, write=True) as session:
-            delete_expired(session, today=now.date())
-            start_due_jobs(session, now=now)
-        if not self.settings.mail_configured:
+        housekeeping, sending = self._due(now)
+        if housekeeping:
+            with session_scope(self.engine, write=True) as session:
+                delete_expired(session, today=now.date())
+                start_due_jobs(session, now=now)
+        if not self.settings.mail_configured or not (sending or housekeeping):
             return 0
         batch = self._claim(now)
         if not batch:
@@ -99,6 +101,18 @@ class MailSender:
         sent = sum(o.code == 250 for o in outcomes)
         log.info("mail pass: %d sent, %d not sent", sent, len(outcomes) - sent)
         return len(outcomes)
+
+    def _due(self, now: datetime) -> tuple[bool, bool]:
+        """Whether addresses are to be deleted or reminders started, and whether messages
+        are due: read first, so that an idle pass never takes the write lock."""
+        with session_scope(self.engine) as session:
+            expired = session.exec(select(Campaign.id).where(
+                Campaign.address_retention_until <= now.date(), Campaign.addresses_deleted == False).limit(1)).first()  # noqa: E712
+            scheduled = session.exec(select(MailJob.id).where(
+                MailJob.state == "scheduled", MailJob.scheduled_for <= now).limit(1)).first()
+            due = session.exec(select(Participant.id).where(
+                Participant.status == "queued", Participant.due_at <= now).limit(1)).first()
+        return expired is not None or scheduled is not None, due is not None
 
     def _claim(self, now: datetime) -> list[dict]:
         """Due messages, leased to this pass, with what their text needs."""
