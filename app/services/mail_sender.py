@@ -129,7 +129,7 @@ class MailSender:
             ids = [p.id for p, *_ in rows]
             session.execute(update(Participant).where(Participant.id.in_(ids)).values(due_at=now + LEASE))
             batch = [{"id": p.id, "job_id": p.job_id, "campaign_id": p.campaign_id, "email": p.email,
-                      "language": p.language, "attempts": p.attempts, "sealed": p.sealed_link, "kind": kind,
+                      "language": p.language, "sealed": p.sealed_link, "kind": kind,
                       "base_url": base, "team": join_path([*split_path(path), name])}
                      for p, kind, base, path, name in rows]
             wording = {}
