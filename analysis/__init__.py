@@ -2,45 +2,98 @@
 
 A pure numpy/scipy library: it never imports :mod:`app`, never touches a database or the
 network, and every group statistic is vectorized over all groups at once.
+
+The names below are imported on first use (PEP 562), so that ``import analysis`` and the
+command line stay fast: a caller pays only for the modules it touches.
 """
 
-from analysis.groups import GroupResult, Groups, encode_groups
+from __future__ import annotations
 
-# -- instrument --
-from analysis.instrument import (
-    Item, Option, Questionnaire, QuestionnaireError, Scale, list_questionnaires, load_questionnaire,
-)
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
-# -- reliability --
-from analysis.reliability import AlphaResult, OmegaResult, cronbach_alpha, omega_total
+_EXPORTS = {
+    "groups": ("GroupResult", "Groups", "encode_groups"),
+    "instrument": ("Item", "Option", "Questionnaire", "QuestionnaireError", "Scale",
+                   "list_questionnaires", "load_questionnaire"),
+    "reliability": ("AlphaResult", "OmegaResult", "cronbach_alpha", "omega_total"),
+    "agreement": ("ad_m", "awg", "rwg", "rwg_j"),
+    "icc": ("GroupReliabilityResult", "ICCResult", "group_reliability", "icc", "icc1_bands"),
+    "compare": ("UnitVsRestResult", "unit_vs_rest"),
+    "drivers": ("RelativeWeightsBootstrapResult", "bootstrap_relative_weights"),
+    "factor": ("CFAResult", "cfa"),
+    "responses": ("ResponseData",),
+    "csv_input": ("CSVInputError", "read_responses_csv"),
+    "scoring": ("RespondentScores", "score_responses"),
+    "diagnosis": ("Diagnosis", "GroupTable", "diagnose"),
+    "items": ("ItemResults", "item_results"),
+    "scope": ("restrict_to_unit",),
+    "simulate": ("Confounds", "Simulation", "simulate", "simulate_responses"),
+    "simulate_truth": ("Truth",),
+    "benchmark": ("BenchmarkEntry", "BenchmarkPool", "BenchmarkResult", "benchmark",
+                  "dump_benchmark", "entry_from_diagnosis", "load_benchmark"),
+    "waves": ("WaveComparison", "compare_waves"),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
-# -- agreement --
-from analysis.agreement import ad_m, awg, rwg, rwg_j
+__all__ = sorted(_MODULE_OF)
 
-# -- icc --
-from analysis.icc import GroupReliabilityResult, ICCResult, group_reliability, icc, icc1_bands
 
-# -- differences and drivers --
-from analysis.compare import UnitVsRestResult, unit_vs_rest
-from analysis.drivers import RelativeWeightsBootstrapResult, bootstrap_relative_weights
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:  # a submodule (``from analysis import figures``) or a typo
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    loaded = importlib.import_module(f"{__name__}.{module}")
+    globals().update((export, getattr(loaded, export)) for export in _EXPORTS[module])
+    return globals()[name]
 
-# -- factor --
-from analysis.factor import CFAResult, cfa
 
-# -- diagnosis --
-from analysis.responses import ResponseData
-from analysis.csv_input import CSVInputError, read_responses_csv
-from analysis.scoring import RespondentScores, score_responses
-from analysis.diagnosis import Diagnosis, GroupTable, diagnose
-from analysis.scope import restrict_to_unit
-from analysis.simulate import Confounds, Simulation, simulate, simulate_responses
-from analysis.simulate_truth import Truth
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
-# -- benchmark and waves --
-from analysis.benchmark import (
-    BenchmarkEntry, BenchmarkPool, BenchmarkResult, benchmark, dump_benchmark, entry_from_diagnosis,
-    load_benchmark,
-)
-from analysis.waves import WaveComparison, compare_waves
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+class _Package(types.ModuleType):
+    """Keeps the functions ``analysis.icc`` and ``analysis.benchmark`` when their
+    submodules of the same name are imported (the import system would bind the module)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and name in _MODULE_OF:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+if TYPE_CHECKING:
+    from analysis.benchmark import (
+        BenchmarkEntry, BenchmarkPool, BenchmarkResult, benchmark, dump_benchmark,
+        entry_from_diagnosis, load_benchmark,
+    )
+    from analysis.agreement import ad_m, awg, rwg, rwg_j
+    from analysis.compare import UnitVsRestResult, unit_vs_rest
+    from analysis.csv_input import CSVInputError, read_responses_csv
+    from analysis.diagnosis import Diagnosis, GroupTable, diagnose
+    from analysis.drivers import RelativeWeightsBootstrapResult, bootstrap_relative_weights
+    from analysis.factor import CFAResult, cfa
+    from analysis.groups import GroupResult, Groups, encode_groups
+    from analysis.icc import GroupReliabilityResult, ICCResult, group_reliability, icc, icc1_bands
+    from analysis.items import ItemResults, item_results
+    from analysis.instrument import (
+        Item, Option, Questionnaire, QuestionnaireError, Scale, list_questionnaires,
+        load_questionnaire,
+    )
+    from analysis.reliability import AlphaResult, OmegaResult, cronbach_alpha, omega_total
+    from analysis.responses import ResponseData
+    from analysis.scope import restrict_to_unit
+    from analysis.scoring import RespondentScores, score_responses
+    from analysis.simulate import Confounds, Simulation, simulate, simulate_responses
+    from analysis.simulate_truth import Truth
+    from analysis.waves import WaveComparison, compare_waves

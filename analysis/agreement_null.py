@@ -117,7 +117,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 __all__ = [
     "NULLS",
@@ -462,7 +462,7 @@ def _approx_critical_m(items: tuple, n: np.ndarray, alpha: float) -> np.ndarray:
     kurt = np.array([it.mu4 / it.sigma2 ** 2 for it in items])
     var_ratio = (kurt[:, None] / n - (n - 3.0) / (n * (n - 1.0))).sum(axis=0) / J ** 2
     nu = 2.0 / var_ratio
-    return stats.chi2.ppf(alpha, nu) / nu
+    return 2.0 * special.gammaincinv(nu / 2.0, alpha) / nu  # chi2.ppf(alpha, nu) / nu
 
 
 def _critical_m(items: tuple, n, alpha: float, *, max_n: int = None,

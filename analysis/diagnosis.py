@@ -22,6 +22,8 @@ Pipeline
    drivers of the outcome (:mod:`analysis.drivers`).
 5. Suppression (:mod:`analysis.privacy`), then the plain-language findings
    (:mod:`analysis.narrative`) from the released figures only.
+6. Question-level results (:mod:`analysis.items`): every item's mean, distribution
+   and share favourable per group, with a suppression plan of their own per item.
 
 Verdicts (:mod:`analysis.verdicts`)
 -----------------------------------
@@ -62,11 +64,12 @@ from analysis.compare import (
     two_sample,
 )
 from analysis.drivers import bootstrap_relative_weights
-from analysis.factor import cfa
+from analysis.factor import cfa, fit_acceptable
 from analysis.frozen import freeze as _freeze, plain as _plain
 from analysis.groups import Groups
 from analysis.icc import icc
 from analysis.instrument import DIMENSIONS, Questionnaire, load_questionnaire
+from analysis.items import ItemResults, item_results
 from analysis.verdicts import (
     Posterior, decide_findings, decide_typology, finding_probabilities, group_posteriors,
     non_compensatory_level, presence_probability, team_posteriors, typology_probabilities,
@@ -317,6 +320,8 @@ class Diagnosis:
     drivers : mapping
     comments : mapping
         Organization-level comment pool and the number withheld.
+    items : ItemResults
+        Question-level results (:mod:`analysis.items`).
     scope : str or None
         None for the whole organization; the unit's label for the part a reader of
         one unit may see (:func:`analysis.scope.restrict_to_unit`).
@@ -336,6 +341,7 @@ class Diagnosis:
     drivers: MappingProxyType
     findings: tuple
     comments: MappingProxyType
+    items: ItemResults
     scope: str | None = None
 
     def team(self, label) -> dict:
@@ -368,6 +374,7 @@ class Diagnosis:
             "differences": [dict(r) for r in self.differences],
             "drivers": _plain(self.drivers),
             "findings": _plain(self.findings),
+            "items": self.items.to_dict(),
             "scope": self.scope,
             "labels": LABELS,
         }
@@ -569,7 +576,7 @@ def _cfa(scores: RespondentScores) -> dict:
     for key in ("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high",
                 "srmr", "n_obs", "converged", "problems", "loadings", "factor_correlations"):
         out[key] = _plain(getattr(res, key))
-    out["acceptable"] = bool(res.cfi >= 0.95 and res.rmsea <= 0.06 and res.srmr <= 0.08)
+    out["acceptable"] = fit_acceptable(res.cfi, res.rmsea, res.srmr)
     return out
 
 
@@ -973,6 +980,7 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
         findings=_freeze(findings),
         comments=_freeze({"organization": list(released["organization"]),
                           "withheld": released["withheld"]}),
+        items=item_results(data, min_group_size=k, questionnaire=q, hierarchy=hs),
     )
 
 

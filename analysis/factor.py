@@ -34,9 +34,19 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
-from scipy import linalg, special
+from scipy import special
 
 __all__ = ["CFAResult", "OneFactorFit", "cfa", "fit_one_factor"]
+
+#: Cut-offs of a good fit (Hu & Bentler 1999; docs/methodology.md): CFI and TLI at least,
+#: RMSEA and SRMR at most these values. Every text and report takes them from here.
+FIT_CUTOFFS = MappingProxyType({"cfi": 0.95, "tli": 0.95, "rmsea": 0.06, "srmr": 0.08})
+
+
+def fit_acceptable(cfi: float, rmsea: float, srmr: float) -> bool:
+    """Whether a fit reaches :data:`FIT_CUTOFFS` on CFI, RMSEA and SRMR."""
+    return bool(cfi >= FIT_CUTOFFS["cfi"] and rmsea <= FIT_CUTOFFS["rmsea"] and srmr <= FIT_CUTOFFS["srmr"])
+
 
 _NAN_POLICIES_CFA = ("listwise", "raise")
 _MAX_ITER = 500
@@ -124,14 +134,14 @@ class _Model:
 def _chol_logdet_inv(a: np.ndarray):
     """(logdet, inverse) of a symmetric matrix, or None if it is not positive definite."""
     try:
-        c = linalg.cholesky(a, lower=True, check_finite=False)
-    except linalg.LinAlgError:
+        c = np.linalg.cholesky(a)
+    except np.linalg.LinAlgError:
         return None
     if not np.all(np.isfinite(c)) or np.any(np.diag(c) <= 0):
         return None
     logdet = 2.0 * float(np.sum(np.log(np.diag(c))))
-    inv = linalg.cho_solve((c, True), np.eye(a.shape[0]), check_finite=False)
-    return logdet, inv
+    c_inv = np.linalg.inv(c)
+    return logdet, c_inv.T @ c_inv
 
 
 def _min_corr_eigenvalue(s: np.ndarray) -> float:
@@ -177,8 +187,8 @@ def _start_values(model: _Model, s: np.ndarray, simple: bool) -> np.ndarray:
         rf = r[np.ix_(idx, idx)]
         if idx.size >= 3:
             try:
-                h = 1.0 - 1.0 / np.diag(linalg.inv(rf))
-            except (linalg.LinAlgError, ValueError):
+                h = 1.0 - 1.0 / np.diag(np.linalg.inv(rf))
+            except (np.linalg.LinAlgError, ValueError):
                 h = np.full(idx.size, 0.5)
         else:
             h = np.full(idx.size, abs(rf[0, 1]))
@@ -212,10 +222,11 @@ def _fisher_scoring(model: _Model, s, logdet_s, x0, max_iter=None):
         a = np.matmul(inv, d)
         h = np.einsum("kij,lji->kl", a, a)
         try:
-            step = linalg.cho_solve(linalg.cho_factor(h, check_finite=False), g, check_finite=False)
+            c = np.linalg.cholesky(h)  # raises unless h is positive definite
+            step = np.linalg.solve(c.T, np.linalg.solve(c, g))
             if not np.all(np.isfinite(step)):
-                raise linalg.LinAlgError("non-finite Fisher-scoring step")
-        except (linalg.LinAlgError, ValueError):
+                raise np.linalg.LinAlgError("non-finite Fisher-scoring step")
+        except (np.linalg.LinAlgError, ValueError):
             step = np.linalg.lstsq(h, g, rcond=None)[0]
         decrement = float(g @ step)
         if not math.isfinite(decrement):

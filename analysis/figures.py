@@ -59,6 +59,7 @@ import plotly.graph_objects as go
 from analysis.instrument import DIMENSIONS, QuestionnaireError, load_questionnaire
 from analysis.maturity import FINDINGS
 from analysis.narrative import LABELS
+from analysis.palette import FINDING_COLORS, SCALE
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, reason_text
 
 __all__ = [
@@ -95,17 +96,10 @@ _ROW_PX = 24
 _MIN_PLOT_PX = 120
 _LABEL_MAX = 28
 # diverging, colour-blind safe (ColorBrewer RdBu, muted ends so black labels stay legible)
-_DIVERGING = [[0.0, "#d6604d"], [0.25, "#f4a582"], [0.5, "#f7f7f7"], [0.75, "#92c5de"], [1.0, "#4393c3"]]
-_GREY_PRIMARY, _GREY_HIDDEN, _NO_DATA = "#8a8a8a", "#bdbdbd", "#ffffff"
-_FINDING_COLORS = {
-    "divided": "#fdd49e",
-    "anchored_strength": "#5aae61",
-    "structural_gap": "#d6604d",
-    "proclaimed_not_anchored": "#b2abd2",
-    "unseen_structure": "#92c5de",
-    "mixed": "#f2f0e6",
-    "not_precise": "#ffffff",
-}
+_DIVERGING = [[0.0, SCALE[0]], [0.25, "#f4a582"], [0.5, SCALE[1]], [0.75, "#92c5de"], [1.0, SCALE[2]]]
+# dark labels on both greys (contrast ≥ 8:1 for "n < k", ≥ 13:1 for "hidden")
+_GREY_PRIMARY, _GREY_HIDDEN, _NO_DATA = "#a6a6a6", "#d4d4d4", "#ffffff"
+_STATUS_TEXT = "#111111"
 # status codes of a cell
 _SHOWN, _ST_PRIMARY, _ST_HIDDEN, _ST_NO_DATA = 0, 1, 2, 3
 _STATUS_OF_REASON = {PRIMARY: _ST_PRIMARY, COMPLEMENTARY: _ST_HIDDEN, NO_DATA: _ST_NO_DATA}
@@ -221,7 +215,7 @@ def _check_int(name: str, value, low: int) -> None:
         raise ValueError(f"{name}: must be an integer >= {low}, got {value!r}")
 
 
-def _escape(text) -> str:
+def escape_text(text) -> str:
     """Text for plotly's labels, which render a subset of HTML: the five markup
     characters become entities that plotly decodes back for display."""
     return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -233,7 +227,7 @@ def _esc(label, limit: int | None = _LABEL_MAX) -> str:
     text = str(label)
     if limit is not None and len(text) > limit:
         text = text[: limit - 1] + "…"
-    return _escape(text)
+    return escape_text(text)
 
 
 def _num(x: float, digits: int, lang: str) -> str:
@@ -256,7 +250,7 @@ def _wrap(text: str, width: int) -> str:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
-    return "<br>".join(_escape(x) for x in lines)
+    return "<br>".join(escape_text(x) for x in lines)
 
 
 def _plain(a) -> list:
@@ -483,7 +477,7 @@ def _build_dim_hover(diagnosis, table, idx, full, lang, t) -> np.ndarray:
         up = np.asarray(table.dims[diff], dtype=float)[idx] > 0
         flags.append(np.where(np.asarray(getattr(table, flag))[idx],
                               np.where(up, t["flag_up"].format(m=m), t["flag_down"].format(m=m)), "").ravel().tolist())
-    names = [_escape(n) for n in _dim_names(diagnosis, lang)]
+    names = [escape_text(n) for n in _dim_names(diagnosis, lang)]
     ci = t["ci"].format(p=_num(100 * diagnosis.settings["confidence"], 0, lang))
     find = {k: v[lang] for k, v in LABELS["finding"].items()}
     out = []
@@ -518,7 +512,7 @@ def _status_hover(status: np.ndarray, full: list, cols: list, k: int, lang: str,
     }
     out = np.full(status.shape, None, dtype=object)
     for r, c in zip(*np.nonzero(status)):
-        out[r, c] = f"<b>{full[r]}</b><br><b>{_escape(cols[c])}</b><br>{why[int(status[r, c])]}"
+        out[r, c] = f"<b>{full[r]}</b><br><b>{escape_text(cols[c])}</b><br>{why[int(status[r, c])]}"
     return out
 
 
@@ -579,15 +573,15 @@ def _legend(diagnosis, cells: dict, metric: str, k: int, lang: str, t: dict) -> 
     status = cells["status"]
     items = []
     if metric == "finding":
-        items += [f"{_swatch(_FINDING_COLORS[f])} {_escape(LABELS['finding'][f][lang])}" for f in FINDINGS]
+        items += [f"{_swatch(FINDING_COLORS[f])} {escape_text(LABELS['finding'][f][lang])}" for f in FINDINGS]
     if cells["divided"].any():
-        items.append(f"▨ {_escape(_divided_legend(diagnosis, lang))}")
+        items.append(f"▨ {escape_text(_divided_legend(diagnosis, lang))}")
     marks = ((_ST_PRIMARY, t["lg_primary"].format(k=k), _swatch(_GREY_PRIMARY)),
              (_ST_HIDDEN, t["lg_hidden"], _swatch(_GREY_HIDDEN)),
              (_ST_NO_DATA, t["lg_unknown"] if cells["unknown"] else t["lg_no_data"], _swatch("#777777", "□")))
-    items += [f"{glyph} {_escape(name)}" for code, name, glyph in marks if (status == code).any()]
+    items += [f"{glyph} {escape_text(name)}" for code, name, glyph in marks if (status == code).any()]
     if cells["flag"]:
-        items.append(_escape(t["lg_flag"]))
+        items.append(escape_text(t["lg_flag"]))
     if not items:
         return None, 0
     lines = ["      ".join(items[i:i + 3]) for i in range(0, len(items), 3)]
@@ -611,23 +605,24 @@ def _cell_traces(cells: dict, metric: str, k: int, t: dict) -> list:
     status = cells["status"]
     R, C = status.shape
     common = dict(type="heatmap", x=list(range(C)), y=list(range(R)), xgap=1, ygap=1,
-                  texttemplate="%{text}", textfont=dict(size=11), hoverongaps=False,
+                  texttemplate="%{text}", textfont=dict(size=13), hoverongaps=False,
                   hovertemplate="%{hovertext}<extra></extra>", name="", showlegend=False)
     out = []
     if (status != _SHOWN).any():
-        names = np.array([_escape(x) for x in (
+        names = np.array([escape_text(x) for x in (
             "", t["st_primary"].format(k=k), t["st_hidden"],
             t["st_unknown"] if cells["unknown"] else t["st_no_data"])], dtype=object)
         out.append(dict(
             z=_plain(np.where(status == _SHOWN, np.nan, status.astype(float))), zmin=1, zmax=3,
             colorscale=[[0.0, _GREY_PRIMARY], [0.5, _GREY_HIDDEN], [1.0, _NO_DATA]], showscale=False,
-            text=_plain(names[status]), hovertext=_plain(cells["status_hover"]), **common,
+            text=_plain(names[status]), hovertext=_plain(cells["status_hover"]),
+            **{**common, "textfont": dict(size=13, color=_STATUS_TEXT)},
         ))
     value = dict(z=_plain(np.where(status == _SHOWN, cells["z"], np.nan)), text=_plain(cells["text"]),
                  hovertext=_plain(cells["hover"]), **common)
     if metric == "finding":
         n = len(FINDINGS)
-        scale = [[(i + e) / n, _FINDING_COLORS[f]] for i, f in enumerate(FINDINGS) for e in (0, 1)]
+        scale = [[(i + e) / n, FINDING_COLORS[f]] for i, f in enumerate(FINDINGS) for e in (0, 1)]
         value.update(zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False)
     else:
         value.update(
@@ -817,7 +812,7 @@ def _overview_bar(diagnosis, names: list, field: str, lang: str) -> dict:
     v, lo, hi = (np.asarray(org.dims[f], dtype=float)[0] for f in (field, f"{prefix}ci_low", f"{prefix}ci_high"))
     ci = t["ci"].format(p=_num(100 * diagnosis.settings["confidence"], 0, lang))
     sv, slo, shi = _fmt(v, 0, lang), _fmt(lo, 0, lang), _fmt(hi, 0, lang)
-    hover = [f"<b>{_escape(n)}</b><br>{t[key]}: {a} ({ci} {b}–{c})" if a else ""
+    hover = [f"<b>{escape_text(n)}</b><br>{t[key]}: {a} ({ci} {b}–{c})" if a else ""
              for n, a, b, c in zip(names, sv, slo, shi)]
     return dict(
         type="bar", x=[0, 1, 2], y=_plain(v), name=t[key], offsetgroup=key,
@@ -859,7 +854,7 @@ def organization_overview(diagnosis, *, lang: str = "en", as_dict: bool = False)
     ticks = []
     for name, lev, f in zip(names, np.asarray(org.level_)[0].tolist(), np.asarray(org.finding, dtype=object)[0]):
         sub = ([t["level"].format(l=lev)] if lev else []) + ([LABELS["finding"][f][lang]] if f else [])
-        ticks.append(f"<b>{_escape(name)}</b><br>{_escape(' · '.join(sub))}")
+        ticks.append(f"<b>{escape_text(name)}</b><br>{escape_text(' · '.join(sub))}")
     layout = _base_layout(t["overview"], 440)
     layout.update(
         barmode="group", bargap=0.35, bargroupgap=0.08, margin=dict(t=50, b=110, l=60, r=20),
@@ -924,7 +919,7 @@ def role_gap_chart(diagnosis, *, lang: str = "en", max_groups: int = 20, as_dict
         title = t["role_gap_some"].format(m=len({r["group"] for r in below}), what=what, n=n_groups)
     names = dict(zip(DIMENSIONS, _dim_names(diagnosis, lang)))
     labels = [f"{t['whole_org'] if r['level'] == 'organization' else _esc(r['group'])} · "
-              f"{_escape(names[r['dimension']])}" for r in shown]
+              f"{escape_text(names[r['dimension']])}" for r in shown]
     y = list(range(len(shown)))
     lead, member = [r["lead"] for r in shown], [r["member"] for r in shown]
     hover = [f"<b>{lab}</b><br>{t['lead']}: {_num(r['lead'], 0, lang)} (n = {r['n_lead']})<br>"

@@ -12,7 +12,9 @@ sets form a batch only when, inside that batch,
 
 * there are at least ``k`` answer sets, and
 * every figure they feed — each dimension's perception score and structure index, each
-  misconception and the outcome — gets either none or at least ``k`` of them.
+  misconception, the outcome and each item's question-level figures (its answers, and
+  for a structure item its answers other than "don't know", :mod:`analysis.items`) —
+  gets either none or at least ``k`` of them.
 
 If all waiting answer sets of a team do not form a batch, the complete ones (those that
 feed every figure) do when there are at least ``k`` of them; otherwise the team waits for
@@ -39,7 +41,8 @@ __all__ = ["contributions", "batch_mask"]
 def contributions(data: ResponseData) -> np.ndarray:
     """Which figures every answer set feeds, as a boolean (n, F) matrix: the perception
     score and structure index of each dimension, each misconception and the outcome
-    (where the form has one).
+    (where the form has one), then every answer item and every structure item's known
+    answer (question-level results).
 
     Examples
     --------
@@ -55,7 +58,17 @@ def contributions(data: ResponseData) -> np.ndarray:
     parts = [s.perception, s.structure, s.misconception]
     if data.questionnaire.items_of("outcome"):
         parts.append(s.outcome[:, None])
-    return ~np.isnan(np.column_stack(parts))
+    parts.append(data.values)
+    answered = ~np.isnan(np.column_stack(parts))
+    return np.column_stack([answered, ~np.isnan(s.structure_items) & ~_dont_know(data)])
+
+
+def _dont_know(data: ResponseData) -> np.ndarray:
+    """(n, structure items): the answer is "don't know"."""
+    q = data.questionnaire
+    ids = [it.id for it in q.items_of("structure")]
+    return np.column_stack([np.isin(data.column(i), [o.value for o in q.item(i).options if o.dont_know])
+                            for i in ids]) if ids else np.zeros((data.n, 0), bool)
 
 
 def batch_mask(team_codes, feeds, *, k: int, n_teams: int | None = None) -> np.ndarray:
@@ -79,9 +92,9 @@ def batch_mask(team_codes, feeds, *, k: int, n_teams: int | None = None) -> np.n
     Examples
     --------
     >>> import numpy as np
-    >>> feeds = np.ones((7, 2), bool); feeds[6, 1] = False   # team 0: 6 sets, one incomplete
-    >>> batch_mask([0] * 6 + [1], feeds, k=5).tolist()       # team 0's complete five join
-    [True, True, True, True, True, False, False]
+    >>> feeds = np.ones((7, 2), bool); feeds[5, 1] = False   # team 0: 6 sets, one incomplete
+    >>> batch_mask([0] * 6 + [1], feeds, k=5).tolist()       # each figure of team 0 has >= 5
+    [True, True, True, True, True, True, False]
     """
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k: must be a positive integer, got {k!r}")

@@ -66,7 +66,7 @@ def restrict_to_unit(diagnosis: Diagnosis, unit: str) -> Diagnosis:
         ``units`` holds the one unit, ``teams`` its teams, ``differences`` only theirs;
         the organization row and the measurement quality (``dimensions``, ``cfa``) stay
         as the reference. ``n_respondents`` counts the unit's respondents (None when
-        the unit is hidden). ``role_gaps`` and ``tenure`` are empty, ``drivers`` is marked
+        the unit is hidden). ``items`` keep the organization, the unit and its teams. ``role_gaps`` and ``tenure`` are empty, ``drivers`` is marked
         not estimable with the reason, ``comments["organization"]`` holds the comments
         released for the unit, ``findings`` are recomputed for the unit and ``scope``
         is the unit's label.
@@ -81,7 +81,8 @@ def restrict_to_unit(diagnosis: Diagnosis, unit: str) -> Diagnosis:
     u = diagnosis.units.index(unit)
     units = _take(diagnosis.units, np.array([u]))
     parent = np.asarray(diagnosis.teams.parent, dtype=object)
-    teams = _take(diagnosis.teams, np.flatnonzero(parent == unit))
+    team_rows = np.flatnonzero(parent == unit)
+    teams = _take(diagnosis.teams, team_rows)
     in_scope = {("team", t) for t in teams.labels} | {("unit", unit)}
     differences = tuple(d for d in diagnosis.differences if (d["level"], d["group"]) in in_scope)
     drivers = {"estimable": False, "reason": NOT_IN_UNIT_SCOPE}
@@ -97,5 +98,5 @@ def restrict_to_unit(diagnosis: Diagnosis, unit: str) -> Diagnosis:
         diagnosis, n_respondents=unit_record["n"], units=units, teams=teams, role_gaps=(), tenure=(), differences=differences,
         drivers=freeze(drivers), findings=freeze(findings),
         comments=freeze({"organization": list(unit_record.get("comments", [])), "withheld": 0}),
-        scope=unit,
+        items=diagnosis.items.restrict(u, team_rows), scope=unit,
     )

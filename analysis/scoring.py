@@ -191,7 +191,7 @@ def score_responses(data: ResponseData) -> RespondentScores:
     >>> from analysis.responses import ResponseData
     >>> d = ResponseData.from_columns("aligned-autonomy-pulse-v1", team=["a"],
     ...                               answers={"dir_p1": [5], "dir_p2": [4]})
-    >>> score_responses(d).perception[0, 0]
+    >>> float(score_responses(d).perception[0, 0])
     87.5
     """
     if not isinstance(data, ResponseData):

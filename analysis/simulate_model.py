@@ -330,7 +330,6 @@ def perception_population(q, d: int, par: _Params, mu, sizes, camp) -> Perceptio
     """Population of dimension ``d``'s perception items for teams with levels ``mu`` (T,)
     and camps at ``±camp`` SD of θ (T,; 0 for a team that is not split)."""
     _, kappa = _perception_items(q, DIMENSIONS[d])
-    T = mu.size
     lead = _lead_weight(sizes)
     camp = np.asarray(camp, float)
     plus = np.where(camp > 0, np.ceil(sizes / 2) / sizes, 1.0)      # camp + (even positions, lead)

@@ -11,10 +11,10 @@ all cells of the comparison — and meaningful (▲ improved, ▼ declined).
 
 from __future__ import annotations
 
-import html
 
 import plotly.graph_objects as go
 
+from analysis.figures import escape_text
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY
 from analysis.waves import MEASURES, WaveComparison
 
@@ -58,7 +58,7 @@ def _wrap(label: str, width: int = 14) -> str:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
-    return "<br>".join(html.escape(x) for x in lines)
+    return "<br>".join(escape_text(x) for x in lines)
 
 
 def _check(name: str, value, allowed) -> None:
@@ -123,9 +123,9 @@ def trend_figure(comparison: WaveComparison, *, level: str = "organization", gro
         minus = [None if y is None else y - v["ci_low"] for y, v in zip(ys, row["values"])]
         marks = [""] + [_MARK.get(s or "", "") for s in row["steps"]]
         hover = [
-            f"{html.escape(name)} · {html.escape(w)}<br>" + (
+            f"{escape_text(name)} · {escape_text(w)}<br>" + (
                 f"{y:.1f} [{v['ci_low']:.1f}–{v['ci_high']:.1f}], n = {v['n']}" if y is not None
-                else html.escape(_REASONS[v["reason"]][lang]))
+                else escape_text(_REASONS[v["reason"]][lang]))
             for y, v, w in zip(ys, row["values"], labels)
         ]
         traces.append(dict(
@@ -139,7 +139,7 @@ def trend_figure(comparison: WaveComparison, *, level: str = "organization", gro
     who = _TEXT["organization"][lang] if level == "organization" else group
     ci = round(100 * comparison.settings["confidence"])
     spec = dict(data=traces, layout=dict(
-        title=dict(text=f"{_TEXT['title'][lang]}: {html.escape(who)}",
+        title=dict(text=f"{_TEXT['title'][lang]}: {escape_text(who)}",
                    subtitle=dict(text=_TEXT["subtitle"][lang].format(ci=ci), font=dict(size=11, color="#555555")),
                    font=dict(size=15), yref="container", y=0.97, yanchor="top"),
         font=dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=12, color="#222222"),

@@ -1,13 +1,22 @@
 """Request dependencies: ``SessionDep``, ``CurrentUser``, ``PageLang``, CSRF checks and rate
-limits."""
+limits.
+
+CSRF is on by default: a router built with ``APIRouter(route_class=CsrfRoute)`` adds
+:func:`csrf_protect` to every route with an unsafe method, and an endpoint that must
+not have it (no session yet, or a check of its own) says so with
+``@csrf_exempt("reason")``. :func:`unprotected_write_routes` lists the routes with
+neither; the application refuses to start while there is one (docs/architecture.md).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, iter_route_contexts
 from sqlmodel import Session
 from starlette.datastructures import FormData
 
@@ -119,6 +128,46 @@ async def csrf_protect(request: Request, auth: AuthDep) -> None:
 
 
 CsrfProtected = Depends(csrf_protect)
+
+_Endpoint = TypeVar("_Endpoint", bound=Callable[..., Any])
+
+
+def csrf_exempt(reason: str) -> Callable[[_Endpoint], _Endpoint]:
+    """Mark a write endpoint that needs no session CSRF token, saying why."""
+    if not reason.strip():
+        raise ValueError("csrf_exempt: give the reason")
+
+    def mark(endpoint: _Endpoint) -> _Endpoint:
+        endpoint.csrf_exempt = reason  # type: ignore[attr-defined]
+        return endpoint
+    return mark
+
+
+class CsrfRoute(APIRoute):
+    """A route that checks the session's CSRF token on every unsafe method unless its
+    endpoint is marked with :func:`csrf_exempt`."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], *, dependencies=None, methods=None,
+                 **kwargs: Any) -> None:
+        deps = list(dependencies or [])
+        unsafe = {m.upper() for m in (methods or ("GET",))} - set(SAFE_METHODS)
+        if unsafe and not hasattr(endpoint, "csrf_exempt") and not any(
+                getattr(d, "dependency", None) is csrf_protect for d in deps):
+            deps.append(CsrfProtected)
+        super().__init__(path, endpoint, dependencies=deps, methods=methods, **kwargs)
+
+
+def _checks_csrf(dependant: Dependant) -> bool:
+    return any(d.call is csrf_protect or _checks_csrf(d) for d in dependant.dependencies)
+
+
+def unprotected_write_routes(app: FastAPI) -> list[str]:
+    """``METHOD path`` of every route with an unsafe method that neither checks the
+    session's CSRF token nor is marked with :func:`csrf_exempt`."""
+    return [f"{'/'.join(sorted(route.methods - set(SAFE_METHODS)))} {route.path}"
+            for route in iter_route_contexts(app.routes)  # as included, with the includes' dependencies
+            if isinstance(route.original_route, APIRoute) and route.methods - set(SAFE_METHODS)
+            and not hasattr(route.endpoint, "csrf_exempt") and not _checks_csrf(route.dependant)]
 
 
 # Request bodies are read by these async dependencies on the event loop (non-blocking),

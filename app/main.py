@@ -22,9 +22,9 @@ from app.core.config import Settings
 from app.core.db import DatabaseBusy, make_engine, upgrade
 from app.core.ratelimit import RateLimiter
 from app.core.security import LinkSealer, Sealer, Signer
-from app.deps import LoginRequired
+from app.deps import LoginRequired, unprotected_write_routes
 from app.middleware import BodyLimitMiddleware, InputGuardMiddleware, SecurityHeadersMiddleware
-from app.routers import campaigns, docs, invitations, login, organizations, results, survey, teams
+from app.routers import campaigns, docs, invitations, login, organizations, questions, results, survey, teams
 from app.routers import benchmarks, mailing, portfolio, waves
 from app.services import ServiceError
 from app.services.mail_sender import MailSender
@@ -75,10 +75,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AdmissionMiddleware, slots=settings.threads, timeout=settings.queue_timeout_seconds)
     if settings.development:  # links follow the request only where AAD_BASE_URL is unset, i.e. here
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts, www_redirect=False)
-    for module in (login, organizations, teams, campaigns, invitations, survey, docs, results):
+    for module in (login, organizations, teams, campaigns, invitations, survey, docs, results, questions):
         app.include_router(module.router)
     for module in (portfolio, benchmarks, waves, mailing):
         app.include_router(module.router)
+    if unprotected := unprotected_write_routes(app):
+        raise RuntimeError("write routes without CSRF protection (use CsrfRoute or csrf_exempt): "
+                           + ", ".join(unprotected))
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     _handlers(app)
     access_log = logging.getLogger("uvicorn.access")

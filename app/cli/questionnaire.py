@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from analysis.instrument import QuestionnaireError, list_questionnaires, load_questionnaire
 from app.cli import CLIError
 
 
@@ -17,6 +16,8 @@ def register(sub) -> None:
 
 
 def _check(args) -> int:
+    from analysis.instrument import QuestionnaireError, load_questionnaire
+
     try:
         q = load_questionnaire(args.file)
     except QuestionnaireError as exc:
@@ -31,6 +32,8 @@ def _check(args) -> int:
 
 
 def _list(args) -> int:
+    from analysis.instrument import list_questionnaires
+
     for q in list_questionnaires():
         print(f"{q.id}\tversion {q.version}\t{len(q.items)} items\t{q.title['en']}")
     return 0

@@ -1,18 +1,28 @@
-"""``aad serve``, ``aad db upgrade`` and ``aad user add``."""
+"""``aad serve``, ``aad demo reset``, ``aad db upgrade`` and ``aad user add``.
+
+``aad serve --demo`` keeps everything of the demo — its SQLite database, secret key,
+password and report files — in a directory of its own (``AAD_DEMO_DIR``, default
+``.aad-demo`` in the current directory, i.e. the checkout for ``make run``), whatever
+``AAD_DATA_DIR`` or ``AAD_DATABASE_URL`` say: the demo organization and its accounts
+never enter a real installation's database. ``aad demo reset`` deletes that directory.
+"""
 
 from __future__ import annotations
 
 import getpass
 import os
 import secrets
+import shutil
+import socket
 import sys
 from pathlib import Path
-
-from pydantic import ValidationError
 
 from app.cli import CLIError
 
 SECRET_FILE = "secret-key"
+DEMO_DIR = ".aad-demo"
+#: marks a directory as the demo's, so that ``aad demo reset`` never deletes another one
+DEMO_MARKER = "AAD-DEMO-DIRECTORY"
 
 
 def register(sub) -> None:
@@ -23,6 +33,12 @@ def register(sub) -> None:
     serve.add_argument("--demo", action="store_true",
                        help="development mode with a seeded demo organization; prints a login and survey links")
     serve.set_defaults(handler=_serve)
+
+    demo = sub.add_parser("demo", help="the demo's own data directory")
+    demo_actions = demo.add_subparsers(dest="action", required=True, metavar="ACTION")
+    demo_actions.add_parser(
+        "reset", help=f"delete the demo's data (AAD_DEMO_DIR, default ./{DEMO_DIR}); the next "
+                      "`aad serve --demo` seeds a fresh demo").set_defaults(handler=_demo_reset)
 
     db = sub.add_parser("db", help="database schema")
     db_actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -43,6 +59,8 @@ def register(sub) -> None:
 
 
 def _settings():
+    from pydantic import ValidationError
+
     from app.core.config import Settings
 
     try:
@@ -51,20 +69,52 @@ def _settings():
         raise CLIError("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
 
 
-def _demo_environment() -> Path:
-    """Development mode with a secret generated once and kept next to the SQLite file."""
-    from app.core.config import default_data_dir
+def demo_dir() -> Path:
+    return Path(os.environ.get("AAD_DEMO_DIR") or DEMO_DIR).absolute()
 
-    data_dir = Path(os.environ.get("AAD_DATA_DIR") or default_data_dir())
+
+def _demo_environment() -> Path:
+    """Development mode in the demo's own directory (module docstring), with a secret
+    generated once and kept next to the SQLite file."""
+    data_dir = demo_dir()
+    if data_dir.exists() and any(data_dir.iterdir()) and not (data_dir / DEMO_MARKER).exists():
+        raise CLIError(f"{data_dir} is not empty and not a demo directory; set AAD_DEMO_DIR to another one")
     data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / DEMO_MARKER).write_text("The data of `aad serve --demo`; `aad demo reset` deletes it.\n")
+    os.environ["AAD_DATABASE_URL"] = f"sqlite:///{data_dir / 'aad.db'}"
     secret_file = data_dir / SECRET_FILE
     if not secret_file.exists():
         secret_file.write_text(secrets.token_urlsafe(48))
         secret_file.chmod(0o600)
     os.environ["AAD_ENV"] = "development"
     os.environ["AAD_DATA_DIR"] = str(data_dir)
-    os.environ.setdefault("AAD_SECRET_KEY", secret_file.read_text().strip())
+    os.environ["AAD_SECRET_KEY"] = secret_file.read_text().strip()
+    os.environ.pop("AAD_PREVIOUS_SECRET_KEYS", None)
     return data_dir
+
+
+def _demo_reset(args) -> int:
+    data_dir = demo_dir()
+    if not data_dir.exists():
+        print(f"no demo data in {data_dir}")
+        return 0
+    if not (data_dir / DEMO_MARKER).exists():
+        raise CLIError(f"{data_dir} is not a demo directory (no {DEMO_MARKER} file); nothing was deleted")
+    shutil.rmtree(data_dir)
+    print(f"deleted the demo data in {data_dir}")
+    return 0
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse at once (before seeding and printing a login) when the port is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise CLIError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another port with "
+                           f"--port (make run PORT=…) or another interface with --host (make run HOST=…)") from None
 
 
 def _serve(args) -> int:
@@ -72,6 +122,7 @@ def _serve(args) -> int:
 
     if not 0 < args.port < 65536:
         raise CLIError(f"--port: {args.port} is not a port number")
+    _check_port_free(args.host, args.port)
     if args.demo:
         _demo_environment()
     settings = _settings()

@@ -12,7 +12,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from analysis.factor import FIT_CUTOFFS
 from analysis.instrument import QuestionnaireError, load_questionnaire
+from analysis.palette import FINDING_COLORS, SCALE
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, reason_text
 from app.reports.texts import FINDING_SHORT, LABELS, TEXTS
 
@@ -20,7 +22,7 @@ __all__ = [
     "LANGUAGES", "FORMULA_PREFIXES", "Cell", "check_lang", "t", "label", "safe_text",
     "fmt", "fmt_pct", "fmt_ci", "hidden_label", "hidden_reason", "hidden_text", "score_cell",
     "finding_cell", "finding_text", "hidden_cell", "share_cell", "dimension_cells", "heat_fill",
-    "FINDING_FILLS", "SCALE", "HIDDEN_FILL", "instrument", "dimension_names", "misconception_names",
+    "FINDING_FILLS", "SCALE", "HIDDEN_FILL", "fit_cutoffs", "instrument", "dimension_names", "misconception_names",
     "item_text", "tenure_labels", "teams_by_unit", "k_of", "method_values",
 ]
 
@@ -121,19 +123,8 @@ class Cell:
     kind: str = "value"
 
 
-#: Ends and middle of the score scale (ColorBrewer RdBu, light variant).
-SCALE = ("#ef8a62", "#f7f7f7", "#67a9cf")
-
-#: Fill per finding; the label carries the meaning in black and white.
-FINDING_FILLS = {
-    "anchored_strength": "#67a9cf",
-    "structural_gap": "#ef8a62",
-    "proclaimed_not_anchored": "#fdb863",
-    "unseen_structure": "#b2abd2",
-    "divided": "#bdbdbd",
-    "mixed": "#f7f7f7",
-    "not_precise": "#ffffff",
-}
+#: Fill per finding, as on the dashboard; the label carries the meaning in black and white.
+FINDING_FILLS = FINDING_COLORS
 HIDDEN_FILL = "#e3e3e3"
 _WHITE = "#ffffff"
 
@@ -326,4 +317,12 @@ def method_values(diagnosis, lang: str) -> dict:
         "min_p": fmt(100 * th.verdicts.min_probability, 0, lang) if th else dash,
         "min_r": fmt(th.verdicts.min_reliability, 2, lang) if th else dash,
         "mc_min": th.misconception_agree_min if th else 4,
+        **fit_cutoffs(lang),
     }
+
+
+def fit_cutoffs(lang: str) -> dict:
+    """:data:`analysis.factor.FIT_CUTOFFS` formatted for texts (``cfi_min``, ``tli_min``,
+    ``rmsea_max``, ``srmr_max``)."""
+    return {"cfi_min": fmt(FIT_CUTOFFS["cfi"], 2, lang), "tli_min": fmt(FIT_CUTOFFS["tli"], 2, lang),
+            "rmsea_max": fmt(FIT_CUTOFFS["rmsea"], 2, lang), "srmr_max": fmt(FIT_CUTOFFS["srmr"], 2, lang)}

@@ -8,6 +8,11 @@ one row ``statistic=suppressed`` whose value is the reason (``fewer_than_k``,
 ``complementary``, ``no_data``) and no figures; a hidden dimension of a visible group
 likewise. Labels are guarded against formula injection; values are numbers or ids.
 
+Question-level results (docs/methodology.md §20): rows with ``dimension`` the item id
+and ``statistic`` ``item_n``, ``item_mean``, ``item_favourable`` (a share 0–1) and
+``item_share_<option value>``; a hidden item cell has one row ``item_suppressed`` with
+the reason, a hidden structure mean ``item_mean_suppressed``.
+
 With a benchmark comparison, rows with ``level=benchmark``, ``group`` the comparison
 (``all``, ``industry``, ``size_band``, ``industry_and_size_band``) and ``statistic``
 ``<measure>_<figure>`` (e.g. ``score_percentile_rank``, ``score_median``); a withheld
@@ -20,9 +25,7 @@ With the campaign's provenance, rows with ``level=campaign``: ``personal_links``
 
 from __future__ import annotations
 
-import csv
-import io
-
+from app.csv_files import Separator, csv_text
 from app.reports.common import safe_text, teams_by_unit
 
 __all__ = ["render_report_csv", "HEADER"]
@@ -33,14 +36,14 @@ _ORG_STATS = ("alpha", "omega", "icc1", "icc2", "structure_icc1", "structure_icc
 _CFA_STATS = ("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr", "n_obs")
 
 
-def _value(v) -> str | None:
-    """A released value as CSV text; None when there is nothing to write."""
+def _value(v) -> str | int | float | None:
+    """A released value for the CSV file; None when there is nothing to write."""
     if v is None:
         return None
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (int, float)):
-        return repr(v) if isinstance(v, float) else str(v)
+        return v
     return safe_text(v)
 
 
@@ -64,6 +67,30 @@ def _group_rows(level: str, rec: dict, group: str, unit) -> list:
         rows.append((*head, m, "misconception_share", share))
         if level != "organization":
             rows.append((*head, m, "misconception_vs_organization", rec["misconceptions_vs_organization"][m]))
+    return rows
+
+
+def _item_rows(diagnosis) -> list:
+    """Question-level rows (``dimension`` = the item id): ``item_n``, ``item_mean``,
+    ``item_favourable`` and ``item_share_<option value>``; a hidden cell has one row
+    ``item_suppressed`` with the reason. Hidden groups have their ``suppressed`` row."""
+    items = diagnosis.items.to_dict()
+    values = {q["id"]: [o["value"] for o in q["options"]] for q in items["questions"]}
+    rows = []
+    groups = [("organization", items["organization"], "", "")]
+    groups += [("unit", r, r["unit"], "") for r in items["units"]]
+    groups += [("team", r, r["team"], r["unit"] or "") for r in items["teams"]]
+    for level, rec, group, unit in groups:
+        for item, cell in rec.get("items", {}).items():
+            head = (level, group, unit, item)
+            if cell["suppressed"]:
+                rows.append((*head, "item_suppressed", cell["suppression_reason"]))
+                continue
+            rows += [(*head, "item_n", cell["n"]), (*head, "item_mean", cell["mean"]),
+                     (*head, "item_favourable", cell["favourable"])]
+            if cell["mean_suppression_reason"]:
+                rows.append((*head, "item_mean_suppressed", cell["mean_suppression_reason"]))
+            rows += [(*head, f"item_share_{v}", share) for v, share in zip(values[item], cell["distribution"])]
     return rows
 
 
@@ -112,7 +139,8 @@ def _benchmark_rows(benchmark) -> list:
     return rows
 
 
-def render_report_csv(diagnosis, *, benchmark=None, provenance=None) -> bytes:
+def render_report_csv(diagnosis, *, benchmark=None, provenance=None, sep: Separator = "comma",
+                      bom: bool = False) -> bytes:
     """All released figures of a diagnosis as long-format CSV (UTF-8, with header).
 
     Parameters
@@ -123,6 +151,9 @@ def render_report_csv(diagnosis, *, benchmark=None, provenance=None) -> bytes:
     provenance : dict, optional
         How the answers were collected: adds ``level=campaign`` rows (see the module
         docstring).
+    sep, bom
+        ``"semicolon"`` for German-speaking Excel (decimal comma too); ``bom`` starts the
+        file with a byte-order mark (:mod:`app.csv_files`).
 
     Returns
     -------
@@ -137,6 +168,7 @@ def render_report_csv(diagnosis, *, benchmark=None, provenance=None) -> bytes:
     for _, teams in groups:
         for r in teams:
             rows += _group_rows("team", r, r["team"], r.get("unit"))
+    rows += _item_rows(diagnosis)
     if not org["suppressed"]:
         rows += _organization_rows(diagnosis)
     if benchmark is not None:
@@ -147,11 +179,6 @@ def render_report_csv(diagnosis, *, benchmark=None, provenance=None) -> bytes:
             ("personal_links", links["personal"]), ("open_links", links["open"]),
             ("link_creations", links["creations"]), ("teams_over_headcount", links["teams_over_headcount"]),
             ("withheld_answers", provenance.get("withheld", 0)))]
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(HEADER)
-    for level, group, unit, dim, stat, v in rows:
-        value = _value(v)
-        if value is not None:
-            w.writerow((level, safe_text(group), safe_text(unit), safe_text(dim), stat, value))
-    return buf.getvalue().encode("utf-8")
+    out = ((level, safe_text(group), safe_text(unit), safe_text(dim), stat, _value(v))
+           for level, group, unit, dim, stat, v in rows)
+    return csv_text(HEADER, (r for r in out if r[-1] is not None), sep=sep, bom=bom).encode("utf-8")

@@ -32,8 +32,10 @@ from analysis.instrument import DIMENSIONS
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, reason_text
 from app.reports.benchmark_table import benchmark_table
 from app.reports.common import (
-    check_lang, finding_text, fmt, fmt_ci, fmt_pct, k_of, label, method_values, misconception_names, provenance_lines, t,
+    check_lang, finding_text, fit_cutoffs, fmt, fmt_ci, fmt_pct, k_of, label, method_values, misconception_names,
+    provenance_lines, t,
 )
+from app.reports.questions import qt, question_tables
 from app.reports.texts import (
     FINDING_HELP, METHOD, READING, REFERENCES, TYPOLOGY_HELP, TYPOLOGY_SHORT,
 )
@@ -73,8 +75,8 @@ _HTML_TEXT = {
         "alpha_reading": {"excellent": "excellent", "good": "good", "acceptable": "acceptable",
                           "questionable": "questionable", "poor": "poor"},
         "consistency": "Internal consistency", "between_teams": "Between teams",
-        "cfa_fit": "The answers fit the model: CFI {cfi} (≥ 0.95 is good), TLI {tli}, RMSEA {rmsea} (≤ 0.06 is good), SRMR {srmr} (≤ 0.08 is good), from {n} complete answers.",
-        "cfa_misfit": "The answers do not fit the model well: CFI {cfi} (≥ 0.95 is good), TLI {tli}, RMSEA {rmsea} (≤ 0.06 is good), SRMR {srmr} (≤ 0.08 is good), from {n} complete answers.",
+        "cfa_fit": "The answers fit the model: CFI {cfi} (≥ {cfi_min} is good), TLI {tli}, RMSEA {rmsea} (≤ {rmsea_max} is good), SRMR {srmr} (≤ {srmr_max} is good), from {n} complete answers.",
+        "cfa_misfit": "The answers do not fit the model well: CFI {cfi} (≥ {cfi_min} is good), TLI {tli}, RMSEA {rmsea} (≤ {rmsea_max} is good), SRMR {srmr} (≤ {srmr_max} is good), from {n} complete answers.",
         "cfa_what": "What this tests: whether the perception questions form three separate building blocks (direction, decision rights, feedback), as the questionnaire intends. CFI and TLI compare the model with one in which nothing is related (1 = perfect); RMSEA and SRMR measure what the model leaves unexplained (0 = perfect).",
         "r2": "Together the building blocks account for {r2} % of the variation in the answers to the litmus question; each share comes with its 95 % interval from resampling whole teams. This is an association in the answers, not proof of cause.",
         "comments": "Comments", "comments_org": "Organization", "comments_withheld": "{n} comments are withheld because they come from groups with fewer than {ck} people.",
@@ -105,8 +107,8 @@ _HTML_TEXT = {
         "alpha_reading": {"excellent": "ausgezeichnet", "good": "gut", "acceptable": "akzeptabel",
                           "questionable": "fragwürdig", "poor": "schwach"},
         "consistency": "Innere Konsistenz", "between_teams": "Zwischen Teams",
-        "cfa_fit": "Die Antworten passen zum Modell: CFI {cfi} (ab 0,95 gut), TLI {tli}, RMSEA {rmsea} (bis 0,06 gut), SRMR {srmr} (bis 0,08 gut), aus {n} vollständigen Antworten.",
-        "cfa_misfit": "Die Antworten passen nicht gut zum Modell: CFI {cfi} (ab 0,95 gut), TLI {tli}, RMSEA {rmsea} (bis 0,06 gut), SRMR {srmr} (bis 0,08 gut), aus {n} vollständigen Antworten.",
+        "cfa_fit": "Die Antworten passen zum Modell: CFI {cfi} (ab {cfi_min} gut), TLI {tli}, RMSEA {rmsea} (bis {rmsea_max} gut), SRMR {srmr} (bis {srmr_max} gut), aus {n} vollständigen Antworten.",
+        "cfa_misfit": "Die Antworten passen nicht gut zum Modell: CFI {cfi} (ab {cfi_min} gut), TLI {tli}, RMSEA {rmsea} (bis {rmsea_max} gut), SRMR {srmr} (bis {srmr_max} gut), aus {n} vollständigen Antworten.",
         "cfa_what": "Was das prüft: ob die Wahrnehmungsfragen drei getrennte Bausteine bilden (Ausrichtung, Entscheidungsrechte, Rückkopplung), wie der Fragebogen es vorsieht. CFI und TLI vergleichen das Modell mit einem, in dem nichts zusammenhängt (1 = perfekt); RMSEA und SRMR messen, was das Modell nicht erklärt (0 = perfekt).",
         "r2": "Zusammen stehen die Bausteine für {r2} % der Unterschiede in den Antworten auf die Lackmusfrage; jeder Anteil steht mit seinem 95-%-Intervall aus dem Ziehen ganzer Teams. Das ist ein Zusammenhang in den Antworten, kein Beleg für eine Ursache.",
         "comments": "Kommentare", "comments_org": "Organisation", "comments_withheld": "{n} Kommentare werden zurückgehalten, weil sie aus Gruppen mit weniger als {ck} Personen stammen.",
@@ -275,7 +277,8 @@ def _quality(diagnosis, lang: str, h: dict) -> dict:
     cfa = diagnosis.cfa
     if cfa.get("estimable"):
         values = {"cfi": fmt(cfa["cfi"], 3, lang), "tli": fmt(cfa["tli"], 3, lang),
-                  "rmsea": fmt(cfa["rmsea"], 3, lang), "srmr": fmt(cfa["srmr"], 3, lang), "n": cfa["n_obs"]}
+                  "rmsea": fmt(cfa["rmsea"], 3, lang), "srmr": fmt(cfa["srmr"], 3, lang), "n": cfa["n_obs"],
+                  **fit_cutoffs(lang)}
         cfa_text = [t("cfa_acceptable" if cfa["acceptable"] else "cfa_not_acceptable", lang),
                     h["cfa_fit" if cfa["acceptable"] else "cfa_misfit"].format(**values)]
     else:
@@ -380,7 +383,8 @@ def _context(diagnosis, lang: str, title) -> dict:
     teams = diagnosis.teams
     return {
         "lang": lang, "k": k, "comments_k": diagnosis.settings["comment_min_group_size"], "h": h,
-        "T": lambda key, **kw: t(key, lang, **{**values, **kw}),
+        "T": lambda key, **kw: t(key, lang, **{**values, **kw}), "Q": lambda key, **kw: qt(key, lang, **kw),
+        "question_tables": question_tables(diagnosis, lang),
         "title": title if title is not None else q["title"][lang],
         "questionnaire": f"{q['id']} v{q['version']}",
         "n_respondents": diagnosis.n_respondents,

@@ -14,6 +14,7 @@ import jinja2
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from analysis.factor import FIT_CUTOFFS
 from analysis.privacy import NO_DATA
 from app.reports.benchmark_table import benchmark_table
 from app.reports.common import (
@@ -21,6 +22,7 @@ from app.reports.common import (
     instrument, item_text, k_of, label, method_values, misconception_names, provenance_lines, t, teams_by_unit,
     verdict_lines,
 )
+from app.reports.questions import qt, question_tables, scope_table
 from app.reports.pdf_heatmaps import misconception_heatmap, score_heatmap, team_appendix
 from app.reports.texts import (
     FINDING_HELP, FINDING_SHORT, METHOD, READING, REFERENCES, TYPOLOGY_HELP,
@@ -62,7 +64,7 @@ def _base(diagnosis, lang, organization_name, campaign_name) -> dict:
     lang = check_lang(lang)
     k = k_of(diagnosis)
     return {
-        "lang": lang, "k": k, "T": lambda key, **kw: t(key, lang, **kw),
+        "lang": lang, "k": k, "T": lambda key, **kw: t(key, lang, **kw), "Q": lambda key, **kw: qt(key, lang, **kw),
         "organization_name": organization_name, "campaign_name": campaign_name,
         "scope": t("scope_line", lang, unit=diagnosis.scope) if diagnosis.scope else None,
         "title": diagnosis.questionnaire["title"][lang],
@@ -182,11 +184,11 @@ def _cfa(diagnosis, lang) -> dict:
     return {
         "rows": [("χ² (df)", f"{fmt(c['chisq'], 1, lang)} ({c['df']})", ""),
                  ("p", fmt(c["pvalue"], 3, lang), ""),
-                 ("CFI", fmt(c["cfi"], 3, lang), "≥ " + fmt(0.95, 2, lang)),
-                 ("TLI", fmt(c["tli"], 3, lang), "≥ " + fmt(0.95, 2, lang)),
+                 ("CFI", fmt(c["cfi"], 3, lang), "≥ " + fmt(FIT_CUTOFFS["cfi"], 2, lang)),
+                 ("TLI", fmt(c["tli"], 3, lang), "≥ " + fmt(FIT_CUTOFFS["tli"], 2, lang)),
                  ("RMSEA", f"{fmt(c['rmsea'], 3, lang)} [{fmt(c['rmsea_ci_low'], 3, lang)}–{fmt(c['rmsea_ci_high'], 3, lang)}]",
-                  "≤ " + fmt(0.06, 2, lang)),
-                 ("SRMR", fmt(c["srmr"], 3, lang), "≤ " + fmt(0.08, 2, lang)),
+                  "≤ " + fmt(FIT_CUTOFFS["rmsea"], 2, lang)),
+                 ("SRMR", fmt(c["srmr"], 3, lang), "≤ " + fmt(FIT_CUTOFFS["srmr"], 2, lang)),
                  ("n", str(c["n_obs"]), "")],
         "verdict": t("cfa_acceptable" if c.get("acceptable") else "cfa_not_acceptable", lang),
     }
@@ -268,6 +270,7 @@ def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | N
                      | {"name": names[d]} for d in names],
         differences_note=t("differences_note", lang, correction=mv["correction"], alpha=mv["alpha"], effect=mv["effect"]),
         appendix=team_appendix(groups, names, k, lang, images),
+        question_tables=question_tables(diagnosis, lang, teams=False),
         method=[(h[lang], p[lang].format(**mv)) for h, p in METHOD], references=REFERENCES,
     )
     return _render("report.html", ctx, images)
@@ -282,8 +285,8 @@ def render_team_report_pdf(diagnosis, team, *, lang: str = "en", organization_na
 
     Its perception and structure scores with confidence intervals against the
     organization, agreement, maturity and the finding per dimension with what it means
-    and what to do, its pattern, misconceptions compared with the organization, and its
-    released comments.
+    and what to do, its pattern, misconceptions compared with the organization, its
+    questions and its released comments.
 
     Parameters
     ----------
@@ -352,6 +355,6 @@ def render_team_report_pdf(diagnosis, team, *, lang: str = "en", organization_na
             "diff": fmt_pct(vs[m], lang, signed=True) if shares[m] is not None else "–",
         } for m in diagnosis.teams.misconceptions],
         outcome=fmt(rec["outcome"], 0, lang), org_outcome=fmt(org.get("outcome"), 0, lang),
-        comments=rec["comments"],
+        comments=rec["comments"], questions=scope_table(diagnosis, lang, team=rec["team"]),
     )
     return _render("team_report.html", ctx)

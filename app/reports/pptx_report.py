@@ -28,6 +28,7 @@ from app.reports.common import (
     HIDDEN_FILL, Cell, check_lang, dimension_cells, dimension_names, finding_cell, fmt, fmt_ci,
     hidden_text, instrument, k_of, label, method_values, misconception_names, provenance_lines, t, teams_by_unit,
 )
+from app.reports.questions import qt, scope_table
 from app.reports.texts import FINDING_HELP, FINDING_SHORT, METHOD, READING, TYPOLOGY_HELP, TYPOLOGY_SHORT
 
 __all__ = ["render_report_pptx"]
@@ -288,6 +289,22 @@ def _benchmark_slide(deck, benchmark, lang):
         deck.text(s, 0.5, 6.6, 12.3, 0.5, [(table["note"], 10, False, "000000")])
 
 
+_QUESTION_ROWS = 17  # per slide
+
+
+def _question_slides(deck, diagnosis, k):
+    """The organization's questions on two slides (every group's are in the XLSX and CSV)."""
+    lang = deck.lang
+    table = scope_table(diagnosis, lang)
+    head = [qt("question", lang), "n", qt("mean", lang), qt("favourable", lang), qt("distribution", lang)]
+    rows = [[f"{r.topic}: {r.text}", r.n] + ([r.hidden] if r.hidden else
+            [r.mean, r.favourable, " · ".join(s.text for s in r.shares)]) for r in table.rows]
+    for start in range(0, len(rows), _QUESTION_ROWS):
+        s = deck.slide(f"{qt('questions', lang)}: {table.title}", qt("slide_note", lang, k=k))
+        deck.table(s, 0.5, 1.6, 12.3, [7.2, 0.6, 0.8, 1.0, 2.7], [head] + rows[start:start + _QUESTION_ROWS],
+                   size=8, row_h=0.3)
+
+
 def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | None = None,
                        campaign_name: str | None = None, benchmark=None, provenance=None) -> bytes:
     """The workshop deck for consultants.
@@ -416,6 +433,7 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
                         for p in preds],
                        [(t("share_explained", lang), [p["percent"] / 100 for p in preds])],
                        0.5, 1.6, 12.3, 5.3, number_format="0%", legend=False)
+        _question_slides(deck, diagnosis, k)
         if benchmark is not None:
             _benchmark_slide(deck, benchmark, lang)
 

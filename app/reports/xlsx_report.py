@@ -1,7 +1,7 @@
 """The XLSX report (xlsxwriter): every released figure on sheets for analysis.
 
 Sheets: about, teams (with a conditional-format heatmap), units, dimensions,
-misconceptions, reliability (with the CFA), findings, role gaps, tenure, drivers and
+misconceptions, reliability (with the CFA), questions (every item of every group), findings, role gaps, tenure, drivers and
 differences. Hidden groups and cells carry the text ``n < k`` and the reason, never a
 number. Every text cell is written with ``write_string`` after the formula-injection
 guard, so no spreadsheet evaluates it.
@@ -19,6 +19,7 @@ from app.reports.common import (
     SCALE, check_lang, dimension_names, hidden_text, instrument, item_text,
     k_of, label, misconception_names, provenance_lines, safe_text, t, teams_by_unit, tenure_labels,
 )
+from app.reports.questions import qt, question_tables
 from app.reports.texts import TEXTS
 
 __all__ = ["render_report_xlsx"]
@@ -311,6 +312,44 @@ def _benchmark(book, benchmark, lang):
         book.text(ws, r, 11, "; ".join(row["withheld"].values()), "text")
 
 
+def _questions(book, diagnosis):
+    """A sheet with every item of every group: n, mean, share favourable and the share
+    of each answer (numbers), hidden cells with their reason."""
+    lang = book.lang
+    tables = question_tables(diagnosis, lang)
+    width = max(len(q["options"]) for q in diagnosis.items.questions)
+    headers = [qt("level", lang), qt("scope", lang), qt("unit", lang), "id", qt("topic", lang), qt("question", lang),
+               "n", qt("mean", lang), qt("favourable", lang)]
+    headers += [qt("answer_n", lang, i=i) for i in range(1, width + 1)] + [qt("options", lang), qt("note", lang)]
+    ws = book.wb.add_worksheet(qt("questions", lang)[:31])
+    for c, w in enumerate([12, 16, 16, 20, 28, 70, 7, 8, 10] + [10] * width + [60, 40]):
+        ws.set_column(c, c, w)
+    ws.freeze_panes(1, 4)
+    for c, h in enumerate(headers):
+        book.text(ws, 0, c, h, "head")
+    r = 0
+    for table in tables:
+        head = (qt(table.level, lang), table.label, table.unit or "")
+        if table.hidden:
+            r += 1
+            for c, v in enumerate(head):
+                book.text(ws, r, c, v)
+            book.text(ws, r, len(headers) - 1, table.hidden, "hidden")
+            continue
+        for row in table.rows:
+            r += 1
+            for c, v in enumerate((*head, row.id, row.topic, row.text)):
+                book.text(ws, r, c, v)
+            book.num(ws, r, 6, row.n_value, "int")
+            book.num(ws, r, 7, row.mean_value, "index")
+            book.num(ws, r, 8, row.favourable_share, "pct")
+            for i, share in enumerate(row.shares):
+                book.num(ws, r, 9 + i, share.share, "pct")
+            book.text(ws, r, 9 + width, "; ".join(f"{i} = {s.label}" for i, s in enumerate(row.shares, start=1)))
+            book.text(ws, r, 10 + width, row.hidden or row.mean_note, "hidden" if row.hidden else None)
+    ws.autofilter(0, 0, r, len(headers) - 1)
+
+
 def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | None = None,
                        campaign_name: str | None = None, benchmark=None, provenance=None) -> bytes:
     """The XLSX report.
@@ -348,6 +387,7 @@ def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | 
     if diagnosis.teams.misconceptions:
         _misconceptions(book, diagnosis, groups, k)
     _reliability(book, diagnosis, names)
+    _questions(book, diagnosis)
     _table(book, "sheet_findings", ["#", t("text", lang)], [5, 120],
            [((i, "int"), (f[lang], "text")) for i, f in enumerate(diagnosis.findings, start=1)])
     _table(book, "sheet_role_gaps",

@@ -13,7 +13,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from app.deps import CsrfProtected, CurrentUser, PageLang, RawBody, SessionDep
+from app.deps import CsrfRoute, CurrentUser, PageLang, RawBody, SessionDep
 from app.i18n import translator
 from app.reports.benchmark_table import TEXT as TABLE_TEXT
 from app.reports.benchmark_table import provenance
@@ -28,7 +28,7 @@ from app.services.organizations import get_organization
 from app.services.results import campaign_results
 from app.templating import render
 
-router = APIRouter(tags=["benchmark"], dependencies=[CsrfProtected])
+router = APIRouter(tags=["benchmark"], route_class=CsrfRoute)
 Lang = Annotated[Literal["en", "de"], Query()]
 FormLang = Annotated[Literal["en", "de"], Form()]
 MAX_UPLOAD = 1_000_000

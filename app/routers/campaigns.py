@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from app import i18n
-from app.deps import CsrfProtected, CurrentUser, SessionDep, SettingsDep
+from app.deps import CsrfRoute, CurrentUser, SessionDep, SettingsDep
 from app.models import Campaign, CampaignStatus
 from app.routers import PatchBody
 from app.routers.survey import QuestionnaireOut, _survey_page, questionnaire_json
@@ -27,7 +27,7 @@ from app.services.rates import response_rates
 from app.services.teams import team_rows
 from app.templating import render
 
-router = APIRouter(tags=["campaigns"], dependencies=[CsrfProtected])
+router = APIRouter(tags=["campaigns"], route_class=CsrfRoute)
 
 
 class CampaignIn(BaseModel):

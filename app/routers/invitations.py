@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from app.deps import CsrfProtected, CurrentUser, FormBody, SessionDep, SettingsDep
+from app.deps import CsrfRoute, CurrentUser, FormBody, SessionDep, SettingsDep
 from app.routers.campaigns import _campaign
 from app.services import Invalid
 from app.services.campaigns import campaign_teams, get_campaign
@@ -20,7 +20,7 @@ from app.services.invitations import (
 from app.services.organizations import get_organization, organization_ids, unit_scope
 from app.templating import render
 
-router = APIRouter(tags=["invitations"], dependencies=[CsrfProtected])
+router = APIRouter(tags=["invitations"], route_class=CsrfRoute)
 
 
 class PersonalLinksIn(BaseModel):

@@ -14,14 +14,16 @@ from app.catalogue import N_
 from app.core.config import Settings
 from app.core.security import same
 from app.deps import (
-    TOO_MANY, AuthDep, CsrfProtected, CurrentUser, LoginRequired, RateLimited, SessionDep, SettingsDep, cookie_name,
-    rate_limit,
+    TOO_MANY, AuthDep, CsrfRoute, CurrentUser, LoginRequired, RateLimited, SessionDep, SettingsDep, cookie_name,
+    csrf_exempt, rate_limit,
 )
 from app.services import ServiceError
 from app.services.users import authenticate, change_password, end_session, normalize_email, start_session
 from app.templating import render
 
-router = APIRouter(tags=["login"])
+NO_SESSION_YET = "logging in starts the session that the CSRF token belongs to"
+
+router = APIRouter(tags=["login"], route_class=CsrfRoute)
 
 LOGIN_FAILED = N_("wrong e-mail or password")
 LOGIN_CSRF = N_("the login form expired; please try again")
@@ -102,6 +104,7 @@ def _login_page(request: Request, settings: Settings, *, next: str, error: str |
 
 
 @router.post("/login", include_in_schema=False)
+@csrf_exempt(NO_SESSION_YET)
 def login_form(
     request: Request, session: SessionDep, settings: SettingsDep,
     email: Annotated[str, Form(max_length=254)], password: Annotated[str, Form(max_length=1000)],
@@ -126,12 +129,13 @@ def _logout(request: Request, session, settings: Settings, response):
     return response
 
 
-@router.post("/logout", include_in_schema=False, dependencies=[CsrfProtected])
+@router.post("/logout", include_in_schema=False)
 def logout_form(request: Request, session: SessionDep, settings: SettingsDep, auth: AuthDep):
     return _logout(request, session, settings, RedirectResponse("/login", status_code=303))
 
 
 @router.post("/api/v1/login", response_model=LoginOut)
+@csrf_exempt(NO_SESSION_YET)
 def api_login(body: LoginIn, request: Request, session: SessionDep, settings: SettingsDep):
     """Start a session: sets the session cookie and returns the CSRF token that every
     write request must send in ``X-CSRF-Token``."""
@@ -141,7 +145,7 @@ def api_login(body: LoginIn, request: Request, session: SessionDep, settings: Se
     return response
 
 
-@router.post("/api/v1/logout", status_code=204, dependencies=[CsrfProtected])
+@router.post("/api/v1/logout", status_code=204)
 def api_logout(request: Request, session: SessionDep, settings: SettingsDep, auth: AuthDep):
     return _logout(request, session, settings, Response(status_code=204))
 
@@ -167,7 +171,7 @@ def account_page(request: Request, user: CurrentUser, changed: bool = False):
     return render(request, "admin/account.html", {"changed": changed, "form_error": None})
 
 
-@router.post("/account/password", include_in_schema=False, dependencies=[CsrfProtected])
+@router.post("/account/password", include_in_schema=False)
 def account_password_form(
     request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
     current_password: Annotated[str, Form(max_length=1000)], new_password: Annotated[str, Form(max_length=1000)],
@@ -185,7 +189,7 @@ def account_password_form(
     return RedirectResponse("/account?changed=true", status_code=303)
 
 
-@router.post("/api/v1/account/password", status_code=204, response_class=Response, dependencies=[CsrfProtected])
+@router.post("/api/v1/account/password", status_code=204, response_class=Response)
 def api_account_password(body: PasswordIn, request: Request, session: SessionDep, settings: SettingsDep,
                          user: CurrentUser):
     """Change one's own password: 403 for a wrong current password (counted like a failed

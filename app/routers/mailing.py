@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.catalogue import N_
-from app.deps import CsrfProtected, CurrentUser, RawBody, SessionDep, SettingsDep
+from app.deps import CsrfRoute, CurrentUser, RawBody, SessionDep, SettingsDep
 from app.models import utcnow
 from app.reports.posters import render_posters_pdf
 from app.routers.campaigns import _campaign
@@ -29,7 +29,7 @@ from app.services.participants import (
 )
 from app.templating import render
 
-router = APIRouter(tags=["mailing"], dependencies=[CsrfProtected])
+router = APIRouter(tags=["mailing"], route_class=CsrfRoute)
 MAIL_NOT_CONFIGURED = N_("no mail server is configured (AAD_SMTP_HOST); download the personal links as CSV "
                          "for your own mail system instead")
 BAD_TIME = N_("give the reminder's time as YYYY-MM-DDTHH:MM")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from app.deps import CsrfProtected, CurrentUser, SessionDep
+from app.deps import CsrfRoute, CurrentUser, SessionDep
 from app.models import Role
 from app.routers import PatchBody
 from app.labels import INDUSTRIES
@@ -22,7 +22,7 @@ from app.services.organizations import (
 from app.services.teams import team_rows
 from app.templating import render
 
-router = APIRouter(tags=["organizations"], dependencies=[CsrfProtected])
+router = APIRouter(tags=["organizations"], route_class=CsrfRoute)
 
 
 class OrganizationIn(BaseModel):

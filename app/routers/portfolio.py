@@ -11,14 +11,14 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
 from analysis.narrative import LABELS
-from app.deps import CsrfProtected, CurrentUser, PageLang, SessionDep
+from app.deps import CsrfRoute, CurrentUser, PageLang, SessionDep
 from app.i18n import translator
 from app.models import Role
 from app.services.organizations import SIZE_BANDS, UNIT_ONLY, create_organization, get_organization
 from app.services.portfolio import FEWER_THAN_K, portfolio
 from app.templating import render
 
-router = APIRouter(tags=["portfolio"], dependencies=[CsrfProtected])
+router = APIRouter(tags=["portfolio"], route_class=CsrfRoute)
 DIMENSIONS = ("direction", "decision_rights", "feedback")
 FormLang = Annotated[Literal["en", "de"], Form()]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gzip
 import re
 import uuid
 from pathlib import Path
@@ -20,17 +21,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from analysis import figures, restrict_to_unit
 from analysis.narrative import LABELS
 from analysis.views import View
-from app.deps import CsrfProtected, CurrentUser, PageLang, SessionDep
+from app.deps import CsrfRoute, CurrentUser, PageLang, SessionDep
 from app.i18n import translator
 from app.models import Campaign, Organization, Role
 from app.routers.campaigns import RateOut
-from app.reports.common import verdict_lines
+from app.reports.common import fit_cutoffs, verdict_lines
 from app.reports.texts import FINDING_HELP, TEXTS, TYPOLOGY_HELP
 from app.services import Invalid, NotFound, ServiceError
 from app.services.benchmarks import campaign_benchmark
 from app.services.campaigns import get_campaign, questionnaire_of
 from app.services.downloads import (
-    FORMATS, JOB_FAILED, JOB_NOT_READY, JobRunner, available, check_team, content_disposition, get_format,
+    FORMATS, JOB_FAILED, JOB_NOT_READY, JobRunner, check_team, content_disposition, get_format,
     render, safe_filename,
 )
 from app.services.invitations import audit_summary
@@ -38,7 +39,7 @@ from app.services.organizations import get_organization, organization_ids, unit_
 from app.services.results import Results, campaign_results, filtered_view, organization_rate, set_live_results
 from app.templating import render as render_page
 
-router = APIRouter(tags=["results"])
+router = APIRouter(tags=["results"], route_class=CsrfRoute)
 
 #: A released record of the diagnosis (organization, unit, team or a figure block); its
 #: fields are documented in :mod:`analysis.diagnosis`.
@@ -56,6 +57,7 @@ PAGE_SIZE = 40
 UI = {
     "overview": {"en": "Overview", "de": "Überblick"},
     "filters": {"en": "Filters", "de": "Filter"},
+    "questions": {"en": "Questions", "de": "Fragen"},
     "downloads": {"en": "Downloads", "de": "Downloads"},
     "results": {"en": "Results", "de": "Ergebnisse"},
     "hidden_title": {"en": "Results are not shown yet", "de": "Ergebnisse werden noch nicht gezeigt"},
@@ -99,11 +101,10 @@ UI = {
     "sort_dimension": {"en": "Lowest {dimension} first", "de": "Niedrigster Wert „{dimension}“ zuerst"},
     "page": {"en": "Page", "de": "Seite"},
     "back": {"en": "Back", "de": "Zurück"},
-    "not_available": {"en": "not available yet", "de": "noch nicht verfügbar"},
     "structure_share": {"en": "between teams", "de": "zwischen Teams"},
     "quality_note": {
-        "en": "Reliability (α, ω ≥ 0.70 is good) says whether the items of a dimension measure one thing; the factor model (CFI ≥ 0.95, RMSEA ≤ 0.06, SRMR ≤ 0.08) whether the three dimensions are told apart.",
-        "de": "Reliabilität (α, ω ≥ 0,70 ist gut) zeigt, ob die Fragen einer Dimension eines messen; das Faktorenmodell (CFI ≥ 0,95, RMSEA ≤ 0,06, SRMR ≤ 0,08), ob die drei Dimensionen unterschieden werden.",
+        "en": "Reliability (α, ω ≥ 0.70 is good) says whether the items of a dimension measure one thing; the factor model (CFI ≥ {cfi_min}, RMSEA ≤ {rmsea_max}, SRMR ≤ {srmr_max}) whether the three dimensions are told apart.",
+        "de": "Reliabilität (α, ω ≥ 0,70 ist gut) zeigt, ob die Fragen einer Dimension eines messen; das Faktorenmodell (CFI ≥ {cfi_min}, RMSEA ≤ {rmsea_max}, SRMR ≤ {srmr_max}), ob die drei Dimensionen unterschieden werden.",
     },
 }
 
@@ -350,7 +351,7 @@ def _page(request, name, loaded: Loaded, lang, **extra):
         "org": loaded.org, "role": loaded.role.value, "campaign": loaded.campaign, "results": results,
         "scope": loaded.scope, "lang": lang, "tx": translator(lang, UI, TEXTS),
         "LABELS": LABELS, "FINDING_HELP": FINDING_HELP, "TYPOLOGY_HELP": TYPOLOGY_HELP,
-        "dx": results.diagnosis,
+        "dx": results.diagnosis, "fit_cutoffs": fit_cutoffs(lang),
         "ci_pct": round(100 * results.diagnosis.settings["confidence"]) if results.diagnosis else 95,
         "plotly_style_ids": plotly_style_ids(), "active": name.split("/")[-1].removesuffix(".html"),
         **extra,
@@ -369,7 +370,7 @@ def results_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, 
         extra["overview_figure"] = figures.organization_overview(results.diagnosis, lang=lang, as_dict=True)
         extra["role_figure"] = figures.role_gap_chart(results.diagnosis, lang=lang, as_dict=True) \
             if results.diagnosis.role_gaps else None
-        extra["formats"] = [(f, available(f)) for f in FORMATS.values() if f.key != "team-pdf"]
+        extra["formats"] = [f for f in FORMATS.values() if f.key != "team-pdf"]
         extra["benchmark"] = _benchmark(session, loaded)
     return _page(request, "results/overview.html", loaded, lang, **extra)
 
@@ -396,7 +397,7 @@ def team_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, use
     verdicts = {d: verdict_lines(c, lang, thresholds=thresholds)
                 for d, c in (team.get("dimensions") or {}).items() if not c["suppressed"]}
     return _page(request, "results/team.html", loaded, lang, team=team, verdicts=verdicts,
-                 org_record=dx.organization.records()[0], team_pdf=available(FORMATS["team-pdf"]))
+                 org_record=dx.organization.records()[0])
 
 
 @router.get("/campaigns/{campaign_id}/results/filters", include_in_schema=False)
@@ -489,7 +490,7 @@ class LiveIn(BaseModel):
     live_results: bool
 
 
-@router.put("/api/v1/organizations/{organization_id}/live-results", dependencies=[CsrfProtected],
+@router.put("/api/v1/organizations/{organization_id}/live-results",
             response_model=LiveOut)
 def api_live_results(organization_id: uuid.UUID, body: LiveIn, session: SessionDep, user: CurrentUser):
     """Enable or disable live results (open campaigns show results in steps of k)."""
@@ -497,7 +498,7 @@ def api_live_results(organization_id: uuid.UUID, body: LiveIn, session: SessionD
     return {"live_results": set_live_results(session, organization=org, enabled=body.live_results).live_results}
 
 
-@router.post("/orgs/{organization_id}/live-results", include_in_schema=False, dependencies=[CsrfProtected])
+@router.post("/orgs/{organization_id}/live-results", include_in_schema=False)
 def live_results_form(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
                       live_results: Annotated[bool, Form()], campaign_id: Annotated[uuid.UUID, Form()]):
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
@@ -511,15 +512,13 @@ class JobIn(BaseModel):
     team: str | None = None
 
 
-@router.post("/api/v1/campaigns/{campaign_id}/results/jobs", status_code=202, dependencies=[CsrfProtected],
+@router.post("/api/v1/campaigns/{campaign_id}/results/jobs", status_code=202,
              response_model=JobOut)
 def api_job_start(campaign_id: uuid.UUID, body: JobIn, request: Request, session: SessionDep,
                   user: CurrentUser):
     """Start generating a report in the background; poll the returned job."""
     loaded = _load(session, user, campaign_id)
     fmt, dx, filename, kwargs = _report_args(session, loaded, body.format, body.team, body.lang)
-    if not available(fmt):
-        render(fmt, dx, **kwargs)  # raises Unavailable
     job = _runner(request).submit(owner=user.id, campaign_id=loaded.campaign.id, fmt=fmt, filename=filename,
                                   work=lambda: render(fmt, dx, **kwargs))
     return job.to_dict()
@@ -548,6 +547,12 @@ def api_job_file(campaign_id: uuid.UUID, job_id: str, request: Request, user: Cu
 @functools.lru_cache(maxsize=1)
 def _plotly_js() -> bytes:
     return plotly.offline.get_plotlyjs().encode("utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def _plotly_js_gzip() -> bytes:
+    """The same, compressed once (4.7 MB become about 1.4 MB on the wire)."""
+    return gzip.compress(_plotly_js(), compresslevel=9, mtime=0)
 
 
 _CSS_BLOCK = re.compile(r'\{"X,X div":.*?"Y \.notifier-close:hover":"[^"]*"\}', re.S)
@@ -584,11 +589,15 @@ def plotly_css():
 
 
 @router.get("/static/vendor/plotly.min.js", include_in_schema=False)
-def plotly_js():
-    """plotly.js from the installed plotly package (never a CDN); cached by browsers."""
-    return Response(_plotly_js(), media_type="text/javascript; charset=utf-8",
-                    headers={"cache-control": "public, max-age=86400",
-                             "etag": f'"plotly-{plotly.__version__}"'})
+def plotly_js(request: Request):
+    """plotly.js from the installed plotly package (never a CDN); compressed when the
+    browser accepts gzip, cached by browsers."""
+    headers = {"cache-control": "public, max-age=86400", "etag": f'"plotly-{plotly.__version__}"',
+               "vary": "accept-encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(_plotly_js_gzip(), media_type="text/javascript; charset=utf-8",
+                        headers={**headers, "content-encoding": "gzip"})
+    return Response(_plotly_js(), media_type="text/javascript; charset=utf-8", headers=headers)
 
 
 @router.get("/campaigns/{campaign_id}/results/download/{fmt_key}", include_in_schema=False)

@@ -19,7 +19,8 @@ from app import i18n
 from app.core.config import Settings
 from app.core.db import session_scope
 from app.deps import (
-    FormBody, RateLimited, RawBody, ReadSessionDep, SessionDep, SettingsDep, cookie_name, rate_limit,
+    CsrfRoute, FormBody, RateLimited, RawBody, ReadSessionDep, SessionDep, SettingsDep, cookie_name, csrf_exempt,
+    rate_limit,
 )
 from app.core.security import Signer, same
 from app.models import Campaign, InvitationKind
@@ -29,7 +30,9 @@ from app.services.intake import flush_team
 from app.services.survey import CLOSED, TEAM_FULL, USED_LINK, find_link, load_link, submit, validate
 from app.templating import render
 
-router = APIRouter(tags=["survey"])
+OWN_NONCE = "the survey session has no login; its own nonce is checked (survey session cookie)"
+
+router = APIRouter(tags=["survey"], route_class=CsrfRoute)
 
 SURVEY_SALT = "survey-session"
 DONE_SALT = "answered-on-device"
@@ -171,6 +174,7 @@ def survey_form(request: Request, session: SessionDep, settings: SettingsDep):
 
 
 @router.post("/survey", include_in_schema=False)
+@csrf_exempt(OWN_NONCE)
 def survey_submit(request: Request, form: FormBody, session: ReadSessionDep, settings: SettingsDep):
     """Store the answers (one transaction), then show the thank-you page."""
     lang_field = form.get("lang") if isinstance(form.get("lang"), str) else None
@@ -301,6 +305,7 @@ def _json_object(request: Request, body: bytes) -> dict:
 
 @router.post("/api/v1/survey/session", summary="Exchange a survey token for a survey session",
              response_model=SurveySessionOut)
+@csrf_exempt("the token in the body opens the survey session; no session exists yet")
 def api_open(request: Request, body: RawBody, session: ReadSessionDep, settings: SettingsDep):
     """Body ``{"token": "…"}``. Sets the survey session cookie and returns the CSRF token
     for the submission together with the questionnaire."""
@@ -338,6 +343,7 @@ def api_survey(request: Request, session: SessionDep, settings: SettingsDep):
 
 @router.post("/api/v1/survey/responses", status_code=201, summary="Submit the answers of the current survey session",
              response_model=StoredOut)
+@csrf_exempt(OWN_NONCE)
 def api_submit(request: Request, body: RawBody, session: ReadSessionDep, settings: SettingsDep):
     """Body ``{"answers": {"item_id": value, …}, "comment": "…"}`` with the session's CSRF
     token in ``X-CSRF-Token``. 409 if the link was used, 422 naming the problem."""

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from app.deps import CsrfProtected, CurrentUser, RawBody, SessionDep
+from app.csv_files import Separator
+from app.deps import CsrfRoute, CurrentUser, RawBody, SessionDep
 from app.services import Invalid
 from app.services.organizations import get_organization, organization_ids
 from app.services.teams import (
@@ -18,7 +19,7 @@ from app.services.teams import (
 )
 from app.templating import render
 
-router = APIRouter(tags=["teams"], dependencies=[CsrfProtected])
+router = APIRouter(tags=["teams"], route_class=CsrfRoute)
 
 
 class TeamIn(BaseModel):
@@ -73,9 +74,10 @@ def teams_page(organization_id: uuid.UUID, request: Request, session: SessionDep
 
 
 @router.get("/orgs/{organization_id}/teams.csv", include_in_schema=False)
-def teams_download(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+def teams_download(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser, sep: Separator = "comma"):
+    """The structure as CSV (``?sep=semicolon`` for German-speaking Excel)."""
     org, _ = get_organization(session, user=user, organization_id=organization_id)
-    return Response(teams_csv(session, organization=org), media_type="text/csv; charset=utf-8",
+    return Response(teams_csv(session, organization=org, sep=sep), media_type="text/csv; charset=utf-8",
                     headers={"content-disposition": 'attachment; filename="teams.csv"'})
 
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from analysis.wave_figures import trend_figure, trend_groups
-from app.deps import CsrfProtected, CurrentUser, PageLang, SessionDep
+from app.deps import CsrfRoute, CurrentUser, PageLang, SessionDep
 from app.i18n import translator
 from app.routers import portfolio
 from app.routers.results import plotly_style_ids
@@ -19,7 +19,7 @@ from app.services.organizations import get_organization, unit_scope
 from app.services.waves import closed_campaigns, compare
 from app.templating import render
 
-router = APIRouter(tags=["waves"], dependencies=[CsrfProtected])
+router = APIRouter(tags=["waves"], route_class=CsrfRoute)
 CampaignIds = Annotated[list[uuid.UUID], Query(alias="campaign", max_length=20)]
 TeamMap = Annotated[str, Query(max_length=10_000)]
 Measure = Annotated[Literal["score", "structure"], Query()]

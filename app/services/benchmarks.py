@@ -50,8 +50,10 @@ Damaged entries
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
+import threading
 
 import numpy as np
 from sqlalchemy.exc import IntegrityError
@@ -97,6 +99,15 @@ def require_consultant(session: Session, *, user: User) -> None:
 
 # ------------------------------------------------------------------ the pool
 
+#: The last released pool built and the hash of its row ids (see :func:`released_pool`).
+_POOL_CACHE: dict = {}
+_POOL_LOCK = threading.Lock()
+
+
+def _ids_key(ids) -> bytes:
+    return hashlib.sha256(b"".join(sorted(i.bytes for i in ids))).digest()
+
+
 def _rows(session: Session, *, released: bool | None = None) -> list[BenchmarkEntryRow]:
     query = select(BenchmarkEntryRow)
     if released is not None:
@@ -106,14 +117,23 @@ def _rows(session: Session, *, released: bool | None = None) -> list[BenchmarkEn
 
 def released_pool(session: Session) -> BenchmarkPool:
     """The pool that comparisons use (released entries only; a damaged one is left out
-    and logged)."""
+    and logged). Entries never change once stored, so the pool is rebuilt only when the
+    set of released entries changes (one query of their row ids otherwise)."""
+    ids = session.exec(select(BenchmarkEntryRow.id).where(BenchmarkEntryRow.released == True)).all()  # noqa: E712
+    with _POOL_LOCK:
+        if _POOL_CACHE.get("key") == _ids_key(ids):
+            return _POOL_CACHE["pool"]
+    rows = _rows(session, released=True)
     entries = []
-    for row in _rows(session, released=True):
+    for row in rows:
         try:
             entries.append(BenchmarkEntry.from_dict(row.data))
         except (TypeError, ValueError) as exc:
             log.error("benchmark entry %s is left out of the pool: %s", row.entry_id, exc)
-    return BenchmarkPool(entries)
+    pool = BenchmarkPool(entries)
+    with _POOL_LOCK:
+        _POOL_CACHE.update(key=_ids_key(row.id for row in rows), pool=pool)
+    return pool
 
 
 def pool_status(session: Session) -> dict:
@@ -149,47 +169,65 @@ def _release(session: Session) -> None:
 
 
 def latest_closed_campaign(session: Session, *, organization: Organization) -> Campaign | None:
-    return session.exec(
-        select(Campaign).where(Campaign.organization_id == organization.id, Campaign.status == CampaignStatus.closed)
-        .order_by(col(Campaign.closed_at).desc(), col(Campaign.created_at).desc())
-    ).first()
+    return latest_closed_campaigns(session, [organization.id]).get(organization.id)
 
 
-def sync_pool(session: Session) -> None:
-    """Add a pending entry for every opted-in organization whose latest closed campaign
-    has none yet, then release if enough are pending."""
-    orgs = session.exec(select(Organization).where(Organization.benchmark_opt_in == True)).all()  # noqa: E712
+def latest_closed_campaigns(session: Session, organization_ids) -> dict:
+    """The latest closed campaign of each organization (by closing, then creation
+    time), from one query."""
+    latest: dict = {}
+    for c in session.exec(
+        select(Campaign).where(col(Campaign.organization_id).in_(organization_ids),
+                               Campaign.status == CampaignStatus.closed)
+        .order_by(col(Campaign.closed_at).desc().nulls_last(), col(Campaign.created_at).desc())
+    ).all():
+        latest.setdefault(c.organization_id, c)
+    return latest
+
+
+def sync_pool(session: Session, *, organization_id=None, commit: bool = True) -> None:
+    """Add a pending entry for every opted-in organization (or only ``organization_id``)
+    whose latest closed campaign has none yet, then release if enough are pending. Each
+    organization's entry is added in a savepoint, so that one that fails leaves the
+    others; ``commit=False`` leaves the commit to the caller (a closing)."""
+    query = select(Organization).where(Organization.benchmark_opt_in == True)  # noqa: E712
+    if organization_id is not None:
+        query = query.where(Organization.id == organization_id)
+    orgs = [org for org in session.exec(query).all()
+            if industry_code(org.industry) is not None and org.size_band in SIZE_BANDS]
+    latest = latest_closed_campaigns(session, [org.id for org in orgs])
+    has_entry = set(session.exec(select(BenchmarkEntryRow.campaign_id).where(
+        col(BenchmarkEntryRow.campaign_id).in_([c.id for c in latest.values()]))).all())
     for org in orgs:
         industry = industry_code(org.industry)
-        if industry is None or org.size_band not in SIZE_BANDS:
-            continue
-        campaign = latest_closed_campaign(session, organization=org)
-        if campaign is None:
-            continue
-        if session.exec(select(BenchmarkEntryRow.id).where(BenchmarkEntryRow.campaign_id == campaign.id)).first():
+        campaign = latest.get(org.id)
+        if campaign is None or campaign.id in has_entry:
             continue
         try:
-            dx = campaign_results(session, campaign=campaign, organization=org).diagnosis
-            if dx is None or dx.n_respondents is None:
-                continue
-            entry = entry_from_diagnosis(dx, industry=industry, size_band=org.size_band,
-                                         closed_on=campaign.closed_at or campaign.closes_on or campaign.created_at)
-        except Exception:  # noqa: BLE001 - one organization's campaign must not block the others
-            session.rollback()
-            log.exception("campaign %s gets no benchmark entry", campaign.id)
-            continue
-        # an entry of this organization that is still pending is replaced at once
-        for old in session.exec(select(BenchmarkEntryRow).where(
-                BenchmarkEntryRow.organization_id == org.id, BenchmarkEntryRow.released == False)).all():  # noqa: E712
-            session.delete(old)
-        session.add(BenchmarkEntryRow(entry_id=entry.entry_id, organization_id=org.id, campaign_id=campaign.id,
-                                      data=entry.to_dict()))
-        try:
-            session.commit()
+            with session.begin_nested():
+                _add_entry(session, org, campaign, industry)
         except IntegrityError:  # another request added this campaign's entry first
-            session.rollback()
+            continue
+        except Exception:  # noqa: BLE001 - one organization's campaign must not block the others
+            log.exception("campaign %s gets no benchmark entry", campaign.id)
     _release(session)
-    session.commit()
+    if commit:
+        session.commit()
+
+
+def _add_entry(session: Session, org: Organization, campaign: Campaign, industry: str) -> None:
+    """The pending entry of ``campaign``, replacing the organization's pending one."""
+    dx = campaign_results(session, campaign=campaign, organization=org).diagnosis
+    if dx is None or dx.n_respondents is None:
+        return
+    entry = entry_from_diagnosis(dx, industry=industry, size_band=org.size_band,
+                                 closed_on=campaign.closed_at or campaign.closes_on or campaign.created_at)
+    for old in session.exec(select(BenchmarkEntryRow).where(
+            BenchmarkEntryRow.organization_id == org.id, BenchmarkEntryRow.released == False)).all():  # noqa: E712
+        session.delete(old)
+    session.add(BenchmarkEntryRow(entry_id=entry.entry_id, organization_id=org.id, campaign_id=campaign.id,
+                                  data=entry.to_dict()))
+    session.flush()
 
 
 def set_opt_in(session: Session, *, organization: Organization, opt_in: bool) -> Organization:

@@ -138,13 +138,14 @@ def launch_campaign(session: Session, *, campaign: Campaign, organization: Organ
 
 
 def close_campaign(session: Session, *, campaign: Campaign) -> Campaign:
+    """Mark an open campaign closed, in the caller's transaction (see
+    :func:`app.services.closing.close_and_release`, which commits)."""
     if campaign.status != CampaignStatus.open:
         raise Conflict(NOT_OPEN)
     campaign.status = CampaignStatus.closed
     campaign.closed_at = utcnow()
     session.add(campaign)
-    session.commit()
-    session.refresh(campaign)
+    session.flush()
     return campaign
 
 

@@ -24,16 +24,23 @@ from app.services.results import store_release, warm_up
 
 def close_and_release(session: Session, *, campaign: Campaign, sealer: Sealer | None) -> Campaign:
     """Close an open campaign (409 otherwise): let every waiting answer set join, store
-    the final snapshot, update the benchmark pool and start diagnosing the campaign in a
-    background thread. ``sealer`` opens the waiting answer sets (None only where none
+    the final snapshot and update the benchmark pool, all in one transaction (a failure
+    leaves the campaign open and nothing changed), then start diagnosing the campaign in
+    a background thread. ``sealer`` opens the waiting answer sets (None only where none
     can exist, as for the demo's simulated campaigns)."""
     session.refresh(campaign, with_for_update=True)  # concurrent closings: one proceeds, the others 409
     if campaign.status != CampaignStatus.open:
         raise Conflict(NOT_OPEN)
-    flush_all(session, campaign=campaign, sealer=sealer)
-    delete_addresses(session, campaign=campaign)
-    close_campaign(session, campaign=campaign)
-    store_release(session, campaign=campaign)
-    sync_pool(session)
+    try:
+        flush_all(session, campaign=campaign, sealer=sealer)
+        delete_addresses(session, campaign=campaign)
+        close_campaign(session, campaign=campaign)
+        store_release(session, campaign=campaign)
+        sync_pool(session, organization_id=campaign.organization_id, commit=False)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(campaign)
     warm_up(session.get_bind(), [campaign.id])
     return campaign

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import os
 import re
 import secrets
@@ -22,10 +23,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from app.catalogue import N_
 from app.services import NotFound, ServiceError
 
 UNKNOWN_FORMAT = "unknown report format"
-FORMAT_MISSING = "this report format is not available in this installation"
 JOB_NOT_FOUND = "report job not found"
 JOB_NOT_READY = "the report is not ready yet"
 JOB_FAILED = "the report could not be generated"
@@ -33,11 +34,8 @@ TEAM_HIDDEN = "this team's results are hidden to protect anonymity"
 TEAM_NOT_FOUND = "team not found"
 JOB_TTL_SECONDS = 15 * 60
 MAX_WORKERS = 2
+log = logging.getLogger(__name__)
 _JOB_ID = re.compile(r"[A-Za-z0-9_-]{20,30}")
-
-
-class Unavailable(ServiceError):
-    status_code = 503
 
 
 @dataclass(frozen=True)
@@ -49,22 +47,25 @@ class Format:
     media_type: str
     slow: bool
     label: str
+    options: tuple = ()   # keyword arguments of the renderer
 
 
 FORMATS = {f.key: f for f in (
     Format("html", "app.reports.html_report", "render_report_html", "html", "text/html; charset=utf-8", False,
-           "Interactive report (HTML)"),
+           N_("Interactive report (HTML)")),
     Format("pdf", "app.reports.pdf_report", "render_report_pdf", "pdf", "application/pdf", True,
-           "Report for leadership (PDF)"),
+           N_("Report for leadership (PDF)")),
     Format("xlsx", "app.reports.xlsx_report", "render_report_xlsx", "xlsx",
-           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False, "Tables for analysis (XLSX)"),
+           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False, N_("Tables for analysis (XLSX)")),
     Format("pptx", "app.reports.pptx_report", "render_report_pptx", "pptx",
            "application/vnd.openxmlformats-officedocument.presentationml.presentation", True,
-           "Workshop deck (PPTX)"),
+           N_("Workshop deck (PPTX)")),
     Format("csv", "app.reports.csv_report", "render_report_csv", "csv", "text/csv; charset=utf-8", False,
-           "Aggregates, long format (CSV)"),
+           N_("Aggregates, long format (CSV)"), (("bom", True),)),
+    Format("csv-excel", "app.reports.csv_report", "render_report_csv", "csv", "text/csv; charset=utf-8", False,
+           N_("Aggregates for German Excel (CSV with ;)"), (("bom", True), ("sep", "semicolon"))),
     Format("team-pdf", "app.reports.pdf_report", "render_team_report_pdf", "pdf", "application/pdf", True,
-           "Team report (PDF)"),
+           N_("Team report (PDF)")),
 )}
 
 
@@ -72,13 +73,6 @@ def get_format(key: str) -> Format:
     if key not in FORMATS:
         raise NotFound(UNKNOWN_FORMAT)
     return FORMATS[key]
-
-
-def available(fmt: Format) -> bool:
-    try:
-        return hasattr(importlib.import_module(fmt.module), fmt.function)
-    except ImportError:
-        return False
 
 
 def safe_filename(*parts: str, extension: str) -> str:
@@ -95,16 +89,13 @@ def content_disposition(filename: str) -> str:
 
 def render(fmt: Format, diagnosis, *, lang: str, organization_name: str, campaign_name: str,
            team: str | None = None, benchmark=None, provenance=None) -> bytes:
-    """The report as bytes (raises :class:`Unavailable` when the renderer is missing);
-    ``benchmark`` (a benchmark comparison dict) and ``provenance`` (the link log's
-    summary, see :func:`app.reports.common.provenance_lines`) go into the organization
-    reports."""
-    try:
-        fn = getattr(importlib.import_module(fmt.module), fmt.function)
-    except (ImportError, AttributeError):
-        raise Unavailable(FORMAT_MISSING) from None
-    if fmt.key == "csv":
-        out = fn(diagnosis, benchmark=benchmark, provenance=provenance)
+    """The report as bytes (every renderer's library is a dependency: a missing one is
+    an installation error and fails loudly); ``benchmark`` (a benchmark comparison
+    dict) and ``provenance`` (the link log's summary, see
+    :func:`app.reports.common.provenance_lines`) go into the organization reports."""
+    fn = getattr(importlib.import_module(fmt.module), fmt.function)
+    if fmt.module == "app.reports.csv_report":
+        out = fn(diagnosis, benchmark=benchmark, provenance=provenance, **dict(fmt.options))
     elif fmt.key == "html":
         out = fn(diagnosis, lang=lang, title=f"{organization_name} · {campaign_name}", benchmark=benchmark,
                  provenance=provenance)
@@ -174,7 +165,8 @@ class JobRunner:
             body = work()
             self._write(self._dir / f"{job.id}.bin", body)
             job.state = "done"
-        except Exception:  # noqa: BLE001 - reported to the user as a failed job
+        except Exception:  # noqa: BLE001 - reported to the user as a failed job, logged for the operator
+            log.exception("report job %s (%s of campaign %s) failed", job.id, job.format, job.campaign_id)
             job.state = "failed"
         job.finished = time.time()
         self._save(job)

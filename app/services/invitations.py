@@ -8,13 +8,12 @@ subtract their own answers from a small team's results."""
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 
 from sqlalchemy import update
 from sqlmodel import Session, func, select
 
+from app.csv_files import csv_text
 from app.core.security import new_token, token_hash
 from app.models import Campaign, CampaignStatus, CampaignTeam, Invitation, InvitationKind, LinkAudit
 from app.services import Conflict, Invalid
@@ -143,12 +142,9 @@ def audit_summary(session: Session, *, campaign: Campaign) -> dict:
 
 
 def links_csv(rows: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["unit path", "team", "kind", "link"])
-    for row in rows:
-        writer.writerow([_cell(row["unit_path"]), _cell(row["team"]), row["kind"], row["link"]])
-    return out.getvalue()
+    """The links for a mail merge, with a byte-order mark for spreadsheet programs."""
+    return csv_text(["unit path", "team", "kind", "link"],
+                    ([_cell(r["unit_path"]), _cell(r["team"]), r["kind"], r["link"]] for r in rows), bom=True)
 
 
 def invitation_counts(session: Session, *, campaign: Campaign) -> dict[uuid.UUID, dict]:

@@ -8,11 +8,10 @@ import logging
 
 from sqlmodel import Session, col, select
 
-from app.models import Campaign, CampaignStatus, User
-from app.services.benchmarks import latest_closed_campaign
-from app.services.organizations import UNIT_ONLY, list_organizations, unit_scope
-from app.services.rates import response_rates
-from app.services.results import campaign_results
+from app.models import Campaign, CampaignStatus, Membership, Organization, Unit, User
+from app.services.benchmarks import latest_closed_campaigns
+from app.services.organizations import UNIT_ONLY
+from app.services.results import campaign_results, organization_rate
 
 FEWER_THAN_K = "fewer than k responses"
 NOT_AVAILABLE = "results not available"
@@ -20,11 +19,26 @@ RESULTS_FAILED = "the results of campaign %s could not be read for the portfolio
 log = logging.getLogger(__name__)
 
 
-def _latest_campaign(session: Session, *, organization_id, launched: bool) -> Campaign | None:
-    query = select(Campaign).where(Campaign.organization_id == organization_id)
-    if launched:
-        query = query.where(Campaign.status != CampaignStatus.draft)
-    return session.exec(query.order_by(col(Campaign.created_at).desc())).first()
+def _memberships(session: Session, user: User) -> list[tuple]:
+    """(organization, role, unit name or None) of every membership, in one query."""
+    return list(session.exec(
+        select(Organization, Membership.role, Unit.name)
+        .join(Membership, Membership.organization_id == Organization.id)
+        .join(Unit, Unit.id == Membership.unit_id, isouter=True)
+        .where(Membership.user_id == user.id).order_by(Organization.name)
+    ).all())
+
+
+def _latest_campaigns(session: Session, organization_ids) -> tuple[dict, dict]:
+    """Per organization: its latest campaign and its latest launched one (one query)."""
+    latest: dict = {}
+    launched: dict = {}
+    for c in session.exec(select(Campaign).where(col(Campaign.organization_id).in_(organization_ids))
+                          .order_by(col(Campaign.created_at).desc())).all():
+        latest.setdefault(c.organization_id, c)
+        if c.status != CampaignStatus.draft:
+            launched.setdefault(c.organization_id, c)
+    return latest, launched
 
 
 def _released_figures(session: Session, closed: Campaign, org) -> dict:
@@ -33,11 +47,11 @@ def _released_figures(session: Session, closed: Campaign, org) -> dict:
     and shown as not available, never breaking the whole portfolio."""
     try:
         dx = campaign_results(session, campaign=closed, organization=org).diagnosis
-        rates = response_rates(session, campaign=closed)
+        rate = organization_rate(session, campaign=closed)
     except Exception:  # one broken campaign must not hide a consultant's whole portfolio
         log.exception(RESULTS_FAILED, closed.id)
         return {"hidden": NOT_AVAILABLE}
-    out = {"response_rate": rates[0]["rate"] if rates else None}
+    out = {"response_rate": rate["rate"] if rate else None}
     if dx is None or dx.n_respondents is None:
         return {**out, "hidden": FEWER_THAN_K}
     return {**out, "typology": dx.organization.typology[0], "n_respondents": dx.n_respondents,
@@ -50,12 +64,15 @@ def portfolio(session: Session, *, user: User) -> list[dict]:
     maturity level, respondents and the organization's response rate (as released).
     Where ``user`` is limited to one unit (``unit``), the latest campaign is the latest
     launched one and the figures are left out (``hidden`` says why)."""
+    memberships = _memberships(session, user)
+    ids = [org.id for org, _, _ in memberships]
+    latest, launched = _latest_campaigns(session, ids)
+    closed_of = latest_closed_campaigns(session, ids)
     rows = []
-    for org, role in list_organizations(session, user=user):
-        unit = unit_scope(session, user=user, organization=org)
-        latest = _latest_campaign(session, organization_id=org.id, launched=unit is not None)
-        closed = latest_closed_campaign(session, organization=org)
-        row = {"organization": org, "role": role, "unit": unit, "latest": latest, "closed": closed,
+    for org, role, unit in memberships:
+        closed = closed_of.get(org.id)
+        row = {"organization": org, "role": role, "unit": unit,
+               "latest": (launched if unit is not None else latest).get(org.id), "closed": closed,
                "typology": None, "dimensions": {}, "n_respondents": None, "response_rate": None, "hidden": None}
         if unit is not None:
             row["hidden"] = UNIT_ONLY

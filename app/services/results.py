@@ -217,7 +217,8 @@ def _stored_count(session: Session, campaign: Campaign) -> int | None:
 
 
 def _store(session: Session, campaign: Campaign, stored: int | None) -> dict:
-    """Read all responses of the campaign, store them as its snapshot and return them."""
+    """Read all responses of the campaign, store them as its snapshot (in the caller's
+    transaction) and return them."""
     columns = read_columns(session, campaign=campaign)
     count, data = columns["answers"].num_rows, _pack(columns)
     if stored is None:
@@ -225,7 +226,7 @@ def _store(session: Session, campaign: Campaign, stored: int | None) -> dict:
     else:
         session.execute(update(ResultSnapshot).where(ResultSnapshot.campaign_id == campaign.id)
                         .values(response_count=count, data=data))
-    session.commit()
+    session.flush()
     return columns
 
 
@@ -234,7 +235,8 @@ def _load(session: Session, campaign: Campaign) -> dict:
 
 
 def store_release(session: Session, *, campaign: Campaign) -> None:
-    """Store the joined responses as the campaign's snapshot unless it holds them already."""
+    """Store the joined responses as the campaign's snapshot unless it holds them
+    already (in the caller's transaction)."""
     stored = _stored_count(session, campaign)
     count = response_count(session, campaign=campaign)
     if count and count != stored:
@@ -321,7 +323,10 @@ def campaign_results(session: Session, *, campaign: Campaign, organization: Orga
     stored = _stored_count(session, campaign)
 
     def build():
-        columns = _store(session, campaign, stored) if count != stored else _load(session, campaign)
+        if count == stored:
+            return _build(campaign, _load(session, campaign), live)
+        columns = _store(session, campaign, stored)
+        session.commit()
         return _build(campaign, columns, live)
 
     data, dx = _diagnoses.get((campaign.id, count, campaign.k, campaign.comment_k, live), build)

@@ -14,10 +14,12 @@ import io
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy import delete, insert, update
 from sqlmodel import Session, select
 
 from app.catalogue import N_
 from app.core.csvfile import open_csv, read_rows
+from app.csv_files import Separator, csv_text
 from app.core.inputs import control_character
 from app.models import Organization, Team, Unit
 from app.services import Invalid, NotFound
@@ -104,93 +106,103 @@ def _row_problem(path: tuple[str, ...], name: str, count: str) -> str | None:
 
 
 def import_teams(session: Session, *, organization: Organization, data: bytes) -> ImportReport:
-    """Replace the organization's structure with the file's (teams keep their ids)."""
+    """Replace the organization's structure with the file's (teams keep their ids).
+
+    Set-based: one query reads the units, one the teams; new units are inserted one
+    statement per level, new teams in one statement, changed teams in one batch, removed
+    teams in one statement and unused units one statement per level, deepest first."""
     rows = parse_team_csv(data)
-    existing = {(unit_path(session, team), t_key(team.name)): team for team in list_teams(session, organization=organization)}
     units = _unit_index(session, organization.id)
-    created = updated = 0
-    keep: set[uuid.UUID] = set()
-    used_units: set[uuid.UUID] = set()
-    for row in rows:
-        unit = _ensure_unit(session, organization.id, row.unit_path, units)
-        node = unit
-        while node is not None:
-            used_units.add(node.id)
-            node = units_by_id(units).get(node.parent_id)
-        key = (tuple(p.casefold() for p in row.unit_path), t_key(row.name))
-        team = existing.get(key)
-        if team is None:
-            team = Team(organization_id=organization.id, unit_id=unit.id if unit else None, name=row.name, headcount=row.headcount)
-            created += 1
-        else:
-            updated += int(team.headcount != row.headcount or team.name != row.name)
-            team.headcount, team.name = row.headcount, row.name
-        session.add(team)
-        session.flush()
-        keep.add(team.id)
-    removed = 0
-    for team in existing.values():
-        if team.id not in keep:
-            session.delete(team)
-            removed += 1
-    session.flush()
-    for unit in sorted(units.values(), key=lambda u: -_depth(u, units)):
-        if unit.id not in used_units:
-            session.delete(unit)
-            session.flush()
+    paths = {unit.id: key for key, unit in units.items()}
+    existing = {(paths.get(unit_id, ()), t_key(name)): (team_id, name, headcount)
+                for team_id, unit_id, name, headcount in session.execute(
+                    select(Team.id, Team.unit_id, Team.name, Team.headcount)
+                    .where(Team.organization_id == organization.id))}
+    row_keys = [tuple(p.casefold() for p in row.unit_path) for row in rows]
+    _add_units(session, organization.id, {row.unit_path for row in rows}, units)
+    new, changed, keep = [], [], set()
+    for row, key in zip(rows, row_keys):
+        old = existing.get((key, t_key(row.name)))
+        if old is None:
+            new.append({"id": uuid.uuid4(), "organization_id": organization.id, "name": row.name,
+                        "unit_id": units[key].id if key else None, "headcount": row.headcount})
+            continue
+        keep.add(old[0])
+        if (old[1], old[2]) != (row.name, row.headcount):
+            changed.append({"id": old[0], "name": row.name, "headcount": row.headcount})
+    gone = [team_id for team_id, _, _ in existing.values() if team_id not in keep]
+    if gone:
+        session.execute(delete(Team).where(Team.id.in_(gone)), execution_options={"synchronize_session": False})
+    if changed:
+        session.execute(update(Team), changed)
+    if new:
+        session.execute(insert(Team), new)
+    used = {key[:depth] for key in row_keys for depth in range(1, len(key) + 1)}
+    for depth in sorted({len(key) for key in units}, reverse=True):
+        unused = [u.id for key, u in units.items() if len(key) == depth and key not in used]
+        if unused:
+            session.execute(delete(Unit).where(Unit.id.in_(unused)), execution_options={"synchronize_session": False})
     session.commit()
-    return ImportReport(created=created, updated=updated, removed=removed)
+    return ImportReport(created=len(new), updated=len(changed), removed=len(gone))
 
 
 def t_key(name: str) -> str:
     return name.casefold()
 
 
-def units_by_id(units: dict) -> dict:
-    return {u.id: u for u in units.values()}
-
-
-def _depth(unit: Unit, units: dict) -> int:
-    by_id, depth = units_by_id(units), 0
-    while unit.parent_id is not None:
-        unit, depth = by_id[unit.parent_id], depth + 1
-    return depth
-
-
 def _unit_index(session: Session, organization_id: uuid.UUID) -> dict[tuple, Unit]:
-    """Units keyed by their case-folded path."""
+    """The organization's units keyed by their case-folded path (one query)."""
     rows = session.exec(select(Unit).where(Unit.organization_id == organization_id)).all()
-    by_id = {u.id: u for u in rows}
-    index = {}
-    for unit in rows:
-        parts, node = [], unit
-        while node is not None:
-            parts.append(node.name.casefold())
-            node = by_id.get(node.parent_id)
-        index[tuple(reversed(parts))] = unit
-    return index
+    return {tuple(name.casefold() for name in path): unit for unit, path in _paths(rows).values()}
+
+
+def _paths(units) -> dict[uuid.UUID, tuple[Unit, tuple[str, ...]]]:
+    """Each unit with the names on its path from the top, memoized so that every unit
+    is visited once."""
+    by_id = {u.id: u for u in units}
+    out: dict[uuid.UUID, tuple[Unit, tuple[str, ...]]] = {}
+
+    def path(unit: Unit) -> tuple[str, ...]:
+        chain = []
+        while unit.id not in out:
+            chain.append(unit)
+            parent = by_id.get(unit.parent_id)
+            if parent is None:
+                break
+            unit = parent
+        prefix = out[unit.id][1] if unit.id in out else ()
+        for node in reversed(chain):
+            prefix = (*prefix, node.name)
+            out[node.id] = (node, prefix)
+        return prefix
+
+    for unit in units:
+        path(unit)
+    return out
+
+
+def _add_units(session: Session, organization_id: uuid.UUID, unit_paths, units: dict) -> None:
+    """Create the missing units of ``unit_paths`` (original spelling), one insert per
+    level; ``units`` (by case-folded path) gains them."""
+    depth = 1
+    while level := {tuple(p.casefold() for p in path[:depth]): path[:depth]
+                    for path in unit_paths if len(path) >= depth}:
+        new = {key: Unit(id=uuid.uuid4(), organization_id=organization_id, name=path[-1],
+                         parent_id=units[key[:-1]].id if depth > 1 else None)
+               for key, path in sorted(level.items()) if key not in units}
+        if new:
+            session.execute(insert(Unit), [u.model_dump() for u in new.values()])
+            units.update(new)
+        depth += 1
 
 
 def _ensure_unit(session: Session, organization_id: uuid.UUID, path: tuple[str, ...], units: dict) -> Unit | None:
-    parent = None
-    for depth in range(1, len(path) + 1):
-        key = tuple(p.casefold() for p in path[:depth])
-        unit = units.get(key)
-        if unit is None:
-            unit = Unit(organization_id=organization_id, parent_id=parent.id if parent else None, name=path[depth - 1])
-            session.add(unit)
-            session.flush()
-            units[key] = unit
-        parent = unit
-    return parent
-
-
-def unit_path(session: Session, team: Team) -> tuple[str, ...]:
-    """The case-folded unit path of a team (for matching)."""
-    return tuple(p.casefold() for p in unit_names(session, team.unit_id))
+    _add_units(session, organization_id, {path}, units)
+    return units[tuple(p.casefold() for p in path)] if path else None
 
 
 def unit_names(session: Session, unit_id: uuid.UUID | None) -> list[str]:
+    """The names on a unit's path from the top (one query per level)."""
     parts = []
     while unit_id is not None:
         unit = session.get(Unit, unit_id)
@@ -199,15 +211,14 @@ def unit_names(session: Session, unit_id: uuid.UUID | None) -> list[str]:
     return list(reversed(parts))
 
 
-def list_teams(session: Session, *, organization: Organization) -> list[Team]:
-    return list(session.exec(select(Team).where(Team.organization_id == organization.id)).all())
-
-
 def team_rows(session: Session, *, organization: Organization) -> list[dict]:
     """Teams with their unit path, sorted by path and name."""
+    units = session.exec(select(Unit).where(Unit.organization_id == organization.id)).all()
+    paths = {unit_id: join_path(path) for unit_id, (_, path) in _paths(units).items()}
     rows = [
-        {"id": t.id, "unit_path": join_path(unit_names(session, t.unit_id)), "name": t.name, "headcount": t.headcount}
-        for t in list_teams(session, organization=organization)
+        {"id": team_id, "unit_path": paths.get(unit_id, ""), "name": name, "headcount": headcount}
+        for team_id, unit_id, name, headcount in session.execute(
+            select(Team.id, Team.unit_id, Team.name, Team.headcount).where(Team.organization_id == organization.id))
     ]
     return sorted(rows, key=lambda r: (r["unit_path"].casefold(), r["name"].casefold()))
 
@@ -249,14 +260,12 @@ def delete_team(session: Session, *, team: Team) -> None:
     session.commit()
 
 
-def teams_csv(session: Session, *, organization: Organization) -> str:
-    """The current structure in the import format (ready to edit and import again)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADER)
-    for row in team_rows(session, organization=organization):
-        writer.writerow([_cell(row["unit_path"]), _cell(row["name"]), row["headcount"]])
-    return out.getvalue()
+def teams_csv(session: Session, *, organization: Organization, sep: Separator = "comma") -> str:
+    """The current structure in the import format (ready to edit and import again), with
+    a byte-order mark for spreadsheet programs."""
+    rows = ([_cell(row["unit_path"]), _cell(row["name"]), row["headcount"]]
+            for row in team_rows(session, organization=organization))
+    return csv_text(HEADER, rows, sep=sep, bom=True)
 
 
 def _uncell(text: str) -> str:

@@ -419,3 +419,20 @@ def test_german_texts(diag):
 def test_bad_arguments_are_named(diag, kwargs, message):
     with pytest.raises(ValueError, match=message):
         figures.team_heatmap(diag, **kwargs)
+
+
+def test_labels_of_withheld_cells_are_readable():
+    """WCAG contrast of the dark label on both greys of withheld cells (AA needs 4.5:1)."""
+    from analysis.figures import _GREY_HIDDEN, _GREY_PRIMARY, _STATUS_TEXT
+
+    def luminance(colour):
+        c = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    def contrast(a, b):
+        hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+        return (hi + 0.05) / (lo + 0.05)
+
+    assert contrast(_STATUS_TEXT, _GREY_PRIMARY) >= 7 and contrast(_STATUS_TEXT, _GREY_HIDDEN) >= 7
+    assert contrast(_GREY_PRIMARY, _GREY_HIDDEN) >= 1.4      # the two greys stay apart

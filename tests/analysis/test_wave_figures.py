@@ -67,3 +67,14 @@ def test_the_subtitle_says_the_marks_are_corrected_for_many_comparisons(comparis
     de = trend_figure(comparison, lang="de", as_dict=True)["layout"]["title"]["subtitle"]["text"]
     assert "corrected for the number<br>of comparisons" in en
     assert "für die Zahl der<br>Vergleiche korrigiert" in de
+
+
+def test_quotes_in_wave_labels_are_shown_as_quotes(diagnoses):
+    """Plotly decodes numeric entities but not ``&quot;``: html.escape used to put
+    ``&quot;`` on screen in the hover text and the axis labels."""
+    labels = ['Spring "pulse"', "Mitarbeiter's Sommer", "Q3 <final> & more"]
+    fig = trend_figure(compare_waves(diagnoses, labels=labels), as_dict=True)
+    texts = [*fig["data"][0]["hovertext"], *fig["layout"]["xaxis"]["ticktext"]]
+    assert not any("&quot;" in t or "&#x27;" in t for t in texts)
+    assert any("&#34;pulse&#34;" in t for t in texts) and any("&#39;s" in t for t in texts)
+    assert any("&lt;final&gt; &amp; more" in t for t in texts)

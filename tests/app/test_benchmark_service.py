@@ -65,6 +65,22 @@ def test_entries_are_released_only_in_steps_of_k(database_url, small_files):
         engine.dispose()
 
 
+def test_released_pool_is_rebuilt_only_when_the_released_set_changes(database_url, small_files):
+    engine = make_engine(database_url)
+    try:
+        with session_scope(engine, write=True) as s:
+            import_file(s, data=small_files["four"], source="four")
+            import_file(s, data=small_files["one"], source="one")
+            first = released_pool(s)
+            assert len(first) == RELEASE_STEP and released_pool(s) is first   # cached
+            s.delete(s.exec(select(BenchmarkEntryRow)).first())                 # a withdrawal
+            s.commit()
+            second = released_pool(s)
+            assert second is not first and len(second) == RELEASE_STEP - 1
+    finally:
+        engine.dispose()
+
+
 def test_malformed_file_changes_nothing(database_url, small_files):
     engine = make_engine(database_url)
     bad = json.loads(small_files["four"])

@@ -37,6 +37,11 @@ def test_simulate_then_analyze_to_stdout_finds_the_planted_patterns(simulated, c
             for team in sim.teams_with(pattern):
                 assert findings[team, dim] == pattern
     assert any(t["suppressed"] for t in out["teams"])
+    # question-level results are part of the offline output, hidden teams without figures
+    items = out["items"]
+    assert len(items["questions"]) == 34 and len(items["teams"]) == 120 and len(items["units"]) == 5
+    assert items["organization"]["items"]["dir_p1"]["n"] > 2900
+    assert all("items" not in t for t in items["teams"] if t["suppressed"])
 
 
 def test_simulate_reports_what_it_planted(tmp_path, capsys):

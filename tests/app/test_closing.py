@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from app import main as app_main
 from app.core.db import make_engine, session_scope
-from app.models import BenchmarkEntryRow, Campaign, Comment, Organization, Response, ResultSnapshot, Role
+from app.models import BenchmarkEntryRow, Campaign, CampaignStatus, Comment, Organization, Response, ResultSnapshot, Role
 from app.services import closing
 from app.services import results as results_service
 from app.services.benchmarks import RELEASE_STEP, pool_status, set_opt_in
@@ -291,3 +291,32 @@ def test_a_failed_computation_lets_the_waiting_caller_compute():
     first.join(5)
     second.join(5)
     assert got == ["value"] and cache.get("key", failing) == "value" and not cache.running
+
+
+@pytest.mark.parametrize("step", ["store_release", "sync_pool"])
+def test_a_failed_closing_leaves_no_partial_state(database_url, closing_threads, monkeypatch, step):
+    """Closing is one transaction: when a late step fails, the campaign is still open and
+    no snapshot or benchmark entry exists (they used to be committed step by step)."""
+    engine = make_engine(database_url)
+    try:
+        (cid,) = _opted_in_campaigns(engine, 1)
+        real = getattr(closing, step)
+
+        def fail_after(session, **kwargs):
+            real(session, **kwargs)   # the step's writes happen, then the closing fails
+            raise RuntimeError(f"{step} failed")
+        monkeypatch.setattr(closing, step, fail_after)
+        with session_scope(engine, write=True) as s:
+            with pytest.raises(RuntimeError, match=step):
+                close_and_release(s, campaign=s.get(Campaign, cid), sealer=None)
+        with session_scope(engine) as s:
+            campaign = s.get(Campaign, cid)
+            assert campaign.status == CampaignStatus.open and campaign.closed_at is None
+            assert s.exec(select(ResultSnapshot).where(ResultSnapshot.campaign_id == cid)).first() is None
+            assert s.exec(select(BenchmarkEntryRow).where(BenchmarkEntryRow.campaign_id == cid)).first() is None
+        monkeypatch.setattr(closing, step, real)
+        with session_scope(engine, write=True) as s:   # and the closing can be done again
+            assert close_and_release(s, campaign=s.get(Campaign, cid), sealer=None).status == CampaignStatus.closed
+            assert s.exec(select(BenchmarkEntryRow).where(BenchmarkEntryRow.campaign_id == cid)).one()
+    finally:
+        engine.dispose()

@@ -23,6 +23,40 @@ def test_portfolio_lists_the_consultants_organizations_with_released_figures(wor
     assert 0 < alpha["response_rate"] <= 1 and alpha["n_respondents"] == 60
 
 
+def test_portfolio_queries_do_not_grow_with_organizations_without_closed_campaigns(world):
+    """Memberships with their units, latest and latest closed campaigns: one query each,
+    however many organizations the user belongs to."""
+    from sqlalchemy import event
+
+    from app.core.db import session_scope
+    from app.models import Role
+    from app.services.organizations import create_organization
+    from app.services.portfolio import portfolio
+    from app.services.users import create_user
+
+    engine = world.app.state.engine
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    with session_scope(engine, write=True) as s:
+        user = create_user(s, email=f"prospector-{uuid.uuid4().hex[:8]}@example.org", password="x" * 16)
+        s.commit()
+        create_organization(s, user=user, name="Prospect 0", creator_role=Role.consultant)
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert len(portfolio(s, user=user)) == 1
+            once = len(statements)
+            for i in range(1, 6):
+                create_organization(s, user=user, name=f"Prospect {i}", creator_role=Role.consultant)
+            del statements[:]
+            assert len(portfolio(s, user=user)) == 6
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) == once
+
+
 def test_portfolio_page(world):
     page = world.client("consultant").get("/portfolio")
     assert page.status_code == 200

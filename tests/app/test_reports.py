@@ -318,3 +318,41 @@ def test_reports_of_a_pulse_survey_without_units():
     assert "Misconceptions" not in openpyxl.load_workbook(io.BytesIO(render_report_xlsx(d))).sheetnames
     assert not any("Misconceptions" in t for _, t in _pptx_texts(render_report_pptx(d)))
     assert render_report_csv(d).startswith(b"level,group,unit,dimension,statistic,value\r\n")
+
+
+def test_finding_colours_and_fit_cutoffs_have_one_source(monkeypatch):
+    """The dashboard's figures and every report take the finding colours from
+    analysis.palette and the CFA cut-offs from analysis.factor.FIT_CUTOFFS."""
+    from analysis import factor, figures, palette
+    from app.reports import common
+    from app.reports.texts import METHOD
+
+    assert common.FINDING_FILLS is palette.FINDING_COLORS is figures.FINDING_COLORS
+    assert common.SCALE is palette.SCALE
+    assert not factor.fit_acceptable(0.94, 0.05, 0.07) and factor.fit_acceptable(0.95, 0.06, 0.08)
+    monkeypatch.setattr(common, "FIT_CUTOFFS", {"cfi": 0.9, "tli": 0.9, "rmsea": 0.08, "srmr": 0.1})
+    values = {key: "x" for key in ("k", "ck", "correction", "alpha", "effect", "ci_pct", "cuts", "p_high",
+                                   "p_low", "s_high", "s_low", "alpha_agree", "present", "min_p", "min_r",
+                                   "mc_min")} | common.fit_cutoffs("de")
+    text = " ".join(p["de"].format(**values) for _, p in METHOD)
+    assert "CFI ≥ 0,90, RMSEA ≤ 0,08 und SRMR ≤ 0,10" in text
+
+def test_csv_for_german_excel_uses_semicolons_and_decimal_commas():
+    dx = diagnose(simulate_responses(respondents=60, teams=5, units=2, seed=1))
+    plain = render_report_csv(dx).decode()
+    excel = render_report_csv(dx, sep="semicolon", bom=True).decode()
+    assert not plain.startswith("\ufeff") and excel.startswith("\ufefflevel;group;unit;dimension;statistic;value\r\n")
+    rows_plain = list(csv.reader(io.StringIO(plain)))
+    rows_excel = list(csv.reader(io.StringIO(excel.removeprefix("\ufeff")), delimiter=";"))
+    assert len(rows_plain) == len(rows_excel) > 50
+    decimals = 0
+    for a, b in zip(rows_plain, rows_excel):
+        assert b[:5] == a[:5]
+        try:
+            float(a[5])
+            number = "." in a[5]
+        except ValueError:
+            number = False
+        decimals += number
+        assert b[5] == (a[5].replace(".", ",") if number else a[5])
+    assert decimals > 20

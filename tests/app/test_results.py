@@ -12,7 +12,7 @@ from sqlmodel import select
 from app.core.db import session_scope
 from app.models import Membership, Role, User
 from app.main import create_app
-from app.services.downloads import JOB_NOT_FOUND, TEAM_HIDDEN, UNKNOWN_FORMAT, JobRunner
+from app.services.downloads import FORMATS, JOB_NOT_FOUND, TEAM_HIDDEN, UNKNOWN_FORMAT, JobRunner
 from app.services.organizations import READ_ONLY
 from app.services.results import HIDDEN_WHILE_OPEN, NO_RESPONSES, NOT_LAUNCHED
 from results_helpers import close, park_responses, store_responses
@@ -231,5 +231,27 @@ def test_plotly_is_served_locally(client):
     js = client.get("/static/vendor/plotly.min.js")
     assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
     assert "max-age" in js.headers["cache-control"] and len(js.content) > 1_000_000
+    assert js.headers["content-encoding"] == "gzip"          # the test client accepts gzip
+    wire = int(js.headers["content-length"])
+    assert wire < len(js.content) / 2.5, (wire, len(js.content))
+    plain = client.get("/static/vendor/plotly.min.js", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == js.content
     css = client.get("/static/vendor/plotly.css")
     assert css.status_code == 200 and ".js-plotly-plot .plotly" in css.text
+
+
+def test_a_failed_report_job_is_logged_and_shown_as_failed(tmp_path, caplog):
+    runner = JobRunner(tmp_path / "jobs")
+    owner, campaign = uuid.uuid4(), uuid.uuid4()
+
+    def broken():
+        raise RuntimeError("renderer exploded")
+    with caplog.at_level("ERROR", logger="app.services.downloads"):
+        job = runner.submit(owner=owner, campaign_id=campaign, fmt=FORMATS["pdf"], filename="x.pdf", work=broken)
+        deadline = time.monotonic() + 30
+        while runner.get(job.id, owner=owner, campaign_id=campaign).state in ("queued", "running"):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    assert runner.get(job.id, owner=owner, campaign_id=campaign).state == "failed"
+    (record,) = [r for r in caplog.records if job.id in r.getMessage()]
+    assert "renderer exploded" in record.exc_text and f"campaign {campaign}" in record.getMessage()

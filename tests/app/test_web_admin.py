@@ -167,7 +167,8 @@ def test_csv_import_page_lists_bad_lines(admin):
 def test_structure_downloads_in_the_import_format(admin):
     r = admin.client.get(f"/orgs/{admin.org_id}/teams.csv")
     assert r.headers["content-disposition"] == 'attachment; filename="teams.csv"'
-    assert r.text.replace("\r\n", "\n") == TEAMS_CSV.replace("Operations / South,Quality,5\n", "").replace(
+    assert r.content.startswith("\ufeff".encode())          # a byte-order mark for spreadsheet programs
+    assert r.text.removeprefix("\ufeff").replace("\r\n", "\n") == TEAMS_CSV.replace("Operations / South,Quality,5\n", "").replace(
         "Sales,Key Accounts,7\nSales,Inside Sales,2\n", "Operations / South,Quality,5\nSales,Inside Sales,2\nSales,Key Accounts,7\n")
     assert _import(admin, r.content).json() == {"created": 0, "updated": 0, "removed": 0}
     team = _teams(admin)[0]
@@ -175,6 +176,10 @@ def test_structure_downloads_in_the_import_format(admin):
     download = admin.client.get(f"/orgs/{admin.org_id}/teams.csv").content
     assert b"'=SUM(1)" in download
     assert _import(admin, download).json() == {"created": 0, "updated": 0, "removed": 0}
+    excel = admin.client.get(f"/orgs/{admin.org_id}/teams.csv?sep=semicolon").text
+    assert excel.startswith("\ufeffunit path;team;headcount\r\n") and "Sales;Inside Sales;2" in excel
+    assert _import(admin, excel.encode()).json() == {"created": 0, "updated": 0, "removed": 0}
+    assert admin.client.get(f"/orgs/{admin.org_id}/teams.csv?sep=tab").status_code == 422
 
 
 def test_edit_add_and_delete_teams(admin):

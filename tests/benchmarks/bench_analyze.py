@@ -110,9 +110,9 @@ def main() -> None:
             pacsv.write_csv(responses_table(sim.data), str(csv_path))
             del sim
             t_read, data = best(lambda: read_responses_csv(csv_path, q), args.repeat)
-            t_diag, diag = best(lambda: diagnose(data), args.repeat)
-            t_new, _ = best(lambda: new_statistics(data), args.repeat)
-            t_json, _ = best(lambda: orjson.dumps(diag.to_dict()), args.repeat)
+            t_diag, diag = best(lambda d=data: diagnose(d), args.repeat)
+            t_new, _ = best(lambda d=data: new_statistics(d), args.repeat)
+            t_json, _ = best(lambda d=diag: orjson.dumps(d.to_dict()), args.repeat)
             del data, diag
             cli = [run_cli(csv_path, Path(tmp) / "out.json") for _ in range(args.repeat)]
             t_cli, rss = min(c[0] for c in cli), max(c[1] for c in cli)

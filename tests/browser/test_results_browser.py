@@ -66,14 +66,19 @@ def _clean_line(line: str, hidden: list[str], labels: list[str], k: int) -> bool
     return not re.search(r"\d", rest)
 
 
-def test_hr_reads_the_dashboard_and_downloads_every_report(hr, server, tmp_path):
-    page, errors = hr
-    base = server["base"]
+def _open_results(page, base: str) -> None:
+    """From the organizations to the demo campaign's results overview."""
     page.goto(f"{base}/orgs")
     page.get_by_role("link", name=DEMO_ORG).click()
     page.get_by_role("link", name="Baseline autumn 2026").click()
     page.get_by_test_id("results-link").click()
     page.wait_for_url(re.compile(r"/results$"))
+
+
+def test_hr_reads_the_dashboard_and_downloads_every_report(hr, server, tmp_path):
+    page, errors = hr
+    base = server["base"]
+    _open_results(page, base)
     campaign_id = page.url.split("/campaigns/")[1].split("/")[0]
     page.wait_for_selector("[data-figure='overview-figure'] .main-svg")
     assert page.get_by_test_id("findings").locator("li").count() >= 3
@@ -158,10 +163,84 @@ def test_hr_reads_the_dashboard_and_downloads_every_report(hr, server, tmp_path)
         if level == "team" and group in hidden:
             assert stat == "suppressed", line
 
+    _assert_question_tables(files, visible[0])
+
     html = files["html"].read_text(encoding="utf-8")
     assert not re.search(r"<script[^>]*\ssrc=", html) and not re.search(r"<link[^>]*\shref=\"?https?:", html)
     for m in re.finditer(r"<tr[^>]*>(?:(?!</tr>).)*</tr>", html, re.S):
         assert _clean_line(" ".join(re.sub(r"<[^>]+>", " ", m.group(0)).split()), hidden, labels, k)
+
+
+ITEM = "dir_p4"
+ITEM_TEXT = "Our organization's direction changes so often that it gives little orientation."
+
+
+def _pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True,
+                          timeout=120).stdout.decode("utf-8")
+
+
+def _assert_question_tables(files, team):
+    """Every downloaded format carries the question-level table (docs/methodology.md §20)."""
+    pdf = " ".join(_pdf_text(files["pdf"]).split())
+    assert "Questions" in pdf and "Favourable" in pdf and ITEM_TEXT in pdf and "reverse-keyed" in pdf
+    assert "Questions" in _pdf_text(files["team-pdf"])
+    html = files["html"].read_text(encoding="utf-8")
+    assert 'id="questions"' in html and f'data-item="{ITEM}"' in html
+    rows = list(load_workbook(files["xlsx"], read_only=True)["Questions"].iter_rows(values_only=True))
+    assert any(r[0] == "Team" and r[1] == team and r[3] == ITEM and isinstance(r[6], int)
+               and isinstance(r[8], (int, float)) for r in rows)
+    deck = Presentation(files["pptx"])
+    cells = [c.text for sl in deck.slides for sh in sl.shapes if sh.has_table for row in sh.table.rows for c in row.cells]
+    assert any(ITEM_TEXT in c for c in cells)
+    csv_text = files["csv"].read_text(encoding="utf-8-sig")
+    assert f"organization,,,{ITEM},item_favourable," in csv_text
+
+
+def test_hr_reads_the_questions_tab(hr, server, tmp_path):
+    page, errors = hr
+    base = server["base"]
+    _open_results(page, base)
+    page.get_by_role("navigation", name="Results").get_by_role("link", name="Questions").click()
+    page.wait_for_selector("[data-testid=questions-table]")
+    assert page.get_by_test_id("questions-scope").inner_text() == "Organization"
+    row = page.locator(f"tr[data-item={ITEM}]")
+    assert ITEM_TEXT in row.inner_text() and "reverse-keyed" in row.inner_text()
+    assert row.locator("svg.dist rect.fav").count() == 2
+    assert page.locator("table.questions tbody tr").count() == 34
+    page.screenshot(path=str(tmp_path / "questions-organization.png"), full_page=True)
+
+    campaign_id = page.url.split("/campaigns/")[1].split("/")[0]
+    api = page.request.get(f"{base}/api/v1/campaigns/{campaign_id}/results/questions").json()
+    unit = api["units"][0]["unit"]
+    page.locator("select[name=unit]").select_option(unit)
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_selector("[data-testid=questions-table]")
+    assert page.get_by_test_id("questions-scope").inner_text() == f"Unit: {unit}"
+    shown = next(t for t in api["teams"] if not t["suppressed"])
+    hidden = next(t for t in api["teams"] if t["suppressed"])
+    favourable = shown["items"][ITEM]["favourable"]
+    page.locator("select[name=unit]").select_option("")
+    page.locator("select[name=team]").select_option(shown["team"])
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_selector("[data-testid=questions-table]")
+    cells = page.locator(f"tr[data-item={ITEM}] td").all_inner_texts()
+    assert f"{round(100 * favourable)} %" in cells or shown["items"][ITEM]["suppressed"]
+    page.locator("select[name=team]").select_option(hidden["team"])
+    page.get_by_role("button", name="Show").click()
+    assert "fewer than" in page.get_by_test_id("questions-hidden").inner_text() or \
+        "subtraction" in page.get_by_test_id("questions-hidden").inner_text()
+    page.get_by_role("link", name="Deutsch").click()
+    page.wait_for_selector("[data-testid=questions-scope]")
+    assert "Fragen" in page.get_by_role("navigation", name="Ergebnisse").inner_text()
+    page.locator("select[name=team]").select_option("")
+    page.get_by_role("button", name="Anzeigen").click()
+    page.wait_for_selector("[data-testid=questions-table]")
+    assert "Günstig" in page.content() and "umgekehrt gepolt" in page.locator(f"tr[data-item={ITEM}]").inner_text()
+    page.screenshot(path=str(tmp_path / "questions-de.png"), full_page=True)
+    page.get_by_role("link", name="English").click()  # the choice is remembered
+    page.wait_for_selector("[data-testid=questions-scope]")
+    assert errors == []
 
 
 def test_dashboard_fits_a_phone(browser, server, demo):
@@ -194,12 +273,13 @@ def test_hr_grants_a_unit_and_its_viewer_sees_only_that_unit(browser, server, de
     org = next(o for o in orgs if o["name"] == DEMO_ORG)
     page.goto(f"{server['base']}/orgs/{org['id']}")
     page.get_by_label("E-mail").fill("tech-lead@example.org")
-    page.get_by_label("Role").select_option("viewer")
+    page.get_by_label("Role", exact=True).select_option("viewer")
     page.get_by_label("Access (viewers)").select_option(label="results of Technology")
     page.get_by_label("Initial password (new users only)").fill("a long enough password")
     page.get_by_role("button", name="Add member").click()
     page.wait_for_url(re.compile(r"#members$"))
-    assert "results of Technology" in page.locator("#members").inner_text()
+    access = page.get_by_label("Access of tech-lead@example.org")
+    assert access.evaluate("s => s.options[s.selectedIndex].text") == "results of Technology"
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     viewer = context.new_page()
@@ -230,5 +310,10 @@ def test_hr_grants_a_unit_and_its_viewer_sees_only_that_unit(browser, server, de
     hidden = [r["team"] for r in api["records"] if r["suppressed"]]
     assert by_name == sorted(shown) + sorted(hidden) and by_name != teams
     viewer.screenshot(path=str(tmp_path / "unit-viewer-heatmap.png"), full_page=True)
+    viewer.get_by_role("navigation", name="Results").get_by_role("link", name="Questions").click()
+    viewer.wait_for_selector("[data-testid=questions-scope]")
+    assert viewer.get_by_test_id("questions-scope").inner_text() == "Unit: Technology"
+    assert viewer.locator("select[name=unit] option").all_inner_texts() == ["Technology"]
+    assert {o.split(" (")[0] for o in viewer.locator("select[name=team] option").all_inner_texts()} - {"—"} == set(teams)
     assert errors == []
     context.close()

@@ -1,7 +1,7 @@
 """Initial schema: organizations, teams, users, campaigns, invitations, responses.
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22
 """
 
