@@ -9,8 +9,6 @@ each bad line is named.
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from dataclasses import dataclass
 
