@@ -34,7 +34,7 @@ from analysis.instrument import Questionnaire, load_questionnaire
 from analysis.groups import Groups
 from analysis.responses import AnswerError, ResponseData, answer_items, build_responses
 
-__all__ = ["CSVInputError", "MAX_CSV_BYTES", "BACKGROUND_COLUMNS", "read_responses_csv"]
+__all__ = ["CSVInputError", "MAX_CSV_BYTES", "BACKGROUND_COLUMNS", "read_responses_csv", "read_responses_with_extra"]
 
 #: Largest accepted file (512 MiB, about 5 million respondents of the full form).
 MAX_CSV_BYTES = 512 * 1024 * 1024
@@ -94,7 +94,7 @@ def _line_of_row(text: str, row: int) -> int:
     return row + 2
 
 
-def _header(raw: bytes, name: str, q: Questionnaire) -> list:
+def _header(raw: bytes, name: str, q: Questionnaire, extra=()) -> list:
     first = raw.split(b"\n", 1)[0].rstrip(b"\r")
     try:
         text = first.decode("utf-8")
@@ -116,7 +116,7 @@ def _header(raw: bytes, name: str, q: Questionnaire) -> list:
         if col in seen:
             raise CSVInputError(name, "duplicate column", line=1, column=col)
         seen.add(col)
-        if col not in items and col not in BACKGROUND_COLUMNS:
+        if col not in items and col not in BACKGROUND_COLUMNS and col not in extra:
             hint = " (role and tenure are columns 'role' and 'tenure')" if col in ("role", "tenure") else ""
             raise CSVInputError(
                 name, f"unknown column: not an item of {q.id} nor one of "
@@ -177,6 +177,15 @@ def read_responses_csv(path, questionnaire, *, progress=None,
                        max_bytes: int = MAX_CSV_BYTES) -> ResponseData:
     """Read and validate a responses CSV (format in the module docstring).
 
+    See :func:`read_responses_with_extra` for the parameters.
+    """
+    return read_responses_with_extra(path, questionnaire, progress=progress, max_bytes=max_bytes)[0]
+
+
+def read_responses_with_extra(path, questionnaire, extra=None, *, progress=None,
+                              max_bytes: int = MAX_CSV_BYTES) -> tuple[ResponseData, dict]:
+    """Read and validate a responses CSV and optional further answer columns.
+
     Parameters
     ----------
     path : str or os.PathLike
@@ -186,10 +195,15 @@ def read_responses_csv(path, questionnaire, *, progress=None,
         Called with a short message (``"parsing"``, ``"validating"``) at each stage.
     max_bytes : int
         Size limit; larger files are refused.
+    extra : mapping of str to sequence of int, optional
+        Further answer columns the file may have (e.g. the register items
+        ``decides.<decision>``) and their allowed values; an absent column is all
+        missing.
 
     Returns
     -------
-    ResponseData
+    (ResponseData, dict)
+        The responses, and every ``extra`` column as float values per row (NaN missing).
 
     Raises
     ------
@@ -214,10 +228,11 @@ def read_responses_csv(path, questionnaire, *, progress=None,
     body = memoryview(raw)[3:] if raw.startswith(b"\xef\xbb\xbf") else memoryview(raw)
     if _NON_SPACE.search(body) is None:
         raise CSVInputError(name, "the file is empty")
-    names = _header(bytes(body[:_HEADER_MAX]), name, q)
+    extra = dict(extra or {})
+    names = _header(bytes(body[:_HEADER_MAX]), name, q, extra)
     items = answer_items(q)
     note("parsing")
-    types = {c: (pa.float64() if c in items else pa.string()) for c in names}
+    types = {c: (pa.float64() if c in items or c in extra else pa.string()) for c in names}
     try:
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(body)),
@@ -228,7 +243,7 @@ def read_responses_csv(path, questionnaire, *, progress=None,
                                                  null_values=[""]),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
-        raise _scan_for_error(raw, name, names, set(items)) from None
+        raise _scan_for_error(raw, name, names, set(items) | set(extra)) from None
     if table.num_rows == 0:
         raise CSVInputError(name, "the file has a header but no responses", line=2)
     note("validating")
@@ -242,8 +257,16 @@ def read_responses_csv(path, questionnaire, *, progress=None,
         comments = tuple(zip(team[has].tolist(), (t[:limit] for t in text[has].tolist())))
     answers = {i: pc.fill_null(table.column(i), np.nan).combine_chunks().to_numpy() for i in items}
     background = {col: strings[col][0] for col in ("unit", "role", "tenure") if col in strings}
+    further = {c: (pc.fill_null(table.column(c), np.nan).combine_chunks().to_numpy() if c in names
+                   else np.full(table.num_rows, np.nan)) for c in extra}
+    for col, values in further.items():
+        bad = np.flatnonzero(~np.isnan(values) & ~np.isin(values, np.asarray(extra[col], dtype=float)))
+        if bad.size:
+            raise CSVInputError(name, f"{values[bad[0]]:g} is not one of the answer values "
+                                      f"{', '.join(str(v) for v in extra[col])}",
+                                line=_line_of_row(raw.decode("utf-8-sig"), int(bad[0])), column=col)
     try:
-        return build_responses(q, team=team, answers=answers, comments=comments,
+        data = build_responses(q, team=team, answers=answers, comments=comments,
                                team_groups=strings["team"][1],
                                unit_groups=strings["unit"][1] if "unit" in strings else None,
                                **background)
@@ -257,3 +280,4 @@ def read_responses_csv(path, questionnaire, *, progress=None,
                        f"{_line_of_row(text, exc.other_row)}")
         raise CSVInputError(name, problem or exc.problem.removeprefix("value "),
                             line=_line_of_row(text, exc.row), column=exc.field) from None
+    return data, further

@@ -80,11 +80,17 @@ def _cell_shares(rng, kind: np.ndarray) -> np.ndarray:
 
 def simulate_decisions(rng, *, teams: int = 40, units: int = 5, team_size: int = 8, decisions: int = 6,
                        scenario: str = "planted", undecided: float = 0.2, missing: float = 0.05,
-                       dont_know_people: float = 0.1, central_people: float = 0.05) -> DecisionWorld:
-    """Simulate one organization (see the module docstring)."""
-    T, D = teams, decisions
-    designed = rng.integers(0, _L, size=(T, D))
-    designed[rng.random((T, D)) < undecided] = NOT_DECIDED
+                       dont_know_people: float = 0.1, central_people: float = 0.05,
+                       designed=None) -> DecisionWorld:
+    """Simulate one organization (see the module docstring); ``designed`` (teams ×
+    decisions codes) replaces the random register and sets ``teams`` and ``decisions``."""
+    if designed is None:
+        T, D = teams, decisions
+        designed = rng.integers(0, _L, size=(T, D))
+        designed[rng.random((T, D)) < undecided] = NOT_DECIDED
+    else:
+        designed = np.array(designed, dtype=np.int64)
+        T, D = designed.shape
     if scenario == "null":
         kind = np.zeros((T, D), np.int64)
     elif scenario == "planted":

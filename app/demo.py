@@ -3,7 +3,8 @@
 About 25 teams in 4 units; three closed campaigns (waves) with simulated responses
 (from :func:`analysis.simulate.simulate_responses`; the later waves with a planted
 improvement of decision rights) and an open campaign with unused personal links and one
-open link; a viewer limited to the unit Technology. Three further client organizations of the demo consultant, each with a closed
+open link; a viewer limited to the unit Technology; a decision register and a closed
+campaign that asked its items (:mod:`app.demo_register`). Three further client organizations of the demo consultant, each with a closed
 campaign, and all four opted in to the benchmark; the benchmark pool also holds an
 imported file of simulated organizations, labelled as such, so that its cells have at
 least five comparable organizations. Every step is idempotent (skipped when present). The admin password and a few survey links are kept in
@@ -31,6 +32,7 @@ from analysis.simulate import simulate_responses
 from app.core.config import Settings
 from app.core.db import make_engine, session_scope
 from app.core.security import token_hash
+from app.demo_register import seed_register
 from app.models import (
     BenchmarkEntryRow, Campaign, CampaignStatus, CampaignTeam, Comment, Invitation, Membership, Organization, Response, Role, Unit,
     User,
@@ -182,6 +184,8 @@ def _seed_consultant_workspace(session: Session, user: User) -> None:
                                               units=len(UNITS), seed=seed), lift, seed)
             add_closed_campaign(session, org, name, data, opened=opened, closed=closed, names=dict(
                 zip(sorted(set(data.team.tolist())), TEAM_NAMES)))
+    seed_register(session, org, author=DEMO_EMAIL, add_closed_campaign=add_closed_campaign, names=TEAM_NAMES,
+                  units=len(UNITS), teams=N_TEAMS, respondents=N_RESPONDENTS)
     for name, industry, size_band, n_teams, n, seed in CLIENTS:
         client = session.exec(select(Organization).where(Organization.name == name)).first()
         if client is None:
@@ -233,16 +237,19 @@ def _lifted(data, lift: float, seed: int):
 
 
 def add_closed_campaign(session: Session, org: Organization, name: str, data, *, opened: int, closed: int,
-                     names: dict) -> None:
+                     names: dict, asked=(), extra_answers=None) -> None:
+    """A closed campaign with ``data`` as its responses; ``asked`` register items and
+    their answers per row (``extra_answers``)."""
     today = date.today()
     campaign = create_campaign(session, organization=org, name=name, questionnaire_id="aligned-autonomy-v1",
                                opens_on=today - timedelta(days=opened), closes_on=today - timedelta(days=closed))
-    launch_campaign(session, campaign=campaign, organization=org)
+    launch_campaign(session, campaign=campaign, organization=org, asked=list(asked))
     teams = {ct.name: ct for ct in session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == campaign.id)).all()}
     labels = sorted(set(data.team.tolist()))
     create_personal_links(session, campaign=campaign, counts={teams[names[t]].id: teams[names[t]].headcount
                                                                 for t in labels}, base_url="", created_by=DEMO_EMAIL)
-    _store_simulated(session, campaign, data, {t: teams[names[t]] for t in labels}, start=campaign.opens_on)
+    _store_simulated(session, campaign, data, {t: teams[names[t]] for t in labels}, start=campaign.opens_on,
+                     extra_answers=extra_answers)
     close_and_release(session, campaign=campaign, sealer=None)  # simulated: nothing waits
     campaign.closed_at = datetime.combine(campaign.closes_on, time(18), tzinfo=timezone.utc)
     session.add(campaign)
@@ -261,7 +268,8 @@ def simulated_benchmark(profiles=SIMULATED) -> bytes:
     return dump_benchmark(BenchmarkPool(entries))
 
 
-def _store_simulated(session: Session, campaign: Campaign, data, teams: dict, *, start: date) -> None:
+def _store_simulated(session: Session, campaign: Campaign, data, teams: dict, *, start: date,
+                     extra_answers=None) -> None:
     """Simulated responses as if submitted through the survey: links marked used, the
     answers and comments stored unlinked, days spread over the first three weeks."""
     rng = np.random.default_rng(SEED)
@@ -272,6 +280,7 @@ def _store_simulated(session: Session, campaign: Campaign, data, teams: dict, *,
     days = rng.integers(0, 21, size=data.n)
     for i in range(data.n):
         answers = {item: int(v) for item, v in zip(data.item_ids, data.values[i]) if not np.isnan(v)}
+        answers.update(extra_answers[i] if extra_answers else {})
         session.add(Response(
             campaign_id=campaign.id, campaign_team_id=teams[str(data.team[i])].id, role=str(data.role[i]),
             tenure=str(data.tenure[i]) or None, answers=answers, submitted_on=start + timedelta(days=int(days[i])),

@@ -290,3 +290,34 @@ class MailTemplate(SQLModel, table=True):
     language: str = Field(max_length=2)
     subject: str = Field(max_length=200)
     body: str = Field(max_length=5000)
+
+
+class RegisterVersion(SQLModel, table=True):
+    """One saved version of an organization's decision register (docs/methodology.md
+    §18): every save adds a version, none is changed afterwards. ``document`` holds the
+    decision types, the designed deciders per unit or team and the agreements between
+    teams (:mod:`app.services.register`)."""
+
+    __tablename__ = "register_version"
+    __table_args__ = (UniqueConstraint("organization_id", "number"),)
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    organization_id: uuid.UUID = Field(foreign_key="organization.id", index=True, ondelete="CASCADE")
+    number: int = Field(ge=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by: str = Field(max_length=254)
+    document: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class CampaignRegister(SQLModel, table=True):
+    """The register as it was when the campaign was launched: its version number, the
+    decision types, the designed decider of every campaign team (resolved, codes of
+    :data:`analysis.decisions.DECIDERS` or -1 for not decided), the agreements, and
+    the decision types the survey asks about."""
+
+    __tablename__ = "campaign_register"
+    campaign_id: uuid.UUID = Field(foreign_key="campaign.id", primary_key=True, ondelete="CASCADE")
+    register_number: int = Field(ge=1)
+    decisions: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    design: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # {campaign team id: [code, …]}
+    agreements: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    asked: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

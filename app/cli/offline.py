@@ -69,6 +69,9 @@ def register(sub) -> None:
                      help="required for a minimum group size below 5")
     ana.add_argument("--comment-min-group-size", type=int, default=10, metavar="K",
                      help="smallest group whose comments are shown (default 10)")
+    ana.add_argument("--register", metavar="REGISTER.csv",
+                     help="the decision register (the format of its CSV import); the file's columns "
+                          "decides.<decision> are compared with it (docs/methodology.md §18)")
     ana.add_argument("--format", choices=("json", "html"), default="json")
     ana.add_argument("--lang", choices=("en", "de"), default="en",
                      help="language of the HTML report (JSON carries both)")
@@ -219,13 +222,17 @@ def _analyze(args) -> int:
         check_output_path(args.out)
     progress = _Progress(args.progress or sys.stderr.isatty())
     progress("loading")
-    from analysis.csv_input import read_responses_csv
+    from analysis.csv_input import read_responses_with_extra
+    from analysis.decisions import DONT_KNOW
     from analysis.diagnosis import diagnose
+    from app.services.register_items import PREFIX
 
     q = _questionnaire(args.questionnaire)
+    register = _read_register(args.register) if args.register else None
     progress(f"reading {args.file}")
+    extra = {} if register is None else {PREFIX + d["id"]: tuple(range(DONT_KNOW + 1)) for d in register["decisions"]}
     try:
-        data = read_responses_csv(args.file, q)
+        data, further = read_responses_with_extra(args.file, q, extra)
     except ValueError as exc:
         raise CLIError(str(exc)) from None
     progress(f"diagnosing {data.n} responses")
@@ -237,16 +244,23 @@ def _analyze(args) -> int:
         )
     except ValueError as exc:
         raise CLIError(str(exc)) from None
+    findings = None
+    if register is not None:
+        progress("comparing with the decision register")
+        findings = _register_findings(args.register, register, data, further, diagnosis, k=args.min_group_size)
     progress(f"writing {args.format}")
     if args.format == "json":
         import orjson
 
         # keys come in a fixed order already, so the output is deterministic unsorted too
-        text = orjson.dumps(diagnosis.to_dict()).decode("utf-8")
+        out = diagnosis.to_dict()
+        if register is not None:
+            out["decision_register"] = findings.to_dict() if findings is not None else None
+        text = orjson.dumps(out).decode("utf-8")
     else:
         from app.reports.html_report import render_report_html
 
-        text = render_report_html(diagnosis, lang=args.lang)
+        text = render_report_html(diagnosis, lang=args.lang, register=findings)
     payload = (text + "\n").encode("utf-8")
     if args.out:
         write_output(args.out, lambda fh: fh.write(payload))
@@ -255,3 +269,61 @@ def _analyze(args) -> int:
         sys.stdout.flush()
     progress(None)
     return 0
+
+
+
+MAX_REGISTER_BYTES = 1_000_000
+
+
+def _read_register(path: str) -> dict:
+    """The register CSV as read (lines that cannot be read at all are named with the
+    file); it is checked against the teams of the responses in :func:`_register_findings`."""
+    from app.services import Invalid
+    from app.services.register_csv import parse_register_csv
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_REGISTER_BYTES + 1)
+    except OSError as exc:
+        raise CLIError(f"{path}: {exc.strerror}") from None
+    try:
+        document, where, errors = parse_register_csv(data, name=path)
+    except Invalid as exc:
+        errors = exc.errors
+    if errors:
+        raise CLIError("\n".join(errors))
+    return {"document": document, "where": where,
+            "decisions": [d for d in document["decisions"] if isinstance(d.get("id"), str)]}
+
+
+def _register_findings(path: str, register: dict, data, further: dict, diagnosis, *, k: int):
+    """The register against the ``decides.<decision>`` columns, as the service does it
+    for a campaign (None when the file answers none of the register's decision types)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+    import pyarrow as pa
+
+    from app.services import Invalid
+    from app.services.register import check_document, resolve
+    from app.services.register_items import PREFIX
+    from app.services.register_results import diagnose_register
+    from app.services.teams import split_path
+
+    labels = list(diagnosis.teams.labels)
+    unit_of = dict(zip(data.team.tolist(), data.unit.tolist())) if data.unit is not None else {}
+    paths = {t: tuple(p.casefold() for p in split_path(unit_of.get(t, ""))) for t in labels}
+    structure = ({(paths[t], t.casefold()) for t in labels},
+                 {p[:depth] for p in paths.values() for depth in range(1, len(p) + 1)})
+    try:
+        document = check_document(register["document"], structure, where=register["where"])
+    except Invalid as exc:
+        raise CLIError("\n".join([f"{path}: {exc.detail}", *exc.errors])) from None
+    asked = [d["id"] for d in document["decisions"] if not np.isnan(further[PREFIX + d["id"]]).all()]
+    if not asked:
+        return None
+    codes, _ = resolve(document, [(unit_of.get(t, ""), t) for t in labels])
+    frozen = SimpleNamespace(decisions=document["decisions"], asked=asked, register_number=1,
+                             design=dict(zip(labels, codes)))
+    columns = {"answers": pa.table({c: pa.array(v) for c, v in further.items()}), "team": data.team}
+    return diagnose_register(frozen, columns, diagnosis, k=k, team_ids={t: t for t in labels})

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from app.csv_files import Separator, csv_text
 from app.reports.common import safe_text, teams_by_unit
+from app.reports.decision_map import csv_rows
 
 __all__ = ["render_report_csv", "HEADER"]
 
@@ -139,7 +140,7 @@ def _benchmark_rows(benchmark) -> list:
     return rows
 
 
-def render_report_csv(diagnosis, *, benchmark=None, provenance=None, sep: Separator = "comma",
+def render_report_csv(diagnosis, *, benchmark=None, provenance=None, register=None, sep: Separator = "comma",
                       bom: bool = False) -> bytes:
     """All released figures of a diagnosis as long-format CSV (UTF-8, with header).
 
@@ -151,6 +152,9 @@ def render_report_csv(diagnosis, *, benchmark=None, provenance=None, sep: Separa
     provenance : dict, optional
         How the answers were collected: adds ``level=campaign`` rows (see the module
         docstring).
+    register : RegisterFindings, optional
+        The decision register against the answers: adds ``level=decision_…`` rows
+        (:func:`app.reports.decision_map.csv_rows`).
     sep, bom
         ``"semicolon"`` for German-speaking Excel (decimal comma too); ``bom`` starts the
         file with a byte-order mark (:mod:`app.csv_files`).
@@ -179,6 +183,8 @@ def render_report_csv(diagnosis, *, benchmark=None, provenance=None, sep: Separa
             ("personal_links", links["personal"]), ("open_links", links["open"]),
             ("link_creations", links["creations"]), ("teams_over_headcount", links["teams_over_headcount"]),
             ("withheld_answers", provenance.get("withheld", 0)))]
+    if register is not None:
+        rows += csv_rows(register)
     out = ((level, safe_text(group), safe_text(unit), safe_text(dim), stat, _value(v))
            for level, group, unit, dim, stat, v in rows)
     return csv_text(HEADER, (r for r in out if r[-1] is not None), sep=sep, bom=bom).encode("utf-8")

@@ -31,6 +31,7 @@ from analysis import figures
 from analysis.instrument import DIMENSIONS
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, reason_text
 from app.reports.benchmark_table import benchmark_table
+from app.reports.decision_map import register_section
 from app.reports.common import (
     check_lang, finding_text, fit_cutoffs, fmt, fmt_ci, fmt_pct, k_of, label, method_values, misconception_names,
     provenance_lines, t,
@@ -419,7 +420,7 @@ def _context(diagnosis, lang: str, title) -> dict:
 
 
 def render_report_html(diagnosis, *, lang: str = "en", title: str | None = None, benchmark=None,
-                       provenance=None) -> str:
+                       provenance=None, register=None) -> str:
     """Render the interactive report of a diagnosis as one self-contained HTML file.
 
     Parameters
@@ -436,6 +437,8 @@ def render_report_html(diagnosis, *, lang: str = "en", title: str | None = None,
     provenance : dict, optional
         How the answers were collected (the link log's summary and answers withheld at
         closing, see :func:`app.reports.common.provenance_lines`).
+    register : RegisterFindings, optional
+        The decision register against the answers; adds the decision map and its findings.
 
     Returns
     -------
@@ -450,4 +453,4 @@ def render_report_html(diagnosis, *, lang: str = "en", title: str | None = None,
     lang = check_lang(lang)
     return _ENV.get_template("reports/report.html").render(
         **_context(diagnosis, lang, title), benchmark=benchmark_table(benchmark, lang),
-        provenance=provenance_lines(provenance, k_of(diagnosis), lang))
+        provenance=provenance_lines(provenance, k_of(diagnosis), lang), register=register_section(register, lang))

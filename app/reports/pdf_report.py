@@ -17,6 +17,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from analysis.factor import FIT_CUTOFFS
 from analysis.privacy import NO_DATA
 from app.reports.benchmark_table import benchmark_table
+from app.reports.decision_map import register_section
 from app.reports.common import (
     check_lang, dimension_names, finding_cell, fmt, fmt_ci, fmt_pct, hidden_label, hidden_text,
     instrument, item_text, k_of, label, method_values, misconception_names, provenance_lines, t, teams_by_unit,
@@ -206,7 +207,7 @@ def _summary_row(name, cell, info, lang) -> dict:
 
 
 def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | None = None,
-                      campaign_name: str | None = None, benchmark=None, provenance=None) -> bytes:
+                      campaign_name: str | None = None, benchmark=None, provenance=None, register=None) -> bytes:
     """The organization report as a PDF (A4).
 
     Cover, contents, executive summary (pattern, maturity and perception vs structure
@@ -227,6 +228,8 @@ def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | N
     provenance : dict, optional
         How the answers were collected (the link log's summary and answers withheld at
         closing, see :func:`app.reports.common.provenance_lines`).
+    register : RegisterFindings, optional
+        The decision register against the answers; adds the decision map and its findings.
 
     Returns
     -------
@@ -237,6 +240,7 @@ def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | N
     k, lang, mv = ctx["k"], ctx["lang"], ctx["mv"]
     ctx["benchmark"] = benchmark_table(benchmark, lang)
     ctx["provenance"] = provenance_lines(provenance, k, lang)
+    ctx["register"] = register_section(register, lang)
     q = instrument(diagnosis)
     names = dimension_names(diagnosis, lang)
     org = diagnosis.organization.records()[0]

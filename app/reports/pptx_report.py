@@ -24,6 +24,7 @@ from pptx.util import Inches, Pt
 
 from analysis.privacy import NO_DATA
 from app.reports.benchmark_table import benchmark_table
+from app.reports.decision_map import register_section
 from app.reports.common import (
     HIDDEN_FILL, Cell, check_lang, dimension_cells, dimension_names, finding_cell, fmt, fmt_ci,
     hidden_text, instrument, k_of, label, method_values, misconception_names, provenance_lines, t, teams_by_unit,
@@ -289,6 +290,20 @@ def _benchmark_slide(deck, benchmark, lang):
         deck.text(s, 0.5, 6.6, 12.3, 0.5, [(table["note"], 10, False, "000000")])
 
 
+def _register_slides(deck, register, lang):
+    """The decision register against the answers: its findings, 14 per slide."""
+    section = register_section(register, lang)
+    rows = section["findings"]
+    if len(rows) == 1:
+        s = deck.slide(section["title"], section["intro"])
+        deck.text(s, 0.5, 2.0, 12.3, 0.6, [(section["no_findings"], 14, False, "000000")])
+        return
+    for start in range(1, len(rows), 14):
+        s = deck.slide(section["title"], section["intro"] if start == 1 else "")
+        deck.table(s, 0.5, 1.9, 12.3, [2.2, 1.6, 2.6, 2.0, 2.3, 0.9, 0.7], [rows[0]] + rows[start:start + 14],
+                   size=9, row_h=0.34)
+
+
 _QUESTION_ROWS = 17  # per slide
 
 
@@ -306,7 +321,7 @@ def _question_slides(deck, diagnosis, k):
 
 
 def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | None = None,
-                       campaign_name: str | None = None, benchmark=None, provenance=None) -> bytes:
+                       campaign_name: str | None = None, benchmark=None, provenance=None, register=None) -> bytes:
     """The workshop deck for consultants.
 
     Parameters
@@ -321,6 +336,8 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
     provenance : dict, optional
         How the answers were collected (the link log's summary and answers withheld at
         closing, see :func:`app.reports.common.provenance_lines`).
+    register : RegisterFindings, optional
+        The decision register against the answers; adds its findings.
 
     Returns
     -------
@@ -436,6 +453,8 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
         _question_slides(deck, diagnosis, k)
         if benchmark is not None:
             _benchmark_slide(deck, benchmark, lang)
+    if register is not None:
+        _register_slides(deck, register, lang)
 
     for part in (METHOD[:4], METHOD[4:]):
         s = deck.slide(t("method", lang))

@@ -15,6 +15,7 @@ import math
 import xlsxwriter
 
 from app.reports.benchmark_table import benchmark_table
+from app.reports.decision_map import write_register_sheets
 from app.reports.common import (
     SCALE, check_lang, dimension_names, hidden_text, instrument, item_text,
     k_of, label, misconception_names, provenance_lines, safe_text, t, teams_by_unit, tenure_labels,
@@ -351,7 +352,7 @@ def _questions(book, diagnosis):
 
 
 def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | None = None,
-                       campaign_name: str | None = None, benchmark=None, provenance=None) -> bytes:
+                       campaign_name: str | None = None, benchmark=None, provenance=None, register=None) -> bytes:
     """The XLSX report.
 
     Parameters
@@ -367,6 +368,8 @@ def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | 
     provenance : dict, optional
         How the answers were collected (the link log's summary and answers withheld at
         closing, see :func:`app.reports.common.provenance_lines`).
+    register : RegisterFindings, optional
+        The decision register against the answers; adds the decision map and its findings.
 
     Returns
     -------
@@ -427,5 +430,7 @@ def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | 
              (x["p_adjusted"], "p"), (t(x["direction"], lang), "text")) for x in diagnosis.differences])
     if benchmark is not None:
         _benchmark(book, benchmark, lang)
+    if register is not None:
+        write_register_sheets(book.wb, register, lang)
     book.wb.close()
     return buf.getvalue()

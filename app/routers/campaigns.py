@@ -24,6 +24,8 @@ from app.services.invitations import invitation_counts
 from app.services.mailing import mail_status
 from app.services.organizations import get_organization, organization_ids
 from app.services.rates import response_rates
+from app.services.register import MAX_DECISIONS, launch_register
+from app.services.register_items import decision_items
 from app.services.teams import team_rows
 from app.templating import render
 
@@ -73,6 +75,10 @@ class RateOut(BaseModel):
     hidden: str | None
 
 
+class LaunchIn(BaseModel):
+    decisions: list[Annotated[str, Field(max_length=40)]] = Field([], max_length=MAX_DECISIONS)
+
+
 def _out(campaign: Campaign) -> CampaignOut:
     return CampaignOut(**campaign.model_dump(exclude={"languages"}), languages=list(languages_of(campaign)))
 
@@ -115,6 +121,7 @@ def campaign_page(campaign_id: uuid.UUID, request: Request, session: SessionDep,
         "rates": response_rates(session, campaign=campaign) if campaign.status != CampaignStatus.draft else [],
         "questionnaire": questionnaire_of(campaign),
         "mail": mail_status(session, campaign=campaign, configured=settings.mail_configured),
+        "register": launch_register(session, campaign=campaign, organization=org),
     })
 
 
@@ -135,9 +142,10 @@ def campaign_update(
 
 
 @router.post("/campaigns/{campaign_id}/launch", include_in_schema=False)
-def campaign_launch(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+def campaign_launch(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser,
+                    decisions: Annotated[list[str], Form(max_length=MAX_DECISIONS)] = []):  # noqa: B006
     campaign, org, _ = _campaign(session, user, campaign_id, write=True)
-    launch_campaign(session, campaign=campaign, organization=org)
+    launch_campaign(session, campaign=campaign, organization=org, asked=decisions)
     return RedirectResponse(f"/campaigns/{campaign.id}", status_code=303)
 
 
@@ -156,7 +164,7 @@ def campaign_preview(campaign_id: uuid.UUID, request: Request, session: SessionD
                                     allowed=languages_of(campaign))
     return _survey_page(request, questionnaire=questionnaire_of(campaign), campaign=campaign,
                         team_name="(your team)" if language == "en" else "(Ihr Team)", lang=language,
-                        open_link=False, preview=True)
+                        open_link=False, preview=True, decisions=decision_items(session, campaign_id=campaign.id))
 
 
 # ------------------------------------------------------------------- API
@@ -199,10 +207,11 @@ def api_update(campaign_id: uuid.UUID, body: CampaignPatch, session: SessionDep,
 
 
 @router.post("/api/v1/campaigns/{campaign_id}/launch", response_model=CampaignOut)
-def api_launch(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
-    """Open the campaign; the team structure and k are frozen from now on."""
+def api_launch(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, body: LaunchIn | None = None):
+    """Open the campaign; the team structure, the decision register and k are frozen
+    from now on. ``decisions``: the register's decision types the survey asks about."""
     campaign, org, _ = _campaign(session, user, campaign_id, write=True)
-    return _out(launch_campaign(session, campaign=campaign, organization=org))
+    return _out(launch_campaign(session, campaign=campaign, organization=org, asked=body.decisions if body else []))
 
 
 @router.post("/api/v1/campaigns/{campaign_id}/close", response_model=CampaignOut)
@@ -216,7 +225,8 @@ def api_close(campaign_id: uuid.UUID, request: Request, session: SessionDep, use
 def api_preview(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> QuestionnaireOut:
     """The questionnaire exactly as employees will get it."""
     campaign, _, _ = _campaign(session, user, campaign_id)
-    return questionnaire_json(questionnaire_of(campaign), campaign)
+    return questionnaire_json(questionnaire_of(campaign), campaign,
+                              decisions=decision_items(session, campaign_id=campaign.id))
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/rates", response_model=list[RateOut])

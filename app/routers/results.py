@@ -25,7 +25,9 @@ from app.deps import CsrfRoute, CurrentUser, PageLang, SessionDep
 from app.i18n import translator
 from app.models import Campaign, Organization, Role
 from app.routers.campaigns import RateOut
+from app.register_texts import RESULTS
 from app.reports.common import fit_cutoffs, verdict_lines
+from app.reports.decision_map import LEVEL_FILL
 from app.reports.texts import FINDING_HELP, TEXTS, TYPOLOGY_HELP
 from app.services import Invalid, NotFound, ServiceError
 from app.services.benchmarks import campaign_benchmark
@@ -135,9 +137,11 @@ def _load(session, user, campaign_id: uuid.UUID) -> Loaded:
     results = campaign_results(session, campaign=campaign, organization=org)
     if scope is not None and results.diagnosis is not None:
         try:
-            results = dataclasses.replace(results, diagnosis=restrict_to_unit(results.diagnosis, scope))
+            register = dataclasses.replace(results.register, scope=scope) if results.register else None
+            results = dataclasses.replace(results, diagnosis=restrict_to_unit(results.diagnosis, scope),
+                                          register=register)
         except KeyError:
-            results = dataclasses.replace(results, diagnosis=None, data=None, hidden=NO_UNIT_RESULTS)
+            results = dataclasses.replace(results, diagnosis=None, data=None, hidden=NO_UNIT_RESULTS, register=None)
     return Loaded(campaign, org, role, results, scope)
 
 
@@ -191,6 +195,8 @@ class ResultsOut(BaseModel):
     comments: list[str]
     comments_withheld: int
     labels: dict[str, dict[str, dict[str, str]]]
+    decision_register: Record | None = Field(None, description="the decision register against the answers to its items "
+                                    "(docs/methodology.md §18); null when the campaign asked none")
 
 
 class HiddenOut(BaseModel):
@@ -271,6 +277,7 @@ def _overview(loaded: Loaded, session) -> dict:
         "differences": [dict(d) for d in dx.differences[:50]], "drivers": _thaw(dx.drivers),
         "comments": list(dx.comments["organization"]), "comments_withheld": dx.comments["withheld"],
         "labels": LABELS,
+        "decision_register": results.register.to_dict() if results.register is not None else None,
     }
 
 
@@ -354,6 +361,7 @@ def _page(request, name, loaded: Loaded, lang, **extra):
         "dx": results.diagnosis, "fit_cutoffs": fit_cutoffs(lang),
         "ci_pct": round(100 * results.diagnosis.settings["confidence"]) if results.diagnosis else 95,
         "plotly_style_ids": plotly_style_ids(), "active": name.split("/")[-1].removesuffix(".html"),
+        "register_tx": translator(lang, RESULTS), "level_fill": LEVEL_FILL,
         **extra,
     }
     return render_page(request, name, ctx, lang=lang)
@@ -471,7 +479,8 @@ def _report_args(session, loaded: Loaded, fmt_key, team, lang):
     kwargs = dict(lang=lang, organization_name=title, campaign_name=loaded.campaign.name, team=team,
                   benchmark=_benchmark(session, loaded),
                   provenance={"links": audit_summary(session, campaign=loaded.campaign),
-                              "withheld": loaded.campaign.withheld_answers})
+                              "withheld": loaded.campaign.withheld_answers},
+                  register=loaded.results.register)
     return fmt, dx, filename, kwargs
 
 

@@ -27,7 +27,8 @@ from app.models import Campaign, InvitationKind
 from app.services import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from app.services.campaigns import languages_of, questionnaire_of
 from app.services.intake import flush_team
-from app.services.survey import CLOSED, TEAM_FULL, USED_LINK, find_link, load_link, submit, validate
+from app.services.register_items import decision_items, item_json, validate_with_decisions
+from app.services.survey import CLOSED, TEAM_FULL, USED_LINK, find_link, load_link, submit
 from app.templating import render
 
 OWN_NONCE = "the survey session has no login; its own nonce is checked (survey session cookie)"
@@ -131,26 +132,29 @@ def open_link(token: str, request: Request, session: SessionDep, settings: Setti
     return response
 
 
-def _friendly(questionnaire: Questionnaire, detail: str, lang: str) -> tuple[str, str | None]:
+def _friendly(questionnaire: Questionnaire, detail: str, lang: str, decisions=()) -> tuple[str, str | None]:
     """The validation message with the question's number and text instead of its id."""
-    match = re.match(r"item (\w+): (.*)", detail)
-    ids = [item.id for item in questionnaire.items]
+    match = re.match(r"item ([\w.]+): (.*)", detail)
+    items = [*questionnaire.items, *decisions]
+    ids = [item.id for item in items]
     if not match or match.group(1) not in ids:
         return i18n.error_text(detail, lang), None
     item_id = match.group(1)
     n = ids.index(item_id) + 1
     question = i18n.t("question_of", lang, n=n, total=len(ids))
-    text = questionnaire.item(item_id).text[lang]
+    text = items[n - 1].text[lang]
     return f"{question} („{text}“): {i18n.error_text(match.group(2), lang)}", item_id
 
 
 def _survey_page(request: Request, *, questionnaire: Questionnaire, campaign: Campaign, team_name: str, lang: str,
                  open_link: bool, csrf: str = "", preview: bool = False, values: dict | None = None,
-                 error: str | None = None, error_item: str | None = None, status_code: int = 200) -> Response:
+                 error: str | None = None, error_item: str | None = None, status_code: int = 200,
+                 decisions=()) -> Response:
     context = {
         "q": questionnaire, "campaign": campaign, "team_name": team_name, "open_link": open_link,
         "survey_csrf": csrf, "preview": preview, "values": values or {}, "error": error, "error_item": error_item,
-        "languages": languages_of(campaign), "total": len(questionnaire.items),
+        "languages": languages_of(campaign), "total": len(questionnaire.items) + len(decisions),
+        "decisions": decisions,
     }
     response = render(request, "survey/form.html", context, status_code=status_code, lang=lang)
     if request.query_params.get("lang") in i18n.LANGUAGES:
@@ -170,7 +174,8 @@ def survey_form(request: Request, session: SessionDep, settings: SettingsDep):
         return _message(request, _kind(exc), _lang(request))
     lang = _lang(request, languages_of(campaign))
     return _survey_page(request, questionnaire=questionnaire_of(campaign), campaign=campaign, team_name=team.name,
-                        lang=lang, open_link=invitation.kind == InvitationKind.open, csrf=state["n"])
+                        lang=lang, open_link=invitation.kind == InvitationKind.open, csrf=state["n"],
+                        decisions=decision_items(session, campaign_id=campaign.id))
 
 
 @router.post("/survey", include_in_schema=False)
@@ -193,16 +198,17 @@ def survey_submit(request: Request, form: FormBody, session: ReadSessionDep, set
     questionnaire = questionnaire_of(campaign)
     fields = {key: form.getlist(key) for key in form.keys() if key not in ("csrf_token", "lang")}
     values = {key: v[0] for key, v in fields.items() if v and isinstance(v[0], str)}
+    decisions = decision_items(session, campaign_id=campaign.id)
     page = dict(questionnaire=questionnaire, campaign=campaign, team_name=team.name, lang=lang,
-                open_link=open_kind, csrf=state["n"], values=values)
+                open_link=open_kind, csrf=state["n"], values=values, decisions=decisions)
     if not same(form.get("csrf_token") if isinstance(form.get("csrf_token"), str) else None, state["n"]):
         return _survey_page(request, **page, error=CSRF_FAILED, status_code=403)
     if open_kind and str(campaign.id) in _done_campaigns(request):
         return _message(request, "device", lang)
     try:
-        submission = validate(questionnaire, fields)
+        submission = validate_with_decisions(questionnaire, decisions, fields)
     except Invalid as exc:
-        error, error_item = _friendly(questionnaire, exc.detail, lang)
+        error, error_item = _friendly(questionnaire, exc.detail, lang, decisions)
         return _survey_page(request, **page, error=error, error_item=error_item, status_code=422)
     session.close()  # give the read connection back before taking the write lock
     try:
@@ -273,8 +279,10 @@ class StoredOut(BaseModel):
     status: Literal["stored"]
 
 
-def questionnaire_json(questionnaire: Questionnaire, campaign: Campaign, *, team_name: str | None = None) -> dict:
-    """The instrument as an employee sees it, in every language of the campaign."""
+def questionnaire_json(questionnaire: Questionnaire, campaign: Campaign, *, team_name: str | None = None,
+                       decisions=()) -> dict:
+    """The instrument as an employee sees it, in every language of the campaign, with
+    the items generated from the campaign's decision register (``decisions``)."""
     langs = languages_of(campaign)
     pick = lambda text: {lang: text[lang] for lang in langs} if text else None  # noqa: E731
     return {
@@ -287,7 +295,7 @@ def questionnaire_json(questionnaire: Questionnaire, campaign: Campaign, *, team
              "required": item.required, "max_length": item.max_length,
              "options": None if item.options is None else [{"value": o.value, "label": pick(o.label)} for o in item.options]}
             for item in questionnaire.items
-        ],
+        ] + [item_json(item, pick) for item in decisions],
     }
 
 
@@ -321,7 +329,8 @@ def api_open(request: Request, body: RawBody, session: ReadSessionDep, settings:
     nonce = secrets.token_urlsafe(18)
     response = JSONResponse({
         "csrf_token": nonce, "open_link": invitation.kind == InvitationKind.open,
-        "survey": questionnaire_json(questionnaire_of(campaign), campaign, team_name=team_name),
+        "survey": questionnaire_json(questionnaire_of(campaign), campaign, team_name=team_name,
+                                     decisions=decision_items(session, campaign_id=campaign.id)),
     })
     _start_session(request, settings, invitation.id, response, nonce)
     return response
@@ -338,7 +347,8 @@ def _api_state(request: Request, session, settings: Settings):
             response_model=QuestionnaireOut)
 def api_survey(request: Request, session: SessionDep, settings: SettingsDep):
     _state, _invitation, campaign, team = _api_state(request, session, settings)
-    return questionnaire_json(questionnaire_of(campaign), campaign, team_name=team.name)
+    return questionnaire_json(questionnaire_of(campaign), campaign, team_name=team.name,
+                              decisions=decision_items(session, campaign_id=campaign.id))
 
 
 @router.post("/api/v1/survey/responses", status_code=201, summary="Submit the answers of the current survey session",
@@ -368,7 +378,7 @@ def api_submit(request: Request, body: RawBody, session: ReadSessionDep, setting
     open_kind = invitation.kind == InvitationKind.open
     if open_kind and str(campaign.id) in _done_campaigns(request):
         raise Conflict(USED_LINK)
-    submission = validate(questionnaire, fields)
+    submission = validate_with_decisions(questionnaire, decision_items(session, campaign_id=campaign.id), fields)
     session.close()  # give the read connection back before taking the write lock
     _store(request, invitation.id, submission)
     response = JSONResponse({"status": "stored"}, status_code=201)

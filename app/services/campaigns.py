@@ -13,6 +13,7 @@ from app.catalogue import N_
 from app.models import Campaign, CampaignStatus, CampaignTeam, Organization, Response, utcnow
 from app.services import Conflict, Invalid, NotFound
 from app.services.organizations import check_k
+from app.services.register import freeze_register
 from app.services.teams import team_rows
 
 LANGUAGES = ("en", "de")
@@ -113,21 +114,27 @@ def _apply(campaign: Campaign, *, name: str, languages: list[str], opens_on, clo
     campaign.opens_on, campaign.closes_on = opens_on, closes_on
 
 
-def launch_campaign(session: Session, *, campaign: Campaign, organization: Organization) -> Campaign:
-    """Open a draft: copy the current team structure into the campaign and freeze k.
-    The campaign's row is locked first, so that of concurrent launches one copies the
-    structure and the others find the campaign open (409)."""
+def launch_campaign(session: Session, *, campaign: Campaign, organization: Organization,
+                    asked: list[str] | None = None) -> Campaign:
+    """Open a draft: copy the current team structure and decision register into the
+    campaign and freeze k; ``asked`` are the register's decision types the survey asks
+    about. The campaign's row is locked first, so that of concurrent launches one copies
+    the structure and the others find the campaign open (409)."""
     session.refresh(campaign, with_for_update=True)
     if campaign.status != CampaignStatus.draft:
         raise Conflict(NOT_DRAFT)
     teams = team_rows(session, organization=organization)
     if not teams:
         raise Conflict(NO_TEAMS)
-    for row in teams:
-        session.add(CampaignTeam(
-            campaign_id=campaign.id, team_id=row["id"], unit_path=row["unit_path"],
-            name=row["name"], headcount=row["headcount"],
-        ))
+    frozen = [CampaignTeam(campaign_id=campaign.id, team_id=row["id"], unit_path=row["unit_path"],
+                           name=row["name"], headcount=row["headcount"]) for row in teams]
+    session.add_all(frozen)
+    try:
+        freeze_register(session, campaign=campaign, organization=organization, campaign_teams=frozen,
+                        asked=list(asked or []))
+    except Invalid:
+        session.rollback()
+        raise
     campaign.status = CampaignStatus.open
     campaign.launched_at = utcnow()
     campaign.interim_results = organization.live_results  # see app.services.results

@@ -88,22 +88,23 @@ def content_disposition(filename: str) -> str:
 
 
 def render(fmt: Format, diagnosis, *, lang: str, organization_name: str, campaign_name: str,
-           team: str | None = None, benchmark=None, provenance=None) -> bytes:
+           team: str | None = None, benchmark=None, provenance=None, register=None) -> bytes:
     """The report as bytes (every renderer's library is a dependency: a missing one is
     an installation error and fails loudly); ``benchmark`` (a benchmark comparison
-    dict) and ``provenance`` (the link log's summary, see
-    :func:`app.reports.common.provenance_lines`) go into the organization reports."""
+    dict), ``provenance`` (the link log's summary, see
+    :func:`app.reports.common.provenance_lines`) and ``register`` (the decision register
+    against the answers) go into the organization reports."""
     fn = getattr(importlib.import_module(fmt.module), fmt.function)
     if fmt.module == "app.reports.csv_report":
-        out = fn(diagnosis, benchmark=benchmark, provenance=provenance, **dict(fmt.options))
+        out = fn(diagnosis, benchmark=benchmark, provenance=provenance, register=register, **dict(fmt.options))
     elif fmt.key == "html":
         out = fn(diagnosis, lang=lang, title=f"{organization_name} · {campaign_name}", benchmark=benchmark,
-                 provenance=provenance)
+                 provenance=provenance, register=register)
     elif fmt.key == "team-pdf":
         out = fn(diagnosis, team, lang=lang, organization_name=organization_name, campaign_name=campaign_name)
     else:
         out = fn(diagnosis, lang=lang, organization_name=organization_name, campaign_name=campaign_name,
-                 benchmark=benchmark, provenance=provenance)
+                 benchmark=benchmark, provenance=provenance, register=register)
     return out.encode("utf-8") if isinstance(out, str) else bytes(out)
 
 

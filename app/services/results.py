@@ -62,6 +62,9 @@ from app.models import Campaign, CampaignStatus, Comment, Organization, Response
 from app.services.campaigns import campaign_teams, questionnaire_of, response_count
 from app.services.intake import waiting
 from app.services.rates import response_rates
+from app.services.register import campaign_register
+from app.services.register_items import PREFIX
+from app.services.register_results import RegisterFindings, decision_columns, diagnose_register
 from app.services.teams import split_path
 
 NO_UNIT = "(no unit)"
@@ -94,6 +97,7 @@ class Results:
     pending: int
     live: bool
     withheld: int = 0
+    register: RegisterFindings | None = None
 
     @property
     def interim(self) -> bool:
@@ -143,7 +147,7 @@ def read_columns(session: Session, *, campaign: Campaign) -> dict:
     ``answers`` (Arrow table, one float column per answer item), ``team``, ``unit``,
     ``role``, ``tenure`` (numpy string arrays) and ``comments`` ((team, text) pairs)."""
     q = questionnaire_of(campaign)
-    item_ids = answer_items(q)
+    item_ids = answer_items(q) + decision_columns(campaign_register(session, campaign_id=campaign.id))
     teams = campaign_teams(session, campaign=campaign)
     label, unit_of = _team_labels(teams)
     # ids as text: SQLite stores 32 hex digits, PostgreSQL prints the dashed form
@@ -175,7 +179,8 @@ def to_response_data(campaign: Campaign, columns: dict) -> ResponseData | None:
     table = columns["answers"]
     if table is None or table.num_rows == 0:
         return None
-    answers = {name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names}
+    answers = {name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names
+               if not name.startswith(PREFIX)}  # register items: app.services.register_results
     unit = columns["unit"]
     return ResponseData.from_columns(
         questionnaire_of(campaign), team=columns["team"], answers=answers,
@@ -303,9 +308,13 @@ def _diagnose(campaign: Campaign, data: ResponseData, interim: bool) -> Diagnosi
                     acknowledge_small_groups=campaign.k_acknowledged, interim=interim)
 
 
-def _build(campaign: Campaign, columns: dict, interim: bool) -> tuple:
+def _build(session: Session, campaign: Campaign, columns: dict, interim: bool) -> tuple:
     data = to_response_data(campaign, columns)
-    return data, (_diagnose(campaign, data, interim) if data is not None else None)
+    dx = _diagnose(campaign, data, interim) if data is not None else None
+    label, _ = _team_labels(campaign_teams(session, campaign=campaign))
+    register = diagnose_register(campaign_register(session, campaign_id=campaign.id), columns, dx, k=campaign.k,
+                                 team_ids={lab: tid for tid, lab in label.items()})
+    return data, dx, register
 
 
 def campaign_results(session: Session, *, campaign: Campaign, organization: Organization) -> Results:
@@ -324,14 +333,14 @@ def campaign_results(session: Session, *, campaign: Campaign, organization: Orga
 
     def build():
         if count == stored:
-            return _build(campaign, _load(session, campaign), live)
+            return _build(session, campaign, _load(session, campaign), live)
         columns = _store(session, campaign, stored)
         session.commit()
-        return _build(campaign, columns, live)
+        return _build(session, campaign, columns, live)
 
-    data, dx = _diagnoses.get((campaign.id, count, campaign.k, campaign.comment_k, live), build)
+    data, dx, register = _diagnoses.get((campaign.id, count, campaign.k, campaign.comment_k, live), build)
     hidden = NO_RESPONSES if dx is None else None
-    return Results(campaign.id, dx, data, hidden, count, pending, live, campaign.withheld_answers)
+    return Results(campaign.id, dx, data, hidden, count, pending, live, campaign.withheld_answers, register)
 
 
 # ------------------------------------------------------------------ settings, rates, views

@@ -102,7 +102,7 @@ def validate(questionnaire: Questionnaire, fields: dict[str, list]) -> Submissio
         if item.kind == "comment":
             comment = _comment(item, raw)
             continue
-        option = _option(item, raw)
+        option = option_of(item, raw)
         if item.kind == "background":
             background[item.background] = option.key
         else:
@@ -116,7 +116,8 @@ def _name(key) -> str:
     return repr(str(key)[:50])
 
 
-def _option(item, raw):
+def option_of(item, raw):
+    """The option of ``item`` that ``raw`` (an int or decimal text) names; :class:`Invalid` otherwise."""
     value = None
     if isinstance(raw, int) and not isinstance(raw, bool):
         value = raw

@@ -52,7 +52,8 @@ def _fill(world, path: str, org_name: str) -> str:
     return (path.replace("{organization_id}", world.orgs[org_name])
             .replace("{campaign_id}", world.campaigns[org_name][-1])
             .replace("{team_id}", str(team)).replace("{fmt_key}", "csv")
-            .replace("{job_id}", uuid.uuid4().hex))
+            .replace("{job_id}", uuid.uuid4().hex)
+            .replace("{index}", "0").replace("{number}", "1"))
 
 
 def test_routes_are_enumerated():

@@ -97,7 +97,7 @@ def world(app, admin):
         closed.append(c)
     tid = admin.client.get(f"/api/v1/organizations/{admin.org_id}/teams").json()[0]["id"]
     return {"organization_id": admin.org_id, "campaign_id": cid, "closed_id": closed[-1], "team_id": tid,
-            "token": "no-such-token", "fmt_key": "xlsx", "job_id": "no-such-job",
+            "token": "no-such-token", "fmt_key": "xlsx", "job_id": "no-such-job", "index": "0", "number": "1",
             "kind": "invitation", "language": "en"}
 
 

@@ -2,7 +2,7 @@
 last message), mail jobs, editable mail templates, and the address retention date.
 
 Revision ID: 0006_participants
-Revises: 0005
+Revises: 0006_register
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0006_participants'
-down_revision = '0005'
+down_revision = '0006_register'
 branch_labels = None
 depends_on = None
 
