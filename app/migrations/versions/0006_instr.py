@@ -5,7 +5,7 @@ Campaigns that exist already ran with the files shipped before version 2 of the
 instrument; they are bound to those files' hashes.
 
 Revision ID: 0006_instr
-Revises: 0006_register
+Revises: 0006_participants
 Create Date: 2026-12-03
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0006_instr'
-down_revision = '0006_register'
+down_revision = '0006_participants'
 branch_labels = None
 depends_on = None
 
