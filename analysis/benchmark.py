@@ -204,6 +204,10 @@ QUANTILES = (
 INSTRUMENT_FAMILIES = MappingProxyType({
     "aligned-autonomy-v1": "aligned-autonomy",
     "aligned-autonomy-pulse-v1": "aligned-autonomy",
+    # version 2 changed items in every dimension and the German answer labels: no
+    # dimension is scored from the same content as in version 1 (docs/methodology.md §19)
+    "aligned-autonomy-v2": "aligned-autonomy-2",
+    "aligned-autonomy-pulse-v2": "aligned-autonomy-2",
 })
 #: Plain-language definitions for footnotes.
 DEFINITIONS = MappingProxyType({

@@ -59,6 +59,8 @@ from scipy import special
 
 from analysis.agreement import ad_m, agreement_test, awg, ordinal_ranks, rwg_j
 from analysis.dispersion import dispersion_test
+from analysis.consensus import priority_consensus
+from analysis.invariance import perception_invariance
 from analysis.compare import (
     adjust_pvalues, compare_units_with_rest, compare_with_rest, grouped_sums, moments, subgroup_moments,
     two_sample,
@@ -325,6 +327,13 @@ class Diagnosis:
     scope : str or None
         None for the whole organization; the unit's label for the part a reader of
         one unit may see (:func:`analysis.scope.restrict_to_unit`).
+    priority : mapping or None
+        Consensus on the top priority (:func:`analysis.consensus.priority_consensus`)
+        with the campaign's ``priorities``; None when the form has no priority item.
+    invariance : mapping or None
+        ``{"language": …}``: measurement invariance of the perception model across the
+        response languages (:mod:`analysis.invariance`); None when no language was
+        recorded.
     """
 
     questionnaire: MappingProxyType
@@ -343,6 +352,8 @@ class Diagnosis:
     comments: MappingProxyType
     items: ItemResults
     scope: str | None = None
+    priority: MappingProxyType | None = None
+    invariance: MappingProxyType | None = None
 
     def team(self, label) -> dict:
         """JSON-ready record of one team."""
@@ -376,6 +387,8 @@ class Diagnosis:
             "findings": _plain(self.findings),
             "items": self.items.to_dict(),
             "scope": self.scope,
+            "priority": _plain(self.priority) if self.priority is not None else None,
+            "invariance": _plain(self.invariance) if self.invariance is not None else None,
             "labels": LABELS,
         }
 
@@ -507,9 +520,8 @@ def _agreement(f: dict, data: ResponseData, scores: RespondentScores, groups: Gr
         team_items = [it for it in q.items_of("structure", dim) if it.scope == "team"]
         if team_items:
             ranks = ordinal_ranks(
-                np.column_stack([data.column(it.id) for it in team_items]),
-                [[o.value for o in sorted((o for o in it.options if not o.dont_know), key=lambda o: o.score)]
-                 for it in team_items],
+                np.column_stack([it.answered(data.column(it.id)) for it in team_items]),
+                [[o.value for o in it.ranked_options] for it in team_items],
                 dont_know=[next((o.value for o in it.options if o.dont_know), None) for it in team_items])
             f["structure_rwg_j"][:, j] = agreement_test(ranks.ranks, groups, scale_points=ranks.scale_points,
                                                         null="uniform", alpha=alpha).rwg_j
@@ -739,7 +751,7 @@ def _vs_rest(f, labels, vis_dim, vis_s, correction, alpha, min_effect, teams=Non
 def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
              comment_min_group_size: int = 10, acknowledge_small_groups: bool = False,
              correction: str = "holm", alpha: float = 0.05, min_effect: float = 0.5,
-             confidence: float = 0.95, interim: bool = False) -> Diagnosis:
+             confidence: float = 0.95, interim: bool = False, language=None) -> Diagnosis:
     """Diagnose aligned autonomy from survey responses (DESIGN §3 items 1–9).
 
     Parameters
@@ -769,6 +781,10 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
         An interim release while the campaign runs (:mod:`analysis.release`): role
         and tenure breakdowns and comments are withheld, since they cut across the
         teams' release batches; they come with the final results.
+    language : array_like of str, shape (n,), optional
+        The language each response was given in ("" where not recorded): measurement
+        invariance across languages (:func:`analysis.invariance.perception_invariance`),
+        not in an interim release.
 
     Returns
     -------
@@ -961,6 +977,7 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
     # -- drivers
     drivers = _drivers(scores, q, names, teams) if hs.org_visible else {"estimable": False, **not_shown}
 
+    priority = _priority(data, q, teams, units, team_unit, t_table, u_table, k)
     findings = key_findings(
         dimensions=dims, dim_names=names, organization=org_rec, teams=t_table,
         differences=differences, role_gaps=_plain(role_rows), drivers=drivers,
@@ -980,8 +997,39 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
         findings=_freeze(findings),
         comments=_freeze({"organization": list(released["organization"]),
                           "withheld": released["withheld"]}),
+        priority=priority,
+        invariance=_language_invariance(data, language, k) if hs.org_visible and not interim else None,
         items=item_results(data, min_group_size=k, questionnaire=q, hierarchy=hs),
     )
+
+
+def _language_invariance(data: ResponseData, language, k: int):
+    """Invariance across response languages; None when no language was recorded. The
+    groups' sizes are shown only when no answer set lacks a language or at least ``k``
+    do (otherwise that small remainder would follow by subtraction)."""
+    if language is None:
+        return None
+    lang = np.asarray(language, dtype=object)
+    known = np.array([isinstance(v, str) and v != "" for v in lang.tolist()], bool)
+    if not known.any():
+        return None
+    res = perception_invariance(data, np.where(known, lang, "")).to_dict()
+    rest = int((~known).sum())
+    if not res["estimable"] or 0 < rest < k:
+        res["n"] = None
+    return _freeze({"language": res})
+
+
+def _priority(data: ResponseData, q: Questionnaire, teams: Groups, units, team_unit, t_table, u_table, k):
+    """Consensus on the top priority, hidden wherever the team or unit table is."""
+    item = q.priority_item
+    if item is None or item.options is None or item.id not in data.item_ids:
+        return None
+    res = priority_consensus(
+        data.column(item.id), teams.codes, n_priorities=len(item.options), team_labels=list(teams.labels),
+        team_unit=team_unit, unit_labels=list(units.labels) if units is not None else (), k=k,
+        team_hidden=t_table.suppressed, unit_hidden=u_table.suppressed if u_table is not None else None)
+    return _freeze({"item": item.id, "priorities": [dict(o.label) for o in item.options], **res.to_dict()})
 
 
 def _drivers(scores: RespondentScores, q: Questionnaire, names: dict, teams: Groups) -> dict:

@@ -7,16 +7,24 @@ typology). :func:`load_questionnaire` validates a file against the schema and th
 against the cross-references between its parts; every error names the file, the item
 and the problem, e.g. ``aligned-autonomy-v1.yaml: item dr_3: scale 'agree5x' is not
 declared``.
+
+A campaign is bound to the exact file it launched with: :attr:`Questionnaire.sha256` is
+the SHA-256 of the file's bytes, and ``load_questionnaire(id, version=…, sha256=…)``
+refuses a file that has changed under the same id and version
+(:class:`InstrumentChanged`). :func:`comparable_items` says which items two instruments
+share word for word (docs/methodology.md §19).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Literal
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -29,13 +37,18 @@ __all__ = [
     "Scale",
     "Questionnaire",
     "QuestionnaireError",
+    "InstrumentChanged",
+    "Comparability",
+    "comparable_items",
     "load_questionnaire",
     "list_questionnaires",
     "questionnaire_dir",
 ]
 
 DIMENSIONS = ("direction", "decision_rights", "feedback")
-KINDS = ("perception", "structure", "misconception", "outcome", "background", "comment")
+KINDS = ("perception", "structure", "misconception", "outcome", "background", "comment", "priority")
+#: Priorities a campaign may list for the top-priority item.
+PRIORITIES_MIN, PRIORITIES_MAX, PRIORITY_MAX_LENGTH = 2, 12, 200
 MISCONCEPTIONS = (
     "softened_hierarchy",
     "granted_autonomy",
@@ -53,6 +66,10 @@ MAX_FILE_BYTES = 1_000_000
 
 class QuestionnaireError(ValueError):
     """A questionnaire file is malformed; the message names file, item and problem."""
+
+
+class InstrumentChanged(QuestionnaireError):
+    """The file of an instrument differs from the one a campaign was launched with."""
 
 
 # --------------------------------------------------------------------------- schema
@@ -74,6 +91,7 @@ class OptionSpec(_Strict):
     key: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")] | None = None
     score: Annotated[float, Field(ge=0, le=100)] | None = None
     dont_know: bool = False
+    not_applicable: bool = False  # structure items: says nothing about the structure
 
 
 class ScaleSpec(_Strict):
@@ -101,7 +119,7 @@ class ScaleSpec(_Strict):
 
 class ItemSpec(_Strict):
     id: str
-    kind: Literal["perception", "structure", "misconception", "outcome", "background", "comment"]
+    kind: Literal["perception", "structure", "misconception", "outcome", "background", "comment", "priority"]
     text: Text
     dimension: Literal["direction", "decision_rights", "feedback"] | None = None
     scale: str | None = None
@@ -112,6 +130,7 @@ class ItemSpec(_Strict):
     scope: Literal["team", "organization"] | None = None
     help: Text | None = None
     max_length: Annotated[int, Field(ge=1, le=10_000)] | None = None
+    changes: Annotated[str, Field(min_length=1, max_length=2000)] | None = None  # what changed and why
 
 
 class LevelCuts(_Strict):
@@ -194,6 +213,7 @@ class Option:
     score: float | None = None
     dont_know: bool = False
     key: str | None = None
+    not_applicable: bool = False
 
 
 @dataclass(frozen=True)
@@ -229,11 +249,23 @@ class Item:
     help: dict | None = None
     max_length: int | None = None
     scope: str | None = None  # structure items: "team" or "organization"
+    changes: str | None = None  # what changed against the previous version, and why
 
     @property
     def options(self) -> tuple[Option, ...] | None:
         """Answer options, or ``None`` for a free-text comment."""
         return self.scale.options if self.scale is not None else None
+
+    @property
+    def ranked_options(self) -> tuple[Option, ...]:
+        """Scored options other than "don't know", lowest score first (structure items)."""
+        return tuple(sorted((o for o in self.options or () if o.score is not None and not o.dont_know),
+                            key=lambda o: o.score))
+
+    def answered(self, column):
+        """``column`` with "not applicable" answers set to NaN (they say nothing)."""
+        na = [o.value for o in self.options or () if o.not_applicable]
+        return np.where(np.isin(column, na), np.nan, column) if na else column
 
 
 @dataclass(frozen=True)
@@ -251,6 +283,7 @@ class Questionnaire:
     items: tuple[Item, ...]
     thresholds: Thresholds
     source: str = ""
+    sha256: str = ""  # of the file's bytes
     _by_id: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
@@ -273,6 +306,48 @@ class Questionnaire:
     def languages(self) -> tuple[str, ...]:
         return LANGUAGES
 
+    @property
+    def priority_item(self) -> Item | None:
+        """The top-priority item (kind ``priority``), if the instrument has one."""
+        return next((it for it in self.items if it.kind == "priority"), None)
+
+    def with_priorities(self, priorities) -> Questionnaire:
+        """This instrument with the campaign's list of priorities as the options of its
+        priority item (values 1 … P in list order); without a list, or for an
+        instrument without a priority item, the item is left out.
+
+        ``priorities`` is a sequence of ``{"en": …, "de": …}`` texts.
+        """
+        item = self.priority_item
+        if item is None:
+            return self
+        if not priorities:
+            items = tuple(it for it in self.items if it is not item)
+        else:
+            check_priorities(priorities)
+            scale = Scale(id="priorities", type="options", options=tuple(
+                Option(value=v, label={lang: str(p[lang]).strip() for lang in LANGUAGES})
+                for v, p in enumerate(priorities, start=1)))
+            items = tuple(replace(it, scale=scale) if it is item else it for it in self.items)
+        return replace(self, items=items, _by_id={})
+
+
+def check_priorities(priorities) -> None:
+    """``ValueError`` unless ``priorities`` is a list of 2–12 distinct
+    ``{"en": …, "de": …}`` texts of 1–200 characters."""
+    if not isinstance(priorities, (list, tuple)) or not PRIORITIES_MIN <= len(priorities) <= PRIORITIES_MAX:
+        raise ValueError(f"priorities: give {PRIORITIES_MIN} to {PRIORITIES_MAX} priorities")
+    for lang in LANGUAGES:
+        texts = []
+        for p in priorities:
+            text = p.get(lang) if isinstance(p, dict) else None
+            if not isinstance(text, str) or not 1 <= len(text.strip()) <= PRIORITY_MAX_LENGTH:
+                raise ValueError(f"priorities: every priority needs a text of 1 to {PRIORITY_MAX_LENGTH} "
+                                 f"characters in {', '.join(LANGUAGES)}")
+            texts.append(text.strip().casefold())
+        if len(set(texts)) != len(texts):
+            raise ValueError("priorities: the priorities must differ from each other")
+
 
 # ------------------------------------------------------------------------- loading
 
@@ -290,7 +365,7 @@ def list_questionnaires() -> list[Questionnaire]:
     return [load_questionnaire(p) for p in sorted(questionnaire_dir().glob("*.yaml"))]
 
 
-def load_questionnaire(path_or_id) -> Questionnaire:
+def load_questionnaire(path_or_id, *, version: int | None = None, sha256: str | None = None) -> Questionnaire:
     """Load and validate an instrument.
 
     Parameters
@@ -298,15 +373,31 @@ def load_questionnaire(path_or_id) -> Questionnaire:
     path_or_id : str or os.PathLike
         A path to a YAML file, or the id of a bundled instrument
         (e.g. ``"aligned-autonomy-v1"``).
+    version : int, optional
+        The version the caller was bound to (a campaign's); another version is refused.
+    sha256 : str, optional
+        The SHA-256 of the file the caller was bound to; a file with other bytes under
+        the same id and version is refused.
 
     Raises
     ------
     QuestionnaireError
         If the file is missing, not valid YAML or violates the schema; the message
         names the file, the item (where there is one) and the problem.
+    InstrumentChanged
+        If ``version`` or ``sha256`` differ from the file's.
     """
     path = _resolve(path_or_id)
-    return _load_cached(str(path), path.stat().st_mtime_ns)
+    q = _load_cached(str(path), path.stat().st_mtime_ns)
+    if version is not None and q.version != version:
+        raise InstrumentChanged(
+            f"{q.source}: the file is version {q.version}, but version {version} was expected; "
+            f"restore version {version} of the file")
+    if sha256 is not None and q.sha256 != sha256:
+        raise InstrumentChanged(
+            f"{q.source}: the file has changed since it was bound (sha256 {sha256[:12]}…, now "
+            f"{q.sha256[:12]}…); restore the original file or publish the change as a new version")
+    return q
 
 
 def _resolve(path_or_id) -> Path:
@@ -348,7 +439,7 @@ def _load_cached(path: str, _mtime: int) -> Questionnaire:
         spec = QuestionnaireSpec.model_validate(data)
     except ValidationError as exc:
         raise QuestionnaireError(_describe(name, data, exc)) from None
-    return _build(name, spec)
+    return replace(_build(name, spec), sha256=hashlib.sha256(raw).hexdigest(), _by_id={})
 
 
 def _describe(name: str, data: dict, exc: ValidationError) -> str:
@@ -398,9 +489,9 @@ def _build(name: str, spec: QuestionnaireSpec) -> Questionnaire:
             fail(where, "duplicate item id")
         seen.add(it.id)
         scale = None
-        if it.kind == "comment":
+        if it.kind in ("comment", "priority"):
             if it.scale is not None:
-                fail(where, "a comment has no scale")
+                fail(where, f"a {it.kind} item has no scale")
         else:
             if it.scale is None:
                 fail(where, "scale is required")
@@ -415,6 +506,7 @@ def _build(name: str, spec: QuestionnaireSpec) -> Questionnaire:
             scope=(it.scope or "team") if it.kind == "structure" else None,
             help=it.help.model_dump() if it.help else None,
             max_length=(it.max_length or 2000) if it.kind == "comment" else None,
+            changes=it.changes,
         ))
     if spec.max_items is not None and len(items) > spec.max_items:
         fail("", f"{len(items)} items exceed max_items = {spec.max_items}")
@@ -423,6 +515,8 @@ def _build(name: str, spec: QuestionnaireSpec) -> Questionnaire:
             fail("", f"dimension {dim!r} has no perception item")
         if not any(i.kind == "structure" and i.dimension == dim for i in items):
             fail("", f"dimension {dim!r} has no structure item")
+    if sum(i.kind == "priority" for i in items) > 1:
+        fail("", "at most one priority item")
     for background in ("role",):
         if not any(i.kind == "background" and i.background == background for i in items):
             fail("", f"no background item for {background!r}")
@@ -444,7 +538,7 @@ def _scale(sid: str, s: ScaleSpec) -> Scale:
     else:
         options = tuple(
             Option(value=o.value, label=o.label.model_dump(), score=o.score,
-                   dont_know=o.dont_know, key=o.key)
+                   dont_know=o.dont_know, key=o.key, not_applicable=o.not_applicable)
             for o in s.options
         )
     return Scale(id=sid, type=s.type, options=options)
@@ -456,19 +550,20 @@ def _check_item(it: ItemSpec, scale: Scale | None, spec: QuestionnaireSpec, wher
         fail(where, f"a {it.kind} item needs a dimension")
     if not needs_dimension and it.dimension is not None:
         fail(where, f"a {it.kind} item has no dimension")
-    if it.reverse and it.kind != "perception":
-        fail(where, "only perception items may be reverse-keyed")
+    if it.reverse and it.kind not in ("perception", "misconception"):
+        fail(where, "only perception and misconception items may be reverse-keyed")
     if it.kind in ("perception", "misconception", "outcome") and scale.type != "likert":
         fail(where, f"a {it.kind} item needs a likert scale, {scale.id!r} is not one")
     if it.kind == "perception" and scale.points != 5:
         fail(where, f"a perception item needs a 5-point scale, {scale.id!r} has {scale.points}")
     if it.kind == "structure":
-        if scale.type != "options" or any(o.score is None for o in scale.options):
-            fail(where, f"scale {scale.id!r} must give every option a score")
-        if sum(o.dont_know for o in scale.options) != 1:
+        if scale.type != "options" or any((o.score is None) != o.not_applicable for o in scale.options):
+            fail(where, f"scale {scale.id!r} must give every option a score (and none to a 'not applicable' one)")
+        if sum(o.dont_know for o in scale.options) != 1 or any(o.dont_know and o.not_applicable
+                                                             for o in scale.options):
             fail(where, f"scale {scale.id!r} must have exactly one 'don't know' option with a score")
     elif scale is not None and scale.type == "options" and any(
-        o.score is not None or o.dont_know for o in scale.options
+        o.score is not None or o.dont_know or o.not_applicable for o in scale.options
     ):
         fail(where, f"scale {scale.id!r} has scores, which only structure items use")
     if it.kind == "misconception":
@@ -494,3 +589,58 @@ def _check_item(it: ItemSpec, scale: Scale | None, spec: QuestionnaireSpec, wher
         fail(where, "only a comment has max_length")
     if it.scope is not None and it.kind != "structure":
         fail(where, "only a structure item has a scope")
+    if it.kind == "priority" and it.required:
+        fail(where, "a priority item cannot be required")
+
+
+# ------------------------------------------------------------------- comparability
+
+@dataclass(frozen=True)
+class Comparability:
+    """What two instruments share word for word.
+
+    ``by_language[lang]`` lists the answer items (perception, structure, misconception,
+    outcome) that are identical in ``lang``: same id, kind, dimension, scope and keying,
+    same text and same scale (labels, scores, "don't know" and "not applicable" options).
+    ``items`` are those identical in every language. ``dimensions`` lists the dimensions
+    scored from identical content: their perception and structure items are the same
+    in both instruments and identical in every language; only these may be compared
+    between waves of the two instruments.
+    """
+
+    items: tuple
+    by_language: dict
+    dimensions: tuple
+
+    def to_dict(self) -> dict:
+        return {"items": list(self.items), "by_language": {k: list(v) for k, v in self.by_language.items()},
+                "dimensions": list(self.dimensions)}
+
+
+_COMPARED_KINDS = ("perception", "structure", "misconception", "outcome")
+
+
+def _item_form(it: Item, lang: str) -> tuple:
+    options = tuple((o.value, o.label[lang], o.score, o.dont_know, o.not_applicable) for o in (it.options or ()))
+    return (it.kind, it.dimension, it.scope, it.reverse, it.misconception, it.text[lang], options)
+
+
+def comparable_items(a: Questionnaire, b: Questionnaire) -> Comparability:
+    """The items and dimensions two instruments share word for word (see
+    :class:`Comparability`); e.g. ``aligned-autonomy-v1`` and ``-v2`` share no
+    dimension, because every dimension has changed items and the German answer labels
+    changed (docs/methodology.md §19)."""
+    for name, q in (("a", a), ("b", b)):
+        if not isinstance(q, Questionnaire):
+            raise TypeError(f"{name}: must be a Questionnaire, got {type(q).__name__}")
+    ids = [it.id for it in a.items if it.kind in _COMPARED_KINDS and it.id in b._by_id]
+    by_language = {lang: tuple(i for i in ids if _item_form(a.item(i), lang) == _item_form(b.item(i), lang))
+                   for lang in LANGUAGES}
+    items = tuple(i for i in ids if all(i in by_language[lang] for lang in LANGUAGES))
+    dimensions = []
+    for dim in DIMENSIONS:
+        scored = [{it.id for it in q.items if it.dimension == dim and it.kind in ("perception", "structure")}
+                  for q in (a, b)]
+        if scored[0] == scored[1] and scored[0] <= set(items):
+            dimensions.append(dim)
+    return Comparability(items=items, by_language=by_language, dimensions=tuple(dimensions))

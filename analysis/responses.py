@@ -23,12 +23,12 @@ __all__ = ["ResponseData", "AnswerError", "ANSWER_KINDS", "answer_items", "build
            "encode_labels", "team_unit_conflict"]
 
 #: Item kinds that go into the answer matrix (items with options that are not background).
-ANSWER_KINDS = ("perception", "structure", "misconception", "outcome")
+ANSWER_KINDS = ("perception", "structure", "misconception", "outcome", "priority")
 
 
 def answer_items(questionnaire: Questionnaire) -> tuple[str, ...]:
     """Ids of the items that form the columns of :attr:`ResponseData.values`, in file order."""
-    return tuple(it.id for it in questionnaire.items if it.kind in ANSWER_KINDS)
+    return tuple(it.id for it in questionnaire.items if it.kind in ANSWER_KINDS and it.options is not None)
 
 
 def _background_keys(questionnaire: Questionnaire, background: str) -> tuple[str, ...]:

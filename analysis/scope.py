@@ -69,7 +69,9 @@ def restrict_to_unit(diagnosis: Diagnosis, unit: str) -> Diagnosis:
         the unit is hidden). ``items`` keep the organization, the unit and its teams. ``role_gaps`` and ``tenure`` are empty, ``drivers`` is marked
         not estimable with the reason, ``comments["organization"]`` holds the comments
         released for the unit, ``findings`` are recomputed for the unit and ``scope``
-        is the unit's label.
+        is the unit's label. The top-priority consensus keeps the organization's row
+        (the reference), the unit and its teams; the invariance across languages stays
+        (an organization-wide check of the instrument).
 
     Raises
     ------
@@ -99,4 +101,14 @@ def restrict_to_unit(diagnosis: Diagnosis, unit: str) -> Diagnosis:
         drivers=freeze(drivers), findings=freeze(findings),
         comments=freeze({"organization": list(unit_record.get("comments", [])), "withheld": 0}),
         items=diagnosis.items.restrict(u, team_rows), scope=unit,
+        priority=_priority_in(diagnosis.priority, unit, set(teams.labels)),
     )
+
+
+def _priority_in(priority, unit: str, teams: set):
+    if priority is None:
+        return None
+    p = plain(priority)
+    p["units"] = [u for u in p["units"] if u["label"] == unit]
+    p["teams"] = [t for t in p["teams"] if t["label"] in teams]
+    return freeze(p)

@@ -12,7 +12,8 @@ Rules (DESIGN §2, documented in ``docs/methodology.md``):
   file) of the dimension's structure items about the *team* (``scope: team``), over the
   items answered with something other than "don't know"; at least half of them must be
   so answered. "Don't know" is not a low score — it says nothing about the structure —
-  but it is never dropped either: it lowers the visibility below.
+  but it is never dropped either: it lowers the visibility below. A "not applicable"
+  option (e.g. "this has not happened in the past year") counts as not answered.
 * **Visibility**: how much of the dimension's structure a member can see, on 0–100:
   the mean over the dimension's structure items answered of 0 for "don't know", 100 for
   any other answer to a team item, and the option's score for an item about an
@@ -21,8 +22,12 @@ Rules (DESIGN §2, documented in ``docs/methodology.md``):
   answered. Organization-wide facts are the same for every team, so they count only
   here, never in a team's structure index.
 * **Misconception held**: 1 if the answer is at least ``misconception_agree_min``
-  (4 = "agree" on the 5-point scale), 0 if lower, NaN if missing.
-* **Outcome** (the litmus item) on 0–100 like a single perception item.
+  (4 = "agree" on the 5-point scale), 0 if lower, NaN if missing; a reverse-keyed
+  misconception item (agreeing rejects the misconception) is recoded first, so that
+  "disagree" and "strongly disagree" hold it.
+* **Outcome** (the litmus test) on 0–100 like a single perception item; where the
+  instrument splits the test into several outcome items, the lowest of them (all parts
+  must hold), missing if any part is missing.
 
 Everything is computed column-wise for all respondents at once.
 """
@@ -91,8 +96,9 @@ def _known(data: ResponseData, item_ids) -> tuple[np.ndarray, np.ndarray]:
     seen = np.zeros((data.n, len(item_ids)), bool)
     for j, item_id in enumerate(item_ids):  # loop over the few item columns
         col = data.column(item_id)
-        dont_know = [o.value for o in q.item(item_id).options if o.dont_know]
-        seen[:, j] = ~np.isnan(col)
+        options = q.item(item_id).options
+        dont_know = [o.value for o in options if o.dont_know]
+        seen[:, j] = ~np.isnan(col) & ~np.isin(col, [o.value for o in options if o.not_applicable])
         known[:, j] = seen[:, j] & ~np.isin(col, dont_know)
     return known, seen
 
@@ -105,7 +111,7 @@ def _option_scores(data: ResponseData, item_ids) -> np.ndarray:
         options = q.item(item_id).options
         top = max(o.value for o in options) + 1
         lut = np.full(top + 1, np.nan)                  # index ``top`` stands for missing
-        lut[[o.value for o in options]] = [o.score for o in options]
+        lut[[o.value for o in options]] = [np.nan if o.score is None else o.score for o in options]
         col = data.column(item_id)
         out[:, j] = lut[np.where(np.isnan(col), top, col).astype(np.intp)]
     return out
@@ -223,11 +229,13 @@ def score_responses(data: ResponseData) -> RespondentScores:
     misconception = np.empty((len(m_items), n)).T
     for m, item in enumerate(m_items):
         col = data.column(item.id)
+        if item.reverse:
+            col = len(item.options) + 1.0 - col
         misconception[:, m] = np.where(np.isnan(col), np.nan, (col >= agree_min).astype(float))
     out_items = q.items_of("outcome")
     if out_items:
-        points = len(out_items[0].options)
-        outcome = (data.column(out_items[0].id) - 1.0) / (points - 1) * 100.0
+        parts = np.column_stack([(data.column(it.id) - 1.0) / (len(it.options) - 1) * 100.0 for it in out_items])
+        outcome = parts.min(axis=1)  # NaN if any part is missing
     else:
         outcome = np.full(n, np.nan)
     return RespondentScores(

@@ -418,7 +418,7 @@ def _showcase(q, *, respondents: int, teams: int, units: int | None, seed: int) 
             answers[item.id] = 6 - x if item.reverse else x
         elif item.kind == "structure":
             d = dim[item.dimension]
-            scored = sorted((o for o in item.options if not o.dont_know), key=lambda o: o.score)
+            scored = item.ranked_options
             values = np.array([o.value for o in scored], dtype=float)
             dk = next(o.value for o in item.options if o.dont_know)
             cuts = np.linspace(-0.8, 0.8, len(values) - 1)
@@ -426,8 +426,16 @@ def _showcase(q, *, respondents: int, teams: int, units: int | None, seed: int) 
             x = values[np.searchsorted(cuts, view)]
             p_dk = 0.05 + 0.15 * (z[team, d] < -0.5) + 0.10 * (tenure == "lt1")
             answers[item.id] = np.where(rng.random(N) < p_dk, dk, x)
+        elif item.kind == "priority":
+            # most teams share the organization's reading (priority 1); every fifth team
+            # reads the direction differently (priority 2)
+            P = len(item.options)
+            favourite = np.where(team % 5 == 4, 1, 0)
+            spread = rng.integers(0, P, size=N)
+            answers[item.id] = np.where(rng.random(N) < 0.6, favourite, spread) + 1.0
         elif item.kind == "misconception":
-            answers[item.id] = np.clip(np.rint(2.6 + m_team[team] + rng.normal(size=N)), 1, 5)
+            x = np.clip(np.rint(2.6 + m_team[team] + rng.normal(size=N)), 1, 5)
+            answers[item.id] = 6 - x if item.reverse else x
         else:  # outcome
             lat = (0.5 * eta[:, dim["decision_rights"]] + 0.3 * eta[:, dim["direction"]]
                    + 0.2 * eta[:, dim["feedback"]] + 0.3 * z[team, dim["decision_rights"]])
@@ -501,7 +509,7 @@ def _showcase_population(q, st) -> Population:
         items = q.items_of("structure", dim)
         cuts, scores, dk_score, has_dk = [], [], [], []
         for it in items:
-            scored = sorted((o for o in it.options if not o.dont_know), key=lambda o: o.score)
+            scored = it.ranked_options
             cuts.append(np.linspace(-0.8, 0.8, len(scored) - 1))
             scores.append(np.array([o.score for o in scored], float))
             dk = [o for o in it.options if o.dont_know]

@@ -309,7 +309,7 @@ def _perception_items(q: Questionnaire, d: str):
 def _structure_items(q: Questionnaire, d: str):
     out = []
     for it in q.items_of("structure", d):
-        scored = sorted((o for o in it.options if not o.dont_know), key=lambda o: o.score)
+        scored = it.ranked_options
         dk = [o for o in it.options if o.dont_know]
         K = len(scored)
         cuts = np.linspace(-STRUCTURE_CUT, STRUCTURE_CUT, K - 1) if K > 2 else np.zeros(1)
@@ -510,8 +510,9 @@ def _respond(rng, q, par, st: _States, sizes):
             answers[s["item"].id] = x
     mc_noise = np.sqrt(max(1.0 - _MC_TEAM ** 2 - conf.acquiescence ** 2, 0.05))
     for it in q.items_of("misconception"):
-        y = _MC_CENTER + _MC_TEAM * st.M[team] + a + mc_noise * rng.normal(size=N)
-        answers[it.id] = 1.0 + np.searchsorted(par.tau_sym, y)
+        held = _MC_CENTER + _MC_TEAM * st.M[team] + mc_noise * rng.normal(size=N)
+        # acquiescence pushes towards "agree" whatever the keying
+        answers[it.id] = 1.0 + np.searchsorted(par.tau_sym, (-held if it.reverse else held) + a)
     for it in q.items_of("outcome"):
         y = (_OUT_CENTER + 0.6 * (0.5 * theta[:, 1] + 0.3 * theta[:, 0] + 0.2 * theta[:, 2])
              + 0.2 * np.sqrt(STRUCTURE_ICC) * st.X[team, 4] + a + 0.6 * rng.normal(size=N))

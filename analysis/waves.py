@@ -700,7 +700,9 @@ def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | Non
             raise ValueError(
                 f"diagnoses[{j}]: questionnaire {keys[j][0]!r} version {keys[j][1]} is not comparable with "
                 f"{keys[i][0]!r} version {keys[i][1]} of diagnoses[{i}] (waves need the same dimension "
-                f"ids and the same questionnaire or its pulse/full counterpart)")
+                f"ids and the same questionnaire or its pulse/full counterpart; versions of an instrument "
+                f"that share no dimension scored from identical items are not compared, see "
+                f"analysis.instrument.comparable_items)")
         return MEASURES if level == _FULL else ("score",)
 
     pairs = [(i, i + 1, "step") for i in range(W - 1)] + ([(0, W - 1, "overall")] if W >= 3 else [])

@@ -1,8 +1,9 @@
 """``aad serve --demo``: a demo organization, seeded once.
 
-About 25 teams in 4 units; three closed campaigns (waves) with simulated responses
-(from :func:`analysis.simulate.simulate_responses`; the later waves with a planted
-improvement of decision rights) and an open campaign with unused personal links and one
+About 25 teams in 4 units; three closed campaigns (waves) of instrument version 1 with
+simulated responses (from :func:`analysis.simulate.simulate_responses`; the later waves
+with a planted improvement of decision rights), a closed campaign of version 2 with its
+list of priorities and the response languages, and an open campaign with unused personal links and one
 open link; a viewer limited to the unit Technology; a decision register and a closed
 campaign that asked its items (:mod:`app.demo_register`). Three further client organizations of the demo consultant, each with a closed
 campaign, and all four opted in to the benchmark; the benchmark pool also holds an
@@ -38,7 +39,7 @@ from app.models import (
     User,
 )
 from app.services.benchmarks import import_file, set_opt_in, sync_pool
-from app.services.campaigns import create_campaign, launch_campaign
+from app.services.campaigns import create_campaign, launch_campaign, set_priorities
 from app.services.closing import close_and_release
 from app.services.invitations import create_open_links, create_personal_links, remaining_links
 from app.services.organizations import add_member
@@ -154,6 +155,14 @@ def _seed_organization(session: Session, user: User) -> list[dict]:
 # ------------------------------------------------------------------ consultant workspace
 
 WAVES = (("Follow-up winter 2026", 36, 23, 0.25, 71), ("Follow-up spring 2027", 21, 8, 0.5, 72))
+# a campaign of version 2 (the default for new campaigns), with its list of priorities
+V2_WAVE = ("Diagnostic spring 2027 (version 2)", 7, 1, 73)
+V2_PRIORITIES = (
+    {"en": "Deliver on time in every hub", "de": "In jedem Hub pünktlich liefern"},
+    {"en": "Win back key accounts", "de": "Schlüsselkunden zurückgewinnen"},
+    {"en": "Cut the cost per parcel", "de": "Kosten pro Paket senken"},
+    {"en": "Launch the new tracking platform", "de": "Die neue Tracking-Plattform einführen"},
+)
 CLIENTS = (
     # name, industry, size band, teams, respondents, seed
     ("Brightwater Utilities (demo)", "utilities", "1000-4999", 10, 110, 21),
@@ -161,6 +170,7 @@ CLIENTS = (
     ("Harbour Freight Partners (demo)", "logistics", "250-999", 12, 120, 23),
 )
 SIMULATED_SOURCE = "Simulated organizations (demo data, not real)"
+SIMULATED_SOURCE_V2 = "Simulated organizations, questionnaire version 2 (demo data, not real)"
 SIMULATED = (("logistics", "250-999"), ("logistics", "250-999"), ("logistics", "1000-4999"),
              ("logistics", "250-999"), ("logistics", "50-249"), ("logistics", "250-999"),
              ("manufacturing", "250-999"), ("manufacturing", "1000-4999"), ("software", "50-249"),
@@ -184,6 +194,13 @@ def _seed_consultant_workspace(session: Session, user: User) -> None:
                                               units=len(UNITS), seed=seed), lift, seed)
             add_closed_campaign(session, org, name, data, opened=opened, closed=closed, names=dict(
                 zip(sorted(set(data.team.tolist())), TEAM_NAMES)))
+    name, opened, closed, seed = V2_WAVE
+    if name not in names:
+        q = load_questionnaire("aligned-autonomy-v2").with_priorities(list(V2_PRIORITIES))
+        data = simulate_responses(q, respondents=N_RESPONDENTS, teams=N_TEAMS, units=len(UNITS), seed=seed)
+        add_closed_campaign(session, org, name, data, opened=opened, closed=closed,
+                            names=dict(zip(sorted(set(data.team.tolist())), TEAM_NAMES)),
+                            questionnaire_id=q.id, priorities=list(V2_PRIORITIES))
     seed_register(session, org, author=DEMO_EMAIL, add_closed_campaign=add_closed_campaign, names=TEAM_NAMES,
                   units=len(UNITS), teams=N_TEAMS, respondents=N_RESPONDENTS)
     for name, industry, size_band, n_teams, n, seed in CLIENTS:
@@ -198,6 +215,8 @@ def _seed_consultant_workspace(session: Session, user: User) -> None:
     sync_pool(session)
     if session.exec(select(BenchmarkEntryRow.id).where(BenchmarkEntryRow.source == SIMULATED_SOURCE)).first() is None:
         import_file(session, data=simulated_benchmark(), source=SIMULATED_SOURCE)
+    if session.exec(select(BenchmarkEntryRow.id).where(BenchmarkEntryRow.source == SIMULATED_SOURCE_V2)).first() is None:
+        import_file(session, data=simulated_benchmark(questionnaire="aligned-autonomy-v2"), source=SIMULATED_SOURCE_V2)
 
 
 def add_client_organization(session: Session, user: User, *, name: str, industry: str, size_band: str,
@@ -237,31 +256,35 @@ def _lifted(data, lift: float, seed: int):
 
 
 def add_closed_campaign(session: Session, org: Organization, name: str, data, *, opened: int, closed: int,
-                     names: dict, asked=(), extra_answers=None) -> None:
+                     names: dict, asked=(), extra_answers=None, questionnaire_id: str = "aligned-autonomy-v1",
+                     priorities=None) -> None:
     """A closed campaign with ``data`` as its responses; ``asked`` register items and
-    their answers per row (``extra_answers``)."""
+    their answers per row (``extra_answers``); with ``priorities``, the campaign's list
+    for the top-priority item and the response languages."""
     today = date.today()
-    campaign = create_campaign(session, organization=org, name=name, questionnaire_id="aligned-autonomy-v1",
+    campaign = create_campaign(session, organization=org, name=name, questionnaire_id=questionnaire_id,
                                opens_on=today - timedelta(days=opened), closes_on=today - timedelta(days=closed))
+    if priorities:
+        set_priorities(session, campaign=campaign, priorities=priorities)
     launch_campaign(session, campaign=campaign, organization=org, asked=list(asked))
     teams = {ct.name: ct for ct in session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == campaign.id)).all()}
     labels = sorted(set(data.team.tolist()))
     create_personal_links(session, campaign=campaign, counts={teams[names[t]].id: teams[names[t]].headcount
                                                                 for t in labels}, base_url="", created_by=DEMO_EMAIL)
     _store_simulated(session, campaign, data, {t: teams[names[t]] for t in labels}, start=campaign.opens_on,
-                     extra_answers=extra_answers)
+                     extra_answers=extra_answers, languages=priorities is not None)
     close_and_release(session, campaign=campaign, sealer=None)  # simulated: nothing waits
     campaign.closed_at = datetime.combine(campaign.closes_on, time(18), tzinfo=timezone.utc)
     session.add(campaign)
     session.commit()
 
 
-def simulated_benchmark(profiles=SIMULATED) -> bytes:
+def simulated_benchmark(profiles=SIMULATED, questionnaire: str = "aligned-autonomy-v1") -> bytes:
     """A benchmark file of simulated organizations (never real ones), one per
-    ``(industry, size_band)`` profile."""
+    ``(industry, size_band)`` profile, answering ``questionnaire``."""
     entries = []
     for i, (industry, size_band) in enumerate(profiles):
-        data = simulate_responses("aligned-autonomy-v1", respondents=60 + 15 * i, teams=6 + i % 5, units=2,
+        data = simulate_responses(questionnaire, respondents=60 + 15 * i, teams=6 + i % 5, units=2,
                                   seed=100 + i)
         entries.append(entry_from_diagnosis(diagnose(data), industry=industry, size_band=size_band, simulated=True,
                                             closed_on=f"2026-{1 + i % 9:02d}"))
@@ -269,10 +292,12 @@ def simulated_benchmark(profiles=SIMULATED) -> bytes:
 
 
 def _store_simulated(session: Session, campaign: Campaign, data, teams: dict, *, start: date,
-                     extra_answers=None) -> None:
+                     extra_answers=None, languages: bool = False) -> None:
     """Simulated responses as if submitted through the survey: links marked used, the
-    answers and comments stored unlinked, days spread over the first three weeks."""
+    answers and comments stored unlinked, days spread over the first three weeks; with
+    ``languages``, two thirds answered in German and one third in English."""
     rng = np.random.default_rng(SEED)
+    language = np.where(np.random.default_rng(SEED + 1).random(data.n) < 2 / 3, "de", "en") if languages else None
     for label, team in teams.items():
         n = int((data.team == label).sum())
         ids = session.exec(select(Invitation.id).where(Invitation.campaign_team_id == team.id).limit(n)).all()
@@ -284,6 +309,7 @@ def _store_simulated(session: Session, campaign: Campaign, data, teams: dict, *,
         session.add(Response(
             campaign_id=campaign.id, campaign_team_id=teams[str(data.team[i])].id, role=str(data.role[i]),
             tenure=str(data.tenure[i]) or None, answers=answers, submitted_on=start + timedelta(days=int(days[i])),
+            language=str(language[i]) if language is not None else None,
         ))
     for label, text in data.comments:
         session.add(Comment(campaign_id=campaign.id, campaign_team_id=teams[str(label)].id, text=text))

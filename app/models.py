@@ -127,6 +127,11 @@ class Campaign(SQLModel, table=True):
     interim_results: bool = False
     # answer sets that could not join the results at closing without revealing them
     withheld_answers: int = Field(default=0, ge=0)
+    # SHA-256 of the questionnaire file the campaign is bound to (set at creation and
+    # again at launch); the file must not change under the same version afterwards
+    questionnaire_sha256: str | None = Field(default=None, max_length=64)
+    # the organization's list for the top-priority item: [{"en": …, "de": …}, …]
+    priorities: list | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     # participants' e-mail addresses are deleted at closing or on this day, if earlier
     address_retention_until: date | None = None
     addresses_deleted: bool = False
@@ -165,6 +170,7 @@ class Response(SQLModel, table=True):
     tenure: str | None = Field(default=None, max_length=20)
     answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     submitted_on: date
+    language: str | None = Field(default=None, max_length=5)  # the survey's language (en, de)
 
 
 class PendingResponse(SQLModel, table=True):

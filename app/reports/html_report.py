@@ -31,6 +31,7 @@ from analysis import figures
 from analysis.instrument import DIMENSIONS
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, reason_text
 from app.reports.benchmark_table import benchmark_table
+from app.reports.measurement import measurement_sections
 from app.reports.decision_map import register_section
 from app.reports.common import (
     check_lang, finding_text, fit_cutoffs, fmt, fmt_ci, fmt_pct, k_of, label, method_values, misconception_names,
@@ -453,4 +454,5 @@ def render_report_html(diagnosis, *, lang: str = "en", title: str | None = None,
     lang = check_lang(lang)
     return _ENV.get_template("reports/report.html").render(
         **_context(diagnosis, lang, title), benchmark=benchmark_table(benchmark, lang),
+        measurement=measurement_sections(diagnosis, lang),
         provenance=provenance_lines(provenance, k_of(diagnosis), lang), register=register_section(register, lang))

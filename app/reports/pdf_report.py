@@ -18,6 +18,7 @@ from analysis.factor import FIT_CUTOFFS
 from analysis.privacy import NO_DATA
 from app.reports.benchmark_table import benchmark_table
 from app.reports.decision_map import register_section
+from app.reports.measurement import measurement_sections
 from app.reports.common import (
     check_lang, dimension_names, finding_cell, fmt, fmt_ci, fmt_pct, hidden_label, hidden_text,
     instrument, item_text, k_of, label, method_values, misconception_names, provenance_lines, t, teams_by_unit,
@@ -240,6 +241,7 @@ def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | N
     k, lang, mv = ctx["k"], ctx["lang"], ctx["mv"]
     ctx["benchmark"] = benchmark_table(benchmark, lang)
     ctx["provenance"] = provenance_lines(provenance, k, lang)
+    ctx["measurement"] = measurement_sections(diagnosis, lang)
     ctx["register"] = register_section(register, lang)
     q = instrument(diagnosis)
     names = dimension_names(diagnosis, lang)

@@ -20,6 +20,7 @@ from app.reports.common import (
     SCALE, check_lang, dimension_names, hidden_text, instrument, item_text,
     k_of, label, misconception_names, provenance_lines, safe_text, t, teams_by_unit, tenure_labels,
 )
+from app.reports.measurement import measurement_sections
 from app.reports.questions import qt, question_tables
 from app.reports.texts import TEXTS
 
@@ -278,6 +279,28 @@ def _table(book, key, headers, widths, rows):
         ws.autofilter(0, 0, len(rows), len(headers) - 1)
 
 
+def _measurement(book, diagnosis, lang):
+    """A sheet per measurement section (top-priority consensus, invariance across
+    languages): its paragraphs, then its tables."""
+    for section in measurement_sections(diagnosis, lang):
+        ws = book.wb.add_worksheet(section["sheet"])
+        ws.set_column(0, 0, 40)
+        ws.set_column(1, 5, 18)
+        r = 0
+        for paragraph in section["paragraphs"]:
+            book.text(ws, r, 0, paragraph, "text")
+            r += 1
+        for table in section["tables"]:
+            r += 1
+            for c, head in enumerate(table["head"]):
+                book.text(ws, r, c, head, "head")
+            for row in table["rows"]:
+                r += 1
+                for c, value in enumerate(row):
+                    book.text(ws, r, c, value, "text")
+            r += 1
+
+
 def _group_label(level, group, lang):
     return t("organization", lang) if level == "organization" else group
 
@@ -390,6 +413,7 @@ def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | 
     if diagnosis.teams.misconceptions:
         _misconceptions(book, diagnosis, groups, k)
     _reliability(book, diagnosis, names)
+    _measurement(book, diagnosis, lang)
     _questions(book, diagnosis)
     _table(book, "sheet_findings", ["#", t("text", lang)], [5, 120],
            [((i, "int"), (f[lang], "text")) for i, f in enumerate(diagnosis.findings, start=1)])

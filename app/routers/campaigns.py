@@ -8,16 +8,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app import i18n
+from app.catalogue import N_
 from app.deps import CsrfRoute, CurrentUser, SessionDep, SettingsDep
 from app.models import Campaign, CampaignStatus
 from app.routers import PatchBody
+from app.services import Invalid
 from app.routers.survey import QuestionnaireOut, _survey_page, questionnaire_json
 from app.services.campaigns import (
     campaign_teams, create_campaign, get_campaign, languages_of, launch_campaign, list_campaigns,
-    questionnaire_choices, questionnaire_of, update_campaign,
+    DEFAULT_QUESTIONNAIRE, asks_priority, questionnaire_choices, questionnaire_of, set_priorities, update_campaign,
 )
 from app.services.closing import close_and_release
 from app.services.invitations import invitation_counts
@@ -30,11 +32,12 @@ from app.services.teams import team_rows
 from app.templating import render
 
 router = APIRouter(tags=["campaigns"], route_class=CsrfRoute)
+PRIORITY_LINES = N_("give as many priorities in German as in English, one per line")
 
 
 class CampaignIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
-    questionnaire_id: str = Field(max_length=100)
+    questionnaire_id: str = Field(DEFAULT_QUESTIONNAIRE, max_length=100)
     languages: list[str] = Field(default_factory=lambda: ["en", "de"], max_length=2)
     opens_on: date | None = None
     closes_on: date | None = None
@@ -51,12 +54,27 @@ class CampaignPatch(PatchBody):
     k_acknowledged: bool | None = None
 
 
+class PriorityText(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    en: str = Field(min_length=1, max_length=200)
+    de: str = Field(min_length=1, max_length=200)
+
+
+class PrioritiesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    priorities: list[PriorityText] = Field(min_length=2, max_length=12)
+
+
 class CampaignOut(BaseModel):
     id: uuid.UUID
     organization_id: uuid.UUID
     name: str
     questionnaire_id: str
     questionnaire_version: int
+    questionnaire_sha256: str | None
+    priorities: list[PriorityText] | None
     languages: list[str]
     opens_on: date | None
     closes_on: date | None
@@ -120,6 +138,7 @@ def campaign_page(campaign_id: uuid.UUID, request: Request, session: SessionDep,
         "small_teams": sum(t["headcount"] < campaign.k for t in structure),
         "rates": response_rates(session, campaign=campaign) if campaign.status != CampaignStatus.draft else [],
         "questionnaire": questionnaire_of(campaign),
+        "asks_priority": asks_priority(campaign),
         "mail": mail_status(session, campaign=campaign, configured=settings.mail_configured),
         "register": launch_register(session, campaign=campaign, organization=org),
     })
@@ -138,6 +157,20 @@ def campaign_update(
         "name": name, "languages": languages, "opens_on": opens_on, "closes_on": closes_on,
         "k": k, "k_acknowledged": k_acknowledged,
     })
+    return RedirectResponse(f"/campaigns/{campaign.id}", status_code=303)
+
+
+@router.post("/campaigns/{campaign_id}/priorities", include_in_schema=False)
+def campaign_priorities(
+    campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser,
+    priorities_en: Annotated[str, Form(max_length=3000)], priorities_de: Annotated[str, Form(max_length=3000)],
+):
+    """The list for the top-priority item, one priority per line in each language."""
+    campaign, _, _ = _campaign(session, user, campaign_id, write=True)
+    lines = [[line.strip() for line in text.splitlines() if line.strip()] for text in (priorities_en, priorities_de)]
+    if len(lines[0]) != len(lines[1]):
+        raise Invalid(PRIORITY_LINES)
+    set_priorities(session, campaign=campaign, priorities=[{"en": en, "de": de} for en, de in zip(*lines)])
     return RedirectResponse(f"/campaigns/{campaign.id}", status_code=303)
 
 
@@ -219,6 +252,14 @@ def api_close(campaign_id: uuid.UUID, request: Request, session: SessionDep, use
     """Close the campaign: its results are stored and the benchmark pool takes it in."""
     campaign, _, _ = _campaign(session, user, campaign_id, write=True)
     return _out(close_and_release(session, campaign=campaign, sealer=request.app.state.sealer))
+
+
+@router.put("/api/v1/campaigns/{campaign_id}/priorities", response_model=CampaignOut)
+def api_priorities(campaign_id: uuid.UUID, body: PrioritiesIn, session: SessionDep, user: CurrentUser):
+    """The list of priorities respondents choose the current top priority from (a
+    draft's only; 2–12 distinct texts in English and German)."""
+    campaign, _, _ = _campaign(session, user, campaign_id, write=True)
+    return _out(set_priorities(session, campaign=campaign, priorities=body.model_dump()["priorities"]))
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/preview")

@@ -28,6 +28,7 @@ from app.routers.campaigns import RateOut
 from app.register_texts import RESULTS
 from app.reports.common import fit_cutoffs, verdict_lines
 from app.reports.decision_map import LEVEL_FILL
+from app.reports.measurement import measurement_sections
 from app.reports.texts import FINDING_HELP, TEXTS, TYPOLOGY_HELP
 from app.services import Invalid, NotFound, ServiceError
 from app.services.benchmarks import campaign_benchmark
@@ -194,6 +195,8 @@ class ResultsOut(BaseModel):
     drivers: Record
     comments: list[str]
     comments_withheld: int
+    priority: Record | None = Field(None, description="consensus on the top priority (methodology §19)")
+    invariance: Record | None = Field(None, description="measurement invariance across response languages")
     labels: dict[str, dict[str, dict[str, str]]]
     decision_register: Record | None = Field(None, description="the decision register against the answers to its items "
                                     "(docs/methodology.md §18); null when the campaign asked none")
@@ -276,6 +279,8 @@ def _overview(loaded: Loaded, session) -> dict:
         "findings": _thaw(dx.findings), "role_gaps": _thaw(dx.role_gaps), "tenure": _thaw(dx.tenure),
         "differences": [dict(d) for d in dx.differences[:50]], "drivers": _thaw(dx.drivers),
         "comments": list(dx.comments["organization"]), "comments_withheld": dx.comments["withheld"],
+        "priority": _thaw(dx.priority) if dx.priority is not None else None,
+        "invariance": _thaw(dx.invariance) if dx.invariance is not None else None,
         "labels": LABELS,
         "decision_register": results.register.to_dict() if results.register is not None else None,
     }
@@ -380,6 +385,7 @@ def results_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, 
             if results.diagnosis.role_gaps else None
         extra["formats"] = [f for f in FORMATS.values() if f.key != "team-pdf"]
         extra["benchmark"] = _benchmark(session, loaded)
+        extra["measurement"] = measurement_sections(results.diagnosis, lang)
     return _page(request, "results/overview.html", loaded, lang, **extra)
 
 

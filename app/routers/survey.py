@@ -6,6 +6,7 @@ import json
 import re
 import secrets
 import uuid
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from typing import Literal
@@ -40,6 +41,7 @@ DONE_SALT = "answered-on-device"
 DONE_MAX_AGE = 400 * 24 * 3600
 EXPIRED = "survey session expired"
 CSRF_FAILED = "survey form expired; reload the page"
+BAD_LANGUAGE = "language: not a language of this campaign"
 MESSAGE_PAGES = {  # detail -> (title key, body key, status)
     "unknown link": ("unknown_title", "unknown_body", 404),
     USED_LINK: ("used_title", "used_body", 409),
@@ -206,7 +208,7 @@ def survey_submit(request: Request, form: FormBody, session: ReadSessionDep, set
     if open_kind and str(campaign.id) in _done_campaigns(request):
         return _message(request, "device", lang)
     try:
-        submission = validate_with_decisions(questionnaire, decisions, fields)
+        submission = replace(validate_with_decisions(questionnaire, decisions, fields), language=lang)
     except Invalid as exc:
         error, error_item = _friendly(questionnaire, exc.detail, lang, decisions)
         return _survey_page(request, **page, error=error, error_item=error_item, status_code=422)
@@ -355,14 +357,16 @@ def api_survey(request: Request, session: SessionDep, settings: SettingsDep):
              response_model=StoredOut)
 @csrf_exempt(OWN_NONCE)
 def api_submit(request: Request, body: RawBody, session: ReadSessionDep, settings: SettingsDep):
-    """Body ``{"answers": {"item_id": value, …}, "comment": "…"}`` with the session's CSRF
-    token in ``X-CSRF-Token``. 409 if the link was used, 422 naming the problem."""
+    """Body ``{"answers": {"item_id": value, …}, "comment": "…", "language": "en"}`` with
+    the session's CSRF token in ``X-CSRF-Token`` (``language``, optional: the language the
+    answers were given in, one of the campaign's). 409 if the link was used, 422 naming
+    the problem."""
     rate_limit(request, "survey")
     state, invitation, campaign, _team = _api_state(request, session, settings)
     if not same(request.headers.get("x-csrf-token"), state["n"]):
         raise Forbidden(CSRF_FAILED)
     data = _json_object(request, body)
-    extra = set(data) - {"answers", "comment"}
+    extra = set(data) - {"answers", "comment", "language"}
     if extra:
         raise Invalid(f"unknown field {sorted(extra)[0][:50]!r}")
     answers = data.get("answers", {})
@@ -378,7 +382,11 @@ def api_submit(request: Request, body: RawBody, session: ReadSessionDep, setting
     open_kind = invitation.kind == InvitationKind.open
     if open_kind and str(campaign.id) in _done_campaigns(request):
         raise Conflict(USED_LINK)
-    submission = validate_with_decisions(questionnaire, decision_items(session, campaign_id=campaign.id), fields)
+    language = data.get("language")
+    if language is not None and language not in languages_of(campaign):
+        raise Invalid(BAD_LANGUAGE)
+    submission = replace(validate_with_decisions(questionnaire, decision_items(session, campaign_id=campaign.id), fields),
+                         language=language)
     session.close()  # give the read connection back before taking the write lock
     _store(request, invitation.id, submission)
     response = JSONResponse({"status": "stored"}, status_code=201)

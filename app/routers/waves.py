@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from analysis.wave_figures import trend_figure, trend_groups
 from app.deps import CsrfRoute, CurrentUser, PageLang, SessionDep
 from app.i18n import translator
+from app.reports.measurement import wave_invariance_sections
 from app.routers import portfolio
 from app.routers.results import plotly_style_ids
 from app.services.organizations import get_organization, unit_scope
@@ -85,6 +86,8 @@ class WaveComparisonOut(BaseModel):
 class WavesOut(BaseModel):
     campaigns: list[WaveCampaignOut]
     comparison: WaveComparisonOut
+    invariance: dict[str, Any] | None = Field(
+        None, description="measurement invariance of the perception model between the waves (organization only)")
 
 
 #: Texts of the waves page (shared ones come from the portfolio's).
@@ -147,9 +150,10 @@ def waves_page(organization_id: uuid.UUID, request: Request, session: SessionDep
            "measure": measure, "comparison": None, "plotly_style_ids": plotly_style_ids(),
            "tx": translator(lang, UI, portfolio.UI)}
     if len(available) >= 2:
-        chosen, comparison = compare(session, organization=org, campaign_ids=campaign or None, team_map=team_map,
-                                     scope=scope)
+        chosen, comparison, invariance = compare(session, organization=org, campaign_ids=campaign or None,
+                                                 team_map=team_map, scope=scope)
         data = comparison.to_dict()
+        ctx["measurement"] = wave_invariance_sections(invariance, lang)
         spans = list(dict.fromkeys((c["from_wave"], c["to_wave"]) for c in data["changes"]))
         current = spans[-1] if span is None or span >= len(spans) else spans[span]
         ctx.update(comparison=data, chosen=chosen, spans=spans, span_index=spans.index(current),
@@ -175,7 +179,7 @@ def waves_api(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser
     verdict; ``team_map`` lines ``old -> new``, ``old -> a, b`` (split), ``a, b -> ab``
     (merge)."""
     org, _ = get_organization(session, user=user, organization_id=organization_id, results=True)
-    chosen, comparison = compare(session, organization=org, campaign_ids=campaign or None, team_map=team_map,
-                                 scope=unit_scope(session, user=user, organization=org))
+    chosen, comparison, invariance = compare(session, organization=org, campaign_ids=campaign or None,
+                                             team_map=team_map, scope=unit_scope(session, user=user, organization=org))
     return {"campaigns": [{"id": str(c.id), "name": c.name, "questionnaire_id": c.questionnaire_id}
-                          for c in chosen], "comparison": comparison.to_dict()}
+                          for c in chosen], "comparison": comparison.to_dict(), "invariance": invariance}

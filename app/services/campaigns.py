@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import date
 
 from sqlalchemy import Row
 from sqlmodel import Session, func, select
 
-from analysis.instrument import QuestionnaireError, list_questionnaires, load_questionnaire
+from analysis.instrument import (
+    InstrumentChanged, QuestionnaireError, check_priorities, list_questionnaires, load_questionnaire,
+)
 from app.catalogue import N_
 from app.models import Campaign, CampaignStatus, CampaignTeam, Organization, Response, utcnow
 from app.services import Conflict, Invalid, NotFound
@@ -16,6 +19,7 @@ from app.services.organizations import check_k
 from app.services.register import freeze_register
 from app.services.teams import team_rows
 
+log = logging.getLogger(__name__)
 LANGUAGES = ("en", "de")
 CAMPAIGN_NOT_FOUND = N_("campaign not found")
 NOT_DRAFT = N_("only a draft campaign can be changed or launched")
@@ -23,14 +27,41 @@ NOT_OPEN = N_("only an open campaign can be closed")
 NO_TEAMS = N_("import the team structure before launching")
 K_FROZEN = N_("k is frozen at launch")
 UNKNOWN_QUESTIONNAIRE = N_("unknown questionnaire")
+NO_PRIORITIES = N_("set the list of priorities before launching")
+INSTRUMENT_CHANGED = N_("the questionnaire file of this campaign has changed since the campaign was bound to it; "
+                        "restore the original file (the server log names it)")
+NO_PRIORITY_ITEM = N_("this questionnaire has no top-priority item")
+BAD_PRIORITIES = N_("give 2 to 12 different priorities, each with 1 to 200 characters in English and German")
+#: The instrument of a new campaign unless another is chosen.
+DEFAULT_QUESTIONNAIRE = "aligned-autonomy-v2"
 
 
 def questionnaire_choices() -> list[dict]:
-    return [{"id": q.id, "version": q.version, "title": q.title, "n_items": len(q.items)} for q in list_questionnaires()]
+    """The bundled instruments, the default (:data:`DEFAULT_QUESTIONNAIRE`) first."""
+    return sorted(({"id": q.id, "version": q.version, "title": q.title, "n_items": len(q.items)}
+                   for q in list_questionnaires()), key=lambda c: (c["id"] != DEFAULT_QUESTIONNAIRE, c["id"]))
 
 
 def questionnaire_of(campaign: Campaign):
-    return load_questionnaire(campaign.questionnaire_id)
+    """The exact instrument the campaign is bound to (id, version and file hash), with
+    the campaign's priorities as the options of its top-priority item.
+
+    ``Conflict(INSTRUMENT_CHANGED)`` when the file has changed under the same version
+    since the campaign was launched (a draft is bound again at launch) (the details go to the log): its
+    answers are never scored by another instrument than the one they were given to.
+    """
+    try:
+        q = load_questionnaire(campaign.questionnaire_id, version=campaign.questionnaire_version,
+                               sha256=None if campaign.status == CampaignStatus.draft else campaign.questionnaire_sha256)
+    except InstrumentChanged as exc:
+        log.error("campaign %s: %s", campaign.id, exc)
+        raise Conflict(INSTRUMENT_CHANGED) from None
+    return q.with_priorities(campaign.priorities)
+
+
+def asks_priority(campaign: Campaign) -> bool:
+    """Whether the campaign's instrument has the top-priority item."""
+    return load_questionnaire(campaign.questionnaire_id).priority_item is not None
 
 
 def languages_of(campaign: Campaign) -> tuple[str, ...]:
@@ -64,7 +95,7 @@ def create_campaign(
         raise Invalid(UNKNOWN_QUESTIONNAIRE)
     campaign = Campaign(
         organization_id=organization.id, name="", questionnaire_id=questionnaire.id,
-        questionnaire_version=questionnaire.version, k=organization.k,
+        questionnaire_version=questionnaire.version, questionnaire_sha256=questionnaire.sha256, k=organization.k,
         k_acknowledged=organization.k_acknowledged, comment_k=organization.comment_k,
     )
     _apply(campaign, name=name, languages=languages or list(LANGUAGES), opens_on=opens_on, closes_on=closes_on)
@@ -114,15 +145,42 @@ def _apply(campaign: Campaign, *, name: str, languages: list[str], opens_on, clo
     campaign.opens_on, campaign.closes_on = opens_on, closes_on
 
 
-def launch_campaign(session: Session, *, campaign: Campaign, organization: Organization,
-                    asked: list[str] | None = None) -> Campaign:
-    """Open a draft: copy the current team structure and decision register into the
-    campaign and freeze k; ``asked`` are the register's decision types the survey asks
-    about. The campaign's row is locked first, so that of concurrent launches one copies
-    the structure and the others find the campaign open (409)."""
+def set_priorities(session: Session, *, campaign: Campaign, priorities: list[dict]) -> Campaign:
+    """The organization's list for the top-priority item (a draft's only; 2–12
+    distinct texts in English and German)."""
     session.refresh(campaign, with_for_update=True)
     if campaign.status != CampaignStatus.draft:
         raise Conflict(NOT_DRAFT)
+    if not asks_priority(campaign):
+        raise Invalid(NO_PRIORITY_ITEM)
+    try:
+        check_priorities(priorities)
+    except ValueError:
+        raise Invalid(BAD_PRIORITIES) from None
+    campaign.priorities = [{lang: p[lang].strip() for lang in LANGUAGES} for p in priorities]
+    session.add(campaign)
+    session.commit()
+    session.refresh(campaign)
+    return campaign
+
+
+def launch_campaign(session: Session, *, campaign: Campaign, organization: Organization,
+                    asked: list[str] | None = None) -> Campaign:
+    """Open a draft: copy the current team structure and decision register into the
+    campaign, freeze k and bind the campaign to the questionnaire file as it is now (its
+    SHA-256); ``asked`` are the register's decision types the survey asks about. The
+    campaign's row is locked first, so that of concurrent launches one copies the
+    structure and the others find the campaign open (409)."""
+    session.refresh(campaign, with_for_update=True)
+    if campaign.status != CampaignStatus.draft:
+        raise Conflict(NOT_DRAFT)
+    try:
+        questionnaire = load_questionnaire(campaign.questionnaire_id, version=campaign.questionnaire_version)
+    except InstrumentChanged:
+        raise Conflict(UNKNOWN_QUESTIONNAIRE) from None
+    if questionnaire.priority_item is not None and not campaign.priorities:
+        raise Conflict(NO_PRIORITIES)
+    campaign.questionnaire_sha256 = questionnaire.sha256
     teams = team_rows(session, organization=organization)
     if not teams:
         raise Conflict(NO_TEAMS)

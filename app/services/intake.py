@@ -47,10 +47,10 @@ _random = secrets.SystemRandom()
 
 
 def park(session: Session, *, campaign: Campaign, team_id: uuid.UUID, answers: dict, role: str, tenure: str | None,
-         comment: str | None, today: date, sealer: Sealer) -> None:
+         comment: str | None, today: date, sealer: Sealer, language: str | None = None) -> None:
     """Store one answer set, sealed, until its team's batch is complete."""
     payload = json.dumps({"answers": answers, "role": role, "tenure": tenure, "comment": comment,
-                          "day": today.isoformat()}, separators=(",", ":")).encode()
+                          "day": today.isoformat(), "language": language}, separators=(",", ":")).encode()
     session.add(PendingResponse(id=uuid.uuid4(), campaign_id=campaign.id, campaign_team_id=team_id,
                                 payload=sealer.seal(payload)))
 
@@ -160,7 +160,7 @@ def _answer_columns(q, sets: list[dict]) -> dict:
 def _response(campaign: Campaign, team_id: uuid.UUID, answer_set: dict) -> dict:
     return {"id": uuid.uuid4(), "campaign_id": campaign.id, "campaign_team_id": team_id,
             "role": answer_set["role"], "tenure": answer_set["tenure"], "answers": answer_set["answers"],
-            "submitted_on": date.fromisoformat(answer_set["day"])}
+            "language": answer_set.get("language"), "submitted_on": date.fromisoformat(answer_set["day"])}
 
 
 def _rewritten(session: Session, campaign: Campaign, team_ids: list, chosen: np.ndarray) -> list[dict]:
@@ -175,7 +175,7 @@ def _rewritten(session: Session, campaign: Campaign, team_ids: list, chosen: np.
         return []
     stored = session.execute(
         select(Response.id, Response.campaign_team_id, Response.role, Response.tenure, Response.answers,
-               Response.submitted_on)
+               Response.language, Response.submitted_on)
         .where(Response.campaign_id == campaign.id, Response.campaign_team_id.in_(list(short)))
     ).all()
     by_team: dict[uuid.UUID, list] = {}
@@ -186,5 +186,6 @@ def _rewritten(session: Session, campaign: Campaign, team_ids: list, chosen: np.
         return []
     session.execute(delete(Response).where(Response.id.in_([r.id for r in picked])))
     return [{"id": uuid.uuid4(), "campaign_id": campaign.id, "campaign_team_id": r.campaign_team_id,
-             "role": r.role, "tenure": r.tenure, "answers": r.answers, "submitted_on": r.submitted_on}
+             "role": r.role, "tenure": r.tenure, "answers": r.answers, "language": r.language,
+             "submitted_on": r.submitted_on}
             for r in picked]

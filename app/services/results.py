@@ -145,7 +145,8 @@ def _strings(values) -> np.ndarray:
 def read_columns(session: Session, *, campaign: Campaign) -> dict:
     """The campaign's responses as columns (no per-response Python loop over the data):
     ``answers`` (Arrow table, one float column per answer item), ``team``, ``unit``,
-    ``role``, ``tenure`` (numpy string arrays) and ``comments`` ((team, text) pairs)."""
+    ``role``, ``tenure``, ``language`` (numpy string arrays) and ``comments`` ((team,
+    text) pairs)."""
     q = questionnaire_of(campaign)
     item_ids = answer_items(q) + decision_columns(campaign_register(session, campaign_id=campaign.id))
     teams = campaign_teams(session, campaign=campaign)
@@ -154,10 +155,10 @@ def read_columns(session: Session, *, campaign: Campaign) -> dict:
     by_text = {**{t.id.hex: t.id for t in teams}, **{str(t.id): t.id for t in teams}}
     rows = session.execute(
         select(cast(Response.campaign_team_id, String), Response.role, Response.tenure,
-               cast(Response.answers, String))
+               cast(Response.answers, String), Response.language)
         .where(Response.campaign_id == campaign.id)
     ).all()
-    team_ids, roles, tenures, texts = (np.array(c, dtype=object) for c in zip(*rows)) if rows else ((),) * 4
+    team_ids, roles, tenures, texts, languages = (np.array(c, dtype=object) for c in zip(*rows)) if rows else ((),) * 5
     team_lab = unit_lab = np.array([], dtype=object)
     if rows:
         uniq, inv = np.unique(team_ids.astype(str), return_inverse=True)
@@ -169,7 +170,7 @@ def read_columns(session: Session, *, campaign: Campaign) -> dict:
     return {
         "answers": _answers_table(texts.tolist(), item_ids) if rows else None,
         "team": team_lab.astype(str), "unit": unit_lab.astype(str),
-        "role": _strings(roles), "tenure": _strings(tenures),
+        "role": _strings(roles), "tenure": _strings(tenures), "language": _strings(languages),
         "comments": [(label[by_text[t]], text) for t, text in comments if t in by_text],
     }
 
@@ -192,11 +193,12 @@ def to_response_data(campaign: Campaign, columns: dict) -> ResponseData | None:
 # ------------------------------------------------------------------ snapshots
 
 _IPC_OPTIONS = ipc.IpcWriteOptions(compression="zstd")
+_COLUMNS = ("team", "unit", "role", "tenure", "language")
 
 
 def _pack(columns: dict) -> bytes:
     t = columns["answers"]
-    for name in ("team", "unit", "role", "tenure"):
+    for name in _COLUMNS:
         t = t.append_column(f"__{name}", pa.array(columns[name], pa.string()))
     t = t.replace_schema_metadata({"comments": json.dumps(columns["comments"])})
     sink = io.BytesIO()
@@ -208,8 +210,10 @@ def _pack(columns: dict) -> bytes:
 def _unpack(data: bytes) -> dict:
     t = ipc.open_file(pa.BufferReader(data)).read_all()
     out = {"comments": [tuple(c) for c in json.loads(t.schema.metadata[b"comments"])]}
-    for name in ("team", "unit", "role", "tenure"):
-        out[name] = t.column(f"__{name}").to_numpy(zero_copy_only=False).astype(str)
+    for name in _COLUMNS:
+        # snapshots stored before the response language was recorded have no language column
+        out[name] = (t.column(f"__{name}").to_numpy(zero_copy_only=False).astype(str)
+                     if f"__{name}" in t.column_names else np.full(t.num_rows, "", dtype=str))
     out["answers"] = t.select([c for c in t.column_names if not c.startswith("__")])
     return out
 
@@ -303,14 +307,14 @@ def clear_cache() -> None:
             cache.items.clear()
 
 
-def _diagnose(campaign: Campaign, data: ResponseData, interim: bool) -> Diagnosis:
+def _diagnose(campaign: Campaign, data: ResponseData, interim: bool, language=None) -> Diagnosis:
     return diagnose(data, min_group_size=campaign.k, comment_min_group_size=campaign.comment_k,
-                    acknowledge_small_groups=campaign.k_acknowledged, interim=interim)
+                    acknowledge_small_groups=campaign.k_acknowledged, interim=interim, language=language)
 
 
 def _build(session: Session, campaign: Campaign, columns: dict, interim: bool) -> tuple:
     data = to_response_data(campaign, columns)
-    dx = _diagnose(campaign, data, interim) if data is not None else None
+    dx = _diagnose(campaign, data, interim, columns.get("language")) if data is not None else None
     label, _ = _team_labels(campaign_teams(session, campaign=campaign))
     register = diagnose_register(campaign_register(session, campaign_id=campaign.id), columns, dx, k=campaign.k,
                                  team_ids={lab: tid for tid, lab in label.items()})

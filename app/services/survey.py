@@ -36,6 +36,7 @@ class Submission:
     role: str
     tenure: str | None
     comment: str | None
+    language: str | None = None  # the language the survey was answered in
 
 
 def find_link(session: Session, *, token: str, today: date) -> tuple[Invitation, Campaign]:
@@ -175,7 +176,8 @@ def submit(session: Session, *, invitation_id: uuid.UUID, submission: Submission
             session.rollback()
             raise Conflict(USED_LINK)
     park(session, campaign=campaign, team_id=team.id, answers=submission.answers, role=submission.role,
-         tenure=submission.tenure, comment=submission.comment, today=today, sealer=sealer)
+         tenure=submission.tenure, comment=submission.comment, today=today, sealer=sealer,
+         language=submission.language)
     session.flush()
     ready = waiting(session, campaign=campaign, team_id=team.id) >= campaign.k
     session.commit()

@@ -9,6 +9,8 @@ import uuid
 from sqlmodel import Session, col, select
 
 from analysis import restrict_to_unit
+from analysis.benchmark import INSTRUMENT_FAMILIES
+from analysis.invariance import wave_invariance
 from analysis.waves import WaveComparison, compare_waves
 from app.models import Campaign, CampaignStatus, Organization
 from app.services import Invalid, NotFound
@@ -49,6 +51,17 @@ def parse_team_map(text: str) -> dict:
     return mapping
 
 
+def _one_family(campaigns: list[Campaign]) -> list[Campaign]:
+    """The campaigns of the instrument family with the most closed campaigns (ties: the
+    family of the newest): waves of different instrument versions are not compared
+    (docs/methodology.md §19)."""
+    family = [INSTRUMENT_FAMILIES.get(c.questionnaire_id, c.questionnaire_id) for c in campaigns]
+    if not family:
+        return campaigns
+    best = max(dict.fromkeys(reversed(family)), key=family.count)
+    return [c for c, f in zip(campaigns, family) if f == best]
+
+
 def _labels(campaigns: list[Campaign]) -> list[str]:
     labels = []
     for c in campaigns:
@@ -61,24 +74,30 @@ def _labels(campaigns: list[Campaign]) -> list[str]:
 
 def compare(session: Session, *, organization: Organization, campaign_ids: list[uuid.UUID] | None = None,
             team_map: str = "", min_change: float = 5.0,
-            scope: str | None = None) -> tuple[list[Campaign], WaveComparison]:
-    """Compare the chosen closed campaigns (default: all), oldest first; with ``scope``,
-    the results of that unit only (:func:`analysis.restrict_to_unit`; waves without the
-    unit are left out)."""
+            scope: str | None = None) -> tuple[list[Campaign], WaveComparison, dict | None]:
+    """Compare the chosen closed campaigns (default: those of the instrument family with
+    the most closed campaigns), oldest first; with ``scope``, the results of that unit
+    only (:func:`analysis.restrict_to_unit`; waves without the unit are left out). The
+    third value is the measurement invariance between the waves (organization only,
+    :func:`analysis.invariance.wave_invariance`), None for a unit."""
     campaigns = closed_campaigns(session, organization=organization)
     if campaign_ids:
         known = {c.id for c in campaigns}
         if any(i not in known for i in campaign_ids):
             raise NotFound(UNKNOWN_CAMPAIGN)
         campaigns = [c for c in campaigns if c.id in set(campaign_ids)]
-    chosen, diagnoses = [], []
+    else:
+        campaigns = _one_family(campaigns)
+    chosen, diagnoses, datas = [], [], []
     for c in campaigns:
-        dx = campaign_results(session, campaign=c, organization=organization).diagnosis
+        results = campaign_results(session, campaign=c, organization=organization)
+        dx = results.diagnosis
         if dx is not None and scope is not None:
             dx = restrict_to_unit(dx, scope) if dx.units is not None and scope in dx.units.labels else None
         if dx is not None:
             chosen.append(c)
             diagnoses.append(dx)
+            datas.append(results.data)
     if len(diagnoses) < 2:
         raise Invalid(TOO_FEW)
     mapping = parse_team_map(team_map) if team_map.strip() else None
@@ -86,4 +105,5 @@ def compare(session: Session, *, organization: Organization, campaign_ids: list[
         comparison = compare_waves(diagnoses, labels=_labels(chosen), team_map=mapping, min_change=min_change)
     except ValueError as exc:
         raise Invalid(CANNOT_COMPARE, errors=[str(exc)]) from None
-    return chosen, comparison
+    invariance = wave_invariance(datas, comparison.labels).to_dict() if scope is None else None
+    return chosen, comparison, invariance

@@ -167,7 +167,7 @@ def mutate_role_keys(s):
     (mutate_unknown_field, f"{FULL}.yaml: item fb_p1: weight: unknown field"),
     (mutate_no_dont_know, f"{FULL}.yaml: item dr_s4: scale 'approvals_count' must have exactly one 'don't know' option with a score"),
     (mutate_perception_on_options, f"{FULL}.yaml: item dir_p1: a perception item needs a likert scale, 'written_strategy' is not one"),
-    (mutate_reverse_structure, f"{FULL}.yaml: item dir_s1: only perception items may be reverse-keyed"),
+    (mutate_reverse_structure, f"{FULL}.yaml: item dir_s1: only perception and misconception items may be reverse-keyed"),
     (mutate_unknown_misconception, f"{FULL}.yaml: item mc_matrix: misconception 'holacracy' is not one of"),
     (mutate_unordered_cuts, f"{FULL}.yaml: thresholds: Value error, maturity.cuts must be 4 increasing numbers in [0, 100]"),
     (mutate_missing_dimension, f"{FULL}.yaml: dimensions: feedback not declared"),
@@ -207,7 +207,7 @@ def test_hostile_and_malformed_files(tmp_path, content, message):
 
 
 def test_unknown_id_and_missing_path():
-    with pytest.raises(QuestionnaireError, match="unknown questionnaire 'nope-v9'; bundled ones: aligned-autonomy-pulse-v1, aligned-autonomy-v1"):
+    with pytest.raises(QuestionnaireError, match="unknown questionnaire 'nope-v9'; bundled ones: aligned-autonomy-pulse-v1, aligned-autonomy-pulse-v2, aligned-autonomy-v1, aligned-autonomy-v2"):
         load_questionnaire("nope-v9")
     with pytest.raises(QuestionnaireError, match="no such file"):
         load_questionnaire("/nonexistent/q.yaml")

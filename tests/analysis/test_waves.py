@@ -326,7 +326,8 @@ def test_incomparable_questionnaires_are_refused(wave_a, tmp_path):
     assert str(exc.value) == (
         "diagnoses[1]: questionnaire 'custom-survey' version 1 is not comparable with 'aligned-autonomy-v1' "
         "version 1 of diagnoses[0] (waves need the same dimension ids and the same questionnaire or its "
-        "pulse/full counterpart)")
+        "pulse/full counterpart; versions of an instrument that share no dimension scored from identical "
+        "items are not compared, see analysis.instrument.comparable_items)")
 
 
 # ------------------------------------------------------------------------ three waves

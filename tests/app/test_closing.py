@@ -56,10 +56,10 @@ def counted(monkeypatch):
     calls = []
     diagnose = results_service._diagnose
 
-    def slow(campaign, data, interim):
+    def slow(campaign, data, interim, language=None):
         calls.append(campaign.id)
         time.sleep(0.2)
-        return diagnose(campaign, data, interim)
+        return diagnose(campaign, data, interim, language)
 
     monkeypatch.setattr(results_service, "_diagnose", slow)
     return calls
@@ -254,7 +254,7 @@ def test_server_start_warms_the_recently_closed_campaigns(app, admin, counted, m
 def test_warm_up_failure_is_logged_and_harmless(app, admin, monkeypatch, caplog, tmp_path):
     cid = _closed_campaign(app, admin)
 
-    def broken(campaign, data, interim):
+    def broken(campaign, data, interim, language=None):
         raise RuntimeError("diagnosis failed")
 
     diagnose = results_service._diagnose

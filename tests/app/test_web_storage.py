@@ -136,7 +136,7 @@ def test_demo_seed_is_idempotent_and_prints_working_links(tmp_path):
         demo = session.exec(select(Organization).where(Organization.name == DEMO_ORG)).one()
         assert 20 <= session.exec(select(func.count()).select_from(Team).where(Team.organization_id == demo.id)).one() <= 30
         statuses = sorted(c.status.value for c in session.exec(select(Campaign).where(Campaign.organization_id == demo.id)).all())
-        assert statuses == ["closed", "closed", "closed", "closed", "open"]
+        assert statuses == ["closed", "closed", "closed", "closed", "closed", "open"]
         assert session.exec(select(func.count()).select_from(Response)).one() > 100
         assert session.exec(select(func.count()).select_from(Comment)).one() > 0
         assert session.exec(select(func.count()).select_from(Invitation).where(~Invitation.used)).one() > 100

@@ -36,6 +36,11 @@ def test_launch_asks_first_and_pages_stay_german(browser, server, demo):
     page.get_by_label("Name", exact=True).first.fill("Herbst 2027")
     page.get_by_role("button", name="Entwurf anlegen").click()
     page.wait_for_selector("text=Vor dem Start")
+    # a new campaign uses version 2, which needs the list of priorities before launch
+    page.get_by_label("Prioritäten (Englisch)").fill("Grow in the north\nCut costs")
+    page.get_by_label("Prioritäten (Deutsch)").fill("Wachstum im Norden\nKosten senken")
+    page.get_by_role("button", name="Prioritäten speichern").click()
+    page.wait_for_selector("[data-testid=priorities]")
     draft_url = page.url
 
     dialogs = []

@@ -71,6 +71,11 @@ def test_register_to_decision_map(consultant, server, tmp_path):
     page.get_by_label("Name").first.fill("Who decides? 2027")
     page.get_by_role("button", name="Create draft").click()
     page.wait_for_url(re.compile(r"/campaigns/"))
+    # a new campaign uses version 2, which needs the list of priorities before launch
+    page.get_by_label("Priorities (English)").fill("Deliver on time\nWin back key accounts")
+    page.get_by_label("Priorities (German)").fill("Pünktlich liefern\nSchlüsselkunden zurückgewinnen")
+    page.get_by_role("button", name="Save priorities").click()
+    page.wait_for_selector("[data-testid=priorities]")
     page.get_by_label("the team's priorities").check()
     page.get_by_label("the choice of tools and methods").check()
     page.get_by_role("button", name="Launch campaign").click()
