@@ -286,3 +286,17 @@ def test_a_questionnaire_without_the_items_asks_nothing_to_compare():
     share, state = agreement(items, ["T0"], np.array([[1, 0, 1]], float))
     assert state.tolist() == [["not_asked", "not_asked", "agree"]]
     assert agreement(items, [], np.zeros((0, 3)))[1].shape == (0, 3)
+
+
+@pytest.mark.parametrize("n, pi, expected", [(5, 0.8, 0.942), (8, 0.8, 0.990), (5, 0.2, 0.058), (20, 0.35, 0.122)])
+def test_the_label_rates_in_the_methodology(n, pi, expected):
+    """docs/methodology.md §18: the share of teams whose "yes" sheet is labelled as
+    agreeing, for members confirming with probability π (simulated through ``agreement``)."""
+    rng = np.random.default_rng(7)
+    teams = 20_000
+    yes = rng.binomial(n, pi, teams)
+    dist = np.zeros((teams, 3, 5))
+    dist[:, :, 0] = (yes / n)[:, None]  # option 1 says the same for every item
+    dist[:, :, 3] = (1 - yes / n)[:, None]
+    _, state = agreement(_items(dist, np.zeros(teams, bool)), [f"T{g}" for g in range(teams)], np.ones((teams, 3)))
+    assert (state[:, 0] == "agree").mean() == pytest.approx(expected, abs=0.01)
