@@ -23,6 +23,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "What is never stored with your answers: your name, your e-mail address, your IP address, the time of day, or which link was used. A personal link is only marked as used, so that it cannot be used twice.",
         "de": "Was nie mit Ihren Antworten gespeichert wird: Ihr Name, Ihre E-Mail-Adresse, Ihre IP-Adresse, die Uhrzeit und welcher Link verwendet wurde. Ein persönlicher Link wird nur als benutzt markiert, damit er nicht zweimal verwendet werden kann.",
     },
+    "privacy_email": {
+        "en": "If this service sent you an e-mail invitation: your address is kept only to send the invitation and reminders, and is deleted when the survey closes (or earlier, on a date HR sets). The list of addresses knows whether you have answered — so that reminders go only to those who have not — but never what you answered and never when: it keeps no time and no link to your answers (as in LimeSurvey's anonymized mode).",
+        "de": "Falls dieser Dienst Ihnen eine Einladung per E-Mail geschickt hat: Ihre Adresse wird nur für die Einladung und die Erinnerungen aufbewahrt und gelöscht, wenn die Befragung endet (oder früher, an einem Tag, den HR festlegt). Die Adressliste weiß, ob Sie geantwortet haben – damit Erinnerungen nur an diejenigen gehen, die noch nicht geantwortet haben –, aber nie, was Sie geantwortet haben, und nie, wann: Sie enthält keine Uhrzeit und keine Verbindung zu Ihren Antworten (wie im anonymisierten Modus von LimeSurvey).",
+    },
     "privacy_device": {
         "en": "While you answer, your browser keeps your answers on this device so that you can continue later; they are deleted when you submit.",
         "de": "Während Sie antworten, speichert Ihr Browser Ihre Antworten auf diesem Gerät, damit Sie später weitermachen können; sie werden bei der Abgabe gelöscht.",

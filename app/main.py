@@ -21,12 +21,13 @@ from app.core.admission import AdmissionMiddleware, busy_response
 from app.core.config import Settings
 from app.core.db import DatabaseBusy, make_engine, upgrade
 from app.core.ratelimit import RateLimiter
-from app.core.security import Sealer, Signer
+from app.core.security import LinkSealer, Sealer, Signer
 from app.deps import LoginRequired, unprotected_write_routes
 from app.middleware import BodyLimitMiddleware, InputGuardMiddleware, SecurityHeadersMiddleware
 from app.routers import campaigns, docs, invitations, login, organizations, questions, results, survey, teams
-from app.routers import benchmarks, decision_map, fact_sheets, portfolio, register, waves
+from app.routers import benchmarks, decision_map, fact_sheets, mailing, portfolio, register, waves
 from app.services import ServiceError
+from app.services.mail_sender import MailSender
 from app.services.results import warm_up
 from app.templating import render, static_dir
 
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.sqlalchemy_url, pool_size=settings.threads)
     app.state.signer = Signer(settings.secret_key)
     app.state.sealer = Sealer(settings.secret_key, settings.previous_secret_keys)
+    app.state.link_sealer = LinkSealer(settings.secret_key, settings.previous_secret_keys)
     app.state.limiters = {
         "login": RateLimiter(limit=settings.login_attempts_per_minute),
         "login_account": RateLimiter(limit=settings.login_failures_per_account_per_minute),
@@ -75,7 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts, www_redirect=False)
     for module in (login, organizations, teams, campaigns, invitations, survey, docs, results, questions):
         app.include_router(module.router)
-    for module in (portfolio, benchmarks, waves, register, decision_map, fact_sheets):
+    for module in (portfolio, benchmarks, waves, register, decision_map, mailing, fact_sheets):
         app.include_router(module.router)
     if unprotected := unprotected_write_routes(app):
         raise RuntimeError("write routes without CSRF protection (use CsrfRoute or csrf_exempt): "
@@ -90,11 +92,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Start warming the results cache (without waiting for it)."""
+    """Start warming the results cache (without waiting for it) and the background
+    sender of e-mails (:mod:`app.services.mail_sender`), which is stopped at shutdown."""
     to_thread.current_default_thread_limiter().total_tokens = app.state.settings.threads
     if app.state.settings.warm_up:
         warm_up(app.state.engine)
+    sender = MailSender(app.state.engine, app.state.settings, app.state.link_sealer)
+    sender.start()
     yield
+    await to_thread.run_sync(sender.stop)
 
 
 class RedactSurveyTokens(logging.Filter):

@@ -127,6 +127,9 @@ class Campaign(SQLModel, table=True):
     interim_results: bool = False
     # answer sets that could not join the results at closing without revealing them
     withheld_answers: int = Field(default=0, ge=0)
+    # participants' e-mail addresses are deleted at closing or on this day, if earlier
+    address_retention_until: date | None = None
+    addresses_deleted: bool = False
 
 
 class CampaignTeam(SQLModel, table=True):
@@ -230,6 +233,63 @@ class BenchmarkEntryRow(SQLModel, table=True):
     data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     released: bool = False
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class MailJob(SQLModel, table=True):
+    """One sending of e-mails for a campaign: the invitations to the participants not yet
+    invited, or a reminder to those who have not answered (now or at ``scheduled_for``).
+    Only counts and times of the sending as a whole; which participant it reached is not
+    kept once their message is sent or has failed (see :class:`Participant`)."""
+
+    __tablename__ = "mail_job"
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    campaign_id: uuid.UUID = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=10)  # "invitation" or "reminder"
+    state: str = Field(default="scheduled", max_length=10)  # scheduled, running, done, cancelled
+    scheduled_for: datetime
+    created_by: str = Field(max_length=254)
+    base_url: str = Field(max_length=300)  # what the links in its messages start with
+    queued: int = Field(default=0, ge=0)
+    sent: int = Field(default=0, ge=0)
+    failed: int = Field(default=0, ge=0)
+    finished_at: datetime | None = None
+
+
+class Participant(SQLModel, table=True):
+    """An e-mail address invited to a campaign, with its personal link (sealed with the
+    service's key, so that reminders can carry the same link) and the state of the last
+    message sent to it. Whether the person has answered is the ``used`` flag of the
+    invitation; the row holds no time and no link to a response. All rows of a campaign
+    are deleted at closing or at the campaign's ``address_retention_until``."""
+
+    __table_args__ = (UniqueConstraint("campaign_id", "email"),)
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    campaign_id: uuid.UUID = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")
+    campaign_team_id: uuid.UUID = Field(foreign_key="campaign_team.id", index=True, ondelete="CASCADE")
+    invitation_id: uuid.UUID = Field(foreign_key="invitation.id", unique=True, ondelete="CASCADE")
+    email: str = Field(max_length=254)
+    language: str = Field(max_length=2)
+    sealed_link: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    status: str = Field(default="new", max_length=10, index=True)  # new, queued, sent, failed
+    attempts: int = Field(default=0, ge=0)
+    error: str = Field(default="", max_length=500)
+    # while queued: the sending it belongs to and when it is next due (both cleared after)
+    job_id: uuid.UUID | None = Field(default=None, foreign_key="mail_job.id", ondelete="SET NULL")
+    due_at: datetime | None = None
+
+
+class MailTemplate(SQLModel, table=True):
+    """HR's wording of a campaign's invitation or reminder in one language (the
+    bundled text in ``app/templates/mail/`` applies where there is none)."""
+
+    __tablename__ = "mail_template"
+    __table_args__ = (UniqueConstraint("campaign_id", "kind", "language"),)
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    campaign_id: uuid.UUID = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=10)
+    language: str = Field(max_length=2)
+    subject: str = Field(max_length=200)
+    body: str = Field(max_length=5000)
 
 
 class RegisterVersion(SQLModel, table=True):

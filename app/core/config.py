@@ -48,6 +48,17 @@ class Settings(BaseSettings):
     queue_timeout_seconds: float = Field(30.0, gt=0, le=600)  # then 503 "busy"
     migrate_on_start: bool = True
     warm_up: bool = True  # diagnose the most recently closed campaigns in the background at start
+    # e-mail invitations and reminders (docs/methodology.md §13): sending is off without a host
+    smtp_host: str = ""
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_starttls: bool = True  # upgrade a plain connection with STARTTLS (not used with smtp_tls)
+    smtp_tls: bool = False  # connect with TLS from the start (usually port 465)
+    smtp_user: str = ""
+    smtp_password: str = ""
+    mail_from: str = ""  # the sender address, e.g. "Survey <survey@example.org>"
+    mail_rate_per_minute: int = Field(600, ge=1, le=1_000_000)
+    mail_max_attempts: int = Field(5, ge=1, le=20)  # then the message is marked failed
+    mail_retry_seconds: float = Field(60.0, gt=0, le=86_400)  # first retry; doubled after each failure
 
     @model_validator(mode="after")
     def _secret_and_base_url(self):
@@ -59,6 +70,8 @@ class Settings(BaseSettings):
                 )
             if len(self.secret_key) < MIN_SECRET_LENGTH:
                 raise ValueError(f"AAD_SECRET_KEY must have at least {MIN_SECRET_LENGTH} characters")
+        if self.smtp_host and not self.mail_from:
+            raise ValueError("AAD_SMTP_HOST is set but AAD_MAIL_FROM is not; set the sender address")
         self.base_url = self.base_url.strip().rstrip("/")
         if not self.base_url:
             if not self.development:
@@ -89,6 +102,11 @@ class Settings(BaseSettings):
             host = urlsplit(self.base_url).hostname
             hosts.append(f"[{host}]" if ":" in host else host)
         return hosts
+
+    @property
+    def mail_configured(self) -> bool:
+        """Whether e-mails can be sent (an SMTP host is set)."""
+        return bool(self.smtp_host)
 
     @property
     def cookie_secure(self) -> bool:

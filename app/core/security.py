@@ -97,3 +97,10 @@ class Sealer:
             except InvalidTag:
                 continue
         raise ValueError("sealed with an unknown key")
+
+
+class LinkSealer(Sealer):
+    """The same encryption, under a key of its own, for the personal links of e-mail
+    participants: kept so that a reminder carries the link of the invitation."""
+
+    PURPOSE = b"aad participant links v1"

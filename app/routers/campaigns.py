@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from app import i18n
-from app.deps import CsrfRoute, CurrentUser, SessionDep
+from app.deps import CsrfRoute, CurrentUser, SessionDep, SettingsDep
 from app.models import Campaign, CampaignStatus
 from app.routers import PatchBody
 from app.routers.survey import QuestionnaireOut, _survey_page, questionnaire_json
@@ -21,6 +21,7 @@ from app.services.campaigns import (
 )
 from app.services.closing import close_and_release
 from app.services.invitations import invitation_counts
+from app.services.mailing import mail_status
 from app.services.organizations import get_organization, organization_ids
 from app.services.rates import response_rates
 from app.services.register import MAX_DECISIONS, launch_register
@@ -104,7 +105,8 @@ def campaign_create(
 
 
 @router.get("/campaigns/{campaign_id}", include_in_schema=False)
-def campaign_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser):
+def campaign_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
+                  settings: SettingsDep):
     campaign, org, role = _campaign(session, user, campaign_id)
     counts = invitation_counts(session, campaign=campaign)
     teams = [
@@ -118,6 +120,7 @@ def campaign_page(campaign_id: uuid.UUID, request: Request, session: SessionDep,
         "small_teams": sum(t["headcount"] < campaign.k for t in structure),
         "rates": response_rates(session, campaign=campaign) if campaign.status != CampaignStatus.draft else [],
         "questionnaire": questionnaire_of(campaign),
+        "mail": mail_status(session, campaign=campaign, configured=settings.mail_configured),
         "register": launch_register(session, campaign=campaign, organization=org),
     })
 

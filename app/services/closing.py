@@ -1,5 +1,6 @@
 """Closing a campaign and what follows from it: the answer sets still waiting join the
-responses (:func:`app.services.intake.flush_all`), the final results are stored as a
+responses (:func:`app.services.intake.flush_all`), the participants' e-mail addresses are
+deleted, the final results are stored as a
 snapshot, the benchmark pool takes the campaign in, and the diagnosis is computed in the
 background, so that the first dashboard view finds it ready.
 
@@ -17,6 +18,7 @@ from app.services import Conflict
 from app.services.benchmarks import sync_pool
 from app.services.campaigns import NOT_OPEN, close_campaign
 from app.services.intake import flush_all
+from app.services.participants import delete_addresses
 from app.services.results import store_release, warm_up
 
 
@@ -31,6 +33,7 @@ def close_and_release(session: Session, *, campaign: Campaign, sealer: Sealer | 
         raise Conflict(NOT_OPEN)
     try:
         flush_all(session, campaign=campaign, sealer=sealer)
+        delete_addresses(session, campaign=campaign)
         close_campaign(session, campaign=campaign)
         store_release(session, campaign=campaign)
         sync_pool(session, organization_id=campaign.organization_id, commit=False)

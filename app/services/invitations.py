@@ -36,6 +36,17 @@ def create_personal_links(session: Session, *, campaign: Campaign, counts: dict[
                           created_by: str) -> list[dict]:
     """``counts[campaign_team_id]`` single-use links per team, as rows for a CSV; at most
     the team's headcount in all (:data:`OVER_HEADCOUNT` names each team over it)."""
+    issued = issue_personal_links(session, campaign=campaign, counts=counts, created_by=created_by)
+    session.commit()
+    return [{"unit_path": team.unit_path, "team": team.name, "kind": "personal", "link": f"{base_url}/s/{token}"}
+            for team, token, _ in issued]
+
+
+def issue_personal_links(session: Session, *, campaign: Campaign, counts: dict[uuid.UUID, int],
+                         created_by: str) -> list[tuple[CampaignTeam, str, Invitation]]:
+    """Add ``counts[campaign_team_id]`` personal invitations and their audit entry
+    without committing: (team, token, invitation) for each. Refused as a whole when a
+    team would get more personal links than its headcount."""
     teams = _teams(session, campaign)
     if any(team_id not in teams for team_id in counts):
         raise Invalid(UNKNOWN_TEAM)
@@ -49,17 +60,16 @@ def create_personal_links(session: Session, *, campaign: Campaign, counts: dict[
             if existing.get(t, {}).get("personal", 0) + n > teams[t].headcount]
     if over:
         raise Invalid(OVER_HEADCOUNT, errors=over)
-    rows = []
+    issued = []
     for team_id, n in counts.items():
-        team = teams[team_id]
         for _ in range(n):
             token = new_token()
-            session.add(Invitation(campaign_id=campaign.id, campaign_team_id=team_id, token_hash=token_hash(token)))
-            rows.append({"unit_path": team.unit_path, "team": team.name, "kind": "personal", "link": f"{base_url}/s/{token}"})
+            invitation = Invitation(campaign_id=campaign.id, campaign_team_id=team_id, token_hash=token_hash(token))
+            session.add(invitation)
+            issued.append((teams[team_id], token, invitation))
     _audit(session, campaign, created_by, InvitationKind.personal,
            [(teams[t], n) for t, n in counts.items() if n])
-    session.commit()
-    return rows
+    return issued
 
 
 def remaining_links(session: Session, *, campaign: Campaign) -> dict[uuid.UUID, int]:

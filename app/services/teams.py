@@ -9,8 +9,6 @@ each bad line is named.
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from dataclasses import dataclass
 
@@ -18,6 +16,7 @@ from sqlalchemy import delete, insert, update
 from sqlmodel import Session, select
 
 from app.catalogue import N_
+from app.core.csvfile import open_csv, read_rows
 from app.csv_files import Separator, csv_text
 from app.core.inputs import control_character
 from app.models import Organization, Team, Unit
@@ -59,53 +58,27 @@ def join_path(parts) -> str:
 
 def parse_team_csv(data: bytes) -> list[TeamRow]:
     """Validated rows of a team CSV; :class:`Invalid` lists every bad line."""
-    if len(data) > MAX_CSV_BYTES:
-        raise Invalid(CSV_INVALID, errors=[f"the file is larger than {MAX_CSV_BYTES} bytes"])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise Invalid(CSV_INVALID, errors=[f"the file is not UTF-8 text (byte {exc.start})"]) from None
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise Invalid(CSV_INVALID, errors=["line 1: the header 'unit path,team,headcount' is missing"])
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    errors: list[str] = []
-    rows: list[TeamRow] = []
+    reader = open_csv(data, max_bytes=MAX_CSV_BYTES, detail=CSV_INVALID, header=",".join(HEADER))
     seen: dict[tuple, int] = {}
-    try:
-        header = [h.strip().lower().replace("_", " ") for h in next(reader)]
-        if tuple(header) != HEADER:
+
+    def header(fields: list[str]) -> None:
+        if tuple(h.strip().lower().replace("_", " ") for h in fields) != HEADER:
             raise Invalid(CSV_INVALID, errors=[f"line 1: expected the header '{','.join(HEADER)}'"])
-        for fields in reader:
-            line = reader.line_num
-            if not any(f.strip() for f in fields):
-                continue
-            if len(fields) != 3:
-                errors.append(f"line {line}: expected 3 fields, found {len(fields)}")
-                continue
-            path_text, name, count = (_uncell(f.strip()) for f in fields)
-            path = split_path(path_text)
-            problem = _control_problem(fields) or _row_problem(path, name, count)
-            if problem:
-                errors.append(f"line {line}: {problem}")
-                continue
-            key = (tuple(p.casefold() for p in path), name.casefold())
-            if key in seen:
-                errors.append(f"line {line}: team '{name}' in '{join_path(path)}' repeats line {seen[key]}")
-                continue
-            seen[key] = line
-            rows.append(TeamRow(path, name, int(count)))
-            if len(rows) > MAX_TEAMS:
-                errors.append(f"line {line}: more than {MAX_TEAMS} teams")
-                break
-    except csv.Error as exc:
-        errors.append(f"line {reader.line_num}: {exc}")
-    if not rows and not errors:
-        errors.append("the file has no teams")
-    if errors:
-        raise Invalid(CSV_INVALID, errors=errors[:100])
-    return rows
+
+    def parse(line: int, fields: list[str]) -> TeamRow | str:
+        if len(fields) != 3:
+            return f"expected 3 fields, found {len(fields)}"
+        path_text, name, count = (_uncell(f.strip()) for f in fields)
+        path = split_path(path_text)
+        if problem := _control_problem(fields) or _row_problem(path, name, count):
+            return problem
+        key = (tuple(p.casefold() for p in path), name.casefold())
+        if key in seen:
+            return f"team '{name}' in '{join_path(path)}' repeats line {seen[key]}"
+        seen[key] = line
+        return TeamRow(path, name, int(count))
+
+    return read_rows(reader, header=header, parse=parse, detail=CSV_INVALID, limit=MAX_TEAMS, noun="teams")
 
 
 def _control_problem(texts) -> str | None:

@@ -29,7 +29,7 @@ BODYLESS = ("/launch", "/close", "/delete", "/logout")  # actions that read no b
 ANSWERS = ("/survey", "/api/v1/survey/responses")  # control characters dropped from the comment
 #: Forms whose every field has a default (an unticked checkbox sends nothing): a body
 #: without those fields is a valid request, answered with the redirect.
-ALL_DEFAULTS = (("POST", "/orgs/{organization_id}/benchmark"),)
+ALL_DEFAULTS = (("POST", "/orgs/{organization_id}/benchmark"), ("POST", "/campaigns/{campaign_id}/mail/retention"))
 BAD_BODIES = [
     (b"{not json", "application/json"),
     (b'{"name": ' + b'"x"' * 10 + b"}", "application/json"),
@@ -97,7 +97,8 @@ def world(app, admin):
         closed.append(c)
     tid = admin.client.get(f"/api/v1/organizations/{admin.org_id}/teams").json()[0]["id"]
     return {"organization_id": admin.org_id, "campaign_id": cid, "closed_id": closed[-1], "team_id": tid,
-            "token": "no-such-token", "fmt_key": "xlsx", "job_id": "no-such-job", "index": "0", "number": "1"}
+            "token": "no-such-token", "fmt_key": "xlsx", "job_id": "no-such-job", "index": "0", "number": "1",
+            "kind": "invitation", "language": "en"}
 
 
 def _ids_for(path: str, world: dict) -> dict:

@@ -5,11 +5,13 @@ temporary SQLite file) driven by Debian's Chromium through Playwright. Without
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,17 +43,17 @@ def browser():
         instance.close()
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """The running service; yields its base URL and database URL."""
+@contextmanager
+def running_server(data: Path, **env_extra: str):
+    """The service in a subprocess on a free port with a migrated SQLite file in ``data``;
+    yields its base URL and database URL."""
     from app.core.db import upgrade
 
-    data = tmp_path_factory.mktemp("server")
     db_url = f"sqlite:///{data / 'aad.db'}"
     upgrade(db_url)
     port = _free_port()
     env = {**os.environ, "AAD_ENV": "development", "AAD_SECRET_KEY": "browser-test-" + "s" * 40,
-           "AAD_DATABASE_URL": db_url, "AAD_DATA_DIR": str(data)}
+           "AAD_DATABASE_URL": db_url, "AAD_DATA_DIR": str(data), **env_extra}
     log = open(data / "server.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1",
@@ -72,3 +74,19 @@ def server(tmp_path_factory):
     proc.terminate()
     proc.wait(timeout=10)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The running service; yields its base URL and database URL."""
+    with running_server(tmp_path_factory.mktemp("server")) as info:
+        yield info
+
+
+def log_in(page, base: str, email: str, password: str) -> None:
+    """Log ``page`` in through the login form."""
+    page.goto(f"{base}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/orgs$"))

@@ -1,7 +1,7 @@
 """The team fact sheet: facts about a campaign team, filled in openly by its lead or HR.
 
 Revision ID: 0007_fact_sheet
-Revises: 0006_register
+Revises: 0006_participants
 Create Date: 2026-12-03
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0007_fact_sheet'
-down_revision = '0006_register'
+down_revision = '0006_participants'
 branch_labels = None
 depends_on = None
 
