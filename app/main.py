@@ -25,7 +25,7 @@ from app.core.security import LinkSealer, Sealer, Signer
 from app.deps import LoginRequired, unprotected_write_routes
 from app.middleware import BodyLimitMiddleware, InputGuardMiddleware, SecurityHeadersMiddleware
 from app.routers import campaigns, docs, invitations, login, organizations, questions, results, survey, teams
-from app.routers import benchmarks, decision_map, mailing, portfolio, register, waves
+from app.routers import benchmarks, decision_map, fact_sheets, mailing, portfolio, register, waves
 from app.services import ServiceError
 from app.services.mail_sender import MailSender
 from app.services.results import warm_up
@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts, www_redirect=False)
     for module in (login, organizations, teams, campaigns, invitations, survey, docs, results, questions):
         app.include_router(module.router)
-    for module in (portfolio, benchmarks, waves, register, decision_map, mailing):
+    for module in (portfolio, benchmarks, waves, register, decision_map, mailing, fact_sheets):
         app.include_router(module.router)
     if unprotected := unprotected_write_routes(app):
         raise RuntimeError("write routes without CSRF protection (use CsrfRoute or csrf_exempt): "

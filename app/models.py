@@ -327,3 +327,20 @@ class CampaignRegister(SQLModel, table=True):
     design: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # {campaign team id: [code, …]}
     agreements: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     asked: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class TeamFactSheet(SQLModel, table=True):
+    """The facts about one campaign team as its lead or HR states them — openly, with
+    the name of who filled it in (docs/methodology.md §18, "Team fact sheet"). One per
+    campaign team; ``saves`` lists every save as ``{"by": e-mail, "at": ISO time}``."""
+
+    __tablename__ = "team_fact_sheet"
+    campaign_team_id: uuid.UUID = Field(foreign_key="campaign_team.id", primary_key=True, ondelete="CASCADE")
+    goals_written: bool
+    goals_link: str = Field(default="", max_length=500)
+    decision_record: bool
+    review_cadence: str = Field(max_length=20)
+    last_lesson: date | None = None
+    filled_by: str = Field(max_length=254)
+    filled_at: datetime = Field(default_factory=utcnow)
+    saves: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -12,6 +12,7 @@ from app.deps import CurrentUser, PageLang, SessionDep
 from app.reports.decision_map import render_decision_map_pdf, render_decision_map_xlsx
 from app.routers.results import Lang, _load, _page, _require
 from app.services import NotFound
+from app.services.fact_sheets import campaign_facts
 
 router = APIRouter(tags=["results"])
 NO_REGISTER_ITEMS = "the campaign asked no register items"
@@ -31,7 +32,9 @@ def _loaded(session, user, campaign_id):
 def decision_map_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
                       lang: PageLang):
     loaded = _loaded(session, user, campaign_id)
-    return _page(request, "results/decisions.html", loaded, lang, register=loaded.results.register)
+    facts = campaign_facts(session, campaign=loaded.campaign, items=loaded.results.diagnosis.items)
+    return _page(request, "results/decisions.html", loaded, lang, register=loaded.results.register,
+                 team_facts=list(facts.values()))
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/results/decision-map.{fmt_key}", response_class=Response,

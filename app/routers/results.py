@@ -37,6 +37,7 @@ from app.services.downloads import (
     FORMATS, JOB_FAILED, JOB_NOT_READY, JobRunner, check_team, content_disposition, get_format,
     render, safe_filename,
 )
+from app.services.fact_sheets import CADENCE_LABELS, campaign_facts
 from app.services.invitations import audit_summary
 from app.services.organizations import get_organization, organization_ids, unit_scope
 from app.services.results import Results, campaign_results, filtered_view, organization_rate, set_live_results
@@ -411,7 +412,8 @@ def team_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, use
     verdicts = {d: verdict_lines(c, lang, thresholds=thresholds)
                 for d, c in (team.get("dimensions") or {}).items() if not c["suppressed"]}
     return _page(request, "results/team.html", loaded, lang, team=team, verdicts=verdicts,
-                 org_record=dx.organization.records()[0])
+                 org_record=dx.organization.records()[0], cadences=CADENCE_LABELS,
+                 team_facts=campaign_facts(session, campaign=loaded.campaign, items=dx.items).get(name))
 
 
 @router.get("/campaigns/{campaign_id}/results/filters", include_in_schema=False)

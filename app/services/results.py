@@ -106,7 +106,7 @@ class Results:
 
 # ------------------------------------------------------------------ reading responses
 
-def _team_labels(teams: list) -> tuple[dict, dict]:
+def team_labels(teams: list) -> tuple[dict, dict]:
     """Team label and unit of every campaign team. A team is labelled by its name; a
     name used in several units gets the rest of its unit path (or the unit) added."""
     unit_of, base = {}, {}
@@ -150,7 +150,7 @@ def read_columns(session: Session, *, campaign: Campaign) -> dict:
     q = questionnaire_of(campaign)
     item_ids = answer_items(q) + decision_columns(campaign_register(session, campaign_id=campaign.id))
     teams = campaign_teams(session, campaign=campaign)
-    label, unit_of = _team_labels(teams)
+    label, unit_of = team_labels(teams)
     # ids as text: SQLite stores 32 hex digits, PostgreSQL prints the dashed form
     by_text = {**{t.id.hex: t.id for t in teams}, **{str(t.id): t.id for t in teams}}
     rows = session.execute(
@@ -315,7 +315,7 @@ def _diagnose(campaign: Campaign, data: ResponseData, interim: bool, language=No
 def _build(session: Session, campaign: Campaign, columns: dict, interim: bool) -> tuple:
     data = to_response_data(campaign, columns)
     dx = _diagnose(campaign, data, interim, columns.get("language")) if data is not None else None
-    label, _ = _team_labels(campaign_teams(session, campaign=campaign))
+    label, _ = team_labels(campaign_teams(session, campaign=campaign))
     register = diagnose_register(campaign_register(session, campaign_id=campaign.id), columns, dx, k=campaign.k,
                                  team_ids={lab: tid for tid, lab in label.items()})
     return data, dx, register

@@ -1,0 +1,128 @@
+"""The team fact sheet of a campaign team: its page (read by every member of the
+organization, filled in by its consultants and HR admins) and its JSON twin
+(docs/methodology.md §18, "Team fact sheet")."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
+
+from app.catalogue import N_
+from app.deps import CsrfRoute, CurrentUser, FormBody, PageLang, SessionDep
+from app.models import Role, TeamFactSheet
+from app.services import Invalid, ServiceError
+from app.services.campaigns import get_campaign
+from app.services.fact_sheets import CADENCE_LABELS, CADENCES, get_team, save_sheet, sheet_dict
+from app.services.organizations import get_organization, organization_ids
+from app.templating import render
+
+router = APIRouter(tags=["fact sheets"], route_class=CsrfRoute)
+FORM_INVALID = N_("Please answer every question of the fact sheet.")
+Cadence = Literal[CADENCES]  # type: ignore[valid-type]
+
+
+class FactsIn(BaseModel):
+    """The facts of a team; every save replaces them and records who saved them."""
+
+    model_config = ConfigDict(extra="forbid")
+    goals_written: StrictBool
+    goals_link: str = Field("", max_length=500, description="where the written goals are (optional)")
+    decision_record: StrictBool
+    review_cadence: Cadence
+    last_lesson: date | None = Field(None, description="the last time a lesson changed the framework")
+
+
+class FactsOut(BaseModel):
+    team_id: uuid.UUID
+    team: str
+    unit_path: str
+    sheet: dict | None
+
+
+def _load(session, user, campaign_id, team_id, *, write=False):
+    campaign = get_campaign(session, organization_ids=organization_ids(session, user=user), campaign_id=campaign_id)
+    org, role = get_organization(session, user=user, organization_id=campaign.organization_id, write=write)
+    return campaign, org, role, get_team(session, campaign=campaign, team_id=team_id)
+
+
+def _save(session, user, team, facts: FactsIn):
+    try:
+        return save_sheet(session, team=team, author=user.email, **facts.model_dump())
+    except ServiceError:
+        session.rollback()
+        raise
+
+
+# ------------------------------------------------------------------ page
+
+def _page(request, session, campaign, org, role, team, lang, *, form=None, error=None, saved=False, status_code=200):
+    sheet = sheet_dict(session.get(TeamFactSheet, team.id))
+    return render(request, "admin/fact_sheet.html", {
+        "campaign": campaign, "org": org, "team": team, "sheet": sheet, "form": form or sheet or {},
+        "can_write": role in (Role.consultant, Role.hr_admin), "cadences": CADENCE_LABELS,
+        "form_error": error, "saved": saved,
+    }, status_code=status_code, lang=lang)
+
+
+@router.get("/campaigns/{campaign_id}/teams/{team_id}/facts", include_in_schema=False)
+def fact_sheet_page(campaign_id: uuid.UUID, team_id: uuid.UUID, request: Request, session: SessionDep,
+                    user: CurrentUser, lang: PageLang, saved: bool = False):
+    campaign, org, role, team = _load(session, user, campaign_id, team_id)
+    return _page(request, session, campaign, org, role, team, lang, saved=saved)
+
+
+def _form_facts(form) -> FactsIn:
+    """The form's fields as facts (yes/no radios, an optional date); 422 otherwise."""
+    yes_no = {"yes": True, "no": False}
+    try:
+        return FactsIn(goals_written=yes_no.get(form.get("goals_written")),
+                       goals_link=form.get("goals_link", ""),
+                       decision_record=yes_no.get(form.get("decision_record")),
+                       review_cadence=form.get("review_cadence"),
+                       last_lesson=form.get("last_lesson") or None)
+    except ValidationError:
+        raise Invalid(FORM_INVALID) from None
+
+
+@router.post("/campaigns/{campaign_id}/teams/{team_id}/facts", include_in_schema=False)
+def fact_sheet_form(campaign_id: uuid.UUID, team_id: uuid.UUID, request: Request, session: SessionDep,
+                    user: CurrentUser, form: FormBody):
+    campaign, org, role, team = _load(session, user, campaign_id, team_id, write=True)
+    lang = "de" if form.get("lang") == "de" else "en"
+    try:
+        _save(session, user, team, _form_facts(form))
+    except ServiceError as exc:
+        fields = {f: form.get(f, "") for f in FactsIn.model_fields}
+        return _page(request, session, campaign, org, role, team, lang, form=fields, error=exc.detail,
+                     status_code=exc.status_code)
+    return RedirectResponse(f"/campaigns/{campaign.id}/teams/{team.id}/facts?lang={lang}&saved=true",
+                            status_code=303)
+
+
+# ------------------------------------------------------------------- API
+
+def _out(session, team) -> FactsOut:
+    return FactsOut(team_id=team.id, team=team.name, unit_path=team.unit_path,
+                    sheet=sheet_dict(session.get(TeamFactSheet, team.id)))
+
+
+@router.get("/api/v1/campaigns/{campaign_id}/teams/{team_id}/facts", response_model=FactsOut)
+def api_get(campaign_id: uuid.UUID, team_id: uuid.UUID, session: SessionDep, user: CurrentUser):
+    """The team's fact sheet (``sheet`` null: not filled in yet)."""
+    _, _, _, team = _load(session, user, campaign_id, team_id)
+    return _out(session, team)
+
+
+@router.put("/api/v1/campaigns/{campaign_id}/teams/{team_id}/facts", response_model=FactsOut)
+def api_put(campaign_id: uuid.UUID, team_id: uuid.UUID, body: FactsIn, session: SessionDep, user: CurrentUser):
+    """Save the team's fact sheet (consultants and HR admins; it is not anonymous: the
+    sheet records the e-mail of whoever saved it)."""
+    _, _, _, team = _load(session, user, campaign_id, team_id, write=True)
+    _save(session, user, team, body)
+    return _out(session, team)
+

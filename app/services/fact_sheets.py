@@ -1,0 +1,140 @@
+"""The team fact sheet: facts about a campaign team stated openly by its lead or HR, and
+their agreement with the members' released answers (docs/methodology.md §18, "Team
+fact sheet").
+
+A sheet holds facts only (written goals, a decision record, the review cadence, the last
+time a lesson changed the framework) and the e-mail of whoever saved it. The agreement
+indicator compares each fact with the share of the team's members whose answer to the
+related structure item says the same thing — computed from the item's released
+distribution, so a cell that k hides yields no figure and no indicator.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from sqlmodel import Session, select
+
+from analysis.items import ItemResults
+from app.catalogue import N_
+from app.models import Campaign, CampaignTeam, TeamFactSheet, utcnow
+from app.services import Invalid, NotFound
+from app.services.campaigns import campaign_teams
+from app.services.results import team_labels
+
+TEAM_NOT_FOUND = N_("team not found")
+BAD_DATE = N_("the date of the last lesson must not lie in the future")
+CADENCES = ("weekly", "fortnightly", "monthly", "quarterly", "less_often", "none")
+CADENCE_LABELS = {"weekly": N_("weekly"), "fortnightly": N_("fortnightly"), "monthly": N_("monthly"),
+                  "quarterly": N_("quarterly"), "less_often": N_("less often"), "none": N_("none")}
+#: Cadences that count as "reviewed at least quarterly".
+REVIEWED = frozenset(CADENCES[:4])
+#: Each compared fact, the structure item it is compared with and the option values of
+#: that item that state the same fact ("it exists" / "at least quarterly").
+FACTS = (("goals_written", "dir_s4", (1, 2)), ("decision_record", "fb_s2", (1, 2)),
+         ("reviewed_quarterly", "fb_s1", (1, 2)))
+#: Members agree with a "yes" when at least this share of them say so (and with a "no" below it).
+MAJORITY = 0.5
+
+
+def get_team(session: Session, *, campaign: Campaign, team_id: uuid.UUID) -> CampaignTeam:
+    """The campaign team ``team_id`` of ``campaign`` (404 for any other)."""
+    team = session.get(CampaignTeam, team_id)
+    if team is None or team.campaign_id != campaign.id:
+        raise NotFound(TEAM_NOT_FOUND)
+    return team
+
+
+def save_sheet(session: Session, *, team: CampaignTeam, author: str, goals_written: bool, goals_link: str,
+               decision_record: bool, review_cadence: str, last_lesson: date | None) -> TeamFactSheet:
+    """Create or replace the team's sheet, recording who saved it and when."""
+    if review_cadence not in CADENCES:
+        raise Invalid(N_("unknown review cadence"))
+    if last_lesson is not None and last_lesson > utcnow().date():
+        raise Invalid(BAD_DATE)
+    sheet = session.get(TeamFactSheet, team.id) or TeamFactSheet(
+        campaign_team_id=team.id, goals_written=goals_written, decision_record=decision_record,
+        review_cadence=review_cadence, filled_by=author)
+    now = utcnow()
+    sheet.sqlmodel_update({"goals_written": goals_written, "goals_link": goals_link.strip(),
+                           "decision_record": decision_record, "review_cadence": review_cadence,
+                           "last_lesson": last_lesson, "filled_by": author, "filled_at": now,
+                           "saves": [*sheet.saves, {"by": author, "at": now.isoformat()}]})
+    session.add(sheet)
+    session.commit()
+    session.refresh(sheet)
+    return sheet
+
+
+def sheet_dict(sheet: TeamFactSheet | None) -> dict | None:
+    if sheet is None:
+        return None
+    return {"goals_written": sheet.goals_written, "goals_link": sheet.goals_link,
+            "decision_record": sheet.decision_record, "review_cadence": sheet.review_cadence,
+            "last_lesson": sheet.last_lesson.isoformat() if sheet.last_lesson else None,
+            "filled_by": sheet.filled_by, "filled_at": sheet.filled_at.isoformat(), "saves": list(sheet.saves)}
+
+
+@dataclass(frozen=True)
+class TeamFacts:
+    """A team's sheet (None: not filled in) beside the members' released answers."""
+
+    team_id: uuid.UUID
+    label: str
+    sheet: dict | None
+    facts: tuple[dict, ...]  # per compared fact: fact, item, sheet (bool), share, state
+
+
+def campaign_facts(session: Session, *, campaign: Campaign, items: ItemResults | None) -> dict[str, TeamFacts]:
+    """Every released team of the campaign (the teams of ``items``) with its sheet and
+    agreement, by team label; without question-level results, the sheets alone."""
+    label, _ = team_labels(campaign_teams(session, campaign=campaign))
+    shown = set(items.teams.labels) if items is not None else set(label.values())
+    ids = [tid for tid, lab in label.items() if lab in shown]
+    rows = session.exec(select(TeamFactSheet).where(TeamFactSheet.campaign_team_id.in_(ids))).all() if ids else []
+    sheets = {s.campaign_team_id: sheet_dict(s) for s in rows}
+    labels = [label[t] for t in ids]
+    stated = np.array([[_stated(sheets.get(t), fact) for fact, _, _ in FACTS] for t in ids],
+                      dtype=float).reshape(len(ids), len(FACTS))
+    share, state = agreement(items, labels, stated)
+    return {lab: TeamFacts(t, lab, sheets.get(t), tuple(
+        {"fact": fact, "item": item, "sheet": None if np.isnan(stated[i, j]) else bool(stated[i, j]),
+         "share": None if np.isnan(share[i, j]) else float(share[i, j]), "state": str(state[i, j])}
+        for j, (fact, item, _) in enumerate(FACTS))) for i, (t, lab) in enumerate(zip(ids, labels))}
+
+
+def _stated(sheet: dict | None, fact: str) -> float:
+    if sheet is None:
+        return np.nan
+    return float(sheet["review_cadence"] in REVIEWED) if fact == "reviewed_quarterly" else float(sheet[fact])
+
+
+def agreement(items: ItemResults | None, labels: list[str], stated: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per team (``labels``) and compared fact: the members' share answering that the fact
+    holds (NaN where the item's cell is not released) and the state — ``agree``,
+    ``disagree``, ``not_shown`` (no released member figure), ``not_asked`` (the
+    questionnaire lacks the item) or ``no_sheet`` (``stated`` NaN). Computed from
+    released distributions only, for all teams at once."""
+    T, F = len(labels), len(FACTS)
+    share = np.full((T, F), np.nan)
+    ids = [q["id"] for q in items.questions] if items is not None else []
+    asked = np.array([items is None or item in ids for _, item, _ in FACTS])
+    if items is not None and T:
+        row = {lab: i for i, lab in enumerate(items.teams.labels)}
+        cols = [ids.index(item) if item in ids else -1 for _, item, _ in FACTS]
+        width = items.teams.distribution.shape[2]
+        same = np.zeros((F, width))
+        for j, ((_, _, yes), c) in enumerate(zip(FACTS, cols)):  # a handful of facts
+            if c >= 0:
+                values = [o["value"] for o in items.questions[c]["options"]]
+                same[j, [values.index(v) for v in yes]] = 1.0
+        rows = np.array([row[lab] for lab in labels], dtype=np.intp)
+        dist = items.teams.distribution[rows][:, np.maximum(cols, 0), :]  # (T, F, O), NaN when hidden
+        visible = ~np.asarray(items.teams.suppressed, bool)[rows][:, None] & (np.array(cols) >= 0)[None, :]
+        share = np.where(visible, (dist * same[None]).sum(axis=2), np.nan)
+    state = np.where(np.isnan(stated), "no_sheet", np.where(~asked[None, :], "not_asked", np.where(
+        np.isnan(share), "not_shown", np.where((share >= MAJORITY) == (stated == 1.0), "agree", "disagree"))))
+    return share, state
