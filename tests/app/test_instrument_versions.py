@@ -116,7 +116,7 @@ def test_language_and_priority_are_stored_and_shown(admin, app):
     assert body["invariance"]["language"]["estimable"] is False and body["invariance"]["language"]["n"] is None
     page = admin.client.get(f"/campaigns/{cid}/results?lang=de")
     assert "Wichtigste Priorität" in page.text and "Wachstum im Norden" in page.text
-    r = admin.post(f"/api/v1/campaigns/{cid}/launch")
+    assert admin.post(f"/api/v1/campaigns/{cid}/launch").status_code == 409   # closed: no second launch
     bad = admin.client.post("/api/v1/survey/session", json={"token": "x"})
     assert bad.status_code == 404
 

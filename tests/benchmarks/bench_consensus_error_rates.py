@@ -36,7 +36,7 @@ def rates(size: int, reps: int) -> tuple[float, float, float]:
 
 if __name__ == "__main__":
     reps = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    print(f"| team size | null: teams labelled divergent | planted world: other teams labelled | planted team found |")
+    print("| team size | null: teams labelled divergent | planted world: other teams labelled | planted team found |")
     print("|---|---|---|---|")
     for size in (6, 10, 20, 40):
         a, b, c = rates(size, reps)
