@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from app.core.db import session_scope
 from app.models import CampaignTeam, Membership, Response, Role, TeamFactSheet
-from app.services.fact_sheets import agreement
+from analysis.fact_agreement import agreement
 from results_helpers import store_responses
 from test_register import GOOD_CSV, _import
 from web_helpers import add_user, login, make_admin, new_client
