@@ -103,8 +103,10 @@ def test_a_held_database_lock_stalls_only_the_requests_that_need_it(live_server)
             r = client.post("/api/v1/login", json={"email": f"u{i}@example.org", "password": "x" * 12})
             statuses.append(r.status_code)
 
-    blocker = sqlite3.connect(path, timeout=0, isolation_level=None)
-    blocker.execute("BEGIN EXCLUSIVE")  # e.g. a slow import holding the write lock
+    # the server's own start-up work (mail queue, retention sweep) may briefly hold the
+    # lock itself: wait for it, then hold it like a slow import would
+    blocker = sqlite3.connect(path, timeout=10, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
     try:
         # logins write a session, so they wait (in threads) for the lock ...
         waiting = [threading.Thread(target=login, args=(i,)) for i in range(8)]
