@@ -1,8 +1,47 @@
-"""English and German texts of the decision register: the deciders (shared by the
-register page, the survey items and the decision map) and the register page."""
+"""Texts of the decision register: the register page, the decision map, the register
+sections of the results pages and reports, and the team fact sheet in the reports.
+
+Every page and report text is a message of the translation catalogue
+(:mod:`app.catalogue`; German in ``app/locale/de/LC_MESSAGES/messages.po``). The tables
+below map a key to a :class:`Text`, which reads as ``{"en": …, "de": …}``, so that
+:func:`app.i18n.translator` works on them unchanged; ``{name}`` placeholders are filled
+in after translation. :data:`DECIDER_LABELS` alone are plain bilingual content: they
+are the answer options of the generated survey items, served with the items in both
+languages like the instrument's own options (``questionnaires/*.yaml``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
+from app.catalogue import N_, translations
+from app.i18n import LANGUAGES
+
+
+class Text(Mapping[str, str]):
+    """A catalogue message read per language: ``text["de"]`` is its German translation."""
+
+    __slots__ = ("msgid",)
+
+    def __init__(self, msgid: str) -> None:
+        self.msgid = msgid
+
+    def __getitem__(self, lang: str) -> str:
+        if lang not in LANGUAGES:
+            raise KeyError(lang)
+        return translations(lang).gettext(self.msgid)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(LANGUAGES)
+
+    def __repr__(self) -> str:
+        return f"Text({self.msgid!r})"
+
+
+#: The answer options of the generated survey items (survey content, both languages).
 DECIDER_LABELS = {
     "team": {"en": "the team", "de": "das Team"},
     "team_with_consent": {"en": "the team, with the consent of affected teams",
@@ -13,133 +52,151 @@ DECIDER_LABELS = {
     "dont_know": {"en": "don't know", "de": "weiß nicht"},
 }
 
+#: The deciders in the pages and reports.
+DECIDER_TEXTS = {
+    'team': Text(N_("the team")),
+    'team_with_consent': Text(N_("the team, with the consent of affected teams")),
+    'unit': Text(N_("the unit above the team")),
+    'central': Text(N_("the organization centrally")),
+    'not_decided': Text(N_("not decided")),
+    'dont_know': Text(N_("don't know")),
+}
+
 DIMENSION_LABELS = {
-    "direction": {"en": "Direction", "de": "Ausrichtung"},
-    "decision_rights": {"en": "Decision rights", "de": "Entscheidungsrechte"},
-    "feedback": {"en": "Feedback", "de": "Rückkopplung"},
+    'direction': Text(N_("Direction")),
+    'decision_rights': Text(N_("Decision rights")),
+    'feedback': Text(N_("Feedback")),
 }
 
+#: The register page.
 UI = {
-    "register": {"en": "Decision register", "de": "Entscheidungsregister"},
-    "organizations": {"en": "Organizations", "de": "Organisationen"},
-    "intro": {
-        "en": "Who is designed to decide what: per decision type the team alone, the team with the consent of affected teams, the unit, the organization centrally — or not decided. A team follows its own entry, else that of its nearest unit, else the organization's. Every save is a new version; a launched campaign keeps the version it was launched with.",
-        "de": "Wer was entscheiden soll: je Entscheidungsart das Team allein, das Team mit Zustimmung der betroffenen Teams, der Bereich, die Organisation zentral – oder nicht festgelegt. Ein Team folgt seinem eigenen Eintrag, sonst dem seines nächsten Bereichs, sonst dem der Organisation. Jedes Speichern ergibt eine neue Version; eine gestartete Befragung behält die Version, mit der sie gestartet wurde.",
-    },
-    "version": {"en": "Version {n}", "de": "Version {n}"},
-    "starter": {"en": "Not saved yet: the starter set of decision types is shown.",
-                "de": "Noch nicht gespeichert: Die Startauswahl an Entscheidungsarten wird gezeigt."},
-    "saved": {"en": "Saved as version {n}.", "de": "Als Version {n} gespeichert."},
-    "decision_types": {"en": "Decision types", "de": "Entscheidungsarten"},
-    "decision_types_hint": {
-        "en": "The label completes “Who decides about … in your team?”. Clear an id to remove the decision type (with its entries); fill in the empty row to add one.",
-        "de": "Die Bezeichnung ergänzt „Wer entscheidet über … in Ihrem Team?“. Leeren Sie eine Kennung, um die Entscheidungsart (mit ihren Einträgen) zu entfernen; füllen Sie die leere Zeile aus, um eine hinzuzufügen.",
-    },
-    "id": {"en": "Id", "de": "Kennung"},
-    "dimension": {"en": "Dimension", "de": "Dimension"},
-    "label_en": {"en": "Label (English)", "de": "Bezeichnung (Englisch)"},
-    "label_de": {"en": "Label (German)", "de": "Bezeichnung (Deutsch)"},
-    "save": {"en": "Save", "de": "Speichern"},
-    "designs": {"en": "Designed deciders", "de": "Vorgesehene Entscheider"},
-    "designs_hint": {
-        "en": "“inherit” takes the entry of the unit above (or the organization's). Below each team's choice: the decider it gets.",
-        "de": "„erben“ übernimmt den Eintrag des Bereichs darüber (oder den der Organisation). Unter der Auswahl jedes Teams: der Entscheider, der für es gilt.",
-    },
-    "place": {"en": "Organization, unit or team", "de": "Organisation, Bereich oder Team"},
-    "whole_org": {"en": "Whole organization", "de": "Ganze Organisation"},
-    "inherit": {"en": "inherit", "de": "erben"},
-    "from_team": {"en": "own entry", "de": "eigener Eintrag"},
-    "from_unit": {"en": "from its unit", "de": "von seinem Bereich"},
-    "from_organization": {"en": "from the organization", "de": "von der Organisation"},
-    "from_": {"en": "no entry", "de": "kein Eintrag"},
-    "agreements": {"en": "Agreements between teams", "de": "Vereinbarungen zwischen Teams"},
-    "agreements_hint": {"en": "What two teams decide at their interface, who owns the agreement and when it is reviewed.",
-                        "de": "Was zwei Teams an ihrer Schnittstelle entscheiden, wer die Vereinbarung verantwortet und wann sie überprüft wird."},
-    "team_a": {"en": "Team", "de": "Team"},
-    "team_b": {"en": "Partner team", "de": "Partnerteam"},
-    "decision": {"en": "Decision type", "de": "Entscheidungsart"},
-    "none": {"en": "(none)", "de": "(keine)"},
-    "subject": {"en": "What they decide at the interface", "de": "Was sie an der Schnittstelle entscheiden"},
-    "owner": {"en": "Owner", "de": "Verantwortlich"},
-    "review_date": {"en": "Review date", "de": "Überprüfung am"},
-    "add": {"en": "Add", "de": "Hinzufügen"},
-    "remove": {"en": "Remove", "de": "Entfernen"},
-    "no_agreements": {"en": "No agreements yet.", "de": "Noch keine Vereinbarungen."},
-    "import": {"en": "Import and export", "de": "Import und Export"},
-    "import_hint": {
-        "en": "A CSV file (UTF-8, comma or semicolon) with one line per decision type, design or agreement; the download shows the format. The file becomes the next version; if any line is wrong, nothing is stored and each bad line is listed.",
-        "de": "Eine CSV-Datei (UTF-8, Komma oder Semikolon) mit einer Zeile je Entscheidungsart, Festlegung oder Vereinbarung; der Download zeigt das Format. Die Datei wird zur nächsten Version; ist eine Zeile fehlerhaft, wird nichts gespeichert und jede fehlerhafte Zeile genannt.",
-    },
-    "download": {"en": "Download the register (CSV)", "de": "Register herunterladen (CSV)"},
-    "check_import": {"en": "Check and import", "de": "Prüfen und importieren"},
-    "csv_file": {"en": "CSV file", "de": "CSV-Datei"},
-    "history": {"en": "History", "de": "Verlauf"},
-    "saved_by": {"en": "Version {n}, saved {at} by {by}", "de": "Version {n}, gespeichert am {at} von {by}"},
-    "counts": {"en": "{decisions} decision types, {designs} entries, {agreements} agreements",
-               "de": "{decisions} Entscheidungsarten, {designs} Einträge, {agreements} Vereinbarungen"},
-    "view": {"en": "view", "de": "ansehen"},
-    "viewing": {"en": "You are viewing version {n}; editing starts from the latest version.",
-                "de": "Sie sehen Version {n}; Änderungen gehen von der neuesten Version aus."},
-    "latest": {"en": "Back to the latest version", "de": "Zurück zur neuesten Version"},
+    'register': Text(N_("Decision register")),
+    'organizations': Text(N_("Organizations")),
+    'intro': Text(N_("Who is designed to decide what: per decision type the team alone, the team with the consent of affected teams, the unit, the organization centrally — or not decided. A team follows its own entry, else that of its nearest unit, else the organization's. Every save is a new version; a launched campaign keeps the version it was launched with.")),
+    'version': Text(N_("Version {n}")),
+    'starter': Text(N_("Not saved yet: the starter set of decision types is shown.")),
+    'saved': Text(N_("Saved as version {n}.")),
+    'decision_types': Text(N_("Decision types")),
+    'decision_types_hint': Text(N_("The label completes “Who decides about … in your team?”. Clear an id to remove the decision type (with its entries); fill in the empty row to add one.")),
+    'id': Text(N_("Id")),
+    'dimension': Text(N_("Dimension")),
+    'label_en': Text(N_("Label (English)")),
+    'label_de': Text(N_("Label (German)")),
+    'save': Text(N_("Save")),
+    'designs': Text(N_("Designed deciders")),
+    'designs_hint': Text(N_("“inherit” takes the entry of the unit above (or the organization's). Below each team's choice: the decider it gets.")),
+    'place': Text(N_("Organization, unit or team")),
+    'whole_org': Text(N_("Whole organization")),
+    'inherit': Text(N_("inherit")),
+    'from_team': Text(N_("own entry")),
+    'from_unit': Text(N_("from its unit")),
+    'from_organization': Text(N_("from the organization")),
+    'from_': Text(N_("no entry")),
+    'agreements': Text(N_("Agreements between teams")),
+    'agreements_hint': Text(N_("What two teams decide at their interface, who owns the agreement and when it is reviewed.")),
+    'team_a': Text(N_("Team")),
+    'team_b': Text(N_("Partner team")),
+    'decision': Text(N_("Decision type")),
+    'none': Text(N_("(none)")),
+    'subject': Text(N_("What they decide at the interface")),
+    'owner': Text(N_("Owner")),
+    'review_date': Text(N_("Review date")),
+    'add': Text(N_("Add")),
+    'remove': Text(N_("Remove")),
+    'no_agreements': Text(N_("No agreements yet.")),
+    'import': Text(N_("Import and export")),
+    'import_hint': Text(N_("A CSV file (UTF-8, comma or semicolon) with one line per decision type, design or agreement; the download shows the format. The file becomes the next version; if any line is wrong, nothing is stored and each bad line is listed.")),
+    'download': Text(N_("Download the register (CSV)")),
+    'check_import': Text(N_("Check and import")),
+    'csv_file': Text(N_("CSV file")),
+    'history': Text(N_("History")),
+    'saved_by': Text(N_("Version {n}, saved {at} by {by}")),
+    'counts': Text(N_("{decisions} decision types, {designs} entries, {agreements} agreements")),
+    'view': Text(N_("view")),
+    'viewing': Text(N_("You are viewing version {n}; editing starts from the latest version.")),
+    'latest': Text(N_("Back to the latest version")),
 }
-UI.update({f"decider_{key}": value for key, value in DECIDER_LABELS.items()})
-UI.update({f"dim_{key}": value for key, value in DIMENSION_LABELS.items()})
 
-#: Verdicts of a decision cell (analysis.decisions.VERDICTS): name and what it means.
+#: Verdicts of a decision cell (analysis.decisions.VERDICTS) and of a team's practice
+#: (analysis.practice.VERDICTS).
 VERDICT_LABELS = {
-    "as_designed": {"en": "as designed", "de": "wie vorgesehen"},
-    "escalation_beyond_design": {"en": "escalation beyond the design", "de": "Eskalation über das Vorgesehene hinaus"},
-    "designed_not_known": {"en": "design not known", "de": "Festlegung nicht bekannt"},
-    "contested": {"en": "contested", "de": "umstritten"},
-    "no_design": {"en": "no designed decider", "de": "kein vorgesehener Entscheider"},
-    "not_precise": {"en": "not precise enough", "de": "nicht genau genug"},
-    "hidden": {"en": "fewer than k answers", "de": "weniger als k Antworten"},
+    'as_designed': Text(N_("as designed")),
+    'escalation_beyond_design': Text(N_("escalation beyond the design")),
+    'designed_not_known': Text(N_("design not known")),
+    'contested': Text(N_("contested")),
+    'no_design': Text(N_("no designed decider")),
+    'not_precise': Text(N_("not precise enough")),
+    'hidden': Text(N_("fewer than k answers")),
+    'practice_overrides_design': Text(N_("practice overrides the design")),
+    'practice_as_designed': Text(N_("practice as designed")),
+    'not_applicable': Text(N_("register places the decisions above the team")),
 }
+
+#: What a finding means.
 VERDICT_HELP = {
-    "escalation_beyond_design": {
-        "en": "Most members believe a higher level decides than the register designs: autonomy is treated as granted, not as designed (the “softened hierarchy” pattern).",
-        "de": "Die meisten Mitglieder meinen, eine höhere Ebene entscheide, als das Register vorsieht: Autonomie gilt als gewährt statt als gestaltet (Muster „aufgeweichte Hierarchie“).",
-    },
-    "designed_not_known": {
-        "en": "The register designs a decider, but most members don't know it or name a lower level: a communication problem, not a design problem.",
-        "de": "Das Register sieht einen Entscheider vor, aber die meisten Mitglieder kennen ihn nicht oder nennen eine tiefere Ebene: ein Kommunikations-, kein Gestaltungsproblem.",
-    },
-    "contested": {
-        "en": "Members disagree: two answers are each held by at least a third, or no answer has a majority.",
-        "de": "Die Mitglieder sind uneins: Zwei Antworten werden je von mindestens einem Drittel gegeben, oder keine Antwort hat eine Mehrheit.",
-    },
-    "no_design": {
-        "en": "The register names no decider for this decision: alignment is left to establish itself.",
-        "de": "Das Register nennt für diese Entscheidung keinen Entscheider: Die Ausrichtung soll sich von selbst ergeben.",
-    },
+    'escalation_beyond_design': Text(N_("Most members believe a higher level decides than the register designs: autonomy is treated as granted, not as designed (the “softened hierarchy” pattern).")),
+    'designed_not_known': Text(N_("The register designs a decider, but most members don't know it or name a lower level: a communication problem, not a design problem.")),
+    'contested': Text(N_("Members disagree: two answers are each held by at least a third, or no answer has a majority.")),
+    'no_design': Text(N_("The register names no decider for this decision: alignment is left to establish itself.")),
+    'practice_overrides_design': Text(N_("The register leaves decisions to the team, but most members report that such decisions still need approval from outside or are overruled from above: the design exists on paper, not in practice.")),
+    'not_applicable': Text(N_("The register places every decision of this team at the unit or the centre: approvals from outside are what the design asks for and are no finding.")),
 }
+
+#: The decision map, the register sections of the results pages and reports.
 RESULTS = {
-    "decision_map": {"en": "Decision map", "de": "Entscheidungslandkarte"},
-    "map_intro": {
-        "en": "Decision types against units and teams. The colour is the designed level from the register frozen at launch (version {n}); each cell shows the share of members answering as designed and the verdict. Groups with fewer than k answers to a question are not shown, nor any cell that could be worked out from the others.",
-        "de": "Entscheidungsarten nach Bereichen und Teams. Die Farbe ist die vorgesehene Ebene aus dem beim Start eingefrorenen Register (Version {n}); jede Zelle zeigt den Anteil der Mitglieder, die wie vorgesehen antworten, und die Einschätzung. Gruppen mit weniger als k Antworten auf eine Frage werden nicht gezeigt, ebenso keine Zelle, die sich aus den anderen errechnen ließe.",
-    },
-    "register_title": {"en": "Who decides? The register against the answers", "de": "Wer entscheidet? Das Register im Vergleich mit den Antworten"},
-    "designed": {"en": "Designed", "de": "Vorgesehen"},
-    "knowledge": {"en": "Answering as designed", "de": "Antworten wie vorgesehen"},
-    "verdict": {"en": "Verdict", "de": "Einschätzung"},
-    "answers": {"en": "Answers", "de": "Antworten"},
-    "group": {"en": "Group", "de": "Gruppe"},
-    "team": {"en": "Team", "de": "Team"},
-    "unit": {"en": "Unit", "de": "Bereich"},
-    "decision": {"en": "Decision type", "de": "Entscheidungsart"},
-    "organization": {"en": "Organization", "de": "Organisation"},
-    "findings": {"en": "Findings", "de": "Befunde"},
-    "findings_sheet": {"en": "Register findings", "de": "Befunde zum Register"},
-    "no_findings": {"en": "No register finding.", "de": "Kein Befund zum Register."},
-    "legend": {"en": "Designed level", "de": "Vorgesehene Ebene"},
-    "download_pdf": {"en": "Decision map (PDF)", "de": "Entscheidungslandkarte (PDF)"},
-    "download_xlsx": {"en": "Decision map (XLSX)", "de": "Entscheidungslandkarte (XLSX)"},
-    "class_designed": {"en": "as designed", "de": "wie vorgesehen"},
-    "class_above": {"en": "higher level", "de": "höhere Ebene"},
-    "class_below": {"en": "lower level", "de": "tiefere Ebene"},
-    "class_dont_know": {"en": "don't know", "de": "weiß nicht"},
+    'decision_map': Text(N_("Decision map")),
+    'map_intro': Text(N_("Decision types against units and teams. The colour is the designed level from the register frozen at launch (version {n}); each cell shows the share of members answering as designed and the verdict. Groups with fewer than k answers to a question are not shown, nor any cell that could be worked out from the others.")),
+    'register_title': Text(N_("Who decides? The register against the answers")),
+    'designed': Text(N_("Designed")),
+    'knowledge': Text(N_("Answering as designed")),
+    'verdict': Text(N_("Verdict")),
+    'answers': Text(N_("Answers")),
+    'group': Text(N_("Group")),
+    'team': Text(N_("Team")),
+    'unit': Text(N_("Unit")),
+    'decision': Text(N_("Decision type")),
+    'organization': Text(N_("Organization")),
+    'findings': Text(N_("Findings")),
+    'findings_sheet': Text(N_("Register findings")),
+    'no_findings': Text(N_("No register finding.")),
+    'legend': Text(N_("Designed level")),
+    'download_pdf': Text(N_("Decision map (PDF)")),
+    'download_xlsx': Text(N_("Decision map (XLSX)")),
+    'class_designed': Text(N_("as designed")),
+    'class_above': Text(N_("higher level")),
+    'class_below': Text(N_("lower level")),
+    'class_dont_know': Text(N_("don't know")),
+    'practice_scope': Text(N_("decisions the register leaves to the team")),
+    'practice_share': Text(N_("{share} report outside approvals or overrulings")),
+    'practice_left': Text(N_("Register leaves decisions to the team")),
+    'practice_reports': Text(N_("Reporting outside approvals or overrulings")),
+    'practice_interval': Text(N_("90 % interval")),
+    'practice_column': Text(N_("Practice: approvals and overrulings")),
+    'practice_title': Text(N_("Designed versus reported practice")),
+    'practice_intro': Text(N_("Per team: whether members report that decisions the register leaves to the team still need approval from outside the team (three or more in the past month) or are overruled from above. A team is flagged only when the register leaves decisions to it and most of its members report this with a probability of at least 0.75, keeping the expected share of wrongly flagged teams at 5 %. Teams with fewer than k informative answers are not shown.")),
+    'practice_sheet': Text(N_("Practice")),
+    'facts_sheet': Text(N_("Team fact sheets")),
+    'facts_title': Text(N_("Team fact sheets")),
+    'facts_intro': Text(N_("Stated openly (not anonymously) by the team lead or HR, and compared with the share of the team's members whose anonymous answer says the same. A share is shown only where the question's result for the team is shown.")),
+    'fact': Text(N_("Fact")),
+    'fact_sheet_says': Text(N_("Fact sheet")),
+    'fact_members': Text(N_("Members saying so")),
+    'fact_agreement': Text(N_("Agreement")),
+    'fact_saved_by': Text(N_("Filled in by")),
+    'fact_goals_written': Text(N_("Written goals")),
+    'fact_decision_record': Text(N_("Decision record kept")),
+    'fact_reviewed_quarterly': Text(N_("Decisions reviewed at least quarterly")),
+    'state_agree': Text(N_("agrees")),
+    'state_disagree': Text(N_("differs")),
+    'state_not_shown': Text(N_("not shown (too few answers)")),
+    'state_no_sheet': Text(N_("no fact sheet")),
+    'state_not_asked': Text(N_("not asked in this questionnaire")),
+    'yes': Text(N_("Yes")),
+    'no': Text(N_("No")),
 }
+
+UI.update({f"decider_{key}": value for key, value in DECIDER_TEXTS.items()})
+UI.update({f"dim_{key}": value for key, value in DIMENSION_LABELS.items()})
 RESULTS.update({f"verdict_{key}": value for key, value in VERDICT_LABELS.items()})
 RESULTS.update({f"help_{key}": value for key, value in VERDICT_HELP.items()})
-RESULTS.update({f"decider_{key}": value for key, value in DECIDER_LABELS.items()})
+RESULTS.update({f"decider_{key}": value for key, value in DECIDER_TEXTS.items()})

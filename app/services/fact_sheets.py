@@ -11,6 +11,7 @@ distribution, so a cell that k hides yields no figure and no indicator.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -105,3 +106,31 @@ def _stated(sheet: dict | None, fact: str) -> float:
     if sheet is None:
         return np.nan
     return float(sheet["review_cadence"] in REVIEWED) if fact == "reviewed_quarterly" else float(sheet[fact])
+
+
+def facts_records(session: Session, *, campaign: Campaign, items: ItemResults | None,
+                  scope: str | None = None) -> list[dict]:
+    """The fact sheets and agreement indicator of every released team, as plain records
+    for the results JSON and the reports (teams of the unit ``scope`` only, when given):
+    ``team``, ``unit``, ``sheet`` (None: not filled in; the sheet is not anonymous and
+    names who saved it) and ``facts`` (per compared fact: ``fact``, ``item``, ``sheet``,
+    ``share``, ``state``). Shares are released figures only (:mod:`analysis.fact_agreement`)."""
+    _, unit_of = team_labels(campaign_teams(session, campaign=campaign))
+    facts = campaign_facts(session, campaign=campaign, items=items)
+    return [{"team": f.label, "unit": unit_of.get(f.team_id), "sheet": f.sheet, "facts": [dict(x) for x in f.facts]}
+            for f in facts.values() if scope is None or unit_of.get(f.team_id) == scope]
+
+
+def with_facts(session: Session, *, campaign: Campaign, register, items: ItemResults | None,
+               scope: str | None = None):
+    """``register`` (:class:`~app.services.register_results.RegisterFindings`) with the
+    fact sheets attached for the reports; a campaign without register items but with a
+    filled-in sheet gets a register part that holds the sheets alone; None without either."""
+    from app.services.register_results import facts_only
+
+    records = facts_records(session, campaign=campaign, items=items, scope=scope)
+    if register is not None:
+        return dataclasses.replace(register, facts=tuple(records))
+    if not any(r["sheet"] is not None for r in records):
+        return None
+    return facts_only(tuple(records), scope=scope)

@@ -15,10 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from analysis.decisions import CLASSES, DECIDERS, NOT_DECIDED, DecisionResult, diagnose_decisions
+from analysis.instrument import load_questionnaire
+from analysis.practice import APPROVALS_ITEM, FINDING, OVERTURNED_ITEM, SCALES, PracticeResult, diagnose_practice
 from app.services.register_items import PREFIX
 
 #: Verdicts that are findings (shown and counted as such).
 FINDINGS = ("escalation_beyond_design", "designed_not_known", "contested", "no_design")
+#: The team-level finding of designed versus reported practice (analysis.practice).
+PRACTICE_FINDING = FINDING
 
 
 @dataclass(frozen=True)
@@ -32,12 +36,17 @@ class RegisterFindings:
     team_units: tuple[str | None, ...]
     unit_labels: tuple[str, ...]
     designed: np.ndarray  # (teams, decisions) decider codes, -1 not decided
-    result: DecisionResult
+    result: DecisionResult | None
     version: int = 0
     scope: str | None = None
+    practice: PracticeResult | None = None  # None: the questionnaire asks neither practice item
+    #: the team fact sheets and their agreement indicator (attached when shown; not cached)
+    facts: tuple = ()
 
-    def _cells(self, part: dict, i, designed=None) -> list[dict]:
-        cells = []
+    def _cells(self, part: dict | None, i, designed=None) -> list[dict]:
+        cells: list[dict] = []
+        if part is None:  # the fact sheets alone (facts_only)
+            return cells
         for j, d in enumerate(self.decisions):
             visible = bool(part["visible"][i][j]) if i is not None else bool(part["visible"][j])
             at = (i, j) if i is not None else (j,)
@@ -51,8 +60,20 @@ class RegisterFindings:
             cells.append(cell)
         return cells
 
+    def _practice(self, i: int) -> dict | None:
+        p = self.practice
+        if p is None:
+            return None
+        visible = bool(p.visible[i])
+        return {"verdict": str(p.verdict[i]), "visible": visible, "designed_to_team": bool(p.designed_to_team[i]),
+                "n": int(p.n[i]) if visible else None, "reports": int(p.x[i]) if visible else None,
+                "share": _num(p.share[i]), "low": _num(p.low[i]), "high": _num(p.high[i]),
+                "probability": _num(p.probability[i]), "interval": p.interval}
+
     def teams(self) -> list[dict]:
-        return [{"team": label, "unit": unit, "cells": self._cells(self.result.team, i, self.designed[i])}
+        team = self.result.team if self.result is not None else None
+        return [{"team": label, "unit": unit, "cells": self._cells(team, i, self.designed[i]),
+                 "practice": self._practice(i)}
                 for i, (label, unit) in enumerate(zip(self.team_labels, self.team_units))
                 if self.scope is None or unit == self.scope]
 
@@ -60,11 +81,14 @@ class RegisterFindings:
         return next((t for t in self.teams() if t["team"] == label), None)
 
     def units(self) -> list[dict]:
-        return [{"unit": label, "cells": self._cells(self.result.unit, i)} for i, label in enumerate(self.unit_labels)
+        unit = self.result.unit if self.result is not None else None
+        return [{"unit": label, "cells": self._cells(unit, i)} for i, label in enumerate(self.unit_labels)
                 if self.scope is None or label == self.scope]
 
     def organization(self) -> dict | None:
-        return None if self.scope is not None else {"cells": self._cells(self.result.org, None)}
+        if self.scope is not None or self.result is None:
+            return None
+        return {"cells": self._cells(self.result.org, None)}
 
     def map_rows(self) -> list[dict]:
         """The rows of the decision map: the organization, then every unit followed by its teams."""
@@ -73,7 +97,8 @@ class RegisterFindings:
         for unit in self.units() or [{"unit": None, "cells": None}]:
             if unit["cells"] is not None:
                 rows.append({"kind": "unit", "label": unit["unit"], "cells": unit["cells"]})
-            rows += [{"kind": "team", "label": t["team"], "cells": t["cells"]} for t in teams if t["unit"] == unit["unit"]]
+            rows += [{"kind": "team", "label": t["team"], "cells": t["cells"], "practice": t["practice"]}
+                     for t in teams if t["unit"] == unit["unit"]]
         return rows
 
     def findings(self) -> list[dict]:
@@ -81,9 +106,26 @@ class RegisterFindings:
         return [{"team": t["team"], "unit": t["unit"], **c} for t in self.teams() for c in t["cells"]
                 if c["verdict"] in FINDINGS]
 
+    def practice_findings(self) -> list[dict]:
+        """Every team whose members report that practice overrides the design."""
+        return [{"team": t["team"], "unit": t["unit"], **t["practice"]} for t in self.teams()
+                if t["practice"] is not None and t["practice"]["verdict"] == PRACTICE_FINDING]
+
+    def fact_sheets(self) -> list[dict]:
+        """The attached fact sheets of the teams in scope (see :func:`app.services.fact_sheets.facts_records`)."""
+        return [f for f in self.facts if self.scope is None or f["unit"] == self.scope]
+
     def to_dict(self) -> dict:
         return {"decisions": list(self.decisions), "classes": list(CLASSES), "organization": self.organization(),
-                "units": self.units(), "teams": self.teams(), "findings": self.findings()}
+                "units": self.units(), "teams": self.teams(), "findings": self.findings(),
+                "practice_asked": self.practice is not None, "practice_findings": self.practice_findings()}
+
+
+def facts_only(facts: tuple, *, scope: str | None = None) -> RegisterFindings:
+    """A register part that holds the team fact sheets alone (a campaign that asked no
+    register items): no decision types, no teams of the comparison."""
+    return RegisterFindings(decisions=(), team_labels=(), team_units=(), unit_labels=(),
+                            designed=np.zeros((0, 0), np.int64), result=None, facts=facts, scope=scope)
 
 
 def decision_columns(frozen) -> tuple[str, ...]:
@@ -125,6 +167,26 @@ def diagnose_register(frozen, columns: dict, dx, *, k: int, team_ids: dict) -> R
                   "unit_hidden": np.asarray(dx.units.suppressed, bool)}
     result = diagnose_decisions(answers, team, designed, k=k, team_hidden=np.asarray(dx.teams.suppressed, bool),
                                 decisions=[d["id"] for d in decisions], **kwargs)
+    practice = None
+    if _asks_practice(dx):
+        # the practice items concern every decision the register leaves to the team, asked or not
+        full = np.array([frozen.design.get(str(team_ids[label]), [NOT_DECIDED] * len(ids)) for label in labels],
+                        dtype=np.int64).reshape(len(labels), len(ids))
+        column = {c: (table.column(c).to_numpy(zero_copy_only=False).astype(float) if c in names
+                      else np.full(table.num_rows, np.nan)) for c in (APPROVALS_ITEM, OVERTURNED_ITEM)}
+        practice = diagnose_practice(column[APPROVALS_ITEM], column[OVERTURNED_ITEM], team, full, k=k,
+                                     team_hidden=np.asarray(dx.teams.suppressed, bool), **kwargs)
     return RegisterFindings(decisions=decisions, team_labels=tuple(dx.teams.labels), team_units=parents,
                             unit_labels=units, designed=designed, result=result,
-                            version=frozen.register_number)
+                            version=frozen.register_number, practice=practice)
+
+
+def _asks_practice(dx) -> bool:
+    """Whether the campaign's instrument asks a practice item with the scale that
+    :mod:`analysis.practice` reads (instrument v2; v1 asks other questions)."""
+    try:
+        q = load_questionnaire(dx.questionnaire["id"], version=dx.questionnaire["version"])
+    except (KeyError, ValueError, OSError):
+        return False
+    ids = {item.id: item for item in q.items}
+    return any(i in ids and ids[i].scale is not None and ids[i].scale.id == scale for i, scale in SCALES.items())
