@@ -60,9 +60,13 @@ def main(argv=None) -> int:
                    help="camps of the planted divided team at ±SD of the perception level (default 0.9)")
     p.add_argument("--decisions", action="store_true",
                    help="the decision-register verdicts (scenarios null and planted)")
+    p.add_argument("--practice", action="store_true",
+                   help="the designed-versus-reported practice finding and the fact-sheet indicator")
     args = p.parse_args(argv)
     if args.decisions:
         return _decisions(args)
+    if args.practice:
+        return _practice(args)
     confounds = Confounds.none() if args.no_confounds else Confounds()
     t0 = time.perf_counter()
     print(f"# Error rates of the verdicts ({date.today().isoformat()}, engine {_commit()}, "
@@ -104,6 +108,24 @@ def _decisions(args) -> int:
             print(f"  {scenario} n={n}", file=sys.stderr, flush=True)
     print(simulate_decisions.markdown(rows))
     print(f"\nCells per state (last row): {rows[-1]['cells']}. Total run time {time.perf_counter() - t0:.0f} s.")
+    return 0
+
+
+def _practice(args) -> int:
+    from analysis import simulate_facts, simulate_practice
+
+    print(f"# Designed versus reported practice, and the fact-sheet indicator ({date.today().isoformat()}, "
+          f"engine {_commit()})\n")
+    print(f"{args.teams} teams of fixed size n in {args.units or 5} units; {args.replications} replications per "
+          f"cell, seeds {args.seed}…{args.seed + args.replications - 1}; k = 5.\n")
+    rows = [simulate_practice.practice_error_rates(s, team_size=n, replications=args.replications, seed=args.seed,
+                                                   teams=args.teams, units=args.units or 5)
+            for s in ("null", "planted") for n in args.team_sizes]
+    print(simulate_practice.markdown(rows) + "\n")
+    facts = [simulate_facts.fact_error_rates(s, team_size=n, replications=args.replications, seed=args.seed,
+                                             teams=args.teams, units=args.units or 5)
+             for s in ("null", "planted") for n in args.team_sizes]
+    print(simulate_facts.markdown(facts))
     return 0
 
 

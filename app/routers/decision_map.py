@@ -12,7 +12,7 @@ from app.deps import CurrentUser, PageLang, SessionDep
 from app.reports.decision_map import render_decision_map_pdf, render_decision_map_xlsx
 from app.routers.results import Lang, _load, _page, _require
 from app.services import NotFound
-from app.services.fact_sheets import campaign_facts
+from app.services.fact_sheets import campaign_facts, with_facts
 
 router = APIRouter(tags=["results"])
 NO_REGISTER_ITEMS = "the campaign asked no register items"
@@ -46,7 +46,9 @@ def decision_map_download(campaign_id: uuid.UUID, fmt_key: str, session: Session
         raise NotFound("unknown format")
     loaded = _loaded(session, user, campaign_id)
     render, media = _FORMATS[fmt_key]
-    data = render(loaded.results.register, lang=lang, organization=loaded.org.name, campaign=loaded.campaign.name,
+    register = with_facts(session, campaign=loaded.campaign, register=loaded.results.register,
+                          items=loaded.results.diagnosis.items, scope=loaded.scope)
+    data = render(register, lang=lang, organization=loaded.org.name, campaign=loaded.campaign.name,
                   k=loaded.campaign.k)
     return Response(data, media_type=media,
                     headers={"content-disposition": f'attachment; filename="decision-map.{fmt_key}"'})

@@ -1,6 +1,9 @@
 """The team fact sheet of a campaign team: its page (read by every member of the
 organization, filled in by its consultants and HR admins) and its JSON twin
-(docs/methodology.md §18, "Team fact sheet")."""
+(docs/methodology.md §18, "Team fact sheet").
+
+A member limited to one unit reads the sheets of that unit's teams (the results pages
+link to them) and no other team's (404, as for a team of another campaign); they never write."""
 
 from __future__ import annotations
 
@@ -15,10 +18,12 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 from app.catalogue import N_
 from app.deps import CsrfRoute, CurrentUser, FormBody, PageLang, SessionDep
 from app.models import Role, TeamFactSheet
-from app.services import Invalid, ServiceError
+from app.services import Invalid, NotFound, ServiceError
 from app.services.campaigns import get_campaign
 from app.services.fact_sheets import CADENCE_LABELS, CADENCES, get_team, save_sheet, sheet_dict
-from app.services.organizations import get_organization, organization_ids
+from app.services.fact_sheets import TEAM_NOT_FOUND
+from app.services.organizations import get_organization, organization_ids, unit_scope
+from app.services.results import team_labels
 from app.templating import render
 
 router = APIRouter(tags=["fact sheets"], route_class=CsrfRoute)
@@ -45,9 +50,18 @@ class FactsOut(BaseModel):
 
 
 def _load(session, user, campaign_id, team_id, *, write=False):
+    """Campaign, organization, role, team and the unit the user is limited to (None:
+    the whole organization); a reader of one unit reaches only its teams and cannot write."""
     campaign = get_campaign(session, organization_ids=organization_ids(session, user=user), campaign_id=campaign_id)
-    org, role = get_organization(session, user=user, organization_id=campaign.organization_id, write=write)
-    return campaign, org, role, get_team(session, campaign=campaign, team_id=team_id)
+    org, role = get_organization(session, user=user, organization_id=campaign.organization_id, write=write,
+                                 results=not write)
+    team = get_team(session, campaign=campaign, team_id=team_id)
+    scope = unit_scope(session, user=user, organization=org)
+    if scope is not None:
+        _, unit_of = team_labels([team])
+        if unit_of[team.id] != scope:
+            raise NotFound(TEAM_NOT_FOUND)
+    return campaign, org, role, team, scope
 
 
 def _save(session, user, team, facts: FactsIn):
@@ -60,20 +74,21 @@ def _save(session, user, team, facts: FactsIn):
 
 # ------------------------------------------------------------------ page
 
-def _page(request, session, campaign, org, role, team, lang, *, form=None, error=None, saved=False, status_code=200):
+def _page(request, session, campaign, org, role, team, lang, *, scope=None, form=None, error=None, saved=False,
+          status_code=200):
     sheet = sheet_dict(session.get(TeamFactSheet, team.id))
     return render(request, "admin/fact_sheet.html", {
         "campaign": campaign, "org": org, "team": team, "sheet": sheet, "form": form or sheet or {},
-        "can_write": role in (Role.consultant, Role.hr_admin), "cadences": CADENCE_LABELS,
-        "form_error": error, "saved": saved,
+        "can_write": scope is None and role in (Role.consultant, Role.hr_admin), "cadences": CADENCE_LABELS,
+        "form_error": error, "saved": saved, "scope": scope,
     }, status_code=status_code, lang=lang)
 
 
 @router.get("/campaigns/{campaign_id}/teams/{team_id}/facts", include_in_schema=False)
 def fact_sheet_page(campaign_id: uuid.UUID, team_id: uuid.UUID, request: Request, session: SessionDep,
                     user: CurrentUser, lang: PageLang, saved: bool = False):
-    campaign, org, role, team = _load(session, user, campaign_id, team_id)
-    return _page(request, session, campaign, org, role, team, lang, saved=saved)
+    campaign, org, role, team, scope = _load(session, user, campaign_id, team_id)
+    return _page(request, session, campaign, org, role, team, lang, scope=scope, saved=saved)
 
 
 def _form_facts(form) -> FactsIn:
@@ -92,7 +107,7 @@ def _form_facts(form) -> FactsIn:
 @router.post("/campaigns/{campaign_id}/teams/{team_id}/facts", include_in_schema=False)
 def fact_sheet_form(campaign_id: uuid.UUID, team_id: uuid.UUID, request: Request, session: SessionDep,
                     user: CurrentUser, form: FormBody):
-    campaign, org, role, team = _load(session, user, campaign_id, team_id, write=True)
+    campaign, org, role, team, _ = _load(session, user, campaign_id, team_id, write=True)
     lang = "de" if form.get("lang") == "de" else "en"
     try:
         _save(session, user, team, _form_facts(form))
@@ -114,7 +129,7 @@ def _out(session, team) -> FactsOut:
 @router.get("/api/v1/campaigns/{campaign_id}/teams/{team_id}/facts", response_model=FactsOut)
 def api_get(campaign_id: uuid.UUID, team_id: uuid.UUID, session: SessionDep, user: CurrentUser):
     """The team's fact sheet (``sheet`` null: not filled in yet)."""
-    _, _, _, team = _load(session, user, campaign_id, team_id)
+    team = _load(session, user, campaign_id, team_id)[3]
     return _out(session, team)
 
 
@@ -122,7 +137,7 @@ def api_get(campaign_id: uuid.UUID, team_id: uuid.UUID, session: SessionDep, use
 def api_put(campaign_id: uuid.UUID, team_id: uuid.UUID, body: FactsIn, session: SessionDep, user: CurrentUser):
     """Save the team's fact sheet (consultants and HR admins; it is not anonymous: the
     sheet records the e-mail of whoever saved it)."""
-    _, _, _, team = _load(session, user, campaign_id, team_id, write=True)
+    team = _load(session, user, campaign_id, team_id, write=True)[3]
     _save(session, user, team, body)
     return _out(session, team)
 

@@ -37,7 +37,7 @@ from app.services.downloads import (
     FORMATS, JOB_FAILED, JOB_NOT_READY, JobRunner, check_team, content_disposition, get_format,
     render, safe_filename,
 )
-from app.services.fact_sheets import CADENCE_LABELS, campaign_facts
+from app.services.fact_sheets import CADENCE_LABELS, campaign_facts, facts_records, with_facts
 from app.services.invitations import audit_summary
 from app.services.organizations import get_organization, organization_ids, unit_scope
 from app.services.results import Results, campaign_results, filtered_view, organization_rate, set_live_results
@@ -201,6 +201,8 @@ class ResultsOut(BaseModel):
     labels: dict[str, dict[str, dict[str, str]]]
     decision_register: Record | None = Field(None, description="the decision register against the answers to its items "
                                     "(docs/methodology.md §18); null when the campaign asked none")
+    fact_sheets: list[Record] = Field([], description="the team fact sheets (not anonymous) and their agreement with "
+                                      "the members' released answers (docs/methodology.md §18)")
 
 
 class HiddenOut(BaseModel):
@@ -284,6 +286,7 @@ def _overview(loaded: Loaded, session) -> dict:
         "invariance": _thaw(dx.invariance) if dx.invariance is not None else None,
         "labels": LABELS,
         "decision_register": results.register.to_dict() if results.register is not None else None,
+        "fact_sheets": facts_records(session, campaign=campaign, items=dx.items, scope=loaded.scope),
     }
 
 
@@ -488,7 +491,8 @@ def _report_args(session, loaded: Loaded, fmt_key, team, lang):
                   benchmark=_benchmark(session, loaded),
                   provenance={"links": audit_summary(session, campaign=loaded.campaign),
                               "withheld": loaded.campaign.withheld_answers},
-                  register=loaded.results.register)
+                  register=with_facts(session, campaign=loaded.campaign, register=loaded.results.register,
+                                      items=dx.items, scope=loaded.scope))
     return fmt, dx, filename, kwargs
 
 

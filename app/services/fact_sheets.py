@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from analysis.fact_agreement import FACTS, agreement
@@ -51,16 +52,24 @@ def save_sheet(session: Session, *, team: CampaignTeam, author: str, goals_writt
         raise Invalid(N_("unknown review cadence"))
     if last_lesson is not None and last_lesson > utcnow().date():
         raise Invalid(BAD_DATE)
-    sheet = session.get(TeamFactSheet, team.id) or TeamFactSheet(
-        campaign_team_id=team.id, goals_written=goals_written, decision_record=decision_record,
-        review_cadence=review_cadence, filled_by=author)
-    now = utcnow()
-    sheet.sqlmodel_update({"goals_written": goals_written, "goals_link": goals_link.strip(),
-                           "decision_record": decision_record, "review_cadence": review_cadence,
-                           "last_lesson": last_lesson, "filled_by": author, "filled_at": now,
-                           "saves": [*sheet.saves, {"by": author, "at": now.isoformat()}]})
-    session.add(sheet)
-    session.commit()
+    for attempt in range(2):
+        sheet = session.get(TeamFactSheet, team.id, populate_existing=True, with_for_update=True) or TeamFactSheet(
+            campaign_team_id=team.id, goals_written=goals_written, decision_record=decision_record,
+            review_cadence=review_cadence, filled_by=author)
+        now = utcnow()
+        sheet.sqlmodel_update({"goals_written": goals_written, "goals_link": goals_link.strip(),
+                               "decision_record": decision_record, "review_cadence": review_cadence,
+                               "last_lesson": last_lesson, "filled_by": author, "filled_at": now,
+                               "saves": [*sheet.saves, {"by": author, "at": now.isoformat()}]})
+        session.add(sheet)
+        try:
+            session.commit()
+            break
+        except IntegrityError:
+            # two first saves at once: the other one inserted the row; save over it
+            session.rollback()
+            if attempt:
+                raise
     session.refresh(sheet)
     return sheet
 

@@ -44,6 +44,7 @@ VERSION_NOT_FOUND = "register version not found"
 SAVED_MEANWHILE = "the register was saved by someone else meanwhile; reload and try again"
 UNKNOWN_DECISION = "unknown decision type"
 _ID = re.compile(r"[a-z][a-z0-9_]{0,39}")
+_SAVE_ATTEMPTS = 3
 
 
 def starter_document() -> dict:
@@ -216,18 +217,23 @@ def save_register(session: Session, *, organization: Organization, document, aut
     ``base`` is the version the editor started from: when another save came in between,
     :class:`Conflict` (nothing is stored)."""
     clean = check_document(document, structure_keys(session, organization=organization), where=where)
-    latest = latest_version(session, organization=organization)
-    number = latest.number if latest else 0
-    if base is not None and base != number:
-        raise Conflict(SAVED_MEANWHILE)
-    version = RegisterVersion(organization_id=organization.id, number=number + 1, created_by=author[:254],
-                              document=clean)
-    session.add(version)
-    try:
-        session.commit()
-    except IntegrityError:  # a concurrent save took this number
-        session.rollback()
-        raise Conflict(SAVED_MEANWHILE) from None
+    for attempt in range(_SAVE_ATTEMPTS):
+        latest = latest_version(session, organization=organization)
+        number = latest.number if latest else 0
+        if base is not None and base != number:
+            raise Conflict(SAVED_MEANWHILE)
+        version = RegisterVersion(organization_id=organization.id, number=number + 1, created_by=author[:254],
+                                  document=clean)
+        session.add(version)
+        try:
+            session.commit()
+            break
+        except IntegrityError:  # a concurrent save took this number
+            session.rollback()
+            # an edit of a given version conflicts; a save without one (an import, an API
+            # call without ``base``) simply becomes the next version
+            if base is not None or attempt == _SAVE_ATTEMPTS - 1:
+                raise Conflict(SAVED_MEANWHILE) from None
     session.refresh(version)
     return version
 
