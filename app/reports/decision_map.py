@@ -122,14 +122,18 @@ def write_register_sheets(book, register, lang: str, *, title: str = "") -> None
     fact sheets (when any is filled in)."""
     tx = translator(lang, RESULTS)
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    if register.decisions:
+        _write_map(book, register, lang, bold, title)
     for name, table in (("practice_sheet", practice_rows(register, lang)), ("facts_sheet", fact_rows(register, lang))):
         if table:
             sheet = book.add_worksheet(tx(name)[:31])
             for r, row in enumerate(table):
                 sheet.write_row(r, 0, row, bold if r == 0 else None)
             sheet.set_column(0, len(table[0]), 22)
-    if not register.decisions:
-        return
+
+
+def _write_map(book, register, lang: str, bold, title: str) -> None:
+    tx = translator(lang, RESULTS)
     header, rows = _grid(register, lang)
     sheet = book.add_worksheet(tx("decision_map")[:31])
     sheet.write(0, 0, title or tx("register_title"), bold)
