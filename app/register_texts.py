@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from app.catalogue import N_, translations
+from app.catalogue import N_, gettext, translations
 from app.i18n import LANGUAGES
 
 
@@ -39,6 +39,32 @@ class Text(Mapping[str, str]):
 
     def __repr__(self) -> str:
         return f"Text({self.msgid!r})"
+
+
+class Message(str):
+    """A fixed catalogue message with values, e.g. a bad line of a register import.
+
+    As a string it is the English text (what the API returns); :meth:`translated` gives
+    it in the language of the page being rendered (``%(name)s`` placeholders, nested
+    messages translated too), so that the text is translated at the edge.
+
+    >>> m = Message("%(where)s: %(problem)s", where=Message("line %(line)s", line=3), problem="x")
+    >>> str(m), m.msgid
+    ('line 3: x', '%(where)s: %(problem)s')
+    """
+
+    msgid: str
+    values: dict
+
+    def __new__(cls, msgid: str, **values: object) -> Message:
+        obj = super().__new__(cls, msgid % values if values else msgid)
+        obj.msgid, obj.values = msgid, values
+        return obj
+
+    def translated(self) -> str:
+        values = {k: v.translated() if isinstance(v, Message) else v for k, v in self.values.items()}
+        text = gettext(self.msgid)
+        return text % values if values else text
 
 
 #: The answer options of the generated survey items (survey content, both languages).

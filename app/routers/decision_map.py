@@ -8,6 +8,7 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app.catalogue import N_
 from app.deps import CurrentUser, PageLang, SessionDep
 from app.reports.decision_map import render_decision_map_pdf, render_decision_map_xlsx
 from app.routers.results import Lang, _load, _page, _require
@@ -15,7 +16,8 @@ from app.services import NotFound
 from app.services.fact_sheets import campaign_facts, with_facts
 
 router = APIRouter(tags=["results"])
-NO_REGISTER_ITEMS = "the campaign asked no register items"
+NO_REGISTER_ITEMS = N_("the campaign asked no register items")
+UNKNOWN_FORMAT = N_("unknown format")
 _FORMATS = {"pdf": (render_decision_map_pdf, "application/pdf"),
             "xlsx": (render_decision_map_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
 
@@ -43,7 +45,7 @@ def decision_map_download(campaign_id: uuid.UUID, fmt_key: str, session: Session
                           lang: Lang = "en"):
     """The decision map as PDF or XLSX (released figures only)."""
     if fmt_key not in _FORMATS:
-        raise NotFound("unknown format")
+        raise NotFound(UNKNOWN_FORMAT)
     loaded = _loaded(session, user, campaign_id)
     render, media = _FORMATS[fmt_key]
     register = with_facts(session, campaign=loaded.campaign, register=loaded.results.register,

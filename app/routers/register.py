@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from app.catalogue import N_
 from app.deps import CsrfProtected, CurrentUser, FormBody, PageLang, RawBody, SessionDep
 from app.i18n import translator
 from app.register_texts import UI
@@ -25,8 +26,8 @@ from app.services.register_csv import MAX_CSV_BYTES, import_register, register_c
 from app.templating import render
 
 router = APIRouter(tags=["register"], dependencies=[CsrfProtected])
-NO_REGISTER = "the campaign has no register"
-FORM_INCOMPLETE = "the form is incomplete"
+NO_REGISTER = N_("the campaign has no register")
+FORM_INCOMPLETE = N_("the form is incomplete")
 MAX_NUMBER = 2**31 - 1  # version numbers are 32-bit integers in the database
 Entry = dict[str, Annotated[str, Field(max_length=1100)]]
 

@@ -20,9 +20,11 @@ import re
 
 from sqlmodel import Session
 
-from app.services import Invalid
+from app.catalogue import N_
 from app.models import Organization, RegisterVersion
-from app.services.register import REGISTER_INVALID, check_document, save_register, structure_keys
+from app.register_texts import Message
+from app.services import Invalid
+from app.services.register import AT, REGISTER_INVALID, check_document, save_register, structure_keys
 from app.services.teams import _cell as csv_cell, _uncell as csv_uncell
 
 MAX_CSV_BYTES = 1_000_000
@@ -46,13 +48,21 @@ def parse_register_csv(data: bytes, *, name: str = "") -> tuple[dict, object, li
     :class:`Invalid` when the file as a whole cannot be read; ``name`` (a file name)
     prefixes each line reference when given.
     """
-    prefix = f"{name}, " if name else ""
+    def in_file(problem: Message) -> Message:
+        return Message(N_("%(file)s, %(problem)s"), file=name, problem=problem) if name else problem
+
+    def at(line: int) -> Message:
+        return Message(N_("%(file)s, line %(line)s"), file=name, line=line) if name else Message(
+            N_("line %(line)s"), line=line)
+
     if len(data) > MAX_CSV_BYTES:
-        raise Invalid(REGISTER_INVALID, errors=[f"{prefix}the file is larger than {MAX_CSV_BYTES} bytes"])
+        raise Invalid(REGISTER_INVALID, errors=[in_file(Message(N_("the file is larger than %(max)s bytes"),
+                                                                max=MAX_CSV_BYTES))])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise Invalid(REGISTER_INVALID, errors=[f"{prefix}the file is not UTF-8 text (byte {exc.start})"]) from None
+        raise Invalid(REGISTER_INVALID, errors=[in_file(Message(N_("the file is not UTF-8 text (byte %(byte)s)"),
+                                                                byte=exc.start))]) from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -62,26 +72,29 @@ def parse_register_csv(data: bytes, *, name: str = "") -> tuple[dict, object, li
     try:
         header = [h.strip().lower().replace("_", " ") for h in next(reader, [])]
         if tuple(header) != HEADER:
-            raise Invalid(REGISTER_INVALID, errors=[f"{prefix}line 1: expected the header '{','.join(HEADER)}'"])
+            raise Invalid(REGISTER_INVALID, errors=[Message(AT, where=at(1), problem=Message(
+                N_("expected the header '%(header)s'"), header=",".join(HEADER)))])
         for fields in reader:
             line = reader.line_num
             if not any(f.strip() for f in fields):
                 continue
             if len(fields) != len(HEADER):
-                errors.append(f"{prefix}line {line}: expected {len(HEADER)} fields, found {len(fields)}")
+                errors.append(Message(AT, where=at(line), problem=Message(
+                    N_("expected %(expected)s fields, found %(found)s"), expected=len(HEADER), found=len(fields))))
                 continue
             row = dict(zip(HEADER, (csv_uncell(f.strip()) for f in fields)))
             section = KINDS.get(row["kind"].lower())
             if section is None:
-                errors.append(f"{prefix}line {line}: kind '{row['kind'][:20]}' is not one of {', '.join(KINDS)}")
+                errors.append(Message(AT, where=at(line), problem=Message(
+                    N_("kind '%(value)s' is not one of %(choices)s"), value=row["kind"][:20], choices=", ".join(KINDS))))
                 continue
             document[section].append({field: row[column] for field, column in _FIELDS[section].items()})
             lines[section].append(line)
             if len(errors) >= 100:
                 break
     except csv.Error as exc:
-        errors.append(f"{prefix}line {reader.line_num}: {exc}")
-    return document, lambda section, i: f"{prefix}line {lines[section][i]}", errors
+        errors.append(Message(AT, where=at(reader.line_num), problem=str(exc)))
+    return document, lambda section, i: at(lines[section][i]), errors
 
 
 def read_register_csv(data: bytes, structure, *, name: str = "") -> dict:

@@ -240,8 +240,11 @@ def test_editing_on_the_page_saves_versions(admin):
 
 def test_a_bad_edit_on_the_page_shows_the_errors(admin):
     r = _form(admin, "/design", {"base": "", "unit_path": "", "team": "", "decider_hiring": "boss"}, lang="de")
-    assert r.status_code == 422
-    assert "decider &#39;boss&#39; is not one of" in r.text and "Entscheidungsregister" in r.text
+    assert r.status_code == 422  # the fixed messages, translated on the page
+    assert "Das Register enthält Fehler" in r.text or "das Register enthält Fehler" in r.text
+    assert "Entscheider „boss“ ist keiner von" in r.text and "Entscheidungsregister" in r.text
+    r = _form(admin, "/design", {"base": "", "unit_path": "", "team": "", "decider_hiring": "boss"})
+    assert "decider &#39;boss&#39; is not one of" in r.text and "the register has errors" in r.text
     assert _form(admin, "/design", {"base": "7", "decider_hiring": "team"}).status_code == 409
     assert _version(admin) is None
 
@@ -250,6 +253,14 @@ def test_the_page_import_names_bad_lines(admin):
     r = admin.client.post(f"/orgs/{admin.org_id}/register/import", data={"csrf_token": admin.csrf},
                           files={"file": ("r.csv", H + "design,x,,,,,,team,,,,,\n", "text/csv")})
     assert r.status_code == 422 and "line 2: decision &#39;x&#39; is not a decision type" in r.text
+    de = admin.client.post(f"/orgs/{admin.org_id}/register/import?lang=de", data={"csrf_token": admin.csrf},
+                           files={"file": ("r.csv", H + "design,x,,,,,,team,,,,,\nbogus,,\n", "text/csv")})
+    assert de.status_code == 422
+    assert "Zeile 2: „x“ ist keine Entscheidungsart des Registers" in de.text
+    assert "Zeile 3: 13 Felder erwartet, 3 gefunden" in de.text
+    api = admin.post(_url(admin, "/import"), content=(H + "design,x,,,,,,team,,,,,\n").encode(),
+                     headers={"content-type": "text/csv"})
+    assert api.json()["errors"] == ["line 2: decision 'x' is not a decision type of the register"]  # English
     ok = admin.client.post(f"/orgs/{admin.org_id}/register/import", data={"csrf_token": admin.csrf},
                            files={"file": ("r.csv", GOOD_CSV, "text/csv")}, follow_redirects=False)
     assert ok.status_code == 303 and _version(admin) == 1
