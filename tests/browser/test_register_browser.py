@@ -1,6 +1,7 @@
 """A consultant opens the demo client's decision register, edits it, launches a campaign
 that asks register items, closes it after the teams answered, and sees the escalation
-beyond the design on the decision map and in a report."""
+beyond the design — and the practice that overrides it (approvals and overrulings where
+the design lets the team decide) — on the decision map, the team page and in a report."""
 
 from __future__ import annotations
 
@@ -34,14 +35,15 @@ def consultant(browser, server):
     context.close()
 
 
-def _answer(page, base: str, token: str, decides: dict) -> None:
+def _answer(page, base: str, token: str, decides: dict, practice: dict) -> None:
     """One employee answers through the survey's JSON interface."""
     r = page.request.post(f"{base}/api/v1/survey/session", data={"token": token})
     assert r.ok, r.text()
     items = r.json()["survey"]["items"]
     assert {"decides.priorities", "decides.methods"} <= {i["id"] for i in items if i["kind"] == "decision"}
     answers = {i["id"]: i["options"][0]["value"] for i in items if i["options"] and i["kind"] != "decision"}
-    r = page.request.post(f"{base}/api/v1/survey/responses", data={"answers": {**answers, **decides}},
+    assert {"dr_s4", "dr_s5"} <= set(answers)  # instrument v2 asks about approvals and overrulings
+    r = page.request.post(f"{base}/api/v1/survey/responses", data={"answers": {**answers, **practice, **decides}},
                           headers={"X-CSRF-Token": r.json()["csrf_token"]})
     assert r.status == 201, r.text()
 
@@ -83,7 +85,9 @@ def test_register_to_decision_map(consultant, server, tmp_path):
     assert "version 2, frozen at launch" in page.inner_text("#register-items")
     campaign_id = page.url.split("/campaigns/")[1].split("/")[0]
 
-    # the teams answer: in Technology most believe the unit or the centre sets their priorities
+    # the teams answer: in Technology most believe the unit or the centre sets their priorities,
+    # and all report that decisions left to the team still need outside approval (three or
+    # more in the past month); most say the last one was overruled from above without a reason
     csrf = page.locator("input[name=csrf_token]").first.get_attribute("value")
     teams = {t["team"]: t["campaign_team_id"] for t in
              page.request.get(f"{base}/api/v1/campaigns/{campaign_id}/invitations").json()}
@@ -92,7 +96,8 @@ def test_register_to_decision_map(consultant, server, tmp_path):
     assert r.status == 201, r.text()
     for n, link in enumerate(row["link"] for row in r.json()):
         _answer(page, base, link.rsplit("/", 1)[1],
-                {"decides.priorities": 3 if n % 5 else 2, "decides.methods": 0})
+                {"decides.priorities": 3 if n % 5 else 2, "decides.methods": 0},
+                {"dr_s4": 4, "dr_s5": 3} if n % 5 else {"dr_s4": 3, "dr_s5": 4})
     page.reload()
     page.get_by_role("button", name="Close campaign").click()
     page.wait_for_selector("[data-testid='results-link']")
@@ -106,7 +111,19 @@ def test_register_to_decision_map(consultant, server, tmp_path):
             "td[data-decision='priorities']")
         assert cell.get_attribute("data-verdict") == "escalation_beyond_design"
         assert "escalation beyond the design" in cell.inner_text()
+        practice = page.locator("tr", has=page.get_by_role("link", name=team, exact=True)).locator("td[data-practice]")
+        assert practice.get_attribute("data-practice") == "practice_overrides_design"
+        assert "100 % · practice overrides the design" in practice.inner_text()
     page.screenshot(path=str(tmp_path / "decision-map.png"), full_page=True)
+
+    # the team page explains it, in German too
+    page.get_by_test_id("decision-map").get_by_role("link", name=TEAMS[0], exact=True).click()
+    page.wait_for_selector("[data-testid='practice']")
+    assert page.get_by_test_id("practice").get_attribute("data-verdict") == "practice_overrides_design"
+    assert "the design exists on paper, not in practice" in page.get_by_test_id("practice").inner_text()
+    page.goto(page.url.replace("lang=en", "lang=de") if "lang=en" in page.url else page.url + "&lang=de")
+    assert "Praxis übergeht das Vorgesehene" in page.get_by_test_id("practice").inner_text()
+    page.goto(page.url.replace("lang=de", "lang=en"))
 
     # and in a report
     page.get_by_role("link", name="Overview").first.click()
@@ -117,4 +134,7 @@ def test_register_to_decision_map(consultant, server, tmp_path):
     book = load_workbook(path, read_only=True)
     findings = [row for row in book["Register findings"].iter_rows(values_only=True)]
     assert {(row[0], row[4]) for row in findings} >= {(t, "escalation beyond the design") for t in TEAMS}
+    practice = {row[0]: row for row in book["Practice"].iter_rows(values_only=True)}
+    assert all(practice[t][-1] == "practice overrides the design" for t in TEAMS)
+    assert {(row[0], row[2]) for row in findings} >= {(t, "decisions the register leaves to the team") for t in TEAMS}
     assert errors == []
