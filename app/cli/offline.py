@@ -325,5 +325,6 @@ def _register_findings(path: str, register: dict, data, further: dict, diagnosis
     codes, _ = resolve(document, [(unit_of.get(t, ""), t) for t in labels])
     frozen = SimpleNamespace(decisions=document["decisions"], asked=asked, register_number=1,
                              design=dict(zip(labels, codes)))
-    columns = {"answers": pa.table({c: pa.array(v) for c, v in further.items()}), "team": data.team}
+    practice = {i: data.values[:, data.item_ids.index(i)] for i in ("dr_s4", "dr_s5") if i in data.item_ids}
+    columns = {"answers": pa.table({c: pa.array(v) for c, v in {**further, **practice}.items()}), "team": data.team}
     return diagnose_register(frozen, columns, diagnosis, k=k, team_ids={t: t for t in labels})

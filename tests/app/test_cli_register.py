@@ -88,3 +88,33 @@ def test_without_register_a_register_column_is_unknown(files, capsys):
     responses, _, _ = files
     assert main(["analyze", str(responses)]) == 2
     assert "unknown column" in capsys.readouterr().err
+
+
+def test_offline_v2_responses_get_the_practice_comparison(tmp_path, capsys):
+    """With instrument v2 the offline path compares the register with the reported
+    practice too: teams of U1 report outside approvals for decisions the register leaves
+    to them; U2's design places every decision at the centre."""
+    responses = tmp_path / "responses.csv"
+    assert main(["simulate", "--team-size", "8", "--teams", "6", "--units", "2", "--scenario", "null",
+                 "--seed", "4", "--questionnaire", "aligned-autonomy-v2", "--out", str(responses)]) == 0
+    with open(responses, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    unit, s4, s5 = (rows[0].index(c) for c in ("unit", "dr_s4", "dr_s5"))
+    rows[0].append("decides.priorities")
+    for row in rows[1:]:
+        row[s4], row[s5] = ("4", "3") if row[unit] in ("U1", "U2") else ("1", "4")
+        row.append("0")
+    with open(responses, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    register = tmp_path / "register.csv"
+    register.write_text(",".join(HEADER) + "\n" + (
+        "decision,priorities,decision_rights,the team's priorities,die Prioritäten des Teams,,,,,,,,\n"
+        "design,priorities,,,,,,team,,,,,\n"
+        "design,priorities,,,,U2,,central,,,,,\n"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["analyze", str(responses), "--questionnaire", "aligned-autonomy-v2",
+                 "--register", str(register)]) == 0
+    out = json.loads(capsys.readouterr().out)["decision_register"]
+    verdicts = {(t["unit"], t["practice"]["verdict"]) for t in out["teams"]}
+    assert verdicts == {("U1", "practice_overrides_design"), ("U2", "not_applicable")}
+    assert {f["unit"] for f in out["practice_findings"]} == {"U1"}
