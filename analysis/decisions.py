@@ -56,9 +56,12 @@ parent; groups hidden in the main results stay hidden).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from analysis.privacy import suppress_hierarchy
 
@@ -94,12 +97,13 @@ STARTER_DECISIONS = (
     ("strategy", "direction", "changing the strategy itself", "Änderungen an der Strategie selbst", "central"),
 )
 
+Array = npt.NDArray[Any]
 _PRIOR = 0.5  # Jeffreys
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(64)
 _GL_NODES, _GL_WEIGHTS = (_GL_NODES + 1) / 2, _GL_WEIGHTS / 2  # on [0, 1]
 
 
-def answer_classes(answers, designed) -> np.ndarray:
+def answer_classes(answers: npt.ArrayLike, designed: npt.ArrayLike) -> Array:
     """Class code (index into :data:`CLASSES`) of each answer; -1 where missing.
 
     Parameters
@@ -122,7 +126,7 @@ def answer_classes(answers, designed) -> np.ndarray:
     return np.where(a < 0, -1, cls).astype(np.int64)
 
 
-def tally(classes, group, n_groups: int) -> np.ndarray:
+def tally(classes: npt.ArrayLike, group: npt.ArrayLike, n_groups: int) -> Array:
     """Counts per group, decision type and class, shape (n_groups, n_decisions, 4).
 
     One ``bincount`` over group × decision × class; missing answers (-1) are left out.
@@ -136,21 +140,21 @@ def tally(classes, group, n_groups: int) -> np.ndarray:
     return counts.reshape(n_groups, D, len(CLASSES))
 
 
-def _tail(a, b, x):
+def _tail(a: npt.ArrayLike, b: npt.ArrayLike, x: npt.ArrayLike) -> Array:
     """P(Beta(a, b) >= x), vectorized."""
-    from scipy.special import betainc
+    from scipy.special import betainc  # type: ignore[import-untyped, unused-ignore]
 
-    return betainc(b, a, 1.0 - x)
+    return np.asarray(betainc(b, a, 1.0 - np.asarray(x)))
 
 
-def _joint_tail(a_i, a_j, a_k, s_i, s_j):
+def _joint_tail(a_i: Array, a_j: Array, a_k: Array, s_i: float, s_j: float) -> Array:
     """P(q_i >= s_i and q_j >= s_j) for q ~ Dirichlet(a_i, a_j, a_k), vectorized.
 
     Given q_i = x, q_j / (1 - x) ~ Beta(a_j, a_k); the integral over x is taken in the
     probability scale of q_i's Beta(a_i, a_j + a_k) marginal (Gauss–Legendre on
     u = F(x)), which keeps it accurate however peaked the marginal is.
     """
-    from scipy.special import betainc, betaincinv
+    from scipy.special import betainc, betaincinv  # type: ignore[import-untyped, unused-ignore]
 
     rest = a_j + a_k
     lo = betainc(a_i, rest, s_i)
@@ -161,10 +165,10 @@ def _joint_tail(a_i, a_j, a_k, s_i, s_j):
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.clip(np.nan_to_num(s_j / (1.0 - x), nan=1.0, posinf=1.0), 0.0, 1.0)
     inner = _tail(a_j[..., None], a_k[..., None], share)
-    return width * (inner * _GL_WEIGHTS).sum(axis=-1)
+    return np.asarray(width * (inner * _GL_WEIGHTS).sum(axis=-1))
 
 
-def state_probabilities(counts, majority: float = 0.5, substantial: float = 1 / 3) -> np.ndarray:
+def state_probabilities(counts: npt.ArrayLike, majority: float = 0.5, substantial: float = 1 / 3) -> Array:
     """Posterior probability of each of :data:`STATES`, shape ``counts.shape[:-1] + (4,)``.
 
     ``counts[..., c]`` are the class counts (:data:`CLASSES` order). With no answers the
@@ -193,7 +197,7 @@ def state_probabilities(counts, majority: float = 0.5, substantial: float = 1 / 
     return p[inverse.reshape(-1)].reshape(c.shape)
 
 
-def decide(probabilities, *, min_probability: float) -> tuple[np.ndarray, np.ndarray]:
+def decide(probabilities: npt.ArrayLike, *, min_probability: float) -> tuple[Array, Array]:
     """Index into :data:`STATES` of each cell's most probable state, or -1 (not precise).
 
     Returns ``(state, probability)``; the probability is that of the most probable state.
@@ -217,18 +221,19 @@ class DecisionResult:
     """
 
     decisions: tuple[str, ...]
-    team: dict
-    unit: dict
-    org: dict
+    team: dict[str, Array]
+    unit: dict[str, Array]
+    org: dict[str, Array]
 
-    def to_dict(self) -> dict:
-        def part(p):
+    def to_dict(self) -> dict[str, Any]:
+        def part(p: dict[str, Array]) -> dict[str, Any]:
             return {key: (v.tolist() if isinstance(v, np.ndarray) else v) for key, v in p.items()}
         return {"decisions": list(self.decisions), "classes": list(CLASSES),
                 "team": part(self.team), "unit": part(self.unit), "org": part(self.org)}
 
 
-def _level(counts, designed_missing, visible, min_probability, majority, substantial):
+def _level(counts: Array, designed_missing: Array, visible: Array, min_probability: float, majority: float,
+           substantial: float) -> dict[str, Array]:
     n = counts.sum(axis=-1)
     state, prob = decide(state_probabilities(counts, majority, substantial), min_probability=min_probability)
     names = np.asarray(STATES + ("not_precise",), dtype=object)[state]
@@ -241,9 +246,11 @@ def _level(counts, designed_missing, visible, min_probability, majority, substan
             "verdict": names, "probability": prob, "knowledge": knowledge}
 
 
-def diagnose_decisions(answers, team, designed, *, k: int, team_unit=None, n_units: int = 0,
-                       team_hidden=None, unit_hidden=None, min_probability: float = 0.75,
-                       majority: float = 0.5, substantial: float = 1 / 3, decisions=None) -> DecisionResult:
+def diagnose_decisions(answers: npt.ArrayLike, team: npt.ArrayLike, designed: npt.ArrayLike, *, k: int,
+                       team_unit: npt.ArrayLike | None = None, n_units: int = 0,
+                       team_hidden: npt.ArrayLike | None = None, unit_hidden: npt.ArrayLike | None = None,
+                       min_probability: float = 0.75, majority: float = 0.5, substantial: float = 1 / 3,
+                       decisions: Sequence[str] | None = None) -> DecisionResult:
     """Compare the register with the answers for every team, unit and the organization.
 
     Parameters

@@ -30,9 +30,12 @@ has the noisy-knowledge shares. The truth of a cell is the state of its mixture 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from analysis.decisions import DECIDERS, DONT_KNOW, NOT_DECIDED, STATES, diagnose_decisions
 
@@ -60,7 +63,7 @@ def _state(pi: np.ndarray, majority: float = 0.5, substantial: float = 1 / 3) ->
     return np.where(pi[..., 3] >= majority, 2, np.where(clear, top, 3))
 
 
-def _cell_shares(rng, kind: np.ndarray) -> np.ndarray:
+def _cell_shares(rng: np.random.Generator, kind: np.ndarray) -> np.ndarray:
     """Class shares (designed, above, below, don't know) for cells of a planted kind."""
     shape = kind.shape
     rest = rng.dirichlet(np.ones(3), size=shape)
@@ -78,10 +81,10 @@ def _cell_shares(rng, kind: np.ndarray) -> np.ndarray:
     return pi
 
 
-def simulate_decisions(rng, *, teams: int = 40, units: int = 5, team_size: int = 8, decisions: int = 6,
+def simulate_decisions(rng: np.random.Generator, *, teams: int = 40, units: int = 5, team_size: int = 8, decisions: int = 6,
                        scenario: str = "planted", undecided: float = 0.2, missing: float = 0.05,
                        dont_know_people: float = 0.1, central_people: float = 0.05,
-                       designed=None) -> DecisionWorld:
+                       designed: npt.ArrayLike | None = None) -> DecisionWorld:
     """Simulate one organization (see the module docstring); ``designed`` (teams ×
     decisions codes) replaces the random register and sets ``teams`` and ``decisions``."""
     if designed is None:
@@ -130,7 +133,7 @@ def simulate_decisions(rng, *, teams: int = 40, units: int = 5, team_size: int =
 
 
 def decision_error_rates(scenario: str, *, team_size: int, replications: int = 100, seed: int = 0,
-                         teams: int = 40, units: int = 5, k: int = 5) -> dict:
+                         teams: int = 40, units: int = 5, k: int = 5) -> dict[str, Any]:
     """False-label and recovery rates of the team verdicts over ``replications`` worlds.
 
     Returns counts and rates: ``false_label`` (an actionable state — escalation, not
@@ -171,7 +174,7 @@ def decision_error_rates(scenario: str, *, team_size: int, replications: int = 1
             "wrong_label": wrong / planted if planted else float("nan")}
 
 
-def markdown(rows) -> str:
+def markdown(rows: Sequence[dict[str, Any]]) -> str:
     """A Markdown table of :func:`decision_error_rates` results."""
     head = ("| scenario | n | false label on as-designed cells | withheld | recovery: as designed | "
             "escalation | not known | contested | wrong label on other cells |\n|---|---|---|---|---|---|---|---|---|")
@@ -179,7 +182,7 @@ def markdown(rows) -> str:
     for r in rows:
         rec = r["recovery"]
 
-        def pct(v):
+        def pct(v: float) -> str:
             return "–" if v != v else f"{100 * v:.1f} %"
         lines.append(f"| {r['scenario']} | {r['team_size']} | {pct(r['false_label'])} | {pct(r['withheld'])} | "
                      f"{pct(rec['as_designed'])} | {pct(rec['escalation_beyond_design'])} | "
