@@ -34,7 +34,8 @@ def _loaded(session, user, campaign_id):
 def decision_map_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
                       lang: PageLang):
     loaded = _loaded(session, user, campaign_id)
-    facts = campaign_facts(session, campaign=loaded.campaign, items=loaded.results.diagnosis.items)
+    facts = campaign_facts(session, campaign=loaded.campaign, items=loaded.results.diagnosis.items,
+                           scope=loaded.scope)
     return _page(request, "results/decisions.html", loaded, lang, register=loaded.results.register,
                  team_facts=list(facts.values()))
 

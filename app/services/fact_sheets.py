@@ -93,12 +93,14 @@ class TeamFacts:
     facts: tuple[dict, ...]  # per compared fact: fact, item, sheet (bool), share, state
 
 
-def campaign_facts(session: Session, *, campaign: Campaign, items: ItemResults | None) -> dict[str, TeamFacts]:
-    """Every released team of the campaign (the teams of ``items``) with its sheet and
-    agreement, by team label; without question-level results, the sheets alone."""
-    label, _ = team_labels(campaign_teams(session, campaign=campaign))
+def campaign_facts(session: Session, *, campaign: Campaign, items: ItemResults | None,
+                   scope: str | None = None) -> dict[str, TeamFacts]:
+    """Every released team of the campaign (the teams of ``items``; of the unit ``scope``
+    only, when given) with its sheet and agreement, by team label; without question-level
+    results, the sheets alone."""
+    label, unit_of = team_labels(campaign_teams(session, campaign=campaign))
     shown = set(items.teams.labels) if items is not None else set(label.values())
-    ids = [tid for tid, lab in label.items() if lab in shown]
+    ids = [tid for tid, lab in label.items() if lab in shown and (scope is None or unit_of[tid] == scope)]
     rows = session.exec(select(TeamFactSheet).where(TeamFactSheet.campaign_team_id.in_(ids))).all() if ids else []
     sheets = {s.campaign_team_id: sheet_dict(s) for s in rows}
     labels = [label[t] for t in ids]
@@ -125,9 +127,9 @@ def facts_records(session: Session, *, campaign: Campaign, items: ItemResults | 
     names who saved it) and ``facts`` (per compared fact: ``fact``, ``item``, ``sheet``,
     ``share``, ``state``). Shares are released figures only (:mod:`analysis.fact_agreement`)."""
     _, unit_of = team_labels(campaign_teams(session, campaign=campaign))
-    facts = campaign_facts(session, campaign=campaign, items=items)
+    facts = campaign_facts(session, campaign=campaign, items=items, scope=scope)
     return [{"team": f.label, "unit": unit_of.get(f.team_id), "sheet": f.sheet, "facts": [dict(x) for x in f.facts]}
-            for f in facts.values() if scope is None or unit_of.get(f.team_id) == scope]
+            for f in facts.values()]
 
 
 def with_facts(session: Session, *, campaign: Campaign, register, items: ItemResults | None,
