@@ -113,3 +113,22 @@ def test_the_error_rates_in_the_methodology(n, max_false, min_recovery):
     assert null["false_flag"] < max_false and planted["false_flag"] < max_false
     assert null["flagged_by_design"] == 0 and planted["flagged_by_design"] == 0
     assert planted["recovery"] > min_recovery and planted["fdr"] < 0.08
+
+
+def test_the_rule_agrees_with_an_independent_implementation_in_r():
+    """tests/fixtures/r/practice.R: member rule, pbeta/qbeta, the Bayesian FDR selection
+    and the verdicts, computed in base R."""
+    import json
+    from pathlib import Path
+
+    fx = json.loads((Path(__file__).parent.parent / "fixtures" / "r" / "practice.json").read_text())
+    inp = fx["input"]
+    nan_of = [np.nan if v is None else v for v in inp["overturned"]]
+    res = diagnose_practice(np.asarray(inp["approvals"], float), np.asarray(nan_of, float), inp["team"],
+                            np.asarray(inp["designed"]), k=5)
+    assert res.n.tolist() == fx["n"] and res.x.tolist() == fx["x"]
+    applicable = res.designed_to_team
+    np.testing.assert_allclose(res.probability[applicable], np.asarray(fx["probability"])[applicable], rtol=1e-10)
+    np.testing.assert_allclose(res.low, fx["low"], rtol=1e-8)
+    np.testing.assert_allclose(res.high, fx["high"], rtol=1e-8)
+    assert res.verdict.tolist() == fx["verdict"]
