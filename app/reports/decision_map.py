@@ -179,7 +179,8 @@ def register_section(register, lang: str) -> dict | None:
         return None
     tx = translator(lang, RESULTS)
     header, rows = _grid(register, lang) if register.decisions else ([], [])
-    return {"title": tx("register_title"), "intro": tx("map_intro", n=register.version), "header": header,
+    title = tx("register_title") if register.decisions else tx("facts_title")  # the sheets alone
+    return {"title": title, "intro": tx("map_intro", n=register.version), "header": header,
             "rows": rows, "findings": finding_rows(register, lang) if register.decisions else [],
             "no_findings": tx("no_findings"), "findings_title": tx("findings"), "legend_title": tx("legend"),
             "legend": [(tx("decider_" + level), fill) for level, fill in LEVEL_FILL.items() if level],
