@@ -179,6 +179,9 @@ def test_the_fact_sheets_in_the_json_and_every_table_output(admin, closed):
     for fmt in ("html", "pdf"):
         text = _report_text(fmt, admin.client.get(f"/api/v1/campaigns/{closed}/results/download/{fmt}?lang=de").content)
         assert "Team-Faktenblätter" in text and admin.email in text
+    pdf = admin.client.get(f"/api/v1/campaigns/{closed}/results/decision-map.pdf?lang=de")
+    text = _report_text("pdf", pdf.content)
+    assert "Team-Faktenblätter" in text and "nicht gezeigt (zu wenige Antworten)" in text
 
 
 def test_a_campaign_without_register_items_still_reports_its_sheets(app, admin):
