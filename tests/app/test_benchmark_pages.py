@@ -158,10 +158,18 @@ def test_every_comparison_says_how_many_organizations_are_simulated(world):
     top = max(cells, key=lambda cell: cell["n_organizations"])
     n, sim = top["n_organizations"], top["n_simulated"]
     assert sim >= 11
-    page = html.unescape(c.get(f"/campaigns/{cid}/benchmark").text)
-    assert f"Compared with up to {n} organizations, {sim} of them simulated" in page
-    assert f"among {n} organizations, {sim} of them simulated" in page
-    assert f"davon {sim} simuliert" in html.unescape(c.get(f"/campaigns/{cid}/benchmark?lang=de").text)
+    page = html.unescape(c.get(f"/campaigns/{cid}/benchmark?lang=en").text)
+    assert f"Compared with up to {n} organizations: {n - sim} real, {sim} simulated" in page
+    assert f"compared with {n} organizations: {n - sim} real, {sim} simulated" in page
+    german = html.unescape(c.get(f"/campaigns/{cid}/benchmark?lang=de").text)
+    assert f"Verglichen mit bis zu {n} Organisationen: {n - sim} echte, {sim} simulierte" in german
+    assert f"verglichen mit {n} Organisationen: {n - sim} echte, {sim} simulierte" in german
+    # every released comparison names its real and simulated organizations, in both languages
+    for text, word in ((page, "simulated"), (german, "simulierte")):
+        rows = re.findall(r'<tr class="">.*?</tr>', text, re.S)
+        assert rows and all(word in row for row in rows)
+        # a percentile rank is labelled as a rank, never as a count of organizations
+        assert re.search(r"<strong>PR \d+</strong>", text) and not re.search(r"\b\d+ of \d+ organizations", text)
     export = c.get("/api/v1/benchmark/export")
     assert export.status_code == 200, export.text
     marks = [e["simulated"] for e in export.json()["entries"]]
