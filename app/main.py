@@ -146,7 +146,7 @@ def _handlers(app: FastAPI) -> None:
         if isinstance(exc, LoginRequired):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={target}", status_code=303)
-        return render(request, "admin/error.html", {"detail": exc.detail, "errors": exc.errors},
+        return render(request, "admin/error.html", {"detail": exc.problem, "errors": exc.problems},
                       status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)

@@ -45,10 +45,29 @@ MESSAGES: Mapping[str, str] = MappingProxyType({
     "benchmark_file_too_large": N_("the benchmark file is larger than %(max)s bytes"),
     # uploaded files (app.core.csvfile and the readers that use it)
     "file_too_large": N_("the file is larger than %(max)s bytes"),
+    "fields_count": N_("expected %(expected)s fields, found %(found)s"),
+    "control_character": N_("control character %(char)s is not allowed"),
     "file_not_utf8": N_("the file is not UTF-8 text (byte %(byte)s)"),
     "header_missing": N_("the header '%(header)s' is missing"),
     "header_expected": N_("expected the header '%(header)s'"),
     "too_many_rows": N_("more than %(limit)s %(noun)s"),
+    # team structure (app.services.teams)
+    "team_repeats": N_("team '%(team)s' in '%(path)s' repeats line %(line)s"),
+    "team_name_empty": N_("the team name is empty"),
+    "names_too_long": N_("names may have at most %(max)s characters"),
+    "path_too_deep": N_("the unit path is deeper than %(max)s levels"),
+    "headcount_not_whole": N_("headcount '%(value)s' is not a whole number"),
+    "headcount_too_large": N_("headcount %(value)s is larger than %(max)s"),
+    "team_name_taken": N_("another team in this unit has this name"),
+    # participant lists (app.services.participants)
+    "participant_columns": N_("expected the columns email, team and optionally unit path, language (e.g. '%(example)s')"),
+    "address_repeats": N_("the address repeats line %(line)s"),
+    "not_an_email": N_("'%(email)s' is not an e-mail address"),
+    "language_not_offered": N_("language '%(language)s' is not one of the campaign's (%(languages)s)"),
+    "team_ambiguous": N_("team '%(team)s' exists in several units; give its unit path"),
+    "team_not_in_campaign": N_("team '%(team)s' is not part of the campaign"),
+    "team_in_path_not_in_campaign": N_("team '%(team)s' in '%(path)s' is not part of the campaign"),
+    "address_listed": N_("the address is already on the campaign's list"),
     "no_rows": N_("the file has no %(noun)s"),
     # waves (app.services.waves)
     "map_too_long": N_("at most %(max)s lines"),
@@ -58,12 +77,14 @@ MESSAGES: Mapping[str, str] = MappingProxyType({
 
 
 def _english(value: Any) -> str:
-    return str(value)
+    return value.english() if isinstance(value, Problem) else str(value)
 
 
 def _local(value: Any) -> str:
     """``value`` in the conventions of the current language (a whole number with its
-    thousands separator; a fraction with one decimal)."""
+    thousands separator; a fraction with one decimal; a message translated)."""
+    if isinstance(value, Problem):
+        return value.text()
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     return format_number(value, 0 if isinstance(value, int) else 1)
@@ -77,6 +98,8 @@ class Problem:
     code: str
     params: Mapping[str, Any] = field(default_factory=dict)
     at: Problem | None = None
+    # a parameter may itself be a Problem (a message of the catalogue, e.g. a noun): it
+    # is translated with the rest
 
     @classmethod
     def of(cls, value: Problem | str) -> Problem:
@@ -115,6 +138,12 @@ def at_item(item: str) -> Problem:
 
 def at_line(line: int) -> Problem:
     return Problem("at_line", {"line": line})
+
+
+def located(problem: Problem | str, at: Problem) -> Problem:
+    """``problem`` with where it occurred."""
+    p = Problem.of(problem)
+    return Problem(p.code, p.params, at)
 
 
 def translated(value: Problem | str | None) -> str:
