@@ -80,7 +80,7 @@ def _english(value: Any) -> str:
     return value.english() if isinstance(value, Problem) else str(value)
 
 
-def _local(value: Any) -> str:
+def local_value(value: Any) -> str:
     """``value`` in the conventions of the current language (a whole number with its
     thousands separator; a fraction with one decimal; a message translated)."""
     if isinstance(value, Problem):
@@ -122,7 +122,7 @@ class Problem:
 
     def message(self) -> str:
         """The problem itself in the current language, without where it occurred."""
-        return self._fill(gettext(self.template), _local)
+        return self._fill(gettext(self.template), local_value)
 
     def text(self) -> str:
         """The whole problem in the current language (:func:`app.catalogue.use_language`)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from analysis.benchmark import _QUANTILE_MIN_N
 from app.catalogue import N_, gettext, ngettext
-from app.problems import _local
+from app.problems import local_value as _local
 
 #: Why a group's figures are not released (:mod:`analysis.privacy`).
 PRIVACY = {

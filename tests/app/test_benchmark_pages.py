@@ -4,6 +4,7 @@ links and forms that keep the language, and the pool page's export refusal."""
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from app.demo import simulated_benchmark
 from app.main import create_app
 from app.models import BenchmarkEntryRow, Membership, Organization, Role
 from consultant_world import world  # noqa: F401 - fixture
+from page_text import english_on
 from web_helpers import add_user, login, make_settings, new_client
 
 
@@ -174,3 +176,20 @@ def test_every_comparison_says_how_many_organizations_are_simulated(world):
     assert export.status_code == 200, export.text
     marks = [e["simulated"] for e in export.json()["entries"]]
     assert marks.count(True) >= 11 and marks.count(False) >= 3
+
+
+def test_the_consultant_pages_show_no_english_in_german(world):
+    """The benchmark, pool, portfolio and waves pages in German: no English text of the
+    catalogue, numbers with a decimal comma."""
+    c = world.client("consultant")
+    oid, cid = world.orgs["Alpha Logistics"], world.campaigns["Alpha Logistics"][-1]
+    for url in (f"/campaigns/{cid}/benchmark", "/benchmark", "/portfolio", f"/orgs/{oid}/waves"):
+        page = c.get(f"{url}?lang=de").text
+        assert '<html lang="de">' in page and not english_on(page), (url, english_on(page))
+        assert english_on(c.get(f"{url}?lang=en").text), url            # the check reads this page
+    waves = c.get(f"/orgs/{oid}/waves?lang=de").text                    # three closed campaigns
+    assert "Verlauf über 3 Wellen" in waves and 'id="trend-figure"' in waves
+    assert re.search(r'<td class="num">\d+,\d</td>', waves) and not re.search(r'<td class="num">[−+]?\d+\.\d', waves)
+    figure = json.loads(re.search(r'<script type="application/json" id="trend-figure">(.*?)</script>', waves, re.S).group(1))
+    assert figure["layout"]["title"]["text"].startswith("Verlauf über die Wellen")
+    assert any("," in h for t in figure["data"] for h in t["hovertext"])
