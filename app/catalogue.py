@@ -19,7 +19,9 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel import Locale
 from babel.dates import format_date as _format_date
+from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_decimal
 
 from app.i18n import LANGUAGES
@@ -104,3 +106,14 @@ def format_date(day, lang: str | None = None, form: str = "medium") -> str:
     if day is None:
         return "–"
     return _format_date(day, format=form, locale=lang or _language.get())
+
+
+
+def format_datetime(moment, lang: str | None = None) -> str:
+    """``moment`` (a datetime) to the minute in the conventions of ``lang``
+    (``Dec 3, 2026, 9:05 AM``, ``03.12.2026, 09:05``); ``–`` when missing."""
+    if moment is None:
+        return "–"
+    locale = Locale.parse(lang or _language.get())
+    pattern = f"{locale.date_formats['medium'].pattern}, {locale.time_formats['short'].pattern}"
+    return _format_datetime(moment, format=pattern, locale=locale)

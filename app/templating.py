@@ -16,7 +16,7 @@ templates.env.add_extension("jinja2.ext.i18n")
 templates.env.install_gettext_callables(catalogue.gettext, catalogue.ngettext, newstyle=True)
 templates.env.filters["tr"] = translated
 templates.env.globals.update(LANGUAGE_NAMES=i18n.LANGUAGE_NAMES, format_number=catalogue.format_number,
-                             format_date=catalogue.format_date, format_signed=catalogue.format_signed, format_percent=catalogue.format_percent,
+                             format_date=catalogue.format_date, format_datetime=catalogue.format_datetime, format_signed=catalogue.format_signed, format_percent=catalogue.format_percent,
                              role_label=labels.role_label, status_label=labels.status_label,
                              industry_label=labels.industry_label, link_kind_label=labels.link_kind_label,
                              dimension_label=labels.dimension_label, measure_label=labels.measure_label,
