@@ -15,6 +15,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from analysis.figures import escape_text
+from analysis.messages import N_
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY
 from analysis.waves import MEASURES, WaveComparison
 
@@ -23,12 +24,6 @@ __all__ = ["trend_figure", "trend_groups"]
 _COLORS = {"direction": "#1f5fbf", "decision_rights": "#c05621", "feedback": "#2f855a"}
 _DASH = {"direction": "solid", "decision_rights": "dash", "feedback": "dot"}
 _SYMBOL = {"direction": "circle", "decision_rights": "square", "feedback": "diamond"}
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for the translation catalogue (``scripts/messages``); the caller
-    translates it with the ``translate`` it passes."""
-    return message
 
 
 _NAMES = {"direction": N_("Direction"), "decision_rights": N_("Decision rights"), "feedback": N_("Feedback")}

@@ -73,6 +73,7 @@ MESSAGES: Mapping[str, str] = MappingProxyType({
     "map_too_long": N_("at most %(max)s lines"),
     "map_arrow": N_("write 'old team -> new team'"),
     "map_side_empty": N_("one team on at least one side of '->'"),
+    "at_team_map": N_("team_map"),
 })
 
 

@@ -13,6 +13,7 @@ from analysis.benchmark import INSTRUMENT_FAMILIES
 from analysis.invariance import wave_invariance
 from analysis.waves import WaveComparison, compare_waves
 from app.models import Campaign, CampaignStatus, Organization
+from analysis.messages import CodedError
 from app.catalogue import N_
 from app.problems import Problem, at_line
 from app.services import Invalid, NotFound
@@ -105,6 +106,9 @@ def compare(session: Session, *, organization: Organization, campaign_ids: list[
     mapping = parse_team_map(team_map) if team_map.strip() else None
     try:
         comparison = compare_waves(diagnoses, labels=_labels(chosen), team_map=mapping, min_change=min_change)
+    except CodedError as exc:  # the team mapping does not fit the waves: said in the page's language
+        where = Problem("at_team_map") if exc.where == "team_map" else Problem(exc.where)
+        raise Invalid(CANNOT_COMPARE, errors=[Problem(exc.message, exc.params, where)]) from None
     except ValueError as exc:
         raise Invalid(CANNOT_COMPARE, errors=[str(exc)]) from None
     invariance = wave_invariance(datas, comparison.labels).to_dict() if scope is None else None
