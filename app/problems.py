@@ -74,7 +74,26 @@ MESSAGES: Mapping[str, str] = MappingProxyType({
     "map_arrow": N_("write 'old team -> new team'"),
     "map_side_empty": N_("one team on at least one side of '->'"),
     "at_team_map": N_("team_map"),
+    # a request that does not fit its schema (the pydantic error types)
+    "input_missing": N_("a value is required"),
+    "input_string_too_long": N_("at most %(max_length)s characters"),
+    "input_string_too_short": N_("at least %(min_length)s characters"),
+    "input_int_parsing": N_("a whole number is required"),
+    "input_int_from_float": N_("a whole number is required"),
+    "input_float_parsing": N_("a number is required"),
+    "input_greater_than_equal": N_("at least %(ge)s"),
+    "input_less_than_equal": N_("at most %(le)s"),
+    "input_greater_than": N_("more than %(gt)s"),
+    "input_less_than": N_("less than %(lt)s"),
+    "input_uuid_parsing": N_("not a valid identifier"),
+    "input_bool_parsing": N_("yes or no is required"),
+    "input_literal_error": N_("one of %(expected)s is required"),
+    "input_enum": N_("one of %(expected)s is required"),
+    "input_date_parsing": N_("a date (YYYY-MM-DD) is required"),
+    "input_date_from_datetime_parsing": N_("a date (YYYY-MM-DD) is required"),
 })
+#: The refusal of a request that does not fit its schema.
+INVALID_INPUT = N_("invalid input")
 
 
 def _english(value: Any) -> str:
@@ -155,3 +174,14 @@ def translated(value: Problem | str | None) -> str:
     if isinstance(value, Problem):
         return value.text()
     return gettext(str(value))
+
+
+def input_problem(error: dict) -> Problem:
+    """A pydantic validation error as a problem of its field: its type's message with the
+    limits of its context, or — for a type without a message here — its English text."""
+    where = Problem(".".join(str(p) for p in error["loc"][1:]) or "body")
+    code = f"input_{error['type']}"
+    if code not in MESSAGES:
+        return Problem(error["msg"], at=where)
+    context = error.get("ctx") or {}
+    return Problem(code, {k: v if isinstance(v, (int, float, str)) else str(v) for k, v in context.items()}, where)

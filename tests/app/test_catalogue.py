@@ -382,3 +382,14 @@ def test_a_problem_keeps_its_english_text_and_translates_with_numbers_in_the_loc
         assert translated("already answered") == "bereits beantwortet" and translated(None) == ""
     assert nested.english() == "line 1002: more than 1000 teams"
     assert Problem.of("survey closed") == Problem("survey closed")
+
+
+def test_a_form_that_does_not_fit_its_schema_is_refused_in_the_page_language(admin):
+    url = f"/orgs/{admin.org_id}/benchmark"
+    page = html.unescape(admin.client.post(f"{url}?lang=de", data={"csrf_token": admin.csrf, "opt_in": "maybe"}).text)
+    assert "ungültige Eingabe" in page and "opt_in: ja oder nein ist erforderlich" in page and not english_on(page)
+    page = html.unescape(admin.client.post(f"{url}?lang=de", data={"csrf_token": admin.csrf}).text)
+    assert "opt_in: ein Wert ist erforderlich" in page
+    api = admin.post(f"/api/v1/organizations/{admin.org_id}/benchmark", json={"opt_in": "maybe"})
+    assert api.status_code == 422 and api.json()["detail"] == "invalid input"
+    assert api.json()["errors"][0].startswith("opt_in: Input should be a valid boolean")
