@@ -350,10 +350,14 @@ def test_the_admin_and_survey_pages_show_no_english_in_german(app, admin):
     employee, _ = open_survey(app, admin.links(launched)[0]["link"])
     pages["/survey"] = _german(employee, "/survey")
     pages["unknown link"] = _german(new_client(app), "/s/no-such-token", 404)
+    pages["thanks"] = _german(new_client(app), "/survey/thanks")
+    pages["expired"] = _german(new_client(app), "/survey", 401)
+    pages["link log"] = _german(admin.client, f"/campaigns/{launched}/link-log")
     for url, page in pages.items():
         assert not english_on(page), (url, english_on(page))
     assert "Ihre Privatsphäre" in pages["/survey"] and "Frage 1 von" in pages["/survey"]
-    assert "Dieser Link ist ungültig" in pages["unknown link"]
+    assert "Dieser Link ist ungültig" in pages["unknown link"] and "Vielen Dank!" in pages["thanks"]
+    assert "Ihre Sitzung ist abgelaufen" in pages["expired"]
 
 
 def test_refusals_are_shown_in_german_with_their_parameters(app, admin):
