@@ -53,3 +53,17 @@ def english_on(page: str) -> list[str]:
     data that a message happens to use as an example)."""
     text = visible_text(page)
     return sorted({msgid for fragment, msgid in _english_fragments() if fragment in text and msgid not in DATA_NAMES})
+
+
+_ENGLISH_WORDS = re.compile(r"\b(?:the|and|of|your|with|this|for|from|is|are|to|not)\b")
+#: Names in the test data and the examples of the pages that hold English words.
+EXAMPLE_NAMES = ("Legal and Procurement",)
+
+
+def english_words(page: str) -> list[str]:
+    """English function words in the visible text of a page in German, each with its
+    context — text that bypassed the catalogue altogether."""
+    text = visible_text(page)
+    for name in EXAMPLE_NAMES:
+        text = text.replace(name, " ")
+    return [text[max(0, m.start() - 30):m.end() + 30] for m in _ENGLISH_WORDS.finditer(text)]

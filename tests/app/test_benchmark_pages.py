@@ -15,7 +15,7 @@ from app.demo import simulated_benchmark
 from app.main import create_app
 from app.models import BenchmarkEntryRow, Membership, Organization, Role
 from consultant_world import world  # noqa: F401 - fixture
-from page_text import english_on
+from page_text import english_on, english_words
 from web_helpers import add_user, login, make_settings, new_client
 
 
@@ -186,6 +186,7 @@ def test_the_consultant_pages_show_no_english_in_german(world):
     for url in (f"/campaigns/{cid}/benchmark", "/benchmark", "/portfolio", f"/orgs/{oid}/waves"):
         page = c.get(f"{url}?lang=de").text
         assert '<html lang="de">' in page and not english_on(page), (url, english_on(page))
+        assert not english_words(page), (url, english_words(page))
         assert english_on(c.get(f"{url}?lang=en").text), url            # the check reads this page
     waves = c.get(f"/orgs/{oid}/waves?lang=de").text                    # three closed campaigns
     assert "Verlauf über 3 Wellen" in waves and 'id="trend-figure"' in waves

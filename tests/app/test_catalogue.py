@@ -23,7 +23,7 @@ from app.models import Organization, Role, User
 from app.cli import main as aad
 from app.services.organizations import add_member
 from app.services.users import MIN_PASSWORD_LENGTH, PASSWORD_TOO_SHORT
-from page_text import english_on
+from page_text import english_on, english_words
 from web_helpers import PASSWORD, add_organization, add_user, login, new_client, open_survey
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -325,6 +325,9 @@ def test_no_module_or_template_keeps_a_translation_table_of_its_own():
 # ---------------------------------------------------------------- no English on German pages
 
 def test_the_check_finds_english_catalogue_text_on_a_page():
+    assert [w.strip() for w in english_words("<body><p>Speichern</p><button>Save the file</button></body>")] == [
+        "Speichern Save the file"]
+    assert english_words("<body><p>Legal and Procurement</p><p>Bereich</p></body>") == []
     page = "<html><body><main><p>Nothing was stored yet. The problem:</p></main></body></html>"
     assert english_on(page) == ["Nothing was stored yet. The problem:"]
     assert english_on('<body><button aria-label="Go to organization">x</button></body>') == ["Go to organization"]
@@ -355,6 +358,7 @@ def test_the_admin_and_survey_pages_show_no_english_in_german(app, admin):
     pages["link log"] = _german(admin.client, f"/campaigns/{launched}/link-log")
     for url, page in pages.items():
         assert not english_on(page), (url, english_on(page))
+        assert not english_words(page), (url, english_words(page))      # nor English outside the catalogue
     assert "Ihre Privatsphäre" in pages["/survey"] and "Frage 1 von" in pages["/survey"]
     assert "Dieser Link ist ungültig" in pages["unknown link"] and "Vielen Dank!" in pages["thanks"]
     assert "Ihre Sitzung ist abgelaufen" in pages["expired"]
