@@ -15,6 +15,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from analysis.figures import escape_text
+from analysis.messages import N_
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY
 from analysis.waves import MEASURES, WaveComparison
 
@@ -23,27 +24,20 @@ __all__ = ["trend_figure", "trend_groups"]
 _COLORS = {"direction": "#1f5fbf", "decision_rights": "#c05621", "feedback": "#2f855a"}
 _DASH = {"direction": "solid", "decision_rights": "dash", "feedback": "dot"}
 _SYMBOL = {"direction": "circle", "decision_rights": "square", "feedback": "diamond"}
-_NAMES = {
-    "direction": {"en": "Direction", "de": "Ausrichtung"},
-    "decision_rights": {"en": "Decision rights", "de": "Entscheidungsrechte"},
-    "feedback": {"en": "Feedback", "de": "Rückkopplung"},
-}
-_TEXT = {
-    "score": {"en": "Perception score (0–100)", "de": "Wahrnehmungswert (0–100)"},
-    "structure": {"en": "Structure index (0–100)", "de": "Strukturindex (0–100)"},
-    "organization": {"en": "Organization", "de": "Organisation"},
-    "title": {"en": "Trend over the waves", "de": "Verlauf über die Wellen"},
-    "subtitle": {"en": "Bars: {ci} % confidence interval;<br>gaps: not released.<br>▲/▼: reliable (corrected for the number<br>of comparisons) and meaningful change<br>since the previous wave.",
-                 "de": "Balken: {ci}-%-Konfidenzintervall;<br>Lücken: nicht freigegeben.<br>▲/▼: verlässliche (für die Zahl der<br>Vergleiche korrigiert) und bedeutsame<br>Veränderung seit der vorigen Welle."},
-}
+
+
+_NAMES = {"direction": N_("Direction"), "decision_rights": N_("Decision rights"), "feedback": N_("Feedback")}
+_AXIS = {"score": N_("Perception score (0–100)"), "structure": N_("Structure index (0–100)")}
+_ORGANIZATION = N_("Organization")
+_TITLE = N_("Trend over the waves")
+_SUBTITLE = N_("Bars: %(ci)s %% confidence interval;<br>gaps: not released.<br>▲/▼: reliable (corrected for the "
+               "number<br>of comparisons) and meaningful change<br>since the previous wave.")
 _REASONS = {
-    PRIMARY: {"en": "not released: fewer than k responses", "de": "nicht freigegeben: weniger als k Antworten"},
-    COMPLEMENTARY: {"en": "not released: a smaller group could be worked out by subtraction",
-                    "de": "nicht freigegeben: eine kleinere Gruppe ließe sich durch Subtraktion errechnen"},
-    NO_DATA: {"en": "no answers", "de": "keine Antworten"},
-    "not_in_wave": {"en": "not in this wave", "de": "in dieser Welle nicht vorhanden"},
-    "not_comparable": {"en": "not comparable with the latest wave's questionnaire",
-                       "de": "mit dem Fragebogen der letzten Welle nicht vergleichbar"},
+    PRIMARY: N_("not released: fewer than k responses"),
+    COMPLEMENTARY: N_("not released: a smaller group could be worked out by subtraction"),
+    NO_DATA: N_("no answers"),
+    "not_in_wave": N_("not in this wave"),
+    "not_comparable": N_("not comparable with the latest wave's questionnaire"),
 }
 _MARK = {"improved": "▲", "declined": "▼"}
 
@@ -78,8 +72,12 @@ def trend_groups(comparison: WaveComparison) -> tuple:
     return tuple(seen)
 
 
+def _number(x: float, decimals: int) -> str:
+    return f"{x:.{decimals}f}"
+
+
 def trend_figure(comparison: WaveComparison, *, level: str = "organization", group: str = "",
-                 measure: str = "score", lang: str = "en", as_dict: bool = False):
+                 measure: str = "score", translate=None, number=None, as_dict: bool = False):
     """Line chart of one group's released values per wave, one line per dimension.
 
     Parameters
@@ -90,7 +88,12 @@ def trend_figure(comparison: WaveComparison, *, level: str = "organization", gro
     group : str
         The group's label in its latest wave (``""`` for the organization).
     measure : {'score', 'structure'}
-    lang : {'en', 'de'}
+    translate : callable, optional
+        ``translate(message)``: the figure's texts (English message ids, marked ``N_``) in
+        the reader's language, e.g. the catalogue's ``gettext``; default English.
+    number : callable, optional
+        ``number(x, decimals)``: a figure as text in the reader's conventions (decimal
+        comma in German); default a decimal point.
     as_dict : bool
         Return the figure specification as a plain dict instead of a ``go.Figure``.
 
@@ -106,7 +109,8 @@ def trend_figure(comparison: WaveComparison, *, level: str = "organization", gro
     if not isinstance(comparison, WaveComparison):
         raise TypeError(f"comparison: must be a WaveComparison, got {type(comparison).__name__}")
     _check("measure", measure, MEASURES)
-    _check("lang", lang, ("en", "de"))
+    tr = translate or (lambda message: message)
+    num = number or _number
     _check("level", level, ("organization", "unit", "team"))
     if len(comparison.labels) < 3:
         raise ValueError(f"comparison: a trend needs at least 3 waves, got {len(comparison.labels)}")
@@ -117,15 +121,15 @@ def trend_figure(comparison: WaveComparison, *, level: str = "organization", gro
     traces = []
     for row in rows:
         dim = row["dimension"]
-        name = _NAMES.get(dim, {}).get(lang, dim)
+        name = tr(_NAMES[dim]) if dim in _NAMES else dim
         ys = [v["value"] if v["released"] else None for v in row["values"]]
         plus = [None if y is None else v["ci_high"] - y for y, v in zip(ys, row["values"])]
         minus = [None if y is None else y - v["ci_low"] for y, v in zip(ys, row["values"])]
         marks = [""] + [_MARK.get(s or "", "") for s in row["steps"]]
         hover = [
             f"{escape_text(name)} · {escape_text(w)}<br>" + (
-                f"{y:.1f} [{v['ci_low']:.1f}–{v['ci_high']:.1f}], n = {v['n']}" if y is not None
-                else escape_text(_REASONS[v["reason"]][lang]))
+                f"{num(y, 1)} [{num(v['ci_low'], 1)}–{num(v['ci_high'], 1)}], n = {num(v['n'], 0)}" if y is not None
+                else escape_text(tr(_REASONS[v["reason"]])))
             for y, v, w in zip(ys, row["values"], labels)
         ]
         traces.append(dict(
@@ -136,16 +140,16 @@ def trend_figure(comparison: WaveComparison, *, level: str = "organization", gro
             error_y=dict(type="data", symmetric=False, array=plus, arrayminus=minus, thickness=1.2, width=5),
             hovertext=hover, hoverinfo="text",
         ))
-    who = _TEXT["organization"][lang] if level == "organization" else group
+    who = tr(_ORGANIZATION) if level == "organization" else group
     ci = round(100 * comparison.settings["confidence"])
     spec = dict(data=traces, layout=dict(
-        title=dict(text=f"{_TEXT['title'][lang]}: {escape_text(who)}",
-                   subtitle=dict(text=_TEXT["subtitle"][lang].format(ci=ci), font=dict(size=11, color="#555555")),
+        title=dict(text=f"{escape_text(tr(_TITLE))}: {escape_text(who)}",
+                   subtitle=dict(text=tr(_SUBTITLE) % {"ci": ci}, font=dict(size=11, color="#555555")),
                    font=dict(size=15), yref="container", y=0.97, yanchor="top"),
         font=dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=12, color="#222222"),
         xaxis=dict(type="category", title=None, tickmode="array", tickvals=labels,
                    ticktext=[_wrap(x) for x in labels], tickangle=0, automargin=True),
-        yaxis=dict(title=dict(text=_TEXT[measure][lang]), range=[0, 100], dtick=20, gridcolor="#e5e7eb"),
+        yaxis=dict(title=dict(text=tr(_AXIS[measure])), range=[0, 100], dtick=20, gridcolor="#e5e7eb"),
         legend=dict(orientation="h", yanchor="top", y=-0.22, x=0),
         margin=dict(l=60, r=20, t=120, b=60), plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", height=440,
     ))

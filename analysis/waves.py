@@ -143,6 +143,7 @@ from analysis.benchmark import _compatibility, _FULL, _qkey, _SCORES_NOTE
 from analysis.compare import CORRECTIONS, adjust_pvalues
 from analysis.diagnosis import Diagnosis, GroupTable
 from analysis.frozen import freeze as _freeze, plain as _plain
+from analysis.messages import N_, CodedError
 from analysis.privacy import reason_text
 
 __all__ = ["MEASURES", "LEVELS", "WaveChange", "WaveComparison", "compare_waves"]
@@ -496,10 +497,10 @@ def _normalize_map(team_map, name: str, n_steps: int, waves_labels: list) -> lis
                     or not all(isinstance(t, str) and t for t in targets)):
                 raise ValueError(f"{where}[{key!r}]: must be a team id or a non-empty list of team ids, got {val!r}")
             if len(set(targets)) != len(targets):
-                raise ValueError(f"{where}[{key!r}]: lists a team twice: {list(targets)!r}")
+                raise CodedError(f"{where}[{key!r}]", N_("lists a team twice: %(teams)s"), teams=repr(list(targets)))
             for k in keys:
                 if k in out:
-                    raise ValueError(f"{where}: team {k!r} is mapped twice")
+                    raise CodedError(where, N_("team %(team)s is mapped twice"), team=repr(k))
                 out[k] = tuple(targets)
         return out
 
@@ -509,10 +510,11 @@ def _normalize_map(team_map, name: str, n_steps: int, waves_labels: list) -> lis
         later = set().union(*waves_labels[1:])
         for k, targets in mp.items():
             if k not in earlier:
-                raise ValueError(f"{name}: {k!r} is not a group of any wave but the last")
+                raise CodedError(name, N_("%(team)s is not a group of any wave but the last"), team=repr(k))
             for t in targets:
                 if t not in later:
-                    raise ValueError(f"{name}[{k!r}]: {t!r} is not a group of any wave but the first")
+                    raise CodedError(f"{name}[{k!r}]", N_("%(team)s is not a group of any wave but the first"),
+                                     team=repr(t))
         return [{k: v for k, v in mp.items() if k in waves_labels[i]} for i in range(n_steps)]
     if isinstance(team_map, (str, bytes)) or not isinstance(team_map, Sequence):
         raise TypeError(f"{name}: must be a mapping or a sequence of mappings, got {type(team_map).__name__}")

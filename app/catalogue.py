@@ -19,6 +19,9 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel import Locale
+from babel.dates import format_date as _format_date
+from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_decimal
 
 from app.i18n import LANGUAGES
@@ -81,3 +84,36 @@ def format_number(x, decimals: int = 0, lang: str | None = None) -> str:
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     return format_decimal(x, format=pattern, locale=lang or _language.get()).replace("-", "−")
+
+
+def format_signed(x, decimals: int = 1, lang: str | None = None) -> str:
+    """``x`` with its sign (``+2.5``, ``−1,0``) in the conventions of ``lang``."""
+    text = format_number(x, decimals, lang)
+    return text if text == "–" or text.startswith("−") or x == 0 else f"+{text}"
+
+
+def format_percent(share, decimals: int = 0, lang: str | None = None) -> str:
+    """A share (0–1) as a percentage in the conventions of ``lang`` (``87 %``, ``12,5 %``);
+    ``–`` when missing."""
+    if share is None or share != share:
+        return "–"
+    return f"{format_number(100 * share, decimals, lang)}\u00a0%"
+
+
+def format_date(day, lang: str | None = None, form: str = "medium") -> str:
+    """``day`` (a date or datetime) in the conventions of ``lang`` (``3 Dec 2026``,
+    ``03.12.2026``); ``–`` when missing."""
+    if day is None:
+        return "–"
+    return _format_date(day, format=form, locale=lang or _language.get())
+
+
+
+def format_datetime(moment, lang: str | None = None) -> str:
+    """``moment`` (a datetime) to the minute in the conventions of ``lang``
+    (``Dec 3, 2026, 9:05 AM``, ``03.12.2026, 09:05``); ``–`` when missing."""
+    if moment is None:
+        return "–"
+    locale = Locale.parse(lang or _language.get())
+    pattern = f"{locale.date_formats['medium'].pattern}, {locale.time_formats['short'].pattern}"
+    return _format_datetime(moment, format=pattern, locale=locale)

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app.catalogue import N_
+from app.problems import INVALID_INPUT, input_problem
 from app.core.admission import AdmissionMiddleware, busy_response
 from app.core.config import Settings
 from app.core.db import DatabaseBusy, make_engine, upgrade
@@ -146,12 +147,13 @@ def _handlers(app: FastAPI) -> None:
         if isinstance(exc, LoginRequired):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={target}", status_code=303)
-        return render(request, "admin/error.html", {"detail": exc.detail, "errors": exc.errors},
+        return render(request, "admin/error.html", {"detail": exc.problem, "errors": exc.problems},
                       status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
-        errors = [f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in exc.errors()]
         if _is_api(request):
-            return JSONResponse({"detail": "invalid input", "errors": errors}, status_code=422)
-        return render(request, "admin/error.html", {"detail": "invalid input", "errors": errors}, status_code=422)
+            errors = [f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in exc.errors()]
+            return JSONResponse({"detail": INVALID_INPUT, "errors": errors}, status_code=422)
+        return render(request, "admin/error.html", {"detail": INVALID_INPUT,
+                                                    "errors": [input_problem(e) for e in exc.errors()]}, status_code=422)

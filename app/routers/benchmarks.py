@@ -14,10 +14,9 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from app.deps import CsrfRoute, CurrentUser, PageLang, RawBody, SessionDep
-from app.i18n import translator
-from app.reports.benchmark_table import TEXT as TABLE_TEXT
-from app.reports.benchmark_table import provenance
-from app.reports.common import fmt
+from app.catalogue import N_, use_language
+from app.problems import Problem
+from app.reasons import DEFINITIONS, QUANTILES, SCORES_NOTE, benchmark_reason
 from app.routers.campaigns import _campaign
 from app.services import Invalid
 from app.services.benchmarks import (
@@ -32,84 +31,8 @@ router = APIRouter(tags=["benchmark"], route_class=CsrfRoute)
 Lang = Annotated[Literal["en", "de"], Query()]
 FormLang = Annotated[Literal["en", "de"], Form()]
 MAX_UPLOAD = 1_000_000
-FILE_TOO_LARGE = f"the benchmark file is larger than {MAX_UPLOAD:,} bytes"
-NO_FILE = "choose a benchmark file"
-DIMENSIONS = ("direction", "decision_rights", "feedback")
-
-#: Texts of the benchmark pages; scope, dimension and measure names come from the
-#: reports' benchmark table (``icc1`` here is the page's longer label).
-UI = {
-    "benchmark": {"en": "Benchmark", "de": "Benchmark"},
-    "portfolio": {"en": "Portfolio", "de": "Portfolio"},
-    "intro": {
-        "en": "{org} among other organizations: only aggregates of organizations that opted in, never a name or one organization's figures. A comparison needs at least {k} comparable organizations; {org} itself is never part of its own comparison.",
-        "de": "{org} im Vergleich mit anderen Organisationen: nur Kennzahlen von Organisationen, die teilnehmen, nie ein Name oder die Werte einer einzelnen Organisation. Ein Vergleich braucht mindestens {k} vergleichbare Organisationen; {org} selbst ist nie Teil des eigenen Vergleichs.",
-    },
-    "contributes": {"en": "{org} contributes its organization-level aggregates to the benchmark.",
-                    "de": "{org} trägt seine Kennzahlen auf Organisationsebene zum Benchmark bei."},
-    "not_contributing": {"en": "{org} does not contribute to the benchmark.",
-                         "de": "{org} trägt nicht zum Benchmark bei."},
-    "opt_out": {"en": "Withdraw from the benchmark", "de": "Aus dem Benchmark zurückziehen"},
-    "opt_in": {"en": "Take part in the benchmark", "de": "Am Benchmark teilnehmen"},
-    "empty_title": {"en": "No benchmark yet", "de": "Noch kein Benchmark"},
-    "empty": {
-        "en": "The benchmark pool holds no released entries yet. Entries are released in steps of at least {step} organizations.",
-        "de": "Der Benchmark-Pool enthält noch keine freigegebenen Einträge. Einträge werden in Schritten von mindestens {step} Organisationen freigegeben.",
-    },
-    "filters": {"en": "Filters: industry {industry}, size band {size_band}. Questionnaire {qid} (version {version}).",
-                "de": "Filter: Branche {industry}, Größenklasse {size_band}. Fragebogen {qid} (Version {version})."},
-    "not_set": {"en": "not set", "de": "nicht angegeben"},
-    "employees": {"en": "{band} employees", "de": "{band} Beschäftigte"},
-    "percentile_rank_interval": {"en": "Percentile rank (interval)", "de": "Perzentilrang (Intervall)"},
-    "of_organizations": {"en": "among {n} organizations", "de": "unter {n} Organisationen"},
-    "n_simulated": {"en": "{s} of them simulated", "de": "davon {s} simuliert"},
-    "withheld": {"en": "withheld", "de": "zurückgehalten"},
-    "reason": {"en": "Not shown: {reason}", "de": "Nicht gezeigt: {reason}"},
-    "icc1": {"en": "ICC(1) (share between teams)", "de": "ICC(1) (Anteil zwischen Teams)"},
-    "how_to_read": {"en": "How to read this", "de": "So lesen Sie die Tabelle"},
-    "quantiles": {"en": "Median, top 25 %, top 10 %", "de": "Median, obere 25 %, obere 10 %"},
-    "extreme_note": {"en": "A figure that would be the highest or lowest organization's own figure is withheld.",
-                     "de": "Ein Wert, der der eigene Wert der höchsten oder niedrigsten Organisation wäre, wird zurückgehalten."},
-    "pool_line": {"en": "Pool: {released} released entries", "de": "Pool: {released} freigegebene Einträge"},
-    "pending_line": {
-        "en": "; {pending} pending (released together once at least {step} are waiting, so that no single organization can be isolated by comparing two views)",
-        "de": "; {pending} ausstehend (gemeinsam freigegeben, sobald mindestens {step} warten, damit keine einzelne Organisation durch den Vergleich zweier Ansichten herausgelöst werden kann)",
-    },
-    "pool_title": {"en": "Benchmark pool", "de": "Benchmark-Pool"},
-    "imported_one": {"en": "{n} new entry imported.", "de": "{n} neuer Eintrag importiert."},
-    "imported_many": {"en": "{n} new entries imported.", "de": "{n} neue Einträge importiert."},
-    "holds_title": {"en": "What the pool holds", "de": "Was der Pool enthält"},
-    "holds": {
-        "en": "Organization-level aggregates only (per dimension: score, structure index, number of answers, ICC(1), maturity level; typology; industry; size band; questionnaire), one entry per organization that opted in — from its latest closed campaign — and entries imported from benchmark files. Never a name, a response or a team figure.",
-        "de": "Nur Kennzahlen auf Organisationsebene (je Dimension: Wert, Strukturindex, Zahl der Antworten, ICC(1), Reifegrad; Typologie; Branche; Größenklasse; Fragebogen), ein Eintrag je teilnehmender Organisation – aus ihrer letzten abgeschlossenen Befragung – sowie Einträge aus importierten Benchmark-Dateien. Nie ein Name, eine Antwort oder ein Teamwert.",
-    },
-    "released": {"en": "Released entries", "de": "Freigegebene Einträge"},
-    "pending": {"en": "Pending entries", "de": "Ausstehende Einträge"},
-    "release_hint": {
-        "en": "New entries are released together once at least {step} are pending, so that two views of the pool never differ by a single organization.",
-        "de": "Neue Einträge werden gemeinsam freigegeben, sobald mindestens {step} ausstehen, damit sich zwei Ansichten des Pools nie um eine einzelne Organisation unterscheiden.",
-    },
-    "source": {"en": "Source", "de": "Quelle"},
-    "local_source": {"en": "this installation", "de": "diese Installation"},
-    "export_title": {"en": "Export", "de": "Export"},
-    "export": {
-        "en": "A versioned JSON file of the released aggregates, to carry norms to another installation. So that no row points at a known organization, every row shares its industry, size band and closing period with at least {others} other rows: rarer combinations become “any” (the size band first, then the industry), closing dates are given by quarter or year, and answer counts are left out. The rows come in a random order.",
-        "de": "Eine versionierte JSON-Datei der freigegebenen Kennzahlen, um Normen in eine andere Installation zu übertragen. Damit keine Zeile auf eine bekannte Organisation verweist, teilt jede Zeile Branche, Größenklasse und Abschlusszeitraum mit mindestens {others} anderen Zeilen: seltenere Kombinationen werden zu „any“ (beliebig; zuerst die Größenklasse, dann die Branche), Abschlussdaten werden nach Quartal oder Jahr angegeben, und die Zahl der Antworten fehlt. Die Zeilen stehen in zufälliger Reihenfolge.",
-    },
-    "download": {"en": "Download benchmark file", "de": "Benchmark-Datei herunterladen"},
-    "export_too_few": {"en": "An export needs at least {k} released entries; the pool holds {n}.",
-                       "de": "Ein Export braucht mindestens {k} freigegebene Einträge; der Pool enthält {n}."},
-    "import_title": {"en": "Import", "de": "Import"},
-    "file_label": {"en": "Benchmark file (JSON, at most {size} bytes)", "de": "Benchmark-Datei (JSON, höchstens {size} Bytes)"},
-    "source_label": {"en": "Source label", "de": "Herkunftsbezeichnung"},
-    "source_placeholder": {"en": "e.g. Norms 2026, other installation", "de": "z. B. Normen 2026, andere Installation"},
-    "import": {"en": "Import", "de": "Importieren"},
-    "import_hint": {
-        "en": "A malformed or incompatible file is refused with the problem named; nothing is changed. Imported entries whose industry or size band is “any” count among all organizations, never in an industry or size-band comparison.",
-        "de": "Eine fehlerhafte oder unpassende Datei wird mit Nennung des Problems abgelehnt; nichts wird verändert. Importierte Einträge mit Branche oder Größenklasse „any“ zählen bei allen Organisationen mit, nie in einem Branchen- oder Größenklassenvergleich.",
-    },
-}
-
+FILE_TOO_LARGE = Problem("benchmark_file_too_large", {"max": MAX_UPLOAD})
+NO_FILE = N_("choose a benchmark file")
 
 class OptIn(BaseModel):
     opt_in: bool
@@ -176,12 +99,39 @@ BENCHMARK_FILE = {"content": {"application/json": {"schema": {"$ref": "#/compone
 
 
 def _page(request: Request, name: str, lang: str, **context):
-    """A benchmark page in ``lang`` (texts, decimal comma in German), with links to the
-    same page in each language."""
+    """A benchmark page in ``lang`` (texts from the catalogue, decimal comma in German),
+    with links to the same page in each language."""
     return render(request, name, {
-        **context, "tx": translator(lang, UI, TABLE_TEXT), "num": lambda x, d=0: fmt(x, d, lang),
-        "local_source": LOCAL_SOURCE,
+        **context, "local_source": LOCAL_SOURCE, "definitions": DEFINITIONS, "quantiles": QUANTILES,
+        "scores_note": SCORES_NOTE,
     }, lang=lang)
+
+
+def provenance(b: dict | None) -> tuple[int, int] | None:
+    """``(organizations, simulated ones)`` of the largest released comparison of ``b``
+    (a benchmark's ``to_dict()``); None when no comparison is released."""
+    cells = [c for s in (b or {}).get("scopes", {}).values() for ms in s["dimensions"].values()
+             for c in ms.values() if c["released"]]
+    if not cells:
+        return None
+    top = max(cells, key=lambda c: c["n_organizations"])
+    return top["n_organizations"], top.get("n_simulated") or 0
+
+
+def _with_reasons(b: dict | None, lang: str) -> dict | None:
+    """``b`` with each withheld cell's and figure's reason in ``lang`` (``reason_page``),
+    from the codes that :mod:`analysis.benchmark` returns."""
+    if b is None:
+        return None
+    k = b["min_organizations"]
+    with use_language(lang):
+        for s in b["scopes"].values():
+            for measures in s["dimensions"].values():
+                for c in measures.values():
+                    c["reason_page"] = benchmark_reason(c.get("reason"), k)
+                    for figure, w in (c.get("withheld") or {}).items():
+                        w["page"] = benchmark_reason(w["reason"], k, figure)
+    return b
 
 
 def _comparison(session, user, campaign_id: uuid.UUID):
@@ -197,9 +147,9 @@ def _comparison(session, user, campaign_id: uuid.UUID):
 def benchmark_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
                    lang: PageLang):
     campaign, org, role, result = _comparison(session, user, campaign_id)
-    return _page(request, "benchmark/campaign.html", lang, org=org, role=role.value, campaign=campaign,
-                 b=result.to_dict() if result else None, provenance=provenance(result, lang) if result else None,
-                 status=pool_status(session), dimension_codes=DIMENSIONS)
+    b = _with_reasons(result.to_dict() if result else None, lang)
+    return _page(request, "benchmark/campaign.html", lang, org=org, role=role.value, campaign=campaign, b=b,
+                 provenance=provenance(b), status=pool_status(session))
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/benchmark", response_model=ComparisonOut)
@@ -241,9 +191,8 @@ def opt_in_api(organization_id: uuid.UUID, body: OptIn, session: SessionDep, use
 def pool_page(request: Request, session: SessionDep, user: CurrentUser, lang: PageLang,
               imported: int | None = None):
     require_consultant(session, user=user)
-    size = f"{MAX_UPLOAD:,}".replace(",", "." if lang == "de" else ",")
     return _page(request, "benchmark/pool.html", lang, status=pool_status(session), imported=imported,
-                 max_upload=size, min_export=MIN_ORGANIZATIONS)
+                 max_upload=MAX_UPLOAD, min_export=MIN_ORGANIZATIONS)
 
 
 @router.get("/api/v1/benchmark", response_model=PoolOut)

@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field
 
 from app.deps import CsrfRoute, CurrentUser, FormBody, SessionDep, SettingsDep
 from app.routers.campaigns import _campaign
+from app.catalogue import N_
+from app.problems import Problem
 from app.services import Invalid
 from app.services.campaigns import campaign_teams, get_campaign
 from app.services.invitations import (
@@ -21,6 +23,8 @@ from app.services.organizations import get_organization, organization_ids, unit_
 from app.templating import render
 
 router = APIRouter(tags=["invitations"], route_class=CsrfRoute)
+CHOOSE_TEAM = N_("choose a team, or all teams")
+UNKNOWN_CAMPAIGN_TEAM = N_("unknown team for this campaign")
 
 
 class PersonalLinksIn(BaseModel):
@@ -75,7 +79,7 @@ def _counts_from_form(form, teams) -> dict[uuid.UUID, int]:
     for team in teams:
         raw = form.get(f"n_{team.id}", "0")
         if not isinstance(raw, str) or not raw.strip().isdigit():
-            raise Invalid(f"team {team.name}: the number of links must be a whole number")
+            raise Invalid(Problem("links_whole_number", at=Problem("at_team", {"team": team.name})))
         if int(raw) > 0:
             counts[team.id] = int(raw)
     return counts
@@ -99,11 +103,11 @@ def open_links_download(campaign_id: uuid.UUID, request: Request, form: FormBody
     campaign, _, _ = _campaign(session, user, campaign_id, write=True)
     team = form.get("team_id")
     if not isinstance(team, str):
-        raise Invalid("choose a team, or all teams")
+        raise Invalid(CHOOSE_TEAM)
     try:
         team_ids = [uuid.UUID(team)] if team else None
     except (ValueError, AttributeError):
-        raise Invalid("unknown team for this campaign") from None
+        raise Invalid(UNKNOWN_CAMPAIGN_TEAM) from None
     rows = create_open_links(session, campaign=campaign, team_ids=team_ids, base_url=_base_url(request, settings.base_url),
                              created_by=user.email)
     return _csv(rows, "open-links.csv")

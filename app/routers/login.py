@@ -116,7 +116,7 @@ def login_form(
     try:
         _user, token, _row = _login(request, session, settings, email, password)
     except ServiceError as exc:
-        return _login_page(request, settings, next=next, error=exc.detail, status_code=exc.status_code, email=email)
+        return _login_page(request, settings, next=next, error=exc.problem, status_code=exc.status_code, email=email)
     response = RedirectResponse(_safe_next(next), status_code=303)
     _set_session_cookie(response, settings, token)
     return response
@@ -184,7 +184,7 @@ def account_password_form(
         _change_password(request, session, settings, user, current_password, new_password)
     except ServiceError as exc:
         session.rollback()
-        return render(request, "admin/account.html", {"changed": False, "form_error": exc.detail},
+        return render(request, "admin/account.html", {"changed": False, "form_error": exc.problem},
                       status_code=exc.status_code)
     return RedirectResponse("/account?changed=true", status_code=303)
 

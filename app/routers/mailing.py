@@ -139,7 +139,7 @@ def participants_upload(campaign_id: uuid.UUID, request: Request, session: Sessi
                             sealer=request.app.state.link_sealer, created_by=user.email)
     except Invalid as exc:
         session.rollback()
-        return _page(request, session, campaign, org, settings, errors=[exc.detail, *exc.errors], status_code=422)
+        return _page(request, session, campaign, org, settings, errors=[exc.problem, *exc.problems], status_code=422)
     return _back(campaign)
 
 
@@ -182,7 +182,7 @@ def template_save(campaign_id: uuid.UUID, request: Request, session: SessionDep,
         save_template(session, campaign=campaign, kind=kind, language=language, subject=subject, body=body)
     except Invalid as exc:
         session.rollback()
-        return _page(request, session, campaign, org, settings, errors=[exc.detail, *exc.errors], status_code=422)
+        return _page(request, session, campaign, org, settings, errors=[exc.problem, *exc.problems], status_code=422)
     return _back(campaign)
 
 

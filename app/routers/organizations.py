@@ -101,8 +101,8 @@ def orgs_create(
     except Invalid as exc:  # shown on the form, with the input kept
         form = {"name": name, "industry": industry, "size_band": size_band, "k": k, "k_acknowledged": k_acknowledged}
         return render(request, "admin/orgs.html", {
-            "orgs": list_organizations(session, user=user), "form": form, "form_error": exc.detail,
-            "form_errors": exc.errors, **FORM_CHOICES}, status_code=exc.status_code)
+            "orgs": list_organizations(session, user=user), "form": form, "form_error": exc.problem,
+            "form_errors": exc.problems, **FORM_CHOICES}, status_code=exc.status_code)
     return RedirectResponse(f"/orgs/{org.id}", status_code=303)
 
 
@@ -142,7 +142,7 @@ def org_update(
     except Invalid as exc:  # shown on the form, with the input kept
         session.rollback()
         return _org_page(request, session, user, org, role, status_code=exc.status_code, settings_form=changes,
-                         form_error=exc.detail, form_errors=exc.errors)
+                         form_error=exc.problem, form_errors=exc.problems)
     return RedirectResponse(f"/orgs/{org.id}", status_code=303)
 
 
@@ -164,7 +164,7 @@ def org_add_member(
     except Invalid as exc:  # shown on the form, with the input kept (never the password)
         session.rollback()
         return _org_page(request, session, user, org, own, status_code=exc.status_code, member_form={
-            "email": email, "role": role.value, "unit_id": unit_id}, member_error=exc.detail)
+            "email": email, "role": role.value, "unit_id": unit_id}, member_error=exc.problem)
     return RedirectResponse(f"/orgs/{org.id}#members", status_code=303)
 
 

@@ -12,73 +12,15 @@ from pydantic import BaseModel
 
 from analysis.narrative import LABELS
 from app.deps import CsrfRoute, CurrentUser, PageLang, SessionDep
-from app.i18n import translator
+from app.labels import INDUSTRIES
 from app.models import Role
-from app.services.organizations import SIZE_BANDS, UNIT_ONLY, create_organization, get_organization
-from app.services.portfolio import FEWER_THAN_K, portfolio
+from app.services.organizations import SIZE_BANDS, create_organization, get_organization
+from app.services.portfolio import portfolio
 from app.templating import render
 
 router = APIRouter(tags=["portfolio"], route_class=CsrfRoute)
 DIMENSIONS = ("direction", "decision_rights", "feedback")
 FormLang = Annotated[Literal["en", "de"], Form()]
-
-#: Texts of the portfolio page; the waves pages fall back to them. Soft hyphens (\u00ad)
-#: let long German words break in a narrow card.
-UI = {
-    "portfolio": {"en": "Portfolio", "de": "Portfolio"},
-    "results": {"en": "Results", "de": "Ergebnisse"},
-    "benchmark": {"en": "Benchmark", "de": "Benchmark"},
-    "waves": {"en": "Waves", "de": "Wellen"},
-    "organization": {"en": "Organization", "de": "Organisation"},
-    "direction": {"en": "Direction", "de": "Ausrichtung"},
-    "decision_rights": {"en": "Decision rights", "de": "Entscheidungs\u00adrechte"},
-    "feedback": {"en": "Feedback", "de": "Rückkopplung"},
-    "switch": {"en": "Switch organization", "de": "Organisation wechseln"},
-    "go_to": {"en": "Go to organization", "de": "Zur Organisation"},
-    "open": {"en": "Open", "de": "Öffnen"},
-    "figures_hint": {
-        "en": "Figures come from each organization's latest closed campaign, as released (groups smaller than k are never shown).",
-        "de": "Die Zahlen stammen aus der letzten abgeschlossenen Befragung jeder Organisation, so wie sie freigegeben wurden (Gruppen unter k werden nie gezeigt).",
-    },
-    "no_industry": {"en": "industry not set", "de": "Branche nicht angegeben"},
-    "no_size": {"en": "size not set", "de": "Größe nicht angegeben"},
-    "employees": {"en": "{band} employees", "de": "{band} Beschäftigte"},
-    "your_role": {"en": "your role: {role}", "de": "Ihre Rolle: {role}"},
-    "your_role_unit": {"en": "your role: {role} of the unit {unit}", "de": "Ihre Rolle: {role} der Einheit {unit}"},
-    "role_consultant": {"en": "consultant", "de": "Beratung"},
-    "role_hr_admin": {"en": "HR admin", "de": "HR-Administration"},
-    "role_viewer": {"en": "viewer", "de": "Lesezugriff"},
-    "in_benchmark": {"en": "in the benchmark", "de": "im Benchmark"},
-    "latest_campaign": {"en": "Latest campaign", "de": "Letzte Befragung"},
-    "status_draft": {"en": "draft", "de": "Entwurf"},
-    "status_open": {"en": "open", "de": "läuft"},
-    "status_closed": {"en": "closed", "de": "abgeschlossen"},
-    "none_yet": {"en": "none yet", "de": "noch keine"},
-    "typology": {"en": "Typology", "de": "Typologie"},
-    FEWER_THAN_K: {"en": FEWER_THAN_K, "de": "weniger als k Antworten"},
-    UNIT_ONLY: {"en": UNIT_ONLY, "de": "Ihr Zugang ist auf die Ergebnisse einer Einheit beschränkt"},
-    "response_rate": {"en": "Response rate", "de": "Rücklaufquote"},
-    "responses": {"en": "{n} responses", "de": "{n} Antworten"},
-    "maturity_caption": {"en": "Maturity per dimension, {org}", "de": "Reifegrad je Dimension, {org}"},
-    "dimension": {"en": "Dimension", "de": "Dimension"},
-    "score": {"en": "Score", "de": "Wert"},
-    "maturity": {"en": "Maturity (1–5)", "de": "Reife\u00adgrad (1–5)"},
-    "opt_out": {"en": "Withdraw from the benchmark", "de": "Aus dem Benchmark zurückziehen"},
-    "opt_in": {"en": "Take part in the benchmark", "de": "Am Benchmark teilnehmen"},
-    "no_orgs": {"en": "You are not a member of any organization yet. Create a client organization below.",
-                "de": "Sie sind noch in keiner Organisation Mitglied. Legen Sie unten eine Kundenorganisation an."},
-    "no_orgs_member": {
-        "en": "You are not a member of any organization yet. An HR admin or consultant of your organization can add you.",
-        "de": "Sie sind noch in keiner Organisation Mitglied. Eine HR-Administration oder Beratung Ihrer Organisation kann Sie hinzufügen.",
-    },
-    "new_org": {"en": "New client organization", "de": "Neue Kundenorganisation"},
-    "name": {"en": "Name", "de": "Name"},
-    "industry": {"en": "Industry", "de": "Branche"},
-    "size": {"en": "Size (employees)", "de": "Größe (Beschäftigte)"},
-    "not_set": {"en": "not set", "de": "nicht angegeben"},
-    "create": {"en": "Create organization", "de": "Organisation anlegen"},
-}
-
 
 class DimensionOut(BaseModel):
     score: float | None
@@ -128,8 +70,8 @@ def _out(row: dict) -> PortfolioRow:
 @router.get("/portfolio", include_in_schema=False)
 def portfolio_page(request: Request, session: SessionDep, user: CurrentUser, lang: PageLang):
     return render(request, "portfolio/index.html", {
-        "rows": portfolio(session, user=user), "size_bands": SIZE_BANDS, "dimensions": DIMENSIONS,
-        "typology_names": {k: v[lang] for k, v in LABELS["typology"].items()}, "tx": translator(lang, UI),
+        "rows": portfolio(session, user=user), "size_bands": SIZE_BANDS, "industries": tuple(INDUSTRIES),
+        "dimensions": DIMENSIONS, "typology_names": {k: v[lang] for k, v in LABELS["typology"].items()},
     }, lang=lang)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import secrets
 import uuid
 from dataclasses import replace
@@ -17,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from analysis.instrument import Questionnaire
 from app import i18n
+from app.catalogue import N_, gettext, use_language
 from app.core.config import Settings
 from app.core.db import session_scope
 from app.deps import (
@@ -25,11 +25,12 @@ from app.deps import (
 )
 from app.core.security import Signer, same
 from app.models import Campaign, InvitationKind
+from app.problems import Problem
 from app.services import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from app.services.campaigns import languages_of, questionnaire_of
 from app.services.intake import flush_team
 from app.services.register_items import decision_items, item_json, validate_with_decisions
-from app.services.survey import CLOSED, TEAM_FULL, USED_LINK, find_link, load_link, submit
+from app.services.survey import CLOSED, TEAM_FULL, UNKNOWN_LINK, USED_LINK, find_link, load_link, submit
 from app.templating import render
 
 OWN_NONCE = "the survey session has no login; its own nonce is checked (survey session cookie)"
@@ -39,18 +40,28 @@ router = APIRouter(tags=["survey"], route_class=CsrfRoute)
 SURVEY_SALT = "survey-session"
 DONE_SALT = "answered-on-device"
 DONE_MAX_AGE = 400 * 24 * 3600
-EXPIRED = "survey session expired"
-CSRF_FAILED = "survey form expired; reload the page"
+EXPIRED = N_("survey session expired")
+CSRF_FAILED = N_("survey form expired; reload the page")
 BAD_LANGUAGE = "language: not a language of this campaign"
-MESSAGE_PAGES = {  # detail -> (title key, body key, status)
-    "unknown link": ("unknown_title", "unknown_body", 404),
-    USED_LINK: ("used_title", "used_body", 409),
-    CLOSED: ("closed_title", "closed_body", 410),
-    EXPIRED: ("expired_title", "expired_body", 401),
-    "device": ("device_title", "device_body", 409),
-    "too many": ("too_many_title", "too_many_body", 429),
-    TEAM_FULL: ("team_full_title", "team_full_body", 409),
+MESSAGE_PAGES = {  # detail -> (title, body, status)
+    UNKNOWN_LINK: (N_("This link is not valid"), N_(
+        "Please check that you copied the whole link from your invitation. If it still does not work, ask the "
+        "person who sent it for a new one."), 404),
+    USED_LINK: (N_("Already answered"), N_(
+        "This survey has already been answered with this link. Thank you for taking part!"), 409),
+    CLOSED: (N_("This survey is closed"), N_(
+        "The survey is not accepting answers at the moment. Thank you for your interest."), 410),
+    EXPIRED: (N_("Your session has expired"), N_(
+        "For your privacy, a survey session lasts only a limited time. Please open the link from your invitation "
+        "again; answers you gave on this device are restored."), 401),
+    "device": (N_("Already answered on this device"), N_(
+        "The survey for this team has already been answered on this device. Thank you for taking part!"), 409),
+    "too many": (N_("Too many requests"), N_("Please wait a minute and try again."), 429),
+    TEAM_FULL: (N_("Your team has answered in full"), N_(
+        "This team has already given as many answers as it has members, so no further answer can be taken. If you "
+        "have not answered yet, please tell whoever runs the survey."), 409),
 }
+THANKS = (N_("Thank you!"), N_("Your answers have been stored anonymously. You can close this page."))
 
 
 def _today():
@@ -72,7 +83,7 @@ def _message(request: Request, kind: str, lang: str, *, api: bool = False, detai
     title, body, status = MESSAGE_PAGES[kind]
     if api:
         return JSONResponse({"detail": detail or kind}, status_code=status)
-    return render(request, "survey/message.html", {"title": i18n.t(title, lang), "body": i18n.t(body, lang),
+    return render(request, "survey/message.html", {"title": title, "body": body,
                                                    "thanks": kind in (USED_LINK, "device")}, status_code=status, lang=lang)
 
 
@@ -107,7 +118,7 @@ def _finish(request: Request, settings: Settings, campaign: Campaign, open_link:
 
 
 def _kind(exc: ServiceError) -> str:
-    return exc.detail if exc.detail in MESSAGE_PAGES else "unknown link"
+    return exc.detail if exc.detail in MESSAGE_PAGES else UNKNOWN_LINK
 
 
 def _guard(request: Request, limiter: str = "survey") -> None:
@@ -134,18 +145,18 @@ def open_link(token: str, request: Request, session: SessionDep, settings: Setti
     return response
 
 
-def _friendly(questionnaire: Questionnaire, detail: str, lang: str, decisions=()) -> tuple[str, str | None]:
-    """The validation message with the question's number and text instead of its id."""
-    match = re.match(r"item ([\w.]+): (.*)", detail)
+def _friendly(questionnaire: Questionnaire, problem: Problem, lang: str, decisions=()) -> tuple[str, str | None]:
+    """The validation problem in ``lang``, naming the question by its number and text
+    instead of its id."""
     items = [*questionnaire.items, *decisions]
     ids = [item.id for item in items]
-    if not match or match.group(1) not in ids:
-        return i18n.error_text(detail, lang), None
-    item_id = match.group(1)
-    n = ids.index(item_id) + 1
-    question = i18n.t("question_of", lang, n=n, total=len(ids))
-    text = items[n - 1].text[lang]
-    return f"{question} („{text}“): {i18n.error_text(match.group(2), lang)}", item_id
+    item_id = problem.at.params.get("item") if problem.at is not None and problem.at.code == "at_item" else None
+    with use_language(lang):
+        if item_id not in ids:
+            return problem.text(), None
+        n = ids.index(item_id) + 1
+        question = gettext("Question %(n)s of %(total)s") % {"n": n, "total": len(ids)}
+        return f"{question} („{items[n - 1].text[lang]}“): {problem.message()}", item_id
 
 
 def _survey_page(request: Request, *, questionnaire: Questionnaire, campaign: Campaign, team_name: str, lang: str,
@@ -204,13 +215,15 @@ def survey_submit(request: Request, form: FormBody, session: ReadSessionDep, set
     page = dict(questionnaire=questionnaire, campaign=campaign, team_name=team.name, lang=lang,
                 open_link=open_kind, csrf=state["n"], values=values, decisions=decisions)
     if not same(form.get("csrf_token") if isinstance(form.get("csrf_token"), str) else None, state["n"]):
-        return _survey_page(request, **page, error=CSRF_FAILED, status_code=403)
+        with use_language(lang):
+            expired = gettext(CSRF_FAILED)
+        return _survey_page(request, **page, error=expired, status_code=403)
     if open_kind and str(campaign.id) in _done_campaigns(request):
         return _message(request, "device", lang)
     try:
         submission = replace(validate_with_decisions(questionnaire, decisions, fields), language=lang)
     except Invalid as exc:
-        error, error_item = _friendly(questionnaire, exc.detail, lang, decisions)
+        error, error_item = _friendly(questionnaire, exc.problem, lang, decisions)
         return _survey_page(request, **page, error=error, error_item=error_item, status_code=422)
     session.close()  # give the read connection back before taking the write lock
     try:
@@ -235,8 +248,7 @@ def _store(request: Request, invitation_id: uuid.UUID, submission) -> None:
 @router.get("/survey/thanks", include_in_schema=False)
 def survey_thanks(request: Request):
     lang = _lang(request)
-    return render(request, "survey/message.html", {"title": i18n.t("thanks_title", lang),
-                  "body": i18n.t("thanks_body", lang), "thanks": True}, lang=lang)
+    return render(request, "survey/message.html", {"title": THANKS[0], "body": THANKS[1], "thanks": True}, lang=lang)
 
 
 # ---------------------------------------------------------------- JSON twins
@@ -368,7 +380,7 @@ def api_submit(request: Request, body: RawBody, session: ReadSessionDep, setting
     data = _json_object(request, body)
     extra = set(data) - {"answers", "comment", "language"}
     if extra:
-        raise Invalid(f"unknown field {sorted(extra)[0][:50]!r}")
+        raise Invalid(Problem("unknown_field", {"field": repr(sorted(extra)[0][:50])}))
     answers = data.get("answers", {})
     if not isinstance(answers, dict):
         raise Invalid("answers: a JSON object is required")

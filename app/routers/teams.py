@@ -90,7 +90,7 @@ def teams_import(organization_id: uuid.UUID, request: Request, session: SessionD
         report = import_teams(session, organization=org, data=data)
     except Invalid as exc:
         session.rollback()
-        return _teams_page(request, session, org, role, errors=[exc.detail, *exc.errors], status_code=422)
+        return _teams_page(request, session, org, role, errors=[exc.problem, *exc.problems], status_code=422)
     return _teams_page(request, session, org, role, report=report)
 
 

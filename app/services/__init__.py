@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from app.problems import Problem
+
 
 class ServiceError(Exception):
-    """A request that cannot be carried out; ``detail`` is the fixed text shown to the user."""
+    """A request that cannot be carried out: ``problem`` (a code with parameters, or a
+    fixed message) and, where the input had several, each in ``problems``. ``detail``
+    and ``errors`` are their stable English texts (the API's answer); pages show them
+    translated (:meth:`app.problems.Problem.text`)."""
 
     status_code = 400
 
-    def __init__(self, detail: str, *, errors: list[str] | None = None):
-        super().__init__(detail)
-        self.detail = detail
-        self.errors = errors or []
+    def __init__(self, detail: Problem | str, *, errors: list[Problem | str] | None = None):
+        self.problem = Problem.of(detail)
+        self.problems = [Problem.of(e) for e in errors or []]
+        self.detail = self.problem.english()
+        self.errors = [p.english() for p in self.problems]
+        super().__init__(self.detail)
 
 
 class NotFound(ServiceError):

@@ -32,6 +32,9 @@ INSTRUMENT_CHANGED = N_("the questionnaire file of this campaign has changed sin
                         "restore the original file (the server log names it)")
 NO_PRIORITY_ITEM = N_("this questionnaire has no top-priority item")
 BAD_PRIORITIES = N_("give 2 to 12 different priorities, each with 1 to 200 characters in English and German")
+NAME_LENGTH = N_("the name must have 1 to 200 characters")
+LANGUAGES_ALLOWED = N_("languages must be among en, de")
+CLOSES_BEFORE_OPENING = N_("the closing date is before the opening date")
 #: The instrument of a new campaign unless another is chosen.
 DEFAULT_QUESTIONNAIRE = "aligned-autonomy-v2"
 
@@ -135,11 +138,11 @@ def update_campaign(session: Session, *, campaign: Campaign, changes: dict) -> C
 def _apply(campaign: Campaign, *, name: str, languages: list[str], opens_on, closes_on) -> None:
     name = (name or "").strip()
     if not name or len(name) > 200:
-        raise Invalid("the name must have 1 to 200 characters")
+        raise Invalid(NAME_LENGTH)
     if not languages or any(lang not in LANGUAGES for lang in languages):
-        raise Invalid("languages must be among en, de")
+        raise Invalid(LANGUAGES_ALLOWED)
     if opens_on and closes_on and closes_on < opens_on:
-        raise Invalid("the closing date is before the opening date")
+        raise Invalid(CLOSES_BEFORE_OPENING)
     campaign.name = name
     campaign.languages = ",".join(lang for lang in LANGUAGES if lang in languages)
     campaign.opens_on, campaign.closes_on = opens_on, closes_on

@@ -16,14 +16,17 @@ from sqlmodel import Session, func, select
 from app.csv_files import csv_text
 from app.core.security import new_token, token_hash
 from app.models import Campaign, CampaignStatus, CampaignTeam, Invitation, InvitationKind, LinkAudit
+from app.catalogue import N_
+from app.problems import Problem
 from app.services import Conflict, Invalid
 from app.services.campaigns import campaign_teams
 from app.services.teams import _cell, join_path, split_path
 
 MAX_PER_REQUEST = 20_000
 NOT_LAUNCHED = "links can be created only for an open campaign"
-UNKNOWN_TEAM = "unknown team for this campaign"
-OVER_HEADCOUNT = "a team cannot get more personal links than it has people"
+UNKNOWN_TEAM = N_("unknown team for this campaign")
+ASK_FOR_ONE = N_("ask for at least one link")
+OVER_HEADCOUNT = N_("a team cannot get more personal links than it has people")
 
 
 def _teams(session: Session, campaign: Campaign) -> dict[uuid.UUID, CampaignTeam]:
@@ -51,13 +54,13 @@ def issue_personal_links(session: Session, *, campaign: Campaign, counts: dict[u
     if any(team_id not in teams for team_id in counts):
         raise Invalid(UNKNOWN_TEAM)
     if any(n < 0 for n in counts.values()) or sum(counts.values()) > MAX_PER_REQUEST:
-        raise Invalid(f"between 0 and {MAX_PER_REQUEST} links per request")
+        raise Invalid(Problem("links_per_request", {"max": MAX_PER_REQUEST}))
     if sum(counts.values()) == 0:
-        raise Invalid("ask for at least one link")
+        raise Invalid(ASK_FOR_ONE)
     existing = invitation_counts(session, campaign=campaign)
-    over = [f"{teams[t].name}: {existing.get(t, {}).get('personal', 0)} links exist, {n} more asked, "
-            f"headcount {teams[t].headcount}" for t, n in counts.items()
-            if existing.get(t, {}).get("personal", 0) + n > teams[t].headcount]
+    over = [Problem("over_headcount", {"team": teams[t].name, "existing": existing.get(t, {}).get("personal", 0),
+                                       "asked": n, "headcount": teams[t].headcount})
+            for t, n in counts.items() if existing.get(t, {}).get("personal", 0) + n > teams[t].headcount]
     if over:
         raise Invalid(OVER_HEADCOUNT, errors=over)
     issued = []

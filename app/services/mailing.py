@@ -20,7 +20,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from app.catalogue import N_
+from app.catalogue import N_, gettext, use_language
 from app.core.inputs import control_character
 from app.models import Campaign, CampaignStatus, Invitation, MailJob, MailTemplate, Participant
 from app.services import Conflict, Invalid, NotFound
@@ -38,7 +38,8 @@ NOT_SCHEDULED = N_("only a scheduled reminder can be cancelled")
 SCHEDULE_PAST = N_("a reminder can be scheduled only for a later time")
 TEMPLATE_INVALID = N_("the template cannot be used")
 _FIELD = re.compile(r"\{([^{}]*)\}")
-OPEN_UNTIL = {"en": "further notice", "de": "auf Weiteres"}
+#: The closing date of a campaign without one, as the mail templates say it ("open until …").
+OPEN_UNTIL = N_("further notice")
 
 
 def default_template(kind: str, language: str) -> dict:
@@ -107,7 +108,8 @@ def fill(text: str, values: dict[str, str]) -> str:
 
 
 def message_values(campaign: Campaign, *, team: str, link: str, language: str) -> dict[str, str]:
-    closes = campaign.closes_on.isoformat() if campaign.closes_on else OPEN_UNTIL[language]
+    with use_language(language):
+        closes = campaign.closes_on.isoformat() if campaign.closes_on else gettext(OPEN_UNTIL)
     return {"campaign": campaign.name, "team": team, "link": link, "closes_on": closes, "k": str(campaign.k)}
 
 

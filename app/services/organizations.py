@@ -19,6 +19,7 @@ from sqlmodel import Session, func, select
 from app.catalogue import N_
 from app.labels import INDUSTRIES
 from app.models import Campaign, Membership, Organization, PendingResponse, Response, Role, Unit, User
+from app.problems import Problem
 from app.services import Conflict, Forbidden, Invalid, NotFound
 from app.services.users import create_user, is_consultant, normalize_email
 
@@ -43,6 +44,8 @@ OWN_ROLE = N_("nobody can change their own role")
 NEEDS_PASSWORD = N_("a new user needs an initial password")
 USER_EXISTS = N_("a user with this e-mail exists already; add them without a password")
 MEMBER_CHANGED = N_("this member was changed at the same time; reload the page and try again")
+NAME_LENGTH = N_("the name must have 1 to 200 characters")
+COMMENT_K_RANGE = N_("the comment threshold must be between k and 100")
 
 
 def check_k(k: int, *, acknowledged: bool) -> None:
@@ -246,14 +249,14 @@ def industry_of(text: str) -> str:
 
 def _check_fields(*, name: str, size_band: str) -> None:
     if not name.strip() or len(name.strip()) > 200:
-        raise Invalid("the name must have 1 to 200 characters")
+        raise Invalid(NAME_LENGTH)
     if size_band not in SIZE_BANDS:
-        raise Invalid(f"size band must be one of {', '.join(b for b in SIZE_BANDS if b)}")
+        raise Invalid(Problem("size_band_choice", {"bands": ", ".join(b for b in SIZE_BANDS if b)}))
 
 
 def _check_comment_k(comment_k: int, k: int) -> None:
     if not k <= comment_k <= 100:
-        raise Invalid("the comment threshold must be between k and 100")
+        raise Invalid(COMMENT_K_RANGE)
 
 
 def organization_ids(session: Session, *, user: User) -> set[uuid.UUID]:

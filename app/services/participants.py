@@ -28,6 +28,7 @@ from app.core.csvfile import open_csv, read_rows
 from app.core.inputs import control_character
 from app.core.security import Sealer
 from app.models import Campaign, CampaignStatus, CampaignTeam, MailJob, Participant
+from app.problems import Problem, at_line
 from app.services import Conflict, Invalid
 from app.services.campaigns import campaign_teams, languages_of
 from app.services.invitations import MAX_PER_REQUEST, issue_personal_links
@@ -56,8 +57,7 @@ def _columns(header: list[str]) -> dict[str, int]:
     names = [h.strip().lower().replace("_", " ").replace("e-mail", "email") for h in header]
     unknown = [n for n in names if n not in ("email", "unit path", "team", "language")]
     if unknown or "email" not in names or "team" not in names or len(set(names)) != len(names):
-        raise Invalid(CSV_INVALID, errors=[f"line 1: expected the columns email, team and optionally unit path, "
-                                           f"language (e.g. '{HEADER_HINT}')"])
+        raise Invalid(CSV_INVALID, errors=[Problem("participant_columns", {"example": HEADER_HINT}, at_line(1))])
     return {name: i for i, name in enumerate(names)}
 
 
@@ -77,42 +77,44 @@ def parse_participants_csv(data: bytes, *, teams, languages: tuple[str, ...]) ->
     columns: dict[str, int] = {}
     seen: dict[str, int] = {}
 
-    def parse(line: int, fields: list[str]) -> ParticipantRow | str:
+    def parse(line: int, fields: list[str]) -> ParticipantRow | Problem:
         if len(fields) != len(columns):
-            return f"expected {len(columns)} fields, found {len(fields)}"
+            return Problem("fields_count", {"expected": len(columns), "found": len(fields)})
         value = {name: _uncell(fields[i].strip()) for name, i in columns.items()}
         problem, row = _row(line, value, by_path, by_name, languages)
         if problem is None and row.email.casefold() in seen:
-            problem = f"the address repeats line {seen[row.email.casefold()]}"
+            problem = Problem("address_repeats", {"line": seen[row.email.casefold()]})
         if problem:
             return problem
         seen[row.email.casefold()] = line
         return row
 
     return read_rows(reader, header=lambda fields: columns.update(_columns(fields)), parse=parse,
-                     detail=CSV_INVALID, limit=MAX_PER_REQUEST, noun="addresses")
+                     detail=CSV_INVALID, limit=MAX_PER_REQUEST, noun=N_("addresses"))
 
 
-def _row(line: int, value: dict, by_path: dict, by_name: dict, languages) -> tuple[str | None, ParticipantRow | None]:
+def _row(line: int, value: dict, by_path: dict, by_name: dict, languages) -> tuple[Problem | None, ParticipantRow | None]:
     char = next(filter(None, (control_character(v, line_breaks=False) for v in value.values())), None)
     if char:
-        return f"control character {char} is not allowed", None
+        return Problem("control_character", {"char": char}), None
     email, team, path = value["email"], value["team"], value.get("unit path", "")
     if len(email) > 254 or not EMAIL.match(email):
-        return f"'{email[:60]}' is not an e-mail address", None
+        return Problem("not_an_email", {"email": email[:60]}), None
     language = value.get("language", "").lower() or languages[0]
     if language not in languages:
-        return f"language '{language[:10]}' is not one of the campaign's ({', '.join(languages)})", None
+        return Problem("language_not_offered", {"language": language[:10], "languages": ", ".join(languages)}), None
     if "unit path" in value and path:
         team_id = by_path.get((tuple(p.casefold() for p in split_path(path)), team.casefold()))
     else:
         candidates = by_name.get(team.casefold(), [])
         if len(candidates) > 1:
-            return f"team '{team[:100]}' exists in several units; give its unit path", None
+            return Problem("team_ambiguous", {"team": team[:100]}), None
         team_id = candidates[0] if candidates else None
     if team_id is None:
-        where = f" in '{join_path(split_path(path))[:200]}'" if path else ""
-        return f"team '{team[:100]}'{where} is not part of the campaign", None
+        if path:
+            return Problem("team_in_path_not_in_campaign", {"team": team[:100],
+                                                            "path": join_path(split_path(path))[:200]}), None
+        return Problem("team_not_in_campaign", {"team": team[:100]}), None
     return None, ParticipantRow(line, email, team_id, language)
 
 
@@ -127,8 +129,7 @@ def import_participants(session: Session, *, campaign: Campaign, data: bytes, se
     rows = parse_participants_csv(data, teams=campaign_teams(session, campaign=campaign),
                                   languages=languages_of(campaign))
     known = set(session.exec(select(func.lower(Participant.email)).where(Participant.campaign_id == campaign.id)).all())
-    repeated = [f"line {r.line}: the address is already on the campaign's list" for r in rows
-                if r.email.lower() in known]
+    repeated = [Problem("address_listed", at=at_line(r.line)) for r in rows if r.email.lower() in known]
     if repeated:
         raise Invalid(CSV_INVALID, errors=repeated[:100])
     counts: dict[uuid.UUID, int] = {}

@@ -8,12 +8,13 @@ import logging
 
 from sqlmodel import Session, col, select
 
+from app.catalogue import N_
 from app.models import Campaign, CampaignStatus, Membership, Organization, Unit, User
 from app.services.benchmarks import latest_closed_campaigns
 from app.services.organizations import UNIT_ONLY
 from app.services.results import campaign_results, organization_rate
 
-FEWER_THAN_K = "fewer than k responses"
+FEWER_THAN_K = N_("fewer than k responses")
 NOT_AVAILABLE = "results not available"
 RESULTS_FAILED = "the results of campaign %s could not be read for the portfolio"
 log = logging.getLogger(__name__)

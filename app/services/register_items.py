@@ -19,6 +19,7 @@ from analysis.decisions import DECIDERS, DONT_KNOW
 from analysis.instrument import Questionnaire
 from app.models import CampaignRegister
 from app.register_texts import DECIDER_LABELS
+from app.problems import Problem, at_item
 from app.services import Invalid
 from app.services.survey import Submission, option_of, validate
 
@@ -77,9 +78,9 @@ def validate_with_decisions(questionnaire: Questionnaire, items: list[DecisionIt
     for key in [k for k in fields if isinstance(k, str) and k.startswith(PREFIX)]:
         values = [v for v in fields.pop(key) if v is not None and not (isinstance(v, str) and v.strip() == "")]
         if key not in known:
-            raise Invalid(f"unknown item {str(key)[:50]!r}")
+            raise Invalid(Problem("unknown_item", {"item": repr(str(key)[:50])}))
         if len(values) > 1:
-            raise Invalid(f"item {key}: more than one answer")
+            raise Invalid(Problem("more_than_one_answer", at=at_item(key)))
         if values:
             answers[key] = option_of(known[key], values[0]).value
     submission = validate(questionnaire, fields)

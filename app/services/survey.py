@@ -11,19 +11,21 @@ from sqlalchemy import update
 from sqlmodel import Session, func, select
 
 from analysis.instrument import Questionnaire
+from app.catalogue import N_
 from app.core.db import lock_key
 from app.core.security import Sealer, token_hash
 from app.models import Campaign, CampaignTeam, Invitation, InvitationKind, PendingResponse, Response
+from app.problems import Problem, at_item
 from app.services import Conflict, Invalid, NotFound
 from app.services.campaigns import accepting_responses
 from app.services.intake import park, waiting
 
 MAX_BODY_BYTES = 65_536
 BODY_TOO_LARGE = f"request body larger than {MAX_BODY_BYTES} bytes"
-UNKNOWN_LINK = "unknown link"
-USED_LINK = "already answered"
-CLOSED = "survey closed"
-TEAM_FULL = "this team has already given as many answers as it has members"
+UNKNOWN_LINK = N_("unknown link")
+USED_LINK = N_("already answered")
+CLOSED = N_("survey closed")
+TEAM_FULL = N_("this team has already given as many answers as it has members")
 ANSWERED_KINDS = ("perception", "structure", "misconception", "outcome")
 CONTROL = {chr(c) for c in range(32)} - {"\n", "\t"} | {"\x7f"}
 
@@ -87,17 +89,17 @@ def validate(questionnaire: Questionnaire, fields: dict[str, list]) -> Submissio
     known = {item.id: item for item in questionnaire.items}
     for key in fields:
         if key not in known:
-            raise Invalid(f"unknown item {_name(key)}")
+            raise Invalid(Problem("unknown_item", {"item": _name(key)}))
     answers: dict[str, int] = {}
     background: dict[str, str] = {}
     comment = None
     for item in questionnaire.items:
         values = [v for v in fields.get(item.id, []) if not (isinstance(v, str) and v.strip() == "") and v is not None]
         if len(values) > 1:
-            raise Invalid(f"item {item.id}: more than one answer")
+            raise Invalid(Problem("more_than_one_answer", at=at_item(item.id)))
         if not values:
             if item.required:
-                raise Invalid(f"item {item.id}: an answer is required")
+                raise Invalid(Problem("answer_required", at=at_item(item.id)))
             continue
         raw = values[0]
         if item.kind == "comment":
@@ -109,7 +111,7 @@ def validate(questionnaire: Questionnaire, fields: dict[str, list]) -> Submissio
         else:
             answers[item.id] = option.value
     if "role" not in background:
-        raise Invalid("item role: an answer is required")
+        raise Invalid(Problem("answer_required", at=at_item("role")))
     return Submission(answers=answers, role=background["role"], tenure=background.get("tenure"), comment=comment)
 
 
@@ -127,20 +129,20 @@ def option_of(item, raw):
     option = next((o for o in item.options if o.value == value), None) if value is not None else None
     if option is None:
         allowed = ", ".join(str(o.value) for o in item.options)
-        raise Invalid(f"item {item.id}: {_name(raw)} is not one of the answer values {allowed}")
+        raise Invalid(Problem("not_an_answer_value", {"value": _name(raw), "allowed": allowed}, at=at_item(item.id)))
     return option
 
 
 def _comment(item, raw) -> str | None:
     if not isinstance(raw, str):
-        raise Invalid(f"item {item.id}: the comment must be text")
+        raise Invalid(Problem("comment_not_text", at=at_item(item.id)))
     try:
         raw.encode("utf-8")
     except UnicodeEncodeError:
-        raise Invalid(f"item {item.id}: the comment is not valid text") from None
+        raise Invalid(Problem("comment_not_valid", at=at_item(item.id))) from None
     text = unicodedata.normalize("NFC", "".join(ch for ch in raw.replace("\r\n", "\n") if ch not in CONTROL)).strip()
     if len(text) > item.max_length:
-        raise Invalid(f"item {item.id}: the comment is longer than {item.max_length} characters")
+        raise Invalid(Problem("comment_too_long", {"max": item.max_length}, at=at_item(item.id)))
     return text or None
 
 

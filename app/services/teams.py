@@ -20,6 +20,7 @@ from app.core.csvfile import open_csv, read_rows
 from app.csv_files import Separator, csv_text
 from app.core.inputs import control_character
 from app.models import Organization, Team, Unit
+from app.problems import Problem, at_line
 from app.services import Invalid, NotFound
 
 MAX_CSV_BYTES = 1_000_000
@@ -63,43 +64,43 @@ def parse_team_csv(data: bytes) -> list[TeamRow]:
 
     def header(fields: list[str]) -> None:
         if tuple(h.strip().lower().replace("_", " ") for h in fields) != HEADER:
-            raise Invalid(CSV_INVALID, errors=[f"line 1: expected the header '{','.join(HEADER)}'"])
+            raise Invalid(CSV_INVALID, errors=[Problem("header_expected", {"header": ",".join(HEADER)}, at_line(1))])
 
-    def parse(line: int, fields: list[str]) -> TeamRow | str:
+    def parse(line: int, fields: list[str]) -> TeamRow | Problem:
         if len(fields) != 3:
-            return f"expected 3 fields, found {len(fields)}"
+            return Problem("fields_count", {"expected": 3, "found": len(fields)})
         path_text, name, count = (_uncell(f.strip()) for f in fields)
         path = split_path(path_text)
         if problem := _control_problem(fields) or _row_problem(path, name, count):
             return problem
         key = (tuple(p.casefold() for p in path), name.casefold())
         if key in seen:
-            return f"team '{name}' in '{join_path(path)}' repeats line {seen[key]}"
+            return Problem("team_repeats", {"team": name, "path": join_path(path), "line": seen[key]})
         seen[key] = line
         return TeamRow(path, name, int(count))
 
-    return read_rows(reader, header=header, parse=parse, detail=CSV_INVALID, limit=MAX_TEAMS, noun="teams")
+    return read_rows(reader, header=header, parse=parse, detail=CSV_INVALID, limit=MAX_TEAMS, noun=N_("teams"))
 
 
-def _control_problem(texts) -> str | None:
+def _control_problem(texts) -> Problem | None:
     """Names are one line of text: no control character at all, not even a tab."""
     char = next(filter(None, (control_character(text, line_breaks=False) for text in texts)), None)
-    return f"control character {char} is not allowed" if char else None
+    return Problem("control_character", {"char": char}) if char else None
 
 
-def _row_problem(path: tuple[str, ...], name: str, count: str) -> str | None:
+def _row_problem(path: tuple[str, ...], name: str, count: str) -> Problem | None:
     if problem := _control_problem((*path, name, count)):
         return problem
     if not name:
-        return "the team name is empty"
+        return Problem("team_name_empty")
     if len(name) > 100 or any(len(p) > 100 for p in path):
-        return "names may have at most 100 characters"
+        return Problem("names_too_long", {"max": 100})
     if len(path) > MAX_DEPTH:
-        return f"the unit path is deeper than {MAX_DEPTH} levels"
+        return Problem("path_too_deep", {"max": MAX_DEPTH})
     if not count.isdigit() or not count.isascii():
-        return f"headcount '{count[:20]}' is not a whole number"
+        return Problem("headcount_not_whole", {"value": count[:20]})
     if int(count) > MAX_HEADCOUNT:
-        return f"headcount {count} is larger than {MAX_HEADCOUNT}"
+        return Problem("headcount_too_large", {"value": count, "max": MAX_HEADCOUNT})
     return None
 
 
@@ -243,7 +244,7 @@ def update_team(session: Session, *, team: Team, name: str | None = None, headco
         Team.unit_id == (unit.id if unit else None),
     )).all()
     if any(t.name.casefold() == new_name.casefold() for t in clash):
-        raise Invalid("another team in this unit has this name")
+        raise Invalid(Problem("team_name_taken"))
     team.name, team.unit_id = new_name, unit.id if unit else None
     if headcount is not None:
         team.headcount = headcount

@@ -13,13 +13,16 @@ from analysis.benchmark import INSTRUMENT_FAMILIES
 from analysis.invariance import wave_invariance
 from analysis.waves import WaveComparison, compare_waves
 from app.models import Campaign, CampaignStatus, Organization
+from analysis.messages import CodedError
+from app.catalogue import N_
+from app.problems import Problem, at_line
 from app.services import Invalid, NotFound
 from app.services.results import campaign_results
 
-TOO_FEW = "choose at least two closed campaigns with released results"
-BAD_MAP = "the team mapping could not be read"
-UNKNOWN_CAMPAIGN = "campaign not found"
-CANNOT_COMPARE = "the chosen campaigns cannot be compared"
+TOO_FEW = N_("choose at least two closed campaigns with released results")
+BAD_MAP = N_("the team mapping could not be read")
+UNKNOWN_CAMPAIGN = N_("campaign not found")
+CANNOT_COMPARE = N_("the chosen campaigns cannot be compared")
 MAX_MAP_LINES = 200
 
 
@@ -37,15 +40,15 @@ def parse_team_map(text: str) -> dict:
     mapping: dict = {}
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     if len(lines) > MAX_MAP_LINES:
-        raise Invalid(BAD_MAP, errors=[f"at most {MAX_MAP_LINES} lines"])
+        raise Invalid(BAD_MAP, errors=[Problem("map_too_long", {"max": MAX_MAP_LINES})])
     for number, line in enumerate(lines, 1):
         if line.count("->") != 1:
-            raise Invalid(BAD_MAP, errors=[f"line {number}: write 'old team -> new team'"])
+            raise Invalid(BAD_MAP, errors=[Problem("map_arrow", at=at_line(number))])
         left, right = (side.replace("+", ",") for side in line.split("->"))
         before = [x.strip() for x in left.split(",") if x.strip()]
         after = [x.strip() for x in right.split(",") if x.strip()]
         if not before or not after or (len(before) > 1 and len(after) > 1):
-            raise Invalid(BAD_MAP, errors=[f"line {number}: one team on at least one side of '->'"])
+            raise Invalid(BAD_MAP, errors=[Problem("map_side_empty", at=at_line(number))])
         key = before[0] if len(before) == 1 else tuple(before)
         mapping[key] = after[0] if len(after) == 1 else after
     return mapping
@@ -103,6 +106,9 @@ def compare(session: Session, *, organization: Organization, campaign_ids: list[
     mapping = parse_team_map(team_map) if team_map.strip() else None
     try:
         comparison = compare_waves(diagnoses, labels=_labels(chosen), team_map=mapping, min_change=min_change)
+    except CodedError as exc:  # the team mapping does not fit the waves: said in the page's language
+        where = Problem("at_team_map") if exc.where == "team_map" else Problem(exc.where)
+        raise Invalid(CANNOT_COMPARE, errors=[Problem(exc.message, exc.params, where)]) from None
     except ValueError as exc:
         raise Invalid(CANNOT_COMPARE, errors=[str(exc)]) from None
     invariance = wave_invariance(datas, comparison.labels).to_dict() if scope is None else None

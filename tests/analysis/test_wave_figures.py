@@ -1,6 +1,9 @@
-"""The trend chart of a wave comparison in English and German."""
+"""The trend chart of a wave comparison in English and German (its texts from the
+translation catalogue, its numbers in the reader's conventions)."""
 
 import pytest
+
+from app.catalogue import format_number, gettext, use_language
 
 from analysis import diagnose
 from analysis.simulate import simulate_responses
@@ -32,24 +35,27 @@ def test_trend_figure(comparison, diagnoses):
         trend_figure(comparison, level="team", group="nobody")
     with pytest.raises(ValueError, match="measure"):
         trend_figure(comparison, measure="icc1")
-    with pytest.raises(ValueError, match="lang"):
-        trend_figure(comparison, lang="fr")
+
+
+def _german(comparison, **options):
+    with use_language("de"):
+        return trend_figure(comparison, translate=gettext, number=format_number, as_dict=True, **options)
 
 
 def test_trend_figure_in_german(comparison):
-    layout = trend_figure(comparison, measure="structure", lang="de", as_dict=True)["layout"]
+    layout = _german(comparison, measure="structure")["layout"]
     assert layout["title"]["text"] == "Verlauf über die Wellen: Organisation"
     assert layout["title"]["subtitle"]["text"].startswith("Balken: 95-%-Konfidenzintervall")
     assert layout["yaxis"]["title"]["text"] == "Strukturindex (0–100)"
-    names = [t["name"] for t in trend_figure(comparison, lang="de", as_dict=True)["data"]]
+    names = [t["name"] for t in _german(comparison)["data"]]
     assert names == ["Ausrichtung", "Entscheidungsrechte", "Rückkopplung"]
 
 
 def test_unreleased_waves_say_why_in_the_chosen_language(comparison):
     """T3's first wave is hidden so that no smaller group can be subtracted, its last one
     has fewer than k responses: gaps in the lines, explained on hover."""
-    hover = {lang: trend_figure(comparison, level="team", group="T3", lang=lang, as_dict=True)["data"][0]
-             for lang in ("en", "de")}
+    hover = {"en": trend_figure(comparison, level="team", group="T3", as_dict=True)["data"][0],
+             "de": _german(comparison, level="team", group="T3")["data"][0]}
     assert hover["en"]["y"][0] is None and hover["en"]["y"][2] is None
     assert hover["en"]["hovertext"][0].endswith("not released: a smaller group could be worked out by subtraction")
     assert hover["en"]["hovertext"][2].endswith("not released: fewer than k responses")
@@ -64,7 +70,7 @@ def test_the_interval_in_the_subtitle_follows_the_comparison(diagnoses):
 
 def test_the_subtitle_says_the_marks_are_corrected_for_many_comparisons(comparison):
     en = trend_figure(comparison, as_dict=True)["layout"]["title"]["subtitle"]["text"]
-    de = trend_figure(comparison, lang="de", as_dict=True)["layout"]["title"]["subtitle"]["text"]
+    de = _german(comparison)["layout"]["title"]["subtitle"]["text"]
     assert "corrected for the number<br>of comparisons" in en
     assert "für die Zahl der<br>Vergleiche korrigiert" in de
 
@@ -78,3 +84,9 @@ def test_quotes_in_wave_labels_are_shown_as_quotes(diagnoses):
     assert not any("&quot;" in t or "&#x27;" in t for t in texts)
     assert any("&#34;pulse&#34;" in t for t in texts) and any("&#39;s" in t for t in texts)
     assert any("&lt;final&gt; &amp; more" in t for t in texts)
+
+
+def test_german_hover_figures_have_a_decimal_comma(comparison):
+    hover = [h for t in _german(comparison)["data"] for h in t["hovertext"] if "[" in h]
+    assert hover and all("," in h.split("<br>")[1].split(" ")[0] for h in hover)
+    assert not any("." in h.split("<br>")[1].split(" [")[0] for h in hover)

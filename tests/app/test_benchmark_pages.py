@@ -4,6 +4,7 @@ links and forms that keep the language, and the pool page's export refusal."""
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from app.demo import simulated_benchmark
 from app.main import create_app
 from app.models import BenchmarkEntryRow, Membership, Organization, Role
 from consultant_world import world  # noqa: F401 - fixture
+from page_text import english_on, english_words
 from web_helpers import add_user, login, make_settings, new_client
 
 
@@ -158,11 +160,37 @@ def test_every_comparison_says_how_many_organizations_are_simulated(world):
     top = max(cells, key=lambda cell: cell["n_organizations"])
     n, sim = top["n_organizations"], top["n_simulated"]
     assert sim >= 11
-    page = html.unescape(c.get(f"/campaigns/{cid}/benchmark").text)
-    assert f"Compared with up to {n} organizations, {sim} of them simulated" in page
-    assert f"among {n} organizations, {sim} of them simulated" in page
-    assert f"davon {sim} simuliert" in html.unescape(c.get(f"/campaigns/{cid}/benchmark?lang=de").text)
+    page = html.unescape(c.get(f"/campaigns/{cid}/benchmark?lang=en").text)
+    assert f"Compared with up to {n} organizations: {n - sim} real, {sim} simulated" in page
+    assert f"compared with {n} organizations: {n - sim} real, {sim} simulated" in page
+    german = html.unescape(c.get(f"/campaigns/{cid}/benchmark?lang=de").text)
+    assert f"Verglichen mit bis zu {n} Organisationen: {n - sim} echte, {sim} simulierte" in german
+    assert f"verglichen mit {n} Organisationen: {n - sim} echte, {sim} simulierte" in german
+    # every released comparison names its real and simulated organizations, in both languages
+    for text, word in ((page, "simulated"), (german, "simulierte")):
+        rows = re.findall(r'<tr class="">.*?</tr>', text, re.S)
+        assert rows and all(word in row for row in rows)
+        # a percentile rank is labelled as a rank, never as a count of organizations
+        assert re.search(r"<strong>PR \d+</strong>", text) and not re.search(r"\b\d+ of \d+ organizations", text)
     export = c.get("/api/v1/benchmark/export")
     assert export.status_code == 200, export.text
     marks = [e["simulated"] for e in export.json()["entries"]]
     assert marks.count(True) >= 11 and marks.count(False) >= 3
+
+
+def test_the_consultant_pages_show_no_english_in_german(world):
+    """The benchmark, pool, portfolio and waves pages in German: no English text of the
+    catalogue, numbers with a decimal comma."""
+    c = world.client("consultant")
+    oid, cid = world.orgs["Alpha Logistics"], world.campaigns["Alpha Logistics"][-1]
+    for url in (f"/campaigns/{cid}/benchmark", "/benchmark", "/portfolio", f"/orgs/{oid}/waves"):
+        page = c.get(f"{url}?lang=de").text
+        assert '<html lang="de">' in page and not english_on(page), (url, english_on(page))
+        assert not english_words(page), (url, english_words(page))
+        assert english_on(c.get(f"{url}?lang=en").text), url            # the check reads this page
+    waves = c.get(f"/orgs/{oid}/waves?lang=de").text                    # three closed campaigns
+    assert "Verlauf über 3 Wellen" in waves and 'id="trend-figure"' in waves
+    assert re.search(r'<td class="num">\d+,\d</td>', waves) and not re.search(r'<td class="num">[−+]?\d+\.\d', waves)
+    figure = json.loads(re.search(r'<script type="application/json" id="trend-figure">(.*?)</script>', waves, re.S).group(1))
+    assert figure["layout"]["title"]["text"].startswith("Verlauf über die Wellen")
+    assert any("," in h for t in figure["data"] for h in t["hovertext"])

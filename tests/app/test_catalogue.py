@@ -5,6 +5,7 @@ members) works as an HR person expects."""
 
 from __future__ import annotations
 
+import ast
 import html
 import io
 import re
@@ -22,7 +23,8 @@ from app.models import Organization, Role, User
 from app.cli import main as aad
 from app.services.organizations import add_member
 from app.services.users import MIN_PASSWORD_LENGTH, PASSWORD_TOO_SHORT
-from web_helpers import PASSWORD, add_organization, add_user, login, new_client
+from page_text import english_on, english_words
+from web_helpers import PASSWORD, add_organization, add_user, login, new_client, open_survey
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
@@ -216,3 +218,186 @@ def test_the_operator_resets_a_forgotten_password(app, admin, monkeypatch, capsy
     monkeypatch.setattr(sys, "stdin", io.StringIO("reset password 2\n"))
     assert aad(["user", "reset-password", "nobody@example.org"]) == 2
     assert "no user with this e-mail address" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- no hand-made translation tables
+
+#: Modules that may still hold dicts with both "en" and "de" texts, each with its reason
+#: (docs/architecture.md, "Languages"). ``path`` or ``path:NAME`` (the top-level name that
+#: holds the dict). An entry whose file no longer holds such a dict fails the test too,
+#: so that the list only shrinks.
+PENDING = "texts of the results pages, reports and decision register, moving into the catalogue"
+API = ("texts of an analysis result in both languages, part of the JSON API (reason_text, note, labels); "
+       "the pages translate the codes (app/reasons.py)")
+TABLE_EXCEPTIONS = {
+    "app/i18n.py:LANGUAGE_NAMES": "each language's name in that language (the language switch), not a translation",
+    "app/demo.py": "demonstration data: the priorities an organization enters in both languages",
+    "app/register_texts.py": PENDING,
+    "app/reports/benchmark_table.py": PENDING,
+    "app/reports/html_report.py": PENDING,
+    "app/reports/measurement.py": PENDING,
+    "app/reports/pptx_report.py": PENDING,
+    "app/reports/questions.py": PENDING,
+    "app/reports/texts.py": PENDING,
+    "app/routers/results.py": PENDING,
+    "app/services/register_items.py": PENDING,
+    "analysis/figures.py": PENDING,
+    "analysis/narrative.py": PENDING,
+    "analysis/benchmark.py": API,
+    "analysis/diagnosis.py": API,
+    "analysis/invariance.py": API,
+    "analysis/items.py": API,
+    "analysis/scope.py": API,
+    "analysis/views.py": API,
+    "analysis/waves.py": API,
+}
+#: A template that picks a text by language instead of translating it.
+TEMPLATE_TABLE = re.compile(r"""\{\s*["']en["']\s*:\s*["']|"""
+                            r"""\bif\s+(?:lang\s*==\s*["']de["']|de)\s+else\s+["'][^"'{}]*\s[^"'{}]*["']""")
+TEMPLATE_EXCEPTIONS = {
+    "app/templates/results/overview.html": PENDING,
+}
+
+
+def _owner(tree, node) -> str:
+    """The top-level name (assignment target, function or class) that holds ``node``."""
+    for top in tree.body:
+        if top.lineno <= node.lineno <= (top.end_lineno or top.lineno):
+            if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                return top.name
+            targets = getattr(top, "targets", None) or [getattr(top, "target", None)]
+            names = [t.id for t in targets if isinstance(t, ast.Name)]
+            return names[0] if names else ""
+    return ""
+
+
+def translation_tables(source: str) -> list[tuple[int, str]]:
+    """``(line, owner)`` of every dict literal with both an "en" and a "de" key of which
+    at least one holds a text (a string, an f-string, a nested table or an expression
+    that builds one) — a translation kept by hand instead of in the catalogue."""
+    tree = ast.parse(source)
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Dict):
+            continue
+        values = {k.value: v for k, v in zip(node.keys, node.values) if isinstance(k, ast.Constant)}
+        if {"en", "de"} <= values.keys() and any(
+                isinstance(values[lang], (ast.Constant, ast.JoinedStr, ast.Dict, ast.BinOp, ast.Call))
+                for lang in ("en", "de")):
+            found.append((node.lineno, _owner(tree, node)))
+    return found
+
+
+def test_the_table_detector_finds_tables_and_leaves_data_alone():
+    assert translation_tables('UI = {"title": {"en": "Waves", "de": "Wellen"}}') == [(1, "UI")]
+    assert translation_tables('def f(k):\n    return {"en": f"{k} people", "de": f"{k} Personen"}') == [(2, "f")]
+    assert translation_tables('X = {"en": {"a": "b"}, "de": {"a": "c"}}') == [(1, "X")]
+    assert translation_tables('P = [{"en": en, "de": de} for en, de in pairs]') == []   # data entered per language
+    assert translation_tables('N = {"en": 1, "fr": "x"}') == []
+    assert TEMPLATE_TABLE.search('{{ {"en": "Yes", "de": "Ja"}[lang] }}')
+    assert TEMPLATE_TABLE.search("{{ 'Ja, gern' if lang == 'de' else 'Yes, please' }}")
+    assert TEMPLATE_TABLE.search("{% set de = lang == 'de' %}{{ 'Ja, gern' if de else 'Yes, please' }}")
+    assert not TEMPLATE_TABLE.search('{{ _("Yes") }} {% set langs = ("en", "de") %}')
+    assert not TEMPLATE_TABLE.search('{% set label = "label_de" if lang == "de" else "label_en" %}')  # a data field
+
+
+def test_no_module_or_template_keeps_a_translation_table_of_its_own():
+    """Every text shown to people is in the catalogue; the questionnaire YAML (texts per
+    language by design) and the documented exceptions aside."""
+    found: dict[str, list] = {}
+    for base in ("app", "analysis", "scripts"):
+        for path in sorted((ROOT / base).rglob("*.py")):
+            rel = path.relative_to(ROOT).as_posix()
+            for line, owner in translation_tables(path.read_text(encoding="utf-8")):
+                key = f"{rel}:{owner}" if f"{rel}:{owner}" in TABLE_EXCEPTIONS else rel
+                found.setdefault(key, []).append(line)
+    unexpected = {k: v for k, v in found.items() if k not in TABLE_EXCEPTIONS}
+    assert not unexpected, f"translation tables outside the catalogue (use _()/N_(), scripts/messages): {unexpected}"
+    stale = set(TABLE_EXCEPTIONS) - set(found)
+    assert not stale, f"exceptions that hold no table any more; remove them from TABLE_EXCEPTIONS: {sorted(stale)}"
+    in_templates = {path.relative_to(ROOT).as_posix() for path in (ROOT / "app" / "templates").rglob("*.html")
+                    if TEMPLATE_TABLE.search(path.read_text(encoding="utf-8"))}
+    assert in_templates <= set(TEMPLATE_EXCEPTIONS), sorted(in_templates - set(TEMPLATE_EXCEPTIONS))
+    assert set(TEMPLATE_EXCEPTIONS) <= in_templates, sorted(set(TEMPLATE_EXCEPTIONS) - in_templates)
+    assert not (ROOT / "app" / "i18n.py").read_text(encoding="utf-8").count("TEXTS")
+
+
+# ---------------------------------------------------------------- no English on German pages
+
+def test_the_check_finds_english_catalogue_text_on_a_page():
+    assert [w.strip() for w in english_words("<body><p>Speichern</p><button>Save the file</button></body>")] == [
+        "Speichern Save the file"]
+    assert english_words("<body><p>Legal and Procurement</p><p>Bereich</p></body>") == []
+    page = "<html><body><main><p>Nothing was stored yet. The problem:</p></main></body></html>"
+    assert english_on(page) == ["Nothing was stored yet. The problem:"]
+    assert english_on('<body><button aria-label="Go to organization">x</button></body>') == ["Go to organization"]
+    assert english_on("<body><p>Es wurde noch nichts gespeichert.</p><script>Nothing was stored yet</script></body>") == []
+
+
+def _german(client, url: str, status: int = 200) -> str:
+    r = client.get(url + ("&" if "?" in url else "?") + "lang=de")
+    assert r.status_code == status, (url, r.status_code)
+    assert '<html lang="de">' in r.text, url
+    return r.text
+
+
+def test_the_admin_and_survey_pages_show_no_english_in_german(app, admin):
+    draft = admin.campaign(launch=False)
+    launched = admin.campaign(name="Autumn")
+    pages = {url: _german(admin.client, url) for url in (
+        "/orgs", f"/orgs/{admin.org_id}", f"/orgs/{admin.org_id}/teams", f"/campaigns/{draft}",
+        f"/campaigns/{launched}", f"/campaigns/{draft}/preview", "/account", "/portfolio",
+        f"/orgs/{admin.org_id}/waves")}
+    pages["/login"] = _german(new_client(app), "/login")
+    pages["404"] = _german(admin.client, "/no/such/page", 404)
+    employee, _ = open_survey(app, admin.links(launched)[0]["link"])
+    pages["/survey"] = _german(employee, "/survey")
+    pages["unknown link"] = _german(new_client(app), "/s/no-such-token", 404)
+    pages["thanks"] = _german(new_client(app), "/survey/thanks")
+    pages["expired"] = _german(new_client(app), "/survey", 401)
+    pages["link log"] = _german(admin.client, f"/campaigns/{launched}/link-log")
+    for url, page in pages.items():
+        assert not english_on(page), (url, english_on(page))
+        assert not english_words(page), (url, english_words(page))      # nor English outside the catalogue
+    assert "Ihre Privatsphäre" in pages["/survey"] and "Frage 1 von" in pages["/survey"]
+    assert "Dieser Link ist ungültig" in pages["unknown link"] and "Vielen Dank!" in pages["thanks"]
+    assert "Ihre Sitzung ist abgelaufen" in pages["expired"]
+
+
+def test_refusals_are_shown_in_german_with_their_parameters(app, admin):
+    r = admin.client.post(f"/orgs/{admin.org_id}/teams/import?lang=de", data={"csrf_token": admin.csrf},
+                          files={"file": ("teams.csv", b"unit_path,team,headcount\nSales,North,many\nSales,,3\n",
+                                          "text/csv")})
+    page = html.unescape(r.text)
+    assert r.status_code == 422 and not english_on(page), english_on(page)
+    assert "Zeile 2: die Personenzahl „many“ ist keine ganze Zahl" in page
+    assert "Zeile 3: der Teamname ist leer" in page
+    api = admin.client.post(f"/api/v1/organizations/{admin.org_id}/teams/import", content=b"unit_path,team,headcount\n"
+                            b"Sales,North,many\n", headers={**admin.h, "content-type": "text/csv"})
+    assert api.status_code == 422 and "line 2: headcount 'many' is not a whole number" in api.json()["errors"]
+
+
+def test_a_problem_keeps_its_english_text_and_translates_with_numbers_in_the_locale():
+    from app.problems import Problem, at_item, at_line, translated
+
+    p = Problem("comment_too_long", {"max": 2000}, at=at_item("comment"))
+    assert p.english() == str(p) == "item comment: the comment is longer than 2000 characters"
+    with use_language("de"):
+        assert p.text() == "Frage comment: der Kommentar ist länger als 2.000 Zeichen"
+        assert p.message() == "der Kommentar ist länger als 2.000 Zeichen"
+        nested = Problem("too_many_rows", {"limit": 1000, "noun": Problem("teams")}, at_line(1002))
+        assert nested.text() == "Zeile 1.002: mehr als 1.000 Teams"
+        assert translated("already answered") == "bereits beantwortet" and translated(None) == ""
+    assert nested.english() == "line 1002: more than 1000 teams"
+    assert Problem.of("survey closed") == Problem("survey closed")
+
+
+def test_a_form_that_does_not_fit_its_schema_is_refused_in_the_page_language(admin):
+    url = f"/orgs/{admin.org_id}/benchmark"
+    page = html.unescape(admin.client.post(f"{url}?lang=de", data={"csrf_token": admin.csrf, "opt_in": "maybe"}).text)
+    assert "ungültige Eingabe" in page and "opt_in: ja oder nein ist erforderlich" in page and not english_on(page)
+    page = html.unescape(admin.client.post(f"{url}?lang=de", data={"csrf_token": admin.csrf}).text)
+    assert "opt_in: ein Wert ist erforderlich" in page
+    api = admin.post(f"/api/v1/organizations/{admin.org_id}/benchmark", json={"opt_in": "maybe"})
+    assert api.status_code == 422 and api.json()["detail"] == "invalid input"
+    assert api.json()["errors"][0].startswith("opt_in: Input should be a valid boolean")

@@ -90,7 +90,7 @@ def test_a_unit_viewer_sees_no_organization_wide_figures_and_no_drafts(world):
     assert row["hidden"] == "your access is limited to the results of one unit"
     assert row["latest_campaign"]["id"] == row["closed_campaign"]["id"] == closed
     for lang, hidden in (("en", "your access is limited to the results of one unit"),
-                         ("de", "Ihr Zugang ist auf die Ergebnisse einer Einheit beschränkt")):
+                         ("de", "Ihr Zugriff ist auf die Ergebnisse eines Bereichs beschränkt")):
         page = world.client("unit_viewer_a").get(f"/portfolio?lang={lang}").text
         assert "Draft restructuring survey" not in page and hidden in page and SCOPED_UNIT in page
         assert 'class="maturity"' not in page and not re.search(r"\d %", page)
@@ -142,7 +142,7 @@ def test_portfolio_page_in_german(world):
     text = world.client("consultant").get("/portfolio?lang=de").text
     assert '<html lang="de">' in text
     for german in ("Zur Organisation", "Letzte Befragung", "Rücklaufquote", "Reife\u00adgrad (1–5)", "Ausrichtung",
-                   "Entscheidungs\u00adrechte", "Ihre Rolle: Beratung", "Neue Kundenorganisation", "Organisation anlegen",
+                   "Entscheidungsrechte", "Ihre Rolle: Beratung", "Neue Kundenorganisation", "Organisation anlegen",
                    "Aus dem Benchmark zurückziehen", "abgeschlossen"):
         assert german in text, german
     for english in ("Go to organization", "Latest campaign", "Response rate", "Maturity", "Direction",

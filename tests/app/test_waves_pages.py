@@ -14,6 +14,7 @@ import pytest
 from app.services import Invalid
 from app.services.waves import BAD_MAP, CANNOT_COMPARE, TOO_FEW, parse_team_map
 from consultant_world import world  # noqa: F401 - fixture
+from page_text import english_on
 
 
 def test_parse_team_map():
@@ -54,7 +55,14 @@ def test_team_mapping(world):
     r = c.get(f"/api/v1/organizations/{oid}/waves", params={"team_map": "Team A => Team B"})
     assert r.status_code == 422 and r.json()["detail"] == BAD_MAP
     r = c.get(f"/api/v1/organizations/{oid}/waves", params={"team_map": "Nowhere -> Team B"})
-    assert r.status_code == 422 and r.json()["detail"] == CANNOT_COMPARE and "Nowhere" in r.json()["errors"][0]
+    assert r.status_code == 422 and r.json()["detail"] == CANNOT_COMPARE
+    assert r.json()["errors"] == ["team_map: 'Nowhere' is not a group of any wave but the last"]
+    # the page says the same in the reader's language, the line of a malformed mapping too
+    page = html.unescape(c.get(f"/orgs/{oid}/waves", params={"team_map": "Nowhere -> Team B", "lang": "de"}).text)
+    assert "die gewählten Befragungen lassen sich nicht vergleichen" in page
+    assert "Teamzuordnung: 'Nowhere' ist in keiner Welle außer der letzten eine Gruppe" in page
+    page = html.unescape(c.get(f"/orgs/{oid}/waves", params={"team_map": "A -> B\nTeam A => Team B", "lang": "de"}).text)
+    assert "Zeile 2: schreiben Sie „altes Team -> neues Team“" in page and not english_on(page)
 
 
 def test_waves_page_with_trend_chart(world):

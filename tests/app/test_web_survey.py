@@ -156,7 +156,7 @@ def test_language_follows_the_browser_and_can_be_switched(app, link):
     ({"no_such_item": "1"}, "unknown item 'no_such_item'"),
     ({"role": ""}, "item role: an answer is required"),
     ({"role": "3"}, "item role: '3' is not one of the answer values 1, 2"),
-    ({"comment": "x" * 2001}, "item comment: the comment is longer than 2000 characters"),
+    ({"comment": "x" * 2001}, "item comment: the comment is longer than 2,000 characters"),
 ])
 def test_invalid_input_is_422_naming_the_problem_and_stores_nothing(app, link, change, message):
     employee, csrf = open_survey(app, link)
