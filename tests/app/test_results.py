@@ -12,7 +12,7 @@ from sqlmodel import select
 from app.core.db import session_scope
 from app.models import Membership, Role, User
 from app.main import create_app
-from app.services.downloads import FORMATS, JOB_NOT_FOUND, TEAM_HIDDEN, UNKNOWN_FORMAT, JobRunner
+from app.services.downloads import FORMATS, JOB_FAILED, JOB_NOT_FOUND, TEAM_HIDDEN, UNKNOWN_FORMAT, JobRunner
 from app.services.organizations import READ_ONLY
 from app.services.results import HIDDEN_WHILE_OPEN, NO_RESPONSES, NOT_LAUNCHED
 from results_helpers import close, park_responses, store_responses
@@ -200,8 +200,7 @@ def test_downloads_have_types_and_safe_names(admin, closed):
     assert r.status_code == 400 and r.json()["detail"] == TEAM_HIDDEN
 
 
-def test_slow_reports_run_as_jobs(app, admin, closed, database_url, tmp_path):
-    app.state.report_jobs = JobRunner(tmp_path / "jobs")
+def test_slow_reports_run_as_jobs(app, admin, closed, database_url):
     r = admin.post(f"/api/v1/campaigns/{closed}/results/jobs", json={"format": "team-pdf", "team": "Assembly"})
     assert r.status_code == 202, r.text
     job = r.json()
@@ -213,9 +212,8 @@ def test_slow_reports_run_as_jobs(app, admin, closed, database_url, tmp_path):
     f = admin.client.get(job["download"])
     assert f.status_code == 200 and f.content.startswith(b"%PDF")
     assert f.headers["content-disposition"] == 'attachment; filename="Acme-Spring-Assembly-en.pdf"'
-    # another worker process of the server answers the polling from the same data directory
+    # another server (or worker process) on the same database answers the polling and the download
     second = create_app(make_settings(database_url))
-    second.state.report_jobs = JobRunner(tmp_path / "jobs")
     worker = new_client(second)
     worker.cookies = admin.client.cookies
     assert worker.get(f"/api/v1/campaigns/{closed}/results/jobs/{job['id']}").json()["state"] == "done"
@@ -240,18 +238,22 @@ def test_plotly_is_served_locally(client):
     assert css.status_code == 200 and ".js-plotly-plot .plotly" in css.text
 
 
-def test_a_failed_report_job_is_logged_and_shown_as_failed(tmp_path, caplog):
-    runner = JobRunner(tmp_path / "jobs")
-    owner, campaign = uuid.uuid4(), uuid.uuid4()
+def test_a_failed_report_job_is_logged_and_shown_as_failed(app, admin, closed, caplog):
+    runner = JobRunner(app.state.engine)
+    owner, campaign = uuid.uuid4(), uuid.UUID(closed)
 
     def broken():
         raise RuntimeError("renderer exploded")
     with caplog.at_level("ERROR", logger="app.services.downloads"):
-        job = runner.submit(owner=owner, campaign_id=campaign, fmt=FORMATS["pdf"], filename="x.pdf", work=broken)
+        with session_scope(app.state.engine, write=True) as s:
+            job = runner.submit(s, owner=owner, campaign_id=campaign, fmt=FORMATS["pdf"], filename="x.pdf",
+                                work=broken)
         deadline = time.monotonic() + 30
         while runner.get(job.id, owner=owner, campaign_id=campaign).state in ("queued", "running"):
             assert time.monotonic() < deadline
             time.sleep(0.05)
-    assert runner.get(job.id, owner=owner, campaign_id=campaign).state == "failed"
+    failed = runner.get(job.id, owner=owner, campaign_id=campaign)
+    assert failed.state == "failed" and failed.to_dict()["detail"] == JOB_FAILED
     (record,) = [r for r in caplog.records if job.id in r.getMessage()]
-    assert "renderer exploded" in record.exc_text and f"campaign {campaign}" in record.getMessage()
+    assert record.levelname == "ERROR" and "renderer exploded" in record.exc_text
+    assert f"campaign {campaign}" in record.getMessage()
