@@ -148,9 +148,13 @@ def test_closing_after_live_results_withholds_what_would_change_a_release_by_few
     assert "5 answers could not be added at closing" in page.text
 
 
-def test_a_campaign_closed_without_snapshot_gets_one_on_its_first_view(app, admin, monkeypatch):
+def test_a_campaign_closed_without_snapshot_is_shown_without_writing_and_warm_up_stores_it(
+        app, admin, monkeypatch):
     cid = _closed_campaign(app, admin)
     first = admin.client.get(f"/api/v1/campaigns/{cid}/results").json()
+    assert first["n_respondents"] == sum(COUNTS.values())
+    assert _snapshot_count(app.state.engine, cid) is None        # showing results never writes
+    warm_up(app.state.engine, [uuid.UUID(cid)]).join(timeout=30)
     assert _snapshot_count(app.state.engine, cid) == sum(COUNTS.values())
     clear_cache()
     _no_reading(monkeypatch)
@@ -214,7 +218,7 @@ def test_pool_views_do_not_change_the_pool_but_opting_in_does(app, admin):
 def test_warm_up_fills_the_cache_and_concurrent_requests_compute_once(app, admin, counted, monkeypatch):
     engine = app.state.engine
     cid = _closed_campaign(app, admin)
-    _results(engine, cid)  # stores the snapshot
+    warm_up(engine, [uuid.UUID(cid)]).join(timeout=30)  # stores the snapshot
     clear_cache()
     counted.clear()
     _no_reading(monkeypatch)
