@@ -214,9 +214,8 @@ class Comment(SQLModel, table=True):
 
 
 class ResultSnapshot(SQLModel, table=True):
-    """The responses behind the results last released for a campaign: the last live
-    release, or, once the campaign is closed, its final results (which stay the last
-    live release when fewer than k responses came after it). The answer columns without
+    """The responses behind the final results of a closed campaign, stored in the
+    closing's transaction (never when results are shown): the answer columns without
     ids or days, as compressed Arrow IPC bytes, and their count."""
 
     __tablename__ = "result_snapshot"
