@@ -37,6 +37,8 @@ JOB_FAILED = "the report could not be generated"
 TEAM_HIDDEN = "this team's results are hidden to protect anonymity"
 TEAM_NOT_FOUND = "team not found"
 JOB_TTL_SECONDS = 15 * 60
+#: a job not finished after this long is shown as failed: the server running it stopped
+JOB_STALE_SECONDS = 10 * 60
 MAX_WORKERS = 2
 JOB_FAILED_LOG = "report job %s (%s of campaign %s) failed"
 JOB_STATE_LOST = "report job %s: its failure could not be stored"
@@ -137,8 +139,13 @@ class Job:
 
     @classmethod
     def of(cls, row: ReportJob) -> Job:
+        """The job of ``row``; one still queued or running after :data:`JOB_STALE_SECONDS`
+        is failed (the server that ran it stopped; no other server takes it over)."""
+        state = row.state
+        if state in ("queued", "running") and _aware(row.created_at) < utcnow() - timedelta(seconds=JOB_STALE_SECONDS):
+            state = "failed"
         return cls(id=row.id, owner=str(row.owner_id), campaign_id=str(row.campaign_id), format=row.format,
-                   filename=row.filename, state=row.state, started=row.started_at, finished=row.finished_at)
+                   filename=row.filename, state=state, started=row.started_at, finished=row.finished_at)
 
     def to_dict(self) -> dict:
         now = utcnow()

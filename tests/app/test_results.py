@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
 from app.core.db import session_scope
-from app.models import Membership, Role, User
+from app.models import Membership, ReportJob, Role, User, utcnow
 from app.main import create_app
-from app.services.downloads import FORMATS, JOB_FAILED, JOB_NOT_FOUND, TEAM_HIDDEN, UNKNOWN_FORMAT, JobRunner
+from app.services.downloads import (
+    FORMATS, JOB_FAILED, JOB_NOT_FOUND, JOB_STALE_SECONDS, TEAM_HIDDEN, UNKNOWN_FORMAT, JobRunner,
+)
 from app.services.organizations import READ_ONLY
 from app.services.results import HIDDEN_WHILE_OPEN, NO_RESPONSES, NOT_LAUNCHED
 from results_helpers import close, park_responses, store_responses
@@ -257,3 +260,20 @@ def test_a_failed_report_job_is_logged_and_shown_as_failed(app, admin, closed, c
     (record,) = [r for r in caplog.records if job.id in r.getMessage()]
     assert record.levelname == "ERROR" and "renderer exploded" in record.exc_text
     assert f"campaign {campaign}" in record.getMessage()
+
+
+def test_a_job_whose_server_stopped_is_shown_as_failed(app, admin, closed):
+    """A job still queued after JOB_STALE_SECONDS (its server stopped before running it)
+    is failed for every server that answers the polling."""
+    runner = JobRunner(app.state.engine)
+    owner, campaign = uuid.uuid4(), uuid.UUID(closed)
+    with session_scope(app.state.engine, write=True) as s:
+        s.add(ReportJob(id="j" * 22, owner_id=owner, campaign_id=campaign, format="pdf", filename="x.pdf",
+                        created_at=utcnow() - timedelta(seconds=JOB_STALE_SECONDS - 5)))
+        s.commit()
+    assert runner.get("j" * 22, owner=owner, campaign_id=campaign).state == "queued"
+    with session_scope(app.state.engine, write=True) as s:
+        s.get(ReportJob, "j" * 22).created_at = utcnow() - timedelta(seconds=JOB_STALE_SECONDS + 5)
+        s.commit()
+    job = runner.get("j" * 22, owner=owner, campaign_id=campaign)
+    assert job.state == "failed" and job.to_dict()["detail"] == JOB_FAILED and job.to_dict()["download"] is None
