@@ -25,6 +25,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col
 
 from app.models import RateCounter
 
@@ -117,31 +118,32 @@ class DatabaseRateLimiter:
         k = self._key(key)
         stmt = self._insert(RateCounter).values(
             key=k, bucket=current, hits=1, expires=math.ceil((current + BUCKETS) * self._bucket_s))
-        stmt = stmt.on_conflict_do_update(index_elements=["key", "bucket"], set_={"hits": RateCounter.hits + 1})
+        stmt = stmt.on_conflict_do_update(index_elements=["key", "bucket"], set_={"hits": col(RateCounter.hits) + 1})
         with self.engine.connect().execution_options(aad_write=True) as conn:
             with conn.begin() as tx:
                 conn.execute(stmt)
-                rows = conn.execute(select(RateCounter.bucket, RateCounter.hits)
-                                    .where(RateCounter.key == k, RateCounter.bucket >= oldest, RateCounter.hits > 0)
-                                    .order_by(RateCounter.bucket)).all()
+                rows = conn.execute(select(col(RateCounter.bucket), col(RateCounter.hits))
+                                    .where(col(RateCounter.key) == k, col(RateCounter.bucket) >= oldest,
+                                           col(RateCounter.hits) > 0)
+                                    .order_by(col(RateCounter.bucket))).all()
                 if sum(h for _, h in rows) > self.limit:
                     tx.rollback()
                     return max((rows[0][0] + BUCKETS) * self._bucket_s - now, 0.001)
-                conn.execute(delete(RateCounter).where(RateCounter.key == k, RateCounter.bucket < oldest))
+                conn.execute(delete(RateCounter).where(col(RateCounter.key) == k, col(RateCounter.bucket) < oldest))
                 self._events += 1
                 if self._events % PRUNE_EVERY == 0:
-                    conn.execute(delete(RateCounter).where(RateCounter.expires < now))
+                    conn.execute(delete(RateCounter).where(col(RateCounter.expires) < now))
         return 0.0
 
     def undo(self, key: str) -> None:
         """Take back the last counted event of ``key`` (it turned out not to count)."""
         k = self._key(key)
-        last = (select(func.max(RateCounter.bucket)).where(RateCounter.key == k, RateCounter.hits > 0)
+        last = (select(func.max(col(RateCounter.bucket))).where(col(RateCounter.key) == k, col(RateCounter.hits) > 0)
                 .scalar_subquery())
         with self.engine.connect().execution_options(aad_write=True) as conn:
             with conn.begin():
-                conn.execute(update(RateCounter).where(RateCounter.key == k, RateCounter.bucket == last)
-                             .values(hits=RateCounter.hits - 1))
+                conn.execute(update(RateCounter).where(col(RateCounter.key) == k, col(RateCounter.bucket) == last)
+                             .values(hits=col(RateCounter.hits) - 1))
 
 
 def limiters(settings, engine: Engine) -> dict:

@@ -141,8 +141,8 @@ class Job:
     def of(cls, row: ReportJob) -> Job:
         """The job of ``row``; one still queued or running after :data:`JOB_STALE_SECONDS`
         is failed (the server that ran it stopped; no other server takes it over)."""
-        state = row.state
-        if state in ("queued", "running") and _aware(row.created_at) < utcnow() - timedelta(seconds=JOB_STALE_SECONDS):
+        state, created = row.state, _aware(row.created_at) or utcnow()
+        if state in ("queued", "running") and created < utcnow() - timedelta(seconds=JOB_STALE_SECONDS):
             state = "failed"
         return cls(id=row.id, owner=str(row.owner_id), campaign_id=str(row.campaign_id), format=row.format,
                    filename=row.filename, state=state, started=row.started_at, finished=row.finished_at)

@@ -460,11 +460,12 @@ def _warm_one(engine: Engine, campaign_id: uuid.UUID) -> None:
     if missing:  # closed before snapshots were stored at closing: store it now, not when it is shown
         with session_scope(engine, write=True) as session:
             campaign = session.get(Campaign, campaign_id)
-            store_release(session, campaign=campaign)
-            session.commit()
+            if campaign is not None:
+                store_release(session, campaign=campaign)
+                session.commit()
     with session_scope(engine) as session:
         campaign = session.get(Campaign, campaign_id)
         organization = session.get(Organization, campaign.organization_id) if campaign else None
-        if organization is not None:
+        if campaign is not None and organization is not None:
             campaign_results(session, campaign=campaign, organization=organization)
             organization_rate(session, campaign=campaign)
