@@ -21,13 +21,14 @@ from app.problems import INVALID_INPUT, input_problem
 from app.core.admission import AdmissionMiddleware, busy_response
 from app.core.config import Settings
 from app.core.db import DatabaseBusy, make_engine, upgrade
-from app.core.ratelimit import RateLimiter
+from app.core.ratelimit import limiters
 from app.core.security import LinkSealer, Sealer, Signer
 from app.deps import LoginRequired, unprotected_write_routes
 from app.middleware import BodyLimitMiddleware, InputGuardMiddleware, SecurityHeadersMiddleware
 from app.routers import campaigns, docs, invitations, login, organizations, questions, results, survey, teams
 from app.routers import benchmarks, decision_map, fact_sheets, mailing, portfolio, register, waves
 from app.services import ServiceError
+from app.services.downloads import JobRunner
 from app.services.mail_sender import MailSender
 from app.services.results import warm_up
 from app.templating import render, static_dir
@@ -62,11 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.signer = Signer(settings.secret_key)
     app.state.sealer = Sealer(settings.secret_key, settings.previous_secret_keys)
     app.state.link_sealer = LinkSealer(settings.secret_key, settings.previous_secret_keys)
-    app.state.limiters = {
-        "login": RateLimiter(limit=settings.login_attempts_per_minute),
-        "login_account": RateLimiter(limit=settings.login_failures_per_account_per_minute),
-        "survey": RateLimiter(limit=settings.survey_requests_per_minute),
-    }
+    app.state.limiters = limiters(settings, app.state.engine)
+    app.state.report_jobs = JobRunner(app.state.engine)
     # outermost last: (in development) the trusted hosts, admission control, security
     # headers on every answer, the body limit, then the guard against control characters
     # and deep nesting (which reads the bounded body)

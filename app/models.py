@@ -17,7 +17,7 @@ import uuid
 from datetime import date, datetime, timezone
 from enum import Enum
 
-from sqlalchemy import JSON, Column, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -135,6 +135,10 @@ class Campaign(SQLModel, table=True):
     # participants' e-mail addresses are deleted at closing or on this day, if earlier
     address_retention_until: date | None = None
     addresses_deleted: bool = False
+    # raised by every write that changes what the results show (answer sets joining,
+    # closing, live results switched): each server checks it before using the results
+    # it cached (app.services.results, "Caching")
+    results_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class CampaignTeam(SQLModel, table=True):
@@ -210,9 +214,8 @@ class Comment(SQLModel, table=True):
 
 
 class ResultSnapshot(SQLModel, table=True):
-    """The responses behind the results last released for a campaign: the last live
-    release, or, once the campaign is closed, its final results (which stay the last
-    live release when fewer than k responses came after it). The answer columns without
+    """The responses behind the final results of a closed campaign, stored in the
+    closing's transaction (never when results are shown): the answer columns without
     ids or days, as compressed Arrow IPC bytes, and their count."""
 
     __tablename__ = "result_snapshot"
@@ -344,3 +347,45 @@ class TeamFactSheet(SQLModel, table=True):
     filled_by: str = Field(max_length=254)
     filled_at: datetime = Field(default_factory=utcnow)
     saves: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+# ------------------------------------------------------------------ shared state of the servers
+# Several app servers on one database keep no state of their own that another would need
+# (docs/architecture.md, "Several servers"): rate-limit counters, report jobs and their
+# files live in these tables.
+
+class RateCounter(SQLModel, table=True):
+    """Events of one rate-limit key in one time bucket (:mod:`app.core.ratelimit`). The
+    key is a SHA-256 of the limiter's name and the key (a client address, an e-mail
+    address), so no address is stored; ``expires`` (epoch seconds) is when the bucket
+    has left the limiter's window and the row can be deleted."""
+
+    __tablename__ = "rate_counter"
+    key: str = Field(max_length=64, primary_key=True)
+    bucket: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    hits: int = Field(ge=0)
+    expires: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+
+
+class ReportJob(SQLModel, table=True):
+    """A report generated in the background (:class:`app.services.downloads.JobRunner`);
+    its file is a :class:`ReportFile`. Any server answers its polling and download."""
+
+    __tablename__ = "report_job"
+    id: str = Field(max_length=32, primary_key=True)
+    owner_id: uuid.UUID
+    campaign_id: uuid.UUID = Field(foreign_key="campaign.id", index=True, ondelete="CASCADE")
+    format: str = Field(max_length=20)
+    filename: str = Field(max_length=200)
+    state: str = Field(default="queued", max_length=10)  # queued → running → done | failed
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class ReportFile(SQLModel, table=True):
+    """The bytes of a finished report job."""
+
+    __tablename__ = "report_file"
+    job_id: str = Field(foreign_key="report_job.id", primary_key=True, max_length=32, ondelete="CASCADE")
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -9,7 +9,6 @@ import functools
 import gzip
 import re
 import uuid
-from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -114,10 +113,7 @@ UI = {
 
 
 def _runner(request: Request) -> JobRunner:
-    runner = getattr(request.app.state, "report_jobs", None)
-    if runner is None:
-        runner = request.app.state.report_jobs = JobRunner(Path(request.app.state.settings.data_dir) / "report-jobs")
-    return runner
+    return request.app.state.report_jobs
 
 
 @dataclasses.dataclass(frozen=True)
@@ -540,7 +536,7 @@ def api_job_start(campaign_id: uuid.UUID, body: JobIn, request: Request, session
     """Start generating a report in the background; poll the returned job."""
     loaded = _load(session, user, campaign_id)
     fmt, dx, filename, kwargs = _report_args(session, loaded, body.format, body.team, body.lang)
-    job = _runner(request).submit(owner=user.id, campaign_id=loaded.campaign.id, fmt=fmt, filename=filename,
+    job = _runner(request).submit(session, owner=user.id, campaign_id=loaded.campaign.id, fmt=fmt, filename=filename,
                                   work=lambda: render(fmt, dx, **kwargs))
     return job.to_dict()
 

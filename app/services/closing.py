@@ -1,8 +1,9 @@
 """Closing a campaign and what follows from it: the answer sets still waiting join the
 responses (:func:`app.services.intake.flush_all`), the participants' e-mail addresses are
 deleted, the final results are stored as a
-snapshot, the benchmark pool takes the campaign in, and the diagnosis is computed in the
-background, so that the first dashboard view finds it ready.
+snapshot, the campaign's results version is raised (so that every server drops the
+results it cached), the benchmark pool takes the campaign in, and the diagnosis is
+computed in the background, so that the first dashboard view finds it ready.
 
 Kept apart from :mod:`app.services.campaigns` because it uses the results and the
 benchmark services, which themselves use the campaigns service.
@@ -19,7 +20,7 @@ from app.services.benchmarks import sync_pool
 from app.services.campaigns import NOT_OPEN, close_campaign
 from app.services.intake import flush_all
 from app.services.participants import delete_addresses
-from app.services.results import store_release, warm_up
+from app.services.results import forget, results_changed, store_release, warm_up
 
 
 def close_and_release(session: Session, *, campaign: Campaign, sealer: Sealer | None) -> Campaign:
@@ -36,10 +37,12 @@ def close_and_release(session: Session, *, campaign: Campaign, sealer: Sealer | 
         delete_addresses(session, campaign=campaign)
         close_campaign(session, campaign=campaign)
         store_release(session, campaign=campaign)
+        results_changed(session, campaign_ids=[campaign.id])
         sync_pool(session, organization_id=campaign.organization_id, commit=False)
         session.commit()
     except BaseException:
         session.rollback()
+        forget(campaign.id)
         raise
     session.refresh(campaign)
     warm_up(session.get_bind(), [campaign.id])

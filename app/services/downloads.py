@@ -5,25 +5,29 @@ renderers in :mod:`app.reports`), so downloads follow the same anonymity rules a
 dashboard. Reports that can take more than a couple of seconds (PDF, PPTX) run in a
 small thread pool as jobs with an id: the page polls the job's state and then offers
 the file, and the server keeps answering other users meanwhile. Job states and files
-live in the data directory, so any worker process can answer the polling.
+live in the database (``report_job``, ``report_file``), so that any server on the same
+database, and any worker process of it, answers the polling and the download
+(docs/architecture.md, "Several servers").
 """
 
 from __future__ import annotations
 
 import importlib
-import json
 import logging
-import os
 import re
 import secrets
-import time
 import unicodedata
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import Engine, delete, update
+from sqlmodel import Session, col, select
 
 from app.catalogue import N_
+from app.core.db import session_scope
+from app.models import ReportFile, ReportJob, utcnow
 from app.services import NotFound, ServiceError
 
 UNKNOWN_FORMAT = "unknown report format"
@@ -33,7 +37,11 @@ JOB_FAILED = "the report could not be generated"
 TEAM_HIDDEN = "this team's results are hidden to protect anonymity"
 TEAM_NOT_FOUND = "team not found"
 JOB_TTL_SECONDS = 15 * 60
+#: a job not finished after this long is shown as failed: the server running it stopped
+JOB_STALE_SECONDS = 10 * 60
 MAX_WORKERS = 2
+JOB_FAILED_LOG = "report job %s (%s of campaign %s) failed"
+JOB_STATE_LOST = "report job %s: its failure could not be stored"
 log = logging.getLogger(__name__)
 _JOB_ID = re.compile(r"[A-Za-z0-9_-]{20,30}")
 
@@ -126,78 +134,94 @@ class Job:
     format: str
     filename: str
     state: str = "queued"  # queued → running → done | failed
-    created: float = field(default_factory=time.time)
-    started: float | None = None
-    finished: float | None = None
+    started: datetime | None = None
+    finished: datetime | None = None
+
+    @classmethod
+    def of(cls, row: ReportJob) -> Job:
+        """The job of ``row``; one still queued or running after :data:`JOB_STALE_SECONDS`
+        is failed (the server that ran it stopped; no other server takes it over)."""
+        state, created = row.state, _aware(row.created_at) or utcnow()
+        if state in ("queued", "running") and created < utcnow() - timedelta(seconds=JOB_STALE_SECONDS):
+            state = "failed"
+        return cls(id=row.id, owner=str(row.owner_id), campaign_id=str(row.campaign_id), format=row.format,
+                   filename=row.filename, state=state, started=row.started_at, finished=row.finished_at)
 
     def to_dict(self) -> dict:
-        now = time.time()
+        now = utcnow()
+        started = _aware(self.started) or now
         return {
             "id": self.id, "format": self.format, "state": self.state, "filename": self.filename,
-            "seconds": round((self.finished or now) - (self.started or now), 1),
+            "seconds": round(((_aware(self.finished) or now) - started).total_seconds(), 1),
             "detail": JOB_FAILED if self.state == "failed" else None,
             "download": f"/api/v1/campaigns/{self.campaign_id}/results/jobs/{self.id}/file"
             if self.state == "done" else None,
         }
 
 
-class JobRunner:
-    """A small thread pool for slow reports. A job's state and file are kept in
-    ``directory`` (under the data directory), so that every worker process of the
-    server can answer the page's polling; they are removed after a while."""
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite returns the stored UTC times without their zone."""
+    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
 
-    def __init__(self, directory: Path, workers: int = MAX_WORKERS):
-        self._dir = Path(directory)
-        self._dir.mkdir(parents=True, exist_ok=True)
+
+class JobRunner:
+    """A small thread pool for slow reports. A job and its file are rows of the
+    database, so that every server on it answers the page's polling and the download;
+    jobs older than :data:`JOB_TTL_SECONDS` are deleted with their files when a new
+    one is submitted. A failed job is logged with its traceback and shown as failed."""
+
+    def __init__(self, engine: Engine, workers: int = MAX_WORKERS):
+        self._engine = engine
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aad-report")
 
-    def submit(self, *, owner: uuid.UUID, campaign_id: uuid.UUID, fmt: Format, filename: str, work) -> Job:
-        self._expire()
-        job = Job(id=secrets.token_urlsafe(16), owner=str(owner), campaign_id=str(campaign_id), format=fmt.key,
-                  filename=filename)
-        self._save(job)
+    def submit(self, session: Session, *, owner: uuid.UUID, campaign_id: uuid.UUID, fmt: Format, filename: str,
+               work) -> Job:
+        """Store a queued job (deleting expired ones) and commit ``session`` (the
+        request's), then start ``work`` (which returns the file's bytes) in the pool."""
+        session.execute(delete(ReportJob).where(
+            col(ReportJob.created_at) < utcnow() - timedelta(seconds=JOB_TTL_SECONDS)))
+        row = ReportJob(id=secrets.token_urlsafe(16), owner_id=owner, campaign_id=campaign_id, format=fmt.key,
+                        filename=filename)
+        session.add(row)
+        session.commit()
+        job = Job.of(row)
         self._pool.submit(self._run, job, work)
         return job
 
     def _run(self, job: Job, work) -> None:
-        job.state, job.started = "running", time.time()
-        self._save(job)
         try:
+            self._set(job.id, state="running", started_at=utcnow())
             body = work()
-            self._write(self._dir / f"{job.id}.bin", body)
-            job.state = "done"
+            with session_scope(self._engine, write=True) as session:
+                session.add(ReportFile(job_id=job.id, data=body))
+                session.execute(update(ReportJob).where(col(ReportJob.id) == job.id)
+                                .values(state="done", finished_at=utcnow()))
+                session.commit()
         except Exception:  # noqa: BLE001 - reported to the user as a failed job, logged for the operator
-            log.exception("report job %s (%s of campaign %s) failed", job.id, job.format, job.campaign_id)
-            job.state = "failed"
-        job.finished = time.time()
-        self._save(job)
+            log.exception(JOB_FAILED_LOG, job.id, job.format, job.campaign_id)
+            try:
+                self._set(job.id, state="failed", finished_at=utcnow())
+            except Exception:  # noqa: BLE001 - the database itself failed: the job stays unfinished and expires
+                log.exception(JOB_STATE_LOST, job.id)
+
+    def _set(self, job_id: str, **values) -> None:
+        with session_scope(self._engine, write=True) as session:
+            session.execute(update(ReportJob).where(col(ReportJob.id) == job_id).values(**values))
+            session.commit()
 
     def get(self, job_id: str, *, owner: uuid.UUID, campaign_id: uuid.UUID) -> Job:
-        path = self._dir / f"{job_id}.json"
-        if not _JOB_ID.fullmatch(job_id) or not path.exists():
+        """The job of ``owner`` for ``campaign_id`` (404 for any other)."""
+        if not _JOB_ID.fullmatch(job_id):
             raise NotFound(JOB_NOT_FOUND)
-        job = Job(**json.loads(path.read_text()))
-        if job.owner != str(owner) or job.campaign_id != str(campaign_id):
-            raise NotFound(JOB_NOT_FOUND)
-        return job
+        with session_scope(self._engine) as session:
+            row = session.get(ReportJob, job_id)
+            if row is None or row.owner_id != owner or row.campaign_id != campaign_id:
+                raise NotFound(JOB_NOT_FOUND)
+            return Job.of(row)
 
     def body(self, job: Job) -> bytes:
-        return (self._dir / f"{job.id}.bin").read_bytes()
-
-    def _save(self, job: Job) -> None:
-        self._write(self._dir / f"{job.id}.json", json.dumps(asdict(job)).encode())
-
-    @staticmethod
-    def _write(path: Path, data: bytes) -> None:
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-
-    def _expire(self) -> None:
-        cutoff = time.time() - JOB_TTL_SECONDS
-        for path in self._dir.glob("*"):
-            try:
-                if path.stat().st_mtime < cutoff:
-                    path.unlink()
-            except FileNotFoundError:
-                pass
+        with session_scope(self._engine) as session:
+            data = session.exec(select(ReportFile.data).where(ReportFile.job_id == job.id)).first()
+        if data is None:
+            raise NotFound(JOB_NOT_FOUND)
+        return bytes(data)

@@ -21,19 +21,28 @@ When results are shown
       figure by fewer than k people.
 
 Snapshots
-    The responses behind the results last shown are stored as a snapshot (Arrow IPC,
-    zstd-compressed, without ids or days) with their count. Closing a campaign stores
-    its final snapshot at once (:func:`store_release`, called by
-    :func:`app.services.closing.close_and_release`), so the results of a closed
-    campaign are never read from the responses again.
+    The responses behind the final results of a closed campaign are stored as a
+    snapshot (Arrow IPC, zstd-compressed, without ids or days) with their count, in the
+    closing's transaction (:func:`store_release`, called by
+    :func:`app.services.closing.close_and_release`), so that the results of a closed
+    campaign are never read from the responses again. Showing results never writes: the
+    interim results of a running campaign are read from its responses, and so are the
+    results of a campaign closed without a snapshot (before snapshots existed) until the
+    server's warm-up stores its snapshot (:func:`warm_up`).
 
 Caching
     Diagnoses are cached in the process (the last :data:`CACHE_SIZE` campaigns), keyed
-    by campaign, released count and settings; each key is computed once, and a request
-    for a key being computed waits for that computation. :func:`warm_up` fills the
-    cache in a background thread: the campaign just closed, and at server start the
-    most recently closed campaigns. Filtered views and the response rate have a cache
-    of their own, so that many of them cannot push a large diagnosis out.
+    by campaign and its stamp: the campaign's ``results_version``, released count and
+    settings, all read from the database on every request. Every write that changes
+    what the results show without changing the count raises the version
+    (:func:`results_changed`: closing, live results switched), so that any server on
+    the same database finds its cached results outdated at the next request
+    (docs/architecture.md, "Several servers"); a campaign keeps only the entry of its
+    current stamp. Each key is computed once, and a request for a key being computed
+    waits for that computation. :func:`warm_up` fills the cache in a background thread:
+    the campaign just closed, and at server start the most recently closed campaigns.
+    Filtered views and the response rate have a cache of their own, so that many of
+    them cannot push a large diagnosis out.
 """
 
 from __future__ import annotations
@@ -225,9 +234,9 @@ def _stored_count(session: Session, campaign: Campaign) -> int | None:
     ).first()
 
 
-def _store(session: Session, campaign: Campaign, stored: int | None) -> dict:
-    """Read all responses of the campaign, store them as its snapshot (in the caller's
-    transaction) and return them."""
+def _store(session: Session, campaign: Campaign, stored: int | None) -> None:
+    """Read all responses of the campaign and store them as its snapshot (in the
+    caller's transaction)."""
     columns = read_columns(session, campaign=campaign)
     count, data = columns["answers"].num_rows, _pack(columns)
     if stored is None:
@@ -236,7 +245,6 @@ def _store(session: Session, campaign: Campaign, stored: int | None) -> dict:
         session.execute(update(ResultSnapshot).where(ResultSnapshot.campaign_id == campaign.id)
                         .values(response_count=count, data=data))
     session.flush()
-    return columns
 
 
 def _load(session: Session, campaign: Campaign) -> dict:
@@ -252,6 +260,15 @@ def store_release(session: Session, *, campaign: Campaign) -> None:
         _store(session, campaign, stored)
 
 
+def results_changed(session: Session, *, campaign_ids) -> None:
+    """Raise the results version of the campaigns (in the caller's transaction), so that
+    every server recomputes their results instead of using the ones it cached."""
+    ids = list(campaign_ids)
+    if ids:
+        session.execute(update(Campaign).where(col(Campaign.id).in_(ids))
+                        .values(results_version=Campaign.results_version + 1))
+
+
 # ------------------------------------------------------------------ diagnosis cache
 
 class _LRU:
@@ -259,8 +276,9 @@ class _LRU:
     caller asking for a key being computed waits for that computation (and computes
     the key itself if that one failed)."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, *, one_per_campaign: bool = False):
         self.size = size
+        self.one_per_campaign = one_per_campaign   # a new entry replaces its campaign's (``key[0]``) others
         self.items: OrderedDict = OrderedDict()
         self.running: dict = {}
         self.lock = threading.Lock()
@@ -289,6 +307,9 @@ class _LRU:
             raise
         with self.lock:
             del self.running[key]
+            if self.one_per_campaign:
+                for old in [k for k in self.items if k[0] == key[0]]:
+                    del self.items[old]
             self.items[key] = value
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
@@ -297,7 +318,7 @@ class _LRU:
 
 
 # diagnoses are large; filtered views and response rates are small and many
-_diagnoses = _LRU(CACHE_SIZE)
+_diagnoses = _LRU(CACHE_SIZE, one_per_campaign=True)
 _small = _LRU(256)
 
 
@@ -305,6 +326,15 @@ def clear_cache() -> None:
     for cache in (_diagnoses, _small):
         with cache.lock:
             cache.items.clear()
+
+
+def forget(campaign_id: uuid.UUID) -> None:
+    """Drop what this process cached of the campaign (its closing failed after results
+    were computed inside the transaction that was rolled back)."""
+    for cache in (_diagnoses, _small):
+        with cache.lock:
+            for key in [k for k in cache.items if k[0] == campaign_id]:
+                del cache.items[key]
 
 
 def _diagnose(campaign: Campaign, data: ResponseData, interim: bool, language=None) -> Diagnosis:
@@ -322,8 +352,7 @@ def _build(session: Session, campaign: Campaign, columns: dict, interim: bool) -
 
 
 def campaign_results(session: Session, *, campaign: Campaign, organization: Organization) -> Results:
-    """The results that may be shown now (see the module docstring); may store a new
-    snapshot, so ``session`` must be able to write."""
+    """The results that may be shown now (see the module docstring); reads only."""
     if campaign.status == CampaignStatus.draft:
         return Results(campaign.id, None, None, NOT_LAUNCHED, 0, 0, False)
     live = campaign.status == CampaignStatus.open and organization.live_results
@@ -333,16 +362,14 @@ def campaign_results(session: Session, *, campaign: Campaign, organization: Orga
     pending = waiting(session, campaign=campaign)
     if count == 0:
         return Results(campaign.id, None, None, NO_RESPONSES, 0, pending, live, campaign.withheld_answers)
-    stored = _stored_count(session, campaign)
 
     def build():
-        if count == stored:
+        if _stored_count(session, campaign) == count:
             return _build(session, campaign, _load(session, campaign), live)
-        columns = _store(session, campaign, stored)
-        session.commit()
-        return _build(session, campaign, columns, live)
+        return _build(session, campaign, read_columns(session, campaign=campaign), live)
 
-    data, dx, register = _diagnoses.get((campaign.id, count, campaign.k, campaign.comment_k, live), build)
+    key = (campaign.id, campaign.results_version, count, campaign.k, campaign.comment_k, live)
+    data, dx, register = _diagnoses.get(key, build)
     hidden = NO_RESPONSES if dx is None else None
     return Results(campaign.id, dx, data, hidden, count, pending, live, campaign.withheld_answers, register)
 
@@ -354,9 +381,11 @@ def set_live_results(session: Session, *, organization: Organization, enabled: b
     docstring), or not; enabling marks the open campaigns as having interim results."""
     organization.live_results = enabled
     session.add(organization)
-    if enabled:
-        session.execute(update(Campaign).where(Campaign.organization_id == organization.id,
-                                               Campaign.status == CampaignStatus.open).values(interim_results=True))
+    running = session.exec(select(Campaign.id).where(Campaign.organization_id == organization.id,
+                                                     Campaign.status == CampaignStatus.open)).all()
+    if enabled and running:
+        session.execute(update(Campaign).where(col(Campaign.id).in_(running)).values(interim_results=True))
+    results_changed(session, campaign_ids=running)
     session.commit()
     session.refresh(organization)
     return organization
@@ -366,8 +395,8 @@ def organization_rate(session: Session, *, campaign: Campaign, unit: str | None 
     """The organization's row of :func:`app.services.rates.response_rates`, or the row of
     the top-level ``unit`` (suppressed there as they must be), cached while the answer
     sets stay the same (headcounts are frozen at launch)."""
-    key = (campaign.id, "rate", unit, campaign.status, response_count(session, campaign=campaign),
-           waiting(session, campaign=campaign))
+    key = (campaign.id, "rate", unit, campaign.status, campaign.results_version,
+           response_count(session, campaign=campaign), waiting(session, campaign=campaign))
 
     def row():
         rows = response_rates(session, campaign=campaign)
@@ -379,7 +408,8 @@ def organization_rate(session: Session, *, campaign: Campaign, unit: str | None 
 
 def filtered_view(results: Results, campaign: Campaign, *, unit=None, role=None, tenure=None) -> View:
     """A filtered view of the shown results (cached); see :func:`analysis.views.diagnose_view`."""
-    key = (campaign.id, results.released_count, "view", unit, role, tenure, campaign.k, results.interim)
+    key = (campaign.id, campaign.results_version, results.released_count, "view", unit, role, tenure, campaign.k,
+           results.interim)
     return _small.get(key, lambda: diagnose_view(
         results.data, unit=unit, role=role, tenure=tenure, min_group_size=campaign.k,
         acknowledge_small_groups=campaign.k_acknowledged, interim=results.interim,
@@ -425,7 +455,17 @@ def _recently_closed(engine: Engine) -> list[uuid.UUID]:
 def _warm_one(engine: Engine, campaign_id: uuid.UUID) -> None:
     with session_scope(engine) as session:
         campaign = session.get(Campaign, campaign_id)
+        missing = campaign is not None and campaign.status == CampaignStatus.closed and (
+            _stored_count(session, campaign) != response_count(session, campaign=campaign))
+    if missing:  # closed before snapshots were stored at closing: store it now, not when it is shown
+        with session_scope(engine, write=True) as session:
+            campaign = session.get(Campaign, campaign_id)
+            if campaign is not None:
+                store_release(session, campaign=campaign)
+                session.commit()
+    with session_scope(engine) as session:
+        campaign = session.get(Campaign, campaign_id)
         organization = session.get(Organization, campaign.organization_id) if campaign else None
-        if organization is not None:
+        if campaign is not None and organization is not None:
             campaign_results(session, campaign=campaign, organization=organization)
             organization_rate(session, campaign=campaign)

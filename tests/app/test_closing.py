@@ -148,9 +148,13 @@ def test_closing_after_live_results_withholds_what_would_change_a_release_by_few
     assert "5 answers could not be added at closing" in page.text
 
 
-def test_a_campaign_closed_without_snapshot_gets_one_on_its_first_view(app, admin, monkeypatch):
+def test_a_campaign_closed_without_snapshot_is_shown_without_writing_and_warm_up_stores_it(
+        app, admin, monkeypatch):
     cid = _closed_campaign(app, admin)
     first = admin.client.get(f"/api/v1/campaigns/{cid}/results").json()
+    assert first["n_respondents"] == sum(COUNTS.values())
+    assert _snapshot_count(app.state.engine, cid) is None        # showing results never writes
+    warm_up(app.state.engine, [uuid.UUID(cid)]).join(timeout=30)
     assert _snapshot_count(app.state.engine, cid) == sum(COUNTS.values())
     clear_cache()
     _no_reading(monkeypatch)
@@ -214,7 +218,7 @@ def test_pool_views_do_not_change_the_pool_but_opting_in_does(app, admin):
 def test_warm_up_fills_the_cache_and_concurrent_requests_compute_once(app, admin, counted, monkeypatch):
     engine = app.state.engine
     cid = _closed_campaign(app, admin)
-    _results(engine, cid)  # stores the snapshot
+    warm_up(engine, [uuid.UUID(cid)]).join(timeout=30)  # stores the snapshot
     clear_cache()
     counted.clear()
     _no_reading(monkeypatch)
@@ -293,13 +297,17 @@ def test_a_failed_computation_lets_the_waiting_caller_compute():
     assert got == ["value"] and cache.get("key", failing) == "value" and not cache.running
 
 
-@pytest.mark.parametrize("step", ["store_release", "sync_pool"])
+@pytest.mark.parametrize("step", ["flush_all", "delete_addresses", "close_campaign", "store_release",
+                                  "results_changed", "sync_pool"])
 def test_a_failed_closing_leaves_no_partial_state(database_url, closing_threads, monkeypatch, step):
-    """Closing is one transaction: when a late step fails, the campaign is still open and
-    no snapshot or benchmark entry exists (they used to be committed step by step)."""
+    """Closing is one transaction: when any step fails after doing its writes (the last
+    one included), the campaign is still open, its results version unchanged, and no
+    snapshot or benchmark entry exists; nothing of the campaign is left cached."""
     engine = make_engine(database_url)
     try:
         (cid,) = _opted_in_campaigns(engine, 1)
+        with session_scope(engine) as s:
+            before = s.get(Campaign, cid).results_version
         real = getattr(closing, step)
 
         def fail_after(session, **kwargs):
@@ -309,14 +317,17 @@ def test_a_failed_closing_leaves_no_partial_state(database_url, closing_threads,
         with session_scope(engine, write=True) as s:
             with pytest.raises(RuntimeError, match=step):
                 close_and_release(s, campaign=s.get(Campaign, cid), sealer=None)
+        assert not [k for k in results_service._diagnoses.items if k[0] == cid]
         with session_scope(engine) as s:
             campaign = s.get(Campaign, cid)
             assert campaign.status == CampaignStatus.open and campaign.closed_at is None
+            assert campaign.results_version == before
             assert s.exec(select(ResultSnapshot).where(ResultSnapshot.campaign_id == cid)).first() is None
             assert s.exec(select(BenchmarkEntryRow).where(BenchmarkEntryRow.campaign_id == cid)).first() is None
         monkeypatch.setattr(closing, step, real)
         with session_scope(engine, write=True) as s:   # and the closing can be done again
             assert close_and_release(s, campaign=s.get(Campaign, cid), sealer=None).status == CampaignStatus.closed
             assert s.exec(select(BenchmarkEntryRow).where(BenchmarkEntryRow.campaign_id == cid)).one()
+            assert s.get(Campaign, cid).results_version == before + 1
     finally:
         engine.dispose()

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
 from app.core.db import session_scope
-from app.models import Membership, Role, User
+from app.models import Membership, ReportJob, Role, User, utcnow
 from app.main import create_app
-from app.services.downloads import FORMATS, JOB_NOT_FOUND, TEAM_HIDDEN, UNKNOWN_FORMAT, JobRunner
+from app.services.downloads import (
+    FORMATS, JOB_FAILED, JOB_NOT_FOUND, JOB_STALE_SECONDS, TEAM_HIDDEN, UNKNOWN_FORMAT, JobRunner,
+)
 from app.services.organizations import READ_ONLY
 from app.services.results import HIDDEN_WHILE_OPEN, NO_RESPONSES, NOT_LAUNCHED
 from results_helpers import close, park_responses, store_responses
@@ -200,8 +203,7 @@ def test_downloads_have_types_and_safe_names(admin, closed):
     assert r.status_code == 400 and r.json()["detail"] == TEAM_HIDDEN
 
 
-def test_slow_reports_run_as_jobs(app, admin, closed, database_url, tmp_path):
-    app.state.report_jobs = JobRunner(tmp_path / "jobs")
+def test_slow_reports_run_as_jobs(app, admin, closed, database_url):
     r = admin.post(f"/api/v1/campaigns/{closed}/results/jobs", json={"format": "team-pdf", "team": "Assembly"})
     assert r.status_code == 202, r.text
     job = r.json()
@@ -213,9 +215,8 @@ def test_slow_reports_run_as_jobs(app, admin, closed, database_url, tmp_path):
     f = admin.client.get(job["download"])
     assert f.status_code == 200 and f.content.startswith(b"%PDF")
     assert f.headers["content-disposition"] == 'attachment; filename="Acme-Spring-Assembly-en.pdf"'
-    # another worker process of the server answers the polling from the same data directory
+    # another server (or worker process) on the same database answers the polling and the download
     second = create_app(make_settings(database_url))
-    second.state.report_jobs = JobRunner(tmp_path / "jobs")
     worker = new_client(second)
     worker.cookies = admin.client.cookies
     assert worker.get(f"/api/v1/campaigns/{closed}/results/jobs/{job['id']}").json()["state"] == "done"
@@ -240,18 +241,39 @@ def test_plotly_is_served_locally(client):
     assert css.status_code == 200 and ".js-plotly-plot .plotly" in css.text
 
 
-def test_a_failed_report_job_is_logged_and_shown_as_failed(tmp_path, caplog):
-    runner = JobRunner(tmp_path / "jobs")
-    owner, campaign = uuid.uuid4(), uuid.uuid4()
+def test_a_failed_report_job_is_logged_and_shown_as_failed(app, admin, closed, caplog):
+    runner = JobRunner(app.state.engine)
+    owner, campaign = uuid.uuid4(), uuid.UUID(closed)
 
     def broken():
         raise RuntimeError("renderer exploded")
     with caplog.at_level("ERROR", logger="app.services.downloads"):
-        job = runner.submit(owner=owner, campaign_id=campaign, fmt=FORMATS["pdf"], filename="x.pdf", work=broken)
+        with session_scope(app.state.engine, write=True) as s:
+            job = runner.submit(s, owner=owner, campaign_id=campaign, fmt=FORMATS["pdf"], filename="x.pdf",
+                                work=broken)
         deadline = time.monotonic() + 30
         while runner.get(job.id, owner=owner, campaign_id=campaign).state in ("queued", "running"):
             assert time.monotonic() < deadline
             time.sleep(0.05)
-    assert runner.get(job.id, owner=owner, campaign_id=campaign).state == "failed"
+    failed = runner.get(job.id, owner=owner, campaign_id=campaign)
+    assert failed.state == "failed" and failed.to_dict()["detail"] == JOB_FAILED
     (record,) = [r for r in caplog.records if job.id in r.getMessage()]
-    assert "renderer exploded" in record.exc_text and f"campaign {campaign}" in record.getMessage()
+    assert record.levelname == "ERROR" and "renderer exploded" in record.exc_text
+    assert f"campaign {campaign}" in record.getMessage()
+
+
+def test_a_job_whose_server_stopped_is_shown_as_failed(app, admin, closed):
+    """A job still queued after JOB_STALE_SECONDS (its server stopped before running it)
+    is failed for every server that answers the polling."""
+    runner = JobRunner(app.state.engine)
+    owner, campaign = uuid.uuid4(), uuid.UUID(closed)
+    with session_scope(app.state.engine, write=True) as s:
+        s.add(ReportJob(id="j" * 22, owner_id=owner, campaign_id=campaign, format="pdf", filename="x.pdf",
+                        created_at=utcnow() - timedelta(seconds=JOB_STALE_SECONDS - 5)))
+        s.commit()
+    assert runner.get("j" * 22, owner=owner, campaign_id=campaign).state == "queued"
+    with session_scope(app.state.engine, write=True) as s:
+        s.get(ReportJob, "j" * 22).created_at = utcnow() - timedelta(seconds=JOB_STALE_SECONDS + 5)
+        s.commit()
+    job = runner.get("j" * 22, owner=owner, campaign_id=campaign)
+    assert job.state == "failed" and job.to_dict()["detail"] == JOB_FAILED and job.to_dict()["download"] is None
