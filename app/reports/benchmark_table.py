@@ -28,6 +28,8 @@ TEXT = {
     "interval": {"en": "Interval", "de": "Intervall"},
     "n": {"en": "Organizations", "de": "Organisationen"},
     "not_shown": {"en": "not shown", "de": "nicht gezeigt"},
+    "withheld_line": {"en": "{n} of {total} comparisons are not shown: {reasons}.",
+                      "de": "{n} von {total} Vergleichen werden nicht gezeigt: {reasons}."},
     "all": {"en": "All comparable organizations", "de": "Alle vergleichbaren Organisationen"},
     "industry": {"en": "Same industry", "de": "Gleiche Branche"},
     "size_band": {"en": "Same size band", "de": "Gleiche Größenklasse"},
@@ -79,8 +81,10 @@ def _as_dict(benchmark) -> dict | None:
 
 
 def benchmark_table(benchmark, lang: str = "en") -> dict | None:
-    """``{"title", "intro", "note", "provenance", "headers", "rows"}`` or None without a
-    benchmark (``provenance``: how many compared organizations are simulated).
+    """``{"title", "intro", "note", "provenance", "headers", "rows", "shown_rows",
+    "withheld_line"}`` or None without a benchmark (``provenance``: how many compared
+    organizations are simulated; ``shown_rows``: the released rows; ``withheld_line``: how
+    many comparisons are withheld and why, once, empty when none is).
 
     Each row: ``scope``, ``dimension``, ``measure`` (labels), ``value``,
     ``percentile_rank``, ``percentile_rank_low``, ``percentile_rank_high``, ``median``,
@@ -118,6 +122,16 @@ def benchmark_table(benchmark, lang: str = "en") -> dict | None:
                 digits = 3 if m == "icc1" else 1
                 rows[-1].update({f"{key}_text": fmt(rows[-1][key], digits, lang) for key in ("value", "median", "p75", "p90")})
                 rows[-1]["pr_text"] = fmt(rows[-1]["percentile_rank"], 0, lang)
+    shown = [r for r in rows if r["reason"] is None]
+    reasons: dict = {}
+    for c in (c for s in b["scopes"].values() for ms in s["dimensions"].values() for c in ms.values()
+              if not c["released"]):
+        text = c["reason_text"][lang]
+        reasons[text] = reasons.get(text, 0) + 1
+    withheld = len(rows) - len(shown)
     return {"title": TEXT["title"][lang], "intro": TEXT["intro"][lang].format(k=b["min_organizations"]),
             "note": (b.get("note") or {}).get(lang), "provenance": provenance(b, lang), "headers": headers,
-            "rows": rows}
+            "rows": rows, "shown_rows": shown,
+            "withheld_line": TEXT["withheld_line"][lang].format(
+                n=withheld, total=len(rows),
+                reasons="; ".join(f"{text} ({n})" for text, n in reasons.items())) if withheld else ""}
