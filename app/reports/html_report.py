@@ -37,6 +37,7 @@ from app.reports.common import (
     check_lang, finding_text, fit_cutoffs, fmt, fmt_ci, fmt_pct, k_of, label, method_values, misconception_names,
     provenance_lines, t,
 )
+from app.reports.leadership import advice
 from app.reports.questions import qt, question_tables
 from app.reports.texts import (
     FINDING_HELP, METHOD, READING, REFERENCES, TYPOLOGY_HELP, TYPOLOGY_SHORT,
@@ -244,7 +245,7 @@ def _organization(diagnosis, lang: str) -> dict:
             "level": t("maturity_level", lang, level=c["level"]) if c["level"] else "–",
             "finding": finding_text(c, lang),
             "means": FINDING_HELP[c["finding"]]["means"][lang] if c["finding"] else "",
-            "do": FINDING_HELP[c["finding"]]["do"][lang] if c["finding"] else "",
+            "do": advice(d, c["finding"], lang, FINDING_HELP[c["finding"]]["do"][lang]) if c["finding"] else "",
         })
     typ = org["typology"]
     return {"hidden": None, "dims": dims, "typology": label("typology", typ, lang) if typ else None,
@@ -452,7 +453,11 @@ def render_report_html(diagnosis, *, lang: str = "en", title: str | None = None,
         ``lang`` is not ``'en'`` or ``'de'``.
     """
     lang = check_lang(lang)
-    return _ENV.get_template("reports/report.html").render(
+    html = _ENV.get_template("reports/report.html").render(
         **_context(diagnosis, lang, title), benchmark=benchmark_table(benchmark, lang),
         measurement=measurement_sections(diagnosis, lang),
         provenance=provenance_lines(provenance, k_of(diagnosis), lang), register=register_section(register, lang))
+    # every table in a container of its own that scrolls sideways, so that a wide table
+    # never widens the page (on a phone, or with many columns); the figures' JSON has no
+    # "<" (escaped) and the page's own script none of these tags
+    return html.replace("<table", '<div class="scroll"><table').replace("</table>", "</table></div>")

@@ -424,7 +424,7 @@ def render_team_report_pdf(diagnosis, team, *, lang: str = "en", organization_na
             "level": c["level"], "rwg": fmt(rwg, 2, lang), "agree": agree,
             "finding": finding_cell(c["finding"], lang, c.get("finding_probability")), "finding_label": label("finding", c["finding"], lang),
             "means": FINDING_HELP[c["finding"]]["means"][lang] if c["finding"] else "",
-            "do": FINDING_HELP[c["finding"]]["do"][lang] if c["finding"] else "",
+            "do": advice(d, c["finding"], lang, FINDING_HELP[c["finding"]]["do"][lang]) if c["finding"] else "",
             "flags": flags, "verdict": verdict_lines(c, lang, thresholds=q.thresholds if q is not None else None),
         })
     shares, vs = rec["misconceptions"], rec["misconceptions_vs_organization"]

@@ -30,6 +30,7 @@ from app.reports.common import (
     HIDDEN_FILL, Cell, check_lang, dimension_cells, dimension_names, finding_cell, fmt, fmt_ci,
     hidden_text, instrument, k_of, label, method_values, misconception_names, provenance_lines, t, teams_by_unit,
 )
+from app.reports.leadership import advice
 from app.reports.questions import qt, scope_table
 from app.reports.texts import FINDING_HELP, FINDING_SHORT, METHOD, READING, TYPOLOGY_HELP, TYPOLOGY_SHORT
 
@@ -38,7 +39,7 @@ __all__ = ["render_report_pptx"]
 _NAVY, _GREY, _INK = "1D3557", "555555", "333333"
 _UNIT_BAND, _ORG_BAND = "DDE5EE", "EEF2F6"
 _ROWS_PER_SLIDE = 14  # at most, pages are balanced (no slide of a single row)
-_TEAMS_LISTED = 30
+_TEAMS_LISTED = 10
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -245,16 +246,16 @@ def _finding_slides(deck, groups, names):
             continue
         s = deck.slide(f"{t('finding', lang)}: {label('finding', fid, lang)}", t("deck_findings", lang))
         help_ = FINDING_HELP[fid]
-        deck.text(s, 0.5, 1.6, 6.0, 5.2, [
-            (t("what_it_means", lang), 14, True, _NAVY), (help_["means"][lang], 13, False, "000000"),
-            (t("what_to_do", lang), 14, True, _NAVY), (help_["do"][lang], 13, False, "000000")])
-        rows = [[t("dimension", lang), t("count", lang), t("teams_with", lang)]]
+        deck.text(s, 0.5, 1.5, 12.3, 1.0, [(help_["means"][lang], 13, False, "000000")], fill="F4F7FA")
+        rows = [[t("dimension", lang), t("teams_with", lang), t("what_to_do", lang)]]
         for d, teams in per_dim.items():
+            if not teams:
+                continue
             listed = ", ".join(teams[:_TEAMS_LISTED])
             if len(teams) > _TEAMS_LISTED:
                 listed += " " + t("and_more", lang, n=len(teams) - _TEAMS_LISTED)
-            rows.append([names[d], str(len(teams)), listed])
-        deck.table(s, 6.8, 1.6, 6.0, [2.2, 0.8, 3.0], rows, size=11, row_h=0.45)
+            rows.append([names[d], f"{len(teams)}: {listed}", advice(d, fid, lang, help_["do"][lang])])
+        deck.table(s, 0.5, 2.7, 12.3, [2.0, 3.6, 6.7], rows, size=10, row_h=0.4)
 
 
 def _dimension_slides(deck, diagnosis, groups, names, k):
