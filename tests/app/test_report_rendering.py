@@ -241,3 +241,30 @@ def test_html_report_fits_desktop_and_phone_and_prints_uncut(diagnoses, name, la
     assert words
     cut = [(pg, w) for pg, _, _, x1, _, pw, _, w in words if x1 > pw + 0.5]
     assert cut == []
+
+
+# ------------------------------------------------------------------------ catalogue
+
+def test_report_texts_are_catalogue_messages_with_matching_fields():
+    """No hand-made English/German table is left in the report modules, and every
+    translation has the ``{fields}`` of its message."""
+    import ast
+
+    from babel.messages.pofile import read_po
+
+    from app.catalogue import po_path
+
+    root = Path(__file__).resolve().parents[2] / "app" / "reports"
+    for path in sorted(root.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict):
+                keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+                values = [v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+                locale_codes = all(re.fullmatch(r"[a-z]{2}-[A-Z]{2}", v) for v in values)
+                assert not (keys >= {"en", "de"} and not locale_codes), f"{path.name}:{node.lineno}"
+    field = re.compile(r"\{(\w*)\}")
+    with po_path("de").open("rb") as f:
+        catalog = read_po(f, locale="de")
+    for m in catalog:
+        if m.id and isinstance(m.id, str) and m.string:
+            assert sorted(field.findall(m.id)) == sorted(field.findall(m.string)), m.id
