@@ -30,7 +30,7 @@ from app.reports.common import (
     HIDDEN_FILL, Cell, check_lang, dimension_cells, dimension_names, finding_cell, fmt, fmt_ci,
     hidden_text, instrument, k_of, label, method_values, misconception_names, provenance_lines, t, teams_by_unit,
 )
-from app.reports.leadership import advice
+from app.reports.leadership import advice, headline, pattern_line
 from app.reports.questions import qt, scope_table
 from app.reports.texts import FINDING_HELP, FINDING_SHORT, METHOD, READING, TYPOLOGY_HELP, TYPOLOGY_SHORT
 
@@ -258,9 +258,9 @@ def _finding_slides(deck, groups, names):
         deck.table(s, 0.5, 2.7, 12.3, [2.0, 3.6, 6.7], rows, size=10, row_h=0.4)
 
 
-def _dimension_slides(deck, diagnosis, groups, names, k):
+def _dimension_slides(deck, diagnosis, groups, names, k, subject, scope_name):
     lang = deck.lang
-    org = diagnosis.organization.records()[0]
+    org = subject
     q = instrument(diagnosis)
     mv = method_values(diagnosis, lang)
     visible = [r for _, teams in groups for r in teams if not r["suppressed"]]
@@ -273,7 +273,7 @@ def _dimension_slides(deck, diagnosis, groups, names, k):
         deck.chart(s, XL_CHART_TYPE.COLUMN_CLUSTERED, [FINDING_SHORT[f][lang] for f in FINDING_SHORT],
                    [(t("teams_by_finding", lang), counts)], 0.5, 1.6, 6.2, 4.9, legend=False,
                    title=t("teams_by_finding", lang), patterned=(), point_fills=[FINDING_COLORS[f] for f in FINDING_SHORT])
-        lines = [(t("organization", lang), 14, True, _NAVY)]
+        lines = [(scope_name, 14, True, _NAVY)]
         if cell["suppressed"]:
             lines.append((hidden_text(cell["suppression_reason"], k, lang), 12, False, "000000"))
         else:
@@ -329,7 +329,7 @@ _QUESTION_ROWS = 12  # per slide, at most
 def _question_slides(deck, diagnosis, k):
     """The organization's questions on two slides (every group's are in the XLSX and CSV)."""
     lang = deck.lang
-    table = scope_table(diagnosis, lang)
+    table = scope_table(diagnosis, lang, unit=diagnosis.scope)
     head = [qt("question", lang), "n", qt("mean", lang), qt("favourable", lang), qt("distribution", lang)]
     rows = [[f"{r.topic}: {r.text}", r.n] + ([r.hidden] if r.hidden else
             [r.mean, r.favourable, " · ".join(s.text for s in r.shares)]) for r in table.rows]
@@ -368,6 +368,9 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
     dims = tuple(names)
     org = diagnosis.organization.records()[0]
     groups = teams_by_unit(diagnosis)
+    scoped = diagnosis.scope is not None and diagnosis.units is not None and len(diagnosis.units.labels) == 1
+    subject = diagnosis.units.records()[0] if scoped else org
+    scope_name = f"{t('unit', lang)} {diagnosis.scope}" if scoped else (organization_name or t("organization", lang))
     mv = method_values(diagnosis, lang)
     footer = " · ".join(x for x in (t("report_title", lang), organization_name, campaign_name) if x)
     deck = _Deck(lang, footer)
@@ -392,21 +395,25 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
         x, y = (0.5, 1.3 + 1.85 * (i // 2)) if i % 2 == 0 else (6.9, 1.3 + 1.85 * (i // 2))
         deck.text(s, x, y, 5.9, 1.8, [(head[lang], 15, True, _NAVY), (text[lang], 12, False, "000000")])
 
-    if org["suppressed"]:
+    if subject["suppressed"]:
         s = deck.slide(t("summary", lang))
-        key = "org_no_data" if org["suppression_reason"] == NO_DATA else "org_hidden"
-        deck.text(s, 0.5, 1.6, 12.3, 1.0, [(t(key, lang, k=k), 16, False, "000000")])
+        key = "org_no_data" if subject["suppression_reason"] == NO_DATA else "org_hidden"
+        text = t(key, lang, k=k) if not scoped else f"{scope_name}: {hidden_text(subject['suppression_reason'], k, lang)}"
+        deck.text(s, 0.5, 1.6, 12.3, 1.0, [(text, 16, False, "000000")])
     else:
-        s = deck.slide(t("summary", lang))
-        typ = org["typology"]
+        s = deck.slide(t("summary", lang), headline(subject, names, lang, scope_name) or "")
+        typ = subject["typology"]
         if typ:
-            deck.text(s, 0.5, 1.3, 12.3, 1.1, [(f"{t('org_pattern', lang)}: {label('typology', typ, lang)}", 16, True, _NAVY),
-                                               (TYPOLOGY_HELP[typ][lang], 13, False, "000000")], fill="F4F7FA")
-        deck.text(s, 0.5, 2.6, 12.3, 4.3, [(t("key_findings", lang), 16, True, _NAVY)]
-                  + [(f"{i}. {f[lang]}", 13, False, "000000") for i, f in enumerate(diagnosis.findings, start=1)])
+            q = instrument(diagnosis)
+            why = pattern_line(subject, names, q.thresholds.typology.present if q is not None else None, lang)
+            deck.text(s, 0.5, 1.6, 12.3, 1.3, [
+                (f"{t('pattern_of', lang, scope=scope_name)}: {label('typology', typ, lang)}", 15, True, _NAVY),
+                (" ".join(x for x in (TYPOLOGY_HELP[typ][lang], why) if x), 12, False, "000000")], fill="F4F7FA")
+        deck.text(s, 0.5, 3.1, 12.3, 3.8, [(t("key_findings", lang), 15, True, _NAVY)]
+                  + [(f"{i}. {f[lang]}", 12, False, "000000") for i, f in enumerate(diagnosis.findings[:5], start=1)])
 
         s = deck.slide(t("perception_vs_structure", lang), t("maturity_by_dimension", lang))
-        od = org["dimensions"]
+        od = subject["dimensions"]
         deck.chart(s, XL_CHART_TYPE.COLUMN_CLUSTERED, [names[d] for d in dims],
                    [(t("perception", lang), [od[d]["score"] for d in dims]),
                     (t("structure", lang), [od[d]["structure"] for d in dims])], 0.5, 1.5, 6.3, 5.3, maximum=100)
@@ -419,29 +426,35 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
                          finding_cell(c["finding"], lang, c.get("finding_probability"))])
         deck.table(s, 6.6, 1.7, 6.3, [1.85, 1.1, 1.35, 1.35, 1.15], rows, size=9, row_h=0.5)
 
-        if diagnosis.units is not None:
-            _heatmap_slides(deck, t("heatmap_units", lang), t("unit", lang),
-                            [(org, t("organization", lang))] + [(u, u["unit"]) for u, _ in groups], names, k)
+        unit_items = [(org, t("organization", lang))] + [(u, f"{t('unit', lang)} {u['unit']}") for u, _ in groups
+                                                         if u is not None]
         items = []
         for u, teams in groups:
             if u is not None:
                 items.append(("band", _UNIT_BAND, f"{t('unit', lang)} {u['unit']}"))
             items += [(r, r["team"]) for r in teams]
-        _heatmap_slides(deck, t("heatmap_teams", lang), t("team", lang), items, names, k)
+        if len(unit_items) + len(items) <= _ROWS_PER_SLIDE:  # one slide: no slide of a few rows
+            _heatmap_slides(deck, t("heatmap", lang), "", unit_items + items, names, k)
+        else:
+            if diagnosis.units is not None:
+                _heatmap_slides(deck, t("heatmap_units", lang), t("unit", lang), unit_items, names, k)
+            _heatmap_slides(deck, t("heatmap_teams", lang), t("team", lang), items, names, k)
         _finding_slides(deck, groups, names)
-        _dimension_slides(deck, diagnosis, groups, names, k)
+        _dimension_slides(deck, diagnosis, groups, names, k, subject, scope_name)
 
         mcs = diagnosis.teams.misconceptions
         if mcs:
             mnames = misconception_names(diagnosis, lang)
-            s = deck.slide(t("misconceptions", lang), t("misconceptions_org_note", lang, mc_min=mv["mc_min"]))
+            note = (t("misconceptions_scope_note", lang, scope=scope_name, mc_min=mv["mc_min"]) if scoped
+                    else t("misconceptions_org_note", lang, mc_min=mv["mc_min"]))
+            s = deck.slide(t("misconceptions", lang), note)
             deck.chart(s, XL_CHART_TYPE.BAR_CLUSTERED, [mnames[m] for m in mcs],
-                       [(t("share_holding", lang), [org["misconceptions"][m] for m in mcs])], 0.5, 1.5, 12.3, 5.4,
+                       [(t("share_holding", lang), [subject["misconceptions"][m] for m in mcs])], 0.5, 1.5, 12.3, 5.4,
                        number_format="0%", maximum=1, legend=False, patterned=())
 
-        s = deck.slide(t("role_gaps", lang), t("role_gaps_note", lang))
         gaps = [g for g in diagnosis.role_gaps if g["level"] == "organization"]
-        if gaps:
+        s = deck.slide(t("role_gaps", lang), t("role_gaps_note", lang)) if not scoped else None
+        if gaps and s is not None:
             deck.chart(s, XL_CHART_TYPE.COLUMN_CLUSTERED, [names[g["dimension"]] for g in gaps],
                        [(t("leads", lang), [g["lead"] for g in gaps]), (t("members", lang), [g["member"] for g in gaps])],
                        0.5, 1.5, 5.0, 5.3, maximum=100)
@@ -451,7 +464,9 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
                          names[g["dimension"]], f"{fmt(g['lead'], 0, lang)} (n = {g['n_lead']})",
                          f"{fmt(g['member'], 0, lang)} (n = {g['n_member']})", fmt(g["gap"], 0, lang, signed=True),
                          t("significant", lang) if g["significant"] else ""])
-        if len(rows) > 1:
+        if s is None:
+            pass
+        elif len(rows) > 1:
             deck.table(s, 5.7, 1.6, 7.2, [1.3, 1.9, 1.3, 1.3, 0.7, 0.9], rows, size=9, row_h=0.4)
         else:
             deck.text(s, 0.5, 1.6, 12.3, 1.0, [(t("no_role_gaps", lang), 14, False, "000000")])

@@ -136,6 +136,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "vs_org": L(N_("vs organization")),
     "misconceptions_note": L(N_("Share of respondents who agree with the belief (at least {mc_min} of 5); in brackets the difference from the organization in percentage points; red: held more widely than in the organization, blue: less widely.")),
     "misconceptions_org_note": L(N_("Share of respondents who agree with the belief (at least {mc_min} of 5), across the organization.")),
+    "misconceptions_scope_note": L(N_("Share of respondents in {scope} who agree with the belief (at least {mc_min} of 5).")),
     "across": L(N_("Across the organization")),
     "role_gaps": L(N_("Team leads and members")),
     "role_gaps_note": L(N_("Perception scores of team leads and members, shown only where both groups reach k. A gap is marked when it is reliable after correction and large enough to matter.")),

@@ -268,3 +268,16 @@ def test_report_texts_are_catalogue_messages_with_matching_fields():
     for m in catalog:
         if m.id and isinstance(m.id, str) and m.string:
             assert sorted(field.findall(m.id)) == sorted(field.findall(m.string)), m.id
+
+
+def test_unit_deck_stays_in_the_unit_scope(diagnoses):
+    d = diagnoses["unit"]
+    prs = Presentation(io.BytesIO(render_report_pptx(d, lang="en", organization_name="Example Ltd")))
+    slides = [[sh.text_frame.text for sh in s.shapes if sh.has_text_frame] for s in prs.slides]
+    summary = next(s for s in slides if s[0] == "Executive summary")
+    assert summary[1].startswith(f"Unit {d.scope}:")
+    assert any(x.startswith(f"Pattern of Unit {d.scope}:") for x in summary)
+    assert not any(s[0] == "Team leads and members" for s in slides)
+    assert any(s[0] == f"Questions: Unit: {d.scope}" for s in slides)
+    misconceptions = next(s for s in slides if s[0] == "Misconceptions")
+    assert f"in Unit {d.scope}" in misconceptions[1]
