@@ -34,10 +34,10 @@ from app.reports.benchmark_table import benchmark_table
 from app.reports.measurement import measurement_sections
 from app.reports.decision_map import register_section
 from app.reports.common import (
-    check_lang, finding_text, fit_cutoffs, fmt, fmt_ci, fmt_pct, k_of, label, method_values, misconception_names,
+    check_lang, finding_text, fit_cutoffs, fmt, fmt_ci, fmt_pct, instrument, k_of, label, method_values, misconception_names,
     provenance_lines, t,
 )
-from app.reports.leadership import advice
+from app.reports.leadership import advice, headline, pattern_line
 from app.reports.questions import qt, question_tables
 from app.catalogue import N_
 from app.reports.texts import by_language
@@ -79,7 +79,6 @@ _HTML_TEXT = by_language({
                  "key_primary": N_("n < {k}: fewer than {k} responses; nothing is shown, to protect anonymity."),
                  "key_hidden": N_("hidden: the group has enough responses, but showing it would let a smaller group be worked out by subtraction."),
                  "key_no_data": N_("no data: nobody answered."),
-                 "org_typology": N_("The organization as a whole shows the pattern"),
                  "all_teams": N_("All teams as a table"),
                  "all_units": N_("All units as a table"),
                  "alpha_reading": {
@@ -219,9 +218,16 @@ def _group_rows(table, order, k: int, lang: str) -> list:
 
 
 def _organization(diagnosis, lang: str) -> dict:
-    org = diagnosis.organization.records()[0]
+    """The summary of the report's scope: the organization, or the unit of a unit
+    reader's diagnosis (with its headline and why it has its pattern)."""
+    scoped = diagnosis.scope is not None and diagnosis.units is not None and len(diagnosis.units.labels) == 1
+    org = diagnosis.units.records()[0] if scoped else diagnosis.organization.records()[0]
+    scope_name = f"{t('unit', lang)} {diagnosis.scope}" if scoped else t("organization", lang)
     if org["suppressed"]:
         return {"hidden": _hidden_text(org["suppression_reason"], k_of(diagnosis), lang)}
+    names = {d: diagnosis.dimensions[d]["name"][lang] for d in DIMENSIONS}
+    q = instrument(diagnosis)
+    present = q.thresholds.typology.present if q is not None else None
     dims = []
     for d in DIMENSIONS:
         c = org["dimensions"][d]
@@ -236,7 +242,10 @@ def _organization(diagnosis, lang: str) -> dict:
         })
     typ = org["typology"]
     return {"hidden": None, "dims": dims, "typology": label("typology", typ, lang) if typ else None,
-            "typology_help": TYPOLOGY_HELP[typ][lang] if typ else None}
+            "typology_help": " ".join(x for x in (TYPOLOGY_HELP[typ][lang], pattern_line(org, names, present, lang))
+                                      if x) if typ else None,
+            "headline": headline(org, names, lang, scope_name),
+            "pattern_title": t("pattern_of", lang, scope=scope_name)}
 
 
 def _alpha_reading(value, lang: str) -> str:
