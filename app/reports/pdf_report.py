@@ -15,6 +15,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from analysis.factor import FIT_CUTOFFS
+from analysis.palette import PERCEPTION_COLOR, STRUCTURE_COLOR, STRUCTURE_HATCH
 from analysis.privacy import NO_DATA
 from app.reports.benchmark_table import benchmark_table
 from app.reports.decision_map import register_section
@@ -80,6 +81,7 @@ def _base(diagnosis, lang, organization_name, campaign_name) -> dict:
         "ci_label": t("ci_level", lang, pct=fmt(100 * diagnosis.settings["confidence"], 0, lang)),
         "reading": [(h[lang], p[lang]) for h, p in READING],
         "mv": method_values(diagnosis, lang),
+        "palette": {"perception": PERCEPTION_COLOR, "structure": STRUCTURE_COLOR, "hatch": STRUCTURE_HATCH},
     }
 
 
