@@ -296,17 +296,19 @@ def _dimension_slides(deck, diagnosis, groups, names, k, subject, scope_name):
 
 
 def _benchmark_slide(deck, benchmark, lang):
-    """Perception scores among other organizations (the full table is in the XLSX and PDF)."""
+    """Perception scores among other organizations, the released comparisons only; how
+    many are withheld and why is said once (the full table is in the XLSX)."""
     table = benchmark_table(benchmark, lang)
     s = deck.slide(table["title"], " ".join(filter(None, (table["intro"], table["provenance"]))))
     rows = [[table["headers"][i] for i in (0, 1, 3, 4, 6, 7, 8)]]
-    for r in (r for r in table["rows"] if r["measure_code"] == "score"):
+    for r in (r for r in table["shown_rows"] if r["measure_code"] == "score"):
         pr = f"{r['pr_text']} ({r['interval']})" if r["interval"] else r["pr_text"]
-        rows.append([r["scope"], r["dimension"], r["value_text"]]
-                    + ([r["reason"]] if r["reason"] else [pr, r["median_text"], r["p75_text"], r["p90_text"]]))
-    deck.table(s, 0.5, 1.6, 12.3, [3.4, 1.9, 1.4, 2.0, 1.2, 1.2, 1.2], rows, size=10, row_h=0.38)
-    if table["note"]:
-        deck.text(s, 0.5, 6.6, 12.3, 0.5, [(table["note"], 10, False, "000000")])
+        rows.append([r["scope"], r["dimension"], r["value_text"], pr, r["median_text"], r["p75_text"], r["p90_text"]])
+    notes = [x for x in (table["withheld_line"], table["note"]) if x]
+    if len(rows) > 1:
+        deck.table(s, 0.5, 1.6, 12.3, [3.4, 1.9, 1.4, 2.0, 1.2, 1.2, 1.2], rows, size=10, row_h=0.38)
+    if notes:
+        deck.text(s, 0.5, 6.1 if len(rows) > 1 else 1.6, 12.3, 0.9, [(x, 10, False, "000000") for x in notes])
 
 
 def _register_slides(deck, register, lang):
