@@ -109,6 +109,19 @@ def test_rendered_pages_are_portrait_filled_and_clear_of_the_margins(pdfs, key, 
         assert (strip < 200).mean() < 0.001, f"{png.name}: something in the right margin"
 
 
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_team_report_keeps_to_its_margins(diagnoses, lang, tmp_path):
+    from app.reports.pdf_report import render_team_report_pdf
+
+    d = diagnoses["org"]
+    team = next(t for t, hidden in zip(d.teams.labels, d.teams.suppressed) if not hidden)
+    path = tmp_path / "team.pdf"
+    path.write_bytes(render_team_report_pdf(d, team, lang=lang))
+    words = pdf_words(path)
+    assert words
+    assert [w for _, x0, _, x1, _, pw, _, w in words if x1 > pw - MARGIN_PT + 1.5 or x0 < MARGIN_PT - 1.5] == []
+
+
 def test_german_pdf_uses_decimal_commas_only(pdfs):
     text = "\n".join(pdf_page_texts(pdfs["org", "de"]))
     assert re.search(r"\b0,\d\d\b", text)
