@@ -29,7 +29,7 @@ from app.reports.questions import qt, question_tables, scope_table
 from app.reports.leadership import advice, headline, pattern_line
 from app.reports.pdf_heatmaps import heat_legend, heat_rows, misconception_rows, team_rows
 from app.reports.texts import (
-    FINDING_HELP, METHOD, READING, REFERENCES, TYPOLOGY_HELP,
+    FINDING_HELP, FINDING_SHORT, METHOD, READING, REFERENCES, TYPOLOGY_HELP,
 )
 
 __all__ = ["render_report_pdf", "render_team_report_pdf"]
@@ -201,6 +201,18 @@ def _dimension_section(d, name, q, cell, org_cell, visible, k, lang) -> dict:
     return out
 
 
+def _finding_bars(names, visible, lang) -> list:
+    """Teams shown per finding, per dimension (empty without a team shown)."""
+    rows = []
+    for d, name in names.items():
+        shown = [r for r in visible if not r["dimensions"][d]["suppressed"]]
+        parts = [{"count": sum(1 for r in shown if r["dimensions"][d]["finding"] == f), "fill": FINDING_FILLS[f]}
+                 for f in _TALLY_ORDER]
+        if shown:
+            rows.append({"name": name, "total": len(shown), "parts": [p for p in parts if p["count"]]})
+    return rows
+
+
 def _quality_section(diagnosis, d, name, q, visible, mv, lang) -> dict:
     """Reliability, between-team variance and agreement of one dimension (appendix)."""
     info = diagnosis.dimensions[d]
@@ -311,6 +323,8 @@ def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | N
                                      [r for r in visible if not r["dimensions"][d]["suppressed"]], k, lang)
                   for d in names],
         dim_names=list(names.values()),
+        finding_bars=_finding_bars(names, visible, lang),
+        finding_legend=[(FINDING_SHORT[f][lang], FINDING_FILLS[f]) for f in _TALLY_ORDER],
         legend=heat_legend(k, lang),
         unit_heat=heat_rows(heat_units, k, lang),
         team_heat=heat_rows(team_items, k, lang) if n_teams <= LEADERSHIP_TEAMS else [],

@@ -137,6 +137,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "misconceptions_note": L(N_("Share of respondents who agree with the belief (at least {mc_min} of 5); in brackets the difference from the organization in percentage points; red: held more widely than in the organization, blue: less widely.")),
     "misconceptions_org_note": L(N_("Share of respondents who agree with the belief (at least {mc_min} of 5), across the organization.")),
     "misconceptions_scope_note": L(N_("Share of respondents in {scope} who agree with the belief (at least {mc_min} of 5).")),
+    "teams_per_finding": L(N_("Teams per finding")),
+    "teams_per_finding_note": L(N_("How the teams shown fall into the findings, per dimension, with the number of teams in each (teams below k are not counted).")),
     "across": L(N_("Across the organization")),
     "role_gaps": L(N_("Team leads and members")),
     "role_gaps_note": L(N_("Perception scores of team leads and members, shown only where both groups reach k. A gap is marked when it is reliable after correction and large enough to matter.")),
