@@ -19,3 +19,9 @@ FINDING_COLORS = MappingProxyType({
 
 #: Low end, middle and high end of the 0–100 score scale (ColorBrewer RdBu).
 SCALE = ("#d6604d", "#f7f7f7", "#4393c3")
+
+#: Bars of perception and of structure (structure hatched in ``STRUCTURE_HATCH`` so that
+#: the two stay apart in black and white), as on the dashboard.
+PERCEPTION_COLOR = "#92c5de"
+STRUCTURE_COLOR = "#fddbc7"
+STRUCTURE_HATCH = "#b2182b"

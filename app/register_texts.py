@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from app.catalogue import N_, gettext, translations
+from app.problems import Problem
+from app.catalogue import N_, translations
 from app.i18n import LANGUAGES
 
 
@@ -41,30 +42,16 @@ class Text(Mapping[str, str]):
         return f"Text({self.msgid!r})"
 
 
-class Message(str):
-    """A fixed catalogue message with values, e.g. a bad line of a register import.
+def message(msgid: str, **values: object) -> Problem:
+    """A fixed catalogue message with values, e.g. a bad line of a register import: a
+    :class:`~app.problems.Problem` whose code is its English text, so that the API answers
+    the English text and a page shows it translated (values that are messages too).
 
-    As a string it is the English text (what the API returns); :meth:`translated` gives
-    it in the language of the page being rendered (``%(name)s`` placeholders, nested
-    messages translated too), so that the text is translated at the edge.
-
-    >>> m = Message("%(where)s: %(problem)s", where=Message("line %(line)s", line=3), problem="x")
-    >>> str(m), m.msgid
+    >>> m = message("%(where)s: %(problem)s", where=message("line %(line)s", line=3), problem="x")
+    >>> str(m), m.code
     ('line 3: x', '%(where)s: %(problem)s')
     """
-
-    msgid: str
-    values: dict
-
-    def __new__(cls, msgid: str, **values: object) -> Message:
-        obj = super().__new__(cls, msgid % values if values else msgid)
-        obj.msgid, obj.values = msgid, values
-        return obj
-
-    def translated(self) -> str:
-        values = {k: v.translated() if isinstance(v, Message) else v for k, v in self.values.items()}
-        text = gettext(self.msgid)
-        return text % values if values else text
+    return Problem(msgid, values)
 
 
 #: The answer options of the generated survey items (survey content, both languages).

@@ -291,7 +291,7 @@ def _read_register(path: str) -> dict:
     except Invalid as exc:
         errors = exc.errors
     if errors:
-        raise CLIError("\n".join(errors))
+        raise CLIError("\n".join(map(str, errors)))
     return {"document": document, "where": where,
             "decisions": [d for d in document["decisions"] if isinstance(d.get("id"), str)]}
 

@@ -9,46 +9,37 @@ the reason. Nothing here computes a statistic, and nothing names another organiz
 from __future__ import annotations
 
 from app.reports.common import check_lang, fmt
+from app.catalogue import N_
+from app.reports.texts import L
 
 __all__ = ["benchmark_table", "provenance"]
 
 TEXT = {
-    "title": {"en": "Benchmark", "de": "Benchmark"},
-    "intro": {"en": "The organization among other organizations that opted in (organization-level aggregates "
-                    "only; at least {k} comparable organizations per comparison; the organization itself is never "
-                    "part of its own comparison).",
-              "de": "Die Organisation im Vergleich mit anderen teilnehmenden Organisationen (nur Kennzahlen auf "
-                    "Organisationsebene; mindestens {k} vergleichbare Organisationen je Vergleich; die "
-                    "Organisation selbst ist nie Teil ihres eigenen Vergleichs)."},
-    "scope": {"en": "Comparison", "de": "Vergleich"},
-    "dimension": {"en": "Dimension", "de": "Dimension"},
-    "measure": {"en": "Measure", "de": "Maß"},
-    "value": {"en": "Organization", "de": "Organisation"},
-    "pr": {"en": "Percentile rank", "de": "Perzentilrang"},
-    "interval": {"en": "Interval", "de": "Intervall"},
-    "n": {"en": "Organizations", "de": "Organisationen"},
-    "not_shown": {"en": "not shown", "de": "nicht gezeigt"},
-    "all": {"en": "All comparable organizations", "de": "Alle vergleichbaren Organisationen"},
-    "industry": {"en": "Same industry", "de": "Gleiche Branche"},
-    "size_band": {"en": "Same size band", "de": "Gleiche Größenklasse"},
-    "industry_and_size_band": {"en": "Same industry and size band", "de": "Gleiche Branche und Größenklasse"},
-    "score": {"en": "Perception score", "de": "Wahrnehmungswert"},
-    "structure": {"en": "Structure index", "de": "Strukturindex"},
-    "icc1": {"en": "ICC(1)", "de": "ICC(1)"},
-    "direction": {"en": "Direction", "de": "Ausrichtung"},
-    "decision_rights": {"en": "Decision rights", "de": "Entscheidungsrechte"},
-    "feedback": {"en": "Feedback", "de": "Rückkopplung"},
-    "simulated_col": {"en": "Simulated", "de": "Simuliert"},
-    "real_only": {"en": "Compared with up to {n} organizations of the pool; none of them is simulated.",
-                  "de": "Verglichen mit bis zu {n} Organisationen des Pools; keine davon ist simuliert."},
-    "all_simulated": {"en": "All {n} organizations compared are simulated (demonstration data): the comparison shows "
-                            "how the benchmark works, not where the organization stands.",
-                      "de": "Alle {n} verglichenen Organisationen sind simuliert (Demonstrationsdaten): Der Vergleich "
-                            "zeigt, wie der Benchmark funktioniert, nicht wo die Organisation steht."},
-    "some_simulated": {"en": "Compared with up to {n} organizations, {s} of them simulated (demonstration data, not "
-                             "real organizations): read the comparison as a demonstration.",
-                       "de": "Verglichen mit bis zu {n} Organisationen, davon {s} simuliert (Demonstrationsdaten, "
-                             "keine echten Organisationen): Lesen Sie den Vergleich als Demonstration."},
+    "title": L(N_("Benchmark")),
+    "intro": L(N_("The organization among other organizations that opted in (organization-level aggregates only; at least {k} comparable organizations per comparison; the organization itself is never part of its own comparison).")),
+    "scope": L(N_("Comparison")),
+    "dimension": L(N_("Dimension")),
+    "measure": L(N_("Measure")),
+    "value": L(N_("Organization")),
+    "pr": L(N_("Percentile rank")),
+    "interval": L(N_("Interval")),
+    "n": L(N_("Organizations")),
+    "not_shown": L(N_("not shown")),
+    "withheld_line": L(N_("{n} of {total} comparisons are not shown: {reasons}.")),
+    "all": L(N_("All comparable organizations")),
+    "industry": L(N_("Same industry")),
+    "size_band": L(N_("Same size band")),
+    "industry_and_size_band": L(N_("Same industry and size band")),
+    "score": L(N_("Perception score")),
+    "structure": L(N_("Structure index")),
+    "icc1": L(N_("ICC(1)")),
+    "direction": L(N_("Direction")),
+    "decision_rights": L(N_("Decision rights")),
+    "feedback": L(N_("Feedback")),
+    "simulated_col": L(N_("Simulated")),
+    "real_only": L(N_("Compared with up to {n} organizations of the pool; none of them is simulated.")),
+    "all_simulated": L(N_("All {n} organizations compared are simulated (demonstration data): the comparison shows how the benchmark works, not where the organization stands.")),
+    "some_simulated": L(N_("Compared with up to {n} organizations, {s} of them simulated (demonstration data, not real organizations): read the comparison as a demonstration.")),
 }
 
 
@@ -79,8 +70,10 @@ def _as_dict(benchmark) -> dict | None:
 
 
 def benchmark_table(benchmark, lang: str = "en") -> dict | None:
-    """``{"title", "intro", "note", "provenance", "headers", "rows"}`` or None without a
-    benchmark (``provenance``: how many compared organizations are simulated).
+    """``{"title", "intro", "note", "provenance", "headers", "rows", "shown_rows",
+    "withheld_line"}`` or None without a benchmark (``provenance``: how many compared
+    organizations are simulated; ``shown_rows``: the released rows; ``withheld_line``: how
+    many comparisons are withheld and why, once, empty when none is).
 
     Each row: ``scope``, ``dimension``, ``measure`` (labels), ``value``,
     ``percentile_rank``, ``percentile_rank_low``, ``percentile_rank_high``, ``median``,
@@ -118,6 +111,16 @@ def benchmark_table(benchmark, lang: str = "en") -> dict | None:
                 digits = 3 if m == "icc1" else 1
                 rows[-1].update({f"{key}_text": fmt(rows[-1][key], digits, lang) for key in ("value", "median", "p75", "p90")})
                 rows[-1]["pr_text"] = fmt(rows[-1]["percentile_rank"], 0, lang)
+    shown = [r for r in rows if r["reason"] is None]
+    reasons: dict = {}
+    for c in (c for s in b["scopes"].values() for ms in s["dimensions"].values() for c in ms.values()
+              if not c["released"]):
+        text = c["reason_text"][lang]
+        reasons[text] = reasons.get(text, 0) + 1
+    withheld = len(rows) - len(shown)
     return {"title": TEXT["title"][lang], "intro": TEXT["intro"][lang].format(k=b["min_organizations"]),
             "note": (b.get("note") or {}).get(lang), "provenance": provenance(b, lang), "headers": headers,
-            "rows": rows}
+            "rows": rows, "shown_rows": shown,
+            "withheld_line": TEXT["withheld_line"][lang].format(
+                n=withheld, total=len(rows),
+                reasons="; ".join(f"{text} ({n})" for text, n in reasons.items())) if withheld else ""}

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 from analysis.factor import FIT_CUTOFFS
+from app.catalogue import format_number
 from analysis.instrument import QuestionnaireError, load_questionnaire
 from analysis.palette import FINDING_COLORS, SCALE
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, reason_text
@@ -65,15 +66,14 @@ def _finite(x) -> bool:
 
 
 def fmt(x, decimals: int = 0, lang: str = "en", *, signed: bool = False) -> str:
-    """A released number for reading: fixed decimals, decimal comma in German,
-    a typographic minus; ``–`` when missing."""
+    """A released number for reading in the conventions of ``lang`` (babel.numbers: decimal
+    comma in German), fixed decimals and a typographic minus; ``–`` when missing;
+    ``signed`` puts ``+`` before a positive number (none on zero)."""
     if not _finite(x):
         return _DASH
-    s = f"{x:+.{decimals}f}" if signed else f"{x:.{decimals}f}"
-    if s.lstrip("+-").strip("0.") == "" and signed:
-        s = f"{0:.{decimals}f}"  # no sign on zero
-    s = s.replace("-", "−")
-    return s.replace(".", ",") if lang == "de" else s
+    x = round(float(x), decimals) + 0.0  # no "−0"
+    s = format_number(x, decimals, lang)
+    return "+" + s if signed and x > 0 else s
 
 
 def fmt_pct(share, lang: str = "en", *, signed: bool = False) -> str:

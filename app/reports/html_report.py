@@ -34,10 +34,13 @@ from app.reports.benchmark_table import benchmark_table
 from app.reports.measurement import measurement_sections
 from app.reports.decision_map import register_section
 from app.reports.common import (
-    check_lang, finding_text, fit_cutoffs, fmt, fmt_ci, fmt_pct, k_of, label, method_values, misconception_names,
+    check_lang, finding_text, fit_cutoffs, fmt, fmt_ci, fmt_pct, instrument, k_of, label, method_values, misconception_names,
     provenance_lines, t,
 )
+from app.reports.leadership import advice, headline, pattern_line
 from app.reports.questions import qt, question_tables
+from app.catalogue import N_
+from app.reports.texts import by_language
 from app.reports.texts import (
     FINDING_HELP, METHOD, READING, REFERENCES, TYPOLOGY_HELP, TYPOLOGY_SHORT,
 )
@@ -58,72 +61,56 @@ _DRIVER_ITEMS = 6     # structure questions listed among the drivers
 _JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                  ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
-_HTML_TEXT = {
-    "en": {
-        "interactive": "Interactive report: hover a cell for n, the confidence interval, agreement, level and finding. Click a unit in a heatmap to open its teams.",
-        "print_hint": "To print the teams of every unit, open them first (“Open all units”); figures are drawn when a section is opened.",
-        "hidden_word": "hidden", "open_all": "Open all units", "close_all": "Close all units",
-        "teams_of": "Teams of {unit}", "n_teams": "{n} teams", "page": "page {a} of {b}",
-        "teams_page": "Teams {a}–{b} of {n}", "units_page": "Units {a}–{b} of {n}",
-        "heatmap_key": "How to read the heatmaps",
-        "key_colour": "Colour: difference from the organization, blue above and red below (for misconceptions red means more widespread); every cell is labelled with its value.",
-        "key_flag": "▲ / ▼: higher / lower than the rest of the organization, and the difference is both reliable and large enough to matter; differences without a triangle may be noise.",
-        "key_divided": "÷ and hatching: members disagree beyond chance (α = {bar}); the mean is not a property of the team.",
-        "key_primary": "n < {k}: fewer than {k} responses; nothing is shown, to protect anonymity.",
-        "key_hidden": "hidden: the group has enough responses, but showing it would let a smaller group be worked out by subtraction.",
-        "key_no_data": "no data: nobody answered.",
-        "org_typology": "The organization as a whole shows the pattern",
-        "all_teams": "All teams as a table", "all_units": "All units as a table",
-        "alpha_reading": {"excellent": "excellent", "good": "good", "acceptable": "acceptable",
-                          "questionable": "questionable", "poor": "poor"},
-        "consistency": "Internal consistency", "between_teams": "Between teams",
-        "cfa_fit": "The answers fit the model: CFI {cfi} (≥ {cfi_min} is good), TLI {tli}, RMSEA {rmsea} (≤ {rmsea_max} is good), SRMR {srmr} (≤ {srmr_max} is good), from {n} complete answers.",
-        "cfa_misfit": "The answers do not fit the model well: CFI {cfi} (≥ {cfi_min} is good), TLI {tli}, RMSEA {rmsea} (≤ {rmsea_max} is good), SRMR {srmr} (≤ {srmr_max} is good), from {n} complete answers.",
-        "cfa_what": "What this tests: whether the perception questions form three separate building blocks (direction, decision rights, feedback), as the questionnaire intends. CFI and TLI compare the model with one in which nothing is related (1 = perfect); RMSEA and SRMR measure what the model leaves unexplained (0 = perfect).",
-        "r2": "Together the building blocks account for {r2} % of the variation in the answers to the litmus question; each share comes with its 95 % interval from resampling whole teams. This is an association in the answers, not proof of cause.",
-        "comments": "Comments", "comments_org": "Organization", "comments_withheld": "{n} comments are withheld because they come from groups with fewer than {ck} people.",
-        "no_comments": "No comments can be shown.",
-        "anonymity": "Anonymity", "anonymity_text": "No number in this report describes fewer than {k} people. Groups that are not shown are marked with the reason, as in the heatmaps.",
-        "hidden_counts": "Teams not shown individually: {primary} with fewer than {k} responses, {hidden} hidden to protect a smaller group, {no_data} without answers.",
-        "methodology_doc": "The complete methodology with all formulas is in the product documentation ({doc}); this appendix summarizes it so that the report can be read on its own.",
-        "gap_sentence": "{group}: {measure} of {dimension} is {diff} points {direction} than in the rest of the organization (d = {d}).",
-        "structure_measure": "the structure index", "perception_measure": "perception",
-        "yes": "yes", "no": "no", "none": "–", "findings_explained": "What the findings mean",
-        "patterns_explained": "What the patterns mean",
-    },
-    "de": {
-        "interactive": "Interaktiver Bericht: Fahren Sie über eine Zelle für n, Konfidenzintervall, Übereinstimmung, Stufe und Befund. Klicken Sie in einer Heatmap auf einen Bereich, um seine Teams zu öffnen.",
-        "print_hint": "Um die Teams aller Bereiche zu drucken, öffnen Sie sie zuerst („Alle Bereiche öffnen“); Grafiken werden beim Öffnen eines Abschnitts gezeichnet.",
-        "hidden_word": "verdeckt", "open_all": "Alle Bereiche öffnen", "close_all": "Alle Bereiche schließen",
-        "teams_of": "Teams von {unit}", "n_teams": "{n} Teams", "page": "Seite {a} von {b}",
-        "teams_page": "Teams {a}–{b} von {n}", "units_page": "Bereiche {a}–{b} von {n}",
-        "heatmap_key": "So lesen Sie die Heatmaps",
-        "key_colour": "Farbe: Unterschied zur Organisation, blau darüber und rot darunter (bei Missverständnissen heißt rot: weiter verbreitet); jede Zelle ist mit ihrem Wert beschriftet.",
-        "key_flag": "▲ / ▼: höher / niedriger als der Rest der Organisation, und der Unterschied ist verlässlich und groß genug, um relevant zu sein; Unterschiede ohne Dreieck können Rauschen sein.",
-        "key_divided": "÷ und Schraffur: Die Mitglieder sind sich über den Zufall hinaus uneinig (α = {bar}); der Mittelwert ist keine Eigenschaft des Teams.",
-        "key_primary": "n < {k}: weniger als {k} Antworten; zum Schutz der Anonymität wird nichts gezeigt.",
-        "key_hidden": "verdeckt: Die Gruppe hat genug Antworten, aber sie zu zeigen, würde eine kleinere Gruppe durch Subtraktion errechenbar machen.",
-        "key_no_data": "keine Daten: Niemand hat geantwortet.",
-        "org_typology": "Die Organisation als Ganzes zeigt das Muster",
-        "all_teams": "Alle Teams als Tabelle", "all_units": "Alle Bereiche als Tabelle",
-        "alpha_reading": {"excellent": "ausgezeichnet", "good": "gut", "acceptable": "akzeptabel",
-                          "questionable": "fragwürdig", "poor": "schwach"},
-        "consistency": "Innere Konsistenz", "between_teams": "Zwischen Teams",
-        "cfa_fit": "Die Antworten passen zum Modell: CFI {cfi} (ab {cfi_min} gut), TLI {tli}, RMSEA {rmsea} (bis {rmsea_max} gut), SRMR {srmr} (bis {srmr_max} gut), aus {n} vollständigen Antworten.",
-        "cfa_misfit": "Die Antworten passen nicht gut zum Modell: CFI {cfi} (ab {cfi_min} gut), TLI {tli}, RMSEA {rmsea} (bis {rmsea_max} gut), SRMR {srmr} (bis {srmr_max} gut), aus {n} vollständigen Antworten.",
-        "cfa_what": "Was das prüft: ob die Wahrnehmungsfragen drei getrennte Bausteine bilden (Ausrichtung, Entscheidungsrechte, Rückkopplung), wie der Fragebogen es vorsieht. CFI und TLI vergleichen das Modell mit einem, in dem nichts zusammenhängt (1 = perfekt); RMSEA und SRMR messen, was das Modell nicht erklärt (0 = perfekt).",
-        "r2": "Zusammen stehen die Bausteine für {r2} % der Unterschiede in den Antworten auf die Lackmusfrage; jeder Anteil steht mit seinem 95-%-Intervall aus dem Ziehen ganzer Teams. Das ist ein Zusammenhang in den Antworten, kein Beleg für eine Ursache.",
-        "comments": "Kommentare", "comments_org": "Organisation", "comments_withheld": "{n} Kommentare werden zurückgehalten, weil sie aus Gruppen mit weniger als {ck} Personen stammen.",
-        "no_comments": "Es können keine Kommentare gezeigt werden.",
-        "anonymity": "Anonymität", "anonymity_text": "Keine Zahl in diesem Bericht beschreibt weniger als {k} Personen. Nicht gezeigte Gruppen sind mit dem Grund markiert, wie in den Heatmaps.",
-        "hidden_counts": "Nicht einzeln gezeigte Teams: {primary} mit weniger als {k} Antworten, {hidden} verdeckt zum Schutz einer kleineren Gruppe, {no_data} ohne Antworten.",
-        "methodology_doc": "Die vollständige Methodik mit allen Formeln steht in der Produktdokumentation ({doc}); dieser Anhang fasst sie zusammen, damit der Bericht für sich allein lesbar ist.",
-        "gap_sentence": "{group}: {measure} von {dimension} liegt {diff} Punkte {direction} als im Rest der Organisation (d = {d}).",
-        "structure_measure": "der Strukturindex", "perception_measure": "die Wahrnehmung",
-        "yes": "ja", "no": "nein", "none": "–", "findings_explained": "Was die Befunde bedeuten",
-        "patterns_explained": "Was die Muster bedeuten",
-    },
-}
+_HTML_TEXT = by_language({
+                 "interactive": N_("Interactive report: hover a cell for n, the confidence interval, agreement, level and finding. Click a unit in a heatmap to open its teams."),
+                 "print_hint": N_("To print the teams of every unit, open them first (“Open all units”); figures are drawn when a section is opened."),
+                 "hidden_word": N_("hidden"),
+                 "open_all": N_("Open all units"),
+                 "close_all": N_("Close all units"),
+                 "teams_of": N_("Teams of {unit}"),
+                 "n_teams": N_("{n} teams"),
+                 "page": N_("page {a} of {b}"),
+                 "teams_page": N_("Teams {a}–{b} of {n}"),
+                 "units_page": N_("Units {a}–{b} of {n}"),
+                 "heatmap_key": N_("How to read the heatmaps"),
+                 "key_colour": N_("Colour: difference from the organization, blue above and red below (for misconceptions red means more widespread); every cell is labelled with its value."),
+                 "key_flag": N_("▲ / ▼: higher / lower than the rest of the organization, and the difference is both reliable and large enough to matter; differences without a triangle may be noise."),
+                 "key_divided": N_("÷ and hatching: members disagree beyond chance (α = {bar}); the mean is not a property of the team."),
+                 "key_primary": N_("n < {k}: fewer than {k} responses; nothing is shown, to protect anonymity."),
+                 "key_hidden": N_("hidden: the group has enough responses, but showing it would let a smaller group be worked out by subtraction."),
+                 "key_no_data": N_("no data: nobody answered."),
+                 "all_teams": N_("All teams as a table"),
+                 "all_units": N_("All units as a table"),
+                 "alpha_reading": {
+                     "excellent": N_("excellent"),
+                     "good": N_("good"),
+                     "acceptable": N_("acceptable"),
+                     "questionable": N_("questionable"),
+                     "poor": N_("poor"),
+                 },
+                 "consistency": N_("Internal consistency"),
+                 "between_teams": N_("Between teams"),
+                 "cfa_fit": N_("The answers fit the model: CFI {cfi} (≥ {cfi_min} is good), TLI {tli}, RMSEA {rmsea} (≤ {rmsea_max} is good), SRMR {srmr} (≤ {srmr_max} is good), from {n} complete answers."),
+                 "cfa_misfit": N_("The answers do not fit the model well: CFI {cfi} (≥ {cfi_min} is good), TLI {tli}, RMSEA {rmsea} (≤ {rmsea_max} is good), SRMR {srmr} (≤ {srmr_max} is good), from {n} complete answers."),
+                 "cfa_what": N_("What this tests: whether the perception questions form three separate building blocks (direction, decision rights, feedback), as the questionnaire intends. CFI and TLI compare the model with one in which nothing is related (1 = perfect); RMSEA and SRMR measure what the model leaves unexplained (0 = perfect)."),
+                 "r2": N_("Together the building blocks account for {r2} % of the variation in the answers to the litmus question; each share comes with its 95 % interval from resampling whole teams. This is an association in the answers, not proof of cause."),
+                 "comments": N_("Comments"),
+                 "comments_org": N_("Organization"),
+                 "comments_withheld": N_("{n} comments are withheld because they come from groups with fewer than {ck} people."),
+                 "no_comments": N_("No comments can be shown."),
+                 "anonymity": N_("Anonymity"),
+                 "anonymity_text": N_("No number in this report describes fewer than {k} people. Groups that are not shown are marked with the reason, as in the heatmaps."),
+                 "hidden_counts": N_("Teams not shown individually: {primary} with fewer than {k} responses, {hidden} hidden to protect a smaller group, {no_data} without answers."),
+                 "methodology_doc": N_("The complete methodology with all formulas is in the product documentation ({doc}); this appendix summarizes it so that the report can be read on its own."),
+                 "gap_sentence": N_("{group}: {measure} of {dimension} is {diff} points {direction} than in the rest of the organization (d = {d})."),
+                 "structure_measure": N_("the structure index"),
+                 "perception_measure": N_("the perception score"),
+                 "yes": N_("yes"),
+                 "no": N_("no"),
+                 "none": N_("–"),
+                 "findings_explained": N_("What the findings mean"),
+                 "patterns_explained": N_("What the patterns mean"),
+             })
 
 
 # ------------------------------------------------------------------------- figures
@@ -231,9 +218,16 @@ def _group_rows(table, order, k: int, lang: str) -> list:
 
 
 def _organization(diagnosis, lang: str) -> dict:
-    org = diagnosis.organization.records()[0]
+    """The summary of the report's scope: the organization, or the unit of a unit
+    reader's diagnosis (with its headline and why it has its pattern)."""
+    scoped = diagnosis.scope is not None and diagnosis.units is not None and len(diagnosis.units.labels) == 1
+    org = diagnosis.units.records()[0] if scoped else diagnosis.organization.records()[0]
+    scope_name = f"{t('unit', lang)} {diagnosis.scope}" if scoped else t("organization", lang)
     if org["suppressed"]:
         return {"hidden": _hidden_text(org["suppression_reason"], k_of(diagnosis), lang)}
+    names = {d: diagnosis.dimensions[d]["name"][lang] for d in DIMENSIONS}
+    q = instrument(diagnosis)
+    present = q.thresholds.typology.present if q is not None else None
     dims = []
     for d in DIMENSIONS:
         c = org["dimensions"][d]
@@ -244,11 +238,14 @@ def _organization(diagnosis, lang: str) -> dict:
             "level": t("maturity_level", lang, level=c["level"]) if c["level"] else "–",
             "finding": finding_text(c, lang),
             "means": FINDING_HELP[c["finding"]]["means"][lang] if c["finding"] else "",
-            "do": FINDING_HELP[c["finding"]]["do"][lang] if c["finding"] else "",
+            "do": advice(d, c["finding"], lang, FINDING_HELP[c["finding"]]["do"][lang]) if c["finding"] else "",
         })
     typ = org["typology"]
     return {"hidden": None, "dims": dims, "typology": label("typology", typ, lang) if typ else None,
-            "typology_help": TYPOLOGY_HELP[typ][lang] if typ else None}
+            "typology_help": " ".join(x for x in (TYPOLOGY_HELP[typ][lang], pattern_line(org, names, present, lang))
+                                      if x) if typ else None,
+            "headline": headline(org, names, lang, scope_name),
+            "pattern_title": t("pattern_of", lang, scope=scope_name)}
 
 
 def _alpha_reading(value, lang: str) -> str:
@@ -452,7 +449,11 @@ def render_report_html(diagnosis, *, lang: str = "en", title: str | None = None,
         ``lang`` is not ``'en'`` or ``'de'``.
     """
     lang = check_lang(lang)
-    return _ENV.get_template("reports/report.html").render(
+    html = _ENV.get_template("reports/report.html").render(
         **_context(diagnosis, lang, title), benchmark=benchmark_table(benchmark, lang),
         measurement=measurement_sections(diagnosis, lang),
         provenance=provenance_lines(provenance, k_of(diagnosis), lang), register=register_section(register, lang))
+    # every table in a container of its own that scrolls sideways, so that a wide table
+    # never widens the page (on a phone, or with many columns); the figures' JSON has no
+    # "<" (escaped) and the page's own script none of these tags
+    return html.replace("<table", '<div class="scroll"><table').replace("</table>", "</table></div>")

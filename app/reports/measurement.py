@@ -6,78 +6,52 @@ released figures of a :class:`analysis.Diagnosis`; computes nothing).
 from __future__ import annotations
 
 from analysis.frozen import plain
+from app.catalogue import N_
+from app.reports.texts import by_language
 
 __all__ = ["measurement_sections", "wave_invariance_sections"]
 
-_T = {
-    "en": {
-        "priority": "Top priority: how far readings of the direction agree",
-        "sheet": {"priority": "Top priority", "invariance": "Invariance"},
-        "org_line": "{n} people picked the organization's current top priority from {p} options. Most often "
-                    "chosen: “{modal}” ({share} %). Two people picked the same priority in {agreement} % of "
-                    "all pairs.",
-        "teams_line": "Within teams two members agree in {within} % of pairs, across teams in {across} % "
-                      "(difference {effect} points, permutation p = {p}).",
-        "teams_reading_yes": "Members of a team agree with each other more than with other teams: teams read "
-                             "the direction differently.",
-        "teams_reading_no": "Teams do not read the direction more alike inside than across teams beyond chance.",
-        "divergent_note": "“Differs” marks a team whose picks differ from the rest of the organization "
-                          "beyond chance (permutation test, false-discovery rate 5 %). Teams of fewer than "
-                          "{k} answers are not shown.",
-        "option": "Priority", "share": "Share", "group": "Group", "n": "Answers", "modal": "Most often chosen",
-        "agreement": "Same pick (pairs)", "finding": "Reading", "divergent": "differs",
-        "hidden": "not shown", "org_hidden": "Not shown: fewer than {k} answers.",
-        "invariance": "Do English and German answers measure the same?",
-        "wave_invariance": "Do the waves measure the same?",
-        "between": {"language": "the languages", "wave": "the waves"},
-        "inv_level": "Level", "inv_supported": "Holds",
-        "configural": "configural (same structure)", "metric": "metric (same loadings)",
-        "scalar": "scalar (same intercepts)",
-        "inv_highest": {"scalar": "Scores can be compared between {between} (scalar invariance holds).",
-                        "metric": "Relations between dimensions can be compared between {between}, the "
-                                  "scores themselves not (scalar invariance does not hold): part of a "
-                                  "difference may come from how the questions are read.",
-                        "configural": "Only the structure is the same: scores are not comparable between "
-                                      "{between}.",
-                        None: "The perception model does not fit {between} well enough to compare them."},
-        "yes": "yes", "no": "no",
-    },
-    "de": {
-        "priority": "Wichtigste Priorität: wie einig die Lesarten der Ausrichtung sind",
-        "sheet": {"priority": "Wichtigste Priorität", "invariance": "Invarianz"},
-        "org_line": "{n} Personen haben die derzeit wichtigste Priorität der Organisation aus {p} Optionen "
-                    "gewählt. Am häufigsten gewählt: „{modal}“ ({share} %). Zwei Personen haben in {agreement} % "
-                    "aller Paare dieselbe Priorität gewählt.",
-        "teams_line": "Innerhalb von Teams stimmen zwei Mitglieder in {within} % der Paare überein, zwischen "
-                      "Teams in {across} % (Unterschied {effect} Punkte, Permutations-p = {p}).",
-        "teams_reading_yes": "Mitglieder eines Teams stimmen untereinander stärker überein als mit anderen "
-                             "Teams: Teams lesen die Ausrichtung unterschiedlich.",
-        "teams_reading_no": "Teams lesen die Ausrichtung innerhalb nicht über den Zufall hinaus einheitlicher "
-                            "als zwischen Teams.",
-        "divergent_note": "„Weicht ab“ markiert ein Team, dessen Wahl sich über den Zufall hinaus vom Rest der "
-                          "Organisation unterscheidet (Permutationstest, Falschentdeckungsrate 5 %). Teams mit "
-                          "weniger als {k} Antworten werden nicht gezeigt.",
-        "option": "Priorität", "share": "Anteil", "group": "Gruppe", "n": "Antworten",
-        "modal": "Am häufigsten gewählt", "agreement": "Gleiche Wahl (Paare)", "finding": "Lesart",
-        "divergent": "weicht ab", "hidden": "nicht gezeigt",
-        "org_hidden": "Nicht gezeigt: weniger als {k} Antworten.",
-        "invariance": "Messen deutsche und englische Antworten dasselbe?",
-        "wave_invariance": "Messen die Wellen dasselbe?",
-        "between": {"language": "den Sprachen", "wave": "den Wellen"},
-        "inv_level": "Stufe", "inv_supported": "Gilt",
-        "configural": "konfigural (gleiche Struktur)", "metric": "metrisch (gleiche Ladungen)",
-        "scalar": "skalar (gleiche Achsenabschnitte)",
-        "inv_highest": {"scalar": "Die Werte sind zwischen {between} vergleichbar (skalare Invarianz gilt).",
-                        "metric": "Zusammenhänge zwischen Dimensionen sind zwischen {between} vergleichbar, "
-                                  "die Werte selbst nicht (skalare Invarianz gilt nicht): ein Teil eines "
-                                  "Unterschieds kann davon kommen, wie die Fragen gelesen werden.",
-                        "configural": "Nur die Struktur ist gleich: Die Werte sind zwischen {between} nicht "
-                                      "vergleichbar.",
-                        None: "Das Wahrnehmungsmodell passt nicht gut genug auf die Gruppen, um zwischen "
-                              "{between} zu vergleichen."},
-        "yes": "ja", "no": "nein",
-    },
-}
+_T = by_language({
+         "priority": N_("Top priority: how far readings of the direction agree"),
+         "sheet": {
+             "priority": N_("Top priority"),
+             "invariance": N_("Invariance"),
+         },
+         "org_line": N_("{n} people picked the organization's current top priority from {p} options. Most often chosen: “{modal}” ({share} %). Two people picked the same priority in {agreement} % of all pairs."),
+         "teams_line": N_("Within teams two members agree in {within} % of pairs, across teams in {across} % (difference {effect} points, permutation p = {p})."),
+         "teams_reading_yes": N_("Members of a team agree with each other more than with other teams: teams read the direction differently."),
+         "teams_reading_no": N_("Teams do not read the direction more alike inside than across teams beyond chance."),
+         "divergent_note": N_("“Differs” marks a team whose picks differ from the rest of the organization beyond chance (permutation test, false-discovery rate 5 %). Teams of fewer than {k} answers are not shown."),
+         "option": N_("Priority"),
+         "share": N_("Share"),
+         "group": N_("Group"),
+         "n": N_("Answers"),
+         "modal": N_("Most often chosen"),
+         "agreement": N_("Same pick (pairs)"),
+         "finding": N_("Reading"),
+         "divergent": N_("differs"),
+         "hidden": N_("not shown"),
+         "org_hidden": N_("Not shown: fewer than {k} answers."),
+         "invariance": N_("Do English and German answers measure the same?"),
+         "wave_invariance": N_("Do the waves measure the same?"),
+         "between": {
+             "language": N_("the languages"),
+             "wave": N_("the waves"),
+         },
+         "inv_level": N_("Level"),
+         "inv_supported": N_("Holds"),
+         "configural": N_("configural (same structure)"),
+         "metric": N_("metric (same loadings)"),
+         "scalar": N_("scalar (same intercepts)"),
+         "inv_highest": {
+             "scalar": N_("Scores can be compared between {between} (scalar invariance holds)."),
+             "metric": N_("Relations between dimensions can be compared between {between}, the scores themselves not (scalar invariance does not hold): part of a difference may come from how the questions are read."),
+             "configural": N_("Only the structure is the same: scores are not comparable between {between}."),
+             None: N_("The perception model does not fit {between} well enough to compare them."),
+         },
+         "yes": N_("yes"),
+         "no": N_("no"),
+     })
 
 
 def _pct(x) -> str:

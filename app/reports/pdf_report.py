@@ -15,17 +15,19 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from analysis.factor import FIT_CUTOFFS
+from analysis.palette import PERCEPTION_COLOR, STRUCTURE_COLOR, STRUCTURE_HATCH
 from analysis.privacy import NO_DATA
 from app.reports.benchmark_table import benchmark_table
 from app.reports.decision_map import register_section
 from app.reports.measurement import measurement_sections
 from app.reports.common import (
-    check_lang, dimension_names, finding_cell, fmt, fmt_ci, fmt_pct, hidden_label, hidden_text,
-    instrument, item_text, k_of, label, method_values, misconception_names, provenance_lines, t, teams_by_unit,
-    verdict_lines,
+    FINDING_FILLS, check_lang, dimension_names, finding_cell, finding_text, fmt, fmt_ci, fmt_pct, hidden_label,
+    hidden_text, instrument, item_text, k_of, label, method_values, misconception_names, provenance_lines, t,
+    teams_by_unit, verdict_lines,
 )
 from app.reports.questions import qt, question_tables, scope_table
-from app.reports.pdf_heatmaps import misconception_heatmap, score_heatmap, team_appendix
+from app.reports.leadership import advice, headline, pattern_line
+from app.reports.pdf_heatmaps import heat_legend, heat_rows, misconception_rows, team_rows
 from app.reports.texts import (
     FINDING_HELP, FINDING_SHORT, METHOD, READING, REFERENCES, TYPOLOGY_HELP,
 )
@@ -37,8 +39,14 @@ _ENV = jinja2.Environment(
     loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True,
     trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
 )
-_TEAM_LIST_MAX = 40  # team labels listed per finding in a dimension section
-_DIFF_MAX = 25  # differences listed per dimension
+#: Teams shown in the heatmap of the leadership part (more: the appendix lists them).
+LEADERSHIP_TEAMS = 40
+_TEAM_LIST_MAX = 12  # team labels listed per finding in "what to do"
+_KEY_FINDINGS = 4
+_DIFF_MAX = 40  # differences listed in the appendix
+#: Findings in "what to do", those that ask for action first.
+_TALLY_ORDER = ("structural_gap", "proclaimed_not_anchored", "divided", "unseen_structure", "mixed", "not_precise",
+                "anchored_strength")
 _DRIVER_ITEMS = 8  # structure questions listed as drivers
 
 
@@ -73,6 +81,7 @@ def _base(diagnosis, lang, organization_name, campaign_name) -> dict:
         "ci_label": t("ci_level", lang, pct=fmt(100 * diagnosis.settings["confidence"], 0, lang)),
         "reading": [(h[lang], p[lang]) for h, p in READING],
         "mv": method_values(diagnosis, lang),
+        "palette": {"perception": PERCEPTION_COLOR, "structure": STRUCTURE_COLOR, "hatch": STRUCTURE_HATCH},
     }
 
 
@@ -90,63 +99,13 @@ def _chart_row(name, cell, org=None, lang="en", k=5) -> dict:
     }
 
 
-def _dimension_section(diagnosis, d, names, groups, q, k, lang, mv) -> dict:
-    """Everything the section of one dimension shows."""
-    info = diagnosis.dimensions[d]
-    org = diagnosis.organization.records()[0]
-    cell = (org.get("dimensions") or {}).get(d)
-    visible = [r for _, teams in groups for r in teams
-               if not r["suppressed"] and not r["dimensions"][d]["suppressed"]]
-    tally = []
-    for fid in FINDING_SHORT:
-        hit = [r["team"] for r in visible if r["dimensions"][d]["finding"] == fid]
-        if hit:
-            tally.append({
-                "label": label("finding", fid, lang), "cell": finding_cell(fid, lang), "count": len(hit),
-                "teams": ", ".join(hit[:_TEAM_LIST_MAX]),
-                "more": t("and_more", lang, n=len(hit) - _TEAM_LIST_MAX) if len(hit) > _TEAM_LIST_MAX else "",
-                "means": FINDING_HELP[fid]["means"][lang], "do": FINDING_HELP[fid]["do"][lang],
-            })
-    n_divided = sum(1 for r in visible if r["dimensions"][d]["finding"] == "divided")
-    diffs = [x for x in diagnosis.differences if x["dimension"] == d]
-    rel = info.get("reliability") or {}
-    items = [{"text": item_text(q, it["id"], lang), "id": it["id"], "item_rest": fmt(it["item_rest"], 2, lang),
-              "alpha_if_deleted": fmt(it["alpha_if_deleted"], 2, lang)} for it in rel.get("items", [])]
-    return {
-        "id": d, "name": names[d],
-        "description": q.dimensions[d]["description"][lang] if q is not None else "",
-        "org": None if not cell or cell.get("suppressed") else {
-            "p": fmt_ci(cell["score"], cell["ci_low"], cell["ci_high"], lang),
-            "s": fmt_ci(cell["structure"], cell["structure_ci_low"], cell["structure_ci_high"], lang),
-            "level": cell["level"],
-            "finding": finding_cell(cell["finding"], lang, cell.get("finding_probability")),
-            "finding_label": label("finding", cell["finding"], lang),
-            "means": FINDING_HELP[cell["finding"]]["means"][lang] if cell["finding"] else "",
-        },
-        "chart": [_chart_row(names[d], cell, lang=lang, k=k)],
-        "icc_reading": (info.get("icc_reading") or {}).get(lang, ""),
-        "structure_icc_reading": (info.get("structure_icc_reading") or {}).get(lang, ""),
-        "alpha": fmt(info.get("alpha"), 2, lang), "omega": fmt(info.get("omega"), 2, lang),
-        "icc1": fmt(info.get("icc1"), 2, lang), "icc2": fmt(info.get("icc2"), 2, lang),
-        "s_icc1": fmt(info.get("structure_icc1"), 2, lang), "s_icc2": fmt(info.get("structure_icc2"), 2, lang),
-        "rel_reason": (rel.get("reason") or {}).get(lang, "") if rel and not rel.get("estimable", True) else "",
-        "rel_notes": rel.get("notes", []) if rel else [],
-        "item_rows": items,
-        "divided": t("divided_count", lang, n=n_divided, total=len(visible),
-                     bar=mv["alpha_agree"]) if visible else t("no_team_findings", lang),
-        "tally": tally,
-        "diffs": [_diff_row(x, lang) for x in diffs[:_DIFF_MAX]],
-        "diffs_more": t("and_more", lang, n=len(diffs) - _DIFF_MAX) if len(diffs) > _DIFF_MAX else "",
-        "role_gaps": [_gap_row(g, names, lang) for g in diagnosis.role_gaps if g["dimension"] == d],
-    }
-
-
 def _group_name(level, group, lang) -> str:
     return t("organization", lang) if level == "organization" else f"{t(level, lang)} {group}"
 
 
-def _diff_row(x, lang) -> dict:
-    return {"group": _group_name(x["level"], x["group"], lang), "measure": t(x["measure"], lang),
+def _diff_row(x, names, lang) -> dict:
+    return {"group": _group_name(x["level"], x["group"], lang), "dimension": names.get(x["dimension"], x["dimension"]),
+            "measure": t(x["measure"], lang),
             "difference": fmt(x["difference"], 0, lang, signed=True), "d": fmt(x["d"], 2, lang, signed=True),
             "direction": t(x["direction"], lang)}
 
@@ -196,10 +155,9 @@ def _cfa(diagnosis, lang) -> dict:
     }
 
 
-def _summary_row(name, cell, info, lang) -> dict:
-    """A dimension in the executive summary's maturity table."""
-    row = {"name": name, "icc": (info.get("icc_reading") or {}).get(lang, ""), "level": None,
-           "p": "–", "s": "–", "finding": finding_cell(None, lang)}
+def _summary_row(name, cell, lang) -> dict:
+    """A dimension in the executive summary's table."""
+    row = {"name": name, "level": None, "p": "–", "s": "–", "finding": finding_cell(None, lang)}
     if cell and not cell.get("suppressed"):
         row.update(level=cell["level"], finding=finding_cell(cell["finding"], lang, cell.get("finding_probability")),
                    p=fmt_ci(cell["score"], cell["ci_low"], cell["ci_high"], lang),
@@ -207,15 +165,86 @@ def _summary_row(name, cell, info, lang) -> dict:
     return row
 
 
+def _tally(d, visible, lang) -> list:
+    """Teams per finding of dimension ``d`` with what to do about each, actions first."""
+    out = []
+    for fid in _TALLY_ORDER:
+        hit = [r["team"] for r in visible if r["dimensions"][d]["finding"] == fid]
+        if hit:
+            out.append({
+                "cell": finding_cell(fid, lang), "count": len(hit),
+                "teams": ", ".join(hit[:_TEAM_LIST_MAX]),
+                "more": t("and_more", lang, n=len(hit) - _TEAM_LIST_MAX) if len(hit) > _TEAM_LIST_MAX else "",
+                "do": advice(d, fid, lang, FINDING_HELP[fid]["do"][lang]),
+            })
+    return out
+
+
+def _dimension_section(d, name, q, cell, org_cell, visible, k, lang) -> dict:
+    """The scope's dimension in the leadership part: its figures, finding and advice."""
+    out = {"id": d, "name": name, "description": q.dimensions[d]["description"][lang] if q is not None else "",
+           "finding_label": "", "finding_fill": "#ffffff", "advice": "", "means": "", "org": None,
+           "tally": _tally(d, visible, lang), "hidden": None}
+    if not cell or cell.get("suppressed"):
+        out["hidden"] = hidden_text(cell["suppression_reason"], k, lang) if cell else "–"
+        return out
+    fid = cell["finding"]
+    out.update(p=fmt_ci(cell["score"], cell["ci_low"], cell["ci_high"], lang),
+               s=fmt_ci(cell["structure"], cell["structure_ci_low"], cell["structure_ci_high"], lang),
+               level=cell["level"])
+    if fid:
+        out.update(finding_label=finding_text(cell, lang), finding_fill=FINDING_FILLS[fid],
+                   means=FINDING_HELP[fid]["means"][lang], advice=advice(d, fid, lang, FINDING_HELP[fid]["do"][lang]))
+    if org_cell is not None and not org_cell.get("suppressed"):
+        out["org"] = f"{t('perception', lang)} {fmt(org_cell['score'], 0, lang)} · " \
+                     f"{t('structure', lang)} {fmt(org_cell['structure'], 0, lang)}"
+    return out
+
+
+def _finding_bars(names, visible, lang) -> list:
+    """Teams shown per finding, per dimension (empty without a team shown)."""
+    rows = []
+    for d, name in names.items():
+        shown = [r for r in visible if not r["dimensions"][d]["suppressed"]]
+        parts = [{"count": sum(1 for r in shown if r["dimensions"][d]["finding"] == f), "fill": FINDING_FILLS[f]}
+                 for f in _TALLY_ORDER]
+        if shown:
+            rows.append({"name": name, "total": len(shown), "parts": [p for p in parts if p["count"]]})
+    return rows
+
+
+def _quality_section(diagnosis, d, name, q, visible, mv, lang) -> dict:
+    """Reliability, between-team variance and agreement of one dimension (appendix)."""
+    info = diagnosis.dimensions[d]
+    rel = info.get("reliability") or {}
+    n_divided = sum(1 for r in visible if r["dimensions"][d]["finding"] == "divided")
+    return {
+        "name": name,
+        "icc_reading": (info.get("icc_reading") or {}).get(lang, ""),
+        "structure_icc_reading": (info.get("structure_icc_reading") or {}).get(lang, ""),
+        "rel_reason": (rel.get("reason") or {}).get(lang, "") if rel and not rel.get("estimable", True) else "",
+        "item_rows": [{"text": item_text(q, it["id"], lang), "id": it["id"], "item_rest": fmt(it["item_rest"], 2, lang),
+                       "alpha_if_deleted": fmt(it["alpha_if_deleted"], 2, lang)} for it in rel.get("items", [])],
+        "divided": t("divided_count", lang, n=n_divided, total=len(visible), bar=mv["alpha_agree"])
+        if visible else t("no_team_findings", lang),
+    }
+
+
 def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | None = None,
                       campaign_name: str | None = None, benchmark=None, provenance=None, register=None) -> bytes:
-    """The organization report as a PDF (A4).
+    """The leadership report as a PDF (A4): at most eight pages for leadership, then an
+    appendix that starts on its own page.
 
-    Cover, contents, executive summary (pattern, maturity and perception vs structure
-    per dimension, the ICC reading, key findings), heatmaps of units and of teams
-    grouped by unit (scores, findings, misconceptions), one section per dimension
-    (reliability, agreement, findings explained, differences, role gaps), drivers and
-    measurement quality, a team appendix and a methodology appendix.
+    Leadership part: executive summary (a headline built from the figures beside it,
+    the three dimensions with perception, structure, maturity and finding, the
+    pattern and why, key findings), the three dimensions with perception and structure
+    side by side, the heatmap (units, and the teams when there are at most
+    :data:`LEADERSHIP_TEAMS`), and what to do per dimension and finding. All of it is in
+    the report's scope: the organization, or the unit of a unit reader's diagnosis
+    (``diagnosis.scope``), with the organization only as a labelled reference.
+
+    Appendix: every team, misconceptions, differences and role gaps, drivers, the
+    decision register, the benchmark, measurement quality, the questions and the method.
 
     Parameters
     ----------
@@ -223,14 +252,14 @@ def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | N
         From :func:`analysis.diagnosis.diagnose` (released figures only).
     lang : {'en', 'de'}
     organization_name, campaign_name : str, optional
-        Shown on the cover and in the footer.
+        Shown in the title band and in the footer.
     benchmark : BenchmarkResult or dict, optional
-        The organization's benchmark comparison; adds a section after the drivers.
+        The organization's benchmark comparison (appendix).
     provenance : dict, optional
         How the answers were collected (the link log's summary and answers withheld at
-        closing, see :func:`app.reports.common.provenance_lines`).
+        closing, see :func:`app.reports.common.provenance_lines`; appendix, method).
     register : RegisterFindings, optional
-        The decision register against the answers; adds the decision map and its findings.
+        The decision register against the answers (appendix).
 
     Returns
     -------
@@ -239,47 +268,114 @@ def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | N
     """
     ctx = _base(diagnosis, lang, organization_name, campaign_name)
     k, lang, mv = ctx["k"], ctx["lang"], ctx["mv"]
-    ctx["benchmark"] = benchmark_table(benchmark, lang)
-    ctx["provenance"] = provenance_lines(provenance, k, lang)
-    ctx["measurement"] = measurement_sections(diagnosis, lang)
-    ctx["register"] = register_section(register, lang)
     q = instrument(diagnosis)
     names = dimension_names(diagnosis, lang)
     org = diagnosis.organization.records()[0]
     org_dims = org.get("dimensions") or {}
     groups = teams_by_unit(diagnosis)
+    scoped = diagnosis.scope is not None and diagnosis.units is not None and len(diagnosis.units.labels) == 1
+    subject = diagnosis.units.records()[0] if scoped else org
+    subject_dims = subject.get("dimensions") or {}
+    scope_name = f"{t('unit', lang)} {diagnosis.scope}" if scoped else (organization_name or t("organization", lang))
+    visible = [r for _, teams in groups for r in teams if not r["suppressed"]]
     mcs = diagnosis.teams.misconceptions
     mc_names = misconception_names(diagnosis, lang)
     codes = [f"M{i + 1}" for i in range(len(mcs))]
-    typ = org.get("typology")
-    images = {}
+    typ = subject.get("typology") if not subject["suppressed"] else None
+    present = q.thresholds.typology.present if q is not None else None
+
+    if subject["suppressed"]:
+        key = "org_no_data" if subject["suppression_reason"] == NO_DATA else "org_hidden"
+        subject_hidden = (t(key, lang, k=k) if not scoped
+                          else f"{scope_name}: {hidden_text(subject['suppression_reason'], k, lang)}")
+    else:
+        subject_hidden = ""
+
+    # heatmap of the leadership part: organization and units (or the unit), and the
+    # teams when they fit
+    heat_units = []
+    if diagnosis.units is not None:
+        heat_units = ([] if scoped else [(org, t("organization", lang), "org")]) + \
+                     [(u, f"{t('unit', lang)} {u['unit']}", "org" if scoped else "group") for u, _ in groups if u is not None]
+    team_items = []
+    for u, teams in groups:
+        if u is not None and not scoped:
+            team_items.append((None, f"{t('unit', lang)} {u['unit']}", "band"))
+        team_items += [(r, r["team"], "group") for r in teams]
+    n_teams = len(diagnosis.teams.labels)
+    if diagnosis.units is None:
+        heat_units = [(org, t("organization", lang), "org")]
+
+    diffs = diagnosis.differences
     ctx.update(
-        n_respondents=diagnosis.n_respondents, org_visible=not org["suppressed"],
-        org_no_data=org["suppression_reason"] == NO_DATA,
-        teams_total=len(diagnosis.teams.labels), teams_shown=int((~diagnosis.teams.suppressed).sum()),
+        n_respondents=diagnosis.n_respondents, subject_visible=not subject["suppressed"],
+        subject_hidden=subject_hidden, scope_name=scope_name,
+        teams_total=n_teams, teams_shown=int((~diagnosis.teams.suppressed).sum()),
         n_units=len(diagnosis.units.labels) if diagnosis.units is not None else 0,
-        org_pattern=(label("typology", typ, lang), TYPOLOGY_HELP[typ][lang]) if typ else None,
-        summary=[_summary_row(names[d], org_dims.get(d), diagnosis.dimensions[d], lang) for d in names],
-        summary_chart=[_chart_row(names[d], org_dims.get(d), lang=lang, k=k) for d in names],
-        findings=[f[lang] for f in diagnosis.findings],
-        unit_grid=score_heatmap(groups, org, names, k, lang, images, units=True) if diagnosis.units is not None else [],
-        team_grid=score_heatmap(groups, org, names, k, lang, images, units=False),
+        headline=headline(subject, names, lang, scope_name),
+        pattern={"label": label("typology", typ, lang), "help": TYPOLOGY_HELP[typ][lang],
+                 "why": pattern_line(subject, names, present, lang)} if typ else None,
+        summary=[_summary_row(names[d], subject_dims.get(d), lang) for d in names],
+        summary_chart=[_chart_row(names[d], subject_dims.get(d), org_dims.get(d) if scoped else None, lang, k)
+                       for d in names],
+        findings=[f[lang] for f in diagnosis.findings[:_KEY_FINDINGS]],
+        sections=[_dimension_section(d, names[d], q, subject_dims.get(d), org_dims.get(d) if scoped else None,
+                                     [r for r in visible if not r["dimensions"][d]["suppressed"]], k, lang)
+                  for d in names],
+        dim_names=list(names.values()),
+        finding_bars=_finding_bars(names, visible, lang),
+        finding_legend=[(FINDING_SHORT[f][lang], FINDING_FILLS[f]) for f in _TALLY_ORDER],
+        legend=heat_legend(k, lang),
+        unit_heat=heat_rows(heat_units, k, lang),
+        team_heat=heat_rows(team_items, k, lang) if n_teams <= LEADERSHIP_TEAMS else [],
+        team_rows=team_rows(groups, k, lang),
         mc_legend=list(zip(codes, (mc_names[m] for m in mcs))),
-        mc_grid=misconception_heatmap(groups, org, codes, mcs, k, lang, images) if mcs else [],
+        mc_rows=misconception_rows(groups, org, mcs, k, lang) if mcs else [],
         mc_org_bars=[] if org["suppressed"] else [
             {"name": mc_names[m], "value": None if org["misconceptions"][m] is None else 100 * org["misconceptions"][m],
              "text": fmt_pct(org["misconceptions"][m], lang)} for m in mcs],
-        sections=[_dimension_section(diagnosis, d, names, groups, q, k, lang, mv) for d in names],
+        differences=[_diff_row(x, names, lang) for x in diffs[:_DIFF_MAX]],
+        differences_more=t("and_more", lang, n=len(diffs) - _DIFF_MAX) if len(diffs) > _DIFF_MAX else "",
+        differences_note=t("differences_note", lang, correction=mv["correction"], alpha=mv["alpha"], effect=mv["effect"]),
         role_gaps=[_gap_row(g, names, lang) for g in diagnosis.role_gaps],
         drivers=_drivers(diagnosis, lang), cfa=_cfa(diagnosis, lang),
         reliability=[{key: fmt(diagnosis.dimensions[d].get(key), 2, lang) for key in ("alpha", "omega", "icc1", "icc2")}
                      | {"name": names[d]} for d in names],
-        differences_note=t("differences_note", lang, correction=mv["correction"], alpha=mv["alpha"], effect=mv["effect"]),
-        appendix=team_appendix(groups, names, k, lang, images),
+        quality_sections=[_quality_section(diagnosis, d, names[d], q,
+                                           [r for r in visible if not r["dimensions"][d]["suppressed"]], mv, lang)
+                          for d in names],
+        benchmark=benchmark_table(benchmark, lang),
+        provenance=provenance_lines(provenance, k, lang),
+        measurement=measurement_sections(diagnosis, lang),
+        register=register_section(register, lang),
         question_tables=question_tables(diagnosis, lang, teams=False),
         method=[(h[lang], p[lang].format(**mv)) for h, p in METHOD], references=REFERENCES,
     )
-    return _render("report.html", ctx, images)
+    ctx["method"] = [(t("about_answers", lang), " ".join([t("min_group", lang, k=k, ck=mv["ck"])] + ctx["provenance"]))] \
+        + ctx["method"]
+    ctx["appendix_sections"] = _appendix_sections(ctx, lang)
+    return _render("report.html", ctx)
+
+
+def _appendix_sections(ctx, lang) -> list:
+    """The appendix's contents: ``[{"id", "title"}]`` in the order of the template."""
+    out = []
+    if ctx["subject_visible"]:
+        out.append({"id": "app-teams", "title": t("team_appendix", lang)})
+        if ctx["mc_legend"]:
+            out.append({"id": "app-misconceptions", "title": t("misconceptions", lang)})
+        out.append({"id": "app-groups", "title": t("differences", lang)})
+        if ctx["drivers"]:
+            out.append({"id": "app-drivers", "title": t("drivers", lang)})
+    if ctx["register"]:
+        out.append({"id": "register", "title": ctx["register"]["title"]})
+    if ctx["benchmark"]:
+        out.append({"id": "benchmark", "title": ctx["benchmark"]["title"]})
+    if ctx["subject_visible"]:
+        out.append({"id": "app-quality", "title": t("measurement_quality", lang)})
+        out.append({"id": "questions", "title": qt("questions", lang)})
+    out.append({"id": "method", "title": t("method_appendix", lang)})
+    return out
 
 
 _AGREEMENT_TEXT = {"shared": "rwg_agree", "chance": "rwg_chance", "divided": "rwg_divided"}
@@ -344,7 +440,7 @@ def render_team_report_pdf(diagnosis, team, *, lang: str = "en", organization_na
             "level": c["level"], "rwg": fmt(rwg, 2, lang), "agree": agree,
             "finding": finding_cell(c["finding"], lang, c.get("finding_probability")), "finding_label": label("finding", c["finding"], lang),
             "means": FINDING_HELP[c["finding"]]["means"][lang] if c["finding"] else "",
-            "do": FINDING_HELP[c["finding"]]["do"][lang] if c["finding"] else "",
+            "do": advice(d, c["finding"], lang, FINDING_HELP[c["finding"]]["do"][lang]) if c["finding"] else "",
             "flags": flags, "verdict": verdict_lines(c, lang, thresholds=q.thresholds if q is not None else None),
         })
     shares, vs = rec["misconceptions"], rec["misconceptions_vs_organization"]

@@ -22,6 +22,7 @@ from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls
 from pptx.util import Inches, Pt
 
+from analysis.palette import FINDING_COLORS, PERCEPTION_COLOR, STRUCTURE_COLOR, STRUCTURE_HATCH
 from analysis.privacy import NO_DATA
 from app.reports.benchmark_table import benchmark_table
 from app.reports.decision_map import register_section
@@ -29,15 +30,16 @@ from app.reports.common import (
     HIDDEN_FILL, Cell, check_lang, dimension_cells, dimension_names, finding_cell, fmt, fmt_ci,
     hidden_text, instrument, k_of, label, method_values, misconception_names, provenance_lines, t, teams_by_unit,
 )
+from app.reports.leadership import advice, headline, pattern_line
 from app.reports.questions import qt, scope_table
 from app.reports.texts import FINDING_HELP, FINDING_SHORT, METHOD, READING, TYPOLOGY_HELP, TYPOLOGY_SHORT
 
 __all__ = ["render_report_pptx"]
 
-_NAVY, _BLUE, _GREY = "1D3557", "457B9D", "555555"
+_NAVY, _GREY, _INK = "1D3557", "555555", "333333"
 _UNIT_BAND, _ORG_BAND = "DDE5EE", "EEF2F6"
-_ROWS_PER_SLIDE = 14
-_TEAMS_LISTED = 30
+_ROWS_PER_SLIDE = 14  # at most, pages are balanced (no slide of a single row)
+_TEAMS_LISTED = 10
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -62,8 +64,8 @@ class _Deck:
     def slide(self, title: str, subtitle: str = ""):
         s = self.prs.slides.add_slide(self.layout)
         self.text(s, 0.5, 0.3, 12.3, 0.7, [(title, 26, True, _NAVY)])
-        if subtitle:
-            self.text(s, 0.5, 0.95, 12.3, 0.6, [(subtitle, 11, False, _GREY)])
+        if subtitle:  # a long subtitle in a smaller size, so that it keeps to two lines
+            self.text(s, 0.5, 0.95, 12.3, 0.6, [(subtitle, 11 if len(subtitle) <= 200 else 9.5, False, _GREY)])
         self.text(s, 0.5, 7.05, 12.3, 0.3, [(self.footer, 9, False, _GREY)])
         return s
 
@@ -125,7 +127,7 @@ class _Deck:
         return table
 
     def chart(self, slide, kind, categories, series, x, y, w, h, *, number_format="0", maximum=None,
-              legend=True, patterned=(1,), title: str = ""):
+              legend=True, patterned=(1,), title: str = "", point_fills=None):
         """A native chart, categories in the given order from the top or left; the
         series listed in ``patterned`` are hatched so that they stay apart in black and
         white."""
@@ -154,18 +156,26 @@ class _Deck:
         if maximum is not None:
             axis.maximum_scale = maximum
         axis.tick_labels.font.size = Pt(10)
+        axis.tick_labels.number_format = number_format  # the axis in the unit of the labels
+        axis.tick_labels.number_format_is_linked = False
         chart.category_axis.tick_labels.font.size = Pt(10)
         for i, s in enumerate(plot.series):
             fill = s.format.fill
             if i in patterned:
                 fill.patterned()
                 fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
-                fill.fore_color.rgb = _rgb(_NAVY)
-                fill.back_color.rgb = _rgb("FFFFFF")
+                fill.fore_color.rgb = _rgb(STRUCTURE_HATCH)
+                fill.back_color.rgb = _rgb(STRUCTURE_COLOR)
             else:
                 fill.solid()
-                fill.fore_color.rgb = _rgb(_BLUE)
-            s.format.line.color.rgb = _rgb(_NAVY)
+                fill.fore_color.rgb = _rgb(PERCEPTION_COLOR)
+            s.format.line.color.rgb = _rgb(_INK)
+            if point_fills is not None:
+                for j, f in enumerate(point_fills):
+                    pt = s.points[j].format
+                    pt.fill.solid()
+                    pt.fill.fore_color.rgb = _rgb(f)
+                    pt.line.color.rgb = _rgb(_INK)
         return chart
 
 
@@ -182,6 +192,15 @@ def _tc(text, fill: str, *, size: int, bold: bool, ink: str, centre: bool, span:
             f'<a:srgbClr val="{ink}"/></a:solidFill></a:rPr><a:t>{escape(_clean(text))}</a:t></a:r></a:p>'
             f'</a:txBody><a:tcPr {margin}><a:solidFill><a:srgbClr val="{fill.lstrip("#").upper()}"/>'
             f'</a:solidFill></a:tcPr></a:tc>')
+
+
+def _pages(items: list, size: int) -> list:
+    """``items`` in pages of at most ``size``, balanced so that no page is nearly empty."""
+    if not items:
+        return [[]]
+    n = -(-len(items) // size)
+    per = -(-len(items) // n)
+    return [items[i:i + per] for i in range(0, len(items), per)]
 
 
 def _heat_rows(rows_in, dims, k, lang):
@@ -208,9 +227,9 @@ def _heatmap_slides(deck, title, first_col, items, names, k):
     lang = deck.lang
     dims = tuple(names)
     head1 = [first_col, "n"] + [x for d in dims for x in (names[d], None, None)] + [t("typology", lang)]
-    head2 = ["", ""] + [t(x, lang) for _ in dims for x in ("perception", "structure", "finding")] + [""]
-    widths = [1.6, 0.6] + [0.95, 0.95, 1.1] * len(dims) + [1.7]
-    pages = [items[i:i + _ROWS_PER_SLIDE] for i in range(0, len(items), _ROWS_PER_SLIDE)] or [[]]
+    head2 = ["", ""] + [t(x, lang) for _ in dims for x in ("perception_short", "structure_short", "finding")] + [""]
+    widths = [1.6, 0.6] + [0.8, 0.8, 1.35] * len(dims) + [1.95]
+    pages = _pages(items, _ROWS_PER_SLIDE)
     for p, chunk in enumerate(pages, start=1):
         s = deck.slide(title if len(pages) == 1 else f"{title} ({p}/{len(pages)})", t("heatmap_note", lang, k=k))
         deck.table(s, 0.5, 1.6, 12.3, widths, [head1, head2] + _heat_rows(chunk, dims, k, lang),
@@ -227,21 +246,21 @@ def _finding_slides(deck, groups, names):
             continue
         s = deck.slide(f"{t('finding', lang)}: {label('finding', fid, lang)}", t("deck_findings", lang))
         help_ = FINDING_HELP[fid]
-        deck.text(s, 0.5, 1.6, 6.0, 5.2, [
-            (t("what_it_means", lang), 14, True, _NAVY), (help_["means"][lang], 13, False, "000000"),
-            (t("what_to_do", lang), 14, True, _NAVY), (help_["do"][lang], 13, False, "000000")])
-        rows = [[t("dimension", lang), t("count", lang), t("teams_with", lang)]]
+        deck.text(s, 0.5, 1.5, 12.3, 1.0, [(help_["means"][lang], 13, False, "000000")], fill="F4F7FA")
+        rows = [[t("dimension", lang), t("teams_with", lang), t("what_to_do", lang)]]
         for d, teams in per_dim.items():
+            if not teams:
+                continue
             listed = ", ".join(teams[:_TEAMS_LISTED])
             if len(teams) > _TEAMS_LISTED:
                 listed += " " + t("and_more", lang, n=len(teams) - _TEAMS_LISTED)
-            rows.append([names[d], str(len(teams)), listed])
-        deck.table(s, 6.8, 1.6, 6.0, [1.8, 0.8, 3.4], rows, size=11, row_h=0.45)
+            rows.append([names[d], f"{len(teams)}: {listed}", advice(d, fid, lang, help_["do"][lang])])
+        deck.table(s, 0.5, 2.7, 12.3, [2.0, 3.6, 6.7], rows, size=10, row_h=0.4)
 
 
-def _dimension_slides(deck, diagnosis, groups, names, k):
+def _dimension_slides(deck, diagnosis, groups, names, k, subject, scope_name):
     lang = deck.lang
-    org = diagnosis.organization.records()[0]
+    org = subject
     q = instrument(diagnosis)
     mv = method_values(diagnosis, lang)
     visible = [r for _, teams in groups for r in teams if not r["suppressed"]]
@@ -253,8 +272,8 @@ def _dimension_slides(deck, diagnosis, groups, names, k):
         counts = [sum(1 for r in shown if r["dimensions"][d]["finding"] == f) for f in FINDING_SHORT]
         deck.chart(s, XL_CHART_TYPE.COLUMN_CLUSTERED, [FINDING_SHORT[f][lang] for f in FINDING_SHORT],
                    [(t("teams_by_finding", lang), counts)], 0.5, 1.6, 6.2, 4.9, legend=False,
-                   title=t("teams_by_finding", lang))
-        lines = [(t("organization", lang), 14, True, _NAVY)]
+                   title=t("teams_by_finding", lang), patterned=(), point_fills=[FINDING_COLORS[f] for f in FINDING_SHORT])
+        lines = [(scope_name, 14, True, _NAVY)]
         if cell["suppressed"]:
             lines.append((hidden_text(cell["suppression_reason"], k, lang), 12, False, "000000"))
         else:
@@ -277,17 +296,19 @@ def _dimension_slides(deck, diagnosis, groups, names, k):
 
 
 def _benchmark_slide(deck, benchmark, lang):
-    """Perception scores among other organizations (the full table is in the XLSX and PDF)."""
+    """Perception scores among other organizations, the released comparisons only; how
+    many are withheld and why is said once (the full table is in the XLSX)."""
     table = benchmark_table(benchmark, lang)
     s = deck.slide(table["title"], " ".join(filter(None, (table["intro"], table["provenance"]))))
     rows = [[table["headers"][i] for i in (0, 1, 3, 4, 6, 7, 8)]]
-    for r in (r for r in table["rows"] if r["measure_code"] == "score"):
+    for r in (r for r in table["shown_rows"] if r["measure_code"] == "score"):
         pr = f"{r['pr_text']} ({r['interval']})" if r["interval"] else r["pr_text"]
-        rows.append([r["scope"], r["dimension"], r["value_text"]]
-                    + ([r["reason"]] if r["reason"] else [pr, r["median_text"], r["p75_text"], r["p90_text"]]))
-    deck.table(s, 0.5, 1.6, 12.3, [3.4, 1.9, 1.4, 2.0, 1.2, 1.2, 1.2], rows, size=10, row_h=0.38)
-    if table["note"]:
-        deck.text(s, 0.5, 6.6, 12.3, 0.5, [(table["note"], 10, False, "000000")])
+        rows.append([r["scope"], r["dimension"], r["value_text"], pr, r["median_text"], r["p75_text"], r["p90_text"]])
+    notes = [x for x in (table["withheld_line"], table["note"]) if x]
+    if len(rows) > 1:
+        deck.table(s, 0.5, 1.6, 12.3, [3.4, 1.9, 1.4, 2.0, 1.2, 1.2, 1.2], rows, size=10, row_h=0.38)
+    if notes:
+        deck.text(s, 0.5, 6.1 if len(rows) > 1 else 1.6, 12.3, 0.9, [(x, 10, False, "000000") for x in notes])
 
 
 def _register_slides(deck, register, lang):
@@ -298,26 +319,25 @@ def _register_slides(deck, register, lang):
         s = deck.slide(section["title"], section["intro"])
         deck.text(s, 0.5, 2.0, 12.3, 0.6, [(section["no_findings"], 14, False, "000000")])
         return
-    for start in range(1, len(rows), 14):
-        s = deck.slide(section["title"], section["intro"] if start == 1 else "")
-        deck.table(s, 0.5, 1.9, 12.3, [2.2, 1.6, 2.6, 2.0, 2.3, 0.9, 0.7], [rows[0]] + rows[start:start + 14],
+    for p, page in enumerate(_pages(rows[1:], 14)):
+        s = deck.slide(section["title"], section["intro"] if p == 0 else "")
+        deck.table(s, 0.5, 1.9, 12.3, [2.2, 1.6, 2.6, 2.0, 2.3, 0.9, 0.7], [rows[0]] + page,
                    size=9, row_h=0.34)
 
 
-_QUESTION_ROWS = 17  # per slide
+_QUESTION_ROWS = 12  # per slide, at most
 
 
 def _question_slides(deck, diagnosis, k):
     """The organization's questions on two slides (every group's are in the XLSX and CSV)."""
     lang = deck.lang
-    table = scope_table(diagnosis, lang)
+    table = scope_table(diagnosis, lang, unit=diagnosis.scope)
     head = [qt("question", lang), "n", qt("mean", lang), qt("favourable", lang), qt("distribution", lang)]
     rows = [[f"{r.topic}: {r.text}", r.n] + ([r.hidden] if r.hidden else
             [r.mean, r.favourable, " · ".join(s.text for s in r.shares)]) for r in table.rows]
-    for start in range(0, len(rows), _QUESTION_ROWS):
+    for page in _pages(rows, _QUESTION_ROWS):
         s = deck.slide(f"{qt('questions', lang)}: {table.title}", qt("slide_note", lang, k=k))
-        deck.table(s, 0.5, 1.6, 12.3, [7.2, 0.6, 0.8, 1.0, 2.7], [head] + rows[start:start + _QUESTION_ROWS],
-                   size=8, row_h=0.3)
+        deck.table(s, 0.5, 1.6, 12.3, [6.5, 0.6, 1.1, 1.2, 2.9], [head] + page, size=8, row_h=0.3)
 
 
 def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | None = None,
@@ -350,6 +370,9 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
     dims = tuple(names)
     org = diagnosis.organization.records()[0]
     groups = teams_by_unit(diagnosis)
+    scoped = diagnosis.scope is not None and diagnosis.units is not None and len(diagnosis.units.labels) == 1
+    subject = diagnosis.units.records()[0] if scoped else org
+    scope_name = f"{t('unit', lang)} {diagnosis.scope}" if scoped else (organization_name or t("organization", lang))
     mv = method_values(diagnosis, lang)
     footer = " · ".join(x for x in (t("report_title", lang), organization_name, campaign_name) if x)
     deck = _Deck(lang, footer)
@@ -374,21 +397,25 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
         x, y = (0.5, 1.3 + 1.85 * (i // 2)) if i % 2 == 0 else (6.9, 1.3 + 1.85 * (i // 2))
         deck.text(s, x, y, 5.9, 1.8, [(head[lang], 15, True, _NAVY), (text[lang], 12, False, "000000")])
 
-    if org["suppressed"]:
+    if subject["suppressed"]:
         s = deck.slide(t("summary", lang))
-        key = "org_no_data" if org["suppression_reason"] == NO_DATA else "org_hidden"
-        deck.text(s, 0.5, 1.6, 12.3, 1.0, [(t(key, lang, k=k), 16, False, "000000")])
+        key = "org_no_data" if subject["suppression_reason"] == NO_DATA else "org_hidden"
+        text = t(key, lang, k=k) if not scoped else f"{scope_name}: {hidden_text(subject['suppression_reason'], k, lang)}"
+        deck.text(s, 0.5, 1.6, 12.3, 1.0, [(text, 16, False, "000000")])
     else:
-        s = deck.slide(t("summary", lang))
-        typ = org["typology"]
+        s = deck.slide(t("summary", lang), headline(subject, names, lang, scope_name) or "")
+        typ = subject["typology"]
         if typ:
-            deck.text(s, 0.5, 1.3, 12.3, 1.1, [(f"{t('org_pattern', lang)}: {label('typology', typ, lang)}", 16, True, _NAVY),
-                                               (TYPOLOGY_HELP[typ][lang], 13, False, "000000")], fill="F4F7FA")
-        deck.text(s, 0.5, 2.6, 12.3, 4.3, [(t("key_findings", lang), 16, True, _NAVY)]
-                  + [(f"{i}. {f[lang]}", 13, False, "000000") for i, f in enumerate(diagnosis.findings, start=1)])
+            q = instrument(diagnosis)
+            why = pattern_line(subject, names, q.thresholds.typology.present if q is not None else None, lang)
+            deck.text(s, 0.5, 1.6, 12.3, 1.3, [
+                (f"{t('pattern_of', lang, scope=scope_name)}: {label('typology', typ, lang)}", 15, True, _NAVY),
+                (" ".join(x for x in (TYPOLOGY_HELP[typ][lang], why) if x), 12, False, "000000")], fill="F4F7FA")
+        deck.text(s, 0.5, 3.1, 12.3, 3.8, [(t("key_findings", lang), 15, True, _NAVY)]
+                  + [(f"{i}. {f[lang]}", 12, False, "000000") for i, f in enumerate(diagnosis.findings[:5], start=1)])
 
         s = deck.slide(t("perception_vs_structure", lang), t("maturity_by_dimension", lang))
-        od = org["dimensions"]
+        od = subject["dimensions"]
         deck.chart(s, XL_CHART_TYPE.COLUMN_CLUSTERED, [names[d] for d in dims],
                    [(t("perception", lang), [od[d]["score"] for d in dims]),
                     (t("structure", lang), [od[d]["structure"] for d in dims])], 0.5, 1.5, 6.3, 5.3, maximum=100)
@@ -399,44 +426,50 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
                          fmt_ci(c["score"], c["ci_low"], c["ci_high"], lang),
                          fmt_ci(c["structure"], c["structure_ci_low"], c["structure_ci_high"], lang),
                          finding_cell(c["finding"], lang, c.get("finding_probability"))])
-        deck.table(s, 7.0, 1.7, 5.9, [1.6, 1.1, 1.2, 1.2, 1.0], rows, size=10, row_h=0.5)
-        deck.text(s, 7.0, 4.0, 5.9, 2.8, [(t("structure_or_perception", lang), 14, True, _NAVY)]
-                  + [((diagnosis.dimensions[d].get("icc_reading") or {}).get(lang, ""), 11, False, "000000") for d in dims])
+        deck.table(s, 6.6, 1.7, 6.3, [1.85, 1.1, 1.35, 1.35, 1.15], rows, size=9, row_h=0.5)
 
-        if diagnosis.units is not None:
-            _heatmap_slides(deck, t("heatmap_units", lang), t("unit", lang),
-                            [(org, t("organization", lang))] + [(u, u["unit"]) for u, _ in groups], names, k)
+        unit_items = [(org, t("organization", lang))] + [(u, f"{t('unit', lang)} {u['unit']}") for u, _ in groups
+                                                         if u is not None]
         items = []
         for u, teams in groups:
             if u is not None:
                 items.append(("band", _UNIT_BAND, f"{t('unit', lang)} {u['unit']}"))
             items += [(r, r["team"]) for r in teams]
-        _heatmap_slides(deck, t("heatmap_teams", lang), t("team", lang), items, names, k)
+        if len(unit_items) + len(items) <= _ROWS_PER_SLIDE:  # one slide: no slide of a few rows
+            _heatmap_slides(deck, t("heatmap", lang), "", unit_items + items, names, k)
+        else:
+            if diagnosis.units is not None:
+                _heatmap_slides(deck, t("heatmap_units", lang), t("unit", lang), unit_items, names, k)
+            _heatmap_slides(deck, t("heatmap_teams", lang), t("team", lang), items, names, k)
         _finding_slides(deck, groups, names)
-        _dimension_slides(deck, diagnosis, groups, names, k)
+        _dimension_slides(deck, diagnosis, groups, names, k, subject, scope_name)
 
         mcs = diagnosis.teams.misconceptions
         if mcs:
             mnames = misconception_names(diagnosis, lang)
-            s = deck.slide(t("misconceptions", lang), t("misconceptions_org_note", lang, mc_min=mv["mc_min"]))
+            note = (t("misconceptions_scope_note", lang, scope=scope_name, mc_min=mv["mc_min"]) if scoped
+                    else t("misconceptions_org_note", lang, mc_min=mv["mc_min"]))
+            s = deck.slide(t("misconceptions", lang), note)
             deck.chart(s, XL_CHART_TYPE.BAR_CLUSTERED, [mnames[m] for m in mcs],
-                       [(t("share_holding", lang), [org["misconceptions"][m] for m in mcs])], 0.5, 1.5, 12.3, 5.4,
-                       number_format="0%", maximum=1, legend=False)
+                       [(t("share_holding", lang), [subject["misconceptions"][m] for m in mcs])], 0.5, 1.5, 12.3, 5.4,
+                       number_format="0%", maximum=1, legend=False, patterned=())
 
-        s = deck.slide(t("role_gaps", lang), t("role_gaps_note", lang))
         gaps = [g for g in diagnosis.role_gaps if g["level"] == "organization"]
-        if gaps:
+        s = deck.slide(t("role_gaps", lang), t("role_gaps_note", lang)) if not scoped else None
+        if gaps and s is not None:
             deck.chart(s, XL_CHART_TYPE.COLUMN_CLUSTERED, [names[g["dimension"]] for g in gaps],
                        [(t("leads", lang), [g["lead"] for g in gaps]), (t("members", lang), [g["member"] for g in gaps])],
-                       0.5, 1.5, 6.3, 5.3, maximum=100)
+                       0.5, 1.5, 5.0, 5.3, maximum=100)
         rows = [[t("group", lang), t("dimension", lang), t("leads", lang), t("members", lang), t("gap", lang), ""]]
         for g in diagnosis.role_gaps[:12]:
             rows.append([t("organization", lang) if g["level"] == "organization" else f"{t(g['level'], lang)} {g['group']}",
                          names[g["dimension"]], f"{fmt(g['lead'], 0, lang)} (n = {g['n_lead']})",
                          f"{fmt(g['member'], 0, lang)} (n = {g['n_member']})", fmt(g["gap"], 0, lang, signed=True),
                          t("significant", lang) if g["significant"] else ""])
-        if len(rows) > 1:
-            deck.table(s, 7.0, 1.6, 5.9, [1.2, 1.6, 1.1, 1.1, 0.6, 0.8], rows, size=10, row_h=0.4)
+        if s is None:
+            pass
+        elif len(rows) > 1:
+            deck.table(s, 5.7, 1.6, 7.2, [1.3, 1.9, 1.3, 1.3, 0.7, 0.9], rows, size=9, row_h=0.4)
         else:
             deck.text(s, 0.5, 1.6, 12.3, 1.0, [(t("no_role_gaps", lang), 14, False, "000000")])
 
@@ -449,7 +482,7 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
                                             f" ({fmt(p['percent_ci_low'], 0, lang)}–{fmt(p['percent_ci_high'], 0, lang)} %)")
                         for p in preds],
                        [(t("share_explained", lang), [p["percent"] / 100 for p in preds])],
-                       0.5, 1.6, 12.3, 5.3, number_format="0%", legend=False)
+                       0.5, 1.6, 12.3, 5.3, number_format="0%", legend=False, patterned=())
         _question_slides(deck, diagnosis, k)
         if benchmark is not None:
             _benchmark_slide(deck, benchmark, lang)
@@ -460,7 +493,7 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
         s = deck.slide(t("method", lang))
         for i, (head, text) in enumerate(part):
             x, y = (0.5, 1.3 + 2.85 * (i // 2)) if i % 2 == 0 else (6.9, 1.3 + 2.85 * (i // 2))
-            deck.text(s, x, y, 5.9, 2.8, [(head[lang], 14, True, _NAVY), (text[lang].format(**mv), 11, False, "000000")])
+            deck.text(s, x, y, 5.9, 2.8, [(head[lang], 13, True, _NAVY), (text[lang].format(**mv), 10, False, "000000")])
     buf = io.BytesIO()
     deck.prs.save(buf)
     return buf.getvalue()

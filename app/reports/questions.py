@@ -9,52 +9,36 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.reports.common import dimension_names, fmt, fmt_pct, hidden_label, hidden_text, misconception_names
+from app.catalogue import N_
+from app.reports.texts import L
 
 __all__ = ["QTEXTS", "QuestionRow", "ScopeTable", "question_tables", "scope_table", "qt"]
 
 QTEXTS = {
-    "questions": {"en": "Questions", "de": "Fragen"},
-    "question": {"en": "Question", "de": "Frage"},
-    "topic": {"en": "Topic", "de": "Thema"},
-    "mean": {"en": "Mean", "de": "Mittelwert"},
-    "favourable": {"en": "Favourable", "de": "Günstig"},
-    "distribution": {"en": "Answers", "de": "Antworten"},
-    "favourable_means": {"en": "Favourable means", "de": "Günstig heißt"},
-    "reverse": {"en": "reverse-keyed", "de": "umgekehrt gepolt"},
-    "scope": {"en": "Group", "de": "Gruppe"},
-    "organization": {"en": "Organization", "de": "Organisation"},
-    "unit": {"en": "Unit", "de": "Bereich"},
-    "team": {"en": "Team", "de": "Team"},
-    "hidden_group": {"en": "Not shown: {why}.", "de": "Nicht gezeigt: {why}."},
-    "level": {"en": "Level", "de": "Ebene"},
-    "answer_n": {"en": "Answer {i}", "de": "Antwort {i}"},
-    "options": {"en": "Answers in order", "de": "Antworten der Reihe nach"},
-    "note": {"en": "Note", "de": "Hinweis"},
-    "questions_intro": {
-        "en": "Every question on its own: how many answered it (n), the mean answer (1–5 as ticked, for "
-              "structure questions the mean score 0–100 without “don't know”), the share of favourable "
-              "answers and the share of each answer. Favourable follows the question: on a reverse-keyed "
-              "question it is disagreeing, on a misconception it is disagreeing (the misconception is not "
-              "held), on a structure question an answer scored above 50 of 100. A question answered by "
-              "fewer than {k} people in a group is not shown, nor is one whose figures would let such a "
-              "group be worked out by subtraction.",
-        "de": "Jede Frage für sich: wie viele sie beantwortet haben (n), die mittlere Antwort (1–5 wie "
-              "angekreuzt, bei Strukturfragen der mittlere Punktwert 0–100 ohne „weiß ich nicht“), der "
-              "Anteil günstiger Antworten und der Anteil jeder Antwort. Günstig richtet sich nach der Frage: "
-              "bei einer umgekehrt gepolten Frage ist es Ablehnung, bei einem Missverständnis Ablehnung (das "
-              "Missverständnis wird nicht geteilt), bei einer Strukturfrage eine Antwort mit mehr als 50 von "
-              "100 Punkten. Eine Frage, die in einer Gruppe weniger als {k} Personen beantwortet haben, wird "
-              "nicht gezeigt, ebenso eine, aus deren Zahlen sich eine solche Gruppe durch Subtraktion "
-              "errechnen ließe.",
-    },
-    "teams_note": {"en": "The questions of every team are on the dashboard, in the XLSX and CSV reports and in each team's report.",
-                   "de": "Die Fragen jedes Teams stehen im Dashboard, in den XLSX- und CSV-Berichten und im Bericht jedes Teams."},
-    "slide_note": {"en": "Favourable: agreeing; on reverse-keyed questions and misconceptions, disagreeing; on structure questions, an answer scored above 50 of 100. Shares of the answers in the order of the options. Fewer than {k} answers: not shown.",
-                   "de": "Günstig: Zustimmung; bei umgekehrt gepolten Fragen und Missverständnissen Ablehnung; bei Strukturfragen eine Antwort mit mehr als 50 von 100 Punkten. Anteile der Antworten in der Reihenfolge der Optionen. Weniger als {k} Antworten: nicht gezeigt."},
-    "kind_perception": {"en": "perception", "de": "Wahrnehmung"},
-    "kind_structure": {"en": "structure", "de": "Struktur"},
-    "kind_misconception": {"en": "misconception", "de": "Missverständnis"},
-    "kind_outcome": {"en": "litmus question", "de": "Prüffrage"},
+    "questions": L(N_("Questions")),
+    "question": L(N_("Question")),
+    "topic": L(N_("Topic")),
+    "mean": L(N_("Mean")),
+    "favourable": L(N_("Favourable")),
+    "distribution": L(N_("Answers")),
+    "favourable_means": L(N_("Favourable means")),
+    "reverse": L(N_("reverse-keyed")),
+    "scope": L(N_("Group")),
+    "organization": L(N_("Organization")),
+    "unit": L(N_("Unit")),
+    "team": L(N_("Team")),
+    "hidden_group": L(N_("Not shown: {why}.")),
+    "level": L(N_("Level")),
+    "answer_n": L(N_("Answer {i}")),
+    "options": L(N_("Answers in order")),
+    "note": L(N_("Note")),
+    "questions_intro": L(N_("Every question on its own: how many answered it (n), the mean answer (1–5 as ticked, for structure questions the mean score 0–100 without “don't know”), the share of favourable answers and the share of each answer. Favourable follows the question: on a reverse-keyed question it is disagreeing, on a misconception it is disagreeing (the misconception is not held), on a structure question an answer scored above 50 of 100. A question answered by fewer than {k} people in a group is not shown, nor is one whose figures would let such a group be worked out by subtraction.")),
+    "teams_note": L(N_("The questions of every team are on the dashboard, in the XLSX and CSV reports and in each team's report.")),
+    "slide_note": L(N_("Favourable: agreeing; on reverse-keyed questions and misconceptions, disagreeing; on structure questions, an answer scored above 50 of 100. Shares of the answers in the order of the options. Fewer than {k} answers: not shown.")),
+    "kind_perception": L(N_("perception")),
+    "kind_structure": L(N_("structure")),
+    "kind_misconception": L(N_("misconception")),
+    "kind_outcome": L(N_("litmus question")),
 }
 
 

@@ -104,7 +104,7 @@ def _edit(request, session, user, organization_id, form, lang, change):
                                 base=int(base) if base.isdigit() and len(base) < 10 else 0 if base == "" else -1)
     except ServiceError as exc:
         session.rollback()
-        return _page(request, session, org, role, lang, errors=[exc.detail, *exc.errors], status_code=exc.status_code)
+        return _page(request, session, org, role, lang, errors=[exc.problem, *exc.problems], status_code=exc.status_code)
     return RedirectResponse(f"/orgs/{org.id}/register?lang={lang}&saved={version.number}", status_code=303)
 
 
@@ -165,7 +165,7 @@ def register_import_page(organization_id: uuid.UUID, request: Request, session: 
                                   author=user.email)
     except ServiceError as exc:
         session.rollback()
-        return _page(request, session, org, role, lang, errors=[exc.detail, *exc.errors], status_code=exc.status_code)
+        return _page(request, session, org, role, lang, errors=[exc.problem, *exc.problems], status_code=exc.status_code)
     return RedirectResponse(f"/orgs/{org.id}/register?lang={lang}&saved={version.number}", status_code=303)
 
 

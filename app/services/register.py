@@ -30,7 +30,8 @@ from analysis.decisions import DECIDERS, NOT_DECIDED, STARTER_DECISIONS
 from app.core.inputs import control_character
 from app.models import Campaign, CampaignRegister, Organization, RegisterVersion, Team
 from app.catalogue import N_
-from app.register_texts import Message
+from app.problems import Problem
+from app.register_texts import message
 from app.services import Conflict, Invalid, NotFound
 from app.services.teams import join_path, split_path, team_rows, unit_names
 
@@ -64,37 +65,37 @@ def starter_document() -> dict:
 
 # ------------------------------------------------------------------ checks
 
-def _field(name: str) -> Message:
-    return Message(FIELD_NAMES[name])
+def _field(name: str) -> Problem:
+    return message(FIELD_NAMES[name])
 
 
 def _text_problem(value, name: str, *, required: bool = True) -> str | None:
     if not isinstance(value, str):
-        return Message(N_("%(name)s must be text"), name=_field(name))
+        return message(N_("%(name)s must be text"), name=_field(name))
     if required and not value.strip():
-        return Message(N_("%(name)s is empty"), name=_field(name))
+        return message(N_("%(name)s is empty"), name=_field(name))
     if len(value) > MAX_TEXT:
-        return Message(N_("%(name)s has more than %(max)s characters"), name=_field(name), max=MAX_TEXT)
+        return message(N_("%(name)s has more than %(max)s characters"), name=_field(name), max=MAX_TEXT)
     if char := control_character(value, line_breaks=False):
-        return Message(N_("%(name)s: control character %(char)s is not allowed"), name=_field(name), char=char)
+        return message(N_("%(name)s: control character %(char)s is not allowed"), name=_field(name), char=char)
     return None
 
 
 def _path_problem(value, name: str) -> str | None:
     if not isinstance(value, str) or len(value) > 1100:
-        return Message(N_("%(name)s must be text of at most 1100 characters"), name=_field(name))
+        return message(N_("%(name)s must be text of at most 1100 characters"), name=_field(name))
     if char := control_character(value, line_breaks=False):
-        return Message(N_("%(name)s: control character %(char)s is not allowed"), name=_field(name), char=char)
+        return message(N_("%(name)s: control character %(char)s is not allowed"), name=_field(name), char=char)
     return None
 
 
 def decision_problem(rec: dict) -> str | None:
     """What is wrong with a decision type, or None."""
     if not isinstance(rec.get("id"), str) or not _ID.fullmatch(rec["id"]):
-        return Message(N_("decision id '%(id)s' must be 1-40 lower-case letters, digits or _, starting with a letter"),
+        return message(N_("decision id '%(id)s' must be 1-40 lower-case letters, digits or _, starting with a letter"),
                        id=str(rec.get("id"))[:40])
     if rec.get("dimension") not in DIMENSIONS:
-        return Message(N_("dimension '%(value)s' is not one of %(choices)s"), value=str(rec.get("dimension"))[:40],
+        return message(N_("dimension '%(value)s' is not one of %(choices)s"), value=str(rec.get("dimension"))[:40],
                        choices=", ".join(DIMENSIONS))
     return _text_problem(rec.get("label_en"), "label en") or _text_problem(rec.get("label_de"), "label de")
 
@@ -102,9 +103,9 @@ def decision_problem(rec: dict) -> str | None:
 def design_problem(rec: dict, ids: set[str], structure) -> str | None:
     """What is wrong with a designed decider, or None (``structure`` from :func:`structure_keys`)."""
     if rec.get("decision") not in ids:
-        return Message(NOT_A_DECISION, value=str(rec.get("decision"))[:40])
+        return message(NOT_A_DECISION, value=str(rec.get("decision"))[:40])
     if rec.get("decider") not in DECIDER_NAMES:
-        return Message(N_("decider '%(value)s' is not one of %(choices)s"), value=str(rec.get("decider"))[:40],
+        return message(N_("decider '%(value)s' is not one of %(choices)s"), value=str(rec.get("decider"))[:40],
                        choices=", ".join(DECIDER_NAMES))
     return _place_problem(rec.get("unit_path"), rec.get("team"), structure, team_required=False)
 
@@ -112,18 +113,18 @@ def design_problem(rec: dict, ids: set[str], structure) -> str | None:
 def agreement_problem(rec: dict, ids: set[str], structure) -> str | None:
     """What is wrong with an agreement between teams, or None."""
     if rec.get("decision") not in ids | {""}:
-        return Message(NOT_A_DECISION, value=str(rec.get("decision"))[:40])
+        return message(NOT_A_DECISION, value=str(rec.get("decision"))[:40])
     problem = (_place_problem(rec.get("unit_path"), rec.get("team"), structure, team_required=True)
                or _place_problem(rec.get("partner_unit_path"), rec.get("partner_team"), structure, team_required=True)
                or _text_problem(rec.get("subject"), "subject") or _text_problem(rec.get("owner"), "owner"))
     if problem:
         return problem
     if _key(rec["unit_path"], rec["team"]) == _key(rec["partner_unit_path"], rec["partner_team"]):
-        return Message(N_("an agreement needs two different teams"))
+        return message(N_("an agreement needs two different teams"))
     try:
         date.fromisoformat(rec.get("review_date") if isinstance(rec.get("review_date"), str) else "")
     except ValueError:
-        return Message(N_("review date '%(value)s' is not a date (YYYY-MM-DD)"), value=str(rec.get("review_date"))[:20])
+        return message(N_("review date '%(value)s' is not a date (YYYY-MM-DD)"), value=str(rec.get("review_date"))[:20])
     return None
 
 
@@ -134,10 +135,10 @@ def _place_problem(path, team, structure, *, team_required: bool) -> str | None:
         return problem
     teams, units = structure
     if team and _key(path, team) not in teams:
-        return Message(N_("team '%(team)s' in '%(path)s' is not in the team structure"), team=team,
+        return message(N_("team '%(team)s' in '%(path)s' is not in the team structure"), team=team,
                        path=join_path(split_path(path)))
     if not team and split_path(path) and _key(path, "")[0] not in units:
-        return Message(N_("unit '%(path)s' is not in the team structure"), path=join_path(split_path(path)))
+        return message(N_("unit '%(path)s' is not in the team structure"), path=join_path(split_path(path)))
     return None
 
 
@@ -164,24 +165,24 @@ def check_document(document, structure, *, where=None) -> dict:
     where = where or (lambda section, i: f"{section}[{i}]")
     if not isinstance(document, dict) or set(document) - {"decisions", "designs", "agreements"}:
         raise Invalid(REGISTER_INVALID,
-                      errors=[Message(N_("the register has the lists decisions, designs and agreements"))])
+                      errors=[message(N_("the register has the lists decisions, designs and agreements"))])
     sections = {s: document.get(s, []) for s in ("decisions", "designs", "agreements")}
     limits = {"decisions": MAX_DECISIONS, "designs": MAX_DESIGNS, "agreements": MAX_AGREEMENTS}
     errors: list[str] = []
     for section, items in sections.items():
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise Invalid(REGISTER_INVALID, errors=[Message(N_("%(section)s must be a list of entries"),
+            raise Invalid(REGISTER_INVALID, errors=[message(N_("%(section)s must be a list of entries"),
                                                             section=section)])
         if len(items) > limits[section]:
-            raise Invalid(REGISTER_INVALID, errors=[Message(N_("%(section)s: more than %(max)s entries"),
+            raise Invalid(REGISTER_INVALID, errors=[message(N_("%(section)s: more than %(max)s entries"),
                                                             section=section, max=limits[section])])
     out = {"decisions": [], "designs": [], "agreements": []}
     ids: dict[str, int] = {}
     for i, rec in enumerate(sections["decisions"]):
         if problem := decision_problem(rec):
-            errors.append(Message(AT, where=where("decisions", i), problem=problem))
+            errors.append(message(AT, where=where("decisions", i), problem=problem))
         elif rec["id"] in ids:
-            errors.append(Message(AT, where=where("decisions", i), problem=Message(
+            errors.append(message(AT, where=where("decisions", i), problem=message(
                 N_("decision '%(id)s' repeats %(other)s"), id=rec["id"], other=where("decisions", ids[rec["id"]]))))
         else:
             ids[rec["id"]] = i
@@ -191,11 +192,11 @@ def check_document(document, structure, *, where=None) -> dict:
     for i, rec in enumerate(sections["designs"]):
         rec = {"unit_path": "", "team": "", **rec}
         if problem := design_problem(rec, set(ids), structure):
-            errors.append(Message(AT, where=where("designs", i), problem=problem))
+            errors.append(message(AT, where=where("designs", i), problem=problem))
             continue
         key = (rec["decision"], _key(rec["unit_path"], rec["team"]))
         if key in seen:
-            errors.append(Message(AT, where=where("designs", i), problem=Message(
+            errors.append(message(AT, where=where("designs", i), problem=message(
                 N_("the design of '%(decision)s' for this place repeats %(other)s"), decision=rec["decision"],
                 other=where("designs", seen[key]))))
             continue
@@ -205,7 +206,7 @@ def check_document(document, structure, *, where=None) -> dict:
     for i, rec in enumerate(sections["agreements"]):
         rec = {"unit_path": "", "partner_unit_path": "", "decision": "", **rec}
         if problem := agreement_problem(rec, set(ids), structure):
-            errors.append(Message(AT, where=where("agreements", i), problem=problem))
+            errors.append(message(AT, where=where("agreements", i), problem=problem))
             continue
         out["agreements"].append({
             "unit_path": join_path(split_path(rec["unit_path"])), "team": rec["team"].strip(),

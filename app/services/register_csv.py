@@ -22,7 +22,8 @@ from sqlmodel import Session
 
 from app.catalogue import N_
 from app.models import Organization, RegisterVersion
-from app.register_texts import Message
+from app.problems import Problem
+from app.register_texts import message
 from app.services import Invalid
 from app.services.register import AT, REGISTER_INVALID, check_document, save_register, structure_keys
 from app.services.teams import _cell as csv_cell, _uncell as csv_uncell
@@ -40,7 +41,7 @@ _FIELDS = {  # document field -> CSV column
 }
 
 
-def parse_register_csv(data: bytes, *, name: str = "") -> tuple[dict, object, list[str]]:
+def parse_register_csv(data: bytes, *, name: str = "") -> tuple[dict, object, list[Problem]]:
     """The register document of a CSV file, a ``where(section, index)`` that names an
     entry's line (for :func:`app.services.register.check_document`) and the lines that
     could not be read at all.
@@ -48,44 +49,44 @@ def parse_register_csv(data: bytes, *, name: str = "") -> tuple[dict, object, li
     :class:`Invalid` when the file as a whole cannot be read; ``name`` (a file name)
     prefixes each line reference when given.
     """
-    def in_file(problem: Message) -> Message:
-        return Message(N_("%(file)s, %(problem)s"), file=name, problem=problem) if name else problem
+    def in_file(problem: Problem) -> Problem:
+        return message(N_("%(file)s, %(problem)s"), file=name, problem=problem) if name else problem
 
-    def at(line: int) -> Message:
-        return Message(N_("%(file)s, line %(line)s"), file=name, line=line) if name else Message(
+    def at(line: int) -> Problem:
+        return message(N_("%(file)s, line %(line)s"), file=name, line=line) if name else message(
             N_("line %(line)s"), line=line)
 
     if len(data) > MAX_CSV_BYTES:
-        raise Invalid(REGISTER_INVALID, errors=[in_file(Message(N_("the file is larger than %(max)s bytes"),
+        raise Invalid(REGISTER_INVALID, errors=[in_file(message(N_("the file is larger than %(max)s bytes"),
                                                                 max=MAX_CSV_BYTES))])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise Invalid(REGISTER_INVALID, errors=[in_file(Message(N_("the file is not UTF-8 text (byte %(byte)s)"),
+        raise Invalid(REGISTER_INVALID, errors=[in_file(message(N_("the file is not UTF-8 text (byte %(byte)s)"),
                                                                 byte=exc.start))]) from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     document: dict = {section: [] for section in KINDS.values()}
     lines: dict = {section: [] for section in KINDS.values()}
-    errors: list[str] = []
+    errors: list[Problem] = []
     try:
         header = [h.strip().lower().replace("_", " ") for h in next(reader, [])]
         if tuple(header) != HEADER:
-            raise Invalid(REGISTER_INVALID, errors=[Message(AT, where=at(1), problem=Message(
+            raise Invalid(REGISTER_INVALID, errors=[message(AT, where=at(1), problem=message(
                 N_("expected the header '%(header)s'"), header=",".join(HEADER)))])
         for fields in reader:
             line = reader.line_num
             if not any(f.strip() for f in fields):
                 continue
             if len(fields) != len(HEADER):
-                errors.append(Message(AT, where=at(line), problem=Message(
+                errors.append(message(AT, where=at(line), problem=message(
                     N_("expected %(expected)s fields, found %(found)s"), expected=len(HEADER), found=len(fields))))
                 continue
             row = dict(zip(HEADER, (csv_uncell(f.strip()) for f in fields)))
             section = KINDS.get(row["kind"].lower())
             if section is None:
-                errors.append(Message(AT, where=at(line), problem=Message(
+                errors.append(message(AT, where=at(line), problem=message(
                     N_("kind '%(value)s' is not one of %(choices)s"), value=row["kind"][:20], choices=", ".join(KINDS))))
                 continue
             document[section].append({field: row[column] for field, column in _FIELDS[section].items()})
@@ -93,7 +94,7 @@ def parse_register_csv(data: bytes, *, name: str = "") -> tuple[dict, object, li
             if len(errors) >= 100:
                 break
     except csv.Error as exc:
-        errors.append(Message(AT, where=at(reader.line_num), problem=str(exc)))
+        errors.append(message(AT, where=at(reader.line_num), problem=str(exc)))
     return document, lambda section, i: at(lines[section][i]), errors
 
 
@@ -107,7 +108,7 @@ def read_register_csv(data: bytes, structure, *, name: str = "") -> dict:
         errors = errors + exc.errors
     if errors:
         line = re.compile(r"line (\d+)")
-        errors.sort(key=lambda e: int(m.group(1)) if (m := line.search(e)) else 0)
+        errors.sort(key=lambda e: int(m.group(1)) if (m := line.search(str(e))) else 0)
         raise Invalid(REGISTER_INVALID, errors=errors[:100])
     return document
 

@@ -70,6 +70,7 @@ def test_xlsx_sheet_and_pptx_slide(case):
         slides = " ".join(z.read(n).decode() for n in z.namelist() if n.startswith("ppt/slides/slide"))
     assert "Perzentilrang" in slides and "Alle vergleichbaren Organisationen" in slides
     assert "davon 3 simuliert" in slides
+    assert slides.count("nicht gezeigt:") == 1 and "Vergleichen werden nicht gezeigt:" in slides
 
 
 def test_pdf_section(case):
@@ -80,6 +81,11 @@ def test_pdf_section(case):
     assert pdf.startswith(b"%PDF")
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "3 of them simulated" in " ".join(text.split())
+    # withheld comparisons are counted once with their reasons, not listed row by row
+    table = benchmark_table(b, "en")
+    withheld = len(table["rows"]) - len(table["shown_rows"])
+    assert withheld and " ".join(text.split()).count(f"{withheld} of {len(table['rows'])} comparisons are not shown") == 1
+    assert text.lower().count("not shown:") == 1
 
 
 def test_html_section(case):

@@ -141,7 +141,7 @@ def test_every_report_format_carries_the_question_tables(admin, closed):
     assert any(r[3] == "dir_p4" and r[0] == "Team" and r[1] == "Assembly" for r in rows)
     deck = Presentation(io.BytesIO(get("pptx")))
     texts = [sh.text_frame.text for s in deck.slides for sh in s.shapes if sh.has_text_frame]
-    assert texts.count("Questions: Organization") == 2
+    assert texts.count("Questions: Organization") >= 2  # pages of at most 12 questions
     cells = [c.text for s in deck.slides for sh in s.shapes if sh.has_table for row in sh.table.rows for c in row.cells]
     assert any(_item_text() in c for c in cells)
     pdf = get("pdf")
