@@ -131,6 +131,7 @@ _TEXT = {
         "flag_down": "▼ {m} lower than in the rest of the organization (a difference that matters)",
         "not_shown": "not shown: {why}", "mc_unknown": "not shown: too few answers to these questions",
         "overview": "Organization: perception vs structure per building block",
+        "overview_unit": "Unit {unit}: perception vs structure per building block",
         "overview_hidden": "Organization results not shown: {why}",
         "perception_bar": "Perception (how clear it feels)",
         "structure_bar": "Structure index (what exists and happens)",
@@ -168,6 +169,7 @@ _TEXT = {
         "flag_down": "▼ {m} niedriger als im Rest der Organisation (ein relevanter Unterschied)",
         "not_shown": "nicht gezeigt: {why}", "mc_unknown": "nicht gezeigt: zu wenige Antworten auf diese Fragen",
         "overview": "Organisation: Wahrnehmung vs. Struktur je Baustein",
+        "overview_unit": "Bereich {unit}: Wahrnehmung vs. Struktur je Baustein",
         "overview_hidden": "Ergebnisse der Organisation nicht gezeigt: {why}",
         "perception_bar": "Wahrnehmung (wie klar es sich anfühlt)",
         "structure_bar": "Strukturindex (was existiert und geschieht)",
@@ -804,9 +806,17 @@ def _message(title: str, message: str) -> dict:
     return dict(data=[], layout=layout)
 
 
+def _subject(diagnosis):
+    """The table and its row the overview is about: the organization, or the one unit a
+    viewer may see (a diagnosis restricted by :func:`analysis.scope.restrict_to_unit`)."""
+    if getattr(diagnosis, "scope", None) is not None and diagnosis.units is not None:
+        return diagnosis.units
+    return diagnosis.organization
+
+
 def _overview_bar(diagnosis, names: list, field: str, lang: str) -> dict:
     t = _TEXT[lang]
-    org = diagnosis.organization
+    org = _subject(diagnosis)
     prefix, key, color, pattern = (("", "perception_bar", "#92c5de", "") if field == "score"
                                    else ("structure_", "structure_bar", "#fddbc7", "/"))
     v, lo, hi = (np.asarray(org.dims[f], dtype=float)[0] for f in (field, f"{prefix}ci_low", f"{prefix}ci_high"))
@@ -826,7 +836,9 @@ def _overview_bar(diagnosis, names: list, field: str, lang: str) -> dict:
 
 
 def organization_overview(diagnosis, *, lang: str = "en", as_dict: bool = False):
-    """The organization's perception score and structure index per dimension, side by side.
+    """The organization's perception score and structure index per dimension, side by side
+    (for a diagnosis restricted to one unit, the unit's: the overview stays in the
+    reader's scope).
 
     Bars with their confidence intervals; the axis label of each dimension names its
     maturity level and perception-vs-structure finding. The structure bars are hatched,
@@ -846,16 +858,17 @@ def organization_overview(diagnosis, *, lang: str = "en", as_dict: bool = False)
     """
     _check("lang", lang, _LANGS)
     t = _TEXT[lang]
-    org = diagnosis.organization
+    org = _subject(diagnosis)
+    title = t["overview"] if org is diagnosis.organization else t["overview_unit"].format(unit=_esc(org.labels[0], 60))
     if org.suppressed[0]:
         why = reason_text(org.suppression_reason[0], org.k)[lang]
-        return _finish(_message(t["overview"], t["overview_hidden"].format(why=why)), as_dict)
+        return _finish(_message(title, t["overview_hidden"].format(why=why)), as_dict)
     names = _dim_names(diagnosis, lang)
     ticks = []
     for name, lev, f in zip(names, np.asarray(org.level_)[0].tolist(), np.asarray(org.finding, dtype=object)[0]):
         sub = ([t["level"].format(l=lev)] if lev else []) + ([LABELS["finding"][f][lang]] if f else [])
         ticks.append(f"<b>{escape_text(name)}</b><br>{escape_text(' · '.join(sub))}")
-    layout = _base_layout(t["overview"], 440)
+    layout = _base_layout(title, 440)
     layout.update(
         barmode="group", bargap=0.35, bargroupgap=0.08, margin=dict(t=50, b=110, l=60, r=20),
         xaxis=dict(tickvals=[0, 1, 2], ticktext=ticks, fixedrange=True, showgrid=False, zeroline=False),

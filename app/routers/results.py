@@ -14,12 +14,13 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 import plotly.offline
+from babel.lists import format_list
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from analysis import figures, restrict_to_unit
-from analysis.narrative import LABELS
+from analysis.narrative import HEADLINE_TEXTS, LABELS, advice, headline
 from analysis.views import View
 from app.deps import CsrfRoute, CurrentUser, PageLang, SessionDep
 from app.i18n import translator
@@ -199,6 +200,9 @@ class ResultsOut(BaseModel):
     priority: Record | None = Field(None, description="consensus on the top priority (methodology §19)")
     invariance: Record | None = Field(None, description="measurement invariance across response languages")
     labels: dict[str, dict[str, dict[str, str]]]
+    subject: Record = Field(description="the record the overview is about: the organization, or the viewer's unit")
+    headline: Record | None = Field(None, description="the headline derived from the subject's findings "
+                                    "(analysis.narrative.headline); null when the subject is hidden")
     decision_register: Record | None = Field(None, description="the decision register against the answers to its items "
                                     "(docs/methodology.md §18); null when the campaign asked none")
 
@@ -265,6 +269,10 @@ FILE_RESPONSE = {200: {"description": "the report file", "content": {
 def _overview(loaded: Loaded, session) -> dict:
     results, campaign = loaded.results, loaded.campaign
     dx = results.diagnosis
+    organization = dx.organization.records()[0]
+    units = dx.units.records() if dx.units is not None else []
+    # the overview is about the viewer's scope: the unit, with the organization as reference
+    subject = units[0] if loaded.scope is not None and units else organization
     return {
         "campaign": {"id": str(campaign.id), "name": campaign.name, "status": campaign.status.value,
                      "k": campaign.k, "comment_k": campaign.comment_k},
@@ -274,8 +282,10 @@ def _overview(loaded: Loaded, session) -> dict:
         "response_rate": organization_rate(session, campaign=campaign, unit=loaded.scope),
         "n_respondents": dx.n_respondents, "settings": dict(dx.settings),
         "dimensions": _thaw(dx.dimensions), "cfa": _thaw(dx.cfa),
-        "organization": dx.organization.records()[0],
-        "units": dx.units.records() if dx.units is not None else [],
+        "organization": organization,
+        "units": units,
+        "subject": subject,
+        "headline": _thaw_headline(headline(subject, list(dx.dimensions))),
         "n_teams": len(dx.teams.labels), "n_teams_shown": int((~dx.teams.suppressed).sum()),
         "findings": _thaw(dx.findings), "role_gaps": _thaw(dx.role_gaps), "tenure": _thaw(dx.tenure),
         "differences": [dict(d) for d in dx.differences[:50]], "drivers": _thaw(dx.drivers),
@@ -285,6 +295,12 @@ def _overview(loaded: Loaded, session) -> dict:
         "labels": LABELS,
         "decision_register": results.register.to_dict() if results.register is not None else None,
     }
+
+
+def _thaw_headline(h):
+    if h is None:
+        return None
+    return {**h, "groups": [{"finding": f, "dimensions": list(ds)} for f, ds in h["groups"]]}
 
 
 def _thaw(x):
@@ -358,6 +374,11 @@ def _filter_choices(results: Results, campaign) -> dict:
 
 # ------------------------------------------------------------------ pages
 
+def _dimension_names(dx, lang: str, dims) -> str:
+    """The names of ``dims`` as one list in ``lang`` ("Direction, Decision rights and Feedback")."""
+    return format_list([dx.dimensions[d]["name"][lang] for d in dims], locale=lang) if dims else ""
+
+
 def _page(request, name, loaded: Loaded, lang, **extra):
     results = loaded.results
     ctx = {
@@ -368,6 +389,8 @@ def _page(request, name, loaded: Loaded, lang, **extra):
         "ci_pct": round(100 * results.diagnosis.settings["confidence"]) if results.diagnosis else 95,
         "plotly_style_ids": plotly_style_ids(), "active": name.split("/")[-1].removesuffix(".html"),
         "register_tx": translator(lang, RESULTS), "level_fill": LEVEL_FILL,
+        "HEADLINE_TEXTS": HEADLINE_TEXTS, "advice": advice,
+        "dimension_names": functools.partial(_dimension_names, results.diagnosis, lang),
         **extra,
     }
     return render_page(request, name, ctx, lang=lang)
