@@ -51,6 +51,7 @@ byte-identical figure JSON.
 from __future__ import annotations
 
 import html
+import re
 import weakref
 
 import numpy as np
@@ -69,6 +70,7 @@ __all__ = [
     "COLOR_RANGE",
     "group_order",
     "page_count",
+    "heatmap_table",
     "team_heatmap",
     "unit_heatmap",
     "organization_overview",
@@ -586,9 +588,28 @@ def _legend(diagnosis, cells: dict, metric: str, k: int, lang: str, t: dict) -> 
         items.append(escape_text(t["lg_flag"]))
     if not items:
         return None, 0
-    lines = ["      ".join(items[i:i + 3]) for i in range(0, len(items), 3)]
+    lines = _legend_lines(items)
     return dict(text="<br>".join(lines), x=0, xref="paper", xanchor="left", y=0, yref="paper",
-                yanchor="top", yshift=-6, showarrow=False, align="left", font=dict(size=11)), len(lines)
+                yanchor="top", yshift=-6, showarrow=False, align="left", font=dict(size=12)), len(lines)
+
+
+_LEGEND_LINE_CHARS = 56
+
+
+def _legend_lines(items: list) -> list:
+    """The key's items on lines of at most about :data:`_LEGEND_LINE_CHARS` visible
+    characters, so that the key fits a figure half a page wide."""
+    lines, current, width = [], [], 0
+    for item in items:
+        n = len(html.unescape(re.sub(r"<[^>]+>", "", item)))
+        if current and width + 6 + n > _LEGEND_LINE_CHARS:
+            lines.append("      ".join(current))
+            current, width = [], 0
+        current.append(item)
+        width += n + (6 if width else 0)
+    if current:
+        lines.append("      ".join(current))
+    return lines
 
 
 def _hatch(mask: np.ndarray) -> dict:
@@ -630,7 +651,7 @@ def _cell_traces(cells: dict, metric: str, k: int, t: dict) -> list:
         value.update(
             zmin=-COLOR_RANGE, zmax=COLOR_RANGE, zmid=0, colorscale=_DIVERGING,
             reversescale=metric == "misconception",
-            colorbar=dict(title=dict(text=t["vs_org"], side="top"), thickness=12,
+            colorbar=dict(title=dict(text=t["vs_org"], side="right"), thickness=12,
                           len=min(220, max(_MIN_PLOT_PX, R * _ROW_PX)), lenmode="pixels", y=1, yanchor="top",
                           tickvals=[-COLOR_RANGE, 0, COLOR_RANGE],
                           ticktext=[f"−{COLOR_RANGE}", t["org"], f"+{COLOR_RANGE}"]),
@@ -643,10 +664,10 @@ def _cell_traces(cells: dict, metric: str, k: int, t: dict) -> list:
 
 def _heatmap_layout(title: str, subtitle: str, rows: list, cols: list, legend, legend_lines: int,
                     shapes: list, metric: str) -> dict:
-    col_text = [_wrap(c, 16 if metric == "misconception" else 24) for c in cols]
+    col_text = [_wrap(c, 16 if metric == "misconception" else 12) for c in cols]
     col_lines = max(c.count("<br>") + 1 for c in col_text)
     top = 64 + 15 * col_lines
-    bottom = 14 + 16 * legend_lines
+    bottom = 14 + 17 * legend_lines
     left = int(min(260, max(60, 7 * max((len(html.unescape(r)) for r in rows), default=4) + 16)))
     return dict(
         template="none", height=top + bottom + max(_MIN_PLOT_PX, _ROW_PX * len(rows)), autosize=True,
@@ -654,7 +675,7 @@ def _heatmap_layout(title: str, subtitle: str, rows: list, cols: list, legend, l
         title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=12, color="#555555")),
                    x=0, xref="container", xanchor="left", y=1, yref="container", yanchor="top",
                    pad=dict(t=12, l=10), font=dict(size=15)),
-        margin=dict(t=top, b=bottom, l=left, r=90, pad=0),
+        margin=dict(t=top, b=bottom, l=left, r=72 if metric != "finding" else 16, pad=0),
         xaxis=dict(tickvals=list(range(len(cols))), ticktext=col_text, side="top", tickangle=0, showgrid=False,
                    zeroline=False, range=[-0.5, len(cols) - 0.5], fixedrange=True, ticks=""),
         yaxis=dict(tickvals=list(range(len(rows))), ticktext=rows, autorange=False, showgrid=False,
@@ -680,7 +701,7 @@ def _sorted_text(diagnosis, sort: str, t: dict, lang: str) -> str:
 
 
 def _heatmap(diagnosis, level: str, metric: str, order: np.ndarray, page: int, page_size: int,
-             lang: str, unit, sort: str) -> dict:
+             lang: str, unit, sort: str, with_table: bool = False):
     t = _TEXT[lang]
     table = _table(diagnosis, level)
     start = page * page_size
@@ -706,7 +727,53 @@ def _heatmap(diagnosis, level: str, metric: str, order: np.ndarray, page: int, p
     shapes = _unit_separators(table, idx) if with_unit else []
     layout = _heatmap_layout(t[metric], " · ".join(parts), rows, cells["cols"], legend, legend_lines,
                              shapes, metric)
-    return dict(data=_cell_traces(cells, metric, table.k, t), layout=layout)
+    fig = dict(data=_cell_traces(cells, metric, table.k, t), layout=layout)
+    if not with_table:
+        return fig
+    return fig, _cell_table(cells, [table.labels[i] for i in idx.tolist()], table, idx, metric, lang, t)
+
+
+def _cell_table(cells: dict, labels: list, table, idx, metric: str, lang: str, t: dict) -> dict:
+    """The figures of a heatmap as plain text (not escaped: a template escapes them):
+    the same cell labels, and for a hidden cell its status text."""
+    status = cells["status"]
+    names = ["", t["st_primary"].format(k=table.k), t["st_hidden"],
+             t["st_unknown"] if cells["unknown"] else t["st_no_data"]]
+    text = np.asarray(cells["text"], dtype=object)
+    if metric == "finding":  # the table gives the full name of the finding, not the short label
+        finding = np.asarray(table.finding, dtype=object)[idx]
+        text = np.array([LABELS["finding"][f][lang] if f else "" for f in finding.ravel().tolist()],
+                        dtype=object).reshape(finding.shape)
+    rows = []
+    for r, label in enumerate(labels):
+        row = [html.unescape(str(text[r, c])) if status[r, c] == _SHOWN else names[int(status[r, c])]
+               for c in range(status.shape[1])]
+        n = None if table.suppressed[idx[r]] else int(table.n[idx[r]])
+        rows.append({"label": label, "n": n, "cells": row})
+    return {"title": t[metric], "columns": [html.unescape(str(c)) for c in cells["cols"]], "rows": rows}
+
+
+def heatmap_table(diagnosis, metric: str = "perception", *, level: str = "team", unit=None, page: int = 0,
+                  page_size: int = PAGE_SIZE, lang: str = "en", sort: str = "best") -> dict:
+    """The figures of :func:`team_heatmap` (``level="team"``) or :func:`unit_heatmap`
+    (``level="unit"``) as a table, for screen readers and for reading on paper: the same
+    rows in the same order, the same cell labels, and the reason where a cell is hidden.
+
+    Returns
+    -------
+    dict
+        ``{"title", "columns": [str], "rows": [{"label", "n", "cells": [str]}]}``
+        (plain text; ``n`` is None for a hidden row).
+    """
+    _check_metric(diagnosis, metric)
+    _check("lang", lang, _LANGS)
+    _check("level", level, ("team", "unit"))
+    _check_int("page", page, 0)
+    _check_int("page_size", page_size, 1)
+    order = group_order(diagnosis, level=level, unit=unit if level == "team" else None, sort=sort)
+    _, out = _heatmap(diagnosis, level, metric, order, page, page_size, lang, unit if level == "team" else None,
+                      sort, with_table=True)
+    return out
 
 
 def team_heatmap(diagnosis, metric: str = "perception", *, unit=None, page: int = 0,

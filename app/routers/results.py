@@ -21,7 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from analysis import figures, restrict_to_unit
-from analysis.narrative import HEADLINE_TEXTS, LABELS, advice, headline
+from analysis.narrative import HEADLINE_TEXTS, LABELS, TYPOLOGY_CLAIMS, advice, headline, typology_confirmed
 from analysis.views import View
 from app.deps import CsrfRoute, CurrentUser, PageLang, SessionDep
 from app.i18n import translator
@@ -340,6 +340,28 @@ def _heatmap(dx, *, metric: str, unit: str | None, page: int, lang: str, sort: s
     }
 
 
+#: The heatmaps the page shows together: perception and structure side by side.
+PAIRED = ("perception", "structure")
+
+
+def _heatmap_panels(dx, heat: dict, lang: str) -> list:
+    """The figures of the heatmap page, each with its table for screen readers:
+    perception and structure side by side, or the one chosen figure (findings,
+    misconceptions)."""
+    metrics = PAIRED if heat["metric"] in PAIRED else (heat["metric"],)
+    panels = []
+    for metric in metrics:
+        kw = dict(level=heat["level"], unit=heat["unit"], page=heat["page"], page_size=PAGE_SIZE, lang=lang,
+                  sort=heat["sort"])
+        figure = heat["figure"] if metric == heat["metric"] else (
+            figures.unit_heatmap(dx, metric, page=heat["page"], page_size=PAGE_SIZE, lang=lang, sort=heat["sort"],
+                                 as_dict=True) if heat["level"] == "unit" else
+            figures.team_heatmap(dx, metric, unit=heat["unit"], page=heat["page"], page_size=PAGE_SIZE, lang=lang,
+                                 sort=heat["sort"], as_dict=True))
+        panels.append({"metric": metric, "figure": figure, "table": figures.heatmap_table(dx, metric, **kw)})
+    return panels
+
+
 def _team(dx, name: str) -> dict:
     if name not in dx.teams.labels:
         raise NotFound("team not found")
@@ -376,6 +398,13 @@ def _filter_choices(results: Results, campaign) -> dict:
 
 # ------------------------------------------------------------------ pages
 
+def _pattern_of(record: Record) -> str | None:
+    """The typology of a record where its findings confirm it (as in the headline), else None."""
+    typology = record.get("typology")
+    return typology if typology in TYPOLOGY_CLAIMS and typology_confirmed(typology, record.get("dimensions") or {}) \
+        else None
+
+
 def _dimension_names(dx, lang: str, dims) -> str:
     """The names of ``dims`` as one list in ``lang`` ("Direction, Decision rights and Feedback")."""
     return format_list([dx.dimensions[d]["name"][lang] for d in dims], locale=lang) if dims else ""
@@ -392,7 +421,7 @@ def _page(request, name, loaded: Loaded, lang, **extra):
         "plotly_style_ids": plotly_style_ids(), "plotly_url": plotly_url(), "plotly_version": plotly_version(),
         "active": name.split("/")[-1].removesuffix(".html"),
         "register_tx": translator(lang, RESULTS), "level_fill": LEVEL_FILL,
-        "HEADLINE_TEXTS": HEADLINE_TEXTS, "advice": advice,
+        "HEADLINE_TEXTS": HEADLINE_TEXTS, "advice": advice, "pattern_of": _pattern_of,
         "dimension_names": functools.partial(_dimension_names, results.diagnosis, lang),
         **extra,
     }
@@ -425,7 +454,8 @@ def heatmaps_page(campaign_id: uuid.UUID, request: Request, session: SessionDep,
     heat = _heatmap(dx, metric=metric, unit=_unit_of(dx, _scoped_unit(loaded, unit)), page=page, lang=lang,
                     sort=sort)
     return _page(request, "results/heatmaps.html", loaded, lang, heat=heat, metrics=figures.available_metrics(dx),
-                 units=list(dx.units.labels) if dx.units is not None else [])
+                 units=list(dx.units.labels) if dx.units is not None else [],
+                 panels=_heatmap_panels(dx, heat, lang))
 
 
 @router.get("/campaigns/{campaign_id}/results/team", include_in_schema=False)
