@@ -65,6 +65,12 @@
     });
   }
 
+  // the page's language, from the catalogue (the element #csrf carries the text)
+  function preparing() {
+    var meta = document.getElementById("csrf");
+    return (meta && meta.getAttribute("data-preparing")) || "…";
+  }
+
   function setState(link, text) {
     var state = link.parentNode.querySelector(".job-state");
     if (state) { state.textContent = text; }
@@ -76,7 +82,7 @@
     var body = { format: link.getAttribute("data-format"), lang: link.getAttribute("data-lang") };
     if (link.getAttribute("data-team")) { body.team = link.getAttribute("data-team"); }
     link.setAttribute("aria-busy", "true");
-    setState(link, document.documentElement.lang === "de" ? "Wird erstellt…" : "Preparing…");
+    setState(link, preparing());
     fetch("/api/v1/campaigns/" + campaign + "/results/jobs", {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": meta.getAttribute("data-token") },
@@ -103,7 +109,7 @@
       return;
     }
     if (job.state === "failed") { link.removeAttribute("aria-busy"); setState(link, job.detail); return; }
-    setState(link, (document.documentElement.lang === "de" ? "Wird erstellt… " : "Preparing… ") + job.seconds + " s");
+    setState(link, preparing() + " " + job.seconds + " s");
     window.setTimeout(function () {
       fetch("/api/v1/campaigns/" + campaign + "/results/jobs/" + job.id, { credentials: "same-origin" })
         .then(function (r) { return r.json(); })

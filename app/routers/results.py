@@ -61,58 +61,12 @@ BAD_FILTER = "unknown filter value"
 NO_MISCONCEPTIONS = "this questionnaire asks no misconceptions"
 PAGE_SIZE = 40
 
+#: Texts of the results pages are in the catalogue (app/locale); these two remain for the
+#: questions and decision-map pages, which render through :func:`_page` and still look
+#: their texts up with ``tx``.
 UI = {
-    "overview": {"en": "Overview", "de": "Überblick"},
-    "filters": {"en": "Filters", "de": "Filter"},
     "questions": {"en": "Questions", "de": "Fragen"},
-    "downloads": {"en": "Downloads", "de": "Downloads"},
-    "results": {"en": "Results", "de": "Ergebnisse"},
-    "hidden_title": {"en": "Results are not shown yet", "de": "Ergebnisse werden noch nicht gezeigt"},
-    "response_rate": {"en": "Response rate", "de": "Rücklaufquote"},
-    "responses": {"en": "responses", "de": "Antworten"},
-    "live_enable": {"en": "Show live results while campaigns run", "de": "Live-Ergebnisse während laufender Befragungen zeigen"},
-    "live_disable": {"en": "Hide results until campaigns close", "de": "Ergebnisse bis zum Abschluss verbergen"},
-    "live_explain": {
-        "en": "Live results take in new answers team by team, in groups of at least k, so that no figure ever changes by fewer than k people. Role, tenure and comments come with the final results. At closing, answers that would change a figure by fewer than k people are left out.",
-        "de": "Live-Ergebnisse nehmen neue Antworten Team für Team in Gruppen von mindestens k auf, damit sich keine Zahl um weniger als k Personen ändert. Rollen, Betriebszugehörigkeit und Kommentare gibt es mit den Endergebnissen. Beim Abschluss bleiben Antworten außen vor, die eine Zahl um weniger als k Personen ändern würden.",
-    },
-    "live_note": {"en": "Live results: new answers join team by team, in groups of at least {k}; {p} are waiting to join. Role comparisons and comments come with the final results.",
-                  "de": "Live-Ergebnisse: neue Antworten kommen Team für Team in Gruppen von mindestens {k} hinzu; {p} warten darauf. Rollenvergleiche und Kommentare gibt es mit den Endergebnissen."},
-    "withheld_note": {"en": "{w} answers could not be added at closing: live results had been shown, and adding them would have changed a team's figures by fewer than {k} people.",
-                      "de": "{w} Antworten konnten beim Abschluss nicht hinzugefügt werden: Es wurden Live-Ergebnisse gezeigt, und sie hätten die Zahlen eines Teams um weniger als {k} Personen verändert."},
-    "drill": {"en": "Teams of a unit", "de": "Teams eines Bereichs"},
-    "all_units": {"en": "All units", "de": "Alle Bereiche"},
-    "open_team": {"en": "Open a team", "de": "Team öffnen"},
     "view": {"en": "Show", "de": "Anzeigen"},
-    "any": {"en": "any", "de": "alle"},
-    "role": {"en": "Role", "de": "Rolle"},
-    "tenure": {"en": "Tenure", "de": "Betriebszugehörigkeit"},
-    "filter_note": {
-        "en": "A filter is shown only when the people it selects and the people it leaves out both number at least {k}, and when no other view could be subtracted from it to isolate fewer than {k} people.",
-        "de": "Ein Filter wird nur gezeigt, wenn die ausgewählten und die übrigen Personen jeweils mindestens {k} sind und keine andere Ansicht davon abgezogen werden kann, um weniger als {k} Personen herauszulösen.",
-    },
-    "refused": {"en": "Not shown", "de": "Nicht gezeigt"},
-    "scope_note": {
-        "en": "Results of the unit {unit}, compared with the organization as a whole: your access is limited to this unit.",
-        "de": "Ergebnisse des Bereichs {unit}, verglichen mit der Organisation insgesamt: Ihr Zugang ist auf diesen Bereich beschränkt.",
-    },
-    "generate": {"en": "Download", "de": "Herunterladen"},
-    "preparing": {"en": "Preparing…", "de": "Wird erstellt…"},
-    "team_report": {"en": "Team report (PDF)", "de": "Teambericht (PDF)"},
-    "metric": {"en": "Measure", "de": "Maß"},
-    "sort": {"en": "Order", "de": "Reihenfolge"},
-    "sort_best": {"en": "Best combined score first", "de": "Höchster Gesamtwert zuerst"},
-    "sort_weakest": {"en": "Lowest combined score first", "de": "Niedrigster Gesamtwert zuerst"},
-    "sort_attention": {"en": "Most findings needing action first", "de": "Meiste handlungsrelevante Befunde zuerst"},
-    "sort_name": {"en": "Name", "de": "Name"},
-    "sort_dimension": {"en": "Lowest {dimension} first", "de": "Niedrigster Wert „{dimension}“ zuerst"},
-    "page": {"en": "Page", "de": "Seite"},
-    "back": {"en": "Back", "de": "Zurück"},
-    "structure_share": {"en": "between teams", "de": "zwischen Teams"},
-    "quality_note": {
-        "en": "Reliability (α, ω ≥ 0.70 is good) says whether the items of a dimension measure one thing; the factor model (CFI ≥ {cfi_min}, RMSEA ≤ {rmsea_max}, SRMR ≤ {srmr_max}) whether the three dimensions are told apart.",
-        "de": "Reliabilität (α, ω ≥ 0,70 ist gut) zeigt, ob die Fragen einer Dimension eines messen; das Faktorenmodell (CFI ≥ {cfi_min}, RMSEA ≤ {rmsea_max}, SRMR ≤ {srmr_max}), ob die drei Dimensionen unterschieden werden.",
-    },
 }
 
 
