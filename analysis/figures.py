@@ -61,6 +61,7 @@ from analysis.instrument import DIMENSIONS, QuestionnaireError, load_questionnai
 from analysis.maturity import FINDINGS
 from analysis.narrative import LABELS
 from analysis.palette import FINDING_COLORS, SCALE
+from analysis.translate import N_, translated
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, reason_text
 
 __all__ = [
@@ -106,92 +107,85 @@ _STATUS_TEXT = "#111111"
 _SHOWN, _ST_PRIMARY, _ST_HIDDEN, _ST_NO_DATA = 0, 1, 2, 3
 _STATUS_OF_REASON = {PRIMARY: _ST_PRIMARY, COMPLEMENTARY: _ST_HIDDEN, NO_DATA: _ST_NO_DATA}
 
-_TEXT = {
-    "en": {
-        "perception": "Perception: how clear it feels (0–100)",
-        "structure": "Structure index: what exists and happens (0–100)",
-        "finding": "Perception vs structure: finding",
-        "misconception": "Misconceptions: share who agree",
-        "by_team": "by team", "by_unit": "by unit", "in_unit": "unit {unit}",
-        "sorted_best": "best combined score first", "sorted_weakest": "lowest combined score first",
-        "sorted_attention": "most findings needing action first", "sorted_name": "by name",
-        "sorted_dimension": "lowest {dimension} first",
-        "rows": "{what} {a}–{b} of {n}", "teams": "teams", "units": "units",
-        "vs_org": "vs organization", "org": "org.",
-        "st_primary": "n < {k}", "st_hidden": "hidden", "st_no_data": "no data", "st_unknown": "–",
-        "lg_primary": "n < {k}: fewer than {k} responses",
-        "lg_hidden": "hidden: protects a smaller group",
-        "lg_no_data": "no data: no answers",
-        "lg_divided": "÷ divided: members disagree{bar}",
-        "lg_beyond_chance": " beyond chance (α = {a})",
-        "lg_flag": "▲▼ difference that matters",
-        "lg_unknown": "–: not shown (too few answers to these questions)",
-        "score": "perception", "structure_s": "structure", "ci": "{p} % CI",
-        "level": "level {l} of 5", "finding_h": "finding", "n": "n", "share": "share who agree",
-        "organization": "organization", "n_teams": "{n} teams",
-        "flag_up": "▲ {m} higher than in the rest of the organization (a difference that matters)",
-        "flag_down": "▼ {m} lower than in the rest of the organization (a difference that matters)",
-        "not_shown": "not shown: {why}", "mc_unknown": "not shown: too few answers to these questions",
-        "overview": "Organization: perception vs structure per building block",
-        "overview_unit": "Unit {unit}: perception vs structure per building block",
-        "overview_hidden": "Organization results not shown: {why}",
-        "perception_bar": "Perception (how clear it feels)",
-        "structure_bar": "Structure index (what exists and happens)",
-        "score_axis": "score 0–100",
-        "role_gap": "Team leads vs members (perception, 0–100)",
-        "role_gap_some": "Team leads vs members (perception, 0–100): the {m} {what} with the largest gaps of {n}",
-        "role_none": "No role comparison can be shown: leads and members reach {k} responses in no group.",
-        "role_interim": "Role comparisons are shown with the final results, when the survey closes.",
-        "lead": "team leads", "member": "members", "gap": "gap", "significant": "* = a difference that matters",
-        "whole_org": "Organization",
-    },
-    "de": {
-        "perception": "Wahrnehmung: wie klar es sich anfühlt (0–100)",
-        "structure": "Strukturindex: was existiert und geschieht (0–100)",
-        "finding": "Wahrnehmung vs. Struktur: Befund",
-        "misconception": "Missverständnisse: Anteil Zustimmung",
-        "by_team": "nach Team", "by_unit": "nach Bereich", "in_unit": "Bereich {unit}",
-        "sorted_best": "höchster Gesamtwert zuerst", "sorted_weakest": "niedrigster Gesamtwert zuerst",
-        "sorted_attention": "meiste handlungsrelevante Befunde zuerst", "sorted_name": "nach Name",
-        "sorted_dimension": "niedrigster Wert „{dimension}“ zuerst",
-        "rows": "{what} {a}–{b} von {n}", "teams": "Teams", "units": "Bereiche",
-        "vs_org": "vs. Organisation", "org": "Org.",
-        "st_primary": "n < {k}", "st_hidden": "verdeckt", "st_no_data": "keine Daten", "st_unknown": "–",
-        "lg_primary": "n < {k}: weniger als {k} Antworten",
-        "lg_hidden": "verdeckt: schützt eine kleinere Gruppe",
-        "lg_no_data": "keine Daten: keine Antworten",
-        "lg_divided": "÷ uneinig: Mitglieder sehen es verschieden{bar}",
-        "lg_beyond_chance": " über den Zufall hinaus (α = {a})",
-        "lg_flag": "▲▼ relevanter Unterschied",
-        "lg_unknown": "–: nicht gezeigt (zu wenige Antworten auf diese Fragen)",
-        "score": "Wahrnehmung", "structure_s": "Struktur", "ci": "{p}-%-KI",
-        "level": "Stufe {l} von 5", "finding_h": "Befund", "n": "n", "share": "Anteil Zustimmung",
-        "organization": "Organisation", "n_teams": "{n} Teams",
-        "flag_up": "▲ {m} höher als im Rest der Organisation (ein relevanter Unterschied)",
-        "flag_down": "▼ {m} niedriger als im Rest der Organisation (ein relevanter Unterschied)",
-        "not_shown": "nicht gezeigt: {why}", "mc_unknown": "nicht gezeigt: zu wenige Antworten auf diese Fragen",
-        "overview": "Organisation: Wahrnehmung vs. Struktur je Baustein",
-        "overview_unit": "Bereich {unit}: Wahrnehmung vs. Struktur je Baustein",
-        "overview_hidden": "Ergebnisse der Organisation nicht gezeigt: {why}",
-        "perception_bar": "Wahrnehmung (wie klar es sich anfühlt)",
-        "structure_bar": "Strukturindex (was existiert und geschieht)",
-        "score_axis": "Wert 0–100",
-        "role_gap": "Teamleitungen vs. Mitglieder (Wahrnehmung, 0–100)",
-        "role_gap_some": "Teamleitungen vs. Mitglieder (Wahrnehmung, 0–100): die {m} {what} mit den größten Abständen von {n}",
-        "role_none": "Kein Rollenvergleich möglich: Leitungen und Mitglieder erreichen in keiner Gruppe {k} Antworten.",
-        "role_interim": "Rollenvergleiche gibt es mit den Endergebnissen, wenn die Befragung schließt.",
-        "lead": "Teamleitungen", "member": "Mitglieder", "gap": "Abstand", "significant": "* = relevanter Unterschied",
-        "whole_org": "Organisation",
-    },
+#: Texts of the figures: English catalogue messages, translated where used (analysis.translate).
+_TEXT_EN = {
+    "perception": N_("Perception: how clear it feels (0–100)"),
+    "structure": N_("Structure index: what exists and happens (0–100)"),
+    "finding": N_("Perception vs structure: finding"),
+    "misconception": N_("Misconceptions: share who agree"),
+    "by_team": N_("by team"),
+    "by_unit": N_("by unit"),
+    "in_unit": N_("unit {unit}"),
+    "sorted_best": N_("best combined score first"),
+    "sorted_weakest": N_("lowest combined score first"),
+    "sorted_attention": N_("most findings needing action first"),
+    "sorted_name": N_("by name"),
+    "sorted_dimension": N_("lowest {dimension} first"),
+    "rows": N_("{what} {a}–{b} of {n}"),
+    "teams": N_("teams"),
+    "units": N_("units"),
+    "vs_org": N_("vs organization"),
+    "org": N_("org."),
+    "st_primary": N_("n < {k}"),
+    "st_hidden": N_("hidden"),
+    "st_no_data": N_("no data"),
+    "st_unknown": N_("–"),
+    "lg_primary": N_("n < {k}: fewer than {k} responses"),
+    "lg_hidden": N_("hidden: protects a smaller group"),
+    "lg_no_data": N_("no data: no answers"),
+    "lg_divided": N_("÷ divided: members disagree{bar}"),
+    "lg_beyond_chance": N_(" beyond chance (α = {a})"),
+    "lg_flag": N_("▲▼ difference that matters"),
+    "lg_unknown": N_("–: not shown (too few answers to these questions)"),
+    "score": N_("perception"),
+    "structure_s": N_("structure"),
+    "ci": N_("{p} % CI"),
+    "level": N_("level {l} of 5"),
+    "finding_h": N_("finding"),
+    "n": N_("n"),
+    "share": N_("share who agree"),
+    "organization": N_("organization"),
+    "n_teams": N_("{n} teams"),
+    "flag_up": N_("▲ {m} higher than in the rest of the organization (a difference that matters)"),
+    "flag_down": N_("▼ {m} lower than in the rest of the organization (a difference that matters)"),
+    "not_shown": N_("not shown: {why}"),
+    "mc_unknown": N_("not shown: too few answers to these questions"),
+    "overview": N_("Organization: perception vs structure per building block"),
+    "overview_unit": N_("Unit {unit}: perception vs structure per building block"),
+    "overview_hidden": N_("Organization results not shown: {why}"),
+    "perception_bar": N_("Perception (how clear it feels)"),
+    "structure_bar": N_("Structure index (what exists and happens)"),
+    "score_axis": N_("score 0–100"),
+    "role_gap": N_("Team leads vs members (perception, 0–100)"),
+    "role_gap_some": N_("Team leads vs members (perception, 0–100): the {m} {what} with the largest gaps of {n}"),
+    "role_none": N_("No role comparison can be shown: leads and members reach {k} responses in no group."),
+    "role_interim": N_("Role comparisons are shown with the final results, when the survey closes."),
+    "lead": N_("team leads"),
+    "member": N_("members"),
+    "gap": N_("gap"),
+    "significant": N_("* = a difference that matters"),
+    "whole_org": N_("Organization"),
 }
 
-_SHORT_FINDING = {
-    "en": {"divided": "÷ divided", "anchored_strength": "anchored", "structural_gap": "gap",
-           "proclaimed_not_anchored": "proclaimed", "unseen_structure": "unseen", "mixed": "mixed",
-           "not_precise": "? unclear"},
-    "de": {"divided": "÷ uneinig", "anchored_strength": "verankert", "structural_gap": "Lücke",
-           "proclaimed_not_anchored": "proklamiert", "unseen_structure": "unsichtbar", "mixed": "gemischt",
-           "not_precise": "? unklar"},
+
+class _Texts(dict):
+    """``_TEXT[lang]``: the figure texts in ``lang`` (computed once per language)."""
+
+    def __missing__(self, lang):
+        self[lang] = translated(_TEXT_EN, lang)
+        return self[lang]
+
+
+_TEXT = _Texts()
+
+_SHORT_FINDING_EN = {
+    "divided": N_("÷ divided"),
+    "anchored_strength": N_("anchored"),
+    "structural_gap": N_("gap"),
+    "proclaimed_not_anchored": N_("proclaimed"),
+    "unseen_structure": N_("unseen"),
+    "mixed": N_("mixed"),
+    "not_precise": N_("? unclear"),
 }
 
 
@@ -548,7 +542,7 @@ def _dimension_cells(diagnosis, table, idx, metric, lang, t, full) -> dict:
     if metric == "finding":
         code = {f: float(i) for i, f in enumerate(FINDINGS)}
         z = np.array([code.get(f, np.nan) for f in finding.ravel().tolist()]).reshape(finding.shape)
-        short = _SHORT_FINDING[lang]
+        short = translated(_SHORT_FINDING_EN, lang)
         text = np.array([short.get(f, "") for f in finding.ravel().tolist()], dtype=object).reshape(finding.shape)
         return dict(z=z, text=text, hover=hover, status=_status(table, idx, z, cell_reason),
                     divided=divided, cols=cols, unknown=False, flag=False)

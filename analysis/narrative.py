@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from analysis.translate import N_
 from analysis.icc import ICC1_BANDS, ICC1_CUTS, ICCResult, group_reliability, icc1_bands
 
 __all__ = ["ADVICE", "HEADLINE_TEXTS", "LABELS", "TYPOLOGY_CLAIMS", "advice", "driver_finding", "headline",
@@ -511,12 +512,6 @@ def key_findings(*, dimensions: dict, dim_names: dict, organization: dict, teams
 
 
 # ------------------------------------------------------------------ the overview's headline
-
-def N_(message: str) -> str:
-    """Mark ``message`` for the translation catalogue (``app/locale``); the text is
-    translated where it is shown, never here."""
-    return message
-
 
 #: What a typology claims about each of direction, decision rights and feedback: True
 #: present (perceived and anchored in the high band), False absent, None no claim

@@ -34,7 +34,7 @@ def test_team_table_matches_the_chart(dx, metric, lang):
     assert [r["label"] for r in table["rows"]] == [dx.teams.labels[i] for i in figures.group_order(dx, level="team")]
     assert [r["cells"] for r in table["rows"]] == _chart_cells(fig)
     hidden = [r for r in table["rows"] if r["n"] is None]
-    assert hidden and all(c in ("n < 5", "hidden", "verdeckt") for r in hidden for c in r["cells"])
+    assert hidden and all(c in ("n < 5", "hidden", "verborgen") for r in hidden for c in r["cells"])
     assert len(table["columns"]) == len(fig["layout"]["xaxis"]["tickvals"])
 
 
