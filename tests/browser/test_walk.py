@@ -302,6 +302,31 @@ def demo_pages(server, demo):
     return {"consultant": extra, "hr": extra}
 
 
+def _raw(text: str) -> list[str]:
+    return [what for rx, what in RAW if rx.search(text)]
+
+
+def test_the_checks_can_fail(browser, axe_script):
+    """Each check of the walk finds what it looks for (and passes clean text)."""
+    assert _raw("(aligned-autonomy-v1, <built-in method items of dict object at 0x7f>)") == [
+        "built-in", "object repr"]
+    assert _raw("R² = {r2}") == ["brace"] and _raw("role: hr_admin") == ["identifier"]
+    assert _raw("Perzentilrang nan") == ["nan"] and _raw("None") == ["None"]
+    assert _raw("technology-lead@demo.example · 54 [52–57] · Decision rights") == []
+    english = english_texts()
+    assert english["Perception and structure"] == "Wahrnehmung und Struktur"   # the catalogue
+    assert english["Pattern of the organization"] == "Muster der Organisation"  # a bilingual table
+    assert "People" not in english and "English" not in english
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.set_content('<html lang="en"><head><title>t</title></head><body><main><img src="x.png">'
+                     '<p style="color:#aaa;background:#fff">faint</p></main></body></html>')
+    page.add_script_tag(path=str(axe_script))
+    ids = page.evaluate("async () => (await axe.run(document)).violations.map(v => v.id + ':' + v.impact)")
+    context.close()
+    assert "image-alt:critical" in ids and "color-contrast:serious" in ids
+
+
 def test_the_walk(browser, server, demo, demo_pages, axe_script, tmp_path):
     base = server["base"]
     english = english_texts()
