@@ -67,6 +67,10 @@ SKIP = ("/api/*", "/static/*", "/docs*", "/redoc*", "/openapi.json", "/logout*",
 #: switch naming each language in itself.
 NOT_TRANSLATED = ("Aligned Autonomy Diagnostic", "English")
 
+#: The demo's own names (they may read as English).
+NAMES = (*TEAM_NAMES, *UNITS, "Nordlicht Logistics", "Brightwater Utilities", "Harbour Freight Partners",
+         "Kestrel Software", "demo.example")
+
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 RAW = [
     (re.compile(r"[{}]"), "brace"),
@@ -77,6 +81,20 @@ RAW = [
     (re.compile(r"(?<![\w@./:-])[a-z][a-z0-9]*_[a-z0-9_]+(?![\w@.-])"), "identifier"),
 ]
 
+#: English words that do not occur in German running text: a German page's text node of
+#: three or more words with two of them is English (written into a template, not taken
+#: from the catalogue). Names and people's comments are no evidence (``.comments``,
+#: ``[translate=no]``).
+ENGLISH_WORDS = frozenset("the and of with your you for this that are is not which from have has be "
+                          "will can what who when there their these those".split())
+_WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
+
+
+def english_prose(text: str) -> bool:
+    words = [w.lower() for w in _WORD.findall(text)]
+    return len(words) >= 3 and sum(w in ENGLISH_WORDS for w in words) >= 2
+
+
 #: axe-core's text and attribute collection runs in the page; texts of elements that are
 #: not rendered are left out.
 COLLECT = """() => {
@@ -85,7 +103,7 @@ COLLECT = """() => {
   let node;
   while ((node = walker.nextNode())) {
     const el = node.parentElement;
-    if (!el || el.closest('script,style,template,[hidden],.js-plotly-plot .hoverlayer')) continue;
+    if (!el || el.closest('script,style,template,[hidden],.js-plotly-plot .hoverlayer,.comments,[translate=no]')) continue;
     const t = node.textContent.replace(/\\s+/g, ' ').trim();
     if (t) out.push(t);
   }
@@ -235,6 +253,8 @@ def check_page(page, base: str, path: str, lang: str, width: int, english: dict,
                 break
         if lang == "de" and width == WIDTHS[0] and text in english:
             problems.append(f"untranslated: {text[:120]!r} (German: {english[text][:60]!r})")
+        elif lang == "de" and width == WIDTHS[0] and english_prose(text) and not any(n in text for n in NAMES):
+            problems.append(f"untranslated (English words): {text[:120]!r}")
     t2 = time.monotonic()
     TIMES["checks"] += t2 - t1
     if axe:
@@ -327,6 +347,7 @@ def test_the_checks_can_fail(browser, axe_script):
     assert _raw("R² = {r2}") == ["brace"] and _raw("role: hr_admin") == ["identifier"]
     assert _raw("Perzentilrang nan") == ["nan"] and _raw("None") == ["None"]
     assert _raw("technology-lead@demo.example · 54 [52–57] · Decision rights") == []
+    assert english_prose("Download the report for this team") and not english_prose("Die Zahlen als Tabelle")
     english = english_texts()
     assert english["Perception and structure"] == "Wahrnehmung und Struktur"   # the catalogue
     assert english["Pattern of the organization"] == "Muster der Organisation"  # a bilingual table
