@@ -5,7 +5,8 @@ size of the demo's (25 teams in 4 units, 230 respondents).
     python tests/benchmarks/bench_overview.py [TEAMS] [RESPONDENTS_PER_TEAM]
 
 Prints the closing time, the first overview page after it (the target is ≤ 1 s: the
-diagnosis is computed at closing, in the background), the median of 5 later requests,
+diagnosis is computed at closing, in the background) in a new process and in one that
+has served pages before, the median of 5 later requests,
 and the size of plotly.js as served (compressed) with its cache headers.
 """
 
@@ -17,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from datetime import date
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "app"))
@@ -25,6 +27,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 from app.core.db import upgrade  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.routers.results import plotly_url  # noqa: E402
+from app.services import results as results_service  # noqa: E402
+from app.services.results import warm_up  # noqa: E402
 from bench_dashboard import seed  # noqa: E402
 from web_helpers import login, make_settings, new_client  # noqa: E402
 
@@ -52,6 +56,14 @@ def main() -> float:
         r = client.get(page)
         first = time.perf_counter() - t0
         assert r.status_code == 200 and "Key findings" in r.text, r.text[:300]
+        # the same in a process that has served pages before: a new diagnosis (the cache
+        # cleared, as for a campaign just closed) computed by the closing's background
+        # thread while the page is requested
+        results_service.clear_cache()
+        t0 = time.perf_counter()
+        warm_up(app.state.engine, [uuid.UUID(cid)])
+        assert client.get(page).status_code == 200
+        warm_process = time.perf_counter() - t0
         later = []
         for _ in range(5):
             t0 = time.perf_counter()
@@ -60,6 +72,7 @@ def main() -> float:
         js = client.get(plotly_url(), headers={"accept-encoding": "gzip"})
         print(f"closing: {closing:.2f} s")
         print(f"first overview page after closing: {first:.2f} s (target ≤ {TARGET:.1f} s)")
+        print(f"first overview page after closing, in a process that has served pages: {warm_process:.2f} s")
         print(f"later overview pages: {1000 * statistics.median(later):.0f} ms (median of 5)")
         print(f"plotly.js: {int(js.headers['content-length']) / 1e6:.2f} MB on the wire, {len(js.content) / 1e6:.2f} MB unpacked "
               f"({js.headers.get('content-encoding', 'identity')}), cache-control: {js.headers['cache-control']}")
