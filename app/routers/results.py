@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from analysis import figures, restrict_to_unit
 from analysis.narrative import HEADLINE_TEXTS, LABELS, TYPOLOGY_CLAIMS, advice, headline, typology_confirmed
 from analysis.views import View
+from app.catalogue import N_
 from app.deps import CsrfRoute, CurrentUser, PageLang, SessionDep
 from app.i18n import translator
 from app.models import Campaign, Organization, Role
@@ -56,7 +57,7 @@ Lang = Annotated[Literal["en", "de"], Query()]
 Metric = Annotated[Literal["perception", "structure", "finding", "misconception"], Query()]
 Sort = Annotated[Literal[figures.SORTS], Query()]
 UNIT_NOT_FOUND = "unit not found"
-NO_UNIT_RESULTS = "this campaign has no results for your unit"
+NO_UNIT_RESULTS = N_("this campaign has no results for your unit")
 BAD_FILTER = "unknown filter value"
 NO_MISCONCEPTIONS = "this questionnaire asks no misconceptions"
 PAGE_SIZE = 40

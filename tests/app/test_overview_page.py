@@ -94,3 +94,11 @@ def test_heatmaps_show_perception_and_structure_with_tables(admin, closed):
     assert mis.count('class="figure heatmap"') == 1 and "relative and inverted" in mis
     de = admin.client.get(f"/campaigns/{closed}/results/heatmaps?lang=de").text
     assert "Die Zahlen als Tabelle" in de and "Wahrnehmung und Struktur" in de
+
+
+def test_why_results_are_hidden_is_said_in_the_page_language(admin):
+    draft = admin.campaign()
+    page = admin.client.get(f"/campaigns/{draft}/results?lang=de").text
+    assert "die Befragung wurde noch nicht gestartet" in page and "has not been launched" not in page
+    assert admin.client.get(f"/api/v1/campaigns/{draft}/results").json()["hidden"] == \
+        "the campaign has not been launched"                                # the API keeps the fixed text
