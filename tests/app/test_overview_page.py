@@ -97,8 +97,11 @@ def test_heatmaps_show_perception_and_structure_with_tables(admin, closed):
 
 
 def test_why_results_are_hidden_is_said_in_the_page_language(admin):
-    draft = admin.campaign()
+    draft = admin.campaign(launch=False)
     page = admin.client.get(f"/campaigns/{draft}/results?lang=de").text
     assert "die Befragung wurde noch nicht gestartet" in page and "has not been launched" not in page
     assert admin.client.get(f"/api/v1/campaigns/{draft}/results").json()["hidden"] == \
         "the campaign has not been launched"                                # the API keeps the fixed text
+    running = admin.campaign()
+    page = admin.client.get(f"/campaigns/{running}/results?lang=de").text
+    assert "Ergebnisse werden gezeigt, wenn die Befragung abgeschlossen ist" in page
