@@ -51,6 +51,7 @@ byte-identical figure JSON.
 from __future__ import annotations
 
 import html
+import re
 import weakref
 
 import numpy as np
@@ -60,6 +61,7 @@ from analysis.instrument import DIMENSIONS, QuestionnaireError, load_questionnai
 from analysis.maturity import FINDINGS
 from analysis.narrative import LABELS
 from analysis.palette import FINDING_COLORS, SCALE
+from analysis.translate import N_, translated
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, reason_text
 
 __all__ = [
@@ -69,6 +71,7 @@ __all__ = [
     "COLOR_RANGE",
     "group_order",
     "page_count",
+    "heatmap_table",
     "team_heatmap",
     "unit_heatmap",
     "organization_overview",
@@ -104,90 +107,85 @@ _STATUS_TEXT = "#111111"
 _SHOWN, _ST_PRIMARY, _ST_HIDDEN, _ST_NO_DATA = 0, 1, 2, 3
 _STATUS_OF_REASON = {PRIMARY: _ST_PRIMARY, COMPLEMENTARY: _ST_HIDDEN, NO_DATA: _ST_NO_DATA}
 
-_TEXT = {
-    "en": {
-        "perception": "Perception: how clear it feels (0–100)",
-        "structure": "Structure index: what exists and happens (0–100)",
-        "finding": "Perception vs structure: finding",
-        "misconception": "Misconceptions: share who agree",
-        "by_team": "by team", "by_unit": "by unit", "in_unit": "unit {unit}",
-        "sorted_best": "best combined score first", "sorted_weakest": "lowest combined score first",
-        "sorted_attention": "most findings needing action first", "sorted_name": "by name",
-        "sorted_dimension": "lowest {dimension} first",
-        "rows": "{what} {a}–{b} of {n}", "teams": "teams", "units": "units",
-        "vs_org": "vs organization", "org": "org.",
-        "st_primary": "n < {k}", "st_hidden": "hidden", "st_no_data": "no data", "st_unknown": "–",
-        "lg_primary": "n < {k}: fewer than {k} responses",
-        "lg_hidden": "hidden: protects a smaller group",
-        "lg_no_data": "no data: no answers",
-        "lg_divided": "÷ divided: members disagree{bar}",
-        "lg_beyond_chance": " beyond chance (α = {a})",
-        "lg_flag": "▲▼ difference that matters",
-        "lg_unknown": "–: not shown (too few answers to these questions)",
-        "score": "perception", "structure_s": "structure", "ci": "{p} % CI",
-        "level": "level {l} of 5", "finding_h": "finding", "n": "n", "share": "share who agree",
-        "organization": "organization", "n_teams": "{n} teams",
-        "flag_up": "▲ {m} higher than in the rest of the organization (a difference that matters)",
-        "flag_down": "▼ {m} lower than in the rest of the organization (a difference that matters)",
-        "not_shown": "not shown: {why}", "mc_unknown": "not shown: too few answers to these questions",
-        "overview": "Organization: perception vs structure per building block",
-        "overview_hidden": "Organization results not shown: {why}",
-        "perception_bar": "Perception (how clear it feels)",
-        "structure_bar": "Structure index (what exists and happens)",
-        "score_axis": "score 0–100",
-        "role_gap": "Team leads vs members (perception, 0–100)",
-        "role_gap_some": "Team leads vs members (perception, 0–100): the {m} {what} with the largest gaps of {n}",
-        "role_none": "No role comparison can be shown: leads and members reach {k} responses in no group.",
-        "role_interim": "Role comparisons are shown with the final results, when the survey closes.",
-        "lead": "team leads", "member": "members", "gap": "gap", "significant": "* = a difference that matters",
-        "whole_org": "Organization",
-    },
-    "de": {
-        "perception": "Wahrnehmung: wie klar es sich anfühlt (0–100)",
-        "structure": "Strukturindex: was existiert und geschieht (0–100)",
-        "finding": "Wahrnehmung vs. Struktur: Befund",
-        "misconception": "Missverständnisse: Anteil Zustimmung",
-        "by_team": "nach Team", "by_unit": "nach Bereich", "in_unit": "Bereich {unit}",
-        "sorted_best": "höchster Gesamtwert zuerst", "sorted_weakest": "niedrigster Gesamtwert zuerst",
-        "sorted_attention": "meiste handlungsrelevante Befunde zuerst", "sorted_name": "nach Name",
-        "sorted_dimension": "niedrigster Wert „{dimension}“ zuerst",
-        "rows": "{what} {a}–{b} von {n}", "teams": "Teams", "units": "Bereiche",
-        "vs_org": "vs. Organisation", "org": "Org.",
-        "st_primary": "n < {k}", "st_hidden": "verdeckt", "st_no_data": "keine Daten", "st_unknown": "–",
-        "lg_primary": "n < {k}: weniger als {k} Antworten",
-        "lg_hidden": "verdeckt: schützt eine kleinere Gruppe",
-        "lg_no_data": "keine Daten: keine Antworten",
-        "lg_divided": "÷ uneinig: Mitglieder sehen es verschieden{bar}",
-        "lg_beyond_chance": " über den Zufall hinaus (α = {a})",
-        "lg_flag": "▲▼ relevanter Unterschied",
-        "lg_unknown": "–: nicht gezeigt (zu wenige Antworten auf diese Fragen)",
-        "score": "Wahrnehmung", "structure_s": "Struktur", "ci": "{p}-%-KI",
-        "level": "Stufe {l} von 5", "finding_h": "Befund", "n": "n", "share": "Anteil Zustimmung",
-        "organization": "Organisation", "n_teams": "{n} Teams",
-        "flag_up": "▲ {m} höher als im Rest der Organisation (ein relevanter Unterschied)",
-        "flag_down": "▼ {m} niedriger als im Rest der Organisation (ein relevanter Unterschied)",
-        "not_shown": "nicht gezeigt: {why}", "mc_unknown": "nicht gezeigt: zu wenige Antworten auf diese Fragen",
-        "overview": "Organisation: Wahrnehmung vs. Struktur je Baustein",
-        "overview_hidden": "Ergebnisse der Organisation nicht gezeigt: {why}",
-        "perception_bar": "Wahrnehmung (wie klar es sich anfühlt)",
-        "structure_bar": "Strukturindex (was existiert und geschieht)",
-        "score_axis": "Wert 0–100",
-        "role_gap": "Teamleitungen vs. Mitglieder (Wahrnehmung, 0–100)",
-        "role_gap_some": "Teamleitungen vs. Mitglieder (Wahrnehmung, 0–100): die {m} {what} mit den größten Abständen von {n}",
-        "role_none": "Kein Rollenvergleich möglich: Leitungen und Mitglieder erreichen in keiner Gruppe {k} Antworten.",
-        "role_interim": "Rollenvergleiche gibt es mit den Endergebnissen, wenn die Befragung schließt.",
-        "lead": "Teamleitungen", "member": "Mitglieder", "gap": "Abstand", "significant": "* = relevanter Unterschied",
-        "whole_org": "Organisation",
-    },
+#: Texts of the figures: English catalogue messages, translated where used (analysis.translate).
+_TEXT_EN = {
+    "perception": N_("Perception: how clear it feels (0–100)"),
+    "structure": N_("Structure index: what exists and happens (0–100)"),
+    "finding": N_("Perception vs structure: finding"),
+    "misconception": N_("Misconceptions: share who agree"),
+    "by_team": N_("by team"),
+    "by_unit": N_("by unit"),
+    "in_unit": N_("unit {unit}"),
+    "sorted_best": N_("best combined score first"),
+    "sorted_weakest": N_("lowest combined score first"),
+    "sorted_attention": N_("most findings needing action first"),
+    "sorted_name": N_("by name"),
+    "sorted_dimension": N_("lowest {dimension} first"),
+    "rows": N_("{what} {a}–{b} of {n}"),
+    "teams": N_("teams"),
+    "units": N_("units"),
+    "vs_org": N_("vs organization"),
+    "org": N_("org."),
+    "st_primary": N_("n < {k}"),
+    "st_hidden": N_("hidden"),
+    "st_no_data": N_("no data"),
+    "st_unknown": N_("–"),
+    "lg_primary": N_("n < {k}: fewer than {k} responses"),
+    "lg_hidden": N_("hidden: protects a smaller group"),
+    "lg_no_data": N_("no data: no answers"),
+    "lg_divided": N_("÷ divided: members disagree{bar}"),
+    "lg_beyond_chance": N_(" beyond chance (α = {a})"),
+    "lg_flag": N_("▲▼ difference that matters"),
+    "lg_unknown": N_("–: not shown (too few answers to these questions)"),
+    "score": N_("perception"),
+    "structure_s": N_("structure"),
+    "ci": N_("{p} % CI"),
+    "level": N_("level {l} of 5"),
+    "finding_h": N_("finding"),
+    "n": N_("n"),
+    "share": N_("share who agree"),
+    "organization": N_("organization"),
+    "n_teams": N_("{n} teams"),
+    "flag_up": N_("▲ {m} higher than in the rest of the organization (a difference that matters)"),
+    "flag_down": N_("▼ {m} lower than in the rest of the organization (a difference that matters)"),
+    "not_shown": N_("not shown: {why}"),
+    "mc_unknown": N_("not shown: too few answers to these questions"),
+    "overview": N_("Organization: perception vs structure per building block"),
+    "overview_unit": N_("Unit {unit}: perception vs structure per building block"),
+    "overview_hidden": N_("Organization results not shown: {why}"),
+    "perception_bar": N_("Perception (how clear it feels)"),
+    "structure_bar": N_("Structure index (what exists and happens)"),
+    "score_axis": N_("score 0–100"),
+    "role_gap": N_("Team leads vs members (perception, 0–100)"),
+    "role_gap_some": N_("Team leads vs members (perception, 0–100): the {m} {what} with the largest gaps of {n}"),
+    "role_none": N_("No role comparison can be shown: leads and members reach {k} responses in no group."),
+    "role_interim": N_("Role comparisons are shown with the final results, when the survey closes."),
+    "lead": N_("team leads"),
+    "member": N_("members"),
+    "gap": N_("gap"),
+    "significant": N_("* = a difference that matters"),
+    "whole_org": N_("Organization"),
 }
 
-_SHORT_FINDING = {
-    "en": {"divided": "÷ divided", "anchored_strength": "anchored", "structural_gap": "gap",
-           "proclaimed_not_anchored": "proclaimed", "unseen_structure": "unseen", "mixed": "mixed",
-           "not_precise": "? unclear"},
-    "de": {"divided": "÷ uneinig", "anchored_strength": "verankert", "structural_gap": "Lücke",
-           "proclaimed_not_anchored": "proklamiert", "unseen_structure": "unsichtbar", "mixed": "gemischt",
-           "not_precise": "? unklar"},
+
+class _Texts(dict):
+    """``_TEXT[lang]``: the figure texts in ``lang`` (computed once per language)."""
+
+    def __missing__(self, lang):
+        self[lang] = translated(_TEXT_EN, lang)
+        return self[lang]
+
+
+_TEXT = _Texts()
+
+_SHORT_FINDING_EN = {
+    "divided": N_("÷ divided"),
+    "anchored_strength": N_("anchored"),
+    "structural_gap": N_("gap"),
+    "proclaimed_not_anchored": N_("proclaimed"),
+    "unseen_structure": N_("unseen"),
+    "mixed": N_("mixed"),
+    "not_precise": N_("? unclear"),
 }
 
 
@@ -544,7 +542,7 @@ def _dimension_cells(diagnosis, table, idx, metric, lang, t, full) -> dict:
     if metric == "finding":
         code = {f: float(i) for i, f in enumerate(FINDINGS)}
         z = np.array([code.get(f, np.nan) for f in finding.ravel().tolist()]).reshape(finding.shape)
-        short = _SHORT_FINDING[lang]
+        short = translated(_SHORT_FINDING_EN, lang)
         text = np.array([short.get(f, "") for f in finding.ravel().tolist()], dtype=object).reshape(finding.shape)
         return dict(z=z, text=text, hover=hover, status=_status(table, idx, z, cell_reason),
                     divided=divided, cols=cols, unknown=False, flag=False)
@@ -584,9 +582,28 @@ def _legend(diagnosis, cells: dict, metric: str, k: int, lang: str, t: dict) -> 
         items.append(escape_text(t["lg_flag"]))
     if not items:
         return None, 0
-    lines = ["      ".join(items[i:i + 3]) for i in range(0, len(items), 3)]
+    lines = _legend_lines(items)
     return dict(text="<br>".join(lines), x=0, xref="paper", xanchor="left", y=0, yref="paper",
-                yanchor="top", yshift=-6, showarrow=False, align="left", font=dict(size=11)), len(lines)
+                yanchor="top", yshift=-6, showarrow=False, align="left", font=dict(size=12)), len(lines)
+
+
+_LEGEND_LINE_CHARS = 56
+
+
+def _legend_lines(items: list) -> list:
+    """The key's items on lines of at most about :data:`_LEGEND_LINE_CHARS` visible
+    characters, so that the key fits a figure half a page wide."""
+    lines, current, width = [], [], 0
+    for item in items:
+        n = len(html.unescape(re.sub(r"<[^>]+>", "", item)))
+        if current and width + 6 + n > _LEGEND_LINE_CHARS:
+            lines.append("      ".join(current))
+            current, width = [], 0
+        current.append(item)
+        width += n + (6 if width else 0)
+    if current:
+        lines.append("      ".join(current))
+    return lines
 
 
 def _hatch(mask: np.ndarray) -> dict:
@@ -628,7 +645,7 @@ def _cell_traces(cells: dict, metric: str, k: int, t: dict) -> list:
         value.update(
             zmin=-COLOR_RANGE, zmax=COLOR_RANGE, zmid=0, colorscale=_DIVERGING,
             reversescale=metric == "misconception",
-            colorbar=dict(title=dict(text=t["vs_org"], side="top"), thickness=12,
+            colorbar=dict(title=dict(text=t["vs_org"], side="right"), thickness=12,
                           len=min(220, max(_MIN_PLOT_PX, R * _ROW_PX)), lenmode="pixels", y=1, yanchor="top",
                           tickvals=[-COLOR_RANGE, 0, COLOR_RANGE],
                           ticktext=[f"−{COLOR_RANGE}", t["org"], f"+{COLOR_RANGE}"]),
@@ -641,10 +658,10 @@ def _cell_traces(cells: dict, metric: str, k: int, t: dict) -> list:
 
 def _heatmap_layout(title: str, subtitle: str, rows: list, cols: list, legend, legend_lines: int,
                     shapes: list, metric: str) -> dict:
-    col_text = [_wrap(c, 16 if metric == "misconception" else 24) for c in cols]
+    col_text = [_wrap(c, 16 if metric == "misconception" else 12) for c in cols]
     col_lines = max(c.count("<br>") + 1 for c in col_text)
     top = 64 + 15 * col_lines
-    bottom = 14 + 16 * legend_lines
+    bottom = 14 + 17 * legend_lines
     left = int(min(260, max(60, 7 * max((len(html.unescape(r)) for r in rows), default=4) + 16)))
     return dict(
         template="none", height=top + bottom + max(_MIN_PLOT_PX, _ROW_PX * len(rows)), autosize=True,
@@ -652,7 +669,7 @@ def _heatmap_layout(title: str, subtitle: str, rows: list, cols: list, legend, l
         title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=12, color="#555555")),
                    x=0, xref="container", xanchor="left", y=1, yref="container", yanchor="top",
                    pad=dict(t=12, l=10), font=dict(size=15)),
-        margin=dict(t=top, b=bottom, l=left, r=90, pad=0),
+        margin=dict(t=top, b=bottom, l=left, r=72 if metric != "finding" else 16, pad=0),
         xaxis=dict(tickvals=list(range(len(cols))), ticktext=col_text, side="top", tickangle=0, showgrid=False,
                    zeroline=False, range=[-0.5, len(cols) - 0.5], fixedrange=True, ticks=""),
         yaxis=dict(tickvals=list(range(len(rows))), ticktext=rows, autorange=False, showgrid=False,
@@ -678,7 +695,7 @@ def _sorted_text(diagnosis, sort: str, t: dict, lang: str) -> str:
 
 
 def _heatmap(diagnosis, level: str, metric: str, order: np.ndarray, page: int, page_size: int,
-             lang: str, unit, sort: str) -> dict:
+             lang: str, unit, sort: str, with_table: bool = False):
     t = _TEXT[lang]
     table = _table(diagnosis, level)
     start = page * page_size
@@ -704,7 +721,53 @@ def _heatmap(diagnosis, level: str, metric: str, order: np.ndarray, page: int, p
     shapes = _unit_separators(table, idx) if with_unit else []
     layout = _heatmap_layout(t[metric], " · ".join(parts), rows, cells["cols"], legend, legend_lines,
                              shapes, metric)
-    return dict(data=_cell_traces(cells, metric, table.k, t), layout=layout)
+    fig = dict(data=_cell_traces(cells, metric, table.k, t), layout=layout)
+    if not with_table:
+        return fig
+    return fig, _cell_table(cells, [table.labels[i] for i in idx.tolist()], table, idx, metric, lang, t)
+
+
+def _cell_table(cells: dict, labels: list, table, idx, metric: str, lang: str, t: dict) -> dict:
+    """The figures of a heatmap as plain text (not escaped: a template escapes them):
+    the same cell labels, and for a hidden cell its status text."""
+    status = cells["status"]
+    names = ["", t["st_primary"].format(k=table.k), t["st_hidden"],
+             t["st_unknown"] if cells["unknown"] else t["st_no_data"]]
+    text = np.asarray(cells["text"], dtype=object)
+    if metric == "finding":  # the table gives the full name of the finding, not the short label
+        finding = np.asarray(table.finding, dtype=object)[idx]
+        text = np.array([LABELS["finding"][f][lang] if f else "" for f in finding.ravel().tolist()],
+                        dtype=object).reshape(finding.shape)
+    rows = []
+    for r, label in enumerate(labels):
+        row = [html.unescape(str(text[r, c])) if status[r, c] == _SHOWN else names[int(status[r, c])]
+               for c in range(status.shape[1])]
+        n = None if table.suppressed[idx[r]] else int(table.n[idx[r]])
+        rows.append({"label": label, "n": n, "cells": row})
+    return {"title": t[metric], "columns": [html.unescape(str(c)) for c in cells["cols"]], "rows": rows}
+
+
+def heatmap_table(diagnosis, metric: str = "perception", *, level: str = "team", unit=None, page: int = 0,
+                  page_size: int = PAGE_SIZE, lang: str = "en", sort: str = "best") -> dict:
+    """The figures of :func:`team_heatmap` (``level="team"``) or :func:`unit_heatmap`
+    (``level="unit"``) as a table, for screen readers and for reading on paper: the same
+    rows in the same order, the same cell labels, and the reason where a cell is hidden.
+
+    Returns
+    -------
+    dict
+        ``{"title", "columns": [str], "rows": [{"label", "n", "cells": [str]}]}``
+        (plain text; ``n`` is None for a hidden row).
+    """
+    _check_metric(diagnosis, metric)
+    _check("lang", lang, _LANGS)
+    _check("level", level, ("team", "unit"))
+    _check_int("page", page, 0)
+    _check_int("page_size", page_size, 1)
+    order = group_order(diagnosis, level=level, unit=unit if level == "team" else None, sort=sort)
+    _, out = _heatmap(diagnosis, level, metric, order, page, page_size, lang, unit if level == "team" else None,
+                      sort, with_table=True)
+    return out
 
 
 def team_heatmap(diagnosis, metric: str = "perception", *, unit=None, page: int = 0,
@@ -804,9 +867,17 @@ def _message(title: str, message: str) -> dict:
     return dict(data=[], layout=layout)
 
 
+def _subject(diagnosis):
+    """The table and its row the overview is about: the organization, or the one unit a
+    viewer may see (a diagnosis restricted by :func:`analysis.scope.restrict_to_unit`)."""
+    if getattr(diagnosis, "scope", None) is not None and diagnosis.units is not None:
+        return diagnosis.units
+    return diagnosis.organization
+
+
 def _overview_bar(diagnosis, names: list, field: str, lang: str) -> dict:
     t = _TEXT[lang]
-    org = diagnosis.organization
+    org = _subject(diagnosis)
     prefix, key, color, pattern = (("", "perception_bar", "#92c5de", "") if field == "score"
                                    else ("structure_", "structure_bar", "#fddbc7", "/"))
     v, lo, hi = (np.asarray(org.dims[f], dtype=float)[0] for f in (field, f"{prefix}ci_low", f"{prefix}ci_high"))
@@ -826,7 +897,9 @@ def _overview_bar(diagnosis, names: list, field: str, lang: str) -> dict:
 
 
 def organization_overview(diagnosis, *, lang: str = "en", as_dict: bool = False):
-    """The organization's perception score and structure index per dimension, side by side.
+    """The organization's perception score and structure index per dimension, side by side
+    (for a diagnosis restricted to one unit, the unit's: the overview stays in the
+    reader's scope).
 
     Bars with their confidence intervals; the axis label of each dimension names its
     maturity level and perception-vs-structure finding. The structure bars are hatched,
@@ -846,16 +919,17 @@ def organization_overview(diagnosis, *, lang: str = "en", as_dict: bool = False)
     """
     _check("lang", lang, _LANGS)
     t = _TEXT[lang]
-    org = diagnosis.organization
+    org = _subject(diagnosis)
+    title = t["overview"] if org is diagnosis.organization else t["overview_unit"].format(unit=_esc(org.labels[0], 60))
     if org.suppressed[0]:
         why = reason_text(org.suppression_reason[0], org.k)[lang]
-        return _finish(_message(t["overview"], t["overview_hidden"].format(why=why)), as_dict)
+        return _finish(_message(title, t["overview_hidden"].format(why=why)), as_dict)
     names = _dim_names(diagnosis, lang)
     ticks = []
     for name, lev, f in zip(names, np.asarray(org.level_)[0].tolist(), np.asarray(org.finding, dtype=object)[0]):
         sub = ([t["level"].format(l=lev)] if lev else []) + ([LABELS["finding"][f][lang]] if f else [])
         ticks.append(f"<b>{escape_text(name)}</b><br>{escape_text(' · '.join(sub))}")
-    layout = _base_layout(t["overview"], 440)
+    layout = _base_layout(title, 440)
     layout.update(
         barmode="group", bargap=0.35, bargroupgap=0.08, margin=dict(t=50, b=110, l=60, r=20),
         xaxis=dict(tickvals=[0, 1, 2], ticktext=ticks, fixedrange=True, showgrid=False, zeroline=False),

@@ -13,9 +13,11 @@ import math
 
 import numpy as np
 
+from analysis.translate import N_
 from analysis.icc import ICC1_BANDS, ICC1_CUTS, ICCResult, group_reliability, icc1_bands
 
-__all__ = ["LABELS", "icc_reading", "key_findings", "driver_finding"]
+__all__ = ["ADVICE", "HEADLINE_TEXTS", "LABELS", "TYPOLOGY_CLAIMS", "advice", "driver_finding", "headline",
+           "icc_reading", "key_findings", "typology_confirmed"]
 
 LABELS = {
     "finding": {
@@ -407,8 +409,9 @@ def key_findings(*, dimensions: dict, dim_names: dict, organization: dict, teams
                 f"{c} von {n_visible} Teams zeigen „{lab['de']}“ in mindestens einer Dimension "
                 f"({', '.join(x['de'] for x in per_dim)}).",
             ))
-        typ = teams.typology[visible]
-        typ = typ[(typ != None) & (typ != "not_precise")]  # noqa: E711
+        # a team's pattern counts only where its findings confirm it (as in the headline)
+        confirmed = typologies_confirmed(teams.typology, teams.finding, teams.dimensions)
+        typ = teams.typology[visible & confirmed]
         if typ.size:
             values, counts = np.unique(typ.astype(str), return_counts=True)
             top = int(np.argmax(counts))
@@ -416,9 +419,9 @@ def key_findings(*, dimensions: dict, dim_names: dict, organization: dict, teams
             out.append(_finding(
                 "typology", 65,
                 f"Most common team pattern: {lab['en']} ({counts[top]} of {n_visible} teams shown; "
-                f"{n_visible - typ.size} not precise enough to classify).",
+                f"{n_visible - typ.size} without a pattern their findings confirm).",
                 f"Häufigstes Teammuster: {lab['de']} ({counts[top]} von {n_visible} gezeigten Teams; "
-                f"{n_visible - typ.size} zu ungenau für eine Einordnung).",
+                f"{n_visible - typ.size} ohne ein Muster, das ihre Befunde bestätigen).",
             ))
     # 3. between-team variance (ICC(1)), only as far as its interval allows
     conf = _pct(confidence)
@@ -506,3 +509,202 @@ def key_findings(*, dimensions: dict, dim_names: dict, organization: dict, teams
         ))
     out.sort(key=lambda f: (-f["priority"], f["id"]))
     return out[:limit]
+
+
+# ------------------------------------------------------------------ the overview's headline
+
+#: What a typology claims about each of direction, decision rights and feedback: True
+#: present (perceived and anchored in the high band), False absent, None no claim
+#: (:func:`analysis.verdicts.typology_probabilities`).
+TYPOLOGY_CLAIMS = {
+    "aligned_autonomy": (True, True, True),
+    "drift": (True, True, False),
+    "ambiguity": (True, False, None),
+    "fragmentation": (False, True, None),
+    "central_control": (False, False, None),
+}
+
+_TYPOLOGY_DIMENSIONS = ("direction", "decision_rights", "feedback")
+
+#: Findings that confirm a typology's claim "present" / "absent" for a dimension: present
+#: needs perception and structure in the high band, absent one of them in the low band.
+#: A middle band ("mixed"), an imprecise or a divided finding confirms neither.
+_CONFIRMS = {True: frozenset({"anchored_strength"}),
+             False: frozenset({"structural_gap", "proclaimed_not_anchored", "unseen_structure"})}
+
+#: The order in which the headline names findings: the one most in need of action first.
+HEADLINE_ORDER = ("structural_gap", "proclaimed_not_anchored", "unseen_structure", "divided", "mixed",
+                  "not_precise", "anchored_strength")
+
+#: The headline's reading of each finding, for the dimensions that show it ("%(dimensions)s").
+HEADLINE_TEXTS = {
+    "structural_gap": N_("%(dimensions)s: felt as unclear and missing in the structure — a structural gap."),
+    "proclaimed_not_anchored": N_("%(dimensions)s: perceived as clear, but the structure behind it is thin — "
+                                  "proclaimed more than anchored."),
+    "unseen_structure": N_("%(dimensions)s: the structure exists but is not perceived — a communication gap "
+                           "rather than a design gap."),
+    "divided": N_("%(dimensions)s: members see it very differently — no shared reality."),
+    "mixed": N_("%(dimensions)s: perception and structure in the middle band — neither a clear strength nor a "
+                "clear gap."),
+    "not_precise": N_("%(dimensions)s: not precise enough to classify."),
+    "anchored_strength": N_("%(dimensions)s: perceived and anchored in structure — a strength."),
+}
+
+
+def headline(record: dict, dimensions) -> dict | None:
+    """The headline of an overview, derived only from the figures shown beside it.
+
+    The overview of an organization (or of the one unit a viewer may see) shows one
+    row per dimension with its maturity level, perception score, structure index and
+    finding. The headline groups the dimensions by that same finding (most in need of
+    action first) and names the weakest dimension by the same combined score; the
+    typology of the record is part of it only when every claim it makes (a dimension
+    "present" or "absent") is confirmed by the finding shown for that dimension, so
+    that a pattern like "central control" never stands beside a table that says
+    "mixed" (docs/methodology.md, "Typology").
+
+    Parameters
+    ----------
+    record : dict
+        A released record (organization or unit) with ``dimensions`` (each with
+        ``finding``, ``level``, ``score``, ``structure``, ``combined``) and ``typology``.
+    dimensions : iterable of str
+        The dimension ids in the order of the table.
+
+    Returns
+    -------
+    dict or None
+        ``{"groups": [(finding, [dimension, …]), …], "weakest": dimension or None,
+        "typology": typology or None, "typology_withheld": typology or None}`` — texts
+        come from :data:`HEADLINE_TEXTS` (translated where shown); None when the record
+        is suppressed or has no dimension.
+    """
+    if not record or record.get("suppressed"):
+        return None
+    cells = record.get("dimensions") or {}
+    order = [d for d in dimensions if d in cells]
+    if not order:
+        return None
+    by_finding: dict = {}
+    for d in order:
+        f = cells[d].get("finding") or "not_precise"
+        by_finding.setdefault(f, []).append(d)
+    groups = [(f, by_finding[f]) for f in HEADLINE_ORDER if f in by_finding]
+    scored = [d for d in order if cells[d].get("combined") is not None]
+    weakest = min(scored, key=lambda d: (cells[d]["combined"], order.index(d))) if scored else None
+    typology = record.get("typology")
+    coherent = typology in TYPOLOGY_CLAIMS and typology_confirmed(typology, cells)
+    return {"groups": groups, "weakest": weakest, "typology": typology if coherent else None,
+            "typology_withheld": typology if typology in TYPOLOGY_CLAIMS and not coherent else None}
+
+
+def typology_confirmed(typology: str, cells: dict) -> bool:
+    """Whether the finding of every dimension confirms what ``typology`` claims about it
+    (:data:`TYPOLOGY_CLAIMS`); ``cells`` are a record's dimension cells."""
+    claims = dict(zip(_TYPOLOGY_DIMENSIONS, TYPOLOGY_CLAIMS[typology]))
+    if any(d not in cells for d in _TYPOLOGY_DIMENSIONS):
+        return False
+    return all(claim is None or (cells[d].get("finding") in _CONFIRMS[claim]) for d, claim in claims.items())
+
+
+#: What to do, per dimension and finding (the team page and the reports): the advice for
+#: a finding differs with the building block it concerns.
+ADVICE = {
+    "direction": {
+        "structural_gap": N_(
+            "Write down the few priorities that matter this year and the trade-off rules between them (what wins "
+            "when two collide), agree them with leadership and the neighbouring teams, and check after one quarter "
+            "whether the team can name them without looking."),
+        "proclaimed_not_anchored": N_(
+            "The direction is believed but not built in: tie the priorities to the team's planning and budget "
+            "decisions, name an owner for each priority and review them on a fixed date, so that the direction "
+            "does not depend on who happens to explain it."),
+        "unseen_structure": N_(
+            "The priorities exist on paper but do not reach the team: have leadership explain them in the team's "
+            "own work (which of our decisions does this priority change?) and put them where decisions are "
+            "prepared, not in a slide deck."),
+        "divided": N_(
+            "Ask each member to write the team's top priority on a card and compare: where the answers differ, "
+            "the direction has not been shared evenly — often the lead knows more than the members."),
+        "mixed": N_(
+            "Neither a clear strength nor a clear gap: pick the one priority that caused the most rework last "
+            "quarter and make its trade-off rule explicit; measure again at the next pulse."),
+        "anchored_strength": N_(
+            "Keep the priorities current (review them at every planning cycle) and let this team show others how "
+            "it turns the direction into daily decisions."),
+        "not_precise": N_(
+            "The data do not allow a verdict yet: collect more answers or wait for the next wave before acting "
+            "on direction."),
+    },
+    "decision_rights": {
+        "structural_gap": N_(
+            "List the ten decisions the team meets most often and agree, for each, who decides, who must be "
+            "consulted and who is informed; publish the list and review it after one quarter."),
+        "proclaimed_not_anchored": N_(
+            "Autonomy is announced but decisions still go up: find the approvals and sign-offs that override "
+            "the team's calls, remove or delegate them, and record who decided each of the next ten decisions."),
+        "unseen_structure": N_(
+            "Decision rights are written down but not known: walk the team through the delegation rules with "
+            "real cases and make the lead say 'this is yours to decide' when it is."),
+        "divided": N_(
+            "Members disagree about who may decide: go through recent decisions together and ask who felt "
+            "allowed to decide them — the rules may apply to some members and not to others."),
+        "mixed": N_(
+            "Decision rights are partly clear: pick the decisions that waited longest for approval last quarter "
+            "and settle, for each, who decides; check at the next pulse."),
+        "anchored_strength": N_(
+            "Protect the delegation when people change and let this team explain to others how it agreed who "
+            "decides what."),
+        "not_precise": N_(
+            "The data do not allow a verdict yet: collect more answers or wait for the next wave before changing "
+            "decision rights."),
+    },
+    "feedback": {
+        "structural_gap": N_(
+            "Set up a regular review (for example monthly) that compares the team's decisions with the goals, "
+            "with a few shared measures and a named person who raises drift; try it for one quarter."),
+        "proclaimed_not_anchored": N_(
+            "Feedback is felt but not built: replace informal impressions with a fixed review of outcomes "
+            "against goals, written down, and track whether it leads to a change of course."),
+        "unseen_structure": N_(
+            "Reviews and measures exist but the team does not notice them: share their results with the team "
+            "and show which course corrections they triggered."),
+        "divided": N_(
+            "Some members get feedback, others do not: check who takes part in the reviews and who sees their "
+            "results, and open them to the whole team."),
+        "mixed": N_(
+            "Feedback works in parts: pick the goal where drift was noticed latest last quarter and add a "
+            "measure and a review date for it; check at the next pulse."),
+        "anchored_strength": N_(
+            "Keep the reviews short and regular and let this team show others how its measures lead to course "
+            "corrections."),
+        "not_precise": N_(
+            "The data do not allow a verdict yet: collect more answers or wait for the next wave before changing "
+            "the feedback loops."),
+    },
+}
+
+
+def typologies_confirmed(typology, finding, dimensions) -> np.ndarray:
+    """Per group, whether its typology is confirmed by its findings (vectorized
+    :func:`typology_confirmed`): ``typology`` (G,), ``finding`` (G, D) in the order
+    ``dimensions``; False where the typology is missing or imprecise."""
+    typology = np.asarray(typology, dtype=object)
+    finding = np.asarray(finding, dtype=object).reshape(len(typology), -1)
+    ok = np.zeros(len(typology), dtype=bool)
+    dims = list(dimensions)
+    if any(d not in dims for d in _TYPOLOGY_DIMENSIONS):
+        return ok
+    for name, claims in TYPOLOGY_CLAIMS.items():
+        rows = typology == name
+        for d, claim in zip(_TYPOLOGY_DIMENSIONS, claims):
+            if claim is not None:
+                rows &= np.isin(finding[:, dims.index(d)], list(_CONFIRMS[claim]))
+        ok |= rows
+    return ok
+
+
+def advice(dimension: str, finding: str | None) -> str | None:
+    """The advice (an English catalogue message, translated where shown) for ``finding``
+    in ``dimension``; None for an unknown dimension or no finding."""
+    return ADVICE.get(dimension, {}).get(finding) if finding else None

@@ -15,7 +15,14 @@
     return setAttribute.call(this, name, value);
   };
 
-  var MIN_HEATMAP_WIDTH = 640;
+  // a heatmap column needs this many pixels for its label and cell text
+  var HEATMAP_COLUMN_PX = 92;
+
+  function neededWidth(fig) {
+    var m = fig.layout.margin || {};
+    var cols = ((fig.layout.xaxis || {}).tickvals || []).length;
+    return (m.l || 80) + (m.r || 80) + cols * HEATMAP_COLUMN_PX;
+  }
 
   function figureData(id) {
     var node = document.getElementById(id);
@@ -26,11 +33,12 @@
     var fig = figureData(el.getAttribute("data-figure"));
     if (!fig || !window.Plotly) { return; }
     var layout = Object.assign({}, fig.layout, { autosize: true });
-    var narrow = el.getAttribute("data-level") && el.parentNode.clientWidth < MIN_HEATMAP_WIDTH;
+    var need = neededWidth(fig);
+    var narrow = el.getAttribute("data-level") && el.parentNode.clientWidth < need;
     if (narrow) {
-      // a heatmap keeps a readable width on a phone; its box scrolls sideways
+      // a heatmap keeps a readable width on a phone; its own box scrolls sideways
       layout.autosize = false;
-      layout.width = MIN_HEATMAP_WIDTH;
+      layout.width = need;
     }
     window.Plotly.newPlot(el, fig.data, layout, { responsive: !narrow, displayModeBar: false });
     if (el.getAttribute("data-level")) { drill(el); }
@@ -57,6 +65,12 @@
     });
   }
 
+  // the page's language, from the catalogue (the element #csrf carries the text)
+  function preparing() {
+    var meta = document.getElementById("csrf");
+    return (meta && meta.getAttribute("data-preparing")) || "…";
+  }
+
   function setState(link, text) {
     var state = link.parentNode.querySelector(".job-state");
     if (state) { state.textContent = text; }
@@ -68,7 +82,7 @@
     var body = { format: link.getAttribute("data-format"), lang: link.getAttribute("data-lang") };
     if (link.getAttribute("data-team")) { body.team = link.getAttribute("data-team"); }
     link.setAttribute("aria-busy", "true");
-    setState(link, document.documentElement.lang === "de" ? "Wird erstellt…" : "Preparing…");
+    setState(link, preparing());
     fetch("/api/v1/campaigns/" + campaign + "/results/jobs", {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": meta.getAttribute("data-token") },
@@ -95,7 +109,7 @@
       return;
     }
     if (job.state === "failed") { link.removeAttribute("aria-busy"); setState(link, job.detail); return; }
-    setState(link, (document.documentElement.lang === "de" ? "Wird erstellt… " : "Preparing… ") + job.seconds + " s");
+    setState(link, preparing() + " " + job.seconds + " s");
     window.setTimeout(function () {
       fetch("/api/v1/campaigns/" + campaign + "/results/jobs/" + job.id, { credentials: "same-origin" })
         .then(function (r) { return r.json(); })
@@ -104,6 +118,11 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    // perception and structure side by side where both fit, else one below the other
+    Array.prototype.forEach.call(document.querySelectorAll(".heat-panel"), function (panel) {
+      var fig = figureData(panel.querySelector("[data-figure]").getAttribute("data-figure"));
+      if (fig) { panel.style.flexBasis = neededWidth(fig) + "px"; }
+    });
     Array.prototype.forEach.call(document.querySelectorAll("[data-figure]"), draw);
     Array.prototype.forEach.call(document.querySelectorAll("a[data-slow='true']"), function (link) {
       link.addEventListener("click", function (event) {

@@ -7,19 +7,23 @@ from __future__ import annotations
 import dataclasses
 import functools
 import gzip
+import hashlib
 import re
 import uuid
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
+from pathlib import Path
 
 import plotly.offline
+from babel.lists import format_list
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from analysis import figures, restrict_to_unit
-from analysis.narrative import LABELS
+from analysis.narrative import HEADLINE_TEXTS, LABELS, TYPOLOGY_CLAIMS, advice, headline, typology_confirmed
 from analysis.views import View
+from app.catalogue import N_
 from app.deps import CsrfRoute, CurrentUser, PageLang, SessionDep
 from app.i18n import translator
 from app.models import Campaign, Organization, Role
@@ -41,6 +45,7 @@ from app.services.invitations import audit_summary
 from app.services.organizations import get_organization, organization_ids, unit_scope
 from app.services.results import Results, campaign_results, filtered_view, organization_rate, set_live_results
 from app.templating import render as render_page
+from app.templating import static_dir
 
 router = APIRouter(tags=["results"], route_class=CsrfRoute)
 
@@ -52,63 +57,17 @@ Lang = Annotated[Literal["en", "de"], Query()]
 Metric = Annotated[Literal["perception", "structure", "finding", "misconception"], Query()]
 Sort = Annotated[Literal[figures.SORTS], Query()]
 UNIT_NOT_FOUND = "unit not found"
-NO_UNIT_RESULTS = "this campaign has no results for your unit"
+NO_UNIT_RESULTS = N_("this campaign has no results for your unit")
 BAD_FILTER = "unknown filter value"
 NO_MISCONCEPTIONS = "this questionnaire asks no misconceptions"
 PAGE_SIZE = 40
 
+#: Texts of the results pages are in the catalogue (app/locale); these two remain for the
+#: questions and decision-map pages, which render through :func:`_page` and still look
+#: their texts up with ``tx``.
 UI = {
-    "overview": {"en": "Overview", "de": "Überblick"},
-    "filters": {"en": "Filters", "de": "Filter"},
     "questions": {"en": "Questions", "de": "Fragen"},
-    "downloads": {"en": "Downloads", "de": "Downloads"},
-    "results": {"en": "Results", "de": "Ergebnisse"},
-    "hidden_title": {"en": "Results are not shown yet", "de": "Ergebnisse werden noch nicht gezeigt"},
-    "response_rate": {"en": "Response rate", "de": "Rücklaufquote"},
-    "responses": {"en": "responses", "de": "Antworten"},
-    "live_enable": {"en": "Show live results while campaigns run", "de": "Live-Ergebnisse während laufender Befragungen zeigen"},
-    "live_disable": {"en": "Hide results until campaigns close", "de": "Ergebnisse bis zum Abschluss verbergen"},
-    "live_explain": {
-        "en": "Live results take in new answers team by team, in groups of at least k, so that no figure ever changes by fewer than k people. Role, tenure and comments come with the final results. At closing, answers that would change a figure by fewer than k people are left out.",
-        "de": "Live-Ergebnisse nehmen neue Antworten Team für Team in Gruppen von mindestens k auf, damit sich keine Zahl um weniger als k Personen ändert. Rollen, Betriebszugehörigkeit und Kommentare gibt es mit den Endergebnissen. Beim Abschluss bleiben Antworten außen vor, die eine Zahl um weniger als k Personen ändern würden.",
-    },
-    "live_note": {"en": "Live results: new answers join team by team, in groups of at least {k}; {p} are waiting to join. Role comparisons and comments come with the final results.",
-                  "de": "Live-Ergebnisse: neue Antworten kommen Team für Team in Gruppen von mindestens {k} hinzu; {p} warten darauf. Rollenvergleiche und Kommentare gibt es mit den Endergebnissen."},
-    "withheld_note": {"en": "{w} answers could not be added at closing: live results had been shown, and adding them would have changed a team's figures by fewer than {k} people.",
-                      "de": "{w} Antworten konnten beim Abschluss nicht hinzugefügt werden: Es wurden Live-Ergebnisse gezeigt, und sie hätten die Zahlen eines Teams um weniger als {k} Personen verändert."},
-    "drill": {"en": "Teams of a unit", "de": "Teams eines Bereichs"},
-    "all_units": {"en": "All units", "de": "Alle Bereiche"},
-    "open_team": {"en": "Open a team", "de": "Team öffnen"},
     "view": {"en": "Show", "de": "Anzeigen"},
-    "any": {"en": "any", "de": "alle"},
-    "role": {"en": "Role", "de": "Rolle"},
-    "tenure": {"en": "Tenure", "de": "Betriebszugehörigkeit"},
-    "filter_note": {
-        "en": "A filter is shown only when the people it selects and the people it leaves out both number at least {k}, and when no other view could be subtracted from it to isolate fewer than {k} people.",
-        "de": "Ein Filter wird nur gezeigt, wenn die ausgewählten und die übrigen Personen jeweils mindestens {k} sind und keine andere Ansicht davon abgezogen werden kann, um weniger als {k} Personen herauszulösen.",
-    },
-    "refused": {"en": "Not shown", "de": "Nicht gezeigt"},
-    "scope_note": {
-        "en": "Results of the unit {unit}, compared with the organization as a whole: your access is limited to this unit.",
-        "de": "Ergebnisse des Bereichs {unit}, verglichen mit der Organisation insgesamt: Ihr Zugang ist auf diesen Bereich beschränkt.",
-    },
-    "generate": {"en": "Download", "de": "Herunterladen"},
-    "preparing": {"en": "Preparing…", "de": "Wird erstellt…"},
-    "team_report": {"en": "Team report (PDF)", "de": "Teambericht (PDF)"},
-    "metric": {"en": "Measure", "de": "Maß"},
-    "sort": {"en": "Order", "de": "Reihenfolge"},
-    "sort_best": {"en": "Best combined score first", "de": "Höchster Gesamtwert zuerst"},
-    "sort_weakest": {"en": "Lowest combined score first", "de": "Niedrigster Gesamtwert zuerst"},
-    "sort_attention": {"en": "Most findings needing action first", "de": "Meiste handlungsrelevante Befunde zuerst"},
-    "sort_name": {"en": "Name", "de": "Name"},
-    "sort_dimension": {"en": "Lowest {dimension} first", "de": "Niedrigster Wert „{dimension}“ zuerst"},
-    "page": {"en": "Page", "de": "Seite"},
-    "back": {"en": "Back", "de": "Zurück"},
-    "structure_share": {"en": "between teams", "de": "zwischen Teams"},
-    "quality_note": {
-        "en": "Reliability (α, ω ≥ 0.70 is good) says whether the items of a dimension measure one thing; the factor model (CFI ≥ {cfi_min}, RMSEA ≤ {rmsea_max}, SRMR ≤ {srmr_max}) whether the three dimensions are told apart.",
-        "de": "Reliabilität (α, ω ≥ 0,70 ist gut) zeigt, ob die Fragen einer Dimension eines messen; das Faktorenmodell (CFI ≥ {cfi_min}, RMSEA ≤ {rmsea_max}, SRMR ≤ {srmr_max}), ob die drei Dimensionen unterschieden werden.",
-    },
 }
 
 
@@ -195,6 +154,9 @@ class ResultsOut(BaseModel):
     priority: Record | None = Field(None, description="consensus on the top priority (methodology §19)")
     invariance: Record | None = Field(None, description="measurement invariance across response languages")
     labels: dict[str, dict[str, dict[str, str]]]
+    subject: Record = Field(description="the record the overview is about: the organization, or the viewer's unit")
+    headline: Record | None = Field(None, description="the headline derived from the subject's findings "
+                                    "(analysis.narrative.headline); null when the subject is hidden")
     decision_register: Record | None = Field(None, description="the decision register against the answers to its items "
                                     "(docs/methodology.md §18); null when the campaign asked none")
     fact_sheets: list[Record] = Field([], description="the team fact sheets (not anonymous) and their agreement with "
@@ -263,6 +225,10 @@ FILE_RESPONSE = {200: {"description": "the report file", "content": {
 def _overview(loaded: Loaded, session) -> dict:
     results, campaign = loaded.results, loaded.campaign
     dx = results.diagnosis
+    organization = dx.organization.records()[0]
+    units = dx.units.records() if dx.units is not None else []
+    # the overview is about the viewer's scope: the unit, with the organization as reference
+    subject = units[0] if loaded.scope is not None and units else organization
     return {
         "campaign": {"id": str(campaign.id), "name": campaign.name, "status": campaign.status.value,
                      "k": campaign.k, "comment_k": campaign.comment_k},
@@ -272,8 +238,10 @@ def _overview(loaded: Loaded, session) -> dict:
         "response_rate": organization_rate(session, campaign=campaign, unit=loaded.scope),
         "n_respondents": dx.n_respondents, "settings": dict(dx.settings),
         "dimensions": _thaw(dx.dimensions), "cfa": _thaw(dx.cfa),
-        "organization": dx.organization.records()[0],
-        "units": dx.units.records() if dx.units is not None else [],
+        "organization": organization,
+        "units": units,
+        "subject": subject,
+        "headline": _thaw_headline(headline(subject, list(dx.dimensions))),
         "n_teams": len(dx.teams.labels), "n_teams_shown": int((~dx.teams.suppressed).sum()),
         "findings": _thaw(dx.findings), "role_gaps": _thaw(dx.role_gaps), "tenure": _thaw(dx.tenure),
         "differences": [dict(d) for d in dx.differences[:50]], "drivers": _thaw(dx.drivers),
@@ -284,6 +252,12 @@ def _overview(loaded: Loaded, session) -> dict:
         "decision_register": results.register.to_dict() if results.register is not None else None,
         "fact_sheets": facts_records(session, campaign=campaign, items=dx.items, scope=loaded.scope),
     }
+
+
+def _thaw_headline(h):
+    if h is None:
+        return None
+    return {**h, "groups": [{"finding": f, "dimensions": list(ds)} for f, ds in h["groups"]]}
 
 
 def _thaw(x):
@@ -319,6 +293,28 @@ def _heatmap(dx, *, metric: str, unit: str | None, page: int, lang: str, sort: s
         "records": table.records(order.tolist()),
         "figure": make(dx, metric, page=page, page_size=PAGE_SIZE, lang=lang, sort=sort, as_dict=True),
     }
+
+
+#: The heatmaps the page shows together: perception and structure side by side.
+PAIRED = ("perception", "structure")
+
+
+def _heatmap_panels(dx, heat: dict, lang: str) -> list:
+    """The figures of the heatmap page, each with its table for screen readers:
+    perception and structure side by side, or the one chosen figure (findings,
+    misconceptions)."""
+    metrics = PAIRED if heat["metric"] in PAIRED else (heat["metric"],)
+    panels = []
+    for metric in metrics:
+        kw = dict(level=heat["level"], unit=heat["unit"], page=heat["page"], page_size=PAGE_SIZE, lang=lang,
+                  sort=heat["sort"])
+        figure = heat["figure"] if metric == heat["metric"] else (
+            figures.unit_heatmap(dx, metric, page=heat["page"], page_size=PAGE_SIZE, lang=lang, sort=heat["sort"],
+                                 as_dict=True) if heat["level"] == "unit" else
+            figures.team_heatmap(dx, metric, unit=heat["unit"], page=heat["page"], page_size=PAGE_SIZE, lang=lang,
+                                 sort=heat["sort"], as_dict=True))
+        panels.append({"metric": metric, "figure": figure, "table": figures.heatmap_table(dx, metric, **kw)})
+    return panels
 
 
 def _team(dx, name: str) -> dict:
@@ -357,6 +353,18 @@ def _filter_choices(results: Results, campaign) -> dict:
 
 # ------------------------------------------------------------------ pages
 
+def _pattern_of(record: Record) -> str | None:
+    """The typology of a record where its findings confirm it (as in the headline), else None."""
+    typology = record.get("typology")
+    return typology if typology in TYPOLOGY_CLAIMS and typology_confirmed(typology, record.get("dimensions") or {}) \
+        else None
+
+
+def _dimension_names(dx, lang: str, dims) -> str:
+    """The names of ``dims`` as one list in ``lang`` ("Direction, Decision rights and Feedback")."""
+    return format_list([dx.dimensions[d]["name"][lang] for d in dims], locale=lang) if dims else ""
+
+
 def _page(request, name, loaded: Loaded, lang, **extra):
     results = loaded.results
     ctx = {
@@ -365,8 +373,11 @@ def _page(request, name, loaded: Loaded, lang, **extra):
         "LABELS": LABELS, "FINDING_HELP": FINDING_HELP, "TYPOLOGY_HELP": TYPOLOGY_HELP,
         "dx": results.diagnosis, "fit_cutoffs": fit_cutoffs(lang),
         "ci_pct": round(100 * results.diagnosis.settings["confidence"]) if results.diagnosis else 95,
-        "plotly_style_ids": plotly_style_ids(), "active": name.split("/")[-1].removesuffix(".html"),
+        "plotly_style_ids": plotly_style_ids(), "plotly_url": plotly_url(), "plotly_version": plotly_version(),
+        "active": name.split("/")[-1].removesuffix(".html"),
         "register_tx": translator(lang, RESULTS), "level_fill": LEVEL_FILL,
+        "HEADLINE_TEXTS": HEADLINE_TEXTS, "advice": advice, "pattern_of": _pattern_of,
+        "dimension_names": functools.partial(_dimension_names, results.diagnosis, lang),
         **extra,
     }
     return render_page(request, name, ctx, lang=lang)
@@ -398,7 +409,8 @@ def heatmaps_page(campaign_id: uuid.UUID, request: Request, session: SessionDep,
     heat = _heatmap(dx, metric=metric, unit=_unit_of(dx, _scoped_unit(loaded, unit)), page=page, lang=lang,
                     sort=sort)
     return _page(request, "results/heatmaps.html", loaded, lang, heat=heat, metrics=figures.available_metrics(dx),
-                 units=list(dx.units.labels) if dx.units is not None else [])
+                 units=list(dx.units.labels) if dx.units is not None else [],
+                 panels=_heatmap_panels(dx, heat, lang))
 
 
 @router.get("/campaigns/{campaign_id}/results/team", include_in_schema=False)
@@ -561,14 +573,41 @@ def api_job_file(campaign_id: uuid.UUID, job_id: str, request: Request, user: Cu
 
 # ------------------------------------------------------------------ plotly.js
 
+#: The partial bundle of plotly.js the pages load (the npm package
+#: ``plotly.js-cartesian-dist-min``, MIT, same version as the plotly package's full
+#: bundle): bar, heatmap and scatter are all the pages draw; 1.5 MB instead of 4.7 MB.
+PLOTLY_BUNDLE = "plotly-cartesian-4.1.1.min.js"
+#: Browsers keep a versioned plotly.js for a year without asking again.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@functools.lru_cache(maxsize=1)
+def _plotly_source() -> str:
+    """plotly.js as the pages load it: the vendored partial bundle, else (a checkout
+    without it) the plotly package's full bundle."""
+    bundled = Path(static_dir()) / "vendor" / PLOTLY_BUNDLE
+    return bundled.read_text(encoding="utf-8") if bundled.is_file() else plotly.offline.get_plotlyjs()
+
+
+@functools.lru_cache(maxsize=1)
+def plotly_version() -> str:
+    """A short fingerprint of the served plotly.js: part of its URL, so that a new
+    version is a new URL and the old one may be cached forever."""
+    return hashlib.sha256(_plotly_source().encode("utf-8")).hexdigest()[:12]
+
+
+def plotly_url() -> str:
+    return f"/static/vendor/plotly.min.js?v={plotly_version()}"
+
+
 @functools.lru_cache(maxsize=1)
 def _plotly_js() -> bytes:
-    return plotly.offline.get_plotlyjs().encode("utf-8")
+    return _plotly_source().encode("utf-8")
 
 
 @functools.lru_cache(maxsize=1)
 def _plotly_js_gzip() -> bytes:
-    """The same, compressed once (4.7 MB become about 1.4 MB on the wire)."""
+    """The same, compressed once (the partial bundle's 1.5 MB become 0.5 MB on the wire)."""
     return gzip.compress(_plotly_js(), compresslevel=9, mtime=0)
 
 
@@ -582,7 +621,7 @@ def _plotly_css() -> bytes:
     ``<style>`` element, which the Content-Security-Policy forbids; it skips that when
     the page already has an element ``#plotly.js-style-global.no-inline-styles`` (our
     ``<link>``)."""
-    block = _CSS_BLOCK.search(plotly.offline.get_plotlyjs())
+    block = _CSS_BLOCK.search(_plotly_source())
     rules = []
     for selector, single, double in _CSS_RULE.findall(block.group(0) if block else ""):
         full = re.sub(r"^,", " ,", selector).replace("X", ".js-plotly-plot .plotly").replace("Y", ".plotly-notifier")
@@ -596,25 +635,34 @@ def plotly_style_ids() -> tuple:
     that id exists (e.g. the map library's styles, unused here); the pages hold an
     empty ``<template>`` with each id so that nothing inline is attempted."""
     pattern = r'if\(!document\.getElementById\("([0-9a-f]{16,})"\)\)\{var \w+=document\.createElement\("style"\)'
-    return tuple(re.findall(pattern, plotly.offline.get_plotlyjs()))
+    return tuple(re.findall(pattern, _plotly_source()))
+
+
+def _cached(request: Request, body: bytes, media_type: str, headers: dict) -> Response:
+    """``body`` with an ETag; 304 when the browser already has it; cached for a year
+    when requested under its versioned URL."""
+    etag = f'"plotly-{plotly_version()}"'
+    versioned = request.query_params.get("v") == plotly_version()
+    headers = {"cache-control": IMMUTABLE if versioned else "public, max-age=86400", "etag": etag, **headers}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
 
 
 @router.get("/static/vendor/plotly.css", include_in_schema=False)
-def plotly_css():
-    return Response(_plotly_css(), media_type="text/css; charset=utf-8",
-                    headers={"cache-control": "public, max-age=86400", "etag": f'"plotly-{plotly.__version__}"'})
+def plotly_css(request: Request):
+    return _cached(request, _plotly_css(), "text/css; charset=utf-8", {})
 
 
 @router.get("/static/vendor/plotly.min.js", include_in_schema=False)
 def plotly_js(request: Request):
-    """plotly.js from the installed plotly package (never a CDN); compressed when the
-    browser accepts gzip, cached by browsers."""
-    headers = {"cache-control": "public, max-age=86400", "etag": f'"plotly-{plotly.__version__}"',
-               "vary": "accept-encoding"}
+    """plotly.js (the partial bundle) from this server (never a CDN); compressed when the
+    browser accepts gzip; under its versioned URL (:func:`plotly_url`) cached for a year,
+    so that a browser loads it once."""
     if "gzip" in request.headers.get("accept-encoding", ""):
-        return Response(_plotly_js_gzip(), media_type="text/javascript; charset=utf-8",
-                        headers={**headers, "content-encoding": "gzip"})
-    return Response(_plotly_js(), media_type="text/javascript; charset=utf-8", headers=headers)
+        return _cached(request, _plotly_js_gzip(), "text/javascript; charset=utf-8",
+                       {"content-encoding": "gzip", "vary": "accept-encoding"})
+    return _cached(request, _plotly_js(), "text/javascript; charset=utf-8", {"vary": "accept-encoding"})
 
 
 @router.get("/campaigns/{campaign_id}/results/download/{fmt_key}", include_in_schema=False)

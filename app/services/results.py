@@ -66,6 +66,7 @@ from sqlmodel import Session, col, select
 from analysis import Diagnosis, ResponseData, diagnose
 from analysis.responses import answer_items
 from analysis.views import View, diagnose_view
+from app.catalogue import N_
 from app.core.db import session_scope
 from app.models import Campaign, CampaignStatus, Comment, Organization, Response, ResultSnapshot
 from app.services.campaigns import campaign_teams, questionnaire_of, response_count
@@ -77,9 +78,9 @@ from app.services.register_results import RegisterFindings, decision_columns, di
 from app.services.teams import split_path
 
 NO_UNIT = "(no unit)"
-HIDDEN_WHILE_OPEN = "results are shown when the campaign closes"
-NOT_LAUNCHED = "the campaign has not been launched"
-NO_RESPONSES = "no responses yet"
+HIDDEN_WHILE_OPEN = N_("results are shown when the campaign closes")
+NOT_LAUNCHED = N_("the campaign has not been launched")
+NO_RESPONSES = N_("no responses yet")
 CACHE_SIZE = 8
 WARM_UP_FAILED = "warming the results of campaign %s failed"
 LISTING_FAILED = "listing the closed campaigns to warm up failed"

@@ -236,7 +236,6 @@ TABLE_EXCEPTIONS = {
     "app/reports/pptx_report.py": PENDING,
     "app/routers/results.py": PENDING,
     "app/services/register_items.py": PENDING,
-    "analysis/figures.py": PENDING,
     "analysis/narrative.py": PENDING,
     "analysis/benchmark.py": API,
     "analysis/diagnosis.py": API,

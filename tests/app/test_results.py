@@ -241,6 +241,22 @@ def test_plotly_is_served_locally(client):
     assert css.status_code == 200 and ".js-plotly-plot .plotly" in css.text
 
 
+def test_plotly_is_a_partial_bundle_loaded_once_per_browser(admin, closed):
+    """The page names plotly.js by a versioned URL that browsers keep for a year, and a
+    browser that asks again with the ETag gets 304 without the body."""
+    from app.routers.results import plotly_url
+    page = admin.client.get(f"/campaigns/{closed}/results").text
+    url = plotly_url()
+    assert page.count(f'src="{url}"') == 1 and "cdn" not in page.lower()
+    js = admin.client.get(url)
+    assert js.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert js.content.startswith(b"/**\n* plotly.js (cartesian - minified)")
+    assert int(js.headers["content-length"]) < 700_000          # 1.5 MB partial bundle, gzip
+    again = admin.client.get(url, headers={"if-none-match": js.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    assert "immutable" not in admin.client.get("/static/vendor/plotly.min.js?v=old").headers["cache-control"]
+
+
 def test_a_failed_report_job_is_logged_and_shown_as_failed(app, admin, closed, caplog):
     runner = JobRunner(app.state.engine)
     owner, campaign = uuid.uuid4(), uuid.UUID(closed)
