@@ -59,7 +59,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import special
 
 from analysis.factor import _fit_ml, _parse_model
 from analysis.instrument import DIMENSIONS, comparable_items
@@ -207,9 +207,16 @@ def _start(st: _Structure, pattern, markers, moments) -> np.ndarray:
     return x
 
 
+def _chi2_sf(x: float, df: int) -> float:
+    """Upper tail of the chi-square distribution (NaN for ``df <= 0``, as scipy.stats)."""
+    return float(special.chdtrc(df, x)) if df > 0 else math.nan
+
+
 def _minimize(st, pattern, markers, moments, weights):
     fun = lambda x: _objective(x, st, moments, weights)  # noqa: E731
     x = _start(st, pattern, markers, moments)
+    from scipy import optimize  # on first use: scipy.optimize costs a tenth of a second to import
+
     res = optimize.minimize(fun, x, jac=True, method="BFGS", options={"gtol": 1e-9, "maxiter": 5000})
     x = res.x
     for _ in range(4):  # Newton steps on the finite-difference Hessian of the gradient
@@ -245,7 +252,7 @@ def _fit_level(level, pattern, markers, moments, ns, baseline):
     b_chisq, b_df = baseline
     cfi = 1.0 - max(chisq - df, 0.0) / max(b_chisq - b_df, chisq - df, 0.0) if max(b_chisq - b_df, chisq - df) > 0 else 1.0
     rmsea = math.sqrt(G) * math.sqrt(max(chisq - df, 0.0) / (df * N)) if df > 0 else 0.0
-    return InvarianceFit(level=level, chisq=float(chisq), df=int(df), pvalue=float(stats.chi2.sf(chisq, df)),
+    return InvarianceFit(level=level, chisq=float(chisq), df=int(df), pvalue=_chi2_sf(chisq, df),
                          cfi=float(cfi), rmsea=float(rmsea), converged=converged)
 
 
@@ -316,7 +323,7 @@ def measurement_invariance(values, groups, model, *, names=None, min_group_size:
             d_cfi, d_rmsea = fit.cfi - prev.cfi, fit.rmsea - prev.rmsea
             ok = bool(d_cfi >= DELTA_CFI and d_rmsea <= DELTA_RMSEA and fit.converged)
             fit = InvarianceFit(**{**fit.__dict__, "delta_chisq": d_chi, "delta_df": d_df,
-                                   "delta_pvalue": float(stats.chi2.sf(max(d_chi, 0.0), d_df)),
+                                   "delta_pvalue": _chi2_sf(max(d_chi, 0.0), d_df),
                                    "delta_cfi": d_cfi, "delta_rmsea": d_rmsea, "supported": ok})
             if ok and highest == prev.level:
                 highest = level

@@ -225,12 +225,15 @@ def _analyze(args) -> int:
     from analysis.csv_input import read_responses_with_extra
     from analysis.decisions import DONT_KNOW
     from analysis.diagnosis import diagnose
-    from app.services.register_items import PREFIX
 
     q = _questionnaire(args.questionnaire)
     register = _read_register(args.register) if args.register else None
     progress(f"reading {args.file}")
-    extra = {} if register is None else {PREFIX + d["id"]: tuple(range(DONT_KNOW + 1)) for d in register["decisions"]}
+    extra: dict[str, tuple[int, ...]] = {}
+    if register is not None:  # the service layer (its database stack) only when a register is given
+        from app.services.register_items import PREFIX
+
+        extra = {PREFIX + d["id"]: tuple(range(DONT_KNOW + 1)) for d in register["decisions"]}
     try:
         data, further = read_responses_with_extra(args.file, q, extra)
     except ValueError as exc:
