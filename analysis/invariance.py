@@ -61,7 +61,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from analysis.factor import _fit_ml, _parse_model
+from analysis.factor import _parse_model
+from analysis.factor_ml import _fit_ml
 from analysis.instrument import DIMENSIONS, comparable_items
 from analysis.scoring import reverse_keyed
 
