@@ -130,6 +130,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
@@ -148,6 +149,7 @@ from analysis.benchmark_generalize import (  # noqa: F401 (re-exported: the impo
 from analysis.benchmark_file import (  # noqa: F401 (re-exported: the import path of callers)
     dump_benchmark, load_benchmark,
 )
+from analysis.arrays import FloatArray
 
 __all__ = [
     "FORMAT",
@@ -286,7 +288,7 @@ _QUANTILE_MIN_N = {name: _min_n(p) for name, p, _ in QUANTILES}
 # ----------------------------------------------------------------- comparability
 
 
-def _compatibility(a: tuple, b: tuple) -> str | None:
+def _compatibility(a: tuple[Any, ...], b: tuple[Any, ...]) -> str | None:
     """``'full'``, ``'scores'`` or None for two ``(id, version, dims)`` keys."""
     if a[2] != b[2]:
         return None
@@ -300,7 +302,7 @@ def _compatibility(a: tuple, b: tuple) -> str | None:
     return None
 
 
-def comparable_measures(a, b, *, measures: Sequence[str] = MEASURES) -> tuple:
+def comparable_measures(a, b, *, measures: Sequence[str] = MEASURES) -> tuple[Any, ...]:
     """Measures on which two questionnaires may be compared.
 
     Parameters
@@ -327,7 +329,7 @@ def comparable_measures(a, b, *, measures: Sequence[str] = MEASURES) -> tuple:
     return ()
 
 
-def _as_key(x) -> tuple:
+def _as_key(x) -> tuple[Any, ...]:
     if isinstance(x, Mapping):
         return _qkey(x["id"], x["version"], x["dimensions"])
     qid, version, dims = x
@@ -346,7 +348,7 @@ _SCORES_NOTE = {
 
 # ------------------------------------------------------------------------ results
 
-def _reason_text(code: str | None, k: int, figure: str | None = None) -> dict | None:
+def _reason_text(code: str | None, k: int, figure: str | None = None) -> dict[str, Any] | None:
     if code is None:
         return None
     if code == "fewer_than_k":
@@ -427,11 +429,11 @@ class BenchmarkCell:
     median: float | None
     p75: float | None
     p90: float | None
-    withheld: Mapping = field(default_factory=lambda: MappingProxyType({}))
+    withheld: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     k: int = _MIN_K
     n_simulated: int | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready; figures on 0–100 rounded to 4 decimals, ICC(1) to 6."""
         dec = 6 if self.measure == "icc1" else 4
         return {
@@ -472,13 +474,13 @@ class BenchmarkResult:
         Scope-major, then dimension, then measure (:data:`MEASURES` order).
     """
 
-    questionnaire: Mapping
-    comparable_on: tuple
-    note: Mapping | None
+    questionnaire: Mapping[str, Any]
+    comparable_on: tuple[Any, ...]
+    note: Mapping[str, Any] | None
     min_organizations: int
-    filters: Mapping
-    dimensions: tuple
-    cells: tuple
+    filters: Mapping[str, Any]
+    dimensions: tuple[Any, ...]
+    cells: tuple[Any, ...]
 
     def cell(self, dimension: str, measure: str = "score", scope: str = "all") -> BenchmarkCell:
         """The cell of one dimension, measure and scope (``KeyError`` if absent)."""
@@ -488,10 +490,10 @@ class BenchmarkResult:
         raise KeyError((scope, dimension, measure))
 
     @property
-    def scopes(self) -> tuple:
+    def scopes(self) -> tuple[Any, ...]:
         return tuple(dict.fromkeys(c.scope for c in self.cells))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data, deterministic:
         ``{"questionnaire", "comparable_on", "note", "min_organizations", "filters",
         "definitions", "quantile_labels", "scopes": {scope: {"industry", "size_band",
@@ -513,7 +515,7 @@ class BenchmarkResult:
         }
 
 
-def _target(obj) -> dict:
+def _target(obj) -> dict[str, Any]:
     """Questionnaire key, entry id and figures (value, low, high) of the organization."""
     if isinstance(obj, BenchmarkEntry):
         figs = {}
@@ -539,7 +541,7 @@ def _target(obj) -> dict:
     raise TypeError(f"diagnosis_or_entry: must be a Diagnosis or a BenchmarkEntry, got {type(obj).__name__}")
 
 
-def _figures(vals: np.ndarray, target: tuple, withheld: dict) -> dict:
+def _figures(vals: FloatArray, target: tuple[Any, ...], withheld: dict[str, Any]) -> dict[str, Any]:
     """Percentile rank with interval and the quantiles of one released cell."""
     x = np.sort(vals)
     n = x.size
@@ -688,7 +690,7 @@ def benchmark(pool: BenchmarkPool, diagnosis_or_entry, *, industry: str | None =
         for m in MEASURES:
             vals = cols["values"].get((d, m), np.full(N, np.nan))
             base = eligible[m] & np.isfinite(vals)
-            shown: list = []
+            shown: list[Any] = []
             for name, ind, sb in scopes:
                 member = base & scope_mask[name]
                 n = int(member.sum())
@@ -711,7 +713,7 @@ def benchmark(pool: BenchmarkPool, diagnosis_or_entry, *, industry: str | None =
                         median=None, p75=None, p90=None, **common)
                     continue
                 shown.append(member)
-                withheld: dict = {}
+                withheld: dict[str, Any] = {}
                 figs = _figures(vals[member], target, withheld)
                 cells[(name, d, m)] = BenchmarkCell(
                     released=True, reason=None, n_organizations=n, n_simulated=int((member & cols["simulated"]).sum()),

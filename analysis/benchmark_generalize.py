@@ -11,6 +11,7 @@ import dataclasses
 import re
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 from analysis.benchmark_schema import ANY
 from analysis.benchmark_pool import BenchmarkPool, _check_k
@@ -23,13 +24,13 @@ _DIM_ORDER = {"direction": 0, "decision_rights": 1, "feedback": 2}
 
 # ------------------------------------------------------------------ generalization
 
-def _coarser_profile(profile: tuple) -> tuple:
+def _coarser_profile(profile: tuple[Any, ...]) -> tuple[Any, ...]:
     """(industry, size band) one step up: the size band goes first, then the industry."""
     industry, size_band = profile
     return (industry, ANY) if size_band != ANY else (ANY, ANY)
 
 
-def _profile_steps(profile: tuple) -> int:
+def _profile_steps(profile: tuple[Any, ...]) -> int:
     """Steps left to the fully generalized profile."""
     return sum(v != ANY for v in profile)
 
@@ -51,7 +52,7 @@ def _period_steps(period: str) -> int:
     return 0 if period == ANY else (1 if len(period) == 4 else 2)
 
 
-def _climb(keys: list, coarser: Callable, steps: Callable, k: int) -> list:
+def _climb(keys: list[Any], coarser: Callable, steps: Callable, k: int) -> list[Any]:
     """Move keys up their hierarchy until every key that occurs occurs at least ``k``
     times (``keys`` holds 0 or at least ``k`` items).
 
@@ -125,7 +126,7 @@ def generalize(pool: BenchmarkPool, *, k: int = 5) -> BenchmarkPool:
     entries = pool.entries
     profiles = _climb([(e.industry, e.size_band) for e in entries], _coarser_profile, _profile_steps, k)
     periods = [_quarter(e.closed_on) for e in entries]
-    groups: dict = {}
+    groups: dict[str, Any] = {}
     for i, profile in enumerate(profiles):
         groups.setdefault(profile, []).append(i)
     for at in groups.values():

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from pydantic import ValidationError
@@ -55,7 +56,7 @@ class DimensionAggregate:
     icc1: float | None
     level: int | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"score": self.score, "structure": self.structure, "n": self.n,
                 "icc1": self.icc1, "level": self.level}
 
@@ -97,7 +98,7 @@ class BenchmarkEntry:
     industry: str
     size_band: str
     typology: str | None
-    dimensions: Mapping
+    dimensions: Mapping[str, Any]
     simulated: bool = False
 
     @classmethod
@@ -111,7 +112,7 @@ class BenchmarkEntry:
         return cls._trusted(fields)
 
     @classmethod
-    def _trusted(cls, fields: dict) -> BenchmarkEntry:
+    def _trusted(cls, fields: dict[str, Any]) -> BenchmarkEntry:
         """Build from fields already validated by the file schema (no second validation)."""
         obj = object.__new__(cls)
         for key in ("entry_id", "questionnaire_id", "questionnaire_version", "closed_on", "industry",
@@ -144,11 +145,11 @@ class BenchmarkEntry:
             raise ValueError(_describe(exc)) from None
 
     @property
-    def questionnaire(self) -> tuple:
+    def questionnaire(self) -> tuple[Any, ...]:
         """``(questionnaire_id, questionnaire_version)``."""
         return (self.questionnaire_id, self.questionnaire_version)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready layout of one entry in a benchmark file."""
         return {
             "entry_id": self.entry_id,
@@ -290,12 +291,12 @@ class BenchmarkPool:
     entries : tuple of BenchmarkEntry
     """
 
-    entries: tuple
+    entries: tuple[Any, ...]
 
     def __init__(self, entries: Iterable = ()):
         if isinstance(entries, (str, bytes)) or not isinstance(entries, Iterable):
             raise TypeError(f"entries: must be an iterable of BenchmarkEntry, got {type(entries).__name__}")
-        by_id: dict = {}
+        by_id: dict[str, Any] = {}
         for i, e in enumerate(entries):
             if not isinstance(e, BenchmarkEntry):
                 raise TypeError(f"entries[{i}]: must be a BenchmarkEntry, got {type(e).__name__}")
@@ -317,7 +318,7 @@ class BenchmarkPool:
         return entry_id in self._ids
 
     @cached_property
-    def _ids(self) -> dict:
+    def _ids(self) -> dict[str, Any]:
         return {e.entry_id: i for i, e in enumerate(self.entries)}
 
     def get(self, entry_id: str) -> BenchmarkEntry:
@@ -336,13 +337,13 @@ class BenchmarkPool:
         drop = {entry_ids} if isinstance(entry_ids, str) else set(entry_ids)
         return BenchmarkPool([e for e in self.entries if e.entry_id not in drop])
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The benchmark file layout (see :func:`load_benchmark`)."""
         return {"format": FORMAT, "version": FORMAT_VERSION,
                 "entries": [e.to_dict() for e in self.entries]}
 
     @cached_property
-    def _columns(self) -> dict:
+    def _columns(self) -> dict[str, Any]:
         """Column arrays for vectorized benchmarking (computed once per pool)."""
         E = self.entries
         dims = sorted({d for e in E for d in e.dimensions})
@@ -361,7 +362,7 @@ class BenchmarkPool:
         return cols
 
 
-def _qkey(qid, version, dims) -> tuple:
+def _qkey(qid, version, dims) -> tuple[Any, ...]:
     return (str(qid), int(version), tuple(sorted(dims)))
 def _check_k(k, name: str = "min_organizations") -> int:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < _MIN_K:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import special
+from analysis.arrays import FloatArray
 
 __all__ = ["bvn_cdf", "rectangle_probabilities"]
 
@@ -36,7 +37,7 @@ def _phi(x):
     return special.ndtr(x)
 
 
-def bvn_cdf(h, k, rho) -> np.ndarray:
+def bvn_cdf(h, k, rho) -> FloatArray:
     r""":math:`P(X \le h, Y \le k)` for standard bivariate normal :math:`(X, Y)` with
     correlation ``rho``, element-wise (arguments broadcast; ``±inf`` allowed).
 
@@ -117,7 +118,7 @@ def _large_rho(dh, dk, r):
     return np.where(r > 0, bvn + _phi(-np.maximum(h, k)), np.where(h >= k, -bvn, low - bvn))
 
 
-def rectangle_probabilities(mean_x, mean_y, sd_x, sd_y, rho, cuts_x, cuts_y) -> np.ndarray:
+def rectangle_probabilities(mean_x, mean_y, sd_x, sd_y, rho, cuts_x, cuts_y) -> FloatArray:
     """Probabilities of the cells of a grid under bivariate normal distributions.
 
     Parameters

@@ -47,11 +47,13 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import special
 
 from analysis.groups import Groups, encode_groups
+from analysis.arrays import BoolArray, FloatArray, IntArray
 
 __all__ = [
     "CORRECTIONS",
@@ -72,7 +74,7 @@ __all__ = [
 CORRECTIONS = ("holm", "bh")
 
 
-def adjust_pvalues(pvalues, *, method: str = "holm") -> np.ndarray:
+def adjust_pvalues(pvalues, *, method: str = "holm") -> FloatArray:
     """Multiple-comparison adjusted p-values (as R's ``p.adjust``); NaN entries are ignored.
 
     Parameters
@@ -130,13 +132,13 @@ class TwoSampleResult:
         sample has fewer than 2 values or both variances are 0.
     """
 
-    difference: np.ndarray
-    d: np.ndarray
-    t: np.ndarray
-    df: np.ndarray
-    pvalue: np.ndarray
+    difference: FloatArray
+    d: FloatArray
+    t: FloatArray
+    df: FloatArray
+    pvalue: FloatArray
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {k: np.asarray(getattr(self, k)).tolist() for k in ("difference", "d", "t", "df", "pvalue")}
 
 
@@ -209,7 +211,7 @@ def subgroup_moments(values, codes, n_codes: int):
     return n, s, ss
 
 
-def grouped_sums(matrix, codes, n_codes: int) -> np.ndarray:
+def grouped_sums(matrix, codes, n_codes: int) -> FloatArray:
     """Column sums of ``matrix`` (n, V) per code, in one sorted pass (``np.add.reduceat``).
 
     Rows with a negative code are skipped; codes without rows get 0.
@@ -261,20 +263,20 @@ class GroupVsRestResult:
     alpha, min_effect : float
     """
 
-    groups: tuple
-    variables: tuple
-    n: np.ndarray
-    mean: np.ndarray
-    rest_n: np.ndarray
-    rest_mean: np.ndarray
+    groups: tuple[Any, ...]
+    variables: tuple[Any, ...]
+    n: IntArray
+    mean: FloatArray
+    rest_n: IntArray
+    rest_mean: FloatArray
     test: TwoSampleResult
-    p_adjusted: np.ndarray
-    flagged: np.ndarray
+    p_adjusted: FloatArray
+    flagged: BoolArray
     correction: str
     alpha: float
     min_effect: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Flagged differences as a list of plain dicts, largest effect first."""
         rows = []
         for g, v in zip(*np.nonzero(self.flagged)):
@@ -432,10 +434,10 @@ class UnitVsRestResult(GroupVsRestResult):
         ``"team_means_welch_and_pooled"``.
     """
 
-    pvalue_welch: np.ndarray = None
-    pvalue_pooled: np.ndarray = None
-    n_teams: np.ndarray = None
-    rest_n_teams: np.ndarray = None
+    pvalue_welch: FloatArray = None
+    pvalue_pooled: FloatArray = None
+    n_teams: IntArray = None
+    rest_n_teams: FloatArray = None
     method: str = "team_means_welch_and_pooled"
 
 

@@ -50,18 +50,20 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from analysis.compare import adjust_pvalues
 from analysis.privacy import suppress_hierarchy
+from analysis.arrays import FloatArray, IntArray
 
 __all__ = ["PriorityConsensus", "pair_agreement", "priority_consensus"]
 
 _BLOCK = 100  # permutations per block (bounds the memory of the (B, T, P) counts)
 
 
-def pair_agreement(counts) -> np.ndarray:
+def pair_agreement(counts) -> FloatArray:
     """Probability that two different members of a group picked the same option.
 
     Parameters
@@ -82,7 +84,7 @@ def pair_agreement(counts) -> np.ndarray:
         return np.where(n >= 2, (c * (c - 1)).sum(axis=1) / (n * (n - 1)), np.nan)
 
 
-def _within_across(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _within_across(counts: IntArray) -> tuple[FloatArray, FloatArray]:
     """Within-team and across-team agreement of (..., T, P) counts."""
     n_t = counts.sum(axis=-1)
     total = counts.sum(axis=-2)
@@ -93,7 +95,7 @@ def _within_across(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return within, across
 
 
-def _distance(counts: np.ndarray) -> np.ndarray:
+def _distance(counts: IntArray) -> FloatArray:
     """Total variation distance of every team's shares from the rest's, (..., T)."""
     n_t = counts.sum(axis=-1, keepdims=True)
     rest = counts.sum(axis=-2, keepdims=True) - counts
@@ -114,19 +116,19 @@ class PriorityConsensus:
     """
 
     n_priorities: int
-    organization: dict | None
+    organization: dict[str, Any] | None
     organization_reason: str | None
-    units: list
-    teams: list
-    settings: dict
+    units: list[Any]
+    teams: list[Any]
+    settings: dict[str, Any]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"n_priorities": self.n_priorities, "organization": self.organization,
                 "organization_reason": self.organization_reason, "units": self.units,
                 "teams": self.teams, "settings": self.settings}
 
 
-def _group_rows(labels, counts, visible, reason) -> list:
+def _group_rows(labels, counts, visible, reason) -> list[Any]:
     agreement = pair_agreement(counts)
     n = counts.sum(axis=1)
     rows = []

@@ -24,6 +24,7 @@ import io
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -69,7 +70,7 @@ class CSVInputError(ValueError):
         super().__init__(f"{file}:{where}: {problem}" if where else f"{file}: {problem}")
 
 
-def _keys(q: Questionnaire, background: str) -> tuple:
+def _keys(q: Questionnaire, background: str) -> tuple[Any, ...]:
     for it in q.items_of("background"):
         if it.background == background:
             return tuple(o.key for o in it.options)
@@ -94,7 +95,7 @@ def _line_of_row(text: str, row: int) -> int:
     return row + 2
 
 
-def _header(raw: bytes, name: str, q: Questionnaire, extra=()) -> list:
+def _header(raw: bytes, name: str, q: Questionnaire, extra=()) -> list[Any]:
     first = raw.split(b"\n", 1)[0].rstrip(b"\r")
     try:
         text = first.decode("utf-8")
@@ -135,7 +136,7 @@ def _header(raw: bytes, name: str, q: Questionnaire, extra=()) -> list:
     return names
 
 
-def _scan_for_error(raw: bytes, name: str, names: list, items: set) -> CSVInputError:
+def _scan_for_error(raw: bytes, name: str, names: list[Any], items: set[Any]) -> CSVInputError:
     """Find the first problem row by row (only called after the fast path failed)."""
     try:
         text = raw.decode("utf-8-sig")
@@ -183,7 +184,7 @@ def read_responses_csv(path, questionnaire, *, progress=None,
 
 
 def read_responses_with_extra(path, questionnaire, extra=None, *, progress=None,
-                              max_bytes: int = MAX_CSV_BYTES) -> tuple[ResponseData, dict]:
+                              max_bytes: int = MAX_CSV_BYTES) -> tuple[ResponseData, dict[str, Any]]:
     """Read and validate a responses CSV and optional further answer columns.
 
     Parameters

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from analysis.frozen import plain as _plain
 from analysis.items import ItemResults
 from analysis.narrative import LABELS
 from analysis.privacy import reason_text
+from analysis.arrays import BoolArray, FloatArray, IntArray, ObjectArray
 
 __all__ = ["DIM_FIELDS", "STRUCTURE_FIELDS", "BOTH_FIELDS", "GroupTable", "JSON_FIELDS", "Diagnosis"]
 
@@ -41,7 +43,7 @@ _MIN_K, _MAX_K, _SAFE_K = 3, 50, 5
 
 # ------------------------------------------------------------------------------ results
 
-def _ro(a: np.ndarray) -> np.ndarray:
+def _ro(a: FloatArray) -> FloatArray:
     a = np.asarray(a)
     a.setflags(write=False)
     return a
@@ -100,29 +102,29 @@ class GroupTable:
     """
 
     level: str
-    labels: tuple
-    parent: tuple | None
-    dimensions: tuple
-    misconceptions: tuple
-    suppressed: np.ndarray
-    suppression_reason: np.ndarray
-    n: np.ndarray
-    n_teams: np.ndarray | None
-    dims: MappingProxyType
-    cell_reason: np.ndarray
-    structure_reason: np.ndarray
-    level_: np.ndarray
-    finding: np.ndarray
-    likely_finding: np.ndarray
-    agreement: np.ndarray
-    vs_rest_flagged: np.ndarray
-    structure_vs_rest_flagged: np.ndarray
-    typology: np.ndarray
-    typology_probability: np.ndarray
-    outcome: np.ndarray
-    misconception: np.ndarray
-    misconception_vs_organization: np.ndarray
-    comments: tuple
+    labels: tuple[Any, ...]
+    parent: tuple[Any, ...] | None
+    dimensions: tuple[Any, ...]
+    misconceptions: tuple[Any, ...]
+    suppressed: BoolArray
+    suppression_reason: ObjectArray
+    n: IntArray
+    n_teams: IntArray | None
+    dims: MappingProxyType[str, Any]
+    cell_reason: ObjectArray
+    structure_reason: ObjectArray
+    level_: FloatArray
+    finding: FloatArray
+    likely_finding: FloatArray
+    agreement: FloatArray
+    vs_rest_flagged: FloatArray
+    structure_vs_rest_flagged: FloatArray
+    typology: FloatArray
+    typology_probability: FloatArray
+    outcome: FloatArray
+    misconception: FloatArray
+    misconception_vs_organization: FloatArray
+    comments: tuple[Any, ...]
     k: int
 
     def index(self, label) -> int:
@@ -132,7 +134,7 @@ class GroupTable:
         except ValueError:
             raise KeyError(label) from None
 
-    def records(self, rows=None) -> list:
+    def records(self, rows=None) -> list[Any]:
         """JSON-ready records of the given rows (default all; see :meth:`Diagnosis.to_dict`).
 
         Figures are rounded for output: scores to 2 decimals, agreement indices and d
@@ -146,7 +148,7 @@ class GroupTable:
             if gc_was_enabled:
                 gc.enable()
 
-    def _records(self, rows) -> list:
+    def _records(self, rows) -> list[Any]:
         rows = range(len(self.labels)) if rows is None else rows
         idx = np.asarray(list(rows), dtype=np.intp)
         key = {"team": "team", "unit": "unit"}.get(self.level)
@@ -203,7 +205,7 @@ class GroupTable:
             out.append(rec)
         return out
 
-    def to_dict(self) -> list:
+    def to_dict(self) -> list[Any]:
         """All records, JSON-ready (see :meth:`records`)."""
         return self.records()
 
@@ -216,7 +218,7 @@ _DECIMALS = {"n": 0, "n_structure": 0, "rwg_j": 3, "rwg_j_slight": 3, "rwg_j_mod
              "perception_reliability": 3, "structure_reliability": 3, "finding_probability": 3}
 
 
-def _out(a: np.ndarray, decimals: int | None = 4, *, integer: bool = False) -> list:
+def _out(a: FloatArray, decimals: int | None = 4, *, integer: bool = False) -> list[Any]:
     """Array → nested lists of Python numbers, rounded, NaN → None (vectorized)."""
     a = np.asarray(a, dtype=float)
     missing = ~np.isfinite(a)
@@ -270,36 +272,36 @@ class Diagnosis:
         recorded.
     """
 
-    questionnaire: MappingProxyType
+    questionnaire: MappingProxyType[str, Any]
     n_respondents: int | None
-    settings: MappingProxyType
-    dimensions: MappingProxyType
-    cfa: MappingProxyType
+    settings: MappingProxyType[str, Any]
+    dimensions: MappingProxyType[str, Any]
+    cfa: MappingProxyType[str, Any]
     organization: GroupTable
     units: GroupTable | None
     teams: GroupTable
-    role_gaps: tuple
-    tenure: tuple
-    differences: tuple
-    drivers: MappingProxyType
-    findings: tuple
-    comments: MappingProxyType
+    role_gaps: tuple[Any, ...]
+    tenure: tuple[Any, ...]
+    differences: tuple[Any, ...]
+    drivers: MappingProxyType[str, Any]
+    findings: tuple[Any, ...]
+    comments: MappingProxyType[str, Any]
     items: ItemResults
     scope: str | None = None
-    priority: MappingProxyType | None = None
-    invariance: MappingProxyType | None = None
+    priority: MappingProxyType[str, Any] | None = None
+    invariance: MappingProxyType[str, Any] | None = None
 
-    def team(self, label) -> dict:
+    def team(self, label) -> dict[str, Any]:
         """JSON-ready record of one team."""
         return self.teams.records([self.teams.index(label)])[0]
 
-    def unit(self, label) -> dict:
+    def unit(self, label) -> dict[str, Any]:
         """JSON-ready record of one unit."""
         if self.units is None:
             raise KeyError(label)
         return self.units.records([self.units.index(label)])[0]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data; ``json.dumps(d.to_dict(), sort_keys=True)`` is
         byte-identical for identical input. See ``docs/methodology.md`` for the layout."""
         org = self.organization.records()[0]

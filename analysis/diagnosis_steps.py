@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -38,6 +39,7 @@ from analysis.scoring import RespondentScores
 from analysis.diagnosis_result import (
     BOTH_FIELDS, DIM_FIELDS, GroupTable, STRUCTURE_FIELDS, _MAX_K, _MIN_K, _SAFE_K, _ro,
 )
+from analysis.arrays import FloatArray
 
 # --------------------------------------------------------------------- group figures
 
@@ -63,7 +65,7 @@ def _team_sums(scores: RespondentScores, teams: Groups):
     return tuple(np.hstack([b[i] for b in blocks]) for i in range(3))
 
 
-def _group_figures(sums, n_respondents, M: int, confidence: float) -> dict:
+def _group_figures(sums, n_respondents, M: int, confidence: float) -> dict[str, Any]:
     """Unsuppressed figures of every group of one level (internal; never returned)."""
     n, s, ss = sums
     G = n.shape[0]
@@ -86,7 +88,7 @@ def _group_figures(sums, n_respondents, M: int, confidence: float) -> dict:
     return f
 
 
-def _posteriors(f: dict, scores: RespondentScores, codes, n_groups: int,
+def _posteriors(f: dict[str, Any], scores: RespondentScores, codes, n_groups: int,
                 shrink: bool) -> tuple[list[Posterior], list[Posterior]]:
     """Per dimension, the two distributions of every group's true (perception,
     structure) (:mod:`analysis.verdicts`): the one whose means are the point estimates
@@ -109,7 +111,7 @@ def _posteriors(f: dict, scores: RespondentScores, codes, n_groups: int,
     return point, verdict
 
 
-def _verdicts(f: dict, distributions: tuple[list[Posterior], list[Posterior]], th, *, divided=None) -> None:
+def _verdicts(f: dict[str, Any], distributions: tuple[list[Posterior], list[Posterior]], th, *, divided=None) -> None:
     """Finding, its probability, maturity level, the combined score, typology and its
     probability of every group into ``f`` (before suppression; see
     :mod:`analysis.verdicts`); ``distributions`` as returned by :func:`_posteriors`."""
@@ -137,7 +139,7 @@ def _verdicts(f: dict, distributions: tuple[list[Posterior], list[Posterior]], t
         typology_probabilities(presence), reliable, min_probability=v.min_probability)
 
 
-def _agreement(f: dict, data: ResponseData, scores: RespondentScores, groups: Groups, th) -> np.ndarray:
+def _agreement(f: dict[str, Any], data: ResponseData, scores: RespondentScores, groups: Groups, th) -> FloatArray:
     """Within-team agreement into ``f`` and whether each team is divided.
 
     Perception items: r_wg(j) against the uniform, slightly and moderately skewed nulls,
@@ -181,11 +183,11 @@ def _agreement(f: dict, data: ResponseData, scores: RespondentScores, groups: Gr
 
 # ---------------------------------------------------------------------- psychometrics
 
-def _not_estimable(en: str, de: str) -> dict:
+def _not_estimable(en: str, de: str) -> dict[str, Any]:
     return {"estimable": False, "reason": {"en": en, "de": de}}
 
 
-def _reliability(scores: RespondentScores, d: int) -> dict:
+def _reliability(scores: RespondentScores, d: int) -> dict[str, Any]:
     ids = scores.perception_item_ids[d]
     x = scores.perception_items[d]
     if len(ids) < 3:
@@ -214,7 +216,7 @@ def _reliability(scores: RespondentScores, d: int) -> dict:
     }
 
 
-def _cfa(scores: RespondentScores) -> dict:
+def _cfa(scores: RespondentScores) -> dict[str, Any]:
     ids = scores.perception_item_ids
     if min(len(i) for i in ids) < 3:
         return _not_estimable(
@@ -240,7 +242,7 @@ def _cfa(scores: RespondentScores) -> dict:
 
 # ------------------------------------------------------------------ role and tenure
 
-def _category_codes(values: np.ndarray | None, keys: tuple) -> np.ndarray | None:
+def _category_codes(values: FloatArray | None, keys: tuple[Any, ...]) -> FloatArray | None:
     if values is None or not keys:
         return None
     codes = np.full(values.shape[0], -1, dtype=np.intp)
@@ -367,7 +369,7 @@ def _table(level, labels, parent, f, visible, reason, cells, flags, misc, k, com
     )
 
 
-def _visible(cells) -> tuple:
+def _visible(cells) -> tuple[Any, ...]:
     """Shown dimensions and shown structure indices, each (G, 3)."""
     vis_dim = np.column_stack([c[0] for c in cells["dims"]])
     return vis_dim, vis_dim & np.column_stack([c[0] for c in cells["structure"]])
@@ -423,7 +425,7 @@ def _priority(data: ResponseData, q: Questionnaire, teams: Groups, units, team_u
     return _freeze({"item": item.id, "priorities": [dict(o.label) for o in item.options], **res.to_dict()})
 
 
-def _drivers(scores: RespondentScores, q: Questionnaire, names: dict, teams: Groups) -> dict:
+def _drivers(scores: RespondentScores, q: Questionnaire, names: dict[str, Any], teams: Groups) -> dict[str, Any]:
     out = {"outcome": q.items_of("outcome")[0].id if q.items_of("outcome") else None,
            "method": "relative_weights"}
     if out["outcome"] is None:

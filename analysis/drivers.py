@@ -68,10 +68,12 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from analysis.groups import encode_groups
+from analysis.arrays import FloatArray, IntArray
 
 __all__ = [
     "RelativeWeightsResult", "relative_weights", "dominance_weights",
@@ -102,13 +104,13 @@ class RelativeWeightsResult:
         Complete rows used.
     """
 
-    names: tuple
-    weights: np.ndarray
-    rescaled: np.ndarray
+    names: tuple[Any, ...]
+    weights: FloatArray
+    rescaled: FloatArray
     r2: float
     n_obs: int
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """``{"r2", "n_obs", "predictors": [{"name", "weight", "percent"}, …]}``,
         largest weight first."""
         rows = [
@@ -228,7 +230,7 @@ def dominance_weights(X, y, *, names=None) -> RelativeWeightsResult:
 
 # ------------------------------------------------------------------ cluster bootstrap
 
-def _weights_from_cov(C: np.ndarray, p: int, scale=None) -> np.ndarray:
+def _weights_from_cov(C: FloatArray, p: int, scale=None) -> FloatArray:
     """Relative weights of every covariance matrix in ``C`` (..., p + 1, p + 1), criterion
     last, in one batched eigendecomposition; NaN rows where a matrix is unusable (a
     variance not above ``1e-10 * scale``, e.g. a variable constant in a replicate, or
@@ -250,7 +252,7 @@ def _weights_from_cov(C: np.ndarray, p: int, scale=None) -> np.ndarray:
     return np.where(ok[..., None], w, np.nan)
 
 
-def _team_moments(Z: np.ndarray, codes: np.ndarray, T: int):
+def _team_moments(Z: FloatArray, codes: IntArray, T: int):
     """Per-team counts, sums and upper-triangle cross-products of the columns of ``Z``
     (``np.bincount``; the loop runs over columns and column pairs, never over teams)."""
     q = Z.shape[1]
@@ -342,26 +344,26 @@ class RelativeWeightsBootstrapResult(RelativeWeightsResult):
     """
 
     n_groups: int
-    ci_low: np.ndarray
-    ci_high: np.ndarray
-    rescaled_ci_low: np.ndarray
-    rescaled_ci_high: np.ndarray
+    ci_low: FloatArray
+    ci_high: FloatArray
+    rescaled_ci_low: FloatArray
+    rescaled_ci_high: FloatArray
     r2_ci_low: float
     r2_ci_high: float
-    rank_first: np.ndarray
+    rank_first: FloatArray
     top: int
     runner_up: int
     difference_ci_low: float
     difference_ci_high: float
     distinguishable: bool
-    replicates: np.ndarray
+    replicates: FloatArray
     n_resamples: int
     n_failed: int
     confidence: float
     seed: int | None
     method: str = "percentile"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """``{"r2", "r2_ci_low", "r2_ci_high", "n_obs", "n_groups", "interval", "predictors",
         "top"}`` with ``interval = {"method", "resampling", "confidence", "n_resamples",
         "n_failed", "seed"}``, ``predictors`` largest weight first, each ``{"name",

@@ -32,6 +32,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -39,6 +40,7 @@ from scipy import special
 from analysis.factor_ml import (  # noqa: F401 (re-exported: the import path of callers)
     _Model, _SINGULAR_TOL, _chol_logdet_inv, _fit_ml, _min_corr_eigenvalue,
 )
+from analysis.arrays import FloatArray
 
 __all__ = ["CFAResult", "OneFactorFit", "cfa", "fit_one_factor"]
 
@@ -80,13 +82,13 @@ class OneFactorFit:
         The ML discrepancy ``F_ML`` at the solution.
     """
 
-    loadings: np.ndarray
-    uniquenesses: np.ndarray
-    implied_variances: np.ndarray
+    loadings: FloatArray
+    uniquenesses: FloatArray
+    implied_variances: FloatArray
     converged: bool
     identified: bool
     iterations: int
-    heywood: tuple
+    heywood: tuple[Any, ...]
     fmin: float
 
 
@@ -147,11 +149,11 @@ def fit_one_factor(cov) -> OneFactorFit:
 # ---------------------------------------------------------------------------------------
 
 
-def _frozen(d: dict) -> Mapping:
+def _frozen(d: dict[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType({k: (MappingProxyType(v) if isinstance(v, dict) else v) for k, v in d.items()})
 
 
-def _plain(d: Mapping) -> dict:
+def _plain(d: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (_plain(v) if isinstance(v, Mapping) else v) for k, v in d.items()}
 
 
@@ -221,12 +223,12 @@ class CFAResult:
     rmsea_ci_low: float
     rmsea_ci_high: float
     srmr: float
-    loadings: Mapping
-    factor_correlations: Mapping
-    residual_variances: Mapping
-    std_residual_variances: Mapping
-    loadings_unstandardized: Mapping
-    factor_covariances: Mapping
+    loadings: Mapping[str, Any]
+    factor_correlations: Mapping[str, Any]
+    residual_variances: Mapping[str, Any]
+    std_residual_variances: Mapping[str, Any]
+    loadings_unstandardized: Mapping[str, Any]
+    factor_covariances: Mapping[str, Any]
     n_obs: int
     n_parameters: int
     baseline_chisq: float
@@ -235,13 +237,13 @@ class CFAResult:
     loglik: float
     converged: bool
     iterations: int
-    heywood: tuple
-    problems: tuple
-    observed: tuple
-    factors: tuple
-    implied_cov: np.ndarray = field(repr=False)
+    heywood: tuple[Any, ...]
+    problems: tuple[Any, ...]
+    observed: tuple[Any, ...]
+    factors: tuple[Any, ...]
+    implied_cov: FloatArray = field(repr=False)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain-Python representation (JSON serializable when labels are str/int)."""
         out = {}
         for name in self.__dataclass_fields__:
@@ -256,7 +258,7 @@ class CFAResult:
         return out
 
 
-def _columns_from_data(data, labels: list, names):
+def _columns_from_data(data, labels: list[Any], names):
     """Return an (n, p) float array with the columns ``labels`` of ``data``."""
     by_name = all(isinstance(lab, str) for lab in labels)
     by_index = all(isinstance(lab, (int, np.integer)) and not isinstance(lab, bool) for lab in labels)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from analysis.arrays import FloatArray
 
 _MAX_ITER = 500
 
@@ -26,10 +27,10 @@ _MAX_ITER = 500
 class _MLFit:
     """Unstandardized ML estimates of a CFA model fitted to one covariance matrix."""
 
-    lam: np.ndarray  # (p, m) loadings, markers = 1
-    phi: np.ndarray  # (m, m) factor covariances
-    theta: np.ndarray  # (p,) residual variances
-    sigma: np.ndarray  # (p, p) model-implied covariance
+    lam: FloatArray  # (p, m) loadings, markers = 1
+    phi: FloatArray  # (m, m) factor covariances
+    theta: FloatArray  # (p,) residual variances
+    sigma: FloatArray  # (p, p) model-implied covariance
     fmin: float  # F_ML at the solution (lavaan's fmin is half of it)
     converged: bool
     iterations: int
@@ -39,7 +40,7 @@ class _MLFit:
 class _Model:
     """Parameter layout of a CFA model: free loadings, Phi (lower triangle), Theta."""
 
-    def __init__(self, pattern: np.ndarray, markers: Sequence[int]):
+    def __init__(self, pattern: FloatArray, markers: Sequence[int]):
         self.pattern = pattern
         self.p, self.m = pattern.shape
         self.markers = tuple(markers)
@@ -59,7 +60,7 @@ class _Model:
         self._phi_rows = np.array([f for f, _ in self.phi_idx], dtype=int)
         self._phi_cols = np.array([g for _, g in self.phi_idx], dtype=int)
 
-    def unpack(self, x: np.ndarray):
+    def unpack(self, x: FloatArray):
         lam = np.zeros((self.p, self.m))
         lam[list(self.markers), range(self.m)] = 1.0
         lam[self._lam_rows, self._lam_cols] = x[: self.n_lam]
@@ -70,7 +71,7 @@ class _Model:
         theta = x[self.n_lam + self.n_phi :].copy()
         return lam, phi, theta
 
-    def pack(self, lam, phi, theta) -> np.ndarray:
+    def pack(self, lam, phi, theta) -> FloatArray:
         return np.concatenate(
             [lam[self._lam_rows, self._lam_cols], phi[self._phi_rows, self._phi_cols], theta]
         )
@@ -79,7 +80,7 @@ class _Model:
         lam, phi, theta = self.unpack(x)
         return lam @ phi @ lam.T + np.diag(theta)
 
-    def jacobian(self, x) -> np.ndarray:
+    def jacobian(self, x) -> FloatArray:
         """dSigma/dtheta_k as a (q, p, p) array."""
         lam, phi, _ = self.unpack(x)
         p = self.p
@@ -96,7 +97,7 @@ class _Model:
         return d
 
 
-def _chol_logdet_inv(a: np.ndarray):
+def _chol_logdet_inv(a: FloatArray):
     """(logdet, inverse) of a symmetric matrix, or None if it is not positive definite."""
     try:
         c = np.linalg.cholesky(a)
@@ -109,7 +110,7 @@ def _chol_logdet_inv(a: np.ndarray):
     return logdet, c_inv.T @ c_inv
 
 
-def _min_corr_eigenvalue(s: np.ndarray) -> float:
+def _min_corr_eigenvalue(s: FloatArray) -> float:
     """Smallest eigenvalue of the correlation matrix of ``s`` (scale-free singularity test)."""
     sd = np.sqrt(np.diag(s))
     return float(np.linalg.eigvalsh(s / np.outer(sd, sd))[0])
@@ -128,7 +129,7 @@ def _discrepancy(model: _Model, x, s, logdet_s):
     return f, sig, inv
 
 
-def _start_values(model: _Model, s: np.ndarray, simple: bool) -> np.ndarray:
+def _start_values(model: _Model, s: FloatArray, simple: bool) -> FloatArray:
     """Starting values.
 
     ``simple`` reproduces lavaan's "simple" start (loadings 1, factor variances 0.05,
@@ -235,7 +236,7 @@ def _lbfgs(model: _Model, s, logdet_s, x0):
     return res.x
 
 
-def _fit_ml(s: np.ndarray, pattern: np.ndarray, markers: Sequence[int]) -> _MLFit:
+def _fit_ml(s: FloatArray, pattern: FloatArray, markers: Sequence[int]) -> _MLFit:
     """Fit a CFA model (marker identification, correlated factors) to ``s`` by ML."""
     model = _Model(pattern, markers)
     res = _chol_logdet_inv(s)

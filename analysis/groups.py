@@ -8,8 +8,10 @@ those codes and wraps per-group values in a result with ``to_dict()``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from analysis.arrays import FloatArray, IntArray
 
 __all__ = ["Groups", "GroupResult", "encode_groups", "group_sum", "group_mean"]
 
@@ -28,9 +30,9 @@ class Groups:
         Number of observations per group.
     """
 
-    codes: np.ndarray
-    labels: tuple
-    counts: np.ndarray
+    codes: IntArray
+    labels: tuple[Any, ...]
+    counts: IntArray
 
     @property
     def n_groups(self) -> int:
@@ -71,7 +73,7 @@ def encode_groups(groups, *, n: int | None = None, name: str = "groups") -> Grou
     return Groups(codes=codes, labels=tuple(labels.tolist()), counts=counts)
 
 
-def group_sum(values: np.ndarray, groups: Groups) -> np.ndarray:
+def group_sum(values: FloatArray, groups: Groups) -> FloatArray:
     """Sum ``values`` (shape (n,) or (n, k)) per group; NaN must be handled by the caller."""
     values = np.asarray(values, dtype=float)
     g = groups.n_groups
@@ -83,7 +85,7 @@ def group_sum(values: np.ndarray, groups: Groups) -> np.ndarray:
     return out
 
 
-def group_mean(values: np.ndarray, groups: Groups) -> np.ndarray:
+def group_mean(values: FloatArray, groups: Groups) -> FloatArray:
     """Per-group mean of ``values`` ignoring NaN; NaN for groups with no observed value."""
     values = np.asarray(values, dtype=float)
     observed = ~np.isnan(values)
@@ -111,11 +113,11 @@ class GroupResult:
     """
 
     statistic: str
-    groups: tuple
-    values: np.ndarray
-    n: np.ndarray
+    groups: tuple[Any, ...]
+    values: FloatArray
+    n: IntArray
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """``{group: value}`` with plain Python floats (NaN kept as ``float('nan')``)."""
         return {g: float(v) for g, v in zip(self.groups, self.values)}
 

@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 from scipy import special
 
 from analysis.groups import encode_groups
+from analysis.arrays import FloatArray, IntArray
 
 __all__ = [
     "ICCResult", "icc", "GroupReliabilityResult", "group_reliability", "ICC1_CUTS", "ICC1_BANDS",
@@ -111,12 +113,12 @@ class ICCResult:
     icc2_ci_high: float = math.nan
     confidence: float = 0.95
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """All fields as plain Python ``float``/``int`` (NaN and inf kept as floats)."""
         return asdict(self)
 
 
-def _as_scores(scores) -> np.ndarray:
+def _as_scores(scores) -> FloatArray:
     try:
         arr = np.asarray(scores)
     except ValueError as exc:
@@ -429,10 +431,10 @@ class GroupReliabilityResult:
     confidence : float or None
     """
 
-    sizes: np.ndarray
-    reliability: np.ndarray
-    ci_low: np.ndarray
-    ci_high: np.ndarray
+    sizes: IntArray
+    reliability: FloatArray
+    ci_low: FloatArray
+    ci_high: FloatArray
     icc1: float
     icc1_ci_low: float
     icc1_ci_high: float
@@ -442,7 +444,7 @@ class GroupReliabilityResult:
     min_size_ci_high: float
     confidence: float | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain lists and floats (``inf`` and NaN kept as floats)."""
         def plain(x):
             a = np.asarray(x)
@@ -564,7 +566,7 @@ def group_reliability(sizes, icc1, *, ci=None, target=0.70) -> GroupReliabilityR
     )
 
 
-def icc1_bands(ci_low: float, ci_high: float, *, cuts=ICC1_CUTS) -> tuple:
+def icc1_bands(ci_low: float, ci_high: float, *, cuts=ICC1_CUTS) -> tuple[Any, ...]:
     """The sizes of between-group variance an interval of ICC(1) is compatible with.
 
     The bands are :data:`ICC1_BANDS` — ``little`` (below ``cuts[0]``), ``moderate``

@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -65,6 +66,7 @@ from analysis.factor import _parse_model
 from analysis.factor_ml import _fit_ml
 from analysis.instrument import DIMENSIONS, comparable_items
 from analysis.scoring import reverse_keyed
+from analysis.arrays import FloatArray
 
 __all__ = ["LEVELS", "MIN_GROUP_SIZE", "InvarianceFit", "InvarianceResult", "measurement_invariance",
            "perception_invariance", "wave_invariance"]
@@ -96,7 +98,7 @@ class InvarianceFit:
     delta_rmsea: float | None = None
     supported: bool | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {k: (round(v, 6) if isinstance(v, float) and math.isfinite(v) else v)
                 for k, v in self.__dict__.items()}
 
@@ -108,14 +110,14 @@ class InvarianceResult:
     holds one :class:`InvarianceFit` per level and ``highest`` names the highest level
     supported (None if not even configural fits, i.e. CFI < 0.90)."""
 
-    groups: tuple
-    n: tuple
+    groups: tuple[Any, ...]
+    n: tuple[Any, ...]
     estimable: bool
-    fits: tuple = ()
+    fits: tuple[Any, ...] = ()
     highest: str | None = None
-    reason: dict | None = None
+    reason: dict[str, Any] | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"groups": list(self.groups), "n": list(self.n), "estimable": self.estimable,
                 "fits": [f.to_dict() for f in self.fits], "highest": self.highest, "reason": self.reason,
                 "min_group_size": MIN_GROUP_SIZE}
@@ -124,7 +126,7 @@ class InvarianceResult:
 class _Structure:
     """Index maps of the free parameters of every group for one level."""
 
-    def __init__(self, pattern: np.ndarray, markers, G: int, level: str):
+    def __init__(self, pattern: FloatArray, markers, G: int, level: str):
         p, m = pattern.shape
         self.p, self.m, self.G = p, m, G
         free_lam = pattern.copy()
@@ -195,7 +197,7 @@ def _objective(x, st: _Structure, moments, weights):
     return f, grad
 
 
-def _start(st: _Structure, pattern, markers, moments) -> np.ndarray:
+def _start(st: _Structure, pattern, markers, moments) -> FloatArray:
     x = np.zeros(st.q)
     for g, (mean, cov, _) in enumerate(moments):
         fit = _fit_ml(cov, pattern, markers)
@@ -336,7 +338,7 @@ def measurement_invariance(values, groups, model, *, names=None, min_group_size:
 
 # ----------------------------------------------------------------- on survey data
 
-def _perception_model(q, item_ids) -> dict:
+def _perception_model(q, item_ids) -> dict[str, Any]:
     return {dim: [i for i in item_ids if q.item(i).dimension == dim] for dim in DIMENSIONS}
 
 

@@ -15,6 +15,7 @@ Maturity level
 from __future__ import annotations
 
 import numpy as np
+from analysis.arrays import FloatArray
 
 __all__ = ["FINDINGS", "TYPOLOGIES", "maturity_level"]
 
@@ -31,7 +32,7 @@ FINDINGS = (
 TYPOLOGIES = ("aligned_autonomy", "ambiguity", "fragmentation", "drift", "central_control")
 
 
-def maturity_level(scores, cuts) -> np.ndarray:
+def maturity_level(scores, cuts) -> FloatArray:
     """Maturity level 1–5 of scores; 0 where the score is missing.
 
     Parameters

@@ -64,8 +64,10 @@ from __future__ import annotations
 import itertools
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from analysis.arrays import BoolArray, FloatArray, IntArray, ObjectArray
 
 __all__ = [
     "PRIMARY",
@@ -85,7 +87,7 @@ COMPLEMENTARY = "complementary"
 NO_DATA = "no_data"
 
 
-def reason_text(reason: str | None, k: int) -> dict | None:
+def reason_text(reason: str | None, k: int) -> dict[str, Any] | None:
     """Plain-language explanation of a suppression reason in English and German."""
     if reason is None:
         return None
@@ -116,14 +118,14 @@ class HierarchySuppression:
     org_reason : str or None
     """
 
-    team_visible: np.ndarray
-    team_reason: np.ndarray
-    unit_visible: np.ndarray
-    unit_reason: np.ndarray
+    team_visible: BoolArray
+    team_reason: ObjectArray
+    unit_visible: BoolArray
+    unit_reason: ObjectArray
     org_visible: bool
     org_reason: str | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "team_visible": self.team_visible.tolist(),
             "team_reason": self.team_reason.tolist(),
@@ -140,7 +142,7 @@ def _check_k(k, name="k") -> int:
     return int(k)
 
 
-def _first_per_parent(candidates: np.ndarray, parent: np.ndarray, size: np.ndarray) -> np.ndarray:
+def _first_per_parent(candidates: FloatArray, parent: IntArray, size: FloatArray) -> FloatArray:
     """Indices of the smallest candidate (by size, then index) for each parent."""
     idx = np.flatnonzero(candidates)
     if idx.size == 0:
@@ -193,11 +195,11 @@ def suppress_hierarchy(team_n, team_unit=None, *, k: int, n_units: int = 0,
     unit = np.asarray(team_unit, dtype=np.intp) if has_units else np.zeros(T, dtype=np.intp)
     U = int(n_units) if has_units else 0
 
-    def per_unit(weights: np.ndarray) -> np.ndarray:
+    def per_unit(weights: FloatArray) -> FloatArray:
         return np.column_stack([np.bincount(unit, weights=weights[:, j], minlength=U)
                                 for j in range(C)]) if U else np.zeros((0, C))
 
-    def violates(pool: np.ndarray) -> np.ndarray:
+    def violates(pool: FloatArray) -> FloatArray:
         """Some count of the pool lies between 1 and k - 1 (rows of pools)."""
         return ((pool > 0) & (pool < k)).any(axis=-1)
 
@@ -258,7 +260,7 @@ def suppress_hierarchy(team_n, team_unit=None, *, k: int, n_units: int = 0,
     )
 
 
-def hierarchy_pieces(hs: HierarchySuppression, team_unit=None) -> np.ndarray:
+def hierarchy_pieces(hs: HierarchySuppression, team_unit=None) -> FloatArray:
     """The finest pieces released totals can be cut into, as a piece id per team.
 
     A visible team is its own piece; the hidden teams of a visible unit form one piece
@@ -280,7 +282,7 @@ def _safe(x, k) -> bool:
     return x == 0 or x >= k
 
 
-def subgroup_cells(piece_counts, piece_totals, *, k: int) -> np.ndarray:
+def subgroup_cells(piece_counts, piece_totals, *, k: int) -> FloatArray:
     """Which categories (e.g. team leads, members) may be shown for the organization.
 
     Parameters
@@ -349,7 +351,7 @@ def _digest(team: str, text: str) -> int:
 
 
 def release_comments(comments, *, team_labels, team_n, team_visible, team_unit=None,
-                     unit_labels=(), unit_visible=None, comment_k: int) -> dict:
+                     unit_labels=(), unit_visible=None, comment_k: int) -> dict[str, Any]:
     """Assign every comment to the finest group that may show it (see module docstring).
 
     Parameters

@@ -34,11 +34,12 @@ import numpy as np
 
 from analysis.responses import ResponseData
 from analysis.scoring import score_responses
+from analysis.arrays import FloatArray
 
 __all__ = ["contributions", "batch_mask"]
 
 
-def contributions(data: ResponseData) -> np.ndarray:
+def contributions(data: ResponseData) -> FloatArray:
     """Which figures every answer set feeds, as a boolean (n, F) matrix: the perception
     score and structure index of each dimension, each misconception and the outcome
     (where the form has one), then every answer item and every structure item's known
@@ -63,7 +64,7 @@ def contributions(data: ResponseData) -> np.ndarray:
     return np.column_stack([answered, ~np.isnan(s.structure_items) & ~_dont_know(data)])
 
 
-def _dont_know(data: ResponseData) -> np.ndarray:
+def _dont_know(data: ResponseData) -> FloatArray:
     """(n, structure items): the answer is "don't know"."""
     q = data.questionnaire
     ids = [it.id for it in q.items_of("structure")]
@@ -71,7 +72,7 @@ def _dont_know(data: ResponseData) -> np.ndarray:
                             for i in ids]) if ids else np.zeros((data.n, 0), bool)
 
 
-def batch_mask(team_codes, feeds, *, k: int, n_teams: int | None = None) -> np.ndarray:
+def batch_mask(team_codes, feeds, *, k: int, n_teams: int | None = None) -> FloatArray:
     """The waiting answer sets that may join the released results now (module docstring).
 
     Parameters

@@ -25,10 +25,12 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from analysis.factor import _SINGULAR_TOL, _min_corr_eigenvalue, fit_one_factor
+from analysis.arrays import FloatArray
 
 __all__ = ["AlphaResult", "OmegaResult", "cronbach_alpha", "omega_total"]
 
@@ -38,7 +40,7 @@ _SCALES = ("covariance", "correlation")
 _ZERO_TOTAL = 1e-12
 
 
-def _as_items(items, *, min_items: int, name: str = "items") -> np.ndarray:
+def _as_items(items, *, min_items: int, name: str = "items") -> FloatArray:
     arr = np.asarray(items)
     if arr.dtype.kind not in "biuf":
         try:
@@ -57,7 +59,7 @@ def _as_items(items, *, min_items: int, name: str = "items") -> np.ndarray:
     return arr
 
 
-def _pairwise_cov(x: np.ndarray):
+def _pairwise_cov(x: FloatArray):
     """R's ``cov(x, use = "pairwise.complete.obs")`` and the pairwise counts ``n_ij``."""
     ok = ~np.isnan(x)
     m = ok.astype(float)
@@ -72,7 +74,7 @@ def _pairwise_cov(x: np.ndarray):
     return cov, n_ij
 
 
-def _covariance(x: np.ndarray, nan_policy: str, *, name: str = "items"):
+def _covariance(x: FloatArray, nan_policy: str, *, name: str = "items"):
     """Covariance matrix (divisor n - 1 or n_ij - 1), n_obs, and the rows' validity."""
     if nan_policy not in _NAN_POLICIES:
         raise ValueError(f"nan_policy must be one of {_NAN_POLICIES}, got {nan_policy!r}")
@@ -118,7 +120,7 @@ def _covariance(x: np.ndarray, nan_policy: str, *, name: str = "items"):
     return cov, n_obs, n_ij
 
 
-def _as_tuple(a: np.ndarray):
+def _as_tuple(a: FloatArray):
     return a.tolist()
 
 
@@ -153,11 +155,11 @@ class AlphaResult:
     std_alpha: float
     n_obs: int
     n_items: int
-    item_rest: np.ndarray = field(repr=False)
-    alpha_if_deleted: np.ndarray = field(repr=False)
+    item_rest: FloatArray = field(repr=False)
+    alpha_if_deleted: FloatArray = field(repr=False)
     nan_policy: str = "pairwise"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain-Python representation (JSON serializable; NaN stays float NaN)."""
         return {
             "statistic": self.statistic,
@@ -170,7 +172,7 @@ class AlphaResult:
         }
 
 
-def _alpha_from_cov(c: np.ndarray) -> float:
+def _alpha_from_cov(c: FloatArray) -> float:
     """Alpha from a covariance matrix; NaN where the total score has no variance."""
     k = c.shape[0]
     total = c.sum()
@@ -302,16 +304,16 @@ class OmegaResult:
     """
 
     statistic: float
-    loadings: np.ndarray = field(repr=False)
-    uniquenesses: np.ndarray = field(repr=False)
+    loadings: FloatArray = field(repr=False)
+    uniquenesses: FloatArray = field(repr=False)
     scale: str = "covariance"
     n_obs: int = 0
     n_items: int = 0
     nan_policy: str = "pairwise"
     converged: bool = True
-    heywood: tuple = ()
+    heywood: tuple[Any, ...] = ()
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain-Python representation (JSON serializable)."""
         return {
             "statistic": self.statistic,

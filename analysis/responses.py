@@ -13,11 +13,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from analysis.groups import Groups
 from analysis.instrument import Questionnaire, load_questionnaire
+from analysis.arrays import FloatArray, IntArray, ObjectArray
 
 __all__ = ["ResponseData", "AnswerError", "ANSWER_KINDS", "answer_items", "build_responses",
            "encode_labels", "team_unit_conflict"]
@@ -68,20 +70,20 @@ class ResponseData:
     """
 
     questionnaire: Questionnaire
-    item_ids: tuple
-    values: np.ndarray
-    team: np.ndarray
-    unit: np.ndarray | None = None
-    role: np.ndarray | None = None
-    tenure: np.ndarray | None = None
-    comments: tuple = ()
+    item_ids: tuple[Any, ...]
+    values: FloatArray
+    team: FloatArray
+    unit: FloatArray | None = None
+    role: FloatArray | None = None
+    tenure: FloatArray | None = None
+    comments: tuple[Any, ...] = ()
 
     @property
     def n(self) -> int:
         """Number of respondents."""
         return int(self.values.shape[0])
 
-    def column(self, item_id: str) -> np.ndarray:
+    def column(self, item_id: str) -> FloatArray:
         """The answers to one item (read-only view)."""
         try:
             return self.values[:, self.item_ids.index(item_id)]
@@ -94,7 +96,7 @@ class ResponseData:
         questionnaire,
         *,
         team,
-        answers: Mapping,
+        answers: Mapping[str, Any],
         unit=None,
         role=None,
         tenure=None,
@@ -235,7 +237,7 @@ class AnswerError(ValueError):
         super().__init__(f"{name}: row {row}: {problem}")
 
 
-def encode_labels(labels: np.ndarray) -> Groups:
+def encode_labels(labels: ObjectArray) -> Groups:
     """Encode string labels as :class:`~analysis.groups.Groups` by hashing.
 
     The same result as :func:`analysis.groups.encode_groups` (labels sorted by code
@@ -254,7 +256,7 @@ def encode_labels(labels: np.ndarray) -> Groups:
     return Groups(codes=codes, labels=tuple(distinct[order].tolist()), counts=counts)
 
 
-def _answer_column(questionnaire: Questionnaire, item_id: str, column, n: int) -> np.ndarray:
+def _answer_column(questionnaire: Questionnaire, item_id: str, column, n: int) -> FloatArray:
     arr = np.asarray(column)
     if arr.ndim != 1 or arr.shape[0] != n:
         raise ValueError(f"answers[{item_id!r}]: has shape {arr.shape}, expected ({n},)")
@@ -280,7 +282,7 @@ def _answer_column(questionnaire: Questionnaire, item_id: str, column, n: int) -
     return col
 
 
-def _labels(values, name: str, n: int | None, *, allow_empty: bool) -> np.ndarray:
+def _labels(values, name: str, n: int | None, *, allow_empty: bool) -> FloatArray:
     arr = np.asarray(values)
     if arr.ndim != 1:
         raise ValueError(f"{name}: must be one-dimensional, got shape {arr.shape}")
@@ -302,7 +304,7 @@ def _labels(values, name: str, n: int | None, *, allow_empty: bool) -> np.ndarra
     return arr
 
 
-def _keys(values, name: str, n: int, keys: tuple) -> np.ndarray | None:
+def _keys(values, name: str, n: int, keys: tuple[Any, ...]) -> FloatArray | None:
     """Validated background keys; None when the questionnaire has no such item and no
     row gives one (a form that did not ask it, e.g. the pulse's tenure)."""
     arr = _labels(values, name, n, allow_empty=True)
@@ -319,7 +321,7 @@ def _keys(values, name: str, n: int, keys: tuple) -> np.ndarray | None:
     return arr
 
 
-def team_unit_conflict(team_codes: np.ndarray, unit_codes: np.ndarray):
+def team_unit_conflict(team_codes: IntArray, unit_codes: IntArray):
     """First row whose team already belongs to another unit, as ``(row, first_row)``
     where ``first_row`` is the team's first row; None when every team has one unit.
 
@@ -337,7 +339,7 @@ def team_unit_conflict(team_codes: np.ndarray, unit_codes: np.ndarray):
     return row, first
 
 
-def _comments(comments, known: set) -> tuple:
+def _comments(comments, known: set[Any]) -> tuple[Any, ...]:
     pairs = []
     for i, entry in enumerate(comments):
         try:

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import dataclasses
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
 from analysis.diagnosis import Diagnosis, GroupTable
 from analysis.frozen import freeze, plain
 from analysis.narrative import key_findings
+from analysis.arrays import IntArray
 
 NOT_IN_UNIT_SCOPE = {
     "en": "Not part of a unit's results: this analysis covers the whole organization.",
@@ -31,7 +33,7 @@ NOT_IN_UNIT_SCOPE = {
 }
 
 
-def _take(table: GroupTable, rows: np.ndarray) -> GroupTable:
+def _take(table: GroupTable, rows: IntArray) -> GroupTable:
     """The rows ``rows`` of a group table (arrays read-only, like the original)."""
     def pick(a):
         out = np.asarray(a)[rows]
@@ -105,7 +107,7 @@ def restrict_to_unit(diagnosis: Diagnosis, unit: str) -> Diagnosis:
     )
 
 
-def _priority_in(priority, unit: str, teams: set):
+def _priority_in(priority, unit: str, teams: set[Any]):
     if priority is None:
         return None
     p = plain(priority)

@@ -35,11 +35,13 @@ Everything is computed column-wise for all respondents at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from analysis.instrument import DIMENSIONS
 from analysis.responses import ResponseData
+from analysis.arrays import FloatArray
 
 __all__ = ["RespondentScores", "score_responses", "min_answered", "reverse_keyed"]
 
@@ -49,7 +51,7 @@ def min_answered(n_items: int) -> int:
     return -(-2 * n_items // 3)
 
 
-def reverse_keyed(data: ResponseData, item_ids) -> np.ndarray:
+def reverse_keyed(data: ResponseData, item_ids) -> FloatArray:
     """Raw answers to the perception items ``item_ids`` with reverse-keyed items recoded.
 
     Returns an (n, len(item_ids)) float array (column-major) on the items' own scale
@@ -64,7 +66,7 @@ def reverse_keyed(data: ResponseData, item_ids) -> np.ndarray:
     return x
 
 
-def _mean_with_rule(x: np.ndarray) -> np.ndarray:
+def _mean_with_rule(x: FloatArray) -> FloatArray:
     """Row mean over observed values where at least 2/3 of the columns are observed."""
     k = np.zeros(x.shape[0])
     total = np.zeros(x.shape[0])
@@ -78,7 +80,7 @@ def _mean_with_rule(x: np.ndarray) -> np.ndarray:
         return np.where(ok, total / k, np.nan)
 
 
-def _mean_of_half(x: np.ndarray) -> np.ndarray:
+def _mean_of_half(x: FloatArray) -> FloatArray:
     """Row mean over observed values where at least half of the columns are observed
     (NaN for a dimension without such items)."""
     if x.shape[1] == 0:
@@ -89,7 +91,7 @@ def _mean_of_half(x: np.ndarray) -> np.ndarray:
         return np.where(2 * k >= x.shape[1], np.where(seen, x, 0.0).sum(axis=1) / k, np.nan)
 
 
-def _known(data: ResponseData, item_ids) -> tuple[np.ndarray, np.ndarray]:
+def _known(data: ResponseData, item_ids) -> tuple[FloatArray, FloatArray]:
     """For structure items: answered with a known option, and answered at all."""
     q = data.questionnaire
     known = np.zeros((data.n, len(item_ids)), bool)
@@ -103,7 +105,7 @@ def _known(data: ResponseData, item_ids) -> tuple[np.ndarray, np.ndarray]:
     return known, seen
 
 
-def _option_scores(data: ResponseData, item_ids) -> np.ndarray:
+def _option_scores(data: ResponseData, item_ids) -> FloatArray:
     """Option values of structure items mapped to their 0–100 scores (NaN stays NaN)."""
     q = data.questionnaire
     out = np.empty((len(item_ids), data.n)).T
@@ -152,19 +154,19 @@ class RespondentScores:
         The outcome item on 0–100 (NaN if missing or if the form has no outcome item).
     """
 
-    dimensions: tuple
-    perception: np.ndarray
-    structure: np.ndarray
-    visibility: np.ndarray
-    perception_item_ids: tuple
-    perception_items: tuple
-    structure_item_ids: tuple
-    structure_items: np.ndarray
-    misconceptions: tuple
-    misconception: np.ndarray
-    outcome: np.ndarray
+    dimensions: tuple[Any, ...]
+    perception: FloatArray
+    structure: FloatArray
+    visibility: FloatArray
+    perception_item_ids: tuple[Any, ...]
+    perception_items: tuple[Any, ...]
+    structure_item_ids: tuple[Any, ...]
+    structure_items: FloatArray
+    misconceptions: tuple[Any, ...]
+    misconception: FloatArray
+    outcome: FloatArray
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Per-respondent columns as plain lists (NaN becomes None)."""
 
         def col(a):

@@ -97,6 +97,7 @@ import numpy as np
 
 from analysis.bvn import bvn_cdf, rectangle_probabilities
 from analysis.maturity import maturity_level
+from analysis.arrays import FloatArray
 
 __all__ = [
     "NOT_PRECISE", "CELL_FINDINGS", "TYPOLOGY_ORDER", "Posterior", "team_posteriors", "group_posteriors",
@@ -124,17 +125,17 @@ class Posterior:
     :math:`\\lambda` for perception and structure (1 for unshrunk groups, NaN where a
     measure has no data); ``between`` is :math:`T` (2, 2)."""
 
-    mean: np.ndarray
-    cov: np.ndarray
-    reliability: np.ndarray
-    between: np.ndarray
+    mean: FloatArray
+    cov: FloatArray
+    reliability: FloatArray
+    between: FloatArray
 
     @property
-    def sd(self) -> np.ndarray:
+    def sd(self) -> FloatArray:
         return np.sqrt(np.maximum(np.stack([self.cov[:, 0, 0], self.cov[:, 1, 1]], axis=1), 0.0))
 
     @property
-    def rho(self) -> np.ndarray:
+    def rho(self) -> FloatArray:
         sd = np.maximum(self.sd, _MIN_SD)
         return np.clip(self.cov[:, 0, 1] / (sd[:, 0] * sd[:, 1]), -1.0, 1.0)
 
@@ -264,7 +265,7 @@ def group_posteriors(perception, structure, codes, n_groups: int) -> Posterior:
     return Posterior(mean=mean, cov=np.nan_to_num(Sigma, nan=0.0), reliability=rel, between=np.full((2, 2), np.nan))
 
 
-def finding_probabilities(post: Posterior, perception_band, structure_band) -> np.ndarray:
+def finding_probabilities(post: Posterior, perception_band, structure_band) -> FloatArray:
     """Probability of each finding in the order anchored_strength, structural_gap,
     proclaimed_not_anchored, unseen_structure, mixed; shape (G, 5), NaN rows where a
     score is missing. ``perception_band``/``structure_band`` are ``(low, high)``: low is
@@ -284,7 +285,7 @@ def finding_probabilities(post: Posterior, perception_band, structure_band) -> n
 
 
 def decide_findings(probabilities, reliability, *, min_probability: float, min_reliability: float,
-                    divided=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    divided=None) -> tuple[FloatArray, FloatArray, FloatArray]:
     """The finding per group, the probability of the most probable finding and that
     finding: the label is the most probable finding where its probability reaches
     ``min_probability`` and both reliabilities reach ``min_reliability``, else
@@ -305,7 +306,7 @@ def decide_findings(probabilities, reliability, *, min_probability: float, min_r
     return label, prob, likely
 
 
-def presence_probability(post: Posterior, present: float) -> np.ndarray:
+def presence_probability(post: Posterior, present: float) -> FloatArray:
     """:math:`P(\\theta_P \\ge c, \\theta_S \\ge c)` per group (NaN where a score is missing)."""
     sd = np.maximum(post.sd, _MIN_SD)
     zp = (post.mean[:, 0] - present) / sd[:, 0]
@@ -316,7 +317,7 @@ def presence_probability(post: Posterior, present: float) -> np.ndarray:
     return out
 
 
-def typology_probabilities(presence) -> np.ndarray:
+def typology_probabilities(presence) -> FloatArray:
     """Probabilities of :data:`TYPOLOGY_ORDER` from presence probabilities (G, 3) of
     direction, decision rights and feedback (module docstring); NaN rows where one is
     missing."""
@@ -325,7 +326,7 @@ def typology_probabilities(presence) -> np.ndarray:
     return np.stack([d * r * f, d * r * (1 - f), d * (1 - r), (1 - d) * r, (1 - d) * (1 - r)], axis=1)
 
 
-def decide_typology(probabilities, reliable, *, min_probability: float) -> tuple[np.ndarray, np.ndarray]:
+def decide_typology(probabilities, reliable, *, min_probability: float) -> tuple[FloatArray, FloatArray]:
     """The typology per group and its probability (:data:`NOT_PRECISE` below
     ``min_probability`` or where ``reliable`` is False; None where it cannot be computed)."""
     p = np.asarray(probabilities, float)
@@ -338,7 +339,7 @@ def decide_typology(probabilities, reliable, *, min_probability: float) -> tuple
     return label, prob
 
 
-def non_compensatory_level(perception, structure, cuts) -> np.ndarray:
+def non_compensatory_level(perception, structure, cuts) -> FloatArray:
     """Maturity level 1–5 as the lower of the perception level and the structure level
     (0 where either is missing)."""
     lp = maturity_level(perception, cuts)

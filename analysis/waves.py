@@ -135,6 +135,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -147,6 +148,7 @@ from analysis.waves_result import (  # noqa: F401 (re-exported: the import path 
     LEVELS, MEASURES, WaveChange, WaveComparison, _CI, _r,
 )
 from analysis.waves_match import _components, _normalize_map, _succ
+from analysis.arrays import FloatArray, IntArray, ObjectArray
 
 __all__ = ["MEASURES", "LEVELS", "WaveChange", "WaveComparison", "compare_waves"]
 
@@ -157,20 +159,20 @@ __all__ = ["MEASURES", "LEVELS", "WaveChange", "WaveComparison", "compare_waves"
 class _Level:
     """Released figures of one level of one wave, ready for comparison."""
 
-    labels: tuple
-    index: dict
-    weight: dict                  # measure -> answers (NaN if not released), shape (G, D)
-    group_reason: np.ndarray      # object (G,)
-    cell_reason: dict             # measure -> why the cell is blank, object (G, D)
-    value: dict                   # measure -> (G, D)
-    low: dict                     # measure -> (G, D), released interval
-    high: dict                    # measure -> (G, D)
-    se: dict                      # measure -> (G, D)
-    df: dict                      # measure -> (G, D)
+    labels: tuple[Any, ...]
+    index: dict[str, Any]
+    weight: dict[str, Any]                  # measure -> answers (NaN if not released), shape (G, D)
+    group_reason: ObjectArray      # object (G,)
+    cell_reason: dict[str, Any]             # measure -> why the cell is blank, object (G, D)
+    value: dict[str, Any]                   # measure -> (G, D)
+    low: dict[str, Any]                     # measure -> (G, D), released interval
+    high: dict[str, Any]                    # measure -> (G, D)
+    se: dict[str, Any]                      # measure -> (G, D)
+    df: dict[str, Any]                      # measure -> (G, D)
     structure_n: str              # "answers" or "respondents" (see _level)
 
 
-def _level(table: GroupTable | None, confidence: float, dims: tuple) -> _Level | None:
+def _level(table: GroupTable | None, confidence: float, dims: tuple[Any, ...]) -> _Level | None:
     """Means, intervals, answer counts and standard errors of one level of one wave.
 
     Each measure uses its own number of answers: the perception score the released
@@ -220,7 +222,7 @@ def _level(table: GroupTable | None, confidence: float, dims: tuple) -> _Level |
     )
 
 
-def _aggregate(lv: _Level, comp: np.ndarray, rows: np.ndarray, C: int, j: int, m: str) -> dict:
+def _aggregate(lv: _Level, comp: FloatArray, rows: IntArray, C: int, j: int, m: str) -> dict[str, Any]:
     """Merged figures of ``C`` comparisons on one side, vectorized over comparisons.
 
     ``rows[i]`` is a group of ``lv`` that belongs to comparison ``comp[i]``. Returns
@@ -387,7 +389,7 @@ def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | Non
     }
 
     changes, matching = [], []
-    comps_by_pair: dict = {}
+    comps_by_pair: dict[str, Any] = {}
     alpha = 1.0 - float(confidence)
     for i, j, span in pairs:
         meas = comparable[(i, j)]
@@ -423,8 +425,8 @@ def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | Non
     )
 
 
-def _pair_changes(lb: _Level, la: _Level, comps: list, dims: tuple, meas: tuple, min_change: float,
-                  confidence: float, *, k: tuple, **ident) -> list:
+def _pair_changes(lb: _Level, la: _Level, comps: list[Any], dims: tuple[Any, ...], meas: tuple[Any, ...], min_change: float,
+                  confidence: float, *, k: tuple[Any, ...], **ident) -> list[Any]:
     """All changes between two waves of one level, vectorized over the comparisons."""
     C = len(comps)
     if C == 0:
@@ -512,7 +514,7 @@ def _pair_changes(lb: _Level, la: _Level, comps: list, dims: tuple, meas: tuple,
     return out
 
 
-def _verdicts(changes: list, correction: str, alpha: float) -> list:
+def _verdicts(changes: list[Any], correction: str, alpha: float) -> list[Any]:
     """Adjust the p-values of all available cells of one comparison (one family) and set
     ``reliable`` and ``change``: reliable when ``p_adjusted < alpha``; improved or
     declined when reliable and meaningful."""
@@ -529,7 +531,7 @@ def _verdicts(changes: list, correction: str, alpha: float) -> list:
     return out
 
 
-def _trend(levels, comps_by_pair, changes, labels, dims, keys, W) -> tuple:
+def _trend(levels, comps_by_pair, changes, labels, dims, keys, W) -> tuple[Any, ...]:
     """Lineages of same/renamed matches across consecutive waves, with values per wave."""
     by_key = {(c.from_wave, c.to_wave, c.level, c.groups_after, c.dimension, c.measure): c for c in changes}
     rows = []
@@ -559,7 +561,7 @@ def _trend(levels, comps_by_pair, changes, labels, dims, keys, W) -> tuple:
                     chains.append(chain)
         chains.sort(key=lambda c: ([x or "" for x in reversed(c)]))
         struct_ok = [_compatibility(keys[w], keys[-1]) == _FULL for w in range(W)]
-        cells: dict = {}
+        cells: dict[str, Any] = {}
 
         def cell(w, m, jd):
             """Per group of wave ``w``: (value, ci_low, ci_high, n, reason), from arrays."""

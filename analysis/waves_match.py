@@ -8,19 +8,20 @@ Part of :mod:`analysis.waves`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 
 # --------------------------------------------------------------------------- matching
 
-def _normalize_map(team_map, name: str, n_steps: int, waves_labels: list) -> list:
+def _normalize_map(team_map, name: str, n_steps: int, waves_labels: list[Any]) -> list[Any]:
     """Per step: {old: (new, ...)} with validation (see module docstring)."""
     if team_map is None:
         return [{} for _ in range(n_steps)]
 
-    def parse(mp, where) -> dict:
+    def parse(mp, where) -> dict[str, Any]:
         if not isinstance(mp, Mapping):
             raise TypeError(f"{where}: must be a mapping, got {type(mp).__name__}")
-        out: dict = {}
+        out: dict[str, Any] = {}
         for key, val in mp.items():
             keys = (key,) if isinstance(key, str) else key
             if not isinstance(keys, tuple) or not keys or not all(isinstance(k, str) and k for k in keys):
@@ -65,13 +66,13 @@ def _normalize_map(team_map, name: str, n_steps: int, waves_labels: list) -> lis
     return steps
 
 
-def _components(before: tuple, after: tuple, succ: dict):
+def _components(before: tuple[Any, ...], after: tuple[Any, ...], succ: dict[str, Any]):
     """Connected components of the before/after link graph.
 
     Returns (components, ended, new) with components as (before labels, after labels, match).
     """
     after_set = set(after)
-    parent: dict = {}
+    parent: dict[str, Any] = {}
 
     def find(x):
         while parent[x] != x:
@@ -89,7 +90,7 @@ def _components(before: tuple, after: tuple, succ: dict):
                 ra, rb = find(("a", a)), find(("b", b))
                 if ra != rb:
                     parent[ra] = rb
-    comps: dict = {}
+    comps: dict[str, Any] = {}
     for node in parent:
         comps.setdefault(find(node), []).append(node)
     out, ended, new = [], [], []
@@ -115,7 +116,7 @@ def _components(before: tuple, after: tuple, succ: dict):
     return out, sorted(ended), sorted(new)
 
 
-def _succ(labels: tuple, step_maps: list) -> dict:
+def _succ(labels: tuple[Any, ...], step_maps: list[Any]) -> dict[str, Any]:
     """Successor labels of every label through the given steps (composed)."""
     out = {}
     for x in labels:

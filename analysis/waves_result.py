@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from analysis.frozen import plain as _plain
 from analysis.privacy import reason_text
@@ -33,7 +34,7 @@ def _r(x, decimals=4):
     return round(x, decimals) if math.isfinite(x) else None
 
 
-def _texts(code: str | None, before: str | None, after: str | None, labels, ks) -> dict | None:
+def _texts(code: str | None, before: str | None, after: str | None, labels, ks) -> dict[str, Any] | None:
     if code is None:
         return None
     if code == "not_comparable":
@@ -106,8 +107,8 @@ class WaveChange:
     span: str
     level: str
     group: str
-    groups_before: tuple
-    groups_after: tuple
+    groups_before: tuple[Any, ...]
+    groups_after: tuple[Any, ...]
     match: str
     dimension: str
     measure: str
@@ -132,9 +133,9 @@ class WaveChange:
     change: str | None
     pvalue: float | None = None
     p_adjusted: float | None = None
-    _k: tuple = (5, 5)
+    _k: tuple[Any, ...] = (5, 5)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready; 0–100 figures rounded to 4 decimals, ``critical`` and the p-values to 6."""
         return {
             "from_wave": self.from_wave, "to_wave": self.to_wave, "span": self.span,
@@ -190,20 +191,20 @@ class WaveComparison:
         change status of every step (see :meth:`to_dict`).
     """
 
-    labels: tuple
-    questionnaires: tuple
-    comparable_on: tuple
-    note: Mapping | None
-    settings: Mapping
-    matching: tuple
-    changes: tuple
-    trend: tuple
+    labels: tuple[Any, ...]
+    questionnaires: tuple[Any, ...]
+    comparable_on: tuple[Any, ...]
+    note: Mapping[str, Any] | None
+    settings: Mapping[str, Any]
+    matching: tuple[Any, ...]
+    changes: tuple[Any, ...]
+    trend: tuple[Any, ...]
     correction: str = "bh"
     structure_n: str = "answers"
 
     def select(self, *, span: str | None = None, level: str | None = None, group: str | None = None,
                dimension: str | None = None, measure: str | None = None, from_wave: str | None = None,
-               to_wave: str | None = None) -> tuple:
+               to_wave: str | None = None) -> tuple[Any, ...]:
         """The changes matching every given field."""
         want = {"span": span, "level": level, "group": group, "dimension": dimension,
                 "measure": measure, "from_wave": from_wave, "to_wave": to_wave}
@@ -221,7 +222,7 @@ class WaveComparison:
             raise KeyError((level, group, dimension, measure, from_wave, to_wave))
         return found[0]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data; ``json.dumps(..., sort_keys=True)`` is deterministic:
         ``{"labels", "questionnaires", "comparable_on", "note", "settings", "correction",
         "structure_n", "matching", "changes": [WaveChange.to_dict()], "trend": [{"level",
