@@ -223,7 +223,6 @@ def _analyze(args) -> int:
     progress = _Progress(args.progress or sys.stderr.isatty())
     progress("loading")
     from analysis.csv_input import read_responses_with_extra
-    from analysis.decisions import DONT_KNOW
     from analysis.diagnosis import diagnose
 
     q = _questionnaire(args.questionnaire)
@@ -231,6 +230,7 @@ def _analyze(args) -> int:
     progress(f"reading {args.file}")
     extra: dict[str, tuple[int, ...]] = {}
     if register is not None:  # the service layer (its database stack) only when a register is given
+        from analysis.decisions import DONT_KNOW
         from app.services.register_items import PREFIX
 
         extra = {PREFIX + d["id"]: tuple(range(DONT_KNOW + 1)) for d in register["decisions"]}
