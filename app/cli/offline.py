@@ -106,7 +106,7 @@ class _Progress:
     def __init__(self, enabled: bool):
         self.enabled = enabled
         self.t0 = time.perf_counter()
-        self.stage = None
+        self.stage: float | None = None
 
     def __call__(self, message: str | None) -> None:
         """End the current stage (printing its time) and start ``message`` (None: finish)."""
