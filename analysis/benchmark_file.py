@@ -7,6 +7,7 @@ Part of :mod:`analysis.benchmark`; import the public names from there.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 from pydantic import ValidationError
@@ -25,7 +26,7 @@ class _DuplicateKey(ValueError):
     pass
 
 
-def _no_duplicates(pairs):
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)
     if len(out) != len(pairs):
         seen = set()

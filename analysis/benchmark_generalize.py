@@ -52,7 +52,7 @@ def _period_steps(period: str) -> int:
     return 0 if period == ANY else (1 if len(period) == 4 else 2)
 
 
-def _climb(keys: list[Any], coarser: Callable, steps: Callable, k: int) -> list[Any]:
+def _climb(keys: list[Any], coarser: Callable[[Any], Any], steps: Callable[[Any], int], k: int) -> list[Any]:
     """Move keys up their hierarchy until every key that occurs occurs at least ``k``
     times (``keys`` holds 0 or at least ``k`` items).
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
+from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic_core import ErrorDetails
 
 from analysis.maturity import TYPOLOGIES
 
@@ -131,7 +133,7 @@ class _FileModel(_Strict):
     entries: Annotated[list[_EntryModel], Field(max_length=MAX_ENTRIES)]
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     """Short description of an offending input value for an error message."""
     if isinstance(value, dict):
         return "an object"
@@ -145,7 +147,7 @@ def _show(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _path(loc) -> str:
+def _path(loc: Sequence[int | str]) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -157,7 +159,7 @@ def _path(loc) -> str:
     return out
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: ErrorDetails) -> str:
     kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
     if kind == "missing":
         return "is required"
@@ -188,7 +190,7 @@ def _message(err: dict[str, Any]) -> str:
         return f"has {ctx.get('actual_length')} items; at most {ctx.get('max_length')} are allowed"
     if kind == "too_short":
         return f"has {ctx.get('actual_length')} items; at least {ctx.get('min_length')} are needed"
-    return err["msg"]
+    return str(err["msg"])
 
 
 def _describe(exc: ValidationError, prefix: str = "") -> str:

@@ -44,9 +44,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from collections.abc import Hashable, Iterable
 
 import numpy as np
 from scipy import special
+from numpy.typing import ArrayLike
 
 from analysis.groups import Groups, encode_groups
 from analysis.arrays import FloatArray, IntArray
@@ -93,7 +95,7 @@ def _null_quantiles(pool: FloatArray, max_n: int, alpha: float) -> FloatArray:
     return np.partition(var[1:], k, axis=1)[:, k]
 
 
-def dispersion_test(scores, groups, *, alpha: float = 0.05) -> DispersionTestResult:
+def dispersion_test(scores: ArrayLike, groups: Iterable[Hashable] | ArrayLike | Groups, *, alpha: float = 0.05) -> DispersionTestResult:
     """Whether each group's scores vary more than a random group's of the same size
     drawn from the pooled within-group spread.
 

@@ -8,9 +8,12 @@ those codes and wraps per-group values in a result with ``to_dict()``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
+from collections.abc import Hashable, Iterable
 
 import numpy as np
+from numpy.typing import ArrayLike
+
 from analysis.arrays import FloatArray, IntArray
 
 __all__ = ["Groups", "GroupResult", "encode_groups", "group_sum", "group_mean"]
@@ -39,7 +42,7 @@ class Groups:
         return len(self.labels)
 
 
-def encode_groups(groups, *, n: int | None = None, name: str = "groups") -> Groups:
+def encode_groups(groups: Iterable[Hashable] | ArrayLike, *, n: int | None = None, name: str = "groups") -> Groups:
     """Encode a sequence of hashable, sortable labels as integer codes.
 
     Parameters
@@ -73,12 +76,13 @@ def encode_groups(groups, *, n: int | None = None, name: str = "groups") -> Grou
     return Groups(codes=codes, labels=tuple(labels.tolist()), counts=counts)
 
 
-def group_sum(values: FloatArray, groups: Groups) -> FloatArray:
+def group_sum(values: ArrayLike, groups: Groups) -> FloatArray:
     """Sum ``values`` (shape (n,) or (n, k)) per group; NaN must be handled by the caller."""
     values = np.asarray(values, dtype=float)
     g = groups.n_groups
     if values.ndim == 1:
-        return np.bincount(groups.codes, weights=values, minlength=g)
+        # float with weights (numpy's stubs type every bincount as intp)
+        return cast(FloatArray, np.bincount(groups.codes, weights=values, minlength=g))
     out = np.empty((g, values.shape[1]))
     for j in range(values.shape[1]):  # loop over items (columns), never over groups
         out[:, j] = np.bincount(groups.codes, weights=values[:, j], minlength=g)
@@ -121,7 +125,7 @@ class GroupResult:
         """``{group: value}`` with plain Python floats (NaN kept as ``float('nan')``)."""
         return {g: float(v) for g, v in zip(self.groups, self.values)}
 
-    def __getitem__(self, group):
+    def __getitem__(self, group: Hashable) -> float:
         try:
             return float(self.values[self.groups.index(group)])
         except ValueError:
