@@ -28,9 +28,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from analysis.factor import _SINGULAR_TOL, _min_corr_eigenvalue, fit_one_factor
-from analysis.arrays import FloatArray
+from analysis.factor import fit_one_factor
+from analysis.factor_ml import _SINGULAR_TOL, _min_corr_eigenvalue
+from analysis.arrays import FloatArray, IntArray
 
 __all__ = ["AlphaResult", "OmegaResult", "cronbach_alpha", "omega_total"]
 
@@ -40,7 +42,7 @@ _SCALES = ("covariance", "correlation")
 _ZERO_TOTAL = 1e-12
 
 
-def _as_items(items, *, min_items: int, name: str = "items") -> FloatArray:
+def _as_items(items: ArrayLike, *, min_items: int, name: str = "items") -> FloatArray:
     arr = np.asarray(items)
     if arr.dtype.kind not in "biuf":
         try:
@@ -59,7 +61,7 @@ def _as_items(items, *, min_items: int, name: str = "items") -> FloatArray:
     return arr
 
 
-def _pairwise_cov(x: FloatArray):
+def _pairwise_cov(x: FloatArray) -> tuple[FloatArray, IntArray]:
     """R's ``cov(x, use = "pairwise.complete.obs")`` and the pairwise counts ``n_ij``."""
     ok = ~np.isnan(x)
     m = ok.astype(float)
@@ -74,7 +76,8 @@ def _pairwise_cov(x: FloatArray):
     return cov, n_ij
 
 
-def _covariance(x: FloatArray, nan_policy: str, *, name: str = "items"):
+def _covariance(x: FloatArray, nan_policy: str, *,
+                name: str = "items") -> tuple[FloatArray, int, IntArray | None]:
     """Covariance matrix (divisor n - 1 or n_ij - 1), n_obs, and the rows' validity."""
     if nan_policy not in _NAN_POLICIES:
         raise ValueError(f"nan_policy must be one of {_NAN_POLICIES}, got {nan_policy!r}")
@@ -120,8 +123,9 @@ def _covariance(x: FloatArray, nan_policy: str, *, name: str = "items"):
     return cov, n_obs, n_ij
 
 
-def _as_tuple(a: FloatArray):
-    return a.tolist()
+def _as_tuple(a: FloatArray) -> list[float]:
+    out: list[float] = a.tolist()
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -178,10 +182,10 @@ def _alpha_from_cov(c: FloatArray) -> float:
     total = c.sum()
     if total <= _ZERO_TOTAL * np.trace(c):
         return math.nan
-    return k / (k - 1) * (1.0 - np.trace(c) / total)
+    return float(k / (k - 1) * (1.0 - np.trace(c) / total))
 
 
-def cronbach_alpha(items, *, nan_policy: str = "pairwise") -> AlphaResult:
+def cronbach_alpha(items: ArrayLike, *, nan_policy: str = "pairwise") -> AlphaResult:
     """Cronbach's coefficient alpha with item–rest correlations and alpha-if-deleted.
 
     For ``k`` items with covariance matrix ``C`` (divisor ``n - 1``),
@@ -328,7 +332,7 @@ class OmegaResult:
         }
 
 
-def omega_total(items, *, nan_policy: str = "pairwise", scale: str = "covariance") -> OmegaResult:
+def omega_total(items: ArrayLike, *, nan_policy: str = "pairwise", scale: str = "covariance") -> OmegaResult:
     """McDonald's omega total from a one-factor maximum-likelihood model.
 
     A one-factor model ``Sigma = lambda lambda' + diag(theta)`` is fitted by maximum

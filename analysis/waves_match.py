@@ -8,20 +8,20 @@ Part of :mod:`analysis.waves`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 
 # --------------------------------------------------------------------------- matching
 
-def _normalize_map(team_map, name: str, n_steps: int, waves_labels: list[Any]) -> list[Any]:
+def _normalize_map(team_map: object, name: str, n_steps: int,
+                   waves_labels: list[tuple[str, ...]]) -> list[dict[str, tuple[str, ...]]]:
     """Per step: {old: (new, ...)} with validation (see module docstring)."""
     if team_map is None:
         return [{} for _ in range(n_steps)]
 
-    def parse(mp, where) -> dict[str, Any]:
+    def parse(mp: object, where: str) -> dict[str, tuple[str, ...]]:
         if not isinstance(mp, Mapping):
             raise TypeError(f"{where}: must be a mapping, got {type(mp).__name__}")
-        out: dict[str, Any] = {}
+        out: dict[str, tuple[str, ...]] = {}
         for key, val in mp.items():
             keys = (key,) if isinstance(key, str) else key
             if not isinstance(keys, tuple) or not keys or not all(isinstance(k, str) and k for k in keys):
@@ -66,15 +66,16 @@ def _normalize_map(team_map, name: str, n_steps: int, waves_labels: list[Any]) -
     return steps
 
 
-def _components(before: tuple[Any, ...], after: tuple[Any, ...], succ: dict[str, Any]):
+def _components(before: tuple[str, ...], after: tuple[str, ...], succ: dict[str, set[str]],
+                ) -> tuple[list[tuple[tuple[str, ...], tuple[str, ...], str]], list[str], list[str]]:
     """Connected components of the before/after link graph.
 
     Returns (components, ended, new) with components as (before labels, after labels, match).
     """
     after_set = set(after)
-    parent: dict[str, Any] = {}
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
 
-    def find(x):
+    def find(x: tuple[str, str]) -> tuple[str, str]:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
@@ -90,7 +91,7 @@ def _components(before: tuple[Any, ...], after: tuple[Any, ...], succ: dict[str,
                 ra, rb = find(("a", a)), find(("b", b))
                 if ra != rb:
                     parent[ra] = rb
-    comps: dict[str, Any] = {}
+    comps: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for node in parent:
         comps.setdefault(find(node), []).append(node)
     out, ended, new = [], [], []
@@ -116,13 +117,13 @@ def _components(before: tuple[Any, ...], after: tuple[Any, ...], succ: dict[str,
     return out, sorted(ended), sorted(new)
 
 
-def _succ(labels: tuple[Any, ...], step_maps: list[Any]) -> dict[str, Any]:
+def _succ(labels: tuple[str, ...], step_maps: list[dict[str, tuple[str, ...]]]) -> dict[str, set[str]]:
     """Successor labels of every label through the given steps (composed)."""
     out = {}
     for x in labels:
         cur = {x}
         for mp in step_maps:
-            nxt = set()
+            nxt: set[str] = set()
             for y in cur:
                 nxt.update(mp.get(y, (y,)))
             cur = nxt
