@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
 from analysis.arrays import FloatArray
 
 _MAX_ITER = 500
@@ -60,7 +61,7 @@ class _Model:
         self._phi_rows = np.array([f for f, _ in self.phi_idx], dtype=int)
         self._phi_cols = np.array([g for _, g in self.phi_idx], dtype=int)
 
-    def unpack(self, x: FloatArray):
+    def unpack(self, x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         lam = np.zeros((self.p, self.m))
         lam[list(self.markers), range(self.m)] = 1.0
         lam[self._lam_rows, self._lam_cols] = x[: self.n_lam]
@@ -71,16 +72,17 @@ class _Model:
         theta = x[self.n_lam + self.n_phi :].copy()
         return lam, phi, theta
 
-    def pack(self, lam, phi, theta) -> FloatArray:
+    def pack(self, lam: FloatArray, phi: FloatArray, theta: FloatArray) -> FloatArray:
         return np.concatenate(
             [lam[self._lam_rows, self._lam_cols], phi[self._phi_rows, self._phi_cols], theta]
         )
 
-    def sigma(self, x):
+    def sigma(self, x: FloatArray) -> FloatArray:
         lam, phi, theta = self.unpack(x)
-        return lam @ phi @ lam.T + np.diag(theta)
+        out: FloatArray = lam @ phi @ lam.T + np.diag(theta)
+        return out
 
-    def jacobian(self, x) -> FloatArray:
+    def jacobian(self, x: FloatArray) -> FloatArray:
         """dSigma/dtheta_k as a (q, p, p) array."""
         lam, phi, _ = self.unpack(x)
         p = self.p
@@ -97,7 +99,7 @@ class _Model:
         return d
 
 
-def _chol_logdet_inv(a: FloatArray):
+def _chol_logdet_inv(a: FloatArray) -> tuple[float, FloatArray] | None:
     """(logdet, inverse) of a symmetric matrix, or None if it is not positive definite."""
     try:
         c = np.linalg.cholesky(a)
@@ -119,7 +121,8 @@ def _min_corr_eigenvalue(s: FloatArray) -> float:
 _SINGULAR_TOL = 1e-10
 
 
-def _discrepancy(model: _Model, x, s, logdet_s):
+def _discrepancy(model: _Model, x: FloatArray, s: FloatArray,
+                 logdet_s: float) -> tuple[float, FloatArray | None, FloatArray | None]:
     sig = model.sigma(x)
     res = _chol_logdet_inv(sig)
     if res is None:
@@ -172,13 +175,14 @@ def _start_values(model: _Model, s: FloatArray, simple: bool) -> FloatArray:
     return model.pack(lam, phi, theta)
 
 
-def _fisher_scoring(model: _Model, s, logdet_s, x0, max_iter=None):
+def _fisher_scoring(model: _Model, s: FloatArray, logdet_s: float, x0: FloatArray,
+                    max_iter: int | None = None) -> tuple[FloatArray, float, bool, int, bool]:
     """Minimise F_ML from ``x0``. Returns (x, f, converged, iterations, identified)."""
     if max_iter is None:
         max_iter = _MAX_ITER
     x = x0.copy()
     f, _, inv = _discrepancy(model, x, s, logdet_s)
-    if not math.isfinite(f):
+    if inv is None or not math.isfinite(f):
         return x, f, False, 0, True
     identified = True
     for it in range(1, max_iter + 1):
@@ -205,9 +209,9 @@ def _fisher_scoring(model: _Model, s, logdet_s, x0, max_iter=None):
         for _ in range(60):
             x_new = x - t * step
             f_new, _, inv_new = _discrepancy(model, x_new, s, logdet_s)
-            if f_new <= f - 1e-4 * t * decrement or (
+            if inv_new is not None and (f_new <= f - 1e-4 * t * decrement or (
                 math.isfinite(f_new) and f_new <= f + 1e-13 * max(1.0, abs(f)) and decrement < 1e-12
-            ):
+            )):
                 break
             t *= 0.5
         else:
@@ -219,12 +223,12 @@ def _fisher_scoring(model: _Model, s, logdet_s, x0, max_iter=None):
     return x, f, False, max_iter, identified
 
 
-def _lbfgs(model: _Model, s, logdet_s, x0):
+def _lbfgs(model: _Model, s: FloatArray, logdet_s: float, x0: FloatArray) -> FloatArray:
     """Fallback: L-BFGS-B on F_ML with the analytic gradient (no bounds)."""
 
-    def fun(x):
+    def fun(x: FloatArray) -> tuple[float, FloatArray]:
         f, _, inv = _discrepancy(model, x, s, logdet_s)
-        if not math.isfinite(f):
+        if inv is None or not math.isfinite(f):
             return 1e10, np.zeros_like(x)
         w = inv - inv @ s @ inv
         g = np.einsum("ij,kij->k", w, model.jacobian(x))
@@ -233,7 +237,8 @@ def _lbfgs(model: _Model, s, logdet_s, x0):
     from scipy import optimize  # imported here: rarely needed and slow to import
 
     res = optimize.minimize(fun, x0, jac=True, method="L-BFGS-B", options={"maxiter": 5000})
-    return res.x
+    out: FloatArray = res.x
+    return out
 
 
 def _fit_ml(s: FloatArray, pattern: FloatArray, markers: Sequence[int]) -> _MLFit:
@@ -243,7 +248,7 @@ def _fit_ml(s: FloatArray, pattern: FloatArray, markers: Sequence[int]) -> _MLFi
     if res is None or not np.all(np.diag(s) > 0) or _min_corr_eigenvalue(s) <= _SINGULAR_TOL:
         raise ValueError("the sample covariance matrix is not positive definite")
     logdet_s = res[0]
-    best = None
+    best: tuple[FloatArray, float, bool, bool] | None = None
     total_iter = 0
     for simple in (False, True):
         x0 = _start_values(model, s, simple)
@@ -253,6 +258,7 @@ def _fit_ml(s: FloatArray, pattern: FloatArray, markers: Sequence[int]) -> _MLFi
             best = (x, f, conv, ident)
         if conv:
             break
+    assert best is not None   # the loop ran
     if not best[2]:
         x0 = best[0] if math.isfinite(best[1]) else _start_values(model, s, True)
         x = _lbfgs(model, s, logdet_s, x0)

@@ -59,6 +59,7 @@ from analysis.frozen import freeze as _freeze, plain as _plain
 from analysis.privacy import hierarchy_pieces, suppress_hierarchy
 from analysis.responses import ResponseData
 from analysis.arrays import FloatArray
+from analysis.instrument import Questionnaire
 
 __all__ = ["View", "diagnose_view", "FILTERS", "REFUSALS"]
 
@@ -128,7 +129,7 @@ def _column(data: ResponseData, name: str) -> FloatArray:
     return np.asarray(col, dtype=str)
 
 
-def _refused(filters, reason, k) -> View:
+def _refused(filters: dict[str, Any], reason: str, k: int) -> View:
     en, de = REFUSALS[reason]
     return View(MappingProxyType(filters), False, reason,
                 MappingProxyType({"en": en.format(k=k), "de": de.format(k=k)}), k, None)
@@ -172,9 +173,10 @@ def _refusal(data: ResponseData, filters: dict[str, Any], k: int) -> str | None:
     return None
 
 
-def diagnose_view(data: ResponseData, questionnaire=None, *, unit=None, role=None, tenure=None,
+def diagnose_view(data: ResponseData, questionnaire: Questionnaire | str | None = None, *,
+                  unit: str | None = None, role: str | None = None, tenure: str | None = None,
                   min_group_size: int = 5, acknowledge_small_groups: bool = False, interim: bool = False,
-                  **options) -> View:
+                  **options: Any) -> View:
     """Figures of the people matching every given filter, or why they cannot be shown.
 
     Parameters
