@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["BoolArray", "FloatArray", "IntArray", "ObjectArray"]
+__all__ = ["BoolArray", "FloatArray", "IntArray", "ObjectArray", "StrArray"]
 
 #: Floating-point values (float64 in practice).
 FloatArray = NDArray[np.floating[Any]]
@@ -19,5 +19,7 @@ FloatArray = NDArray[np.floating[Any]]
 IntArray = NDArray[np.integer[Any]]
 #: Flags: masks, verdicts.
 BoolArray = NDArray[np.bool_]
-#: Python objects: labels, reasons, ids.
+#: Python objects: reasons, mixed values.
 ObjectArray = NDArray[np.object_]
+#: Unicode strings: team, unit, role and tenure labels.
+StrArray = NDArray[np.str_]
