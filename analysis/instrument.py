@@ -257,6 +257,11 @@ class Item:
         return self.scale.options if self.scale is not None else None
 
     @property
+    def answer_options(self) -> tuple[Option, ...]:
+        """Answer options of a scale item (empty for a free-text comment)."""
+        return self.options or ()
+
+    @property
     def ranked_options(self) -> tuple[Option, ...]:
         """Scored options other than "don't know", lowest score first (structure items)."""
         return tuple(sorted((o for o in self.options or () if o.score is not None and not o.dont_know),
