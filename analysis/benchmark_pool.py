@@ -11,7 +11,7 @@ import datetime as _dt
 import math
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
@@ -26,6 +26,7 @@ from analysis.benchmark_schema import (
     ANY, FORMAT, FORMAT_VERSION, MAX_ENTRIES, MEASURES, SIZE_BANDS, _ENTRY_ID, _EntryModel, _INDUSTRY, _MIN_K,
     _describe,
 )
+from analysis.arrays import FloatArray
 
 __all__ = ["DimensionAggregate", "BenchmarkEntry", "entry_from_diagnosis", "BenchmarkPool"]
 
@@ -102,14 +103,14 @@ class BenchmarkEntry:
     simulated: bool = False
 
     @classmethod
-    def from_dict(cls, fields) -> BenchmarkEntry:
+    def from_dict(cls, fields: Mapping[str, Any]) -> BenchmarkEntry:
         """The entry whose file layout (:meth:`to_dict`) is ``fields``, validated against
         the benchmark file schema (``ValueError`` naming the field)."""
         try:
             _EntryModel.model_validate(fields)
         except ValidationError as exc:
             raise ValueError(_describe(exc)) from None
-        return cls._trusted(fields)
+        return cls._trusted(dict(fields))
 
     @classmethod
     def _trusted(cls, fields: dict[str, Any]) -> BenchmarkEntry:
@@ -126,7 +127,7 @@ class BenchmarkEntry:
             for d, a in sorted(dims.items())}))
         return obj
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         dims = self.dimensions
         if not isinstance(dims, Mapping):
             raise TypeError(f"dimensions: must be a mapping, got {type(dims).__name__}")
@@ -163,27 +164,27 @@ class BenchmarkEntry:
             "simulated": self.simulated,
         }
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, BenchmarkEntry):
             return NotImplemented
         return self.to_dict() == other.to_dict()
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash(self.entry_id)
 
 
-def _check_industry(industry) -> None:
+def _check_industry(industry: object) -> None:
     if not isinstance(industry, str) or not re.fullmatch(_INDUSTRY, industry):
         raise ValueError(f"industry: must match {_INDUSTRY}, got {industry!r}")
     if industry == ANY:
         raise ValueError(f"industry: {ANY!r} stands for a generalized industry and is no industry code")
 
 
-def _float_or_none(x):
+def _float_or_none(x: float | None) -> float | None:
     return None if x is None else float(x)
 
 
-def _month(value, name: str = "closed_on") -> str:
+def _month(value: object, name: str = "closed_on") -> str:
     if isinstance(value, _dt.datetime):
         value = value.date()
     if isinstance(value, _dt.date):
@@ -200,14 +201,14 @@ def _month(value, name: str = "closed_on") -> str:
     raise ValueError(f"{name}: must be a date or 'YYYY-MM' / 'YYYY-MM-DD', got {value!r}")
 
 
-def _round(x, decimals):
+def _round(x: float | None, decimals: int) -> float | None:
     if x is None:
         return None
-    x = float(x)
-    return round(x, decimals) if math.isfinite(x) else None
+    v = float(x)
+    return round(v, decimals) if math.isfinite(v) else None
 
 
-def entry_from_diagnosis(diagnosis: Diagnosis, *, industry: str, size_band: str, closed_on,
+def entry_from_diagnosis(diagnosis: Diagnosis, *, industry: str, size_band: str, closed_on: _dt.date | str,
                          entry_id: str | None = None, simulated: bool = False) -> BenchmarkEntry:
     """The benchmark entry of one closed campaign: organization-level aggregates only.
 
@@ -291,12 +292,12 @@ class BenchmarkPool:
     entries : tuple of BenchmarkEntry
     """
 
-    entries: tuple[Any, ...]
+    entries: tuple[BenchmarkEntry, ...]
 
-    def __init__(self, entries: Iterable = ()):
+    def __init__(self, entries: Iterable[BenchmarkEntry] = ()):
         if isinstance(entries, (str, bytes)) or not isinstance(entries, Iterable):
             raise TypeError(f"entries: must be an iterable of BenchmarkEntry, got {type(entries).__name__}")
-        by_id: dict[str, Any] = {}
+        by_id: dict[str, BenchmarkEntry] = {}
         for i, e in enumerate(entries):
             if not isinstance(e, BenchmarkEntry):
                 raise TypeError(f"entries[{i}]: must be a BenchmarkEntry, got {type(e).__name__}")
@@ -311,14 +312,14 @@ class BenchmarkPool:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[BenchmarkEntry]:
         return iter(self.entries)
 
-    def __contains__(self, entry_id) -> bool:
+    def __contains__(self, entry_id: object) -> bool:
         return entry_id in self._ids
 
     @cached_property
-    def _ids(self) -> dict[str, Any]:
+    def _ids(self) -> dict[str, int]:
         return {e.entry_id: i for i, e in enumerate(self.entries)}
 
     def get(self, entry_id: str) -> BenchmarkEntry:
@@ -353,18 +354,19 @@ class BenchmarkPool:
             "industry": np.array([e.industry for e in E], dtype=object),
             "size_band": np.array([e.size_band for e in E], dtype=object),
             "simulated": np.array([e.simulated for e in E], dtype=bool),
-            "values": {},
         }
+        values: dict[tuple[str, str], FloatArray] = {}
+        cols["values"] = values
         for m in MEASURES + ("n", "level"):
             for d in dims:
                 vals = [getattr(e.dimensions[d], m) if d in e.dimensions else None for e in E]
-                cols["values"][(d, m)] = np.array([np.nan if v is None else v for v in vals], dtype=float)
+                values[(d, m)] = np.array([np.nan if v is None else v for v in vals], dtype=float)
         return cols
 
 
-def _qkey(qid, version, dims) -> tuple[Any, ...]:
+def _qkey(qid: object, version: int, dims: Iterable[str]) -> tuple[str, int, tuple[str, ...]]:
     return (str(qid), int(version), tuple(sorted(dims)))
-def _check_k(k, name: str = "min_organizations") -> int:
+def _check_k(k: object, name: str = "min_organizations") -> int:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < _MIN_K:
         raise ValueError(f"{name}: must be an integer >= {_MIN_K}, got {k!r}")
     return int(k)

@@ -27,14 +27,15 @@ _CI = {"score": ("score", "ci_low", "ci_high"),
 _CHANGES = ("improved", "declined", "no_reliable_change")
 
 
-def _r(x, decimals=4):
+def _r(x: float | None, decimals: int = 4) -> float | None:
     if x is None:
         return None
-    x = float(x)
-    return round(x, decimals) if math.isfinite(x) else None
+    v = float(x)
+    return round(v, decimals) if math.isfinite(v) else None
 
 
-def _texts(code: str | None, before: str | None, after: str | None, labels, ks) -> dict[str, Any] | None:
+def _texts(code: str | None, before: str | None, after: str | None, labels: tuple[str, str],
+           ks: tuple[int, int]) -> dict[str, Any] | None:
     if code is None:
         return None
     if code == "not_comparable":
@@ -204,7 +205,7 @@ class WaveComparison:
 
     def select(self, *, span: str | None = None, level: str | None = None, group: str | None = None,
                dimension: str | None = None, measure: str | None = None, from_wave: str | None = None,
-               to_wave: str | None = None) -> tuple[Any, ...]:
+               to_wave: str | None = None) -> tuple[WaveChange, ...]:
         """The changes matching every given field."""
         want = {"span": span, "level": level, "group": group, "dimension": dimension,
                 "measure": measure, "from_wave": from_wave, "to_wave": to_wave}
