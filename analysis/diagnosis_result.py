@@ -11,8 +11,10 @@ import gc
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
+from collections.abc import Iterable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from analysis.frozen import plain as _plain
 from analysis.items import ItemResults
@@ -127,14 +129,14 @@ class GroupTable:
     comments: tuple[Any, ...]
     k: int
 
-    def index(self, label) -> int:
+    def index(self, label: str) -> int:
         """Row of a group label (``KeyError`` if unknown)."""
         try:
             return self.labels.index(label)
         except ValueError:
             raise KeyError(label) from None
 
-    def records(self, rows=None) -> list[Any]:
+    def records(self, rows: Iterable[int] | None = None) -> list[dict[str, Any]]:
         """JSON-ready records of the given rows (default all; see :meth:`Diagnosis.to_dict`).
 
         Figures are rounded for output: scores to 2 decimals, agreement indices and d
@@ -148,7 +150,7 @@ class GroupTable:
             if gc_was_enabled:
                 gc.enable()
 
-    def _records(self, rows) -> list[Any]:
+    def _records(self, rows: Iterable[int] | None) -> list[dict[str, Any]]:
         rows = range(len(self.labels)) if rows is None else rows
         idx = np.asarray(list(rows), dtype=np.intp)
         key = {"team": "team", "unit": "unit"}.get(self.level)
@@ -218,15 +220,16 @@ _DECIMALS = {"n": 0, "n_structure": 0, "rwg_j": 3, "rwg_j_slight": 3, "rwg_j_mod
              "perception_reliability": 3, "structure_reliability": 3, "finding_probability": 3}
 
 
-def _out(a: FloatArray, decimals: int | None = 4, *, integer: bool = False) -> list[Any]:
+def _out(values: ArrayLike, decimals: int | None = 4, *, integer: bool = False) -> list[Any]:
     """Array → nested lists of Python numbers, rounded, NaN → None (vectorized)."""
-    a = np.asarray(a, dtype=float)
+    a = np.asarray(values, dtype=float)
     missing = ~np.isfinite(a)
     if decimals is not None:
         a = np.round(a, decimals)
     obj = (np.where(missing, 0, a).astype(np.int64) if integer else a).astype(object)
     obj[missing] = None
-    return obj.tolist()
+    out: list[Any] = obj.tolist()
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -291,11 +294,11 @@ class Diagnosis:
     priority: MappingProxyType[str, Any] | None = None
     invariance: MappingProxyType[str, Any] | None = None
 
-    def team(self, label) -> dict[str, Any]:
+    def team(self, label: str) -> dict[str, Any]:
         """JSON-ready record of one team."""
         return self.teams.records([self.teams.index(label)])[0]
 
-    def unit(self, label) -> dict[str, Any]:
+    def unit(self, label: str) -> dict[str, Any]:
         """JSON-ready record of one unit."""
         if self.units is None:
             raise KeyError(label)
