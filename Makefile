@@ -9,7 +9,7 @@ PORT ?= 8000
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench lock lint
+.PHONY: run test bench lock lint types
 
 $(BIN)/aad: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: $(BIN)/aad
 
 lint: $(BIN)/aad
 	$(BIN)/ruff check analysis app tests scripts
+
+# mypy as configured in pyproject.toml: analysis/ strict, app/ with the default checks
+types: $(BIN)/aad
+	$(BIN)/mypy
 
 bench: $(BIN)/aad
 	for f in tests/benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done

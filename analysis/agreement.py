@@ -77,6 +77,7 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -93,6 +94,7 @@ from analysis.agreement_null import (
     null_variance,
 )
 from analysis.groups import GroupResult, Groups, encode_groups, group_sum
+from analysis.arrays import BoolArray, FloatArray, IntArray
 
 __all__ = [
     "rwg", "rwg_j", "rwg_star_j", "awg", "ad_m",
@@ -175,7 +177,7 @@ def _null_sigma2(scale_points, null, sigma2_e, n_items: int):
     return sigma2, 1.0, A, "scale_points"
 
 
-def _variance_ratio(var: np.ndarray, sigma2: np.ndarray) -> np.ndarray:
+def _variance_ratio(var: FloatArray, sigma2: FloatArray) -> FloatArray:
     """m = mean over items of s²_j / σ²_Ej per group, capped at 1; NaN if any item is.
 
     With one σ²_E for all items this is min(mean s², σ²_E)/σ²_E, exactly as before.
@@ -186,7 +188,7 @@ def _variance_ratio(var: np.ndarray, sigma2: np.ndarray) -> np.ndarray:
     return np.minimum((var / sigma2).mean(axis=1), 1.0)
 
 
-def _as_numeric(data, name: str) -> np.ndarray:
+def _as_numeric(data, name: str) -> FloatArray:
     """``data`` as a float array (None in object arrays becomes NaN)."""
     try:
         arr = np.asarray(data)
@@ -202,7 +204,7 @@ def _as_numeric(data, name: str) -> np.ndarray:
     raise TypeError(f"{name}: must be numeric, got dtype {arr.dtype}")
 
 
-def _items_matrix(data, name: str, *, min_items: int, allow_1d: bool) -> np.ndarray:
+def _items_matrix(data, name: str, *, min_items: int, allow_1d: bool) -> FloatArray:
     """Respondents x items float matrix from ``data`` (1-D input is one item if allowed)."""
     arr = _as_numeric(data, name)
     if arr.ndim == 1 and allow_1d:
@@ -218,8 +220,8 @@ def _items_matrix(data, name: str, *, min_items: int, allow_1d: bool) -> np.ndar
     return arr
 
 
-def _check_values(X: np.ndarray, name: str, lo: float, hi: float, what: str,
-                  nan_policy: str, *, one_item: bool = False) -> np.ndarray:
+def _check_values(X: FloatArray, name: str, lo: float, hi: float, what: str,
+                  nan_policy: str, *, one_item: bool = False) -> FloatArray:
     """Validate finiteness, range and NaN policy; return the observed-value mask."""
 
     def where(row, col):
@@ -267,7 +269,7 @@ class _Moments:
 
     __slots__ = ("X", "k", "s", "m", "var", "observed", "groups")
 
-    def __init__(self, X: np.ndarray, observed: np.ndarray, groups: Groups):
+    def __init__(self, X: FloatArray, observed: BoolArray, groups: Groups):
         self.X = X
         self.groups = groups
         self.observed = observed
@@ -282,11 +284,11 @@ class _Moments:
             ss = group_sum(dev, groups)
             self.var = np.where(self.k >= 2, ss / (self.k - 1), np.nan)
 
-    def expand(self, per_group: np.ndarray) -> np.ndarray:
+    def expand(self, per_group: FloatArray) -> FloatArray:
         """(G, J) per-group values broadcast to the (n, J) rows, in Fortran order."""
         return np.take(per_group.T, self.groups.codes, axis=1).T
 
-    def finish(self, statistic: str, values: np.ndarray, nan_policy: str) -> GroupResult:
+    def finish(self, statistic: str, values: FloatArray, nan_policy: str) -> GroupResult:
         values = np.asarray(values, dtype=float)
         codes, ng = self.groups.codes, self.groups.n_groups
         if nan_policy == "omit":
@@ -303,7 +305,7 @@ class _Moments:
         return GroupResult(statistic=statistic, groups=self.groups.labels, values=values, n=n)
 
 
-def _prepare(X: np.ndarray, groups, name: str, lo: float, hi: float, what: str,
+def _prepare(X: FloatArray, groups, name: str, lo: float, hi: float, what: str,
              nan_policy: str, *, one_item: bool = False) -> _Moments:
     g = encode_groups(groups, n=X.shape[0], name="groups")
     X = np.asfortranarray(X)
@@ -314,7 +316,7 @@ def _prepare(X: np.ndarray, groups, name: str, lo: float, hi: float, what: str,
 _MAX_COUNT_CELLS = 4_000_000
 
 
-def _group_medians(X: np.ndarray, observed: np.ndarray, groups: Groups, k: np.ndarray) -> np.ndarray:
+def _group_medians(X: FloatArray, observed: BoolArray, groups: Groups, k: IntArray) -> FloatArray:
     """Per-group, per-item median over observed answers, without a loop over groups.
 
     Integer-valued answers with a moderate range use per-group answer counts (a
@@ -874,21 +876,21 @@ class AgreementTestResult:
         Null variance per item.
     """
 
-    groups: tuple
-    n: np.ndarray
-    n_effective: np.ndarray
+    groups: tuple[Any, ...]
+    n: IntArray
+    n_effective: IntArray
     n_items: int
-    rwg_j: np.ndarray
-    rwg_star_j: np.ndarray
-    critical_value: np.ndarray
-    critical_value_star: np.ndarray
-    agrees: np.ndarray
+    rwg_j: FloatArray
+    rwg_star_j: FloatArray
+    critical_value: FloatArray
+    critical_value_star: FloatArray
+    agrees: BoolArray
     null: str
     alpha: float
-    scale_points: tuple
-    sigma2_e: tuple
+    scale_points: tuple[Any, ...]
+    sigma2_e: tuple[Any, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """``{group: {'n', 'n_effective', 'rwg_j', 'rwg_star_j', 'critical_value',
         'critical_value_star', 'agrees'}}`` with plain Python values (NaN kept)."""
         cols = (self.n.tolist(), self.n_effective.tolist(), self.rwg_j.tolist(),
@@ -1049,9 +1051,9 @@ class OrdinalItems:
         Where the answer was "don't know".
     """
 
-    ranks: np.ndarray
-    scale_points: tuple
-    dont_know: np.ndarray
+    ranks: IntArray
+    scale_points: tuple[Any, ...]
+    dont_know: BoolArray
 
 
 _DK_POLICIES = ("missing", "category")

@@ -115,9 +115,11 @@ import numbers
 import zlib
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 from scipy import special
+from analysis.arrays import FloatArray, IntArray
 
 __all__ = [
     "NULLS",
@@ -164,7 +166,7 @@ def _check_scale_points(scale_points, name="scale_points") -> int:
     return int(scale_points)
 
 
-def _exact_proportions(null, A: int) -> tuple | None:
+def _exact_proportions(null, A: int) -> tuple[Any, ...] | None:
     """Named null as a tuple of Fractions (None if ``null`` is not a name)."""
     if not isinstance(null, str):
         return None
@@ -184,7 +186,7 @@ def _exact_proportions(null, A: int) -> tuple | None:
     )
 
 
-def _custom_proportions(null, A: int | None) -> np.ndarray:
+def _custom_proportions(null, A: int | None) -> FloatArray:
     try:
         p = np.asarray(null, dtype=float)
     except (TypeError, ValueError):
@@ -212,7 +214,7 @@ def _custom_proportions(null, A: int | None) -> np.ndarray:
     return p / p.sum()
 
 
-def null_distribution(null="uniform", scale_points=5) -> np.ndarray:
+def null_distribution(null="uniform", scale_points=5) -> FloatArray:
     """Category proportions of a null distribution.
 
     Parameters
@@ -308,17 +310,17 @@ def null_variance(null="uniform", scale_points=5) -> float:
 class _Item:
     """The null of one item: proportions, σ²_E, μ4, and an exact sampling table."""
 
-    p: tuple          # proportions of categories 1..A (floats)
+    p: tuple[Any, ...]          # proportions of categories 1..A (floats)
     sigma2: float
     mu4: float
-    table: tuple      # categories repeated p_a * D times (empty if not on a grid)
+    table: tuple[Any, ...]      # categories repeated p_a * D times (empty if not on a grid)
 
     @property
     def A(self) -> int:
         return len(self.p)
 
 
-def _grid(p: np.ndarray) -> tuple:
+def _grid(p: FloatArray) -> tuple[Any, ...]:
     """Categories 1..A repeated p_a·D times for the smallest D <= 1000 that fits exactly."""
     for D in range(len(p), 1001):
         k = p * D
@@ -344,7 +346,7 @@ def _item(null_key, A: int) -> _Item:
     return _Item(p=tuple(p.tolist()), sigma2=sigma2, mu4=mu4, table=_grid(p))
 
 
-def _item_set(scale_points, null, n_items=None, *, name="scale_points") -> tuple:
+def _item_set(scale_points, null, n_items=None, *, name="scale_points") -> tuple[Any, ...]:
     """Per-item nulls from ``scale_points`` (int or per-item sequence) and ``null``."""
     if np.ndim(scale_points) == 0:
         A = _check_scale_points(scale_points, name)
@@ -385,12 +387,12 @@ def _item_set(scale_points, null, n_items=None, *, name="scale_points") -> tuple
 # ---------------------------------------------------------------------------------------
 # Monte Carlo
 # ---------------------------------------------------------------------------------------
-def _seed(items: tuple) -> np.random.Generator:
+def _seed(items: tuple[Any, ...]) -> np.random.Generator:
     key = repr(tuple(it.p for it in items)).encode()
     return np.random.default_rng(np.random.SeedSequence(MC_SEED, spawn_key=(zlib.crc32(key),)))
 
 
-def _simulate_m(items: tuple, max_n: int, replicates: int) -> np.ndarray:
+def _simulate_m(items: tuple[Any, ...], max_n: int, replicates: int) -> FloatArray:
     """Simulated m for group sizes 1..max_n: array (max_n, replicates), row n-1 = size n.
 
     ``items`` must be in canonical (sorted) order; one generator draws the items in turn.
@@ -446,7 +448,7 @@ def _k(alpha: float, replicates: int) -> int:
 
 
 @functools.lru_cache(maxsize=128)
-def _mc_critical_m(items: tuple, alpha: float, max_n: int, replicates: int) -> np.ndarray:
+def _mc_critical_m(items: tuple[Any, ...], alpha: float, max_n: int, replicates: int) -> FloatArray:
     """Lower α quantile of m for n = 2..max_n (index n - 2); read-only."""
     m = _simulate_m(items, max_n, replicates)[1:]
     k = _k(alpha, replicates)
@@ -455,7 +457,7 @@ def _mc_critical_m(items: tuple, alpha: float, max_n: int, replicates: int) -> n
     return out
 
 
-def _approx_critical_m(items: tuple, n: np.ndarray, alpha: float) -> np.ndarray:
+def _approx_critical_m(items: tuple[Any, ...], n: IntArray, alpha: float) -> FloatArray:
     """Moment-matched chi-square approximation of the lower α quantile of m."""
     n = np.asarray(n, dtype=float)
     J = len(items)
@@ -465,8 +467,8 @@ def _approx_critical_m(items: tuple, n: np.ndarray, alpha: float) -> np.ndarray:
     return 2.0 * special.gammaincinv(nu / 2.0, alpha) / nu  # chi2.ppf(alpha, nu) / nu
 
 
-def _critical_m(items: tuple, n, alpha: float, *, max_n: int = None,
-                replicates: int = None) -> tuple[np.ndarray, np.ndarray]:
+def _critical_m(items: tuple[Any, ...], n, alpha: float, *, max_n: int = None,
+                replicates: int = None) -> tuple[FloatArray, FloatArray]:
     """Critical m per entry of ``n`` and the method code (0 undefined, 1 MC, 2 approx)."""
     max_n = MC_MAX_N if max_n is None else max_n
     replicates = MC_REPLICATES if replicates is None else replicates
@@ -494,7 +496,7 @@ def _critical_m(items: tuple, n, alpha: float, *, max_n: int = None,
     return out, method
 
 
-def _rwg_from_m(m: np.ndarray, J: int) -> np.ndarray:
+def _rwg_from_m(m: FloatArray, J: int) -> FloatArray:
     """r_wg(j) as a function of m (truncated at 0 for m >= 1, as multilevel does)."""
     mm = np.minimum(m, 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -549,17 +551,17 @@ class CriticalValues:
         ``n``.
     """
 
-    n: np.ndarray
+    n: IntArray
     n_items: int
-    scale_points: tuple
-    sigma2_e: tuple
+    scale_points: tuple[Any, ...]
+    sigma2_e: tuple[Any, ...]
     null: str
     alpha: float
-    rwg_j: np.ndarray
-    rwg_star_j: np.ndarray
-    method: tuple
+    rwg_j: FloatArray
+    rwg_star_j: FloatArray
+    method: tuple[Any, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """``{n: {'rwg_j': …, 'rwg_star_j': …, 'method': …}}`` with plain Python values."""
         return {
             int(k): {"rwg_j": float(a), "rwg_star_j": float(b), "method": m}

@@ -125,25 +125,31 @@ References
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as _dt
-import json
 import math
-import re
-import secrets
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cached_property
 from types import MappingProxyType
-from typing import Annotated, Literal
+from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from analysis.diagnosis import Diagnosis
-from analysis.maturity import TYPOLOGIES
+from analysis.benchmark_schema import (  # noqa: F401 (re-exported: the import path of callers)
+    ANY, DEFINITIONS, FORMAT, FORMAT_VERSION, INSTRUMENT_FAMILIES, MAX_ENTRIES, MAX_FILE_BYTES, MEASURES,
+    QUANTILES, READ_VERSIONS, SCOPES, SIZE_BANDS, _FULL, _MIN_K, _SCORES,
+)
+from analysis.benchmark_pool import (  # noqa: F401 (re-exported: the import path of callers)
+    BenchmarkEntry, BenchmarkPool, DimensionAggregate, _check_industry, _check_k, _qkey, _round,
+    entry_from_diagnosis,
+)
+from analysis.benchmark_generalize import (  # noqa: F401 (re-exported: the import path of callers)
+    _DIM_ORDER, generalize,
+)
+from analysis.benchmark_file import (  # noqa: F401 (re-exported: the import path of callers)
+    dump_benchmark, load_benchmark,
+)
+from analysis.arrays import FloatArray
 
 __all__ = [
     "FORMAT",
@@ -171,519 +177,6 @@ __all__ = [
     "type7_quantile",
     "comparable_measures",
 ]
-
-#: ``format`` field of a benchmark file.
-FORMAT = "aad-benchmark"
-#: The benchmark file version this code writes.
-FORMAT_VERSION = 3
-#: The benchmark file versions this code reads (version 1 has no generalized values,
-#: versions 1 and 2 no ``simulated`` marker).
-READ_VERSIONS = (1, 2, 3)
-#: Largest benchmark file accepted (and written): 10 MiB.
-MAX_FILE_BYTES = 10 * 1024 * 1024
-#: Most entries in a pool or file. An entry of a three-dimension questionnaire takes at
-#: most about 560 bytes, so 15,000 of them always fit into :data:`MAX_FILE_BYTES`;
-#: :func:`dump_benchmark` refuses a pool whose file would be larger.
-MAX_ENTRIES = 15_000
-#: Size bands (employees of the organization).
-SIZE_BANDS = ("1-49", "50-249", "250-999", "1000-4999", "5000+")
-#: The generalized value of industry, size band and closing period (:func:`generalize`);
-#: never an industry code or size band of its own.
-ANY = "any"
-#: Measures compared per dimension.
-MEASURES = ("score", "structure", "icc1")
-#: Benchmark cells, in the order in which they are admitted (disclosure rule 4).
-SCOPES = ("all", "industry", "size_band", "industry_and_size_band")
-#: Quantiles of a cell: name, probability (exact), label.
-QUANTILES = (
-    ("median", Fraction(1, 2), {"en": "median", "de": "Median"}),
-    ("p75", Fraction(3, 4), {"en": "top 25 %", "de": "obere 25 %"}),
-    ("p90", Fraction(9, 10), {"en": "top 10 %", "de": "obere 10 %"}),
-)
-#: Questionnaires whose forms compare on dimension scores (same family, same dimension ids).
-INSTRUMENT_FAMILIES = MappingProxyType({
-    "aligned-autonomy-v1": "aligned-autonomy",
-    "aligned-autonomy-pulse-v1": "aligned-autonomy",
-    # version 2 changed items in every dimension and the German answer labels: no
-    # dimension is scored from the same content as in version 1 (docs/methodology.md §19)
-    "aligned-autonomy-v2": "aligned-autonomy-2",
-    "aligned-autonomy-pulse-v2": "aligned-autonomy-2",
-})
-#: Plain-language definitions for footnotes.
-DEFINITIONS = MappingProxyType({
-    "percentile_rank": {
-        "en": "Share of the comparable organizations with a lower figure, in %.",
-        "de": "Anteil der vergleichbaren Organisationen mit einem niedrigeren Wert, in %.",
-    },
-    "interval": {
-        "en": "Percentile ranks of the lower and upper end of the organization's own confidence "
-              "interval (95 % unless set otherwise); the other organizations' figures are taken as fixed.",
-        "de": "Perzentilränge des unteren und oberen Endes des eigenen Konfidenzintervalls der "
-              "Organisation (95 %, sofern nicht anders eingestellt); die Werte der anderen "
-              "Organisationen gelten als fest.",
-    },
-    "quantiles": {
-        "en": "Median, 75th percentile (top 25 %) and 90th percentile (top 10 %) of the "
-              "comparable organizations, linear interpolation (Hyndman & Fan type 7).",
-        "de": "Median, 75. Perzentil (obere 25 %) und 90. Perzentil (obere 10 %) der "
-              "vergleichbaren Organisationen, lineare Interpolation (Hyndman & Fan Typ 7).",
-    },
-})
-
-_ENTRY_ID = re.compile(r"^[0-9a-f]{32}$")
-_INDUSTRY = r"^[a-z][a-z0-9_]{0,47}$"
-_QID = r"^[a-z0-9][a-z0-9-]{0,63}$"
-_DIM_ID = r"^[a-z][a-z0-9_]{0,47}$"
-_PERIOD = r"^([0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?|any)$"
-_MAX_N = 10_000_000
-# a JSON escape of a C0 control character other than tab, LF and CR (raw ones are not
-# valid JSON); a backslash escapes only after an even number of backslashes
-_CONTROL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*(\\(?:u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F])|[bf]))")
-_FULL, _SCORES = "full", "scores"
-_MIN_K = 5
-
-
-# ------------------------------------------------------------------------ file schema
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
-
-
-_Score = Annotated[float, Field(ge=0.0, le=100.0)]
-
-
-class _DimensionModel(_Strict):
-    score: _Score | None
-    structure: _Score | None
-    n: Annotated[int, Field(ge=1, le=_MAX_N)] | None
-    icc1: Annotated[float, Field(ge=-1.0, le=1.0)] | None
-    level: Annotated[int, Field(ge=1, le=5)] | None
-
-
-class _EntryModel(_Strict):
-    entry_id: Annotated[str, StringConstraints(pattern=_ENTRY_ID.pattern)]
-    questionnaire_id: Annotated[str, StringConstraints(pattern=_QID)]
-    questionnaire_version: Annotated[int, Field(ge=1, le=1_000_000)]
-    closed_on: Annotated[str, StringConstraints(pattern=_PERIOD)]
-    industry: Annotated[str, StringConstraints(pattern=_INDUSTRY)]
-    size_band: Literal[SIZE_BANDS + (ANY,)]  # type: ignore[valid-type]
-    typology: Literal[TYPOLOGIES] | None  # type: ignore[valid-type]
-    dimensions: Annotated[
-        dict[Annotated[str, StringConstraints(pattern=_DIM_ID)], _DimensionModel],
-        Field(min_length=1, max_length=10),
-    ]
-    simulated: bool = False
-
-
-class _FileModel(_Strict):
-    format: Literal["aad-benchmark"]
-    version: Literal[READ_VERSIONS]  # type: ignore[valid-type]
-    entries: Annotated[list[_EntryModel], Field(max_length=MAX_ENTRIES)]
-
-
-def _show(value) -> str:
-    """Short description of an offending input value for an error message."""
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _path(loc) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part == "[key]":
-            out += " (key)"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
-
-
-def _message(err: dict) -> str:
-    kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        return "unknown field (extra fields are not allowed)"
-    if kind == "finite_number":
-        return f"must be a finite number, got {_show(value)}"
-    bounds = {"greater_than_equal": (">=", "ge"), "less_than_equal": ("<=", "le"),
-              "greater_than": (">", "gt"), "less_than": ("<", "lt")}
-    if kind in bounds:
-        op, key = bounds[kind]
-        return f"must be {op} {ctx[key]}, got {_show(value)}"
-    if kind.startswith("int_"):
-        return f"must be an integer, got {_show(value)}"
-    if kind.startswith("float_"):
-        return f"must be a number, got {_show(value)}"
-    if kind.startswith("string_type"):
-        return f"must be a string, got {_show(value)}"
-    if kind == "string_pattern_mismatch":
-        return f"must match {ctx['pattern']}, got {_show(value)}"
-    if kind == "literal_error":
-        return f"must be {ctx['expected']}, got {_show(value)}"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"must be an object, got {_show(value)}"
-    if kind == "list_type":
-        return f"must be an array, got {_show(value)}"
-    if kind == "too_long":
-        return f"has {ctx.get('actual_length')} items; at most {ctx.get('max_length')} are allowed"
-    if kind == "too_short":
-        return f"has {ctx.get('actual_length')} items; at least {ctx.get('min_length')} are needed"
-    return err["msg"]
-
-
-def _describe(exc: ValidationError, prefix: str = "") -> str:
-    """``path: problem`` of the first schema error, and how many more there are."""
-    errors = exc.errors(include_url=False)
-    first = errors[0]
-    path = _path(first["loc"])
-    where = f"{prefix}.{path}" if prefix and path else (prefix or path or "data")
-    text = f"{where}: {_message(first)}"
-    if len(errors) > 1:
-        text += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-    return text
-
-
-# ------------------------------------------------------------------------- entries
-
-@dataclass(frozen=True)
-class DimensionAggregate:
-    """Organization-level figures of one dimension in a :class:`BenchmarkEntry`.
-
-    Attributes
-    ----------
-    score : float or None
-        Perception score 0–100.
-    structure : float or None
-        Structure index 0–100.
-    n : int or None
-        Answers used for the score.
-    icc1 : float or None
-        ICC(1) of the perception score with teams as groups.
-    level : int or None
-        Maturity level 1–5.
-    """
-
-    score: float | None
-    structure: float | None
-    n: int | None
-    icc1: float | None
-    level: int | None
-
-    def to_dict(self) -> dict:
-        return {"score": self.score, "structure": self.structure, "n": self.n,
-                "icc1": self.icc1, "level": self.level}
-
-
-@dataclass(frozen=True, eq=False)
-class BenchmarkEntry:
-    """Organization-level aggregates of one closed campaign (no name, no team figure).
-
-    Construct with :func:`entry_from_diagnosis`; direct construction is validated
-    against the benchmark file schema (``ValueError`` naming the field).
-
-    Attributes
-    ----------
-    entry_id : str
-        Opaque random id, 32 lower-case hex digits (128 bits); unrelated to the
-        organization or the campaign.
-    questionnaire_id : str
-    questionnaire_version : int
-    closed_on : str
-        When the campaign closed: the month ``"YYYY-MM"``, or in a generalized entry
-        (:func:`generalize`) the quarter ``"YYYY-Qn"``, the year ``"YYYY"`` or
-        :data:`ANY`.
-    industry : str
-        Industry code, ``[a-z][a-z0-9_]*`` (at most 48 characters), or :data:`ANY`.
-    size_band : str
-        One of :data:`SIZE_BANDS`, or :data:`ANY`.
-    typology : str or None
-        The organization's typology (:data:`analysis.maturity.TYPOLOGIES`).
-    dimensions : mapping of str to DimensionAggregate
-    simulated : bool
-        True for an entry of a simulated organization (a demonstration or test file);
-        every comparison says how many of its organizations are simulated.
-    """
-
-    entry_id: str
-    questionnaire_id: str
-    questionnaire_version: int
-    closed_on: str
-    industry: str
-    size_band: str
-    typology: str | None
-    dimensions: Mapping
-    simulated: bool = False
-
-    @classmethod
-    def from_dict(cls, fields) -> BenchmarkEntry:
-        """The entry whose file layout (:meth:`to_dict`) is ``fields``, validated against
-        the benchmark file schema (``ValueError`` naming the field)."""
-        try:
-            _EntryModel.model_validate(fields)
-        except ValidationError as exc:
-            raise ValueError(_describe(exc)) from None
-        return cls._trusted(fields)
-
-    @classmethod
-    def _trusted(cls, fields: dict) -> BenchmarkEntry:
-        """Build from fields already validated by the file schema (no second validation)."""
-        obj = object.__new__(cls)
-        for key in ("entry_id", "questionnaire_id", "questionnaire_version", "closed_on", "industry",
-                    "size_band", "typology"):
-            object.__setattr__(obj, key, fields[key])
-        object.__setattr__(obj, "simulated", bool(fields.get("simulated", False)))
-        dims = fields["dimensions"]
-        fl = _float_or_none
-        object.__setattr__(obj, "dimensions", MappingProxyType({
-            d: DimensionAggregate(fl(a["score"]), fl(a["structure"]), a["n"], fl(a["icc1"]), a["level"])
-            for d, a in sorted(dims.items())}))
-        return obj
-
-    def __post_init__(self):
-        dims = self.dimensions
-        if not isinstance(dims, Mapping):
-            raise TypeError(f"dimensions: must be a mapping, got {type(dims).__name__}")
-        frozen = {}
-        for key, value in dims.items():
-            if isinstance(value, Mapping):
-                value = DimensionAggregate(**{f: value.get(f) for f in
-                                              ("score", "structure", "n", "icc1", "level")})
-            if not isinstance(value, DimensionAggregate):
-                raise TypeError(f"dimensions.{key}: must be a DimensionAggregate, got {type(value).__name__}")
-            frozen[key] = value
-        object.__setattr__(self, "dimensions", MappingProxyType(dict(sorted(frozen.items()))))
-        try:
-            _EntryModel.model_validate(self.to_dict())
-        except ValidationError as exc:
-            raise ValueError(_describe(exc)) from None
-
-    @property
-    def questionnaire(self) -> tuple:
-        """``(questionnaire_id, questionnaire_version)``."""
-        return (self.questionnaire_id, self.questionnaire_version)
-
-    def to_dict(self) -> dict:
-        """JSON-ready layout of one entry in a benchmark file."""
-        return {
-            "entry_id": self.entry_id,
-            "questionnaire_id": self.questionnaire_id,
-            "questionnaire_version": self.questionnaire_version,
-            "closed_on": self.closed_on,
-            "industry": self.industry,
-            "size_band": self.size_band,
-            "typology": self.typology,
-            "dimensions": {d: a.to_dict() for d, a in self.dimensions.items()},
-            "simulated": self.simulated,
-        }
-
-    def __eq__(self, other):
-        if not isinstance(other, BenchmarkEntry):
-            return NotImplemented
-        return self.to_dict() == other.to_dict()
-
-    def __hash__(self):
-        return hash(self.entry_id)
-
-
-def _check_industry(industry) -> None:
-    if not isinstance(industry, str) or not re.fullmatch(_INDUSTRY, industry):
-        raise ValueError(f"industry: must match {_INDUSTRY}, got {industry!r}")
-    if industry == ANY:
-        raise ValueError(f"industry: {ANY!r} stands for a generalized industry and is no industry code")
-
-
-def _float_or_none(x):
-    return None if x is None else float(x)
-
-
-def _month(value, name: str = "closed_on") -> str:
-    if isinstance(value, _dt.datetime):
-        value = value.date()
-    if isinstance(value, _dt.date):
-        return f"{value.year:04d}-{value.month:02d}"
-    if isinstance(value, str):
-        m = re.fullmatch(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?", value)
-        if m:
-            try:
-                _dt.date(int(m[1]), int(m[2]), int(m[3] or 1))
-            except ValueError:
-                pass
-            else:
-                return f"{m[1]}-{m[2]}"
-    raise ValueError(f"{name}: must be a date or 'YYYY-MM' / 'YYYY-MM-DD', got {value!r}")
-
-
-def _round(x, decimals):
-    if x is None:
-        return None
-    x = float(x)
-    return round(x, decimals) if math.isfinite(x) else None
-
-
-def entry_from_diagnosis(diagnosis: Diagnosis, *, industry: str, size_band: str, closed_on,
-                         entry_id: str | None = None, simulated: bool = False) -> BenchmarkEntry:
-    """The benchmark entry of one closed campaign: organization-level aggregates only.
-
-    Parameters
-    ----------
-    diagnosis : Diagnosis
-        Released results of the campaign (:func:`analysis.diagnose`); the organization
-        must be released (at least ``k`` respondents).
-    industry : str
-        Industry code, ``[a-z][a-z0-9_]*`` (at most 48 characters), e.g.
-        ``"manufacturing"``; not :data:`ANY`.
-    size_band : str
-        One of :data:`SIZE_BANDS`.
-    closed_on : datetime.date, datetime.datetime or str
-        When the campaign closed; only the month is kept (``"YYYY-MM"``).
-    entry_id : str, optional
-        32 lower-case hex digits; default a fresh random id
-        (:func:`secrets.token_hex`). Never derive it from the organization.
-    simulated : bool
-        The diagnosis is of a simulated organization (marked in every comparison).
-
-    Returns
-    -------
-    BenchmarkEntry
-        Per dimension: perception score and structure index (rounded to 4 decimals, as
-        released), answers used, ICC(1) (6 decimals) and maturity level; the typology.
-
-    Raises
-    ------
-    ValueError
-        The organization is suppressed, or an argument is invalid (named).
-    TypeError
-        ``diagnosis`` is not a :class:`Diagnosis`.
-    """
-    if not isinstance(diagnosis, Diagnosis):
-        raise TypeError(f"diagnosis: must be a Diagnosis, got {type(diagnosis).__name__}")
-    if diagnosis.n_respondents is None:
-        raise ValueError("diagnosis: the organization is not released (fewer than k responses); "
-                         "it cannot enter a benchmark")
-    _check_industry(industry)
-    if size_band not in SIZE_BANDS:
-        raise ValueError(f"size_band: must be one of {', '.join(SIZE_BANDS)}, got {size_band!r}")
-    month = _month(closed_on)
-    if entry_id is None:
-        entry_id = secrets.token_hex(16)
-    elif not isinstance(entry_id, str) or not _ENTRY_ID.fullmatch(entry_id):
-        raise ValueError(f"entry_id: must be 32 lower-case hex digits, got {entry_id!r}")
-    dims = {}
-    for d, fig in diagnosis.dimensions.items():
-        n = fig.get("n")
-        level = fig.get("level")
-        dims[d] = DimensionAggregate(
-            score=_round(fig.get("score"), 4), structure=_round(fig.get("structure"), 4),
-            n=int(n) if n is not None else None, icc1=_round(fig.get("icc1"), 6),
-            level=int(level) if level is not None else None,
-        )
-    org = diagnosis.organization
-    return BenchmarkEntry(
-        entry_id=entry_id, questionnaire_id=str(diagnosis.questionnaire["id"]),
-        questionnaire_version=int(diagnosis.questionnaire["version"]), closed_on=month,
-        industry=industry, size_band=size_band,
-        typology=org.typology[0] if org.typology[0] in TYPOLOGIES else None, dimensions=dims,
-        simulated=bool(simulated),
-    )
-
-
-# ---------------------------------------------------------------------------- pool
-
-@dataclass(frozen=True, eq=False, init=False)
-class BenchmarkPool:
-    """An immutable set of benchmark entries, sorted by entry id.
-
-    Parameters
-    ----------
-    entries : iterable of BenchmarkEntry
-        Duplicates (same entry id, same figures) are kept once; the same entry id with
-        different figures is an error. At most :data:`MAX_ENTRIES`.
-
-    Attributes
-    ----------
-    entries : tuple of BenchmarkEntry
-    """
-
-    entries: tuple
-
-    def __init__(self, entries: Iterable = ()):
-        if isinstance(entries, (str, bytes)) or not isinstance(entries, Iterable):
-            raise TypeError(f"entries: must be an iterable of BenchmarkEntry, got {type(entries).__name__}")
-        by_id: dict = {}
-        for i, e in enumerate(entries):
-            if not isinstance(e, BenchmarkEntry):
-                raise TypeError(f"entries[{i}]: must be a BenchmarkEntry, got {type(e).__name__}")
-            seen = by_id.get(e.entry_id)
-            if seen is not None and seen != e:
-                raise ValueError(f"entries[{i}]: entry id {e.entry_id!r} occurs twice with different figures")
-            by_id[e.entry_id] = e
-        if len(by_id) > MAX_ENTRIES:
-            raise ValueError(f"entries: {len(by_id):,} entries; at most {MAX_ENTRIES:,} are allowed")
-        object.__setattr__(self, "entries", tuple(by_id[k] for k in sorted(by_id)))
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    def __iter__(self):
-        return iter(self.entries)
-
-    def __contains__(self, entry_id) -> bool:
-        return entry_id in self._ids
-
-    @cached_property
-    def _ids(self) -> dict:
-        return {e.entry_id: i for i, e in enumerate(self.entries)}
-
-    def get(self, entry_id: str) -> BenchmarkEntry:
-        """The entry with this id (``KeyError`` if absent)."""
-        return self.entries[self._ids[entry_id]]
-
-    def merge(self, *others: BenchmarkPool) -> BenchmarkPool:
-        """A new pool with the entries of this and the other pools, de-duplicated by id."""
-        for i, o in enumerate(others):
-            if not isinstance(o, BenchmarkPool):
-                raise TypeError(f"others[{i}]: must be a BenchmarkPool, got {type(o).__name__}")
-        return BenchmarkPool([e for p in (self, *others) for e in p.entries])
-
-    def without(self, entry_ids: Iterable[str]) -> BenchmarkPool:
-        """A new pool without the given entry ids (unknown ids are ignored)."""
-        drop = {entry_ids} if isinstance(entry_ids, str) else set(entry_ids)
-        return BenchmarkPool([e for e in self.entries if e.entry_id not in drop])
-
-    def to_dict(self) -> dict:
-        """The benchmark file layout (see :func:`load_benchmark`)."""
-        return {"format": FORMAT, "version": FORMAT_VERSION,
-                "entries": [e.to_dict() for e in self.entries]}
-
-    @cached_property
-    def _columns(self) -> dict:
-        """Column arrays for vectorized benchmarking (computed once per pool)."""
-        E = self.entries
-        dims = sorted({d for e in E for d in e.dimensions})
-        cols = {
-            "entry_id": np.array([e.entry_id for e in E], dtype=object),
-            "questionnaire": [_qkey(e.questionnaire_id, e.questionnaire_version, e.dimensions) for e in E],
-            "industry": np.array([e.industry for e in E], dtype=object),
-            "size_band": np.array([e.size_band for e in E], dtype=object),
-            "simulated": np.array([e.simulated for e in E], dtype=bool),
-            "values": {},
-        }
-        for m in MEASURES + ("n", "level"):
-            for d in dims:
-                vals = [getattr(e.dimensions[d], m) if d in e.dimensions else None for e in E]
-                cols["values"][(d, m)] = np.array([np.nan if v is None else v for v in vals], dtype=float)
-        return cols
-
 
 # ----------------------------------------------------------------- the statistics
 
@@ -794,11 +287,8 @@ _QUANTILE_MIN_N = {name: _min_n(p) for name, p, _ in QUANTILES}
 
 # ----------------------------------------------------------------- comparability
 
-def _qkey(qid, version, dims) -> tuple:
-    return (str(qid), int(version), tuple(sorted(dims)))
 
-
-def _compatibility(a: tuple, b: tuple) -> str | None:
+def _compatibility(a: tuple[Any, ...], b: tuple[Any, ...]) -> str | None:
     """``'full'``, ``'scores'`` or None for two ``(id, version, dims)`` keys."""
     if a[2] != b[2]:
         return None
@@ -812,7 +302,7 @@ def _compatibility(a: tuple, b: tuple) -> str | None:
     return None
 
 
-def comparable_measures(a, b, *, measures: Sequence[str] = MEASURES) -> tuple:
+def comparable_measures(a, b, *, measures: Sequence[str] = MEASURES) -> tuple[Any, ...]:
     """Measures on which two questionnaires may be compared.
 
     Parameters
@@ -839,7 +329,7 @@ def comparable_measures(a, b, *, measures: Sequence[str] = MEASURES) -> tuple:
     return ()
 
 
-def _as_key(x) -> tuple:
+def _as_key(x) -> tuple[Any, ...]:
     if isinstance(x, Mapping):
         return _qkey(x["id"], x["version"], x["dimensions"])
     qid, version, dims = x
@@ -858,7 +348,7 @@ _SCORES_NOTE = {
 
 # ------------------------------------------------------------------------ results
 
-def _reason_text(code: str | None, k: int, figure: str | None = None) -> dict | None:
+def _reason_text(code: str | None, k: int, figure: str | None = None) -> dict[str, Any] | None:
     if code is None:
         return None
     if code == "fewer_than_k":
@@ -939,11 +429,11 @@ class BenchmarkCell:
     median: float | None
     p75: float | None
     p90: float | None
-    withheld: Mapping = field(default_factory=lambda: MappingProxyType({}))
+    withheld: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     k: int = _MIN_K
     n_simulated: int | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready; figures on 0–100 rounded to 4 decimals, ICC(1) to 6."""
         dec = 6 if self.measure == "icc1" else 4
         return {
@@ -984,13 +474,13 @@ class BenchmarkResult:
         Scope-major, then dimension, then measure (:data:`MEASURES` order).
     """
 
-    questionnaire: Mapping
-    comparable_on: tuple
-    note: Mapping | None
+    questionnaire: Mapping[str, Any]
+    comparable_on: tuple[Any, ...]
+    note: Mapping[str, Any] | None
     min_organizations: int
-    filters: Mapping
-    dimensions: tuple
-    cells: tuple
+    filters: Mapping[str, Any]
+    dimensions: tuple[Any, ...]
+    cells: tuple[Any, ...]
 
     def cell(self, dimension: str, measure: str = "score", scope: str = "all") -> BenchmarkCell:
         """The cell of one dimension, measure and scope (``KeyError`` if absent)."""
@@ -1000,10 +490,10 @@ class BenchmarkResult:
         raise KeyError((scope, dimension, measure))
 
     @property
-    def scopes(self) -> tuple:
+    def scopes(self) -> tuple[Any, ...]:
         return tuple(dict.fromkeys(c.scope for c in self.cells))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data, deterministic:
         ``{"questionnaire", "comparable_on", "note", "min_organizations", "filters",
         "definitions", "quantile_labels", "scopes": {scope: {"industry", "size_band",
@@ -1025,7 +515,7 @@ class BenchmarkResult:
         }
 
 
-def _target(obj) -> dict:
+def _target(obj) -> dict[str, Any]:
     """Questionnaire key, entry id and figures (value, low, high) of the organization."""
     if isinstance(obj, BenchmarkEntry):
         figs = {}
@@ -1051,13 +541,7 @@ def _target(obj) -> dict:
     raise TypeError(f"diagnosis_or_entry: must be a Diagnosis or a BenchmarkEntry, got {type(obj).__name__}")
 
 
-def _check_k(k, name: str = "min_organizations") -> int:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < _MIN_K:
-        raise ValueError(f"{name}: must be an integer >= {_MIN_K}, got {k!r}")
-    return int(k)
-
-
-def _figures(vals: np.ndarray, target: tuple, withheld: dict) -> dict:
+def _figures(vals: FloatArray, target: tuple[Any, ...], withheld: dict[str, Any]) -> dict[str, Any]:
     """Percentile rank with interval and the quantiles of one released cell."""
     x = np.sort(vals)
     n = x.size
@@ -1206,7 +690,7 @@ def benchmark(pool: BenchmarkPool, diagnosis_or_entry, *, industry: str | None =
         for m in MEASURES:
             vals = cols["values"].get((d, m), np.full(N, np.nan))
             base = eligible[m] & np.isfinite(vals)
-            shown: list = []
+            shown: list[Any] = []
             for name, ind, sb in scopes:
                 member = base & scope_mask[name]
                 n = int(member.sum())
@@ -1229,7 +713,7 @@ def benchmark(pool: BenchmarkPool, diagnosis_or_entry, *, industry: str | None =
                         median=None, p75=None, p90=None, **common)
                     continue
                 shown.append(member)
-                withheld: dict = {}
+                withheld: dict[str, Any] = {}
                 figs = _figures(vals[member], target, withheld)
                 cells[(name, d, m)] = BenchmarkCell(
                     released=True, reason=None, n_organizations=n, n_simulated=int((member & cols["simulated"]).sum()),
@@ -1244,258 +728,3 @@ def benchmark(pool: BenchmarkPool, diagnosis_or_entry, *, industry: str | None =
     )
 
 
-_DIM_ORDER = {"direction": 0, "decision_rights": 1, "feedback": 2}
-
-
-# ------------------------------------------------------------------ generalization
-
-def _coarser_profile(profile: tuple) -> tuple:
-    """(industry, size band) one step up: the size band goes first, then the industry."""
-    industry, size_band = profile
-    return (industry, ANY) if size_band != ANY else (ANY, ANY)
-
-
-def _profile_steps(profile: tuple) -> int:
-    """Steps left to the fully generalized profile."""
-    return sum(v != ANY for v in profile)
-
-
-def _quarter(period: str) -> str:
-    """``"YYYY-MM"`` → ``"YYYY-Qn"``; coarser periods stay as they are."""
-    if re.fullmatch(r"[0-9]{4}-[0-9]{2}", period):
-        return f"{period[:4]}-Q{(int(period[5:]) - 1) // 3 + 1}"
-    return period
-
-
-def _coarser_period(period: str) -> str:
-    """Quarter → year → :data:`ANY`."""
-    return period[:4] if len(period) > 4 else ANY
-
-
-def _period_steps(period: str) -> int:
-    """Steps left to :data:`ANY` (a month counts as its quarter)."""
-    return 0 if period == ANY else (1 if len(period) == 4 else 2)
-
-
-def _climb(keys: list, coarser: Callable, steps: Callable, k: int) -> list:
-    """Move keys up their hierarchy until every key that occurs occurs at least ``k``
-    times (``keys`` holds 0 or at least ``k`` items).
-
-    Each round, every key with fewer than ``k`` occurrences moves one step up. When only
-    the top key is short, the key nearest to the top (then the rarest, then the first
-    in order) moves up instead.
-    """
-    while True:
-        counts = Counter(keys)
-        short = {g for g, c in counts.items() if c < k and steps(g)}
-        if not short:
-            if all(c >= k for c in counts.values()):
-                return keys
-            short = {min((g for g in counts if steps(g)), key=lambda g: (steps(g), counts[g], g))}
-        keys = [coarser(g) if g in short else g for g in keys]
-
-
-def generalize(pool: BenchmarkPool, *, k: int = 5) -> BenchmarkPool:
-    """The pool with industry, size band and closing date generalized so that every
-    combination of the three that occurs is shared by at least ``k`` entries.
-
-    Parameters
-    ----------
-    pool : BenchmarkPool
-        Empty, or at least ``k`` entries; entries may already be generalized.
-    k : int
-        Smallest number of entries that share a combination (at least 5).
-
-    Returns
-    -------
-    BenchmarkPool
-        The same entry ids and figures without the answer counts ``n`` (an exact count
-        can point at a known organization; comparisons never use another entry's
-        count); industry and size band replaced by
-        :data:`ANY` where their combination is rarer than ``k`` (size band first), the
-        month coarsened to the quarter, and to the year or :data:`ANY` where rarer than
-        ``k`` within the entry's (industry, size band) combination — the steps of the
-        module docstring ("Generalized entries"). Generalizing a generalized pool
-        changes nothing.
-
-    Raises
-    ------
-    ValueError
-        The pool holds 1 to ``k - 1`` entries (no generalization hides them), or ``k``
-        is invalid.
-
-    References
-    ----------
-    .. [1] Samarati, P., & Sweeney, L. (1998). Protecting privacy when disclosing
-       information: k-anonymity and its enforcement through generalization and
-       suppression. Technical report SRI-CSL-98-04, SRI International.
-
-    Examples
-    --------
-    Four retail entries of one size band and one of another: both combinations hold
-    fewer than five, so all five lose their size band; May becomes the second quarter.
-
-    >>> entries = [BenchmarkEntry(entry_id=f"{i:032x}", questionnaire_id="q", questionnaire_version=1,
-    ...                           closed_on="2024-05", industry="retail",
-    ...                           size_band="1-49" if i else "5000+", typology=None,
-    ...                           dimensions={"direction": {"score": 50.0}}) for i in range(5)]
-    >>> sorted({(e.industry, e.size_band, e.closed_on) for e in generalize(BenchmarkPool(entries))})
-    [('retail', 'any', '2024-Q2')]
-    """
-    if not isinstance(pool, BenchmarkPool):
-        raise TypeError(f"pool: must be a BenchmarkPool, got {type(pool).__name__}")
-    k = _check_k(k, "k")
-    if 0 < len(pool) < k:
-        raise ValueError(f"pool: {len(pool)} entries; generalizing needs none or at least {k}")
-    entries = pool.entries
-    profiles = _climb([(e.industry, e.size_band) for e in entries], _coarser_profile, _profile_steps, k)
-    periods = [_quarter(e.closed_on) for e in entries]
-    groups: dict = {}
-    for i, profile in enumerate(profiles):
-        groups.setdefault(profile, []).append(i)
-    for at in groups.values():
-        for i, period in zip(at, _climb([periods[i] for i in at], _coarser_period, _period_steps, k)):
-            periods[i] = period
-    return BenchmarkPool(
-        dataclasses.replace(e, industry=ind, size_band=band, closed_on=period,
-                            dimensions={d: dataclasses.replace(a, n=None) for d, a in e.dimensions.items()})
-        for e, (ind, band), period in zip(entries, profiles, periods))
-
-
-# --------------------------------------------------------------------------- files
-
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _no_duplicates(pairs):
-    out = dict(pairs)
-    if len(out) != len(pairs):
-        seen = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKey(key)
-            seen.add(key)
-    return out
-
-
-def dump_benchmark(pool: BenchmarkPool, *, rng: np.random.Generator | None = None) -> bytes:
-    """Serialize a pool as a benchmark file (see :func:`load_benchmark`).
-
-    Parameters
-    ----------
-    pool : BenchmarkPool
-    rng : numpy.random.Generator, optional
-        Writes the entries in a random order drawn from ``rng``; by default they are
-        sorted by id.
-
-    Returns
-    -------
-    bytes
-        Compact UTF-8 JSON with sorted keys, ending in a newline; without ``rng``
-        byte-identical for equal pools.
-
-    Raises
-    ------
-    ValueError
-        The file would exceed :data:`MAX_FILE_BYTES`.
-    """
-    if not isinstance(pool, BenchmarkPool):
-        raise TypeError(f"pool: must be a BenchmarkPool, got {type(pool).__name__}")
-    doc = pool.to_dict()
-    if rng is not None:
-        doc["entries"] = [doc["entries"][i] for i in rng.permutation(len(pool))]
-    data = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8") + b"\n"
-    if len(data) > MAX_FILE_BYTES:
-        raise ValueError(f"pool: the file would be {len(data):,} bytes; at most {MAX_FILE_BYTES:,} "
-                         f"bytes are allowed")
-    return data
-
-
-def load_benchmark(data: bytes) -> BenchmarkPool:
-    """Read and validate a benchmark file.
-
-    Layout (version 2)::
-
-        {"format": "aad-benchmark", "version": 2,
-         "entries": [{"entry_id": "<32 hex>", "questionnaire_id": "aligned-autonomy-v1",
-                      "questionnaire_version": 1,
-                      "closed_on": "2024-05" | "2024-Q2" | "2024" | "any",
-                      "industry": "manufacturing" | "any",
-                      "size_band": "250-999" | "any",
-                      "typology": "drift" | null,
-                      "dimensions": {"direction": {"score": 0–100 | null,
-                                                   "structure": 0–100 | null,
-                                                   "n": 1–10000000 | null,
-                                                   "icc1": -1–1 | null,
-                                                   "level": 1–5 | null}, ...}}, ...]}
-
-    Every field is required, no other field is allowed, numbers must be finite JSON
-    numbers of the right type (integers for ``n``, ``level`` and versions), at most
-    :data:`MAX_FILE_BYTES` bytes and :data:`MAX_ENTRIES` entries. :data:`ANY` marks a
-    generalized industry, size band or closing period (:func:`generalize`). Version 1
-    files, whose entries always give the month, the industry and the size band, are
-    read as they are.
-
-    Parameters
-    ----------
-    data : bytes
-        The file content (UTF-8, an optional byte-order mark is ignored).
-
-    Returns
-    -------
-    BenchmarkPool
-
-    Raises
-    ------
-    ValueError
-        The message names the problem and where, e.g.
-        ``"entries[3].dimensions.direction.score: must be <= 100.0, got 120.0"``;
-        ``"version: unsupported benchmark file version 3; this installation reads versions 1 to 2"``;
-        a control character other than tab and line breaks, raw or escaped, names its line.
-    TypeError
-        ``data`` is not bytes.
-    """
-    if isinstance(data, (bytearray, memoryview)):
-        data = bytes(data)
-    if not isinstance(data, bytes):
-        raise TypeError(f"data: must be bytes, got {type(data).__name__}")
-    if len(data) > MAX_FILE_BYTES:
-        raise ValueError(f"data: the file is {len(data):,} bytes; at most {MAX_FILE_BYTES:,} bytes are allowed")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"data: not UTF-8 text (invalid byte at offset {exc.start})") from None
-    escaped = _CONTROL_ESCAPE.search(text)
-    if escaped:
-        line = text.count("\n", 0, escaped.start(1)) + 1
-        raise ValueError(f"data: line {line}: the control character {escaped.group(1)} is not allowed")
-    try:
-        doc = json.loads(text, object_pairs_hook=_no_duplicates)
-    except _DuplicateKey as exc:
-        raise ValueError(f"data: duplicate key {exc.args[0]!r} in a JSON object") from None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"data: not valid JSON: {exc.msg.removesuffix(' at')} at line {exc.lineno}, "
-                         f"column {exc.colno}") from None
-    except RecursionError:
-        raise ValueError("data: JSON is nested too deeply") from None
-    except ValueError as exc:
-        raise ValueError(f"data: not valid JSON: {exc}") from None
-    if not isinstance(doc, dict):
-        raise ValueError(f"data: the top level must be a JSON object, got {_show(doc)}")
-    if doc.get("format") != FORMAT:
-        raise ValueError(f"format: not a benchmark file (expected {FORMAT!r}, got {_show(doc.get('format'))})")
-    version = doc.get("version")
-    if isinstance(version, bool) or not isinstance(version, int) or version not in READ_VERSIONS:
-        raise ValueError(f"version: unsupported benchmark file version {_show(version)}; this "
-                         f"installation reads versions {READ_VERSIONS[0]} to {READ_VERSIONS[-1]}")
-    entries = doc.get("entries")
-    if isinstance(entries, list) and len(entries) > MAX_ENTRIES:
-        raise ValueError(f"entries: {len(entries):,} entries; at most {MAX_ENTRIES:,} are allowed")
-    try:
-        _FileModel.model_validate(doc)
-    except ValidationError as exc:
-        raise ValueError(_describe(exc)) from None
-    # valid: in strict mode the parsed document already has the schema's types
-    return BenchmarkPool([BenchmarkEntry._trusted(e) for e in doc["entries"]])

@@ -26,17 +26,21 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import special
+from numpy.typing import ArrayLike
+
+from analysis.arrays import FloatArray
 
 __all__ = ["bvn_cdf", "rectangle_probabilities"]
 
 _GL = {n: np.polynomial.legendre.leggauss(n) for n in (6, 12, 20)}
 
 
-def _phi(x):
-    return special.ndtr(x)
+def _phi(x: ArrayLike) -> FloatArray:
+    out: FloatArray = special.ndtr(x)
+    return out
 
 
-def bvn_cdf(h, k, rho) -> np.ndarray:
+def bvn_cdf(h: ArrayLike, k: ArrayLike, rho: ArrayLike) -> FloatArray:
     r""":math:`P(X \le h, Y \le k)` for standard bivariate normal :math:`(X, Y)` with
     correlation ``rho``, element-wise (arguments broadcast; ``±inf`` allowed).
 
@@ -65,13 +69,13 @@ def bvn_cdf(h, k, rho) -> np.ndarray:
     return np.clip(out, 0.0, 1.0)
 
 
-def _infinite(h, k, r):
+def _infinite(h: FloatArray, k: FloatArray, r: FloatArray) -> FloatArray:
     """Limits where an argument is infinite: 0 at -inf, the other margin at +inf."""
     margin = np.where(np.isposinf(h), _phi(k), _phi(h))  # _phi(inf) = 1
     return np.where(np.isneginf(h) | np.isneginf(k), 0.0, margin)
 
 
-def _small_rho(dh, dk, r, n):
+def _small_rho(dh: FloatArray, dk: FloatArray, r: FloatArray, n: int) -> FloatArray:
     x, w = _GL[n]
     hk = dh * dk
     hs = (dh * dh + dk * dk) / 2.0
@@ -80,10 +84,11 @@ def _small_rho(dh, dk, r, n):
     sn = np.sin(asr[:, None] * (1.0 + x[None, :]) / 2.0)
     terms = np.exp((sn * hk[:, None] - hs[:, None]) / (1.0 - sn * sn))
     integral = (terms * w[None, :]).sum(axis=1) * asr / 2.0
-    return integral / (2.0 * np.pi) + _phi(-dh) * _phi(-dk)
+    out: FloatArray = integral / (2.0 * np.pi) + _phi(-dh) * _phi(-dk)
+    return out
 
 
-def _large_rho(dh, dk, r):
+def _large_rho(dh: FloatArray, dk: FloatArray, r: FloatArray) -> FloatArray:
     x, w = _GL[20]
     h = dh
     k = np.where(r < 0, -dk, dk)
@@ -117,7 +122,8 @@ def _large_rho(dh, dk, r):
     return np.where(r > 0, bvn + _phi(-np.maximum(h, k)), np.where(h >= k, -bvn, low - bvn))
 
 
-def rectangle_probabilities(mean_x, mean_y, sd_x, sd_y, rho, cuts_x, cuts_y) -> np.ndarray:
+def rectangle_probabilities(mean_x: ArrayLike, mean_y: ArrayLike, sd_x: ArrayLike, sd_y: ArrayLike, rho: ArrayLike,
+                            cuts_x: ArrayLike, cuts_y: ArrayLike) -> FloatArray:
     """Probabilities of the cells of a grid under bivariate normal distributions.
 
     Parameters

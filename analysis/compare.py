@@ -47,11 +47,15 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Any
+from collections.abc import Hashable, Iterable, Sequence
 
 import numpy as np
 from scipy import special
+from numpy.typing import ArrayLike
 
 from analysis.groups import Groups, encode_groups
+from analysis.arrays import BoolArray, FloatArray, IntArray
 
 __all__ = [
     "CORRECTIONS",
@@ -72,7 +76,7 @@ __all__ = [
 CORRECTIONS = ("holm", "bh")
 
 
-def adjust_pvalues(pvalues, *, method: str = "holm") -> np.ndarray:
+def adjust_pvalues(pvalues: ArrayLike, *, method: str = "holm") -> FloatArray:
     """Multiple-comparison adjusted p-values (as R's ``p.adjust``); NaN entries are ignored.
 
     Parameters
@@ -130,17 +134,18 @@ class TwoSampleResult:
         sample has fewer than 2 values or both variances are 0.
     """
 
-    difference: np.ndarray
-    d: np.ndarray
-    t: np.ndarray
-    df: np.ndarray
-    pvalue: np.ndarray
+    difference: FloatArray
+    d: FloatArray
+    t: FloatArray
+    df: FloatArray
+    pvalue: FloatArray
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {k: np.asarray(getattr(self, k)).tolist() for k in ("difference", "d", "t", "df", "pvalue")}
 
 
-def two_sample(n1, m1, v1, n2, m2, v2) -> TwoSampleResult:
+def two_sample(n1: ArrayLike, m1: ArrayLike, v1: ArrayLike, n2: ArrayLike, m2: ArrayLike,
+               v2: ArrayLike) -> TwoSampleResult:
     """Welch's t-test and Cohen's d from summary statistics (element-wise).
 
     Parameters
@@ -172,7 +177,8 @@ def two_sample(n1, m1, v1, n2, m2, v2) -> TwoSampleResult:
     return TwoSampleResult(difference=diff, d=d, t=t, df=df, pvalue=p)
 
 
-def subgroup_moments(values, codes, n_codes: int):
+def subgroup_moments(values: ArrayLike, codes: IntArray,
+                     n_codes: int) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Per-code count, sum and sum of squares of each column, ignoring NaN.
 
     Parameters
@@ -209,7 +215,7 @@ def subgroup_moments(values, codes, n_codes: int):
     return n, s, ss
 
 
-def grouped_sums(matrix, codes, n_codes: int) -> np.ndarray:
+def grouped_sums(matrix: ArrayLike, codes: IntArray, n_codes: int) -> FloatArray:
     """Column sums of ``matrix`` (n, V) per code, in one sorted pass (``np.add.reduceat``).
 
     Rows with a negative code are skipped; codes without rows get 0.
@@ -230,7 +236,7 @@ def grouped_sums(matrix, codes, n_codes: int) -> np.ndarray:
     return out
 
 
-def moments(n, s, ss):
+def moments(n: FloatArray, s: FloatArray, ss: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Means and variances (``ddof=1``) from counts, sums and sums of squares."""
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(n > 0, s / n, np.nan)
@@ -261,20 +267,20 @@ class GroupVsRestResult:
     alpha, min_effect : float
     """
 
-    groups: tuple
-    variables: tuple
-    n: np.ndarray
-    mean: np.ndarray
-    rest_n: np.ndarray
-    rest_mean: np.ndarray
+    groups: tuple[Any, ...]
+    variables: tuple[Any, ...]
+    n: FloatArray   # counts, as floats (sums of weights)
+    mean: FloatArray
+    rest_n: FloatArray
+    rest_mean: FloatArray
     test: TwoSampleResult
-    p_adjusted: np.ndarray
-    flagged: np.ndarray
+    p_adjusted: FloatArray
+    flagged: BoolArray
     correction: str
     alpha: float
     min_effect: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Flagged differences as a list of plain dicts, largest effect first."""
         rows = []
         for g, v in zip(*np.nonzero(self.flagged)):
@@ -290,7 +296,8 @@ class GroupVsRestResult:
                 "min_effect": self.min_effect, "flagged": rows}
 
 
-def group_vs_rest(values, groups, *, variables=None, include=None, correction: str = "holm",
+def group_vs_rest(values: ArrayLike, groups: Iterable[Hashable] | ArrayLike | Groups, *,
+                  variables: Sequence[str] | None = None, include: ArrayLike | None = None, correction: str = "holm",
                   alpha: float = 0.05, min_effect: float = 0.5) -> GroupVsRestResult:
     """Compare every group with the rest of the population on every variable.
 
@@ -347,7 +354,8 @@ def group_vs_rest(values, groups, *, variables=None, include=None, correction: s
                              min_effect=min_effect)
 
 
-def _guarded(welch: TwoSampleResult, n, s, ss, rn, rvar) -> TwoSampleResult:
+def _guarded(welch: TwoSampleResult, n: FloatArray, s: FloatArray, ss: FloatArray, rn: FloatArray,
+             rvar: FloatArray) -> TwoSampleResult:
     """Welch's test of each group against the rest, with the larger p-value of it and of
     the same difference over the **pooled within-group** variance of all groups
     (:math:`SE^2 = MS_W/n + s^2_{rest}/n_{rest}`, df = N − G). A small group whose few
@@ -369,7 +377,8 @@ def _guarded(welch: TwoSampleResult, n, s, ss, rn, rvar) -> TwoSampleResult:
                            df=np.where(use, np.broadcast_to(df, t.shape), welch.df), pvalue=pvalue)
 
 
-def compare_with_rest(n, s, ss, *, center=0.0, labels, variables, include=None,
+def compare_with_rest(n: FloatArray, s: FloatArray, ss: FloatArray, *, center: ArrayLike = 0.0,
+                      labels: Sequence[str], variables: Sequence[str], include: ArrayLike | None = None,
                       correction: str = "holm", alpha: float = 0.05,
                       min_effect: float = 0.5) -> GroupVsRestResult:
     """:func:`group_vs_rest` from per-group counts, sums and sums of squares.
@@ -432,14 +441,16 @@ class UnitVsRestResult(GroupVsRestResult):
         ``"team_means_welch_and_pooled"``.
     """
 
-    pvalue_welch: np.ndarray = None
-    pvalue_pooled: np.ndarray = None
-    n_teams: np.ndarray = None
-    rest_n_teams: np.ndarray = None
+    pvalue_welch: FloatArray | None = None
+    pvalue_pooled: FloatArray | None = None
+    n_teams: IntArray | None = None
+    rest_n_teams: IntArray | None = None
     method: str = "team_means_welch_and_pooled"
 
 
-def unit_vs_rest(values, teams, units, *, variables=None, include=None, correction: str = "holm",
+def unit_vs_rest(values: ArrayLike, teams: Iterable[Hashable] | ArrayLike | Groups,
+                 units: Iterable[Hashable] | ArrayLike | Groups, *, variables: Sequence[str] | None = None,
+                 include: ArrayLike | None = None, correction: str = "holm",
                  alpha: float = 0.05, min_effect: float = 0.5) -> UnitVsRestResult:
     r"""Compare every unit with the rest of the organization, with teams as the units of analysis.
 
@@ -561,8 +572,9 @@ def unit_vs_rest(values, teams, units, *, variables=None, include=None, correcti
                                    correction=correction, alpha=alpha, min_effect=min_effect)
 
 
-def compare_units_with_rest(n, s, ss, team_unit, *, n_units: int | None = None, center=0.0, labels,
-                            variables, include=None, correction: str = "holm", alpha: float = 0.05,
+def compare_units_with_rest(n: FloatArray, s: FloatArray, ss: FloatArray, team_unit: ArrayLike, *,
+                            n_units: int | None = None, center: ArrayLike = 0.0, labels: Sequence[str],
+                            variables: Sequence[str], include: ArrayLike | None = None, correction: str = "holm", alpha: float = 0.05,
                             min_effect: float = 0.5) -> UnitVsRestResult:
     """:func:`unit_vs_rest` from per-*team* counts, sums and sums of squares.
 

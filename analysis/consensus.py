@@ -50,18 +50,22 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from analysis.compare import adjust_pvalues
 from analysis.privacy import suppress_hierarchy
+from analysis.arrays import BoolArray, FloatArray, IntArray, ObjectArray
 
 __all__ = ["PriorityConsensus", "pair_agreement", "priority_consensus"]
 
 _BLOCK = 100  # permutations per block (bounds the memory of the (B, T, P) counts)
 
 
-def pair_agreement(counts) -> np.ndarray:
+def pair_agreement(counts: ArrayLike) -> FloatArray:
     """Probability that two different members of a group picked the same option.
 
     Parameters
@@ -82,7 +86,7 @@ def pair_agreement(counts) -> np.ndarray:
         return np.where(n >= 2, (c * (c - 1)).sum(axis=1) / (n * (n - 1)), np.nan)
 
 
-def _within_across(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _within_across(counts: IntArray) -> tuple[FloatArray, FloatArray]:
     """Within-team and across-team agreement of (..., T, P) counts."""
     n_t = counts.sum(axis=-1)
     total = counts.sum(axis=-2)
@@ -93,12 +97,13 @@ def _within_across(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return within, across
 
 
-def _distance(counts: np.ndarray) -> np.ndarray:
+def _distance(counts: IntArray) -> FloatArray:
     """Total variation distance of every team's shares from the rest's, (..., T)."""
     n_t = counts.sum(axis=-1, keepdims=True)
     rest = counts.sum(axis=-2, keepdims=True) - counts
     with np.errstate(invalid="ignore", divide="ignore"):
-        return 0.5 * np.abs(counts / n_t - rest / rest.sum(axis=-1, keepdims=True)).sum(axis=-1)
+        out: FloatArray = 0.5 * np.abs(counts / n_t - rest / rest.sum(axis=-1, keepdims=True)).sum(axis=-1)
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,19 +119,20 @@ class PriorityConsensus:
     """
 
     n_priorities: int
-    organization: dict | None
+    organization: dict[str, Any] | None
     organization_reason: str | None
-    units: list
-    teams: list
-    settings: dict
+    units: list[Any]
+    teams: list[Any]
+    settings: dict[str, Any]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"n_priorities": self.n_priorities, "organization": self.organization,
                 "organization_reason": self.organization_reason, "units": self.units,
                 "teams": self.teams, "settings": self.settings}
 
 
-def _group_rows(labels, counts, visible, reason) -> list:
+def _group_rows(labels: Sequence[str], counts: IntArray, visible: BoolArray,
+                reason: ObjectArray) -> list[dict[str, Any]]:
     agreement = pair_agreement(counts)
     n = counts.sum(axis=1)
     rows = []
@@ -141,7 +147,8 @@ def _group_rows(labels, counts, visible, reason) -> list:
     return rows
 
 
-def _check(choice, team, n_priorities, n_teams):
+def _check(choice: ArrayLike, team: ArrayLike, n_priorities: int,
+           n_teams: int) -> tuple[FloatArray, IntArray, BoolArray]:
     x = np.asarray(choice, dtype=float)
     t = np.asarray(team)
     if x.ndim != 1 or t.shape != x.shape:
@@ -156,8 +163,9 @@ def _check(choice, team, n_priorities, n_teams):
     return x, t.astype(np.intp), answered
 
 
-def priority_consensus(choice, team, *, n_priorities: int, team_labels, team_unit=None, unit_labels=(),
-                       k: int, team_hidden=None, unit_hidden=None, n_permutations: int = 999,
+def priority_consensus(choice: ArrayLike, team: ArrayLike, *, n_priorities: int, team_labels: Sequence[str],
+                       team_unit: ArrayLike | None = None, unit_labels: Sequence[str] = (),
+                       k: int, team_hidden: ArrayLike | None = None, unit_hidden: ArrayLike | None = None, n_permutations: int = 999,
                        alpha: float = 0.05, seed: int = 20261203) -> PriorityConsensus:
     """Consensus on the top priority per team, unit and organization.
 
@@ -252,6 +260,6 @@ def priority_consensus(choice, team, *, n_priorities: int, team_labels, team_uni
     return PriorityConsensus(P, organization, None, units, teams, settings)
 
 
-def _round(x) -> float | None:
+def _round(x: float | np.floating[Any] | FloatArray) -> float | None:
     x = float(x)
     return None if np.isnan(x) else round(x, 6)

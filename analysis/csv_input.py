@@ -24,6 +24,8 @@ import io
 import os
 import re
 from pathlib import Path
+from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -33,6 +35,7 @@ import pyarrow.csv as pacsv
 from analysis.instrument import Questionnaire, load_questionnaire
 from analysis.groups import Groups
 from analysis.responses import AnswerError, ResponseData, answer_items, build_responses
+from analysis.arrays import StrArray
 
 __all__ = ["CSVInputError", "MAX_CSV_BYTES", "BACKGROUND_COLUMNS", "read_responses_csv", "read_responses_with_extra"]
 
@@ -69,14 +72,14 @@ class CSVInputError(ValueError):
         super().__init__(f"{file}:{where}: {problem}" if where else f"{file}: {problem}")
 
 
-def _keys(q: Questionnaire, background: str) -> tuple:
+def _keys(q: Questionnaire, background: str) -> tuple[str, ...]:
     for it in q.items_of("background"):
         if it.background == background:
-            return tuple(o.key for o in it.options)
+            return tuple(str(o.key) for o in it.options or ())
     return ()
 
 
-def _records(text: str):
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(line, fields)`` of every non-empty CSV record (error path only)."""
     reader = csv.reader(io.StringIO(text))
     start = 1
@@ -94,7 +97,7 @@ def _line_of_row(text: str, row: int) -> int:
     return row + 2
 
 
-def _header(raw: bytes, name: str, q: Questionnaire, extra=()) -> list:
+def _header(raw: bytes, name: str, q: Questionnaire, extra: Iterable[str] = ()) -> list[Any]:
     first = raw.split(b"\n", 1)[0].rstrip(b"\r")
     try:
         text = first.decode("utf-8")
@@ -135,7 +138,7 @@ def _header(raw: bytes, name: str, q: Questionnaire, extra=()) -> list:
     return names
 
 
-def _scan_for_error(raw: bytes, name: str, names: list, items: set) -> CSVInputError:
+def _scan_for_error(raw: bytes, name: str, names: list[Any], items: set[Any]) -> CSVInputError:
     """Find the first problem row by row (only called after the fast path failed)."""
     try:
         text = raw.decode("utf-8-sig")
@@ -160,7 +163,7 @@ def _scan_for_error(raw: bytes, name: str, names: list, items: set) -> CSVInputE
     return CSVInputError(name, "the file cannot be parsed as CSV")
 
 
-def _strings(table: pa.Table, col: str):
+def _strings(table: pa.Table, col: str) -> tuple[StrArray, Groups]:
     """A text column as a numpy str array (whitespace-trimmed, null as ``""``) and its
     :class:`~analysis.groups.Groups`, from a dictionary encoding: only the distinct
     labels are converted and sorted."""
@@ -173,7 +176,8 @@ def _strings(table: pa.Table, col: str):
     return labels[codes], groups
 
 
-def read_responses_csv(path, questionnaire, *, progress=None,
+def read_responses_csv(path: str | os.PathLike[str], questionnaire: Questionnaire | str, *,
+                       progress: Callable[[str], object] | None = None,
                        max_bytes: int = MAX_CSV_BYTES) -> ResponseData:
     """Read and validate a responses CSV (format in the module docstring).
 
@@ -182,8 +186,10 @@ def read_responses_csv(path, questionnaire, *, progress=None,
     return read_responses_with_extra(path, questionnaire, progress=progress, max_bytes=max_bytes)[0]
 
 
-def read_responses_with_extra(path, questionnaire, extra=None, *, progress=None,
-                              max_bytes: int = MAX_CSV_BYTES) -> tuple[ResponseData, dict]:
+def read_responses_with_extra(path: str | os.PathLike[str], questionnaire: Questionnaire | str,
+                              extra: Mapping[str, Sequence[int]] | None = None, *,
+                              progress: Callable[[str], object] | None = None,
+                              max_bytes: int = MAX_CSV_BYTES) -> tuple[ResponseData, dict[str, Any]]:
     """Read and validate a responses CSV and optional further answer columns.
 
     Parameters
@@ -249,11 +255,11 @@ def read_responses_with_extra(path, questionnaire, extra=None, *, progress=None,
     note("validating")
     strings = {col: _strings(table, col) for col in ("team", "unit", "role", "tenure") if col in names}
     team = strings["team"][0]
-    comments = ()
+    comments: tuple[tuple[str, str], ...] = ()
     if "comment" in names:
         limit = next((i.max_length for i in q.items_of("comment")), 2000)
         text = table.column("comment").to_numpy(zero_copy_only=False)
-        has = np.flatnonzero(np.not_equal(text, None))
+        has = np.flatnonzero(np.not_equal(text, np.array(None, dtype=object)))
         comments = tuple(zip(team[has].tolist(), (t[:limit] for t in text[has].tolist())))
     answers = {i: pc.fill_null(table.column(i), np.nan).combine_chunks().to_numpy() for i in items}
     background = {col: strings[col][0] for col in ("unit", "role", "tenure") if col in strings}

@@ -43,11 +43,15 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+from collections.abc import Hashable, Iterable
 
 import numpy as np
 from scipy import special
+from numpy.typing import ArrayLike
 
 from analysis.groups import Groups, encode_groups
+from analysis.arrays import FloatArray, IntArray
 
 __all__ = ["REPLICATES", "DispersionTestResult", "dispersion_test"]
 
@@ -63,20 +67,20 @@ class DispersionTestResult:
     null's upper quantile for the group's size) and ``divided`` (True / False; None
     where ``n < 2`` or the organization has fewer than two scores)."""
 
-    groups: tuple
-    n: np.ndarray
-    variance: np.ndarray
-    critical_value: np.ndarray
-    divided: np.ndarray
+    groups: tuple[Any, ...]
+    n: IntArray
+    variance: FloatArray
+    critical_value: FloatArray
+    divided: FloatArray
     alpha: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {g: {"n": int(n), "variance": v, "critical_value": c, "divided": d}
                 for g, n, v, c, d in zip(self.groups, self.n.tolist(), self.variance.tolist(),
                                          self.critical_value.tolist(), self.divided.tolist())}
 
 
-def _null_quantiles(pool: np.ndarray, max_n: int, alpha: float) -> np.ndarray:
+def _null_quantiles(pool: FloatArray, max_n: int, alpha: float) -> FloatArray:
     """Upper α quantile of s² of n draws from ``pool``, for n = 2..max_n (index n - 2)."""
     rng = np.random.default_rng(_SEED)
     # draw i of every replicate comes before draw i + 1 in the stream, so the first n
@@ -91,7 +95,7 @@ def _null_quantiles(pool: np.ndarray, max_n: int, alpha: float) -> np.ndarray:
     return np.partition(var[1:], k, axis=1)[:, k]
 
 
-def dispersion_test(scores, groups, *, alpha: float = 0.05) -> DispersionTestResult:
+def dispersion_test(scores: ArrayLike, groups: Iterable[Hashable] | ArrayLike | Groups, *, alpha: float = 0.05) -> DispersionTestResult:
     """Whether each group's scores vary more than a random group's of the same size
     drawn from the pooled within-group spread.
 

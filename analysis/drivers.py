@@ -68,10 +68,14 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from typing import Any
+from collections.abc import Hashable, Iterable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from analysis.groups import encode_groups
+from analysis.groups import Groups, encode_groups
+from analysis.arrays import BoolArray, FloatArray, IntArray
 
 __all__ = [
     "RelativeWeightsResult", "relative_weights", "dominance_weights",
@@ -102,13 +106,13 @@ class RelativeWeightsResult:
         Complete rows used.
     """
 
-    names: tuple
-    weights: np.ndarray
-    rescaled: np.ndarray
+    names: tuple[Any, ...]
+    weights: FloatArray
+    rescaled: FloatArray
     r2: float
     n_obs: int
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """``{"r2", "n_obs", "predictors": [{"name", "weight", "percent"}, …]}``,
         largest weight first."""
         rows = [
@@ -119,32 +123,32 @@ class RelativeWeightsResult:
         return {"r2": float(self.r2), "n_obs": int(self.n_obs), "predictors": rows}
 
 
-def _complete(X, y, names, *, keep_rows=False):
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float)
+def _complete(X_in: ArrayLike, y_in: ArrayLike,
+              names: Iterable[str] | None) -> tuple[FloatArray, FloatArray, tuple[str, ...], int, BoolArray]:
+    """Correlations of the complete rows: (Rxx, rxy, names, n, mask of the complete rows)."""
+    X = np.asarray(X_in, dtype=float)
+    y = np.asarray(y_in, dtype=float)
     if X.ndim != 2:
         raise ValueError(f"X: must be two-dimensional (respondents x predictors), got shape {X.shape}")
     if y.shape != (X.shape[0],):
         raise ValueError(f"y: has shape {y.shape}, expected ({X.shape[0]},)")
     p = X.shape[1]
-    names = tuple(names) if names is not None else tuple(f"x{j}" for j in range(p))
-    if len(names) != p:
-        raise ValueError(f"names: has {len(names)} entries for {p} predictors")
+    labels = tuple(names) if names is not None else tuple(f"x{j}" for j in range(p))
+    if len(labels) != p:
+        raise ValueError(f"names: has {len(labels)} entries for {p} predictors")
     keep = ~np.isnan(y) & ~np.isnan(X).any(axis=1)
     X, y = X[keep], y[keep]
     if X.shape[0] < p + 2:
         raise ValueError(f"X: {X.shape[0]} complete rows are too few for {p} predictors")
     sd = X.std(axis=0)
     if np.any(sd == 0) or y.std() == 0:
-        const = [names[j] for j in np.flatnonzero(sd == 0)] or ["the criterion"]
+        const = [labels[j] for j in np.flatnonzero(sd == 0)] or ["the criterion"]
         raise ValueError(f"X: constant variable(s) {', '.join(const)}; no correlations")
     C = np.corrcoef(np.column_stack([X, y]), rowvar=False)
-    if keep_rows:
-        return C[:p, :p], C[:p, p], names, X.shape[0], keep
-    return C[:p, :p], C[:p, p], names, X.shape[0]
+    return C[:p, :p], C[:p, p], labels, X.shape[0], keep
 
 
-def relative_weights(X, y, *, names=None) -> RelativeWeightsResult:
+def relative_weights(X: ArrayLike, y: ArrayLike, *, names: Iterable[str] | None = None) -> RelativeWeightsResult:
     """Johnson's (2000) relative weights of the predictors ``X`` for the criterion ``y``.
 
     Parameters
@@ -176,11 +180,11 @@ def relative_weights(X, y, *, names=None) -> RelativeWeightsResult:
     >>> bool(np.isclose(r.weights.sum(), r.r2))
     True
     """
-    Rxx, rxy, names, n = _complete(X, y, names)
-    return _relative_weights(Rxx, rxy, names, n)
+    Rxx, rxy, labels, n, _ = _complete(X, y, names)
+    return _relative_weights(Rxx, rxy, labels, n)
 
 
-def _relative_weights(Rxx, rxy, names, n) -> RelativeWeightsResult:
+def _relative_weights(Rxx: FloatArray, rxy: FloatArray, names: tuple[str, ...], n: int) -> RelativeWeightsResult:
     evals, evecs = np.linalg.eigh(Rxx)
     if evals.min() <= 1e-10 * evals.max():
         raise ValueError("X: predictors are perfectly collinear")
@@ -194,18 +198,18 @@ def _relative_weights(Rxx, rxy, names, n) -> RelativeWeightsResult:
     )
 
 
-def dominance_weights(X, y, *, names=None) -> RelativeWeightsResult:
+def dominance_weights(X: ArrayLike, y: ArrayLike, *, names: Iterable[str] | None = None) -> RelativeWeightsResult:
     """General dominance weights (Budescu 1993) by all :math:`2^p` subset regressions.
 
     Same parameters and result type as :func:`relative_weights`; the weights sum to
     :math:`R^2` as well. Cost grows as :math:`2^p`, so ``p`` is limited to 15.
     """
-    Rxx, rxy, names, n = _complete(X, y, names)
-    p = len(names)
+    Rxx, rxy, labels, n, _ = _complete(X, y, names)
+    p = len(labels)
     if p > 15:
         raise ValueError(f"X: dominance analysis is limited to 15 predictors, got {p}")
 
-    r2 = {(): 0.0}
+    r2: dict[tuple[int, ...], float] = {(): 0.0}
     for size in range(1, p + 1):
         for subset in itertools.combinations(range(p), size):
             idx = list(subset)
@@ -222,13 +226,13 @@ def dominance_weights(X, y, *, names=None) -> RelativeWeightsResult:
             per_size.append(np.mean(gains))
         weights[j] = np.mean(per_size)
     total = r2[tuple(range(p))]
-    return RelativeWeightsResult(names=names, weights=weights, rescaled=100.0 * weights / total,
+    return RelativeWeightsResult(names=labels, weights=weights, rescaled=100.0 * weights / total,
                                  r2=total, n_obs=n)
 
 
 # ------------------------------------------------------------------ cluster bootstrap
 
-def _weights_from_cov(C: np.ndarray, p: int, scale=None) -> np.ndarray:
+def _weights_from_cov(C: FloatArray, p: int, scale: FloatArray | float | None = None) -> FloatArray:
     """Relative weights of every covariance matrix in ``C`` (..., p + 1, p + 1), criterion
     last, in one batched eigendecomposition; NaN rows where a matrix is unusable (a
     variance not above ``1e-10 * scale``, e.g. a variable constant in a replicate, or
@@ -250,7 +254,8 @@ def _weights_from_cov(C: np.ndarray, p: int, scale=None) -> np.ndarray:
     return np.where(ok[..., None], w, np.nan)
 
 
-def _team_moments(Z: np.ndarray, codes: np.ndarray, T: int):
+def _team_moments(Z: FloatArray, codes: IntArray,
+                  T: int) -> tuple[FloatArray, FloatArray, FloatArray, tuple[IntArray, IntArray]]:
     """Per-team counts, sums and upper-triangle cross-products of the columns of ``Z``
     (``np.bincount``; the loop runs over columns and column pairs, never over teams)."""
     q = Z.shape[1]
@@ -265,7 +270,9 @@ def _team_moments(Z: np.ndarray, codes: np.ndarray, T: int):
     return counts, S, Q, (ia, ib)
 
 
-def _bootstrap_weights(counts, S, Q, pairs, p, n_resamples, rng, chunk_cells=2_000_000, draw_cells=250_000):
+def _bootstrap_weights(counts: FloatArray, S: FloatArray, Q: FloatArray, pairs: tuple[IntArray, IntArray], p: int,
+                       n_resamples: int, rng: np.random.Generator, chunk_cells: int = 2_000_000,
+                       draw_cells: int = 250_000) -> FloatArray:
     """Relative weights of ``n_resamples`` cluster-bootstrap replicates, shape (B, p).
 
     Replicate ``b`` draws ``T`` teams with replacement (``rng.integers(0, T, (B, T))``
@@ -342,26 +349,26 @@ class RelativeWeightsBootstrapResult(RelativeWeightsResult):
     """
 
     n_groups: int
-    ci_low: np.ndarray
-    ci_high: np.ndarray
-    rescaled_ci_low: np.ndarray
-    rescaled_ci_high: np.ndarray
+    ci_low: FloatArray
+    ci_high: FloatArray
+    rescaled_ci_low: FloatArray
+    rescaled_ci_high: FloatArray
     r2_ci_low: float
     r2_ci_high: float
-    rank_first: np.ndarray
+    rank_first: FloatArray
     top: int
     runner_up: int
     difference_ci_low: float
     difference_ci_high: float
     distinguishable: bool
-    replicates: np.ndarray
+    replicates: FloatArray
     n_resamples: int
     n_failed: int
     confidence: float
     seed: int | None
     method: str = "percentile"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """``{"r2", "r2_ci_low", "r2_ci_high", "n_obs", "n_groups", "interval", "predictors",
         "top"}`` with ``interval = {"method", "resampling", "confidence", "n_resamples",
         "n_failed", "seed"}``, ``predictors`` largest weight first, each ``{"name",
@@ -395,8 +402,9 @@ class RelativeWeightsBootstrapResult(RelativeWeightsResult):
         }
 
 
-def bootstrap_relative_weights(X, y, groups, *, names=None, n_resamples: int = N_RESAMPLES,
-                               confidence: float = 0.95, seed=0) -> RelativeWeightsBootstrapResult:
+def bootstrap_relative_weights(X: ArrayLike, y: ArrayLike, groups: Iterable[Hashable] | ArrayLike | Groups, *,
+                               names: Iterable[str] | None = None, n_resamples: int = N_RESAMPLES,
+                               confidence: float = 0.95, seed: int | np.random.SeedSequence | None = 0) -> RelativeWeightsBootstrapResult:
     r"""Relative weights with cluster-bootstrap confidence intervals (teams resampled).
 
     The estimates are those of :func:`relative_weights`. Their uncertainty comes from a
@@ -494,8 +502,8 @@ def bootstrap_relative_weights(X, y, groups, *, names=None, n_resamples: int = N
         raise ValueError(f"seed: must be a non-negative integer or a numpy Generator, got {seed!r}")
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
-    Rxx, rxy, names, n_obs, keep = _complete(X, y, names, keep_rows=True)
-    point = _relative_weights(Rxx, rxy, names, n_obs)
+    Rxx, rxy, labels, n_obs, keep = _complete(X, y, names)
+    point = _relative_weights(Rxx, rxy, labels, n_obs)
     g = encode_groups(groups, n=X.shape[0], name="groups")
     all_rows = bool(keep.all())
     Z = np.column_stack([X, y]) if all_rows else np.column_stack([X[keep], y[keep]])

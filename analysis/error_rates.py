@@ -51,6 +51,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -93,7 +94,7 @@ class Rate:
     def rate(self) -> float:
         return self.count / self.total if self.total else float("nan")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         r = self.rate
         return {"verdict": self.verdict, "label": self.label, "metric": self.metric,
                 "count": self.count, "total": self.total,
@@ -111,7 +112,7 @@ class ErrorRates:
     replications: int
     seed: int
     seconds: float
-    rates: tuple
+    rates: tuple[Any, ...]
 
     def get(self, verdict: str, label: str, metric: str) -> Rate | None:
         """The rate of (verdict, label, metric), or None."""
@@ -120,7 +121,7 @@ class ErrorRates:
                 return r
         return None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"scenario": self.scenario, "team_size": self.team_size, "teams": self.teams,
                 "units": self.units, "replications": self.replications, "seed": self.seed,
                 "seconds": round(self.seconds, 3), "rates": [r.to_dict() for r in self.rates]}
@@ -148,7 +149,7 @@ def _cells(records: Sequence, key: str):
     return out
 
 
-def _sign(entry: Mapping) -> int:
+def _sign(entry: Mapping[str, Any]) -> int:
     direction = entry.get("direction")
     if direction in ("higher", "lower"):
         return 1 if direction == "higher" else -1
@@ -168,7 +169,7 @@ class _Counts:
         self.c[key] = (a + count, b + total)
 
 
-def _tally_findings(out: Mapping, truth: WaveTruth, acc: _Counts) -> None:
+def _tally_findings(out: Mapping[str, Any], truth: WaveTruth, acc: _Counts) -> None:
     tt = truth.teams
     cells = _cells(out.get("teams") or [], "team")
     for (team, dim), cell in cells.items():
@@ -214,7 +215,7 @@ def _real(t) -> bool:
     return t is not None and t["matters"] and t.get("unit_effect", 1.0) != 0.0
 
 
-def _tally_differences(out: Mapping, truth: WaveTruth, acc: _Counts) -> None:
+def _tally_differences(out: Mapping[str, Any], truth: WaveTruth, acc: _Counts) -> None:
     true = {(r["level"], r["group"], r["dimension"], r["measure"]): r for r in truth.differences}
     released = {"team": {r.get("team") for r in out.get("teams") or [] if not r.get("suppressed")},
                 "unit": {r.get("unit") for r in out.get("units") or [] if not r.get("suppressed")}}
@@ -242,7 +243,7 @@ def _tally_differences(out: Mapping, truth: WaveTruth, acc: _Counts) -> None:
             acc.add(("difference", level, "recovery"), float(flags.get(key) == want))
 
 
-def _tally_changes(out: Mapping, truth: Truth, acc: _Counts) -> None:
+def _tally_changes(out: Mapping[str, Any], truth: Truth, acc: _Counts) -> None:
     labels = out.get("labels") or []
     first, second = (labels[0], labels[1]) if len(labels) >= 2 else (None, None)
     true = {(c["level"], c["group"], c["dimension"], _MEASURE[c["measure"]]): c
@@ -289,7 +290,7 @@ def _tally_changes(out: Mapping, truth: Truth, acc: _Counts) -> None:
             acc.add(("change", level, "recovery"), float(seen[key] == want))
 
 
-def tally(diagnosis: Mapping, truth: Truth, comparison: Mapping | None = None, counts=None):
+def tally(diagnosis: Mapping[str, Any], truth: Truth, comparison: Mapping[str, Any] | None = None, counts=None):
     """Compare one replication's output with its truth and add up the counts.
 
     Parameters
@@ -323,7 +324,7 @@ def tally(diagnosis: Mapping, truth: Truth, comparison: Mapping | None = None, c
 
 # ------------------------------------------------------------------ rates
 
-def _rates(c: dict, scenario: str) -> tuple:
+def _rates(c: dict[str, Any], scenario: str) -> tuple[Any, ...]:
     rows = []
 
     def total(pred):
@@ -389,7 +390,7 @@ def _rates(c: dict, scenario: str) -> tuple:
     return tuple(rows)
 
 
-def _planted_changes(rng, sim, k: int, shift: float) -> dict:
+def _planted_changes(rng, sim, k: int, shift: float) -> dict[str, Any]:
     labels = [t for t in sim.data.teams.labels if t not in sim.planted]
     chosen = rng.choice(len(labels), size=min(k, len(labels)), replace=False)
     dims = rng.integers(0, 3, size=chosen.size)
@@ -401,7 +402,7 @@ def error_rates(scenario: str = "null", *, team_size: int = 8, teams: int = 40, 
                 replications: int = 100, seed: int = 0, questionnaire="aligned-autonomy-v1",
                 confounds: Confounds | None = None, icc: float = 0.15, waves: bool = True,
                 changed_teams: int | None = None, change_shift: float = 1.0,
-                diagnose_options: Mapping | None = None, margin: tuple | None = None,
+                diagnose_options: Mapping[str, Any] | None = None, margin: tuple[Any, ...] | None = None,
                 camp: float | None = None) -> ErrorRates:
     """Error rates of the verdicts for one scenario and team size.
 
@@ -476,7 +477,7 @@ def error_rates(scenario: str = "null", *, team_size: int = 8, teams: int = 40, 
 
 
 def run_error_rates(scenarios=("null", "realistic", "random_units"), team_sizes=(5, 8, 12, 20),
-                    **options) -> tuple:
+                    **options) -> tuple[Any, ...]:
     """:func:`error_rates` for every scenario and team size (same options)."""
     return tuple(error_rates(s, team_size=n, **options) for s in scenarios for n in team_sizes)
 

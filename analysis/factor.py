@@ -32,9 +32,15 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from scipy import special
+
+from analysis.factor_ml import (  # noqa: F401 (re-exported: the import path of callers)
+    _Model, _SINGULAR_TOL, _chol_logdet_inv, _fit_ml, _min_corr_eigenvalue,
+)
+from analysis.arrays import FloatArray
 
 __all__ = ["CFAResult", "OneFactorFit", "cfa", "fit_one_factor"]
 
@@ -49,264 +55,6 @@ def fit_acceptable(cfi: float, rmsea: float, srmr: float) -> bool:
 
 
 _NAN_POLICIES_CFA = ("listwise", "raise")
-_MAX_ITER = 500
-
-
-# ---------------------------------------------------------------------------------------
-# Core ML fit on a covariance matrix
-# ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class _MLFit:
-    """Unstandardized ML estimates of a CFA model fitted to one covariance matrix."""
-
-    lam: np.ndarray  # (p, m) loadings, markers = 1
-    phi: np.ndarray  # (m, m) factor covariances
-    theta: np.ndarray  # (p,) residual variances
-    sigma: np.ndarray  # (p, p) model-implied covariance
-    fmin: float  # F_ML at the solution (lavaan's fmin is half of it)
-    converged: bool
-    iterations: int
-    identified: bool  # information matrix non-singular at the solution
-
-
-class _Model:
-    """Parameter layout of a CFA model: free loadings, Phi (lower triangle), Theta."""
-
-    def __init__(self, pattern: np.ndarray, markers: Sequence[int]):
-        self.pattern = pattern
-        self.p, self.m = pattern.shape
-        self.markers = tuple(markers)
-        self.free_lam = [
-            (i, f)
-            for f in range(self.m)
-            for i in range(self.p)
-            if pattern[i, f] and i != self.markers[f]
-        ]
-        self.phi_idx = [(f, g) for f in range(self.m) for g in range(f + 1)]
-        self.n_lam = len(self.free_lam)
-        self.n_phi = len(self.phi_idx)
-        self.q = self.n_lam + self.n_phi + self.p
-        li = np.array([i for i, _ in self.free_lam], dtype=int)
-        lf = np.array([f for _, f in self.free_lam], dtype=int)
-        self._lam_rows, self._lam_cols = li, lf
-        self._phi_rows = np.array([f for f, _ in self.phi_idx], dtype=int)
-        self._phi_cols = np.array([g for _, g in self.phi_idx], dtype=int)
-
-    def unpack(self, x: np.ndarray):
-        lam = np.zeros((self.p, self.m))
-        lam[list(self.markers), range(self.m)] = 1.0
-        lam[self._lam_rows, self._lam_cols] = x[: self.n_lam]
-        phi = np.zeros((self.m, self.m))
-        vals = x[self.n_lam : self.n_lam + self.n_phi]
-        phi[self._phi_rows, self._phi_cols] = vals
-        phi[self._phi_cols, self._phi_rows] = vals
-        theta = x[self.n_lam + self.n_phi :].copy()
-        return lam, phi, theta
-
-    def pack(self, lam, phi, theta) -> np.ndarray:
-        return np.concatenate(
-            [lam[self._lam_rows, self._lam_cols], phi[self._phi_rows, self._phi_cols], theta]
-        )
-
-    def sigma(self, x):
-        lam, phi, theta = self.unpack(x)
-        return lam @ phi @ lam.T + np.diag(theta)
-
-    def jacobian(self, x) -> np.ndarray:
-        """dSigma/dtheta_k as a (q, p, p) array."""
-        lam, phi, _ = self.unpack(x)
-        p = self.p
-        d = np.zeros((self.q, p, p))
-        lp = lam @ phi
-        for k, (i, f) in enumerate(self.free_lam):
-            d[k, i, :] += lp[:, f]
-            d[k, :, i] += lp[:, f]
-        for k, (f, g) in enumerate(self.phi_idx, start=self.n_lam):
-            outer = np.outer(lam[:, f], lam[:, g])
-            d[k] = outer if f == g else outer + outer.T
-        k0 = self.n_lam + self.n_phi
-        d[np.arange(k0, self.q), np.arange(p), np.arange(p)] = 1.0
-        return d
-
-
-def _chol_logdet_inv(a: np.ndarray):
-    """(logdet, inverse) of a symmetric matrix, or None if it is not positive definite."""
-    try:
-        c = np.linalg.cholesky(a)
-    except np.linalg.LinAlgError:
-        return None
-    if not np.all(np.isfinite(c)) or np.any(np.diag(c) <= 0):
-        return None
-    logdet = 2.0 * float(np.sum(np.log(np.diag(c))))
-    c_inv = np.linalg.inv(c)
-    return logdet, c_inv.T @ c_inv
-
-
-def _min_corr_eigenvalue(s: np.ndarray) -> float:
-    """Smallest eigenvalue of the correlation matrix of ``s`` (scale-free singularity test)."""
-    sd = np.sqrt(np.diag(s))
-    return float(np.linalg.eigvalsh(s / np.outer(sd, sd))[0])
-
-
-_SINGULAR_TOL = 1e-10
-
-
-def _discrepancy(model: _Model, x, s, logdet_s):
-    sig = model.sigma(x)
-    res = _chol_logdet_inv(sig)
-    if res is None:
-        return math.inf, None, None
-    logdet, inv = res
-    f = logdet + float(np.sum(s * inv)) - logdet_s - model.p
-    return f, sig, inv
-
-
-def _start_values(model: _Model, s: np.ndarray, simple: bool) -> np.ndarray:
-    """Starting values.
-
-    ``simple`` reproduces lavaan's "simple" start (loadings 1, factor variances 0.05,
-    residual variances half the observed variances). Otherwise loadings come from the
-    squared multiple correlations within each factor's indicator block (signs from the
-    block's first principal component), rescaled to the marker.
-    """
-    p, m = model.p, model.m
-    sd = np.sqrt(np.diag(s))
-    lam = np.zeros((p, m))
-    phi = np.zeros((m, m))
-    theta = 0.5 * np.diag(s).copy()
-    if simple:
-        lam[model.pattern] = 1.0
-        np.fill_diagonal(phi, 0.05)
-        return model.pack(lam, phi, theta)
-    r = s / np.outer(sd, sd)
-    h_max = np.zeros(p)
-    for f in range(m):
-        idx = np.flatnonzero(model.pattern[:, f])
-        rf = r[np.ix_(idx, idx)]
-        if idx.size >= 3:
-            try:
-                h = 1.0 - 1.0 / np.diag(np.linalg.inv(rf))
-            except (np.linalg.LinAlgError, ValueError):
-                h = np.full(idx.size, 0.5)
-        else:
-            h = np.full(idx.size, abs(rf[0, 1]))
-        h = np.clip(np.nan_to_num(h, nan=0.5), 0.05, 0.95)
-        _, vecs = np.linalg.eigh(rf)
-        v = vecs[:, -1]
-        mpos = int(np.flatnonzero(idx == model.markers[f])[0])
-        sign = np.sign(v) * (np.sign(v[mpos]) or 1.0)
-        sign[sign == 0] = 1.0
-        raw = sign * np.sqrt(h) * sd[idx]
-        lam[idx, f] = raw / raw[mpos]
-        phi[f, f] = raw[mpos] ** 2
-        h_max[idx] = np.maximum(h_max[idx], h)
-    theta = np.diag(s) * (1.0 - h_max)
-    return model.pack(lam, phi, theta)
-
-
-def _fisher_scoring(model: _Model, s, logdet_s, x0, max_iter=None):
-    """Minimise F_ML from ``x0``. Returns (x, f, converged, iterations, identified)."""
-    if max_iter is None:
-        max_iter = _MAX_ITER
-    x = x0.copy()
-    f, _, inv = _discrepancy(model, x, s, logdet_s)
-    if not math.isfinite(f):
-        return x, f, False, 0, True
-    identified = True
-    for it in range(1, max_iter + 1):
-        w = inv - inv @ s @ inv
-        d = model.jacobian(x)
-        g = np.einsum("ij,kij->k", w, d)
-        a = np.matmul(inv, d)
-        h = np.einsum("kij,lji->kl", a, a)
-        try:
-            c = np.linalg.cholesky(h)  # raises unless h is positive definite
-            step = np.linalg.solve(c.T, np.linalg.solve(c, g))
-            if not np.all(np.isfinite(step)):
-                raise np.linalg.LinAlgError("non-finite Fisher-scoring step")
-        except (np.linalg.LinAlgError, ValueError):
-            step = np.linalg.lstsq(h, g, rcond=None)[0]
-        decrement = float(g @ step)
-        if not math.isfinite(decrement):
-            return x, f, False, it, False
-        if decrement < 1e-22:
-            ev = np.linalg.eigvalsh(h)
-            identified = bool(ev[0] > 1e-10 * max(ev[-1], 1e-300))
-            return x, f, True, it, identified
-        t = 1.0
-        for _ in range(60):
-            x_new = x - t * step
-            f_new, _, inv_new = _discrepancy(model, x_new, s, logdet_s)
-            if f_new <= f - 1e-4 * t * decrement or (
-                math.isfinite(f_new) and f_new <= f + 1e-13 * max(1.0, abs(f)) and decrement < 1e-12
-            ):
-                break
-            t *= 0.5
-        else:
-            # no descent possible: either already at the optimum within rounding or stuck
-            ev = np.linalg.eigvalsh(h)
-            identified = bool(ev[0] > 1e-10 * max(ev[-1], 1e-300))
-            return x, f, decrement < 1e-14, it, identified
-        x, f, inv = x_new, f_new, inv_new
-    return x, f, False, max_iter, identified
-
-
-def _lbfgs(model: _Model, s, logdet_s, x0):
-    """Fallback: L-BFGS-B on F_ML with the analytic gradient (no bounds)."""
-
-    def fun(x):
-        f, _, inv = _discrepancy(model, x, s, logdet_s)
-        if not math.isfinite(f):
-            return 1e10, np.zeros_like(x)
-        w = inv - inv @ s @ inv
-        g = np.einsum("ij,kij->k", w, model.jacobian(x))
-        return f, g
-
-    from scipy import optimize  # imported here: rarely needed and slow to import
-
-    res = optimize.minimize(fun, x0, jac=True, method="L-BFGS-B", options={"maxiter": 5000})
-    return res.x
-
-
-def _fit_ml(s: np.ndarray, pattern: np.ndarray, markers: Sequence[int]) -> _MLFit:
-    """Fit a CFA model (marker identification, correlated factors) to ``s`` by ML."""
-    model = _Model(pattern, markers)
-    res = _chol_logdet_inv(s)
-    if res is None or not np.all(np.diag(s) > 0) or _min_corr_eigenvalue(s) <= _SINGULAR_TOL:
-        raise ValueError("the sample covariance matrix is not positive definite")
-    logdet_s = res[0]
-    best = None
-    total_iter = 0
-    for simple in (False, True):
-        x0 = _start_values(model, s, simple)
-        x, f, conv, it, ident = _fisher_scoring(model, s, logdet_s, x0)
-        total_iter += it
-        if best is None or (math.isfinite(f) and (f < best[1] or not best[2])):
-            best = (x, f, conv, ident)
-        if conv:
-            break
-    if not best[2]:
-        x0 = best[0] if math.isfinite(best[1]) else _start_values(model, s, True)
-        x = _lbfgs(model, s, logdet_s, x0)
-        x, f, conv, it, ident = _fisher_scoring(model, s, logdet_s, x)
-        total_iter += it
-        if math.isfinite(f) and (f <= best[1] or not math.isfinite(best[1])):
-            best = (x, f, conv, ident)
-    x, f, conv, ident = best
-    lam, phi, theta = model.unpack(x)
-    return _MLFit(
-        lam=lam,
-        phi=phi,
-        theta=theta,
-        sigma=lam @ phi @ lam.T + np.diag(theta),
-        fmin=float(f),
-        converged=bool(conv and math.isfinite(f)),
-        iterations=total_iter,
-        identified=ident,
-    )
-
 
 # ---------------------------------------------------------------------------------------
 # One-factor helper (used by analysis.reliability.omega_total)
@@ -334,13 +82,13 @@ class OneFactorFit:
         The ML discrepancy ``F_ML`` at the solution.
     """
 
-    loadings: np.ndarray
-    uniquenesses: np.ndarray
-    implied_variances: np.ndarray
+    loadings: FloatArray
+    uniquenesses: FloatArray
+    implied_variances: FloatArray
     converged: bool
     identified: bool
     iterations: int
-    heywood: tuple
+    heywood: tuple[Any, ...]
     fmin: float
 
 
@@ -401,11 +149,11 @@ def fit_one_factor(cov) -> OneFactorFit:
 # ---------------------------------------------------------------------------------------
 
 
-def _frozen(d: dict) -> Mapping:
+def _frozen(d: dict[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType({k: (MappingProxyType(v) if isinstance(v, dict) else v) for k, v in d.items()})
 
 
-def _plain(d: Mapping) -> dict:
+def _plain(d: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (_plain(v) if isinstance(v, Mapping) else v) for k, v in d.items()}
 
 
@@ -475,12 +223,12 @@ class CFAResult:
     rmsea_ci_low: float
     rmsea_ci_high: float
     srmr: float
-    loadings: Mapping
-    factor_correlations: Mapping
-    residual_variances: Mapping
-    std_residual_variances: Mapping
-    loadings_unstandardized: Mapping
-    factor_covariances: Mapping
+    loadings: Mapping[str, Any]
+    factor_correlations: Mapping[str, Any]
+    residual_variances: Mapping[str, Any]
+    std_residual_variances: Mapping[str, Any]
+    loadings_unstandardized: Mapping[str, Any]
+    factor_covariances: Mapping[str, Any]
     n_obs: int
     n_parameters: int
     baseline_chisq: float
@@ -489,13 +237,13 @@ class CFAResult:
     loglik: float
     converged: bool
     iterations: int
-    heywood: tuple
-    problems: tuple
-    observed: tuple
-    factors: tuple
-    implied_cov: np.ndarray = field(repr=False)
+    heywood: tuple[Any, ...]
+    problems: tuple[Any, ...]
+    observed: tuple[Any, ...]
+    factors: tuple[Any, ...]
+    implied_cov: FloatArray = field(repr=False)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain-Python representation (JSON serializable when labels are str/int)."""
         out = {}
         for name in self.__dataclass_fields__:
@@ -510,7 +258,7 @@ class CFAResult:
         return out
 
 
-def _columns_from_data(data, labels: list, names):
+def _columns_from_data(data, labels: list[Any], names):
     """Return an (n, p) float array with the columns ``labels`` of ``data``."""
     by_name = all(isinstance(lab, str) for lab in labels)
     by_index = all(isinstance(lab, (int, np.integer)) and not isinstance(lab, bool) for lab in labels)

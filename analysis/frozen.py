@@ -7,6 +7,7 @@ Results are frozen dataclasses whose nested mappings are read-only (``freeze``);
 from __future__ import annotations
 
 import math
+from typing import Any
 from types import MappingProxyType
 
 import numpy as np
@@ -14,7 +15,7 @@ import numpy as np
 __all__ = ["freeze", "plain"]
 
 
-def plain(x):
+def plain(x: object) -> Any:
     """JSON-ready copy: mappings → dict, tuples → list, numpy → Python, NaN/inf → None."""
     if isinstance(x, (dict, MappingProxyType)):
         return {k: plain(v) for k, v in x.items()}
@@ -31,7 +32,7 @@ def plain(x):
     return x
 
 
-def freeze(x):
+def freeze(x: object) -> Any:
     """Read-only copy: dicts → MappingProxyType, lists → tuples (recursively)."""
     if isinstance(x, dict):
         return MappingProxyType({k: freeze(v) for k, v in x.items()})

@@ -8,8 +8,13 @@ those codes and wraps per-group values in a result with ``to_dict()``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
+from collections.abc import Hashable, Iterable
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+from analysis.arrays import FloatArray, IntArray
 
 __all__ = ["Groups", "GroupResult", "encode_groups", "group_sum", "group_mean"]
 
@@ -28,16 +33,16 @@ class Groups:
         Number of observations per group.
     """
 
-    codes: np.ndarray
-    labels: tuple
-    counts: np.ndarray
+    codes: IntArray
+    labels: tuple[Any, ...]
+    counts: IntArray
 
     @property
     def n_groups(self) -> int:
         return len(self.labels)
 
 
-def encode_groups(groups, *, n: int | None = None, name: str = "groups") -> Groups:
+def encode_groups(groups: Iterable[Hashable] | ArrayLike | Groups, *, n: int | None = None, name: str = "groups") -> Groups:
     """Encode a sequence of hashable, sortable labels as integer codes.
 
     Parameters
@@ -71,19 +76,20 @@ def encode_groups(groups, *, n: int | None = None, name: str = "groups") -> Grou
     return Groups(codes=codes, labels=tuple(labels.tolist()), counts=counts)
 
 
-def group_sum(values: np.ndarray, groups: Groups) -> np.ndarray:
+def group_sum(values: ArrayLike, groups: Groups) -> FloatArray:
     """Sum ``values`` (shape (n,) or (n, k)) per group; NaN must be handled by the caller."""
     values = np.asarray(values, dtype=float)
     g = groups.n_groups
     if values.ndim == 1:
-        return np.bincount(groups.codes, weights=values, minlength=g)
+        # float with weights (numpy's stubs type every bincount as intp)
+        return cast(FloatArray, np.bincount(groups.codes, weights=values, minlength=g))
     out = np.empty((g, values.shape[1]))
     for j in range(values.shape[1]):  # loop over items (columns), never over groups
         out[:, j] = np.bincount(groups.codes, weights=values[:, j], minlength=g)
     return out
 
 
-def group_mean(values: np.ndarray, groups: Groups) -> np.ndarray:
+def group_mean(values: FloatArray, groups: Groups) -> FloatArray:
     """Per-group mean of ``values`` ignoring NaN; NaN for groups with no observed value."""
     values = np.asarray(values, dtype=float)
     observed = ~np.isnan(values)
@@ -111,15 +117,15 @@ class GroupResult:
     """
 
     statistic: str
-    groups: tuple
-    values: np.ndarray
-    n: np.ndarray
+    groups: tuple[Any, ...]
+    values: FloatArray
+    n: IntArray
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """``{group: value}`` with plain Python floats (NaN kept as ``float('nan')``)."""
         return {g: float(v) for g, v in zip(self.groups, self.values)}
 
-    def __getitem__(self, group):
+    def __getitem__(self, group: Hashable) -> float:
         try:
             return float(self.values[self.groups.index(group)])
         except ValueError:

@@ -26,11 +26,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import Any
+from collections.abc import Hashable, Iterable
 
 import numpy as np
 from scipy import special
+from numpy.typing import ArrayLike
 
-from analysis.groups import encode_groups
+from analysis.groups import Groups, encode_groups
+from analysis.arrays import FloatArray, IntArray
 
 __all__ = [
     "ICCResult", "icc", "GroupReliabilityResult", "group_reliability", "ICC1_CUTS", "ICC1_BANDS",
@@ -111,12 +115,12 @@ class ICCResult:
     icc2_ci_high: float = math.nan
     confidence: float = 0.95
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """All fields as plain Python ``float``/``int`` (NaN and inf kept as floats)."""
         return asdict(self)
 
 
-def _as_scores(scores) -> np.ndarray:
+def _as_scores(scores: ArrayLike) -> FloatArray:
     try:
         arr = np.asarray(scores)
     except ValueError as exc:
@@ -135,35 +139,36 @@ def _as_scores(scores) -> np.ndarray:
     return arr
 
 
-def _check_confidence(confidence) -> float:
+def _check_confidence(confidence: object) -> float:
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float, np.integer, np.floating)) \
             or not 0 < float(confidence) < 1:
         raise ValueError(f"confidence: must lie strictly between 0 and 1, got {confidence!r}")
     return float(confidence)
 
 
-def _f_limits(f, df_b, df_w, confidence):
+def _f_limits(f: float, df_b: float, df_w: float, confidence: float) -> tuple[float, float]:
     """Lower and upper confidence limits of the population variance ratio from an F."""
     q = 0.5 + confidence / 2.0
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         f_low = f / special.fdtri(df_b, df_w, q)
         f_high = f * special.fdtri(df_w, df_b, q)
-    return f_low, f_high
+    return np.float64(f_low), np.float64(f_high)   # numpy's division semantics downstream
 
 
-def _icc1_from_f(f, size):
+def _icc1_from_f(f: float, size: float) -> float:
     """ICC(1) as a function of the F ratio at group size ``size`` (inf -> 1)."""
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         out = (f - 1.0) / (f + size - 1.0)
-    return np.where(np.isinf(f), 1.0, out)
+    return float(np.where(np.isinf(f), 1.0, out))
 
 
-def _icc2_from_f(f):
+def _icc2_from_f(f: float) -> float:
     with np.errstate(invalid="ignore", divide="ignore"):
-        return 1.0 - 1.0 / f
+        return float(1.0 - 1.0 / np.float64(f))
 
 
-def icc(scores, groups, *, nan_policy="omit", confidence=0.95) -> ICCResult:
+def icc(scores: ArrayLike, groups: Iterable[Hashable] | ArrayLike | Groups, *, nan_policy: str = "omit",
+        confidence: float = 0.95) -> ICCResult:
     r"""ICC(1) and ICC(2) of a score from the one-way ANOVA, with confidence intervals.
 
     With :math:`N` observed scores in :math:`G` groups of sizes :math:`n_g`, group means
@@ -429,22 +434,22 @@ class GroupReliabilityResult:
     confidence : float or None
     """
 
-    sizes: np.ndarray
-    reliability: np.ndarray
-    ci_low: np.ndarray
-    ci_high: np.ndarray
-    icc1: float
-    icc1_ci_low: float
-    icc1_ci_high: float
+    sizes: IntArray
+    reliability: FloatArray
+    ci_low: FloatArray
+    ci_high: FloatArray
+    icc1: float | FloatArray
+    icc1_ci_low: float | FloatArray
+    icc1_ci_high: float | FloatArray
     target: float
-    min_size: float
-    min_size_ci_low: float
-    min_size_ci_high: float
+    min_size: float | FloatArray
+    min_size_ci_low: float | FloatArray
+    min_size_ci_high: float | FloatArray
     confidence: float | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain lists and floats (``inf`` and NaN kept as floats)."""
-        def plain(x):
+        def plain(x: object) -> Any:
             a = np.asarray(x)
             return a.tolist() if a.ndim else float(a)
         return {k: (plain(getattr(self, k)) if k not in ("confidence",) else self.confidence)
@@ -453,23 +458,27 @@ class GroupReliabilityResult:
                           "min_size_ci_high", "confidence")}
 
 
-def _spearman_brown(rho, n):
+def _spearman_brown(rho: FloatArray, n: FloatArray) -> FloatArray:
     rho = np.clip(rho, 0.0, 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = n * rho / (1.0 + (n - 1.0) * rho)
-    return np.where(np.isnan(rho) | ~(n >= 1), np.nan, np.where(rho == 0, 0.0, out))
+    res: FloatArray = np.where(np.isnan(rho) | ~(n >= 1), np.nan, np.where(rho == 0, 0.0, out))
+    return res
 
 
-def _min_size(rho, target):
-    rho = np.asarray(rho, dtype=float)
+def _min_size(rho_in: ArrayLike, target: float) -> FloatArray:
+    rho = np.asarray(rho_in, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         need = target * (1.0 - rho) / ((1.0 - target) * rho)
         # the tiny tolerance keeps an exact boundary (e.g. 7.000000000001) at its size
         n = np.maximum(np.ceil(need - 1e-9), 1.0)
-    return np.where(np.isnan(rho), np.nan, np.where(rho <= 0, np.inf, n))
+    res: FloatArray = np.where(np.isnan(rho), np.nan, np.where(rho <= 0, np.inf, n))
+    return res
 
 
-def group_reliability(sizes, icc1, *, ci=None, target=0.70) -> GroupReliabilityResult:
+def group_reliability(sizes: ArrayLike, icc1: ICCResult | ArrayLike, *,
+                      ci: tuple[ArrayLike, ArrayLike] | None = None,
+                      target: float = 0.70) -> GroupReliabilityResult:
     r"""Reliability of the mean of a group of a given size (ICC(2) at that size).
 
     ICC(2) from :func:`icc` is the reliability of a group mean over :math:`n_0`
@@ -546,15 +555,21 @@ def group_reliability(sizes, icc1, *, ci=None, target=0.70) -> GroupReliabilityR
         if ci is not None:
             raise ValueError("ci: give it only with a numeric icc1; an ICCResult has its own interval")
         res = icc1
-        rho, lo, hi, confidence = res.icc1_n0, res.icc1_ci_low, res.icc1_ci_high, res.confidence
+        rho_in: ArrayLike = res.icc1_n0
+        lo_in: ArrayLike = res.icc1_ci_low
+        hi_in: ArrayLike = res.icc1_ci_high
+        confidence = res.confidence
     else:
-        rho = np.asarray(icc1, dtype=float)
+        rho_in = np.asarray(icc1, dtype=float)
         if ci is None:
-            lo = hi = np.full(rho.shape, np.nan)
+            lo_in = hi_in = np.full(np.shape(rho_in), np.nan)
         else:
-            lo, hi = (np.asarray(c, dtype=float) for c in ci)
-    rho, lo, hi = (np.asarray(x, dtype=float) for x in (rho, lo, hi))
-    out = lambda x: x if np.ndim(x) else float(x)  # noqa: E731
+            lo_in, hi_in = (np.asarray(c, dtype=float) for c in ci)
+    rho, lo, hi = (np.asarray(x, dtype=float) for x in (rho_in, lo_in, hi_in))
+
+    def out(x: FloatArray) -> FloatArray | float:
+        return x if np.ndim(x) else float(x)
+
     return GroupReliabilityResult(
         sizes=n, reliability=_spearman_brown(rho, n), ci_low=_spearman_brown(lo, n),
         ci_high=_spearman_brown(hi, n), icc1=out(rho), icc1_ci_low=out(lo), icc1_ci_high=out(hi),
@@ -564,7 +579,7 @@ def group_reliability(sizes, icc1, *, ci=None, target=0.70) -> GroupReliabilityR
     )
 
 
-def icc1_bands(ci_low: float, ci_high: float, *, cuts=ICC1_CUTS) -> tuple:
+def icc1_bands(ci_low: float, ci_high: float, *, cuts: tuple[float, float] = ICC1_CUTS) -> tuple[str, ...]:
     """The sizes of between-group variance an interval of ICC(1) is compatible with.
 
     The bands are :data:`ICC1_BANDS` — ``little`` (below ``cuts[0]``), ``moderate``

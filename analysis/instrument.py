@@ -22,7 +22,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import yaml
@@ -209,7 +209,7 @@ class Option:
     data files and the database use instead of the numeric value."""
 
     value: int
-    label: dict
+    label: dict[str, Any]
     score: float | None = None
     dont_know: bool = False
     key: str | None = None
@@ -239,14 +239,14 @@ class Item:
 
     id: str
     kind: str
-    text: dict
+    text: dict[str, Any]
     dimension: str | None = None
     scale: Scale | None = None
     reverse: bool = False
     required: bool = False
     misconception: str | None = None
     background: str | None = None
-    help: dict | None = None
+    help: dict[str, Any] | None = None
     max_length: int | None = None
     scope: str | None = None  # structure items: "team" or "organization"
     changes: str | None = None  # what changed against the previous version, and why
@@ -255,6 +255,11 @@ class Item:
     def options(self) -> tuple[Option, ...] | None:
         """Answer options, or ``None`` for a free-text comment."""
         return self.scale.options if self.scale is not None else None
+
+    @property
+    def answer_options(self) -> tuple[Option, ...]:
+        """Answer options of a scale item (empty for a free-text comment)."""
+        return self.options or ()
 
     @property
     def ranked_options(self) -> tuple[Option, ...]:
@@ -274,17 +279,17 @@ class Questionnaire:
 
     id: str
     version: int
-    title: dict
-    intro: dict
+    title: dict[str, Any]
+    intro: dict[str, Any]
     estimated_minutes: int
-    dimensions: dict
-    misconceptions: dict
-    scales: dict
+    dimensions: dict[str, Any]
+    misconceptions: dict[str, Any]
+    scales: dict[str, Any]
     items: tuple[Item, ...]
     thresholds: Thresholds
     source: str = ""
     sha256: str = ""  # of the file's bytes
-    _by_id: dict = field(default_factory=dict, repr=False, compare=False)
+    _by_id: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
         self._by_id.update({it.id: it for it in self.items})
@@ -442,7 +447,7 @@ def _load_cached(path: str, _mtime: int) -> Questionnaire:
     return replace(_build(name, spec), sha256=hashlib.sha256(raw).hexdigest(), _by_id={})
 
 
-def _describe(name: str, data: dict, exc: ValidationError) -> str:
+def _describe(name: str, data: dict[str, Any], exc: ValidationError) -> str:
     """Turn the first pydantic error into ``file: item x: field: problem``."""
     err = exc.errors()[0]
     loc = list(err["loc"])
@@ -608,11 +613,11 @@ class Comparability:
     between waves of the two instruments.
     """
 
-    items: tuple
-    by_language: dict
-    dimensions: tuple
+    items: tuple[Any, ...]
+    by_language: dict[str, Any]
+    dimensions: tuple[Any, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"items": list(self.items), "by_language": {k: list(v) for k, v in self.by_language.items()},
                 "dimensions": list(self.dimensions)}
 
@@ -620,7 +625,7 @@ class Comparability:
 _COMPARED_KINDS = ("perception", "structure", "misconception", "outcome")
 
 
-def _item_form(it: Item, lang: str) -> tuple:
+def _item_form(it: Item, lang: str) -> tuple[Any, ...]:
     options = tuple((o.value, o.label[lang], o.score, o.dont_know, o.not_applicable) for o in (it.options or ()))
     return (it.kind, it.dimension, it.scope, it.reverse, it.misconception, it.text[lang], options)
 

@@ -57,13 +57,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import special
 
-from analysis.factor import _fit_ml, _parse_model
+from analysis.factor import _parse_model
+from analysis.factor_ml import _fit_ml
 from analysis.instrument import DIMENSIONS, comparable_items
 from analysis.scoring import reverse_keyed
+from analysis.arrays import FloatArray
 
 __all__ = ["LEVELS", "MIN_GROUP_SIZE", "InvarianceFit", "InvarianceResult", "measurement_invariance",
            "perception_invariance", "wave_invariance"]
@@ -95,7 +98,7 @@ class InvarianceFit:
     delta_rmsea: float | None = None
     supported: bool | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {k: (round(v, 6) if isinstance(v, float) and math.isfinite(v) else v)
                 for k, v in self.__dict__.items()}
 
@@ -107,14 +110,14 @@ class InvarianceResult:
     holds one :class:`InvarianceFit` per level and ``highest`` names the highest level
     supported (None if not even configural fits, i.e. CFI < 0.90)."""
 
-    groups: tuple
-    n: tuple
+    groups: tuple[Any, ...]
+    n: tuple[Any, ...]
     estimable: bool
-    fits: tuple = ()
+    fits: tuple[Any, ...] = ()
     highest: str | None = None
-    reason: dict | None = None
+    reason: dict[str, Any] | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"groups": list(self.groups), "n": list(self.n), "estimable": self.estimable,
                 "fits": [f.to_dict() for f in self.fits], "highest": self.highest, "reason": self.reason,
                 "min_group_size": MIN_GROUP_SIZE}
@@ -123,7 +126,7 @@ class InvarianceResult:
 class _Structure:
     """Index maps of the free parameters of every group for one level."""
 
-    def __init__(self, pattern: np.ndarray, markers, G: int, level: str):
+    def __init__(self, pattern: FloatArray, markers, G: int, level: str):
         p, m = pattern.shape
         self.p, self.m, self.G = p, m, G
         free_lam = pattern.copy()
@@ -194,7 +197,7 @@ def _objective(x, st: _Structure, moments, weights):
     return f, grad
 
 
-def _start(st: _Structure, pattern, markers, moments) -> np.ndarray:
+def _start(st: _Structure, pattern, markers, moments) -> FloatArray:
     x = np.zeros(st.q)
     for g, (mean, cov, _) in enumerate(moments):
         fit = _fit_ml(cov, pattern, markers)
@@ -207,9 +210,16 @@ def _start(st: _Structure, pattern, markers, moments) -> np.ndarray:
     return x
 
 
+def _chi2_sf(x: float, df: int) -> float:
+    """Upper tail of the chi-square distribution (NaN for ``df <= 0``, as scipy.stats)."""
+    return float(special.chdtrc(df, x)) if df > 0 else math.nan
+
+
 def _minimize(st, pattern, markers, moments, weights):
     fun = lambda x: _objective(x, st, moments, weights)  # noqa: E731
     x = _start(st, pattern, markers, moments)
+    from scipy import optimize  # on first use: scipy.optimize costs a tenth of a second to import
+
     res = optimize.minimize(fun, x, jac=True, method="BFGS", options={"gtol": 1e-9, "maxiter": 5000})
     x = res.x
     for _ in range(4):  # Newton steps on the finite-difference Hessian of the gradient
@@ -245,7 +255,7 @@ def _fit_level(level, pattern, markers, moments, ns, baseline):
     b_chisq, b_df = baseline
     cfi = 1.0 - max(chisq - df, 0.0) / max(b_chisq - b_df, chisq - df, 0.0) if max(b_chisq - b_df, chisq - df) > 0 else 1.0
     rmsea = math.sqrt(G) * math.sqrt(max(chisq - df, 0.0) / (df * N)) if df > 0 else 0.0
-    return InvarianceFit(level=level, chisq=float(chisq), df=int(df), pvalue=float(stats.chi2.sf(chisq, df)),
+    return InvarianceFit(level=level, chisq=float(chisq), df=int(df), pvalue=_chi2_sf(chisq, df),
                          cfi=float(cfi), rmsea=float(rmsea), converged=converged)
 
 
@@ -316,7 +326,7 @@ def measurement_invariance(values, groups, model, *, names=None, min_group_size:
             d_cfi, d_rmsea = fit.cfi - prev.cfi, fit.rmsea - prev.rmsea
             ok = bool(d_cfi >= DELTA_CFI and d_rmsea <= DELTA_RMSEA and fit.converged)
             fit = InvarianceFit(**{**fit.__dict__, "delta_chisq": d_chi, "delta_df": d_df,
-                                   "delta_pvalue": float(stats.chi2.sf(max(d_chi, 0.0), d_df)),
+                                   "delta_pvalue": _chi2_sf(max(d_chi, 0.0), d_df),
                                    "delta_cfi": d_cfi, "delta_rmsea": d_rmsea, "supported": ok})
             if ok and highest == prev.level:
                 highest = level
@@ -328,7 +338,7 @@ def measurement_invariance(values, groups, model, *, names=None, min_group_size:
 
 # ----------------------------------------------------------------- on survey data
 
-def _perception_model(q, item_ids) -> dict:
+def _perception_model(q, item_ids) -> dict[str, Any]:
     return {dim: [i for i in item_ids if q.item(i).dimension == dim] for dim in DIMENSIONS}
 
 

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -48,6 +49,7 @@ from analysis.groups import Groups
 from analysis.instrument import Questionnaire
 from analysis.privacy import NO_DATA, PRIMARY, HierarchySuppression, _check_k, reason_text, suppress_hierarchy
 from analysis.responses import ResponseData
+from analysis.arrays import BoolArray, FloatArray, IntArray, ObjectArray
 
 __all__ = ["ITEM_KINDS", "ItemTable", "ItemResults", "option_counts", "item_figures", "item_results"]
 
@@ -59,7 +61,7 @@ STRUCTURE_FAVOURABLE_ABOVE = 50.0
 
 # ------------------------------------------------------------------ the questions
 
-def _favourable_text(item, agree_min: int, points: int | None) -> dict:
+def _favourable_text(item, agree_min: int, points: int | None) -> dict[str, Any]:
     """What "favourable" means for one item, in English and German."""
     if item.kind == "structure":
         return {"en": "an answer scored above 50 of 100; “don't know” is not favourable",
@@ -78,7 +80,7 @@ def _favourable_text(item, agree_min: int, points: int | None) -> dict:
     return agree
 
 
-def _questions(q: Questionnaire, item_ids) -> tuple:
+def _questions(q: Questionnaire, item_ids) -> tuple[Any, ...]:
     """The items with question-level results, as (ids, column indices into the data)."""
     kinds = {it.id: it.kind for it in q.items}
     order = [i for kind in ITEM_KINDS for i in item_ids if kinds[i] == kind]
@@ -90,10 +92,10 @@ class _Design:
     """Per item and option (padded to the longest scale): value, weight in the mean
     (NaN: not part of it), favourable; and per item the question's description."""
 
-    values: np.ndarray       # (I, O) option values, -1 = padding
-    weight: np.ndarray       # (I, O)
-    favourable: np.ndarray   # (I, O) bool
-    questions: tuple
+    values: FloatArray       # (I, O) option values, -1 = padding
+    weight: FloatArray       # (I, O)
+    favourable: FloatArray   # (I, O) bool
+    questions: tuple[Any, ...]
 
 
 def _design(q: Questionnaire, ids) -> _Design:
@@ -133,7 +135,7 @@ def _design(q: Questionnaire, ids) -> _Design:
 
 # ------------------------------------------------------------------ counts and figures
 
-def option_counts(values, codes, n_groups: int, option_values) -> np.ndarray:
+def option_counts(values, codes, n_groups: int, option_values) -> FloatArray:
     """Answers per group, item and option in one pass.
 
     Parameters
@@ -174,7 +176,7 @@ def option_counts(values, codes, n_groups: int, option_values) -> np.ndarray:
     return np.bincount(flat, minlength=n_groups * I * O).reshape(n_groups, I, O)
 
 
-def item_figures(counts, weight, favourable) -> dict:
+def item_figures(counts, weight, favourable) -> dict[str, Any]:
     """Unsuppressed figures from answer counts (any level; internal to the engine).
 
     Parameters
@@ -229,16 +231,16 @@ class ItemTable:
     """
 
     level: str
-    labels: tuple
-    parent: tuple | None
-    suppressed: np.ndarray
-    suppression_reason: np.ndarray
-    n: np.ndarray
-    mean: np.ndarray
-    favourable: np.ndarray
-    distribution: np.ndarray
-    reason: np.ndarray
-    mean_reason: np.ndarray
+    labels: tuple[Any, ...]
+    parent: tuple[Any, ...] | None
+    suppressed: BoolArray
+    suppression_reason: ObjectArray
+    n: IntArray
+    mean: FloatArray
+    favourable: FloatArray
+    distribution: FloatArray
+    reason: ObjectArray
+    mean_reason: ObjectArray
 
     def take(self, rows) -> ItemTable:
         """The rows ``rows`` (e.g. the teams of one unit)."""
@@ -249,7 +251,7 @@ class ItemTable:
             self, labels=tuple(self.labels[i] for i in idx.tolist()),
             parent=tuple(self.parent[i] for i in idx.tolist()) if self.parent is not None else None, **arrays)
 
-    def records(self, questions, k: int, rows=None) -> list:
+    def records(self, questions, k: int, rows=None) -> list[Any]:
         """JSON-ready records of the given rows (default all): group fields and, for a
         shown group, ``items`` by id."""
         ids = [q["id"] for q in questions]
@@ -299,7 +301,7 @@ class ItemResults:
     k : int
     """
 
-    questions: tuple
+    questions: tuple[Any, ...]
     organization: ItemTable
     units: ItemTable | None
     teams: ItemTable
@@ -309,7 +311,7 @@ class ItemResults:
         """The organization, one unit and the given teams (a reader of one unit)."""
         return dataclasses.replace(self, units=self.units.take([unit_row]), teams=self.teams.take(team_rows))
 
-    def to_dict(self, *, unit: str | None = None, team: str | None = None) -> dict:
+    def to_dict(self, *, unit: str | None = None, team: str | None = None) -> dict[str, Any]:
         """JSON-ready results; ``unit`` keeps only that unit and its teams, ``team``
         only that team (``KeyError`` for an unknown label)."""
         questions = plain(self.questions)
@@ -332,13 +334,13 @@ class ItemResults:
         }
 
 
-def _ro(a: np.ndarray) -> np.ndarray:
+def _ro(a: FloatArray) -> FloatArray:
     a = np.array(a)
     a.setflags(write=False)
     return a
 
 
-def _round(a, decimals: int, *, integer: bool = False) -> list:
+def _round(a, decimals: int, *, integer: bool = False) -> list[Any]:
     a = np.asarray(a, dtype=float)
     missing = ~np.isfinite(a)
     obj = np.round(np.where(missing, 0.0, a), decimals)

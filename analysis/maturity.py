@@ -14,7 +14,12 @@ Maturity level
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
+
+from analysis.arrays import IntArray
 
 __all__ = ["FINDINGS", "TYPOLOGIES", "maturity_level"]
 
@@ -31,7 +36,7 @@ FINDINGS = (
 TYPOLOGIES = ("aligned_autonomy", "ambiguity", "fragmentation", "drift", "central_control")
 
 
-def maturity_level(scores, cuts) -> np.ndarray:
+def maturity_level(scores: ArrayLike, cuts: Sequence[float]) -> IntArray:
     """Maturity level 1–5 of scores; 0 where the score is missing.
 
     Parameters
@@ -51,8 +56,8 @@ def maturity_level(scores, cuts) -> np.ndarray:
     [1, 2, 3, 5, 0]
     """
     c = np.asarray(scores, dtype=float)
-    cuts = np.asarray(cuts, dtype=float)
-    if cuts.shape != (4,) or np.any(np.diff(cuts) <= 0):
-        raise ValueError(f"cuts: must be 4 increasing numbers, got {cuts.tolist()}")
-    level = 1 + np.searchsorted(cuts, np.where(np.isnan(c), 0.0, c), side="right")
+    edges = np.asarray(cuts, dtype=float)
+    if edges.shape != (4,) or np.any(np.diff(edges) <= 0):
+        raise ValueError(f"cuts: must be 4 increasing numbers, got {edges.tolist()}")
+    level = 1 + np.searchsorted(edges, np.where(np.isnan(c), 0.0, c), side="right")
     return np.where(np.isnan(c), 0, level).astype(np.int64)

@@ -64,8 +64,13 @@ from __future__ import annotations
 import itertools
 import zlib
 from dataclasses import dataclass
+from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from analysis.arrays import BoolArray, FloatArray, IntArray, ObjectArray
 
 __all__ = [
     "PRIMARY",
@@ -85,7 +90,7 @@ COMPLEMENTARY = "complementary"
 NO_DATA = "no_data"
 
 
-def reason_text(reason: str | None, k: int) -> dict | None:
+def reason_text(reason: str | None, k: int) -> dict[str, Any] | None:
     """Plain-language explanation of a suppression reason in English and German."""
     if reason is None:
         return None
@@ -116,14 +121,14 @@ class HierarchySuppression:
     org_reason : str or None
     """
 
-    team_visible: np.ndarray
-    team_reason: np.ndarray
-    unit_visible: np.ndarray
-    unit_reason: np.ndarray
+    team_visible: BoolArray
+    team_reason: ObjectArray
+    unit_visible: BoolArray
+    unit_reason: ObjectArray
     org_visible: bool
     org_reason: str | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "team_visible": self.team_visible.tolist(),
             "team_reason": self.team_reason.tolist(),
@@ -134,13 +139,13 @@ class HierarchySuppression:
         }
 
 
-def _check_k(k, name="k") -> int:
+def _check_k(k: object, name: str = "k") -> int:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"{name}: must be a positive integer, got {k!r}")
     return int(k)
 
 
-def _first_per_parent(candidates: np.ndarray, parent: np.ndarray, size: np.ndarray) -> np.ndarray:
+def _first_per_parent(candidates: BoolArray, parent: IntArray, size: IntArray) -> IntArray:
     """Indices of the smallest candidate (by size, then index) for each parent."""
     idx = np.flatnonzero(candidates)
     if idx.size == 0:
@@ -152,8 +157,9 @@ def _first_per_parent(candidates: np.ndarray, parent: np.ndarray, size: np.ndarr
     return order[first]
 
 
-def suppress_hierarchy(team_n, team_unit=None, *, k: int, n_units: int = 0,
-                       team_hidden=None, unit_hidden=None) -> HierarchySuppression:
+def suppress_hierarchy(team_n: ArrayLike, team_unit: ArrayLike | None = None, *, k: int, n_units: int = 0,
+                       team_hidden: ArrayLike | None = None,
+                       unit_hidden: ArrayLike | None = None) -> HierarchySuppression:
     """Primary and complementary suppression in an organization > units > teams tree.
 
     Parameters
@@ -193,13 +199,13 @@ def suppress_hierarchy(team_n, team_unit=None, *, k: int, n_units: int = 0,
     unit = np.asarray(team_unit, dtype=np.intp) if has_units else np.zeros(T, dtype=np.intp)
     U = int(n_units) if has_units else 0
 
-    def per_unit(weights: np.ndarray) -> np.ndarray:
+    def per_unit(weights: NDArray[np.number[Any]]) -> FloatArray:
         return np.column_stack([np.bincount(unit, weights=weights[:, j], minlength=U)
                                 for j in range(C)]) if U else np.zeros((0, C))
 
-    def violates(pool: np.ndarray) -> np.ndarray:
+    def violates(pool: NDArray[np.number[Any]]) -> BoolArray:
         """Some count of the pool lies between 1 and k - 1 (rows of pools)."""
-        return ((pool > 0) & (pool < k)).any(axis=-1)
+        return np.asarray(((pool > 0) & (pool < k)).any(axis=-1))
 
     t_reason = np.full(T, None, dtype=object)
     t_forced = np.zeros(T, bool) if team_hidden is None else np.asarray(team_hidden, bool)
@@ -258,7 +264,7 @@ def suppress_hierarchy(team_n, team_unit=None, *, k: int, n_units: int = 0,
     )
 
 
-def hierarchy_pieces(hs: HierarchySuppression, team_unit=None) -> np.ndarray:
+def hierarchy_pieces(hs: HierarchySuppression, team_unit: ArrayLike | None = None) -> IntArray:
     """The finest pieces released totals can be cut into, as a piece id per team.
 
     A visible team is its own piece; the hidden teams of a visible unit form one piece
@@ -276,11 +282,11 @@ def hierarchy_pieces(hs: HierarchySuppression, team_unit=None) -> np.ndarray:
     return piece
 
 
-def _safe(x, k) -> bool:
+def _safe(x: int, k: int) -> bool:
     return x == 0 or x >= k
 
 
-def subgroup_cells(piece_counts, piece_totals, *, k: int) -> np.ndarray:
+def subgroup_cells(piece_counts: ArrayLike, piece_totals: ArrayLike, *, k: int) -> BoolArray:
     """Which categories (e.g. team leads, members) may be shown for the organization.
 
     Parameters
@@ -338,7 +344,7 @@ def subgroup_cells(piece_counts, piece_totals, *, k: int) -> np.ndarray:
     while shown.any() and not ok():
         smallest = np.flatnonzero(shown)[np.argmin(cnt[shown])]
         shown[smallest] = False
-    return shown
+    return np.asarray(shown, dtype=bool)
 
 
 def _digest(team: str, text: str) -> int:
@@ -348,8 +354,10 @@ def _digest(team: str, text: str) -> int:
     return (zlib.crc32(b) << 32) | zlib.adler32(b)
 
 
-def release_comments(comments, *, team_labels, team_n, team_visible, team_unit=None,
-                     unit_labels=(), unit_visible=None, comment_k: int) -> dict:
+def release_comments(comments: Sequence[tuple[str, str]], *, team_labels: Sequence[str], team_n: ArrayLike,
+                     team_visible: ArrayLike, team_unit: ArrayLike | None = None,
+                     unit_labels: Sequence[str] = (), unit_visible: ArrayLike | None = None,
+                     comment_k: int) -> dict[str, Any]:
     """Assign every comment to the finest group that may show it (see module docstring).
 
     Parameters
@@ -385,12 +393,14 @@ def release_comments(comments, *, team_labels, team_n, team_visible, team_unit=N
         unit_ok = uv & (pool_n >= comment_k)
         at_unit = ~own & unit_ok[tu]
     else:
-        tu = None
+        tu = np.zeros(0, dtype=np.intp)   # no units: no comment is placed at one
         at_unit = np.zeros(len(labels), bool)
     org_pool = int(n[~own & ~at_unit].sum())
     at_org = ~own & ~at_unit & (org_pool >= comment_k)
 
-    out = {"teams": {}, "units": {}, "organization": [], "withheld": 0}
+    teams: dict[str, list[str]] = {}
+    units: dict[str, list[str]] = {}
+    out: dict[str, Any] = {"teams": teams, "units": units, "organization": [], "withheld": 0}
     if not comments:
         return out
     c_team, c_text = zip(*comments)
@@ -401,9 +411,9 @@ def release_comments(comments, *, team_labels, team_n, team_visible, team_unit=N
     texts = np.array(c_text, dtype=object)[order]
     where = np.select([own[team_idx], at_unit[team_idx], at_org[team_idx]], [0, 1, 2], 3)
     for i, text in zip(team_idx[where == 0].tolist(), texts[where == 0].tolist()):
-        out["teams"].setdefault(labels[i], []).append(text)
+        teams.setdefault(labels[i], []).append(text)
     for i, text in zip(team_idx[where == 1].tolist(), texts[where == 1].tolist()):
-        out["units"].setdefault(unit_labels[tu[i]], []).append(text)
+        units.setdefault(unit_labels[tu[i]], []).append(text)
     out["organization"] = texts[where == 2].tolist()
     out["withheld"] = int((where == 3).sum())
     return out

@@ -31,14 +31,16 @@ Vectorized over all teams; see ``docs/methodology.md`` (anonymity: releases in s
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from analysis.responses import ResponseData
 from analysis.scoring import score_responses
+from analysis.arrays import BoolArray
 
 __all__ = ["contributions", "batch_mask"]
 
 
-def contributions(data: ResponseData) -> np.ndarray:
+def contributions(data: ResponseData) -> BoolArray:
     """Which figures every answer set feeds, as a boolean (n, F) matrix: the perception
     score and structure index of each dimension, each misconception and the outcome
     (where the form has one), then every answer item and every structure item's known
@@ -63,15 +65,15 @@ def contributions(data: ResponseData) -> np.ndarray:
     return np.column_stack([answered, ~np.isnan(s.structure_items) & ~_dont_know(data)])
 
 
-def _dont_know(data: ResponseData) -> np.ndarray:
+def _dont_know(data: ResponseData) -> BoolArray:
     """(n, structure items): the answer is "don't know"."""
     q = data.questionnaire
     ids = [it.id for it in q.items_of("structure")]
-    return np.column_stack([np.isin(data.column(i), [o.value for o in q.item(i).options if o.dont_know])
+    return np.column_stack([np.isin(data.column(i), [o.value for o in q.item(i).options or () if o.dont_know])
                             for i in ids]) if ids else np.zeros((data.n, 0), bool)
 
 
-def batch_mask(team_codes, feeds, *, k: int, n_teams: int | None = None) -> np.ndarray:
+def batch_mask(team_codes: ArrayLike, feeds: ArrayLike, *, k: int, n_teams: int | None = None) -> BoolArray:
     """The waiting answer sets that may join the released results now (module docstring).
 
     Parameters
@@ -113,4 +115,5 @@ def batch_mask(team_codes, feeds, *, k: int, n_teams: int | None = None) -> np.n
     whole = (size >= k) & ((counts == 0) | (counts >= k)).all(axis=1)
     complete = f.all(axis=1)
     n_complete = np.bincount(team[complete], minlength=T)
-    return whole[team] | (complete & (n_complete >= k)[team])
+    out: BoolArray = whole[team] | (complete & (n_complete >= k)[team])
+    return out

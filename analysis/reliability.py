@@ -25,10 +25,14 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from analysis.factor import _SINGULAR_TOL, _min_corr_eigenvalue, fit_one_factor
+from analysis.factor import fit_one_factor
+from analysis.factor_ml import _SINGULAR_TOL, _min_corr_eigenvalue
+from analysis.arrays import FloatArray, IntArray
 
 __all__ = ["AlphaResult", "OmegaResult", "cronbach_alpha", "omega_total"]
 
@@ -38,7 +42,7 @@ _SCALES = ("covariance", "correlation")
 _ZERO_TOTAL = 1e-12
 
 
-def _as_items(items, *, min_items: int, name: str = "items") -> np.ndarray:
+def _as_items(items: ArrayLike, *, min_items: int, name: str = "items") -> FloatArray:
     arr = np.asarray(items)
     if arr.dtype.kind not in "biuf":
         try:
@@ -57,7 +61,7 @@ def _as_items(items, *, min_items: int, name: str = "items") -> np.ndarray:
     return arr
 
 
-def _pairwise_cov(x: np.ndarray):
+def _pairwise_cov(x: FloatArray) -> tuple[FloatArray, IntArray]:
     """R's ``cov(x, use = "pairwise.complete.obs")`` and the pairwise counts ``n_ij``."""
     ok = ~np.isnan(x)
     m = ok.astype(float)
@@ -72,7 +76,8 @@ def _pairwise_cov(x: np.ndarray):
     return cov, n_ij
 
 
-def _covariance(x: np.ndarray, nan_policy: str, *, name: str = "items"):
+def _covariance(x: FloatArray, nan_policy: str, *,
+                name: str = "items") -> tuple[FloatArray, int, IntArray | None]:
     """Covariance matrix (divisor n - 1 or n_ij - 1), n_obs, and the rows' validity."""
     if nan_policy not in _NAN_POLICIES:
         raise ValueError(f"nan_policy must be one of {_NAN_POLICIES}, got {nan_policy!r}")
@@ -118,8 +123,9 @@ def _covariance(x: np.ndarray, nan_policy: str, *, name: str = "items"):
     return cov, n_obs, n_ij
 
 
-def _as_tuple(a: np.ndarray):
-    return a.tolist()
+def _as_tuple(a: FloatArray) -> list[float]:
+    out: list[float] = a.tolist()
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -153,11 +159,11 @@ class AlphaResult:
     std_alpha: float
     n_obs: int
     n_items: int
-    item_rest: np.ndarray = field(repr=False)
-    alpha_if_deleted: np.ndarray = field(repr=False)
+    item_rest: FloatArray = field(repr=False)
+    alpha_if_deleted: FloatArray = field(repr=False)
     nan_policy: str = "pairwise"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain-Python representation (JSON serializable; NaN stays float NaN)."""
         return {
             "statistic": self.statistic,
@@ -170,16 +176,16 @@ class AlphaResult:
         }
 
 
-def _alpha_from_cov(c: np.ndarray) -> float:
+def _alpha_from_cov(c: FloatArray) -> float:
     """Alpha from a covariance matrix; NaN where the total score has no variance."""
     k = c.shape[0]
     total = c.sum()
     if total <= _ZERO_TOTAL * np.trace(c):
         return math.nan
-    return k / (k - 1) * (1.0 - np.trace(c) / total)
+    return float(k / (k - 1) * (1.0 - np.trace(c) / total))
 
 
-def cronbach_alpha(items, *, nan_policy: str = "pairwise") -> AlphaResult:
+def cronbach_alpha(items: ArrayLike, *, nan_policy: str = "pairwise") -> AlphaResult:
     """Cronbach's coefficient alpha with item–rest correlations and alpha-if-deleted.
 
     For ``k`` items with covariance matrix ``C`` (divisor ``n - 1``),
@@ -302,16 +308,16 @@ class OmegaResult:
     """
 
     statistic: float
-    loadings: np.ndarray = field(repr=False)
-    uniquenesses: np.ndarray = field(repr=False)
+    loadings: FloatArray = field(repr=False)
+    uniquenesses: FloatArray = field(repr=False)
     scale: str = "covariance"
     n_obs: int = 0
     n_items: int = 0
     nan_policy: str = "pairwise"
     converged: bool = True
-    heywood: tuple = ()
+    heywood: tuple[Any, ...] = ()
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain-Python representation (JSON serializable)."""
         return {
             "statistic": self.statistic,
@@ -326,7 +332,7 @@ class OmegaResult:
         }
 
 
-def omega_total(items, *, nan_policy: str = "pairwise", scale: str = "covariance") -> OmegaResult:
+def omega_total(items: ArrayLike, *, nan_policy: str = "pairwise", scale: str = "covariance") -> OmegaResult:
     """McDonald's omega total from a one-factor maximum-likelihood model.
 
     A one-factor model ``Sigma = lambda lambda' + diag(theta)`` is fitted by maximum

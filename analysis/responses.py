@@ -11,13 +11,16 @@ value against the questionnaire, so that downstream code can trust the matrix.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from analysis.groups import Groups
 from analysis.instrument import Questionnaire, load_questionnaire
+from analysis.arrays import FloatArray, IntArray, StrArray
 
 __all__ = ["ResponseData", "AnswerError", "ANSWER_KINDS", "answer_items", "build_responses",
            "encode_labels", "team_unit_conflict"]
@@ -34,7 +37,7 @@ def answer_items(questionnaire: Questionnaire) -> tuple[str, ...]:
 def _background_keys(questionnaire: Questionnaire, background: str) -> tuple[str, ...]:
     for it in questionnaire.items:
         if it.kind == "background" and it.background == background:
-            return tuple(o.key for o in it.options)
+            return tuple(str(o.key) for o in it.options or ())
     return ()
 
 
@@ -68,20 +71,20 @@ class ResponseData:
     """
 
     questionnaire: Questionnaire
-    item_ids: tuple
-    values: np.ndarray
-    team: np.ndarray
-    unit: np.ndarray | None = None
-    role: np.ndarray | None = None
-    tenure: np.ndarray | None = None
-    comments: tuple = ()
+    item_ids: tuple[Any, ...]
+    values: FloatArray
+    team: StrArray
+    unit: StrArray | None = None
+    role: StrArray | None = None
+    tenure: StrArray | None = None
+    comments: tuple[Any, ...] = ()
 
     @property
     def n(self) -> int:
         """Number of respondents."""
         return int(self.values.shape[0])
 
-    def column(self, item_id: str) -> np.ndarray:
+    def column(self, item_id: str) -> FloatArray:
         """The answers to one item (read-only view)."""
         try:
             return self.values[:, self.item_ids.index(item_id)]
@@ -91,14 +94,14 @@ class ResponseData:
     @classmethod
     def from_columns(
         cls,
-        questionnaire,
+        questionnaire: Questionnaire | str,
         *,
-        team,
-        answers: Mapping,
-        unit=None,
-        role=None,
-        tenure=None,
-        comments=(),
+        team: ArrayLike,
+        answers: Mapping[str, Any],
+        unit: ArrayLike | None = None,
+        role: ArrayLike | None = None,
+        tenure: ArrayLike | None = None,
+        comments: Iterable[tuple[str, str]] = (),
     ) -> ResponseData:
         """Build and validate responses from one array per column.
 
@@ -154,8 +157,9 @@ class ResponseData:
         return None if self.unit is None else encode_labels(self.unit)
 
 
-def build_responses(questionnaire, *, team, answers, unit=None, role=None, tenure=None,
-                    comments=(), team_groups: Groups | None = None,
+def build_responses(questionnaire: Questionnaire | str, *, team: ArrayLike, answers: Mapping[str, Any],
+                    unit: ArrayLike | None = None, role: ArrayLike | None = None,
+                    tenure: ArrayLike | None = None, comments: Iterable[tuple[str, str]] = (), team_groups: Groups | None = None,
                     unit_groups: Groups | None = None) -> ResponseData:
     """:meth:`ResponseData.from_columns`, optionally with the labels already encoded.
 
@@ -235,7 +239,7 @@ class AnswerError(ValueError):
         super().__init__(f"{name}: row {row}: {problem}")
 
 
-def encode_labels(labels: np.ndarray) -> Groups:
+def encode_labels(labels: StrArray) -> Groups:
     """Encode string labels as :class:`~analysis.groups.Groups` by hashing.
 
     The same result as :func:`analysis.groups.encode_groups` (labels sorted by code
@@ -254,19 +258,22 @@ def encode_labels(labels: np.ndarray) -> Groups:
     return Groups(codes=codes, labels=tuple(distinct[order].tolist()), counts=counts)
 
 
-def _answer_column(questionnaire: Questionnaire, item_id: str, column, n: int) -> np.ndarray:
+_NONE = np.array(None, dtype=object)   # element-wise comparison with None
+
+
+def _answer_column(questionnaire: Questionnaire, item_id: str, column: ArrayLike, n: int) -> FloatArray:
     arr = np.asarray(column)
     if arr.ndim != 1 or arr.shape[0] != n:
         raise ValueError(f"answers[{item_id!r}]: has shape {arr.shape}, expected ({n},)")
     if arr.dtype.kind == "O":
-        arr = np.where(np.equal(arr, None), np.nan, arr)
+        arr = np.where(np.equal(arr, _NONE), np.nan, arr)
     if arr.dtype.kind not in "biufO":
         raise TypeError(f"answers[{item_id!r}]: must be numeric, got dtype {arr.dtype}")
     try:
         col = arr.astype(np.float64, copy=False)
     except (TypeError, ValueError):
         raise TypeError(f"answers[{item_id!r}]: must be numeric") from None
-    allowed = np.array([o.value for o in questionnaire.item(item_id).options], dtype=float)
+    allowed = np.array([o.value for o in questionnaire.item(item_id).options or ()], dtype=np.float64)
     ok = np.isnan(col)
     for v in allowed:  # a handful of options: one comparison each
         ok |= col == v
@@ -280,14 +287,14 @@ def _answer_column(questionnaire: Questionnaire, item_id: str, column, n: int) -
     return col
 
 
-def _labels(values, name: str, n: int | None, *, allow_empty: bool) -> np.ndarray:
+def _labels(values: ArrayLike, name: str, n: int | None, *, allow_empty: bool) -> StrArray:
     arr = np.asarray(values)
     if arr.ndim != 1:
         raise ValueError(f"{name}: must be one-dimensional, got shape {arr.shape}")
     if n is not None and arr.shape[0] != n:
         raise ValueError(f"{name}: has {arr.shape[0]} entries, expected {n}")
     if arr.dtype.kind == "O":
-        missing = np.equal(arr, None)
+        missing = np.equal(arr, _NONE)
         if missing.any() and not allow_empty:
             raise AnswerError(name, int(np.argmax(missing)), "missing label")
         arr = np.where(missing, "", arr).astype(str)
@@ -302,7 +309,7 @@ def _labels(values, name: str, n: int | None, *, allow_empty: bool) -> np.ndarra
     return arr
 
 
-def _keys(values, name: str, n: int, keys: tuple) -> np.ndarray | None:
+def _keys(values: ArrayLike, name: str, n: int, keys: tuple[str, ...]) -> StrArray | None:
     """Validated background keys; None when the questionnaire has no such item and no
     row gives one (a form that did not ask it, e.g. the pulse's tenure)."""
     arr = _labels(values, name, n, allow_empty=True)
@@ -319,7 +326,7 @@ def _keys(values, name: str, n: int, keys: tuple) -> np.ndarray | None:
     return arr
 
 
-def team_unit_conflict(team_codes: np.ndarray, unit_codes: np.ndarray):
+def team_unit_conflict(team_codes: IntArray, unit_codes: IntArray) -> tuple[int, int] | None:
     """First row whose team already belongs to another unit, as ``(row, first_row)``
     where ``first_row`` is the team's first row; None when every team has one unit.
 
@@ -337,7 +344,7 @@ def team_unit_conflict(team_codes: np.ndarray, unit_codes: np.ndarray):
     return row, first
 
 
-def _comments(comments, known: set) -> tuple:
+def _comments(comments: Iterable[tuple[str, str]], known: set[str]) -> tuple[tuple[str, str], ...]:
     pairs = []
     for i, entry in enumerate(comments):
         try:

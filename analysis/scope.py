@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import dataclasses
 from types import MappingProxyType
+from typing import Any
+from collections.abc import Mapping
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from analysis.diagnosis import Diagnosis, GroupTable
 from analysis.frozen import freeze, plain
 from analysis.narrative import key_findings
+from analysis.arrays import IntArray
 
 NOT_IN_UNIT_SCOPE = {
     "en": "Not part of a unit's results: this analysis covers the whole organization.",
@@ -31,9 +35,9 @@ NOT_IN_UNIT_SCOPE = {
 }
 
 
-def _take(table: GroupTable, rows: np.ndarray) -> GroupTable:
+def _take(table: GroupTable, rows: IntArray) -> GroupTable:
     """The rows ``rows`` of a group table (arrays read-only, like the original)."""
-    def pick(a):
+    def pick(a: ArrayLike) -> NDArray[Any]:
         out = np.asarray(a)[rows]
         out.setflags(write=False)
         return out
@@ -45,7 +49,7 @@ def _take(table: GroupTable, rows: np.ndarray) -> GroupTable:
         n_teams=pick(table.n_teams) if table.n_teams is not None else None,
         dims=MappingProxyType({f: pick(a) for f, a in table.dims.items()}),
         comments=tuple(table.comments[i] for i in rows.tolist()),
-        **{f.name: pick(getattr(table, f.name)) for f in dataclasses.fields(table)
+        **{f.name: pick(getattr(table, f.name)) for f in dataclasses.fields(table)  # type: ignore[arg-type]
            if isinstance(getattr(table, f.name), np.ndarray) and f.name != "n_teams"},
     )
 
@@ -105,7 +109,7 @@ def restrict_to_unit(diagnosis: Diagnosis, unit: str) -> Diagnosis:
     )
 
 
-def _priority_in(priority, unit: str, teams: set):
+def _priority_in(priority: Mapping[str, Any] | None, unit: str, teams: set[str]) -> Any:
     if priority is None:
         return None
     p = plain(priority)

@@ -35,11 +35,14 @@ Everything is computed column-wise for all respondents at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 
 from analysis.instrument import DIMENSIONS
 from analysis.responses import ResponseData
+from analysis.arrays import BoolArray, FloatArray
 
 __all__ = ["RespondentScores", "score_responses", "min_answered", "reverse_keyed"]
 
@@ -49,7 +52,7 @@ def min_answered(n_items: int) -> int:
     return -(-2 * n_items // 3)
 
 
-def reverse_keyed(data: ResponseData, item_ids) -> np.ndarray:
+def reverse_keyed(data: ResponseData, item_ids: Sequence[str]) -> FloatArray:
     """Raw answers to the perception items ``item_ids`` with reverse-keyed items recoded.
 
     Returns an (n, len(item_ids)) float array (column-major) on the items' own scale
@@ -60,11 +63,11 @@ def reverse_keyed(data: ResponseData, item_ids) -> np.ndarray:
     for j, item_id in enumerate(item_ids):
         item = q.item(item_id)
         col = data.column(item_id)
-        x[:, j] = len(item.options) + 1 - col if item.reverse else col
+        x[:, j] = len(item.answer_options) + 1 - col if item.reverse else col
     return x
 
 
-def _mean_with_rule(x: np.ndarray) -> np.ndarray:
+def _mean_with_rule(x: FloatArray) -> FloatArray:
     """Row mean over observed values where at least 2/3 of the columns are observed."""
     k = np.zeros(x.shape[0])
     total = np.zeros(x.shape[0])
@@ -78,7 +81,7 @@ def _mean_with_rule(x: np.ndarray) -> np.ndarray:
         return np.where(ok, total / k, np.nan)
 
 
-def _mean_of_half(x: np.ndarray) -> np.ndarray:
+def _mean_of_half(x: FloatArray) -> FloatArray:
     """Row mean over observed values where at least half of the columns are observed
     (NaN for a dimension without such items)."""
     if x.shape[1] == 0:
@@ -89,26 +92,26 @@ def _mean_of_half(x: np.ndarray) -> np.ndarray:
         return np.where(2 * k >= x.shape[1], np.where(seen, x, 0.0).sum(axis=1) / k, np.nan)
 
 
-def _known(data: ResponseData, item_ids) -> tuple[np.ndarray, np.ndarray]:
+def _known(data: ResponseData, item_ids: Sequence[str]) -> tuple[BoolArray, BoolArray]:
     """For structure items: answered with a known option, and answered at all."""
     q = data.questionnaire
     known = np.zeros((data.n, len(item_ids)), bool)
     seen = np.zeros((data.n, len(item_ids)), bool)
     for j, item_id in enumerate(item_ids):  # loop over the few item columns
         col = data.column(item_id)
-        options = q.item(item_id).options
+        options = q.item(item_id).answer_options
         dont_know = [o.value for o in options if o.dont_know]
         seen[:, j] = ~np.isnan(col) & ~np.isin(col, [o.value for o in options if o.not_applicable])
         known[:, j] = seen[:, j] & ~np.isin(col, dont_know)
     return known, seen
 
 
-def _option_scores(data: ResponseData, item_ids) -> np.ndarray:
+def _option_scores(data: ResponseData, item_ids: Sequence[str]) -> FloatArray:
     """Option values of structure items mapped to their 0–100 scores (NaN stays NaN)."""
     q = data.questionnaire
     out = np.empty((len(item_ids), data.n)).T
     for j, item_id in enumerate(item_ids):
-        options = q.item(item_id).options
+        options = q.item(item_id).answer_options
         top = max(o.value for o in options) + 1
         lut = np.full(top + 1, np.nan)                  # index ``top`` stands for missing
         lut[[o.value for o in options]] = [np.nan if o.score is None else o.score for o in options]
@@ -152,22 +155,22 @@ class RespondentScores:
         The outcome item on 0–100 (NaN if missing or if the form has no outcome item).
     """
 
-    dimensions: tuple
-    perception: np.ndarray
-    structure: np.ndarray
-    visibility: np.ndarray
-    perception_item_ids: tuple
-    perception_items: tuple
-    structure_item_ids: tuple
-    structure_items: np.ndarray
-    misconceptions: tuple
-    misconception: np.ndarray
-    outcome: np.ndarray
+    dimensions: tuple[Any, ...]
+    perception: FloatArray
+    structure: FloatArray
+    visibility: FloatArray
+    perception_item_ids: tuple[Any, ...]
+    perception_items: tuple[Any, ...]
+    structure_item_ids: tuple[Any, ...]
+    structure_items: FloatArray
+    misconceptions: tuple[Any, ...]
+    misconception: FloatArray
+    outcome: FloatArray
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Per-respondent columns as plain lists (NaN becomes None)."""
 
-        def col(a):
+        def col(a: FloatArray) -> list[float | None]:
             return [None if np.isnan(v) else float(v) for v in a]
 
         out = {}
@@ -214,7 +217,7 @@ def score_responses(data: ResponseData) -> RespondentScores:
     for d, dim in enumerate(DIMENSIONS):
         ids = tuple(it.id for it in q.items_of("perception", dim))
         x = reverse_keyed(data, ids)
-        points = len(q.item(ids[0]).options)
+        points = len(q.item(ids[0]).answer_options)
         perception[:, d] = (_mean_with_rule(x) - 1.0) / (points - 1) * 100.0
         p_ids.append(ids)
         p_items.append(x)
@@ -230,11 +233,11 @@ def score_responses(data: ResponseData) -> RespondentScores:
     for m, item in enumerate(m_items):
         col = data.column(item.id)
         if item.reverse:
-            col = len(item.options) + 1.0 - col
+            col = len(item.answer_options) + 1.0 - col
         misconception[:, m] = np.where(np.isnan(col), np.nan, (col >= agree_min).astype(float))
     out_items = q.items_of("outcome")
     if out_items:
-        parts = np.column_stack([(data.column(it.id) - 1.0) / (len(it.options) - 1) * 100.0 for it in out_items])
+        parts = np.column_stack([(data.column(it.id) - 1.0) / (len(it.answer_options) - 1) * 100.0 for it in out_items])
         outcome = parts.min(axis=1)  # NaN if any part is missing
     else:
         outcome = np.full(n, np.nan)

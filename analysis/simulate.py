@@ -79,6 +79,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -129,12 +130,12 @@ class Simulation:
     """
 
     data: ResponseData
-    planted: MappingProxyType
+    planted: MappingProxyType[str, Any]
     scenario: str = "showcase"
-    waves: tuple = ()
-    _truth_inputs: tuple | None = None
+    waves: tuple[Any, ...] = ()
+    _truth_inputs: tuple[Any, ...] | None = None
 
-    def teams_with(self, pattern: str) -> tuple:
+    def teams_with(self, pattern: str) -> tuple[Any, ...]:
         """Labels of the teams in which ``pattern`` was planted."""
         return tuple(sorted(t for t, p in self.planted.items() if p == pattern))
 
@@ -147,7 +148,7 @@ class Simulation:
         return compute_truth(populations, q, scenario=self.scenario, parameters=parameters,
                              planted_changes=planted_changes)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """``{"n", "planted", "scenario", "waves": [n per wave]}`` (the truth has its own
         :meth:`~analysis.simulate_truth.Truth.to_dict`)."""
         return {"n": self.data.n, "planted": dict(self.planted), "scenario": self.scenario,
@@ -178,7 +179,7 @@ def simulate(questionnaire="aligned-autonomy-v1", *, respondents: int | None = N
              teams: int, units: int | None = None, seed: int = 0, scenario: str = "showcase",
              team_size: int | None = None, confounds: Confounds | None = None,
              icc: float = 0.15, planted: int | None = None, waves: int = 1,
-             changes: Mapping | None = None, margin: tuple | None = None,
+             changes: Mapping[str, Any] | None = None, margin: tuple[Any, ...] | None = None,
              camp: float | None = None) -> Simulation:
     """Simulate a survey of one organization, with its ground truth.
 

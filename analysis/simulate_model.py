@@ -127,6 +127,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -135,6 +136,7 @@ from analysis.instrument import DIMENSIONS, Questionnaire
 from analysis.simulate_truth import (
     PerceptionPopulation, Population, StructurePopulation, perception_moments, structure_moments,
 )
+from analysis.arrays import FloatArray
 
 __all__ = [
     "Confounds", "REALISTIC_PATTERNS", "MODEL_SCENARIOS", "NULL_PROPORTIONS", "generate",
@@ -238,17 +240,17 @@ class Confounds:
         return cls(halo=0.0, acquiescence=0.0, acquiescence_mean=0.0, leniency=False,
                    unawareness=0.0, small_teams=False)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def thresholds(leniency: bool) -> np.ndarray:
+def thresholds(leniency: bool) -> FloatArray:
     """Thresholds of a standard normal latent that give the null proportions."""
     p = np.cumsum(NULL_PROPORTIONS[bool(leniency)])[:-1]
     return special.ndtri(p)
 
 
-def _corr() -> np.ndarray:
+def _corr() -> FloatArray:
     ps, pp, ss, cross = _TEAM_CORR
     R = np.empty((6, 6))
     for a in range(6):
@@ -281,8 +283,8 @@ class _Params:
     conf: Confounds
     acq_mean: float
     sigma: float        # item residual SD of perception
-    tau: np.ndarray     # perception thresholds
-    tau_sym: np.ndarray
+    tau: FloatArray     # perception thresholds
+    tau_sym: FloatArray
     beta: float         # "don't know" intercept
 
     @classmethod
@@ -385,11 +387,11 @@ def _bisect(f, target, lo=-8.0, hi=8.0, steps=60):
 
 @dataclass(frozen=True, eq=False)
 class _States:
-    X: np.ndarray            # (T, 6) perception and structure levels
-    unaware: np.ndarray      # (T,) team unawareness (probit units)
-    M: np.ndarray            # (T,) misconception propensity
-    camp: np.ndarray         # (T, 3) camps at ±camp SD of θ in that dimension (0: not split)
-    unit_effect: np.ndarray | None
+    X: FloatArray            # (T, 6) perception and structure levels
+    unaware: FloatArray      # (T,) team unawareness (probit units)
+    M: FloatArray            # (T,) misconception propensity
+    camp: FloatArray         # (T, 3) camps at ±camp SD of θ in that dimension (0: not split)
+    unit_effect: FloatArray | None
 
 
 def _states(rng, q, par, scenario, sizes, unit_of_team, U, planted_per_pattern, margin, camp_sd):
@@ -547,7 +549,7 @@ def _population(q, par, st: _States, sizes, team_labels, unit_labels, unit_of_te
 def generate(q: Questionnaire, *, scenario: str, teams: int, team_size: int | None,
              respondents: int | None, units: int | None, confounds: Confounds, icc: float,
              planted: int | None, waves: int, changes, seed: int,
-             margin: tuple = (PERCEPTION_MARGIN, STRUCTURE_MARGIN), camp: float = CAMP):
+             margin: tuple[Any, ...] = (PERCEPTION_MARGIN, STRUCTURE_MARGIN), camp: float = CAMP):
     """Draw every wave of the realistic model (see the module docstring).
 
     Returns

@@ -89,12 +89,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from scipy import special
 
 from analysis.frozen import freeze as _freeze, plain as _plain
 from analysis.instrument import DIMENSIONS
+from analysis.arrays import BoolArray, FloatArray, IntArray
 
 __all__ = [
     "GroupTruth", "PerceptionPopulation", "Population", "StructurePopulation", "Truth",
@@ -133,11 +135,11 @@ class PerceptionPopulation:
         Increasing thresholds :math:`\\tau_k`.
     """
 
-    weights: np.ndarray
-    mean: np.ndarray
-    loadings: np.ndarray
-    residual: np.ndarray
-    thresholds: np.ndarray
+    weights: FloatArray
+    mean: FloatArray
+    loadings: FloatArray
+    residual: FloatArray
+    thresholds: FloatArray
 
 
 @dataclass(frozen=True, eq=False)
@@ -166,31 +168,31 @@ class StructurePopulation:
         organization-wide facts, which count only towards visibility.
     """
 
-    weights: np.ndarray
-    mean: np.ndarray
-    loadings: np.ndarray
-    residual: np.ndarray
-    cuts: tuple
-    scores: tuple
-    dont_know_score: np.ndarray
-    dont_know_beta: np.ndarray
-    dont_know_loadings: np.ndarray
-    team: np.ndarray | None = None
+    weights: FloatArray
+    mean: FloatArray
+    loadings: FloatArray
+    residual: FloatArray
+    cuts: tuple[Any, ...]
+    scores: tuple[Any, ...]
+    dont_know_score: FloatArray
+    dont_know_beta: FloatArray
+    dont_know_loadings: FloatArray
+    team: FloatArray | None = None
 
 
 @dataclass(frozen=True, eq=False)
 class Population:
     """Everything the truth needs about one wave of a simulated organization."""
 
-    teams: tuple                     # team labels (sorted)
-    sizes: np.ndarray                # (T,) members
-    units: tuple | None              # unit labels, or None
-    unit_of_team: np.ndarray | None  # (T,) index into units
-    perception: tuple                # one PerceptionPopulation per dimension
-    structure: tuple                 # one StructurePopulation per dimension
-    planted: np.ndarray              # (T, 3) object: planted finding or None
-    planted_typology: np.ndarray     # (T,) object: planted typology or None
-    unit_effect: np.ndarray | None   # (U, 6) planted unit effects (latent, standardized)
+    teams: tuple[Any, ...]                     # team labels (sorted)
+    sizes: IntArray                # (T,) members
+    units: tuple[Any, ...] | None              # unit labels, or None
+    unit_of_team: FloatArray | None  # (T,) index into units
+    perception: tuple[Any, ...]                # one PerceptionPopulation per dimension
+    structure: tuple[Any, ...]                 # one StructurePopulation per dimension
+    planted: FloatArray              # (T, 3) object: planted finding or None
+    planted_typology: FloatArray     # (T,) object: planted typology or None
+    unit_effect: FloatArray | None   # (U, 6) planted unit effects (latent, standardized)
     points: int                      # points of the perception scale
 
 
@@ -303,7 +305,7 @@ def structure_moments(p: StructurePopulation, *, spread: bool = True):
     return index, visibility, dont_know, sd
 
 
-def _inverse_known(q, J: int) -> np.ndarray:
+def _inverse_known(q, J: int) -> FloatArray:
     """E[1/m] for m ~ Binomial(J, 1 - q) given m >= J/2, element-wise over ``q``."""
     m = np.arange(1, J + 1)
     pm = special.comb(J, m) * (1.0 - q[..., None]) ** m * q[..., None] ** (J - m)
@@ -386,22 +388,22 @@ class GroupTruth:
     """
 
     level: str
-    labels: tuple
-    parent: tuple | None
-    n: np.ndarray
-    perception: np.ndarray
-    structure: np.ndarray
-    visibility: np.ndarray
-    dont_know: np.ndarray
-    combined: np.ndarray
-    perception_sd: np.ndarray
-    structure_sd: np.ndarray
-    item_variance: np.ndarray
-    level_: np.ndarray
-    finding: np.ndarray
-    planted: np.ndarray
-    typology: np.ndarray
-    planted_typology: np.ndarray
+    labels: tuple[Any, ...]
+    parent: tuple[Any, ...] | None
+    n: IntArray
+    perception: FloatArray
+    structure: FloatArray
+    visibility: FloatArray
+    dont_know: BoolArray
+    combined: FloatArray
+    perception_sd: FloatArray
+    structure_sd: FloatArray
+    item_variance: FloatArray
+    level_: FloatArray
+    finding: FloatArray
+    planted: FloatArray
+    typology: FloatArray
+    planted_typology: FloatArray
 
     def index(self, label) -> int:
         """Row of ``label``; ``KeyError`` if unknown."""
@@ -410,7 +412,7 @@ class GroupTruth:
         except ValueError:
             raise KeyError(label) from None
 
-    def record(self, i: int) -> dict:
+    def record(self, i: int) -> dict[str, Any]:
         """One group as plain data (see :meth:`Truth.to_dict`)."""
         key = {"team": "team", "unit": "unit", "organization": None}[self.level]
         out = {key: self.labels[i]} if key else {}
@@ -437,7 +439,7 @@ class GroupTruth:
         }
         return out
 
-    def to_dict(self) -> list:
+    def to_dict(self) -> list[Any]:
         return [self.record(i) for i in range(len(self.labels))]
 
 
@@ -462,9 +464,9 @@ class WaveTruth:
     teams: GroupTruth
     units: GroupTruth | None
     organization: GroupTruth
-    differences: tuple
+    differences: tuple[Any, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "label": self.label,
             "organization": self.organization.record(0),
@@ -494,10 +496,10 @@ class Truth:
     """
 
     scenario: str
-    parameters: MappingProxyType
-    thresholds: MappingProxyType
-    waves: tuple
-    changes: tuple
+    parameters: MappingProxyType[str, Any]
+    thresholds: MappingProxyType[str, Any]
+    waves: tuple[Any, ...]
+    changes: tuple[Any, ...]
 
     @property
     def teams(self) -> GroupTruth:
@@ -513,15 +515,15 @@ class Truth:
         return self.waves[0].organization
 
     @property
-    def differences(self) -> tuple:
+    def differences(self) -> tuple[Any, ...]:
         return self.waves[0].differences
 
-    def team(self, label, wave: int = 0) -> dict:
+    def team(self, label, wave: int = 0) -> dict[str, Any]:
         """One team's truth as plain data."""
         t = self.waves[wave].teams
         return t.record(t.index(label))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data: ``{scenario, parameters, thresholds, waves: [{label,
         organization, units, teams, differences}], changes}``; a group record is
         ``{team|unit, unit, n, typology, planted_typology, dimensions: {dimension:
@@ -551,7 +553,7 @@ def _moments(pop: Population):
     return out
 
 
-def _aggregate(m: dict, sizes, codes, G):
+def _aggregate(m: dict[str, Any], sizes, codes, G):
     """Size-weighted means and mixture variances of team moments for G groups."""
     n = np.bincount(codes, weights=sizes, minlength=G).astype(float)
 
@@ -666,7 +668,7 @@ def _changes(waves, labels, planted_changes):
     return tuple(rows)
 
 
-def compute_truth(populations, questionnaire, *, scenario: str, parameters: dict,
+def compute_truth(populations, questionnaire, *, scenario: str, parameters: dict[str, Any],
                   labels=None, planted_changes=None) -> Truth:
     """The :class:`Truth` of one or more waves of a simulated organization.
 

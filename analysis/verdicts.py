@@ -92,11 +92,15 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from analysis.bvn import bvn_cdf, rectangle_probabilities
 from analysis.maturity import maturity_level
+from analysis.arrays import FloatArray, IntArray, ObjectArray
 
 __all__ = [
     "NOT_PRECISE", "CELL_FINDINGS", "TYPOLOGY_ORDER", "Posterior", "team_posteriors", "group_posteriors",
@@ -124,44 +128,48 @@ class Posterior:
     :math:`\\lambda` for perception and structure (1 for unshrunk groups, NaN where a
     measure has no data); ``between`` is :math:`T` (2, 2)."""
 
-    mean: np.ndarray
-    cov: np.ndarray
-    reliability: np.ndarray
-    between: np.ndarray
+    mean: FloatArray
+    cov: FloatArray
+    reliability: FloatArray
+    between: FloatArray
 
     @property
-    def sd(self) -> np.ndarray:
-        return np.sqrt(np.maximum(np.stack([self.cov[:, 0, 0], self.cov[:, 1, 1]], axis=1), 0.0))
+    def sd(self) -> FloatArray:
+        out: FloatArray = np.sqrt(np.maximum(np.stack([self.cov[:, 0, 0], self.cov[:, 1, 1]], axis=1), 0.0))
+        return out
 
     @property
-    def rho(self) -> np.ndarray:
+    def rho(self) -> FloatArray:
         sd = np.maximum(self.sd, _MIN_SD)
-        return np.clip(self.cov[:, 0, 1] / (sd[:, 0] * sd[:, 1]), -1.0, 1.0)
+        out: FloatArray = np.clip(self.cov[:, 0, 1] / (sd[:, 0] * sd[:, 1]), -1.0, 1.0)
+        return out
 
 
-def _moments(P, S, codes, G):
+def _moments(P: FloatArray, S: FloatArray, codes: IntArray,
+             G: int) -> dict[str, tuple[FloatArray, FloatArray, FloatArray, FloatArray]]:
     """Per group: counts, means and within (co)variance sums of P, S and of the pairs."""
     both = ~np.isnan(P) & ~np.isnan(S)
-    out = {}
+    out: dict[str, tuple[FloatArray, FloatArray, FloatArray, FloatArray]] = {}
     for name, x, seen in (("P", P, ~np.isnan(P)), ("S", S, ~np.isnan(S))):
         xs = np.where(seen, x, 0.0)
-        n = np.bincount(codes, weights=seen.astype(float), minlength=G)
-        s = np.bincount(codes, weights=xs, minlength=G)
-        ss = np.bincount(codes, weights=xs * xs, minlength=G)
+        # float sums (numpy's stubs type every bincount as intp)
+        n = cast(FloatArray, np.bincount(codes, weights=seen.astype(float), minlength=G))
+        s = cast(FloatArray, np.bincount(codes, weights=xs, minlength=G))
+        ss = cast(FloatArray, np.bincount(codes, weights=xs * xs, minlength=G))
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = s / n
         out[name] = (n, mean, ss - np.where(n > 0, s * s / np.where(n > 0, n, 1), 0.0), s)
     pb, sb = np.where(both, P, 0.0), np.where(both, S, 0.0)
-    nb = np.bincount(codes, weights=both.astype(float), minlength=G)
-    spb = np.bincount(codes, weights=pb, minlength=G)
-    ssb = np.bincount(codes, weights=sb, minlength=G)
-    scp = np.bincount(codes, weights=pb * sb, minlength=G)
+    nb = cast(FloatArray, np.bincount(codes, weights=both.astype(float), minlength=G))
+    spb = cast(FloatArray, np.bincount(codes, weights=pb, minlength=G))
+    ssb = cast(FloatArray, np.bincount(codes, weights=sb, minlength=G))
+    scp = cast(FloatArray, np.bincount(codes, weights=pb * sb, minlength=G))
     safe = np.where(nb > 0, nb, 1)
     out["PS"] = (nb, spb / safe, ssb / safe, scp - np.where(nb > 0, spb * ssb / safe, 0.0))
     return out
 
 
-def _anova(n, mean, within_ss):
+def _anova(n: FloatArray, mean: FloatArray, within_ss: FloatArray) -> tuple[float, float, float]:
     """Pooled within variance, between variance (method of moments, >= 0; NaN with
     fewer than two groups) and the grand mean."""
     g = n > 0
@@ -175,14 +183,15 @@ def _anova(n, mean, within_ss):
     return msw, max(0.0, (msb - msw) / n0), grand
 
 
-def _within_cov(nb, scp):
+def _within_cov(nb: FloatArray, scp: FloatArray) -> float:
     """Pooled within-team covariance of P and S over members with both scores."""
     g = nb > 0
     N, G = nb[g].sum(), int(g.sum())
-    return scp[g].sum() / (N - G) if N - G >= 1 else 0.0
+    return float(scp[g].sum() / (N - G)) if N - G >= 1 else 0.0
 
 
-def _sampling_cov(n_p, n_s, n_ps, var_p, var_s, cov_ps):
+def _sampling_cov(n_p: FloatArray, n_s: FloatArray, n_ps: FloatArray, var_p: float | FloatArray,
+                  var_s: float | FloatArray, cov_ps: float | FloatArray) -> FloatArray:
     with np.errstate(invalid="ignore", divide="ignore"):
         c = np.zeros((n_p.shape[0], 2, 2))
         c[:, 0, 0] = var_p / n_p
@@ -191,7 +200,7 @@ def _sampling_cov(n_p, n_s, n_ps, var_p, var_s, cov_ps):
     return c
 
 
-def _combine(xbar, mu, Sigma, T):
+def _combine(xbar: FloatArray, mu: FloatArray, Sigma: FloatArray, T: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Posterior mean and covariance, ``(x - S M (x - mu), S M T)`` with ``M = (T + S)^-1``."""
     A = T[None, :, :] + Sigma
     det = A[:, 0, 0] * A[:, 1, 1] - A[:, 0, 1] * A[:, 1, 0]
@@ -203,7 +212,7 @@ def _combine(xbar, mu, Sigma, T):
     return mean, cov
 
 
-def team_posteriors(perception, structure, codes, n_groups: int) -> tuple[Posterior, Posterior]:
+def team_posteriors(perception: ArrayLike, structure: ArrayLike, codes: ArrayLike, n_groups: int) -> tuple[Posterior, Posterior]:
     """Every team's true (perception, structure) scores for one dimension: the
     empirical-Bayes posterior (shrunken means, for ranking and display) and the sampling
     distribution of the team's own means (for the verdicts), both with the team's
@@ -246,7 +255,7 @@ def team_posteriors(perception, structure, codes, n_groups: int) -> tuple[Poster
             Posterior(mean=xbar, cov=Sigma, reliability=rel, between=T))
 
 
-def group_posteriors(perception, structure, codes, n_groups: int) -> Posterior:
+def group_posteriors(perception: ArrayLike, structure: ArrayLike, codes: ArrayLike, n_groups: int) -> Posterior:
     """The sampling distribution :math:`N(\\bar x, \\Sigma)` of every group's mean scores
     (units, the organization): no shrinkage, reliability 1."""
     P, S = np.asarray(perception, float), np.asarray(structure, float)
@@ -264,7 +273,8 @@ def group_posteriors(perception, structure, codes, n_groups: int) -> Posterior:
     return Posterior(mean=mean, cov=np.nan_to_num(Sigma, nan=0.0), reliability=rel, between=np.full((2, 2), np.nan))
 
 
-def finding_probabilities(post: Posterior, perception_band, structure_band) -> np.ndarray:
+def finding_probabilities(post: Posterior, perception_band: tuple[float, float],
+                          structure_band: tuple[float, float]) -> FloatArray:
     """Probability of each finding in the order anchored_strength, structural_gap,
     proclaimed_not_anchored, unseen_structure, mixed; shape (G, 5), NaN rows where a
     score is missing. ``perception_band``/``structure_band`` are ``(low, high)``: low is
@@ -283,8 +293,9 @@ def finding_probabilities(post: Posterior, perception_band, structure_band) -> n
     return out
 
 
-def decide_findings(probabilities, reliability, *, min_probability: float, min_reliability: float,
-                    divided=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def decide_findings(probabilities: ArrayLike, reliability: ArrayLike, *, min_probability: float,
+                    min_reliability: float,
+                    divided: ArrayLike | None = None) -> tuple[ObjectArray, FloatArray, ObjectArray]:
     """The finding per group, the probability of the most probable finding and that
     finding: the label is the most probable finding where its probability reaches
     ``min_probability`` and both reliabilities reach ``min_reliability``, else
@@ -301,11 +312,11 @@ def decide_findings(probabilities, reliability, *, min_probability: float, min_r
     if divided is not None:
         label = np.where(np.asarray(divided, bool), "divided", label).astype(object)
     label[missing] = None
-    likely = np.where(missing, None, likely).astype(object)
+    likely[missing] = None   # a fresh object array (fancy indexing copies)
     return label, prob, likely
 
 
-def presence_probability(post: Posterior, present: float) -> np.ndarray:
+def presence_probability(post: Posterior, present: float) -> FloatArray:
     """:math:`P(\\theta_P \\ge c, \\theta_S \\ge c)` per group (NaN where a score is missing)."""
     sd = np.maximum(post.sd, _MIN_SD)
     zp = (post.mean[:, 0] - present) / sd[:, 0]
@@ -316,7 +327,7 @@ def presence_probability(post: Posterior, present: float) -> np.ndarray:
     return out
 
 
-def typology_probabilities(presence) -> np.ndarray:
+def typology_probabilities(presence: ArrayLike) -> FloatArray:
     """Probabilities of :data:`TYPOLOGY_ORDER` from presence probabilities (G, 3) of
     direction, decision rights and feedback (module docstring); NaN rows where one is
     missing."""
@@ -325,7 +336,8 @@ def typology_probabilities(presence) -> np.ndarray:
     return np.stack([d * r * f, d * r * (1 - f), d * (1 - r), (1 - d) * r, (1 - d) * (1 - r)], axis=1)
 
 
-def decide_typology(probabilities, reliable, *, min_probability: float) -> tuple[np.ndarray, np.ndarray]:
+def decide_typology(probabilities: ArrayLike, reliable: ArrayLike, *,
+                    min_probability: float) -> tuple[ObjectArray, FloatArray]:
     """The typology per group and its probability (:data:`NOT_PRECISE` below
     ``min_probability`` or where ``reliable`` is False; None where it cannot be computed)."""
     p = np.asarray(probabilities, float)
@@ -338,7 +350,7 @@ def decide_typology(probabilities, reliable, *, min_probability: float) -> tuple
     return label, prob
 
 
-def non_compensatory_level(perception, structure, cuts) -> np.ndarray:
+def non_compensatory_level(perception: ArrayLike, structure: ArrayLike, cuts: Sequence[float]) -> IntArray:
     """Maturity level 1–5 as the lower of the perception level and the structure level
     (0 where either is missing)."""
     lp = maturity_level(perception, cuts)

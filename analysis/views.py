@@ -50,6 +50,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
@@ -57,6 +58,8 @@ from analysis.diagnosis import diagnose
 from analysis.frozen import freeze as _freeze, plain as _plain
 from analysis.privacy import hierarchy_pieces, suppress_hierarchy
 from analysis.responses import ResponseData
+from analysis.arrays import FloatArray
+from analysis.instrument import Questionnaire
 
 __all__ = ["View", "diagnose_view", "FILTERS", "REFUSALS"]
 
@@ -100,14 +103,14 @@ class View:
         comments); None when not released — a refused view carries no numbers.
     """
 
-    filters: MappingProxyType
+    filters: MappingProxyType[str, Any]
     released: bool
     reason: str | None
-    reason_text: MappingProxyType | None
+    reason_text: MappingProxyType[str, Any] | None
     k: int
-    record: MappingProxyType | None
+    record: MappingProxyType[str, Any] | None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "filters": dict(self.filters), "released": self.released, "reason": self.reason,
             "reason_text": dict(self.reason_text) if self.reason_text else None, "k": self.k,
@@ -119,20 +122,20 @@ def _safe(x: int, k: int) -> bool:
     return x == 0 or x >= k
 
 
-def _column(data: ResponseData, name: str) -> np.ndarray:
+def _column(data: ResponseData, name: str) -> FloatArray:
     col = getattr(data, name)
     if col is None:
         raise ValueError(f"{name}: the data have no {name} column to filter by")
     return np.asarray(col, dtype=str)
 
 
-def _refused(filters, reason, k) -> View:
+def _refused(filters: dict[str, Any], reason: str, k: int) -> View:
     en, de = REFUSALS[reason]
     return View(MappingProxyType(filters), False, reason,
                 MappingProxyType({"en": en.format(k=k), "de": de.format(k=k)}), k, None)
 
 
-def _refusal(data: ResponseData, filters: dict, k: int) -> str | None:
+def _refusal(data: ResponseData, filters: dict[str, Any], k: int) -> str | None:
     """The first rule (module docstring) the view breaks, or None."""
     cols = {f: _column(data, f) for f in filters}
     match = {f: cols[f] == v for f, v in filters.items()}
@@ -170,9 +173,10 @@ def _refusal(data: ResponseData, filters: dict, k: int) -> str | None:
     return None
 
 
-def diagnose_view(data: ResponseData, questionnaire=None, *, unit=None, role=None, tenure=None,
+def diagnose_view(data: ResponseData, questionnaire: Questionnaire | str | None = None, *,
+                  unit: str | None = None, role: str | None = None, tenure: str | None = None,
                   min_group_size: int = 5, acknowledge_small_groups: bool = False, interim: bool = False,
-                  **options) -> View:
+                  **options: Any) -> View:
     """Figures of the people matching every given filter, or why they cannot be shown.
 
     Parameters

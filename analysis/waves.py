@@ -135,6 +135,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -142,236 +143,14 @@ from scipy import special
 from analysis.benchmark import _compatibility, _FULL, _qkey, _SCORES_NOTE
 from analysis.compare import CORRECTIONS, adjust_pvalues
 from analysis.diagnosis import Diagnosis, GroupTable
-from analysis.frozen import freeze as _freeze, plain as _plain
-from analysis.messages import N_, CodedError
-from analysis.privacy import reason_text
+from analysis.frozen import freeze as _freeze
+from analysis.waves_result import (  # noqa: F401 (re-exported: the import path of callers)
+    LEVELS, MEASURES, WaveChange, WaveComparison, _CI, _r,
+)
+from analysis.waves_match import _components, _normalize_map, _succ
+from analysis.arrays import FloatArray, IntArray, ObjectArray
 
 __all__ = ["MEASURES", "LEVELS", "WaveChange", "WaveComparison", "compare_waves"]
-
-#: Measures compared per dimension.
-MEASURES = ("score", "structure")
-#: Group levels, in output order.
-LEVELS = ("organization", "unit", "team")
-_CI = {"score": ("score", "ci_low", "ci_high"),
-       "structure": ("structure", "structure_ci_low", "structure_ci_high")}
-_CHANGES = ("improved", "declined", "no_reliable_change")
-
-
-def _r(x, decimals=4):
-    if x is None:
-        return None
-    x = float(x)
-    return round(x, decimals) if math.isfinite(x) else None
-
-
-def _texts(code: str | None, before: str | None, after: str | None, labels, ks) -> dict | None:
-    if code is None:
-        return None
-    if code == "not_comparable":
-        return {"en": "not comparable between the questionnaires of the two waves",
-                "de": "zwischen den Fragebögen der beiden Wellen nicht vergleichbar"}
-    if code == "no_interval":
-        return {"en": "no confidence interval in one of the waves, so change cannot be judged",
-                "de": "in einer der Wellen gibt es kein Konfidenzintervall; die Veränderung ist nicht beurteilbar"}
-    parts_en, parts_de = [], []
-    for which, why, label, k in (("before", before, labels[0], ks[0]), ("after", after, labels[1], ks[1])):
-        if why is None:
-            continue
-        t = reason_text(why, k) or {"en": why, "de": why}
-        parts_en.append(f"not released in {label} ({t['en']})")
-        parts_de.append(f"in {label} nicht freigegeben ({t['de']})")
-    return {"en": "; ".join(parts_en), "de": "; ".join(parts_de)}
-
-
-@dataclass(frozen=True, eq=False)
-class WaveChange:
-    """Change of one group, dimension and measure between two waves.
-
-    Attributes
-    ----------
-    from_wave, to_wave : str
-        Wave labels.
-    span : {'step', 'overall'}
-        Consecutive waves, or first to last (three or more waves).
-    level : {'organization', 'unit', 'team'}
-    group : str
-        The group's label in the later wave (``"+"``-joined when several; ``""`` for
-        the organization).
-    groups_before, groups_after : tuple of str
-        The groups compared on each side.
-    match : {'same', 'renamed', 'split', 'merged', 'restructured'}
-    dimension : str
-    measure : {'score', 'structure'}
-    available : bool
-        False when no change is reported (see ``reason``).
-    reason : str or None
-        ``not_released_before``, ``not_released_after``, ``not_released_both``,
-        ``not_comparable`` or ``no_interval``.
-    reason_before, reason_after : str or None
-        The suppression reason of the wave (``fewer_than_k``, ``complementary``,
-        ``no_data``) when the group was not released there.
-    before, after, se_before, se_after : float or None
-        Means and standard errors of the two waves.
-    n_before, n_after : int or None
-        Answers to the dimension (released ``n``) of the groups compared.
-    difference, se, df, critical, ci_low, ci_high : float or None
-        :math:`\\Delta`, :math:`SE_\\Delta`, Welch–Satterthwaite :math:`\\nu`,
-        :math:`t_{1-\\alpha/2,\\nu}` and the interval of :math:`\\Delta`.
-    reliable, meaningful : bool or None
-        ``p_adjusted < alpha`` (the change is beyond noise after the correction over
-        all cells of the comparison); :math:`|\\Delta| \\ge` ``min_change``.
-    change : {'improved', 'declined', 'no_reliable_change'} or None
-        ``improved`` / ``declined`` when reliable and meaningful.
-    pvalue : float or None
-        Two-sided p-value of the change: the larger of Welch's (:math:`\\Delta /
-        SE_\\Delta` under :math:`t_\\nu`) and the pooled-variance t test's (see the
-        module docstring).
-    p_adjusted : float or None
-        Benjamini–Hochberg adjusted p-value (q-value) over all available cells of this
-        comparison (every level, group, dimension and measure of the two waves); Holm's
-        with ``correction='holm'``.
-    """
-
-    from_wave: str
-    to_wave: str
-    span: str
-    level: str
-    group: str
-    groups_before: tuple
-    groups_after: tuple
-    match: str
-    dimension: str
-    measure: str
-    available: bool
-    reason: str | None
-    reason_before: str | None
-    reason_after: str | None
-    before: float | None
-    after: float | None
-    se_before: float | None
-    se_after: float | None
-    n_before: int | None
-    n_after: int | None
-    difference: float | None
-    se: float | None
-    df: float | None
-    critical: float | None
-    ci_low: float | None
-    ci_high: float | None
-    reliable: bool | None
-    meaningful: bool | None
-    change: str | None
-    pvalue: float | None = None
-    p_adjusted: float | None = None
-    _k: tuple = (5, 5)
-
-    def to_dict(self) -> dict:
-        """JSON-ready; 0–100 figures rounded to 4 decimals, ``critical`` and the p-values to 6."""
-        return {
-            "from_wave": self.from_wave, "to_wave": self.to_wave, "span": self.span,
-            "level": self.level, "group": self.group,
-            "groups_before": list(self.groups_before), "groups_after": list(self.groups_after),
-            "match": self.match, "dimension": self.dimension, "measure": self.measure,
-            "available": self.available, "reason": self.reason,
-            "reason_before": self.reason_before, "reason_after": self.reason_after,
-            "reason_text": _texts(self.reason, self.reason_before, self.reason_after,
-                                  (self.from_wave, self.to_wave), self._k),
-            "before": _r(self.before), "after": _r(self.after),
-            "se_before": _r(self.se_before), "se_after": _r(self.se_after),
-            "n_before": self.n_before, "n_after": self.n_after,
-            "difference": _r(self.difference), "se": _r(self.se), "df": _r(self.df, 2),
-            "critical": _r(self.critical, 6), "ci_low": _r(self.ci_low), "ci_high": _r(self.ci_high),
-            "reliable": self.reliable, "meaningful": self.meaningful, "change": self.change,
-            "pvalue": _r(self.pvalue, 6), "p_adjusted": _r(self.p_adjusted, 6),
-        }
-
-
-@dataclass(frozen=True, eq=False)
-class WaveComparison:
-    """Result of :func:`compare_waves`.
-
-    Attributes
-    ----------
-    labels : tuple of str
-        Wave labels, chronological.
-    questionnaires : tuple of mapping
-        ``{"id", "version"}`` per wave.
-    comparable_on : tuple of str
-        Measures compared between *all* waves (``("score", "structure")`` or
-        ``("score",)``).
-    note : mapping or None
-        en/de note when some waves compare on scores only.
-    settings : mapping
-        ``{"min_change", "confidence", "alpha"}`` (numbers).
-    matching : tuple of mapping
-        Per span and level (unit, team): ``{"from_wave", "to_wave", "span", "level",
-        "components": [{"before", "after", "match"}], "ended", "new"}``.
-    changes : tuple of WaveChange
-        Steps in order, then first → last; within a span by level, group, dimension,
-        measure.
-    correction : {'bh', 'holm'}
-        The adjustment of the p-values over the cells of a comparison.
-    structure_n : {'answers', 'respondents'}
-        The :math:`n` behind the structure index's standard errors: the released
-        structure answers (``n_structure``) of every wave, or, where a wave does not
-        release them, the groups' respondents (an upper bound).
-    trend : tuple of mapping
-        With three or more waves: one row per group lineage (a chain of same/renamed
-        matches), dimension and measure, with the released value per wave and the
-        change status of every step (see :meth:`to_dict`).
-    """
-
-    labels: tuple
-    questionnaires: tuple
-    comparable_on: tuple
-    note: Mapping | None
-    settings: Mapping
-    matching: tuple
-    changes: tuple
-    trend: tuple
-    correction: str = "bh"
-    structure_n: str = "answers"
-
-    def select(self, *, span: str | None = None, level: str | None = None, group: str | None = None,
-               dimension: str | None = None, measure: str | None = None, from_wave: str | None = None,
-               to_wave: str | None = None) -> tuple:
-        """The changes matching every given field."""
-        want = {"span": span, "level": level, "group": group, "dimension": dimension,
-                "measure": measure, "from_wave": from_wave, "to_wave": to_wave}
-        want = {k: v for k, v in want.items() if v is not None}
-        return tuple(c for c in self.changes if all(getattr(c, k) == v for k, v in want.items()))
-
-    def change(self, level: str, group: str, dimension: str, measure: str = "score", *,
-               from_wave: str | None = None, to_wave: str | None = None) -> WaveChange:
-        """One change (default: the first step, or the span given); ``KeyError`` if absent."""
-        from_wave = self.labels[0] if from_wave is None else from_wave
-        to_wave = self.labels[1] if to_wave is None else to_wave
-        found = self.select(level=level, group=group, dimension=dimension, measure=measure,
-                            from_wave=from_wave, to_wave=to_wave)
-        if not found:
-            raise KeyError((level, group, dimension, measure, from_wave, to_wave))
-        return found[0]
-
-    def to_dict(self) -> dict:
-        """Plain JSON-ready data; ``json.dumps(..., sort_keys=True)`` is deterministic:
-        ``{"labels", "questionnaires", "comparable_on", "note", "settings", "correction",
-        "structure_n", "matching", "changes": [WaveChange.to_dict()], "trend": [{"level",
-        "group", "labels",
-        "dimension", "measure", "values": [{"wave", "group", "value", "ci_low",
-        "ci_high", "n", "released", "reason"}], "steps": [change or None],
-        "overall": change or None}]}``."""
-        return {
-            "labels": list(self.labels),
-            "questionnaires": [dict(q) for q in self.questionnaires],
-            "comparable_on": list(self.comparable_on),
-            "note": dict(self.note) if self.note else None,
-            "settings": dict(self.settings),
-            "correction": self.correction,
-            "structure_n": self.structure_n,
-            "matching": [_plain(m) for m in self.matching],
-            "changes": [c.to_dict() for c in self.changes],
-            "trend": [_plain(t) for t in self.trend],
-        }
 
 
 # ------------------------------------------------------------------ figures per wave
@@ -380,20 +159,20 @@ class WaveComparison:
 class _Level:
     """Released figures of one level of one wave, ready for comparison."""
 
-    labels: tuple
-    index: dict
-    weight: dict                  # measure -> answers (NaN if not released), shape (G, D)
-    group_reason: np.ndarray      # object (G,)
-    cell_reason: dict             # measure -> why the cell is blank, object (G, D)
-    value: dict                   # measure -> (G, D)
-    low: dict                     # measure -> (G, D), released interval
-    high: dict                    # measure -> (G, D)
-    se: dict                      # measure -> (G, D)
-    df: dict                      # measure -> (G, D)
+    labels: tuple[Any, ...]
+    index: dict[str, Any]
+    weight: dict[str, Any]                  # measure -> answers (NaN if not released), shape (G, D)
+    group_reason: ObjectArray      # object (G,)
+    cell_reason: dict[str, Any]             # measure -> why the cell is blank, object (G, D)
+    value: dict[str, Any]                   # measure -> (G, D)
+    low: dict[str, Any]                     # measure -> (G, D), released interval
+    high: dict[str, Any]                    # measure -> (G, D)
+    se: dict[str, Any]                      # measure -> (G, D)
+    df: dict[str, Any]                      # measure -> (G, D)
     structure_n: str              # "answers" or "respondents" (see _level)
 
 
-def _level(table: GroupTable | None, confidence: float, dims: tuple) -> _Level | None:
+def _level(table: GroupTable | None, confidence: float, dims: tuple[Any, ...]) -> _Level | None:
     """Means, intervals, answer counts and standard errors of one level of one wave.
 
     Each measure uses its own number of answers: the perception score the released
@@ -443,7 +222,7 @@ def _level(table: GroupTable | None, confidence: float, dims: tuple) -> _Level |
     )
 
 
-def _aggregate(lv: _Level, comp: np.ndarray, rows: np.ndarray, C: int, j: int, m: str) -> dict:
+def _aggregate(lv: _Level, comp: FloatArray, rows: IntArray, C: int, j: int, m: str) -> dict[str, Any]:
     """Merged figures of ``C`` comparisons on one side, vectorized over comparisons.
 
     ``rows[i]`` is a group of ``lv`` that belongs to comparison ``comp[i]``. Returns
@@ -475,126 +254,6 @@ def _aggregate(lv: _Level, comp: np.ndarray, rows: np.ndarray, C: int, j: int, m
         denom = np.bincount(comp, weights=np.where(good & ok, v * v / df, 0.0), minlength=C)
     interval = np.bincount(comp, weights=(~good).astype(float), minlength=C) == 0
     return {"mean": mean, "var": var, "denom": denom, "n": W, "reason": reason, "interval": interval}
-
-
-# --------------------------------------------------------------------------- matching
-
-def _normalize_map(team_map, name: str, n_steps: int, waves_labels: list) -> list:
-    """Per step: {old: (new, ...)} with validation (see module docstring)."""
-    if team_map is None:
-        return [{} for _ in range(n_steps)]
-
-    def parse(mp, where) -> dict:
-        if not isinstance(mp, Mapping):
-            raise TypeError(f"{where}: must be a mapping, got {type(mp).__name__}")
-        out: dict = {}
-        for key, val in mp.items():
-            keys = (key,) if isinstance(key, str) else key
-            if not isinstance(keys, tuple) or not keys or not all(isinstance(k, str) and k for k in keys):
-                raise ValueError(f"{where}: keys must be team ids (str) or tuples of team ids, got {key!r}")
-            targets = (val,) if isinstance(val, str) else val
-            if (not isinstance(targets, (list, tuple)) or not targets
-                    or not all(isinstance(t, str) and t for t in targets)):
-                raise ValueError(f"{where}[{key!r}]: must be a team id or a non-empty list of team ids, got {val!r}")
-            if len(set(targets)) != len(targets):
-                raise CodedError(f"{where}[{key!r}]", N_("lists a team twice: %(teams)s"), teams=repr(list(targets)))
-            for k in keys:
-                if k in out:
-                    raise CodedError(where, N_("team %(team)s is mapped twice"), team=repr(k))
-                out[k] = tuple(targets)
-        return out
-
-    if isinstance(team_map, Mapping):
-        mp = parse(team_map, name)
-        earlier = set().union(*waves_labels[:-1])
-        later = set().union(*waves_labels[1:])
-        for k, targets in mp.items():
-            if k not in earlier:
-                raise CodedError(name, N_("%(team)s is not a group of any wave but the last"), team=repr(k))
-            for t in targets:
-                if t not in later:
-                    raise CodedError(f"{name}[{k!r}]", N_("%(team)s is not a group of any wave but the first"),
-                                     team=repr(t))
-        return [{k: v for k, v in mp.items() if k in waves_labels[i]} for i in range(n_steps)]
-    if isinstance(team_map, (str, bytes)) or not isinstance(team_map, Sequence):
-        raise TypeError(f"{name}: must be a mapping or a sequence of mappings, got {type(team_map).__name__}")
-    if len(team_map) != n_steps:
-        raise ValueError(f"{name}: needs one mapping per step ({n_steps}), got {len(team_map)}")
-    steps = []
-    for i, mp in enumerate(team_map):
-        mp = parse(mp or {}, f"{name}[{i}]")
-        for k, targets in mp.items():
-            if k not in waves_labels[i]:
-                raise ValueError(f"{name}[{i}]: {k!r} is not a group of wave {i + 1}")
-            for t in targets:
-                if t not in waves_labels[i + 1]:
-                    raise ValueError(f"{name}[{i}][{k!r}]: {t!r} is not a group of wave {i + 2}")
-        steps.append(mp)
-    return steps
-
-
-def _components(before: tuple, after: tuple, succ: dict):
-    """Connected components of the before/after link graph.
-
-    Returns (components, ended, new) with components as (before labels, after labels, match).
-    """
-    after_set = set(after)
-    parent: dict = {}
-
-    def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for b in before:
-        parent[("b", b)] = ("b", b)
-    for a in after:
-        parent[("a", a)] = ("a", a)
-    for b in before:
-        for a in succ.get(b, ()):
-            if a in after_set:
-                ra, rb = find(("a", a)), find(("b", b))
-                if ra != rb:
-                    parent[ra] = rb
-    comps: dict = {}
-    for node in parent:
-        comps.setdefault(find(node), []).append(node)
-    out, ended, new = [], [], []
-    for nodes in comps.values():
-        bs = sorted(x for s, x in nodes if s == "b")
-        as_ = sorted(x for s, x in nodes if s == "a")
-        if not as_:
-            ended.extend(bs)
-            continue
-        if not bs:
-            new.extend(as_)
-            continue
-        if len(bs) == 1 and len(as_) == 1:
-            match = "same" if bs[0] == as_[0] else "renamed"
-        elif len(bs) == 1:
-            match = "split"
-        elif len(as_) == 1:
-            match = "merged"
-        else:
-            match = "restructured"
-        out.append((tuple(bs), tuple(as_), match))
-    out.sort(key=lambda c: (c[1], c[0]))
-    return out, sorted(ended), sorted(new)
-
-
-def _succ(labels: tuple, step_maps: list) -> dict:
-    """Successor labels of every label through the given steps (composed)."""
-    out = {}
-    for x in labels:
-        cur = {x}
-        for mp in step_maps:
-            nxt = set()
-            for y in cur:
-                nxt.update(mp.get(y, (y,)))
-            cur = nxt
-        out[x] = cur
-    return out
 
 
 # ---------------------------------------------------------------------------- engine
@@ -730,7 +389,7 @@ def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | Non
     }
 
     changes, matching = [], []
-    comps_by_pair: dict = {}
+    comps_by_pair: dict[str, Any] = {}
     alpha = 1.0 - float(confidence)
     for i, j, span in pairs:
         meas = comparable[(i, j)]
@@ -766,8 +425,8 @@ def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | Non
     )
 
 
-def _pair_changes(lb: _Level, la: _Level, comps: list, dims: tuple, meas: tuple, min_change: float,
-                  confidence: float, *, k: tuple, **ident) -> list:
+def _pair_changes(lb: _Level, la: _Level, comps: list[Any], dims: tuple[Any, ...], meas: tuple[Any, ...], min_change: float,
+                  confidence: float, *, k: tuple[Any, ...], **ident) -> list[Any]:
     """All changes between two waves of one level, vectorized over the comparisons."""
     C = len(comps)
     if C == 0:
@@ -855,7 +514,7 @@ def _pair_changes(lb: _Level, la: _Level, comps: list, dims: tuple, meas: tuple,
     return out
 
 
-def _verdicts(changes: list, correction: str, alpha: float) -> list:
+def _verdicts(changes: list[Any], correction: str, alpha: float) -> list[Any]:
     """Adjust the p-values of all available cells of one comparison (one family) and set
     ``reliable`` and ``change``: reliable when ``p_adjusted < alpha``; improved or
     declined when reliable and meaningful."""
@@ -872,7 +531,7 @@ def _verdicts(changes: list, correction: str, alpha: float) -> list:
     return out
 
 
-def _trend(levels, comps_by_pair, changes, labels, dims, keys, W) -> tuple:
+def _trend(levels, comps_by_pair, changes, labels, dims, keys, W) -> tuple[Any, ...]:
     """Lineages of same/renamed matches across consecutive waves, with values per wave."""
     by_key = {(c.from_wave, c.to_wave, c.level, c.groups_after, c.dimension, c.measure): c for c in changes}
     rows = []
@@ -902,7 +561,7 @@ def _trend(levels, comps_by_pair, changes, labels, dims, keys, W) -> tuple:
                     chains.append(chain)
         chains.sort(key=lambda c: ([x or "" for x in reversed(c)]))
         struct_ok = [_compatibility(keys[w], keys[-1]) == _FULL for w in range(W)]
-        cells: dict = {}
+        cells: dict[str, Any] = {}
 
         def cell(w, m, jd):
             """Per group of wave ``w``: (value, ci_low, ci_high, n, reason), from arrays."""

@@ -106,7 +106,7 @@ class _Progress:
     def __init__(self, enabled: bool):
         self.enabled = enabled
         self.t0 = time.perf_counter()
-        self.stage = None
+        self.stage: float | None = None
 
     def __call__(self, message: str | None) -> None:
         """End the current stage (printing its time) and start ``message`` (None: finish)."""
@@ -223,14 +223,17 @@ def _analyze(args) -> int:
     progress = _Progress(args.progress or sys.stderr.isatty())
     progress("loading")
     from analysis.csv_input import read_responses_with_extra
-    from analysis.decisions import DONT_KNOW
     from analysis.diagnosis import diagnose
-    from app.services.register_items import PREFIX
 
     q = _questionnaire(args.questionnaire)
     register = _read_register(args.register) if args.register else None
     progress(f"reading {args.file}")
-    extra = {} if register is None else {PREFIX + d["id"]: tuple(range(DONT_KNOW + 1)) for d in register["decisions"]}
+    extra: dict[str, tuple[int, ...]] = {}
+    if register is not None:  # the service layer (its database stack) only when a register is given
+        from analysis.decisions import DONT_KNOW
+        from app.services.register_items import PREFIX
+
+        extra = {PREFIX + d["id"]: tuple(range(DONT_KNOW + 1)) for d in register["decisions"]}
     try:
         data, further = read_responses_with_extra(args.file, q, extra)
     except ValueError as exc:

@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 import analysis
-import analysis.factor as factor_mod
+import analysis.factor_ml as factor_ml
 from analysis.factor import CFAResult, cfa, fit_one_factor
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "r"
@@ -459,8 +459,8 @@ def test_empirically_unidentified_two_indicator_factor_is_flagged():
 
 def test_non_convergence_is_reported(monkeypatch, hs):
     names, x = hs
-    monkeypatch.setattr(factor_mod, "_MAX_ITER", 1)
-    monkeypatch.setattr(factor_mod, "_lbfgs", lambda model, s, logdet_s, x0: x0)
+    monkeypatch.setattr(factor_ml, "_MAX_ITER", 1)
+    monkeypatch.setattr(factor_ml, "_lbfgs", lambda model, s, logdet_s, x0: x0)
     with pytest.warns(RuntimeWarning, match="did not converge"):
         res = cfa(x, HS_MODEL, names=names)
     assert not res.converged
