@@ -17,6 +17,6 @@ class CodedError(ValueError):
     placeholders, marked with :func:`N_`) with its ``params``, and ``where`` (the
     argument concerned). ``str()`` is the English text ``"where: message"``."""
 
-    def __init__(self, where: str, message: str, **params):
+    def __init__(self, where: str, message: str, **params: object) -> None:
         self.where, self.message, self.params = where, message, params
         super().__init__(f"{where}: {message % params}")

@@ -13,18 +13,15 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from analysis.messages import N_
+
 __all__ = ["N_", "translate", "translated"]
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "app" / "locale"
 
 
-def N_(message: str) -> str:
-    """Mark ``message`` for the catalogue; it is translated where it is used."""
-    return message
-
-
 @functools.cache
-def _messages(lang: str) -> dict:
+def _messages(lang: str) -> dict[str, str]:
     path = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
     if lang == "en" or not path.is_file():
         return {}
@@ -42,6 +39,6 @@ def translate(message: str, lang: str) -> str:
     return _messages(lang).get(message, message)
 
 
-def translated(texts: dict, lang: str) -> dict:
+def translated(texts: dict[str, str], lang: str) -> dict[str, str]:
     """A table of catalogue messages (key → English text) in ``lang``."""
     return {key: translate(text, lang) for key, text in texts.items()}

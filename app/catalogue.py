@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextvars
 import functools
 import gettext as _gettext
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
@@ -117,3 +118,33 @@ def format_datetime(moment, lang: str | None = None) -> str:
     locale = Locale.parse(lang or _language.get())
     pattern = f"{locale.date_formats['medium'].pattern}, {locale.time_formats['short'].pattern}"
     return _format_datetime(moment, format=pattern, locale=locale)
+
+
+class Localized(Mapping[str, str]):
+    """A catalogue message read per language: ``msg["de"]`` is its German translation
+    (the message id itself in English); an unknown language is a ``KeyError``. For the
+    tables that reports and pages read as ``TEXTS[key][lang]``."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __getitem__(self, lang: str) -> str:
+        if lang not in LANGUAGES:
+            raise KeyError(lang)
+        return translations(lang).gettext(self.message)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(LANGUAGES)
+
+    def __repr__(self) -> str:
+        return f"L({self.message!r})"
+
+
+def L(message: str) -> Localized:  # noqa: N802 - reads like the N_() it wraps
+    """The catalogue message ``message`` (marked with ``N_()``) per language."""
+    return Localized(message)

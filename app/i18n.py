@@ -4,6 +4,8 @@ The texts themselves are in the translation catalogue (:mod:`app.catalogue`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from urllib.parse import urlencode
 
 LANGUAGES = ("en", "de")
@@ -13,7 +15,7 @@ LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
 LANGUAGE_COOKIE = "aad_lang"
 
 
-def translator(lang: str, *tables: dict[str, dict[str, str]]):
+def translator(lang: str, *tables: Mapping[str, Mapping[str, str]]):
     """``tx(key, **values)``: the text ``key`` in ``lang`` from the first of ``tables``
     that has it, with ``values`` filled in (for the modules whose texts have not yet
     moved into the catalogue)."""

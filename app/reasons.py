@@ -62,7 +62,7 @@ def wave_reason(change: dict, ks: dict[str, int]) -> str:
     for wave, why in ((change["from_wave"], change["reason_before"]), (change["to_wave"], change["reason_after"])):
         if why is not None:
             parts.append(gettext(NOT_RELEASED_IN) % {"wave": wave, "reason": privacy_reason(why, ks.get(wave, 5))})
-    return "; ".join(parts) or (change["reason"] or "")
+    return "; ".join(parts) or str(change["reason"] or "")
 
 
 def benchmark_reason(code: str | None, k: int, figure: str | None = None) -> str:
@@ -77,7 +77,7 @@ def benchmark_reason(code: str | None, k: int, figure: str | None = None) -> str
                         "this comparison differs from another one shown here by fewer than %(num)s organizations",
                         k) % {"num": _local(k)}
     if code == "extreme":
-        m = _QUANTILE_MIN_N.get(figure, 0)
+        m = _QUANTILE_MIN_N.get(figure or "", 0)
         return ngettext("needs at least %(num)s organization, so that it is never the figure of the highest or "
                         "lowest organization",
                         "needs at least %(num)s organizations, so that it is never the figure of the highest or "

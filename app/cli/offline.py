@@ -292,7 +292,7 @@ def _read_register(path: str) -> dict:
     try:
         document, where, errors = parse_register_csv(data, name=path)
     except Invalid as exc:
-        errors = exc.errors
+        errors = exc.problems
     if errors:
         raise CLIError("\n".join(map(str, errors)))
     return {"document": document, "where": where,

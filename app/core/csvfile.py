@@ -35,7 +35,7 @@ def read_rows(reader, *, header, parse, detail: str, limit: int, noun: str) -> l
     ``limit`` rows, or a file without ``noun`` (a message of the catalogue)."""
     rows: list = []
     errors: list[Problem] = []
-    noun = Problem.of(noun)
+    what = Problem.of(noun)
     try:
         header(next(reader))
         for fields in reader:
@@ -48,12 +48,12 @@ def read_rows(reader, *, header, parse, detail: str, limit: int, noun: str) -> l
                 continue
             rows.append(result)
             if len(rows) > limit:
-                errors.append(Problem("too_many_rows", {"limit": limit, "noun": noun}, at_line(line)))
+                errors.append(Problem("too_many_rows", {"limit": limit, "noun": what}, at_line(line)))
                 break
     except csv.Error as exc:
         errors.append(located(str(exc), at_line(reader.line_num)))
     if not rows and not errors:
-        errors.append(Problem("no_rows", {"noun": noun}))
+        errors.append(Problem("no_rows", {"noun": what}))
     if errors:
         raise Invalid(detail, errors=errors[:100])
     return rows

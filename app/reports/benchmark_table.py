@@ -8,13 +8,15 @@ the reason. Nothing here computes a statistic, and nothing names another organiz
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from app.reports.common import check_lang, fmt
 from app.catalogue import N_
 from app.reports.texts import L
 
 __all__ = ["benchmark_table", "provenance"]
 
-TEXT = {
+TEXT: dict[str, Mapping[str, str]] = {
     "title": L(N_("Benchmark")),
     "intro": L(N_("The organization among other organizations that opted in (organization-level aggregates only; at least {k} comparable organizations per comparison; the organization itself is never part of its own comparison).")),
     "scope": L(N_("Comparison")),

@@ -92,8 +92,8 @@ def pattern_line(subject: dict, names: dict, present: float | None, lang: str) -
     if subject.get("suppressed") or present is None:
         return None
     dims = subject.get("dimensions") or {}
-    cells = [(d, dims.get(d)) for d in names]
-    cells = [(d, c) for d, c in cells if c and not c.get("suppressed") and c.get("score") is not None
+    found = [(d, dims.get(d)) for d in names]
+    cells = [(d, c) for d, c in found if c and not c.get("suppressed") and c.get("score") is not None
              and c.get("structure") is not None]
     if not cells:
         return None
@@ -109,7 +109,7 @@ def pattern_line(subject: dict, names: dict, present: float | None, lang: str) -
 
 
 #: What to do, per dimension and finding.
-ADVICE = {
+ADVICE: dict[tuple[str, str | None], str] = {
     ("direction", "structural_gap"): N_(
         "Write down the direction teams can decide against: the three to five current priorities in ranked "
         "order, the outcome each serves, and the rule for when two of them collide. Publish it where teams "

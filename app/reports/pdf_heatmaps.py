@@ -8,6 +8,8 @@ Every figure is a released one from the diagnosis records; a hidden group shows
 
 from __future__ import annotations
 
+from typing import Any
+
 from analysis.privacy import PRIMARY
 from app.reports.common import (
     FINDING_FILLS, HIDDEN_FILL, SCALE, dimension_cells, finding_cell, fmt, fmt_ci, heat_fill, hidden_cell,
@@ -80,7 +82,7 @@ def team_rows(groups, k: int, lang: str) -> list:
             if r["suppressed"]:
                 rows.append({"name": r["team"], "band": False, "hidden": hidden_text(r["suppression_reason"], k, lang)})
                 continue
-            dims = []
+            dims: list[dict[str, Any]] = []
             for c in r["dimensions"].values():
                 if c["suppressed"]:
                     dims.append({"hidden": hidden_cell(c["suppression_reason"], k, lang).text})

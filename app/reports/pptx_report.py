@@ -393,9 +393,9 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
     ])
 
     s = deck.slide(t("how_to_read", lang))
-    for i, (head, text) in enumerate(READING):
+    for i, (head, body) in enumerate(READING):
         x, y = (0.5, 1.3 + 1.85 * (i // 2)) if i % 2 == 0 else (6.9, 1.3 + 1.85 * (i // 2))
-        deck.text(s, x, y, 5.9, 1.8, [(head[lang], 15, True, _NAVY), (text[lang], 12, False, "000000")])
+        deck.text(s, x, y, 5.9, 1.8, [(head[lang], 15, True, _NAVY), (body[lang], 12, False, "000000")])
 
     if subject["suppressed"]:
         s = deck.slide(t("summary", lang))
@@ -491,9 +491,9 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
 
     for part in (METHOD[:4], METHOD[4:]):
         s = deck.slide(t("method", lang))
-        for i, (head, text) in enumerate(part):
+        for i, (head, body) in enumerate(part):
             x, y = (0.5, 1.3 + 2.85 * (i // 2)) if i % 2 == 0 else (6.9, 1.3 + 2.85 * (i // 2))
-            deck.text(s, x, y, 5.9, 2.8, [(head[lang], 13, True, _NAVY), (text[lang].format(**mv), 10, False, "000000")])
+            deck.text(s, x, y, 5.9, 2.8, [(head[lang], 13, True, _NAVY), (body[lang].format(**mv), 10, False, "000000")])
     buf = io.BytesIO()
     deck.prs.save(buf)
     return buf.getvalue()

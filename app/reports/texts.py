@@ -15,40 +15,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from analysis.narrative import LABELS
-from app.catalogue import N_, translations
+from app.catalogue import N_, L, Localized, translations
 from app.i18n import LANGUAGES
 
 __all__ = ["FINDING_HELP", "FINDING_SHORT", "LABELS", "METHOD", "REFERENCES", "TEXTS", "TYPOLOGY_SHORT",
            "TYPOLOGY_HELP", "READING", "L", "Localized", "by_language"]
-
-
-class Localized(Mapping):
-    """A catalogue message read per language: ``msg["de"]`` is its German translation
-    (the message id itself in English); an unknown language is a ``KeyError``."""
-
-    __slots__ = ("message",)
-
-    def __init__(self, message: str):
-        self.message = message
-
-    def __getitem__(self, lang: str) -> str:
-        if lang not in LANGUAGES:
-            raise KeyError(lang)
-        return translations(lang).gettext(self.message)
-
-    def __iter__(self):
-        return iter(LANGUAGES)
-
-    def __len__(self) -> int:
-        return len(LANGUAGES)
-
-    def __repr__(self) -> str:
-        return f"L({self.message!r})"
-
-
-def L(message: str) -> Localized:  # noqa: N802 - reads like the N_() it wraps
-    """The catalogue message ``message`` (marked with ``N_()``) per language."""
-    return Localized(message)
 
 
 class _ByLanguage(Mapping):
@@ -79,7 +50,7 @@ def by_language(messages: dict) -> Mapping:
     return _ByLanguage(messages)
 
 
-TEXTS: dict[str, dict[str, str]] = {
+TEXTS: dict[str, Localized] = {
     "report_title": L(N_("Aligned Autonomy Diagnostic")),
     "team_report_title": L(N_("Team report")),
     "questionnaire": L(N_("Questionnaire")),

@@ -98,7 +98,7 @@ def waves_page(organization_id: uuid.UUID, request: Request, session: SessionDep
     org, role = get_organization(session, user=user, organization_id=organization_id, results=True)
     scope = unit_scope(session, user=user, organization=org)
     available = closed_campaigns(session, organization=org)
-    ctx = {"org": org, "role": role.value, "scope": scope, "available": available, "selected": set(campaign), "team_map": team_map,
+    ctx: dict[str, Any] = {"org": org, "role": role.value, "scope": scope, "available": available, "selected": set(campaign), "team_map": team_map,
            "measure": measure, "comparison": None, "plotly_style_ids": plotly_style_ids(), "scores_note": SCORES_NOTE}
     if len(available) >= 2:
         chosen, comparison, invariance = compare(session, organization=org, campaign_ids=campaign or None,

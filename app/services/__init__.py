@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from app.problems import Problem
 
 
@@ -13,7 +15,7 @@ class ServiceError(Exception):
 
     status_code = 400
 
-    def __init__(self, detail: Problem | str, *, errors: list[Problem | str] | None = None):
+    def __init__(self, detail: Problem | str, *, errors: Sequence[Problem | str] | None = None):
         self.problem = Problem.of(detail)
         self.problems = [Problem.of(e) for e in errors or []]
         self.detail = self.problem.english()

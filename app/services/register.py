@@ -69,7 +69,7 @@ def _field(name: str) -> Problem:
     return message(FIELD_NAMES[name])
 
 
-def _text_problem(value, name: str, *, required: bool = True) -> str | None:
+def _text_problem(value, name: str, *, required: bool = True) -> Problem | None:
     if not isinstance(value, str):
         return message(N_("%(name)s must be text"), name=_field(name))
     if required and not value.strip():
@@ -81,7 +81,7 @@ def _text_problem(value, name: str, *, required: bool = True) -> str | None:
     return None
 
 
-def _path_problem(value, name: str) -> str | None:
+def _path_problem(value, name: str) -> Problem | None:
     if not isinstance(value, str) or len(value) > 1100:
         return message(N_("%(name)s must be text of at most 1100 characters"), name=_field(name))
     if char := control_character(value, line_breaks=False):
@@ -89,7 +89,7 @@ def _path_problem(value, name: str) -> str | None:
     return None
 
 
-def decision_problem(rec: dict) -> str | None:
+def decision_problem(rec: dict) -> Problem | None:
     """What is wrong with a decision type, or None."""
     if not isinstance(rec.get("id"), str) or not _ID.fullmatch(rec["id"]):
         return message(N_("decision id '%(id)s' must be 1-40 lower-case letters, digits or _, starting with a letter"),
@@ -100,7 +100,7 @@ def decision_problem(rec: dict) -> str | None:
     return _text_problem(rec.get("label_en"), "label en") or _text_problem(rec.get("label_de"), "label de")
 
 
-def design_problem(rec: dict, ids: set[str], structure) -> str | None:
+def design_problem(rec: dict, ids: set[str], structure) -> Problem | None:
     """What is wrong with a designed decider, or None (``structure`` from :func:`structure_keys`)."""
     if rec.get("decision") not in ids:
         return message(NOT_A_DECISION, value=str(rec.get("decision"))[:40])
@@ -110,7 +110,7 @@ def design_problem(rec: dict, ids: set[str], structure) -> str | None:
     return _place_problem(rec.get("unit_path"), rec.get("team"), structure, team_required=False)
 
 
-def agreement_problem(rec: dict, ids: set[str], structure) -> str | None:
+def agreement_problem(rec: dict, ids: set[str], structure) -> Problem | None:
     """What is wrong with an agreement between teams, or None."""
     if rec.get("decision") not in ids | {""}:
         return message(NOT_A_DECISION, value=str(rec.get("decision"))[:40])
@@ -128,7 +128,7 @@ def agreement_problem(rec: dict, ids: set[str], structure) -> str | None:
     return None
 
 
-def _place_problem(path, team, structure, *, team_required: bool) -> str | None:
+def _place_problem(path, team, structure, *, team_required: bool) -> Problem | None:
     problem = _path_problem(path, "unit path") or (
         _text_problem(team, "team", required=team_required) if team_required or team else None)
     if problem:

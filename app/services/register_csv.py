@@ -105,7 +105,7 @@ def read_register_csv(data: bytes, structure, *, name: str = "") -> dict:
     try:
         document = check_document(document, structure, where=where)
     except Invalid as exc:
-        errors = errors + exc.errors
+        errors = errors + exc.problems
     if errors:
         line = re.compile(r"line (\d+)")
         errors.sort(key=lambda e: int(m.group(1)) if (m := line.search(str(e))) else 0)

@@ -189,4 +189,4 @@ def _asks_practice(dx) -> bool:
     except (KeyError, ValueError, OSError):
         return False
     ids = {item.id: item for item in q.items}
-    return any(i in ids and ids[i].scale is not None and ids[i].scale.id == scale for i, scale in SCALES.items())
+    return any(i in ids and getattr(ids[i].scale, "id", None) == scale for i, scale in SCALES.items())
