@@ -30,6 +30,7 @@ test: $(BIN)/aad
 
 lint: $(BIN)/aad
 	$(BIN)/ruff check analysis app tests scripts
+	$(BIN)/ruff format --check analysis app tests scripts
 
 # mypy as configured in pyproject.toml: analysis/ strict, app/ with the default checks
 types: $(BIN)/aad

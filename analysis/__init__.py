@@ -16,8 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
     "groups": ("GroupResult", "Groups", "encode_groups"),
-    "instrument": ("Item", "Option", "Questionnaire", "QuestionnaireError", "Scale",
-                   "list_questionnaires", "load_questionnaire"),
+    "instrument": (
+        "Item",
+        "Option",
+        "Questionnaire",
+        "QuestionnaireError",
+        "Scale",
+        "list_questionnaires",
+        "load_questionnaire",
+    ),
     "reliability": ("AlphaResult", "OmegaResult", "cronbach_alpha", "omega_total"),
     "agreement": ("ad_m", "awg", "rwg", "rwg_j"),
     "icc": ("GroupReliabilityResult", "ICCResult", "group_reliability", "icc", "icc1_bands"),
@@ -32,8 +39,15 @@ _EXPORTS = {
     "scope": ("restrict_to_unit",),
     "simulate": ("Confounds", "Simulation", "simulate", "simulate_responses"),
     "simulate_truth": ("Truth",),
-    "benchmark": ("BenchmarkEntry", "BenchmarkPool", "BenchmarkResult", "benchmark",
-                  "dump_benchmark", "entry_from_diagnosis", "load_benchmark"),
+    "benchmark": (
+        "BenchmarkEntry",
+        "BenchmarkPool",
+        "BenchmarkResult",
+        "benchmark",
+        "dump_benchmark",
+        "entry_from_diagnosis",
+        "load_benchmark",
+    ),
     "waves": ("WaveComparison", "compare_waves"),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
@@ -74,8 +88,13 @@ sys.modules[__name__].__class__ = _Package
 
 if TYPE_CHECKING:
     from analysis.benchmark import (
-        BenchmarkEntry, BenchmarkPool, BenchmarkResult, benchmark, dump_benchmark,
-        entry_from_diagnosis, load_benchmark,
+        BenchmarkEntry,
+        BenchmarkPool,
+        BenchmarkResult,
+        benchmark,
+        dump_benchmark,
+        entry_from_diagnosis,
+        load_benchmark,
     )
     from analysis.agreement import ad_m, awg, rwg, rwg_j
     from analysis.compare import UnitVsRestResult, unit_vs_rest
@@ -87,7 +106,12 @@ if TYPE_CHECKING:
     from analysis.icc import GroupReliabilityResult, ICCResult, group_reliability, icc, icc1_bands
     from analysis.items import ItemResults, item_results
     from analysis.instrument import (
-        Item, Option, Questionnaire, QuestionnaireError, Scale, list_questionnaires,
+        Item,
+        Option,
+        Questionnaire,
+        QuestionnaireError,
+        Scale,
+        list_questionnaires,
         load_questionnaire,
     )
     from analysis.reliability import AlphaResult, OmegaResult, cronbach_alpha, omega_total

@@ -97,9 +97,19 @@ from analysis.groups import GroupResult, Groups, encode_groups, group_sum
 from analysis.arrays import BoolArray, FloatArray, IntArray
 
 __all__ = [
-    "rwg", "rwg_j", "rwg_star_j", "awg", "ad_m",
-    "agreement_test", "AgreementTestResult", "ordinal_ranks", "OrdinalItems",
-    "NULLS", "null_distribution", "null_variance", "critical_values",
+    "rwg",
+    "rwg_j",
+    "rwg_star_j",
+    "awg",
+    "ad_m",
+    "agreement_test",
+    "AgreementTestResult",
+    "ordinal_ranks",
+    "OrdinalItems",
+    "NULLS",
+    "null_distribution",
+    "null_variance",
+    "critical_values",
 ]
 
 _NAN_POLICIES = ("omit", "raise", "propagate")
@@ -111,16 +121,12 @@ _CENTERS = ("mean", "median")
 # ---------------------------------------------------------------------------------------
 def _check_nan_policy(nan_policy) -> str:
     if not isinstance(nan_policy, str) or nan_policy not in _NAN_POLICIES:
-        raise ValueError(
-            f"nan_policy: must be one of 'omit', 'raise', 'propagate', got {nan_policy!r}"
-        )
+        raise ValueError(f"nan_policy: must be one of 'omit', 'raise', 'propagate', got {nan_policy!r}")
     return nan_policy
 
 
 def _check_scale_points(scale_points) -> int:
-    if isinstance(scale_points, (bool, np.bool_)) or not isinstance(
-        scale_points, numbers.Integral
-    ):
+    if isinstance(scale_points, (bool, np.bool_)) or not isinstance(scale_points, numbers.Integral):
         raise TypeError(f"scale_points: must be an integer, got {scale_points!r}")
     if scale_points < 2:
         raise ValueError(f"scale_points: must be at least 2, got {scale_points!r}")
@@ -151,20 +157,17 @@ def _null_sigma2(scale_points, null, sigma2_e, n_items: int):
     else:
         if not (isinstance(null, str) and null == "uniform"):
             raise ValueError(
-                f"null: cannot be combined with sigma2_e (sigma2_e replaces the null's "
-                f"variance), got null={null!r}"
+                f"null: cannot be combined with sigma2_e (sigma2_e replaces the null's variance), got null={null!r}"
             )
         raw = np.asarray(sigma2_e) if not isinstance(sigma2_e, (str, bytes)) else None
         if raw is None or raw.dtype.kind not in "iuf":
-            raise TypeError(f"sigma2_e: must be a positive number or one per item, "
-                            f"got {sigma2_e!r}")
+            raise TypeError(f"sigma2_e: must be a positive number or one per item, got {sigma2_e!r}")
         sigma2 = raw.astype(float)
         if sigma2.ndim == 0:
             sigma2 = np.full(n_items, float(sigma2))
         elif sigma2.ndim != 1 or sigma2.size != n_items:
             raise ValueError(
-                f"sigma2_e: must be a number or have one entry per item ({n_items}), "
-                f"got shape {sigma2.shape}"
+                f"sigma2_e: must be a number or have one entry per item ({n_items}), got shape {sigma2.shape}"
             )
         if not (np.isfinite(sigma2).all() and (sigma2 > 0).all()):
             raise ValueError(f"sigma2_e: must be positive and finite, got {sigma2_e!r}")
@@ -220,8 +223,9 @@ def _items_matrix(data, name: str, *, min_items: int, allow_1d: bool) -> FloatAr
     return arr
 
 
-def _check_values(X: FloatArray, name: str, lo: float, hi: float, what: str,
-                  nan_policy: str, *, one_item: bool = False) -> FloatArray:
+def _check_values(
+    X: FloatArray, name: str, lo: float, hi: float, what: str, nan_policy: str, *, one_item: bool = False
+) -> FloatArray:
     """Validate finiteness, range and NaN policy; return the observed-value mask."""
 
     def where(row, col):
@@ -236,7 +240,7 @@ def _check_values(X: FloatArray, name: str, lo: float, hi: float, what: str,
             "(only NaN marks a missing answer)"
         )
     observed = ~missing
-    out = observed & ((X < lo) | (X > hi))   # lo, hi: scalars or one bound per column
+    out = observed & ((X < lo) | (X > hi))  # lo, hi: scalars or one bound per column
     if out.any():
         row, col = np.argwhere(out)[0]
         if np.ndim(hi):
@@ -250,10 +254,7 @@ def _check_values(X: FloatArray, name: str, lo: float, hi: float, what: str,
         )
     if nan_policy == "raise" and missing.any():
         row, col = np.argwhere(missing)[0]
-        raise ValueError(
-            f"{name}: contains missing values (NaN), first at {where(row, col)}, "
-            "and nan_policy='raise'"
-        )
+        raise ValueError(f"{name}: contains missing values (NaN), first at {where(row, col)}, and nan_policy='raise'")
     return observed
 
 
@@ -274,10 +275,10 @@ class _Moments:
         self.groups = groups
         self.observed = observed
         Xz = np.where(observed, X, 0.0)
-        self.k = group_sum(observed, groups)              # (G, J) observed answers
-        self.s = group_sum(Xz, groups)                    # (G, J) sums
+        self.k = group_sum(observed, groups)  # (G, J) observed answers
+        self.s = group_sum(Xz, groups)  # (G, J) sums
         with np.errstate(invalid="ignore", divide="ignore"):
-            self.m = self.s / self.k                      # NaN where k == 0
+            self.m = self.s / self.k  # NaN where k == 0
             # two-pass variance (deviations from the group mean), ddof = 1
             dev = np.where(observed, X - self.expand(self.m), 0.0)
             np.multiply(dev, dev, out=dev)
@@ -305,8 +306,9 @@ class _Moments:
         return GroupResult(statistic=statistic, groups=self.groups.labels, values=values, n=n)
 
 
-def _prepare(X: FloatArray, groups, name: str, lo: float, hi: float, what: str,
-             nan_policy: str, *, one_item: bool = False) -> _Moments:
+def _prepare(
+    X: FloatArray, groups, name: str, lo: float, hi: float, what: str, nan_policy: str, *, one_item: bool = False
+) -> _Moments:
     g = encode_groups(groups, n=X.shape[0], name="groups")
     X = np.asfortranarray(X)
     observed = _check_values(X, name, lo, hi, what, nan_policy, one_item=one_item)
@@ -325,7 +327,7 @@ def _group_medians(X: FloatArray, observed: BoolArray, groups: Groups, k: IntArr
     ng, nj = k.shape
     out = np.full((ng, nj), np.nan)
     kk = k.astype(np.intp)
-    lo_pos = (kk - 1) // 2               # 0-based positions of the middle answers
+    lo_pos = (kk - 1) // 2  # 0-based positions of the middle answers
     hi_pos = kk // 2
     for j in range(nj):  # loop over items only
         obs = observed[:, j]
@@ -340,12 +342,12 @@ def _group_medians(X: FloatArray, observed: BoolArray, groups: Groups, k: IntArr
             offset = (vals - vmin).astype(np.intp)
             counts = np.bincount(codes * span + offset, minlength=ng * span).reshape(ng, span)
             cum = counts.cumsum(axis=1)
-            lo = (cum <= lo_pos[:, j, None]).sum(axis=1)   # index of the lo-th answer
+            lo = (cum <= lo_pos[:, j, None]).sum(axis=1)  # index of the lo-th answer
             hi = (cum <= hi_pos[:, j, None]).sum(axis=1)
             med = vmin + 0.5 * (lo + hi)
             out[has, j] = med[has]
         else:
-            order = np.lexsort((vals, codes))          # by group, then value
+            order = np.lexsort((vals, codes))  # by group, then value
             sv = vals[order]
             start = np.concatenate(([0], np.cumsum(kk[:, j])[:-1]))
             out[has, j] = 0.5 * (sv[start[has] + lo_pos[has, j]] + sv[start[has] + hi_pos[has, j]])
@@ -355,8 +357,7 @@ def _group_medians(X: FloatArray, observed: BoolArray, groups: Groups, k: IntArr
 # ---------------------------------------------------------------------------------------
 # public functions
 # ---------------------------------------------------------------------------------------
-def rwg(x, groups, *, scale_points=None, null="uniform", sigma2_e=None,
-        nan_policy="omit") -> GroupResult:
+def rwg(x, groups, *, scale_points=None, null="uniform", sigma2_e=None, nan_policy="omit") -> GroupResult:
     r"""Single-item within-group agreement r_wg against a null distribution, per group.
 
     For the answers of group :math:`g` to one item on an :math:`A`-point scale,
@@ -454,17 +455,13 @@ def rwg(x, groups, *, scale_points=None, null="uniform", sigma2_e=None,
     sigma2, lo, hi, what = _null_sigma2(scale_points, null, sigma2_e, 1)
     arr = _as_numeric(x, "x")
     if arr.ndim != 1:
-        raise ValueError(
-            f"x: must be one-dimensional (one item), got shape {arr.shape}; "
-            "use rwg_j for several items"
-        )
+        raise ValueError(f"x: must be one-dimensional (one item), got shape {arr.shape}; use rwg_j for several items")
     mom = _prepare(arr[:, None], groups, "x", lo, hi, what, nan_policy, one_item=True)
     values = 1.0 - _variance_ratio(mom.var, sigma2)
     return mom.finish("rwg", values, nan_policy)
 
 
-def rwg_j(items, groups, *, scale_points=None, null="uniform", sigma2_e=None,
-          nan_policy="omit") -> GroupResult:
+def rwg_j(items, groups, *, scale_points=None, null="uniform", sigma2_e=None, nan_policy="omit") -> GroupResult:
     r"""Multi-item within-group agreement r_wg(j) against a null distribution, per group.
 
     For :math:`J` parallel items (James, Demaree & Wolf 1984),
@@ -571,13 +568,12 @@ def rwg_j(items, groups, *, scale_points=None, null="uniform", sigma2_e=None,
     sigma2, lo, hi, what = _null_sigma2(scale_points, null, sigma2_e, X.shape[1])
     mom = _prepare(X, groups, "items", lo, hi, what, nan_policy)
     J = X.shape[1]
-    ratio = _variance_ratio(mom.var, sigma2)   # NaN if any item undefined
+    ratio = _variance_ratio(mom.var, sigma2)  # NaN if any item undefined
     values = J * (1.0 - ratio) / (J * (1.0 - ratio) + ratio)
     return mom.finish("rwg_j", values, nan_policy)
 
 
-def rwg_star_j(items, groups, *, scale_points=None, null="uniform", sigma2_e=None,
-               nan_policy="omit") -> GroupResult:
+def rwg_star_j(items, groups, *, scale_points=None, null="uniform", sigma2_e=None, nan_policy="omit") -> GroupResult:
     r"""Lindell, Brandt & Whitney's r*_wg(j), per group.
 
     .. math::
@@ -730,13 +726,12 @@ def awg(items, groups, *, scale_min, scale_max, nan_policy="omit") -> GroupResul
     H = _check_real(scale_max, "scale_max")
     if not L < H:
         raise ValueError(
-            f"scale_max: must be greater than scale_min, got scale_min={scale_min!r}, "
-            f"scale_max={scale_max!r}"
+            f"scale_max: must be greater than scale_min, got scale_min={scale_min!r}, scale_max={scale_max!r}"
         )
     X = _items_matrix(items, "items", min_items=1, allow_1d=True)
     mom = _prepare(X, groups, "items", L, H, f"scale_min={L:g}, scale_max={H:g}", nan_policy)
     k, s, M, var = mom.k, mom.s, mom.m, mom.var
-    at_top = group_sum(mom.X == H, mom.groups) == k      # NaN never equals H
+    at_top = group_sum(mom.X == H, mom.groups) == k  # NaN never equals H
     at_bottom = group_sum(mom.X == L, mom.groups) == k
     with np.errstate(invalid="ignore", divide="ignore"):
         max_var = (H - M) * (M - L) * (k / (k - 1.0))
@@ -893,16 +888,22 @@ class AgreementTestResult:
     def to_dict(self) -> dict[str, Any]:
         """``{group: {'n', 'n_effective', 'rwg_j', 'rwg_star_j', 'critical_value',
         'critical_value_star', 'agrees'}}`` with plain Python values (NaN kept)."""
-        cols = (self.n.tolist(), self.n_effective.tolist(), self.rwg_j.tolist(),
-                self.rwg_star_j.tolist(), self.critical_value.tolist(),
-                self.critical_value_star.tolist(), self.agrees.tolist())
-        keys = ("n", "n_effective", "rwg_j", "rwg_star_j", "critical_value",
-                "critical_value_star", "agrees")
+        cols = (
+            self.n.tolist(),
+            self.n_effective.tolist(),
+            self.rwg_j.tolist(),
+            self.rwg_star_j.tolist(),
+            self.critical_value.tolist(),
+            self.critical_value_star.tolist(),
+            self.agrees.tolist(),
+        )
+        keys = ("n", "n_effective", "rwg_j", "rwg_star_j", "critical_value", "critical_value_star", "agrees")
         return {g: dict(zip(keys, row)) for g, row in zip(self.groups, zip(*cols))}
 
 
-def agreement_test(items, groups, *, scale_points, null="slight_skew", alpha=0.05,
-                   nan_policy="omit") -> AgreementTestResult:
+def agreement_test(
+    items, groups, *, scale_points, null="slight_skew", alpha=0.05, nan_policy="omit"
+) -> AgreementTestResult:
     r"""Test within-group agreement against a null distribution, for every group at once.
 
     For each group: r_wg(j) and r*_wg(j) under the null (:func:`rwg_j`,
@@ -1004,7 +1005,7 @@ def agreement_test(items, groups, *, scale_points, null="slight_skew", alpha=0.0
     mom = _prepare(X, groups, "items", lo, hi, what, nan_policy)
 
     with np.errstate(invalid="ignore", divide="ignore"):
-        m = (mom.var / sigma2).mean(axis=1)       # NaN if any item has < 2 answers
+        m = (mom.var / sigma2).mean(axis=1)  # NaN if any item has < 2 answers
     base = mom.finish("rwg_j", _rwg_from_m(m, J), nan_policy)
     rwg_values = base.values
     star = 1.0 - m
@@ -1025,10 +1026,19 @@ def agreement_test(items, groups, *, scale_points, null="slight_skew", alpha=0.0
     for arr in (n_eff, star, critical, critical_star, agrees):
         arr.setflags(write=False)
     return AgreementTestResult(
-        groups=base.groups, n=base.n, n_effective=n_eff, n_items=J,
-        rwg_j=rwg_values, rwg_star_j=star, critical_value=critical,
-        critical_value_star=critical_star, agrees=agrees, null=_null_label(null),
-        alpha=alpha, scale_points=tuple(int(a) for a in A), sigma2_e=tuple(sigma2.tolist()),
+        groups=base.groups,
+        n=base.n,
+        n_effective=n_eff,
+        n_items=J,
+        rwg_j=rwg_values,
+        rwg_star_j=star,
+        critical_value=critical,
+        critical_value_star=critical_star,
+        agrees=agrees,
+        null=_null_label(null),
+        alpha=alpha,
+        scale_points=tuple(int(a) for a in A),
+        sigma2_e=tuple(sigma2.tolist()),
     )
 
 
@@ -1116,9 +1126,7 @@ def ordinal_ranks(answers, options, *, dont_know=None, dont_know_as="missing") -
     [[1.0, 2.0], [3.0, 4.0], [4.0, 1.0]]
     """
     if not isinstance(dont_know_as, str) or dont_know_as not in _DK_POLICIES:
-        raise ValueError(
-            f"dont_know_as: must be 'missing' or 'category', got {dont_know_as!r}"
-        )
+        raise ValueError(f"dont_know_as: must be 'missing' or 'category', got {dont_know_as!r}")
     X = _items_matrix(answers, "answers", min_items=1, allow_1d=True)
     n, J = X.shape
     if isinstance(options, (str, bytes)) or len(options) != J:
@@ -1126,9 +1134,7 @@ def ordinal_ranks(answers, options, *, dont_know=None, dont_know_as="missing") -
     if dont_know is None:
         dont_know = [None] * J
     if isinstance(dont_know, (str, bytes)) or len(dont_know) != J:
-        raise ValueError(
-            f"dont_know: must have one entry per item ({J}) (None for none), got {dont_know!r}"
-        )
+        raise ValueError(f"dont_know: must have one entry per item ({J}) (None for none), got {dont_know!r}")
     ranks = np.full((n, J), np.nan)
     dk_mask = np.zeros((n, J), dtype=bool)
     points = []

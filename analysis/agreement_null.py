@@ -157,9 +157,7 @@ _TOL = 1e-9  # decisions compare m with the lattice-valued critical m up to this
 # null distributions
 # ---------------------------------------------------------------------------------------
 def _check_scale_points(scale_points, name="scale_points") -> int:
-    if isinstance(scale_points, (bool, np.bool_)) or not isinstance(
-        scale_points, numbers.Integral
-    ):
+    if isinstance(scale_points, (bool, np.bool_)) or not isinstance(scale_points, numbers.Integral):
         raise TypeError(f"{name}: must be an integer, got {scale_points!r}")
     if scale_points < 2:
         raise ValueError(f"{name}: must be at least 2, got {scale_points!r}")
@@ -190,26 +188,18 @@ def _custom_proportions(null, A: int | None) -> FloatArray:
     try:
         p = np.asarray(null, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(
-            f"null: must be a name or a sequence of category proportions, got {null!r}"
-        ) from None
+        raise TypeError(f"null: must be a name or a sequence of category proportions, got {null!r}") from None
     if p.ndim != 1 or p.size < 2:
         raise ValueError(
-            f"null: category proportions must be a one-dimensional sequence of at least 2, "
-            f"got shape {p.shape}"
+            f"null: category proportions must be a one-dimensional sequence of at least 2, got shape {p.shape}"
         )
     if A is not None and p.size != A:
-        raise ValueError(
-            f"null: has {p.size} category proportions, expected scale_points={A}"
-        )
+        raise ValueError(f"null: has {p.size} category proportions, expected scale_points={A}")
     if not np.isfinite(p).all() or (p < 0).any() or abs(p.sum() - 1.0) > 1e-9:
-        raise ValueError(
-            f"null: category proportions must be non-negative and sum to 1, got {p.tolist()}"
-        )
+        raise ValueError(f"null: category proportions must be non-negative and sum to 1, got {p.tolist()}")
     if np.count_nonzero(p) < 2:
         raise ValueError(
-            f"null: needs at least two categories with positive probability (variance 0 "
-            f"otherwise), got {p.tolist()}"
+            f"null: needs at least two categories with positive probability (variance 0 otherwise), got {p.tolist()}"
         )
     return p / p.sum()
 
@@ -310,10 +300,10 @@ def null_variance(null="uniform", scale_points=5) -> float:
 class _Item:
     """The null of one item: proportions, σ²_E, μ4, and an exact sampling table."""
 
-    p: tuple[Any, ...]          # proportions of categories 1..A (floats)
+    p: tuple[Any, ...]  # proportions of categories 1..A (floats)
     sigma2: float
     mu4: float
-    table: tuple[Any, ...]      # categories repeated p_a * D times (empty if not on a grid)
+    table: tuple[Any, ...]  # categories repeated p_a * D times (empty if not on a grid)
 
     @property
     def A(self) -> int:
@@ -364,21 +354,20 @@ def _item_set(scale_points, null, n_items=None, *, name="scale_points") -> tuple
                 f"{name}: must be an integer or a non-empty one-dimensional sequence of "
                 f"integers (one per item), got {scale_points!r}"
             )
-        A_list = [_check_scale_points(a.item() if hasattr(a, "item") else a,
-                                      f"{name}[{j}]") for j, a in enumerate(arr.tolist())]
+        A_list = [
+            _check_scale_points(a.item() if hasattr(a, "item") else a, f"{name}[{j}]")
+            for j, a in enumerate(arr.tolist())
+        ]
         if n_items is not None and n_items != len(A_list):
-            raise ValueError(
-                f"{name}: has {len(A_list)} entries, expected one per item ({n_items})"
-            )
+            raise ValueError(f"{name}: has {len(A_list)} entries, expected one per item ({n_items})")
     if isinstance(null, str):
         key = null
         for A in set(A_list):
-            _exact_proportions(null, A)   # validates the name and the scale length
+            _exact_proportions(null, A)  # validates the name and the scale length
     else:
         if len(set(A_list)) != 1:
             raise ValueError(
-                "null: category proportions need a single scale_points for all items; "
-                f"got scale_points={A_list}"
+                f"null: category proportions need a single scale_points for all items; got scale_points={A_list}"
             )
         key = tuple(_custom_proportions(null, A_list[0]).tolist())
     return tuple(_item(key, A) for A in A_list)
@@ -406,12 +395,11 @@ def _simulate_m(items: tuple[Any, ...], max_n: int, replicates: int) -> FloatArr
     acc = np.zeros(shape, dtype=np.int64 if same else float)
     s1, s2, v = (np.empty(shape, dtype=np.int32) for _ in range(3))
     for it in items:  # loop over items only
-        if it.table:   # exact: uniform integers index the table of categories
+        if it.table:  # exact: uniform integers index the table of categories
             table = np.asarray(it.table, dtype=np.int32)
-            idx = rng.integers(0, len(table), size=shape,
-                               dtype=np.int16 if len(table) < 32767 else np.int32)
+            idx = rng.integers(0, len(table), size=shape, dtype=np.int16 if len(table) < 32767 else np.int32)
             x = np.take(table, idx)
-        else:          # proportions not on a grid: inverse CDF of uniforms
+        else:  # proportions not on a grid: inverse CDF of uniforms
             u = rng.random(shape)
             x = np.ones(shape, dtype=np.int32)
             for c in np.cumsum(it.p)[:-1]:
@@ -421,7 +409,7 @@ def _simulate_m(items: tuple[Any, ...], max_n: int, replicates: int) -> FloatArr
         np.cumsum(x, axis=0, out=s2)
         np.multiply(s2, n, out=v)
         np.multiply(s1, s1, out=s1)
-        np.subtract(v, s1, out=v)          # n (n - 1) s^2, an exact integer
+        np.subtract(v, s1, out=v)  # n (n - 1) s^2, an exact integer
         if same:
             acc += v
         else:
@@ -461,14 +449,15 @@ def _approx_critical_m(items: tuple[Any, ...], n: IntArray, alpha: float) -> Flo
     """Moment-matched chi-square approximation of the lower α quantile of m."""
     n = np.asarray(n, dtype=float)
     J = len(items)
-    kurt = np.array([it.mu4 / it.sigma2 ** 2 for it in items])
-    var_ratio = (kurt[:, None] / n - (n - 3.0) / (n * (n - 1.0))).sum(axis=0) / J ** 2
+    kurt = np.array([it.mu4 / it.sigma2**2 for it in items])
+    var_ratio = (kurt[:, None] / n - (n - 3.0) / (n * (n - 1.0))).sum(axis=0) / J**2
     nu = 2.0 / var_ratio
     return 2.0 * special.gammaincinv(nu / 2.0, alpha) / nu  # chi2.ppf(alpha, nu) / nu
 
 
-def _critical_m(items: tuple[Any, ...], n, alpha: float, *, max_n: int = None,
-                replicates: int = None) -> tuple[FloatArray, FloatArray]:
+def _critical_m(
+    items: tuple[Any, ...], n, alpha: float, *, max_n: int = None, replicates: int = None
+) -> tuple[FloatArray, FloatArray]:
     """Critical m per entry of ``n`` and the method code (0 undefined, 1 MC, 2 approx)."""
     max_n = MC_MAX_N if max_n is None else max_n
     replicates = MC_REPLICATES if replicates is None else replicates
@@ -569,8 +558,7 @@ class CriticalValues:
         }
 
 
-def critical_values(n, *, scale_points, n_items=None, null="uniform",
-                    alpha=0.05) -> CriticalValues:
+def critical_values(n, *, scale_points, n_items=None, null="uniform", alpha=0.05) -> CriticalValues:
     r"""Small-sample critical values of r_wg(j) and r*_wg(j) under a null distribution.
 
     For a group of :math:`n` members answering :math:`J` items independently at random
@@ -654,8 +642,13 @@ def critical_values(n, *, scale_points, n_items=None, null="uniform",
     for arr in (n_arr, rwg_cv, star_cv):
         arr.setflags(write=False)
     return CriticalValues(
-        n=n_arr, n_items=J, scale_points=tuple(it.A for it in items),
-        sigma2_e=tuple(it.sigma2 for it in items), null=_null_label(null), alpha=alpha,
-        rwg_j=rwg_cv, rwg_star_j=star_cv,
+        n=n_arr,
+        n_items=J,
+        scale_points=tuple(it.A for it in items),
+        sigma2_e=tuple(it.sigma2 for it in items),
+        null=_null_label(null),
+        alpha=alpha,
+        rwg_j=rwg_cv,
+        rwg_star_j=star_cv,
         method=tuple(_METHODS[c] for c in method.tolist()),
     )

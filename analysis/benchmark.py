@@ -136,18 +136,39 @@ import numpy as np
 
 from analysis.diagnosis import Diagnosis
 from analysis.benchmark_schema import (  # noqa: F401 (re-exported: the import path of callers)
-    ANY, DEFINITIONS, FORMAT, FORMAT_VERSION, INSTRUMENT_FAMILIES, MAX_ENTRIES, MAX_FILE_BYTES, MEASURES,
-    QUANTILES, READ_VERSIONS, SCOPES, SIZE_BANDS, _FULL, _MIN_K, _SCORES,
+    ANY,
+    DEFINITIONS,
+    FORMAT,
+    FORMAT_VERSION,
+    INSTRUMENT_FAMILIES,
+    MAX_ENTRIES,
+    MAX_FILE_BYTES,
+    MEASURES,
+    QUANTILES,
+    READ_VERSIONS,
+    SCOPES,
+    SIZE_BANDS,
+    _FULL,
+    _MIN_K,
+    _SCORES,
 )
 from analysis.benchmark_pool import (  # noqa: F401 (re-exported: the import path of callers)
-    BenchmarkEntry, BenchmarkPool, DimensionAggregate, _check_industry, _check_k, _qkey, _round,
+    BenchmarkEntry,
+    BenchmarkPool,
+    DimensionAggregate,
+    _check_industry,
+    _check_k,
+    _qkey,
+    _round,
     entry_from_diagnosis,
 )
 from analysis.benchmark_generalize import (  # noqa: F401 (re-exported: the import path of callers)
-    _DIM_ORDER, generalize,
+    _DIM_ORDER,
+    generalize,
 )
 from analysis.benchmark_file import (  # noqa: F401 (re-exported: the import path of callers)
-    dump_benchmark, load_benchmark,
+    dump_benchmark,
+    load_benchmark,
 )
 from analysis.arrays import FloatArray
 
@@ -179,6 +200,7 @@ __all__ = [
 ]
 
 # ----------------------------------------------------------------- the statistics
+
 
 def percentile_rank(values, score) -> float:
     r"""Percentile rank of ``score`` among ``values``: :math:`100\,\#\{x_i < s\}/n`.
@@ -338,45 +360,53 @@ def _as_key(x) -> tuple[Any, ...]:
 
 _SCORES_NOTE = {
     "en": "Forms of different kind (the pulse form and the full form) or different versions of "
-          "the questionnaire are compared on dimension scores only; their structure index, ICC(1) "
-          "and maturity level are not comparable.",
+    "the questionnaire are compared on dimension scores only; their structure index, ICC(1) "
+    "and maturity level are not comparable.",
     "de": "Unterschiedliche Formen (Pulse- und Vollform) oder Versionen des Fragebogens werden nur "
-          "über die Dimensionswerte verglichen; Strukturindex, ICC(1) und Reifegrad sind zwischen "
-          "ihnen nicht vergleichbar.",
+    "über die Dimensionswerte verglichen; Strukturindex, ICC(1) und Reifegrad sind zwischen "
+    "ihnen nicht vergleichbar.",
 }
 
 
 # ------------------------------------------------------------------------ results
 
+
 def _reason_text(code: str | None, k: int, figure: str | None = None) -> dict[str, Any] | None:
     if code is None:
         return None
     if code == "fewer_than_k":
-        return {"en": f"fewer than {k} comparable organizations",
-                "de": f"weniger als {k} vergleichbare Organisationen"}
+        return {"en": f"fewer than {k} comparable organizations", "de": f"weniger als {k} vergleichbare Organisationen"}
     if code == "complementary":
-        return {"en": f"this comparison differs from another one shown here by fewer "
-                      f"than {k} organizations",
-                "de": f"dieser Vergleich unterscheidet sich von einem anderen hier "
-                      f"gezeigten um weniger als {k} Organisationen"}
+        return {
+            "en": f"this comparison differs from another one shown here by fewer than {k} organizations",
+            "de": f"dieser Vergleich unterscheidet sich von einem anderen hier "
+            f"gezeigten um weniger als {k} Organisationen",
+        }
     if code == "not_comparable":
-        return {"en": "not comparable between the questionnaires",
-                "de": "zwischen den Fragebögen nicht vergleichbar"}
+        return {"en": "not comparable between the questionnaires", "de": "zwischen den Fragebögen nicht vergleichbar"}
     if code == "extreme":
         m = _QUANTILE_MIN_N.get(figure, 0)
-        return {"en": f"needs at least {m} organizations, so that it is never the figure of the "
-                      f"highest or lowest organization",
-                "de": f"braucht mindestens {m} Organisationen, damit er nie der Wert der höchsten "
-                      f"oder niedrigsten Organisation ist"}
+        return {
+            "en": f"needs at least {m} organizations, so that it is never the figure of the "
+            f"highest or lowest organization",
+            "de": f"braucht mindestens {m} Organisationen, damit er nie der Wert der höchsten "
+            f"oder niedrigsten Organisation ist",
+        }
     if code == "tie":
-        return {"en": "it equals the figure of the highest or lowest organization",
-                "de": "er ist gleich dem Wert der höchsten oder niedrigsten Organisation"}
+        return {
+            "en": "it equals the figure of the highest or lowest organization",
+            "de": "er ist gleich dem Wert der höchsten oder niedrigsten Organisation",
+        }
     if code == "no_value":
-        return {"en": "the organization has no released figure for this",
-                "de": "für die Organisation gibt es hierzu keinen freigegebenen Wert"}
+        return {
+            "en": "the organization has no released figure for this",
+            "de": "für die Organisation gibt es hierzu keinen freigegebenen Wert",
+        }
     if code == "no_interval":
-        return {"en": "no confidence interval is available for this figure",
-                "de": "für diesen Wert gibt es kein Konfidenzintervall"}
+        return {
+            "en": "no confidence interval is available for this figure",
+            "de": "für diesen Wert gibt es kein Konfidenzintervall",
+        }
     raise KeyError(code)
 
 
@@ -437,9 +467,13 @@ class BenchmarkCell:
         """JSON-ready; figures on 0–100 rounded to 4 decimals, ICC(1) to 6."""
         dec = 6 if self.measure == "icc1" else 4
         return {
-            "scope": self.scope, "industry": self.industry, "size_band": self.size_band,
-            "dimension": self.dimension, "measure": self.measure,
-            "released": self.released, "reason": self.reason,
+            "scope": self.scope,
+            "industry": self.industry,
+            "size_band": self.size_band,
+            "dimension": self.dimension,
+            "measure": self.measure,
+            "released": self.released,
+            "reason": self.reason,
             "reason_text": _reason_text(self.reason, self.k),
             "n_organizations": self.n_organizations,
             "n_simulated": self.n_simulated,
@@ -447,10 +481,12 @@ class BenchmarkCell:
             "percentile_rank": _round(self.percentile_rank, 4),
             "percentile_rank_low": _round(self.percentile_rank_low, 4),
             "percentile_rank_high": _round(self.percentile_rank_high, 4),
-            "median": _round(self.median, dec), "p75": _round(self.p75, dec),
+            "median": _round(self.median, dec),
+            "p75": _round(self.p75, dec),
             "p90": _round(self.p90, dec),
-            "withheld": {f: {"reason": r, "text": _reason_text(r, self.k, f)}
-                         for f, r in sorted(self.withheld.items())},
+            "withheld": {
+                f: {"reason": r, "text": _reason_text(r, self.k, f)} for f, r in sorted(self.withheld.items())
+            },
         }
 
 
@@ -500,8 +536,7 @@ class BenchmarkResult:
         "dimensions": {dim: {measure: cell}}}}}``."""
         scopes = {}
         for c in self.cells:
-            s = scopes.setdefault(c.scope, {"industry": c.industry, "size_band": c.size_band,
-                                            "dimensions": {}})
+            s = scopes.setdefault(c.scope, {"industry": c.industry, "size_band": c.size_band, "dimensions": {}})
             s["dimensions"].setdefault(c.dimension, {})[c.measure] = c.to_dict()
         return {
             "questionnaire": dict(self.questionnaire),
@@ -522,17 +557,23 @@ def _target(obj) -> dict[str, Any]:
         for d, a in obj.dimensions.items():
             for m in MEASURES:
                 figs[(d, m)] = (getattr(a, m), None, None)
-        return {"key": _qkey(obj.questionnaire_id, obj.questionnaire_version, obj.dimensions),
-                "entry_id": obj.entry_id, "figures": figs}
+        return {
+            "key": _qkey(obj.questionnaire_id, obj.questionnaire_version, obj.dimensions),
+            "entry_id": obj.entry_id,
+            "figures": figs,
+        }
     if isinstance(obj, Diagnosis):
         if obj.n_respondents is None:
-            raise ValueError("diagnosis_or_entry: the organization is not released (fewer than k "
-                             "responses); there is nothing to benchmark")
+            raise ValueError(
+                "diagnosis_or_entry: the organization is not released (fewer than k "
+                "responses); there is nothing to benchmark"
+            )
         figs = {}
         for d, f in obj.dimensions.items():
             figs[(d, "score")] = tuple(_round(f.get(x), 4) for x in ("score", "ci_low", "ci_high"))
             figs[(d, "structure")] = tuple(
-                _round(f.get(x), 4) for x in ("structure", "structure_ci_low", "structure_ci_high"))
+                _round(f.get(x), 4) for x in ("structure", "structure_ci_low", "structure_ci_high")
+            )
             figs[(d, "icc1")] = (_round(f.get("icc1"), 6), None, None)
             for x in ("n", "level"):
                 figs[(d, x)] = (f.get(x), None, None)
@@ -571,9 +612,15 @@ def _figures(vals: FloatArray, target: tuple[Any, ...], withheld: dict[str, Any]
     return out
 
 
-def benchmark(pool: BenchmarkPool, diagnosis_or_entry, *, industry: str | None = None,
-              size_band: str | None = None, min_organizations: int = 5,
-              exclude: Iterable[str] = ()) -> BenchmarkResult:
+def benchmark(
+    pool: BenchmarkPool,
+    diagnosis_or_entry,
+    *,
+    industry: str | None = None,
+    size_band: str | None = None,
+    min_organizations: int = 5,
+    exclude: Iterable[str] = (),
+) -> BenchmarkResult:
     r"""Place an organization among comparable organizations, per dimension and measure.
 
     Parameters
@@ -663,7 +710,8 @@ def benchmark(pool: BenchmarkPool, diagnosis_or_entry, *, industry: str | None =
         raise ValueError(
             f"diagnosis_or_entry: questionnaire {t['key'][0]!r} version {t['key'][1]} is not comparable "
             f"with any entry of the pool (it holds {', '.join(held)}); comparisons need the same "
-            f"dimension ids and the same questionnaire or its pulse/full counterpart")
+            f"dimension ids and the same questionnaire or its pulse/full counterpart"
+        )
     eligible = {"score": scores, "structure": full, "icc1": full}
     comparable_on = tuple(m for m in MEASURES if eligible[m].any()) or MEASURES
     note = MappingProxyType(dict(_SCORES_NOTE)) if (scores & ~full).any() else None
@@ -695,36 +743,48 @@ def benchmark(pool: BenchmarkPool, diagnosis_or_entry, *, industry: str | None =
                 member = base & scope_mask[name]
                 n = int(member.sum())
                 target = t["figures"].get((d, m), (None, None, None))
-                common = dict(scope=name, industry=ind, size_band=sb, dimension=d, measure=m,
-                              value=target[0], k=k)
+                common = dict(scope=name, industry=ind, size_band=sb, dimension=d, measure=m, value=target[0], k=k)
                 if m not in comparable_on:
                     reason = "not_comparable"
                 elif n < k:
                     reason = "fewer_than_k"
-                elif any(0 < int((member & ~o).sum()) < k or 0 < int((o & ~member).sum()) < k
-                         for o in shown):
+                elif any(0 < int((member & ~o).sum()) < k or 0 < int((o & ~member).sum()) < k for o in shown):
                     reason = "complementary"
                 else:
                     reason = None
                 if reason is not None:
                     cells[(name, d, m)] = BenchmarkCell(
-                        released=False, reason=reason, n_organizations=None,
-                        percentile_rank=None, percentile_rank_low=None, percentile_rank_high=None,
-                        median=None, p75=None, p90=None, **common)
+                        released=False,
+                        reason=reason,
+                        n_organizations=None,
+                        percentile_rank=None,
+                        percentile_rank_low=None,
+                        percentile_rank_high=None,
+                        median=None,
+                        p75=None,
+                        p90=None,
+                        **common,
+                    )
                     continue
                 shown.append(member)
                 withheld: dict[str, Any] = {}
                 figs = _figures(vals[member], target, withheld)
                 cells[(name, d, m)] = BenchmarkCell(
-                    released=True, reason=None, n_organizations=n, n_simulated=int((member & cols["simulated"]).sum()),
+                    released=True,
+                    reason=None,
+                    n_organizations=n,
+                    n_simulated=int((member & cols["simulated"]).sum()),
                     **figs,
-                    withheld=MappingProxyType(withheld), **common)
+                    withheld=MappingProxyType(withheld),
+                    **common,
+                )
     ordered = tuple(cells[(s, d, m)] for s, _, _ in scopes for d in dims for m in MEASURES)
     return BenchmarkResult(
         questionnaire=MappingProxyType({"id": t["key"][0], "version": t["key"][1]}),
-        comparable_on=comparable_on, note=note, min_organizations=k,
+        comparable_on=comparable_on,
+        note=note,
+        min_organizations=k,
         filters=MappingProxyType({"industry": industry, "size_band": size_band}),
-        dimensions=dims, cells=ordered,
+        dimensions=dims,
+        cells=ordered,
     )
-
-

@@ -13,7 +13,14 @@ import numpy as np
 from pydantic import ValidationError
 
 from analysis.benchmark_schema import (
-    FORMAT, MAX_ENTRIES, MAX_FILE_BYTES, READ_VERSIONS, _CONTROL_ESCAPE, _FileModel, _describe, _show,
+    FORMAT,
+    MAX_ENTRIES,
+    MAX_FILE_BYTES,
+    READ_VERSIONS,
+    _CONTROL_ESCAPE,
+    _FileModel,
+    _describe,
+    _show,
 )
 from analysis.benchmark_pool import BenchmarkEntry, BenchmarkPool
 
@@ -21,6 +28,7 @@ __all__ = ["dump_benchmark", "load_benchmark"]
 
 
 # --------------------------------------------------------------------------- files
+
 
 class _DuplicateKey(ValueError):
     pass
@@ -63,11 +71,12 @@ def dump_benchmark(pool: BenchmarkPool, *, rng: np.random.Generator | None = Non
     doc = pool.to_dict()
     if rng is not None:
         doc["entries"] = [doc["entries"][i] for i in rng.permutation(len(pool))]
-    data = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8") + b"\n"
+    data = (
+        json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+        + b"\n"
+    )
     if len(data) > MAX_FILE_BYTES:
-        raise ValueError(f"pool: the file would be {len(data):,} bytes; at most {MAX_FILE_BYTES:,} "
-                         f"bytes are allowed")
+        raise ValueError(f"pool: the file would be {len(data):,} bytes; at most {MAX_FILE_BYTES:,} bytes are allowed")
     return data
 
 
@@ -134,8 +143,9 @@ def load_benchmark(data: bytes) -> BenchmarkPool:
     except _DuplicateKey as exc:
         raise ValueError(f"data: duplicate key {exc.args[0]!r} in a JSON object") from None
     except json.JSONDecodeError as exc:
-        raise ValueError(f"data: not valid JSON: {exc.msg.removesuffix(' at')} at line {exc.lineno}, "
-                         f"column {exc.colno}") from None
+        raise ValueError(
+            f"data: not valid JSON: {exc.msg.removesuffix(' at')} at line {exc.lineno}, column {exc.colno}"
+        ) from None
     except RecursionError:
         raise ValueError("data: JSON is nested too deeply") from None
     except ValueError as exc:
@@ -146,8 +156,10 @@ def load_benchmark(data: bytes) -> BenchmarkPool:
         raise ValueError(f"format: not a benchmark file (expected {FORMAT!r}, got {_show(doc.get('format'))})")
     version = doc.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version not in READ_VERSIONS:
-        raise ValueError(f"version: unsupported benchmark file version {_show(version)}; this "
-                         f"installation reads versions {READ_VERSIONS[0]} to {READ_VERSIONS[-1]}")
+        raise ValueError(
+            f"version: unsupported benchmark file version {_show(version)}; this "
+            f"installation reads versions {READ_VERSIONS[0]} to {READ_VERSIONS[-1]}"
+        )
     entries = doc.get("entries")
     if isinstance(entries, list) and len(entries) > MAX_ENTRIES:
         raise ValueError(f"entries: {len(entries):,} entries; at most {MAX_ENTRIES:,} are allowed")

@@ -24,6 +24,7 @@ _DIM_ORDER = {"direction": 0, "decision_rights": 1, "feedback": 2}
 
 # ------------------------------------------------------------------ generalization
 
+
 def _coarser_profile(profile: tuple[Any, ...]) -> tuple[Any, ...]:
     """(industry, size band) one step up: the size band goes first, then the industry."""
     industry, size_band = profile
@@ -133,6 +134,12 @@ def generalize(pool: BenchmarkPool, *, k: int = 5) -> BenchmarkPool:
         for i, period in zip(at, _climb([periods[i] for i in at], _coarser_period, _period_steps, k)):
             periods[i] = period
     return BenchmarkPool(
-        dataclasses.replace(e, industry=ind, size_band=band, closed_on=period,
-                            dimensions={d: dataclasses.replace(a, n=None) for d, a in e.dimensions.items()})
-        for e, (ind, band), period in zip(entries, profiles, periods))
+        dataclasses.replace(
+            e,
+            industry=ind,
+            size_band=band,
+            closed_on=period,
+            dimensions={d: dataclasses.replace(a, n=None) for d, a in e.dimensions.items()},
+        )
+        for e, (ind, band), period in zip(entries, profiles, periods)
+    )

@@ -23,7 +23,16 @@ from pydantic import ValidationError
 from analysis.diagnosis import Diagnosis
 from analysis.maturity import TYPOLOGIES
 from analysis.benchmark_schema import (
-    ANY, FORMAT, FORMAT_VERSION, MAX_ENTRIES, MEASURES, SIZE_BANDS, _ENTRY_ID, _EntryModel, _INDUSTRY, _MIN_K,
+    ANY,
+    FORMAT,
+    FORMAT_VERSION,
+    MAX_ENTRIES,
+    MEASURES,
+    SIZE_BANDS,
+    _ENTRY_ID,
+    _EntryModel,
+    _INDUSTRY,
+    _MIN_K,
     _describe,
 )
 from analysis.arrays import FloatArray
@@ -32,6 +41,7 @@ __all__ = ["DimensionAggregate", "BenchmarkEntry", "entry_from_diagnosis", "Benc
 
 
 # ------------------------------------------------------------------------- entries
+
 
 @dataclass(frozen=True)
 class DimensionAggregate:
@@ -58,8 +68,7 @@ class DimensionAggregate:
     level: int | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"score": self.score, "structure": self.structure, "n": self.n,
-                "icc1": self.icc1, "level": self.level}
+        return {"score": self.score, "structure": self.structure, "n": self.n, "icc1": self.icc1, "level": self.level}
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,15 +125,29 @@ class BenchmarkEntry:
     def _trusted(cls, fields: dict[str, Any]) -> BenchmarkEntry:
         """Build from fields already validated by the file schema (no second validation)."""
         obj = object.__new__(cls)
-        for key in ("entry_id", "questionnaire_id", "questionnaire_version", "closed_on", "industry",
-                    "size_band", "typology"):
+        for key in (
+            "entry_id",
+            "questionnaire_id",
+            "questionnaire_version",
+            "closed_on",
+            "industry",
+            "size_band",
+            "typology",
+        ):
             object.__setattr__(obj, key, fields[key])
         object.__setattr__(obj, "simulated", bool(fields.get("simulated", False)))
         dims = fields["dimensions"]
         fl = _float_or_none
-        object.__setattr__(obj, "dimensions", MappingProxyType({
-            d: DimensionAggregate(fl(a["score"]), fl(a["structure"]), a["n"], fl(a["icc1"]), a["level"])
-            for d, a in sorted(dims.items())}))
+        object.__setattr__(
+            obj,
+            "dimensions",
+            MappingProxyType(
+                {
+                    d: DimensionAggregate(fl(a["score"]), fl(a["structure"]), a["n"], fl(a["icc1"]), a["level"])
+                    for d, a in sorted(dims.items())
+                }
+            ),
+        )
         return obj
 
     def __post_init__(self) -> None:
@@ -134,8 +157,7 @@ class BenchmarkEntry:
         frozen = {}
         for key, value in dims.items():
             if isinstance(value, Mapping):
-                value = DimensionAggregate(**{f: value.get(f) for f in
-                                              ("score", "structure", "n", "icc1", "level")})
+                value = DimensionAggregate(**{f: value.get(f) for f in ("score", "structure", "n", "icc1", "level")})
             if not isinstance(value, DimensionAggregate):
                 raise TypeError(f"dimensions.{key}: must be a DimensionAggregate, got {type(value).__name__}")
             frozen[key] = value
@@ -208,8 +230,15 @@ def _round(x: float | None, decimals: int) -> float | None:
     return round(v, decimals) if math.isfinite(v) else None
 
 
-def entry_from_diagnosis(diagnosis: Diagnosis, *, industry: str, size_band: str, closed_on: _dt.date | str,
-                         entry_id: str | None = None, simulated: bool = False) -> BenchmarkEntry:
+def entry_from_diagnosis(
+    diagnosis: Diagnosis,
+    *,
+    industry: str,
+    size_band: str,
+    closed_on: _dt.date | str,
+    entry_id: str | None = None,
+    simulated: bool = False,
+) -> BenchmarkEntry:
     """The benchmark entry of one closed campaign: organization-level aggregates only.
 
     Parameters
@@ -246,8 +275,9 @@ def entry_from_diagnosis(diagnosis: Diagnosis, *, industry: str, size_band: str,
     if not isinstance(diagnosis, Diagnosis):
         raise TypeError(f"diagnosis: must be a Diagnosis, got {type(diagnosis).__name__}")
     if diagnosis.n_respondents is None:
-        raise ValueError("diagnosis: the organization is not released (fewer than k responses); "
-                         "it cannot enter a benchmark")
+        raise ValueError(
+            "diagnosis: the organization is not released (fewer than k responses); it cannot enter a benchmark"
+        )
     _check_industry(industry)
     if size_band not in SIZE_BANDS:
         raise ValueError(f"size_band: must be one of {', '.join(SIZE_BANDS)}, got {size_band!r}")
@@ -261,21 +291,28 @@ def entry_from_diagnosis(diagnosis: Diagnosis, *, industry: str, size_band: str,
         n = fig.get("n")
         level = fig.get("level")
         dims[d] = DimensionAggregate(
-            score=_round(fig.get("score"), 4), structure=_round(fig.get("structure"), 4),
-            n=int(n) if n is not None else None, icc1=_round(fig.get("icc1"), 6),
+            score=_round(fig.get("score"), 4),
+            structure=_round(fig.get("structure"), 4),
+            n=int(n) if n is not None else None,
+            icc1=_round(fig.get("icc1"), 6),
             level=int(level) if level is not None else None,
         )
     org = diagnosis.organization
     return BenchmarkEntry(
-        entry_id=entry_id, questionnaire_id=str(diagnosis.questionnaire["id"]),
-        questionnaire_version=int(diagnosis.questionnaire["version"]), closed_on=month,
-        industry=industry, size_band=size_band,
-        typology=org.typology[0] if org.typology[0] in TYPOLOGIES else None, dimensions=dims,
+        entry_id=entry_id,
+        questionnaire_id=str(diagnosis.questionnaire["id"]),
+        questionnaire_version=int(diagnosis.questionnaire["version"]),
+        closed_on=month,
+        industry=industry,
+        size_band=size_band,
+        typology=org.typology[0] if org.typology[0] in TYPOLOGIES else None,
+        dimensions=dims,
         simulated=bool(simulated),
     )
 
 
 # ---------------------------------------------------------------------------- pool
+
 
 @dataclass(frozen=True, eq=False, init=False)
 class BenchmarkPool:
@@ -340,8 +377,7 @@ class BenchmarkPool:
 
     def to_dict(self) -> dict[str, Any]:
         """The benchmark file layout (see :func:`load_benchmark`)."""
-        return {"format": FORMAT, "version": FORMAT_VERSION,
-                "entries": [e.to_dict() for e in self.entries]}
+        return {"format": FORMAT, "version": FORMAT_VERSION, "entries": [e.to_dict() for e in self.entries]}
 
     @cached_property
     def _columns(self) -> dict[str, Any]:
@@ -366,6 +402,8 @@ class BenchmarkPool:
 
 def _qkey(qid: object, version: int, dims: Iterable[str]) -> tuple[str, int, tuple[str, ...]]:
     return (str(qid), int(version), tuple(sorted(dims)))
+
+
 def _check_k(k: object, name: str = "min_organizations") -> int:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < _MIN_K:
         raise ValueError(f"{name}: must be an integer >= {_MIN_K}, got {k!r}")

@@ -19,8 +19,18 @@ from pydantic_core import ErrorDetails
 from analysis.maturity import TYPOLOGIES
 
 __all__ = [
-    "FORMAT", "FORMAT_VERSION", "READ_VERSIONS", "MAX_FILE_BYTES", "MAX_ENTRIES", "SIZE_BANDS", "ANY",
-    "MEASURES", "SCOPES", "QUANTILES", "INSTRUMENT_FAMILIES", "DEFINITIONS",
+    "FORMAT",
+    "FORMAT_VERSION",
+    "READ_VERSIONS",
+    "MAX_FILE_BYTES",
+    "MAX_ENTRIES",
+    "SIZE_BANDS",
+    "ANY",
+    "MEASURES",
+    "SCOPES",
+    "QUANTILES",
+    "INSTRUMENT_FAMILIES",
+    "DEFINITIONS",
 ]
 
 
@@ -53,34 +63,38 @@ QUANTILES = (
     ("p90", Fraction(9, 10), {"en": "top 10 %", "de": "obere 10 %"}),
 )
 #: Questionnaires whose forms compare on dimension scores (same family, same dimension ids).
-INSTRUMENT_FAMILIES = MappingProxyType({
-    "aligned-autonomy-v1": "aligned-autonomy",
-    "aligned-autonomy-pulse-v1": "aligned-autonomy",
-    # version 2 changed items in every dimension and the German answer labels: no
-    # dimension is scored from the same content as in version 1 (docs/methodology.md §19)
-    "aligned-autonomy-v2": "aligned-autonomy-2",
-    "aligned-autonomy-pulse-v2": "aligned-autonomy-2",
-})
+INSTRUMENT_FAMILIES = MappingProxyType(
+    {
+        "aligned-autonomy-v1": "aligned-autonomy",
+        "aligned-autonomy-pulse-v1": "aligned-autonomy",
+        # version 2 changed items in every dimension and the German answer labels: no
+        # dimension is scored from the same content as in version 1 (docs/methodology.md §19)
+        "aligned-autonomy-v2": "aligned-autonomy-2",
+        "aligned-autonomy-pulse-v2": "aligned-autonomy-2",
+    }
+)
 #: Plain-language definitions for footnotes.
-DEFINITIONS = MappingProxyType({
-    "percentile_rank": {
-        "en": "Share of the comparable organizations with a lower figure, in %.",
-        "de": "Anteil der vergleichbaren Organisationen mit einem niedrigeren Wert, in %.",
-    },
-    "interval": {
-        "en": "Percentile ranks of the lower and upper end of the organization's own confidence "
-              "interval (95 % unless set otherwise); the other organizations' figures are taken as fixed.",
-        "de": "Perzentilränge des unteren und oberen Endes des eigenen Konfidenzintervalls der "
-              "Organisation (95 %, sofern nicht anders eingestellt); die Werte der anderen "
-              "Organisationen gelten als fest.",
-    },
-    "quantiles": {
-        "en": "Median, 75th percentile (top 25 %) and 90th percentile (top 10 %) of the "
-              "comparable organizations, linear interpolation (Hyndman & Fan type 7).",
-        "de": "Median, 75. Perzentil (obere 25 %) und 90. Perzentil (obere 10 %) der "
-              "vergleichbaren Organisationen, lineare Interpolation (Hyndman & Fan Typ 7).",
-    },
-})
+DEFINITIONS = MappingProxyType(
+    {
+        "percentile_rank": {
+            "en": "Share of the comparable organizations with a lower figure, in %.",
+            "de": "Anteil der vergleichbaren Organisationen mit einem niedrigeren Wert, in %.",
+        },
+        "interval": {
+            "en": "Percentile ranks of the lower and upper end of the organization's own confidence "
+            "interval (95 % unless set otherwise); the other organizations' figures are taken as fixed.",
+            "de": "Perzentilränge des unteren und oberen Endes des eigenen Konfidenzintervalls der "
+            "Organisation (95 %, sofern nicht anders eingestellt); die Werte der anderen "
+            "Organisationen gelten als fest.",
+        },
+        "quantiles": {
+            "en": "Median, 75th percentile (top 25 %) and 90th percentile (top 10 %) of the "
+            "comparable organizations, linear interpolation (Hyndman & Fan type 7).",
+            "de": "Median, 75. Perzentil (obere 25 %) und 90. Perzentil (obere 10 %) der "
+            "vergleichbaren Organisationen, lineare Interpolation (Hyndman & Fan Typ 7).",
+        },
+    }
+)
 
 _ENTRY_ID = re.compile(r"^[0-9a-f]{32}$")
 _INDUSTRY = r"^[a-z][a-z0-9_]{0,47}$"
@@ -96,6 +110,7 @@ _MIN_K = 5
 
 
 # ------------------------------------------------------------------------ file schema
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
@@ -167,8 +182,12 @@ def _message(err: ErrorDetails) -> str:
         return "unknown field (extra fields are not allowed)"
     if kind == "finite_number":
         return f"must be a finite number, got {_show(value)}"
-    bounds = {"greater_than_equal": (">=", "ge"), "less_than_equal": ("<=", "le"),
-              "greater_than": (">", "gt"), "less_than": ("<", "lt")}
+    bounds = {
+        "greater_than_equal": (">=", "ge"),
+        "less_than_equal": ("<=", "le"),
+        "greater_than": (">", "gt"),
+        "less_than": ("<", "lt"),
+    }
     if kind in bounds:
         op, key = bounds[kind]
         return f"must be {op} {ctx[key]}, got {_show(value)}"

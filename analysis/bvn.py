@@ -59,8 +59,11 @@ def bvn_cdf(h: ArrayLike, k: ArrayLike, rho: ArrayLike) -> FloatArray:
     # infinite limits: reduce to one dimension
     out[~fin] = _infinite(h[~fin], k[~fin], r[~fin])
     small = fin & (np.abs(r) < 0.925)
-    for n, sel in ((6, small & (np.abs(r) < 0.3)), (12, small & (np.abs(r) >= 0.3) & (np.abs(r) < 0.75)),
-                   (20, small & (np.abs(r) >= 0.75))):
+    for n, sel in (
+        (6, small & (np.abs(r) < 0.3)),
+        (12, small & (np.abs(r) >= 0.3) & (np.abs(r) < 0.75)),
+        (20, small & (np.abs(r) >= 0.75)),
+    ):
         if sel.any():
             out[sel] = _small_rho(dh[sel], dk[sel], r[sel], n)
     large = fin & ~small
@@ -103,14 +106,24 @@ def _large_rho(dh: FloatArray, dk: FloatArray, r: FloatArray) -> FloatArray:
         c = (4.0 - hk1) / 8.0
         d = (12.0 - hk1) / 16.0
         asr = -(bs / as_ + hk1) / 2.0
-        val = np.where(asr > -100.0, a * np.exp(np.maximum(asr, -100.0))
-                       * (1.0 - c * (bs - as_) * (1.0 - d * bs / 5.0) / 3.0 + c * d * as_ * as_ / 5.0), 0.0)
+        val = np.where(
+            asr > -100.0,
+            a
+            * np.exp(np.maximum(asr, -100.0))
+            * (1.0 - c * (bs - as_) * (1.0 - d * bs / 5.0) / 3.0 + c * d * as_ * as_ / 5.0),
+            0.0,
+        )
         b = np.sqrt(bs)
-        corr = np.exp(-np.maximum(hk1, -100.0) / 2.0) * np.sqrt(2.0 * np.pi) * _phi(-b / a) * b \
+        corr = (
+            np.exp(-np.maximum(hk1, -100.0) / 2.0)
+            * np.sqrt(2.0 * np.pi)
+            * _phi(-b / a)
+            * b
             * (1.0 - c * bs * (1.0 - d * bs / 5.0) / 3.0)
+        )
         val = val - np.where(hk1 > -100.0, corr, 0.0)
         a2 = a / 2.0
-        xs = (a2[:, None] * (1.0 + x[None, :])) ** 2        # the 20 nodes mapped to (0, a)
+        xs = (a2[:, None] * (1.0 + x[None, :])) ** 2  # the 20 nodes mapped to (0, a)
         rs = np.sqrt(1.0 - xs)
         asr2 = -(bs[:, None] / xs + hk1[:, None]) / 2.0
         ep = np.exp(-hk1[:, None] * (1.0 - rs) / (2.0 * (1.0 + rs))) / rs
@@ -122,8 +135,15 @@ def _large_rho(dh: FloatArray, dk: FloatArray, r: FloatArray) -> FloatArray:
     return np.where(r > 0, bvn + _phi(-np.maximum(h, k)), np.where(h >= k, -bvn, low - bvn))
 
 
-def rectangle_probabilities(mean_x: ArrayLike, mean_y: ArrayLike, sd_x: ArrayLike, sd_y: ArrayLike, rho: ArrayLike,
-                            cuts_x: ArrayLike, cuts_y: ArrayLike) -> FloatArray:
+def rectangle_probabilities(
+    mean_x: ArrayLike,
+    mean_y: ArrayLike,
+    sd_x: ArrayLike,
+    sd_y: ArrayLike,
+    rho: ArrayLike,
+    cuts_x: ArrayLike,
+    cuts_y: ArrayLike,
+) -> FloatArray:
     """Probabilities of the cells of a grid under bivariate normal distributions.
 
     Parameters
@@ -142,8 +162,8 @@ def rectangle_probabilities(mean_x: ArrayLike, mean_y: ArrayLike, sd_x: ArrayLik
     shape = mx.shape
     ex = np.concatenate([[-np.inf], np.asarray(cuts_x, float), [np.inf]])
     ey = np.concatenate([[-np.inf], np.asarray(cuts_y, float), [np.inf]])
-    zx = (ex[None, :] - mx.reshape(-1, 1)) / sx.reshape(-1, 1)          # (m, nx + 1)
+    zx = (ex[None, :] - mx.reshape(-1, 1)) / sx.reshape(-1, 1)  # (m, nx + 1)
     zy = (ey[None, :] - my.reshape(-1, 1)) / sy.reshape(-1, 1)
-    F = bvn_cdf(zx[:, :, None], zy[:, None, :], r.reshape(-1, 1, 1))   # (m, nx + 1, ny + 1)
+    F = bvn_cdf(zx[:, :, None], zy[:, None, :], r.reshape(-1, 1, 1))  # (m, nx + 1, ny + 1)
     cells = np.clip(F[:, 1:, 1:] - F[:, :-1, 1:] - F[:, 1:, :-1] + F[:, :-1, :-1], 0.0, 1.0)
     return cells.reshape(*shape, len(ex) - 1, len(ey) - 1)

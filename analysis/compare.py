@@ -144,8 +144,9 @@ class TwoSampleResult:
         return {k: np.asarray(getattr(self, k)).tolist() for k in ("difference", "d", "t", "df", "pvalue")}
 
 
-def two_sample(n1: ArrayLike, m1: ArrayLike, v1: ArrayLike, n2: ArrayLike, m2: ArrayLike,
-               v2: ArrayLike) -> TwoSampleResult:
+def two_sample(
+    n1: ArrayLike, m1: ArrayLike, v1: ArrayLike, n2: ArrayLike, m2: ArrayLike, v2: ArrayLike
+) -> TwoSampleResult:
     """Welch's t-test and Cohen's d from summary statistics (element-wise).
 
     Parameters
@@ -172,13 +173,12 @@ def two_sample(n1: ArrayLike, m1: ArrayLike, v1: ArrayLike, n2: ArrayLike, m2: A
         a, b = v1 / n1, v2 / n2
         se2 = a + b
         t = np.where(ok & (se2 > 0), diff / np.sqrt(se2), np.nan)
-        df = np.where(ok & (se2 > 0), se2 ** 2 / (a ** 2 / (n1 - 1) + b ** 2 / (n2 - 1)), np.nan)
+        df = np.where(ok & (se2 > 0), se2**2 / (a**2 / (n1 - 1) + b**2 / (n2 - 1)), np.nan)
         p = 2.0 * special.stdtr(df, -np.abs(t))
     return TwoSampleResult(difference=diff, d=d, t=t, df=df, pvalue=p)
 
 
-def subgroup_moments(values: ArrayLike, codes: IntArray,
-                     n_codes: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+def subgroup_moments(values: ArrayLike, codes: IntArray, n_codes: int) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Per-code count, sum and sum of squares of each column, ignoring NaN.
 
     Parameters
@@ -240,7 +240,7 @@ def moments(n: FloatArray, s: FloatArray, ss: FloatArray) -> tuple[FloatArray, F
     """Means and variances (``ddof=1``) from counts, sums and sums of squares."""
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(n > 0, s / n, np.nan)
-        var = np.where(n > 1, np.maximum(ss - n * mean ** 2, 0.0) / (n - 1), np.nan)
+        var = np.where(n > 1, np.maximum(ss - n * mean**2, 0.0) / (n - 1), np.nan)
     return mean, var
 
 
@@ -269,7 +269,7 @@ class GroupVsRestResult:
 
     groups: tuple[Any, ...]
     variables: tuple[Any, ...]
-    n: FloatArray   # counts, as floats (sums of weights)
+    n: FloatArray  # counts, as floats (sums of weights)
     mean: FloatArray
     rest_n: FloatArray
     rest_mean: FloatArray
@@ -284,21 +284,29 @@ class GroupVsRestResult:
         """Flagged differences as a list of plain dicts, largest effect first."""
         rows = []
         for g, v in zip(*np.nonzero(self.flagged)):
-            rows.append({
-                "group": self.groups[g],
-                "variable": self.variables[v],
-                "difference": float(self.test.difference[g, v]),
-                "d": float(self.test.d[g, v]),
-                "p_adjusted": float(self.p_adjusted[g, v]),
-            })
+            rows.append(
+                {
+                    "group": self.groups[g],
+                    "variable": self.variables[v],
+                    "difference": float(self.test.difference[g, v]),
+                    "d": float(self.test.d[g, v]),
+                    "p_adjusted": float(self.p_adjusted[g, v]),
+                }
+            )
         rows.sort(key=lambda r: (-abs(r["d"]), str(r["group"]), r["variable"]))
-        return {"correction": self.correction, "alpha": self.alpha,
-                "min_effect": self.min_effect, "flagged": rows}
+        return {"correction": self.correction, "alpha": self.alpha, "min_effect": self.min_effect, "flagged": rows}
 
 
-def group_vs_rest(values: ArrayLike, groups: Iterable[Hashable] | ArrayLike | Groups, *,
-                  variables: Sequence[str] | None = None, include: ArrayLike | None = None, correction: str = "holm",
-                  alpha: float = 0.05, min_effect: float = 0.5) -> GroupVsRestResult:
+def group_vs_rest(
+    values: ArrayLike,
+    groups: Iterable[Hashable] | ArrayLike | Groups,
+    *,
+    variables: Sequence[str] | None = None,
+    include: ArrayLike | None = None,
+    correction: str = "holm",
+    alpha: float = 0.05,
+    min_effect: float = 0.5,
+) -> GroupVsRestResult:
     """Compare every group with the rest of the population on every variable.
 
     Parameters
@@ -349,13 +357,23 @@ def group_vs_rest(values: ArrayLike, groups: Iterable[Hashable] | ArrayLike | Gr
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
         center = np.nan_to_num(np.nanmean(x, axis=0))  # centring avoids cancellation
     n, s, ss = subgroup_moments(x - center, g.codes, g.n_groups)
-    return compare_with_rest(n, s, ss, center=center, labels=g.labels, variables=names,
-                             include=include, correction=correction, alpha=alpha,
-                             min_effect=min_effect)
+    return compare_with_rest(
+        n,
+        s,
+        ss,
+        center=center,
+        labels=g.labels,
+        variables=names,
+        include=include,
+        correction=correction,
+        alpha=alpha,
+        min_effect=min_effect,
+    )
 
 
-def _guarded(welch: TwoSampleResult, n: FloatArray, s: FloatArray, ss: FloatArray, rn: FloatArray,
-             rvar: FloatArray) -> TwoSampleResult:
+def _guarded(
+    welch: TwoSampleResult, n: FloatArray, s: FloatArray, ss: FloatArray, rn: FloatArray, rvar: FloatArray
+) -> TwoSampleResult:
     """Welch's test of each group against the rest, with the larger p-value of it and of
     the same difference over the **pooled within-group** variance of all groups
     (:math:`SE^2 = MS_W/n + s^2_{rest}/n_{rest}`, df = N − G). A small group whose few
@@ -373,14 +391,28 @@ def _guarded(welch: TwoSampleResult, n: FloatArray, s: FloatArray, ss: FloatArra
         p_pooled = 2.0 * special.stdtr(np.broadcast_to(df, t.shape).astype(float), -np.abs(t))
     use = p_pooled > welch.pvalue
     pvalue = np.where(np.isnan(welch.pvalue) | np.isnan(p_pooled), np.nan, np.fmax(welch.pvalue, p_pooled))
-    return TwoSampleResult(difference=welch.difference, d=welch.d, t=np.where(use, t, welch.t),
-                           df=np.where(use, np.broadcast_to(df, t.shape), welch.df), pvalue=pvalue)
+    return TwoSampleResult(
+        difference=welch.difference,
+        d=welch.d,
+        t=np.where(use, t, welch.t),
+        df=np.where(use, np.broadcast_to(df, t.shape), welch.df),
+        pvalue=pvalue,
+    )
 
 
-def compare_with_rest(n: FloatArray, s: FloatArray, ss: FloatArray, *, center: ArrayLike = 0.0,
-                      labels: Sequence[str], variables: Sequence[str], include: ArrayLike | None = None,
-                      correction: str = "holm", alpha: float = 0.05,
-                      min_effect: float = 0.5) -> GroupVsRestResult:
+def compare_with_rest(
+    n: FloatArray,
+    s: FloatArray,
+    ss: FloatArray,
+    *,
+    center: ArrayLike = 0.0,
+    labels: Sequence[str],
+    variables: Sequence[str],
+    include: ArrayLike | None = None,
+    correction: str = "holm",
+    alpha: float = 0.05,
+    min_effect: float = 0.5,
+) -> GroupVsRestResult:
     """:func:`group_vs_rest` from per-group counts, sums and sums of squares.
 
     For callers that already hold the sums (e.g. the diagnosis, which aggregates them
@@ -403,13 +435,23 @@ def compare_with_rest(n: FloatArray, s: FloatArray, ss: FloatArray, *, center: A
     with np.errstate(invalid="ignore"):
         flagged = (p_adj < alpha) & (np.abs(test.d) >= min_effect)
     return GroupVsRestResult(
-        groups=tuple(labels), variables=tuple(variables), n=n, mean=mean, rest_n=rn,
-        rest_mean=rmean, test=test, p_adjusted=p_adj, flagged=flagged, correction=correction,
-        alpha=float(alpha), min_effect=float(min_effect),
+        groups=tuple(labels),
+        variables=tuple(variables),
+        n=n,
+        mean=mean,
+        rest_n=rn,
+        rest_mean=rmean,
+        test=test,
+        p_adjusted=p_adj,
+        flagged=flagged,
+        correction=correction,
+        alpha=float(alpha),
+        min_effect=float(min_effect),
     )
 
 
 # ------------------------------------------------------------------ units, team level
+
 
 @dataclass(frozen=True, eq=False)
 class UnitVsRestResult(GroupVsRestResult):
@@ -448,10 +490,17 @@ class UnitVsRestResult(GroupVsRestResult):
     method: str = "team_means_welch_and_pooled"
 
 
-def unit_vs_rest(values: ArrayLike, teams: Iterable[Hashable] | ArrayLike | Groups,
-                 units: Iterable[Hashable] | ArrayLike | Groups, *, variables: Sequence[str] | None = None,
-                 include: ArrayLike | None = None, correction: str = "holm",
-                 alpha: float = 0.05, min_effect: float = 0.5) -> UnitVsRestResult:
+def unit_vs_rest(
+    values: ArrayLike,
+    teams: Iterable[Hashable] | ArrayLike | Groups,
+    units: Iterable[Hashable] | ArrayLike | Groups,
+    *,
+    variables: Sequence[str] | None = None,
+    include: ArrayLike | None = None,
+    correction: str = "holm",
+    alpha: float = 0.05,
+    min_effect: float = 0.5,
+) -> UnitVsRestResult:
     r"""Compare every unit with the rest of the organization, with teams as the units of analysis.
 
     Respondents are nested in teams and teams in units. A unit differs from the rest
@@ -559,7 +608,8 @@ def unit_vs_rest(values: ArrayLike, teams: Iterable[Hashable] | ArrayLike | Grou
         i = int(np.argmax(clash))
         raise ValueError(
             f"units: team {t.labels[t.codes[i]]!r} is in more than one unit "
-            f"({u.labels[team_unit[t.codes[i]]]!r} and {u.labels[u.codes[i]]!r})")
+            f"({u.labels[team_unit[t.codes[i]]]!r} and {u.labels[u.codes[i]]!r})"
+        )
     names = tuple(variables) if variables is not None else tuple(str(j) for j in range(x.shape[1]))
     if len(names) != x.shape[1]:
         raise ValueError(f"variables: has {len(names)} names for {x.shape[1]} columns")
@@ -567,15 +617,37 @@ def unit_vs_rest(values: ArrayLike, teams: Iterable[Hashable] | ArrayLike | Grou
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
         center = np.nan_to_num(np.nanmean(x, axis=0))
     n, s, ss = subgroup_moments(x - center, t.codes, t.n_groups)
-    return compare_units_with_rest(n, s, ss, team_unit, n_units=u.n_groups, center=center,
-                                   labels=u.labels, variables=names, include=include,
-                                   correction=correction, alpha=alpha, min_effect=min_effect)
+    return compare_units_with_rest(
+        n,
+        s,
+        ss,
+        team_unit,
+        n_units=u.n_groups,
+        center=center,
+        labels=u.labels,
+        variables=names,
+        include=include,
+        correction=correction,
+        alpha=alpha,
+        min_effect=min_effect,
+    )
 
 
-def compare_units_with_rest(n: FloatArray, s: FloatArray, ss: FloatArray, team_unit: ArrayLike, *,
-                            n_units: int | None = None, center: ArrayLike = 0.0, labels: Sequence[str],
-                            variables: Sequence[str], include: ArrayLike | None = None, correction: str = "holm", alpha: float = 0.05,
-                            min_effect: float = 0.5) -> UnitVsRestResult:
+def compare_units_with_rest(
+    n: FloatArray,
+    s: FloatArray,
+    ss: FloatArray,
+    team_unit: ArrayLike,
+    *,
+    n_units: int | None = None,
+    center: ArrayLike = 0.0,
+    labels: Sequence[str],
+    variables: Sequence[str],
+    include: ArrayLike | None = None,
+    correction: str = "holm",
+    alpha: float = 0.05,
+    min_effect: float = 0.5,
+) -> UnitVsRestResult:
     """:func:`unit_vs_rest` from per-*team* counts, sums and sums of squares.
 
     For callers that already hold the team sums (e.g. the diagnosis). ``n, s, ss`` have
@@ -626,8 +698,13 @@ def compare_units_with_rest(n: FloatArray, s: FloatArray, ss: FloatArray, team_u
         use_p = p_p > welch.pvalue
         pooled = ((un - 1) * uvar + (rn - 1) * rvar) / (un + rn - 2)
         d = np.where((un >= 2) & (rn >= 2) & (pooled > 0), welch.difference / np.sqrt(pooled), np.nan)
-    test = TwoSampleResult(difference=welch.difference, d=d, t=np.where(use_p, t_p, welch.t),
-                           df=np.where(use_p, df_p, welch.df), pvalue=pvalue)
+    test = TwoSampleResult(
+        difference=welch.difference,
+        d=d,
+        t=np.where(use_p, t_p, welch.t),
+        df=np.where(use_p, df_p, welch.df),
+        pvalue=pvalue,
+    )
     inc = np.ones(U, bool) if include is None else np.asarray(include, bool)
     if inc.ndim == 1:
         inc = inc[:, None]
@@ -636,8 +713,20 @@ def compare_units_with_rest(n: FloatArray, s: FloatArray, ss: FloatArray, team_u
     with np.errstate(invalid="ignore"):
         flagged = (p_adj < alpha) & (np.abs(d) >= min_effect)
     return UnitVsRestResult(
-        groups=tuple(labels), variables=tuple(variables), n=un, mean=mean + center, rest_n=rn,
-        rest_mean=rmean + center, test=test, p_adjusted=p_adj, flagged=flagged, correction=correction,
-        alpha=float(alpha), min_effect=float(min_effect), pvalue_welch=welch.pvalue, pvalue_pooled=p_p,
-        n_teams=k.astype(np.int64), rest_n_teams=rk.astype(np.int64),
+        groups=tuple(labels),
+        variables=tuple(variables),
+        n=un,
+        mean=mean + center,
+        rest_n=rn,
+        rest_mean=rmean + center,
+        test=test,
+        p_adjusted=p_adj,
+        flagged=flagged,
+        correction=correction,
+        alpha=float(alpha),
+        min_effect=float(min_effect),
+        pvalue_welch=welch.pvalue,
+        pvalue_pooled=p_p,
+        n_teams=k.astype(np.int64),
+        rest_n_teams=rk.astype(np.int64),
     )

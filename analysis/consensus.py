@@ -93,7 +93,7 @@ def _within_across(counts: IntArray) -> tuple[FloatArray, FloatArray]:
     N = total.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         within = (counts * (counts - 1)).sum(axis=(-1, -2)) / (n_t * (n_t - 1)).sum(axis=-1)
-        across = ((total ** 2).sum(axis=-1) - (counts ** 2).sum(axis=(-1, -2))) / (N ** 2 - (n_t ** 2).sum(axis=-1))
+        across = ((total**2).sum(axis=-1) - (counts**2).sum(axis=(-1, -2))) / (N**2 - (n_t**2).sum(axis=-1))
     return within, across
 
 
@@ -126,29 +126,38 @@ class PriorityConsensus:
     settings: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"n_priorities": self.n_priorities, "organization": self.organization,
-                "organization_reason": self.organization_reason, "units": self.units,
-                "teams": self.teams, "settings": self.settings}
+        return {
+            "n_priorities": self.n_priorities,
+            "organization": self.organization,
+            "organization_reason": self.organization_reason,
+            "units": self.units,
+            "teams": self.teams,
+            "settings": self.settings,
+        }
 
 
-def _group_rows(labels: Sequence[str], counts: IntArray, visible: BoolArray,
-                reason: ObjectArray) -> list[dict[str, Any]]:
+def _group_rows(
+    labels: Sequence[str], counts: IntArray, visible: BoolArray, reason: ObjectArray
+) -> list[dict[str, Any]]:
     agreement = pair_agreement(counts)
     n = counts.sum(axis=1)
     rows = []
     for g, label in enumerate(labels):
-        row = {"label": label, "n": None, "shares": None, "modal": None, "agreement": None,
-               "reason": reason[g]}
+        row = {"label": label, "n": None, "shares": None, "modal": None, "agreement": None, "reason": reason[g]}
         if visible[g]:
-            row.update(n=int(n[g]), shares=(counts[g] / n[g]).round(6).tolist(),
-                       modal=int(np.argmax(counts[g])) + 1,
-                       agreement=None if np.isnan(agreement[g]) else round(float(agreement[g]), 6))
+            row.update(
+                n=int(n[g]),
+                shares=(counts[g] / n[g]).round(6).tolist(),
+                modal=int(np.argmax(counts[g])) + 1,
+                agreement=None if np.isnan(agreement[g]) else round(float(agreement[g]), 6),
+            )
         rows.append(row)
     return rows
 
 
-def _check(choice: ArrayLike, team: ArrayLike, n_priorities: int,
-           n_teams: int) -> tuple[FloatArray, IntArray, BoolArray]:
+def _check(
+    choice: ArrayLike, team: ArrayLike, n_priorities: int, n_teams: int
+) -> tuple[FloatArray, IntArray, BoolArray]:
     x = np.asarray(choice, dtype=float)
     t = np.asarray(team)
     if x.ndim != 1 or t.shape != x.shape:
@@ -163,10 +172,21 @@ def _check(choice: ArrayLike, team: ArrayLike, n_priorities: int,
     return x, t.astype(np.intp), answered
 
 
-def priority_consensus(choice: ArrayLike, team: ArrayLike, *, n_priorities: int, team_labels: Sequence[str],
-                       team_unit: ArrayLike | None = None, unit_labels: Sequence[str] = (),
-                       k: int, team_hidden: ArrayLike | None = None, unit_hidden: ArrayLike | None = None, n_permutations: int = 999,
-                       alpha: float = 0.05, seed: int = 20261203) -> PriorityConsensus:
+def priority_consensus(
+    choice: ArrayLike,
+    team: ArrayLike,
+    *,
+    n_priorities: int,
+    team_labels: Sequence[str],
+    team_unit: ArrayLike | None = None,
+    unit_labels: Sequence[str] = (),
+    k: int,
+    team_hidden: ArrayLike | None = None,
+    unit_hidden: ArrayLike | None = None,
+    n_permutations: int = 999,
+    alpha: float = 0.05,
+    seed: int = 20261203,
+) -> PriorityConsensus:
     """Consensus on the top priority per team, unit and organization.
 
     Parameters
@@ -210,15 +230,26 @@ def priority_consensus(choice: ArrayLike, team: ArrayLike, *, n_priorities: int,
     counts = np.bincount(t * P + c, minlength=T * P).reshape(T, P).astype(float)
     U = len(unit_labels)
     unit = np.asarray(team_unit, dtype=np.intp) if team_unit is not None else None
-    hs = suppress_hierarchy(counts.sum(axis=1).astype(np.int64), unit, k=k, n_units=U if unit is not None else 0,
-                            team_hidden=team_hidden, unit_hidden=unit_hidden)
+    hs = suppress_hierarchy(
+        counts.sum(axis=1).astype(np.int64),
+        unit,
+        k=k,
+        n_units=U if unit is not None else 0,
+        team_hidden=team_hidden,
+        unit_hidden=unit_hidden,
+    )
     teams = _group_rows(list(team_labels), counts, hs.team_visible, hs.team_reason)
     units = []
     if unit is not None and U:
         u_counts = np.vstack([np.bincount(unit, weights=counts[:, j], minlength=U) for j in range(P)]).T
         units = _group_rows(list(unit_labels), u_counts, hs.unit_visible, hs.unit_reason)
-    settings = {"k": int(k), "n_permutations": int(n_permutations), "alpha": float(alpha),
-                "correction": "bh", "seed": int(seed)}
+    settings = {
+        "k": int(k),
+        "n_permutations": int(n_permutations),
+        "alpha": float(alpha),
+        "correction": "bh",
+        "seed": int(seed),
+    }
     if not hs.org_visible:
         return PriorityConsensus(P, None, hs.org_reason, units, teams, settings)
 
@@ -246,14 +277,20 @@ def priority_consensus(choice: ArrayLike, team: ArrayLike, *, n_priorities: int,
     for g, row in enumerate(teams):
         row.update(distance=None, p=None, p_adjusted=None, finding=None)
         if shown[g]:
-            row.update(distance=round(float(obs_d[g]), 6), p=round(float(p[g]), 6),
-                       p_adjusted=round(float(p_adj[g]), 6), finding="divergent" if p_adj[g] < alpha else None)
+            row.update(
+                distance=round(float(obs_d[g]), 6),
+                p=round(float(p[g]), 6),
+                p_adjusted=round(float(p_adj[g]), 6),
+                finding="divergent" if p_adj[g] < alpha else None,
+            )
     total = counts.sum(axis=0)
     organization = {
-        "n": int(total.sum()), "shares": (total / total.sum()).round(6).tolist(),
+        "n": int(total.sum()),
+        "shares": (total / total.sum()).round(6).tolist(),
         "modal": int(np.argmax(total)) + 1,
         "agreement": _round(pair_agreement(total[None, :])[0]),
-        "within_team": _round(within), "across_team": _round(across),
+        "within_team": _round(within),
+        "across_team": _round(across),
         "team_effect": _round(within - across),
         "team_effect_p": round((1.0 + exceed_effect) / (n_permutations + 1.0), 6),
     }

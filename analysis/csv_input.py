@@ -45,7 +45,7 @@ MAX_CSV_BYTES = 512 * 1024 * 1024
 BACKGROUND_COLUMNS = ("team", "unit", "role", "tenure", "comment")
 _NON_SPACE = re.compile(rb"\S")
 _HEADER_MAX = 1 << 20  # the header line must fit in the first MiB
-_BLOCK = 16 << 20      # parse in 16 MiB blocks: few chunks, still multi-threaded
+_BLOCK = 16 << 20  # parse in 16 MiB blocks: few chunks, still multi-threaded
 
 
 class CSVInputError(ValueError):
@@ -61,8 +61,7 @@ class CSVInputError(ValueError):
     problem : str
     """
 
-    def __init__(self, file: str, problem: str, *, line: int | None = None,
-                 column: str | None = None):
+    def __init__(self, file: str, problem: str, *, line: int | None = None, column: str | None = None):
         self.file, self.line, self.column, self.problem = file, line, column, problem
         where = ""
         if line is not None:
@@ -102,12 +101,12 @@ def _header(raw: bytes, name: str, q: Questionnaire, extra: Iterable[str] = ()) 
     try:
         text = first.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CSVInputError(name, f"not UTF-8 text (byte {exc.start + 1} of the header); "
-                                  "save the file as UTF-8", line=1) from None
+        raise CSVInputError(
+            name, f"not UTF-8 text (byte {exc.start + 1} of the header); save the file as UTF-8", line=1
+        ) from None
     if "," not in text and (";" in text or "\t" in text):
         found = "';'" if ";" in text else "a tab"
-        raise CSVInputError(name, f"wrong delimiter: expected ',' but the header is separated by {found}",
-                            line=1)
+        raise CSVInputError(name, f"wrong delimiter: expected ',' but the header is separated by {found}", line=1)
     columns = next(csv.reader([text]))
     names = [c.strip() for c in columns]
     items = answer_items(q)
@@ -122,8 +121,11 @@ def _header(raw: bytes, name: str, q: Questionnaire, extra: Iterable[str] = ()) 
         if col not in items and col not in BACKGROUND_COLUMNS and col not in extra:
             hint = " (role and tenure are columns 'role' and 'tenure')" if col in ("role", "tenure") else ""
             raise CSVInputError(
-                name, f"unknown column: not an item of {q.id} nor one of "
-                      f"{', '.join(BACKGROUND_COLUMNS)}{hint}", line=1, column=col)
+                name,
+                f"unknown column: not an item of {q.id} nor one of {', '.join(BACKGROUND_COLUMNS)}{hint}",
+                line=1,
+                column=col,
+            )
     for col in ("role", "tenure"):
         if col in seen and not _keys(q, col):
             raise CSVInputError(name, f"{q.id} has no {col} question", line=1, column=col)
@@ -133,8 +135,11 @@ def _header(raw: bytes, name: str, q: Questionnaire, extra: Iterable[str] = ()) 
     if missing:
         shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
         raise CSVInputError(
-            name, f"{len(missing)} item column(s) of {q.id} are missing: {shown} "
-                  "(is this another form? pass its questionnaire)", line=1)
+            name,
+            f"{len(missing)} item column(s) of {q.id} are missing: {shown} "
+            "(is this another form? pass its questionnaire)",
+            line=1,
+        )
     return names
 
 
@@ -144,13 +149,11 @@ def _scan_for_error(raw: bytes, name: str, names: list[Any], items: set[Any]) ->
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        return CSVInputError(name, "not UTF-8 text (wrong encoding?); save the file as UTF-8",
-                             line=line)
+        return CSVInputError(name, "not UTF-8 text (wrong encoding?); save the file as UTF-8", line=line)
     width = len(names)
     for line, fields in _records(text):
         if len(fields) != width:
-            return CSVInputError(name, f"expected {width} fields as in the header, found {len(fields)}",
-                                 line=line)
+            return CSVInputError(name, f"expected {width} fields as in the header, found {len(fields)}", line=line)
         if line == 1:
             continue
         for col, cell in zip(names, fields):
@@ -158,8 +161,7 @@ def _scan_for_error(raw: bytes, name: str, names: list[Any], items: set[Any]) ->
                 try:
                     float(cell)
                 except ValueError:
-                    return CSVInputError(name, f"{cell.strip()!r} is not a number", line=line,
-                                         column=col)
+                    return CSVInputError(name, f"{cell.strip()!r} is not a number", line=line, column=col)
     return CSVInputError(name, "the file cannot be parsed as CSV")
 
 
@@ -169,16 +171,19 @@ def _strings(table: pa.Table, col: str) -> tuple[StrArray, Groups]:
     labels are converted and sorted."""
     enc = pc.dictionary_encode(table.column(col).combine_chunks().fill_null(""))
     trimmed = np.asarray(pc.utf8_trim_whitespace(enc.dictionary).to_numpy(zero_copy_only=False), dtype=str)
-    labels, remap = np.unique(trimmed, return_inverse=True)   # trimming may merge labels
+    labels, remap = np.unique(trimmed, return_inverse=True)  # trimming may merge labels
     codes = remap.reshape(-1)[enc.indices.to_numpy(zero_copy_only=False)]
-    groups = Groups(codes=codes, labels=tuple(labels.tolist()),
-                    counts=np.bincount(codes, minlength=labels.size))
+    groups = Groups(codes=codes, labels=tuple(labels.tolist()), counts=np.bincount(codes, minlength=labels.size))
     return labels[codes], groups
 
 
-def read_responses_csv(path: str | os.PathLike[str], questionnaire: Questionnaire | str, *,
-                       progress: Callable[[str], object] | None = None,
-                       max_bytes: int = MAX_CSV_BYTES) -> ResponseData:
+def read_responses_csv(
+    path: str | os.PathLike[str],
+    questionnaire: Questionnaire | str,
+    *,
+    progress: Callable[[str], object] | None = None,
+    max_bytes: int = MAX_CSV_BYTES,
+) -> ResponseData:
     """Read and validate a responses CSV (format in the module docstring).
 
     See :func:`read_responses_with_extra` for the parameters.
@@ -186,10 +191,14 @@ def read_responses_csv(path: str | os.PathLike[str], questionnaire: Questionnair
     return read_responses_with_extra(path, questionnaire, progress=progress, max_bytes=max_bytes)[0]
 
 
-def read_responses_with_extra(path: str | os.PathLike[str], questionnaire: Questionnaire | str,
-                              extra: Mapping[str, Sequence[int]] | None = None, *,
-                              progress: Callable[[str], object] | None = None,
-                              max_bytes: int = MAX_CSV_BYTES) -> tuple[ResponseData, dict[str, Any]]:
+def read_responses_with_extra(
+    path: str | os.PathLike[str],
+    questionnaire: Questionnaire | str,
+    extra: Mapping[str, Sequence[int]] | None = None,
+    *,
+    progress: Callable[[str], object] | None = None,
+    max_bytes: int = MAX_CSV_BYTES,
+) -> tuple[ResponseData, dict[str, Any]]:
     """Read and validate a responses CSV and optional further answer columns.
 
     Parameters
@@ -245,8 +254,7 @@ def read_responses_with_extra(path: str | os.PathLike[str], questionnaire: Quest
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=_BLOCK),
             # only free text may contain line breaks; allowing them elsewhere costs time
             parse_options=pacsv.ParseOptions(delimiter=",", newlines_in_values="comment" in names),
-            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True,
-                                                 null_values=[""]),
+            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=True, null_values=[""]),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         raise _scan_for_error(raw, name, names, set(items) | set(extra)) from None
@@ -263,27 +271,49 @@ def read_responses_with_extra(path: str | os.PathLike[str], questionnaire: Quest
         comments = tuple(zip(team[has].tolist(), (t[:limit] for t in text[has].tolist())))
     answers = {i: pc.fill_null(table.column(i), np.nan).combine_chunks().to_numpy() for i in items}
     background = {col: strings[col][0] for col in ("unit", "role", "tenure") if col in strings}
-    further = {c: (pc.fill_null(table.column(c), np.nan).combine_chunks().to_numpy() if c in names
-                   else np.full(table.num_rows, np.nan)) for c in extra}
+    further = {
+        c: (
+            pc.fill_null(table.column(c), np.nan).combine_chunks().to_numpy()
+            if c in names
+            else np.full(table.num_rows, np.nan)
+        )
+        for c in extra
+    }
     for col, values in further.items():
         bad = np.flatnonzero(~np.isnan(values) & ~np.isin(values, np.asarray(extra[col], dtype=float)))
         if bad.size:
-            raise CSVInputError(name, f"{values[bad[0]]:g} is not one of the answer values "
-                                      f"{', '.join(str(v) for v in extra[col])}",
-                                line=_line_of_row(raw.decode("utf-8-sig"), int(bad[0])), column=col)
+            raise CSVInputError(
+                name,
+                f"{values[bad[0]]:g} is not one of the answer values {', '.join(str(v) for v in extra[col])}",
+                line=_line_of_row(raw.decode("utf-8-sig"), int(bad[0])),
+                column=col,
+            )
     try:
-        data = build_responses(q, team=team, answers=answers, comments=comments,
-                               team_groups=strings["team"][1],
-                               unit_groups=strings["unit"][1] if "unit" in strings else None,
-                               **background)
+        data = build_responses(
+            q,
+            team=team,
+            answers=answers,
+            comments=comments,
+            team_groups=strings["team"][1],
+            unit_groups=strings["unit"][1] if "unit" in strings else None,
+            **background,
+        )
     except AnswerError as exc:
         text = raw.decode("utf-8-sig")
-        problem = {"team": "the team is empty", "unit": "the unit is empty (fill it in every row "
-                   "or drop the column)"}.get(exc.field) if exc.problem == "empty label" else None
+        problem = (
+            {"team": "the team is empty", "unit": "the unit is empty (fill it in every row or drop the column)"}.get(
+                exc.field
+            )
+            if exc.problem == "empty label"
+            else None
+        )
         if exc.other_row is not None:
-            problem = (f"team {str(team[exc.row])!r} is in unit {str(background['unit'][exc.row])!r} "
-                       f"here but in {str(background['unit'][exc.other_row])!r} on line "
-                       f"{_line_of_row(text, exc.other_row)}")
-        raise CSVInputError(name, problem or exc.problem.removeprefix("value "),
-                            line=_line_of_row(text, exc.row), column=exc.field) from None
+            problem = (
+                f"team {str(team[exc.row])!r} is in unit {str(background['unit'][exc.row])!r} "
+                f"here but in {str(background['unit'][exc.other_row])!r} on line "
+                f"{_line_of_row(text, exc.other_row)}"
+            )
+        raise CSVInputError(
+            name, problem or exc.problem.removeprefix("value "), line=_line_of_row(text, exc.row), column=exc.field
+        ) from None
     return data, further

@@ -66,8 +66,19 @@ import numpy.typing as npt
 from analysis.privacy import suppress_hierarchy
 
 __all__ = [
-    "DECIDERS", "NOT_DECIDED", "DONT_KNOW", "CLASSES", "STATES", "VERDICTS", "STARTER_DECISIONS",
-    "DecisionResult", "answer_classes", "tally", "state_probabilities", "decide", "diagnose_decisions",
+    "DECIDERS",
+    "NOT_DECIDED",
+    "DONT_KNOW",
+    "CLASSES",
+    "STATES",
+    "VERDICTS",
+    "STARTER_DECISIONS",
+    "DecisionResult",
+    "answer_classes",
+    "tally",
+    "state_probabilities",
+    "decide",
+    "diagnose_decisions",
 ]
 
 #: Designed deciders, from the most local to the most central (their codes are 0–3).
@@ -85,15 +96,23 @@ VERDICTS = STATES + ("no_design", "not_precise", "hidden")
 #: The bundled starter catalogue of decision types: id, dimension, English and German
 #: name (as it completes "Who decides about … in your team?") and the usual design.
 STARTER_DECISIONS = (
-    ("priorities", "decision_rights", "the team's priorities within the strategy",
-     "die Prioritäten des Teams innerhalb der Strategie", "team"),
+    (
+        "priorities",
+        "decision_rights",
+        "the team's priorities within the strategy",
+        "die Prioritäten des Teams innerhalb der Strategie",
+        "team",
+    ),
     ("hiring", "decision_rights", "hiring into the team", "Einstellungen ins Team", "team_with_consent"),
-    ("methods", "decision_rights", "the choice of tools and methods", "die Wahl von Werkzeugen und Methoden",
-     "team"),
-    ("spending", "decision_rights", "spending up to the team's limit", "Ausgaben bis zum Limit des Teams",
-     "team"),
-    ("interfaces", "decision_rights", "changing an interface with another team",
-     "Änderungen an einer Schnittstelle zu einem anderen Team", "team_with_consent"),
+    ("methods", "decision_rights", "the choice of tools and methods", "die Wahl von Werkzeugen und Methoden", "team"),
+    ("spending", "decision_rights", "spending up to the team's limit", "Ausgaben bis zum Limit des Teams", "team"),
+    (
+        "interfaces",
+        "decision_rights",
+        "changing an interface with another team",
+        "Änderungen an einer Schnittstelle zu einem anderen Team",
+        "team_with_consent",
+    ),
     ("strategy", "direction", "changing the strategy itself", "Änderungen an der Strategie selbst", "central"),
 )
 
@@ -188,8 +207,11 @@ def state_probabilities(counts: npt.ArrayLike, majority: float = 0.5, substantia
     for i in range(3):  # a majority for answer i and no other answer held by a substantial share
         j, m = [c for c in range(3) if c != i]
         major = _tail(a[i], a[j] + a[m], majority)
-        clear.append(major - _joint_tail(a[i], a[j], a[m], majority, substantial)
-                     - _joint_tail(a[i], a[m], a[j], majority, substantial))
+        clear.append(
+            major
+            - _joint_tail(a[i], a[j], a[m], majority, substantial)
+            - _joint_tail(a[i], a[m], a[j], majority, substantial)
+        )
     q = np.clip(np.stack(clear, axis=-1), 0.0, 1.0)
     rest = 1.0 - p_dk
     contested = rest * np.clip(1.0 - q.sum(axis=-1), 0.0, 1.0)
@@ -228,12 +250,19 @@ class DecisionResult:
     def to_dict(self) -> dict[str, Any]:
         def part(p: dict[str, Array]) -> dict[str, Any]:
             return {key: (v.tolist() if isinstance(v, np.ndarray) else v) for key, v in p.items()}
-        return {"decisions": list(self.decisions), "classes": list(CLASSES),
-                "team": part(self.team), "unit": part(self.unit), "org": part(self.org)}
+
+        return {
+            "decisions": list(self.decisions),
+            "classes": list(CLASSES),
+            "team": part(self.team),
+            "unit": part(self.unit),
+            "org": part(self.org),
+        }
 
 
-def _level(counts: Array, designed_missing: Array, visible: Array, min_probability: float, majority: float,
-           substantial: float) -> dict[str, Array]:
+def _level(
+    counts: Array, designed_missing: Array, visible: Array, min_probability: float, majority: float, substantial: float
+) -> dict[str, Array]:
     n = counts.sum(axis=-1)
     state, prob = decide(state_probabilities(counts, majority, substantial), min_probability=min_probability)
     names = np.asarray(STATES + ("not_precise",), dtype=object)[state]
@@ -242,15 +271,31 @@ def _level(counts: Array, designed_missing: Array, visible: Array, min_probabili
     prob = np.where(visible & ~designed_missing & (state >= 0), prob, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         knowledge = np.where(visible & ~designed_missing & (n > 0), counts[..., 0] / n, np.nan)
-    return {"visible": visible, "n": np.where(visible, n, 0), "counts": np.where(visible[..., None], counts, 0),
-            "verdict": names, "probability": prob, "knowledge": knowledge}
+    return {
+        "visible": visible,
+        "n": np.where(visible, n, 0),
+        "counts": np.where(visible[..., None], counts, 0),
+        "verdict": names,
+        "probability": prob,
+        "knowledge": knowledge,
+    }
 
 
-def diagnose_decisions(answers: npt.ArrayLike, team: npt.ArrayLike, designed: npt.ArrayLike, *, k: int,
-                       team_unit: npt.ArrayLike | None = None, n_units: int = 0,
-                       team_hidden: npt.ArrayLike | None = None, unit_hidden: npt.ArrayLike | None = None,
-                       min_probability: float = 0.75, majority: float = 0.5, substantial: float = 1 / 3,
-                       decisions: Sequence[str] | None = None) -> DecisionResult:
+def diagnose_decisions(
+    answers: npt.ArrayLike,
+    team: npt.ArrayLike,
+    designed: npt.ArrayLike,
+    *,
+    k: int,
+    team_unit: npt.ArrayLike | None = None,
+    n_units: int = 0,
+    team_hidden: npt.ArrayLike | None = None,
+    unit_hidden: npt.ArrayLike | None = None,
+    min_probability: float = 0.75,
+    majority: float = 0.5,
+    substantial: float = 1 / 3,
+    decisions: Sequence[str] | None = None,
+) -> DecisionResult:
     """Compare the register with the answers for every team, unit and the organization.
 
     Parameters
@@ -294,8 +339,14 @@ def diagnose_decisions(answers: npt.ArrayLike, team: npt.ArrayLike, designed: np
     vis_u = np.zeros((U, D), bool)
     vis_o = np.zeros(D, bool)
     for d in range(D):  # a handful of decision types; vectorized over teams and units
-        hs = suppress_hierarchy(n_decided[:, d], unit if has_units else None, k=k, n_units=U,
-                                team_hidden=team_hidden, unit_hidden=unit_hidden)
+        hs = suppress_hierarchy(
+            n_decided[:, d],
+            unit if has_units else None,
+            k=k,
+            n_units=U,
+            team_hidden=team_hidden,
+            unit_hidden=unit_hidden,
+        )
         vis_t[:, d], vis_o[d] = hs.team_visible, hs.org_visible
         if U:
             vis_u[:, d] = hs.unit_visible

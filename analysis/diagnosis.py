@@ -63,20 +63,50 @@ from analysis.privacy import NO_DATA, PRIMARY, release_comments, suppress_hierar
 from analysis.responses import ResponseData
 from analysis.scoring import score_responses
 from analysis.diagnosis_result import (  # noqa: F401 (re-exported: the import path of callers)
-    DIM_FIELDS, JSON_FIELDS, Diagnosis, GroupTable, _out,
+    DIM_FIELDS,
+    JSON_FIELDS,
+    Diagnosis,
+    GroupTable,
+    _out,
 )
 from analysis.diagnosis_steps import (
-    _agreement, _category_codes, _cfa, _check_options, _drivers, _group_figures, _language_invariance,
-    _not_estimable, _posteriors, _priority, _reliability, _subgroups, _table, _team_sums, _team_units,
-    _verdicts, _visible, _vs_rest,
+    _agreement,
+    _category_codes,
+    _cfa,
+    _check_options,
+    _drivers,
+    _group_figures,
+    _language_invariance,
+    _not_estimable,
+    _posteriors,
+    _priority,
+    _reliability,
+    _subgroups,
+    _table,
+    _team_sums,
+    _team_units,
+    _verdicts,
+    _visible,
+    _vs_rest,
 )
 
 __all__ = ["Diagnosis", "GroupTable", "diagnose", "DIM_FIELDS", "JSON_FIELDS"]
 
-def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
-             comment_min_group_size: int = 10, acknowledge_small_groups: bool = False,
-             correction: str = "holm", alpha: float = 0.05, min_effect: float = 0.5,
-             confidence: float = 0.95, interim: bool = False, language=None) -> Diagnosis:
+
+def diagnose(
+    data: ResponseData,
+    questionnaire=None,
+    *,
+    min_group_size: int = 5,
+    comment_min_group_size: int = 10,
+    acknowledge_small_groups: bool = False,
+    correction: str = "holm",
+    alpha: float = 0.05,
+    min_effect: float = 0.5,
+    confidence: float = 0.95,
+    interim: bool = False,
+    language=None,
+) -> Diagnosis:
     """Diagnose aligned autonomy from survey responses (DESIGN §3 items 1–9).
 
     Parameters
@@ -130,13 +160,10 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
     if questionnaire is not None:
         other = questionnaire if isinstance(questionnaire, Questionnaire) else load_questionnaire(questionnaire)
         if other.id != q.id or tuple(i.id for i in other.items) != tuple(i.id for i in q.items):
-            raise ValueError(
-                f"questionnaire: {other.id!r} does not match the questionnaire of the data ({q.id!r})"
-            )
+            raise ValueError(f"questionnaire: {other.id!r} does not match the questionnaire of the data ({q.id!r})")
         q = other
     k = min_group_size
-    _check_options(k, comment_min_group_size, acknowledge_small_groups, correction, alpha,
-                   min_effect, confidence)
+    _check_options(k, comment_min_group_size, acknowledge_small_groups, correction, alpha, min_effect, confidence)
     th = q.thresholds
     scores = score_responses(data)
     teams = data.teams
@@ -153,8 +180,7 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
     _verdicts(ft, _posteriors(ft, scores, teams.codes, teams.n_groups, shrink=True), th, divided=divided)
     fu = None
     if units is not None:
-        fu = _group_figures(tuple(grouped_sums(a, team_unit, U) for a in t_sums), units.counts, M,
-                            confidence)
+        fu = _group_figures(tuple(grouped_sums(a, team_unit, U) for a in t_sums), units.counts, M, confidence)
         _posteriors(fu, scores, units.codes, U, shrink=True)  # shrunken unit scores, for display
         _verdicts(fu, _posteriors(fu, scores, units.codes, U, shrink=False), th)
     fo = _group_figures(tuple(a.sum(axis=0, keepdims=True) for a in t_sums), [data.n], M, confidence)
@@ -170,8 +196,14 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
         cnt = ft[key] if cols is None else ft[key][:, cols]
         tot = fo[key] if cols is None else fo[key][:, cols]
         outer, outer_reason = within if within is not None else (hs, hs.org_reason)
-        r = suppress_hierarchy(cnt.astype(np.int64).reshape(teams.n_groups, -1), team_unit, k=k,
-                               n_units=U, team_hidden=~outer.team_visible, unit_hidden=~outer.unit_visible)
+        r = suppress_hierarchy(
+            cnt.astype(np.int64).reshape(teams.n_groups, -1),
+            team_unit,
+            k=k,
+            n_units=U,
+            team_hidden=~outer.team_visible,
+            unit_hidden=~outer.unit_visible,
+        )
         lowest = float(np.min(tot, initial=k))
         reason = None if lowest >= k else (NO_DATA if lowest == 0 else PRIMARY)
         return r, (reason if hs.org_visible and outer_reason is None else (outer_reason or hs.org_reason))
@@ -189,8 +221,13 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
             if level == "unit":
                 return r.unit_visible, r.unit_reason
             return np.array([org_reason is None]), np.array([org_reason], dtype=object)
-        return {"dims": [pick(p) for p in dim_plans], "structure": [pick(p) for p in structure_plans],
-                "mc": pick(mc_plan), "out": pick(out_plan)}
+
+        return {
+            "dims": [pick(p) for p in dim_plans],
+            "structure": [pick(p) for p in structure_plans],
+            "mc": pick(mc_plan),
+            "out": pick(out_plan),
+        }
 
     cells_t, cells_o = cells_for("team"), cells_for("organization")
     cells_u = cells_for("unit") if units is not None else None
@@ -198,15 +235,19 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
     flags_t = _vs_rest(ft, teams.labels, *_visible(cells_t), correction, alpha, min_effect)
     flags_u = None
     if units is not None:
-        flags_u = _vs_rest(fu, units.labels, *_visible(cells_u), correction, alpha, min_effect,
-                           teams=(ft, team_unit))
+        flags_u = _vs_rest(fu, units.labels, *_visible(cells_u), correction, alpha, min_effect, teams=(ft, team_unit))
     no_flags = (np.zeros((1, 3), bool), np.zeros((1, 3), bool))
 
     # -- comments
     released = release_comments(
-        data.comments, team_labels=teams.labels, team_n=teams.counts, team_visible=hs.team_visible,
-        team_unit=team_unit, unit_labels=units.labels if units is not None else (),
-        unit_visible=hs.unit_visible if units is not None else None, comment_k=comment_min_group_size,
+        data.comments,
+        team_labels=teams.labels,
+        team_n=teams.counts,
+        team_visible=hs.team_visible,
+        team_unit=team_unit,
+        unit_labels=units.labels if units is not None else (),
+        unit_visible=hs.unit_visible if units is not None else None,
+        comment_k=comment_min_group_size,
     )
     if not hs.org_visible or interim:
         released = {"teams": {}, "units": {}, "organization": [], "withheld": len(data.comments)}
@@ -215,17 +256,50 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
     org_mc_share = np.where(mc_plan[1] is None, fo["misconception"][0], np.nan)
     misc = {"misconceptions": scores.misconceptions, "org_misconception": org_mc_share}
     t_table = _table(
-        "team", teams.labels, tuple(np.asarray(units.labels, dtype=object)[team_unit]) if units is not None else None,
-        ft, hs.team_visible, hs.team_reason, cells_t, flags_t, misc, k,
-        [released["teams"].get(t, ()) for t in teams.labels], None,
+        "team",
+        teams.labels,
+        tuple(np.asarray(units.labels, dtype=object)[team_unit]) if units is not None else None,
+        ft,
+        hs.team_visible,
+        hs.team_reason,
+        cells_t,
+        flags_t,
+        misc,
+        k,
+        [released["teams"].get(t, ()) for t in teams.labels],
+        None,
     )
     u_table = None
     if units is not None:
         n_teams = np.bincount(team_unit, minlength=U)
-        u_table = _table("unit", units.labels, None, fu, hs.unit_visible, hs.unit_reason, cells_u,
-                         flags_u, misc, k, [released["units"].get(u, ()) for u in units.labels], n_teams)
-    o_table = _table("organization", ("",), None, fo, np.array([hs.org_visible]),
-                     np.array([hs.org_reason], dtype=object), cells_o, no_flags, misc, k, [()], None)
+        u_table = _table(
+            "unit",
+            units.labels,
+            None,
+            fu,
+            hs.unit_visible,
+            hs.unit_reason,
+            cells_u,
+            flags_u,
+            misc,
+            k,
+            [released["units"].get(u, ()) for u in units.labels],
+            n_teams,
+        )
+    o_table = _table(
+        "organization",
+        ("",),
+        None,
+        fo,
+        np.array([hs.org_visible]),
+        np.array([hs.org_reason], dtype=object),
+        cells_o,
+        no_flags,
+        misc,
+        k,
+        [()],
+        None,
+    )
 
     # -- organization-level statistics (released only when the organization is)
     names = {d: q.dimensions[d]["name"] for d in DIMENSIONS}
@@ -237,19 +311,44 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
             rel = _reliability(scores, j)
             ti, si = team_icc[j], structure_icc[j]
             entry.update(
-                alpha=rel.get("alpha"), omega=rel.get("omega"), reliability=rel,
-                icc1=ti.icc1, icc2=ti.icc2, icc_f=ti.f, icc_pvalue=ti.pvalue,
-                icc1_n0=ti.icc1_n0, icc1_ci_low=ti.icc1_ci_low, icc1_ci_high=ti.icc1_ci_high,
-                icc2_ci_low=ti.icc2_ci_low, icc2_ci_high=ti.icc2_ci_high,
+                alpha=rel.get("alpha"),
+                omega=rel.get("omega"),
+                reliability=rel,
+                icc1=ti.icc1,
+                icc2=ti.icc2,
+                icc_f=ti.f,
+                icc_pvalue=ti.pvalue,
+                icc1_n0=ti.icc1_n0,
+                icc1_ci_low=ti.icc1_ci_low,
+                icc1_ci_high=ti.icc1_ci_high,
+                icc2_ci_low=ti.icc2_ci_low,
+                icc2_ci_high=ti.icc2_ci_high,
                 icc_reading=icc_reading(ti.icc1, ti.icc2, names[d], result=ti),
-                structure_icc1=si.icc1, structure_icc2=si.icc2,
-                structure_icc1_ci_low=si.icc1_ci_low, structure_icc1_ci_high=si.icc1_ci_high,
+                structure_icc1=si.icc1,
+                structure_icc2=si.icc2,
+                structure_icc1_ci_low=si.icc1_ci_low,
+                structure_icc1_ci_high=si.icc1_ci_high,
                 structure_icc_reading=icc_reading(si.icc1, si.icc2, names[d], measure="structure", result=si),
             )
             cell = org_rec.get("dimensions", {}).get(d, {})
-            for key in ("n", "score", "ci_low", "ci_high", "n_structure", "structure", "structure_ci_low",
-                        "structure_ci_high", "visibility", "visibility_ci_low", "visibility_ci_high",
-                        "combined", "level", "finding", "finding_probability", "structure_suppressed"):
+            for key in (
+                "n",
+                "score",
+                "ci_low",
+                "ci_high",
+                "n_structure",
+                "structure",
+                "structure_ci_low",
+                "structure_ci_high",
+                "visibility",
+                "visibility_ci_low",
+                "visibility_ci_high",
+                "combined",
+                "level",
+                "finding",
+                "finding_probability",
+                "structure_suppressed",
+            ):
                 entry[key] = cell.get(key)
         dims[d] = entry
     dims = _plain(dims)
@@ -260,27 +359,59 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
     role_rows, tenure_rows = [], []
     rc = _category_codes(data.role, ("lead", "member"))
     if rc is not None and not interim:
-        role_rows = _subgroups(scores.perception, rc, ("lead", "member"), teams, dim_plans,
-                               team_unit, k, alpha, min_effect, correction, role=True)
+        role_rows = _subgroups(
+            scores.perception,
+            rc,
+            ("lead", "member"),
+            teams,
+            dim_plans,
+            team_unit,
+            k,
+            alpha,
+            min_effect,
+            correction,
+            role=True,
+        )
     tenure_item = [i for i in q.items_of("background") if i.background == "tenure"]
     tenure_keys = tuple(o.key for o in tenure_item[0].options) if tenure_item else ()
     tc = _category_codes(data.tenure, tenure_keys)
     if tc is not None and not interim:
-        tenure_rows = _subgroups(scores.perception, tc, tenure_keys, teams, dim_plans,
-                                 team_unit, k, alpha, min_effect, correction, role=False)
+        tenure_rows = _subgroups(
+            scores.perception,
+            tc,
+            tenure_keys,
+            teams,
+            dim_plans,
+            team_unit,
+            k,
+            alpha,
+            min_effect,
+            correction,
+            role=False,
+        )
 
     # -- differences that matter (released cells only), largest effect first
     parts = []
     for lname, table in (("team", t_table), ("unit", u_table)):
         if table is None:
             continue
-        for measure, flags, prefix in (("perception", table.vs_rest_flagged, "vs_rest"),
-                                       ("structure", table.structure_vs_rest_flagged, "structure_vs_rest")):
+        for measure, flags, prefix in (
+            ("perception", table.vs_rest_flagged, "vs_rest"),
+            ("structure", table.structure_vs_rest_flagged, "structure_vs_rest"),
+        ):
             g_idx, j_idx = np.nonzero(flags)
-            parts.append((lname, table.labels, measure, g_idx, j_idx,
-                          table.dims[f"{prefix}_difference"][g_idx, j_idx],
-                          table.dims[f"{prefix}_d"][g_idx, j_idx],
-                          table.dims[f"{prefix}_p_adjusted"][g_idx, j_idx]))
+            parts.append(
+                (
+                    lname,
+                    table.labels,
+                    measure,
+                    g_idx,
+                    j_idx,
+                    table.dims[f"{prefix}_difference"][g_idx, j_idx],
+                    table.dims[f"{prefix}_d"][g_idx, j_idx],
+                    table.dims[f"{prefix}_p_adjusted"][g_idx, j_idx],
+                )
+            )
     differences = []
     if parts:
         level = np.concatenate([np.full(p[3].size, p[0] == "unit") for p in parts])
@@ -290,41 +421,76 @@ def diagnose(data: ResponseData, questionnaire=None, *, min_group_size: int = 5,
         diff, dd, pv = (np.concatenate([p[i] for p in parts]) for i in (5, 6, 7))
         order = np.lexsort((measure, dim, label, level, -np.abs(np.round(dd, 3))))
         for lv, lb, ms, j, df_, d_, p_ in zip(
-            level[order].tolist(), label[order].tolist(), measure[order].tolist(),
-            dim[order].tolist(), _out(diff[order], 2), _out(dd[order], 3), _out(pv[order], 6),
+            level[order].tolist(),
+            label[order].tolist(),
+            measure[order].tolist(),
+            dim[order].tolist(),
+            _out(diff[order], 2),
+            _out(dd[order], 3),
+            _out(pv[order], 6),
         ):
-            differences.append({
-                "level": "unit" if lv else "team", "group": lb, "dimension": DIMENSIONS[j],
-                "measure": ms, "difference": df_, "d": d_, "p_adjusted": p_,
-                "direction": "higher" if df_ > 0 else "lower",
-            })
+            differences.append(
+                {
+                    "level": "unit" if lv else "team",
+                    "group": lb,
+                    "dimension": DIMENSIONS[j],
+                    "measure": ms,
+                    "difference": df_,
+                    "d": d_,
+                    "p_adjusted": p_,
+                    "direction": "higher" if df_ > 0 else "lower",
+                }
+            )
 
     # -- drivers
     drivers = _drivers(scores, q, names, teams) if hs.org_visible else {"estimable": False, **not_shown}
 
     priority = _priority(data, q, teams, units, team_unit, t_table, u_table, k)
     findings = key_findings(
-        dimensions=dims, dim_names=names, organization=org_rec, teams=t_table,
-        differences=differences, role_gaps=_plain(role_rows), drivers=drivers,
-        misconception_names=q.misconceptions, k=k, confidence=confidence,
+        dimensions=dims,
+        dim_names=names,
+        organization=org_rec,
+        teams=t_table,
+        differences=differences,
+        role_gaps=_plain(role_rows),
+        drivers=drivers,
+        misconception_names=q.misconceptions,
+        k=k,
+        confidence=confidence,
     )
     return Diagnosis(
-        questionnaire=_freeze({"id": q.id, "version": q.version, "title": dict(q.title),
-                               "misconceptions": {m: dict(t) for m, t in q.misconceptions.items()}}),
+        questionnaire=_freeze(
+            {
+                "id": q.id,
+                "version": q.version,
+                "title": dict(q.title),
+                "misconceptions": {m: dict(t) for m, t in q.misconceptions.items()},
+            }
+        ),
         n_respondents=data.n if hs.org_visible else None,
-        settings=_freeze({"min_group_size": k, "comment_min_group_size": comment_min_group_size,
-                          "correction": correction, "alpha": alpha, "min_effect": min_effect,
-                          "confidence": confidence, "interim": bool(interim)}),
-        dimensions=_freeze(dims), cfa=_freeze(_plain(cfa_block)),
-        organization=o_table, units=u_table, teams=t_table,
-        role_gaps=_freeze(_plain(role_rows)), tenure=_freeze(_plain(tenure_rows)),
-        differences=tuple(MappingProxyType(r) for r in differences), drivers=_freeze(_plain(drivers)),
+        settings=_freeze(
+            {
+                "min_group_size": k,
+                "comment_min_group_size": comment_min_group_size,
+                "correction": correction,
+                "alpha": alpha,
+                "min_effect": min_effect,
+                "confidence": confidence,
+                "interim": bool(interim),
+            }
+        ),
+        dimensions=_freeze(dims),
+        cfa=_freeze(_plain(cfa_block)),
+        organization=o_table,
+        units=u_table,
+        teams=t_table,
+        role_gaps=_freeze(_plain(role_rows)),
+        tenure=_freeze(_plain(tenure_rows)),
+        differences=tuple(MappingProxyType(r) for r in differences),
+        drivers=_freeze(_plain(drivers)),
         findings=_freeze(findings),
-        comments=_freeze({"organization": list(released["organization"]),
-                          "withheld": released["withheld"]}),
+        comments=_freeze({"organization": list(released["organization"]), "withheld": released["withheld"]}),
         priority=priority,
         invariance=_language_invariance(data, language, k) if hs.org_visible and not interim else None,
         items=item_results(data, min_group_size=k, questionnaire=q, hierarchy=hs),
     )
-
-

@@ -27,23 +27,57 @@ __all__ = ["DIM_FIELDS", "STRUCTURE_FIELDS", "BOTH_FIELDS", "GroupTable", "JSON_
 
 #: Per-dimension figures of a group, each an (n_groups, 3) array in :class:`GroupTable`.
 DIM_FIELDS = (
-    "n", "score", "ci_low", "ci_high", "shrunk_score", "n_structure", "structure", "structure_ci_low",
-    "structure_ci_high", "shrunk_structure", "visibility", "visibility_ci_low", "visibility_ci_high",
-    "combined", "perception_reliability", "structure_reliability", "finding_probability",
-    "rwg_j", "rwg_j_slight", "rwg_j_moderate", "rwg_star_j", "awg", "ad_m", "structure_rwg_j",
-    "vs_rest_difference", "vs_rest_d", "vs_rest_p_adjusted",
-    "structure_vs_rest_difference", "structure_vs_rest_d", "structure_vs_rest_p_adjusted",
+    "n",
+    "score",
+    "ci_low",
+    "ci_high",
+    "shrunk_score",
+    "n_structure",
+    "structure",
+    "structure_ci_low",
+    "structure_ci_high",
+    "shrunk_structure",
+    "visibility",
+    "visibility_ci_low",
+    "visibility_ci_high",
+    "combined",
+    "perception_reliability",
+    "structure_reliability",
+    "finding_probability",
+    "rwg_j",
+    "rwg_j_slight",
+    "rwg_j_moderate",
+    "rwg_star_j",
+    "awg",
+    "ad_m",
+    "structure_rwg_j",
+    "vs_rest_difference",
+    "vs_rest_d",
+    "vs_rest_p_adjusted",
+    "structure_vs_rest_difference",
+    "structure_vs_rest_d",
+    "structure_vs_rest_p_adjusted",
 )
 #: Figures of the structure index, shown only where the structure answers reach k.
-STRUCTURE_FIELDS = ("n_structure", "structure", "structure_ci_low", "structure_ci_high", "shrunk_structure",
-                    "structure_reliability", "structure_rwg_j", "structure_vs_rest_difference",
-                    "structure_vs_rest_d", "structure_vs_rest_p_adjusted")
+STRUCTURE_FIELDS = (
+    "n_structure",
+    "structure",
+    "structure_ci_low",
+    "structure_ci_high",
+    "shrunk_structure",
+    "structure_reliability",
+    "structure_rwg_j",
+    "structure_vs_rest_difference",
+    "structure_vs_rest_d",
+    "structure_vs_rest_p_adjusted",
+)
 #: Figures that need both perception and structure.
 BOTH_FIELDS = ("combined", "finding_probability")
 _MIN_K, _MAX_K, _SAFE_K = 3, 50, 5
 
 
 # ------------------------------------------------------------------------------ results
+
 
 def _ro(a: FloatArray) -> FloatArray:
     a = np.asarray(a)
@@ -178,8 +212,12 @@ class GroupTable:
             if self.n_teams is not None:
                 rec["n_teams"] = int(self.n_teams[i])
             reason = self.suppression_reason[i]
-            rec.update(suppressed=bool(self.suppressed[i]), suppression_reason=reason,
-                       suppression_text=reason_text(reason, self.k), n=n[r])
+            rec.update(
+                suppressed=bool(self.suppressed[i]),
+                suppression_reason=reason,
+                suppression_text=reason_text(reason, self.k),
+                n=n[r],
+            )
             if self.suppressed[i]:
                 out.append(rec)
                 continue
@@ -215,9 +253,22 @@ class GroupTable:
 #: Per-dimension figures in the JSON records (the p-values and raw differences of the
 #: team-vs-rest tests stay in the arrays; flagged ones are listed in ``differences``).
 JSON_FIELDS = tuple(f for f in DIM_FIELDS if not f.endswith(("_p_adjusted", "_difference")))
-_DECIMALS = {"n": 0, "n_structure": 0, "rwg_j": 3, "rwg_j_slight": 3, "rwg_j_moderate": 3, "rwg_star_j": 3,
-             "structure_rwg_j": 3, "awg": 3, "ad_m": 3, "vs_rest_d": 3, "structure_vs_rest_d": 3,
-             "perception_reliability": 3, "structure_reliability": 3, "finding_probability": 3}
+_DECIMALS = {
+    "n": 0,
+    "n_structure": 0,
+    "rwg_j": 3,
+    "rwg_j_slight": 3,
+    "rwg_j_moderate": 3,
+    "rwg_star_j": 3,
+    "structure_rwg_j": 3,
+    "awg": 3,
+    "ad_m": 3,
+    "vs_rest_d": 3,
+    "structure_vs_rest_d": 3,
+    "perception_reliability": 3,
+    "structure_reliability": 3,
+    "finding_probability": 3,
+}
 
 
 def _out(values: ArrayLike, decimals: int | None = 4, *, integer: bool = False) -> list[Any]:

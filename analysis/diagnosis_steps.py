@@ -20,7 +20,11 @@ from analysis.dispersion import dispersion_test
 from analysis.consensus import priority_consensus
 from analysis.invariance import perception_invariance
 from analysis.compare import (
-    adjust_pvalues, compare_units_with_rest, compare_with_rest, moments, subgroup_moments,
+    adjust_pvalues,
+    compare_units_with_rest,
+    compare_with_rest,
+    moments,
+    subgroup_moments,
     two_sample,
 )
 from analysis.drivers import bootstrap_relative_weights
@@ -29,19 +33,34 @@ from analysis.frozen import freeze as _freeze, plain as _plain
 from analysis.groups import Groups
 from analysis.instrument import DIMENSIONS, Questionnaire
 from analysis.verdicts import (
-    Posterior, decide_findings, decide_typology, finding_probabilities, group_posteriors,
-    non_compensatory_level, presence_probability, team_posteriors, typology_probabilities,
+    Posterior,
+    decide_findings,
+    decide_typology,
+    finding_probabilities,
+    group_posteriors,
+    non_compensatory_level,
+    presence_probability,
+    team_posteriors,
+    typology_probabilities,
 )
 from analysis.privacy import hierarchy_pieces, subgroup_cells
 from analysis.reliability import cronbach_alpha, omega_total
 from analysis.responses import ResponseData
 from analysis.scoring import RespondentScores
 from analysis.diagnosis_result import (
-    BOTH_FIELDS, DIM_FIELDS, GroupTable, STRUCTURE_FIELDS, _MAX_K, _MIN_K, _SAFE_K, _ro,
+    BOTH_FIELDS,
+    DIM_FIELDS,
+    GroupTable,
+    STRUCTURE_FIELDS,
+    _MAX_K,
+    _MIN_K,
+    _SAFE_K,
+    _ro,
 )
 from analysis.arrays import FloatArray
 
 # --------------------------------------------------------------------- group figures
+
 
 def _ci(n, mean, var, confidence):
     """t-based interval ``mean ± t(1 - (1 - confidence)/2, n - 1) · sd / sqrt(n)``, clipped to 0–100."""
@@ -59,9 +78,10 @@ def _team_sums(scores: RespondentScores, teams: Groups):
     outcome (1), all centred at 50 for numerical accuracy. Units and the organization
     are sums of teams.
     """
-    blocks = [subgroup_moments(b - 50.0, teams.codes, teams.n_groups)
-              for b in (scores.perception, scores.structure, scores.visibility, scores.misconception,
-                        scores.outcome[:, None])]
+    blocks = [
+        subgroup_moments(b - 50.0, teams.codes, teams.n_groups)
+        for b in (scores.perception, scores.structure, scores.visibility, scores.misconception, scores.outcome[:, None])
+    ]
     return tuple(np.hstack([b[i] for b in blocks]) for i in range(3))
 
 
@@ -74,13 +94,24 @@ def _group_figures(sums, n_respondents, M: int, confidence: float) -> dict[str, 
     lo, hi = _ci(n, mean, var, confidence)
     f = {
         "n_all": np.asarray(n_respondents, dtype=float),
-        "n_p": n[:, 0:3], "score": mean[:, 0:3], "ci_low": lo[:, 0:3], "ci_high": hi[:, 0:3],
-        "n_s": n[:, 3:6], "n_structure": n[:, 3:6], "structure": mean[:, 3:6], "structure_ci_low": lo[:, 3:6],
+        "n_p": n[:, 0:3],
+        "score": mean[:, 0:3],
+        "ci_low": lo[:, 0:3],
+        "ci_high": hi[:, 0:3],
+        "n_s": n[:, 3:6],
+        "n_structure": n[:, 3:6],
+        "structure": mean[:, 3:6],
+        "structure_ci_low": lo[:, 3:6],
         "structure_ci_high": hi[:, 3:6],
-        "n_v": n[:, 6:9], "visibility": mean[:, 6:9], "visibility_ci_low": lo[:, 6:9],
+        "n_v": n[:, 6:9],
+        "visibility": mean[:, 6:9],
+        "visibility_ci_low": lo[:, 6:9],
         "visibility_ci_high": hi[:, 6:9],
-        "n_pv": np.hstack([n[:, 0:3], n[:, 6:9]]), "n_mc": n[:, 9:9 + M] if M else np.zeros((G, 1)),
-        "misconception": mean[:, 9:9 + M], "outcome": mean[:, 9 + M], "n_out": n[:, 9 + M],
+        "n_pv": np.hstack([n[:, 0:3], n[:, 6:9]]),
+        "n_mc": n[:, 9 : 9 + M] if M else np.zeros((G, 1)),
+        "misconception": mean[:, 9 : 9 + M],
+        "outcome": mean[:, 9 + M],
+        "n_out": n[:, 9 + M],
         "sums": (n[:, :6], s[:, :6], ss[:, :6]),
     }
     for key in DIM_FIELDS:
@@ -88,8 +119,9 @@ def _group_figures(sums, n_respondents, M: int, confidence: float) -> dict[str, 
     return f
 
 
-def _posteriors(f: dict[str, Any], scores: RespondentScores, codes, n_groups: int,
-                shrink: bool) -> tuple[list[Posterior], list[Posterior]]:
+def _posteriors(
+    f: dict[str, Any], scores: RespondentScores, codes, n_groups: int, shrink: bool
+) -> tuple[list[Posterior], list[Posterior]]:
     """Per dimension, the two distributions of every group's true (perception,
     structure) (:mod:`analysis.verdicts`): the one whose means are the point estimates
     (maturity level, combined score) and the one on which findings and typology are
@@ -122,13 +154,19 @@ def _verdicts(f: dict[str, Any], distributions: tuple[list[Posterior], list[Post
     f["level"] = np.zeros((G, 3), np.int64)
     presence = np.full((G, 3), np.nan)
     reliable = np.ones(G, bool)
-    bands = ((th.findings.perception.low, th.findings.perception.high),
-             (th.findings.structure.low, th.findings.structure.high))
+    bands = (
+        (th.findings.perception.low, th.findings.perception.high),
+        (th.findings.structure.low, th.findings.structure.high),
+    )
     for j, (point, post) in enumerate(zip(*distributions)):
         probs = finding_probabilities(post, *bands)
-        label, prob, likely = decide_findings(probs, post.reliability, min_probability=v.min_probability,
-                                              min_reliability=v.min_reliability,
-                                              divided=None if divided is None else divided[:, j])
+        label, prob, likely = decide_findings(
+            probs,
+            post.reliability,
+            min_probability=v.min_probability,
+            min_reliability=v.min_reliability,
+            divided=None if divided is None else divided[:, j],
+        )
         f["finding"][:, j], f["finding_probability"][:, j], f["likely_finding"][:, j] = label, prob, likely
         p_hat, s_hat = point.mean[:, 0], point.mean[:, 1]
         f["combined"][:, j] = np.where(np.isnan(p_hat) | np.isnan(s_hat), np.nan, np.minimum(p_hat, s_hat))
@@ -136,7 +174,8 @@ def _verdicts(f: dict[str, Any], distributions: tuple[list[Posterior], list[Post
         presence[:, j] = presence_probability(post, th.typology.present)
         reliable &= np.nan_to_num(post.reliability, nan=0.0).min(axis=1) >= v.min_reliability
     f["typology"], f["typology_probability"] = decide_typology(
-        typology_probabilities(presence), reliable, min_probability=v.min_probability)
+        typology_probabilities(presence), reliable, min_probability=v.min_probability
+    )
 
 
 def _agreement(f: dict[str, Any], data: ResponseData, scores: RespondentScores, groups: Groups, th) -> FloatArray:
@@ -170,18 +209,29 @@ def _agreement(f: dict[str, Any], data: ResponseData, scores: RespondentScores, 
             ranks = ordinal_ranks(
                 np.column_stack([it.answered(data.column(it.id)) for it in team_items]),
                 [[o.value for o in it.ranked_options] for it in team_items],
-                dont_know=[next((o.value for o in it.options if o.dont_know), None) for it in team_items])
-            f["structure_rwg_j"][:, j] = agreement_test(ranks.ranks, groups, scale_points=ranks.scale_points,
-                                                        null="uniform", alpha=alpha).rwg_j
-        divided[:, j] = ((dispersion_test(scores.perception[:, j], groups, alpha=alpha / 2).divided == True)  # noqa: E712
-                         | (dispersion_test(scores.structure[:, j], groups, alpha=alpha / 2).divided == True))  # noqa: E712
-        f["agreement"][:, j] = np.where(divided[:, j], "divided",
-                                        np.where(test.agrees == True, "shared",  # noqa: E712
-                                                 np.where(test.agrees == False, "chance", None)))  # noqa: E712
+                dont_know=[next((o.value for o in it.options if o.dont_know), None) for it in team_items],
+            )
+            f["structure_rwg_j"][:, j] = agreement_test(
+                ranks.ranks, groups, scale_points=ranks.scale_points, null="uniform", alpha=alpha
+            ).rwg_j
+        divided[:, j] = (
+            (dispersion_test(scores.perception[:, j], groups, alpha=alpha / 2).divided == True)  # noqa: E712
+            | (dispersion_test(scores.structure[:, j], groups, alpha=alpha / 2).divided == True)  # noqa: E712
+        )
+        f["agreement"][:, j] = np.where(
+            divided[:, j],
+            "divided",
+            np.where(
+                test.agrees == True,  # noqa: E712
+                "shared",
+                np.where(test.agrees == False, "chance", None),  # noqa: E712
+            ),
+        )
     return divided
 
 
 # ---------------------------------------------------------------------- psychometrics
+
 
 def _not_estimable(en: str, de: str) -> dict[str, Any]:
     return {"estimable": False, "reason": {"en": en, "de": de}}
@@ -206,7 +256,10 @@ def _reliability(scores: RespondentScores, d: int) -> dict[str, Any]:
     if o.heywood:
         notes.append("Heywood case in the one-factor model; omega is not trustworthy")
     return {
-        "estimable": True, "alpha": a.statistic, "std_alpha": a.std_alpha, "omega": o.statistic,
+        "estimable": True,
+        "alpha": a.statistic,
+        "std_alpha": a.std_alpha,
+        "omega": o.statistic,
         "n_obs": a.n_obs,
         "items": [
             {"id": i, "item_rest": float(r), "alpha_if_deleted": float(ad)}
@@ -233,14 +286,29 @@ def _cfa(scores: RespondentScores) -> dict[str, Any]:
     except ValueError as exc:
         return _not_estimable(f"Not estimable: {exc}.", f"Nicht schätzbar: {exc}.")
     out = {"estimable": True}
-    for key in ("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high",
-                "srmr", "n_obs", "converged", "problems", "loadings", "factor_correlations"):
+    for key in (
+        "chisq",
+        "df",
+        "pvalue",
+        "cfi",
+        "tli",
+        "rmsea",
+        "rmsea_ci_low",
+        "rmsea_ci_high",
+        "srmr",
+        "n_obs",
+        "converged",
+        "problems",
+        "loadings",
+        "factor_correlations",
+    ):
         out[key] = _plain(getattr(res, key))
     out["acceptable"] = fit_acceptable(res.cfi, res.rmsea, res.srmr)
     return out
 
 
 # ------------------------------------------------------------------ role and tenure
+
 
 def _category_codes(values: FloatArray | None, keys: tuple[Any, ...]) -> FloatArray | None:
     if values is None or not keys:
@@ -251,8 +319,7 @@ def _category_codes(values: FloatArray | None, keys: tuple[Any, ...]) -> FloatAr
     return codes
 
 
-def _subgroups(P, cat, keys, teams: Groups, plans, team_unit, k, alpha, min_effect, correction,
-               role: bool):
+def _subgroups(P, cat, keys, teams: Groups, plans, team_unit, k, alpha, min_effect, correction, role: bool):
     """Released organization-level rows by role (gaps) or tenure band, per dimension.
 
     ``plans`` holds, per dimension, the suppression of the hierarchy for that
@@ -280,12 +347,20 @@ def _subgroups(P, cat, keys, teams: Groups, plans, team_unit, k, alpha, min_effe
         for j, shown, n, mean, var in per_dim:
             if shown.all():
                 t = two_sample(n[0], mean[0], var[0], n[1], mean[1], var[1])
-                rows.append({
-                    "level": "organization", "group": None, "dimension": DIMENSIONS[j],
-                    "lead": float(mean[0]), "member": float(mean[1]),
-                    "gap": float(t.difference), "n_lead": int(n[0]), "n_member": int(n[1]),
-                    "d": float(t.d), "pvalue": float(t.pvalue),
-                })
+                rows.append(
+                    {
+                        "level": "organization",
+                        "group": None,
+                        "dimension": DIMENSIONS[j],
+                        "lead": float(mean[0]),
+                        "member": float(mean[1]),
+                        "gap": float(t.difference),
+                        "n_lead": int(n[0]),
+                        "n_member": int(n[1]),
+                        "d": float(t.d),
+                        "pvalue": float(t.pvalue),
+                    }
+                )
         padj = adjust_pvalues(np.array([r["pvalue"] for r in rows], dtype=float), method=correction)
         for r, p in zip(rows, padj.tolist()):
             r["p_adjusted"] = p
@@ -293,14 +368,21 @@ def _subgroups(P, cat, keys, teams: Groups, plans, team_unit, k, alpha, min_effe
     else:
         for j, shown, n, mean, var in per_dim:
             for c in np.flatnonzero(shown).tolist():
-                rows.append({
-                    "level": "organization", "group": None, "dimension": DIMENSIONS[j],
-                    "band": keys[c], "n": int(n[c]), "score": float(mean[c]),
-                })
+                rows.append(
+                    {
+                        "level": "organization",
+                        "group": None,
+                        "dimension": DIMENSIONS[j],
+                        "band": keys[c],
+                        "n": int(n[c]),
+                        "score": float(mean[c]),
+                    }
+                )
     return rows
 
 
 # ----------------------------------------------------------------------------- diagnose
+
 
 def _check_options(k, comment_k, acknowledge, correction, alpha, min_effect, confidence):
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not _MIN_K <= k <= _MAX_K:
@@ -311,9 +393,7 @@ def _check_options(k, comment_k, acknowledge, correction, alpha, min_effect, con
             "the higher risk of re-identification"
         )
     if isinstance(comment_k, bool) or not isinstance(comment_k, (int, np.integer)) or comment_k < k:
-        raise ValueError(
-            f"comment_min_group_size: must be an integer >= min_group_size ({k}), got {comment_k!r}"
-        )
+        raise ValueError(f"comment_min_group_size: must be an integer >= min_group_size ({k}), got {comment_k!r}")
     if correction not in ("holm", "bh"):
         raise ValueError(f"correction: must be 'holm' or 'bh', got {correction!r}")
     if not 0 < alpha < 1:
@@ -335,7 +415,7 @@ def _team_units(data: ResponseData, teams: Groups):
 
 def _table(level, labels, parent, f, visible, reason, cells, flags, misc, k, comments, n_teams):
     """Mask every figure that is not released and build a :class:`GroupTable`."""
-    vis_dim = np.column_stack([c[0] for c in cells["dims"]])          # (G, 3)
+    vis_dim = np.column_stack([c[0] for c in cells["dims"]])  # (G, 3)
     why_dim = np.column_stack([c[1] for c in cells["dims"]])
     vis_s = np.column_stack([c[0] for c in cells["structure"]]) & vis_dim
     why_s = np.column_stack([c[1] for c in cells["structure"]])
@@ -348,24 +428,31 @@ def _table(level, labels, parent, f, visible, reason, cells, flags, misc, k, com
     typology = np.where(vis_s.all(axis=1), f["typology"], None)
     mc = np.where(vis_mc[:, None], f["misconception"], np.nan)
     return GroupTable(
-        level=level, labels=tuple(labels), parent=parent, dimensions=DIMENSIONS,
+        level=level,
+        labels=tuple(labels),
+        parent=parent,
+        dimensions=DIMENSIONS,
         misconceptions=misc["misconceptions"],
-        suppressed=_ro(~visible), suppression_reason=_ro(reason),
+        suppressed=_ro(~visible),
+        suppression_reason=_ro(reason),
         n=_ro(np.where(visible, f["n_all"], np.nan)),
         n_teams=None if n_teams is None else _ro(n_teams),
         dims=MappingProxyType(dims),
         cell_reason=_ro(np.where(visible[:, None], why_dim, None)),
         structure_reason=_ro(np.where(vis_dim & ~vis_s, why_s, None)),
-        level_=_ro(np.where(vis_s, f["level"], 0)), finding=_ro(np.where(vis_s, f["finding"], None)),
+        level_=_ro(np.where(vis_s, f["level"], 0)),
+        finding=_ro(np.where(vis_s, f["finding"], None)),
         likely_finding=_ro(np.where(vis_s, f["likely_finding"], None)),
         agreement=_ro(np.where(vis_dim, f.get("agreement", np.full(vis_dim.shape, None, dtype=object)), None)),
-        vs_rest_flagged=_ro(flags[0] & vis_dim), structure_vs_rest_flagged=_ro(flags[1] & vis_s),
+        vs_rest_flagged=_ro(flags[0] & vis_dim),
+        structure_vs_rest_flagged=_ro(flags[1] & vis_s),
         typology=_ro(typology),
         typology_probability=_ro(np.where(vis_s.all(axis=1), f["typology_probability"], np.nan)),
         outcome=_ro(np.where(vis_out, f["outcome"], np.nan)),
         misconception=_ro(mc),
         misconception_vs_organization=_ro(mc - misc["org_misconception"][None, :]),
-        comments=tuple(tuple(c) for c in comments), k=k,
+        comments=tuple(tuple(c) for c in comments),
+        k=k,
     )
 
 
@@ -379,10 +466,15 @@ def _vs_rest(f, labels, vis_dim, vis_s, correction, alpha, min_effect, teams=Non
     """Each group vs the rest on perception and structure: teams from their members'
     sums; units (``teams`` = the team figures and each team's unit) at team level, with
     team means as the units of analysis (:func:`analysis.compare.compare_units_with_rest`)."""
-    kw = dict(center=50.0, labels=labels,
-              variables=[f"{d}_{m}" for m in ("perception", "structure") for d in DIMENSIONS],
-              include=np.column_stack([vis_dim, vis_s]), correction=correction, alpha=alpha,
-              min_effect=min_effect)
+    kw = dict(
+        center=50.0,
+        labels=labels,
+        variables=[f"{d}_{m}" for m in ("perception", "structure") for d in DIMENSIONS],
+        include=np.column_stack([vis_dim, vis_s]),
+        correction=correction,
+        alpha=alpha,
+        min_effect=min_effect,
+    )
     if teams is None:
         res = compare_with_rest(*f["sums"], **kw)
     else:
@@ -419,15 +511,21 @@ def _priority(data: ResponseData, q: Questionnaire, teams: Groups, units, team_u
     if item is None or item.options is None or item.id not in data.item_ids:
         return None
     res = priority_consensus(
-        data.column(item.id), teams.codes, n_priorities=len(item.options), team_labels=list(teams.labels),
-        team_unit=team_unit, unit_labels=list(units.labels) if units is not None else (), k=k,
-        team_hidden=t_table.suppressed, unit_hidden=u_table.suppressed if u_table is not None else None)
+        data.column(item.id),
+        teams.codes,
+        n_priorities=len(item.options),
+        team_labels=list(teams.labels),
+        team_unit=team_unit,
+        unit_labels=list(units.labels) if units is not None else (),
+        k=k,
+        team_hidden=t_table.suppressed,
+        unit_hidden=u_table.suppressed if u_table is not None else None,
+    )
     return _freeze({"item": item.id, "priorities": [dict(o.label) for o in item.options], **res.to_dict()})
 
 
 def _drivers(scores: RespondentScores, q: Questionnaire, names: dict[str, Any], teams: Groups) -> dict[str, Any]:
-    out = {"outcome": q.items_of("outcome")[0].id if q.items_of("outcome") else None,
-           "method": "relative_weights"}
+    out = {"outcome": q.items_of("outcome")[0].id if q.items_of("outcome") else None, "method": "relative_weights"}
     if out["outcome"] is None:
         return {**out, **_not_estimable("The form has no outcome item.", "Das Formular hat keine Ergebnisfrage.")}
     y = scores.outcome
@@ -439,7 +537,8 @@ def _drivers(scores: RespondentScores, q: Questionnaire, names: dict[str, Any], 
             + [{"en": f"{names[d]['en']} (structure)", "de": f"{names[d]['de']} (Struktur)"} for d in DIMENSIONS],
         ),
         "structure_items": (
-            scores.structure_items, list(scores.structure_item_ids),
+            scores.structure_items,
+            list(scores.structure_item_ids),
             [dict(q.item(i).text) for i in scores.structure_item_ids],
         ),
     }

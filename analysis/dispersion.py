@@ -75,9 +75,16 @@ class DispersionTestResult:
     alpha: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {g: {"n": int(n), "variance": v, "critical_value": c, "divided": d}
-                for g, n, v, c, d in zip(self.groups, self.n.tolist(), self.variance.tolist(),
-                                         self.critical_value.tolist(), self.divided.tolist())}
+        return {
+            g: {"n": int(n), "variance": v, "critical_value": c, "divided": d}
+            for g, n, v, c, d in zip(
+                self.groups,
+                self.n.tolist(),
+                self.variance.tolist(),
+                self.critical_value.tolist(),
+                self.divided.tolist(),
+            )
+        }
 
 
 def _null_quantiles(pool: FloatArray, max_n: int, alpha: float) -> FloatArray:
@@ -91,11 +98,17 @@ def _null_quantiles(pool: FloatArray, max_n: int, alpha: float) -> FloatArray:
     s2 = np.cumsum(x * x, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         var = (s2 - s1 * s1 / n) / (n - 1)
-    k = REPLICATES - 1 - max(int(np.floor(alpha * REPLICATES - _GUARD_SE * np.sqrt(alpha * (1 - alpha) * REPLICATES))), 0)
+    k = (
+        REPLICATES
+        - 1
+        - max(int(np.floor(alpha * REPLICATES - _GUARD_SE * np.sqrt(alpha * (1 - alpha) * REPLICATES))), 0)
+    )
     return np.partition(var[1:], k, axis=1)[:, k]
 
 
-def dispersion_test(scores: ArrayLike, groups: Iterable[Hashable] | ArrayLike | Groups, *, alpha: float = 0.05) -> DispersionTestResult:
+def dispersion_test(
+    scores: ArrayLike, groups: Iterable[Hashable] | ArrayLike | Groups, *, alpha: float = 0.05
+) -> DispersionTestResult:
     """Whether each group's scores vary more than a random group's of the same size
     drawn from the pooled within-group spread.
 
@@ -149,13 +162,14 @@ def dispersion_test(scores: ArrayLike, groups: Iterable[Hashable] | ArrayLike | 
     large = testable & (n > MAX_SIMULATED_N)
     if large.any():
         d = pool - pool.mean()
-        sigma2, mu4 = float(np.mean(d ** 2)), float(np.mean(d ** 4))
+        sigma2, mu4 = float(np.mean(d**2)), float(np.mean(d**4))
         m = n[large].astype(float)
-        sd = np.sqrt(np.maximum(mu4 / m - sigma2 ** 2 * (m - 3) / (m * (m - 1)), 0.0))
+        sd = np.sqrt(np.maximum(mu4 / m - sigma2**2 * (m - 3) / (m * (m - 1)), 0.0))
         crit[large] = sigma2 + special.ndtri(1.0 - alpha) * sd
     divided = np.full(G, None, dtype=object)
     divided[testable] = (var[testable] > crit[testable] + 1e-9 * np.maximum(1.0, crit[testable])).tolist()
     for a in (n, var, crit, divided):
         a.setflags(write=False)
-    return DispersionTestResult(groups=g.labels, n=n, variance=var, critical_value=crit, divided=divided,
-                                alpha=float(alpha))
+    return DispersionTestResult(
+        groups=g.labels, n=n, variance=var, critical_value=crit, divided=divided, alpha=float(alpha)
+    )

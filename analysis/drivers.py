@@ -78,8 +78,12 @@ from analysis.groups import Groups, encode_groups
 from analysis.arrays import BoolArray, FloatArray, IntArray
 
 __all__ = [
-    "RelativeWeightsResult", "relative_weights", "dominance_weights",
-    "RelativeWeightsBootstrapResult", "bootstrap_relative_weights", "N_RESAMPLES",
+    "RelativeWeightsResult",
+    "relative_weights",
+    "dominance_weights",
+    "RelativeWeightsBootstrapResult",
+    "bootstrap_relative_weights",
+    "N_RESAMPLES",
 ]
 
 #: Default number of bootstrap replicates of :func:`bootstrap_relative_weights`: the
@@ -123,8 +127,9 @@ class RelativeWeightsResult:
         return {"r2": float(self.r2), "n_obs": int(self.n_obs), "predictors": rows}
 
 
-def _complete(X_in: ArrayLike, y_in: ArrayLike,
-              names: Iterable[str] | None) -> tuple[FloatArray, FloatArray, tuple[str, ...], int, BoolArray]:
+def _complete(
+    X_in: ArrayLike, y_in: ArrayLike, names: Iterable[str] | None
+) -> tuple[FloatArray, FloatArray, tuple[str, ...], int, BoolArray]:
     """Correlations of the complete rows: (Rxx, rxy, names, n, mask of the complete rows)."""
     X = np.asarray(X_in, dtype=float)
     y = np.asarray(y_in, dtype=float)
@@ -190,11 +195,14 @@ def _relative_weights(Rxx: FloatArray, rxy: FloatArray, names: tuple[str, ...], 
         raise ValueError("X: predictors are perfectly collinear")
     lam = evecs @ np.diag(np.sqrt(evals)) @ evecs.T
     beta = np.linalg.solve(lam, rxy)
-    weights = (lam ** 2) @ (beta ** 2)
+    weights = (lam**2) @ (beta**2)
     r2 = float(weights.sum())
     return RelativeWeightsResult(
-        names=names, weights=weights, rescaled=100.0 * weights / r2 if r2 > 0 else weights * np.nan,
-        r2=r2, n_obs=n,
+        names=names,
+        weights=weights,
+        rescaled=100.0 * weights / r2 if r2 > 0 else weights * np.nan,
+        r2=r2,
+        n_obs=n,
     )
 
 
@@ -219,18 +227,15 @@ def dominance_weights(X: ArrayLike, y: ArrayLike, *, names: Iterable[str] | None
         others = [i for i in range(p) if i != j]
         per_size = []
         for size in range(p):
-            gains = [
-                r2[tuple(sorted(s + (j,)))] - r2[s]
-                for s in itertools.combinations(others, size)
-            ]
+            gains = [r2[tuple(sorted(s + (j,)))] - r2[s] for s in itertools.combinations(others, size)]
             per_size.append(np.mean(gains))
         weights[j] = np.mean(per_size)
     total = r2[tuple(range(p))]
-    return RelativeWeightsResult(names=labels, weights=weights, rescaled=100.0 * weights / total,
-                                 r2=total, n_obs=n)
+    return RelativeWeightsResult(names=labels, weights=weights, rescaled=100.0 * weights / total, r2=total, n_obs=n)
 
 
 # ------------------------------------------------------------------ cluster bootstrap
+
 
 def _weights_from_cov(C: FloatArray, p: int, scale: FloatArray | float | None = None) -> FloatArray:
     """Relative weights of every covariance matrix in ``C`` (..., p + 1, p + 1), criterion
@@ -250,12 +255,13 @@ def _weights_from_cov(C: FloatArray, p: int, scale: FloatArray | float | None = 
     lam = (evecs * root[..., None, :]) @ np.swapaxes(evecs, -1, -2)
     proj = (np.swapaxes(evecs, -1, -2) @ R[..., :p, p:])[..., 0] / root
     beta = (evecs @ proj[..., None])[..., 0]
-    w = ((lam ** 2) @ (beta ** 2)[..., None])[..., 0]
+    w = ((lam**2) @ (beta**2)[..., None])[..., 0]
     return np.where(ok[..., None], w, np.nan)
 
 
-def _team_moments(Z: FloatArray, codes: IntArray,
-                  T: int) -> tuple[FloatArray, FloatArray, FloatArray, tuple[IntArray, IntArray]]:
+def _team_moments(
+    Z: FloatArray, codes: IntArray, T: int
+) -> tuple[FloatArray, FloatArray, FloatArray, tuple[IntArray, IntArray]]:
     """Per-team counts, sums and upper-triangle cross-products of the columns of ``Z``
     (``np.bincount``; the loop runs over columns and column pairs, never over teams)."""
     q = Z.shape[1]
@@ -270,9 +276,17 @@ def _team_moments(Z: FloatArray, codes: IntArray,
     return counts, S, Q, (ia, ib)
 
 
-def _bootstrap_weights(counts: FloatArray, S: FloatArray, Q: FloatArray, pairs: tuple[IntArray, IntArray], p: int,
-                       n_resamples: int, rng: np.random.Generator, chunk_cells: int = 2_000_000,
-                       draw_cells: int = 250_000) -> FloatArray:
+def _bootstrap_weights(
+    counts: FloatArray,
+    S: FloatArray,
+    Q: FloatArray,
+    pairs: tuple[IntArray, IntArray],
+    p: int,
+    n_resamples: int,
+    rng: np.random.Generator,
+    chunk_cells: int = 2_000_000,
+    draw_cells: int = 250_000,
+) -> FloatArray:
     """Relative weights of ``n_resamples`` cluster-bootstrap replicates, shape (B, p).
 
     Replicate ``b`` draws ``T`` teams with replacement (``rng.integers(0, T, (B, T))``
@@ -297,15 +311,15 @@ def _bootstrap_weights(counts: FloatArray, S: FloatArray, Q: FloatArray, pairs: 
             c = min(step, b - a)
             draws = rng.integers(0, T, size=(c, T))
             draws += T * np.arange(c)[:, None]
-            W[a:a + c] = np.bincount(draws.ravel(), minlength=c * T).reshape(c, T)
+            W[a : a + c] = np.bincount(draws.ravel(), minlength=c * T).reshape(c, T)
         R = W @ M
-        n, s, qq = R[:, 0], R[:, 1:1 + q], R[:, 1 + q:]
+        n, s, qq = R[:, 0], R[:, 1 : 1 + q], R[:, 1 + q :]
         C = np.empty((b, q, q))
         C[:, ia, ib] = qq
         C[:, ib, ia] = qq
         with np.errstate(invalid="ignore", divide="ignore"):
             C = (C - s[:, :, None] * s[:, None, :] / n[:, None, None]) / (n - 1.0)[:, None, None]
-        out[start:start + b] = _weights_from_cov(C, p, scale)
+        out[start : start + b] = _weights_from_cov(C, p, scale)
     return out
 
 
@@ -377,34 +391,67 @@ class RelativeWeightsBootstrapResult(RelativeWeightsResult):
         "rank_first", "difference_ci_low", "difference_ci_high", "distinguishable"}``
         (None with one predictor). Plain floats; NaN stays NaN."""
         rows = [
-            {"name": n, "weight": float(w), "percent": float(r), "weight_ci_low": float(a),
-             "weight_ci_high": float(b), "percent_ci_low": float(c), "percent_ci_high": float(d),
-             "rank_first": float(f)}
-            for n, w, r, a, b, c, d, f in zip(self.names, self.weights, self.rescaled, self.ci_low,
-                                              self.ci_high, self.rescaled_ci_low, self.rescaled_ci_high,
-                                              self.rank_first)
+            {
+                "name": n,
+                "weight": float(w),
+                "percent": float(r),
+                "weight_ci_low": float(a),
+                "weight_ci_high": float(b),
+                "percent_ci_low": float(c),
+                "percent_ci_high": float(d),
+                "rank_first": float(f),
+            }
+            for n, w, r, a, b, c, d, f in zip(
+                self.names,
+                self.weights,
+                self.rescaled,
+                self.ci_low,
+                self.ci_high,
+                self.rescaled_ci_low,
+                self.rescaled_ci_high,
+                self.rank_first,
+            )
         ]
         rows.sort(key=lambda r: (-r["weight"], r["name"]))
         top = None
         if self.runner_up >= 0:
-            top = {"name": self.names[self.top], "runner_up": self.names[self.runner_up],
-                   "rank_first": float(self.rank_first[self.top]),
-                   "difference_ci_low": float(self.difference_ci_low),
-                   "difference_ci_high": float(self.difference_ci_high),
-                   "distinguishable": bool(self.distinguishable)}
+            top = {
+                "name": self.names[self.top],
+                "runner_up": self.names[self.runner_up],
+                "rank_first": float(self.rank_first[self.top]),
+                "difference_ci_low": float(self.difference_ci_low),
+                "difference_ci_high": float(self.difference_ci_high),
+                "distinguishable": bool(self.distinguishable),
+            }
         return {
-            "r2": float(self.r2), "r2_ci_low": float(self.r2_ci_low), "r2_ci_high": float(self.r2_ci_high),
-            "n_obs": int(self.n_obs), "n_groups": int(self.n_groups),
-            "interval": {"method": self.method, "resampling": "teams", "confidence": float(self.confidence),
-                         "n_resamples": int(self.n_resamples), "n_failed": int(self.n_failed),
-                         "seed": self.seed},
-            "predictors": rows, "top": top,
+            "r2": float(self.r2),
+            "r2_ci_low": float(self.r2_ci_low),
+            "r2_ci_high": float(self.r2_ci_high),
+            "n_obs": int(self.n_obs),
+            "n_groups": int(self.n_groups),
+            "interval": {
+                "method": self.method,
+                "resampling": "teams",
+                "confidence": float(self.confidence),
+                "n_resamples": int(self.n_resamples),
+                "n_failed": int(self.n_failed),
+                "seed": self.seed,
+            },
+            "predictors": rows,
+            "top": top,
         }
 
 
-def bootstrap_relative_weights(X: ArrayLike, y: ArrayLike, groups: Iterable[Hashable] | ArrayLike | Groups, *,
-                               names: Iterable[str] | None = None, n_resamples: int = N_RESAMPLES,
-                               confidence: float = 0.95, seed: int | np.random.SeedSequence | None = 0) -> RelativeWeightsBootstrapResult:
+def bootstrap_relative_weights(
+    X: ArrayLike,
+    y: ArrayLike,
+    groups: Iterable[Hashable] | ArrayLike | Groups,
+    *,
+    names: Iterable[str] | None = None,
+    n_resamples: int = N_RESAMPLES,
+    confidence: float = 0.95,
+    seed: int | np.random.SeedSequence | None = 0,
+) -> RelativeWeightsBootstrapResult:
     r"""Relative weights with cluster-bootstrap confidence intervals (teams resampled).
 
     The estimates are those of :func:`relative_weights`. Their uncertainty comes from a
@@ -491,8 +538,7 @@ def bootstrap_relative_weights(X: ArrayLike, y: ArrayLike, groups: Iterable[Hash
     """
     if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)) or n_resamples < 100:
         raise ValueError(f"n_resamples: must be an integer >= 100, got {n_resamples!r}")
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float, np.floating)) \
-            or not 0 < confidence < 1:
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float, np.floating)) or not 0 < confidence < 1:
         raise ValueError(f"confidence: must lie strictly between 0 and 1, got {confidence!r}")
     if isinstance(seed, np.random.Generator):
         rng, seed_out = seed, None
@@ -543,10 +589,27 @@ def bootstrap_relative_weights(X: ArrayLike, y: ArrayLike, groups: Iterable[Hash
         else:
             dlo = dhi = math.nan
     return RelativeWeightsBootstrapResult(
-        names=point.names, weights=point.weights, rescaled=point.rescaled, r2=point.r2, n_obs=point.n_obs,
-        n_groups=int(T), ci_low=lo, ci_high=hi, rescaled_ci_low=rlo, rescaled_ci_high=rhi,
-        r2_ci_low=r2lo, r2_ci_high=r2hi, rank_first=first, top=int(top), runner_up=int(runner),
-        difference_ci_low=dlo, difference_ci_high=dhi, distinguishable=bool(runner >= 0 and dlo > 0),
-        replicates=reps, n_resamples=int(n_resamples), n_failed=n_failed, confidence=float(confidence),
+        names=point.names,
+        weights=point.weights,
+        rescaled=point.rescaled,
+        r2=point.r2,
+        n_obs=point.n_obs,
+        n_groups=int(T),
+        ci_low=lo,
+        ci_high=hi,
+        rescaled_ci_low=rlo,
+        rescaled_ci_high=rhi,
+        r2_ci_low=r2lo,
+        r2_ci_high=r2hi,
+        rank_first=first,
+        top=int(top),
+        runner_up=int(runner),
+        difference_ci_low=dlo,
+        difference_ci_high=dhi,
+        distinguishable=bool(runner >= 0 and dlo > 0),
+        replicates=reps,
+        n_resamples=int(n_resamples),
+        n_failed=n_failed,
+        confidence=float(confidence),
         seed=seed_out,
     )

@@ -60,12 +60,10 @@ from analysis.maturity import TYPOLOGIES
 from analysis.simulate import SCENARIOS, Confounds, simulate
 from analysis.simulate_truth import Truth, WaveTruth
 
-__all__ = ["FINDINGS", "Rate", "ErrorRates", "error_rates", "run_error_rates", "tally",
-           "markdown"]
+__all__ = ["FINDINGS", "Rate", "ErrorRates", "error_rates", "run_error_rates", "tally", "markdown"]
 
 #: Labels the truth defines for a team cell.
-FINDINGS = ("anchored_strength", "structural_gap", "proclaimed_not_anchored",
-            "unseen_structure", "mixed", "divided")
+FINDINGS = ("anchored_strength", "structural_gap", "proclaimed_not_anchored", "unseen_structure", "mixed", "divided")
 _WITHHELD = "withheld"
 _NOT_RELEASED = "not_released"
 _CHANGE_SIGN = {"improved": 1, "declined": -1, "no_reliable_change": 0}
@@ -96,9 +94,16 @@ class Rate:
 
     def to_dict(self) -> dict[str, Any]:
         r = self.rate
-        return {"verdict": self.verdict, "label": self.label, "metric": self.metric,
-                "count": self.count, "total": self.total,
-                "rate": None if np.isnan(r) else round(r, 6), "text": self.text, "note": self.note}
+        return {
+            "verdict": self.verdict,
+            "label": self.label,
+            "metric": self.metric,
+            "count": self.count,
+            "total": self.total,
+            "rate": None if np.isnan(r) else round(r, 6),
+            "text": self.text,
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,12 +127,20 @@ class ErrorRates:
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"scenario": self.scenario, "team_size": self.team_size, "teams": self.teams,
-                "units": self.units, "replications": self.replications, "seed": self.seed,
-                "seconds": round(self.seconds, 3), "rates": [r.to_dict() for r in self.rates]}
+        return {
+            "scenario": self.scenario,
+            "team_size": self.team_size,
+            "teams": self.teams,
+            "units": self.units,
+            "replications": self.replications,
+            "seed": self.seed,
+            "seconds": round(self.seconds, 3),
+            "rates": [r.to_dict() for r in self.rates],
+        }
 
 
 # ------------------------------------------------------------------ reading the output
+
 
 def _label(value):
     """A verdict label from an output field (a string, or a mapping with a label)."""
@@ -217,8 +230,10 @@ def _real(t) -> bool:
 
 def _tally_differences(out: Mapping[str, Any], truth: WaveTruth, acc: _Counts) -> None:
     true = {(r["level"], r["group"], r["dimension"], r["measure"]): r for r in truth.differences}
-    released = {"team": {r.get("team") for r in out.get("teams") or [] if not r.get("suppressed")},
-                "unit": {r.get("unit") for r in out.get("units") or [] if not r.get("suppressed")}}
+    released = {
+        "team": {r.get("team") for r in out.get("teams") or [] if not r.get("suppressed")},
+        "unit": {r.get("unit") for r in out.get("units") or [] if not r.get("suppressed")},
+    }
     flags = {}
     for e in out.get("differences") or []:
         key = (e.get("level"), e.get("group"), e.get("dimension"), _MEASURE.get(e.get("measure"), e.get("measure")))
@@ -246,14 +261,16 @@ def _tally_differences(out: Mapping[str, Any], truth: WaveTruth, acc: _Counts) -
 def _tally_changes(out: Mapping[str, Any], truth: Truth, acc: _Counts) -> None:
     labels = out.get("labels") or []
     first, second = (labels[0], labels[1]) if len(labels) >= 2 else (None, None)
-    true = {(c["level"], c["group"], c["dimension"], _MEASURE[c["measure"]]): c
-            for c in truth.changes if c["from_wave"] == truth.waves[0].label}
+    true = {
+        (c["level"], c["group"], c["dimension"], _MEASURE[c["measure"]]): c
+        for c in truth.changes
+        if c["from_wave"] == truth.waves[0].label
+    }
     seen = {}
     for e in out.get("changes") or []:
         if e.get("span", "step") != "step" or (first and (e.get("from_wave"), e.get("to_wave")) != (first, second)):
             continue
-        key = (e.get("level"), e.get("group"), e.get("dimension"),
-               _MEASURE.get(e.get("measure"), e.get("measure")))
+        key = (e.get("level"), e.get("group"), e.get("dimension"), _MEASURE.get(e.get("measure"), e.get("measure")))
         if not e.get("available", True):
             seen[key] = None
         else:
@@ -324,6 +341,7 @@ def tally(diagnosis: Mapping[str, Any], truth: Truth, comparison: Mapping[str, A
 
 # ------------------------------------------------------------------ rates
 
+
 def _rates(c: dict[str, Any], scenario: str) -> tuple[Any, ...]:
     rows = []
 
@@ -339,38 +357,86 @@ def _rates(c: dict[str, Any], scenario: str) -> tuple[Any, ...]:
         allc = sum(cells.values())
         if where == "unplanted":
             wrong = sum(v for k, v in cells.items() if k[3] in FINDINGS and k[3] != k[2])
-            rows.append(Rate("finding", "any", "false_positive", wrong, released,
-                             "team finding ≠ truth (share of released cells)"))
+            rows.append(
+                Rate(
+                    "finding",
+                    "any",
+                    "false_positive",
+                    wrong,
+                    released,
+                    "team finding ≠ truth (share of released cells)",
+                )
+            )
             for lab in FINDINGS:
                 fp = sum(v for k, v in cells.items() if k[3] == lab and k[2] != lab)
                 den = sum(v for k, v in cells.items() if k[2] != lab and k[3] != _NOT_RELEASED)
-                rows.append(Rate("finding", lab, "false_positive", fp, den,
-                                 f"false positive `{lab}` (cells whose truth is not {lab})"))
-            rows.append(Rate("finding", "any", "withheld",
-                             sum(v for k, v in cells.items() if k[3] == _WITHHELD), released,
-                             "team cells withheld (no label)"))
-            rows.append(Rate("finding", "any", "not_released", allc - released, allc,
-                             "team cells not released (fewer than k)"))
+                rows.append(
+                    Rate(
+                        "finding",
+                        lab,
+                        "false_positive",
+                        fp,
+                        den,
+                        f"false positive `{lab}` (cells whose truth is not {lab})",
+                    )
+                )
+            rows.append(
+                Rate(
+                    "finding",
+                    "any",
+                    "withheld",
+                    sum(v for k, v in cells.items() if k[3] == _WITHHELD),
+                    released,
+                    "team cells withheld (no label)",
+                )
+            )
+            rows.append(
+                Rate("finding", "any", "not_released", allc - released, allc, "team cells not released (fewer than k)")
+            )
         else:
             for lab in sorted({k[2] for k in cells}, key=FINDINGS.index):
                 mine = {k: v for k, v in cells.items() if k[2] == lab}
                 den = sum(mine.values())
-                rows.append(Rate("finding", lab, "recovery",
-                                 sum(v for k, v in mine.items() if k[3] == lab), den,
-                                 f"recovery of planted `{lab}`"))
-                rows.append(Rate("finding", lab, "withheld",
-                                 sum(v for k, v in mine.items() if k[3] == _WITHHELD), den,
-                                 f"planted `{lab}` withheld"))
+                rows.append(
+                    Rate(
+                        "finding",
+                        lab,
+                        "recovery",
+                        sum(v for k, v in mine.items() if k[3] == lab),
+                        den,
+                        f"recovery of planted `{lab}`",
+                    )
+                )
+                rows.append(
+                    Rate(
+                        "finding",
+                        lab,
+                        "withheld",
+                        sum(v for k, v in mine.items() if k[3] == _WITHHELD),
+                        den,
+                        f"planted `{lab}` withheld",
+                    )
+                )
                 wrong = {}
                 for k, v in mine.items():
                     if k[3] not in (lab, _WITHHELD, _NOT_RELEASED):
                         wrong[k[3]] = wrong.get(k[3], 0) + v
                 top = max(sorted(wrong), key=wrong.get) if wrong else None
-                rows.append(Rate("finding", lab, "other", wrong.get(top, 0), den,
-                                 f"planted `{lab}`: most frequent other label", note=top))
-    for verdict, texts in (("typology", {"wrong": "typology ≠ truth (released teams)"}),
-                           ("maturity", {"wrong": "maturity level ≠ truth (released cells)",
-                                         "off_by_2": "maturity level off by ≥ 2"})):
+                rows.append(
+                    Rate(
+                        "finding",
+                        lab,
+                        "other",
+                        wrong.get(top, 0),
+                        den,
+                        f"planted `{lab}`: most frequent other label",
+                        note=top,
+                    )
+                )
+    for verdict, texts in (
+        ("typology", {"wrong": "typology ≠ truth (released teams)"}),
+        ("maturity", {"wrong": "maturity level ≠ truth (released cells)", "off_by_2": "maturity level off by ≥ 2"}),
+    ):
         for metric, text in texts.items():
             v = c.get((verdict, metric))
             if v is not None:
@@ -379,11 +445,15 @@ def _rates(c: dict[str, Any], scenario: str) -> tuple[Any, ...]:
     for kind, levels in (("difference", ("team", "unit")), ("change", ("team", "unit", "organization"))):
         noun = "differences vs rest" if kind == "difference" else "wave changes"
         for level in levels:
-            for metric, text in (("fwer", f"{level} {noun}: FWER (replications with a false flag)"),
-                                 ("fdr", f"{level} {noun}: FDR"),
-                                 ("recovery", f"{level} {noun}: recovery of "
-                                              + ("true |d| ≥ 0.5" if kind == "difference" else "planted changes")),
-                                 ("withheld", f"{level} {noun}: withheld")):
+            for metric, text in (
+                ("fwer", f"{level} {noun}: FWER (replications with a false flag)"),
+                ("fdr", f"{level} {noun}: FDR"),
+                (
+                    "recovery",
+                    f"{level} {noun}: recovery of " + ("true |d| ≥ 0.5" if kind == "difference" else "planted changes"),
+                ),
+                ("withheld", f"{level} {noun}: withheld"),
+            ):
                 v = c.get((kind, level, metric))
                 if v is not None and v[1]:
                     rows.append(Rate(kind, level, metric, v[0], v[1], text))
@@ -398,12 +468,24 @@ def _planted_changes(rng, sim, k: int, shift: float) -> dict[str, Any]:
     return {labels[i]: {DIMENSIONS[d]: float(s * shift)} for i, d, s in zip(chosen, dims, signs)}
 
 
-def error_rates(scenario: str = "null", *, team_size: int = 8, teams: int = 40, units: int | None = 5,
-                replications: int = 100, seed: int = 0, questionnaire="aligned-autonomy-v1",
-                confounds: Confounds | None = None, icc: float = 0.15, waves: bool = True,
-                changed_teams: int | None = None, change_shift: float = 1.0,
-                diagnose_options: Mapping[str, Any] | None = None, margin: tuple[Any, ...] | None = None,
-                camp: float | None = None) -> ErrorRates:
+def error_rates(
+    scenario: str = "null",
+    *,
+    team_size: int = 8,
+    teams: int = 40,
+    units: int | None = 5,
+    replications: int = 100,
+    seed: int = 0,
+    questionnaire="aligned-autonomy-v1",
+    confounds: Confounds | None = None,
+    icc: float = 0.15,
+    waves: bool = True,
+    changed_teams: int | None = None,
+    change_shift: float = 1.0,
+    diagnose_options: Mapping[str, Any] | None = None,
+    margin: tuple[Any, ...] | None = None,
+    camp: float | None = None,
+) -> ErrorRates:
     """Error rates of the verdicts for one scenario and team size.
 
     Parameters
@@ -445,8 +527,9 @@ def error_rates(scenario: str = "null", *, team_size: int = 8, teams: int = 40, 
     from analysis.waves import compare_waves
 
     if scenario not in SCENARIOS or scenario == "showcase":
-        raise ValueError(f"scenario: must be one of {', '.join(s for s in SCENARIOS if s != 'showcase')}, "
-                         f"got {scenario!r}")
+        raise ValueError(
+            f"scenario: must be one of {', '.join(s for s in SCENARIOS if s != 'showcase')}, got {scenario!r}"
+        )
     for name, value in (("replications", replications), ("team_size", team_size), ("teams", teams)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name}: must be a positive integer, got {value!r}")
@@ -458,8 +541,16 @@ def error_rates(scenario: str = "null", *, team_size: int = 8, teams: int = 40, 
     for r in range(replications):
         s = seed + r
         planted = {"margin": margin, "camp": camp} if scenario == "realistic" else {}
-        kw = dict(teams=teams, team_size=team_size, units=units, scenario=scenario,
-                  confounds=confounds, icc=icc, seed=s, **{k: v for k, v in planted.items() if v is not None})
+        kw = dict(
+            teams=teams,
+            team_size=team_size,
+            units=units,
+            scenario=scenario,
+            confounds=confounds,
+            icc=icc,
+            seed=s,
+            **{k: v for k, v in planted.items() if v is not None},
+        )
         sim = simulate(q, **kw, waves=2 if waves else 1)
         if waves and scenario == "realistic":
             ch = _planted_changes(np.random.default_rng([seed, r, 1]), sim, k_change, change_shift)
@@ -471,13 +562,21 @@ def error_rates(scenario: str = "null", *, team_size: int = 8, teams: int = 40, 
             comparison = compare_waves([d1, d2]).to_dict()
         counts = tally(d1.to_dict(), sim.truth, comparison, counts)
     seconds = time.perf_counter() - t0
-    return ErrorRates(scenario=scenario, team_size=int(team_size), teams=int(teams), units=units,
-                      replications=int(replications), seed=int(seed), seconds=seconds,
-                      rates=_rates(counts, scenario))
+    return ErrorRates(
+        scenario=scenario,
+        team_size=int(team_size),
+        teams=int(teams),
+        units=units,
+        replications=int(replications),
+        seed=int(seed),
+        seconds=seconds,
+        rates=_rates(counts, scenario),
+    )
 
 
-def run_error_rates(scenarios=("null", "realistic", "random_units"), team_sizes=(5, 8, 12, 20),
-                    **options) -> tuple[Any, ...]:
+def run_error_rates(
+    scenarios=("null", "realistic", "random_units"), team_sizes=(5, 8, 12, 20), **options
+) -> tuple[Any, ...]:
     """:func:`error_rates` for every scenario and team size (same options)."""
     return tuple(error_rates(s, team_size=n, **options) for s in scenarios for n in team_sizes)
 
@@ -485,7 +584,7 @@ def run_error_rates(scenarios=("null", "realistic", "random_units"), team_sizes=
 def _fmt(r: Rate | None) -> str:
     if r is None or not r.total:
         return "–"
-    if r.metric in ("fwer", "fdr"):                 # means over replications
+    if r.metric in ("fwer", "fdr"):  # means over replications
         return f"{100 * r.rate:.1f} %"
     text = f"{100 * r.rate:.1f} % ({r.count:g}/{r.total:g})"
     if r.metric == "other":
@@ -496,17 +595,19 @@ def _fmt(r: Rate | None) -> str:
 _ORDER = {
     "verdict": ("finding", "typology", "maturity", "difference", "change"),
     "label": ("any",) + FINDINGS + ("team", "unit", "organization"),
-    "metric": ("false_positive", "recovery", "withheld", "other", "not_released", "wrong",
-               "off_by_2", "fwer", "fdr"),
+    "metric": ("false_positive", "recovery", "withheld", "other", "not_released", "wrong", "off_by_2", "fwer", "fdr"),
 }
 
 
 def _key(k):
     verdict, label, metric, _ = k
     section = 0 if (verdict == "finding" and metric in ("false_positive",) or label == "any") else 1
-    return (_ORDER["verdict"].index(verdict), section,
-            _ORDER["label"].index(label) if label in _ORDER["label"] else 99,
-            _ORDER["metric"].index(metric) if metric in _ORDER["metric"] else 99)
+    return (
+        _ORDER["verdict"].index(verdict),
+        section,
+        _ORDER["label"].index(label) if label in _ORDER["label"] else 99,
+        _ORDER["metric"].index(metric) if metric in _ORDER["metric"] else 99,
+    )
 
 
 def markdown(results: Sequence[ErrorRates]) -> str:
@@ -514,12 +615,13 @@ def markdown(results: Sequence[ErrorRates]) -> str:
     lines = []
     for scenario in dict.fromkeys(r.scenario for r in results):
         group = [r for r in results if r.scenario == scenario]
-        keys = sorted(dict.fromkeys((x.verdict, x.label, x.metric, x.text) for r in group for x in r.rates),
-                      key=_key)
+        keys = sorted(dict.fromkeys((x.verdict, x.label, x.metric, x.text) for r in group for x in r.rates), key=_key)
         reps = sorted({r.replications for r in group})
-        lines.append(f"### Scenario `{scenario}` ({group[0].teams} teams, "
-                     f"{group[0].units or 'no'} units, {', '.join(map(str, reps))} replications, "
-                     f"seeds {group[0].seed}…{group[0].seed + max(reps) - 1})")
+        lines.append(
+            f"### Scenario `{scenario}` ({group[0].teams} teams, "
+            f"{group[0].units or 'no'} units, {', '.join(map(str, reps))} replications, "
+            f"seeds {group[0].seed}…{group[0].seed + max(reps) - 1})"
+        )
         lines.append("")
         lines.append("| verdict | " + " | ".join(f"n = {r.team_size}" for r in group) + " |")
         lines.append("|---|" + "---|" * len(group))

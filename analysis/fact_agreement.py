@@ -17,8 +17,11 @@ __all__ = ["FACTS", "MAJORITY", "agreement"]
 
 #: Each compared fact, the structure item it is compared with and the option values of
 #: that item that state the same fact ("it exists" / "at least quarterly").
-FACTS = (("goals_written", "dir_s4", (1, 2)), ("decision_record", "fb_s2", (1, 2)),
-         ("reviewed_quarterly", "fb_s1", (1, 2)))
+FACTS = (
+    ("goals_written", "dir_s4", (1, 2)),
+    ("decision_record", "fb_s2", (1, 2)),
+    ("reviewed_quarterly", "fb_s1", (1, 2)),
+)
 #: Members agree with a "yes" when at least this share of them say so (and with a "no" below it).
 MAJORITY = 0.5
 
@@ -46,6 +49,15 @@ def agreement(items: ItemResults | None, labels: list[str], stated: np.ndarray) 
         dist = items.teams.distribution[rows][:, np.maximum(cols, 0), :]  # (T, F, O), NaN when hidden
         visible = ~np.asarray(items.teams.suppressed, bool)[rows][:, None] & (np.array(cols) >= 0)[None, :]
         share = np.where(visible, (dist * same[None]).sum(axis=2), np.nan)
-    state = np.where(np.isnan(stated), "no_sheet", np.where(~asked[None, :], "not_asked", np.where(
-        np.isnan(share), "not_shown", np.where((share >= MAJORITY) == (stated == 1.0), "agree", "disagree"))))
+    state = np.where(
+        np.isnan(stated),
+        "no_sheet",
+        np.where(
+            ~asked[None, :],
+            "not_asked",
+            np.where(
+                np.isnan(share), "not_shown", np.where((share >= MAJORITY) == (stated == 1.0), "agree", "disagree")
+            ),
+        ),
+    )
     return share, state

@@ -38,7 +38,11 @@ import numpy as np
 from scipy import special
 
 from analysis.factor_ml import (  # noqa: F401 (re-exported: the import path of callers)
-    _Model, _SINGULAR_TOL, _chol_logdet_inv, _fit_ml, _min_corr_eigenvalue,
+    _Model,
+    _SINGULAR_TOL,
+    _chol_logdet_inv,
+    _fit_ml,
+    _min_corr_eigenvalue,
 )
 from analysis.arrays import FloatArray
 
@@ -123,9 +127,7 @@ def fit_one_factor(cov) -> OneFactorFit:
         raise ValueError(f"cov must be a square matrix, got shape {s.shape}")
     k = s.shape[0]
     if k < 3:
-        raise ValueError(
-            f"cov has {k} variable(s); a one-factor model needs at least 3 to be identified"
-        )
+        raise ValueError(f"cov has {k} variable(s); a one-factor model needs at least 3 to be identified")
     if not np.all(np.isfinite(s)) or not np.allclose(s, s.T, rtol=1e-10, atol=0):
         raise ValueError("cov must be a finite symmetric matrix")
     s = 0.5 * (s + s.T)
@@ -264,16 +266,13 @@ def _columns_from_data(data, labels: list[Any], names):
     by_index = all(isinstance(lab, (int, np.integer)) and not isinstance(lab, bool) for lab in labels)
     if not (by_name or by_index):
         raise TypeError(
-            "model must name indicators either all by column name (str) or all by column "
-            f"index (int), got {labels!r}"
+            f"model must name indicators either all by column name (str) or all by column index (int), got {labels!r}"
         )
     dtype_names = getattr(getattr(data, "dtype", None), "names", None)
     if names is None and (dtype_names or isinstance(data, Mapping) or hasattr(data, "columns")):
         if not by_name:
             raise TypeError("model must name indicators by column name when data is dict-like")
-        available = set(dtype_names) if dtype_names else set(
-            data.keys() if hasattr(data, "keys") else data.columns
-        )
+        available = set(dtype_names) if dtype_names else set(data.keys() if hasattr(data, "keys") else data.columns)
         missing = [lab for lab in labels if lab not in available]
         if missing:
             raise ValueError(f"model refers to columns not in data: {missing!r}")
@@ -306,9 +305,7 @@ def _columns_from_data(data, labels: list[Any], names):
             )
         names = list(names)
         if len(names) != arr.shape[1]:
-            raise ValueError(
-                f"names has {len(names)} labels but data has {arr.shape[1]} columns"
-            )
+            raise ValueError(f"names has {len(names)} labels but data has {arr.shape[1]} columns")
         if len(set(names)) != len(names):
             raise ValueError(f"names must be unique, got {names!r}")
         pos = {nm: j for j, nm in enumerate(names)}
@@ -319,9 +316,7 @@ def _columns_from_data(data, labels: list[Any], names):
     else:
         bad = [lab for lab in labels if not -arr.shape[1] <= lab < arr.shape[1]]
         if bad:
-            raise ValueError(
-                f"model refers to column indices {bad!r} but data has {arr.shape[1]} columns"
-            )
+            raise ValueError(f"model refers to column indices {bad!r} but data has {arr.shape[1]} columns")
         idx = [int(lab) % arr.shape[1] for lab in labels]
         if len(set(idx)) != len(idx):
             raise ValueError(f"model refers to the same column twice through indices {labels!r}")
@@ -330,9 +325,7 @@ def _columns_from_data(data, labels: list[Any], names):
 
 def _parse_model(model):
     if not isinstance(model, Mapping):
-        raise TypeError(
-            f"model must be a dict mapping factor names to lists of indicators, got {type(model).__name__}"
-        )
+        raise TypeError(f"model must be a dict mapping factor names to lists of indicators, got {type(model).__name__}")
     if len(model) == 0:
         raise ValueError("model must define at least one factor, got {}")
     factors = []
@@ -518,8 +511,7 @@ def cfa(data, model, *, names=None, nan_policy="listwise") -> CFAResult:
     if nan_rows.any():
         if nan_policy == "raise":
             raise ValueError(
-                f"data contain missing values (NaN) in {int(nan_rows.sum())} row(s) and "
-                "nan_policy='raise'"
+                f"data contain missing values (NaN) in {int(nan_rows.sum())} row(s) and nan_policy='raise'"
             )
         x = x[~nan_rows]
     n = x.shape[0]
@@ -531,9 +523,7 @@ def cfa(data, model, *, names=None, nan_policy="listwise") -> CFAResult:
             f"variances and covariances (df = {df})"
         )
     if n < p + 1:
-        raise ValueError(
-            f"need at least p + 1 = {p + 1} complete observations for {p} indicators, got {n}"
-        )
+        raise ValueError(f"need at least p + 1 = {p + 1} complete observations for {p} indicators, got {n}")
     mean = x.mean(axis=0)
     xc = x - mean
     s = (xc.T @ xc) / n
@@ -592,17 +582,14 @@ def cfa(data, model, *, names=None, nan_policy="listwise") -> CFAResult:
         problems.append("the ML fit did not converge; estimates and fit measures are unreliable")
     if heywood:
         problems.append(
-            f"Heywood case: negative residual variance for {list(heywood)!r} "
-            "(standardized loading above 1)"
+            f"Heywood case: negative residual variance for {list(heywood)!r} (standardized loading above 1)"
         )
     if m > 1 and np.linalg.eigvalsh(fit.phi)[0] <= 0:
         problems.append("the factor covariance matrix is not positive definite")
     elif m == 1 and fit.phi[0, 0] <= 0:
         problems.append("the factor variance is not positive")
     if not fit.identified:
-        problems.append(
-            "the information matrix is singular: the model is empirically not identified"
-        )
+        problems.append("the information matrix is singular: the model is empirically not identified")
     for msg in problems:
         warnings.warn(msg, RuntimeWarning, stacklevel=2)
 

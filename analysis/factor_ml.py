@@ -45,12 +45,7 @@ class _Model:
         self.pattern = pattern
         self.p, self.m = pattern.shape
         self.markers = tuple(markers)
-        self.free_lam = [
-            (i, f)
-            for f in range(self.m)
-            for i in range(self.p)
-            if pattern[i, f] and i != self.markers[f]
-        ]
+        self.free_lam = [(i, f) for f in range(self.m) for i in range(self.p) if pattern[i, f] and i != self.markers[f]]
         self.phi_idx = [(f, g) for f in range(self.m) for g in range(f + 1)]
         self.n_lam = len(self.free_lam)
         self.n_phi = len(self.phi_idx)
@@ -73,9 +68,7 @@ class _Model:
         return lam, phi, theta
 
     def pack(self, lam: FloatArray, phi: FloatArray, theta: FloatArray) -> FloatArray:
-        return np.concatenate(
-            [lam[self._lam_rows, self._lam_cols], phi[self._phi_rows, self._phi_cols], theta]
-        )
+        return np.concatenate([lam[self._lam_rows, self._lam_cols], phi[self._phi_rows, self._phi_cols], theta])
 
     def sigma(self, x: FloatArray) -> FloatArray:
         lam, phi, theta = self.unpack(x)
@@ -121,8 +114,9 @@ def _min_corr_eigenvalue(s: FloatArray) -> float:
 _SINGULAR_TOL = 1e-10
 
 
-def _discrepancy(model: _Model, x: FloatArray, s: FloatArray,
-                 logdet_s: float) -> tuple[float, FloatArray | None, FloatArray | None]:
+def _discrepancy(
+    model: _Model, x: FloatArray, s: FloatArray, logdet_s: float
+) -> tuple[float, FloatArray | None, FloatArray | None]:
     sig = model.sigma(x)
     res = _chol_logdet_inv(sig)
     if res is None:
@@ -175,8 +169,9 @@ def _start_values(model: _Model, s: FloatArray, simple: bool) -> FloatArray:
     return model.pack(lam, phi, theta)
 
 
-def _fisher_scoring(model: _Model, s: FloatArray, logdet_s: float, x0: FloatArray,
-                    max_iter: int | None = None) -> tuple[FloatArray, float, bool, int, bool]:
+def _fisher_scoring(
+    model: _Model, s: FloatArray, logdet_s: float, x0: FloatArray, max_iter: int | None = None
+) -> tuple[FloatArray, float, bool, int, bool]:
     """Minimise F_ML from ``x0``. Returns (x, f, converged, iterations, identified)."""
     if max_iter is None:
         max_iter = _MAX_ITER
@@ -209,9 +204,10 @@ def _fisher_scoring(model: _Model, s: FloatArray, logdet_s: float, x0: FloatArra
         for _ in range(60):
             x_new = x - t * step
             f_new, _, inv_new = _discrepancy(model, x_new, s, logdet_s)
-            if inv_new is not None and (f_new <= f - 1e-4 * t * decrement or (
-                math.isfinite(f_new) and f_new <= f + 1e-13 * max(1.0, abs(f)) and decrement < 1e-12
-            )):
+            if inv_new is not None and (
+                f_new <= f - 1e-4 * t * decrement
+                or (math.isfinite(f_new) and f_new <= f + 1e-13 * max(1.0, abs(f)) and decrement < 1e-12)
+            ):
                 break
             t *= 0.5
         else:
@@ -258,7 +254,7 @@ def _fit_ml(s: FloatArray, pattern: FloatArray, markers: Sequence[int]) -> _MLFi
             best = (x, f, conv, ident)
         if conv:
             break
-    assert best is not None   # the loop ran
+    assert best is not None  # the loop ran
     if not best[2]:
         x0 = best[0] if math.isfinite(best[1]) else _start_values(model, s, True)
         x = _lbfgs(model, s, logdet_s, x0)

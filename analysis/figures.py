@@ -191,6 +191,7 @@ _SHORT_FINDING_EN = {
 
 # ------------------------------------------------------------------------ helpers
 
+
 def _check(name: str, value, allowed) -> None:
     if value not in allowed:
         raise ValueError(f"{name}: must be one of {', '.join(map(repr, allowed))}, got {value!r}")
@@ -216,8 +217,14 @@ def _check_int(name: str, value, low: int) -> None:
 def escape_text(text) -> str:
     """Text for plotly's labels, which render a subset of HTML: the five markup
     characters become entities that plotly decodes back for display."""
-    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&#34;").replace("'", "&#39;"))
+    return (
+        str(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
 
 
 def _esc(label, limit: int | None = _LABEL_MAX) -> str:
@@ -295,13 +302,18 @@ def misconception_names(diagnosis, *, lang: str = "en") -> dict:
     _check("lang", lang, _LANGS)
     q = _instrument(diagnosis.questionnaire["id"], diagnosis.questionnaire["version"])
     names = q.misconceptions if q is not None else {}
-    return {m: names[m][lang] if m in names else m.replace("_", " ").capitalize()
-            for m in diagnosis.teams.misconceptions}
+    return {
+        m: names[m][lang] if m in names else m.replace("_", " ").capitalize() for m in diagnosis.teams.misconceptions
+    }
 
 
 def _divided_legend(diagnosis, lang: str) -> str:
     q = _instrument(diagnosis.questionnaire["id"], diagnosis.questionnaire["version"])
-    bar = "" if q is None else _TEXT[lang]["lg_beyond_chance"].format(a=_num(q.thresholds.findings.agreement_alpha, 2, lang))
+    bar = (
+        ""
+        if q is None
+        else _TEXT[lang]["lg_beyond_chance"].format(a=_num(q.thresholds.findings.agreement_alpha, 2, lang))
+    )
     return _TEXT[lang]["lg_divided"].format(bar=bar)
 
 
@@ -318,6 +330,7 @@ def _table(diagnosis, level: str):
 
 
 # ---------------------------------------------------------------------- row order
+
 
 def _sort_key(table, sort: str) -> np.ndarray:
     """Per row, the value that orders released rows (ascending; +inf last)."""
@@ -421,6 +434,7 @@ def page_count(diagnosis, *, level: str = "team", unit=None, page_size: int = PA
 
 # ------------------------------------------------------------------- cell content
 
+
 def _status(table, idx: np.ndarray, values: np.ndarray, cell_reason) -> np.ndarray:
     """Status code per cell: shown, n < k, hidden (complementary) or no data."""
     codes = np.vectorize(lambda r: _STATUS_OF_REASON.get(r, _SHOWN), otypes=[np.int64])
@@ -464,17 +478,28 @@ def _dim_hover(diagnosis, table, idx, full, lang, t) -> np.ndarray:
 
 
 def _build_dim_hover(diagnosis, table, idx, full, lang, t) -> np.ndarray:
-    f = {k: _fmt(np.asarray(table.dims[k])[idx], 2 if k == "rwg_j" else 0, lang) for k in
-         ("n", "score", "ci_low", "ci_high", "structure", "structure_ci_low", "structure_ci_high", "rwg_j")}
+    f = {
+        k: _fmt(np.asarray(table.dims[k])[idx], 2 if k == "rwg_j" else 0, lang)
+        for k in ("n", "score", "ci_low", "ci_high", "structure", "structure_ci_low", "structure_ci_high", "rwg_j")
+    }
     shape = (idx.size, len(DIMENSIONS))
     level = np.asarray(table.level_)[idx].ravel().tolist()
     finding = np.asarray(table.finding, dtype=object)[idx].ravel().tolist()
     flags = []
-    for flag, diff, m in (("vs_rest_flagged", "vs_rest_difference", t["score"]),
-                          ("structure_vs_rest_flagged", "structure_vs_rest_difference", t["structure_s"])):
+    for flag, diff, m in (
+        ("vs_rest_flagged", "vs_rest_difference", t["score"]),
+        ("structure_vs_rest_flagged", "structure_vs_rest_difference", t["structure_s"]),
+    ):
         up = np.asarray(table.dims[diff], dtype=float)[idx] > 0
-        flags.append(np.where(np.asarray(getattr(table, flag))[idx],
-                              np.where(up, t["flag_up"].format(m=m), t["flag_down"].format(m=m)), "").ravel().tolist())
+        flags.append(
+            np.where(
+                np.asarray(getattr(table, flag))[idx],
+                np.where(up, t["flag_up"].format(m=m), t["flag_down"].format(m=m)),
+                "",
+            )
+            .ravel()
+            .tolist()
+        )
     names = [escape_text(n) for n in _dim_names(diagnosis, lang)]
     ci = t["ci"].format(p=_num(100 * diagnosis.settings["confidence"], 0, lang))
     find = {k: v[lang] for k, v in LABELS["finding"].items()}
@@ -484,8 +509,9 @@ def _build_dim_hover(diagnosis, table, idx, full, lang, t) -> np.ndarray:
         if f["score"][i]:
             lines.append(f"{t['score']} {f['score'][i]} ({ci} {f['ci_low'][i]}–{f['ci_high'][i]})")
         if f["structure"][i]:
-            lines.append(f"{t['structure_s']} {f['structure'][i]} "
-                         f"({ci} {f['structure_ci_low'][i]}–{f['structure_ci_high'][i]})")
+            lines.append(
+                f"{t['structure_s']} {f['structure'][i]} ({ci} {f['structure_ci_low'][i]}–{f['structure_ci_high'][i]})"
+            )
         facts = [f"n = {f['n'][i]}"] if f["n"][i] else []
         if f["rwg_j"][i]:
             facts.append(f"r<sub>wg(j)</sub> = {f['rwg_j'][i]}")
@@ -500,8 +526,7 @@ def _build_dim_hover(diagnosis, table, idx, full, lang, t) -> np.ndarray:
     return np.array(out, dtype=object).reshape(shape)
 
 
-def _status_hover(status: np.ndarray, full: list, cols: list, k: int, lang: str, t: dict,
-                  unknown: bool) -> np.ndarray:
+def _status_hover(status: np.ndarray, full: list, cols: list, k: int, lang: str, t: dict, unknown: bool) -> np.ndarray:
     """Hover text of the cells without figures: why they are empty."""
     why = {
         _ST_PRIMARY: t["not_shown"].format(why=reason_text(PRIMARY, k)[lang]),
@@ -526,11 +551,20 @@ def _misconception_cells(diagnosis, table, idx, lang, t, full) -> dict:
     org_s = _fmt(org_v, 0, lang)
     hover = np.full(values.shape, None, dtype=object)
     for r, c in zip(*np.nonzero(shown)):
-        hover[r, c] = (f"<b>{full[r]}</b><br><b>{heads[c]}</b><br>"
-                       f"{t['share']}: {share[r, c]} % ({t['organization']}: {org_s[c]} %)")
-    return dict(z=values - org_v[None, :], text=np.where(shown, share + " %", ""), hover=hover,
-                status=status, divided=np.zeros(values.shape, bool),
-                cols=[n.split(" (")[0] for n in long], unknown=True, flag=False)
+        hover[r, c] = (
+            f"<b>{full[r]}</b><br><b>{heads[c]}</b><br>"
+            f"{t['share']}: {share[r, c]} % ({t['organization']}: {org_s[c]} %)"
+        )
+    return dict(
+        z=values - org_v[None, :],
+        text=np.where(shown, share + " %", ""),
+        hover=hover,
+        status=status,
+        divided=np.zeros(values.shape, bool),
+        cols=[n.split(" (")[0] for n in long],
+        unknown=True,
+        flag=False,
+    )
 
 
 def _dimension_cells(diagnosis, table, idx, metric, lang, t, full) -> dict:
@@ -544,8 +578,16 @@ def _dimension_cells(diagnosis, table, idx, metric, lang, t, full) -> dict:
         z = np.array([code.get(f, np.nan) for f in finding.ravel().tolist()]).reshape(finding.shape)
         short = translated(_SHORT_FINDING_EN, lang)
         text = np.array([short.get(f, "") for f in finding.ravel().tolist()], dtype=object).reshape(finding.shape)
-        return dict(z=z, text=text, hover=hover, status=_status(table, idx, z, cell_reason),
-                    divided=divided, cols=cols, unknown=False, flag=False)
+        return dict(
+            z=z,
+            text=text,
+            hover=hover,
+            status=_status(table, idx, z, cell_reason),
+            divided=divided,
+            cols=cols,
+            unknown=False,
+            flag=False,
+        )
     field, flag = ("score", "vs_rest") if metric == "perception" else ("structure", "structure_vs_rest")
     values = np.asarray(table.dims[field], dtype=float)[idx]
     org_v = np.asarray(diagnosis.organization.dims[field], dtype=float)[0]
@@ -555,11 +597,20 @@ def _dimension_cells(diagnosis, table, idx, metric, lang, t, full) -> dict:
     divided &= metric == "perception"
     label = np.array(_fmt(values, 0, lang), dtype=object).reshape(values.shape)
     text = np.where(divided, "÷ ", "") + label + np.where(flagged, np.where(up, " ▲", " ▼"), "")
-    return dict(z=values - org_v[None, :], text=np.where(status == _SHOWN, text, ""), hover=hover,
-                status=status, divided=divided, cols=cols, unknown=False, flag=bool(flagged.any()))
+    return dict(
+        z=values - org_v[None, :],
+        text=np.where(status == _SHOWN, text, ""),
+        hover=hover,
+        status=status,
+        divided=divided,
+        cols=cols,
+        unknown=False,
+        flag=bool(flagged.any()),
+    )
 
 
 # ----------------------------------------------------------------------- heatmaps
+
 
 def _swatch(color: str, glyph: str = "■") -> str:
     return f"<span style='color:{color}'>{glyph}</span>"
@@ -574,17 +625,30 @@ def _legend(diagnosis, cells: dict, metric: str, k: int, lang: str, t: dict) -> 
         items += [f"{_swatch(FINDING_COLORS[f])} {escape_text(LABELS['finding'][f][lang])}" for f in FINDINGS]
     if cells["divided"].any():
         items.append(f"▨ {escape_text(_divided_legend(diagnosis, lang))}")
-    marks = ((_ST_PRIMARY, t["lg_primary"].format(k=k), _swatch(_GREY_PRIMARY)),
-             (_ST_HIDDEN, t["lg_hidden"], _swatch(_GREY_HIDDEN)),
-             (_ST_NO_DATA, t["lg_unknown"] if cells["unknown"] else t["lg_no_data"], _swatch("#777777", "□")))
+    marks = (
+        (_ST_PRIMARY, t["lg_primary"].format(k=k), _swatch(_GREY_PRIMARY)),
+        (_ST_HIDDEN, t["lg_hidden"], _swatch(_GREY_HIDDEN)),
+        (_ST_NO_DATA, t["lg_unknown"] if cells["unknown"] else t["lg_no_data"], _swatch("#777777", "□")),
+    )
     items += [f"{glyph} {escape_text(name)}" for code, name, glyph in marks if (status == code).any()]
     if cells["flag"]:
         items.append(escape_text(t["lg_flag"]))
     if not items:
         return None, 0
     lines = _legend_lines(items)
-    return dict(text="<br>".join(lines), x=0, xref="paper", xanchor="left", y=0, yref="paper",
-                yanchor="top", yshift=-6, showarrow=False, align="left", font=dict(size=12)), len(lines)
+    return dict(
+        text="<br>".join(lines),
+        x=0,
+        xref="paper",
+        xanchor="left",
+        y=0,
+        yref="paper",
+        yanchor="top",
+        yshift=-6,
+        showarrow=False,
+        align="left",
+        font=dict(size=12),
+    ), len(lines)
 
 
 _LEGEND_LINE_CHARS = 56
@@ -612,43 +676,90 @@ def _hatch(mask: np.ndarray) -> dict:
     for r, c in zip(*(a.tolist() for a in np.nonzero(mask))):
         x += [c - 0.5, c + 0.5, c + 0.5, c - 0.5, c - 0.5, None]
         y += [r - 0.5, r - 0.5, r + 0.5, r + 0.5, r - 0.5, None]
-    return dict(type="scatter", x=x, y=y, mode="lines", fill="toself", hoverinfo="skip",
-                showlegend=False, line=dict(color="#333333", width=1.5), fillcolor="rgba(0,0,0,0)",
-                fillpattern=dict(shape="/", fgcolor="rgba(40,40,40,0.55)", size=9, solidity=0.15))
+    return dict(
+        type="scatter",
+        x=x,
+        y=y,
+        mode="lines",
+        fill="toself",
+        hoverinfo="skip",
+        showlegend=False,
+        line=dict(color="#333333", width=1.5),
+        fillcolor="rgba(0,0,0,0)",
+        fillpattern=dict(shape="/", fgcolor="rgba(40,40,40,0.55)", size=9, solidity=0.15),
+    )
 
 
 def _cell_traces(cells: dict, metric: str, k: int, t: dict) -> list:
     """The status layer (grey / white cells), the value layer and the hatching."""
     status = cells["status"]
     R, C = status.shape
-    common = dict(type="heatmap", x=list(range(C)), y=list(range(R)), xgap=1, ygap=1,
-                  texttemplate="%{text}", textfont=dict(size=13), hoverongaps=False,
-                  hovertemplate="%{hovertext}<extra></extra>", name="", showlegend=False)
+    common = dict(
+        type="heatmap",
+        x=list(range(C)),
+        y=list(range(R)),
+        xgap=1,
+        ygap=1,
+        texttemplate="%{text}",
+        textfont=dict(size=13),
+        hoverongaps=False,
+        hovertemplate="%{hovertext}<extra></extra>",
+        name="",
+        showlegend=False,
+    )
     out = []
     if (status != _SHOWN).any():
-        names = np.array([escape_text(x) for x in (
-            "", t["st_primary"].format(k=k), t["st_hidden"],
-            t["st_unknown"] if cells["unknown"] else t["st_no_data"])], dtype=object)
-        out.append(dict(
-            z=_plain(np.where(status == _SHOWN, np.nan, status.astype(float))), zmin=1, zmax=3,
-            colorscale=[[0.0, _GREY_PRIMARY], [0.5, _GREY_HIDDEN], [1.0, _NO_DATA]], showscale=False,
-            text=_plain(names[status]), hovertext=_plain(cells["status_hover"]),
-            **{**common, "textfont": dict(size=13, color=_STATUS_TEXT)},
-        ))
-    value = dict(z=_plain(np.where(status == _SHOWN, cells["z"], np.nan)), text=_plain(cells["text"]),
-                 hovertext=_plain(cells["hover"]), **common)
+        names = np.array(
+            [
+                escape_text(x)
+                for x in (
+                    "",
+                    t["st_primary"].format(k=k),
+                    t["st_hidden"],
+                    t["st_unknown"] if cells["unknown"] else t["st_no_data"],
+                )
+            ],
+            dtype=object,
+        )
+        out.append(
+            dict(
+                z=_plain(np.where(status == _SHOWN, np.nan, status.astype(float))),
+                zmin=1,
+                zmax=3,
+                colorscale=[[0.0, _GREY_PRIMARY], [0.5, _GREY_HIDDEN], [1.0, _NO_DATA]],
+                showscale=False,
+                text=_plain(names[status]),
+                hovertext=_plain(cells["status_hover"]),
+                **{**common, "textfont": dict(size=13, color=_STATUS_TEXT)},
+            )
+        )
+    value = dict(
+        z=_plain(np.where(status == _SHOWN, cells["z"], np.nan)),
+        text=_plain(cells["text"]),
+        hovertext=_plain(cells["hover"]),
+        **common,
+    )
     if metric == "finding":
         n = len(FINDINGS)
         scale = [[(i + e) / n, FINDING_COLORS[f]] for i, f in enumerate(FINDINGS) for e in (0, 1)]
         value.update(zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False)
     else:
         value.update(
-            zmin=-COLOR_RANGE, zmax=COLOR_RANGE, zmid=0, colorscale=_DIVERGING,
+            zmin=-COLOR_RANGE,
+            zmax=COLOR_RANGE,
+            zmid=0,
+            colorscale=_DIVERGING,
             reversescale=metric == "misconception",
-            colorbar=dict(title=dict(text=t["vs_org"], side="right"), thickness=12,
-                          len=min(220, max(_MIN_PLOT_PX, R * _ROW_PX)), lenmode="pixels", y=1, yanchor="top",
-                          tickvals=[-COLOR_RANGE, 0, COLOR_RANGE],
-                          ticktext=[f"−{COLOR_RANGE}", t["org"], f"+{COLOR_RANGE}"]),
+            colorbar=dict(
+                title=dict(text=t["vs_org"], side="right"),
+                thickness=12,
+                len=min(220, max(_MIN_PLOT_PX, R * _ROW_PX)),
+                lenmode="pixels",
+                y=1,
+                yanchor="top",
+                tickvals=[-COLOR_RANGE, 0, COLOR_RANGE],
+                ticktext=[f"−{COLOR_RANGE}", t["org"], f"+{COLOR_RANGE}"],
+            ),
         )
     out.append(value)
     if cells["divided"].any():
@@ -656,25 +767,57 @@ def _cell_traces(cells: dict, metric: str, k: int, t: dict) -> list:
     return out
 
 
-def _heatmap_layout(title: str, subtitle: str, rows: list, cols: list, legend, legend_lines: int,
-                    shapes: list, metric: str) -> dict:
+def _heatmap_layout(
+    title: str, subtitle: str, rows: list, cols: list, legend, legend_lines: int, shapes: list, metric: str
+) -> dict:
     col_text = [_wrap(c, 16 if metric == "misconception" else 12) for c in cols]
     col_lines = max(c.count("<br>") + 1 for c in col_text)
     top = 64 + 15 * col_lines
     bottom = 14 + 17 * legend_lines
     left = int(min(260, max(60, 7 * max((len(html.unescape(r)) for r in rows), default=4) + 16)))
     return dict(
-        template="none", height=top + bottom + max(_MIN_PLOT_PX, _ROW_PX * len(rows)), autosize=True,
+        template="none",
+        height=top + bottom + max(_MIN_PLOT_PX, _ROW_PX * len(rows)),
+        autosize=True,
         font=dict(family=_FONT, size=12, color="#222222"),
-        title=dict(text=title, subtitle=dict(text=subtitle, font=dict(size=12, color="#555555")),
-                   x=0, xref="container", xanchor="left", y=1, yref="container", yanchor="top",
-                   pad=dict(t=12, l=10), font=dict(size=15)),
+        title=dict(
+            text=title,
+            subtitle=dict(text=subtitle, font=dict(size=12, color="#555555")),
+            x=0,
+            xref="container",
+            xanchor="left",
+            y=1,
+            yref="container",
+            yanchor="top",
+            pad=dict(t=12, l=10),
+            font=dict(size=15),
+        ),
         margin=dict(t=top, b=bottom, l=left, r=72 if metric != "finding" else 16, pad=0),
-        xaxis=dict(tickvals=list(range(len(cols))), ticktext=col_text, side="top", tickangle=0, showgrid=False,
-                   zeroline=False, range=[-0.5, len(cols) - 0.5], fixedrange=True, ticks=""),
-        yaxis=dict(tickvals=list(range(len(rows))), ticktext=rows, autorange=False, showgrid=False,
-                   zeroline=False, range=[len(rows) - 0.5, -0.5], fixedrange=True, ticks=""),
-        plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", shapes=shapes, showlegend=False,
+        xaxis=dict(
+            tickvals=list(range(len(cols))),
+            ticktext=col_text,
+            side="top",
+            tickangle=0,
+            showgrid=False,
+            zeroline=False,
+            range=[-0.5, len(cols) - 0.5],
+            fixedrange=True,
+            ticks="",
+        ),
+        yaxis=dict(
+            tickvals=list(range(len(rows))),
+            ticktext=rows,
+            autorange=False,
+            showgrid=False,
+            zeroline=False,
+            range=[len(rows) - 0.5, -0.5],
+            fixedrange=True,
+            ticks="",
+        ),
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        shapes=shapes,
+        showlegend=False,
         annotations=[legend] if legend else [],
         hoverlabel=dict(align="left", bgcolor="#ffffff", font=dict(family=_FONT, size=12)),
     )
@@ -684,8 +827,12 @@ def _unit_separators(table, idx: np.ndarray) -> list:
     """Horizontal lines between the unit blocks of a page of teams."""
     parents = np.asarray(table.parent, dtype=str)[idx]
     breaks = np.flatnonzero(parents[1:] != parents[:-1])
-    return [dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=b + 0.5, y1=b + 0.5,
-                 line=dict(color="#222222", width=2)) for b in breaks.tolist()]
+    return [
+        dict(
+            type="line", xref="paper", x0=0, x1=1, yref="y", y0=b + 0.5, y1=b + 0.5, line=dict(color="#222222", width=2)
+        )
+        for b in breaks.tolist()
+    ]
 
 
 def _sorted_text(diagnosis, sort: str, t: dict, lang: str) -> str:
@@ -694,22 +841,31 @@ def _sorted_text(diagnosis, sort: str, t: dict, lang: str) -> str:
     return t[f"sorted_{sort}"]
 
 
-def _heatmap(diagnosis, level: str, metric: str, order: np.ndarray, page: int, page_size: int,
-             lang: str, unit, sort: str, with_table: bool = False):
+def _heatmap(
+    diagnosis,
+    level: str,
+    metric: str,
+    order: np.ndarray,
+    page: int,
+    page_size: int,
+    lang: str,
+    unit,
+    sort: str,
+    with_table: bool = False,
+):
     t = _TEXT[lang]
     table = _table(diagnosis, level)
     start = page * page_size
     if order.size and start >= order.size:
         raise ValueError(f"page: {page} is beyond the last page ({-(-order.size // page_size) - 1})")
-    idx = order[start:start + page_size]
+    idx = order[start : start + page_size]
     with_unit = level == "team" and table.parent is not None and unit is None
     rows, full = _row_labels(table, idx, t, with_unit)
     if metric == "misconception":
         cells = _misconception_cells(diagnosis, table, idx, lang, t, full)
     else:
         cells = _dimension_cells(diagnosis, table, idx, metric, lang, t, full)
-    cells["status_hover"] = _status_hover(cells["status"], full, cells["cols"], table.k, lang, t,
-                                          cells["unknown"])
+    cells["status_hover"] = _status_hover(cells["status"], full, cells["cols"], table.k, lang, t, cells["unknown"])
     legend, legend_lines = _legend(diagnosis, cells, metric, table.k, lang, t)
     parts = [t["by_unit"] if level == "unit" else t["by_team"]]
     if unit is not None:
@@ -719,8 +875,7 @@ def _heatmap(diagnosis, level: str, metric: str, order: np.ndarray, page: int, p
         parts.append(t["rows"].format(what=what, a=start + 1, b=start + idx.size, n=order.size))
     parts.append(_sorted_text(diagnosis, sort, t, lang))
     shapes = _unit_separators(table, idx) if with_unit else []
-    layout = _heatmap_layout(t[metric], " · ".join(parts), rows, cells["cols"], legend, legend_lines,
-                             shapes, metric)
+    layout = _heatmap_layout(t[metric], " · ".join(parts), rows, cells["cols"], legend, legend_lines, shapes, metric)
     fig = dict(data=_cell_traces(cells, metric, table.k, t), layout=layout)
     if not with_table:
         return fig
@@ -731,24 +886,40 @@ def _cell_table(cells: dict, labels: list, table, idx, metric: str, lang: str, t
     """The figures of a heatmap as plain text (not escaped: a template escapes them):
     the same cell labels, and for a hidden cell its status text."""
     status = cells["status"]
-    names = ["", t["st_primary"].format(k=table.k), t["st_hidden"],
-             t["st_unknown"] if cells["unknown"] else t["st_no_data"]]
+    names = [
+        "",
+        t["st_primary"].format(k=table.k),
+        t["st_hidden"],
+        t["st_unknown"] if cells["unknown"] else t["st_no_data"],
+    ]
     text = np.asarray(cells["text"], dtype=object)
     if metric == "finding":  # the table gives the full name of the finding, not the short label
         finding = np.asarray(table.finding, dtype=object)[idx]
-        text = np.array([LABELS["finding"][f][lang] if f else "" for f in finding.ravel().tolist()],
-                        dtype=object).reshape(finding.shape)
+        text = np.array(
+            [LABELS["finding"][f][lang] if f else "" for f in finding.ravel().tolist()], dtype=object
+        ).reshape(finding.shape)
     rows = []
     for r, label in enumerate(labels):
-        row = [html.unescape(str(text[r, c])) if status[r, c] == _SHOWN else names[int(status[r, c])]
-               for c in range(status.shape[1])]
+        row = [
+            html.unescape(str(text[r, c])) if status[r, c] == _SHOWN else names[int(status[r, c])]
+            for c in range(status.shape[1])
+        ]
         n = None if table.suppressed[idx[r]] else int(table.n[idx[r]])
         rows.append({"label": label, "n": n, "cells": row})
     return {"title": t[metric], "columns": [html.unescape(str(c)) for c in cells["cols"]], "rows": rows}
 
 
-def heatmap_table(diagnosis, metric: str = "perception", *, level: str = "team", unit=None, page: int = 0,
-                  page_size: int = PAGE_SIZE, lang: str = "en", sort: str = "best") -> dict:
+def heatmap_table(
+    diagnosis,
+    metric: str = "perception",
+    *,
+    level: str = "team",
+    unit=None,
+    page: int = 0,
+    page_size: int = PAGE_SIZE,
+    lang: str = "en",
+    sort: str = "best",
+) -> dict:
     """The figures of :func:`team_heatmap` (``level="team"``) or :func:`unit_heatmap`
     (``level="unit"``) as a table, for screen readers and for reading on paper: the same
     rows in the same order, the same cell labels, and the reason where a cell is hidden.
@@ -765,13 +936,23 @@ def heatmap_table(diagnosis, metric: str = "perception", *, level: str = "team",
     _check_int("page", page, 0)
     _check_int("page_size", page_size, 1)
     order = group_order(diagnosis, level=level, unit=unit if level == "team" else None, sort=sort)
-    _, out = _heatmap(diagnosis, level, metric, order, page, page_size, lang, unit if level == "team" else None,
-                      sort, with_table=True)
+    _, out = _heatmap(
+        diagnosis, level, metric, order, page, page_size, lang, unit if level == "team" else None, sort, with_table=True
+    )
     return out
 
 
-def team_heatmap(diagnosis, metric: str = "perception", *, unit=None, page: int = 0,
-                 page_size: int = PAGE_SIZE, lang: str = "en", sort: str = "best", as_dict: bool = False):
+def team_heatmap(
+    diagnosis,
+    metric: str = "perception",
+    *,
+    unit=None,
+    page: int = 0,
+    page_size: int = PAGE_SIZE,
+    lang: str = "en",
+    sort: str = "best",
+    as_dict: bool = False,
+):
     """Heatmap of teams x dimensions (or x misconceptions).
 
     Parameters
@@ -811,8 +992,16 @@ def team_heatmap(diagnosis, metric: str = "perception", *, unit=None, page: int 
     return _finish(_heatmap(diagnosis, "team", metric, order, page, page_size, lang, unit, sort), as_dict)
 
 
-def unit_heatmap(diagnosis, metric: str = "perception", *, page: int = 0,
-                 page_size: int = PAGE_SIZE, lang: str = "en", sort: str = "best", as_dict: bool = False):
+def unit_heatmap(
+    diagnosis,
+    metric: str = "perception",
+    *,
+    page: int = 0,
+    page_size: int = PAGE_SIZE,
+    lang: str = "en",
+    sort: str = "best",
+    as_dict: bool = False,
+):
     """Heatmap of units x dimensions (or x misconceptions): the overview for many teams.
 
     Parameters
@@ -848,22 +1037,37 @@ def unit_heatmap(diagnosis, metric: str = "perception", *, page: int = 0,
 
 # -------------------------------------------------------------------- overview
 
+
 def _base_layout(title: str, height: int) -> dict:
     return dict(
-        template="none", height=height, autosize=True, font=dict(family=_FONT, size=12, color="#222222"),
+        template="none",
+        height=height,
+        autosize=True,
+        font=dict(family=_FONT, size=12, color="#222222"),
         title=dict(text=title, x=0, xref="container", xanchor="left", pad=dict(l=10), font=dict(size=15)),
-        plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
         hoverlabel=dict(align="left", bgcolor="#ffffff", font=dict(family=_FONT, size=12)),
-        legend=dict(orientation="h", x=0, xanchor="left", y=0.01, yref="container", yanchor="bottom",
-                    itemclick=False, itemdoubleclick=False),
+        legend=dict(
+            orientation="h",
+            x=0,
+            xanchor="left",
+            y=0.01,
+            yref="container",
+            yanchor="bottom",
+            itemclick=False,
+            itemdoubleclick=False,
+        ),
     )
 
 
 def _message(title: str, message: str) -> dict:
     layout = _base_layout(title, 200)
-    layout.update(xaxis=dict(visible=False), yaxis=dict(visible=False),
-                  annotations=[dict(text=message, x=0.5, y=0.5, xref="paper", yref="paper",
-                                    showarrow=False, font=dict(size=13))])
+    layout.update(
+        xaxis=dict(visible=False),
+        yaxis=dict(visible=False),
+        annotations=[dict(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font=dict(size=13))],
+    )
     return dict(data=[], layout=layout)
 
 
@@ -878,21 +1082,42 @@ def _subject(diagnosis):
 def _overview_bar(diagnosis, names: list, field: str, lang: str) -> dict:
     t = _TEXT[lang]
     org = _subject(diagnosis)
-    prefix, key, color, pattern = (("", "perception_bar", "#92c5de", "") if field == "score"
-                                   else ("structure_", "structure_bar", "#fddbc7", "/"))
+    prefix, key, color, pattern = (
+        ("", "perception_bar", "#92c5de", "") if field == "score" else ("structure_", "structure_bar", "#fddbc7", "/")
+    )
     v, lo, hi = (np.asarray(org.dims[f], dtype=float)[0] for f in (field, f"{prefix}ci_low", f"{prefix}ci_high"))
     ci = t["ci"].format(p=_num(100 * diagnosis.settings["confidence"], 0, lang))
     sv, slo, shi = _fmt(v, 0, lang), _fmt(lo, 0, lang), _fmt(hi, 0, lang)
-    hover = [f"<b>{escape_text(n)}</b><br>{t[key]}: {a} ({ci} {b}–{c})" if a else ""
-             for n, a, b, c in zip(names, sv, slo, shi)]
+    hover = [
+        f"<b>{escape_text(n)}</b><br>{t[key]}: {a} ({ci} {b}–{c})" if a else ""
+        for n, a, b, c in zip(names, sv, slo, shi)
+    ]
     return dict(
-        type="bar", x=[0, 1, 2], y=_plain(v), name=t[key], offsetgroup=key,
-        marker=dict(color=color, line=dict(color="#333333", width=1),
-                    pattern=dict(shape=pattern, fgcolor="#b2182b", size=10, solidity=0.12)),
-        error_y=dict(type="data", symmetric=False, array=_plain(hi - v), arrayminus=_plain(v - lo),
-                     color="#333333", thickness=1.2, width=6),
-        text=[f"<b>{a}</b>" if a else "" for a in sv], textposition="inside", insidetextanchor="middle",
-        textfont=dict(size=15, color="#111111"), hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+        type="bar",
+        x=[0, 1, 2],
+        y=_plain(v),
+        name=t[key],
+        offsetgroup=key,
+        marker=dict(
+            color=color,
+            line=dict(color="#333333", width=1),
+            pattern=dict(shape=pattern, fgcolor="#b2182b", size=10, solidity=0.12),
+        ),
+        error_y=dict(
+            type="data",
+            symmetric=False,
+            array=_plain(hi - v),
+            arrayminus=_plain(v - lo),
+            color="#333333",
+            thickness=1.2,
+            width=6,
+        ),
+        text=[f"<b>{a}</b>" if a else "" for a in sv],
+        textposition="inside",
+        insidetextanchor="middle",
+        textfont=dict(size=15, color="#111111"),
+        hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>",
     )
 
 
@@ -931,16 +1156,26 @@ def organization_overview(diagnosis, *, lang: str = "en", as_dict: bool = False)
         ticks.append(f"<b>{escape_text(name)}</b><br>{escape_text(' · '.join(sub))}")
     layout = _base_layout(title, 440)
     layout.update(
-        barmode="group", bargap=0.35, bargroupgap=0.08, margin=dict(t=50, b=110, l=60, r=20),
+        barmode="group",
+        bargap=0.35,
+        bargroupgap=0.08,
+        margin=dict(t=50, b=110, l=60, r=20),
         xaxis=dict(tickvals=[0, 1, 2], ticktext=ticks, fixedrange=True, showgrid=False, zeroline=False),
-        yaxis=dict(range=[0, 100], title=dict(text=t["score_axis"]), fixedrange=True,
-                   gridcolor="#e5e5e5", zeroline=False, tickvals=[0, 20, 40, 60, 80, 100]),
+        yaxis=dict(
+            range=[0, 100],
+            title=dict(text=t["score_axis"]),
+            fixedrange=True,
+            gridcolor="#e5e5e5",
+            zeroline=False,
+            tickvals=[0, 20, 40, 60, 80, 100],
+        ),
     )
     data = [_overview_bar(diagnosis, names, field, lang) for field in ("score", "structure")]
     return _finish(dict(data=data, layout=layout), as_dict)
 
 
 # -------------------------------------------------------------------- role gaps
+
 
 def _role_rows(diagnosis, max_groups: int) -> tuple:
     """Released role gaps to show: the organization, then the groups with the largest gap."""
@@ -952,8 +1187,7 @@ def _role_rows(diagnosis, max_groups: int) -> tuple:
     keep = sorted(largest, key=lambda g: (-largest[g], str(g)))[:max_groups]
     rank = {g: i for i, g in enumerate(sorted(keep, key=str))}
     shown = [r for r in rows if r["level"] == "organization" or r["group"] in rank]
-    shown.sort(key=lambda r: (r["level"] != "organization", rank.get(r["group"], -1),
-                              DIMENSIONS.index(r["dimension"])))
+    shown.sort(key=lambda r: (r["level"] != "organization", rank.get(r["group"], -1), DIMENSIONS.index(r["dimension"])))
     return shown, len(largest)
 
 
@@ -992,37 +1226,92 @@ def role_gap_chart(diagnosis, *, lang: str = "en", max_groups: int = 20, as_dict
         what = t["units"] if diagnosis.units is not None else t["teams"]
         title = t["role_gap_some"].format(m=len({r["group"] for r in below}), what=what, n=n_groups)
     names = dict(zip(DIMENSIONS, _dim_names(diagnosis, lang)))
-    labels = [f"{t['whole_org'] if r['level'] == 'organization' else _esc(r['group'])} · "
-              f"{escape_text(names[r['dimension']])}" for r in shown]
+    labels = [
+        f"{t['whole_org'] if r['level'] == 'organization' else _esc(r['group'])} · {escape_text(names[r['dimension']])}"
+        for r in shown
+    ]
     y = list(range(len(shown)))
     lead, member = [r["lead"] for r in shown], [r["member"] for r in shown]
-    hover = [f"<b>{lab}</b><br>{t['lead']}: {_num(r['lead'], 0, lang)} (n = {r['n_lead']})<br>"
-             f"{t['member']}: {_num(r['member'], 0, lang)} (n = {r['n_member']})<br>"
-             f"{t['gap']}: {_signed(r['gap'])}" + (f"<br>{t['significant']}" if r["significant"] else "")
-             for lab, r in zip(labels, shown)]
+    hover = [
+        f"<b>{lab}</b><br>{t['lead']}: {_num(r['lead'], 0, lang)} (n = {r['n_lead']})<br>"
+        f"{t['member']}: {_num(r['member'], 0, lang)} (n = {r['n_member']})<br>"
+        f"{t['gap']}: {_signed(r['gap'])}" + (f"<br>{t['significant']}" if r["significant"] else "")
+        for lab, r in zip(labels, shown)
+    ]
     marker = dict(size=11, line=dict(color="#111111", width=1))
     data = [
-        dict(type="scatter", x=[v for a, b in zip(lead, member) for v in (a, b, None)],
-             y=[v for i in y for v in (i, i, None)], mode="lines", line=dict(color="#999999", width=3),
-             hoverinfo="skip", showlegend=False),
-        dict(type="scatter", x=lead, y=y, mode="markers", name=t["lead"], hovertext=hover,
-             hovertemplate="%{hovertext}<extra></extra>", marker=dict(symbol="circle", color="#2166ac", **marker)),
-        dict(type="scatter", x=member, y=y, mode="markers", name=t["member"], hovertext=hover,
-             hovertemplate="%{hovertext}<extra></extra>", marker=dict(symbol="diamond", color="#f4a582", **marker)),
-        dict(type="scatter", x=[max(a, b) + 2 for a, b in zip(lead, member)], y=y, mode="text",
-             text=[f"{_signed(r['gap'])}{' *' if r['significant'] else ''}" for r in shown],
-             textposition="middle right", hoverinfo="skip", showlegend=False, textfont=dict(size=11)),
+        dict(
+            type="scatter",
+            x=[v for a, b in zip(lead, member) for v in (a, b, None)],
+            y=[v for i in y for v in (i, i, None)],
+            mode="lines",
+            line=dict(color="#999999", width=3),
+            hoverinfo="skip",
+            showlegend=False,
+        ),
+        dict(
+            type="scatter",
+            x=lead,
+            y=y,
+            mode="markers",
+            name=t["lead"],
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            marker=dict(symbol="circle", color="#2166ac", **marker),
+        ),
+        dict(
+            type="scatter",
+            x=member,
+            y=y,
+            mode="markers",
+            name=t["member"],
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            marker=dict(symbol="diamond", color="#f4a582", **marker),
+        ),
+        dict(
+            type="scatter",
+            x=[max(a, b) + 2 for a, b in zip(lead, member)],
+            y=y,
+            mode="text",
+            text=[f"{_signed(r['gap'])}{' *' if r['significant'] else ''}" for r in shown],
+            textposition="middle right",
+            hoverinfo="skip",
+            showlegend=False,
+            textfont=dict(size=11),
+        ),
     ]
-    breaks = [i for i in range(1, len(shown))
-              if (shown[i]["level"], shown[i]["group"]) != (shown[i - 1]["level"], shown[i - 1]["group"])]
+    breaks = [
+        i
+        for i in range(1, len(shown))
+        if (shown[i]["level"], shown[i]["group"]) != (shown[i - 1]["level"], shown[i - 1]["group"])
+    ]
     layout = _base_layout(title, max(240, 120 + 22 * len(shown)))
     layout.update(
         margin=dict(t=50, b=80, l=int(min(300, max(120, 7 * max(len(html.unescape(x)) for x in labels) + 16))), r=30),
-        xaxis=dict(range=[0, 110], title=dict(text=f"{t['score_axis']} · {t['significant']}"), fixedrange=True,
-                   gridcolor="#e5e5e5", zeroline=False, tickvals=[0, 20, 40, 60, 80, 100]),
-        yaxis=dict(tickvals=y, ticktext=labels, range=[len(shown) - 0.5, -0.5], fixedrange=True,
-                   showgrid=False, zeroline=False),
-        shapes=[dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=b - 0.5, y1=b - 0.5,
-                     line=dict(color="#cccccc", width=1)) for b in breaks],
+        xaxis=dict(
+            range=[0, 110],
+            title=dict(text=f"{t['score_axis']} · {t['significant']}"),
+            fixedrange=True,
+            gridcolor="#e5e5e5",
+            zeroline=False,
+            tickvals=[0, 20, 40, 60, 80, 100],
+        ),
+        yaxis=dict(
+            tickvals=y, ticktext=labels, range=[len(shown) - 0.5, -0.5], fixedrange=True, showgrid=False, zeroline=False
+        ),
+        shapes=[
+            dict(
+                type="line",
+                xref="paper",
+                x0=0,
+                x1=1,
+                yref="y",
+                y0=b - 0.5,
+                y1=b - 0.5,
+                line=dict(color="#cccccc", width=1),
+            )
+            for b in breaks
+        ],
     )
     return _finish(dict(data=data, layout=layout), as_dict)

@@ -42,7 +42,9 @@ class Groups:
         return len(self.labels)
 
 
-def encode_groups(groups: Iterable[Hashable] | ArrayLike | Groups, *, n: int | None = None, name: str = "groups") -> Groups:
+def encode_groups(
+    groups: Iterable[Hashable] | ArrayLike | Groups, *, n: int | None = None, name: str = "groups"
+) -> Groups:
     """Encode a sequence of hashable, sortable labels as integer codes.
 
     Parameters

@@ -37,7 +37,12 @@ from analysis.groups import Groups, encode_groups
 from analysis.arrays import FloatArray, IntArray
 
 __all__ = [
-    "ICCResult", "icc", "GroupReliabilityResult", "group_reliability", "ICC1_CUTS", "ICC1_BANDS",
+    "ICCResult",
+    "icc",
+    "GroupReliabilityResult",
+    "group_reliability",
+    "ICC1_CUTS",
+    "ICC1_BANDS",
     "icc1_bands",
 ]
 
@@ -140,8 +145,11 @@ def _as_scores(scores: ArrayLike) -> FloatArray:
 
 
 def _check_confidence(confidence: object) -> float:
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float, np.integer, np.floating)) \
-            or not 0 < float(confidence) < 1:
+    if (
+        isinstance(confidence, bool)
+        or not isinstance(confidence, (int, float, np.integer, np.floating))
+        or not 0 < float(confidence) < 1
+    ):
         raise ValueError(f"confidence: must lie strictly between 0 and 1, got {confidence!r}")
     return float(confidence)
 
@@ -152,7 +160,7 @@ def _f_limits(f: float, df_b: float, df_w: float, confidence: float) -> tuple[fl
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         f_low = f / special.fdtri(df_b, df_w, q)
         f_high = f * special.fdtri(df_w, df_b, q)
-    return np.float64(f_low), np.float64(f_high)   # numpy's division semantics downstream
+    return np.float64(f_low), np.float64(f_high)  # numpy's division semantics downstream
 
 
 def _icc1_from_f(f: float, size: float) -> float:
@@ -167,8 +175,13 @@ def _icc2_from_f(f: float) -> float:
         return float(1.0 - 1.0 / np.float64(f))
 
 
-def icc(scores: ArrayLike, groups: Iterable[Hashable] | ArrayLike | Groups, *, nan_policy: str = "omit",
-        confidence: float = 0.95) -> ICCResult:
+def icc(
+    scores: ArrayLike,
+    groups: Iterable[Hashable] | ArrayLike | Groups,
+    *,
+    nan_policy: str = "omit",
+    confidence: float = 0.95,
+) -> ICCResult:
     r"""ICC(1) and ICC(2) of a score from the one-way ANOVA, with confidence intervals.
 
     With :math:`N` observed scores in :math:`G` groups of sizes :math:`n_g`, group means
@@ -319,9 +332,7 @@ def icc(scores: ArrayLike, groups: Iterable[Hashable] | ArrayLike | Groups, *, n
     (-0.0014, 0.9968)
     """
     if not isinstance(nan_policy, str) or nan_policy not in _NAN_POLICIES:
-        raise ValueError(
-            f"nan_policy: must be one of 'omit', 'raise', 'propagate', got {nan_policy!r}"
-        )
+        raise ValueError(f"nan_policy: must be one of 'omit', 'raise', 'propagate', got {nan_policy!r}")
     confidence = _check_confidence(confidence)
     y = _as_scores(scores)
     g = encode_groups(groups, n=y.shape[0], name="groups")
@@ -330,8 +341,7 @@ def icc(scores: ArrayLike, groups: Iterable[Hashable] | ArrayLike | Groups, *, n
     if infinite.any():
         pos = int(np.argmax(infinite))
         raise ValueError(
-            f"scores: contains non-finite value {float(y[pos])!r} at position {pos} "
-            "(only NaN marks a missing score)"
+            f"scores: contains non-finite value {float(y[pos])!r} at position {pos} (only NaN marks a missing score)"
         )
     propagate_nan = False
     if missing.any():
@@ -359,8 +369,20 @@ def icc(scores: ArrayLike, groups: Iterable[Hashable] | ArrayLike | Groups, *, n
     nan = float("nan")
     n0 = (n_obs - float(np.dot(counts, counts)) / n_obs) / df_b if df_b > 0 else nan
     if propagate_nan or n_obs == 0:
-        return ICCResult(nan, nan, nan, df_b, df_w, nan, nan, nan, n_groups, n_obs,
-                         n0=nan if propagate_nan else n0, confidence=confidence)
+        return ICCResult(
+            nan,
+            nan,
+            nan,
+            df_b,
+            df_w,
+            nan,
+            nan,
+            nan,
+            n_groups,
+            n_obs,
+            n0=nan if propagate_nan else n0,
+            confidence=confidence,
+        )
 
     sums = np.bincount(codes, weights=y, minlength=ng)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -380,8 +402,13 @@ def icc(scores: ArrayLike, groups: Iterable[Hashable] | ArrayLike | Groups, *, n
     pvalue = float(special.fdtrc(df_b, df_w, f)) if defined else nan
     if defined:
         f_low, f_high = _f_limits(f, df_b, df_w, confidence)
-        lims = (float(_icc1_from_f(f, n0)), float(_icc1_from_f(f_low, n0)), float(_icc1_from_f(f_high, n0)),
-                float(_icc2_from_f(f_low)), float(_icc2_from_f(f_high)))
+        lims = (
+            float(_icc1_from_f(f, n0)),
+            float(_icc1_from_f(f_low, n0)),
+            float(_icc1_from_f(f_high, n0)),
+            float(_icc2_from_f(f_low)),
+            float(_icc2_from_f(f_high)),
+        )
     else:
         lims = (nan,) * 5
     return ICCResult(
@@ -406,6 +433,7 @@ def icc(scores: ArrayLike, groups: Iterable[Hashable] | ArrayLike | Groups, *, n
 
 
 # ----------------------------------------------------------------- reliability by size
+
 
 @dataclass(frozen=True, eq=False)
 class GroupReliabilityResult:
@@ -449,13 +477,28 @@ class GroupReliabilityResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain lists and floats (``inf`` and NaN kept as floats)."""
+
         def plain(x: object) -> Any:
             a = np.asarray(x)
             return a.tolist() if a.ndim else float(a)
-        return {k: (plain(getattr(self, k)) if k not in ("confidence",) else self.confidence)
-                for k in ("sizes", "reliability", "ci_low", "ci_high", "icc1", "icc1_ci_low",
-                          "icc1_ci_high", "target", "min_size", "min_size_ci_low",
-                          "min_size_ci_high", "confidence")}
+
+        return {
+            k: (plain(getattr(self, k)) if k not in ("confidence",) else self.confidence)
+            for k in (
+                "sizes",
+                "reliability",
+                "ci_low",
+                "ci_high",
+                "icc1",
+                "icc1_ci_low",
+                "icc1_ci_high",
+                "target",
+                "min_size",
+                "min_size_ci_low",
+                "min_size_ci_high",
+                "confidence",
+            )
+        }
 
 
 def _spearman_brown(rho: FloatArray, n: FloatArray) -> FloatArray:
@@ -476,9 +519,13 @@ def _min_size(rho_in: ArrayLike, target: float) -> FloatArray:
     return res
 
 
-def group_reliability(sizes: ArrayLike, icc1: ICCResult | ArrayLike, *,
-                      ci: tuple[ArrayLike, ArrayLike] | None = None,
-                      target: float = 0.70) -> GroupReliabilityResult:
+def group_reliability(
+    sizes: ArrayLike,
+    icc1: ICCResult | ArrayLike,
+    *,
+    ci: tuple[ArrayLike, ArrayLike] | None = None,
+    target: float = 0.70,
+) -> GroupReliabilityResult:
     r"""Reliability of the mean of a group of a given size (ICC(2) at that size).
 
     ICC(2) from :func:`icc` is the reliability of a group mean over :math:`n_0`
@@ -571,10 +618,17 @@ def group_reliability(sizes: ArrayLike, icc1: ICCResult | ArrayLike, *,
         return x if np.ndim(x) else float(x)
 
     return GroupReliabilityResult(
-        sizes=n, reliability=_spearman_brown(rho, n), ci_low=_spearman_brown(lo, n),
-        ci_high=_spearman_brown(hi, n), icc1=out(rho), icc1_ci_low=out(lo), icc1_ci_high=out(hi),
-        target=float(target), min_size=out(_min_size(rho, target)),
-        min_size_ci_low=out(_min_size(hi, target)), min_size_ci_high=out(_min_size(lo, target)),
+        sizes=n,
+        reliability=_spearman_brown(rho, n),
+        ci_low=_spearman_brown(lo, n),
+        ci_high=_spearman_brown(hi, n),
+        icc1=out(rho),
+        icc1_ci_low=out(lo),
+        icc1_ci_high=out(hi),
+        target=float(target),
+        min_size=out(_min_size(rho, target)),
+        min_size_ci_low=out(_min_size(hi, target)),
+        min_size_ci_high=out(_min_size(lo, target)),
         confidence=confidence,
     )
 

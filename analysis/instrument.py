@@ -74,6 +74,7 @@ class InstrumentChanged(QuestionnaireError):
 
 # --------------------------------------------------------------------------- schema
 
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -201,6 +202,7 @@ class QuestionnaireSpec(_Strict):
 
 # ------------------------------------------------------------------ public objects
 
+
 @dataclass(frozen=True)
 class Option:
     """One answer option: the stored ``value``, its ``label`` per language and, for
@@ -264,8 +266,9 @@ class Item:
     @property
     def ranked_options(self) -> tuple[Option, ...]:
         """Scored options other than "don't know", lowest score first (structure items)."""
-        return tuple(sorted((o for o in self.options or () if o.score is not None and not o.dont_know),
-                            key=lambda o: o.score))
+        return tuple(
+            sorted((o for o in self.options or () if o.score is not None and not o.dont_know), key=lambda o: o.score)
+        )
 
     def answered(self, column):
         """``column`` with "not applicable" answers set to NaN (they say nothing)."""
@@ -302,10 +305,7 @@ class Questionnaire:
         """Items of one kind, optionally restricted to one dimension, in file order."""
         if kind not in KINDS:
             raise ValueError(f"kind: unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
-        return tuple(
-            it for it in self.items
-            if it.kind == kind and (dimension is None or it.dimension == dimension)
-        )
+        return tuple(it for it in self.items if it.kind == kind and (dimension is None or it.dimension == dimension))
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -330,9 +330,14 @@ class Questionnaire:
             items = tuple(it for it in self.items if it is not item)
         else:
             check_priorities(priorities)
-            scale = Scale(id="priorities", type="options", options=tuple(
-                Option(value=v, label={lang: str(p[lang]).strip() for lang in LANGUAGES})
-                for v, p in enumerate(priorities, start=1)))
+            scale = Scale(
+                id="priorities",
+                type="options",
+                options=tuple(
+                    Option(value=v, label={lang: str(p[lang]).strip() for lang in LANGUAGES})
+                    for v, p in enumerate(priorities, start=1)
+                ),
+            )
             items = tuple(replace(it, scale=scale) if it is item else it for it in self.items)
         return replace(self, items=items, _by_id={})
 
@@ -347,14 +352,17 @@ def check_priorities(priorities) -> None:
         for p in priorities:
             text = p.get(lang) if isinstance(p, dict) else None
             if not isinstance(text, str) or not 1 <= len(text.strip()) <= PRIORITY_MAX_LENGTH:
-                raise ValueError(f"priorities: every priority needs a text of 1 to {PRIORITY_MAX_LENGTH} "
-                                 f"characters in {', '.join(LANGUAGES)}")
+                raise ValueError(
+                    f"priorities: every priority needs a text of 1 to {PRIORITY_MAX_LENGTH} "
+                    f"characters in {', '.join(LANGUAGES)}"
+                )
             texts.append(text.strip().casefold())
         if len(set(texts)) != len(texts):
             raise ValueError("priorities: the priorities must differ from each other")
 
 
 # ------------------------------------------------------------------------- loading
+
 
 def questionnaire_dir() -> Path:
     """Directory of the bundled instruments (package data when installed, the
@@ -397,11 +405,13 @@ def load_questionnaire(path_or_id, *, version: int | None = None, sha256: str | 
     if version is not None and q.version != version:
         raise InstrumentChanged(
             f"{q.source}: the file is version {q.version}, but version {version} was expected; "
-            f"restore version {version} of the file")
+            f"restore version {version} of the file"
+        )
     if sha256 is not None and q.sha256 != sha256:
         raise InstrumentChanged(
             f"{q.source}: the file has changed since it was bound (sha256 {sha256[:12]}…, now "
-            f"{q.sha256[:12]}…); restore the original file or publish the change as a new version")
+            f"{q.sha256[:12]}…); restore the original file or publish the change as a new version"
+        )
     return q
 
 
@@ -504,15 +514,23 @@ def _build(name: str, spec: QuestionnaireSpec) -> Questionnaire:
                 fail(where, f"scale {it.scale!r} is not declared")
             scale = scales[it.scale]
         _check_item(it, scale, spec, where, fail)
-        items.append(Item(
-            id=it.id, kind=it.kind, text=it.text.model_dump(), dimension=it.dimension,
-            scale=scale, reverse=it.reverse, required=it.required,
-            misconception=it.misconception, background=it.background,
-            scope=(it.scope or "team") if it.kind == "structure" else None,
-            help=it.help.model_dump() if it.help else None,
-            max_length=(it.max_length or 2000) if it.kind == "comment" else None,
-            changes=it.changes,
-        ))
+        items.append(
+            Item(
+                id=it.id,
+                kind=it.kind,
+                text=it.text.model_dump(),
+                dimension=it.dimension,
+                scale=scale,
+                reverse=it.reverse,
+                required=it.required,
+                misconception=it.misconception,
+                background=it.background,
+                scope=(it.scope or "team") if it.kind == "structure" else None,
+                help=it.help.model_dump() if it.help else None,
+                max_length=(it.max_length or 2000) if it.kind == "comment" else None,
+                changes=it.changes,
+            )
+        )
     if spec.max_items is not None and len(items) > spec.max_items:
         fail("", f"{len(items)} items exceed max_items = {spec.max_items}")
     for dim in DIMENSIONS:
@@ -526,24 +544,35 @@ def _build(name: str, spec: QuestionnaireSpec) -> Questionnaire:
         if not any(i.kind == "background" and i.background == background for i in items):
             fail("", f"no background item for {background!r}")
     return Questionnaire(
-        id=spec.id, version=spec.version, title=spec.title.model_dump(),
-        intro=spec.intro.model_dump(), estimated_minutes=spec.estimated_minutes,
+        id=spec.id,
+        version=spec.version,
+        title=spec.title.model_dump(),
+        intro=spec.intro.model_dump(),
+        estimated_minutes=spec.estimated_minutes,
         dimensions={k: v.model_dump() for k, v in spec.dimensions.items()},
         misconceptions={k: v.model_dump() for k, v in spec.misconceptions.items()},
-        scales=scales, items=tuple(items), thresholds=spec.thresholds, source=name,
+        scales=scales,
+        items=tuple(items),
+        thresholds=spec.thresholds,
+        source=name,
     )
 
 
 def _scale(sid: str, s: ScaleSpec) -> Scale:
     if s.type == "likert":
         options = tuple(
-            Option(value=v + 1, label={lang: s.labels[lang][v] for lang in LANGUAGES})
-            for v in range(s.points)
+            Option(value=v + 1, label={lang: s.labels[lang][v] for lang in LANGUAGES}) for v in range(s.points)
         )
     else:
         options = tuple(
-            Option(value=o.value, label=o.label.model_dump(), score=o.score,
-                   dont_know=o.dont_know, key=o.key, not_applicable=o.not_applicable)
+            Option(
+                value=o.value,
+                label=o.label.model_dump(),
+                score=o.score,
+                dont_know=o.dont_know,
+                key=o.key,
+                not_applicable=o.not_applicable,
+            )
             for o in s.options
         )
     return Scale(id=sid, type=s.type, options=options)
@@ -564,11 +593,12 @@ def _check_item(it: ItemSpec, scale: Scale | None, spec: QuestionnaireSpec, wher
     if it.kind == "structure":
         if scale.type != "options" or any((o.score is None) != o.not_applicable for o in scale.options):
             fail(where, f"scale {scale.id!r} must give every option a score (and none to a 'not applicable' one)")
-        if sum(o.dont_know for o in scale.options) != 1 or any(o.dont_know and o.not_applicable
-                                                             for o in scale.options):
+        if sum(o.dont_know for o in scale.options) != 1 or any(o.dont_know and o.not_applicable for o in scale.options):
             fail(where, f"scale {scale.id!r} must have exactly one 'don't know' option with a score")
-    elif scale is not None and scale.type == "options" and any(
-        o.score is not None or o.dont_know or o.not_applicable for o in scale.options
+    elif (
+        scale is not None
+        and scale.type == "options"
+        and any(o.score is not None or o.dont_know or o.not_applicable for o in scale.options)
     ):
         fail(where, f"scale {scale.id!r} has scores, which only structure items use")
     if it.kind == "misconception":
@@ -600,6 +630,7 @@ def _check_item(it: ItemSpec, scale: Scale | None, spec: QuestionnaireSpec, wher
 
 # ------------------------------------------------------------------- comparability
 
+
 @dataclass(frozen=True)
 class Comparability:
     """What two instruments share word for word.
@@ -618,8 +649,11 @@ class Comparability:
     dimensions: tuple[Any, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"items": list(self.items), "by_language": {k: list(v) for k, v in self.by_language.items()},
-                "dimensions": list(self.dimensions)}
+        return {
+            "items": list(self.items),
+            "by_language": {k: list(v) for k, v in self.by_language.items()},
+            "dimensions": list(self.dimensions),
+        }
 
 
 _COMPARED_KINDS = ("perception", "structure", "misconception", "outcome")
@@ -639,13 +673,15 @@ def comparable_items(a: Questionnaire, b: Questionnaire) -> Comparability:
         if not isinstance(q, Questionnaire):
             raise TypeError(f"{name}: must be a Questionnaire, got {type(q).__name__}")
     ids = [it.id for it in a.items if it.kind in _COMPARED_KINDS and it.id in b._by_id]
-    by_language = {lang: tuple(i for i in ids if _item_form(a.item(i), lang) == _item_form(b.item(i), lang))
-                   for lang in LANGUAGES}
+    by_language = {
+        lang: tuple(i for i in ids if _item_form(a.item(i), lang) == _item_form(b.item(i), lang)) for lang in LANGUAGES
+    }
     items = tuple(i for i in ids if all(i in by_language[lang] for lang in LANGUAGES))
     dimensions = []
     for dim in DIMENSIONS:
-        scored = [{it.id for it in q.items if it.dimension == dim and it.kind in ("perception", "structure")}
-                  for q in (a, b)]
+        scored = [
+            {it.id for it in q.items if it.dimension == dim and it.kind in ("perception", "structure")} for q in (a, b)
+        ]
         if scored[0] == scored[1] and scored[0] <= set(items):
             dimensions.append(dim)
     return Comparability(items=items, by_language=by_language, dimensions=tuple(dimensions))

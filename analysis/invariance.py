@@ -68,8 +68,15 @@ from analysis.instrument import DIMENSIONS, comparable_items
 from analysis.scoring import reverse_keyed
 from analysis.arrays import FloatArray
 
-__all__ = ["LEVELS", "MIN_GROUP_SIZE", "InvarianceFit", "InvarianceResult", "measurement_invariance",
-           "perception_invariance", "wave_invariance"]
+__all__ = [
+    "LEVELS",
+    "MIN_GROUP_SIZE",
+    "InvarianceFit",
+    "InvarianceResult",
+    "measurement_invariance",
+    "perception_invariance",
+    "wave_invariance",
+]
 
 #: Nested levels, weakest first.
 LEVELS = ("configural", "metric", "scalar")
@@ -99,8 +106,7 @@ class InvarianceFit:
     supported: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: (round(v, 6) if isinstance(v, float) and math.isfinite(v) else v)
-                for k, v in self.__dict__.items()}
+        return {k: (round(v, 6) if isinstance(v, float) and math.isfinite(v) else v) for k, v in self.__dict__.items()}
 
 
 @dataclass(frozen=True)
@@ -118,9 +124,15 @@ class InvarianceResult:
     reason: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"groups": list(self.groups), "n": list(self.n), "estimable": self.estimable,
-                "fits": [f.to_dict() for f in self.fits], "highest": self.highest, "reason": self.reason,
-                "min_group_size": MIN_GROUP_SIZE}
+        return {
+            "groups": list(self.groups),
+            "n": list(self.n),
+            "estimable": self.estimable,
+            "fits": [f.to_dict() for f in self.fits],
+            "highest": self.highest,
+            "reason": self.reason,
+            "min_group_size": MIN_GROUP_SIZE,
+        }
 
 
 class _Structure:
@@ -168,8 +180,14 @@ class _Structure:
     def unpack(self, x, g):
         def fill(ids, fixed):
             return np.where(ids >= 0, x[np.maximum(ids, 0)], fixed)
-        return (fill(self.lam[g], self.lam_fixed), fill(self.phi[g], 0.0), fill(self.theta[g], 0.0),
-                fill(self.nu[g], 0.0), fill(self.alpha[g], 0.0))
+
+        return (
+            fill(self.lam[g], self.lam_fixed),
+            fill(self.phi[g], 0.0),
+            fill(self.theta[g], 0.0),
+            fill(self.nu[g], 0.0),
+            fill(self.alpha[g], 0.0),
+        )
 
 
 def _objective(x, st: _Structure, moments, weights):
@@ -187,10 +205,15 @@ def _objective(x, st: _Structure, moments, weights):
         f_g = 2 * np.log(np.diag(chol)).sum() + np.trace(cov @ inv) + d @ inv @ d - logdet_s - st.p
         w = weights[g]
         f += w * f_g
-        big = inv - inv @ (cov + np.outer(d, d)) @ inv      # dF/dSigma
-        dmu = -2.0 * inv @ d                                # dF/dmu
-        parts = ((st.lam[g], 2.0 * big @ lam @ phi + np.outer(dmu, alpha)), (st.phi[g], lam.T @ big @ lam),
-                 (st.theta[g], np.diag(big)), (st.nu[g], dmu), (st.alpha[g], lam.T @ dmu))
+        big = inv - inv @ (cov + np.outer(d, d)) @ inv  # dF/dSigma
+        dmu = -2.0 * inv @ d  # dF/dmu
+        parts = (
+            (st.lam[g], 2.0 * big @ lam @ phi + np.outer(dmu, alpha)),
+            (st.phi[g], lam.T @ big @ lam),
+            (st.theta[g], np.diag(big)),
+            (st.nu[g], dmu),
+            (st.alpha[g], lam.T @ dmu),
+        )
         for ids, value in parts:
             free = ids >= 0
             np.add.at(grad, ids[free], w * value[free])
@@ -253,13 +276,26 @@ def _fit_level(level, pattern, markers, moments, ns, baseline):
     df = G * (p * (p + 1) // 2 + p) - st.q
     chisq = N * f
     b_chisq, b_df = baseline
-    cfi = 1.0 - max(chisq - df, 0.0) / max(b_chisq - b_df, chisq - df, 0.0) if max(b_chisq - b_df, chisq - df) > 0 else 1.0
+    cfi = (
+        1.0 - max(chisq - df, 0.0) / max(b_chisq - b_df, chisq - df, 0.0)
+        if max(b_chisq - b_df, chisq - df) > 0
+        else 1.0
+    )
     rmsea = math.sqrt(G) * math.sqrt(max(chisq - df, 0.0) / (df * N)) if df > 0 else 0.0
-    return InvarianceFit(level=level, chisq=float(chisq), df=int(df), pvalue=_chi2_sf(chisq, df),
-                         cfi=float(cfi), rmsea=float(rmsea), converged=converged)
+    return InvarianceFit(
+        level=level,
+        chisq=float(chisq),
+        df=int(df),
+        pvalue=_chi2_sf(chisq, df),
+        cfi=float(cfi),
+        rmsea=float(rmsea),
+        converged=converged,
+    )
 
 
-def measurement_invariance(values, groups, model, *, names=None, min_group_size: int = MIN_GROUP_SIZE) -> InvarianceResult:
+def measurement_invariance(
+    values, groups, model, *, names=None, min_group_size: int = MIN_GROUP_SIZE
+) -> InvarianceResult:
     """Configural, metric and scalar invariance of a CFA model across groups.
 
     Parameters
@@ -299,9 +335,15 @@ def measurement_invariance(values, groups, model, *, names=None, min_group_size:
     labels, codes = np.unique(g, return_inverse=True)
     ns = tuple(int(c) for c in np.bincount(codes, minlength=len(labels)))
     if len(labels) < 2 or min(ns) < min_group_size:
-        return InvarianceResult(tuple(labels.tolist()), ns, False, reason={
-            "en": f"needs at least two groups of {min_group_size} or more complete answer sets",
-            "de": f"braucht mindestens zwei Gruppen mit je {min_group_size} oder mehr vollständigen Antworten"})
+        return InvarianceResult(
+            tuple(labels.tolist()),
+            ns,
+            False,
+            reason={
+                "en": f"needs at least two groups of {min_group_size} or more complete answer sets",
+                "de": f"braucht mindestens zwei Gruppen mit je {min_group_size} oder mehr vollständigen Antworten",
+            },
+        )
     moments = []
     for j in range(len(labels)):
         rows = x[codes == j]
@@ -309,13 +351,21 @@ def measurement_invariance(values, groups, model, *, names=None, min_group_size:
         cov = np.cov(rows, rowvar=False, bias=True)
         sign, logdet = np.linalg.slogdet(cov)
         if sign <= 0:
-            return InvarianceResult(tuple(labels.tolist()), ns, False, reason={
-                "en": "the answers of a group do not vary enough for a factor model",
-                "de": "die Antworten einer Gruppe streuen zu wenig für ein Faktorenmodell"})
+            return InvarianceResult(
+                tuple(labels.tolist()),
+                ns,
+                False,
+                reason={
+                    "en": "the answers of a group do not vary enough for a factor model",
+                    "de": "die Antworten einer Gruppe streuen zu wenig für ein Faktorenmodell",
+                },
+            )
         moments.append((mean, cov, logdet))
     p = len(observed)
-    baseline = (float(sum(n * (np.log(np.diag(c)).sum() - ld) for n, (_, c, ld) in zip(ns, moments))),
-                len(labels) * p * (p - 1) // 2)
+    baseline = (
+        float(sum(n * (np.log(np.diag(c)).sum() - ld) for n, (_, c, ld) in zip(ns, moments))),
+        len(labels) * p * (p - 1) // 2,
+    )
     fits = []
     highest = None
     for level in LEVELS:
@@ -325,9 +375,17 @@ def measurement_invariance(values, groups, model, *, names=None, min_group_size:
             d_chi, d_df = fit.chisq - prev.chisq, fit.df - prev.df
             d_cfi, d_rmsea = fit.cfi - prev.cfi, fit.rmsea - prev.rmsea
             ok = bool(d_cfi >= DELTA_CFI and d_rmsea <= DELTA_RMSEA and fit.converged)
-            fit = InvarianceFit(**{**fit.__dict__, "delta_chisq": d_chi, "delta_df": d_df,
-                                   "delta_pvalue": _chi2_sf(max(d_chi, 0.0), d_df),
-                                   "delta_cfi": d_cfi, "delta_rmsea": d_rmsea, "supported": ok})
+            fit = InvarianceFit(
+                **{
+                    **fit.__dict__,
+                    "delta_chisq": d_chi,
+                    "delta_df": d_df,
+                    "delta_pvalue": _chi2_sf(max(d_chi, 0.0), d_df),
+                    "delta_cfi": d_cfi,
+                    "delta_rmsea": d_rmsea,
+                    "supported": ok,
+                }
+            )
             if ok and highest == prev.level:
                 highest = level
         elif fit.converged and fit.cfi >= 0.90:
@@ -337,6 +395,7 @@ def measurement_invariance(values, groups, model, *, names=None, min_group_size:
 
 
 # ----------------------------------------------------------------- on survey data
+
 
 def _perception_model(q, item_ids) -> dict[str, Any]:
     return {dim: [i for i in item_ids if q.item(i).dimension == dim] for dim in DIMENSIONS}
@@ -351,8 +410,9 @@ def perception_invariance(data, groups, *, min_group_size: int = MIN_GROUP_SIZE)
     g = np.asarray(groups, dtype=object)
     keep = np.array([isinstance(v, str) and v != "" for v in g], bool)
     x = reverse_keyed(data, ids)[keep]
-    return measurement_invariance(x, g[keep].astype(str), _perception_model(q, ids), names=ids,
-                                  min_group_size=min_group_size)
+    return measurement_invariance(
+        x, g[keep].astype(str), _perception_model(q, ids), names=ids, min_group_size=min_group_size
+    )
 
 
 def wave_invariance(waves, labels, *, min_group_size: int = MIN_GROUP_SIZE) -> InvarianceResult:
@@ -367,9 +427,15 @@ def wave_invariance(waves, labels, *, min_group_size: int = MIN_GROUP_SIZE) -> I
         common = [i for i in common if i in shared]
     model = _perception_model(first, common)
     if min(len(v) for v in model.values()) < 3:
-        return InvarianceResult(tuple(labels), tuple(w.n for w in waves), False, reason={
-            "en": "the waves share fewer than 3 identical perception items in a dimension",
-            "de": "die Wellen haben in einer Dimension weniger als 3 gleichlautende Wahrnehmungsfragen"})
+        return InvarianceResult(
+            tuple(labels),
+            tuple(w.n for w in waves),
+            False,
+            reason={
+                "en": "the waves share fewer than 3 identical perception items in a dimension",
+                "de": "die Wellen haben in einer Dimension weniger als 3 gleichlautende Wahrnehmungsfragen",
+            },
+        )
     x = np.vstack([reverse_keyed(w, common) for w in waves])
     g = np.concatenate([np.full(w.n, f"{j:03d}") for j, w in enumerate(waves)])
     res = measurement_invariance(x, g, model, names=common, min_group_size=min_group_size)

@@ -61,22 +61,29 @@ STRUCTURE_FAVOURABLE_ABOVE = 50.0
 
 # ------------------------------------------------------------------ the questions
 
+
 def _favourable_text(item, agree_min: int, points: int | None) -> dict[str, Any]:
     """What "favourable" means for one item, in English and German."""
     if item.kind == "structure":
-        return {"en": "an answer scored above 50 of 100; “don't know” is not favourable",
-                "de": "eine Antwort mit mehr als 50 von 100 Punkten; „weiß ich nicht“ zählt nicht als günstig"}
+        return {
+            "en": "an answer scored above 50 of 100; “don't know” is not favourable",
+            "de": "eine Antwort mit mehr als 50 von 100 Punkten; „weiß ich nicht“ zählt nicht als günstig",
+        }
     low = f"1–{points - agree_min + 1}"
     high = f"{agree_min}–{points}"
     agree = {"en": f"agreeing ({high})", "de": f"Zustimmung ({high})"}
     disagree = {"en": f"disagreeing ({low})", "de": f"Ablehnung ({low})"}
     if item.kind == "misconception":
         side = agree if item.reverse else disagree
-        return {"en": f"{side['en']}: not holding the misconception",
-                "de": f"{side['de']}: das Missverständnis wird nicht geteilt"}
+        return {
+            "en": f"{side['en']}: not holding the misconception",
+            "de": f"{side['de']}: das Missverständnis wird nicht geteilt",
+        }
     if item.reverse:
-        return {"en": f"{disagree['en']}: the item is reverse-keyed",
-                "de": f"{disagree['de']}: die Frage ist umgekehrt gepolt"}
+        return {
+            "en": f"{disagree['en']}: the item is reverse-keyed",
+            "de": f"{disagree['de']}: die Frage ist umgekehrt gepolt",
+        }
     return agree
 
 
@@ -92,9 +99,9 @@ class _Design:
     """Per item and option (padded to the longest scale): value, weight in the mean
     (NaN: not part of it), favourable; and per item the question's description."""
 
-    values: FloatArray       # (I, O) option values, -1 = padding
-    weight: FloatArray       # (I, O)
-    favourable: FloatArray   # (I, O) bool
+    values: FloatArray  # (I, O) option values, -1 = padding
+    weight: FloatArray  # (I, O)
+    favourable: FloatArray  # (I, O) bool
     questions: tuple[Any, ...]
 
 
@@ -122,18 +129,27 @@ def _design(q: Questionnaire, ids) -> _Design:
             keyed = A + 1 - v if item.reverse else v
             fav[j, :A] = keyed <= A + 1 - agree_min if item.kind == "misconception" else keyed >= agree_min
             mean_range = (1, A)
-        questions.append({
-            "id": item.id, "kind": item.kind, "dimension": item.dimension,
-            "misconception": item.misconception, "text": dict(item.text), "reverse": item.reverse,
-            "mean_range": list(mean_range),
-            "options": [{"value": o.value, "label": dict(o.label), "dont_know": o.dont_know,
-                         "favourable": bool(f)} for o, f in zip(opts, fav[j, :A].tolist())],
-            "favourable": _favourable_text(item, agree_min, A if item.kind != "structure" else None),
-        })
+        questions.append(
+            {
+                "id": item.id,
+                "kind": item.kind,
+                "dimension": item.dimension,
+                "misconception": item.misconception,
+                "text": dict(item.text),
+                "reverse": item.reverse,
+                "mean_range": list(mean_range),
+                "options": [
+                    {"value": o.value, "label": dict(o.label), "dont_know": o.dont_know, "favourable": bool(f)}
+                    for o, f in zip(opts, fav[j, :A].tolist())
+                ],
+                "favourable": _favourable_text(item, agree_min, A if item.kind != "structure" else None),
+            }
+        )
     return _Design(values, weight, fav, freeze(questions))
 
 
 # ------------------------------------------------------------------ counts and figures
+
 
 def option_counts(values, codes, n_groups: int, option_values) -> FloatArray:
     """Answers per group, item and option in one pass.
@@ -162,7 +178,7 @@ def option_counts(values, codes, n_groups: int, option_values) -> FloatArray:
     n, I = x.shape
     O = opts.shape[1]
     top = int(max(opts.max(initial=0), np.nanmax(x, initial=0))) + 1
-    lut = np.full((I, top + 1), -1, np.int64)             # option value -> position
+    lut = np.full((I, top + 1), -1, np.int64)  # option value -> position
     item_idx, pos = np.nonzero(opts >= 0)
     lut[item_idx, opts[item_idx, pos]] = pos
     seen = ~np.isnan(x)
@@ -208,6 +224,7 @@ def item_figures(counts, weight, favourable) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ released results
 
+
 @dataclass(frozen=True, eq=False)
 class ItemTable:
     """Released item figures of one level; hidden cells hold NaN and their reason.
@@ -245,11 +262,17 @@ class ItemTable:
     def take(self, rows) -> ItemTable:
         """The rows ``rows`` (e.g. the teams of one unit)."""
         idx = np.asarray(rows, dtype=np.intp)
-        arrays = {f.name: _ro(getattr(self, f.name)[idx]) for f in dataclasses.fields(self)
-                  if isinstance(getattr(self, f.name), np.ndarray)}
+        arrays = {
+            f.name: _ro(getattr(self, f.name)[idx])
+            for f in dataclasses.fields(self)
+            if isinstance(getattr(self, f.name), np.ndarray)
+        }
         return dataclasses.replace(
-            self, labels=tuple(self.labels[i] for i in idx.tolist()),
-            parent=tuple(self.parent[i] for i in idx.tolist()) if self.parent is not None else None, **arrays)
+            self,
+            labels=tuple(self.labels[i] for i in idx.tolist()),
+            parent=tuple(self.parent[i] for i in idx.tolist()) if self.parent is not None else None,
+            **arrays,
+        )
 
     def records(self, questions, k: int, rows=None) -> list[Any]:
         """JSON-ready records of the given rows (default all): group fields and, for a
@@ -270,14 +293,20 @@ class ItemTable:
             if self.level == "team":
                 rec["unit"] = self.parent[g] if self.parent is not None else None
             why = self.suppression_reason[g]
-            rec.update(suppressed=bool(self.suppressed[g]), suppression_reason=why,
-                       suppression_text=reason_text(why, k))
+            rec.update(
+                suppressed=bool(self.suppressed[g]), suppression_reason=why, suppression_text=reason_text(why, k)
+            )
             if not self.suppressed[g]:
                 rec["items"] = {
-                    item: {"n": n[g][i], "mean": mean[g][i], "favourable": fav[g][i],
-                           "distribution": dist[g][i][:widths[i]] if reason[g][i] is None else None,
-                           "suppressed": reason[g][i] is not None,
-                           "suppression_reason": reason[g][i], "mean_suppression_reason": mean_reason[g][i]}
+                    item: {
+                        "n": n[g][i],
+                        "mean": mean[g][i],
+                        "favourable": fav[g][i],
+                        "distribution": dist[g][i][: widths[i]] if reason[g][i] is None else None,
+                        "suppressed": reason[g][i] is not None,
+                        "suppression_reason": reason[g][i],
+                        "mean_suppression_reason": mean_reason[g][i],
+                    }
                     for i, item in enumerate(ids)
                 }
             out.append(rec)
@@ -355,8 +384,13 @@ def _org_reason(total: float, outer: str | None, k: int) -> str | None:
     return NO_DATA if total == 0 else (PRIMARY if total < k else None)
 
 
-def item_results(data: ResponseData, *, min_group_size: int = 5, questionnaire: Questionnaire | None = None,
-                 hierarchy: HierarchySuppression | None = None) -> ItemResults:
+def item_results(
+    data: ResponseData,
+    *,
+    min_group_size: int = 5,
+    questionnaire: Questionnaire | None = None,
+    hierarchy: HierarchySuppression | None = None,
+) -> ItemResults:
     """Question-level results of every group, suppressed (module docstring).
 
     Parameters
@@ -414,18 +448,27 @@ def item_results(data: ResponseData, *, min_group_size: int = 5, questionnaire: 
     mean_why = {lv: np.full((c.shape[0], I), None, dtype=object) for lv, c in levels.items()}
     n_t, m_t = figs["team"]["n"].astype(np.int64), figs["team"]["n_mean"].astype(np.int64)
     for i in range(I):  # one plan per item, each vectorized over all teams and units
-        cell = suppress_hierarchy(n_t[:, i], team_unit, k=k, n_units=U,
-                                  team_hidden=~hs.team_visible, unit_hidden=~hs.unit_visible)
-        inner = cell if (m_t[:, i] == n_t[:, i]).all() else suppress_hierarchy(
-            m_t[:, i], team_unit, k=k, n_units=U, team_hidden=~cell.team_visible, unit_hidden=~cell.unit_visible)
+        cell = suppress_hierarchy(
+            n_t[:, i], team_unit, k=k, n_units=U, team_hidden=~hs.team_visible, unit_hidden=~hs.unit_visible
+        )
+        inner = (
+            cell
+            if (m_t[:, i] == n_t[:, i]).all()
+            else suppress_hierarchy(
+                m_t[:, i], team_unit, k=k, n_units=U, team_hidden=~cell.team_visible, unit_hidden=~cell.unit_visible
+            )
+        )
         org_cell = _org_reason(figs["organization"]["n"][0, i], hs.org_reason, k)
         org_mean = _org_reason(figs["organization"]["n_mean"][0, i], org_cell, k)
-        for lv, plan, inner_plan in (("team", (cell.team_visible, cell.team_reason),
-                                      (inner.team_visible, inner.team_reason)),
-                                     ("unit", (cell.unit_visible, cell.unit_reason),
-                                      (inner.unit_visible, inner.unit_reason)),
-                                     ("organization", (np.array([org_cell is None]), np.array([org_cell], object)),
-                                      (np.array([org_mean is None]), np.array([org_mean], object)))):
+        for lv, plan, inner_plan in (
+            ("team", (cell.team_visible, cell.team_reason), (inner.team_visible, inner.team_reason)),
+            ("unit", (cell.unit_visible, cell.unit_reason), (inner.unit_visible, inner.unit_reason)),
+            (
+                "organization",
+                (np.array([org_cell is None]), np.array([org_cell], object)),
+                (np.array([org_mean is None]), np.array([org_mean], object)),
+            ),
+        ):
             if lv not in levels:
                 continue
             visible[lv][:, i], why[lv][:, i] = plan
@@ -435,12 +478,17 @@ def item_results(data: ResponseData, *, min_group_size: int = 5, questionnaire: 
         f, vis = figs[lv], visible[lv]
         show_mean = vis & np.equal(mean_why[lv], None)
         return ItemTable(
-            level=lv, labels=tuple(labels), parent=parent,
-            suppressed=_ro(~np.asarray(g_visible, bool)), suppression_reason=_ro(np.asarray(g_reason, object)),
-            n=_ro(np.where(vis, f["n"], np.nan)), mean=_ro(np.where(show_mean, f["mean"], np.nan)),
+            level=lv,
+            labels=tuple(labels),
+            parent=parent,
+            suppressed=_ro(~np.asarray(g_visible, bool)),
+            suppression_reason=_ro(np.asarray(g_reason, object)),
+            n=_ro(np.where(vis, f["n"], np.nan)),
+            mean=_ro(np.where(show_mean, f["mean"], np.nan)),
             favourable=_ro(np.where(vis, f["favourable"], np.nan)),
             distribution=_ro(np.where(vis[:, :, None], f["distribution"], np.nan)),
-            reason=_ro(np.where(vis, None, why[lv])), mean_reason=_ro(np.where(vis, mean_why[lv], None)),
+            reason=_ro(np.where(vis, None, why[lv])),
+            mean_reason=_ro(np.where(vis, mean_why[lv], None)),
         )
 
     parent = tuple(np.asarray(units.labels, dtype=object)[team_unit]) if units is not None else None

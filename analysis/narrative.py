@@ -16,8 +16,18 @@ import numpy as np
 from analysis.translate import N_
 from analysis.icc import ICC1_BANDS, ICC1_CUTS, ICCResult, group_reliability, icc1_bands
 
-__all__ = ["ADVICE", "HEADLINE_TEXTS", "LABELS", "TYPOLOGY_CLAIMS", "advice", "driver_finding", "headline",
-           "icc_reading", "key_findings", "typology_confirmed"]
+__all__ = [
+    "ADVICE",
+    "HEADLINE_TEXTS",
+    "LABELS",
+    "TYPOLOGY_CLAIMS",
+    "advice",
+    "driver_finding",
+    "headline",
+    "icc_reading",
+    "key_findings",
+    "typology_confirmed",
+]
 
 LABELS = {
     "finding": {
@@ -31,14 +41,22 @@ LABELS = {
     },
     "typology": {
         "aligned_autonomy": {"en": "aligned autonomy", "de": "ausgerichtete Autonomie"},
-        "ambiguity": {"en": "ambiguity (direction without decision rights)",
-                      "de": "Mehrdeutigkeit (Ausrichtung ohne Entscheidungsrechte)"},
-        "fragmentation": {"en": "fragmentation (decision rights without direction)",
-                          "de": "Fragmentierung (Entscheidungsrechte ohne Ausrichtung)"},
-        "drift": {"en": "drift (direction and decision rights without feedback)",
-                  "de": "Drift (Ausrichtung und Entscheidungsrechte ohne Rückkopplung)"},
-        "central_control": {"en": "central control (neither direction nor decision rights)",
-                            "de": "zentrale Steuerung (weder Ausrichtung noch Entscheidungsrechte)"},
+        "ambiguity": {
+            "en": "ambiguity (direction without decision rights)",
+            "de": "Mehrdeutigkeit (Ausrichtung ohne Entscheidungsrechte)",
+        },
+        "fragmentation": {
+            "en": "fragmentation (decision rights without direction)",
+            "de": "Fragmentierung (Entscheidungsrechte ohne Ausrichtung)",
+        },
+        "drift": {
+            "en": "drift (direction and decision rights without feedback)",
+            "de": "Drift (Ausrichtung und Entscheidungsrechte ohne Rückkopplung)",
+        },
+        "central_control": {
+            "en": "central control (neither direction nor decision rights)",
+            "de": "zentrale Steuerung (weder Ausrichtung noch Entscheidungsrechte)",
+        },
         "not_precise": {"en": "not precise enough to classify", "de": "zu ungenau für eine Einordnung"},
     },
 }
@@ -67,9 +85,24 @@ def _band_names(cuts) -> dict:
     a, b = (f"{100 * c:g}" for c in cuts)
     ad, bd = (x.replace(".", ",") for x in (a, b))
     return {
-        "little": {"en": f"'little' (below {a} %)", "de": f"„gering“ (unter {ad} %)", "short_en": "'little'", "short_de": "„gering“"},
-        "moderate": {"en": f"'moderate' ({a} to {b} %)", "de": f"„mittel“ ({ad} bis {bd} %)", "short_en": "'moderate'", "short_de": "„mittel“"},
-        "substantial": {"en": f"'substantial' ({b} % or more)", "de": f"„deutlich“ (ab {bd} %)", "short_en": "'substantial'", "short_de": "„deutlich“"},
+        "little": {
+            "en": f"'little' (below {a} %)",
+            "de": f"„gering“ (unter {ad} %)",
+            "short_en": "'little'",
+            "short_de": "„gering“",
+        },
+        "moderate": {
+            "en": f"'moderate' ({a} to {b} %)",
+            "de": f"„mittel“ ({ad} bis {bd} %)",
+            "short_en": "'moderate'",
+            "short_de": "„mittel“",
+        },
+        "substantial": {
+            "en": f"'substantial' ({b} % or more)",
+            "de": f"„deutlich“ (ab {bd} %)",
+            "short_en": "'substantial'",
+            "short_de": "„deutlich“",
+        },
     }
 
 
@@ -84,15 +117,23 @@ def _bands_text(lo: float, hi: float, cuts) -> dict:
     names = _band_names(cuts)
     if len(bands) == 1:
         others = [b for b in ICC1_BANDS if b not in bands]
-        en = (f"The interval lies entirely in the band {names[bands[0]]['en']}, so the data tell it apart "
-              f"from {_join([names[b]['short_en'] for b in others], 'en').replace(' and ', ' or ')}.")
-        de = (f"Das Intervall liegt ganz im Bereich {names[bands[0]]['de']}; die Daten unterscheiden das "
-              f"von {_join([names[b]['short_de'] for b in others], 'de').replace(' und ', ' oder ')}.")
+        en = (
+            f"The interval lies entirely in the band {names[bands[0]]['en']}, so the data tell it apart "
+            f"from {_join([names[b]['short_en'] for b in others], 'en').replace(' and ', ' or ')}."
+        )
+        de = (
+            f"Das Intervall liegt ganz im Bereich {names[bands[0]]['de']}; die Daten unterscheiden das "
+            f"von {_join([names[b]['short_de'] for b in others], 'de').replace(' und ', ' oder ')}."
+        )
     else:
-        en = (f"The interval spans the bands {_join([names[b]['en'] for b in bands], 'en')}, so the data "
-              f"cannot tell them apart.")
-        de = (f"Das Intervall reicht über die Bereiche {_join([names[b]['de'] for b in bands], 'de')}; die "
-              f"Daten können sie nicht unterscheiden.")
+        en = (
+            f"The interval spans the bands {_join([names[b]['en'] for b in bands], 'en')}, so the data "
+            f"cannot tell them apart."
+        )
+        de = (
+            f"Das Intervall reicht über die Bereiche {_join([names[b]['de'] for b in bands], 'de')}; die "
+            f"Daten können sie nicht unterscheiden."
+        )
     if lo <= 0:
         en += " It does not rule out that teams do not differ at all."
         de += " Es schließt nicht aus, dass sich die Teams gar nicht unterscheiden."
@@ -101,20 +142,28 @@ def _bands_text(lo: float, hi: float, cuts) -> dict:
 
 _MEANING = {
     "perception": {
-        "en": ("Differences between teams can reflect a shared team structure, but also leadership style or "
-               "the team's composition; a structure that is the same for the whole organization does not show "
-               "up here at all."),
-        "de": ("Unterschiede zwischen Teams können eine gemeinsame Teamstruktur widerspiegeln, aber auch "
-               "Führungsstil oder Zusammensetzung des Teams; eine Struktur, die für die ganze Organisation "
-               "gleich ist, zeigt sich hier gar nicht."),
+        "en": (
+            "Differences between teams can reflect a shared team structure, but also leadership style or "
+            "the team's composition; a structure that is the same for the whole organization does not show "
+            "up here at all."
+        ),
+        "de": (
+            "Unterschiede zwischen Teams können eine gemeinsame Teamstruktur widerspiegeln, aber auch "
+            "Führungsstil oder Zusammensetzung des Teams; eine Struktur, die für die ganze Organisation "
+            "gleich ist, zeigt sich hier gar nicht."
+        ),
     },
     "structure": {
-        "en": ("A high share means that the members of a team describe the same structure; differences between "
-               "teams can still come from leadership or composition, and a structure that is the same for the "
-               "whole organization does not show up here at all."),
-        "de": ("Ein hoher Anteil heißt, dass die Mitglieder eines Teams dieselbe Struktur beschreiben; "
-               "Unterschiede zwischen Teams können trotzdem von Führung oder Zusammensetzung kommen, und eine "
-               "Struktur, die für die ganze Organisation gleich ist, zeigt sich hier gar nicht."),
+        "en": (
+            "A high share means that the members of a team describe the same structure; differences between "
+            "teams can still come from leadership or composition, and a structure that is the same for the "
+            "whole organization does not show up here at all."
+        ),
+        "de": (
+            "Ein hoher Anteil heißt, dass die Mitglieder eines Teams dieselbe Struktur beschreiben; "
+            "Unterschiede zwischen Teams können trotzdem von Führung oder Zusammensetzung kommen, und eine "
+            "Struktur, die für die ganze Organisation gleich ist, zeigt sich hier gar nicht."
+        ),
     },
 }
 
@@ -125,22 +174,34 @@ def _reliability_text(result: ICCResult, target: float) -> dict:
     size = f"{result.n0:.0f}"
     f = {lang: (_num(v, lang), _num(lo, lang), _num(hi, lang), _num(target, lang)) for lang in ("en", "de")}
     if result.icc2_ci_low >= target:
-        en = (f"Team means are reliable enough to compare teams (ICC(2) = {f['en'][0]}, interval {f['en'][1]} "
-              f"to {f['en'][2]}, for teams of about {size} members).")
-        de = (f"Die Teammittelwerte sind verlässlich genug, um Teams zu vergleichen (ICC(2) = {f['de'][0]}, "
-              f"Intervall {f['de'][1]} bis {f['de'][2]}, für Teams von etwa {size} Mitgliedern).")
+        en = (
+            f"Team means are reliable enough to compare teams (ICC(2) = {f['en'][0]}, interval {f['en'][1]} "
+            f"to {f['en'][2]}, for teams of about {size} members)."
+        )
+        de = (
+            f"Die Teammittelwerte sind verlässlich genug, um Teams zu vergleichen (ICC(2) = {f['de'][0]}, "
+            f"Intervall {f['de'][1]} bis {f['de'][2]}, für Teams von etwa {size} Mitgliedern)."
+        )
     elif result.icc2_ci_high < target:
-        en = (f"Team means are not reliable enough to rank teams (ICC(2) = {f['en'][0]}, interval {f['en'][1]} "
-              f"to {f['en'][2]}, below {f['en'][3]}, for teams of about {size} members).")
-        de = (f"Die Teammittelwerte sind für eine Rangfolge nicht verlässlich genug (ICC(2) = {f['de'][0]}, "
-              f"Intervall {f['de'][1]} bis {f['de'][2]}, unter {f['de'][3]}, für Teams von etwa {size} "
-              f"Mitgliedern).")
+        en = (
+            f"Team means are not reliable enough to rank teams (ICC(2) = {f['en'][0]}, interval {f['en'][1]} "
+            f"to {f['en'][2]}, below {f['en'][3]}, for teams of about {size} members)."
+        )
+        de = (
+            f"Die Teammittelwerte sind für eine Rangfolge nicht verlässlich genug (ICC(2) = {f['de'][0]}, "
+            f"Intervall {f['de'][1]} bis {f['de'][2]}, unter {f['de'][3]}, für Teams von etwa {size} "
+            f"Mitgliedern)."
+        )
     else:
-        en = (f"Whether team means are reliable enough to rank teams is open (ICC(2) = {f['en'][0]}, interval "
-              f"{f['en'][1]} to {f['en'][2]} includes {f['en'][3]}, for teams of about {size} members).")
-        de = (f"Ob die Teammittelwerte für eine Rangfolge verlässlich genug sind, ist offen (ICC(2) = "
-              f"{f['de'][0]}, Intervall {f['de'][1]} bis {f['de'][2]} schließt {f['de'][3]} ein, für Teams "
-              f"von etwa {size} Mitgliedern).")
+        en = (
+            f"Whether team means are reliable enough to rank teams is open (ICC(2) = {f['en'][0]}, interval "
+            f"{f['en'][1]} to {f['en'][2]} includes {f['en'][3]}, for teams of about {size} members)."
+        )
+        de = (
+            f"Ob die Teammittelwerte für eine Rangfolge verlässlich genug sind, ist offen (ICC(2) = "
+            f"{f['de'][0]}, Intervall {f['de'][1]} bis {f['de'][2]} schließt {f['de'][3]} ein, für Teams "
+            f"von etwa {size} Mitgliedern)."
+        )
     g = group_reliability(result.n0, result, target=target)
     if not math.isfinite(g.min_size):
         en += " With so little between-team variance no team size gives a reliable team mean."
@@ -152,6 +213,7 @@ def _reliability_text(result: ICCResult, target: float) -> dict:
             if lang == "en":
                 return f"{x} member" if x == 1 else f"{x} members"
             return f"{x} Mitglied" if x == 1 else (f"{x} Mitgliedern" if dative else f"{x} Mitglieder")
+
         if not math.isfinite(b):
             span_en = f"{members(a, 'en')} or more, no upper limit"
             span_de = f"ab {members(a, 'de', True)}, ohne obere Grenze"
@@ -164,8 +226,16 @@ def _reliability_text(result: ICCResult, target: float) -> dict:
     return {"en": en, "de": de}
 
 
-def icc_reading(icc1: float, icc2: float, name: dict, *, measure: str = "perception",
-                result: ICCResult | None = None, cuts=ICC1_CUTS, target: float = 0.70) -> dict:
+def icc_reading(
+    icc1: float,
+    icc2: float,
+    name: dict,
+    *,
+    measure: str = "perception",
+    result: ICCResult | None = None,
+    cuts=ICC1_CUTS,
+    target: float = 0.70,
+) -> dict:
     """Plain-language reading of ICC(1) and ICC(2) for one dimension.
 
     With ``result`` (the :class:`~analysis.icc.ICCResult` of the dimension) the reading
@@ -213,11 +283,11 @@ def icc_reading(icc1: float, icc2: float, name: dict, *, measure: str = "percept
     est = result.icc1_n0 if has_ci else icc1
     if measure == "perception":
         en = f"{_share(est, 'en')} % of the differences in perceived {name['en'].lower()} lie between teams"
-        de = (f"{_share(est, 'de')} % der Unterschiede in der Wahrnehmung von „{name['de']}“ liegen zwischen "
-              f"den Teams")
+        de = f"{_share(est, 'de')} % der Unterschiede in der Wahrnehmung von „{name['de']}“ liegen zwischen den Teams"
     else:
-        en = (f"{_share(est, 'en')} % of the differences in the structure index of {name['en'].lower()} lie "
-              f"between teams")
+        en = (
+            f"{_share(est, 'en')} % of the differences in the structure index of {name['en'].lower()} lie between teams"
+        )
         de = f"{_share(est, 'de')} % der Unterschiede im Strukturindex „{name['de']}“ liegen zwischen den Teams"
     if has_ci:
         conf = _pct(result.confidence)
@@ -296,15 +366,23 @@ def driver_finding(block: dict) -> dict | None:
             a, b = info["difference_ci_low"], info["difference_ci_high"]
             rl = runner["label"]
             if info.get("distinguishable"):
-                en += (f" It is clearly ahead of {rl['en']} (interval of the difference {_num(a, 'en', 0)} to "
-                       f"{_num(b, 'en', 0)} percentage points).")
-                de += (f" Der Vorsprung vor {rl['de']} ist klar (Intervall des Unterschieds {_num(a, 'de', 0)} "
-                       f"bis {_num(b, 'de', 0)} Prozentpunkte).")
+                en += (
+                    f" It is clearly ahead of {rl['en']} (interval of the difference {_num(a, 'en', 0)} to "
+                    f"{_num(b, 'en', 0)} percentage points)."
+                )
+                de += (
+                    f" Der Vorsprung vor {rl['de']} ist klar (Intervall des Unterschieds {_num(a, 'de', 0)} "
+                    f"bis {_num(b, 'de', 0)} Prozentpunkte)."
+                )
             else:
-                en += (f" It cannot be told apart from {rl['en']} (interval of the difference {_num(a, 'en', 0)} "
-                       f"to {_num(b, 'en', 0)} percentage points, including zero).")
-                de += (f" Von {rl['de']} ist dieser Prädiktor nicht zu unterscheiden (Intervall des Unterschieds "
-                       f"{_num(a, 'de', 0)} bis {_num(b, 'de', 0)} Prozentpunkte, schließt null ein).")
+                en += (
+                    f" It cannot be told apart from {rl['en']} (interval of the difference {_num(a, 'en', 0)} "
+                    f"to {_num(b, 'en', 0)} percentage points, including zero)."
+                )
+                de += (
+                    f" Von {rl['de']} ist dieser Prädiktor nicht zu unterscheiden (Intervall des Unterschieds "
+                    f"{_num(a, 'de', 0)} bis {_num(b, 'de', 0)} Prozentpunkte, schließt null ein)."
+                )
     else:
         en += "; no interval)."
         de += "; ohne Intervall)."
@@ -313,9 +391,21 @@ def driver_finding(block: dict) -> dict | None:
     return {"en": en, "de": de}
 
 
-def key_findings(*, dimensions: dict, dim_names: dict, organization: dict, teams,
-                 differences: list, role_gaps: list, drivers: dict, misconception_names: dict,
-                 k: int, limit: int = 8, confidence: float = 0.95, cuts=ICC1_CUTS) -> list:
+def key_findings(
+    *,
+    dimensions: dict,
+    dim_names: dict,
+    organization: dict,
+    teams,
+    differences: list,
+    role_gaps: list,
+    drivers: dict,
+    misconception_names: dict,
+    k: int,
+    limit: int = 8,
+    confidence: float = 0.95,
+    cuts=ICC1_CUTS,
+) -> list:
     """The most important findings of a diagnosis, most important first.
 
     Parameters
@@ -360,55 +450,71 @@ def key_findings(*, dimensions: dict, dim_names: dict, organization: dict, teams
     if scored:
         d, v = min(scored, key=lambda dv: (dv[1]["combined"], dv[0]))
         n = dim_names[d]
-        out.append(_finding(
-            "weakest_dimension", 90,
-            f"Weakest building block: {n['en']} (level {v['level']} of 5, the lower of perception "
-            f"{v['score']:.0f} and structure {v['structure']:.0f} of 100).",
-            f"Schwächster Baustein: {n['de']} (Stufe {v['level']} von 5, die niedrigere aus "
-            f"Wahrnehmung {v['score']:.0f} und Struktur {v['structure']:.0f} von 100).",
-        ))
+        out.append(
+            _finding(
+                "weakest_dimension",
+                90,
+                f"Weakest building block: {n['en']} (level {v['level']} of 5, the lower of perception "
+                f"{v['score']:.0f} and structure {v['structure']:.0f} of 100).",
+                f"Schwächster Baustein: {n['de']} (Stufe {v['level']} von 5, die niedrigere aus "
+                f"Wahrnehmung {v['score']:.0f} und Struktur {v['structure']:.0f} von 100).",
+            )
+        )
         for d, v in scored:
             n, p = dim_names[d], _pct(v.get("finding_probability") or 0)
             if v.get("finding") == "proclaimed_not_anchored":
-                out.append(_finding(
-                    f"proclaimed_{d}", 70 + p / 10,
-                    f"{n['en']}: perception is in the high band ({v['score']:.0f}) but the structure "
-                    f"index in the low band ({v['structure']:.0f}): proclaimed more than anchored "
-                    f"(probability {p} %).",
-                    f"{n['de']}: Die Wahrnehmung liegt im hohen Bereich ({v['score']:.0f}), der "
-                    f"Strukturindex im niedrigen ({v['structure']:.0f}): eher proklamiert als "
-                    f"verankert (Wahrscheinlichkeit {p} %).",
-                ))
+                out.append(
+                    _finding(
+                        f"proclaimed_{d}",
+                        70 + p / 10,
+                        f"{n['en']}: perception is in the high band ({v['score']:.0f}) but the structure "
+                        f"index in the low band ({v['structure']:.0f}): proclaimed more than anchored "
+                        f"(probability {p} %).",
+                        f"{n['de']}: Die Wahrnehmung liegt im hohen Bereich ({v['score']:.0f}), der "
+                        f"Strukturindex im niedrigen ({v['structure']:.0f}): eher proklamiert als "
+                        f"verankert (Wahrscheinlichkeit {p} %).",
+                    )
+                )
             elif v.get("finding") == "unseen_structure":
-                out.append(_finding(
-                    f"unseen_{d}", 70 + p / 10,
-                    f"{n['en']}: the structure index is in the high band ({v['structure']:.0f}) but "
-                    f"perception in the low band ({v['score']:.0f}): structures exist but are not "
-                    f"perceived — a communication problem rather than a design problem (probability {p} %).",
-                    f"{n['de']}: Der Strukturindex liegt im hohen Bereich ({v['structure']:.0f}), die "
-                    f"Wahrnehmung im niedrigen ({v['score']:.0f}): Strukturen sind da, werden aber "
-                    f"nicht wahrgenommen — eher ein Kommunikations- als ein Gestaltungsproblem "
-                    f"(Wahrscheinlichkeit {p} %).",
-                ))
+                out.append(
+                    _finding(
+                        f"unseen_{d}",
+                        70 + p / 10,
+                        f"{n['en']}: the structure index is in the high band ({v['structure']:.0f}) but "
+                        f"perception in the low band ({v['score']:.0f}): structures exist but are not "
+                        f"perceived — a communication problem rather than a design problem (probability {p} %).",
+                        f"{n['de']}: Der Strukturindex liegt im hohen Bereich ({v['structure']:.0f}), die "
+                        f"Wahrnehmung im niedrigen ({v['score']:.0f}): Strukturen sind da, werden aber "
+                        f"nicht wahrgenommen — eher ein Kommunikations- als ein Gestaltungsproblem "
+                        f"(Wahrscheinlichkeit {p} %).",
+                    )
+                )
     # 2. team findings that need action
     visible = ~teams.suppressed
     n_visible = int(visible.sum())
     if n_visible:
-        for fid, w in (("proclaimed_not_anchored", 75), ("structural_gap", 70),
-                       ("unseen_structure", 60), ("divided", 55)):
+        for fid, w in (
+            ("proclaimed_not_anchored", 75),
+            ("structural_gap", 70),
+            ("unseen_structure", 60),
+            ("divided", 55),
+        ):
             hit = (teams.finding == fid) & visible[:, None]
             c = int(hit.any(axis=1).sum())
             if c == 0:
                 continue
             per_dim = [dim_names[d] for j, d in enumerate(teams.dimensions) if hit[:, j].any()]
             lab = LABELS["finding"][fid]
-            out.append(_finding(
-                f"teams_{fid}", w + 20 * c / n_visible,
-                f"{c} of {n_visible} teams show '{lab['en']}' in at least one dimension "
-                f"({', '.join(x['en'] for x in per_dim)}).",
-                f"{c} von {n_visible} Teams zeigen „{lab['de']}“ in mindestens einer Dimension "
-                f"({', '.join(x['de'] for x in per_dim)}).",
-            ))
+            out.append(
+                _finding(
+                    f"teams_{fid}",
+                    w + 20 * c / n_visible,
+                    f"{c} of {n_visible} teams show '{lab['en']}' in at least one dimension "
+                    f"({', '.join(x['en'] for x in per_dim)}).",
+                    f"{c} von {n_visible} Teams zeigen „{lab['de']}“ in mindestens einer Dimension "
+                    f"({', '.join(x['de'] for x in per_dim)}).",
+                )
+            )
         # a team's pattern counts only where its findings confirm it (as in the headline)
         confirmed = typologies_confirmed(teams.typology, teams.finding, teams.dimensions)
         typ = teams.typology[visible & confirmed]
@@ -416,58 +522,73 @@ def key_findings(*, dimensions: dict, dim_names: dict, organization: dict, teams
             values, counts = np.unique(typ.astype(str), return_counts=True)
             top = int(np.argmax(counts))
             lab = LABELS["typology"][values[top]]
-            out.append(_finding(
-                "typology", 65,
-                f"Most common team pattern: {lab['en']} ({counts[top]} of {n_visible} teams shown; "
-                f"{n_visible - typ.size} without a pattern their findings confirm).",
-                f"Häufigstes Teammuster: {lab['de']} ({counts[top]} von {n_visible} gezeigten Teams; "
-                f"{n_visible - typ.size} ohne ein Muster, das ihre Befunde bestätigen).",
-            ))
+            out.append(
+                _finding(
+                    "typology",
+                    65,
+                    f"Most common team pattern: {lab['en']} ({counts[top]} of {n_visible} teams shown; "
+                    f"{n_visible - typ.size} without a pattern their findings confirm).",
+                    f"Häufigstes Teammuster: {lab['de']} ({counts[top]} von {n_visible} gezeigten Teams; "
+                    f"{n_visible - typ.size} ohne ein Muster, das ihre Befunde bestätigen).",
+                )
+            )
     # 3. between-team variance (ICC(1)), only as far as its interval allows
     conf = _pct(confidence)
-    iccs = [(d, v) for d, v in dimensions.items()
-            if v.get("icc1_ci_low") is not None and v.get("icc1_ci_high") is not None]
+    iccs = [
+        (d, v) for d, v in dimensions.items() if v.get("icc1_ci_low") is not None and v.get("icc1_ci_high") is not None
+    ]
     if iccs:
         d, v = min(iccs, key=lambda x: (x[1]["icc1_ci_high"], x[0]))
         if v["icc1_ci_high"] < cuts[0]:
             n = dim_names[d]
             hi = {lang: _share(v["icc1_ci_high"], lang) for lang in ("en", "de")}
-            out.append(_finding(
-                "icc_low", 60,
-                f"Perceived {n['en'].lower()} hardly differs between teams: at most {hi['en']} % of the "
-                f"differences lie between teams ({conf} % interval); they are differences between "
-                f"individuals, not between teams.",
-                f"Die Wahrnehmung von „{n['de']}“ unterscheidet sich kaum zwischen den Teams: höchstens "
-                f"{hi['de']} % der Unterschiede liegen zwischen den Teams ({conf}-%-Intervall); es sind "
-                f"Unterschiede zwischen Personen, nicht zwischen Teams.",
-            ))
+            out.append(
+                _finding(
+                    "icc_low",
+                    60,
+                    f"Perceived {n['en'].lower()} hardly differs between teams: at most {hi['en']} % of the "
+                    f"differences lie between teams ({conf} % interval); they are differences between "
+                    f"individuals, not between teams.",
+                    f"Die Wahrnehmung von „{n['de']}“ unterscheidet sich kaum zwischen den Teams: höchstens "
+                    f"{hi['de']} % der Unterschiede liegen zwischen den Teams ({conf}-%-Intervall); es sind "
+                    f"Unterschiede zwischen Personen, nicht zwischen Teams.",
+                )
+            )
         d, v = max(iccs, key=lambda x: (x[1]["icc1_ci_low"], x[0]))
         if v["icc1_ci_low"] >= cuts[1]:
             n = dim_names[d]
             est = v.get("icc1_n0", v.get("icc1"))
-            sh = {lang: (_share(est, lang), _share(v["icc1_ci_low"], lang), _share(v["icc1_ci_high"], lang))
-                  for lang in ("en", "de")}
-            out.append(_finding(
-                "icc_high", 58,
-                f"{sh['en'][0]} % of the differences in perceived {n['en'].lower()} lie between teams "
-                f"({conf} % interval {sh['en'][1]} to {sh['en'][2]} %): it differs from team to team — "
-                f"through the team's structure, but possibly also its leadership or composition.",
-                f"{sh['de'][0]} % der Unterschiede in der Wahrnehmung von „{n['de']}“ liegen zwischen den "
-                f"Teams ({conf}-%-Intervall {sh['de'][1]} bis {sh['de'][2]} %): Sie unterscheidet sich von "
-                f"Team zu Team — durch die Struktur des Teams, möglicherweise aber auch durch Führung oder "
-                f"Zusammensetzung.",
-            ))
+            sh = {
+                lang: (_share(est, lang), _share(v["icc1_ci_low"], lang), _share(v["icc1_ci_high"], lang))
+                for lang in ("en", "de")
+            }
+            out.append(
+                _finding(
+                    "icc_high",
+                    58,
+                    f"{sh['en'][0]} % of the differences in perceived {n['en'].lower()} lie between teams "
+                    f"({conf} % interval {sh['en'][1]} to {sh['en'][2]} %): it differs from team to team — "
+                    f"through the team's structure, but possibly also its leadership or composition.",
+                    f"{sh['de'][0]} % der Unterschiede in der Wahrnehmung von „{n['de']}“ liegen zwischen den "
+                    f"Teams ({conf}-%-Intervall {sh['de'][1]} bis {sh['de'][2]} %): Sie unterscheidet sich von "
+                    f"Team zu Team — durch die Struktur des Teams, möglicherweise aber auch durch Führung oder "
+                    f"Zusammensetzung.",
+                )
+            )
     # 4. misconceptions
     shares = {m: s for m, s in (organization.get("misconceptions") or {}).items() if s is not None}
     if shares:
         m, s = max(shares.items(), key=lambda x: (x[1], x[0]))
         if s >= 0.30:
             n = misconception_names[m]
-            out.append(_finding(
-                "misconception", 50 + 30 * s,
-                f"{_pct(s)} % hold the misconception: {n['en']}.",
-                f"{_pct(s)} % teilen das Missverständnis: {n['de']}.",
-            ))
+            out.append(
+                _finding(
+                    "misconception",
+                    50 + 30 * s,
+                    f"{_pct(s)} % hold the misconception: {n['en']}.",
+                    f"{_pct(s)} % teilen das Missverständnis: {n['de']}.",
+                )
+            )
     # 5. the predictor most strongly associated with the outcome (never "driver")
     text = driver_finding((drivers or {}).get("dimensions") or {})
     if text is not None:
@@ -480,33 +601,40 @@ def key_findings(*, dimensions: dict, dim_names: dict, organization: dict, teams
         where_en = "the organization" if g["level"] == "organization" else f"{g['level']} {g['group']}"
         where_de = "der Organisation" if g["level"] == "organization" else f"{g['group']}"
         higher_en, higher_de = ("team leads", "Teamleitungen") if g["gap"] > 0 else ("members", "Mitglieder")
-        out.append(_finding(
-            "role_gap", 57,
-            f"In {where_en}, {higher_en} rate {n['en'].lower()} {abs(g['gap']):.0f} points higher "
-            f"than the others.",
-            f"In {where_de} bewerten {higher_de} „{n['de']}“ um {abs(g['gap']):.0f} Punkte höher "
-            f"als die anderen.",
-        ))
+        out.append(
+            _finding(
+                "role_gap",
+                57,
+                f"In {where_en}, {higher_en} rate {n['en'].lower()} {abs(g['gap']):.0f} points higher than the others.",
+                f"In {where_de} bewerten {higher_de} „{n['de']}“ um {abs(g['gap']):.0f} Punkte höher als die anderen.",
+            )
+        )
     # 7. differences that matter
     team_diffs = [d for d in differences if d["level"] == "team"]
-    out.append(_finding(
-        "differences", 40 if team_diffs else 30,
-        f"{len(team_diffs)} team differences from the rest of the organization are both reliable "
-        f"and large enough to matter; all other differences are within noise.",
-        f"{len(team_diffs)} Teamunterschiede zum Rest der Organisation sind verlässlich und groß "
-        f"genug, um relevant zu sein; alle anderen liegen im Rauschen.",
-    ))
+    out.append(
+        _finding(
+            "differences",
+            40 if team_diffs else 30,
+            f"{len(team_diffs)} team differences from the rest of the organization are both reliable "
+            f"and large enough to matter; all other differences are within noise.",
+            f"{len(team_diffs)} Teamunterschiede zum Rest der Organisation sind verlässlich und groß "
+            f"genug, um relevant zu sein; alle anderen liegen im Rauschen.",
+        )
+    )
     # 8. suppression
     hidden = int(teams.suppressed.sum())
     if hidden:
-        out.append(_finding(
-            "suppressed", 20,
-            f"{hidden} teams are not shown individually to protect anonymity (groups below "
-            f"{k} responses, and the groups needed to keep them from being worked out).",
-            f"{hidden} Teams werden zum Schutz der Anonymität nicht einzeln gezeigt (Gruppen "
-            f"unter {k} Antworten und die Gruppen, die nötig sind, damit diese nicht errechnet "
-            f"werden können).",
-        ))
+        out.append(
+            _finding(
+                "suppressed",
+                20,
+                f"{hidden} teams are not shown individually to protect anonymity (groups below "
+                f"{k} responses, and the groups needed to keep them from being worked out).",
+                f"{hidden} Teams werden zum Schutz der Anonymität nicht einzeln gezeigt (Gruppen "
+                f"unter {k} Antworten und die Gruppen, die nötig sind, damit diese nicht errechnet "
+                f"werden können).",
+            )
+        )
     out.sort(key=lambda f: (-f["priority"], f["id"]))
     return out[:limit]
 
@@ -529,23 +657,35 @@ _TYPOLOGY_DIMENSIONS = ("direction", "decision_rights", "feedback")
 #: Findings that confirm a typology's claim "present" / "absent" for a dimension: present
 #: needs perception and structure in the high band, absent one of them in the low band.
 #: A middle band ("mixed"), an imprecise or a divided finding confirms neither.
-_CONFIRMS = {True: frozenset({"anchored_strength"}),
-             False: frozenset({"structural_gap", "proclaimed_not_anchored", "unseen_structure"})}
+_CONFIRMS = {
+    True: frozenset({"anchored_strength"}),
+    False: frozenset({"structural_gap", "proclaimed_not_anchored", "unseen_structure"}),
+}
 
 #: The order in which the headline names findings: the one most in need of action first.
-HEADLINE_ORDER = ("structural_gap", "proclaimed_not_anchored", "unseen_structure", "divided", "mixed",
-                  "not_precise", "anchored_strength")
+HEADLINE_ORDER = (
+    "structural_gap",
+    "proclaimed_not_anchored",
+    "unseen_structure",
+    "divided",
+    "mixed",
+    "not_precise",
+    "anchored_strength",
+)
 
 #: The headline's reading of each finding, for the dimensions that show it ("%(dimensions)s").
 HEADLINE_TEXTS = {
     "structural_gap": N_("%(dimensions)s: felt as unclear and missing in the structure — a structural gap."),
-    "proclaimed_not_anchored": N_("%(dimensions)s: perceived as clear, but the structure behind it is thin — "
-                                  "proclaimed more than anchored."),
-    "unseen_structure": N_("%(dimensions)s: the structure exists but is not perceived — a communication gap "
-                           "rather than a design gap."),
+    "proclaimed_not_anchored": N_(
+        "%(dimensions)s: perceived as clear, but the structure behind it is thin — proclaimed more than anchored."
+    ),
+    "unseen_structure": N_(
+        "%(dimensions)s: the structure exists but is not perceived — a communication gap rather than a design gap."
+    ),
     "divided": N_("%(dimensions)s: members see it very differently — no shared reality."),
-    "mixed": N_("%(dimensions)s: perception and structure in the middle band — neither a clear strength nor a "
-                "clear gap."),
+    "mixed": N_(
+        "%(dimensions)s: perception and structure in the middle band — neither a clear strength nor a clear gap."
+    ),
     "not_precise": N_("%(dimensions)s: not precise enough to classify."),
     "anchored_strength": N_("%(dimensions)s: perceived and anchored in structure — a strength."),
 }
@@ -594,8 +734,12 @@ def headline(record: dict, dimensions) -> dict | None:
     weakest = min(scored, key=lambda d: (cells[d]["combined"], order.index(d))) if scored else None
     typology = record.get("typology")
     coherent = typology in TYPOLOGY_CLAIMS and typology_confirmed(typology, cells)
-    return {"groups": groups, "weakest": weakest, "typology": typology if coherent else None,
-            "typology_withheld": typology if typology in TYPOLOGY_CLAIMS and not coherent else None}
+    return {
+        "groups": groups,
+        "weakest": weakest,
+        "typology": typology if coherent else None,
+        "typology_withheld": typology if typology in TYPOLOGY_CLAIMS and not coherent else None,
+    }
 
 
 def typology_confirmed(typology: str, cells: dict) -> bool:
@@ -614,73 +758,94 @@ ADVICE = {
         "structural_gap": N_(
             "Write down the few priorities that matter this year and the trade-off rules between them (what wins "
             "when two collide), agree them with leadership and the neighbouring teams, and check after one quarter "
-            "whether the team can name them without looking."),
+            "whether the team can name them without looking."
+        ),
         "proclaimed_not_anchored": N_(
             "The direction is believed but not built in: tie the priorities to the team's planning and budget "
             "decisions, name an owner for each priority and review them on a fixed date, so that the direction "
-            "does not depend on who happens to explain it."),
+            "does not depend on who happens to explain it."
+        ),
         "unseen_structure": N_(
             "The priorities exist on paper but do not reach the team: have leadership explain them in the team's "
             "own work (which of our decisions does this priority change?) and put them where decisions are "
-            "prepared, not in a slide deck."),
+            "prepared, not in a slide deck."
+        ),
         "divided": N_(
             "Ask each member to write the team's top priority on a card and compare: where the answers differ, "
-            "the direction has not been shared evenly — often the lead knows more than the members."),
+            "the direction has not been shared evenly — often the lead knows more than the members."
+        ),
         "mixed": N_(
             "Neither a clear strength nor a clear gap: pick the one priority that caused the most rework last "
-            "quarter and make its trade-off rule explicit; measure again at the next pulse."),
+            "quarter and make its trade-off rule explicit; measure again at the next pulse."
+        ),
         "anchored_strength": N_(
             "Keep the priorities current (review them at every planning cycle) and let this team show others how "
-            "it turns the direction into daily decisions."),
+            "it turns the direction into daily decisions."
+        ),
         "not_precise": N_(
             "The data do not allow a verdict yet: collect more answers or wait for the next wave before acting "
-            "on direction."),
+            "on direction."
+        ),
     },
     "decision_rights": {
         "structural_gap": N_(
             "List the ten decisions the team meets most often and agree, for each, who decides, who must be "
-            "consulted and who is informed; publish the list and review it after one quarter."),
+            "consulted and who is informed; publish the list and review it after one quarter."
+        ),
         "proclaimed_not_anchored": N_(
             "Autonomy is announced but decisions still go up: find the approvals and sign-offs that override "
-            "the team's calls, remove or delegate them, and record who decided each of the next ten decisions."),
+            "the team's calls, remove or delegate them, and record who decided each of the next ten decisions."
+        ),
         "unseen_structure": N_(
             "Decision rights are written down but not known: walk the team through the delegation rules with "
-            "real cases and make the lead say 'this is yours to decide' when it is."),
+            "real cases and make the lead say 'this is yours to decide' when it is."
+        ),
         "divided": N_(
             "Members disagree about who may decide: go through recent decisions together and ask who felt "
-            "allowed to decide them — the rules may apply to some members and not to others."),
+            "allowed to decide them — the rules may apply to some members and not to others."
+        ),
         "mixed": N_(
             "Decision rights are partly clear: pick the decisions that waited longest for approval last quarter "
-            "and settle, for each, who decides; check at the next pulse."),
+            "and settle, for each, who decides; check at the next pulse."
+        ),
         "anchored_strength": N_(
             "Protect the delegation when people change and let this team explain to others how it agreed who "
-            "decides what."),
+            "decides what."
+        ),
         "not_precise": N_(
             "The data do not allow a verdict yet: collect more answers or wait for the next wave before changing "
-            "decision rights."),
+            "decision rights."
+        ),
     },
     "feedback": {
         "structural_gap": N_(
             "Set up a regular review (for example monthly) that compares the team's decisions with the goals, "
-            "with a few shared measures and a named person who raises drift; try it for one quarter."),
+            "with a few shared measures and a named person who raises drift; try it for one quarter."
+        ),
         "proclaimed_not_anchored": N_(
             "Feedback is felt but not built: replace informal impressions with a fixed review of outcomes "
-            "against goals, written down, and track whether it leads to a change of course."),
+            "against goals, written down, and track whether it leads to a change of course."
+        ),
         "unseen_structure": N_(
             "Reviews and measures exist but the team does not notice them: share their results with the team "
-            "and show which course corrections they triggered."),
+            "and show which course corrections they triggered."
+        ),
         "divided": N_(
             "Some members get feedback, others do not: check who takes part in the reviews and who sees their "
-            "results, and open them to the whole team."),
+            "results, and open them to the whole team."
+        ),
         "mixed": N_(
             "Feedback works in parts: pick the goal where drift was noticed latest last quarter and add a "
-            "measure and a review date for it; check at the next pulse."),
+            "measure and a review date for it; check at the next pulse."
+        ),
         "anchored_strength": N_(
             "Keep the reviews short and regular and let this team show others how its measures lead to course "
-            "corrections."),
+            "corrections."
+        ),
         "not_precise": N_(
             "The data do not allow a verdict yet: collect more answers or wait for the next wave before changing "
-            "the feedback loops."),
+            "the feedback loops."
+        ),
     },
 }
 

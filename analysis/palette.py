@@ -7,15 +7,17 @@ from __future__ import annotations
 from types import MappingProxyType
 
 #: Fill per perception-vs-structure finding (docs/methodology.md).
-FINDING_COLORS = MappingProxyType({
-    "divided": "#fdd49e",
-    "anchored_strength": "#5aae61",
-    "structural_gap": "#d6604d",
-    "proclaimed_not_anchored": "#b2abd2",
-    "unseen_structure": "#92c5de",
-    "mixed": "#f2f0e6",
-    "not_precise": "#ffffff",
-})
+FINDING_COLORS = MappingProxyType(
+    {
+        "divided": "#fdd49e",
+        "anchored_strength": "#5aae61",
+        "structural_gap": "#d6604d",
+        "proclaimed_not_anchored": "#b2abd2",
+        "unseen_structure": "#92c5de",
+        "mixed": "#f2f0e6",
+        "not_precise": "#ffffff",
+    }
+)
 
 #: Low end, middle and high end of the 0–100 score scale (ColorBrewer RdBu).
 SCALE = ("#d6604d", "#f7f7f7", "#4393c3")

@@ -63,8 +63,20 @@ from scipy.special import betainc, betaincinv  # type: ignore[import-untyped, un
 
 from analysis.privacy import suppress_hierarchy
 
-__all__ = ["APPROVALS_ITEM", "OVERTURNED_ITEM", "ITEMS", "SCALES", "VERDICTS", "FINDING", "PracticeResult",
-           "member_reports", "designed_to_team", "posterior_override", "bayes_fdr_select", "diagnose_practice"]
+__all__ = [
+    "APPROVALS_ITEM",
+    "OVERTURNED_ITEM",
+    "ITEMS",
+    "SCALES",
+    "VERDICTS",
+    "FINDING",
+    "PracticeResult",
+    "member_reports",
+    "designed_to_team",
+    "posterior_override",
+    "bayes_fdr_select",
+    "diagnose_practice",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -173,17 +185,37 @@ class PracticeResult:
     def to_dict(self) -> dict[str, Any]:
         def num(a: FloatArray) -> list[float | None]:
             return [None if not np.isfinite(v) else float(v) for v in a]
-        return {"visible": self.visible.tolist(), "n": self.n.tolist(), "x": self.x.tolist(),
-                "share": num(self.share), "low": num(self.low), "high": num(self.high),
-                "probability": num(self.probability), "verdict": self.verdict.tolist(),
-                "designed_to_team": self.designed_to_team.tolist(), "interval": self.interval}
+
+        return {
+            "visible": self.visible.tolist(),
+            "n": self.n.tolist(),
+            "x": self.x.tolist(),
+            "share": num(self.share),
+            "low": num(self.low),
+            "high": num(self.high),
+            "probability": num(self.probability),
+            "verdict": self.verdict.tolist(),
+            "designed_to_team": self.designed_to_team.tolist(),
+            "interval": self.interval,
+        }
 
 
-def diagnose_practice(approvals: npt.ArrayLike, overturned: npt.ArrayLike, team: npt.ArrayLike,
-                      designed: npt.ArrayLike, *, k: int, team_unit: npt.ArrayLike | None = None,
-                      n_units: int = 0, team_hidden: npt.ArrayLike | None = None,
-                      unit_hidden: npt.ArrayLike | None = None, min_probability: float = 0.75,
-                      fdr: float = 0.05, majority: float = 0.5, interval: float = 0.9) -> PracticeResult:
+def diagnose_practice(
+    approvals: npt.ArrayLike,
+    overturned: npt.ArrayLike,
+    team: npt.ArrayLike,
+    designed: npt.ArrayLike,
+    *,
+    k: int,
+    team_unit: npt.ArrayLike | None = None,
+    n_units: int = 0,
+    team_hidden: npt.ArrayLike | None = None,
+    unit_hidden: npt.ArrayLike | None = None,
+    min_probability: float = 0.75,
+    fdr: float = 0.05,
+    majority: float = 0.5,
+    interval: float = 0.9,
+) -> PracticeResult:
     """Compare the register's design with the members' reported practice, for all teams at once.
 
     Parameters
@@ -209,9 +241,14 @@ def diagnose_practice(approvals: npt.ArrayLike, overturned: npt.ArrayLike, team:
     n = np.bincount(t[info], minlength=T).astype(np.int64)
     x = np.bincount(t[info & over], minlength=T).astype(np.int64)
     has_units = team_unit is not None and n_units > 0
-    hs = suppress_hierarchy(n, np.asarray(team_unit, dtype=np.int64) if has_units else None, k=k,
-                            n_units=int(n_units) if has_units else 0, team_hidden=team_hidden,
-                            unit_hidden=unit_hidden)
+    hs = suppress_hierarchy(
+        n,
+        np.asarray(team_unit, dtype=np.int64) if has_units else None,
+        k=k,
+        n_units=int(n_units) if has_units else 0,
+        team_hidden=team_hidden,
+        unit_hidden=unit_hidden,
+    )
     visible = np.asarray(hs.team_visible, dtype=np.bool_) & (n >= k)
     to_team = designed_to_team(reg)
     p = posterior_override(x, n, majority)
@@ -227,7 +264,14 @@ def diagnose_practice(approvals: npt.ArrayLike, overturned: npt.ArrayLike, team:
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(visible, x / np.maximum(n, 1), np.nan)
     return PracticeResult(
-        visible=visible, n=np.where(visible, n, 0), x=np.where(visible, x, 0), share=share,
-        low=np.where(visible, low, np.nan), high=np.where(visible, high, np.nan),
-        probability=np.where(applicable, p, np.nan), verdict=np.asarray(verdict, dtype=np.str_),
-        designed_to_team=to_team, interval=interval)
+        visible=visible,
+        n=np.where(visible, n, 0),
+        x=np.where(visible, x, 0),
+        share=share,
+        low=np.where(visible, low, np.nan),
+        high=np.where(visible, high, np.nan),
+        probability=np.where(applicable, p, np.nan),
+        verdict=np.asarray(verdict, dtype=np.str_),
+        designed_to_team=to_team,
+        interval=interval,
+    )

@@ -157,9 +157,15 @@ def _first_per_parent(candidates: BoolArray, parent: IntArray, size: IntArray) -
     return order[first]
 
 
-def suppress_hierarchy(team_n: ArrayLike, team_unit: ArrayLike | None = None, *, k: int, n_units: int = 0,
-                       team_hidden: ArrayLike | None = None,
-                       unit_hidden: ArrayLike | None = None) -> HierarchySuppression:
+def suppress_hierarchy(
+    team_n: ArrayLike,
+    team_unit: ArrayLike | None = None,
+    *,
+    k: int,
+    n_units: int = 0,
+    team_hidden: ArrayLike | None = None,
+    unit_hidden: ArrayLike | None = None,
+) -> HierarchySuppression:
     """Primary and complementary suppression in an organization > units > teams tree.
 
     Parameters
@@ -200,8 +206,11 @@ def suppress_hierarchy(team_n: ArrayLike, team_unit: ArrayLike | None = None, *,
     U = int(n_units) if has_units else 0
 
     def per_unit(weights: NDArray[np.number[Any]]) -> FloatArray:
-        return np.column_stack([np.bincount(unit, weights=weights[:, j], minlength=U)
-                                for j in range(C)]) if U else np.zeros((0, C))
+        return (
+            np.column_stack([np.bincount(unit, weights=weights[:, j], minlength=U) for j in range(C)])
+            if U
+            else np.zeros((0, C))
+        )
 
     def violates(pool: NDArray[np.number[Any]]) -> BoolArray:
         """Some count of the pool lies between 1 and k - 1 (rows of pools)."""
@@ -354,10 +363,17 @@ def _digest(team: str, text: str) -> int:
     return (zlib.crc32(b) << 32) | zlib.adler32(b)
 
 
-def release_comments(comments: Sequence[tuple[str, str]], *, team_labels: Sequence[str], team_n: ArrayLike,
-                     team_visible: ArrayLike, team_unit: ArrayLike | None = None,
-                     unit_labels: Sequence[str] = (), unit_visible: ArrayLike | None = None,
-                     comment_k: int) -> dict[str, Any]:
+def release_comments(
+    comments: Sequence[tuple[str, str]],
+    *,
+    team_labels: Sequence[str],
+    team_n: ArrayLike,
+    team_visible: ArrayLike,
+    team_unit: ArrayLike | None = None,
+    unit_labels: Sequence[str] = (),
+    unit_visible: ArrayLike | None = None,
+    comment_k: int,
+) -> dict[str, Any]:
     """Assign every comment to the finest group that may show it (see module docstring).
 
     Parameters
@@ -393,7 +409,7 @@ def release_comments(comments: Sequence[tuple[str, str]], *, team_labels: Sequen
         unit_ok = uv & (pool_n >= comment_k)
         at_unit = ~own & unit_ok[tu]
     else:
-        tu = np.zeros(0, dtype=np.intp)   # no units: no comment is placed at one
+        tu = np.zeros(0, dtype=np.intp)  # no units: no comment is placed at one
         at_unit = np.zeros(len(labels), bool)
     org_pool = int(n[~own & ~at_unit].sum())
     at_org = ~own & ~at_unit & (org_pool >= comment_k)
@@ -405,7 +421,7 @@ def release_comments(comments: Sequence[tuple[str, str]], *, team_labels: Sequen
         return out
     c_team, c_text = zip(*comments)
     keys = np.fromiter(map(_digest, c_team, c_text), dtype=np.uint64, count=len(c_team))
-    order = np.argsort(keys, kind="stable")      # equal keys: identical comments
+    order = np.argsort(keys, kind="stable")  # equal keys: identical comments
     pos = {t: i for i, t in enumerate(labels)}
     team_idx = np.fromiter(map(pos.__getitem__, c_team), dtype=np.intp, count=len(c_team))[order]
     texts = np.array(c_text, dtype=object)[order]

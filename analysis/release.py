@@ -69,8 +69,13 @@ def _dont_know(data: ResponseData) -> BoolArray:
     """(n, structure items): the answer is "don't know"."""
     q = data.questionnaire
     ids = [it.id for it in q.items_of("structure")]
-    return np.column_stack([np.isin(data.column(i), [o.value for o in q.item(i).options or () if o.dont_know])
-                            for i in ids]) if ids else np.zeros((data.n, 0), bool)
+    return (
+        np.column_stack(
+            [np.isin(data.column(i), [o.value for o in q.item(i).options or () if o.dont_know]) for i in ids]
+        )
+        if ids
+        else np.zeros((data.n, 0), bool)
+    )
 
 
 def batch_mask(team_codes: ArrayLike, feeds: ArrayLike, *, k: int, n_teams: int | None = None) -> BoolArray:

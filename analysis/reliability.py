@@ -51,9 +51,7 @@ def _as_items(items: ArrayLike, *, min_items: int, name: str = "items") -> Float
             raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}") from None
     arr = arr.astype(float, copy=False)
     if arr.ndim != 2:
-        raise ValueError(
-            f"{name} must be 2-D (respondents x items), got an array of shape {arr.shape}"
-        )
+        raise ValueError(f"{name} must be 2-D (respondents x items), got an array of shape {arr.shape}")
     if arr.shape[1] < min_items:
         raise ValueError(f"{name} must have at least {min_items} items (columns), got {arr.shape[1]}")
     if np.isinf(arr).any():
@@ -76,8 +74,7 @@ def _pairwise_cov(x: FloatArray) -> tuple[FloatArray, IntArray]:
     return cov, n_ij
 
 
-def _covariance(x: FloatArray, nan_policy: str, *,
-                name: str = "items") -> tuple[FloatArray, int, IntArray | None]:
+def _covariance(x: FloatArray, nan_policy: str, *, name: str = "items") -> tuple[FloatArray, int, IntArray | None]:
     """Covariance matrix (divisor n - 1 or n_ij - 1), n_obs, and the rows' validity."""
     if nan_policy not in _NAN_POLICIES:
         raise ValueError(f"nan_policy must be one of {_NAN_POLICIES}, got {nan_policy!r}")
@@ -85,9 +82,7 @@ def _covariance(x: FloatArray, nan_policy: str, *,
     isnan = np.isnan(x)
     if isnan.any():
         if nan_policy == "raise":
-            raise ValueError(
-                f"{name} contain {int(isnan.sum())} missing value(s) (NaN) and nan_policy='raise'"
-            )
+            raise ValueError(f"{name} contain {int(isnan.sum())} missing value(s) (NaN) and nan_policy='raise'")
         empty = np.flatnonzero(isnan.all(axis=0))
         if empty.size:
             raise ValueError(f"{name} column(s) {empty.tolist()} have no answers (all NaN)")
@@ -416,8 +411,7 @@ def omega_total(items: ArrayLike, *, nan_policy: str = "pairwise", scale: str = 
         warnings.warn("the one-factor ML fit did not converge", RuntimeWarning, stacklevel=2)
     if fit.heywood:
         warnings.warn(
-            f"Heywood case: negative residual variance for item(s) {list(fit.heywood)}; "
-            "omega is not trustworthy",
+            f"Heywood case: negative residual variance for item(s) {list(fit.heywood)}; omega is not trustworthy",
             RuntimeWarning,
             stacklevel=2,
         )

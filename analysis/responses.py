@@ -22,8 +22,15 @@ from analysis.groups import Groups
 from analysis.instrument import Questionnaire, load_questionnaire
 from analysis.arrays import FloatArray, IntArray, StrArray
 
-__all__ = ["ResponseData", "AnswerError", "ANSWER_KINDS", "answer_items", "build_responses",
-           "encode_labels", "team_unit_conflict"]
+__all__ = [
+    "ResponseData",
+    "AnswerError",
+    "ANSWER_KINDS",
+    "answer_items",
+    "build_responses",
+    "encode_labels",
+    "team_unit_conflict",
+]
 
 #: Item kinds that go into the answer matrix (items with options that are not background).
 ANSWER_KINDS = ("perception", "structure", "misconception", "outcome", "priority")
@@ -143,8 +150,9 @@ class ResponseData:
         TypeError
             Non-numeric answers.
         """
-        return build_responses(questionnaire, team=team, answers=answers, unit=unit, role=role,
-                               tenure=tenure, comments=comments)
+        return build_responses(
+            questionnaire, team=team, answers=answers, unit=unit, role=role, tenure=tenure, comments=comments
+        )
 
     @functools.cached_property
     def teams(self) -> Groups:
@@ -157,10 +165,18 @@ class ResponseData:
         return None if self.unit is None else encode_labels(self.unit)
 
 
-def build_responses(questionnaire: Questionnaire | str, *, team: ArrayLike, answers: Mapping[str, Any],
-                    unit: ArrayLike | None = None, role: ArrayLike | None = None,
-                    tenure: ArrayLike | None = None, comments: Iterable[tuple[str, str]] = (), team_groups: Groups | None = None,
-                    unit_groups: Groups | None = None) -> ResponseData:
+def build_responses(
+    questionnaire: Questionnaire | str,
+    *,
+    team: ArrayLike,
+    answers: Mapping[str, Any],
+    unit: ArrayLike | None = None,
+    role: ArrayLike | None = None,
+    tenure: ArrayLike | None = None,
+    comments: Iterable[tuple[str, str]] = (),
+    team_groups: Groups | None = None,
+    unit_groups: Groups | None = None,
+) -> ResponseData:
     """:meth:`ResponseData.from_columns`, optionally with the labels already encoded.
 
     ``team_groups``/``unit_groups`` must encode ``team``/``unit`` exactly (as
@@ -197,7 +213,8 @@ def build_responses(questionnaire: Questionnaire | str, *, team: ArrayLike, answ
         if conflict is not None:
             row, first = conflict
             raise AnswerError(
-                "unit", row,
+                "unit",
+                row,
                 f"team {str(team_arr[row])!r} is in unit {str(unit_arr[row])!r} but in unit "
                 f"{str(unit_arr[first])!r} in row {first}; a team belongs to exactly one unit",
                 other_row=first,
@@ -258,7 +275,7 @@ def encode_labels(labels: StrArray) -> Groups:
     return Groups(codes=codes, labels=tuple(distinct[order].tolist()), counts=counts)
 
 
-_NONE = np.array(None, dtype=object)   # element-wise comparison with None
+_NONE = np.array(None, dtype=object)  # element-wise comparison with None
 
 
 def _answer_column(questionnaire: Questionnaire, item_id: str, column: ArrayLike, n: int) -> FloatArray:
@@ -280,9 +297,9 @@ def _answer_column(questionnaire: Questionnaire, item_id: str, column: ArrayLike
     if not ok.all():
         row = int(np.argmin(ok))
         raise AnswerError(
-            item_id, row,
-            f"value {col[row]:g} is not an option of item {item_id} "
-            f"(allowed: {', '.join(f'{v:g}' for v in allowed)})",
+            item_id,
+            row,
+            f"value {col[row]:g} is not an option of item {item_id} (allowed: {', '.join(f'{v:g}' for v in allowed)})",
         )
     return col
 
@@ -335,7 +352,7 @@ def team_unit_conflict(team_codes: IntArray, unit_codes: IntArray) -> tuple[int,
     if team_codes.shape[0] == 0:
         return None
     unit_of_team = np.empty(int(team_codes.max()) + 1, dtype=unit_codes.dtype)
-    unit_of_team[team_codes[::-1]] = unit_codes[::-1]   # the last write is the first row
+    unit_of_team[team_codes[::-1]] = unit_codes[::-1]  # the last write is the first row
     conflict = unit_codes != unit_of_team[team_codes]
     if not conflict.any():
         return None

@@ -37,6 +37,7 @@ NOT_IN_UNIT_SCOPE = {
 
 def _take(table: GroupTable, rows: IntArray) -> GroupTable:
     """The rows ``rows`` of a group table (arrays read-only, like the original)."""
+
     def pick(a: ArrayLike) -> NDArray[Any]:
         out = np.asarray(a)[rows]
         out.setflags(write=False)
@@ -49,8 +50,11 @@ def _take(table: GroupTable, rows: IntArray) -> GroupTable:
         n_teams=pick(table.n_teams) if table.n_teams is not None else None,
         dims=MappingProxyType({f: pick(a) for f, a in table.dims.items()}),
         comments=tuple(table.comments[i] for i in rows.tolist()),
-        **{f.name: pick(getattr(table, f.name)) for f in dataclasses.fields(table)  # type: ignore[arg-type]
-           if isinstance(getattr(table, f.name), np.ndarray) and f.name != "n_teams"},
+        **{
+            f.name: pick(getattr(table, f.name))
+            for f in dataclasses.fields(table)  # type: ignore[arg-type]
+            if isinstance(getattr(table, f.name), np.ndarray) and f.name != "n_teams"
+        },
     )
 
 
@@ -95,16 +99,29 @@ def restrict_to_unit(diagnosis: Diagnosis, unit: str) -> Diagnosis:
     unit_record = units.records()[0]
     dimensions = plain(diagnosis.dimensions)
     findings = key_findings(
-        dimensions=dimensions, dim_names={d: v["name"] for d, v in dimensions.items()},
-        organization=unit_record, teams=teams, differences=[dict(d) for d in differences], role_gaps=[],
-        drivers=drivers, misconception_names=plain(diagnosis.questionnaire)["misconceptions"],
+        dimensions=dimensions,
+        dim_names={d: v["name"] for d, v in dimensions.items()},
+        organization=unit_record,
+        teams=teams,
+        differences=[dict(d) for d in differences],
+        role_gaps=[],
+        drivers=drivers,
+        misconception_names=plain(diagnosis.questionnaire)["misconceptions"],
         k=diagnosis.settings["min_group_size"],
     )
     return dataclasses.replace(
-        diagnosis, n_respondents=unit_record["n"], units=units, teams=teams, role_gaps=(), tenure=(), differences=differences,
-        drivers=freeze(drivers), findings=freeze(findings),
+        diagnosis,
+        n_respondents=unit_record["n"],
+        units=units,
+        teams=teams,
+        role_gaps=(),
+        tenure=(),
+        differences=differences,
+        drivers=freeze(drivers),
+        findings=freeze(findings),
         comments=freeze({"organization": list(unit_record.get("comments", [])), "withheld": 0}),
-        items=diagnosis.items.restrict(u, team_rows), scope=unit,
+        items=diagnosis.items.restrict(u, team_rows),
+        scope=unit,
         priority=_priority_in(diagnosis.priority, unit, set(teams.labels)),
     )
 

@@ -113,7 +113,7 @@ def _option_scores(data: ResponseData, item_ids: Sequence[str]) -> FloatArray:
     for j, item_id in enumerate(item_ids):
         options = q.item(item_id).answer_options
         top = max(o.value for o in options) + 1
-        lut = np.full(top + 1, np.nan)                  # index ``top`` stands for missing
+        lut = np.full(top + 1, np.nan)  # index ``top`` stands for missing
         lut[[o.value for o in options]] = [np.nan if o.score is None else o.score for o in options]
         col = data.column(item_id)
         out[:, j] = lut[np.where(np.isnan(col), top, col).astype(np.intp)]

@@ -88,24 +88,33 @@ from analysis.groups import Groups
 from analysis.instrument import DIMENSIONS, Questionnaire, load_questionnaire
 from analysis.responses import ResponseData, answer_items, build_responses
 from analysis.simulate_model import (
-    MODEL_SCENARIOS, REALISTIC_PATTERNS, Confounds, _COMMENTS, generate,
+    MODEL_SCENARIOS,
+    REALISTIC_PATTERNS,
+    Confounds,
+    _COMMENTS,
+    generate,
 )
 from analysis.simulate_truth import (
-    PerceptionPopulation, Population, StructurePopulation, Truth, compute_truth,
+    PerceptionPopulation,
+    Population,
+    StructurePopulation,
+    Truth,
+    compute_truth,
 )
 
-__all__ = ["PATTERNS", "REALISTIC_PATTERNS", "SCENARIOS", "Confounds", "Simulation", "simulate",
-           "simulate_responses"]
+__all__ = ["PATTERNS", "REALISTIC_PATTERNS", "SCENARIOS", "Confounds", "Simulation", "simulate", "simulate_responses"]
 
 #: Planted pattern → the dimension it is planted in (None: all / not dimension-specific),
 #: in the ``showcase`` scenario.
-PATTERNS = MappingProxyType({
-    "proclaimed_not_anchored": "decision_rights",
-    "structural_gap": "direction",
-    "unseen_structure": "feedback",
-    "divided": "decision_rights",
-    "aligned_autonomy": None,
-})
+PATTERNS = MappingProxyType(
+    {
+        "proclaimed_not_anchored": "decision_rights",
+        "structural_gap": "direction",
+        "unseen_structure": "feedback",
+        "divided": "decision_rights",
+        "aligned_autonomy": None,
+    }
+)
 #: Scenarios of :func:`simulate`.
 SCENARIOS = ("showcase",) + MODEL_SCENARIOS
 
@@ -145,14 +154,19 @@ class Simulation:
         if self._truth_inputs is None:
             raise ValueError("truth: this Simulation was built without its model")
         populations, q, parameters, planted_changes = self._truth_inputs
-        return compute_truth(populations, q, scenario=self.scenario, parameters=parameters,
-                             planted_changes=planted_changes)
+        return compute_truth(
+            populations, q, scenario=self.scenario, parameters=parameters, planted_changes=planted_changes
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """``{"n", "planted", "scenario", "waves": [n per wave]}`` (the truth has its own
         :meth:`~analysis.simulate_truth.Truth.to_dict`)."""
-        return {"n": self.data.n, "planted": dict(self.planted), "scenario": self.scenario,
-                "waves": [w.n for w in (self.waves or (self.data,))]}
+        return {
+            "n": self.data.n,
+            "planted": dict(self.planted),
+            "scenario": self.scenario,
+            "waves": [w.n for w in (self.waves or (self.data,))],
+        }
 
 
 def _team_sizes(rng, respondents: int, teams: int):
@@ -175,12 +189,23 @@ def _int(name, value, lo=1):
     return int(value)
 
 
-def simulate(questionnaire="aligned-autonomy-v1", *, respondents: int | None = None,
-             teams: int, units: int | None = None, seed: int = 0, scenario: str = "showcase",
-             team_size: int | None = None, confounds: Confounds | None = None,
-             icc: float = 0.15, planted: int | None = None, waves: int = 1,
-             changes: Mapping[str, Any] | None = None, margin: tuple[Any, ...] | None = None,
-             camp: float | None = None) -> Simulation:
+def simulate(
+    questionnaire="aligned-autonomy-v1",
+    *,
+    respondents: int | None = None,
+    teams: int,
+    units: int | None = None,
+    seed: int = 0,
+    scenario: str = "showcase",
+    team_size: int | None = None,
+    confounds: Confounds | None = None,
+    icc: float = 0.15,
+    planted: int | None = None,
+    waves: int = 1,
+    changes: Mapping[str, Any] | None = None,
+    margin: tuple[Any, ...] | None = None,
+    camp: float | None = None,
+) -> Simulation:
     """Simulate a survey of one organization, with its ground truth.
 
     Parameters
@@ -246,30 +271,39 @@ def simulate(questionnaire="aligned-autonomy-v1", *, respondents: int | None = N
     if team_size is not None:
         team_size = _int("team_size", team_size)
         if respondents is not None and respondents != teams * team_size:
-            raise ValueError(f"respondents: {respondents!r} differs from teams * team_size "
-                             f"({teams * team_size}); give one of them")
+            raise ValueError(
+                f"respondents: {respondents!r} differs from teams * team_size ({teams * team_size}); give one of them"
+            )
         respondents = teams * team_size
     if respondents is None:
         raise ValueError("respondents: required unless team_size is given")
     respondents = _int("respondents", respondents)
     if respondents < teams:
         raise ValueError(f"respondents: {respondents} are too few for {teams} teams (every team needs one)")
-    if units is not None and (isinstance(units, bool) or not isinstance(units, (int, np.integer))
-                              or not 1 <= units <= teams):
+    if units is not None and (
+        isinstance(units, bool) or not isinstance(units, (int, np.integer)) or not 1 <= units <= teams
+    ):
         raise ValueError(f"units: must be an integer from 1 to teams ({teams}), got {units!r}")
     waves = _int("waves", waves)
     if scenario == "showcase":
-        for name, value, default in (("team_size", team_size, None), ("confounds", confounds, None),
-                                     ("planted", planted, None), ("changes", changes, None),
-                                     ("margin", margin, None), ("camp", camp, None)):
+        for name, value, default in (
+            ("team_size", team_size, None),
+            ("confounds", confounds, None),
+            ("planted", planted, None),
+            ("changes", changes, None),
+            ("margin", margin, None),
+            ("camp", camp, None),
+        ):
             if value is not default:
-                raise ValueError(f"{name}: only for the scenarios {', '.join(MODEL_SCENARIOS)}, "
-                                 f"not for showcase (got {value!r})")
+                raise ValueError(
+                    f"{name}: only for the scenarios {', '.join(MODEL_SCENARIOS)}, not for showcase (got {value!r})"
+                )
         if waves != 1:
             raise ValueError(f"waves: the showcase scenario has one wave, got {waves!r}")
         if icc != 0.15:
-            raise ValueError(f"icc: only for the scenarios {', '.join(MODEL_SCENARIOS)}, "
-                             f"not for showcase (got {icc!r})")
+            raise ValueError(
+                f"icc: only for the scenarios {', '.join(MODEL_SCENARIOS)}, not for showcase (got {icc!r})"
+            )
         return _showcase(q, respondents=respondents, teams=teams, units=units, seed=seed)
     if confounds is None:
         confounds = Confounds()
@@ -280,24 +314,38 @@ def simulate(questionnaire="aligned-autonomy-v1", *, respondents: int | None = N
     if planted is not None:
         planted = _int("planted", planted, lo=0)
     changes = _check_changes(changes, teams, waves)
-    if camp is not None and (isinstance(camp, bool) or not isinstance(camp, (int, float))
-                             or not 0.0 < camp <= 3.0):
+    if camp is not None and (isinstance(camp, bool) or not isinstance(camp, (int, float)) or not 0.0 < camp <= 3.0):
         raise ValueError(f"camp: must be a number above 0 and at most 3, got {camp!r}")
-    g = generate(q, scenario=scenario, teams=teams, team_size=team_size, respondents=respondents,
-                 units=units, confounds=confounds, icc=float(icc), planted=planted, waves=waves,
-                 changes=changes, seed=seed, **({"margin": tuple(margin)} if margin is not None else {}),
-                 **({"camp": float(camp)} if camp is not None else {}))
+    g = generate(
+        q,
+        scenario=scenario,
+        teams=teams,
+        team_size=team_size,
+        respondents=respondents,
+        units=units,
+        confounds=confounds,
+        icc=float(icc),
+        planted=planted,
+        waves=waves,
+        changes=changes,
+        seed=seed,
+        **({"margin": tuple(margin)} if margin is not None else {}),
+        **({"camp": float(camp)} if camp is not None else {}),
+    )
     labels = np.array(g["team_labels"])
     unit_names = np.array(g["unit_labels"]) if units else None
     datas = []
     for team, answers, role, tenure, (c_team, c_text) in g["waves"]:
         comments = tuple(zip(labels[c_team].tolist(), c_text))
-        datas.append(_assemble(q, team, g["sizes"], labels, g["unit_of_team"], unit_names,
-                               answers, role, tenure, comments))
+        datas.append(
+            _assemble(q, team, g["sizes"], labels, g["unit_of_team"], unit_names, answers, role, tenure, comments)
+        )
     planted_map = {str(labels[t]): p for t, p in g["planted"].items()}
     return Simulation(
-        data=datas[0], planted=MappingProxyType(dict(sorted(planted_map.items()))),
-        scenario=scenario, waves=tuple(datas),
+        data=datas[0],
+        planted=MappingProxyType(dict(sorted(planted_map.items()))),
+        scenario=scenario,
+        waves=tuple(datas),
         _truth_inputs=(tuple(g["populations"]), q, g["parameters"], g["planted_changes"]),
     )
 
@@ -334,22 +382,32 @@ def _assemble(q, team, sizes, team_labels, unit_of_team, unit_names, answers, ro
     if unit_names is not None:
         U = unit_names.size
         unit_labels = unit_names[unit_of_team[team]]
-        unit_groups = Groups(codes=unit_of_team[team], labels=tuple(unit_names.tolist()),
-                             counts=np.bincount(unit_of_team[team], minlength=U))
+        unit_groups = Groups(
+            codes=unit_of_team[team],
+            labels=tuple(unit_names.tolist()),
+            counts=np.bincount(unit_of_team[team], minlength=U),
+        )
     return build_responses(
-        q, team=team_labels[team], answers=answers, unit=unit_labels, role=role,
-        tenure=tenure if has_tenure else None, comments=comments,
-        team_groups=team_groups, unit_groups=unit_groups,
+        q,
+        team=team_labels[team],
+        answers=answers,
+        unit=unit_labels,
+        role=role,
+        tenure=tenure if has_tenure else None,
+        comments=comments,
+        team_groups=team_groups,
+        unit_groups=unit_groups,
     )
 
 
 # ------------------------------------------------------------------ showcase model
 
+
 def _showcase(q, *, respondents: int, teams: int, units: int | None, seed: int) -> Simulation:
     rng = np.random.default_rng(seed)
     T, N = int(teams), int(respondents)
     sizes, n_small = _team_sizes(rng, N, T)
-    order = rng.permutation(T)                       # small teams are not the first labels
+    order = rng.permutation(T)  # small teams are not the first labels
     sizes = sizes[np.argsort(order)]
     is_small = np.zeros(T, bool)
     is_small[order[:n_small]] = True
@@ -404,8 +462,7 @@ def _showcase(q, *, respondents: int, teams: int, units: int | None, seed: int) 
     eta[:, dim["decision_rights"]] += 1.0 * (role == "lead")
     split = divided[team]
     camp = np.where(pos % 2 == 0, 2.2, -2.2)
-    eta[:, dim["decision_rights"]] = np.where(split, camp + 0.2 * rng.normal(size=N),
-                                              eta[:, dim["decision_rights"]])
+    eta[:, dim["decision_rights"]] = np.where(split, camp + 0.2 * rng.normal(size=N), eta[:, dim["decision_rights"]])
     offset = np.array([0.2, 0.0, -0.2])
 
     ids = answer_items(q)
@@ -438,8 +495,12 @@ def _showcase(q, *, respondents: int, teams: int, units: int | None, seed: int) 
             x = np.clip(np.rint(2.6 + m_team[team] + rng.normal(size=N)), 1, 5)
             answers[item.id] = 6 - x if item.reverse else x
         else:  # outcome
-            lat = (0.5 * eta[:, dim["decision_rights"]] + 0.3 * eta[:, dim["direction"]]
-                   + 0.2 * eta[:, dim["feedback"]] + 0.3 * z[team, dim["decision_rights"]])
+            lat = (
+                0.5 * eta[:, dim["decision_rights"]]
+                + 0.3 * eta[:, dim["direction"]]
+                + 0.2 * eta[:, dim["feedback"]]
+                + 0.3 * z[team, dim["decision_rights"]]
+            )
             answers[item.id] = np.clip(np.rint(3 + lat + 0.6 * rng.normal(size=N)), 1, 5)
     skip_mc = rng.random(N) < 0.01
     for item in q.items_of("misconception"):
@@ -449,8 +510,7 @@ def _showcase(q, *, respondents: int, teams: int, units: int | None, seed: int) 
 
     commenters = np.flatnonzero(rng.random(N) < 0.08)
     texts = rng.integers(0, len(_COMMENTS), size=commenters.size)
-    comments = tuple(zip(team_labels[team[commenters]].tolist(),
-                         [_COMMENTS[i] for i in texts.tolist()]))
+    comments = tuple(zip(team_labels[team[commenters]].tolist(), [_COMMENTS[i] for i in texts.tolist()]))
 
     unit_labels = unit_names = None
     if units:
@@ -462,21 +522,41 @@ def _showcase(q, *, respondents: int, teams: int, units: int | None, seed: int) 
     team_groups = Groups(codes=team, labels=tuple(team_labels.tolist()), counts=sizes)
     unit_groups = None
     if units:
-        unit_groups = Groups(codes=unit_of_team[team], labels=tuple(unit_names.tolist()),
-                             counts=np.bincount(unit_of_team[team], minlength=units))
+        unit_groups = Groups(
+            codes=unit_of_team[team],
+            labels=tuple(unit_names.tolist()),
+            counts=np.bincount(unit_of_team[team], minlength=units),
+        )
     data = build_responses(
-        q, team=team_labels[team], answers=answers, unit=unit_labels, role=role,
-        tenure=tenure if has_tenure else None, comments=comments,
-        team_groups=team_groups, unit_groups=unit_groups,
+        q,
+        team=team_labels[team],
+        answers=answers,
+        unit=unit_labels,
+        role=role,
+        tenure=tenure if has_tenure else None,
+        comments=comments,
+        team_groups=team_groups,
+        unit_groups=unit_groups,
     )
-    state = dict(sizes=sizes, mu=mu, z=z, divided=divided, team_labels=tuple(team_labels.tolist()),
-                 unit_of_team=unit_of_team if units else None,
-                 unit_names=tuple(unit_names.tolist()) if units else None, planted=planted)
+    state = dict(
+        sizes=sizes,
+        mu=mu,
+        z=z,
+        divided=divided,
+        team_labels=tuple(team_labels.tolist()),
+        unit_of_team=unit_of_team if units else None,
+        unit_names=tuple(unit_names.tolist()) if units else None,
+        planted=planted,
+    )
     population = _showcase_population(q, state)
     parameters = {"model": "showcase", "patterns": dict(PATTERNS)}
-    return Simulation(data=data, planted=MappingProxyType(dict(sorted(planted.items()))),
-                      scenario="showcase", waves=(data,),
-                      _truth_inputs=((population,), q, parameters, {}))
+    return Simulation(
+        data=data,
+        planted=MappingProxyType(dict(sorted(planted.items()))),
+        scenario="showcase",
+        waves=(data,),
+        _truth_inputs=((population,), q, parameters, {}),
+    )
 
 
 def _showcase_population(q, st) -> Population:
@@ -485,18 +565,24 @@ def _showcase_population(q, st) -> Population:
     T = sizes.size
     mu, z, divided = st["mu"], st["z"], st["divided"]
     offset = np.array([0.2, 0.0, -0.2])
-    person = 0.9 * 0.7 * np.sqrt(0.7 ** 2 + 0.714 ** 2)      # loading of the person part of eta
-    lead = np.where(sizes >= 2, 0.97 / sizes, 0.0)           # leads whose role is not blanked
+    person = 0.9 * 0.7 * np.sqrt(0.7**2 + 0.714**2)  # loading of the person part of eta
+    lead = np.where(sizes >= 2, 0.97 / sizes, 0.0)  # leads whose role is not blanked
     plus = np.ceil(sizes / 2) / sizes
     perception, structure = [], []
     for d, dim in enumerate(DIMENSIONS):
         J = len(q.items_of("perception", dim))
         base = 3 + offset[d] + 0.9 * 0.45 * mu[:, d]
         if dim == "decision_rights":
-            w = np.where(divided[:, None], np.stack([np.zeros(T), plus, 1 - plus], -1),
-                         np.stack([lead, 1 - lead, np.zeros(T)], -1))
-            m = np.where(divided[:, None], 3 + offset[d] + 0.9 * np.array([0.0, 2.2, -2.2]),
-                         np.stack([base + 0.9, base, base], -1))
+            w = np.where(
+                divided[:, None],
+                np.stack([np.zeros(T), plus, 1 - plus], -1),
+                np.stack([lead, 1 - lead, np.zeros(T)], -1),
+            )
+            m = np.where(
+                divided[:, None],
+                3 + offset[d] + 0.9 * np.array([0.0, 2.2, -2.2]),
+                np.stack([base + 0.9, base, base], -1),
+            )
             ld = np.where(divided[:, None], 0.9 * 0.2, person)
         else:
             w = np.stack([np.zeros(T), np.ones(T), np.zeros(T)], -1)
@@ -504,9 +590,15 @@ def _showcase_population(q, st) -> Population:
             ld = np.full((T, 3), person)
         load = np.zeros((T, 3, J, 2))
         load[..., 0] = ld[..., None]
-        perception.append(PerceptionPopulation(
-            weights=w, mean=np.broadcast_to(m[..., None], (T, 3, J)).copy(), loadings=load,
-            residual=np.full(J, 0.6), thresholds=np.array([1.5, 2.5, 3.5, 4.5])))
+        perception.append(
+            PerceptionPopulation(
+                weights=w,
+                mean=np.broadcast_to(m[..., None], (T, 3, J)).copy(),
+                loadings=load,
+                residual=np.full(J, 0.6),
+                thresholds=np.array([1.5, 2.5, 3.5, 4.5]),
+            )
+        )
         items = q.items_of("structure", dim)
         cuts, scores, dk_score, has_dk = [], [], [], []
         for it in items:
@@ -517,17 +609,25 @@ def _showcase_population(q, st) -> Population:
             dk_score.append(float(dk[0].score) if dk else 0.0)
             has_dk.append(bool(dk))
         Js = len(items)
-        p_new = 0.15 * 0.95                                  # tenure label "lt1"
+        p_new = 0.15 * 0.95  # tenure label "lt1"
         p = 0.05 + 0.15 * (z[:, d] < -0.5)
-        beta = special.ndtri(np.stack([p + 0.10, p], -1))    # (T, 2)
+        beta = special.ndtri(np.stack([p + 0.10, p], -1))  # (T, 2)
         dk_beta = np.broadcast_to(beta[..., None], (T, 2, Js)).copy()
         dk_beta[..., ~np.array(has_dk, bool)] = -np.inf
-        structure.append(StructurePopulation(
-            weights=np.broadcast_to(np.array([p_new, 1 - p_new]), (T, 2)).copy(),
-            mean=np.broadcast_to(z[:, d, None, None], (T, 2, Js)).copy(),
-            loadings=np.zeros(Js), residual=np.full(Js, 0.9), cuts=tuple(cuts),
-            scores=tuple(scores), dont_know_score=np.array(dk_score), dont_know_beta=dk_beta,
-            dont_know_loadings=np.zeros(Js), team=np.array([it.scope == "team" for it in items])))
+        structure.append(
+            StructurePopulation(
+                weights=np.broadcast_to(np.array([p_new, 1 - p_new]), (T, 2)).copy(),
+                mean=np.broadcast_to(z[:, d, None, None], (T, 2, Js)).copy(),
+                loadings=np.zeros(Js),
+                residual=np.full(Js, 0.9),
+                cuts=tuple(cuts),
+                scores=tuple(scores),
+                dont_know_score=np.array(dk_score),
+                dont_know_beta=dk_beta,
+                dont_know_loadings=np.zeros(Js),
+                team=np.array([it.scope == "team" for it in items]),
+            )
+        )
     labels = st["team_labels"]
     cells = np.full((T, 3), None, object)
     typ = np.full(T, None, object)
@@ -539,15 +639,29 @@ def _showcase_population(q, st) -> Population:
             typ[t] = "aligned_autonomy"
         elif pattern in PATTERNS:
             cells[t, DIMENSIONS.index(PATTERNS[pattern])] = pattern
-    return Population(teams=labels, sizes=sizes, units=st["unit_names"],
-                      unit_of_team=st["unit_of_team"], perception=tuple(perception),
-                      structure=tuple(structure), planted=cells, planted_typology=typ,
-                      unit_effect=None, points=5)
+    return Population(
+        teams=labels,
+        sizes=sizes,
+        units=st["unit_names"],
+        unit_of_team=st["unit_of_team"],
+        perception=tuple(perception),
+        structure=tuple(structure),
+        planted=cells,
+        planted_typology=typ,
+        unit_effect=None,
+        points=5,
+    )
 
 
-def simulate_responses(questionnaire="aligned-autonomy-v1", *, respondents: int | None = None,
-                       teams: int, units: int | None = None, seed: int = 0, **options) -> ResponseData:
+def simulate_responses(
+    questionnaire="aligned-autonomy-v1",
+    *,
+    respondents: int | None = None,
+    teams: int,
+    units: int | None = None,
+    seed: int = 0,
+    **options,
+) -> ResponseData:
     """Simulated :class:`ResponseData` (see :func:`simulate`, which also tells what was
     planted where and the truth). Same arguments as :func:`simulate`."""
-    return simulate(questionnaire, respondents=respondents, teams=teams, units=units,
-                    seed=seed, **options).data
+    return simulate(questionnaire, respondents=respondents, teams=teams, units=units, seed=seed, **options).data

@@ -48,11 +48,11 @@ _L = len(DECIDERS)
 class DecisionWorld:
     """A simulated organization: register, answers and the true state of each cell."""
 
-    designed: np.ndarray   # (teams, decisions) decider code or NOT_DECIDED
-    answers: np.ndarray    # (respondents, decisions)
-    team: np.ndarray       # (respondents,)
+    designed: np.ndarray  # (teams, decisions) decider code or NOT_DECIDED
+    answers: np.ndarray  # (respondents, decisions)
+    team: np.ndarray  # (respondents,)
     team_unit: np.ndarray  # (teams,)
-    truth: np.ndarray      # (teams, decisions) index into STATES; -1 where not decided
+    truth: np.ndarray  # (teams, decisions) index into STATES; -1 where not decided
 
 
 def _state(pi: np.ndarray, majority: float = 0.5, substantial: float = 1 / 3) -> np.ndarray:
@@ -81,10 +81,20 @@ def _cell_shares(rng: np.random.Generator, kind: np.ndarray) -> np.ndarray:
     return pi
 
 
-def simulate_decisions(rng: np.random.Generator, *, teams: int = 40, units: int = 5, team_size: int = 8, decisions: int = 6,
-                       scenario: str = "planted", undecided: float = 0.2, missing: float = 0.05,
-                       dont_know_people: float = 0.1, central_people: float = 0.05,
-                       designed: npt.ArrayLike | None = None) -> DecisionWorld:
+def simulate_decisions(
+    rng: np.random.Generator,
+    *,
+    teams: int = 40,
+    units: int = 5,
+    team_size: int = 8,
+    decisions: int = 6,
+    scenario: str = "planted",
+    undecided: float = 0.2,
+    missing: float = 0.05,
+    dont_know_people: float = 0.1,
+    central_people: float = 0.05,
+    designed: npt.ArrayLike | None = None,
+) -> DecisionWorld:
     """Simulate one organization (see the module docstring); ``designed`` (teams ×
     decisions codes) replaces the random register and sets ``teams`` and ``decisions``."""
     if designed is None:
@@ -125,15 +135,23 @@ def simulate_decisions(rng: np.random.Generator, *, teams: int = 40, units: int 
     undecided_cell = L == NOT_DECIDED
     answers = np.where(undecided_cell & (answers != DONT_KNOW), rng.integers(0, _L, size=(R, D)), answers)
     answers = np.where((person < dont_know_people)[:, None], DONT_KNOW, answers)
-    answers = np.where(((person >= dont_know_people) & (person < dont_know_people + central_people))[:, None],
-                       _L - 1, answers)
+    answers = np.where(
+        ((person >= dont_know_people) & (person < dont_know_people + central_people))[:, None], _L - 1, answers
+    )
     answers = np.where(rng.random((R, D)) < missing, -1, answers)
-    return DecisionWorld(designed=designed, answers=answers, team=team,
-                         team_unit=np.arange(T) % units, truth=truth)
+    return DecisionWorld(designed=designed, answers=answers, team=team, team_unit=np.arange(T) % units, truth=truth)
 
 
-def decision_error_rates(scenario: str, *, team_size: int, replications: int = 100, seed: int = 0,
-                         teams: int = 40, units: int = 5, k: int = 5) -> dict[str, Any]:
+def decision_error_rates(
+    scenario: str,
+    *,
+    team_size: int,
+    replications: int = 100,
+    seed: int = 0,
+    teams: int = 40,
+    units: int = 5,
+    k: int = 5,
+) -> dict[str, Any]:
     """False-label and recovery rates of the team verdicts over ``replications`` worlds.
 
     Returns counts and rates: ``false_label`` (an actionable state — escalation, not
@@ -145,8 +163,9 @@ def decision_error_rates(scenario: str, *, team_size: int, replications: int = 1
     false = withheld = designed_cells = 0
     wrong = planted = 0
     for r in range(replications):
-        w = simulate_decisions(np.random.default_rng(seed + r), teams=teams, units=units, team_size=team_size,
-                               scenario=scenario)
+        w = simulate_decisions(
+            np.random.default_rng(seed + r), teams=teams, units=units, team_size=team_size, scenario=scenario
+        )
         res = diagnose_decisions(w.answers, w.team, w.designed, k=k, team_unit=w.team_unit, n_units=units)
         verdict = res.team["verdict"]
         code = np.full(verdict.shape, -1)
@@ -166,25 +185,35 @@ def decision_error_rates(scenario: str, *, team_size: int, replications: int = 1
         wrong += (bad & (code >= 0) & (code != w.truth)).sum()
     with np.errstate(invalid="ignore"):
         recovery = hits / totals
-    return {"scenario": scenario, "team_size": team_size, "replications": replications,
-            "cells_as_designed": int(designed_cells), "false_label": false / designed_cells if designed_cells else
-            float("nan"), "withheld": withheld / max(totals.sum(), 1),
-            "recovery": dict(zip(STATES, recovery.round(4).tolist())),
-            "cells": dict(zip(STATES, totals.astype(int).tolist())),
-            "wrong_label": wrong / planted if planted else float("nan")}
+    return {
+        "scenario": scenario,
+        "team_size": team_size,
+        "replications": replications,
+        "cells_as_designed": int(designed_cells),
+        "false_label": false / designed_cells if designed_cells else float("nan"),
+        "withheld": withheld / max(totals.sum(), 1),
+        "recovery": dict(zip(STATES, recovery.round(4).tolist())),
+        "cells": dict(zip(STATES, totals.astype(int).tolist())),
+        "wrong_label": wrong / planted if planted else float("nan"),
+    }
 
 
 def markdown(rows: Sequence[dict[str, Any]]) -> str:
     """A Markdown table of :func:`decision_error_rates` results."""
-    head = ("| scenario | n | false label on as-designed cells | withheld | recovery: as designed | "
-            "escalation | not known | contested | wrong label on other cells |\n|---|---|---|---|---|---|---|---|---|")
+    head = (
+        "| scenario | n | false label on as-designed cells | withheld | recovery: as designed | "
+        "escalation | not known | contested | wrong label on other cells |\n|---|---|---|---|---|---|---|---|---|"
+    )
     lines = [head]
     for r in rows:
         rec = r["recovery"]
 
         def pct(v: float) -> str:
             return "–" if v != v else f"{100 * v:.1f} %"
-        lines.append(f"| {r['scenario']} | {r['team_size']} | {pct(r['false_label'])} | {pct(r['withheld'])} | "
-                     f"{pct(rec['as_designed'])} | {pct(rec['escalation_beyond_design'])} | "
-                     f"{pct(rec['designed_not_known'])} | {pct(rec['contested'])} | {pct(r['wrong_label'])} |")
+
+        lines.append(
+            f"| {r['scenario']} | {r['team_size']} | {pct(r['false_label'])} | {pct(r['withheld'])} | "
+            f"{pct(rec['as_designed'])} | {pct(rec['escalation_beyond_design'])} | "
+            f"{pct(rec['designed_not_known'])} | {pct(rec['contested'])} | {pct(r['wrong_label'])} |"
+        )
     return "\n".join(lines)

@@ -36,9 +36,16 @@ _OPTIONS = {"dir_s4": ((1, 2), (3,), 4), "fb_s2": ((1, 2), (3,), 4), "fb_s1": ((
 _INSTRUMENT = "aligned-autonomy-v2"
 
 
-def simulate_fact_sheets(rng: np.random.Generator, *, teams: int = 40, units: int = 5, team_size: int = 8,
-                         scenario: str = "planted", dont_know_people: float = 0.1,
-                         missing: float = 0.05) -> dict[str, Any]:
+def simulate_fact_sheets(
+    rng: np.random.Generator,
+    *,
+    teams: int = 40,
+    units: int = 5,
+    team_size: int = 8,
+    scenario: str = "planted",
+    dont_know_people: float = 0.1,
+    missing: float = 0.05,
+) -> dict[str, Any]:
     """One organization: ``data`` (ResponseData), ``labels``, ``stated`` (teams × facts,
     1/0), ``truth`` (teams × facts: the fact holds) and ``planted`` (the sheet claims a
     fact that does not hold)."""
@@ -67,21 +74,27 @@ def simulate_fact_sheets(rng: np.random.Generator, *, teams: int = 40, units: in
         value = np.where(dk, float(dont_know), value)
         answers[item] = np.where(rng.random(R) < missing, np.nan, value)
     labels = [f"T{t:03d}" for t in range(teams)]
-    data = ResponseData.from_columns(_INSTRUMENT, team=np.array(labels)[team], answers=answers,
-                                     unit=np.array([f"U{t % units}" for t in range(teams)])[team])
+    data = ResponseData.from_columns(
+        _INSTRUMENT,
+        team=np.array(labels)[team],
+        answers=answers,
+        unit=np.array([f"U{t % units}" for t in range(teams)])[team],
+    )
     return {"data": data, "labels": labels, "stated": stated, "truth": truth, "planted": planted}
 
 
-def fact_error_rates(scenario: str, *, team_size: int, replications: int = 50, seed: int = 0, teams: int = 40,
-                     units: int = 5, k: int = 5) -> dict[str, Any]:
+def fact_error_rates(
+    scenario: str, *, team_size: int, replications: int = 50, seed: int = 0, teams: int = 40, units: int = 5, k: int = 5
+) -> dict[str, Any]:
     """Rates of the indicator over ``replications`` worlds: ``false_differs`` (*differs*
     on a sheet that states the truth, among shown cells), ``recovery`` (*differs* on a
     planted claim, among shown planted cells), ``not_shown`` (share of all cells without
     a released member figure)."""
     false = consistent = hits = planted_total = hidden = cells = 0
     for r in range(replications):
-        w = simulate_fact_sheets(np.random.default_rng(seed + r), teams=teams, units=units, team_size=team_size,
-                                 scenario=scenario)
+        w = simulate_fact_sheets(
+            np.random.default_rng(seed + r), teams=teams, units=units, team_size=team_size, scenario=scenario
+        )
         items = item_results(w["data"], min_group_size=k)
         _, state = agreement(items, w["labels"], w["stated"])
         shown = np.isin(state, ("agree", "disagree"))
@@ -96,17 +109,32 @@ def fact_error_rates(scenario: str, *, team_size: int, replications: int = 50, s
 
     def rate(a: int, b: int) -> float:
         return a / b if b else float("nan")
-    return {"scenario": scenario, "team_size": team_size, "replications": replications,
-            "false_differs": rate(false, consistent), "recovery": rate(hits, planted_total),
-            "not_shown": rate(hidden, cells), "cells_consistent": consistent, "cells_planted": planted_total}
+
+    return {
+        "scenario": scenario,
+        "team_size": team_size,
+        "replications": replications,
+        "false_differs": rate(false, consistent),
+        "recovery": rate(hits, planted_total),
+        "not_shown": rate(hidden, cells),
+        "cells_consistent": consistent,
+        "cells_planted": planted_total,
+    }
 
 
 def markdown(rows: list[dict[str, Any]]) -> str:
     """A Markdown table of :func:`fact_error_rates` results."""
+
     def pct(v: float) -> str:
         return "–" if v != v else f"{100 * v:.1f} %"
-    lines = ["| scenario | n | *differs* on a true sheet | *differs* on a planted claim | not shown |",
-             "|---|---|---|---|---|"]
-    lines += [f"| {r['scenario']} | {r['team_size']} | {pct(r['false_differs'])} | {pct(r['recovery'])} | "
-              f"{pct(r['not_shown'])} |" for r in rows]
+
+    lines = [
+        "| scenario | n | *differs* on a true sheet | *differs* on a planted claim | not shown |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['scenario']} | {r['team_size']} | {pct(r['false_differs'])} | {pct(r['recovery'])} | "
+        f"{pct(r['not_shown'])} |"
+        for r in rows
+    ]
     return "\n".join(lines)

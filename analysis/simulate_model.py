@@ -134,29 +134,41 @@ from scipy import special
 
 from analysis.instrument import DIMENSIONS, Questionnaire
 from analysis.simulate_truth import (
-    PerceptionPopulation, Population, StructurePopulation, perception_moments, structure_moments,
+    PerceptionPopulation,
+    Population,
+    StructurePopulation,
+    perception_moments,
+    structure_moments,
 )
 from analysis.arrays import FloatArray
 
 __all__ = [
-    "Confounds", "REALISTIC_PATTERNS", "MODEL_SCENARIOS", "NULL_PROPORTIONS", "generate",
+    "Confounds",
+    "REALISTIC_PATTERNS",
+    "MODEL_SCENARIOS",
+    "NULL_PROPORTIONS",
+    "generate",
 ]
 
 #: Scenarios of this model.
 MODEL_SCENARIOS = ("realistic", "null", "random_units")
 #: Planted pattern → dimension (``realistic`` scenario).
-REALISTIC_PATTERNS = MappingProxyType({
-    "anchored_strength": "direction",
-    "structural_gap": "direction",
-    "proclaimed_not_anchored": "decision_rights",
-    "unseen_structure": "feedback",
-    "divided": "decision_rights",
-})
+REALISTIC_PATTERNS = MappingProxyType(
+    {
+        "anchored_strength": "direction",
+        "structural_gap": "direction",
+        "proclaimed_not_anchored": "decision_rights",
+        "unseen_structure": "feedback",
+        "divided": "decision_rights",
+    }
+)
 #: Null proportions of a 5-point agreement item (leniency on / off).
-NULL_PROPORTIONS = MappingProxyType({
-    True: (0.05, 0.15, 0.20, 0.35, 0.25),
-    False: (0.11, 0.23, 0.32, 0.23, 0.11),
-})
+NULL_PROPORTIONS = MappingProxyType(
+    {
+        True: (0.05, 0.15, 0.20, 0.35, 0.25),
+        False: (0.11, 0.23, 0.32, 0.23, 0.11),
+    }
+)
 LOADING = 0.75
 STRUCTURE_ICC = 0.35
 UNIT_SHARE = 0.25
@@ -175,7 +187,7 @@ MARGINAL = (5.0, 8.0)
 PLANTED_DONT_KNOW = 0.6
 #: Camps of a planted divided team at ±CAMP SD of θ (``camp=`` of :func:`generate`).
 CAMP = 0.9
-_TEAM_CORR = (0.5, 0.3, 0.3, 0.15)   # P–S same dim, P–P, S–S, P–S other dim
+_TEAM_CORR = (0.5, 0.3, 0.3, 0.15)  # P–S same dim, P–P, S–S, P–S other dim
 _MC_CENTER, _MC_TEAM = -0.2, 0.3
 _OUT_CENTER = -0.3
 _TENURE_P = (0.15, 0.30, 0.35, 0.20)
@@ -225,8 +237,12 @@ class Confounds:
     small_teams: bool = True
 
     def __post_init__(self):
-        for name, lo, hi in (("halo", 0.0, 0.9), ("acquiescence", 0.0, 0.6),
-                             ("acquiescence_mean", -1.0, 1.0), ("unawareness", 0.0, 3.0)):
+        for name, lo, hi in (
+            ("halo", 0.0, 0.9),
+            ("acquiescence", 0.0, 0.6),
+            ("acquiescence_mean", -1.0, 1.0),
+            ("unawareness", 0.0, 3.0),
+        ):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
                 raise ValueError(f"confounds.{name}: must be a number from {lo} to {hi}, got {v!r}")
@@ -237,8 +253,9 @@ class Confounds:
     @classmethod
     def none(cls) -> Confounds:
         """Every confound switched off."""
-        return cls(halo=0.0, acquiescence=0.0, acquiescence_mean=0.0, leniency=False,
-                   unawareness=0.0, small_teams=False)
+        return cls(
+            halo=0.0, acquiescence=0.0, acquiescence_mean=0.0, leniency=False, unawareness=0.0, small_teams=False
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -263,6 +280,7 @@ def _corr() -> FloatArray:
 
 # ------------------------------------------------------------------ design
 
+
 def _sizes(rng, *, teams, team_size, respondents, small_teams):
     if team_size is not None:
         return np.full(teams, team_size, np.int64)
@@ -282,29 +300,37 @@ class _Params:
     icc: float
     conf: Confounds
     acq_mean: float
-    sigma: float        # item residual SD of perception
-    tau: FloatArray     # perception thresholds
+    sigma: float  # item residual SD of perception
+    tau: FloatArray  # perception thresholds
     tau_sym: FloatArray
-    beta: float         # "don't know" intercept
+    beta: float  # "don't know" intercept
 
     @classmethod
     def make(cls, icc, conf):
         acq_sd = conf.acquiescence
         acq_mean = conf.acquiescence_mean if acq_sd > 0 or conf.acquiescence_mean != 0 else 0.0
-        sigma = np.sqrt(1.0 - LOADING ** 2 - acq_sd ** 2)
+        sigma = np.sqrt(1.0 - LOADING**2 - acq_sd**2)
         # base rate for members of a year or more in a team of average awareness
-        beta = float(special.ndtri(DONT_KNOW_RATE)
-                     * np.sqrt(1.0 + conf.unawareness ** 2 * (1.0 - AWARENESS_TEAM_SHARE)))
-        return cls(icc=icc, conf=conf, acq_mean=acq_mean, sigma=float(sigma),
-                   tau=thresholds(conf.leniency), tau_sym=thresholds(False), beta=beta)
+        beta = float(special.ndtri(DONT_KNOW_RATE) * np.sqrt(1.0 + conf.unawareness**2 * (1.0 - AWARENESS_TEAM_SHARE)))
+        return cls(
+            icc=icc,
+            conf=conf,
+            acq_mean=acq_mean,
+            sigma=float(sigma),
+            tau=thresholds(conf.leniency),
+            tau_sym=thresholds(False),
+            beta=beta,
+        )
 
 
 def _perception_items(q: Questionnaire, d: str):
     items = q.items_of("perception", d)
     points = {len(it.options) for it in items}
     if points != {5}:
-        raise ValueError(f"questionnaire: the realistic model needs 5-point agreement items, "
-                         f"{q.id} has {sorted(points)} points in {d}")
+        raise ValueError(
+            f"questionnaire: the realistic model needs 5-point agreement items, "
+            f"{q.id} has {sorted(points)} points in {d}"
+        )
     return items, np.array([-1.0 if it.reverse else 1.0 for it in items])
 
 
@@ -315,14 +341,22 @@ def _structure_items(q: Questionnaire, d: str):
         dk = [o for o in it.options if o.dont_know]
         K = len(scored)
         cuts = np.linspace(-STRUCTURE_CUT, STRUCTURE_CUT, K - 1) if K > 2 else np.zeros(1)
-        out.append(dict(item=it, values=np.array([o.value for o in scored], float),
-                        scores=np.array([o.score for o in scored], float), cuts=cuts,
-                        dk_value=dk[0].value if dk else None,
-                        dk_score=float(dk[0].score) if dk else 0.0, has_dk=bool(dk)))
+        out.append(
+            dict(
+                item=it,
+                values=np.array([o.value for o in scored], float),
+                scores=np.array([o.score for o in scored], float),
+                cuts=cuts,
+                dk_value=dk[0].value if dk else None,
+                dk_score=float(dk[0].score) if dk else 0.0,
+                has_dk=bool(dk),
+            )
+        )
     return out
 
 
 # ------------------------------------------------------------------ populations
+
 
 def _lead_weight(sizes):
     return np.where(sizes >= 2, 1.0 / sizes, 0.0)
@@ -334,16 +368,16 @@ def perception_population(q, d: int, par: _Params, mu, sizes, camp) -> Perceptio
     _, kappa = _perception_items(q, DIMENSIONS[d])
     lead = _lead_weight(sizes)
     camp = np.asarray(camp, float)
-    plus = np.where(camp > 0, np.ceil(sizes / 2) / sizes, 1.0)      # camp + (even positions, lead)
+    plus = np.where(camp > 0, np.ceil(sizes / 2) / sizes, 1.0)  # camp + (even positions, lead)
     # sub-populations: lead (camp +), member camp +, member camp −
     w = np.stack([lead, plus - lead, 1.0 - plus], -1)
     base = PERCEPTION_CENTER[d] + np.sqrt(par.icc) * mu
-    theta = np.stack([base + LEAD_EFFECT[d] + camp, base + camp, base - camp], -1)   # (T,3)
+    theta = np.stack([base + LEAD_EFFECT[d] + camp, base + camp, base - camp], -1)  # (T,3)
     mean = LOADING * theta[..., None] + kappa * par.acq_mean
-    loadings = np.stack([np.full(kappa.size, LOADING * np.sqrt(1.0 - par.icc)),
-                         kappa * par.conf.acquiescence], -1)
-    return PerceptionPopulation(weights=w, mean=mean, loadings=loadings,
-                                residual=np.full(kappa.size, par.sigma), thresholds=par.tau)
+    loadings = np.stack([np.full(kappa.size, LOADING * np.sqrt(1.0 - par.icc)), kappa * par.conf.acquiescence], -1)
+    return PerceptionPopulation(
+        weights=w, mean=mean, loadings=loadings, residual=np.full(kappa.size, par.sigma), thresholds=par.tau
+    )
 
 
 def structure_population(q, d: int, par: _Params, zeta, team_unaware) -> StructurePopulation:
@@ -361,11 +395,14 @@ def structure_population(q, d: int, par: _Params, zeta, team_unaware) -> Structu
     dk_beta[..., no_dk] = -np.inf
     w = np.broadcast_to(np.array([_TENURE_P[0], 1.0 - _TENURE_P[0]]), (T, 2)).copy()
     return StructurePopulation(
-        weights=w, mean=mean,
+        weights=w,
+        mean=mean,
         loadings=np.full(J, np.sqrt(1.0 - STRUCTURE_ICC) * h),
-        residual=np.full(J, np.sqrt(1.0 - STRUCTURE_ICC) * np.sqrt(1.0 - h ** 2)),
-        cuts=tuple(it["cuts"] for it in items), scores=tuple(it["scores"] for it in items),
-        dont_know_score=np.array([it["dk_score"] for it in items]), dont_know_beta=dk_beta,
+        residual=np.full(J, np.sqrt(1.0 - STRUCTURE_ICC) * np.sqrt(1.0 - h**2)),
+        cuts=tuple(it["cuts"] for it in items),
+        scores=tuple(it["scores"] for it in items),
+        dont_know_score=np.array([it["dk_score"] for it in items]),
+        dont_know_beta=dk_beta,
         dont_know_loadings=np.full(J, par.conf.unawareness * np.sqrt(1.0 - AWARENESS_TEAM_SHARE)),
         team=np.array([it["item"].scope == "team" for it in items]),
     )
@@ -385,12 +422,13 @@ def _bisect(f, target, lo=-8.0, hi=8.0, steps=60):
 
 # ------------------------------------------------------------------ states
 
+
 @dataclass(frozen=True, eq=False)
 class _States:
-    X: FloatArray            # (T, 6) perception and structure levels
-    unaware: FloatArray      # (T,) team unawareness (probit units)
-    M: FloatArray            # (T,) misconception propensity
-    camp: FloatArray         # (T, 3) camps at ±camp SD of θ in that dimension (0: not split)
+    X: FloatArray  # (T, 6) perception and structure levels
+    unaware: FloatArray  # (T,) team unawareness (probit units)
+    M: FloatArray  # (T,) misconception propensity
+    camp: FloatArray  # (T, 3) camps at ±camp SD of θ in that dimension (0: not split)
     unit_effect: FloatArray | None
 
 
@@ -423,8 +461,10 @@ def _states(rng, q, par, scenario, sizes, unit_of_team, U, planted_per_pattern, 
         p_hi, p_lo = th.perception.high + pm, th.perception.low - pm
         s_hi, s_lo = th.structure.high + sm, th.structure.low - sm
         targets = {
-            "anchored_strength": (p_hi, s_hi), "structural_gap": (p_lo, s_lo),
-            "proclaimed_not_anchored": (p_hi, s_lo), "unseen_structure": (p_lo, s_hi),
+            "anchored_strength": (p_hi, s_hi),
+            "structural_gap": (p_lo, s_lo),
+            "proclaimed_not_anchored": (p_hi, s_lo),
+            "unseen_structure": (p_lo, s_hi),
             "divided": (None, None),
         }
         for pattern in REALISTIC_PATTERNS:
@@ -445,27 +485,40 @@ def _states(rng, q, par, scenario, sizes, unit_of_team, U, planted_per_pattern, 
                 continue
             n = sizes[rows]
             no = np.zeros(rows.size)
-            X[rows, d] = _bisect(lambda x: perception_moments(
-                perception_population(q, d, par, x, n, no), spread=False)[0], np.full(rows.size, P))
+            X[rows, d] = _bisect(
+                lambda x: perception_moments(perception_population(q, d, par, x, n, no), spread=False)[0],
+                np.full(rows.size, P),
+            )
             if pattern == "unseen_structure":
                 # the team's unawareness: PLANTED_DONT_KNOW of the answers are "don't know"
-                unaware[rows] = _bisect(lambda b: structure_moments(structure_population(
-                    q, d, par, np.zeros(rows.size), b), spread=False)[2],
-                    np.full(rows.size, PLANTED_DONT_KNOW))
-                X[rows, 3 + d] = _bisect(lambda x: structure_moments(structure_population(
-                    q, d, par, x, unaware[rows]), spread=False)[0], np.full(rows.size, S))
+                unaware[rows] = _bisect(
+                    lambda b: structure_moments(structure_population(q, d, par, np.zeros(rows.size), b), spread=False)[
+                        2
+                    ],
+                    np.full(rows.size, PLANTED_DONT_KNOW),
+                )
+                X[rows, 3 + d] = _bisect(
+                    lambda x: structure_moments(structure_population(q, d, par, x, unaware[rows]), spread=False)[0],
+                    np.full(rows.size, S),
+                )
             else:
                 unaware[rows] = 0.0
-                X[rows, 3 + d] = _bisect(lambda x: structure_moments(structure_population(
-                    q, d, par, x, unaware[rows]), spread=False)[0], np.full(rows.size, S))
+                X[rows, 3 + d] = _bisect(
+                    lambda x: structure_moments(structure_population(q, d, par, x, unaware[rows]), spread=False)[0],
+                    np.full(rows.size, S),
+                )
             for t in rows.tolist():
-                details[t] = {"pattern": pattern, "dimension": dim,
-                              "perception_shift_sd": round(float(X[t, d]), 3),
-                              "structure_shift_sd": round(float(X[t, 3 + d]), 3)}
+                details[t] = {
+                    "pattern": pattern,
+                    "dimension": dim,
+                    "perception_shift_sd": round(float(X[t, d]), 3),
+                    "structure_shift_sd": round(float(X[t, 3 + d]), 3),
+                }
     return _States(X=X, unaware=unaware, M=M, camp=camp, unit_effect=unit_effect), planted, details
 
 
 # ------------------------------------------------------------------ respondents
+
 
 def _respond(rng, q, par, st: _States, sizes):
     """Answers, roles and tenures of one wave (vectorized over respondents)."""
@@ -489,18 +542,26 @@ def _respond(rng, q, par, st: _States, sizes):
     e = rng.normal(size=(N, 3))
     o = rng.normal(size=N)
     camp = st.camp[team] * np.where(pos % 2 == 0, 1.0, -1.0)[:, None]
-    theta = (np.asarray(PERCEPTION_CENTER) + np.sqrt(par.icc) * st.X[team, :3]
-             + np.asarray(LEAD_EFFECT) * is_lead[:, None] + camp
-             + np.sqrt(1.0 - par.icc) * (h * g[:, None] + np.sqrt(1.0 - h * h) * e))
-    unaware = (par.beta + st.unaware[team] + NEW_MEMBER_UNAWARENESS * new
-               + conf.unawareness * np.sqrt(1.0 - AWARENESS_TEAM_SHARE) * o)
+    theta = (
+        np.asarray(PERCEPTION_CENTER)
+        + np.sqrt(par.icc) * st.X[team, :3]
+        + np.asarray(LEAD_EFFECT) * is_lead[:, None]
+        + camp
+        + np.sqrt(1.0 - par.icc) * (h * g[:, None] + np.sqrt(1.0 - h * h) * e)
+    )
+    unaware = (
+        par.beta
+        + st.unaware[team]
+        + NEW_MEMBER_UNAWARENESS * new
+        + conf.unawareness * np.sqrt(1.0 - AWARENESS_TEAM_SHARE) * o
+    )
 
     answers = {}
     for d, dim in enumerate(DIMENSIONS):
         items, kappa = _perception_items(q, dim)
         for it, k in zip(items, kappa):
             f = LOADING * theta[:, d] + k * a + par.sigma * rng.normal(size=N)
-            x = 1.0 + np.searchsorted(par.tau, f).astype(float)     # #thresholds below f
+            x = 1.0 + np.searchsorted(par.tau, f).astype(float)  # #thresholds below f
             answers[it.id] = 6.0 - x if it.reverse else x
         lvl = STRUCTURE_CENTER[d] + np.sqrt(STRUCTURE_ICC) * st.X[team, 3 + d]
         for s in _structure_items(q, dim):
@@ -510,14 +571,19 @@ def _respond(rng, q, par, st: _States, sizes):
                 dk = unaware + rng.normal(size=N) > 0
                 x = np.where(dk, s["dk_value"], x)
             answers[s["item"].id] = x
-    mc_noise = np.sqrt(max(1.0 - _MC_TEAM ** 2 - conf.acquiescence ** 2, 0.05))
+    mc_noise = np.sqrt(max(1.0 - _MC_TEAM**2 - conf.acquiescence**2, 0.05))
     for it in q.items_of("misconception"):
         held = _MC_CENTER + _MC_TEAM * st.M[team] + mc_noise * rng.normal(size=N)
         # acquiescence pushes towards "agree" whatever the keying
         answers[it.id] = 1.0 + np.searchsorted(par.tau_sym, (-held if it.reverse else held) + a)
     for it in q.items_of("outcome"):
-        y = (_OUT_CENTER + 0.6 * (0.5 * theta[:, 1] + 0.3 * theta[:, 0] + 0.2 * theta[:, 2])
-             + 0.2 * np.sqrt(STRUCTURE_ICC) * st.X[team, 4] + a + 0.6 * rng.normal(size=N))
+        y = (
+            _OUT_CENTER
+            + 0.6 * (0.5 * theta[:, 1] + 0.3 * theta[:, 0] + 0.2 * theta[:, 2])
+            + 0.2 * np.sqrt(STRUCTURE_ICC) * st.X[team, 4]
+            + a
+            + 0.6 * rng.normal(size=N)
+        )
         answers[it.id] = 1.0 + np.searchsorted(par.tau, y)
     skip_mc = rng.random(N) < 0.01
     for it in q.items_of("misconception"):
@@ -536,20 +602,36 @@ def _population(q, par, st: _States, sizes, team_labels, unit_labels, unit_of_te
     for t, pattern in planted.items():
         cells[t, DIMENSIONS.index(REALISTIC_PATTERNS[pattern])] = pattern
     return Population(
-        teams=tuple(team_labels), sizes=sizes, units=tuple(unit_labels) if unit_labels is not None else None,
+        teams=tuple(team_labels),
+        sizes=sizes,
+        units=tuple(unit_labels) if unit_labels is not None else None,
         unit_of_team=unit_of_team if unit_labels is not None else None,
-        perception=tuple(perception_population(q, d, par, st.X[:, d], sizes, st.camp[:, d])
-                         for d in range(3)),
+        perception=tuple(perception_population(q, d, par, st.X[:, d], sizes, st.camp[:, d]) for d in range(3)),
         structure=tuple(structure_population(q, d, par, st.X[:, 3 + d], st.unaware) for d in range(3)),
-        planted=cells, planted_typology=np.full(T, None, object),
-        unit_effect=st.unit_effect if unit_labels is not None else None, points=5,
+        planted=cells,
+        planted_typology=np.full(T, None, object),
+        unit_effect=st.unit_effect if unit_labels is not None else None,
+        points=5,
     )
 
 
-def generate(q: Questionnaire, *, scenario: str, teams: int, team_size: int | None,
-             respondents: int | None, units: int | None, confounds: Confounds, icc: float,
-             planted: int | None, waves: int, changes, seed: int,
-             margin: tuple[Any, ...] = (PERCEPTION_MARGIN, STRUCTURE_MARGIN), camp: float = CAMP):
+def generate(
+    q: Questionnaire,
+    *,
+    scenario: str,
+    teams: int,
+    team_size: int | None,
+    respondents: int | None,
+    units: int | None,
+    confounds: Confounds,
+    icc: float,
+    planted: int | None,
+    waves: int,
+    changes,
+    seed: int,
+    margin: tuple[Any, ...] = (PERCEPTION_MARGIN, STRUCTURE_MARGIN),
+    camp: float = CAMP,
+):
     """Draw every wave of the realistic model (see the module docstring).
 
     Returns
@@ -565,8 +647,7 @@ def generate(q: Questionnaire, *, scenario: str, teams: int, team_size: int | No
     children = ss.spawn(1 + waves)
     rng = np.random.default_rng(children[0])
     T = teams
-    sizes = _sizes(rng, teams=T, team_size=team_size, respondents=respondents,
-                   small_teams=confounds.small_teams)
+    sizes = _sizes(rng, teams=T, team_size=team_size, respondents=respondents, small_teams=confounds.small_teams)
     U = units or 0
     unit_of_team = (np.arange(T) * U // T) if units else np.zeros(T, np.intp)
     per = planted if planted is not None else max(1, T // 40)
@@ -599,19 +680,35 @@ def generate(q: Questionnaire, *, scenario: str, teams: int, team_size: int | No
         pops.append(_population(q, par, st, sizes, team_labels, unit_labels, unit_of_team, planted_teams))
 
     parameters = {
-        "model": "realistic", "icc": icc, "confounds": confounds.to_dict(),
-        "loading": LOADING, "structure_icc": STRUCTURE_ICC,
+        "model": "realistic",
+        "icc": icc,
+        "confounds": confounds.to_dict(),
+        "loading": LOADING,
+        "structure_icc": STRUCTURE_ICC,
         "unit_share": UNIT_SHARE if scenario == "realistic" else 0.0,
-        "lead_effect": list(LEAD_EFFECT), "perception_center": list(PERCEPTION_CENTER),
-        "structure_center": list(STRUCTURE_CENTER), "dont_know_rate": DONT_KNOW_RATE,
+        "lead_effect": list(LEAD_EFFECT),
+        "perception_center": list(PERCEPTION_CENTER),
+        "structure_center": list(STRUCTURE_CENTER),
+        "dont_know_rate": DONT_KNOW_RATE,
         "null_proportions": list(NULL_PROPORTIONS[confounds.leniency]),
         "planted_per_pattern": per if scenario == "realistic" else 0,
         "planted_margin": list(margin) if scenario == "realistic" else None,
         "planted": [dict(team=team_labels[t], **details[t]) for t in sorted(details)]
-                   + [dict(team=team_labels[t], pattern="divided", dimension="decision_rights",
-                           camp_sd=camp) for t, p in sorted(planted_teams.items()) if p == "divided"],
+        + [
+            dict(team=team_labels[t], pattern="divided", dimension="decision_rights", camp_sd=camp)
+            for t, p in sorted(planted_teams.items())
+            if p == "divided"
+        ],
         "changes": {k: dict(v) for k, v in (changes or {}).items()},
     }
-    return dict(waves=out_waves, sizes=sizes, unit_of_team=unit_of_team, team_labels=team_labels,
-                unit_labels=unit_labels, planted=planted_teams, populations=pops,
-                parameters=parameters, planted_changes=planted_changes)
+    return dict(
+        waves=out_waves,
+        sizes=sizes,
+        unit_of_team=unit_of_team,
+        team_labels=team_labels,
+        unit_labels=unit_labels,
+        planted=planted_teams,
+        populations=pops,
+        parameters=parameters,
+        planted_changes=planted_changes,
+    )

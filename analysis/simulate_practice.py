@@ -51,13 +51,13 @@ _P_APPROVALS, _P_OVERTURNED, _NOISE = 0.8, 0.6, 0.05
 class PracticeWorld:
     """A simulated organization: register, the two items' answers and the truth per team."""
 
-    designed: IntArray     # (teams, decisions)
+    designed: IntArray  # (teams, decisions)
     approvals: FloatArray  # (respondents,) dr_s4 option values, NaN missing
     overturned: FloatArray  # (respondents,) dr_s5 option values, NaN missing
-    team: IntArray         # (respondents,)
-    team_unit: IntArray    # (teams,)
-    rho: FloatArray        # (teams,) true share of informative members reporting an override
-    truth: BoolArray       # (teams,) most informative members report an override
+    team: IntArray  # (respondents,)
+    team_unit: IntArray  # (teams,)
+    rho: FloatArray  # (teams,) true share of informative members reporting an override
+    truth: BoolArray  # (teams,) most informative members report an override
     applicable: BoolArray  # (teams,) the design leaves a decision to the team
 
 
@@ -65,10 +65,20 @@ def _report_probability(p_item: float, missing: float) -> float:
     return p_item * (1.0 - missing)
 
 
-def simulate_practice(rng: np.random.Generator, *, teams: int = 40, units: int = 5, team_size: int = 8,
-                      decisions: int = 6, scenario: str = "planted", above_teams: float = 0.2,
-                      missing: float = 0.05, dont_know_people: float = 0.1, no_rights_people: float = 0.05,
-                      complainers: float = 0.05) -> PracticeWorld:
+def simulate_practice(
+    rng: np.random.Generator,
+    *,
+    teams: int = 40,
+    units: int = 5,
+    team_size: int = 8,
+    decisions: int = 6,
+    scenario: str = "planted",
+    above_teams: float = 0.2,
+    missing: float = 0.05,
+    dont_know_people: float = 0.1,
+    no_rights_people: float = 0.05,
+    complainers: float = 0.05,
+) -> PracticeWorld:
     """Simulate one organization (see the module docstring)."""
     if scenario not in ("null", "planted"):
         raise ValueError(f"scenario: must be 'null' or 'planted', got {scenario!r}")
@@ -87,7 +97,7 @@ def simulate_practice(rng: np.random.Generator, *, teams: int = 40, units: int =
     # when answered and pointing that way; the member is informative when either is answered)
     pa_yes, po_yes = _report_probability(_P_APPROVALS, missing), _report_probability(_P_OVERTURNED, missing)
     pa_no, po_no = _report_probability(_NOISE, missing), _report_probability(_NOISE, missing)
-    informative = 1.0 - missing ** 2
+    informative = 1.0 - missing**2
     r_yes = (1.0 - (1.0 - pa_yes) * (1.0 - po_yes)) / informative
     r_no = (1.0 - (1.0 - pa_no) * (1.0 - po_no)) / informative
     ordinary = 1.0 - dont_know_people - no_rights_people - complainers
@@ -100,8 +110,9 @@ def simulate_practice(rng: np.random.Generator, *, teams: int = 40, units: int =
     pa = np.where(experiences, _P_APPROVALS, _NOISE)
     po = np.where(experiences, _P_OVERTURNED, _NOISE)
     approvals = np.where(rng.random(R) < pa, rng.integers(3, 5, R), rng.integers(1, 3, R)).astype(np.float64)
-    overturned = np.where(rng.random(R) < po, rng.integers(2, 4, R),
-                          np.where(rng.random(R) < 0.5, 1, 4)).astype(np.float64)
+    overturned = np.where(rng.random(R) < po, rng.integers(2, 4, R), np.where(rng.random(R) < 0.5, 1, 4)).astype(
+        np.float64
+    )
     person = rng.random(R)
     dk = person < dont_know_people
     no_rights = (person >= dont_know_people) & (person < dont_know_people + no_rights_people)
@@ -112,13 +123,28 @@ def simulate_practice(rng: np.random.Generator, *, teams: int = 40, units: int =
     approvals = np.where(ordinary_member & (rng.random(R) < missing), np.nan, approvals)
     overturned = np.where(ordinary_member & (rng.random(R) < missing), np.nan, overturned)
     applicable = np.asarray(np.isin(designed, (0, 1)).any(axis=1), dtype=np.bool_)
-    return PracticeWorld(designed=designed, approvals=approvals, overturned=overturned, team=team,
-                         team_unit=(np.arange(T) % units).astype(np.int64), rho=rho, truth=rho >= 0.5,
-                         applicable=applicable)
+    return PracticeWorld(
+        designed=designed,
+        approvals=approvals,
+        overturned=overturned,
+        team=team,
+        team_unit=(np.arange(T) % units).astype(np.int64),
+        rho=rho,
+        truth=rho >= 0.5,
+        applicable=applicable,
+    )
 
 
-def practice_error_rates(scenario: str, *, team_size: int, replications: int = 100, seed: int = 0,
-                         teams: int = 40, units: int = 5, k: int = 5) -> dict[str, Any]:
+def practice_error_rates(
+    scenario: str,
+    *,
+    team_size: int,
+    replications: int = 100,
+    seed: int = 0,
+    teams: int = 40,
+    units: int = 5,
+    k: int = 5,
+) -> dict[str, Any]:
     """Error rates of ``practice_overrides_design`` over ``replications`` worlds.
 
     ``false_flag``: flagged among applicable teams whose truth is no override;
@@ -132,10 +158,12 @@ def practice_error_rates(scenario: str, *, team_size: int, replications: int = 1
     as_designed = 0
     fdrs: list[float] = []
     for r in range(replications):
-        w = simulate_practice(np.random.default_rng(seed + r), teams=teams, units=units, team_size=team_size,
-                              scenario=scenario)
-        res = diagnose_practice(w.approvals, w.overturned, w.team, w.designed, k=k, team_unit=w.team_unit,
-                                n_units=units)
+        w = simulate_practice(
+            np.random.default_rng(seed + r), teams=teams, units=units, team_size=team_size, scenario=scenario
+        )
+        res = diagnose_practice(
+            w.approvals, w.overturned, w.team, w.designed, k=k, team_unit=w.team_unit, n_units=units
+        )
         flag = res.verdict == FINDING
         fine = w.applicable & ~w.truth
         over = w.applicable & w.truth
@@ -152,21 +180,38 @@ def practice_error_rates(scenario: str, *, team_size: int, replications: int = 1
 
     def rate(a: int, b: int) -> float:
         return a / b if b else float("nan")
-    return {"scenario": scenario, "team_size": team_size, "replications": replications,
-            "false_flag": rate(false, fine_total), "fdr": float(np.mean(fdrs)), "recovery": rate(hits, over_total),
-            "flagged_by_design": rate(by_design, design_total), "as_designed": rate(as_designed, fine_total),
-            "withheld": rate(withheld, applicable_total), "teams_override": over_total,
-            "teams_without": fine_total, "teams_by_design": design_total}
+
+    return {
+        "scenario": scenario,
+        "team_size": team_size,
+        "replications": replications,
+        "false_flag": rate(false, fine_total),
+        "fdr": float(np.mean(fdrs)),
+        "recovery": rate(hits, over_total),
+        "flagged_by_design": rate(by_design, design_total),
+        "as_designed": rate(as_designed, fine_total),
+        "withheld": rate(withheld, applicable_total),
+        "teams_override": over_total,
+        "teams_without": fine_total,
+        "teams_by_design": design_total,
+    }
 
 
 def markdown(rows: list[dict[str, Any]]) -> str:
     """A Markdown table of :func:`practice_error_rates` results."""
+
     def pct(v: float) -> str:
         return "–" if v != v else f"{100 * v:.1f} %"
-    lines = ["| scenario | n | false flag (no override) | FDR | recovery | flagged though the design places "
-             "decisions above | as designed recognised | withheld |", "|---|---|---|---|---|---|---|---|"]
+
+    lines = [
+        "| scenario | n | false flag (no override) | FDR | recovery | flagged though the design places "
+        "decisions above | as designed recognised | withheld |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        lines.append(f"| {r['scenario']} | {r['team_size']} | {pct(r['false_flag'])} | {pct(r['fdr'])} | "
-                     f"{pct(r['recovery'])} | {pct(r['flagged_by_design'])} | {pct(r['as_designed'])} | "
-                     f"{pct(r['withheld'])} |")
+        lines.append(
+            f"| {r['scenario']} | {r['team_size']} | {pct(r['false_flag'])} | {pct(r['fdr'])} | "
+            f"{pct(r['recovery'])} | {pct(r['flagged_by_design'])} | {pct(r['as_designed'])} | "
+            f"{pct(r['withheld'])} |"
+        )
     return "\n".join(lines)

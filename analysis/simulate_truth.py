@@ -99,8 +99,15 @@ from analysis.instrument import DIMENSIONS
 from analysis.arrays import BoolArray, FloatArray, IntArray
 
 __all__ = [
-    "GroupTruth", "PerceptionPopulation", "Population", "StructurePopulation", "Truth",
-    "WaveTruth", "MIN_EFFECT", "MIN_CHANGE", "compute_truth",
+    "GroupTruth",
+    "PerceptionPopulation",
+    "Population",
+    "StructurePopulation",
+    "Truth",
+    "WaveTruth",
+    "MIN_EFFECT",
+    "MIN_CHANGE",
+    "compute_truth",
 ]
 
 #: Smallest |d| of a difference that matters (the engine's default ``min_effect``).
@@ -116,6 +123,7 @@ def _phi(x):
 
 
 # ---------------------------------------------------------------- population spec
+
 
 @dataclass(frozen=True, eq=False)
 class PerceptionPopulation:
@@ -184,19 +192,20 @@ class StructurePopulation:
 class Population:
     """Everything the truth needs about one wave of a simulated organization."""
 
-    teams: tuple[Any, ...]                     # team labels (sorted)
-    sizes: IntArray                # (T,) members
-    units: tuple[Any, ...] | None              # unit labels, or None
+    teams: tuple[Any, ...]  # team labels (sorted)
+    sizes: IntArray  # (T,) members
+    units: tuple[Any, ...] | None  # unit labels, or None
     unit_of_team: FloatArray | None  # (T,) index into units
-    perception: tuple[Any, ...]                # one PerceptionPopulation per dimension
-    structure: tuple[Any, ...]                 # one StructurePopulation per dimension
-    planted: FloatArray              # (T, 3) object: planted finding or None
-    planted_typology: FloatArray     # (T,) object: planted typology or None
-    unit_effect: FloatArray | None   # (U, 6) planted unit effects (latent, standardized)
-    points: int                      # points of the perception scale
+    perception: tuple[Any, ...]  # one PerceptionPopulation per dimension
+    structure: tuple[Any, ...]  # one StructurePopulation per dimension
+    planted: FloatArray  # (T, 3) object: planted finding or None
+    planted_typology: FloatArray  # (T,) object: planted typology or None
+    unit_effect: FloatArray | None  # (U, 6) planted unit effects (latent, standardized)
+    points: int  # points of the perception scale
 
 
 # ------------------------------------------------------------------ moments
+
 
 def perception_moments(p: PerceptionPopulation, *, spread: bool = True):
     """Expected perception score (0–100), its within-team SD and the mean item variance.
@@ -206,16 +215,16 @@ def perception_moments(p: PerceptionPopulation, *, spread: bool = True):
     """
     A = p.thresholds.size + 1
     K = A - 1
-    rank = 2.0 * np.arange(1, K + 1) - 1.0         # E[(x-1)^2] = sum_m (2m - 1) P(f > tau_m)
+    rank = 2.0 * np.arange(1, K + 1) - 1.0  # E[(x-1)^2] = sum_m (2m - 1) P(f > tau_m)
     full = np.ndim(p.loadings) == 4
     load = p.loadings if full else np.asarray(p.loadings)
-    tot = np.sqrt(p.residual ** 2 + (load ** 2).sum(-1))                       # (J,) or (T,S,J)
-    exceed = _phi((p.mean[..., None] - p.thresholds) / tot[..., None])         # (T,S,J,K)
-    ex = 1.0 + exceed.sum(-1)                                                  # (T,S,J)
+    tot = np.sqrt(p.residual**2 + (load**2).sum(-1))  # (J,) or (T,S,J)
+    exceed = _phi((p.mean[..., None] - p.thresholds) / tot[..., None])  # (T,S,J,K)
+    ex = 1.0 + exceed.sum(-1)  # (T,S,J)
     ex2 = 1.0 + 2.0 * (ex - 1.0) + exceed @ rank
     w = p.weights
-    item_mean = (w[..., None] * ex).sum(1)                                     # (T,J)
-    item_var = (w[..., None] * ex2).sum(1) - item_mean ** 2
+    item_mean = (w[..., None] * ex).sum(1)  # (T,J)
+    item_var = (w[..., None] * ex2).sum(1) - item_mean**2
     mean_x = item_mean.mean(-1)
     score = (mean_x - 1.0) / (A - 1) * 100.0
     sd = None
@@ -225,20 +234,20 @@ def perception_moments(p: PerceptionPopulation, *, spread: bool = True):
         for lo in range(0, score.size, _TEAM_CHUNK):
             sl = slice(lo, lo + _TEAM_CHUNK)
             if full:
-                shift = (load[sl][:, :, None] * F[:, None, :]).sum(-1)           # (t,S,Q,J)
+                shift = (load[sl][:, :, None] * F[:, None, :]).sum(-1)  # (t,S,Q,J)
             else:
-                shift = F @ load.T                                             # (Q,J)
+                shift = F @ load.T  # (Q,J)
             lin = p.mean[sl, :, None, :] + shift
-            e = _phi((lin[..., None] - p.thresholds) / p.residual[:, None])    # (t,S,Q,J,K)
-            m1 = e.sum(-1)                                                     # E[x - 1 | F]
-            v = e @ rank - m1 ** 2                                             # Var(x | F)
+            e = _phi((lin[..., None] - p.thresholds) / p.residual[:, None])  # (t,S,Q,J,K)
+            m1 = e.sum(-1)  # E[x - 1 | F]
+            v = e @ rank - m1**2  # Var(x | F)
             J = m1.shape[-1]
-            cmean = m1.mean(-1)                                                # (t,S,Q)
-            cvar = v.sum(-1) / J ** 2
-            mu_s = (W * cmean).sum(-1)                                         # (t,S)
-            e2_s = (W * (cvar + cmean ** 2)).sum(-1)
+            cmean = m1.mean(-1)  # (t,S,Q)
+            cvar = v.sum(-1) / J**2
+            mu_s = (W * cmean).sum(-1)  # (t,S)
+            e2_s = (W * (cvar + cmean**2)).sum(-1)
             mu = (w[sl] * mu_s).sum(-1)
-            var[sl] = (w[sl] * e2_s).sum(-1) - mu ** 2
+            var[sl] = (w[sl] * e2_s).sum(-1) - mu**2
         sd = np.sqrt(np.maximum(var, 0.0)) / (A - 1) * 100.0
     return score, sd, item_var.mean(-1)
 
@@ -259,12 +268,12 @@ def structure_moments(p: StructurePopulation, *, spread: bool = True):
     w = p.weights
     J = p.mean.shape[-1]
     team = np.ones(J, bool) if p.team is None else np.asarray(p.team, bool)
-    q = _phi(p.dont_know_beta / np.sqrt(1.0 + p.dont_know_loadings ** 2))      # (T,S,J)
+    q = _phi(p.dont_know_beta / np.sqrt(1.0 + p.dont_know_loadings**2))  # (T,S,J)
     opt = np.empty(p.mean.shape)
-    tot = np.sqrt(p.residual ** 2 + p.loadings ** 2)
+    tot = np.sqrt(p.residual**2 + p.loadings**2)
     for j in range(J):  # loop over the few items of a dimension
         cuts, sc = p.cuts[j], p.scores[j]
-        up = _phi((p.mean[..., j, None] - cuts) / tot[j])                     # P(option >= k)
+        up = _phi((p.mean[..., j, None] - cuts) / tot[j])  # P(option >= k)
         opt[..., j] = sc[0] + (up * np.diff(sc)).sum(-1)
     known = 1.0 - q
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -287,20 +296,20 @@ def structure_moments(p: StructurePopulation, *, spread: bool = True):
                 # score = sc_0 + sum_k step_k [v > c_k], so E[score^2] needs
                 # sum_{k,l} step_k step_l P(v > c_max(k,l)) = sum_m P_m step_m (step_m + 2 sum_{k<m} step_k)
                 cross = step * (step + 2.0 * (np.cumsum(step) - step))
-                lin = p.mean[sl, :, None, j] + p.loadings[j] * F[:, 0]           # (t,S,Q)
-                up = _phi((lin[..., None] - cuts) / p.residual[j])               # (t,S,Q,K-1)
+                lin = p.mean[sl, :, None, j] + p.loadings[j] * F[:, 0]  # (t,S,Q)
+                up = _phi((lin[..., None] - cuts) / p.residual[j])  # (t,S,Q,K-1)
                 o1 = sc[0] + up @ step
                 o2 = sc[0] ** 2 + 2.0 * sc[0] * (up @ step) + up @ cross
                 cm = cm + o1
-                cv = cv + (o2 - o1 ** 2)
+                cv = cv + (o2 - o1**2)
             cm = cm / items.size
             # a member averages only the team items they know: Var(mean) ~ var / m with
             # m ~ Binomial(J, 1 - q) given at least half known (the scoring's rule)
             cv = cv / items.size * _inverse_known(q[sl][..., team].mean(-1), items.size)[..., None]
             mu_s = (W * cm).sum(-1)
-            e2_s = (W * (cv + cm ** 2)).sum(-1)
+            e2_s = (W * (cv + cm**2)).sum(-1)
             mu = (w[sl] * mu_s).sum(-1)
-            var[sl] = (w[sl] * e2_s).sum(-1) - mu ** 2
+            var[sl] = (w[sl] * e2_s).sum(-1) - mu**2
         sd = np.sqrt(np.maximum(var, 0.0))
     return index, visibility, dont_know, sd
 
@@ -330,6 +339,7 @@ def _gh_grid():
 
 # ------------------------------------------------------------------ verdict rules
 
+
 def _band_finding(P, S, th):
     p_hi, p_lo = P >= th.perception.high, P < th.perception.low
     s_hi, s_lo = S >= th.structure.high, S < th.structure.low
@@ -349,12 +359,13 @@ def _typology(C, present):
     present only when both reach ``present``)."""
     d, r, f = (C[:, i] >= present for i in range(3))
     both = d & r
-    return np.select([both & f, both, d, r],
-                     ["aligned_autonomy", "drift", "ambiguity", "fragmentation"],
-                     default="central_control").astype(object)
+    return np.select(
+        [both & f, both, d, r], ["aligned_autonomy", "drift", "ambiguity", "fragmentation"], default="central_control"
+    ).astype(object)
 
 
 # ------------------------------------------------------------------ results
+
 
 @dataclass(frozen=True, eq=False)
 class GroupTruth:
@@ -540,16 +551,28 @@ class Truth:
 
 # ------------------------------------------------------------------ computation
 
+
 def _moments(pop: Population):
     T = len(pop.teams)
-    out = {k: np.empty((T, 3)) for k in ("perception", "perception_sd", "item_variance",
-                                         "structure", "visibility", "dont_know",
-                                         "structure_sd")}
+    out = {
+        k: np.empty((T, 3))
+        for k in (
+            "perception",
+            "perception_sd",
+            "item_variance",
+            "structure",
+            "visibility",
+            "dont_know",
+            "structure_sd",
+        )
+    }
     for d in range(3):
-        out["perception"][:, d], out["perception_sd"][:, d], out["item_variance"][:, d] = \
-            perception_moments(pop.perception[d])
-        (out["structure"][:, d], out["visibility"][:, d], out["dont_know"][:, d],
-         out["structure_sd"][:, d]) = structure_moments(pop.structure[d])
+        out["perception"][:, d], out["perception_sd"][:, d], out["item_variance"][:, d] = perception_moments(
+            pop.perception[d]
+        )
+        (out["structure"][:, d], out["visibility"][:, d], out["dont_know"][:, d], out["structure_sd"][:, d]) = (
+            structure_moments(pop.structure[d])
+        )
     return out
 
 
@@ -558,20 +581,19 @@ def _aggregate(m: dict[str, Any], sizes, codes, G):
     n = np.bincount(codes, weights=sizes, minlength=G).astype(float)
 
     def wmean(x):
-        return np.stack([np.bincount(codes, weights=sizes * x[:, d], minlength=G)
-                         for d in range(3)], -1) / n[:, None]
+        return np.stack([np.bincount(codes, weights=sizes * x[:, d], minlength=G) for d in range(3)], -1) / n[:, None]
 
     out = {}
     for key, sd in (("perception", "perception_sd"), ("structure", "structure_sd")):
         mu = wmean(m[key])
         out[key] = mu
-        out[sd] = np.sqrt(np.maximum(wmean(m[sd] ** 2 + m[key] ** 2) - mu ** 2, 0.0))
+        out[sd] = np.sqrt(np.maximum(wmean(m[sd] ** 2 + m[key] ** 2) - mu**2, 0.0))
     out["dont_know"] = wmean(m["dont_know"])
     out["visibility"] = wmean(m["visibility"])
     # the structure index of a group counts the members who know: weight by the known share
     with np.errstate(invalid="ignore", divide="ignore"):
         out["structure"] = wmean(m["structure"] * (1 - m["dont_know"])) / wmean(1 - m["dont_know"])
-    mean_item = wmean(m["item_variance"])   # within-team item variance, averaged
+    mean_item = wmean(m["item_variance"])  # within-team item variance, averaged
     out["item_variance"] = mean_item
     return n, out
 
@@ -581,13 +603,23 @@ def _group(level, labels, parent, n, m, th, planted, planted_typology):
     finding = _band_finding(P, S, th.findings)
     finding = np.where(planted == "divided", "divided", finding).astype(object)
     return GroupTruth(
-        level=level, labels=tuple(labels), parent=parent, n=np.asarray(n, np.int64),
-        perception=P, structure=S, visibility=m["visibility"], dont_know=m["dont_know"],
-        combined=np.minimum(P, S), perception_sd=m["perception_sd"], structure_sd=m["structure_sd"],
+        level=level,
+        labels=tuple(labels),
+        parent=parent,
+        n=np.asarray(n, np.int64),
+        perception=P,
+        structure=S,
+        visibility=m["visibility"],
+        dont_know=m["dont_know"],
+        combined=np.minimum(P, S),
+        perception_sd=m["perception_sd"],
+        structure_sd=m["structure_sd"],
         item_variance=m["item_variance"],
         level_=np.minimum(_level(P, th.maturity.cuts), _level(S, th.maturity.cuts)),
-        finding=finding, planted=planted,
-        typology=_typology(np.minimum(P, S), th.typology.present), planted_typology=planted_typology,
+        finding=finding,
+        planted=planted,
+        typology=_typology(np.minimum(P, S), th.typology.present),
+        planted_typology=planted_typology,
     )
 
 
@@ -595,24 +627,29 @@ def _differences(level, labels, n, m, unit_effect=None):
     """Each group vs the rest of the organization (population values)."""
     N = n.sum()
     rows = []
-    for measure, key, sd in (("perception", "perception", "perception_sd"),
-                             ("structure", "structure", "structure_sd")):
+    for measure, key, sd in (("perception", "perception", "perception_sd"), ("structure", "structure", "structure_sd")):
         mu, s = m[key], m[sd]
         tot = (n[:, None] * mu).sum(0)
-        tot2 = (n[:, None] * (s ** 2 + mu ** 2)).sum(0)
+        tot2 = (n[:, None] * (s**2 + mu**2)).sum(0)
         nr = (N - n)[:, None]
         with np.errstate(invalid="ignore", divide="ignore"):
             rest = (tot - n[:, None] * mu) / nr
-            rest_var = np.maximum((tot2 - n[:, None] * (s ** 2 + mu ** 2)) / nr - rest ** 2, 0.0)
-            pooled = np.sqrt(((n[:, None] - 1) * s ** 2 + (nr - 1) * rest_var) / (n[:, None] + nr - 2))
+            rest_var = np.maximum((tot2 - n[:, None] * (s**2 + mu**2)) / nr - rest**2, 0.0)
+            pooled = np.sqrt(((n[:, None] - 1) * s**2 + (nr - 1) * rest_var) / (n[:, None] + nr - 2))
             diff = mu - rest
             d = diff / pooled
         for g, label in enumerate(labels):
             for j, dim in enumerate(DIMENSIONS):
-                row = {"level": level, "group": label, "dimension": dim, "measure": measure,
-                       "difference": _round(diff[g, j]), "d": _round(d[g, j]),
-                       "matters": bool(np.isfinite(d[g, j]) and abs(d[g, j]) >= MIN_EFFECT),
-                       "direction": "higher" if diff[g, j] > 0 else "lower"}
+                row = {
+                    "level": level,
+                    "group": label,
+                    "dimension": dim,
+                    "measure": measure,
+                    "difference": _round(diff[g, j]),
+                    "d": _round(d[g, j]),
+                    "matters": bool(np.isfinite(d[g, j]) and abs(d[g, j]) >= MIN_EFFECT),
+                    "direction": "higher" if diff[g, j] > 0 else "lower",
+                }
                 if unit_effect is not None:
                     k = DIMENSIONS.index(dim) + (0 if measure == "perception" else 3)
                     row["unit_effect"] = round(float(unit_effect[g, k]), 4)
@@ -632,22 +669,22 @@ def _wave(pop: Population, label: str, th):
     if pop.units is not None:
         U = len(pop.units)
         n_u, mu = _aggregate(m, pop.sizes.astype(float), pop.unit_of_team, U)
-        units = _group("unit", pop.units, None, n_u, mu, th,
-                       np.full((U, 3), None, object), np.full(U, None, object))
+        units = _group("unit", pop.units, None, n_u, mu, th, np.full((U, 3), None, object), np.full(U, None, object))
         diffs += _differences("unit", pop.units, n_u, mu, pop.unit_effect)
     n_o, mo = _aggregate(m, pop.sizes.astype(float), np.zeros(T, np.intp), 1)
-    org = _group("organization", ("",), None, n_o, mo, th,
-                 np.full((1, 3), None, object), np.full(1, None, object))
-    return WaveTruth(label=label, teams=teams, units=units, organization=org,
-                     differences=tuple(diffs))
+    org = _group("organization", ("",), None, n_o, mo, th, np.full((1, 3), None, object), np.full(1, None, object))
+    return WaveTruth(label=label, teams=teams, units=units, organization=org, differences=tuple(diffs))
 
 
 def _changes(waves, labels, planted_changes):
     rows = []
     for i in range(len(waves) - 1):
         a, b = waves[i], waves[i + 1]
-        for level, ga, gb in (("organization", a.organization, b.organization),
-                              ("unit", a.units, b.units), ("team", a.teams, b.teams)):
+        for level, ga, gb in (
+            ("organization", a.organization, b.organization),
+            ("unit", a.units, b.units),
+            ("team", a.teams, b.teams),
+        ):
             if ga is None:
                 continue
             for g, label in enumerate(gb.labels):
@@ -657,19 +694,30 @@ def _changes(waves, labels, planted_changes):
                         before = float(getattr(ga, key)[k, j])
                         after = float(getattr(gb, key)[g, j])
                         diff = after - before
-                        planted = (level == "team" and (label, dim) in planted_changes.get(i + 1, ()))
-                        rows.append(MappingProxyType({
-                            "from_wave": labels[i], "to_wave": labels[i + 1], "level": level,
-                            "group": label, "dimension": dim, "measure": measure,
-                            "before": round(before, 4), "after": round(after, 4),
-                            "difference": round(diff, 4),
-                            "matters": bool(abs(diff) >= MIN_CHANGE), "planted": planted,
-                        }))
+                        planted = level == "team" and (label, dim) in planted_changes.get(i + 1, ())
+                        rows.append(
+                            MappingProxyType(
+                                {
+                                    "from_wave": labels[i],
+                                    "to_wave": labels[i + 1],
+                                    "level": level,
+                                    "group": label,
+                                    "dimension": dim,
+                                    "measure": measure,
+                                    "before": round(before, 4),
+                                    "after": round(after, 4),
+                                    "difference": round(diff, 4),
+                                    "matters": bool(abs(diff) >= MIN_CHANGE),
+                                    "planted": planted,
+                                }
+                            )
+                        )
     return tuple(rows)
 
 
-def compute_truth(populations, questionnaire, *, scenario: str, parameters: dict[str, Any],
-                  labels=None, planted_changes=None) -> Truth:
+def compute_truth(
+    populations, questionnaire, *, scenario: str, parameters: dict[str, Any], labels=None, planted_changes=None
+) -> Truth:
     """The :class:`Truth` of one or more waves of a simulated organization.
 
     Parameters
@@ -696,9 +744,15 @@ def compute_truth(populations, questionnaire, *, scenario: str, parameters: dict
     thresholds = {
         "perception": {"low": th.findings.perception.low, "high": th.findings.perception.high},
         "structure": {"low": th.findings.structure.low, "high": th.findings.structure.high},
-        "maturity_cuts": list(th.maturity.cuts), "typology_present": th.typology.present,
-        "min_effect": MIN_EFFECT, "min_change": MIN_CHANGE,
+        "maturity_cuts": list(th.maturity.cuts),
+        "typology_present": th.typology.present,
+        "min_effect": MIN_EFFECT,
+        "min_change": MIN_CHANGE,
     }
-    return Truth(scenario=scenario, parameters=_freeze(_plain(parameters)),
-                 thresholds=_freeze(thresholds), waves=waves,
-                 changes=_changes(waves, labels, planted_changes or {}))
+    return Truth(
+        scenario=scenario,
+        parameters=_freeze(_plain(parameters)),
+        thresholds=_freeze(thresholds),
+        waves=waves,
+        changes=_changes(waves, labels, planted_changes or {}),
+    )

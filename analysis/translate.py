@@ -29,8 +29,9 @@ def _messages(lang: str) -> dict[str, str]:
 
     with path.open("rb") as f:
         catalog = read_po(f, locale=lang)
-    return {m.id: m.string for m in catalog if isinstance(m.id, str) and m.id and isinstance(m.string, str)
-            and m.string}
+    return {
+        m.id: m.string for m in catalog if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string
+    }
 
 
 def translate(message: str, lang: str) -> str:

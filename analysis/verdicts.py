@@ -103,9 +103,18 @@ from analysis.maturity import maturity_level
 from analysis.arrays import FloatArray, IntArray, ObjectArray
 
 __all__ = [
-    "NOT_PRECISE", "CELL_FINDINGS", "TYPOLOGY_ORDER", "Posterior", "team_posteriors", "group_posteriors",
-    "finding_probabilities", "decide_findings", "presence_probability", "typology_probabilities",
-    "decide_typology", "non_compensatory_level",
+    "NOT_PRECISE",
+    "CELL_FINDINGS",
+    "TYPOLOGY_ORDER",
+    "Posterior",
+    "team_posteriors",
+    "group_posteriors",
+    "finding_probabilities",
+    "decide_findings",
+    "presence_probability",
+    "typology_probabilities",
+    "decide_typology",
+    "non_compensatory_level",
 ]
 
 NOT_PRECISE = "not_precise"
@@ -145,8 +154,9 @@ class Posterior:
         return out
 
 
-def _moments(P: FloatArray, S: FloatArray, codes: IntArray,
-             G: int) -> dict[str, tuple[FloatArray, FloatArray, FloatArray, FloatArray]]:
+def _moments(
+    P: FloatArray, S: FloatArray, codes: IntArray, G: int
+) -> dict[str, tuple[FloatArray, FloatArray, FloatArray, FloatArray]]:
     """Per group: counts, means and within (co)variance sums of P, S and of the pairs."""
     both = ~np.isnan(P) & ~np.isnan(S)
     out: dict[str, tuple[FloatArray, FloatArray, FloatArray, FloatArray]] = {}
@@ -190,8 +200,14 @@ def _within_cov(nb: FloatArray, scp: FloatArray) -> float:
     return float(scp[g].sum() / (N - G)) if N - G >= 1 else 0.0
 
 
-def _sampling_cov(n_p: FloatArray, n_s: FloatArray, n_ps: FloatArray, var_p: float | FloatArray,
-                  var_s: float | FloatArray, cov_ps: float | FloatArray) -> FloatArray:
+def _sampling_cov(
+    n_p: FloatArray,
+    n_s: FloatArray,
+    n_ps: FloatArray,
+    var_p: float | FloatArray,
+    var_s: float | FloatArray,
+    cov_ps: float | FloatArray,
+) -> FloatArray:
     with np.errstate(invalid="ignore", divide="ignore"):
         c = np.zeros((n_p.shape[0], 2, 2))
         c[:, 0, 0] = var_p / n_p
@@ -205,14 +221,19 @@ def _combine(xbar: FloatArray, mu: FloatArray, Sigma: FloatArray, T: FloatArray)
     A = T[None, :, :] + Sigma
     det = A[:, 0, 0] * A[:, 1, 1] - A[:, 0, 1] * A[:, 1, 0]
     with np.errstate(invalid="ignore", divide="ignore"):
-        M = np.stack([np.stack([A[:, 1, 1], -A[:, 0, 1]], -1), np.stack([-A[:, 1, 0], A[:, 0, 0]], -1)], 1) / det[:, None, None]
+        M = (
+            np.stack([np.stack([A[:, 1, 1], -A[:, 0, 1]], -1), np.stack([-A[:, 1, 0], A[:, 0, 0]], -1)], 1)
+            / det[:, None, None]
+        )
     SM = np.einsum("gij,gjk->gik", Sigma, M)
     mean = xbar - np.einsum("gij,gj->gi", SM, xbar - mu[None, :])
     cov = np.einsum("gij,jk->gik", SM, T)
     return mean, cov
 
 
-def team_posteriors(perception: ArrayLike, structure: ArrayLike, codes: ArrayLike, n_groups: int) -> tuple[Posterior, Posterior]:
+def team_posteriors(
+    perception: ArrayLike, structure: ArrayLike, codes: ArrayLike, n_groups: int
+) -> tuple[Posterior, Posterior]:
     """Every team's true (perception, structure) scores for one dimension: the
     empirical-Bayes posterior (shrunken means, for ranking and display) and the sampling
     distribution of the team's own means (for the verdicts), both with the team's
@@ -251,8 +272,10 @@ def team_posteriors(perception: ArrayLike, structure: ArrayLike, codes: ArrayLik
     with np.errstate(invalid="ignore", divide="ignore"):
         rel = np.stack([T[0, 0] / (T[0, 0] + var_p / n_p), T[1, 1] / (T[1, 1] + var_s / n_s)], axis=1)
     rel[missing] = np.nan
-    return (Posterior(mean=mean, cov=cov, reliability=rel, between=T),
-            Posterior(mean=xbar, cov=Sigma, reliability=rel, between=T))
+    return (
+        Posterior(mean=mean, cov=cov, reliability=rel, between=T),
+        Posterior(mean=xbar, cov=Sigma, reliability=rel, between=T),
+    )
 
 
 def group_posteriors(perception: ArrayLike, structure: ArrayLike, codes: ArrayLike, n_groups: int) -> Posterior:
@@ -273,8 +296,9 @@ def group_posteriors(perception: ArrayLike, structure: ArrayLike, codes: ArrayLi
     return Posterior(mean=mean, cov=np.nan_to_num(Sigma, nan=0.0), reliability=rel, between=np.full((2, 2), np.nan))
 
 
-def finding_probabilities(post: Posterior, perception_band: tuple[float, float],
-                          structure_band: tuple[float, float]) -> FloatArray:
+def finding_probabilities(
+    post: Posterior, perception_band: tuple[float, float], structure_band: tuple[float, float]
+) -> FloatArray:
     """Probability of each finding in the order anchored_strength, structural_gap,
     proclaimed_not_anchored, unseen_structure, mixed; shape (G, 5), NaN rows where a
     score is missing. ``perception_band``/``structure_band`` are ``(low, high)``: low is
@@ -283,8 +307,9 @@ def finding_probabilities(post: Posterior, perception_band: tuple[float, float],
     ok = ~np.isnan(post.mean).any(axis=1)
     cells = np.full((post.mean.shape[0], 3, 3), np.nan)
     if ok.any():
-        cells[ok] = rectangle_probabilities(post.mean[ok, 0], post.mean[ok, 1], sd[ok, 0], sd[ok, 1], post.rho[ok],
-                                            perception_band, structure_band)
+        cells[ok] = rectangle_probabilities(
+            post.mean[ok, 0], post.mean[ok, 1], sd[ok, 0], sd[ok, 1], post.rho[ok], perception_band, structure_band
+        )
     out = np.zeros((cells.shape[0], len(_FINDINGS)))
     for i in range(3):
         for j in range(3):
@@ -293,9 +318,14 @@ def finding_probabilities(post: Posterior, perception_band: tuple[float, float],
     return out
 
 
-def decide_findings(probabilities: ArrayLike, reliability: ArrayLike, *, min_probability: float,
-                    min_reliability: float,
-                    divided: ArrayLike | None = None) -> tuple[ObjectArray, FloatArray, ObjectArray]:
+def decide_findings(
+    probabilities: ArrayLike,
+    reliability: ArrayLike,
+    *,
+    min_probability: float,
+    min_reliability: float,
+    divided: ArrayLike | None = None,
+) -> tuple[ObjectArray, FloatArray, ObjectArray]:
     """The finding per group, the probability of the most probable finding and that
     finding: the label is the most probable finding where its probability reaches
     ``min_probability`` and both reliabilities reach ``min_reliability``, else
@@ -312,7 +342,7 @@ def decide_findings(probabilities: ArrayLike, reliability: ArrayLike, *, min_pro
     if divided is not None:
         label = np.where(np.asarray(divided, bool), "divided", label).astype(object)
     label[missing] = None
-    likely[missing] = None   # a fresh object array (fancy indexing copies)
+    likely[missing] = None  # a fresh object array (fancy indexing copies)
     return label, prob, likely
 
 
@@ -336,8 +366,9 @@ def typology_probabilities(presence: ArrayLike) -> FloatArray:
     return np.stack([d * r * f, d * r * (1 - f), d * (1 - r), (1 - d) * r, (1 - d) * (1 - r)], axis=1)
 
 
-def decide_typology(probabilities: ArrayLike, reliable: ArrayLike, *,
-                    min_probability: float) -> tuple[ObjectArray, FloatArray]:
+def decide_typology(
+    probabilities: ArrayLike, reliable: ArrayLike, *, min_probability: float
+) -> tuple[ObjectArray, FloatArray]:
     """The typology per group and its probability (:data:`NOT_PRECISE` below
     ``min_probability`` or where ``reliable`` is False; None where it cannot be computed)."""
     p = np.asarray(probabilities, float)

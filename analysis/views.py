@@ -68,18 +68,27 @@ FILTERS = ("unit", "role", "tenure")
 
 #: Why a view is refused, in English and German (``{k}`` is the minimum group size).
 REFUSALS = {
-    "subgroup_below_k": ("fewer than {k} people match this filter",
-                         "weniger als {k} Personen passen zu diesem Filter"),
-    "complement_below_k": ("fewer than {k} people are outside this filter, so the rest could be worked out",
-                           "weniger als {k} Personen liegen außerhalb dieses Filters, der Rest wäre errechenbar"),
-    "differs_by_fewer_than_k": ("this view differs from a wider view by fewer than {k} people",
-                                "diese Ansicht unterscheidet sich von einer weiteren um weniger als {k} Personen"),
-    "sibling_below_k": ("another group of this filter has fewer than {k} people and could be worked out",
-                        "eine andere Gruppe dieses Filters hat weniger als {k} Personen und wäre errechenbar"),
-    "overlaps_hidden_group": ("this view would reveal a group that is hidden in the results",
-                              "diese Ansicht würde eine in den Ergebnissen verborgene Gruppe aufdecken"),
-    "interim": ("role and tenure views are shown with the final results, when the campaign closes",
-                "Ansichten nach Rolle und Betriebszugehörigkeit gibt es mit den Endergebnissen, wenn die Befragung schließt"),
+    "subgroup_below_k": ("fewer than {k} people match this filter", "weniger als {k} Personen passen zu diesem Filter"),
+    "complement_below_k": (
+        "fewer than {k} people are outside this filter, so the rest could be worked out",
+        "weniger als {k} Personen liegen außerhalb dieses Filters, der Rest wäre errechenbar",
+    ),
+    "differs_by_fewer_than_k": (
+        "this view differs from a wider view by fewer than {k} people",
+        "diese Ansicht unterscheidet sich von einer weiteren um weniger als {k} Personen",
+    ),
+    "sibling_below_k": (
+        "another group of this filter has fewer than {k} people and could be worked out",
+        "eine andere Gruppe dieses Filters hat weniger als {k} Personen und wäre errechenbar",
+    ),
+    "overlaps_hidden_group": (
+        "this view would reveal a group that is hidden in the results",
+        "diese Ansicht würde eine in den Ergebnissen verborgene Gruppe aufdecken",
+    ),
+    "interim": (
+        "role and tenure views are shown with the final results, when the campaign closes",
+        "Ansichten nach Rolle und Betriebszugehörigkeit gibt es mit den Endergebnissen, wenn die Befragung schließt",
+    ),
 }
 
 
@@ -112,8 +121,11 @@ class View:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "filters": dict(self.filters), "released": self.released, "reason": self.reason,
-            "reason_text": dict(self.reason_text) if self.reason_text else None, "k": self.k,
+            "filters": dict(self.filters),
+            "released": self.released,
+            "reason": self.reason,
+            "reason_text": dict(self.reason_text) if self.reason_text else None,
+            "k": self.k,
             "record": _plain(self.record),
         }
 
@@ -131,8 +143,14 @@ def _column(data: ResponseData, name: str) -> FloatArray:
 
 def _refused(filters: dict[str, Any], reason: str, k: int) -> View:
     en, de = REFUSALS[reason]
-    return View(MappingProxyType(filters), False, reason,
-                MappingProxyType({"en": en.format(k=k), "de": de.format(k=k)}), k, None)
+    return View(
+        MappingProxyType(filters),
+        False,
+        reason,
+        MappingProxyType({"en": en.format(k=k), "de": de.format(k=k)}),
+        k,
+        None,
+    )
 
 
 def _refusal(data: ResponseData, filters: dict[str, Any], k: int) -> str | None:
@@ -173,10 +191,18 @@ def _refusal(data: ResponseData, filters: dict[str, Any], k: int) -> str | None:
     return None
 
 
-def diagnose_view(data: ResponseData, questionnaire: Questionnaire | str | None = None, *,
-                  unit: str | None = None, role: str | None = None, tenure: str | None = None,
-                  min_group_size: int = 5, acknowledge_small_groups: bool = False, interim: bool = False,
-                  **options: Any) -> View:
+def diagnose_view(
+    data: ResponseData,
+    questionnaire: Questionnaire | str | None = None,
+    *,
+    unit: str | None = None,
+    role: str | None = None,
+    tenure: str | None = None,
+    min_group_size: int = 5,
+    acknowledge_small_groups: bool = False,
+    interim: bool = False,
+    **options: Any,
+) -> View:
     """Figures of the people matching every given filter, or why they cannot be shown.
 
     Parameters
@@ -226,13 +252,24 @@ def diagnose_view(data: ResponseData, questionnaire: Questionnaire | str | None 
         return _refused(filters, reason, k)
     mask = np.logical_and.reduce([_column(data, f) == v for f, v in filters.items()])
     sub = ResponseData(
-        questionnaire=data.questionnaire, item_ids=data.item_ids, values=data.values[mask],
-        team=data.team[mask], unit=None if data.unit is None else data.unit[mask],
+        questionnaire=data.questionnaire,
+        item_ids=data.item_ids,
+        values=data.values[mask],
+        team=data.team[mask],
+        unit=None if data.unit is None else data.unit[mask],
         role=None if data.role is None else data.role[mask],
-        tenure=None if data.tenure is None else data.tenure[mask], comments=(),
+        tenure=None if data.tenure is None else data.tenure[mask],
+        comments=(),
     )
-    dx = diagnose(sub, questionnaire, min_group_size=k, comment_min_group_size=max(k, 10),
-                  acknowledge_small_groups=acknowledge_small_groups, interim=interim, **options)
+    dx = diagnose(
+        sub,
+        questionnaire,
+        min_group_size=k,
+        comment_min_group_size=max(k, 10),
+        acknowledge_small_groups=acknowledge_small_groups,
+        interim=interim,
+        **options,
+    )
     record = dx.organization.records()[0]
     record.pop("comments", None)
     return View(MappingProxyType(filters), True, None, None, k, _freeze(record))

@@ -30,8 +30,10 @@ _NAMES = {"direction": N_("Direction"), "decision_rights": N_("Decision rights")
 _AXIS = {"score": N_("Perception score (0–100)"), "structure": N_("Structure index (0–100)")}
 _ORGANIZATION = N_("Organization")
 _TITLE = N_("Trend over the waves")
-_SUBTITLE = N_("Bars: %(ci)s %% confidence interval;<br>gaps: not released.<br>▲/▼: reliable (corrected for the "
-               "number<br>of comparisons) and meaningful change<br>since the previous wave.")
+_SUBTITLE = N_(
+    "Bars: %(ci)s %% confidence interval;<br>gaps: not released.<br>▲/▼: reliable (corrected for the "
+    "number<br>of comparisons) and meaningful change<br>since the previous wave."
+)
 _REASONS = {
     PRIMARY: N_("not released: fewer than k responses"),
     COMPLEMENTARY: N_("not released: a smaller group could be worked out by subtraction"),
@@ -76,8 +78,16 @@ def _number(x: float, decimals: int) -> str:
     return f"{x:.{decimals}f}"
 
 
-def trend_figure(comparison: WaveComparison, *, level: str = "organization", group: str = "",
-                 measure: str = "score", translate=None, number=None, as_dict: bool = False):
+def trend_figure(
+    comparison: WaveComparison,
+    *,
+    level: str = "organization",
+    group: str = "",
+    measure: str = "score",
+    translate=None,
+    number=None,
+    as_dict: bool = False,
+):
     """Line chart of one group's released values per wave, one line per dimension.
 
     Parameters
@@ -127,30 +137,61 @@ def trend_figure(comparison: WaveComparison, *, level: str = "organization", gro
         minus = [None if y is None else y - v["ci_low"] for y, v in zip(ys, row["values"])]
         marks = [""] + [_MARK.get(s or "", "") for s in row["steps"]]
         hover = [
-            f"{escape_text(name)} · {escape_text(w)}<br>" + (
-                f"{num(y, 1)} [{num(v['ci_low'], 1)}–{num(v['ci_high'], 1)}], n = {num(v['n'], 0)}" if y is not None
-                else escape_text(tr(_REASONS[v["reason"]])))
+            f"{escape_text(name)} · {escape_text(w)}<br>"
+            + (
+                f"{num(y, 1)} [{num(v['ci_low'], 1)}–{num(v['ci_high'], 1)}], n = {num(v['n'], 0)}"
+                if y is not None
+                else escape_text(tr(_REASONS[v["reason"]]))
+            )
             for y, v, w in zip(ys, row["values"], labels)
         ]
-        traces.append(dict(
-            type="scatter", mode="lines+markers+text", name=name, x=labels, y=ys, text=marks,
-            textposition="top center", textfont=dict(size=14, color=_COLORS.get(dim, "#333333")),
-            line=dict(color=_COLORS.get(dim, "#333333"), dash=_DASH.get(dim, "solid"), width=2.5),
-            marker=dict(symbol=_SYMBOL.get(dim, "circle"), size=9), connectgaps=False,
-            error_y=dict(type="data", symmetric=False, array=plus, arrayminus=minus, thickness=1.2, width=5),
-            hovertext=hover, hoverinfo="text",
-        ))
+        traces.append(
+            dict(
+                type="scatter",
+                mode="lines+markers+text",
+                name=name,
+                x=labels,
+                y=ys,
+                text=marks,
+                textposition="top center",
+                textfont=dict(size=14, color=_COLORS.get(dim, "#333333")),
+                line=dict(color=_COLORS.get(dim, "#333333"), dash=_DASH.get(dim, "solid"), width=2.5),
+                marker=dict(symbol=_SYMBOL.get(dim, "circle"), size=9),
+                connectgaps=False,
+                error_y=dict(type="data", symmetric=False, array=plus, arrayminus=minus, thickness=1.2, width=5),
+                hovertext=hover,
+                hoverinfo="text",
+            )
+        )
     who = tr(_ORGANIZATION) if level == "organization" else group
     ci = round(100 * comparison.settings["confidence"])
-    spec = dict(data=traces, layout=dict(
-        title=dict(text=f"{escape_text(tr(_TITLE))}: {escape_text(who)}",
-                   subtitle=dict(text=tr(_SUBTITLE) % {"ci": ci}, font=dict(size=11, color="#555555")),
-                   font=dict(size=15), yref="container", y=0.97, yanchor="top"),
-        font=dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=12, color="#222222"),
-        xaxis=dict(type="category", title=None, tickmode="array", tickvals=labels,
-                   ticktext=[_wrap(x) for x in labels], tickangle=0, automargin=True),
-        yaxis=dict(title=dict(text=tr(_AXIS[measure])), range=[0, 100], dtick=20, gridcolor="#e5e7eb"),
-        legend=dict(orientation="h", yanchor="top", y=-0.22, x=0),
-        margin=dict(l=60, r=20, t=120, b=60), plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", height=440,
-    ))
+    spec = dict(
+        data=traces,
+        layout=dict(
+            title=dict(
+                text=f"{escape_text(tr(_TITLE))}: {escape_text(who)}",
+                subtitle=dict(text=tr(_SUBTITLE) % {"ci": ci}, font=dict(size=11, color="#555555")),
+                font=dict(size=15),
+                yref="container",
+                y=0.97,
+                yanchor="top",
+            ),
+            font=dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size=12, color="#222222"),
+            xaxis=dict(
+                type="category",
+                title=None,
+                tickmode="array",
+                tickvals=labels,
+                ticktext=[_wrap(x) for x in labels],
+                tickangle=0,
+                automargin=True,
+            ),
+            yaxis=dict(title=dict(text=tr(_AXIS[measure])), range=[0, 100], dtick=20, gridcolor="#e5e7eb"),
+            legend=dict(orientation="h", yanchor="top", y=-0.22, x=0),
+            margin=dict(l=60, r=20, t=120, b=60),
+            plot_bgcolor="#ffffff",
+            paper_bgcolor="#ffffff",
+            height=440,
+        ),
+    )
     return spec if as_dict else go.Figure(spec)

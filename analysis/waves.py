@@ -145,7 +145,12 @@ from analysis.compare import CORRECTIONS, adjust_pvalues
 from analysis.diagnosis import Diagnosis, GroupTable
 from analysis.frozen import freeze as _freeze
 from analysis.waves_result import (  # noqa: F401 (re-exported: the import path of callers)
-    LEVELS, MEASURES, WaveChange, WaveComparison, _CI, _r,
+    LEVELS,
+    MEASURES,
+    WaveChange,
+    WaveComparison,
+    _CI,
+    _r,
 )
 from analysis.waves_match import _components, _normalize_map, _succ
 from analysis.arrays import FloatArray, IntArray, ObjectArray
@@ -155,21 +160,22 @@ __all__ = ["MEASURES", "LEVELS", "WaveChange", "WaveComparison", "compare_waves"
 
 # ------------------------------------------------------------------ figures per wave
 
+
 @dataclass(frozen=True, eq=False)
 class _Level:
     """Released figures of one level of one wave, ready for comparison."""
 
     labels: tuple[Any, ...]
     index: dict[str, Any]
-    weight: dict[str, Any]                  # measure -> answers (NaN if not released), shape (G, D)
-    group_reason: ObjectArray      # object (G,)
-    cell_reason: dict[str, Any]             # measure -> why the cell is blank, object (G, D)
-    value: dict[str, Any]                   # measure -> (G, D)
-    low: dict[str, Any]                     # measure -> (G, D), released interval
-    high: dict[str, Any]                    # measure -> (G, D)
-    se: dict[str, Any]                      # measure -> (G, D)
-    df: dict[str, Any]                      # measure -> (G, D)
-    structure_n: str              # "answers" or "respondents" (see _level)
+    weight: dict[str, Any]  # measure -> answers (NaN if not released), shape (G, D)
+    group_reason: ObjectArray  # object (G,)
+    cell_reason: dict[str, Any]  # measure -> why the cell is blank, object (G, D)
+    value: dict[str, Any]  # measure -> (G, D)
+    low: dict[str, Any]  # measure -> (G, D), released interval
+    high: dict[str, Any]  # measure -> (G, D)
+    se: dict[str, Any]  # measure -> (G, D)
+    df: dict[str, Any]  # measure -> (G, D)
+    structure_n: str  # "answers" or "respondents" (see _level)
 
 
 def _level(table: GroupTable | None, confidence: float, dims: tuple[Any, ...]) -> _Level | None:
@@ -216,9 +222,17 @@ def _level(table: GroupTable | None, confidence: float, dims: tuple[Any, ...]) -
         own = np.asarray(own, dtype=object)[:, col]
         cell["structure"] = np.where(np.equal(cell["score"], None), own, cell["score"])
     return _Level(
-        labels=tuple(table.labels), index={lab: i for i, lab in enumerate(table.labels)},
-        weight=weight, group_reason=np.asarray(table.suppression_reason, dtype=object), cell_reason=cell,
-        value=value, low=low, high=high, se=se, df=df, structure_n=basis,
+        labels=tuple(table.labels),
+        index={lab: i for i, lab in enumerate(table.labels)},
+        weight=weight,
+        group_reason=np.asarray(table.suppression_reason, dtype=object),
+        cell_reason=cell,
+        value=value,
+        low=low,
+        high=high,
+        se=se,
+        df=df,
+        structure_n=basis,
     )
 
 
@@ -238,7 +252,7 @@ def _aggregate(lv: _Level, comp: FloatArray, rows: IntArray, C: int, j: int, m: 
     why[np.equal(why, None) & ~np.isfinite(y)] = "no_data"
     reason = np.full(C, None, dtype=object)
     hidden = np.flatnonzero(np.not_equal(why, None))
-    for i in hidden[::-1].tolist():          # suppressed members only; the first one wins
+    for i in hidden[::-1].tolist():  # suppressed members only; the first one wins
         reason[comp[i]] = why[i]
     ok = np.equal(why, None)
     n = np.where(ok, lv.weight[m][rows, j], 0.0)
@@ -258,6 +272,7 @@ def _aggregate(lv: _Level, comp: FloatArray, rows: IntArray, C: int, j: int, m: 
 
 # ---------------------------------------------------------------------------- engine
 
+
 def _check(diagnoses, labels, min_change, confidence, correction="bh"):
     if isinstance(diagnoses, (str, bytes, Mapping)) or not isinstance(diagnoses, Sequence):
         raise TypeError(f"diagnoses: must be a sequence of Diagnosis, got {type(diagnoses).__name__}")
@@ -276,20 +291,30 @@ def _check(diagnoses, labels, min_change, confidence, correction="bh"):
             raise ValueError(f"labels: need one label per wave ({len(diagnoses)}), got {len(labels)}")
         if not all(isinstance(x, str) and x for x in labels) or len(set(labels)) != len(labels):
             raise ValueError(f"labels: must be distinct non-empty strings, got {list(labels)!r}")
-    if isinstance(min_change, bool) or not isinstance(min_change, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(min_change) or not 0 <= min_change <= 100:
+    if (
+        isinstance(min_change, bool)
+        or not isinstance(min_change, (int, float, np.integer, np.floating))
+        or not math.isfinite(min_change)
+        or not 0 <= min_change <= 100
+    ):
         raise ValueError(f"min_change: must be a number from 0 to 100 (points on the 0-100 scale), got {min_change!r}")
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float, np.floating)) \
-            or not 0 < confidence < 1:
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float, np.floating)) or not 0 < confidence < 1:
         raise ValueError(f"confidence: must be between 0 and 1, got {confidence!r}")
     if correction not in CORRECTIONS:
         raise ValueError(f"correction: must be one of {', '.join(CORRECTIONS)}, got {correction!r}")
     return labels
 
 
-def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | None = None,
-                  team_map=None, unit_map=None, min_change: float = 5.0,
-                  confidence: float = 0.95, correction: str = "bh") -> WaveComparison:
+def compare_waves(
+    diagnoses: Sequence[Diagnosis],
+    *,
+    labels: Sequence[str] | None = None,
+    team_map=None,
+    unit_map=None,
+    min_change: float = 5.0,
+    confidence: float = 0.95,
+    correction: str = "bh",
+) -> WaveComparison:
     r"""Change per dimension between campaigns of one organization, with reliable change.
 
     Parameters
@@ -352,8 +377,7 @@ def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | Non
     """
     labels = _check(diagnoses, labels, min_change, confidence, correction)
     W = len(diagnoses)
-    keys = [_qkey(d.questionnaire["id"], d.questionnaire["version"], d.organization.dimensions)
-            for d in diagnoses]
+    keys = [_qkey(d.questionnaire["id"], d.questionnaire["version"], d.organization.dimensions) for d in diagnoses]
 
     def measures_between(i, j):
         level = _compatibility(keys[i], keys[j])
@@ -363,7 +387,8 @@ def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | Non
                 f"{keys[i][0]!r} version {keys[i][1]} of diagnoses[{i}] (waves need the same dimension "
                 f"ids and the same questionnaire or its pulse/full counterpart; versions of an instrument "
                 f"that share no dimension scored from identical items are not compared, see "
-                f"analysis.instrument.comparable_items)")
+                f"analysis.instrument.comparable_items)"
+            )
         return MEASURES if level == _FULL else ("score",)
 
     pairs = [(i, i + 1, "step") for i in range(W - 1)] + ([(0, W - 1, "overall")] if W >= 3 else [])
@@ -378,13 +403,19 @@ def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | Non
     levels = []
     for d in diagnoses:
         conf = float(d.settings.get("confidence", 0.95))
-        levels.append({"organization": _level(d.organization, conf, dims),
-                       "unit": _level(d.units, conf, dims), "team": _level(d.teams, conf, dims)})
+        levels.append(
+            {
+                "organization": _level(d.organization, conf, dims),
+                "unit": _level(d.units, conf, dims),
+                "team": _level(d.teams, conf, dims),
+            }
+        )
     ks = [int(d.settings.get("min_group_size", 5)) for d in diagnoses]
     maps = {
         "team": _normalize_map(team_map, "team_map", W - 1, [set(lv["team"].labels) for lv in levels]),
-        "unit": _normalize_map(unit_map, "unit_map", W - 1,
-                               [set(lv["unit"].labels) if lv["unit"] is not None else set() for lv in levels]),
+        "unit": _normalize_map(
+            unit_map, "unit_map", W - 1, [set(lv["unit"].labels) if lv["unit"] is not None else set() for lv in levels]
+        ),
         "organization": [{} for _ in range(W - 1)],
     }
 
@@ -402,31 +433,65 @@ def compare_waves(diagnoses: Sequence[Diagnosis], *, labels: Sequence[str] | Non
             comps, ended, new = _components(lb.labels, la.labels, succ)
             comps_by_pair[(i, j, lvname)] = comps
             if lvname != "organization":
-                matching.append({
-                    "from_wave": labels[i], "to_wave": labels[j], "span": span, "level": lvname,
-                    "components": [{"before": list(b), "after": list(a), "match": m} for b, a, m in comps],
-                    "ended": ended, "new": new,
-                })
-            family.extend(_pair_changes(lb, la, comps, dims, meas, min_change, confidence,
-                                        from_wave=labels[i], to_wave=labels[j], span=span,
-                                        level=lvname, k=(ks[i], ks[j])))
+                matching.append(
+                    {
+                        "from_wave": labels[i],
+                        "to_wave": labels[j],
+                        "span": span,
+                        "level": lvname,
+                        "components": [{"before": list(b), "after": list(a), "match": m} for b, a, m in comps],
+                        "ended": ended,
+                        "new": new,
+                    }
+                )
+            family.extend(
+                _pair_changes(
+                    lb,
+                    la,
+                    comps,
+                    dims,
+                    meas,
+                    min_change,
+                    confidence,
+                    from_wave=labels[i],
+                    to_wave=labels[j],
+                    span=span,
+                    level=lvname,
+                    k=(ks[i], ks[j]),
+                )
+            )
         changes.extend(_verdicts(family, correction, alpha))
     trend = _trend(levels, comps_by_pair, changes, labels, dims, keys, W) if W >= 3 else ()
     return WaveComparison(
         labels=labels,
         questionnaires=tuple(MappingProxyType({"id": k[0], "version": k[1]}) for k in keys),
-        comparable_on=all_measures, note=note,
-        settings=MappingProxyType({"min_change": float(min_change), "confidence": float(confidence),
-                                   "alpha": round(alpha, 12)}),
-        matching=tuple(_freeze(m) for m in matching), changes=tuple(changes), trend=trend,
+        comparable_on=all_measures,
+        note=note,
+        settings=MappingProxyType(
+            {"min_change": float(min_change), "confidence": float(confidence), "alpha": round(alpha, 12)}
+        ),
+        matching=tuple(_freeze(m) for m in matching),
+        changes=tuple(changes),
+        trend=trend,
         correction=correction,
-        structure_n="answers" if all(lv[x].structure_n == "answers" for lv in levels for x in LEVELS
-                                     if lv[x] is not None) else "respondents",
+        structure_n="answers"
+        if all(lv[x].structure_n == "answers" for lv in levels for x in LEVELS if lv[x] is not None)
+        else "respondents",
     )
 
 
-def _pair_changes(lb: _Level, la: _Level, comps: list[Any], dims: tuple[Any, ...], meas: tuple[Any, ...], min_change: float,
-                  confidence: float, *, k: tuple[Any, ...], **ident) -> list[Any]:
+def _pair_changes(
+    lb: _Level,
+    la: _Level,
+    comps: list[Any],
+    dims: tuple[Any, ...],
+    meas: tuple[Any, ...],
+    min_change: float,
+    confidence: float,
+    *,
+    k: tuple[Any, ...],
+    **ident,
+) -> list[Any]:
     """All changes between two waves of one level, vectorized over the comparisons."""
     C = len(comps)
     if C == 0:
@@ -449,14 +514,16 @@ def _pair_changes(lb: _Level, la: _Level, comps: list[Any], dims: tuple[Any, ...
             denom = sb["denom"] + sa["denom"]
             with np.errstate(invalid="ignore", divide="ignore"):
                 nu = np.where(denom > 0, var * var / denom, np.inf)
-                crit = np.where(np.isfinite(nu), special.stdtrit(np.where(np.isfinite(nu), nu, 1.0), q),
-                                special.ndtri(q))
+                crit = np.where(
+                    np.isfinite(nu), special.stdtrit(np.where(np.isfinite(nu), nu, 1.0), q), special.ndtri(q)
+                )
             se = np.sqrt(var)
             delta = sa["mean"] - sb["mean"]
             with np.errstate(invalid="ignore", divide="ignore"):
                 t = np.abs(delta) / se
-                p_w = np.where(np.isfinite(nu), 2.0 * special.stdtr(np.where(np.isfinite(nu), nu, 1.0), -t),
-                               2.0 * special.ndtr(-t))
+                p_w = np.where(
+                    np.isfinite(nu), 2.0 * special.stdtr(np.where(np.isfinite(nu), nu, 1.0), -t), 2.0 * special.ndtr(-t)
+                )
                 # pooled-variance test on the same cell: s^2 = n SE^2 per wave
                 n1, n2 = sb["n"], sa["n"]
                 df_p = n1 + n2 - 2.0
@@ -468,49 +535,115 @@ def _pair_changes(lb: _Level, la: _Level, comps: list[Any], dims: tuple[Any, ...
             pval = np.fmax(p_w, p_p)
             meaningful = np.abs(delta) >= min_change
             cols[(jd, m)] = {
-                "before": sb["mean"].tolist(), "after": sa["mean"].tolist(),
-                "se_before": np.sqrt(sb["var"]).tolist(), "se_after": np.sqrt(sa["var"]).tolist(),
-                "n_before": sb["n"].tolist(), "n_after": sa["n"].tolist(),
-                "reason_before": sb["reason"].tolist(), "reason_after": sa["reason"].tolist(),
+                "before": sb["mean"].tolist(),
+                "after": sa["mean"].tolist(),
+                "se_before": np.sqrt(sb["var"]).tolist(),
+                "se_after": np.sqrt(sa["var"]).tolist(),
+                "n_before": sb["n"].tolist(),
+                "n_after": sa["n"].tolist(),
+                "reason_before": sb["reason"].tolist(),
+                "reason_after": sa["reason"].tolist(),
                 "interval": (sb["interval"] & sa["interval"]).tolist(),
-                "difference": delta.tolist(), "se": se.tolist(), "df": nu.tolist(), "critical": crit.tolist(),
-                "ci_low": (delta - crit * se).tolist(), "ci_high": (delta + crit * se).tolist(),
-                "pvalue": pval.tolist(), "meaningful": meaningful.tolist(),
+                "difference": delta.tolist(),
+                "se": se.tolist(),
+                "df": nu.tolist(),
+                "critical": crit.tolist(),
+                "ci_low": (delta - crit * se).tolist(),
+                "ci_high": (delta + crit * se).tolist(),
+                "pvalue": pval.tolist(),
+                "meaningful": meaningful.tolist(),
             }
-    blank = dict(before=None, after=None, se_before=None, se_after=None, n_before=None, n_after=None,
-                 difference=None, se=None, df=None, critical=None, ci_low=None, ci_high=None,
-                 reliable=None, meaningful=None, change=None, reason_before=None, reason_after=None)
+    blank = dict(
+        before=None,
+        after=None,
+        se_before=None,
+        se_after=None,
+        n_before=None,
+        n_after=None,
+        difference=None,
+        se=None,
+        df=None,
+        critical=None,
+        ci_low=None,
+        ci_high=None,
+        reliable=None,
+        meaningful=None,
+        change=None,
+        reason_before=None,
+        reason_after=None,
+    )
     out = []
     for c, (b_labels, a_labels, match) in enumerate(comps):
-        who = dict(ident, group="+".join(a_labels), groups_before=b_labels, groups_after=a_labels,
-                   match=match)
+        who = dict(ident, group="+".join(a_labels), groups_before=b_labels, groups_after=a_labels, match=match)
         for jd, dim in enumerate(dims):
             for m in MEASURES:
                 col = cols.get((jd, m))
                 if col is None:
-                    out.append(WaveChange(**who, dimension=dim, measure=m, available=False,
-                                          reason="not_comparable", _k=k, **blank))
+                    out.append(
+                        WaveChange(
+                            **who, dimension=dim, measure=m, available=False, reason="not_comparable", _k=k, **blank
+                        )
+                    )
                     continue
                 why_b, why_a = col["reason_before"][c], col["reason_after"][c]
                 if why_b is not None or why_a is not None:
-                    reason = ("not_released_both" if why_b and why_a else
-                              "not_released_before" if why_b else "not_released_after")
-                    out.append(WaveChange(**who, dimension=dim, measure=m, available=False, reason=reason,
-                                          _k=k, **{**blank, "reason_before": why_b, "reason_after": why_a}))
+                    reason = (
+                        "not_released_both"
+                        if why_b and why_a
+                        else "not_released_before"
+                        if why_b
+                        else "not_released_after"
+                    )
+                    out.append(
+                        WaveChange(
+                            **who,
+                            dimension=dim,
+                            measure=m,
+                            available=False,
+                            reason=reason,
+                            _k=k,
+                            **{**blank, "reason_before": why_b, "reason_after": why_a},
+                        )
+                    )
                     continue
                 figs = {key: col[key][c] for key in ("before", "after", "se_before", "se_after")}
                 figs.update(n_before=int(col["n_before"][c]), n_after=int(col["n_after"][c]))
                 if not col["interval"][c]:
-                    out.append(WaveChange(**who, dimension=dim, measure=m, available=False,
-                                          reason="no_interval", _k=k,
-                                          **{**blank, **figs, "se_before": None, "se_after": None}))
+                    out.append(
+                        WaveChange(
+                            **who,
+                            dimension=dim,
+                            measure=m,
+                            available=False,
+                            reason="no_interval",
+                            _k=k,
+                            **{**blank, **figs, "se_before": None, "se_after": None},
+                        )
+                    )
                     continue
-                out.append(WaveChange(
-                    **who, dimension=dim, measure=m, available=True, reason=None, reason_before=None,
-                    reason_after=None, **figs, difference=col["difference"][c], se=col["se"][c],
-                    df=col["df"][c], critical=col["critical"][c], ci_low=col["ci_low"][c],
-                    ci_high=col["ci_high"][c], reliable=None, meaningful=col["meaningful"][c], change=None,
-                    pvalue=col["pvalue"][c], _k=k))
+                out.append(
+                    WaveChange(
+                        **who,
+                        dimension=dim,
+                        measure=m,
+                        available=True,
+                        reason=None,
+                        reason_before=None,
+                        reason_after=None,
+                        **figs,
+                        difference=col["difference"][c],
+                        se=col["se"][c],
+                        df=col["df"][c],
+                        critical=col["critical"][c],
+                        ci_low=col["ci_low"][c],
+                        ci_high=col["ci_high"][c],
+                        reliable=None,
+                        meaningful=col["meaningful"][c],
+                        change=None,
+                        pvalue=col["pvalue"][c],
+                        _k=k,
+                    )
+                )
     return out
 
 
@@ -572,10 +705,15 @@ def _trend(levels, comps_by_pair, changes, labels, dims, keys, W) -> tuple[Any, 
                 why[none] = lv.cell_reason[m][none, jd]
                 y = lv.value[m][:, jd]
                 why[np.equal(why, None) & ~np.isfinite(y)] = "no_data"
-                cells[(w, m, jd)] = list(zip(
-                    np.round(y, 4).tolist(), np.round(lv.low[m][:, jd], 4).tolist(),
-                    np.round(lv.high[m][:, jd], 4).tolist(),
-                    np.nan_to_num(lv.weight[m][:, jd]).astype(np.int64).tolist(), why.tolist()))
+                cells[(w, m, jd)] = list(
+                    zip(
+                        np.round(y, 4).tolist(),
+                        np.round(lv.low[m][:, jd], 4).tolist(),
+                        np.round(lv.high[m][:, jd], 4).tolist(),
+                        np.nan_to_num(lv.weight[m][:, jd]).astype(np.int64).tolist(),
+                        why.tolist(),
+                    )
+                )
             return cells[(w, m, jd)]
 
         for chain in chains:
@@ -584,8 +722,16 @@ def _trend(levels, comps_by_pair, changes, labels, dims, keys, W) -> tuple[Any, 
                 for m in MEASURES:
                     values = []
                     for w, lab in enumerate(chain):
-                        entry = {"wave": labels[w], "group": lab, "value": None, "ci_low": None,
-                                 "ci_high": None, "n": None, "released": False, "reason": None}
+                        entry = {
+                            "wave": labels[w],
+                            "group": lab,
+                            "value": None,
+                            "ci_low": None,
+                            "ci_high": None,
+                            "n": None,
+                            "released": False,
+                            "reason": None,
+                        }
                         if lab is None:
                             entry["reason"] = "not_in_wave"
                         elif m == "structure" and not struct_ok[w]:
@@ -599,19 +745,34 @@ def _trend(levels, comps_by_pair, changes, labels, dims, keys, W) -> tuple[Any, 
                         values.append(entry)
                     steps = []
                     for i in range(W - 1):
-                        c = by_key.get((labels[i], labels[i + 1], lvname, (chain[i + 1],), dim, m)) \
-                            if chain[i] is not None and chain[i + 1] is not None else None
+                        c = (
+                            by_key.get((labels[i], labels[i + 1], lvname, (chain[i + 1],), dim, m))
+                            if chain[i] is not None and chain[i + 1] is not None
+                            else None
+                        )
                         steps.append(c.change if c is not None and c.available else None)
                     overall = None
                     if chain[0] is not None and chain[-1] is not None:
                         c = by_key.get((labels[0], labels[-1], lvname, (chain[-1],), dim, m))
                         if c is not None and c.available and c.groups_before == (chain[0],):
-                            overall = {"difference": _r(c.difference), "ci_low": _r(c.ci_low),
-                                       "ci_high": _r(c.ci_high), "change": c.change}
-                    rows.append(MappingProxyType({
-                        "level": lvname, "group": group, "labels": tuple(chain), "dimension": dim,
-                        "measure": m, "values": tuple(MappingProxyType(v) for v in values),
-                        "steps": tuple(steps), "overall": MappingProxyType(overall) if overall else None,
-                    }))
+                            overall = {
+                                "difference": _r(c.difference),
+                                "ci_low": _r(c.ci_low),
+                                "ci_high": _r(c.ci_high),
+                                "change": c.change,
+                            }
+                    rows.append(
+                        MappingProxyType(
+                            {
+                                "level": lvname,
+                                "group": group,
+                                "labels": tuple(chain),
+                                "dimension": dim,
+                                "measure": m,
+                                "values": tuple(MappingProxyType(v) for v in values),
+                                "steps": tuple(steps),
+                                "overall": MappingProxyType(overall) if overall else None,
+                            }
+                        )
+                    )
     return tuple(rows)
-

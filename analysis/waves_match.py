@@ -14,8 +14,10 @@ from analysis.messages import N_, CodedError
 
 # --------------------------------------------------------------------------- matching
 
-def _normalize_map(team_map: object, name: str, n_steps: int,
-                   waves_labels: list[tuple[str, ...]]) -> list[dict[str, tuple[str, ...]]]:
+
+def _normalize_map(
+    team_map: object, name: str, n_steps: int, waves_labels: list[tuple[str, ...]]
+) -> list[dict[str, tuple[str, ...]]]:
     """Per step: {old: (new, ...)} with validation (see module docstring)."""
     if team_map is None:
         return [{} for _ in range(n_steps)]
@@ -29,8 +31,11 @@ def _normalize_map(team_map: object, name: str, n_steps: int,
             if not isinstance(keys, tuple) or not keys or not all(isinstance(k, str) and k for k in keys):
                 raise ValueError(f"{where}: keys must be team ids (str) or tuples of team ids, got {key!r}")
             targets = (val,) if isinstance(val, str) else val
-            if (not isinstance(targets, (list, tuple)) or not targets
-                    or not all(isinstance(t, str) and t for t in targets)):
+            if (
+                not isinstance(targets, (list, tuple))
+                or not targets
+                or not all(isinstance(t, str) and t for t in targets)
+            ):
                 raise ValueError(f"{where}[{key!r}]: must be a team id or a non-empty list of team ids, got {val!r}")
             if len(set(targets)) != len(targets):
                 raise CodedError(f"{where}[{key!r}]", N_("lists a team twice: %(teams)s"), teams=repr(list(targets)))
@@ -49,8 +54,9 @@ def _normalize_map(team_map: object, name: str, n_steps: int,
                 raise CodedError(name, N_("%(team)s is not a group of any wave but the last"), team=repr(k))
             for t in targets:
                 if t not in later:
-                    raise CodedError(f"{name}[{k!r}]", N_("%(team)s is not a group of any wave but the first"),
-                                     team=repr(t))
+                    raise CodedError(
+                        f"{name}[{k!r}]", N_("%(team)s is not a group of any wave but the first"), team=repr(t)
+                    )
         return [{k: v for k, v in mp.items() if k in waves_labels[i]} for i in range(n_steps)]
     if isinstance(team_map, (str, bytes)) or not isinstance(team_map, Sequence):
         raise TypeError(f"{name}: must be a mapping or a sequence of mappings, got {type(team_map).__name__}")
@@ -69,8 +75,11 @@ def _normalize_map(team_map: object, name: str, n_steps: int,
     return steps
 
 
-def _components(before: tuple[str, ...], after: tuple[str, ...], succ: dict[str, set[str]],
-                ) -> tuple[list[tuple[tuple[str, ...], tuple[str, ...], str]], list[str], list[str]]:
+def _components(
+    before: tuple[str, ...],
+    after: tuple[str, ...],
+    succ: dict[str, set[str]],
+) -> tuple[list[tuple[tuple[str, ...], tuple[str, ...], str]], list[str], list[str]]:
     """Connected components of the before/after link graph.
 
     Returns (components, ended, new) with components as (before labels, after labels, match).

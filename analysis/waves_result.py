@@ -22,8 +22,7 @@ __all__ = ["MEASURES", "LEVELS", "WaveChange", "WaveComparison"]
 MEASURES = ("score", "structure")
 #: Group levels, in output order.
 LEVELS = ("organization", "unit", "team")
-_CI = {"score": ("score", "ci_low", "ci_high"),
-       "structure": ("structure", "structure_ci_low", "structure_ci_high")}
+_CI = {"score": ("score", "ci_low", "ci_high"), "structure": ("structure", "structure_ci_low", "structure_ci_high")}
 _CHANGES = ("improved", "declined", "no_reliable_change")
 
 
@@ -34,16 +33,21 @@ def _r(x: float | None, decimals: int = 4) -> float | None:
     return round(v, decimals) if math.isfinite(v) else None
 
 
-def _texts(code: str | None, before: str | None, after: str | None, labels: tuple[str, str],
-           ks: tuple[int, int]) -> dict[str, Any] | None:
+def _texts(
+    code: str | None, before: str | None, after: str | None, labels: tuple[str, str], ks: tuple[int, int]
+) -> dict[str, Any] | None:
     if code is None:
         return None
     if code == "not_comparable":
-        return {"en": "not comparable between the questionnaires of the two waves",
-                "de": "zwischen den Fragebögen der beiden Wellen nicht vergleichbar"}
+        return {
+            "en": "not comparable between the questionnaires of the two waves",
+            "de": "zwischen den Fragebögen der beiden Wellen nicht vergleichbar",
+        }
     if code == "no_interval":
-        return {"en": "no confidence interval in one of the waves, so change cannot be judged",
-                "de": "in einer der Wellen gibt es kein Konfidenzintervall; die Veränderung ist nicht beurteilbar"}
+        return {
+            "en": "no confidence interval in one of the waves, so change cannot be judged",
+            "de": "in einer der Wellen gibt es kein Konfidenzintervall; die Veränderung ist nicht beurteilbar",
+        }
     parts_en, parts_de = [], []
     for which, why, label, k in (("before", before, labels[0], ks[0]), ("after", after, labels[1], ks[1])):
         if why is None:
@@ -139,21 +143,40 @@ class WaveChange:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready; 0–100 figures rounded to 4 decimals, ``critical`` and the p-values to 6."""
         return {
-            "from_wave": self.from_wave, "to_wave": self.to_wave, "span": self.span,
-            "level": self.level, "group": self.group,
-            "groups_before": list(self.groups_before), "groups_after": list(self.groups_after),
-            "match": self.match, "dimension": self.dimension, "measure": self.measure,
-            "available": self.available, "reason": self.reason,
-            "reason_before": self.reason_before, "reason_after": self.reason_after,
-            "reason_text": _texts(self.reason, self.reason_before, self.reason_after,
-                                  (self.from_wave, self.to_wave), self._k),
-            "before": _r(self.before), "after": _r(self.after),
-            "se_before": _r(self.se_before), "se_after": _r(self.se_after),
-            "n_before": self.n_before, "n_after": self.n_after,
-            "difference": _r(self.difference), "se": _r(self.se), "df": _r(self.df, 2),
-            "critical": _r(self.critical, 6), "ci_low": _r(self.ci_low), "ci_high": _r(self.ci_high),
-            "reliable": self.reliable, "meaningful": self.meaningful, "change": self.change,
-            "pvalue": _r(self.pvalue, 6), "p_adjusted": _r(self.p_adjusted, 6),
+            "from_wave": self.from_wave,
+            "to_wave": self.to_wave,
+            "span": self.span,
+            "level": self.level,
+            "group": self.group,
+            "groups_before": list(self.groups_before),
+            "groups_after": list(self.groups_after),
+            "match": self.match,
+            "dimension": self.dimension,
+            "measure": self.measure,
+            "available": self.available,
+            "reason": self.reason,
+            "reason_before": self.reason_before,
+            "reason_after": self.reason_after,
+            "reason_text": _texts(
+                self.reason, self.reason_before, self.reason_after, (self.from_wave, self.to_wave), self._k
+            ),
+            "before": _r(self.before),
+            "after": _r(self.after),
+            "se_before": _r(self.se_before),
+            "se_after": _r(self.se_after),
+            "n_before": self.n_before,
+            "n_after": self.n_after,
+            "difference": _r(self.difference),
+            "se": _r(self.se),
+            "df": _r(self.df, 2),
+            "critical": _r(self.critical, 6),
+            "ci_low": _r(self.ci_low),
+            "ci_high": _r(self.ci_high),
+            "reliable": self.reliable,
+            "meaningful": self.meaningful,
+            "change": self.change,
+            "pvalue": _r(self.pvalue, 6),
+            "p_adjusted": _r(self.p_adjusted, 6),
         }
 
 
@@ -203,22 +226,46 @@ class WaveComparison:
     correction: str = "bh"
     structure_n: str = "answers"
 
-    def select(self, *, span: str | None = None, level: str | None = None, group: str | None = None,
-               dimension: str | None = None, measure: str | None = None, from_wave: str | None = None,
-               to_wave: str | None = None) -> tuple[WaveChange, ...]:
+    def select(
+        self,
+        *,
+        span: str | None = None,
+        level: str | None = None,
+        group: str | None = None,
+        dimension: str | None = None,
+        measure: str | None = None,
+        from_wave: str | None = None,
+        to_wave: str | None = None,
+    ) -> tuple[WaveChange, ...]:
         """The changes matching every given field."""
-        want = {"span": span, "level": level, "group": group, "dimension": dimension,
-                "measure": measure, "from_wave": from_wave, "to_wave": to_wave}
+        want = {
+            "span": span,
+            "level": level,
+            "group": group,
+            "dimension": dimension,
+            "measure": measure,
+            "from_wave": from_wave,
+            "to_wave": to_wave,
+        }
         want = {k: v for k, v in want.items() if v is not None}
         return tuple(c for c in self.changes if all(getattr(c, k) == v for k, v in want.items()))
 
-    def change(self, level: str, group: str, dimension: str, measure: str = "score", *,
-               from_wave: str | None = None, to_wave: str | None = None) -> WaveChange:
+    def change(
+        self,
+        level: str,
+        group: str,
+        dimension: str,
+        measure: str = "score",
+        *,
+        from_wave: str | None = None,
+        to_wave: str | None = None,
+    ) -> WaveChange:
         """One change (default: the first step, or the span given); ``KeyError`` if absent."""
         from_wave = self.labels[0] if from_wave is None else from_wave
         to_wave = self.labels[1] if to_wave is None else to_wave
-        found = self.select(level=level, group=group, dimension=dimension, measure=measure,
-                            from_wave=from_wave, to_wave=to_wave)
+        found = self.select(
+            level=level, group=group, dimension=dimension, measure=measure, from_wave=from_wave, to_wave=to_wave
+        )
         if not found:
             raise KeyError((level, group, dimension, measure, from_wave, to_wave))
         return found[0]

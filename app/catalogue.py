@@ -109,7 +109,6 @@ def format_date(day, lang: str | None = None, form: str = "medium") -> str:
     return _format_date(day, format=form, locale=lang or _language.get())
 
 
-
 def format_datetime(moment, lang: str | None = None) -> str:
     """``moment`` (a datetime) to the minute in the conventions of ``lang``
     (``Dec 3, 2026, 9:05 AM``, ``03.12.2026, 09:05``); ``–`` when missing."""

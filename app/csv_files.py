@@ -24,6 +24,5 @@ def csv_text(header: Iterable, rows: Iterable[Iterable], *, sep: Separator = "co
     writer.writerow(header)
     comma = sep == "semicolon"
     for row in rows:
-        writer.writerow([(repr(v).replace(".", ",") if comma else repr(v)) if isinstance(v, float) else v
-                         for v in row])
+        writer.writerow([(repr(v).replace(".", ",") if comma else repr(v)) if isinstance(v, float) else v for v in row])
     return out.getvalue()

@@ -35,7 +35,17 @@ from app.core.db import make_engine, session_scope
 from app.core.security import token_hash
 from app.demo_register import seed_register
 from app.models import (
-    BenchmarkEntryRow, Campaign, CampaignStatus, CampaignTeam, Comment, Invitation, Membership, Organization, Response, Role, Unit,
+    BenchmarkEntryRow,
+    Campaign,
+    CampaignStatus,
+    CampaignTeam,
+    Comment,
+    Invitation,
+    Membership,
+    Organization,
+    Response,
+    Role,
+    Unit,
     User,
 )
 from app.services.benchmarks import import_file, set_opt_in, sync_pool
@@ -52,10 +62,31 @@ DEMO_VIEWER_UNIT = "Technology"
 DEMO_ORG = "Nordlicht Logistics (demo)"
 UNITS = ("Operations", "Sales and Service", "Technology", "Corporate Functions")
 TEAM_NAMES = (
-    "Hub North", "Hub South", "Hub East", "Line Haul", "Warehouse Nights", "Fleet", "Customs",
-    "Key Accounts", "Inside Sales", "Customer Care", "Pricing", "Tenders", "Onboarding",
-    "Platform", "Data", "Mobile Apps", "Infrastructure", "Security", "Integration",
-    "Finance", "People", "Legal", "Procurement", "Strategy Office", "Communications",
+    "Hub North",
+    "Hub South",
+    "Hub East",
+    "Line Haul",
+    "Warehouse Nights",
+    "Fleet",
+    "Customs",
+    "Key Accounts",
+    "Inside Sales",
+    "Customer Care",
+    "Pricing",
+    "Tenders",
+    "Onboarding",
+    "Platform",
+    "Data",
+    "Mobile Apps",
+    "Infrastructure",
+    "Security",
+    "Integration",
+    "Finance",
+    "People",
+    "Legal",
+    "Procurement",
+    "Strategy Office",
+    "Communications",
 )
 N_TEAMS, N_RESPONDENTS, SEED = 25, 230, 7
 
@@ -115,7 +146,9 @@ def _seed_unit_viewer(session: Session, password: str) -> None:
 
 
 def _seed_organization(session: Session, user: User) -> list[dict]:
-    data = simulate_responses("aligned-autonomy-v1", respondents=N_RESPONDENTS, teams=N_TEAMS, units=len(UNITS), seed=SEED)
+    data = simulate_responses(
+        "aligned-autonomy-v1", respondents=N_RESPONDENTS, teams=N_TEAMS, units=len(UNITS), seed=SEED
+    )
     labels = sorted(set(data.team.tolist()))
     names = dict(zip(labels, TEAM_NAMES))
     unit_of = {t: UNITS[int(u[1:]) - 1] for t, u in zip(data.team.tolist(), data.unit.tolist())}
@@ -129,26 +162,51 @@ def _seed_organization(session: Session, user: User) -> list[dict]:
     import_teams(session, organization=org, data=csv.encode())
 
     today = date.today()
-    baseline = create_campaign(session, organization=org, name="Baseline autumn 2026", questionnaire_id="aligned-autonomy-v1",
-                               opens_on=today - timedelta(days=60), closes_on=today - timedelta(days=39))
+    baseline = create_campaign(
+        session,
+        organization=org,
+        name="Baseline autumn 2026",
+        questionnaire_id="aligned-autonomy-v1",
+        opens_on=today - timedelta(days=60),
+        closes_on=today - timedelta(days=39),
+    )
     launch_campaign(session, campaign=baseline, organization=org)
-    teams = {ct.name: ct for ct in session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == baseline.id)).all()}
-    create_personal_links(session, campaign=baseline, counts={teams[names[t]].id: headcount[t] for t in labels}, base_url="",
-                          created_by=user.email)
+    teams = {
+        ct.name: ct for ct in session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == baseline.id)).all()
+    }
+    create_personal_links(
+        session,
+        campaign=baseline,
+        counts={teams[names[t]].id: headcount[t] for t in labels},
+        base_url="",
+        created_by=user.email,
+    )
     _store_simulated(session, baseline, data, {t: teams[names[t]] for t in labels}, start=baseline.opens_on)
     close_and_release(session, campaign=baseline, sealer=None)  # simulated: nothing waits
     baseline.closed_at = datetime.combine(baseline.closes_on, time(18), tzinfo=timezone.utc)
     session.add(baseline)
 
-    pulse = create_campaign(session, organization=org, name="Pulse spring 2027", questionnaire_id="aligned-autonomy-pulse-v1",
-                            opens_on=today - timedelta(days=3), closes_on=today + timedelta(days=25))
+    pulse = create_campaign(
+        session,
+        organization=org,
+        name="Pulse spring 2027",
+        questionnaire_id="aligned-autonomy-pulse-v1",
+        opens_on=today - timedelta(days=3),
+        closes_on=today + timedelta(days=25),
+    )
     launch_campaign(session, campaign=pulse, organization=org)
     pulse_teams = session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == pulse.id)).all()
     # links for all but two people of each team: the demo hands out more when its saved ones are used
-    rows = create_personal_links(session, campaign=pulse, counts={ct.id: max(0, ct.headcount - 2) for ct in pulse_teams},
-                                 base_url="", created_by=user.email)
-    open_rows = create_open_links(session, campaign=pulse, team_ids=[pulse_teams[0].id], base_url="",
-                                  created_by=user.email)
+    rows = create_personal_links(
+        session,
+        campaign=pulse,
+        counts={ct.id: max(0, ct.headcount - 2) for ct in pulse_teams},
+        base_url="",
+        created_by=user.email,
+    )
+    open_rows = create_open_links(
+        session, campaign=pulse, team_ids=[pulse_teams[0].id], base_url="", created_by=user.email
+    )
     return [_link(r) for r in rows[:3] + open_rows]
 
 
@@ -171,10 +229,20 @@ CLIENTS = (
 )
 SIMULATED_SOURCE = "Simulated organizations (demo data, not real)"
 SIMULATED_SOURCE_V2 = "Simulated organizations, questionnaire version 2 (demo data, not real)"
-SIMULATED = (("logistics", "250-999"), ("logistics", "250-999"), ("logistics", "1000-4999"),
-             ("logistics", "250-999"), ("logistics", "50-249"), ("logistics", "250-999"),
-             ("manufacturing", "250-999"), ("manufacturing", "1000-4999"), ("software", "50-249"),
-             ("software", "50-249"), ("utilities", "1000-4999"), ("finance", "250-999"))
+SIMULATED = (
+    ("logistics", "250-999"),
+    ("logistics", "250-999"),
+    ("logistics", "1000-4999"),
+    ("logistics", "250-999"),
+    ("logistics", "50-249"),
+    ("logistics", "250-999"),
+    ("manufacturing", "250-999"),
+    ("manufacturing", "1000-4999"),
+    ("software", "50-249"),
+    ("software", "50-249"),
+    ("utilities", "1000-4999"),
+    ("finance", "250-999"),
+)
 
 
 def _seed_consultant_workspace(session: Session, user: User) -> None:
@@ -184,43 +252,98 @@ def _seed_consultant_workspace(session: Session, user: User) -> None:
     campaigns = {c.name: c for c in session.exec(select(Campaign).where(Campaign.organization_id == org.id)).all()}
     names = set(campaigns)
     baseline = campaigns.get("Baseline autumn 2026")
-    if baseline is not None and baseline.closes_on and baseline.closed_at and baseline.closed_at.date() > baseline.closes_on:
+    if (
+        baseline is not None
+        and baseline.closes_on
+        and baseline.closed_at
+        and baseline.closed_at.date() > baseline.closes_on
+    ):
         baseline.closed_at = datetime.combine(baseline.closes_on, time(18), tzinfo=timezone.utc)
         session.add(baseline)
         session.commit()
     for name, opened, closed, lift, seed in WAVES:
         if name not in names:
-            data = _lifted(simulate_responses("aligned-autonomy-v1", respondents=N_RESPONDENTS, teams=N_TEAMS,
-                                              units=len(UNITS), seed=seed), lift, seed)
-            add_closed_campaign(session, org, name, data, opened=opened, closed=closed, names=dict(
-                zip(sorted(set(data.team.tolist())), TEAM_NAMES)))
+            data = _lifted(
+                simulate_responses(
+                    "aligned-autonomy-v1", respondents=N_RESPONDENTS, teams=N_TEAMS, units=len(UNITS), seed=seed
+                ),
+                lift,
+                seed,
+            )
+            add_closed_campaign(
+                session,
+                org,
+                name,
+                data,
+                opened=opened,
+                closed=closed,
+                names=dict(zip(sorted(set(data.team.tolist())), TEAM_NAMES)),
+            )
     name, opened, closed, seed = V2_WAVE
     if name not in names:
         q = load_questionnaire("aligned-autonomy-v2").with_priorities(list(V2_PRIORITIES))
         data = simulate_responses(q, respondents=N_RESPONDENTS, teams=N_TEAMS, units=len(UNITS), seed=seed)
-        add_closed_campaign(session, org, name, data, opened=opened, closed=closed,
-                            names=dict(zip(sorted(set(data.team.tolist())), TEAM_NAMES)),
-                            questionnaire_id=q.id, priorities=list(V2_PRIORITIES))
-    seed_register(session, org, author=DEMO_EMAIL, add_closed_campaign=add_closed_campaign, names=TEAM_NAMES,
-                  units=len(UNITS), teams=N_TEAMS, respondents=N_RESPONDENTS)
+        add_closed_campaign(
+            session,
+            org,
+            name,
+            data,
+            opened=opened,
+            closed=closed,
+            names=dict(zip(sorted(set(data.team.tolist())), TEAM_NAMES)),
+            questionnaire_id=q.id,
+            priorities=list(V2_PRIORITIES),
+        )
+    seed_register(
+        session,
+        org,
+        author=DEMO_EMAIL,
+        add_closed_campaign=add_closed_campaign,
+        names=TEAM_NAMES,
+        units=len(UNITS),
+        teams=N_TEAMS,
+        respondents=N_RESPONDENTS,
+    )
     for name, industry, size_band, n_teams, n, seed in CLIENTS:
         client = session.exec(select(Organization).where(Organization.name == name)).first()
         if client is None:
-            add_client_organization(session, user, name=name, industry=industry, size_band=size_band,
-                                    teams=n_teams, respondents=n, seeds=(seed,))
-    for o in session.exec(select(Organization).where(
-            Organization.name.in_([DEMO_ORG, *(c[0] for c in CLIENTS)]))).all():
+            add_client_organization(
+                session,
+                user,
+                name=name,
+                industry=industry,
+                size_band=size_band,
+                teams=n_teams,
+                respondents=n,
+                seeds=(seed,),
+            )
+    for o in session.exec(
+        select(Organization).where(Organization.name.in_([DEMO_ORG, *(c[0] for c in CLIENTS)]))
+    ).all():
         if not o.benchmark_opt_in:
             set_opt_in(session, organization=o, opt_in=True)
     sync_pool(session)
     if session.exec(select(BenchmarkEntryRow.id).where(BenchmarkEntryRow.source == SIMULATED_SOURCE)).first() is None:
         import_file(session, data=simulated_benchmark(), source=SIMULATED_SOURCE)
-    if session.exec(select(BenchmarkEntryRow.id).where(BenchmarkEntryRow.source == SIMULATED_SOURCE_V2)).first() is None:
+    if (
+        session.exec(select(BenchmarkEntryRow.id).where(BenchmarkEntryRow.source == SIMULATED_SOURCE_V2)).first()
+        is None
+    ):
         import_file(session, data=simulated_benchmark(questionnaire="aligned-autonomy-v2"), source=SIMULATED_SOURCE_V2)
 
 
-def add_client_organization(session: Session, user: User, *, name: str, industry: str, size_band: str,
-                            teams: int, respondents: int, seeds: tuple, role: Role = Role.consultant) -> Organization:
+def add_client_organization(
+    session: Session,
+    user: User,
+    *,
+    name: str,
+    industry: str,
+    size_band: str,
+    teams: int,
+    respondents: int,
+    seeds: tuple,
+    role: Role = Role.consultant,
+) -> Organization:
     """An organization with ``user`` as member, simulated teams in three divisions and one
     closed campaign per seed (the first 90 days ago, each later one 20 days later)."""
     org = Organization(name=name, industry=industry, size_band=size_band)
@@ -234,10 +357,18 @@ def add_client_organization(session: Session, user: User, *, name: str, industry
         if i == 0:
             unit_of = {t: f"Division {u[1:]}" for t, u in zip(data.team.tolist(), data.unit.tolist())}
             csv = "unit path,team,headcount\n" + "".join(
-                f"{unit_of[t]},{team_names[t]},{int((data.team == t).sum()) + 2}\n" for t in labels)
+                f"{unit_of[t]},{team_names[t]},{int((data.team == t).sum()) + 2}\n" for t in labels
+            )
             import_teams(session, organization=org, data=csv.encode())
-        add_closed_campaign(session, org, f"Diagnostic {i + 1}" if len(seeds) > 1 else "Diagnostic 2026", data,
-                            opened=90 - 20 * i, closed=75 - 20 * i, names=team_names)
+        add_closed_campaign(
+            session,
+            org,
+            f"Diagnostic {i + 1}" if len(seeds) > 1 else "Diagnostic 2026",
+            data,
+            opened=90 - 20 * i,
+            closed=75 - 20 * i,
+            names=team_names,
+        )
     return org
 
 
@@ -255,24 +386,55 @@ def _lifted(data, lift: float, seed: int):
     return replace(data, values=values)
 
 
-def add_closed_campaign(session: Session, org: Organization, name: str, data, *, opened: int, closed: int,
-                     names: dict, asked=(), extra_answers=None, questionnaire_id: str = "aligned-autonomy-v1",
-                     priorities=None) -> None:
+def add_closed_campaign(
+    session: Session,
+    org: Organization,
+    name: str,
+    data,
+    *,
+    opened: int,
+    closed: int,
+    names: dict,
+    asked=(),
+    extra_answers=None,
+    questionnaire_id: str = "aligned-autonomy-v1",
+    priorities=None,
+) -> None:
     """A closed campaign with ``data`` as its responses; ``asked`` register items and
     their answers per row (``extra_answers``); with ``priorities``, the campaign's list
     for the top-priority item and the response languages."""
     today = date.today()
-    campaign = create_campaign(session, organization=org, name=name, questionnaire_id=questionnaire_id,
-                               opens_on=today - timedelta(days=opened), closes_on=today - timedelta(days=closed))
+    campaign = create_campaign(
+        session,
+        organization=org,
+        name=name,
+        questionnaire_id=questionnaire_id,
+        opens_on=today - timedelta(days=opened),
+        closes_on=today - timedelta(days=closed),
+    )
     if priorities:
         set_priorities(session, campaign=campaign, priorities=priorities)
     launch_campaign(session, campaign=campaign, organization=org, asked=list(asked))
-    teams = {ct.name: ct for ct in session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == campaign.id)).all()}
+    teams = {
+        ct.name: ct for ct in session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == campaign.id)).all()
+    }
     labels = sorted(set(data.team.tolist()))
-    create_personal_links(session, campaign=campaign, counts={teams[names[t]].id: teams[names[t]].headcount
-                                                                for t in labels}, base_url="", created_by=DEMO_EMAIL)
-    _store_simulated(session, campaign, data, {t: teams[names[t]] for t in labels}, start=campaign.opens_on,
-                     extra_answers=extra_answers, languages=priorities is not None)
+    create_personal_links(
+        session,
+        campaign=campaign,
+        counts={teams[names[t]].id: teams[names[t]].headcount for t in labels},
+        base_url="",
+        created_by=DEMO_EMAIL,
+    )
+    _store_simulated(
+        session,
+        campaign,
+        data,
+        {t: teams[names[t]] for t in labels},
+        start=campaign.opens_on,
+        extra_answers=extra_answers,
+        languages=priorities is not None,
+    )
     close_and_release(session, campaign=campaign, sealer=None)  # simulated: nothing waits
     campaign.closed_at = datetime.combine(campaign.closes_on, time(18), tzinfo=timezone.utc)
     session.add(campaign)
@@ -284,15 +446,22 @@ def simulated_benchmark(profiles=SIMULATED, questionnaire: str = "aligned-autono
     ``(industry, size_band)`` profile, answering ``questionnaire``."""
     entries = []
     for i, (industry, size_band) in enumerate(profiles):
-        data = simulate_responses(questionnaire, respondents=60 + 15 * i, teams=6 + i % 5, units=2,
-                                  seed=100 + i)
-        entries.append(entry_from_diagnosis(diagnose(data), industry=industry, size_band=size_band, simulated=True,
-                                            closed_on=f"2026-{1 + i % 9:02d}"))
+        data = simulate_responses(questionnaire, respondents=60 + 15 * i, teams=6 + i % 5, units=2, seed=100 + i)
+        entries.append(
+            entry_from_diagnosis(
+                diagnose(data),
+                industry=industry,
+                size_band=size_band,
+                simulated=True,
+                closed_on=f"2026-{1 + i % 9:02d}",
+            )
+        )
     return dump_benchmark(BenchmarkPool(entries))
 
 
-def _store_simulated(session: Session, campaign: Campaign, data, teams: dict, *, start: date,
-                     extra_answers=None, languages: bool = False) -> None:
+def _store_simulated(
+    session: Session, campaign: Campaign, data, teams: dict, *, start: date, extra_answers=None, languages: bool = False
+) -> None:
     """Simulated responses as if submitted through the survey: links marked used, the
     answers and comments stored unlinked, days spread over the first three weeks; with
     ``languages``, two thirds answered in German and one third in English."""
@@ -306,11 +475,17 @@ def _store_simulated(session: Session, campaign: Campaign, data, teams: dict, *,
     for i in range(data.n):
         answers = {item: int(v) for item, v in zip(data.item_ids, data.values[i]) if not np.isnan(v)}
         answers.update(extra_answers[i] if extra_answers else {})
-        session.add(Response(
-            campaign_id=campaign.id, campaign_team_id=teams[str(data.team[i])].id, role=str(data.role[i]),
-            tenure=str(data.tenure[i]) or None, answers=answers, submitted_on=start + timedelta(days=int(days[i])),
-            language=str(language[i]) if language is not None else None,
-        ))
+        session.add(
+            Response(
+                campaign_id=campaign.id,
+                campaign_team_id=teams[str(data.team[i])].id,
+                role=str(data.role[i]),
+                tenure=str(data.tenure[i]) or None,
+                answers=answers,
+                submitted_on=start + timedelta(days=int(days[i])),
+                language=str(language[i]) if language is not None else None,
+            )
+        )
     for label, text in data.comments:
         session.add(Comment(campaign_id=campaign.id, campaign_team_id=teams[str(label)].id, text=text))
     session.commit()
@@ -335,8 +510,9 @@ def _more_links(session: Session) -> list[dict]:
     """Three new personal links in the open demo campaign (when the saved ones are used),
     from teams that still have room under their headcount."""
     org = session.exec(select(Organization).where(Organization.name == DEMO_ORG)).one()
-    campaign = session.exec(select(Campaign).where(
-        Campaign.organization_id == org.id, Campaign.status == CampaignStatus.open)).first()
+    campaign = session.exec(
+        select(Campaign).where(Campaign.organization_id == org.id, Campaign.status == CampaignStatus.open)
+    ).first()
     if campaign is None:
         return []
     counts: dict = {}
@@ -346,5 +522,7 @@ def _more_links(session: Session) -> list[dict]:
             counts[team_id] = take
     if not counts:
         return []
-    return [_link(r) for r in create_personal_links(session, campaign=campaign, counts=counts, base_url="",
-                                                    created_by=DEMO_EMAIL)]
+    return [
+        _link(r)
+        for r in create_personal_links(session, campaign=campaign, counts=counts, base_url="", created_by=DEMO_EMAIL)
+    ]

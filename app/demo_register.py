@@ -19,8 +19,12 @@ from app.services.register_items import PREFIX
 
 CAMPAIGN = "Decision rights check 2026"
 #: Units that design some decisions differently from the organization.
-UNIT_DESIGNS = (("Technology", "methods", "team"), ("Technology", "spending", "team_with_consent"),
-                ("Operations", "hiring", "unit"), ("Corporate Functions", "priorities", "unit"))
+UNIT_DESIGNS = (
+    ("Technology", "methods", "team"),
+    ("Technology", "spending", "team_with_consent"),
+    ("Operations", "hiring", "unit"),
+    ("Corporate Functions", "priorities", "unit"),
+)
 SEED = 41
 
 
@@ -33,18 +37,41 @@ def demo_register(session: Session, organization: Organization) -> dict:
     designs.append({"decision": "interfaces", "unit_path": "Sales and Service", "team": "", "decider": "not_decided"})
     teams = {t["name"]: t["unit_path"] for t in team_rows(session, organization=organization)}
     agreements = [
-        {"unit_path": teams["Hub North"], "team": "Hub North", "partner_unit_path": teams["Line Haul"],
-         "partner_team": "Line Haul", "decision": "interfaces", "subject": "hand-over times and load plans",
-         "owner": "Head of Operations", "review_date": "2027-03-31"},
-        {"unit_path": teams["Platform"], "team": "Platform", "partner_unit_path": teams["Mobile Apps"],
-         "partner_team": "Mobile Apps", "decision": "interfaces", "subject": "API versions and deprecations",
-         "owner": "CTO office", "review_date": "2027-01-15"},
+        {
+            "unit_path": teams["Hub North"],
+            "team": "Hub North",
+            "partner_unit_path": teams["Line Haul"],
+            "partner_team": "Line Haul",
+            "decision": "interfaces",
+            "subject": "hand-over times and load plans",
+            "owner": "Head of Operations",
+            "review_date": "2027-03-31",
+        },
+        {
+            "unit_path": teams["Platform"],
+            "team": "Platform",
+            "partner_unit_path": teams["Mobile Apps"],
+            "partner_team": "Mobile Apps",
+            "decision": "interfaces",
+            "subject": "API versions and deprecations",
+            "owner": "CTO office",
+            "review_date": "2027-01-15",
+        },
     ]
     return {**document, "designs": designs, "agreements": agreements}
 
 
-def seed_register(session: Session, organization: Organization, *, author: str, add_closed_campaign, names,
-                  units: int, teams: int, respondents: int) -> None:
+def seed_register(
+    session: Session,
+    organization: Organization,
+    *,
+    author: str,
+    add_closed_campaign,
+    names,
+    units: int,
+    teams: int,
+    respondents: int,
+) -> None:
     """The register (when the organization has none) and the closed campaign asking its
     items (when missing)."""
     if session.exec(select(RegisterVersion.id).where(RegisterVersion.organization_id == organization.id)).first():
@@ -67,5 +94,6 @@ def seed_register(session: Session, organization: Organization, *, author: str, 
     answers = world.answers[team_code * size + rank]
     ids = [d["id"] for d in document["decisions"]]
     extra = [{PREFIX + i: int(a) for i, a in zip(ids, row) if a >= 0} for row in answers.tolist()]
-    add_closed_campaign(session, organization, CAMPAIGN, data, opened=30, closed=16, names=team_names,
-                        asked=ids, extra_answers=extra)
+    add_closed_campaign(
+        session, organization, CAMPAIGN, data, opened=30, closed=16, names=team_names, asked=ids, extra_answers=extra
+    )

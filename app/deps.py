@@ -51,8 +51,9 @@ def cookie_name(settings: Settings, name: str) -> str:
 def page_language(request: Request, lang: Annotated[Literal["en", "de"] | None, Query()] = None) -> str:
     """The language of a page or API answer: ``?lang=``, else the remembered choice, else
     the browser's preference (docs/architecture.md, "Languages")."""
-    return i18n.choose_language(requested=lang, cookie=request.cookies.get(i18n.LANGUAGE_COOKIE),
-                                accept=request.headers.get("accept-language"))
+    return i18n.choose_language(
+        requested=lang, cookie=request.cookies.get(i18n.LANGUAGE_COOKIE), accept=request.headers.get("accept-language")
+    )
 
 
 PageLang = Annotated[str, Depends(page_language)]
@@ -140,6 +141,7 @@ def csrf_exempt(reason: str) -> Callable[[_Endpoint], _Endpoint]:
     def mark(endpoint: _Endpoint) -> _Endpoint:
         endpoint.csrf_exempt = reason  # type: ignore[attr-defined]
         return endpoint
+
     return mark
 
 
@@ -147,12 +149,16 @@ class CsrfRoute(APIRoute):
     """A route that checks the session's CSRF token on every unsafe method unless its
     endpoint is marked with :func:`csrf_exempt`."""
 
-    def __init__(self, path: str, endpoint: Callable[..., Any], *, dependencies=None, methods=None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, path: str, endpoint: Callable[..., Any], *, dependencies=None, methods=None, **kwargs: Any
+    ) -> None:
         deps = list(dependencies or [])
         unsafe = {m.upper() for m in (methods or ("GET",))} - set(SAFE_METHODS)
-        if unsafe and not hasattr(endpoint, "csrf_exempt") and not any(
-                getattr(d, "dependency", None) is csrf_protect for d in deps):
+        if (
+            unsafe
+            and not hasattr(endpoint, "csrf_exempt")
+            and not any(getattr(d, "dependency", None) is csrf_protect for d in deps)
+        ):
             deps.append(CsrfProtected)
         super().__init__(path, endpoint, dependencies=deps, methods=methods, **kwargs)
 
@@ -164,15 +170,20 @@ def _checks_csrf(dependant: Dependant) -> bool:
 def unprotected_write_routes(app: FastAPI) -> list[str]:
     """``METHOD path`` of every route with an unsafe method that neither checks the
     session's CSRF token nor is marked with :func:`csrf_exempt`."""
-    return [f"{'/'.join(sorted(route.methods - set(SAFE_METHODS)))} {route.path}"
-            for route in iter_route_contexts(app.routes)  # as included, with the includes' dependencies
-            if isinstance(route.original_route, APIRoute) and route.methods - set(SAFE_METHODS)
-            and not hasattr(route.endpoint, "csrf_exempt") and not _checks_csrf(route.dependant)]
+    return [
+        f"{'/'.join(sorted(route.methods - set(SAFE_METHODS)))} {route.path}"
+        for route in iter_route_contexts(app.routes)  # as included, with the includes' dependencies
+        if isinstance(route.original_route, APIRoute)
+        and route.methods - set(SAFE_METHODS)
+        and not hasattr(route.endpoint, "csrf_exempt")
+        and not _checks_csrf(route.dependant)
+    ]
 
 
 # Request bodies are read by these async dependencies on the event loop (non-blocking),
 # so that every handler touching the database can be a plain ``def`` run in the thread
 # pool: a blocking database call must never run on the event loop.
+
 
 async def read_body(request: Request) -> bytes:
     """The raw request body (its size is capped by :class:`app.middleware.BodyLimitMiddleware`)."""

@@ -19,12 +19,14 @@ def translator(lang: str, *tables: Mapping[str, Mapping[str, str]]):
     """``tx(key, **values)``: the text ``key`` in ``lang`` from the first of ``tables``
     that has it, with ``values`` filled in (for the modules whose texts have not yet
     moved into the catalogue)."""
+
     def tx(key: str, **values) -> str:
         for table in tables:
             if key in table:
                 text = table[key].get(lang, table[key]["en"])
                 return text.format(**values) if values else text
         raise KeyError(key)
+
     return tx
 
 

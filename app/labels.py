@@ -66,9 +66,15 @@ def measure_label(code: str) -> str:
 def level_label(code: str, plural: bool = False) -> str:
     table = LEVELS_PLURAL if plural else LEVELS
     return gettext(table[code]) if code in table else code
+
+
 #: The comparisons of the benchmark (:data:`analysis.benchmark.SCOPES`).
-BENCHMARK_SCOPES = {"all": N_("All comparable organizations"), "industry": N_("Same industry"),
-                    "size_band": N_("Same size band"), "industry_and_size_band": N_("Same industry and size band")}
+BENCHMARK_SCOPES = {
+    "all": N_("All comparable organizations"),
+    "industry": N_("Same industry"),
+    "size_band": N_("Same size band"),
+    "industry_and_size_band": N_("Same industry and size band"),
+}
 
 
 def scope_label(code: str) -> str:

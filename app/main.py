@@ -54,8 +54,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.migrate_on_start:
         upgrade(settings.sqlalchemy_url)
     app = FastAPI(
-        title="Aligned Autonomy Diagnostic", version="0.1.0", docs_url=None, redoc_url=None,
-        openapi_url="/api/v1/openapi.json", lifespan=_lifespan, responses=ERROR_RESPONSES,
+        title="Aligned Autonomy Diagnostic",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        lifespan=_lifespan,
+        responses=ERROR_RESPONSES,
         description="Survey service: organizations, teams, campaigns, anonymous invitations and the employee survey.",
     )
     app.state.settings = settings
@@ -79,8 +84,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (portfolio, benchmarks, waves, register, decision_map, mailing, fact_sheets):
         app.include_router(module.router)
     if unprotected := unprotected_write_routes(app):
-        raise RuntimeError("write routes without CSRF protection (use CsrfRoute or csrf_exempt): "
-                           + ", ".join(unprotected))
+        raise RuntimeError(
+            "write routes without CSRF protection (use CsrfRoute or csrf_exempt): " + ", ".join(unprotected)
+        )
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     _handlers(app)
     access_log = logging.getLogger("uvicorn.access")
@@ -130,8 +136,12 @@ def _handlers(app: FastAPI) -> None:
         if _is_api(request) or exc.status_code not in HTTP_ERROR_PAGES:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         title, detail = HTTP_ERROR_PAGES[exc.status_code]
-        return render(request, "admin/error.html", {"title": title, "detail": detail, "changed_nothing": False},
-                      status_code=exc.status_code)
+        return render(
+            request,
+            "admin/error.html",
+            {"title": title, "detail": detail, "changed_nothing": False},
+            status_code=exc.status_code,
+        )
 
     @app.exception_handler(DatabaseBusy)
     async def database_busy(request: Request, exc: DatabaseBusy):
@@ -145,13 +155,18 @@ def _handlers(app: FastAPI) -> None:
         if isinstance(exc, LoginRequired):
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/login?next={target}", status_code=303)
-        return render(request, "admin/error.html", {"detail": exc.problem, "errors": exc.problems},
-                      status_code=exc.status_code)
+        return render(
+            request, "admin/error.html", {"detail": exc.problem, "errors": exc.problems}, status_code=exc.status_code
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
         if _is_api(request):
             errors = [f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in exc.errors()]
             return JSONResponse({"detail": INVALID_INPUT, "errors": errors}, status_code=422)
-        return render(request, "admin/error.html", {"detail": INVALID_INPUT,
-                                                    "errors": [input_problem(e) for e in exc.errors()]}, status_code=422)
+        return render(
+            request,
+            "admin/error.html",
+            {"detail": INVALID_INPUT, "errors": [input_problem(e) for e in exc.errors()]},
+            status_code=422,
+        )

@@ -12,7 +12,12 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.inputs import (
-    CONTROL_CHARACTERS, MAX_JSON_DEPTH, TOO_DEEP, control_character, json_control_character, json_too_deep,
+    CONTROL_CHARACTERS,
+    MAX_JSON_DEPTH,
+    TOO_DEEP,
+    control_character,
+    json_control_character,
+    json_too_deep,
 )
 from app.services.survey import BODY_TOO_LARGE, MAX_BODY_BYTES
 
@@ -65,8 +70,9 @@ class BodyLimitMiddleware:
                 await _refuse(path, detail, send)
 
 
-async def _refuse(path: str, detail: str, send: Send, *, errors: tuple[str, ...] = (),
-                  title: str = "Request too large") -> None:
+async def _refuse(
+    path: str, detail: str, send: Send, *, errors: tuple[str, ...] = (), title: str = "Request too large"
+) -> None:
     """A 422 naming the problem: JSON under ``/api/``, a small page elsewhere."""
     if path.startswith("/api/"):
         body = json.dumps({"detail": detail, **({"errors": list(errors)} if errors else {})}).encode()
@@ -79,9 +85,17 @@ async def _refuse(path: str, detail: str, send: Send, *, errors: tuple[str, ...]
             f"{f'<ul>{items}</ul>' if items else ''}</main></html>"
         ).encode()
         kind = b"text/html; charset=utf-8"
-    await send({"type": "http.response.start", "status": 422, "headers": [
-        (b"content-type", kind), (b"content-length", str(len(body)).encode()), (b"connection", b"close"),
-    ]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 422,
+            "headers": [
+                (b"content-type", kind),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -175,6 +189,7 @@ async def _body_problem(path: str, headers: Headers, body: bytes) -> tuple[str, 
 async def _multipart_fields(headers: Headers, body: bytes) -> list[tuple[str, str]]:
     """The text fields of a multipart body (uploaded files are left to their parsers);
     none when it does not parse (the application answers that)."""
+
     async def stream():
         yield body
 

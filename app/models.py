@@ -235,8 +235,9 @@ class BenchmarkEntryRow(SQLModel, table=True):
     __tablename__ = "benchmark_entry"
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     entry_id: str = Field(max_length=32, unique=True, index=True)
-    organization_id: uuid.UUID | None = Field(default=None, foreign_key="organization.id", index=True,
-                                              ondelete="CASCADE")
+    organization_id: uuid.UUID | None = Field(
+        default=None, foreign_key="organization.id", index=True, ondelete="CASCADE"
+    )
     campaign_id: uuid.UUID | None = Field(default=None, foreign_key="campaign.id", unique=True, ondelete="CASCADE")
     source: str = Field(default="", max_length=200)
     data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
@@ -353,6 +354,7 @@ class TeamFactSheet(SQLModel, table=True):
 # Several app servers on one database keep no state of their own that another would need
 # (docs/architecture.md, "Several servers"): rate-limit counters, report jobs and their
 # files live in these tables.
+
 
 class RateCounter(SQLModel, table=True):
     """Events of one rate-limit key in one time bucket (:mod:`app.core.ratelimit`). The

@@ -31,17 +31,23 @@ BENCHMARK = {
     "no_interval": N_("no confidence interval is available for this figure"),
 }
 #: The note when forms or versions of the questionnaire compare on scores only.
-SCORES_NOTE = N_("Forms of different kind (the pulse form and the full form) or different versions of the "
-                 "questionnaire are compared on dimension scores only; their structure index, ICC(1) and "
-                 "maturity level are not comparable.")
+SCORES_NOTE = N_(
+    "Forms of different kind (the pulse form and the full form) or different versions of the "
+    "questionnaire are compared on dimension scores only; their structure index, ICC(1) and "
+    "maturity level are not comparable."
+)
 #: The benchmark's quantiles and the definitions of its figures.
 QUANTILES = {"median": N_("median"), "p75": N_("top 25 %"), "p90": N_("top 10 %")}
 DEFINITIONS = {
     "percentile_rank": N_("Share of the comparable organizations with a lower figure, in %."),
-    "interval": N_("Percentile ranks of the lower and upper end of the organization's own confidence interval "
-                   "(95 % unless set otherwise); the other organizations' figures are taken as fixed."),
-    "quantiles": N_("Median, 75th percentile (top 25 %) and 90th percentile (top 10 %) of the comparable "
-                    "organizations, linear interpolation (Hyndman & Fan type 7)."),
+    "interval": N_(
+        "Percentile ranks of the lower and upper end of the organization's own confidence interval "
+        "(95 % unless set otherwise); the other organizations' figures are taken as fixed."
+    ),
+    "quantiles": N_(
+        "Median, 75th percentile (top 25 %) and 90th percentile (top 10 %) of the comparable "
+        "organizations, linear interpolation (Hyndman & Fan type 7)."
+    ),
 }
 
 
@@ -70,16 +76,21 @@ def benchmark_reason(code: str | None, k: int, figure: str | None = None) -> str
     if code is None:
         return ""
     if code == "fewer_than_k":
-        return ngettext("fewer than %(num)s comparable organization", "fewer than %(num)s comparable organizations",
-                        k) % {"num": _local(k)}
+        return ngettext(
+            "fewer than %(num)s comparable organization", "fewer than %(num)s comparable organizations", k
+        ) % {"num": _local(k)}
     if code == "complementary":
-        return ngettext("this comparison differs from another one shown here by fewer than %(num)s organization",
-                        "this comparison differs from another one shown here by fewer than %(num)s organizations",
-                        k) % {"num": _local(k)}
+        return ngettext(
+            "this comparison differs from another one shown here by fewer than %(num)s organization",
+            "this comparison differs from another one shown here by fewer than %(num)s organizations",
+            k,
+        ) % {"num": _local(k)}
     if code == "extreme":
         m = _QUANTILE_MIN_N.get(figure or "", 0)
-        return ngettext("needs at least %(num)s organization, so that it is never the figure of the highest or "
-                        "lowest organization",
-                        "needs at least %(num)s organizations, so that it is never the figure of the highest or "
-                        "lowest organization", m) % {"num": _local(m)}
+        return ngettext(
+            "needs at least %(num)s organization, so that it is never the figure of the highest or lowest organization",
+            "needs at least %(num)s organizations, so that it is never the figure of the highest or "
+            "lowest organization",
+            m,
+        ) % {"num": _local(m)}
     return gettext(BENCHMARK[code]) if code in BENCHMARK else code

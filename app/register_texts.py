@@ -32,8 +32,10 @@ def message(msgid: str, **values: object) -> Problem:
 #: The answer options of the generated survey items (survey content, both languages).
 DECIDER_LABELS = {
     "team": {"en": "the team", "de": "das Team"},
-    "team_with_consent": {"en": "the team, with the consent of affected teams",
-                          "de": "das Team, mit Zustimmung der betroffenen Teams"},
+    "team_with_consent": {
+        "en": "the team, with the consent of affected teams",
+        "de": "das Team, mit Zustimmung der betroffenen Teams",
+    },
     "unit": {"en": "the unit above the team", "de": "der übergeordnete Bereich"},
     "central": {"en": "the organization centrally", "de": "die Organisation zentral"},
     "not_decided": {"en": "not decided", "de": "nicht festgelegt"},
@@ -60,19 +62,31 @@ DIMENSION_LABELS = {
 UI = {
     'register': L(N_("Decision register")),
     'organizations': L(N_("Organizations")),
-    'intro': L(N_("Who is designed to decide what: per decision type the team alone, the team with the consent of affected teams, the unit, the organization centrally — or not decided. A team follows its own entry, else that of its nearest unit, else the organization's. Every save is a new version; a launched campaign keeps the version it was launched with.")),
+    'intro': L(
+        N_(
+            "Who is designed to decide what: per decision type the team alone, the team with the consent of affected teams, the unit, the organization centrally — or not decided. A team follows its own entry, else that of its nearest unit, else the organization's. Every save is a new version; a launched campaign keeps the version it was launched with."
+        )
+    ),
     'version': L(N_("Version {n}")),
     'starter': L(N_("Not saved yet: the starter set of decision types is shown.")),
     'saved': L(N_("Saved as version {n}.")),
     'decision_types': L(N_("Decision types")),
-    'decision_types_hint': L(N_("The label completes “Who decides about … in your team?”. Clear an id to remove the decision type (with its entries); fill in the empty row to add one.")),
+    'decision_types_hint': L(
+        N_(
+            "The label completes “Who decides about … in your team?”. Clear an id to remove the decision type (with its entries); fill in the empty row to add one."
+        )
+    ),
     'id': L(N_("Id")),
     'dimension': L(N_("Dimension")),
     'label_en': L(N_("Label (English)")),
     'label_de': L(N_("Label (German)")),
     'save': L(N_("Save")),
     'designs': L(N_("Designed deciders")),
-    'designs_hint': L(N_("“inherit” takes the entry of the unit above (or the organization's). Below each team's choice: the decider it gets.")),
+    'designs_hint': L(
+        N_(
+            "“inherit” takes the entry of the unit above (or the organization's). Below each team's choice: the decider it gets."
+        )
+    ),
     'place': L(N_("Organization, unit or team")),
     'whole_org': L(N_("Whole organization")),
     'inherit': L(N_("inherit")),
@@ -81,7 +95,9 @@ UI = {
     'from_organization': L(N_("from the organization")),
     'from_': L(N_("no entry")),
     'agreements': L(N_("Agreements between teams")),
-    'agreements_hint': L(N_("What two teams decide at their interface, who owns the agreement and when it is reviewed.")),
+    'agreements_hint': L(
+        N_("What two teams decide at their interface, who owns the agreement and when it is reviewed.")
+    ),
     'team_a': L(N_("Team")),
     'team_b': L(N_("Partner team")),
     'decision': L(N_("Decision type")),
@@ -93,7 +109,11 @@ UI = {
     'remove': L(N_("Remove")),
     'no_agreements': L(N_("No agreements yet.")),
     'import': L(N_("Import and export")),
-    'import_hint': L(N_("A CSV file (UTF-8, comma or semicolon) with one line per decision type, design or agreement; the download shows the format. The file becomes the next version; if any line is wrong, nothing is stored and each bad line is listed.")),
+    'import_hint': L(
+        N_(
+            "A CSV file (UTF-8, comma or semicolon) with one line per decision type, design or agreement; the download shows the format. The file becomes the next version; if any line is wrong, nothing is stored and each bad line is listed."
+        )
+    ),
     'download': L(N_("Download the register (CSV)")),
     'check_import': L(N_("Check and import")),
     'csv_file': L(N_("CSV file")),
@@ -122,18 +142,38 @@ VERDICT_LABELS = {
 
 #: What a finding means.
 VERDICT_HELP = {
-    'escalation_beyond_design': L(N_("Most members believe a higher level decides than the register designs: autonomy is treated as granted, not as designed (the “softened hierarchy” pattern).")),
-    'designed_not_known': L(N_("The register designs a decider, but most members don't know it or name a lower level: a communication problem, not a design problem.")),
+    'escalation_beyond_design': L(
+        N_(
+            "Most members believe a higher level decides than the register designs: autonomy is treated as granted, not as designed (the “softened hierarchy” pattern)."
+        )
+    ),
+    'designed_not_known': L(
+        N_(
+            "The register designs a decider, but most members don't know it or name a lower level: a communication problem, not a design problem."
+        )
+    ),
     'contested': L(N_("Members disagree: two answers are each held by at least a third, or no answer has a majority.")),
     'no_design': L(N_("The register names no decider for this decision: alignment is left to establish itself.")),
-    'practice_overrides_design': L(N_("The register leaves decisions to the team, but most members report that such decisions still need approval from outside or are overruled from above: the design exists on paper, not in practice.")),
-    'not_applicable': L(N_("The register places every decision of this team at the unit or the centre: approvals from outside are what the design asks for and are no finding.")),
+    'practice_overrides_design': L(
+        N_(
+            "The register leaves decisions to the team, but most members report that such decisions still need approval from outside or are overruled from above: the design exists on paper, not in practice."
+        )
+    ),
+    'not_applicable': L(
+        N_(
+            "The register places every decision of this team at the unit or the centre: approvals from outside are what the design asks for and are no finding."
+        )
+    ),
 }
 
 #: The decision map, the register sections of the results pages and reports.
 RESULTS = {
     'decision_map': L(N_("Decision map")),
-    'map_intro': L(N_("Decision types against units and teams. The colour is the designed level from the register frozen at launch (version {n}); each cell shows the share of members answering as designed and the verdict. Groups with fewer than k answers to a question are not shown, nor any cell that could be worked out from the others.")),
+    'map_intro': L(
+        N_(
+            "Decision types against units and teams. The colour is the designed level from the register frozen at launch (version {n}); each cell shows the share of members answering as designed and the verdict. Groups with fewer than k answers to a question are not shown, nor any cell that could be worked out from the others."
+        )
+    ),
     'register_title': L(N_("Who decides? The register against the answers")),
     'designed': L(N_("Designed")),
     'knowledge': L(N_("Answering as designed")),
@@ -161,11 +201,19 @@ RESULTS = {
     'practice_interval': L(N_("90 % interval")),
     'practice_column': L(N_("Practice: approvals and overrulings")),
     'practice_title': L(N_("Designed versus reported practice")),
-    'practice_intro': L(N_("Per team: whether members report that decisions the register leaves to the team still need approval from outside the team (three or more in the past month) or are overruled from above. A team is flagged only when the register leaves decisions to it and most of its members report this with a probability of at least 0.75, keeping the expected share of wrongly flagged teams at 5 %. Teams with fewer than k informative answers are not shown.")),
+    'practice_intro': L(
+        N_(
+            "Per team: whether members report that decisions the register leaves to the team still need approval from outside the team (three or more in the past month) or are overruled from above. A team is flagged only when the register leaves decisions to it and most of its members report this with a probability of at least 0.75, keeping the expected share of wrongly flagged teams at 5 %. Teams with fewer than k informative answers are not shown."
+        )
+    ),
     'practice_sheet': L(N_("Practice")),
     'facts_sheet': L(N_("Team fact sheets")),
     'facts_title': L(N_("Team fact sheets")),
-    'facts_intro': L(N_("Stated openly (not anonymously) by the team lead or HR, and compared with the share of the team's members whose anonymous answer says the same. A share is shown only where the question's result for the team is shown.")),
+    'facts_intro': L(
+        N_(
+            "Stated openly (not anonymously) by the team lead or HR, and compared with the share of the team's members whose anonymous answer says the same. A share is shown only where the question's result for the team is shown."
+        )
+    ),
     'fact': L(N_("Fact")),
     'fact_sheet_says': L(N_("Fact sheet")),
     'fact_members': L(N_("Members saying so")),

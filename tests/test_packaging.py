@@ -43,7 +43,11 @@ def test_installed_copy_loads_its_questionnaires_outside_the_checkout(wheel, tmp
     )
     env = {**os.environ, "PYTHONPATH": str(target)}
     proc = subprocess.run(
-        [sys.executable, "-c", code, str(target)], cwd=tmp_path, env=env,
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-c", code, str(target)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert proc.stdout.strip() == "aligned-autonomy-v1 37"

@@ -25,8 +25,14 @@ class CLIError(Exception):
     """A failure caused by the user's input; the message is shown as is."""
 
 
-_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISLNK, "a symbolic link"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"))
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 def check_output_path(path: str) -> None:
@@ -92,4 +98,3 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("aad: interrupted", file=sys.stderr)
         return 130
-

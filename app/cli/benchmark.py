@@ -14,8 +14,11 @@ from app.cli import CLIError, check_output_path, write_output
 def register(sub) -> None:
     bench = sub.add_parser("benchmark", help="export or import the benchmark pool")
     actions = bench.add_subparsers(dest="action", required=True, metavar="ACTION")
-    export = actions.add_parser("export", help="write the released benchmark pool to FILE ('-' for stdout), "
-                                               "industry, size band and closing date generalized")
+    export = actions.add_parser(
+        "export",
+        help="write the released benchmark pool to FILE ('-' for stdout), "
+        "industry, size band and closing date generalized",
+    )
     export.add_argument("file", metavar="FILE")
     export.set_defaults(handler=_export)
     imp = actions.add_parser("import", help="add the entries of a benchmark FILE (pending until released)")
@@ -80,6 +83,8 @@ def _import(args) -> int:
         added, status = _run(action)
     except CLIError as exc:
         raise CLIError(f"{args.file}: {exc}; nothing was imported") from None
-    print(f"{added} new benchmark entries imported from {args.file}; "
-          f"{status['released']} released, {status['pending']} pending")
+    print(
+        f"{added} new benchmark entries imported from {args.file}; "
+        f"{status['released']} released, {status['pending']} pending"
+    )
     return 0

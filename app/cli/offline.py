@@ -24,64 +24,94 @@ DEFAULT_QUESTIONNAIRE = "aligned-autonomy-v1"
 
 def register(sub) -> None:
     sim = sub.add_parser(
-        "simulate", help="write synthetic survey responses with planted patterns as CSV",
+        "simulate",
+        help="write synthetic survey responses with planted patterns as CSV",
         description="Write synthetic responses (team effects, individual noise, missing "
-                    "answers, leads and members, planted patterns and small teams) and, with "
-                    "--truth, their ground truth. The showcase scenario plants unmistakable "
-                    "patterns; realistic, null and random_units use the realistic model with "
-                    "confounds (see docs/methodology.md, 'Simulation').",
+        "answers, leads and members, planted patterns and small teams) and, with "
+        "--truth, their ground truth. The showcase scenario plants unmistakable "
+        "patterns; realistic, null and random_units use the realistic model with "
+        "confounds (see docs/methodology.md, 'Simulation').",
     )
     size = sim.add_mutually_exclusive_group(required=True)
     size.add_argument("--respondents", type=int, metavar="N", help="spread N respondents over the teams")
-    size.add_argument("--team-size", type=int, metavar="N",
-                      help="every team has exactly N members (not for showcase)")
+    size.add_argument("--team-size", type=int, metavar="N", help="every team has exactly N members (not for showcase)")
     sim.add_argument("--teams", type=int, required=True, metavar="T")
     sim.add_argument("--units", type=int, metavar="U", help="group the teams into U units")
     sim.add_argument("--seed", type=int, default=0, metavar="S")
-    sim.add_argument("--scenario", choices=SCENARIOS, default="showcase",
-                     help="showcase (default: patterns at about 3 SD), realistic (realistic "
-                          "patterns and confounds), null (no team or unit effects), "
-                          "random_units (team effects, no unit effects)")
-    sim.add_argument("--icc", type=float, default=0.15, metavar="X",
-                     help="share of between-team variance of the latent perception (default 0.15)")
+    sim.add_argument(
+        "--scenario",
+        choices=SCENARIOS,
+        default="showcase",
+        help="showcase (default: patterns at about 3 SD), realistic (realistic "
+        "patterns and confounds), null (no team or unit effects), "
+        "random_units (team effects, no unit effects)",
+    )
+    sim.add_argument(
+        "--icc",
+        type=float,
+        default=0.15,
+        metavar="X",
+        help="share of between-team variance of the latent perception (default 0.15)",
+    )
     sim.add_argument("--planted", type=int, metavar="K", help="teams per planted pattern (realistic)")
-    for flag, what in (("halo", "same-source halo"), ("acquiescence", "acquiescence"),
-                       ("leniency", "lenient (skewed) answers"),
-                       ("unawareness", "\"don't know\" from unawareness"),
-                       ("small-teams", "small teams (sizes 3-5 common)")):
+    for flag, what in (
+        ("halo", "same-source halo"),
+        ("acquiescence", "acquiescence"),
+        ("leniency", "lenient (skewed) answers"),
+        ("unawareness", "\"don't know\" from unawareness"),
+        ("small-teams", "small teams (sizes 3-5 common)"),
+    ):
         sim.add_argument(f"--no-{flag}", action="store_true", help=f"switch off the confound: {what}")
-    sim.add_argument("--questionnaire", default=DEFAULT_QUESTIONNAIRE, metavar="ID",
-                     help=f"bundled questionnaire id or YAML file (default {DEFAULT_QUESTIONNAIRE})")
+    sim.add_argument(
+        "--questionnaire",
+        default=DEFAULT_QUESTIONNAIRE,
+        metavar="ID",
+        help=f"bundled questionnaire id or YAML file (default {DEFAULT_QUESTIONNAIRE})",
+    )
     sim.add_argument("--out", required=True, metavar="FILE.csv")
     sim.add_argument("--truth", metavar="FILE.json", help="also write the ground truth as JSON")
     sim.set_defaults(handler=_simulate)
 
     ana = sub.add_parser(
-        "analyze", help="diagnose a responses CSV and write JSON or HTML",
+        "analyze",
+        help="diagnose a responses CSV and write JSON or HTML",
         description="Diagnose a responses CSV (one row per respondent; columns team, unit, "
-                    "role, tenure, comment and one per item id).",
+        "role, tenure, comment and one per item id).",
     )
     ana.add_argument("file", metavar="FILE.csv")
     ana.add_argument("--questionnaire", default=DEFAULT_QUESTIONNAIRE, metavar="FILE|ID")
-    ana.add_argument("--min-group-size", type=int, default=5, metavar="K",
-                     help="anonymity threshold k (3-50, default 5)")
-    ana.add_argument("--acknowledge-small-groups", action="store_true",
-                     help="required for a minimum group size below 5")
-    ana.add_argument("--comment-min-group-size", type=int, default=10, metavar="K",
-                     help="smallest group whose comments are shown (default 10)")
-    ana.add_argument("--register", metavar="REGISTER.csv",
-                     help="the decision register (the format of its CSV import); the file's columns "
-                          "decides.<decision> are compared with it (docs/methodology.md §18)")
+    ana.add_argument(
+        "--min-group-size", type=int, default=5, metavar="K", help="anonymity threshold k (3-50, default 5)"
+    )
+    ana.add_argument(
+        "--acknowledge-small-groups", action="store_true", help="required for a minimum group size below 5"
+    )
+    ana.add_argument(
+        "--comment-min-group-size",
+        type=int,
+        default=10,
+        metavar="K",
+        help="smallest group whose comments are shown (default 10)",
+    )
+    ana.add_argument(
+        "--register",
+        metavar="REGISTER.csv",
+        help="the decision register (the format of its CSV import); the file's columns "
+        "decides.<decision> are compared with it (docs/methodology.md §18)",
+    )
     ana.add_argument("--format", choices=("json", "html"), default="json")
-    ana.add_argument("--lang", choices=("en", "de"), default="en",
-                     help="language of the HTML report (JSON carries both)")
+    ana.add_argument(
+        "--lang", choices=("en", "de"), default="en", help="language of the HTML report (JSON carries both)"
+    )
     ana.add_argument("--out", metavar="PATH", help="output file (default: standard output)")
-    ana.add_argument("--progress", action="store_true",
-                     help="report the stages on standard error even when it is not a terminal")
+    ana.add_argument(
+        "--progress", action="store_true", help="report the stages on standard error even when it is not a terminal"
+    )
     ana.set_defaults(handler=_analyze)
 
 
 # --------------------------------------------------------------------------- helpers
+
 
 def _single_threaded_blas() -> None:
     """One BLAS thread unless the user chose otherwise (before numpy is imported): the
@@ -144,13 +174,13 @@ def responses_table(data):
         comment = np.full(data.n, None, dtype=object)
         teams = data.teams
         codes, counts = teams.codes, teams.counts
-        order = np.argsort(codes, kind="stable")             # rows grouped by team
+        order = np.argsort(codes, kind="stable")  # rows grouped by team
         start = np.concatenate(([0], np.cumsum(counts)[:-1]))
         c_team = np.searchsorted(np.array(teams.labels), np.array([t for t, _ in data.comments]))
         c_order = np.argsort(c_team, kind="stable")
         sorted_team = c_team[c_order]
         rank = np.arange(sorted_team.size) - np.searchsorted(sorted_team, sorted_team)
-        fits = rank < counts[sorted_team]                    # one comment cell per row
+        fits = rank < counts[sorted_team]  # one comment cell per row
         rows = order[start[sorted_team[fits]] + rank[fits]]
         texts = np.array([text for _, text in data.comments], dtype=object)[c_order]
         comment[rows] = texts[fits]
@@ -159,6 +189,7 @@ def responses_table(data):
 
 
 # -------------------------------------------------------------------------- commands
+
 
 def _simulate(args) -> int:
     _single_threaded_blas()
@@ -170,8 +201,9 @@ def _simulate(args) -> int:
     if args.truth:
         check_output_path(args.truth)
     q = _questionnaire(args.questionnaire)
-    switched = {name: getattr(args, f"no_{name}") for name in
-                ("halo", "acquiescence", "leniency", "unawareness", "small_teams")}
+    switched = {
+        name: getattr(args, f"no_{name}") for name in ("halo", "acquiescence", "leniency", "unawareness", "small_teams")
+    }
     options = {}
     if args.scenario != "showcase":
         on, off = Confounds().to_dict(), Confounds.none().to_dict()
@@ -180,16 +212,27 @@ def _simulate(args) -> int:
         confounds = Confounds(**chosen)
         options = dict(team_size=args.team_size, confounds=confounds, icc=args.icc, planted=args.planted)
     else:
-        given = [f"--{k.replace('_', '-')}" for k, v in (("team_size", args.team_size),
-                                                           ("planted", args.planted)) if v is not None]
+        given = [
+            f"--{k.replace('_', '-')}"
+            for k, v in (("team_size", args.team_size), ("planted", args.planted))
+            if v is not None
+        ]
         given += [f"--no-{k.replace('_', '-')}" for k, v in switched.items() if v]
         given += ["--icc"] if args.icc != 0.15 else []
         if given:
-            raise CLIError(f"{', '.join(given)}: only for the scenarios realistic, null and "
-                           f"random_units, not for showcase")
+            raise CLIError(
+                f"{', '.join(given)}: only for the scenarios realistic, null and random_units, not for showcase"
+            )
     try:
-        sim = simulate(q, respondents=args.respondents, teams=args.teams, units=args.units,
-                       seed=args.seed, scenario=args.scenario, **options)
+        sim = simulate(
+            q,
+            respondents=args.respondents,
+            teams=args.teams,
+            units=args.units,
+            seed=args.seed,
+            scenario=args.scenario,
+            **options,
+        )
     except ValueError as exc:
         raise CLIError(str(exc)) from None
     table = responses_table(sim.data)
@@ -241,7 +284,8 @@ def _analyze(args) -> int:
     progress(f"diagnosing {data.n} responses")
     try:
         diagnosis = diagnose(
-            data, min_group_size=args.min_group_size,
+            data,
+            min_group_size=args.min_group_size,
             comment_min_group_size=args.comment_min_group_size,
             acknowledge_small_groups=args.acknowledge_small_groups,
         )
@@ -274,7 +318,6 @@ def _analyze(args) -> int:
     return 0
 
 
-
 MAX_REGISTER_BYTES = 1_000_000
 
 
@@ -295,8 +338,11 @@ def _read_register(path: str) -> dict:
         errors = exc.problems
     if errors:
         raise CLIError("\n".join(map(str, errors)))
-    return {"document": document, "where": where,
-            "decisions": [d for d in document["decisions"] if isinstance(d.get("id"), str)]}
+    return {
+        "document": document,
+        "where": where,
+        "decisions": [d for d in document["decisions"] if isinstance(d.get("id"), str)],
+    }
 
 
 def _register_findings(path: str, register: dict, data, further: dict, diagnosis, *, k: int):
@@ -316,8 +362,10 @@ def _register_findings(path: str, register: dict, data, further: dict, diagnosis
     labels = list(diagnosis.teams.labels)
     unit_of = dict(zip(data.team.tolist(), data.unit.tolist())) if data.unit is not None else {}
     paths = {t: tuple(p.casefold() for p in split_path(unit_of.get(t, ""))) for t in labels}
-    structure = ({(paths[t], t.casefold()) for t in labels},
-                 {p[:depth] for p in paths.values() for depth in range(1, len(p) + 1)})
+    structure = (
+        {(paths[t], t.casefold()) for t in labels},
+        {p[:depth] for p in paths.values() for depth in range(1, len(p) + 1)},
+    )
     try:
         document = check_document(register["document"], structure, where=register["where"])
     except Invalid as exc:
@@ -326,8 +374,9 @@ def _register_findings(path: str, register: dict, data, further: dict, diagnosis
     if not asked:
         return None
     codes, _ = resolve(document, [(unit_of.get(t, ""), t) for t in labels])
-    frozen = SimpleNamespace(decisions=document["decisions"], asked=asked, register_number=1,
-                             design=dict(zip(labels, codes)))
+    frozen = SimpleNamespace(
+        decisions=document["decisions"], asked=asked, register_number=1, design=dict(zip(labels, codes))
+    )
     practice = {i: data.values[:, data.item_ids.index(i)] for i in ("dr_s4", "dr_s5") if i in data.item_ids}
     columns = {"answers": pa.table({c: pa.array(v) for c, v in {**further, **practice}.items()}), "team": data.team}
     return diagnose_register(frozen, columns, diagnosis, k=k, team_ids={t: t for t in labels})

@@ -30,15 +30,20 @@ def register(sub) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (use PostgreSQL for more than 1)")
-    serve.add_argument("--demo", action="store_true",
-                       help="development mode with a seeded demo organization; prints a login and survey links")
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="development mode with a seeded demo organization; prints a login and survey links",
+    )
     serve.set_defaults(handler=_serve)
 
     demo = sub.add_parser("demo", help="the demo's own data directory")
     demo_actions = demo.add_subparsers(dest="action", required=True, metavar="ACTION")
     demo_actions.add_parser(
-        "reset", help=f"delete the demo's data (AAD_DEMO_DIR, default ./{DEMO_DIR}); the next "
-                      "`aad serve --demo` seeds a fresh demo").set_defaults(handler=_demo_reset)
+        "reset",
+        help=f"delete the demo's data (AAD_DEMO_DIR, default ./{DEMO_DIR}); the next "
+        "`aad serve --demo` seeds a fresh demo",
+    ).set_defaults(handler=_demo_reset)
 
     db = sub.add_parser("db", help="database schema")
     db_actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -48,12 +53,17 @@ def register(sub) -> None:
     user_actions = user.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = user_actions.add_parser("add", help="create a user (the password is read from the terminal or stdin)")
     add.add_argument("email")
-    add.add_argument("--consultant-of", metavar="ORGANIZATION_NAME",
-                     help="also make the user a consultant of a new organization with this name")
+    add.add_argument(
+        "--consultant-of",
+        metavar="ORGANIZATION_NAME",
+        help="also make the user a consultant of a new organization with this name",
+    )
     add.set_defaults(handler=_user_add)
     reset = user_actions.add_parser(
-        "reset-password", help="set a new password for a user and end their login sessions (the password is read "
-                               "from the terminal or stdin)")
+        "reset-password",
+        help="set a new password for a user and end their login sessions (the password is read "
+        "from the terminal or stdin)",
+    )
     reset.add_argument("email")
     reset.set_defaults(handler=_user_reset_password)
 
@@ -113,8 +123,10 @@ def _check_port_free(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as exc:
-            raise CLIError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another port with "
-                           f"--port (make run PORT=…) or another interface with --host (make run HOST=…)") from None
+            raise CLIError(
+                f"cannot listen on {host}:{port} ({exc.strerror}); choose another port with "
+                f"--port (make run PORT=…) or another interface with --host (make run HOST=…)"
+            ) from None
 
 
 def _serve(args) -> int:
@@ -146,8 +158,13 @@ def _serve(args) -> int:
         sys.stdout.flush()
     os.environ["AAD_MIGRATE_ON_START"] = "0"
     uvicorn.run(
-        "app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-        proxy_headers=True, server_header=False,
+        "app.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        server_header=False,
     )
     return 0
 

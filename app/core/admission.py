@@ -48,6 +48,10 @@ def busy_response(path: str) -> Response:
     headers = {"retry-after": str(RETRY_AFTER_S)}
     if path.startswith("/api/"):
         return JSONResponse({"detail": BUSY}, status_code=503, headers=headers)
-    return HTMLResponse("<!doctype html><html lang=en><meta charset=utf-8><title>Busy</title>"
-                        f"<main><h1>One moment, please</h1><p>The {BUSY}. Nothing was lost: "
-                        "go back and send the page again.</p></main></html>", status_code=503, headers=headers)
+    return HTMLResponse(
+        "<!doctype html><html lang=en><meta charset=utf-8><title>Busy</title>"
+        f"<main><h1>One moment, please</h1><p>The {BUSY}. Nothing was lost: "
+        "go back and send the page again.</p></main></html>",
+        status_code=503,
+        headers=headers,
+    )

@@ -12,8 +12,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me"
 MIN_SECRET_LENGTH = 32
-BASE_URL_MISSING = ("AAD_BASE_URL is not set; set the public address that survey links start with, "
-                    "e.g. https://survey.example.org (or AAD_ENV=development)")
+BASE_URL_MISSING = (
+    "AAD_BASE_URL is not set; set the public address that survey links start with, "
+    "e.g. https://survey.example.org (or AAD_ENV=development)"
+)
 BASE_URL_FORM = "AAD_BASE_URL must be an address like https://survey.example.org (no query, no fragment)"
 BASE_URL_HTTPS = "AAD_BASE_URL must start with https:// outside development"
 
@@ -81,8 +83,13 @@ class Settings(BaseSettings):
             parts = urlsplit(self.base_url)
         except ValueError:  # e.g. an unclosed IPv6 bracket
             raise ValueError(BASE_URL_FORM) from None
-        if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment
-                or "@" in parts.netloc):
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.query
+            or parts.fragment
+            or "@" in parts.netloc
+        ):
             raise ValueError(BASE_URL_FORM)
         if parts.scheme != "https" and not self.development:
             raise ValueError(BASE_URL_HTTPS)

@@ -43,8 +43,11 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         return create_engine(url, pool_pre_ping=True, **pool)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
-                           **(pool if parsed.database and parsed.database != ":memory:" else {}))
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        **(pool if parsed.database and parsed.database != ":memory:" else {}),
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):

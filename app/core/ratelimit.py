@@ -95,8 +95,9 @@ class DatabaseRateLimiter:
     request's write transaction holds the database's only write lock, so this limiter is
     for PostgreSQL (its table and statements work on both)."""
 
-    def __init__(self, engine: Engine, *, name: str, limit: int, window: float = 60.0,
-                 clock: Callable[[], float] = time.time):
+    def __init__(
+        self, engine: Engine, *, name: str, limit: int, window: float = 60.0, clock: Callable[[], float] = time.time
+    ):
         self.engine = engine
         self.name = name
         self.limit = limit
@@ -117,15 +118,17 @@ class DatabaseRateLimiter:
         oldest = current - BUCKETS + 1
         k = self._key(key)
         stmt = self._insert(RateCounter).values(
-            key=k, bucket=current, hits=1, expires=math.ceil((current + BUCKETS) * self._bucket_s))
+            key=k, bucket=current, hits=1, expires=math.ceil((current + BUCKETS) * self._bucket_s)
+        )
         stmt = stmt.on_conflict_do_update(index_elements=["key", "bucket"], set_={"hits": col(RateCounter.hits) + 1})
         with self.engine.connect().execution_options(aad_write=True) as conn:
             with conn.begin() as tx:
                 conn.execute(stmt)
-                rows = conn.execute(select(col(RateCounter.bucket), col(RateCounter.hits))
-                                    .where(col(RateCounter.key) == k, col(RateCounter.bucket) >= oldest,
-                                           col(RateCounter.hits) > 0)
-                                    .order_by(col(RateCounter.bucket))).all()
+                rows = conn.execute(
+                    select(col(RateCounter.bucket), col(RateCounter.hits))
+                    .where(col(RateCounter.key) == k, col(RateCounter.bucket) >= oldest, col(RateCounter.hits) > 0)
+                    .order_by(col(RateCounter.bucket))
+                ).all()
                 if sum(h for _, h in rows) > self.limit:
                     tx.rollback()
                     return max((rows[0][0] + BUCKETS) * self._bucket_s - now, 0.001)
@@ -138,20 +141,28 @@ class DatabaseRateLimiter:
     def undo(self, key: str) -> None:
         """Take back the last counted event of ``key`` (it turned out not to count)."""
         k = self._key(key)
-        last = (select(func.max(col(RateCounter.bucket))).where(col(RateCounter.key) == k, col(RateCounter.hits) > 0)
-                .scalar_subquery())
+        last = (
+            select(func.max(col(RateCounter.bucket)))
+            .where(col(RateCounter.key) == k, col(RateCounter.hits) > 0)
+            .scalar_subquery()
+        )
         with self.engine.connect().execution_options(aad_write=True) as conn:
             with conn.begin():
-                conn.execute(update(RateCounter).where(col(RateCounter.key) == k, col(RateCounter.bucket) == last)
-                             .values(hits=col(RateCounter.hits) - 1))
+                conn.execute(
+                    update(RateCounter)
+                    .where(col(RateCounter.key) == k, col(RateCounter.bucket) == last)
+                    .values(hits=col(RateCounter.hits) - 1)
+                )
 
 
 def limiters(settings, engine: Engine) -> dict:
     """The service's limiters: in the database on PostgreSQL (shared by every server on
     it), in the process otherwise."""
-    limits = {"login": settings.login_attempts_per_minute,
-              "login_account": settings.login_failures_per_account_per_minute,
-              "survey": settings.survey_requests_per_minute}
+    limits = {
+        "login": settings.login_attempts_per_minute,
+        "login_account": settings.login_failures_per_account_per_minute,
+        "survey": settings.survey_requests_per_minute,
+    }
     if engine.dialect.name == "postgresql":
         return {name: DatabaseRateLimiter(engine, name=name, limit=limit) for name, limit in limits.items()}
     return {name: RateLimiter(limit=limit) for name, limit in limits.items()}

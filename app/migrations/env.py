@@ -15,8 +15,10 @@ target_metadata = SQLModel.metadata
 
 def run_migrations_offline() -> None:
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-        literal_binds=True, render_as_batch=True,
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -31,7 +33,8 @@ def run_migrations_online() -> None:
             connection.commit()
         try:
             context.configure(
-                connection=connection, target_metadata=target_metadata,
+                connection=connection,
+                target_metadata=target_metadata,
                 render_as_batch=connection.dialect.name == "sqlite",
             )
             with context.begin_transaction():

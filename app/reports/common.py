@@ -20,11 +20,38 @@ from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, reason_text
 from app.reports.texts import FINDING_SHORT, LABELS, TEXTS
 
 __all__ = [
-    "LANGUAGES", "FORMULA_PREFIXES", "Cell", "check_lang", "t", "label", "safe_text",
-    "fmt", "fmt_pct", "fmt_ci", "hidden_label", "hidden_reason", "hidden_text", "score_cell",
-    "finding_cell", "finding_text", "hidden_cell", "share_cell", "dimension_cells", "heat_fill",
-    "FINDING_FILLS", "SCALE", "HIDDEN_FILL", "fit_cutoffs", "instrument", "dimension_names", "misconception_names",
-    "item_text", "tenure_labels", "teams_by_unit", "k_of", "method_values",
+    "LANGUAGES",
+    "FORMULA_PREFIXES",
+    "Cell",
+    "check_lang",
+    "t",
+    "label",
+    "safe_text",
+    "fmt",
+    "fmt_pct",
+    "fmt_ci",
+    "hidden_label",
+    "hidden_reason",
+    "hidden_text",
+    "score_cell",
+    "finding_cell",
+    "finding_text",
+    "hidden_cell",
+    "share_cell",
+    "dimension_cells",
+    "heat_fill",
+    "FINDING_FILLS",
+    "SCALE",
+    "HIDDEN_FILL",
+    "fit_cutoffs",
+    "instrument",
+    "dimension_names",
+    "misconception_names",
+    "item_text",
+    "tenure_labels",
+    "teams_by_unit",
+    "k_of",
+    "method_values",
 ]
 
 LANGUAGES = ("en", "de")
@@ -112,6 +139,7 @@ def hidden_text(reason, k: int, lang: str) -> str:
 
 # ------------------------------------------------------------------------ heatmap cells
 
+
 @dataclass(frozen=True)
 class Cell:
     """One heatmap cell: its label, its fill as ``#rrggbb`` (light enough for black
@@ -130,7 +158,7 @@ _WHITE = "#ffffff"
 
 
 def _rgb(fill: str) -> tuple:
-    return tuple(int(fill[i:i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(fill[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def heat_fill(value, low: float = 0.0, high: float = 100.0) -> str:
@@ -200,11 +228,15 @@ def dimension_cells(record: dict, dim: str, k: int, lang: str) -> tuple:
         c = hidden_cell(hidden, k, lang)
         return c, Cell("", c.fill, c.kind), Cell("", c.fill, c.kind)
     cell = record["dimensions"][dim]
-    return (score_cell(cell["score"], lang), score_cell(cell["structure"], lang),
-            finding_cell(cell["finding"], lang, cell.get("finding_probability")))
+    return (
+        score_cell(cell["score"], lang),
+        score_cell(cell["structure"], lang),
+        finding_cell(cell["finding"], lang, cell.get("finding_probability")),
+    )
 
 
 # ------------------------------------------------------------------ diagnosis lookups
+
 
 def instrument(diagnosis):
     """The questionnaire of a diagnosis (bundled instruments), or None if unknown."""
@@ -258,8 +290,7 @@ def teams_by_unit(diagnosis) -> list:
     by_unit = {}
     for r in teams:
         by_unit.setdefault(r["unit"], []).append(r)
-    return [(u, sorted(by_unit.get(u["unit"], []), key=lambda r: r["team"]))
-            for u in diagnosis.units.records()]
+    return [(u, sorted(by_unit.get(u["unit"], []), key=lambda r: r["team"])) for u in diagnosis.units.records()]
 
 
 def verdict_lines(cell: dict, lang: str, *, thresholds=None) -> list[str]:
@@ -270,9 +301,16 @@ def verdict_lines(cell: dict, lang: str, *, thresholds=None) -> list[str]:
     prob = cell.get("finding_probability")
     if cell.get("finding") == "not_precise" and prob is not None and thresholds is not None:
         best = cell.get("likely_finding")
-        lines.append(t("verdict_not_precise", lang, finding=label("finding", best, lang) if best else "–",
-                       p=fmt(100 * prob, 0, lang), min_p=fmt(100 * thresholds.verdicts.min_probability, 0, lang),
-                       min_r=fmt(thresholds.verdicts.min_reliability, 2, lang)))
+        lines.append(
+            t(
+                "verdict_not_precise",
+                lang,
+                finding=label("finding", best, lang) if best else "–",
+                p=fmt(100 * prob, 0, lang),
+                min_p=fmt(100 * thresholds.verdicts.min_probability, 0, lang),
+                min_r=fmt(thresholds.verdicts.min_reliability, 2, lang),
+            )
+        )
     elif prob is not None and cell.get("finding") not in (None, "divided"):
         lines.append(t("verdict_probability", lang, p=fmt(100 * prob, 0, lang)))
     rp, rs = cell.get("perception_reliability"), cell.get("structure_reliability")
@@ -289,8 +327,17 @@ def provenance_lines(provenance: dict | None, k: int, lang: str) -> list[str]:
     if not provenance:
         return []
     links = provenance["links"]
-    lines = [t("links_line", lang, personal=links["personal"], open=links["open"], creations=links["creations"],
-               creators=", ".join(links["creators"]) or "—", over=links["teams_over_headcount"])]
+    lines = [
+        t(
+            "links_line",
+            lang,
+            personal=links["personal"],
+            open=links["open"],
+            creations=links["creations"],
+            creators=", ".join(links["creators"]) or "—",
+            over=links["teams_over_headcount"],
+        )
+    ]
     if provenance.get("withheld"):
         lines.append(t("withheld_line", lang, w=provenance["withheld"], k=k))
     return lines
@@ -303,9 +350,11 @@ def method_values(diagnosis, lang: str) -> dict:
     th = q.thresholds if q is not None else None
     dash = _DASH
     return {
-        "k": s["min_group_size"], "ck": s["comment_min_group_size"],
+        "k": s["min_group_size"],
+        "ck": s["comment_min_group_size"],
         "correction": {"holm": "Holm", "bh": "Benjamini–Hochberg"}[s["correction"]],
-        "alpha": fmt(s["alpha"], 2, lang), "effect": fmt(s["min_effect"], 2, lang),
+        "alpha": fmt(s["alpha"], 2, lang),
+        "effect": fmt(s["min_effect"], 2, lang),
         "ci_pct": fmt(100 * s["confidence"], 0, lang),
         "cuts": ", ".join(fmt(c, 0, lang) for c in th.maturity.cuts) if th else dash,
         "p_high": fmt(th.findings.perception.high, 0, lang) if th else dash,
@@ -324,5 +373,9 @@ def method_values(diagnosis, lang: str) -> dict:
 def fit_cutoffs(lang: str) -> dict:
     """:data:`analysis.factor.FIT_CUTOFFS` formatted for texts (``cfi_min``, ``tli_min``,
     ``rmsea_max``, ``srmr_max``)."""
-    return {"cfi_min": fmt(FIT_CUTOFFS["cfi"], 2, lang), "tli_min": fmt(FIT_CUTOFFS["tli"], 2, lang),
-            "rmsea_max": fmt(FIT_CUTOFFS["rmsea"], 2, lang), "srmr_max": fmt(FIT_CUTOFFS["srmr"], 2, lang)}
+    return {
+        "cfi_min": fmt(FIT_CUTOFFS["cfi"], 2, lang),
+        "tli_min": fmt(FIT_CUTOFFS["tli"], 2, lang),
+        "rmsea_max": fmt(FIT_CUTOFFS["rmsea"], 2, lang),
+        "srmr_max": fmt(FIT_CUTOFFS["srmr"], 2, lang),
+    }

@@ -53,8 +53,11 @@ def _group_rows(level: str, rec: dict, group: str, unit) -> list:
     head = (level, group, unit or "")
     if rec["suppressed"]:
         return [(*head, "", "suppressed", rec["suppression_reason"])]
-    rows = [(*head, "", "n", rec["n"]), (*head, "", "typology", rec["typology"]),
-            (*head, "", "outcome", rec["outcome"])]
+    rows = [
+        (*head, "", "n", rec["n"]),
+        (*head, "", "typology", rec["typology"]),
+        (*head, "", "outcome", rec["outcome"]),
+    ]
     if rec.get("n_teams") is not None:
         rows.append((*head, "", "n_teams", rec["n_teams"]))
     for d, cell in rec["dimensions"].items():
@@ -87,8 +90,11 @@ def _item_rows(diagnosis) -> list:
             if cell["suppressed"]:
                 rows.append((*head, "item_suppressed", cell["suppression_reason"]))
                 continue
-            rows += [(*head, "item_n", cell["n"]), (*head, "item_mean", cell["mean"]),
-                     (*head, "item_favourable", cell["favourable"])]
+            rows += [
+                (*head, "item_n", cell["n"]),
+                (*head, "item_mean", cell["mean"]),
+                (*head, "item_favourable", cell["favourable"]),
+            ]
             if cell["mean_suppression_reason"]:
                 rows.append((*head, "item_mean_suppressed", cell["mean_suppression_reason"]))
             rows += [(*head, f"item_share_{v}", share) for v, share in zip(values[item], cell["distribution"])]
@@ -104,8 +110,10 @@ def _organization_rows(diagnosis) -> list:
         rows += [("organization", "", "", "", f"cfa_{key}", diagnosis.cfa.get(key)) for key in _CFA_STATS]
     for g in diagnosis.role_gaps:
         head = (g["level"], g["group"] or "", "", g["dimension"])
-        rows += [(*head, "role_gap" if key == "gap" else f"role_gap_{key}", g[key]) for key in
-                 ("lead", "member", "gap", "n_lead", "n_member", "d", "p_adjusted", "significant")]
+        rows += [
+            (*head, "role_gap" if key == "gap" else f"role_gap_{key}", g[key])
+            for key in ("lead", "member", "gap", "n_lead", "n_member", "d", "p_adjusted", "significant")
+        ]
     for x in diagnosis.tenure:
         head = (x["level"], x["group"] or "", "", x["dimension"])
         rows += [(*head, f"tenure_{x['band']}_n", x["n"]), (*head, f"tenure_{x['band']}_score", x["score"])]
@@ -114,8 +122,10 @@ def _organization_rows(diagnosis) -> list:
         if b.get("estimable"):
             rows.append(("organization", "", "", "", f"drivers_{block}_r2", b.get("r2")))
             for p in b.get("predictors", []):
-                rows += [("organization", "", "", p["name"], "driver_weight", p["weight"]),
-                         ("organization", "", "", p["name"], "driver_percent", p["percent"])]
+                rows += [
+                    ("organization", "", "", p["name"], "driver_weight", p["weight"]),
+                    ("organization", "", "", p["name"], "driver_percent", p["percent"]),
+                ]
     for x in diagnosis.differences:
         prefix = "vs_rest" if x["measure"] == "perception" else "structure_vs_rest"
         head = (x["level"], x["group"], "", x["dimension"])
@@ -123,8 +133,17 @@ def _organization_rows(diagnosis) -> list:
     return rows
 
 
-_BENCH_STATS = ("value", "n_organizations", "n_simulated", "percentile_rank", "percentile_rank_low", "percentile_rank_high",
-                "median", "p75", "p90")
+_BENCH_STATS = (
+    "value",
+    "n_organizations",
+    "n_simulated",
+    "percentile_rank",
+    "percentile_rank_low",
+    "percentile_rank_high",
+    "median",
+    "p75",
+    "p90",
+)
 
 
 def _benchmark_rows(benchmark) -> list:
@@ -140,8 +159,9 @@ def _benchmark_rows(benchmark) -> list:
     return rows
 
 
-def render_report_csv(diagnosis, *, benchmark=None, provenance=None, register=None, sep: Separator = "comma",
-                      bom: bool = False) -> bytes:
+def render_report_csv(
+    diagnosis, *, benchmark=None, provenance=None, register=None, sep: Separator = "comma", bom: bool = False
+) -> bytes:
     """All released figures of a diagnosis as long-format CSV (UTF-8, with header).
 
     Parameters
@@ -179,12 +199,20 @@ def render_report_csv(diagnosis, *, benchmark=None, provenance=None, register=No
         rows += _benchmark_rows(benchmark)
     if provenance:
         links = provenance["links"]
-        rows += [("campaign", "", "", "", stat, value) for stat, value in (
-            ("personal_links", links["personal"]), ("open_links", links["open"]),
-            ("link_creations", links["creations"]), ("teams_over_headcount", links["teams_over_headcount"]),
-            ("withheld_answers", provenance.get("withheld", 0)))]
+        rows += [
+            ("campaign", "", "", "", stat, value)
+            for stat, value in (
+                ("personal_links", links["personal"]),
+                ("open_links", links["open"]),
+                ("link_creations", links["creations"]),
+                ("teams_over_headcount", links["teams_over_headcount"]),
+                ("withheld_answers", provenance.get("withheld", 0)),
+            )
+        ]
     if register is not None:
         rows += csv_rows(register)
-    out = ((level, safe_text(group), safe_text(unit), safe_text(dim), stat, _value(v))
-           for level, group, unit, dim, stat, v in rows)
+    out = (
+        (level, safe_text(group), safe_text(unit), safe_text(dim), stat, _value(v))
+        for level, group, unit, dim, stat, v in rows
+    )
     return csv_text(HEADER, (r for r in out if r[-1] is not None), sep=sep, bom=bom).encode("utf-8")

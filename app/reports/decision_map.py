@@ -12,12 +12,29 @@ import xlsxwriter
 from app.i18n import translator
 from app.register_texts import RESULTS
 
-__all__ = ["LEVEL_FILL", "cell_text", "csv_rows", "fact_rows", "finding_rows", "practice_rows", "practice_text",
-           "register_section", "render_decision_map_pdf", "render_decision_map_xlsx", "write_register_sheets"]
+__all__ = [
+    "LEVEL_FILL",
+    "cell_text",
+    "csv_rows",
+    "fact_rows",
+    "finding_rows",
+    "practice_rows",
+    "practice_text",
+    "register_section",
+    "render_decision_map_pdf",
+    "render_decision_map_xlsx",
+    "write_register_sheets",
+]
 
 #: Fill colour of a cell by its designed level (units and the organization: neutral).
-LEVEL_FILL = {"team": "#cfe8cf", "team_with_consent": "#d7ecec", "unit": "#fbe7c0", "central": "#f6cdbd",
-              "not_decided": "#e3e3e3", None: "#ffffff"}
+LEVEL_FILL = {
+    "team": "#cfe8cf",
+    "team_with_consent": "#d7ecec",
+    "unit": "#fbe7c0",
+    "central": "#f6cdbd",
+    "not_decided": "#e3e3e3",
+    None: "#ffffff",
+}
 
 
 def cell_text(cell: dict, lang: str) -> str:
@@ -51,13 +68,29 @@ def finding_rows(register, lang: str) -> list[list[str]]:
     labels = {d["id"]: d[f"label_{lang}"] for d in register.decisions}
     rows = [[tx("team"), tx("unit"), tx("decision"), tx("designed"), tx("verdict"), tx("knowledge"), "p"]]
     for f in register.findings():
-        rows.append([f["team"], f["unit"] or "", labels[f["decision"]], tx("decider_" + f["designed"]),
-                     tx("verdict_" + f["verdict"]), _pct(f["knowledge"]),
-                     "" if f["probability"] is None else f"{f['probability']:.2f}"])
+        rows.append(
+            [
+                f["team"],
+                f["unit"] or "",
+                labels[f["decision"]],
+                tx("decider_" + f["designed"]),
+                tx("verdict_" + f["verdict"]),
+                _pct(f["knowledge"]),
+                "" if f["probability"] is None else f"{f['probability']:.2f}",
+            ]
+        )
     for f in register.practice_findings():
-        rows.append([f["team"], f["unit"] or "", tx("practice_scope"), tx("decider_team"),
-                     f"{tx('verdict_' + f['verdict'])} ({tx('practice_share', share=_pct(f['share']))})", "",
-                     "" if f["probability"] is None else f"{f['probability']:.2f}"])
+        rows.append(
+            [
+                f["team"],
+                f["unit"] or "",
+                tx("practice_scope"),
+                tx("decider_team"),
+                f"{tx('verdict_' + f['verdict'])} ({tx('practice_share', share=_pct(f['share']))})",
+                "",
+                "" if f["probability"] is None else f"{f['probability']:.2f}",
+            ]
+        )
     return rows
 
 
@@ -67,16 +100,35 @@ def practice_rows(register, lang: str) -> list[list[str]]:
     informative answer, share reporting outside approvals or overrulings, its interval,
     P(most report it) and the verdict."""
     tx = translator(lang, RESULTS)
-    rows = [[tx("team"), tx("unit"), tx("practice_left"), "n", tx("practice_reports"),
-             tx("practice_interval"), "p", tx("verdict")]]
+    rows = [
+        [
+            tx("team"),
+            tx("unit"),
+            tx("practice_left"),
+            "n",
+            tx("practice_reports"),
+            tx("practice_interval"),
+            "p",
+            tx("verdict"),
+        ]
+    ]
     for t in register.teams():
         p = t.get("practice")
         if p is None:
             continue
         interval = "" if p["low"] is None else f"{_pct(p['low'])} – {_pct(p['high'])}"
-        rows.append([t["team"], t["unit"] or "", tx("yes") if p["designed_to_team"] else tx("no"),
-                     "" if p["n"] is None else str(p["n"]), _pct(p["share"]), interval,
-                     "" if p["probability"] is None else f"{p['probability']:.2f}", tx("verdict_" + p["verdict"])])
+        rows.append(
+            [
+                t["team"],
+                t["unit"] or "",
+                tx("yes") if p["designed_to_team"] else tx("no"),
+                "" if p["n"] is None else str(p["n"]),
+                _pct(p["share"]),
+                interval,
+                "" if p["probability"] is None else f"{p['probability']:.2f}",
+                tx("verdict_" + p["verdict"]),
+            ]
+        )
     return rows if len(rows) > 1 else []
 
 
@@ -85,15 +137,17 @@ def fact_rows(register, lang: str) -> list[list[str]]:
     fact, what the sheet says, the members' released share saying the same, agreement;
     then who saved the sheet (it is not anonymous). Empty without sheets."""
     tx = translator(lang, RESULTS)
-    rows = [[tx("team"), tx("fact"), tx("fact_sheet_says"), tx("fact_members"), tx("fact_agreement"),
-             tx("fact_saved_by")]]
+    rows = [
+        [tx("team"), tx("fact"), tx("fact_sheet_says"), tx("fact_members"), tx("fact_agreement"), tx("fact_saved_by")]
+    ]
     for record in register.fact_sheets():
         sheet = record["sheet"]
         saved = "" if sheet is None else f"{sheet['filled_by']} · {sheet['filled_at'][:10]}"
         for f in record["facts"]:
             says = "" if f["sheet"] is None else (tx("yes") if f["sheet"] else tx("no"))
-            rows.append([record["team"], tx("fact_" + f["fact"]), says, _pct(f["share"]), tx("state_" + f["state"]),
-                         saved])
+            rows.append(
+                [record["team"], tx("fact_" + f["fact"]), says, _pct(f["share"]), tx("state_" + f["state"]), saved]
+            )
     return rows if any(r["sheet"] is not None for r in register.fact_sheets()) else []
 
 
@@ -108,8 +162,14 @@ def _grid(register, lang: str) -> tuple[list[str], list[dict]]:
     rows = []
     for row in register.map_rows():
         label = tx("organization") if row["kind"] == "organization" else row["label"]
-        cells = [{"text": cell_text(c, lang), "fill": LEVEL_FILL[c.get("designed")],
-                  "designed": tx("decider_" + c["designed"]) if c.get("designed") else ""} for c in row["cells"]]
+        cells = [
+            {
+                "text": cell_text(c, lang),
+                "fill": LEVEL_FILL[c.get("designed")],
+                "designed": tx("decider_" + c["designed"]) if c.get("designed") else "",
+            }
+            for c in row["cells"]
+        ]
         if practice:
             cells.append({"text": practice_text(row.get("practice"), lang), "fill": LEVEL_FILL[None], "designed": ""})
         rows.append({"kind": row["kind"], "label": label, "cells": cells})
@@ -139,8 +199,10 @@ def _write_map(book, register, lang: str, bold, title: str) -> None:
     sheet.write(0, 0, title or tx("register_title"), bold)
     sheet.write(1, 0, tx("map_intro", n=register.version))
     sheet.write_row(3, 0, header, bold)
-    formats = {fill: book.add_format({"bg_color": fill, "text_wrap": True, "valign": "top", "border": 1})
-               for fill in LEVEL_FILL.values()}
+    formats = {
+        fill: book.add_format({"bg_color": fill, "text_wrap": True, "valign": "top", "border": 1})
+        for fill in LEVEL_FILL.values()
+    }
     for r, row in enumerate(rows, start=4):
         sheet.write(r, 0, row["label"], bold if row["kind"] != "team" else None)
         for c, cell in enumerate(row["cells"], start=1):
@@ -167,9 +229,17 @@ def render_decision_map_pdf(register, *, lang: str, organization: str, campaign:
     """The map on A4 landscape pages, with the legend and the findings."""
     from app.reports.pdf_report import _render  # WeasyPrint loads only when a PDF is made
 
-    return _render("decision_map.html", {"lang": lang, "organization": organization, "campaign": campaign, "k": k,
-                                         "title": translator(lang, RESULTS)("decision_map"),
-                                         "register": register_section(register, lang)})
+    return _render(
+        "decision_map.html",
+        {
+            "lang": lang,
+            "organization": organization,
+            "campaign": campaign,
+            "k": k,
+            "title": translator(lang, RESULTS)("decision_map"),
+            "register": register_section(register, lang),
+        },
+    )
 
 
 def register_section(register, lang: str) -> dict | None:
@@ -180,14 +250,24 @@ def register_section(register, lang: str) -> dict | None:
     tx = translator(lang, RESULTS)
     header, rows = _grid(register, lang) if register.decisions else ([], [])
     title = tx("register_title") if register.decisions else tx("facts_title")  # the sheets alone
-    return {"title": title, "intro": tx("map_intro", n=register.version), "header": header,
-            "rows": rows, "findings": finding_rows(register, lang) if register.decisions else [],
-            "no_findings": tx("no_findings"), "findings_title": tx("findings"), "legend_title": tx("legend"),
-            "legend": [(tx("decider_" + level), fill) for level, fill in LEVEL_FILL.items() if level],
-            "has_map": bool(register.decisions),
-            "practice_title": tx("practice_title"), "practice_intro": tx("practice_intro"),
-            "practice": practice_rows(register, lang),
-            "facts_title": tx("facts_title"), "facts_intro": tx("facts_intro"), "facts": fact_rows(register, lang)}
+    return {
+        "title": title,
+        "intro": tx("map_intro", n=register.version),
+        "header": header,
+        "rows": rows,
+        "findings": finding_rows(register, lang) if register.decisions else [],
+        "no_findings": tx("no_findings"),
+        "findings_title": tx("findings"),
+        "legend_title": tx("legend"),
+        "legend": [(tx("decider_" + level), fill) for level, fill in LEVEL_FILL.items() if level],
+        "has_map": bool(register.decisions),
+        "practice_title": tx("practice_title"),
+        "practice_intro": tx("practice_intro"),
+        "practice": practice_rows(register, lang),
+        "facts_title": tx("facts_title"),
+        "facts_intro": tx("facts_intro"),
+        "facts": fact_rows(register, lang),
+    }
 
 
 def csv_rows(register) -> list[tuple]:
@@ -208,19 +288,28 @@ def csv_rows(register) -> list[tuple]:
         head = ("fact_sheet", record["team"], record["unit"] or "")
         sheet = record["sheet"]
         if sheet is not None:
-            rows += [(*head, "sheet", "filled_by", sheet["filled_by"]), (*head, "sheet", "filled_at", sheet["filled_at"]),
-                     (*head, "sheet", "review_cadence", sheet["review_cadence"]),
-                     (*head, "sheet", "last_lesson", sheet["last_lesson"])]
+            rows += [
+                (*head, "sheet", "filled_by", sheet["filled_by"]),
+                (*head, "sheet", "filled_at", sheet["filled_at"]),
+                (*head, "sheet", "review_cadence", sheet["review_cadence"]),
+                (*head, "sheet", "last_lesson", sheet["last_lesson"]),
+            ]
         for f in record["facts"]:
-            rows += [(*head, f["fact"], "sheet", f["sheet"]), (*head, f["fact"], "members_share", f["share"]),
-                     (*head, f["fact"], "agreement", f["state"])]
+            rows += [
+                (*head, f["fact"], "sheet", f["sheet"]),
+                (*head, f["fact"], "members_share", f["share"]),
+                (*head, f["fact"], "agreement", f["state"]),
+            ]
     for row in register.map_rows():
         unit = units.get(row["label"]) if row["kind"] == "team" else None
         for c in row["cells"]:
             head = (f"decision_{row['kind']}", row["label"], unit or "", c["decision"])
             rows += [(*head, "designed", c.get("designed")), (*head, "verdict", c["verdict"])]
             if c["visible"]:
-                rows += [(*head, "n", c["n"]), (*head, "knowledge", c["knowledge"]),
-                         (*head, "probability", c["probability"])]
+                rows += [
+                    (*head, "n", c["n"]),
+                    (*head, "knowledge", c["knowledge"]),
+                    (*head, "probability", c["probability"]),
+                ]
                 rows += [(*head, f"count_{cls}", n) for cls, n in c["counts"].items()]
     return rows

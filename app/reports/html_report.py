@@ -34,15 +34,31 @@ from app.reports.benchmark_table import benchmark_table
 from app.reports.measurement import measurement_sections
 from app.reports.decision_map import register_section
 from app.reports.common import (
-    check_lang, finding_text, fit_cutoffs, fmt, fmt_ci, fmt_pct, instrument, k_of, label, method_values, misconception_names,
-    provenance_lines, t,
+    check_lang,
+    finding_text,
+    fit_cutoffs,
+    fmt,
+    fmt_ci,
+    fmt_pct,
+    instrument,
+    k_of,
+    label,
+    method_values,
+    misconception_names,
+    provenance_lines,
+    t,
 )
 from app.reports.leadership import advice, headline, pattern_line
 from app.reports.questions import qt, question_tables
 from app.catalogue import N_
 from app.reports.texts import by_language
 from app.reports.texts import (
-    FINDING_HELP, METHOD, READING, REFERENCES, TYPOLOGY_HELP, TYPOLOGY_SHORT,
+    FINDING_HELP,
+    METHOD,
+    READING,
+    REFERENCES,
+    TYPOLOGY_HELP,
+    TYPOLOGY_SHORT,
 )
 
 __all__ = ["render_report_html", "METHODOLOGY_DOC"]
@@ -52,68 +68,101 @@ METHODOLOGY_DOC = "docs/methodology.md"
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 _ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True,
-    trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+    loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
 )
-_OPEN_MAX = 60        # tables and drill-downs up to this many rows start open
-_DIFF_MAX = 30        # differences listed
-_DRIVER_ITEMS = 6     # structure questions listed among the drivers
-_JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                 ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+_OPEN_MAX = 60  # tables and drill-downs up to this many rows start open
+_DIFF_MAX = 30  # differences listed
+_DRIVER_ITEMS = 6  # structure questions listed among the drivers
+_JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
 
-_HTML_TEXT = by_language({
-                 "interactive": N_("Interactive report: hover a cell for n, the confidence interval, agreement, level and finding. Click a unit in a heatmap to open its teams."),
-                 "print_hint": N_("To print the teams of every unit, open them first (“Open all units”); figures are drawn when a section is opened."),
-                 "hidden_word": N_("hidden"),
-                 "open_all": N_("Open all units"),
-                 "close_all": N_("Close all units"),
-                 "teams_of": N_("Teams of {unit}"),
-                 "n_teams": N_("{n} teams"),
-                 "page": N_("page {a} of {b}"),
-                 "teams_page": N_("Teams {a}–{b} of {n}"),
-                 "units_page": N_("Units {a}–{b} of {n}"),
-                 "heatmap_key": N_("How to read the heatmaps"),
-                 "key_colour": N_("Colour: difference from the organization, blue above and red below (for misconceptions red means more widespread); every cell is labelled with its value."),
-                 "key_flag": N_("▲ / ▼: higher / lower than the rest of the organization, and the difference is both reliable and large enough to matter; differences without a triangle may be noise."),
-                 "key_divided": N_("÷ and hatching: members disagree beyond chance (α = {bar}); the mean is not a property of the team."),
-                 "key_primary": N_("n < {k}: fewer than {k} responses; nothing is shown, to protect anonymity."),
-                 "key_hidden": N_("hidden: the group has enough responses, but showing it would let a smaller group be worked out by subtraction."),
-                 "key_no_data": N_("no data: nobody answered."),
-                 "all_teams": N_("All teams as a table"),
-                 "all_units": N_("All units as a table"),
-                 "alpha_reading": {
-                     "excellent": N_("excellent"),
-                     "good": N_("good"),
-                     "acceptable": N_("acceptable"),
-                     "questionable": N_("questionable"),
-                     "poor": N_("poor"),
-                 },
-                 "consistency": N_("Internal consistency"),
-                 "between_teams": N_("Between teams"),
-                 "cfa_fit": N_("The answers fit the model: CFI {cfi} (≥ {cfi_min} is good), TLI {tli}, RMSEA {rmsea} (≤ {rmsea_max} is good), SRMR {srmr} (≤ {srmr_max} is good), from {n} complete answers."),
-                 "cfa_misfit": N_("The answers do not fit the model well: CFI {cfi} (≥ {cfi_min} is good), TLI {tli}, RMSEA {rmsea} (≤ {rmsea_max} is good), SRMR {srmr} (≤ {srmr_max} is good), from {n} complete answers."),
-                 "cfa_what": N_("What this tests: whether the perception questions form three separate building blocks (direction, decision rights, feedback), as the questionnaire intends. CFI and TLI compare the model with one in which nothing is related (1 = perfect); RMSEA and SRMR measure what the model leaves unexplained (0 = perfect)."),
-                 "r2": N_("Together the building blocks account for {r2} % of the variation in the answers to the litmus question; each share comes with its 95 % interval from resampling whole teams. This is an association in the answers, not proof of cause."),
-                 "comments": N_("Comments"),
-                 "comments_org": N_("Organization"),
-                 "comments_withheld": N_("{n} comments are withheld because they come from groups with fewer than {ck} people."),
-                 "no_comments": N_("No comments can be shown."),
-                 "anonymity": N_("Anonymity"),
-                 "anonymity_text": N_("No number in this report describes fewer than {k} people. Groups that are not shown are marked with the reason, as in the heatmaps."),
-                 "hidden_counts": N_("Teams not shown individually: {primary} with fewer than {k} responses, {hidden} hidden to protect a smaller group, {no_data} without answers."),
-                 "methodology_doc": N_("The complete methodology with all formulas is in the product documentation ({doc}); this appendix summarizes it so that the report can be read on its own."),
-                 "gap_sentence": N_("{group}: {measure} of {dimension} is {diff} points {direction} than in the rest of the organization (d = {d})."),
-                 "structure_measure": N_("the structure index"),
-                 "perception_measure": N_("the perception score"),
-                 "yes": N_("yes"),
-                 "no": N_("no"),
-                 "none": N_("–"),
-                 "findings_explained": N_("What the findings mean"),
-                 "patterns_explained": N_("What the patterns mean"),
-             })
+_HTML_TEXT = by_language(
+    {
+        "interactive": N_(
+            "Interactive report: hover a cell for n, the confidence interval, agreement, level and finding. Click a unit in a heatmap to open its teams."
+        ),
+        "print_hint": N_(
+            "To print the teams of every unit, open them first (“Open all units”); figures are drawn when a section is opened."
+        ),
+        "hidden_word": N_("hidden"),
+        "open_all": N_("Open all units"),
+        "close_all": N_("Close all units"),
+        "teams_of": N_("Teams of {unit}"),
+        "n_teams": N_("{n} teams"),
+        "page": N_("page {a} of {b}"),
+        "teams_page": N_("Teams {a}–{b} of {n}"),
+        "units_page": N_("Units {a}–{b} of {n}"),
+        "heatmap_key": N_("How to read the heatmaps"),
+        "key_colour": N_(
+            "Colour: difference from the organization, blue above and red below (for misconceptions red means more widespread); every cell is labelled with its value."
+        ),
+        "key_flag": N_(
+            "▲ / ▼: higher / lower than the rest of the organization, and the difference is both reliable and large enough to matter; differences without a triangle may be noise."
+        ),
+        "key_divided": N_(
+            "÷ and hatching: members disagree beyond chance (α = {bar}); the mean is not a property of the team."
+        ),
+        "key_primary": N_("n < {k}: fewer than {k} responses; nothing is shown, to protect anonymity."),
+        "key_hidden": N_(
+            "hidden: the group has enough responses, but showing it would let a smaller group be worked out by subtraction."
+        ),
+        "key_no_data": N_("no data: nobody answered."),
+        "all_teams": N_("All teams as a table"),
+        "all_units": N_("All units as a table"),
+        "alpha_reading": {
+            "excellent": N_("excellent"),
+            "good": N_("good"),
+            "acceptable": N_("acceptable"),
+            "questionable": N_("questionable"),
+            "poor": N_("poor"),
+        },
+        "consistency": N_("Internal consistency"),
+        "between_teams": N_("Between teams"),
+        "cfa_fit": N_(
+            "The answers fit the model: CFI {cfi} (≥ {cfi_min} is good), TLI {tli}, RMSEA {rmsea} (≤ {rmsea_max} is good), SRMR {srmr} (≤ {srmr_max} is good), from {n} complete answers."
+        ),
+        "cfa_misfit": N_(
+            "The answers do not fit the model well: CFI {cfi} (≥ {cfi_min} is good), TLI {tli}, RMSEA {rmsea} (≤ {rmsea_max} is good), SRMR {srmr} (≤ {srmr_max} is good), from {n} complete answers."
+        ),
+        "cfa_what": N_(
+            "What this tests: whether the perception questions form three separate building blocks (direction, decision rights, feedback), as the questionnaire intends. CFI and TLI compare the model with one in which nothing is related (1 = perfect); RMSEA and SRMR measure what the model leaves unexplained (0 = perfect)."
+        ),
+        "r2": N_(
+            "Together the building blocks account for {r2} % of the variation in the answers to the litmus question; each share comes with its 95 % interval from resampling whole teams. This is an association in the answers, not proof of cause."
+        ),
+        "comments": N_("Comments"),
+        "comments_org": N_("Organization"),
+        "comments_withheld": N_("{n} comments are withheld because they come from groups with fewer than {ck} people."),
+        "no_comments": N_("No comments can be shown."),
+        "anonymity": N_("Anonymity"),
+        "anonymity_text": N_(
+            "No number in this report describes fewer than {k} people. Groups that are not shown are marked with the reason, as in the heatmaps."
+        ),
+        "hidden_counts": N_(
+            "Teams not shown individually: {primary} with fewer than {k} responses, {hidden} hidden to protect a smaller group, {no_data} without answers."
+        ),
+        "methodology_doc": N_(
+            "The complete methodology with all formulas is in the product documentation ({doc}); this appendix summarizes it so that the report can be read on its own."
+        ),
+        "gap_sentence": N_(
+            "{group}: {measure} of {dimension} is {diff} points {direction} than in the rest of the organization (d = {d})."
+        ),
+        "structure_measure": N_("the structure index"),
+        "perception_measure": N_("the perception score"),
+        "yes": N_("yes"),
+        "no": N_("no"),
+        "none": N_("–"),
+        "findings_explained": N_("What the findings mean"),
+        "patterns_explained": N_("What the patterns mean"),
+    }
+)
 
 
 # ------------------------------------------------------------------------- figures
+
 
 @functools.lru_cache(maxsize=1)
 def _plotlyjs() -> Markup:
@@ -145,39 +194,60 @@ def _heatmaps(diagnosis, lang: str, figs: _Figures, h: dict) -> dict:
     size, metrics = figures.PAGE_SIZE, figures.available_metrics(diagnosis)
     if diagnosis.units is None:
         n = len(diagnosis.teams.labels)
-        pages = [{"title": h["teams_page"].format(a=a, b=b, n=n) if n > size else None, "open": p == 0,
-                  "figs": [figs.add(figures.team_heatmap(diagnosis, m, page=p, lang=lang, as_dict=True))
-                           for m in metrics]}
-                 for p, a, b in _page_ranges(n, size)]
+        pages = [
+            {
+                "title": h["teams_page"].format(a=a, b=b, n=n) if n > size else None,
+                "open": p == 0,
+                "figs": [
+                    figs.add(figures.team_heatmap(diagnosis, m, page=p, lang=lang, as_dict=True)) for m in metrics
+                ],
+            }
+            for p, a, b in _page_ranges(n, size)
+        ]
         return {"units": None, "team_pages": pages}
     units = diagnosis.units
     order = figures.group_order(diagnosis, level="unit")
     drill_id = {int(i): f"unit{r}" for r, i in enumerate(order.tolist())}
     n = len(order)
-    unit_pages = [{"title": h["units_page"].format(a=a, b=b, n=n) if n > size else None, "open": p == 0,
-                   "figs": [figs.add(figures.unit_heatmap(diagnosis, m, page=p, lang=lang, as_dict=True))
-                            for m in metrics],
-                   "rows": json.dumps([drill_id[i] for i in order[a - 1:b].tolist()])}
-                  for p, a, b in _page_ranges(n, size)]
+    unit_pages = [
+        {
+            "title": h["units_page"].format(a=a, b=b, n=n) if n > size else None,
+            "open": p == 0,
+            "figs": [figs.add(figures.unit_heatmap(diagnosis, m, page=p, lang=lang, as_dict=True)) for m in metrics],
+            "rows": json.dumps([drill_id[i] for i in order[a - 1 : b].tolist()]),
+        }
+        for p, a, b in _page_ranges(n, size)
+    ]
     few = len(diagnosis.teams.labels) <= _OPEN_MAX
     drill = []
     for i in order.tolist():
         unit = units.labels[i]
         n_pages = figures.page_count(diagnosis, unit=unit)
-        drill.append({
-            "id": drill_id[i], "label": unit, "n_teams": h["n_teams"].format(n=int(units.n_teams[i])),
-            "n": None if units.suppressed[i] else int(units.n[i]),
-            "reason": reason_text(units.suppression_reason[i], units.k)[lang] if units.suppressed[i] else None,
-            "open": few,
-            "pages": [{"title": h["page"].format(a=p + 1, b=n_pages) if n_pages > 1 else None,
-                       "figs": [figs.add(figures.team_heatmap(diagnosis, m, unit=unit, page=p, lang=lang,
-                                                              as_dict=True)) for m in metrics]}
-                      for p in range(n_pages)],
-        })
+        drill.append(
+            {
+                "id": drill_id[i],
+                "label": unit,
+                "n_teams": h["n_teams"].format(n=int(units.n_teams[i])),
+                "n": None if units.suppressed[i] else int(units.n[i]),
+                "reason": reason_text(units.suppression_reason[i], units.k)[lang] if units.suppressed[i] else None,
+                "open": few,
+                "pages": [
+                    {
+                        "title": h["page"].format(a=p + 1, b=n_pages) if n_pages > 1 else None,
+                        "figs": [
+                            figs.add(figures.team_heatmap(diagnosis, m, unit=unit, page=p, lang=lang, as_dict=True))
+                            for m in metrics
+                        ],
+                    }
+                    for p in range(n_pages)
+                ],
+            }
+        )
     return {"units": unit_pages, "drill": drill, "team_pages": None}
 
 
 # -------------------------------------------------------------------------- tables
+
 
 def _hidden_text(reason, k: int, lang: str) -> str:
     if reason == PRIMARY:
@@ -197,8 +267,11 @@ def _dim_cell(cell: dict, k: int, lang: str) -> dict:
         "level": cell["level"] or "–",
         "finding": finding_text(cell, lang),
         "divided": finding == "divided",
-        "flag": "▲" if cell["vs_rest_flagged"] and (cell["vs_rest_d"] or 0) > 0
-        else "▼" if cell["vs_rest_flagged"] else "",
+        "flag": "▲"
+        if cell["vs_rest_flagged"] and (cell["vs_rest_d"] or 0) > 0
+        else "▼"
+        if cell["vs_rest_flagged"]
+        else "",
     }
 
 
@@ -211,8 +284,12 @@ def _group_rows(table, order, k: int, lang: str) -> list:
         if rec["suppressed"]:
             row.update(hidden=_hidden_text(rec["suppression_reason"], k, lang))
         else:
-            row.update(hidden=None, n=rec["n"], typology=TYPOLOGY_SHORT[rec["typology"]][lang] if rec["typology"] else "–",
-                       dims=[_dim_cell(rec["dimensions"][d], k, lang) for d in DIMENSIONS])
+            row.update(
+                hidden=None,
+                n=rec["n"],
+                typology=TYPOLOGY_SHORT[rec["typology"]][lang] if rec["typology"] else "–",
+                dims=[_dim_cell(rec["dimensions"][d], k, lang) for d in DIMENSIONS],
+            )
         rows.append(row)
     return rows
 
@@ -231,21 +308,28 @@ def _organization(diagnosis, lang: str) -> dict:
     dims = []
     for d in DIMENSIONS:
         c = org["dimensions"][d]
-        dims.append({
-            "name": diagnosis.dimensions[d]["name"][lang],
-            "perception": fmt_ci(c["score"], c["ci_low"], c["ci_high"], lang),
-            "structure": fmt_ci(c["structure"], c["structure_ci_low"], c["structure_ci_high"], lang),
-            "level": t("maturity_level", lang, level=c["level"]) if c["level"] else "–",
-            "finding": finding_text(c, lang),
-            "means": FINDING_HELP[c["finding"]]["means"][lang] if c["finding"] else "",
-            "do": advice(d, c["finding"], lang, FINDING_HELP[c["finding"]]["do"][lang]) if c["finding"] else "",
-        })
+        dims.append(
+            {
+                "name": diagnosis.dimensions[d]["name"][lang],
+                "perception": fmt_ci(c["score"], c["ci_low"], c["ci_high"], lang),
+                "structure": fmt_ci(c["structure"], c["structure_ci_low"], c["structure_ci_high"], lang),
+                "level": t("maturity_level", lang, level=c["level"]) if c["level"] else "–",
+                "finding": finding_text(c, lang),
+                "means": FINDING_HELP[c["finding"]]["means"][lang] if c["finding"] else "",
+                "do": advice(d, c["finding"], lang, FINDING_HELP[c["finding"]]["do"][lang]) if c["finding"] else "",
+            }
+        )
     typ = org["typology"]
-    return {"hidden": None, "dims": dims, "typology": label("typology", typ, lang) if typ else None,
-            "typology_help": " ".join(x for x in (TYPOLOGY_HELP[typ][lang], pattern_line(org, names, present, lang))
-                                      if x) if typ else None,
-            "headline": headline(org, names, lang, scope_name),
-            "pattern_title": t("pattern_of", lang, scope=scope_name)}
+    return {
+        "hidden": None,
+        "dims": dims,
+        "typology": label("typology", typ, lang) if typ else None,
+        "typology_help": " ".join(x for x in (TYPOLOGY_HELP[typ][lang], pattern_line(org, names, present, lang)) if x)
+        if typ
+        else None,
+        "headline": headline(org, names, lang, scope_name),
+        "pattern_title": t("pattern_of", lang, scope=scope_name),
+    }
 
 
 def _alpha_reading(value, lang: str) -> str:
@@ -264,22 +348,34 @@ def _quality(diagnosis, lang: str, h: dict) -> dict:
     for d in DIMENSIONS:
         e = diagnosis.dimensions[d]
         rel = e.get("reliability") or {}
-        rows.append({
-            "name": e["name"][lang],
-            "alpha": fmt(e.get("alpha"), 2, lang), "omega": fmt(e.get("omega"), 2, lang),
-            "reading": _alpha_reading(e.get("omega", e.get("alpha")), lang) if rel.get("estimable") else
-            (rel.get("reason") or {}).get(lang, h["none"]),
-            "icc1": fmt(e.get("icc1"), 2, lang), "icc2": fmt(e.get("icc2"), 2, lang),
-            "icc_reading": (e.get("icc_reading") or {}).get(lang, ""),
-            "structure_icc_reading": (e.get("structure_icc_reading") or {}).get(lang, ""),
-        })
+        rows.append(
+            {
+                "name": e["name"][lang],
+                "alpha": fmt(e.get("alpha"), 2, lang),
+                "omega": fmt(e.get("omega"), 2, lang),
+                "reading": _alpha_reading(e.get("omega", e.get("alpha")), lang)
+                if rel.get("estimable")
+                else (rel.get("reason") or {}).get(lang, h["none"]),
+                "icc1": fmt(e.get("icc1"), 2, lang),
+                "icc2": fmt(e.get("icc2"), 2, lang),
+                "icc_reading": (e.get("icc_reading") or {}).get(lang, ""),
+                "structure_icc_reading": (e.get("structure_icc_reading") or {}).get(lang, ""),
+            }
+        )
     cfa = diagnosis.cfa
     if cfa.get("estimable"):
-        values = {"cfi": fmt(cfa["cfi"], 3, lang), "tli": fmt(cfa["tli"], 3, lang),
-                  "rmsea": fmt(cfa["rmsea"], 3, lang), "srmr": fmt(cfa["srmr"], 3, lang), "n": cfa["n_obs"],
-                  **fit_cutoffs(lang)}
-        cfa_text = [t("cfa_acceptable" if cfa["acceptable"] else "cfa_not_acceptable", lang),
-                    h["cfa_fit" if cfa["acceptable"] else "cfa_misfit"].format(**values)]
+        values = {
+            "cfi": fmt(cfa["cfi"], 3, lang),
+            "tli": fmt(cfa["tli"], 3, lang),
+            "rmsea": fmt(cfa["rmsea"], 3, lang),
+            "srmr": fmt(cfa["srmr"], 3, lang),
+            "n": cfa["n_obs"],
+            **fit_cutoffs(lang),
+        }
+        cfa_text = [
+            t("cfa_acceptable" if cfa["acceptable"] else "cfa_not_acceptable", lang),
+            h["cfa_fit" if cfa["acceptable"] else "cfa_misfit"].format(**values),
+        ]
     else:
         cfa_text = [f"{t('not_estimable', lang)}: {cfa['reason'][lang]}"]
     return {"rows": rows, "cfa": cfa_text}
@@ -300,19 +396,35 @@ def _misconceptions(diagnosis, order_units, lang: str) -> dict | None:
             if rec["suppressed"]:
                 units.append({"label": rec["unit"], "hidden": _hidden_text(rec["suppression_reason"], k, lang)})
                 continue
-            units.append({"label": rec["unit"], "hidden": None, "cells": [
-                f"{fmt_pct(rec['misconceptions'][m], lang)} ({fmt_pct(rec['misconceptions_vs_organization'][m], lang, signed=True)})"
-                if rec["misconceptions"][m] is not None else "–" for m in diagnosis.units.misconceptions]})
+            units.append(
+                {
+                    "label": rec["unit"],
+                    "hidden": None,
+                    "cells": [
+                        f"{fmt_pct(rec['misconceptions'][m], lang)} ({fmt_pct(rec['misconceptions_vs_organization'][m], lang, signed=True)})"
+                        if rec["misconceptions"][m] is not None
+                        else "–"
+                        for m in diagnosis.units.misconceptions
+                    ],
+                }
+            )
     return {"names": [names[m] for m in diagnosis.teams.misconceptions], "org": org_rows, "units": units}
 
 
 def _role_gaps(diagnosis, lang: str, h: dict) -> list:
     names = {d: diagnosis.dimensions[d]["name"][lang] for d in DIMENSIONS}
-    return [{"group": t("organization", lang) if r["level"] == "organization" else r["group"],
-             "dimension": names[r["dimension"]], "lead": fmt(r["lead"], 0, lang),
-             "member": fmt(r["member"], 0, lang), "gap": fmt(r["gap"], 0, lang, signed=True),
-             "n": f"{r['n_lead']} / {r['n_member']}", "significant": h["yes"] if r["significant"] else h["no"]}
-            for r in diagnosis.role_gaps]
+    return [
+        {
+            "group": t("organization", lang) if r["level"] == "organization" else r["group"],
+            "dimension": names[r["dimension"]],
+            "lead": fmt(r["lead"], 0, lang),
+            "member": fmt(r["member"], 0, lang),
+            "gap": fmt(r["gap"], 0, lang, signed=True),
+            "n": f"{r['n_lead']} / {r['n_member']}",
+            "significant": h["yes"] if r["significant"] else h["no"],
+        }
+        for r in diagnosis.role_gaps
+    ]
 
 
 def _drivers(diagnosis, lang: str) -> dict:
@@ -326,14 +438,26 @@ def _drivers(diagnosis, lang: str) -> dict:
         out["reason"] = block["reason"][lang]
         return out
     out["r2"] = fmt(100 * block["r2"], 0, lang)
-    out["dimensions"] = [{"label": p["label"][lang], "percent": fmt(p["percent"], 0, lang),
-                          "interval": _interval(p, lang), "width": round(p["percent"], 1)}
-                         for p in block["predictors"]]
+    out["dimensions"] = [
+        {
+            "label": p["label"][lang],
+            "percent": fmt(p["percent"], 0, lang),
+            "interval": _interval(p, lang),
+            "width": round(p["percent"], 1),
+        }
+        for p in block["predictors"]
+    ]
     items = drivers.get("structure_items") or {}
     if items.get("estimable"):
-        out["item_rows"] = [{"label": p["label"][lang], "percent": fmt(p["percent"], 0, lang),
-                             "interval": _interval(p, lang), "width": round(p["percent"], 1)}
-                            for p in items["predictors"][:_DRIVER_ITEMS]]
+        out["item_rows"] = [
+            {
+                "label": p["label"][lang],
+                "percent": fmt(p["percent"], 0, lang),
+                "interval": _interval(p, lang),
+                "width": round(p["percent"], 1),
+            }
+            for p in items["predictors"][:_DRIVER_ITEMS]
+        ]
     return out
 
 
@@ -345,12 +469,17 @@ def _interval(predictor: dict, lang: str) -> str:
 
 def _differences(diagnosis, lang: str, h: dict) -> dict:
     names = {d: diagnosis.dimensions[d]["name"][lang] for d in DIMENSIONS}
-    rows = [h["gap_sentence"].format(
-        group=f"{t(r['level'], lang)} {r['group']}",
-        measure=h["structure_measure" if r["measure"] == "structure" else "perception_measure"],
-        dimension=names[r["dimension"]], diff=fmt(abs(r["difference"]), 0, lang),
-        direction=t(r["direction"], lang), d=fmt(r["d"], 2, lang),
-    ) for r in diagnosis.differences[:_DIFF_MAX]]
+    rows = [
+        h["gap_sentence"].format(
+            group=f"{t(r['level'], lang)} {r['group']}",
+            measure=h["structure_measure" if r["measure"] == "structure" else "perception_measure"],
+            dimension=names[r["dimension"]],
+            diff=fmt(abs(r["difference"]), 0, lang),
+            direction=t(r["direction"], lang),
+            d=fmt(r["d"], 2, lang),
+        )
+        for r in diagnosis.differences[:_DIFF_MAX]
+    ]
     return {"rows": rows, "more": max(0, len(diagnosis.differences) - _DIFF_MAX)}
 
 
@@ -359,17 +488,24 @@ def _comments(diagnosis, order_teams, order_units) -> dict:
     if diagnosis.units is not None:
         groups += [(diagnosis.units.labels[i], diagnosis.units.comments[i]) for i in order_units.tolist()]
     groups += [(diagnosis.teams.labels[i], diagnosis.teams.comments[i]) for i in order_teams.tolist()]
-    return {"organization": list(diagnosis.comments["organization"]),
-            "groups": [(g, list(c)) for g, c in groups if c], "withheld": diagnosis.comments["withheld"]}
+    return {
+        "organization": list(diagnosis.comments["organization"]),
+        "groups": [(g, list(c)) for g, c in groups if c],
+        "withheld": diagnosis.comments["withheld"],
+    }
 
 
 def _hidden_counts(diagnosis) -> dict:
     reasons = [r for r in diagnosis.teams.suppression_reason.tolist() if r is not None]
-    return {"primary": reasons.count(PRIMARY), "hidden": reasons.count(COMPLEMENTARY),
-            "no_data": reasons.count(NO_DATA)}
+    return {
+        "primary": reasons.count(PRIMARY),
+        "hidden": reasons.count(COMPLEMENTARY),
+        "no_data": reasons.count(NO_DATA),
+    }
 
 
 # -------------------------------------------------------------------------- render
+
 
 def _context(diagnosis, lang: str, title) -> dict:
     h = _HTML_TEXT[lang]
@@ -381,14 +517,19 @@ def _context(diagnosis, lang: str, title) -> dict:
     values = method_values(diagnosis, lang)
     teams = diagnosis.teams
     return {
-        "lang": lang, "k": k, "comments_k": diagnosis.settings["comment_min_group_size"], "h": h,
-        "T": lambda key, **kw: t(key, lang, **{**values, **kw}), "Q": lambda key, **kw: qt(key, lang, **kw),
+        "lang": lang,
+        "k": k,
+        "comments_k": diagnosis.settings["comment_min_group_size"],
+        "h": h,
+        "T": lambda key, **kw: t(key, lang, **{**values, **kw}),
+        "Q": lambda key, **kw: qt(key, lang, **kw),
         "question_tables": question_tables(diagnosis, lang),
         "title": title if title is not None else q["title"][lang],
         "questionnaire": f"{q['id']} v{q['version']}",
         "n_respondents": diagnosis.n_respondents,
         "scope": t("scope_line", lang, unit=diagnosis.scope) if diagnosis.scope else None,
-        "n_teams": len(teams.labels), "n_teams_shown": int((~teams.suppressed).sum()),
+        "n_teams": len(teams.labels),
+        "n_teams_shown": int((~teams.suppressed).sum()),
         "n_units": len(diagnosis.units.labels) if diagnosis.units is not None else None,
         "findings": [f[lang] for f in diagnosis.findings],
         "organization": _organization(diagnosis, lang),
@@ -412,13 +553,16 @@ def _context(diagnosis, lang: str, title) -> dict:
         "typology_help": [(label("typology", ty, lang), v[lang]) for ty, v in TYPOLOGY_HELP.items()],
         "reading": [(a[lang], b[lang]) for a, b in READING],
         "method": [(a[lang], b[lang].format(**values)) for a, b in METHOD],
-        "references": REFERENCES, "methodology_doc": METHODOLOGY_DOC,
-        "figures": figs.blocks, "plotlyjs": _plotlyjs(),
+        "references": REFERENCES,
+        "methodology_doc": METHODOLOGY_DOC,
+        "figures": figs.blocks,
+        "plotlyjs": _plotlyjs(),
     }
 
 
-def render_report_html(diagnosis, *, lang: str = "en", title: str | None = None, benchmark=None,
-                       provenance=None, register=None) -> str:
+def render_report_html(
+    diagnosis, *, lang: str = "en", title: str | None = None, benchmark=None, provenance=None, register=None
+) -> str:
     """Render the interactive report of a diagnosis as one self-contained HTML file.
 
     Parameters
@@ -450,9 +594,12 @@ def render_report_html(diagnosis, *, lang: str = "en", title: str | None = None,
     """
     lang = check_lang(lang)
     html = _ENV.get_template("reports/report.html").render(
-        **_context(diagnosis, lang, title), benchmark=benchmark_table(benchmark, lang),
+        **_context(diagnosis, lang, title),
+        benchmark=benchmark_table(benchmark, lang),
         measurement=measurement_sections(diagnosis, lang),
-        provenance=provenance_lines(provenance, k_of(diagnosis), lang), register=register_section(register, lang))
+        provenance=provenance_lines(provenance, k_of(diagnosis), lang),
+        register=register_section(register, lang),
+    )
     # every table in a container of its own that scrolls sideways, so that a wide table
     # never widens the page (on a phone, or with many columns); the figures' JSON has no
     # "<" (escaped) and the page's own script none of these tags

@@ -12,8 +12,18 @@ from typing import Any
 
 from analysis.privacy import PRIMARY
 from app.reports.common import (
-    FINDING_FILLS, HIDDEN_FILL, SCALE, dimension_cells, finding_cell, fmt, fmt_ci, heat_fill, hidden_cell,
-    hidden_text, share_cell, t,
+    FINDING_FILLS,
+    HIDDEN_FILL,
+    SCALE,
+    dimension_cells,
+    finding_cell,
+    fmt,
+    fmt_ci,
+    heat_fill,
+    hidden_cell,
+    hidden_text,
+    share_cell,
+    t,
 )
 from app.reports.texts import FINDING_SHORT, TYPOLOGY_SHORT
 
@@ -54,12 +64,17 @@ def heat_legend(k: int, lang: str) -> list:
 def misconception_rows(groups, org, mcs, k: int, lang: str) -> list:
     """Share holding each misconception (and the difference from the organization) for
     the organization, every unit and every team."""
+
     def row(rec, name, band=False, compare=True) -> dict:
         if rec["suppressed"]:
             return {"name": name, "hidden": hidden_text(rec["suppression_reason"], k, lang), "band": band}
         shares, vs = rec["misconceptions"], rec["misconceptions_vs_organization"]
-        cells = [share_cell(shares[m], vs[m] if compare else None, lang) if shares[m] is not None
-                 else hidden_cell(PRIMARY, k, lang) for m in mcs]
+        cells = [
+            share_cell(shares[m], vs[m] if compare else None, lang)
+            if shares[m] is not None
+            else hidden_cell(PRIMARY, k, lang)
+            for m in mcs
+        ]
         return {"name": name, "n": rec["n"], "hidden": None, "band": band, "cells": cells}
 
     rows = [row(org, t("organization", lang), True, compare=False)]
@@ -88,14 +103,33 @@ def team_rows(groups, k: int, lang: str) -> list:
                     dims.append({"hidden": hidden_cell(c["suppression_reason"], k, lang).text})
                     continue
                 f = finding_cell(c["finding"], lang, c.get("finding_probability"))
-                bottom = " · ".join(x for x in (
-                    f"L{c['level']}" if c["level"] else "", f.text,
-                    f"r_wg {fmt(c['rwg_j'], 2, lang)}" if c["rwg_j"] is not None else "") if x)
-                dims.append({"hidden": None, "fill": f.fill if c["finding"] else SCALE[1],
-                             "top": f"P {fmt_ci(c['score'], c['ci_low'], c['ci_high'], lang)} · "
-                                    f"S {fmt_ci(c['structure'], c['structure_ci_low'], c['structure_ci_high'], lang)}",
-                             "bottom": bottom})
+                bottom = " · ".join(
+                    x
+                    for x in (
+                        f"L{c['level']}" if c["level"] else "",
+                        f.text,
+                        f"r_wg {fmt(c['rwg_j'], 2, lang)}" if c["rwg_j"] is not None else "",
+                    )
+                    if x
+                )
+                dims.append(
+                    {
+                        "hidden": None,
+                        "fill": f.fill if c["finding"] else SCALE[1],
+                        "top": f"P {fmt_ci(c['score'], c['ci_low'], c['ci_high'], lang)} · "
+                        f"S {fmt_ci(c['structure'], c['structure_ci_low'], c['structure_ci_high'], lang)}",
+                        "bottom": bottom,
+                    }
+                )
             typ = r["typology"]
-            rows.append({"name": r["team"], "band": False, "hidden": None, "n": r["n"], "dims": dims,
-                         "sub": TYPOLOGY_SHORT[typ][lang] if typ else ""})
+            rows.append(
+                {
+                    "name": r["team"],
+                    "band": False,
+                    "hidden": None,
+                    "n": r["n"],
+                    "dims": dims,
+                    "sub": TYPOLOGY_SHORT[typ][lang] if typ else "",
+                }
+            )
     return rows

@@ -21,23 +21,48 @@ from app.reports.benchmark_table import benchmark_table
 from app.reports.decision_map import register_section
 from app.reports.measurement import measurement_sections
 from app.reports.common import (
-    FINDING_FILLS, check_lang, dimension_names, finding_cell, finding_text, fmt, fmt_ci, fmt_pct, hidden_label,
-    hidden_text, instrument, item_text, k_of, label, method_values, misconception_names, provenance_lines, t,
-    teams_by_unit, verdict_lines,
+    FINDING_FILLS,
+    check_lang,
+    dimension_names,
+    finding_cell,
+    finding_text,
+    fmt,
+    fmt_ci,
+    fmt_pct,
+    hidden_label,
+    hidden_text,
+    instrument,
+    item_text,
+    k_of,
+    label,
+    method_values,
+    misconception_names,
+    provenance_lines,
+    t,
+    teams_by_unit,
+    verdict_lines,
 )
 from app.reports.questions import qt, question_tables, scope_table
 from app.reports.leadership import advice, headline, pattern_line
 from app.reports.pdf_heatmaps import heat_legend, heat_rows, misconception_rows, team_rows
 from app.reports.texts import (
-    FINDING_HELP, FINDING_SHORT, METHOD, READING, REFERENCES, TYPOLOGY_HELP,
+    FINDING_HELP,
+    FINDING_SHORT,
+    METHOD,
+    READING,
+    REFERENCES,
+    TYPOLOGY_HELP,
 )
 
 __all__ = ["render_report_pdf", "render_team_report_pdf"]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "reports" / "pdf"
 _ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)), autoescape=True,
-    trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+    loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
 )
 #: Teams shown in the heatmap of the leadership part (more: the appendix lists them).
 LEADERSHIP_TEAMS = 40
@@ -45,8 +70,15 @@ _TEAM_LIST_MAX = 12  # team labels listed per finding in "what to do"
 _KEY_FINDINGS = 4
 _DIFF_MAX = 40  # differences listed in the appendix
 #: Findings in "what to do", those that ask for action first.
-_TALLY_ORDER = ("structural_gap", "proclaimed_not_anchored", "divided", "unseen_structure", "mixed", "not_precise",
-                "anchored_strength")
+_TALLY_ORDER = (
+    "structural_gap",
+    "proclaimed_not_anchored",
+    "divided",
+    "unseen_structure",
+    "mixed",
+    "not_precise",
+    "anchored_strength",
+)
 _DRIVER_ITEMS = 8  # structure questions listed as drivers
 
 
@@ -74,8 +106,12 @@ def _base(diagnosis, lang, organization_name, campaign_name) -> dict:
     lang = check_lang(lang)
     k = k_of(diagnosis)
     return {
-        "lang": lang, "k": k, "T": lambda key, **kw: t(key, lang, **kw), "Q": lambda key, **kw: qt(key, lang, **kw),
-        "organization_name": organization_name, "campaign_name": campaign_name,
+        "lang": lang,
+        "k": k,
+        "T": lambda key, **kw: t(key, lang, **kw),
+        "Q": lambda key, **kw: qt(key, lang, **kw),
+        "organization_name": organization_name,
+        "campaign_name": campaign_name,
         "scope": t("scope_line", lang, unit=diagnosis.scope) if diagnosis.scope else None,
         "title": diagnosis.questionnaire["title"][lang],
         "ci_label": t("ci_level", lang, pct=fmt(100 * diagnosis.settings["confidence"], 0, lang)),
@@ -89,13 +125,31 @@ def _chart_row(name, cell, org=None, lang="en", k=5) -> dict:
     """Perception/structure bar chart row of one released dimension cell."""
     if cell is None or cell.get("suppressed"):
         text = hidden_label(cell["suppression_reason"], k, lang) if cell else "–"
-        return {"name": name, "p": None, "p_lo": None, "p_hi": None, "s": None, "s_lo": None,
-                "s_hi": None, "org_p": None, "org_s": None, "p_text": text, "s_text": text}
+        return {
+            "name": name,
+            "p": None,
+            "p_lo": None,
+            "p_hi": None,
+            "s": None,
+            "s_lo": None,
+            "s_hi": None,
+            "org_p": None,
+            "org_s": None,
+            "p_text": text,
+            "s_text": text,
+        }
     return {
-        "name": name, "p": cell["score"], "p_lo": cell["ci_low"], "p_hi": cell["ci_high"],
-        "s": cell["structure"], "s_lo": cell["structure_ci_low"], "s_hi": cell["structure_ci_high"],
-        "org_p": org["score"] if org else None, "org_s": org["structure"] if org else None,
-        "p_text": fmt(cell["score"], 0, lang), "s_text": fmt(cell["structure"], 0, lang),
+        "name": name,
+        "p": cell["score"],
+        "p_lo": cell["ci_low"],
+        "p_hi": cell["ci_high"],
+        "s": cell["structure"],
+        "s_lo": cell["structure_ci_low"],
+        "s_hi": cell["structure_ci_high"],
+        "org_p": org["score"] if org else None,
+        "org_s": org["structure"] if org else None,
+        "p_text": fmt(cell["score"], 0, lang),
+        "s_text": fmt(cell["structure"], 0, lang),
     }
 
 
@@ -104,18 +158,28 @@ def _group_name(level, group, lang) -> str:
 
 
 def _diff_row(x, names, lang) -> dict:
-    return {"group": _group_name(x["level"], x["group"], lang), "dimension": names.get(x["dimension"], x["dimension"]),
-            "measure": t(x["measure"], lang),
-            "difference": fmt(x["difference"], 0, lang, signed=True), "d": fmt(x["d"], 2, lang, signed=True),
-            "direction": t(x["direction"], lang)}
+    return {
+        "group": _group_name(x["level"], x["group"], lang),
+        "dimension": names.get(x["dimension"], x["dimension"]),
+        "measure": t(x["measure"], lang),
+        "difference": fmt(x["difference"], 0, lang, signed=True),
+        "d": fmt(x["d"], 2, lang, signed=True),
+        "direction": t(x["direction"], lang),
+    }
 
 
 def _gap_row(g, names, lang) -> dict:
-    return {"group": _group_name(g["level"], g["group"], lang), "dimension": names[g["dimension"]],
-            "lead": fmt(g["lead"], 0, lang), "member": fmt(g["member"], 0, lang),
-            "n_lead": g["n_lead"], "n_member": g["n_member"],
-            "gap": fmt(g["gap"], 0, lang, signed=True), "d": fmt(g["d"], 2, lang, signed=True),
-            "significant": t("significant", lang) if g["significant"] else ""}
+    return {
+        "group": _group_name(g["level"], g["group"], lang),
+        "dimension": names[g["dimension"]],
+        "lead": fmt(g["lead"], 0, lang),
+        "member": fmt(g["member"], 0, lang),
+        "n_lead": g["n_lead"],
+        "n_member": g["n_member"],
+        "gap": fmt(g["gap"], 0, lang, signed=True),
+        "d": fmt(g["d"], 2, lang, signed=True),
+        "significant": t("significant", lang) if g["significant"] else "",
+    }
 
 
 def _drivers(diagnosis, lang) -> dict | None:
@@ -127,14 +191,26 @@ def _drivers(diagnosis, lang) -> dict | None:
     items = dr.get("structure_items") or {}
 
     def rows(b):
-        return [{"name": p["label"][lang], "value": p["percent"],
-                 "text": fmt(p["percent"], 0, lang) + " %" + (
-                     "" if p.get("percent_ci_low") is None
-                     else f" ({fmt(p['percent_ci_low'], 0, lang)}–{fmt(p['percent_ci_high'], 0, lang)} %)")}
-                for p in b.get("predictors", [])]
+        return [
+            {
+                "name": p["label"][lang],
+                "value": p["percent"],
+                "text": fmt(p["percent"], 0, lang)
+                + " %"
+                + (
+                    ""
+                    if p.get("percent_ci_low") is None
+                    else f" ({fmt(p['percent_ci_low'], 0, lang)}–{fmt(p['percent_ci_high'], 0, lang)} %)"
+                ),
+            }
+            for p in b.get("predictors", [])
+        ]
 
-    return {"note": t("drivers_note", lang, r2=fmt(block["r2"], 2, lang)), "dims": rows(block),
-            "item_rows": rows(items)[:_DRIVER_ITEMS] if items.get("estimable") else []}
+    return {
+        "note": t("drivers_note", lang, r2=fmt(block["r2"], 2, lang)),
+        "dims": rows(block),
+        "item_rows": rows(items)[:_DRIVER_ITEMS] if items.get("estimable") else [],
+    }
 
 
 def _cfa(diagnosis, lang) -> dict:
@@ -143,14 +219,19 @@ def _cfa(diagnosis, lang) -> dict:
     if not c.get("estimable"):
         return {"reason": (c.get("reason") or {}).get(lang, t("not_estimable", lang))}
     return {
-        "rows": [("χ² (df)", f"{fmt(c['chisq'], 1, lang)} ({c['df']})", ""),
-                 ("p", fmt(c["pvalue"], 3, lang), ""),
-                 ("CFI", fmt(c["cfi"], 3, lang), "≥ " + fmt(FIT_CUTOFFS["cfi"], 2, lang)),
-                 ("TLI", fmt(c["tli"], 3, lang), "≥ " + fmt(FIT_CUTOFFS["tli"], 2, lang)),
-                 ("RMSEA", f"{fmt(c['rmsea'], 3, lang)} [{fmt(c['rmsea_ci_low'], 3, lang)}–{fmt(c['rmsea_ci_high'], 3, lang)}]",
-                  "≤ " + fmt(FIT_CUTOFFS["rmsea"], 2, lang)),
-                 ("SRMR", fmt(c["srmr"], 3, lang), "≤ " + fmt(FIT_CUTOFFS["srmr"], 2, lang)),
-                 ("n", str(c["n_obs"]), "")],
+        "rows": [
+            ("χ² (df)", f"{fmt(c['chisq'], 1, lang)} ({c['df']})", ""),
+            ("p", fmt(c["pvalue"], 3, lang), ""),
+            ("CFI", fmt(c["cfi"], 3, lang), "≥ " + fmt(FIT_CUTOFFS["cfi"], 2, lang)),
+            ("TLI", fmt(c["tli"], 3, lang), "≥ " + fmt(FIT_CUTOFFS["tli"], 2, lang)),
+            (
+                "RMSEA",
+                f"{fmt(c['rmsea'], 3, lang)} [{fmt(c['rmsea_ci_low'], 3, lang)}–{fmt(c['rmsea_ci_high'], 3, lang)}]",
+                "≤ " + fmt(FIT_CUTOFFS["rmsea"], 2, lang),
+            ),
+            ("SRMR", fmt(c["srmr"], 3, lang), "≤ " + fmt(FIT_CUTOFFS["srmr"], 2, lang)),
+            ("n", str(c["n_obs"]), ""),
+        ],
         "verdict": t("cfa_acceptable" if c.get("acceptable") else "cfa_not_acceptable", lang),
     }
 
@@ -159,9 +240,12 @@ def _summary_row(name, cell, lang) -> dict:
     """A dimension in the executive summary's table."""
     row = {"name": name, "level": None, "p": "–", "s": "–", "finding": finding_cell(None, lang)}
     if cell and not cell.get("suppressed"):
-        row.update(level=cell["level"], finding=finding_cell(cell["finding"], lang, cell.get("finding_probability")),
-                   p=fmt_ci(cell["score"], cell["ci_low"], cell["ci_high"], lang),
-                   s=fmt_ci(cell["structure"], cell["structure_ci_low"], cell["structure_ci_high"], lang))
+        row.update(
+            level=cell["level"],
+            finding=finding_cell(cell["finding"], lang, cell.get("finding_probability")),
+            p=fmt_ci(cell["score"], cell["ci_low"], cell["ci_high"], lang),
+            s=fmt_ci(cell["structure"], cell["structure_ci_low"], cell["structure_ci_high"], lang),
+        )
     return row
 
 
@@ -171,33 +255,53 @@ def _tally(d, visible, lang) -> list:
     for fid in _TALLY_ORDER:
         hit = [r["team"] for r in visible if r["dimensions"][d]["finding"] == fid]
         if hit:
-            out.append({
-                "cell": finding_cell(fid, lang), "count": len(hit),
-                "teams": ", ".join(hit[:_TEAM_LIST_MAX]),
-                "more": t("and_more", lang, n=len(hit) - _TEAM_LIST_MAX) if len(hit) > _TEAM_LIST_MAX else "",
-                "do": advice(d, fid, lang, FINDING_HELP[fid]["do"][lang]),
-            })
+            out.append(
+                {
+                    "cell": finding_cell(fid, lang),
+                    "count": len(hit),
+                    "teams": ", ".join(hit[:_TEAM_LIST_MAX]),
+                    "more": t("and_more", lang, n=len(hit) - _TEAM_LIST_MAX) if len(hit) > _TEAM_LIST_MAX else "",
+                    "do": advice(d, fid, lang, FINDING_HELP[fid]["do"][lang]),
+                }
+            )
     return out
 
 
 def _dimension_section(d, name, q, cell, org_cell, visible, k, lang) -> dict:
     """The scope's dimension in the leadership part: its figures, finding and advice."""
-    out = {"id": d, "name": name, "description": q.dimensions[d]["description"][lang] if q is not None else "",
-           "finding_label": "", "finding_fill": "#ffffff", "advice": "", "means": "", "org": None,
-           "tally": _tally(d, visible, lang), "hidden": None}
+    out = {
+        "id": d,
+        "name": name,
+        "description": q.dimensions[d]["description"][lang] if q is not None else "",
+        "finding_label": "",
+        "finding_fill": "#ffffff",
+        "advice": "",
+        "means": "",
+        "org": None,
+        "tally": _tally(d, visible, lang),
+        "hidden": None,
+    }
     if not cell or cell.get("suppressed"):
         out["hidden"] = hidden_text(cell["suppression_reason"], k, lang) if cell else "–"
         return out
     fid = cell["finding"]
-    out.update(p=fmt_ci(cell["score"], cell["ci_low"], cell["ci_high"], lang),
-               s=fmt_ci(cell["structure"], cell["structure_ci_low"], cell["structure_ci_high"], lang),
-               level=cell["level"])
+    out.update(
+        p=fmt_ci(cell["score"], cell["ci_low"], cell["ci_high"], lang),
+        s=fmt_ci(cell["structure"], cell["structure_ci_low"], cell["structure_ci_high"], lang),
+        level=cell["level"],
+    )
     if fid:
-        out.update(finding_label=finding_text(cell, lang), finding_fill=FINDING_FILLS[fid],
-                   means=FINDING_HELP[fid]["means"][lang], advice=advice(d, fid, lang, FINDING_HELP[fid]["do"][lang]))
+        out.update(
+            finding_label=finding_text(cell, lang),
+            finding_fill=FINDING_FILLS[fid],
+            means=FINDING_HELP[fid]["means"][lang],
+            advice=advice(d, fid, lang, FINDING_HELP[fid]["do"][lang]),
+        )
     if org_cell is not None and not org_cell.get("suppressed"):
-        out["org"] = f"{t('perception', lang)} {fmt(org_cell['score'], 0, lang)} · " \
-                     f"{t('structure', lang)} {fmt(org_cell['structure'], 0, lang)}"
+        out["org"] = (
+            f"{t('perception', lang)} {fmt(org_cell['score'], 0, lang)} · "
+            f"{t('structure', lang)} {fmt(org_cell['structure'], 0, lang)}"
+        )
     return out
 
 
@@ -206,8 +310,10 @@ def _finding_bars(names, visible, lang) -> list:
     rows = []
     for d, name in names.items():
         shown = [r for r in visible if not r["dimensions"][d]["suppressed"]]
-        parts = [{"count": sum(1 for r in shown if r["dimensions"][d]["finding"] == f), "fill": FINDING_FILLS[f]}
-                 for f in _TALLY_ORDER]
+        parts = [
+            {"count": sum(1 for r in shown if r["dimensions"][d]["finding"] == f), "fill": FINDING_FILLS[f]}
+            for f in _TALLY_ORDER
+        ]
         if shown:
             rows.append({"name": name, "total": len(shown), "parts": [p for p in parts if p["count"]]})
     return rows
@@ -223,15 +329,31 @@ def _quality_section(diagnosis, d, name, q, visible, mv, lang) -> dict:
         "icc_reading": (info.get("icc_reading") or {}).get(lang, ""),
         "structure_icc_reading": (info.get("structure_icc_reading") or {}).get(lang, ""),
         "rel_reason": (rel.get("reason") or {}).get(lang, "") if rel and not rel.get("estimable", True) else "",
-        "item_rows": [{"text": item_text(q, it["id"], lang), "id": it["id"], "item_rest": fmt(it["item_rest"], 2, lang),
-                       "alpha_if_deleted": fmt(it["alpha_if_deleted"], 2, lang)} for it in rel.get("items", [])],
+        "item_rows": [
+            {
+                "text": item_text(q, it["id"], lang),
+                "id": it["id"],
+                "item_rest": fmt(it["item_rest"], 2, lang),
+                "alpha_if_deleted": fmt(it["alpha_if_deleted"], 2, lang),
+            }
+            for it in rel.get("items", [])
+        ],
         "divided": t("divided_count", lang, n=n_divided, total=len(visible), bar=mv["alpha_agree"])
-        if visible else t("no_team_findings", lang),
+        if visible
+        else t("no_team_findings", lang),
     }
 
 
-def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | None = None,
-                      campaign_name: str | None = None, benchmark=None, provenance=None, register=None) -> bytes:
+def render_report_pdf(
+    diagnosis,
+    *,
+    lang: str = "en",
+    organization_name: str | None = None,
+    campaign_name: str | None = None,
+    benchmark=None,
+    provenance=None,
+    register=None,
+) -> bytes:
     """The leadership report as a PDF (A4): at most eight pages for leadership, then an
     appendix that starts on its own page.
 
@@ -286,8 +408,9 @@ def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | N
 
     if subject["suppressed"]:
         key = "org_no_data" if subject["suppression_reason"] == NO_DATA else "org_hidden"
-        subject_hidden = (t(key, lang, k=k) if not scoped
-                          else f"{scope_name}: {hidden_text(subject['suppression_reason'], k, lang)}")
+        subject_hidden = (
+            t(key, lang, k=k) if not scoped else f"{scope_name}: {hidden_text(subject['suppression_reason'], k, lang)}"
+        )
     else:
         subject_hidden = ""
 
@@ -295,8 +418,9 @@ def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | N
     # teams when they fit
     heat_units = []
     if diagnosis.units is not None:
-        heat_units = ([] if scoped else [(org, t("organization", lang), "org")]) + \
-                     [(u, f"{t('unit', lang)} {u['unit']}", "org" if scoped else "group") for u, _ in groups if u is not None]
+        heat_units = ([] if scoped else [(org, t("organization", lang), "org")]) + [
+            (u, f"{t('unit', lang)} {u['unit']}", "org" if scoped else "group") for u, _ in groups if u is not None
+        ]
     team_items = []
     for u, teams in groups:
         if u is not None and not scoped:
@@ -308,20 +432,39 @@ def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | N
 
     diffs = diagnosis.differences
     ctx.update(
-        n_respondents=diagnosis.n_respondents, subject_visible=not subject["suppressed"],
-        subject_hidden=subject_hidden, scope_name=scope_name,
-        teams_total=n_teams, teams_shown=int((~diagnosis.teams.suppressed).sum()),
+        n_respondents=diagnosis.n_respondents,
+        subject_visible=not subject["suppressed"],
+        subject_hidden=subject_hidden,
+        scope_name=scope_name,
+        teams_total=n_teams,
+        teams_shown=int((~diagnosis.teams.suppressed).sum()),
         n_units=len(diagnosis.units.labels) if diagnosis.units is not None else 0,
         headline=headline(subject, names, lang, scope_name),
-        pattern={"label": label("typology", typ, lang), "help": TYPOLOGY_HELP[typ][lang],
-                 "why": pattern_line(subject, names, present, lang)} if typ else None,
+        pattern={
+            "label": label("typology", typ, lang),
+            "help": TYPOLOGY_HELP[typ][lang],
+            "why": pattern_line(subject, names, present, lang),
+        }
+        if typ
+        else None,
         summary=[_summary_row(names[d], subject_dims.get(d), lang) for d in names],
-        summary_chart=[_chart_row(names[d], subject_dims.get(d), org_dims.get(d) if scoped else None, lang, k)
-                       for d in names],
+        summary_chart=[
+            _chart_row(names[d], subject_dims.get(d), org_dims.get(d) if scoped else None, lang, k) for d in names
+        ],
         findings=[f[lang] for f in diagnosis.findings[:_KEY_FINDINGS]],
-        sections=[_dimension_section(d, names[d], q, subject_dims.get(d), org_dims.get(d) if scoped else None,
-                                     [r for r in visible if not r["dimensions"][d]["suppressed"]], k, lang)
-                  for d in names],
+        sections=[
+            _dimension_section(
+                d,
+                names[d],
+                q,
+                subject_dims.get(d),
+                org_dims.get(d) if scoped else None,
+                [r for r in visible if not r["dimensions"][d]["suppressed"]],
+                k,
+                lang,
+            )
+            for d in names
+        ],
         dim_names=list(names.values()),
         finding_bars=_finding_bars(names, visible, lang),
         finding_legend=[(FINDING_SHORT[f][lang], FINDING_FILLS[f]) for f in _TALLY_ORDER],
@@ -331,28 +474,46 @@ def render_report_pdf(diagnosis, *, lang: str = "en", organization_name: str | N
         team_rows=team_rows(groups, k, lang),
         mc_legend=list(zip(codes, (mc_names[m] for m in mcs))),
         mc_rows=misconception_rows(groups, org, mcs, k, lang) if mcs else [],
-        mc_org_bars=[] if org["suppressed"] else [
-            {"name": mc_names[m], "value": None if org["misconceptions"][m] is None else 100 * org["misconceptions"][m],
-             "text": fmt_pct(org["misconceptions"][m], lang)} for m in mcs],
+        mc_org_bars=[]
+        if org["suppressed"]
+        else [
+            {
+                "name": mc_names[m],
+                "value": None if org["misconceptions"][m] is None else 100 * org["misconceptions"][m],
+                "text": fmt_pct(org["misconceptions"][m], lang),
+            }
+            for m in mcs
+        ],
         differences=[_diff_row(x, names, lang) for x in diffs[:_DIFF_MAX]],
         differences_more=t("and_more", lang, n=len(diffs) - _DIFF_MAX) if len(diffs) > _DIFF_MAX else "",
-        differences_note=t("differences_note", lang, correction=mv["correction"], alpha=mv["alpha"], effect=mv["effect"]),
+        differences_note=t(
+            "differences_note", lang, correction=mv["correction"], alpha=mv["alpha"], effect=mv["effect"]
+        ),
         role_gaps=[_gap_row(g, names, lang) for g in diagnosis.role_gaps],
-        drivers=_drivers(diagnosis, lang), cfa=_cfa(diagnosis, lang),
-        reliability=[{key: fmt(diagnosis.dimensions[d].get(key), 2, lang) for key in ("alpha", "omega", "icc1", "icc2")}
-                     | {"name": names[d]} for d in names],
-        quality_sections=[_quality_section(diagnosis, d, names[d], q,
-                                           [r for r in visible if not r["dimensions"][d]["suppressed"]], mv, lang)
-                          for d in names],
+        drivers=_drivers(diagnosis, lang),
+        cfa=_cfa(diagnosis, lang),
+        reliability=[
+            {key: fmt(diagnosis.dimensions[d].get(key), 2, lang) for key in ("alpha", "omega", "icc1", "icc2")}
+            | {"name": names[d]}
+            for d in names
+        ],
+        quality_sections=[
+            _quality_section(
+                diagnosis, d, names[d], q, [r for r in visible if not r["dimensions"][d]["suppressed"]], mv, lang
+            )
+            for d in names
+        ],
         benchmark=benchmark_table(benchmark, lang),
         provenance=provenance_lines(provenance, k, lang),
         measurement=measurement_sections(diagnosis, lang),
         register=register_section(register, lang),
         question_tables=question_tables(diagnosis, lang, teams=False),
-        method=[(h[lang], p[lang].format(**mv)) for h, p in METHOD], references=REFERENCES,
+        method=[(h[lang], p[lang].format(**mv)) for h, p in METHOD],
+        references=REFERENCES,
     )
-    ctx["method"] = [(t("about_answers", lang), " ".join([t("min_group", lang, k=k, ck=mv["ck"])] + ctx["provenance"]))] \
-        + ctx["method"]
+    ctx["method"] = [
+        (t("about_answers", lang), " ".join([t("min_group", lang, k=k, ck=mv["ck"])] + ctx["provenance"]))
+    ] + ctx["method"]
     ctx["appendix_sections"] = _appendix_sections(ctx, lang)
     return _render("report.html", ctx)
 
@@ -381,8 +542,9 @@ def _appendix_sections(ctx, lang) -> list:
 _AGREEMENT_TEXT = {"shared": "rwg_agree", "chance": "rwg_chance", "divided": "rwg_divided"}
 
 
-def render_team_report_pdf(diagnosis, team, *, lang: str = "en", organization_name: str | None = None,
-                           campaign_name: str | None = None) -> bytes:
+def render_team_report_pdf(
+    diagnosis, team, *, lang: str = "en", organization_name: str | None = None, campaign_name: str | None = None
+) -> bytes:
     """One team's report as a PDF (A4), for the team's own workshop.
 
     Its perception and structure scores with confidence intervals against the
@@ -429,34 +591,55 @@ def render_team_report_pdf(diagnosis, team, *, lang: str = "en", organization_na
             dims.append({**entry, "hidden": hidden_text(c["suppression_reason"], k, lang)})
             continue
         rwg = c["rwg_j"]
-        agree = (t("rwg_none", lang) if rwg is None else
-                 t(_AGREEMENT_TEXT.get(c.get("agreement"), "rwg_chance"), lang, rwg=fmt(c["rwg_j_slight"], 2, lang)))
-        flags = [f"{t(x['measure'], lang)} {t(x['direction'], lang)}: {fmt(x['difference'], 0, lang, signed=True)} "
-                 f"(d = {fmt(x['d'], 2, lang, signed=True)})" for x in diffs if x["dimension"] == d]
-        dims.append({
-            **entry, "hidden": None,
-            "p": fmt_ci(c["score"], c["ci_low"], c["ci_high"], lang),
-            "s": fmt_ci(c["structure"], c["structure_ci_low"], c["structure_ci_high"], lang),
-            "level": c["level"], "rwg": fmt(rwg, 2, lang), "agree": agree,
-            "finding": finding_cell(c["finding"], lang, c.get("finding_probability")), "finding_label": label("finding", c["finding"], lang),
-            "means": FINDING_HELP[c["finding"]]["means"][lang] if c["finding"] else "",
-            "do": advice(d, c["finding"], lang, FINDING_HELP[c["finding"]]["do"][lang]) if c["finding"] else "",
-            "flags": flags, "verdict": verdict_lines(c, lang, thresholds=q.thresholds if q is not None else None),
-        })
+        agree = (
+            t("rwg_none", lang)
+            if rwg is None
+            else t(_AGREEMENT_TEXT.get(c.get("agreement"), "rwg_chance"), lang, rwg=fmt(c["rwg_j_slight"], 2, lang))
+        )
+        flags = [
+            f"{t(x['measure'], lang)} {t(x['direction'], lang)}: {fmt(x['difference'], 0, lang, signed=True)} "
+            f"(d = {fmt(x['d'], 2, lang, signed=True)})"
+            for x in diffs
+            if x["dimension"] == d
+        ]
+        dims.append(
+            {
+                **entry,
+                "hidden": None,
+                "p": fmt_ci(c["score"], c["ci_low"], c["ci_high"], lang),
+                "s": fmt_ci(c["structure"], c["structure_ci_low"], c["structure_ci_high"], lang),
+                "level": c["level"],
+                "rwg": fmt(rwg, 2, lang),
+                "agree": agree,
+                "finding": finding_cell(c["finding"], lang, c.get("finding_probability")),
+                "finding_label": label("finding", c["finding"], lang),
+                "means": FINDING_HELP[c["finding"]]["means"][lang] if c["finding"] else "",
+                "do": advice(d, c["finding"], lang, FINDING_HELP[c["finding"]]["do"][lang]) if c["finding"] else "",
+                "flags": flags,
+                "verdict": verdict_lines(c, lang, thresholds=q.thresholds if q is not None else None),
+            }
+        )
     shares, vs = rec["misconceptions"], rec["misconceptions_vs_organization"]
     typ = rec["typology"]
     ctx.update(
-        team=rec["team"], unit=rec.get("unit"), n=rec["n"],
+        team=rec["team"],
+        unit=rec.get("unit"),
+        n=rec["n"],
         pattern=(label("typology", typ, lang), TYPOLOGY_HELP[typ][lang]) if typ else None,
         chart=[_chart_row(names[d], rec["dimensions"][d], org_dims.get(d), lang, k) for d in names],
         dims=dims,
-        misconceptions=[{
-            "name": mc_names[m],
-            "team": fmt_pct(shares[m], lang) if shares[m] is not None else f"n < {k}",
-            "org": fmt_pct(None if org["suppressed"] else org["misconceptions"][m], lang),
-            "diff": fmt_pct(vs[m], lang, signed=True) if shares[m] is not None else "–",
-        } for m in diagnosis.teams.misconceptions],
-        outcome=fmt(rec["outcome"], 0, lang), org_outcome=fmt(org.get("outcome"), 0, lang),
-        comments=rec["comments"], questions=scope_table(diagnosis, lang, team=rec["team"]),
+        misconceptions=[
+            {
+                "name": mc_names[m],
+                "team": fmt_pct(shares[m], lang) if shares[m] is not None else f"n < {k}",
+                "org": fmt_pct(None if org["suppressed"] else org["misconceptions"][m], lang),
+                "diff": fmt_pct(vs[m], lang, signed=True) if shares[m] is not None else "–",
+            }
+            for m in diagnosis.teams.misconceptions
+        ],
+        outcome=fmt(rec["outcome"], 0, lang),
+        org_outcome=fmt(org.get("outcome"), 0, lang),
+        comments=rec["comments"],
+        questions=scope_table(diagnosis, lang, team=rec["team"]),
     )
     return _render("team_report.html", ctx)

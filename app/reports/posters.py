@@ -21,7 +21,9 @@ def render_posters_pdf(*, campaign, organization_name: str, teams: list[dict]) -
     """A PDF with a poster per team; ``teams`` holds ``team`` (its path) and ``link``."""
     posters = [{**t, "qr": qr_svg(t["link"])} for t in teams]
     html = _ENV.get_template("posters.html").render(
-        campaign=campaign, organization=organization_name, posters=posters,
+        campaign=campaign,
+        organization=organization_name,
+        posters=posters,
         closes_on=campaign.closes_on.isoformat() if campaign.closes_on else None,
     )
     return HTML(string=html, url_fetcher=_LocalOnly({})).write_pdf()

@@ -27,8 +27,23 @@ from analysis.privacy import NO_DATA
 from app.reports.benchmark_table import benchmark_table
 from app.reports.decision_map import register_section
 from app.reports.common import (
-    HIDDEN_FILL, Cell, check_lang, dimension_cells, dimension_names, finding_cell, fmt, fmt_ci,
-    hidden_text, instrument, k_of, label, method_values, misconception_names, provenance_lines, t, teams_by_unit,
+    HIDDEN_FILL,
+    Cell,
+    check_lang,
+    dimension_cells,
+    dimension_names,
+    finding_cell,
+    fmt,
+    fmt_ci,
+    hidden_text,
+    instrument,
+    k_of,
+    label,
+    method_values,
+    misconception_names,
+    provenance_lines,
+    t,
+    teams_by_unit,
 )
 from app.reports.leadership import advice, headline, pattern_line
 from app.reports.questions import qt, scope_table
@@ -120,14 +135,40 @@ class _Deck:
                     items.append((text, fill, span, head, isinstance(item, Cell) and span == 1 and not head))
             cells = []
             for text, fill, span, bold, centre in items:
-                cells.append(_tc(text, _NAVY if head else (fill or "#FFFFFF"), size=size, bold=bold,
-                                 ink="FFFFFF" if head else "000000", centre=centre, span=span, lang=lang))
+                cells.append(
+                    _tc(
+                        text,
+                        _NAVY if head else (fill or "#FFFFFF"),
+                        size=size,
+                        bold=bold,
+                        ink="FFFFFF" if head else "000000",
+                        centre=centre,
+                        span=span,
+                        lang=lang,
+                    )
+                )
                 cells += [_MERGED] * (span - 1)
             tbl.append(parse_xml(f'<a:tr {nsdecls("a")} h="{Inches(row_h)}">{"".join(cells)}</a:tr>'))
         return table
 
-    def chart(self, slide, kind, categories, series, x, y, w, h, *, number_format="0", maximum=None,
-              legend=True, patterned=(1,), title: str = "", point_fills=None):
+    def chart(
+        self,
+        slide,
+        kind,
+        categories,
+        series,
+        x,
+        y,
+        w,
+        h,
+        *,
+        number_format="0",
+        maximum=None,
+        legend=True,
+        patterned=(1,),
+        title: str = "",
+        point_fills=None,
+    ):
         """A native chart, categories in the given order from the top or left; the
         series listed in ``patterned`` are hatched so that they stay apart in black and
         white."""
@@ -187,11 +228,13 @@ def _tc(text, fill: str, *, size: int, bold: bool, ink: str, centre: bool, span:
     grid = f' gridSpan="{span}"' if span > 1 else ""
     algn = ' algn="ctr"' if centre else ""
     margin = f'marT="{Inches(0.02)}" marB="{Inches(0.02)}"'
-    return (f'<a:tc{grid}><a:txBody><a:bodyPr/><a:lstStyle/><a:p><a:pPr{algn}/><a:r>'
-            f'<a:rPr lang="{lang}" sz="{size * 100}" b="{int(bold)}" dirty="0"><a:solidFill>'
-            f'<a:srgbClr val="{ink}"/></a:solidFill></a:rPr><a:t>{escape(_clean(text))}</a:t></a:r></a:p>'
-            f'</a:txBody><a:tcPr {margin}><a:solidFill><a:srgbClr val="{fill.lstrip("#").upper()}"/>'
-            f'</a:solidFill></a:tcPr></a:tc>')
+    return (
+        f'<a:tc{grid}><a:txBody><a:bodyPr/><a:lstStyle/><a:p><a:pPr{algn}/><a:r>'
+        f'<a:rPr lang="{lang}" sz="{size * 100}" b="{int(bold)}" dirty="0"><a:solidFill>'
+        f'<a:srgbClr val="{ink}"/></a:solidFill></a:rPr><a:t>{escape(_clean(text))}</a:t></a:r></a:p>'
+        f'</a:txBody><a:tcPr {margin}><a:solidFill><a:srgbClr val="{fill.lstrip("#").upper()}"/>'
+        f'</a:solidFill></a:tcPr></a:tc>'
+    )
 
 
 def _pages(items: list, size: int) -> list:
@@ -200,7 +243,7 @@ def _pages(items: list, size: int) -> list:
         return [[]]
     n = -(-len(items) // size)
     per = -(-len(items) // n)
-    return [items[i:i + per] for i in range(0, len(items), per)]
+    return [items[i : i + per] for i in range(0, len(items), per)]
 
 
 def _heat_rows(rows_in, dims, k, lang):
@@ -232,16 +275,31 @@ def _heatmap_slides(deck, title, first_col, items, names, k):
     pages = _pages(items, _ROWS_PER_SLIDE)
     for p, chunk in enumerate(pages, start=1):
         s = deck.slide(title if len(pages) == 1 else f"{title} ({p}/{len(pages)})", t("heatmap_note", lang, k=k))
-        deck.table(s, 0.5, 1.6, 12.3, widths, [head1, head2] + _heat_rows(chunk, dims, k, lang),
-                   size=9, header_rows=2, row_h=0.32)
+        deck.table(
+            s,
+            0.5,
+            1.6,
+            12.3,
+            widths,
+            [head1, head2] + _heat_rows(chunk, dims, k, lang),
+            size=9,
+            header_rows=2,
+            row_h=0.32,
+        )
 
 
 def _finding_slides(deck, groups, names):
     lang = deck.lang
     visible = [r for _, teams in groups for r in teams if not r["suppressed"]]
     for fid in FINDING_SHORT:
-        per_dim = {d: [r["team"] for r in visible if not r["dimensions"][d]["suppressed"]
-                       and r["dimensions"][d]["finding"] == fid] for d in names}
+        per_dim = {
+            d: [
+                r["team"]
+                for r in visible
+                if not r["dimensions"][d]["suppressed"] and r["dimensions"][d]["finding"] == fid
+            ]
+            for d in names
+        }
         if not any(per_dim.values()):
             continue
         s = deck.slide(f"{t('finding', lang)}: {label('finding', fid, lang)}", t("deck_findings", lang))
@@ -270,28 +328,65 @@ def _dimension_slides(deck, diagnosis, groups, names, k, subject, scope_name):
         s = deck.slide(names[d], q.dimensions[d]["description"][lang] if q is not None else "")
         shown = [r for r in visible if not r["dimensions"][d]["suppressed"]]
         counts = [sum(1 for r in shown if r["dimensions"][d]["finding"] == f) for f in FINDING_SHORT]
-        deck.chart(s, XL_CHART_TYPE.COLUMN_CLUSTERED, [FINDING_SHORT[f][lang] for f in FINDING_SHORT],
-                   [(t("teams_by_finding", lang), counts)], 0.5, 1.6, 6.2, 4.9, legend=False,
-                   title=t("teams_by_finding", lang), patterned=(), point_fills=[FINDING_COLORS[f] for f in FINDING_SHORT])
+        deck.chart(
+            s,
+            XL_CHART_TYPE.COLUMN_CLUSTERED,
+            [FINDING_SHORT[f][lang] for f in FINDING_SHORT],
+            [(t("teams_by_finding", lang), counts)],
+            0.5,
+            1.6,
+            6.2,
+            4.9,
+            legend=False,
+            title=t("teams_by_finding", lang),
+            patterned=(),
+            point_fills=[FINDING_COLORS[f] for f in FINDING_SHORT],
+        )
         lines = [(scope_name, 14, True, _NAVY)]
         if cell["suppressed"]:
             lines.append((hidden_text(cell["suppression_reason"], k, lang), 12, False, "000000"))
         else:
             lines += [
-                (f"{t('perception', lang)}: {fmt_ci(cell['score'], cell['ci_low'], cell['ci_high'], lang)} · "
-                 f"{t('structure', lang)}: {fmt_ci(cell['structure'], cell['structure_ci_low'], cell['structure_ci_high'], lang)}",
-                 12, False, "000000"),
-                (f"{t('maturity', lang)}: {t('maturity_level', lang, level=cell['level'])} · {t('finding', lang)}: "
-                 f"{label('finding', cell['finding'], lang)}", 12, False, "000000"),
+                (
+                    f"{t('perception', lang)}: {fmt_ci(cell['score'], cell['ci_low'], cell['ci_high'], lang)} · "
+                    f"{t('structure', lang)}: {fmt_ci(cell['structure'], cell['structure_ci_low'], cell['structure_ci_high'], lang)}",
+                    12,
+                    False,
+                    "000000",
+                ),
+                (
+                    f"{t('maturity', lang)}: {t('maturity_level', lang, level=cell['level'])} · {t('finding', lang)}: "
+                    f"{label('finding', cell['finding'], lang)}",
+                    12,
+                    False,
+                    "000000",
+                ),
             ]
-        lines += [(t("structure_or_perception", lang), 14, True, _NAVY),
-                  ((info.get("icc_reading") or {}).get(lang, ""), 12, False, "000000"),
-                  (t("agreement", lang), 14, True, _NAVY),
-                  (t("divided_count", lang, n=counts[list(FINDING_SHORT).index("divided")], total=len(shown),
-                     bar=mv["alpha_agree"]), 12, False, "000000"),
-                  (t("reliability", lang), 14, True, _NAVY),
-                  (f"{t('alpha', lang)} = {fmt(info.get('alpha'), 2, lang)} · {t('omega', lang)} = "
-                   f"{fmt(info.get('omega'), 2, lang)}", 12, False, "000000")]
+        lines += [
+            (t("structure_or_perception", lang), 14, True, _NAVY),
+            ((info.get("icc_reading") or {}).get(lang, ""), 12, False, "000000"),
+            (t("agreement", lang), 14, True, _NAVY),
+            (
+                t(
+                    "divided_count",
+                    lang,
+                    n=counts[list(FINDING_SHORT).index("divided")],
+                    total=len(shown),
+                    bar=mv["alpha_agree"],
+                ),
+                12,
+                False,
+                "000000",
+            ),
+            (t("reliability", lang), 14, True, _NAVY),
+            (
+                f"{t('alpha', lang)} = {fmt(info.get('alpha'), 2, lang)} · {t('omega', lang)} = "
+                f"{fmt(info.get('omega'), 2, lang)}",
+                12,
+                False,
+                "000000",
+            ),
+        ]
         deck.text(s, 7.0, 1.6, 5.8, 5.2, lines)
 
 
@@ -321,8 +416,7 @@ def _register_slides(deck, register, lang):
         return
     for p, page in enumerate(_pages(rows[1:], 14)):
         s = deck.slide(section["title"], section["intro"] if p == 0 else "")
-        deck.table(s, 0.5, 1.9, 12.3, [2.2, 1.6, 2.6, 2.0, 2.3, 0.9, 0.7], [rows[0]] + page,
-                   size=9, row_h=0.34)
+        deck.table(s, 0.5, 1.9, 12.3, [2.2, 1.6, 2.6, 2.0, 2.3, 0.9, 0.7], [rows[0]] + page, size=9, row_h=0.34)
 
 
 _QUESTION_ROWS = 12  # per slide, at most
@@ -333,15 +427,26 @@ def _question_slides(deck, diagnosis, k):
     lang = deck.lang
     table = scope_table(diagnosis, lang, unit=diagnosis.scope)
     head = [qt("question", lang), "n", qt("mean", lang), qt("favourable", lang), qt("distribution", lang)]
-    rows = [[f"{r.topic}: {r.text}", r.n] + ([r.hidden] if r.hidden else
-            [r.mean, r.favourable, " · ".join(s.text for s in r.shares)]) for r in table.rows]
+    rows = [
+        [f"{r.topic}: {r.text}", r.n]
+        + ([r.hidden] if r.hidden else [r.mean, r.favourable, " · ".join(s.text for s in r.shares)])
+        for r in table.rows
+    ]
     for page in _pages(rows, _QUESTION_ROWS):
         s = deck.slide(f"{qt('questions', lang)}: {table.title}", qt("slide_note", lang, k=k))
         deck.table(s, 0.5, 1.6, 12.3, [6.5, 0.6, 1.1, 1.2, 2.9], [head] + page, size=8, row_h=0.3)
 
 
-def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | None = None,
-                       campaign_name: str | None = None, benchmark=None, provenance=None, register=None) -> bytes:
+def render_report_pptx(
+    diagnosis,
+    *,
+    lang: str = "en",
+    organization_name: str | None = None,
+    campaign_name: str | None = None,
+    benchmark=None,
+    provenance=None,
+    register=None,
+) -> bytes:
     """The workshop deck for consultants.
 
     Parameters
@@ -380,17 +485,29 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
     s = deck.prs.slides.add_slide(deck.layout)
     deck.text(s, 0, 0, 13.333, 7.5, [("", 10, False, "FFFFFF")], fill=_NAVY)
     n_shown = int((~diagnosis.teams.suppressed).sum())
-    deck.text(s, 0.9, 2.0, 11.5, 4.5, [
-        (t("report_title", lang).upper(), 16, True, "E9C46A"),
-        (diagnosis.questionnaire["title"][lang], 36, True, "FFFFFF"),
-        (organization_name or "", 24, False, "FFFFFF"),
-        (f"{t('campaign', lang)}: {campaign_name}" if campaign_name else "", 16, False, "DFE7F0"),
-        (t("scope_line", lang, unit=diagnosis.scope) if diagnosis.scope else "", 16, False, "DFE7F0"),
-        (f"{t('respondents', lang)}: {diagnosis.n_respondents if diagnosis.n_respondents is not None else f'n < {k}'} · "
-         f"{t('teams_shown', lang, shown=n_shown, total=len(diagnosis.teams.labels))} · "
-         f"{t('min_group', lang, k=k, ck=diagnosis.settings['comment_min_group_size'])}", 14, False, "DFE7F0"),
-        *((line, 11, False, "DFE7F0") for line in provenance_lines(provenance, k, lang)),
-    ])
+    deck.text(
+        s,
+        0.9,
+        2.0,
+        11.5,
+        4.5,
+        [
+            (t("report_title", lang).upper(), 16, True, "E9C46A"),
+            (diagnosis.questionnaire["title"][lang], 36, True, "FFFFFF"),
+            (organization_name or "", 24, False, "FFFFFF"),
+            (f"{t('campaign', lang)}: {campaign_name}" if campaign_name else "", 16, False, "DFE7F0"),
+            (t("scope_line", lang, unit=diagnosis.scope) if diagnosis.scope else "", 16, False, "DFE7F0"),
+            (
+                f"{t('respondents', lang)}: {diagnosis.n_respondents if diagnosis.n_respondents is not None else f'n < {k}'} · "
+                f"{t('teams_shown', lang, shown=n_shown, total=len(diagnosis.teams.labels))} · "
+                f"{t('min_group', lang, k=k, ck=diagnosis.settings['comment_min_group_size'])}",
+                14,
+                False,
+                "DFE7F0",
+            ),
+            *((line, 11, False, "DFE7F0") for line in provenance_lines(provenance, k, lang)),
+        ],
+    )
 
     s = deck.slide(t("how_to_read", lang))
     for i, (head, body) in enumerate(READING):
@@ -400,7 +517,9 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
     if subject["suppressed"]:
         s = deck.slide(t("summary", lang))
         key = "org_no_data" if subject["suppression_reason"] == NO_DATA else "org_hidden"
-        text = t(key, lang, k=k) if not scoped else f"{scope_name}: {hidden_text(subject['suppression_reason'], k, lang)}"
+        text = (
+            t(key, lang, k=k) if not scoped else f"{scope_name}: {hidden_text(subject['suppression_reason'], k, lang)}"
+        )
         deck.text(s, 0.5, 1.6, 12.3, 1.0, [(text, 16, False, "000000")])
     else:
         s = deck.slide(t("summary", lang), headline(subject, names, lang, scope_name) or "")
@@ -408,28 +527,63 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
         if typ:
             q = instrument(diagnosis)
             why = pattern_line(subject, names, q.thresholds.typology.present if q is not None else None, lang)
-            deck.text(s, 0.5, 1.6, 12.3, 1.3, [
-                (f"{t('pattern_of', lang, scope=scope_name)}: {label('typology', typ, lang)}", 15, True, _NAVY),
-                (" ".join(x for x in (TYPOLOGY_HELP[typ][lang], why) if x), 12, False, "000000")], fill="F4F7FA")
-        deck.text(s, 0.5, 3.1, 12.3, 3.8, [(t("key_findings", lang), 15, True, _NAVY)]
-                  + [(f"{i}. {f[lang]}", 12, False, "000000") for i, f in enumerate(diagnosis.findings[:5], start=1)])
+            deck.text(
+                s,
+                0.5,
+                1.6,
+                12.3,
+                1.3,
+                [
+                    (f"{t('pattern_of', lang, scope=scope_name)}: {label('typology', typ, lang)}", 15, True, _NAVY),
+                    (" ".join(x for x in (TYPOLOGY_HELP[typ][lang], why) if x), 12, False, "000000"),
+                ],
+                fill="F4F7FA",
+            )
+        deck.text(
+            s,
+            0.5,
+            3.1,
+            12.3,
+            3.8,
+            [(t("key_findings", lang), 15, True, _NAVY)]
+            + [(f"{i}. {f[lang]}", 12, False, "000000") for i, f in enumerate(diagnosis.findings[:5], start=1)],
+        )
 
         s = deck.slide(t("perception_vs_structure", lang), t("maturity_by_dimension", lang))
         od = subject["dimensions"]
-        deck.chart(s, XL_CHART_TYPE.COLUMN_CLUSTERED, [names[d] for d in dims],
-                   [(t("perception", lang), [od[d]["score"] for d in dims]),
-                    (t("structure", lang), [od[d]["structure"] for d in dims])], 0.5, 1.5, 6.3, 5.3, maximum=100)
-        rows = [[t("dimension", lang), t("maturity", lang), t("perception", lang), t("structure", lang), t("finding", lang)]]
+        deck.chart(
+            s,
+            XL_CHART_TYPE.COLUMN_CLUSTERED,
+            [names[d] for d in dims],
+            [
+                (t("perception", lang), [od[d]["score"] for d in dims]),
+                (t("structure", lang), [od[d]["structure"] for d in dims]),
+            ],
+            0.5,
+            1.5,
+            6.3,
+            5.3,
+            maximum=100,
+        )
+        rows = [
+            [t("dimension", lang), t("maturity", lang), t("perception", lang), t("structure", lang), t("finding", lang)]
+        ]
         for d in dims:
             c = od[d]
-            rows.append([names[d], t("maturity_level", lang, level=c["level"]) if c["level"] else "–",
-                         fmt_ci(c["score"], c["ci_low"], c["ci_high"], lang),
-                         fmt_ci(c["structure"], c["structure_ci_low"], c["structure_ci_high"], lang),
-                         finding_cell(c["finding"], lang, c.get("finding_probability"))])
+            rows.append(
+                [
+                    names[d],
+                    t("maturity_level", lang, level=c["level"]) if c["level"] else "–",
+                    fmt_ci(c["score"], c["ci_low"], c["ci_high"], lang),
+                    fmt_ci(c["structure"], c["structure_ci_low"], c["structure_ci_high"], lang),
+                    finding_cell(c["finding"], lang, c.get("finding_probability")),
+                ]
+            )
         deck.table(s, 6.6, 1.7, 6.3, [1.85, 1.1, 1.35, 1.35, 1.15], rows, size=9, row_h=0.5)
 
-        unit_items = [(org, t("organization", lang))] + [(u, f"{t('unit', lang)} {u['unit']}") for u, _ in groups
-                                                         if u is not None]
+        unit_items = [(org, t("organization", lang))] + [
+            (u, f"{t('unit', lang)} {u['unit']}") for u, _ in groups if u is not None
+        ]
         items = []
         for u, teams in groups:
             if u is not None:
@@ -447,25 +601,53 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
         mcs = diagnosis.teams.misconceptions
         if mcs:
             mnames = misconception_names(diagnosis, lang)
-            note = (t("misconceptions_scope_note", lang, scope=scope_name, mc_min=mv["mc_min"]) if scoped
-                    else t("misconceptions_org_note", lang, mc_min=mv["mc_min"]))
+            note = (
+                t("misconceptions_scope_note", lang, scope=scope_name, mc_min=mv["mc_min"])
+                if scoped
+                else t("misconceptions_org_note", lang, mc_min=mv["mc_min"])
+            )
             s = deck.slide(t("misconceptions", lang), note)
-            deck.chart(s, XL_CHART_TYPE.BAR_CLUSTERED, [mnames[m] for m in mcs],
-                       [(t("share_holding", lang), [subject["misconceptions"][m] for m in mcs])], 0.5, 1.5, 12.3, 5.4,
-                       number_format="0%", maximum=1, legend=False, patterned=())
+            deck.chart(
+                s,
+                XL_CHART_TYPE.BAR_CLUSTERED,
+                [mnames[m] for m in mcs],
+                [(t("share_holding", lang), [subject["misconceptions"][m] for m in mcs])],
+                0.5,
+                1.5,
+                12.3,
+                5.4,
+                number_format="0%",
+                maximum=1,
+                legend=False,
+                patterned=(),
+            )
 
         gaps = [g for g in diagnosis.role_gaps if g["level"] == "organization"]
         s = deck.slide(t("role_gaps", lang), t("role_gaps_note", lang)) if not scoped else None
         if gaps and s is not None:
-            deck.chart(s, XL_CHART_TYPE.COLUMN_CLUSTERED, [names[g["dimension"]] for g in gaps],
-                       [(t("leads", lang), [g["lead"] for g in gaps]), (t("members", lang), [g["member"] for g in gaps])],
-                       0.5, 1.5, 5.0, 5.3, maximum=100)
+            deck.chart(
+                s,
+                XL_CHART_TYPE.COLUMN_CLUSTERED,
+                [names[g["dimension"]] for g in gaps],
+                [(t("leads", lang), [g["lead"] for g in gaps]), (t("members", lang), [g["member"] for g in gaps])],
+                0.5,
+                1.5,
+                5.0,
+                5.3,
+                maximum=100,
+            )
         rows = [[t("group", lang), t("dimension", lang), t("leads", lang), t("members", lang), t("gap", lang), ""]]
         for g in diagnosis.role_gaps[:12]:
-            rows.append([t("organization", lang) if g["level"] == "organization" else f"{t(g['level'], lang)} {g['group']}",
-                         names[g["dimension"]], f"{fmt(g['lead'], 0, lang)} (n = {g['n_lead']})",
-                         f"{fmt(g['member'], 0, lang)} (n = {g['n_member']})", fmt(g["gap"], 0, lang, signed=True),
-                         t("significant", lang) if g["significant"] else ""])
+            rows.append(
+                [
+                    t("organization", lang) if g["level"] == "organization" else f"{t(g['level'], lang)} {g['group']}",
+                    names[g["dimension"]],
+                    f"{fmt(g['lead'], 0, lang)} (n = {g['n_lead']})",
+                    f"{fmt(g['member'], 0, lang)} (n = {g['n_member']})",
+                    fmt(g["gap"], 0, lang, signed=True),
+                    t("significant", lang) if g["significant"] else "",
+                ]
+            )
         if s is None:
             pass
         elif len(rows) > 1:
@@ -477,12 +659,27 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
         if block.get("estimable"):
             s = deck.slide(t("drivers", lang), t("drivers_note", lang, r2=fmt(block["r2"], 2, lang)))
             preds = block["predictors"]
-            deck.chart(s, XL_CHART_TYPE.BAR_CLUSTERED,
-                       [p["label"][lang] + ("" if p.get("percent_ci_low") is None else
-                                            f" ({fmt(p['percent_ci_low'], 0, lang)}–{fmt(p['percent_ci_high'], 0, lang)} %)")
-                        for p in preds],
-                       [(t("share_explained", lang), [p["percent"] / 100 for p in preds])],
-                       0.5, 1.6, 12.3, 5.3, number_format="0%", legend=False, patterned=())
+            deck.chart(
+                s,
+                XL_CHART_TYPE.BAR_CLUSTERED,
+                [
+                    p["label"][lang]
+                    + (
+                        ""
+                        if p.get("percent_ci_low") is None
+                        else f" ({fmt(p['percent_ci_low'], 0, lang)}–{fmt(p['percent_ci_high'], 0, lang)} %)"
+                    )
+                    for p in preds
+                ],
+                [(t("share_explained", lang), [p["percent"] / 100 for p in preds])],
+                0.5,
+                1.6,
+                12.3,
+                5.3,
+                number_format="0%",
+                legend=False,
+                patterned=(),
+            )
         _question_slides(deck, diagnosis, k)
         if benchmark is not None:
             _benchmark_slide(deck, benchmark, lang)
@@ -493,7 +690,9 @@ def render_report_pptx(diagnosis, *, lang: str = "en", organization_name: str | 
         s = deck.slide(t("method", lang))
         for i, (head, body) in enumerate(part):
             x, y = (0.5, 1.3 + 2.85 * (i // 2)) if i % 2 == 0 else (6.9, 1.3 + 2.85 * (i // 2))
-            deck.text(s, x, y, 5.9, 2.8, [(head[lang], 13, True, _NAVY), (body[lang].format(**mv), 10, False, "000000")])
+            deck.text(
+                s, x, y, 5.9, 2.8, [(head[lang], 13, True, _NAVY), (body[lang].format(**mv), 10, False, "000000")]
+            )
     buf = io.BytesIO()
     deck.prs.save(buf)
     return buf.getvalue()

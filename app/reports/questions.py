@@ -32,9 +32,19 @@ QTEXTS = {
     "answer_n": L(N_("Answer {i}")),
     "options": L(N_("Answers in order")),
     "note": L(N_("Note")),
-    "questions_intro": L(N_("Every question on its own: how many answered it (n), the mean answer (1–5 as ticked, for structure questions the mean score 0–100 without “don't know”), the share of favourable answers and the share of each answer. Favourable follows the question: on a reverse-keyed question it is disagreeing, on a misconception it is disagreeing (the misconception is not held), on a structure question an answer scored above 50 of 100. A question answered by fewer than {k} people in a group is not shown, nor is one whose figures would let such a group be worked out by subtraction.")),
-    "teams_note": L(N_("The questions of every team are on the dashboard, in the XLSX and CSV reports and in each team's report.")),
-    "slide_note": L(N_("Favourable: agreeing; on reverse-keyed questions and misconceptions, disagreeing; on structure questions, an answer scored above 50 of 100. Shares of the answers in the order of the options. Fewer than {k} answers: not shown.")),
+    "questions_intro": L(
+        N_(
+            "Every question on its own: how many answered it (n), the mean answer (1–5 as ticked, for structure questions the mean score 0–100 without “don't know”), the share of favourable answers and the share of each answer. Favourable follows the question: on a reverse-keyed question it is disagreeing, on a misconception it is disagreeing (the misconception is not held), on a structure question an answer scored above 50 of 100. A question answered by fewer than {k} people in a group is not shown, nor is one whose figures would let such a group be worked out by subtraction."
+        )
+    ),
+    "teams_note": L(
+        N_("The questions of every team are on the dashboard, in the XLSX and CSV reports and in each team's report.")
+    ),
+    "slide_note": L(
+        N_(
+            "Favourable: agreeing; on reverse-keyed questions and misconceptions, disagreeing; on structure questions, an answer scored above 50 of 100. Shares of the answers in the order of the options. Fewer than {k} answers: not shown."
+        )
+    ),
     "kind_perception": L(N_("perception")),
     "kind_structure": L(N_("structure")),
     "kind_misconception": L(N_("misconception")),
@@ -107,18 +117,34 @@ def _rows(questions: list, record: dict, dims: dict, mcs: dict, k: int, lang: st
         hidden = None if not cell["suppressed"] else hidden_text(cell["suppression_reason"], k, lang)
         decimals = 0 if q["mean_range"][1] == 100 else 1
         shares = tuple(
-            Share(o["label"][lang], None if hidden else s, fmt_pct(None if hidden else s, lang), o["favourable"],
-                  o["dont_know"])
-            for o, s in zip(q["options"], cell["distribution"] or [None] * len(q["options"])))
-        out.append(QuestionRow(
-            id=q["id"], text=q["text"][lang], topic=_topic(q, dims, mcs, lang),
-            favourable_means=q["favourable"][lang],
-            n=hidden_label(cell["suppression_reason"], k, lang) if hidden else str(cell["n"]),
-            mean=fmt(cell["mean"], decimals, lang), favourable=fmt_pct(cell["favourable"], lang),
-            favourable_share=cell["favourable"], shares=shares, hidden=hidden,
-            mean_note=hidden_text(cell["mean_suppression_reason"], k, lang) if cell["mean_suppression_reason"] else None,
-            n_value=cell["n"], mean_value=cell["mean"],
-        ))
+            Share(
+                o["label"][lang],
+                None if hidden else s,
+                fmt_pct(None if hidden else s, lang),
+                o["favourable"],
+                o["dont_know"],
+            )
+            for o, s in zip(q["options"], cell["distribution"] or [None] * len(q["options"]))
+        )
+        out.append(
+            QuestionRow(
+                id=q["id"],
+                text=q["text"][lang],
+                topic=_topic(q, dims, mcs, lang),
+                favourable_means=q["favourable"][lang],
+                n=hidden_label(cell["suppression_reason"], k, lang) if hidden else str(cell["n"]),
+                mean=fmt(cell["mean"], decimals, lang),
+                favourable=fmt_pct(cell["favourable"], lang),
+                favourable_share=cell["favourable"],
+                shares=shares,
+                hidden=hidden,
+                mean_note=hidden_text(cell["mean_suppression_reason"], k, lang)
+                if cell["mean_suppression_reason"]
+                else None,
+                n_value=cell["n"],
+                mean_value=cell["mean"],
+            )
+        )
     return tuple(out)
 
 
@@ -153,5 +179,14 @@ def scope_table(diagnosis, lang: str, *, unit: str | None = None, team: str | No
     dims, mcs = dimension_names(diagnosis, lang), misconception_names(diagnosis, lang)
     level, key = ("team", team) if team is not None else ("unit", unit) if unit is not None else ("organization", None)
     record = items["organization"] if key is None else items[level + "s"][0]
-    return _table(level, record, key or "", record.get("unit") if level == "team" else None,
-                  items["questions"], dims, mcs, k, lang)
+    return _table(
+        level,
+        record,
+        key or "",
+        record.get("unit") if level == "team" else None,
+        items["questions"],
+        dims,
+        mcs,
+        k,
+        lang,
+    )

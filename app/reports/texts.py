@@ -18,8 +18,20 @@ from analysis.narrative import LABELS
 from app.catalogue import N_, L, Localized, translations
 from app.i18n import LANGUAGES
 
-__all__ = ["FINDING_HELP", "FINDING_SHORT", "LABELS", "METHOD", "REFERENCES", "TEXTS", "TYPOLOGY_SHORT",
-           "TYPOLOGY_HELP", "READING", "L", "Localized", "by_language"]
+__all__ = [
+    "FINDING_HELP",
+    "FINDING_SHORT",
+    "LABELS",
+    "METHOD",
+    "REFERENCES",
+    "TEXTS",
+    "TYPOLOGY_SHORT",
+    "TYPOLOGY_HELP",
+    "READING",
+    "L",
+    "Localized",
+    "by_language",
+]
 
 
 class _ByLanguage(Mapping):
@@ -66,8 +78,16 @@ TEXTS: dict[str, Localized] = {
     "level": L(N_("Level")),
     "group": L(N_("Group")),
     "min_group": L(N_("Minimum group size k = {k}; comments from {ck} people.")),
-    "links_line": L(N_("Survey links: {personal} personal and {open} open, created by {creators} (link log entries: {creations}; every member of the organization can read the log). Teams with more personal links than people: {over}.")),
-    "withheld_line": L(N_("{w} answers that arrived after live results were shown could not be added without changing a team's figures by fewer than {k} people; they are not included.")),
+    "links_line": L(
+        N_(
+            "Survey links: {personal} personal and {open} open, created by {creators} (link log entries: {creations}; every member of the organization can read the log). Teams with more personal links than people: {over}."
+        )
+    ),
+    "withheld_line": L(
+        N_(
+            "{w} answers that arrived after live results were shown could not be added without changing a team's figures by fewer than {k} people; they are not included."
+        )
+    ),
     "survey_links": L(N_("Survey links")),
     "contents": L(N_("Contents")),
     "summary": L(N_("Executive summary")),
@@ -99,35 +119,69 @@ TEXTS: dict[str, Localized] = {
     "heatmaps": L(N_("Heatmaps")),
     "heatmap_units": L(N_("Units")),
     "heatmap_teams": L(N_("Teams by unit")),
-    "heatmap_note": L(N_("Perception and structure 0–100, each cell labelled with its value and coloured on the fixed scale 0–100 below (red low, grey middle, blue high); the finding cell has the finding's colour. “n < {k}”: not shown to protect anonymity. “no data”: nobody answered.")),
-    "appendix_note": L(N_("P = perception, S = structure, each 0–100 with the {ci} · L = maturity level 1–5 · finding with its probability · r_wg = agreement r_wg(j); the cell has the finding's colour, the team's pattern is under its name.")),
+    "heatmap_note": L(
+        N_(
+            "Perception and structure 0–100, each cell labelled with its value and coloured on the fixed scale 0–100 below (red low, grey middle, blue high); the finding cell has the finding's colour. “n < {k}”: not shown to protect anonymity. “no data”: nobody answered."
+        )
+    ),
+    "appendix_note": L(
+        N_(
+            "P = perception, S = structure, each 0–100 with the {ci} · L = maturity level 1–5 · finding with its probability · r_wg = agreement r_wg(j); the cell has the finding's colour, the team's pattern is under its name."
+        )
+    ),
     "misconceptions": L(N_("Misconceptions")),
     "misconception": L(N_("Misconception")),
     "share_holding": L(N_("Share holding it")),
     "vs_org": L(N_("vs organization")),
-    "misconceptions_note": L(N_("Share of respondents who agree with the belief (at least {mc_min} of 5); in brackets the difference from the organization in percentage points; red: held more widely than in the organization, blue: less widely.")),
-    "misconceptions_org_note": L(N_("Share of respondents who agree with the belief (at least {mc_min} of 5), across the organization.")),
-    "misconceptions_scope_note": L(N_("Share of respondents in {scope} who agree with the belief (at least {mc_min} of 5).")),
+    "misconceptions_note": L(
+        N_(
+            "Share of respondents who agree with the belief (at least {mc_min} of 5); in brackets the difference from the organization in percentage points; red: held more widely than in the organization, blue: less widely."
+        )
+    ),
+    "misconceptions_org_note": L(
+        N_("Share of respondents who agree with the belief (at least {mc_min} of 5), across the organization.")
+    ),
+    "misconceptions_scope_note": L(
+        N_("Share of respondents in {scope} who agree with the belief (at least {mc_min} of 5).")
+    ),
     "teams_per_finding": L(N_("Teams per finding")),
-    "teams_per_finding_note": L(N_("How the teams shown fall into the findings, per dimension, with the number of teams in each (teams below k are not counted).")),
+    "teams_per_finding_note": L(
+        N_(
+            "How the teams shown fall into the findings, per dimension, with the number of teams in each (teams below k are not counted)."
+        )
+    ),
     "across": L(N_("Across the organization")),
     "role_gaps": L(N_("Team leads and members")),
-    "role_gaps_note": L(N_("Perception scores of team leads and members, shown only where both groups reach k. A gap is marked when it is reliable after correction and large enough to matter.")),
+    "role_gaps_note": L(
+        N_(
+            "Perception scores of team leads and members, shown only where both groups reach k. A gap is marked when it is reliable after correction and large enough to matter."
+        )
+    ),
     "leads": L(N_("Team leads")),
     "members": L(N_("Members")),
     "gap": L(N_("Gap")),
     "significant": L(N_("matters")),
     "no_role_gaps": L(N_("No subgroup of leads and members reaches k.")),
     "drivers": L(N_("What goes together with the litmus question")),
-    "drivers_note": L(N_("Litmus question: can a team make a decision that contributes to the overall direction without first asking permission? Relative weights: the share of the explained variance (R² = {r2}) that each predictor carries, with its 95 % interval from resampling whole teams. This is an association in the answers, not proof of cause.")),
+    "drivers_note": L(
+        N_(
+            "Litmus question: can a team make a decision that contributes to the overall direction without first asking permission? Relative weights: the share of the explained variance (R² = {r2}) that each predictor carries, with its 95 % interval from resampling whole teams. This is an association in the answers, not proof of cause."
+        )
+    ),
     "predictor": L(N_("Predictor")),
     "predictor_set": L(N_("Predictors")),
     "share_explained": L(N_("Share of R²")),
     "share_interval": L(N_("95 % interval")),
     "structure_items": L(N_("Structure questions")),
     "differences": L(N_("Differences that matter")),
-    "differences_note": L(N_("Groups that differ from the rest of the organization reliably ({correction}-corrected p < {alpha}) and by at least d = {effect}.")),
-    "no_differences": L(N_("No difference from the rest of the organization is both reliable and large enough to matter.")),
+    "differences_note": L(
+        N_(
+            "Groups that differ from the rest of the organization reliably ({correction}-corrected p < {alpha}) and by at least d = {effect}."
+        )
+    ),
+    "no_differences": L(
+        N_("No difference from the rest of the organization is both reliable and large enough to matter.")
+    ),
     "higher": L(N_("higher")),
     "lower": L(N_("lower")),
     "difference": L(N_("Difference")),
@@ -139,7 +193,11 @@ TEXTS: dict[str, Localized] = {
     "what_to_do": L(N_("What to do")),
     "findings_across_teams": L(N_("Findings across teams")),
     "no_team_findings": L(N_("No team is shown for this dimension.")),
-    "divided_count": L(N_("In {n} of {total} teams shown, members disagree about this dimension beyond chance (α = {bar}); their means are not a team property.")),
+    "divided_count": L(
+        N_(
+            "In {n} of {total} teams shown, members disagree about this dimension beyond chance (α = {bar}); their means are not a team property."
+        )
+    ),
     "items": L(N_("Items")),
     "item": L(N_("Item")),
     "item_rest": L(N_("Item–rest r")),
@@ -149,13 +207,25 @@ TEXTS: dict[str, Localized] = {
     "icc1": L(N_("ICC(1)")),
     "icc2": L(N_("ICC(2)")),
     "cfa": L(N_("Three-factor model (CFA)")),
-    "cfa_acceptable": L(N_("The three-factor model fits: the three dimensions are measured as distinct building blocks.")),
-    "cfa_not_acceptable": L(N_("The three-factor model does not fit well by the conventional bars; read the dimension scores with care.")),
+    "cfa_acceptable": L(
+        N_("The three-factor model fits: the three dimensions are measured as distinct building blocks.")
+    ),
+    "cfa_not_acceptable": L(
+        N_("The three-factor model does not fit well by the conventional bars; read the dimension scores with care.")
+    ),
     "not_estimable": L(N_("not estimable")),
     "appendix": L(N_("Appendix")),
-    "appendix_intro": L(N_("Details for analysts and consultants: every team, further analyses, the measurement quality, the questions and the method.")),
+    "appendix_intro": L(
+        N_(
+            "Details for analysts and consultants: every team, further analyses, the measurement quality, the questions and the method."
+        )
+    ),
     "three_dimensions": L(N_("The three dimensions")),
-    "dimensions_intro": L(N_("Each dimension is measured twice: perception (how clear it feels) and structure (what exists and happens), both 0–100 with their confidence intervals.")),
+    "dimensions_intro": L(
+        N_(
+            "Each dimension is measured twice: perception (how clear it feels) and structure (what exists and happens), both 0–100 with their confidence intervals."
+        )
+    ),
     "pattern_of": L(N_("Pattern of {scope}")),
     "heatmap": L(N_("Heatmap")),
     "heatmap_teams_in_appendix": L(N_("The {n} teams are listed one by one in the appendix.")),
@@ -178,16 +248,36 @@ TEXTS: dict[str, Localized] = {
     "team_scores": L(N_("Scores with confidence intervals")),
     "team_vs_org": L(N_("Misconceptions compared with the organization")),
     "team_comments": L(N_("Comments from the team")),
-    "rwg_agree": L(N_("Members agree more than chance would make them (r_wg(j) = {rwg} against ordinary leniency): the mean describes a shared view.")),
-    "rwg_chance": L(N_("Members agree no more than chance would make them (r_wg(j) = {rwg} against ordinary leniency): the mean describes individuals as much as the team.")),
-    "rwg_divided": L(N_("Members disagree beyond chance (r_wg(j) = {rwg}): the mean is not a shared view of the team.")),
+    "rwg_agree": L(
+        N_(
+            "Members agree more than chance would make them (r_wg(j) = {rwg} against ordinary leniency): the mean describes a shared view."
+        )
+    ),
+    "rwg_chance": L(
+        N_(
+            "Members agree no more than chance would make them (r_wg(j) = {rwg} against ordinary leniency): the mean describes individuals as much as the team."
+        )
+    ),
+    "rwg_divided": L(
+        N_("Members disagree beyond chance (r_wg(j) = {rwg}): the mean is not a shared view of the team.")
+    ),
     "rwg_none": L(N_("Agreement is not estimable.")),
     "visibility": L(N_("Visibility")),
     "structure_unknown": L(N_("fewer than {k} members know the answers")),
     "verdict_probability": L(N_("Probability of this finding: {p} %.")),
-    "verdict_reliability": L(N_("The team's own data carry {rp} of its perception score and {rs} of its structure index (reliability; the rest is the organization's).")),
-    "verdict_not_precise": L(N_("Not precise enough to classify: the most likely finding, {finding}, has a probability of {p} % (at least {min_p} % needed), and the team's reliability must reach {min_r}.")),
-    "verdict_visibility": L(N_("Visibility {v} of 100: how much of the structure members can see (\"don't know\" counts 0).")),
+    "verdict_reliability": L(
+        N_(
+            "The team's own data carry {rp} of its perception score and {rs} of its structure index (reliability; the rest is the organization's)."
+        )
+    ),
+    "verdict_not_precise": L(
+        N_(
+            "Not precise enough to classify: the most likely finding, {finding}, has a probability of {p} % (at least {min_p} % needed), and the team's reliability must reach {min_r}."
+        )
+    ),
+    "verdict_visibility": L(
+        N_("Visibility {v} of 100: how much of the structure members can see (\"don't know\" counts 0).")
+    ),
     "org_mark": L(N_("organization")),
     "how_to_read": L(N_("How to read this")),
     "method": L(N_("Method")),
@@ -230,76 +320,220 @@ FINDING_SHORT = {
 #: What a finding means and what to do, per finding (DESIGN §3 item 5).
 FINDING_HELP = {
     "divided": {
-        "means": L(N_("Members of the team see this building block very differently. The team mean is not a shared reality: some experience clarity, others do not.")),
-        "do": L(N_("Do not act on the mean. Make the different experiences visible in the team: who sees it clearly, who does not, and why? Often the rules exist but apply unevenly, for example to the lead and not to the members.")),
+        "means": L(
+            N_(
+                "Members of the team see this building block very differently. The team mean is not a shared reality: some experience clarity, others do not."
+            )
+        ),
+        "do": L(
+            N_(
+                "Do not act on the mean. Make the different experiences visible in the team: who sees it clearly, who does not, and why? Often the rules exist but apply unevenly, for example to the lead and not to the members."
+            )
+        ),
     },
     "anchored_strength": {
-        "means": L(N_("The building block is both felt and anchored: members perceive it as clear, and the structures behind it exist and are used.")),
-        "do": L(N_("Keep it current and use it as an example: let this team show teams that struggle in this dimension how it works in practice.")),
+        "means": L(
+            N_(
+                "The building block is both felt and anchored: members perceive it as clear, and the structures behind it exist and are used."
+            )
+        ),
+        "do": L(
+            N_(
+                "Keep it current and use it as an example: let this team show teams that struggle in this dimension how it works in practice."
+            )
+        ),
     },
     "structural_gap": {
-        "means": L(N_("The building block is felt to be unclear, and the structures behind it are largely missing. This is a real gap in the structure, not a matter of perception.")),
-        "do": L(N_("Fix the structure, not the communication: write down what is missing (priorities and trade-off rules, the decisions the team may take alone, regular reviews against the goals), agree it with neighbouring teams and leadership, and review it after one quarter.")),
+        "means": L(
+            N_(
+                "The building block is felt to be unclear, and the structures behind it are largely missing. This is a real gap in the structure, not a matter of perception."
+            )
+        ),
+        "do": L(
+            N_(
+                "Fix the structure, not the communication: write down what is missing (priorities and trade-off rules, the decisions the team may take alone, regular reviews against the goals), agree it with neighbouring teams and leadership, and review it after one quarter."
+            )
+        ),
     },
     "proclaimed_not_anchored": {
-        "means": L(N_("The building block feels clear, but the structures behind it are missing: autonomy or alignment is proclaimed or felt, while in practice escalation and approvals still rule. This is the pattern of the misconceptions, such as autonomy as a softened hierarchy.")),
-        "do": L(N_("Test the feeling against the facts: count the decisions that needed outside approval last month and check whether written decision rights and interface agreements exist. Anchor what is proclaimed in explicit rules before the gap between words and practice erodes trust.")),
+        "means": L(
+            N_(
+                "The building block feels clear, but the structures behind it are missing: autonomy or alignment is proclaimed or felt, while in practice escalation and approvals still rule. This is the pattern of the misconceptions, such as autonomy as a softened hierarchy."
+            )
+        ),
+        "do": L(
+            N_(
+                "Test the feeling against the facts: count the decisions that needed outside approval last month and check whether written decision rights and interface agreements exist. Anchor what is proclaimed in explicit rules before the gap between words and practice erodes trust."
+            )
+        ),
     },
     "unseen_structure": {
-        "means": L(N_("The structures exist and are used, but members do not perceive the building block as clear. The structure is not known or not trusted: a communication problem, not a design problem.")),
-        "do": L(N_("Do not build new structure. Make the existing one visible and usable: walk through it with the team, link it where the work happens, and show with recent examples that it holds.")),
+        "means": L(
+            N_(
+                "The structures exist and are used, but members do not perceive the building block as clear. The structure is not known or not trusted: a communication problem, not a design problem."
+            )
+        ),
+        "do": L(
+            N_(
+                "Do not build new structure. Make the existing one visible and usable: walk through it with the team, link it where the work happens, and show with recent examples that it holds."
+            )
+        ),
     },
     "mixed": {
-        "means": L(N_("Perception and structure lie in the middle band or point in no clear direction; there is no single clear pattern.")),
-        "do": L(N_("Look at the individual questions in a workshop to find what is partly there and what is missing, agree on one concrete step, and measure again after the change.")),
+        "means": L(
+            N_(
+                "Perception and structure lie in the middle band or point in no clear direction; there is no single clear pattern."
+            )
+        ),
+        "do": L(
+            N_(
+                "Look at the individual questions in a workshop to find what is partly there and what is missing, agree on one concrete step, and measure again after the change."
+            )
+        ),
     },
     "not_precise": {
-        "means": L(N_("The team's answers are too few or too varied to say with enough certainty which pattern it shows; its own data say little beyond the organization's.")),
-        "do": L(N_("Do not act on this team's figures alone: read the organization's and the unit's results, and discuss the individual questions with the team.")),
+        "means": L(
+            N_(
+                "The team's answers are too few or too varied to say with enough certainty which pattern it shows; its own data say little beyond the organization's."
+            )
+        ),
+        "do": L(
+            N_(
+                "Do not act on this team's figures alone: read the organization's and the unit's results, and discuss the individual questions with the team."
+            )
+        ),
     },
 }
 
 #: What a typology means (DESIGN §3 item 4).
 TYPOLOGY_HELP = {
-    "aligned_autonomy": L(N_("Direction, decision rights and feedback are all present: teams can decide at the edge within a shared framework.")),
-    "ambiguity": L(N_("Direction is present, decision rights are not: teams know where to go but not who may decide, so decisions wait or escalate.")),
-    "fragmentation": L(N_("Decision rights are present, direction is not: teams decide freely but without a shared framework, so decisions pull in different directions.")),
-    "drift": L(N_("Direction and decision rights are present, but feedback is missing: nobody notices when decisions move away from the direction, so the course is not corrected.")),
+    "aligned_autonomy": L(
+        N_(
+            "Direction, decision rights and feedback are all present: teams can decide at the edge within a shared framework."
+        )
+    ),
+    "ambiguity": L(
+        N_(
+            "Direction is present, decision rights are not: teams know where to go but not who may decide, so decisions wait or escalate."
+        )
+    ),
+    "fragmentation": L(
+        N_(
+            "Decision rights are present, direction is not: teams decide freely but without a shared framework, so decisions pull in different directions."
+        )
+    ),
+    "drift": L(
+        N_(
+            "Direction and decision rights are present, but feedback is missing: nobody notices when decisions move away from the direction, so the course is not corrected."
+        )
+    ),
     "central_control": L(N_("Neither direction nor decision rights are present: decisions are taken above the teams.")),
     "not_precise": L(N_("The answers do not show with enough certainty which building blocks are present.")),
 }
 
 #: How to read a report: (heading, paragraph) pairs.
 READING = (
-    (L(N_("Two measurements per building block")),
-     L(N_("Each dimension is measured twice: perception (how clear it feels, 0–100) and structure (what exists and happens, 0–100). Where the two differ, the difference is the finding."))),
-    (L(N_("Findings")),
-     L(N_("anchored: felt and anchored · gap: neither felt nor anchored · proclaimed: felt, not anchored · unseen: anchored, not felt · divided: members disagree, the mean is no team property · mixed: no clear pattern · not precise enough: too few or too varied answers to say. Each finding comes with its probability."))),
-    (L(N_("Maturity 1–5")),
-     L(N_("The lower of the perception level and the structure level: a dimension is mature only when it is both felt and anchored; strong perception never makes up for missing structure."))),
-    (L(N_("Team matter or individual view")),
-     L(N_("ICC(1) is the share of the differences that lies between teams, shown with its interval. A high share means answers go together within teams — through the team's situation, its lead or simply shared talk; a low share means they mostly reflect individual views. It does not say which part is structure."))),
-    (L(N_("Anonymity")),
-     L(N_("No figure is shown for fewer than k respondents (“n < k”), nor for groups that would let a smaller group be worked out by subtraction. “no data” means nobody answered."))),
+    (
+        L(N_("Two measurements per building block")),
+        L(
+            N_(
+                "Each dimension is measured twice: perception (how clear it feels, 0–100) and structure (what exists and happens, 0–100). Where the two differ, the difference is the finding."
+            )
+        ),
+    ),
+    (
+        L(N_("Findings")),
+        L(
+            N_(
+                "anchored: felt and anchored · gap: neither felt nor anchored · proclaimed: felt, not anchored · unseen: anchored, not felt · divided: members disagree, the mean is no team property · mixed: no clear pattern · not precise enough: too few or too varied answers to say. Each finding comes with its probability."
+            )
+        ),
+    ),
+    (
+        L(N_("Maturity 1–5")),
+        L(
+            N_(
+                "The lower of the perception level and the structure level: a dimension is mature only when it is both felt and anchored; strong perception never makes up for missing structure."
+            )
+        ),
+    ),
+    (
+        L(N_("Team matter or individual view")),
+        L(
+            N_(
+                "ICC(1) is the share of the differences that lies between teams, shown with its interval. A high share means answers go together within teams — through the team's situation, its lead or simply shared talk; a low share means they mostly reflect individual views. It does not say which part is structure."
+            )
+        ),
+    ),
+    (
+        L(N_("Anonymity")),
+        L(
+            N_(
+                "No figure is shown for fewer than k respondents (“n < k”), nor for groups that would let a smaller group be worked out by subtraction. “no data” means nobody answered."
+            )
+        ),
+    ),
 )
 
 #: The method in words: (heading, paragraph) pairs; ``{…}`` are filled from the settings
 #: and the questionnaire's thresholds.
 METHOD = (
-    (L(N_("Scores")),
-     L(N_("A respondent's perception score is the mean of the dimension's agreement items after reverse-keying (at least two thirds answered), put on 0–100 as (mean − 1) / 4 × 100. The structure index is the mean of the scored answer options on 0–100; “don't know” counts as missing structure. A misconception is held by those who answer at least {mc_min} on its 1–5 agreement scale. Group scores are means with a t-based {ci_pct} % confidence interval."))),
-    (L(N_("Maturity, findings and patterns")),
-     L(N_("Maturity: the lower of the perception level and the structure level, each cut at {cuts} into levels 1–5 — high perception never makes up for missing structure. Perception counts as high from {p_high} and as low below {p_low}; structure as high from {s_high} and as low below {s_low}. Teams are placed in levels by their empirical-Bayes estimates, which pull small teams towards the organization. A team's finding is the band cell its true scores most probably lie in, judged from the uncertainty of its own means; it is given only when that probability reaches {min_p} % and the team's reliability (ICC(2) at its own size) reaches {min_r} for perception and structure; otherwise it is “not precise enough”. A team is “divided” when its members' scores spread more than the organization's teams ordinarily do, beyond chance (α = {alpha_agree}). A dimension is present for the pattern when perception and structure both reach {present}."))),
-    (L(N_("Reliability and construct validity")),
-     L(N_("Cronbach's α and McDonald's ω (one-factor model) per dimension; 0.70 or more is conventionally acceptable. A confirmatory factor analysis tests the three-factor model of the perception items; it fits when CFI ≥ {cfi_min}, RMSEA ≤ {rmsea_max} and SRMR ≤ {srmr_max}."))),
-    (L(N_("Agreement within teams")),
-     L(N_("r_wg(j) compares the variance of the members' answers with the variance expected without a shared view: under the uniform null and under the slightly and moderately skewed nulls of ordinary leniency; r*_wg(j), a_wg and the average deviation AD_M are reported alongside, and agreement on the structure questions as well. Whether a team agrees beyond chance is decided by small-sample critical values for its size (Dunlap et al. 2003), not by the fixed bar of 0.70, which teams of five that answer independently pass about half the time."))),
-    (L(N_("Team matter or individual view")),
-     L(N_("ICC(1) from a one-way analysis of variance with teams as groups is the share of the variance that lies between teams, with its 95 % confidence interval; between-team variance can come from structure, from a lead or from shared talk, so it is not the share that is structure. ICC(2) is the reliability of the team means, and each team's own reliability is ICC(2) at its size. Teams are ranked by empirical-Bayes estimates, which pull their means towards the organization in proportion to how little they can be trusted."))),
-    (L(N_("Differences, role gaps and associations")),
-     L(N_("Each team is compared with the rest of the organization; its p-value is the larger of Welch's t-test and a test against the pooled variation within teams. Units are compared at team level — their team means against those of the other teams — because members of one team are not independent. p-values are corrected for multiple comparisons ({correction}) and a difference counts only when p < {alpha} and Cohen's d ≥ {effect}. Team leads and members are compared the same way. What goes together with the litmus question is given as relative weights (Johnson 2000) — each predictor's share of the explained variance, with a 95 % interval from resampling whole teams; an association, not proof of cause."))),
-    (L(N_("Anonymity")),
-     L(N_("No figure is released for fewer than k = {k} respondents, and a visible group is hidden as well when otherwise a smaller group could be worked out by subtracting visible groups from their parent. Subgroups (leads, members) are shown only when they and their complement reach k. Comments appear only for groups of at least {ck} people, in shuffled order."))),
+    (
+        L(N_("Scores")),
+        L(
+            N_(
+                "A respondent's perception score is the mean of the dimension's agreement items after reverse-keying (at least two thirds answered), put on 0–100 as (mean − 1) / 4 × 100. The structure index is the mean of the scored answer options on 0–100; “don't know” counts as missing structure. A misconception is held by those who answer at least {mc_min} on its 1–5 agreement scale. Group scores are means with a t-based {ci_pct} % confidence interval."
+            )
+        ),
+    ),
+    (
+        L(N_("Maturity, findings and patterns")),
+        L(
+            N_(
+                "Maturity: the lower of the perception level and the structure level, each cut at {cuts} into levels 1–5 — high perception never makes up for missing structure. Perception counts as high from {p_high} and as low below {p_low}; structure as high from {s_high} and as low below {s_low}. Teams are placed in levels by their empirical-Bayes estimates, which pull small teams towards the organization. A team's finding is the band cell its true scores most probably lie in, judged from the uncertainty of its own means; it is given only when that probability reaches {min_p} % and the team's reliability (ICC(2) at its own size) reaches {min_r} for perception and structure; otherwise it is “not precise enough”. A team is “divided” when its members' scores spread more than the organization's teams ordinarily do, beyond chance (α = {alpha_agree}). A dimension is present for the pattern when perception and structure both reach {present}."
+            )
+        ),
+    ),
+    (
+        L(N_("Reliability and construct validity")),
+        L(
+            N_(
+                "Cronbach's α and McDonald's ω (one-factor model) per dimension; 0.70 or more is conventionally acceptable. A confirmatory factor analysis tests the three-factor model of the perception items; it fits when CFI ≥ {cfi_min}, RMSEA ≤ {rmsea_max} and SRMR ≤ {srmr_max}."
+            )
+        ),
+    ),
+    (
+        L(N_("Agreement within teams")),
+        L(
+            N_(
+                "r_wg(j) compares the variance of the members' answers with the variance expected without a shared view: under the uniform null and under the slightly and moderately skewed nulls of ordinary leniency; r*_wg(j), a_wg and the average deviation AD_M are reported alongside, and agreement on the structure questions as well. Whether a team agrees beyond chance is decided by small-sample critical values for its size (Dunlap et al. 2003), not by the fixed bar of 0.70, which teams of five that answer independently pass about half the time."
+            )
+        ),
+    ),
+    (
+        L(N_("Team matter or individual view")),
+        L(
+            N_(
+                "ICC(1) from a one-way analysis of variance with teams as groups is the share of the variance that lies between teams, with its 95 % confidence interval; between-team variance can come from structure, from a lead or from shared talk, so it is not the share that is structure. ICC(2) is the reliability of the team means, and each team's own reliability is ICC(2) at its size. Teams are ranked by empirical-Bayes estimates, which pull their means towards the organization in proportion to how little they can be trusted."
+            )
+        ),
+    ),
+    (
+        L(N_("Differences, role gaps and associations")),
+        L(
+            N_(
+                "Each team is compared with the rest of the organization; its p-value is the larger of Welch's t-test and a test against the pooled variation within teams. Units are compared at team level — their team means against those of the other teams — because members of one team are not independent. p-values are corrected for multiple comparisons ({correction}) and a difference counts only when p < {alpha} and Cohen's d ≥ {effect}. Team leads and members are compared the same way. What goes together with the litmus question is given as relative weights (Johnson 2000) — each predictor's share of the explained variance, with a 95 % interval from resampling whole teams; an association, not proof of cause."
+            )
+        ),
+    ),
+    (
+        L(N_("Anonymity")),
+        L(
+            N_(
+                "No figure is released for fewer than k = {k} respondents, and a visible group is hidden as well when otherwise a smaller group could be worked out by subtracting visible groups from their parent. Subgroups (leads, members) are shown only when they and their complement reach k. Comments appear only for groups of at least {ck} people, in shuffled order."
+            )
+        ),
+    ),
 )
 
 REFERENCES = (
@@ -322,5 +556,4 @@ REFERENCES = (
 )
 
 #: Typology labels without their explanation in brackets, for narrow table cells.
-TYPOLOGY_SHORT = {k: {lang: v.split(" (")[0] for lang, v in names.items()}
-                  for k, names in LABELS["typology"].items()}
+TYPOLOGY_SHORT = {k: {lang: v.split(" (")[0] for lang, v in names.items()} for k, names in LABELS["typology"].items()}

@@ -17,8 +17,20 @@ import xlsxwriter
 from app.reports.benchmark_table import benchmark_table
 from app.reports.decision_map import write_register_sheets
 from app.reports.common import (
-    SCALE, check_lang, dimension_names, hidden_text, instrument, item_text,
-    k_of, label, misconception_names, provenance_lines, safe_text, t, teams_by_unit, tenure_labels,
+    SCALE,
+    check_lang,
+    dimension_names,
+    hidden_text,
+    instrument,
+    item_text,
+    k_of,
+    label,
+    misconception_names,
+    provenance_lines,
+    safe_text,
+    t,
+    teams_by_unit,
+    tenure_labels,
 )
 from app.reports.measurement import measurement_sections
 from app.reports.questions import qt, question_tables
@@ -29,16 +41,28 @@ __all__ = ["render_report_xlsx"]
 #: Per-dimension columns of the team and unit sheets: (record key, header text key or
 #: literal, number format, width).
 _DIM_COLUMNS = (
-    ("score", "perception", "score"), ("ci_low", "ci_low", "score"), ("ci_high", "ci_high", "score"),
-    ("shrunk_score", "shrunk", "score"), ("structure", "structure", "score"),
-    ("structure_ci_low", "ci_low", "score"), ("structure_ci_high", "ci_high", "score"),
-    ("shrunk_structure", "shrunk_structure", "score"), ("visibility", "visibility", "score"),
-    ("combined", "combined", "score"), ("level", "maturity", "int"), ("finding", "finding", None),
-    ("finding_probability", "probability", "index"), ("perception_reliability", "reliability_p", "index"),
+    ("score", "perception", "score"),
+    ("ci_low", "ci_low", "score"),
+    ("ci_high", "ci_high", "score"),
+    ("shrunk_score", "shrunk", "score"),
+    ("structure", "structure", "score"),
+    ("structure_ci_low", "ci_low", "score"),
+    ("structure_ci_high", "ci_high", "score"),
+    ("shrunk_structure", "shrunk_structure", "score"),
+    ("visibility", "visibility", "score"),
+    ("combined", "combined", "score"),
+    ("level", "maturity", "int"),
+    ("finding", "finding", None),
+    ("finding_probability", "probability", "index"),
+    ("perception_reliability", "reliability_p", "index"),
     ("structure_reliability", "reliability_s", "index"),
-    ("rwg_j_slight", "r_wg(j)", "index"), ("rwg_star_j", "r*_wg(j)", "index"), ("awg", "a_wg", "index"),
-    ("ad_m", "AD_M", "index"), ("structure_rwg_j", "r_wg(j) S", "index"),
-    ("vs_rest_d", "d_vs_rest", "index"), ("structure_vs_rest_d", "d_vs_rest_structure", "index"),
+    ("rwg_j_slight", "r_wg(j)", "index"),
+    ("rwg_star_j", "r*_wg(j)", "index"),
+    ("awg", "a_wg", "index"),
+    ("ad_m", "AD_M", "index"),
+    ("structure_rwg_j", "r_wg(j) S", "index"),
+    ("vs_rest_d", "d_vs_rest", "index"),
+    ("structure_vs_rest_d", "d_vs_rest_structure", "index"),
 )
 _HEAT_KEYS = ("score", "structure", "combined", "shrunk_score")
 
@@ -48,19 +72,30 @@ class _Book:
 
     def __init__(self, buf, lang: str):
         self.lang = lang
-        self.wb = xlsxwriter.Workbook(buf, {
-            "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-            "strings_to_numbers": False, "nan_inf_to_errors": False,
-        })
+        self.wb = xlsxwriter.Workbook(
+            buf,
+            {
+                "in_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "nan_inf_to_errors": False,
+            },
+        )
         add = self.wb.add_format
         self.fmt = {
             "head": add({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top", "bg_color": "#eef2f6"}),
             "group": add({"bold": True, "bg_color": "#dde5ee"}),
-            "score": add({"num_format": "0.0"}), "index": add({"num_format": "0.00"}),
-            "p": add({"num_format": "0.0000"}), "fit": add({"num_format": "0.000"}), "pct": add({"num_format": "0%"}),
-            "pp": add({"num_format": "+0%;-0%;0%"}), "int": add({"num_format": "0"}),
+            "score": add({"num_format": "0.0"}),
+            "index": add({"num_format": "0.00"}),
+            "p": add({"num_format": "0.0000"}),
+            "fit": add({"num_format": "0.000"}),
+            "pct": add({"num_format": "0%"}),
+            "pp": add({"num_format": "+0%;-0%;0%"}),
+            "int": add({"num_format": "0"}),
             "hidden": add({"italic": True, "font_color": "#444444", "bg_color": "#e3e3e3"}),
-            "text": add({"text_wrap": True, "valign": "top"}), "title": add({"bold": True, "font_size": 14}),
+            "text": add({"text_wrap": True, "valign": "top"}),
+            "title": add({"bold": True, "font_size": 14}),
             None: None,
         }
 
@@ -140,10 +175,24 @@ def _group_sheet(book, key: str, groups: list, names: dict, k: int, *, units: bo
         for c, (field, _, _) in enumerate(_DIM_COLUMNS):
             if field in _HEAT_KEYS:
                 col = n_lead + j * len(_DIM_COLUMNS) + c
-                ws.conditional_format(2, col, last, col, {
-                    "type": "3_color_scale", "min_type": "num", "min_value": 0, "min_color": SCALE[0],
-                    "mid_type": "num", "mid_value": 50, "mid_color": SCALE[1],
-                    "max_type": "num", "max_value": 100, "max_color": SCALE[2]})
+                ws.conditional_format(
+                    2,
+                    col,
+                    last,
+                    col,
+                    {
+                        "type": "3_color_scale",
+                        "min_type": "num",
+                        "min_value": 0,
+                        "min_color": SCALE[0],
+                        "mid_type": "num",
+                        "mid_value": 50,
+                        "mid_color": SCALE[1],
+                        "max_type": "num",
+                        "max_value": 100,
+                        "max_color": SCALE[2],
+                    },
+                )
     ws.autofilter(1, 0, last, len(headers) - 1)
 
 
@@ -154,7 +203,8 @@ def _about(book, diagnosis, organization_name, campaign_name, provenance):
     ws.set_column(1, 1, 90)
     book.text(ws, 0, 0, t("report_title", lang), "title")
     rows = [
-        (t("organization", lang), organization_name), (t("campaign", lang), campaign_name),
+        (t("organization", lang), organization_name),
+        (t("campaign", lang), campaign_name),
         *([(t("unit", lang), t("scope_line", lang, unit=diagnosis.scope))] if diagnosis.scope else []),
         (t("questionnaire", lang), diagnosis.questionnaire["title"][lang]),
         (t("respondents", lang), diagnosis.n_respondents if diagnosis.n_respondents is not None else f"n < {k}"),
@@ -172,13 +222,23 @@ def _about(book, diagnosis, organization_name, campaign_name, provenance):
 
 def _dimensions(book, diagnosis, names):
     lang = book.lang
-    cols = [("n", "n", "int"), ("score", t("perception", lang), "score"), ("ci_low", t("ci_low", lang), "score"),
-            ("ci_high", t("ci_high", lang), "score"), ("structure", t("structure", lang), "score"),
-            ("structure_ci_low", t("ci_low", lang), "score"), ("structure_ci_high", t("ci_high", lang), "score"),
-            ("combined", t("combined", lang), "score"), ("level", t("maturity", lang), "int"),
-            ("alpha", "α", "index"), ("omega", "ω", "index"), ("icc1", "ICC(1)", "index"),
-            ("icc2", "ICC(2)", "index"), ("structure_icc1", "ICC(1) S", "index"),
-            ("structure_icc2", "ICC(2) S", "index")]
+    cols = [
+        ("n", "n", "int"),
+        ("score", t("perception", lang), "score"),
+        ("ci_low", t("ci_low", lang), "score"),
+        ("ci_high", t("ci_high", lang), "score"),
+        ("structure", t("structure", lang), "score"),
+        ("structure_ci_low", t("ci_low", lang), "score"),
+        ("structure_ci_high", t("ci_high", lang), "score"),
+        ("combined", t("combined", lang), "score"),
+        ("level", t("maturity", lang), "int"),
+        ("alpha", "α", "index"),
+        ("omega", "ω", "index"),
+        ("icc1", "ICC(1)", "index"),
+        ("icc2", "ICC(2)", "index"),
+        ("structure_icc1", "ICC(1) S", "index"),
+        ("structure_icc2", "ICC(2) S", "index"),
+    ]
     headers = [t("dimension", lang)] + [h for _, h, _ in cols] + [t("finding", lang), t("reading", lang)]
     ws = book.sheet("sheet_dimensions", headers, [18] + [9] * len(cols) + [22, 90], freeze_cols=1)
     for r, d in enumerate(names, start=1):
@@ -197,8 +257,7 @@ def _misconceptions(book, diagnosis, groups, k):
     mnames = misconception_names(diagnosis, lang)
     headers = [t("level", lang), t("unit", lang), t("group", lang), t("status", lang), "n"]
     headers += [mnames[m] for m in mcs] + [f"{mnames[m]} – {t('vs_org', lang)}" for m in mcs]
-    ws = book.sheet("sheet_misconceptions", headers, [14, 12, 14, 26, 7] + [16] * (2 * len(mcs)),
-                    freeze_cols=3)
+    ws = book.sheet("sheet_misconceptions", headers, [14, 12, 14, 26, 7] + [16] * (2 * len(mcs)), freeze_cols=3)
     ws.set_row(0, 60)
     org = diagnosis.organization.records()[0]
     rows = [(t("organization", lang), None, "", org)]
@@ -220,18 +279,39 @@ def _misconceptions(book, diagnosis, groups, k):
             if r > 1:
                 book.num(ws, r, 5 + len(mcs) + c, rec["misconceptions_vs_organization"][m], "pp")
     last = max(len(rows), 1)
-    ws.conditional_format(1, 5, last, 4 + len(mcs), {
-        "type": "3_color_scale", "min_type": "num", "min_value": 0, "min_color": SCALE[2],
-        "mid_type": "num", "mid_value": 0.5, "mid_color": SCALE[1],
-        "max_type": "num", "max_value": 1, "max_color": SCALE[0]})
+    ws.conditional_format(
+        1,
+        5,
+        last,
+        4 + len(mcs),
+        {
+            "type": "3_color_scale",
+            "min_type": "num",
+            "min_value": 0,
+            "min_color": SCALE[2],
+            "mid_type": "num",
+            "mid_value": 0.5,
+            "mid_color": SCALE[1],
+            "max_type": "num",
+            "max_value": 1,
+            "max_color": SCALE[0],
+        },
+    )
     ws.autofilter(0, 0, last, len(headers) - 1)
 
 
 def _reliability(book, diagnosis, names):
     lang = book.lang
     q = instrument(diagnosis)
-    headers = [t("dimension", lang), t("item", lang), t("text", lang), t("item_rest", lang),
-               t("alpha_if_deleted", lang), "α", "ω"]
+    headers = [
+        t("dimension", lang),
+        t("item", lang),
+        t("text", lang),
+        t("item_rest", lang),
+        t("alpha_if_deleted", lang),
+        "α",
+        "ω",
+    ]
     ws = book.sheet("sheet_reliability", headers, [18, 10, 80, 12, 12, 9, 9], freeze_cols=2)
     r = 1
     for d in names:
@@ -256,14 +336,24 @@ def _reliability(book, diagnosis, names):
     if not c.get("estimable"):
         book.text(ws, r + 1, 0, (c.get("reason") or {}).get(lang, t("not_estimable", lang)), "text")
         return
-    fit = [("χ²", c["chisq"], "index"), ("df", c["df"], "int"), ("p", c["pvalue"], "p"), ("CFI", c["cfi"], "fit"),
-           ("TLI", c["tli"], "fit"), ("RMSEA", c["rmsea"], "fit"), ("RMSEA CI low", c["rmsea_ci_low"], "fit"),
-           ("RMSEA CI high", c["rmsea_ci_high"], "fit"), ("SRMR", c["srmr"], "fit"), ("n", c["n_obs"], "int")]
+    fit = [
+        ("χ²", c["chisq"], "index"),
+        ("df", c["df"], "int"),
+        ("p", c["pvalue"], "p"),
+        ("CFI", c["cfi"], "fit"),
+        ("TLI", c["tli"], "fit"),
+        ("RMSEA", c["rmsea"], "fit"),
+        ("RMSEA CI low", c["rmsea_ci_low"], "fit"),
+        ("RMSEA CI high", c["rmsea_ci_high"], "fit"),
+        ("SRMR", c["srmr"], "fit"),
+        ("n", c["n_obs"], "int"),
+    ]
     for i, (name, value, fmt) in enumerate(fit, start=r + 1):
         book.text(ws, i, 0, name)
         book.num(ws, i, 1, value, fmt)
-    book.text(ws, r + len(fit) + 1, 0,
-              t("cfa_acceptable" if c.get("acceptable") else "cfa_not_acceptable", lang), "text")
+    book.text(
+        ws, r + len(fit) + 1, 0, t("cfa_acceptable" if c.get("acceptable") else "cfa_not_acceptable", lang), "text"
+    )
 
 
 def _table(book, key, headers, widths, rows):
@@ -342,8 +432,17 @@ def _questions(book, diagnosis):
     lang = book.lang
     tables = question_tables(diagnosis, lang)
     width = max(len(q["options"]) for q in diagnosis.items.questions)
-    headers = [qt("level", lang), qt("scope", lang), qt("unit", lang), "id", qt("topic", lang), qt("question", lang),
-               "n", qt("mean", lang), qt("favourable", lang)]
+    headers = [
+        qt("level", lang),
+        qt("scope", lang),
+        qt("unit", lang),
+        "id",
+        qt("topic", lang),
+        qt("question", lang),
+        "n",
+        qt("mean", lang),
+        qt("favourable", lang),
+    ]
     headers += [qt("answer_n", lang, i=i) for i in range(1, width + 1)] + [qt("options", lang), qt("note", lang)]
     ws = book.wb.add_worksheet(qt("questions", lang)[:31])
     for c, w in enumerate([12, 16, 16, 20, 28, 70, 7, 8, 10] + [10] * width + [60, 40]):
@@ -374,8 +473,16 @@ def _questions(book, diagnosis):
     ws.autofilter(0, 0, r, len(headers) - 1)
 
 
-def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | None = None,
-                       campaign_name: str | None = None, benchmark=None, provenance=None, register=None) -> bytes:
+def render_report_xlsx(
+    diagnosis,
+    *,
+    lang: str = "en",
+    organization_name: str | None = None,
+    campaign_name: str | None = None,
+    benchmark=None,
+    provenance=None,
+    register=None,
+) -> bytes:
     """The XLSX report.
 
     Parameters
@@ -415,43 +522,124 @@ def render_report_xlsx(diagnosis, *, lang: str = "en", organization_name: str | 
     _reliability(book, diagnosis, names)
     _measurement(book, diagnosis, lang)
     _questions(book, diagnosis)
-    _table(book, "sheet_findings", ["#", t("text", lang)], [5, 120],
-           [((i, "int"), (f[lang], "text")) for i, f in enumerate(diagnosis.findings, start=1)])
-    _table(book, "sheet_role_gaps",
-           [t("level", lang), t("group", lang), t("dimension", lang), t("leads", lang), t("members", lang),
-            t("gap", lang), "n " + t("leads", lang), "n " + t("members", lang), "d", "p (adj.)", t("significant", lang)],
-           [14, 14, 18, 10, 10, 10, 10, 10, 9, 10, 10],
-           [((t(g["level"], lang), "text"), (_group_label(g["level"], g["group"], lang), "text"),
-             (names[g["dimension"]], "text"), (g["lead"], "score"), (g["member"], "score"), (g["gap"], "score"),
-             (g["n_lead"], "int"), (g["n_member"], "int"), (g["d"], "index"), (g["p_adjusted"], "p"),
-             (t("significant", lang) if g["significant"] else "", "text")) for g in diagnosis.role_gaps])
+    _table(
+        book,
+        "sheet_findings",
+        ["#", t("text", lang)],
+        [5, 120],
+        [((i, "int"), (f[lang], "text")) for i, f in enumerate(diagnosis.findings, start=1)],
+    )
+    _table(
+        book,
+        "sheet_role_gaps",
+        [
+            t("level", lang),
+            t("group", lang),
+            t("dimension", lang),
+            t("leads", lang),
+            t("members", lang),
+            t("gap", lang),
+            "n " + t("leads", lang),
+            "n " + t("members", lang),
+            "d",
+            "p (adj.)",
+            t("significant", lang),
+        ],
+        [14, 14, 18, 10, 10, 10, 10, 10, 9, 10, 10],
+        [
+            (
+                (t(g["level"], lang), "text"),
+                (_group_label(g["level"], g["group"], lang), "text"),
+                (names[g["dimension"]], "text"),
+                (g["lead"], "score"),
+                (g["member"], "score"),
+                (g["gap"], "score"),
+                (g["n_lead"], "int"),
+                (g["n_member"], "int"),
+                (g["d"], "index"),
+                (g["p_adjusted"], "p"),
+                (t("significant", lang) if g["significant"] else "", "text"),
+            )
+            for g in diagnosis.role_gaps
+        ],
+    )
     bands = tenure_labels(diagnosis, lang)
-    _table(book, "sheet_tenure",
-           [t("level", lang), t("group", lang), t("dimension", lang), t("tenure_band", lang), "n", t("perception", lang)],
-           [14, 14, 18, 16, 8, 10],
-           [((t(x["level"], lang), "text"), (_group_label(x["level"], x["group"], lang), "text"),
-             (names[x["dimension"]], "text"), (bands.get(x["band"], x["band"]), "text"), (x["n"], "int"),
-             (x["score"], "score"))
-            for x in diagnosis.tenure])
+    _table(
+        book,
+        "sheet_tenure",
+        [t("level", lang), t("group", lang), t("dimension", lang), t("tenure_band", lang), "n", t("perception", lang)],
+        [14, 14, 18, 16, 8, 10],
+        [
+            (
+                (t(x["level"], lang), "text"),
+                (_group_label(x["level"], x["group"], lang), "text"),
+                (names[x["dimension"]], "text"),
+                (bands.get(x["band"], x["band"]), "text"),
+                (x["n"], "int"),
+                (x["score"], "score"),
+            )
+            for x in diagnosis.tenure
+        ],
+    )
     drivers = []
     for block in ("dimensions", "structure_items"):
         b = (diagnosis.drivers or {}).get(block) or {}
         for p in b.get("predictors", []) if b.get("estimable") else []:
             low, high = p.get("percent_ci_low"), p.get("percent_ci_high")
-            drivers.append(((t("dimensions" if block == "dimensions" else "structure_items", lang), "text"),
-                            (p["label"][lang], "text"), (p["weight"], "p"), (p["percent"] / 100, "pct"),
-                            (None if low is None else low / 100, "pct"), (None if high is None else high / 100, "pct"),
-                            (b.get("r2"), "p")))
-    _table(book, "sheet_drivers", [t("predictor_set", lang), t("predictor", lang), "ε", t("share_explained", lang),
-                                   t("ci_low", lang), t("ci_high", lang), "R²"],
-           [18, 80, 10, 12, 14, 14, 10], drivers)
-    _table(book, "sheet_differences",
-           [t("level", lang), t("group", lang), t("dimension", lang), t("measure", lang), t("difference", lang),
-            "d", "p (adj.)", ""],
-           [12, 14, 18, 12, 12, 9, 10, 10],
-           [((t(x["level"], lang), "text"), (x["group"], "text"), (names[x["dimension"]], "text"),
-             (t(x["measure"], lang), "text"), (x["difference"], "score"), (x["d"], "index"),
-             (x["p_adjusted"], "p"), (t(x["direction"], lang), "text")) for x in diagnosis.differences])
+            drivers.append(
+                (
+                    (t("dimensions" if block == "dimensions" else "structure_items", lang), "text"),
+                    (p["label"][lang], "text"),
+                    (p["weight"], "p"),
+                    (p["percent"] / 100, "pct"),
+                    (None if low is None else low / 100, "pct"),
+                    (None if high is None else high / 100, "pct"),
+                    (b.get("r2"), "p"),
+                )
+            )
+    _table(
+        book,
+        "sheet_drivers",
+        [
+            t("predictor_set", lang),
+            t("predictor", lang),
+            "ε",
+            t("share_explained", lang),
+            t("ci_low", lang),
+            t("ci_high", lang),
+            "R²",
+        ],
+        [18, 80, 10, 12, 14, 14, 10],
+        drivers,
+    )
+    _table(
+        book,
+        "sheet_differences",
+        [
+            t("level", lang),
+            t("group", lang),
+            t("dimension", lang),
+            t("measure", lang),
+            t("difference", lang),
+            "d",
+            "p (adj.)",
+            "",
+        ],
+        [12, 14, 18, 12, 12, 9, 10, 10],
+        [
+            (
+                (t(x["level"], lang), "text"),
+                (x["group"], "text"),
+                (names[x["dimension"]], "text"),
+                (t(x["measure"], lang), "text"),
+                (x["difference"], "score"),
+                (x["d"], "index"),
+                (x["p_adjusted"], "p"),
+                (t(x["direction"], lang), "text"),
+            )
+            for x in diagnosis.differences
+        ],
+    )
     if benchmark is not None:
         _benchmark(book, benchmark, lang)
     if register is not None:

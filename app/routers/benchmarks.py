@@ -20,7 +20,14 @@ from app.reasons import DEFINITIONS, QUANTILES, SCORES_NOTE, benchmark_reason
 from app.routers.campaigns import _campaign
 from app.services import Invalid
 from app.services.benchmarks import (
-    LOCAL_SOURCE, MIN_ORGANIZATIONS, compare, export_file, import_file, pool_status, require_consultant, set_opt_in,
+    LOCAL_SOURCE,
+    MIN_ORGANIZATIONS,
+    compare,
+    export_file,
+    import_file,
+    pool_status,
+    require_consultant,
+    set_opt_in,
     sync_pool,
 )
 from app.services.organizations import get_organization
@@ -33,6 +40,7 @@ FormLang = Annotated[Literal["en", "de"], Form()]
 MAX_UPLOAD = 1_000_000
 FILE_TOO_LARGE = Problem("benchmark_file_too_large", {"max": MAX_UPLOAD})
 NO_FILE = N_("choose a benchmark file")
+
 
 class OptIn(BaseModel):
     opt_in: bool
@@ -63,7 +71,8 @@ class ScopeOut(BaseModel):
     industry: str | None
     size_band: str | None
     dimensions: dict[str, dict[str, dict[str, Any]]] = Field(
-        description="per dimension and measure a cell: percentile rank with interval and quantiles, or why withheld")
+        description="per dimension and measure a cell: percentile rank with interval and quantiles, or why withheld"
+    )
 
 
 class BenchmarkOut(BaseModel):
@@ -101,17 +110,30 @@ BENCHMARK_FILE = {"content": {"application/json": {"schema": {"$ref": "#/compone
 def _page(request: Request, name: str, lang: str, **context):
     """A benchmark page in ``lang`` (texts from the catalogue, decimal comma in German),
     with links to the same page in each language."""
-    return render(request, name, {
-        **context, "local_source": LOCAL_SOURCE, "definitions": DEFINITIONS, "quantiles": QUANTILES,
-        "scores_note": SCORES_NOTE,
-    }, lang=lang)
+    return render(
+        request,
+        name,
+        {
+            **context,
+            "local_source": LOCAL_SOURCE,
+            "definitions": DEFINITIONS,
+            "quantiles": QUANTILES,
+            "scores_note": SCORES_NOTE,
+        },
+        lang=lang,
+    )
 
 
 def provenance(b: dict | None) -> tuple[int, int] | None:
     """``(organizations, simulated ones)`` of the largest released comparison of ``b``
     (a benchmark's ``to_dict()``); None when no comparison is released."""
-    cells = [c for s in (b or {}).get("scopes", {}).values() for ms in s["dimensions"].values()
-             for c in ms.values() if c["released"]]
+    cells = [
+        c
+        for s in (b or {}).get("scopes", {}).values()
+        for ms in s["dimensions"].values()
+        for c in ms.values()
+        if c["released"]
+    ]
     if not cells:
         return None
     top = max(cells, key=lambda c: c["n_organizations"])
@@ -143,13 +165,22 @@ def _comparison(session, user, campaign_id: uuid.UUID):
 
 # ------------------------------------------------------------------ comparison
 
+
 @router.get("/campaigns/{campaign_id}/benchmark", include_in_schema=False)
-def benchmark_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                   lang: PageLang):
+def benchmark_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, lang: PageLang):
     campaign, org, role, result = _comparison(session, user, campaign_id)
     b = _with_reasons(result.to_dict() if result else None, lang)
-    return _page(request, "benchmark/campaign.html", lang, org=org, role=role.value, campaign=campaign, b=b,
-                 provenance=provenance(b), status=pool_status(session))
+    return _page(
+        request,
+        "benchmark/campaign.html",
+        lang,
+        org=org,
+        role=role.value,
+        campaign=campaign,
+        b=b,
+        provenance=provenance(b),
+        status=pool_status(session),
+    )
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/benchmark", response_model=ComparisonOut)
@@ -162,8 +193,13 @@ def benchmark_api(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser
 
 
 @router.post("/orgs/{organization_id}/benchmark", include_in_schema=False)
-def opt_in_form(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
-                opt_in: Annotated[bool, Form()], back: Annotated[str, Form(max_length=200)] = ""):
+def opt_in_form(
+    organization_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    opt_in: Annotated[bool, Form()],
+    back: Annotated[str, Form(max_length=200)] = "",
+):
     """Take part (``opt_in=true``) or withdraw (``opt_in=false``); a body without the
     choice (not a form, or the field missing or unreadable) is 422 and changes nothing."""
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
@@ -187,12 +223,19 @@ def opt_in_api(organization_id: uuid.UUID, body: OptIn, session: SessionDep, use
 
 # ------------------------------------------------------------------ the pool (consultants)
 
+
 @router.get("/benchmark", include_in_schema=False)
-def pool_page(request: Request, session: SessionDep, user: CurrentUser, lang: PageLang,
-              imported: int | None = None):
+def pool_page(request: Request, session: SessionDep, user: CurrentUser, lang: PageLang, imported: int | None = None):
     require_consultant(session, user=user)
-    return _page(request, "benchmark/pool.html", lang, status=pool_status(session), imported=imported,
-                 max_upload=MAX_UPLOAD, min_export=MIN_ORGANIZATIONS)
+    return _page(
+        request,
+        "benchmark/pool.html",
+        lang,
+        status=pool_status(session),
+        imported=imported,
+        max_upload=MAX_UPLOAD,
+        min_export=MIN_ORGANIZATIONS,
+    )
 
 
 @router.get("/api/v1/benchmark", response_model=PoolOut)
@@ -205,8 +248,11 @@ def pool_api(session: SessionDep, user: CurrentUser):
 def _export(session, user) -> Response:
     require_consultant(session, user=user)
     sync_pool(session)
-    return Response(export_file(session, user=user), media_type="application/json", headers={
-        "content-disposition": f'attachment; filename="aad-benchmark-{date.today().isoformat()}.json"'})
+    return Response(
+        export_file(session, user=user),
+        media_type="application/json",
+        headers={"content-disposition": f'attachment; filename="aad-benchmark-{date.today().isoformat()}.json"'},
+    )
 
 
 @router.get("/benchmark/export", include_in_schema=False)
@@ -214,8 +260,11 @@ def export_page(session: SessionDep, user: CurrentUser):
     return _export(session, user)
 
 
-@router.get("/api/v1/benchmark/export", response_class=Response,
-            responses={200: {"model": BenchmarkFileOut, "description": "the benchmark file"}})
+@router.get(
+    "/api/v1/benchmark/export",
+    response_class=Response,
+    responses={200: {"model": BenchmarkFileOut, "description": "the benchmark file"}},
+)
 def export_api(session: SessionDep, user: CurrentUser):
     """The released pool as a versioned benchmark file (aggregates only, no names), its
     industry, size band and closing date generalized so that every row shares them with
@@ -225,9 +274,13 @@ def export_api(session: SessionDep, user: CurrentUser):
 
 
 @router.post("/benchmark/import", include_in_schema=False)
-def import_form(session: SessionDep, user: CurrentUser,
-                      file: Annotated[UploadFile | None, File()] = None,
-                      source: Annotated[str, Form(max_length=200)] = "", lang: FormLang = "en"):
+def import_form(
+    session: SessionDep,
+    user: CurrentUser,
+    file: Annotated[UploadFile | None, File()] = None,
+    source: Annotated[str, Form(max_length=200)] = "",
+    lang: FormLang = "en",
+):
     require_consultant(session, user=user)
     if file is None or not file.filename:
         raise Invalid(NO_FILE)
@@ -238,10 +291,14 @@ def import_form(session: SessionDep, user: CurrentUser,
     return RedirectResponse(f"/benchmark?imported={added}&lang={lang}", status_code=303)
 
 
-@router.post("/api/v1/benchmark/import", response_model=ImportOut,
-             openapi_extra={"requestBody": {"required": True, **BENCHMARK_FILE}})
-def import_api(body: RawBody, session: SessionDep, user: CurrentUser,
-               source: Annotated[str, Query(max_length=200)] = ""):
+@router.post(
+    "/api/v1/benchmark/import",
+    response_model=ImportOut,
+    openapi_extra={"requestBody": {"required": True, **BENCHMARK_FILE}},
+)
+def import_api(
+    body: RawBody, session: SessionDep, user: CurrentUser, source: Annotated[str, Query(max_length=200)] = ""
+):
     """Add the entries of a benchmark file (the request body); a malformed or
     incompatible file answers 422 naming the problem and changes nothing."""
     require_consultant(session, user=user)

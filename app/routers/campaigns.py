@@ -18,8 +18,18 @@ from app.routers import PatchBody
 from app.services import Invalid
 from app.routers.survey import QuestionnaireOut, _survey_page, questionnaire_json
 from app.services.campaigns import (
-    campaign_teams, create_campaign, get_campaign, languages_of, launch_campaign, list_campaigns,
-    DEFAULT_QUESTIONNAIRE, asks_priority, questionnaire_choices, questionnaire_of, set_priorities, update_campaign,
+    campaign_teams,
+    create_campaign,
+    get_campaign,
+    languages_of,
+    launch_campaign,
+    list_campaigns,
+    DEFAULT_QUESTIONNAIRE,
+    asks_priority,
+    questionnaire_choices,
+    questionnaire_of,
+    set_priorities,
+    update_campaign,
 )
 from app.services.closing import close_and_release
 from app.services.invitations import invitation_counts
@@ -109,61 +119,102 @@ def _campaign(session, user, campaign_id: uuid.UUID, *, write: bool = False):
 
 # ------------------------------------------------------------------ pages
 
+
 @router.post("/orgs/{organization_id}/campaigns", include_in_schema=False)
 def campaign_create(
-    organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
-    name: Annotated[str, Form(max_length=200)], questionnaire_id: Annotated[str, Form(max_length=100)],
+    organization_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    name: Annotated[str, Form(max_length=200)],
+    questionnaire_id: Annotated[str, Form(max_length=100)],
     languages: Annotated[list[str], Form(max_length=2)] = ["en", "de"],  # noqa: B006
-    opens_on: Annotated[date | None, Form()] = None, closes_on: Annotated[date | None, Form()] = None,
+    opens_on: Annotated[date | None, Form()] = None,
+    closes_on: Annotated[date | None, Form()] = None,
 ):
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
-    campaign = create_campaign(session, organization=org, name=name, questionnaire_id=questionnaire_id,
-                               languages=languages, opens_on=opens_on, closes_on=closes_on)
+    campaign = create_campaign(
+        session,
+        organization=org,
+        name=name,
+        questionnaire_id=questionnaire_id,
+        languages=languages,
+        opens_on=opens_on,
+        closes_on=closes_on,
+    )
     return RedirectResponse(f"/campaigns/{campaign.id}", status_code=303)
 
 
 @router.get("/campaigns/{campaign_id}", include_in_schema=False)
-def campaign_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                  settings: SettingsDep):
+def campaign_page(
+    campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep
+):
     campaign, org, role = _campaign(session, user, campaign_id)
     counts = invitation_counts(session, campaign=campaign)
     teams = [
-        {"id": t.id, "unit_path": t.unit_path, "name": t.name, "headcount": t.headcount,
-         "personal": counts.get(t.id, {}).get("personal", 0), "open": counts.get(t.id, {}).get("open", False)}
+        {
+            "id": t.id,
+            "unit_path": t.unit_path,
+            "name": t.name,
+            "headcount": t.headcount,
+            "personal": counts.get(t.id, {}).get("personal", 0),
+            "open": counts.get(t.id, {}).get("open", False),
+        }
         for t in campaign_teams(session, campaign=campaign)
     ]
     structure = teams if campaign.status != CampaignStatus.draft else team_rows(session, organization=org)
-    return render(request, "admin/campaign.html", {
-        "org": org, "role": role.value, "campaign": campaign, "teams": teams,
-        "small_teams": sum(t["headcount"] < campaign.k for t in structure),
-        "rates": response_rates(session, campaign=campaign) if campaign.status != CampaignStatus.draft else [],
-        "questionnaire": questionnaire_of(campaign),
-        "asks_priority": asks_priority(campaign),
-        "mail": mail_status(session, campaign=campaign, configured=settings.mail_configured),
-        "register": launch_register(session, campaign=campaign, organization=org),
-    })
+    return render(
+        request,
+        "admin/campaign.html",
+        {
+            "org": org,
+            "role": role.value,
+            "campaign": campaign,
+            "teams": teams,
+            "small_teams": sum(t["headcount"] < campaign.k for t in structure),
+            "rates": response_rates(session, campaign=campaign) if campaign.status != CampaignStatus.draft else [],
+            "questionnaire": questionnaire_of(campaign),
+            "asks_priority": asks_priority(campaign),
+            "mail": mail_status(session, campaign=campaign, configured=settings.mail_configured),
+            "register": launch_register(session, campaign=campaign, organization=org),
+        },
+    )
 
 
 @router.post("/campaigns/{campaign_id}", include_in_schema=False)
 def campaign_update(
-    campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser,
+    campaign_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
     name: Annotated[str, Form(max_length=200)],
     languages: Annotated[list[str], Form(max_length=2)] = ["en", "de"],  # noqa: B006
-    opens_on: Annotated[date | None, Form()] = None, closes_on: Annotated[date | None, Form()] = None,
-    k: Annotated[int, Form(ge=3, le=50)] = 5, k_acknowledged: Annotated[bool, Form()] = False,
+    opens_on: Annotated[date | None, Form()] = None,
+    closes_on: Annotated[date | None, Form()] = None,
+    k: Annotated[int, Form(ge=3, le=50)] = 5,
+    k_acknowledged: Annotated[bool, Form()] = False,
 ):
     campaign, _, _ = _campaign(session, user, campaign_id, write=True)
-    update_campaign(session, campaign=campaign, changes={
-        "name": name, "languages": languages, "opens_on": opens_on, "closes_on": closes_on,
-        "k": k, "k_acknowledged": k_acknowledged,
-    })
+    update_campaign(
+        session,
+        campaign=campaign,
+        changes={
+            "name": name,
+            "languages": languages,
+            "opens_on": opens_on,
+            "closes_on": closes_on,
+            "k": k,
+            "k_acknowledged": k_acknowledged,
+        },
+    )
     return RedirectResponse(f"/campaigns/{campaign.id}", status_code=303)
 
 
 @router.post("/campaigns/{campaign_id}/priorities", include_in_schema=False)
 def campaign_priorities(
-    campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser,
-    priorities_en: Annotated[str, Form(max_length=3000)], priorities_de: Annotated[str, Form(max_length=3000)],
+    campaign_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    priorities_en: Annotated[str, Form(max_length=3000)],
+    priorities_de: Annotated[str, Form(max_length=3000)],
 ):
     """The list for the top-priority item, one priority per line in each language."""
     campaign, _, _ = _campaign(session, user, campaign_id, write=True)
@@ -175,8 +226,12 @@ def campaign_priorities(
 
 
 @router.post("/campaigns/{campaign_id}/launch", include_in_schema=False)
-def campaign_launch(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser,
-                    decisions: Annotated[list[str], Form(max_length=MAX_DECISIONS)] = []):  # noqa: B006
+def campaign_launch(
+    campaign_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    decisions: Annotated[list[str], Form(max_length=MAX_DECISIONS)] = [],
+):  # noqa: B006
     campaign, org, _ = _campaign(session, user, campaign_id, write=True)
     launch_campaign(session, campaign=campaign, organization=org, asked=decisions)
     return RedirectResponse(f"/campaigns/{campaign.id}", status_code=303)
@@ -190,17 +245,27 @@ def campaign_close(campaign_id: uuid.UUID, request: Request, session: SessionDep
 
 
 @router.get("/campaigns/{campaign_id}/preview", include_in_schema=False)
-def campaign_preview(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                     lang: str | None = None):
+def campaign_preview(
+    campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, lang: str | None = None
+):
     campaign, _, _ = _campaign(session, user, campaign_id)
-    language = i18n.choose_language(requested=lang, cookie=None, accept=request.headers.get("accept-language"),
-                                    allowed=languages_of(campaign))
-    return _survey_page(request, questionnaire=questionnaire_of(campaign), campaign=campaign,
-                        team_name="(your team)" if language == "en" else "(Ihr Team)", lang=language,
-                        open_link=False, preview=True, decisions=decision_items(session, campaign_id=campaign.id))
+    language = i18n.choose_language(
+        requested=lang, cookie=None, accept=request.headers.get("accept-language"), allowed=languages_of(campaign)
+    )
+    return _survey_page(
+        request,
+        questionnaire=questionnaire_of(campaign),
+        campaign=campaign,
+        team_name="(your team)" if language == "en" else "(Ihr Team)",
+        lang=language,
+        open_link=False,
+        preview=True,
+        decisions=decision_items(session, campaign_id=campaign.id),
+    )
 
 
 # ------------------------------------------------------------------- API
+
 
 class QuestionnaireChoiceOut(BaseModel):
     id: str
@@ -266,8 +331,9 @@ def api_priorities(campaign_id: uuid.UUID, body: PrioritiesIn, session: SessionD
 def api_preview(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> QuestionnaireOut:
     """The questionnaire exactly as employees will get it."""
     campaign, _, _ = _campaign(session, user, campaign_id)
-    return questionnaire_json(questionnaire_of(campaign), campaign,
-                              decisions=decision_items(session, campaign_id=campaign.id))
+    return questionnaire_json(
+        questionnaire_of(campaign), campaign, decisions=decision_items(session, campaign_id=campaign.id)
+    )
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/rates", response_model=list[RateOut])

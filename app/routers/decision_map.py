@@ -18,8 +18,10 @@ from app.services.fact_sheets import campaign_facts, with_facts
 router = APIRouter(tags=["results"])
 NO_REGISTER_ITEMS = N_("the campaign asked no register items")
 UNKNOWN_FORMAT = N_("unknown format")
-_FORMATS = {"pdf": (render_decision_map_pdf, "application/pdf"),
-            "xlsx": (render_decision_map_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+_FORMATS = {
+    "pdf": (render_decision_map_pdf, "application/pdf"),
+    "xlsx": (render_decision_map_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
 
 
 def _loaded(session, user, campaign_id):
@@ -31,27 +33,40 @@ def _loaded(session, user, campaign_id):
 
 
 @router.get("/campaigns/{campaign_id}/results/decisions", include_in_schema=False)
-def decision_map_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                      lang: PageLang):
+def decision_map_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, lang: PageLang):
     loaded = _loaded(session, user, campaign_id)
-    facts = campaign_facts(session, campaign=loaded.campaign, items=loaded.results.diagnosis.items,
-                           scope=loaded.scope)
-    return _page(request, "results/decisions.html", loaded, lang, register=loaded.results.register,
-                 team_facts=list(facts.values()))
+    facts = campaign_facts(session, campaign=loaded.campaign, items=loaded.results.diagnosis.items, scope=loaded.scope)
+    return _page(
+        request,
+        "results/decisions.html",
+        loaded,
+        lang,
+        register=loaded.results.register,
+        team_facts=list(facts.values()),
+    )
 
 
-@router.get("/api/v1/campaigns/{campaign_id}/results/decision-map.{fmt_key}", response_class=Response,
-            responses={200: {"content": {t: {} for _, t in _FORMATS.values()}}})
-def decision_map_download(campaign_id: uuid.UUID, fmt_key: str, session: SessionDep, user: CurrentUser,
-                          lang: Lang = "en"):
+@router.get(
+    "/api/v1/campaigns/{campaign_id}/results/decision-map.{fmt_key}",
+    response_class=Response,
+    responses={200: {"content": {t: {} for _, t in _FORMATS.values()}}},
+)
+def decision_map_download(
+    campaign_id: uuid.UUID, fmt_key: str, session: SessionDep, user: CurrentUser, lang: Lang = "en"
+):
     """The decision map as PDF or XLSX (released figures only)."""
     if fmt_key not in _FORMATS:
         raise NotFound(UNKNOWN_FORMAT)
     loaded = _loaded(session, user, campaign_id)
     render, media = _FORMATS[fmt_key]
-    register = with_facts(session, campaign=loaded.campaign, register=loaded.results.register,
-                          items=loaded.results.diagnosis.items, scope=loaded.scope)
-    data = render(register, lang=lang, organization=loaded.org.name, campaign=loaded.campaign.name,
-                  k=loaded.campaign.k)
-    return Response(data, media_type=media,
-                    headers={"content-disposition": f'attachment; filename="decision-map.{fmt_key}"'})
+    register = with_facts(
+        session,
+        campaign=loaded.campaign,
+        register=loaded.results.register,
+        items=loaded.results.diagnosis.items,
+        scope=loaded.scope,
+    )
+    data = render(register, lang=lang, organization=loaded.org.name, campaign=loaded.campaign.name, k=loaded.campaign.k)
+    return Response(
+        data, media_type=media, headers={"content-disposition": f'attachment; filename="decision-map.{fmt_key}"'}
+    )

@@ -14,10 +14,17 @@ router = APIRouter(include_in_schema=False)
 def docs_page(request: Request):
     schema = request.app.openapi()
     operations = [
-        {"method": method.upper(), "path": path, "summary": op.get("summary", ""),
-         "description": op.get("description", ""), "tag": (op.get("tags") or [""])[0],
-         "body": _body(op), "responses": sorted(op.get("responses", {}))}
-        for path, methods in schema["paths"].items() for method, op in methods.items()
+        {
+            "method": method.upper(),
+            "path": path,
+            "summary": op.get("summary", ""),
+            "description": op.get("description", ""),
+            "tag": (op.get("tags") or [""])[0],
+            "body": _body(op),
+            "responses": sorted(op.get("responses", {})),
+        }
+        for path, methods in schema["paths"].items()
+        for method, op in methods.items()
     ]
     return render(request, "admin/docs.html", {"operations": operations, "schema": schema})
 

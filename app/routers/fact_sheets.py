@@ -53,8 +53,9 @@ def _load(session, user, campaign_id, team_id, *, write=False):
     """Campaign, organization, role, team and the unit the user is limited to (None:
     the whole organization); a reader of one unit reaches only its teams and cannot write."""
     campaign = get_campaign(session, organization_ids=organization_ids(session, user=user), campaign_id=campaign_id)
-    org, role = get_organization(session, user=user, organization_id=campaign.organization_id, write=write,
-                                 results=not write)
+    org, role = get_organization(
+        session, user=user, organization_id=campaign.organization_id, write=write, results=not write
+    )
     team = get_team(session, campaign=campaign, team_id=team_id)
     scope = unit_scope(session, user=user, organization=org)
     if scope is not None:
@@ -74,19 +75,53 @@ def _save(session, user, team, facts: FactsIn):
 
 # ------------------------------------------------------------------ page
 
-def _page(request, session, campaign, org, role, team, lang, *, scope=None, form=None, error=None, saved=False,
-          status_code=200):
+
+def _page(
+    request,
+    session,
+    campaign,
+    org,
+    role,
+    team,
+    lang,
+    *,
+    scope=None,
+    form=None,
+    error=None,
+    saved=False,
+    status_code=200,
+):
     sheet = sheet_dict(session.get(TeamFactSheet, team.id))
-    return render(request, "admin/fact_sheet.html", {
-        "campaign": campaign, "org": org, "team": team, "sheet": sheet, "form": form or sheet or {},
-        "can_write": scope is None and role in (Role.consultant, Role.hr_admin), "cadences": CADENCE_LABELS,
-        "form_error": error, "saved": saved, "scope": scope,
-    }, status_code=status_code, lang=lang)
+    return render(
+        request,
+        "admin/fact_sheet.html",
+        {
+            "campaign": campaign,
+            "org": org,
+            "team": team,
+            "sheet": sheet,
+            "form": form or sheet or {},
+            "can_write": scope is None and role in (Role.consultant, Role.hr_admin),
+            "cadences": CADENCE_LABELS,
+            "form_error": error,
+            "saved": saved,
+            "scope": scope,
+        },
+        status_code=status_code,
+        lang=lang,
+    )
 
 
 @router.get("/campaigns/{campaign_id}/teams/{team_id}/facts", include_in_schema=False)
-def fact_sheet_page(campaign_id: uuid.UUID, team_id: uuid.UUID, request: Request, session: SessionDep,
-                    user: CurrentUser, lang: PageLang, saved: bool = False):
+def fact_sheet_page(
+    campaign_id: uuid.UUID,
+    team_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    lang: PageLang,
+    saved: bool = False,
+):
     campaign, org, role, team, scope = _load(session, user, campaign_id, team_id)
     return _page(request, session, campaign, org, role, team, lang, scope=scope, saved=saved)
 
@@ -95,35 +130,49 @@ def _form_facts(form) -> FactsIn:
     """The form's fields as facts (yes/no radios, an optional date); 422 otherwise."""
     yes_no = {"yes": True, "no": False}
     try:
-        return FactsIn(goals_written=yes_no.get(form.get("goals_written")),
-                       goals_link=form.get("goals_link", ""),
-                       decision_record=yes_no.get(form.get("decision_record")),
-                       review_cadence=form.get("review_cadence"),
-                       last_lesson=form.get("last_lesson") or None)
+        return FactsIn(
+            goals_written=yes_no.get(form.get("goals_written")),
+            goals_link=form.get("goals_link", ""),
+            decision_record=yes_no.get(form.get("decision_record")),
+            review_cadence=form.get("review_cadence"),
+            last_lesson=form.get("last_lesson") or None,
+        )
     except ValidationError:
         raise Invalid(FORM_INVALID) from None
 
 
 @router.post("/campaigns/{campaign_id}/teams/{team_id}/facts", include_in_schema=False)
-def fact_sheet_form(campaign_id: uuid.UUID, team_id: uuid.UUID, request: Request, session: SessionDep,
-                    user: CurrentUser, form: FormBody):
+def fact_sheet_form(
+    campaign_id: uuid.UUID, team_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, form: FormBody
+):
     campaign, org, role, team, _ = _load(session, user, campaign_id, team_id, write=True)
     lang = "de" if form.get("lang") == "de" else "en"
     try:
         _save(session, user, team, _form_facts(form))
     except ServiceError as exc:
         fields = {f: form.get(f, "") for f in FactsIn.model_fields}
-        return _page(request, session, campaign, org, role, team, lang, form=fields, error=exc.detail,
-                     status_code=exc.status_code)
-    return RedirectResponse(f"/campaigns/{campaign.id}/teams/{team.id}/facts?lang={lang}&saved=true",
-                            status_code=303)
+        return _page(
+            request,
+            session,
+            campaign,
+            org,
+            role,
+            team,
+            lang,
+            form=fields,
+            error=exc.detail,
+            status_code=exc.status_code,
+        )
+    return RedirectResponse(f"/campaigns/{campaign.id}/teams/{team.id}/facts?lang={lang}&saved=true", status_code=303)
 
 
 # ------------------------------------------------------------------- API
 
+
 def _out(session, team) -> FactsOut:
-    return FactsOut(team_id=team.id, team=team.name, unit_path=team.unit_path,
-                    sheet=sheet_dict(session.get(TeamFactSheet, team.id)))
+    return FactsOut(
+        team_id=team.id, team=team.name, unit_path=team.unit_path, sheet=sheet_dict(session.get(TeamFactSheet, team.id))
+    )
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/teams/{team_id}/facts", response_model=FactsOut)
@@ -140,4 +189,3 @@ def api_put(campaign_id: uuid.UUID, team_id: uuid.UUID, body: FactsIn, session: 
     team = _load(session, user, campaign_id, team_id, write=True)[3]
     _save(session, user, team, body)
     return _out(session, team)
-

@@ -17,7 +17,12 @@ from app.problems import Problem
 from app.services import Invalid
 from app.services.campaigns import campaign_teams, get_campaign
 from app.services.invitations import (
-    audit_log, create_open_links, create_personal_links, invitation_counts, links_csv, remaining_links,
+    audit_log,
+    create_open_links,
+    create_personal_links,
+    invitation_counts,
+    links_csv,
+    remaining_links,
 )
 from app.services.organizations import get_organization, organization_ids, unit_scope
 from app.templating import render
@@ -70,8 +75,11 @@ def _base_url(request: Request, configured: str) -> str:
 
 
 def _csv(rows, name: str) -> Response:
-    return Response(links_csv(rows), media_type="text/csv; charset=utf-8",
-                    headers={"content-disposition": f'attachment; filename="{name}"'})
+    return Response(
+        links_csv(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def _counts_from_form(form, teams) -> dict[uuid.UUID, int]:
@@ -86,19 +94,32 @@ def _counts_from_form(form, teams) -> dict[uuid.UUID, int]:
 
 
 @router.post("/campaigns/{campaign_id}/invitations", include_in_schema=False)
-def links_download(campaign_id: uuid.UUID, request: Request, form: FormBody, session: SessionDep,
-                   user: CurrentUser, settings: SettingsDep):
+def links_download(
+    campaign_id: uuid.UUID,
+    request: Request,
+    form: FormBody,
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+):
     """Create personal links (numbers per team from the form) and download them once."""
     campaign, _, _ = _campaign(session, user, campaign_id, write=True)
     counts = _counts_from_form(form, campaign_teams(session, campaign=campaign))
-    rows = create_personal_links(session, campaign=campaign, counts=counts, base_url=_base_url(request, settings.base_url),
-                                 created_by=user.email)
+    rows = create_personal_links(
+        session, campaign=campaign, counts=counts, base_url=_base_url(request, settings.base_url), created_by=user.email
+    )
     return _csv(rows, "personal-links.csv")
 
 
 @router.post("/campaigns/{campaign_id}/open-links", include_in_schema=False)
-def open_links_download(campaign_id: uuid.UUID, request: Request, form: FormBody, session: SessionDep,
-                        user: CurrentUser, settings: SettingsDep):
+def open_links_download(
+    campaign_id: uuid.UUID,
+    request: Request,
+    form: FormBody,
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+):
     """Create (or replace) the open link of one team, or of every team, and download them."""
     campaign, _, _ = _campaign(session, user, campaign_id, write=True)
     team = form.get("team_id")
@@ -108,8 +129,13 @@ def open_links_download(campaign_id: uuid.UUID, request: Request, form: FormBody
         team_ids = [uuid.UUID(team)] if team else None
     except (ValueError, AttributeError):
         raise Invalid(UNKNOWN_CAMPAIGN_TEAM) from None
-    rows = create_open_links(session, campaign=campaign, team_ids=team_ids, base_url=_base_url(request, settings.base_url),
-                             created_by=user.email)
+    rows = create_open_links(
+        session,
+        campaign=campaign,
+        team_ids=team_ids,
+        base_url=_base_url(request, settings.base_url),
+        created_by=user.email,
+    )
     return _csv(rows, "open-links.csv")
 
 
@@ -119,32 +145,55 @@ def api_counts(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
     campaign, _, _ = _campaign(session, user, campaign_id)
     counts = invitation_counts(session, campaign=campaign)
     return [
-        InvitationCountOut(campaign_team_id=t.id, unit_path=t.unit_path, team=t.name, headcount=t.headcount,
-                           personal_links=counts.get(t.id, {}).get("personal", 0),
-                           open_link=counts.get(t.id, {}).get("open", False))
+        InvitationCountOut(
+            campaign_team_id=t.id,
+            unit_path=t.unit_path,
+            team=t.name,
+            headcount=t.headcount,
+            personal_links=counts.get(t.id, {}).get("personal", 0),
+            open_link=counts.get(t.id, {}).get("open", False),
+        )
         for t in campaign_teams(session, campaign=campaign)
     ]
 
 
 @router.post("/api/v1/campaigns/{campaign_id}/invitations", response_model=list[LinkOut], status_code=201)
-def api_personal(campaign_id: uuid.UUID, body: PersonalLinksIn, request: Request, session: SessionDep,
-                 user: CurrentUser, settings: SettingsDep):
+def api_personal(
+    campaign_id: uuid.UUID,
+    body: PersonalLinksIn,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+):
     """Create personal single-use links. The response is the only place the links appear."""
     campaign, _, _ = _campaign(session, user, campaign_id, write=True)
     counts = body.counts
     if counts is None:
         counts = {t: n for t, n in remaining_links(session, campaign=campaign).items() if n}
-    return create_personal_links(session, campaign=campaign, counts=counts, base_url=_base_url(request, settings.base_url),
-                                 created_by=user.email)
+    return create_personal_links(
+        session, campaign=campaign, counts=counts, base_url=_base_url(request, settings.base_url), created_by=user.email
+    )
 
 
 @router.post("/api/v1/campaigns/{campaign_id}/open-links", response_model=list[LinkOut], status_code=201)
-def api_open(campaign_id: uuid.UUID, body: OpenLinksIn, request: Request, session: SessionDep,
-             user: CurrentUser, settings: SettingsDep):
+def api_open(
+    campaign_id: uuid.UUID,
+    body: OpenLinksIn,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+):
     """Create one open link per team (replacing an earlier one); shown only in this response."""
     campaign, _, _ = _campaign(session, user, campaign_id, write=True)
-    return create_open_links(session, campaign=campaign, team_ids=body.team_ids,
-                             base_url=_base_url(request, settings.base_url), created_by=user.email)
+    return create_open_links(
+        session,
+        campaign=campaign,
+        team_ids=body.team_ids,
+        base_url=_base_url(request, settings.base_url),
+        created_by=user.email,
+    )
 
 
 def _readable(session, user, campaign_id: uuid.UUID):

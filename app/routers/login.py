@@ -14,8 +14,17 @@ from app.catalogue import N_
 from app.core.config import Settings
 from app.core.security import same
 from app.deps import (
-    TOO_MANY, AuthDep, CsrfRoute, CurrentUser, LoginRequired, RateLimited, SessionDep, SettingsDep, cookie_name,
-    csrf_exempt, rate_limit,
+    TOO_MANY,
+    AuthDep,
+    CsrfRoute,
+    CurrentUser,
+    LoginRequired,
+    RateLimited,
+    SessionDep,
+    SettingsDep,
+    cookie_name,
+    csrf_exempt,
+    rate_limit,
 )
 from app.services import ServiceError
 from app.services.users import authenticate, change_password, end_session, normalize_email, start_session
@@ -57,8 +66,13 @@ def _user_out(user) -> UserOut:
 
 def _set_session_cookie(response, settings: Settings, token: str) -> None:
     response.set_cookie(
-        cookie_name(settings, "aad_session"), token, max_age=int(settings.session_hours * 3600),
-        httponly=True, secure=settings.cookie_secure, samesite="lax", path="/",
+        cookie_name(settings, "aad_session"),
+        token,
+        max_age=int(settings.session_hours * 3600),
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+        path="/",
     )
 
 
@@ -92,23 +106,43 @@ def login_page(request: Request, settings: SettingsDep, next: str = "/orgs"):
     return _login_page(request, settings, next=next)
 
 
-def _login_page(request: Request, settings: Settings, *, next: str, error: str | None = None, status_code: int = 200,
-                email: str = ""):
+def _login_page(
+    request: Request,
+    settings: Settings,
+    *,
+    next: str,
+    error: str | None = None,
+    status_code: int = 200,
+    email: str = "",
+):
     token = request.cookies.get(cookie_name(settings, "aad_login")) or secrets.token_urlsafe(18)
-    response = render(request, "admin/login.html", {"next": _safe_next(next), "login_csrf": token, "error": error,
-                                                      "email": email},
-                      status_code=status_code)
-    response.set_cookie(cookie_name(settings, "aad_login"), token, httponly=True, secure=settings.cookie_secure,
-                        samesite="strict", path="/")
+    response = render(
+        request,
+        "admin/login.html",
+        {"next": _safe_next(next), "login_csrf": token, "error": error, "email": email},
+        status_code=status_code,
+    )
+    response.set_cookie(
+        cookie_name(settings, "aad_login"),
+        token,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="strict",
+        path="/",
+    )
     return response
 
 
 @router.post("/login", include_in_schema=False)
 @csrf_exempt(NO_SESSION_YET)
 def login_form(
-    request: Request, session: SessionDep, settings: SettingsDep,
-    email: Annotated[str, Form(max_length=254)], password: Annotated[str, Form(max_length=1000)],
-    csrf_token: Annotated[str, Form(max_length=100)] = "", next: Annotated[str, Form(max_length=500)] = "/orgs",
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    email: Annotated[str, Form(max_length=254)],
+    password: Annotated[str, Form(max_length=1000)],
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+    next: Annotated[str, Form(max_length=500)] = "/orgs",
 ):
     """The login form is protected by a double-submit token bound to a pre-login cookie."""
     if not same(csrf_token, request.cookies.get(cookie_name(settings, "aad_login"))):
@@ -161,8 +195,13 @@ def _change_password(request: Request, session, settings: Settings, user, curren
     account, failures = normalize_email(user.email), request.app.state.limiters["login_account"]
     if failures.hit(account):
         raise RateLimited(TOO_MANY)
-    change_password(session, user=user, current=current, new=new,
-                    keep_token=request.cookies.get(cookie_name(settings, "aad_session")))
+    change_password(
+        session,
+        user=user,
+        current=current,
+        new=new,
+        keep_token=request.cookies.get(cookie_name(settings, "aad_session")),
+    )
     failures.undo(account)
 
 
@@ -173,25 +212,32 @@ def account_page(request: Request, user: CurrentUser, changed: bool = False):
 
 @router.post("/account/password", include_in_schema=False)
 def account_password_form(
-    request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
-    current_password: Annotated[str, Form(max_length=1000)], new_password: Annotated[str, Form(max_length=1000)],
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    current_password: Annotated[str, Form(max_length=1000)],
+    new_password: Annotated[str, Form(max_length=1000)],
     repeat_password: Annotated[str, Form(max_length=1000)],
 ):
     if new_password != repeat_password:
-        return render(request, "admin/account.html", {"changed": False, "form_error": PASSWORDS_DIFFER},
-                      status_code=422)
+        return render(
+            request, "admin/account.html", {"changed": False, "form_error": PASSWORDS_DIFFER}, status_code=422
+        )
     try:
         _change_password(request, session, settings, user, current_password, new_password)
     except ServiceError as exc:
         session.rollback()
-        return render(request, "admin/account.html", {"changed": False, "form_error": exc.problem},
-                      status_code=exc.status_code)
+        return render(
+            request, "admin/account.html", {"changed": False, "form_error": exc.problem}, status_code=exc.status_code
+        )
     return RedirectResponse("/account?changed=true", status_code=303)
 
 
 @router.post("/api/v1/account/password", status_code=204, response_class=Response)
-def api_account_password(body: PasswordIn, request: Request, session: SessionDep, settings: SettingsDep,
-                         user: CurrentUser):
+def api_account_password(
+    body: PasswordIn, request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser
+):
     """Change one's own password: 403 for a wrong current password (counted like a failed
     login), 422 for a short or unchanged one; every other session of the user ends."""
     _change_password(request, session, settings, user, body.current_password, body.new_password)

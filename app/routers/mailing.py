@@ -22,16 +22,27 @@ from app.services import Conflict, Invalid
 from app.services.campaigns import languages_of
 from app.services.invitations import UNKNOWN_TEAM, create_open_links
 from app.services.mailing import (
-    PLACEHOLDERS, cancel_reminder, jobs_of, mail_status, save_template, send_invitations, send_reminder, templates_of,
+    PLACEHOLDERS,
+    cancel_reminder,
+    jobs_of,
+    mail_status,
+    save_template,
+    send_invitations,
+    send_reminder,
+    templates_of,
 )
 from app.services.participants import (
-    MAX_CSV_BYTES, import_participants, participant_log, set_retention,
+    MAX_CSV_BYTES,
+    import_participants,
+    participant_log,
+    set_retention,
 )
 from app.templating import render
 
 router = APIRouter(tags=["mailing"], route_class=CsrfRoute)
-MAIL_NOT_CONFIGURED = N_("no mail server is configured (AAD_SMTP_HOST); download the personal links as CSV "
-                         "for your own mail system instead")
+MAIL_NOT_CONFIGURED = N_(
+    "no mail server is configured (AAD_SMTP_HOST); download the personal links as CSV for your own mail system instead"
+)
 BAD_TIME = N_("give the reminder's time as YYYY-MM-DDTHH:MM")
 
 
@@ -109,12 +120,21 @@ def _aware(at: datetime) -> datetime:
 
 def _page(request, session, campaign, org, settings, *, errors=None, status_code=200):
     templates = templates_of(session, campaign=campaign)
-    return render(request, "admin/mail.html", {
-        "org": org, "campaign": campaign, "mail": mail_status(session, campaign=campaign, configured=settings.mail_configured),
-        "log": participant_log(session, campaign=campaign), "errors": errors,
-        "templates": [{"kind": k, "language": lang, **t} for (k, lang), t in templates.items()],
-        "placeholders": PLACEHOLDERS, "languages": languages_of(campaign),
-    }, status_code=status_code)
+    return render(
+        request,
+        "admin/mail.html",
+        {
+            "org": org,
+            "campaign": campaign,
+            "mail": mail_status(session, campaign=campaign, configured=settings.mail_configured),
+            "log": participant_log(session, campaign=campaign),
+            "errors": errors,
+            "templates": [{"kind": k, "language": lang, **t} for (k, lang), t in templates.items()],
+            "placeholders": PLACEHOLDERS,
+            "languages": languages_of(campaign),
+        },
+        status_code=status_code,
+    )
 
 
 def _back(campaign) -> RedirectResponse:
@@ -123,20 +143,31 @@ def _back(campaign) -> RedirectResponse:
 
 # ------------------------------------------------------------------ pages
 
+
 @router.get("/campaigns/{campaign_id}/mail", include_in_schema=False)
-def mail_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-              settings: SettingsDep):
+def mail_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep):
     campaign, org = _writable(session, user, campaign_id)
     return _page(request, session, campaign, org, settings)
 
 
 @router.post("/campaigns/{campaign_id}/participants", include_in_schema=False)
-def participants_upload(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                        settings: SettingsDep, file: UploadFile):
+def participants_upload(
+    campaign_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+    file: UploadFile,
+):
     campaign, org = _writable(session, user, campaign_id)
     try:
-        import_participants(session, campaign=campaign, data=file.file.read(MAX_CSV_BYTES + 1),
-                            sealer=request.app.state.link_sealer, created_by=user.email)
+        import_participants(
+            session,
+            campaign=campaign,
+            data=file.file.read(MAX_CSV_BYTES + 1),
+            sealer=request.app.state.link_sealer,
+            created_by=user.email,
+        )
     except Invalid as exc:
         session.rollback()
         return _page(request, session, campaign, org, settings, errors=[exc.problem, *exc.problems], status_code=422)
@@ -144,7 +175,9 @@ def participants_upload(campaign_id: uuid.UUID, request: Request, session: Sessi
 
 
 @router.post("/campaigns/{campaign_id}/mail/invitations", include_in_schema=False)
-def invitations_send(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep):
+def invitations_send(
+    campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep
+):
     campaign, _ = _writable(session, user, campaign_id)
     _configured(settings)
     send_invitations(session, campaign=campaign, **_who(request, settings, user))
@@ -152,8 +185,14 @@ def invitations_send(campaign_id: uuid.UUID, request: Request, session: SessionD
 
 
 @router.post("/campaigns/{campaign_id}/mail/reminders", include_in_schema=False)
-def reminder_send(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep,
-                  when: Annotated[str, Form(max_length=40)]):
+def reminder_send(
+    campaign_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+    when: Annotated[str, Form(max_length=40)],
+):
     """A reminder ``now`` or at a time (YYYY-MM-DDTHH:MM, UTC unless it names its zone)."""
     campaign, _ = _writable(session, user, campaign_id)
     _configured(settings)
@@ -173,10 +212,17 @@ def reminder_cancel(campaign_id: uuid.UUID, job_id: uuid.UUID, session: SessionD
 
 
 @router.post("/campaigns/{campaign_id}/mail/templates", include_in_schema=False)
-def template_save(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                  settings: SettingsDep, kind: Annotated[str, Form(max_length=10)],
-                  language: Annotated[str, Form(max_length=2)], subject: Annotated[str, Form(max_length=200)],
-                  body: Annotated[str, Form(max_length=5000)]):
+def template_save(
+    campaign_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+    kind: Annotated[str, Form(max_length=10)],
+    language: Annotated[str, Form(max_length=2)],
+    subject: Annotated[str, Form(max_length=200)],
+    body: Annotated[str, Form(max_length=5000)],
+):
     campaign, org = _writable(session, user, campaign_id)
     try:
         save_template(session, campaign=campaign, kind=kind, language=language, subject=subject, body=body)
@@ -187,16 +233,23 @@ def template_save(campaign_id: uuid.UUID, request: Request, session: SessionDep,
 
 
 @router.post("/campaigns/{campaign_id}/mail/retention", include_in_schema=False)
-def retention_save(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser,
-                   until: Annotated[date | None, Form()] = None):
+def retention_save(
+    campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, until: Annotated[date | None, Form()] = None
+):
     campaign, _ = _writable(session, user, campaign_id)
     set_retention(session, campaign=campaign, until=until, today=utcnow().date())
     return _back(campaign)
 
 
 @router.post("/campaigns/{campaign_id}/posters", include_in_schema=False)
-def posters_download(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                     settings: SettingsDep, team_id: Annotated[str, Form(max_length=40)]):
+def posters_download(
+    campaign_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+    team_id: Annotated[str, Form(max_length=40)],
+):
     """Create (or replace) the open link of one team (or of ``all``) and download their posters."""
     campaign, org = _writable(session, user, campaign_id)
     try:
@@ -207,15 +260,22 @@ def posters_download(campaign_id: uuid.UUID, request: Request, session: SessionD
 
 
 def _posters(request, session, campaign, org, settings, user, team_ids) -> Response:
-    rows = create_open_links(session, campaign=campaign, team_ids=team_ids,
-                             base_url=_base_url(request, settings.base_url), created_by=user.email)
+    rows = create_open_links(
+        session,
+        campaign=campaign,
+        team_ids=team_ids,
+        base_url=_base_url(request, settings.base_url),
+        created_by=user.email,
+    )
     teams = [{"team": " / ".join(p for p in (r["unit_path"], r["team"]) if p), "link": r["link"]} for r in rows]
     pdf = render_posters_pdf(campaign=campaign, organization_name=org.name, teams=teams)
-    return Response(pdf, media_type="application/pdf",
-                    headers={"content-disposition": 'attachment; filename="posters.pdf"'})
+    return Response(
+        pdf, media_type="application/pdf", headers={"content-disposition": 'attachment; filename="posters.pdf"'}
+    )
 
 
 # ------------------------------------------------------------------- API
+
 
 @router.get("/api/v1/campaigns/{campaign_id}/mail", response_model=MailStatusOut)
 def api_status(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, settings: SettingsDep):
@@ -231,17 +291,23 @@ def api_participants(campaign_id: uuid.UUID, session: SessionDep, user: CurrentU
     return participant_log(session, campaign=campaign)
 
 
-@router.post("/api/v1/campaigns/{campaign_id}/participants", status_code=201,
-             openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}})
+@router.post(
+    "/api/v1/campaigns/{campaign_id}/participants",
+    status_code=201,
+    openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}},
+)
 def api_upload(campaign_id: uuid.UUID, body: RawBody, request: Request, session: SessionDep, user: CurrentUser) -> dict:
     """Add a participant list (CSV: email, team, optional unit path and language); all or nothing."""
     campaign, _ = _writable(session, user, campaign_id)
-    return import_participants(session, campaign=campaign, data=body, sealer=request.app.state.link_sealer,
-                               created_by=user.email)
+    return import_participants(
+        session, campaign=campaign, data=body, sealer=request.app.state.link_sealer, created_by=user.email
+    )
 
 
 @router.post("/api/v1/campaigns/{campaign_id}/mail/invitations", response_model=JobOut, status_code=201)
-def api_invitations(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep):
+def api_invitations(
+    campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep
+):
     """Send the invitation to every participant not yet invited (in the background)."""
     campaign, _ = _writable(session, user, campaign_id)
     _configured(settings)
@@ -250,13 +316,20 @@ def api_invitations(campaign_id: uuid.UUID, request: Request, session: SessionDe
 
 
 @router.post("/api/v1/campaigns/{campaign_id}/mail/reminders", response_model=JobOut, status_code=201)
-def api_reminder(campaign_id: uuid.UUID, body: ReminderIn, request: Request, session: SessionDep, user: CurrentUser,
-                 settings: SettingsDep):
+def api_reminder(
+    campaign_id: uuid.UUID,
+    body: ReminderIn,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+):
     """Remind every participant who has not answered, now or at ``at``."""
     campaign, _ = _writable(session, user, campaign_id)
     _configured(settings)
-    job = send_reminder(session, campaign=campaign, **_who(request, settings, user),
-                        at=_aware(body.at) if body.at else None)
+    job = send_reminder(
+        session, campaign=campaign, **_who(request, settings, user), at=_aware(body.at) if body.at else None
+    )
     return next(j for j in jobs_of(session, campaign=campaign) if j["id"] == job.id)
 
 
@@ -268,26 +341,37 @@ def api_templates(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser
 
 
 @router.put("/api/v1/campaigns/{campaign_id}/mail/templates/{kind}/{language}", status_code=204)
-def api_template_save(campaign_id: uuid.UUID, kind: str, language: str, body: TemplateIn, session: SessionDep,
-                      user: CurrentUser) -> None:
+def api_template_save(
+    campaign_id: uuid.UUID, kind: str, language: str, body: TemplateIn, session: SessionDep, user: CurrentUser
+) -> None:
     """Change the wording (placeholders: {campaign}, {team}, {link}, {closes_on}, {k})."""
     campaign, _ = _writable(session, user, campaign_id)
     save_template(session, campaign=campaign, kind=kind, language=language, subject=body.subject, body=body.body)
 
 
 @router.put("/api/v1/campaigns/{campaign_id}/mail/retention", response_model=MailStatusOut)
-def api_retention(campaign_id: uuid.UUID, body: RetentionIn, session: SessionDep, user: CurrentUser,
-                  settings: SettingsDep):
+def api_retention(
+    campaign_id: uuid.UUID, body: RetentionIn, session: SessionDep, user: CurrentUser, settings: SettingsDep
+):
     """The day the addresses are deleted if the campaign is still open (else at closing)."""
     campaign, _ = _writable(session, user, campaign_id)
     set_retention(session, campaign=campaign, until=body.until, today=utcnow().date())
     return mail_status(session, campaign=campaign, configured=settings.mail_configured)
 
 
-@router.post("/api/v1/campaigns/{campaign_id}/posters", response_class=Response,
-             responses={200: {"content": {"application/pdf": {}}}})
-def api_posters(campaign_id: uuid.UUID, body: OpenLinksIn, request: Request, session: SessionDep, user: CurrentUser,
-                settings: SettingsDep):
+@router.post(
+    "/api/v1/campaigns/{campaign_id}/posters",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def api_posters(
+    campaign_id: uuid.UUID,
+    body: OpenLinksIn,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    settings: SettingsDep,
+):
     """A poster per team (``team_ids``; default: all) with a new open link as QR code; an
     earlier open link of the team stops working."""
     campaign, org = _writable(session, user, campaign_id)

@@ -16,8 +16,18 @@ from app.labels import INDUSTRIES
 from app.services import Invalid
 from app.services.campaigns import list_campaigns, questionnaire_choices
 from app.services.organizations import (
-    SCOPE_UNIT, SIZE_BANDS, add_member_by_email, create_organization, get_organization, grantable_roles,
-    list_organizations, members, remove_member, top_units, unit_scope, update_organization,
+    SCOPE_UNIT,
+    SIZE_BANDS,
+    add_member_by_email,
+    create_organization,
+    get_organization,
+    grantable_roles,
+    list_organizations,
+    members,
+    remove_member,
+    top_units,
+    unit_scope,
+    update_organization,
 )
 from app.services.teams import team_rows
 from app.templating import render
@@ -69,11 +79,20 @@ class MemberIn(BaseModel):
 
 
 def _out(org, role) -> OrganizationOut:
-    return OrganizationOut(id=org.id, name=org.name, industry=org.industry, size_band=org.size_band, k=org.k,
-                           k_acknowledged=org.k_acknowledged, comment_k=org.comment_k, role=role)
+    return OrganizationOut(
+        id=org.id,
+        name=org.name,
+        industry=org.industry,
+        size_band=org.size_band,
+        k=org.k,
+        k_acknowledged=org.k_acknowledged,
+        comment_k=org.comment_k,
+        role=role,
+    )
 
 
 # ------------------------------------------------------------------ pages
+
 
 @router.get("/", include_in_schema=False)
 def home():
@@ -85,40 +104,79 @@ FORM_CHOICES = {"size_bands": SIZE_BANDS, "industries": tuple(INDUSTRIES)}
 
 @router.get("/orgs", include_in_schema=False)
 def orgs_page(request: Request, session: SessionDep, user: CurrentUser):
-    return render(request, "admin/orgs.html", {"orgs": list_organizations(session, user=user), "form": {},
-                                               **FORM_CHOICES})
+    return render(
+        request, "admin/orgs.html", {"orgs": list_organizations(session, user=user), "form": {}, **FORM_CHOICES}
+    )
 
 
 @router.post("/orgs", include_in_schema=False)
 def orgs_create(
-    request: Request, session: SessionDep, user: CurrentUser, name: Annotated[str, Form(max_length=200)],
-    industry: Annotated[str, Form(max_length=100)] = "", size_band: Annotated[str, Form(max_length=20)] = "",
-    k: Annotated[int, Form(ge=3, le=50)] = 5, k_acknowledged: Annotated[bool, Form()] = False,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    name: Annotated[str, Form(max_length=200)],
+    industry: Annotated[str, Form(max_length=100)] = "",
+    size_band: Annotated[str, Form(max_length=20)] = "",
+    k: Annotated[int, Form(ge=3, le=50)] = 5,
+    k_acknowledged: Annotated[bool, Form()] = False,
 ):
     try:
-        org = create_organization(session, user=user, name=name, industry=industry, size_band=size_band, k=k,
-                                  k_acknowledged=k_acknowledged, comment_k=max(10, k))
+        org = create_organization(
+            session,
+            user=user,
+            name=name,
+            industry=industry,
+            size_band=size_band,
+            k=k,
+            k_acknowledged=k_acknowledged,
+            comment_k=max(10, k),
+        )
     except Invalid as exc:  # shown on the form, with the input kept
         form = {"name": name, "industry": industry, "size_band": size_band, "k": k, "k_acknowledged": k_acknowledged}
-        return render(request, "admin/orgs.html", {
-            "orgs": list_organizations(session, user=user), "form": form, "form_error": exc.problem,
-            "form_errors": exc.problems, **FORM_CHOICES}, status_code=exc.status_code)
+        return render(
+            request,
+            "admin/orgs.html",
+            {
+                "orgs": list_organizations(session, user=user),
+                "form": form,
+                "form_error": exc.problem,
+                "form_errors": exc.problems,
+                **FORM_CHOICES,
+            },
+            status_code=exc.status_code,
+        )
     return RedirectResponse(f"/orgs/{org.id}", status_code=303)
 
 
 def _org_page(request, session, user, org, role, *, status_code: int = 200, **extra):
     scope = unit_scope(session, user=user, organization=org)
     if scope is not None:  # a viewer of one unit: the campaigns, each linking to its results
-        return render(request, "admin/org.html", {
-            "org": org, "role": role.value, "scope": scope, "campaigns": list_campaigns(session, organization=org)})
+        return render(
+            request,
+            "admin/org.html",
+            {"org": org, "role": role.value, "scope": scope, "campaigns": list_campaigns(session, organization=org)},
+        )
     teams = team_rows(session, organization=org)
-    return render(request, "admin/org.html", {
-        "org": org, "role": role.value, "scope": None, "campaigns": list_campaigns(session, organization=org),
-        "team_count": len(teams), "small_teams": sum(t["headcount"] < org.k for t in teams),
-        "questionnaires": questionnaire_choices(), "members": members(session, organization=org),
-        "roles": [r.value for r in grantable_roles(session, organization=org, by=user)],
-        "units": top_units(session, organization=org), "form": {}, **FORM_CHOICES, **extra,
-    }, status_code=status_code)
+    return render(
+        request,
+        "admin/org.html",
+        {
+            "org": org,
+            "role": role.value,
+            "scope": None,
+            "campaigns": list_campaigns(session, organization=org),
+            "team_count": len(teams),
+            "small_teams": sum(t["headcount"] < org.k for t in teams),
+            "questionnaires": questionnaire_choices(),
+            "members": members(session, organization=org),
+            "roles": [r.value for r in grantable_roles(session, organization=org, by=user)],
+            "units": top_units(session, organization=org),
+            "form": {},
+            **FORM_CHOICES,
+            **extra,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/orgs/{organization_id}", include_in_schema=False)
@@ -129,28 +187,54 @@ def org_page(organization_id: uuid.UUID, request: Request, session: SessionDep, 
 
 @router.post("/orgs/{organization_id}", include_in_schema=False)
 def org_update(
-    organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-    name: Annotated[str, Form(max_length=200)], industry: Annotated[str, Form(max_length=100)] = "",
-    size_band: Annotated[str, Form(max_length=20)] = "", k: Annotated[int, Form(ge=3, le=50)] = 5,
-    k_acknowledged: Annotated[bool, Form()] = False, comment_k: Annotated[int, Form(ge=3, le=100)] = 10,
+    organization_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    name: Annotated[str, Form(max_length=200)],
+    industry: Annotated[str, Form(max_length=100)] = "",
+    size_band: Annotated[str, Form(max_length=20)] = "",
+    k: Annotated[int, Form(ge=3, le=50)] = 5,
+    k_acknowledged: Annotated[bool, Form()] = False,
+    comment_k: Annotated[int, Form(ge=3, le=100)] = 10,
 ):
     org, role = get_organization(session, user=user, organization_id=organization_id, write=True)
-    changes = {"name": name, "industry": industry, "size_band": size_band, "k": k,
-               "k_acknowledged": k_acknowledged, "comment_k": comment_k}
+    changes = {
+        "name": name,
+        "industry": industry,
+        "size_band": size_band,
+        "k": k,
+        "k_acknowledged": k_acknowledged,
+        "comment_k": comment_k,
+    }
     try:
         update_organization(session, organization=org, changes=changes)
     except Invalid as exc:  # shown on the form, with the input kept
         session.rollback()
-        return _org_page(request, session, user, org, role, status_code=exc.status_code, settings_form=changes,
-                         form_error=exc.problem, form_errors=exc.problems)
+        return _org_page(
+            request,
+            session,
+            user,
+            org,
+            role,
+            status_code=exc.status_code,
+            settings_form=changes,
+            form_error=exc.problem,
+            form_errors=exc.problems,
+        )
     return RedirectResponse(f"/orgs/{org.id}", status_code=303)
 
 
 @router.post("/orgs/{organization_id}/members", include_in_schema=False)
 def org_add_member(
-    organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-    email: Annotated[str, Form(max_length=254)], role: Annotated[Role, Form()],
-    password: Annotated[str, Form(max_length=1000)] = "", unit_id: Annotated[str, Form(max_length=40)] = "",
+    organization_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    email: Annotated[str, Form(max_length=254)],
+    role: Annotated[Role, Form()],
+    password: Annotated[str, Form(max_length=1000)] = "",
+    unit_id: Annotated[str, Form(max_length=40)] = "",
 ):
     """Add a member, or change the role and access of one (the same form per row)."""
     org, own = get_organization(session, user=user, organization_id=organization_id, write=True)
@@ -159,24 +243,35 @@ def org_add_member(
             unit = uuid.UUID(unit_id) if unit_id else None
         except ValueError:
             raise Invalid(SCOPE_UNIT) from None
-        add_member_by_email(session, organization=org, by=user, email=email, role=role, password=password or None,
-                            unit_id=unit)
+        add_member_by_email(
+            session, organization=org, by=user, email=email, role=role, password=password or None, unit_id=unit
+        )
     except Invalid as exc:  # shown on the form, with the input kept (never the password)
         session.rollback()
-        return _org_page(request, session, user, org, own, status_code=exc.status_code, member_form={
-            "email": email, "role": role.value, "unit_id": unit_id}, member_error=exc.problem)
+        return _org_page(
+            request,
+            session,
+            user,
+            org,
+            own,
+            status_code=exc.status_code,
+            member_form={"email": email, "role": role.value, "unit_id": unit_id},
+            member_error=exc.problem,
+        )
     return RedirectResponse(f"/orgs/{org.id}#members", status_code=303)
 
 
 @router.post("/orgs/{organization_id}/members/remove", include_in_schema=False)
-def org_remove_member(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
-                      email: Annotated[str, Form(max_length=254)]):
+def org_remove_member(
+    organization_id: uuid.UUID, session: SessionDep, user: CurrentUser, email: Annotated[str, Form(max_length=254)]
+):
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
     remove_member(session, organization=org, by=user, email=email)
     return RedirectResponse(f"/orgs/{org.id}#members", status_code=303)
 
 
 # ------------------------------------------------------------------- API
+
 
 @router.get("/api/v1/organizations", response_model=list[OrganizationOut])
 def api_list(session: SessionDep, user: CurrentUser):
@@ -208,8 +303,10 @@ def api_update(organization_id: uuid.UUID, body: OrganizationPatch, session: Ses
 @router.get("/api/v1/organizations/{organization_id}/members", response_model=list[MemberOut])
 def api_members(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser):
     org, _ = get_organization(session, user=user, organization_id=organization_id)
-    return [MemberOut(email=u.email, full_name=u.full_name, role=role, unit=unit)
-            for u, role, unit in members(session, organization=org)]
+    return [
+        MemberOut(email=u.email, full_name=u.full_name, role=role, unit=unit)
+        for u, role, unit in members(session, organization=org)
+    ]
 
 
 @router.post("/api/v1/organizations/{organization_id}/members", status_code=204)
@@ -219,13 +316,21 @@ def api_add_member(organization_id: uuid.UUID, body: MemberIn, session: SessionD
     ``viewer``, and not to a consultant (403); nobody changes their own role (403). A
     password for an existing user, or a concurrent request that created them, is 409."""
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
-    add_member_by_email(session, organization=org, by=user, email=body.email, role=body.role,
-                        password=body.password, unit_id=body.unit_id)
+    add_member_by_email(
+        session,
+        organization=org,
+        by=user,
+        email=body.email,
+        role=body.role,
+        password=body.password,
+        unit_id=body.unit_id,
+    )
 
 
 @router.delete("/api/v1/organizations/{organization_id}/members", status_code=204, response_class=Response)
-def api_remove_member(organization_id: uuid.UUID, email: Annotated[str, Query(max_length=254)],
-                      session: SessionDep, user: CurrentUser):
+def api_remove_member(
+    organization_id: uuid.UUID, email: Annotated[str, Query(max_length=254)], session: SessionDep, user: CurrentUser
+):
     """End a user's membership (the account stays): the same rules as changing a role —
     an HR admin cannot remove a consultant, nobody removes themselves (403); 404 for no
     such member."""

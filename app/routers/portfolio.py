@@ -22,6 +22,7 @@ router = APIRouter(tags=["portfolio"], route_class=CsrfRoute)
 DIMENSIONS = ("direction", "decision_rights", "feedback")
 FormLang = Annotated[Literal["en", "de"], Form()]
 
+
 class DimensionOut(BaseModel):
     score: float | None
     level: int | None
@@ -52,27 +53,47 @@ class PortfolioRow(BaseModel):
 
 
 def _ref(c) -> CampaignRef | None:
-    return None if c is None else CampaignRef(id=c.id, name=c.name, status=c.status.value,
-                                              questionnaire_id=c.questionnaire_id)
+    return (
+        None
+        if c is None
+        else CampaignRef(id=c.id, name=c.name, status=c.status.value, questionnaire_id=c.questionnaire_id)
+    )
 
 
 def _out(row: dict) -> PortfolioRow:
     org = row["organization"]
     return PortfolioRow(
-        organization_id=org.id, name=org.name, industry=org.industry, size_band=org.size_band, role=row["role"],
-        unit=row["unit"], benchmark_opt_in=org.benchmark_opt_in, latest_campaign=_ref(row["latest"]),
-        closed_campaign=_ref(row["closed"]), typology=row["typology"], n_respondents=row["n_respondents"],
-        response_rate=row["response_rate"], hidden=row["hidden"],
+        organization_id=org.id,
+        name=org.name,
+        industry=org.industry,
+        size_band=org.size_band,
+        role=row["role"],
+        unit=row["unit"],
+        benchmark_opt_in=org.benchmark_opt_in,
+        latest_campaign=_ref(row["latest"]),
+        closed_campaign=_ref(row["closed"]),
+        typology=row["typology"],
+        n_respondents=row["n_respondents"],
+        response_rate=row["response_rate"],
+        hidden=row["hidden"],
         dimensions={d: DimensionOut(**v) for d, v in row["dimensions"].items()},
     )
 
 
 @router.get("/portfolio", include_in_schema=False)
 def portfolio_page(request: Request, session: SessionDep, user: CurrentUser, lang: PageLang):
-    return render(request, "portfolio/index.html", {
-        "rows": portfolio(session, user=user), "size_bands": SIZE_BANDS, "industries": tuple(INDUSTRIES),
-        "dimensions": DIMENSIONS, "typology_names": {k: v[lang] for k, v in LABELS["typology"].items()},
-    }, lang=lang)
+    return render(
+        request,
+        "portfolio/index.html",
+        {
+            "rows": portfolio(session, user=user),
+            "size_bands": SIZE_BANDS,
+            "industries": tuple(INDUSTRIES),
+            "dimensions": DIMENSIONS,
+            "typology_names": {k: v[lang] for k, v in LABELS["typology"].items()},
+        },
+        lang=lang,
+    )
 
 
 @router.get("/portfolio/switch", include_in_schema=False)
@@ -83,8 +104,11 @@ def switch(session: SessionDep, user: CurrentUser, organization_id: Annotated[uu
 
 @router.post("/portfolio/organizations", include_in_schema=False)
 def portfolio_create(
-    session: SessionDep, user: CurrentUser, name: Annotated[str, Form(max_length=200)],
-    industry: Annotated[str, Form(max_length=100)] = "", size_band: Annotated[str, Form(max_length=20)] = "",
+    session: SessionDep,
+    user: CurrentUser,
+    name: Annotated[str, Form(max_length=200)],
+    industry: Annotated[str, Form(max_length=100)] = "",
+    size_band: Annotated[str, Form(max_length=20)] = "",
     lang: FormLang = "en",
 ):
     """A new client organization with the user as its consultant; consultants only (403)."""

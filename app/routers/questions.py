@@ -56,16 +56,24 @@ def _questions(loaded: Loaded, unit: str | None, team: str | None) -> dict:
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/results/questions", response_model=QuestionsOut)
-def api_questions(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, unit: Label = None,
-                  team: Label = None):
+def api_questions(
+    campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, unit: Label = None, team: Label = None
+):
     """Every item's mean, distribution and share favourable for the organization, the
     units and the teams the reader may see (``unit``/``team`` narrow the lists)."""
     return _questions(_load(session, user, campaign_id), unit, team)
 
 
 @router.get("/campaigns/{campaign_id}/results/questions", include_in_schema=False)
-def questions_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                   lang: PageLang, unit: Label = None, team: Label = None):
+def questions_page(
+    campaign_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    lang: PageLang,
+    unit: Label = None,
+    team: Label = None,
+):
     loaded = _load(session, user, campaign_id)
     dx = _require(loaded.results)
     unit, team = unit or None, team or None
@@ -73,7 +81,17 @@ def questions_page(campaign_id: uuid.UUID, request: Request, session: SessionDep
         unit = loaded.scope
     _check(loaded, unit, team)
     table = scope_table(dx, lang, unit=unit if team is None else None, team=team)
-    choices = {"units": list(dx.units.labels) if dx.units is not None else [],
-               "teams": list(zip(dx.teams.labels, dx.teams.parent or [None] * len(dx.teams.labels)))}
-    return _page(request, "results/questions.html", loaded, lang, table=table, choices=choices,
-                 chosen={"unit": unit, "team": team}, qtx=lambda key, **v: QTEXTS[key][lang].format(**v))
+    choices = {
+        "units": list(dx.units.labels) if dx.units is not None else [],
+        "teams": list(zip(dx.teams.labels, dx.teams.parent or [None] * len(dx.teams.labels))),
+    }
+    return _page(
+        request,
+        "results/questions.html",
+        loaded,
+        lang,
+        table=table,
+        choices=choices,
+        chosen={"unit": unit, "team": team},
+        qtx=lambda key, **v: QTEXTS[key][lang].format(**v),
+    )

@@ -18,8 +18,21 @@ from app.services import Invalid, NotFound, ServiceError
 from app.services.campaigns import get_campaign
 from app.services.organizations import get_organization, organization_ids
 from app.services.register import (
-    DECIDER_NAMES, DIMENSIONS, MAX_AGREEMENTS, MAX_DECISIONS, MAX_DESIGNS, campaign_register, current_document,
-    get_version, history, places, save_register, with_agreement, with_decisions, with_place, without_agreement,
+    DECIDER_NAMES,
+    DIMENSIONS,
+    MAX_AGREEMENTS,
+    MAX_DECISIONS,
+    MAX_DESIGNS,
+    campaign_register,
+    current_document,
+    get_version,
+    history,
+    places,
+    save_register,
+    with_agreement,
+    with_decisions,
+    with_place,
+    without_agreement,
 )
 from app.services.teams import team_rows
 from app.services.register_csv import MAX_CSV_BYTES, import_register, register_csv
@@ -33,7 +46,9 @@ Entry = dict[str, Annotated[str, Field(max_length=1100)]]
 
 
 class RegisterIn(BaseModel):
-    base: int | None = Field(None, ge=0, le=MAX_NUMBER, description="the version the edit started from (409 if another came since)")
+    base: int | None = Field(
+        None, ge=0, le=MAX_NUMBER, description="the version the edit started from (409 if another came since)"
+    )
     decisions: list[Entry] = Field(max_length=MAX_DECISIONS)
     designs: list[Entry] = Field([], max_length=MAX_DESIGNS)
     agreements: list[Entry] = Field([], max_length=MAX_AGREEMENTS)
@@ -60,35 +75,66 @@ def _out(number, document) -> RegisterOut:
 
 # ------------------------------------------------------------------ pages
 
+
 def _page(request, session, org, role, lang, *, shown=None, saved=None, errors=None, status_code=200):
     number, document = current_document(session, organization=org)
     viewing = None
     if shown is not None and shown != number:
         viewing, document = shown, get_version(session, organization=org, number=shown).document
-    return render(request, "admin/register.html", {
-        "org": org, "role": role.value, "number": number, "viewing": viewing, "document": document,
-        "places": places(session, organization=org, document=document), "history": history(session, organization=org),
-        "deciders": DECIDER_NAMES, "dimensions": DIMENSIONS, "saved": saved, "errors": errors,
-        "tx": translator(lang, UI),
-    }, status_code=status_code, lang=lang)
+    return render(
+        request,
+        "admin/register.html",
+        {
+            "org": org,
+            "role": role.value,
+            "number": number,
+            "viewing": viewing,
+            "document": document,
+            "places": places(session, organization=org, document=document),
+            "history": history(session, organization=org),
+            "deciders": DECIDER_NAMES,
+            "dimensions": DIMENSIONS,
+            "saved": saved,
+            "errors": errors,
+            "tx": translator(lang, UI),
+        },
+        status_code=status_code,
+        lang=lang,
+    )
 
 
 @router.get("/orgs/{organization_id}/register", include_in_schema=False)
-def register_page(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                  lang: PageLang, version: Annotated[int | None, Query(ge=1, le=MAX_NUMBER)] = None,
-                  saved: Annotated[int | None, Query(ge=1, le=MAX_NUMBER)] = None):
+def register_page(
+    organization_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    lang: PageLang,
+    version: Annotated[int | None, Query(ge=1, le=MAX_NUMBER)] = None,
+    saved: Annotated[int | None, Query(ge=1, le=MAX_NUMBER)] = None,
+):
     org, role = get_organization(session, user=user, organization_id=organization_id)
     return _page(request, session, org, role, lang, shown=version, saved=saved)
 
 
 @router.get("/orgs/{organization_id}/register.csv", include_in_schema=False)
-def register_download(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
-                      version: Annotated[int | None, Query(ge=1, le=MAX_NUMBER)] = None):
+def register_download(
+    organization_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    version: Annotated[int | None, Query(ge=1, le=MAX_NUMBER)] = None,
+):
     org, _ = get_organization(session, user=user, organization_id=organization_id)
-    document = (get_version(session, organization=org, number=version).document if version
-                else current_document(session, organization=org)[1])
-    return Response(register_csv(document), media_type="text/csv; charset=utf-8",
-                    headers={"content-disposition": 'attachment; filename="register.csv"'})
+    document = (
+        get_version(session, organization=org, number=version).document
+        if version
+        else current_document(session, organization=org)[1]
+    )
+    return Response(
+        register_csv(document),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="register.csv"'},
+    )
 
 
 def _edit(request, session, user, organization_id, form, lang, change):
@@ -100,11 +146,18 @@ def _edit(request, session, user, organization_id, form, lang, change):
     _, document = current_document(session, organization=org)
     base = form["base"]  # the page's version: empty for the unsaved starter set
     try:
-        version = save_register(session, organization=org, document=change(document), author=user.email,
-                                base=int(base) if base.isdigit() and len(base) < 10 else 0 if base == "" else -1)
+        version = save_register(
+            session,
+            organization=org,
+            document=change(document),
+            author=user.email,
+            base=int(base) if base.isdigit() and len(base) < 10 else 0 if base == "" else -1,
+        )
     except ServiceError as exc:
         session.rollback()
-        return _page(request, session, org, role, lang, errors=[exc.problem, *exc.problems], status_code=exc.status_code)
+        return _page(
+            request, session, org, role, lang, errors=[exc.problem, *exc.problems], status_code=exc.status_code
+        )
     return RedirectResponse(f"/orgs/{org.id}/register?lang={lang}&saved={version.number}", status_code=303)
 
 
@@ -113,31 +166,43 @@ def _lang(form) -> str:
 
 
 @router.post("/orgs/{organization_id}/register/decisions", include_in_schema=False)
-def register_decisions(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                       form: FormBody):
+def register_decisions(
+    organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, form: FormBody
+):
     """Replace the decision types (rows with an empty id are left out)."""
     get_organization(session, user=user, organization_id=organization_id, write=True)  # access first
     columns = [form.getlist(f) for f in ("id", "dimension", "label_en", "label_de")]
     if len({len(c) for c in columns}) != 1 or not columns[0]:
         raise Invalid(FORM_INCOMPLETE)
-    rows = [{"id": i.strip(), "dimension": dim, "label_en": en, "label_de": de}
-            for i, dim, en, de in zip(*columns) if i.strip()]
+    rows = [
+        {"id": i.strip(), "dimension": dim, "label_en": en, "label_de": de}
+        for i, dim, en, de in zip(*columns)
+        if i.strip()
+    ]
     return _edit(request, session, user, organization_id, form, _lang(form), lambda doc: with_decisions(doc, rows))
 
 
 @router.post("/orgs/{organization_id}/register/design", include_in_schema=False)
-def register_design(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                    form: FormBody):
+def register_design(
+    organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, form: FormBody
+):
     """Set the designed deciders of one place (the organization, a unit or a team)."""
     deciders = {key.removeprefix("decider_"): value for key, value in form.multi_items() if key.startswith("decider_")}
-    return _edit(request, session, user, organization_id, form, _lang(form),
-                 lambda doc: with_place(doc, unit_path=form.get("unit_path", ""), team=form.get("team", ""),
-                                        deciders=deciders))
+    return _edit(
+        request,
+        session,
+        user,
+        organization_id,
+        form,
+        _lang(form),
+        lambda doc: with_place(doc, unit_path=form.get("unit_path", ""), team=form.get("team", ""), deciders=deciders),
+    )
 
 
 @router.post("/orgs/{organization_id}/register/agreements", include_in_schema=False)
-def register_agreement_add(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                           form: FormBody):
+def register_agreement_add(
+    organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, form: FormBody
+):
     fields = ("unit_path", "team", "partner_unit_path", "partner_team", "decision", "subject", "owner", "review_date")
     agreement = {f: form.get(f, "") for f in fields}
     org, _ = get_organization(session, user=user, organization_id=organization_id)
@@ -145,31 +210,43 @@ def register_agreement_add(organization_id: uuid.UUID, request: Request, session
     for side in ("", "partner_"):  # the page offers each team as "unit path|team"
         if agreement[f"{side}team"] in teams:
             agreement[f"{side}unit_path"], agreement[f"{side}team"] = teams[agreement[f"{side}team"]]
-    return _edit(request, session, user, organization_id, form, _lang(form),
-                 lambda doc: with_agreement(doc, agreement))
+    return _edit(request, session, user, organization_id, form, _lang(form), lambda doc: with_agreement(doc, agreement))
 
 
 @router.post("/orgs/{organization_id}/register/agreements/{index}/delete", include_in_schema=False)
-def register_agreement_delete(organization_id: uuid.UUID, index: Annotated[int, Path(ge=0, le=MAX_AGREEMENTS)], request: Request, session: SessionDep,
-                              user: CurrentUser, form: FormBody):
-    return _edit(request, session, user, organization_id, form, _lang(form),
-                 lambda doc: without_agreement(doc, index))
+def register_agreement_delete(
+    organization_id: uuid.UUID,
+    index: Annotated[int, Path(ge=0, le=MAX_AGREEMENTS)],
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    form: FormBody,
+):
+    return _edit(request, session, user, organization_id, form, _lang(form), lambda doc: without_agreement(doc, index))
 
 
 @router.post("/orgs/{organization_id}/register/import", include_in_schema=False)
-def register_import_page(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                         file: UploadFile, lang: PageLang):
+def register_import_page(
+    organization_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    file: UploadFile,
+    lang: PageLang,
+):
     org, role = get_organization(session, user=user, organization_id=organization_id, write=True)
     try:
-        version = import_register(session, organization=org, data=file.file.read(MAX_CSV_BYTES + 1),
-                                  author=user.email)
+        version = import_register(session, organization=org, data=file.file.read(MAX_CSV_BYTES + 1), author=user.email)
     except ServiceError as exc:
         session.rollback()
-        return _page(request, session, org, role, lang, errors=[exc.problem, *exc.problems], status_code=exc.status_code)
+        return _page(
+            request, session, org, role, lang, errors=[exc.problem, *exc.problems], status_code=exc.status_code
+        )
     return RedirectResponse(f"/orgs/{org.id}/register?lang={lang}&saved={version.number}", status_code=303)
 
 
 # ------------------------------------------------------------------- API
+
 
 @router.get("/api/v1/organizations/{organization_id}/register", response_model=RegisterOut)
 def api_get(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser):
@@ -183,8 +260,9 @@ def api_put(organization_id: uuid.UUID, body: RegisterIn, session: SessionDep, u
     """Save the register as the next version. 422 names every bad entry (nothing
     stored); 409 when ``base`` is not the latest version."""
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
-    version = save_register(session, organization=org, document=body.model_dump(exclude={"base"}),
-                            author=user.email, base=body.base)
+    version = save_register(
+        session, organization=org, document=body.model_dump(exclude={"base"}), author=user.email, base=body.base
+    )
     return _out(version.number, version.document)
 
 
@@ -196,13 +274,20 @@ def api_history(organization_id: uuid.UUID, session: SessionDep, user: CurrentUs
 
 
 @router.get("/api/v1/organizations/{organization_id}/register/versions/{number}", response_model=RegisterOut)
-def api_version(organization_id: uuid.UUID, number: Annotated[int, Path(ge=1, le=MAX_NUMBER)], session: SessionDep, user: CurrentUser):
+def api_version(
+    organization_id: uuid.UUID,
+    number: Annotated[int, Path(ge=1, le=MAX_NUMBER)],
+    session: SessionDep,
+    user: CurrentUser,
+):
     org, _ = get_organization(session, user=user, organization_id=organization_id)
     return _out(number, get_version(session, organization=org, number=number).document)
 
 
 @router.post(
-    "/api/v1/organizations/{organization_id}/register/import", response_model=RegisterOut, status_code=201,
+    "/api/v1/organizations/{organization_id}/register/import",
+    response_model=RegisterOut,
+    status_code=201,
     openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}},
 )
 def api_import(organization_id: uuid.UUID, body: RawBody, session: SessionDep, user: CurrentUser):
@@ -221,5 +306,10 @@ def api_frozen(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
     frozen = campaign_register(session, campaign_id=campaign.id)
     if frozen is None:
         raise NotFound(NO_REGISTER)
-    return FrozenRegisterOut(version=frozen.register_number, decisions=frozen.decisions, design=frozen.design,
-                             agreements=frozen.agreements, asked=frozen.asked)
+    return FrozenRegisterOut(
+        version=frozen.register_number,
+        decisions=frozen.decisions,
+        design=frozen.design,
+        agreements=frozen.agreements,
+        asked=frozen.asked,
+    )

@@ -37,8 +37,15 @@ from app.services import Invalid, NotFound, ServiceError
 from app.services.benchmarks import campaign_benchmark
 from app.services.campaigns import get_campaign, questionnaire_of
 from app.services.downloads import (
-    FORMATS, JOB_FAILED, JOB_NOT_READY, JobRunner, check_team, content_disposition, get_format,
-    render, safe_filename,
+    FORMATS,
+    JOB_FAILED,
+    JOB_NOT_READY,
+    JobRunner,
+    check_team,
+    content_disposition,
+    get_format,
+    render,
+    safe_filename,
 )
 from app.services.fact_sheets import CADENCE_LABELS, campaign_facts, facts_records, with_facts
 from app.services.invitations import audit_summary
@@ -95,8 +102,9 @@ def _load(session, user, campaign_id: uuid.UUID) -> Loaded:
     if scope is not None and results.diagnosis is not None:
         try:
             register = dataclasses.replace(results.register, scope=scope) if results.register else None
-            results = dataclasses.replace(results, diagnosis=restrict_to_unit(results.diagnosis, scope),
-                                          register=register)
+            results = dataclasses.replace(
+                results, diagnosis=restrict_to_unit(results.diagnosis, scope), register=register
+            )
         except KeyError:
             results = dataclasses.replace(results, diagnosis=None, data=None, hidden=NO_UNIT_RESULTS, register=None)
     return Loaded(campaign, org, role, results, scope)
@@ -116,6 +124,7 @@ def _require(results: Results):
 
 
 # ------------------------------------------------------------------ API models
+
 
 class CampaignBrief(BaseModel):
     id: uuid.UUID
@@ -155,12 +164,21 @@ class ResultsOut(BaseModel):
     invariance: Record | None = Field(None, description="measurement invariance across response languages")
     labels: dict[str, dict[str, dict[str, str]]]
     subject: Record = Field(description="the record the overview is about: the organization, or the viewer's unit")
-    headline: Record | None = Field(None, description="the headline derived from the subject's findings "
-                                    "(analysis.narrative.headline); null when the subject is hidden")
-    decision_register: Record | None = Field(None, description="the decision register against the answers to its items "
-                                    "(docs/methodology.md §18); null when the campaign asked none")
-    fact_sheets: list[Record] = Field([], description="the team fact sheets (not anonymous) and their agreement with "
-                                      "the members' released answers (docs/methodology.md §18)")
+    headline: Record | None = Field(
+        None,
+        description="the headline derived from the subject's findings "
+        "(analysis.narrative.headline); null when the subject is hidden",
+    )
+    decision_register: Record | None = Field(
+        None,
+        description="the decision register against the answers to its items "
+        "(docs/methodology.md §18); null when the campaign asked none",
+    )
+    fact_sheets: list[Record] = Field(
+        [],
+        description="the team fact sheets (not anonymous) and their agreement with "
+        "the members' released answers (docs/methodology.md §18)",
+    )
 
 
 class HiddenOut(BaseModel):
@@ -215,12 +233,19 @@ class JobOut(BaseModel):
 
 
 #: A report file, in the media type of its format.
-FILE_RESPONSE = {200: {"description": "the report file", "content": {
-    media: {"schema": {"type": "string", "format": "binary"}}
-    for media in dict.fromkeys(f.media_type for f in FORMATS.values())}}}
+FILE_RESPONSE = {
+    200: {
+        "description": "the report file",
+        "content": {
+            media: {"schema": {"type": "string", "format": "binary"}}
+            for media in dict.fromkeys(f.media_type for f in FORMATS.values())
+        },
+    }
+}
 
 
 # ------------------------------------------------------------------ data
+
 
 def _overview(loaded: Loaded, session) -> dict:
     results, campaign = loaded.results, loaded.campaign
@@ -230,22 +255,36 @@ def _overview(loaded: Loaded, session) -> dict:
     # the overview is about the viewer's scope: the unit, with the organization as reference
     subject = units[0] if loaded.scope is not None and units else organization
     return {
-        "campaign": {"id": str(campaign.id), "name": campaign.name, "status": campaign.status.value,
-                     "k": campaign.k, "comment_k": campaign.comment_k},
+        "campaign": {
+            "id": str(campaign.id),
+            "name": campaign.name,
+            "status": campaign.status.value,
+            "k": campaign.k,
+            "comment_k": campaign.comment_k,
+        },
         "scope": loaded.scope,
-        "live": results.live, "released_count": results.released_count, "pending": results.pending,
+        "live": results.live,
+        "released_count": results.released_count,
+        "pending": results.pending,
         "withheld": results.withheld,
         "response_rate": organization_rate(session, campaign=campaign, unit=loaded.scope),
-        "n_respondents": dx.n_respondents, "settings": dict(dx.settings),
-        "dimensions": _thaw(dx.dimensions), "cfa": _thaw(dx.cfa),
+        "n_respondents": dx.n_respondents,
+        "settings": dict(dx.settings),
+        "dimensions": _thaw(dx.dimensions),
+        "cfa": _thaw(dx.cfa),
         "organization": organization,
         "units": units,
         "subject": subject,
         "headline": _thaw_headline(headline(subject, list(dx.dimensions))),
-        "n_teams": len(dx.teams.labels), "n_teams_shown": int((~dx.teams.suppressed).sum()),
-        "findings": _thaw(dx.findings), "role_gaps": _thaw(dx.role_gaps), "tenure": _thaw(dx.tenure),
-        "differences": [dict(d) for d in dx.differences[:50]], "drivers": _thaw(dx.drivers),
-        "comments": list(dx.comments["organization"]), "comments_withheld": dx.comments["withheld"],
+        "n_teams": len(dx.teams.labels),
+        "n_teams_shown": int((~dx.teams.suppressed).sum()),
+        "findings": _thaw(dx.findings),
+        "role_gaps": _thaw(dx.role_gaps),
+        "tenure": _thaw(dx.tenure),
+        "differences": [dict(d) for d in dx.differences[:50]],
+        "drivers": _thaw(dx.drivers),
+        "comments": list(dx.comments["organization"]),
+        "comments_withheld": dx.comments["withheld"],
         "priority": _thaw(dx.priority) if dx.priority is not None else None,
         "invariance": _thaw(dx.invariance) if dx.invariance is not None else None,
         "labels": LABELS,
@@ -284,11 +323,16 @@ def _heatmap(dx, *, metric: str, unit: str | None, page: int, lang: str, sort: s
     pages = figures.page_count(dx, page_size=PAGE_SIZE, **kw)
     if page >= max(pages, 1):
         raise NotFound("page not found")
-    order = figures.group_order(dx, sort=sort, **kw)[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    order = figures.group_order(dx, sort=sort, **kw)[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     table = dx.units if level == "unit" else dx.teams
     make = figures.unit_heatmap if level == "unit" else functools.partial(figures.team_heatmap, unit=unit)
     return {
-        "level": level, "unit": unit, "metric": metric, "sort": sort, "page": page, "pages": pages,
+        "level": level,
+        "unit": unit,
+        "metric": metric,
+        "sort": sort,
+        "page": page,
+        "pages": pages,
         "rows": [table.labels[i] for i in order.tolist()],
         "records": table.records(order.tolist()),
         "figure": make(dx, metric, page=page, page_size=PAGE_SIZE, lang=lang, sort=sort, as_dict=True),
@@ -306,13 +350,29 @@ def _heatmap_panels(dx, heat: dict, lang: str) -> list:
     metrics = PAIRED if heat["metric"] in PAIRED else (heat["metric"],)
     panels = []
     for metric in metrics:
-        kw = dict(level=heat["level"], unit=heat["unit"], page=heat["page"], page_size=PAGE_SIZE, lang=lang,
-                  sort=heat["sort"])
-        figure = heat["figure"] if metric == heat["metric"] else (
-            figures.unit_heatmap(dx, metric, page=heat["page"], page_size=PAGE_SIZE, lang=lang, sort=heat["sort"],
-                                 as_dict=True) if heat["level"] == "unit" else
-            figures.team_heatmap(dx, metric, unit=heat["unit"], page=heat["page"], page_size=PAGE_SIZE, lang=lang,
-                                 sort=heat["sort"], as_dict=True))
+        kw = dict(
+            level=heat["level"], unit=heat["unit"], page=heat["page"], page_size=PAGE_SIZE, lang=lang, sort=heat["sort"]
+        )
+        figure = (
+            heat["figure"]
+            if metric == heat["metric"]
+            else (
+                figures.unit_heatmap(
+                    dx, metric, page=heat["page"], page_size=PAGE_SIZE, lang=lang, sort=heat["sort"], as_dict=True
+                )
+                if heat["level"] == "unit"
+                else figures.team_heatmap(
+                    dx,
+                    metric,
+                    unit=heat["unit"],
+                    page=heat["page"],
+                    page_size=PAGE_SIZE,
+                    lang=lang,
+                    sort=heat["sort"],
+                    as_dict=True,
+                )
+            )
+        )
         panels.append({"metric": metric, "figure": figure, "table": figures.heatmap_table(dx, metric, **kw)})
     return panels
 
@@ -353,11 +413,15 @@ def _filter_choices(results: Results, campaign) -> dict:
 
 # ------------------------------------------------------------------ pages
 
+
 def _pattern_of(record: Record) -> str | None:
     """The typology of a record where its findings confirm it (as in the headline), else None."""
     typology = record.get("typology")
-    return typology if typology in TYPOLOGY_CLAIMS and typology_confirmed(typology, record.get("dimensions") or {}) \
+    return (
+        typology
+        if typology in TYPOLOGY_CLAIMS and typology_confirmed(typology, record.get("dimensions") or {})
         else None
+    )
 
 
 def _dimension_names(dx, lang: str, dims) -> str:
@@ -368,15 +432,28 @@ def _dimension_names(dx, lang: str, dims) -> str:
 def _page(request, name, loaded: Loaded, lang, **extra):
     results = loaded.results
     ctx = {
-        "org": loaded.org, "role": loaded.role.value, "campaign": loaded.campaign, "results": results,
-        "scope": loaded.scope, "lang": lang, "tx": translator(lang, UI, TEXTS),
-        "LABELS": LABELS, "FINDING_HELP": FINDING_HELP, "TYPOLOGY_HELP": TYPOLOGY_HELP,
-        "dx": results.diagnosis, "fit_cutoffs": fit_cutoffs(lang),
+        "org": loaded.org,
+        "role": loaded.role.value,
+        "campaign": loaded.campaign,
+        "results": results,
+        "scope": loaded.scope,
+        "lang": lang,
+        "tx": translator(lang, UI, TEXTS),
+        "LABELS": LABELS,
+        "FINDING_HELP": FINDING_HELP,
+        "TYPOLOGY_HELP": TYPOLOGY_HELP,
+        "dx": results.diagnosis,
+        "fit_cutoffs": fit_cutoffs(lang),
         "ci_pct": round(100 * results.diagnosis.settings["confidence"]) if results.diagnosis else 95,
-        "plotly_style_ids": plotly_style_ids(), "plotly_url": plotly_url(), "plotly_version": plotly_version(),
+        "plotly_style_ids": plotly_style_ids(),
+        "plotly_url": plotly_url(),
+        "plotly_version": plotly_version(),
         "active": name.split("/")[-1].removesuffix(".html"),
-        "register_tx": translator(lang, RESULTS), "level_fill": LEVEL_FILL,
-        "HEADLINE_TEXTS": HEADLINE_TEXTS, "advice": advice, "pattern_of": _pattern_of,
+        "register_tx": translator(lang, RESULTS),
+        "level_fill": LEVEL_FILL,
+        "HEADLINE_TEXTS": HEADLINE_TEXTS,
+        "advice": advice,
+        "pattern_of": _pattern_of,
         "dimension_names": functools.partial(_dimension_names, results.diagnosis, lang),
         **extra,
     }
@@ -384,16 +461,16 @@ def _page(request, name, loaded: Loaded, lang, **extra):
 
 
 @router.get("/campaigns/{campaign_id}/results", include_in_schema=False)
-def results_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                 lang: PageLang):
+def results_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, lang: PageLang):
     loaded = _load(session, user, campaign_id)
     results = loaded.results
     extra = {}
     if results.diagnosis is not None:
         extra["data"] = _overview(loaded, session)
         extra["overview_figure"] = figures.organization_overview(results.diagnosis, lang=lang, as_dict=True)
-        extra["role_figure"] = figures.role_gap_chart(results.diagnosis, lang=lang, as_dict=True) \
-            if results.diagnosis.role_gaps else None
+        extra["role_figure"] = (
+            figures.role_gap_chart(results.diagnosis, lang=lang, as_dict=True) if results.diagnosis.role_gaps else None
+        )
         extra["formats"] = [f for f in FORMATS.values() if f.key != "team-pdf"]
         extra["benchmark"] = _benchmark(session, loaded)
         extra["measurement"] = measurement_sections(results.diagnosis, lang)
@@ -401,49 +478,94 @@ def results_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, 
 
 
 @router.get("/campaigns/{campaign_id}/results/heatmaps", include_in_schema=False)
-def heatmaps_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                  lang: PageLang, metric: Metric = "perception", unit: str | None = None,
-                  page: Annotated[int, Query(ge=0, le=10_000)] = 0, sort: Sort = "best"):
+def heatmaps_page(
+    campaign_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    lang: PageLang,
+    metric: Metric = "perception",
+    unit: str | None = None,
+    page: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    sort: Sort = "best",
+):
     loaded = _load(session, user, campaign_id)
     dx = _require(loaded.results)
-    heat = _heatmap(dx, metric=metric, unit=_unit_of(dx, _scoped_unit(loaded, unit)), page=page, lang=lang,
-                    sort=sort)
-    return _page(request, "results/heatmaps.html", loaded, lang, heat=heat, metrics=figures.available_metrics(dx),
-                 units=list(dx.units.labels) if dx.units is not None else [],
-                 panels=_heatmap_panels(dx, heat, lang))
+    heat = _heatmap(dx, metric=metric, unit=_unit_of(dx, _scoped_unit(loaded, unit)), page=page, lang=lang, sort=sort)
+    return _page(
+        request,
+        "results/heatmaps.html",
+        loaded,
+        lang,
+        heat=heat,
+        metrics=figures.available_metrics(dx),
+        units=list(dx.units.labels) if dx.units is not None else [],
+        panels=_heatmap_panels(dx, heat, lang),
+    )
 
 
 @router.get("/campaigns/{campaign_id}/results/team", include_in_schema=False)
-def team_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-              name: Annotated[str, Query(max_length=300)], lang: PageLang):
+def team_page(
+    campaign_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    name: Annotated[str, Query(max_length=300)],
+    lang: PageLang,
+):
     loaded = _load(session, user, campaign_id)
     dx = _require(loaded.results)
     team = _team(dx, name)
     thresholds = questionnaire_of(loaded.campaign).thresholds
-    verdicts = {d: verdict_lines(c, lang, thresholds=thresholds)
-                for d, c in (team.get("dimensions") or {}).items() if not c["suppressed"]}
-    return _page(request, "results/team.html", loaded, lang, team=team, verdicts=verdicts,
-                 org_record=dx.organization.records()[0], cadences=CADENCE_LABELS,
-                 team_facts=campaign_facts(session, campaign=loaded.campaign, items=dx.items).get(name))
+    verdicts = {
+        d: verdict_lines(c, lang, thresholds=thresholds)
+        for d, c in (team.get("dimensions") or {}).items()
+        if not c["suppressed"]
+    }
+    return _page(
+        request,
+        "results/team.html",
+        loaded,
+        lang,
+        team=team,
+        verdicts=verdicts,
+        org_record=dx.organization.records()[0],
+        cadences=CADENCE_LABELS,
+        team_facts=campaign_facts(session, campaign=loaded.campaign, items=dx.items).get(name),
+    )
 
 
 @router.get("/campaigns/{campaign_id}/results/filters", include_in_schema=False)
-def filters_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                 lang: PageLang, unit: str | None = None, role_: Annotated[str | None, Query(alias="role")] = None,
-                 tenure: str | None = None):
+def filters_page(
+    campaign_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    lang: PageLang,
+    unit: str | None = None,
+    role_: Annotated[str | None, Query(alias="role")] = None,
+    tenure: str | None = None,
+):
     loaded = _load(session, user, campaign_id)
     results = loaded.results
     _require(results)
     unit, role_, tenure = (v or None for v in (unit, role_, tenure))
     unit = _scoped_unit(loaded, unit)
     view = _view(loaded, unit, role_, tenure) if (unit or role_ or tenure) else None
-    return _page(request, "results/filters.html", loaded, lang, view=view,
-                 choices=_filter_choices(results, loaded.campaign),
-                 chosen={"unit": unit, "role": role_, "tenure": tenure},
-                 org_record=results.diagnosis.organization.records()[0])
+    return _page(
+        request,
+        "results/filters.html",
+        loaded,
+        lang,
+        view=view,
+        choices=_filter_choices(results, loaded.campaign),
+        chosen={"unit": unit, "role": role_, "tenure": tenure},
+        org_record=results.diagnosis.organization.records()[0],
+    )
 
 
 # ------------------------------------------------------------------ API
+
 
 @router.get("/api/v1/campaigns/{campaign_id}/results", response_model=ResultsOut | HiddenOut)
 def api_results(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
@@ -456,29 +578,40 @@ def api_results(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/results/heatmap", response_model=HeatmapOut)
-def api_heatmap(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, lang: Lang = "en",
-                metric: Metric = "perception", unit: str | None = None,
-                page: Annotated[int, Query(ge=0, le=10_000)] = 0, sort: Sort = "best"):
+def api_heatmap(
+    campaign_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    lang: Lang = "en",
+    metric: Metric = "perception",
+    unit: str | None = None,
+    page: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    sort: Sort = "best",
+):
     """One page of the unit heatmap, or of the teams of ``unit``: the plotly figure and
     the released records of its rows, in the order ``sort``."""
     loaded = _load(session, user, campaign_id)
     dx = _require(loaded.results)
-    return _heatmap(dx, metric=metric, unit=_unit_of(dx, _scoped_unit(loaded, unit)), page=page, lang=lang,
-                    sort=sort)
+    return _heatmap(dx, metric=metric, unit=_unit_of(dx, _scoped_unit(loaded, unit)), page=page, lang=lang, sort=sort)
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/results/team", response_model=GroupRecordOut)
-def api_team(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser,
-             name: Annotated[str, Query(max_length=300)]):
+def api_team(
+    campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, name: Annotated[str, Query(max_length=300)]
+):
     """The released record of one team (only the reason when it is hidden)."""
     return _team(_require(_load(session, user, campaign_id).results), name)
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/results/view", response_model=ViewOut)
-def api_view(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser,
-             unit: Annotated[str | None, Query(max_length=300)] = None,
-             role: Annotated[str | None, Query(max_length=20)] = None,
-             tenure: Annotated[str | None, Query(max_length=20)] = None):
+def api_view(
+    campaign_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    unit: Annotated[str | None, Query(max_length=300)] = None,
+    role: Annotated[str | None, Query(max_length=20)] = None,
+    tenure: Annotated[str | None, Query(max_length=20)] = None,
+):
     """A filtered view by unit, role and/or tenure, or why it is not shown."""
     loaded = _load(session, user, campaign_id)
     _require(loaded.results)
@@ -495,19 +628,34 @@ def _report_args(session, loaded: Loaded, fmt_key, team, lang):
     title = loaded.org.name if loaded.scope is None else f"{loaded.org.name} – {loaded.scope}"
     parts = [title, loaded.campaign.name] + ([team] if fmt.key == "team-pdf" else []) + [lang]
     filename = safe_filename(*parts, extension=fmt.extension)
-    kwargs = dict(lang=lang, organization_name=title, campaign_name=loaded.campaign.name, team=team,
-                  benchmark=_benchmark(session, loaded),
-                  provenance={"links": audit_summary(session, campaign=loaded.campaign),
-                              "withheld": loaded.campaign.withheld_answers},
-                  register=with_facts(session, campaign=loaded.campaign, register=loaded.results.register,
-                                      items=dx.items, scope=loaded.scope))
+    kwargs = dict(
+        lang=lang,
+        organization_name=title,
+        campaign_name=loaded.campaign.name,
+        team=team,
+        benchmark=_benchmark(session, loaded),
+        provenance={
+            "links": audit_summary(session, campaign=loaded.campaign),
+            "withheld": loaded.campaign.withheld_answers,
+        },
+        register=with_facts(
+            session, campaign=loaded.campaign, register=loaded.results.register, items=dx.items, scope=loaded.scope
+        ),
+    )
     return fmt, dx, filename, kwargs
 
 
-@router.get("/api/v1/campaigns/{campaign_id}/results/download/{fmt_key}", response_class=Response,
-            responses=FILE_RESPONSE)
-def api_download(campaign_id: uuid.UUID, fmt_key: str, session: SessionDep, user: CurrentUser,
-                 lang: Lang = "en", team: Annotated[str | None, Query(max_length=300)] = None):
+@router.get(
+    "/api/v1/campaigns/{campaign_id}/results/download/{fmt_key}", response_class=Response, responses=FILE_RESPONSE
+)
+def api_download(
+    campaign_id: uuid.UUID,
+    fmt_key: str,
+    session: SessionDep,
+    user: CurrentUser,
+    lang: Lang = "en",
+    team: Annotated[str | None, Query(max_length=300)] = None,
+):
     """A report file, generated in this request (runs in the worker thread pool; for
     the slow formats the page uses a job instead, see ``…/results/jobs``)."""
     fmt, dx, filename, kwargs = _report_args(session, _load(session, user, campaign_id), fmt_key, team, lang)
@@ -519,8 +667,7 @@ class LiveIn(BaseModel):
     live_results: bool
 
 
-@router.put("/api/v1/organizations/{organization_id}/live-results",
-            response_model=LiveOut)
+@router.put("/api/v1/organizations/{organization_id}/live-results", response_model=LiveOut)
 def api_live_results(organization_id: uuid.UUID, body: LiveIn, session: SessionDep, user: CurrentUser):
     """Enable or disable live results (open campaigns show results in steps of k)."""
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
@@ -528,8 +675,13 @@ def api_live_results(organization_id: uuid.UUID, body: LiveIn, session: SessionD
 
 
 @router.post("/orgs/{organization_id}/live-results", include_in_schema=False)
-def live_results_form(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
-                      live_results: Annotated[bool, Form()], campaign_id: Annotated[uuid.UUID, Form()]):
+def live_results_form(
+    organization_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    live_results: Annotated[bool, Form()],
+    campaign_id: Annotated[uuid.UUID, Form()],
+):
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
     set_live_results(session, organization=org, enabled=live_results)
     return RedirectResponse(f"/campaigns/{campaign_id}/results", status_code=303)
@@ -541,15 +693,19 @@ class JobIn(BaseModel):
     team: str | None = None
 
 
-@router.post("/api/v1/campaigns/{campaign_id}/results/jobs", status_code=202,
-             response_model=JobOut)
-def api_job_start(campaign_id: uuid.UUID, body: JobIn, request: Request, session: SessionDep,
-                  user: CurrentUser):
+@router.post("/api/v1/campaigns/{campaign_id}/results/jobs", status_code=202, response_model=JobOut)
+def api_job_start(campaign_id: uuid.UUID, body: JobIn, request: Request, session: SessionDep, user: CurrentUser):
     """Start generating a report in the background; poll the returned job."""
     loaded = _load(session, user, campaign_id)
     fmt, dx, filename, kwargs = _report_args(session, loaded, body.format, body.team, body.lang)
-    job = _runner(request).submit(session, owner=user.id, campaign_id=loaded.campaign.id, fmt=fmt, filename=filename,
-                                  work=lambda: render(fmt, dx, **kwargs))
+    job = _runner(request).submit(
+        session,
+        owner=user.id,
+        campaign_id=loaded.campaign.id,
+        fmt=fmt,
+        filename=filename,
+        work=lambda: render(fmt, dx, **kwargs),
+    )
     return job.to_dict()
 
 
@@ -559,16 +715,20 @@ def api_job(campaign_id: uuid.UUID, job_id: str, request: Request, user: Current
     return _runner(request).get(job_id, owner=user.id, campaign_id=campaign_id).to_dict()
 
 
-@router.get("/api/v1/campaigns/{campaign_id}/results/jobs/{job_id}/file", response_class=Response,
-            responses=FILE_RESPONSE)
+@router.get(
+    "/api/v1/campaigns/{campaign_id}/results/jobs/{job_id}/file", response_class=Response, responses=FILE_RESPONSE
+)
 def api_job_file(campaign_id: uuid.UUID, job_id: str, request: Request, user: CurrentUser):
     job = _runner(request).get(job_id, owner=user.id, campaign_id=campaign_id)
     if job.state == "failed":
         raise ServiceError(JOB_FAILED)
     if job.state != "done":
         raise ServiceError(JOB_NOT_READY)
-    return Response(_runner(request).body(job), media_type=FORMATS[job.format].media_type,
-                    headers={"content-disposition": content_disposition(job.filename)})
+    return Response(
+        _runner(request).body(job),
+        media_type=FORMATS[job.format].media_type,
+        headers={"content-disposition": content_disposition(job.filename)},
+    )
 
 
 # ------------------------------------------------------------------ plotly.js
@@ -660,8 +820,12 @@ def plotly_js(request: Request):
     browser accepts gzip; under its versioned URL (:func:`plotly_url`) cached for a year,
     so that a browser loads it once."""
     if "gzip" in request.headers.get("accept-encoding", ""):
-        return _cached(request, _plotly_js_gzip(), "text/javascript; charset=utf-8",
-                       {"content-encoding": "gzip", "vary": "accept-encoding"})
+        return _cached(
+            request,
+            _plotly_js_gzip(),
+            "text/javascript; charset=utf-8",
+            {"content-encoding": "gzip", "vary": "accept-encoding"},
+        )
     return _cached(request, _plotly_js(), "text/javascript; charset=utf-8", {"vary": "accept-encoding"})
 
 

@@ -20,7 +20,15 @@ from app.catalogue import N_, gettext, use_language
 from app.core.config import Settings
 from app.core.db import session_scope
 from app.deps import (
-    CsrfRoute, FormBody, RateLimited, RawBody, ReadSessionDep, SessionDep, SettingsDep, cookie_name, csrf_exempt,
+    CsrfRoute,
+    FormBody,
+    RateLimited,
+    RawBody,
+    ReadSessionDep,
+    SessionDep,
+    SettingsDep,
+    cookie_name,
+    csrf_exempt,
     rate_limit,
 )
 from app.core.security import Signer, same
@@ -44,22 +52,46 @@ EXPIRED = N_("survey session expired")
 CSRF_FAILED = N_("survey form expired; reload the page")
 BAD_LANGUAGE = "language: not a language of this campaign"
 MESSAGE_PAGES = {  # detail -> (title, body, status)
-    UNKNOWN_LINK: (N_("This link is not valid"), N_(
-        "Please check that you copied the whole link from your invitation. If it still does not work, ask the "
-        "person who sent it for a new one."), 404),
-    USED_LINK: (N_("Already answered"), N_(
-        "This survey has already been answered with this link. Thank you for taking part!"), 409),
-    CLOSED: (N_("This survey is closed"), N_(
-        "The survey is not accepting answers at the moment. Thank you for your interest."), 410),
-    EXPIRED: (N_("Your session has expired"), N_(
-        "For your privacy, a survey session lasts only a limited time. Please open the link from your invitation "
-        "again; answers you gave on this device are restored."), 401),
-    "device": (N_("Already answered on this device"), N_(
-        "The survey for this team has already been answered on this device. Thank you for taking part!"), 409),
+    UNKNOWN_LINK: (
+        N_("This link is not valid"),
+        N_(
+            "Please check that you copied the whole link from your invitation. If it still does not work, ask the "
+            "person who sent it for a new one."
+        ),
+        404,
+    ),
+    USED_LINK: (
+        N_("Already answered"),
+        N_("This survey has already been answered with this link. Thank you for taking part!"),
+        409,
+    ),
+    CLOSED: (
+        N_("This survey is closed"),
+        N_("The survey is not accepting answers at the moment. Thank you for your interest."),
+        410,
+    ),
+    EXPIRED: (
+        N_("Your session has expired"),
+        N_(
+            "For your privacy, a survey session lasts only a limited time. Please open the link from your invitation "
+            "again; answers you gave on this device are restored."
+        ),
+        401,
+    ),
+    "device": (
+        N_("Already answered on this device"),
+        N_("The survey for this team has already been answered on this device. Thank you for taking part!"),
+        409,
+    ),
     "too many": (N_("Too many requests"), N_("Please wait a minute and try again."), 429),
-    TEAM_FULL: (N_("Your team has answered in full"), N_(
-        "This team has already given as many answers as it has members, so no further answer can be taken. If you "
-        "have not answered yet, please tell whoever runs the survey."), 409),
+    TEAM_FULL: (
+        N_("Your team has answered in full"),
+        N_(
+            "This team has already given as many answers as it has members, so no further answer can be taken. If you "
+            "have not answered yet, please tell whoever runs the survey."
+        ),
+        409,
+    ),
 }
 THANKS = (N_("Thank you!"), N_("Your answers have been stored anonymously. You can close this page."))
 
@@ -74,8 +106,10 @@ def _signer(request: Request) -> Signer:
 
 def _lang(request: Request, allowed=i18n.LANGUAGES, requested: str | None = None) -> str:
     return i18n.choose_language(
-        requested=requested or request.query_params.get("lang"), cookie=request.cookies.get(i18n.LANGUAGE_COOKIE),
-        accept=request.headers.get("accept-language"), allowed=tuple(allowed),
+        requested=requested or request.query_params.get("lang"),
+        cookie=request.cookies.get(i18n.LANGUAGE_COOKIE),
+        accept=request.headers.get("accept-language"),
+        allowed=tuple(allowed),
     )
 
 
@@ -83,13 +117,19 @@ def _message(request: Request, kind: str, lang: str, *, api: bool = False, detai
     title, body, status = MESSAGE_PAGES[kind]
     if api:
         return JSONResponse({"detail": detail or kind}, status_code=status)
-    return render(request, "survey/message.html", {"title": title, "body": body,
-                                                   "thanks": kind in (USED_LINK, "device")}, status_code=status, lang=lang)
+    return render(
+        request,
+        "survey/message.html",
+        {"title": title, "body": body, "thanks": kind in (USED_LINK, "device")},
+        status_code=status,
+        lang=lang,
+    )
 
 
 def _survey_state(request: Request, settings: Settings) -> dict | None:
     data = _signer(request).loads(
-        request.cookies.get(cookie_name(settings, "aad_survey")), salt=SURVEY_SALT,
+        request.cookies.get(cookie_name(settings, "aad_survey")),
+        salt=SURVEY_SALT,
         max_age=settings.survey_session_minutes * 60,
     )
     return data if isinstance(data, dict) and {"inv", "n"} <= data.keys() else None
@@ -100,12 +140,19 @@ def _done_campaigns(request: Request) -> list[str]:
     return data if isinstance(data, list) else []
 
 
-def _start_session(request: Request, settings: Settings, invitation_id: uuid.UUID, response: Response, nonce: str) -> None:
+def _start_session(
+    request: Request, settings: Settings, invitation_id: uuid.UUID, response: Response, nonce: str
+) -> None:
     """Set the signed survey session cookie; ``nonce`` is also the form's CSRF token."""
     value = _signer(request).dumps({"inv": str(invitation_id), "n": nonce}, salt=SURVEY_SALT)
     response.set_cookie(
-        cookie_name(settings, "aad_survey"), value, max_age=settings.survey_session_minutes * 60,
-        httponly=True, secure=settings.cookie_secure, samesite="lax", path="/",
+        cookie_name(settings, "aad_survey"),
+        value,
+        max_age=settings.survey_session_minutes * 60,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+        path="/",
     )
 
 
@@ -113,8 +160,15 @@ def _finish(request: Request, settings: Settings, campaign: Campaign, open_link:
     response.delete_cookie(cookie_name(settings, "aad_survey"), path="/", secure=settings.cookie_secure, httponly=True)
     if open_link:
         done = [c for c in _done_campaigns(request) if c != str(campaign.id)][-20:] + [str(campaign.id)]
-        response.set_cookie("aad_done", _signer(request).dumps(done, salt=DONE_SALT), max_age=DONE_MAX_AGE,
-                            httponly=True, secure=settings.cookie_secure, samesite="lax", path="/")
+        response.set_cookie(
+            "aad_done",
+            _signer(request).dumps(done, salt=DONE_SALT),
+            max_age=DONE_MAX_AGE,
+            httponly=True,
+            secure=settings.cookie_secure,
+            samesite="lax",
+            path="/",
+        )
 
 
 def _kind(exc: ServiceError) -> str:
@@ -159,14 +213,34 @@ def _friendly(questionnaire: Questionnaire, problem: Problem, lang: str, decisio
         return f"{question} („{items[n - 1].text[lang]}“): {problem.message()}", item_id
 
 
-def _survey_page(request: Request, *, questionnaire: Questionnaire, campaign: Campaign, team_name: str, lang: str,
-                 open_link: bool, csrf: str = "", preview: bool = False, values: dict | None = None,
-                 error: str | None = None, error_item: str | None = None, status_code: int = 200,
-                 decisions=()) -> Response:
+def _survey_page(
+    request: Request,
+    *,
+    questionnaire: Questionnaire,
+    campaign: Campaign,
+    team_name: str,
+    lang: str,
+    open_link: bool,
+    csrf: str = "",
+    preview: bool = False,
+    values: dict | None = None,
+    error: str | None = None,
+    error_item: str | None = None,
+    status_code: int = 200,
+    decisions=(),
+) -> Response:
     context = {
-        "q": questionnaire, "campaign": campaign, "team_name": team_name, "open_link": open_link,
-        "survey_csrf": csrf, "preview": preview, "values": values or {}, "error": error, "error_item": error_item,
-        "languages": languages_of(campaign), "total": len(questionnaire.items) + len(decisions),
+        "q": questionnaire,
+        "campaign": campaign,
+        "team_name": team_name,
+        "open_link": open_link,
+        "survey_csrf": csrf,
+        "preview": preview,
+        "values": values or {},
+        "error": error,
+        "error_item": error_item,
+        "languages": languages_of(campaign),
+        "total": len(questionnaire.items) + len(decisions),
         "decisions": decisions,
     }
     response = render(request, "survey/form.html", context, status_code=status_code, lang=lang)
@@ -186,9 +260,16 @@ def survey_form(request: Request, session: SessionDep, settings: SettingsDep):
     except ServiceError as exc:
         return _message(request, _kind(exc), _lang(request))
     lang = _lang(request, languages_of(campaign))
-    return _survey_page(request, questionnaire=questionnaire_of(campaign), campaign=campaign, team_name=team.name,
-                        lang=lang, open_link=invitation.kind == InvitationKind.open, csrf=state["n"],
-                        decisions=decision_items(session, campaign_id=campaign.id))
+    return _survey_page(
+        request,
+        questionnaire=questionnaire_of(campaign),
+        campaign=campaign,
+        team_name=team.name,
+        lang=lang,
+        open_link=invitation.kind == InvitationKind.open,
+        csrf=state["n"],
+        decisions=decision_items(session, campaign_id=campaign.id),
+    )
 
 
 @router.post("/survey", include_in_schema=False)
@@ -212,8 +293,16 @@ def survey_submit(request: Request, form: FormBody, session: ReadSessionDep, set
     fields = {key: form.getlist(key) for key in form.keys() if key not in ("csrf_token", "lang")}
     values = {key: v[0] for key, v in fields.items() if v and isinstance(v[0], str)}
     decisions = decision_items(session, campaign_id=campaign.id)
-    page = dict(questionnaire=questionnaire, campaign=campaign, team_name=team.name, lang=lang,
-                open_link=open_kind, csrf=state["n"], values=values, decisions=decisions)
+    page = dict(
+        questionnaire=questionnaire,
+        campaign=campaign,
+        team_name=team.name,
+        lang=lang,
+        open_link=open_kind,
+        csrf=state["n"],
+        values=values,
+        decisions=decisions,
+    )
     if not same(form.get("csrf_token") if isinstance(form.get("csrf_token"), str) else None, state["n"]):
         with use_language(lang):
             expired = gettext(CSRF_FAILED)
@@ -252,6 +341,7 @@ def survey_thanks(request: Request):
 
 
 # ---------------------------------------------------------------- JSON twins
+
 
 class OptionOut(BaseModel):
     value: int
@@ -293,23 +383,38 @@ class StoredOut(BaseModel):
     status: Literal["stored"]
 
 
-def questionnaire_json(questionnaire: Questionnaire, campaign: Campaign, *, team_name: str | None = None,
-                       decisions=()) -> dict:
+def questionnaire_json(
+    questionnaire: Questionnaire, campaign: Campaign, *, team_name: str | None = None, decisions=()
+) -> dict:
     """The instrument as an employee sees it, in every language of the campaign, with
     the items generated from the campaign's decision register (``decisions``)."""
     langs = languages_of(campaign)
     pick = lambda text: {lang: text[lang] for lang in langs} if text else None  # noqa: E731
     return {
-        "campaign": campaign.name, "team": team_name, "languages": list(langs), "k": campaign.k,
-        "comment_k": campaign.comment_k, "questionnaire_id": questionnaire.id,
-        "questionnaire_version": questionnaire.version, "title": pick(questionnaire.title),
+        "campaign": campaign.name,
+        "team": team_name,
+        "languages": list(langs),
+        "k": campaign.k,
+        "comment_k": campaign.comment_k,
+        "questionnaire_id": questionnaire.id,
+        "questionnaire_version": questionnaire.version,
+        "title": pick(questionnaire.title),
         "intro": pick(questionnaire.intro),
         "items": [
-            {"id": item.id, "kind": item.kind, "text": pick(item.text), "help": pick(item.help),
-             "required": item.required, "max_length": item.max_length,
-             "options": None if item.options is None else [{"value": o.value, "label": pick(o.label)} for o in item.options]}
+            {
+                "id": item.id,
+                "kind": item.kind,
+                "text": pick(item.text),
+                "help": pick(item.help),
+                "required": item.required,
+                "max_length": item.max_length,
+                "options": None
+                if item.options is None
+                else [{"value": o.value, "label": pick(o.label)} for o in item.options],
+            }
             for item in questionnaire.items
-        ] + [item_json(item, pick) for item in decisions],
+        ]
+        + [item_json(item, pick) for item in decisions],
     }
 
 
@@ -325,8 +430,9 @@ def _json_object(request: Request, body: bytes) -> dict:
     return data
 
 
-@router.post("/api/v1/survey/session", summary="Exchange a survey token for a survey session",
-             response_model=SurveySessionOut)
+@router.post(
+    "/api/v1/survey/session", summary="Exchange a survey token for a survey session", response_model=SurveySessionOut
+)
 @csrf_exempt("the token in the body opens the survey session; no session exists yet")
 def api_open(request: Request, body: RawBody, session: ReadSessionDep, settings: SettingsDep):
     """Body ``{"token": "…"}``. Sets the survey session cookie and returns the CSRF token
@@ -341,11 +447,18 @@ def api_open(request: Request, body: RawBody, session: ReadSessionDep, settings:
         raise Conflict(USED_LINK)
     team_name = load_link(session, invitation_id=invitation.id, today=_today())[2].name
     nonce = secrets.token_urlsafe(18)
-    response = JSONResponse({
-        "csrf_token": nonce, "open_link": invitation.kind == InvitationKind.open,
-        "survey": questionnaire_json(questionnaire_of(campaign), campaign, team_name=team_name,
-                                     decisions=decision_items(session, campaign_id=campaign.id)),
-    })
+    response = JSONResponse(
+        {
+            "csrf_token": nonce,
+            "open_link": invitation.kind == InvitationKind.open,
+            "survey": questionnaire_json(
+                questionnaire_of(campaign),
+                campaign,
+                team_name=team_name,
+                decisions=decision_items(session, campaign_id=campaign.id),
+            ),
+        }
+    )
     _start_session(request, settings, invitation.id, response, nonce)
     return response
 
@@ -357,16 +470,25 @@ def _api_state(request: Request, session, settings: Settings):
     return state, *load_link(session, invitation_id=uuid.UUID(state["inv"]), today=_today())
 
 
-@router.get("/api/v1/survey", summary="The questionnaire of the current survey session",
-            response_model=QuestionnaireOut)
+@router.get(
+    "/api/v1/survey", summary="The questionnaire of the current survey session", response_model=QuestionnaireOut
+)
 def api_survey(request: Request, session: SessionDep, settings: SettingsDep):
     _state, _invitation, campaign, team = _api_state(request, session, settings)
-    return questionnaire_json(questionnaire_of(campaign), campaign, team_name=team.name,
-                              decisions=decision_items(session, campaign_id=campaign.id))
+    return questionnaire_json(
+        questionnaire_of(campaign),
+        campaign,
+        team_name=team.name,
+        decisions=decision_items(session, campaign_id=campaign.id),
+    )
 
 
-@router.post("/api/v1/survey/responses", status_code=201, summary="Submit the answers of the current survey session",
-             response_model=StoredOut)
+@router.post(
+    "/api/v1/survey/responses",
+    status_code=201,
+    summary="Submit the answers of the current survey session",
+    response_model=StoredOut,
+)
 @csrf_exempt(OWN_NONCE)
 def api_submit(request: Request, body: RawBody, session: ReadSessionDep, settings: SettingsDep):
     """Body ``{"answers": {"item_id": value, …}, "comment": "…", "language": "en"}`` with
@@ -397,8 +519,10 @@ def api_submit(request: Request, body: RawBody, session: ReadSessionDep, setting
     language = data.get("language")
     if language is not None and language not in languages_of(campaign):
         raise Invalid(BAD_LANGUAGE)
-    submission = replace(validate_with_decisions(questionnaire, decision_items(session, campaign_id=campaign.id), fields),
-                         language=language)
+    submission = replace(
+        validate_with_decisions(questionnaire, decision_items(session, campaign_id=campaign.id), fields),
+        language=language,
+    )
     session.close()  # give the read connection back before taking the write lock
     _store(request, invitation.id, submission)
     response = JSONResponse({"status": "stored"}, status_code=201)

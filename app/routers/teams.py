@@ -14,8 +14,16 @@ from app.deps import CsrfRoute, CurrentUser, RawBody, SessionDep
 from app.services import Invalid
 from app.services.organizations import get_organization, organization_ids
 from app.services.teams import (
-    MAX_CSV_BYTES, create_team, delete_team, get_team, import_teams, join_path, team_rows, teams_csv,
-    unit_names, update_team,
+    MAX_CSV_BYTES,
+    create_team,
+    delete_team,
+    get_team,
+    import_teams,
+    join_path,
+    team_rows,
+    teams_csv,
+    unit_names,
+    update_team,
 )
 from app.templating import render
 
@@ -48,8 +56,9 @@ class ImportOut(BaseModel):
 
 
 def _team_out(session, team) -> TeamOut:
-    return TeamOut(id=team.id, unit_path=join_path(unit_names(session, team.unit_id)), name=team.name,
-                   headcount=team.headcount)
+    return TeamOut(
+        id=team.id, unit_path=join_path(unit_names(session, team.unit_id)), name=team.name, headcount=team.headcount
+    )
 
 
 def _writable_team(session, user, team_id: uuid.UUID):
@@ -59,13 +68,22 @@ def _writable_team(session, user, team_id: uuid.UUID):
 
 
 def _teams_page(request, session, org, role, *, report=None, errors=None, status_code=200):
-    return render(request, "admin/teams.html", {
-        "org": org, "role": role.value, "teams": team_rows(session, organization=org),
-        "report": report, "errors": errors,
-    }, status_code=status_code)
+    return render(
+        request,
+        "admin/teams.html",
+        {
+            "org": org,
+            "role": role.value,
+            "teams": team_rows(session, organization=org),
+            "report": report,
+            "errors": errors,
+        },
+        status_code=status_code,
+    )
 
 
 # ------------------------------------------------------------------ pages
+
 
 @router.get("/orgs/{organization_id}/teams", include_in_schema=False)
 def teams_page(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser):
@@ -77,13 +95,17 @@ def teams_page(organization_id: uuid.UUID, request: Request, session: SessionDep
 def teams_download(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser, sep: Separator = "comma"):
     """The structure as CSV (``?sep=semicolon`` for German-speaking Excel)."""
     org, _ = get_organization(session, user=user, organization_id=organization_id)
-    return Response(teams_csv(session, organization=org, sep=sep), media_type="text/csv; charset=utf-8",
-                    headers={"content-disposition": 'attachment; filename="teams.csv"'})
+    return Response(
+        teams_csv(session, organization=org, sep=sep),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="teams.csv"'},
+    )
 
 
 @router.post("/orgs/{organization_id}/teams/import", include_in_schema=False)
-def teams_import(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-                 file: UploadFile):
+def teams_import(
+    organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, file: UploadFile
+):
     org, role = get_organization(session, user=user, organization_id=organization_id, write=True)
     data = file.file.read(MAX_CSV_BYTES + 1)
     try:
@@ -95,18 +117,28 @@ def teams_import(organization_id: uuid.UUID, request: Request, session: SessionD
 
 
 @router.post("/orgs/{organization_id}/teams", include_in_schema=False)
-def teams_add(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
-              name: Annotated[str, Form(max_length=100)], headcount: Annotated[int, Form(ge=0, le=100_000)],
-              unit_path: Annotated[str, Form(max_length=1100)] = ""):
+def teams_add(
+    organization_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    name: Annotated[str, Form(max_length=100)],
+    headcount: Annotated[int, Form(ge=0, le=100_000)],
+    unit_path: Annotated[str, Form(max_length=1100)] = "",
+):
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
     create_team(session, organization=org, name=name, headcount=headcount, unit_path_text=unit_path)
     return RedirectResponse(f"/orgs/{org.id}/teams", status_code=303)
 
 
 @router.post("/teams/{team_id}", include_in_schema=False)
-def team_edit(team_id: uuid.UUID, session: SessionDep, user: CurrentUser,
-              name: Annotated[str, Form(max_length=100)], headcount: Annotated[int, Form(ge=0, le=100_000)],
-              unit_path: Annotated[str, Form(max_length=1100)] = ""):
+def team_edit(
+    team_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    name: Annotated[str, Form(max_length=100)],
+    headcount: Annotated[int, Form(ge=0, le=100_000)],
+    unit_path: Annotated[str, Form(max_length=1100)] = "",
+):
     team = _writable_team(session, user, team_id)
     update_team(session, team=team, name=name, headcount=headcount, unit_path_text=unit_path)
     return RedirectResponse(f"/orgs/{team.organization_id}/teams", status_code=303)
@@ -122,6 +154,7 @@ def team_delete(team_id: uuid.UUID, session: SessionDep, user: CurrentUser):
 
 # ------------------------------------------------------------------- API
 
+
 @router.get("/api/v1/organizations/{organization_id}/teams", response_model=list[TeamOut])
 def api_list(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser):
     org, _ = get_organization(session, user=user, organization_id=organization_id)
@@ -129,7 +162,8 @@ def api_list(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser)
 
 
 @router.post(
-    "/api/v1/organizations/{organization_id}/teams/import", response_model=ImportOut,
+    "/api/v1/organizations/{organization_id}/teams/import",
+    response_model=ImportOut,
     openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}},
 )
 def api_import(organization_id: uuid.UUID, body: RawBody, session: SessionDep, user: CurrentUser):
@@ -142,7 +176,9 @@ def api_import(organization_id: uuid.UUID, body: RawBody, session: SessionDep, u
 @router.post("/api/v1/organizations/{organization_id}/teams", response_model=TeamOut, status_code=201)
 def api_add(organization_id: uuid.UUID, body: TeamIn, session: SessionDep, user: CurrentUser):
     org, _ = get_organization(session, user=user, organization_id=organization_id, write=True)
-    team = create_team(session, organization=org, name=body.name, headcount=body.headcount, unit_path_text=body.unit_path)
+    team = create_team(
+        session, organization=org, name=body.name, headcount=body.headcount, unit_path_text=body.unit_path
+    )
     return _team_out(session, team)
 
 

@@ -63,7 +63,9 @@ class ChangeOut(BaseModel):
     critical: float | None
     ci_low: float | None
     ci_high: float | None
-    pvalue: float | None = Field(None, description="the cell's own p-value (the larger of Welch's and the pooled test's)")
+    pvalue: float | None = Field(
+        None, description="the cell's own p-value (the larger of Welch's and the pooled test's)"
+    )
     p_adjusted: float | None = Field(None, description="Benjamini-Hochberg adjusted over all cells of the comparison")
     reliable: bool | None
     meaningful: bool | None
@@ -87,22 +89,42 @@ class WavesOut(BaseModel):
     campaigns: list[WaveCampaignOut]
     comparison: WaveComparisonOut
     invariance: dict[str, Any] | None = Field(
-        None, description="measurement invariance of the perception model between the waves (organization only)")
+        None, description="measurement invariance of the perception model between the waves (organization only)"
+    )
 
 
 @router.get("/orgs/{organization_id}/waves", include_in_schema=False)
-def waves_page(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser,
-               lang: PageLang, campaign: CampaignIds = [], team_map: TeamMap = "", measure: Measure = "score",  # noqa: B006
-               span: Annotated[int | None, Query(ge=0, le=40)] = None,
-               trend: Annotated[str, Query(max_length=400)] = "organization:"):
+def waves_page(
+    organization_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    lang: PageLang,
+    campaign: CampaignIds = [],
+    team_map: TeamMap = "",
+    measure: Measure = "score",  # noqa: B006
+    span: Annotated[int | None, Query(ge=0, le=40)] = None,
+    trend: Annotated[str, Query(max_length=400)] = "organization:",
+):
     org, role = get_organization(session, user=user, organization_id=organization_id, results=True)
     scope = unit_scope(session, user=user, organization=org)
     available = closed_campaigns(session, organization=org)
-    ctx: dict[str, Any] = {"org": org, "role": role.value, "scope": scope, "available": available, "selected": set(campaign), "team_map": team_map,
-           "measure": measure, "comparison": None, "plotly_style_ids": plotly_style_ids(), "scores_note": SCORES_NOTE}
+    ctx: dict[str, Any] = {
+        "org": org,
+        "role": role.value,
+        "scope": scope,
+        "available": available,
+        "selected": set(campaign),
+        "team_map": team_map,
+        "measure": measure,
+        "comparison": None,
+        "plotly_style_ids": plotly_style_ids(),
+        "scores_note": SCORES_NOTE,
+    }
     if len(available) >= 2:
-        chosen, comparison, invariance = compare(session, organization=org, campaign_ids=campaign or None,
-                                                 team_map=team_map, scope=scope)
+        chosen, comparison, invariance = compare(
+            session, organization=org, campaign_ids=campaign or None, team_map=team_map, scope=scope
+        )
         data = comparison.to_dict()
         ctx["measurement"] = wave_invariance_sections(invariance, lang)
         spans = list(dict.fromkeys((c["from_wave"], c["to_wave"]) for c in data["changes"]))
@@ -112,29 +134,55 @@ def waves_page(organization_id: uuid.UUID, request: Request, session: SessionDep
         with use_language(lang):
             for c in changes:
                 c["reason_page"] = wave_reason(c, ks) if not c["available"] else ""
-        ctx.update(comparison=data, chosen=chosen, spans=spans, span_index=spans.index(current), changes=changes,
-                   matching=[m for m in data["matching"] if (m["from_wave"], m["to_wave"]) == current])
+        ctx.update(
+            comparison=data,
+            chosen=chosen,
+            spans=spans,
+            span_index=spans.index(current),
+            changes=changes,
+            matching=[m for m in data["matching"] if (m["from_wave"], m["to_wave"]) == current],
+        )
         if len(comparison.labels) >= 3:
             groups = trend_groups(comparison)
             level, _, group = trend.partition(":")
             if (level, group) not in groups:
                 level, group = groups[0]
             with use_language(lang):
-                figure = trend_figure(comparison, level=level, group=group, measure=measure, as_dict=True,
-                                      translate=gettext, number=format_number)
+                figure = trend_figure(
+                    comparison,
+                    level=level,
+                    group=group,
+                    measure=measure,
+                    as_dict=True,
+                    translate=gettext,
+                    number=format_number,
+                )
             ctx.update(trend_groups=groups, trend_key=f"{level}:{group}", trend_figure=figure)
     return render(request, "waves/index.html", ctx, lang=lang)
 
 
 @router.get("/api/v1/organizations/{organization_id}/waves", response_model=WavesOut)
-def waves_api(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser,
-              campaign: CampaignIds = [], team_map: TeamMap = ""):  # noqa: B006
+def waves_api(
+    organization_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    campaign: CampaignIds = [],
+    team_map: TeamMap = "",
+):  # noqa: B006
     """Change per dimension for the organization, its units and teams between its closed
     campaigns (default: all, oldest first), with intervals and the reliable-change
     verdict; ``team_map`` lines ``old -> new``, ``old -> a, b`` (split), ``a, b -> ab``
     (merge)."""
     org, _ = get_organization(session, user=user, organization_id=organization_id, results=True)
-    chosen, comparison, invariance = compare(session, organization=org, campaign_ids=campaign or None,
-                                             team_map=team_map, scope=unit_scope(session, user=user, organization=org))
-    return {"campaigns": [{"id": str(c.id), "name": c.name, "questionnaire_id": c.questionnaire_id}
-                          for c in chosen], "comparison": comparison.to_dict(), "invariance": invariance}
+    chosen, comparison, invariance = compare(
+        session,
+        organization=org,
+        campaign_ids=campaign or None,
+        team_map=team_map,
+        scope=unit_scope(session, user=user, organization=org),
+    )
+    return {
+        "campaigns": [{"id": str(c.id), "name": c.name, "questionnaire_id": c.questionnaire_id} for c in chosen],
+        "comparison": comparison.to_dict(),
+        "invariance": invariance,
+    }

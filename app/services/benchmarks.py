@@ -60,8 +60,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from analysis.benchmark import (
-    ANY, SIZE_BANDS, BenchmarkEntry, BenchmarkPool, BenchmarkResult, benchmark, dump_benchmark, entry_from_diagnosis,
-    generalize, load_benchmark,
+    ANY,
+    SIZE_BANDS,
+    BenchmarkEntry,
+    BenchmarkPool,
+    BenchmarkResult,
+    benchmark,
+    dump_benchmark,
+    entry_from_diagnosis,
+    generalize,
+    load_benchmark,
 )
 from app.models import BenchmarkEntryRow, Campaign, CampaignStatus, Organization, User
 from app.services import Conflict, Forbidden, Invalid
@@ -75,8 +83,9 @@ NEEDS_PROFILE = "set the organization's industry and size band to take part in t
 NOT_RELEASED = "the campaign has no released results to compare"
 NOT_COMPARABLE = "the benchmark holds no entries comparable with this campaign's questionnaire"
 BAD_FILE = "the benchmark file was not imported"
-TOO_FEW_TO_EXPORT = (f"the benchmark pool holds fewer than {MIN_ORGANIZATIONS} released entries; "
-                     f"nothing may leave this installation")
+TOO_FEW_TO_EXPORT = (
+    f"the benchmark pool holds fewer than {MIN_ORGANIZATIONS} released entries; nothing may leave this installation"
+)
 MAX_SOURCE = 200
 LOCAL_SOURCE = "this installation"
 
@@ -138,18 +147,24 @@ def released_pool(session: Session) -> BenchmarkPool:
 
 def pool_status(session: Session) -> dict:
     """Counts only: released, pending, and how many more entries release the pending ones."""
-    counts = dict(session.exec(
-        select(BenchmarkEntryRow.released, func.count()).group_by(BenchmarkEntryRow.released)
-    ).all())
+    counts = dict(
+        session.exec(select(BenchmarkEntryRow.released, func.count()).group_by(BenchmarkEntryRow.released)).all()
+    )
     pending = counts.get(False, 0)
     sources = session.exec(
-        select(BenchmarkEntryRow.source, func.count()).where(BenchmarkEntryRow.released == True)  # noqa: E712
-        .group_by(BenchmarkEntryRow.source).order_by(BenchmarkEntryRow.source)
+        select(BenchmarkEntryRow.source, func.count())
+        .where(BenchmarkEntryRow.released == True)  # noqa: E712
+        .group_by(BenchmarkEntryRow.source)
+        .order_by(BenchmarkEntryRow.source)
     ).all()
-    return {"released": counts.get(True, 0), "pending": pending,
-            "needed_for_release": max(RELEASE_STEP - pending, 0) if pending else RELEASE_STEP,
-            "release_step": RELEASE_STEP, "min_organizations": MIN_ORGANIZATIONS,
-            "sources": [{"source": s or LOCAL_SOURCE, "entries": n} for s, n in sources]}
+    return {
+        "released": counts.get(True, 0),
+        "pending": pending,
+        "needed_for_release": max(RELEASE_STEP - pending, 0) if pending else RELEASE_STEP,
+        "release_step": RELEASE_STEP,
+        "min_organizations": MIN_ORGANIZATIONS,
+        "sources": [{"source": s or LOCAL_SOURCE, "entries": n} for s, n in sources],
+    }
 
 
 def _release(session: Session) -> None:
@@ -177,8 +192,8 @@ def latest_closed_campaigns(session: Session, organization_ids) -> dict:
     time), from one query."""
     latest: dict = {}
     for c in session.exec(
-        select(Campaign).where(col(Campaign.organization_id).in_(organization_ids),
-                               Campaign.status == CampaignStatus.closed)
+        select(Campaign)
+        .where(col(Campaign.organization_id).in_(organization_ids), Campaign.status == CampaignStatus.closed)
         .order_by(col(Campaign.closed_at).desc().nulls_last(), col(Campaign.created_at).desc())
     ).all():
         latest.setdefault(c.organization_id, c)
@@ -193,11 +208,19 @@ def sync_pool(session: Session, *, organization_id=None, commit: bool = True) ->
     query = select(Organization).where(Organization.benchmark_opt_in == True)  # noqa: E712
     if organization_id is not None:
         query = query.where(Organization.id == organization_id)
-    orgs = [org for org in session.exec(query).all()
-            if industry_code(org.industry) is not None and org.size_band in SIZE_BANDS]
+    orgs = [
+        org
+        for org in session.exec(query).all()
+        if industry_code(org.industry) is not None and org.size_band in SIZE_BANDS
+    ]
     latest = latest_closed_campaigns(session, [org.id for org in orgs])
-    has_entry = set(session.exec(select(BenchmarkEntryRow.campaign_id).where(
-        col(BenchmarkEntryRow.campaign_id).in_([c.id for c in latest.values()]))).all())
+    has_entry = set(
+        session.exec(
+            select(BenchmarkEntryRow.campaign_id).where(
+                col(BenchmarkEntryRow.campaign_id).in_([c.id for c in latest.values()])
+            )
+        ).all()
+    )
     for org in orgs:
         industry = industry_code(org.industry)
         campaign = latest.get(org.id)
@@ -220,13 +243,24 @@ def _add_entry(session: Session, org: Organization, campaign: Campaign, industry
     dx = campaign_results(session, campaign=campaign, organization=org).diagnosis
     if dx is None or dx.n_respondents is None:
         return
-    entry = entry_from_diagnosis(dx, industry=industry, size_band=org.size_band,
-                                 closed_on=campaign.closed_at or campaign.closes_on or campaign.created_at)
-    for old in session.exec(select(BenchmarkEntryRow).where(
-            BenchmarkEntryRow.organization_id == org.id, BenchmarkEntryRow.released == False)).all():  # noqa: E712
+    entry = entry_from_diagnosis(
+        dx,
+        industry=industry,
+        size_band=org.size_band,
+        closed_on=campaign.closed_at or campaign.closes_on or campaign.created_at,
+    )
+    for old in session.exec(
+        select(BenchmarkEntryRow).where(
+            BenchmarkEntryRow.organization_id == org.id,
+            BenchmarkEntryRow.released == False,  # noqa: E712
+        )
+    ).all():
         session.delete(old)
-    session.add(BenchmarkEntryRow(entry_id=entry.entry_id, organization_id=org.id, campaign_id=campaign.id,
-                                  data=entry.to_dict()))
+    session.add(
+        BenchmarkEntryRow(
+            entry_id=entry.entry_id, organization_id=org.id, campaign_id=campaign.id, data=entry.to_dict()
+        )
+    )
     session.flush()
 
 
@@ -238,7 +272,9 @@ def set_opt_in(session: Session, *, organization: Organization, opt_in: bool) ->
     organization.benchmark_opt_in = opt_in
     session.add(organization)
     if not opt_in:
-        for row in session.exec(select(BenchmarkEntryRow).where(BenchmarkEntryRow.organization_id == organization.id)).all():
+        for row in session.exec(
+            select(BenchmarkEntryRow).where(BenchmarkEntryRow.organization_id == organization.id)
+        ).all():
             session.delete(row)
     session.commit()
     session.refresh(organization)
@@ -246,6 +282,7 @@ def set_opt_in(session: Session, *, organization: Organization, opt_in: bool) ->
 
 
 # ------------------------------------------------------------------ files
+
 
 def export_file(session: Session, *, user: User | None) -> bytes:
     """The released pool as a benchmark file, generalized and in a random order (module
@@ -283,10 +320,13 @@ def import_file(session: Session, *, data: bytes, source: str) -> int:
 
 # ------------------------------------------------------------------ comparison
 
+
 def own_entry_ids(session: Session, *, organization: Organization) -> list[str]:
-    return list(session.exec(
-        select(BenchmarkEntryRow.entry_id).where(BenchmarkEntryRow.organization_id == organization.id)
-    ).all())
+    return list(
+        session.exec(
+            select(BenchmarkEntryRow.entry_id).where(BenchmarkEntryRow.organization_id == organization.id)
+        ).all()
+    )
 
 
 def compare(session: Session, *, organization: Organization, diagnosis) -> BenchmarkResult | None:
@@ -301,8 +341,14 @@ def compare(session: Session, *, organization: Organization, diagnosis) -> Bench
     industry = industry_code(organization.industry)
     size_band = organization.size_band if organization.size_band in SIZE_BANDS else None
     try:
-        return benchmark(pool, diagnosis, industry=industry, size_band=size_band,
-                         min_organizations=MIN_ORGANIZATIONS, exclude=own_entry_ids(session, organization=organization))
+        return benchmark(
+            pool,
+            diagnosis,
+            industry=industry,
+            size_band=size_band,
+            min_organizations=MIN_ORGANIZATIONS,
+            exclude=own_entry_ids(session, organization=organization),
+        )
     except ValueError:
         raise Invalid(NOT_COMPARABLE) from None
 

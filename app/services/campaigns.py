@@ -10,7 +10,11 @@ from sqlalchemy import Row
 from sqlmodel import Session, func, select
 
 from analysis.instrument import (
-    InstrumentChanged, QuestionnaireError, check_priorities, list_questionnaires, load_questionnaire,
+    InstrumentChanged,
+    QuestionnaireError,
+    check_priorities,
+    list_questionnaires,
+    load_questionnaire,
 )
 from app.catalogue import N_
 from app.models import Campaign, CampaignStatus, CampaignTeam, Organization, Response, utcnow
@@ -28,8 +32,10 @@ NO_TEAMS = N_("import the team structure before launching")
 K_FROZEN = N_("k is frozen at launch")
 UNKNOWN_QUESTIONNAIRE = N_("unknown questionnaire")
 NO_PRIORITIES = N_("set the list of priorities before launching")
-INSTRUMENT_CHANGED = N_("the questionnaire file of this campaign has changed since the campaign was bound to it; "
-                        "restore the original file (the server log names it)")
+INSTRUMENT_CHANGED = N_(
+    "the questionnaire file of this campaign has changed since the campaign was bound to it; "
+    "restore the original file (the server log names it)"
+)
 NO_PRIORITY_ITEM = N_("this questionnaire has no top-priority item")
 BAD_PRIORITIES = N_("give 2 to 12 different priorities, each with 1 to 200 characters in English and German")
 NAME_LENGTH = N_("the name must have 1 to 200 characters")
@@ -41,8 +47,10 @@ DEFAULT_QUESTIONNAIRE = "aligned-autonomy-v2"
 
 def questionnaire_choices() -> list[dict]:
     """The bundled instruments, the default (:data:`DEFAULT_QUESTIONNAIRE`) first."""
-    return sorted(({"id": q.id, "version": q.version, "title": q.title, "n_items": len(q.items)}
-                   for q in list_questionnaires()), key=lambda c: (c["id"] != DEFAULT_QUESTIONNAIRE, c["id"]))
+    return sorted(
+        ({"id": q.id, "version": q.version, "title": q.title, "n_items": len(q.items)} for q in list_questionnaires()),
+        key=lambda c: (c["id"] != DEFAULT_QUESTIONNAIRE, c["id"]),
+    )
 
 
 def questionnaire_of(campaign: Campaign):
@@ -54,8 +62,11 @@ def questionnaire_of(campaign: Campaign):
     answers are never scored by another instrument than the one they were given to.
     """
     try:
-        q = load_questionnaire(campaign.questionnaire_id, version=campaign.questionnaire_version,
-                               sha256=None if campaign.status == CampaignStatus.draft else campaign.questionnaire_sha256)
+        q = load_questionnaire(
+            campaign.questionnaire_id,
+            version=campaign.questionnaire_version,
+            sha256=None if campaign.status == CampaignStatus.draft else campaign.questionnaire_sha256,
+        )
     except InstrumentChanged as exc:
         log.error("campaign %s: %s", campaign.id, exc)
         raise Conflict(INSTRUMENT_CHANGED) from None
@@ -72,9 +83,11 @@ def languages_of(campaign: Campaign) -> tuple[str, ...]:
 
 
 def list_campaigns(session: Session, *, organization: Organization) -> list[Campaign]:
-    return list(session.exec(
-        select(Campaign).where(Campaign.organization_id == organization.id).order_by(Campaign.created_at.desc())
-    ).all())
+    return list(
+        session.exec(
+            select(Campaign).where(Campaign.organization_id == organization.id).order_by(Campaign.created_at.desc())
+        ).all()
+    )
 
 
 def get_campaign(session: Session, *, organization_ids, campaign_id: uuid.UUID) -> Campaign:
@@ -86,8 +99,14 @@ def get_campaign(session: Session, *, organization_ids, campaign_id: uuid.UUID) 
 
 
 def create_campaign(
-    session: Session, *, organization: Organization, name: str, questionnaire_id: str,
-    languages: list[str] | None = None, opens_on: date | None = None, closes_on: date | None = None,
+    session: Session,
+    *,
+    organization: Organization,
+    name: str,
+    questionnaire_id: str,
+    languages: list[str] | None = None,
+    opens_on: date | None = None,
+    closes_on: date | None = None,
 ) -> Campaign:
     """A draft campaign with the organization's k and comment threshold."""
     try:
@@ -97,9 +116,14 @@ def create_campaign(
     if questionnaire.id != questionnaire_id:
         raise Invalid(UNKNOWN_QUESTIONNAIRE)
     campaign = Campaign(
-        organization_id=organization.id, name="", questionnaire_id=questionnaire.id,
-        questionnaire_version=questionnaire.version, questionnaire_sha256=questionnaire.sha256, k=organization.k,
-        k_acknowledged=organization.k_acknowledged, comment_k=organization.comment_k,
+        organization_id=organization.id,
+        name="",
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        questionnaire_sha256=questionnaire.sha256,
+        k=organization.k,
+        k_acknowledged=organization.k_acknowledged,
+        comment_k=organization.comment_k,
     )
     _apply(campaign, name=name, languages=languages or list(LANGUAGES), opens_on=opens_on, closes_on=closes_on)
     session.add(campaign)
@@ -125,9 +149,11 @@ def update_campaign(session: Session, *, campaign: Campaign, changes: dict) -> C
             campaign.comment_k = k
         campaign.k, campaign.k_acknowledged = k, ack
     _apply(
-        campaign, name=changes.get("name", campaign.name),
+        campaign,
+        name=changes.get("name", campaign.name),
         languages=changes.get("languages", list(languages_of(campaign))),
-        opens_on=changes.get("opens_on", campaign.opens_on), closes_on=changes.get("closes_on", campaign.closes_on),
+        opens_on=changes.get("opens_on", campaign.opens_on),
+        closes_on=changes.get("closes_on", campaign.closes_on),
     )
     session.add(campaign)
     session.commit()
@@ -167,8 +193,9 @@ def set_priorities(session: Session, *, campaign: Campaign, priorities: list[dic
     return campaign
 
 
-def launch_campaign(session: Session, *, campaign: Campaign, organization: Organization,
-                    asked: list[str] | None = None) -> Campaign:
+def launch_campaign(
+    session: Session, *, campaign: Campaign, organization: Organization, asked: list[str] | None = None
+) -> Campaign:
     """Open a draft: copy the current team structure and decision register into the
     campaign, freeze k and bind the campaign to the questionnaire file as it is now (its
     SHA-256); ``asked`` are the register's decision types the survey asks about. The
@@ -187,12 +214,21 @@ def launch_campaign(session: Session, *, campaign: Campaign, organization: Organ
     teams = team_rows(session, organization=organization)
     if not teams:
         raise Conflict(NO_TEAMS)
-    frozen = [CampaignTeam(campaign_id=campaign.id, team_id=row["id"], unit_path=row["unit_path"],
-                           name=row["name"], headcount=row["headcount"]) for row in teams]
+    frozen = [
+        CampaignTeam(
+            campaign_id=campaign.id,
+            team_id=row["id"],
+            unit_path=row["unit_path"],
+            name=row["name"],
+            headcount=row["headcount"],
+        )
+        for row in teams
+    ]
     session.add_all(frozen)
     try:
-        freeze_register(session, campaign=campaign, organization=organization, campaign_teams=frozen,
-                        asked=list(asked or []))
+        freeze_register(
+            session, campaign=campaign, organization=organization, campaign_teams=frozen, asked=list(asked or [])
+        )
     except Invalid:
         session.rollback()
         raise
@@ -230,10 +266,13 @@ def campaign_teams(session: Session, *, campaign: Campaign) -> list[Row]:
     """The campaign's teams as read-only rows (``id``, ``unit_path``, ``name``,
     ``headcount``) ordered by unit path and name: much lighter than ORM objects for a
     campaign with thousands of teams."""
-    return list(session.exec(
-        select(CampaignTeam.id, CampaignTeam.unit_path, CampaignTeam.name, CampaignTeam.headcount)
-        .where(CampaignTeam.campaign_id == campaign.id).order_by(CampaignTeam.unit_path, CampaignTeam.name)
-    ).all())
+    return list(
+        session.exec(
+            select(CampaignTeam.id, CampaignTeam.unit_path, CampaignTeam.name, CampaignTeam.headcount)
+            .where(CampaignTeam.campaign_id == campaign.id)
+            .order_by(CampaignTeam.unit_path, CampaignTeam.name)
+        ).all()
+    )
 
 
 def response_count(session: Session, *, campaign: Campaign) -> int:

@@ -55,26 +55,79 @@ class Format:
     media_type: str
     slow: bool
     label: str
-    options: tuple = ()   # keyword arguments of the renderer
+    options: tuple = ()  # keyword arguments of the renderer
 
 
-FORMATS = {f.key: f for f in (
-    Format("html", "app.reports.html_report", "render_report_html", "html", "text/html; charset=utf-8", False,
-           N_("Interactive report (HTML)")),
-    Format("pdf", "app.reports.pdf_report", "render_report_pdf", "pdf", "application/pdf", True,
-           N_("Report for leadership (PDF)")),
-    Format("xlsx", "app.reports.xlsx_report", "render_report_xlsx", "xlsx",
-           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", False, N_("Tables for analysis (XLSX)")),
-    Format("pptx", "app.reports.pptx_report", "render_report_pptx", "pptx",
-           "application/vnd.openxmlformats-officedocument.presentationml.presentation", True,
-           N_("Workshop deck (PPTX)")),
-    Format("csv", "app.reports.csv_report", "render_report_csv", "csv", "text/csv; charset=utf-8", False,
-           N_("Aggregates, long format (CSV)"), (("bom", True),)),
-    Format("csv-excel", "app.reports.csv_report", "render_report_csv", "csv", "text/csv; charset=utf-8", False,
-           N_("Aggregates for German Excel (CSV with ;)"), (("bom", True), ("sep", "semicolon"))),
-    Format("team-pdf", "app.reports.pdf_report", "render_team_report_pdf", "pdf", "application/pdf", True,
-           N_("Team report (PDF)")),
-)}
+FORMATS = {
+    f.key: f
+    for f in (
+        Format(
+            "html",
+            "app.reports.html_report",
+            "render_report_html",
+            "html",
+            "text/html; charset=utf-8",
+            False,
+            N_("Interactive report (HTML)"),
+        ),
+        Format(
+            "pdf",
+            "app.reports.pdf_report",
+            "render_report_pdf",
+            "pdf",
+            "application/pdf",
+            True,
+            N_("Report for leadership (PDF)"),
+        ),
+        Format(
+            "xlsx",
+            "app.reports.xlsx_report",
+            "render_report_xlsx",
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            False,
+            N_("Tables for analysis (XLSX)"),
+        ),
+        Format(
+            "pptx",
+            "app.reports.pptx_report",
+            "render_report_pptx",
+            "pptx",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            True,
+            N_("Workshop deck (PPTX)"),
+        ),
+        Format(
+            "csv",
+            "app.reports.csv_report",
+            "render_report_csv",
+            "csv",
+            "text/csv; charset=utf-8",
+            False,
+            N_("Aggregates, long format (CSV)"),
+            (("bom", True),),
+        ),
+        Format(
+            "csv-excel",
+            "app.reports.csv_report",
+            "render_report_csv",
+            "csv",
+            "text/csv; charset=utf-8",
+            False,
+            N_("Aggregates for German Excel (CSV with ;)"),
+            (("bom", True), ("sep", "semicolon")),
+        ),
+        Format(
+            "team-pdf",
+            "app.reports.pdf_report",
+            "render_team_report_pdf",
+            "pdf",
+            "application/pdf",
+            True,
+            N_("Team report (PDF)"),
+        ),
+    )
+}
 
 
 def get_format(key: str) -> Format:
@@ -95,8 +148,18 @@ def content_disposition(filename: str) -> str:
     return f'attachment; filename="{filename}"'
 
 
-def render(fmt: Format, diagnosis, *, lang: str, organization_name: str, campaign_name: str,
-           team: str | None = None, benchmark=None, provenance=None, register=None) -> bytes:
+def render(
+    fmt: Format,
+    diagnosis,
+    *,
+    lang: str,
+    organization_name: str,
+    campaign_name: str,
+    team: str | None = None,
+    benchmark=None,
+    provenance=None,
+    register=None,
+) -> bytes:
     """The report as bytes (every renderer's library is a dependency: a missing one is
     an installation error and fails loudly); ``benchmark`` (a benchmark comparison
     dict), ``provenance`` (the link log's summary, see
@@ -106,13 +169,26 @@ def render(fmt: Format, diagnosis, *, lang: str, organization_name: str, campaig
     if fmt.module == "app.reports.csv_report":
         out = fn(diagnosis, benchmark=benchmark, provenance=provenance, register=register, **dict(fmt.options))
     elif fmt.key == "html":
-        out = fn(diagnosis, lang=lang, title=f"{organization_name} · {campaign_name}", benchmark=benchmark,
-                 provenance=provenance, register=register)
+        out = fn(
+            diagnosis,
+            lang=lang,
+            title=f"{organization_name} · {campaign_name}",
+            benchmark=benchmark,
+            provenance=provenance,
+            register=register,
+        )
     elif fmt.key == "team-pdf":
         out = fn(diagnosis, team, lang=lang, organization_name=organization_name, campaign_name=campaign_name)
     else:
-        out = fn(diagnosis, lang=lang, organization_name=organization_name, campaign_name=campaign_name,
-                 benchmark=benchmark, provenance=provenance, register=register)
+        out = fn(
+            diagnosis,
+            lang=lang,
+            organization_name=organization_name,
+            campaign_name=campaign_name,
+            benchmark=benchmark,
+            provenance=provenance,
+            register=register,
+        )
     return out.encode("utf-8") if isinstance(out, str) else bytes(out)
 
 
@@ -125,6 +201,7 @@ def check_team(diagnosis, team: str | None) -> None:
 
 
 # ------------------------------------------------------------------ jobs
+
 
 @dataclass
 class Job:
@@ -144,18 +221,30 @@ class Job:
         state, created = row.state, _aware(row.created_at) or utcnow()
         if state in ("queued", "running") and created < utcnow() - timedelta(seconds=JOB_STALE_SECONDS):
             state = "failed"
-        return cls(id=row.id, owner=str(row.owner_id), campaign_id=str(row.campaign_id), format=row.format,
-                   filename=row.filename, state=state, started=row.started_at, finished=row.finished_at)
+        return cls(
+            id=row.id,
+            owner=str(row.owner_id),
+            campaign_id=str(row.campaign_id),
+            format=row.format,
+            filename=row.filename,
+            state=state,
+            started=row.started_at,
+            finished=row.finished_at,
+        )
 
     def to_dict(self) -> dict:
         now = utcnow()
         started = _aware(self.started) or now
         return {
-            "id": self.id, "format": self.format, "state": self.state, "filename": self.filename,
+            "id": self.id,
+            "format": self.format,
+            "state": self.state,
+            "filename": self.filename,
             "seconds": round(((_aware(self.finished) or now) - started).total_seconds(), 1),
             "detail": JOB_FAILED if self.state == "failed" else None,
             "download": f"/api/v1/campaigns/{self.campaign_id}/results/jobs/{self.id}/file"
-            if self.state == "done" else None,
+            if self.state == "done"
+            else None,
         }
 
 
@@ -174,14 +263,17 @@ class JobRunner:
         self._engine = engine
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aad-report")
 
-    def submit(self, session: Session, *, owner: uuid.UUID, campaign_id: uuid.UUID, fmt: Format, filename: str,
-               work) -> Job:
+    def submit(
+        self, session: Session, *, owner: uuid.UUID, campaign_id: uuid.UUID, fmt: Format, filename: str, work
+    ) -> Job:
         """Store a queued job (deleting expired ones) and commit ``session`` (the
         request's), then start ``work`` (which returns the file's bytes) in the pool."""
-        session.execute(delete(ReportJob).where(
-            col(ReportJob.created_at) < utcnow() - timedelta(seconds=JOB_TTL_SECONDS)))
-        row = ReportJob(id=secrets.token_urlsafe(16), owner_id=owner, campaign_id=campaign_id, format=fmt.key,
-                        filename=filename)
+        session.execute(
+            delete(ReportJob).where(col(ReportJob.created_at) < utcnow() - timedelta(seconds=JOB_TTL_SECONDS))
+        )
+        row = ReportJob(
+            id=secrets.token_urlsafe(16), owner_id=owner, campaign_id=campaign_id, format=fmt.key, filename=filename
+        )
         session.add(row)
         session.commit()
         job = Job.of(row)
@@ -194,8 +286,9 @@ class JobRunner:
             body = work()
             with session_scope(self._engine, write=True) as session:
                 session.add(ReportFile(job_id=job.id, data=body))
-                session.execute(update(ReportJob).where(col(ReportJob.id) == job.id)
-                                .values(state="done", finished_at=utcnow()))
+                session.execute(
+                    update(ReportJob).where(col(ReportJob.id) == job.id).values(state="done", finished_at=utcnow())
+                )
                 session.commit()
         except Exception:  # noqa: BLE001 - reported to the user as a failed job, logged for the operator
             log.exception(JOB_FAILED_LOG, job.id, job.format, job.campaign_id)

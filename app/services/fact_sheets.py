@@ -31,8 +31,14 @@ from app.services.results import team_labels
 TEAM_NOT_FOUND = N_("team not found")
 BAD_DATE = N_("the date of the last lesson must not lie in the future")
 CADENCES = ("weekly", "fortnightly", "monthly", "quarterly", "less_often", "none")
-CADENCE_LABELS = {"weekly": N_("weekly"), "fortnightly": N_("fortnightly"), "monthly": N_("monthly"),
-                  "quarterly": N_("quarterly"), "less_often": N_("less often"), "none": N_("none")}
+CADENCE_LABELS = {
+    "weekly": N_("weekly"),
+    "fortnightly": N_("fortnightly"),
+    "monthly": N_("monthly"),
+    "quarterly": N_("quarterly"),
+    "less_often": N_("less often"),
+    "none": N_("none"),
+}
 #: Cadences that count as "reviewed at least quarterly".
 REVIEWED = frozenset(CADENCES[:4])
 
@@ -45,8 +51,17 @@ def get_team(session: Session, *, campaign: Campaign, team_id: uuid.UUID) -> Cam
     return team
 
 
-def save_sheet(session: Session, *, team: CampaignTeam, author: str, goals_written: bool, goals_link: str,
-               decision_record: bool, review_cadence: str, last_lesson: date | None) -> TeamFactSheet:
+def save_sheet(
+    session: Session,
+    *,
+    team: CampaignTeam,
+    author: str,
+    goals_written: bool,
+    goals_link: str,
+    decision_record: bool,
+    review_cadence: str,
+    last_lesson: date | None,
+) -> TeamFactSheet:
     """Create or replace the team's sheet, recording who saved it and when."""
     if review_cadence not in CADENCES:
         raise Invalid(N_("unknown review cadence"))
@@ -54,13 +69,25 @@ def save_sheet(session: Session, *, team: CampaignTeam, author: str, goals_writt
         raise Invalid(BAD_DATE)
     for attempt in range(2):
         sheet = session.get(TeamFactSheet, team.id, populate_existing=True, with_for_update=True) or TeamFactSheet(
-            campaign_team_id=team.id, goals_written=goals_written, decision_record=decision_record,
-            review_cadence=review_cadence, filled_by=author)
+            campaign_team_id=team.id,
+            goals_written=goals_written,
+            decision_record=decision_record,
+            review_cadence=review_cadence,
+            filled_by=author,
+        )
         now = utcnow()
-        sheet.sqlmodel_update({"goals_written": goals_written, "goals_link": goals_link.strip(),
-                               "decision_record": decision_record, "review_cadence": review_cadence,
-                               "last_lesson": last_lesson, "filled_by": author, "filled_at": now,
-                               "saves": [*sheet.saves, {"by": author, "at": now.isoformat()}]})
+        sheet.sqlmodel_update(
+            {
+                "goals_written": goals_written,
+                "goals_link": goals_link.strip(),
+                "decision_record": decision_record,
+                "review_cadence": review_cadence,
+                "last_lesson": last_lesson,
+                "filled_by": author,
+                "filled_at": now,
+                "saves": [*sheet.saves, {"by": author, "at": now.isoformat()}],
+            }
+        )
         session.add(sheet)
         try:
             session.commit()
@@ -77,10 +104,16 @@ def save_sheet(session: Session, *, team: CampaignTeam, author: str, goals_writt
 def sheet_dict(sheet: TeamFactSheet | None) -> dict | None:
     if sheet is None:
         return None
-    return {"goals_written": sheet.goals_written, "goals_link": sheet.goals_link,
-            "decision_record": sheet.decision_record, "review_cadence": sheet.review_cadence,
-            "last_lesson": sheet.last_lesson.isoformat() if sheet.last_lesson else None,
-            "filled_by": sheet.filled_by, "filled_at": sheet.filled_at.isoformat(), "saves": list(sheet.saves)}
+    return {
+        "goals_written": sheet.goals_written,
+        "goals_link": sheet.goals_link,
+        "decision_record": sheet.decision_record,
+        "review_cadence": sheet.review_cadence,
+        "last_lesson": sheet.last_lesson.isoformat() if sheet.last_lesson else None,
+        "filled_by": sheet.filled_by,
+        "filled_at": sheet.filled_at.isoformat(),
+        "saves": list(sheet.saves),
+    }
 
 
 @dataclass(frozen=True)
@@ -93,8 +126,9 @@ class TeamFacts:
     facts: tuple[dict, ...]  # per compared fact: fact, item, sheet (bool), share, state
 
 
-def campaign_facts(session: Session, *, campaign: Campaign, items: ItemResults | None,
-                   scope: str | None = None) -> dict[str, TeamFacts]:
+def campaign_facts(
+    session: Session, *, campaign: Campaign, items: ItemResults | None, scope: str | None = None
+) -> dict[str, TeamFacts]:
     """Every released team of the campaign (the teams of ``items``; of the unit ``scope``
     only, when given) with its sheet and agreement, by team label; without question-level
     results, the sheets alone."""
@@ -104,13 +138,28 @@ def campaign_facts(session: Session, *, campaign: Campaign, items: ItemResults |
     rows = session.exec(select(TeamFactSheet).where(TeamFactSheet.campaign_team_id.in_(ids))).all() if ids else []
     sheets = {s.campaign_team_id: sheet_dict(s) for s in rows}
     labels = [label[t] for t in ids]
-    stated = np.array([[_stated(sheets.get(t), fact) for fact, _, _ in FACTS] for t in ids],
-                      dtype=float).reshape(len(ids), len(FACTS))
+    stated = np.array([[_stated(sheets.get(t), fact) for fact, _, _ in FACTS] for t in ids], dtype=float).reshape(
+        len(ids), len(FACTS)
+    )
     share, state = agreement(items, labels, stated)
-    return {lab: TeamFacts(t, lab, sheets.get(t), tuple(
-        {"fact": fact, "item": item, "sheet": None if np.isnan(stated[i, j]) else bool(stated[i, j]),
-         "share": None if np.isnan(share[i, j]) else float(share[i, j]), "state": str(state[i, j])}
-        for j, (fact, item, _) in enumerate(FACTS))) for i, (t, lab) in enumerate(zip(ids, labels))}
+    return {
+        lab: TeamFacts(
+            t,
+            lab,
+            sheets.get(t),
+            tuple(
+                {
+                    "fact": fact,
+                    "item": item,
+                    "sheet": None if np.isnan(stated[i, j]) else bool(stated[i, j]),
+                    "share": None if np.isnan(share[i, j]) else float(share[i, j]),
+                    "state": str(state[i, j]),
+                }
+                for j, (fact, item, _) in enumerate(FACTS)
+            ),
+        )
+        for i, (t, lab) in enumerate(zip(ids, labels))
+    }
 
 
 def _stated(sheet: dict | None, fact: str) -> float:
@@ -119,8 +168,9 @@ def _stated(sheet: dict | None, fact: str) -> float:
     return float(sheet["review_cadence"] in REVIEWED) if fact == "reviewed_quarterly" else float(sheet[fact])
 
 
-def facts_records(session: Session, *, campaign: Campaign, items: ItemResults | None,
-                  scope: str | None = None) -> list[dict]:
+def facts_records(
+    session: Session, *, campaign: Campaign, items: ItemResults | None, scope: str | None = None
+) -> list[dict]:
     """The fact sheets and agreement indicator of every released team, as plain records
     for the results JSON and the reports (teams of the unit ``scope`` only, when given):
     ``team``, ``unit``, ``sheet`` (None: not filled in; the sheet is not anonymous and
@@ -128,12 +178,13 @@ def facts_records(session: Session, *, campaign: Campaign, items: ItemResults | 
     ``share``, ``state``). Shares are released figures only (:mod:`analysis.fact_agreement`)."""
     _, unit_of = team_labels(campaign_teams(session, campaign=campaign))
     facts = campaign_facts(session, campaign=campaign, items=items, scope=scope)
-    return [{"team": f.label, "unit": unit_of.get(f.team_id), "sheet": f.sheet, "facts": [dict(x) for x in f.facts]}
-            for f in facts.values()]
+    return [
+        {"team": f.label, "unit": unit_of.get(f.team_id), "sheet": f.sheet, "facts": [dict(x) for x in f.facts]}
+        for f in facts.values()
+    ]
 
 
-def with_facts(session: Session, *, campaign: Campaign, register, items: ItemResults | None,
-               scope: str | None = None):
+def with_facts(session: Session, *, campaign: Campaign, register, items: ItemResults | None, scope: str | None = None):
     """``register`` (:class:`~app.services.register_results.RegisterFindings`) with the
     fact sheets attached for the reports; a campaign without register items but with a
     filled-in sheet gets a register part that holds the sheets alone; None without either."""

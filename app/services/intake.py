@@ -46,13 +46,36 @@ FLUSH_FAILED = "moving the waiting answers of campaign team %s into the response
 _random = secrets.SystemRandom()
 
 
-def park(session: Session, *, campaign: Campaign, team_id: uuid.UUID, answers: dict, role: str, tenure: str | None,
-         comment: str | None, today: date, sealer: Sealer, language: str | None = None) -> None:
+def park(
+    session: Session,
+    *,
+    campaign: Campaign,
+    team_id: uuid.UUID,
+    answers: dict,
+    role: str,
+    tenure: str | None,
+    comment: str | None,
+    today: date,
+    sealer: Sealer,
+    language: str | None = None,
+) -> None:
     """Store one answer set, sealed, until its team's batch is complete."""
-    payload = json.dumps({"answers": answers, "role": role, "tenure": tenure, "comment": comment,
-                          "day": today.isoformat(), "language": language}, separators=(",", ":")).encode()
-    session.add(PendingResponse(id=uuid.uuid4(), campaign_id=campaign.id, campaign_team_id=team_id,
-                                payload=sealer.seal(payload)))
+    payload = json.dumps(
+        {
+            "answers": answers,
+            "role": role,
+            "tenure": tenure,
+            "comment": comment,
+            "day": today.isoformat(),
+            "language": language,
+        },
+        separators=(",", ":"),
+    ).encode()
+    session.add(
+        PendingResponse(
+            id=uuid.uuid4(), campaign_id=campaign.id, campaign_team_id=team_id, payload=sealer.seal(payload)
+        )
+    )
 
 
 def waiting(session: Session, *, campaign: Campaign, team_id: uuid.UUID | None = None) -> int:
@@ -68,7 +91,8 @@ def answer_counts(session: Session, *, campaign: Campaign) -> dict[uuid.UUID, in
     counts: dict[uuid.UUID, int] = {}
     for table in (Response, PendingResponse):
         for team_id, n in session.execute(
-            select(table.campaign_team_id, func.count()).where(table.campaign_id == campaign.id)
+            select(table.campaign_team_id, func.count())
+            .where(table.campaign_id == campaign.id)
             .group_by(table.campaign_team_id)
         ).all():
             counts[team_id] = counts.get(team_id, 0) + n
@@ -106,7 +130,8 @@ def flush_all(session: Session, *, campaign: Campaign, sealer: Sealer | None) ->
 
 def _parked(session: Session, campaign: Campaign, team_id: uuid.UUID | None) -> list:
     query = select(PendingResponse.id, PendingResponse.campaign_team_id, PendingResponse.payload).where(
-        PendingResponse.campaign_id == campaign.id)
+        PendingResponse.campaign_id == campaign.id
+    )
     if team_id is not None:
         query = query.where(PendingResponse.campaign_team_id == team_id)
     return list(session.execute(query).all())
@@ -124,8 +149,11 @@ def _move(session: Session, campaign: Campaign, rows: list, sealer: Sealer, *, f
         return 0
     ids = [r.id for r, c in zip(rows, chosen) if c]
     responses = [_response(campaign, team_ids[i], sets[i]) for i in np.flatnonzero(chosen)]
-    comments = [{"id": uuid.uuid4(), "campaign_id": campaign.id, "campaign_team_id": team_ids[i],
-                 "text": sets[i]["comment"]} for i in np.flatnonzero(chosen) if sets[i]["comment"]]
+    comments = [
+        {"id": uuid.uuid4(), "campaign_id": campaign.id, "campaign_team_id": team_ids[i], "text": sets[i]["comment"]}
+        for i in np.flatnonzero(chosen)
+        if sets[i]["comment"]
+    ]
     if final:
         responses += _rewritten(session, campaign, team_ids, chosen)
         dropped = [r.id for r, c in zip(rows, chosen) if not c]
@@ -147,8 +175,9 @@ def _move(session: Session, campaign: Campaign, rows: list, sealer: Sealer, *, f
 def _batch(campaign: Campaign, team_ids: list, sets: list[dict]) -> np.ndarray:
     """:func:`analysis.release.batch_mask` of the waiting answer sets."""
     q = questionnaire_of(campaign)
-    data = ResponseData.from_columns(q, team=[str(t) for t in team_ids],
-                                     answers=_answer_columns(q, sets), role=[s["role"] for s in sets])
+    data = ResponseData.from_columns(
+        q, team=[str(t) for t in team_ids], answers=_answer_columns(q, sets), role=[s["role"] for s in sets]
+    )
     _, codes = np.unique(np.array([str(t) for t in team_ids]), return_inverse=True)
     return batch_mask(codes, contributions(data), k=campaign.k)
 
@@ -158,9 +187,16 @@ def _answer_columns(q, sets: list[dict]) -> dict:
 
 
 def _response(campaign: Campaign, team_id: uuid.UUID, answer_set: dict) -> dict:
-    return {"id": uuid.uuid4(), "campaign_id": campaign.id, "campaign_team_id": team_id,
-            "role": answer_set["role"], "tenure": answer_set["tenure"], "answers": answer_set["answers"],
-            "language": answer_set.get("language"), "submitted_on": date.fromisoformat(answer_set["day"])}
+    return {
+        "id": uuid.uuid4(),
+        "campaign_id": campaign.id,
+        "campaign_team_id": team_id,
+        "role": answer_set["role"],
+        "tenure": answer_set["tenure"],
+        "answers": answer_set["answers"],
+        "language": answer_set.get("language"),
+        "submitted_on": date.fromisoformat(answer_set["day"]),
+    }
 
 
 def _rewritten(session: Session, campaign: Campaign, team_ids: list, chosen: np.ndarray) -> list[dict]:
@@ -174,9 +210,15 @@ def _rewritten(session: Session, campaign: Campaign, team_ids: list, chosen: np.
     if not short:
         return []
     stored = session.execute(
-        select(Response.id, Response.campaign_team_id, Response.role, Response.tenure, Response.answers,
-               Response.language, Response.submitted_on)
-        .where(Response.campaign_id == campaign.id, Response.campaign_team_id.in_(list(short)))
+        select(
+            Response.id,
+            Response.campaign_team_id,
+            Response.role,
+            Response.tenure,
+            Response.answers,
+            Response.language,
+            Response.submitted_on,
+        ).where(Response.campaign_id == campaign.id, Response.campaign_team_id.in_(list(short)))
     ).all()
     by_team: dict[uuid.UUID, list] = {}
     for row in stored:
@@ -185,7 +227,16 @@ def _rewritten(session: Session, campaign: Campaign, team_ids: list, chosen: np.
     if not picked:
         return []
     session.execute(delete(Response).where(Response.id.in_([r.id for r in picked])))
-    return [{"id": uuid.uuid4(), "campaign_id": campaign.id, "campaign_team_id": r.campaign_team_id,
-             "role": r.role, "tenure": r.tenure, "answers": r.answers, "language": r.language,
-             "submitted_on": r.submitted_on}
-            for r in picked]
+    return [
+        {
+            "id": uuid.uuid4(),
+            "campaign_id": campaign.id,
+            "campaign_team_id": r.campaign_team_id,
+            "role": r.role,
+            "tenure": r.tenure,
+            "answers": r.answers,
+            "language": r.language,
+            "submitted_on": r.submitted_on,
+        }
+        for r in picked
+    ]

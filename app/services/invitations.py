@@ -35,18 +35,22 @@ def _teams(session: Session, campaign: Campaign) -> dict[uuid.UUID, CampaignTeam
     return {t.id: t for t in campaign_teams(session, campaign=campaign)}
 
 
-def create_personal_links(session: Session, *, campaign: Campaign, counts: dict[uuid.UUID, int], base_url: str,
-                          created_by: str) -> list[dict]:
+def create_personal_links(
+    session: Session, *, campaign: Campaign, counts: dict[uuid.UUID, int], base_url: str, created_by: str
+) -> list[dict]:
     """``counts[campaign_team_id]`` single-use links per team, as rows for a CSV; at most
     the team's headcount in all (:data:`OVER_HEADCOUNT` names each team over it)."""
     issued = issue_personal_links(session, campaign=campaign, counts=counts, created_by=created_by)
     session.commit()
-    return [{"unit_path": team.unit_path, "team": team.name, "kind": "personal", "link": f"{base_url}/s/{token}"}
-            for team, token, _ in issued]
+    return [
+        {"unit_path": team.unit_path, "team": team.name, "kind": "personal", "link": f"{base_url}/s/{token}"}
+        for team, token, _ in issued
+    ]
 
 
-def issue_personal_links(session: Session, *, campaign: Campaign, counts: dict[uuid.UUID, int],
-                         created_by: str) -> list[tuple[CampaignTeam, str, Invitation]]:
+def issue_personal_links(
+    session: Session, *, campaign: Campaign, counts: dict[uuid.UUID, int], created_by: str
+) -> list[tuple[CampaignTeam, str, Invitation]]:
     """Add ``counts[campaign_team_id]`` personal invitations and their audit entry
     without committing: (team, token, invitation) for each. Refused as a whole when a
     team would get more personal links than its headcount."""
@@ -58,9 +62,19 @@ def issue_personal_links(session: Session, *, campaign: Campaign, counts: dict[u
     if sum(counts.values()) == 0:
         raise Invalid(ASK_FOR_ONE)
     existing = invitation_counts(session, campaign=campaign)
-    over = [Problem("over_headcount", {"team": teams[t].name, "existing": existing.get(t, {}).get("personal", 0),
-                                       "asked": n, "headcount": teams[t].headcount})
-            for t, n in counts.items() if existing.get(t, {}).get("personal", 0) + n > teams[t].headcount]
+    over = [
+        Problem(
+            "over_headcount",
+            {
+                "team": teams[t].name,
+                "existing": existing.get(t, {}).get("personal", 0),
+                "asked": n,
+                "headcount": teams[t].headcount,
+            },
+        )
+        for t, n in counts.items()
+        if existing.get(t, {}).get("personal", 0) + n > teams[t].headcount
+    ]
     if over:
         raise Invalid(OVER_HEADCOUNT, errors=over)
     issued = []
@@ -70,20 +84,22 @@ def issue_personal_links(session: Session, *, campaign: Campaign, counts: dict[u
             invitation = Invitation(campaign_id=campaign.id, campaign_team_id=team_id, token_hash=token_hash(token))
             session.add(invitation)
             issued.append((teams[team_id], token, invitation))
-    _audit(session, campaign, created_by, InvitationKind.personal,
-           [(teams[t], n) for t, n in counts.items() if n])
+    _audit(session, campaign, created_by, InvitationKind.personal, [(teams[t], n) for t, n in counts.items() if n])
     return issued
 
 
 def remaining_links(session: Session, *, campaign: Campaign) -> dict[uuid.UUID, int]:
     """Personal links each team may still get (its headcount less those created)."""
     existing = invitation_counts(session, campaign=campaign)
-    return {t.id: max(0, t.headcount - existing.get(t.id, {}).get("personal", 0))
-            for t in _teams(session, campaign).values()}
+    return {
+        t.id: max(0, t.headcount - existing.get(t.id, {}).get("personal", 0))
+        for t in _teams(session, campaign).values()
+    }
 
 
-def create_open_links(session: Session, *, campaign: Campaign, team_ids: list[uuid.UUID] | None, base_url: str,
-                      created_by: str) -> list[dict]:
+def create_open_links(
+    session: Session, *, campaign: Campaign, team_ids: list[uuid.UUID] | None, base_url: str, created_by: str
+) -> list[dict]:
     """One open link per team (all teams when ``team_ids`` is None); an earlier open link
     of the same team stops working. A team's open link takes no more answers than its
     headcount (:func:`app.services.survey.submit`)."""
@@ -93,11 +109,23 @@ def create_open_links(session: Session, *, campaign: Campaign, team_ids: list[uu
         raise Invalid(UNKNOWN_TEAM)
     rows = []
     for team_id in chosen:
-        session.execute(update(Invitation).where(
-            Invitation.campaign_team_id == team_id, Invitation.kind == InvitationKind.open,
-        ).values(active=False))
+        session.execute(
+            update(Invitation)
+            .where(
+                Invitation.campaign_team_id == team_id,
+                Invitation.kind == InvitationKind.open,
+            )
+            .values(active=False)
+        )
         token = new_token()
-        session.add(Invitation(campaign_id=campaign.id, campaign_team_id=team_id, kind=InvitationKind.open, token_hash=token_hash(token)))
+        session.add(
+            Invitation(
+                campaign_id=campaign.id,
+                campaign_team_id=team_id,
+                kind=InvitationKind.open,
+                token_hash=token_hash(token),
+            )
+        )
         team = teams[team_id]
         rows.append({"unit_path": team.unit_path, "team": team.name, "kind": "open", "link": f"{base_url}/s/{token}"})
     _audit(session, campaign, created_by, InvitationKind.open, [(teams[t], 1) for t in chosen])
@@ -106,24 +134,41 @@ def create_open_links(session: Session, *, campaign: Campaign, team_ids: list[uu
 
 
 def _audit(session: Session, campaign: Campaign, created_by: str, kind: InvitationKind, per_team: list) -> None:
-    session.add(LinkAudit(campaign_id=campaign.id, created_by=created_by, kind=kind.value,
-                          links=sum(n for _, n in per_team),
-                          teams=[[team.unit_path, team.name, n] for team, n in per_team]))
+    session.add(
+        LinkAudit(
+            campaign_id=campaign.id,
+            created_by=created_by,
+            kind=kind.value,
+            links=sum(n for _, n in per_team),
+            teams=[[team.unit_path, team.name, n] for team, n in per_team],
+        )
+    )
 
 
 def audit_log(session: Session, *, campaign: Campaign, unit: str | None = None) -> list[dict]:
     """Every creation of links for the campaign, newest first: when, by whom, what kind,
     how many, and per team. For a reader limited to the top-level ``unit``, teams of
     other units are summed up as ``other_units`` instead of being named."""
-    rows = session.exec(select(LinkAudit).where(LinkAudit.campaign_id == campaign.id)
-                        .order_by(LinkAudit.created_at.desc())).all()
+    rows = session.exec(
+        select(LinkAudit).where(LinkAudit.campaign_id == campaign.id).order_by(LinkAudit.created_at.desc())
+    ).all()
     out = []
     for r in rows:
-        teams = [{"team": join_path([*split_path(path), name]), "links": n, "unit": (split_path(path) or ("",))[0]}
-                 for path, name, n in r.teams]
+        teams = [
+            {"team": join_path([*split_path(path), name]), "links": n, "unit": (split_path(path) or ("",))[0]}
+            for path, name, n in r.teams
+        ]
         shown = teams if unit is None else [t for t in teams if t["unit"] == unit]
-        out.append({"created_at": r.created_at, "created_by": r.created_by, "kind": r.kind, "links": r.links,
-                    "teams": shown, "other_units": sum(t["links"] for t in teams) - sum(t["links"] for t in shown)})
+        out.append(
+            {
+                "created_at": r.created_at,
+                "created_by": r.created_by,
+                "kind": r.kind,
+                "links": r.links,
+                "teams": shown,
+                "other_units": sum(t["links"] for t in teams) - sum(t["links"] for t in shown),
+            }
+        )
     return out
 
 
@@ -143,11 +188,13 @@ def audit_summary(session: Session, *, campaign: Campaign) -> dict:
     }
 
 
-
 def links_csv(rows: list[dict]) -> str:
     """The links for a mail merge, with a byte-order mark for spreadsheet programs."""
-    return csv_text(["unit path", "team", "kind", "link"],
-                    ([_cell(r["unit_path"]), _cell(r["team"]), r["kind"], r["link"]] for r in rows), bom=True)
+    return csv_text(
+        ["unit path", "team", "kind", "link"],
+        ([_cell(r["unit_path"]), _cell(r["team"]), r["kind"], r["link"]] for r in rows),
+        bom=True,
+    )
 
 
 def invitation_counts(session: Session, *, campaign: Campaign) -> dict[uuid.UUID, dict]:

@@ -106,12 +106,17 @@ class MailSender:
         """Whether addresses are to be deleted or reminders started, and whether messages
         are due: read first, so that an idle pass never takes the write lock."""
         with session_scope(self.engine) as session:
-            expired = session.exec(select(Campaign.id).where(
-                Campaign.address_retention_until <= now.date(), Campaign.addresses_deleted == False).limit(1)).first()  # noqa: E712
-            scheduled = session.exec(select(MailJob.id).where(
-                MailJob.state == "scheduled", MailJob.scheduled_for <= now).limit(1)).first()
-            due = session.exec(select(Participant.id).where(
-                Participant.status == "queued", Participant.due_at <= now).limit(1)).first()
+            expired = session.exec(
+                select(Campaign.id)
+                .where(Campaign.address_retention_until <= now.date(), Campaign.addresses_deleted == False)  # noqa: E712
+                .limit(1)
+            ).first()
+            scheduled = session.exec(
+                select(MailJob.id).where(MailJob.state == "scheduled", MailJob.scheduled_for <= now).limit(1)
+            ).first()
+            due = session.exec(
+                select(Participant.id).where(Participant.status == "queued", Participant.due_at <= now).limit(1)
+            ).first()
         return expired is not None or scheduled is not None, due is not None
 
     def _claim(self, now: datetime) -> list[dict]:
@@ -122,16 +127,28 @@ class MailSender:
                 .join(MailJob, MailJob.id == Participant.job_id)
                 .join(CampaignTeam, CampaignTeam.id == Participant.campaign_team_id)
                 .where(Participant.status == "queued", Participant.due_at <= now)
-                .order_by(Participant.due_at).limit(BATCH).with_for_update(skip_locked=True, of=Participant)
+                .order_by(Participant.due_at)
+                .limit(BATCH)
+                .with_for_update(skip_locked=True, of=Participant)
             ).all()
             if not rows:
                 return []
             ids = [p.id for p, *_ in rows]
             session.execute(update(Participant).where(Participant.id.in_(ids)).values(due_at=now + LEASE))
-            batch = [{"id": p.id, "job_id": p.job_id, "campaign_id": p.campaign_id, "email": p.email,
-                      "language": p.language, "sealed": p.sealed_link, "kind": kind,
-                      "base_url": base, "team": join_path([*split_path(path), name])}
-                     for p, kind, base, path, name in rows]
+            batch = [
+                {
+                    "id": p.id,
+                    "job_id": p.job_id,
+                    "campaign_id": p.campaign_id,
+                    "email": p.email,
+                    "language": p.language,
+                    "sealed": p.sealed_link,
+                    "kind": kind,
+                    "base_url": base,
+                    "team": join_path([*split_path(path), name]),
+                }
+                for p, kind, base, path, name in rows
+            ]
             wording = {}
             for campaign_id in {b["campaign_id"] for b in batch}:
                 campaign = session.get(Campaign, campaign_id)
@@ -197,8 +214,11 @@ class MailSender:
                 self._pace()
                 try:
                     refused = smtp.send_message(message)
-                    outcomes.append(Outcome(item["id"], item["job_id"], 250) if not refused else
-                                    Outcome(item["id"], item["job_id"], *_first(refused)))
+                    outcomes.append(
+                        Outcome(item["id"], item["job_id"], 250)
+                        if not refused
+                        else Outcome(item["id"], item["job_id"], *_first(refused))
+                    )
                 except smtplib.SMTPRecipientsRefused as exc:
                     outcomes.append(Outcome(item["id"], item["job_id"], *_first(exc.recipients)))
                 except (smtplib.SMTPResponseException, smtplib.SMTPSenderRefused) as exc:
@@ -221,8 +241,12 @@ class MailSender:
         retry = self.settings.mail_retry_seconds
         with session_scope(self.engine, write=True) as session:
             counts: dict[uuid.UUID, list[int]] = {}
-            rows = {p.id: p for p in session.exec(select(Participant).where(
-                Participant.id.in_([o.participant_id for o in outcomes]))).all()}
+            rows = {
+                p.id: p
+                for p in session.exec(
+                    select(Participant).where(Participant.id.in_([o.participant_id for o in outcomes]))
+                ).all()
+            }
             for o in outcomes:
                 p = rows.get(o.participant_id)
                 if p is None or p.status != "queued":  # deleted (closing) meanwhile
@@ -239,8 +263,11 @@ class MailSender:
                         counts.setdefault(o.job_id, [0, 0])[o.code != 250] += 1
                 session.add(p)
             for job_id, (sent, failed) in counts.items():
-                session.execute(update(MailJob).where(MailJob.id == job_id).values(
-                    sent=MailJob.sent + sent, failed=MailJob.failed + failed))
+                session.execute(
+                    update(MailJob)
+                    .where(MailJob.id == job_id)
+                    .values(sent=MailJob.sent + sent, failed=MailJob.failed + failed)
+                )
             session.flush()
             _finish_jobs(session, list(counts), now)
             session.commit()
@@ -253,11 +280,18 @@ def _finish_jobs(session: Session, job_ids: list[uuid.UUID], now: datetime) -> N
     for job_id in job_ids:
         waiting = session.exec(select(func.count()).select_from(Participant).where(Participant.job_id == job_id)).one()
         if not waiting:
-            done = session.execute(update(MailJob).where(MailJob.id == job_id, MailJob.state == "running")
-                                   .values(state="done", finished_at=now).returning(MailJob.campaign_id)).all()
+            done = session.execute(
+                update(MailJob)
+                .where(MailJob.id == job_id, MailJob.state == "running")
+                .values(state="done", finished_at=now)
+                .returning(MailJob.campaign_id)
+            ).all()
             for (campaign_id,) in done:
-                session.execute(update(Participant).where(Participant.campaign_id == campaign_id)
-                                .values(attempts=Participant.attempts))
+                session.execute(
+                    update(Participant)
+                    .where(Participant.campaign_id == campaign_id)
+                    .values(attempts=Participant.attempts)
+                )
 
 
 def _first(refused: dict) -> tuple[int, str]:

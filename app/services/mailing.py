@@ -52,14 +52,19 @@ def default_template(kind: str, language: str) -> dict:
 def templates_of(session: Session, *, campaign: Campaign) -> dict[tuple[str, str], dict]:
     """The wording per (kind, language) of the campaign's languages; ``edited`` tells
     whether HR changed the bundled text."""
-    saved = {(t.kind, t.language): t for t in session.exec(
-        select(MailTemplate).where(MailTemplate.campaign_id == campaign.id)).all()}
+    saved = {
+        (t.kind, t.language): t
+        for t in session.exec(select(MailTemplate).where(MailTemplate.campaign_id == campaign.id)).all()
+    }
     out = {}
     for kind in KINDS:
         for language in languages_of(campaign):
             row = saved.get((kind, language))
-            out[(kind, language)] = ({"subject": row.subject, "body": row.body, "edited": True} if row
-                                     else {**default_template(kind, language), "edited": False})
+            out[(kind, language)] = (
+                {"subject": row.subject, "body": row.body, "edited": True}
+                if row
+                else {**default_template(kind, language), "edited": False}
+            )
     return out
 
 
@@ -80,22 +85,26 @@ def template_problems(subject: str, body: str) -> list[str]:
             problems.append("braces { } may only enclose a placeholder")
         unknown = sorted({name for name in _FIELD.findall(text) if name not in PLACEHOLDERS})
         if unknown:
-            problems.append(f"unknown placeholder {{{unknown[0][:40]}}}; use {', '.join('{' + p + '}' for p in PLACEHOLDERS)}")
+            problems.append(
+                f"unknown placeholder {{{unknown[0][:40]}}}; use {', '.join('{' + p + '}' for p in PLACEHOLDERS)}"
+            )
     if "{link}" not in body:
         problems.append("the text must contain {link}")
     return list(dict.fromkeys(problems))
 
 
-def save_template(session: Session, *, campaign: Campaign, kind: str, language: str, subject: str,
-                  body: str) -> None:
+def save_template(session: Session, *, campaign: Campaign, kind: str, language: str, subject: str, body: str) -> None:
     """Store HR's wording of ``kind`` in ``language`` (refused with every problem named)."""
     if kind not in KINDS or language not in languages_of(campaign):
         raise Invalid(TEMPLATE_INVALID, errors=["unknown message kind or language"])
     body = body.replace("\r\n", "\n")
     if problems := template_problems(subject, body):
         raise Invalid(TEMPLATE_INVALID, errors=problems)
-    row = session.exec(select(MailTemplate).where(
-        MailTemplate.campaign_id == campaign.id, MailTemplate.kind == kind, MailTemplate.language == language)).first()
+    row = session.exec(
+        select(MailTemplate).where(
+            MailTemplate.campaign_id == campaign.id, MailTemplate.kind == kind, MailTemplate.language == language
+        )
+    ).first()
     row = row or MailTemplate(campaign_id=campaign.id, kind=kind, language=language, subject="", body="")
     row.subject, row.body = subject.strip(), body
     session.add(row)
@@ -122,12 +131,12 @@ def _sendable(session: Session, campaign: Campaign) -> None:
         raise Conflict(NO_LIST)
 
 
-def send_invitations(session: Session, *, campaign: Campaign, created_by: str, base_url: str,
-                     now: datetime) -> MailJob:
+def send_invitations(session: Session, *, campaign: Campaign, created_by: str, base_url: str, now: datetime) -> MailJob:
     """Queue the invitation of every participant not yet invited; their links start with ``base_url``."""
     _sendable(session, campaign)
-    job = MailJob(campaign_id=campaign.id, kind="invitation", scheduled_for=now, created_by=created_by,
-                  base_url=base_url)
+    job = MailJob(
+        campaign_id=campaign.id, kind="invitation", scheduled_for=now, created_by=created_by, base_url=base_url
+    )
     session.add(job)
     session.flush()
     if start_job(session, job=job, now=now) == 0:
@@ -137,15 +146,17 @@ def send_invitations(session: Session, *, campaign: Campaign, created_by: str, b
     return job
 
 
-def send_reminder(session: Session, *, campaign: Campaign, created_by: str, base_url: str, now: datetime,
-                  at: datetime | None = None) -> MailJob:
+def send_reminder(
+    session: Session, *, campaign: Campaign, created_by: str, base_url: str, now: datetime, at: datetime | None = None
+) -> MailJob:
     """A reminder to every participant who has not answered: now, or at ``at`` (then the
     recipients are chosen at that time)."""
     _sendable(session, campaign)
     if at is not None and at <= now:
         raise Invalid(SCHEDULE_PAST)
-    job = MailJob(campaign_id=campaign.id, kind="reminder", scheduled_for=at or now, created_by=created_by,
-                  base_url=base_url)
+    job = MailJob(
+        campaign_id=campaign.id, kind="reminder", scheduled_for=at or now, created_by=created_by, base_url=base_url
+    )
     session.add(job)
     session.flush()
     if at is None:
@@ -160,10 +171,14 @@ def start_job(session: Session, *, job: MailJob, now: datetime) -> int:
     if job.kind == "invitation":
         chosen = recipients & (Participant.status == "new")
     else:
-        not_answered = sa_select(Invitation.id).where(Invitation.campaign_id == job.campaign_id, Invitation.used == False)  # noqa: E712
+        not_answered = sa_select(Invitation.id).where(
+            Invitation.campaign_id == job.campaign_id,
+            Invitation.used == False,  # noqa: E712
+        )
         chosen = recipients & (Participant.status != "queued") & Participant.invitation_id.in_(not_answered)
-    queued = session.execute(update(Participant).where(chosen).values(
-        status="queued", job_id=job.id, due_at=now, attempts=0, error="")).rowcount
+    queued = session.execute(
+        update(Participant).where(chosen).values(status="queued", job_id=job.id, due_at=now, attempts=0, error="")
+    ).rowcount
     job.queued, job.state = queued, ("running" if queued else "done")
     job.finished_at = None if queued else now
     session.add(job)
@@ -198,15 +213,32 @@ def cancel_reminder(session: Session, *, campaign: Campaign, job_id: uuid.UUID) 
 
 def jobs_of(session: Session, *, campaign: Campaign) -> list[dict]:
     """The campaign's sendings, newest first, with their progress."""
-    jobs = session.exec(select(MailJob).where(MailJob.campaign_id == campaign.id)
-                        .order_by(MailJob.scheduled_for.desc())).all()
-    return [{"id": j.id, "kind": j.kind, "state": j.state, "scheduled_for": j.scheduled_for,
-             "created_by": j.created_by, "queued": j.queued, "sent": j.sent, "failed": j.failed,
-             "waiting": max(0, j.queued - j.sent - j.failed), "finished_at": j.finished_at} for j in jobs]
+    jobs = session.exec(
+        select(MailJob).where(MailJob.campaign_id == campaign.id).order_by(MailJob.scheduled_for.desc())
+    ).all()
+    return [
+        {
+            "id": j.id,
+            "kind": j.kind,
+            "state": j.state,
+            "scheduled_for": j.scheduled_for,
+            "created_by": j.created_by,
+            "queued": j.queued,
+            "sent": j.sent,
+            "failed": j.failed,
+            "waiting": max(0, j.queued - j.sent - j.failed),
+            "finished_at": j.finished_at,
+        }
+        for j in jobs
+    ]
 
 
 def mail_status(session: Session, *, campaign: Campaign, configured: bool) -> dict:
     """Whether mail can be sent, the addresses per state and every sending's progress."""
-    return {"configured": configured, "addresses_deleted": campaign.addresses_deleted,
-            "address_retention_until": campaign.address_retention_until,
-            "participants": status_counts(session, campaign=campaign), "jobs": jobs_of(session, campaign=campaign)}
+    return {
+        "configured": configured,
+        "addresses_deleted": campaign.addresses_deleted,
+        "address_retention_until": campaign.address_retention_until,
+        "participants": status_counts(session, campaign=campaign),
+        "jobs": jobs_of(session, campaign=campaign),
+    }

@@ -65,8 +65,9 @@ def list_organizations(session: Session, *, user: User) -> list[tuple[Organizati
     return [(org, role) for org, role in rows]
 
 
-def get_organization(session: Session, *, user: User, organization_id: uuid.UUID, write: bool = False,
-                     results: bool = False) -> tuple[Organization, Role]:
+def get_organization(
+    session: Session, *, user: User, organization_id: uuid.UUID, write: bool = False, results: bool = False
+) -> tuple[Organization, Role]:
     """The organization if ``user`` is a member (else 404); ``write`` needs an admin role.
     A member limited to one unit may reach only the results pages (``results=True``),
     which then show that unit alone (:func:`unit_scope`)."""
@@ -89,14 +90,23 @@ def unit_scope(session: Session, *, user: User, organization: Organization) -> s
     """The name of the top-level unit whose results are all ``user`` may see in
     ``organization``, or None when the membership covers the whole organization."""
     return session.exec(
-        select(Unit.name).join(Membership, Membership.unit_id == Unit.id)
+        select(Unit.name)
+        .join(Membership, Membership.unit_id == Unit.id)
         .where(Membership.user_id == user.id, Membership.organization_id == organization.id)
     ).first()
 
 
 def create_organization(
-    session: Session, *, user: User, name: str, industry: str = "", size_band: str = "",
-    k: int = K_SAFE, k_acknowledged: bool = False, comment_k: int = 10, creator_role: Role | None = None,
+    session: Session,
+    *,
+    user: User,
+    name: str,
+    industry: str = "",
+    size_band: str = "",
+    k: int = K_SAFE,
+    k_acknowledged: bool = False,
+    comment_k: int = 10,
+    creator_role: Role | None = None,
 ) -> Organization:
     """A new organization. Without ``creator_role`` (a request of ``user``) the creator
     must be a consultant (else 403) and becomes its consultant; the operator (command
@@ -109,8 +119,12 @@ def create_organization(
     check_k(k, acknowledged=k_acknowledged)
     _check_comment_k(comment_k, k)
     org = Organization(
-        name=name.strip(), industry=industry_of(industry), size_band=size_band, k=k,
-        k_acknowledged=k_acknowledged and k < K_SAFE, comment_k=comment_k,
+        name=name.strip(),
+        industry=industry_of(industry),
+        size_band=size_band,
+        k=k,
+        k_acknowledged=k_acknowledged and k < K_SAFE,
+        comment_k=comment_k,
     )
     session.add(org)
     session.flush()
@@ -145,10 +159,15 @@ def update_organization(session: Session, *, organization: Organization, changes
 
 def has_responses(session: Session, *, organization_id: uuid.UUID) -> bool:
     """Whether any campaign of the organization has an answer set (joined or waiting)."""
-    return any(session.exec(
-        select(func.count()).select_from(table).join(Campaign, Campaign.id == table.campaign_id)
-        .where(Campaign.organization_id == organization_id)
-    ).one() for table in (Response, PendingResponse))
+    return any(
+        session.exec(
+            select(func.count())
+            .select_from(table)
+            .join(Campaign, Campaign.id == table.campaign_id)
+            .where(Campaign.organization_id == organization_id)
+        ).one()
+        for table in (Response, PendingResponse)
+    )
 
 
 def grantable_roles(session: Session, *, organization: Organization, by: User) -> list[Role]:
@@ -159,8 +178,15 @@ def grantable_roles(session: Session, *, organization: Organization, by: User) -
     return list(Role) if own.role == Role.consultant else [Role.hr_admin, Role.viewer]
 
 
-def add_member(session: Session, *, organization: Organization, by: User | None, user: User, role: Role,
-               unit_id: uuid.UUID | None = None) -> Membership:
+def add_member(
+    session: Session,
+    *,
+    organization: Organization,
+    by: User | None,
+    user: User,
+    role: Role,
+    unit_id: uuid.UUID | None = None,
+) -> Membership:
     """Make ``user`` a member (or change their role), as the member ``by`` or, with
     ``by=None``, the operator; a viewer may be limited to one top-level unit. Raises
     :class:`Forbidden` for a role ``by`` may not give or a member ``by`` may not change."""
@@ -179,8 +205,16 @@ def add_member(session: Session, *, organization: Organization, by: User | None,
     return membership
 
 
-def add_member_by_email(session: Session, *, organization: Organization, by: User, email: str, role: Role,
-                        password: str | None = None, unit_id: uuid.UUID | None = None) -> Membership:
+def add_member_by_email(
+    session: Session,
+    *,
+    organization: Organization,
+    by: User,
+    email: str,
+    role: Role,
+    password: str | None = None,
+    unit_id: uuid.UUID | None = None,
+) -> Membership:
     """:func:`add_member` for the user with ``email``, created with ``password`` if new
     (a password for an existing user is refused: 409), and commit. Of concurrent
     requests for one new user exactly one creates it; the others get 409 and store
@@ -219,8 +253,15 @@ def remove_member(session: Session, *, organization: Organization, by: User, ema
     session.commit()
 
 
-def _check_grant(session: Session, *, organization: Organization, by: User, user: User | None,
-                 membership: Membership | None, role: Role) -> None:
+def _check_grant(
+    session: Session,
+    *,
+    organization: Organization,
+    by: User,
+    user: User | None,
+    membership: Membership | None,
+    role: Role,
+) -> None:
     allowed = grantable_roles(session, organization=organization, by=by)
     if not allowed:
         raise Forbidden(READ_ONLY)
@@ -266,16 +307,23 @@ def organization_ids(session: Session, *, user: User) -> set[uuid.UUID]:
 
 def members(session: Session, *, organization: Organization) -> list[tuple[User, Role, str | None]]:
     """Members with their role and the unit a viewer is limited to (None: everything)."""
-    return list(session.exec(
-        select(User, Membership.role, Unit.name).join(Membership, Membership.user_id == User.id)
-        .outerjoin(Unit, Unit.id == Membership.unit_id)
-        .where(Membership.organization_id == organization.id).order_by(User.email)
-    ).all())
+    return list(
+        session.exec(
+            select(User, Membership.role, Unit.name)
+            .join(Membership, Membership.user_id == User.id)
+            .outerjoin(Unit, Unit.id == Membership.unit_id)
+            .where(Membership.organization_id == organization.id)
+            .order_by(User.email)
+        ).all()
+    )
 
 
 def top_units(session: Session, *, organization: Organization) -> list[Unit]:
     """The top-level units, which a viewer's access can be limited to."""
-    return list(session.exec(
-        select(Unit).where(Unit.organization_id == organization.id, Unit.parent_id == None)  # noqa: E711
-        .order_by(Unit.name)
-    ).all())
+    return list(
+        session.exec(
+            select(Unit)
+            .where(Unit.organization_id == organization.id, Unit.parent_id == None)  # noqa: E711
+            .order_by(Unit.name)
+        ).all()
+    )

@@ -41,8 +41,10 @@ ADDRESSES_DELETED = N_("the e-mail addresses of this campaign have been deleted"
 RETENTION_PAST = N_("the retention date cannot lie in the past")
 HEADER_HINT = "email,unit path,team,language"
 # one address without display name, comments or quoting: nothing a mail header could misread
-EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 
 
 @dataclass(frozen=True)
@@ -89,11 +91,19 @@ def parse_participants_csv(data: bytes, *, teams, languages: tuple[str, ...]) ->
         seen[row.email.casefold()] = line
         return row
 
-    return read_rows(reader, header=lambda fields: columns.update(_columns(fields)), parse=parse,
-                     detail=CSV_INVALID, limit=MAX_PER_REQUEST, noun=N_("addresses"))
+    return read_rows(
+        reader,
+        header=lambda fields: columns.update(_columns(fields)),
+        parse=parse,
+        detail=CSV_INVALID,
+        limit=MAX_PER_REQUEST,
+        noun=N_("addresses"),
+    )
 
 
-def _row(line: int, value: dict, by_path: dict, by_name: dict, languages) -> tuple[Problem | None, ParticipantRow | None]:
+def _row(
+    line: int, value: dict, by_path: dict, by_name: dict, languages
+) -> tuple[Problem | None, ParticipantRow | None]:
     char = next(filter(None, (control_character(v, line_breaks=False) for v in value.values())), None)
     if char:
         return Problem("control_character", {"char": char}), None
@@ -112,22 +122,23 @@ def _row(line: int, value: dict, by_path: dict, by_name: dict, languages) -> tup
         team_id = candidates[0] if candidates else None
     if team_id is None:
         if path:
-            return Problem("team_in_path_not_in_campaign", {"team": team[:100],
-                                                            "path": join_path(split_path(path))[:200]}), None
+            return Problem(
+                "team_in_path_not_in_campaign", {"team": team[:100], "path": join_path(split_path(path))[:200]}
+            ), None
         return Problem("team_not_in_campaign", {"team": team[:100]}), None
     return None, ParticipantRow(line, email, team_id, language)
 
 
-def import_participants(session: Session, *, campaign: Campaign, data: bytes, sealer: Sealer,
-                        created_by: str) -> dict:
+def import_participants(session: Session, *, campaign: Campaign, data: bytes, sealer: Sealer, created_by: str) -> dict:
     """Add the file's addresses to the campaign, each with a new personal link (sealed
     with ``sealer``); all or nothing. Returns how many were added."""
     if campaign.status != CampaignStatus.open:
         raise Conflict(NOT_OPEN)
     if campaign.addresses_deleted:
         raise Conflict(ADDRESSES_DELETED)
-    rows = parse_participants_csv(data, teams=campaign_teams(session, campaign=campaign),
-                                  languages=languages_of(campaign))
+    rows = parse_participants_csv(
+        data, teams=campaign_teams(session, campaign=campaign), languages=languages_of(campaign)
+    )
     known = set(session.exec(select(func.lower(Participant.email)).where(Participant.campaign_id == campaign.id)).all())
     repeated = [Problem("address_listed", at=at_line(r.line)) for r in rows if r.email.lower() in known]
     if repeated:
@@ -141,9 +152,16 @@ def import_participants(session: Session, *, campaign: Campaign, data: bytes, se
         links.setdefault(team.id, []).append((token, invitation))
     for r in rows:
         token, invitation = links[r.campaign_team_id].pop()
-        session.add(Participant(campaign_id=campaign.id, campaign_team_id=r.campaign_team_id,
-                                invitation_id=invitation.id, email=r.email, language=r.language,
-                                sealed_link=sealer.seal(token.encode())))
+        session.add(
+            Participant(
+                campaign_id=campaign.id,
+                campaign_team_id=r.campaign_team_id,
+                invitation_id=invitation.id,
+                email=r.email,
+                language=r.language,
+                sealed_link=sealer.seal(token.encode()),
+            )
+        )
     session.commit()
     return {"added": len(rows)}
 
@@ -152,19 +170,39 @@ def participant_log(session: Session, *, campaign: Campaign) -> list[dict]:
     """The send log: each address with its team, language and the state of the last
     message sent to it (queued, sent, failed with the server's reason; new: none yet)."""
     rows = session.exec(
-        select(Participant.email, Participant.language, Participant.status, Participant.attempts,
-               Participant.error, CampaignTeam.unit_path, CampaignTeam.name)
+        select(
+            Participant.email,
+            Participant.language,
+            Participant.status,
+            Participant.attempts,
+            Participant.error,
+            CampaignTeam.unit_path,
+            CampaignTeam.name,
+        )
         .join(CampaignTeam, CampaignTeam.id == Participant.campaign_team_id)
-        .where(Participant.campaign_id == campaign.id).order_by(Participant.email)
+        .where(Participant.campaign_id == campaign.id)
+        .order_by(Participant.email)
     ).all()
-    return [{"email": r.email, "team": join_path([*split_path(r.unit_path), r.name]), "language": r.language,
-             "status": r.status, "attempts": r.attempts, "error": r.error} for r in rows]
+    return [
+        {
+            "email": r.email,
+            "team": join_path([*split_path(r.unit_path), r.name]),
+            "language": r.language,
+            "status": r.status,
+            "attempts": r.attempts,
+            "error": r.error,
+        }
+        for r in rows
+    ]
 
 
 def status_counts(session: Session, *, campaign: Campaign) -> dict[str, int]:
     """How many addresses are in each state (new, queued, sent, failed)."""
-    rows = session.exec(select(Participant.status, func.count()).where(Participant.campaign_id == campaign.id)
-                        .group_by(Participant.status)).all()
+    rows = session.exec(
+        select(Participant.status, func.count())
+        .where(Participant.campaign_id == campaign.id)
+        .group_by(Participant.status)
+    ).all()
     return {"new": 0, "queued": 0, "sent": 0, "failed": 0, **dict(rows)}
 
 
@@ -182,8 +220,11 @@ def delete_addresses(session: Session, *, campaign: Campaign) -> int:
     """Delete every participant of the campaign (addresses and sealed links) and end its
     sendings; the caller commits. Returns how many addresses were deleted."""
     deleted = session.execute(delete(Participant).where(Participant.campaign_id == campaign.id)).rowcount
-    session.execute(update(MailJob).where(MailJob.campaign_id == campaign.id,
-                                          MailJob.state.in_(("scheduled", "running"))).values(state="cancelled"))
+    session.execute(
+        update(MailJob)
+        .where(MailJob.campaign_id == campaign.id, MailJob.state.in_(("scheduled", "running")))
+        .values(state="cancelled")
+    )
     campaign.addresses_deleted = True
     session.add(campaign)
     return deleted
@@ -191,9 +232,9 @@ def delete_addresses(session: Session, *, campaign: Campaign) -> int:
 
 def delete_expired(session: Session, *, today: date) -> int:
     """Delete the addresses of every campaign whose retention date has come; commits."""
-    due = session.exec(select(Campaign).where(Campaign.address_retention_until <= today,
-                                              Campaign.addresses_deleted == False)).all()  # noqa: E712
+    due = session.exec(
+        select(Campaign).where(Campaign.address_retention_until <= today, Campaign.addresses_deleted == False)  # noqa: E712
+    ).all()
     deleted = sum(delete_addresses(session, campaign=c) for c in due)
     session.commit()
     return deleted
-

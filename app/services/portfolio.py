@@ -22,20 +22,26 @@ log = logging.getLogger(__name__)
 
 def _memberships(session: Session, user: User) -> list[tuple]:
     """(organization, role, unit name or None) of every membership, in one query."""
-    return list(session.exec(
-        select(Organization, Membership.role, Unit.name)
-        .join(Membership, Membership.organization_id == Organization.id)
-        .join(Unit, Unit.id == Membership.unit_id, isouter=True)
-        .where(Membership.user_id == user.id).order_by(Organization.name)
-    ).all())
+    return list(
+        session.exec(
+            select(Organization, Membership.role, Unit.name)
+            .join(Membership, Membership.organization_id == Organization.id)
+            .join(Unit, Unit.id == Membership.unit_id, isouter=True)
+            .where(Membership.user_id == user.id)
+            .order_by(Organization.name)
+        ).all()
+    )
 
 
 def _latest_campaigns(session: Session, organization_ids) -> tuple[dict, dict]:
     """Per organization: its latest campaign and its latest launched one (one query)."""
     latest: dict = {}
     launched: dict = {}
-    for c in session.exec(select(Campaign).where(col(Campaign.organization_id).in_(organization_ids))
-                          .order_by(col(Campaign.created_at).desc())).all():
+    for c in session.exec(
+        select(Campaign)
+        .where(col(Campaign.organization_id).in_(organization_ids))
+        .order_by(col(Campaign.created_at).desc())
+    ).all():
         latest.setdefault(c.organization_id, c)
         if c.status != CampaignStatus.draft:
             launched.setdefault(c.organization_id, c)
@@ -55,8 +61,12 @@ def _released_figures(session: Session, closed: Campaign, org) -> dict:
     out = {"response_rate": rate["rate"] if rate else None}
     if dx is None or dx.n_respondents is None:
         return {**out, "hidden": FEWER_THAN_K}
-    return {**out, "typology": dx.organization.typology[0], "n_respondents": dx.n_respondents,
-            "dimensions": {d: {"score": f.get("score"), "level": f.get("level")} for d, f in dx.dimensions.items()}}
+    return {
+        **out,
+        "typology": dx.organization.typology[0],
+        "n_respondents": dx.n_respondents,
+        "dimensions": {d: {"score": f.get("score"), "level": f.get("level")} for d, f in dx.dimensions.items()},
+    }
 
 
 def portfolio(session: Session, *, user: User) -> list[dict]:
@@ -72,14 +82,21 @@ def portfolio(session: Session, *, user: User) -> list[dict]:
     rows = []
     for org, role, unit in memberships:
         closed = closed_of.get(org.id)
-        row = {"organization": org, "role": role, "unit": unit,
-               "latest": (launched if unit is not None else latest).get(org.id), "closed": closed,
-               "typology": None, "dimensions": {}, "n_respondents": None, "response_rate": None, "hidden": None}
+        row = {
+            "organization": org,
+            "role": role,
+            "unit": unit,
+            "latest": (launched if unit is not None else latest).get(org.id),
+            "closed": closed,
+            "typology": None,
+            "dimensions": {},
+            "n_respondents": None,
+            "response_rate": None,
+            "hidden": None,
+        }
         if unit is not None:
             row["hidden"] = UNIT_ONLY
         elif closed is not None:
             row.update(_released_figures(session, closed, org))
         rows.append(row)
     return rows
-
-

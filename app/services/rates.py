@@ -52,7 +52,10 @@ def response_rates(session: Session, *, campaign: Campaign) -> list[dict]:
     def row(name, kind, depth, n_people, n_responses, reason):
         hidden = REASONS.get(reason) if reason else None
         return {
-            "name": name, "kind": kind, "depth": depth, "headcount": int(n_people),
+            "name": name,
+            "kind": kind,
+            "depth": depth,
+            "headcount": int(n_people),
             "responses": None if hidden else int(n_responses),
             "rate": None if hidden or not n_people else round(min(n_responses / n_people, 1.0), 3),
             "hidden": hidden,

@@ -47,8 +47,14 @@ VERSION_NOT_FOUND = N_("register version not found")
 SAVED_MEANWHILE = N_("the register was saved by someone else meanwhile; reload and try again")
 UNKNOWN_DECISION = N_("unknown decision type")
 #: Names of fields in the messages below.
-FIELD_NAMES = {"label en": N_("label en"), "label de": N_("label de"), "unit path": N_("unit path"),
-               "team": N_("team"), "subject": N_("subject"), "owner": N_("owner")}
+FIELD_NAMES = {
+    "label en": N_("label en"),
+    "label de": N_("label de"),
+    "unit path": N_("unit path"),
+    "team": N_("team"),
+    "subject": N_("subject"),
+    "owner": N_("owner"),
+}
 _ID = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _SAVE_ATTEMPTS = 3
 NOT_A_DECISION = N_("decision '%(value)s' is not a decision type of the register")
@@ -58,12 +64,17 @@ AT = N_("%(where)s: %(problem)s")
 
 def starter_document() -> dict:
     """The bundled starter catalogue, with no designed decider yet."""
-    return {"decisions": [{"id": i, "dimension": dim, "label_en": en, "label_de": de}
-                          for i, dim, en, de, _ in STARTER_DECISIONS],
-            "designs": [], "agreements": []}
+    return {
+        "decisions": [
+            {"id": i, "dimension": dim, "label_en": en, "label_de": de} for i, dim, en, de, _ in STARTER_DECISIONS
+        ],
+        "designs": [],
+        "agreements": [],
+    }
 
 
 # ------------------------------------------------------------------ checks
+
 
 def _field(name: str) -> Problem:
     return message(FIELD_NAMES[name])
@@ -92,11 +103,16 @@ def _path_problem(value, name: str) -> Problem | None:
 def decision_problem(rec: dict) -> Problem | None:
     """What is wrong with a decision type, or None."""
     if not isinstance(rec.get("id"), str) or not _ID.fullmatch(rec["id"]):
-        return message(N_("decision id '%(id)s' must be 1-40 lower-case letters, digits or _, starting with a letter"),
-                       id=str(rec.get("id"))[:40])
+        return message(
+            N_("decision id '%(id)s' must be 1-40 lower-case letters, digits or _, starting with a letter"),
+            id=str(rec.get("id"))[:40],
+        )
     if rec.get("dimension") not in DIMENSIONS:
-        return message(N_("dimension '%(value)s' is not one of %(choices)s"), value=str(rec.get("dimension"))[:40],
-                       choices=", ".join(DIMENSIONS))
+        return message(
+            N_("dimension '%(value)s' is not one of %(choices)s"),
+            value=str(rec.get("dimension"))[:40],
+            choices=", ".join(DIMENSIONS),
+        )
     return _text_problem(rec.get("label_en"), "label en") or _text_problem(rec.get("label_de"), "label de")
 
 
@@ -105,8 +121,11 @@ def design_problem(rec: dict, ids: set[str], structure) -> Problem | None:
     if rec.get("decision") not in ids:
         return message(NOT_A_DECISION, value=str(rec.get("decision"))[:40])
     if rec.get("decider") not in DECIDER_NAMES:
-        return message(N_("decider '%(value)s' is not one of %(choices)s"), value=str(rec.get("decider"))[:40],
-                       choices=", ".join(DECIDER_NAMES))
+        return message(
+            N_("decider '%(value)s' is not one of %(choices)s"),
+            value=str(rec.get("decider"))[:40],
+            choices=", ".join(DECIDER_NAMES),
+        )
     return _place_problem(rec.get("unit_path"), rec.get("team"), structure, team_required=False)
 
 
@@ -114,9 +133,12 @@ def agreement_problem(rec: dict, ids: set[str], structure) -> Problem | None:
     """What is wrong with an agreement between teams, or None."""
     if rec.get("decision") not in ids | {""}:
         return message(NOT_A_DECISION, value=str(rec.get("decision"))[:40])
-    problem = (_place_problem(rec.get("unit_path"), rec.get("team"), structure, team_required=True)
-               or _place_problem(rec.get("partner_unit_path"), rec.get("partner_team"), structure, team_required=True)
-               or _text_problem(rec.get("subject"), "subject") or _text_problem(rec.get("owner"), "owner"))
+    problem = (
+        _place_problem(rec.get("unit_path"), rec.get("team"), structure, team_required=True)
+        or _place_problem(rec.get("partner_unit_path"), rec.get("partner_team"), structure, team_required=True)
+        or _text_problem(rec.get("subject"), "subject")
+        or _text_problem(rec.get("owner"), "owner")
+    )
     if problem:
         return problem
     if _key(rec["unit_path"], rec["team"]) == _key(rec["partner_unit_path"], rec["partner_team"]):
@@ -130,13 +152,17 @@ def agreement_problem(rec: dict, ids: set[str], structure) -> Problem | None:
 
 def _place_problem(path, team, structure, *, team_required: bool) -> Problem | None:
     problem = _path_problem(path, "unit path") or (
-        _text_problem(team, "team", required=team_required) if team_required or team else None)
+        _text_problem(team, "team", required=team_required) if team_required or team else None
+    )
     if problem:
         return problem
     teams, units = structure
     if team and _key(path, team) not in teams:
-        return message(N_("team '%(team)s' in '%(path)s' is not in the team structure"), team=team,
-                       path=join_path(split_path(path)))
+        return message(
+            N_("team '%(team)s' in '%(path)s' is not in the team structure"),
+            team=team,
+            path=join_path(split_path(path)),
+        )
     if not team and split_path(path) and _key(path, "")[0] not in units:
         return message(N_("unit '%(path)s' is not in the team structure"), path=join_path(split_path(path)))
     return None
@@ -164,30 +190,47 @@ def check_document(document, structure, *, where=None) -> dict:
     """
     where = where or (lambda section, i: f"{section}[{i}]")
     if not isinstance(document, dict) or set(document) - {"decisions", "designs", "agreements"}:
-        raise Invalid(REGISTER_INVALID,
-                      errors=[message(N_("the register has the lists decisions, designs and agreements"))])
+        raise Invalid(
+            REGISTER_INVALID, errors=[message(N_("the register has the lists decisions, designs and agreements"))]
+        )
     sections = {s: document.get(s, []) for s in ("decisions", "designs", "agreements")}
     limits = {"decisions": MAX_DECISIONS, "designs": MAX_DESIGNS, "agreements": MAX_AGREEMENTS}
     errors: list[str] = []
     for section, items in sections.items():
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-            raise Invalid(REGISTER_INVALID, errors=[message(N_("%(section)s must be a list of entries"),
-                                                            section=section)])
+            raise Invalid(
+                REGISTER_INVALID, errors=[message(N_("%(section)s must be a list of entries"), section=section)]
+            )
         if len(items) > limits[section]:
-            raise Invalid(REGISTER_INVALID, errors=[message(N_("%(section)s: more than %(max)s entries"),
-                                                            section=section, max=limits[section])])
+            raise Invalid(
+                REGISTER_INVALID,
+                errors=[message(N_("%(section)s: more than %(max)s entries"), section=section, max=limits[section])],
+            )
     out = {"decisions": [], "designs": [], "agreements": []}
     ids: dict[str, int] = {}
     for i, rec in enumerate(sections["decisions"]):
         if problem := decision_problem(rec):
             errors.append(message(AT, where=where("decisions", i), problem=problem))
         elif rec["id"] in ids:
-            errors.append(message(AT, where=where("decisions", i), problem=message(
-                N_("decision '%(id)s' repeats %(other)s"), id=rec["id"], other=where("decisions", ids[rec["id"]]))))
+            errors.append(
+                message(
+                    AT,
+                    where=where("decisions", i),
+                    problem=message(
+                        N_("decision '%(id)s' repeats %(other)s"),
+                        id=rec["id"],
+                        other=where("decisions", ids[rec["id"]]),
+                    ),
+                )
+            )
         else:
             ids[rec["id"]] = i
-            out["decisions"].append({f: rec[f].strip() if f.startswith("label") else rec[f]
-                                     for f in ("id", "dimension", "label_en", "label_de")})
+            out["decisions"].append(
+                {
+                    f: rec[f].strip() if f.startswith("label") else rec[f]
+                    for f in ("id", "dimension", "label_en", "label_de")
+                }
+            )
     seen: dict[tuple, int] = {}
     for i, rec in enumerate(sections["designs"]):
         rec = {"unit_path": "", "team": "", **rec}
@@ -196,24 +239,44 @@ def check_document(document, structure, *, where=None) -> dict:
             continue
         key = (rec["decision"], _key(rec["unit_path"], rec["team"]))
         if key in seen:
-            errors.append(message(AT, where=where("designs", i), problem=message(
-                N_("the design of '%(decision)s' for this place repeats %(other)s"), decision=rec["decision"],
-                other=where("designs", seen[key]))))
+            errors.append(
+                message(
+                    AT,
+                    where=where("designs", i),
+                    problem=message(
+                        N_("the design of '%(decision)s' for this place repeats %(other)s"),
+                        decision=rec["decision"],
+                        other=where("designs", seen[key]),
+                    ),
+                )
+            )
             continue
         seen[key] = i
-        out["designs"].append({"decision": rec["decision"], "unit_path": join_path(split_path(rec["unit_path"])),
-                               "team": rec["team"].strip(), "decider": rec["decider"]})
+        out["designs"].append(
+            {
+                "decision": rec["decision"],
+                "unit_path": join_path(split_path(rec["unit_path"])),
+                "team": rec["team"].strip(),
+                "decider": rec["decider"],
+            }
+        )
     for i, rec in enumerate(sections["agreements"]):
         rec = {"unit_path": "", "partner_unit_path": "", "decision": "", **rec}
         if problem := agreement_problem(rec, set(ids), structure):
             errors.append(message(AT, where=where("agreements", i), problem=problem))
             continue
-        out["agreements"].append({
-            "unit_path": join_path(split_path(rec["unit_path"])), "team": rec["team"].strip(),
-            "partner_unit_path": join_path(split_path(rec["partner_unit_path"])),
-            "partner_team": rec["partner_team"].strip(), "decision": rec["decision"],
-            "subject": rec["subject"].strip(), "owner": rec["owner"].strip(), "review_date": rec["review_date"],
-        })
+        out["agreements"].append(
+            {
+                "unit_path": join_path(split_path(rec["unit_path"])),
+                "team": rec["team"].strip(),
+                "partner_unit_path": join_path(split_path(rec["partner_unit_path"])),
+                "partner_team": rec["partner_team"].strip(),
+                "decision": rec["decision"],
+                "subject": rec["subject"].strip(),
+                "owner": rec["owner"].strip(),
+                "review_date": rec["review_date"],
+            }
+        )
     if errors:
         raise Invalid(REGISTER_INVALID, errors=errors[:100])
     return out
@@ -221,9 +284,14 @@ def check_document(document, structure, *, where=None) -> dict:
 
 # ------------------------------------------------------------------ versions
 
+
 def latest_version(session: Session, *, organization: Organization) -> RegisterVersion | None:
-    return session.exec(select(RegisterVersion).where(RegisterVersion.organization_id == organization.id)
-                        .order_by(RegisterVersion.number.desc()).limit(1)).first()
+    return session.exec(
+        select(RegisterVersion)
+        .where(RegisterVersion.organization_id == organization.id)
+        .order_by(RegisterVersion.number.desc())
+        .limit(1)
+    ).first()
 
 
 def current_document(session: Session, *, organization: Organization) -> tuple[int | None, dict]:
@@ -232,8 +300,9 @@ def current_document(session: Session, *, organization: Organization) -> tuple[i
     return (None, starter_document()) if version is None else (version.number, version.document)
 
 
-def save_register(session: Session, *, organization: Organization, document, author: str,
-                  base: int | None = None, where=None) -> RegisterVersion:
+def save_register(
+    session: Session, *, organization: Organization, document, author: str, base: int | None = None, where=None
+) -> RegisterVersion:
     """Check ``document`` against the team structure and store it as the next version.
 
     ``base`` is the version the editor started from: when another save came in between,
@@ -244,8 +313,9 @@ def save_register(session: Session, *, organization: Organization, document, aut
         number = latest.number if latest else 0
         if base is not None and base != number:
             raise Conflict(SAVED_MEANWHILE)
-        version = RegisterVersion(organization_id=organization.id, number=number + 1, created_by=author[:254],
-                                  document=clean)
+        version = RegisterVersion(
+            organization_id=organization.id, number=number + 1, created_by=author[:254], document=clean
+        )
         session.add(version)
         try:
             session.commit()
@@ -262,21 +332,35 @@ def save_register(session: Session, *, organization: Organization, document, aut
 
 def history(session: Session, *, organization: Organization) -> list[dict]:
     """Every version, newest first, with its size."""
-    rows = session.exec(select(RegisterVersion).where(RegisterVersion.organization_id == organization.id)
-                        .order_by(RegisterVersion.number.desc())).all()
-    return [{"number": v.number, "created_at": v.created_at, "created_by": v.created_by,
-             **{s: len(v.document.get(s, [])) for s in ("decisions", "designs", "agreements")}} for v in rows]
+    rows = session.exec(
+        select(RegisterVersion)
+        .where(RegisterVersion.organization_id == organization.id)
+        .order_by(RegisterVersion.number.desc())
+    ).all()
+    return [
+        {
+            "number": v.number,
+            "created_at": v.created_at,
+            "created_by": v.created_by,
+            **{s: len(v.document.get(s, [])) for s in ("decisions", "designs", "agreements")},
+        }
+        for v in rows
+    ]
 
 
 def get_version(session: Session, *, organization: Organization, number: int) -> RegisterVersion:
-    version = session.exec(select(RegisterVersion).where(
-        RegisterVersion.organization_id == organization.id, RegisterVersion.number == number)).first()
+    version = session.exec(
+        select(RegisterVersion).where(
+            RegisterVersion.organization_id == organization.id, RegisterVersion.number == number
+        )
+    ).first()
     if version is None:
         raise NotFound(VERSION_NOT_FOUND)
     return version
 
 
 # ------------------------------------------------------------------ resolving and freezing
+
 
 def resolve(document: dict, teams) -> tuple[list[list[int]], list[list[str]]]:
     """Designed decider codes (:data:`DECIDERS` index, -1 not decided) of ``teams``
@@ -291,8 +375,10 @@ def resolve(document: dict, teams) -> tuple[list[list[int]], list[list[str]]]:
         places.append((((), ""), "organization"))
         row_codes, row_sources = [], []
         for decision in document["decisions"]:
-            found = next(((entries[(decision["id"], p)], src) for p, src in places if (decision["id"], p) in entries),
-                         (NOT_DECIDED_NAME, ""))
+            found = next(
+                ((entries[(decision["id"], p)], src) for p, src in places if (decision["id"], p) in entries),
+                (NOT_DECIDED_NAME, ""),
+            )
             row_codes.append(NOT_DECIDED if found[0] == NOT_DECIDED_NAME else DECIDERS.index(found[0]))
             row_sources.append(found[1])
         codes.append(row_codes)
@@ -300,8 +386,9 @@ def resolve(document: dict, teams) -> tuple[list[list[int]], list[list[str]]]:
     return codes, sources
 
 
-def freeze_register(session: Session, *, campaign: Campaign, organization: Organization, campaign_teams,
-                    asked: list[str]) -> CampaignRegister | None:
+def freeze_register(
+    session: Session, *, campaign: Campaign, organization: Organization, campaign_teams, asked: list[str]
+) -> CampaignRegister | None:
     """Copy the current register, resolved for the campaign's teams, into the campaign
     (part of the launch transaction; nothing is committed here). None without a saved
     register; :class:`Invalid` when ``asked`` names a decision type it does not have."""
@@ -316,8 +403,11 @@ def freeze_register(session: Session, *, campaign: Campaign, organization: Organ
         raise Invalid(UNKNOWN_DECISION)
     codes, _ = resolve(document, [(t.unit_path, t.name) for t in campaign_teams])
     frozen = CampaignRegister(
-        campaign_id=campaign.id, register_number=version.number, decisions=document["decisions"],
-        design={str(t.id): row for t, row in zip(campaign_teams, codes)}, agreements=document["agreements"],
+        campaign_id=campaign.id,
+        register_number=version.number,
+        decisions=document["decisions"],
+        design={str(t.id): row for t, row in zip(campaign_teams, codes)},
+        agreements=document["agreements"],
         asked=[i for i in ids if i in asked],
     )
     session.add(frozen)
@@ -342,12 +432,16 @@ def launch_register(session: Session, *, campaign: Campaign, organization: Organ
 
 # ------------------------------------------------------------------ edits (each saves a new version)
 
+
 def with_decisions(document: dict, decisions: list[dict]) -> dict:
     """``document`` with the decision types replaced; designs and agreements of a
     removed decision type go with it."""
     ids = {d.get("id") for d in decisions}
-    return {"decisions": decisions, "designs": [d for d in document["designs"] if d["decision"] in ids],
-            "agreements": [a for a in document["agreements"] if a["decision"] in ids | {""}]}
+    return {
+        "decisions": decisions,
+        "designs": [d for d in document["designs"] if d["decision"] in ids],
+        "agreements": [a for a in document["agreements"] if a["decision"] in ids | {""}],
+    }
 
 
 def with_place(document: dict, *, unit_path: str, team: str, deciders: dict[str, str]) -> dict:
@@ -355,8 +449,9 @@ def with_place(document: dict, *, unit_path: str, team: str, deciders: dict[str,
     replaced by ``deciders`` (decision id → decider name; an empty name inherits)."""
     key = _key(unit_path, team)
     kept = [d for d in document["designs"] if _key(d["unit_path"], d["team"]) != key]
-    added = [{"decision": i, "unit_path": unit_path, "team": team, "decider": name}
-             for i, name in deciders.items() if name]
+    added = [
+        {"decision": i, "unit_path": unit_path, "team": team, "decider": name} for i, name in deciders.items() if name
+    ]
     return {**document, "designs": kept + added}
 
 
@@ -374,8 +469,14 @@ def places(session: Session, *, organization: Organization, document: dict) -> l
     """The rows of the register page: the organization, every unit and every team, each
     with its own entries and (teams) the decider it gets and from where."""
     teams = team_rows(session, organization=organization)
-    units = sorted({join_path(split_path(t["unit_path"])[:depth]) for t in teams
-                    for depth in range(1, len(split_path(t["unit_path"])) + 1)}, key=str.casefold)
+    units = sorted(
+        {
+            join_path(split_path(t["unit_path"])[:depth])
+            for t in teams
+            for depth in range(1, len(split_path(t["unit_path"])) + 1)
+        },
+        key=str.casefold,
+    )
     own: dict = {}
     for d in document["designs"]:
         own.setdefault(_key(d["unit_path"], d["team"]), {})[d["decision"]] = d["decider"]
@@ -384,8 +485,16 @@ def places(session: Session, *, organization: Organization, document: dict) -> l
     rows += [{"kind": "unit", "unit_path": u, "team": "", "own": own.get(_key(u, ""), {})} for u in units]
     ids = [d["id"] for d in document["decisions"]]
     for t, row_codes, row_sources in zip(teams, codes, sources):
-        effective = {i: (DECIDER_NAMES[c] if c >= 0 else NOT_DECIDED_NAME, src)
-                     for i, c, src in zip(ids, row_codes, row_sources)}
-        rows.append({"kind": "team", "unit_path": t["unit_path"], "team": t["name"],
-                     "own": own.get(_key(t["unit_path"], t["name"]), {}), "effective": effective})
+        effective = {
+            i: (DECIDER_NAMES[c] if c >= 0 else NOT_DECIDED_NAME, src) for i, c, src in zip(ids, row_codes, row_sources)
+        }
+        rows.append(
+            {
+                "kind": "team",
+                "unit_path": t["unit_path"],
+                "team": t["name"],
+                "own": own.get(_key(t["unit_path"], t["name"]), {}),
+                "effective": effective,
+            }
+        )
     return rows

@@ -29,15 +29,35 @@ from app.services.register import AT, REGISTER_INVALID, check_document, save_reg
 from app.services.teams import _cell as csv_cell, _uncell as csv_uncell
 
 MAX_CSV_BYTES = 1_000_000
-HEADER = ("kind", "decision", "dimension", "label en", "label de", "unit path", "team", "decider",
-          "partner unit path", "partner team", "subject", "owner", "review date")
+HEADER = (
+    "kind",
+    "decision",
+    "dimension",
+    "label en",
+    "label de",
+    "unit path",
+    "team",
+    "decider",
+    "partner unit path",
+    "partner team",
+    "subject",
+    "owner",
+    "review date",
+)
 KINDS = {"decision": "decisions", "design": "designs", "agreement": "agreements"}
 _FIELDS = {  # document field -> CSV column
     "decisions": {"id": "decision", "dimension": "dimension", "label_en": "label en", "label_de": "label de"},
     "designs": {"decision": "decision", "unit_path": "unit path", "team": "team", "decider": "decider"},
-    "agreements": {"unit_path": "unit path", "team": "team", "partner_unit_path": "partner unit path",
-                   "partner_team": "partner team", "decision": "decision", "subject": "subject",
-                   "owner": "owner", "review_date": "review date"},
+    "agreements": {
+        "unit_path": "unit path",
+        "team": "team",
+        "partner_unit_path": "partner unit path",
+        "partner_team": "partner team",
+        "decision": "decision",
+        "subject": "subject",
+        "owner": "owner",
+        "review_date": "review date",
+    },
 }
 
 
@@ -49,21 +69,28 @@ def parse_register_csv(data: bytes, *, name: str = "") -> tuple[dict, object, li
     :class:`Invalid` when the file as a whole cannot be read; ``name`` (a file name)
     prefixes each line reference when given.
     """
+
     def in_file(problem: Problem) -> Problem:
         return message(N_("%(file)s, %(problem)s"), file=name, problem=problem) if name else problem
 
     def at(line: int) -> Problem:
-        return message(N_("%(file)s, line %(line)s"), file=name, line=line) if name else message(
-            N_("line %(line)s"), line=line)
+        return (
+            message(N_("%(file)s, line %(line)s"), file=name, line=line)
+            if name
+            else message(N_("line %(line)s"), line=line)
+        )
 
     if len(data) > MAX_CSV_BYTES:
-        raise Invalid(REGISTER_INVALID, errors=[in_file(message(N_("the file is larger than %(max)s bytes"),
-                                                                max=MAX_CSV_BYTES))])
+        raise Invalid(
+            REGISTER_INVALID, errors=[in_file(message(N_("the file is larger than %(max)s bytes"), max=MAX_CSV_BYTES))]
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise Invalid(REGISTER_INVALID, errors=[in_file(message(N_("the file is not UTF-8 text (byte %(byte)s)"),
-                                                                byte=exc.start))]) from None
+        raise Invalid(
+            REGISTER_INVALID,
+            errors=[in_file(message(N_("the file is not UTF-8 text (byte %(byte)s)"), byte=exc.start))],
+        ) from None
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -73,21 +100,45 @@ def parse_register_csv(data: bytes, *, name: str = "") -> tuple[dict, object, li
     try:
         header = [h.strip().lower().replace("_", " ") for h in next(reader, [])]
         if tuple(header) != HEADER:
-            raise Invalid(REGISTER_INVALID, errors=[message(AT, where=at(1), problem=message(
-                N_("expected the header '%(header)s'"), header=",".join(HEADER)))])
+            raise Invalid(
+                REGISTER_INVALID,
+                errors=[
+                    message(
+                        AT,
+                        where=at(1),
+                        problem=message(N_("expected the header '%(header)s'"), header=",".join(HEADER)),
+                    )
+                ],
+            )
         for fields in reader:
             line = reader.line_num
             if not any(f.strip() for f in fields):
                 continue
             if len(fields) != len(HEADER):
-                errors.append(message(AT, where=at(line), problem=message(
-                    N_("expected %(expected)s fields, found %(found)s"), expected=len(HEADER), found=len(fields))))
+                errors.append(
+                    message(
+                        AT,
+                        where=at(line),
+                        problem=message(
+                            N_("expected %(expected)s fields, found %(found)s"), expected=len(HEADER), found=len(fields)
+                        ),
+                    )
+                )
                 continue
             row = dict(zip(HEADER, (csv_uncell(f.strip()) for f in fields)))
             section = KINDS.get(row["kind"].lower())
             if section is None:
-                errors.append(message(AT, where=at(line), problem=message(
-                    N_("kind '%(value)s' is not one of %(choices)s"), value=row["kind"][:20], choices=", ".join(KINDS))))
+                errors.append(
+                    message(
+                        AT,
+                        where=at(line),
+                        problem=message(
+                            N_("kind '%(value)s' is not one of %(choices)s"),
+                            value=row["kind"][:20],
+                            choices=", ".join(KINDS),
+                        ),
+                    )
+                )
                 continue
             document[section].append({field: row[column] for field, column in _FIELDS[section].items()})
             lines[section].append(line)
@@ -125,7 +176,6 @@ def register_csv(document: dict) -> str:
             row.update({column: csv_cell(entry[field]) for field, column in _FIELDS[section].items()})
             writer.writerow(row[column] for column in HEADER)
     return out.getvalue()
-
 
 
 def import_register(session: Session, *, organization: Organization, data: bytes, author: str) -> RegisterVersion:

@@ -25,8 +25,10 @@ from app.services.survey import Submission, option_of, validate
 
 PREFIX = "decides."
 QUESTION = {"en": "Who decides about {label} in your team?", "de": "Wer entscheidet in Ihrem Team über {label}?"}
-HELP = {"en": "As it is actually handled today, not as it should be.",
-        "de": "So, wie es heute tatsächlich gehandhabt wird, nicht wie es sein sollte."}
+HELP = {
+    "en": "As it is actually handled today, not as it should be.",
+    "de": "So, wie es heute tatsächlich gehandhabt wird, nicht wie es sein sollte.",
+}
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,8 @@ class DecisionItem:
 
 
 OPTIONS = tuple(Option(i, DECIDER_LABELS[name]) for i, name in enumerate(DECIDERS)) + (
-    Option(DONT_KNOW, DECIDER_LABELS["dont_know"]),)
+    Option(DONT_KNOW, DECIDER_LABELS["dont_know"]),
+)
 
 
 def decision_items(session: Session, *, campaign_id: uuid.UUID) -> list[DecisionItem]:
@@ -57,20 +60,34 @@ def decision_items(session: Session, *, campaign_id: uuid.UUID) -> list[Decision
     if frozen is None:
         return []
     labels = {d["id"]: d for d in frozen.decisions}
-    return [DecisionItem(id=PREFIX + i, decision=i,
-                         text={lang: QUESTION[lang].format(label=labels[i][f"label_{lang}"]) for lang in QUESTION},
-                         help=HELP, options=OPTIONS)
-            for i in frozen.asked]
+    return [
+        DecisionItem(
+            id=PREFIX + i,
+            decision=i,
+            text={lang: QUESTION[lang].format(label=labels[i][f"label_{lang}"]) for lang in QUESTION},
+            help=HELP,
+            options=OPTIONS,
+        )
+        for i in frozen.asked
+    ]
 
 
 def item_json(item: DecisionItem, pick) -> dict:
     """The item in the layout of the survey API (``pick`` keeps the campaign's languages)."""
-    return {"id": item.id, "kind": "decision", "text": pick(item.text), "help": pick(item.help), "required": False,
-            "max_length": None, "options": [{"value": o.value, "label": pick(o.label)} for o in item.options]}
+    return {
+        "id": item.id,
+        "kind": "decision",
+        "text": pick(item.text),
+        "help": pick(item.help),
+        "required": False,
+        "max_length": None,
+        "options": [{"value": o.value, "label": pick(o.label)} for o in item.options],
+    }
 
 
-def validate_with_decisions(questionnaire: Questionnaire, items: list[DecisionItem],
-                            fields: dict[str, list]) -> Submission:
+def validate_with_decisions(
+    questionnaire: Questionnaire, items: list[DecisionItem], fields: dict[str, list]
+) -> Submission:
     """:func:`app.services.survey.validate` for the questionnaire's fields, and the
     generated items' answers checked and added to the submission."""
     known = {item.id: item for item in items}
@@ -84,6 +101,9 @@ def validate_with_decisions(questionnaire: Questionnaire, items: list[DecisionIt
         if values:
             answers[key] = option_of(known[key], values[0]).value
     submission = validate(questionnaire, fields)
-    return Submission(answers={**submission.answers, **answers}, role=submission.role, tenure=submission.tenure,
-                      comment=submission.comment)
-
+    return Submission(
+        answers={**submission.answers, **answers},
+        role=submission.role,
+        tenure=submission.tenure,
+        comment=submission.comment,
+    )

@@ -116,6 +116,7 @@ class Results:
 
 # ------------------------------------------------------------------ reading responses
 
+
 def team_labels(teams: list) -> tuple[dict, dict]:
     """Team label and unit of every campaign team. A team is labelled by its name; a
     name used in several units gets the rest of its unit path (or the unit) added."""
@@ -164,9 +165,13 @@ def read_columns(session: Session, *, campaign: Campaign) -> dict:
     # ids as text: SQLite stores 32 hex digits, PostgreSQL prints the dashed form
     by_text = {**{t.id.hex: t.id for t in teams}, **{str(t.id): t.id for t in teams}}
     rows = session.execute(
-        select(cast(Response.campaign_team_id, String), Response.role, Response.tenure,
-               cast(Response.answers, String), Response.language)
-        .where(Response.campaign_id == campaign.id)
+        select(
+            cast(Response.campaign_team_id, String),
+            Response.role,
+            Response.tenure,
+            cast(Response.answers, String),
+            Response.language,
+        ).where(Response.campaign_id == campaign.id)
     ).all()
     team_ids, roles, tenures, texts, languages = (np.array(c, dtype=object) for c in zip(*rows)) if rows else ((),) * 5
     team_lab = unit_lab = np.array([], dtype=object)
@@ -179,8 +184,11 @@ def read_columns(session: Session, *, campaign: Campaign) -> dict:
     ).all()
     return {
         "answers": _answers_table(texts.tolist(), item_ids) if rows else None,
-        "team": team_lab.astype(str), "unit": unit_lab.astype(str),
-        "role": _strings(roles), "tenure": _strings(tenures), "language": _strings(languages),
+        "team": team_lab.astype(str),
+        "unit": unit_lab.astype(str),
+        "role": _strings(roles),
+        "tenure": _strings(tenures),
+        "language": _strings(languages),
         "comments": [(label[by_text[t]], text) for t, text in comments if t in by_text],
     }
 
@@ -190,13 +198,20 @@ def to_response_data(campaign: Campaign, columns: dict) -> ResponseData | None:
     table = columns["answers"]
     if table is None or table.num_rows == 0:
         return None
-    answers = {name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names
-               if not name.startswith(PREFIX)}  # register items: app.services.register_results
+    answers = {
+        name: table.column(name).to_numpy(zero_copy_only=False)
+        for name in table.column_names
+        if not name.startswith(PREFIX)
+    }  # register items: app.services.register_results
     unit = columns["unit"]
     return ResponseData.from_columns(
-        questionnaire_of(campaign), team=columns["team"], answers=answers,
+        questionnaire_of(campaign),
+        team=columns["team"],
+        answers=answers,
         unit=None if (unit == NO_UNIT).all() else unit,
-        role=columns["role"], tenure=columns["tenure"], comments=columns["comments"],
+        role=columns["role"],
+        tenure=columns["tenure"],
+        comments=columns["comments"],
     )
 
 
@@ -222,17 +237,18 @@ def _unpack(data: bytes) -> dict:
     out = {"comments": [tuple(c) for c in json.loads(t.schema.metadata[b"comments"])]}
     for name in _COLUMNS:
         # snapshots stored before the response language was recorded have no language column
-        out[name] = (t.column(f"__{name}").to_numpy(zero_copy_only=False).astype(str)
-                     if f"__{name}" in t.column_names else np.full(t.num_rows, "", dtype=str))
+        out[name] = (
+            t.column(f"__{name}").to_numpy(zero_copy_only=False).astype(str)
+            if f"__{name}" in t.column_names
+            else np.full(t.num_rows, "", dtype=str)
+        )
     out["answers"] = t.select([c for c in t.column_names if not c.startswith("__")])
     return out
 
 
 def _stored_count(session: Session, campaign: Campaign) -> int | None:
     """The response count of the campaign's snapshot (None without one)."""
-    return session.exec(
-        select(ResultSnapshot.response_count).where(ResultSnapshot.campaign_id == campaign.id)
-    ).first()
+    return session.exec(select(ResultSnapshot.response_count).where(ResultSnapshot.campaign_id == campaign.id)).first()
 
 
 def _store(session: Session, campaign: Campaign, stored: int | None) -> None:
@@ -243,8 +259,11 @@ def _store(session: Session, campaign: Campaign, stored: int | None) -> None:
     if stored is None:
         session.add(ResultSnapshot(campaign_id=campaign.id, response_count=count, data=data))
     else:
-        session.execute(update(ResultSnapshot).where(ResultSnapshot.campaign_id == campaign.id)
-                        .values(response_count=count, data=data))
+        session.execute(
+            update(ResultSnapshot)
+            .where(ResultSnapshot.campaign_id == campaign.id)
+            .values(response_count=count, data=data)
+        )
     session.flush()
 
 
@@ -266,11 +285,13 @@ def results_changed(session: Session, *, campaign_ids) -> None:
     every server recomputes their results instead of using the ones it cached."""
     ids = list(campaign_ids)
     if ids:
-        session.execute(update(Campaign).where(col(Campaign.id).in_(ids))
-                        .values(results_version=Campaign.results_version + 1))
+        session.execute(
+            update(Campaign).where(col(Campaign.id).in_(ids)).values(results_version=Campaign.results_version + 1)
+        )
 
 
 # ------------------------------------------------------------------ diagnosis cache
+
 
 class _LRU:
     """A small thread-safe least-recently-used cache that computes each key once: a
@@ -279,7 +300,7 @@ class _LRU:
 
     def __init__(self, size: int, *, one_per_campaign: bool = False):
         self.size = size
-        self.one_per_campaign = one_per_campaign   # a new entry replaces its campaign's (``key[0]``) others
+        self.one_per_campaign = one_per_campaign  # a new entry replaces its campaign's (``key[0]``) others
         self.items: OrderedDict = OrderedDict()
         self.running: dict = {}
         self.lock = threading.Lock()
@@ -339,16 +360,27 @@ def forget(campaign_id: uuid.UUID) -> None:
 
 
 def _diagnose(campaign: Campaign, data: ResponseData, interim: bool, language=None) -> Diagnosis:
-    return diagnose(data, min_group_size=campaign.k, comment_min_group_size=campaign.comment_k,
-                    acknowledge_small_groups=campaign.k_acknowledged, interim=interim, language=language)
+    return diagnose(
+        data,
+        min_group_size=campaign.k,
+        comment_min_group_size=campaign.comment_k,
+        acknowledge_small_groups=campaign.k_acknowledged,
+        interim=interim,
+        language=language,
+    )
 
 
 def _build(session: Session, campaign: Campaign, columns: dict, interim: bool) -> tuple:
     data = to_response_data(campaign, columns)
     dx = _diagnose(campaign, data, interim, columns.get("language")) if data is not None else None
     label, _ = team_labels(campaign_teams(session, campaign=campaign))
-    register = diagnose_register(campaign_register(session, campaign_id=campaign.id), columns, dx, k=campaign.k,
-                                 team_ids={lab: tid for tid, lab in label.items()})
+    register = diagnose_register(
+        campaign_register(session, campaign_id=campaign.id),
+        columns,
+        dx,
+        k=campaign.k,
+        team_ids={lab: tid for tid, lab in label.items()},
+    )
     return data, dx, register
 
 
@@ -377,13 +409,15 @@ def campaign_results(session: Session, *, campaign: Campaign, organization: Orga
 
 # ------------------------------------------------------------------ settings, rates, views
 
+
 def set_live_results(session: Session, *, organization: Organization, enabled: bool) -> Organization:
     """Show results of open campaigns while they run (in batches, see the module
     docstring), or not; enabling marks the open campaigns as having interim results."""
     organization.live_results = enabled
     session.add(organization)
-    running = session.exec(select(Campaign.id).where(Campaign.organization_id == organization.id,
-                                                     Campaign.status == CampaignStatus.open)).all()
+    running = session.exec(
+        select(Campaign.id).where(Campaign.organization_id == organization.id, Campaign.status == CampaignStatus.open)
+    ).all()
     if enabled and running:
         session.execute(update(Campaign).where(col(Campaign.id).in_(running)).values(interim_results=True))
     results_changed(session, campaign_ids=running)
@@ -396,28 +430,54 @@ def organization_rate(session: Session, *, campaign: Campaign, unit: str | None 
     """The organization's row of :func:`app.services.rates.response_rates`, or the row of
     the top-level ``unit`` (suppressed there as they must be), cached while the answer
     sets stay the same (headcounts are frozen at launch)."""
-    key = (campaign.id, "rate", unit, campaign.status, campaign.results_version,
-           response_count(session, campaign=campaign), waiting(session, campaign=campaign))
+    key = (
+        campaign.id,
+        "rate",
+        unit,
+        campaign.status,
+        campaign.results_version,
+        response_count(session, campaign=campaign),
+        waiting(session, campaign=campaign),
+    )
 
     def row():
         rows = response_rates(session, campaign=campaign)
         if unit is None:
             return next(iter(rows), None)
         return next((r for r in rows if r["kind"] == "unit" and r["name"] == unit), None)
+
     return _small.get(key, row)
 
 
 def filtered_view(results: Results, campaign: Campaign, *, unit=None, role=None, tenure=None) -> View:
     """A filtered view of the shown results (cached); see :func:`analysis.views.diagnose_view`."""
-    key = (campaign.id, campaign.results_version, results.released_count, "view", unit, role, tenure, campaign.k,
-           results.interim)
-    return _small.get(key, lambda: diagnose_view(
-        results.data, unit=unit, role=role, tenure=tenure, min_group_size=campaign.k,
-        acknowledge_small_groups=campaign.k_acknowledged, interim=results.interim,
-    ))
+    key = (
+        campaign.id,
+        campaign.results_version,
+        results.released_count,
+        "view",
+        unit,
+        role,
+        tenure,
+        campaign.k,
+        results.interim,
+    )
+    return _small.get(
+        key,
+        lambda: diagnose_view(
+            results.data,
+            unit=unit,
+            role=role,
+            tenure=tenure,
+            min_group_size=campaign.k,
+            acknowledge_small_groups=campaign.k_acknowledged,
+            interim=results.interim,
+        ),
+    )
 
 
 # ------------------------------------------------------------------ warm-up
+
 
 def warm_up(engine: Engine, campaign_ids: list[uuid.UUID] | None = None) -> threading.Thread:
     """Diagnose campaigns into the cache in a daemon thread and return the thread:
@@ -446,7 +506,8 @@ def _recently_closed(engine: Engine) -> list[uuid.UUID]:
     """The most recently closed campaigns, oldest first, so that the newest stay cached longest."""
     with session_scope(engine) as session:
         ids = session.exec(
-            select(Campaign.id).where(Campaign.status == CampaignStatus.closed)
+            select(Campaign.id)
+            .where(Campaign.status == CampaignStatus.closed)
             .order_by(col(Campaign.closed_at).desc().nulls_last(), col(Campaign.created_at).desc())
             .limit(CACHE_SIZE)
         ).all()
@@ -456,8 +517,11 @@ def _recently_closed(engine: Engine) -> list[uuid.UUID]:
 def _warm_one(engine: Engine, campaign_id: uuid.UUID) -> None:
     with session_scope(engine) as session:
         campaign = session.get(Campaign, campaign_id)
-        missing = campaign is not None and campaign.status == CampaignStatus.closed and (
-            _stored_count(session, campaign) != response_count(session, campaign=campaign))
+        missing = (
+            campaign is not None
+            and campaign.status == CampaignStatus.closed
+            and (_stored_count(session, campaign) != response_count(session, campaign=campaign))
+        )
     if missing:  # closed before snapshots were stored at closing: store it now, not when it is shown
         with session_scope(engine, write=True) as session:
             campaign = session.get(Campaign, campaign_id)

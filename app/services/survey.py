@@ -147,8 +147,10 @@ def _comment(item, raw) -> str | None:
 
 
 def _given(session: Session, team_id: uuid.UUID) -> int:
-    return sum(session.exec(select(func.count()).select_from(table).where(table.campaign_team_id == team_id)).one()
-               for table in (Response, PendingResponse))
+    return sum(
+        session.exec(select(func.count()).select_from(table).where(table.campaign_team_id == team_id)).one()
+        for table in (Response, PendingResponse)
+    )
 
 
 @dataclass(frozen=True)
@@ -161,8 +163,9 @@ class Stored:
     batch_ready: bool
 
 
-def submit(session: Session, *, invitation_id: uuid.UUID, submission: Submission, today: date,
-           sealer: Sealer) -> Stored:
+def submit(
+    session: Session, *, invitation_id: uuid.UUID, submission: Submission, today: date, sealer: Sealer
+) -> Stored:
     """Store one answer set in a single transaction: a personal link is marked used and
     the answers are parked, sealed (:func:`app.services.intake.park`). A team never gives
     more answer sets than its headcount frozen at launch (409 :data:`TEAM_FULL`)."""
@@ -171,15 +174,25 @@ def submit(session: Session, *, invitation_id: uuid.UUID, submission: Submission
     _check_room(session, invitation, team)  # again, now that concurrent submissions wait
     if invitation.kind == InvitationKind.personal:
         marked = session.execute(
-            update(Invitation).where(Invitation.id == invitation.id, Invitation.used == False)  # noqa: E712
+            update(Invitation)
+            .where(Invitation.id == invitation.id, Invitation.used == False)  # noqa: E712
             .values(used=True)
         )
         if marked.rowcount != 1:
             session.rollback()
             raise Conflict(USED_LINK)
-    park(session, campaign=campaign, team_id=team.id, answers=submission.answers, role=submission.role,
-         tenure=submission.tenure, comment=submission.comment, today=today, sealer=sealer,
-         language=submission.language)
+    park(
+        session,
+        campaign=campaign,
+        team_id=team.id,
+        answers=submission.answers,
+        role=submission.role,
+        tenure=submission.tenure,
+        comment=submission.comment,
+        today=today,
+        sealer=sealer,
+        language=submission.language,
+    )
     session.flush()
     ready = waiting(session, campaign=campaign, team_id=team.id) >= campaign.k
     session.commit()

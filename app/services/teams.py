@@ -113,18 +113,27 @@ def import_teams(session: Session, *, organization: Organization, data: bytes) -
     rows = parse_team_csv(data)
     units = _unit_index(session, organization.id)
     paths = {unit.id: key for key, unit in units.items()}
-    existing = {(paths.get(unit_id, ()), t_key(name)): (team_id, name, headcount)
-                for team_id, unit_id, name, headcount in session.execute(
-                    select(Team.id, Team.unit_id, Team.name, Team.headcount)
-                    .where(Team.organization_id == organization.id))}
+    existing = {
+        (paths.get(unit_id, ()), t_key(name)): (team_id, name, headcount)
+        for team_id, unit_id, name, headcount in session.execute(
+            select(Team.id, Team.unit_id, Team.name, Team.headcount).where(Team.organization_id == organization.id)
+        )
+    }
     row_keys = [tuple(p.casefold() for p in row.unit_path) for row in rows]
     _add_units(session, organization.id, {row.unit_path for row in rows}, units)
     new, changed, keep = [], [], set()
     for row, key in zip(rows, row_keys):
         old = existing.get((key, t_key(row.name)))
         if old is None:
-            new.append({"id": uuid.uuid4(), "organization_id": organization.id, "name": row.name,
-                        "unit_id": units[key].id if key else None, "headcount": row.headcount})
+            new.append(
+                {
+                    "id": uuid.uuid4(),
+                    "organization_id": organization.id,
+                    "name": row.name,
+                    "unit_id": units[key].id if key else None,
+                    "headcount": row.headcount,
+                }
+            )
             continue
         keep.add(old[0])
         if (old[1], old[2]) != (row.name, row.headcount):
@@ -184,11 +193,19 @@ def _add_units(session: Session, organization_id: uuid.UUID, unit_paths, units: 
     """Create the missing units of ``unit_paths`` (original spelling), one insert per
     level; ``units`` (by case-folded path) gains them."""
     depth = 1
-    while level := {tuple(p.casefold() for p in path[:depth]): path[:depth]
-                    for path in unit_paths if len(path) >= depth}:
-        new = {key: Unit(id=uuid.uuid4(), organization_id=organization_id, name=path[-1],
-                         parent_id=units[key[:-1]].id if depth > 1 else None)
-               for key, path in sorted(level.items()) if key not in units}
+    while level := {
+        tuple(p.casefold() for p in path[:depth]): path[:depth] for path in unit_paths if len(path) >= depth
+    }:
+        new = {
+            key: Unit(
+                id=uuid.uuid4(),
+                organization_id=organization_id,
+                name=path[-1],
+                parent_id=units[key[:-1]].id if depth > 1 else None,
+            )
+            for key, path in sorted(level.items())
+            if key not in units
+        }
         if new:
             session.execute(insert(Unit), [u.model_dump() for u in new.values()])
             units.update(new)
@@ -217,7 +234,8 @@ def team_rows(session: Session, *, organization: Organization) -> list[dict]:
     rows = [
         {"id": team_id, "unit_path": paths.get(unit_id, ""), "name": name, "headcount": headcount}
         for team_id, unit_id, name, headcount in session.execute(
-            select(Team.id, Team.unit_id, Team.name, Team.headcount).where(Team.organization_id == organization.id))
+            select(Team.id, Team.unit_id, Team.name, Team.headcount).where(Team.organization_id == organization.id)
+        )
     ]
     return sorted(rows, key=lambda r: (r["unit_path"].casefold(), r["name"].casefold()))
 
@@ -230,7 +248,14 @@ def get_team(session: Session, *, organization_ids, team_id: uuid.UUID) -> Team:
     return team
 
 
-def update_team(session: Session, *, team: Team, name: str | None = None, headcount: int | None = None, unit_path_text: str | None = None) -> Team:
+def update_team(
+    session: Session,
+    *,
+    team: Team,
+    name: str | None = None,
+    headcount: int | None = None,
+    unit_path_text: str | None = None,
+) -> Team:
     """Rename a team, change its headcount or move it to another unit path."""
     new_name = team.name if name is None else name.strip()
     new_path = split_path(unit_path_text) if unit_path_text is not None else tuple(unit_names(session, team.unit_id))
@@ -239,10 +264,13 @@ def update_team(session: Session, *, team: Team, name: str | None = None, headco
         raise Invalid(problem)
     units = _unit_index(session, team.organization_id)
     unit = _ensure_unit(session, team.organization_id, new_path, units)
-    clash = session.exec(select(Team).where(
-        Team.organization_id == team.organization_id, Team.id != team.id,
-        Team.unit_id == (unit.id if unit else None),
-    )).all()
+    clash = session.exec(
+        select(Team).where(
+            Team.organization_id == team.organization_id,
+            Team.id != team.id,
+            Team.unit_id == (unit.id if unit else None),
+        )
+    ).all()
     if any(t.name.casefold() == new_name.casefold() for t in clash):
         raise Invalid(Problem("team_name_taken"))
     team.name, team.unit_id = new_name, unit.id if unit else None
@@ -262,8 +290,10 @@ def delete_team(session: Session, *, team: Team) -> None:
 def teams_csv(session: Session, *, organization: Organization, sep: Separator = "comma") -> str:
     """The current structure in the import format (ready to edit and import again), with
     a byte-order mark for spreadsheet programs."""
-    rows = ([_cell(row["unit_path"]), _cell(row["name"]), row["headcount"]]
-            for row in team_rows(session, organization=organization))
+    rows = (
+        [_cell(row["unit_path"]), _cell(row["name"]), row["headcount"]]
+        for row in team_rows(session, organization=organization)
+    )
     return csv_text(HEADER, rows, sep=sep, bom=True)
 
 
@@ -277,7 +307,9 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def create_team(session: Session, *, organization: Organization, name: str, headcount: int, unit_path_text: str = "") -> Team:
+def create_team(
+    session: Session, *, organization: Organization, name: str, headcount: int, unit_path_text: str = ""
+) -> Team:
     if problem := _control_problem((name, unit_path_text)):
         raise Invalid(problem)
     team = Team(organization_id=organization.id, name=name.strip() or "?", headcount=0)

@@ -84,7 +84,9 @@ def start_session(session: Session, *, user: User, hours: float, previous_token:
     session.execute(delete(UserSession).where(UserSession.expires_at < utcnow()))
     token = new_token()
     row = UserSession(
-        token_hash=token_hash(token), csrf_token=new_token(), user_id=user.id,
+        token_hash=token_hash(token),
+        csrf_token=new_token(),
+        user_id=user.id,
         expires_at=utcnow() + timedelta(hours=hours),
     )
     session.add(row)
@@ -98,9 +100,12 @@ def end_session(session: Session, *, token: str) -> None:
 
 def is_consultant(session: Session, *, user: User) -> bool:
     """Whether ``user`` is a consultant of at least one organization."""
-    return session.exec(
-        select(Membership.id).where(Membership.user_id == user.id, Membership.role == Role.consultant)
-    ).first() is not None
+    return (
+        session.exec(
+            select(Membership.id).where(Membership.user_id == user.id, Membership.role == Role.consultant)
+        ).first()
+        is not None
+    )
 
 
 def session_user(session: Session, *, token: str | None) -> tuple[User, UserSession] | None:

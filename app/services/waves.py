@@ -28,10 +28,13 @@ MAX_MAP_LINES = 200
 
 def closed_campaigns(session: Session, *, organization: Organization) -> list[Campaign]:
     """The organization's closed campaigns, oldest first."""
-    return list(session.exec(
-        select(Campaign).where(Campaign.organization_id == organization.id, Campaign.status == CampaignStatus.closed)
-        .order_by(col(Campaign.closed_at), col(Campaign.created_at))
-    ).all())
+    return list(
+        session.exec(
+            select(Campaign)
+            .where(Campaign.organization_id == organization.id, Campaign.status == CampaignStatus.closed)
+            .order_by(col(Campaign.closed_at), col(Campaign.created_at))
+        ).all()
+    )
 
 
 def parse_team_map(text: str) -> dict:
@@ -75,9 +78,15 @@ def _labels(campaigns: list[Campaign]) -> list[str]:
     return labels
 
 
-def compare(session: Session, *, organization: Organization, campaign_ids: list[uuid.UUID] | None = None,
-            team_map: str = "", min_change: float = 5.0,
-            scope: str | None = None) -> tuple[list[Campaign], WaveComparison, dict | None]:
+def compare(
+    session: Session,
+    *,
+    organization: Organization,
+    campaign_ids: list[uuid.UUID] | None = None,
+    team_map: str = "",
+    min_change: float = 5.0,
+    scope: str | None = None,
+) -> tuple[list[Campaign], WaveComparison, dict | None]:
     """Compare the chosen closed campaigns (default: those of the instrument family with
     the most closed campaigns), oldest first; with ``scope``, the results of that unit
     only (:func:`analysis.restrict_to_unit`; waves without the unit are left out). The

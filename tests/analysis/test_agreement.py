@@ -43,10 +43,7 @@ def _load_cases(functions):
 
 def _case_inputs(fx, case):
     cols = fx["data"]["columns"]
-    X = np.column_stack(
-        [np.array([np.nan if v is None else v for v in cols[c]], dtype=float)
-         for c in case["columns"]]
-    )
+    X = np.column_stack([np.array([np.nan if v is None else v for v in cols[c]], dtype=float) for c in case["columns"]])
     groups = np.array(case.get("group_override", fx["data"]["group"]))
     if "rows" in case:
         rows = np.array(case["rows"], dtype=int)
@@ -60,8 +57,12 @@ AGREEMENT_CASES = _load_cases(set(FUNCS))
 def test_fixtures_present_and_small():
     paths = sorted(FIXTURES.glob("agreement_*.json"))
     assert {p.stem for p in paths} >= {
-        "agreement_lq2002", "agreement_bhr2000", "agreement_bh1996",
-        "agreement_cohesion", "agreement_synthetic", "agreement_synthetic_missing",
+        "agreement_lq2002",
+        "agreement_bhr2000",
+        "agreement_bh1996",
+        "agreement_cohesion",
+        "agreement_synthetic",
+        "agreement_synthetic_missing",
         "agreement_structure",
     }
     assert sum(p.stat().st_size for p in paths) < 2_000_000
@@ -89,8 +90,7 @@ def test_matches_r(fx, case):
     got_n = dict(zip(result.groups, result.n.tolist()))
     labels = list(expected)
     assert set(labels) <= set(got), "every group R reports is in the result"
-    assert_allclose([got[g] for g in labels], [expected[g] for g in labels],
-                    rtol=RTOL, atol=ATOL, equal_nan=True)
+    assert_allclose([got[g] for g in labels], [expected[g] for g in labels], rtol=RTOL, atol=ATOL, equal_nan=True)
     assert [got_n[g] for g in labels] == [expected_n[g] for g in labels]
     # multilevel drops groups without any observed answer; they are NaN with n == 0 here
     for g in set(got) - set(labels):
@@ -212,12 +212,10 @@ def test_rwg_skewed_nulls_hand_worked():
     for null, values in expected.items():
         assert_allclose(rwg(x, g, scale_points=5, null=null).values, values, rtol=1e-14)
     # sigma2_e is multilevel's ranvar; the same numbers as the named null
-    assert_array_equal(rwg(x, g, sigma2_e=1.34).values,
-                       rwg(x, g, scale_points=5, null="slight_skew").values)
+    assert_array_equal(rwg(x, g, sigma2_e=1.34).values, rwg(x, g, scale_points=5, null="slight_skew").values)
     # explicit category proportions: yes/no item with p = (.2, .8): sigma2 = .16
-    y = [1, 2, 2]          # s^2 = 1/3 > .16 -> 0;  2, 2, 2 -> 1
-    assert_allclose(rwg(y + [2, 2, 2], [0, 0, 0, 1, 1, 1], scale_points=2,
-                        null=[0.2, 0.8]).values, [0.0, 1.0])
+    y = [1, 2, 2]  # s^2 = 1/3 > .16 -> 0;  2, 2, 2 -> 1
+    assert_allclose(rwg(y + [2, 2, 2], [0, 0, 0, 1, 1, 1], scale_points=2, null=[0.2, 0.8]).values, [0.0, 1.0])
 
 
 def test_rwg_j_per_item_null_variances_hand_worked():
@@ -232,11 +230,9 @@ def test_rwg_j_per_item_null_variances_hand_worked():
     assert_allclose(rwg_star_j(items, g, scale_points=[2, 3, 5]).values, [0.5], rtol=1e-14)
     assert_allclose(rwg_j(items, g, sigma2_e=[0.25, 2 / 3, 2.0]).values, [0.75], rtol=1e-14)
     # a common sigma2_e given per item equals the scalar (and the classic formula)
-    assert_array_equal(rwg_j(items, g, sigma2_e=[2.0, 2.0, 2.0]).values,
-                       rwg_j(items, g, sigma2_e=2.0).values)
+    assert_array_equal(rwg_j(items, g, sigma2_e=[2.0, 2.0, 2.0]).values, rwg_j(items, g, sigma2_e=2.0).values)
     # without scale_points, sigma2_e does not bound the answers (e.g. centred codes)
-    assert_allclose(rwg_j(np.array(items) - 10.0, g, sigma2_e=[0.25, 2 / 3, 2.0]).values,
-                    [0.75], rtol=1e-14)
+    assert_allclose(rwg_j(np.array(items) - 10.0, g, sigma2_e=[0.25, 2 / 3, 2.0]).values, [0.75], rtol=1e-14)
     # the mean ratio is capped at 1 (multilevel caps the mean variance at ranvar):
     # item 1: 1, 2 -> s^2 = 1/2, ratio 2;  item 2: 3, 3 -> 0.  m = min(1, 1) -> 0
     assert_allclose(rwg_j([[1, 3], [2, 3]], [0, 0], scale_points=[2, 5]).values, [0.0])
@@ -249,9 +245,10 @@ def test_rwg_star_j_hand_worked():
     g = [1, 1, 1, 2, 2, 2]
     r = rwg_star_j(items, g, scale_points=5)
     assert r.statistic == "rwg_star_j"
-    assert_allclose(r.values, [5 / 6, -1.0], rtol=1e-14)       # not truncated
-    assert_allclose(rwg_star_j(items, g, scale_points=5, null="slight_skew").values,
-                    [1 - (1 / 3) / 1.34, 1 - 4 / 1.34], rtol=1e-14)
+    assert_allclose(r.values, [5 / 6, -1.0], rtol=1e-14)  # not truncated
+    assert_allclose(
+        rwg_star_j(items, g, scale_points=5, null="slight_skew").values, [1 - (1 / 3) / 1.34, 1 - 4 / 1.34], rtol=1e-14
+    )
     # r* = 1 - m and r_wg(j) = J(1 - m)/(J(1 - m) + m): r_wg(j) >= r* whenever r* >= 0
     rj = rwg_j(items, g, scale_points=5).values
     assert rj[0] > r.values[0]
@@ -277,13 +274,10 @@ def test_default_null_is_uniform_and_unchanged():
     X[rng.random(X.shape) < 0.05] = np.nan
     g = rng.integers(0, 40, size=300)
     for fun in (rwg_j, rwg_star_j):
-        assert_array_equal(fun(X, g, scale_points=5).values,
-                           fun(X, g, scale_points=5, null="uniform").values)
+        assert_array_equal(fun(X, g, scale_points=5).values, fun(X, g, scale_points=5, null="uniform").values)
         assert_array_equal(fun(X, g, scale_points=5).values, fun(X, g, sigma2_e=2.0).values)
-        assert_array_equal(fun(X, g, scale_points=5).values,
-                           fun(X, g, scale_points=[5, 5, 5, 5]).values)
-    assert_array_equal(rwg(X[:, 0], g, scale_points=5).values,
-                       rwg(X[:, 0], g, scale_points=5, null=[0.2] * 5).values)
+        assert_array_equal(fun(X, g, scale_points=5).values, fun(X, g, scale_points=[5, 5, 5, 5]).values)
+    assert_array_equal(rwg(X[:, 0], g, scale_points=5).values, rwg(X[:, 0], g, scale_points=5, null=[0.2] * 5).values)
 
 
 # ---------------------------------------------------------------------------------------
@@ -297,8 +291,7 @@ def test_group_of_one_and_constant_group():
     assert_allclose(awg(items, g, scale_min=1, scale_max=5).values, [1.0, np.nan], equal_nan=True)
     assert_allclose(ad_m(items, g).values, [0.0, np.nan], equal_nan=True)
     assert_allclose(ad_m(items, g, center="median").values, [0.0, np.nan], equal_nan=True)
-    for fun, kw in [(rwg_j, {"scale_points": 5}), (awg, {"scale_min": 1, "scale_max": 5}),
-                    (ad_m, {})]:
+    for fun, kw in [(rwg_j, {"scale_points": 5}), (awg, {"scale_min": 1, "scale_max": 5}), (ad_m, {})]:
         assert fun(items, g, **kw).n.tolist() == [3, 1]
 
 
@@ -321,12 +314,19 @@ NAN = np.nan
 # group b: 4, 5 / 4, 4                             (complete)
 # group c: NaN, NaN / NaN, NaN                     (nobody answered)
 # group d: 3, NaN / 3, 5                            (item 1 answered once -> undefined)
-MISSING_ITEMS = np.array([
-    [1, 2], [2, 2], [NAN, 4],
-    [4, 4], [5, 4],
-    [NAN, NAN], [NAN, NAN],
-    [3, 3], [NAN, 5],
-])
+MISSING_ITEMS = np.array(
+    [
+        [1, 2],
+        [2, 2],
+        [NAN, 4],
+        [4, 4],
+        [5, 4],
+        [NAN, NAN],
+        [NAN, NAN],
+        [3, 3],
+        [NAN, 5],
+    ]
+)
 MISSING_GROUPS = ["a", "a", "a", "b", "b", "c", "c", "d", "d"]
 
 
@@ -350,8 +350,7 @@ def test_nan_policy_omit_uses_observed_answers_per_item():
 
 
 def test_nan_policy_propagate():
-    for fun, kw in [(rwg_j, {"scale_points": 5}), (awg, {"scale_min": 1, "scale_max": 5}),
-                    (ad_m, {})]:
+    for fun, kw in [(rwg_j, {"scale_points": 5}), (awg, {"scale_min": 1, "scale_max": 5}), (ad_m, {})]:
         r = fun(MISSING_ITEMS, MISSING_GROUPS, nan_policy="propagate", **kw)
         omit = fun(MISSING_ITEMS, MISSING_GROUPS, **kw)
         assert np.isnan(r.values[[0, 2, 3]]).all()
@@ -363,8 +362,7 @@ def test_nan_policy_propagate():
 
 
 def test_nan_policy_raise():
-    for fun, kw in [(rwg_j, {"scale_points": 5}), (awg, {"scale_min": 1, "scale_max": 5}),
-                    (ad_m, {})]:
+    for fun, kw in [(rwg_j, {"scale_points": 5}), (awg, {"scale_min": 1, "scale_max": 5}), (ad_m, {})]:
         with pytest.raises(ValueError, match=r"items: contains missing values .*row 2, column 0"):
             fun(MISSING_ITEMS, MISSING_GROUPS, nan_policy="raise", **kw)
         complete = MISSING_ITEMS[[0, 1, 3, 4]]
@@ -397,46 +395,154 @@ def test_results_are_read_only():
         (lambda: rwg([1, 2], [0, 0], scale_points=1), ValueError, r"scale_points: must be at least 2, got 1"),
         (lambda: rwg([1, 2], [0, 0], scale_points=5.0), TypeError, r"scale_points: must be an integer, got 5\.0"),
         (lambda: rwg([1, 2], [0, 0], scale_points=True), TypeError, r"scale_points: must be an integer"),
-        (lambda: rwg([1, 6], [0, 0], scale_points=5), ValueError, r"x: values must lie in \[1, 5\] \(scale_points=5\), got 6\.0 at position 1"),
+        (
+            lambda: rwg([1, 6], [0, 0], scale_points=5),
+            ValueError,
+            r"x: values must lie in \[1, 5\] \(scale_points=5\), got 6\.0 at position 1",
+        ),
         (lambda: rwg([0, 1], [0, 0], scale_points=5), ValueError, r"x: values must lie in \[1, 5\].*got 0\.0"),
         (lambda: rwg([1, np.inf], [0, 0], scale_points=5), ValueError, r"x: contains non-finite value inf"),
         (lambda: rwg([[1, 2]], [0], scale_points=5), ValueError, r"x: must be one-dimensional .*shape \(1, 2\).*rwg_j"),
         (lambda: rwg([1, 2, 3], [0, 0], scale_points=5), ValueError, r"groups: has 2 entries, expected 3"),
         (lambda: rwg(["a", "b"], [0, 0], scale_points=5), TypeError, r"x: must be numeric, got dtype <U1"),
-        (lambda: rwg([1, 2], [0, 0], scale_points=5, nan_policy="drop"), ValueError, r"nan_policy: must be one of 'omit', 'raise', 'propagate', got 'drop'"),
+        (
+            lambda: rwg([1, 2], [0, 0], scale_points=5, nan_policy="drop"),
+            ValueError,
+            r"nan_policy: must be one of 'omit', 'raise', 'propagate', got 'drop'",
+        ),
         (lambda: rwg([1, 2], [0, None], scale_points=5), ValueError, r"groups: contains missing labels"),
-        (lambda: rwg_j([[1], [2]], [0, 0], scale_points=5), ValueError, r"items: needs at least 2 item column\(s\), got 1; use rwg"),
-        (lambda: rwg_j([1, 2], [0, 0], scale_points=5), ValueError, r"items: must be two-dimensional .*got shape \(2,\)"),
-        (lambda: rwg_j([[1, 2], [3, -1]], [0, 0], scale_points=5), ValueError, r"items: values must lie in \[1, 5\].*got -1\.0 at row 1, column 1"),
-        (lambda: rwg_j(np.ones((2, 2, 2)), [0, 0], scale_points=5), ValueError, r"items: must be two-dimensional .*\(2, 2, 2\)"),
+        (
+            lambda: rwg_j([[1], [2]], [0, 0], scale_points=5),
+            ValueError,
+            r"items: needs at least 2 item column\(s\), got 1; use rwg",
+        ),
+        (
+            lambda: rwg_j([1, 2], [0, 0], scale_points=5),
+            ValueError,
+            r"items: must be two-dimensional .*got shape \(2,\)",
+        ),
+        (
+            lambda: rwg_j([[1, 2], [3, -1]], [0, 0], scale_points=5),
+            ValueError,
+            r"items: values must lie in \[1, 5\].*got -1\.0 at row 1, column 1",
+        ),
+        (
+            lambda: rwg_j(np.ones((2, 2, 2)), [0, 0], scale_points=5),
+            ValueError,
+            r"items: must be two-dimensional .*\(2, 2, 2\)",
+        ),
         (lambda: rwg_j([[1, 2], [1, 2]], [0, 0, 0], scale_points=5), ValueError, r"groups: has 3 entries, expected 2"),
-        (lambda: awg([1, 2], [0, 0], scale_min=5, scale_max=1), ValueError, r"scale_max: must be greater than scale_min, got scale_min=5, scale_max=1"),
-        (lambda: awg([1, 2], [0, 0], scale_min=1, scale_max=1), ValueError, r"scale_max: must be greater than scale_min"),
-        (lambda: awg([1, 2], [0, 0], scale_min="1", scale_max=5), TypeError, r"scale_min: must be a real number, got '1'"),
+        (
+            lambda: awg([1, 2], [0, 0], scale_min=5, scale_max=1),
+            ValueError,
+            r"scale_max: must be greater than scale_min, got scale_min=5, scale_max=1",
+        ),
+        (
+            lambda: awg([1, 2], [0, 0], scale_min=1, scale_max=1),
+            ValueError,
+            r"scale_max: must be greater than scale_min",
+        ),
+        (
+            lambda: awg([1, 2], [0, 0], scale_min="1", scale_max=5),
+            TypeError,
+            r"scale_min: must be a real number, got '1'",
+        ),
         (lambda: awg([1, 2], [0, 0], scale_min=1, scale_max=np.inf), ValueError, r"scale_max: must be finite, got inf"),
-        (lambda: awg([1, 7], [0, 0], scale_min=1, scale_max=5), ValueError, r"items: values must lie in \[1, 5\] \(scale_min=1, scale_max=5\), got 7\.0"),
-        (lambda: awg(np.ones((2, 0)), [0, 0], scale_min=1, scale_max=5), ValueError, r"items: needs at least 1 item column\(s\), got 0"),
+        (
+            lambda: awg([1, 7], [0, 0], scale_min=1, scale_max=5),
+            ValueError,
+            r"items: values must lie in \[1, 5\] \(scale_min=1, scale_max=5\), got 7\.0",
+        ),
+        (
+            lambda: awg(np.ones((2, 0)), [0, 0], scale_min=1, scale_max=5),
+            ValueError,
+            r"items: needs at least 1 item column\(s\), got 0",
+        ),
         (lambda: ad_m([1, 2], [0, 0], center="mode"), ValueError, r"center: must be 'mean' or 'median', got 'mode'"),
         (lambda: ad_m([1, -np.inf], [0, 0]), ValueError, r"items: contains non-finite value -inf"),
         (lambda: ad_m([1 + 2j, 2], [0, 0]), TypeError, r"items: must be numeric, got dtype complex128"),
-        (lambda: rwg([1, 2], [0, 0], scale_points=5, null="skewed"), ValueError, r"null: must be one of 'uniform', 'slight_skew', 'moderate_skew', 'heavy_skew' or a sequence of category proportions, got 'skewed'"),
-        (lambda: rwg([1, 2], [0, 0], scale_points=7, null="slight_skew"), ValueError, r"null: 'slight_skew' is defined for 5-point scales only .*got scale_points=7"),
-        (lambda: rwg_j([[1, 2], [2, 2]], [0, 0], scale_points=[5, 4], null="heavy_skew"), ValueError, r"null: 'heavy_skew' is defined for 5-point scales only .*got scale_points=4"),
-        (lambda: rwg([1, 2], [0, 0], scale_points=5, null=[.5, .6, 0, 0, 0]), ValueError, r"null: category proportions must be non-negative and sum to 1"),
-        (lambda: rwg([1, 2], [0, 0], scale_points=5, null=[.5, .5]), ValueError, r"null: has 2 category proportions, expected scale_points=5"),
-        (lambda: rwg([1, 2], [0, 0], scale_points=5, null=[1, 0, 0, 0, 0]), ValueError, r"null: needs at least two categories with positive probability"),
+        (
+            lambda: rwg([1, 2], [0, 0], scale_points=5, null="skewed"),
+            ValueError,
+            r"null: must be one of 'uniform', 'slight_skew', 'moderate_skew', 'heavy_skew' or a sequence of category proportions, got 'skewed'",
+        ),
+        (
+            lambda: rwg([1, 2], [0, 0], scale_points=7, null="slight_skew"),
+            ValueError,
+            r"null: 'slight_skew' is defined for 5-point scales only .*got scale_points=7",
+        ),
+        (
+            lambda: rwg_j([[1, 2], [2, 2]], [0, 0], scale_points=[5, 4], null="heavy_skew"),
+            ValueError,
+            r"null: 'heavy_skew' is defined for 5-point scales only .*got scale_points=4",
+        ),
+        (
+            lambda: rwg([1, 2], [0, 0], scale_points=5, null=[0.5, 0.6, 0, 0, 0]),
+            ValueError,
+            r"null: category proportions must be non-negative and sum to 1",
+        ),
+        (
+            lambda: rwg([1, 2], [0, 0], scale_points=5, null=[0.5, 0.5]),
+            ValueError,
+            r"null: has 2 category proportions, expected scale_points=5",
+        ),
+        (
+            lambda: rwg([1, 2], [0, 0], scale_points=5, null=[1, 0, 0, 0, 0]),
+            ValueError,
+            r"null: needs at least two categories with positive probability",
+        ),
         (lambda: rwg([1, 2], [0, 0]), TypeError, r"scale_points: required unless sigma2_e is given"),
-        (lambda: rwg([1, 2], [0, 0], sigma2_e=1.3, null="slight_skew"), ValueError, r"null: cannot be combined with sigma2_e .*got null='slight_skew'"),
+        (
+            lambda: rwg([1, 2], [0, 0], sigma2_e=1.3, null="slight_skew"),
+            ValueError,
+            r"null: cannot be combined with sigma2_e .*got null='slight_skew'",
+        ),
         (lambda: rwg([1, 2], [0, 0], sigma2_e=0.0), ValueError, r"sigma2_e: must be positive and finite, got 0\.0"),
-        (lambda: rwg([1, 2], [0, 0], sigma2_e=[1.0, 2.0]), ValueError, r"sigma2_e: must be a single number for one item"),
-        (lambda: rwg([1, 2], [0, 0], sigma2_e="2"), TypeError, r"sigma2_e: must be a positive number or one per item, got '2'"),
-        (lambda: rwg_j([[1, 2], [2, 2]], [0, 0], sigma2_e=[1.0, 2.0, 3.0]), ValueError, r"sigma2_e: must be a number or have one entry per item \(2\), got shape \(3,\)"),
-        (lambda: rwg_j([[1, 2], [2, 2]], [0, 0], scale_points=[5, 5, 5]), ValueError, r"scale_points: has 3 entries, expected one per item \(2\)"),
-        (lambda: rwg_j([[1, 2], [2, 2]], [0, 0], scale_points=[5, 1]), ValueError, r"scale_points\[1\]: must be at least 2, got 1"),
-        (lambda: rwg_j([[1, 3], [2, 2]], [0, 0], scale_points=[5, 2]), ValueError, r"items: values must lie in \[1, 2\] \(scale_points\[1\]=2\), got 3\.0 at row 0, column 1"),
-        (lambda: rwg_j([[1, 3], [2, 2]], [0, 0], scale_points=5.0), TypeError, r"scale_points: must be an integer, got 5\.0"),
-        (lambda: rwg_star_j([[1, 9]], [0], scale_points=5), ValueError, r"items: values must lie in \[1, 5\] \(scale_points=5\), got 9\.0"),
-        (lambda: rwg_star_j(np.ones((2, 0)), [0, 0], scale_points=5), ValueError, r"items: needs at least 1 item column\(s\), got 0"),
+        (
+            lambda: rwg([1, 2], [0, 0], sigma2_e=[1.0, 2.0]),
+            ValueError,
+            r"sigma2_e: must be a single number for one item",
+        ),
+        (
+            lambda: rwg([1, 2], [0, 0], sigma2_e="2"),
+            TypeError,
+            r"sigma2_e: must be a positive number or one per item, got '2'",
+        ),
+        (
+            lambda: rwg_j([[1, 2], [2, 2]], [0, 0], sigma2_e=[1.0, 2.0, 3.0]),
+            ValueError,
+            r"sigma2_e: must be a number or have one entry per item \(2\), got shape \(3,\)",
+        ),
+        (
+            lambda: rwg_j([[1, 2], [2, 2]], [0, 0], scale_points=[5, 5, 5]),
+            ValueError,
+            r"scale_points: has 3 entries, expected one per item \(2\)",
+        ),
+        (
+            lambda: rwg_j([[1, 2], [2, 2]], [0, 0], scale_points=[5, 1]),
+            ValueError,
+            r"scale_points\[1\]: must be at least 2, got 1",
+        ),
+        (
+            lambda: rwg_j([[1, 3], [2, 2]], [0, 0], scale_points=[5, 2]),
+            ValueError,
+            r"items: values must lie in \[1, 2\] \(scale_points\[1\]=2\), got 3\.0 at row 0, column 1",
+        ),
+        (
+            lambda: rwg_j([[1, 3], [2, 2]], [0, 0], scale_points=5.0),
+            TypeError,
+            r"scale_points: must be an integer, got 5\.0",
+        ),
+        (
+            lambda: rwg_star_j([[1, 9]], [0], scale_points=5),
+            ValueError,
+            r"items: values must lie in \[1, 5\] \(scale_points=5\), got 9\.0",
+        ),
+        (
+            lambda: rwg_star_j(np.ones((2, 0)), [0, 0], scale_points=5),
+            ValueError,
+            r"items: needs at least 1 item column\(s\), got 0",
+        ),
     ],
 )
 def test_errors_name_argument_and_value(call, exc, pattern):
@@ -480,13 +586,11 @@ def test_invariant_to_row_order_and_relabeling(data):
         for policy in ("omit", "propagate"):
             base = fun(X, g, nan_policy=policy)
             shuffled = fun(X[perm], g[perm], nan_policy=policy)
-            assert_allclose(shuffled.values, base.values, rtol=1e-12, atol=1e-12,
-                            equal_nan=True, err_msg=name)
+            assert_allclose(shuffled.values, base.values, rtol=1e-12, atol=1e-12, equal_nan=True, err_msg=name)
             assert_array_equal(shuffled.n, base.n)
             relabeled = fun(X, labels, nan_policy=policy).to_dict()
             for grp, v in base.to_dict().items():
-                assert_allclose(relabeled[f"team-{9 - grp}"], v, rtol=1e-12, atol=1e-12,
-                                equal_nan=True, err_msg=name)
+                assert_allclose(relabeled[f"team-{9 - grp}"], v, rtol=1e-12, atol=1e-12, equal_nan=True, err_msg=name)
 
 
 @PROP
@@ -551,8 +655,9 @@ def test_vectorized_equals_per_group_definition(data):
         expected = _naive(X, g, name)
         assert set(got) == set(expected)
         for grp in expected:
-            assert_allclose(got[grp], expected[grp], rtol=1e-9, atol=1e-12, equal_nan=True,
-                            err_msg=f"{name} group {grp}")
+            assert_allclose(
+                got[grp], expected[grp], rtol=1e-9, atol=1e-12, equal_nan=True, err_msg=f"{name} group {grp}"
+            )
 
 
 def test_public_api_exports():
@@ -563,9 +668,9 @@ def test_public_api_exports():
 
 
 @PROP
-@given(st.lists(st.tuples(st.floats(-50, 50, allow_nan=False), st.integers(0, 4)),
-                min_size=1, max_size=40),
-       st.booleans())
+@given(
+    st.lists(st.tuples(st.floats(-50, 50, allow_nan=False), st.integers(0, 4)), min_size=1, max_size=40), st.booleans()
+)
 def test_median_center_non_integer_and_integer_paths(rows, integer):
     # integer-valued answers use a counting path, other answers a sort by (group, value)
     x = np.array([round(v) if integer else v for v, _ in rows], dtype=float)

@@ -51,7 +51,7 @@ from analysis.groups import encode_groups
 
 ALPHA = 0.05
 SE_MC = math.sqrt(ALPHA * (1 - ALPHA) / MC_REPLICATES)
-NOMINAL = an._k(ALPHA, MC_REPLICATES) / MC_REPLICATES      # α − 2 SE_MC, about .047
+NOMINAL = an._k(ALPHA, MC_REPLICATES) / MC_REPLICATES  # α − 2 SE_MC, about .047
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "r"
 SIM_FIXTURE = FIXTURES / "agreement_null_sim.json"
 
@@ -69,7 +69,7 @@ def _v_pmf(p, n):
         Q = np.zeros_like(P)
         for a in range(1, A + 1):
             if p[a - 1] > 0:
-                Q[a:, a * a:] += p[a - 1] * P[: s1_max + 1 - a, : s2_max + 1 - a * a]
+                Q[a:, a * a :] += p[a - 1] * P[: s1_max + 1 - a, : s2_max + 1 - a * a]
         P = Q
     s1, s2 = np.nonzero(P)
     return np.bincount(n * s2 - s1 * s1, weights=P[s1, s2])
@@ -120,11 +120,11 @@ def test_null_proportions_and_variances():
         p = null_distribution(null, 5)
         assert_allclose(p, props, rtol=0, atol=1e-15)
         assert p.sum() == pytest.approx(1.0)
-        assert null_variance(null, 5) == var            # exact: the published values
+        assert null_variance(null, 5) == var  # exact: the published values
         a = np.arange(1, 6)
         assert float(p @ (a - p @ a) ** 2) == pytest.approx(var, abs=1e-14)
         with pytest.raises(ValueError):
-            p[0] = 1.0                                   # read-only
+            p[0] = 1.0  # read-only
     for A in range(2, 12):
         assert null_variance("uniform", A) == pytest.approx((A * A - 1) / 12, rel=1e-15)
     # explicit proportions
@@ -135,35 +135,60 @@ def test_null_proportions_and_variances():
 @pytest.mark.parametrize(
     ("call", "exc", "pattern"),
     [
-        (lambda: null_variance("slight_skew", 7), ValueError,
-         r"null: 'slight_skew' is defined for 5-point scales only \(LeBreton & Senter 2008, "
-         r"Table 3\), got scale_points=7"),
+        (
+            lambda: null_variance("slight_skew", 7),
+            ValueError,
+            r"null: 'slight_skew' is defined for 5-point scales only \(LeBreton & Senter 2008, "
+            r"Table 3\), got scale_points=7",
+        ),
         (lambda: null_distribution("skew", 5), ValueError, r"null: must be one of"),
         (lambda: null_distribution("uniform", 1), ValueError, r"scale_points: must be at least 2"),
         (lambda: null_distribution("uniform", 5.0), TypeError, r"scale_points: must be an integer"),
         (lambda: null_variance([0.5, 0.5, 0.5], 3), ValueError, r"sum to 1"),
         (lambda: null_variance([[0.5, 0.5]], 2), ValueError, r"one-dimensional"),
         (lambda: null_variance(["a", "b"], 2), TypeError, r"null: must be a name or a sequence"),
-        (lambda: critical_values(5, scale_points=5, n_items=3, alpha=0.0), ValueError,
-         r"alpha: must lie in \(0, 0.5\], got 0.0"),
-        (lambda: critical_values(5, scale_points=5, n_items=3, alpha=0.6), ValueError,
-         r"alpha: must lie in \(0, 0.5\], got 0.6"),
-        (lambda: critical_values(5, scale_points=5, n_items=3, alpha="0.05"), TypeError,
-         r"alpha: must be a real number"),
-        (lambda: critical_values(5, scale_points=5), TypeError,
-         r"n_items: required when scale_points is a single integer"),
-        (lambda: critical_values(5, scale_points=5, n_items=0), ValueError,
-         r"n_items: must be at least 1, got 0"),
-        (lambda: critical_values(5, scale_points=[2, 3], n_items=3), ValueError,
-         r"scale_points: has 2 entries, expected one per item \(3\)"),
-        (lambda: critical_values(5, scale_points=[2, 3], null=[0.5, 0.5]), ValueError,
-         r"null: category proportions need a single scale_points"),
-        (lambda: critical_values(5, scale_points=[5, 4], null="slight_skew"), ValueError,
-         r"null: 'slight_skew' is defined for 5-point scales only .*got scale_points=4"),
-        (lambda: critical_values(-1, scale_points=5, n_items=1), ValueError,
-         r"n: group sizes must be non-negative"),
-        (lambda: critical_values(2.5, scale_points=5, n_items=1), TypeError,
-         r"n: must be integer group sizes, got 2.5"),
+        (
+            lambda: critical_values(5, scale_points=5, n_items=3, alpha=0.0),
+            ValueError,
+            r"alpha: must lie in \(0, 0.5\], got 0.0",
+        ),
+        (
+            lambda: critical_values(5, scale_points=5, n_items=3, alpha=0.6),
+            ValueError,
+            r"alpha: must lie in \(0, 0.5\], got 0.6",
+        ),
+        (
+            lambda: critical_values(5, scale_points=5, n_items=3, alpha="0.05"),
+            TypeError,
+            r"alpha: must be a real number",
+        ),
+        (
+            lambda: critical_values(5, scale_points=5),
+            TypeError,
+            r"n_items: required when scale_points is a single integer",
+        ),
+        (lambda: critical_values(5, scale_points=5, n_items=0), ValueError, r"n_items: must be at least 1, got 0"),
+        (
+            lambda: critical_values(5, scale_points=[2, 3], n_items=3),
+            ValueError,
+            r"scale_points: has 2 entries, expected one per item \(3\)",
+        ),
+        (
+            lambda: critical_values(5, scale_points=[2, 3], null=[0.5, 0.5]),
+            ValueError,
+            r"null: category proportions need a single scale_points",
+        ),
+        (
+            lambda: critical_values(5, scale_points=[5, 4], null="slight_skew"),
+            ValueError,
+            r"null: 'slight_skew' is defined for 5-point scales only .*got scale_points=4",
+        ),
+        (lambda: critical_values(-1, scale_points=5, n_items=1), ValueError, r"n: group sizes must be non-negative"),
+        (
+            lambda: critical_values(2.5, scale_points=5, n_items=1),
+            TypeError,
+            r"n: must be integer group sizes, got 2.5",
+        ),
     ],
 )
 def test_errors_name_argument_and_value(call, exc, pattern):
@@ -184,7 +209,7 @@ def test_critical_values_hand_worked():
     assert cv.method == ("undefined", "undefined", "monte_carlo", "monte_carlo")
     assert np.isnan(cv.rwg_j[:2]).all()
     assert_allclose(cv.rwg_j[2:], [1.0, 5 / 6], rtol=1e-12)
-    assert_allclose(cv.rwg_star_j[2:], [1.0, 5 / 6], rtol=1e-12)   # one item: the same
+    assert_allclose(cv.rwg_star_j[2:], [1.0, 5 / 6], rtol=1e-12)  # one item: the same
     # slightly skewed null, n = 3: three equal answers have probability
     # .05³ + .15³ + .20³ + .35³ + .25³ = .07 > .05: agreement cannot be shown
     assert critical_values(3, scale_points=5, n_items=1, null="slight_skew").rwg_j[0] == 1.0
@@ -229,8 +254,7 @@ def test_critical_values_decrease_with_group_size_and_skew():
         assert (s > u).all()
 
 
-EXACT_GRID = [(null, n, J) for null in ("uniform", "slight_skew")
-              for n in (2, 3, 5, 8, 12, 20) for J in (1, 3, 5)]
+EXACT_GRID = [(null, n, J) for null in ("uniform", "slight_skew") for n in (2, 3, 5, 8, 12, 20) for J in (1, 3, 5)]
 
 
 @pytest.mark.parametrize(("null", "n", "J"), EXACT_GRID)
@@ -250,7 +274,7 @@ def test_monte_carlo_critical_value_against_exact_distribution(null, n, J):
     assert level <= NOMINAL + 4 * SE_MC
     if m_crit > 0:
         assert at_or_below >= NOMINAL - 4 * SE_MC
-    else:                         # m = 0 (identical answers) is itself too likely
+    else:  # m = 0 (identical answers) is itself too likely
         assert pmf[support == 0].sum() > NOMINAL - 4 * SE_MC
 
 
@@ -303,23 +327,22 @@ def test_critical_values_against_r_simulation(fx, case):
     """
     n, J = case["gsize"], case["nitems"]
     sp = case["scale_points"]
-    items = tuple(sorted(an._item_set(sp, case["null"], J if np.ndim(sp) == 0 else None),
-                         key=lambda it: it.p))
+    items = tuple(sorted(an._item_set(sp, case["null"], J if np.ndim(sp) == 0 else None), key=lambda it: it.p))
     m = an._simulate_m(items, n, MC_REPLICATES)[n - 1]
     r = an._rwg_from_m(m, J)
     tol = 4 * math.sqrt(ALPHA * (1 - ALPHA)) * math.sqrt(1 / case["nrep"] + 1 / MC_REPLICATES)
     q = case["rwg_q"][case["probs"].index(0.95)]
     assert (r > q + 1e-9).mean() <= ALPHA + tol
     assert (r >= q - 1e-9).mean() >= ALPHA - tol
-    ours = critical_values(n, scale_points=sp, n_items=J if np.ndim(sp) == 0 else None,
-                           null=case["null"])
+    ours = critical_values(n, scale_points=sp, n_items=J if np.ndim(sp) == 0 else None, null=case["null"])
     if case["rwg_95"] is not None:
         # both decisions reject the same simulated values up to Monte Carlo error
         assert (r >= case["rwg_95"] - 1e-9).mean() <= ALPHA + tol
     # the 90% and 99% points too
     for prob, qq in zip(case["probs"], case["rwg_q"]):
         assert (r > qq + 1e-9).mean() <= 1 - prob + 4 * math.sqrt(prob * (1 - prob)) * math.sqrt(
-            1 / case["nrep"] + 1 / MC_REPLICATES)
+            1 / case["nrep"] + 1 / MC_REPLICATES
+        )
     assert r.mean() == pytest.approx(case["rwg_mean"], abs=0.01)
     if case.get("rstar_q") is not None:
         qs = case["rstar_q"][case["probs"].index(0.95)]
@@ -331,11 +354,21 @@ def test_critical_values_against_r_simulation(fx, case):
         assert q90 - 1e-9 <= ours.rwg_star_j[0] <= q99 + 1e-9
 
 
-@pytest.mark.parametrize(("null", "scale_points", "J"), [
-    ("uniform", 5, 1), ("uniform", 5, 5), ("slight_skew", 5, 1), ("slight_skew", 5, 3),
-    ("slight_skew", 5, 5), ("heavy_skew", 5, 5), ("uniform", [2, 3, 3, 4, 5], None),
-    ("uniform", [3, 4, 3, 3], None), ("uniform", 4, 1), ("uniform", 2, 1),
-])
+@pytest.mark.parametrize(
+    ("null", "scale_points", "J"),
+    [
+        ("uniform", 5, 1),
+        ("uniform", 5, 5),
+        ("slight_skew", 5, 1),
+        ("slight_skew", 5, 3),
+        ("slight_skew", 5, 5),
+        ("heavy_skew", 5, 5),
+        ("uniform", [2, 3, 3, 4, 5], None),
+        ("uniform", [3, 4, 3, 3], None),
+        ("uniform", 4, 1),
+        ("uniform", 2, 1),
+    ],
+)
 def test_approximation_above_the_simulated_sizes(null, scale_points, J):
     """Above MC_MAX_N the anchored chi-square approximation keeps the level near α.
 
@@ -379,9 +412,15 @@ def test_agreement_test_hand_worked():
     assert r.n_items == 1 and r.null == "uniform" and r.alpha == 0.05
     assert r.scale_points == (5,) and r.sigma2_e == (2.0,)
     d = r.to_dict()
-    assert d["trio"] == {"n": 3, "n_effective": 3, "rwg_j": 1.0, "rwg_star_j": 1.0,
-                         "critical_value": pytest.approx(5 / 6),
-                         "critical_value_star": pytest.approx(5 / 6), "agrees": True}
+    assert d["trio"] == {
+        "n": 3,
+        "n_effective": 3,
+        "rwg_j": 1.0,
+        "rwg_star_j": 1.0,
+        "critical_value": pytest.approx(5 / 6),
+        "critical_value_star": pytest.approx(5 / 6),
+        "agrees": True,
+    }
     assert d["single"]["agrees"] is None and math.isnan(d["single"]["rwg_j"])
     with pytest.raises(ValueError):
         r.rwg_j[0] = 0.0
@@ -392,12 +431,22 @@ def test_agreement_test_missing_answers_use_effective_n():
     # a trio); team b: complete; team c: item 1 answered once -> undefined -> None;
     # team d: nobody answered -> n = 0, None
     nan = np.nan
-    items = np.array([
-        [4, 4, 4], [4, 4, 4], [4, nan, 4], [4, 4, 4],
-        [4, 4, 4], [4, 4, 4], [4, 4, 4], [4, 4, 4],
-        [3, 3, 3], [nan, 3, 3],
-        [nan, nan, nan], [nan, nan, nan],
-    ])
+    items = np.array(
+        [
+            [4, 4, 4],
+            [4, 4, 4],
+            [4, nan, 4],
+            [4, 4, 4],
+            [4, 4, 4],
+            [4, 4, 4],
+            [4, 4, 4],
+            [4, 4, 4],
+            [3, 3, 3],
+            [nan, 3, 3],
+            [nan, nan, nan],
+            [nan, nan, nan],
+        ]
+    )
     g = list("aaaabbbbccdd")
     r = agreement_test(items, g, scale_points=5, null="slight_skew")
     assert r.n.tolist() == [4, 4, 2, 0]
@@ -423,24 +472,21 @@ def test_agreement_test_matches_index_functions_and_decision_rule():
     X[rng.random(X.shape) < 0.03] = np.nan
     for null in NULLS:
         r = agreement_test(X, g, scale_points=5, null=null, alpha=0.1)
-        assert_allclose(r.rwg_j, rwg_j(X, g, scale_points=5, null=null).values,
-                        rtol=1e-12, equal_nan=True)
-        assert_allclose(r.rwg_star_j, rwg_star_j(X, g, scale_points=5, null=null).values,
-                        rtol=1e-12, atol=1e-12, equal_nan=True)
+        assert_allclose(r.rwg_j, rwg_j(X, g, scale_points=5, null=null).values, rtol=1e-12, equal_nan=True)
+        assert_allclose(
+            r.rwg_star_j, rwg_star_j(X, g, scale_points=5, null=null).values, rtol=1e-12, atol=1e-12, equal_nan=True
+        )
         defined = ~np.isnan(r.rwg_j)
         agrees = np.array([a is True for a in r.agrees])
         assert agrees.any() and (~agrees[defined]).any()
         assert_array_equal(agrees[defined], r.rwg_j[defined] > r.critical_value[defined] + 1e-9)
-        assert_array_equal(agrees[defined],
-                           r.rwg_star_j[defined] > r.critical_value_star[defined] + 1e-9)
+        assert_array_equal(agrees[defined], r.rwg_star_j[defined] > r.critical_value_star[defined] + 1e-9)
         assert all(a is None for a in r.agrees[~defined])
-        cv = critical_values(r.n_effective[defined], scale_points=5, n_items=4, null=null,
-                             alpha=0.1)
+        cv = critical_values(r.n_effective[defined], scale_points=5, n_items=4, null=null, alpha=0.1)
         assert_allclose(r.critical_value[defined], cv.rwg_j)
     # one item: r_wg
     r1 = agreement_test(X[:, 0], g, scale_points=5)
-    assert_allclose(r1.rwg_j, rwg(X[:, 0], g, scale_points=5, null="slight_skew").values,
-                    rtol=1e-12, equal_nan=True)
+    assert_allclose(r1.rwg_j, rwg(X[:, 0], g, scale_points=5, null="slight_skew").values, rtol=1e-12, equal_nan=True)
     # invariant to row order and to encoding the groups first
     perm = rng.permutation(n)
     a = agreement_test(X, g, scale_points=5)
@@ -522,8 +568,11 @@ def test_agreement_test_errors():
         agreement_test([1, 2], [0, 0], scale_points=5, alpha=1.0)
     with pytest.raises(ValueError, match="null: 'slight_skew' is defined for 5-point"):
         agreement_test([[1, 2]], [0], scale_points=[2, 3])
-    with pytest.raises(ValueError, match=r"items: values must lie in \[1, 3\] "
-                                          r"\(scale_points\[1\]=3\), got 4.0"):
+    with pytest.raises(
+        ValueError,
+        match=r"items: values must lie in \[1, 3\] "
+        r"\(scale_points\[1\]=3\), got 4.0",
+    ):
         agreement_test([[1, 4]], [0], scale_points=[2, 3], null="uniform")
     with pytest.raises(TypeError):
         agreement_test([1, 2], [0, 0], scale_points=5, sigma2_e=1.34)
@@ -538,15 +587,11 @@ def test_ordinal_ranks_hand_worked():
     answers = np.array([[10, 1], [30, 3], [99, 2], [np.nan, 1], [20, np.nan]])
     r = ordinal_ranks(answers, [[10, 20, 30], [1, 2]], dont_know=[99, 3])
     assert r.scale_points == (3, 2)
-    assert_allclose(r.ranks, [[1, 1], [3, np.nan], [np.nan, 2], [np.nan, 1], [2, np.nan]],
-                    equal_nan=True)
-    assert r.dont_know.tolist() == [[False, False], [False, True], [True, False],
-                                    [False, False], [False, False]]
-    c = ordinal_ranks(answers, [[10, 20, 30], [1, 2]], dont_know=[99, 3],
-                      dont_know_as="category")
+    assert_allclose(r.ranks, [[1, 1], [3, np.nan], [np.nan, 2], [np.nan, 1], [2, np.nan]], equal_nan=True)
+    assert r.dont_know.tolist() == [[False, False], [False, True], [True, False], [False, False], [False, False]]
+    c = ordinal_ranks(answers, [[10, 20, 30], [1, 2]], dont_know=[99, 3], dont_know_as="category")
     assert c.scale_points == (4, 3)
-    assert_allclose(c.ranks, [[1, 1], [3, 3], [4, 2], [np.nan, 1], [2, np.nan]],
-                    equal_nan=True)
+    assert_allclose(c.ranks, [[1, 1], [3, 3], [4, 2], [np.nan, 1], [2, np.nan]], equal_nan=True)
     # the order given is the order of the ranks (options listed high to low)
     d = ordinal_ranks([3, 1, 2], [[3, 2, 1]])
     assert d.ranks[:, 0].tolist() == [1.0, 3.0, 2.0] and d.scale_points == (3,)
@@ -557,16 +602,19 @@ def test_ordinal_ranks_hand_worked():
 @pytest.mark.parametrize(
     ("call", "pattern"),
     [
-        (lambda: ordinal_ranks([[1, 5]], [[1, 2], [1, 2]], dont_know=[None, 3]),
-         r"answers: value 5.0 at row 0, column 1 is not an option of item 1 "
-         r"\(options \[1.0, 2.0\], don't know 3\)"),
+        (
+            lambda: ordinal_ranks([[1, 5]], [[1, 2], [1, 2]], dont_know=[None, 3]),
+            r"answers: value 5.0 at row 0, column 1 is not an option of item 1 "
+            r"\(options \[1.0, 2.0\], don't know 3\)",
+        ),
         (lambda: ordinal_ranks([[1, 1]], [[1, 2]]), r"options: must have one entry per item \(2\)"),
-        (lambda: ordinal_ranks([[1]], [[1, 2]], dont_know=[3, 4]),
-         r"dont_know: must have one entry per item \(1\)"),
+        (lambda: ordinal_ranks([[1]], [[1, 2]], dont_know=[3, 4]), r"dont_know: must have one entry per item \(1\)"),
         (lambda: ordinal_ranks([[1]], [[1]]), r"options\[0\]: needs at least 2 option values"),
         (lambda: ordinal_ranks([[1]], [[1, 1, 2]]), r"options\[0\]: option values must be distinct"),
-        (lambda: ordinal_ranks([[1]], [[1, 2]], dont_know_as="drop"),
-         r"dont_know_as: must be 'missing' or 'category', got 'drop'"),
+        (
+            lambda: ordinal_ranks([[1]], [[1, 2]], dont_know_as="drop"),
+            r"dont_know_as: must be 'missing' or 'category', got 'drop'",
+        ),
     ],
 )
 def test_ordinal_ranks_errors(call, pattern):
@@ -598,4 +646,4 @@ def test_structure_items_of_the_bundled_questionnaire():
     assert r.sigma2_e == pytest.approx(tuple((a * a - 1) / 12 for a in ranks.scale_points))
     agrees = np.array([a is True for a in r.agrees])
     assert agrees[: teams // 2].mean() > 0.8
-    assert agrees[teams // 2:].mean() < 0.1
+    assert agrees[teams // 2 :].mean() < 0.1

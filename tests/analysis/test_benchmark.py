@@ -37,14 +37,31 @@ DIMS = ("direction", "decision_rights", "feedback")
 FULL, PULSE = "aligned-autonomy-v1", "aligned-autonomy-pulse-v1"
 
 
-def entry(i, score, *, structure=50.0, icc1=0.1, industry="retail", size_band="250-999",
-          qid=FULL, version=1, dims=DIMS, n=100, level=3, closed_on="2024-05"):
+def entry(
+    i,
+    score,
+    *,
+    structure=50.0,
+    icc1=0.1,
+    industry="retail",
+    size_band="250-999",
+    qid=FULL,
+    version=1,
+    dims=DIMS,
+    n=100,
+    level=3,
+    closed_on="2024-05",
+):
     """A hand-made entry whose score is the same in every dimension."""
     return BenchmarkEntry(
-        entry_id=f"{i:032x}", questionnaire_id=qid, questionnaire_version=version,
-        closed_on=closed_on, industry=industry, size_band=size_band, typology="drift",
-        dimensions={d: DimensionAggregate(score=score, structure=structure, n=n, icc1=icc1, level=level)
-                    for d in dims},
+        entry_id=f"{i:032x}",
+        questionnaire_id=qid,
+        questionnaire_version=version,
+        closed_on=closed_on,
+        industry=industry,
+        size_band=size_band,
+        typology="drift",
+        dimensions={d: DimensionAggregate(score=score, structure=structure, n=n, icc1=icc1, level=level) for d in dims},
     )
 
 
@@ -64,19 +81,20 @@ def pulse_diagnosis():
 
 # ------------------------------------------------------------------ the two statistics
 
+
 def test_percentile_rank_by_hand_and_scipy():
     x = [10, 20, 30, 40]
-    assert percentile_rank(x, 25.0) == 50.0          # 2 of 4 below
-    assert percentile_rank(x, 20.0) == 25.0          # ties are not below
+    assert percentile_rank(x, 25.0) == 50.0  # 2 of 4 below
+    assert percentile_rank(x, 20.0) == 25.0  # ties are not below
     assert percentile_rank(x, 5.0) == 0.0
     assert percentile_rank(x, 41.0) == 100.0
     rng = np.random.default_rng(0)
     for n in (1, 5, 6, 11, 40):
         vals = np.round(rng.uniform(0, 100, n), 1)
-        vals[: n // 3] = vals[0]                      # ties
+        vals[: n // 3] = vals[0]  # ties
         for s in np.concatenate([vals[:3], rng.uniform(-1, 101, 5)]):
             assert percentile_rank(vals, s) == pytest.approx(stats.percentileofscore(vals, s, kind="strict"))
-    vals = rng.uniform(0, 100, 9)                     # without ties = mid-rank
+    vals = rng.uniform(0, 100, 9)  # without ties = mid-rank
     for s in rng.uniform(0, 100, 5):
         assert percentile_rank(vals, s) == pytest.approx(stats.percentileofscore(vals, s, kind="mean"))
     assert_allclose(percentile_rank(x, [5.0, 25.0, 45.0]), [0.0, 50.0, 100.0])
@@ -106,22 +124,24 @@ def test_type7_quantile_by_hand_and_numpy():
         for p in (0.5, 0.75, 0.9, 0.0, 1.0, 0.33):
             assert type7_quantile(x, p) == pytest.approx(np.quantile(x, p), rel=1e-12, abs=1e-12)
             assert type7_quantile(x, p) == pytest.approx(
-                stats.mstats.mquantiles(x, prob=[p], alphap=1, betap=1)[0], rel=1e-12, abs=1e-12)
+                stats.mstats.mquantiles(x, prob=[p], alphap=1, betap=1)[0], rel=1e-12, abs=1e-12
+            )
     with pytest.raises(ValueError, match=r"^p: must be in \[0, 1\], got 1.5$"):
         type7_quantile([1.0], 1.5)
 
 
 # ------------------------------------------------------------------ benchmark cells
 
+
 def test_cell_figures_by_hand():
     # 12 other organizations: scores 10, 20, ..., 120 -> capped at 100? keep inside 0-100
-    scores = [5.0 * i for i in range(1, 13)]          # 5 .. 60
+    scores = [5.0 * i for i in range(1, 13)]  # 5 .. 60
     pool = pool_of(scores)
     me = entry(99, 32.0, structure=50.0)
     res = benchmark(pool, me)
     c = res.cell("direction", "score")
     assert c.released and c.n_organizations == 12 and c.value == 32.0
-    assert c.percentile_rank == pytest.approx(100 * 6 / 12)          # 5..30 below 32
+    assert c.percentile_rank == pytest.approx(100 * 6 / 12)  # 5..30 below 32
     assert c.percentile_rank_low is None and c.withheld["percentile_rank_interval"] == "no_interval"
     # median: h = 11 * .5 = 5.5 -> (30 + 35) / 2; p75: h = 8.25 -> 45 + .25 * 5; p90: h = 9.9
     assert c.median == pytest.approx(32.5)
@@ -132,10 +152,10 @@ def test_cell_figures_by_hand():
     # common figure of all organizations (= minimum = maximum), so none is shown
     s = res.cell("direction", "structure")
     assert s.percentile_rank == 0.0 and s.median is s.p75 is s.p90 is None
-    assert dict(s.withheld) == {"median": "tie", "p75": "tie", "p90": "tie",
-                                "percentile_rank_interval": "no_interval"}
-    assert s.to_dict()["withheld"]["median"]["text"]["en"] == \
-        "it equals the figure of the highest or lowest organization"
+    assert dict(s.withheld) == {"median": "tie", "p75": "tie", "p90": "tie", "percentile_rank_interval": "no_interval"}
+    assert (
+        s.to_dict()["withheld"]["median"]["text"]["en"] == "it equals the figure of the highest or lowest organization"
+    )
     # a tie at the bottom: 1 1 1 5 9 -> the median would be the lowest figure
     c = benchmark(pool_of([1.0, 1.0, 1.0, 5.0, 9.0]), me).cell("direction")
     assert c.median is None and c.withheld["median"] == "tie" and c.p75 == 5.0
@@ -143,12 +163,15 @@ def test_cell_figures_by_hand():
 
 def test_interval_from_own_confidence_interval(diagnoses):
     target, others = diagnoses[0], diagnoses[1:]
-    pool = BenchmarkPool([entry_from_diagnosis(d, industry="retail", size_band="50-249",
-                                               closed_on="2024-03") for d in others])
+    pool = BenchmarkPool(
+        [entry_from_diagnosis(d, industry="retail", size_band="50-249", closed_on="2024-03") for d in others]
+    )
     res = benchmark(pool, target)
     for d in DIMS:
-        for m, keys in (("score", ("score", "ci_low", "ci_high")),
-                        ("structure", ("structure", "structure_ci_low", "structure_ci_high"))):
+        for m, keys in (
+            ("score", ("score", "ci_low", "ci_high")),
+            ("structure", ("structure", "structure_ci_low", "structure_ci_high")),
+        ):
             c = res.cell(d, m)
             vals = [getattr(e.dimensions[d], m) for e in pool]
             s, lo, hi = (target.dimensions[d][k] for k in keys)
@@ -175,9 +198,13 @@ def test_quantiles_never_touch_the_highest_or_lowest():
         assert got == shown, n
         assert set(c.withheld) - {"percentile_rank_interval"} == {"median", "p75", "p90"} - shown
     c = benchmark(pool_of([10.0, 20.0, 30.0, 40.0, 90.0]), me).cell("direction")
-    assert c.to_dict()["withheld"]["p90"] == {"reason": "extreme", "text": {
-        "en": "needs at least 11 organizations, so that it is never the figure of the highest or lowest organization",
-        "de": "braucht mindestens 11 Organisationen, damit er nie der Wert der höchsten oder niedrigsten Organisation ist"}}
+    assert c.to_dict()["withheld"]["p90"] == {
+        "reason": "extreme",
+        "text": {
+            "en": "needs at least 11 organizations, so that it is never the figure of the highest or lowest organization",
+            "de": "braucht mindestens 11 Organisationen, damit er nie der Wert der höchsten oder niedrigsten Organisation ist",
+        },
+    }
 
 
 def _weights(n, p):
@@ -195,8 +222,7 @@ def _weights(n, p):
 def test_no_combination_of_released_quantiles_gives_min_or_max(n):
     me = entry(99, 50.0)
     c = benchmark(pool_of([float(1 + 2 * i) for i in range(n)]), me).cell("direction")
-    rows = [_weights(n, p) for q, p in (("median", 0.5), ("p75", 0.75), ("p90", 0.9))
-            if getattr(c, q) is not None]
+    rows = [_weights(n, p) for q, p in (("median", 0.5), ("p75", 0.75), ("p90", 0.9)) if getattr(c, q) is not None]
     A = np.array(rows)
     for j in (0, n - 1):
         e = np.zeros(n)
@@ -231,19 +257,36 @@ def test_pool_of_exactly_five_shows_aggregates_only():
     assert (c.median, c.p75, c.p90) == (47.25, 61.0, None)
     d = res.to_dict()
     numbers = set(_numbers(d))
-    for x in others:                         # no minimum or maximum of any measure
+    for x in others:  # no minimum or maximum of any measure
         if x in (min(others), max(others)):
             assert x not in numbers and x / 2 not in numbers and round(x / 1000, 6) not in numbers
     assert not {"min", "max", "minimum", "maximum", "values", "entries", "entry_id", "organizations"} & _keys(d)
     cell_keys = set(d["scopes"]["all"]["dimensions"]["feedback"]["score"])
-    assert cell_keys == {"scope", "industry", "size_band", "dimension", "measure", "released", "reason",
-                         "reason_text", "n_organizations", "n_simulated", "value", "percentile_rank",
-                         "percentile_rank_low", "percentile_rank_high", "median", "p75", "p90", "withheld"}
+    assert cell_keys == {
+        "scope",
+        "industry",
+        "size_band",
+        "dimension",
+        "measure",
+        "released",
+        "reason",
+        "reason_text",
+        "n_organizations",
+        "n_simulated",
+        "value",
+        "percentile_rank",
+        "percentile_rank_low",
+        "percentile_rank_high",
+        "median",
+        "p75",
+        "p90",
+        "withheld",
+    }
 
 
 def test_fewer_than_five_and_filters():
     pool = BenchmarkPool(
-        [entry(i, 10.0 * i, industry="retail", size_band="50-249") for i in range(1, 5)]      # 4 retail
+        [entry(i, 10.0 * i, industry="retail", size_band="50-249") for i in range(1, 5)]  # 4 retail
         + [entry(i, 10.0 * i - 3, industry="banking", size_band="50-249") for i in range(5, 11)]  # 6 banking
     )
     me = entry(99, 50.0)
@@ -252,10 +295,13 @@ def test_fewer_than_five_and_filters():
     retail = res.cell("direction", "score", "industry")
     assert not retail.released and retail.reason == "fewer_than_k" and retail.n_organizations is None
     out = retail.to_dict()
-    assert out["reason_text"] == {"en": "fewer than 5 comparable organizations",
-                                  "de": "weniger als 5 vergleichbare Organisationen"}
-    assert all(out[k] is None for k in ("percentile_rank", "percentile_rank_low", "median", "p75", "p90",
-                                        "n_organizations"))
+    assert out["reason_text"] == {
+        "en": "fewer than 5 comparable organizations",
+        "de": "weniger als 5 vergleichbare Organisationen",
+    }
+    assert all(
+        out[k] is None for k in ("percentile_rank", "percentile_rank_low", "median", "p75", "p90", "n_organizations")
+    )
     assert res.cell("direction", "score", "all").n_organizations == 10
     # the size band holds everybody: the same set as "all" (difference 0) is fine
     assert res.cell("direction", "score", "size_band").n_organizations == 10
@@ -265,7 +311,7 @@ def test_fewer_than_five_and_filters():
     big = pool.merge(BenchmarkPool([entry(i, 2.0 * i, industry="retail") for i in range(20, 26)]))
     res = benchmark(big, me, industry="banking")
     b = res.cell("direction", "score", "industry")
-    assert b.released and b.n_organizations == 6          # 16 vs 6: differ by 10
+    assert b.released and b.n_organizations == 6  # 16 vs 6: differ by 10
     vals = [10.0 * i - 3 for i in range(5, 11)]
     assert b.median == pytest.approx(np.median(vals))
     assert b.percentile_rank == pytest.approx(stats.percentileofscore(vals, 50.0, kind="strict"))
@@ -285,23 +331,25 @@ def test_min_organizations_option():
 
 
 def test_the_organization_is_excluded_from_its_own_pool(diagnoses):
-    entries = [entry_from_diagnosis(d, industry="retail", size_band="50-249", closed_on="2024-01")
-               for d in diagnoses]
+    entries = [entry_from_diagnosis(d, industry="retail", size_band="50-249", closed_on="2024-01") for d in diagnoses]
     pool = BenchmarkPool(entries)
-    assert benchmark(pool, entries[0]).cell("direction").n_organizations == 6        # by entry id
-    assert benchmark(pool, diagnoses[0]).cell("direction").n_organizations == 6      # identical aggregates
+    assert benchmark(pool, entries[0]).cell("direction").n_organizations == 6  # by entry id
+    assert benchmark(pool, diagnoses[0]).cell("direction").n_organizations == 6  # identical aggregates
     assert benchmark(pool, entries[0], exclude=[entries[1].entry_id]).cell("direction").n_organizations == 5
     assert benchmark(pool, entries[0], exclude=entries[1].entry_id).cell("direction").n_organizations == 5
-    assert benchmark(pool, entries[0], exclude=[e.entry_id for e in entries[1:3]]).cell(
-        "direction").reason == "fewer_than_k"
+    assert (
+        benchmark(pool, entries[0], exclude=[e.entry_id for e in entries[1:3]]).cell("direction").reason
+        == "fewer_than_k"
+    )
     # the same organization alone in the pool: nothing to compare
     res = benchmark(BenchmarkPool(entries[:1]), entries[0])
     assert res.cell("direction").reason == "fewer_than_k"
 
 
 def test_pulse_and_full_compare_on_scores_only(diagnoses, pulse_diagnosis):
-    full_pool = BenchmarkPool([entry_from_diagnosis(d, industry="retail", size_band="50-249",
-                                                    closed_on="2024-01") for d in diagnoses])
+    full_pool = BenchmarkPool(
+        [entry_from_diagnosis(d, industry="retail", size_band="50-249", closed_on="2024-01") for d in diagnoses]
+    )
     res = benchmark(full_pool, pulse_diagnosis)
     assert res.comparable_on == ("score",)
     assert res.note["en"].startswith("Forms of different kind (the pulse form and the full form)")
@@ -330,7 +378,8 @@ def test_incomparable_questionnaires_are_refused():
     assert str(exc.value) == (
         "diagnosis_or_entry: questionnaire 'custom-survey' version 1 is not comparable with any entry "
         "of the pool (it holds 'aligned-autonomy-v1' version 1); comparisons need the same dimension ids "
-        "and the same questionnaire or its pulse/full counterpart")
+        "and the same questionnaire or its pulse/full counterpart"
+    )
     fewer_dims = entry(98, 50.0, dims=("direction", "feedback"))
     with pytest.raises(ValueError, match="is not comparable with any entry of the pool"):
         benchmark(pool, fewer_dims)
@@ -358,19 +407,35 @@ def test_argument_errors(diagnoses):
         benchmark(pool, {})
     with pytest.raises(ValueError, match=r"^industry: must match .*got 'Retail Inc\.'$"):
         benchmark(pool, diagnoses[0], industry="Retail Inc.")
-    with pytest.raises(ValueError, match=r"^size_band: must be one of 1-49, 50-249, 250-999, 1000-4999, 5000\+, got 'huge'$"):
+    with pytest.raises(
+        ValueError, match=r"^size_band: must be one of 1-49, 50-249, 250-999, 1000-4999, 5000\+, got 'huge'$"
+    ):
         benchmark(pool, diagnoses[0], size_band="huge")
 
 
 def test_result_is_deterministic_and_json_ready(diagnoses):
-    pool = BenchmarkPool([entry_from_diagnosis(d, industry="retail", size_band="50-249", closed_on="2024-01",
-                                               entry_id=f"{i + 1:032x}") for i, d in enumerate(diagnoses[1:])])
+    pool = BenchmarkPool(
+        [
+            entry_from_diagnosis(
+                d, industry="retail", size_band="50-249", closed_on="2024-01", entry_id=f"{i + 1:032x}"
+            )
+            for i, d in enumerate(diagnoses[1:])
+        ]
+    )
     a = json.dumps(benchmark(pool, diagnoses[0], industry="retail").to_dict(), sort_keys=True)
     b = json.dumps(benchmark(pool, diagnoses[0], industry="retail").to_dict(), sort_keys=True)
     assert a == b
     d = json.loads(a)
-    assert set(d) == {"questionnaire", "comparable_on", "note", "min_organizations", "filters",
-                      "definitions", "quantile_labels", "scopes"}
+    assert set(d) == {
+        "questionnaire",
+        "comparable_on",
+        "note",
+        "min_organizations",
+        "filters",
+        "definitions",
+        "quantile_labels",
+        "scopes",
+    }
     assert d["quantile_labels"]["p90"] == {"en": "top 10 %", "de": "obere 10 %"}
     assert set(d["scopes"]) == {"all", "industry"}
     assert set(d["scopes"]["all"]["dimensions"]) == set(DIMS)
@@ -378,13 +443,22 @@ def test_result_is_deterministic_and_json_ready(diagnoses):
 
 # ------------------------------------------------------------------------- entries
 
+
 def test_entry_from_diagnosis_keeps_organization_aggregates_only(diagnoses):
     d = diagnoses[0]
-    e = entry_from_diagnosis(d, industry="public_sector", size_band="1000-4999",
-                             closed_on=datetime.date(2024, 11, 30))
+    e = entry_from_diagnosis(d, industry="public_sector", size_band="1000-4999", closed_on=datetime.date(2024, 11, 30))
     out = e.to_dict()
-    assert set(out) == {"entry_id", "questionnaire_id", "questionnaire_version", "closed_on", "industry",
-                        "size_band", "typology", "dimensions", "simulated"}
+    assert set(out) == {
+        "entry_id",
+        "questionnaire_id",
+        "questionnaire_version",
+        "closed_on",
+        "industry",
+        "size_band",
+        "typology",
+        "dimensions",
+        "simulated",
+    }
     assert out["simulated"] is False
     assert out["closed_on"] == "2024-11" and len(out["entry_id"]) == 32
     assert out["questionnaire_id"] == FULL and out["questionnaire_version"] == 1
@@ -401,7 +475,7 @@ def test_entry_from_diagnosis_keeps_organization_aggregates_only(diagnoses):
     for team in d.teams.labels:
         assert f'"{team}"' not in text
     other = entry_from_diagnosis(d, industry="public_sector", size_band="1000-4999", closed_on="2024-11")
-    assert other.entry_id != e.entry_id                               # random, not derived
+    assert other.entry_id != e.entry_id  # random, not derived
     assert entry_from_diagnosis(d, industry="x", size_band="1-49", closed_on="2024-02-29").closed_on == "2024-02"
 
 
@@ -431,9 +505,10 @@ def test_entry_errors(diagnoses):
 
 # ---------------------------------------------------------------------------- pools
 
+
 def test_pool_merge_deduplicates_by_id():
     a = pool_of([10.0, 20.0, 30.0])
-    b = pool_of([20.0, 30.0, 40.0], start=2)                  # ids 2, 3 repeat with equal figures
+    b = pool_of([20.0, 30.0, 40.0], start=2)  # ids 2, 3 repeat with equal figures
     merged = a.merge(b)
     assert len(merged) == 4 and [e.entry_id for e in merged] == sorted(e.entry_id for e in merged)
     assert len(a.merge(a, a)) == 3
@@ -447,15 +522,17 @@ def test_pool_merge_deduplicates_by_id():
 
 # ---------------------------------------------------------------------------- files
 
+
 def test_file_round_trip(diagnoses):
-    pool = BenchmarkPool([entry_from_diagnosis(d, industry="retail", size_band="50-249", closed_on="2024-01")
-                          for d in diagnoses]).merge(pool_of([10.0, None, 30.0], qid=PULSE))
+    pool = BenchmarkPool(
+        [entry_from_diagnosis(d, industry="retail", size_band="50-249", closed_on="2024-01") for d in diagnoses]
+    ).merge(pool_of([10.0, None, 30.0], qid=PULSE))
     data = dump_benchmark(pool)
     assert data.endswith(b"\n") and json.loads(data)["format"] == "aad-benchmark"
     again = load_benchmark(data)
     assert again.entries == pool.entries
-    assert dump_benchmark(again) == data                      # byte-identical
-    assert load_benchmark(b"\xef\xbb\xbf" + data).entries == pool.entries   # BOM tolerated
+    assert dump_benchmark(again) == data  # byte-identical
+    assert load_benchmark(b"\xef\xbb\xbf" + data).entries == pool.entries  # BOM tolerated
     merged = load_benchmark(data).merge(load_benchmark(data))
     assert len(merged) == len(pool)
     r1 = benchmark(pool, diagnoses[0]).to_dict()
@@ -483,14 +560,22 @@ def _edit(doc, fn):
 
 
 def test_incompatible_files(doc):
-    assert _err(_edit(doc, lambda d: d.update(version=4))) == \
-        "version: unsupported benchmark file version 4; this installation reads versions 1 to 3"
-    assert _err(_edit(doc, lambda d: d.update(version="1"))) == \
-        "version: unsupported benchmark file version '1'; this installation reads versions 1 to 3"
-    assert _err(_edit(doc, lambda d: d.pop("version"))) == \
-        "version: unsupported benchmark file version null; this installation reads versions 1 to 3"
-    assert _err(_edit(doc, lambda d: d.update(format="aad-export"))) == \
-        "format: not a benchmark file (expected 'aad-benchmark', got 'aad-export')"
+    assert (
+        _err(_edit(doc, lambda d: d.update(version=4)))
+        == "version: unsupported benchmark file version 4; this installation reads versions 1 to 3"
+    )
+    assert (
+        _err(_edit(doc, lambda d: d.update(version="1")))
+        == "version: unsupported benchmark file version '1'; this installation reads versions 1 to 3"
+    )
+    assert (
+        _err(_edit(doc, lambda d: d.pop("version")))
+        == "version: unsupported benchmark file version null; this installation reads versions 1 to 3"
+    )
+    assert (
+        _err(_edit(doc, lambda d: d.update(format="aad-export")))
+        == "format: not a benchmark file (expected 'aad-benchmark', got 'aad-export')"
+    )
     assert _err(b"[]") == "data: the top level must be a JSON object, got an array"
 
 
@@ -500,10 +585,14 @@ def test_malformed_files_name_problem_and_place(doc):
 
     cases = [
         (lambda d: d.update(signature="x"), "signature: unknown field (extra fields are not allowed)"),
-        (lambda d: d["entries"][3].update(name="ACME"),
-         "entries[3].name: unknown field (extra fields are not allowed)"),
-        (lambda d: dim(d, "teams", []),
-         "entries[3].dimensions.direction.teams: unknown field (extra fields are not allowed)"),
+        (
+            lambda d: d["entries"][3].update(name="ACME"),
+            "entries[3].name: unknown field (extra fields are not allowed)",
+        ),
+        (
+            lambda d: dim(d, "teams", []),
+            "entries[3].dimensions.direction.teams: unknown field (extra fields are not allowed)",
+        ),
         (lambda d: dim(d, "score", 120.5), "entries[3].dimensions.direction.score: must be <= 100.0, got 120.5"),
         (lambda d: dim(d, "score", -0.5), "entries[3].dimensions.direction.score: must be >= 0.0, got -0.5"),
         (lambda d: dim(d, "score", "50"), "entries[3].dimensions.direction.score: must be a number, got '50'"),
@@ -512,18 +601,27 @@ def test_malformed_files_name_problem_and_place(doc):
         (lambda d: dim(d, "n", 12.0), "entries[3].dimensions.direction.n: must be an integer, got 12.0"),
         (lambda d: dim(d, "level", 6), "entries[3].dimensions.direction.level: must be <= 5, got 6"),
         (lambda d: dim(d, "icc1", 1.5), "entries[3].dimensions.direction.icc1: must be <= 1.0, got 1.5"),
-        (lambda d: d["entries"][3]["dimensions"]["direction"].pop("n"),
-         "entries[3].dimensions.direction.n: is required"),
-        (lambda d: d["entries"][3].update(entry_id="acme-gmbh"),
-         "entries[3].entry_id: must match ^[0-9a-f]{32}$, got 'acme-gmbh'"),
-        (lambda d: d["entries"][3].update(closed_on="2024-05-17"),
-         "entries[3].closed_on: must match ^([0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?|any)$, got '2024-05-17'"),
-        (lambda d: d["entries"][3].update(closed_on="2024-Q5"),
-         "entries[3].closed_on: must match ^([0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?|any)$, got '2024-Q5'"),
-        (lambda d: d["entries"][3].update(size_band="big"),
-         "entries[3].size_band: must be '1-49', '50-249', '250-999', '1000-4999', '5000+' or 'any', got 'big'"),
-        (lambda d: d["entries"][3].update(dimensions={}),
-         "entries[3].dimensions: has 0 items; at least 1 are needed"),
+        (
+            lambda d: d["entries"][3]["dimensions"]["direction"].pop("n"),
+            "entries[3].dimensions.direction.n: is required",
+        ),
+        (
+            lambda d: d["entries"][3].update(entry_id="acme-gmbh"),
+            "entries[3].entry_id: must match ^[0-9a-f]{32}$, got 'acme-gmbh'",
+        ),
+        (
+            lambda d: d["entries"][3].update(closed_on="2024-05-17"),
+            "entries[3].closed_on: must match ^([0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?|any)$, got '2024-05-17'",
+        ),
+        (
+            lambda d: d["entries"][3].update(closed_on="2024-Q5"),
+            "entries[3].closed_on: must match ^([0-9]{4}(-(0[1-9]|1[0-2]|Q[1-4]))?|any)$, got '2024-Q5'",
+        ),
+        (
+            lambda d: d["entries"][3].update(size_band="big"),
+            "entries[3].size_band: must be '1-49', '50-249', '250-999', '1000-4999', '5000+' or 'any', got 'big'",
+        ),
+        (lambda d: d["entries"][3].update(dimensions={}), "entries[3].dimensions: has 0 items; at least 1 are needed"),
         (lambda d: d["entries"].__setitem__(3, [1]), "entries[3]: must be an object, got an array"),
         (lambda d: d.update(entries={}), "entries: must be an array, got an object"),
     ]
@@ -533,24 +631,31 @@ def test_malformed_files_name_problem_and_place(doc):
 
 def test_non_finite_numbers_are_refused(doc):
     text = json.dumps(_edit(doc, lambda d: d["entries"][3]["dimensions"]["direction"].update(score=1234.5)))
-    assert _err(text.replace("1234.5", "NaN").encode()) == \
-        "entries[3].dimensions.direction.score: must be a finite number, got nan"
-    assert _err(text.replace("1234.5", "Infinity").encode()) == \
-        "entries[3].dimensions.direction.score: must be a finite number, got inf"
-    assert _err(text.replace("1234.5", "-1e999").encode()) == \
-        "entries[3].dimensions.direction.score: must be a finite number, got -inf"
+    assert (
+        _err(text.replace("1234.5", "NaN").encode())
+        == "entries[3].dimensions.direction.score: must be a finite number, got nan"
+    )
+    assert (
+        _err(text.replace("1234.5", "Infinity").encode())
+        == "entries[3].dimensions.direction.score: must be a finite number, got inf"
+    )
+    assert (
+        _err(text.replace("1234.5", "-1e999").encode())
+        == "entries[3].dimensions.direction.score: must be a finite number, got -inf"
+    )
 
 
 def test_hostile_files(doc):
     assert _err(b"[" * 200_000 + b"]" * 200_000) == "data: JSON is nested too deeply"
     nested = b'{"format": "aad-benchmark", "version": 1, "entries": ' + b"[" * 100_000
     assert _err(nested) == "data: JSON is nested too deeply"
-    assert _err(b" " * (20 * 1024 * 1024)) == \
-        "data: the file is 20,971,520 bytes; at most 10,485,760 bytes are allowed"
+    assert _err(b" " * (20 * 1024 * 1024)) == "data: the file is 20,971,520 bytes; at most 10,485,760 bytes are allowed"
     assert _err(b"\xff\xfe{") == "data: not UTF-8 text (invalid byte at offset 0)"
     assert _err(b'{"format": "aad-benchmark", "format": "x"}') == "data: duplicate key 'format' in a JSON object"
-    assert _err(b'{"format": "aad-benchmark",') == \
-        "data: not valid JSON: Expecting property name enclosed in double quotes at line 1, column 28"
+    assert (
+        _err(b'{"format": "aad-benchmark",')
+        == "data: not valid JSON: Expecting property name enclosed in double quotes at line 1, column 28"
+    )
     assert _err(b"") == "data: not valid JSON: Expecting value at line 1, column 1"
     huge_int = json.dumps(doc).replace('"n": 100', '"n": ' + "9" * 5000, 1).encode()
     assert _err(huge_int).startswith("data: not valid JSON: Exceeds the limit (4300 digits)")
@@ -564,7 +669,7 @@ def test_hostile_files(doc):
 
 def test_control_characters_are_refused_with_their_line(doc):
     text = json.dumps(doc, indent=1)
-    line = text[:text.index('"industry"')].count("\n") + 1
+    line = text[: text.index('"industry"')].count("\n") + 1
     for escape in ("\\u0000", "\\u001B", "\\b", "\\f"):
         bad = text.replace('"retail"', f'"ret{escape}ail"', 1).encode()
         assert _err(bad) == f"data: line {line}: the control character {escape} is not allowed"
@@ -593,11 +698,17 @@ def test_many_problems_are_counted(doc):
 
 
 def test_largest_pool_fits_into_a_file():
-    dims = {d: DimensionAggregate(score=99.1234, structure=99.1234, n=9_999_999, icc1=-0.123456, level=5)
-            for d in DIMS}
-    worst = BenchmarkEntry(entry_id="f" * 32, questionnaire_id=PULSE, questionnaire_version=1,
-                           closed_on="2024-12", industry="x" * 48, size_band="1000-4999",
-                           typology="central_control", dimensions=dims)
+    dims = {d: DimensionAggregate(score=99.1234, structure=99.1234, n=9_999_999, icc1=-0.123456, level=5) for d in DIMS}
+    worst = BenchmarkEntry(
+        entry_id="f" * 32,
+        questionnaire_id=PULSE,
+        questionnaire_version=1,
+        closed_on="2024-12",
+        industry="x" * 48,
+        size_band="1000-4999",
+        typology="central_control",
+        dimensions=dims,
+    )
     one = len(json.dumps(worst.to_dict(), separators=(",", ":"))) + 1
     assert one * MAX_ENTRIES + 100 < MAX_FILE_BYTES
     template = entry(0, 1.0).to_dict()
@@ -637,10 +748,12 @@ def test_random_order_keeps_the_entries():
 
 # ------------------------------------------------------------------- generalization
 
+
 def _generalized(specs, k=5):
     """(industry, size band, closed_on) of each entry after generalization, in input order."""
-    pool = BenchmarkPool([entry(i + 1, 10.0 + i, industry=ind, size_band=sb, closed_on=c)
-                          for i, (ind, sb, c) in enumerate(specs)])
+    pool = BenchmarkPool(
+        [entry(i + 1, 10.0 + i, industry=ind, size_band=sb, closed_on=c) for i, (ind, sb, c) in enumerate(specs)]
+    )
     return [(e.industry, e.size_band, e.closed_on) for e in generalize(pool, k=k)]
 
 
@@ -649,36 +762,53 @@ def test_generalize_a_combination_of_exactly_five_is_kept():
 
 
 def test_generalize_the_size_band_goes_first():
-    specs = ([("retail", "50-249", "2024-05")] * 5 + [("retail", "1-49", "2024-05")] * 3
-             + [("retail", "250-999", "2024-05")] * 2 + [("banking", "1-49", "2024-05")] * 5)
-    assert _generalized(specs) == ([("retail", "50-249", "2024-Q2")] * 5 + [("retail", ANY, "2024-Q2")] * 5
-                                   + [("banking", "1-49", "2024-Q2")] * 5)
+    specs = (
+        [("retail", "50-249", "2024-05")] * 5
+        + [("retail", "1-49", "2024-05")] * 3
+        + [("retail", "250-999", "2024-05")] * 2
+        + [("banking", "1-49", "2024-05")] * 5
+    )
+    assert _generalized(specs) == (
+        [("retail", "50-249", "2024-Q2")] * 5 + [("retail", ANY, "2024-Q2")] * 5 + [("banking", "1-49", "2024-Q2")] * 5
+    )
 
 
 def test_generalize_then_the_industry():
-    specs = ([("retail", "50-249", "2024-05")] * 5 + [("banking", "1-49", "2024-05")] * 2
-             + [("insurance", "5000+", "2024-05")] * 3)
+    specs = (
+        [("retail", "50-249", "2024-05")] * 5
+        + [("banking", "1-49", "2024-05")] * 2
+        + [("insurance", "5000+", "2024-05")] * 3
+    )
     assert _generalized(specs) == [("retail", "50-249", "2024-Q2")] * 5 + [(ANY, ANY, "2024-Q2")] * 5
 
 
 def test_generalize_a_short_fully_generalized_group_takes_in_the_nearest_one():
     # insurance alone: (any, any) holds 1; the smaller of the two full groups (retail) moves
     # up step by step — size band, then industry — and joins it
-    specs = ([("retail", "50-249", "2024-05")] * 5 + [("banking", "1-49", "2024-05")] * 6
-             + [("insurance", "1-49", "2024-05")])
-    assert _generalized(specs) == ([(ANY, ANY, "2024-Q2")] * 5 + [("banking", "1-49", "2024-Q2")] * 6
-                                   + [(ANY, ANY, "2024-Q2")])
+    specs = (
+        [("retail", "50-249", "2024-05")] * 5
+        + [("banking", "1-49", "2024-05")] * 6
+        + [("insurance", "1-49", "2024-05")]
+    )
+    assert _generalized(specs) == (
+        [(ANY, ANY, "2024-Q2")] * 5 + [("banking", "1-49", "2024-Q2")] * 6 + [(ANY, ANY, "2024-Q2")]
+    )
 
 
 def test_generalize_all_unique():
-    specs = [("retail", "1-49", "2020-01"), ("banking", "50-249", "2021-04"), ("energy", "250-999", "2022-07"),
-             ("media", "1000-4999", "2023-10"), ("health", "5000+", "2024-12")]
+    specs = [
+        ("retail", "1-49", "2020-01"),
+        ("banking", "50-249", "2021-04"),
+        ("energy", "250-999", "2022-07"),
+        ("media", "1000-4999", "2023-10"),
+        ("health", "5000+", "2024-12"),
+    ]
     assert _generalized(specs) == [(ANY, ANY, ANY)] * 5
 
 
 def test_generalize_closing_dates_by_quarter_then_year():
     q1 = ["2024-01", "2024-02", "2024-03", "2024-03", "2024-01"]
-    later = ["2024-11", "2024-10", "2024-12", "2024-07", "2024-08"]        # Q4 ×3, Q3 ×2
+    later = ["2024-11", "2024-10", "2024-12", "2024-07", "2024-08"]  # Q4 ×3, Q3 ×2
     periods = [p for *_, p in _generalized([("retail", "50-249", m) for m in q1 + later])]
     assert periods == ["2024-Q1"] * 5 + ["2024"] * 5
     # one more in 2023: its year holds 1, so it becomes "any", and the nearest group (2024) joins it
@@ -687,7 +817,9 @@ def test_generalize_closing_dates_by_quarter_then_year():
 
 
 def test_generalize_dates_within_each_combination():
-    specs = [("retail", "50-249", "2024-02")] * 5 + [("banking", "1-49", "2024-02")] * 4 + [("banking", "1-49", "2023-02")]
+    specs = (
+        [("retail", "50-249", "2024-02")] * 5 + [("banking", "1-49", "2024-02")] * 4 + [("banking", "1-49", "2023-02")]
+    )
     assert _generalized(specs) == [("retail", "50-249", "2024-Q1")] * 5 + [("banking", "1-49", ANY)] * 5
 
 
@@ -698,9 +830,18 @@ def test_generalized_combinations_are_never_rarer_than_k(seed):
     industries = ["retail", "banking", "energy", "media", ANY]
     bands = ["1-49", "50-249", "250-999", "1000-4999", "5000+", ANY]
     periods = ["2023-01", "2023-05", "2024-02", "2024-11", "2024-Q3", "2022", ANY]
-    pool = BenchmarkPool([entry(i + 1, float(rng.uniform(0, 100)), industry=str(rng.choice(industries)),
-                                size_band=str(rng.choice(bands)), closed_on=str(rng.choice(periods)))
-                          for i in range(n)])
+    pool = BenchmarkPool(
+        [
+            entry(
+                i + 1,
+                float(rng.uniform(0, 100)),
+                industry=str(rng.choice(industries)),
+                size_band=str(rng.choice(bands)),
+                closed_on=str(rng.choice(periods)),
+            )
+            for i in range(n)
+        ]
+    )
     out = generalize(pool, k=5)
     combos = Counter((e.industry, e.size_band, e.closed_on) for e in out)
     assert min(combos.values()) >= 5
@@ -710,10 +851,10 @@ def test_generalized_combinations_are_never_rarer_than_k(seed):
         for d, a in after.dimensions.items():  # every figure kept except the answer count
             assert a.n is None and dataclasses.replace(a, n=before.dimensions[d].n) == before.dimensions[d]
         assert after.industry in (before.industry, ANY) and after.size_band in (before.size_band, ANY)
-        if after.industry != before.industry:                   # the size band went first
+        if after.industry != before.industry:  # the size band went first
             assert after.size_band == ANY
         assert re.fullmatch(r"[0-9]{4}(-Q[1-4])?|any", after.closed_on)
-    assert generalize(out, k=5).entries == out.entries            # generalizing again changes nothing
+    assert generalize(out, k=5).entries == out.entries  # generalizing again changes nothing
 
 
 def test_generalize_edges():
@@ -730,13 +871,17 @@ def test_generalize_edges():
 
 
 def test_generalized_entries_count_overall_only(diagnoses):
-    pool = BenchmarkPool([entry(i, 10.0 + i, industry="retail", size_band="50-249") for i in range(1, 6)]
-                         + [entry(i, 10.0 + i, industry="retail", size_band=ANY) for i in range(6, 11)]
-                         + [entry(i, 10.0 + i, industry=ANY, size_band=ANY) for i in range(11, 16)])
+    pool = BenchmarkPool(
+        [entry(i, 10.0 + i, industry="retail", size_band="50-249") for i in range(1, 6)]
+        + [entry(i, 10.0 + i, industry="retail", size_band=ANY) for i in range(6, 11)]
+        + [entry(i, 10.0 + i, industry=ANY, size_band=ANY) for i in range(11, 16)]
+    )
     res = benchmark(pool, entry(99, 50.0), industry="retail", size_band="50-249")
     n = {s: res.cell("direction", "score", s).n_organizations for s in res.scopes}
     assert n == {"all": 15, "industry": 10, "size_band": 5, "industry_and_size_band": 5}
-    with pytest.raises(ValueError, match=r"^industry: 'any' stands for a generalized industry and is no industry code$"):
+    with pytest.raises(
+        ValueError, match=r"^industry: 'any' stands for a generalized industry and is no industry code$"
+    ):
         benchmark(pool, diagnoses[0], industry=ANY)
     with pytest.raises(ValueError, match=r"^size_band: must be one of"):
         benchmark(pool, diagnoses[0], size_band=ANY)

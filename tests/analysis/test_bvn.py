@@ -24,8 +24,9 @@ def test_closed_forms_and_limits():
     x = np.array([-1.0, 0.3, 2.0])
     assert_allclose(bvn_cdf(x, x[::-1], 1.0), ndtr(np.minimum(x, x[::-1])), atol=1e-15)
     assert_allclose(bvn_cdf(x, x[::-1], -1.0), np.maximum(0, ndtr(x) + ndtr(x[::-1]) - 1), atol=1e-15)
-    assert_allclose(bvn_cdf([np.inf, -np.inf, 1.0, np.inf], [0.5, 1.0, np.inf, np.inf], 0.3),
-                    [ndtr(0.5), 0.0, ndtr(1.0), 1.0])
+    assert_allclose(
+        bvn_cdf([np.inf, -np.inf, 1.0, np.inf], [0.5, 1.0, np.inf, np.inf], 0.3), [ndtr(0.5), 0.0, ndtr(1.0), 1.0]
+    )
     with pytest.raises(ValueError, match="rho"):
         bvn_cdf(0, 0, 1.5)
 

@@ -75,7 +75,7 @@ def test_group_vs_rest_equals_a_loop_over_groups():
 def test_flags_need_both_significance_and_effect_size():
     rng = np.random.default_rng(1)
     g = np.repeat([0, 1], 20000)
-    x = rng.normal(size=40000) + 0.1 * g        # tiny effect, huge n: significant, not large
+    x = rng.normal(size=40000) + 0.1 * g  # tiny effect, huge n: significant, not large
     res = group_vs_rest(x, g, min_effect=0.5)
     assert (res.p_adjusted < 0.05).all() and not res.flagged.any()
     res = group_vs_rest(x, g, min_effect=0.05)
@@ -184,7 +184,7 @@ def team_sums(rng, sizes, icc=0.15, V=6, corr=0.4, effect=None):
     n = np.repeat(sizes[:, None].astype(float), V, axis=1)
     mean = u + np.sqrt(1 - icc) * (rng.normal(size=(T, V)) @ L.T) / np.sqrt(n)
     within = np.where(n > 1, (1 - icc) * rng.chisquare(np.maximum(n - 1, 1)), 0.0)
-    return n, n * mean, within + n * mean ** 2
+    return n, n * mean, within + n * mean**2
 
 
 def error_rates(units, total_teams, reps, seed, delta=0.0, min_effect=0.5):
@@ -209,8 +209,10 @@ def error_rates(units, total_teams, reps, seed, delta=0.0, min_effect=0.5):
         un, us, uss = (grouped_sums(a, team_unit, units) for a in (n, s, ss))
         resp = compare_with_rest(un, us, uss, labels=labels, variables=names, min_effect=min_effect)
         resp_any += (resp.flagged & null).any()
-    return {k: v / reps for k, v in dict(fwer=any_holm, bh_fwer=any_bh, fdr=fdp, power=power,
-                                          respondent_fwer=resp_any).items()}
+    return {
+        k: v / reps
+        for k, v in dict(fwer=any_holm, bh_fwer=any_bh, fdr=fdp, power=power, respondent_fwer=resp_any).items()
+    }
 
 
 @pytest.mark.parametrize(("units", "teams"), [(6, 480), (4, 60), (4, 15)])

@@ -26,8 +26,9 @@ def test_matches_r_pair_enumeration():
     """Every figure against R's enumeration of all pairs (outputs rounded to 6 decimals)."""
     ref = json.loads((R / "consensus.json").read_text())
     choice, team, teams, units, team_unit = _fixture_input()
-    res = priority_consensus(choice, team, n_priorities=5, team_labels=teams, team_unit=team_unit,
-                             unit_labels=units, k=1)
+    res = priority_consensus(
+        choice, team, n_priorities=5, team_labels=teams, team_unit=team_unit, unit_labels=units, k=1
+    )
     for got, want in zip(res.teams, ref["teams"]):
         assert got["label"] == want["label"] and got["n"] == want["n"]
         np.testing.assert_allclose(got["shares"], want["shares"], atol=5e-7)
@@ -57,8 +58,7 @@ def test_hand_worked_agreement():
 
 
 def test_constant_picks_and_missing_answers():
-    res = priority_consensus([3, 3, 3, np.nan, 3, 3], [0, 0, 0, 0, 1, 1], n_priorities=4,
-                             team_labels=["a", "b"], k=1)
+    res = priority_consensus([3, 3, 3, np.nan, 3, 3], [0, 0, 0, 0, 1, 1], n_priorities=4, team_labels=["a", "b"], k=1)
     assert [t["n"] for t in res.teams] == [3, 2]
     assert res.organization["agreement"] == 1.0 and res.organization["team_effect"] == 0.0
     assert all(t["distance"] == 0.0 and t["p"] == 1.0 and t["finding"] is None for t in res.teams)
@@ -83,8 +83,9 @@ def test_k_and_complementary_suppression_cannot_be_undone_by_subtraction():
     choice = np.array([1, 2, 1, 1] + [1, 1, 2, 2, 1, 1] + [2] * 5 + [1] * 9, float)
     team = np.array([0] * 4 + [1] * 6 + [2] * 5 + [3] * 9)
     team_unit = np.array([0, 0, 0, 1])
-    res = priority_consensus(choice, team, n_priorities=2, team_labels=list("abcd"), team_unit=team_unit,
-                             unit_labels=["u", "v"], k=k)
+    res = priority_consensus(
+        choice, team, n_priorities=2, team_labels=list("abcd"), team_unit=team_unit, unit_labels=["u", "v"], k=k
+    )
     assert res.teams[0]["shares"] is None and res.teams[0]["reason"] is not None
     unit = res.units[0]
     assert unit["n"] == 15
@@ -97,21 +98,30 @@ def test_k_and_complementary_suppression_cannot_be_undone_by_subtraction():
 
 
 def test_groups_hidden_by_the_diagnosis_stay_hidden_and_organization_below_k():
-    res = priority_consensus([1, 2, 1, 2, 1, 1, 2], [0, 0, 0, 1, 1, 1, 1], n_priorities=2, team_labels=["a", "b"],
-                             k=4, team_hidden=[True, False])
+    res = priority_consensus(
+        [1, 2, 1, 2, 1, 1, 2],
+        [0, 0, 0, 1, 1, 1, 1],
+        n_priorities=2,
+        team_labels=["a", "b"],
+        k=4,
+        team_hidden=[True, False],
+    )
     assert res.teams[0]["n"] is None and res.teams[1]["n"] is None  # b hidden too (complementary)
     small = priority_consensus([1, 2], [0, 0], n_priorities=2, team_labels=["a"], k=5)
     assert small.organization is None and small.organization_reason is not None
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(choice=[1, 7]), "choice: picks must be whole numbers 1 … 3"),
-    (dict(choice=[1, 1.5]), "choice: picks must be whole numbers"),
-    (dict(team=[0, 4]), "team: must be team codes 0 … 1"),
-    (dict(n_priorities=1), "n_priorities: must be an integer of at least 2"),
-    (dict(n_permutations=10), "n_permutations: must be an integer of at least 99"),
-    (dict(alpha=1.5), "alpha: must lie in"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(choice=[1, 7]), "choice: picks must be whole numbers 1 … 3"),
+        (dict(choice=[1, 1.5]), "choice: picks must be whole numbers"),
+        (dict(team=[0, 4]), "team: must be team codes 0 … 1"),
+        (dict(n_priorities=1), "n_priorities: must be an integer of at least 2"),
+        (dict(n_permutations=10), "n_permutations: must be an integer of at least 99"),
+        (dict(alpha=1.5), "alpha: must lie in"),
+    ],
+)
 def test_invalid_input(kwargs, message):
     args = dict(choice=[1, 2], team=[0, 1], n_priorities=3, team_labels=["a", "b"], k=1) | kwargs
     with pytest.raises(ValueError, match=message):

@@ -14,8 +14,7 @@ Q = load_questionnaire("aligned-autonomy-v1")
 ITEMS = answer_items(Q)
 
 
-def make_csv(tmp_path, rows, *, extra=(), drop=(), name="r.csv", header=None, encoding="utf-8",
-             bom=False):
+def make_csv(tmp_path, rows, *, extra=(), drop=(), name="r.csv", header=None, encoding="utf-8", bom=False):
     """rows: list of dicts (missing items -> empty cells)."""
     cols = header or (["team", *extra] + [i for i in ITEMS if i not in drop])
     lines = [",".join(cols)]
@@ -42,9 +41,11 @@ def error(path, q=Q, **kw) -> CSVInputError:
 
 
 def test_reads_columns_background_and_comments(tmp_path):
-    rows = [good_row("A", unit="U", role="lead", tenure="lt1", comment="fine"),
-            good_row("A", unit="U", role="member", tenure="", comment=""),
-            good_row(" B ", unit="U", role="", tenure="gt10", dir_p1="")]
+    rows = [
+        good_row("A", unit="U", role="lead", tenure="lt1", comment="fine"),
+        good_row("A", unit="U", role="member", tenure="", comment=""),
+        good_row(" B ", unit="U", role="", tenure="gt10", dir_p1=""),
+    ]
     path = make_csv(tmp_path, rows, extra=("unit", "role", "tenure", "comment"), bom=True)
     d = read_responses_csv(path, "aligned-autonomy-v1")
     assert d.n == 3 and d.team.tolist() == ["A", "A", "B"]
@@ -81,20 +82,23 @@ def test_multiline_comments_keep_line_numbers_right(tmp_path):
     assert str(e).startswith(f"{path}: line 4, column 'dir_p1': 9 is not an option of item dir_p1")
 
 
-@pytest.mark.parametrize("case, line, column, message", [
-    ("missing_team", 1, None, "the required column 'team' is missing"),
-    ("unknown_column", 1, "colour", "unknown column"),
-    ("duplicate", 1, "dir_p1", "duplicate column"),
-    ("missing_items", 1, None, "item column(s) of aligned-autonomy-v1 are missing: mc_matrix"),
-    ("out_of_scale", 3, "dr_p2", "6 is not an option of item dr_p2 (allowed: 1, 2, 3, 4, 5)"),
-    ("structure_option", 2, "dir_s1", "5 is not an option of item dir_s1"),
-    ("non_numeric", 3, "fb_p1", "'often' is not a number"),
-    ("empty_team", 3, "team", "the team is empty"),
-    ("two_units", 4, "unit", "team 'A' is in unit 'V' here but in 'U' on line 2"),
-    ("bad_role", 2, "role", "'boss' is not one of lead, member"),
-    ("bad_tenure", 3, "tenure", "'ages' is not one of lt1, y1_3, y3_10, gt10"),
-    ("ragged", 3, None, "expected 35 fields as in the header, found 36"),
-])
+@pytest.mark.parametrize(
+    "case, line, column, message",
+    [
+        ("missing_team", 1, None, "the required column 'team' is missing"),
+        ("unknown_column", 1, "colour", "unknown column"),
+        ("duplicate", 1, "dir_p1", "duplicate column"),
+        ("missing_items", 1, None, "item column(s) of aligned-autonomy-v1 are missing: mc_matrix"),
+        ("out_of_scale", 3, "dr_p2", "6 is not an option of item dr_p2 (allowed: 1, 2, 3, 4, 5)"),
+        ("structure_option", 2, "dir_s1", "5 is not an option of item dir_s1"),
+        ("non_numeric", 3, "fb_p1", "'often' is not a number"),
+        ("empty_team", 3, "team", "the team is empty"),
+        ("two_units", 4, "unit", "team 'A' is in unit 'V' here but in 'U' on line 2"),
+        ("bad_role", 2, "role", "'boss' is not one of lead, member"),
+        ("bad_tenure", 3, "tenure", "'ages' is not one of lt1, y1_3, y3_10, gt10"),
+        ("ragged", 3, None, "expected 35 fields as in the header, found 36"),
+    ],
+)
 def test_bad_input_names_line_and_column(tmp_path, case, line, column, message):
     rows = [good_row("A"), good_row("B"), good_row("A")]
     extra, drop, header = (), (), None

@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 from analysis.decisions import (
-    DONT_KNOW, NOT_DECIDED, STATES, answer_classes, diagnose_decisions, state_probabilities, tally,
+    DONT_KNOW,
+    NOT_DECIDED,
+    STATES,
+    answer_classes,
+    diagnose_decisions,
+    state_probabilities,
+    tally,
 )
 from analysis.simulate_decisions import decision_error_rates, simulate_decisions
 
@@ -43,12 +49,9 @@ def test_state_probabilities_are_vectorized_over_any_shape():
 
 
 def test_answer_classes_by_hand():
-    answers = [[0, 1, 2, 3, DONT_KNOW, -1],
-               [3, 3, 0, 1, 2, 0]]
-    designed = [[0, 0, 3, 3, 1, 1],
-                [2, NOT_DECIDED, NOT_DECIDED, 3, 3, 0]]
-    assert answer_classes(answers, designed).tolist() == [[0, 1, 2, 0, 3, -1],
-                                                         [1, 1, 2, 2, 2, 0]]
+    answers = [[0, 1, 2, 3, DONT_KNOW, -1], [3, 3, 0, 1, 2, 0]]
+    designed = [[0, 0, 3, 3, 1, 1], [2, NOT_DECIDED, NOT_DECIDED, 3, 3, 0]]
+    assert answer_classes(answers, designed).tolist() == [[0, 1, 2, 0, 3, -1], [1, 1, 2, 2, 2, 0]]
 
 
 def test_tally_counts_by_hand():
@@ -67,12 +70,16 @@ def _org(teams=4, size=6, decisions=2, answer=0):
 
 def test_unanimous_teams_get_clear_verdicts():
     designed, team, answers = _org(size=20)
-    answers[team == 1, 0] = 2        # everyone in team 1 escalates decision 0
+    answers[team == 1, 0] = 2  # everyone in team 1 escalates decision 0
     answers[team == 2, 0] = DONT_KNOW
     answers[(team == 3), 0] = np.repeat([0, 2], 10)  # split in half (at 3 + 3 not yet precise)
     r = diagnose_decisions(answers, team, designed, k=5, decisions=["a", "b"])
-    assert r.team["verdict"][:, 0].tolist() == ["as_designed", "escalation_beyond_design",
-                                                "designed_not_known", "contested"]
+    assert r.team["verdict"][:, 0].tolist() == [
+        "as_designed",
+        "escalation_beyond_design",
+        "designed_not_known",
+        "contested",
+    ]
     assert r.team["verdict"][:, 1].tolist() == ["as_designed"] * 4
     assert r.team["knowledge"][:, 0].tolist() == [1.0, 0.0, 0.0, 0.5]
     assert np.all(r.team["probability"][:, 1] > 0.9)
@@ -86,8 +93,8 @@ def test_undecided_cells_say_no_design_and_stay_out_of_aggregates():
     r = diagnose_decisions(answers, team, designed, k=5)
     assert r.team["verdict"][2, 0] == "no_design"
     assert np.isnan(r.team["probability"][2, 0]) and np.isnan(r.team["knowledge"][2, 0])
-    assert r.team["n"][2, 0] == 6          # what its members assume is still shown
-    assert r.org["n"][0] == 18             # … but enters no aggregate
+    assert r.team["n"][2, 0] == 6  # what its members assume is still shown
+    assert r.org["n"][0] == 18  # … but enters no aggregate
     designed[:, 1] = NOT_DECIDED
     r = diagnose_decisions(answers, team, designed, k=5)
     assert r.org["verdict"][1] == "no_design"
@@ -112,7 +119,7 @@ def test_edge_cases_one_person_constant_and_missing():
 def test_a_decision_answered_by_fewer_than_k_is_hidden_even_in_a_released_team():
     designed, team, answers = _org(teams=2, size=6)
     answers[team == 0, 1][:2] = -1
-    answers[np.flatnonzero(team == 0)[:2], 1] = -1   # only 4 of team 0 answered decision 1
+    answers[np.flatnonzero(team == 0)[:2], 1] = -1  # only 4 of team 0 answered decision 1
     r = diagnose_decisions(answers, team, designed, k=5, team_unit=[0, 0], n_units=1)
     assert r.team["verdict"][0, 1] == "hidden" and r.team["verdict"][0, 0] == "as_designed"
     # … and its partner is hidden with it, so the unit minus team 1 does not reveal it
@@ -131,8 +138,7 @@ def test_no_hidden_cell_can_be_recovered_by_subtraction(seed):
     answers[rng.random(answers.shape) < 0.15] = -1
     team_unit = np.arange(teams) % units
     main_hidden = rng.random(teams) < 0.1
-    r = diagnose_decisions(answers, team, designed, k=k, team_unit=team_unit, n_units=units,
-                           team_hidden=main_hidden)
+    r = diagnose_decisions(answers, team, designed, k=k, team_unit=team_unit, n_units=units, team_hidden=main_hidden)
     decided = designed != NOT_DECIDED
     t_vis = r.team["visible"]
     assert not np.any(t_vis & main_hidden[:, None] & decided)
@@ -143,7 +149,7 @@ def test_no_hidden_cell_can_be_recovered_by_subtraction(seed):
             members = (team_unit == u) & decided[:, d]
             unit_shown = r.unit["visible"][u, d]
             rest = true_n[members & ~t_vis[:, d], d].sum()
-            if unit_shown:   # unit minus its shown teams is nothing or at least k answers
+            if unit_shown:  # unit minus its shown teams is nothing or at least k answers
                 assert rest == 0 or rest >= k
         if r.org["n"][d] > 0:
             rest = true_n[decided[:, d] & ~t_vis[:, d], d].sum()

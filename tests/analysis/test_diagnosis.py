@@ -50,8 +50,19 @@ def test_role_gap_and_driver_are_found(diag):
 
 def test_required_layout(diag):
     out = diag.to_dict()
-    for key in ("questionnaire", "n_respondents", "dimensions", "cfa", "findings", "teams",
-                "units", "organization", "role_gaps", "differences", "drivers"):
+    for key in (
+        "questionnaire",
+        "n_respondents",
+        "dimensions",
+        "cfa",
+        "findings",
+        "teams",
+        "units",
+        "organization",
+        "role_gaps",
+        "differences",
+        "drivers",
+    ):
         assert key in out
     assert out["n_respondents"] == 4000
     for d in ("direction", "decision_rights", "feedback"):
@@ -62,8 +73,7 @@ def test_required_layout(diag):
         assert "% of the differences in perceived" in entry["icc_reading"]["en"]
     assert out["cfa"]["estimable"] and out["cfa"]["cfi"] > 0.9
     team = next(t for t in out["teams"] if not t["suppressed"])
-    for key in ("team", "unit", "suppressed", "suppression_reason", "n", "typology",
-                "misconceptions", "dimensions"):
+    for key in ("team", "unit", "suppressed", "suppression_reason", "n", "typology", "misconceptions", "dimensions"):
         assert key in team
     cell = team["dimensions"]["direction"]
     for key in ("score", "ci_low", "ci_high", "shrunk_score", "rwg_j", "level", "structure", "finding"):
@@ -131,8 +141,7 @@ def test_one_respondent_releases_nothing():
 
 def test_constant_answers_do_not_crash():
     n = 12
-    answers = {i: np.full(n, 3.0) if FULL.item(i).kind != "structure" else np.full(n, 1.0)
-               for i in answer_items(FULL)}
+    answers = {i: np.full(n, 3.0) if FULL.item(i).kind != "structure" else np.full(n, 1.0) for i in answer_items(FULL)}
     out = diagnose(single(answers, n)).to_dict()
     rel = out["dimensions"]["direction"]["reliability"]
     assert rel["estimable"] is False and rel["reason"]["en"]
@@ -179,18 +188,24 @@ def test_comments_only_for_large_enough_groups(sim, diag):
     for t in out["teams"]:
         if t.get("comments"):
             assert size[t["team"]] >= 10
-    shown = sum(len(t.get("comments", [])) for t in out["teams"]) + sum(
-        len(u.get("comments", [])) for u in out["units"]) + len(out["organization"]["comments"])
+    shown = (
+        sum(len(t.get("comments", [])) for t in out["teams"])
+        + sum(len(u.get("comments", [])) for u in out["units"])
+        + len(out["organization"]["comments"])
+    )
     assert shown + out["organization"]["comments_withheld"] == len(sim.data.comments)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(min_group_size=2), "min_group_size: must be an integer from 3 to 50"),
-    (dict(min_group_size=3), "pass acknowledge_small_groups=True"),
-    (dict(comment_min_group_size=4), "comment_min_group_size: must be an integer >= min_group_size"),
-    (dict(correction="none"), "correction: must be 'holm' or 'bh'"),
-    (dict(questionnaire="aligned-autonomy-pulse-v1"), "questionnaire: 'aligned-autonomy-pulse-v1' does not match"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(min_group_size=2), "min_group_size: must be an integer from 3 to 50"),
+        (dict(min_group_size=3), "pass acknowledge_small_groups=True"),
+        (dict(comment_min_group_size=4), "comment_min_group_size: must be an integer >= min_group_size"),
+        (dict(correction="none"), "correction: must be 'holm' or 'bh'"),
+        (dict(questionnaire="aligned-autonomy-pulse-v1"), "questionnaire: 'aligned-autonomy-pulse-v1' does not match"),
+    ],
+)
 def test_bad_options(kwargs, message):
     with pytest.raises(ValueError, match=message):
         diagnose(single({}, 5), **kwargs)
@@ -199,6 +214,7 @@ def test_bad_options(kwargs, message):
 
 
 def test_small_k_with_acknowledgement():
-    d = diagnose(single({"dir_p1": [3, 4, 5]}, 3), min_group_size=3, acknowledge_small_groups=True,
-                 comment_min_group_size=3)
+    d = diagnose(
+        single({"dir_p1": [3, 4, 5]}, 3), min_group_size=3, acknowledge_small_groups=True, comment_min_group_size=3
+    )
     assert d.to_dict()["teams"][0]["suppressed"] is False

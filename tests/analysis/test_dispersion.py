@@ -52,12 +52,13 @@ def test_verdicts_do_not_depend_on_row_order_or_on_the_largest_team():
     rng = np.random.default_rng(3)
     sizes = [3, 4, 5, 6, 8, 12] * 5
     teams = np.repeat(np.arange(len(sizes)), sizes)
-    scores = np.round(rng.normal(60, 15, teams.size) / 12.5) * 12.5   # discrete, with atoms
+    scores = np.round(rng.normal(60, 15, teams.size) / 12.5) * 12.5  # discrete, with atoms
     first = dispersion_test(scores, teams)
     order = rng.permutation(teams.size)
     shuffled = dispersion_test(scores[order], teams[order])
     assert np.array_equal(first.critical_value, shuffled.critical_value)
     assert first.divided.tolist() == shuffled.divided.tolist()
     from analysis.dispersion import _null_quantiles
+
     pool = np.sort(rng.normal(0, 1, 200))
     assert np.array_equal(_null_quantiles(pool, 10, 0.05), _null_quantiles(pool, 40, 0.05)[:9])

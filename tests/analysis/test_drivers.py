@@ -34,7 +34,7 @@ def test_dominance_weights_match_r_and_are_close_to_relative_weights():
 def test_uncorrelated_predictors_get_their_squared_correlations():
     # hand computation: orthogonal, centred predictors -> weight_j = r_jy^2
     X = np.array([[1, 1], [1, -1], [-1, 1], [-1, -1]] * 2, dtype=float)
-    y = 0.5 * X[:, 0] + 0.1 * X[:, 1] + np.array([.1, -.1, -.1, .1, -.1, .1, .1, -.1])
+    y = 0.5 * X[:, 0] + 0.1 * X[:, 1] + np.array([0.1, -0.1, -0.1, 0.1, -0.1, 0.1, 0.1, -0.1])
     r = relative_weights(X, y)
     r_xy = [np.corrcoef(X[:, j], y)[0, 1] for j in range(2)]
     assert_allclose(r.weights, np.square(r_xy), atol=1e-12)
@@ -62,7 +62,10 @@ def test_listwise_deletion_and_errors():
 # cluster bootstrap
 # ---------------------------------------------------------------------------------------
 from analysis.drivers import (  # noqa: E402
-    N_RESAMPLES, RelativeWeightsBootstrapResult, _weights_from_cov, bootstrap_relative_weights,
+    N_RESAMPLES,
+    RelativeWeightsBootstrapResult,
+    _weights_from_cov,
+    bootstrap_relative_weights,
 )
 
 
@@ -73,8 +76,9 @@ def clustered(seed, teams=30, size=8, beta=(0.5, 0.3, 0.1), between=0.3):
     A = np.full((p, p), 0.3) + 0.7 * np.eye(p)
     L = np.linalg.cholesky(A)
     team = np.repeat(np.arange(teams), size)
-    X = (np.sqrt(between) * rng.normal(size=(teams, p)) @ L.T)[team] \
-        + np.sqrt(1 - between) * rng.normal(size=(team.size, p)) @ L.T
+    X = (np.sqrt(between) * rng.normal(size=(teams, p)) @ L.T)[team] + np.sqrt(1 - between) * rng.normal(
+        size=(team.size, p)
+    ) @ L.T
     y = X @ np.asarray(beta) + np.sqrt(0.3) * rng.normal(size=teams)[team] + rng.normal(size=team.size)
     C = np.empty((p + 1, p + 1))
     C[:p, :p] = A
@@ -94,12 +98,26 @@ def test_bootstrap_estimates_are_relative_weights_and_layout():
     assert_allclose(r.rank_first.sum(), 1.0)
     d = r.to_dict()
     assert list(d) == ["r2", "r2_ci_low", "r2_ci_high", "n_obs", "n_groups", "interval", "predictors", "top"]
-    assert d["interval"] == {"method": "percentile", "resampling": "teams", "confidence": 0.95,
-                             "n_resamples": 200, "n_failed": 0, "seed": 0}
+    assert d["interval"] == {
+        "method": "percentile",
+        "resampling": "teams",
+        "confidence": 0.95,
+        "n_resamples": 200,
+        "n_failed": 0,
+        "seed": 0,
+    }
     order = [point.names[j] for j in np.argsort(-point.weights)]
     assert [p["name"] for p in d["predictors"]] == order
-    assert set(d["predictors"][0]) == {"name", "weight", "percent", "weight_ci_low", "weight_ci_high",
-                                       "percent_ci_low", "percent_ci_high", "rank_first"}
+    assert set(d["predictors"][0]) == {
+        "name",
+        "weight",
+        "percent",
+        "weight_ci_low",
+        "weight_ci_high",
+        "percent_ci_low",
+        "percent_ci_high",
+        "rank_first",
+    }
     assert (d["top"]["name"], d["top"]["runner_up"]) == tuple(order[:2])
     assert d["top"]["rank_first"] == r.rank_first[r.top]
     # the keys of relative_weights' to_dict are kept
@@ -142,9 +160,15 @@ def test_exact_bootstrap_distribution_of_three_teams():
     team = np.repeat([0, 1, 2], 10)
     X = rng.normal(size=(30, 2)) + rng.normal(size=(3, 2))[team]
     y = 0.5 * X[:, 0] + 0.45 * X[:, 1] + rng.normal(size=30)
-    exact = np.array([relative_weights(X[np.concatenate([np.flatnonzero(team == t) for t in draw])],
-                                       y[np.concatenate([np.flatnonzero(team == t) for t in draw])]).weights
-                      for draw in np.array(np.meshgrid([0, 1, 2], [0, 1, 2], [0, 1, 2])).reshape(3, -1).T])
+    exact = np.array(
+        [
+            relative_weights(
+                X[np.concatenate([np.flatnonzero(team == t) for t in draw])],
+                y[np.concatenate([np.flatnonzero(team == t) for t in draw])],
+            ).weights
+            for draw in np.array(np.meshgrid([0, 1, 2], [0, 1, 2], [0, 1, 2])).reshape(3, -1).T
+        ]
+    )
     p_first = np.mean(exact[:, 0] > exact[:, 1])
     r = bootstrap_relative_weights(X, y, team, n_resamples=20_000, seed=1)
     se = np.sqrt(p_first * (1 - p_first) / 20_000)

@@ -22,10 +22,20 @@ def _fake_diagnosis(truth, wave=0):
         dims = {}
         for j, d in enumerate(DIMENSIONS):
             planted = w.teams.planted[i, j]
-            dims[d] = {"finding": planted or w.teams.finding[i, j], "level": int(w.teams.level_[i, j]),
-                       "suppressed": False, "new_field": 1}
-        teams.append({"team": team, "suppressed": False,
-                      "typology": w.teams.planted_typology[i] or w.teams.typology[i], "dimensions": dims})
+            dims[d] = {
+                "finding": planted or w.teams.finding[i, j],
+                "level": int(w.teams.level_[i, j]),
+                "suppressed": False,
+                "new_field": 1,
+            }
+        teams.append(
+            {
+                "team": team,
+                "suppressed": False,
+                "typology": w.teams.planted_typology[i] or w.teams.typology[i],
+                "dimensions": dims,
+            }
+        )
     units = [{"unit": u, "suppressed": False, "dimensions": {}} for u in (w.units.labels if w.units else ())]
     return {"teams": teams, "units": units, "differences": [], "something_new": {"a": 1}}
 
@@ -42,8 +52,9 @@ def null_sim():
 
 @pytest.fixture(scope="module")
 def real_sim():
-    return simulate(teams=12, team_size=8, units=3, scenario="realistic", seed=2, waves=2,
-                    changes={"T02": {"direction": 1.5}})
+    return simulate(
+        teams=12, team_size=8, units=3, scenario="realistic", seed=2, waves=2, changes={"T02": {"direction": 1.5}}
+    )
 
 
 def test_truth_as_output_gives_no_false_positive_and_full_recovery(real_sim):
@@ -54,7 +65,7 @@ def test_truth_as_output_gives_no_false_positive_and_full_recovery(real_sim):
     assert planted == set(real_sim.planted.values())
     assert c["typology", "wrong"] == (0.0, 12.0) and c["maturity", "wrong"] == (0.0, 36.0)
     assert c["difference", "team", "fwer"] == (0.0, 1.0)
-    assert c["difference", "team", "recovery"][0] == 0          # nothing flagged
+    assert c["difference", "team", "recovery"][0] == 0  # nothing flagged
 
 
 def test_new_states_and_labels_are_read_generically(null_sim):
@@ -85,8 +96,17 @@ def test_new_states_and_labels_are_read_generically(null_sim):
 def test_differences_fwer_and_fdr(null_sim, real_sim):
     truth = null_sim.truth
     out = _fake_diagnosis(truth)
-    out["differences"] = [{"level": "team", "group": "T01", "dimension": "direction", "measure": "perception",
-                           "difference": -3.0, "d": -0.6, "extra": True}]
+    out["differences"] = [
+        {
+            "level": "team",
+            "group": "T01",
+            "dimension": "direction",
+            "measure": "perception",
+            "difference": -3.0,
+            "d": -0.6,
+            "extra": True,
+        }
+    ]
     c = tally(out, truth)
     assert c["difference", "team", "fwer"] == (1.0, 1.0) and c["difference", "team", "fdr"] == (1.0, 1.0)
     assert c["difference", "unit", "fwer"] == (0.0, 1.0)
@@ -110,17 +130,31 @@ def test_wave_changes_are_read_generically(real_sim):
     truth = real_sim.truth
     rows = []
     for ch in truth.changes:
-        rows.append({"from_wave": "W1", "to_wave": "W2", "span": "step", "level": ch["level"],
-                     "group": ch["group"], "dimension": ch["dimension"], "measure": ch["measure"],
-                     "available": True, "change": "no_reliable_change"})
+        rows.append(
+            {
+                "from_wave": "W1",
+                "to_wave": "W2",
+                "span": "step",
+                "level": ch["level"],
+                "group": ch["group"],
+                "dimension": ch["dimension"],
+                "measure": ch["measure"],
+                "available": True,
+                "change": "no_reliable_change",
+            }
+        )
+
     def find(level, group, dim, measure):
-        return next(r for r in rows if (r["level"], r["group"], r["dimension"], r["measure"]) == (level, group, dim, measure))
+        return next(
+            r for r in rows if (r["level"], r["group"], r["dimension"], r["measure"]) == (level, group, dim, measure)
+        )
+
     find("team", "T02", "direction", "score")["change"] = "improved"
     find("team", "T02", "direction", "structure")["change"] = "declined"
     find("team", "T03", "feedback", "score")["change"] = "improved"
     find("team", "T04", "feedback", "score")["change"] = "too_imprecise"
     find("team", "T05", "feedback", "score")["available"] = False
-    rows.append({**rows[0], "span": "overall", "change": "improved"})   # not a step: ignored
+    rows.append({**rows[0], "span": "overall", "change": "improved"})  # not a step: ignored
     cmp = {"labels": ["W1", "W2"], "changes": rows}
     c = tally(_fake_diagnosis(truth), truth, cmp)
     assert c["change", "team", "recovery"] == (1.0, 2.0)
@@ -135,9 +169,14 @@ def test_small_configuration_end_to_end():
     assert res.replications == 2 and res.team_size == 5 and res.seconds > 0
     assert all(0 <= r.count <= r.total for r in res.rates)
     assert {r.label for r in res.rates if r.metric == "recovery" and r.verdict == "finding"} == {
-        "anchored_strength", "structural_gap", "proclaimed_not_anchored", "unseen_structure", "divided"}
-    assert res.get("finding", "divided", "recovery").total == 2          # one planted team per run
-    assert res.get("change", "team", "recovery").total == 2 * 2          # 1 team x 2 measures x 2 runs
+        "anchored_strength",
+        "structural_gap",
+        "proclaimed_not_anchored",
+        "unseen_structure",
+        "divided",
+    }
+    assert res.get("finding", "divided", "recovery").total == 2  # one planted team per run
+    assert res.get("change", "team", "recovery").total == 2 * 2  # 1 team x 2 measures x 2 runs
     d = res.to_dict()
     assert d["scenario"] == "realistic" and all(0 <= (r["rate"] or 0) <= 1 for r in d["rates"])
     text = markdown([res, error_rates("realistic", team_size=8, teams=10, units=2, replications=1, seed=3)])
@@ -149,19 +188,23 @@ def test_replications_are_reproducible_one_by_one():
     a = error_rates("null", team_size=5, teams=8, units=None, replications=2, seed=7, waves=False)
     b = error_rates("null", team_size=5, teams=8, units=None, replications=2, seed=7, waves=False)
     assert [r.to_dict() for r in a.rates] == [r.to_dict() for r in b.rates]
-    assert a.get("difference", "unit", "fwer") is None           # no unit level
+    assert a.get("difference", "unit", "fwer") is None  # no unit level
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(scenario="showcase"), "scenario: must be one of realistic, null, random_units"),
-    (dict(replications=0), "replications: must be a positive integer, got 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(scenario="showcase"), "scenario: must be one of realistic, null, random_units"),
+        (dict(replications=0), "replications: must be a positive integer, got 0"),
+    ],
+)
 def test_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         error_rates(**kwargs)
 
 
 # ------------------------------------------------------------- engine quality (to tighten)
+
 
 @pytest.fixture(scope="module")
 def null_rates():
@@ -192,8 +235,7 @@ def test_wave_changes_and_differences_are_controlled_on_null_data(null_rates):
 
 
 def test_unseen_structure_through_unawareness_is_recovered():
-    res = error_rates("realistic", team_size=20, teams=20, units=None, replications=8, seed=200,
-                      waves=False)
+    res = error_rates("realistic", team_size=20, teams=20, units=None, replications=8, seed=200, waves=False)
     assert res.get("finding", "unseen_structure", "recovery").rate >= 0.6
 
 

@@ -291,8 +291,20 @@ def test_result_is_frozen_and_serializable():
     json.dumps(d)
     assert d["loadings"]["visual"]["x1"] == res.loadings["visual"]["x1"]
     assert d["factors"] == ["visual", "textual", "speed"]
-    assert set(d) >= {"chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "loadings",
-                      "factor_correlations", "n_obs", "converged", "iterations"}
+    assert set(d) >= {
+        "chisq",
+        "df",
+        "pvalue",
+        "cfi",
+        "tli",
+        "rmsea",
+        "srmr",
+        "loadings",
+        "factor_correlations",
+        "n_obs",
+        "converged",
+        "iterations",
+    }
 
 
 def test_public_api_exports():

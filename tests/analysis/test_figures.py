@@ -30,9 +30,15 @@ def _rebuild(data, *, team=None, unit=None, blank=None):
         for iid in items:
             values[iid][team == t] = np.nan
     comments = tuple((team[np.flatnonzero(data.team == t)[0]], text) for t, text in data.comments)
-    return ResponseData.from_columns(data.questionnaire, team=team, answers=values,
-                                     unit=data.unit if unit is None else unit, role=data.role,
-                                     tenure=data.tenure, comments=comments)
+    return ResponseData.from_columns(
+        data.questionnaire,
+        team=team,
+        answers=values,
+        unit=data.unit if unit is None else unit,
+        role=data.role,
+        tenure=data.tenure,
+        comments=comments,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +49,9 @@ def sim():
 @pytest.fixture(scope="module")
 def nodata_team(sim):
     """A released team whose feedback questions nobody answered."""
-    return next(t for t in sorted(set(sim.data.team.tolist()))
-                if t not in sim.planted and (sim.data.team == t).sum() >= 10)
+    return next(
+        t for t in sorted(set(sim.data.team.tolist())) if t not in sim.planted and (sim.data.team == t).sum() >= 10
+    )
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +90,7 @@ def _traces(fig: dict):
 
 
 # ------------------------------------------------------------------- suppression
+
 
 @pytest.mark.parametrize("metric", figures.METRICS)
 def test_suppressed_cells_say_n_below_k_and_carry_no_number(diag, metric):
@@ -148,6 +156,7 @@ def test_complementary_hidden_teams_say_so():
 
 # -------------------------------------------------------------------- markings
 
+
 def test_divided_cells_are_marked_without_colour(sim, diag):
     team = sim.teams_with("divided")[0]
     j = DIMENSIONS.index("decision_rights")
@@ -190,9 +199,9 @@ def test_flagged_differences_carry_a_triangle(diag):
     flagged = np.asarray(diag.teams.structure_vs_rest_flagged)[order]
     up = np.asarray(diag.teams.dims["structure_vs_rest_difference"])[order] > 0
     assert flagged.any()
-    for (r, j) in zip(*np.nonzero(flagged)):
+    for r, j in zip(*np.nonzero(flagged)):
         assert value["text"][r][j].endswith(" ▲" if up[r, j] else " ▼")
-    for (r, j) in zip(*np.nonzero(~flagged)):
+    for r, j in zip(*np.nonzero(~flagged)):
         assert "▲" not in value["text"][r][j] and "▼" not in value["text"][r][j]
 
 
@@ -208,6 +217,7 @@ def test_misconception_heatmap_shows_shares(diag):
 
 
 # ------------------------------------------------------------------- order, size
+
 
 def test_a_questionnaire_without_misconceptions_has_no_misconception_heatmap(diag):
     pulse = diagnose(simulate("aligned-autonomy-pulse-v1", respondents=120, teams=6, units=2, seed=3).data)
@@ -231,7 +241,7 @@ def test_rows_are_sorted_by_unit_then_score(diag):
     for u in diag.units.labels:
         rows = [i for i in order if t.parent[i] == u]
         visible = [i for i in rows if not t.suppressed[i]]
-        assert rows[:len(visible)] == visible
+        assert rows[: len(visible)] == visible
         means = [np.nanmean(t.dims["combined"][i]) for i in visible]
         assert means == sorted(means, reverse=True)
     fig = figures.team_heatmap(diag, "perception", as_dict=True)
@@ -260,7 +270,7 @@ def test_every_sort_keeps_units_together_and_hidden_rows_last(diag, sort):
     for u in diag.units.labels:
         rows = [i for i in order if t.parent[i] == u]
         visible = [i for i in rows if not t.suppressed[i]]
-        assert rows[:len(visible)] == visible
+        assert rows[: len(visible)] == visible
         keys = [(_sort_value(t, i, sort), t.labels[i]) for i in visible]
         assert keys == sorted(keys)
     units = figures.group_order(diag, level="unit", sort=sort)
@@ -338,6 +348,7 @@ def test_long_and_hostile_labels_are_shortened_and_escaped(sim):
 
 # ---------------------------------------------------------- overview, role gaps
 
+
 def test_organization_overview_shows_perception_and_structure(diag):
     fig = figures.organization_overview(diag, as_dict=True)
     bars = [t for t in fig["data"] if t["type"] == "bar"]
@@ -378,11 +389,16 @@ def test_role_gap_chart_limits_the_groups(big):
 
 # ------------------------------------------------------ determinism, language, API
 
+
 def test_figures_are_deterministic():
     a = diagnose(simulate(respondents=300, teams=15, units=3, seed=11).data)
     b = diagnose(simulate(respondents=300, teams=15, units=3, seed=11).data)
-    for fn in (lambda d: figures.team_heatmap(d, "finding"), lambda d: figures.unit_heatmap(d, "perception"),
-               figures.organization_overview, figures.role_gap_chart):
+    for fn in (
+        lambda d: figures.team_heatmap(d, "finding"),
+        lambda d: figures.unit_heatmap(d, "perception"),
+        figures.organization_overview,
+        figures.role_gap_chart,
+    ):
         assert fn(a).to_json() == fn(b).to_json()
 
 
@@ -409,13 +425,16 @@ def test_german_texts(diag):
     assert names["granted_autonomy"].startswith("Autonomie als etwas")
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"metric": "happiness"}, "metric: must be one of"),
-    ({"lang": "fr"}, "lang: must be one of"),
-    ({"page": -1}, "page: must be an integer >= 0"),
-    ({"page_size": 0}, "page_size: must be an integer >= 1"),
-    ({"unit": "nowhere"}, "unit: unknown unit 'nowhere'"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"metric": "happiness"}, "metric: must be one of"),
+        ({"lang": "fr"}, "lang: must be one of"),
+        ({"page": -1}, "page: must be an integer >= 0"),
+        ({"page_size": 0}, "page_size: must be an integer >= 1"),
+        ({"unit": "nowhere"}, "unit: unknown unit 'nowhere'"),
+    ],
+)
 def test_bad_arguments_are_named(diag, kwargs, message):
     with pytest.raises(ValueError, match=message):
         figures.team_heatmap(diag, **kwargs)
@@ -426,7 +445,7 @@ def test_labels_of_withheld_cells_are_readable():
     from analysis.figures import _GREY_HIDDEN, _GREY_PRIMARY, _STATUS_TEXT
 
     def luminance(colour):
-        c = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        c = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
         c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
         return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
 
@@ -435,4 +454,4 @@ def test_labels_of_withheld_cells_are_readable():
         return (hi + 0.05) / (lo + 0.05)
 
     assert contrast(_STATUS_TEXT, _GREY_PRIMARY) >= 7 and contrast(_STATUS_TEXT, _GREY_HIDDEN) >= 7
-    assert contrast(_GREY_PRIMARY, _GREY_HIDDEN) >= 1.4      # the two greys stay apart
+    assert contrast(_GREY_PRIMARY, _GREY_HIDDEN) >= 1.4  # the two greys stay apart

@@ -23,11 +23,14 @@ def test_sums_and_means_per_group_ignore_missing_values():
     assert_allclose(group_mean(x[:, 0], g), [2, 7])
 
 
-@pytest.mark.parametrize("groups, message", [
-    ([["a"], ["b"]], "groups: must be one-dimensional, got shape (2, 1)"),
-    ([1.0, np.nan], "groups: contains missing labels (NaN)"),
-    (np.array(["a", None], dtype=object), "groups: contains missing labels (None)"),
-])
+@pytest.mark.parametrize(
+    "groups, message",
+    [
+        ([["a"], ["b"]], "groups: must be one-dimensional, got shape (2, 1)"),
+        ([1.0, np.nan], "groups: contains missing labels (NaN)"),
+        (np.array(["a", None], dtype=object), "groups: contains missing labels (None)"),
+    ],
+)
 def test_bad_labels_are_rejected(groups, message):
     with pytest.raises(ValueError) as err:
         encode_groups(groups)

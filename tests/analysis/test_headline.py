@@ -13,14 +13,26 @@ from analysis.narrative import ADVICE, HEADLINE_TEXTS, TYPOLOGY_CLAIMS, advice, 
 from analysis.simulate import simulate_responses
 
 DIMS = ("direction", "decision_rights", "feedback")
-FINDINGS = ("anchored_strength", "structural_gap", "proclaimed_not_anchored", "unseen_structure", "mixed",
-            "not_precise", "divided")
+FINDINGS = (
+    "anchored_strength",
+    "structural_gap",
+    "proclaimed_not_anchored",
+    "unseen_structure",
+    "mixed",
+    "not_precise",
+    "divided",
+)
 
 
 def record(findings, typology=None, combined=(50, 50, 50)):
-    return {"suppressed": False, "typology": typology,
-            "dimensions": {d: {"finding": f, "combined": c, "level": 3, "score": c, "structure": c}
-                           for d, f, c in zip(DIMS, findings, combined)}}
+    return {
+        "suppressed": False,
+        "typology": typology,
+        "dimensions": {
+            d: {"finding": f, "combined": c, "level": 3, "score": c, "structure": c}
+            for d, f, c in zip(DIMS, findings, combined)
+        },
+    }
 
 
 def assert_agrees(h, rec):

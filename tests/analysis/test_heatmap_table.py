@@ -42,7 +42,14 @@ def test_unit_table_and_findings(dx):
     table = figures.heatmap_table(dx, "finding", level="unit", sort="name")
     assert [r["label"] for r in table["rows"]] == sorted(dx.units.labels)
     named = {c for r in table["rows"] for c in r["cells"]}
-    assert named & {"mixed", "structural gap", "anchored strength", "not precise enough to classify",
-                    "proclaimed, not anchored", "unseen structure", "divided (members disagree)"}
+    assert named & {
+        "mixed",
+        "structural gap",
+        "anchored strength",
+        "not precise enough to classify",
+        "proclaimed, not anchored",
+        "unseen structure",
+        "divided (members disagree)",
+    }
     with pytest.raises(ValueError):
         figures.heatmap_table(dx, "perception", level="division")

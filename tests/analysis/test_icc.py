@@ -23,7 +23,12 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 from analysis.icc import (
-    ICC1_BANDS, GroupReliabilityResult, ICCResult, group_reliability, icc, icc1_bands,
+    ICC1_BANDS,
+    GroupReliabilityResult,
+    ICCResult,
+    group_reliability,
+    icc,
+    icc1_bands,
 )
 
 RTOL = 1e-6
@@ -58,8 +63,7 @@ def test_matches_r(fx, case):
     groups = case.get("group_override", fx["data"]["group"])
     result = icc(y, groups, nan_policy=case["nan_policy"])
     exp = case["expected"]
-    assert_allclose([getattr(result, f) for f in FLOAT_FIELDS], [exp[f] for f in FLOAT_FIELDS],
-                    rtol=RTOL, atol=ATOL)
+    assert_allclose([getattr(result, f) for f in FLOAT_FIELDS], [exp[f] for f in FLOAT_FIELDS], rtol=RTOL, atol=ATOL)
     assert [getattr(result, f) for f in INT_FIELDS] == [exp[f] for f in INT_FIELDS]
 
 
@@ -177,7 +181,11 @@ def test_nan_policies():
         (lambda: icc([[1, 2], [3, 4]], [0, 1]), ValueError, r"scores: must be one-dimensional, got shape \(2, 2\)"),
         (lambda: icc([1, np.inf], [0, 1]), ValueError, r"scores: contains non-finite value inf"),
         (lambda: icc(["x", "y"], [0, 1]), TypeError, r"scores: must be numeric, got dtype <U1"),
-        (lambda: icc([1, 2], [0, 1], nan_policy="ignore"), ValueError, r"nan_policy: must be one of 'omit', 'raise', 'propagate', got 'ignore'"),
+        (
+            lambda: icc([1, 2], [0, 1], nan_policy="ignore"),
+            ValueError,
+            r"nan_policy: must be one of 'omit', 'raise', 'propagate', got 'ignore'",
+        ),
         (lambda: icc([1, 2], [0, np.nan]), ValueError, r"groups: contains missing labels"),
     ],
 )
@@ -193,9 +201,13 @@ def test_errors_name_argument_and_value(call, exc, pattern):
 def scores_and_groups(draw):
     n = draw(st.integers(2, 60))
     n_groups = draw(st.integers(1, 8))
-    y = draw(st.lists(st.one_of(st.integers(1, 5).map(float),
-                                st.floats(-10, 10, allow_nan=False, width=32)),
-                      min_size=n, max_size=n))
+    y = draw(
+        st.lists(
+            st.one_of(st.integers(1, 5).map(float), st.floats(-10, 10, allow_nan=False, width=32)),
+            min_size=n,
+            max_size=n,
+        )
+    )
     g = draw(st.lists(st.integers(0, n_groups - 1), min_size=n, max_size=n))
     perm = draw(st.permutations(range(n)))
     return np.array(y, dtype=float), np.array(g), np.array(perm)
@@ -208,8 +220,9 @@ def test_invariance_and_consistency(data):
     r = icc(y, g)
     shuffled = icc(y[perm], np.array([f"unit {9 - v}" for v in g])[perm])
     assert [getattr(shuffled, f) for f in INT_FIELDS] == [getattr(r, f) for f in INT_FIELDS]
-    assert_allclose([getattr(shuffled, f) for f in FLOAT_FIELDS],
-                    [getattr(r, f) for f in FLOAT_FIELDS], rtol=1e-9, atol=1e-12)
+    assert_allclose(
+        [getattr(shuffled, f) for f in FLOAT_FIELDS], [getattr(r, f) for f in FLOAT_FIELDS], rtol=1e-9, atol=1e-12
+    )
     # one-way ANOVA agrees with scipy; ICC2 is the Spearman-Brown step-up of ICC1 at N/G
     usable = r.df_between > 0 and r.df_within > 0 and r.ms_within > 1e-9 * max(r.ms_between, 1)
     if usable:
@@ -299,8 +312,7 @@ def test_interval_edge_cases():
     r = icc([1, 3, 2, 2], list("aabb"))  # equal means: F = 0
     assert r.icc1_ci_low == r.icc1_ci_high == -1.0  # -1/(n0 - 1), n0 = 2
     assert r.icc2_ci_low == r.icc2_ci_high == -math.inf
-    for y, g in (([1, 2, 3, 4], ["t"] * 4), ([1, 2, 3, 4], [0, 1, 2, 3]), ([3, 3, 3, 3], [0, 0, 1, 1]),
-                 ([], [])):
+    for y, g in (([1, 2, 3, 4], ["t"] * 4), ([1, 2, 3, 4], [0, 1, 2, 3]), ([3, 3, 3, 3], [0, 0, 1, 1]), ([], [])):
         r = icc(y, g)
         assert all(math.isnan(getattr(r, f)) for f in CI_FIELDS), (y, g)
     prop = icc([1, 2, np.nan, 4], [0, 0, 1, 1], nan_policy="propagate")
@@ -319,7 +331,7 @@ def _coverage(sizes, rho, reps, seed, confidence=0.95):
     sizes = np.asarray(sizes)
     groups = np.repeat(np.arange(sizes.size), sizes)
     N, G = sizes.sum(), sizes.size
-    n0 = (N - (sizes ** 2).sum() / N) / (G - 1)
+    n0 = (N - (sizes**2).sum() / N) / (G - 1)
     lam = n0 * rho / (1 + (n0 - 1) * rho)
     u = rng.normal(size=(reps, G)) * np.sqrt(rho)
     e = rng.normal(size=(reps, N)) * np.sqrt(1 - rho)
@@ -375,9 +387,11 @@ def test_group_reliability_at_n0_is_icc2_and_its_interval():
         r = group_reliability(res.n0, res)
         assert r.confidence == case["confidence"]
         if res.icc1_ci_low > 0:
-            assert_allclose([r.reliability, r.ci_low, r.ci_high],
-                            [res.icc2 if case["reference"] == "psych::ICC" else 1 - 1 / res.f,
-                             res.icc2_ci_low, res.icc2_ci_high], rtol=1e-10)
+            assert_allclose(
+                [r.reliability, r.ci_low, r.ci_high],
+                [res.icc2 if case["reference"] == "psych::ICC" else 1 - 1 / res.f, res.icc2_ci_low, res.icc2_ci_high],
+                rtol=1e-10,
+            )
 
 
 def test_group_reliability_vectorized_and_truncated():
@@ -401,7 +415,11 @@ def test_group_reliability_vectorized_and_truncated():
 @pytest.mark.parametrize(
     ("call", "exc", "pattern"),
     [
-        (lambda: group_reliability([5], 0.1, target=1.0), ValueError, r"^target: must lie strictly between 0 and 1, got 1.0$"),
+        (
+            lambda: group_reliability([5], 0.1, target=1.0),
+            ValueError,
+            r"^target: must lie strictly between 0 and 1, got 1.0$",
+        ),
         (lambda: group_reliability([5], icc([1, 2, 3, 4], [0, 0, 1, 1]), ci=(0, 1)), ValueError, r"^ci: give it only"),
         (lambda: group_reliability(["x"], 0.1), TypeError, r"^sizes: must be numeric"),
     ],

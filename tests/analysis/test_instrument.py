@@ -31,6 +31,7 @@ def item(spec, item_id):
 
 # ---------------------------------------------------------------- bundled files
 
+
 def test_full_instrument_meets_the_content_requirements():
     q = load_questionnaire(FULL)
     for dim in DIMENSIONS:
@@ -77,8 +78,7 @@ def test_pulse_is_short_and_shares_ids_and_wording_with_the_full_form():
     assert set(pulse.dimensions) == set(full.dimensions) == set(DIMENSIONS)
     for it in pulse.items:
         twin = full.item(it.id)
-        assert (it.kind, it.dimension, it.text, it.options) == (
-            twin.kind, twin.dimension, twin.text, twin.options)
+        assert (it.kind, it.dimension, it.text, it.options) == (twin.kind, twin.dimension, twin.text, twin.options)
     for dim in DIMENSIONS:
         assert pulse.items_of("perception", dim) and pulse.items_of("structure", dim)
 
@@ -102,6 +102,7 @@ def test_load_by_path_equals_load_by_id():
 
 
 # ---------------------------------------------------------------- bad files
+
 
 def mutate_scale_name(s):
     item(s, "dr_p3")["scale"] = "agree5x"
@@ -159,22 +160,40 @@ def mutate_role_keys(s):
     s["scales"]["role"]["options"][0]["key"] = "boss"
 
 
-@pytest.mark.parametrize("mutate, message", [
-    (mutate_scale_name, f"{FULL}.yaml: item dr_p3: scale 'agree5x' is not declared"),
-    (mutate_duplicate_id, f"{FULL}.yaml: item dr_p1: duplicate item id"),
-    (mutate_bad_id, f"{FULL}.yaml: item Dr-2: id must match ^[a-z][a-z0-9_]*$"),
-    (mutate_missing_german, f"{FULL}.yaml: item fb_p1: text.de: is required"),
-    (mutate_unknown_field, f"{FULL}.yaml: item fb_p1: weight: unknown field"),
-    (mutate_no_dont_know, f"{FULL}.yaml: item dr_s4: scale 'approvals_count' must have exactly one 'don't know' option with a score"),
-    (mutate_perception_on_options, f"{FULL}.yaml: item dir_p1: a perception item needs a likert scale, 'written_strategy' is not one"),
-    (mutate_reverse_structure, f"{FULL}.yaml: item dir_s1: only perception and misconception items may be reverse-keyed"),
-    (mutate_unknown_misconception, f"{FULL}.yaml: item mc_matrix: misconception 'holacracy' is not one of"),
-    (mutate_unordered_cuts, f"{FULL}.yaml: thresholds: Value error, maturity.cuts must be 4 increasing numbers in [0, 100]"),
-    (mutate_missing_dimension, f"{FULL}.yaml: dimensions: feedback not declared"),
-    (mutate_structure_without_dimension, f"{FULL}.yaml: item dr_s1: a structure item needs a dimension"),
-    (mutate_score_out_of_range, f"{FULL}.yaml: scale 'approvals_count': options.0.score: Input should be less than or equal to 100"),
-    (mutate_role_keys, f"{FULL}.yaml: item role: the role scale must have the keys lead, member"),
-])
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (mutate_scale_name, f"{FULL}.yaml: item dr_p3: scale 'agree5x' is not declared"),
+        (mutate_duplicate_id, f"{FULL}.yaml: item dr_p1: duplicate item id"),
+        (mutate_bad_id, f"{FULL}.yaml: item Dr-2: id must match ^[a-z][a-z0-9_]*$"),
+        (mutate_missing_german, f"{FULL}.yaml: item fb_p1: text.de: is required"),
+        (mutate_unknown_field, f"{FULL}.yaml: item fb_p1: weight: unknown field"),
+        (
+            mutate_no_dont_know,
+            f"{FULL}.yaml: item dr_s4: scale 'approvals_count' must have exactly one 'don't know' option with a score",
+        ),
+        (
+            mutate_perception_on_options,
+            f"{FULL}.yaml: item dir_p1: a perception item needs a likert scale, 'written_strategy' is not one",
+        ),
+        (
+            mutate_reverse_structure,
+            f"{FULL}.yaml: item dir_s1: only perception and misconception items may be reverse-keyed",
+        ),
+        (mutate_unknown_misconception, f"{FULL}.yaml: item mc_matrix: misconception 'holacracy' is not one of"),
+        (
+            mutate_unordered_cuts,
+            f"{FULL}.yaml: thresholds: Value error, maturity.cuts must be 4 increasing numbers in [0, 100]",
+        ),
+        (mutate_missing_dimension, f"{FULL}.yaml: dimensions: feedback not declared"),
+        (mutate_structure_without_dimension, f"{FULL}.yaml: item dr_s1: a structure item needs a dimension"),
+        (
+            mutate_score_out_of_range,
+            f"{FULL}.yaml: scale 'approvals_count': options.0.score: Input should be less than or equal to 100",
+        ),
+        (mutate_role_keys, f"{FULL}.yaml: item role: the role scale must have the keys lead, member"),
+    ],
+)
 def test_schema_errors_name_file_item_and_problem(tmp_path, full_spec, mutate, message):
     spec = copy.deepcopy(full_spec)
     mutate(spec)
@@ -190,14 +209,17 @@ def test_invalid_yaml_names_the_line(tmp_path):
         load_questionnaire(path)
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "broken.yaml: expected a mapping at the top level"),
-    (b"- a\n- b\n", "broken.yaml: expected a mapping at the top level"),
-    (b"id: caf\xe9\n", "broken.yaml: not UTF-8 text (byte 7)"),
-    (b"x: " + b"a" * 1_000_001, "broken.yaml: file is larger than 1000000 bytes"),
-    (b"id: x\n", "broken.yaml: version: is required"),
-    (b"!!python/object:os.system {}\n", "broken.yaml: line 1, column 1: invalid YAML"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "broken.yaml: expected a mapping at the top level"),
+        (b"- a\n- b\n", "broken.yaml: expected a mapping at the top level"),
+        (b"id: caf\xe9\n", "broken.yaml: not UTF-8 text (byte 7)"),
+        (b"x: " + b"a" * 1_000_001, "broken.yaml: file is larger than 1000000 bytes"),
+        (b"id: x\n", "broken.yaml: version: is required"),
+        (b"!!python/object:os.system {}\n", "broken.yaml: line 1, column 1: invalid YAML"),
+    ],
+)
 def test_hostile_and_malformed_files(tmp_path, content, message):
     path = tmp_path / "broken.yaml"
     path.write_bytes(content)
@@ -207,7 +229,10 @@ def test_hostile_and_malformed_files(tmp_path, content, message):
 
 
 def test_unknown_id_and_missing_path():
-    with pytest.raises(QuestionnaireError, match="unknown questionnaire 'nope-v9'; bundled ones: aligned-autonomy-pulse-v1, aligned-autonomy-pulse-v2, aligned-autonomy-v1, aligned-autonomy-v2"):
+    with pytest.raises(
+        QuestionnaireError,
+        match="unknown questionnaire 'nope-v9'; bundled ones: aligned-autonomy-pulse-v1, aligned-autonomy-pulse-v2, aligned-autonomy-v1, aligned-autonomy-v2",
+    ):
         load_questionnaire("nope-v9")
     with pytest.raises(QuestionnaireError, match="no such file"):
         load_questionnaire("/nonexistent/q.yaml")

@@ -17,8 +17,11 @@ from analysis.simulate_model import Confounds
 from analysis.waves import compare_waves
 
 V1, V2, P2 = "aligned-autonomy-v1", "aligned-autonomy-v2", "aligned-autonomy-pulse-v2"
-PRIORITIES = [{"en": "Grow in the north", "de": "Wachstum im Norden"}, {"en": "Cut costs", "de": "Kosten senken"},
-              {"en": "Faster delivery", "de": "Schnellere Lieferung"}]
+PRIORITIES = [
+    {"en": "Grow in the north", "de": "Wachstum im Norden"},
+    {"en": "Cut costs", "de": "Kosten senken"},
+    {"en": "Faster delivery", "de": "Schnellere Lieferung"},
+]
 
 
 @pytest.fixture(scope="module")
@@ -34,10 +37,19 @@ def v2():
 def test_german_anchors_translate_the_english_ones(v2):
     agree = v2.scales["agree5"]
     assert [o.label["en"] for o in agree.options] == [
-        "Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
+        "Strongly disagree",
+        "Disagree",
+        "Neither agree nor disagree",
+        "Agree",
+        "Strongly agree",
+    ]
     assert [o.label["de"] for o in agree.options] == [
-        "Stimme überhaupt nicht zu", "Stimme nicht zu", "Stimme weder zu noch nicht zu", "Stimme zu",
-        "Stimme voll und ganz zu"]
+        "Stimme überhaupt nicht zu",
+        "Stimme nicht zu",
+        "Stimme weder zu noch nicht zu",
+        "Stimme zu",
+        "Stimme voll und ganz zu",
+    ]
     assert load_questionnaire(P2).scales["agree5"] == agree
 
 
@@ -66,9 +78,16 @@ def test_balanced_keying_and_changes_are_documented(v1, v2):
     v1_items = {it.id: it for it in v1.items}
     for it in v2.items:
         old = v1_items.get(it.id)
-        same = old is not None and old.text == it.text and old.reverse == it.reverse and (
-            old.options is None or [(o.label["en"], o.score) for o in old.options]
-            == [(o.label["en"], o.score) for o in it.options or ()])
+        same = (
+            old is not None
+            and old.text == it.text
+            and old.reverse == it.reverse
+            and (
+                old.options is None
+                or [(o.label["en"], o.score) for o in old.options]
+                == [(o.label["en"], o.score) for o in it.options or ()]
+            )
+        )
         if not same:
             assert it.changes, f"{it.id} changed without a 'changes' note"
     assert "dir_s3" not in {it.id for it in v2.items} and v2.priority_item.id == "dir_priority"
@@ -76,8 +95,13 @@ def test_balanced_keying_and_changes_are_documented(v1, v2):
 
 def test_reverse_keyed_misconceptions_not_applicable_and_two_part_outcome(v2):
     q = v2.with_priorities(PRIORITIES)
-    answers = {"mc_granted_autonomy": [1, 2, 4, 5], "mc_softened_hierarchy": [1, 2, 4, 5],
-               "dr_s5": [1, 4, 3, 5], "outcome_litmus": [5, 5, 1, np.nan], "outcome_contribution": [1, 5, 5, 5]}
+    answers = {
+        "mc_granted_autonomy": [1, 2, 4, 5],
+        "mc_softened_hierarchy": [1, 2, 4, 5],
+        "dr_s5": [1, 4, 3, 5],
+        "outcome_litmus": [5, 5, 1, np.nan],
+        "outcome_contribution": [1, 5, 5, 5],
+    }
     data = ResponseData.from_columns(q, team=["a"] * 4, answers=answers, role=["member"] * 4)
     s = score_responses(data)
     m = list(s.misconceptions)
@@ -94,8 +118,11 @@ def test_a_changed_file_under_the_same_version_is_refused(tmp_path, v2):
     shutil.copy(questionnaire_dir() / f"{V2}.yaml", copy)
     assert load_questionnaire(copy, version=2, sha256=v2.sha256).sha256 == v2.sha256
     copy.write_text(copy.read_text().replace("Stimme zu,", "Stimme eher zu,"), encoding="utf-8")
-    with pytest.raises(InstrumentChanged, match=r"aligned-autonomy-v2.yaml: the file has changed since it was "
-                                                r"bound \(sha256 .{12}…, now .{12}…\); restore the original file"):
+    with pytest.raises(
+        InstrumentChanged,
+        match=r"aligned-autonomy-v2.yaml: the file has changed since it was "
+        r"bound \(sha256 .{12}…, now .{12}…\); restore the original file",
+    ):
         load_questionnaire(copy, version=2, sha256=v2.sha256)
     with pytest.raises(InstrumentChanged, match="the file is version 2, but version 1 was expected"):
         load_questionnaire(V2, version=1)
@@ -105,8 +132,12 @@ def test_priorities_become_the_options_of_the_priority_item(v2):
     q = v2.with_priorities(PRIORITIES)
     assert [o.label["de"] for o in q.priority_item.options] == [p["de"] for p in PRIORITIES]
     assert v2.with_priorities(None).priority_item is None
-    for bad in ([PRIORITIES[0]], [PRIORITIES[0], PRIORITIES[0]], [{"en": "x"}, {"en": "y"}],
-                [{"en": "x" * 201, "de": "y"}, PRIORITIES[1]]):
+    for bad in (
+        [PRIORITIES[0]],
+        [PRIORITIES[0], PRIORITIES[0]],
+        [{"en": "x"}, {"en": "y"}],
+        [{"en": "x" * 201, "de": "y"}, PRIORITIES[1]],
+    ):
         with pytest.raises(ValueError, match="priorities: "):
             v2.with_priorities(bad)
 
@@ -120,8 +151,10 @@ def test_v1_and_v2_share_no_dimension_and_waves_say_so(v1, v2):
     a = diagnose(simulate(V1, respondents=120, teams=8, seed=1).data)
     b = diagnose(simulate(q := v2.with_priorities(PRIORITIES), respondents=120, teams=8, seed=1).data)
     assert q.priority_item is not None
-    with pytest.raises(ValueError, match="versions of an instrument that share no dimension scored from "
-                                         "identical items are not compared"):
+    with pytest.raises(
+        ValueError,
+        match="versions of an instrument that share no dimension scored from identical items are not compared",
+    ):
         compare_waves([a, b])
 
 
@@ -129,8 +162,9 @@ def test_v1_and_v2_share_no_dimension_and_waves_say_so(v1, v2):
 def realistic_waves():
     """Two waves of the realistic model without response styles (acquiescence and halo
     off); the test below looks at what acquiescence does."""
-    sim = simulate(V2, respondents=900, teams=45, units=3, scenario="realistic", waves=2, seed=11,
-                   confounds=Confounds.none())
+    sim = simulate(
+        V2, respondents=900, teams=45, units=3, scenario="realistic", waves=2, seed=11, confounds=Confounds.none()
+    )
     return sim.waves
 
 

@@ -78,10 +78,13 @@ def test_missing_answers_are_left_out_listwise():
     assert sum(res.n) == len(g) - 1
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(names=NAMES[:3]), "names: 3 names for 9 columns"),
-    (dict(model={"a": ["zz", "d1", "d2"]}), "model: items"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(names=NAMES[:3]), "names: 3 names for 9 columns"),
+        (dict(model={"a": ["zz", "d1", "d2"]}), "model: items"),
+    ],
+)
 def test_invalid_input(kwargs, message):
     x, g = _read("lavaan_invariance_input.csv")
     args = dict(names=NAMES) | kwargs

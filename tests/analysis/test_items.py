@@ -26,18 +26,19 @@ def _data(team, answers, unit=None, questionnaire=V1):
 
 def _cell(res, level, item, label=None):
     d = res.to_dict()
-    rec = d["organization"] if level == "organization" else next(
-        r for r in d[level + "s"] if r[level] == label)
+    rec = d["organization"] if level == "organization" else next(r for r in d[level + "s"] if r[level] == label)
     return rec["items"][item]
 
 
 # ------------------------------------------------------------------ against R
 
+
 def _r_cases():
     fx = json.loads(FIXTURE.read_text())
     inp = fx["input"]
-    data = _data(inp["team"], {i: [np.nan if v is None else v for v in x] for i, x in inp["answers"].items()},
-                 unit=inp["unit"])
+    data = _data(
+        inp["team"], {i: [np.nan if v is None else v for v in x] for i, x in inp["answers"].items()}, unit=inp["unit"]
+    )
     res = item_results(data, min_group_size=1).to_dict()
     out = [("organization", res["organization"], fx["organization"])]
     out += [(f"unit {r['unit']}", r, fx["units"][r["unit"]]) for r in res["units"]]
@@ -55,8 +56,7 @@ def test_means_distributions_and_favourable_match_r():
             # the product rounds means to 2 decimals and shares to 4
             np.testing.assert_allclose(cell["mean"], r["mean"], atol=5e-3, err_msg=f"{name} {item}")
             np.testing.assert_allclose(cell["favourable"], r["favourable"], atol=5e-5, err_msg=f"{name} {item}")
-            np.testing.assert_allclose(cell["distribution"], r["distribution"], atol=5e-5,
-                                       err_msg=f"{name} {item}")
+            np.testing.assert_allclose(cell["distribution"], r["distribution"], atol=5e-5, err_msg=f"{name} {item}")
 
 
 def test_unrounded_figures_match_r_exactly():
@@ -71,11 +71,11 @@ def test_unrounded_figures_match_r_exactly():
     for j, i in enumerate(ids):
         it = q.item(i)
         vals = [o.value for o in it.options]
-        opts[j, :len(vals)] = vals
+        opts[j, : len(vals)] = vals
         if it.kind == "structure":
-            weight[j, :len(vals)] = [np.nan if o.dont_know else o.score for o in it.options]
+            weight[j, : len(vals)] = [np.nan if o.dont_know else o.score for o in it.options]
         else:
-            weight[j, :len(vals)] = vals
+            weight[j, : len(vals)] = vals
     counts = option_counts(np.column_stack([data.column(i) for i in ids]), np.zeros(data.n, np.intp), 1, opts)
     f = item_figures(counts, weight, fav)
     for j, i in enumerate(ids):
@@ -88,18 +88,29 @@ def test_unrounded_figures_match_r_exactly():
 
 # ------------------------------------------------------------------ hand-worked
 
+
 def test_hand_worked_reverse_keyed_misconception_structure_and_outcome():
-    d = _data(["a"] * 5, {
-        "dir_p1": [1, 2, 4, 5, 5],        # mean 3.4; agreeing 3 of 5
-        "dir_p4": [1, 2, 3, 4, 5],        # reverse-keyed: favourable is disagreeing, 2 of 5
-        "mc_matrix": [1, 2, 4, 5, 5],     # favourable = not holding it (1–2): 2 of 5
-        "fb_s2": [1, 2, 3, 4, 4],         # 4 = don't know: mean (100 + 50 + 0) / 3 = 50
-        "outcome_litmus": [3, 3, 3, 3, 4],
-    })
+    d = _data(
+        ["a"] * 5,
+        {
+            "dir_p1": [1, 2, 4, 5, 5],  # mean 3.4; agreeing 3 of 5
+            "dir_p4": [1, 2, 3, 4, 5],  # reverse-keyed: favourable is disagreeing, 2 of 5
+            "mc_matrix": [1, 2, 4, 5, 5],  # favourable = not holding it (1–2): 2 of 5
+            "fb_s2": [1, 2, 3, 4, 4],  # 4 = don't know: mean (100 + 50 + 0) / 3 = 50
+            "outcome_litmus": [3, 3, 3, 3, 4],
+        },
+    )
     res = item_results(d, min_group_size=3)  # the structure mean has 3 known answers
     org = res.to_dict()["organization"]["items"]
-    assert org["dir_p1"] == {"n": 5, "mean": 3.4, "favourable": 0.6, "distribution": [0.2, 0.2, 0.0, 0.2, 0.4],
-                             "suppressed": False, "suppression_reason": None, "mean_suppression_reason": None}
+    assert org["dir_p1"] == {
+        "n": 5,
+        "mean": 3.4,
+        "favourable": 0.6,
+        "distribution": [0.2, 0.2, 0.0, 0.2, 0.4],
+        "suppressed": False,
+        "suppression_reason": None,
+        "mean_suppression_reason": None,
+    }
     assert (org["dir_p4"]["mean"], org["dir_p4"]["favourable"]) == (3.0, 0.4)
     assert (org["mc_matrix"]["mean"], org["mc_matrix"]["favourable"]) == (3.4, 0.4)
     assert org["fb_s2"]["mean"] == 50.0 and org["fb_s2"]["favourable"] == 0.2
@@ -126,6 +137,7 @@ def test_questions_come_by_kind_and_leave_out_background_and_comment():
 
 
 # ------------------------------------------------------------------ edge cases
+
 
 def test_single_respondent_constant_answers_and_missing_items():
     one = item_results(_data(["a"], {"dir_p1": [4], "fb_s2": [4]}), min_group_size=1).to_dict()
@@ -157,6 +169,7 @@ def test_structure_mean_needs_k_known_answers():
 
 
 # ------------------------------------------------------------------ anonymity
+
 
 def _released_counts(res, item):
     """What a reader holds: every released cell's answer counts (shares × n), by group
@@ -207,10 +220,10 @@ def test_complementary_suppression_hides_the_sibling_of_a_small_item_cell():
     res = item_results(_unit_case())
     d = res.to_dict()
     teams = {r["team"]: r for r in d["teams"]}
-    assert all(not r["suppressed"] for r in teams.values())      # every team is shown …
+    assert all(not r["suppressed"] for r in teams.values())  # every team is shown …
     assert teams["b"]["items"]["dir_p1"]["suppression_reason"] == PRIMARY  # … but b's 4 answers are not
     assert teams["a"]["items"]["dir_p1"]["suppression_reason"] == COMPLEMENTARY
-    assert not teams["a"]["items"]["dir_p2"]["suppressed"]       # another item of team a is shown
+    assert not teams["a"]["items"]["dir_p2"]["suppressed"]  # another item of team a is shown
     assert not d["units"][0]["items"]["dir_p1"]["suppressed"]
     assert differencing_attack(_released_counts(res, "dir_p1"), 5) == []
 
@@ -218,8 +231,9 @@ def test_complementary_suppression_hides_the_sibling_of_a_small_item_cell():
 def test_the_differencing_attack_works_without_complementary_suppression():
     # the same release with only the primary rule: unit u1 minus team a gives team b's answers
     full = item_results(_unit_case(), min_group_size=1).to_dict()
-    naive = [(m, c) for m, c in _released_counts(item_results(_unit_case(), min_group_size=1), "dir_p1")
-             if c.sum() >= 5]
+    naive = [
+        (m, c) for m, c in _released_counts(item_results(_unit_case(), min_group_size=1), "dir_p1") if c.sum() >= 5
+    ]
     found = differencing_attack(naive, 5)
     assert any(members == {"b"} and rest.tolist() == [3, 1, 0, 0, 0] for members, rest in found)
     assert full["teams"][1]["items"]["dir_p1"]["distribution"] == [0.75, 0.25, 0, 0, 0]
@@ -237,8 +251,11 @@ def test_hidden_groups_show_no_item_figures():
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.integers(0, 2), st.integers(1, 9), st.floats(0, 0.6)), min_size=1, max_size=6),
-       st.integers(0, 2**31 - 1), st.sampled_from([3, 5]))
+@given(
+    st.lists(st.tuples(st.integers(0, 2), st.integers(1, 9), st.floats(0, 0.6)), min_size=1, max_size=6),
+    st.integers(0, 2**31 - 1),
+    st.sampled_from([3, 5]),
+)
 def test_no_subtraction_of_released_item_cells_isolates_fewer_than_k(spec, seed, k):
     rng = np.random.default_rng(seed)
     team, unit, x = [], [], []
@@ -259,6 +276,7 @@ def test_no_subtraction_of_released_item_cells_isolates_fewer_than_k(spec, seed,
 
 
 # ------------------------------------------------------------------ in the diagnosis
+
 
 def test_diagnosis_json_carries_the_items_and_a_unit_reader_gets_only_its_unit():
     dx = diagnose(_unit_case(), min_group_size=5)

@@ -10,13 +10,23 @@ from scipy import stats
 from analysis.instrument import load_questionnaire
 from analysis.maturity import FINDINGS, TYPOLOGIES, maturity_level
 from analysis.verdicts import (
-    NOT_PRECISE, Posterior, decide_findings, decide_typology, finding_probabilities, group_posteriors,
-    non_compensatory_level, presence_probability, team_posteriors, typology_probabilities,
+    NOT_PRECISE,
+    Posterior,
+    decide_findings,
+    decide_typology,
+    finding_probabilities,
+    group_posteriors,
+    non_compensatory_level,
+    presence_probability,
+    team_posteriors,
+    typology_probabilities,
 )
 
 TH = load_questionnaire("aligned-autonomy-v1").thresholds
-BANDS = ((TH.findings.perception.low, TH.findings.perception.high),
-         (TH.findings.structure.low, TH.findings.structure.high))
+BANDS = (
+    (TH.findings.perception.low, TH.findings.perception.high),
+    (TH.findings.structure.low, TH.findings.structure.high),
+)
 nan = np.nan
 
 
@@ -47,17 +57,20 @@ def test_perception_never_makes_up_for_missing_structure():
     assert non_compensatory_level([95, 30, 70, nan], [30, 95, 70, 50], TH.maturity.cuts).tolist() == [2, 2, 4, 0]
 
 
-@pytest.mark.parametrize("p, s, expected", [
-    (70, 70, "anchored_strength"),
-    (30, 30, "structural_gap"),
-    (70, 30, "proclaimed_not_anchored"),
-    (30, 70, "unseen_structure"),
-    (50, 70, "mixed"),
-    (70, 50, "mixed"),
-    (60.01, 60.01, "anchored_strength"),  # just inside the bands
-    (44.99, 39.99, "structural_gap"),
-    (45.01, 40.01, "mixed"),
-])
+@pytest.mark.parametrize(
+    "p, s, expected",
+    [
+        (70, 70, "anchored_strength"),
+        (30, 30, "structural_gap"),
+        (70, 30, "proclaimed_not_anchored"),
+        (30, 70, "unseen_structure"),
+        (50, 70, "mixed"),
+        (70, 50, "mixed"),
+        (60.01, 60.01, "anchored_strength"),  # just inside the bands
+        (44.99, 39.99, "structural_gap"),
+        (45.01, 40.01, "mixed"),
+    ],
+)
 def test_findings_of_certain_scores_are_the_cells_of_the_bands(p, s, expected):
     probs = finding_probabilities(_post([p, s]), *BANDS)
     label, prob, _ = decide_findings(probs, [[1, 1]], min_probability=0.8, min_reliability=0.5)
@@ -80,10 +93,16 @@ def test_finding_probability_is_the_posterior_mass_of_the_cell():
 
 
 def test_an_uncertain_or_unreliable_team_is_not_precise_and_divided_comes_first():
-    probs = finding_probabilities(_post([[62, 35], [62, 35], [70, 30], [70, 30]], sd=[[5, 8], [0.1, 0.1],
-                                                                                      [0.1, 0.1], [0.1, 0.1]]), *BANDS)
-    label, prob, likely = decide_findings(probs, [[1, 1], [0.4, 0.9], [1, 1], [1, 1]], min_probability=0.8,
-                                  min_reliability=0.5, divided=[False, False, False, True])
+    probs = finding_probabilities(
+        _post([[62, 35], [62, 35], [70, 30], [70, 30]], sd=[[5, 8], [0.1, 0.1], [0.1, 0.1], [0.1, 0.1]]), *BANDS
+    )
+    label, prob, likely = decide_findings(
+        probs,
+        [[1, 1], [0.4, 0.9], [1, 1], [1, 1]],
+        min_probability=0.8,
+        min_reliability=0.5,
+        divided=[False, False, False, True],
+    )
     assert label.tolist() == [NOT_PRECISE, NOT_PRECISE, "proclaimed_not_anchored", "divided"]
     assert prob[0] < 0.8 and prob[1] > 0.99
     assert likely.tolist() == ["mixed"] + ["proclaimed_not_anchored"] * 3
@@ -91,11 +110,13 @@ def test_an_uncertain_or_unreliable_team_is_not_precise_and_divided_comes_first(
 
 def test_typology_from_presence_probabilities():
     present = TH.typology.present  # 60
-    means = [[[80, 80], [80, 80], [80, 80]],   # all present
-             [[80, 80], [80, 80], [80, 20]],   # feedback structure missing -> drift
-             [[80, 80], [80, 20], [80, 80]],   # decision-rights structure missing -> ambiguity
-             [[20, 80], [80, 80], [90, 90]],   # direction missing -> fragmentation
-             [[95, 30], [95, 30], [95, 95]]]   # high perception, no structure: central control
+    means = [
+        [[80, 80], [80, 80], [80, 80]],  # all present
+        [[80, 80], [80, 80], [80, 20]],  # feedback structure missing -> drift
+        [[80, 80], [80, 20], [80, 80]],  # decision-rights structure missing -> ambiguity
+        [[20, 80], [80, 80], [90, 90]],  # direction missing -> fragmentation
+        [[95, 30], [95, 30], [95, 95]],
+    ]  # high perception, no structure: central control
     presence = np.column_stack([presence_probability(_post(np.array(means)[:, j]), present) for j in range(3)])
     label, prob = decide_typology(typology_probabilities(presence), np.ones(5, bool), min_probability=0.8)
     assert label.tolist() == ["aligned_autonomy", "drift", "ambiguity", "fragmentation", "central_control"]
@@ -151,6 +172,7 @@ def test_missing_structure_gives_no_finding():
     P = np.array([40, 60, 70, 80.0])
     S = np.array([nan, nan, 50, 60.0])
     _, post = team_posteriors(P, S, np.array([0, 0, 1, 1]), 2)
-    label, prob, _ = decide_findings(finding_probabilities(post, *BANDS), post.reliability,
-                                  min_probability=0.8, min_reliability=0.5)
+    label, prob, _ = decide_findings(
+        finding_probabilities(post, *BANDS), post.reliability, min_probability=0.8, min_reliability=0.5
+    )
     assert label[0] is None and np.isnan(prob[0])

@@ -21,9 +21,25 @@ NAME = {"en": "Direction", "de": "Ausrichtung"}
 def result(icc1_lo, icc1_hi, *, est=None, icc2=0.6, icc2_lo=0.4, icc2_hi=0.75, n0=10.0, confidence=0.95):
     """An ICCResult with the interval fields set by hand (the other fields do not matter here)."""
     est = (icc1_lo + icc1_hi) / 2 if est is None else est
-    return ICCResult(icc1=est, icc2=icc2, f=2.0, df_between=20, df_within=200, pvalue=0.01, ms_between=2.0,
-                     ms_within=1.0, n_groups=21, n_obs=221, n0=n0, icc1_n0=est, icc1_ci_low=icc1_lo,
-                     icc1_ci_high=icc1_hi, icc2_ci_low=icc2_lo, icc2_ci_high=icc2_hi, confidence=confidence)
+    return ICCResult(
+        icc1=est,
+        icc2=icc2,
+        f=2.0,
+        df_between=20,
+        df_within=200,
+        pvalue=0.01,
+        ms_between=2.0,
+        ms_within=1.0,
+        n_groups=21,
+        n_obs=221,
+        n0=n0,
+        icc1_n0=est,
+        icc1_ci_low=icc1_lo,
+        icc1_ci_high=icc1_hi,
+        icc2_ci_low=icc2_lo,
+        icc2_ci_high=icc2_hi,
+        confidence=confidence,
+    )
 
 
 def test_wide_interval_cannot_tell_the_bands_apart():
@@ -31,21 +47,28 @@ def test_wide_interval_cannot_tell_the_bands_apart():
     r = icc_reading(0.05, 0.3, NAME, result=result(-0.04, 0.25, est=0.05, icc2_lo=-0.5, icc2_hi=0.73))
     en, de = r["en"], r["de"]
     assert en.startswith("5.0 % of the differences in perceived direction lie between teams (95 % interval 0 to 25 %).")
-    assert "spans the bands 'little' (below 5 %), 'moderate' (5 to 10 %) and 'substantial' (10 % or more), " \
-           "so the data cannot tell them apart" in en
+    assert (
+        "spans the bands 'little' (below 5 %), 'moderate' (5 to 10 %) and 'substantial' (10 % or more), "
+        "so the data cannot tell them apart" in en
+    )
     assert "does not rule out that teams do not differ at all" in en
     assert "Whether team means are reliable enough to rank teams is open" in en
     assert "reicht über die Bereiche „gering“ (unter 5 %), „mittel“ (5 bis 10 %) und „deutlich“ (ab 10 %)" in de
-    assert de.startswith("5,0 % der Unterschiede in der Wahrnehmung von „Ausrichtung“ liegen zwischen den Teams "
-                         "(95-%-Intervall 0 bis 25 %).")
+    assert de.startswith(
+        "5,0 % der Unterschiede in der Wahrnehmung von „Ausrichtung“ liegen zwischen den Teams "
+        "(95-%-Intervall 0 bis 25 %)."
+    )
     assert "individual perception" not in en and "individuelle Wahrnehmung" not in de
 
 
-@pytest.mark.parametrize(("lo", "hi", "band", "others"), [
-    (0.11, 0.22, "'substantial' (10 % or more)", "'little' or 'moderate'"),
-    (0.003, 0.02, "'little' (below 5 %)", "'moderate' or 'substantial'"),
-    (0.055, 0.095, "'moderate' (5 to 10 %)", "'little' or 'substantial'"),
-])
+@pytest.mark.parametrize(
+    ("lo", "hi", "band", "others"),
+    [
+        (0.11, 0.22, "'substantial' (10 % or more)", "'little' or 'moderate'"),
+        (0.003, 0.02, "'little' (below 5 %)", "'moderate' or 'substantial'"),
+        (0.055, 0.095, "'moderate' (5 to 10 %)", "'little' or 'substantial'"),
+    ],
+)
 def test_narrow_interval_tells_its_band_apart(lo, hi, band, others):
     en = icc_reading(0.1, 0.8, NAME, result=result(lo, hi))["en"]
     assert f"lies entirely in the band {band}, so the data tell it apart from {others}." in en
@@ -59,13 +82,16 @@ def test_reading_states_what_between_team_variance_can_and_cannot_mean():
         assert "same for the whole organization does not show up here at all" in r["en"]
         assert "Führung" in r["de"] and "Zusammensetzung" in r["de"]
         assert "für die ganze Organisation gleich ist, zeigt sich hier gar nicht" in r["de"]
-    assert "the structure index of direction" in icc_reading(0.1, 0.8, NAME, measure="structure",
-                                                             result=result(0.05, 0.2))["en"]
+    assert (
+        "the structure index of direction"
+        in icc_reading(0.1, 0.8, NAME, measure="structure", result=result(0.05, 0.2))["en"]
+    )
 
 
 def test_reliability_and_team_size_from_the_interval():
-    y = np.random.default_rng(3).normal(size=60)[np.repeat(np.arange(60), 15)] * 0.5 \
-        + np.random.default_rng(4).normal(size=900)
+    y = np.random.default_rng(3).normal(size=60)[np.repeat(np.arange(60), 15)] * 0.5 + np.random.default_rng(4).normal(
+        size=900
+    )
     res = icc(y, np.repeat(np.arange(60), 15))
     en = icc_reading(res.icc1, res.icc2, NAME, result=res)["en"]
     assert f"(ICC(2) = {res.icc2:.2f}, interval {res.icc2_ci_low:.2f} to {res.icc2_ci_high:.2f}" in en
@@ -77,10 +103,14 @@ def test_reliability_and_team_size_from_the_interval():
     rho = res.icc1_n0
     assert n == math.ceil(0.7 * (1 - rho) / (0.3 * rho))
     # reliable / not reliable / open
-    assert "Team means are reliable enough to compare teams" in icc_reading(
-        0.3, 0.85, NAME, result=result(0.2, 0.4, icc2=0.85, icc2_lo=0.75, icc2_hi=0.9))["en"]
-    assert "Team means are not reliable enough to rank teams" in icc_reading(
-        0.02, 0.3, NAME, result=result(0.0, 0.05, icc2=0.3, icc2_lo=0.1, icc2_hi=0.5))["en"]
+    assert (
+        "Team means are reliable enough to compare teams"
+        in icc_reading(0.3, 0.85, NAME, result=result(0.2, 0.4, icc2=0.85, icc2_lo=0.75, icc2_hi=0.9))["en"]
+    )
+    assert (
+        "Team means are not reliable enough to rank teams"
+        in icc_reading(0.02, 0.3, NAME, result=result(0.0, 0.05, icc2=0.3, icc2_lo=0.1, icc2_hi=0.5))["en"]
+    )
     # an interval reaching down to zero leaves the team size open upwards
     en = icc_reading(0.05, 0.3, NAME, result=result(-0.02, 0.12, est=0.05))["en"]
     assert "members or more, no upper limit" in en
@@ -95,8 +125,10 @@ def test_reliability_and_team_size_from_the_interval():
 
 def test_reading_without_an_interval_claims_no_size():
     r = icc_reading(0.31, 0.8, NAME)
-    assert r["en"].startswith("31 % of the differences in perceived direction lie between teams (without an "
-                              "interval its size cannot be judged).")
+    assert r["en"].startswith(
+        "31 % of the differences in perceived direction lie between teams (without an "
+        "interval its size cannot be judged)."
+    )
     assert "(ohne Intervall lässt sich die Größe nicht beurteilen)" in r["de"]
     assert "band" not in r["en"]
     assert icc_reading(float("nan"), float("nan"), NAME)["en"].startswith("Not estimable for Direction")
@@ -108,6 +140,7 @@ def test_reading_without_an_interval_claims_no_size():
 
 class _Teams:
     """The smallest stand-in for a GroupTable that key_findings reads."""
+
     suppressed = np.zeros(0, bool)
     finding = np.zeros((0, 3), object)
     typology = np.zeros(0, object)
@@ -116,23 +149,41 @@ class _Teams:
 
 def _findings(dimensions, drivers=None):
     names = {d: {"en": d.replace("_", " ").title(), "de": d} for d in dimensions}
-    return {f["id"]: f for f in key_findings(
-        dimensions=dimensions, dim_names=names, organization={}, teams=_Teams(), differences=[],
-        role_gaps=[], drivers=drivers or {}, misconception_names={}, k=5)}
+    return {
+        f["id"]: f
+        for f in key_findings(
+            dimensions=dimensions,
+            dim_names=names,
+            organization={},
+            teams=_Teams(),
+            differences=[],
+            role_gaps=[],
+            drivers=drivers or {},
+            misconception_names={},
+            k=5,
+        )
+    }
 
 
 def test_key_findings_on_between_team_variance_follow_the_interval():
-    wide = {"direction": {"icc1": 0.02, "icc1_ci_low": -0.03, "icc1_ci_high": 0.12},
-            "feedback": {"icc1": 0.15, "icc1_ci_low": 0.04, "icc1_ci_high": 0.3}}
+    wide = {
+        "direction": {"icc1": 0.02, "icc1_ci_low": -0.03, "icc1_ci_high": 0.12},
+        "feedback": {"icc1": 0.15, "icc1_ci_low": 0.04, "icc1_ci_high": 0.3},
+    }
     f = _findings(wide)
     assert "icc_low" not in f and "icc_high" not in f  # both intervals span several bands
-    narrow = {"direction": {"icc1": 0.01, "icc1_n0": 0.012, "icc1_ci_low": 0.002, "icc1_ci_high": 0.03},
-              "feedback": {"icc1": 0.16, "icc1_n0": 0.17, "icc1_ci_low": 0.11, "icc1_ci_high": 0.25}}
+    narrow = {
+        "direction": {"icc1": 0.01, "icc1_n0": 0.012, "icc1_ci_low": 0.002, "icc1_ci_high": 0.03},
+        "feedback": {"icc1": 0.16, "icc1_n0": 0.17, "icc1_ci_low": 0.11, "icc1_ci_high": 0.25},
+    }
     f = _findings(narrow)
-    assert f["icc_low"]["en"].startswith("Perceived direction hardly differs between teams: at most 3.0 % of "
-                                         "the differences lie between teams (95 % interval)")
-    assert f["icc_high"]["en"].startswith("17 % of the differences in perceived feedback lie between teams "
-                                          "(95 % interval 11 to 25 %)")
+    assert f["icc_low"]["en"].startswith(
+        "Perceived direction hardly differs between teams: at most 3.0 % of "
+        "the differences lie between teams (95 % interval)"
+    )
+    assert f["icc_high"]["en"].startswith(
+        "17 % of the differences in perceived feedback lie between teams (95 % interval 11 to 25 %)"
+    )
     assert "leadership or composition" in f["icc_high"]["en"]
     assert "Führung oder Zusammensetzung" in f["icc_high"]["de"]
     # without intervals (an older diagnosis) no statement on the size is made
@@ -146,9 +197,11 @@ def _drivers_block(seed, beta, teams=60):
     X = rng.normal(size=(team.size, 3)) + 0.5 * rng.normal(size=(teams, 3))[team]
     y = X @ np.asarray(beta) + rng.normal(size=team.size)
     block = bootstrap_relative_weights(X, y, team, names=["dr", "dir", "fb"]).to_dict()
-    labels = {"dr": {"en": "Decision rights (perception)", "de": "Entscheidungsrechte (Wahrnehmung)"},
-              "dir": {"en": "Direction (perception)", "de": "Ausrichtung (Wahrnehmung)"},
-              "fb": {"en": "Feedback (perception)", "de": "Rückkopplung (Wahrnehmung)"}}
+    labels = {
+        "dr": {"en": "Decision rights (perception)", "de": "Entscheidungsrechte (Wahrnehmung)"},
+        "dir": {"en": "Direction (perception)", "de": "Ausrichtung (Wahrnehmung)"},
+        "fb": {"en": "Feedback (perception)", "de": "Rückkopplung (Wahrnehmung)"},
+    }
     for p in block["predictors"]:
         p["label"] = labels[p["name"]]
     return {"estimable": True, **block}
@@ -161,7 +214,8 @@ def test_driver_wording_is_not_causal_and_gives_the_interval():
     assert text["en"].startswith(
         f"Most strongly associated with the litmus question: Decision rights (perception) "
         f"({top['percent']:.0f} % of the explained variance, 95 % interval {top['percent_ci_low']:.0f} to "
-        f"{top['percent_ci_high']:.0f} %).")
+        f"{top['percent_ci_high']:.0f} %)."
+    )
     assert "It ranks first in 100 % of 1,000 bootstrap samples of teams." in text["en"]
     assert "It is clearly ahead of Direction (perception)" in text["en"]
     assert text["en"].endswith("This is an association, not proof of cause.")
@@ -183,10 +237,20 @@ def test_driver_wording_when_the_top_two_cannot_be_told_apart():
 
 
 def test_driver_wording_without_interval_and_without_predictors():
-    block = {"predictors": [{"name": "dr", "percent": 41.2, "weight": 0.1,
-                             "label": {"en": "Decision rights (perception)", "de": "Entscheidungsrechte"}}]}
+    block = {
+        "predictors": [
+            {
+                "name": "dr",
+                "percent": 41.2,
+                "weight": 0.1,
+                "label": {"en": "Decision rights (perception)", "de": "Entscheidungsrechte"},
+            }
+        ]
+    }
     text = driver_finding(block)
-    assert text["en"] == ("Most strongly associated with the litmus question: Decision rights (perception) "
-                          "(41 % of the explained variance; no interval). This is an association, not proof of cause.")
+    assert text["en"] == (
+        "Most strongly associated with the litmus question: Decision rights (perception) "
+        "(41 % of the explained variance; no interval). This is an association, not proof of cause."
+    )
     assert driver_finding({}) is None and driver_finding({"estimable": False}) is None
     assert "driver" not in _findings({})

@@ -11,8 +11,14 @@ from scipy import stats
 
 from analysis.instrument import load_questionnaire
 from analysis.privacy import suppress_hierarchy
-from analysis.practice import (FINDING, bayes_fdr_select, designed_to_team, diagnose_practice, member_reports,
-                               posterior_override)
+from analysis.practice import (
+    FINDING,
+    bayes_fdr_select,
+    designed_to_team,
+    diagnose_practice,
+    member_reports,
+    posterior_override,
+)
 from analysis.simulate_practice import practice_error_rates, simulate_practice
 
 NAN = np.nan
@@ -23,11 +29,16 @@ def test_the_member_rule_reads_the_options_of_instrument_v2():
     approvals = {o.value: o.label["en"] for o in q.item("dr_s4").options}
     overturned = {o.value: o.label["en"] for o in q.item("dr_s5").options}
     assert q.item("dr_s4").scale.id == "approvals_count_v2" and q.item("dr_s5").scale.id == "overturned_v2"
-    assert (approvals[3], approvals[4], approvals[5]) == ("3 to 5", "6 or more", "My team has no agreed decision rights")
+    assert (approvals[3], approvals[4], approvals[5]) == (
+        "3 to 5",
+        "6 or more",
+        "My team has no agreed decision rights",
+    )
     assert overturned[2].startswith("It was overruled from above") and overturned[3].startswith("It was overruled")
     assert overturned[4] == "This has not happened in the past year"
-    over, info = member_reports([1, 2, 3, 4, 5, 6, NAN, NAN, NAN, NAN, 5, 1],
-                                [NAN, NAN, NAN, NAN, NAN, NAN, 1, 2, 3, 4, 5, 3])
+    over, info = member_reports(
+        [1, 2, 3, 4, 5, 6, NAN, NAN, NAN, NAN, 5, 1], [NAN, NAN, NAN, NAN, NAN, NAN, 1, 2, 3, 4, 5, 3]
+    )
     assert over.tolist() == [False, False, True, True, False, False, False, True, True, False, False, True]
     assert info.tolist() == [True, True, True, True, False, False, True, True, True, True, False, True]
 
@@ -54,8 +65,13 @@ def _team(size, reports, *, team):
 
 
 def test_a_design_that_places_decisions_above_is_never_flagged_and_k_hides_small_teams():
-    parts = [_team(10, 9, team=0), _team(10, 10, team=1), _team(3, 3, team=2), _team(10, 1, team=3),
-             _team(2, 0, team=4)]  # the two small teams hold 5 answers together: nothing to subtract
+    parts = [
+        _team(10, 9, team=0),
+        _team(10, 10, team=1),
+        _team(3, 3, team=2),
+        _team(10, 1, team=3),
+        _team(2, 0, team=4),
+    ]  # the two small teams hold 5 answers together: nothing to subtract
     a, o, t = (np.concatenate(x) for x in zip(*parts))
     designed = [[0, 3], [2, 3], [1, 2], [0, 0], [0, 0]]  # team 1: everything at the unit or the centre
     res = diagnose_practice(a, o, t, designed, k=5)
@@ -124,8 +140,9 @@ def test_the_rule_agrees_with_an_independent_implementation_in_r():
     fx = json.loads((Path(__file__).parent.parent / "fixtures" / "r" / "practice.json").read_text())
     inp = fx["input"]
     nan_of = [np.nan if v is None else v for v in inp["overturned"]]
-    res = diagnose_practice(np.asarray(inp["approvals"], float), np.asarray(nan_of, float), inp["team"],
-                            np.asarray(inp["designed"]), k=5)
+    res = diagnose_practice(
+        np.asarray(inp["approvals"], float), np.asarray(nan_of, float), inp["team"], np.asarray(inp["designed"]), k=5
+    )
     assert res.n.tolist() == fx["n"] and res.x.tolist() == fx["x"]
     applicable = res.designed_to_team
     np.testing.assert_allclose(res.probability[applicable], np.asarray(fx["probability"])[applicable], rtol=1e-10)

@@ -6,12 +6,19 @@ import numpy as np
 import pytest
 
 from analysis.privacy import (
-    COMPLEMENTARY, NO_DATA, PRIMARY, hierarchy_pieces, reason_text, release_comments,
-    subgroup_cells, suppress_hierarchy,
+    COMPLEMENTARY,
+    NO_DATA,
+    PRIMARY,
+    hierarchy_pieces,
+    reason_text,
+    release_comments,
+    subgroup_cells,
+    suppress_hierarchy,
 )
 
 
 # ------------------------------------------------------------------ hierarchy adversary
+
 
 def released_sets(team_n, team_unit, res):
     """Released groups as sets of (team, person) atoms: [(name, frozenset)]."""
@@ -42,9 +49,7 @@ def assert_no_subtraction_isolates_fewer_than_k(sets, k):
                 if sum(len(S) for S in family) != len(union):
                     continue  # overlapping: not a subtraction of disjoint groups
                 rest = len(X) - len(union)
-                assert rest == 0 or rest >= k, (
-                    f"{name} minus {r} released groups isolates {rest} people (k={k})"
-                )
+                assert rest == 0 or rest >= k, f"{name} minus {r} released groups isolates {rest} people (k={k})"
 
 
 def random_tree(rng, with_units):
@@ -128,6 +133,7 @@ def test_reason_texts_are_bilingual():
 
 # ------------------------------------------------------------------- subgroup adversary
 
+
 def test_subgroup_cells_need_the_subgroup_and_its_complement():
     # one piece of 25: 5 leads, 20 members
     assert subgroup_cells([[5, 20]], [25], k=5).tolist() == [True, True]
@@ -180,26 +186,38 @@ def test_adversary_cannot_isolate_people_with_role_breakdowns(with_units, k):
 
 # --------------------------------------------------------------------------- comments
 
+
 def test_comments_go_to_the_finest_group_that_may_show_them():
     comments = [("a", "one"), ("b", "two"), ("c", "three"), ("d", "four"), ("a", "five")]
     got = release_comments(
-        comments, team_labels=["a", "b", "c", "d"], team_n=[12, 6, 5, 3],
-        team_visible=[True, True, True, False], team_unit=[0, 0, 0, 1],
-        unit_labels=["U", "V"], unit_visible=[True, False], comment_k=10,
+        comments,
+        team_labels=["a", "b", "c", "d"],
+        team_n=[12, 6, 5, 3],
+        team_visible=[True, True, True, False],
+        team_unit=[0, 0, 0, 1],
+        unit_labels=["U", "V"],
+        unit_visible=[True, False],
+        comment_k=10,
     )
     assert sorted(got["teams"]["a"]) == ["five", "one"]
-    assert sorted(got["units"]["U"]) == ["three", "two"]      # b + c = 11 people >= 10
-    assert got["organization"] == [] and got["withheld"] == 1   # d alone: 3 people
+    assert sorted(got["units"]["U"]) == ["three", "two"]  # b + c = 11 people >= 10
+    assert got["organization"] == [] and got["withheld"] == 1  # d alone: 3 people
     every = [t for v in got["teams"].values() for t in v] + [t for v in got["units"].values() for t in v]
     assert len(every) == len(set(every)) == 4
 
 
 def test_comment_pool_moves_up_to_the_organization_and_order_is_deterministic():
     comments = [("b", f"text {i}") for i in range(5)] + [("c", "x")]
-    kw = dict(team_labels=["a", "b", "c"], team_n=[30, 6, 5], team_visible=[True, True, True],
-              team_unit=[0, 1, 2], unit_labels=["U", "V", "W"], comment_k=10)
+    kw = dict(
+        team_labels=["a", "b", "c"],
+        team_n=[30, 6, 5],
+        team_visible=[True, True, True],
+        team_unit=[0, 1, 2],
+        unit_labels=["U", "V", "W"],
+        comment_k=10,
+    )
     got = release_comments(comments, **kw)
-    assert got["units"] == {} and len(got["organization"]) == 6   # 6 + 5 >= 10 at the top
+    assert got["units"] == {} and len(got["organization"]) == 6  # 6 + 5 >= 10 at the top
     again = release_comments(list(reversed(comments)), **kw)
     assert again == got
     assert got["organization"] != sorted(got["organization"]) or len(set(got["organization"])) < 2
@@ -221,4 +239,5 @@ def test_every_count_of_a_figure_obeys_the_rules():
         for col in range(2):  # each figure separately must resist every subtraction
             n = counts[:, col].tolist()
             assert_no_subtraction_isolates_fewer_than_k(
-                [(nm, S) for nm, S in released_sets(n, team_unit.tolist(), res) if S], 5)
+                [(nm, S) for nm, S in released_sets(n, team_unit.tolist(), res) if S], 5
+            )

@@ -238,9 +238,7 @@ def test_listwise_equals_complete_rows_and_raise_refuses():
     lw = cronbach_alpha(x, nan_policy="listwise")
     assert lw.n_obs == complete.shape[0]
     assert lw.statistic == pytest.approx(cronbach_alpha(complete, nan_policy="raise").statistic, rel=1e-14)
-    assert omega_total(x, nan_policy="listwise").statistic == pytest.approx(
-        omega_total(complete).statistic, rel=1e-12
-    )
+    assert omega_total(x, nan_policy="listwise").statistic == pytest.approx(omega_total(complete).statistic, rel=1e-12)
     with pytest.raises(ValueError, match=r"items contain \d+ missing value\(s\) \(NaN\) and nan_policy='raise'"):
         cronbach_alpha(x, nan_policy="raise")
     with pytest.raises(ValueError, match="nan_policy='raise'"):
@@ -347,8 +345,15 @@ def test_results_are_frozen_and_serializable():
         d = res.to_dict()
         json.dumps(d)
         assert d["statistic"] == res.statistic
-    assert set(a.to_dict()) == {"statistic", "std_alpha", "n_obs", "n_items", "item_rest",
-                                "alpha_if_deleted", "nan_policy"}
+    assert set(a.to_dict()) == {
+        "statistic",
+        "std_alpha",
+        "n_obs",
+        "n_items",
+        "item_rest",
+        "alpha_if_deleted",
+        "nan_policy",
+    }
     assert len(o.to_dict()["loadings"]) == 5
 
 
@@ -367,8 +372,11 @@ _REF_OMEGA = omega_total(_LIKERT_DIR)
 
 
 @settings(max_examples=40, deadline=None)
-@given(perm=st.permutations(range(5)), rng=st.randoms(use_true_random=False),
-       policy=st.sampled_from(["pairwise", "listwise"]))
+@given(
+    perm=st.permutations(range(5)),
+    rng=st.randoms(use_true_random=False),
+    policy=st.sampled_from(["pairwise", "listwise"]),
+)
 def test_alpha_invariant_to_item_and_row_order(perm, rng, policy):
     rows = list(range(_LIKERT_DIR.shape[0]))
     rng.shuffle(rows)
@@ -394,8 +402,7 @@ def test_omega_invariant_to_item_order(perm):
 
 @settings(max_examples=40, deadline=None)
 @given(
-    x=arrays(np.float64, st.tuples(st.integers(3, 12), st.integers(2, 5)),
-             elements=st.integers(1, 5).map(float)),
+    x=arrays(np.float64, st.tuples(st.integers(3, 12), st.integers(2, 5)), elements=st.integers(1, 5).map(float)),
     scale=st.floats(0.5, 10),
     shift=st.floats(-10, 10),
 )

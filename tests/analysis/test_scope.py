@@ -48,8 +48,11 @@ def test_names_no_other_unit_or_team(dx, unit):
 def test_differences_only_of_the_unit_and_its_teams(dx, unit):
     r = restrict_to_unit(dx, unit)
     own = set(r.teams.labels)
-    expected = [dict(d) for d in dx.differences
-                if (d["level"] == "team" and d["group"] in own) or (d["level"] == "unit" and d["group"] == unit)]
+    expected = [
+        dict(d)
+        for d in dx.differences
+        if (d["level"] == "team" and d["group"] in own) or (d["level"] == "unit" and d["group"] == unit)
+    ]
     assert [dict(d) for d in r.differences] == expected
 
 
@@ -89,8 +92,16 @@ def test_a_unit_below_k_keeps_only_reasons():
     data = simulate_responses(respondents=200, teams=20, units=4, seed=3)
     small = data.unit[0]
     keep = (data.unit != small) | (np.cumsum(data.unit == small) <= 3)
-    sub = ResponseData(data.questionnaire, data.item_ids, data.values[keep], data.team[keep], data.unit[keep],
-                       data.role[keep], data.tenure[keep], ())
+    sub = ResponseData(
+        data.questionnaire,
+        data.item_ids,
+        data.values[keep],
+        data.team[keep],
+        data.unit[keep],
+        data.role[keep],
+        data.tenure[keep],
+        (),
+    )
     dx = diagnose(sub, min_group_size=5)
     r = restrict_to_unit(dx, small)
     rec = r.unit(small)

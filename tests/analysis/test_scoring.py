@@ -33,8 +33,7 @@ def test_reverse_keyed_item_is_recoded_before_the_mean():
 
 def test_two_thirds_rule_for_perception_scores():
     # 4 of 5 answered -> scored on the answered ones; 3 of 5 -> missing
-    d = data(FULL, {"dr_p1": [5, 5], "dr_p2": [5, 5], "dr_p3": [5, 5], "dr_p4": [1, nan],
-                    "dr_p5": [nan, nan]})
+    d = data(FULL, {"dr_p1": [5, 5], "dr_p2": [5, 5], "dr_p3": [5, 5], "dr_p4": [1, nan], "dr_p5": [nan, nan]})
     assert_allclose(score_responses(d).perception[:, 1], [100.0, nan])
 
 
@@ -46,8 +45,9 @@ def test_pulse_needs_both_items():
 def test_structure_index_counts_team_facts_known_and_visibility_counts_dont_know():
     # direction: dir_s1 and dir_s3 are organization-wide facts (visibility only), dir_s2
     # and dir_s4 are about the team; "don't know" is dir_s1 4, dir_s2 5, dir_s3 4, dir_s4 4
-    d = data(FULL, {"dir_s1": [1, 4, 2, 1], "dir_s2": [2, 4, nan, 5], "dir_s3": [1, 3, nan, 1],
-                    "dir_s4": [1, 1, nan, 4]})
+    d = data(
+        FULL, {"dir_s1": [1, 4, 2, 1], "dir_s2": [2, 4, nan, 5], "dir_s3": [1, 3, nan, 1], "dir_s4": [1, 1, nan, 4]}
+    )
     s = score_responses(d)
     # team items with a known answer: (60 + 100) / 2; (0 + 100) / 2; none; none known
     assert_allclose(s.structure[:, 0], [80.0, 50.0, nan, nan])
@@ -83,15 +83,18 @@ def test_score_responses_rejects_other_input():
         score_responses(np.zeros((2, 2)))
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(answers={"dir_p1": [7]}), r"answers\['dir_p1'\]: row 0: value 7 is not an option of item dir_p1"),
-    (dict(answers={"nope": [1]}), r"answers: 'nope' not an answer item"),
-    (dict(answers={"role": [1]}), r"answers: 'role' not an answer item"),
-    (dict(answers={"dir_p1": [1, 2]}), r"answers\['dir_p1'\]: has shape \(2,\), expected \(1,\)"),
-    (dict(answers={}, role=["boss"]), r"role: row 0: 'boss' is not one of lead, member"),
-    (dict(answers={}, tenure=["ages"]), r"tenure: row 0: 'ages' is not one of lt1"),
-    (dict(answers={}, comments=[("x", "hi")]), r"comments: entry 0: team 'x' has no respondents"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(answers={"dir_p1": [7]}), r"answers\['dir_p1'\]: row 0: value 7 is not an option of item dir_p1"),
+        (dict(answers={"nope": [1]}), r"answers: 'nope' not an answer item"),
+        (dict(answers={"role": [1]}), r"answers: 'role' not an answer item"),
+        (dict(answers={"dir_p1": [1, 2]}), r"answers\['dir_p1'\]: has shape \(2,\), expected \(1,\)"),
+        (dict(answers={}, role=["boss"]), r"role: row 0: 'boss' is not one of lead, member"),
+        (dict(answers={}, tenure=["ages"]), r"tenure: row 0: 'ages' is not one of lt1"),
+        (dict(answers={}, comments=[("x", "hi")]), r"comments: entry 0: team 'x' has no respondents"),
+    ],
+)
 def test_from_columns_names_argument_row_and_value(kwargs, message):
     with pytest.raises(ValueError, match=message):
         ResponseData.from_columns(FULL, team=["t"], **kwargs)
@@ -100,8 +103,9 @@ def test_from_columns_names_argument_row_and_value(kwargs, message):
 def test_a_background_column_the_form_did_not_ask_is_absent_when_empty():
     """The service passes every stored column; the pulse asks no tenure, so its tenure
     column is empty in every row and must read as not asked, not as an error."""
-    d = ResponseData.from_columns(PULSE, team=["a", "b"], answers={"dir_p1": [3, 4]}, role=["lead", ""],
-                                  tenure=np.array(["", ""]))
+    d = ResponseData.from_columns(
+        PULSE, team=["a", "b"], answers={"dir_p1": [3, 4]}, role=["lead", ""], tenure=np.array(["", ""])
+    )
     assert d.tenure is None and d.role.tolist() == ["lead", ""]
     assert ResponseData.from_columns(PULSE, team=["a"], answers={}, tenure=[None]).tenure is None
     with pytest.raises(AnswerError, match="tenure: row 1: the questionnaire has no tenure item") as info:
@@ -118,8 +122,11 @@ def test_from_columns_rejects_empty_team_and_a_team_in_two_units():
 
 def test_from_columns_accepts_none_as_missing_and_keeps_comments_apart():
     d = ResponseData.from_columns(
-        "aligned-autonomy-v1", team=["a", "b"], answers={"dir_p1": [None, 3]},
-        role=["lead", None], comments=[("a", "  fine  "), ("b", "   ")],
+        "aligned-autonomy-v1",
+        team=["a", "b"],
+        answers={"dir_p1": [None, 3]},
+        role=["lead", None],
+        comments=[("a", "  fine  "), ("b", "   ")],
     )
     assert np.isnan(d.column("dir_p1")[0]) and d.column("dir_p1")[1] == 3
     assert d.role.tolist() == ["lead", ""]

@@ -51,8 +51,9 @@ def test_structure_dont_know_option_is_used():
 
 def test_pulse_form_and_tiny_inputs():
     d = simulate_responses("aligned-autonomy-pulse-v1", respondents=50, teams=5, seed=0)
-    assert d.item_ids == tuple(i.id for i in load_questionnaire("aligned-autonomy-pulse-v1").items
-                               if i.kind not in ("background", "comment"))
+    assert d.item_ids == tuple(
+        i.id for i in load_questionnaire("aligned-autonomy-pulse-v1").items if i.kind not in ("background", "comment")
+    )
     assert d.tenure is None
     one = simulate(respondents=1, teams=1)
     assert one.data.n == 1
@@ -60,11 +61,14 @@ def test_pulse_form_and_tiny_inputs():
     assert len(np.unique(few.data.team)) == 10
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(respondents=5, teams=10), "respondents: 5 are too few for 10 teams"),
-    (dict(respondents=0, teams=1), "respondents: must be a positive integer"),
-    (dict(respondents=10, teams=2, units=3), r"units: must be an integer from 1 to teams \(2\)"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(respondents=5, teams=10), "respondents: 5 are too few for 10 teams"),
+        (dict(respondents=0, teams=1), "respondents: must be a positive integer"),
+        (dict(respondents=10, teams=2, units=3), r"units: must be an integer from 1 to teams \(2\)"),
+    ],
+)
 def test_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         simulate(**kwargs)

@@ -63,20 +63,23 @@ def _assert_truth_matches(sim, z_max=4.5):
 
 # ---------------------------------------------------------------- truth vs Monte Carlo
 
-@pytest.mark.parametrize("scenario, confounds", [
-    ("realistic", Confounds()),
-    ("null", Confounds()),
-    ("realistic", Confounds.none()),
-    ("random_units", Confounds(halo=0.8, acquiescence=0.6, acquiescence_mean=-0.5, unawareness=2.5)),
-])
+
+@pytest.mark.parametrize(
+    "scenario, confounds",
+    [
+        ("realistic", Confounds()),
+        ("null", Confounds()),
+        ("realistic", Confounds.none()),
+        ("random_units", Confounds(halo=0.8, acquiescence=0.6, acquiescence_mean=-0.5, unawareness=2.5)),
+    ],
+)
 def test_population_values_match_a_large_sample(scenario, confounds):
-    sim = simulate(teams=12, team_size=2500, units=3, scenario=scenario, confounds=confounds,
-                   planted=1, seed=11)
+    sim = simulate(teams=12, team_size=2500, units=3, scenario=scenario, confounds=confounds, planted=1, seed=11)
     _assert_truth_matches(sim)
 
 
 def test_showcase_truth_matches_a_large_sample():
-    sim = simulate(respondents=24_000, teams=6, seed=2)   # fewer than 8 teams: no small ones
+    sim = simulate(respondents=24_000, teams=6, seed=2)  # fewer than 8 teams: no small ones
     _assert_truth_matches(sim)
     t = sim.truth.teams
     for team in sim.teams_with("structural_gap"):
@@ -89,22 +92,28 @@ def test_null_proportions_and_thresholds():
         p = np.asarray(NULL_PROPORTIONS[lenient])
         assert p.sum() == pytest.approx(1.0)
         x = np.arange(1, 6)
-        assert (p * x ** 2).sum() - (p * x).sum() ** 2 == pytest.approx(1.34)
+        assert (p * x**2).sum() - (p * x).sum() ** 2 == pytest.approx(1.34)
         assert np.diff(np.concatenate([[0], special.ndtr(thresholds(lenient)), [1]])) == pytest.approx(p)
     # a null team with nothing but the lenient response style answers with the null proportions
-    sim = simulate(teams=1, team_size=60_000, scenario="null", seed=1,
-                   confounds=Confounds(halo=0.0, acquiescence=0.0, acquiescence_mean=0.0))
+    sim = simulate(
+        teams=1,
+        team_size=60_000,
+        scenario="null",
+        seed=1,
+        confounds=Confounds(halo=0.0, acquiescence=0.0, acquiescence_mean=0.0),
+    )
     col = sim.data.column("dir_p1")
     share = np.array([(col == v).mean() for v in range(1, 6)]) / (~np.isnan(col)).mean()
     # the organization's level of direction is below the lenient centre, so the answers
     # are less skewed than the null but still piled at the agreeable end
     assert share[3] + share[4] > share[0] + share[1] + 0.1
-    items = score_responses(sim.data).perception_items[0]          # recoded, 1–5
+    items = score_responses(sim.data).perception_items[0]  # recoded, 1–5
     assert 1.2 < np.nanvar(items, axis=0).mean() < 1.6
     assert sim.truth.teams.item_variance[0, 0] == pytest.approx(np.nanvar(items, axis=0).mean(), abs=0.03)
 
 
 # ---------------------------------------------------------------- scenarios
+
 
 def test_null_scenario_has_one_true_state_and_no_unit_effect():
     sim = simulate(teams=30, team_size=8, units=5, scenario="null", seed=3)
@@ -155,12 +164,20 @@ def test_planted_patterns_are_clearly_inside_their_bands():
         if pattern == "divided":
             assert cell["finding"] == "divided"
             assert cell["item_variance"] > tr.teams.item_variance[:, 1].mean() + 0.3
-    shifts = [abs(p[k]) for p in tr.parameters["planted"] for k in ("perception_shift_sd", "structure_shift_sd")
-              if k in p]
-    assert 0.5 < min(shifts) and max(shifts) < 3.5          # clear, rare but possible
+    shifts = [
+        abs(p[k]) for p in tr.parameters["planted"] for k in ("perception_shift_sd", "structure_shift_sd") if k in p
+    ]
+    assert 0.5 < min(shifts) and max(shifts) < 3.5  # clear, rare but possible
     marginal = simulate(teams=80, team_size=8, units=4, scenario="realistic", planted=2, seed=5, margin=(5, 8))
-    assert max(abs(p[k]) for p in marginal.truth.parameters["planted"] for k in ("perception_shift_sd", "structure_shift_sd")
-               if k in p) < 2.5
+    assert (
+        max(
+            abs(p[k])
+            for p in marginal.truth.parameters["planted"]
+            for k in ("perception_shift_sd", "structure_shift_sd")
+            if k in p
+        )
+        < 2.5
+    )
 
 
 def test_divided_team_has_two_camps_in_its_dimension_only():
@@ -184,6 +201,7 @@ def test_divided_team_has_two_camps_in_its_dimension_only():
 
 # ---------------------------------------------------------------- confounds
 
+
 def test_halo_links_perception_and_structure_within_person():
     def corr(conf):
         sim = simulate(teams=1, team_size=20_000, scenario="null", confounds=conf, seed=7)
@@ -203,8 +221,8 @@ def test_acquiescence_raises_agreement_with_beliefs_and_reverse_items():
 
     off = means(Confounds(acquiescence=0.0, acquiescence_mean=0.0))
     on = means(Confounds(acquiescence=0.5, acquiescence_mean=0.5))
-    assert on[0] > off[0] + 0.3          # misconception held more often
-    assert on[1] > off[1] + 0.3          # raw agreement with a reverse-keyed statement
+    assert on[0] > off[0] + 0.3  # misconception held more often
+    assert on[1] > off[1] + 0.3  # raw agreement with a reverse-keyed statement
 
 
 def test_dont_know_depends_on_awareness_not_on_structure():
@@ -213,8 +231,7 @@ def test_dont_know_depends_on_awareness_not_on_structure():
     for d in range(3):
         assert abs(np.corrcoef(t.dont_know[:, d], t.structure[:, d])[0, 1]) < 0.15
     assert t.dont_know.std() > 0.03
-    flat = simulate(teams=400, team_size=12, scenario="random_units", seed=9,
-                    confounds=Confounds(unawareness=0.0))
+    flat = simulate(teams=400, team_size=12, scenario="random_units", seed=9, confounds=Confounds(unawareness=0.0))
     assert flat.truth.teams.dont_know.std() == pytest.approx(0, abs=1e-12)
 
 
@@ -223,8 +240,7 @@ def test_small_teams_are_common_unless_switched_off():
     sizes = np.bincount(sim.data.teams.codes)
     assert sizes.sum() == 800 and sizes.min() >= 3
     assert 0.25 < np.mean(sizes <= 5) < 0.6
-    even = simulate(respondents=800, teams=100, scenario="realistic", seed=10,
-                    confounds=Confounds(small_teams=False))
+    even = simulate(respondents=800, teams=100, scenario="realistic", seed=10, confounds=Confounds(small_teams=False))
     assert set(np.bincount(even.data.teams.codes).tolist()) == {8}
 
 
@@ -233,10 +249,11 @@ def test_icc_controls_between_team_spread():
     hi = simulate(teams=200, team_size=8, scenario="random_units", icc=0.30, seed=12).truth.teams
     assert hi.perception.std() > 2 * lo.perception.std()
     zero = simulate(teams=50, team_size=8, scenario="random_units", icc=0.0, seed=12).truth.teams
-    assert zero.perception.std(0).max() == pytest.approx(0, abs=1e-9)   # same size, same lead share
+    assert zero.perception.std(0).max() == pytest.approx(0, abs=1e-9)  # same size, same lead share
 
 
 # ---------------------------------------------------------------- waves
+
 
 def test_second_wave_draws_new_people_from_the_same_teams():
     one = simulate(teams=20, team_size=8, units=2, scenario="realistic", seed=13)
@@ -250,8 +267,15 @@ def test_second_wave_draws_new_people_from_the_same_teams():
 
 
 def test_planted_change_is_in_the_truth():
-    sim = simulate(teams=20, team_size=8, units=2, scenario="realistic", seed=14, waves=2,
-                   changes={"T03": {"decision_rights": 1.0}, "T07": {"feedback": -1.5}})
+    sim = simulate(
+        teams=20,
+        team_size=8,
+        units=2,
+        scenario="realistic",
+        seed=14,
+        waves=2,
+        changes={"T03": {"decision_rights": 1.0}, "T07": {"feedback": -1.5}},
+    )
     ch = {(c["level"], c["group"], c["dimension"], c["measure"]): c for c in sim.truth.changes}
     up = ch["team", "T03", "decision_rights", "score"]
     assert up["planted"] and up["difference"] > 5 and up["matters"]
@@ -264,6 +288,7 @@ def test_planted_change_is_in_the_truth():
 
 # ---------------------------------------------------------------- API
 
+
 def test_showcase_is_unchanged():
     # the demo and the tests of the engine rely on exactly these answers
     s = simulate(respondents=500, teams=30, units=3, seed=4)
@@ -273,8 +298,9 @@ def test_showcase_is_unchanged():
 
 
 def test_truth_to_dict_is_plain_json():
-    sim = simulate(teams=10, team_size=5, units=2, scenario="realistic", seed=15, waves=2,
-                   changes={"T01": {"direction": 1.0}})
+    sim = simulate(
+        teams=10, team_size=5, units=2, scenario="realistic", seed=15, waves=2, changes={"T01": {"direction": 1.0}}
+    )
     out = sim.truth.to_dict()
     text = json.dumps(out, allow_nan=False)
     back = json.loads(text)
@@ -282,8 +308,18 @@ def test_truth_to_dict_is_plain_json():
     team = back["waves"][0]["teams"][0]
     assert set(team) == {"team", "unit", "n", "typology", "planted_typology", "dimensions"}
     assert set(team["dimensions"]["direction"]) == {
-        "perception", "structure", "visibility", "dont_know", "combined", "perception_sd",
-        "structure_sd", "item_variance", "level", "finding", "planted"}
+        "perception",
+        "structure",
+        "visibility",
+        "dont_know",
+        "combined",
+        "perception_sd",
+        "structure_sd",
+        "item_variance",
+        "level",
+        "finding",
+        "planted",
+    }
     assert back["waves"][0]["organization"]["n"] == 50
     assert {r["level"] for r in back["waves"][0]["differences"]} == {"team", "unit"}
     assert back["parameters"]["confounds"]["halo"] == 0.4
@@ -301,35 +337,48 @@ def test_same_seed_same_simulation():
     assert not np.array_equal(a.data.values, c.data.values, equal_nan=True)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(teams=5, team_size=5, scenario="typical"), "scenario: must be one of showcase, realistic"),
-    (dict(teams=5, team_size=5), "team_size: only for the scenarios realistic, null, random_units"),
-    (dict(teams=5, respondents=20, confounds=Confounds()), "confounds: only for the scenarios"),
-    (dict(teams=5, respondents=20, waves=2), "waves: the showcase scenario has one wave"),
-    (dict(teams=5, scenario="null"), "respondents: required unless team_size is given"),
-    (dict(teams=5, team_size=4, respondents=21, scenario="null"), "respondents: 21 differs from teams"),
-    (dict(teams=5, team_size=0, scenario="null"), "team_size: must be a positive integer, got 0"),
-    (dict(teams=5, team_size=5, scenario="null", icc=1.5), "icc: must be a number from 0 to 0.9, got 1.5"),
-    (dict(teams=5, team_size=5, scenario="null", changes={"T1": {"direction": 1}}), "changes: need waves >= 2"),
-    (dict(teams=5, team_size=5, scenario="null", waves=2, changes={"T9": {"direction": 1}}),
-     "changes: unknown team 'T9'"),
-    (dict(teams=5, team_size=5, scenario="null", waves=2, changes={"T1": {"speed": 1}}),
-     "changes\\['T1'\\]: unknown dimension 'speed'"),
-    (dict(teams=5, team_size=5, scenario="null", confounds="none"), "confounds: must be a Confounds"),
-    (dict(teams=5, team_size=5, scenario="realistic", camp=0), "camp: must be a number above 0 and at most 3, got 0"),
-    (dict(teams=5, respondents=20, camp=1.5), "camp: only for the scenarios"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(teams=5, team_size=5, scenario="typical"), "scenario: must be one of showcase, realistic"),
+        (dict(teams=5, team_size=5), "team_size: only for the scenarios realistic, null, random_units"),
+        (dict(teams=5, respondents=20, confounds=Confounds()), "confounds: only for the scenarios"),
+        (dict(teams=5, respondents=20, waves=2), "waves: the showcase scenario has one wave"),
+        (dict(teams=5, scenario="null"), "respondents: required unless team_size is given"),
+        (dict(teams=5, team_size=4, respondents=21, scenario="null"), "respondents: 21 differs from teams"),
+        (dict(teams=5, team_size=0, scenario="null"), "team_size: must be a positive integer, got 0"),
+        (dict(teams=5, team_size=5, scenario="null", icc=1.5), "icc: must be a number from 0 to 0.9, got 1.5"),
+        (dict(teams=5, team_size=5, scenario="null", changes={"T1": {"direction": 1}}), "changes: need waves >= 2"),
+        (
+            dict(teams=5, team_size=5, scenario="null", waves=2, changes={"T9": {"direction": 1}}),
+            "changes: unknown team 'T9'",
+        ),
+        (
+            dict(teams=5, team_size=5, scenario="null", waves=2, changes={"T1": {"speed": 1}}),
+            "changes\\['T1'\\]: unknown dimension 'speed'",
+        ),
+        (dict(teams=5, team_size=5, scenario="null", confounds="none"), "confounds: must be a Confounds"),
+        (
+            dict(teams=5, team_size=5, scenario="realistic", camp=0),
+            "camp: must be a number above 0 and at most 3, got 0",
+        ),
+        (dict(teams=5, respondents=20, camp=1.5), "camp: only for the scenarios"),
+    ],
+)
 def test_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         simulate(**kwargs)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(halo=1.2), r"confounds.halo: must be a number from 0.0 to 0.9, got 1.2"),
-    (dict(acquiescence=-0.1), r"confounds.acquiescence: must be a number"),
-    (dict(leniency="yes"), r"confounds.leniency: must be True or False, got 'yes'"),
-    (dict(unawareness=float("nan")), r"confounds.unawareness: must be a number"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(halo=1.2), r"confounds.halo: must be a number from 0.0 to 0.9, got 1.2"),
+        (dict(acquiescence=-0.1), r"confounds.acquiescence: must be a number"),
+        (dict(leniency="yes"), r"confounds.leniency: must be True or False, got 'yes'"),
+        (dict(unawareness=float("nan")), r"confounds.unawareness: must be a number"),
+    ],
+)
 def test_bad_confounds(kwargs, message):
     with pytest.raises(ValueError, match=message):
         Confounds(**kwargs)
@@ -350,4 +399,4 @@ def test_realistic_model_is_vectorized():
     t0 = time.perf_counter()
     small = simulate(respondents=50_000, teams=5_000, units=50, scenario="realistic", seed=0)
     assert small.truth.teams.perception.shape == (5_000, 3)
-    assert time.perf_counter() - t0 < 30   # about 5 s on a 2-core machine
+    assert time.perf_counter() - t0 < 30  # about 5 s on a 2-core machine

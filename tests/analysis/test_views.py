@@ -17,8 +17,16 @@ def data():
 
 def _with(data, **columns) -> ResponseData:
     """``data`` with some background columns replaced."""
-    fields = {"questionnaire": data.questionnaire, "item_ids": data.item_ids, "values": data.values,
-              "team": data.team, "unit": data.unit, "role": data.role, "tenure": data.tenure, "comments": ()}
+    fields = {
+        "questionnaire": data.questionnaire,
+        "item_ids": data.item_ids,
+        "values": data.values,
+        "team": data.team,
+        "unit": data.unit,
+        "role": data.role,
+        "tenure": data.tenure,
+        "comments": (),
+    }
     fields.update({k: np.asarray(v) for k, v in columns.items()})
     return ResponseData(**fields)
 
@@ -37,8 +45,9 @@ def test_a_released_view_matches_diagnosing_the_subgroup(data):
     assert isinstance(view, View) and view.released and view.reason is None
     mask = d.role == "lead"
     assert mask.sum() == 60
-    sub = ResponseData(d.questionnaire, d.item_ids, d.values[mask], d.team[mask], d.unit[mask], d.role[mask],
-                       d.tenure[mask], ())
+    sub = ResponseData(
+        d.questionnaire, d.item_ids, d.values[mask], d.team[mask], d.unit[mask], d.role[mask], d.tenure[mask], ()
+    )
     expected = diagnose(sub, min_group_size=5).organization.records()[0]
     assert view.record["n"] == 60
     assert view.to_dict()["record"]["dimensions"] == expected["dimensions"]

@@ -25,8 +25,11 @@ def test_trend_figure(comparison, diagnoses):
     assert trend_groups(comparison)[0] == ("organization", "")
     fig = trend_figure(comparison, as_dict=True)
     assert [t["name"] for t in fig["data"]] == ["Direction", "Decision rights", "Feedback"]
-    row = next(r for r in comparison.trend if r["level"] == "organization" and r["dimension"] == "direction"
-               and r["measure"] == "score")
+    row = next(
+        r
+        for r in comparison.trend
+        if r["level"] == "organization" and r["dimension"] == "direction" and r["measure"] == "score"
+    )
     assert fig["data"][0]["y"] == [v["value"] for v in row["values"]]
     assert fig["data"][0]["x"] == ["W1", "W2", "W3"]
     with pytest.raises(ValueError, match="at least 3 waves"):
@@ -54,8 +57,10 @@ def test_trend_figure_in_german(comparison):
 def test_unreleased_waves_say_why_in_the_chosen_language(comparison):
     """T3's first wave is hidden so that no smaller group can be subtracted, its last one
     has fewer than k responses: gaps in the lines, explained on hover."""
-    hover = {"en": trend_figure(comparison, level="team", group="T3", as_dict=True)["data"][0],
-             "de": _german(comparison, level="team", group="T3")["data"][0]}
+    hover = {
+        "en": trend_figure(comparison, level="team", group="T3", as_dict=True)["data"][0],
+        "de": _german(comparison, level="team", group="T3")["data"][0],
+    }
     assert hover["en"]["y"][0] is None and hover["en"]["y"][2] is None
     assert hover["en"]["hovertext"][0].endswith("not released: a smaller group could be worked out by subtraction")
     assert hover["en"]["hovertext"][2].endswith("not released: fewer than k responses")

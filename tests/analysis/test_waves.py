@@ -28,7 +28,8 @@ def subset(data, idx, *, relabel=None):
             if r in pos:
                 team[pos[r]] = lab
     return ResponseData.from_columns(
-        data.questionnaire, team=team.astype(str),
+        data.questionnaire,
+        team=team.astype(str),
         answers={i: data.values[idx, j] for j, i in enumerate(data.item_ids)},
         unit=None if data.unit is None else data.unit[idx],
         role=None if data.role is None else data.role[idx],
@@ -46,8 +47,13 @@ def improve(data, idx, team, dimension, step=2):
             col = values[rows, j]
             values[rows, j] = np.clip(col - step if item.reverse else col + step, 1, 5)
     moved = ResponseData.from_columns(
-        data.questionnaire, team=data.team, answers={i: values[:, j] for j, i in enumerate(data.item_ids)},
-        unit=data.unit, role=data.role, tenure=data.tenure)
+        data.questionnaire,
+        team=data.team,
+        answers={i: values[:, j] for j, i in enumerate(data.item_ids)},
+        unit=data.unit,
+        role=data.role,
+        tenure=data.tenure,
+    )
     return subset(moved, idx)
 
 
@@ -79,17 +85,20 @@ def fig(d, team, dim, key="score"):
 
 
 def released_team(d, dim_index=0):
-    return next(t for i, t in enumerate(d.teams.labels)
-                if not d.teams.suppressed[i] and d.teams.cell_reason[i, dim_index] is None)
+    return next(
+        t
+        for i, t in enumerate(d.teams.labels)
+        if not d.teams.suppressed[i] and d.teams.cell_reason[i, dim_index] is None
+    )
 
 
 # ---------------------------------------------------------------- no change / change
 
+
 def test_same_results_twice_show_no_change(wave_a):
     res = compare_waves([wave_a, wave_a])
     avail = [c for c in res.changes if c.available]
-    assert avail and all(c.difference == 0 and c.change == "no_reliable_change" and not c.reliable
-                         for c in avail)
+    assert avail and all(c.difference == 0 and c.change == "no_reliable_change" and not c.reliable for c in avail)
     assert {c.level for c in avail} == {"organization", "unit", "team"}
 
 
@@ -122,8 +131,9 @@ def test_p_values_are_adjusted_over_all_cells_of_a_comparison(wave_a, wave_b):
         assert all(c.pvalue is None and c.p_adjusted is None and c.reliable is None for c in missing)
     holm = compare_waves([wave_a, wave_b], correction="holm")
     family = [c for c in holm.changes if c.available]
-    np.testing.assert_allclose([c.p_adjusted for c in family],
-                               adjust_pvalues([c.pvalue for c in family], method="holm"))
+    np.testing.assert_allclose(
+        [c.p_adjusted for c in family], adjust_pvalues([c.pvalue for c in family], method="holm")
+    )
     assert holm.correction == "holm"
 
 
@@ -142,8 +152,9 @@ def test_planted_improvement_is_a_reliable_change(data, halves, wave_a):
     assert c.reliable and not c.meaningful and c.change == "no_reliable_change"
     # and a decline the other way round
     back = compare_waves([after, wave_a]).change("team", team, "decision_rights")
-    assert back.change == "declined" and back.difference == pytest.approx(-compare_waves(
-        [wave_a, after]).change("team", team, "decision_rights").difference)
+    assert back.change == "declined" and back.difference == pytest.approx(
+        -compare_waves([wave_a, after]).change("team", team, "decision_rights").difference
+    )
 
 
 def test_interval_and_criterion_by_hand(wave_a, wave_b):
@@ -155,17 +166,18 @@ def test_interval_and_criterion_by_hand(wave_a, wave_b):
         j = f.dimensions.index("feedback")
         y, lo, hi, n = (f.dims[k][0, j] for k in ("score", "ci_low", "ci_high", "n"))
         se = max(y - lo, hi - y) / stats.t.ppf(0.975, n - 1)
-        assert (hi - lo) / 2 / stats.t.ppf(0.975, n - 1) == pytest.approx(se)   # not clipped here
+        assert (hi - lo) / 2 / stats.t.ppf(0.975, n - 1) == pytest.approx(se)  # not clipped here
         ses.append(se)
         dfs.append(n - 1)
     assert c.se_before == pytest.approx(ses[0]) and c.se_after == pytest.approx(ses[1])
     se = np.hypot(*ses)
-    nu = se ** 4 / (ses[0] ** 4 / dfs[0] + ses[1] ** 4 / dfs[1])
+    nu = se**4 / (ses[0] ** 4 / dfs[0] + ses[1] ** 4 / dfs[1])
     t = stats.t.ppf(0.975, nu)
     assert c.se == pytest.approx(se) and c.df == pytest.approx(nu) and c.critical == pytest.approx(t)
     j = wave_a.organization.dimensions.index("feedback")
-    assert c.difference == pytest.approx(wave_b.organization.dims["score"][0, j]
-                                         - wave_a.organization.dims["score"][0, j])
+    assert c.difference == pytest.approx(
+        wave_b.organization.dims["score"][0, j] - wave_a.organization.dims["score"][0, j]
+    )
     assert (c.ci_low, c.ci_high) == pytest.approx((c.difference - t * se, c.difference + t * se))
     # the larger of Welch's and the pooled-variance test's p-value
     n1, n2 = dfs[0] + 1, dfs[1] + 1
@@ -173,8 +185,9 @@ def test_interval_and_criterion_by_hand(wave_a, wave_b):
     p_pooled = 2 * stats.t.sf(abs(c.difference) / np.sqrt(sp2 * (1 / n1 + 1 / n2)), n1 + n2 - 2)
     p_welch = 2 * stats.t.sf(abs(c.difference) / se, nu)
     assert c.pvalue == pytest.approx(max(p_welch, p_pooled))
-    assert stats.ttest_ind_from_stats(0, np.sqrt(n1) * ses[0], n1, c.difference, np.sqrt(n2) * ses[1], n2,
-                                      equal_var=True).pvalue == pytest.approx(p_pooled)
+    assert stats.ttest_ind_from_stats(
+        0, np.sqrt(n1) * ses[0], n1, c.difference, np.sqrt(n2) * ses[1], n2, equal_var=True
+    ).pvalue == pytest.approx(p_pooled)
     assert c.reliable == (c.p_adjusted < 0.05) and c.p_adjusted >= c.pvalue
     # large samples: the critical value is close to z = 1.96 (Jacobson & Truax)
     assert c.critical == pytest.approx(1.96, abs=0.01)
@@ -189,10 +202,15 @@ def test_clipped_interval_keeps_its_full_width(data, halves):
             j = data.item_ids.index(item.id)
             top = 1.0 if item.reverse else 5.0
             values[rows, j] = top
-            values[rows[0], j] = 3.0               # one respondent in the middle
-    high = ResponseData.from_columns(data.questionnaire, team=data.team, unit=data.unit, role=data.role,
-                                     tenure=data.tenure,
-                                     answers={i: values[:, j] for j, i in enumerate(data.item_ids)})
+            values[rows[0], j] = 3.0  # one respondent in the middle
+    high = ResponseData.from_columns(
+        data.questionnaire,
+        team=data.team,
+        unit=data.unit,
+        role=data.role,
+        tenure=data.tenure,
+        answers={i: values[:, j] for j, i in enumerate(data.item_ids)},
+    )
     d = diagnose(high)
     score, lo, hi, n = (fig(d, team, "direction", k) for k in ("score", "ci_low", "ci_high", "n"))
     assert hi == 100.0 and score > 95
@@ -203,6 +221,7 @@ def test_clipped_interval_keeps_its_full_width(data, halves):
 
 
 # ---------------------------------------------------------------------- team matching
+
 
 def test_renamed_team(data, halves, wave_a):
     rows = np.flatnonzero(data.team == "T05")
@@ -233,10 +252,11 @@ def test_split_team_is_compared_at_the_merged_level(data, halves, wave_a):
     assert c.n_after == c.n_before
     w = np.array([fig(split, t, "decision_rights", "n") for t in ("T05a", "T05b")])
     y = np.array([fig(split, t, "decision_rights") for t in ("T05a", "T05b")])
-    se = np.array([fig(split, t, "decision_rights", "ci_high") - fig(split, t, "decision_rights")
-                   for t in ("T05a", "T05b")]) / stats.t.ppf(0.975, w - 1)
+    se = np.array(
+        [fig(split, t, "decision_rights", "ci_high") - fig(split, t, "decision_rights") for t in ("T05a", "T05b")]
+    ) / stats.t.ppf(0.975, w - 1)
     assert c.after == pytest.approx(np.dot(w, y) / w.sum())
-    assert c.se_after == pytest.approx(np.sqrt(np.sum((w / w.sum()) ** 2 * se ** 2)))
+    assert c.se_after == pytest.approx(np.sqrt(np.sum((w / w.sum()) ** 2 * se**2)))
     assert c.difference == pytest.approx(0, abs=1e-9) and c.change == "no_reliable_change"
     m = next(m for m in res.matching if m["level"] == "team")
     assert {"before": ("T05",), "after": ("T05a", "T05b"), "match": "split"} in [dict(x) for x in m["components"]]
@@ -262,14 +282,17 @@ def test_split_into_a_suppressed_part_gives_the_reason_only(data, halves, wave_a
     c = res.change("team", "T05+T05small", "direction")
     assert not c.available and c.reason == "not_released_after" and c.reason_after == "fewer_than_k"
     assert c.before is None and c.after is None and c.difference is None and c.n_after is None
-    assert c.to_dict()["reason_text"] == {"en": "not released in W2 (fewer than 5 responses)",
-                                          "de": "in W2 nicht freigegeben (weniger als 5 Antworten)"}
+    assert c.to_dict()["reason_text"] == {
+        "en": "not released in W2 (fewer than 5 responses)",
+        "de": "in W2 nicht freigegeben (weniger als 5 Antworten)",
+    }
 
 
 def test_group_suppressed_in_one_wave(data, halves, wave_a):
     team = released_team(wave_a)
-    keep = [r for r in halves[0].tolist() if data.team[r] != team] + \
-        [r for r in halves[0].tolist() if data.team[r] == team][:3]
+    keep = [r for r in halves[0].tolist() if data.team[r] != team] + [
+        r for r in halves[0].tolist() if data.team[r] == team
+    ][:3]
     later = diagnose(subset(data, sorted(keep)))
     res = compare_waves([wave_a, later])
     for m in ("score", "structure"):
@@ -296,13 +319,16 @@ def test_team_map_errors(wave_a, wave_b):
         compare_waves([wave_a, wave_b], team_map=[{"T01": "nope"}])
     with pytest.raises(ValueError, match=r"^team_map: needs one mapping per step \(1\), got 2$"):
         compare_waves([wave_a, wave_b], team_map=[{}, {}])
-    with pytest.raises(ValueError, match=r"^team_map\['T01'\]: must be a team id or a non-empty list of team ids, got \[\]$"):
+    with pytest.raises(
+        ValueError, match=r"^team_map\['T01'\]: must be a team id or a non-empty list of team ids, got \[\]$"
+    ):
         compare_waves([wave_a, wave_b], team_map={"T01": []})
     with pytest.raises(ValueError, match=r"^team_map: team 'T01' is mapped twice$"):
         compare_waves([wave_a, wave_b], team_map={"T01": "T02", ("T01", "T03"): "T02"})
 
 
 # ------------------------------------------------------------------- questionnaires
+
 
 def test_pulse_and_full_waves_compare_on_scores_only(wave_a):
     pulse = diagnose(simulate_responses("aligned-autonomy-pulse-v1", respondents=400, teams=10, seed=2))
@@ -327,10 +353,12 @@ def test_incomparable_questionnaires_are_refused(wave_a, tmp_path):
         "diagnoses[1]: questionnaire 'custom-survey' version 1 is not comparable with 'aligned-autonomy-v1' "
         "version 1 of diagnoses[0] (waves need the same dimension ids and the same questionnaire or its "
         "pulse/full counterpart; versions of an instrument that share no dimension scored from identical "
-        "items are not compared, see analysis.instrument.comparable_items)")
+        "items are not compared, see analysis.instrument.comparable_items)"
+    )
 
 
 # ------------------------------------------------------------------------ three waves
+
 
 def test_trend_over_three_waves(data, halves, wave_a, wave_b):
     rows = np.flatnonzero(data.team == "T05").tolist()
@@ -338,8 +366,11 @@ def test_trend_over_three_waves(data, halves, wave_a, wave_b):
     res = compare_waves([wave_a, wave_b, w3], labels=["Q1", "Q2", "Q3"], team_map=[{}, {"T05": "X05"}])
     spans = Counter((c.from_wave, c.to_wave, c.span) for c in res.changes)
     assert set(spans) == {("Q1", "Q2", "step"), ("Q2", "Q3", "step"), ("Q1", "Q3", "overall")}
-    row = next(r for r in res.trend if r["level"] == "team" and r["group"] == "X05"
-               and r["dimension"] == "direction" and r["measure"] == "score")
+    row = next(
+        r
+        for r in res.trend
+        if r["level"] == "team" and r["group"] == "X05" and r["dimension"] == "direction" and r["measure"] == "score"
+    )
     assert row["labels"] == ("T05", "T05", "X05")
     assert [v["wave"] for v in row["values"]] == ["Q1", "Q2", "Q3"]
     assert row["values"][0]["value"] == row["values"][2]["value"] == round(fig(wave_a, "T05", "direction"), 4)
@@ -357,8 +388,18 @@ def test_to_dict_is_deterministic(wave_a, wave_b):
     b = json.dumps(compare_waves([wave_a, wave_b, wave_a]).to_dict(), sort_keys=True)
     assert a == b
     d = json.loads(a)
-    assert set(d) == {"labels", "questionnaires", "comparable_on", "note", "settings", "correction",
-                      "structure_n", "matching", "changes", "trend"}
+    assert set(d) == {
+        "labels",
+        "questionnaires",
+        "comparable_on",
+        "note",
+        "settings",
+        "correction",
+        "structure_n",
+        "matching",
+        "changes",
+        "trend",
+    }
     basis = "answers" if "n_structure" in wave_a.teams.dims else "respondents"
     assert d["settings"] == {"min_change": 5.0, "confidence": 0.95, "alpha": 0.05}
     assert (d["correction"], d["structure_n"]) == ("bh", basis)
@@ -396,9 +437,13 @@ def test_restructured_teams_and_renamed_units(data, halves, wave_a):
     unit_rows = np.flatnonzero(data.unit == "U2").tolist()
     moved = subset(data, halves[0])
     renamed = ResponseData.from_columns(
-        moved.questionnaire, team=moved.team, role=moved.role, tenure=moved.tenure,
+        moved.questionnaire,
+        team=moved.team,
+        role=moved.role,
+        tenure=moved.tenure,
         unit=np.where(moved.unit == "U2", "Sales", moved.unit),
-        answers={i: moved.values[:, j] for j, i in enumerate(moved.item_ids)})
+        answers={i: moved.values[:, j] for j, i in enumerate(moved.item_ids)},
+    )
     assert unit_rows
     res = compare_waves([wave_a, diagnose(renamed)], unit_map={"U2": "Sales"})
     u = res.change("unit", "Sales", "feedback", "structure")
@@ -408,16 +453,20 @@ def test_restructured_teams_and_renamed_units(data, halves, wave_a):
 
 def test_suppressed_in_both_waves(data, halves):
     team = "T09"
-    keep = [r for r in halves[0].tolist() if data.team[r] != team] + \
-        [r for r in halves[0].tolist() if data.team[r] == team][:2]
+    keep = [r for r in halves[0].tolist() if data.team[r] != team] + [
+        r for r in halves[0].tolist() if data.team[r] == team
+    ][:2]
     small = diagnose(subset(data, sorted(keep)))
     c = compare_waves([small, small]).change("team", team, "direction")
     assert c.reason == "not_released_both" and c.reason_before == c.reason_after == "fewer_than_k"
-    assert c.to_dict()["reason_text"]["en"] == \
-        "not released in W1 (fewer than 5 responses); not released in W2 (fewer than 5 responses)"
+    assert (
+        c.to_dict()["reason_text"]["en"]
+        == "not released in W1 (fewer than 5 responses); not released in W2 (fewer than 5 responses)"
+    )
 
 
 # ------------------------------------------------------------- standard errors per measure
+
 
 def without_n_structure(d):
     """The diagnosis as one that does not release the structure answer counts."""
@@ -427,8 +476,10 @@ def without_n_structure(d):
     def strip(table):
         if table is None or "n_structure" not in table.dims:
             return table
-        return dataclasses.replace(table, dims=MappingProxyType(
-            {k: v for k, v in table.dims.items() if k != "n_structure"}))
+        return dataclasses.replace(
+            table, dims=MappingProxyType({k: v for k, v in table.dims.items() if k != "n_structure"})
+        )
+
     return dataclasses.replace(d, teams=strip(d.teams), units=strip(d.units), organization=strip(d.organization))
 
 
@@ -441,9 +492,14 @@ def skip_items(data, team, kind, share=0.4):
     for item in data.questionnaire.items:
         if item.kind == kind and item.dimension == "direction":
             values[skip, data.item_ids.index(item.id)] = np.nan
-    return ResponseData.from_columns(data.questionnaire, team=data.team, unit=data.unit, role=data.role,
-                                     tenure=data.tenure,
-                                     answers={i: values[:, j] for j, i in enumerate(data.item_ids)})
+    return ResponseData.from_columns(
+        data.questionnaire,
+        team=data.team,
+        unit=data.unit,
+        role=data.role,
+        tenure=data.tenure,
+        answers={i: values[:, j] for j, i in enumerate(data.item_ids)},
+    )
 
 
 def test_structure_index_uses_its_own_number_of_answers(data):
@@ -493,6 +549,7 @@ def test_structure_index_uses_its_own_number_of_answers(data):
 
 # ------------------------------------------------------------- error rates by simulation
 
+
 def split_into_waves(data, rng, planted=(), step=0, dimension="decision_rights"):
     """Every respondent at random in one of two "waves" (each team split in two: no change);
     ``planted`` teams get their perception items of ``dimension`` raised by ``step`` in wave 2."""
@@ -503,9 +560,14 @@ def split_into_waves(data, rng, planted=(), step=0, dimension="decision_rights")
         if planted and item.kind == "perception" and item.dimension == dimension:
             j = data.item_ids.index(item.id)
             values[rows, j] = np.clip(values[rows, j] + (-step if item.reverse else step), 1, 5)
-    moved = ResponseData.from_columns(data.questionnaire, team=data.team, unit=data.unit, role=data.role,
-                                      tenure=data.tenure,
-                                      answers={i: values[:, j] for j, i in enumerate(data.item_ids)})
+    moved = ResponseData.from_columns(
+        data.questionnaire,
+        team=data.team,
+        unit=data.unit,
+        role=data.role,
+        tenure=data.tenure,
+        answers={i: values[:, j] for j, i in enumerate(data.item_ids)},
+    )
     return [diagnose(subset(moved, np.flatnonzero(keep))) for keep in (first, ~first)]
 
 
@@ -530,8 +592,10 @@ def test_no_change_flags_at_most_5_percent_of_comparisons(org120):
         cells += len(avail)
         any_flag += any(c.change != "no_reliable_change" for c in avail)
         old_rule += sum(abs(c.difference) > c.critical * c.se and c.meaningful for c in avail)
-    print(f"{REPS} comparisons: {any_flag} with a flagged change, {old_rule / REPS:.1f} cells per comparison "
-          f"by the per-cell rule")
+    print(
+        f"{REPS} comparisons: {any_flag} with a flagged change, {old_rule / REPS:.1f} cells per comparison "
+        f"by the per-cell rule"
+    )
     assert cells / REPS > 550
     assert any_flag / REPS <= 0.05
     assert old_rule / REPS > 15
@@ -550,8 +614,9 @@ def test_planted_change_is_recovered(org120):
         for c in res.changes:
             if not c.available:
                 continue
-            true = c.dimension == "decision_rights" and c.measure == "score" and (
-                c.level != "team" or c.group in planted)
+            true = (
+                c.dimension == "decision_rights" and c.measure == "score" and (c.level != "team" or c.group in planted)
+            )
             hit = c.change != "no_reliable_change"
             flagged += hit
             false += hit and not true
@@ -574,9 +639,16 @@ def test_structure_hidden_on_its_own_gives_its_reason(data):
         if item.kind == "structure" and item.dimension == "direction":
             dont_know = next(o.value for o in item.options if o.dont_know)
             values[rows, data.item_ids.index(item.id)] = dont_know
-    hidden = diagnose(ResponseData.from_columns(
-        data.questionnaire, team=data.team, unit=data.unit, role=data.role, tenure=data.tenure,
-        answers={i: values[:, j] for j, i in enumerate(data.item_ids)}))
+    hidden = diagnose(
+        ResponseData.from_columns(
+            data.questionnaire,
+            team=data.team,
+            unit=data.unit,
+            role=data.role,
+            tenure=data.tenure,
+            answers={i: values[:, j] for j, i in enumerate(data.item_ids)},
+        )
+    )
     i = hidden.teams.index(team)
     if hidden.teams.cell_reason[i, 0] is not None or hidden.teams.structure_reason[i, 0] is None:
         pytest.skip("this diagnosis hides the whole dimension when the structure answers are too few")

@@ -55,21 +55,48 @@ def build_world(database_url: str) -> World:
     app = create_app(make_settings(database_url))
     clear_cache()
     with session_scope(app.state.engine, write=True) as s:
-        users = {w: create_user(s, email=f"{w}@example.org", password=PASSWORD)
-                 for w in ("consultant", "hr_a", "viewer_a", "unit_viewer_a", "hr_c")}
+        users = {
+            w: create_user(s, email=f"{w}@example.org", password=PASSWORD)
+            for w in ("consultant", "hr_a", "viewer_a", "unit_viewer_a", "hr_c")
+        }
         s.commit()
-        alpha = add_client_organization(s, users["consultant"], name="Alpha Logistics", industry="Logistics",
-                                        size_band="250-999", teams=6, respondents=60, seeds=(31, 32, 33))
-        beta = add_client_organization(s, users["consultant"], name="Beta Software", industry="Software",
-                                       size_band="50-249", teams=5, respondents=50, seeds=(41,))
-        gamma = add_client_organization(s, users["hr_c"], name="Gamma Finance", industry="Finance",
-                                        size_band="1000-4999", teams=5, respondents=50, seeds=(51,),
-                                        role=Role.hr_admin)
+        alpha = add_client_organization(
+            s,
+            users["consultant"],
+            name="Alpha Logistics",
+            industry="Logistics",
+            size_band="250-999",
+            teams=6,
+            respondents=60,
+            seeds=(31, 32, 33),
+        )
+        beta = add_client_organization(
+            s,
+            users["consultant"],
+            name="Beta Software",
+            industry="Software",
+            size_band="50-249",
+            teams=5,
+            respondents=50,
+            seeds=(41,),
+        )
+        gamma = add_client_organization(
+            s,
+            users["hr_c"],
+            name="Gamma Finance",
+            industry="Finance",
+            size_band="1000-4999",
+            teams=5,
+            respondents=50,
+            seeds=(51,),
+            role=Role.hr_admin,
+        )
         s.add(Membership(user_id=users["hr_a"].id, organization_id=alpha.id, role=Role.hr_admin))
         s.add(Membership(user_id=users["viewer_a"].id, organization_id=alpha.id, role=Role.viewer))
         unit = s.exec(select(Unit).where(Unit.organization_id == alpha.id, Unit.name == SCOPED_UNIT)).one()
-        s.add(Membership(user_id=users["unit_viewer_a"].id, organization_id=alpha.id, role=Role.viewer,
-                         unit_id=unit.id))
+        s.add(
+            Membership(user_id=users["unit_viewer_a"].id, organization_id=alpha.id, role=Role.viewer, unit_id=unit.id)
+        )
         s.commit()
         for org in (alpha, beta, gamma):
             set_opt_in(s, organization=org, opt_in=True)

@@ -47,9 +47,11 @@ def demo_figures(data_dir: Path) -> dict:
     try:
         with session_scope(engine, write=True) as session:
             for org in session.exec(select(Organization).order_by(Organization.name)).all():
-                campaigns = session.exec(select(Campaign).where(
-                    Campaign.organization_id == org.id, Campaign.status == CampaignStatus.closed)
-                    .order_by(Campaign.name)).all()
+                campaigns = session.exec(
+                    select(Campaign)
+                    .where(Campaign.organization_id == org.id, Campaign.status == CampaignStatus.closed)
+                    .order_by(Campaign.name)
+                ).all()
                 for campaign in campaigns:
                     dx = campaign_results(session, campaign=campaign, organization=org).diagnosis
                     flat: dict = {}

@@ -56,5 +56,6 @@ def answer(app, link: str) -> None:
 
 
 def upload(admin, cid: str, text: str):
-    return admin.post(f"/api/v1/campaigns/{cid}/participants", content=text.encode(),
-                      headers={"content-type": "text/csv"})
+    return admin.post(
+        f"/api/v1/campaigns/{cid}/participants", content=text.encode(), headers={"content-type": "text/csv"}
+    )

@@ -38,6 +38,7 @@ def special_target(tmp_path: Path, kind: str) -> tuple[str, str, Callable[[], No
         def unchanged():
             _assert(stat.S_ISLNK, path)
             assert real.read_text() == "keep me"
+
         return str(path), f"{path}: is a symbolic link; nothing was written", unchanged
     if kind == "directory":
         path = tmp_path / "folder"
@@ -47,8 +48,13 @@ def special_target(tmp_path: Path, kind: str) -> tuple[str, str, Callable[[], No
         def unchanged():
             _assert(stat.S_ISDIR, path)
             assert [p.name for p in path.iterdir()] == ["inside.txt"]
+
         return str(path), f"{path}: is a directory; nothing was written", unchanged
-    return "/dev/null", "/dev/null: is a character device; nothing was written", lambda: _assert(stat.S_ISCHR, "/dev/null")
+    return (
+        "/dev/null",
+        "/dev/null: is a character device; nothing was written",
+        lambda: _assert(stat.S_ISCHR, "/dev/null"),
+    )
 
 
 def _assert(test, path) -> None:

@@ -18,7 +18,7 @@ _SPLIT = re.compile(r"%\(\w+\)[sd]|%%|<[^>]*>|\{\{.*?\}\}")
 
 def visible_text(page: str) -> str:
     """The text a reader sees or hears: text nodes and the labels of elements."""
-    body = _HIDDEN.sub(" ", page[page.find("<body"):])
+    body = _HIDDEN.sub(" ", page[page.find("<body") :])
     labels = " ".join(_LABELS.findall(body))
     text = re.sub(r"<[^>]+>", " ", body)
     return re.sub(r"\s+", " ", html.unescape(f"{text} {labels}"))
@@ -66,4 +66,4 @@ def english_words(page: str) -> list[str]:
     text = visible_text(page)
     for name in EXAMPLE_NAMES:
         text = text.replace(name, " ")
-    return [text[max(0, m.start() - 30):m.end() + 30] for m in _ENGLISH_WORDS.finditer(text)]
+    return [text[max(0, m.start() - 30) : m.end() + 30] for m in _ENGLISH_WORDS.finditer(text)]

@@ -17,9 +17,15 @@ def truncate_postgres(url: str) -> None:
         for attempt in range(ATTEMPTS):
             try:
                 with engine.begin() as conn:
-                    tables = conn.execute(text(
-                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-                    )).scalars().all()
+                    tables = (
+                        conn.execute(
+                            text(
+                                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                            )
+                        )
+                        .scalars()
+                        .all()
+                    )
                     if tables:
                         conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"))
                 return

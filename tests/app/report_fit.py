@@ -19,7 +19,7 @@ _FONTS = "/usr/share/fonts/truetype/dejavu/"
 _EMU_PER_PT = 12700
 _LINE = 1.2  # line height per point of font size
 _CELL_MARGIN_X, _CELL_MARGIN_Y = 91440, 45720  # default table cell margins (0.1", 0.05")
-_BOX_MARGIN_X, _BOX_MARGIN_Y = 91440, 45720    # default text box insets
+_BOX_MARGIN_X, _BOX_MARGIN_Y = 91440, 45720  # default text box insets
 
 
 @functools.cache
@@ -81,8 +81,10 @@ def pptx_problems(data: bytes) -> list[str]:
                     need += lines * size * _LINE + (p.space_after.pt if p.space_after is not None else 0)
                     out += [f"{where}: word {word!r} wider than the box" for word in wide]
                 if need > h / _EMU_PER_PT * 1.04:
-                    out.append(f"{where}: text needs {need:.0f} pt, box is {h / _EMU_PER_PT:.0f} pt "
-                               f"({shape.text_frame.text[:60]!r})")
+                    out.append(
+                        f"{where}: text needs {need:.0f} pt, box is {h / _EMU_PER_PT:.0f} pt "
+                        f"({shape.text_frame.text[:60]!r})"
+                    )
             if shape.has_table:
                 table = shape.table
                 widths = [c.width for c in table.columns]
@@ -93,16 +95,18 @@ def pptx_problems(data: bytes) -> list[str]:
                         if cell.is_spanned:
                             continue
                         span = cell.span_width if cell.is_merge_origin else 1
-                        inner = (sum(widths[c:c + span]) - 2 * _CELL_MARGIN_X) / _EMU_PER_PT
-                        size, bold = (_run_size(cell.text_frame.paragraphs[0], 18)
-                                      if cell.text_frame.paragraphs else (18, False))
+                        inner = (sum(widths[c : c + span]) - 2 * _CELL_MARGIN_X) / _EMU_PER_PT
+                        size, bold = (
+                            _run_size(cell.text_frame.paragraphs[0], 18) if cell.text_frame.paragraphs else (18, False)
+                        )
                         lines, wide = wrap_lines(cell.text, inner, size, bold)
                         out += [f"slide {n} table cell ({r}, {c}): word {word!r} breaks mid-word" for word in wide]
                         row_need = max(row_need, lines * size * _LINE + 2 * _CELL_MARGIN_Y / _EMU_PER_PT)
                     total += row_need
                 if y / _EMU_PER_PT + total > sh / _EMU_PER_PT + 1:
-                    out.append(f"slide {n} table: {total:.0f} pt high from {y / _EMU_PER_PT:.0f} pt, "
-                               f"past the slide's bottom")
+                    out.append(
+                        f"slide {n} table: {total:.0f} pt high from {y / _EMU_PER_PT:.0f} pt, past the slide's bottom"
+                    )
     return out
 
 
@@ -119,6 +123,7 @@ def pptx_slide_row_counts(data: bytes) -> list[int]:
 
 # ---------------------------------------------------------------------------------- PDF
 
+
 def pdf_words(pdf_path) -> list:
     """``(page, xmin, ymin, xmax, ymax, page_width, page_height, word)`` of every word."""
     xml = subprocess.run(["pdftotext", "-bbox", str(pdf_path), "-"], capture_output=True, check=True).stdout
@@ -128,8 +133,18 @@ def pdf_words(pdf_path) -> list:
     for n, page in enumerate(root.iter("{http://www.w3.org/1999/xhtml}page"), start=1):
         pw, ph = float(page.get("width")), float(page.get("height"))
         for word in page.iter("{http://www.w3.org/1999/xhtml}word"):
-            out.append((n, float(word.get("xMin")), float(word.get("yMin")), float(word.get("xMax")),
-                        float(word.get("yMax")), pw, ph, word.text or ""))
+            out.append(
+                (
+                    n,
+                    float(word.get("xMin")),
+                    float(word.get("yMin")),
+                    float(word.get("xMax")),
+                    float(word.get("yMax")),
+                    pw,
+                    ph,
+                    word.text or "",
+                )
+            )
     return out
 
 

@@ -16,8 +16,9 @@ from app.models import Campaign, CampaignStatus, CampaignTeam, Comment, Response
 _Q = load_questionnaire("aligned-autonomy-v1")
 
 
-def store_responses(engine, campaign_id, counts: dict[str, int], *, seed: int = 0,
-                    comments_per_team: dict[str, int] | None = None) -> None:
+def store_responses(
+    engine, campaign_id, counts: dict[str, int], *, seed: int = 0, comments_per_team: dict[str, int] | None = None
+) -> None:
     """Store ``counts[team]`` simulated responses for the named campaign teams (and
     ``comments_per_team[team]`` comments)."""
     total = sum(counts.values())
@@ -29,9 +30,16 @@ def store_responses(engine, campaign_id, counts: dict[str, int], *, seed: int = 
         for name, n in counts.items():
             for _ in range(n):
                 answers = {i: int(v) for i, v in zip(data.item_ids, data.values[row]) if not np.isnan(v)}
-                session.add(Response(campaign_id=cid, campaign_team_id=teams[name].id, role=str(data.role[row]),
-                                     tenure=str(data.tenure[row]) or None, answers=answers,
-                                     submitted_on=date(2026, 11, 2)))
+                session.add(
+                    Response(
+                        campaign_id=cid,
+                        campaign_team_id=teams[name].id,
+                        role=str(data.role[row]),
+                        tenure=str(data.tenure[row]) or None,
+                        answers=answers,
+                        submitted_on=date(2026, 11, 2),
+                    )
+                )
                 row += 1
         for name, n in (comments_per_team or {}).items():
             for j in range(n):
@@ -47,9 +55,16 @@ def store_rows(engine, campaign_id, data) -> None:
         teams = {t.name: t for t in session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == cid)).all()}
         for i in range(data.n):
             answers = {item: int(v) for item, v in zip(data.item_ids, data.values[i]) if not np.isnan(v)}
-            session.add(Response(campaign_id=cid, campaign_team_id=teams[str(data.team[i])].id,
-                                 role=str(data.role[i]), tenure=str(data.tenure[i]) or None, answers=answers,
-                                 submitted_on=date(2026, 11, 2)))
+            session.add(
+                Response(
+                    campaign_id=cid,
+                    campaign_team_id=teams[str(data.team[i])].id,
+                    role=str(data.role[i]),
+                    tenure=str(data.tenure[i]) or None,
+                    answers=answers,
+                    submitted_on=date(2026, 11, 2),
+                )
+            )
         for team, text in data.comments:
             session.add(Comment(campaign_id=cid, campaign_team_id=teams[str(team)].id, text=text))
         session.commit()
@@ -69,11 +84,21 @@ def park_responses(app, campaign_id, counts: dict[str, int], *, seed: int = 0, c
         for _ in range(n):
             with session_scope(engine, write=True) as session:
                 campaign = session.get(Campaign, cid)
-                team = session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == cid,
-                                                               CampaignTeam.name == name)).one()
+                team = session.exec(
+                    select(CampaignTeam).where(CampaignTeam.campaign_id == cid, CampaignTeam.name == name)
+                ).one()
                 answers = {i: _known(i, v) for i, v in zip(data.item_ids, data.values[row])}
-                park(session, campaign=campaign, team_id=team.id, answers=answers, role=str(data.role[row]),
-                     tenure=str(data.tenure[row]) or None, comment=comment, today=date(2026, 11, 2), sealer=sealer)
+                park(
+                    session,
+                    campaign=campaign,
+                    team_id=team.id,
+                    answers=answers,
+                    role=str(data.role[row]),
+                    tenure=str(data.tenure[row]) or None,
+                    comment=comment,
+                    today=date(2026, 11, 2),
+                    sealer=sealer,
+                )
                 session.commit()
                 team_id = team.id
             flush_team(engine, campaign_id=cid, team_id=team_id, sealer=sealer)

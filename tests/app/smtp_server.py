@@ -67,6 +67,11 @@ def smtp_server(**options):
 
 def mail_settings(port: int) -> dict:
     """Settings overrides that send to the test server at ``port``."""
-    return {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_starttls": False,
-            "mail_from": "Survey <survey@example.org>", "mail_rate_per_minute": 1_000_000,
-            "mail_retry_seconds": 0.05}
+    return {
+        "smtp_host": "127.0.0.1",
+        "smtp_port": port,
+        "smtp_starttls": False,
+        "mail_from": "Survey <survey@example.org>",
+        "mail_rate_per_minute": 1_000_000,
+        "mail_retry_seconds": 0.05,
+    }

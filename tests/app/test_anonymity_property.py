@@ -38,11 +38,26 @@ from web_helpers import add_user, login, new_client
 
 # (respondents, teams, units, k, comment_k, seed): varied sizes, thresholds and shapes
 ORGS = [
-    (40, 6, 2, 5, 10, 1), (60, 12, 3, 5, 10, 2), (90, 20, 4, 5, 12, 3), (120, 30, 5, 7, 14, 4),
-    (50, 8, None, 5, 10, 5), (150, 25, 3, 10, 15, 6), (70, 14, 2, 3, 6, 7), (200, 40, 6, 5, 10, 8),
-    (35, 5, 2, 5, 10, 9), (110, 22, 4, 6, 10, 10), (80, 18, 3, 4, 8, 11), (130, 12, 2, 8, 20, 12),
-    (65, 16, 4, 5, 10, 13), (95, 9, 3, 5, 10, 14), (180, 45, 5, 5, 10, 15), (45, 10, 2, 3, 5, 16),
-    (75, 15, 5, 5, 10, 17), (140, 28, 4, 5, 10, 18), (55, 11, 3, 5, 10, 19), (100, 20, 2, 7, 10, 20),
+    (40, 6, 2, 5, 10, 1),
+    (60, 12, 3, 5, 10, 2),
+    (90, 20, 4, 5, 12, 3),
+    (120, 30, 5, 7, 14, 4),
+    (50, 8, None, 5, 10, 5),
+    (150, 25, 3, 10, 15, 6),
+    (70, 14, 2, 3, 6, 7),
+    (200, 40, 6, 5, 10, 8),
+    (35, 5, 2, 5, 10, 9),
+    (110, 22, 4, 6, 10, 10),
+    (80, 18, 3, 4, 8, 11),
+    (130, 12, 2, 8, 20, 12),
+    (65, 16, 4, 5, 10, 13),
+    (95, 9, 3, 5, 10, 14),
+    (180, 45, 5, 5, 10, 15),
+    (45, 10, 2, 3, 5, 16),
+    (75, 15, 5, 5, 10, 17),
+    (140, 28, 4, 5, 10, 18),
+    (55, 11, 3, 5, 10, 19),
+    (100, 20, 2, 7, 10, 20),
 ]
 PDF_SEEDS = {7, 16}  # the PDF is the slowest export (seconds per organization)
 PPTX_SEEDS = set(range(1, 21, 2))
@@ -58,8 +73,9 @@ class Org:
     def __init__(self, respondents, teams, units, k, comment_k, seed):
         self.data = simulate_responses(respondents=respondents, teams=teams, units=units, seed=seed)
         self.k, self.comment_k, self.seed = k, comment_k, seed
-        self.dx = diagnose(self.data, min_group_size=k, comment_min_group_size=comment_k,
-                           acknowledge_small_groups=k < 5)
+        self.dx = diagnose(
+            self.data, min_group_size=k, comment_min_group_size=comment_k, acknowledge_small_groups=k < 5
+        )
         labels, counts = np.unique(self.data.team, return_counts=True)
         self.team_n = dict(zip(labels.tolist(), counts.tolist()))
         self.unit_of = {}
@@ -74,6 +90,7 @@ def orgs():
 
 
 # ------------------------------------------------------------------ checks on released numbers
+
 
 def check_hierarchy(org: Org, team_n: dict, unit_n: dict, org_n):
     """``team_n``/``unit_n``: released n per label (None = hidden); ``org_n`` likewise."""
@@ -104,12 +121,13 @@ def check_records(org: Org, teams: list, units: list, organization: dict):
         if rec["suppressed"]:
             assert rec["n"] is None
             assert not ({"dimensions", "misconceptions", "outcome", "typology", "comments"} & set(rec))
-    check_hierarchy(org, {r["team"]: r["n"] for r in teams}, {r["unit"]: r["n"] for r in units},
-                    organization["n"])
+    check_hierarchy(org, {r["team"]: r["n"] for r in teams}, {r["unit"]: r["n"] for r in units}, organization["n"])
     for d in ("direction", "decision_rights", "feedback"):
+
         def cell(r):
             c = (r.get("dimensions") or {}).get(d)
             return None if c is None or c["suppressed"] else c["n"]
+
         tn = {r["team"]: cell(r) for r in teams}
         # a dimension answered by fewer than k is hidden; answer counts obey the same subtraction rule
         for t, n in tn.items():
@@ -117,7 +135,8 @@ def check_records(org: Org, teams: list, units: list, organization: dict):
         un = {r["unit"]: cell(r) for r in units}
         on = cell(organization)
         covered = sum(n for u, n in un.items() if n is not None) + sum(
-            n for t, n in tn.items() if n is not None and un.get(org.unit_of.get(t)) is None)
+            n for t, n in tn.items() if n is not None and un.get(org.unit_of.get(t)) is None
+        )
         if on is not None:
             assert _safe(on - covered, org.k)
         for u, n in un.items():
@@ -152,7 +171,7 @@ def check_views(org: Org, views: dict):
             continue
         assert n >= k and total - n >= k, filters
         for drop in range(len(filters)):
-            parent = filters[:drop] + filters[drop + 1:]
+            parent = filters[:drop] + filters[drop + 1 :]
             parent_n = total if not parent else views.get(parent)
             if parent_n is not None:
                 assert _safe(parent_n - n, k), (filters, parent)
@@ -162,7 +181,7 @@ def check_views(org: Org, views: dict):
         if n is None:
             continue
         for drop, (name, _) in enumerate(filters):
-            parent = filters[:drop] + filters[drop + 1:]
+            parent = filters[:drop] + filters[drop + 1 :]
             by_parent.setdefault((parent, name), []).append(n)
     for (parent, _), ns in by_parent.items():
         parent_n = total if not parent else views.get(parent)
@@ -181,8 +200,9 @@ def all_views(org: Org) -> dict:
             for vals in itertools.product(*(values[f] for f in combo)):
                 filters = tuple(zip(combo, vals))
                 try:
-                    v = diagnose_view(org.data, min_group_size=org.k, acknowledge_small_groups=org.k < 5,
-                                      **dict(filters))
+                    v = diagnose_view(
+                        org.data, min_group_size=org.k, acknowledge_small_groups=org.k < 5, **dict(filters)
+                    )
                 except ValueError:
                     continue  # a combination that does not occur
                 out[filters] = v.record["n"] if v.released else None
@@ -192,6 +212,7 @@ def all_views(org: Org) -> dict:
 
 
 # ------------------------------------------------------------------ library outputs
+
 
 def test_diagnosis_json_and_filtered_views(orgs):
     for org in orgs:
@@ -271,6 +292,7 @@ def test_exports_release_nothing_derivable(orgs):
 
 # ------------------------------------------------------------------ through the web service
 
+
 def _seed(app, org: Org, email: str) -> str:
     """The simulated organization as a closed campaign in the service; returns its id."""
     with session_scope(app.state.engine, write=True) as session:
@@ -280,7 +302,8 @@ def _seed(app, org: Org, email: str) -> str:
         session.flush()
         session.add(Membership(user_id=user.id, organization_id=o.id, role=Role.hr_admin))
         csv_text = "unit path,team,headcount\n" + "".join(
-            f"{org.unit_of.get(t, '')},{t},{n}\n" for t, n in org.team_n.items())
+            f"{org.unit_of.get(t, '')},{t},{n}\n" for t, n in org.team_n.items()
+        )
         import_teams(session, organization=o, data=csv_text.encode())
         c = create_campaign(session, organization=o, name="Wave", questionnaire_id="aligned-autonomy-v1")
         launch_campaign(session, campaign=c, organization=o)
@@ -322,8 +345,11 @@ def test_dashboard_api_releases_nothing_derivable(app, orgs, index):
     check_records(org, teams, units, data["organization"])
     check_comments(org, teams, units, data["comments"])
     views = {}
-    for f, values in (("role", ("lead", "member")), ("tenure", ("lt1", "y1_3", "y3_10", "gt10")),
-                      ("unit", [u["unit"] for u in units])):
+    for f, values in (
+        ("role", ("lead", "member")),
+        ("tenure", ("lt1", "y1_3", "y3_10", "gt10")),
+        ("unit", [u["unit"] for u in units]),
+    ):
         for v in values:
             r = client.get(f"/api/v1/campaigns/{cid}/results/view", params={f: v})
             if r.status_code == 422:

@@ -49,10 +49,18 @@ def test_comparison_page_in_german(world):
     assert page.status_code == 200
     text = html.unescape(page.text)
     assert '<html lang="de">' in text
-    for german in ("Nicht gezeigt: weniger als 5 vergleichbare Organisationen", "Perzentilrang (Intervall)",
-                   "Alle vergleichbaren Organisationen", "Ausrichtung", "Wahrnehmungswert",
-                   "So lesen Sie die Tabelle", "Aus dem Benchmark zurückziehen", "freigegebene Einträge",
-                   "Abmelden", "Zum Inhalt springen"):
+    for german in (
+        "Nicht gezeigt: weniger als 5 vergleichbare Organisationen",
+        "Perzentilrang (Intervall)",
+        "Alle vergleichbaren Organisationen",
+        "Ausrichtung",
+        "Wahrnehmungswert",
+        "So lesen Sie die Tabelle",
+        "Aus dem Benchmark zurückziehen",
+        "freigegebene Einträge",
+        "Abmelden",
+        "Zum Inhalt springen",
+    ):
         assert german in text, german
     for english in ("Not shown:", "How to read this", "Percentile rank (interval)", "released entries"):
         assert english not in text, english
@@ -68,19 +76,32 @@ def test_comparison_page_links_keep_the_language(world):
         assert f'href="{href}"' in page
     assert f'href="/campaigns/{cid}/benchmark?lang=en" hreflang="en"' in page
     assert f'name="back" value="/campaigns/{cid}/benchmark?lang=de"' in page
-    assert re.search(r'<td class="num">\d+,\d</td>', page)                 # decimal comma
-    assert re.search(r'<td class="num">\d+\.\d</td>', world.client("consultant").get(f"/campaigns/{cid}/benchmark").text)
-    r = world.post("consultant", f"/orgs/{oid}/benchmark", data={"opt_in": "true", "back": f"/campaigns/{cid}/benchmark?lang=de"},
-                   follow_redirects=False)
+    assert re.search(r'<td class="num">\d+,\d</td>', page)  # decimal comma
+    assert re.search(
+        r'<td class="num">\d+\.\d</td>', world.client("consultant").get(f"/campaigns/{cid}/benchmark").text
+    )
+    r = world.post(
+        "consultant",
+        f"/orgs/{oid}/benchmark",
+        data={"opt_in": "true", "back": f"/campaigns/{cid}/benchmark?lang=de"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == f"/campaigns/{cid}/benchmark?lang=de"
 
 
 def test_pool_page_in_german(world):
     c = world.client("consultant")
     page = html.unescape(c.get("/benchmark?lang=de").text)
-    for german in ("Benchmark-Pool", "Was der Pool enthält", "Freigegebene Einträge", "Benchmark-Datei herunterladen",
-                   "mit mindestens 4 anderen Zeilen", "Benchmark-Datei (JSON, höchstens 1.000.000 Bytes)",
-                   "Importieren", "diese Installation"):
+    for german in (
+        "Benchmark-Pool",
+        "Was der Pool enthält",
+        "Freigegebene Einträge",
+        "Benchmark-Datei herunterladen",
+        "mit mindestens 4 anderen Zeilen",
+        "Benchmark-Datei (JSON, höchstens 1.000.000 Bytes)",
+        "Importieren",
+        "diese Installation",
+    ):
         assert german in page, german
     assert "Released entries" not in page and "this installation" not in page
     assert '<input type="hidden" name="lang" value="de">' in page
@@ -89,26 +110,39 @@ def test_pool_page_in_german(world):
 
 def test_import_keeps_the_language(world):
     data = simulated_benchmark((("retail", "50-249"),) * 5)
-    r = world.post("consultant", "/benchmark/import", data={"source": "Normen", "lang": "de"},
-                   files={"file": ("normen.json", data, "application/json")}, follow_redirects=False)
+    r = world.post(
+        "consultant",
+        "/benchmark/import",
+        data={"source": "Normen", "lang": "de"},
+        files={"file": ("normen.json", data, "application/json")},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/benchmark?imported=5&lang=de"
     page = world.client("consultant").get(r.headers["location"]).text
     assert "5 neue Einträge importiert." in page
     assert 'href="/benchmark?imported=5&amp;lang=en" hreflang="en"' in page
 
 
-
-@pytest.mark.parametrize("body", [
-    {"json": {"opt_in": True}}, {"json": {"opt_in": False}}, {"content": b""},
-    {"data": {"back": "/portfolio"}}, {"data": {"opt_in": "maybe"}},
-], ids=["json-true", "json-false", "empty", "no-choice", "unreadable"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"json": {"opt_in": True}},
+        {"json": {"opt_in": False}},
+        {"content": b""},
+        {"data": {"back": "/portfolio"}},
+        {"data": {"opt_in": "maybe"}},
+    ],
+    ids=["json-true", "json-false", "empty", "no-choice", "unreadable"],
+)
 def test_the_opt_in_form_without_a_readable_choice_changes_nothing(world, body):
     """A JSON or empty body, or a form without a readable choice, used to withdraw the
     organization from the pool (a missing field meant "no")."""
     alpha = world.orgs["Alpha Logistics"]
 
     def state():
-        row = next(r for r in world.client("consultant").get("/api/v1/portfolio").json() if r["organization_id"] == alpha)
+        row = next(
+            r for r in world.client("consultant").get("/api/v1/portfolio").json() if r["organization_id"] == alpha
+        )
         return row["benchmark_opt_in"], world.client("consultant").get("/api/v1/benchmark").json()
 
     before = state()
@@ -121,13 +155,19 @@ def test_the_opt_in_form_without_a_readable_choice_changes_nothing(world, body):
 def test_the_withdraw_buttons_send_the_choice(world):
     alpha, cid = world.orgs["Alpha Logistics"], world.campaigns["Alpha Logistics"][-1]
     for url in ("/portfolio", f"/campaigns/{cid}/benchmark"):
-        form = re.search(rf'<form method="post" action="/orgs/{alpha}/benchmark".*?</form>',
-                         world.client("consultant").get(url).text, re.S).group(0)
+        form = re.search(
+            rf'<form method="post" action="/orgs/{alpha}/benchmark".*?</form>',
+            world.client("consultant").get(url).text,
+            re.S,
+        ).group(0)
         assert '<input type="hidden" name="opt_in" value="false">' in form
 
 
-LEFTOVERS = (re.compile(r"\{[a-z_0-9]+\}"), re.compile(r"<built-in|object at 0x"),
-             re.compile(r"not shown: not shown|nicht gezeigt: nicht gezeigt", re.I))
+LEFTOVERS = (
+    re.compile(r"\{[a-z_0-9]+\}"),
+    re.compile(r"<built-in|object at 0x"),
+    re.compile(r"not shown: not shown|nicht gezeigt: nicht gezeigt", re.I),
+)
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])
@@ -138,14 +178,14 @@ def test_no_code_or_doubled_words_on_screen(world, lang):
     c = world.client("consultant")
     for url in (f"/orgs/{oid}", f"/campaigns/{cid}/results", f"/campaigns/{cid}/benchmark", "/benchmark"):
         text = html.unescape(c.get(f"{url}?lang={lang}").text)
-        body = text[text.index("<body"):]
+        body = text[text.index("<body") :]
         visible = re.sub(r"<script.*?</script>", "", body, flags=re.S)
         for pattern in LEFTOVERS:
             assert not pattern.search(visible), (url, pattern.pattern, pattern.search(visible))
     overview = html.unescape(c.get(f"/campaigns/{cid}/results?lang={lang}").text)
     assert re.search(r"R² = 0[.,]\d\d", overview)
     if lang == "de":
-        assert not re.search(r'class="num">\d+\.\d', overview)   # decimal comma in German tables
+        assert not re.search(r'class="num">\d+\.\d', overview)  # decimal comma in German tables
 
 
 def test_every_comparison_says_how_many_organizations_are_simulated(world):
@@ -154,8 +194,13 @@ def test_every_comparison_says_how_many_organizations_are_simulated(world):
     every comparison, and the export marks each simulated entry."""
     cid = world.campaigns["Alpha Logistics"][-1]
     c = world.client("consultant")
-    cells = [cell for s in c.get(f"/api/v1/campaigns/{cid}/benchmark").json()["benchmark"]["scopes"].values()
-             for ms in s["dimensions"].values() for cell in ms.values() if cell["released"]]
+    cells = [
+        cell
+        for s in c.get(f"/api/v1/campaigns/{cid}/benchmark").json()["benchmark"]["scopes"].values()
+        for ms in s["dimensions"].values()
+        for cell in ms.values()
+        if cell["released"]
+    ]
     assert cells and all(0 < cell["n_simulated"] <= cell["n_organizations"] for cell in cells)
     top = max(cells, key=lambda cell: cell["n_organizations"])
     n, sim = top["n_organizations"], top["n_simulated"]
@@ -187,10 +232,12 @@ def test_the_consultant_pages_show_no_english_in_german(world):
         page = c.get(f"{url}?lang=de").text
         assert '<html lang="de">' in page and not english_on(page), (url, english_on(page))
         assert not english_words(page), (url, english_words(page))
-        assert english_on(c.get(f"{url}?lang=en").text), url            # the check reads this page
-    waves = c.get(f"/orgs/{oid}/waves?lang=de").text                    # three closed campaigns
+        assert english_on(c.get(f"{url}?lang=en").text), url  # the check reads this page
+    waves = c.get(f"/orgs/{oid}/waves?lang=de").text  # three closed campaigns
     assert "Verlauf über 3 Wellen" in waves and 'id="trend-figure"' in waves
     assert re.search(r'<td class="num">\d+,\d</td>', waves) and not re.search(r'<td class="num">[−+]?\d+\.\d', waves)
-    figure = json.loads(re.search(r'<script type="application/json" id="trend-figure">(.*?)</script>', waves, re.S).group(1))
+    figure = json.loads(
+        re.search(r'<script type="application/json" id="trend-figure">(.*?)</script>', waves, re.S).group(1)
+    )
     assert figure["layout"]["title"]["text"].startswith("Verlauf über die Wellen")
     assert any("," in h for t in figure["data"] for h in t["hovertext"])

@@ -22,9 +22,16 @@ from app.reports.xlsx_report import render_report_xlsx
 @pytest.fixture(scope="module")
 def case():
     dx = diagnose(simulate_responses(respondents=60, teams=5, units=2, seed=1))
-    entries = [entry_from_diagnosis(diagnose(simulate_responses(respondents=30, teams=3, units=1, seed=10 + i)),
-                                    industry="logistics" if i < 7 else "retail", size_band="250-999",
-                                    closed_on="2026-01", simulated=i % 3 == 0) for i in range(9)]
+    entries = [
+        entry_from_diagnosis(
+            diagnose(simulate_responses(respondents=30, teams=3, units=1, seed=10 + i)),
+            industry="logistics" if i < 7 else "retail",
+            size_band="250-999",
+            closed_on="2026-01",
+            simulated=i % 3 == 0,
+        )
+        for i in range(9)
+    ]
     return dx, benchmark(BenchmarkPool(entries), dx, industry="logistics", size_band="250-999")
 
 
@@ -35,8 +42,11 @@ def test_benchmark_table(case):
     assert benchmark_table(None) is None
     assert table["headers"][4] == "Perzentilrang"
     cell = b.cell("direction", "score", "all")
-    row = next(r for r in table["rows"] if (r["scope_code"], r["dimension_code"], r["measure_code"])
-               == ("all", "direction", "score"))
+    row = next(
+        r
+        for r in table["rows"]
+        if (r["scope_code"], r["dimension_code"], r["measure_code"]) == ("all", "direction", "score")
+    )
     assert row["percentile_rank"] == pytest.approx(cell.percentile_rank)
     withheld = [r for r in table["rows"] if r["reason"]]
     assert withheld and all(r["reason"].startswith("nicht gezeigt: ") for r in withheld)
@@ -50,8 +60,9 @@ def test_csv_rows(case):
     rows = list(csv.reader(io.StringIO(render_report_csv(dx, benchmark=b).decode())))
     bench = [r for r in rows if r[0] == "benchmark"]
     assert b"benchmark" not in plain
-    assert ["benchmark", "all", "", "direction", "score_median", f"{b.cell('direction').median:.4f}".rstrip("0")] \
-        in [r[:5] + [r[5].rstrip("0")] for r in bench]
+    assert ["benchmark", "all", "", "direction", "score_median", f"{b.cell('direction').median:.4f}".rstrip("0")] in [
+        r[:5] + [r[5].rstrip("0")] for r in bench
+    ]
     suppressed = [r for r in bench if r[4].endswith("_suppressed")]
     assert suppressed and {r[5] for r in suppressed} <= {"fewer_than_k", "complementary", "not_comparable"}
 
@@ -84,7 +95,9 @@ def test_pdf_section(case):
     # withheld comparisons are counted once with their reasons, not listed row by row
     table = benchmark_table(b, "en")
     withheld = len(table["rows"]) - len(table["shown_rows"])
-    assert withheld and " ".join(text.split()).count(f"{withheld} of {len(table['rows'])} comparisons are not shown") == 1
+    assert (
+        withheld and " ".join(text.split()).count(f"{withheld} of {len(table['rows'])} comparisons are not shown") == 1
+    )
     assert text.lower().count("not shown:") == 1
 
 

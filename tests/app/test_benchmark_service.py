@@ -22,8 +22,17 @@ from app.core.db import make_engine, session_scope
 from app.models import BenchmarkEntryRow, Organization, User
 from app.services import Conflict, Forbidden, Invalid
 from app.services.benchmarks import (
-    BAD_FILE, CONSULTANTS_ONLY, NEEDS_PROFILE, RELEASE_STEP, TOO_FEW_TO_EXPORT, compare, export_file, import_file,
-    industry_code, pool_status, released_pool,
+    BAD_FILE,
+    CONSULTANTS_ONLY,
+    NEEDS_PROFILE,
+    RELEASE_STEP,
+    TOO_FEW_TO_EXPORT,
+    compare,
+    export_file,
+    import_file,
+    industry_code,
+    pool_status,
+    released_pool,
 )
 from consultant_world import SIMULATED_SOURCE, world  # noqa: F401 - fixture
 
@@ -46,7 +55,7 @@ def test_industry_code():
     assert industry_code("  Software ") == "software"
     assert industry_code("123 !!") is None
     assert industry_code("") is None
-    assert industry_code(" Any ") is None          # the generalized value of exported files
+    assert industry_code(" Any ") is None  # the generalized value of exported files
 
 
 def test_entries_are_released_only_in_steps_of_k(database_url, small_files):
@@ -72,8 +81,8 @@ def test_released_pool_is_rebuilt_only_when_the_released_set_changes(database_ur
             import_file(s, data=small_files["four"], source="four")
             import_file(s, data=small_files["one"], source="one")
             first = released_pool(s)
-            assert len(first) == RELEASE_STEP and released_pool(s) is first   # cached
-            s.delete(s.exec(select(BenchmarkEntryRow)).first())                 # a withdrawal
+            assert len(first) == RELEASE_STEP and released_pool(s) is first  # cached
+            s.delete(s.exec(select(BenchmarkEntryRow)).first())  # a withdrawal
             s.commit()
             second = released_pool(s)
             assert second is not first and len(second) == RELEASE_STEP - 1
@@ -87,9 +96,11 @@ def test_malformed_file_changes_nothing(database_url, small_files):
     bad["entries"][2]["dimensions"]["direction"]["score"] = 120.0
     try:
         with session_scope(engine, write=True) as s:
-            for data, fragment in ((json.dumps(bad).encode(), "entries[2].dimensions.direction.score"),
-                                   (b"{not json", "JSON"), (b'{"format": "aad-benchmark", "version": 9, "entries": []}',
-                                                            "version")):
+            for data, fragment in (
+                (json.dumps(bad).encode(), "entries[2].dimensions.direction.score"),
+                (b"{not json", "JSON"),
+                (b'{"format": "aad-benchmark", "version": 9, "entries": []}', "version"),
+            ):
                 with pytest.raises(Invalid) as info:
                     import_file(s, data=data, source="x")
                 assert info.value.detail == BAD_FILE
@@ -109,7 +120,7 @@ def test_export_needs_five_released_entries(database_url, small_files):
             import_file(s, data=small_files["four"], source="four")
             import_file(s, data=small_files["one"], source="one")
             assert len(load_benchmark(export_file(s, user=None))) == 5
-            s.delete(s.exec(select(BenchmarkEntryRow)).first())     # a withdrawal leaves 4
+            s.delete(s.exec(select(BenchmarkEntryRow)).first())  # a withdrawal leaves 4
             s.commit()
             with pytest.raises(Conflict, match="fewer than 5 released entries; nothing may leave"):
                 export_file(s, user=None)
@@ -143,12 +154,17 @@ def test_benchmark_api_excludes_the_organization_and_names_no_other(world):
     # Alpha's own entry never takes part: the pool minus its own entry
     with session_scope(world.app.state.engine) as s:
         pool = released_pool(s)
-        own = s.exec(select(BenchmarkEntryRow.entry_id).where(
-            BenchmarkEntryRow.organization_id == uuid.UUID(world.orgs["Alpha Logistics"]))).all()
+        own = s.exec(
+            select(BenchmarkEntryRow.entry_id).where(
+                BenchmarkEntryRow.organization_id == uuid.UUID(world.orgs["Alpha Logistics"])
+            )
+        ).all()
     others = [e for e in pool if e.entry_id not in own]
     assert cell["n_organizations"] == len(others)
     values = np.array([e.dimensions["direction"].score for e in others])
-    assert cell["percentile_rank"] == pytest.approx(stats.percentileofscore(values, cell["value"], kind="strict"), abs=1e-3)
+    assert cell["percentile_rank"] == pytest.approx(
+        stats.percentileofscore(values, cell["value"], kind="strict"), abs=1e-3
+    )
     assert cell["median"] == pytest.approx(np.quantile(values, 0.5), abs=1e-3)
     assert cell["percentile_rank_low"] <= cell["percentile_rank"] <= cell["percentile_rank_high"]
 
@@ -157,8 +173,13 @@ def test_withheld_cells_carry_the_reason(world):
     c = world.client("consultant")
     cid = world.campaigns["Beta Software"][-1]
     b = c.get(f"/api/v1/campaigns/{cid}/benchmark").json()["benchmark"]
-    withheld = [cell for s in b["scopes"].values() for d in s["dimensions"].values() for cell in d.values()
-                if not cell["released"]]
+    withheld = [
+        cell
+        for s in b["scopes"].values()
+        for d in s["dimensions"].values()
+        for cell in d.values()
+        if not cell["released"]
+    ]
     assert withheld, "software has 3 simulated organizations: its cells are below 5"
     for cell in withheld:
         assert cell["reason_text"]["en"] and cell["n_organizations"] is None and cell["median"] is None
@@ -169,7 +190,9 @@ def test_withheld_cells_carry_the_reason(world):
 
 
 def test_opt_in_needs_a_profile_and_is_for_admins(world):
-    r = world.post("viewer_a", f"/api/v1/organizations/{world.orgs['Alpha Logistics']}/benchmark", json={"opt_in": False})
+    r = world.post(
+        "viewer_a", f"/api/v1/organizations/{world.orgs['Alpha Logistics']}/benchmark", json={"opt_in": False}
+    )
     assert r.status_code == 403
     r = world.post("consultant", "/api/v1/organizations", json={"name": "No Profile Ltd"})
     oid = r.json()["id"]
@@ -204,7 +227,7 @@ def test_exported_rows_are_generalized_and_shuffled(world):
         released = {e.entry_id: e for e in released_pool(s)}
     files = [c.get("/api/v1/benchmark/export").content for _ in range(3)]
     orders = {tuple(e["entry_id"] for e in json.loads(f)["entries"]) for f in files}
-    assert len(orders) > 1                          # a random order each time, never the pool's
+    assert len(orders) > 1  # a random order each time, never the pool's
     pool = load_benchmark(files[0])
     assert {e.entry_id for e in pool} == set(released)
     combos = Counter((e.industry, e.size_band, e.closed_on) for e in pool)
@@ -216,8 +239,11 @@ def test_exported_rows_are_generalized_and_shuffled(world):
         original = released[e.entry_id]
         for d, a in e.dimensions.items():  # figures kept, answer counts dropped
             assert a.n is None and (a.score, a.structure, a.icc1, a.level) == (
-                original.dimensions[d].score, original.dimensions[d].structure, original.dimensions[d].icc1,
-                original.dimensions[d].level)
+                original.dimensions[d].score,
+                original.dimensions[d].structure,
+                original.dimensions[d].icc1,
+                original.dimensions[d].level,
+            )
         assert e.industry in (original.industry, ANY) and e.size_band in (original.size_band, ANY)
         assert e.closed_on == ANY or re.fullmatch(rf"{original.closed_on[:4]}(-Q[1-4])?", e.closed_on)
 
@@ -249,14 +275,25 @@ def test_import_in_the_ui_and_api(world):
     before = world.client("consultant").get("/api/v1/benchmark").json()
     r = world.post("consultant", "/api/v1/benchmark/import", content=b'{"format": "nope"}')
     assert r.status_code == 422 and r.json()["detail"] == BAD_FILE and r.json()["errors"]
-    r = world.post("consultant", "/benchmark/import", files={"file": ("norms.json", b"[1, 2]", "application/json")},
-                   data={"source": "norms"})
+    r = world.post(
+        "consultant",
+        "/benchmark/import",
+        files={"file": ("norms.json", b"[1, 2]", "application/json")},
+        data={"source": "norms"},
+    )
     assert r.status_code == 422 and BAD_FILE in r.text
-    r = world.post("consultant", "/benchmark/import", files={"file": ("big.json", b" " * 1_000_001, "application/json")})
+    r = world.post(
+        "consultant", "/benchmark/import", files={"file": ("big.json", b" " * 1_000_001, "application/json")}
+    )
     assert r.status_code in (413, 422)
     assert world.client("consultant").get("/api/v1/benchmark").json() == before
-    r = world.post("consultant", "/benchmark/import", data={"source": "x"},
-                   files={"file": ("new.json", _entries(5, seed=700), "application/json")}, follow_redirects=False)
+    r = world.post(
+        "consultant",
+        "/benchmark/import",
+        data={"source": "x"},
+        files={"file": ("new.json", _entries(5, seed=700), "application/json")},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/benchmark?imported=5&lang=en"
     after = world.client("consultant").get("/api/v1/benchmark").json()
     assert after["released"] == before["released"] + 5

@@ -70,16 +70,19 @@ def test_export_then_import_round_trip(installations, monkeypatch, capsys):
     assert _status(two)["sources"] == [{"source": "norms 2026", "entries": 6}]
     again = root / "again.json"
     assert main(["benchmark", "export", str(again)]) == 0
-    assert load_benchmark(again.read_bytes()).entries == exported.entries      # generalizing again: no change
+    assert load_benchmark(again.read_bytes()).entries == exported.entries  # generalizing again: no change
     assert main(["benchmark", "import", str(target)]) == 0
     assert "0 new benchmark entries" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("content, problem", [
-    (b"{", "JSON"),
-    (b'{"format": "aad-benchmark", "version": 4, "entries": []}', "version"),
-    (b'{"format": "something-else", "version": 1, "entries": []}', "format"),
-])
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (b"{", "JSON"),
+        (b'{"format": "aad-benchmark", "version": 4, "entries": []}', "version"),
+        (b'{"format": "something-else", "version": 1, "entries": []}', "format"),
+    ],
+)
 def test_malformed_files_exit_2_and_change_nothing(installations, monkeypatch, capsys, content, problem):
     root, (one, _) = installations
     _use(monkeypatch, one, root)

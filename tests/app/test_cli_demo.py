@@ -23,7 +23,7 @@ def production_env(monkeypatch, tmp_path):
     monkeypatch.setenv("AAD_SECRET_KEY", "p" * 40)
     monkeypatch.setenv("AAD_ENV", "production")
     monkeypatch.delenv("AAD_DEMO_DIR", raising=False)
-    monkeypatch.delenv("AAD_PREVIOUS_SECRET_KEYS", raising=False)   # the demo's changes are undone too
+    monkeypatch.delenv("AAD_PREVIOUS_SECRET_KEYS", raising=False)  # the demo's changes are undone too
     checkout = tmp_path / "checkout"
     checkout.mkdir()
     monkeypatch.chdir(checkout)

@@ -17,8 +17,10 @@ AAD = str(Path(sys.executable).with_name("aad"))
 @pytest.fixture(scope="module")
 def simulated(tmp_path_factory):
     path = tmp_path_factory.mktemp("sim") / "responses.csv"
-    assert main(["simulate", "--respondents", "3000", "--teams", "120", "--units", "5",
-                 "--seed", "7", "--out", str(path)]) == 0
+    assert (
+        main(["simulate", "--respondents", "3000", "--teams", "120", "--units", "5", "--seed", "7", "--out", str(path)])
+        == 0
+    )
     return path
 
 
@@ -27,8 +29,9 @@ def test_simulate_then_analyze_to_stdout_finds_the_planted_patterns(simulated, c
     assert main(["analyze", str(simulated)]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["n_respondents"] == 3000 and out["questionnaire"]["id"] == "aligned-autonomy-v1"
-    findings = {(t["team"], d): c["finding"] for t in out["teams"] if not t["suppressed"]
-                for d, c in t["dimensions"].items()}
+    findings = {
+        (t["team"], d): c["finding"] for t in out["teams"] if not t["suppressed"] for d, c in t["dimensions"].items()
+    }
     from analysis.simulate import PATTERNS, simulate
 
     sim = simulate(respondents=3000, teams=120, units=5, seed=7)
@@ -58,7 +61,9 @@ def test_analyze_writes_json_and_html_files(simulated, tmp_path):
     assert main(["analyze", str(simulated), "--format", "html", "--out", str(out_html)]) == 0
     assert json.loads(out_json.read_text())["teams"]
     html = out_html.read_text()
-    assert html.startswith("<!DOCTYPE html>") and not re.search(r'<(script|link|img|iframe)[^>]*(src|href)="https?:', html)
+    assert html.startswith("<!DOCTYPE html>") and not re.search(
+        r'<(script|link|img|iframe)[^>]*(src|href)="https?:', html
+    )
     assert "Key findings" in html and "fewer than 5 responses" in html
     assert "docs/methodology.md" in html
     assert main(["analyze", str(simulated), "--format", "html", "--lang", "de", "--out", str(out_html)]) == 0
@@ -85,11 +90,14 @@ def test_bad_csv_exits_2_without_partial_output(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "out.json"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--min-group-size", "3"], "acknowledge_small_groups=True"),
-    (["--questionnaire", "no-such-form"], "unknown questionnaire 'no-such-form'"),
-    (["--out", "/nonexistent/dir/out.json"], "does not exist"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--min-group-size", "3"], "acknowledge_small_groups=True"),
+        (["--questionnaire", "no-such-form"], "unknown questionnaire 'no-such-form'"),
+        (["--out", "/nonexistent/dir/out.json"], "does not exist"),
+    ],
+)
 def test_bad_options_exit_2(simulated, capsys, args, message):
     assert main(["analyze", str(simulated), *args]) == 2
     assert message in capsys.readouterr().err
@@ -103,8 +111,9 @@ def test_out_must_be_a_regular_file_or_a_new_path(simulated, tmp_path, capsys, m
     protect_dev_null(monkeypatch)
     path, message, unchanged = special_target(tmp_path, kind)
     before = sorted(p.name for p in tmp_path.iterdir())
-    args = (["simulate", "--respondents", "200", "--teams", "10"] if command == "simulate"
-            else ["analyze", str(simulated)])
+    args = (
+        ["simulate", "--respondents", "200", "--teams", "10"] if command == "simulate" else ["analyze", str(simulated)]
+    )
     assert main([*args, "--out", path]) == 2
     assert capsys.readouterr().err == f"aad: error: {message} (give a new path or a regular file)\n"
     unchanged()
@@ -128,11 +137,19 @@ def test_simulate_rejects_bad_sizes(tmp_path, capsys):
 def test_installed_command_end_to_end(tmp_path):
     csv_path, json_path = tmp_path / "r.csv", tmp_path / "r.json"
     run = lambda *a: subprocess.run([AAD, *a], capture_output=True, text=True, check=False)  # noqa: E731
-    proc = run("simulate", "--respondents", "400", "--teams", "20", "--questionnaire",
-               "aligned-autonomy-pulse-v1", "--out", str(csv_path))
+    proc = run(
+        "simulate",
+        "--respondents",
+        "400",
+        "--teams",
+        "20",
+        "--questionnaire",
+        "aligned-autonomy-pulse-v1",
+        "--out",
+        str(csv_path),
+    )
     assert proc.returncode == 0, proc.stderr
-    proc = run("analyze", str(csv_path), "--questionnaire", "aligned-autonomy-pulse-v1",
-               "--out", str(json_path))
+    proc = run("analyze", str(csv_path), "--questionnaire", "aligned-autonomy-pulse-v1", "--out", str(json_path))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "" and proc.stderr == ""  # no progress when stderr is not a terminal
     out = json.loads(json_path.read_text())

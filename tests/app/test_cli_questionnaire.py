@@ -20,13 +20,13 @@ def test_check_rejects_a_bad_file_with_exit_code_2(tmp_path):
     bad.write_text(src.replace("scale: agree5\n", "scale: agree5x\n", 1), encoding="utf-8")
     proc = subprocess.run(
         [str(Path(sys.executable).with_name("aad")), "questionnaire", "check", str(bad)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 2
     assert proc.stdout == ""
-    assert proc.stderr.strip() == (
-        "aad: error: aligned-autonomy-v1.yaml: item dir_p1: scale 'agree5x' is not declared"
-    )
+    assert proc.stderr.strip() == ("aad: error: aligned-autonomy-v1.yaml: item dir_p1: scale 'agree5x' is not declared")
 
 
 def test_list_names_both_instruments(capsys):

@@ -9,11 +9,15 @@ import pytest
 from app.cli import main
 from app.services.register_csv import HEADER
 
-REGISTER = ",".join(HEADER) + "\n" + (
-    "decision,priorities,decision_rights,the team's priorities,die Prioritäten des Teams,,,,,,,,\n"
-    "decision,hiring,decision_rights,hiring into the team,Einstellungen ins Team,,,,,,,,\n"
-    "design,priorities,,,,,,team,,,,,\n"
-    "design,hiring,,,,U2,,central,,,,,\n"
+REGISTER = (
+    ",".join(HEADER)
+    + "\n"
+    + (
+        "decision,priorities,decision_rights,the team's priorities,die Prioritäten des Teams,,,,,,,,\n"
+        "decision,hiring,decision_rights,hiring into the team,Einstellungen ins Team,,,,,,,,\n"
+        "design,priorities,,,,,,team,,,,,\n"
+        "design,hiring,,,,U2,,central,,,,,\n"
+    )
 )
 
 
@@ -23,8 +27,26 @@ def files(tmp_path_factory):
     believe the centre decides (escalation beyond the design), the others answer as designed."""
     d = tmp_path_factory.mktemp("reg")
     responses = d / "responses.csv"
-    assert main(["simulate", "--team-size", "8", "--teams", "12", "--units", "2", "--scenario", "null",
-                 "--seed", "3", "--out", str(responses)]) == 0
+    assert (
+        main(
+            [
+                "simulate",
+                "--team-size",
+                "8",
+                "--teams",
+                "12",
+                "--units",
+                "2",
+                "--scenario",
+                "null",
+                "--seed",
+                "3",
+                "--out",
+                str(responses),
+            ]
+        )
+        == 0
+    )
     with open(responses, newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     unit = rows[0].index("unit")
@@ -52,17 +74,41 @@ def test_analyze_with_the_register_finds_the_escalation(files, capsys):
 def test_the_html_report_has_the_register(files, tmp_path):
     responses, register, _ = files
     out = tmp_path / "r.html"
-    assert main(["analyze", str(responses), "--register", str(register), "--format", "html", "--lang", "de",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "analyze",
+                str(responses),
+                "--register",
+                str(register),
+                "--format",
+                "html",
+                "--lang",
+                "de",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert "Eskalation über das Vorgesehene hinaus" in out.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("register", "message"), [
-    ("kind,decision\n", "register.csv, line 1: expected the header"),
-    (REGISTER + "policy,x,,,,,,,,,,,\n", "register.csv, line 6: kind 'policy' is not one of"),
-    (REGISTER + "design,priorities,,,,U9,,team,,,,,\n", "register.csv, line 6: unit 'U9' is not in the team structure"),
-    (REGISTER + "design,strategy,,,,,,team,,,,,\n", "register.csv, line 6: decision 'strategy' is not a decision type"),
-])
+@pytest.mark.parametrize(
+    ("register", "message"),
+    [
+        ("kind,decision\n", "register.csv, line 1: expected the header"),
+        (REGISTER + "policy,x,,,,,,,,,,,\n", "register.csv, line 6: kind 'policy' is not one of"),
+        (
+            REGISTER + "design,priorities,,,,U9,,team,,,,,\n",
+            "register.csv, line 6: unit 'U9' is not in the team structure",
+        ),
+        (
+            REGISTER + "design,strategy,,,,,,team,,,,,\n",
+            "register.csv, line 6: decision 'strategy' is not a decision type",
+        ),
+    ],
+)
 def test_a_bad_register_names_file_and_line(files, tmp_path, capsys, register, message):
     responses, _, _ = files
     path = tmp_path / "register.csv"
@@ -95,8 +141,28 @@ def test_offline_v2_responses_get_the_practice_comparison(tmp_path, capsys):
     practice too: teams of U1 report outside approvals for decisions the register leaves
     to them; U2's design places every decision at the centre."""
     responses = tmp_path / "responses.csv"
-    assert main(["simulate", "--team-size", "8", "--teams", "6", "--units", "2", "--scenario", "null",
-                 "--seed", "4", "--questionnaire", "aligned-autonomy-v2", "--out", str(responses)]) == 0
+    assert (
+        main(
+            [
+                "simulate",
+                "--team-size",
+                "8",
+                "--teams",
+                "6",
+                "--units",
+                "2",
+                "--scenario",
+                "null",
+                "--seed",
+                "4",
+                "--questionnaire",
+                "aligned-autonomy-v2",
+                "--out",
+                str(responses),
+            ]
+        )
+        == 0
+    )
     with open(responses, newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     unit, s4, s5 = (rows[0].index(c) for c in ("unit", "dr_s4", "dr_s5"))
@@ -107,13 +173,18 @@ def test_offline_v2_responses_get_the_practice_comparison(tmp_path, capsys):
     with open(responses, "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(rows)
     register = tmp_path / "register.csv"
-    register.write_text(",".join(HEADER) + "\n" + (
-        "decision,priorities,decision_rights,the team's priorities,die Prioritäten des Teams,,,,,,,,\n"
-        "design,priorities,,,,,,team,,,,,\n"
-        "design,priorities,,,,U2,,central,,,,,\n"), encoding="utf-8")
+    register.write_text(
+        ",".join(HEADER)
+        + "\n"
+        + (
+            "decision,priorities,decision_rights,the team's priorities,die Prioritäten des Teams,,,,,,,,\n"
+            "design,priorities,,,,,,team,,,,,\n"
+            "design,priorities,,,,U2,,central,,,,,\n"
+        ),
+        encoding="utf-8",
+    )
     capsys.readouterr()
-    assert main(["analyze", str(responses), "--questionnaire", "aligned-autonomy-v2",
-                 "--register", str(register)]) == 0
+    assert main(["analyze", str(responses), "--questionnaire", "aligned-autonomy-v2", "--register", str(register)]) == 0
     out = json.loads(capsys.readouterr().out)["decision_register"]
     verdicts = {(t["unit"], t["practice"]["verdict"]) for t in out["teams"]}
     assert verdicts == {("U1", "practice_overrides_design"), ("U2", "not_applicable")}

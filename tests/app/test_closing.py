@@ -18,7 +18,16 @@ from sqlmodel import select
 
 from app import main as app_main
 from app.core.db import make_engine, session_scope
-from app.models import BenchmarkEntryRow, Campaign, CampaignStatus, Comment, Organization, Response, ResultSnapshot, Role
+from app.models import (
+    BenchmarkEntryRow,
+    Campaign,
+    CampaignStatus,
+    Comment,
+    Organization,
+    Response,
+    ResultSnapshot,
+    Role,
+)
 from app.services import closing
 from app.services import results as results_service
 from app.services.benchmarks import RELEASE_STEP, pool_status, set_opt_in
@@ -68,13 +77,13 @@ def counted(monkeypatch):
 def _no_reading(monkeypatch):
     def fail(*_args, **_kwargs):
         raise AssertionError("responses were read")
+
     monkeypatch.setattr(results_service, "read_columns", fail)
 
 
 def _snapshot_count(engine, cid) -> int | None:
     with session_scope(engine) as s:
-        return s.exec(select(ResultSnapshot.response_count)
-                      .where(ResultSnapshot.campaign_id == uuid.UUID(cid))).first()
+        return s.exec(select(ResultSnapshot.response_count).where(ResultSnapshot.campaign_id == uuid.UUID(cid))).first()
 
 
 def _count(engine, model) -> int:
@@ -96,6 +105,7 @@ def _closed_campaign(app, admin) -> str:
 
 
 # ------------------------------------------------------------------ snapshots
+
 
 def test_closing_stores_the_results_and_a_restart_reads_no_response(app, admin, closing_threads, monkeypatch):
     cid = admin.campaign()
@@ -127,11 +137,11 @@ def test_closing_lets_every_waiting_answer_set_join(app, admin, closing_threads)
     assert final["released_count"] == 11 and final["pending"] == 0 and final["withheld"] == 0
 
 
-def test_closing_after_live_results_withholds_what_would_change_a_release_by_fewer_than_k(
-        app, admin, closing_threads):
+def test_closing_after_live_results_withholds_what_would_change_a_release_by_fewer_than_k(app, admin, closing_threads):
     engine = app.state.engine
-    r = admin.client.put(f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True},
-                         headers=admin.h)
+    r = admin.client.put(
+        f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True}, headers=admin.h
+    )
     assert r.status_code == 200
     cid = admin.campaign()
     park_responses(app, cid, {"Assembly": 5, "Logistics": 5}, seed=1)
@@ -148,12 +158,11 @@ def test_closing_after_live_results_withholds_what_would_change_a_release_by_few
     assert "5 answers could not be added at closing" in page.text
 
 
-def test_a_campaign_closed_without_snapshot_is_shown_without_writing_and_warm_up_stores_it(
-        app, admin, monkeypatch):
+def test_a_campaign_closed_without_snapshot_is_shown_without_writing_and_warm_up_stores_it(app, admin, monkeypatch):
     cid = _closed_campaign(app, admin)
     first = admin.client.get(f"/api/v1/campaigns/{cid}/results").json()
     assert first["n_respondents"] == sum(COUNTS.values())
-    assert _snapshot_count(app.state.engine, cid) is None        # showing results never writes
+    assert _snapshot_count(app.state.engine, cid) is None  # showing results never writes
     warm_up(app.state.engine, [uuid.UUID(cid)]).join(timeout=30)
     assert _snapshot_count(app.state.engine, cid) == sum(COUNTS.values())
     clear_cache()
@@ -163,6 +172,7 @@ def test_a_campaign_closed_without_snapshot_is_shown_without_writing_and_warm_up
 
 # ------------------------------------------------------------------ benchmark pool
 
+
 def _opted_in_campaigns(engine, n: int) -> list[uuid.UUID]:
     """``n`` organizations that opted in to the benchmark, each with an open campaign with responses."""
     ids = []
@@ -170,8 +180,9 @@ def _opted_in_campaigns(engine, n: int) -> list[uuid.UUID]:
         user = create_user(s, email="consultant@example.org", password=PASSWORD)
         s.commit()
         for i in range(n):
-            org = create_organization(s, user=user, name=f"Org {i}", industry="Logistics", size_band="250-999",
-                                      creator_role=Role.consultant)
+            org = create_organization(
+                s, user=user, name=f"Org {i}", industry="Logistics", size_band="250-999", creator_role=Role.consultant
+            )
             import_teams(s, organization=org, data=TEAMS_CSV.encode())
             campaign = create_campaign(s, organization=org, name="Spring", questionnaire_id="aligned-autonomy-v1")
             launch_campaign(s, campaign=campaign, organization=org)
@@ -214,6 +225,7 @@ def test_pool_views_do_not_change_the_pool_but_opting_in_does(app, admin):
 
 
 # ------------------------------------------------------------------ warm-up
+
 
 def test_warm_up_fills_the_cache_and_concurrent_requests_compute_once(app, admin, counted, monkeypatch):
     engine = app.state.engine
@@ -297,8 +309,9 @@ def test_a_failed_computation_lets_the_waiting_caller_compute():
     assert got == ["value"] and cache.get("key", failing) == "value" and not cache.running
 
 
-@pytest.mark.parametrize("step", ["flush_all", "delete_addresses", "close_campaign", "store_release",
-                                  "results_changed", "sync_pool"])
+@pytest.mark.parametrize(
+    "step", ["flush_all", "delete_addresses", "close_campaign", "store_release", "results_changed", "sync_pool"]
+)
 def test_a_failed_closing_leaves_no_partial_state(database_url, closing_threads, monkeypatch, step):
     """Closing is one transaction: when any step fails after doing its writes (the last
     one included), the campaign is still open, its results version unchanged, and no
@@ -311,8 +324,9 @@ def test_a_failed_closing_leaves_no_partial_state(database_url, closing_threads,
         real = getattr(closing, step)
 
         def fail_after(session, **kwargs):
-            real(session, **kwargs)   # the step's writes happen, then the closing fails
+            real(session, **kwargs)  # the step's writes happen, then the closing fails
             raise RuntimeError(f"{step} failed")
+
         monkeypatch.setattr(closing, step, fail_after)
         with session_scope(engine, write=True) as s:
             with pytest.raises(RuntimeError, match=step):
@@ -325,7 +339,7 @@ def test_a_failed_closing_leaves_no_partial_state(database_url, closing_threads,
             assert s.exec(select(ResultSnapshot).where(ResultSnapshot.campaign_id == cid)).first() is None
             assert s.exec(select(BenchmarkEntryRow).where(BenchmarkEntryRow.campaign_id == cid)).first() is None
         monkeypatch.setattr(closing, step, real)
-        with session_scope(engine, write=True) as s:   # and the closing can be done again
+        with session_scope(engine, write=True) as s:  # and the closing can be done again
             assert close_and_release(s, campaign=s.get(Campaign, cid), sealer=None).status == CampaignStatus.closed
             assert s.exec(select(BenchmarkEntryRow).where(BenchmarkEntryRow.campaign_id == cid)).one()
             assert s.get(Campaign, cid).results_version == before + 1

@@ -24,8 +24,11 @@ from web_helpers import make_settings
 def test_no_route_handler_runs_on_the_event_loop(app):
     """Every endpoint that may touch the database is a plain ``def``, run in the thread
     pool; bodies are read by async dependencies (``app.deps.read_body``/``read_form``)."""
-    coroutines = [f"{sorted(r.methods)} {r.path}" for r in app.routes
-                  if isinstance(r, APIRoute) and inspect.iscoroutinefunction(r.endpoint)]
+    coroutines = [
+        f"{sorted(r.methods)} {r.path}"
+        for r in app.routes
+        if isinstance(r, APIRoute) and inspect.iscoroutinefunction(r.endpoint)
+    ]
     assert coroutines == []
 
 
@@ -136,8 +139,10 @@ def test_a_write_that_waits_too_long_for_sqlite_gets_a_503_and_changes_nothing(a
     queue.acquire()  # another writer of this process holds the database
     try:
         started = time.perf_counter()
-        r = admin.post(f"/api/v1/organizations/{admin.org_id}/campaigns",
-                       json={"name": "Autumn", "questionnaire_id": "aligned-autonomy-v1"})
+        r = admin.post(
+            f"/api/v1/organizations/{admin.org_id}/campaigns",
+            json={"name": "Autumn", "questionnaire_id": "aligned-autonomy-v1"},
+        )
         assert r.status_code == 503 and r.json() == {"detail": BUSY} and r.headers["retry-after"] == "5"
         assert time.perf_counter() - started < 5
     finally:

@@ -13,8 +13,13 @@ from app.deps import CsrfRoute, csrf_exempt, unprotected_write_routes
 from app.main import create_app
 from web_helpers import login, make_admin, make_settings, new_client
 
-EXEMPT = {"POST /login", "POST /api/v1/login", "POST /survey", "POST /api/v1/survey/session",
-          "POST /api/v1/survey/responses"}
+EXEMPT = {
+    "POST /login",
+    "POST /api/v1/login",
+    "POST /survey",
+    "POST /api/v1/survey/session",
+    "POST /api/v1/survey/responses",
+}
 
 
 def _router(route_class=CsrfRoute) -> APIRouter:
@@ -32,6 +37,7 @@ def _router(route_class=CsrfRoute) -> APIRouter:
     @csrf_exempt("a test of the opt-out")
     def drop_thing():
         return {}
+
     return router
 
 
@@ -55,27 +61,35 @@ def test_the_app_refuses_to_start_with_an_unprotected_write_route(monkeypatch, d
     @router.post("/new-feature")
     def new_feature():
         return {}
+
     monkeypatch.setattr(docs_router, "router", router)
     with pytest.raises(RuntimeError, match="POST /new-feature"):
         create_app(make_settings(database_url))
 
 
 def test_only_the_login_and_survey_routes_are_exempt(app):
-    exempt = {f"{'/'.join(sorted(r.methods))} {r.path}" for r in iter_route_contexts(app.routes)
-              if hasattr(r.endpoint, "csrf_exempt")}
+    exempt = {
+        f"{'/'.join(sorted(r.methods))} {r.path}"
+        for r in iter_route_contexts(app.routes)
+        if hasattr(r.endpoint, "csrf_exempt")
+    }
     assert exempt == EXEMPT
 
 
 def test_write_routes_refuse_a_missing_or_wrong_token(app):
     admin = make_admin(app)
     for headers in ({}, {"X-CSRF-Token": "wrong"}):
-        r = admin.client.put(f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True},
-                             headers=headers)
+        r = admin.client.put(
+            f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True}, headers=headers
+        )
         assert r.status_code == 403 and r.json()["detail"] == "CSRF token missing or wrong"
         r = admin.client.post("/api/v1/logout", headers=headers)
         assert r.status_code == 403
-    r = admin.client.put(f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True},
-                         headers={"X-CSRF-Token": admin.csrf})
+    r = admin.client.put(
+        f"/api/v1/organizations/{admin.org_id}/live-results",
+        json={"live_results": True},
+        headers={"X-CSRF-Token": admin.csrf},
+    )
     assert r.status_code == 200, r.text
     other = new_client(app)
     assert login(other, admin.email)

@@ -23,14 +23,20 @@ COUNTS = {"Assembly": 8, "Logistics": 6, "Quality": 3, "Key Accounts": 7, "Insid
 #: Assembly's answers: written goals (dir_s4: 1, 2 say they exist), a decision record
 #: (fb_s2: 1, 2 say it exists) and the review cadence (fb_s1: 1, 2 = at least quarterly).
 ASSEMBLY = {"dir_s4": [1, 2, 1, 1, 2, 1, 1, 4], "fb_s2": [3, 3, 3, 4, 3, 3, 3, 3], "fb_s1": [1, 1, 2, 2, 2, 2, 3, 4]}
-SHEET = {"goals_written": True, "goals_link": "wiki/goals", "decision_record": True,
-         "review_cadence": "monthly", "last_lesson": "2026-09-14"}
+SHEET = {
+    "goals_written": True,
+    "goals_link": "wiki/goals",
+    "decision_record": True,
+    "review_cadence": "monthly",
+    "last_lesson": "2026-09-14",
+}
 
 
 def _set_answers(app, cid, team, answers):
     with session_scope(app.state.engine, write=True) as s:
-        ct = s.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == uuid.UUID(cid),
-                                               CampaignTeam.name == team)).one()
+        ct = s.exec(
+            select(CampaignTeam).where(CampaignTeam.campaign_id == uuid.UUID(cid), CampaignTeam.name == team)
+        ).one()
         rows = s.exec(select(Response).where(Response.campaign_team_id == ct.id)).all()
         for i, r in enumerate(rows):
             r.answers = {**r.answers, **{item: values[i] for item, values in answers.items()}}
@@ -80,6 +86,7 @@ def _viewer(app, admin, email="viewer@example.org"):
 
 # ------------------------------------------------------------------ saving
 
+
 def test_the_api_saves_and_records_who_and_when(app, admin, launched):
     cid, teams = launched
     assert admin.client.get(_url(cid, teams["Assembly"])).json()["sheet"] is None
@@ -95,16 +102,18 @@ def test_the_api_saves_and_records_who_and_when(app, admin, launched):
 
 
 HOSTILE = [
-    {**SHEET, "goals_written": "yes"},                      # not a boolean
+    {**SHEET, "goals_written": "yes"},  # not a boolean
     {**SHEET, "decision_record": 1},
-    {**SHEET, "review_cadence": "daily"},                   # not a cadence
+    {**SHEET, "review_cadence": "daily"},  # not a cadence
     {**SHEET, "review_cadence": None},
-    {**SHEET, "goals_link": "x" * 501},                     # too long
-    {**SHEET, "last_lesson": "2026-02-30"},                 # no such day
+    {**SHEET, "goals_link": "x" * 501},  # too long
+    {**SHEET, "last_lesson": "2026-02-30"},  # no such day
     {**SHEET, "last_lesson": "yesterday"},
-    {**SHEET, "opinion": "the lead is great"},              # no other fields
+    {**SHEET, "opinion": "the lead is great"},  # no other fields
     {k: v for k, v in SHEET.items() if k != "decision_record"},
-    [SHEET], "facts", None,
+    [SHEET],
+    "facts",
+    None,
 ]
 
 
@@ -120,10 +129,15 @@ def test_a_future_lesson_and_malformed_bodies_are_refused(app, admin, launched):
     cid, teams = launched
     r = _put(admin, cid, teams["Assembly"], {**SHEET, "last_lesson": "2999-01-01"})
     assert r.status_code == 422 and r.json()["detail"] == "the date of the last lesson must not lie in the future"
-    r = admin.client.put(_url(cid, teams["Assembly"]), content=b"{not json", headers={**admin.h, "content-type": "application/json"})
+    r = admin.client.put(
+        _url(cid, teams["Assembly"]), content=b"{not json", headers={**admin.h, "content-type": "application/json"}
+    )
     assert r.status_code == 422
-    r = admin.client.put(_url(cid, teams["Assembly"]), content=b"{" + b" " * 3_000_000 + b"}",
-                         headers={**admin.h, "content-type": "application/json"})
+    r = admin.client.put(
+        _url(cid, teams["Assembly"]),
+        content=b"{" + b" " * 3_000_000 + b"}",
+        headers={**admin.h, "content-type": "application/json"},
+    )
     assert r.status_code in (413, 422)
     assert _stored(app) == 0
 
@@ -133,14 +147,25 @@ def test_the_form_saves_and_an_incomplete_form_stores_nothing(app, admin, launch
     url = f"/campaigns/{cid}/teams/{teams['Key Accounts']}/facts"
     page = admin.client.get(url)
     assert page.status_code == 200 and "This form is not anonymous." in page.text
-    r = admin.client.post(url, data={"csrf_token": admin.csrf, "goals_written": "maybe", "decision_record": "no",
-                                     "review_cadence": "weekly"})
+    r = admin.client.post(
+        url,
+        data={"csrf_token": admin.csrf, "goals_written": "maybe", "decision_record": "no", "review_cadence": "weekly"},
+    )
     assert r.status_code == 422 and "Please answer every question of the fact sheet." in r.text
     assert 'value="weekly" selected' in r.text  # the input is kept
     assert _stored(app) == 0
-    r = admin.client.post(url, data={"csrf_token": admin.csrf, "lang": "de", "goals_written": "no",
-                                     "decision_record": "yes", "review_cadence": "quarterly", "last_lesson": ""},
-                          follow_redirects=False)
+    r = admin.client.post(
+        url,
+        data={
+            "csrf_token": admin.csrf,
+            "lang": "de",
+            "goals_written": "no",
+            "decision_record": "yes",
+            "review_cadence": "quarterly",
+            "last_lesson": "",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     page = admin.client.get(r.headers["location"])
     assert "Dieses Formular ist nicht anonym." in page.text and "Das Faktenblatt wurde gespeichert." in page.text
@@ -150,11 +175,14 @@ def test_the_form_saves_and_an_incomplete_form_stores_nothing(app, admin, launch
 
 # ------------------------------------------------------------------ access
 
+
 def test_writes_need_the_csrf_token(app, admin, launched):
     cid, teams = launched
     assert admin.client.put(_url(cid, teams["Assembly"]), json=SHEET).status_code == 403
-    r = admin.client.post(f"/campaigns/{cid}/teams/{teams['Assembly']}/facts",
-                          data={"goals_written": "yes", "decision_record": "yes", "review_cadence": "weekly"})
+    r = admin.client.post(
+        f"/campaigns/{cid}/teams/{teams['Assembly']}/facts",
+        data={"goals_written": "yes", "decision_record": "yes", "review_cadence": "weekly"},
+    )
     assert r.status_code == 403
     assert _stored(app) == 0
 
@@ -165,11 +193,17 @@ def test_viewers_read_but_cannot_write(app, admin, launched):
     client, csrf = _viewer(app, admin)
     assert client.get(_url(cid, teams["Assembly"])).json()["sheet"]["filled_by"] == admin.email
     page = client.get(f"/campaigns/{cid}/teams/{teams['Assembly']}/facts")
-    assert page.status_code == 200 and "wiki/goals" in page.text and "<form method=\"post\" action=\"/campaigns" not in page.text
+    assert (
+        page.status_code == 200
+        and "wiki/goals" in page.text
+        and "<form method=\"post\" action=\"/campaigns" not in page.text
+    )
     r = client.put(_url(cid, teams["Assembly"]), json={**SHEET, "goals_written": False}, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 403
-    r = client.post(f"/campaigns/{cid}/teams/{teams['Assembly']}/facts",
-                    data={"csrf_token": csrf, "goals_written": "no", "decision_record": "no", "review_cadence": "none"})
+    r = client.post(
+        f"/campaigns/{cid}/teams/{teams['Assembly']}/facts",
+        data={"csrf_token": csrf, "goals_written": "no", "decision_record": "no", "review_cadence": "none"},
+    )
     assert r.status_code == 403
     assert admin.client.get(_url(cid, teams["Assembly"])).json()["sheet"]["goals_written"] is True
 
@@ -189,6 +223,7 @@ def test_other_tenants_and_other_campaigns_get_404(app, admin, launched):
 
 
 # ------------------------------------------------------------------ agreement
+
 
 def _facts_row(html: str, team: str) -> str:
     return re.search(rf'<tr data-team="{team}">(.*?)</tr>', html, re.S).group(1)
@@ -219,7 +254,9 @@ def test_every_share_shown_is_a_released_figure(app, admin, closed):
     html = admin.client.get(f"/campaigns/{cid}/results/decisions").text
     compared = 0
     for team in COUNTS:
-        record = admin.client.get(f"/api/v1/campaigns/{cid}/results/questions", params={"team": team}).json()["teams"][0]
+        record = admin.client.get(f"/api/v1/campaigns/{cid}/results/questions", params={"team": team}).json()["teams"][
+            0
+        ]
         items = record.get("items") or {}
         shown = re.findall(r'<td class="num">(.*?)</td>', _facts_row(html, team))
         for item, cell in zip(("dir_s4", "fb_s2", "fb_s1"), shown):
@@ -236,7 +273,7 @@ def test_the_team_page_shows_the_sheet_beside_the_answers(admin, closed):
     cid, teams = closed
     assert _put(admin, cid, teams["Assembly"], SHEET).status_code == 200
     page = admin.client.get(f"/campaigns/{cid}/results/team", params={"name": "Assembly", "lang": "de"}).text
-    section = page[page.index('data-testid="fact-sheet"'):]
+    section = page[page.index('data-testid="fact-sheet"') :]
     assert "Team-Faktenblatt" in section and "wiki/goals" in section and admin.email in section
     assert re.findall(r'data-state="(\w+)"', section) == ["agree", "disagree", "agree"]
     assert "weicht ab" in section and "monatlich" in section
@@ -247,8 +284,16 @@ def test_a_sheet_filled_in_on_the_page_appears_on_the_decision_map(admin, closed
     campaign = admin.client.get(f"/campaigns/{cid}").text
     url = f"/campaigns/{cid}/teams/{teams['Assembly']}/facts"
     assert url in campaign
-    r = admin.client.post(url, data={"csrf_token": admin.csrf, "goals_written": "no", "decision_record": "no",
-                                     "review_cadence": "less_often", "last_lesson": "2026-10-01"})
+    r = admin.client.post(
+        url,
+        data={
+            "csrf_token": admin.csrf,
+            "goals_written": "no",
+            "decision_record": "no",
+            "review_cadence": "less_often",
+            "last_lesson": "2026-10-01",
+        },
+    )
     assert r.status_code == 200  # followed the redirect to the saved sheet
     html = admin.client.get(f"/campaigns/{cid}/results/decisions").text
     row = _facts_row(html, "Assembly")
@@ -258,19 +303,25 @@ def test_a_sheet_filled_in_on_the_page_appears_on_the_decision_map(admin, closed
 
 # ------------------------------------------------------------------ hand-worked cases
 
+
 def _items(dist, suppressed, ids=("dir_s4", "fb_s2", "fb_s1")):
     options = {"dir_s4": 4, "fb_s2": 4, "fb_s1": 5}
     questions = tuple({"id": i, "options": [{"value": v} for v in range(1, options[i] + 1)]} for i in ids)
-    teams = SimpleNamespace(labels=tuple(f"T{g}" for g in range(len(dist))), distribution=np.asarray(dist, float),
-                            suppressed=np.asarray(suppressed, bool))
+    teams = SimpleNamespace(
+        labels=tuple(f"T{g}" for g in range(len(dist))),
+        distribution=np.asarray(dist, float),
+        suppressed=np.asarray(suppressed, bool),
+    )
     return SimpleNamespace(questions=questions, teams=teams)
 
 
 def test_agreement_by_hand():
     nan = [np.nan] * 5
-    dist = [[[0.5, 0.25, 0.25, 0, 0], [0.25, 0.25, 0.5, 0, 0], [0, 0.2, 0.2, 0.2, 0.4]],  # 75 %, 50 %, 20 %
-            [[1, 0, 0, 0, 0], nan, [0, 0, 0, 0, 1]],                                      # a hidden cell
-            [[1, 0, 0, 0, 0], [1, 0, 0, 0, 0], [1, 0, 0, 0, 0]]]                          # a hidden team
+    dist = [
+        [[0.5, 0.25, 0.25, 0, 0], [0.25, 0.25, 0.5, 0, 0], [0, 0.2, 0.2, 0.2, 0.4]],  # 75 %, 50 %, 20 %
+        [[1, 0, 0, 0, 0], nan, [0, 0, 0, 0, 1]],  # a hidden cell
+        [[1, 0, 0, 0, 0], [1, 0, 0, 0, 0], [1, 0, 0, 0, 0]],
+    ]  # a hidden team
     stated = np.array([[1, 1, 1], [0, 1, 0], [1, 1, 1]], float)
     share, state = agreement(_items(dist, [False, False, True]), ["T0", "T1", "T2"], stated)
     np.testing.assert_allclose(share[0], [0.75, 0.5, 0.2])

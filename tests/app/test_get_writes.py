@@ -65,8 +65,13 @@ class Recorder:
 
 
 def _get_paths(app) -> list[str]:
-    return sorted({r.path for r in iter_route_contexts(app.routes)
-                   if isinstance(r.original_route, APIRoute) and "GET" in r.methods})
+    return sorted(
+        {
+            r.path
+            for r in iter_route_contexts(app.routes)
+            if isinstance(r.original_route, APIRoute) and "GET" in r.methods
+        }
+    )
 
 
 def _fill(path: str, values: dict) -> str:
@@ -81,8 +86,9 @@ def world(app, admin):
     closed = admin.campaign()
     store_responses(app.state.engine, closed, COUNTS, comments_per_team={"Assembly": 3})
     close(app.state.engine, closed)
-    r = admin.client.put(f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True},
-                         headers=admin.h)
+    r = admin.client.put(
+        f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True}, headers=admin.h
+    )
     assert r.status_code == 200
     live = admin.campaign()
     park_responses(app, live, {"Assembly": 5, "Logistics": 5})
@@ -95,8 +101,7 @@ def test_no_get_request_writes(app, admin, world):
     try:
         browser = recorder.client(admin.client.cookies)
         # a report job (a POST: its writes are recorded, which shows that the recorder sees writes)
-        r = browser.post(f"/api/v1/campaigns/{world['closed']}/results/jobs", json={"format": "csv"},
-                         headers=admin.h)
+        r = browser.post(f"/api/v1/campaigns/{world['closed']}/results/jobs", json={"format": "csv"}, headers=admin.h)
         assert r.status_code == 202, r.text
         assert any(req.startswith("POST ") for req, _ in recorder.writes)
         job = r.json()
@@ -110,8 +115,14 @@ def test_no_get_request_writes(app, admin, world):
         paths = _get_paths(app)
         answered: dict[str, set[int]] = {}
         for cid in (world["closed"], world["live"]):
-            values = {"organization_id": admin.org_id, "campaign_id": cid, "team_id": admin.team_ids(cid)["Assembly"],
-                      "job_id": job["id"], "number": "1", "token": world["links"][0].rsplit("/", 1)[-1]}
+            values = {
+                "organization_id": admin.org_id,
+                "campaign_id": cid,
+                "team_id": admin.team_ids(cid)["Assembly"],
+                "job_id": job["id"],
+                "number": "1",
+                "token": world["links"][0].rsplit("/", 1)[-1],
+            }
             for path in paths:
                 if path.startswith("/static/") or path in ("/s/{token}", "/survey", "/survey/thanks", "/api/v1/survey"):
                     continue
@@ -120,16 +131,29 @@ def test_no_get_request_writes(app, admin, world):
                     urls = [_fill(path, {**values, "fmt_key": f}) for f in ("csv", "xlsx")]
                 for url in urls:
                     answered.setdefault(path, set()).add(browser.get(url).status_code)
-            for url in (f"/campaigns/{cid}/results/team?team=Assembly", f"/campaigns/{cid}/results?unit=Sales",
-                        f"/api/v1/campaigns/{cid}/results/team?team=Assembly", f"/portfolio/switch?organization_id={admin.org_id}",
-                        f"/api/v1/campaigns/{cid}/results/view?role=member", f"/campaigns/{cid}/results/filters?tenure=1-3"):
+            for url in (
+                f"/campaigns/{cid}/results/team?team=Assembly",
+                f"/campaigns/{cid}/results?unit=Sales",
+                f"/api/v1/campaigns/{cid}/results/team?team=Assembly",
+                f"/portfolio/switch?organization_id={admin.org_id}",
+                f"/api/v1/campaigns/{cid}/results/view?role=member",
+                f"/campaigns/{cid}/results/filters?tenure=1-3",
+            ):
                 browser.get(url)
 
         # a consultant's views of the benchmark pool
         consultant = make_admin(app, email="consultant@example.org", org="Client", role=Role.consultant)
         pool = recorder.client(consultant.client.cookies)
-        benchmark = {url: pool.get(url).status_code for url in (
-            "/benchmark", "/api/v1/benchmark", "/benchmark/export", "/api/v1/benchmark/export", "/portfolio")}
+        benchmark = {
+            url: pool.get(url).status_code
+            for url in (
+                "/benchmark",
+                "/api/v1/benchmark",
+                "/benchmark/export",
+                "/api/v1/benchmark/export",
+                "/portfolio",
+            )
+        }
 
         # an employee's way through the survey, GET requests only
         employee = recorder.client()
@@ -146,7 +170,7 @@ def test_no_get_request_writes(app, admin, world):
     assert benchmark["/api/v1/benchmark"] == benchmark["/portfolio"] == 200, benchmark
     gets = [(req, sql) for req, sql in recorder.writes if req.startswith(("GET ", "HEAD "))]
     assert gets == []
-    with session_scope(app.state.engine) as s:     # nor did the walk store the snapshot it showed
+    with session_scope(app.state.engine) as s:  # nor did the walk store the snapshot it showed
         assert s.exec(select(ResultSnapshot)).first() is None
 
 
@@ -158,6 +182,7 @@ def test_the_recorder_sees_a_write_in_a_get(app, admin, world, monkeypatch):
     def storing(session, *, campaign, organization):
         store_release(session, campaign=campaign)
         return shown(session, campaign=campaign, organization=organization)
+
     monkeypatch.setattr(results_router, "campaign_results", storing)
     recorder = Recorder(app)
     try:

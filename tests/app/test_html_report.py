@@ -60,8 +60,19 @@ def _hostile_data():
     unit = np.where(data.unit == data.unit[0], UNIT_NAME, data.unit)
     values = {iid: data.values[:, j] for j, iid in enumerate(data.item_ids)}
     comments = tuple((rename.get(t, t), text) for t, text in data.comments) + ((SCRIPT_NAME, SCRIPT_NAME),)
-    return ResponseData.from_columns(data.questionnaire, team=team, answers=values, unit=unit,
-                                     role=data.role, tenure=data.tenure, comments=comments), data, small
+    return (
+        ResponseData.from_columns(
+            data.questionnaire,
+            team=team,
+            answers=values,
+            unit=unit,
+            role=data.role,
+            tenure=data.tenure,
+            comments=comments,
+        ),
+        data,
+        small,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -109,8 +120,7 @@ def test_hostile_names_are_escaped(hostile, page):
         spec = json.loads(body)
         flat = json.dumps(spec, ensure_ascii=False)
         assert SCRIPT_NAME not in flat and UNIT_NAME not in flat
-    assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in json.dumps(json.loads(b), ensure_ascii=False)
-               for b in blocks)
+    assert any("&lt;script&gt;alert(1)&lt;/script&gt;" in json.dumps(json.loads(b), ensure_ascii=False) for b in blocks)
     # exactly the page's own scripts, nothing injected
     assert len([1 for t, a in page.tags if t == "script"]) == len(page.scripts)
     assert not [a for t, a in page.tags if t == "img"]
@@ -128,6 +138,7 @@ def test_a_hidden_teams_numbers_are_absent(hostile):
     assert not re.search(r"\d", cells), cells
     # the hidden team's true figures (computed here from the raw answers) appear nowhere
     from analysis.scoring import score_responses
+
     scores = score_responses(original)
     mask = original.team == small
     for j in range(3):
@@ -186,8 +197,15 @@ def test_report_opens_in_chromium_without_errors_or_requests(hostile, tmp_path):
 
     path = tmp_path / "report.html"
     path.write_text(hostile[1], encoding="utf-8")
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=args)
         page = browser.new_page(viewport={"width": 1280, "height": 900})

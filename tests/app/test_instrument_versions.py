@@ -14,8 +14,11 @@ from app.services.results import clear_cache
 from web_helpers import new_client
 
 V2 = load_questionnaire("aligned-autonomy-v2")
-PRIORITIES = [{"en": "Grow in the north", "de": "Wachstum im Norden"},
-              {"en": "Cut costs", "de": "Kosten senken"}, {"en": "Faster delivery", "de": "Schnellere Lieferung"}]
+PRIORITIES = [
+    {"en": "Grow in the north", "de": "Wachstum im Norden"},
+    {"en": "Cut costs", "de": "Kosten senken"},
+    {"en": "Faster delivery", "de": "Schnellere Lieferung"},
+]
 
 
 def _v2(admin, *, priorities=True, launch=True) -> str:
@@ -39,17 +42,20 @@ def test_new_campaigns_use_v2_and_cannot_launch_without_priorities(admin):
     assert "Top priority" in page.text and "cannot be launched without one" in page.text
 
 
-@pytest.mark.parametrize(("body", "status"), [
-    ({"priorities": PRIORITIES[:1]}, 422),
-    ({"priorities": PRIORITIES * 5}, 422),
-    ({"priorities": [{"en": "A"}, {"en": "B"}]}, 422),
-    ({"priorities": [{"en": "x" * 201, "de": "y"}, PRIORITIES[1]]}, 422),
-    ({"priorities": [PRIORITIES[0], PRIORITIES[0]]}, 422),
-    ({"priorities": "Grow"}, 422),
-    ({"priorities": [PRIORITIES[0], {"en": " ", "de": "Kosten"}]}, 422),
-    ({"priorities": [{"en": "A", "de": "B", "fr": "C"}, PRIORITIES[1]]}, 422),
-    ([1, 2], 422),
-])
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"priorities": PRIORITIES[:1]}, 422),
+        ({"priorities": PRIORITIES * 5}, 422),
+        ({"priorities": [{"en": "A"}, {"en": "B"}]}, 422),
+        ({"priorities": [{"en": "x" * 201, "de": "y"}, PRIORITIES[1]]}, 422),
+        ({"priorities": [PRIORITIES[0], PRIORITIES[0]]}, 422),
+        ({"priorities": "Grow"}, 422),
+        ({"priorities": [PRIORITIES[0], {"en": " ", "de": "Kosten"}]}, 422),
+        ({"priorities": [{"en": "A", "de": "B", "fr": "C"}, PRIORITIES[1]]}, 422),
+        ([1, 2], 422),
+    ],
+)
 def test_malformed_and_hostile_priority_lists_change_nothing(admin, app, body, status):
     cid = _v2(admin, priorities=False, launch=False)
     r = admin.client.put(f"/api/v1/campaigns/{cid}/priorities", json=body, headers=admin.h)
@@ -70,22 +76,35 @@ def test_priorities_need_csrf_a_draft_a_priority_item_and_the_tenant(admin, app)
     stranger = new_client(app)
     r = stranger.put(f"/api/v1/campaigns/{cid}/priorities", json={"priorities": PRIORITIES})
     assert r.status_code in (401, 403, 404)
-    big = admin.client.put(f"/api/v1/campaigns/{cid}/priorities", content=b"{" + b" " * 2_000_000 + b"}",
-                           headers={**admin.h, "Content-Type": "application/json"})
+    big = admin.client.put(
+        f"/api/v1/campaigns/{cid}/priorities",
+        content=b"{" + b" " * 2_000_000 + b"}",
+        headers={**admin.h, "Content-Type": "application/json"},
+    )
     assert big.status_code in (413, 422)
 
 
 def test_priority_form_lines_must_match(admin):
     cid = _v2(admin, priorities=False, launch=False)
-    r = admin.client.post(f"/campaigns/{cid}/priorities", data={
-        "csrf_token": admin.csrf, "priorities_en": "Grow\nCut costs", "priorities_de": "Wachstum"})
+    r = admin.client.post(
+        f"/campaigns/{cid}/priorities",
+        data={"csrf_token": admin.csrf, "priorities_en": "Grow\nCut costs", "priorities_de": "Wachstum"},
+    )
     assert r.status_code == 422
-    r = admin.client.post(f"/campaigns/{cid}/priorities", data={
-        "csrf_token": admin.csrf, "priorities_en": "Grow\nCut costs\n", "priorities_de": "Wachstum\nKosten senken"},
-        follow_redirects=False)
+    r = admin.client.post(
+        f"/campaigns/{cid}/priorities",
+        data={
+            "csrf_token": admin.csrf,
+            "priorities_en": "Grow\nCut costs\n",
+            "priorities_de": "Wachstum\nKosten senken",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     assert admin.client.get(f"/api/v1/campaigns/{cid}").json()["priorities"] == [
-        {"en": "Grow", "de": "Wachstum"}, {"en": "Cut costs", "de": "Kosten senken"}]
+        {"en": "Grow", "de": "Wachstum"},
+        {"en": "Cut costs", "de": "Kosten senken"},
+    ]
 
 
 def _answer(app, admin, cid, *, team="Assembly", n=6, lang="de", pick=1):
@@ -95,8 +114,11 @@ def _answer(app, admin, cid, *, team="Assembly", n=6, lang="de", pick=1):
         employee = new_client(app)
         body = employee.post("/api/v1/survey/session", json={"token": link["link"].rsplit("/", 1)[1]}).json()
         assert any(i["id"] == "dir_priority" for i in body["survey"]["items"])
-        r = employee.post("/api/v1/survey/responses", json={"answers": answers, "language": lang},
-                          headers={"X-CSRF-Token": body["csrf_token"]})
+        r = employee.post(
+            "/api/v1/survey/responses",
+            json={"answers": answers, "language": lang},
+            headers={"X-CSRF-Token": body["csrf_token"]},
+        )
         assert r.status_code == 201, r.text
 
 
@@ -116,7 +138,7 @@ def test_language_and_priority_are_stored_and_shown(admin, app):
     assert body["invariance"]["language"]["estimable"] is False and body["invariance"]["language"]["n"] is None
     page = admin.client.get(f"/campaigns/{cid}/results?lang=de")
     assert "Wichtigste Priorität" in page.text and "Wachstum im Norden" in page.text
-    assert admin.post(f"/api/v1/campaigns/{cid}/launch").status_code == 409   # closed: no second launch
+    assert admin.post(f"/api/v1/campaigns/{cid}/launch").status_code == 409  # closed: no second launch
     bad = admin.client.post("/api/v1/survey/session", json={"token": "x"})
     assert bad.status_code == 404
 
@@ -128,8 +150,11 @@ def test_a_bad_language_is_refused(admin, app):
     body = employee.post("/api/v1/survey/session", json={"token": link}).json()
     answers = {i.id: i.options[0].value for i in V2.items if i.options} | {"dir_priority": 1}
     for lang in ("fr", "<script>", 5):
-        r = employee.post("/api/v1/survey/responses", json={"answers": answers, "language": lang},
-                          headers={"X-CSRF-Token": body["csrf_token"]})
+        r = employee.post(
+            "/api/v1/survey/responses",
+            json={"answers": answers, "language": lang},
+            headers={"X-CSRF-Token": body["csrf_token"]},
+        )
         assert r.status_code == 422 and r.json() == {"detail": "language: not a language of this campaign"}
 
 
@@ -155,8 +180,12 @@ def _answer_v1(app, admin, cid, team, n):
     for link in admin.links(cid, {admin.team_ids(cid)[team]: n}):
         employee = new_client(app)
         body = employee.post("/api/v1/survey/session", json={"token": link["link"].rsplit("/", 1)[1]}).json()
-        assert employee.post("/api/v1/survey/responses", json={"answers": answers},
-                             headers={"X-CSRF-Token": body["csrf_token"]}).status_code == 201
+        assert (
+            employee.post(
+                "/api/v1/survey/responses", json={"answers": answers}, headers={"X-CSRF-Token": body["csrf_token"]}
+            ).status_code
+            == 201
+        )
 
 
 def test_waves_compare_one_instrument_family_and_refuse_versions(admin, app):
@@ -190,8 +219,15 @@ def test_reports_carry_the_consensus_and_the_language_check():
     from app.reports.pdf_report import render_report_pdf
     from app.reports.xlsx_report import render_report_xlsx
 
-    data = simulate(V2.with_priorities(PRIORITIES), respondents=900, teams=45, units=3, scenario="realistic",
-                    seed=4, confounds=Confounds.none()).data
+    data = simulate(
+        V2.with_priorities(PRIORITIES),
+        respondents=900,
+        teams=45,
+        units=3,
+        scenario="realistic",
+        seed=4,
+        confounds=Confounds.none(),
+    ).data
     language = np.where(np.random.default_rng(2).random(data.n) < 0.5, "de", "en")
     dx = diagnose(data, language=language)
     assert dx.invariance["language"]["estimable"] and dx.invariance["language"]["n"] is not None

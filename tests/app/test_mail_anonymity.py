@@ -19,8 +19,20 @@ from web_helpers import make_admin
 
 ADDRESSES = [f"person{i}@example.org" for i in range(6)] + ["qa0@example.org", "qa1@example.org"]
 RESPONSE_TABLES = {"response", "pending_response", "comment", "result_snapshot"}
-PARTICIPANT_COLUMNS = {"id", "campaign_id", "campaign_team_id", "invitation_id", "email", "language", "sealed_link",
-                       "status", "attempts", "error", "job_id", "due_at"}
+PARTICIPANT_COLUMNS = {
+    "id",
+    "campaign_id",
+    "campaign_team_id",
+    "invitation_id",
+    "email",
+    "language",
+    "sealed_link",
+    "status",
+    "attempts",
+    "error",
+    "job_id",
+    "due_at",
+}
 
 
 @pytest.fixture
@@ -40,7 +52,7 @@ def world(database_url, caplog):
             answer(app, links[address])
         hr.post(f"/api/v1/campaigns/{cid}/mail/reminders", json={})
         drain(app)
-        reminded = sorted(m["To"] for m in recorder.messages[len(ADDRESSES):])
+        reminded = sorted(m["To"] for m in recorder.messages[len(ADDRESSES) :])
         answer(app, links["person2@example.org"])  # after the reminder
         yield {"app": app, "hr": hr, "cid": cid, "reminded": reminded, "links": links}
         app.state.engine.dispose()
@@ -55,8 +67,13 @@ def _rows(app):
 
 
 def test_the_reminder_went_only_to_those_who_had_not_answered(world):
-    assert world["reminded"] == ["person2@example.org", "person3@example.org", "person4@example.org",
-                                 "person5@example.org", "qa1@example.org"]
+    assert world["reminded"] == [
+        "person2@example.org",
+        "person3@example.org",
+        "person4@example.org",
+        "person5@example.org",
+        "qa1@example.org",
+    ]
 
 
 def test_no_column_links_an_address_to_a_response(world):
@@ -66,7 +83,11 @@ def test_no_column_links_an_address_to_a_response(world):
         targets = {fk["referred_table"] for fk in insp.get_foreign_keys(table)}
         assert not targets & RESPONSE_TABLES, table
     for table in RESPONSE_TABLES:
-        assert not {fk["referred_table"] for fk in insp.get_foreign_keys(table)} & {"participant", "mail_job", "invitation"}
+        assert not {fk["referred_table"] for fk in insp.get_foreign_keys(table)} & {
+            "participant",
+            "mail_job",
+            "invitation",
+        }
 
 
 def test_no_row_holds_an_address_with_a_time_or_a_response(world):

@@ -22,11 +22,13 @@ from mail_helpers import answer, drain, link_in, mail_app, sender, upload
 from smtp_server import smtp_server
 from web_helpers import PASSWORD, login, make_admin, make_settings, new_client, open_survey
 
-LIST = ("email,unit path,team,language\n"
-        "ana@example.org,Operations / North,Assembly,de\n"
-        "ben@example.org,Operations / North,Assembly,en\n"
-        "cem@example.org,Operations / North,Logistics,\n"
-        "dora@example.org,Sales,Key Accounts,de\n")
+LIST = (
+    "email,unit path,team,language\n"
+    "ana@example.org,Operations / North,Assembly,de\n"
+    "ben@example.org,Operations / North,Assembly,en\n"
+    "cem@example.org,Operations / North,Logistics,\n"
+    "dora@example.org,Sales,Key Accounts,de\n"
+)
 
 
 @pytest.fixture
@@ -77,8 +79,17 @@ def test_invitations_arrive_in_each_language_with_a_working_link(app, hr, smtp):
     status = hr.client.get(f"/api/v1/campaigns/{cid}/mail").json()
     assert status["participants"] == {"new": 0, "queued": 0, "sent": 4, "failed": 0}
     assert status["jobs"][0] | {"id": None, "scheduled_for": None} == {
-        "id": None, "kind": "invitation", "state": "done", "scheduled_for": None, "created_by": hr.email,
-        "queued": 4, "sent": 4, "failed": 0, "waiting": 0, "finished_at": status["jobs"][0]["finished_at"]}
+        "id": None,
+        "kind": "invitation",
+        "state": "done",
+        "scheduled_for": None,
+        "created_by": hr.email,
+        "queued": 4,
+        "sent": 4,
+        "failed": 0,
+        "waiting": 0,
+        "finished_at": status["jobs"][0]["finished_at"],
+    }
     # the links count against the headcount and are in the link log
     counts = {r["team"]: r["personal_links"] for r in hr.client.get(f"/api/v1/campaigns/{cid}/invitations").json()}
     assert counts["Assembly"] == 2 and counts["Logistics"] == 1
@@ -108,13 +119,21 @@ def test_refused_and_temporarily_failing_addresses(database_url, smtp):
     recorder, port = smtp
     app = mail_app(database_url, port, mail_max_attempts=5)
     hr = make_admin(app)
-    cid = _invite(hr, app, "email,team\nbounce@example.org,Assembly\nlater@example.org,Assembly\nok@example.org,Quality\n")
+    cid = _invite(
+        hr, app, "email,team\nbounce@example.org,Assembly\nlater@example.org,Assembly\nok@example.org,Quality\n"
+    )
     log = {p["email"]: p for p in hr.client.get(f"/api/v1/campaigns/{cid}/participants").json()}
     assert log["bounce@example.org"]["status"] == "failed"
     assert log["bounce@example.org"]["error"].startswith("550 5.1.1")
     assert log["bounce@example.org"]["attempts"] == 1  # permanent: not retried
-    assert log["later@example.org"] | {"team": None} == {"email": "later@example.org", "team": None, "language": "en",
-                                                         "status": "sent", "attempts": 3, "error": ""}
+    assert log["later@example.org"] | {"team": None} == {
+        "email": "later@example.org",
+        "team": None,
+        "language": "en",
+        "status": "sent",
+        "attempts": 3,
+        "error": "",
+    }
     assert sorted(recorder.to()) == ["later@example.org", "ok@example.org"]
     job = hr.client.get(f"/api/v1/campaigns/{cid}/mail").json()["jobs"][0]
     assert (job["sent"], job["failed"], job["state"]) == (2, 1, "done")
@@ -215,8 +234,9 @@ def test_restart_while_sending_loses_and_repeats_nothing(database_url, smtp, mon
     while len(recorder.messages) < 15 and time.monotonic() < deadline:
         time.sleep(0.05)
     background.stop()
-    assert sorted(recorder.to()) == sorted([f"p{i:02d}@example.org" for i in range(8)]
-                                           + [f"q{i:02d}@example.org" for i in range(7)])
+    assert sorted(recorder.to()) == sorted(
+        [f"p{i:02d}@example.org" for i in range(8)] + [f"q{i:02d}@example.org" for i in range(7)]
+    )
     with session_scope(second.state.engine) as session:
         [mail_job] = session.exec(select(MailJob)).all()
         assert (mail_job.sent, mail_job.failed, mail_job.state) == (15, 0, "done")
@@ -243,7 +263,10 @@ def test_stopping_the_sender_records_its_batch(database_url, smtp):
 
 def test_addresses_are_deleted_at_closing(app, hr):
     cid = _invite(hr, app)
-    hr.post(f"/api/v1/campaigns/{cid}/mail/reminders", json={"at": (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()})
+    hr.post(
+        f"/api/v1/campaigns/{cid}/mail/reminders",
+        json={"at": (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()},
+    )
     assert hr.post(f"/api/v1/campaigns/{cid}/close").status_code == 200
     assert _participants(app) == []
     status = hr.client.get(f"/api/v1/campaigns/{cid}/mail").json()
@@ -260,10 +283,16 @@ def test_addresses_are_deleted_on_the_retention_date(app, hr):
     sender(app).run_once()
     assert len(_participants(app)) == 4  # not yet
     yesterday = (date.today() - timedelta(days=1)).isoformat()
-    assert hr.client.put(f"/api/v1/campaigns/{cid}/mail/retention", json={"until": yesterday},
-                         headers=hr.h).status_code == 422
-    assert hr.client.put(f"/api/v1/campaigns/{cid}/mail/retention", json={"until": date.today().isoformat()},
-                         headers=hr.h).status_code == 200
+    assert (
+        hr.client.put(f"/api/v1/campaigns/{cid}/mail/retention", json={"until": yesterday}, headers=hr.h).status_code
+        == 422
+    )
+    assert (
+        hr.client.put(
+            f"/api/v1/campaigns/{cid}/mail/retention", json={"until": date.today().isoformat()}, headers=hr.h
+        ).status_code
+        == 200
+    )
     sender(app).run_once()
     assert _participants(app) == []
     _no_address_anywhere(app, "dora@example.org")
@@ -320,14 +349,19 @@ def test_the_page_shows_progress_and_the_log(app, hr):
 
 def test_only_editors_reach_addresses(app, hr):
     cid = _invite(hr, app)
-    r = hr.post(f"/api/v1/organizations/{hr.org_id}/members",
-                json={"email": "viewer@example.org", "role": "viewer", "password": PASSWORD})
+    r = hr.post(
+        f"/api/v1/organizations/{hr.org_id}/members",
+        json={"email": "viewer@example.org", "role": "viewer", "password": PASSWORD},
+    )
     assert r.status_code == 204, r.text
     viewer = new_client(app)
     csrf = login(viewer, "viewer@example.org")
     for url in (f"/api/v1/campaigns/{cid}/participants", f"/api/v1/campaigns/{cid}/mail", f"/campaigns/{cid}/mail"):
         assert viewer.get(url).status_code == 403, url
-    assert viewer.post(f"/api/v1/campaigns/{cid}/mail/reminders", json={}, headers={"X-CSRF-Token": csrf}).status_code == 403
+    assert (
+        viewer.post(f"/api/v1/campaigns/{cid}/mail/reminders", json={}, headers={"X-CSRF-Token": csrf}).status_code
+        == 403
+    )
     other = make_admin(app, email="hr@other.example", org="Other")
     assert other.client.get(f"/api/v1/campaigns/{cid}/participants").status_code == 404
     # without the CSRF token nothing is sent
@@ -338,6 +372,8 @@ def test_only_editors_reach_addresses(app, hr):
 def test_links_in_the_log_are_personal_links(app, hr):
     cid = _invite(hr, app)
     with session_scope(app.state.engine) as session:
-        kinds = {i.kind.value for i in session.exec(select(Invitation).where(Invitation.campaign_id == uuid.UUID(cid))).all()}
+        kinds = {
+            i.kind.value for i in session.exec(select(Invitation).where(Invitation.campaign_id == uuid.UUID(cid))).all()
+        }
         audit = session.exec(select(LinkAudit)).all()
     assert kinds == {"personal"} and [a.created_by for a in audit] == [hr.email]

@@ -31,8 +31,8 @@ def closed(app, admin):
 
 def _rows(page: str) -> dict:
     """The finding label in each row of the dimension table, by the row's dimension name."""
-    table = page[page.index('<table class="dims">'):]
-    table = table[:table.index("</table>")]
+    table = page[page.index('<table class="dims">') :]
+    table = table[: table.index("</table>")]
     rows = {}
     for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
         head = re.search(r'<th scope="row">(.*?)</th>', row)
@@ -68,19 +68,27 @@ def test_organization_headline_agrees_with_its_table(admin, closed):
 
 def test_a_unit_viewer_sees_the_unit_throughout(app, admin, closed):
     with session_scope(app.state.engine) as s:
-        ops = str(s.exec(select(Unit.id).where(Unit.organization_id == uuid.UUID(admin.org_id),
-                                               Unit.name == "Operations")).one())
-    assert admin.post(f"/api/v1/organizations/{admin.org_id}/members", json={
-        "email": "lead@example.org", "role": "viewer", "password": PASSWORD, "unit_id": ops}).status_code == 204
+        ops = str(
+            s.exec(
+                select(Unit.id).where(Unit.organization_id == uuid.UUID(admin.org_id), Unit.name == "Operations")
+            ).one()
+        )
+    assert (
+        admin.post(
+            f"/api/v1/organizations/{admin.org_id}/members",
+            json={"email": "lead@example.org", "role": "viewer", "password": PASSWORD, "unit_id": ops},
+        ).status_code
+        == 204
+    )
     viewer = new_client(app)
     login(viewer, "lead@example.org")
     data, page = _assert_headline_agrees(viewer, closed)
     assert data["subject"]["unit"] == "Operations" and data["n_respondents"] == 19
     unit = data["subject"]["dimensions"]["direction"]
     assert "In short: the unit Operations" in page
-    assert f'{round(unit["score"])} <span class="muted">' in page      # the table shows the unit's figures
-    assert "Organization (perception / structure)" in page              # with the organization as reference
-    assert "Unit Operations: perception vs structure" in page           # and so does the chart
+    assert f'{round(unit["score"])} <span class="muted">' in page  # the table shows the unit's figures
+    assert "Organization (perception / structure)" in page  # with the organization as reference
+    assert "Unit Operations: perception vs structure" in page  # and so does the chart
 
 
 def test_heatmaps_show_perception_and_structure_with_tables(admin, closed):
@@ -100,8 +108,9 @@ def test_why_results_are_hidden_is_said_in_the_page_language(admin):
     draft = admin.campaign(launch=False)
     page = admin.client.get(f"/campaigns/{draft}/results?lang=de").text
     assert "die Befragung wurde noch nicht gestartet" in page and "has not been launched" not in page
-    assert admin.client.get(f"/api/v1/campaigns/{draft}/results").json()["hidden"] == \
-        "the campaign has not been launched"                                # the API keeps the fixed text
+    assert (
+        admin.client.get(f"/api/v1/campaigns/{draft}/results").json()["hidden"] == "the campaign has not been launched"
+    )  # the API keeps the fixed text
     running = admin.campaign()
     page = admin.client.get(f"/campaigns/{running}/results?lang=de").text
     assert "Ergebnisse werden gezeigt, wenn die Befragung abgeschlossen ist" in page

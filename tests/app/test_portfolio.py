@@ -78,8 +78,11 @@ def test_a_unit_viewer_sees_no_organization_wide_figures_and_no_drafts(world):
     response rate and the name of a draft campaign; now the latest launched campaign
     and the reason why no figure is shown."""
     alpha, closed = world.orgs["Alpha Logistics"], world.campaigns["Alpha Logistics"][-1]
-    r = world.post("consultant", f"/api/v1/organizations/{alpha}/campaigns",
-                   json={"name": "Draft restructuring survey", "questionnaire_id": "aligned-autonomy-v1"})
+    r = world.post(
+        "consultant",
+        f"/api/v1/organizations/{alpha}/campaigns",
+        json={"name": "Draft restructuring survey", "questionnaire_id": "aligned-autonomy-v1"},
+    )
     assert r.status_code == 201
     full = next(x for x in world.client("consultant").get("/api/v1/portfolio").json() if x["organization_id"] == alpha)
     assert full["latest_campaign"]["name"] == "Draft restructuring survey" and full["typology"] and full["unit"] is None
@@ -89,8 +92,10 @@ def test_a_unit_viewer_sees_no_organization_wide_figures_and_no_drafts(world):
     assert (row["typology"], row["dimensions"], row["n_respondents"], row["response_rate"]) == (None, {}, None, None)
     assert row["hidden"] == "your access is limited to the results of one unit"
     assert row["latest_campaign"]["id"] == row["closed_campaign"]["id"] == closed
-    for lang, hidden in (("en", "your access is limited to the results of one unit"),
-                         ("de", "Ihr Zugriff ist auf die Ergebnisse eines Bereichs beschränkt")):
+    for lang, hidden in (
+        ("en", "your access is limited to the results of one unit"),
+        ("de", "Ihr Zugriff ist auf die Ergebnisse eines Bereichs beschränkt"),
+    ):
         page = world.client("unit_viewer_a").get(f"/portfolio?lang={lang}").text
         assert "Draft restructuring survey" not in page and hidden in page and SCOPED_UNIT in page
         assert 'class="maturity"' not in page and not re.search(r"\d %", page)
@@ -108,8 +113,12 @@ def test_switcher(world):
 
 
 def test_create_a_client_organization(world):
-    r = world.post("consultant", "/portfolio/organizations",
-                   data={"name": "Delta Retail", "industry": "Retail", "size_band": "50-249"}, follow_redirects=False)
+    r = world.post(
+        "consultant",
+        "/portfolio/organizations",
+        data={"name": "Delta Retail", "industry": "Retail", "size_band": "50-249"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/portfolio?lang=en"
     rows = world.client("consultant").get("/api/v1/portfolio").json()
     delta = next(r for r in rows if r["name"] == "Delta Retail")
@@ -124,16 +133,29 @@ def test_create_a_client_organization(world):
 def test_opt_in_from_the_portfolio(world):
     page = world.client("consultant").get("/portfolio").text
     assert f'action="/orgs/{world.orgs["Alpha Logistics"]}/benchmark"' in page
-    assert f'action="/orgs/{world.orgs["Alpha Logistics"]}/benchmark"' not in world.client("viewer_a").get("/portfolio").text
-    world.post("consultant", "/portfolio/organizations", data={"name": "Epsilon", "industry": "Retail", "size_band": "5000+"})
+    assert (
+        f'action="/orgs/{world.orgs["Alpha Logistics"]}/benchmark"'
+        not in world.client("viewer_a").get("/portfolio").text
+    )
+    world.post(
+        "consultant", "/portfolio/organizations", data={"name": "Epsilon", "industry": "Retail", "size_band": "5000+"}
+    )
     eps = next(x for x in world.client("consultant").get("/api/v1/portfolio").json() if x["name"] == "Epsilon")
-    r = world.post("consultant", f"/orgs/{eps['organization_id']}/benchmark", data={"opt_in": "true", "back": "/portfolio"},
-                   follow_redirects=False)
+    r = world.post(
+        "consultant",
+        f"/orgs/{eps['organization_id']}/benchmark",
+        data={"opt_in": "true", "back": "/portfolio"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/portfolio"
     eps = next(x for x in world.client("consultant").get("/api/v1/portfolio").json() if x["name"] == "Epsilon")
     assert eps["benchmark_opt_in"] is True
-    r = world.post("consultant", f"/orgs/{eps['organization_id']}/benchmark", data={"opt_in": "false", "back": "//evil.example"},
-                   follow_redirects=False)
+    r = world.post(
+        "consultant",
+        f"/orgs/{eps['organization_id']}/benchmark",
+        data={"opt_in": "false", "back": "//evil.example"},
+        follow_redirects=False,
+    )
     assert r.headers["location"] == f"/orgs/{eps['organization_id']}"
 
 
@@ -141,12 +163,31 @@ def test_portfolio_page_in_german(world):
     alpha, last = world.orgs["Alpha Logistics"], world.campaigns["Alpha Logistics"][-1]
     text = world.client("consultant").get("/portfolio?lang=de").text
     assert '<html lang="de">' in text
-    for german in ("Zur Organisation", "Letzte Befragung", "Rücklaufquote", "Reife\u00adgrad (1–5)", "Ausrichtung",
-                   "Entscheidungsrechte", "Ihre Rolle: Beratung", "Neue Kundenorganisation", "Organisation anlegen",
-                   "Aus dem Benchmark zurückziehen", "abgeschlossen"):
+    for german in (
+        "Zur Organisation",
+        "Letzte Befragung",
+        "Rücklaufquote",
+        "Reife\u00adgrad (1–5)",
+        "Ausrichtung",
+        "Entscheidungsrechte",
+        "Ihre Rolle: Beratung",
+        "Neue Kundenorganisation",
+        "Organisation anlegen",
+        "Aus dem Benchmark zurückziehen",
+        "abgeschlossen",
+    ):
         assert german in text, german
-    for english in ("Go to organization", "Latest campaign", "Response rate", "Maturity", "Direction",
-                    "New client organization", "Create organization", "Take part in the benchmark", "your role"):
+    for english in (
+        "Go to organization",
+        "Latest campaign",
+        "Response rate",
+        "Maturity",
+        "Direction",
+        "New client organization",
+        "Create organization",
+        "Take part in the benchmark",
+        "your role",
+    ):
         assert english not in text, english
     # every link to a further page and every form back to the portfolio keeps the language
     for path in (f"/campaigns/{last}/results", f"/campaigns/{last}/benchmark", f"/orgs/{alpha}/waves"):
@@ -164,12 +205,14 @@ def test_portfolio_language_is_negotiated_and_remembered(world):
     assert c.get("/portfolio?lang=fr").status_code == 422
     assert "Letzte Befragung" in c.get("/portfolio", headers={"Accept-Language": "de-CH,de;q=0.9,en;q=0.5"}).text
     assert "Letzte Befragung" in c.get("/portfolio?lang=de").text
-    assert "Letzte Befragung" in c.get("/portfolio").text          # the explicit choice is remembered
+    assert "Letzte Befragung" in c.get("/portfolio").text  # the explicit choice is remembered
     assert "Latest campaign" in c.get("/portfolio?lang=en").text and "Latest campaign" in c.get("/portfolio").text
 
 
 def test_a_new_organization_returns_to_the_portfolio_in_its_language(world):
-    r = world.post("consultant", "/portfolio/organizations", data={"name": "Zeta", "lang": "de"}, follow_redirects=False)
+    r = world.post(
+        "consultant", "/portfolio/organizations", data={"name": "Zeta", "lang": "de"}, follow_redirects=False
+    )
     assert r.status_code == 303 and r.headers["location"] == "/portfolio?lang=de"
     text = world.client("consultant").get(r.headers["location"]).text
     card = re.search(r"<h2><a[^>]*>Zeta</a></h2>.*?</li>", text, re.S).group(0)

@@ -46,8 +46,12 @@ def closing_threads(monkeypatch):
 
 def _opted_in(app, email, org):
     admin = make_admin(app, email=email, org=org)
-    assert admin.patch(f"/api/v1/organizations/{admin.org_id}",
-                       json={"industry": "Logistics", "size_band": "250-999"}).status_code == 200
+    assert (
+        admin.patch(
+            f"/api/v1/organizations/{admin.org_id}", json={"industry": "Logistics", "size_band": "250-999"}
+        ).status_code
+        == 200
+    )
     assert admin.post(f"/api/v1/organizations/{admin.org_id}/benchmark", json={"opt_in": True}).status_code == 200
     return admin
 
@@ -62,8 +66,9 @@ def _answer_every_link(app, admin, cid):
         assert opened.status_code == 200, opened.text
         survey = opened.json()
         answers = {i["id"]: rng.choice(i["options"])["value"] for i in survey["survey"]["items"] if i["options"]}
-        r = employee.post("/api/v1/survey/responses", json={"answers": answers},
-                          headers={"X-CSRF-Token": survey["csrf_token"]})
+        r = employee.post(
+            "/api/v1/survey/responses", json={"answers": answers}, headers={"X-CSRF-Token": survey["csrf_token"]}
+        )
         assert r.status_code == 201, r.text
     return len(links)
 
@@ -100,12 +105,21 @@ def test_a_pulse_campaign_closes_and_reports_like_a_full_one(app, closing_thread
     overview = r.json()
     assert overview["n_respondents"] == n and overview["tenure"] == []
     assert set(overview["dimensions"]) == {"direction", "decision_rights", "feedback"}
-    _pages_answer(acme, [
-        f"/campaigns/{pulse}/results", f"/campaigns/{pulse}/results/heatmaps", f"/campaigns/{pulse}/results/filters",
-        f"/campaigns/{pulse}/results/team?name=Assembly", f"/api/v1/campaigns/{pulse}/results/heatmap",
-        f"/api/v1/campaigns/{pulse}/results/team?name=Assembly", f"/api/v1/campaigns/{pulse}/results/view?role=member",
-        f"/campaigns/{pulse}/benchmark", "/portfolio", f"/orgs/{acme.org_id}/waves",
-    ])
+    _pages_answer(
+        acme,
+        [
+            f"/campaigns/{pulse}/results",
+            f"/campaigns/{pulse}/results/heatmaps",
+            f"/campaigns/{pulse}/results/filters",
+            f"/campaigns/{pulse}/results/team?name=Assembly",
+            f"/api/v1/campaigns/{pulse}/results/heatmap",
+            f"/api/v1/campaigns/{pulse}/results/team?name=Assembly",
+            f"/api/v1/campaigns/{pulse}/results/view?role=member",
+            f"/campaigns/{pulse}/benchmark",
+            "/portfolio",
+            f"/orgs/{acme.org_id}/waves",
+        ],
+    )
     r = acme.client.get(f"/api/v1/campaigns/{pulse}/results/view?tenure=lt1")
     assert r.status_code == 422 and r.json()["detail"] == "unknown filter value"
     r = acme.client.get(f"/api/v1/campaigns/{pulse}/results/heatmap?metric=misconception")
@@ -136,8 +150,15 @@ def test_a_pulse_campaign_closes_and_reports_like_a_full_one(app, closing_thread
         assert pool_status(s)["pending"] == 0
         assert PULSE in {e.questionnaire_id for e in released_pool(s)}
     for admin, cid in ((acme, pulse), (other, later)):
-        _pages_answer(admin, [f"/api/v1/campaigns/{cid}/benchmark", f"/campaigns/{cid}/benchmark", "/portfolio",
-                              f"/api/v1/campaigns/{cid}/results"])
+        _pages_answer(
+            admin,
+            [
+                f"/api/v1/campaigns/{cid}/benchmark",
+                f"/campaigns/{cid}/benchmark",
+                "/portfolio",
+                f"/api/v1/campaigns/{cid}/results",
+            ],
+        )
 
 
 def test_a_damaged_campaign_or_pool_entry_breaks_no_other_organization(app, closing_threads, caplog):
@@ -150,19 +171,31 @@ def test_a_damaged_campaign_or_pool_entry_breaks_no_other_organization(app, clos
         response = s.exec(select(Response).where(Response.campaign_id == uuid.UUID(cid))).first()
         response.answers = {**response.answers, "dir_p1": 9}
         s.add(response)
-        s.add(BenchmarkEntryRow(entry_id="f" * 32, source="damaged", released=True,
-                                data={"entry_id": "f" * 32, "dimensions": "none"}))
+        s.add(
+            BenchmarkEntryRow(
+                entry_id="f" * 32, source="damaged", released=True, data={"entry_id": "f" * 32, "dimensions": "none"}
+            )
+        )
         s.commit()
     with caplog.at_level(logging.ERROR, logger=benchmarks_service.__name__):
         _close(broken, cid)
         other = _opted_in(app, "hr@other.example", "Other")
         later = _full_campaign(app, other, "Spring")
-        _pages_answer(other, [f"/api/v1/campaigns/{later}/benchmark", f"/campaigns/{later}/benchmark",
-                              f"/api/v1/campaigns/{later}/results", "/portfolio"])
+        _pages_answer(
+            other,
+            [
+                f"/api/v1/campaigns/{later}/benchmark",
+                f"/campaigns/{later}/benchmark",
+                f"/api/v1/campaigns/{later}/results",
+                "/portfolio",
+            ],
+        )
     messages = [r.getMessage() for r in caplog.records]
     assert f"campaign {cid} gets no benchmark entry" in messages
-    assert f"benchmark entry {'f' * 32} is left out of the pool: questionnaire_id: is required (and 6 more problems)" \
+    assert (
+        f"benchmark entry {'f' * 32} is left out of the pool: questionnaire_id: is required (and 6 more problems)"
         in messages
+    )
     with session_scope(app.state.engine) as s:
         assert not s.exec(select(BenchmarkEntryRow).where(BenchmarkEntryRow.campaign_id == uuid.UUID(cid))).all()
         assert len(released_pool(s)) == len(PROFILES)

@@ -80,10 +80,13 @@ def test_pages_in_english_and_german(admin, closed):
 
 def test_a_unit_viewer_sees_only_its_unit(app, admin, closed):
     with session_scope(app.state.engine) as s:
-        sales = str(s.exec(select(Unit.id).where(Unit.organization_id == uuid.UUID(admin.org_id),
-                                                 Unit.name == "Sales")).one())
-    r = admin.post(f"/api/v1/organizations/{admin.org_id}/members",
-                   json={"email": "lead@example.org", "role": "viewer", "password": PASSWORD, "unit_id": sales})
+        sales = str(
+            s.exec(select(Unit.id).where(Unit.organization_id == uuid.UUID(admin.org_id), Unit.name == "Sales")).one()
+        )
+    r = admin.post(
+        f"/api/v1/organizations/{admin.org_id}/members",
+        json={"email": "lead@example.org", "role": "viewer", "password": PASSWORD, "unit_id": sales},
+    )
     assert r.status_code == 204, r.text
     viewer = new_client(app)
     login(viewer, "lead@example.org")
@@ -115,6 +118,7 @@ def test_open_campaigns_show_no_items(app, admin):
 
 def _item_text(lang="en"):
     from analysis import load_questionnaire
+
     return load_questionnaire("aligned-autonomy-v1").item("dir_p4").text[lang]
 
 
@@ -147,6 +151,7 @@ def test_every_report_format_carries_the_question_tables(admin, closed):
     pdf = get("pdf")
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "Questions" in text and "Unit: Operations" in text and "Favourable" in text
-    team = subprocess.run(["pdftotext", "-", "-"], input=get("team-pdf", team="Assembly"), capture_output=True,
-                          check=True).stdout.decode()
+    team = subprocess.run(
+        ["pdftotext", "-", "-"], input=get("team-pdf", team="Assembly"), capture_output=True, check=True
+    ).stdout.decode()
     assert "Questions" in team and "Favourable" in team

@@ -43,14 +43,18 @@ def _version(admin):
 
 # ---------------------------------------------------------------- the model
 
+
 def test_a_team_takes_its_own_entry_else_its_nearest_unit_else_the_organization():
-    doc = {"decisions": [{"id": "a"}, {"id": "b"}, {"id": "c"}], "designs": [
-        {"decision": "a", "unit_path": "", "team": "", "decider": "team"},
-        {"decision": "a", "unit_path": "Ops", "team": "", "decider": "unit"},
-        {"decision": "a", "unit_path": "Ops / North", "team": "X", "decider": "central"},
-        {"decision": "b", "unit_path": "ops", "team": "", "decider": "team_with_consent"},  # case-insensitive
-        {"decision": "b", "unit_path": "Ops / North", "team": "Y", "decider": "not_decided"},
-    ]}
+    doc = {
+        "decisions": [{"id": "a"}, {"id": "b"}, {"id": "c"}],
+        "designs": [
+            {"decision": "a", "unit_path": "", "team": "", "decider": "team"},
+            {"decision": "a", "unit_path": "Ops", "team": "", "decider": "unit"},
+            {"decision": "a", "unit_path": "Ops / North", "team": "X", "decider": "central"},
+            {"decision": "b", "unit_path": "ops", "team": "", "decider": "team_with_consent"},  # case-insensitive
+            {"decision": "b", "unit_path": "Ops / North", "team": "Y", "decider": "not_decided"},
+        ],
+    }
     codes, sources = resolve(doc, [("Ops / North", "X"), ("Ops / North", "Y"), ("Sales", "Z")])
     assert codes == [[3, 1, -1], [2, -1, -1], [0, -1, -1]]
     assert sources == [["team", "unit", ""], ["unit", "team", ""], ["organization", "", ""]]
@@ -80,19 +84,41 @@ def test_every_save_is_a_new_version_and_old_versions_stay(admin):
     assert r.status_code == 409 and _version(admin) == 2
 
 
-@pytest.mark.parametrize(("change", "error"), [
-    ({"decisions": [{"id": "Bad Id", "dimension": "direction", "label_en": "x", "label_de": "y"}]},
-     "decisions[0]: decision id 'Bad Id' must be"),
-    ({"decisions": [{"id": "a", "dimension": "mood", "label_en": "x", "label_de": "y"}]},
-     "decisions[0]: dimension 'mood' is not one of"),
-    ({"designs": [{"decision": "nope", "decider": "team"}]}, "designs[0]: decision 'nope' is not a decision type"),
-    ({"designs": [{"decision": "hiring", "decider": "boss"}]}, "designs[0]: decider 'boss' is not one of"),
-    ({"designs": [{"decision": "hiring", "unit_path": "Nowhere", "decider": "unit"}]},
-     "designs[0]: unit 'Nowhere' is not in the team structure"),
-    ({"agreements": [{"unit_path": "Sales", "team": "Key Accounts", "partner_unit_path": "Sales",
-                      "partner_team": "Key Accounts", "subject": "s", "owner": "o", "review_date": "2027-01-01"}]},
-     "agreements[0]: an agreement needs two different teams"),
-])
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        (
+            {"decisions": [{"id": "Bad Id", "dimension": "direction", "label_en": "x", "label_de": "y"}]},
+            "decisions[0]: decision id 'Bad Id' must be",
+        ),
+        (
+            {"decisions": [{"id": "a", "dimension": "mood", "label_en": "x", "label_de": "y"}]},
+            "decisions[0]: dimension 'mood' is not one of",
+        ),
+        ({"designs": [{"decision": "nope", "decider": "team"}]}, "designs[0]: decision 'nope' is not a decision type"),
+        ({"designs": [{"decision": "hiring", "decider": "boss"}]}, "designs[0]: decider 'boss' is not one of"),
+        (
+            {"designs": [{"decision": "hiring", "unit_path": "Nowhere", "decider": "unit"}]},
+            "designs[0]: unit 'Nowhere' is not in the team structure",
+        ),
+        (
+            {
+                "agreements": [
+                    {
+                        "unit_path": "Sales",
+                        "team": "Key Accounts",
+                        "partner_unit_path": "Sales",
+                        "partner_team": "Key Accounts",
+                        "subject": "s",
+                        "owner": "o",
+                        "review_date": "2027-01-01",
+                    }
+                ]
+            },
+            "agreements[0]: an agreement needs two different teams",
+        ),
+    ],
+)
 def test_an_invalid_register_names_the_entry_and_stores_nothing(admin, change, error):
     r = admin.client.put(_url(admin), json={**starter_document(), **change}, headers=admin.h)
     assert r.status_code == 422
@@ -121,6 +147,7 @@ def test_only_admins_write_and_other_tenants_see_nothing(app, admin):
 
 # ---------------------------------------------------------------- CSV
 
+
 def test_csv_import_and_export_round_trip(admin):
     r = _import(admin, GOOD_CSV)
     assert r.status_code == 201, r.text
@@ -133,8 +160,11 @@ def test_csv_import_and_export_round_trip(admin):
 
 
 def test_csv_export_neutralizes_formulas_and_imports_them_back():
-    doc = {"decisions": [{"id": "a", "dimension": "direction", "label_en": "=HYPERLINK(1)", "label_de": "@x"}],
-           "designs": [], "agreements": []}
+    doc = {
+        "decisions": [{"id": "a", "dimension": "direction", "label_en": "=HYPERLINK(1)", "label_de": "@x"}],
+        "designs": [],
+        "agreements": [],
+    }
     text = register_csv(doc)
     assert ",'=HYPERLINK(1),'@x," in text
 
@@ -144,18 +174,27 @@ def test_csv_with_semicolons_is_read(admin):
     assert _import(admin, text).status_code == 201
 
 
-@pytest.mark.parametrize(("line", "error"), [
-    ("policy,priorities,,,,,,team,,,,,", "line 4: kind 'policy' is not one of decision, design, agreement"),
-    ("design,priorities,,,,,,team", "line 4: expected 13 fields, found 8"),
-    ("design,priorities,,,,,,boss,,,,,", "line 4: decider 'boss' is not one of"),
-    ("design,strategy,,,,,,team,,,,,", "line 4: decision 'strategy' is not a decision type"),
-    ("design,priorities,,,,Operations / West,Assembly,team,,,,,", "line 4: team 'Assembly' in 'Operations / West' is not in"),
-    ("design,priorities,,,,,,team,,,,,", "line 4: the design of 'priorities' for this place repeats line 3"),
-    ("decision,priorities,direction,again,wieder,,,,,,,,", "line 4: decision 'priorities' repeats line 2"),
-    ("agreement,,,,,Sales,Key Accounts,,Sales,Inside Sales,terms,Jo,31.03.2027", "line 4: review date '31.03.2027' is not a date"),
-    ("agreement,,,,,Sales,Key Accounts,,Sales,Inside Sales,,Jo,2027-03-31", "line 4: subject is empty"),
-    ("decision,x,direction," + "a" * 201 + ",b,,,,,,,,", "line 4: label en has more than 200 characters"),
-])
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        ("policy,priorities,,,,,,team,,,,,", "line 4: kind 'policy' is not one of decision, design, agreement"),
+        ("design,priorities,,,,,,team", "line 4: expected 13 fields, found 8"),
+        ("design,priorities,,,,,,boss,,,,,", "line 4: decider 'boss' is not one of"),
+        ("design,strategy,,,,,,team,,,,,", "line 4: decision 'strategy' is not a decision type"),
+        (
+            "design,priorities,,,,Operations / West,Assembly,team,,,,,",
+            "line 4: team 'Assembly' in 'Operations / West' is not in",
+        ),
+        ("design,priorities,,,,,,team,,,,,", "line 4: the design of 'priorities' for this place repeats line 3"),
+        ("decision,priorities,direction,again,wieder,,,,,,,,", "line 4: decision 'priorities' repeats line 2"),
+        (
+            "agreement,,,,,Sales,Key Accounts,,Sales,Inside Sales,terms,Jo,31.03.2027",
+            "line 4: review date '31.03.2027' is not a date",
+        ),
+        ("agreement,,,,,Sales,Key Accounts,,Sales,Inside Sales,,Jo,2027-03-31", "line 4: subject is empty"),
+        ("decision,x,direction," + "a" * 201 + ",b,,,,,,,,", "line 4: label en has more than 200 characters"),
+    ],
+)
 def test_every_bad_line_is_named_and_nothing_is_stored(admin, line, error):
     text = H + "decision,priorities,decision_rights,p,p,,,,,,,,\ndesign,priorities,,,,,,team,,,,,\n" + line + "\n"
     r = _import(admin, text)
@@ -166,22 +205,22 @@ def test_every_bad_line_is_named_and_nothing_is_stored(admin, line, error):
 
 
 def test_several_bad_lines_are_all_named(admin):
-    text = H + ("decision,a,direction,x,y,,,,,,,,\n"
-                "design,a,,,,,,boss,,,,,\n"
-                "design,b,,,,,,team,,,,,\n"
-                "nonsense\n")
+    text = H + ("decision,a,direction,x,y,,,,,,,,\ndesign,a,,,,,,boss,,,,,\ndesign,b,,,,,,team,,,,,\nnonsense\n")
     errors = _import(admin, text).json()["errors"]
     assert [e.split(":")[0] for e in errors] == ["line 3", "line 4", "line 5"]
 
 
-@pytest.mark.parametrize(("body", "status", "error"), [
-    (b"", 422, "line 1: expected the header"),
-    (b"kind,decision\n", 422, "line 1: expected the header"),
-    (H.encode() + b"decision,a,direction,\xff\xfe,b,,,,,,,,\n", 422, "the file is not UTF-8 text"),
-    (H.encode() + b"decision,a,direction,x\x00y,b,,,,,,,,\n", 422, "line 2: label en: control character U+0000"),
-    (H.encode() + b'decision,a,direction,"' + b"x" * 200_000 + b'",b,,,,,,,,\n', 422, "line 2: field larger than"),
-    (H.encode() + b"design,a,,,,,,team,,,,,\n" * 60_000, 422, None),
-])
+@pytest.mark.parametrize(
+    ("body", "status", "error"),
+    [
+        (b"", 422, "line 1: expected the header"),
+        (b"kind,decision\n", 422, "line 1: expected the header"),
+        (H.encode() + b"decision,a,direction,\xff\xfe,b,,,,,,,,\n", 422, "the file is not UTF-8 text"),
+        (H.encode() + b"decision,a,direction,x\x00y,b,,,,,,,,\n", 422, "line 2: label en: control character U+0000"),
+        (H.encode() + b'decision,a,direction,"' + b"x" * 200_000 + b'",b,,,,,,,,\n', 422, "line 2: field larger than"),
+        (H.encode() + b"design,a,,,,,,team,,,,,\n" * 60_000, 422, None),
+    ],
+)
 def test_hostile_and_oversized_files_store_nothing(admin, body, status, error):
     r = _import(admin, body)
     assert r.status_code == status, r.text[:300]
@@ -191,21 +230,27 @@ def test_hostile_and_oversized_files_store_nothing(admin, body, status, error):
 
 
 def test_a_register_with_too_many_entries_is_refused(admin):
-    text = H + "decision,a,direction,x,y,,,,,,,,\n" + "".join(
-        f"decision,d{i},direction,x,y,,,,,,,,\n" for i in range(60))
+    text = (
+        H + "decision,a,direction,x,y,,,,,,,,\n" + "".join(f"decision,d{i},direction,x,y,,,,,,,,\n" for i in range(60))
+    )
     r = _import(admin, text)
     assert r.status_code == 422 and r.json()["errors"] == ["decisions: more than 50 entries"]
 
 
 # ---------------------------------------------------------------- the page
 
+
 def _form(admin, path, data, lang="en"):
-    return admin.client.post(f"/orgs/{admin.org_id}/register{path}", data={"csrf_token": admin.csrf, "lang": lang, **data},
-                             follow_redirects=False)
+    return admin.client.post(
+        f"/orgs/{admin.org_id}/register{path}",
+        data={"csrf_token": admin.csrf, "lang": lang, **data},
+        follow_redirects=False,
+    )
 
 
-@pytest.mark.parametrize(("lang", "title", "inherit"), [("en", "Decision register", "inherit"),
-                                                         ("de", "Entscheidungsregister", "erben")])
+@pytest.mark.parametrize(
+    ("lang", "title", "inherit"), [("en", "Decision register", "inherit"), ("de", "Entscheidungsregister", "erben")]
+)
 def test_the_page_in_both_languages(admin, lang, title, inherit):
     r = admin.client.get(f"/orgs/{admin.org_id}/register?lang={lang}")
     assert r.status_code == 200
@@ -214,28 +259,49 @@ def test_the_page_in_both_languages(admin, lang, title, inherit):
 
 def test_editing_on_the_page_saves_versions(admin):
     ids = [d["id"] for d in starter_document()["decisions"]]
-    data = {"base": "", "id": ids[:2] + ["budget", ""], "dimension": ["decision_rights"] * 4,
-            "label_en": ["p", "h", "the budget", ""], "label_de": ["p", "h", "das Budget", ""]}
+    data = {
+        "base": "",
+        "id": ids[:2] + ["budget", ""],
+        "dimension": ["decision_rights"] * 4,
+        "label_en": ["p", "h", "the budget", ""],
+        "label_de": ["p", "h", "das Budget", ""],
+    }
     r = _form(admin, "/decisions", data)
     assert r.status_code == 303 and r.headers["location"].endswith("saved=1")
     assert [d["id"] for d in admin.client.get(_url(admin)).json()["decisions"]] == ids[:2] + ["budget"]
-    r = _form(admin, "/design", {"base": "1", "unit_path": "Sales", "team": "", "decider_budget": "unit",
-                                 "decider_priorities": ""})
+    r = _form(
+        admin,
+        "/design",
+        {"base": "1", "unit_path": "Sales", "team": "", "decider_budget": "unit", "decider_priorities": ""},
+    )
     assert r.status_code == 303
     r = _form(admin, "/design", {"base": "2", "unit_path": "Sales", "team": "Key Accounts", "decider_budget": "team"})
     assert r.status_code == 303
     page = admin.client.get(f"/orgs/{admin.org_id}/register").text
     assert "→ the team (own entry)" in page and "→ the unit above the team (from its unit)" in page
-    r = _form(admin, "/agreements", {"base": "3", "team": "Sales|Key Accounts", "partner_team": "Sales|Inside Sales",
-                                     "decision": "budget", "subject": "joint offers", "owner": "Ana",
-                                     "review_date": "2027-06-30"})
+    r = _form(
+        admin,
+        "/agreements",
+        {
+            "base": "3",
+            "team": "Sales|Key Accounts",
+            "partner_team": "Sales|Inside Sales",
+            "decision": "budget",
+            "subject": "joint offers",
+            "owner": "Ana",
+            "review_date": "2027-06-30",
+        },
+    )
     assert r.status_code == 303
     assert admin.client.get(_url(admin)).json()["agreements"][0]["partner_team"] == "Inside Sales"
     assert _form(admin, "/agreements/0/delete", {"base": "4"}).status_code == 303
     assert _form(admin, "/agreements/0/delete", {"base": "5"}).status_code == 404
     assert [v["number"] for v in admin.client.get(_url(admin, "/versions")).json()] == [5, 4, 3, 2, 1]
     old = admin.client.get(f"/orgs/{admin.org_id}/register?version=1")
-    assert "You are viewing version 1" in old.text and 'action="/orgs/' + admin.org_id + '/register/design"' not in old.text
+    assert (
+        "You are viewing version 1" in old.text
+        and 'action="/orgs/' + admin.org_id + '/register/design"' not in old.text
+    )
 
 
 def test_a_bad_edit_on_the_page_shows_the_errors(admin):
@@ -250,23 +316,35 @@ def test_a_bad_edit_on_the_page_shows_the_errors(admin):
 
 
 def test_the_page_import_names_bad_lines(admin):
-    r = admin.client.post(f"/orgs/{admin.org_id}/register/import", data={"csrf_token": admin.csrf},
-                          files={"file": ("r.csv", H + "design,x,,,,,,team,,,,,\n", "text/csv")})
+    r = admin.client.post(
+        f"/orgs/{admin.org_id}/register/import",
+        data={"csrf_token": admin.csrf},
+        files={"file": ("r.csv", H + "design,x,,,,,,team,,,,,\n", "text/csv")},
+    )
     assert r.status_code == 422 and "line 2: decision &#39;x&#39; is not a decision type" in r.text
-    de = admin.client.post(f"/orgs/{admin.org_id}/register/import?lang=de", data={"csrf_token": admin.csrf},
-                           files={"file": ("r.csv", H + "design,x,,,,,,team,,,,,\nbogus,,\n", "text/csv")})
+    de = admin.client.post(
+        f"/orgs/{admin.org_id}/register/import?lang=de",
+        data={"csrf_token": admin.csrf},
+        files={"file": ("r.csv", H + "design,x,,,,,,team,,,,,\nbogus,,\n", "text/csv")},
+    )
     assert de.status_code == 422
     assert "Zeile 2: „x“ ist keine Entscheidungsart des Registers" in de.text
     assert "Zeile 3: 13 Felder erwartet, 3 gefunden" in de.text
-    api = admin.post(_url(admin, "/import"), content=(H + "design,x,,,,,,team,,,,,\n").encode(),
-                     headers={"content-type": "text/csv"})
+    api = admin.post(
+        _url(admin, "/import"), content=(H + "design,x,,,,,,team,,,,,\n").encode(), headers={"content-type": "text/csv"}
+    )
     assert api.json()["errors"] == ["line 2: decision 'x' is not a decision type of the register"]  # English
-    ok = admin.client.post(f"/orgs/{admin.org_id}/register/import", data={"csrf_token": admin.csrf},
-                           files={"file": ("r.csv", GOOD_CSV, "text/csv")}, follow_redirects=False)
+    ok = admin.client.post(
+        f"/orgs/{admin.org_id}/register/import",
+        data={"csrf_token": admin.csrf},
+        files={"file": ("r.csv", GOOD_CSV, "text/csv")},
+        follow_redirects=False,
+    )
     assert ok.status_code == 303 and _version(admin) == 1
 
 
 # ---------------------------------------------------------------- frozen at launch
+
 
 def test_launch_freezes_the_register_and_later_edits_do_not_reach_it(admin):
     assert _import(admin, GOOD_CSV).status_code == 201
@@ -302,8 +380,9 @@ def test_the_launch_form_offers_the_register_items(admin):
     cid = admin.campaign(launch=False)
     page = admin.client.get(f"/campaigns/{cid}").text
     assert 'name="decisions" value="hiring" form="launch-form"' in page
-    r = admin.client.post(f"/campaigns/{cid}/launch", data={"csrf_token": admin.csrf, "decisions": ["hiring"]},
-                          follow_redirects=False)
+    r = admin.client.post(
+        f"/campaigns/{cid}/launch", data={"csrf_token": admin.csrf, "decisions": ["hiring"]}, follow_redirects=False
+    )
     assert r.status_code == 303
     assert admin.client.get(f"/api/v1/campaigns/{cid}/register").json()["asked"] == ["hiring"]
 

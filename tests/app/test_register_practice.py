@@ -29,20 +29,31 @@ COUNTS = {"Assembly": 8, "Logistics": 6, "Quality": 3, "Key Accounts": 7, "Insid
 # dr_s4: 1 none … 4 six or more; dr_s5: 1 agreed route, 3 overruled without a reason, 4 not happened
 PRACTICE = {
     "Key Accounts": {"dr_s4": [4, 4, 3, 4, 3, 4, 4], "dr_s5": [3, 3, 3, 4, 3, 1, 3]},  # designed team: overridden
-    "Assembly": {"dr_s4": [4] * 8, "dr_s5": [3] * 8},        # designed central: approvals are the design
-    "Inside Sales": {"dr_s4": [1] * 5, "dr_s5": [4] * 5},    # designed team, practised as designed
+    "Assembly": {"dr_s4": [4] * 8, "dr_s5": [3] * 8},  # designed central: approvals are the design
+    "Inside Sales": {"dr_s4": [1] * 5, "dr_s5": [4] * 5},  # designed team, practised as designed
 }
-SHEET = {"goals_written": True, "goals_link": "", "decision_record": True, "review_cadence": "monthly",
-         "last_lesson": None}
+SHEET = {
+    "goals_written": True,
+    "goals_link": "",
+    "decision_record": True,
+    "review_cadence": "monthly",
+    "last_lesson": None,
+}
 
 
 def _v2(admin, decisions):
-    r = admin.post(f"/api/v1/organizations/{admin.org_id}/campaigns",
-                   json={"name": "Autumn", "questionnaire_id": "aligned-autonomy-v2"})
+    r = admin.post(
+        f"/api/v1/organizations/{admin.org_id}/campaigns",
+        json={"name": "Autumn", "questionnaire_id": "aligned-autonomy-v2"},
+    )
     assert r.status_code == 201, r.text
     cid = r.json()["id"]
-    assert admin.client.put(f"/api/v1/campaigns/{cid}/priorities", json={"priorities": PRIORITIES},
-                            headers=admin.h).status_code == 200
+    assert (
+        admin.client.put(
+            f"/api/v1/campaigns/{cid}/priorities", json={"priorities": PRIORITIES}, headers=admin.h
+        ).status_code
+        == 200
+    )
     body = {"decisions": decisions} if decisions else {}
     assert admin.post(f"/api/v1/campaigns/{cid}/launch", json=body).status_code == 200
     return cid
@@ -59,8 +70,15 @@ def _store(app, cid, *, register_items=True):
                 answers.update({item: values[i] for item, values in PRACTICE.get(name, {}).items()})
                 if register_items:  # Key Accounts believes escalation is needed for its priorities
                     answers["decides.priorities"] = 3 if name == "Key Accounts" and i < 6 else 0
-                s.add(Response(campaign_id=uuid.UUID(cid), campaign_team_id=teams[name].id, role="member",
-                               answers=answers, submitted_on=date(2026, 11, 2)))
+                s.add(
+                    Response(
+                        campaign_id=uuid.UUID(cid),
+                        campaign_team_id=teams[name].id,
+                        role="member",
+                        answers=answers,
+                        submitted_on=date(2026, 11, 2),
+                    )
+                )
                 row += 1
         s.commit()
 
@@ -83,6 +101,7 @@ def _practice(reg, team):
 
 
 # ------------------------------------------------------------------ practice
+
 
 def test_the_practice_verdicts_in_the_json(admin, closed):
     reg = admin.client.get(f"/api/v1/campaigns/{closed}/results").json()["decision_register"]
@@ -110,10 +129,13 @@ def test_a_v1_campaign_has_no_practice_comparison(app, admin):
     assert reg["practice_asked"] is False and all(t["practice"] is None for t in reg["teams"])
 
 
-@pytest.mark.parametrize(("lang", "verdict", "help_text"), [
-    ("en", "practice overrides the design", "the design exists on paper, not in practice"),
-    ("de", "Praxis übergeht das Vorgesehene", "Die Gestaltung besteht auf dem Papier, nicht in der Praxis"),
-])
+@pytest.mark.parametrize(
+    ("lang", "verdict", "help_text"),
+    [
+        ("en", "practice overrides the design", "the design exists on paper, not in practice"),
+        ("de", "Praxis übergeht das Vorgesehene", "Die Gestaltung besteht auf dem Papier, nicht in der Praxis"),
+    ],
+)
 def test_the_practice_finding_on_the_pages(admin, closed, lang, verdict, help_text):
     team = admin.client.get(f"/campaigns/{closed}/results/team?name=Key+Accounts&lang={lang}").text
     assert 'data-testid="practice" data-verdict="practice_overrides_design"' in team
@@ -150,6 +172,7 @@ def test_the_decision_map_exports_have_the_practice(admin, closed):
 
 # ------------------------------------------------------------------ fact sheets in the outputs
 
+
 def test_the_fact_sheets_in_the_json_and_every_table_output(admin, closed):
     teams = admin.team_ids(closed)
     for team in ("Key Accounts", "Quality"):
@@ -161,8 +184,9 @@ def test_the_fact_sheets_in_the_json_and_every_table_output(admin, closed):
     assert sheets["Quality"]["sheet"] is not None
     assert [(f["share"], f["state"]) for f in sheets["Quality"]["facts"]] == [(None, "not_shown")] * 3
     assert sheets["Assembly"]["sheet"] is None
-    items = admin.client.get(f"/api/v1/campaigns/{closed}/results/questions",
-                             params={"team": "Key Accounts"}).json()["teams"][0]["items"]
+    items = admin.client.get(f"/api/v1/campaigns/{closed}/results/questions", params={"team": "Key Accounts"}).json()[
+        "teams"
+    ][0]["items"]
     for f in sheets["Key Accounts"]["facts"]:  # the share is a released figure, nothing new
         assert f["share"] == pytest.approx(sum(items[f["item"]]["distribution"][:2]), abs=2e-4)  # JSON rounds to 4
     csv = admin.client.get(f"/api/v1/campaigns/{closed}/results/download/csv").content.decode()
@@ -170,12 +194,15 @@ def test_the_fact_sheets_in_the_json_and_every_table_output(admin, closed):
     assert "fact_sheet,Key Accounts,Sales,sheet,filled_by,hr@example.org" in csv
     assert "fact_sheet,Quality,Operations,goals_written,agreement,not_shown" in csv
     assert "fact_sheet,Quality,Operations,goals_written,members_share" not in csv  # hidden: no share at all
-    for url in (f"/api/v1/campaigns/{closed}/results/download/xlsx?lang=de",
-                f"/api/v1/campaigns/{closed}/results/decision-map.xlsx?lang=de"):
+    for url in (
+        f"/api/v1/campaigns/{closed}/results/download/xlsx?lang=de",
+        f"/api/v1/campaigns/{closed}/results/decision-map.xlsx?lang=de",
+    ):
         book = load_workbook(io.BytesIO(admin.client.get(url).content))
         rows = list(book["Team-Faktenblätter"].iter_rows(values_only=True))
-        assert ("Quality", "Schriftliche Ziele", "Ja", None, "nicht gezeigt (zu wenige Antworten)") in \
-            [r[:5] for r in rows]
+        assert ("Quality", "Schriftliche Ziele", "Ja", None, "nicht gezeigt (zu wenige Antworten)") in [
+            r[:5] for r in rows
+        ]
     for fmt in ("html", "pdf"):
         text = _report_text(fmt, admin.client.get(f"/api/v1/campaigns/{closed}/results/download/{fmt}?lang=de").content)
         assert "Team-Faktenblätter" in text and admin.email in text
@@ -200,10 +227,17 @@ def test_a_campaign_without_register_items_still_reports_its_sheets(app, admin):
 
 # ------------------------------------------------------------------ a viewer of one unit
 
+
 def _unit_viewer(app, admin):
-    r = admin.post(f"/api/v1/organizations/{admin.org_id}/members",
-                   json={"email": "lead@example.org", "role": "viewer", "password": PASSWORD,
-                         "unit_id": _unit_id(app, admin.org_id, "Operations")})
+    r = admin.post(
+        f"/api/v1/organizations/{admin.org_id}/members",
+        json={
+            "email": "lead@example.org",
+            "role": "viewer",
+            "password": PASSWORD,
+            "unit_id": _unit_id(app, admin.org_id, "Operations"),
+        },
+    )
     assert r.status_code == 204, r.text
     viewer = new_client(app)
     return viewer, login(viewer, "lead@example.org")
@@ -238,6 +272,7 @@ def test_a_unit_viewer_reads_the_sheets_of_the_unit_only(app, admin, closed):
 
 # ------------------------------------------------------------------ concurrent first saves
 
+
 def test_two_first_saves_of_the_same_sheet_at_once(app, admin, closed, monkeypatch):
     """Both requests find no sheet and insert one: the loser of the race saves over the
     winner's row instead of failing on the duplicate key (PostgreSQL); on SQLite the
@@ -264,8 +299,13 @@ def test_two_first_saves_of_the_same_sheet_at_once(app, admin, closed, monkeypat
     results = [None, None]
 
     def save(i):
-        results[i] = _put(clients[i], {"X-CSRF-Token": csrf[i]}, closed, team_id,
-                          {**SHEET, "review_cadence": ("weekly", "quarterly")[i]})
+        results[i] = _put(
+            clients[i],
+            {"X-CSRF-Token": csrf[i]},
+            closed,
+            team_id,
+            {**SHEET, "review_cadence": ("weekly", "quarterly")[i]},
+        )
 
     threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]
     for t in threads:
@@ -303,9 +343,11 @@ def test_two_register_imports_at_once_become_two_versions(app, admin, monkeypatc
     results = [None, None]
 
     def save(i):
-        results[i] = clients[i].post(f"/api/v1/organizations/{admin.org_id}/register/import",
-                                     content=GOOD_CSV.encode(), headers={"content-type": "text/csv",
-                                                                         "X-CSRF-Token": csrf[i]})
+        results[i] = clients[i].post(
+            f"/api/v1/organizations/{admin.org_id}/register/import",
+            content=GOOD_CSV.encode(),
+            headers={"content-type": "text/csv", "X-CSRF-Token": csrf[i]},
+        )
 
     threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]
     for t in threads:

@@ -18,11 +18,11 @@ from web_helpers import PASSWORD, login, new_client
 
 # answer codes: 0 team, 1 team with consent, 2 unit, 3 central, 4 don't know
 PLAN = {  # team: (members, priorities answers, hiring answers)
-    "Assembly": (8, [4] * 6 + [3, 3], [4] * 8),             # designed central: not known / not decided
-    "Logistics": (6, [2] * 6, [0] * 6),                     # designed unit (hidden as a complement)
-    "Quality": (3, [2, 2, 3], [1] * 3),                     # fewer than k
-    "Key Accounts": (7, [3, 3, 2, 3, 3, 3, 0], [1] * 7),    # designed team: escalation beyond the design
-    "Inside Sales": (5, [0] * 5, [0, 1, 2, 3, 4]),          # designed team / not decided
+    "Assembly": (8, [4] * 6 + [3, 3], [4] * 8),  # designed central: not known / not decided
+    "Logistics": (6, [2] * 6, [0] * 6),  # designed unit (hidden as a complement)
+    "Quality": (3, [2, 2, 3], [1] * 3),  # fewer than k
+    "Key Accounts": (7, [3, 3, 2, 3, 3, 3, 0], [1] * 7),  # designed team: escalation beyond the design
+    "Inside Sales": (5, [0] * 5, [0, 1, 2, 3, 4]),  # designed team / not decided
 }
 
 
@@ -30,8 +30,9 @@ def _store(app, cid):
     store_responses(app.state.engine, cid, {t: p[0] for t, p in PLAN.items()}, seed=3)
     with session_scope(app.state.engine, write=True) as s:
         for name, (_, prio, hiring) in PLAN.items():
-            team = s.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == uuid.UUID(cid),
-                                                     CampaignTeam.name == name)).one()
+            team = s.exec(
+                select(CampaignTeam).where(CampaignTeam.campaign_id == uuid.UUID(cid), CampaignTeam.name == name)
+            ).one()
             rows = s.exec(select(Response).where(Response.campaign_team_id == team.id)).all()
             for r, p, h in zip(rows, prio, hiring):
                 r.answers = {**r.answers, "decides.priorities": p, "decides.hiring": h}
@@ -43,7 +44,9 @@ def _store(app, cid):
 def closed(app, admin):
     assert _import(admin, GOOD_CSV).status_code == 201
     cid = admin.campaign(launch=False)
-    assert admin.post(f"/api/v1/campaigns/{cid}/launch", json={"decisions": ["priorities", "hiring"]}).status_code == 200
+    assert (
+        admin.post(f"/api/v1/campaigns/{cid}/launch", json={"decisions": ["priorities", "hiring"]}).status_code == 200
+    )
     _store(app, cid)
     assert admin.post(f"/api/v1/campaigns/{cid}/close").status_code == 200
     return cid
@@ -72,8 +75,10 @@ def test_the_verdicts_per_team(admin, closed):
     assert _cell(teams, "team", "Inside Sales", "hiring")["verdict"] == "no_design"
     assert _cell(teams, "team", "Quality", "priorities")["verdict"] == "hidden"
     assert {(f["team"], f["decision"], f["verdict"]) for f in reg["findings"]} >= {
-        ("Key Accounts", "priorities", "escalation_beyond_design"), ("Assembly", "priorities", "designed_not_known"),
-        ("Assembly", "hiring", "no_design")}
+        ("Key Accounts", "priorities", "escalation_beyond_design"),
+        ("Assembly", "priorities", "designed_not_known"),
+        ("Assembly", "hiring", "no_design"),
+    }
 
 
 def test_no_group_below_k_can_be_recovered_by_subtraction(admin, closed):
@@ -92,12 +97,18 @@ def test_no_group_below_k_can_be_recovered_by_subtraction(admin, closed):
         in_aggregate = {name: c for name, (_, c) in teams.items() if c["verdict"] != "no_design"}
         for label, unit in units.items():
             if unit["visible"]:
-                left = unit["n"] - sum(c["n"] for name, c in in_aggregate.items()
-                                       if teams[name][0] == label and c["visible"])
+                left = unit["n"] - sum(
+                    c["n"] for name, c in in_aggregate.items() if teams[name][0] == label and c["visible"]
+                )
                 assert left == 0 or left >= k, (decision, label, left)
         if org["visible"]:
-            left = org["n"] - sum(u["n"] for u in units.values() if u["visible"]) - sum(
-                c["n"] for name, c in in_aggregate.items() if c["visible"] and not units[teams[name][0]]["visible"])
+            left = (
+                org["n"]
+                - sum(u["n"] for u in units.values() if u["visible"])
+                - sum(
+                    c["n"] for name, c in in_aggregate.items() if c["visible"] and not units[teams[name][0]]["visible"]
+                )
+            )
             assert left == 0 or left >= k, (decision, left)
         for cls in ("designed", "above", "below", "dont_know"):  # class by class, too
             for label, unit in units.items():
@@ -108,9 +119,15 @@ def test_no_group_below_k_can_be_recovered_by_subtraction(admin, closed):
 
 
 def test_a_unit_viewer_sees_only_the_unit(app, admin, closed):
-    r = admin.post(f"/api/v1/organizations/{admin.org_id}/members",
-                   json={"email": "lead@example.org", "role": "viewer", "password": PASSWORD,
-                         "unit_id": _unit_id(app, admin.org_id, "Operations")})
+    r = admin.post(
+        f"/api/v1/organizations/{admin.org_id}/members",
+        json={
+            "email": "lead@example.org",
+            "role": "viewer",
+            "password": PASSWORD,
+            "unit_id": _unit_id(app, admin.org_id, "Operations"),
+        },
+    )
     assert r.status_code == 204, r.text
     viewer = new_client(app)
     login(viewer, "lead@example.org")
@@ -135,10 +152,13 @@ def test_the_answers_to_register_items_do_not_change_the_main_results(app, admin
     assert np.isfinite(body["organization"]["dimensions"]["direction"]["score"])
 
 
-@pytest.mark.parametrize(("lang", "title", "verdict"), [
-    ("en", "Decision map", "escalation beyond the design"),
-    ("de", "Entscheidungslandkarte", "Eskalation über das Vorgesehene hinaus"),
-])
+@pytest.mark.parametrize(
+    ("lang", "title", "verdict"),
+    [
+        ("en", "Decision map", "escalation beyond the design"),
+        ("de", "Entscheidungslandkarte", "Eskalation über das Vorgesehene hinaus"),
+    ],
+)
 def test_the_decision_map_and_the_team_page(admin, closed, lang, title, verdict):
     page = admin.client.get(f"/campaigns/{closed}/results/decisions?lang={lang}")
     assert page.status_code == 200 and title in page.text and verdict in page.text
@@ -163,8 +183,14 @@ def test_the_decision_map_exports(admin, closed):
     assert "the team: 14 % · escalation beyond the design" in cells
     assert "Quality" in cells and any(str(c).endswith(": fewer than k answers") for c in cells)
     findings = [r for r in book.worksheets[1].iter_rows(values_only=True)]
-    assert ("Key Accounts", "Sales", "the team's priorities", "the team", "escalation beyond the design", "14 %") \
-        == findings[[r[0] for r in findings].index("Key Accounts")][:6]
+    assert (
+        "Key Accounts",
+        "Sales",
+        "the team's priorities",
+        "the team",
+        "escalation beyond the design",
+        "14 %",
+    ) == findings[[r[0] for r in findings].index("Key Accounts")][:6]
     pdf = admin.client.get(f"/api/v1/campaigns/{closed}/results/decision-map.pdf?lang=de")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert admin.client.get(f"/api/v1/campaigns/{closed}/results/decision-map.doc").status_code == 404
@@ -201,12 +227,20 @@ def _report_text(fmt, content: bytes) -> str:
         return content.decode()
     if fmt == "xlsx":
         from openpyxl import load_workbook
+
         book = load_workbook(io.BytesIO(content))
         return "\n".join(str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c)
     if fmt == "pptx":
         from pptx import Presentation
+
         deck = Presentation(io.BytesIO(content))
-        return "\n".join(cell.text for slide in deck.slides for shape in slide.shapes if shape.has_table
-                         for row in shape.table.rows for cell in row.cells)
+        return "\n".join(
+            cell.text
+            for slide in deck.slides
+            for shape in slide.shapes
+            if shape.has_table
+            for row in shape.table.rows
+            for cell in row.cells
+        )
     text = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
     return " ".join(text.split())

@@ -49,8 +49,9 @@ def pdfs(diagnoses, tmp_path_factory):
     folder = tmp_path_factory.mktemp("pdf")
     for name, lang in (("org", "en"), ("org", "de"), ("unit", "en"), ("unit", "de"), ("big", "de")):
         path = folder / f"{name}_{lang}.pdf"
-        path.write_bytes(render_report_pdf(diagnoses[name], lang=lang, organization_name="Example Ltd",
-                                           campaign_name="Spring 2026"))
+        path.write_bytes(
+            render_report_pdf(diagnoses[name], lang=lang, organization_name="Example Ltd", campaign_name="Spring 2026")
+        )
         out[name, lang] = path
     return out
 
@@ -66,19 +67,20 @@ def _appendix_page(texts: list, word: str) -> int:
 
 # -------------------------------------------------------------------------------- PDF
 
+
 @pytest.mark.parametrize("key", [("org", "en"), ("org", "de"), ("unit", "en"), ("unit", "de"), ("big", "de")])
 def test_leadership_part_is_at_most_eight_pages_and_the_appendix_starts_its_own_page(pdfs, key):
     texts = pdf_page_texts(pdfs[key])
     word = "Appendix" if key[1] == "en" else "Anhang"
     first = _appendix_page(texts, word)
     assert 3 <= first - 1 <= 8, f"leadership part has {first - 1} pages"
-    leadership = "\n".join(texts[:first - 1])
+    leadership = "\n".join(texts[: first - 1])
     summary, what = ("Executive summary", "What to do") if key[1] == "en" else ("Zusammenfassung", "Was zu tun ist")
     assert summary in leadership and what in leadership
     # nothing of the appendix in the leadership part, and no pages of withheld rows anywhere
     for appendix_only in ("CFI", "RMSEA", "Cronbach", "References" if key[1] == "en" else "Literatur"):
         assert appendix_only not in leadership, appendix_only
-    assert appendix_only in "\n".join(texts[first - 1:])
+    assert appendix_only in "\n".join(texts[first - 1 :])
     everything = "\n".join(texts)
     assert not re.search(r"not shown: not shown", everything, re.I)
     assert "{" not in everything and "}" not in everything
@@ -105,7 +107,7 @@ def test_rendered_pages_are_portrait_filled_and_clear_of_the_margins(pdfs, key, 
         h, w = gray.shape
         assert h > w, f"{png.name} is not portrait"
         assert (gray < 200).mean() > 0.002, f"{png.name} is blank"
-        strip = gray[:, int(w * (1 - 14 / 210)):]  # right of 196 mm, inside the 16 mm margin
+        strip = gray[:, int(w * (1 - 14 / 210)) :]  # right of 196 mm, inside the 16 mm margin
         assert (strip < 200).mean() < 0.001, f"{png.name}: something in the right margin"
 
 
@@ -141,18 +143,26 @@ def test_unit_report_summary_stays_in_the_unit_scope(pdfs, diagnoses):
 
 # ------------------------------------------------------------------ headline and advice
 
+
 def _cell(score, structure, finding):
     return {"suppressed": False, "score": score, "structure": structure, "finding": finding}
 
 
 def test_headline_names_every_dimension_with_its_own_finding():
     names = {"direction": "Direction", "decision_rights": "Decision rights", "feedback": "Feedback"}
-    subject = {"suppressed": False, "dimensions": {
-        "direction": _cell(40, 30, "structural_gap"), "decision_rights": _cell(68, 40, "proclaimed_not_anchored"),
-        "feedback": _cell(70, 72, "anchored_strength")}}
+    subject = {
+        "suppressed": False,
+        "dimensions": {
+            "direction": _cell(40, 30, "structural_gap"),
+            "decision_rights": _cell(68, 40, "proclaimed_not_anchored"),
+            "feedback": _cell(70, 72, "anchored_strength"),
+        },
+    }
     text = headline(subject, names, "en", "Example Ltd")
-    assert text == ("Example Ltd: Direction is neither felt nor anchored; Decision rights is felt more than it is "
-                    "anchored; Feedback is felt and anchored.")
+    assert text == (
+        "Example Ltd: Direction is neither felt nor anchored; Decision rights is felt more than it is "
+        "anchored; Feedback is felt and anchored."
+    )
     subject["dimensions"]["feedback"] = _cell(41, 30, "structural_gap")
     assert headline(subject, names, "en", "X").startswith("X: Direction and Feedback are neither felt nor anchored")
     de = headline(subject, {d: n + "!" for d, n in names.items()}, "de", "Bereich U1")
@@ -175,6 +185,7 @@ def test_advice_is_specific_to_dimension_and_finding_in_both_languages():
 
 
 # ------------------------------------------------------------------------------- PPTX
+
 
 @pytest.mark.parametrize("name, lang", [("org", "en"), ("org", "de"), ("unit", "de"), ("big", "de")])
 def test_deck_shapes_and_cells_fit_their_slides(diagnoses, name, lang):
@@ -199,8 +210,9 @@ def test_deck_colours_come_from_the_palette(diagnoses):
     from analysis.palette import FINDING_COLORS, PERCEPTION_COLOR
 
     data = render_report_pptx(diagnoses["org"], lang="en")
-    xml = b"".join(part.blob for part in Presentation(io.BytesIO(data)).part.package.iter_parts()
-                   if part.partname.endswith(".xml"))
+    xml = b"".join(
+        part.blob for part in Presentation(io.BytesIO(data)).part.package.iter_parts() if part.partname.endswith(".xml")
+    )
     assert PERCEPTION_COLOR.lstrip("#").upper().encode() in xml
     assert FINDING_COLORS["structural_gap"].lstrip("#").upper().encode() in xml
     assert b"457B9D" not in xml  # the old blue of its own
@@ -208,12 +220,14 @@ def test_deck_colours_come_from_the_palette(diagnoses):
 
 # ------------------------------------------------------------------------------- HTML
 
+
 def _browser():
     if not CHROMIUM.exists():
         if os.environ.get("AAD_REQUIRE_BROWSER") == "1":
             pytest.fail(f"AAD_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
         pytest.skip(f"{CHROMIUM} is missing")
     from playwright.sync_api import sync_playwright
+
     return sync_playwright()
 
 
@@ -257,6 +271,7 @@ def test_html_report_fits_desktop_and_phone_and_prints_uncut(diagnoses, name, la
 
 
 # ------------------------------------------------------------------------ catalogue
+
 
 def test_report_texts_are_catalogue_messages_with_matching_fields():
     """No hand-made English/German table is left in the report modules, and every

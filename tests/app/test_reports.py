@@ -32,8 +32,12 @@ def _renamed(data: ResponseData, mapping: dict) -> ResponseData:
     """The same responses with some teams renamed."""
     team = np.array([mapping.get(t, t) for t in data.team.tolist()], dtype=object)
     return ResponseData.from_columns(
-        data.questionnaire, team=team, answers={i: data.column(i) for i in data.item_ids},
-        unit=data.unit, role=data.role, tenure=data.tenure,
+        data.questionnaire,
+        team=team,
+        answers={i: data.column(i) for i in data.item_ids},
+        unit=data.unit,
+        role=data.role,
+        tenure=data.tenure,
         comments=[(mapping.get(t, t), c) for t, c in data.comments],
     )
 
@@ -51,8 +55,7 @@ def org():
     d = diagnose(data, min_group_size=K)
     hidden = [t for t, s in zip(d.teams.labels, d.teams.suppressed) if s]
     assert len(hidden) >= 3 and HOSTILE[3] in hidden
-    return {"data": data, "diagnosis": d, "hidden": hidden,
-            "shown": [t for t in d.teams.labels if t not in hidden]}
+    return {"data": data, "diagnosis": d, "hidden": hidden, "shown": [t for t in d.teams.labels if t not in hidden]}
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +75,7 @@ def files(org):
 
 
 # ------------------------------------------------------------------------------ helpers
+
 
 def _pdf_text(pdf: bytes) -> str:
     """Text of a PDF with its layout (pdftotext), one line per printed line."""
@@ -120,13 +124,29 @@ def _hidden_allowed(text: str, label: str) -> str:
 
 # -------------------------------------------------------------------------------- PDF
 
+
 def test_pdf_report_opens_reads_and_renders(files, tmp_path):
     reader = PdfReader(io.BytesIO(files["pdf"]))
     assert len(reader.pages) >= 8
     text = _pdf_text(files["pdf"])
-    for heading in ("Executive summary", "The three dimensions", "Heatmap", "Teams by unit", "Direction",
-                    "Decision rights", "Feedback", "Misconceptions", "Appendix", "Teams one by one", "Method",
-                    "References", "What to do", "Example Ltd", "Cronbach's α", "McDonald's ω"):
+    for heading in (
+        "Executive summary",
+        "The three dimensions",
+        "Heatmap",
+        "Teams by unit",
+        "Direction",
+        "Decision rights",
+        "Feedback",
+        "Misconceptions",
+        "Appendix",
+        "Teams one by one",
+        "Method",
+        "References",
+        "What to do",
+        "Example Ltd",
+        "Cronbach's α",
+        "McDonald's ω",
+    ):
         assert heading in text, heading
     assert re.search(r"Page 3 / \d+", text)
     assert _pages_nonblank(files["pdf"], tmp_path, "org") == len(reader.pages)
@@ -134,8 +154,18 @@ def test_pdf_report_opens_reads_and_renders(files, tmp_path):
 
 def test_pdf_report_in_german(files, tmp_path):
     text = _pdf_text(files["pdf_de"])
-    for heading in ("Zusammenfassung", "Teams nach Bereich", "Ausrichtung", "Entscheidungsrechte",
-                    "Rückkopplung", "Anhang", "Methode", "Was zu tun ist", "Beispiel AG", "Seite 2 /"):
+    for heading in (
+        "Zusammenfassung",
+        "Teams nach Bereich",
+        "Ausrichtung",
+        "Entscheidungsrechte",
+        "Rückkopplung",
+        "Anhang",
+        "Methode",
+        "Was zu tun ist",
+        "Beispiel AG",
+        "Seite 2 /",
+    ):
         assert heading in text, heading
     assert re.search(r"\d,\d\d", text)  # decimal comma
     assert "Executive summary" not in text
@@ -145,8 +175,13 @@ def test_pdf_report_in_german(files, tmp_path):
 def test_team_report(files, org, tmp_path):
     text = _pdf_text(files["team"])
     assert f"Team {org['shown'][0]}" in text
-    for part in ("Scores with confidence intervals", "What it means", "What to do",
-                 "Misconceptions compared with the organization", "r_wg(j)"):
+    for part in (
+        "Scores with confidence intervals",
+        "What it means",
+        "What to do",
+        "Misconceptions compared with the organization",
+        "r_wg(j)",
+    ):
         assert part in text, part
     assert "Was es bedeutet" in _pdf_text(files["team_de"])
     assert _pages_nonblank(files["team"], tmp_path, "team") >= 1
@@ -163,8 +198,12 @@ def test_team_report_refuses_hidden_and_unknown_teams(org):
 
 def test_pdf_rendering_fetches_nothing():
     fetcher = _LocalOnly({"aad-report:x.png": b"png"})
-    for url in ("http://example.com/a.css", "https://example.com/font.woff", "file:///etc/passwd",
-                "data:text/css,body{}"):
+    for url in (
+        "http://example.com/a.css",
+        "https://example.com/font.woff",
+        "file:///etc/passwd",
+        "data:text/css,body{}",
+    ):
         with pytest.raises(ValueError, match="reports fetch nothing"):
             fetcher.fetch(url)
     assert fetcher.fetch("aad-report:x.png").read() == b"png"
@@ -172,10 +211,20 @@ def test_pdf_rendering_fetches_nothing():
 
 # ------------------------------------------------------------------------------- XLSX
 
+
 def test_xlsx_sheets_heatmap_and_frozen_headers(files):
     wb = openpyxl.load_workbook(io.BytesIO(files["xlsx"]))
-    for name in ("Teams", "Units", "Dimensions", "Misconceptions", "Reliability", "Findings",
-                 "Role gaps", "Associations", "Differences"):
+    for name in (
+        "Teams",
+        "Units",
+        "Dimensions",
+        "Misconceptions",
+        "Reliability",
+        "Findings",
+        "Role gaps",
+        "Associations",
+        "Differences",
+    ):
         assert name in wb.sheetnames, name
     teams = wb["Teams"]
     assert teams.freeze_panes == "C3"
@@ -201,6 +250,7 @@ def test_xlsx_has_no_formulas_and_hostile_names_are_text(files):
 
 # ------------------------------------------------------------------------------- PPTX
 
+
 def test_pptx_native_charts_and_tables(files, org):
     prs = Presentation(io.BytesIO(files["pptx"]))
     charts = [s.chart for slide in prs.slides for s in slide.shapes if s.has_chart]
@@ -210,14 +260,21 @@ def test_pptx_native_charts_and_tables(files, org):
     shown = [t for _, t in _pptx_texts(files["pptx"]) if t.startswith(org["shown"][4] + " |")]
     assert shown and len(re.findall(r"\| \d+(?= \|)", shown[0])) >= 6  # n and scores in the heatmap row
     titles = [t for _, t in _pptx_texts(files["pptx"])]
-    for title in ("How to read this", "Perception vs structure", "Teams by unit (1/", "Misconceptions",
-                  "Team leads and members", "Method"):
+    for title in (
+        "How to read this",
+        "Perception vs structure",
+        "Teams by unit (1/",
+        "Misconceptions",
+        "Team leads and members",
+        "Method",
+    ):
         assert any(title in t for t in titles), title
     german = [t for _, t in _pptx_texts(files["pptx_de"])]
     assert any("So lesen Sie diesen Bericht" in t for t in german)
 
 
 # -------------------------------------------------------------------------------- CSV
+
 
 def test_csv_long_format(files, org):
     rows = list(csv.reader(io.StringIO(files["csv"].decode("utf-8"))))
@@ -240,6 +297,7 @@ def test_csv_hostile_names_are_guarded(files):
 
 
 # ------------------------------------------------------------------------- anonymity
+
 
 def test_hidden_team_figures_appear_in_no_file(files, org):
     d = org["diagnosis"]
@@ -282,6 +340,7 @@ def test_hostile_names_are_inert_in_pdf_and_pptx(files):
 
 
 # ------------------------------------------------------------------ small organization
+
 
 def test_reports_of_an_organization_below_k():
     d = diagnose(simulate_responses(respondents=4, teams=1, seed=1), min_group_size=K)
@@ -332,11 +391,30 @@ def test_finding_colours_and_fit_cutoffs_have_one_source(monkeypatch):
     assert common.SCALE is palette.SCALE
     assert not factor.fit_acceptable(0.94, 0.05, 0.07) and factor.fit_acceptable(0.95, 0.06, 0.08)
     monkeypatch.setattr(common, "FIT_CUTOFFS", {"cfi": 0.9, "tli": 0.9, "rmsea": 0.08, "srmr": 0.1})
-    values = {key: "x" for key in ("k", "ck", "correction", "alpha", "effect", "ci_pct", "cuts", "p_high",
-                                   "p_low", "s_high", "s_low", "alpha_agree", "present", "min_p", "min_r",
-                                   "mc_min")} | common.fit_cutoffs("de")
+    values = {
+        key: "x"
+        for key in (
+            "k",
+            "ck",
+            "correction",
+            "alpha",
+            "effect",
+            "ci_pct",
+            "cuts",
+            "p_high",
+            "p_low",
+            "s_high",
+            "s_low",
+            "alpha_agree",
+            "present",
+            "min_p",
+            "min_r",
+            "mc_min",
+        )
+    } | common.fit_cutoffs("de")
     text = " ".join(p["de"].format(**values) for _, p in METHOD)
     assert "CFI ≥ 0,90, RMSEA ≤ 0,08 und SRMR ≤ 0,10" in text
+
 
 def test_csv_for_german_excel_uses_semicolons_and_decimal_commas():
     dx = diagnose(simulate_responses(respondents=60, teams=5, units=2, seed=1))

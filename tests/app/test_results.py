@@ -14,7 +14,13 @@ from app.core.db import session_scope
 from app.models import Membership, ReportJob, Role, User, utcnow
 from app.main import create_app
 from app.services.downloads import (
-    FORMATS, JOB_FAILED, JOB_NOT_FOUND, JOB_STALE_SECONDS, TEAM_HIDDEN, UNKNOWN_FORMAT, JobRunner,
+    FORMATS,
+    JOB_FAILED,
+    JOB_NOT_FOUND,
+    JOB_STALE_SECONDS,
+    TEAM_HIDDEN,
+    UNKNOWN_FORMAT,
+    JobRunner,
 )
 from app.services.organizations import READ_ONLY
 from app.services.results import HIDDEN_WHILE_OPEN, NO_RESPONSES, NOT_LAUNCHED
@@ -51,7 +57,7 @@ def test_the_top_bar_follows_the_language(admin, closed):
     page = admin.client.get(f"/campaigns/{closed}/results?lang=de").text
     assert "Abmelden" in page and "Zum Inhalt springen" in page and 'href="/portfolio?lang=de"' in page
     page = admin.client.get(f"/campaigns/{closed}/results").text
-    assert "Abmelden" in page   # the explicit choice is remembered
+    assert "Abmelden" in page  # the explicit choice is remembered
     page = admin.client.get(f"/campaigns/{closed}/results?lang=en").text
     assert "Log out" in page and 'href="/portfolio?lang=en"' in page
     assert 'href="/benchmark' not in page  # an HR admin is no consultant
@@ -80,11 +86,14 @@ def test_closed_campaign_overview_heatmap_and_team(admin, closed):
     heat = admin.client.get(f"/api/v1/campaigns/{closed}/results/heatmap").json()
     assert heat["level"] == "unit" and set(heat["rows"]) == {"Operations", "Sales"}
     assert heat["figure"]["data"]
-    teams = admin.client.get(f"/api/v1/campaigns/{closed}/results/heatmap",
-                             params={"unit": "Sales", "metric": "finding"}).json()
+    teams = admin.client.get(
+        f"/api/v1/campaigns/{closed}/results/heatmap", params={"unit": "Sales", "metric": "finding"}
+    ).json()
     assert set(teams["rows"]) == {"Key Accounts", "Inside Sales"}
     assert all(r["suppressed"] for r in teams["records"])  # Inside Sales < k, Key Accounts complementary
-    assert admin.client.get(f"/api/v1/campaigns/{closed}/results/heatmap", params={"unit": "Nowhere"}).status_code == 404
+    assert (
+        admin.client.get(f"/api/v1/campaigns/{closed}/results/heatmap", params={"unit": "Nowhere"}).status_code == 404
+    )
 
     small = admin.client.get(f"/api/v1/campaigns/{closed}/results/team", params={"name": "Inside Sales"}).json()
     assert small["suppressed"] and small["n"] is None and "dimensions" not in small
@@ -92,9 +101,15 @@ def test_closed_campaign_overview_heatmap_and_team(admin, closed):
     assert big["n"] == 8 and big["dimensions"]["direction"]["score"] is not None
     assert admin.client.get(f"/api/v1/campaigns/{closed}/results/team", params={"name": "Nobody"}).status_code == 404
 
-    for path, marker in (("", "Key findings"), ("/heatmaps", "heat-figure"), ("/heatmaps?unit=Operations", "Assembly"),
-                         ("/team?name=Assembly", "What to do"), ("/team?name=Inside%20Sales", "team-hidden"),
-                         ("?lang=de", "Wichtigste Erkenntnisse"), ("/filters", "filter-form")):
+    for path, marker in (
+        ("", "Key findings"),
+        ("/heatmaps", "heat-figure"),
+        ("/heatmaps?unit=Operations", "Assembly"),
+        ("/team?name=Assembly", "What to do"),
+        ("/team?name=Inside%20Sales", "team-hidden"),
+        ("?lang=de", "Wichtigste Erkenntnisse"),
+        ("/filters", "filter-form"),
+    ):
         page = admin.client.get(f"/campaigns/{closed}/results{path}")
         assert page.status_code == 200, path
         assert marker in page.text, path
@@ -102,9 +117,14 @@ def test_closed_campaign_overview_heatmap_and_team(admin, closed):
 
 def test_another_tenant_gets_404(app, admin, closed):
     other = make_admin(app, email="hr@other.example", org="Other")
-    for path in ("/api/v1/campaigns/{}/results", "/api/v1/campaigns/{}/results/heatmap",
-                 "/api/v1/campaigns/{}/results/team?name=Assembly", "/api/v1/campaigns/{}/results/download/csv",
-                 "/campaigns/{}/results", "/campaigns/{}/results/heatmaps"):
+    for path in (
+        "/api/v1/campaigns/{}/results",
+        "/api/v1/campaigns/{}/results/heatmap",
+        "/api/v1/campaigns/{}/results/team?name=Assembly",
+        "/api/v1/campaigns/{}/results/download/csv",
+        "/campaigns/{}/results",
+        "/campaigns/{}/results/heatmaps",
+    ):
         assert other.client.get(path.format(closed)).status_code == 404, path
     assert other.client.get(f"/api/v1/campaigns/{uuid.uuid4()}/results").status_code == 404
     anonymous = new_client(app)
@@ -126,8 +146,9 @@ def test_viewer_of_the_organization_reads_results(app, admin, closed):
 def test_live_results_take_answers_in_team_batches(app, admin):
     r = admin.client.put(f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True})
     assert r.status_code == 403  # CSRF
-    r = admin.client.put(f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True},
-                         headers=admin.h)
+    r = admin.client.put(
+        f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True}, headers=admin.h
+    )
     assert r.json() == {"live_results": True}
     cid = admin.campaign()
     park_responses(app, cid, {"Assembly": 4}, seed=1)
@@ -148,8 +169,9 @@ def test_live_results_take_answers_in_team_batches(app, admin):
 
 def test_live_results_setting_needs_an_admin_of_the_organization(app, admin):
     other = make_admin(app, email="hr@elsewhere.example", org="Elsewhere")
-    r = other.client.put(f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True},
-                         headers=other.h)
+    r = other.client.put(
+        f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True}, headers=other.h
+    )
     assert r.status_code == 404
     add_user(app, "reader@example.org")
     with session_scope(app.state.engine, write=True) as session:
@@ -158,14 +180,20 @@ def test_live_results_setting_needs_an_admin_of_the_organization(app, admin):
         session.commit()
     viewer = new_client(app)
     csrf = login(viewer, "reader@example.org")
-    r = viewer.put(f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True},
-                   headers={"X-CSRF-Token": csrf})
+    r = viewer.put(
+        f"/api/v1/organizations/{admin.org_id}/live-results",
+        json={"live_results": True},
+        headers={"X-CSRF-Token": csrf},
+    )
     assert r.status_code == 403 and r.json()["detail"] == READ_ONLY
     cid = admin.campaign()
     page = admin.client.get(f"/campaigns/{cid}/results")
     assert "Show live results while campaigns run" in page.text
-    r = admin.client.post(f"/orgs/{admin.org_id}/live-results", follow_redirects=False,
-                          data={"csrf_token": admin.csrf, "live_results": "true", "campaign_id": cid})
+    r = admin.client.post(
+        f"/orgs/{admin.org_id}/live-results",
+        follow_redirects=False,
+        data={"csrf_token": admin.csrf, "live_results": "true", "campaign_id": cid},
+    )
     assert r.status_code == 303 and r.headers["location"] == f"/campaigns/{cid}/results"
     assert admin.client.get(f"/api/v1/campaigns/{cid}/results").json() == {"hidden": NO_RESPONSES}
 
@@ -180,8 +208,9 @@ def test_filters_refuse_small_subgroups_and_complements(admin, closed):
     assert ops["released"] and ops["record"]["n"] == 19
     sales = view(unit="Sales")  # 9 people, but Inside Sales (2) hides Key Accounts: the unit view would reveal it
     assert sales["released"] is False or sales["record"]["n"] == 9
-    refused = [v for v in (view(role="lead"), view(role="member"), view(unit="Operations", role="member"))
-               if not v["released"]]
+    refused = [
+        v for v in (view(role="lead"), view(role="member"), view(unit="Operations", role="member")) if not v["released"]
+    ]
     for v in refused:
         assert v["record"] is None and v["reason_text"]["en"]
     assert admin.client.get(f"/api/v1/campaigns/{closed}/results/view", params={"unit": "Nowhere"}).status_code == 422
@@ -191,8 +220,11 @@ def test_filters_refuse_small_subgroups_and_complements(admin, closed):
 
 
 def test_downloads_have_types_and_safe_names(admin, closed):
-    for fmt, kind, ext in (("csv", "text/csv", "csv"), ("html", "text/html", "html"),
-                           ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")):
+    for fmt, kind, ext in (
+        ("csv", "text/csv", "csv"),
+        ("html", "text/html", "html"),
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    ):
         r = admin.client.get(f"/api/v1/campaigns/{closed}/results/download/{fmt}", params={"lang": "de"})
         assert r.status_code == 200, (fmt, r.text[:200])
         assert r.headers["content-type"].startswith(kind)
@@ -232,7 +264,7 @@ def test_plotly_is_served_locally(client):
     js = client.get("/static/vendor/plotly.min.js")
     assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
     assert "max-age" in js.headers["cache-control"] and len(js.content) > 1_000_000
-    assert js.headers["content-encoding"] == "gzip"          # the test client accepts gzip
+    assert js.headers["content-encoding"] == "gzip"  # the test client accepts gzip
     wire = int(js.headers["content-length"])
     assert wire < len(js.content) / 2.5, (wire, len(js.content))
     plain = client.get("/static/vendor/plotly.min.js", headers={"accept-encoding": "identity"})
@@ -245,13 +277,14 @@ def test_plotly_is_a_partial_bundle_loaded_once_per_browser(admin, closed):
     """The page names plotly.js by a versioned URL that browsers keep for a year, and a
     browser that asks again with the ETag gets 304 without the body."""
     from app.routers.results import plotly_url
+
     page = admin.client.get(f"/campaigns/{closed}/results").text
     url = plotly_url()
     assert page.count(f'src="{url}"') == 1 and "cdn" not in page.lower()
     js = admin.client.get(url)
     assert js.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert js.content.startswith(b"/**\n* plotly.js (cartesian - minified)")
-    assert int(js.headers["content-length"]) < 700_000          # 1.5 MB partial bundle, gzip
+    assert int(js.headers["content-length"]) < 700_000  # 1.5 MB partial bundle, gzip
     again = admin.client.get(url, headers={"if-none-match": js.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
     assert "immutable" not in admin.client.get("/static/vendor/plotly.min.js?v=old").headers["cache-control"]
@@ -263,10 +296,10 @@ def test_a_failed_report_job_is_logged_and_shown_as_failed(app, admin, closed, c
 
     def broken():
         raise RuntimeError("renderer exploded")
+
     with caplog.at_level("ERROR", logger="app.services.downloads"):
         with session_scope(app.state.engine, write=True) as s:
-            job = runner.submit(s, owner=owner, campaign_id=campaign, fmt=FORMATS["pdf"], filename="x.pdf",
-                                work=broken)
+            job = runner.submit(s, owner=owner, campaign_id=campaign, fmt=FORMATS["pdf"], filename="x.pdf", work=broken)
         deadline = time.monotonic() + 30
         while runner.get(job.id, owner=owner, campaign_id=campaign).state in ("queued", "running"):
             assert time.monotonic() < deadline
@@ -284,8 +317,16 @@ def test_a_job_whose_server_stopped_is_shown_as_failed(app, admin, closed):
     runner = JobRunner(app.state.engine)
     owner, campaign = uuid.uuid4(), uuid.UUID(closed)
     with session_scope(app.state.engine, write=True) as s:
-        s.add(ReportJob(id="j" * 22, owner_id=owner, campaign_id=campaign, format="pdf", filename="x.pdf",
-                        created_at=utcnow() - timedelta(seconds=JOB_STALE_SECONDS - 5)))
+        s.add(
+            ReportJob(
+                id="j" * 22,
+                owner_id=owner,
+                campaign_id=campaign,
+                format="pdf",
+                filename="x.pdf",
+                created_at=utcnow() - timedelta(seconds=JOB_STALE_SECONDS - 5),
+            )
+        )
         s.commit()
     assert runner.get("j" * 22, owner=owner, campaign_id=campaign).state == "queued"
     with session_scope(app.state.engine, write=True) as s:

@@ -52,8 +52,11 @@ class Acme:
     def state(self) -> tuple:
         """Every membership and user, to show that a refused request changed nothing."""
         with session_scope(self.app.state.engine) as s:
-            rows = s.exec(select(User.email, Membership.organization_id, Membership.role, Membership.unit_id)
-                          .join(Membership, Membership.user_id == User.id, isouter=True)).all()
+            rows = s.exec(
+                select(User.email, Membership.organization_id, Membership.role, Membership.unit_id).join(
+                    Membership, Membership.user_id == User.id, isouter=True
+                )
+            ).all()
             orgs = s.exec(select(Organization.name)).all()
         return sorted(map(str, rows)), sorted(orgs)
 
@@ -71,8 +74,14 @@ def acme(app) -> Acme:
     admin here, consultant of Other); boss@ is consultant of Other; nobody@ has no
     membership."""
     hr = make_admin(app, "hr@example.org", "Acme")
-    for email in ("consultant@example.org", "viewer@example.org", "unit@example.org", "boss@example.org",
-                  "dual@example.org", "nobody@example.org"):
+    for email in (
+        "consultant@example.org",
+        "viewer@example.org",
+        "unit@example.org",
+        "boss@example.org",
+        "dual@example.org",
+        "nobody@example.org",
+    ):
         add_user(app, email)
     other = add_organization(app, "boss@example.org", "Other", Role.consultant)
     with session_scope(app.state.engine) as s:
@@ -91,8 +100,11 @@ def acme(app) -> Acme:
 
 def _roles(acme: Acme) -> dict:
     with session_scope(acme.app.state.engine) as s:
-        rows = s.exec(select(User.email, Membership.role).join(Membership, Membership.user_id == User.id)
-                      .where(Membership.organization_id == uuid.UUID(acme.org_id))).all()
+        rows = s.exec(
+            select(User.email, Membership.role)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.organization_id == uuid.UUID(acme.org_id))
+        ).all()
     return {email: role.value for email, role in rows}
 
 
@@ -117,6 +129,7 @@ def _member_requests(acme: Acme, who: str, body: dict):
 
 # ------------------------------------------------------------------ an HR admin
 
+
 @pytest.mark.parametrize("role", ["consultant", "hr_admin", "viewer"])
 def test_hr_admin_cannot_change_its_own_role(acme, role):
     before = acme.state()
@@ -136,8 +149,9 @@ def test_hr_admin_cannot_make_an_existing_user_a_consultant(acme):
 
 def test_hr_admin_cannot_create_a_consultant(acme):
     before = acme.state()
-    for r in _member_requests(acme, "hr", {"email": "accomplice@example.org", "role": "consultant",
-                                           "password": PASSWORD}):
+    for r in _member_requests(
+        acme, "hr", {"email": "accomplice@example.org", "role": "consultant", "password": PASSWORD}
+    ):
         _refused(r, 403, GRANT_CONSULTANT)
     assert acme.state() == before  # no user was created either
 
@@ -167,9 +181,14 @@ def test_a_consultant_elsewhere_is_no_consultant_here(acme):
 def test_hr_admin_gives_hr_admin_and_viewer(acme):
     hr = acme["hr"]
     url = f"/api/v1/organizations/{acme.org_id}/members"
-    assert hr.api("POST", url, json={"email": "new@example.org", "role": "viewer", "password": PASSWORD}).status_code == 204
+    assert (
+        hr.api("POST", url, json={"email": "new@example.org", "role": "viewer", "password": PASSWORD}).status_code
+        == 204
+    )
     assert hr.api("POST", url, json={"email": "new@example.org", "role": "hr_admin"}).status_code == 204
-    assert hr.form(f"/orgs/{acme.org_id}/members", {"email": "viewer@example.org", "role": "hr_admin"}).status_code == 303
+    assert (
+        hr.form(f"/orgs/{acme.org_id}/members", {"email": "viewer@example.org", "role": "hr_admin"}).status_code == 303
+    )
     assert hr.api("POST", url, json={"email": "viewer@example.org", "role": "viewer"}).status_code == 204
     assert _roles(acme)["new@example.org"] == "hr_admin"
     page = hr.client.get(f"/orgs/{acme.org_id}").text
@@ -178,14 +197,18 @@ def test_hr_admin_gives_hr_admin_and_viewer(acme):
 
 def test_a_password_for_an_existing_user_is_refused(acme):
     before = acme.state()
-    r = acme["hr"].api("POST", f"/api/v1/organizations/{acme.org_id}/members",
-                       json={"email": "nobody@example.org", "role": "viewer", "password": "another password"})
+    r = acme["hr"].api(
+        "POST",
+        f"/api/v1/organizations/{acme.org_id}/members",
+        json={"email": "nobody@example.org", "role": "viewer", "password": "another password"},
+    )
     _refused(r, 409, "a user with this e-mail exists already; add them without a password")
     assert acme.state() == before
     assert login(new_client(acme.app), "nobody@example.org")  # the password is unchanged
 
 
 # ------------------------------------------------------------------ a consultant of the organization
+
 
 def test_consultant_of_the_organization_gives_every_role(acme):
     c = acme["consultant"]
@@ -201,6 +224,7 @@ def test_consultant_of_the_organization_gives_every_role(acme):
 
 # ------------------------------------------------------------------ viewers create nothing
 
+
 @pytest.mark.parametrize(("who", "detail"), [("viewer", READ_ONLY), ("unit", UNIT_ONLY)])
 def test_viewers_add_no_members(acme, who, detail):
     before = acme.state()
@@ -215,8 +239,11 @@ def test_viewers_add_no_members(acme, who, detail):
 @pytest.mark.parametrize(("who", "detail"), [("viewer", READ_ONLY), ("unit", UNIT_ONLY)])
 def test_viewers_create_no_campaigns(acme, who, detail):
     before = acme.state()
-    r = acme[who].api("POST", f"/api/v1/organizations/{acme.org_id}/campaigns",
-                      json={"name": "Mine", "questionnaire_id": "aligned-autonomy-v1"})
+    r = acme[who].api(
+        "POST",
+        f"/api/v1/organizations/{acme.org_id}/campaigns",
+        json={"name": "Mine", "questionnaire_id": "aligned-autonomy-v1"},
+    )
     _refused(r, 403, detail)
     r = acme[who].form(f"/orgs/{acme.org_id}/campaigns", {"name": "Mine", "questionnaire_id": "aligned-autonomy-v1"})
     _refused(r, 403, detail)

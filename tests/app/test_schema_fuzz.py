@@ -41,8 +41,9 @@ KNOWN = {
     f"GET {RESULTS}/team": [{"query": {"name": "Assembly"}}],
     f"GET {RESULTS}/view": [{"query": {"role": "member"}}, {"query": {"unit": "Sales"}}],
     f"POST {RESULTS}/jobs": [{"body": {"format": "csv"}, "media_type": "application/json"}],
-    "POST /api/v1/benchmark/import": [{"body": json.loads(simulated_benchmark(PROFILES[:1])),
-                                       "media_type": "application/json"}],
+    "POST /api/v1/benchmark/import": [
+        {"body": json.loads(simulated_benchmark(PROFILES[:1])), "media_type": "application/json"}
+    ],
 }
 
 
@@ -76,8 +77,12 @@ def fuzz_world(request, tmp_path_factory, sqlite_template):
         assert admin.post(f"/api/v1/campaigns/{closed_id}/close").status_code == 200
     team_id = admin.client.get(f"/api/v1/organizations/{admin.org_id}/teams").json()[0]["id"]
     cookie = "; ".join(f"{c.name}={c.value}" for c in admin.client.cookies.jar)
-    yield FuzzWorld(app=app, admin=admin, cookie=cookie, ids={
-        "organization_id": admin.org_id, "team_id": team_id, "campaign_id": open_id, "closed_id": closed_id})
+    yield FuzzWorld(
+        app=app,
+        admin=admin,
+        cookie=cookie,
+        ids={"organization_id": admin.org_id, "team_id": team_id, "campaign_id": open_id, "closed_id": closed_id},
+    )
     app.state.engine.dispose()
     if request.param == "postgresql":
         truncate_postgres(url)
@@ -115,15 +120,22 @@ def test_every_operation_gives_no_server_error_and_keeps_to_the_schema(fuzz_worl
         labels.add(operation.label)
         for known in KNOWN.get(operation.label, ()):  # answers that random input seldom reaches
             try:
-                response = _check(operation.Case(path_parameters=_path_ids(operation, fuzz_world), **known),
-                                  operation, fuzz_world)
+                response = _check(
+                    operation.Case(path_parameters=_path_ids(operation, fuzz_world), **known), operation, fuzz_world
+                )
                 assert response.status_code < 300, (response.status_code, response.text[:300])
             except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - all failures are reported together
                 failures.append(f"{operation.label} {known}: {exc}")
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
-            @settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None,
-                      suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+            @settings(
+                max_examples=MAX_EXAMPLES,
+                derandomize=True,
+                deadline=None,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+                phases=[Phase.explicit, Phase.generate],
+            )
             @given(operation.as_strategy(mode, path_parameters=_path_ids(operation, fuzz_world)))
             def run(case):
                 nonlocal runs

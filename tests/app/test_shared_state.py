@@ -30,16 +30,16 @@ def test_database_limits_count_in_a_sliding_window_of_buckets(database_url):
     limiter = DatabaseRateLimiter(engine, name="login_account", limit=2, clock=lambda: now[0])
     try:
         assert limiter.hit("a") == 0 and limiter.hit("a") == 0
-        assert limiter.hit("a") == 60 and limiter.hit("b") == 0     # over the limit: not counted
+        assert limiter.hit("a") == 60 and limiter.hit("b") == 0  # over the limit: not counted
         limiter.undo("b")
         assert [limiter.hit("b") for _ in range(3)] == [0, 0, 60]
         now[0] += 55
-        assert limiter.hit("a") == 5                                 # the first bucket leaves in 5 s
+        assert limiter.hit("a") == 5  # the first bucket leaves in 5 s
         now[0] += 5
         assert limiter.hit("a") == 0 and limiter.hit("a") == 0 and limiter.hit("a") == 60
         limiter.undo("a")
         assert limiter.hit("a") == 0
-        assert {len(r.key) for r in _rows(engine)} == {64}                     # keys are hashed
+        assert {len(r.key) for r in _rows(engine)} == {64}  # keys are hashed
         # another limiter's name is another key
         assert DatabaseRateLimiter(engine, name="login", limit=1, clock=lambda: now[0]).hit("a") == 0
     finally:
@@ -54,7 +54,7 @@ def test_expired_buckets_are_deleted(database_url):
         limiter.hit("old")
         limiter.hit("kept")
         now[0] += 61
-        limiter.hit("kept")          # the key's own expired bucket goes at once
+        limiter.hit("kept")  # the key's own expired bucket goes at once
         assert sorted(r.hits for r in _rows(engine)) == [1, 1]
         for i in range(PRUNE_EVERY - 3):
             limiter.hit(f"k{i % 7}")
@@ -72,6 +72,7 @@ def test_concurrent_events_of_one_key_cannot_pass_the_limit_together(database_ur
     def one():
         barrier.wait()
         got.append(limiter.hit("shared"))
+
     threads = [threading.Thread(target=one) for _ in range(20)]
     for t in threads:
         t.start()

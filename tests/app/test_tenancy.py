@@ -27,8 +27,12 @@ from app.models import CampaignTeam, Team
 from app.services.downloads import FORMATS
 from consultant_world import SCOPED_UNIT, world  # noqa: F401 - fixture
 
-FOREIGN = {"consultant": ("Gamma Finance",), "hr_a": ("Beta Software", "Gamma Finance"),
-           "viewer_a": ("Beta Software", "Gamma Finance"), "unit_viewer_a": ("Beta Software", "Gamma Finance")}
+FOREIGN = {
+    "consultant": ("Gamma Finance",),
+    "hr_a": ("Beta Software", "Gamma Finance"),
+    "viewer_a": ("Beta Software", "Gamma Finance"),
+    "unit_viewer_a": ("Beta Software", "Gamma Finance"),
+}
 QUERY = {"name": "Team A", "organization_id": None, "email": "someone@example.org"}  # required query parameters
 
 
@@ -49,18 +53,27 @@ ROUTES = _routes()
 def _fill(world, path: str, org_name: str) -> str:
     with session_scope(world.app.state.engine) as s:
         team = s.exec(select(Team.id).where(Team.organization_id == uuid.UUID(world.orgs[org_name]))).first()
-    return (path.replace("{organization_id}", world.orgs[org_name])
-            .replace("{campaign_id}", world.campaigns[org_name][-1])
-            .replace("{team_id}", str(team)).replace("{fmt_key}", "csv")
-            .replace("{job_id}", uuid.uuid4().hex)
-            .replace("{index}", "0").replace("{number}", "1"))
+    return (
+        path.replace("{organization_id}", world.orgs[org_name])
+        .replace("{campaign_id}", world.campaigns[org_name][-1])
+        .replace("{team_id}", str(team))
+        .replace("{fmt_key}", "csv")
+        .replace("{job_id}", uuid.uuid4().hex)
+        .replace("{index}", "0")
+        .replace("{number}", "1")
+    )
 
 
 def test_routes_are_enumerated():
     paths = {p for _, p, _ in ROUTES}
-    for expected in ("/campaigns/{campaign_id}/benchmark", "/orgs/{organization_id}/waves",
-                     "/api/v1/organizations/{organization_id}/waves", "/api/v1/campaigns/{campaign_id}/benchmark",
-                     "/orgs/{organization_id}", "/api/v1/campaigns/{campaign_id}/results/download/{fmt_key}"):
+    for expected in (
+        "/campaigns/{campaign_id}/benchmark",
+        "/orgs/{organization_id}/waves",
+        "/api/v1/organizations/{organization_id}/waves",
+        "/api/v1/campaigns/{campaign_id}/benchmark",
+        "/orgs/{organization_id}",
+        "/api/v1/campaigns/{campaign_id}/results/download/{fmt_key}",
+    ):
         assert expected in paths
 
 
@@ -72,8 +85,9 @@ def test_other_tenants_ids_answer_404_everywhere(world, who):
     for org_name in FOREIGN[who]:
         for method, path, route in ROUTES:
             url = _fill(world, path, org_name)
-            params = {p.name: QUERY[p.name] or world.orgs[org_name]
-                      for p in route.dependant.query_params if p.name in QUERY}
+            params = {
+                p.name: QUERY[p.name] or world.orgs[org_name] for p in route.dependant.query_params if p.name in QUERY
+            }
             r = client.request(method, url, params=params, headers=headers)
             allowed = {404} if method == "GET" or not route.dependant.body_params else {404, 422}
             if r.status_code not in allowed:
@@ -83,15 +97,30 @@ def test_other_tenants_ids_answer_404_everywhere(world, who):
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize("who, org_name", [("consultant", "Alpha Logistics"), ("consultant", "Beta Software"),
-                                           ("hr_a", "Alpha Logistics"), ("viewer_a", "Alpha Logistics")])
+@pytest.mark.parametrize(
+    "who, org_name",
+    [
+        ("consultant", "Alpha Logistics"),
+        ("consultant", "Beta Software"),
+        ("hr_a", "Alpha Logistics"),
+        ("viewer_a", "Alpha Logistics"),
+    ],
+)
 def test_own_organizations_are_reachable(world, who, org_name):
     client = world.client(who)
     cid = world.campaigns[org_name][-1]
     oid = world.orgs[org_name]
-    for url in (f"/orgs/{oid}", f"/campaigns/{cid}/results", f"/campaigns/{cid}/benchmark",
-                f"/api/v1/campaigns/{cid}/benchmark", f"/orgs/{oid}/waves", f"/api/v1/campaigns/{cid}/results",
-                f"/api/v1/campaigns/{cid}/results/download/csv", "/portfolio", "/api/v1/portfolio"):
+    for url in (
+        f"/orgs/{oid}",
+        f"/campaigns/{cid}/results",
+        f"/campaigns/{cid}/benchmark",
+        f"/api/v1/campaigns/{cid}/benchmark",
+        f"/orgs/{oid}/waves",
+        f"/api/v1/campaigns/{cid}/results",
+        f"/api/v1/campaigns/{cid}/results/download/csv",
+        "/portfolio",
+        "/api/v1/portfolio",
+    ):
         r = client.get(url)
         assert r.status_code == 200, (who, url, r.status_code, r.text[:300])
     names = {r["name"] for r in client.get("/api/v1/portfolio").json()}
@@ -108,6 +137,7 @@ def test_roles_limit_what_members_may_change(world):
 
 
 # ------------------------------------------------------------------ a viewer of one unit
+
 
 def _teams_by_unit(world, campaign_id: str) -> tuple[set, set]:
     """Team names of the scoped unit and of the other units in a campaign."""
@@ -129,8 +159,9 @@ def _report_text(key: str, body: bytes) -> str:
         return body.decode("utf-8")
     if key == "xlsx":
         wb = load_workbook(io.BytesIO(body), read_only=True)
-        return "\n".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
-                         for v in row if v is not None)
+        return "\n".join(
+            str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None
+        )
     if key == "pptx":
         parts = []
         for slide in Presentation(io.BytesIO(body)).slides:
@@ -150,12 +181,22 @@ def test_unit_viewer_reaches_the_results_of_their_unit(world):
     oid, cid = world.orgs["Alpha Logistics"], world.campaigns["Alpha Logistics"][-1]
     own, _ = _teams_by_unit(world, cid)
     team = sorted(own)[0]
-    for url in (f"/orgs/{oid}", f"/campaigns/{cid}/results", f"/campaigns/{cid}/results/heatmaps",
-                f"/campaigns/{cid}/results/team?name={team}", f"/campaigns/{cid}/results/filters",
-                f"/api/v1/campaigns/{cid}/results", f"/api/v1/campaigns/{cid}/results/heatmap",
-                f"/api/v1/campaigns/{cid}/results/team?name={team}", f"/api/v1/campaigns/{cid}/results/view",
-                f"/api/v1/campaigns/{cid}/results/view?role=lead", "/portfolio", "/api/v1/portfolio",
-                f"/orgs/{oid}/waves", f"/api/v1/organizations/{oid}/waves"):
+    for url in (
+        f"/orgs/{oid}",
+        f"/campaigns/{cid}/results",
+        f"/campaigns/{cid}/results/heatmaps",
+        f"/campaigns/{cid}/results/team?name={team}",
+        f"/campaigns/{cid}/results/filters",
+        f"/api/v1/campaigns/{cid}/results",
+        f"/api/v1/campaigns/{cid}/results/heatmap",
+        f"/api/v1/campaigns/{cid}/results/team?name={team}",
+        f"/api/v1/campaigns/{cid}/results/view",
+        f"/api/v1/campaigns/{cid}/results/view?role=lead",
+        "/portfolio",
+        "/api/v1/portfolio",
+        f"/orgs/{oid}/waves",
+        f"/api/v1/organizations/{oid}/waves",
+    ):
         r = client.get(url)
         assert r.status_code == 200, (url, r.status_code, r.text[:300])
     waves = client.get(f"/api/v1/organizations/{oid}/waves").json()["comparison"]
@@ -180,16 +221,23 @@ def test_unit_viewer_reaches_nothing_else(world):
     client = world.client("unit_viewer_a")
     oid, cid = world.orgs["Alpha Logistics"], world.campaigns["Alpha Logistics"][-1]
     _, other = _teams_by_unit(world, cid)
-    for url in (f"/campaigns/{cid}", f"/orgs/{oid}/teams", f"/campaigns/{cid}/benchmark",
-                f"/api/v1/campaigns/{cid}/benchmark", f"/api/v1/organizations/{oid}/members",
-                f"/api/v1/organizations/{oid}"):
+    for url in (
+        f"/campaigns/{cid}",
+        f"/orgs/{oid}/teams",
+        f"/campaigns/{cid}/benchmark",
+        f"/api/v1/campaigns/{cid}/benchmark",
+        f"/api/v1/organizations/{oid}/members",
+        f"/api/v1/organizations/{oid}",
+    ):
         r = client.get(url)
         assert r.status_code == 403, url
         assert "your access is limited to the results of one unit" in r.text, url
-    for url in (f"/api/v1/campaigns/{cid}/results/team?name={sorted(other)[0]}",
-                f"/api/v1/campaigns/{cid}/results/heatmap?unit=Division%202",
-                f"/api/v1/campaigns/{cid}/results/view?unit=Division%202",
-                f"/campaigns/{cid}/results/filters?unit=Division%202"):
+    for url in (
+        f"/api/v1/campaigns/{cid}/results/team?name={sorted(other)[0]}",
+        f"/api/v1/campaigns/{cid}/results/heatmap?unit=Division%202",
+        f"/api/v1/campaigns/{cid}/results/view?unit=Division%202",
+        f"/campaigns/{cid}/results/filters?unit=Division%202",
+    ):
         assert client.get(url).status_code == 404, url
 
 
@@ -201,8 +249,11 @@ def test_unit_viewer_sees_no_other_unit_on_any_route(world):
     failures = []
     for method, path, route in ROUTES:
         url = _fill(world, path, "Alpha Logistics")
-        params = {p.name: QUERY[p.name] or world.orgs["Alpha Logistics"]
-                  for p in route.dependant.query_params if p.name in QUERY}
+        params = {
+            p.name: QUERY[p.name] or world.orgs["Alpha Logistics"]
+            for p in route.dependant.query_params
+            if p.name in QUERY
+        }
         r = client.request(method, url, params=params, headers=headers)
         if r.status_code >= 500 or (method != "GET" and r.status_code < 400):
             failures.append(f"{method} {url}: {r.status_code}")

@@ -57,9 +57,11 @@ def _team_record(admin, cid, name: str) -> dict:
 
 # ------------------------------------------------------------------ differencing live releases
 
+
 def test_two_live_releases_never_isolate_a_newcomer(app, admin):
-    r = admin.client.put(f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True},
-                         headers=admin.h)
+    r = admin.client.put(
+        f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True}, headers=admin.h
+    )
     assert r.status_code == 200
     cid = admin.campaign()
     ids = admin.team_ids(cid)
@@ -92,8 +94,7 @@ def test_two_live_releases_never_isolate_a_newcomer(app, admin):
 def test_a_batch_never_changes_one_figure_by_fewer_than_k(app, admin):
     """Five newcomers, of whom only two answer the outcome question: the team's outcome
     figure must not move by two people."""
-    admin.client.put(f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True},
-                     headers=admin.h)
+    admin.client.put(f"/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True}, headers=admin.h)
     cid = admin.campaign()
     links = [row["link"] for row in admin.links(cid, {admin.team_ids(cid)["Assembly"]: 8})]
     for link in links[:5]:
@@ -109,6 +110,7 @@ def test_a_batch_never_changes_one_figure_by_fewer_than_k(app, admin):
 
 # ------------------------------------------------------------------ database metadata
 
+
 def test_no_transaction_id_joins_a_response_or_comment_to_its_invitation(app, admin, database_url):
     if not database_url.startswith("postgresql"):
         pytest.skip("xmin is a PostgreSQL detail; SQLite keeps no transaction ids")
@@ -117,8 +119,7 @@ def test_no_transaction_id_joins_a_response_or_comment_to_its_invitation(app, ad
     links = [row["link"] for row in admin.links(cid, {ids["Assembly"]: 7, ids["Quality"]: 3})]
     for i, link in enumerate(links):
         _answer(app, link, _answers(1 + i % 5, comment=f"comment number {i}"))
-    join = ("SELECT count(*) FROM {table} t JOIN invitation i ON t.xmin = i.xmin "
-            "WHERE i.campaign_id = :cid")
+    join = "SELECT count(*) FROM {table} t JOIN invitation i ON t.xmin = i.xmin WHERE i.campaign_id = :cid"
     with session_scope(app.state.engine) as session:
         parked = session.execute(text(join.format(table="pending_response")), {"cid": uuid.UUID(cid)}).scalar_one()
         payloads = session.exec(select(PendingResponse.payload)).all()
@@ -145,9 +146,11 @@ def test_answers_waiting_for_their_batch_are_sealed_on_every_database(app, admin
 
 # ------------------------------------------------------------------ filling a small team
 
+
 def test_hr_cannot_fill_a_small_team_with_its_own_links(app, admin):
-    r = admin.client.post(f"/api/v1/organizations/{admin.org_id}/teams", json={"name": "Solo", "headcount": 1},
-                          headers=admin.h)
+    r = admin.client.post(
+        f"/api/v1/organizations/{admin.org_id}/teams", json={"name": "Solo", "headcount": 1}, headers=admin.h
+    )
     assert r.status_code == 201, r.text
     cid = admin.campaign()
     solo = admin.team_ids(cid)["Solo"]

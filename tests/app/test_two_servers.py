@@ -40,16 +40,39 @@ class Server:
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
-        env = {**os.environ, "AAD_DATABASE_URL": database_url, "AAD_DATA_DIR": str(data_dir),
-               "AAD_SECRET_KEY": SECRET, "AAD_ENV": "production", "AAD_BASE_URL": "https://survey.example",
-               "AAD_MIGRATE_ON_START": "0", "AAD_WARM_UP": "0", "AAD_THREADS": "4",
-               "AAD_LOGIN_ATTEMPTS_PER_MINUTE": "1000",
-               "AAD_LOGIN_FAILURES_PER_ACCOUNT_PER_MINUTE": str(FAILURES_PER_ACCOUNT)}
+        env = {
+            **os.environ,
+            "AAD_DATABASE_URL": database_url,
+            "AAD_DATA_DIR": str(data_dir),
+            "AAD_SECRET_KEY": SECRET,
+            "AAD_ENV": "production",
+            "AAD_BASE_URL": "https://survey.example",
+            "AAD_MIGRATE_ON_START": "0",
+            "AAD_WARM_UP": "0",
+            "AAD_THREADS": "4",
+            "AAD_LOGIN_ATTEMPTS_PER_MINUTE": "1000",
+            "AAD_LOGIN_FAILURES_PER_ACCOUNT_PER_MINUTE": str(FAILURES_PER_ACCOUNT),
+        }
         self._log = log.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "app.main:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -105,18 +128,18 @@ def test_two_servers_on_one_database_agree(postgres_url, servers, tmp_path):
         add_user(app, "target@example.org")
 
         # login limits: failures on A and on B count together
-        codes = [_login(server.base, "target@example.org", "wrong").status_code
-                 for server in (a, b, a, b, a, b)]
+        codes = [_login(server.base, "target@example.org", "wrong").status_code for server in (a, b, a, b, a, b)]
         assert codes == [401] * FAILURES_PER_ACCOUNT + [429, 429]
-        assert _login(b.base, "target@example.org").status_code == 429   # even the right password, for now
+        assert _login(b.base, "target@example.org").status_code == 429  # even the right password, for now
 
         # a session started on A works on B (sessions are rows of the database)
         on_a = _session(_login(a.base, admin.email))
         assert httpx.get(f"{b.base}/api/v1/me", headers=on_a).json()["user"]["email"] == admin.email
 
         # results: live results of an open campaign, shown by B, then the campaign is closed through A
-        r = httpx.put(f"{a.base}/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True},
-                      headers=on_a)
+        r = httpx.put(
+            f"{a.base}/api/v1/organizations/{admin.org_id}/live-results", json={"live_results": True}, headers=on_a
+        )
         assert r.status_code == 200, r.text
         cid = admin.campaign()
         park_responses(app, cid, {"Assembly": 5, "Logistics": 5, "Quality": 3})

@@ -28,8 +28,10 @@ def _memberships(app) -> int:
 def test_admin_limits_a_viewer_to_a_unit(app):
     admin = make_admin(app)
     sales = _unit_id(app, admin.org_id, "Sales")
-    r = admin.post(f"/api/v1/organizations/{admin.org_id}/members",
-                   json={"email": "lead@example.org", "role": "viewer", "password": PASSWORD, "unit_id": sales})
+    r = admin.post(
+        f"/api/v1/organizations/{admin.org_id}/members",
+        json={"email": "lead@example.org", "role": "viewer", "password": PASSWORD, "unit_id": sales},
+    )
     assert r.status_code == 204, r.text
     members = {m["email"]: m for m in admin.client.get(f"/api/v1/organizations/{admin.org_id}/members").json()}
     assert members["lead@example.org"]["unit"] == "Sales" and members["hr@example.org"]["unit"] is None
@@ -49,9 +51,17 @@ def test_admin_limits_a_viewer_to_a_unit(app):
 def test_the_form_grants_a_unit_too(app):
     admin = make_admin(app)
     sales = _unit_id(app, admin.org_id, "Sales")
-    r = admin.client.post(f"/orgs/{admin.org_id}/members", data={
-        "csrf_token": admin.csrf, "email": "lead@example.org", "role": "viewer", "password": PASSWORD,
-        "unit_id": sales}, follow_redirects=False)
+    r = admin.client.post(
+        f"/orgs/{admin.org_id}/members",
+        data={
+            "csrf_token": admin.csrf,
+            "email": "lead@example.org",
+            "role": "viewer",
+            "password": PASSWORD,
+            "unit_id": sales,
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     members = admin.client.get(f"/api/v1/organizations/{admin.org_id}/members").json()
     assert {m["email"]: m["unit"] for m in members}["lead@example.org"] == "Sales"
@@ -68,15 +78,27 @@ def test_refused_scopes_store_nothing(app):
         ({"role": "viewer", "unit_id": str(uuid.uuid4())}, SCOPE_UNIT),
     ]
     for body, message in cases:
-        r = admin.post(f"/api/v1/organizations/{admin.org_id}/members",
-                       json={"email": "new@example.org", "password": PASSWORD, **body})
+        r = admin.post(
+            f"/api/v1/organizations/{admin.org_id}/members",
+            json={"email": "new@example.org", "password": PASSWORD, **body},
+        )
         assert r.status_code == 422 and r.json()["detail"] == message, (body, r.text)
-    r = admin.post(f"/api/v1/organizations/{admin.org_id}/members",
-                   json={"email": "new@example.org", "role": "viewer", "password": PASSWORD, "unit_id": "nonsense"})
+    r = admin.post(
+        f"/api/v1/organizations/{admin.org_id}/members",
+        json={"email": "new@example.org", "role": "viewer", "password": PASSWORD, "unit_id": "nonsense"},
+    )
     assert r.status_code == 422
-    r = admin.client.post(f"/orgs/{admin.org_id}/members", data={
-        "csrf_token": admin.csrf, "email": "new@example.org", "role": "viewer", "password": PASSWORD,
-        "unit_id": "nonsense"}, follow_redirects=False)
+    r = admin.client.post(
+        f"/orgs/{admin.org_id}/members",
+        data={
+            "csrf_token": admin.csrf,
+            "email": "new@example.org",
+            "role": "viewer",
+            "password": PASSWORD,
+            "unit_id": "nonsense",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 422 and SCOPE_UNIT in r.text
     assert _memberships(app) == before
     r = new_client(app).post("/api/v1/login", json={"email": "new@example.org", "password": PASSWORD})
@@ -86,14 +108,22 @@ def test_refused_scopes_store_nothing(app):
 def test_a_removed_unit_ends_the_access_instead_of_widening_it(app):
     admin = make_admin(app)
     sales = _unit_id(app, admin.org_id, "Sales")
-    assert admin.post(f"/api/v1/organizations/{admin.org_id}/members", json={
-        "email": "lead@example.org", "role": "viewer", "password": PASSWORD, "unit_id": sales}).status_code == 204
+    assert (
+        admin.post(
+            f"/api/v1/organizations/{admin.org_id}/members",
+            json={"email": "lead@example.org", "role": "viewer", "password": PASSWORD, "unit_id": sales},
+        ).status_code
+        == 204
+    )
     viewer = new_client(app)
     login(viewer, "lead@example.org")
     assert viewer.get(f"/orgs/{admin.org_id}").status_code == 200
     csv = "unit path,team,headcount\nOperations / North,Assembly,8\n"
-    r = admin.client.post(f"/api/v1/organizations/{admin.org_id}/teams/import", content=csv.encode(),
-                          headers={"X-CSRF-Token": admin.csrf, "content-type": "text/csv"})
+    r = admin.client.post(
+        f"/api/v1/organizations/{admin.org_id}/teams/import",
+        content=csv.encode(),
+        headers={"X-CSRF-Token": admin.csrf, "content-type": "text/csv"},
+    )
     assert r.status_code == 200, r.text
     assert viewer.get(f"/orgs/{admin.org_id}").status_code == 404
     assert viewer.get("/api/v1/organizations").json() == []

@@ -40,8 +40,11 @@ def test_waves_api(world):
         assert c["change"] in ("improved", "declined", "no_reliable_change")
     assert {row["level"] for row in comp["trend"]} >= {"organization", "team"}
     # two chosen waves only
-    two = world.client("consultant").get(f"/api/v1/organizations/{oid}/waves",
-                                          params={"campaign": world.campaigns["Alpha Logistics"][:2]}).json()
+    two = (
+        world.client("consultant")
+        .get(f"/api/v1/organizations/{oid}/waves", params={"campaign": world.campaigns["Alpha Logistics"][:2]})
+        .json()
+    )
     assert two["comparison"]["labels"] == ["Diagnostic 1", "Diagnostic 2"] and two["comparison"]["trend"] == []
 
 
@@ -61,7 +64,9 @@ def test_team_mapping(world):
     page = html.unescape(c.get(f"/orgs/{oid}/waves", params={"team_map": "Nowhere -> Team B", "lang": "de"}).text)
     assert "die gewählten Befragungen lassen sich nicht vergleichen" in page
     assert "Teamzuordnung: 'Nowhere' ist in keiner Welle außer der letzten eine Gruppe" in page
-    page = html.unescape(c.get(f"/orgs/{oid}/waves", params={"team_map": "A -> B\nTeam A => Team B", "lang": "de"}).text)
+    page = html.unescape(
+        c.get(f"/orgs/{oid}/waves", params={"team_map": "A -> B\nTeam A => Team B", "lang": "de"}).text
+    )
     assert "Zeile 2: schreiben Sie „altes Team -> neues Team“" in page and not english_on(page)
 
 
@@ -82,13 +87,31 @@ def test_waves_page_in_german(world):
     assert page.status_code == 200
     text = page.text
     assert '<html lang="de">' in text
-    for german in ("<h1>Wellen</h1>", "Befragungen und Teamänderungen", "Teamzuordnung", "Vergleichen",
-                   "Verlauf über 3 Wellen", "Diagnostic 1 → Diagnostic 3: Wahrnehmungswert", "Veränderung (95\u2011%\u2011KI)",
-                   "keine verlässliche Veränderung", "Eine Veränderung gilt nur dann als <strong>verbessert</strong>",
-                   "<code>alt -&gt; neu</code>", "Ausrichtung", "Organisation"):
+    for german in (
+        "<h1>Wellen</h1>",
+        "Befragungen und Teamänderungen",
+        "Teamzuordnung",
+        "Vergleichen",
+        "Verlauf über 3 Wellen",
+        "Diagnostic 1 → Diagnostic 3: Wahrnehmungswert",
+        "Veränderung (95\u2011%\u2011KI)",
+        "keine verlässliche Veränderung",
+        "Eine Veränderung gilt nur dann als <strong>verbessert</strong>",
+        "<code>alt -&gt; neu</code>",
+        "Ausrichtung",
+        "Organisation",
+    ):
         assert german in text, german
-    for english in ("Campaigns and team changes", "Team mapping", "Trend over", "perception score", "Verdict",
-                    "no reliable change", "Decision rights", ">Compare<"):
+    for english in (
+        "Campaigns and team changes",
+        "Team mapping",
+        "Trend over",
+        "perception score",
+        "Verdict",
+        "no reliable change",
+        "Decision rights",
+        ">Compare<",
+    ):
         assert english not in text, english
     figure = json.loads(re.search(r'<script type="application/json" id="trend-figure">(.*?)</script>', text, re.S)[1])
     assert figure["layout"]["title"]["text"].startswith("Verlauf über die Wellen")
@@ -100,8 +123,11 @@ def test_waves_page_in_german(world):
 
 def test_waves_page_team_notes_in_german(world):
     oid = world.orgs["Alpha Logistics"]
-    text = world.client("consultant").get(f"/orgs/{oid}/waves", params={
-        "lang": "de", "team_map": "Team A -> Team A, Team B", "span": 0}).text
+    text = (
+        world.client("consultant")
+        .get(f"/orgs/{oid}/waves", params={"lang": "de", "team_map": "Team A -> Team A, Team B", "span": 0})
+        .text
+    )
     assert "(neu zugeschnitten: Team A, Team B)" in text and "restructured" not in text
 
 
@@ -132,5 +158,7 @@ def test_one_wave_is_not_enough(world):
     r = c.get(f"/api/v1/organizations/{oid}/waves")
     assert r.status_code == 422 and r.json()["detail"] == TOO_FEW
     other = world.campaigns["Gamma Finance"][0]
-    assert c.get(f"/api/v1/organizations/{world.orgs['Alpha Logistics']}/waves",
-                 params={"campaign": other}).status_code == 404
+    assert (
+        c.get(f"/api/v1/organizations/{world.orgs['Alpha Logistics']}/waves", params={"campaign": other}).status_code
+        == 404
+    )

@@ -16,8 +16,9 @@ Q = load_questionnaire("aligned-autonomy-v1")
 
 def _import(admin, body: bytes | str):
     data = body.encode() if isinstance(body, str) else body
-    return admin.post(f"/api/v1/organizations/{admin.org_id}/teams/import", content=data,
-                      headers={"content-type": "text/csv"})
+    return admin.post(
+        f"/api/v1/organizations/{admin.org_id}/teams/import", content=data, headers={"content-type": "text/csv"}
+    )
 
 
 def _teams(admin):
@@ -32,17 +33,23 @@ def _answer(app, link):
 
 # ---------------------------------------------------------------- organizations and k
 
-@pytest.mark.parametrize(("body", "status", "detail"), [
-    ({"name": "X", "k": 2}, 422, None),
-    ({"name": "X", "k": 51}, 422, None),
-    ({"name": "X", "k": 4}, 422, "k below 5 needs an explicit acknowledgement"),
-    ({"name": "X", "k": 4, "k_acknowledged": True}, 201, None),
-    ({"name": "X", "k": 3, "k_acknowledged": True}, 201, None),
-    ({"name": "", "k": 5}, 422, None),
-    ({"name": "X", "size_band": "huge"}, 422, "size band must be one of 1-49, 50-249, 250-999, 1000-4999, 5000+"),
-])
+
+@pytest.mark.parametrize(
+    ("body", "status", "detail"),
+    [
+        ({"name": "X", "k": 2}, 422, None),
+        ({"name": "X", "k": 51}, 422, None),
+        ({"name": "X", "k": 4}, 422, "k below 5 needs an explicit acknowledgement"),
+        ({"name": "X", "k": 4, "k_acknowledged": True}, 201, None),
+        ({"name": "X", "k": 3, "k_acknowledged": True}, 201, None),
+        ({"name": "", "k": 5}, 422, None),
+        ({"name": "X", "size_band": "huge"}, 422, "size band must be one of 1-49, 50-249, 250-999, 1000-4999, 5000+"),
+    ],
+)
 def test_organization_k_rules(app, body, status, detail):
-    consultant = make_admin(app, "consultant@example.org", role=Role.consultant)  # only consultants create organizations
+    consultant = make_admin(
+        app, "consultant@example.org", role=Role.consultant
+    )  # only consultants create organizations
     r = consultant.post("/api/v1/organizations", json=body)
     assert r.status_code == status, r.text
     if detail:
@@ -107,10 +114,13 @@ def test_organization_patch_refuses_null(admin, field):
 
 # ------------------------------------------------------------------------ team import
 
+
 def test_import_builds_nested_units_and_keeps_team_ids_on_reimport(admin):
     teams = _teams(admin)
     assert [(t["unit_path"], t["name"], t["headcount"]) for t in teams][:2] == [
-        ("Operations / North", "Assembly", 8), ("Operations / North", "Logistics", 6)]
+        ("Operations / North", "Assembly", 8),
+        ("Operations / North", "Logistics", 6),
+    ]
     ids = {t["name"]: t["id"] for t in teams}
     r = _import(admin, "unit path;team;headcount\nOperations / North;Assembly;9\nSales;Field;4\n")
     assert r.json() == {"created": 1, "updated": 1, "removed": 4}
@@ -119,23 +129,40 @@ def test_import_builds_nested_units_and_keeps_team_ids_on_reimport(admin):
     assert after["Assembly"]["id"] == ids["Assembly"] and after["Assembly"]["headcount"] == 9
 
 
-@pytest.mark.parametrize(("body", "errors"), [
-    ("team,headcount\nA,1\n", ["line 1: expected the header 'unit path,team,headcount'"]),
-    ("unit path,team,headcount\nOps,,3\nOps,B,x\nOps,C,-1\nOps,D\n", [
-        "line 2: the team name is empty", "line 3: headcount 'x' is not a whole number",
-        "line 4: headcount '-1' is not a whole number", "line 5: expected 3 fields, found 2"]),
-    ("unit path,team,headcount\nOps,A,1\nops,a,2\n", ["line 3: team 'a' in 'ops' repeats line 2"]),
-    ("unit path,team,headcount\nOps,A,100001\n", ["line 2: headcount 100001 is larger than 100000"]),
-    ("unit path,team,headcount\n", ["the file has no teams"]),
-    (b"unit path,team,headcount\nOps,\xff\xfe,1\n", ["the file is not UTF-8 text (byte 29)"]),
-    ("unit path,team,headcount\nOps,A\x00,1\n", ["line 2: control character U+0000 is not allowed"]),
-    ("unit path,team,headcount\nOps,A,1\nOps\x1b[2J,B,1\nOps,C,\x0c2\nOps,\"D\nE\",1\n", [
-        "line 3: control character U+001B is not allowed", "line 4: control character U+000C is not allowed",
-        "line 6: control character U+000A is not allowed"]),
-    ("unit path,team,headcount\n" + "/".join(["u"] * 11) + ",A,1\n", ["line 2: the unit path is deeper than 10 levels"]),
-    ("unit path,team,headcount\nOps," + "x" * 101 + ",1\n", ["line 2: names may have at most 100 characters"]),
-    ('unit path,team,headcount\nOps,"unterminated,1\n', None),
-])
+@pytest.mark.parametrize(
+    ("body", "errors"),
+    [
+        ("team,headcount\nA,1\n", ["line 1: expected the header 'unit path,team,headcount'"]),
+        (
+            "unit path,team,headcount\nOps,,3\nOps,B,x\nOps,C,-1\nOps,D\n",
+            [
+                "line 2: the team name is empty",
+                "line 3: headcount 'x' is not a whole number",
+                "line 4: headcount '-1' is not a whole number",
+                "line 5: expected 3 fields, found 2",
+            ],
+        ),
+        ("unit path,team,headcount\nOps,A,1\nops,a,2\n", ["line 3: team 'a' in 'ops' repeats line 2"]),
+        ("unit path,team,headcount\nOps,A,100001\n", ["line 2: headcount 100001 is larger than 100000"]),
+        ("unit path,team,headcount\n", ["the file has no teams"]),
+        (b"unit path,team,headcount\nOps,\xff\xfe,1\n", ["the file is not UTF-8 text (byte 29)"]),
+        ("unit path,team,headcount\nOps,A\x00,1\n", ["line 2: control character U+0000 is not allowed"]),
+        (
+            "unit path,team,headcount\nOps,A,1\nOps\x1b[2J,B,1\nOps,C,\x0c2\nOps,\"D\nE\",1\n",
+            [
+                "line 3: control character U+001B is not allowed",
+                "line 4: control character U+000C is not allowed",
+                "line 6: control character U+000A is not allowed",
+            ],
+        ),
+        (
+            "unit path,team,headcount\n" + "/".join(["u"] * 11) + ",A,1\n",
+            ["line 2: the unit path is deeper than 10 levels"],
+        ),
+        ("unit path,team,headcount\nOps," + "x" * 101 + ",1\n", ["line 2: names may have at most 100 characters"]),
+        ('unit path,team,headcount\nOps,"unterminated,1\n', None),
+    ],
+)
 def test_bad_csv_names_each_line_and_stores_nothing(admin, body, errors):
     before = _teams(admin)
     r = _import(admin, body)
@@ -155,21 +182,31 @@ def test_oversized_csv_is_refused(admin):
 def test_csv_import_page_lists_bad_lines(admin):
     page = admin.client.get(f"/orgs/{admin.org_id}/teams")
     assert page.status_code == 200 and "Assembly" in page.text
-    r = admin.client.post(f"/orgs/{admin.org_id}/teams/import", data={"csrf_token": admin.csrf},
-                          files={"file": ("teams.csv", b"unit path,team,headcount\nOps,B,x\n", "text/csv")})
+    r = admin.client.post(
+        f"/orgs/{admin.org_id}/teams/import",
+        data={"csrf_token": admin.csrf},
+        files={"file": ("teams.csv", b"unit path,team,headcount\nOps,B,x\n", "text/csv")},
+    )
     assert r.status_code == 422
     assert "line 2: headcount &#39;x&#39; is not a whole number" in r.text
-    ok = admin.client.post(f"/orgs/{admin.org_id}/teams/import", data={"csrf_token": admin.csrf},
-                           files={"file": ("teams.csv", TEAMS_CSV.encode(), "text/csv")})
+    ok = admin.client.post(
+        f"/orgs/{admin.org_id}/teams/import",
+        data={"csrf_token": admin.csrf},
+        files={"file": ("teams.csv", TEAMS_CSV.encode(), "text/csv")},
+    )
     assert ok.status_code == 200 and "Imported: 0 new" in ok.text
 
 
 def test_structure_downloads_in_the_import_format(admin):
     r = admin.client.get(f"/orgs/{admin.org_id}/teams.csv")
     assert r.headers["content-disposition"] == 'attachment; filename="teams.csv"'
-    assert r.content.startswith("\ufeff".encode())          # a byte-order mark for spreadsheet programs
-    assert r.text.removeprefix("\ufeff").replace("\r\n", "\n") == TEAMS_CSV.replace("Operations / South,Quality,5\n", "").replace(
-        "Sales,Key Accounts,7\nSales,Inside Sales,2\n", "Operations / South,Quality,5\nSales,Inside Sales,2\nSales,Key Accounts,7\n")
+    assert r.content.startswith("\ufeff".encode())  # a byte-order mark for spreadsheet programs
+    assert r.text.removeprefix("\ufeff").replace("\r\n", "\n") == TEAMS_CSV.replace(
+        "Operations / South,Quality,5\n", ""
+    ).replace(
+        "Sales,Key Accounts,7\nSales,Inside Sales,2\n",
+        "Operations / South,Quality,5\nSales,Inside Sales,2\nSales,Key Accounts,7\n",
+    )
     assert _import(admin, r.content).json() == {"created": 0, "updated": 0, "removed": 0}
     team = _teams(admin)[0]
     admin.patch(f"/api/v1/teams/{team['id']}", json={"name": "=SUM(1)"})
@@ -186,21 +223,33 @@ def test_edit_add_and_delete_teams(admin):
     team = _teams(admin)[0]
     r = admin.patch(f"/api/v1/teams/{team['id']}", json={"name": "Assembly East", "unit_path": "Operations / East"})
     assert r.status_code == 200 and r.json()["unit_path"] == "Operations / East"
-    assert admin.patch(f"/api/v1/teams/{team['id']}", json={"name": "Logistics", "unit_path": "Operations / North"}).status_code == 422
-    r = admin.post(f"/api/v1/organizations/{admin.org_id}/teams", json={"name": "New", "headcount": 3, "unit_path": "HQ"})
+    assert (
+        admin.patch(
+            f"/api/v1/teams/{team['id']}", json={"name": "Logistics", "unit_path": "Operations / North"}
+        ).status_code
+        == 422
+    )
+    r = admin.post(
+        f"/api/v1/organizations/{admin.org_id}/teams", json={"name": "New", "headcount": 3, "unit_path": "HQ"}
+    )
     assert r.status_code == 201
     assert admin.client.delete(f"/api/v1/teams/{r.json()['id']}", headers=admin.h).status_code == 204
-    form = admin.client.post(f"/teams/{team['id']}", data={"csrf_token": admin.csrf, "name": "Renamed", "headcount": "4",
-                                                           "unit_path": "Operations / East"}, follow_redirects=False)
+    form = admin.client.post(
+        f"/teams/{team['id']}",
+        data={"csrf_token": admin.csrf, "name": "Renamed", "headcount": "4", "unit_path": "Operations / East"},
+        follow_redirects=False,
+    )
     assert form.status_code == 303
     assert any(t["name"] == "Renamed" for t in _teams(admin))
 
 
 # ------------------------------------------------------------------------- campaigns
 
+
 def test_campaign_lifecycle_and_frozen_structure(admin):
-    assert admin.post(f"/api/v1/organizations/{admin.org_id}/campaigns",
-                      json={"name": "X", "questionnaire_id": "../etc/passwd"}).json() == {"detail": "unknown questionnaire"}
+    assert admin.post(
+        f"/api/v1/organizations/{admin.org_id}/campaigns", json={"name": "X", "questionnaire_id": "../etc/passwd"}
+    ).json() == {"detail": "unknown questionnaire"}
     cid = admin.campaign(launch=False, questionnaire="aligned-autonomy-pulse-v1", languages=["de"])
     assert admin.post(f"/api/v1/campaigns/{cid}/invitations", json={}).status_code == 409
     preview = admin.client.get(f"/campaigns/{cid}/preview")
@@ -220,16 +269,24 @@ def test_campaign_lifecycle_and_frozen_structure(admin):
 def test_launch_needs_teams(app):
     consultant = make_admin(app, "consultant@example.org", role=Role.consultant)
     org = consultant.post("/api/v1/organizations", json={"name": "Empty"}).json()["id"]
-    cid = consultant.post(f"/api/v1/organizations/{org}/campaigns",
-                          json={"name": "x", "questionnaire_id": "aligned-autonomy-v1"}).json()["id"]
+    cid = consultant.post(
+        f"/api/v1/organizations/{org}/campaigns", json={"name": "x", "questionnaire_id": "aligned-autonomy-v1"}
+    ).json()["id"]
     r = consultant.post(f"/api/v1/campaigns/{cid}/launch")
     assert r.json() == {"detail": "import the team structure before launching"}
 
 
 def test_pages_render_for_the_whole_admin_flow(admin):
-    r = admin.client.post(f"/orgs/{admin.org_id}/campaigns", data={
-        "csrf_token": admin.csrf, "name": "Autumn", "questionnaire_id": "aligned-autonomy-v1", "languages": ["en", "de"]},
-        follow_redirects=False)
+    r = admin.client.post(
+        f"/orgs/{admin.org_id}/campaigns",
+        data={
+            "csrf_token": admin.csrf,
+            "name": "Autumn",
+            "questionnaire_id": "aligned-autonomy-v1",
+            "languages": ["en", "de"],
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     url = r.headers["location"]
     assert "Launch campaign" in admin.client.get(url).text
@@ -243,20 +300,27 @@ def test_pages_render_for_the_whole_admin_flow(admin):
 
 # ------------------------------------------------------------------------- links
 
+
 def test_personal_links_csv_is_shown_once_and_formula_safe(admin):
     admin.patch(f"/api/v1/teams/{_teams(admin)[0]['id']}", json={"name": "=HYPERLINK(1)"})
     cid = admin.campaign()
     ids = admin.team_ids(cid)
-    r = admin.client.post(f"/campaigns/{cid}/invitations",
-                          data={"csrf_token": admin.csrf, f"n_{ids['=HYPERLINK(1)']}": "2", f"n_{ids['Quality']}": "1"})
+    r = admin.client.post(
+        f"/campaigns/{cid}/invitations",
+        data={"csrf_token": admin.csrf, f"n_{ids['=HYPERLINK(1)']}": "2", f"n_{ids['Quality']}": "1"},
+    )
     assert r.status_code == 200
     assert r.headers["content-disposition"] == 'attachment; filename="personal-links.csv"'
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert [row["team"] for row in rows] == ["'=HYPERLINK(1)"] * 2 + ["Quality"]
     assert all(row["link"].startswith("https://testserver/s/") for row in rows)
-    counts = {row["team"]: row["personal_links"] for row in admin.client.get(f"/api/v1/campaigns/{cid}/invitations").json()}
+    counts = {
+        row["team"]: row["personal_links"] for row in admin.client.get(f"/api/v1/campaigns/{cid}/invitations").json()
+    }
     assert counts["Quality"] == 1
-    assert "link" not in admin.client.get(f"/api/v1/campaigns/{cid}/invitations").text.replace("personal_links", "").replace("open_link", "")
+    assert "link" not in admin.client.get(f"/api/v1/campaigns/{cid}/invitations").text.replace(
+        "personal_links", ""
+    ).replace("open_link", "")
 
 
 @pytest.mark.parametrize("counts", [{"00000000-0000-0000-0000-000000000000": 1}, {}])
@@ -268,29 +332,43 @@ def test_bad_link_requests(admin, counts):
 
 def test_open_link_guards_the_device_and_states_its_weaker_guarantee(app, admin):
     cid = admin.campaign()
-    first = admin.post(f"/api/v1/campaigns/{cid}/open-links", json={"team_ids": [admin.team_ids(cid)["Assembly"]]}).json()
+    first = admin.post(
+        f"/api/v1/campaigns/{cid}/open-links", json={"team_ids": [admin.team_ids(cid)["Assembly"]]}
+    ).json()
     link = first[0]["link"]
     employee, csrf = open_survey(app, link)
     page = employee.get("/survey")
     assert "weaker guarantee" in page.text
-    assert employee.post("/survey", data={"csrf_token": csrf, **full_answers(Q)}, follow_redirects=False).status_code == 303
+    assert (
+        employee.post("/survey", data={"csrf_token": csrf, **full_answers(Q)}, follow_redirects=False).status_code
+        == 303
+    )
     again = employee.get(link.removeprefix("https://testserver"))
     assert again.status_code == 409 and "Already answered on this device" in again.text
     colleague, csrf2 = open_survey(app, link)  # another device may answer
-    assert colleague.post("/survey", data={"csrf_token": csrf2, **full_answers(Q)}, follow_redirects=False).status_code == 303
-    replaced = admin.post(f"/api/v1/campaigns/{cid}/open-links", json={"team_ids": [admin.team_ids(cid)["Assembly"]]}).json()
+    assert (
+        colleague.post("/survey", data={"csrf_token": csrf2, **full_answers(Q)}, follow_redirects=False).status_code
+        == 303
+    )
+    replaced = admin.post(
+        f"/api/v1/campaigns/{cid}/open-links", json={"team_ids": [admin.team_ids(cid)["Assembly"]]}
+    ).json()
     assert replaced[0]["link"] != link
     from web_helpers import new_client
+
     assert new_client(app).get(link.removeprefix("https://testserver")).status_code == 404
 
 
 # ------------------------------------------------------------------------- rates
 
+
 def test_rates_hide_small_groups_and_their_complements(app, admin):
     cid = admin.campaign()
     ids = admin.team_ids(cid)
-    links = admin.links(cid, {ids["Assembly"]: 8, ids["Logistics"]: 6, ids["Quality"]: 5, ids["Key Accounts"]: 7,
-                              ids["Inside Sales"]: 2})
+    links = admin.links(
+        cid,
+        {ids["Assembly"]: 8, ids["Logistics"]: 6, ids["Quality"]: 5, ids["Key Accounts"]: 7, ids["Inside Sales"]: 2},
+    )
     for row in links:
         if row["team"] in ("Assembly", "Inside Sales"):
             _answer(app, row["link"])

@@ -39,12 +39,14 @@ def test_concurrent_adds_of_one_new_member_create_them_once(app, admin, monkeypa
     headers = session_headers(admin.client, admin.csrf)
     body = {"email": "new@example.org", "role": "viewer", "password": "a long initial password"}
     with live_server(app) as base:
-        answers = together(base, N, lambda c, i: c.post(
-            f"/api/v1/organizations/{admin.org_id}/members", json=body, headers=headers))
+        answers = together(
+            base, N, lambda c, i: c.post(f"/api/v1/organizations/{admin.org_id}/members", json=body, headers=headers)
+        )
     codes = sorted(r.status_code for r in answers)
     assert codes == [204] + [409] * (N - 1), [r.text for r in answers]
     assert {r.json()["detail"] for r in answers if r.status_code == 409} == {
-        "a user with this e-mail exists already; add them without a password"}
+        "a user with this e-mail exists already; add them without a password"
+    }
     assert _count(app, select(func.count()).select_from(User).where(User.email == "new@example.org")) == 1
     user_id = _count(app, select(User.id).where(User.email == "new@example.org"))
     assert _count(app, select(func.count()).select_from(Membership).where(Membership.user_id == user_id)) == 1
@@ -59,8 +61,10 @@ def test_concurrent_launches_freeze_the_structure_once(app, admin, monkeypatch):
     codes = sorted(r.status_code for r in answers)
     assert codes == [200] + [409] * (N - 1), [r.text for r in answers]
     assert {r.json()["detail"] for r in answers if r.status_code == 409} == {
-        "only a draft campaign can be changed or launched"}
-    frozen = _count(app, select(func.count()).select_from(CampaignTeam)
-                    .where(CampaignTeam.campaign_id == uuid.UUID(cid)))
+        "only a draft campaign can be changed or launched"
+    }
+    frozen = _count(
+        app, select(func.count()).select_from(CampaignTeam).where(CampaignTeam.campaign_id == uuid.UUID(cid))
+    )
     assert frozen == 5  # the five teams of the imported structure, once
     assert admin.client.get(f"/api/v1/campaigns/{cid}").json()["status"] == "open"

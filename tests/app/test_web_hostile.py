@@ -38,8 +38,10 @@ BAD_BODIES = [
     (b"\xff\xfe\x00\x01", "application/octet-stream"),
     (b"name=%00&k=abc&csrf_token=", "application/x-www-form-urlencoded"),
     (b"x" * 1_200_000, "text/csv"),
-    (b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\n\x00\x01\r\n--b--\r\n",
-     "multipart/form-data; boundary=b"),
+    (
+        b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\n\x00\x01\r\n--b--\r\n",
+        "multipart/form-data; boundary=b",
+    ),
     (b"--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n" + b"x" * 2_000_000, "multipart/form-data"),
 ]
 #: Bodies the guard refuses before any route sees them (whatever the method).
@@ -51,8 +53,10 @@ CONTROL_BODIES = [
     (b'{"name": "a\\u001Bb"}', None),
     (b"name=a%00b&csrf_token=x", "application/x-www-form-urlencoded"),
     (b"name=ok&industry=%1B%5B2J", "application/x-www-form-urlencoded"),
-    (b"--b\r\nContent-Disposition: form-data; name=\"source\"\r\n\r\nnorms\x00\r\n--b--\r\n",
-     "multipart/form-data; boundary=b"),
+    (
+        b"--b\r\nContent-Disposition: form-data; name=\"source\"\r\n\r\nnorms\x00\r\n--b--\r\n",
+        "multipart/form-data; boundary=b",
+    ),
 ]
 NESTED_BODIES = [  # each within the survey's 64 KB body limit
     (b"[" * 30_000 + b"]" * 30_000, "application/json"),
@@ -96,9 +100,19 @@ def world(app, admin):
         assert admin.client.get(f"/api/v1/campaigns/{c}/results").status_code == 200
         closed.append(c)
     tid = admin.client.get(f"/api/v1/organizations/{admin.org_id}/teams").json()[0]["id"]
-    return {"organization_id": admin.org_id, "campaign_id": cid, "closed_id": closed[-1], "team_id": tid,
-            "token": "no-such-token", "fmt_key": "xlsx", "job_id": "no-such-job", "index": "0", "number": "1",
-            "kind": "invitation", "language": "en"}
+    return {
+        "organization_id": admin.org_id,
+        "campaign_id": cid,
+        "closed_id": closed[-1],
+        "team_id": tid,
+        "token": "no-such-token",
+        "fmt_key": "xlsx",
+        "job_id": "no-such-job",
+        "index": "0",
+        "number": "1",
+        "kind": "invitation",
+        "language": "en",
+    }
 
 
 def _ids_for(path: str, world: dict) -> dict:
@@ -115,10 +129,15 @@ def _state(app, admin, world) -> dict:
         counts = {t.name: s.exec(select(func.count()).select_from(t)).one() for t in SQLModel.metadata.sorted_tables}
     counts.pop("user_session", None)  # logging in elsewhere in the test is not a change by the sweep
     counts.pop("rate_counter", None)  # the rate limits count requests (on PostgreSQL in the database)
-    api = {url: admin.client.get(url).json() for url in (
-        f"/api/v1/organizations/{admin.org_id}", f"/api/v1/organizations/{admin.org_id}/teams",
-        f"/api/v1/organizations/{admin.org_id}/campaigns", f"/api/v1/organizations/{admin.org_id}/members",
-    )}
+    api = {
+        url: admin.client.get(url).json()
+        for url in (
+            f"/api/v1/organizations/{admin.org_id}",
+            f"/api/v1/organizations/{admin.org_id}/teams",
+            f"/api/v1/organizations/{admin.org_id}/campaigns",
+            f"/api/v1/organizations/{admin.org_id}/members",
+        )
+    }
     return {"counts": counts, "api": api}
 
 
@@ -161,15 +180,29 @@ def test_control_characters_and_deep_nesting_in_a_body_are_refused_everywhere(ap
     assert _state(app, admin, world) == before
 
 
-@pytest.mark.parametrize("bad_id", ["not-a-uuid", "0871f4b9-7f13-4480-8aef-862d3f20e13d", "1 OR 1=1",
-                                    "'; DROP TABLE team; --", "..%2F..%2Fetc%2Fpasswd", "x" * 5000])
+@pytest.mark.parametrize(
+    "bad_id",
+    [
+        "not-a-uuid",
+        "0871f4b9-7f13-4480-8aef-862d3f20e13d",
+        "1 OR 1=1",
+        "'; DROP TABLE team; --",
+        "..%2F..%2Fetc%2Fpasswd",
+        "x" * 5000,
+    ],
+)
 def test_every_endpoint_refuses_bad_ids(app, admin, world, bad_id):
     before = _state(app, admin, world)
     for method, path in _routes(app):
         if not _has_params(path) or "{token}" in path:
             continue
-        r = admin.client.request(method, _fill(path, {key: bad_id for key in world}), headers=admin.h, json={},
-                                 follow_redirects=method == "GET")
+        r = admin.client.request(
+            method,
+            _fill(path, {key: bad_id for key in world}),
+            headers=admin.h,
+            json={},
+            follow_redirects=method == "GET",
+        )
         assert r.status_code in (404, 422), (method, path, r.status_code, r.text[:200])
     assert _state(app, admin, world) == before
 
@@ -190,8 +223,9 @@ def test_control_characters_in_a_path_parameter_are_refused(app, admin, world, c
             assert r.json()["errors"][0].startswith("path: U+00")
 
 
-@pytest.mark.parametrize("query", ["lang=en%00", "unit=Ops%01&lang=de", "x%00=1", "team_map=a%0B-%3Eb",
-                                   "name=%1B%5B2J", "source=norms%0C"])
+@pytest.mark.parametrize(
+    "query", ["lang=en%00", "unit=Ops%01&lang=de", "x%00=1", "team_map=a%0B-%3Eb", "name=%1B%5B2J", "source=norms%0C"]
+)
 def test_control_characters_in_the_query_string_are_refused(app, admin, world, query):
     before = _state(app, admin, world)
     for method, path in _routes(app):
@@ -203,13 +237,19 @@ def test_control_characters_in_the_query_string_are_refused(app, admin, world, q
     assert _state(app, admin, world) == before
 
 
-@pytest.mark.parametrize("query", [
-    "&".join(f"p{i}={'x' * 400}" for i in range(120)),  # httpx sends at most 64 KB of URL
-    "lang=" + "x" * 60_000,
-    "unit=" + quote("<script>" * 2000) + "&name=" + quote("Ä" * 3000) + "&page=99999999999999999999",
-    "campaign=" + "&campaign=".join(str(uuid.uuid4()) for _ in range(200)) + "&team_map=" + quote("a -> b\n" * 3000),
-    "metric=misconception&sort=%27;--&role=lead&tenure=lt1&team=" + quote("\u202eevil") + "&span=-1&trend=x:y",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "&".join(f"p{i}={'x' * 400}" for i in range(120)),  # httpx sends at most 64 KB of URL
+        "lang=" + "x" * 60_000,
+        "unit=" + quote("<script>" * 2000) + "&name=" + quote("Ä" * 3000) + "&page=99999999999999999999",
+        "campaign="
+        + "&campaign=".join(str(uuid.uuid4()) for _ in range(200))
+        + "&team_map="
+        + quote("a -> b\n" * 3000),
+        "metric=misconception&sort=%27;--&role=lead&tenure=lt1&team=" + quote("\u202eevil") + "&span=-1&trend=x:y",
+    ],
+)
 def test_huge_and_odd_query_strings_are_harmless(app, admin, world, query):
     before = _state(app, admin, world)
     for method, path in _routes(app):
@@ -222,37 +262,62 @@ def test_huge_and_odd_query_strings_are_harmless(app, admin, world, query):
 
 
 def test_multi_line_text_keeps_tabs_and_line_breaks(admin, world):
-    r = admin.client.get(f"/api/v1/organizations/{admin.org_id}/waves",
-                         params={"team_map": "Assembly -> Assembly\r\n\tLogistics -> Logistics\n"})
+    r = admin.client.get(
+        f"/api/v1/organizations/{admin.org_id}/waves",
+        params={"team_map": "Assembly -> Assembly\r\n\tLogistics -> Logistics\n"},
+    )
     assert r.status_code == 200, r.text
     r = admin.client.get(f"/api/v1/organizations/{admin.org_id}/waves", params={"team_map": "a -> b\x0bc"})
     assert r.status_code == 422 and r.json()["errors"] == ["query parameter 'team_map': U+000B"]
     # an escaped backslash before the letters u0000 is text, not a control character
-    r = admin.patch(f"/api/v1/organizations/{admin.org_id}", content=b'{"name": "C:\\\\u0000"}',
-                    headers={"content-type": "application/json"})
+    r = admin.patch(
+        f"/api/v1/organizations/{admin.org_id}",
+        content=b'{"name": "C:\\\\u0000"}',
+        headers={"content-type": "application/json"},
+    )
     assert r.status_code == 200 and r.json()["name"] == "C:\\u0000"
 
 
-@pytest.mark.parametrize(("method", "url", "body", "where"), [
-    ("POST", "/api/v1/organizations", {"name": "Acme\x00"}, "body line 1, column 15: U+0000"),
-    ("PATCH", "/api/v1/organizations/{org}", {"industry": "Logistics\x00"}, "body line 1, column 24: U+0000"),
-    ("PATCH", "/api/v1/organizations/{org}", {"name": "A\x1b[2J"}, "body line 1, column 12: U+001B"),
-    ("POST", "/api/v1/organizations/{org}/members", {"email": "v\x00@example.org", "role": "viewer",
-                                                     "password": "long enough password"},
-     "body line 1, column 13: U+0000"),
-    ("POST", "/api/v1/organizations/{org}/campaigns", {"name": "Spring\x00", "questionnaire_id": "aligned-autonomy-v1"},
-     "body line 1, column 17: U+0000"),
-    ("POST", "/api/v1/organizations/{org}/teams", {"name": "Ops\x00", "headcount": 5}, "body line 1, column 14: U+0000"),
-    ("PATCH", "/api/v1/teams/{team}", {"name": "Assem\x00bly"}, "body line 1, column 16: U+0000"),
-    ("PATCH", "/api/v1/teams/{team}", {"unit_path": "Ops / \x07North"}, "body line 1, column 22: U+0007"),
-])
-def test_control_characters_in_json_fields_are_refused_and_nothing_is_stored(app, admin, world, method, url, body,
-                                                                              where):
+@pytest.mark.parametrize(
+    ("method", "url", "body", "where"),
+    [
+        ("POST", "/api/v1/organizations", {"name": "Acme\x00"}, "body line 1, column 15: U+0000"),
+        ("PATCH", "/api/v1/organizations/{org}", {"industry": "Logistics\x00"}, "body line 1, column 24: U+0000"),
+        ("PATCH", "/api/v1/organizations/{org}", {"name": "A\x1b[2J"}, "body line 1, column 12: U+001B"),
+        (
+            "POST",
+            "/api/v1/organizations/{org}/members",
+            {"email": "v\x00@example.org", "role": "viewer", "password": "long enough password"},
+            "body line 1, column 13: U+0000",
+        ),
+        (
+            "POST",
+            "/api/v1/organizations/{org}/campaigns",
+            {"name": "Spring\x00", "questionnaire_id": "aligned-autonomy-v1"},
+            "body line 1, column 17: U+0000",
+        ),
+        (
+            "POST",
+            "/api/v1/organizations/{org}/teams",
+            {"name": "Ops\x00", "headcount": 5},
+            "body line 1, column 14: U+0000",
+        ),
+        ("PATCH", "/api/v1/teams/{team}", {"name": "Assem\x00bly"}, "body line 1, column 16: U+0000"),
+        ("PATCH", "/api/v1/teams/{team}", {"unit_path": "Ops / \x07North"}, "body line 1, column 22: U+0007"),
+    ],
+)
+def test_control_characters_in_json_fields_are_refused_and_nothing_is_stored(
+    app, admin, world, method, url, body, where
+):
     """A NUL gave 500 on PostgreSQL and was stored on SQLite; other control characters
     were stored everywhere."""
     before = _state(app, admin, world)
-    r = admin.client.request(method, url.format(org=admin.org_id, team=world["team_id"]), content=json.dumps(body),
-                             headers={**admin.h, "content-type": "application/json"})
+    r = admin.client.request(
+        method,
+        url.format(org=admin.org_id, team=world["team_id"]),
+        content=json.dumps(body),
+        headers={**admin.h, "content-type": "application/json"},
+    )
     assert r.status_code == 422 and r.json() == {"detail": CONTROL_CHARACTERS, "errors": [where]}
     assert _state(app, admin, world) == before
 
@@ -267,14 +332,21 @@ def test_a_nul_in_the_login_e_mail_is_refused_without_a_session(app, email):
     assert r.status_code == 422 and CONTROL_CHARACTERS in r.text and "aad_session" not in str(r.cookies)
 
 
-@pytest.mark.parametrize(("url", "fields", "where"), [
-    ("/orgs", {"name": "New\x00 org"}, "field 'name': U+0000"),
-    ("/orgs/{org}", {"name": "Acme", "industry": "Retail\x00"}, "field 'industry': U+0000"),
-    ("/orgs/{org}/members", {"email": "x\x00@example.org", "role": "viewer"}, "field 'email': U+0000"),
-    ("/orgs/{org}/campaigns", {"name": "Q\x003", "questionnaire_id": "aligned-autonomy-v1"}, "field 'name': U+0000"),
-    ("/orgs/{org}/teams", {"name": "Ops\x1f", "headcount": "3"}, "field 'name': U+001F"),
-    ("/portfolio/organizations", {"name": "Client\x00"}, "field 'name': U+0000"),
-])
+@pytest.mark.parametrize(
+    ("url", "fields", "where"),
+    [
+        ("/orgs", {"name": "New\x00 org"}, "field 'name': U+0000"),
+        ("/orgs/{org}", {"name": "Acme", "industry": "Retail\x00"}, "field 'industry': U+0000"),
+        ("/orgs/{org}/members", {"email": "x\x00@example.org", "role": "viewer"}, "field 'email': U+0000"),
+        (
+            "/orgs/{org}/campaigns",
+            {"name": "Q\x003", "questionnaire_id": "aligned-autonomy-v1"},
+            "field 'name': U+0000",
+        ),
+        ("/orgs/{org}/teams", {"name": "Ops\x1f", "headcount": "3"}, "field 'name': U+001F"),
+        ("/portfolio/organizations", {"name": "Client\x00"}, "field 'name': U+0000"),
+    ],
+)
 @pytest.mark.parametrize("multipart", [False, True])
 def test_control_characters_in_form_fields_are_refused(app, admin, world, url, fields, where, multipart):
     before = _state(app, admin, world)
@@ -289,13 +361,21 @@ def test_control_characters_in_form_fields_are_refused(app, admin, world, url, f
 def test_team_files_name_the_line_of_a_control_character(app, admin, world):
     before = _state(app, admin, world)
     csv = "unit path,team,headcount\nOps,Assembly,8\nOps,Logi\x00stics,6\nSales,Key\x1bAccounts,7\n"
-    r = admin.post(f"/api/v1/organizations/{admin.org_id}/teams/import", content=csv.encode(),
-                   headers={"content-type": "text/csv"})
+    r = admin.post(
+        f"/api/v1/organizations/{admin.org_id}/teams/import", content=csv.encode(), headers={"content-type": "text/csv"}
+    )
     assert r.status_code == 422 and r.json() == {
         "detail": "the file has errors; nothing was stored",
-        "errors": ["line 3: control character U+0000 is not allowed", "line 4: control character U+001B is not allowed"]}
-    r = admin.client.post(f"/orgs/{admin.org_id}/teams/import", data={"csrf_token": admin.csrf},
-                          files={"file": ("teams.csv", csv.encode(), "text/csv")})
+        "errors": [
+            "line 3: control character U+0000 is not allowed",
+            "line 4: control character U+001B is not allowed",
+        ],
+    }
+    r = admin.client.post(
+        f"/orgs/{admin.org_id}/teams/import",
+        data={"csrf_token": admin.csrf},
+        files={"file": ("teams.csv", csv.encode(), "text/csv")},
+    )
     assert r.status_code == 422 and "line 3: control character U+0000 is not allowed" in r.text
     assert _state(app, admin, world) == before
 
@@ -307,13 +387,17 @@ def test_benchmark_files_name_the_line_of_a_control_character(app):
     client = new_client(app)
     headers = {"X-CSRF-Token": login(client, "consultant@example.org")}
     text = json.dumps(json.loads(simulated_benchmark((("retail", "50-249"),) * 5)), indent=1)
-    line = text[:text.index('"retail"')].count("\n") + 1
+    line = text[: text.index('"retail"')].count("\n") + 1
     bad = text.replace('"retail"', '"ret\\u0000ail"', 1).encode()
     r = client.post("/api/v1/benchmark/import", content=bad, headers={**headers, "content-type": "application/json"})
     assert r.status_code == 422 and r.json()["detail"] == CONTROL_CHARACTERS
     assert r.json()["errors"][0].startswith(f"body line {line}, column ")
-    r = client.post("/benchmark/import", files={"file": ("norms.json", bad, "application/json")},
-                    data={"source": "norms"}, headers=headers)
+    r = client.post(
+        "/benchmark/import",
+        files={"file": ("norms.json", bad, "application/json")},
+        data={"source": "norms"},
+        headers=headers,
+    )
     assert r.status_code == 422 and f"data: line {line}: the control character \\u0000 is not allowed" in r.text
     assert client.get("/api/v1/benchmark").json()["released"] == 0
 
@@ -327,9 +411,11 @@ def test_a_team_name_with_a_nul_never_reaches_the_results(app, admin):
         with pytest.raises(Invalid) as info:
             import_teams(s, organization=org, data=b"unit path,team,headcount\nOps,A,1\nOps,B\x00,2\n")
         assert info.value.errors == ["line 3: control character U+0000 is not allowed"]
-        for call in (lambda: update_team(s, team=team, name="Assem\x00bly"),
-                     lambda: update_team(s, team=team, unit_path_text="Ops\x00 / North"),
-                     lambda: create_team(s, organization=org, name="N\x00ew", headcount=3)):
+        for call in (
+            lambda: update_team(s, team=team, name="Assem\x00bly"),
+            lambda: update_team(s, team=team, unit_path_text="Ops\x00 / North"),
+            lambda: create_team(s, organization=org, name="N\x00ew", headcount=3),
+        ):
             with pytest.raises(Invalid, match="^control character U\\+0000 is not allowed$"):
                 call()
     r = admin.client.get(f"/api/v1/organizations/{admin.org_id}/teams")
@@ -343,7 +429,9 @@ def test_nested_json_on_the_survey_is_refused(app):
         for kind in ("application/json", "text/plain"):
             r = client.post(url, content=b"[" * 20_000 + b"]" * 20_000, headers={"content-type": kind})
             assert r.status_code == 422 and r.json() == {
-                "detail": TOO_DEEP, "errors": ["more than 32 levels of JSON arrays and objects"]}
+                "detail": TOO_DEEP,
+                "errors": ["more than 32 levels of JSON arrays and objects"],
+            }
         r = client.post(url, content=b"[" * 100_000 + b"]" * 100_000, headers={"content-type": "application/json"})
         assert r.status_code == 422 and r.json()["detail"] == "request body larger than 65536 bytes"
     ok = b'{"token": ' + b"[" * 31 + b"]" * 31 + b"}"

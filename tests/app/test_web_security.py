@@ -76,8 +76,11 @@ def test_login_form_works_and_needs_its_csrf_token(app):
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     bad = client.post("/login", data={"email": "a@example.org", "password": PASSWORD, "csrf_token": "x"})
     assert bad.status_code == 403 and "the login form expired" in bad.text
-    ok = client.post("/login", data={"email": "a@example.org", "password": PASSWORD, "csrf_token": token,
-                                     "next": "//evil.example/"}, follow_redirects=False)
+    ok = client.post(
+        "/login",
+        data={"email": "a@example.org", "password": PASSWORD, "csrf_token": token, "next": "//evil.example/"},
+        follow_redirects=False,
+    )
     assert ok.status_code == 303 and ok.headers["location"] == "/orgs"
 
 
@@ -103,7 +106,10 @@ def test_every_cookie_authenticated_write_route_checks_csrf(app, admin):
     tid = admin.client.get(f"/api/v1/organizations/{admin.org_id}/teams").json()[0]["id"]
     ids = {"organization_id": admin.org_id, "campaign_id": cid, "team_id": tid}
     checked = 0
-    modules = [importlib.import_module(f"app.routers.{m}") for m in ("campaigns", "invitations", "login", "organizations", "teams")]
+    modules = [
+        importlib.import_module(f"app.routers.{m}")
+        for m in ("campaigns", "invitations", "login", "organizations", "teams")
+    ]
     routes = [r for m in modules for r in m.router.routes]
     for route in routes:
         methods = getattr(route, "methods", set()) - {"GET", "HEAD", "OPTIONS"}
@@ -120,7 +126,9 @@ def test_every_cookie_authenticated_write_route_checks_csrf(app, admin):
 def test_login_is_rate_limited(database_url):
     app = create_app(make_settings(database_url, login_attempts_per_minute=3))
     client = new_client(app)
-    codes = [client.post("/api/v1/login", json={"email": "x@example.org", "password": "p"}).status_code for _ in range(5)]
+    codes = [
+        client.post("/api/v1/login", json={"email": "x@example.org", "password": "p"}).status_code for _ in range(5)
+    ]
     assert codes == [401, 401, 401, 429, 429]
     form = client.post("/login", data={"email": "x@example.org", "password": "p", "csrf_token": ""})
     assert form.status_code in (403, 429)
@@ -139,8 +147,12 @@ def test_login_is_throttled_per_account_from_rotating_addresses(database_url):
     add_user(app, "a@example.org")
     add_user(app, "b@example.org")
     for email in ("a@example.org", "ghost@example.org"):
-        answers = [_from(app, f"10.0.{i // 200}.{i % 200}").post(
-            "/api/v1/login", json={"email": email, "password": f"guess {i}"}) for i in range(70)]
+        answers = [
+            _from(app, f"10.0.{i // 200}.{i % 200}").post(
+                "/api/v1/login", json={"email": email, "password": f"guess {i}"}
+            )
+            for i in range(70)
+        ]
         assert [r.status_code for r in answers] == [401] * 5 + [429] * 65
         assert {r.text for r in answers[5:]} == {'{"detail":"too many requests; try again in a minute"}'}
     right = _from(app, "192.0.2.1").post("/api/v1/login", json={"email": " A@example.org", "password": PASSWORD})
@@ -149,7 +161,10 @@ def test_login_is_throttled_per_account_from_rotating_addresses(database_url):
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.get("/login").text).group(1)
     form = page.post("/login", data={"email": "a@example.org", "password": PASSWORD, "csrf_token": token})
     assert form.status_code == 429 and "too many requests" in form.text
-    assert _from(app, "192.0.2.3").post("/api/v1/login", json={"email": "b@example.org", "password": PASSWORD}).status_code == 200
+    assert (
+        _from(app, "192.0.2.3").post("/api/v1/login", json={"email": "b@example.org", "password": PASSWORD}).status_code
+        == 200
+    )
     app.state.engine.dispose()
 
 
@@ -172,8 +187,9 @@ def test_concurrent_wrong_passwords_do_not_pass_the_account_limit_together(datab
     app = create_app(make_settings(database_url, login_failures_per_account_per_minute=5))
     add_user(app, "a@example.org")
     with live_server(app) as base:
-        answers = together(base, 20, lambda c, i: c.post(
-            "/api/v1/login", json={"email": "a@example.org", "password": f"guess {i}"}))
+        answers = together(
+            base, 20, lambda c, i: c.post("/api/v1/login", json={"email": "a@example.org", "password": f"guess {i}"})
+        )
     assert sorted(r.status_code for r in answers) == [401] * 5 + [429] * 15
     app.state.engine.dispose()
 
@@ -203,7 +219,9 @@ def test_survey_links_never_follow_the_host_header(app, admin, database_url):
     csrf = login(client, admin.email)
     r = client.post(f"/api/v1/campaigns/{cid}/open-links", json={}, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 201 and all(row["link"].startswith("http://localhost:8000/s/") for row in r.json())
-    r = client.post(f"/api/v1/campaigns/{cid}/open-links", json={}, headers={"X-CSRF-Token": csrf, "host": "evil.example"})
+    r = client.post(
+        f"/api/v1/campaigns/{cid}/open-links", json={}, headers={"X-CSRF-Token": csrf, "host": "evil.example"}
+    )
     assert r.status_code == 400
     dev.state.engine.dispose()
 
@@ -221,11 +239,19 @@ def test_another_tenants_ids_answer_404(app, admin):
     cid = admin.campaign()
     team_id = admin.client.get(f"/api/v1/organizations/{admin.org_id}/teams").json()[0]["id"]
     other = make_admin(app, email="other@example.org", org="Other Corp")
-    for url in (f"/api/v1/organizations/{admin.org_id}", f"/api/v1/organizations/{admin.org_id}/teams",
-                f"/api/v1/organizations/{admin.org_id}/campaigns", f"/api/v1/campaigns/{cid}",
-                f"/api/v1/campaigns/{cid}/rates", f"/api/v1/campaigns/{cid}/invitations",
-                f"/api/v1/campaigns/{cid}/preview", f"/orgs/{admin.org_id}", f"/orgs/{admin.org_id}/teams",
-                f"/campaigns/{cid}", f"/campaigns/{cid}/preview"):
+    for url in (
+        f"/api/v1/organizations/{admin.org_id}",
+        f"/api/v1/organizations/{admin.org_id}/teams",
+        f"/api/v1/organizations/{admin.org_id}/campaigns",
+        f"/api/v1/campaigns/{cid}",
+        f"/api/v1/campaigns/{cid}/rates",
+        f"/api/v1/campaigns/{cid}/invitations",
+        f"/api/v1/campaigns/{cid}/preview",
+        f"/orgs/{admin.org_id}",
+        f"/orgs/{admin.org_id}/teams",
+        f"/campaigns/{cid}",
+        f"/campaigns/{cid}/preview",
+    ):
         assert other.client.get(url).status_code == 404, url
     writes = [
         ("PATCH", f"/api/v1/organizations/{admin.org_id}", {"name": "Mine"}),
@@ -234,7 +260,11 @@ def test_another_tenants_ids_answer_404(app, admin):
         ("POST", f"/api/v1/campaigns/{cid}/close", None),
         ("POST", f"/api/v1/campaigns/{cid}/invitations", {}),
         ("POST", f"/api/v1/campaigns/{cid}/open-links", {}),
-        ("POST", f"/api/v1/organizations/{admin.org_id}/campaigns", {"name": "x", "questionnaire_id": "aligned-autonomy-v1"}),
+        (
+            "POST",
+            f"/api/v1/organizations/{admin.org_id}/campaigns",
+            {"name": "x", "questionnaire_id": "aligned-autonomy-v1"},
+        ),
     ]
     for method, url, body in writes:
         r = other.client.request(method, url, json=body, headers=other.h)
@@ -244,14 +274,19 @@ def test_another_tenants_ids_answer_404(app, admin):
 
 
 def test_viewers_can_read_but_not_write(app, admin):
-    r = admin.post(f"/api/v1/organizations/{admin.org_id}/members",
-                   json={"email": "viewer@example.org", "role": "viewer", "password": PASSWORD})
+    r = admin.post(
+        f"/api/v1/organizations/{admin.org_id}/members",
+        json={"email": "viewer@example.org", "role": "viewer", "password": PASSWORD},
+    )
     assert r.status_code == 204
     viewer = new_client(app)
     csrf = login(viewer, "viewer@example.org")
     assert viewer.get(f"/api/v1/organizations/{admin.org_id}").json()["role"] == "viewer"
     members = viewer.get(f"/api/v1/organizations/{admin.org_id}/members").json()
-    assert {(m["email"], m["role"]) for m in members} == {("hr@example.org", "hr_admin"), ("viewer@example.org", "viewer")}
+    assert {(m["email"], m["role"]) for m in members} == {
+        ("hr@example.org", "hr_admin"),
+        ("viewer@example.org", "viewer"),
+    }
     r = viewer.patch(f"/api/v1/organizations/{admin.org_id}", json={"k": 10}, headers={"X-CSRF-Token": csrf})
     assert r.status_code == 403
     assert r.json() == {"detail": "your role may only view this organization"}

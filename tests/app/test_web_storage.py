@@ -47,9 +47,13 @@ def test_the_public_address_is_required_outside_development(monkeypatch, tmp_pat
     monkeypatch.setenv("AAD_DATA_DIR", str(tmp_path))
     with pytest.raises(ValidationError, match="AAD_BASE_URL is not set; set the public address"):
         Settings()
-    for bad, message in (("http://survey.example.org", "must start with https://"),
-                         ("survey.example.org", "must be an address like"), ("https://x.org/?a=1", "no query"),
-                         ("https://user@x.org", "must be an address like"), ("https://[::1", "must be an address")):
+    for bad, message in (
+        ("http://survey.example.org", "must start with https://"),
+        ("survey.example.org", "must be an address like"),
+        ("https://x.org/?a=1", "no query"),
+        ("https://user@x.org", "must be an address like"),
+        ("https://[::1", "must be an address"),
+    ):
         with pytest.raises(ValidationError, match=message):
             Settings(base_url=bad)
     assert Settings(base_url="https://survey.example.org/aad/").base_url == "https://survey.example.org/aad"
@@ -130,12 +134,25 @@ def test_demo_seed_is_idempotent_and_prints_working_links(tmp_path):
     with session_scope(engine) as session:
         assert authenticate(session, email=DEMO_EMAIL, password=first.password) is not None
         viewer = authenticate(session, email=first.unit_viewer, password=first.password)
-        assert viewer is not None and unit_scope(session, user=viewer, organization=session.exec(
-            select(Organization).where(Organization.name == DEMO_ORG)).one()) == "Technology"
+        assert (
+            viewer is not None
+            and unit_scope(
+                session,
+                user=viewer,
+                organization=session.exec(select(Organization).where(Organization.name == DEMO_ORG)).one(),
+            )
+            == "Technology"
+        )
         assert session.exec(select(func.count()).select_from(Organization)).one() == 4  # demo + 3 clients
         demo = session.exec(select(Organization).where(Organization.name == DEMO_ORG)).one()
-        assert 20 <= session.exec(select(func.count()).select_from(Team).where(Team.organization_id == demo.id)).one() <= 30
-        statuses = sorted(c.status.value for c in session.exec(select(Campaign).where(Campaign.organization_id == demo.id)).all())
+        assert (
+            20
+            <= session.exec(select(func.count()).select_from(Team).where(Team.organization_id == demo.id)).one()
+            <= 30
+        )
+        statuses = sorted(
+            c.status.value for c in session.exec(select(Campaign).where(Campaign.organization_id == demo.id)).all()
+        )
         assert statuses == ["closed", "closed", "closed", "closed", "closed", "open"]
         assert session.exec(select(func.count()).select_from(Response)).one() > 100
         assert session.exec(select(func.count()).select_from(Comment)).one() > 0
@@ -149,8 +166,15 @@ def test_access_log_never_shows_survey_tokens():
 
     from app.main import RedactSurveyTokens
 
-    record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d', (
-        "10.0.0.1:5000", "GET", "/s/AbCdEf123-_xyz?lang=de", "1.1", 303), None)
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        "",
+        0,
+        '%s - "%s %s HTTP/%s" %d',
+        ("10.0.0.1:5000", "GET", "/s/AbCdEf123-_xyz?lang=de", "1.1", 303),
+        None,
+    )
     RedactSurveyTokens().filter(record)
     assert "AbCdEf" not in record.getMessage() and "/s/…?lang=de" in record.getMessage()
 

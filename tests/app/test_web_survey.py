@@ -83,7 +83,9 @@ def test_submission_is_parked_sealed_and_joins_with_its_team_batch(app, admin):
         assert isinstance(response.id, uuid.UUID) and response.id.version == 4
         assert type(response.submitted_on) is date
         assert response.role == "member"
-        assert set(response.answers) == {i.id for i in Q.items if i.kind in ("perception", "structure", "misconception", "outcome")}
+        assert set(response.answers) == {
+            i.id for i in Q.items if i.kind in ("perception", "structure", "misconception", "outcome")
+        }
     assert not {"invitation_id", "token_hash", "submitted_at"} & set(Response.model_fields)
     comments = _rows(app, Comment)
     assert [c.text for c in comments] == ["We decide quickly."] * 5
@@ -148,16 +150,19 @@ def test_language_follows_the_browser_and_can_be_switched(app, link):
     assert employee.get("/survey", headers={"accept-language": "de"}).text.count("Your privacy") == 1  # remembered
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"dir_p1": "9"}, "item dir_p1: '9' is not one of the answer values 1, 2, 3, 4, 5"),
-    ({"dir_p1": "-1"}, "item dir_p1: '-1' is not one of the answer values"),
-    ({"dir_p1": "3.0"}, "item dir_p1: '3.0' is not one of the answer values"),
-    ({"dir_p1": "<script>"}, "is not one of the answer values"),
-    ({"no_such_item": "1"}, "unknown item 'no_such_item'"),
-    ({"role": ""}, "item role: an answer is required"),
-    ({"role": "3"}, "item role: '3' is not one of the answer values 1, 2"),
-    ({"comment": "x" * 2001}, "item comment: the comment is longer than 2,000 characters"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"dir_p1": "9"}, "item dir_p1: '9' is not one of the answer values 1, 2, 3, 4, 5"),
+        ({"dir_p1": "-1"}, "item dir_p1: '-1' is not one of the answer values"),
+        ({"dir_p1": "3.0"}, "item dir_p1: '3.0' is not one of the answer values"),
+        ({"dir_p1": "<script>"}, "is not one of the answer values"),
+        ({"no_such_item": "1"}, "unknown item 'no_such_item'"),
+        ({"role": ""}, "item role: an answer is required"),
+        ({"role": "3"}, "item role: '3' is not one of the answer values 1, 2"),
+        ({"comment": "x" * 2001}, "item comment: the comment is longer than 2,000 characters"),
+    ],
+)
 def test_invalid_input_is_422_naming_the_problem_and_stores_nothing(app, link, change, message):
     employee, csrf = open_survey(app, link)
     r = _submit(employee, csrf, {**full_answers(Q), **change})
@@ -176,7 +181,10 @@ def test_two_answers_for_one_item_are_rejected(app, link):
     body = "&".join(f"{k}={v}" for k, v in {**full_answers(Q, comment=None), "csrf_token": csrf}.items()) + "&dir_p1=2"
     r = employee.post("/survey", content=body, headers={"content-type": "application/x-www-form-urlencoded"})
     assert r.status_code == 422
-    assert "Question 1 of 37 („I know what our organization is trying to achieve in the next one to two years.“): more than one answer" in r.text
+    assert (
+        "Question 1 of 37 („I know what our organization is trying to achieve in the next one to two years.“): more than one answer"
+        in r.text
+    )
 
 
 def test_body_over_64_kb_is_422_and_stores_nothing(app, link):
@@ -234,8 +242,13 @@ def test_concurrent_submissions_with_one_link_store_exactly_one_response(app, ad
     def attempt(_):
         with session_scope(app.state.engine, write=True) as session:
             try:
-                submit(session, invitation_id=invitation.id, submission=submission, today=date.today(),
-                       sealer=app.state.sealer)
+                submit(
+                    session,
+                    invitation_id=invitation.id,
+                    submission=submission,
+                    today=date.today(),
+                    sealer=app.state.sealer,
+                )
                 return "stored"
             except Conflict:
                 return "conflict"

@@ -49,25 +49,37 @@ def test_api_survey_round_trip(app, token):
     assert _count(app) == 1
 
 
-@pytest.mark.parametrize(("body", "detail"), [
-    ({"answers": {**ANSWERS, "dir_p1": 6}}, "item dir_p1: '6' is not one of the answer values 1, 2, 3, 4, 5"),
-    ({"answers": {**ANSWERS, "dir_p1": True}}, "item dir_p1: 'True' is not one of the answer values 1, 2, 3, 4, 5"),
-    ({"answers": {**ANSWERS, "dir_p1": 2.5}}, "item dir_p1: '2.5' is not one of the answer values 1, 2, 3, 4, 5"),
-    ({"answers": {**ANSWERS, "dir_p1": [1, 2]}}, "item dir_p1: '[1, 2]' is not one of the answer values 1, 2, 3, 4, 5"),
-    ({"answers": {**ANSWERS, "dir_p1": {"$gt": 0}}}, "item dir_p1: \"{'$gt': 0}\" is not one of the answer values 1, 2, 3, 4, 5"),
-    ({"answers": {**ANSWERS, "ghost": 1}}, "unknown item 'ghost'"),
-    ({"answers": {k: v for k, v in ANSWERS.items() if k != "role"}}, "item role: an answer is required"),
-    ({"answers": ANSWERS, "comment": "x" * 2001}, "item comment: the comment is longer than 2000 characters"),
-    ({"answers": ANSWERS, "comment": 5}, "item comment: the comment must be text"),
-    ({"answers": ANSWERS, "comment": "\ud800"}, "item comment: the comment is not valid text"),
-    ({"answers": ANSWERS, "team": "Sales"}, "unknown field 'team'"),
-    ({"answers": [1, 2]}, "answers: a JSON object is required"),
-    ([1, 2], "the body must be a JSON object"),
-])
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ({"answers": {**ANSWERS, "dir_p1": 6}}, "item dir_p1: '6' is not one of the answer values 1, 2, 3, 4, 5"),
+        ({"answers": {**ANSWERS, "dir_p1": True}}, "item dir_p1: 'True' is not one of the answer values 1, 2, 3, 4, 5"),
+        ({"answers": {**ANSWERS, "dir_p1": 2.5}}, "item dir_p1: '2.5' is not one of the answer values 1, 2, 3, 4, 5"),
+        (
+            {"answers": {**ANSWERS, "dir_p1": [1, 2]}},
+            "item dir_p1: '[1, 2]' is not one of the answer values 1, 2, 3, 4, 5",
+        ),
+        (
+            {"answers": {**ANSWERS, "dir_p1": {"$gt": 0}}},
+            "item dir_p1: \"{'$gt': 0}\" is not one of the answer values 1, 2, 3, 4, 5",
+        ),
+        ({"answers": {**ANSWERS, "ghost": 1}}, "unknown item 'ghost'"),
+        ({"answers": {k: v for k, v in ANSWERS.items() if k != "role"}}, "item role: an answer is required"),
+        ({"answers": ANSWERS, "comment": "x" * 2001}, "item comment: the comment is longer than 2000 characters"),
+        ({"answers": ANSWERS, "comment": 5}, "item comment: the comment must be text"),
+        ({"answers": ANSWERS, "comment": "\ud800"}, "item comment: the comment is not valid text"),
+        ({"answers": ANSWERS, "team": "Sales"}, "unknown field 'team'"),
+        ({"answers": [1, 2]}, "answers: a JSON object is required"),
+        ([1, 2], "the body must be a JSON object"),
+    ],
+)
 def test_api_invalid_answers_are_422_and_store_nothing(app, token, body, detail):
     employee, opened = _session(app, token)
-    r = employee.post("/api/v1/survey/responses", content=json.dumps(body),
-                      headers={"X-CSRF-Token": opened["csrf_token"], "content-type": "application/json"})
+    r = employee.post(
+        "/api/v1/survey/responses",
+        content=json.dumps(body),
+        headers={"X-CSRF-Token": opened["csrf_token"], "content-type": "application/json"},
+    )
     assert r.status_code == 422
     assert r.json()["detail"] == detail
     assert _count(app) == 0
@@ -76,8 +88,11 @@ def test_api_invalid_answers_are_422_and_store_nothing(app, token, body, detail)
 @pytest.mark.parametrize("raw", [b"{not json", b"\xff\xfe", b'{"answers": ' * 50_000])
 def test_api_malformed_or_oversized_bodies(app, token, raw):
     employee, opened = _session(app, token)
-    r = employee.post("/api/v1/survey/responses", content=raw,
-                      headers={"X-CSRF-Token": opened["csrf_token"], "content-type": "application/json"})
+    r = employee.post(
+        "/api/v1/survey/responses",
+        content=raw,
+        headers={"X-CSRF-Token": opened["csrf_token"], "content-type": "application/json"},
+    )
     assert r.status_code == 422
     assert r.json()["detail"] in ("malformed JSON", "request body larger than 65536 bytes")
     assert _count(app) == 0
@@ -103,12 +118,19 @@ def test_hostile_survey_links_get_the_not_valid_page(client, path):
     assert "This link is not valid" in r.text
 
 
-answer_values = st.one_of(st.integers(-10, 10), st.text(max_size=5), st.none(), st.booleans(), st.floats(allow_nan=True))
+answer_values = st.one_of(
+    st.integers(-10, 10), st.text(max_size=5), st.none(), st.booleans(), st.floats(allow_nan=True)
+)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
-@given(st.dictionaries(st.one_of(st.sampled_from([i.id for i in Q.items]), st.text(max_size=8)),
-                       st.lists(answer_values, max_size=3), max_size=40))
+@given(
+    st.dictionaries(
+        st.one_of(st.sampled_from([i.id for i in Q.items]), st.text(max_size=8)),
+        st.lists(answer_values, max_size=3),
+        max_size=40,
+    )
+)
 def test_validation_never_crashes_and_never_accepts_values_off_the_scale(fields):
     try:
         submission = validate(Q, fields)

@@ -28,9 +28,16 @@ TEAMS_CSV = (
 
 
 def make_settings(database_url: str, **overrides) -> Settings:
-    values = dict(env="production", secret_key=SECRET, base_url="https://testserver", database_url=database_url,
-                  migrate_on_start=False, login_attempts_per_minute=1000,
-                  login_failures_per_account_per_minute=1000, survey_requests_per_minute=1000)
+    values = dict(
+        env="production",
+        secret_key=SECRET,
+        base_url="https://testserver",
+        database_url=database_url,
+        migrate_on_start=False,
+        login_attempts_per_minute=1000,
+        login_failures_per_account_per_minute=1000,
+        survey_requests_per_minute=1000,
+    )
     values.update(overrides)
     return Settings(**values)
 
@@ -59,8 +66,10 @@ class Admin:
         return self.client.patch(url, headers={**self.h, **kw.pop("headers", {})}, **kw)
 
     def campaign(self, *, launch=True, questionnaire="aligned-autonomy-v1", **fields) -> str:
-        r = self.post(f"/api/v1/organizations/{self.org_id}/campaigns",
-                      json={"name": "Spring", "questionnaire_id": questionnaire, **fields})
+        r = self.post(
+            f"/api/v1/organizations/{self.org_id}/campaigns",
+            json={"name": "Spring", "questionnaire_id": questionnaire, **fields},
+        )
         assert r.status_code == 201, r.text
         cid = r.json()["id"]
         if launch:
@@ -105,8 +114,11 @@ def make_admin(app, email: str = "hr@example.org", org: str = "Acme", role: Role
     org_id = add_organization(app, email, org, role)
     client = new_client(app)
     csrf = login(client, email)
-    r = client.post(f"/api/v1/organizations/{org_id}/teams/import", content=TEAMS_CSV.encode(),
-                    headers={"X-CSRF-Token": csrf, "content-type": "text/csv"})
+    r = client.post(
+        f"/api/v1/organizations/{org_id}/teams/import",
+        content=TEAMS_CSV.encode(),
+        headers={"X-CSRF-Token": csrf, "content-type": "text/csv"},
+    )
     assert r.status_code == 200, r.text
     return Admin(client=client, csrf=csrf, org_id=org_id, email=email)
 

@@ -70,8 +70,10 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
-    print(f"python {platform.python_version()}, numpy {np.__version__}, "
-          f"{platform.machine()}, {platform.processor() or platform.platform()}")
+    print(
+        f"python {platform.python_version()}, numpy {np.__version__}, "
+        f"{platform.machine()}, {platform.processor() or platform.platform()}"
+    )
     for n, n_groups in ((100_000, 5_000), (1_000_000, 50_000)):
         items, groups = make_survey(n, 6, n_groups)
         score = np.nanmean(items, axis=1)
@@ -91,17 +93,14 @@ def main(argv=None) -> None:
             "ad_m (median)": lambda: ad_m(items, groups, center="median"),
             "rwg (1 item)": lambda: rwg(items[:, 0], groups, scale_points=5),
             "icc": lambda: icc(score, groups),
-            "critical values": lambda: critical_values(sizes, scale_points=5, n_items=6,
-                                                       null="slight_skew"),
-            "agreement_test": lambda: agreement_test(items, groups, scale_points=5,
-                                                     null="slight_skew"),
+            "critical values": lambda: critical_values(sizes, scale_points=5, n_items=6, null="slight_skew"),
+            "agreement_test": lambda: agreement_test(items, groups, scale_points=5, null="slight_skew"),
             "group_reliability": lambda: group_reliability(sizes, res),
             "unit_vs_rest (6 vars)": lambda: unit_vs_rest(items, groups, units),
             "bootstrap_relative_weights (6)": lambda: bootstrap_relative_weights(X6, outcome, groups),
             "bootstrap_relative_weights (13)": lambda: bootstrap_relative_weights(X13, outcome, groups),
         }
-        print(f"\n{n:>9,} respondents x 6 items, {n_groups:,} groups "
-              f"(best of {args.repeat})")
+        print(f"\n{n:>9,} respondents x 6 items, {n_groups:,} groups (best of {args.repeat})")
         for name, fn in runs.items():
             print(f"  {name:<32} {best_time(fn, args.repeat) * 1e3:9.1f} ms")
         for name in ("critical values", "agreement_test"):

@@ -81,8 +81,9 @@ def new_statistics(data):
 def run_cli(csv_path: Path, out: Path):
     """Wall time and peak RSS (MiB) of one ``aad analyze`` process."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen([AAD, "analyze", str(csv_path), "--out", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [AAD, "analyze", str(csv_path), "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -97,10 +98,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     q = load_questionnaire("aligned-autonomy-v1")
-    print(f"# {time.strftime('%Y-%m-%d')}  {platform.node()}  {os.cpu_count()} CPUs  "
-          f"Python {platform.python_version()}  {platform.platform()}")
-    print(f"{'respondents':>12} {'teams':>7} {'csv MB':>7} {'read s':>7} {'diagnose s':>11} "
-          f"{'of which intervals s':>21} {'json s':>7} {'aad analyze s':>14} {'peak MiB':>9}")
+    print(
+        f"# {time.strftime('%Y-%m-%d')}  {platform.node()}  {os.cpu_count()} CPUs  "
+        f"Python {platform.python_version()}  {platform.platform()}"
+    )
+    print(
+        f"{'respondents':>12} {'teams':>7} {'csv MB':>7} {'read s':>7} {'diagnose s':>11} "
+        f"{'of which intervals s':>21} {'json s':>7} {'aad analyze s':>14} {'peak MiB':>9}"
+    )
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
@@ -118,8 +123,11 @@ def main() -> None:
             t_cli, rss = min(c[0] for c in cli), max(c[1] for c in cli)
             size_mb = csv_path.stat().st_size / 1e6
             rows.append((n, t_cli))
-            print(f"{n:>12,} {teams:>7,} {size_mb:>7.1f} {t_read:>7.2f} {t_diag:>11.2f} "
-                  f"{t_new:>21.2f} {t_json:>7.2f} {t_cli:>14.2f} {rss:>9.0f}", flush=True)
+            print(
+                f"{n:>12,} {teams:>7,} {size_mb:>7.1f} {t_read:>7.2f} {t_diag:>11.2f} "
+                f"{t_new:>21.2f} {t_json:>7.2f} {t_cli:>14.2f} {rss:>9.0f}",
+                flush=True,
+            )
     if len(rows) > 1:
         (n0, t0), (n1, t1) = rows[0], rows[-1]
         print(f"growth of aad analyze from {n0:,} to {n1:,}: x{t1 / t0:.1f} for x{n1 / n0:.0f} respondents")

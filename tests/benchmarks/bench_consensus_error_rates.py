@@ -13,8 +13,8 @@ import numpy as np
 
 from analysis.consensus import priority_consensus
 
-BASE = np.array([0.40, 0.25, 0.15, 0.12, 0.08])    # the organization's reading
-OTHER = np.array([0.10, 0.15, 0.55, 0.12, 0.08])   # a planted team reading the direction differently
+BASE = np.array([0.40, 0.25, 0.15, 0.12, 0.08])  # the organization's reading
+OTHER = np.array([0.10, 0.15, 0.55, 0.12, 0.08])  # a planted team reading the direction differently
 TEAMS = 12
 
 

@@ -54,7 +54,8 @@ def seed(url: str, teams: int, per_team: int) -> str:
         session.commit()
         org = create_organization(session, user=user, name="Benchmark AG", creator_role=Role.hr_admin)
         csv = "unit path,team,headcount\n" + "".join(
-            f"{data.unit[i]},{t},{per_team + 2}\n" for t, i in zip(labels.tolist(), first.tolist()))
+            f"{data.unit[i]},{t},{per_team + 2}\n" for t, i in zip(labels.tolist(), first.tolist())
+        )
         import_teams(session, organization=org, data=csv.encode())
         c = create_campaign(session, organization=org, name="Large", questionnaire_id="aligned-autonomy-v1")
         launch_campaign(session, campaign=c, organization=org)
@@ -62,9 +63,17 @@ def seed(url: str, teams: int, per_team: int) -> str:
         rows = []
         for i in range(data.n):
             answers = {item: int(v) for item, v in zip(data.item_ids, data.values[i]) if not np.isnan(v)}
-            rows.append({"id": uuid.uuid4(), "campaign_id": c.id, "campaign_team_id": ids[str(data.team[i])],
-                         "role": str(data.role[i]), "tenure": str(data.tenure[i]) or None, "answers": answers,
-                         "submitted_on": date(2026, 11, 2)})
+            rows.append(
+                {
+                    "id": uuid.uuid4(),
+                    "campaign_id": c.id,
+                    "campaign_team_id": ids[str(data.team[i])],
+                    "role": str(data.role[i]),
+                    "tenure": str(data.tenure[i]) or None,
+                    "answers": answers,
+                    "submitted_on": date(2026, 11, 2),
+                }
+            )
         session.execute(insert(Response), rows)
         session.commit()
         cid = str(c.id)
@@ -100,10 +109,14 @@ def closing_and_restart(app, client, csrf: str, cid: str, responses: int) -> Non
         results_service.warm_up(app.state.engine).join()
         warm.append(time.perf_counter() - t0)
         after_warm.append(timed(client, overview, repeat=1))
-    print(f"first request after a restart (diagnose the stored snapshot): {statistics.median(snapshot):.2f} s "
-          f"(median of {RESTART_RUNS})")
-    print(f"start-up warm-up (background thread): {statistics.median(warm):.2f} s; first request after it: "
-          f"{1000 * statistics.median(after_warm):.0f} ms")
+    print(
+        f"first request after a restart (diagnose the stored snapshot): {statistics.median(snapshot):.2f} s "
+        f"(median of {RESTART_RUNS})"
+    )
+    print(
+        f"start-up warm-up (background thread): {statistics.median(warm):.2f} s; first request after it: "
+        f"{1000 * statistics.median(after_warm):.0f} ms"
+    )
 
 
 def main() -> None:
@@ -124,8 +137,10 @@ def main() -> None:
             upgrade(url)
             t0 = time.perf_counter()
             cid = seed(url, teams, per_team)
-            print(f"{platform.node()} · {platform.processor() or platform.machine()} · {os.cpu_count()} CPUs · "
-                  f"{'PostgreSQL' if pg else 'SQLite'} · {date.today()}")
+            print(
+                f"{platform.node()} · {platform.processor() or platform.machine()} · {os.cpu_count()} CPUs · "
+                f"{'PostgreSQL' if pg else 'SQLite'} · {date.today()}"
+            )
             print(f"seeded {teams} teams, {teams * per_team} responses in {time.perf_counter() - t0:.1f} s")
             app = create_app(make_settings(url))
             client = new_client(app)

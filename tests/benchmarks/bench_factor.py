@@ -60,8 +60,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}, "
-          f"{platform.processor() or platform.platform()}")
+    print(
+        f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}, "
+        f"{platform.processor() or platform.platform()}"
+    )
     print(f"best of {args.repeat} runs")
     _, _, pattern, markers = _parse_model(MODEL)
     for n in (1_000, 100_000, 1_000_000):
@@ -73,17 +75,20 @@ def main() -> None:
         xc = x - x.mean(axis=0)
         s = xc.T @ xc / n
         t_fit = best_time(lambda: _fit_ml(s, pattern, markers), args.repeat)
-        print(f"cfa  n={n:>9,}  p=15  total {t_cfa * 1e3:8.1f} ms   of which ML fit on 15x15 "
-              f"{t_fit * 1e3:6.1f} ms   (chisq={res.chisq:.1f}, df={res.df}, "
-              f"CFI={res.cfi:.3f}, iterations={res.iterations})")
+        print(
+            f"cfa  n={n:>9,}  p=15  total {t_cfa * 1e3:8.1f} ms   of which ML fit on 15x15 "
+            f"{t_fit * 1e3:6.1f} ms   (chisq={res.chisq:.1f}, df={res.df}, "
+            f"CFI={res.cfi:.3f}, iterations={res.iterations})"
+        )
     for n in (1_000, 100_000, 1_000_000):
         dim = make_survey(n)[:, :5]
         dim[:, 4] = 6 - dim[:, 4]
         dim[np.random.default_rng(2).random(dim.shape) < 0.02] = np.nan
         t_a = best_time(lambda: cronbach_alpha(dim), args.repeat)
         t_o = best_time(lambda: omega_total(dim), args.repeat)
-        print(f"reliability n={n:>9,}  k=5 pairwise  cronbach_alpha {t_a * 1e3:7.1f} ms   "
-              f"omega_total {t_o * 1e3:7.1f} ms")
+        print(
+            f"reliability n={n:>9,}  k=5 pairwise  cronbach_alpha {t_a * 1e3:7.1f} ms   omega_total {t_o * 1e3:7.1f} ms"
+        )
 
 
 if __name__ == "__main__":

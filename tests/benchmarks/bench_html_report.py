@@ -34,8 +34,10 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-    print(f"python {platform.python_version()}, plotly {plotly.__version__}, "
-          f"{platform.machine()}, {platform.processor() or platform.platform()}")
+    print(
+        f"python {platform.python_version()}, plotly {plotly.__version__}, "
+        f"{platform.machine()}, {platform.processor() or platform.platform()}"
+    )
     render_report_html(diagnose(simulate_responses(respondents=60, teams=3, seed=1)))  # warm caches
     for teams, units in CASES:
         data = simulate_responses(respondents=20 * teams, teams=teams, units=units, seed=1)
@@ -47,8 +49,10 @@ def main(argv=None) -> None:
             wall = min(wall, time.perf_counter() - t0)
             cpu = min(cpu, time.process_time() - c0)
         n_figs = text.count('type="application/json"')
-        print(f"{teams:>6} teams ({units or 'no'} units): {wall:6.2f} s wall, {cpu:6.2f} s CPU, "
-              f"{n_figs:5d} figures, {len(text.encode()) / 1e6:6.1f} MB")
+        print(
+            f"{teams:>6} teams ({units or 'no'} units): {wall:6.2f} s wall, {cpu:6.2f} s CPU, "
+            f"{n_figs:5d} figures, {len(text.encode()) / 1e6:6.1f} MB"
+        )
 
 
 if __name__ == "__main__":

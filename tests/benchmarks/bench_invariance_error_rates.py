@@ -21,8 +21,15 @@ from analysis.simulate_model import Confounds
 def run(n: int, reps: int) -> tuple[float, float, float]:
     false_alarm = detected = estimable = 0
     for r in range(reps):
-        data = simulate("aligned-autonomy-v2", respondents=n, teams=n // 20, units=3, scenario="realistic",
-                        seed=r, confounds=Confounds.none()).data
+        data = simulate(
+            "aligned-autonomy-v2",
+            respondents=n,
+            teams=n // 20,
+            units=3,
+            scenario="realistic",
+            seed=r,
+            confounds=Confounds.none(),
+        ).data
         group = np.where(np.random.default_rng(r).random(data.n) < 0.5, "de", "en")
         res = perception_invariance(data, group)
         if not res.estimable:  # a half below 200 complete answer sets

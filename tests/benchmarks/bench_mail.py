@@ -74,17 +74,32 @@ def _setup(url: str, n: int, sealer) -> tuple[float, object]:
         session.commit()
         org = create_organization(session, user=user, name="Bench", creator_role=Role.hr_admin)
         per_team = -(-n // TEAMS)
-        import_teams(session, organization=org, data=("unit path,team,headcount\n" + "".join(
-            f"Unit {t % 10},Team {t},{per_team}\n" for t in range(TEAMS))).encode())
+        import_teams(
+            session,
+            organization=org,
+            data=(
+                "unit path,team,headcount\n" + "".join(f"Unit {t % 10},Team {t},{per_team}\n" for t in range(TEAMS))
+            ).encode(),
+        )
         campaign = create_campaign(session, organization=org, name="Bench", questionnaire_id="aligned-autonomy-v1")
         launch_campaign(session, campaign=campaign, organization=org)
         rows = "".join(f"person{i}@example.org,Unit {(i % TEAMS) % 10},Team {i % TEAMS}\n" for i in range(n))
         started = time.perf_counter()
-        import_participants(session, campaign=campaign, data=f"email,unit path,team\n{rows}".encode(),
-                            sealer=sealer, created_by="bench@example.org")
+        import_participants(
+            session,
+            campaign=campaign,
+            data=f"email,unit path,team\n{rows}".encode(),
+            sealer=sealer,
+            created_by="bench@example.org",
+        )
         upload = time.perf_counter() - started
-        send_invitations(session, campaign=campaign, created_by="bench@example.org",
-                         base_url="https://survey.example.org", now=utcnow())
+        send_invitations(
+            session,
+            campaign=campaign,
+            created_by="bench@example.org",
+            base_url="https://survey.example.org",
+            now=utcnow(),
+        )
     return upload, engine
 
 
@@ -98,9 +113,17 @@ def main() -> None:
         port = free_port()
         server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], stdout=subprocess.PIPE, text=True)
         assert server.stdout.readline().strip() == "ready"
-        settings = Settings(env="production", secret_key=SECRET, base_url="https://survey.example.org",
-                            database_url=url, smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False,
-                            mail_from="survey@example.org", mail_rate_per_minute=1_000_000)
+        settings = Settings(
+            env="production",
+            secret_key=SECRET,
+            base_url="https://survey.example.org",
+            database_url=url,
+            smtp_host="127.0.0.1",
+            smtp_port=port,
+            smtp_starttls=False,
+            mail_from="survey@example.org",
+            mail_rate_per_minute=1_000_000,
+        )
         sealer = LinkSealer(SECRET)
         upload, engine = _setup(url, args.n, sealer)
         sender = MailSender(engine, settings, sealer)
@@ -114,8 +137,10 @@ def main() -> None:
             sent = session.exec(select(func.count()).select_from(Participant).where(Participant.status == "sent")).one()
         engine.dispose()
     assert sent == received == args.n, (sent, received)
-    print(f"{date.today()} · {platform.processor() or platform.machine()} · {os.cpu_count()} cores · "
-          f"{engine.dialect.name}")
+    print(
+        f"{date.today()} · {platform.processor() or platform.machine()} · {os.cpu_count()} cores · "
+        f"{engine.dialect.name}"
+    )
     print(f"participant list of {args.n:,} addresses stored in {upload:.1f} s")
     print(f"{args.n:,} invitations sent in {elapsed:.1f} s: {args.n / elapsed:,.0f} messages/s")
 

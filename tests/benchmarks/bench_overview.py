@@ -42,8 +42,10 @@ def main() -> float:
         url = f"sqlite:///{tmp}/bench.db"
         upgrade(url)
         cid = seed(url, teams, per_team)
-        print(f"{platform.node()} · {os.cpu_count()} CPUs · SQLite · {date.today()} · "
-              f"{teams} teams, {teams * per_team} responses")
+        print(
+            f"{platform.node()} · {os.cpu_count()} CPUs · SQLite · {date.today()} · "
+            f"{teams} teams, {teams * per_team} responses"
+        )
         app = create_app(make_settings(url, warm_up=False))
         client = new_client(app)
         csrf = login(client, "bench@example.org")
@@ -74,8 +76,10 @@ def main() -> float:
         print(f"first overview page after closing: {first:.2f} s (target ≤ {TARGET:.1f} s)")
         print(f"first overview page after closing, in a process that has served pages: {warm_process:.2f} s")
         print(f"later overview pages: {1000 * statistics.median(later):.0f} ms (median of 5)")
-        print(f"plotly.js: {int(js.headers['content-length']) / 1e6:.2f} MB on the wire, {len(js.content) / 1e6:.2f} MB unpacked "
-              f"({js.headers.get('content-encoding', 'identity')}), cache-control: {js.headers['cache-control']}")
+        print(
+            f"plotly.js: {int(js.headers['content-length']) / 1e6:.2f} MB on the wire, {len(js.content) / 1e6:.2f} MB unpacked "
+            f"({js.headers.get('content-encoding', 'identity')}), cache-control: {js.headers['cache-control']}"
+        )
         app.state.engine.dispose()
         return first
 

@@ -45,9 +45,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--teams", type=int, nargs="+", default=[25, 500])
     args = parser.parse_args()
-    print(f"# {platform.platform()}, {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"# {platform.platform()}, {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     render_report_pdf(diagnose(simulate_responses(respondents=60, teams=6, seed=0)))  # warm up fonts
     print(f"{'teams':>6} {'format':<8} {'wall s':>8} {'cpu s':>8} {'bytes':>10}")
     for teams in args.teams:

@@ -42,8 +42,10 @@ def run(argv: list[str]) -> tuple[float, float]:
 
 
 def heavy_imports_of_help() -> list[str]:
-    code = ("import sys\nfrom app.cli import build_parser\nbuild_parser().format_help()\n"
-            f"print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})))")
+    code = (
+        "import sys\nfrom app.cli import build_parser\nbuild_parser().format_help()\n"
+        f"print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return out.stdout.split()
 
@@ -53,8 +55,10 @@ def report(label: str, argv: list[str], repeat: int, target: float) -> None:
     wall, cpu = min(runs)
     median = statistics.median(w for w, _ in runs)
     verdict = "met" if wall <= target else "MISSED"
-    print(f"{label:<38} best {wall:5.2f} s  median {median:5.2f} s  cpu {cpu:5.2f} s  "
-          f"target {target} s: {verdict}", flush=True)
+    print(
+        f"{label:<38} best {wall:5.2f} s  median {median:5.2f} s  cpu {cpu:5.2f} s  target {target} s: {verdict}",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -62,18 +66,25 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     load = os.getloadavg()[0]
-    print(f"# {time.strftime('%Y-%m-%d')}  {platform.node()}  {os.cpu_count()} CPUs  "
-          f"load {load:.1f}  Python {platform.python_version()}")
+    print(
+        f"# {time.strftime('%Y-%m-%d')}  {platform.node()}  {os.cpu_count()} CPUs  "
+        f"load {load:.1f}  Python {platform.python_version()}"
+    )
     heavy = heavy_imports_of_help()
-    print(f"modules of numpy/scipy/pyarrow/plotly/pydantic/sqlalchemy/fastapi imported by "
-          f"`aad --help`: {len(heavy)}{' (' + ', '.join(heavy[:5]) + ' …)' if heavy else ''}")
+    print(
+        f"modules of numpy/scipy/pyarrow/plotly/pydantic/sqlalchemy/fastapi imported by "
+        f"`aad --help`: {len(heavy)}{' (' + ', '.join(heavy[:5]) + ' …)' if heavy else ''}"
+    )
     report("aad --help", [AAD, "--help"], args.repeat, 0.2)
     with tempfile.TemporaryDirectory() as tmp:
         csv_path, out = Path(tmp) / "r10k.csv", Path(tmp) / "out.json"
-        run([AAD, "simulate", "--respondents", "10000", "--teams", "500", "--units", "10",
-             "--out", str(csv_path)])
-        report("aad analyze (10,000 resp., 500 teams)", [AAD, "analyze", str(csv_path),
-               "--out", str(out)], args.repeat, 0.5)
+        run([AAD, "simulate", "--respondents", "10000", "--teams", "500", "--units", "10", "--out", str(csv_path)])
+        report(
+            "aad analyze (10,000 resp., 500 teams)",
+            [AAD, "analyze", str(csv_path), "--out", str(out)],
+            args.repeat,
+            0.5,
+        )
 
 
 if __name__ == "__main__":

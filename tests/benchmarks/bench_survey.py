@@ -50,7 +50,8 @@ from app.services.users import create_user  # noqa: E402
 
 Q = load_questionnaire("aligned-autonomy-v1")
 FORM = {i.id: str(i.options[-2 if len(i.options) > 2 else 0].value) for i in Q.items if i.options} | {
-    "comment": "Benchmark comment."}
+    "comment": "Benchmark comment."
+}
 TEAM_SIZE = 20
 TIMEOUT_S = 600
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,8 +76,12 @@ def product_links(url: str, n: int) -> list[str]:
         launch_campaign(session, campaign=campaign, organization=org)
         teams = campaign_teams(session, campaign=campaign)
         counts = {t.id: min(TEAM_SIZE, n - i * TEAM_SIZE) for i, t in enumerate(teams)}
-        links = [r["link"] for r in create_personal_links(session, campaign=campaign, counts=counts, base_url="",
-                                                               created_by="bench@example.org")]
+        links = [
+            r["link"]
+            for r in create_personal_links(
+                session, campaign=campaign, counts=counts, base_url="", created_by="bench@example.org"
+            )
+        ]
     engine.dispose()
     return links
 
@@ -84,8 +89,11 @@ def product_links(url: str, n: int) -> list[str]:
 def product_stored(url: str) -> int:
     engine = make_engine(url)
     with engine.connect() as conn:
-        n = sum(conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one()
-                for table in ("response", "pending_response") if engine.dialect.has_table(conn, table))
+        n = sum(
+            conn.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one()
+            for table in ("response", "pending_response")
+            if engine.dialect.has_table(conn, table)
+        )
     engine.dispose()
     return n
 
@@ -93,11 +101,35 @@ def product_stored(url: str) -> int:
 @contextmanager
 def server(app: str, url: str, workers: int, env_key: str):
     port = _free_port()
-    env = {**os.environ, "AAD_ENV": "development", "AAD_SECRET_KEY": "b" * 40, env_key: url,
-           "AAD_SURVEY_REQUESTS_PER_MINUTE": str(10**9), "AAD_WARM_UP": "0", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "AAD_ENV": "development",
+        "AAD_SECRET_KEY": "b" * 40,
+        env_key: url,
+        "AAD_SURVEY_REQUESTS_PER_MINUTE": str(10**9),
+        "AAD_WARM_UP": "0",
+        "PYTHONPATH": str(ROOT),
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", app, "--factory", "--port", str(port), "--workers", str(workers),
-         "--no-access-log", "--log-level", "warning", "--backlog", "4096"], env=env, cwd=ROOT)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            app,
+            "--factory",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            "--backlog",
+            "4096",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
@@ -113,7 +145,7 @@ def server(app: str, url: str, workers: int, env_key: str):
 
 
 async def _respond(base: str, link: str, start: asyncio.Event, out: dict) -> None:
-    path = link[link.index("/s/"):]
+    path = link[link.index("/s/") :]
     await start.wait()
     t0 = time.perf_counter()
     try:
@@ -170,11 +202,14 @@ def run(label: str, app: str, env_key: str, url: str, links: list[str], workers:
     times = sorted(out["times"]) or [float("nan")]
     probe_max = max((t for t, _ in out["probe"]), default=float("nan"))
     probe_bad = sum(1 for _, s in out["probe"] if s != 200)
-    print(f"  {label:<8} {len(links):>5} respondents: {out['accepted']:>5} accepted, {out['stored']:>5} stored, "
-          f"{out['5xx']} 5xx, {len(out['errors'])} failed ({', '.join(sorted(set(out['errors']))) or '-'}), "
-          f"other {sorted(set(out['other'])) or '-'}; {out['rate']:6.1f} surveys/s, "
-          f"survey median {statistics.median(times):5.1f} s, max {times[-1]:5.1f} s"
-          + (f"; /login max {probe_max:4.2f} s ({probe_bad} not 200)" if probe else ""), flush=True)
+    print(
+        f"  {label:<8} {len(links):>5} respondents: {out['accepted']:>5} accepted, {out['stored']:>5} stored, "
+        f"{out['5xx']} 5xx, {len(out['errors'])} failed ({', '.join(sorted(set(out['errors']))) or '-'}), "
+        f"other {sorted(set(out['other'])) or '-'}; {out['rate']:6.1f} surveys/s, "
+        f"survey median {statistics.median(times):5.1f} s, max {times[-1]:5.1f} s"
+        + (f"; /login max {probe_max:4.2f} s ({probe_bad} not 200)" if probe else ""),
+        flush=True,
+    )
     return out
 
 
@@ -186,18 +221,32 @@ def compare(kind: str, url_for, n: int, workers: int) -> bool:
     url_bare = url_for()
     tokens = [secrets.token_urlsafe(16) for _ in range(n)]
     bare_survey_app.prepare(url_bare, tokens)
-    bare = run("bare", "tests.benchmarks.bare_survey_app:create_app", "BARE_DATABASE_URL", url_bare,
-               [f"/s/{t}" for t in tokens], workers, bare_survey_app.stored, probe=False)
+    bare = run(
+        "bare",
+        "tests.benchmarks.bare_survey_app:create_app",
+        "BARE_DATABASE_URL",
+        url_bare,
+        [f"/s/{t}" for t in tokens],
+        workers,
+        bare_survey_app.stored,
+        probe=False,
+    )
     ok = ours["accepted"] == n == ours["stored"] and ours["5xx"] == 0 and not ours["errors"]
-    print(f"  {kind}, {n}: product / bare = {ours['rate'] / bare['rate']:.2f}"
-          f"{'' if ok else '   <-- NOT every submission accepted and stored'}", flush=True)
+    print(
+        f"  {kind}, {n}: product / bare = {ours['rate'] / bare['rate']:.2f}"
+        f"{'' if ok else '   <-- NOT every submission accepted and stored'}",
+        flush=True,
+    )
     return ok
 
 
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [200, 1000]
-    print(f"{date.today()} · {platform.node()} · {platform.processor() or platform.machine()} · "
-          f"{os.cpu_count()} CPUs · Python {platform.python_version()}", flush=True)
+    print(
+        f"{date.today()} · {platform.node()} · {platform.processor() or platform.machine()} · "
+        f"{os.cpu_count()} CPUs · Python {platform.python_version()}",
+        flush=True,
+    )
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         counter = iter(range(10**6))
@@ -216,6 +265,7 @@ def main() -> None:
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
             names.append(name)
             return make_url(base).set(database=name).render_as_string(hide_password=False)
+
         print("PostgreSQL, 2 workers", flush=True)
         try:
             for n in sizes:

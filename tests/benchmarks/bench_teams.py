@@ -62,8 +62,9 @@ def run(url: str, teams: int, units: int) -> None:
         session.commit()
         org = create_organization(session, user=user, name="Benchmark AG", creator_role=Role.hr_admin)
         t_import, first = timed(lambda: import_teams(session, organization=org, data=structure(teams, units)))
-        t_again, second = timed(lambda: import_teams(session, organization=org,
-                                                     data=structure(teams, units, variant=1)))
+        t_again, second = timed(
+            lambda: import_teams(session, organization=org, data=structure(teams, units, variant=1))
+        )
         listing = min(timed(lambda: team_rows(session, organization=org))[0] for _ in range(3))
         t_csv = min(timed(lambda: teams_csv(session, organization=org))[0] for _ in range(3))
         listed = len(team_rows(session, organization=org))
@@ -84,8 +85,10 @@ def main() -> None:
     base = os.environ.get("AAD_TEST_POSTGRES_URL") if args.postgres else None
     if args.postgres and not base:
         raise SystemExit("--postgres needs AAD_TEST_POSTGRES_URL")
-    print(f"# {date.today()}  {platform.node()}  {os.cpu_count()} CPUs  load {os.getloadavg()[0]:.1f}  "
-          f"{'PostgreSQL' if base else 'SQLite'}")
+    print(
+        f"# {date.today()}  {platform.node()}  {os.cpu_count()} CPUs  load {os.getloadavg()[0]:.1f}  "
+        f"{'PostgreSQL' if base else 'SQLite'}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         if not base:
             run(f"sqlite:///{tmp}/bench.db", args.teams, args.units)

@@ -39,18 +39,21 @@ from analysis.icc import icc  # noqa: E402
 
 
 def header() -> None:
-    print(f"# {time.strftime('%Y-%m-%d')}  {platform.node()}  {os.cpu_count()} CPUs  "
-          f"Python {platform.python_version()}  numpy {np.__version__}")
+    print(
+        f"# {time.strftime('%Y-%m-%d')}  {platform.node()}  {os.cpu_count()} CPUs  "
+        f"Python {platform.python_version()}  numpy {np.__version__}"
+    )
 
 
 # ------------------------------------------------------------------------------- ICC
+
 
 def icc_coverage(sizes, rho, reps, seed, confidence=0.95):
     rng = np.random.default_rng(seed)
     sizes = np.asarray(sizes)
     groups = np.repeat(np.arange(sizes.size), sizes)
     N, G = int(sizes.sum()), sizes.size
-    n0 = (N - (sizes ** 2).sum() / N) / (G - 1)
+    n0 = (N - (sizes**2).sum() / N) / (G - 1)
     lam = n0 * rho / (1 + (n0 - 1) * rho)
     hit1 = hit2 = 0
     low1 = high1 = 0
@@ -78,6 +81,7 @@ def run_icc(reps: int = 20_000) -> None:
 
 # ----------------------------------------------------------------------------- units
 
+
 def team_sums(rng, sizes, icc=0.15, V=6, corr=0.4, effect=None):
     """Per-team n, sum and sum of squares of V normal variables (respondent variance 1,
     a share ``icc`` between teams), drawn from their exact distributions; ``effect``
@@ -93,18 +97,33 @@ def team_sums(rng, sizes, icc=0.15, V=6, corr=0.4, effect=None):
     mean = u + ebar
     within = (1 - icc) * rng.chisquare(np.maximum(n - 1, 1))
     within = np.where(n > 1, within, 0.0)
-    return n, n * mean, within + n * mean ** 2
+    return n, n * mean, within + n * mean**2
 
 
 def unit_study(units, teams_per_unit, reps, seed, delta=0.0, total_teams=None):
     """Rates over ``reps`` diagnoses with random groupings of teams into units."""
     from analysis.compare import compare_units_with_rest, compare_with_rest, grouped_sums
+
     rng = np.random.default_rng(seed)
     T = total_teams or units * teams_per_unit
     labels = [f"U{u}" for u in range(units)]
     names = [str(j) for j in range(6)]
-    out = {k: 0.0 for k in ("holm_any", "holm_any_raw", "bh_any", "bh_fdp", "resp_raw", "resp_flags",
-                            "resp_any", "power_holm", "power_bh", "power_raw", "team_raw")}
+    out = {
+        k: 0.0
+        for k in (
+            "holm_any",
+            "holm_any_raw",
+            "bh_any",
+            "bh_fdp",
+            "resp_raw",
+            "resp_flags",
+            "resp_any",
+            "power_holm",
+            "power_bh",
+            "power_raw",
+            "team_raw",
+        )
+    }
     for _ in range(reps):
         sizes = rng.integers(4, 21, size=T)
         team_unit = rng.permutation(np.arange(T) % units)
@@ -142,6 +161,7 @@ def unit_methods(units, teams_per_unit, reps, seed, total_teams=None, spread=1.0
     alone and the larger of the two p-values; ``spread`` scales unit 0's team means."""
     from scipy import special
     from analysis.compare import adjust_pvalues, grouped_sums, moments
+
     rng = np.random.default_rng(seed)
     T = total_teams or units * teams_per_unit
     hits = np.zeros(3)
@@ -161,7 +181,7 @@ def unit_methods(units, teams_per_unit, reps, seed, total_teams=None, spread=1.0
         m1, v1 = moments(k, a, b)
         m2, v2 = moments(rk, ra, rb)
         se2 = v1 / k + v2 / rk
-        df = se2 ** 2 / ((v1 / k) ** 2 / (k - 1) + (v2 / rk) ** 2 / (rk - 1))
+        df = se2**2 / ((v1 / k) ** 2 / (k - 1) + (v2 / rk) ** 2 / (rk - 1))
         p_w = 2 * special.stdtr(df, -np.abs(m1 - m2) / np.sqrt(se2))
         sp = ((k - 1) * v1 + (rk - 1) * v2) / (k + rk - 2)
         p_p = 2 * special.stdtr(k + rk - 2, -np.abs(m1 - m2) / np.sqrt(sp * (1 / k + 1 / rk)))
@@ -179,38 +199,59 @@ def run_units(reps: int = 4000) -> None:
     print(f"\n## Units vs rest: teams (ICC 0.15, 4-20 members) put into units at random, {reps:,} diagnoses each")
     print("   6 variables (3 dimensions x perception/structure, correlated 0.4); alpha 0.05, min |d| 0.5")
     print("   power: unit 0 flagged on the planted variable (Holm, BH with min |d| 0.5; Holm without it)")
-    print(f"{'design':<28}{'delta':>6}{'team p<.05':>11}{'Holm FWER':>10}{'(no d)':>8}{'BH FWER':>9}"
-          f"{'BH FDR':>8}{'power H':>8}{'power BH':>9}{'(no d)':>7}{'resp p<.05':>11}{'resp flags':>11}"
-          f"{'resp FWER':>10}")
-    designs = (("6 units x 80 teams", 6, 80, None), ("4 units x 15 teams", 4, 15, None),
-               ("4 units, 15 teams in all", 4, None, 15))
+    print(
+        f"{'design':<28}{'delta':>6}{'team p<.05':>11}{'Holm FWER':>10}{'(no d)':>8}{'BH FWER':>9}"
+        f"{'BH FDR':>8}{'power H':>8}{'power BH':>9}{'(no d)':>7}{'resp p<.05':>11}{'resp flags':>11}"
+        f"{'resp FWER':>10}"
+    )
+    designs = (
+        ("6 units x 80 teams", 6, 80, None),
+        ("4 units x 15 teams", 4, 15, None),
+        ("4 units, 15 teams in all", 4, None, 15),
+    )
     for name, U, per, total in designs:
         for delta in (0.0, 0.5, 0.8):
             r = unit_study(U, per, reps, seed=31, delta=delta, total_teams=total)
-            power = (f"{r['power_holm']:>8.3f}{r['power_bh']:>9.3f}{r['power_raw']:>7.3f}" if delta
-                     else f"{'':>8}{'':>9}{'':>7}")
-            print(f"{name:<28}{delta:>6.1f}{r['team_raw']:>11.3f}{r['holm_any']:>10.3f}{r['holm_any_raw']:>8.3f}"
-                  f"{r['bh_any']:>9.3f}{r['bh_fdp']:>8.3f}{power}{r['resp_raw']:>11.3f}{r['resp_flags']:>11.2f}"
-                  f"{r['resp_any']:>10.3f}", flush=True)
-    print("\n   Which t test on the team means: Holm family-wise error without the d rule, "
-          f"{reps:,} diagnoses; 'spread 2': unit 0's team means spread twice as far")
+            power = (
+                f"{r['power_holm']:>8.3f}{r['power_bh']:>9.3f}{r['power_raw']:>7.3f}"
+                if delta
+                else f"{'':>8}{'':>9}{'':>7}"
+            )
+            print(
+                f"{name:<28}{delta:>6.1f}{r['team_raw']:>11.3f}{r['holm_any']:>10.3f}{r['holm_any_raw']:>8.3f}"
+                f"{r['bh_any']:>9.3f}{r['bh_fdp']:>8.3f}{power}{r['resp_raw']:>11.3f}{r['resp_flags']:>11.2f}"
+                f"{r['resp_any']:>10.3f}",
+                flush=True,
+            )
+    print(
+        "\n   Which t test on the team means: Holm family-wise error without the d rule, "
+        f"{reps:,} diagnoses; 'spread 2': unit 0's team means spread twice as far"
+    )
     print(f"{'design':<28}{'unit 0':<10}{'Welch':>8}{'pooled':>8}{'larger p':>9}")
-    designs = (("6 units x 80 teams", 6, 80, None), ("4 units x 15 teams", 4, 15, None),
-               ("4 units, 15 teams in all", 4, None, 15), ("4 units, 10 teams in all", 4, None, 10))
+    designs = (
+        ("6 units x 80 teams", 6, 80, None),
+        ("4 units x 15 teams", 4, 15, None),
+        ("4 units, 15 teams in all", 4, None, 15),
+        ("4 units, 10 teams in all", 4, None, 10),
+    )
     for name, U, per, total in designs:
         for spread in (1.0, 2.0):
             fwer, _ = unit_methods(U, per, reps, seed=41, total_teams=total, spread=spread)
-            print(f"{name:<28}{'spread 2' if spread != 1 else 'same':<10}"
-                  f"{fwer[0]:>8.3f}{fwer[1]:>8.3f}{fwer[2]:>9.3f}", flush=True)
+            print(
+                f"{name:<28}{'spread 2' if spread != 1 else 'same':<10}{fwer[0]:>8.3f}{fwer[1]:>8.3f}{fwer[2]:>9.3f}",
+                flush=True,
+            )
 
 
 # ----------------------------------------------------------------------------- waves
+
 
 def split_waves(data, rng, planted=(), step=0, dimension="decision_rights"):
     """Every team's respondents split at random into two halves (two "waves" of the same
     people: no change); with ``planted`` teams, wave 2's perception items of
     ``dimension`` are raised by ``step`` scale points for those teams."""
     from analysis.responses import ResponseData
+
     first = rng.random(data.n) < 0.5
     values = data.values.copy()
     if planted:
@@ -223,11 +264,16 @@ def split_waves(data, rng, planted=(), step=0, dimension="decision_rights"):
     out = []
     for keep in (first, ~first):
         idx = np.flatnonzero(keep)
-        out.append(ResponseData.from_columns(
-            data.questionnaire, team=data.team[idx], unit=None if data.unit is None else data.unit[idx],
-            role=None if data.role is None else data.role[idx],
-            tenure=None if data.tenure is None else data.tenure[idx],
-            answers={i: values[idx, j] for j, i in enumerate(data.item_ids)}))
+        out.append(
+            ResponseData.from_columns(
+                data.questionnaire,
+                team=data.team[idx],
+                unit=None if data.unit is None else data.unit[idx],
+                role=None if data.role is None else data.role[idx],
+                tenure=None if data.tenure is None else data.tenure[idx],
+                answers={i: values[idx, j] for j, i in enumerate(data.item_ids)},
+            )
+        )
     return out
 
 
@@ -235,11 +281,20 @@ def wave_study(reps, seed, teams=120, respondents=2400, n_planted=0, step=0):
     from analysis.diagnosis import diagnose
     from analysis.simulate import simulate_responses
     from analysis.waves import compare_waves
+
     data = simulate_responses(respondents=respondents, teams=teams, units=6, seed=seed)
     rng = np.random.default_rng(seed)
     labels = sorted(set(data.team.tolist()))
-    res = {"any": 0.0, "fdp": 0.0, "cells": 0.0, "old_flags": 0.0, "old_any": 0.0, "recovered": 0.0,
-           "planted": 0.0, "flags": 0.0}
+    res = {
+        "any": 0.0,
+        "fdp": 0.0,
+        "cells": 0.0,
+        "old_flags": 0.0,
+        "old_any": 0.0,
+        "recovered": 0.0,
+        "planted": 0.0,
+        "flags": 0.0,
+    }
     for _ in range(reps):
         planted = tuple(rng.choice(labels, size=n_planted, replace=False)) if n_planted else ()
         a, b = split_waves(data, rng, planted, step)
@@ -247,8 +302,13 @@ def wave_study(reps, seed, teams=120, respondents=2400, n_planted=0, step=0):
         avail = [c for c in cmp.changes if c.available]
 
         def is_true(c):
-            return (bool(planted) and c.dimension == "decision_rights" and c.measure == "score"
-                    and (c.level != "team" or c.group in planted))
+            return (
+                bool(planted)
+                and c.dimension == "decision_rights"
+                and c.measure == "score"
+                and (c.level != "team" or c.group in planted)
+            )
+
         flagged = [c for c in avail if c.change != "no_reliable_change"]
         false = [c for c in flagged if not is_true(c)]
         res["any"] += bool(false)
@@ -259,8 +319,14 @@ def wave_study(reps, seed, teams=120, respondents=2400, n_planted=0, step=0):
         res["old_flags"] += len(old)
         res["old_any"] += bool(old)
         if planted:
-            cells = [c for c in avail if c.level == "team" and c.group in planted
-                     and c.dimension == "decision_rights" and c.measure == "score"]
+            cells = [
+                c
+                for c in avail
+                if c.level == "team"
+                and c.group in planted
+                and c.dimension == "decision_rights"
+                and c.measure == "score"
+            ]
             res["planted"] += len(cells)
             res["recovered"] += sum(c.change == "improved" for c in cells)
     out = {k: v / reps for k, v in res.items()}
@@ -269,23 +335,33 @@ def wave_study(reps, seed, teams=120, respondents=2400, n_planted=0, step=0):
 
 
 def run_waves(reps: int = 1000) -> None:
-    print(f"\n## Waves: every team split at random into two waves, 120 teams (~2,400 respondents), {reps:,} comparisons")
-    print(f"{'planted':<42}{'cells':>7}{'FWER':>7}{'FDR':>7}{'flags':>7}{'recovery':>9}"
-          f"{'old rule: flags':>16}{'old FWER':>9}")
+    print(
+        f"\n## Waves: every team split at random into two waves, 120 teams (~2,400 respondents), {reps:,} comparisons"
+    )
+    print(
+        f"{'planted':<42}{'cells':>7}{'FWER':>7}{'FDR':>7}{'flags':>7}{'recovery':>9}"
+        f"{'old rule: flags':>16}{'old FWER':>9}"
+    )
     for n_planted, step, seed in ((0, 0, 12), (0, 0, 13), (10, 1, 12), (10, 2, 12)):
         r = wave_study(reps if not n_planted else reps // 2, seed=seed, n_planted=n_planted, step=step)
-        name = (f"none (organization {seed})" if not n_planted
-                else f"{n_planted} teams, +{step} scale point(s) on DR items")
+        name = (
+            f"none (organization {seed})" if not n_planted else f"{n_planted} teams, +{step} scale point(s) on DR items"
+        )
         rec = f"{r['recovery']:>9.3f}" if n_planted else f"{'':>9}"
-        print(f"{name:<42}{r['cells']:>7.0f}{r['any']:>7.3f}{r['fdp']:>7.3f}{r['flags']:>7.2f}{rec}"
-              f"{r['old_flags']:>16.2f}{r['old_any']:>9.3f}", flush=True)
+        print(
+            f"{name:<42}{r['cells']:>7.0f}{r['any']:>7.3f}{r['fdp']:>7.3f}{r['flags']:>7.2f}{rec}"
+            f"{r['old_flags']:>16.2f}{r['old_any']:>9.3f}",
+            flush=True,
+        )
 
 
 # --------------------------------------------------------------------------- drivers
 
+
 def driver_population(p_share_between=0.3, rho=0.3, beta=(0.5, 0.3, 0.1), y_between=0.3):
     """Population correlation structure of the driver study and its relative weights."""
     from analysis.drivers import _weights_from_cov
+
     p = len(beta)
     A = np.full((p, p), rho) + (1 - rho) * np.eye(p)
     beta = np.asarray(beta)
@@ -301,14 +377,16 @@ def driver_data(rng, teams, size, A, beta, share_between=0.3, y_between=0.3):
     L = np.linalg.cholesky(A)
     team = np.repeat(np.arange(teams), size)
     n = team.size
-    X = (np.sqrt(share_between) * rng.normal(size=(teams, p)) @ L.T)[team] \
-        + np.sqrt(1 - share_between) * rng.normal(size=(n, p)) @ L.T
+    X = (np.sqrt(share_between) * rng.normal(size=(teams, p)) @ L.T)[team] + np.sqrt(1 - share_between) * rng.normal(
+        size=(n, p)
+    ) @ L.T
     y = X @ beta + np.sqrt(y_between) * rng.normal(size=teams)[team] + rng.normal(size=n)
     return X, y, team
 
 
 def driver_coverage(teams, size, reps, n_resamples, seed, naive=False, beta=(0.5, 0.3, 0.1)):
     from analysis.drivers import bootstrap_relative_weights
+
     A, beta, true_w, _ = driver_population(beta=beta)
     rng = np.random.default_rng(seed)
     hit = np.zeros(len(beta))
@@ -325,6 +403,7 @@ def driver_coverage(teams, size, reps, n_resamples, seed, naive=False, beta=(0.5
 def jackknife_weights(X, y, team):
     """Relative weights leaving out one team at a time (for the BCa acceleration)."""
     from analysis.drivers import _team_moments, _weights_from_cov
+
     Z = np.column_stack([X, y])
     Z = Z - Z.mean(axis=0)
     T = int(team.max()) + 1
@@ -341,9 +420,10 @@ def jackknife_weights(X, y, team):
 def bca_interval(reps, theta, jack, confidence=0.95):
     """Efron's BCa limits from bootstrap replicates and jackknife values, per column."""
     from scipy import special
+
     z0 = special.ndtri((reps < theta).mean(axis=0))
     d = jack.mean(axis=0) - jack
-    a = (d ** 3).sum(axis=0) / (6 * ((d ** 2).sum(axis=0)) ** 1.5)
+    a = (d**3).sum(axis=0) / (6 * ((d**2).sum(axis=0)) ** 1.5)
     out = []
     for z in (special.ndtri((1 - confidence) / 2), special.ndtri((1 + confidence) / 2)):
         level = special.ndtr(z0 + (z0 + z) / (1 - a * (z0 + z)))
@@ -353,6 +433,7 @@ def bca_interval(reps, theta, jack, confidence=0.95):
 
 def percentile_vs_bca(teams, size, reps, seed):
     from analysis.drivers import bootstrap_relative_weights
+
     A, beta, true_w, _ = driver_population()
     rng = np.random.default_rng(seed)
     hit_p = np.zeros(3)
@@ -369,19 +450,26 @@ def percentile_vs_bca(teams, size, reps, seed):
 def run_drivers(reps: int = 1000) -> None:
     print(f"\n## Relative weights: 95 % percentile intervals, {reps:,} data sets, 1,000 replicates each")
     A, beta, true_w, C = driver_population()
-    print(f"population weights (3 correlated predictors, 30 % of every variance between teams): "
-          f"{np.round(true_w, 4).tolist()}, R2 = {true_w.sum():.4f}")
+    print(
+        f"population weights (3 correlated predictors, 30 % of every variance between teams): "
+        f"{np.round(true_w, 4).tolist()}, R2 = {true_w.sum():.4f}"
+    )
     print(f"{'design':<20}{'resampling':<14}{'coverage x1, x2, x3':<28}{'top distinguishable':>20}")
     for teams, size in ((40, 10), (100, 20)):
         for naive in (False, True):
             cov, dist, _ = driver_coverage(teams, size, reps, 1000, seed=7, naive=naive)
-            print(f"{f'{teams} teams x {size}':<20}{'respondents' if naive else 'teams':<14}"
-                  f"{', '.join(f'{c:.3f}' for c in cov):<28}{dist:>20.3f}")
+            print(
+                f"{f'{teams} teams x {size}':<20}{'respondents' if naive else 'teams':<14}"
+                f"{', '.join(f'{c:.3f}' for c in cov):<28}{dist:>20.3f}"
+            )
     print("percentile vs BCa (400 data sets, 1,000 replicates): coverage x1, x2, x3")
     for teams, size in ((40, 10), (15, 8)):
         cp, cb = percentile_vs_bca(teams, size, 400, seed=9)
-        print(f"{f'{teams} teams x {size}':<20}percentile {', '.join(f'{c:.3f}' for c in cp)}   "
-              f"BCa {', '.join(f'{c:.3f}' for c in cb)}", flush=True)
+        print(
+            f"{f'{teams} teams x {size}':<20}percentile {', '.join(f'{c:.3f}' for c in cp)}   "
+            f"BCa {', '.join(f'{c:.3f}' for c in cb)}",
+            flush=True,
+        )
     print("equal weights of the first two predictors (beta 0.4, 0.4, 0.1): share called distinguishable")
     for teams, size in ((40, 10), (100, 20)):
         cov, dist, w = driver_coverage(teams, size, reps, 1000, seed=8, beta=(0.4, 0.4, 0.1))

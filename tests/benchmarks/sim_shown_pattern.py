@@ -25,8 +25,19 @@ from analysis.simulate import simulate
 
 def run(scenario: str, team_size: int, replications: int, teams: int = 40) -> dict:
     q = load_questionnaire("aligned-autonomy-v1")
-    c = {k: 0 for k in ("released", "computed", "computed_wrong", "shown", "shown_wrong", "planted",
-                        "planted_computed", "planted_shown")}
+    c = {
+        k: 0
+        for k in (
+            "released",
+            "computed",
+            "computed_wrong",
+            "shown",
+            "shown_wrong",
+            "planted",
+            "planted_computed",
+            "planted_shown",
+        )
+    }
     for r in range(replications):
         sim = simulate(q, teams=teams, team_size=team_size, units=5, scenario=scenario, seed=r)
         t = diagnose(sim.data).teams
@@ -56,16 +67,20 @@ def pct(a: int, b: int) -> str:
 
 def main() -> None:
     reps = int(sys.argv[1]) if len(sys.argv) > 1 else 10
-    print("| scenario | n | given a pattern (computed → shown) | pattern ≠ truth (computed → shown) "
-          "| planted pattern recovered (computed → shown) |")
+    print(
+        "| scenario | n | given a pattern (computed → shown) | pattern ≠ truth (computed → shown) "
+        "| planted pattern recovered (computed → shown) |"
+    )
     print("|---|---|---|---|---|")
     for scenario in ("null", "realistic"):
         for n in (5, 20):
             c = run(scenario, n, reps)
-            print(f"| {scenario} | {n} | {pct(c['computed'], c['released'])} → {pct(c['shown'], c['released'])} "
-                  f"| {pct(c['computed_wrong'], c['computed'])} → {pct(c['shown_wrong'], c['shown'])} "
-                  f"| {pct(c['planted_computed'], c['planted'])} → {pct(c['planted_shown'], c['planted'])} |",
-                  flush=True)
+            print(
+                f"| {scenario} | {n} | {pct(c['computed'], c['released'])} → {pct(c['shown'], c['released'])} "
+                f"| {pct(c['computed_wrong'], c['computed'])} → {pct(c['shown_wrong'], c['shown'])} "
+                f"| {pct(c['planted_computed'], c['planted'])} → {pct(c['planted_shown'], c['planted'])} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

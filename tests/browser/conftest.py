@@ -18,8 +18,14 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -52,12 +58,30 @@ def running_server(data: Path, **env_extra: str):
     db_url = f"sqlite:///{data / 'aad.db'}"
     upgrade(db_url)
     port = _free_port()
-    env = {**os.environ, "AAD_ENV": "development", "AAD_SECRET_KEY": "browser-test-" + "s" * 40,
-           "AAD_DATABASE_URL": db_url, "AAD_DATA_DIR": str(data), **env_extra}
+    env = {
+        **os.environ,
+        "AAD_ENV": "development",
+        "AAD_SECRET_KEY": "browser-test-" + "s" * 40,
+        "AAD_DATABASE_URL": db_url,
+        "AAD_DATA_DIR": str(data),
+        **env_extra,
+    }
     log = open(data / "server.log", "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.main:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

@@ -13,8 +13,13 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def demo(server):
-    settings = Settings(env="development", secret_key="browser-test-" + "s" * 40, database_url=server["db_url"],
-                        data_dir=str(server["data"]), migrate_on_start=False)
+    settings = Settings(
+        env="development",
+        secret_key="browser-test-" + "s" * 40,
+        database_url=server["db_url"],
+        data_dir=str(server["data"]),
+        migrate_on_start=False,
+    )
     return seed_demo(settings=settings)
 
 
@@ -30,7 +35,7 @@ def test_launch_asks_first_and_pages_stay_german(browser, server, demo):
     page.fill("input[name=password]", demo.password)
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url("**/orgs")
-    assert page.get_by_role("heading", name="Organisationen").is_visible()     # the choice is remembered
+    assert page.get_by_role("heading", name="Organisationen").is_visible()  # the choice is remembered
 
     page.get_by_role("link", name="Nordlicht Logistics (demo)").first.click()
     page.get_by_label("Name", exact=True).first.fill("Herbst 2027")
@@ -53,7 +58,7 @@ def test_launch_asks_first_and_pages_stay_german(browser, server, demo):
     page.get_by_role("button", name="Befragung starten").click()
     page.wait_for_timeout(300)
     assert dialogs and dialogs[0].startswith("Herbst 2027 starten?")
-    assert page.url == draft_url and page.get_by_text("Vor dem Start").is_visible()   # nothing happened
+    assert page.url == draft_url and page.get_by_text("Vor dem Start").is_visible()  # nothing happened
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Befragung starten").click()

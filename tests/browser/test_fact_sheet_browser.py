@@ -16,8 +16,13 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def demo(server):
-    settings = Settings(env="development", secret_key="browser-test-" + "s" * 40, database_url=server["db_url"],
-                        data_dir=str(server["data"]), migrate_on_start=False)
+    settings = Settings(
+        env="development",
+        secret_key="browser-test-" + "s" * 40,
+        database_url=server["db_url"],
+        data_dir=str(server["data"]),
+        migrate_on_start=False,
+    )
     return seed_demo(settings=settings)
 
 
@@ -55,7 +60,11 @@ def test_fill_the_fact_sheet_and_see_it_on_the_decision_map(browser, server, dem
     assert demo.email in row.inner_text()
     # most of Data's members say there are written goals, a decision record (the sheet
     # says none: differs) and reviews at least quarterly
-    assert [c.get_attribute("data-state") for c in row.locator("td[data-state]").all()] == ["agree", "disagree", "agree"]
+    assert [c.get_attribute("data-state") for c in row.locator("td[data-state]").all()] == [
+        "agree",
+        "disagree",
+        "agree",
+    ]
     assert "no_sheet" in page.locator("[data-testid='fact-sheets']").inner_html()  # the other teams
     page.locator("#fact-sheets").scroll_into_view_if_needed()
     page.screenshot(path=str(tmp_path / "decision-map-facts.png"), full_page=True)

@@ -30,11 +30,22 @@ LINK = re.compile(r"http://127\.0\.0\.1:\d+/s/\S+")
 def world(browser, tmp_path_factory):
     """The demo served with a mail server; a logged-in HR page on its open campaign."""
     with smtp_server() as (recorder, port):
-        env = {"AAD_SMTP_HOST": "127.0.0.1", "AAD_SMTP_PORT": str(port), "AAD_SMTP_STARTTLS": "0",
-               "AAD_MAIL_FROM": "Nordlicht survey <survey@demo.example>", "AAD_MAIL_RATE_PER_MINUTE": "240"}
+        env = {
+            "AAD_SMTP_HOST": "127.0.0.1",
+            "AAD_SMTP_PORT": str(port),
+            "AAD_SMTP_STARTTLS": "0",
+            "AAD_MAIL_FROM": "Nordlicht survey <survey@demo.example>",
+            "AAD_MAIL_RATE_PER_MINUTE": "240",
+        }
         with running_server(tmp_path_factory.mktemp("mail-server"), **env) as server:
-            demo = seed_demo(settings=Settings(env="development", secret_key="browser-test-" + "s" * 40,
-                                               database_url=server["db_url"], data_dir=server["data"]))
+            demo = seed_demo(
+                settings=Settings(
+                    env="development",
+                    secret_key="browser-test-" + "s" * 40,
+                    database_url=server["db_url"],
+                    data_dir=server["data"],
+                )
+            )
             context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
             page = context.new_page()
             errors = []
@@ -65,8 +76,11 @@ def _answer(browser, link: str, questionnaire) -> None:
 def test_hr_invites_reminds_and_prints_posters(world, tmp_path):
     page, base, recorder = world["page"], world["base"], world["recorder"]
     cid = _open_campaign(page, base)
-    seats = [r for r in page.request.get(f"{base}/api/v1/campaigns/{cid}/invitations").json()
-             for _ in range(r["headcount"] - r["personal_links"])]  # teams with room under their headcount
+    seats = [
+        r
+        for r in page.request.get(f"{base}/api/v1/campaigns/{cid}/invitations").json()
+        for _ in range(r["headcount"] - r["personal_links"])
+    ]  # teams with room under their headcount
     addresses = [f"employee{i}@demo.example" for i in range(6)]
     rows = [f"{a},{seats[i]['unit_path']},{seats[i]['team']},{'de' if i == 0 else ''}" for i, a in enumerate(addresses)]
     csv = ("email,unit path,team,language\n" + "\n".join(rows) + "\n").encode()
@@ -75,7 +89,8 @@ def test_hr_invites_reminds_and_prints_posters(world, tmp_path):
     page.get_by_test_id("mail-link").click()
     page.wait_for_url(re.compile(r"/mail$"))
     page.get_by_label("Participant list (CSV)").set_input_files(
-        {"name": "list.csv", "mimeType": "text/csv", "buffer": csv})
+        {"name": "list.csv", "mimeType": "text/csv", "buffer": csv}
+    )
     page.get_by_role("button", name="Check and add").click()
     page.get_by_role("button", name="Send invitations to 6 new addresses").click()
     progress = page.locator("#mail-progress [data-field='text']").first
@@ -110,6 +125,8 @@ def test_hr_invites_reminds_and_prints_posters(world, tmp_path):
     assert len(reader.pages) == len(teams)
     assert "Ihre Stimme zählt" in reader.pages[0].extract_text()
     (tmp_path / "posters.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "1", str(tmp_path / "posters.pdf"),
-                    str(tmp_path / "poster")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "1", str(tmp_path / "posters.pdf"), str(tmp_path / "poster")],
+        check=True,
+    )
     assert world["errors"] == []

@@ -16,8 +16,13 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
 @pytest.fixture(scope="module")
 def demo(server):
-    settings = Settings(env="development", secret_key="browser-test-" + "s" * 40, database_url=server["db_url"],
-                        data_dir=str(server["data"]), migrate_on_start=False)
+    settings = Settings(
+        env="development",
+        secret_key="browser-test-" + "s" * 40,
+        database_url=server["db_url"],
+        data_dir=str(server["data"]),
+        migrate_on_start=False,
+    )
     return seed_demo(settings=settings)
 
 
@@ -28,9 +33,16 @@ def test_portfolio_benchmark_and_waves(browser, server, demo, device):
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     # failed loads are checked by their response (the browser's own favicon request is not ours)
-    page.on("console", lambda m: errors.append(m.text)
-            if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and "favicon" not in r.url else None)
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(m.text) if m.type == "error" and not m.text.startswith("Failed to load resource") else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and "favicon" not in r.url else None,
+    )
     base = server["base"]
     page.goto(f"{base}/login")
     page.fill("input[name=email]", demo.email)
@@ -51,7 +63,9 @@ def test_portfolio_benchmark_and_waves(browser, server, demo, device):
     assert page.evaluate("document.documentElement.scrollWidth") <= device["viewport"]["width"] + 1
 
     page.goto(f"{base}/portfolio")
-    page.locator("ul.portfolio > li").filter(has_text="Nordlicht Logistics (demo)").get_by_role("link", name="Waves").click()
+    page.locator("ul.portfolio > li").filter(has_text="Nordlicht Logistics (demo)").get_by_role(
+        "link", name="Waves"
+    ).click()
     page.wait_for_selector(".trend-figure .main-svg")
     assert page.locator(".trend-figure .scatterlayer .trace").count() == 3
     assert page.locator("table.waves tbody tr").count() > 3
@@ -65,7 +79,8 @@ def test_portfolio_benchmark_and_waves(browser, server, demo, device):
     page.wait_for_url("**/portfolio?lang=de")
     assert page.get_by_role("button", name="Organisation anlegen").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= device["viewport"]["width"] + 1
-    assert page.evaluate("[...document.querySelectorAll('ul.portfolio > li')]"
-                         ".every(card => card.scrollWidth <= card.clientWidth + 1)")
+    assert page.evaluate(
+        "[...document.querySelectorAll('ul.portfolio > li')].every(card => card.scrollWidth <= card.clientWidth + 1)"
+    )
     context.close()
     assert errors == []

@@ -19,8 +19,14 @@ TEAMS = ("Platform", "Data", "Integration")  # in Technology
 
 @pytest.fixture(scope="module")
 def consultant(browser, server):
-    demo = seed_demo(settings=Settings(env="development", secret_key="browser-test-" + "s" * 40,
-                                       database_url=server["db_url"], data_dir=server["data"]))
+    demo = seed_demo(
+        settings=Settings(
+            env="development",
+            secret_key="browser-test-" + "s" * 40,
+            database_url=server["db_url"],
+            data_dir=server["data"],
+        )
+    )
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
     errors = []
@@ -43,8 +49,11 @@ def _answer(page, base: str, token: str, decides: dict, practice: dict) -> None:
     assert {"decides.priorities", "decides.methods"} <= {i["id"] for i in items if i["kind"] == "decision"}
     answers = {i["id"]: i["options"][0]["value"] for i in items if i["options"] and i["kind"] != "decision"}
     assert {"dr_s4", "dr_s5"} <= set(answers)  # instrument v2 asks about approvals and overrulings
-    r = page.request.post(f"{base}/api/v1/survey/responses", data={"answers": {**answers, **practice, **decides}},
-                          headers={"X-CSRF-Token": r.json()["csrf_token"]})
+    r = page.request.post(
+        f"{base}/api/v1/survey/responses",
+        data={"answers": {**answers, **practice, **decides}},
+        headers={"X-CSRF-Token": r.json()["csrf_token"]},
+    )
     assert r.status == 201, r.text()
 
 
@@ -60,12 +69,15 @@ def test_register_to_decision_map(consultant, server, tmp_path):
     page.wait_for_url(re.compile(r"/register"))
     assert "Version 1" in page.inner_text("h1")
     page.get_by_label("the team's priorities within the strategy · Technology", exact=True).select_option("team")
-    page.locator("tr", has=page.get_by_label("the team's priorities within the strategy · Technology", exact=True)) \
-        .get_by_role("button", name="Save").click()
+    page.locator(
+        "tr", has=page.get_by_label("the team's priorities within the strategy · Technology", exact=True)
+    ).get_by_role("button", name="Save").click()
     page.wait_for_url(re.compile(r"saved=2"))
     assert "Saved as version 2" in page.content()
-    assert page.locator("tr", has_text="Platform").locator(
-        ".effective[data-decision='priorities']").inner_text() == "→ the team (from its unit)"
+    assert (
+        page.locator("tr", has_text="Platform").locator(".effective[data-decision='priorities']").inner_text()
+        == "→ the team (from its unit)"
+    )
     page.screenshot(path=str(tmp_path / "register.png"), full_page=True)
 
     # a campaign asking two register items
@@ -89,15 +101,24 @@ def test_register_to_decision_map(consultant, server, tmp_path):
     # and all report that decisions left to the team still need outside approval (three or
     # more in the past month); most say the last one was overruled from above without a reason
     csrf = page.locator("input[name=csrf_token]").first.get_attribute("value")
-    teams = {t["team"]: t["campaign_team_id"] for t in
-             page.request.get(f"{base}/api/v1/campaigns/{campaign_id}/invitations").json()}
-    r = page.request.post(f"{base}/api/v1/campaigns/{campaign_id}/invitations",
-                          data={"counts": {teams[t]: 5 for t in TEAMS}}, headers={"X-CSRF-Token": csrf})
+    teams = {
+        t["team"]: t["campaign_team_id"]
+        for t in page.request.get(f"{base}/api/v1/campaigns/{campaign_id}/invitations").json()
+    }
+    r = page.request.post(
+        f"{base}/api/v1/campaigns/{campaign_id}/invitations",
+        data={"counts": {teams[t]: 5 for t in TEAMS}},
+        headers={"X-CSRF-Token": csrf},
+    )
     assert r.status == 201, r.text()
     for n, link in enumerate(row["link"] for row in r.json()):
-        _answer(page, base, link.rsplit("/", 1)[1],
-                {"decides.priorities": 3 if n % 5 else 2, "decides.methods": 0},
-                {"dr_s4": 4, "dr_s5": 3} if n % 5 else {"dr_s4": 3, "dr_s5": 4})
+        _answer(
+            page,
+            base,
+            link.rsplit("/", 1)[1],
+            {"decides.priorities": 3 if n % 5 else 2, "decides.methods": 0},
+            {"dr_s4": 4, "dr_s5": 3} if n % 5 else {"dr_s4": 3, "dr_s5": 4},
+        )
     page.reload()
     page.get_by_role("button", name="Close campaign").click()
     page.wait_for_selector("[data-testid='results-link']")
@@ -108,7 +129,8 @@ def test_register_to_decision_map(consultant, server, tmp_path):
     page.wait_for_selector("[data-testid='decision-map']")
     for team in TEAMS:
         cell = page.locator("tr", has=page.get_by_role("link", name=team, exact=True)).locator(
-            "td[data-decision='priorities']")
+            "td[data-decision='priorities']"
+        )
         assert cell.get_attribute("data-verdict") == "escalation_beyond_design"
         assert "escalation beyond the design" in cell.inner_text()
         practice = page.locator("tr", has=page.get_by_role("link", name=team, exact=True)).locator("td[data-practice]")

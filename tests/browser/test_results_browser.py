@@ -23,8 +23,14 @@ FORMATS = ("html", "pdf", "xlsx", "pptx", "csv")
 
 @pytest.fixture(scope="module")
 def demo(server):
-    info = seed_demo(settings=Settings(env="development", secret_key="browser-test-" + "s" * 40,
-                                       database_url=server["db_url"], data_dir=server["data"]))
+    info = seed_demo(
+        settings=Settings(
+            env="development",
+            secret_key="browser-test-" + "s" * 40,
+            database_url=server["db_url"],
+            data_dir=server["data"],
+        )
+    )
     return info
 
 
@@ -35,8 +41,10 @@ def hr(browser, server, demo):
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(f"{msg.text} {(msg.location or {}).get('url', '')}")
-            if msg.type == "error" else None)
+    page.on(
+        "console",
+        lambda msg: errors.append(f"{msg.text} {(msg.location or {}).get('url', '')}") if msg.type == "error" else None,
+    )
     page.goto(f"{server['base']}/login")
     page.get_by_label("E-mail").fill(demo.email)
     page.get_by_label("Password").fill(demo.password)
@@ -50,8 +58,9 @@ def _hidden_teams(page, base: str, campaign_id: str) -> list[str]:
     units = page.request.get(f"{base}/api/v1/campaigns/{campaign_id}/results").json()["units"]
     hidden = []
     for u in units:
-        heat = page.request.get(f"{base}/api/v1/campaigns/{campaign_id}/results/heatmap",
-                                params={"unit": u["unit"]}).json()
+        heat = page.request.get(
+            f"{base}/api/v1/campaigns/{campaign_id}/results/heatmap", params={"unit": u["unit"]}
+        ).json()
         hidden += [r["team"] for r in heat["records"] if r["suppressed"]]
     return hidden
 
@@ -100,8 +109,11 @@ def test_hr_reads_the_dashboard_and_downloads_every_report(hr, server, tmp_path)
     assert f"Teams · {first_unit}" in page.inner_text("h2 >> nth=0")
     hidden = _hidden_teams(page, base, campaign_id)
     assert hidden, "the demo has teams below k"
-    visible = [a.inner_text() for a in page.get_by_test_id("drill-list").get_by_role("link").all()
-               if a.inner_text() not in hidden]
+    visible = [
+        a.inner_text()
+        for a in page.get_by_test_id("drill-list").get_by_role("link").all()
+        if a.inner_text() not in hidden
+    ]
     page.get_by_test_id("drill-list").get_by_role("link", name=visible[0], exact=True).click()
     page.wait_for_selector("[data-testid='team-name']")
     assert "What to do" in page.content()
@@ -180,8 +192,9 @@ ITEM_TEXT = "Our organization's direction changes so often that it gives little 
 
 
 def _pdf_text(path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True,
-                          timeout=120).stdout.decode("utf-8")
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, timeout=120
+    ).stdout.decode("utf-8")
 
 
 def _assert_question_tables(files, team):
@@ -192,10 +205,14 @@ def _assert_question_tables(files, team):
     html = files["html"].read_text(encoding="utf-8")
     assert 'id="questions"' in html and f'data-item="{ITEM}"' in html
     rows = list(load_workbook(files["xlsx"], read_only=True)["Questions"].iter_rows(values_only=True))
-    assert any(r[0] == "Team" and r[1] == team and r[3] == ITEM and isinstance(r[6], int)
-               and isinstance(r[8], (int, float)) for r in rows)
+    assert any(
+        r[0] == "Team" and r[1] == team and r[3] == ITEM and isinstance(r[6], int) and isinstance(r[8], (int, float))
+        for r in rows
+    )
     deck = Presentation(files["pptx"])
-    cells = [c.text for sl in deck.slides for sh in sl.shapes if sh.has_table for row in sh.table.rows for c in row.cells]
+    cells = [
+        c.text for sl in deck.slides for sh in sl.shapes if sh.has_table for row in sh.table.rows for c in row.cells
+    ]
     assert any(ITEM_TEXT in c for c in cells)
     csv_text = files["csv"].read_text(encoding="utf-8-sig")
     assert f"organization,,,{ITEM},item_favourable," in csv_text
@@ -232,8 +249,10 @@ def test_hr_reads_the_questions_tab(hr, server, tmp_path):
     assert f"{round(100 * favourable)} %" in cells or shown["items"][ITEM]["suppressed"]
     page.locator("select[name=team]").select_option(hidden["team"])
     page.get_by_role("button", name="Show").click()
-    assert "fewer than" in page.get_by_test_id("questions-hidden").inner_text() or \
-        "subtraction" in page.get_by_test_id("questions-hidden").inner_text()
+    assert (
+        "fewer than" in page.get_by_test_id("questions-hidden").inner_text()
+        or "subtraction" in page.get_by_test_id("questions-hidden").inner_text()
+    )
     page.get_by_role("link", name="Deutsch").click()
     page.wait_for_selector("[data-testid=questions-scope]")
     assert "Fragen" in page.get_by_role("navigation", name="Ergebnisse").inner_text()
@@ -248,8 +267,9 @@ def test_hr_reads_the_questions_tab(hr, server, tmp_path):
 
 
 def test_dashboard_fits_a_phone(browser, server, demo):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -260,8 +280,11 @@ def test_dashboard_fits_a_phone(browser, server, demo):
     page.wait_for_url(re.compile(r"/orgs$"))
     campaigns = page.request.get(f"{server['base']}/api/v1/organizations").json()
     org = next(o for o in campaigns if o["name"] == DEMO_ORG)
-    closed = next(c for c in page.request.get(f"{server['base']}/api/v1/organizations/{org['id']}/campaigns").json()
-                  if c["status"] == "closed")
+    closed = next(
+        c
+        for c in page.request.get(f"{server['base']}/api/v1/organizations/{org['id']}/campaigns").json()
+        if c["status"] == "closed"
+    )
     for path in ("", "/heatmaps", "/heatmaps?unit=Technology"):
         page.goto(f"{server['base']}/campaigns/{closed['id']}/results{path}")
         page.wait_for_selector(".main-svg")
@@ -304,7 +327,9 @@ def test_hr_grants_a_unit_and_its_viewer_sees_only_that_unit(browser, server, de
     viewer.get_by_role("navigation", name="Results").get_by_role("link", name="Heatmaps").click()
     viewer.wait_for_selector("[data-testid=heatmap] .main-svg")
     teams = [a.inner_text() for a in viewer.locator("[data-testid=drill-list] a").all()]
-    api = viewer.request.get(viewer.url.replace("/campaigns/", "/api/v1/campaigns/").replace("/heatmaps", "/heatmap")).json()
+    api = viewer.request.get(
+        viewer.url.replace("/campaigns/", "/api/v1/campaigns/").replace("/heatmaps", "/heatmap")
+    ).json()
     assert api["unit"] == "Technology" and teams == api["rows"]
     viewer.get_by_label("Order").select_option("name")
     viewer.get_by_role("button", name="Show").click()
@@ -318,6 +343,8 @@ def test_hr_grants_a_unit_and_its_viewer_sees_only_that_unit(browser, server, de
     viewer.wait_for_selector("[data-testid=questions-scope]")
     assert viewer.get_by_test_id("questions-scope").inner_text() == "Unit: Technology"
     assert viewer.locator("select[name=unit] option").all_inner_texts() == ["Technology"]
-    assert {o.split(" (")[0] for o in viewer.locator("select[name=team] option").all_inner_texts()} - {"—"} == set(teams)
+    assert {o.split(" (")[0] for o in viewer.locator("select[name=team] option").all_inner_texts()} - {"—"} == set(
+        teams
+    )
     assert errors == []
     context.close()

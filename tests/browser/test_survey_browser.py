@@ -31,13 +31,20 @@ def campaign(server):
         user = create_user(session, email=HR_EMAIL, password=HR_PASSWORD)
         session.commit()
         org = create_organization(session, user=user, name="Browser Test AG", creator_role=Role.hr_admin)
-        import_teams(session, organization=org, data=b"unit path,team,headcount\nPlant,Assembly,5\nPlant,Paint Shop,6\n")
+        import_teams(
+            session, organization=org, data=b"unit path,team,headcount\nPlant,Assembly,5\nPlant,Paint Shop,6\n"
+        )
         c = create_campaign(session, organization=org, name="Spring", questionnaire_id=Q.id)
         launch_campaign(session, campaign=c, organization=org)
-        team = session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == c.id, CampaignTeam.name == "Assembly")).one()
-        links = create_personal_links(session, campaign=c, counts={team.id: 5}, base_url=server["base"],
-                                      created_by=HR_EMAIL)
-        other = session.exec(select(CampaignTeam).where(CampaignTeam.campaign_id == c.id, CampaignTeam.name == "Paint Shop")).one()
+        team = session.exec(
+            select(CampaignTeam).where(CampaignTeam.campaign_id == c.id, CampaignTeam.name == "Assembly")
+        ).one()
+        links = create_personal_links(
+            session, campaign=c, counts={team.id: 5}, base_url=server["base"], created_by=HR_EMAIL
+        )
+        other = session.exec(
+            select(CampaignTeam).where(CampaignTeam.campaign_id == c.id, CampaignTeam.name == "Paint Shop")
+        ).one()
         create_personal_links(session, campaign=c, counts={other.id: 6}, base_url=server["base"], created_by=HR_EMAIL)
         result = {"id": str(c.id), "links": [row["link"] for row in links]}
     engine.dispose()

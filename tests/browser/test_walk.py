@@ -60,16 +60,37 @@ STRICT = (
 
 #: Links the walk does not follow: files, the API and its documentation, logging out,
 #: survey links (the survey has its own browser tests) and forms' targets.
-SKIP = ("/api/*", "/static/*", "/docs*", "/redoc*", "/openapi.json", "/logout*", "/s/*", "/survey/*",
-        "*/download/*", "*.csv*", "*.xlsx*", "*.pdf*", "*.pptx*", "*/export*")
+SKIP = (
+    "/api/*",
+    "/static/*",
+    "/docs*",
+    "/redoc*",
+    "/openapi.json",
+    "/logout*",
+    "/s/*",
+    "/survey/*",
+    "*/download/*",
+    "*.csv*",
+    "*.xlsx*",
+    "*.pdf*",
+    "*.pptx*",
+    "*/export*",
+)
 
 #: Texts that stay English in German on purpose: the product's name, and the language
 #: switch naming each language in itself.
 NOT_TRANSLATED = ("Aligned Autonomy Diagnostic", "English")
 
 #: The demo's own names (they may read as English).
-NAMES = (*TEAM_NAMES, *UNITS, "Nordlicht Logistics", "Brightwater Utilities", "Harbour Freight Partners",
-         "Kestrel Software", "demo.example")
+NAMES = (
+    *TEAM_NAMES,
+    *UNITS,
+    "Nordlicht Logistics",
+    "Brightwater Utilities",
+    "Harbour Freight Partners",
+    "Kestrel Software",
+    "demo.example",
+)
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 RAW = [
@@ -85,8 +106,10 @@ RAW = [
 #: three or more words with two of them is English (written into a template, not taken
 #: from the catalogue). Names and people's comments are no evidence (``.comments``,
 #: ``[translate=no]``).
-ENGLISH_WORDS = frozenset("the and of with your you for this that are is not which from have has be "
-                          "will can what who when there their these those".split())
+ENGLISH_WORDS = frozenset(
+    "the and of with your you for this that are is not which from have has be "
+    "will can what who when there their these those".split()
+)
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]+")
 
 
@@ -120,6 +143,7 @@ COLLECT = """() => {
 
 # ------------------------------------------------------------------ what "English" is
 
+
 def _bilingual(value, out: dict) -> None:
     """Collect ``{"en": …, "de": …}`` pairs (any depth) whose texts differ."""
     if isinstance(value, dict):
@@ -142,13 +166,33 @@ def english_texts() -> dict:
     out = {}
     with PO.open("rb") as f:
         for m in read_po(f, locale="de"):
-            if isinstance(m.id, str) and m.id and isinstance(m.string, str) and m.string and m.id != m.string \
-                    and "%(" not in m.id and "{" not in m.id:
+            if (
+                isinstance(m.id, str)
+                and m.id
+                and isinstance(m.string, str)
+                and m.string
+                and m.id != m.string
+                and "%(" not in m.id
+                and "{" not in m.id
+            ):
                 out[m.id.strip()] = m.string.strip()
-    for name in ("app.i18n", "app.reports.texts", "app.register_texts", "analysis.narrative", "analysis.figures",
-                 "app.routers.results", "app.routers.waves", "app.routers.portfolio", "app.routers.benchmarks",
-                 "app.routers.questions", "app.routers.survey", "app.routers.organizations",
-                 "app.routers.campaigns", "app.routers.teams", "app.routers.login"):
+    for name in (
+        "app.i18n",
+        "app.reports.texts",
+        "app.register_texts",
+        "analysis.narrative",
+        "analysis.figures",
+        "app.routers.results",
+        "app.routers.waves",
+        "app.routers.portfolio",
+        "app.routers.benchmarks",
+        "app.routers.questions",
+        "app.routers.survey",
+        "app.routers.organizations",
+        "app.routers.campaigns",
+        "app.routers.teams",
+        "app.routers.login",
+    ):
         try:
             module = importlib.import_module(name)
         except ImportError:
@@ -163,6 +207,7 @@ def english_texts() -> dict:
 
 
 # ------------------------------------------------------------------ the walk
+
 
 def pattern(path: str) -> str:
     """A page's pattern: ids as ``*``, query keys kept, values dropped (``lang`` left out)."""
@@ -241,7 +286,9 @@ def check_page(page, base: str, path: str, lang: str, width: int, english: dict,
             .filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('.scroll-x,.table-wrap'))
             .slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className && typeof e.className === 'string'
               ? '.' + e.className.split(' ')[0] : ''))""")
-        problems.append(f"horizontal overflow at {width} px ({page.evaluate('document.documentElement.scrollWidth')} px; {', '.join(wide)})")
+        problems.append(
+            f"horizontal overflow at {width} px ({page.evaluate('document.documentElement.scrollWidth')} px; {', '.join(wide)})"
+        )
     texts = page.evaluate(COLLECT)
     for text in dict.fromkeys(texts):
         for rx, what in RAW:
@@ -273,11 +320,13 @@ def check_page(page, base: str, path: str, lang: str, width: int, english: dict,
 
 # ------------------------------------------------------------------ fixtures
 
+
 @pytest.fixture(scope="module")
 def axe_script():
     if not AXE.exists() and shutil.which("npm"):
-        subprocess.run(["npm", "ci", "--prefix", str(HERE), "--no-audit", "--no-fund", "--silent"], check=False,
-                       timeout=300)
+        subprocess.run(
+            ["npm", "ci", "--prefix", str(HERE), "--no-audit", "--no-fund", "--silent"], check=False, timeout=300
+        )
     if not AXE.exists():
         if os.environ.get("AAD_REQUIRE_BROWSER") == "1":
             pytest.fail(f"{AXE} is missing: run `npm ci --prefix tests/browser` (scripts/install-system-deps does)")
@@ -294,13 +343,15 @@ def demo(server):
     from app.services.organizations import add_member
     from app.services.users import create_user
 
-    settings = Settings(env="development", secret_key="browser-test-" + "s" * 40, database_url=server["db_url"],
-                        data_dir=server["data"])
+    settings = Settings(
+        env="development", secret_key="browser-test-" + "s" * 40, database_url=server["db_url"], data_dir=server["data"]
+    )
     info = seed_demo(settings=settings)
     engine = make_engine(server["db_url"])
     with session_scope(engine, write=True) as session:  # an HR director of the demo organization
         user = session.exec(select(User).where(User.email == HR_EMAIL)).first() or create_user(
-            session, email=HR_EMAIL, password=info.password, full_name="Demo HR director")
+            session, email=HR_EMAIL, password=info.password, full_name="Demo HR director"
+        )
         org = session.exec(select(Organization).where(Organization.name == DEMO_ORG)).one()
         add_member(session, organization=org, by=None, user=user, role=Role.hr_admin)
         session.commit()
@@ -329,8 +380,11 @@ def demo_pages(server, demo):
 
     engine = make_engine(server["db_url"])
     with session_scope(engine) as session:
-        ids = session.exec(select(Campaign.id).join(CampaignRegister, CampaignRegister.campaign_id == Campaign.id)
-                           .where(Campaign.status == "closed")).all()
+        ids = session.exec(
+            select(Campaign.id)
+            .join(CampaignRegister, CampaignRegister.campaign_id == Campaign.id)
+            .where(Campaign.status == "closed")
+        ).all()
     engine.dispose()
     extra = [f"/campaigns/{ids[0]}/results/decisions"] if ids else []
     return {"consultant": extra, "hr": extra}
@@ -342,20 +396,21 @@ def _raw(text: str) -> list[str]:
 
 def test_the_checks_can_fail(browser, axe_script):
     """Each check of the walk finds what it looks for (and passes clean text)."""
-    assert _raw("(aligned-autonomy-v1, <built-in method items of dict object at 0x7f>)") == [
-        "built-in", "object repr"]
+    assert _raw("(aligned-autonomy-v1, <built-in method items of dict object at 0x7f>)") == ["built-in", "object repr"]
     assert _raw("R² = {r2}") == ["brace"] and _raw("role: hr_admin") == ["identifier"]
     assert _raw("Perzentilrang nan") == ["nan"] and _raw("None") == ["None"]
     assert _raw("technology-lead@demo.example · 54 [52–57] · Decision rights") == []
     assert english_prose("Download the report for this team") and not english_prose("Die Zahlen als Tabelle")
     english = english_texts()
-    assert english["Perception and structure"] == "Wahrnehmung und Struktur"   # the catalogue
+    assert english["Perception and structure"] == "Wahrnehmung und Struktur"  # the catalogue
     assert english["Pattern of the organization"] == "Muster der Organisation"  # a bilingual table
     assert "People" not in english and "English" not in english
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
-    page.set_content('<html lang="en"><head><title>t</title></head><body><main><img src="x.png">'
-                     '<p style="color:#aaa;background:#fff">faint</p></main></body></html>')
+    page.set_content(
+        '<html lang="en"><head><title>t</title></head><body><main><img src="x.png">'
+        '<p style="color:#aaa;background:#fff">faint</p></main></body></html>'
+    )
     page.add_script_tag(path=str(axe_script))
     ids = page.evaluate("async () => (await axe.run(document)).violations.map(v => v.id + ':' + v.impact)")
     context.close()
@@ -375,6 +430,7 @@ def test_the_walk(browser, server, demo, demo_pages, axe_script, tmp_path):
         page = _log_in(context, base, email, demo.password)
         errors = []
         page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+
         # a page another role has walked in full: German (the longer texts) on both widths
         def combos(path):
             full = pattern(path) not in walked
@@ -398,8 +454,7 @@ def test_the_walk(browser, server, demo, demo_pages, axe_script, tmp_path):
         def visit(path):  # the first check of a page finds its links
             return check(path, *combos(path)[0])
 
-        paths = crawl(page, base, ["/orgs", "/account", "/portfolio", "/benchmark", *demo_pages.get(role, [])],
-                      visit)
+        paths = crawl(page, base, ["/orgs", "/account", "/portfolio", "/benchmark", *demo_pages.get(role, [])], visit)
         assert len(paths) >= (10 if role != "unit viewer" else 4), (role, paths)
         for path in paths:
             for lang, width in combos(path)[1:]:
@@ -410,11 +465,14 @@ def test_the_walk(browser, server, demo, demo_pages, axe_script, tmp_path):
         print(f"\n[{role}] {len(paths)} pages in {time.monotonic() - t_role:.0f} s: {', '.join(map(pattern, paths))}")
     seconds = time.monotonic() - started
     report = tmp_path / "walk-report.txt"
-    report.write_text("\n".join(sorted(set(failures)) + ["", "Pages of others:"] + sorted(set(reported))),
-                      encoding="utf-8")
-    print(f"\nwalk: {visited} page views in {seconds:.0f} s (loading {TIMES['load']:.0f} s, text checks "
-          f"{TIMES['checks']:.0f} s, axe-core {TIMES['axe']:.0f} s); {len(set(reported))} problems on pages outside "
-          f"STRICT (see {report}):")
+    report.write_text(
+        "\n".join(sorted(set(failures)) + ["", "Pages of others:"] + sorted(set(reported))), encoding="utf-8"
+    )
+    print(
+        f"\nwalk: {visited} page views in {seconds:.0f} s (loading {TIMES['load']:.0f} s, text checks "
+        f"{TIMES['checks']:.0f} s, axe-core {TIMES['axe']:.0f} s); {len(set(reported))} problems on pages outside "
+        f"STRICT (see {report}):"
+    )
     for line in sorted(set(reported)):
         print("  " + line)
     assert not failures, "\n".join(sorted(set(failures)))

@@ -18,12 +18,13 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('organization') as batch:
         batch.add_column(sa.Column('live_results', sa.Boolean(), nullable=False, server_default=sa.false()))
-    op.create_table('result_snapshot',
-    sa.Column('campaign_id', sa.Uuid(), nullable=False),
-    sa.Column('response_count', sa.Integer(), nullable=False),
-    sa.Column('data', sa.LargeBinary(), nullable=False),
-    sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('campaign_id')
+    op.create_table(
+        'result_snapshot',
+        sa.Column('campaign_id', sa.Uuid(), nullable=False),
+        sa.Column('response_count', sa.Integer(), nullable=False),
+        sa.Column('data', sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('campaign_id'),
     )
 
 

@@ -30,12 +30,18 @@ def upgrade() -> None:
         batch.add_column(sa.Column('questionnaire_sha256', sa.String(length=64), nullable=True))
         batch.add_column(sa.Column('priorities', sa.JSON(), nullable=True))
     op.add_column('response', sa.Column('language', sa.String(length=5), nullable=True))
-    campaign = sa.table('campaign', sa.column('questionnaire_id', sa.String), sa.column('questionnaire_version', sa.Integer),
-                        sa.column('questionnaire_sha256', sa.String))
+    campaign = sa.table(
+        'campaign',
+        sa.column('questionnaire_id', sa.String),
+        sa.column('questionnaire_version', sa.Integer),
+        sa.column('questionnaire_sha256', sa.String),
+    )
     for (qid, version), digest in V1_FILES.items():
-        op.execute(campaign.update().where(campaign.c.questionnaire_id == qid,
-                                           campaign.c.questionnaire_version == version)
-                   .values(questionnaire_sha256=digest))
+        op.execute(
+            campaign.update()
+            .where(campaign.c.questionnaire_id == qid, campaign.c.questionnaire_version == version)
+            .values(questionnaire_sha256=digest)
+        )
 
 
 def downgrade() -> None:

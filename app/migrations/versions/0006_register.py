@@ -17,27 +17,29 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table('register_version',
-    sa.Column('id', sa.Uuid(), nullable=False),
-    sa.Column('organization_id', sa.Uuid(), nullable=False),
-    sa.Column('number', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('created_by', sa.String(length=254), nullable=False),
-    sa.Column('document', sa.JSON(), nullable=False),
-    sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('organization_id', 'number'),
+    op.create_table(
+        'register_version',
+        sa.Column('id', sa.Uuid(), nullable=False),
+        sa.Column('organization_id', sa.Uuid(), nullable=False),
+        sa.Column('number', sa.Integer(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('created_by', sa.String(length=254), nullable=False),
+        sa.Column('document', sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(['organization_id'], ['organization.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('organization_id', 'number'),
     )
     op.create_index('ix_register_version_organization_id', 'register_version', ['organization_id'])
-    op.create_table('campaign_register',
-    sa.Column('campaign_id', sa.Uuid(), nullable=False),
-    sa.Column('register_number', sa.Integer(), nullable=False),
-    sa.Column('decisions', sa.JSON(), nullable=False),
-    sa.Column('design', sa.JSON(), nullable=False),
-    sa.Column('agreements', sa.JSON(), nullable=False),
-    sa.Column('asked', sa.JSON(), nullable=False),
-    sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('campaign_id'),
+    op.create_table(
+        'campaign_register',
+        sa.Column('campaign_id', sa.Uuid(), nullable=False),
+        sa.Column('register_number', sa.Integer(), nullable=False),
+        sa.Column('decisions', sa.JSON(), nullable=False),
+        sa.Column('design', sa.JSON(), nullable=False),
+        sa.Column('agreements', sa.JSON(), nullable=False),
+        sa.Column('asked', sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('campaign_id'),
     )
 
 

@@ -16,18 +16,19 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table('team_fact_sheet',
-    sa.Column('campaign_team_id', sa.Uuid(), nullable=False),
-    sa.Column('goals_written', sa.Boolean(), nullable=False),
-    sa.Column('goals_link', sa.String(length=500), nullable=False),
-    sa.Column('decision_record', sa.Boolean(), nullable=False),
-    sa.Column('review_cadence', sa.String(length=20), nullable=False),
-    sa.Column('last_lesson', sa.Date(), nullable=True),
-    sa.Column('filled_by', sa.String(length=254), nullable=False),
-    sa.Column('filled_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('saves', sa.JSON(), nullable=False),
-    sa.ForeignKeyConstraint(['campaign_team_id'], ['campaign_team.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('campaign_team_id'),
+    op.create_table(
+        'team_fact_sheet',
+        sa.Column('campaign_team_id', sa.Uuid(), nullable=False),
+        sa.Column('goals_written', sa.Boolean(), nullable=False),
+        sa.Column('goals_link', sa.String(length=500), nullable=False),
+        sa.Column('decision_record', sa.Boolean(), nullable=False),
+        sa.Column('review_cadence', sa.String(length=20), nullable=False),
+        sa.Column('last_lesson', sa.Date(), nullable=True),
+        sa.Column('filled_by', sa.String(length=254), nullable=False),
+        sa.Column('filled_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('saves', sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(['campaign_team_id'], ['campaign_team.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('campaign_team_id'),
     )
 
 

@@ -17,34 +17,37 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table('rate_counter',
-    sa.Column('key', sa.String(length=64), nullable=False),
-    sa.Column('bucket', sa.BigInteger(), autoincrement=False, nullable=False),
-    sa.Column('hits', sa.Integer(), nullable=False),
-    sa.Column('expires', sa.BigInteger(), nullable=False),
-    sa.PrimaryKeyConstraint('key', 'bucket'),
+    op.create_table(
+        'rate_counter',
+        sa.Column('key', sa.String(length=64), nullable=False),
+        sa.Column('bucket', sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column('hits', sa.Integer(), nullable=False),
+        sa.Column('expires', sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint('key', 'bucket'),
     )
     op.create_index('ix_rate_counter_expires', 'rate_counter', ['expires'])
-    op.create_table('report_job',
-    sa.Column('id', sa.String(length=32), nullable=False),
-    sa.Column('owner_id', sa.Uuid(), nullable=False),
-    sa.Column('campaign_id', sa.Uuid(), nullable=False),
-    sa.Column('format', sa.String(length=20), nullable=False),
-    sa.Column('filename', sa.String(length=200), nullable=False),
-    sa.Column('state', sa.String(length=10), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id'),
+    op.create_table(
+        'report_job',
+        sa.Column('id', sa.String(length=32), nullable=False),
+        sa.Column('owner_id', sa.Uuid(), nullable=False),
+        sa.Column('campaign_id', sa.Uuid(), nullable=False),
+        sa.Column('format', sa.String(length=20), nullable=False),
+        sa.Column('filename', sa.String(length=200), nullable=False),
+        sa.Column('state', sa.String(length=10), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_report_job_campaign_id', 'report_job', ['campaign_id'])
     op.create_index('ix_report_job_created_at', 'report_job', ['created_at'])
-    op.create_table('report_file',
-    sa.Column('job_id', sa.String(length=32), nullable=False),
-    sa.Column('data', sa.LargeBinary(), nullable=False),
-    sa.ForeignKeyConstraint(['job_id'], ['report_job.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('job_id'),
+    op.create_table(
+        'report_file',
+        sa.Column('job_id', sa.String(length=32), nullable=False),
+        sa.Column('data', sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(['job_id'], ['report_job.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('job_id'),
     )
     with op.batch_alter_table('campaign') as batch:
         batch.add_column(sa.Column('results_version', sa.Integer(), nullable=False, server_default='0'))
