@@ -61,7 +61,7 @@ def response_rates(session: Session, *, campaign: Campaign) -> list[dict]:
             "hidden": hidden,
         }
 
-    rows = [row("Organization", "organization", 0, people.sum(), counts.sum(), hs.org_reason)]
+    rows = [row(N_("Organization"), "organization", 0, people.sum(), counts.sum(), hs.org_reason)]
     order = sorted(range(len(teams)), key=lambda i: (unit_of[i], names[i].casefold()))
     last = -1
     for i in order:
