@@ -751,6 +751,14 @@ def typology_confirmed(typology: str, cells: dict) -> bool:
     return all(claim is None or (cells[d].get("finding") in _CONFIRMS[claim]) for d, claim in claims.items())
 
 
+def shown_typology(record: dict) -> str | None:
+    """The typology of ``record`` where the findings shown beside it confirm it (as in
+    :func:`headline`), else None: what pages and reports name as the pattern."""
+    typology = record.get("typology")
+    confirmed = typology in TYPOLOGY_CLAIMS and typology_confirmed(typology, record.get("dimensions") or {})
+    return typology if confirmed else None
+
+
 #: What to do, per dimension and finding (the team page and the reports): the advice for
 #: a finding differs with the building block it concerns.
 ADVICE = {

@@ -30,6 +30,7 @@ from plotly.offline import get_plotlyjs
 from analysis import figures
 from analysis.instrument import DIMENSIONS
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, reason_text
+from analysis.narrative import shown_typology
 from app.reports.benchmark_table import benchmark_table
 from app.reports.measurement import measurement_sections
 from app.reports.decision_map import register_section
@@ -319,7 +320,7 @@ def _organization(diagnosis, lang: str) -> dict:
                 "do": advice(d, c["finding"], lang, FINDING_HELP[c["finding"]]["do"][lang]) if c["finding"] else "",
             }
         )
-    typ = org["typology"]
+    typ = shown_typology(org)
     return {
         "hidden": None,
         "dims": dims,

@@ -14,10 +14,11 @@ Texts are messages of the catalogue (:mod:`app.catalogue`); placeholders are
 
 from __future__ import annotations
 
+from analysis.narrative import advice as narrative_advice
 from app.catalogue import N_, translations
 from app.reports.common import fmt
 
-__all__ = ["ADVICE", "advice", "headline", "pattern_line", "tr", "trn"]
+__all__ = ["advice", "headline", "pattern_line", "tr", "trn"]
 
 
 def tr(message: str, lang: str, **values) -> str:
@@ -137,109 +138,9 @@ def pattern_line(subject: dict, names: dict, present: float | None, lang: str) -
     )
 
 
-#: What to do, per dimension and finding.
-ADVICE: dict[tuple[str, str | None], str] = {
-    ("direction", "structural_gap"): N_(
-        "Write down the direction teams can decide against: the three to five current priorities in ranked "
-        "order, the outcome each serves, and the rule for when two of them collide. Publish it where teams "
-        "plan their work and review it with the team leads every quarter."
-    ),
-    ("direction", "proclaimed_not_anchored"): N_(
-        "People say they know the direction, but it is not written down or not used. Test it: ask five teams "
-        "separately to name the top priority and the trade-off rule, and compare the answers. Turn the spoken "
-        "direction into a written, ranked list that planning and reviews refer to."
-    ),
-    ("direction", "unseen_structure"): N_(
-        "Priorities and goals exist but do not reach the teams. Do not write a new strategy: walk each team "
-        "through the existing priorities, link them in planning tools and meeting templates, and explain "
-        "recent decisions by pointing to them."
-    ),
-    ("direction", "anchored_strength"): N_(
-        "Keep the direction current: re-rank the priorities when circumstances change and announce every "
-        "change with its reason. Let teams that work well with it show others how they use it."
-    ),
-    ("direction", "divided"): N_(
-        "Members of the same team read the direction differently. In each affected team, let every member "
-        "write down the top priority on their own, compare the answers and agree on one reading with the "
-        "lead."
-    ),
-    ("direction", "mixed"): N_(
-        "The direction is partly written down and partly felt. Go through the direction questions one by "
-        "one, pick the weakest (for example the trade-off rule, or the link from goals to a team's work) and "
-        "fix that first."
-    ),
-    ("direction", "not_precise"): N_(
-        "The answers do not support a clear statement about direction. Discuss the direction questions with "
-        "the teams before deciding on measures, and measure again with more responses."
-    ),
-    ("decision_rights", "structural_gap"): N_(
-        "Decisions are taken above the teams, and nobody has written down who decides what. Draw up a list "
-        "of the recurring decisions (spending up to a limit, hiring, tools, releases, commitments to "
-        "customers) with who decides, who is consulted and who is informed, and hand the first of them to "
-        "the teams this quarter."
-    ),
-    ("decision_rights", "proclaimed_not_anchored"): N_(
-        "Teams are told they may decide, but approvals still rule in practice. Count the decisions that "
-        "needed approval from outside the team last month; for each recurring one, either write down that "
-        "the team decides or name the approver openly, and remove approval steps the written rights no "
-        "longer require."
-    ),
-    ("decision_rights", "unseen_structure"): N_(
-        "Decision rights are written down, but teams do not know or trust them. Go through the list with "
-        "every team, name the decisions it may take alone, and let leads visibly refrain from overruling "
-        "decisions within these rights."
-    ),
-    ("decision_rights", "anchored_strength"): N_(
-        "Teams know and use their decision rights. Extend them step by step to the next kind of decision and "
-        "review the list once a year so that it keeps pace with the work."
-    ),
-    ("decision_rights", "divided"): N_(
-        "Some members believe they may decide, others do not: the rights apply unevenly within teams, often "
-        "to the lead and not to the members. Clarify in each affected team which decisions every member may "
-        "take, not only the lead."
-    ),
-    ("decision_rights", "mixed"): N_(
-        "Decision rights are clear for some decisions and not for others. Use the decision-rights questions "
-        "to find the kinds of decision without a clear owner and settle those first."
-    ),
-    ("decision_rights", "not_precise"): N_(
-        "The answers do not show clearly how decisions are made. Go through a few recent decisions with the "
-        "teams (who decided, who had to approve) before changing any rights."
-    ),
-    ("feedback", "structural_gap"): N_(
-        "Nobody checks decisions against their results. Introduce a regular review, monthly or quarterly, in "
-        "which each team compares two or three recent decisions with what they were meant to achieve, records "
-        "what it learned and adjusts priorities or rights."
-    ),
-    ("feedback", "proclaimed_not_anchored"): N_(
-        "People feel they learn from results, but there is no regular review. Put one in the calendar with a "
-        "fixed agenda (decision, expected result, actual result, what changes) and keep its notes where the "
-        "next decision will see them."
-    ),
-    ("feedback", "unseen_structure"): N_(
-        "Reviews and measures exist, but teams do not see them. Share the results with the teams that made "
-        "the decisions as soon as they are available, and show what changed because of them."
-    ),
-    ("feedback", "anchored_strength"): N_(
-        "Feedback works. Protect the time for reviews when the workload rises, and share what teams learn across units."
-    ),
-    ("feedback", "divided"): N_(
-        "Members experience feedback very differently: some see the results of their decisions, others never "
-        "do. Make sure every member, not only the lead, receives the results and takes part in the reviews."
-    ),
-    ("feedback", "mixed"): N_(
-        "Some feedback exists, but it does not reach every decision. Find from the feedback questions which "
-        "part is missing (measures, reviews or learning from them) and add that part."
-    ),
-    ("feedback", "not_precise"): N_(
-        "The answers do not show clearly whether decisions are reviewed. Ask teams how they learned the "
-        "result of their last important decision before setting up new reviews."
-    ),
-}
-
-
 def advice(dimension: str, finding: str | None, lang: str, fallback: str = "") -> str:
-    """What to do about ``finding`` in ``dimension`` (``fallback`` for a dimension the
+    """What to do about ``finding`` in ``dimension``, the same advice as the team page
+    (:data:`analysis.narrative.ADVICE`), in ``lang`` (``fallback`` for a dimension the
     advice does not know, e.g. of another questionnaire)."""
-    message = ADVICE.get((dimension, finding))
+    message = narrative_advice(dimension, finding)
     return tr(message, lang) if message else fallback

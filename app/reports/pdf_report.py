@@ -17,6 +17,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from analysis.factor import FIT_CUTOFFS
 from analysis.palette import PERCEPTION_COLOR, STRUCTURE_COLOR, STRUCTURE_HATCH
 from analysis.privacy import NO_DATA
+from analysis.narrative import shown_typology
 from app.reports.benchmark_table import benchmark_table
 from app.reports.decision_map import register_section
 from app.reports.measurement import measurement_sections
@@ -403,7 +404,7 @@ def render_report_pdf(
     mcs = diagnosis.teams.misconceptions
     mc_names = misconception_names(diagnosis, lang)
     codes = [f"M{i + 1}" for i in range(len(mcs))]
-    typ = subject.get("typology") if not subject["suppressed"] else None
+    typ = shown_typology(subject) if not subject["suppressed"] else None
     present = q.thresholds.typology.present if q is not None else None
 
     if subject["suppressed"]:

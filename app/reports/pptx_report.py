@@ -24,6 +24,7 @@ from pptx.util import Inches, Pt
 
 from analysis.palette import FINDING_COLORS, PERCEPTION_COLOR, STRUCTURE_COLOR, STRUCTURE_HATCH
 from analysis.privacy import NO_DATA
+from analysis.narrative import shown_typology
 from app.reports.benchmark_table import benchmark_table
 from app.reports.decision_map import register_section
 from app.reports.common import (
@@ -523,7 +524,7 @@ def render_report_pptx(
         deck.text(s, 0.5, 1.6, 12.3, 1.0, [(text, 16, False, "000000")])
     else:
         s = deck.slide(t("summary", lang), headline(subject, names, lang, scope_name) or "")
-        typ = subject["typology"]
+        typ = shown_typology(subject)
         if typ:
             q = instrument(diagnosis)
             why = pattern_line(subject, names, q.thresholds.typology.present if q is not None else None, lang)

@@ -21,7 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from analysis import figures, restrict_to_unit
-from analysis.narrative import HEADLINE_TEXTS, LABELS, TYPOLOGY_CLAIMS, advice, headline, typology_confirmed
+from analysis.narrative import HEADLINE_TEXTS, LABELS, advice, headline, shown_typology
 from analysis.views import View
 from app.catalogue import N_
 from app.deps import CsrfRoute, CurrentUser, PageLang, SessionDep
@@ -414,16 +414,6 @@ def _filter_choices(results: Results, campaign) -> dict:
 # ------------------------------------------------------------------ pages
 
 
-def _pattern_of(record: Record) -> str | None:
-    """The typology of a record where its findings confirm it (as in the headline), else None."""
-    typology = record.get("typology")
-    return (
-        typology
-        if typology in TYPOLOGY_CLAIMS and typology_confirmed(typology, record.get("dimensions") or {})
-        else None
-    )
-
-
 def _dimension_names(dx, lang: str, dims) -> str:
     """The names of ``dims`` as one list in ``lang`` ("Direction, Decision rights and Feedback")."""
     return format_list([dx.dimensions[d]["name"][lang] for d in dims], locale=lang) if dims else ""
@@ -453,7 +443,7 @@ def _page(request, name, loaded: Loaded, lang, **extra):
         "level_fill": LEVEL_FILL,
         "HEADLINE_TEXTS": HEADLINE_TEXTS,
         "advice": advice,
-        "pattern_of": _pattern_of,
+        "pattern_of": shown_typology,
         "dimension_names": functools.partial(_dimension_names, results.diagnosis, lang),
         **extra,
     }
