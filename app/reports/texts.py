@@ -6,7 +6,8 @@ to read a report, and the methodology in words. Each text is a message of the ca
 is the message id, marked with ``N_()`` for extraction, and :class:`Localized` looks up
 its translation in the language a report is rendered in, so ``TEXTS[key][lang]`` reads
 as before. Placeholders are ``{name}`` fields, filled after translation. Labels of
-findings and typologies and the ICC reading come from :mod:`analysis.narrative`;
+findings and typologies and the ICC reading come from :mod:`analysis.narrative`
+(catalogue messages too);
 nothing here is a figure.
 """
 
@@ -14,14 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from analysis.narrative import LABELS
 from app.catalogue import N_, L, Localized, translations
 from app.i18n import LANGUAGES
 
 __all__ = [
     "FINDING_HELP",
     "FINDING_SHORT",
-    "LABELS",
     "METHOD",
     "REFERENCES",
     "TEXTS",
@@ -556,4 +555,11 @@ REFERENCES = (
 )
 
 #: Typology labels without their explanation in brackets, for narrow table cells.
-TYPOLOGY_SHORT = {k: {lang: v.split(" (")[0] for lang, v in names.items()} for k, names in LABELS["typology"].items()}
+TYPOLOGY_SHORT = {
+    "aligned_autonomy": L(N_("aligned autonomy")),
+    "ambiguity": L(N_("ambiguity")),
+    "fragmentation": L(N_("fragmentation")),
+    "drift": L(N_("drift")),
+    "central_control": L(N_("central control")),
+    "not_precise": L(N_("not precise enough to classify")),
+}

@@ -21,7 +21,15 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from analysis import figures, restrict_to_unit
-from analysis.narrative import HEADLINE_TEXTS, LABELS, TYPOLOGY_CLAIMS, advice, headline, typology_confirmed
+from analysis.narrative import (
+    HEADLINE_TEXTS,
+    LABELS,
+    TYPOLOGY_CLAIMS,
+    advice,
+    headline,
+    label_table,
+    typology_confirmed,
+)
 from analysis.views import View
 from app.catalogue import N_
 from app.deps import CsrfRoute, CurrentUser, PageLang, SessionDep
@@ -287,7 +295,7 @@ def _overview(loaded: Loaded, session) -> dict:
         "comments_withheld": dx.comments["withheld"],
         "priority": _thaw(dx.priority) if dx.priority is not None else None,
         "invariance": _thaw(dx.invariance) if dx.invariance is not None else None,
-        "labels": LABELS,
+        "labels": label_table(),
         "decision_register": results.register.to_dict() if results.register is not None else None,
         "fact_sheets": facts_records(session, campaign=campaign, items=dx.items, scope=loaded.scope),
     }
