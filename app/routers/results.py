@@ -40,7 +40,7 @@ from app.register_texts import RESULTS
 from app.reports.common import fit_cutoffs, verdict_lines
 from app.reports.decision_map import LEVEL_FILL
 from app.reports.measurement import measurement_sections
-from app.reports.texts import FINDING_HELP, TEXTS, TYPOLOGY_HELP
+from app.reports.texts import FINDING_DO, FINDING_MEANS, TEXTS, TYPOLOGY_MEANS
 from app.services import Invalid, NotFound, ServiceError
 from app.services.benchmarks import campaign_benchmark
 from app.services.campaigns import get_campaign, questionnaire_of
@@ -448,8 +448,9 @@ def _page(request, name, loaded: Loaded, lang, **extra):
         "lang": lang,
         "tx": translator(lang, UI, TEXTS),
         "LABELS": LABELS,
-        "FINDING_HELP": FINDING_HELP,
-        "TYPOLOGY_HELP": TYPOLOGY_HELP,
+        "FINDING_MEANS": FINDING_MEANS,
+        "FINDING_DO": FINDING_DO,
+        "TYPOLOGY_MEANS": TYPOLOGY_MEANS,
         "dx": results.diagnosis,
         "fit_cutoffs": fit_cutoffs(lang),
         "ci_pct": round(100 * results.diagnosis.settings["confidence"]) if results.diagnosis else 95,
