@@ -18,7 +18,7 @@ from numpy.typing import ArrayLike
 
 from analysis.frozen import plain as _plain
 from analysis.items import ItemResults
-from analysis.narrative import LABELS
+from analysis.narrative import label_table
 from analysis.privacy import reason_text
 from analysis.arrays import BoolArray, FloatArray, IntArray, ObjectArray
 
@@ -379,5 +379,5 @@ class Diagnosis:
             "scope": self.scope,
             "priority": _plain(self.priority) if self.priority is not None else None,
             "invariance": _plain(self.invariance) if self.invariance is not None else None,
-            "labels": LABELS,
+            "labels": label_table(),
         }

@@ -60,6 +60,7 @@ import plotly.graph_objects as go
 from analysis.instrument import DIMENSIONS, QuestionnaireError, load_questionnaire
 from analysis.maturity import FINDINGS
 from analysis.narrative import LABELS
+from analysis.narrative import label as _label
 from analysis.palette import FINDING_COLORS, SCALE
 from analysis.translate import N_, translated
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, reason_text
@@ -502,7 +503,7 @@ def _build_dim_hover(diagnosis, table, idx, full, lang, t) -> np.ndarray:
         )
     names = [escape_text(n) for n in _dim_names(diagnosis, lang)]
     ci = t["ci"].format(p=_num(100 * diagnosis.settings["confidence"], 0, lang))
-    find = {k: v[lang] for k, v in LABELS["finding"].items()}
+    find = {k: _label("finding", k, lang) for k in LABELS["finding"]}
     out = []
     for i in range(shape[0] * shape[1]):
         lines = [f"<b>{full[i // shape[1]]}</b>", f"<b>{names[i % shape[1]]}</b>"]
@@ -622,7 +623,7 @@ def _legend(diagnosis, cells: dict, metric: str, k: int, lang: str, t: dict) -> 
     status = cells["status"]
     items = []
     if metric == "finding":
-        items += [f"{_swatch(FINDING_COLORS[f])} {escape_text(LABELS['finding'][f][lang])}" for f in FINDINGS]
+        items += [f"{_swatch(FINDING_COLORS[f])} {escape_text(_label('finding', f, lang))}" for f in FINDINGS]
     if cells["divided"].any():
         items.append(f"▨ {escape_text(_divided_legend(diagnosis, lang))}")
     marks = (
@@ -896,7 +897,7 @@ def _cell_table(cells: dict, labels: list, table, idx, metric: str, lang: str, t
     if metric == "finding":  # the table gives the full name of the finding, not the short label
         finding = np.asarray(table.finding, dtype=object)[idx]
         text = np.array(
-            [LABELS["finding"][f][lang] if f else "" for f in finding.ravel().tolist()], dtype=object
+            [_label("finding", f, lang) if f else "" for f in finding.ravel().tolist()], dtype=object
         ).reshape(finding.shape)
     rows = []
     for r, label in enumerate(labels):
@@ -1152,7 +1153,7 @@ def organization_overview(diagnosis, *, lang: str = "en", as_dict: bool = False)
     names = _dim_names(diagnosis, lang)
     ticks = []
     for name, lev, f in zip(names, np.asarray(org.level_)[0].tolist(), np.asarray(org.finding, dtype=object)[0]):
-        sub = ([t["level"].format(l=lev)] if lev else []) + ([LABELS["finding"][f][lang]] if f else [])
+        sub = ([t["level"].format(l=lev)] if lev else []) + ([_label("finding", f, lang)] if f else [])
         ticks.append(f"<b>{escape_text(name)}</b><br>{escape_text(' · '.join(sub))}")
     layout = _base_layout(title, 440)
     layout.update(

@@ -1,20 +1,31 @@
-"""Plain-language texts of a diagnosis, in English and German.
+"""Plain-language texts of a diagnosis, from the translation catalogue.
 
 The labels of findings and typologies, the reading of ICC(1) and ICC(2) with their
 intervals, the statement on the drivers of the outcome, and the short list of the most
-important findings. Every text is built from figures that are already released (after
+important findings. Every text is a catalogue message (English message id marked with
+``N_()``, plurals with :func:`analysis.translate.ntranslate`; docs/architecture.md
+"Languages") filled with figures in the conventions of each language; the readings and
+findings keep their ``{"en": …, "de": …}`` shape, both languages built from the
+catalogue. Every text is built from figures that are already released (after
 suppression), so nothing here can reveal a hidden group; and no text claims more than
 its interval supports (``docs/methodology.md`` §5, §11, §12).
 """
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from analysis.translate import N_
 from analysis.icc import ICC1_BANDS, ICC1_CUTS, ICCResult, group_reliability, icc1_bands
+from analysis.translate import LANGUAGES, N_, ntranslate, translate
+
+if TYPE_CHECKING:
+    from analysis.diagnosis_result import GroupTable
 
 __all__ = [
     "ADVICE",
@@ -26,40 +37,55 @@ __all__ = [
     "headline",
     "icc_reading",
     "key_findings",
+    "label",
+    "label_table",
     "typology_confirmed",
 ]
 
-LABELS = {
+#: A text in every language of the product: ``{"en": …, "de": …}``.
+Texts = dict[str, str]
+
+#: The names of findings and typologies (catalogue messages, translated with :func:`label`).
+LABELS: dict[str, dict[str, str]] = {
     "finding": {
-        "divided": {"en": "divided (members disagree)", "de": "uneinig (Mitglieder sehen es verschieden)"},
-        "anchored_strength": {"en": "anchored strength", "de": "verankerte Stärke"},
-        "structural_gap": {"en": "structural gap", "de": "strukturelle Lücke"},
-        "proclaimed_not_anchored": {"en": "proclaimed, not anchored", "de": "proklamiert, nicht verankert"},
-        "unseen_structure": {"en": "unseen structure", "de": "unsichtbare Struktur"},
-        "mixed": {"en": "mixed", "de": "gemischt"},
-        "not_precise": {"en": "not precise enough to classify", "de": "zu ungenau für eine Einordnung"},
+        "divided": N_("divided (members disagree)"),
+        "anchored_strength": N_("anchored strength"),
+        "structural_gap": N_("structural gap"),
+        "proclaimed_not_anchored": N_("proclaimed, not anchored"),
+        "unseen_structure": N_("unseen structure"),
+        "mixed": N_("mixed"),
+        "not_precise": N_("not precise enough to classify"),
     },
     "typology": {
-        "aligned_autonomy": {"en": "aligned autonomy", "de": "ausgerichtete Autonomie"},
-        "ambiguity": {
-            "en": "ambiguity (direction without decision rights)",
-            "de": "Mehrdeutigkeit (Ausrichtung ohne Entscheidungsrechte)",
-        },
-        "fragmentation": {
-            "en": "fragmentation (decision rights without direction)",
-            "de": "Fragmentierung (Entscheidungsrechte ohne Ausrichtung)",
-        },
-        "drift": {
-            "en": "drift (direction and decision rights without feedback)",
-            "de": "Drift (Ausrichtung und Entscheidungsrechte ohne Rückkopplung)",
-        },
-        "central_control": {
-            "en": "central control (neither direction nor decision rights)",
-            "de": "zentrale Steuerung (weder Ausrichtung noch Entscheidungsrechte)",
-        },
-        "not_precise": {"en": "not precise enough to classify", "de": "zu ungenau für eine Einordnung"},
+        "aligned_autonomy": N_("aligned autonomy"),
+        "ambiguity": N_("ambiguity (direction without decision rights)"),
+        "fragmentation": N_("fragmentation (decision rights without direction)"),
+        "drift": N_("drift (direction and decision rights without feedback)"),
+        "central_control": N_("central control (neither direction nor decision rights)"),
+        "not_precise": N_("not precise enough to classify"),
     },
 }
+
+
+def label(kind: str, key: str, lang: str) -> str:
+    """The name of a finding or typology (``kind`` ``'finding'``/``'typology'``) in ``lang``."""
+    return translate(LABELS[kind][key], lang)
+
+
+def label_table() -> dict[str, dict[str, Texts]]:
+    """Every label in every language, ``{kind: {key: {"en": …, "de": …}}}`` (the
+    ``labels`` of the results' JSON)."""
+    return {kind: {key: _each(functools.partial(translate, m)) for key, m in t.items()} for kind, t in LABELS.items()}
+
+
+def _each(build: Callable[[str], str]) -> Texts:
+    """``build(lang)`` for every language of the product."""
+    return {lang: build(lang) for lang in LANGUAGES}
+
+
+def _t(message: str, lang: str, **params: object) -> str:
+    """The catalogue message ``message`` in ``lang`` with ``params`` filled in."""
+    return translate(message, lang) % params
 
 
 def _pct(x: float) -> int:
@@ -72,6 +98,12 @@ def _num(x: float, lang: str, decimals: int = 2) -> str:
     return text.replace(".", ",") if lang == "de" else text
 
 
+def _count(n: int, lang: str) -> str:
+    """A whole number with the thousands separator of the language."""
+    text = f"{n:,}"
+    return text.replace(",", ".") if lang == "de" else text
+
+
 def _share(x: float, lang: str) -> str:
     """A share as a percentage without the sign: one decimal below 10 %, else whole,
     negative values (an ICC(1) limit below zero) as 0."""
@@ -81,161 +113,139 @@ def _share(x: float, lang: str) -> str:
     return _num(p, lang, 1 if p < 9.95 else 0)
 
 
-def _band_names(cuts) -> dict:
-    a, b = (f"{100 * c:g}" for c in cuts)
-    ad, bd = (x.replace(".", ",") for x in (a, b))
-    return {
-        "little": {
-            "en": f"'little' (below {a} %)",
-            "de": f"„gering“ (unter {ad} %)",
-            "short_en": "'little'",
-            "short_de": "„gering“",
-        },
-        "moderate": {
-            "en": f"'moderate' ({a} to {b} %)",
-            "de": f"„mittel“ ({ad} bis {bd} %)",
-            "short_en": "'moderate'",
-            "short_de": "„mittel“",
-        },
-        "substantial": {
-            "en": f"'substantial' ({b} % or more)",
-            "de": f"„deutlich“ (ab {bd} %)",
-            "short_en": "'substantial'",
-            "short_de": "„deutlich“",
-        },
-    }
+def _inline(name: Mapping[str, str], lang: str) -> str:
+    """A dimension's name inside a sentence (English lower case; German nouns keep theirs)."""
+    return name[lang].lower() if lang == "en" else name[lang]
 
 
-def _join(items: list, lang: str) -> str:
-    word = " and " if lang == "en" else " und "
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + word + items[-1]
+def _band_name(band: str, cuts: Sequence[float], lang: str, short: bool = False) -> str:
+    """The name of an ICC(1) band, with its limits unless ``short``."""
+    a, b = (_num(100 * c, lang, 2).rstrip("0").rstrip(",.") for c in cuts)
+    if band == "little":
+        return _t(N_("'little'"), lang) if short else _t(N_("'little' (below %(a)s %%)"), lang, a=a)
+    if band == "moderate":
+        return _t(N_("'moderate'"), lang) if short else _t(N_("'moderate' (%(a)s to %(b)s %%)"), lang, a=a, b=b)
+    return _t(N_("'substantial'"), lang) if short else _t(N_("'substantial' (%(b)s %% or more)"), lang, b=b)
 
 
-def _bands_text(lo: float, hi: float, cuts) -> dict:
+def _join(items: list[str], lang: str, word: str = "and") -> str:
+    """``a, b and c`` (``word`` ``'or'``: ``a, b or c``) in ``lang``."""
+    if len(items) == 1:
+        return items[0]
+    pair = N_("%(first)s or %(last)s") if word == "or" else N_("%(first)s and %(last)s")
+    return _t(pair, lang, first=", ".join(items[:-1]), last=items[-1])
+
+
+def _bands_text(lo: float, hi: float, cuts: Sequence[float], lang: str) -> str:
     """What an interval of ICC(1) allows: one band (told apart) or several (not)."""
-    bands = icc1_bands(lo, hi, cuts=cuts)
-    names = _band_names(cuts)
+    bands = icc1_bands(lo, hi, cuts=(cuts[0], cuts[1]))
     if len(bands) == 1:
-        others = [b for b in ICC1_BANDS if b not in bands]
-        en = (
-            f"The interval lies entirely in the band {names[bands[0]]['en']}, so the data tell it apart "
-            f"from {_join([names[b]['short_en'] for b in others], 'en').replace(' and ', ' or ')}."
-        )
-        de = (
-            f"Das Intervall liegt ganz im Bereich {names[bands[0]]['de']}; die Daten unterscheiden das "
-            f"von {_join([names[b]['short_de'] for b in others], 'de').replace(' und ', ' oder ')}."
+        others = [_band_name(b, cuts, lang, short=True) for b in ICC1_BANDS if b not in bands]
+        text = _t(
+            N_("The interval lies entirely in the band %(band)s, so the data tell it apart from %(others)s."),
+            lang,
+            band=_band_name(bands[0], cuts, lang),
+            others=_join(others, lang, "or"),
         )
     else:
-        en = (
-            f"The interval spans the bands {_join([names[b]['en'] for b in bands], 'en')}, so the data "
-            f"cannot tell them apart."
-        )
-        de = (
-            f"Das Intervall reicht über die Bereiche {_join([names[b]['de'] for b in bands], 'de')}; die "
-            f"Daten können sie nicht unterscheiden."
+        text = _t(
+            N_("The interval spans the bands %(bands)s, so the data cannot tell them apart."),
+            lang,
+            bands=_join([_band_name(b, cuts, lang) for b in bands], lang),
         )
     if lo <= 0:
-        en += " It does not rule out that teams do not differ at all."
-        de += " Es schließt nicht aus, dass sich die Teams gar nicht unterscheiden."
-    return {"en": en, "de": de}
+        text += " " + _t(N_("It does not rule out that teams do not differ at all."), lang)
+    return text
 
 
 _MEANING = {
-    "perception": {
-        "en": (
-            "Differences between teams can reflect a shared team structure, but also leadership style or "
-            "the team's composition; a structure that is the same for the whole organization does not show "
-            "up here at all."
-        ),
-        "de": (
-            "Unterschiede zwischen Teams können eine gemeinsame Teamstruktur widerspiegeln, aber auch "
-            "Führungsstil oder Zusammensetzung des Teams; eine Struktur, die für die ganze Organisation "
-            "gleich ist, zeigt sich hier gar nicht."
-        ),
-    },
-    "structure": {
-        "en": (
-            "A high share means that the members of a team describe the same structure; differences between "
-            "teams can still come from leadership or composition, and a structure that is the same for the "
-            "whole organization does not show up here at all."
-        ),
-        "de": (
-            "Ein hoher Anteil heißt, dass die Mitglieder eines Teams dieselbe Struktur beschreiben; "
-            "Unterschiede zwischen Teams können trotzdem von Führung oder Zusammensetzung kommen, und eine "
-            "Struktur, die für die ganze Organisation gleich ist, zeigt sich hier gar nicht."
-        ),
-    },
+    "perception": N_(
+        "Differences between teams can reflect a shared team structure, but also leadership style or the team's "
+        "composition; a structure that is the same for the whole organization does not show up here at all."
+    ),
+    "structure": N_(
+        "A high share means that the members of a team describe the same structure; differences between teams "
+        "can still come from leadership or composition, and a structure that is the same for the whole "
+        "organization does not show up here at all."
+    ),
 }
 
 
-def _reliability_text(result: ICCResult, target: float) -> dict:
+def _members(n: int, lang: str) -> str:
+    """``n`` members (the count of a team size)."""
+    return ntranslate("%(count)s member", "%(count)s members", n, lang) % {"count": n}
+
+
+def _reliability_text(result: ICCResult, target: float, lang: str) -> str:
     """ICC(2) with its interval, and the team size that reaches ``target``."""
-    v, lo, hi = (min(1.0, max(0.0, x)) for x in (result.icc2, result.icc2_ci_low, result.icc2_ci_high))
-    size = f"{result.n0:.0f}"
-    f = {lang: (_num(v, lang), _num(lo, lang), _num(hi, lang), _num(target, lang)) for lang in ("en", "de")}
+    v, lo, hi = (_num(min(1.0, max(0.0, x)), lang) for x in (result.icc2, result.icc2_ci_low, result.icc2_ci_high))
+    size = int(round(float(result.n0)))
+    bar = _num(target, lang)
+    figures = {"icc2": v, "low": lo, "high": hi, "target": bar, "size": size}
     if result.icc2_ci_low >= target:
-        en = (
-            f"Team means are reliable enough to compare teams (ICC(2) = {f['en'][0]}, interval {f['en'][1]} "
-            f"to {f['en'][2]}, for teams of about {size} members)."
-        )
-        de = (
-            f"Die Teammittelwerte sind verlässlich genug, um Teams zu vergleichen (ICC(2) = {f['de'][0]}, "
-            f"Intervall {f['de'][1]} bis {f['de'][2]}, für Teams von etwa {size} Mitgliedern)."
+        text = ntranslate(
+            "Team means are reliable enough to compare teams (ICC(2) = %(icc2)s, interval %(low)s to %(high)s, "
+            "for teams of about %(size)s member).",
+            "Team means are reliable enough to compare teams (ICC(2) = %(icc2)s, interval %(low)s to %(high)s, "
+            "for teams of about %(size)s members).",
+            size,
+            lang,
         )
     elif result.icc2_ci_high < target:
-        en = (
-            f"Team means are not reliable enough to rank teams (ICC(2) = {f['en'][0]}, interval {f['en'][1]} "
-            f"to {f['en'][2]}, below {f['en'][3]}, for teams of about {size} members)."
-        )
-        de = (
-            f"Die Teammittelwerte sind für eine Rangfolge nicht verlässlich genug (ICC(2) = {f['de'][0]}, "
-            f"Intervall {f['de'][1]} bis {f['de'][2]}, unter {f['de'][3]}, für Teams von etwa {size} "
-            f"Mitgliedern)."
+        text = ntranslate(
+            "Team means are not reliable enough to rank teams (ICC(2) = %(icc2)s, interval %(low)s to %(high)s, "
+            "below %(target)s, for teams of about %(size)s member).",
+            "Team means are not reliable enough to rank teams (ICC(2) = %(icc2)s, interval %(low)s to %(high)s, "
+            "below %(target)s, for teams of about %(size)s members).",
+            size,
+            lang,
         )
     else:
-        en = (
-            f"Whether team means are reliable enough to rank teams is open (ICC(2) = {f['en'][0]}, interval "
-            f"{f['en'][1]} to {f['en'][2]} includes {f['en'][3]}, for teams of about {size} members)."
+        text = ntranslate(
+            "Whether team means are reliable enough to rank teams is open (ICC(2) = %(icc2)s, interval %(low)s to "
+            "%(high)s includes %(target)s, for teams of about %(size)s member).",
+            "Whether team means are reliable enough to rank teams is open (ICC(2) = %(icc2)s, interval %(low)s to "
+            "%(high)s includes %(target)s, for teams of about %(size)s members).",
+            size,
+            lang,
         )
-        de = (
-            f"Ob die Teammittelwerte für eine Rangfolge verlässlich genug sind, ist offen (ICC(2) = "
-            f"{f['de'][0]}, Intervall {f['de'][1]} bis {f['de'][2]} schließt {f['de'][3]} ein, für Teams "
-            f"von etwa {size} Mitgliedern)."
-        )
+    text %= figures
     g = group_reliability(result.n0, result, target=target)
-    if not math.isfinite(g.min_size):
-        en += " With so little between-team variance no team size gives a reliable team mean."
-        de += " Bei so wenig Varianz zwischen Teams wird ein Teammittelwert bei keiner Teamgröße verlässlich."
+    if not math.isfinite(float(g.min_size)):
+        return (
+            text + " " + _t(N_("With so little between-team variance no team size gives a reliable team mean."), lang)
+        )
+    m, a, b = int(g.min_size), int(g.min_size_ci_low), float(g.min_size_ci_high)
+    if not math.isfinite(b):
+        span = ntranslate(
+            "%(count)s member or more, no upper limit", "%(count)s members or more, no upper limit", a, lang
+        ) % {"count": a}
+    elif a == int(b):
+        span = _members(a, lang)
     else:
-        m, a, b = int(g.min_size), int(g.min_size_ci_low), g.min_size_ci_high
-
-        def members(x, lang, dative=False):
-            if lang == "en":
-                return f"{x} member" if x == 1 else f"{x} members"
-            return f"{x} Mitglied" if x == 1 else (f"{x} Mitgliedern" if dative else f"{x} Mitglieder")
-
-        if not math.isfinite(b):
-            span_en = f"{members(a, 'en')} or more, no upper limit"
-            span_de = f"ab {members(a, 'de', True)}, ohne obere Grenze"
-        elif a == int(b):
-            span_en, span_de = members(a, "en"), members(a, "de")
-        else:
-            span_en, span_de = f"{a} to {members(int(b), 'en')}", f"{a} bis {members(int(b), 'de')}"
-        en += f" A team mean reaches {f['en'][3]} from about {members(m, 'en')} (interval: {span_en})."
-        de += f" Ein Teammittelwert erreicht {f['de'][3]} ab etwa {members(m, 'de', True)} (Intervall: {span_de})."
-    return {"en": en, "de": de}
+        span = ntranslate("%(low)s to %(count)s member", "%(low)s to %(count)s members", int(b), lang) % {
+            "low": a,
+            "count": int(b),
+        }
+    reach = ntranslate(
+        "A team mean reaches %(target)s from about %(count)s member (interval: %(span)s).",
+        "A team mean reaches %(target)s from about %(count)s members (interval: %(span)s).",
+        m,
+        lang,
+    ) % {"target": bar, "count": m, "span": span}
+    return text + " " + reach
 
 
 def icc_reading(
     icc1: float,
     icc2: float,
-    name: dict,
+    name: Mapping[str, str],
     *,
     measure: str = "perception",
     result: ICCResult | None = None,
-    cuts=ICC1_CUTS,
+    cuts: Sequence[float] = ICC1_CUTS,
     target: float = 0.70,
-) -> dict:
+) -> Texts:
     """Plain-language reading of ICC(1) and ICC(2) for one dimension.
 
     With ``result`` (the :class:`~analysis.icc.ICCResult` of the dimension) the reading
@@ -254,7 +264,7 @@ def icc_reading(
     icc1, icc2 : float
         From :func:`analysis.icc.icc` with teams as groups. With ``result`` the share
         quoted is ``result.icc1_n0`` (the centre of the interval).
-    name : dict
+    name : mapping
         ``{"en": …, "de": …}`` name of the dimension.
     measure : {'perception', 'structure'}
     result : ICCResult, optional
@@ -268,55 +278,61 @@ def icc_reading(
     Returns
     -------
     dict
-        ``{"en": …, "de": …}``.
+        ``{"en": …, "de": …}``, both from the catalogue.
     """
     if measure not in _MEANING:
         raise ValueError(f"measure: must be 'perception' or 'structure', got {measure!r}")
     if result is not None and not isinstance(result, ICCResult):
         raise TypeError(f"result: must be an ICCResult, got {type(result).__name__}")
     if not math.isfinite(icc1):
-        return {
-            "en": f"Not estimable for {name['en']}: at least two teams with answers are needed.",
-            "de": f"Für „{name['de']}“ nicht schätzbar: Es braucht mindestens zwei Teams mit Antworten.",
-        }
-    has_ci = result is not None and math.isfinite(result.icc1_ci_low) and math.isfinite(result.icc1_ci_high)
-    est = result.icc1_n0 if has_ci else icc1
-    if measure == "perception":
-        en = f"{_share(est, 'en')} % of the differences in perceived {name['en'].lower()} lie between teams"
-        de = f"{_share(est, 'de')} % der Unterschiede in der Wahrnehmung von „{name['de']}“ liegen zwischen den Teams"
-    else:
-        en = (
-            f"{_share(est, 'en')} % of the differences in the structure index of {name['en'].lower()} lie between teams"
+        return _each(
+            lambda lang: _t(
+                N_("Not estimable for %(name)s: at least two teams with answers are needed."), lang, name=name[lang]
+            )
         )
-        de = f"{_share(est, 'de')} % der Unterschiede im Strukturindex „{name['de']}“ liegen zwischen den Teams"
-    if has_ci:
-        conf = _pct(result.confidence)
-        lo, hi = result.icc1_ci_low, result.icc1_ci_high
-        en += f" ({conf} % interval {_share(lo, 'en')} to {_share(hi, 'en')} %). "
-        de += f" ({conf}-%-Intervall {_share(lo, 'de')} bis {_share(hi, 'de')} %). "
-        bands = _bands_text(lo, hi, cuts)
-        en += bands["en"]
-        de += bands["de"]
-    else:
-        en += " (without an interval its size cannot be judged)."
-        de += " (ohne Intervall lässt sich die Größe nicht beurteilen)."
-    en += " " + _MEANING[measure]["en"]
-    de += " " + _MEANING[measure]["de"]
-    if has_ci:
-        rel = _reliability_text(result, target)
-        en += " " + rel["en"]
-        de += " " + rel["de"]
-    elif math.isfinite(icc2):
-        en += f" ICC(2), the reliability of a team mean at the usual team size, is {_num(icc2, 'en')}."
-        de += f" ICC(2), die Verlässlichkeit eines Teammittelwerts bei üblicher Teamgröße, ist {_num(icc2, 'de')}."
-    return {"en": en, "de": de}
+    ci = (
+        result
+        if result is not None and math.isfinite(result.icc1_ci_low) and math.isfinite(result.icc1_ci_high)
+        else None
+    )
+    est = ci.icc1_n0 if ci is not None else icc1
+
+    def build(lang: str) -> str:
+        if measure == "perception":
+            share = N_("%(share)s %% of the differences in perceived %(name)s lie between teams")
+        else:
+            share = N_("%(share)s %% of the differences in the structure index of %(name)s lie between teams")
+        text = _t(share, lang, share=_share(est, lang), name=_inline(name, lang))
+        if ci is not None:
+            text += _t(
+                N_(" (%(conf)s %% interval %(low)s to %(high)s %%). "),
+                lang,
+                conf=_pct(ci.confidence),
+                low=_share(ci.icc1_ci_low, lang),
+                high=_share(ci.icc1_ci_high, lang),
+            )
+            text += _bands_text(ci.icc1_ci_low, ci.icc1_ci_high, cuts, lang)
+        else:
+            text += _t(N_(" (without an interval its size cannot be judged)."), lang)
+        text += " " + translate(_MEANING[measure], lang)
+        if ci is not None:
+            text += " " + _reliability_text(ci, target, lang)
+        elif math.isfinite(icc2):
+            text += " " + _t(
+                N_("ICC(2), the reliability of a team mean at the usual team size, is %(icc2)s."),
+                lang,
+                icc2=_num(icc2, lang),
+            )
+        return text
+
+    return _each(build)
 
 
-def _finding(fid: str, priority: float, en: str, de: str) -> dict:
-    return {"id": fid, "priority": round(float(priority), 3), "en": en, "de": de}
+def _finding(fid: str, priority: float, build: Callable[[str], str]) -> dict[str, Any]:
+    return {"id": fid, "priority": round(float(priority), 3), **_each(build)}
 
 
-def driver_finding(block: dict) -> dict | None:
+def driver_finding(block: Mapping[str, Any]) -> Texts | None:
     """The plain-language statement on the predictor most strongly associated with the outcome.
 
     Relative weights describe association in the respondents' answers, not cause, so
@@ -328,7 +344,7 @@ def driver_finding(block: dict) -> dict | None:
 
     Parameters
     ----------
-    block : dict
+    block : mapping
         One released driver block (``drivers["dimensions"]`` of a diagnosis): its
         ``predictors`` (largest weight first, each with ``label`` {en, de} and
         ``percent``; with ``percent_ci_low``/``percent_ci_high`` and a ``top`` and
@@ -337,75 +353,90 @@ def driver_finding(block: dict) -> dict | None:
     Returns
     -------
     dict or None
-        ``{"en": …, "de": …}``, or None without predictors.
+        ``{"en": …, "de": …}`` from the catalogue, or None without predictors.
     """
     preds = (block or {}).get("predictors")
     if not preds:
         return None
     top = preds[0]
-    lab = top["label"]
-    pct = {lang: _num(top["percent"], lang, 0) for lang in ("en", "de")}
-    en = f"Most strongly associated with the litmus question: {lab['en']} ({pct['en']} % of the explained variance"
-    de = f"Am stärksten mit der Lackmusfrage verbunden: {lab['de']} ({pct['de']} % der erklärten Varianz"
-    info = block.get("top")
-    interval = block.get("interval") or {}
-    if info and top.get("percent_ci_low") is not None and top.get("percent_ci_high") is not None:
-        conf = _pct(interval.get("confidence", 0.95))
-        lo, hi = top["percent_ci_low"], top["percent_ci_high"]
-        en += f", {conf} % interval {_num(lo, 'en', 0)} to {_num(hi, 'en', 0)} %)."
-        de += f", {conf}-%-Intervall {_num(lo, 'de', 0)} bis {_num(hi, 'de', 0)} %)."
+    info: Mapping[str, Any] = block.get("top") or {}
+    interval: Mapping[str, Any] = block.get("interval") or {}
+    bootstrapped = bool(info) and top.get("percent_ci_low") is not None and top.get("percent_ci_high") is not None
+
+    def build(lang: str) -> str:
+        figures = {"name": top["label"][lang], "pct": _num(top["percent"], lang, 0)}
+        if not bootstrapped:
+            text = _t(
+                N_(
+                    "Most strongly associated with the litmus question: %(name)s (%(pct)s %% of the explained "
+                    "variance; no interval)."
+                ),
+                lang,
+                **figures,
+            )
+            return text + " " + _t(N_("This is an association, not proof of cause."), lang)
+        text = _t(
+            N_(
+                "Most strongly associated with the litmus question: %(name)s (%(pct)s %% of the explained variance, "
+                "%(conf)s %% interval %(low)s to %(high)s %%)."
+            ),
+            lang,
+            conf=_pct(interval.get("confidence", 0.95)),
+            low=_num(top["percent_ci_low"], lang, 0),
+            high=_num(top["percent_ci_high"], lang, 0),
+            **figures,
+        )
         if info.get("rank_first") is not None:
-            share = {lang: _num(100 * info["rank_first"], lang, 0) for lang in ("en", "de")}
+            share = _num(100 * info["rank_first"], lang, 0)
             n = interval.get("n_resamples")
-            of_en = f" of {n:,}" if n else ""
-            of_de = f" von {n:,}".replace(",", ".") if n else ""
-            en += f" It ranks first in {share['en']} %{of_en} bootstrap samples of teams."
-            de += f" In {share['de']} %{of_de} Bootstrap-Stichproben der Teams liegt dieser Prädiktor vorn."
+            if n:
+                text += " " + ntranslate(
+                    "It ranks first in %(share)s %% of %(count)s bootstrap sample of teams.",
+                    "It ranks first in %(share)s %% of %(count)s bootstrap samples of teams.",
+                    int(n),
+                    lang,
+                ) % {"share": share, "count": _count(int(n), lang)}
+            else:
+                text += " " + _t(
+                    N_("It ranks first in %(share)s %% of the bootstrap samples of teams."), lang, share=share
+                )
         runner = next((p for p in preds[1:] if p["name"] == info.get("runner_up")), None)
         if runner is not None and info.get("difference_ci_low") is not None:
-            a, b = info["difference_ci_low"], info["difference_ci_high"]
-            rl = runner["label"]
+            diff = {
+                "name": runner["label"][lang],
+                "low": _num(info["difference_ci_low"], lang, 0),
+                "high": _num(info["difference_ci_high"], lang, 0),
+            }
             if info.get("distinguishable"):
-                en += (
-                    f" It is clearly ahead of {rl['en']} (interval of the difference {_num(a, 'en', 0)} to "
-                    f"{_num(b, 'en', 0)} percentage points)."
-                )
-                de += (
-                    f" Der Vorsprung vor {rl['de']} ist klar (Intervall des Unterschieds {_num(a, 'de', 0)} "
-                    f"bis {_num(b, 'de', 0)} Prozentpunkte)."
+                message = N_(
+                    "It is clearly ahead of %(name)s (interval of the difference %(low)s to %(high)s percentage points)."
                 )
             else:
-                en += (
-                    f" It cannot be told apart from {rl['en']} (interval of the difference {_num(a, 'en', 0)} "
-                    f"to {_num(b, 'en', 0)} percentage points, including zero)."
+                message = N_(
+                    "It cannot be told apart from %(name)s (interval of the difference %(low)s to %(high)s percentage "
+                    "points, including zero)."
                 )
-                de += (
-                    f" Von {rl['de']} ist dieser Prädiktor nicht zu unterscheiden (Intervall des Unterschieds "
-                    f"{_num(a, 'de', 0)} bis {_num(b, 'de', 0)} Prozentpunkte, schließt null ein)."
-                )
-    else:
-        en += "; no interval)."
-        de += "; ohne Intervall)."
-    en += " This is an association, not proof of cause."
-    de += " Das ist ein Zusammenhang, kein Nachweis einer Ursache."
-    return {"en": en, "de": de}
+            text += " " + _t(message, lang, **diff)
+        return text + " " + _t(N_("This is an association, not proof of cause."), lang)
+
+    return _each(build)
 
 
 def key_findings(
     *,
-    dimensions: dict,
-    dim_names: dict,
-    organization: dict,
-    teams,
-    differences: list,
-    role_gaps: list,
-    drivers: dict,
-    misconception_names: dict,
+    dimensions: Mapping[str, Mapping[str, Any]],
+    dim_names: Mapping[str, Mapping[str, str]],
+    organization: Mapping[str, Any],
+    teams: GroupTable,
+    differences: Sequence[Mapping[str, Any]],
+    role_gaps: Sequence[Mapping[str, Any]],
+    drivers: Mapping[str, Any] | None,
+    misconception_names: Mapping[str, Mapping[str, str]],
     k: int,
     limit: int = 8,
     confidence: float = 0.95,
-    cuts=ICC1_CUTS,
-) -> list:
+    cuts: Sequence[float] = ICC1_CUTS,
+) -> list[dict[str, Any]]:
     """The most important findings of a diagnosis, most important first.
 
     Parameters
@@ -440,9 +471,10 @@ def key_findings(
     Returns
     -------
     list of dict
-        ``{"id", "priority", "en", "de"}``; priority is for ordering only.
+        ``{"id", "priority", "en", "de"}``, each text from the catalogue with the plural
+        forms of its language; priority is for ordering only.
     """
-    out = []
+    out: list[dict[str, Any]] = []
     org_dims = organization.get("dimensions") or {}
     # 1. weakest building block, and perception vs structure at the organization level:
     # each against its own bands, never one score minus the other
@@ -450,45 +482,47 @@ def key_findings(
     if scored:
         d, v = min(scored, key=lambda dv: (dv[1]["combined"], dv[0]))
         n = dim_names[d]
+        figures = {"level": v["level"], "score": f"{v['score']:.0f}", "structure": f"{v['structure']:.0f}"}
         out.append(
             _finding(
                 "weakest_dimension",
                 90,
-                f"Weakest building block: {n['en']} (level {v['level']} of 5, the lower of perception "
-                f"{v['score']:.0f} and structure {v['structure']:.0f} of 100).",
-                f"Schwächster Baustein: {n['de']} (Stufe {v['level']} von 5, die niedrigere aus "
-                f"Wahrnehmung {v['score']:.0f} und Struktur {v['structure']:.0f} von 100).",
+                lambda lang: _t(
+                    N_(
+                        "Weakest building block: %(name)s (level %(level)s of 5, the lower of perception %(score)s "
+                        "and structure %(structure)s of 100)."
+                    ),
+                    lang,
+                    name=n[lang],
+                    **figures,
+                ),
             )
         )
         for d, v in scored:
             n, p = dim_names[d], _pct(v.get("finding_probability") or 0)
+            figures = {"p": p, "score": f"{v['score']:.0f}", "structure": f"{v['structure']:.0f}"}
             if v.get("finding") == "proclaimed_not_anchored":
-                out.append(
-                    _finding(
-                        f"proclaimed_{d}",
-                        70 + p / 10,
-                        f"{n['en']}: perception is in the high band ({v['score']:.0f}) but the structure "
-                        f"index in the low band ({v['structure']:.0f}): proclaimed more than anchored "
-                        f"(probability {p} %).",
-                        f"{n['de']}: Die Wahrnehmung liegt im hohen Bereich ({v['score']:.0f}), der "
-                        f"Strukturindex im niedrigen ({v['structure']:.0f}): eher proklamiert als "
-                        f"verankert (Wahrscheinlichkeit {p} %).",
-                    )
+                message = N_(
+                    "%(name)s: perception is in the high band (%(score)s) but the structure index in the low band "
+                    "(%(structure)s): proclaimed more than anchored (probability %(p)s %%)."
                 )
+                fid = f"proclaimed_{d}"
             elif v.get("finding") == "unseen_structure":
-                out.append(
-                    _finding(
-                        f"unseen_{d}",
-                        70 + p / 10,
-                        f"{n['en']}: the structure index is in the high band ({v['structure']:.0f}) but "
-                        f"perception in the low band ({v['score']:.0f}): structures exist but are not "
-                        f"perceived — a communication problem rather than a design problem (probability {p} %).",
-                        f"{n['de']}: Der Strukturindex liegt im hohen Bereich ({v['structure']:.0f}), die "
-                        f"Wahrnehmung im niedrigen ({v['score']:.0f}): Strukturen sind da, werden aber "
-                        f"nicht wahrgenommen — eher ein Kommunikations- als ein Gestaltungsproblem "
-                        f"(Wahrscheinlichkeit {p} %).",
-                    )
+                message = N_(
+                    "%(name)s: the structure index is in the high band (%(structure)s) but perception in the low "
+                    "band (%(score)s): structures exist but are not perceived — a communication problem rather "
+                    "than a design problem (probability %(p)s %%)."
                 )
+                fid = f"unseen_{d}"
+            else:
+                continue
+            out.append(
+                _finding(
+                    fid,
+                    70 + p / 10,
+                    lambda lang: _t(message, lang, name=n[lang], **figures),
+                )
+            )
     # 2. team findings that need action
     visible = ~teams.suppressed
     n_visible = int(visible.sum())
@@ -504,15 +538,26 @@ def key_findings(
             if c == 0:
                 continue
             per_dim = [dim_names[d] for j, d in enumerate(teams.dimensions) if hit[:, j].any()]
-            lab = LABELS["finding"][fid]
             out.append(
                 _finding(
                     f"teams_{fid}",
                     w + 20 * c / n_visible,
-                    f"{c} of {n_visible} teams show '{lab['en']}' in at least one dimension "
-                    f"({', '.join(x['en'] for x in per_dim)}).",
-                    f"{c} von {n_visible} Teams zeigen „{lab['de']}“ in mindestens einer Dimension "
-                    f"({', '.join(x['de'] for x in per_dim)}).",
+                    lambda lang: (
+                        ntranslate(
+                            "%(count)s of %(total)s teams shows '%(finding)s' in at least one dimension "
+                            "(%(dimensions)s).",
+                            "%(count)s of %(total)s teams show '%(finding)s' in at least one dimension "
+                            "(%(dimensions)s).",
+                            c,
+                            lang,
+                        )
+                        % {
+                            "count": c,
+                            "total": n_visible,
+                            "finding": label("finding", fid, lang),
+                            "dimensions": ", ".join(x[lang] for x in per_dim),
+                        }
+                    ),
                 )
             )
         # a team's pattern counts only where its findings confirm it (as in the headline)
@@ -521,15 +566,27 @@ def key_findings(
         if typ.size:
             values, counts = np.unique(typ.astype(str), return_counts=True)
             top = int(np.argmax(counts))
-            lab = LABELS["typology"][values[top]]
+            common, c, without = str(values[top]), int(counts[top]), n_visible - int(typ.size)
             out.append(
                 _finding(
                     "typology",
                     65,
-                    f"Most common team pattern: {lab['en']} ({counts[top]} of {n_visible} teams shown; "
-                    f"{n_visible - typ.size} without a pattern their findings confirm).",
-                    f"Häufigstes Teammuster: {lab['de']} ({counts[top]} von {n_visible} gezeigten Teams; "
-                    f"{n_visible - typ.size} ohne ein Muster, das ihre Befunde bestätigen).",
+                    lambda lang: (
+                        ntranslate(
+                            "Most common team pattern: %(pattern)s (%(count)s of %(total)s team shown; %(without)s "
+                            "without a pattern their findings confirm).",
+                            "Most common team pattern: %(pattern)s (%(count)s of %(total)s teams shown; %(without)s "
+                            "without a pattern their findings confirm).",
+                            n_visible,
+                            lang,
+                        )
+                        % {
+                            "pattern": label("typology", common, lang),
+                            "count": c,
+                            "total": n_visible,
+                            "without": without,
+                        }
+                    ),
                 )
             )
     # 3. between-team variance (ICC(1)), only as far as its interval allows
@@ -540,85 +597,106 @@ def key_findings(
     if iccs:
         d, v = min(iccs, key=lambda x: (x[1]["icc1_ci_high"], x[0]))
         if v["icc1_ci_high"] < cuts[0]:
-            n = dim_names[d]
-            hi = {lang: _share(v["icc1_ci_high"], lang) for lang in ("en", "de")}
+            n, high = dim_names[d], float(v["icc1_ci_high"])
             out.append(
                 _finding(
                     "icc_low",
                     60,
-                    f"Perceived {n['en'].lower()} hardly differs between teams: at most {hi['en']} % of the "
-                    f"differences lie between teams ({conf} % interval); they are differences between "
-                    f"individuals, not between teams.",
-                    f"Die Wahrnehmung von „{n['de']}“ unterscheidet sich kaum zwischen den Teams: höchstens "
-                    f"{hi['de']} % der Unterschiede liegen zwischen den Teams ({conf}-%-Intervall); es sind "
-                    f"Unterschiede zwischen Personen, nicht zwischen Teams.",
+                    lambda lang: _t(
+                        N_(
+                            "Perceived %(name)s hardly differs between teams: at most %(high)s %% of the differences "
+                            "lie between teams (%(conf)s %% interval); they are differences between individuals, "
+                            "not between teams."
+                        ),
+                        lang,
+                        name=_inline(n, lang),
+                        high=_share(high, lang),
+                        conf=conf,
+                    ),
                 )
             )
         d, v = max(iccs, key=lambda x: (x[1]["icc1_ci_low"], x[0]))
         if v["icc1_ci_low"] >= cuts[1]:
             n = dim_names[d]
-            est = v.get("icc1_n0", v.get("icc1"))
-            sh = {
-                lang: (_share(est, lang), _share(v["icc1_ci_low"], lang), _share(v["icc1_ci_high"], lang))
-                for lang in ("en", "de")
-            }
+            shares = (float(v.get("icc1_n0", v.get("icc1"))), float(v["icc1_ci_low"]), float(v["icc1_ci_high"]))
             out.append(
                 _finding(
                     "icc_high",
                     58,
-                    f"{sh['en'][0]} % of the differences in perceived {n['en'].lower()} lie between teams "
-                    f"({conf} % interval {sh['en'][1]} to {sh['en'][2]} %): it differs from team to team — "
-                    f"through the team's structure, but possibly also its leadership or composition.",
-                    f"{sh['de'][0]} % der Unterschiede in der Wahrnehmung von „{n['de']}“ liegen zwischen den "
-                    f"Teams ({conf}-%-Intervall {sh['de'][1]} bis {sh['de'][2]} %): Sie unterscheidet sich von "
-                    f"Team zu Team — durch die Struktur des Teams, möglicherweise aber auch durch Führung oder "
-                    f"Zusammensetzung.",
+                    lambda lang: _t(
+                        N_(
+                            "%(share)s %% of the differences in perceived %(name)s lie between teams (%(conf)s %% "
+                            "interval %(low)s to %(high)s %%): it differs from team to team — through the team's "
+                            "structure, but possibly also its leadership or composition."
+                        ),
+                        lang,
+                        name=_inline(n, lang),
+                        conf=conf,
+                        share=_share(shares[0], lang),
+                        low=_share(shares[1], lang),
+                        high=_share(shares[2], lang),
+                    ),
                 )
             )
     # 4. misconceptions
-    shares = {m: s for m, s in (organization.get("misconceptions") or {}).items() if s is not None}
-    if shares:
-        m, s = max(shares.items(), key=lambda x: (x[1], x[0]))
+    held = {m: s for m, s in (organization.get("misconceptions") or {}).items() if s is not None}
+    if held:
+        m, s = max(held.items(), key=lambda x: (x[1], x[0]))
         if s >= 0.30:
             n = misconception_names[m]
             out.append(
                 _finding(
                     "misconception",
                     50 + 30 * s,
-                    f"{_pct(s)} % hold the misconception: {n['en']}.",
-                    f"{_pct(s)} % teilen das Missverständnis: {n['de']}.",
+                    lambda lang: _t(
+                        N_("%(share)s %% hold the misconception: %(name)s."), lang, share=_pct(s), name=n[lang]
+                    ),
                 )
             )
     # 5. the predictor most strongly associated with the outcome (never "driver")
     text = driver_finding((drivers or {}).get("dimensions") or {})
     if text is not None:
-        out.append(_finding("driver", 62, text["en"], text["de"]))
+        out.append(_finding("driver", 62, lambda lang: text[lang]))
     # 6. role gaps
     sig = [g for g in role_gaps if g.get("significant")]
     if sig:
         g = max(sig, key=lambda x: (abs(x["gap"]), x["dimension"]))
         n = dim_names[g["dimension"]]
-        where_en = "the organization" if g["level"] == "organization" else f"{g['level']} {g['group']}"
-        where_de = "der Organisation" if g["level"] == "organization" else f"{g['group']}"
-        higher_en, higher_de = ("team leads", "Teamleitungen") if g["gap"] > 0 else ("members", "Mitglieder")
+        place = {
+            "organization": N_("the organization"),
+            "unit": N_("the unit %(group)s"),
+            "team": N_("the team %(group)s"),
+        }.get(g["level"], N_("%(group)s"))
+        group = str(g.get("group"))
+        if g["gap"] > 0:
+            message = N_("In %(where)s, team leads rate %(name)s %(gap)s points higher than the others.")
+        else:
+            message = N_("In %(where)s, members rate %(name)s %(gap)s points higher than the others.")
+        gap = f"{abs(g['gap']):.0f}"
         out.append(
             _finding(
                 "role_gap",
                 57,
-                f"In {where_en}, {higher_en} rate {n['en'].lower()} {abs(g['gap']):.0f} points higher than the others.",
-                f"In {where_de} bewerten {higher_de} „{n['de']}“ um {abs(g['gap']):.0f} Punkte höher als die anderen.",
+                lambda lang: _t(message, lang, where=_t(place, lang, group=group), name=_inline(n, lang), gap=gap),
             )
         )
     # 7. differences that matter
-    team_diffs = [d for d in differences if d["level"] == "team"]
+    n_diffs = sum(1 for d in differences if d["level"] == "team")
     out.append(
         _finding(
             "differences",
-            40 if team_diffs else 30,
-            f"{len(team_diffs)} team differences from the rest of the organization are both reliable "
-            f"and large enough to matter; all other differences are within noise.",
-            f"{len(team_diffs)} Teamunterschiede zum Rest der Organisation sind verlässlich und groß "
-            f"genug, um relevant zu sein; alle anderen liegen im Rauschen.",
+            40 if n_diffs else 30,
+            lambda lang: (
+                ntranslate(
+                    "%(count)s team difference from the rest of the organization is both reliable and large enough to "
+                    "matter; all other differences are within noise.",
+                    "%(count)s team differences from the rest of the organization are both reliable and large enough to "
+                    "matter; all other differences are within noise.",
+                    n_diffs,
+                    lang,
+                )
+                % {"count": n_diffs}
+            ),
         )
     )
     # 8. suppression
@@ -628,11 +706,17 @@ def key_findings(
             _finding(
                 "suppressed",
                 20,
-                f"{hidden} teams are not shown individually to protect anonymity (groups below "
-                f"{k} responses, and the groups needed to keep them from being worked out).",
-                f"{hidden} Teams werden zum Schutz der Anonymität nicht einzeln gezeigt (Gruppen "
-                f"unter {k} Antworten und die Gruppen, die nötig sind, damit diese nicht errechnet "
-                f"werden können).",
+                lambda lang: (
+                    ntranslate(
+                        "%(count)s team is not shown individually to protect anonymity (groups below %(k)s responses, "
+                        "and the groups needed to keep them from being worked out).",
+                        "%(count)s teams are not shown individually to protect anonymity (groups below %(k)s responses, "
+                        "and the groups needed to keep them from being worked out).",
+                        hidden,
+                        lang,
+                    )
+                    % {"count": hidden, "k": k}
+                ),
             )
         )
     out.sort(key=lambda f: (-f["priority"], f["id"]))
@@ -691,7 +775,7 @@ HEADLINE_TEXTS = {
 }
 
 
-def headline(record: dict, dimensions) -> dict | None:
+def headline(record: Mapping[str, Any] | None, dimensions: Iterable[str]) -> dict[str, Any] | None:
     """The headline of an overview, derived only from the figures shown beside it.
 
     The overview of an organization (or of the one unit a viewer may see) shows one
@@ -725,7 +809,7 @@ def headline(record: dict, dimensions) -> dict | None:
     order = [d for d in dimensions if d in cells]
     if not order:
         return None
-    by_finding: dict = {}
+    by_finding: dict[str, list[str]] = {}
     for d in order:
         f = cells[d].get("finding") or "not_precise"
         by_finding.setdefault(f, []).append(d)
@@ -742,7 +826,7 @@ def headline(record: dict, dimensions) -> dict | None:
     }
 
 
-def typology_confirmed(typology: str, cells: dict) -> bool:
+def typology_confirmed(typology: str, cells: Mapping[str, Mapping[str, Any]]) -> bool:
     """Whether the finding of every dimension confirms what ``typology`` claims about it
     (:data:`TYPOLOGY_CLAIMS`); ``cells`` are a record's dimension cells."""
     claims = dict(zip(_TYPOLOGY_DIMENSIONS, TYPOLOGY_CLAIMS[typology]))
@@ -751,7 +835,7 @@ def typology_confirmed(typology: str, cells: dict) -> bool:
     return all(claim is None or (cells[d].get("finding") in _CONFIRMS[claim]) for d, claim in claims.items())
 
 
-def shown_typology(record: dict) -> str | None:
+def shown_typology(record: dict[str, Any]) -> str | None:
     """The typology of ``record`` where the findings shown beside it confirm it (as in
     :func:`headline`), else None: what pages and reports name as the pattern."""
     typology = record.get("typology")
@@ -858,7 +942,7 @@ ADVICE = {
 }
 
 
-def typologies_confirmed(typology, finding, dimensions) -> np.ndarray:
+def typologies_confirmed(typology: ArrayLike, finding: ArrayLike, dimensions: Iterable[str]) -> NDArray[np.bool_]:
     """Per group, whether its typology is confirmed by its findings (vectorized
     :func:`typology_confirmed`): ``typology`` (G,), ``finding`` (G, D) in the order
     ``dimensions``; False where the typology is missing or imprecise."""

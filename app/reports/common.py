@@ -13,11 +13,12 @@ import math
 from dataclasses import dataclass
 
 from analysis.factor import FIT_CUTOFFS
-from app.catalogue import format_number
+from analysis.narrative import LABELS
+from app.catalogue import format_number, translations
 from analysis.instrument import QuestionnaireError, load_questionnaire
 from analysis.palette import FINDING_COLORS, SCALE
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY, reason_text
-from app.reports.texts import FINDING_SHORT, LABELS, TEXTS
+from app.reports.texts import FINDING_SHORT, TEXTS
 
 __all__ = [
     "LANGUAGES",
@@ -78,7 +79,7 @@ def label(kind: str, key, lang: str) -> str:
     """Label of a finding or typology id (``kind`` ``'finding'``/``'typology'``)."""
     if key is None:
         return _DASH
-    return LABELS[kind][key][lang]
+    return translations(lang).gettext(LABELS[kind][key])
 
 
 def safe_text(value) -> str:

@@ -6,7 +6,8 @@ to read a report, and the methodology in words. Each text is a message of the ca
 is the message id, marked with ``N_()`` for extraction, and :class:`Localized` looks up
 its translation in the language a report is rendered in, so ``TEXTS[key][lang]`` reads
 as before. Placeholders are ``{name}`` fields, filled after translation. Labels of
-findings and typologies and the ICC reading come from :mod:`analysis.narrative`;
+findings and typologies and the ICC reading come from :mod:`analysis.narrative`
+(catalogue messages too);
 nothing here is a figure.
 """
 
@@ -14,19 +15,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from analysis.narrative import LABELS
 from app.catalogue import N_, L, Localized, translations
 from app.i18n import LANGUAGES
 
 __all__ = [
+    "FINDING_DO",
     "FINDING_HELP",
+    "FINDING_MEANS",
     "FINDING_SHORT",
-    "LABELS",
     "METHOD",
     "REFERENCES",
     "TEXTS",
     "TYPOLOGY_SHORT",
     "TYPOLOGY_HELP",
+    "TYPOLOGY_MEANS",
     "READING",
     "L",
     "Localized",
@@ -317,119 +319,79 @@ FINDING_SHORT = {
     "not_precise": L(N_("unclear")),
 }
 
-#: What a finding means and what to do, per finding (DESIGN §3 item 5).
-FINDING_HELP = {
-    "divided": {
-        "means": L(
-            N_(
-                "Members of the team see this building block very differently. The team mean is not a shared reality: some experience clarity, others do not."
-            )
-        ),
-        "do": L(
-            N_(
-                "Do not act on the mean. Make the different experiences visible in the team: who sees it clearly, who does not, and why? Often the rules exist but apply unevenly, for example to the lead and not to the members."
-            )
-        ),
-    },
-    "anchored_strength": {
-        "means": L(
-            N_(
-                "The building block is both felt and anchored: members perceive it as clear, and the structures behind it exist and are used."
-            )
-        ),
-        "do": L(
-            N_(
-                "Keep it current and use it as an example: let this team show teams that struggle in this dimension how it works in practice."
-            )
-        ),
-    },
-    "structural_gap": {
-        "means": L(
-            N_(
-                "The building block is felt to be unclear, and the structures behind it are largely missing. This is a real gap in the structure, not a matter of perception."
-            )
-        ),
-        "do": L(
-            N_(
-                "Fix the structure, not the communication: write down what is missing (priorities and trade-off rules, the decisions the team may take alone, regular reviews against the goals), agree it with neighbouring teams and leadership, and review it after one quarter."
-            )
-        ),
-    },
-    "proclaimed_not_anchored": {
-        "means": L(
-            N_(
-                "The building block feels clear, but the structures behind it are missing: autonomy or alignment is proclaimed or felt, while in practice escalation and approvals still rule. This is the pattern of the misconceptions, such as autonomy as a softened hierarchy."
-            )
-        ),
-        "do": L(
-            N_(
-                "Test the feeling against the facts: count the decisions that needed outside approval last month and check whether written decision rights and interface agreements exist. Anchor what is proclaimed in explicit rules before the gap between words and practice erodes trust."
-            )
-        ),
-    },
-    "unseen_structure": {
-        "means": L(
-            N_(
-                "The structures exist and are used, but members do not perceive the building block as clear. The structure is not known or not trusted: a communication problem, not a design problem."
-            )
-        ),
-        "do": L(
-            N_(
-                "Do not build new structure. Make the existing one visible and usable: walk through it with the team, link it where the work happens, and show with recent examples that it holds."
-            )
-        ),
-    },
-    "mixed": {
-        "means": L(
-            N_(
-                "Perception and structure lie in the middle band or point in no clear direction; there is no single clear pattern."
-            )
-        ),
-        "do": L(
-            N_(
-                "Look at the individual questions in a workshop to find what is partly there and what is missing, agree on one concrete step, and measure again after the change."
-            )
-        ),
-    },
-    "not_precise": {
-        "means": L(
-            N_(
-                "The team's answers are too few or too varied to say with enough certainty which pattern it shows; its own data say little beyond the organization's."
-            )
-        ),
-        "do": L(
-            N_(
-                "Do not act on this team's figures alone: read the organization's and the unit's results, and discuss the individual questions with the team."
-            )
-        ),
-    },
+#: What a finding means, per finding (catalogue messages; pages translate them with ``_()``).
+FINDING_MEANS = {
+    "divided": N_(
+        "Members of the team see this building block very differently. The team mean is not a shared reality: some experience clarity, others do not."
+    ),
+    "anchored_strength": N_(
+        "The building block is both felt and anchored: members perceive it as clear, and the structures behind it exist and are used."
+    ),
+    "structural_gap": N_(
+        "The building block is felt to be unclear, and the structures behind it are largely missing. This is a real gap in the structure, not a matter of perception."
+    ),
+    "proclaimed_not_anchored": N_(
+        "The building block feels clear, but the structures behind it are missing: autonomy or alignment is proclaimed or felt, while in practice escalation and approvals still rule. This is the pattern of the misconceptions, such as autonomy as a softened hierarchy."
+    ),
+    "unseen_structure": N_(
+        "The structures exist and are used, but members do not perceive the building block as clear. The structure is not known or not trusted: a communication problem, not a design problem."
+    ),
+    "mixed": N_(
+        "Perception and structure lie in the middle band or point in no clear direction; there is no single clear pattern."
+    ),
+    "not_precise": N_(
+        "The team's answers are too few or too varied to say with enough certainty which pattern it shows; its own data say little beyond the organization's."
+    ),
 }
 
-#: What a typology means (DESIGN §3 item 4).
-TYPOLOGY_HELP = {
-    "aligned_autonomy": L(
-        N_(
-            "Direction, decision rights and feedback are all present: teams can decide at the edge within a shared framework."
-        )
+#: What to do about a finding, per finding (catalogue messages).
+FINDING_DO = {
+    "divided": N_(
+        "Do not act on the mean. Make the different experiences visible in the team: who sees it clearly, who does not, and why? Often the rules exist but apply unevenly, for example to the lead and not to the members."
     ),
-    "ambiguity": L(
-        N_(
-            "Direction is present, decision rights are not: teams know where to go but not who may decide, so decisions wait or escalate."
-        )
+    "anchored_strength": N_(
+        "Keep it current and use it as an example: let this team show teams that struggle in this dimension how it works in practice."
     ),
-    "fragmentation": L(
-        N_(
-            "Decision rights are present, direction is not: teams decide freely but without a shared framework, so decisions pull in different directions."
-        )
+    "structural_gap": N_(
+        "Fix the structure, not the communication: write down what is missing (priorities and trade-off rules, the decisions the team may take alone, regular reviews against the goals), agree it with neighbouring teams and leadership, and review it after one quarter."
     ),
-    "drift": L(
-        N_(
-            "Direction and decision rights are present, but feedback is missing: nobody notices when decisions move away from the direction, so the course is not corrected."
-        )
+    "proclaimed_not_anchored": N_(
+        "Test the feeling against the facts: count the decisions that needed outside approval last month and check whether written decision rights and interface agreements exist. Anchor what is proclaimed in explicit rules before the gap between words and practice erodes trust."
     ),
-    "central_control": L(N_("Neither direction nor decision rights are present: decisions are taken above the teams.")),
-    "not_precise": L(N_("The answers do not show with enough certainty which building blocks are present.")),
+    "unseen_structure": N_(
+        "Do not build new structure. Make the existing one visible and usable: walk through it with the team, link it where the work happens, and show with recent examples that it holds."
+    ),
+    "mixed": N_(
+        "Look at the individual questions in a workshop to find what is partly there and what is missing, agree on one concrete step, and measure again after the change."
+    ),
+    "not_precise": N_(
+        "Do not act on this team's figures alone: read the organization's and the unit's results, and discuss the individual questions with the team."
+    ),
 }
+
+#: What a finding means and what to do, per finding and report language (DESIGN §3 item 5).
+FINDING_HELP = {f: {"means": L(FINDING_MEANS[f]), "do": L(FINDING_DO[f])} for f in FINDING_MEANS}
+
+#: What a typology means (catalogue messages; pages translate them with ``_()``).
+TYPOLOGY_MEANS = {
+    "aligned_autonomy": N_(
+        "Direction, decision rights and feedback are all present: teams can decide at the edge within a shared framework."
+    ),
+    "ambiguity": N_(
+        "Direction is present, decision rights are not: teams know where to go but not who may decide, so decisions wait or escalate."
+    ),
+    "fragmentation": N_(
+        "Decision rights are present, direction is not: teams decide freely but without a shared framework, so decisions pull in different directions."
+    ),
+    "drift": N_(
+        "Direction and decision rights are present, but feedback is missing: nobody notices when decisions move away from the direction, so the course is not corrected."
+    ),
+    "central_control": N_("Neither direction nor decision rights are present: decisions are taken above the teams."),
+    "not_precise": N_("The answers do not show with enough certainty which building blocks are present."),
+}
+
+#: What a typology means, per report language (DESIGN §3 item 4).
+TYPOLOGY_HELP = {t: L(message) for t, message in TYPOLOGY_MEANS.items()}
 
 #: How to read a report: (heading, paragraph) pairs.
 READING = (
@@ -556,4 +518,11 @@ REFERENCES = (
 )
 
 #: Typology labels without their explanation in brackets, for narrow table cells.
-TYPOLOGY_SHORT = {k: {lang: v.split(" (")[0] for lang, v in names.items()} for k, names in LABELS["typology"].items()}
+TYPOLOGY_SHORT = {
+    "aligned_autonomy": L(N_("aligned autonomy")),
+    "ambiguity": L(N_("ambiguity")),
+    "fragmentation": L(N_("fragmentation")),
+    "drift": L(N_("drift")),
+    "central_control": L(N_("central control")),
+    "not_precise": L(N_("not precise enough to classify")),
+}

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
-from analysis.narrative import LABELS
+from analysis.narrative import LABELS, label
 from app.deps import CsrfRoute, CurrentUser, PageLang, SessionDep
 from app.labels import INDUSTRIES
 from app.models import Role
@@ -90,7 +90,7 @@ def portfolio_page(request: Request, session: SessionDep, user: CurrentUser, lan
             "size_bands": SIZE_BANDS,
             "industries": tuple(INDUSTRIES),
             "dimensions": DIMENSIONS,
-            "typology_names": {k: v[lang] for k, v in LABELS["typology"].items()},
+            "typology_names": {k: label("typology", k, lang) for k in LABELS["typology"]},
         },
         lang=lang,
     )

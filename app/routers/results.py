@@ -21,7 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from analysis import figures, restrict_to_unit
-from analysis.narrative import HEADLINE_TEXTS, LABELS, advice, headline, shown_typology
+from analysis.narrative import HEADLINE_TEXTS, LABELS, advice, headline, label_table, shown_typology
 from analysis.views import View
 from app.catalogue import N_
 from app.deps import CsrfRoute, CurrentUser, PageLang, SessionDep
@@ -32,7 +32,7 @@ from app.register_texts import RESULTS
 from app.reports.common import fit_cutoffs, verdict_lines
 from app.reports.decision_map import LEVEL_FILL
 from app.reports.measurement import measurement_sections
-from app.reports.texts import FINDING_HELP, TEXTS, TYPOLOGY_HELP
+from app.reports.texts import FINDING_DO, FINDING_MEANS, TEXTS, TYPOLOGY_MEANS
 from app.services import Invalid, NotFound, ServiceError
 from app.services.benchmarks import campaign_benchmark
 from app.services.campaigns import get_campaign, questionnaire_of
@@ -287,7 +287,7 @@ def _overview(loaded: Loaded, session) -> dict:
         "comments_withheld": dx.comments["withheld"],
         "priority": _thaw(dx.priority) if dx.priority is not None else None,
         "invariance": _thaw(dx.invariance) if dx.invariance is not None else None,
-        "labels": LABELS,
+        "labels": label_table(),
         "decision_register": results.register.to_dict() if results.register is not None else None,
         "fact_sheets": facts_records(session, campaign=campaign, items=dx.items, scope=loaded.scope),
     }
@@ -430,8 +430,9 @@ def _page(request, name, loaded: Loaded, lang, **extra):
         "lang": lang,
         "tx": translator(lang, UI, TEXTS),
         "LABELS": LABELS,
-        "FINDING_HELP": FINDING_HELP,
-        "TYPOLOGY_HELP": TYPOLOGY_HELP,
+        "FINDING_MEANS": FINDING_MEANS,
+        "FINDING_DO": FINDING_DO,
+        "TYPOLOGY_MEANS": TYPOLOGY_MEANS,
         "dx": results.diagnosis,
         "fit_cutoffs": fit_cutoffs(lang),
         "ci_pct": round(100 * results.diagnosis.settings["confidence"]) if results.diagnosis else 95,

@@ -254,3 +254,113 @@ def test_driver_wording_without_interval_and_without_predictors():
     )
     assert driver_finding({}) is None and driver_finding({"estimable": False}) is None
     assert "driver" not in _findings({})
+
+
+class _HandTeams:
+    """A hand-made team table: ``gaps`` visible teams with a structural gap in direction
+    (the first of them also in decision rights, confirming central control), the other
+    visible teams mixed, and ``hidden`` suppressed teams."""
+
+    dimensions = ("direction", "decision_rights", "feedback")
+
+    def __init__(self, visible: int, gaps: int, hidden: int):
+        g = visible + hidden
+        self.suppressed = np.arange(g) >= visible
+        self.finding = np.full((g, 3), "mixed", dtype=object)
+        self.finding[:gaps, 0] = "structural_gap"
+        self.finding[0, 1] = "structural_gap"
+        self.typology = np.full(g, "not_precise", dtype=object)
+        self.typology[0] = "central_control"
+
+
+HAND_NAMES = {
+    "direction": {"en": "Direction", "de": "Ausrichtung"},
+    "decision_rights": {"en": "Decision rights", "de": "Entscheidungsrechte"},
+    "feedback": {"en": "Feedback", "de": "Rückkopplung"},
+}
+
+
+def _hand_findings(gaps: int, hidden: int, differences: int) -> dict:
+    org = {
+        "dimensions": {
+            "direction": {
+                "combined": 30.0,
+                "level": 2,
+                "score": 70.0,
+                "structure": 30.0,
+                "finding": "proclaimed_not_anchored",
+                "finding_probability": 0.9,
+            },
+            "feedback": {"combined": 55.0, "level": 3, "score": 58.0, "structure": 55.0, "finding": "mixed"},
+        },
+        "misconceptions": {"softened": 0.42},
+    }
+    found = key_findings(
+        dimensions={},
+        dim_names=HAND_NAMES,
+        organization=org,
+        teams=_HandTeams(21, gaps, hidden),
+        differences=[{"level": "team"}] * differences + [{"level": "unit"}],
+        role_gaps=[{"significant": True, "gap": -8.2, "dimension": "direction", "level": "unit", "group": "Sales"}],
+        drivers={},
+        misconception_names={
+            "softened": {"en": "autonomy is softened hierarchy", "de": "Autonomie ist sanfte Hierarchie"}
+        },
+        k=5,
+        limit=20,
+    )
+    return {f["id"]: f for f in found}
+
+
+def test_key_findings_in_german_with_the_singular():
+    f = _hand_findings(gaps=1, hidden=1, differences=1)
+    assert f["teams_structural_gap"]["en"] == (
+        "1 of 21 teams shows 'structural gap' in at least one dimension (Direction, Decision rights)."
+    )
+    assert f["teams_structural_gap"]["de"] == (
+        "1 von 21 Teams zeigt „strukturelle Lücke“ in mindestens einer Dimension (Ausrichtung, Entscheidungsrechte)."
+    )
+    assert f["differences"]["en"].startswith("1 team difference from the rest of the organization is both reliable")
+    assert f["differences"]["de"].startswith("1 Teamunterschied zum Rest der Organisation ist verlässlich")
+    assert f["suppressed"]["en"].startswith("1 team is not shown individually to protect anonymity (groups below 5")
+    assert f["suppressed"]["de"].startswith(
+        "1 Team wird zum Schutz der Anonymität nicht einzeln gezeigt (Gruppen unter 5"
+    )
+    assert f["typology"]["de"] == (
+        "Häufigstes Teammuster: zentrale Steuerung (weder Ausrichtung noch Entscheidungsrechte) (1 von 21 gezeigten "
+        "Teams; 20 ohne ein Muster, das ihre Befunde bestätigen)."
+    )
+    assert f["weakest_dimension"]["de"] == (
+        "Schwächster Baustein: Ausrichtung (Stufe 2 von 5, die niedrigere aus Wahrnehmung 70 und Struktur 30 von 100)."
+    )
+    assert f["proclaimed_direction"]["de"] == (
+        "Ausrichtung: Die Wahrnehmung liegt im hohen Bereich (70), der Strukturindex im niedrigen (30): eher "
+        "proklamiert als verankert (Wahrscheinlichkeit 90 %)."
+    )
+    assert f["proclaimed_direction"]["en"].startswith("Direction: perception is in the high band (70)")
+    assert f["misconception"]["de"] == "42 % teilen das Missverständnis: Autonomie ist sanfte Hierarchie."
+    assert f["role_gap"]["en"] == "In the unit Sales, members rate direction 8 points higher than the others."
+    assert (
+        f["role_gap"]["de"]
+        == "In dem Bereich Sales bewerten Mitglieder „Ausrichtung“ um 8 Punkte höher als die anderen."
+    )
+
+
+def test_key_findings_in_german_with_the_plural():
+    f = _hand_findings(gaps=3, hidden=2, differences=0)
+    assert f["teams_structural_gap"]["en"].startswith("3 of 21 teams show 'structural gap' in at least one dimension")
+    assert f["teams_structural_gap"]["de"].startswith("3 von 21 Teams zeigen „strukturelle Lücke“ in mindestens")
+    assert f["differences"]["en"].startswith("0 team differences from the rest of the organization are both reliable")
+    assert f["differences"]["de"].startswith("0 Teamunterschiede zum Rest der Organisation sind verlässlich")
+    assert f["suppressed"]["en"].startswith("2 teams are not shown individually")
+    assert f["suppressed"]["de"].startswith("2 Teams werden zum Schutz der Anonymität nicht einzeln gezeigt")
+    # no English left in any German finding, no placeholder left in any text
+    for finding in f.values():
+        assert "%(" not in finding["en"] + finding["de"] and finding["en"] != finding["de"], finding
+
+
+def test_team_sizes_in_the_reliability_reading_take_the_plural_of_their_number():
+    one = icc_reading(0.2, 0.5, NAME, result=result(0.1, 0.3, icc2_lo=0.1, icc2_hi=0.6, n0=1.0))
+    assert "for teams of about 1 member)." in one["en"] and "für Teams von etwa 1 Mitglied)." in one["de"]
+    many = icc_reading(0.2, 0.5, NAME, result=result(0.1, 0.3, icc2_lo=0.1, icc2_hi=0.6, n0=12.0))
+    assert "for teams of about 12 members)." in many["en"] and "für Teams von etwa 12 Mitgliedern)." in many["de"]

@@ -278,7 +278,6 @@ TABLE_EXCEPTIONS = {
     "app/reports/pptx_report.py": PENDING,
     "app/routers/results.py": PENDING,
     "app/services/register_items.py": PENDING,
-    "analysis/narrative.py": PENDING,
     "analysis/benchmark.py": API,
     "analysis/benchmark_schema.py": API,
     "analysis/diagnosis_steps.py": API,

@@ -11,7 +11,7 @@ import uuid
 import pytest
 from sqlmodel import select
 
-from analysis.narrative import LABELS
+from analysis.narrative import label as finding_label
 from app.core.db import session_scope
 from app.models import Unit
 from results_helpers import close, store_responses
@@ -52,7 +52,7 @@ def _assert_headline_agrees(client, cid, lang="en"):
     names = {data["dimensions"][d]["name"][lang]: d for d in DIMS}
     table = _rows(page)
     for name, label in table.items():  # the table and the headline name the same finding per dimension
-        assert label == LABELS["finding"][said[names[name]]][lang], (name, label)
+        assert label == finding_label("finding", said[names[name]], lang), (name, label)
     assert len(table) == 3
     if head["typology"] is None:
         assert 'data-testid="typology"' not in page

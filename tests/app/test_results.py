@@ -82,6 +82,12 @@ def test_closed_campaign_overview_heatmap_and_team(admin, closed):
     assert {u["unit"] for u in data["units"]} == {"Operations", "Sales"}
     assert set(data["dimensions"]) == {"direction", "decision_rights", "feedback"}
     assert data["findings"] and data["organization"]["suppressed"] is False
+    # the key findings and labels keep both languages in the JSON, the German from the catalogue
+    for finding in data["findings"]:
+        assert set(finding) == {"id", "priority", "en", "de"} and finding["en"] != finding["de"], finding
+    assert data["labels"]["finding"]["structural_gap"] == {"en": "structural gap", "de": "strukturelle Lücke"}
+    reading = data["dimensions"]["direction"]["icc_reading"]
+    assert set(reading) == {"en", "de"} and "zwischen den Teams" in reading["de"], reading
 
     heat = admin.client.get(f"/api/v1/campaigns/{closed}/results/heatmap").json()
     assert heat["level"] == "unit" and set(heat["rows"]) == {"Operations", "Sales"}
