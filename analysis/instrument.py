@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 __all__ = [
     "DIMENSIONS",
@@ -369,10 +368,6 @@ def _resolve(path_or_id) -> Path:
     return path
 
 
-#: libyaml's safe loader where PyYAML was built with it (ten times faster), else PyYAML's
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 #: Validated content (``QuestionnaireSpec.model_dump()``) of the shipped questionnaire
 #: files by the SHA-256 of their bytes, written by ``scripts/validated_questionnaires.py``;
 #: a file with these bytes is built without importing the schema (pydantic, about 0.1 s).
@@ -397,8 +392,12 @@ def _validated(sha256: str) -> dict[str, Any] | None:
 def validate_file(name: str, raw: bytes) -> dict[str, Any]:
     """Parse and validate a file's bytes against the schema: its content with defaults
     filled in (``QuestionnaireSpec.model_dump()``)."""
+    import yaml  # here: a shipped file is built without parsing it
+
+    # libyaml's safe loader where PyYAML was built with it (ten times faster), else PyYAML's
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(raw.decode("utf-8"), Loader=_YAML_LOADER)
+        data = yaml.load(raw.decode("utf-8"), Loader=loader)
     except UnicodeDecodeError as exc:
         raise QuestionnaireError(f"{name}: not UTF-8 text (byte {exc.start})") from None
     except yaml.YAMLError as exc:

@@ -39,14 +39,14 @@ def test_trusted_load_equals_validated_load(path, monkeypatch):
     assert trusted == validated and trusted.sha256 == validated.sha256
 
 
-def test_shipped_questionnaire_loads_without_pydantic():
+def test_shipped_questionnaire_loads_without_pydantic_or_yaml():
     code = (
         "import sys\nfrom analysis.instrument import load_questionnaire\n"
         "q = load_questionnaire('aligned-autonomy-v2')\n"
-        "print(q.thresholds.findings.agreement_null, 'pydantic' in sys.modules)"
+        "print(q.thresholds.findings.agreement_null, 'pydantic' in sys.modules, 'yaml' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["slight_skew", "False"]
+    assert out.stdout.split() == ["slight_skew", "False", "False"]
 
 
 def test_a_changed_file_is_validated_in_full(tmp_path):
