@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from analysis.instrument import Questionnaire, load_questionnaire
@@ -167,13 +166,27 @@ def _scan_for_error(raw: bytes, name: str, names: list[Any], items: set[Any]) ->
 
 def _strings(table: pa.Table, col: str) -> tuple[StrArray, Groups]:
     """A text column as a numpy str array (whitespace-trimmed, null as ``""``) and its
-    :class:`~analysis.groups.Groups`, from a dictionary encoding: only the distinct
-    labels are converted and sorted."""
-    enc = pc.dictionary_encode(table.column(col).combine_chunks().fill_null(""))
-    trimmed = np.asarray(pc.utf8_trim_whitespace(enc.dictionary).to_numpy(zero_copy_only=False), dtype=str)
+    :class:`~analysis.groups.Groups`. The CSV reader encodes text columns as dictionaries
+    (one per block): only the distinct labels are converted, trimmed and sorted."""
+    parts, codes_of = [], []
+    offset = 0
+    for chunk in table.column(col).chunks:
+        labels = np.asarray(chunk.dictionary.to_numpy(zero_copy_only=False), dtype=str)
+        idx = chunk.indices.to_numpy(zero_copy_only=False)  # float with NaN where a cell is empty
+        if idx.dtype.kind == "f":
+            labels = np.append(labels, "")
+            idx = np.where(np.isnan(idx), labels.size - 1, idx)
+        parts.append(labels)
+        codes_of.append(idx.astype(np.intp) + offset)
+        offset += labels.size
+    trimmed = np.char.strip(np.concatenate(parts))
     labels, remap = np.unique(trimmed, return_inverse=True)  # trimming may merge labels
-    codes = remap.reshape(-1)[enc.indices.to_numpy(zero_copy_only=False)]
-    groups = Groups(codes=codes, labels=tuple(labels.tolist()), counts=np.bincount(codes, minlength=labels.size))
+    codes = remap.reshape(-1)[np.concatenate(codes_of)]
+    counts = np.bincount(codes, minlength=labels.size)
+    if not counts.all():  # a label of a block's dictionary that no row uses
+        used = counts > 0
+        labels, counts, codes = labels[used], counts[used], (np.cumsum(used) - 1)[codes]
+    groups = Groups(codes=codes, labels=tuple(labels.tolist()), counts=counts)
     return labels[codes], groups
 
 
@@ -247,7 +260,11 @@ def read_responses_with_extra(
     names = _header(bytes(body[:_HEADER_MAX]), name, q, extra)
     items = answer_items(q)
     note("parsing")
-    types = {c: (pa.float64() if c in items or c in extra else pa.string()) for c in names}
+    # text columns dictionary-encoded by the reader (few distinct labels); the comment as text
+    text_type = pa.dictionary(pa.int32(), pa.string())
+    types = {
+        c: (pa.float64() if c in items or c in extra else pa.string() if c == "comment" else text_type) for c in names
+    }
     try:
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(body)),
@@ -269,16 +286,9 @@ def read_responses_with_extra(
         text = table.column("comment").to_numpy(zero_copy_only=False)
         has = np.flatnonzero(np.not_equal(text, np.array(None, dtype=object)))
         comments = tuple(zip(team[has].tolist(), (t[:limit] for t in text[has].tolist())))
-    answers = {i: pc.fill_null(table.column(i), np.nan).combine_chunks().to_numpy() for i in items}
+    answers = {i: table.column(i).to_numpy() for i in items}  # empty cells as NaN
     background = {col: strings[col][0] for col in ("unit", "role", "tenure") if col in strings}
-    further = {
-        c: (
-            pc.fill_null(table.column(c), np.nan).combine_chunks().to_numpy()
-            if c in names
-            else np.full(table.num_rows, np.nan)
-        )
-        for c in extra
-    }
+    further = {c: (table.column(c).to_numpy() if c in names else np.full(table.num_rows, np.nan)) for c in extra}
     for col, values in further.items():
         bad = np.flatnonzero(~np.isnan(values) & ~np.isin(values, np.asarray(extra[col], dtype=float)))
         if bad.size:

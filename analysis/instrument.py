@@ -13,20 +13,26 @@ the SHA-256 of the file's bytes, and ``load_questionnaire(id, version=…, sha25
 refuses a file that has changed under the same id and version
 (:class:`InstrumentChanged`). :func:`comparable_items` says which items two instruments
 share word for word (docs/methodology.md §19).
+
+The schema (pydantic models) lives in :mod:`analysis.instrument_schema` and is imported
+only to validate a file: the bytes of the shipped files, validated once, are recorded with
+their validated content in ``questionnaires_validated.json``
+(``scripts/validated_questionnaires.py``), and such a file is built from that record, so
+that ``aad analyze`` does not spend a tenth of a second importing pydantic. The built
+:class:`Questionnaire` and its :class:`Thresholds` are plain frozen dataclasses.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import numpy as np
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 __all__ = [
     "DIMENSIONS",
@@ -72,132 +78,65 @@ class InstrumentChanged(QuestionnaireError):
     """The file of an instrument differs from the one a campaign was launched with."""
 
 
-# --------------------------------------------------------------------------- schema
+# ---------------------------------------------------------------- thresholds
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+@dataclass(frozen=True)
+class LevelCuts:
+    cuts: list[float]
 
 
-class Text(_Strict):
-    """A text in every supported language."""
-
-    en: Annotated[str, Field(min_length=1)]
-    de: Annotated[str, Field(min_length=1)]
-
-
-class OptionSpec(_Strict):
-    value: int
-    label: Text
-    key: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")] | None = None
-    score: Annotated[float, Field(ge=0, le=100)] | None = None
-    dont_know: bool = False
-    not_applicable: bool = False  # structure items: says nothing about the structure
+@dataclass(frozen=True)
+class Band:
+    low: float
+    high: float
 
 
-class ScaleSpec(_Strict):
-    type: Literal["likert", "options"]
-    points: Annotated[int, Field(ge=2, le=11)] | None = None
-    labels: dict[Literal["en", "de"], list[str]] | None = None
-    options: list[OptionSpec] | None = None
-
-    @model_validator(mode="after")
-    def _shape(self):
-        if self.type == "likert":
-            if self.points is None or self.labels is None or self.options is not None:
-                raise ValueError("a likert scale needs 'points' and 'labels' and no 'options'")
-            for lang in LANGUAGES:
-                if len(self.labels.get(lang, [])) != self.points:
-                    raise ValueError(f"labels.{lang} must have {self.points} entries")
-        else:
-            if not self.options or self.points is not None or self.labels is not None:
-                raise ValueError("an options scale needs 'options' and no 'points' or 'labels'")
-            values = [o.value for o in self.options]
-            if len(set(values)) != len(values):
-                raise ValueError("option values must be unique")
-        return self
-
-
-class ItemSpec(_Strict):
-    id: str
-    kind: Literal["perception", "structure", "misconception", "outcome", "background", "comment", "priority"]
-    text: Text
-    dimension: Literal["direction", "decision_rights", "feedback"] | None = None
-    scale: str | None = None
-    reverse: bool = False
-    required: bool = False
-    misconception: str | None = None
-    background: Literal["role", "tenure"] | None = None
-    scope: Literal["team", "organization"] | None = None
-    help: Text | None = None
-    max_length: Annotated[int, Field(ge=1, le=10_000)] | None = None
-    changes: Annotated[str, Field(min_length=1, max_length=2000)] | None = None  # what changed and why
-
-
-class LevelCuts(_Strict):
-    cuts: Annotated[list[float], Field(min_length=4, max_length=4)]
-
-
-class Band(_Strict):
-    low: Annotated[float, Field(ge=0, le=100)]
-    high: Annotated[float, Field(ge=0, le=100)]
-
-    @model_validator(mode="after")
-    def _ordered(self):
-        if self.low > self.high:
-            raise ValueError("low must not exceed high")
-        return self
-
-
-class FindingThresholds(_Strict):
+@dataclass(frozen=True)
+class FindingThresholds:
     # divided: answers vary more than independent answers from this null (alpha level)
-    agreement_null: Literal["uniform", "slight_skew", "moderate_skew", "heavy_skew"] = "slight_skew"
-    agreement_alpha: Annotated[float, Field(gt=0, le=0.5)] = 0.05
     perception: Band
     structure: Band
+    agreement_null: str = "slight_skew"
+    agreement_alpha: float = 0.05
 
 
-class TypologyThresholds(_Strict):
-    present: Annotated[float, Field(ge=0, le=100)]
+@dataclass(frozen=True)
+class TypologyThresholds:
+    present: float
 
 
-class VerdictThresholds(_Strict):
-    min_probability: Annotated[float, Field(gt=0.5, lt=1)] = 0.75
-    min_reliability: Annotated[float, Field(ge=0, lt=1)] = 0.4
+@dataclass(frozen=True)
+class VerdictThresholds:
+    min_probability: float = 0.75
+    min_reliability: float = 0.4
 
 
-class Thresholds(_Strict):
+@dataclass(frozen=True)
+class Thresholds:
+    """The thresholds of an instrument, as validated (``analysis.instrument_schema``)."""
+
     maturity: LevelCuts
     findings: FindingThresholds
     typology: TypologyThresholds
-    misconception_agree_min: Annotated[int, Field(ge=1)]
-    verdicts: VerdictThresholds = VerdictThresholds()
-
-    @model_validator(mode="after")
-    def _cuts(self):
-        cuts = self.maturity.cuts
-        if any(not 0 <= c <= 100 for c in cuts) or cuts != sorted(cuts) or len(set(cuts)) != 4:
-            raise ValueError("maturity.cuts must be 4 increasing numbers in [0, 100]")
-        return self
+    misconception_agree_min: int
+    verdicts: VerdictThresholds = field(default_factory=VerdictThresholds)
 
 
-class DimensionSpec(_Strict):
-    name: Text
-    description: Text
-
-
-class QuestionnaireSpec(_Strict):
-    id: str
-    version: Annotated[int, Field(ge=1)]
-    title: Text
-    intro: Text
-    estimated_minutes: Annotated[int, Field(ge=1, le=120)]
-    dimensions: dict[Literal["direction", "decision_rights", "feedback"], DimensionSpec]
-    misconceptions: dict[str, Text] = {}
-    scales: dict[str, ScaleSpec]
-    items: Annotated[list[ItemSpec], Field(min_length=1)]
-    thresholds: Thresholds
-    max_items: Annotated[int, Field(ge=1)] | None = None
+def _thresholds(d: dict[str, Any]) -> Thresholds:
+    f = d["findings"]
+    return Thresholds(
+        maturity=LevelCuts(**d["maturity"]),
+        findings=FindingThresholds(
+            perception=Band(**f["perception"]),
+            structure=Band(**f["structure"]),
+            agreement_null=f["agreement_null"],
+            agreement_alpha=f["agreement_alpha"],
+        ),
+        typology=TypologyThresholds(**d["typology"]),
+        misconception_agree_min=d["misconception_agree_min"],
+        verdicts=VerdictThresholds(**d["verdicts"]),
+    )
 
 
 # ------------------------------------------------------------------ public objects
@@ -429,18 +368,36 @@ def _resolve(path_or_id) -> Path:
     return path
 
 
-#: libyaml's safe loader where PyYAML was built with it (ten times faster), else PyYAML's
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: Validated content (``QuestionnaireSpec.model_dump()``) of the shipped questionnaire
+#: files by the SHA-256 of their bytes, written by ``scripts/validated_questionnaires.py``;
+#: a file with these bytes is built without importing the schema (pydantic, about 0.1 s).
+#: ``tests/analysis/test_instrument_validated.py`` checks every entry against validation.
+VALIDATED_PATH = Path(__file__).with_name("questionnaires_validated.json")
+#: Whether :func:`load_questionnaire` trusts ``VALIDATED_PATH`` (the script turns it off).
+USE_VALIDATED = True
 
 
-@functools.lru_cache(maxsize=32)
-def _load_cached(path: str, _mtime: int) -> Questionnaire:
-    name = Path(path).name
-    raw = Path(path).read_bytes()
-    if len(raw) > MAX_FILE_BYTES:
-        raise QuestionnaireError(f"{name}: file is larger than {MAX_FILE_BYTES} bytes")
+def _validated(sha256: str) -> dict[str, Any] | None:
+    """The stored validated content of the file with this SHA-256, a fresh copy, or None."""
+    if not USE_VALIDATED:
+        return None
     try:
-        data = yaml.load(raw.decode("utf-8"), Loader=_YAML_LOADER)
+        text = VALIDATED_PATH.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    spec: dict[str, Any] | None = json.loads(text)["files"].get(sha256)
+    return spec
+
+
+def validate_file(name: str, raw: bytes) -> dict[str, Any]:
+    """Parse and validate a file's bytes against the schema: its content with defaults
+    filled in (``QuestionnaireSpec.model_dump()``)."""
+    import yaml  # here: a shipped file is built without parsing it
+
+    # libyaml's safe loader where PyYAML was built with it (ten times faster), else PyYAML's
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(raw.decode("utf-8"), Loader=loader)
     except UnicodeDecodeError as exc:
         raise QuestionnaireError(f"{name}: not UTF-8 text (byte {exc.start})") from None
     except yaml.YAMLError as exc:
@@ -450,14 +407,32 @@ def _load_cached(path: str, _mtime: int) -> Questionnaire:
         raise QuestionnaireError(f"{name}:{where}: invalid YAML: {problem}") from None
     if not isinstance(data, dict):
         raise QuestionnaireError(f"{name}: expected a mapping at the top level")
+    from pydantic import ValidationError
+
+    from analysis.instrument_schema import QuestionnaireSpec
+
     try:
         spec = QuestionnaireSpec.model_validate(data)
     except ValidationError as exc:
         raise QuestionnaireError(_describe(name, data, exc)) from None
-    return replace(_build(name, spec), sha256=hashlib.sha256(raw).hexdigest(), _by_id={})
+    dump: dict[str, Any] = spec.model_dump()
+    return dump
 
 
-def _describe(name: str, data: dict[str, Any], exc: ValidationError) -> str:
+@functools.lru_cache(maxsize=32)
+def _load_cached(path: str, _mtime: int) -> Questionnaire:
+    name = Path(path).name
+    raw = Path(path).read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        raise QuestionnaireError(f"{name}: file is larger than {MAX_FILE_BYTES} bytes")
+    sha256 = hashlib.sha256(raw).hexdigest()
+    spec = _validated(sha256)
+    if spec is None:
+        spec = validate_file(name, raw)
+    return replace(_build(name, spec), sha256=sha256, _by_id={})
+
+
+def _describe(name: str, data: dict[str, Any], exc: Any) -> str:
     """Turn the first pydantic error into ``file: item x: field: problem``."""
     err = exc.errors()[0]
     loc = list(err["loc"])
@@ -480,59 +455,59 @@ def _describe(name: str, data: dict[str, Any], exc: ValidationError) -> str:
     return f"{name}: {where}{path + ': ' if path else ''}{msg}"
 
 
-def _build(name: str, spec: QuestionnaireSpec) -> Questionnaire:
+def _build(name: str, spec: dict[str, Any]) -> Questionnaire:
     def fail(where: str, problem: str):
         raise QuestionnaireError(f"{name}: {where}{problem}")
 
-    if not QUESTIONNAIRE_ID.match(spec.id):
-        fail("", f"id {spec.id!r} must be lower-case letters, digits and dashes")
-    missing_dims = [d for d in DIMENSIONS if d not in spec.dimensions]
+    if not QUESTIONNAIRE_ID.match(spec["id"]):
+        fail("", f"id {spec['id']!r} must be lower-case letters, digits and dashes")
+    missing_dims = [d for d in DIMENSIONS if d not in spec["dimensions"]]
     if missing_dims:
         fail("", f"dimensions: {', '.join(missing_dims)} not declared")
-    for mid in spec.misconceptions:
+    for mid in spec["misconceptions"]:
         if mid not in MISCONCEPTIONS:
             fail("", f"misconceptions: unknown misconception {mid!r}")
 
-    scales = {sid: _scale(sid, s) for sid, s in spec.scales.items()}
+    scales = {sid: _scale(sid, s) for sid, s in spec["scales"].items()}
     items: list[Item] = []
     seen: set[str] = set()
-    for it in spec.items:
-        where = f"item {it.id}: "
-        if not ITEM_ID.match(it.id):
+    for it in spec["items"]:
+        where = f"item {it['id']}: "
+        if not ITEM_ID.match(it["id"]):
             fail(where, "id must match ^[a-z][a-z0-9_]*$")
-        if it.id in seen:
+        if it["id"] in seen:
             fail(where, "duplicate item id")
-        seen.add(it.id)
+        seen.add(it["id"])
         scale = None
-        if it.kind in ("comment", "priority"):
-            if it.scale is not None:
-                fail(where, f"a {it.kind} item has no scale")
+        if it["kind"] in ("comment", "priority"):
+            if it["scale"] is not None:
+                fail(where, f"a {it['kind']} item has no scale")
         else:
-            if it.scale is None:
+            if it["scale"] is None:
                 fail(where, "scale is required")
-            if it.scale not in scales:
-                fail(where, f"scale {it.scale!r} is not declared")
-            scale = scales[it.scale]
+            if it["scale"] not in scales:
+                fail(where, f"scale {it['scale']!r} is not declared")
+            scale = scales[it["scale"]]
         _check_item(it, scale, spec, where, fail)
         items.append(
             Item(
-                id=it.id,
-                kind=it.kind,
-                text=it.text.model_dump(),
-                dimension=it.dimension,
+                id=it["id"],
+                kind=it["kind"],
+                text=it["text"],
+                dimension=it["dimension"],
                 scale=scale,
-                reverse=it.reverse,
-                required=it.required,
-                misconception=it.misconception,
-                background=it.background,
-                scope=(it.scope or "team") if it.kind == "structure" else None,
-                help=it.help.model_dump() if it.help else None,
-                max_length=(it.max_length or 2000) if it.kind == "comment" else None,
-                changes=it.changes,
+                reverse=it["reverse"],
+                required=it["required"],
+                misconception=it["misconception"],
+                background=it["background"],
+                scope=(it["scope"] or "team") if it["kind"] == "structure" else None,
+                help=it["help"] if it["help"] else None,
+                max_length=(it["max_length"] or 2000) if it["kind"] == "comment" else None,
+                changes=it["changes"],
             )
         )
-    if spec.max_items is not None and len(items) > spec.max_items:
-        fail("", f"{len(items)} items exceed max_items = {spec.max_items}")
+    if spec["max_items"] is not None and len(items) > spec["max_items"]:
+        fail("", f"{len(items)} items exceed max_items = {spec['max_items']}")
     for dim in DIMENSIONS:
         if not any(i.kind == "perception" and i.dimension == dim for i in items):
             fail("", f"dimension {dim!r} has no perception item")
@@ -544,53 +519,53 @@ def _build(name: str, spec: QuestionnaireSpec) -> Questionnaire:
         if not any(i.kind == "background" and i.background == background for i in items):
             fail("", f"no background item for {background!r}")
     return Questionnaire(
-        id=spec.id,
-        version=spec.version,
-        title=spec.title.model_dump(),
-        intro=spec.intro.model_dump(),
-        estimated_minutes=spec.estimated_minutes,
-        dimensions={k: v.model_dump() for k, v in spec.dimensions.items()},
-        misconceptions={k: v.model_dump() for k, v in spec.misconceptions.items()},
+        id=spec["id"],
+        version=spec["version"],
+        title=spec["title"],
+        intro=spec["intro"],
+        estimated_minutes=spec["estimated_minutes"],
+        dimensions=dict(spec["dimensions"]),
+        misconceptions=dict(spec["misconceptions"]),
         scales=scales,
         items=tuple(items),
-        thresholds=spec.thresholds,
+        thresholds=_thresholds(spec["thresholds"]),
         source=name,
     )
 
 
-def _scale(sid: str, s: ScaleSpec) -> Scale:
-    if s.type == "likert":
+def _scale(sid: str, s: dict[str, Any]) -> Scale:
+    if s["type"] == "likert":
         options = tuple(
-            Option(value=v + 1, label={lang: s.labels[lang][v] for lang in LANGUAGES}) for v in range(s.points)
+            Option(value=v + 1, label={lang: s["labels"][lang][v] for lang in LANGUAGES}) for v in range(s["points"])
         )
     else:
         options = tuple(
             Option(
-                value=o.value,
-                label=o.label.model_dump(),
-                score=o.score,
-                dont_know=o.dont_know,
-                key=o.key,
-                not_applicable=o.not_applicable,
+                value=o["value"],
+                label=o["label"],
+                score=o["score"],
+                dont_know=o["dont_know"],
+                key=o["key"],
+                not_applicable=o["not_applicable"],
             )
-            for o in s.options
+            for o in s["options"]
         )
-    return Scale(id=sid, type=s.type, options=options)
+    return Scale(id=sid, type=s["type"], options=options)
 
 
-def _check_item(it: ItemSpec, scale: Scale | None, spec: QuestionnaireSpec, where: str, fail):
-    needs_dimension = it.kind in ("perception", "structure")
-    if needs_dimension and it.dimension is None:
-        fail(where, f"a {it.kind} item needs a dimension")
-    if not needs_dimension and it.dimension is not None:
-        fail(where, f"a {it.kind} item has no dimension")
-    if it.reverse and it.kind not in ("perception", "misconception"):
+def _check_item(it: dict[str, Any], scale: Scale | None, spec: dict[str, Any], where: str, fail):
+    needs_dimension = it["kind"] in ("perception", "structure")
+    if needs_dimension and it["dimension"] is None:
+        fail(where, f"a {it['kind']} item needs a dimension")
+    if not needs_dimension and it["dimension"] is not None:
+        fail(where, f"a {it['kind']} item has no dimension")
+    if it["reverse"] and it["kind"] not in ("perception", "misconception"):
         fail(where, "only perception and misconception items may be reverse-keyed")
-    if it.kind in ("perception", "misconception", "outcome") and scale.type != "likert":
-        fail(where, f"a {it.kind} item needs a likert scale, {scale.id!r} is not one")
-    if it.kind == "perception" and scale.points != 5:
+    if it["kind"] in ("perception", "misconception", "outcome") and scale.type != "likert":
+        fail(where, f"a {it['kind']} item needs a likert scale, {scale.id!r} is not one")
+    if it["kind"] == "perception" and scale.points != 5:
         fail(where, f"a perception item needs a 5-point scale, {scale.id!r} has {scale.points}")
-    if it.kind == "structure":
+    if it["kind"] == "structure":
         if scale.type != "options" or any((o.score is None) != o.not_applicable for o in scale.options):
             fail(where, f"scale {scale.id!r} must give every option a score (and none to a 'not applicable' one)")
         if sum(o.dont_know for o in scale.options) != 1 or any(o.dont_know and o.not_applicable for o in scale.options):
@@ -601,30 +576,30 @@ def _check_item(it: ItemSpec, scale: Scale | None, spec: QuestionnaireSpec, wher
         and any(o.score is not None or o.dont_know or o.not_applicable for o in scale.options)
     ):
         fail(where, f"scale {scale.id!r} has scores, which only structure items use")
-    if it.kind == "misconception":
-        if it.misconception not in MISCONCEPTIONS:
-            fail(where, f"misconception {it.misconception!r} is not one of {', '.join(MISCONCEPTIONS)}")
-        if it.misconception not in spec.misconceptions:
-            fail(where, f"misconception {it.misconception!r} is not declared")
-    elif it.misconception is not None:
+    if it["kind"] == "misconception":
+        if it["misconception"] not in MISCONCEPTIONS:
+            fail(where, f"misconception {it['misconception']!r} is not one of {', '.join(MISCONCEPTIONS)}")
+        if it["misconception"] not in spec["misconceptions"]:
+            fail(where, f"misconception {it['misconception']!r} is not declared")
+    elif it["misconception"] is not None:
         fail(where, "only misconception items name a misconception")
-    if it.kind == "background":
-        if it.background is None:
+    if it["kind"] == "background":
+        if it["background"] is None:
             fail(where, "a background item needs 'background: role' or 'background: tenure'")
         if scale.type != "options":
             fail(where, "a background item needs an options scale")
         keys = [o.key for o in scale.options]
         if None in keys or len(set(keys)) != len(keys):
             fail(where, f"scale {scale.id!r} must give every option a unique 'key'")
-        if it.background == "role" and set(keys) != set(ROLE_KEYS):
+        if it["background"] == "role" and set(keys) != set(ROLE_KEYS):
             fail(where, f"the role scale must have the keys {', '.join(ROLE_KEYS)}")
-    elif it.background is not None:
+    elif it["background"] is not None:
         fail(where, "only background items have 'background'")
-    if it.max_length is not None and it.kind != "comment":
+    if it["max_length"] is not None and it["kind"] != "comment":
         fail(where, "only a comment has max_length")
-    if it.scope is not None and it.kind != "structure":
+    if it["scope"] is not None and it["kind"] != "structure":
         fail(where, "only a structure item has a scope")
-    if it.kind == "priority" and it.required:
+    if it["kind"] == "priority" and it["required"]:
         fail(where, "a priority item cannot be required")
 
 

@@ -180,3 +180,25 @@ def test_form_without_tenure_rejects_a_tenure_column(tmp_path):
     p.write_text(",".join(cols) + "\n" + ",".join(["A", "lt1"] + ["1"] * (len(cols) - 2)) + "\n")
     e = error(p, pulse)
     assert (e.line, e.column) == (1, "tenure") and "has no tenure question" in str(e)
+
+
+def test_labels_across_parse_blocks_equal_a_single_block(tmp_path, monkeypatch):
+    """Text columns come dictionary-encoded per parse block; labels that differ only in
+    surrounding spaces, empty cells and labels seen in one block only are merged the
+    same way as when the whole file is one block."""
+    import analysis.csv_input as ci
+
+    teams = ["A", " B ", "B", "C ", "A", "D", " A"] * 9
+    roles = ["lead", "", "member", "", "member", "lead", ""] * 9
+    unit = {"A": " U0", "B": "U1 ", "C": "U2", "D": "U0"}
+    rows = [good_row(t, unit=unit[t.strip()], role=r, tenure="") for t, r in zip(teams, roles)]
+    path = make_csv(tmp_path, rows, extra=("unit", "role", "tenure"))
+    one = read_responses_csv(path, Q)
+    monkeypatch.setattr(ci, "_BLOCK", 700)  # a few rows per block
+    many = read_responses_csv(path, Q)
+    assert one.team.tolist() == [t.strip() for t in teams] == many.team.tolist()
+    assert one.role.tolist() == roles == many.role.tolist() and set(many.tenure.tolist()) == {""}
+    for a, b in ((one.teams, many.teams), (one.units, many.units)):
+        assert a.labels == b.labels and np.array_equal(a.codes, b.codes) and np.array_equal(a.counts, b.counts)
+    assert many.teams.labels == ("A", "B", "C", "D") and many.teams.counts.tolist() == [27, 18, 9, 9]
+    assert many.units.labels == ("U0", "U1", "U2")
