@@ -216,4 +216,6 @@ def api_link_log(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser)
     """Every creation of survey links (when, by whom, kind, links per team), newest
     first; readable by every member of the organization."""
     campaign, org, _ = _readable(session, user, campaign_id)
-    return audit_log(session, campaign=campaign, unit=unit_scope(session, user=user, organization=org))
+    log = audit_log(session, campaign=campaign, unit=unit_scope(session, user=user, organization=org))
+    # a team's top-level unit serves the scoping above; its path already names it
+    return [{**row, "teams": [{"team": t["team"], "links": t["links"]} for t in row["teams"]]} for row in log]

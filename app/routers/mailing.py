@@ -76,6 +76,10 @@ class ParticipantOut(BaseModel):
     error: str
 
 
+class AddedOut(BaseModel):
+    added: int = Field(description="participants added from the list")
+
+
 class ReminderIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -294,9 +298,10 @@ def api_participants(campaign_id: uuid.UUID, session: SessionDep, user: CurrentU
 @router.post(
     "/api/v1/campaigns/{campaign_id}/participants",
     status_code=201,
+    response_model=AddedOut,
     openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}},
 )
-def api_upload(campaign_id: uuid.UUID, body: RawBody, request: Request, session: SessionDep, user: CurrentUser) -> dict:
+def api_upload(campaign_id: uuid.UUID, body: RawBody, request: Request, session: SessionDep, user: CurrentUser):
     """Add a participant list (CSV: email, team, optional unit path and language); all or nothing."""
     campaign, _ = _writable(session, user, campaign_id)
     return import_participants(

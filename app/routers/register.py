@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from app.catalogue import N_
+from app.routers import IsoDatetime
 from app.deps import CsrfProtected, CurrentUser, FormBody, PageLang, RawBody, SessionDep
 from app.i18n import translator
 from app.register_texts import UI
@@ -59,6 +60,18 @@ class RegisterOut(BaseModel):
     decisions: list[dict]
     designs: list[dict]
     agreements: list[dict]
+
+
+class VersionOut(BaseModel):
+    """A saved version of the register: who saved it when, and how many entries of
+    each kind it holds."""
+
+    number: int
+    created_at: IsoDatetime
+    created_by: str
+    decisions: int
+    designs: int
+    agreements: int
 
 
 class FrozenRegisterOut(BaseModel):
@@ -266,8 +279,8 @@ def api_put(organization_id: uuid.UUID, body: RegisterIn, session: SessionDep, u
     return _out(version.number, version.document)
 
 
-@router.get("/api/v1/organizations/{organization_id}/register/versions")
-def api_history(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> list[dict]:
+@router.get("/api/v1/organizations/{organization_id}/register/versions", response_model=list[VersionOut])
+def api_history(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser):
     """Every saved version, newest first: number, time, author and sizes."""
     org, _ = get_organization(session, user=user, organization_id=organization_id)
     return history(session, organization=org)
