@@ -8,10 +8,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from app.deps import CurrentUser, PageLang, SessionDep
+from app.deps import CurrentUser, Page, SessionDep
 from app.reports.questions import QTEXTS, scope_table
 from app.routers.results import Loaded, _load, _page, _require, _scoped_unit
 from app.services import NotFound
@@ -67,13 +67,13 @@ def api_questions(
 @router.get("/campaigns/{campaign_id}/results/questions", include_in_schema=False)
 def questions_page(
     campaign_id: uuid.UUID,
-    request: Request,
     session: SessionDep,
     user: CurrentUser,
-    lang: PageLang,
+    page_ctx: Page,
     unit: Label = None,
     team: Label = None,
 ):
+    lang = page_ctx.lang
     loaded = _load(session, user, campaign_id)
     dx = _require(loaded.results)
     unit, team = unit or None, team or None
@@ -86,10 +86,9 @@ def questions_page(
         "teams": list(zip(dx.teams.labels, dx.teams.parent or [None] * len(dx.teams.labels))),
     }
     return _page(
-        request,
+        page_ctx,
         "results/questions.html",
         loaded,
-        lang,
         table=table,
         choices=choices,
         chosen={"unit": unit, "team": team},

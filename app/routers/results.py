@@ -24,7 +24,7 @@ from analysis import figures, restrict_to_unit
 from analysis.narrative import HEADLINE_TEXTS, LABELS, TYPOLOGY_CLAIMS, advice, headline, typology_confirmed
 from analysis.views import View
 from app.catalogue import N_
-from app.deps import CsrfRoute, CurrentUser, PageLang, SessionDep
+from app.deps import CsrfRoute, CurrentUser, Page, SessionDep
 from app.i18n import translator
 from app.models import Campaign, Organization, Role
 from app.routers.campaigns import RateOut
@@ -51,8 +51,7 @@ from app.services.fact_sheets import CADENCE_LABELS, campaign_facts, facts_recor
 from app.services.invitations import audit_summary
 from app.services.organizations import get_organization, organization_ids, unit_scope
 from app.services.results import Results, campaign_results, filtered_view, organization_rate, set_live_results
-from app.templating import render as render_page
-from app.templating import static_dir
+from app.templating import PageContext, static_dir
 
 router = APIRouter(tags=["results"], route_class=CsrfRoute)
 
@@ -429,15 +428,13 @@ def _dimension_names(dx, lang: str, dims) -> str:
     return format_list([dx.dimensions[d]["name"][lang] for d in dims], locale=lang) if dims else ""
 
 
-def _page(request, name, loaded: Loaded, lang, **extra):
+def _page(page_ctx: PageContext, name, loaded: Loaded, **extra):
     results = loaded.results
+    lang = page_ctx.lang
     ctx = {
-        "org": loaded.org,
-        "role": loaded.role.value,
         "campaign": loaded.campaign,
         "results": results,
         "scope": loaded.scope,
-        "lang": lang,
         "tx": translator(lang, UI, TEXTS),
         "LABELS": LABELS,
         "FINDING_HELP": FINDING_HELP,
@@ -457,11 +454,12 @@ def _page(request, name, loaded: Loaded, lang, **extra):
         "dimension_names": functools.partial(_dimension_names, results.diagnosis, lang),
         **extra,
     }
-    return render_page(request, name, ctx, lang=lang)
+    return page_ctx.render(name, ctx, org=loaded.org, role=loaded.role)
 
 
 @router.get("/campaigns/{campaign_id}/results", include_in_schema=False)
-def results_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, lang: PageLang):
+def results_page(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, page_ctx: Page):
+    lang = page_ctx.lang
     loaded = _load(session, user, campaign_id)
     results = loaded.results
     extra = {}
@@ -474,29 +472,28 @@ def results_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, 
         extra["formats"] = [f for f in FORMATS.values() if f.key != "team-pdf"]
         extra["benchmark"] = _benchmark(session, loaded)
         extra["measurement"] = measurement_sections(results.diagnosis, lang)
-    return _page(request, "results/overview.html", loaded, lang, **extra)
+    return _page(page_ctx, "results/overview.html", loaded, **extra)
 
 
 @router.get("/campaigns/{campaign_id}/results/heatmaps", include_in_schema=False)
 def heatmaps_page(
     campaign_id: uuid.UUID,
-    request: Request,
     session: SessionDep,
     user: CurrentUser,
-    lang: PageLang,
+    page_ctx: Page,
     metric: Metric = "perception",
     unit: str | None = None,
     page: Annotated[int, Query(ge=0, le=10_000)] = 0,
     sort: Sort = "best",
 ):
+    lang = page_ctx.lang
     loaded = _load(session, user, campaign_id)
     dx = _require(loaded.results)
     heat = _heatmap(dx, metric=metric, unit=_unit_of(dx, _scoped_unit(loaded, unit)), page=page, lang=lang, sort=sort)
     return _page(
-        request,
+        page_ctx,
         "results/heatmaps.html",
         loaded,
-        lang,
         heat=heat,
         metrics=figures.available_metrics(dx),
         units=list(dx.units.labels) if dx.units is not None else [],
@@ -507,12 +504,12 @@ def heatmaps_page(
 @router.get("/campaigns/{campaign_id}/results/team", include_in_schema=False)
 def team_page(
     campaign_id: uuid.UUID,
-    request: Request,
     session: SessionDep,
     user: CurrentUser,
     name: Annotated[str, Query(max_length=300)],
-    lang: PageLang,
+    page_ctx: Page,
 ):
+    lang = page_ctx.lang
     loaded = _load(session, user, campaign_id)
     dx = _require(loaded.results)
     team = _team(dx, name)
@@ -523,10 +520,9 @@ def team_page(
         if not c["suppressed"]
     }
     return _page(
-        request,
+        page_ctx,
         "results/team.html",
         loaded,
-        lang,
         team=team,
         verdicts=verdicts,
         org_record=dx.organization.records()[0],
@@ -538,10 +534,9 @@ def team_page(
 @router.get("/campaigns/{campaign_id}/results/filters", include_in_schema=False)
 def filters_page(
     campaign_id: uuid.UUID,
-    request: Request,
     session: SessionDep,
     user: CurrentUser,
-    lang: PageLang,
+    page_ctx: Page,
     unit: str | None = None,
     role_: Annotated[str | None, Query(alias="role")] = None,
     tenure: str | None = None,
@@ -553,10 +548,9 @@ def filters_page(
     unit = _scoped_unit(loaded, unit)
     view = _view(loaded, unit, role_, tenure) if (unit or role_ or tenure) else None
     return _page(
-        request,
+        page_ctx,
         "results/filters.html",
         loaded,
-        lang,
         view=view,
         choices=_filter_choices(results, loaded.campaign),
         chosen={"unit": unit, "role": role_, "tenure": tenure},

@@ -7,18 +7,17 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from analysis.wave_figures import trend_figure, trend_groups
-from app.deps import CsrfRoute, CurrentUser, PageLang, SessionDep
+from app.deps import CsrfRoute, CurrentUser, Page, SessionDep
 from app.catalogue import format_number, gettext, use_language
 from app.reasons import SCORES_NOTE, wave_reason
 from app.reports.measurement import wave_invariance_sections
 from app.routers.results import plotly_style_ids
 from app.services.organizations import get_organization, unit_scope
 from app.services.waves import closed_campaigns, compare
-from app.templating import render
 
 router = APIRouter(tags=["waves"], route_class=CsrfRoute)
 CampaignIds = Annotated[list[uuid.UUID], Query(alias="campaign", max_length=20)]
@@ -96,22 +95,20 @@ class WavesOut(BaseModel):
 @router.get("/orgs/{organization_id}/waves", include_in_schema=False)
 def waves_page(
     organization_id: uuid.UUID,
-    request: Request,
     session: SessionDep,
     user: CurrentUser,
-    lang: PageLang,
+    page_ctx: Page,
     campaign: CampaignIds = [],
     team_map: TeamMap = "",
     measure: Measure = "score",  # noqa: B006
     span: Annotated[int | None, Query(ge=0, le=40)] = None,
     trend: Annotated[str, Query(max_length=400)] = "organization:",
 ):
+    lang = page_ctx.lang
     org, role = get_organization(session, user=user, organization_id=organization_id, results=True)
     scope = unit_scope(session, user=user, organization=org)
     available = closed_campaigns(session, organization=org)
     ctx: dict[str, Any] = {
-        "org": org,
-        "role": role.value,
         "scope": scope,
         "available": available,
         "selected": set(campaign),
@@ -158,7 +155,7 @@ def waves_page(
                     number=format_number,
                 )
             ctx.update(trend_groups=groups, trend_key=f"{level}:{group}", trend_figure=figure)
-    return render(request, "waves/index.html", ctx, lang=lang)
+    return page_ctx.render("waves/index.html", ctx, org=org, role=role)
 
 
 @router.get("/api/v1/organizations/{organization_id}/waves", response_model=WavesOut)
