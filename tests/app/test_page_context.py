@@ -31,6 +31,13 @@ def test_pages_take_their_language_from_the_page_context(world):  # noqa: F811 -
         "/portfolio",
         "/orgs/{organization_id}/register",
         "/campaigns/{campaign_id}/teams/{team_id}/facts",
+        "/orgs",
+        "/orgs/{organization_id}",
+        "/orgs/{organization_id}/teams",
+        "/campaigns/{campaign_id}",
+        "/campaigns/{campaign_id}/mail",
+        "/campaigns/{campaign_id}/link-log",
+        "/account",
     } <= with_page
     assert not any(p.startswith("/api/") for p in with_page)  # JSON answers have no page frame
 
@@ -40,12 +47,16 @@ def test_the_frame_is_the_same_on_every_kind_of_page(world):  # noqa: F811 - fix
     cid = world.campaigns["Alpha Logistics"][-1]
     c = world.client("consultant")
     token = world.csrf["consultant"]
-    for path in (f"/orgs/{oid}/waves", f"/campaigns/{cid}/results", f"/orgs/{oid}", "/portfolio"):
+    pages = (f"/orgs/{oid}/waves", f"/campaigns/{cid}/results", f"/orgs/{oid}", f"/campaigns/{cid}", "/account")
+    for path in pages:
         text = c.get(path, params={"lang": "de"}).text
         assert '<html lang="de">' in text and "Abmelden" in text, path
         assert 'href="/benchmark?lang=de"' in text, path  # a consultant's link
         assert f'value="{token}"' in text, path  # the logout form's CSRF token
         assert f'href="{path}?lang=en" hreflang="en"' in text, path
+    # an error page of a signed-in reader keeps the frame
+    text = c.get("/orgs/00000000-0000-0000-0000-000000000000", params={"lang": "de"}).text
+    assert "Abmelden" in text and 'href="/benchmark?lang=de"' in text
     # an HR admin sees no consultant link
     text = world.client("hr_a").get(f"/orgs/{oid}/waves").text
     assert "Log out" in text and 'href="/benchmark' not in text
