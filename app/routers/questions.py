@@ -23,15 +23,36 @@ UNIT_NOT_FOUND = "unit not found"
 Label = Annotated[str | None, Query(max_length=300)]
 
 
+class QuestionScopeOut(BaseModel):
+    """The items' figures of one group (``items``: per item ``n``, ``mean``,
+    ``favourable``, ``distribution`` and why a figure is hidden)."""
+
+    suppressed: bool
+    suppression_reason: str | None
+    suppression_text: dict[str, str] | None
+    items: dict[str, dict[str, Any]] | None = Field(
+        None, description="absent for a hidden group", exclude_if=lambda items: items is None
+    )
+
+
+class QuestionUnitOut(QuestionScopeOut):
+    unit: str
+
+
+class QuestionTeamOut(QuestionScopeOut):
+    team: str
+    unit: str | None
+
+
 class QuestionsOut(BaseModel):
     """Released question-level results: the items and, per group in the reader's
     scope, every item's ``n``, ``mean``, ``favourable``, ``distribution`` (null and the
     reason when hidden)."""
 
     questions: list[dict[str, Any]] = Field(description="the items, their options and what favourable means")
-    organization: dict[str, Any]
-    units: list[dict[str, Any]]
-    teams: list[dict[str, Any]]
+    organization: QuestionScopeOut
+    units: list[QuestionUnitOut]
+    teams: list[QuestionTeamOut]
     k: int
 
 

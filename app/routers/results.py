@@ -125,6 +125,26 @@ def _require(results: Results):
 # ------------------------------------------------------------------ API models
 
 
+class GroupRecord(BaseModel):
+    """The released record of the organization, a unit or a team
+    (:mod:`analysis.diagnosis`). Only the fields every record has, hidden or not, are
+    named; the analysis document is open-ended (``extra="allow"``): its per-dimension
+    figures, typology, outcome, misconceptions and comments pass through as the
+    analysis writes them, and a hidden record has none of them."""
+
+    model_config = ConfigDict(extra="allow")
+    suppressed: bool
+    suppression_reason: str | None
+    suppression_text: dict[str, str] | None
+    n: int | None
+
+
+class UnitRecord(GroupRecord):
+    """The released record of a top-level unit (open-ended like :class:`GroupRecord`)."""
+
+    unit: str
+
+
 class CampaignBrief(BaseModel):
     id: uuid.UUID
     name: str
@@ -148,8 +168,8 @@ class ResultsOut(BaseModel):
     settings: dict[str, Any]
     dimensions: dict[str, Record]
     cfa: Record
-    organization: Record
-    units: list[Record]
+    organization: GroupRecord
+    units: list[UnitRecord]
     n_teams: int
     n_teams_shown: int
     findings: list[Record]
@@ -162,7 +182,7 @@ class ResultsOut(BaseModel):
     priority: Record | None = Field(None, description="consensus on the top priority (methodology §19)")
     invariance: Record | None = Field(None, description="measurement invariance across response languages")
     labels: dict[str, dict[str, dict[str, str]]]
-    subject: Record = Field(description="the record the overview is about: the organization, or the viewer's unit")
+    subject: GroupRecord = Field(description="the record the overview is about: the organization, or the viewer's unit")
     headline: Record | None = Field(
         None,
         description="the headline derived from the subject's findings "
@@ -192,20 +212,16 @@ class HeatmapOut(BaseModel):
     page: int
     pages: int
     rows: list[str]
-    records: list[Record]
+    records: list[GroupRecord]
     figure: dict[str, Any] = Field(description="a plotly figure (data and layout)")
 
 
-class GroupRecordOut(BaseModel):
-    """The released record of a team; a hidden team has only these fields."""
+class GroupRecordOut(GroupRecord):
+    """The released record of a team; a hidden team has only these fields (the rest is
+    open-ended like :class:`GroupRecord`)."""
 
-    model_config = ConfigDict(extra="allow")
     team: str
     unit: str | None
-    suppressed: bool
-    suppression_reason: str | None
-    suppression_text: dict[str, str] | None
-    n: int | None
 
 
 class ViewOut(BaseModel):
@@ -214,7 +230,7 @@ class ViewOut(BaseModel):
     reason: str | None
     reason_text: dict[str, str] | None
     k: int
-    record: Record | None
+    record: GroupRecord | None
 
 
 class LiveOut(BaseModel):

@@ -71,6 +71,51 @@ class ChangeOut(BaseModel):
     change: str | None
 
 
+class MatchComponentOut(BaseModel):
+    before: list[str]
+    after: list[str]
+    match: str
+
+
+class MatchingOut(BaseModel):
+    """How the groups of one level were matched between two waves."""
+
+    from_wave: str
+    to_wave: str
+    span: str
+    level: str
+    components: list[MatchComponentOut]
+    ended: list[str] = Field(description="groups of the earlier wave without a successor")
+    new: list[str] = Field(description="groups of the later wave without a predecessor")
+
+
+class TrendValueOut(BaseModel):
+    """One wave's figure of a trend row; without figures where the wave did not release
+    it (``reason`` says why)."""
+
+    wave: str
+    group: str | None
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int | None
+    released: bool
+    reason: str | None
+
+
+class TrendOut(BaseModel):
+    level: str
+    group: str
+    labels: list[str | None] = Field(description="the group's name in each wave (null: not present)")
+    dimension: str
+    measure: str
+    values: list[TrendValueOut]
+    steps: list[str | None] = Field(description="the change between consecutive waves, null where not available")
+    overall: dict[str, float | str | None] | None = Field(
+        description="first to last wave: difference, interval, change"
+    )
+
+
 class WaveComparisonOut(BaseModel):
     labels: list[str]
     questionnaires: list[dict[str, str | int]]
@@ -79,9 +124,9 @@ class WaveComparisonOut(BaseModel):
     settings: dict[str, float]
     correction: str | None = None
     structure_n: str | None = None
-    matching: list[dict[str, Any]] = Field(description="how the groups of two waves were matched")
+    matching: list[MatchingOut] = Field(description="how the groups of two waves were matched")
     changes: list[ChangeOut]
-    trend: list[dict[str, Any]] = Field(description="per group, dimension and measure: its values in every wave")
+    trend: list[TrendOut] = Field(description="per group, dimension and measure: its values in every wave")
 
 
 class WavesOut(BaseModel):

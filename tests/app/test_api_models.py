@@ -16,6 +16,7 @@ from pydantic_core import to_jsonable_python
 
 from app.main import create_app
 from consultant_world import SCOPED_UNIT, world  # noqa: F401 - fixture
+from results_helpers import close, store_responses
 from web_helpers import make_settings
 
 NO_BODY = {204, 304}
@@ -197,3 +198,28 @@ def test_models_pass_the_analysis_documents_through_unchanged(world, compared): 
     assert len(compared) >= len(paths) + len(teams) + 2
     changed = {model: diffs[:5] for model, diffs in compared if diffs}
     assert changed == {}
+
+
+def test_models_pass_hidden_records_through_unchanged(app, admin, compared):
+    """Hidden groups (below k, or hidden to protect another) keep their short records."""
+    cid = admin.campaign()
+    store_responses(
+        app.state.engine, cid, {"Assembly": 8, "Logistics": 6, "Quality": 5, "Key Accounts": 7, "Inside Sales": 2}
+    )
+    close(app.state.engine, cid)
+    c = admin.client
+    for path, params in (
+        ("results", {}),
+        ("results/heatmap", {"unit": "Sales", "metric": "finding"}),
+        ("results/team", {"name": "Inside Sales"}),
+        ("results/team", {"name": "Key Accounts"}),
+        ("results/questions", {}),
+        ("results/questions", {"team": "Inside Sales"}),
+        ("results/view", {"role": "lead"}),
+    ):
+        r = c.get(f"/api/v1/campaigns/{cid}/{path}", params=params)
+        assert r.status_code == 200, (path, r.text)
+    hidden = c.get(f"/api/v1/campaigns/{cid}/results/questions", params={"team": "Inside Sales"}).json()["teams"]
+    assert hidden and hidden[0]["suppressed"] and "items" not in hidden[0]
+    assert len(compared) >= 7
+    assert {model: diffs[:5] for model, diffs in compared if diffs} == {}
