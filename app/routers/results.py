@@ -145,6 +145,15 @@ class UnitRecord(GroupRecord):
     unit: str
 
 
+class PlotlyFigure(BaseModel):
+    """A plotly figure as :mod:`analysis.figures` draws it; its traces and layout follow
+    plotly's open schema (``extra="allow"`` for anything beside them)."""
+
+    model_config = ConfigDict(extra="allow")
+    data: list[dict[str, Any]]
+    layout: dict[str, Any]
+
+
 class CampaignBrief(BaseModel):
     id: uuid.UUID
     name: str
@@ -213,7 +222,7 @@ class HeatmapOut(BaseModel):
     pages: int
     rows: list[str]
     records: list[GroupRecord]
-    figure: dict[str, Any] = Field(description="a plotly figure (data and layout)")
+    figure: PlotlyFigure = Field(description="a plotly figure (data and layout)")
 
 
 class GroupRecordOut(GroupRecord):
