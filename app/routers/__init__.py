@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, ClassVar
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
-
-#: A time in a response as :func:`datetime.isoformat` writes it (``+00:00``, not ``Z``),
-#: as the routes answered before they had response models.
-IsoDatetime = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json")]
 
 NULL_REFUSED = "must not be null; leave the field out to keep its value"
 

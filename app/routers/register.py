@@ -4,6 +4,7 @@ import and export, and the register frozen into a campaign (docs/methodology.md 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, UploadFile
@@ -11,7 +12,6 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from app.catalogue import N_
-from app.routers import IsoDatetime
 from app.deps import CsrfProtected, CurrentUser, FormBody, Page, RawBody, SessionDep
 from app.i18n import translator
 from app.register_texts import UI
@@ -67,7 +67,7 @@ class VersionOut(BaseModel):
     each kind it holds."""
 
     number: int
-    created_at: IsoDatetime
+    created_at: datetime
     created_by: str
     decisions: int
     designs: int
