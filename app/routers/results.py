@@ -174,7 +174,10 @@ class ResultsOut(BaseModel):
     withheld: int = Field(description="answer sets a campaign with live results could not add at closing")
     response_rate: RateOut | None
     n_respondents: int | None
-    settings: dict[str, Any]
+    settings: dict[str, bool | int | float | str | None] = Field(
+        description="the analysis settings: min_group_size, comment_min_group_size, correction, alpha, "
+        "min_effect, confidence, interim"
+    )
     dimensions: dict[str, Record]
     cfa: Record
     organization: GroupRecord
