@@ -1,5 +1,5 @@
-"""Request dependencies: ``SessionDep``, ``CurrentUser``, ``PageLang``, CSRF checks and rate
-limits.
+"""Request dependencies: ``SessionDep``, ``CurrentUser``, ``PageLang``, ``Page`` (the
+common context of a signed-in page), CSRF checks and rate limits.
 
 CSRF is on by default: a router built with ``APIRouter(route_class=CsrfRoute)`` adds
 :func:`csrf_protect` to every route with an unsafe method, and an endpoint that must
@@ -28,6 +28,7 @@ from app.core.security import same
 from app.models import User, UserSession
 from app.services import Forbidden, ServiceError
 from app.services.users import is_consultant, session_user
+from app.templating import PageContext, negotiated_language
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 CSRF_FAILED = N_("CSRF token missing or wrong")
@@ -90,20 +91,39 @@ ReadSessionDep = Annotated[Session, Depends(get_read_session)]
 class Auth:
     user: User
     session: UserSession
+    is_consultant: bool
 
 
 def get_auth(request: Request, session: SessionDep, settings: SettingsDep) -> Auth:
+    """The signed-in user and their session (401 without one). The page context of the
+    request is stored for the pages and error pages rendered without the ``Page``
+    dependency (:func:`app.templating.render`)."""
     found = session_user(session, token=request.cookies.get(cookie_name(settings, "aad_session")))
     if found is None:
         raise LoginRequired(NOT_AUTHENTICATED)
     user, row = found
-    request.state.user = user
-    request.state.csrf_token = row.csrf_token
-    request.state.is_consultant = is_consultant(session, user=user)
-    return Auth(user=user, session=row)
+    auth = Auth(user=user, session=row, is_consultant=is_consultant(session, user=user))
+    request.state.page = _page(request, auth, negotiated_language(request))
+    return auth
 
 
 AuthDep = Annotated[Auth, Depends(get_auth)]
+
+
+def _page(request: Request, auth: Auth, lang: str) -> PageContext:
+    return PageContext(
+        request, lang=lang, user=auth.user, csrf_token=auth.session.csrf_token, is_consultant=auth.is_consultant
+    )
+
+
+def page_context(request: Request, auth: AuthDep, lang: PageLang) -> PageContext:
+    """The common context of a signed-in page (user, CSRF token, consultant links,
+    language and language links) in the language of :func:`page_language`."""
+    return _page(request, auth, lang)
+
+
+#: A signed-in HTML page: ``page.render(template, context, org=…, role=…)``.
+Page = Annotated[PageContext, Depends(page_context)]
 
 
 def get_current_user(auth: AuthDep) -> User:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
 
 from app import catalogue, i18n, labels
+from app.models import Organization, Role, User
 from app.problems import translated
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -48,23 +52,70 @@ def negotiated_language(request: Request) -> str:
     )
 
 
+@dataclass(frozen=True)
+class PageContext:
+    """The part of every page's template context that does not depend on the page: the
+    signed-in user (None on public pages), their CSRF token for forms, whether they are
+    a consultant (the portfolio and benchmark links), the page's language and the links
+    to the same page in each language. Signed-in pages get it from the ``Page``
+    dependency (:func:`app.deps.page_context`); :func:`render` builds it for the others."""
+
+    request: Request
+    lang: str
+    user: User | None = None
+    csrf_token: str = ""
+    is_consultant: bool = False
+
+    def in_language(self, lang: str) -> PageContext:
+        """The same page in ``lang`` (a form that carries its language)."""
+        return self if lang == self.lang else replace(self, lang=lang)
+
+    def common(self) -> dict[str, Any]:
+        return {
+            "user": self.user,
+            "csrf_token": self.csrf_token,
+            "is_consultant": self.is_consultant,
+            "lang": self.lang,
+            "lang_links": i18n.language_links(self.request.url.path, self.request.query_params.multi_items()),
+        }
+
+    def render(
+        self,
+        name: str,
+        context: dict[str, Any] | None = None,
+        *,
+        status_code: int = 200,
+        org: Organization | None = None,
+        role: Role | None = None,
+    ) -> Response:
+        """Render ``name`` in the page's language with the common context, the
+        organization and the reader's role in it when given, then ``context``; texts
+        from the catalogue. An explicit ``?lang=`` is remembered in a cookie so that the
+        following pages keep it."""
+        ctx = self.common()
+        if org is not None:
+            ctx["org"] = org
+        if role is not None:
+            ctx["role"] = role.value
+        ctx.update(context or {})
+        with catalogue.use_language(self.lang):
+            response = templates.TemplateResponse(self.request, name, ctx, status_code=status_code)
+        if self.request.query_params.get("lang") in i18n.LANGUAGES:
+            response.set_cookie(i18n.LANGUAGE_COOKIE, self.lang, max_age=365 * 24 * 3600, samesite="lax", path="/")
+        return response
+
+
+def page_of(request: Request, lang: str | None = None) -> PageContext:
+    """The page context of ``request``: the signed-in reader's (stored by the
+    authentication, :func:`app.deps.get_auth`), else a public page's; in ``lang``
+    (default: the negotiated language)."""
+    page = getattr(request.state, "page", None) or PageContext(request, lang=negotiated_language(request))
+    return page.in_language(lang) if lang else page
+
+
 def render(
     request: Request, name: str, context: dict | None = None, *, status_code: int = 200, lang: str | None = None
-):
-    """Render ``name`` in ``lang`` (default: the negotiated language) with the current
-    user and CSRF token in the context, texts from the catalogue; an explicit ``?lang=`` is remembered
-    in a cookie so that the following pages keep it."""
-    lang = lang or negotiated_language(request)
-    ctx = {
-        "user": getattr(request.state, "user", None),
-        "csrf_token": getattr(request.state, "csrf_token", ""),
-        "is_consultant": getattr(request.state, "is_consultant", False),
-        "lang": lang,
-        "lang_links": i18n.language_links(request.url.path, request.query_params.multi_items()),
-        **(context or {}),
-    }
-    with catalogue.use_language(lang):
-        response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
-    if request.query_params.get("lang") in i18n.LANGUAGES:
-        response.set_cookie(i18n.LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax", path="/")
-    return response
+) -> Response:
+    """Render ``name`` with the page context of ``request`` (:func:`page_of`); for
+    handlers without the ``Page`` dependency (public pages, error pages)."""
+    return page_of(request, lang).render(name, context, status_code=status_code)

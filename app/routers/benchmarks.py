@@ -9,11 +9,11 @@ import uuid
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from app.deps import CsrfRoute, CurrentUser, PageLang, RawBody, SessionDep
+from app.deps import CsrfRoute, CurrentUser, Page, RawBody, SessionDep
 from app.catalogue import N_, use_language
 from app.problems import Problem
 from app.reasons import DEFINITIONS, QUANTILES, SCORES_NOTE, benchmark_reason
@@ -32,7 +32,7 @@ from app.services.benchmarks import (
 )
 from app.services.organizations import get_organization
 from app.services.results import campaign_results
-from app.templating import render
+from app.templating import PageContext
 
 router = APIRouter(tags=["benchmark"], route_class=CsrfRoute)
 Lang = Annotated[Literal["en", "de"], Query()]
@@ -107,11 +107,10 @@ class BenchmarkFileOut(BaseModel):
 BENCHMARK_FILE = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/BenchmarkFileOut"}}}}
 
 
-def _page(request: Request, name: str, lang: str, **context):
-    """A benchmark page in ``lang`` (texts from the catalogue, decimal comma in German),
-    with links to the same page in each language."""
-    return render(
-        request,
+def _page(page_ctx: PageContext, name: str, **context):
+    """A benchmark page in the page's language (texts from the catalogue, decimal comma
+    in German), with links to the same page in each language."""
+    return page_ctx.render(
         name,
         {
             **context,
@@ -120,7 +119,6 @@ def _page(request: Request, name: str, lang: str, **context):
             "quantiles": QUANTILES,
             "scores_note": SCORES_NOTE,
         },
-        lang=lang,
     )
 
 
@@ -167,13 +165,12 @@ def _comparison(session, user, campaign_id: uuid.UUID):
 
 
 @router.get("/campaigns/{campaign_id}/benchmark", include_in_schema=False)
-def benchmark_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, lang: PageLang):
+def benchmark_page(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, page_ctx: Page):
     campaign, org, role, result = _comparison(session, user, campaign_id)
-    b = _with_reasons(result.to_dict() if result else None, lang)
+    b = _with_reasons(result.to_dict() if result else None, page_ctx.lang)
     return _page(
-        request,
+        page_ctx,
         "benchmark/campaign.html",
-        lang,
         org=org,
         role=role.value,
         campaign=campaign,
@@ -225,12 +222,11 @@ def opt_in_api(organization_id: uuid.UUID, body: OptIn, session: SessionDep, use
 
 
 @router.get("/benchmark", include_in_schema=False)
-def pool_page(request: Request, session: SessionDep, user: CurrentUser, lang: PageLang, imported: int | None = None):
+def pool_page(session: SessionDep, user: CurrentUser, page_ctx: Page, imported: int | None = None):
     require_consultant(session, user=user)
     return _page(
-        request,
+        page_ctx,
         "benchmark/pool.html",
-        lang,
         status=pool_status(session),
         imported=imported,
         max_upload=MAX_UPLOAD,

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app import i18n
 from app.catalogue import N_
-from app.deps import CsrfRoute, CurrentUser, SessionDep, SettingsDep
+from app.deps import CsrfRoute, CurrentUser, Page, SessionDep, SettingsDep
 from app.models import Campaign, CampaignStatus
 from app.routers import PatchBody
 from app.services import Invalid
@@ -39,7 +39,6 @@ from app.services.rates import response_rates
 from app.services.register import MAX_DECISIONS, launch_register
 from app.services.register_items import decision_items
 from app.services.teams import team_rows
-from app.templating import render
 
 router = APIRouter(tags=["campaigns"], route_class=CsrfRoute)
 PRIORITY_LINES = N_("give as many priorities in German as in English, one per line")
@@ -146,7 +145,7 @@ def campaign_create(
 
 @router.get("/campaigns/{campaign_id}", include_in_schema=False)
 def campaign_page(
-    campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep
+    campaign_id: uuid.UUID, page_ctx: Page, session: SessionDep, user: CurrentUser, settings: SettingsDep
 ):
     campaign, org, role = _campaign(session, user, campaign_id)
     counts = invitation_counts(session, campaign=campaign)
@@ -162,12 +161,9 @@ def campaign_page(
         for t in campaign_teams(session, campaign=campaign)
     ]
     structure = teams if campaign.status != CampaignStatus.draft else team_rows(session, organization=org)
-    return render(
-        request,
+    return page_ctx.render(
         "admin/campaign.html",
         {
-            "org": org,
-            "role": role.value,
             "campaign": campaign,
             "teams": teams,
             "small_teams": sum(t["headcount"] < campaign.k for t in structure),
@@ -177,6 +173,8 @@ def campaign_page(
             "mail": mail_status(session, campaign=campaign, configured=settings.mail_configured),
             "register": launch_register(session, campaign=campaign, organization=org),
         },
+        org=org,
+        role=role,
     )
 
 

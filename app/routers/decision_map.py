@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from app.catalogue import N_
-from app.deps import CurrentUser, PageLang, SessionDep
+from app.deps import CurrentUser, Page, SessionDep
 from app.reports.decision_map import render_decision_map_pdf, render_decision_map_xlsx
 from app.routers.results import Lang, _load, _page, _require
 from app.services import NotFound
@@ -33,14 +33,13 @@ def _loaded(session, user, campaign_id):
 
 
 @router.get("/campaigns/{campaign_id}/results/decisions", include_in_schema=False)
-def decision_map_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, lang: PageLang):
+def decision_map_page(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, page_ctx: Page):
     loaded = _loaded(session, user, campaign_id)
     facts = campaign_facts(session, campaign=loaded.campaign, items=loaded.results.diagnosis.items, scope=loaded.scope)
     return _page(
-        request,
+        page_ctx,
         "results/decisions.html",
         loaded,
-        lang,
         register=loaded.results.register,
         team_facts=list(facts.values()),
     )

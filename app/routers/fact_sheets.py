@@ -11,12 +11,12 @@ import uuid
 from datetime import date
 from typing import Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from app.catalogue import N_
-from app.deps import CsrfRoute, CurrentUser, FormBody, PageLang, SessionDep
+from app.deps import CsrfRoute, CurrentUser, FormBody, Page, SessionDep
 from app.models import Role, TeamFactSheet
 from app.services import Invalid, NotFound, ServiceError
 from app.services.campaigns import get_campaign
@@ -24,7 +24,7 @@ from app.services.fact_sheets import CADENCE_LABELS, CADENCES, get_team, save_sh
 from app.services.fact_sheets import TEAM_NOT_FOUND
 from app.services.organizations import get_organization, organization_ids, unit_scope
 from app.services.results import team_labels
-from app.templating import render
+from app.templating import PageContext
 
 router = APIRouter(tags=["fact sheets"], route_class=CsrfRoute)
 FORM_INVALID = N_("Please answer every question of the fact sheet.")
@@ -77,13 +77,12 @@ def _save(session, user, team, facts: FactsIn):
 
 
 def _page(
-    request,
+    page_ctx: PageContext,
     session,
     campaign,
     org,
     role,
     team,
-    lang,
     *,
     scope=None,
     form=None,
@@ -92,8 +91,7 @@ def _page(
     status_code=200,
 ):
     sheet = sheet_dict(session.get(TeamFactSheet, team.id))
-    return render(
-        request,
+    return page_ctx.render(
         "admin/fact_sheet.html",
         {
             "campaign": campaign,
@@ -108,7 +106,6 @@ def _page(
             "scope": scope,
         },
         status_code=status_code,
-        lang=lang,
     )
 
 
@@ -116,14 +113,13 @@ def _page(
 def fact_sheet_page(
     campaign_id: uuid.UUID,
     team_id: uuid.UUID,
-    request: Request,
     session: SessionDep,
     user: CurrentUser,
-    lang: PageLang,
+    page_ctx: Page,
     saved: bool = False,
 ):
     campaign, org, role, team, scope = _load(session, user, campaign_id, team_id)
-    return _page(request, session, campaign, org, role, team, lang, scope=scope, saved=saved)
+    return _page(page_ctx, session, campaign, org, role, team, scope=scope, saved=saved)
 
 
 def _form_facts(form) -> FactsIn:
@@ -143,27 +139,28 @@ def _form_facts(form) -> FactsIn:
 
 @router.post("/campaigns/{campaign_id}/teams/{team_id}/facts", include_in_schema=False)
 def fact_sheet_form(
-    campaign_id: uuid.UUID, team_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, form: FormBody
+    campaign_id: uuid.UUID, team_id: uuid.UUID, page_ctx: Page, session: SessionDep, user: CurrentUser, form: FormBody
 ):
     campaign, org, role, team, _ = _load(session, user, campaign_id, team_id, write=True)
-    lang = "de" if form.get("lang") == "de" else "en"
+    page_ctx = page_ctx.in_language("de" if form.get("lang") == "de" else "en")
     try:
         _save(session, user, team, _form_facts(form))
     except ServiceError as exc:
         fields = {f: form.get(f, "") for f in FactsIn.model_fields}
         return _page(
-            request,
+            page_ctx,
             session,
             campaign,
             org,
             role,
             team,
-            lang,
             form=fields,
             error=exc.detail,
             status_code=exc.status_code,
         )
-    return RedirectResponse(f"/campaigns/{campaign.id}/teams/{team.id}/facts?lang={lang}&saved=true", status_code=303)
+    return RedirectResponse(
+        f"/campaigns/{campaign.id}/teams/{team.id}/facts?lang={page_ctx.lang}&saved=true", status_code=303
+    )
 
 
 # ------------------------------------------------------------------- API

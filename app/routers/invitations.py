@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from app.deps import CsrfRoute, CurrentUser, FormBody, SessionDep, SettingsDep
+from app.deps import CsrfRoute, CurrentUser, FormBody, Page, SessionDep, SettingsDep
 from app.routers.campaigns import _campaign
 from app.catalogue import N_
 from app.problems import Problem
@@ -25,7 +25,6 @@ from app.services.invitations import (
     remaining_links,
 )
 from app.services.organizations import get_organization, organization_ids, unit_scope
-from app.templating import render
 
 router = APIRouter(tags=["invitations"], route_class=CsrfRoute)
 CHOOSE_TEAM = N_("choose a team, or all teams")
@@ -204,11 +203,11 @@ def _readable(session, user, campaign_id: uuid.UUID):
 
 
 @router.get("/campaigns/{campaign_id}/link-log", include_in_schema=False)
-def link_log_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser):
+def link_log_page(campaign_id: uuid.UUID, page_ctx: Page, session: SessionDep, user: CurrentUser):
     """Who created links, when and how many per team: open to every member."""
     campaign, org, role = _readable(session, user, campaign_id)
     log = audit_log(session, campaign=campaign, unit=unit_scope(session, user=user, organization=org))
-    return render(request, "admin/link_log.html", {"org": org, "role": role.value, "campaign": campaign, "log": log})
+    return page_ctx.render("admin/link_log.html", {"campaign": campaign, "log": log}, org=org, role=role)
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/link-log", response_model=list[AuditOut])
@@ -216,4 +215,6 @@ def api_link_log(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser)
     """Every creation of survey links (when, by whom, kind, links per team), newest
     first; readable by every member of the organization."""
     campaign, org, _ = _readable(session, user, campaign_id)
-    return audit_log(session, campaign=campaign, unit=unit_scope(session, user=user, organization=org))
+    log = audit_log(session, campaign=campaign, unit=unit_scope(session, user=user, organization=org))
+    # a team's top-level unit serves the scoping above; its path already names it
+    return [{**row, "teams": [{"team": t["team"], "links": t["links"]} for t in row["teams"]]} for row in log]

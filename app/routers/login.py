@@ -19,6 +19,7 @@ from app.deps import (
     CsrfRoute,
     CurrentUser,
     LoginRequired,
+    Page,
     RateLimited,
     SessionDep,
     SettingsDep,
@@ -206,13 +207,14 @@ def _change_password(request: Request, session, settings: Settings, user, curren
 
 
 @router.get("/account", include_in_schema=False)
-def account_page(request: Request, user: CurrentUser, changed: bool = False):
-    return render(request, "admin/account.html", {"changed": changed, "form_error": None})
+def account_page(page_ctx: Page, changed: bool = False):
+    return page_ctx.render("admin/account.html", {"changed": changed, "form_error": None})
 
 
 @router.post("/account/password", include_in_schema=False)
 def account_password_form(
     request: Request,
+    page_ctx: Page,
     session: SessionDep,
     settings: SettingsDep,
     user: CurrentUser,
@@ -221,15 +223,15 @@ def account_password_form(
     repeat_password: Annotated[str, Form(max_length=1000)],
 ):
     if new_password != repeat_password:
-        return render(
-            request, "admin/account.html", {"changed": False, "form_error": PASSWORDS_DIFFER}, status_code=422
+        return page_ctx.render(
+            "admin/account.html", {"changed": False, "form_error": PASSWORDS_DIFFER}, status_code=422
         )
     try:
         _change_password(request, session, settings, user, current_password, new_password)
     except ServiceError as exc:
         session.rollback()
-        return render(
-            request, "admin/account.html", {"changed": False, "form_error": exc.problem}, status_code=exc.status_code
+        return page_ctx.render(
+            "admin/account.html", {"changed": False, "form_error": exc.problem}, status_code=exc.status_code
         )
     return RedirectResponse("/account?changed=true", status_code=303)
 

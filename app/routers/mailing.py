@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.catalogue import N_
-from app.deps import CsrfRoute, CurrentUser, RawBody, SessionDep, SettingsDep
+from app.deps import CsrfRoute, CurrentUser, Page, RawBody, SessionDep, SettingsDep
 from app.models import utcnow
 from app.reports.posters import render_posters_pdf
 from app.routers.campaigns import _campaign
@@ -37,7 +37,7 @@ from app.services.participants import (
     participant_log,
     set_retention,
 )
-from app.templating import render
+from app.templating import PageContext
 
 router = APIRouter(tags=["mailing"], route_class=CsrfRoute)
 MAIL_NOT_CONFIGURED = N_(
@@ -74,6 +74,10 @@ class ParticipantOut(BaseModel):
     status: str
     attempts: int
     error: str
+
+
+class AddedOut(BaseModel):
+    added: int = Field(description="participants added from the list")
 
 
 class ReminderIn(BaseModel):
@@ -118,10 +122,9 @@ def _aware(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
 
 
-def _page(request, session, campaign, org, settings, *, errors=None, status_code=200):
+def _page(page_ctx: PageContext, session, campaign, org, settings, *, errors=None, status_code=200):
     templates = templates_of(session, campaign=campaign)
-    return render(
-        request,
+    return page_ctx.render(
         "admin/mail.html",
         {
             "org": org,
@@ -145,15 +148,16 @@ def _back(campaign) -> RedirectResponse:
 
 
 @router.get("/campaigns/{campaign_id}/mail", include_in_schema=False)
-def mail_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, settings: SettingsDep):
+def mail_page(campaign_id: uuid.UUID, page_ctx: Page, session: SessionDep, user: CurrentUser, settings: SettingsDep):
     campaign, org = _writable(session, user, campaign_id)
-    return _page(request, session, campaign, org, settings)
+    return _page(page_ctx, session, campaign, org, settings)
 
 
 @router.post("/campaigns/{campaign_id}/participants", include_in_schema=False)
 def participants_upload(
     campaign_id: uuid.UUID,
     request: Request,
+    page_ctx: Page,
     session: SessionDep,
     user: CurrentUser,
     settings: SettingsDep,
@@ -170,7 +174,7 @@ def participants_upload(
         )
     except Invalid as exc:
         session.rollback()
-        return _page(request, session, campaign, org, settings, errors=[exc.problem, *exc.problems], status_code=422)
+        return _page(page_ctx, session, campaign, org, settings, errors=[exc.problem, *exc.problems], status_code=422)
     return _back(campaign)
 
 
@@ -214,7 +218,7 @@ def reminder_cancel(campaign_id: uuid.UUID, job_id: uuid.UUID, session: SessionD
 @router.post("/campaigns/{campaign_id}/mail/templates", include_in_schema=False)
 def template_save(
     campaign_id: uuid.UUID,
-    request: Request,
+    page_ctx: Page,
     session: SessionDep,
     user: CurrentUser,
     settings: SettingsDep,
@@ -228,7 +232,7 @@ def template_save(
         save_template(session, campaign=campaign, kind=kind, language=language, subject=subject, body=body)
     except Invalid as exc:
         session.rollback()
-        return _page(request, session, campaign, org, settings, errors=[exc.problem, *exc.problems], status_code=422)
+        return _page(page_ctx, session, campaign, org, settings, errors=[exc.problem, *exc.problems], status_code=422)
     return _back(campaign)
 
 
@@ -294,9 +298,10 @@ def api_participants(campaign_id: uuid.UUID, session: SessionDep, user: CurrentU
 @router.post(
     "/api/v1/campaigns/{campaign_id}/participants",
     status_code=201,
+    response_model=AddedOut,
     openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}},
 )
-def api_upload(campaign_id: uuid.UUID, body: RawBody, request: Request, session: SessionDep, user: CurrentUser) -> dict:
+def api_upload(campaign_id: uuid.UUID, body: RawBody, request: Request, session: SessionDep, user: CurrentUser):
     """Add a participant list (CSV: email, team, optional unit path and language); all or nothing."""
     campaign, _ = _writable(session, user, campaign_id)
     return import_participants(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Query
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from app.deps import CsrfRoute, CurrentUser, SessionDep
+from app.deps import CsrfRoute, CurrentUser, Page, SessionDep
 from app.models import Role
 from app.routers import PatchBody
 from app.labels import INDUSTRIES
@@ -30,7 +30,7 @@ from app.services.organizations import (
     update_organization,
 )
 from app.services.teams import team_rows
-from app.templating import render
+from app.templating import PageContext
 
 router = APIRouter(tags=["organizations"], route_class=CsrfRoute)
 
@@ -103,15 +103,15 @@ FORM_CHOICES = {"size_bands": SIZE_BANDS, "industries": tuple(INDUSTRIES)}
 
 
 @router.get("/orgs", include_in_schema=False)
-def orgs_page(request: Request, session: SessionDep, user: CurrentUser):
-    return render(
-        request, "admin/orgs.html", {"orgs": list_organizations(session, user=user), "form": {}, **FORM_CHOICES}
+def orgs_page(page_ctx: Page, session: SessionDep, user: CurrentUser):
+    return page_ctx.render(
+        "admin/orgs.html", {"orgs": list_organizations(session, user=user), "form": {}, **FORM_CHOICES}
     )
 
 
 @router.post("/orgs", include_in_schema=False)
 def orgs_create(
-    request: Request,
+    page_ctx: Page,
     session: SessionDep,
     user: CurrentUser,
     name: Annotated[str, Form(max_length=200)],
@@ -133,8 +133,7 @@ def orgs_create(
         )
     except Invalid as exc:  # shown on the form, with the input kept
         form = {"name": name, "industry": industry, "size_band": size_band, "k": k, "k_acknowledged": k_acknowledged}
-        return render(
-            request,
+        return page_ctx.render(
             "admin/orgs.html",
             {
                 "orgs": list_organizations(session, user=user),
@@ -148,21 +147,19 @@ def orgs_create(
     return RedirectResponse(f"/orgs/{org.id}", status_code=303)
 
 
-def _org_page(request, session, user, org, role, *, status_code: int = 200, **extra):
+def _org_page(page_ctx: PageContext, session, user, org, role, *, status_code: int = 200, **extra):
     scope = unit_scope(session, user=user, organization=org)
     if scope is not None:  # a viewer of one unit: the campaigns, each linking to its results
-        return render(
-            request,
+        return page_ctx.render(
             "admin/org.html",
-            {"org": org, "role": role.value, "scope": scope, "campaigns": list_campaigns(session, organization=org)},
+            {"scope": scope, "campaigns": list_campaigns(session, organization=org)},
+            org=org,
+            role=role,
         )
     teams = team_rows(session, organization=org)
-    return render(
-        request,
+    return page_ctx.render(
         "admin/org.html",
         {
-            "org": org,
-            "role": role.value,
             "scope": None,
             "campaigns": list_campaigns(session, organization=org),
             "team_count": len(teams),
@@ -176,19 +173,21 @@ def _org_page(request, session, user, org, role, *, status_code: int = 200, **ex
             **extra,
         },
         status_code=status_code,
+        org=org,
+        role=role,
     )
 
 
 @router.get("/orgs/{organization_id}", include_in_schema=False)
-def org_page(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser):
+def org_page(organization_id: uuid.UUID, page_ctx: Page, session: SessionDep, user: CurrentUser):
     org, role = get_organization(session, user=user, organization_id=organization_id, results=True)
-    return _org_page(request, session, user, org, role)
+    return _org_page(page_ctx, session, user, org, role)
 
 
 @router.post("/orgs/{organization_id}", include_in_schema=False)
 def org_update(
     organization_id: uuid.UUID,
-    request: Request,
+    page_ctx: Page,
     session: SessionDep,
     user: CurrentUser,
     name: Annotated[str, Form(max_length=200)],
@@ -212,7 +211,7 @@ def org_update(
     except Invalid as exc:  # shown on the form, with the input kept
         session.rollback()
         return _org_page(
-            request,
+            page_ctx,
             session,
             user,
             org,
@@ -228,7 +227,7 @@ def org_update(
 @router.post("/orgs/{organization_id}/members", include_in_schema=False)
 def org_add_member(
     organization_id: uuid.UUID,
-    request: Request,
+    page_ctx: Page,
     session: SessionDep,
     user: CurrentUser,
     email: Annotated[str, Form(max_length=254)],
@@ -249,7 +248,7 @@ def org_add_member(
     except Invalid as exc:  # shown on the form, with the input kept (never the password)
         session.rollback()
         return _org_page(
-            request,
+            page_ctx,
             session,
             user,
             org,

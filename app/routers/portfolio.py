@@ -6,17 +6,16 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Query
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
 from analysis.narrative import LABELS, label
-from app.deps import CsrfRoute, CurrentUser, PageLang, SessionDep
+from app.deps import CsrfRoute, CurrentUser, Page, SessionDep
 from app.labels import INDUSTRIES
 from app.models import Role
 from app.services.organizations import SIZE_BANDS, create_organization, get_organization
 from app.services.portfolio import portfolio
-from app.templating import render
 
 router = APIRouter(tags=["portfolio"], route_class=CsrfRoute)
 DIMENSIONS = ("direction", "decision_rights", "feedback")
@@ -81,9 +80,9 @@ def _out(row: dict) -> PortfolioRow:
 
 
 @router.get("/portfolio", include_in_schema=False)
-def portfolio_page(request: Request, session: SessionDep, user: CurrentUser, lang: PageLang):
-    return render(
-        request,
+def portfolio_page(session: SessionDep, user: CurrentUser, page_ctx: Page):
+    lang = page_ctx.lang
+    return page_ctx.render(
         "portfolio/index.html",
         {
             "rows": portfolio(session, user=user),
@@ -92,7 +91,6 @@ def portfolio_page(request: Request, session: SessionDep, user: CurrentUser, lan
             "dimensions": DIMENSIONS,
             "typology_names": {k: label("typology", k, lang) for k in LABELS["typology"]},
         },
-        lang=lang,
     )
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from app.deps import CurrentUser, PageLang, SessionDep
+from app.deps import CurrentUser, Page, SessionDep
 from app.reports.questions import QTEXTS, scope_table
 from app.routers.results import Loaded, _load, _page, _require, _scoped_unit
 from app.services import NotFound
@@ -23,15 +23,36 @@ UNIT_NOT_FOUND = "unit not found"
 Label = Annotated[str | None, Query(max_length=300)]
 
 
+class QuestionScopeOut(BaseModel):
+    """The items' figures of one group (``items``: per item ``n``, ``mean``,
+    ``favourable``, ``distribution`` and why a figure is hidden)."""
+
+    suppressed: bool
+    suppression_reason: str | None
+    suppression_text: dict[str, str] | None
+    items: dict[str, dict[str, Any]] | None = Field(
+        None, description="absent for a hidden group", exclude_if=lambda items: items is None
+    )
+
+
+class QuestionUnitOut(QuestionScopeOut):
+    unit: str
+
+
+class QuestionTeamOut(QuestionScopeOut):
+    team: str
+    unit: str | None
+
+
 class QuestionsOut(BaseModel):
     """Released question-level results: the items and, per group in the reader's
     scope, every item's ``n``, ``mean``, ``favourable``, ``distribution`` (null and the
     reason when hidden)."""
 
     questions: list[dict[str, Any]] = Field(description="the items, their options and what favourable means")
-    organization: dict[str, Any]
-    units: list[dict[str, Any]]
-    teams: list[dict[str, Any]]
+    organization: QuestionScopeOut
+    units: list[QuestionUnitOut]
+    teams: list[QuestionTeamOut]
     k: int
 
 
@@ -67,13 +88,13 @@ def api_questions(
 @router.get("/campaigns/{campaign_id}/results/questions", include_in_schema=False)
 def questions_page(
     campaign_id: uuid.UUID,
-    request: Request,
     session: SessionDep,
     user: CurrentUser,
-    lang: PageLang,
+    page_ctx: Page,
     unit: Label = None,
     team: Label = None,
 ):
+    lang = page_ctx.lang
     loaded = _load(session, user, campaign_id)
     dx = _require(loaded.results)
     unit, team = unit or None, team or None
@@ -86,10 +107,9 @@ def questions_page(
         "teams": list(zip(dx.teams.labels, dx.teams.parent or [None] * len(dx.teams.labels))),
     }
     return _page(
-        request,
+        page_ctx,
         "results/questions.html",
         loaded,
-        lang,
         table=table,
         choices=choices,
         chosen={"unit": unit, "team": team},

@@ -4,14 +4,15 @@ import and export, and the register frozen into a campaign (docs/methodology.md 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Path, Query, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from app.catalogue import N_
-from app.deps import CsrfProtected, CurrentUser, FormBody, PageLang, RawBody, SessionDep
+from app.deps import CsrfProtected, CurrentUser, FormBody, Page, RawBody, SessionDep
 from app.i18n import translator
 from app.register_texts import UI
 from app.services import Invalid, NotFound, ServiceError
@@ -36,7 +37,7 @@ from app.services.register import (
 )
 from app.services.teams import team_rows
 from app.services.register_csv import MAX_CSV_BYTES, import_register, register_csv
-from app.templating import render
+from app.templating import PageContext
 
 router = APIRouter(tags=["register"], dependencies=[CsrfProtected])
 NO_REGISTER = N_("the campaign has no register")
@@ -61,6 +62,18 @@ class RegisterOut(BaseModel):
     agreements: list[dict]
 
 
+class VersionOut(BaseModel):
+    """A saved version of the register: who saved it when, and how many entries of
+    each kind it holds."""
+
+    number: int
+    created_at: datetime
+    created_by: str
+    decisions: int
+    designs: int
+    agreements: int
+
+
 class FrozenRegisterOut(BaseModel):
     version: int
     decisions: list[dict]
@@ -76,17 +89,14 @@ def _out(number, document) -> RegisterOut:
 # ------------------------------------------------------------------ pages
 
 
-def _page(request, session, org, role, lang, *, shown=None, saved=None, errors=None, status_code=200):
+def _page(page_ctx: PageContext, session, org, role, *, shown=None, saved=None, errors=None, status_code=200):
     number, document = current_document(session, organization=org)
     viewing = None
     if shown is not None and shown != number:
         viewing, document = shown, get_version(session, organization=org, number=shown).document
-    return render(
-        request,
+    return page_ctx.render(
         "admin/register.html",
         {
-            "org": org,
-            "role": role.value,
             "number": number,
             "viewing": viewing,
             "document": document,
@@ -96,25 +106,25 @@ def _page(request, session, org, role, lang, *, shown=None, saved=None, errors=N
             "dimensions": DIMENSIONS,
             "saved": saved,
             "errors": errors,
-            "tx": translator(lang, UI),
+            "tx": translator(page_ctx.lang, UI),
         },
         status_code=status_code,
-        lang=lang,
+        org=org,
+        role=role,
     )
 
 
 @router.get("/orgs/{organization_id}/register", include_in_schema=False)
 def register_page(
     organization_id: uuid.UUID,
-    request: Request,
     session: SessionDep,
     user: CurrentUser,
-    lang: PageLang,
+    page_ctx: Page,
     version: Annotated[int | None, Query(ge=1, le=MAX_NUMBER)] = None,
     saved: Annotated[int | None, Query(ge=1, le=MAX_NUMBER)] = None,
 ):
     org, role = get_organization(session, user=user, organization_id=organization_id)
-    return _page(request, session, org, role, lang, shown=version, saved=saved)
+    return _page(page_ctx, session, org, role, shown=version, saved=saved)
 
 
 @router.get("/orgs/{organization_id}/register.csv", include_in_schema=False)
@@ -137,7 +147,7 @@ def register_download(
     )
 
 
-def _edit(request, session, user, organization_id, form, lang, change):
+def _edit(page_ctx: PageContext, session, user, organization_id, form, change):
     """Apply ``change`` to the latest version and save it as the next one; the page
     with every error (422) or the conflict (409) when that fails."""
     org, role = get_organization(session, user=user, organization_id=organization_id, write=True)
@@ -155,10 +165,8 @@ def _edit(request, session, user, organization_id, form, lang, change):
         )
     except ServiceError as exc:
         session.rollback()
-        return _page(
-            request, session, org, role, lang, errors=[exc.problem, *exc.problems], status_code=exc.status_code
-        )
-    return RedirectResponse(f"/orgs/{org.id}/register?lang={lang}&saved={version.number}", status_code=303)
+        return _page(page_ctx, session, org, role, errors=[exc.problem, *exc.problems], status_code=exc.status_code)
+    return RedirectResponse(f"/orgs/{org.id}/register?lang={page_ctx.lang}&saved={version.number}", status_code=303)
 
 
 def _lang(form) -> str:
@@ -167,7 +175,7 @@ def _lang(form) -> str:
 
 @router.post("/orgs/{organization_id}/register/decisions", include_in_schema=False)
 def register_decisions(
-    organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, form: FormBody
+    organization_id: uuid.UUID, page_ctx: Page, session: SessionDep, user: CurrentUser, form: FormBody
 ):
     """Replace the decision types (rows with an empty id are left out)."""
     get_organization(session, user=user, organization_id=organization_id, write=True)  # access first
@@ -179,29 +187,28 @@ def register_decisions(
         for i, dim, en, de in zip(*columns)
         if i.strip()
     ]
-    return _edit(request, session, user, organization_id, form, _lang(form), lambda doc: with_decisions(doc, rows))
+    return _edit(
+        page_ctx.in_language(_lang(form)), session, user, organization_id, form, lambda doc: with_decisions(doc, rows)
+    )
 
 
 @router.post("/orgs/{organization_id}/register/design", include_in_schema=False)
-def register_design(
-    organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, form: FormBody
-):
+def register_design(organization_id: uuid.UUID, page_ctx: Page, session: SessionDep, user: CurrentUser, form: FormBody):
     """Set the designed deciders of one place (the organization, a unit or a team)."""
     deciders = {key.removeprefix("decider_"): value for key, value in form.multi_items() if key.startswith("decider_")}
     return _edit(
-        request,
+        page_ctx.in_language(_lang(form)),
         session,
         user,
         organization_id,
         form,
-        _lang(form),
         lambda doc: with_place(doc, unit_path=form.get("unit_path", ""), team=form.get("team", ""), deciders=deciders),
     )
 
 
 @router.post("/orgs/{organization_id}/register/agreements", include_in_schema=False)
 def register_agreement_add(
-    organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, form: FormBody
+    organization_id: uuid.UUID, page_ctx: Page, session: SessionDep, user: CurrentUser, form: FormBody
 ):
     fields = ("unit_path", "team", "partner_unit_path", "partner_team", "decision", "subject", "owner", "review_date")
     agreement = {f: form.get(f, "") for f in fields}
@@ -210,39 +217,50 @@ def register_agreement_add(
     for side in ("", "partner_"):  # the page offers each team as "unit path|team"
         if agreement[f"{side}team"] in teams:
             agreement[f"{side}unit_path"], agreement[f"{side}team"] = teams[agreement[f"{side}team"]]
-    return _edit(request, session, user, organization_id, form, _lang(form), lambda doc: with_agreement(doc, agreement))
+    return _edit(
+        page_ctx.in_language(_lang(form)),
+        session,
+        user,
+        organization_id,
+        form,
+        lambda doc: with_agreement(doc, agreement),
+    )
 
 
 @router.post("/orgs/{organization_id}/register/agreements/{index}/delete", include_in_schema=False)
 def register_agreement_delete(
     organization_id: uuid.UUID,
     index: Annotated[int, Path(ge=0, le=MAX_AGREEMENTS)],
-    request: Request,
+    page_ctx: Page,
     session: SessionDep,
     user: CurrentUser,
     form: FormBody,
 ):
-    return _edit(request, session, user, organization_id, form, _lang(form), lambda doc: without_agreement(doc, index))
+    return _edit(
+        page_ctx.in_language(_lang(form)),
+        session,
+        user,
+        organization_id,
+        form,
+        lambda doc: without_agreement(doc, index),
+    )
 
 
 @router.post("/orgs/{organization_id}/register/import", include_in_schema=False)
 def register_import_page(
     organization_id: uuid.UUID,
-    request: Request,
     session: SessionDep,
     user: CurrentUser,
     file: UploadFile,
-    lang: PageLang,
+    page_ctx: Page,
 ):
     org, role = get_organization(session, user=user, organization_id=organization_id, write=True)
     try:
         version = import_register(session, organization=org, data=file.file.read(MAX_CSV_BYTES + 1), author=user.email)
     except ServiceError as exc:
         session.rollback()
-        return _page(
-            request, session, org, role, lang, errors=[exc.problem, *exc.problems], status_code=exc.status_code
-        )
-    return RedirectResponse(f"/orgs/{org.id}/register?lang={lang}&saved={version.number}", status_code=303)
+        return _page(page_ctx, session, org, role, errors=[exc.problem, *exc.problems], status_code=exc.status_code)
+    return RedirectResponse(f"/orgs/{org.id}/register?lang={page_ctx.lang}&saved={version.number}", status_code=303)
 
 
 # ------------------------------------------------------------------- API
@@ -266,8 +284,8 @@ def api_put(organization_id: uuid.UUID, body: RegisterIn, session: SessionDep, u
     return _out(version.number, version.document)
 
 
-@router.get("/api/v1/organizations/{organization_id}/register/versions")
-def api_history(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> list[dict]:
+@router.get("/api/v1/organizations/{organization_id}/register/versions", response_model=list[VersionOut])
+def api_history(organization_id: uuid.UUID, session: SessionDep, user: CurrentUser):
     """Every saved version, newest first: number, time, author and sizes."""
     org, _ = get_organization(session, user=user, organization_id=organization_id)
     return history(session, organization=org)

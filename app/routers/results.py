@@ -24,7 +24,7 @@ from analysis import figures, restrict_to_unit
 from analysis.narrative import HEADLINE_TEXTS, LABELS, advice, headline, label_table, shown_typology
 from analysis.views import View
 from app.catalogue import N_
-from app.deps import CsrfRoute, CurrentUser, PageLang, SessionDep
+from app.deps import CsrfRoute, CurrentUser, Page, SessionDep
 from app.i18n import translator
 from app.models import Campaign, Organization, Role
 from app.routers.campaigns import RateOut
@@ -51,8 +51,7 @@ from app.services.fact_sheets import CADENCE_LABELS, campaign_facts, facts_recor
 from app.services.invitations import audit_summary
 from app.services.organizations import get_organization, organization_ids, unit_scope
 from app.services.results import Results, campaign_results, filtered_view, organization_rate, set_live_results
-from app.templating import render as render_page
-from app.templating import static_dir
+from app.templating import PageContext, static_dir
 
 router = APIRouter(tags=["results"], route_class=CsrfRoute)
 
@@ -126,6 +125,35 @@ def _require(results: Results):
 # ------------------------------------------------------------------ API models
 
 
+class GroupRecord(BaseModel):
+    """The released record of the organization, a unit or a team
+    (:mod:`analysis.diagnosis`). Only the fields every record has, hidden or not, are
+    named; the analysis document is open-ended (``extra="allow"``): its per-dimension
+    figures, typology, outcome, misconceptions and comments pass through as the
+    analysis writes them, and a hidden record has none of them."""
+
+    model_config = ConfigDict(extra="allow")
+    suppressed: bool
+    suppression_reason: str | None
+    suppression_text: dict[str, str] | None
+    n: int | None
+
+
+class UnitRecord(GroupRecord):
+    """The released record of a top-level unit (open-ended like :class:`GroupRecord`)."""
+
+    unit: str
+
+
+class PlotlyFigure(BaseModel):
+    """A plotly figure as :mod:`analysis.figures` draws it; its traces and layout follow
+    plotly's open schema (``extra="allow"`` for anything beside them)."""
+
+    model_config = ConfigDict(extra="allow")
+    data: list[dict[str, Any]]
+    layout: dict[str, Any]
+
+
 class CampaignBrief(BaseModel):
     id: uuid.UUID
     name: str
@@ -146,11 +174,14 @@ class ResultsOut(BaseModel):
     withheld: int = Field(description="answer sets a campaign with live results could not add at closing")
     response_rate: RateOut | None
     n_respondents: int | None
-    settings: dict[str, Any]
+    settings: dict[str, bool | int | float | str | None] = Field(
+        description="the analysis settings: min_group_size, comment_min_group_size, correction, alpha, "
+        "min_effect, confidence, interim"
+    )
     dimensions: dict[str, Record]
     cfa: Record
-    organization: Record
-    units: list[Record]
+    organization: GroupRecord
+    units: list[UnitRecord]
     n_teams: int
     n_teams_shown: int
     findings: list[Record]
@@ -163,7 +194,7 @@ class ResultsOut(BaseModel):
     priority: Record | None = Field(None, description="consensus on the top priority (methodology §19)")
     invariance: Record | None = Field(None, description="measurement invariance across response languages")
     labels: dict[str, dict[str, dict[str, str]]]
-    subject: Record = Field(description="the record the overview is about: the organization, or the viewer's unit")
+    subject: GroupRecord = Field(description="the record the overview is about: the organization, or the viewer's unit")
     headline: Record | None = Field(
         None,
         description="the headline derived from the subject's findings "
@@ -193,20 +224,16 @@ class HeatmapOut(BaseModel):
     page: int
     pages: int
     rows: list[str]
-    records: list[Record]
-    figure: dict[str, Any] = Field(description="a plotly figure (data and layout)")
+    records: list[GroupRecord]
+    figure: PlotlyFigure = Field(description="a plotly figure (data and layout)")
 
 
-class GroupRecordOut(BaseModel):
-    """The released record of a team; a hidden team has only these fields."""
+class GroupRecordOut(GroupRecord):
+    """The released record of a team; a hidden team has only these fields (the rest is
+    open-ended like :class:`GroupRecord`)."""
 
-    model_config = ConfigDict(extra="allow")
     team: str
     unit: str | None
-    suppressed: bool
-    suppression_reason: str | None
-    suppression_text: dict[str, str] | None
-    n: int | None
 
 
 class ViewOut(BaseModel):
@@ -215,7 +242,7 @@ class ViewOut(BaseModel):
     reason: str | None
     reason_text: dict[str, str] | None
     k: int
-    record: Record | None
+    record: GroupRecord | None
 
 
 class LiveOut(BaseModel):
@@ -419,15 +446,13 @@ def _dimension_names(dx, lang: str, dims) -> str:
     return format_list([dx.dimensions[d]["name"][lang] for d in dims], locale=lang) if dims else ""
 
 
-def _page(request, name, loaded: Loaded, lang, **extra):
+def _page(page_ctx: PageContext, name, loaded: Loaded, **extra):
     results = loaded.results
+    lang = page_ctx.lang
     ctx = {
-        "org": loaded.org,
-        "role": loaded.role.value,
         "campaign": loaded.campaign,
         "results": results,
         "scope": loaded.scope,
-        "lang": lang,
         "tx": translator(lang, UI, TEXTS),
         "LABELS": LABELS,
         "FINDING_MEANS": FINDING_MEANS,
@@ -448,11 +473,12 @@ def _page(request, name, loaded: Loaded, lang, **extra):
         "dimension_names": functools.partial(_dimension_names, results.diagnosis, lang),
         **extra,
     }
-    return render_page(request, name, ctx, lang=lang)
+    return page_ctx.render(name, ctx, org=loaded.org, role=loaded.role)
 
 
 @router.get("/campaigns/{campaign_id}/results", include_in_schema=False)
-def results_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, lang: PageLang):
+def results_page(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser, page_ctx: Page):
+    lang = page_ctx.lang
     loaded = _load(session, user, campaign_id)
     results = loaded.results
     extra = {}
@@ -465,29 +491,28 @@ def results_page(campaign_id: uuid.UUID, request: Request, session: SessionDep, 
         extra["formats"] = [f for f in FORMATS.values() if f.key != "team-pdf"]
         extra["benchmark"] = _benchmark(session, loaded)
         extra["measurement"] = measurement_sections(results.diagnosis, lang)
-    return _page(request, "results/overview.html", loaded, lang, **extra)
+    return _page(page_ctx, "results/overview.html", loaded, **extra)
 
 
 @router.get("/campaigns/{campaign_id}/results/heatmaps", include_in_schema=False)
 def heatmaps_page(
     campaign_id: uuid.UUID,
-    request: Request,
     session: SessionDep,
     user: CurrentUser,
-    lang: PageLang,
+    page_ctx: Page,
     metric: Metric = "perception",
     unit: str | None = None,
     page: Annotated[int, Query(ge=0, le=10_000)] = 0,
     sort: Sort = "best",
 ):
+    lang = page_ctx.lang
     loaded = _load(session, user, campaign_id)
     dx = _require(loaded.results)
     heat = _heatmap(dx, metric=metric, unit=_unit_of(dx, _scoped_unit(loaded, unit)), page=page, lang=lang, sort=sort)
     return _page(
-        request,
+        page_ctx,
         "results/heatmaps.html",
         loaded,
-        lang,
         heat=heat,
         metrics=figures.available_metrics(dx),
         units=list(dx.units.labels) if dx.units is not None else [],
@@ -498,12 +523,12 @@ def heatmaps_page(
 @router.get("/campaigns/{campaign_id}/results/team", include_in_schema=False)
 def team_page(
     campaign_id: uuid.UUID,
-    request: Request,
     session: SessionDep,
     user: CurrentUser,
     name: Annotated[str, Query(max_length=300)],
-    lang: PageLang,
+    page_ctx: Page,
 ):
+    lang = page_ctx.lang
     loaded = _load(session, user, campaign_id)
     dx = _require(loaded.results)
     team = _team(dx, name)
@@ -514,10 +539,9 @@ def team_page(
         if not c["suppressed"]
     }
     return _page(
-        request,
+        page_ctx,
         "results/team.html",
         loaded,
-        lang,
         team=team,
         verdicts=verdicts,
         org_record=dx.organization.records()[0],
@@ -529,10 +553,9 @@ def team_page(
 @router.get("/campaigns/{campaign_id}/results/filters", include_in_schema=False)
 def filters_page(
     campaign_id: uuid.UUID,
-    request: Request,
     session: SessionDep,
     user: CurrentUser,
-    lang: PageLang,
+    page_ctx: Page,
     unit: str | None = None,
     role_: Annotated[str | None, Query(alias="role")] = None,
     tenure: str | None = None,
@@ -544,10 +567,9 @@ def filters_page(
     unit = _scoped_unit(loaded, unit)
     view = _view(loaded, unit, role_, tenure) if (unit or role_ or tenure) else None
     return _page(
-        request,
+        page_ctx,
         "results/filters.html",
         loaded,
-        lang,
         view=view,
         choices=_filter_choices(results, loaded.campaign),
         chosen={"unit": unit, "role": role_, "tenure": tenure},

@@ -5,12 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, UploadFile
+from fastapi import APIRouter, Form, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from app.csv_files import Separator
-from app.deps import CsrfRoute, CurrentUser, RawBody, SessionDep
+from app.deps import CsrfRoute, CurrentUser, Page, RawBody, SessionDep
 from app.services import Invalid
 from app.services.organizations import get_organization, organization_ids
 from app.services.teams import (
@@ -25,7 +25,7 @@ from app.services.teams import (
     unit_names,
     update_team,
 )
-from app.templating import render
+from app.templating import PageContext
 
 router = APIRouter(tags=["teams"], route_class=CsrfRoute)
 
@@ -67,18 +67,17 @@ def _writable_team(session, user, team_id: uuid.UUID):
     return team
 
 
-def _teams_page(request, session, org, role, *, report=None, errors=None, status_code=200):
-    return render(
-        request,
+def _teams_page(page_ctx: PageContext, session, org, role, *, report=None, errors=None, status_code=200):
+    return page_ctx.render(
         "admin/teams.html",
         {
-            "org": org,
-            "role": role.value,
             "teams": team_rows(session, organization=org),
             "report": report,
             "errors": errors,
         },
         status_code=status_code,
+        org=org,
+        role=role,
     )
 
 
@@ -86,9 +85,9 @@ def _teams_page(request, session, org, role, *, report=None, errors=None, status
 
 
 @router.get("/orgs/{organization_id}/teams", include_in_schema=False)
-def teams_page(organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser):
+def teams_page(organization_id: uuid.UUID, page_ctx: Page, session: SessionDep, user: CurrentUser):
     org, role = get_organization(session, user=user, organization_id=organization_id)
-    return _teams_page(request, session, org, role)
+    return _teams_page(page_ctx, session, org, role)
 
 
 @router.get("/orgs/{organization_id}/teams.csv", include_in_schema=False)
@@ -103,17 +102,15 @@ def teams_download(organization_id: uuid.UUID, session: SessionDep, user: Curren
 
 
 @router.post("/orgs/{organization_id}/teams/import", include_in_schema=False)
-def teams_import(
-    organization_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, file: UploadFile
-):
+def teams_import(organization_id: uuid.UUID, page_ctx: Page, session: SessionDep, user: CurrentUser, file: UploadFile):
     org, role = get_organization(session, user=user, organization_id=organization_id, write=True)
     data = file.file.read(MAX_CSV_BYTES + 1)
     try:
         report = import_teams(session, organization=org, data=data)
     except Invalid as exc:
         session.rollback()
-        return _teams_page(request, session, org, role, errors=[exc.problem, *exc.problems], status_code=422)
-    return _teams_page(request, session, org, role, report=report)
+        return _teams_page(page_ctx, session, org, role, errors=[exc.problem, *exc.problems], status_code=422)
+    return _teams_page(page_ctx, session, org, role, report=report)
 
 
 @router.post("/orgs/{organization_id}/teams", include_in_schema=False)

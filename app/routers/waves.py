@@ -7,18 +7,17 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from analysis.wave_figures import trend_figure, trend_groups
-from app.deps import CsrfRoute, CurrentUser, PageLang, SessionDep
+from app.deps import CsrfRoute, CurrentUser, Page, SessionDep
 from app.catalogue import format_number, gettext, use_language
 from app.reasons import SCORES_NOTE, wave_reason
 from app.reports.measurement import wave_invariance_sections
 from app.routers.results import plotly_style_ids
 from app.services.organizations import get_organization, unit_scope
 from app.services.waves import closed_campaigns, compare
-from app.templating import render
 
 router = APIRouter(tags=["waves"], route_class=CsrfRoute)
 CampaignIds = Annotated[list[uuid.UUID], Query(alias="campaign", max_length=20)]
@@ -72,6 +71,51 @@ class ChangeOut(BaseModel):
     change: str | None
 
 
+class MatchComponentOut(BaseModel):
+    before: list[str]
+    after: list[str]
+    match: str
+
+
+class MatchingOut(BaseModel):
+    """How the groups of one level were matched between two waves."""
+
+    from_wave: str
+    to_wave: str
+    span: str
+    level: str
+    components: list[MatchComponentOut]
+    ended: list[str] = Field(description="groups of the earlier wave without a successor")
+    new: list[str] = Field(description="groups of the later wave without a predecessor")
+
+
+class TrendValueOut(BaseModel):
+    """One wave's figure of a trend row; without figures where the wave did not release
+    it (``reason`` says why)."""
+
+    wave: str
+    group: str | None
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int | None
+    released: bool
+    reason: str | None
+
+
+class TrendOut(BaseModel):
+    level: str
+    group: str
+    labels: list[str | None] = Field(description="the group's name in each wave (null: not present)")
+    dimension: str
+    measure: str
+    values: list[TrendValueOut]
+    steps: list[str | None] = Field(description="the change between consecutive waves, null where not available")
+    overall: dict[str, float | str | None] | None = Field(
+        description="first to last wave: difference, interval, change"
+    )
+
+
 class WaveComparisonOut(BaseModel):
     labels: list[str]
     questionnaires: list[dict[str, str | int]]
@@ -80,9 +124,9 @@ class WaveComparisonOut(BaseModel):
     settings: dict[str, float]
     correction: str | None = None
     structure_n: str | None = None
-    matching: list[dict[str, Any]] = Field(description="how the groups of two waves were matched")
+    matching: list[MatchingOut] = Field(description="how the groups of two waves were matched")
     changes: list[ChangeOut]
-    trend: list[dict[str, Any]] = Field(description="per group, dimension and measure: its values in every wave")
+    trend: list[TrendOut] = Field(description="per group, dimension and measure: its values in every wave")
 
 
 class WavesOut(BaseModel):
@@ -96,22 +140,20 @@ class WavesOut(BaseModel):
 @router.get("/orgs/{organization_id}/waves", include_in_schema=False)
 def waves_page(
     organization_id: uuid.UUID,
-    request: Request,
     session: SessionDep,
     user: CurrentUser,
-    lang: PageLang,
+    page_ctx: Page,
     campaign: CampaignIds = [],
     team_map: TeamMap = "",
     measure: Measure = "score",  # noqa: B006
     span: Annotated[int | None, Query(ge=0, le=40)] = None,
     trend: Annotated[str, Query(max_length=400)] = "organization:",
 ):
+    lang = page_ctx.lang
     org, role = get_organization(session, user=user, organization_id=organization_id, results=True)
     scope = unit_scope(session, user=user, organization=org)
     available = closed_campaigns(session, organization=org)
     ctx: dict[str, Any] = {
-        "org": org,
-        "role": role.value,
         "scope": scope,
         "available": available,
         "selected": set(campaign),
@@ -158,7 +200,7 @@ def waves_page(
                     number=format_number,
                 )
             ctx.update(trend_groups=groups, trend_key=f"{level}:{group}", trend_figure=figure)
-    return render(request, "waves/index.html", ctx, lang=lang)
+    return page_ctx.render("waves/index.html", ctx, org=org, role=role)
 
 
 @router.get("/api/v1/organizations/{organization_id}/waves", response_model=WavesOut)
