@@ -156,3 +156,46 @@ def pdf_page_texts(pdf_path) -> list[str]:
 
 def emu_to_inches(x) -> float:
     return Emu(x).inches
+
+
+def rendered_slide_problems(data: bytes, folder) -> list[str]:
+    """The deck rendered to images as a person would see it (LibreOffice to PDF, then
+    ``pdftoppm``): one image per slide, none blank, and nothing in the strip along the
+    right edge (a table or text that runs off its slide). ``folder`` holds the files."""
+    import shutil
+
+    import numpy as np
+    from PIL import Image
+
+    deck = folder / "deck.pptx"
+    deck.write_bytes(data)
+    subprocess.run(
+        [
+            shutil.which("soffice") or "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{folder}/lo-profile",  # one profile per run: parallel tests
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(deck),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(folder / "deck.pdf"), str(folder / "slide")], check=True)
+    images = sorted(folder.glob("slide-*.png"))
+    slides = len(Presentation(io.BytesIO(data)).slides)
+    problems = [] if len(images) == slides else [f"{len(images)} images for {slides} slides"]
+    for i, png in enumerate(images, 1):
+        gray = np.asarray(Image.open(png).convert("L")).astype(int)
+        h, w = gray.shape
+        ink = np.abs(gray - gray[2, 2]) > 40  # differs from the slide's background
+        if w <= h:
+            problems.append(f"slide {i} is not landscape")
+        if ink.mean() < 0.01:
+            problems.append(f"slide {i} is blank")
+        if ink[:, int(w * 0.985) :].mean() > 0.0005:
+            problems.append(f"slide {i}: something runs off the right edge")
+    return problems

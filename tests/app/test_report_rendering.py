@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from pptx import Presentation
+from pptx.util import Inches
 from pypdf import PdfReader
 
 from analysis.diagnosis import diagnose
@@ -29,7 +31,7 @@ from app.reports.leadership import advice, headline, pattern_line
 from app.reports.pdf_report import LEADERSHIP_TEAMS, render_report_pdf
 from app.reports.pptx_report import render_report_pptx
 from app.reports.texts import FINDING_SHORT
-from report_fit import pdf_page_texts, pdf_words, pptx_problems
+from report_fit import pdf_page_texts, pdf_words, pptx_problems, rendered_slide_problems
 
 K = 5
 MARGIN_PT = 16 / 25.4 * 72  # left and right page margin of the PDF (report.css)
@@ -191,6 +193,37 @@ def test_advice_is_specific_to_dimension_and_finding_in_both_languages():
 
 
 # ------------------------------------------------------------------------------- PPTX
+
+
+def _soffice():
+    if shutil.which("soffice") is None:
+        if os.environ.get("AAD_REQUIRE_BROWSER"):
+            pytest.fail("LibreOffice (soffice) is needed to render the decks (scripts/install-system-deps)")
+        pytest.skip("LibreOffice is not installed")
+
+
+@pytest.mark.parametrize("name, lang", [("org", "de"), ("unit", "en")])
+def test_rendered_slides_are_filled_and_nothing_runs_off_them(diagnoses, name, lang, tmp_path):
+    _soffice()
+    data = render_report_pptx(diagnoses[name], lang=lang, organization_name="Example Ltd", campaign_name="Spring")
+    assert rendered_slide_problems(data, tmp_path) == []
+
+
+def test_the_rendered_slide_check_finds_a_table_that_runs_off_its_slide(tmp_path):
+    _soffice()
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    slide.shapes.add_textbox(Inches(0.5), Inches(0.5), Inches(6), Inches(1)).text_frame.text = "Summary"
+    table = slide.shapes.add_table(3, 4, Inches(8), Inches(2), Inches(8), Inches(2)).table
+    table.cell(0, 0).text = "runs off"
+    prs.slides.add_slide(prs.slide_layouts[6])  # and a blank slide
+    buf = io.BytesIO()
+    prs.save(buf)
+    assert rendered_slide_problems(buf.getvalue(), tmp_path) == [
+        "slide 1: something runs off the right edge",
+        "slide 2 is blank",
+    ]
 
 
 @pytest.mark.parametrize("name, lang", [("org", "en"), ("org", "de"), ("unit", "de"), ("big", "de")])
