@@ -326,7 +326,7 @@ class _Moments:
 
 def _prepare(
     X: FloatArray,
-    groups: ArrayLike,
+    groups: ArrayLike | Groups,
     name: str,
     lo: float | FloatArray,
     hi: float | FloatArray,
@@ -385,7 +385,7 @@ def _group_medians(X: FloatArray, observed: BoolArray, groups: Groups, k: FloatA
 # ---------------------------------------------------------------------------------------
 def rwg(
     x: ArrayLike,
-    groups: ArrayLike,
+    groups: ArrayLike | Groups,
     *,
     scale_points: ScalePoints | None = None,
     null: Null = "uniform",
@@ -497,7 +497,7 @@ def rwg(
 
 def rwg_j(
     items: ArrayLike,
-    groups: ArrayLike,
+    groups: ArrayLike | Groups,
     *,
     scale_points: ScalePoints | None = None,
     null: Null = "uniform",
@@ -617,7 +617,7 @@ def rwg_j(
 
 def rwg_star_j(
     items: ArrayLike,
-    groups: ArrayLike,
+    groups: ArrayLike | Groups,
     *,
     scale_points: ScalePoints | None = None,
     null: Null = "uniform",
@@ -697,7 +697,7 @@ def rwg_star_j(
 
 
 def awg(
-    items: ArrayLike, groups: ArrayLike, *, scale_min: float, scale_max: float, nan_policy: str = "omit"
+    items: ArrayLike, groups: ArrayLike | Groups, *, scale_min: float, scale_max: float, nan_policy: str = "omit"
 ) -> GroupResult:
     r"""Brown & Hauenstein's a_wg agreement index, per group (mean over items).
 
@@ -800,7 +800,9 @@ def awg(
     return mom.finish("awg", values, nan_policy)
 
 
-def ad_m(items: ArrayLike, groups: ArrayLike, *, center: str = "mean", nan_policy: str = "omit") -> GroupResult:
+def ad_m(
+    items: ArrayLike, groups: ArrayLike | Groups, *, center: str = "mean", nan_policy: str = "omit"
+) -> GroupResult:
     r"""Average deviation index AD_M (or AD_Md), per group, averaged over items.
 
     For one item, a group's :math:`k` observed answers :math:`x_i` and their mean
@@ -956,7 +958,7 @@ class AgreementTestResult:
 
 def agreement_test(
     items: ArrayLike,
-    groups: ArrayLike,
+    groups: ArrayLike | Groups,
     *,
     scale_points: ScalePoints,
     null: Null = "slight_skew",
