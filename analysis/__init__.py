@@ -86,38 +86,94 @@ class _Package(types.ModuleType):
 sys.modules[__name__].__class__ = _Package
 
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # "X as X": the names are exported, lazily
     from analysis.benchmark import (
-        BenchmarkEntry,
-        BenchmarkPool,
-        BenchmarkResult,
-        benchmark,
-        dump_benchmark,
-        entry_from_diagnosis,
-        load_benchmark,
+        BenchmarkEntry as BenchmarkEntry,
+        BenchmarkPool as BenchmarkPool,
+        BenchmarkResult as BenchmarkResult,
+        benchmark as benchmark,
+        dump_benchmark as dump_benchmark,
+        entry_from_diagnosis as entry_from_diagnosis,
+        load_benchmark as load_benchmark,
     )
-    from analysis.agreement import ad_m, awg, rwg, rwg_j
-    from analysis.compare import UnitVsRestResult, unit_vs_rest
-    from analysis.csv_input import CSVInputError, read_responses_csv
-    from analysis.diagnosis import Diagnosis, GroupTable, diagnose
-    from analysis.drivers import RelativeWeightsBootstrapResult, bootstrap_relative_weights
-    from analysis.factor import CFAResult, cfa
-    from analysis.groups import GroupResult, Groups, encode_groups
-    from analysis.icc import GroupReliabilityResult, ICCResult, group_reliability, icc, icc1_bands
-    from analysis.items import ItemResults, item_results
+    from analysis.agreement import (
+        ad_m as ad_m,
+        awg as awg,
+        rwg as rwg,
+        rwg_j as rwg_j,
+    )
+    from analysis.compare import (
+        UnitVsRestResult as UnitVsRestResult,
+        unit_vs_rest as unit_vs_rest,
+    )
+    from analysis.csv_input import (
+        CSVInputError as CSVInputError,
+        read_responses_csv as read_responses_csv,
+    )
+    from analysis.diagnosis import (
+        Diagnosis as Diagnosis,
+        GroupTable as GroupTable,
+        diagnose as diagnose,
+    )
+    from analysis.drivers import (
+        RelativeWeightsBootstrapResult as RelativeWeightsBootstrapResult,
+        bootstrap_relative_weights as bootstrap_relative_weights,
+    )
+    from analysis.factor import (
+        CFAResult as CFAResult,
+        cfa as cfa,
+    )
+    from analysis.groups import (
+        GroupResult as GroupResult,
+        Groups as Groups,
+        encode_groups as encode_groups,
+    )
+    from analysis.icc import (
+        GroupReliabilityResult as GroupReliabilityResult,
+        ICCResult as ICCResult,
+        group_reliability as group_reliability,
+        icc as icc,
+        icc1_bands as icc1_bands,
+    )
+    from analysis.items import (
+        ItemResults as ItemResults,
+        item_results as item_results,
+    )
     from analysis.instrument import (
-        Item,
-        Option,
-        Questionnaire,
-        QuestionnaireError,
-        Scale,
-        list_questionnaires,
-        load_questionnaire,
+        Item as Item,
+        Option as Option,
+        Questionnaire as Questionnaire,
+        QuestionnaireError as QuestionnaireError,
+        Scale as Scale,
+        list_questionnaires as list_questionnaires,
+        load_questionnaire as load_questionnaire,
     )
-    from analysis.reliability import AlphaResult, OmegaResult, cronbach_alpha, omega_total
-    from analysis.responses import ResponseData
-    from analysis.scope import restrict_to_unit
-    from analysis.scoring import RespondentScores, score_responses
-    from analysis.simulate import Confounds, Simulation, simulate, simulate_responses
-    from analysis.simulate_truth import Truth
-    from analysis.waves import WaveComparison, compare_waves
+    from analysis.reliability import (
+        AlphaResult as AlphaResult,
+        OmegaResult as OmegaResult,
+        cronbach_alpha as cronbach_alpha,
+        omega_total as omega_total,
+    )
+    from analysis.responses import (
+        ResponseData as ResponseData,
+    )
+    from analysis.scope import (
+        restrict_to_unit as restrict_to_unit,
+    )
+    from analysis.scoring import (
+        RespondentScores as RespondentScores,
+        score_responses as score_responses,
+    )
+    from analysis.simulate import (
+        Confounds as Confounds,
+        Simulation as Simulation,
+        simulate as simulate,
+        simulate_responses as simulate_responses,
+    )
+    from analysis.simulate_truth import (
+        Truth as Truth,
+    )
+    from analysis.waves import (
+        WaveComparison as WaveComparison,
+        compare_waves as compare_waves,
+    )

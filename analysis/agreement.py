@@ -77,9 +77,11 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from analysis.agreement_null import (
     NULLS,
@@ -95,6 +97,11 @@ from analysis.agreement_null import (
 )
 from analysis.groups import GroupResult, Groups, encode_groups, group_sum
 from analysis.arrays import BoolArray, FloatArray, IntArray
+
+#: Categories of the answer scale: one number for all items or one per item.
+ScalePoints = int | Sequence[int]
+#: A null distribution: its name (see :func:`null_distribution`) or the proportions of the categories.
+Null = str | Sequence[float] | FloatArray
 
 __all__ = [
     "rwg",
@@ -119,13 +126,13 @@ _CENTERS = ("mean", "median")
 # ---------------------------------------------------------------------------------------
 # argument checking
 # ---------------------------------------------------------------------------------------
-def _check_nan_policy(nan_policy) -> str:
+def _check_nan_policy(nan_policy: object) -> str:
     if not isinstance(nan_policy, str) or nan_policy not in _NAN_POLICIES:
         raise ValueError(f"nan_policy: must be one of 'omit', 'raise', 'propagate', got {nan_policy!r}")
     return nan_policy
 
 
-def _check_scale_points(scale_points) -> int:
+def _check_scale_points(scale_points: object) -> int:
     if isinstance(scale_points, (bool, np.bool_)) or not isinstance(scale_points, numbers.Integral):
         raise TypeError(f"scale_points: must be an integer, got {scale_points!r}")
     if scale_points < 2:
@@ -133,16 +140,18 @@ def _check_scale_points(scale_points) -> int:
     return int(scale_points)
 
 
-def _check_real(value, name: str) -> float:
+def _check_real(value: object, name: str) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name}: must be a real number, got {value!r}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name}: must be finite, got {value!r}")
-    return value
+    number = float(value)
+    if not np.isfinite(number):
+        raise ValueError(f"{name}: must be finite, got {number!r}")
+    return number
 
 
-def _null_sigma2(scale_points, null, sigma2_e, n_items: int):
+def _null_sigma2(
+    scale_points: ScalePoints | None, null: Null, sigma2_e: ArrayLike | None, n_items: int
+) -> tuple[FloatArray, float | FloatArray, float | FloatArray, str]:
     """Per-item σ²_E (shape (J,)) and the answer range (lo, hi, what) to validate.
 
     ``scale_points`` (int or one per item) with ``null`` give σ²_E of the null; an
@@ -187,11 +196,13 @@ def _variance_ratio(var: FloatArray, sigma2: FloatArray) -> FloatArray:
     """
     if np.all(sigma2 == sigma2[0]):
         s = float(sigma2[0])
-        return np.minimum(var.mean(axis=1), s) / s
-    return np.minimum((var / sigma2).mean(axis=1), 1.0)
+        ratio: FloatArray = np.minimum(var.mean(axis=1), s) / s
+    else:
+        ratio = np.minimum((var / sigma2).mean(axis=1), 1.0)
+    return ratio
 
 
-def _as_numeric(data, name: str) -> FloatArray:
+def _as_numeric(data: ArrayLike, name: str) -> FloatArray:
     """``data`` as a float array (None in object arrays becomes NaN)."""
     try:
         arr = np.asarray(data)
@@ -207,7 +218,7 @@ def _as_numeric(data, name: str) -> FloatArray:
     raise TypeError(f"{name}: must be numeric, got dtype {arr.dtype}")
 
 
-def _items_matrix(data, name: str, *, min_items: int, allow_1d: bool) -> FloatArray:
+def _items_matrix(data: ArrayLike, name: str, *, min_items: int, allow_1d: bool) -> FloatArray:
     """Respondents x items float matrix from ``data`` (1-D input is one item if allowed)."""
     arr = _as_numeric(data, name)
     if arr.ndim == 1 and allow_1d:
@@ -224,11 +235,18 @@ def _items_matrix(data, name: str, *, min_items: int, allow_1d: bool) -> FloatAr
 
 
 def _check_values(
-    X: FloatArray, name: str, lo: float, hi: float, what: str, nan_policy: str, *, one_item: bool = False
-) -> FloatArray:
+    X: FloatArray,
+    name: str,
+    lo: float | FloatArray,
+    hi: float | FloatArray,
+    what: str,
+    nan_policy: str,
+    *,
+    one_item: bool = False,
+) -> BoolArray:
     """Validate finiteness, range and NaN policy; return the observed-value mask."""
 
-    def where(row, col):
+    def where(row: int, col: int) -> str:
         return f"position {row}" if one_item else f"row {row}, column {col}"
 
     missing = np.isnan(X)
@@ -243,11 +261,11 @@ def _check_values(
     out = observed & ((X < lo) | (X > hi))  # lo, hi: scalars or one bound per column
     if out.any():
         row, col = np.argwhere(out)[0]
-        if np.ndim(hi):
+        if isinstance(hi, np.ndarray) and hi.ndim:
             lo_c, hi_c = float(np.broadcast_to(lo, hi.shape)[col]), float(hi[col])
             what = f"{what}[{col}]={hi_c:g}"
         else:
-            lo_c, hi_c = lo, hi
+            lo_c, hi_c = float(lo), float(hi)
         raise ValueError(
             f"{name}: values must lie in [{lo_c:g}, {hi_c:g}] ({what}), got "
             f"{float(X[row, col])!r} at {where(row, col)} ({int(out.sum())} value(s) out of range)"
@@ -307,7 +325,15 @@ class _Moments:
 
 
 def _prepare(
-    X: FloatArray, groups, name: str, lo: float, hi: float, what: str, nan_policy: str, *, one_item: bool = False
+    X: FloatArray,
+    groups: ArrayLike | Groups,
+    name: str,
+    lo: float | FloatArray,
+    hi: float | FloatArray,
+    what: str,
+    nan_policy: str,
+    *,
+    one_item: bool = False,
 ) -> _Moments:
     g = encode_groups(groups, n=X.shape[0], name="groups")
     X = np.asfortranarray(X)
@@ -318,7 +344,7 @@ def _prepare(
 _MAX_COUNT_CELLS = 4_000_000
 
 
-def _group_medians(X: FloatArray, observed: BoolArray, groups: Groups, k: IntArray) -> FloatArray:
+def _group_medians(X: FloatArray, observed: BoolArray, groups: Groups, k: FloatArray) -> FloatArray:
     """Per-group, per-item median over observed answers, without a loop over groups.
 
     Integer-valued answers with a moderate range use per-group answer counts (a
@@ -357,7 +383,15 @@ def _group_medians(X: FloatArray, observed: BoolArray, groups: Groups, k: IntArr
 # ---------------------------------------------------------------------------------------
 # public functions
 # ---------------------------------------------------------------------------------------
-def rwg(x, groups, *, scale_points=None, null="uniform", sigma2_e=None, nan_policy="omit") -> GroupResult:
+def rwg(
+    x: ArrayLike,
+    groups: ArrayLike | Groups,
+    *,
+    scale_points: ScalePoints | None = None,
+    null: Null = "uniform",
+    sigma2_e: ArrayLike | None = None,
+    nan_policy: str = "omit",
+) -> GroupResult:
     r"""Single-item within-group agreement r_wg against a null distribution, per group.
 
     For the answers of group :math:`g` to one item on an :math:`A`-point scale,
@@ -461,7 +495,15 @@ def rwg(x, groups, *, scale_points=None, null="uniform", sigma2_e=None, nan_poli
     return mom.finish("rwg", values, nan_policy)
 
 
-def rwg_j(items, groups, *, scale_points=None, null="uniform", sigma2_e=None, nan_policy="omit") -> GroupResult:
+def rwg_j(
+    items: ArrayLike,
+    groups: ArrayLike | Groups,
+    *,
+    scale_points: ScalePoints | None = None,
+    null: Null = "uniform",
+    sigma2_e: ArrayLike | None = None,
+    nan_policy: str = "omit",
+) -> GroupResult:
     r"""Multi-item within-group agreement r_wg(j) against a null distribution, per group.
 
     For :math:`J` parallel items (James, Demaree & Wolf 1984),
@@ -573,7 +615,15 @@ def rwg_j(items, groups, *, scale_points=None, null="uniform", sigma2_e=None, na
     return mom.finish("rwg_j", values, nan_policy)
 
 
-def rwg_star_j(items, groups, *, scale_points=None, null="uniform", sigma2_e=None, nan_policy="omit") -> GroupResult:
+def rwg_star_j(
+    items: ArrayLike,
+    groups: ArrayLike | Groups,
+    *,
+    scale_points: ScalePoints | None = None,
+    null: Null = "uniform",
+    sigma2_e: ArrayLike | None = None,
+    nan_policy: str = "omit",
+) -> GroupResult:
     r"""Lindell, Brandt & Whitney's r*_wg(j), per group.
 
     .. math::
@@ -646,7 +696,9 @@ def rwg_star_j(items, groups, *, scale_points=None, null="uniform", sigma2_e=Non
     return mom.finish("rwg_star_j", values, nan_policy)
 
 
-def awg(items, groups, *, scale_min, scale_max, nan_policy="omit") -> GroupResult:
+def awg(
+    items: ArrayLike, groups: ArrayLike | Groups, *, scale_min: float, scale_max: float, nan_policy: str = "omit"
+) -> GroupResult:
     r"""Brown & Hauenstein's a_wg agreement index, per group (mean over items).
 
     For one item, a group of :math:`k` observed answers with mean :math:`M` and sample
@@ -748,7 +800,9 @@ def awg(items, groups, *, scale_min, scale_max, nan_policy="omit") -> GroupResul
     return mom.finish("awg", values, nan_policy)
 
 
-def ad_m(items, groups, *, center="mean", nan_policy="omit") -> GroupResult:
+def ad_m(
+    items: ArrayLike, groups: ArrayLike | Groups, *, center: str = "mean", nan_policy: str = "omit"
+) -> GroupResult:
     r"""Average deviation index AD_M (or AD_Md), per group, averaged over items.
 
     For one item, a group's :math:`k` observed answers :math:`x_i` and their mean
@@ -817,6 +871,7 @@ def ad_m(items, groups, *, center="mean", nan_policy="omit") -> GroupResult:
         raise ValueError(f"center: must be 'mean' or 'median', got {center!r}")
     X = _items_matrix(items, "items", min_items=1, allow_1d=True)
     mom = _prepare(X, groups, "items", -np.inf, np.inf, "finite", nan_policy)
+    c: FloatArray
     if center == "mean":
         c = mom.m
     else:
@@ -902,7 +957,13 @@ class AgreementTestResult:
 
 
 def agreement_test(
-    items, groups, *, scale_points, null="slight_skew", alpha=0.05, nan_policy="omit"
+    items: ArrayLike,
+    groups: ArrayLike | Groups,
+    *,
+    scale_points: ScalePoints,
+    null: Null = "slight_skew",
+    alpha: float = 0.05,
+    nan_policy: str = "omit",
 ) -> AgreementTestResult:
     r"""Test within-group agreement against a null distribution, for every group at once.
 
@@ -998,6 +1059,7 @@ def agreement_test(
     item_nulls = _item_set(scale_points, null, J)
     sigma2 = np.array([it.sigma2 for it in item_nulls])
     A = np.array([it.A for it in item_nulls], dtype=float)
+    hi: float | FloatArray
     if np.ndim(scale_points) == 0:
         lo, hi, what = 1.0, float(A[0]), f"scale_points={int(A[0])}"
     else:
@@ -1061,15 +1123,21 @@ class OrdinalItems:
         Where the answer was "don't know".
     """
 
-    ranks: IntArray
-    scale_points: tuple[Any, ...]
+    ranks: FloatArray
+    scale_points: tuple[int, ...]
     dont_know: BoolArray
 
 
 _DK_POLICIES = ("missing", "category")
 
 
-def ordinal_ranks(answers, options, *, dont_know=None, dont_know_as="missing") -> OrdinalItems:
+def ordinal_ranks(
+    answers: ArrayLike,
+    options: Sequence[Sequence[float]],
+    *,
+    dont_know: Sequence[float | None] | None = None,
+    dont_know_as: str = "missing",
+) -> OrdinalItems:
     r"""Map answers to structure items onto each option's rank (for agreement indices).
 
     Structure items are factual questions with a few ordered options (e.g. "yes, with
@@ -1149,8 +1217,9 @@ def ordinal_ranks(answers, options, *, dont_know=None, dont_know_as="missing") -
         order = np.argsort(opts)
         pos = np.clip(np.searchsorted(opts[order], col), 0, opts.size - 1)
         hit = observed & (opts[order][pos] == col)
-        if dont_know[j] is not None:
-            dk = observed & (col == float(dont_know[j]))
+        dk_value = dont_know[j]
+        if dk_value is not None:
+            dk = observed & (col == float(dk_value))
         else:
             dk = np.zeros(n, dtype=bool)
         bad = observed & ~hit & ~dk

@@ -133,6 +133,7 @@ from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from analysis.diagnosis import Diagnosis
 from analysis.benchmark_schema import (  # noqa: F401 (re-exported: the import path of callers)
@@ -170,7 +171,7 @@ from analysis.benchmark_file import (  # noqa: F401 (re-exported: the import pat
     dump_benchmark,
     load_benchmark,
 )
-from analysis.arrays import FloatArray
+from analysis.arrays import BoolArray, FloatArray
 
 __all__ = [
     "FORMAT",
@@ -202,7 +203,7 @@ __all__ = [
 # ----------------------------------------------------------------- the statistics
 
 
-def percentile_rank(values, score) -> float:
+def percentile_rank(values: ArrayLike, score: ArrayLike) -> float | FloatArray:
     r"""Percentile rank of ``score`` among ``values``: :math:`100\,\#\{x_i < s\}/n`.
 
     Parameters
@@ -252,7 +253,7 @@ def _quantile_weights(n: int, p: Fraction) -> tuple[int, int, float]:
     return lo, (lo + 1 if frac else lo), float(frac)
 
 
-def type7_quantile(values, p) -> float:
+def type7_quantile(values: ArrayLike, p: float | Fraction) -> float:
     r"""Sample quantile of Hyndman & Fan (1996), type 7 (R's default, ``numpy.quantile``).
 
     Parameters
@@ -324,7 +325,12 @@ def _compatibility(a: tuple[Any, ...], b: tuple[Any, ...]) -> str | None:
     return None
 
 
-def comparable_measures(a, b, *, measures: Sequence[str] = MEASURES) -> tuple[Any, ...]:
+def comparable_measures(
+    a: Mapping[str, Any] | tuple[Any, ...],
+    b: Mapping[str, Any] | tuple[Any, ...],
+    *,
+    measures: Sequence[str] = MEASURES,
+) -> tuple[str, ...]:
     """Measures on which two questionnaires may be compared.
 
     Parameters
@@ -351,7 +357,7 @@ def comparable_measures(a, b, *, measures: Sequence[str] = MEASURES) -> tuple[An
     return ()
 
 
-def _as_key(x) -> tuple[Any, ...]:
+def _as_key(x: Mapping[str, Any] | tuple[Any, ...]) -> tuple[Any, ...]:
     if isinstance(x, Mapping):
         return _qkey(x["id"], x["version"], x["dimensions"])
     qid, version, dims = x
@@ -385,7 +391,7 @@ def _reason_text(code: str | None, k: int, figure: str | None = None) -> dict[st
     if code == "not_comparable":
         return {"en": "not comparable between the questionnaires", "de": "zwischen den Fragebögen nicht vergleichbar"}
     if code == "extreme":
-        m = _QUANTILE_MIN_N.get(figure, 0)
+        m = _QUANTILE_MIN_N.get(figure, 0) if figure is not None else 0
         return {
             "en": f"needs at least {m} organizations, so that it is never the figure of the "
             f"highest or lowest organization",
@@ -516,7 +522,7 @@ class BenchmarkResult:
     min_organizations: int
     filters: Mapping[str, Any]
     dimensions: tuple[Any, ...]
-    cells: tuple[Any, ...]
+    cells: tuple[BenchmarkCell, ...]
 
     def cell(self, dimension: str, measure: str = "score", scope: str = "all") -> BenchmarkCell:
         """The cell of one dimension, measure and scope (``KeyError`` if absent)."""
@@ -534,7 +540,7 @@ class BenchmarkResult:
         ``{"questionnaire", "comparable_on", "note", "min_organizations", "filters",
         "definitions", "quantile_labels", "scopes": {scope: {"industry", "size_band",
         "dimensions": {dim: {measure: cell}}}}}``."""
-        scopes = {}
+        scopes: dict[str, dict[str, Any]] = {}
         for c in self.cells:
             s = scopes.setdefault(c.scope, {"industry": c.industry, "size_band": c.size_band, "dimensions": {}})
             s["dimensions"].setdefault(c.dimension, {})[c.measure] = c.to_dict()
@@ -550,10 +556,10 @@ class BenchmarkResult:
         }
 
 
-def _target(obj) -> dict[str, Any]:
+def _target(obj: object) -> dict[str, Any]:
     """Questionnaire key, entry id and figures (value, low, high) of the organization."""
+    figs: dict[tuple[str, str], tuple[Any, ...]] = {}  # (value, low, high); n and level are not floats
     if isinstance(obj, BenchmarkEntry):
-        figs = {}
         for d, a in obj.dimensions.items():
             for m in MEASURES:
                 figs[(d, m)] = (getattr(a, m), None, None)
@@ -568,7 +574,6 @@ def _target(obj) -> dict[str, Any]:
                 "diagnosis_or_entry: the organization is not released (fewer than k "
                 "responses); there is nothing to benchmark"
             )
-        figs = {}
         for d, f in obj.dimensions.items():
             figs[(d, "score")] = tuple(_round(f.get(x), 4) for x in ("score", "ci_low", "ci_high"))
             figs[(d, "structure")] = tuple(
@@ -586,7 +591,7 @@ def _figures(vals: FloatArray, target: tuple[Any, ...], withheld: dict[str, Any]
     """Percentile rank with interval and the quantiles of one released cell."""
     x = np.sort(vals)
     n = x.size
-    out = {"percentile_rank": None, "percentile_rank_low": None, "percentile_rank_high": None}
+    out: dict[str, float | None] = {"percentile_rank": None, "percentile_rank_low": None, "percentile_rank_high": None}
     value, low, high = target
     if value is None:
         withheld["percentile_rank"] = "no_value"
@@ -614,7 +619,7 @@ def _figures(vals: FloatArray, target: tuple[Any, ...], withheld: dict[str, Any]
 
 def benchmark(
     pool: BenchmarkPool,
-    diagnosis_or_entry,
+    diagnosis_or_entry: Diagnosis | BenchmarkEntry,
     *,
     industry: str | None = None,
     size_band: str | None = None,
@@ -716,21 +721,21 @@ def benchmark(
     comparable_on = tuple(m for m in MEASURES if eligible[m].any()) or MEASURES
     note = MappingProxyType(dict(_SCORES_NOTE)) if (scores & ~full).any() else None
 
-    scopes = [("all", None, None)]
+    scopes: list[tuple[str, str | None, str | None]] = [("all", None, None)]
     if industry is not None:
         scopes.append(("industry", industry, None))
     if size_band is not None:
         scopes.append(("size_band", None, size_band))
     if industry is not None and size_band is not None:
         scopes.append(("industry_and_size_band", industry, size_band))
-    scope_mask = {}
+    scope_mask: dict[str, BoolArray] = {}
     for name, ind, sb in scopes:
-        m = np.ones(N, bool)
+        in_scope = np.ones(N, bool)
         if ind is not None:
-            m &= cols["industry"] == ind
+            in_scope &= cols["industry"] == ind
         if sb is not None:
-            m &= cols["size_band"] == sb
-        scope_mask[name] = m
+            in_scope &= cols["size_band"] == sb
+        scope_mask[name] = in_scope
 
     dims = tuple(sorted(t["key"][2], key=lambda d: (_DIM_ORDER.get(d, 99), d)))
     cells = {}

@@ -52,6 +52,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from analysis.compare import grouped_sums
 from analysis.frozen import freeze as _freeze, plain as _plain
@@ -70,6 +71,9 @@ from analysis.diagnosis_result import (  # noqa: F401 (re-exported: the import p
     _out,
 )
 from analysis.diagnosis_steps import (
+    Cell,
+    Cells,
+    Plan,
     _agreement,
     _category_codes,
     _cfa,
@@ -95,7 +99,7 @@ __all__ = ["Diagnosis", "GroupTable", "diagnose", "DIM_FIELDS", "JSON_FIELDS"]
 
 def diagnose(
     data: ResponseData,
-    questionnaire=None,
+    questionnaire: Questionnaire | str | None = None,
     *,
     min_group_size: int = 5,
     comment_min_group_size: int = 10,
@@ -105,7 +109,7 @@ def diagnose(
     min_effect: float = 0.5,
     confidence: float = 0.95,
     interim: bool = False,
-    language=None,
+    language: ArrayLike | None = None,
 ) -> Diagnosis:
     """Diagnose aligned autonomy from survey responses (DESIGN §3 items 1–9).
 
@@ -180,7 +184,9 @@ def diagnose(
     _verdicts(ft, _posteriors(ft, scores, teams.codes, teams.n_groups, shrink=True), th, divided=divided)
     fu = None
     if units is not None:
-        fu = _group_figures(tuple(grouped_sums(a, team_unit, U) for a in t_sums), units.counts, M, confidence)
+        assert team_unit is not None  # set with the units
+        n_u, s_u, ss_u = (grouped_sums(a, team_unit, U) for a in t_sums)
+        fu = _group_figures((n_u, s_u, ss_u), units.counts, M, confidence)
         _posteriors(fu, scores, units.codes, U, shrink=True)  # shrunken unit scores, for display
         _verdicts(fu, _posteriors(fu, scores, units.codes, U, shrink=False), th)
     fo = _group_figures(tuple(a.sum(axis=0, keepdims=True) for a in t_sums), [data.n], M, confidence)
@@ -189,7 +195,7 @@ def diagnose(
     # -- suppression plan (counts only)
     hs = suppress_hierarchy(teams.counts, team_unit, k=k, n_units=U)
 
-    def plan(key, cols=None, within=None):
+    def plan(key: str, cols: list[int] | None = None, within: Plan | None = None) -> Plan:
         """Suppression of one figure from the answers behind it (every column must obey
         the rules: e.g. perception and visibility answers of one dimension); ``within``
         is the plan of the figure this one belongs to (hidden there, hidden here)."""
@@ -213,8 +219,8 @@ def diagnose(
     mc_plan = plan("n_mc")
     out_plan = plan("n_out")
 
-    def cells_for(level):
-        def pick(p):
+    def cells_for(level: str) -> Cells:
+        def pick(p: Plan) -> Cell:
             r, org_reason = p
             if level == "team":
                 return r.team_visible, r.team_reason
@@ -235,6 +241,7 @@ def diagnose(
     flags_t = _vs_rest(ft, teams.labels, *_visible(cells_t), correction, alpha, min_effect)
     flags_u = None
     if units is not None:
+        assert fu is not None and cells_u is not None and team_unit is not None  # set with the units
         flags_u = _vs_rest(fu, units.labels, *_visible(cells_u), correction, alpha, min_effect, teams=(ft, team_unit))
     no_flags = (np.zeros((1, 3), bool), np.zeros((1, 3), bool))
 
@@ -271,6 +278,7 @@ def diagnose(
     )
     u_table = None
     if units is not None:
+        assert fu is not None and cells_u is not None and flags_u is not None and team_unit is not None
         n_teams = np.bincount(team_unit, minlength=U)
         u_table = _table(
             "unit",
@@ -373,7 +381,7 @@ def diagnose(
             role=True,
         )
     tenure_item = [i for i in q.items_of("background") if i.background == "tenure"]
-    tenure_keys = tuple(o.key for o in tenure_item[0].options) if tenure_item else ()
+    tenure_keys = tuple(o.key for o in tenure_item[0].answer_options) if tenure_item else ()
     tc = _category_codes(data.tenure, tenure_keys)
     if tc is not None and not interim:
         tenure_rows = _subgroups(
@@ -416,14 +424,14 @@ def diagnose(
     if parts:
         level = np.concatenate([np.full(p[3].size, p[0] == "unit") for p in parts])
         label = np.concatenate([np.asarray(p[1], dtype=object)[p[3]] for p in parts]).astype(str)
-        measure = np.concatenate([np.full(p[3].size, p[2]) for p in parts])
+        measures = np.concatenate([np.full(p[3].size, p[2]) for p in parts])
         dim = np.concatenate([p[4] for p in parts])
         diff, dd, pv = (np.concatenate([p[i] for p in parts]) for i in (5, 6, 7))
-        order = np.lexsort((measure, dim, label, level, -np.abs(np.round(dd, 3))))
+        order = np.lexsort((measures, dim, label, level, -np.abs(np.round(dd, 3))))
         for lv, lb, ms, j, df_, d_, p_ in zip(
             level[order].tolist(),
             label[order].tolist(),
-            measure[order].tolist(),
+            measures[order].tolist(),
             dim[order].tolist(),
             _out(diff[order], 2),
             _out(dd[order], 3),

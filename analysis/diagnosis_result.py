@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 from collections.abc import Iterable
 
 import numpy as np
@@ -21,6 +21,8 @@ from analysis.items import ItemResults
 from analysis.narrative import label_table
 from analysis.privacy import reason_text
 from analysis.arrays import BoolArray, FloatArray, IntArray, ObjectArray
+
+_Array = TypeVar("_Array", bound="np.ndarray[Any, Any]")
 
 __all__ = ["DIM_FIELDS", "STRUCTURE_FIELDS", "BOTH_FIELDS", "GroupTable", "JSON_FIELDS", "Diagnosis"]
 
@@ -79,8 +81,8 @@ _MIN_K, _MAX_K, _SAFE_K = 3, 50, 5
 # ------------------------------------------------------------------------------ results
 
 
-def _ro(a: FloatArray) -> FloatArray:
-    a = np.asarray(a)
+def _ro(a: _Array) -> _Array:
+    """``a`` made read-only (in place: the arrays are the engine's own)."""
     a.setflags(write=False)
     return a
 
@@ -144,18 +146,18 @@ class GroupTable:
     misconceptions: tuple[Any, ...]
     suppressed: BoolArray
     suppression_reason: ObjectArray
-    n: IntArray
+    n: FloatArray  # NaN where hidden
     n_teams: IntArray | None
     dims: MappingProxyType[str, Any]
     cell_reason: ObjectArray
     structure_reason: ObjectArray
-    level_: FloatArray
-    finding: FloatArray
-    likely_finding: FloatArray
-    agreement: FloatArray
-    vs_rest_flagged: FloatArray
-    structure_vs_rest_flagged: FloatArray
-    typology: FloatArray
+    level_: IntArray
+    finding: ObjectArray
+    likely_finding: ObjectArray
+    agreement: ObjectArray
+    vs_rest_flagged: BoolArray
+    structure_vs_rest_flagged: BoolArray
+    typology: ObjectArray
     typology_probability: FloatArray
     outcome: FloatArray
     misconception: FloatArray

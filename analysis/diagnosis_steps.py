@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import warnings
 from types import MappingProxyType
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypedDict
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import special
 
 from analysis.agreement import ad_m, agreement_test, awg, ordinal_ranks, rwg_j
@@ -31,7 +33,7 @@ from analysis.drivers import bootstrap_relative_weights
 from analysis.factor import cfa, fit_acceptable
 from analysis.frozen import freeze as _freeze, plain as _plain
 from analysis.groups import Groups
-from analysis.instrument import DIMENSIONS, Questionnaire
+from analysis.instrument import DIMENSIONS, Questionnaire, Thresholds
 from analysis.verdicts import (
     Posterior,
     decide_findings,
@@ -57,12 +59,33 @@ from analysis.diagnosis_result import (
     _SAFE_K,
     _ro,
 )
-from analysis.arrays import FloatArray
+from analysis.arrays import BoolArray, FloatArray, IntArray, ObjectArray, StrArray
+from analysis.privacy import HierarchySuppression
+
+#: Per-group counts, sums and sums of squares of the score columns.
+_Sums = tuple[FloatArray, FloatArray, FloatArray]
+#: The suppression of one figure: the hierarchy's plan and why the organization's figure is hidden (None: shown).
+Plan = tuple[HierarchySuppression, str | None]
+#: Shown and why-hidden of one figure at one level.
+Cell = tuple[BoolArray, ObjectArray]
+#: None as a 0-d object array: the "no label" of numpy.where over label arrays.
+_NONE = np.array(None, dtype=object)
+
+
+class Cells(TypedDict):
+    """The shown cells of one level: per dimension, its figures and its structure index;
+    the misconceptions and the outcome."""
+
+    dims: list[Cell]
+    structure: list[Cell]
+    mc: Cell
+    out: Cell
+
 
 # --------------------------------------------------------------------- group figures
 
 
-def _ci(n, mean, var, confidence):
+def _ci(n: FloatArray, mean: FloatArray, var: FloatArray, confidence: float) -> tuple[FloatArray, FloatArray]:
     """t-based interval ``mean ± t(1 - (1 - confidence)/2, n - 1) · sd / sqrt(n)``, clipped to 0–100."""
     df, inv = np.unique(np.where(n > 1, n - 1, 0), return_inverse=True)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -71,7 +94,7 @@ def _ci(n, mean, var, confidence):
     return np.clip(mean - half, 0, 100), np.clip(mean + half, 0, 100)
 
 
-def _team_sums(scores: RespondentScores, teams: Groups):
+def _team_sums(scores: RespondentScores, teams: Groups) -> _Sums:
     """Per-team counts, sums and sums of squares of every score column (one pass).
 
     Columns: perception (3), structure (3), visibility (3), misconceptions (M),
@@ -82,10 +105,11 @@ def _team_sums(scores: RespondentScores, teams: Groups):
         subgroup_moments(b - 50.0, teams.codes, teams.n_groups)
         for b in (scores.perception, scores.structure, scores.visibility, scores.misconception, scores.outcome[:, None])
     ]
-    return tuple(np.hstack([b[i] for b in blocks]) for i in range(3))
+    n, s, ss = (np.hstack([b[i] for b in blocks]) for i in range(3))
+    return n, s, ss
 
 
-def _group_figures(sums, n_respondents, M: int, confidence: float) -> dict[str, Any]:
+def _group_figures(sums: _Sums, n_respondents: ArrayLike, M: int, confidence: float) -> dict[str, Any]:
     """Unsuppressed figures of every group of one level (internal; never returned)."""
     n, s, ss = sums
     G = n.shape[0]
@@ -120,7 +144,7 @@ def _group_figures(sums, n_respondents, M: int, confidence: float) -> dict[str, 
 
 
 def _posteriors(
-    f: dict[str, Any], scores: RespondentScores, codes, n_groups: int, shrink: bool
+    f: dict[str, Any], scores: RespondentScores, codes: IntArray, n_groups: int, shrink: bool
 ) -> tuple[list[Posterior], list[Posterior]]:
     """Per dimension, the two distributions of every group's true (perception,
     structure) (:mod:`analysis.verdicts`): the one whose means are the point estimates
@@ -143,7 +167,13 @@ def _posteriors(
     return point, verdict
 
 
-def _verdicts(f: dict[str, Any], distributions: tuple[list[Posterior], list[Posterior]], th, *, divided=None) -> None:
+def _verdicts(
+    f: dict[str, Any],
+    distributions: tuple[list[Posterior], list[Posterior]],
+    th: Thresholds,
+    *,
+    divided: BoolArray | None = None,
+) -> None:
     """Finding, its probability, maturity level, the combined score, typology and its
     probability of every group into ``f`` (before suppression; see
     :mod:`analysis.verdicts`); ``distributions`` as returned by :func:`_posteriors`."""
@@ -178,7 +208,9 @@ def _verdicts(f: dict[str, Any], distributions: tuple[list[Posterior], list[Post
     )
 
 
-def _agreement(f: dict[str, Any], data: ResponseData, scores: RespondentScores, groups: Groups, th) -> FloatArray:
+def _agreement(
+    f: dict[str, Any], data: ResponseData, scores: RespondentScores, groups: Groups, th: Thresholds
+) -> BoolArray:
     """Within-team agreement into ``f`` and whether each team is divided.
 
     Perception items: r_wg(j) against the uniform, slightly and moderately skewed nulls,
@@ -209,7 +241,7 @@ def _agreement(f: dict[str, Any], data: ResponseData, scores: RespondentScores, 
             ranks = ordinal_ranks(
                 np.column_stack([it.answered(data.column(it.id)) for it in team_items]),
                 [[o.value for o in it.ranked_options] for it in team_items],
-                dont_know=[next((o.value for o in it.options if o.dont_know), None) for it in team_items],
+                dont_know=[next((o.value for o in it.answer_options if o.dont_know), None) for it in team_items],
             )
             f["structure_rwg_j"][:, j] = agreement_test(
                 ranks.ranks, groups, scale_points=ranks.scale_points, null="uniform", alpha=alpha
@@ -224,7 +256,7 @@ def _agreement(f: dict[str, Any], data: ResponseData, scores: RespondentScores, 
             np.where(
                 test.agrees == True,  # noqa: E712
                 "shared",
-                np.where(test.agrees == False, "chance", None),  # noqa: E712
+                np.where(test.agrees == False, "chance", _NONE),  # noqa: E712
             ),
         )
     return divided
@@ -310,7 +342,7 @@ def _cfa(scores: RespondentScores) -> dict[str, Any]:
 # ------------------------------------------------------------------ role and tenure
 
 
-def _category_codes(values: FloatArray | None, keys: tuple[Any, ...]) -> FloatArray | None:
+def _category_codes(values: StrArray | None, keys: tuple[str | None, ...]) -> IntArray | None:
     if values is None or not keys:
         return None
     codes = np.full(values.shape[0], -1, dtype=np.intp)
@@ -319,7 +351,19 @@ def _category_codes(values: FloatArray | None, keys: tuple[Any, ...]) -> FloatAr
     return codes
 
 
-def _subgroups(P, cat, keys, teams: Groups, plans, team_unit, k, alpha, min_effect, correction, role: bool):
+def _subgroups(
+    P: FloatArray,
+    cat: IntArray,
+    keys: tuple[str | None, ...],
+    teams: Groups,
+    plans: Sequence[Plan],
+    team_unit: IntArray | None,
+    k: int,
+    alpha: float,
+    min_effect: float,
+    correction: str,
+    role: bool,
+) -> list[dict[str, Any]]:
     """Released organization-level rows by role (gaps) or tenure band, per dimension.
 
     ``plans`` holds, per dimension, the suppression of the hierarchy for that
@@ -342,7 +386,7 @@ def _subgroups(P, cat, keys, teams: Groups, plans, team_unit, k, alpha, min_effe
         n, s, ss = subgroup_moments(P[:, [j]] - 50.0, cat, C)
         mean, var = moments(n, s, ss)
         per_dim.append((j, shown, n[:, 0], mean[:, 0] + 50.0, var[:, 0]))
-    rows = []
+    rows: list[dict[str, Any]] = []
     if role:
         for j, shown, n, mean, var in per_dim:
             if shown.all():
@@ -384,7 +428,15 @@ def _subgroups(P, cat, keys, teams: Groups, plans, team_unit, k, alpha, min_effe
 # ----------------------------------------------------------------------------- diagnose
 
 
-def _check_options(k, comment_k, acknowledge, correction, alpha, min_effect, confidence):
+def _check_options(
+    k: object,
+    comment_k: object,
+    acknowledge: bool,
+    correction: str,
+    alpha: float,
+    min_effect: float,
+    confidence: float,
+) -> None:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not _MIN_K <= k <= _MAX_K:
         raise ValueError(f"min_group_size: must be an integer from {_MIN_K} to {_MAX_K}, got {k!r}")
     if k < _SAFE_K and not acknowledge:
@@ -404,7 +456,7 @@ def _check_options(k, comment_k, acknowledge, correction, alpha, min_effect, con
         raise ValueError(f"confidence: must lie in (0, 1), got {confidence!r}")
 
 
-def _team_units(data: ResponseData, teams: Groups):
+def _team_units(data: ResponseData, teams: Groups) -> tuple[Groups | None, IntArray | None]:
     units = data.units
     if units is None:
         return None, None
@@ -413,19 +465,32 @@ def _team_units(data: ResponseData, teams: Groups):
     return units, units.codes[first]
 
 
-def _table(level, labels, parent, f, visible, reason, cells, flags, misc, k, comments, n_teams):
+def _table(
+    level: str,
+    labels: Sequence[str],
+    parent: tuple[str, ...] | None,
+    f: dict[str, Any],
+    visible: BoolArray,
+    reason: ObjectArray,
+    cells: Cells,
+    flags: tuple[BoolArray, BoolArray],
+    misc: dict[str, Any],
+    k: int,
+    comments: Sequence[Sequence[Any]],
+    n_teams: IntArray | None,
+) -> GroupTable:
     """Mask every figure that is not released and build a :class:`GroupTable`."""
     vis_dim = np.column_stack([c[0] for c in cells["dims"]])  # (G, 3)
     why_dim = np.column_stack([c[1] for c in cells["dims"]])
     vis_s = np.column_stack([c[0] for c in cells["structure"]]) & vis_dim
     why_s = np.column_stack([c[1] for c in cells["structure"]])
     vis_mc, vis_out = cells["mc"][0], cells["out"][0]
-    dims = {}
+    dims: dict[str, FloatArray] = {}
     for name in DIM_FIELDS:
         src = f["n_p"] if name == "n" else f[name]
         shown = vis_s if name in STRUCTURE_FIELDS or name in BOTH_FIELDS else vis_dim
         dims[name] = _ro(np.where(shown, src, np.nan))
-    typology = np.where(vis_s.all(axis=1), f["typology"], None)
+    typology = np.where(vis_s.all(axis=1), f["typology"], _NONE)
     mc = np.where(vis_mc[:, None], f["misconception"], np.nan)
     return GroupTable(
         level=level,
@@ -438,12 +503,12 @@ def _table(level, labels, parent, f, visible, reason, cells, flags, misc, k, com
         n=_ro(np.where(visible, f["n_all"], np.nan)),
         n_teams=None if n_teams is None else _ro(n_teams),
         dims=MappingProxyType(dims),
-        cell_reason=_ro(np.where(visible[:, None], why_dim, None)),
-        structure_reason=_ro(np.where(vis_dim & ~vis_s, why_s, None)),
+        cell_reason=_ro(np.where(visible[:, None], why_dim, _NONE)),
+        structure_reason=_ro(np.where(vis_dim & ~vis_s, why_s, _NONE)),
         level_=_ro(np.where(vis_s, f["level"], 0)),
-        finding=_ro(np.where(vis_s, f["finding"], None)),
-        likely_finding=_ro(np.where(vis_s, f["likely_finding"], None)),
-        agreement=_ro(np.where(vis_dim, f.get("agreement", np.full(vis_dim.shape, None, dtype=object)), None)),
+        finding=_ro(np.where(vis_s, f["finding"], _NONE)),
+        likely_finding=_ro(np.where(vis_s, f["likely_finding"], _NONE)),
+        agreement=_ro(np.where(vis_dim, f.get("agreement", np.full(vis_dim.shape, None, dtype=object)), _NONE)),
         vs_rest_flagged=_ro(flags[0] & vis_dim),
         structure_vs_rest_flagged=_ro(flags[1] & vis_s),
         typology=_ro(typology),
@@ -456,29 +521,57 @@ def _table(level, labels, parent, f, visible, reason, cells, flags, misc, k, com
     )
 
 
-def _visible(cells) -> tuple[Any, ...]:
+def _visible(cells: Cells) -> tuple[BoolArray, BoolArray]:
     """Shown dimensions and shown structure indices, each (G, 3)."""
     vis_dim = np.column_stack([c[0] for c in cells["dims"]])
     return vis_dim, vis_dim & np.column_stack([c[0] for c in cells["structure"]])
 
 
-def _vs_rest(f, labels, vis_dim, vis_s, correction, alpha, min_effect, teams=None):
+def _vs_rest(
+    f: dict[str, Any],
+    labels: Sequence[str],
+    vis_dim: BoolArray,
+    vis_s: BoolArray,
+    correction: str,
+    alpha: float,
+    min_effect: float,
+    teams: tuple[dict[str, Any], IntArray] | None = None,
+) -> tuple[BoolArray, BoolArray]:
     """Each group vs the rest on perception and structure: teams from their members'
     sums; units (``teams`` = the team figures and each team's unit) at team level, with
     team means as the units of analysis (:func:`analysis.compare.compare_units_with_rest`)."""
-    kw = dict(
-        center=50.0,
-        labels=labels,
-        variables=[f"{d}_{m}" for m in ("perception", "structure") for d in DIMENSIONS],
-        include=np.column_stack([vis_dim, vis_s]),
-        correction=correction,
-        alpha=alpha,
-        min_effect=min_effect,
-    )
+    variables = [f"{d}_{m}" for m in ("perception", "structure") for d in DIMENSIONS]
+    include = np.column_stack([vis_dim, vis_s])
     if teams is None:
-        res = compare_with_rest(*f["sums"], **kw)
+        n, s, ss = f["sums"]
+        res = compare_with_rest(
+            n,
+            s,
+            ss,
+            center=50.0,
+            labels=labels,
+            variables=variables,
+            include=include,
+            correction=correction,
+            alpha=alpha,
+            min_effect=min_effect,
+        )
     else:
-        res = compare_units_with_rest(*teams[0]["sums"], teams[1], n_units=len(labels), **kw)
+        n, s, ss = teams[0]["sums"]
+        res = compare_units_with_rest(
+            n,
+            s,
+            ss,
+            teams[1],
+            n_units=len(labels),
+            center=50.0,
+            labels=labels,
+            variables=variables,
+            include=include,
+            correction=correction,
+            alpha=alpha,
+            min_effect=min_effect,
+        )
     f["vs_rest_difference"] = res.test.difference[:, :3]
     f["vs_rest_d"] = res.test.d[:, :3]
     f["vs_rest_p_adjusted"] = res.p_adjusted[:, :3]
@@ -488,7 +581,7 @@ def _vs_rest(f, labels, vis_dim, vis_s, correction, alpha, min_effect, teams=Non
     return res.flagged[:, :3], res.flagged[:, 3:]
 
 
-def _language_invariance(data: ResponseData, language, k: int):
+def _language_invariance(data: ResponseData, language: ArrayLike | None, k: int) -> MappingProxyType[str, Any] | None:
     """Invariance across response languages; None when no language was recorded. The
     groups' sizes are shown only when no answer set lacks a language or at least ``k``
     do (otherwise that small remainder would follow by subtraction)."""
@@ -502,10 +595,20 @@ def _language_invariance(data: ResponseData, language, k: int):
     rest = int((~known).sum())
     if not res["estimable"] or 0 < rest < k:
         res["n"] = None
-    return _freeze({"language": res})
+    frozen: MappingProxyType[str, Any] = _freeze({"language": res})
+    return frozen
 
 
-def _priority(data: ResponseData, q: Questionnaire, teams: Groups, units, team_unit, t_table, u_table, k):
+def _priority(
+    data: ResponseData,
+    q: Questionnaire,
+    teams: Groups,
+    units: Groups | None,
+    team_unit: IntArray | None,
+    t_table: GroupTable,
+    u_table: GroupTable | None,
+    k: int,
+) -> MappingProxyType[str, Any] | None:
     """Consensus on the top priority, hidden wherever the team or unit table is."""
     item = q.priority_item
     if item is None or item.options is None or item.id not in data.item_ids:
@@ -521,11 +624,17 @@ def _priority(data: ResponseData, q: Questionnaire, teams: Groups, units, team_u
         team_hidden=t_table.suppressed,
         unit_hidden=u_table.suppressed if u_table is not None else None,
     )
-    return _freeze({"item": item.id, "priorities": [dict(o.label) for o in item.options], **res.to_dict()})
+    frozen: MappingProxyType[str, Any] = _freeze(
+        {"item": item.id, "priorities": [dict(o.label) for o in item.options], **res.to_dict()}
+    )
+    return frozen
 
 
 def _drivers(scores: RespondentScores, q: Questionnaire, names: dict[str, Any], teams: Groups) -> dict[str, Any]:
-    out = {"outcome": q.items_of("outcome")[0].id if q.items_of("outcome") else None, "method": "relative_weights"}
+    out: dict[str, Any] = {
+        "outcome": q.items_of("outcome")[0].id if q.items_of("outcome") else None,
+        "method": "relative_weights",
+    }
     if out["outcome"] is None:
         return {**out, **_not_estimable("The form has no outcome item.", "Das Formular hat keine Ergebnisfrage.")}
     y = scores.outcome

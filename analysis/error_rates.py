@@ -49,7 +49,7 @@ reproduced one replication at a time.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,7 +57,7 @@ import numpy as np
 
 from analysis.instrument import DIMENSIONS, Questionnaire, load_questionnaire
 from analysis.maturity import TYPOLOGIES
-from analysis.simulate import SCENARIOS, Confounds, simulate
+from analysis.simulate import SCENARIOS, Confounds, Simulation, simulate
 from analysis.simulate_truth import Truth, WaveTruth
 
 __all__ = ["FINDINGS", "Rate", "ErrorRates", "error_rates", "run_error_rates", "tally", "markdown"]
@@ -117,7 +117,7 @@ class ErrorRates:
     replications: int
     seed: int
     seconds: float
-    rates: tuple[Any, ...]
+    rates: tuple[Rate, ...]
 
     def get(self, verdict: str, label: str, metric: str) -> Rate | None:
         """The rate of (verdict, label, metric), or None."""
@@ -142,16 +142,16 @@ class ErrorRates:
 # ------------------------------------------------------------------ reading the output
 
 
-def _label(value):
+def _label(value: object) -> str | None:
     """A verdict label from an output field (a string, or a mapping with a label)."""
     if isinstance(value, Mapping):
         value = value.get("label", value.get("finding", value.get("value")))
     return value if isinstance(value, str) else None
 
 
-def _cells(records: Sequence, key: str):
+def _cells(records: Sequence[Mapping[str, Any]], key: str) -> dict[tuple[Any, str], Mapping[str, Any] | None]:
     """``{(group, dimension): cell or None}`` of released groups; None marks not released."""
-    out = {}
+    out: dict[tuple[Any, str], Mapping[str, Any] | None] = {}
     for rec in records:
         group = rec.get(key)
         hidden = bool(rec.get("suppressed"))
@@ -173,11 +173,18 @@ def _sign(entry: Mapping[str, Any]) -> int:
     return 0
 
 
-class _Counts:
-    def __init__(self):
-        self.c = {}
+#: A count's key: the verdict, then what it is about (level, label, expected and observed
+#: label, metric); the labels come from the output and the truth as they are (None included).
+_Key = tuple[Any, ...]
+#: Count and total of every key.
+Counts = dict[_Key, tuple[float, float]]
 
-    def add(self, key, count=1.0, total=1.0):
+
+class _Counts:
+    def __init__(self) -> None:
+        self.c: Counts = {}
+
+    def add(self, key: _Key, count: float = 1.0, total: float = 1.0) -> None:
         a, b = self.c.get(key, (0.0, 0.0))
         self.c[key] = (a + count, b + total)
 
@@ -222,7 +229,7 @@ def _tally_findings(out: Mapping[str, Any], truth: WaveTruth, acc: _Counts) -> N
             acc.add(("typology", "wrong"), float(got != expected))
 
 
-def _real(t) -> bool:
+def _real(t: Mapping[str, Any] | None) -> bool:
     """A true difference that matters; a unit without an effect of its own (units that are
     random groupings of teams) has none, whatever its teams happen to be."""
     return t is not None and t["matters"] and t.get("unit_effect", 1.0) != 0.0
@@ -234,7 +241,7 @@ def _tally_differences(out: Mapping[str, Any], truth: WaveTruth, acc: _Counts) -
         "team": {r.get("team") for r in out.get("teams") or [] if not r.get("suppressed")},
         "unit": {r.get("unit") for r in out.get("units") or [] if not r.get("suppressed")},
     }
-    flags = {}
+    flags: dict[_Key, int] = {}
     for e in out.get("differences") or []:
         key = (e.get("level"), e.get("group"), e.get("dimension"), _MEASURE.get(e.get("measure"), e.get("measure")))
         flags[key] = _sign(e)
@@ -266,7 +273,7 @@ def _tally_changes(out: Mapping[str, Any], truth: Truth, acc: _Counts) -> None:
         for c in truth.changes
         if c["from_wave"] == truth.waves[0].label
     }
-    seen = {}
+    seen: dict[_Key, int | str | None] = {}
     for e in out.get("changes") or []:
         if e.get("span", "step") != "step" or (first and (e.get("from_wave"), e.get("to_wave")) != (first, second)):
             continue
@@ -274,7 +281,8 @@ def _tally_changes(out: Mapping[str, Any], truth: Truth, acc: _Counts) -> None:
         if not e.get("available", True):
             seen[key] = None
         else:
-            seen[key] = _CHANGE_SIGN.get(_label(e.get("change")), _WITHHELD)
+            change = _label(e.get("change"))
+            seen[key] = _CHANGE_SIGN.get(change, _WITHHELD) if change is not None else _WITHHELD
     for level in ("organization", "unit", "team"):
         n_flags = n_false = 0
         any_level = False
@@ -307,7 +315,12 @@ def _tally_changes(out: Mapping[str, Any], truth: Truth, acc: _Counts) -> None:
             acc.add(("change", level, "recovery"), float(seen[key] == want))
 
 
-def tally(diagnosis: Mapping[str, Any], truth: Truth, comparison: Mapping[str, Any] | None = None, counts=None):
+def tally(
+    diagnosis: Mapping[str, Any],
+    truth: Truth,
+    comparison: Mapping[str, Any] | None = None,
+    counts: Counts | None = None,
+) -> Counts:
     """Compare one replication's output with its truth and add up the counts.
 
     Parameters
@@ -342,10 +355,10 @@ def tally(diagnosis: Mapping[str, Any], truth: Truth, comparison: Mapping[str, A
 # ------------------------------------------------------------------ rates
 
 
-def _rates(c: dict[str, Any], scenario: str) -> tuple[Any, ...]:
+def _rates(c: Counts, scenario: str) -> tuple[Rate, ...]:
     rows = []
 
-    def total(pred):
+    def total(pred: Callable[[_Key], bool]) -> float:
         return sum(v[0] for k, v in c.items() if pred(k))
 
     fin = {k: v[0] for k, v in c.items() if k[0] == "finding"}
@@ -417,17 +430,17 @@ def _rates(c: dict[str, Any], scenario: str) -> tuple[Any, ...]:
                         f"planted `{lab}` withheld",
                     )
                 )
-                wrong = {}
+                others: dict[str, float] = {}
                 for k, v in mine.items():
                     if k[3] not in (lab, _WITHHELD, _NOT_RELEASED):
-                        wrong[k[3]] = wrong.get(k[3], 0) + v
-                top = max(sorted(wrong), key=wrong.get) if wrong else None
+                        others[k[3]] = others.get(k[3], 0) + v
+                top = max(sorted(others), key=lambda label: others[label]) if others else None
                 rows.append(
                     Rate(
                         "finding",
                         lab,
                         "other",
-                        wrong.get(top, 0),
+                        others.get(top, 0) if top is not None else 0,
                         den,
                         f"planted `{lab}`: most frequent other label",
                         note=top,
@@ -438,10 +451,10 @@ def _rates(c: dict[str, Any], scenario: str) -> tuple[Any, ...]:
         ("maturity", {"wrong": "maturity level ≠ truth (released cells)", "off_by_2": "maturity level off by ≥ 2"}),
     ):
         for metric, text in texts.items():
-            v = c.get((verdict, metric))
-            if v is not None:
+            tally_ = c.get((verdict, metric))
+            if tally_ is not None:
                 withheld = c.get((verdict, "withheld"), (0.0, 0.0))[0]
-                rows.append(Rate(verdict, "team", metric, v[0], v[1] + withheld, text))
+                rows.append(Rate(verdict, "team", metric, tally_[0], tally_[1] + withheld, text))
     for kind, levels in (("difference", ("team", "unit")), ("change", ("team", "unit", "organization"))):
         noun = "differences vs rest" if kind == "difference" else "wave changes"
         for level in levels:
@@ -454,13 +467,13 @@ def _rates(c: dict[str, Any], scenario: str) -> tuple[Any, ...]:
                 ),
                 ("withheld", f"{level} {noun}: withheld"),
             ):
-                v = c.get((kind, level, metric))
-                if v is not None and v[1]:
-                    rows.append(Rate(kind, level, metric, v[0], v[1], text))
+                tally_ = c.get((kind, level, metric))
+                if tally_ is not None and tally_[1]:
+                    rows.append(Rate(kind, level, metric, tally_[0], tally_[1], text))
     return tuple(rows)
 
 
-def _planted_changes(rng, sim, k: int, shift: float) -> dict[str, Any]:
+def _planted_changes(rng: np.random.Generator, sim: Simulation, k: int, shift: float) -> dict[str, dict[str, float]]:
     labels = [t for t in sim.data.teams.labels if t not in sim.planted]
     chosen = rng.choice(len(labels), size=min(k, len(labels)), replace=False)
     dims = rng.integers(0, 3, size=chosen.size)
@@ -476,14 +489,14 @@ def error_rates(
     units: int | None = 5,
     replications: int = 100,
     seed: int = 0,
-    questionnaire="aligned-autonomy-v1",
+    questionnaire: Questionnaire | str = "aligned-autonomy-v1",
     confounds: Confounds | None = None,
     icc: float = 0.15,
     waves: bool = True,
     changed_teams: int | None = None,
     change_shift: float = 1.0,
     diagnose_options: Mapping[str, Any] | None = None,
-    margin: tuple[Any, ...] | None = None,
+    margin: tuple[float, float] | None = None,
     camp: float | None = None,
 ) -> ErrorRates:
     """Error rates of the verdicts for one scenario and team size.
@@ -536,25 +549,32 @@ def error_rates(
     q = questionnaire if isinstance(questionnaire, Questionnaire) else load_questionnaire(questionnaire)
     opts = dict(diagnose_options or {})
     k_change = changed_teams if changed_teams is not None else max(1, teams // 10)
-    counts = {}
+    counts: Counts = {}
     t0 = time.perf_counter()
     for r in range(replications):
         s = seed + r
-        planted = {"margin": margin, "camp": camp} if scenario == "realistic" else {}
-        kw = dict(
-            teams=teams,
-            team_size=team_size,
-            units=units,
-            scenario=scenario,
-            confounds=confounds,
-            icc=icc,
-            seed=s,
-            **{k: v for k, v in planted.items() if v is not None},
-        )
-        sim = simulate(q, **kw, waves=2 if waves else 1)
-        if waves and scenario == "realistic":
+        realistic = scenario == "realistic"
+
+        def draw(n_waves: int, changes: Mapping[str, Mapping[str, float]] | None = None, s: int = s) -> Simulation:
+            return simulate(
+                q,
+                teams=teams,
+                team_size=team_size,
+                units=units,
+                scenario=scenario,
+                confounds=confounds,
+                icc=icc,
+                seed=s,
+                margin=margin if realistic else None,
+                camp=camp if realistic else None,
+                waves=n_waves,
+                changes=changes,
+            )
+
+        sim = draw(2 if waves else 1)
+        if waves and realistic:
             ch = _planted_changes(np.random.default_rng([seed, r, 1]), sim, k_change, change_shift)
-            sim = simulate(q, **kw, waves=2, changes=ch)
+            sim = draw(2, ch)
         d1 = diagnose(sim.data, **opts)
         comparison = None
         if waves:
@@ -575,8 +595,10 @@ def error_rates(
 
 
 def run_error_rates(
-    scenarios=("null", "realistic", "random_units"), team_sizes=(5, 8, 12, 20), **options
-) -> tuple[Any, ...]:
+    scenarios: Sequence[str] = ("null", "realistic", "random_units"),
+    team_sizes: Sequence[int] = (5, 8, 12, 20),
+    **options: Any,
+) -> tuple[ErrorRates, ...]:
     """:func:`error_rates` for every scenario and team size (same options)."""
     return tuple(error_rates(s, team_size=n, **options) for s in scenarios for n in team_sizes)
 
@@ -599,7 +621,7 @@ _ORDER = {
 }
 
 
-def _key(k):
+def _key(k: tuple[str, str, str, str]) -> tuple[int, int, int, int]:
     verdict, label, metric, _ = k
     section = 0 if (verdict == "finding" and metric in ("false_positive",) or label == "any") else 1
     return (

@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import special
 
 from analysis.factor_ml import (  # noqa: F401 (re-exported: the import path of callers)
@@ -44,7 +45,7 @@ from analysis.factor_ml import (  # noqa: F401 (re-exported: the import path of 
     _fit_ml,
     _min_corr_eigenvalue,
 )
-from analysis.arrays import FloatArray
+from analysis.arrays import BoolArray, FloatArray
 
 __all__ = ["CFAResult", "OneFactorFit", "cfa", "fit_one_factor"]
 
@@ -96,7 +97,7 @@ class OneFactorFit:
     fmin: float
 
 
-def fit_one_factor(cov) -> OneFactorFit:
+def fit_one_factor(cov: ArrayLike) -> OneFactorFit:
     """Fit a one-factor model to a covariance matrix by maximum likelihood.
 
     Same model, estimator and optimiser as :func:`cfa` (Jöreskog 1969), reported with the
@@ -260,7 +261,7 @@ class CFAResult:
         return out
 
 
-def _columns_from_data(data, labels: list[Any], names):
+def _columns_from_data(data: Any, labels: list[Any], names: Sequence[str] | None) -> FloatArray:
     """Return an (n, p) float array with the columns ``labels`` of ``data``."""
     by_name = all(isinstance(lab, str) for lab in labels)
     by_index = all(isinstance(lab, (int, np.integer)) and not isinstance(lab, bool) for lab in labels)
@@ -323,7 +324,7 @@ def _columns_from_data(data, labels: list[Any], names):
     return arr[:, idx].astype(float)
 
 
-def _parse_model(model):
+def _parse_model(model: object) -> tuple[list[str], list[Any], BoolArray, list[int]]:
     if not isinstance(model, Mapping):
         raise TypeError(f"model must be a dict mapping factor names to lists of indicators, got {type(model).__name__}")
     if len(model) == 0:
@@ -367,7 +368,7 @@ def _parse_model(model):
     return factors, observed, pattern, markers
 
 
-def _decreasing_root(fn, lo: float, hi: float) -> float:
+def _decreasing_root(fn: Callable[[float], float], lo: float, hi: float) -> float:
     """Root of a decreasing function with ``fn(lo) >= 0 >= fn(hi)``, by bisection to
     machine precision (the non-central chi-square cdf is monotone in lambda)."""
     for _ in range(200):
@@ -381,15 +382,15 @@ def _decreasing_root(fn, lo: float, hi: float) -> float:
     return 0.5 * (lo + hi)
 
 
-def _rmsea_ci(x2: float, df: int, n: int, level: float = 0.90):
+def _rmsea_ci(x2: float, df: int, n: int, level: float = 0.90) -> tuple[float, float]:
     """lavaan's lav_fit_rmsea_ci: invert the non-central chi-square cdf in lambda."""
     if not (math.isfinite(x2) and df >= 1):
         return (0.0, 0.0) if math.isfinite(x2) else (math.nan, math.nan)
     upper_perc = 1 - (1 - level) / 2
     lower_perc = (1 - level) / 2
 
-    def cdf(lam):
-        return special.chdtr(df, x2) if lam == 0 else special.chndtr(x2, df, lam)
+    def cdf(lam: float) -> float:
+        return float(special.chdtr(df, x2) if lam == 0 else special.chndtr(x2, df, lam))
 
     if cdf(0.0) - upper_perc < 0:
         low = 0.0
@@ -405,7 +406,9 @@ def _rmsea_ci(x2: float, df: int, n: int, level: float = 0.90):
     return low, high
 
 
-def cfa(data, model, *, names=None, nan_policy="listwise") -> CFAResult:
+def cfa(
+    data: Any, model: Mapping[str, Sequence[Any]], *, names: Sequence[str] | None = None, nan_policy: str = "listwise"
+) -> CFAResult:
     """Confirmatory factor analysis by maximum likelihood, as lavaan's ``cfa()`` defaults.
 
     The model ``Sigma = Lambda Phi Lambda' + Theta`` is estimated by minimising

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.arrays import FloatArray
+from analysis.arrays import BoolArray, FloatArray
 
 _MAX_ITER = 500
 
@@ -41,7 +41,7 @@ class _MLFit:
 class _Model:
     """Parameter layout of a CFA model: free loadings, Phi (lower triangle), Theta."""
 
-    def __init__(self, pattern: FloatArray, markers: Sequence[int]):
+    def __init__(self, pattern: BoolArray, markers: Sequence[int]) -> None:
         self.pattern = pattern
         self.p, self.m = pattern.shape
         self.markers = tuple(markers)
@@ -237,7 +237,7 @@ def _lbfgs(model: _Model, s: FloatArray, logdet_s: float, x0: FloatArray) -> Flo
     return out
 
 
-def _fit_ml(s: FloatArray, pattern: FloatArray, markers: Sequence[int]) -> _MLFit:
+def _fit_ml(s: FloatArray, pattern: BoolArray, markers: Sequence[int]) -> _MLFit:
     """Fit a CFA model (marker identification, correlated factors) to ``s`` by ML."""
     model = _Model(pattern, markers)
     res = _chol_logdet_inv(s)

@@ -57,16 +57,25 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import special
 
 from analysis.factor import _parse_model
 from analysis.factor_ml import _fit_ml
 from analysis.instrument import DIMENSIONS, comparable_items
 from analysis.scoring import reverse_keyed
-from analysis.arrays import FloatArray
+from analysis.arrays import BoolArray, FloatArray, IntArray
+
+if TYPE_CHECKING:
+    from analysis.instrument import Questionnaire
+    from analysis.responses import ResponseData
+
+#: A group's mean vector, covariance matrix (divisor N) and the log-determinant of the covariance.
+_Moments = tuple[FloatArray, FloatArray, float]
 
 __all__ = [
     "LEVELS",
@@ -138,7 +147,7 @@ class InvarianceResult:
 class _Structure:
     """Index maps of the free parameters of every group for one level."""
 
-    def __init__(self, pattern: FloatArray, markers, G: int, level: str):
+    def __init__(self, pattern: BoolArray, markers: Sequence[int], G: int, level: str) -> None:
         p, m = pattern.shape
         self.p, self.m, self.G = p, m, G
         free_lam = pattern.copy()
@@ -147,7 +156,7 @@ class _Structure:
         self.lam_fixed[markers, np.arange(m)] = 1.0
         count = 0
 
-        def new(shape):
+        def new(shape: int | tuple[int, ...]) -> IntArray:
             nonlocal count
             size = int(np.prod(shape))
             out = np.arange(count, count + size).reshape(shape)
@@ -156,9 +165,13 @@ class _Structure:
 
         shared_lam = level in ("metric", "scalar")
         shared_nu = level == "scalar"
-        lam_ids = None
-        nu_ids = None
-        self.lam, self.phi, self.theta, self.nu, self.alpha = [], [], [], [], []
+        lam_ids: IntArray | None = None
+        nu_ids: IntArray | None = None
+        self.lam: list[IntArray] = []
+        self.phi: list[IntArray] = []
+        self.theta: list[IntArray] = []
+        self.nu: list[IntArray] = []
+        self.alpha: list[IntArray] = []
         for g in range(G):
             if lam_ids is None or not shared_lam:
                 lam_ids = np.full((p, m), -1)
@@ -177,8 +190,8 @@ class _Structure:
             self.alpha.append(alpha)
         self.q = count
 
-    def unpack(self, x, g):
-        def fill(ids, fixed):
+    def unpack(self, x: FloatArray, g: int) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+        def fill(ids: IntArray, fixed: FloatArray | float) -> FloatArray:
             return np.where(ids >= 0, x[np.maximum(ids, 0)], fixed)
 
         return (
@@ -190,7 +203,9 @@ class _Structure:
         )
 
 
-def _objective(x, st: _Structure, moments, weights):
+def _objective(
+    x: FloatArray, st: _Structure, moments: Sequence[_Moments], weights: FloatArray
+) -> tuple[float, FloatArray]:
     f = 0.0
     grad = np.zeros(st.q)
     for g, (mean, cov, logdet_s) in enumerate(moments):
@@ -220,7 +235,7 @@ def _objective(x, st: _Structure, moments, weights):
     return f, grad
 
 
-def _start(st: _Structure, pattern, markers, moments) -> FloatArray:
+def _start(st: _Structure, pattern: BoolArray, markers: Sequence[int], moments: Sequence[_Moments]) -> FloatArray:
     x = np.zeros(st.q)
     for g, (mean, cov, _) in enumerate(moments):
         fit = _fit_ml(cov, pattern, markers)
@@ -238,8 +253,12 @@ def _chi2_sf(x: float, df: int) -> float:
     return float(special.chdtrc(df, x)) if df > 0 else math.nan
 
 
-def _minimize(st, pattern, markers, moments, weights):
-    fun = lambda x: _objective(x, st, moments, weights)  # noqa: E731
+def _minimize(
+    st: _Structure, pattern: BoolArray, markers: Sequence[int], moments: Sequence[_Moments], weights: FloatArray
+) -> tuple[FloatArray, float, bool]:
+    def fun(x: FloatArray) -> tuple[float, FloatArray]:
+        return _objective(x, st, moments, weights)
+
     x = _start(st, pattern, markers, moments)
     from scipy import optimize  # on first use: scipy.optimize costs a tenth of a second to import
 
@@ -267,7 +286,14 @@ def _minimize(st, pattern, markers, moments, weights):
     return x, f, bool(np.isfinite(f) and np.max(np.abs(g)) < 1e-6)
 
 
-def _fit_level(level, pattern, markers, moments, ns, baseline):
+def _fit_level(
+    level: str,
+    pattern: BoolArray,
+    markers: Sequence[int],
+    moments: Sequence[_Moments],
+    ns: Sequence[int],
+    baseline: tuple[float, int],
+) -> InvarianceFit:
     G = len(moments)
     N = float(sum(ns))
     st = _Structure(pattern, markers, G, level)
@@ -294,7 +320,12 @@ def _fit_level(level, pattern, markers, moments, ns, baseline):
 
 
 def measurement_invariance(
-    values, groups, model, *, names=None, min_group_size: int = MIN_GROUP_SIZE
+    values: ArrayLike,
+    groups: ArrayLike,
+    model: Mapping[str, Sequence[str]],
+    *,
+    names: Sequence[str] | None = None,
+    min_group_size: int = MIN_GROUP_SIZE,
 ) -> InvarianceResult:
     """Configural, metric and scalar invariance of a CFA model across groups.
 
@@ -344,7 +375,7 @@ def measurement_invariance(
                 "de": f"braucht mindestens zwei Gruppen mit je {min_group_size} oder mehr vollständigen Antworten",
             },
         )
-    moments = []
+    moments: list[_Moments] = []
     for j in range(len(labels)):
         rows = x[codes == j]
         mean = rows.mean(axis=0)
@@ -366,8 +397,8 @@ def measurement_invariance(
         float(sum(n * (np.log(np.diag(c)).sum() - ld) for n, (_, c, ld) in zip(ns, moments))),
         len(labels) * p * (p - 1) // 2,
     )
-    fits = []
-    highest = None
+    fits: list[InvarianceFit] = []
+    highest: str | None = None
     for level in LEVELS:
         fit = _fit_level(level, pattern, markers, moments, ns, baseline)
         if fits:
@@ -397,11 +428,13 @@ def measurement_invariance(
 # ----------------------------------------------------------------- on survey data
 
 
-def _perception_model(q, item_ids) -> dict[str, Any]:
+def _perception_model(q: Questionnaire, item_ids: Sequence[str]) -> dict[str, list[str]]:
     return {dim: [i for i in item_ids if q.item(i).dimension == dim] for dim in DIMENSIONS}
 
 
-def perception_invariance(data, groups, *, min_group_size: int = MIN_GROUP_SIZE) -> InvarianceResult:
+def perception_invariance(
+    data: ResponseData, groups: ArrayLike, *, min_group_size: int = MIN_GROUP_SIZE
+) -> InvarianceResult:
     """Invariance of the three-factor perception model across ``groups`` of the
     respondents of one campaign (e.g. their response language; None or "" rows are
     left out)."""
@@ -415,7 +448,9 @@ def perception_invariance(data, groups, *, min_group_size: int = MIN_GROUP_SIZE)
     )
 
 
-def wave_invariance(waves, labels, *, min_group_size: int = MIN_GROUP_SIZE) -> InvarianceResult:
+def wave_invariance(
+    waves: Sequence[ResponseData], labels: Sequence[str], *, min_group_size: int = MIN_GROUP_SIZE
+) -> InvarianceResult:
     """Invariance of the perception model between waves (one :class:`ResponseData` per
     wave), on the perception items every wave shares word for word in every language
     (:func:`analysis.instrument.comparable_items`); not estimable when a dimension keeps

@@ -40,16 +40,22 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from analysis.frozen import freeze, plain
 from analysis.groups import Groups
-from analysis.instrument import Questionnaire
+from analysis.instrument import Item, Questionnaire
 from analysis.privacy import NO_DATA, PRIMARY, HierarchySuppression, _check_k, reason_text, suppress_hierarchy
 from analysis.responses import ResponseData
 from analysis.arrays import BoolArray, FloatArray, IntArray, ObjectArray
+
+_Array = TypeVar("_Array", bound="np.ndarray[Any, Any]")
+#: None as a 0-d object array: the "no reason" of numpy.where over reason arrays.
+_NONE = np.array(None, dtype=object)
 
 __all__ = ["ITEM_KINDS", "ItemTable", "ItemResults", "option_counts", "item_figures", "item_results"]
 
@@ -62,13 +68,14 @@ STRUCTURE_FAVOURABLE_ABOVE = 50.0
 # ------------------------------------------------------------------ the questions
 
 
-def _favourable_text(item, agree_min: int, points: int | None) -> dict[str, Any]:
+def _favourable_text(item: Item, agree_min: int, points: int | None) -> dict[str, Any]:
     """What "favourable" means for one item, in English and German."""
     if item.kind == "structure":
         return {
             "en": "an answer scored above 50 of 100; “don't know” is not favourable",
             "de": "eine Antwort mit mehr als 50 von 100 Punkten; „weiß ich nicht“ zählt nicht als günstig",
         }
+    assert points is not None  # every item but a structure item has a scale of points
     low = f"1–{points - agree_min + 1}"
     high = f"{agree_min}–{points}"
     agree = {"en": f"agreeing ({high})", "de": f"Zustimmung ({high})"}
@@ -87,7 +94,7 @@ def _favourable_text(item, agree_min: int, points: int | None) -> dict[str, Any]
     return agree
 
 
-def _questions(q: Questionnaire, item_ids) -> tuple[Any, ...]:
+def _questions(q: Questionnaire, item_ids: Sequence[str]) -> tuple[tuple[str, ...], IntArray]:
     """The items with question-level results, as (ids, column indices into the data)."""
     kinds = {it.id: it.kind for it in q.items}
     order = [i for kind in ITEM_KINDS for i in item_ids if kinds[i] == kind]
@@ -99,15 +106,15 @@ class _Design:
     """Per item and option (padded to the longest scale): value, weight in the mean
     (NaN: not part of it), favourable; and per item the question's description."""
 
-    values: FloatArray  # (I, O) option values, -1 = padding
+    values: IntArray  # (I, O) option values, -1 = padding
     weight: FloatArray  # (I, O)
-    favourable: FloatArray  # (I, O) bool
+    favourable: BoolArray  # (I, O)
     questions: tuple[Any, ...]
 
 
-def _design(q: Questionnaire, ids) -> _Design:
+def _design(q: Questionnaire, ids: Sequence[str]) -> _Design:
     agree_min = q.thresholds.misconception_agree_min
-    O = max(len(q.item(i).options) for i in ids)
+    O = max(len(q.item(i).answer_options) for i in ids)
     I = len(ids)
     values = np.full((I, O), -1, np.int64)
     weight = np.full((I, O), np.nan)
@@ -115,12 +122,12 @@ def _design(q: Questionnaire, ids) -> _Design:
     questions = []
     for j, item_id in enumerate(ids):  # loop over the items of the form (a few dozen)
         item = q.item(item_id)
-        opts = item.options
+        opts = item.answer_options
         A = len(opts)
         v = np.array([o.value for o in opts])
         values[j, :A] = v
         if item.kind == "structure":
-            score = np.array([np.nan if o.dont_know else o.score for o in opts], dtype=float)
+            score = np.array([np.nan if o.dont_know or o.score is None else o.score for o in opts], dtype=float)
             weight[j, :A] = score
             fav[j, :A] = np.nan_to_num(score, nan=0.0) > STRUCTURE_FAVOURABLE_ABOVE
             mean_range = (0, 100)
@@ -151,7 +158,7 @@ def _design(q: Questionnaire, ids) -> _Design:
 # ------------------------------------------------------------------ counts and figures
 
 
-def option_counts(values, codes, n_groups: int, option_values) -> FloatArray:
+def option_counts(values: ArrayLike, codes: ArrayLike, n_groups: int, option_values: ArrayLike) -> IntArray:
     """Answers per group, item and option in one pass.
 
     Parameters
@@ -192,7 +199,7 @@ def option_counts(values, codes, n_groups: int, option_values) -> FloatArray:
     return np.bincount(flat, minlength=n_groups * I * O).reshape(n_groups, I, O)
 
 
-def item_figures(counts, weight, favourable) -> dict[str, Any]:
+def item_figures(counts: ArrayLike, weight: ArrayLike, favourable: ArrayLike) -> dict[str, FloatArray]:
     """Unsuppressed figures from answer counts (any level; internal to the engine).
 
     Parameters
@@ -252,17 +259,17 @@ class ItemTable:
     parent: tuple[Any, ...] | None
     suppressed: BoolArray
     suppression_reason: ObjectArray
-    n: IntArray
+    n: FloatArray  # NaN where hidden
     mean: FloatArray
     favourable: FloatArray
     distribution: FloatArray
     reason: ObjectArray
     mean_reason: ObjectArray
 
-    def take(self, rows) -> ItemTable:
+    def take(self, rows: Sequence[int] | IntArray) -> ItemTable:
         """The rows ``rows`` (e.g. the teams of one unit)."""
         idx = np.asarray(rows, dtype=np.intp)
-        arrays = {
+        arrays: dict[str, Any] = {
             f.name: _ro(getattr(self, f.name)[idx])
             for f in dataclasses.fields(self)
             if isinstance(getattr(self, f.name), np.ndarray)
@@ -274,7 +281,9 @@ class ItemTable:
             **arrays,
         )
 
-    def records(self, questions, k: int, rows=None) -> list[Any]:
+    def records(
+        self, questions: Sequence[Mapping[str, Any]], k: int, rows: Sequence[int] | None = None
+    ) -> list[dict[str, Any]]:
         """JSON-ready records of the given rows (default all): group fields and, for a
         shown group, ``items`` by id."""
         ids = [q["id"] for q in questions]
@@ -289,7 +298,7 @@ class ItemTable:
         key = {"team": "team", "unit": "unit"}.get(self.level)
         out = []
         for g in range(len(self.labels)):
-            rec = {key: self.labels[g]} if key else {}
+            rec: dict[str, Any] = {key: self.labels[g]} if key else {}
             if self.level == "team":
                 rec["unit"] = self.parent[g] if self.parent is not None else None
             why = self.suppression_reason[g]
@@ -336,8 +345,10 @@ class ItemResults:
     teams: ItemTable
     k: int
 
-    def restrict(self, unit_row: int, team_rows) -> ItemResults:
+    def restrict(self, unit_row: int, team_rows: Sequence[int] | IntArray) -> ItemResults:
         """The organization, one unit and the given teams (a reader of one unit)."""
+        if self.units is None:
+            raise ValueError("unit_row: the results have no unit level")
         return dataclasses.replace(self, units=self.units.take([unit_row]), teams=self.teams.take(team_rows))
 
     def to_dict(self, *, unit: str | None = None, team: str | None = None) -> dict[str, Any]:
@@ -349,7 +360,7 @@ class ItemResults:
             if self.units is None or unit not in self.units.labels:
                 raise KeyError(unit)
             unit_rows = [self.units.labels.index(unit)]
-            team_rows = [i for i, p in enumerate(self.teams.parent) if p == unit]
+            team_rows = [i for i, p in enumerate(self.teams.parent or ()) if p == unit]
         if team is not None:
             if team not in self.teams.labels:
                 raise KeyError(team)
@@ -363,19 +374,20 @@ class ItemResults:
         }
 
 
-def _ro(a: FloatArray) -> FloatArray:
-    a = np.array(a)
-    a.setflags(write=False)
-    return a
+def _ro(a: _Array) -> _Array:
+    out = a.copy(order="K")
+    out.setflags(write=False)
+    return out
 
 
-def _round(a, decimals: int, *, integer: bool = False) -> list[Any]:
+def _round(a: ArrayLike, decimals: int, *, integer: bool = False) -> list[Any]:
     a = np.asarray(a, dtype=float)
     missing = ~np.isfinite(a)
     obj = np.round(np.where(missing, 0.0, a), decimals)
     obj = (obj.astype(np.int64) if integer else obj).astype(object)
     obj[missing] = None
-    return obj.tolist()
+    out: list[Any] = obj.tolist()
+    return out
 
 
 def _org_reason(total: float, outer: str | None, k: int) -> str | None:
@@ -436,7 +448,7 @@ def item_results(
 
     counts_t = option_counts(data.values[:, cols], teams.codes, T, design.values)
     levels = {"team": counts_t, "organization": counts_t.sum(axis=0, keepdims=True)}
-    if units is not None:
+    if team_unit is not None:
         counts_u = np.zeros((U,) + counts_t.shape[1:], np.int64)
         np.add.at(counts_u, team_unit, counts_t)
         levels["unit"] = counts_u
@@ -472,11 +484,17 @@ def item_results(
             if lv not in levels:
                 continue
             visible[lv][:, i], why[lv][:, i] = plan
-            mean_why[lv][:, i] = np.where(plan[0] & ~inner_plan[0], inner_plan[1], None)
+            mean_why[lv][:, i] = np.where(plan[0] & ~inner_plan[0], inner_plan[1], _NONE)
 
-    def table(lv, labels, parent, g_visible, g_reason) -> ItemTable:
+    def table(
+        lv: str,
+        labels: Sequence[str],
+        parent: tuple[str, ...] | None,
+        g_visible: ArrayLike,
+        g_reason: ArrayLike | Sequence[str | None],
+    ) -> ItemTable:
         f, vis = figs[lv], visible[lv]
-        show_mean = vis & np.equal(mean_why[lv], None)
+        show_mean = vis & np.equal(mean_why[lv], _NONE)
         return ItemTable(
             level=lv,
             labels=tuple(labels),
@@ -487,8 +505,8 @@ def item_results(
             mean=_ro(np.where(show_mean, f["mean"], np.nan)),
             favourable=_ro(np.where(vis, f["favourable"], np.nan)),
             distribution=_ro(np.where(vis[:, :, None], f["distribution"], np.nan)),
-            reason=_ro(np.where(vis, None, why[lv])),
-            mean_reason=_ro(np.where(vis, mean_why[lv], None)),
+            reason=_ro(np.where(vis, _NONE, why[lv])),
+            mean_reason=_ro(np.where(vis, mean_why[lv], _NONE)),
         )
 
     parent = tuple(np.asarray(units.labels, dtype=object)[team_unit]) if units is not None else None

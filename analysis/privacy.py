@@ -64,7 +64,7 @@ from __future__ import annotations
 import itertools
 import zlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 from collections.abc import Sequence
 
 import numpy as np
@@ -90,7 +90,11 @@ COMPLEMENTARY = "complementary"
 NO_DATA = "no_data"
 
 
-def reason_text(reason: str | None, k: int) -> dict[str, Any] | None:
+@overload
+def reason_text(reason: str, k: int) -> dict[str, str]: ...
+@overload
+def reason_text(reason: None, k: int) -> None: ...
+def reason_text(reason: str | None, k: int) -> dict[str, str] | None:
     """Plain-language explanation of a suppression reason in English and German."""
     if reason is None:
         return None

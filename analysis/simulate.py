@@ -76,7 +76,7 @@ when there are many teams)
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -84,12 +84,16 @@ from typing import Any
 import numpy as np
 from scipy import special
 
+from analysis.arrays import FloatArray, IntArray, StrArray
 from analysis.groups import Groups
 from analysis.instrument import DIMENSIONS, Questionnaire, load_questionnaire
 from analysis.responses import ResponseData, answer_items, build_responses
 from analysis.simulate_model import (
+    CAMP,
     MODEL_SCENARIOS,
+    PERCEPTION_MARGIN,
     REALISTIC_PATTERNS,
+    STRUCTURE_MARGIN,
     Confounds,
     _COMMENTS,
     generate,
@@ -169,7 +173,7 @@ class Simulation:
         }
 
 
-def _team_sizes(rng, respondents: int, teams: int):
+def _team_sizes(rng: np.random.Generator, respondents: int, teams: int) -> tuple[IntArray, int]:
     n_small = min(max(3, teams // 20), teams // 4) if teams >= 8 else 0
     small = rng.integers(1, 5, size=n_small)
     regular = teams - n_small
@@ -182,7 +186,7 @@ def _team_sizes(rng, respondents: int, teams: int):
     return np.concatenate([small, sizes]), n_small
 
 
-def _int(name, value, lo=1):
+def _int(name: str, value: object, lo: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lo:
         want = "a positive integer" if lo == 1 else f"an integer >= {lo}"
         raise ValueError(f"{name}: must be {want}, got {value!r}")
@@ -190,7 +194,7 @@ def _int(name, value, lo=1):
 
 
 def simulate(
-    questionnaire="aligned-autonomy-v1",
+    questionnaire: Questionnaire | str = "aligned-autonomy-v1",
     *,
     respondents: int | None = None,
     teams: int,
@@ -203,7 +207,7 @@ def simulate(
     planted: int | None = None,
     waves: int = 1,
     changes: Mapping[str, Any] | None = None,
-    margin: tuple[Any, ...] | None = None,
+    margin: tuple[float, float] | None = None,
     camp: float | None = None,
 ) -> Simulation:
     """Simulate a survey of one organization, with its ground truth.
@@ -329,8 +333,8 @@ def simulate(
         waves=waves,
         changes=changes,
         seed=seed,
-        **({"margin": tuple(margin)} if margin is not None else {}),
-        **({"camp": float(camp)} if camp is not None else {}),
+        margin=margin if margin is not None else (PERCEPTION_MARGIN, STRUCTURE_MARGIN),
+        camp=float(camp) if camp is not None else CAMP,
     )
     labels = np.array(g["team_labels"])
     unit_names = np.array(g["unit_labels"]) if units else None
@@ -350,7 +354,7 @@ def simulate(
     )
 
 
-def _check_changes(changes, teams, waves):
+def _check_changes(changes: object, teams: int, waves: int) -> dict[str, dict[str, float]] | None:
     if changes is None:
         return None
     if not isinstance(changes, Mapping):
@@ -359,7 +363,7 @@ def _check_changes(changes, teams, waves):
         raise ValueError(f"changes: need waves >= 2, got waves={waves!r}")
     width = len(str(teams))
     valid = {f"T{t + 1:0{width}d}" for t in range(teams)}
-    out = {}
+    out: dict[str, dict[str, float]] = {}
     for team, dims in changes.items():
         if team not in valid:
             raise ValueError(f"changes: unknown team {team!r} (teams are T{1:0{width}d} … T{teams:0{width}d})")
@@ -374,7 +378,18 @@ def _check_changes(changes, teams, waves):
     return out
 
 
-def _assemble(q, team, sizes, team_labels, unit_of_team, unit_names, answers, role, tenure, comments):
+def _assemble(
+    q: Questionnaire,
+    team: IntArray,
+    sizes: IntArray,
+    team_labels: StrArray,
+    unit_of_team: IntArray,
+    unit_names: StrArray | None,
+    answers: Mapping[str, FloatArray],
+    role: StrArray,
+    tenure: StrArray,
+    comments: Iterable[tuple[str, str]],
+) -> ResponseData:
     """ResponseData of one wave, with the label codes known in advance."""
     has_tenure = any(i.background == "tenure" for i in q.items_of("background"))
     team_groups = Groups(codes=team, labels=tuple(team_labels.tolist()), counts=np.asarray(sizes))
@@ -403,7 +418,7 @@ def _assemble(q, team, sizes, team_labels, unit_of_team, unit_names, answers, ro
 # ------------------------------------------------------------------ showcase model
 
 
-def _showcase(q, *, respondents: int, teams: int, units: int | None, seed: int) -> Simulation:
+def _showcase(q: Questionnaire, *, respondents: int, teams: int, units: int | None, seed: int) -> Simulation:
     rng = np.random.default_rng(seed)
     T, N = int(teams), int(respondents)
     sizes, n_small = _team_sizes(rng, N, T)
@@ -446,7 +461,7 @@ def _showcase(q, *, respondents: int, teams: int, units: int | None, seed: int) 
                 divided[t] = True
             else:
                 mu[t], z[t] = 3.0, 2.2
-    for t in np.flatnonzero(is_small):
+    for t in np.flatnonzero(is_small).tolist():
         planted[str(team_labels[t])] = "small"
 
     # background
@@ -471,14 +486,16 @@ def _showcase(q, *, respondents: int, teams: int, units: int | None, seed: int) 
         if item.id not in ids:
             continue
         if item.kind == "perception":
+            assert item.dimension is not None  # the schema gives every perception and structure item one
             d = dim[item.dimension]
             x = np.clip(np.rint(3 + offset[d] + 0.9 * eta[:, d] + 0.6 * rng.normal(size=N)), 1, 5)
             answers[item.id] = 6 - x if item.reverse else x
         elif item.kind == "structure":
+            assert item.dimension is not None
             d = dim[item.dimension]
             scored = item.ranked_options
             values = np.array([o.value for o in scored], dtype=float)
-            dk = next(o.value for o in item.options if o.dont_know)
+            dk = next(o.value for o in item.answer_options if o.dont_know)
             cuts = np.linspace(-0.8, 0.8, len(values) - 1)
             view = z[team, d] + 0.9 * rng.normal(size=N)
             x = values[np.searchsorted(cuts, view)]
@@ -487,7 +504,7 @@ def _showcase(q, *, respondents: int, teams: int, units: int | None, seed: int) 
         elif item.kind == "priority":
             # most teams share the organization's reading (priority 1); every fifth team
             # reads the direction differently (priority 2)
-            P = len(item.options)
+            P = len(item.answer_options)
             favourite = np.where(team % 5 == 4, 1, 0)
             spread = rng.integers(0, P, size=N)
             answers[item.id] = np.where(rng.random(N) < 0.6, favourite, spread) + 1.0
@@ -521,11 +538,11 @@ def _showcase(q, *, respondents: int, teams: int, units: int | None, seed: int) 
     # zero-padded labels sort like their numbers, so the codes are known already
     team_groups = Groups(codes=team, labels=tuple(team_labels.tolist()), counts=sizes)
     unit_groups = None
-    if units:
+    if unit_names is not None:
         unit_groups = Groups(
             codes=unit_of_team[team],
             labels=tuple(unit_names.tolist()),
-            counts=np.bincount(unit_of_team[team], minlength=units),
+            counts=np.bincount(unit_of_team[team], minlength=unit_names.size),
         )
     data = build_responses(
         q,
@@ -545,7 +562,7 @@ def _showcase(q, *, respondents: int, teams: int, units: int | None, seed: int) 
         divided=divided,
         team_labels=tuple(team_labels.tolist()),
         unit_of_team=unit_of_team if units else None,
-        unit_names=tuple(unit_names.tolist()) if units else None,
+        unit_names=tuple(unit_names.tolist()) if unit_names is not None else None,
         planted=planted,
     )
     population = _showcase_population(q, state)
@@ -559,7 +576,7 @@ def _showcase(q, *, respondents: int, teams: int, units: int | None, seed: int) 
     )
 
 
-def _showcase_population(q, st) -> Population:
+def _showcase_population(q: Questionnaire, st: Mapping[str, Any]) -> Population:
     """The showcase model's populations (its parameters, exactly as drawn above)."""
     sizes = np.asarray(st["sizes"])
     T = sizes.size
@@ -605,8 +622,11 @@ def _showcase_population(q, st) -> Population:
             scored = it.ranked_options
             cuts.append(np.linspace(-0.8, 0.8, len(scored) - 1))
             scores.append(np.array([o.score for o in scored], float))
-            dk = [o for o in it.options if o.dont_know]
-            dk_score.append(float(dk[0].score) if dk else 0.0)
+            dk = [o for o in it.answer_options if o.dont_know]
+            score = dk[0].score if dk else 0.0
+            if score is None:
+                raise ValueError(f"questionnaire: the don't-know option of {it.id} has no score")
+            dk_score.append(float(score))
             has_dk.append(bool(dk))
         Js = len(items)
         p_new = 0.15 * 0.95  # tenure label "lt1"
@@ -654,13 +674,13 @@ def _showcase_population(q, st) -> Population:
 
 
 def simulate_responses(
-    questionnaire="aligned-autonomy-v1",
+    questionnaire: Questionnaire | str = "aligned-autonomy-v1",
     *,
     respondents: int | None = None,
     teams: int,
     units: int | None = None,
     seed: int = 0,
-    **options,
+    **options: Any,
 ) -> ResponseData:
     """Simulated :class:`ResponseData` (see :func:`simulate`, which also tells what was
     planted where and the truth). Same arguments as :func:`simulate`."""

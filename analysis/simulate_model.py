@@ -127,12 +127,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from types import MappingProxyType
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypedDict
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import special
 
-from analysis.instrument import DIMENSIONS, Questionnaire
+from analysis.instrument import DIMENSIONS, Item, Questionnaire
 from analysis.simulate_truth import (
     PerceptionPopulation,
     Population,
@@ -140,7 +142,36 @@ from analysis.simulate_truth import (
     perception_moments,
     structure_moments,
 )
-from analysis.arrays import FloatArray
+from analysis.arrays import FloatArray, IntArray, StrArray
+
+#: One wave of respondents: team index, answers per item id, role, tenure and the
+#: comments (team index of each commenter, texts).
+Wave = tuple[IntArray, dict[str, FloatArray], StrArray, StrArray, tuple[IntArray, list[str]]]
+
+
+class Generated(TypedDict):
+    """What :func:`generate` draws (see there)."""
+
+    waves: list[Wave]
+    sizes: IntArray
+    unit_of_team: IntArray
+    team_labels: list[str]
+    unit_labels: list[str] | None
+    planted: dict[int, str]
+    populations: list[Population]
+    parameters: dict[str, Any]
+    planted_changes: dict[int, set[tuple[str, str]]]
+
+
+class _StructureItem(TypedDict):
+    item: Item
+    values: FloatArray
+    scores: FloatArray
+    cuts: FloatArray
+    dk_value: int | None
+    dk_score: float
+    has_dk: bool
+
 
 __all__ = [
     "Confounds",
@@ -236,7 +267,7 @@ class Confounds:
     unawareness: float = 1.0
     small_teams: bool = True
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name, lo, hi in (
             ("halo", 0.0, 0.9),
             ("acquiescence", 0.0, 0.6),
@@ -264,7 +295,8 @@ class Confounds:
 def thresholds(leniency: bool) -> FloatArray:
     """Thresholds of a standard normal latent that give the null proportions."""
     p = np.cumsum(NULL_PROPORTIONS[bool(leniency)])[:-1]
-    return special.ndtri(p)
+    out: FloatArray = special.ndtri(p)
+    return out
 
 
 def _corr() -> FloatArray:
@@ -281,9 +313,13 @@ def _corr() -> FloatArray:
 # ------------------------------------------------------------------ design
 
 
-def _sizes(rng, *, teams, team_size, respondents, small_teams):
+def _sizes(
+    rng: np.random.Generator, *, teams: int, team_size: int | None, respondents: int | None, small_teams: bool
+) -> IntArray:
     if team_size is not None:
         return np.full(teams, team_size, np.int64)
+    if respondents is None:
+        raise ValueError("respondents: required unless team_size is given")
     if small_teams:
         base = 3 if respondents >= 3 * teams else 1
         w = rng.gamma(1.0, 1.0, size=teams)
@@ -306,7 +342,7 @@ class _Params:
     beta: float  # "don't know" intercept
 
     @classmethod
-    def make(cls, icc, conf):
+    def make(cls, icc: float, conf: Confounds) -> _Params:
         acq_sd = conf.acquiescence
         acq_mean = conf.acquiescence_mean if acq_sd > 0 or conf.acquiescence_mean != 0 else 0.0
         sigma = np.sqrt(1.0 - LOADING**2 - acq_sd**2)
@@ -323,9 +359,9 @@ class _Params:
         )
 
 
-def _perception_items(q: Questionnaire, d: str):
+def _perception_items(q: Questionnaire, d: str) -> tuple[tuple[Item, ...], FloatArray]:
     items = q.items_of("perception", d)
-    points = {len(it.options) for it in items}
+    points = {len(it.answer_options) for it in items}
     if points != {5}:
         raise ValueError(
             f"questionnaire: the realistic model needs 5-point agreement items, "
@@ -334,21 +370,24 @@ def _perception_items(q: Questionnaire, d: str):
     return items, np.array([-1.0 if it.reverse else 1.0 for it in items])
 
 
-def _structure_items(q: Questionnaire, d: str):
-    out = []
+def _structure_items(q: Questionnaire, d: str) -> list[_StructureItem]:
+    out: list[_StructureItem] = []
     for it in q.items_of("structure", d):
         scored = it.ranked_options
-        dk = [o for o in it.options if o.dont_know]
+        dk = [o for o in it.answer_options if o.dont_know]
         K = len(scored)
         cuts = np.linspace(-STRUCTURE_CUT, STRUCTURE_CUT, K - 1) if K > 2 else np.zeros(1)
+        dk_score = dk[0].score if dk else 0.0
+        if dk_score is None:
+            raise ValueError(f"questionnaire: the don't-know option of {it.id} has no score")
         out.append(
-            dict(
+            _StructureItem(
                 item=it,
                 values=np.array([o.value for o in scored], float),
                 scores=np.array([o.score for o in scored], float),
                 cuts=cuts,
                 dk_value=dk[0].value if dk else None,
-                dk_score=float(dk[0].score) if dk else 0.0,
+                dk_score=float(dk_score),
                 has_dk=bool(dk),
             )
         )
@@ -358,11 +397,13 @@ def _structure_items(q: Questionnaire, d: str):
 # ------------------------------------------------------------------ populations
 
 
-def _lead_weight(sizes):
+def _lead_weight(sizes: IntArray) -> FloatArray:
     return np.where(sizes >= 2, 1.0 / sizes, 0.0)
 
 
-def perception_population(q, d: int, par: _Params, mu, sizes, camp) -> PerceptionPopulation:
+def perception_population(
+    q: Questionnaire, d: int, par: _Params, mu: FloatArray, sizes: IntArray, camp: ArrayLike
+) -> PerceptionPopulation:
     """Population of dimension ``d``'s perception items for teams with levels ``mu`` (T,)
     and camps at ``±camp`` SD of θ (T,; 0 for a team that is not split)."""
     _, kappa = _perception_items(q, DIMENSIONS[d])
@@ -380,7 +421,9 @@ def perception_population(q, d: int, par: _Params, mu, sizes, camp) -> Perceptio
     )
 
 
-def structure_population(q, d: int, par: _Params, zeta, team_unaware) -> StructurePopulation:
+def structure_population(
+    q: Questionnaire, d: int, par: _Params, zeta: FloatArray, team_unaware: FloatArray
+) -> StructurePopulation:
     """Population of dimension ``d``'s structure items for teams with levels ``zeta`` (T,)
     and team unawareness ``team_unaware`` (T,, probit units)."""
     items = _structure_items(q, DIMENSIONS[d])
@@ -408,7 +451,9 @@ def structure_population(q, d: int, par: _Params, zeta, team_unaware) -> Structu
     )
 
 
-def _bisect(f, target, lo=-8.0, hi=8.0, steps=60):
+def _bisect(
+    f: Callable[[FloatArray], FloatArray], target: FloatArray, lo: float = -8.0, hi: float = 8.0, steps: int = 60
+) -> FloatArray:
     """Vectorized bisection for increasing ``f``: x with f(x) = target (clipped to [lo, hi])."""
     a = np.full(np.shape(target), lo)
     b = np.full(np.shape(target), hi)
@@ -417,7 +462,8 @@ def _bisect(f, target, lo=-8.0, hi=8.0, steps=60):
         below = f(mid) < target
         a = np.where(below, mid, a)
         b = np.where(below, b, mid)
-    return (a + b) / 2
+    root: FloatArray = (a + b) / 2
+    return root
 
 
 # ------------------------------------------------------------------ states
@@ -432,7 +478,18 @@ class _States:
     unit_effect: FloatArray | None
 
 
-def _states(rng, q, par, scenario, sizes, unit_of_team, U, planted_per_pattern, margin, camp_sd):
+def _states(
+    rng: np.random.Generator,
+    q: Questionnaire,
+    par: _Params,
+    scenario: str,
+    sizes: IntArray,
+    unit_of_team: IntArray,
+    U: int,
+    planted_per_pattern: int,
+    margin: tuple[float, float],
+    camp_sd: float,
+) -> tuple[_States, dict[int, str], dict[int, dict[str, Any]]]:
     T = sizes.size
     L = np.linalg.cholesky(_corr())
     u_share = UNIT_SHARE if scenario == "realistic" and U > 0 else 0.0
@@ -452,8 +509,8 @@ def _states(rng, q, par, scenario, sizes, unit_of_team, U, planted_per_pattern, 
     omega = par.conf.unawareness
     unaware = -omega * np.sqrt(AWARENESS_TEAM_SHARE) * A
     camp = np.zeros((T, 3))
-    planted = {}
-    details = {}
+    planted: dict[int, str] = {}
+    details: dict[int, dict[str, Any]] = {}
     if scenario == "realistic":
         eligible = [int(t) for t in pick if sizes[t] >= 5]
         th = q.thresholds.findings
@@ -520,7 +577,7 @@ def _states(rng, q, par, scenario, sizes, unit_of_team, U, planted_per_pattern, 
 # ------------------------------------------------------------------ respondents
 
 
-def _respond(rng, q, par, st: _States, sizes):
+def _respond(rng: np.random.Generator, q: Questionnaire, par: _Params, st: _States, sizes: IntArray) -> Wave:
     """Answers, roles and tenures of one wave (vectorized over respondents)."""
     T = sizes.size
     N = int(sizes.sum())
@@ -556,7 +613,7 @@ def _respond(rng, q, par, st: _States, sizes):
         + conf.unawareness * np.sqrt(1.0 - AWARENESS_TEAM_SHARE) * o
     )
 
-    answers = {}
+    answers: dict[str, FloatArray] = {}
     for d, dim in enumerate(DIMENSIONS):
         items, kappa = _perception_items(q, dim)
         for it, k in zip(items, kappa):
@@ -596,7 +653,16 @@ def _respond(rng, q, par, st: _States, sizes):
     return team, answers, role, tenure, comments
 
 
-def _population(q, par, st: _States, sizes, team_labels, unit_labels, unit_of_team, planted):
+def _population(
+    q: Questionnaire,
+    par: _Params,
+    st: _States,
+    sizes: IntArray,
+    team_labels: Sequence[str],
+    unit_labels: Sequence[str] | None,
+    unit_of_team: IntArray,
+    planted: Mapping[int, str],
+) -> Population:
     T = sizes.size
     cells = np.full((T, 3), None, object)
     for t, pattern in planted.items():
@@ -627,11 +693,11 @@ def generate(
     icc: float,
     planted: int | None,
     waves: int,
-    changes,
+    changes: Mapping[str, Mapping[str, float]] | None,
     seed: int,
-    margin: tuple[Any, ...] = (PERCEPTION_MARGIN, STRUCTURE_MARGIN),
+    margin: tuple[float, float] = (PERCEPTION_MARGIN, STRUCTURE_MARGIN),
     camp: float = CAMP,
-):
+) -> Generated:
     """Draw every wave of the realistic model (see the module docstring).
 
     Returns
@@ -660,12 +726,14 @@ def generate(
         uw = len(str(units))
         unit_labels = [f"U{u + 1:0{uw}d}" for u in range(units)]
 
-    out_waves, pops, planted_changes = [], [], {}
+    out_waves: list[Wave] = []
+    pops: list[Population] = []
+    planted_changes: dict[int, set[tuple[str, str]]] = {}
     label_index = {lab: i for i, lab in enumerate(team_labels)}
     for w in range(waves):
         if w > 0 and changes:
             X = st.X.copy()
-            step = set()
+            step: set[tuple[str, str]] = set()
             for team_label, dims in changes.items():
                 t = label_index[team_label]
                 for dim, shift in dims.items():
@@ -701,7 +769,7 @@ def generate(
         ],
         "changes": {k: dict(v) for k, v in (changes or {}).items()},
     }
-    return dict(
+    return Generated(
         waves=out_waves,
         sizes=sizes,
         unit_of_team=unit_of_team,

@@ -89,14 +89,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import special
 
 from analysis.frozen import freeze as _freeze, plain as _plain
-from analysis.instrument import DIMENSIONS
-from analysis.arrays import BoolArray, FloatArray, IntArray
+from analysis.instrument import DIMENSIONS, FindingThresholds, Questionnaire, Thresholds
+from analysis.arrays import BoolArray, FloatArray, IntArray, ObjectArray
 
 __all__ = [
     "GroupTruth",
@@ -118,8 +120,9 @@ _GH = 12
 _TEAM_CHUNK = 400
 
 
-def _phi(x):
-    return special.ndtr(x)
+def _phi(x: FloatArray) -> FloatArray:
+    out: FloatArray = special.ndtr(x)
+    return out
 
 
 # ---------------------------------------------------------------- population spec
@@ -180,26 +183,26 @@ class StructurePopulation:
     mean: FloatArray
     loadings: FloatArray
     residual: FloatArray
-    cuts: tuple[Any, ...]
-    scores: tuple[Any, ...]
+    cuts: tuple[FloatArray, ...]
+    scores: tuple[FloatArray, ...]
     dont_know_score: FloatArray
     dont_know_beta: FloatArray
     dont_know_loadings: FloatArray
-    team: FloatArray | None = None
+    team: BoolArray | None = None
 
 
 @dataclass(frozen=True, eq=False)
 class Population:
     """Everything the truth needs about one wave of a simulated organization."""
 
-    teams: tuple[Any, ...]  # team labels (sorted)
+    teams: tuple[str, ...]  # team labels (sorted)
     sizes: IntArray  # (T,) members
-    units: tuple[Any, ...] | None  # unit labels, or None
-    unit_of_team: FloatArray | None  # (T,) index into units
-    perception: tuple[Any, ...]  # one PerceptionPopulation per dimension
-    structure: tuple[Any, ...]  # one StructurePopulation per dimension
-    planted: FloatArray  # (T, 3) object: planted finding or None
-    planted_typology: FloatArray  # (T,) object: planted typology or None
+    units: tuple[str, ...] | None  # unit labels, or None
+    unit_of_team: IntArray | None  # (T,) index into units
+    perception: tuple[PerceptionPopulation, ...]  # one per dimension
+    structure: tuple[StructurePopulation, ...]  # one per dimension
+    planted: ObjectArray  # (T, 3) planted finding or None
+    planted_typology: ObjectArray  # (T,) planted typology or None
     unit_effect: FloatArray | None  # (U, 6) planted unit effects (latent, standardized)
     points: int  # points of the perception scale
 
@@ -207,7 +210,9 @@ class Population:
 # ------------------------------------------------------------------ moments
 
 
-def perception_moments(p: PerceptionPopulation, *, spread: bool = True):
+def perception_moments(
+    p: PerceptionPopulation, *, spread: bool = True
+) -> tuple[FloatArray, FloatArray | None, FloatArray]:
     """Expected perception score (0–100), its within-team SD and the mean item variance.
 
     Returns ``(mean, sd, item_variance)``, each shape (T,); ``sd`` is None when
@@ -252,7 +257,9 @@ def perception_moments(p: PerceptionPopulation, *, spread: bool = True):
     return score, sd, item_var.mean(-1)
 
 
-def structure_moments(p: StructurePopulation, *, spread: bool = True):
+def structure_moments(
+    p: StructurePopulation, *, spread: bool = True
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray | None]:
     """Expected structure index, visibility, "don't know" share and SD of the index.
 
     The structure index is the product's (``analysis.scoring``): the mean score of the
@@ -288,8 +295,8 @@ def structure_moments(p: StructurePopulation, *, spread: bool = True):
         items = np.flatnonzero(team)
         for lo in range(0, T, _TEAM_CHUNK):
             sl = slice(lo, lo + _TEAM_CHUNK)
-            cm = 0.0
-            cv = 0.0
+            cm: FloatArray | float = 0.0
+            cv: FloatArray | float = 0.0
             for j in items.tolist():
                 cuts, sc = p.cuts[j], p.scores[j]
                 step = np.diff(sc)
@@ -314,19 +321,20 @@ def structure_moments(p: StructurePopulation, *, spread: bool = True):
     return index, visibility, dont_know, sd
 
 
-def _inverse_known(q, J: int) -> FloatArray:
+def _inverse_known(q: FloatArray, J: int) -> FloatArray:
     """E[1/m] for m ~ Binomial(J, 1 - q) given m >= J/2, element-wise over ``q``."""
     m = np.arange(1, J + 1)
     pm = special.comb(J, m) * (1.0 - q[..., None]) ** m * q[..., None] ** (J - m)
     pm = np.where(2 * m >= J, pm, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.nan_to_num((pm / m).sum(-1) / pm.sum(-1), nan=1.0 / J)
+        out: FloatArray = np.nan_to_num((pm / m).sum(-1) / pm.sum(-1), nan=1.0 / J)
+    return out
 
 
-_GRID = None
+_GRID: tuple[FloatArray, FloatArray] | None = None
 
 
-def _gh_grid():
+def _gh_grid() -> tuple[FloatArray, FloatArray]:
     """Nodes (Q², 2) and weights (Q²,) of the tensor Gauss–Hermite rule for N(0, I₂)."""
     global _GRID
     if _GRID is None:
@@ -340,21 +348,23 @@ def _gh_grid():
 # ------------------------------------------------------------------ verdict rules
 
 
-def _band_finding(P, S, th):
+def _band_finding(P: FloatArray, S: FloatArray, th: FindingThresholds) -> ObjectArray:
     p_hi, p_lo = P >= th.perception.high, P < th.perception.low
     s_hi, s_lo = S >= th.structure.high, S < th.structure.low
-    return np.select(
-        [np.isnan(P) | np.isnan(S), p_hi & s_hi, p_lo & s_lo, p_hi & s_lo, p_lo & s_hi],
-        [None, "anchored_strength", "structural_gap", "proclaimed_not_anchored", "unseen_structure"],
-        default="mixed",
+    findings = np.array(
+        [None, "anchored_strength", "structural_gap", "proclaimed_not_anchored", "unseen_structure"], dtype=object
+    )
+    out: ObjectArray = np.select(
+        [np.isnan(P) | np.isnan(S), p_hi & s_hi, p_lo & s_lo, p_hi & s_lo, p_lo & s_hi], findings, default="mixed"
     ).astype(object)
+    return out
 
 
-def _level(C, cuts):
+def _level(C: FloatArray, cuts: Sequence[float]) -> IntArray:
     return (1 + np.searchsorted(np.asarray(cuts, float), C, side="right")).astype(np.int64)
 
 
-def _typology(C, present):
+def _typology(C: FloatArray, present: float) -> ObjectArray:
     """Typology from the lower of perception and structure per dimension (a dimension is
     present only when both reach ``present``)."""
     d, r, f = (C[:, i] >= present for i in range(3))
@@ -399,24 +409,24 @@ class GroupTruth:
     """
 
     level: str
-    labels: tuple[Any, ...]
-    parent: tuple[Any, ...] | None
+    labels: tuple[str, ...]
+    parent: tuple[str, ...] | None
     n: IntArray
     perception: FloatArray
     structure: FloatArray
     visibility: FloatArray
-    dont_know: BoolArray
+    dont_know: FloatArray
     combined: FloatArray
     perception_sd: FloatArray
     structure_sd: FloatArray
     item_variance: FloatArray
-    level_: FloatArray
-    finding: FloatArray
-    planted: FloatArray
-    typology: FloatArray
-    planted_typology: FloatArray
+    level_: IntArray
+    finding: ObjectArray
+    planted: ObjectArray
+    typology: ObjectArray
+    planted_typology: ObjectArray
 
-    def index(self, label) -> int:
+    def index(self, label: str) -> int:
         """Row of ``label``; ``KeyError`` if unknown."""
         try:
             return self.labels.index(label)
@@ -426,7 +436,7 @@ class GroupTruth:
     def record(self, i: int) -> dict[str, Any]:
         """One group as plain data (see :meth:`Truth.to_dict`)."""
         key = {"team": "team", "unit": "unit", "organization": None}[self.level]
-        out = {key: self.labels[i]} if key else {}
+        out: dict[str, Any] = {key: self.labels[i]} if key else {}
         if self.parent is not None:
             out["unit"] = self.parent[i]
         out["n"] = int(self.n[i])
@@ -450,11 +460,11 @@ class GroupTruth:
         }
         return out
 
-    def to_dict(self) -> list[Any]:
+    def to_dict(self) -> list[dict[str, Any]]:
         return [self.record(i) for i in range(len(self.labels))]
 
 
-def _round(x, k=4):
+def _round(x: float | np.floating[Any], k: int = 4) -> float | None:
     x = float(x)
     return round(x, k) if np.isfinite(x) else None
 
@@ -475,7 +485,7 @@ class WaveTruth:
     teams: GroupTruth
     units: GroupTruth | None
     organization: GroupTruth
-    differences: tuple[Any, ...]
+    differences: tuple[MappingProxyType[str, Any], ...]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -509,8 +519,8 @@ class Truth:
     scenario: str
     parameters: MappingProxyType[str, Any]
     thresholds: MappingProxyType[str, Any]
-    waves: tuple[Any, ...]
-    changes: tuple[Any, ...]
+    waves: tuple[WaveTruth, ...]
+    changes: tuple[MappingProxyType[str, Any], ...]
 
     @property
     def teams(self) -> GroupTruth:
@@ -526,10 +536,10 @@ class Truth:
         return self.waves[0].organization
 
     @property
-    def differences(self) -> tuple[Any, ...]:
+    def differences(self) -> tuple[MappingProxyType[str, Any], ...]:
         return self.waves[0].differences
 
-    def team(self, label, wave: int = 0) -> dict[str, Any]:
+    def team(self, label: str, wave: int = 0) -> dict[str, Any]:
         """One team's truth as plain data."""
         t = self.waves[wave].teams
         return t.record(t.index(label))
@@ -552,9 +562,9 @@ class Truth:
 # ------------------------------------------------------------------ computation
 
 
-def _moments(pop: Population):
+def _moments(pop: Population) -> dict[str, FloatArray]:
     T = len(pop.teams)
-    out = {
+    out: dict[str, FloatArray] = {
         k: np.empty((T, 3))
         for k in (
             "perception",
@@ -576,14 +586,19 @@ def _moments(pop: Population):
     return out
 
 
-def _aggregate(m: dict[str, Any], sizes, codes, G):
+def _aggregate(
+    m: dict[str, FloatArray], sizes: FloatArray, codes: IntArray, G: int
+) -> tuple[FloatArray, dict[str, FloatArray]]:
     """Size-weighted means and mixture variances of team moments for G groups."""
     n = np.bincount(codes, weights=sizes, minlength=G).astype(float)
 
-    def wmean(x):
-        return np.stack([np.bincount(codes, weights=sizes * x[:, d], minlength=G) for d in range(3)], -1) / n[:, None]
+    def wmean(x: FloatArray) -> FloatArray:
+        mean: FloatArray = (
+            np.stack([np.bincount(codes, weights=sizes * x[:, d], minlength=G) for d in range(3)], -1) / n[:, None]
+        )
+        return mean
 
-    out = {}
+    out: dict[str, FloatArray] = {}
     for key, sd in (("perception", "perception_sd"), ("structure", "structure_sd")):
         mu = wmean(m[key])
         out[key] = mu
@@ -598,7 +613,16 @@ def _aggregate(m: dict[str, Any], sizes, codes, G):
     return n, out
 
 
-def _group(level, labels, parent, n, m, th, planted, planted_typology):
+def _group(
+    level: str,
+    labels: Sequence[str],
+    parent: tuple[str, ...] | None,
+    n: ArrayLike,
+    m: dict[str, FloatArray],
+    th: Thresholds,
+    planted: ObjectArray,
+    planted_typology: ObjectArray,
+) -> GroupTruth:
     P, S = m["perception"], m["structure"]
     finding = _band_finding(P, S, th.findings)
     finding = np.where(planted == "divided", "divided", finding).astype(object)
@@ -623,7 +647,13 @@ def _group(level, labels, parent, n, m, th, planted, planted_typology):
     )
 
 
-def _differences(level, labels, n, m, unit_effect=None):
+def _differences(
+    level: str,
+    labels: Sequence[str],
+    n: FloatArray,
+    m: dict[str, FloatArray],
+    unit_effect: FloatArray | None = None,
+) -> tuple[MappingProxyType[str, Any], ...]:
     """Each group vs the rest of the organization (population values)."""
     N = n.sum()
     rows = []
@@ -640,7 +670,7 @@ def _differences(level, labels, n, m, unit_effect=None):
             d = diff / pooled
         for g, label in enumerate(labels):
             for j, dim in enumerate(DIMENSIONS):
-                row = {
+                row: dict[str, Any] = {
                     "level": level,
                     "group": label,
                     "dimension": dim,
@@ -657,16 +687,16 @@ def _differences(level, labels, n, m, unit_effect=None):
     return tuple(rows)
 
 
-def _wave(pop: Population, label: str, th):
+def _wave(pop: Population, label: str, th: Thresholds) -> WaveTruth:
     m = _moments(pop)
     T = len(pop.teams)
     parent = None
-    if pop.units is not None:
+    if pop.units is not None and pop.unit_of_team is not None:
         parent = tuple(pop.units[u] for u in pop.unit_of_team)
     teams = _group("team", pop.teams, parent, pop.sizes, m, th, pop.planted, pop.planted_typology)
     units = None
     diffs = list(_differences("team", pop.teams, pop.sizes.astype(float), m))
-    if pop.units is not None:
+    if pop.units is not None and pop.unit_of_team is not None:
         U = len(pop.units)
         n_u, mu = _aggregate(m, pop.sizes.astype(float), pop.unit_of_team, U)
         units = _group("unit", pop.units, None, n_u, mu, th, np.full((U, 3), None, object), np.full(U, None, object))
@@ -676,7 +706,9 @@ def _wave(pop: Population, label: str, th):
     return WaveTruth(label=label, teams=teams, units=units, organization=org, differences=tuple(diffs))
 
 
-def _changes(waves, labels, planted_changes):
+def _changes(
+    waves: Sequence[WaveTruth], labels: Sequence[str], planted_changes: Mapping[int, Collection[tuple[str, str]]]
+) -> tuple[MappingProxyType[str, Any], ...]:
     rows = []
     for i in range(len(waves) - 1):
         a, b = waves[i], waves[i + 1]
@@ -685,7 +717,7 @@ def _changes(waves, labels, planted_changes):
             ("unit", a.units, b.units),
             ("team", a.teams, b.teams),
         ):
-            if ga is None:
+            if ga is None or gb is None:
                 continue
             for g, label in enumerate(gb.labels):
                 k = ga.index(label)
@@ -716,7 +748,13 @@ def _changes(waves, labels, planted_changes):
 
 
 def compute_truth(
-    populations, questionnaire, *, scenario: str, parameters: dict[str, Any], labels=None, planted_changes=None
+    populations: Sequence[Population],
+    questionnaire: Questionnaire,
+    *,
+    scenario: str,
+    parameters: dict[str, Any],
+    labels: Sequence[str] | None = None,
+    planted_changes: Mapping[int, Collection[tuple[str, str]]] | None = None,
 ) -> Truth:
     """The :class:`Truth` of one or more waves of a simulated organization.
 

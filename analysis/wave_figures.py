@@ -11,6 +11,8 @@ all cells of the comparison — and meaningful (▲ improved, ▼ declined).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -57,16 +59,16 @@ def _wrap(label: str, width: int = 14) -> str:
     return "<br>".join(escape_text(x) for x in lines)
 
 
-def _check(name: str, value, allowed) -> None:
+def _check(name: str, value: object, allowed: Collection[str]) -> None:
     if value not in allowed:
         raise ValueError(f"{name}: must be one of {', '.join(map(repr, allowed))}, got {value!r}")
 
 
-def trend_groups(comparison: WaveComparison) -> tuple:
+def trend_groups(comparison: WaveComparison) -> tuple[tuple[str, str], ...]:
     """``(level, group)`` pairs that have a trend row, organization first."""
     if not isinstance(comparison, WaveComparison):
         raise TypeError(f"comparison: must be a WaveComparison, got {type(comparison).__name__}")
-    seen = []
+    seen: list[tuple[str, str]] = []
     for row in comparison.trend:
         key = (row["level"], row["group"])
         if key not in seen:
@@ -84,10 +86,10 @@ def trend_figure(
     level: str = "organization",
     group: str = "",
     measure: str = "score",
-    translate=None,
-    number=None,
+    translate: Callable[[str], str] | None = None,
+    number: Callable[[float, int], str] | None = None,
     as_dict: bool = False,
-):
+) -> dict[str, Any] | go.Figure:
     """Line chart of one group's released values per wave, one line per dimension.
 
     Parameters

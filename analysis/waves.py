@@ -140,7 +140,9 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from analysis.benchmark import _compatibility, _FULL, _qkey, _SCORES_NOTE
+from analysis.benchmark import _compatibility, _SCORES_NOTE
+from analysis.benchmark_pool import _qkey
+from analysis.benchmark_schema import _FULL
 from analysis.compare import CORRECTIONS, adjust_pvalues
 from analysis.diagnosis import Diagnosis, GroupTable
 from analysis.frozen import freeze as _freeze
@@ -155,6 +157,11 @@ from analysis.waves_result import (  # noqa: F401 (re-exported: the import path 
 from analysis.waves_match import _components, _normalize_map, _succ
 from analysis.arrays import FloatArray, IntArray, ObjectArray
 
+#: Matched groups of two waves: the labels before, the labels after, and how they match.
+_Component = tuple[tuple[str, ...], tuple[str, ...], str]
+#: None as a 0-d object array: the "no reason" of numpy comparisons over reason arrays.
+_NONE = np.array(None, dtype=object)
+
 __all__ = ["MEASURES", "LEVELS", "WaveChange", "WaveComparison", "compare_waves"]
 
 
@@ -165,16 +172,16 @@ __all__ = ["MEASURES", "LEVELS", "WaveChange", "WaveComparison", "compare_waves"
 class _Level:
     """Released figures of one level of one wave, ready for comparison."""
 
-    labels: tuple[Any, ...]
-    index: dict[str, Any]
-    weight: dict[str, Any]  # measure -> answers (NaN if not released), shape (G, D)
+    labels: tuple[str, ...]
+    index: dict[str, int]
+    weight: dict[str, FloatArray]  # measure -> answers (NaN if not released), shape (G, D)
     group_reason: ObjectArray  # object (G,)
-    cell_reason: dict[str, Any]  # measure -> why the cell is blank, object (G, D)
-    value: dict[str, Any]  # measure -> (G, D)
-    low: dict[str, Any]  # measure -> (G, D), released interval
-    high: dict[str, Any]  # measure -> (G, D)
-    se: dict[str, Any]  # measure -> (G, D)
-    df: dict[str, Any]  # measure -> (G, D)
+    cell_reason: dict[str, ObjectArray]  # measure -> why the cell is blank, object (G, D)
+    value: dict[str, FloatArray]  # measure -> (G, D)
+    low: dict[str, FloatArray]  # measure -> (G, D), released interval
+    high: dict[str, FloatArray]  # measure -> (G, D)
+    se: dict[str, FloatArray]  # measure -> (G, D)
+    df: dict[str, FloatArray]  # measure -> (G, D)
     structure_n: str  # "answers" or "respondents" (see _level)
 
 
@@ -201,7 +208,12 @@ def _level(table: GroupTable | None, confidence: float, dims: tuple[Any, ...]) -
     else:
         counts["structure"] = np.repeat(np.asarray(table.n, float)[:, None], len(col), axis=1)
         basis = "respondents"
-    value, low, high, se, df, weight = {}, {}, {}, {}, {}, {}
+    value: dict[str, FloatArray] = {}
+    low: dict[str, FloatArray] = {}
+    high: dict[str, FloatArray] = {}
+    se: dict[str, FloatArray] = {}
+    df: dict[str, FloatArray] = {}
+    weight: dict[str, FloatArray] = {}
     for m, (v, lo, hi) in _CI.items():
         df[m] = counts[m] - 1.0
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -220,7 +232,7 @@ def _level(table: GroupTable | None, confidence: float, dims: tuple[Any, ...]) -
         cell["structure"] = cell["score"]
     else:
         own = np.asarray(own, dtype=object)[:, col]
-        cell["structure"] = np.where(np.equal(cell["score"], None), own, cell["score"])
+        cell["structure"] = np.where(np.equal(cell["score"], _NONE), own, cell["score"])
     return _Level(
         labels=tuple(table.labels),
         index={lab: i for i, lab in enumerate(table.labels)},
@@ -236,7 +248,7 @@ def _level(table: GroupTable | None, confidence: float, dims: tuple[Any, ...]) -
     )
 
 
-def _aggregate(lv: _Level, comp: FloatArray, rows: IntArray, C: int, j: int, m: str) -> dict[str, Any]:
+def _aggregate(lv: _Level, comp: IntArray, rows: IntArray, C: int, j: int, m: str) -> dict[str, Any]:
     """Merged figures of ``C`` comparisons on one side, vectorized over comparisons.
 
     ``rows[i]`` is a group of ``lv`` that belongs to comparison ``comp[i]``. Returns
@@ -246,15 +258,15 @@ def _aggregate(lv: _Level, comp: FloatArray, rows: IntArray, C: int, j: int, m: 
     """
     why = lv.group_reason[rows].copy()
     cell = lv.cell_reason[m][rows, j]
-    none = np.equal(why, None)
+    none = np.equal(why, _NONE)
     why[none] = cell[none]
     y = lv.value[m][rows, j]
-    why[np.equal(why, None) & ~np.isfinite(y)] = "no_data"
+    why[np.equal(why, _NONE) & ~np.isfinite(y)] = "no_data"
     reason = np.full(C, None, dtype=object)
-    hidden = np.flatnonzero(np.not_equal(why, None))
+    hidden = np.flatnonzero(np.not_equal(why, _NONE))
     for i in hidden[::-1].tolist():  # suppressed members only; the first one wins
         reason[comp[i]] = why[i]
-    ok = np.equal(why, None)
+    ok = np.equal(why, _NONE)
     n = np.where(ok, lv.weight[m][rows, j], 0.0)
     W = np.bincount(comp, weights=n, minlength=C)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -273,7 +285,17 @@ def _aggregate(lv: _Level, comp: FloatArray, rows: IntArray, C: int, j: int, m: 
 # ---------------------------------------------------------------------------- engine
 
 
-def _check(diagnoses, labels, min_change, confidence, correction="bh"):
+def _labels_of(level: _Level | None) -> set[str]:
+    return set(level.labels) if level is not None else set()
+
+
+def _check(
+    diagnoses: Sequence[Diagnosis],
+    labels: Sequence[str] | None,
+    min_change: float,
+    confidence: float,
+    correction: str = "bh",
+) -> tuple[str, ...]:
     if isinstance(diagnoses, (str, bytes, Mapping)) or not isinstance(diagnoses, Sequence):
         raise TypeError(f"diagnoses: must be a sequence of Diagnosis, got {type(diagnoses).__name__}")
     for i, d in enumerate(diagnoses):
@@ -282,15 +304,15 @@ def _check(diagnoses, labels, min_change, confidence, correction="bh"):
     if len(diagnoses) < 2:
         raise ValueError(f"diagnoses: need at least 2 waves, got {len(diagnoses)}")
     if labels is None:
-        labels = tuple(f"W{i + 1}" for i in range(len(diagnoses)))
+        out = tuple(f"W{i + 1}" for i in range(len(diagnoses)))
     else:
         if isinstance(labels, str) or not isinstance(labels, Sequence):
             raise TypeError(f"labels: must be a sequence of str, got {type(labels).__name__}")
-        labels = tuple(labels)
-        if len(labels) != len(diagnoses):
-            raise ValueError(f"labels: need one label per wave ({len(diagnoses)}), got {len(labels)}")
-        if not all(isinstance(x, str) and x for x in labels) or len(set(labels)) != len(labels):
-            raise ValueError(f"labels: must be distinct non-empty strings, got {list(labels)!r}")
+        out = tuple(labels)
+        if len(out) != len(diagnoses):
+            raise ValueError(f"labels: need one label per wave ({len(diagnoses)}), got {len(out)}")
+        if not all(isinstance(x, str) and x for x in out) or len(set(out)) != len(out):
+            raise ValueError(f"labels: must be distinct non-empty strings, got {list(out)!r}")
     if (
         isinstance(min_change, bool)
         or not isinstance(min_change, (int, float, np.integer, np.floating))
@@ -302,15 +324,15 @@ def _check(diagnoses, labels, min_change, confidence, correction="bh"):
         raise ValueError(f"confidence: must be between 0 and 1, got {confidence!r}")
     if correction not in CORRECTIONS:
         raise ValueError(f"correction: must be one of {', '.join(CORRECTIONS)}, got {correction!r}")
-    return labels
+    return out
 
 
 def compare_waves(
     diagnoses: Sequence[Diagnosis],
     *,
     labels: Sequence[str] | None = None,
-    team_map=None,
-    unit_map=None,
+    team_map: object = None,
+    unit_map: object = None,
     min_change: float = 5.0,
     confidence: float = 0.95,
     correction: str = "bh",
@@ -375,11 +397,11 @@ def compare_waves(
     .. [3] Benjamini, Y., & Hochberg, Y. (1995). *Journal of the Royal Statistical Society
        B*, 57(1), 289–300.
     """
-    labels = _check(diagnoses, labels, min_change, confidence, correction)
+    wave_labels = _check(diagnoses, labels, min_change, confidence, correction)
     W = len(diagnoses)
     keys = [_qkey(d.questionnaire["id"], d.questionnaire["version"], d.organization.dimensions) for d in diagnoses]
 
-    def measures_between(i, j):
+    def measures_between(i: int, j: int) -> tuple[str, ...]:
         level = _compatibility(keys[i], keys[j])
         if level is None:
             raise ValueError(
@@ -400,7 +422,7 @@ def compare_waves(
     note = MappingProxyType(dict(_SCORES_NOTE)) if len(all_measures) < len(MEASURES) else None
 
     dims = tuple(diagnoses[0].organization.dimensions)
-    levels = []
+    levels: list[dict[str, _Level | None]] = []
     for d in diagnoses:
         conf = float(d.settings.get("confidence", 0.95))
         levels.append(
@@ -411,20 +433,19 @@ def compare_waves(
             }
         )
     ks = [int(d.settings.get("min_group_size", 5)) for d in diagnoses]
-    maps = {
-        "team": _normalize_map(team_map, "team_map", W - 1, [set(lv["team"].labels) for lv in levels]),
-        "unit": _normalize_map(
-            unit_map, "unit_map", W - 1, [set(lv["unit"].labels) if lv["unit"] is not None else set() for lv in levels]
-        ),
+    maps: dict[str, list[dict[str, tuple[str, ...]]]] = {
+        "team": _normalize_map(team_map, "team_map", W - 1, [_labels_of(lv["team"]) for lv in levels]),
+        "unit": _normalize_map(unit_map, "unit_map", W - 1, [_labels_of(lv["unit"]) for lv in levels]),
         "organization": [{} for _ in range(W - 1)],
     }
 
-    changes, matching = [], []
-    comps_by_pair: dict[str, Any] = {}
+    changes: list[WaveChange] = []
+    matching: list[dict[str, Any]] = []
+    comps_by_pair: dict[tuple[int, int, str], list[_Component]] = {}
     alpha = 1.0 - float(confidence)
     for i, j, span in pairs:
         meas = comparable[(i, j)]
-        family = []
+        family: list[WaveChange] = []
         for lvname in LEVELS:
             lb, la = levels[i][lvname], levels[j][lvname]
             if lb is None or la is None:
@@ -435,8 +456,8 @@ def compare_waves(
             if lvname != "organization":
                 matching.append(
                     {
-                        "from_wave": labels[i],
-                        "to_wave": labels[j],
+                        "from_wave": wave_labels[i],
+                        "to_wave": wave_labels[j],
                         "span": span,
                         "level": lvname,
                         "components": [{"before": list(b), "after": list(a), "match": m} for b, a, m in comps],
@@ -453,17 +474,17 @@ def compare_waves(
                     meas,
                     min_change,
                     confidence,
-                    from_wave=labels[i],
-                    to_wave=labels[j],
+                    from_wave=wave_labels[i],
+                    to_wave=wave_labels[j],
                     span=span,
                     level=lvname,
                     k=(ks[i], ks[j]),
                 )
             )
         changes.extend(_verdicts(family, correction, alpha))
-    trend = _trend(levels, comps_by_pair, changes, labels, dims, keys, W) if W >= 3 else ()
+    trend = _trend(levels, comps_by_pair, changes, wave_labels, dims, keys, W) if W >= 3 else ()
     return WaveComparison(
-        labels=labels,
+        labels=wave_labels,
         questionnaires=tuple(MappingProxyType({"id": k[0], "version": k[1]}) for k in keys),
         comparable_on=all_measures,
         note=note,
@@ -475,7 +496,7 @@ def compare_waves(
         trend=trend,
         correction=correction,
         structure_n="answers"
-        if all(lv[x].structure_n == "answers" for lv in levels for x in LEVELS if lv[x] is not None)
+        if all(table.structure_n == "answers" for lv in levels for table in lv.values() if table is not None)
         else "respondents",
     )
 
@@ -483,15 +504,15 @@ def compare_waves(
 def _pair_changes(
     lb: _Level,
     la: _Level,
-    comps: list[Any],
-    dims: tuple[Any, ...],
-    meas: tuple[Any, ...],
+    comps: list[_Component],
+    dims: tuple[str, ...],
+    meas: tuple[str, ...],
     min_change: float,
     confidence: float,
     *,
-    k: tuple[Any, ...],
-    **ident,
-) -> list[Any]:
+    k: tuple[int, int],
+    **ident: str,
+) -> list[WaveChange]:
     """All changes between two waves of one level, vectorized over the comparisons."""
     C = len(comps)
     if C == 0:
@@ -503,7 +524,7 @@ def _pair_changes(
     rb = np.array([lb.index[x] for b, _, _ in comps for x in b], dtype=np.intp)
     ra = np.array([la.index[x] for _, a, _ in comps for x in a], dtype=np.intp)
     q = 0.5 + confidence / 2.0
-    cols = {}
+    cols: dict[tuple[int, str], dict[str, list[Any]]] = {}
     for jd in range(len(dims)):
         for m in MEASURES:
             if m not in meas:
@@ -553,7 +574,7 @@ def _pair_changes(
                 "pvalue": pval.tolist(),
                 "meaningful": meaningful.tolist(),
             }
-    blank = dict(
+    blank: dict[str, Any] = dict(
         before=None,
         after=None,
         se_before=None,
@@ -574,7 +595,9 @@ def _pair_changes(
     )
     out = []
     for c, (b_labels, a_labels, match) in enumerate(comps):
-        who = dict(ident, group="+".join(a_labels), groups_before=b_labels, groups_after=a_labels, match=match)
+        who: dict[str, Any] = dict(
+            ident, group="+".join(a_labels), groups_before=b_labels, groups_after=a_labels, match=match
+        )
         for jd, dim in enumerate(dims):
             for m in MEASURES:
                 col = cols.get((jd, m))
@@ -664,47 +687,57 @@ def _verdicts(changes: list[Any], correction: str, alpha: float) -> list[Any]:
     return out
 
 
-def _trend(levels, comps_by_pair, changes, labels, dims, keys, W) -> tuple[Any, ...]:
+def _trend(
+    levels: list[dict[str, _Level | None]],
+    comps_by_pair: dict[tuple[int, int, str], list[_Component]],
+    changes: list[WaveChange],
+    labels: tuple[str, ...],
+    dims: tuple[str, ...],
+    keys: list[tuple[str, int, tuple[str, ...]]],
+    W: int,
+) -> tuple[Any, ...]:
     """Lineages of same/renamed matches across consecutive waves, with values per wave."""
     by_key = {(c.from_wave, c.to_wave, c.level, c.groups_after, c.dimension, c.measure): c for c in changes}
     rows = []
     for lvname in LEVELS:
-        if any(levels[w][lvname] is None for w in range(W)):
+        lvs = [table for table in (levels[w][lvname] for w in range(W)) if table is not None]
+        if len(lvs) < W:
             continue
-        nxt = []
-        has_prev = [set() for _ in range(W)]
+        nxt: list[dict[str, str]] = []
+        has_prev: list[set[str]] = [set() for _ in range(W)]
         for i in range(W - 1):
             links = {b[0]: a[0] for b, a, m in comps_by_pair[(i, i + 1, lvname)] if m in ("same", "renamed")}
             nxt.append(links)
             has_prev[i + 1].update(links.values())
         chains = []
         for w in range(W):
-            for lab in levels[w][lvname].labels:
+            for lab in lvs[w].labels:
                 if lab in has_prev[w]:
                     continue
-                chain = [None] * W
+                chain: list[str | None] = [None] * W
                 chain[w] = lab
                 cur = lab
                 for i in range(w, W - 1):
-                    cur = nxt[i].get(cur)
-                    if cur is None:
+                    successor = nxt[i].get(cur)
+                    if successor is None:
                         break
+                    cur = successor
                     chain[i + 1] = cur
                 if sum(x is not None for x in chain) >= 2:
                     chains.append(chain)
         chains.sort(key=lambda c: ([x or "" for x in reversed(c)]))
         struct_ok = [_compatibility(keys[w], keys[-1]) == _FULL for w in range(W)]
-        cells: dict[str, Any] = {}
+        cells: dict[tuple[int, str, int], list[tuple[Any, ...]]] = {}
 
-        def cell(w, m, jd):
+        def cell(w: int, m: str, jd: int) -> list[tuple[Any, ...]]:
             """Per group of wave ``w``: (value, ci_low, ci_high, n, reason), from arrays."""
             if (w, m, jd) not in cells:
-                lv = levels[w][lvname]
+                lv = lvs[w]
                 why = lv.group_reason.copy()
-                none = np.equal(why, None)
+                none = np.equal(why, _NONE)
                 why[none] = lv.cell_reason[m][none, jd]
                 y = lv.value[m][:, jd]
-                why[np.equal(why, None) & ~np.isfinite(y)] = "no_data"
+                why[np.equal(why, _NONE) & ~np.isfinite(y)] = "no_data"
                 cells[(w, m, jd)] = list(
                     zip(
                         np.round(y, 4).tolist(),
@@ -721,10 +754,10 @@ def _trend(levels, comps_by_pair, changes, labels, dims, keys, W) -> tuple[Any, 
             for jd, dim in enumerate(dims):
                 for m in MEASURES:
                     values = []
-                    for w, lab in enumerate(chain):
-                        entry = {
+                    for w, member in enumerate(chain):
+                        entry: dict[str, Any] = {
                             "wave": labels[w],
-                            "group": lab,
+                            "group": member,
                             "value": None,
                             "ci_low": None,
                             "ci_high": None,
@@ -732,12 +765,12 @@ def _trend(levels, comps_by_pair, changes, labels, dims, keys, W) -> tuple[Any, 
                             "released": False,
                             "reason": None,
                         }
-                        if lab is None:
+                        if member is None:
                             entry["reason"] = "not_in_wave"
                         elif m == "structure" and not struct_ok[w]:
                             entry["reason"] = "not_comparable"
                         else:
-                            y, lo, hi, n, why = cell(w, m, jd)[levels[w][lvname].index[lab]]
+                            y, lo, hi, n, why = cell(w, m, jd)[lvs[w].index[member]]
                             if why is None:
                                 entry.update(value=y, released=True, n=n, ci_low=lo, ci_high=hi)
                             else:

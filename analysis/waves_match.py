@@ -16,7 +16,7 @@ from analysis.messages import N_, CodedError
 
 
 def _normalize_map(
-    team_map: object, name: str, n_steps: int, waves_labels: list[tuple[str, ...]]
+    team_map: object, name: str, n_steps: int, waves_labels: list[set[str]]
 ) -> list[dict[str, tuple[str, ...]]]:
     """Per step: {old: (new, ...)} with validation (see module docstring)."""
     if team_map is None:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from analysis import diagnose
 from analysis.benchmark import BenchmarkPool, dump_benchmark, entry_from_diagnosis
@@ -151,6 +151,7 @@ def _seed_organization(session: Session, user: User) -> list[dict]:
     )
     labels = sorted(set(data.team.tolist()))
     names = dict(zip(labels, TEAM_NAMES))
+    assert data.unit is not None  # simulated with units
     unit_of = {t: UNITS[int(u[1:]) - 1] for t, u in zip(data.team.tolist(), data.unit.tolist())}
     sizes = {t: int((data.team == t).sum()) for t in labels}
     headcount = {t: sizes[t] + math.ceil(sizes[t] / 4) for t in labels}
@@ -181,6 +182,7 @@ def _seed_organization(session: Session, user: User) -> list[dict]:
         base_url="",
         created_by=user.email,
     )
+    assert baseline.opens_on is not None and baseline.closes_on is not None  # set at launch
     _store_simulated(session, baseline, data, {t: teams[names[t]] for t in labels}, start=baseline.opens_on)
     close_and_release(session, campaign=baseline, sealer=None)  # simulated: nothing waits
     baseline.closed_at = datetime.combine(baseline.closes_on, time(18), tzinfo=timezone.utc)
@@ -318,7 +320,7 @@ def _seed_consultant_workspace(session: Session, user: User) -> None:
                 seeds=(seed,),
             )
     for o in session.exec(
-        select(Organization).where(Organization.name.in_([DEMO_ORG, *(c[0] for c in CLIENTS)]))
+        select(Organization).where(col(Organization.name).in_([DEMO_ORG, *(c[0] for c in CLIENTS)]))
     ).all():
         if not o.benchmark_opt_in:
             set_opt_in(session, organization=o, opt_in=True)
@@ -355,6 +357,7 @@ def add_client_organization(
         labels = sorted(set(data.team.tolist()))
         team_names = {t: f"Team {chr(65 + j)}" for j, t in enumerate(labels)}
         if i == 0:
+            assert data.unit is not None  # simulated with units
             unit_of = {t: f"Division {u[1:]}" for t, u in zip(data.team.tolist(), data.unit.tolist())}
             csv = "unit path,team,headcount\n" + "".join(
                 f"{unit_of[t]},{team_names[t]},{int((data.team == t).sum()) + 2}\n" for t in labels
@@ -426,6 +429,7 @@ def add_closed_campaign(
         base_url="",
         created_by=DEMO_EMAIL,
     )
+    assert campaign.opens_on is not None and campaign.closes_on is not None  # set at launch
     _store_simulated(
         session,
         campaign,
@@ -469,8 +473,8 @@ def _store_simulated(
     language = np.where(np.random.default_rng(SEED + 1).random(data.n) < 2 / 3, "de", "en") if languages else None
     for label, team in teams.items():
         n = int((data.team == label).sum())
-        ids = session.exec(select(Invitation.id).where(Invitation.campaign_team_id == team.id).limit(n)).all()
-        session.execute(update(Invitation).where(Invitation.id.in_(ids)).values(used=True))
+        ids = session.exec(select(Invitation.id).where(col(Invitation.campaign_team_id) == team.id).limit(n)).all()
+        session.execute(update(Invitation).where(col(Invitation.id).in_(ids)).values(used=True))
     days = rng.integers(0, 21, size=data.n)
     for i in range(data.n):
         answers = {item: int(v) for item, v in zip(data.item_ids, data.values[i]) if not np.isnan(v)}
@@ -501,7 +505,7 @@ def _unused(session: Session, links: list[dict]) -> list[dict]:
     for link in links:
         inv = session.exec(select(Invitation).where(Invitation.token_hash == token_hash(link["token"]))).first()
         campaign = session.get(Campaign, inv.campaign_id) if inv else None
-        if inv and inv.active and not inv.used and campaign.status == CampaignStatus.open:
+        if inv and inv.active and not inv.used and campaign is not None and campaign.status == CampaignStatus.open:
             alive.append(link)
     return alive
 

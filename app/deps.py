@@ -191,10 +191,10 @@ def unprotected_write_routes(app: FastAPI) -> list[str]:
     """``METHOD path`` of every route with an unsafe method that neither checks the
     session's CSRF token nor is marked with :func:`csrf_exempt`."""
     return [
-        f"{'/'.join(sorted(route.methods - set(SAFE_METHODS)))} {route.path}"
+        f"{'/'.join(sorted((route.methods or set()) - set(SAFE_METHODS)))} {route.path}"
         for route in iter_route_contexts(app.routes)  # as included, with the includes' dependencies
         if isinstance(route.original_route, APIRoute)
-        and route.methods - set(SAFE_METHODS)
+        and (route.methods or set()) - set(SAFE_METHODS)
         and not hasattr(route.endpoint, "csrf_exempt")
         and not _checks_csrf(route.dependant)
     ]

@@ -41,7 +41,7 @@ def choose_language(*, requested: str | None, cookie: str | None, accept: str | 
     """The explicit choice, else the remembered one, else the browser's preference, else
     the first allowed language."""
     for candidate in (requested, cookie):
-        if candidate in allowed:
+        if candidate is not None and candidate in allowed:
             return candidate
     prefs = []
     for part in (accept or "")[:500].split(","):

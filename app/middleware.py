@@ -139,9 +139,9 @@ class InputGuardMiddleware:
             chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        problem = body and await _body_problem(path, Headers(scope=scope), body)
-        if problem:
-            return await _refuse(path, problem[0], send, errors=(problem[1],), title="Invalid request")
+        body_problem = await _body_problem(path, Headers(scope=scope), body) if body else None
+        if body_problem:
+            return await _refuse(path, body_problem[0], send, errors=(body_problem[1],), title="Invalid request")
         replayed = False
 
         async def replay() -> Message:

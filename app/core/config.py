@@ -107,7 +107,8 @@ class Settings(BaseSettings):
         hosts = [h.strip() for h in self.trusted_hosts.split(",") if h.strip()]
         if self.base_url:
             host = urlsplit(self.base_url).hostname
-            hosts.append(f"[{host}]" if ":" in host else host)
+            if host:
+                hosts.append(f"[{host}]" if ":" in host else host)
         return hosts
 
     @property

@@ -37,9 +37,9 @@ def json_control_character(text: str) -> str | None:
         hits.append((escaped.start(1), f"U+{char:04X}"))
     if not hits:
         return None
-    pos, char = min(hits)
+    pos, code_point = min(hits)
     line, line_start = text.count("\n", 0, pos) + 1, text.rfind("\n", 0, pos) + 1
-    return f"line {line}, column {pos - line_start + 1}: {char}"
+    return f"line {line}, column {pos - line_start + 1}: {code_point}"
 
 
 def json_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:

@@ -49,7 +49,9 @@ def token_hash(token: str) -> str:
 
 def same(a: str | None, b: str | None) -> bool:
     """Constant-time equality of two strings (``False`` if either is missing)."""
-    return bool(a) and bool(b) and hmac.compare_digest(a.encode(), b.encode())
+    if not a or not b:
+        return False
+    return hmac.compare_digest(a.encode(), b.encode())
 
 
 class Signer:

@@ -25,7 +25,10 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    engine = create_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("alembic: sqlalchemy.url is not set")
+    engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         postgres = connection.dialect.name == "postgresql"
         if postgres:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from analysis.factor import FIT_CUTOFFS
 from analysis.narrative import LABELS
@@ -128,7 +129,8 @@ def hidden_label(reason, k: int, lang: str) -> str:
 
 def hidden_reason(reason, k: int, lang: str) -> str:
     """Why a figure is hidden, in words."""
-    return reason_text(reason, k)[lang] if reason else ""
+    text = reason_text(reason, k) if reason else None
+    return text[lang] if text else ""
 
 
 def hidden_text(reason, k: int, lang: str) -> str:
@@ -288,7 +290,7 @@ def teams_by_unit(diagnosis) -> list:
     teams = diagnosis.teams.records()
     if diagnosis.units is None:
         return [(None, sorted(teams, key=lambda r: r["team"]))]
-    by_unit = {}
+    by_unit: dict[str | None, list[dict[str, Any]]] = {}
     for r in teams:
         by_unit.setdefault(r["unit"], []).append(r)
     return [(u, sorted(by_unit.get(u["unit"], []), key=lambda r: r["team"])) for u in diagnosis.units.records()]

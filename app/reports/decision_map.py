@@ -211,8 +211,8 @@ def _write_map(book, register, lang: str, bold, title: str) -> None:
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, len(header), 30)
     findings = book.add_worksheet(tx("findings_sheet")[:31])
-    for r, row in enumerate(finding_rows(register, lang)):
-        findings.write_row(r, 0, row, bold if r == 0 else None)
+    for r, finding_row in enumerate(finding_rows(register, lang)):
+        findings.write_row(r, 0, finding_row, bold if r == 0 else None)
     findings.set_column(0, 6, 22)
 
 
@@ -280,10 +280,10 @@ def csv_rows(register) -> list[tuple]:
         p = t.get("practice")
         if p is None:
             continue
-        head = ("practice_team", t["team"], t["unit"] or "", "decisions_left_to_team")
-        rows += [(*head, "designed_to_team", p["designed_to_team"]), (*head, "verdict", p["verdict"])]
+        team_head = ("practice_team", t["team"], t["unit"] or "", "decisions_left_to_team")
+        rows += [(*team_head, "designed_to_team", p["designed_to_team"]), (*team_head, "verdict", p["verdict"])]
         if p["visible"]:
-            rows += [(*head, key, p[key]) for key in ("n", "reports", "share", "low", "high", "probability")]
+            rows += [(*team_head, key, p[key]) for key in ("n", "reports", "share", "low", "high", "probability")]
     for record in register.fact_sheets():
         head = ("fact_sheet", record["team"], record["unit"] or "")
         sheet = record["sheet"]
@@ -303,13 +303,13 @@ def csv_rows(register) -> list[tuple]:
     for row in register.map_rows():
         unit = units.get(row["label"]) if row["kind"] == "team" else None
         for c in row["cells"]:
-            head = (f"decision_{row['kind']}", row["label"], unit or "", c["decision"])
-            rows += [(*head, "designed", c.get("designed")), (*head, "verdict", c["verdict"])]
+            cell_head = (f"decision_{row['kind']}", row["label"], unit or "", c["decision"])
+            rows += [(*cell_head, "designed", c.get("designed")), (*cell_head, "verdict", c["verdict"])]
             if c["visible"]:
                 rows += [
-                    (*head, "n", c["n"]),
-                    (*head, "knowledge", c["knowledge"]),
-                    (*head, "probability", c["probability"]),
+                    (*cell_head, "n", c["n"]),
+                    (*cell_head, "knowledge", c["knowledge"]),
+                    (*cell_head, "probability", c["probability"]),
                 ]
-                rows += [(*head, f"count_{cls}", n) for cls, n in c["counts"].items()]
+                rows += [(*cell_head, f"count_{cls}", n) for cls, n in c["counts"].items()]
     return rows

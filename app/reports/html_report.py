@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -430,7 +431,7 @@ def _role_gaps(diagnosis, lang: str, h: dict) -> list:
 
 def _drivers(diagnosis, lang: str) -> dict:
     drivers = diagnosis.drivers
-    out = {"dimensions": None, "item_rows": None, "reason": None, "r2": None}
+    out: dict[str, Any] = {"dimensions": None, "item_rows": None, "reason": None, "r2": None}
     block = drivers.get("dimensions")
     if not drivers.get("estimable", True) or block is None:
         out["reason"] = (drivers.get("reason") or {}).get(lang)

@@ -148,7 +148,9 @@ def released_pool(session: Session) -> BenchmarkPool:
 def pool_status(session: Session) -> dict:
     """Counts only: released, pending, and how many more entries release the pending ones."""
     counts = dict(
-        session.exec(select(BenchmarkEntryRow.released, func.count()).group_by(BenchmarkEntryRow.released)).all()
+        session.exec(
+            select(col(BenchmarkEntryRow.released), func.count()).group_by(col(BenchmarkEntryRow.released))
+        ).all()
     )
     pending = counts.get(False, 0)
     sources = session.exec(
@@ -224,7 +226,7 @@ def sync_pool(session: Session, *, organization_id=None, commit: bool = True) ->
     for org in orgs:
         industry = industry_code(org.industry)
         campaign = latest.get(org.id)
-        if campaign is None or campaign.id in has_entry:
+        if industry is None or campaign is None or campaign.id in has_entry:  # orgs holds known industries
             continue
         try:
             with session.begin_nested():

@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 
 from sqlalchemy import Row
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from analysis.instrument import (
     InstrumentChanged,
@@ -85,7 +85,9 @@ def languages_of(campaign: Campaign) -> tuple[str, ...]:
 def list_campaigns(session: Session, *, organization: Organization) -> list[Campaign]:
     return list(
         session.exec(
-            select(Campaign).where(Campaign.organization_id == organization.id).order_by(Campaign.created_at.desc())
+            select(Campaign)
+            .where(Campaign.organization_id == organization.id)
+            .order_by(col(Campaign.created_at).desc())
         ).all()
     )
 
@@ -267,7 +269,7 @@ def campaign_teams(session: Session, *, campaign: Campaign) -> list[Row]:
     ``headcount``) ordered by unit path and name: much lighter than ORM objects for a
     campaign with thousands of teams."""
     return list(
-        session.exec(
+        session.execute(
             select(CampaignTeam.id, CampaignTeam.unit_path, CampaignTeam.name, CampaignTeam.headcount)
             .where(CampaignTeam.campaign_id == campaign.id)
             .order_by(CampaignTeam.unit_path, CampaignTeam.name)

@@ -45,5 +45,5 @@ def close_and_release(session: Session, *, campaign: Campaign, sealer: Sealer | 
         forget(campaign.id)
         raise
     session.refresh(campaign)
-    warm_up(session.get_bind(), [campaign.id])
+    warm_up(session.get_bind().engine, [campaign.id])
     return campaign

@@ -18,7 +18,7 @@ from datetime import date
 
 import numpy as np
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from analysis.fact_agreement import FACTS, agreement
 from analysis.items import ItemResults
@@ -135,7 +135,7 @@ def campaign_facts(
     label, unit_of = team_labels(campaign_teams(session, campaign=campaign))
     shown = set(items.teams.labels) if items is not None else set(label.values())
     ids = [tid for tid, lab in label.items() if lab in shown and (scope is None or unit_of[tid] == scope)]
-    rows = session.exec(select(TeamFactSheet).where(TeamFactSheet.campaign_team_id.in_(ids))).all() if ids else []
+    rows = session.exec(select(TeamFactSheet).where(col(TeamFactSheet.campaign_team_id).in_(ids))).all() if ids else []
     sheets = {s.campaign_team_id: sheet_dict(s) for s in rows}
     labels = [label[t] for t in ids]
     stated = np.array([[_stated(sheets.get(t), fact) for fact, _, _ in FACTS] for t in ids], dtype=float).reshape(

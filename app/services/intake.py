@@ -32,7 +32,7 @@ from datetime import date
 
 import numpy as np
 from sqlalchemy import Engine, delete, func, insert, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from analysis.release import batch_mask, contributions
 from analysis.responses import ResponseData, answer_items
@@ -80,9 +80,9 @@ def park(
 
 def waiting(session: Session, *, campaign: Campaign, team_id: uuid.UUID | None = None) -> int:
     """Answer sets of the campaign (or of one team) that have not joined the responses."""
-    query = select(func.count()).select_from(PendingResponse).where(PendingResponse.campaign_id == campaign.id)
+    query = select(func.count()).select_from(PendingResponse).where(col(PendingResponse.campaign_id) == campaign.id)
     if team_id is not None:
-        query = query.where(PendingResponse.campaign_team_id == team_id)
+        query = query.where(col(PendingResponse.campaign_team_id) == team_id)
     return session.execute(query).scalar_one()
 
 
@@ -91,9 +91,9 @@ def answer_counts(session: Session, *, campaign: Campaign) -> dict[uuid.UUID, in
     counts: dict[uuid.UUID, int] = {}
     for table in (Response, PendingResponse):
         for team_id, n in session.execute(
-            select(table.campaign_team_id, func.count())
-            .where(table.campaign_id == campaign.id)
-            .group_by(table.campaign_team_id)
+            select(col(table.campaign_team_id), func.count())
+            .where(col(table.campaign_id) == campaign.id)
+            .group_by(col(table.campaign_team_id))
         ).all():
             counts[team_id] = counts.get(team_id, 0) + n
     return counts
@@ -107,6 +107,8 @@ def flush_team(engine: Engine, *, campaign_id: uuid.UUID, team_id: uuid.UUID, se
         with session_scope(engine, write=True) as session:
             lock_key(session, team_id)
             campaign = session.get(Campaign, campaign_id)
+            if campaign is None:
+                raise LookupError(f"campaign {campaign_id} does not exist")
             rows = _parked(session, campaign, team_id)
             if len(rows) < campaign.k:
                 return 0
@@ -123,17 +125,19 @@ def flush_all(session: Session, *, campaign: Campaign, sealer: Sealer | None) ->
     joins (module docstring); the number that joined."""
     lock_key(session, campaign.id)
     rows = _parked(session, campaign, None)
-    if rows and sealer is None:
+    if not rows:
+        return 0
+    if sealer is None:
         raise ValueError("sealer: required to close a campaign with waiting answer sets")
-    return _move(session, campaign, rows, sealer, final=True) if rows else 0
+    return _move(session, campaign, rows, sealer, final=True)
 
 
 def _parked(session: Session, campaign: Campaign, team_id: uuid.UUID | None) -> list:
-    query = select(PendingResponse.id, PendingResponse.campaign_team_id, PendingResponse.payload).where(
-        PendingResponse.campaign_id == campaign.id
+    query = select(col(PendingResponse.id), col(PendingResponse.campaign_team_id), col(PendingResponse.payload)).where(
+        col(PendingResponse.campaign_id) == campaign.id
     )
     if team_id is not None:
-        query = query.where(PendingResponse.campaign_team_id == team_id)
+        query = query.where(col(PendingResponse.campaign_team_id) == team_id)
     return list(session.execute(query).all())
 
 
@@ -158,13 +162,13 @@ def _move(session: Session, campaign: Campaign, rows: list, sealer: Sealer, *, f
         responses += _rewritten(session, campaign, team_ids, chosen)
         dropped = [r.id for r, c in zip(rows, chosen) if not c]
         if dropped:
-            session.execute(delete(PendingResponse).where(PendingResponse.id.in_(dropped)))
+            session.execute(delete(PendingResponse).where(col(PendingResponse.id).in_(dropped)))
             campaign.withheld_answers += len(dropped)
             session.add(campaign)
     _random.shuffle(responses)
     _random.shuffle(comments)
     if ids:
-        session.execute(delete(PendingResponse).where(PendingResponse.id.in_(ids)))
+        session.execute(delete(PendingResponse).where(col(PendingResponse.id).in_(ids)))
     if responses:
         session.execute(insert(Response), responses)
     if comments:
@@ -211,14 +215,14 @@ def _rewritten(session: Session, campaign: Campaign, team_ids: list, chosen: np.
         return []
     stored = session.execute(
         select(
-            Response.id,
-            Response.campaign_team_id,
-            Response.role,
-            Response.tenure,
-            Response.answers,
-            Response.language,
-            Response.submitted_on,
-        ).where(Response.campaign_id == campaign.id, Response.campaign_team_id.in_(list(short)))
+            col(Response.id),
+            col(Response.campaign_team_id),
+            col(Response.role),
+            col(Response.tenure),
+            col(Response.answers),
+            col(Response.language),
+            col(Response.submitted_on),
+        ).where(col(Response.campaign_id) == campaign.id, col(Response.campaign_team_id).in_(list(short)))
     ).all()
     by_team: dict[uuid.UUID, list] = {}
     for row in stored:
@@ -226,7 +230,7 @@ def _rewritten(session: Session, campaign: Campaign, team_ids: list, chosen: np.
     picked = [row for team, rows in by_team.items() for row in _random.sample(rows, min(len(rows), short[team]))]
     if not picked:
         return []
-    session.execute(delete(Response).where(Response.id.in_([r.id for r in picked])))
+    session.execute(delete(Response).where(col(Response.id).in_([r.id for r in picked])))
     return [
         {
             "id": uuid.uuid4(),

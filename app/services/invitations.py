@@ -9,13 +9,14 @@ subtract their own answers from a small team's results."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import Session, func, select
+from sqlalchemy import Row, update
+from sqlmodel import Session, col, func, select
 
 from app.csv_files import csv_text
 from app.core.security import new_token, token_hash
-from app.models import Campaign, CampaignStatus, CampaignTeam, Invitation, InvitationKind, LinkAudit
+from app.models import Campaign, CampaignStatus, Invitation, InvitationKind, LinkAudit
 from app.catalogue import N_
 from app.problems import Problem
 from app.services import Conflict, Invalid
@@ -29,7 +30,7 @@ ASK_FOR_ONE = N_("ask for at least one link")
 OVER_HEADCOUNT = N_("a team cannot get more personal links than it has people")
 
 
-def _teams(session: Session, campaign: Campaign) -> dict[uuid.UUID, CampaignTeam]:
+def _teams(session: Session, campaign: Campaign) -> dict[uuid.UUID, Row[Any]]:
     if campaign.status != CampaignStatus.open:
         raise Conflict(NOT_LAUNCHED)
     return {t.id: t for t in campaign_teams(session, campaign=campaign)}
@@ -50,7 +51,7 @@ def create_personal_links(
 
 def issue_personal_links(
     session: Session, *, campaign: Campaign, counts: dict[uuid.UUID, int], created_by: str
-) -> list[tuple[CampaignTeam, str, Invitation]]:
+) -> list[tuple[Row[Any], str, Invitation]]:
     """Add ``counts[campaign_team_id]`` personal invitations and their audit entry
     without committing: (team, token, invitation) for each. Refused as a whole when a
     team would get more personal links than its headcount."""
@@ -112,8 +113,8 @@ def create_open_links(
         session.execute(
             update(Invitation)
             .where(
-                Invitation.campaign_team_id == team_id,
-                Invitation.kind == InvitationKind.open,
+                col(Invitation.campaign_team_id) == team_id,
+                col(Invitation.kind) == InvitationKind.open,
             )
             .values(active=False)
         )
@@ -150,7 +151,7 @@ def audit_log(session: Session, *, campaign: Campaign, unit: str | None = None) 
     how many, and per team. For a reader limited to the top-level ``unit``, teams of
     other units are summed up as ``other_units`` instead of being named."""
     rows = session.exec(
-        select(LinkAudit).where(LinkAudit.campaign_id == campaign.id).order_by(LinkAudit.created_at.desc())
+        select(LinkAudit).where(LinkAudit.campaign_id == campaign.id).order_by(col(LinkAudit.created_at).desc())
     ).all()
     out = []
     for r in rows:
@@ -201,9 +202,9 @@ def invitation_counts(session: Session, *, campaign: Campaign) -> dict[uuid.UUID
     """Per campaign team: number of personal links and whether an open link is active."""
     counts: dict[uuid.UUID, dict] = {}
     rows = session.exec(
-        select(Invitation.campaign_team_id, Invitation.kind, func.count())
-        .where(Invitation.campaign_id == campaign.id, Invitation.active)
-        .group_by(Invitation.campaign_team_id, Invitation.kind)
+        select(col(Invitation.campaign_team_id), col(Invitation.kind), func.count())
+        .where(col(Invitation.campaign_id) == campaign.id, col(Invitation.active))
+        .group_by(col(Invitation.campaign_team_id), col(Invitation.kind))
     ).all()
     for team_id, kind, n in rows:
         entry = counts.setdefault(team_id, {"personal": 0, "open": False})

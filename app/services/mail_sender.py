@@ -26,8 +26,8 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
-from sqlalchemy import Engine, func, update
-from sqlmodel import Session, select
+from sqlalchemy import Engine, func, select as sa_select, update
+from sqlmodel import Session, col, select
 
 from app.core.config import Settings
 from app.core.db import session_scope
@@ -108,33 +108,41 @@ class MailSender:
         with session_scope(self.engine) as session:
             expired = session.exec(
                 select(Campaign.id)
-                .where(Campaign.address_retention_until <= now.date(), Campaign.addresses_deleted == False)  # noqa: E712
+                .where(col(Campaign.address_retention_until) <= now.date(), col(Campaign.addresses_deleted) == False)  # noqa: E712
                 .limit(1)
             ).first()
             scheduled = session.exec(
-                select(MailJob.id).where(MailJob.state == "scheduled", MailJob.scheduled_for <= now).limit(1)
+                select(MailJob.id).where(col(MailJob.state) == "scheduled", col(MailJob.scheduled_for) <= now).limit(1)
             ).first()
             due = session.exec(
-                select(Participant.id).where(Participant.status == "queued", Participant.due_at <= now).limit(1)
+                select(Participant.id)
+                .where(col(Participant.status) == "queued", col(Participant.due_at) <= now)
+                .limit(1)
             ).first()
         return expired is not None or scheduled is not None, due is not None
 
     def _claim(self, now: datetime) -> list[dict]:
         """Due messages, leased to this pass, with what their text needs."""
         with session_scope(self.engine, write=True) as session:
-            rows = session.exec(
-                select(Participant, MailJob.kind, MailJob.base_url, CampaignTeam.unit_path, CampaignTeam.name)
-                .join(MailJob, MailJob.id == Participant.job_id)
-                .join(CampaignTeam, CampaignTeam.id == Participant.campaign_team_id)
-                .where(Participant.status == "queued", Participant.due_at <= now)
-                .order_by(Participant.due_at)
+            rows = session.execute(
+                sa_select(
+                    Participant,
+                    col(MailJob.kind),
+                    col(MailJob.base_url),
+                    col(CampaignTeam.unit_path),
+                    col(CampaignTeam.name),
+                )
+                .join(MailJob, col(MailJob.id) == Participant.job_id)
+                .join(CampaignTeam, col(CampaignTeam.id) == Participant.campaign_team_id)
+                .where(col(Participant.status) == "queued", col(Participant.due_at) <= now)
+                .order_by(col(Participant.due_at))
                 .limit(BATCH)
                 .with_for_update(skip_locked=True, of=Participant)
             ).all()
             if not rows:
                 return []
             ids = [p.id for p, *_ in rows]
-            session.execute(update(Participant).where(Participant.id.in_(ids)).values(due_at=now + LEASE))
+            session.execute(update(Participant).where(col(Participant.id).in_(ids)).values(due_at=now + LEASE))
             batch = [
                 {
                     "id": p.id,
@@ -152,6 +160,8 @@ class MailSender:
             wording = {}
             for campaign_id in {b["campaign_id"] for b in batch}:
                 campaign = session.get(Campaign, campaign_id)
+                if campaign is None:  # its participants hold it: cannot happen
+                    raise LookupError(f"campaign {campaign_id} does not exist")
                 wording[campaign_id] = (campaign, templates_of(session, campaign=campaign))
                 session.expunge(campaign)  # read after the commit
             session.commit()
@@ -179,6 +189,7 @@ class MailSender:
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
         context = ssl.create_default_context()
+        smtp: smtplib.SMTP
         if s.smtp_tls:
             smtp = smtplib.SMTP_SSL(s.smtp_host, s.smtp_port, timeout=30, context=context)
         else:
@@ -244,7 +255,7 @@ class MailSender:
             rows = {
                 p.id: p
                 for p in session.exec(
-                    select(Participant).where(Participant.id.in_([o.participant_id for o in outcomes]))
+                    select(Participant).where(col(Participant.id).in_([o.participant_id for o in outcomes]))
                 ).all()
             }
             for o in outcomes:
@@ -265,7 +276,7 @@ class MailSender:
             for job_id, (sent, failed) in counts.items():
                 session.execute(
                     update(MailJob)
-                    .where(MailJob.id == job_id)
+                    .where(col(MailJob.id) == job_id)
                     .values(sent=MailJob.sent + sent, failed=MailJob.failed + failed)
                 )
             session.flush()
@@ -282,9 +293,9 @@ def _finish_jobs(session: Session, job_ids: list[uuid.UUID], now: datetime) -> N
         if not waiting:
             done = session.execute(
                 update(MailJob)
-                .where(MailJob.id == job_id, MailJob.state == "running")
+                .where(col(MailJob.id) == job_id, col(MailJob.state) == "running")
                 .values(state="done", finished_at=now)
-                .returning(MailJob.campaign_id)
+                .returning(col(MailJob.campaign_id))
             ).all()
             for (campaign_id,) in done:
                 session.execute(

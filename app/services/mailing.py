@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import select as sa_select
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.catalogue import N_, gettext, use_language
 from app.core.inputs import control_character
@@ -167,16 +167,16 @@ def send_reminder(
 
 def start_job(session: Session, *, job: MailJob, now: datetime) -> int:
     """Queue the sending's recipients (not committed); returns how many."""
-    recipients = Participant.campaign_id == job.campaign_id
+    recipients = col(Participant.campaign_id) == job.campaign_id
     if job.kind == "invitation":
-        chosen = recipients & (Participant.status == "new")
+        chosen = recipients & (col(Participant.status) == "new")
     else:
-        not_answered = sa_select(Invitation.id).where(
-            Invitation.campaign_id == job.campaign_id,
-            Invitation.used == False,  # noqa: E712
+        not_answered = sa_select(col(Invitation.id)).where(
+            col(Invitation.campaign_id) == job.campaign_id,
+            col(Invitation.used) == False,  # noqa: E712
         )
-        chosen = recipients & (Participant.status != "queued") & Participant.invitation_id.in_(not_answered)
-    queued = session.execute(
+        chosen = recipients & (col(Participant.status) != "queued") & col(Participant.invitation_id).in_(not_answered)
+    queued = session.exec(
         update(Participant).where(chosen).values(status="queued", job_id=job.id, due_at=now, attempts=0, error="")
     ).rowcount
     job.queued, job.state = queued, ("running" if queued else "done")
@@ -191,7 +191,7 @@ def start_due_jobs(session: Session, *, now: datetime) -> int:
     due = session.exec(select(MailJob).where(MailJob.state == "scheduled", MailJob.scheduled_for <= now)).all()
     for job in due:
         campaign = session.get(Campaign, job.campaign_id)
-        if campaign.status != CampaignStatus.open or campaign.addresses_deleted:
+        if campaign is None or campaign.status != CampaignStatus.open or campaign.addresses_deleted:
             job.state = "cancelled"
             session.add(job)
         else:
@@ -214,7 +214,7 @@ def cancel_reminder(session: Session, *, campaign: Campaign, job_id: uuid.UUID) 
 def jobs_of(session: Session, *, campaign: Campaign) -> list[dict]:
     """The campaign's sendings, newest first, with their progress."""
     jobs = session.exec(
-        select(MailJob).where(MailJob.campaign_id == campaign.id).order_by(MailJob.scheduled_for.desc())
+        select(MailJob).where(MailJob.campaign_id == campaign.id).order_by(col(MailJob.scheduled_for).desc())
     ).all()
     return [
         {

@@ -14,7 +14,7 @@ import re
 import uuid
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from app.catalogue import N_
 from app.labels import INDUSTRIES
@@ -57,8 +57,8 @@ def check_k(k: int, *, acknowledged: bool) -> None:
 
 def list_organizations(session: Session, *, user: User) -> list[tuple[Organization, Role]]:
     rows = session.exec(
-        select(Organization, Membership.role)
-        .join(Membership, Membership.organization_id == Organization.id)
+        select(Organization, col(Membership.role))
+        .join(Membership, col(Membership.organization_id) == Organization.id)
         .where(Membership.user_id == user.id)
         .order_by(Organization.name)
     ).all()
@@ -73,7 +73,7 @@ def get_organization(
     which then show that unit alone (:func:`unit_scope`)."""
     row = session.exec(
         select(Organization, Membership)
-        .join(Membership, Membership.organization_id == Organization.id)
+        .join(Membership, col(Membership.organization_id) == Organization.id)
         .where(Membership.user_id == user.id, Organization.id == organization_id)
     ).first()
     if row is None:
@@ -91,7 +91,7 @@ def unit_scope(session: Session, *, user: User, organization: Organization) -> s
     ``organization``, or None when the membership covers the whole organization."""
     return session.exec(
         select(Unit.name)
-        .join(Membership, Membership.unit_id == Unit.id)
+        .join(Membership, col(Membership.unit_id) == Unit.id)
         .where(Membership.user_id == user.id, Membership.organization_id == organization.id)
     ).first()
 
@@ -163,7 +163,7 @@ def has_responses(session: Session, *, organization_id: uuid.UUID) -> bool:
         session.exec(
             select(func.count())
             .select_from(table)
-            .join(Campaign, Campaign.id == table.campaign_id)
+            .join(Campaign, col(Campaign.id) == table.campaign_id)
             .where(Campaign.organization_id == organization_id)
         ).one()
         for table in (Response, PendingResponse)
@@ -309,9 +309,9 @@ def members(session: Session, *, organization: Organization) -> list[tuple[User,
     """Members with their role and the unit a viewer is limited to (None: everything)."""
     return list(
         session.exec(
-            select(User, Membership.role, Unit.name)
-            .join(Membership, Membership.user_id == User.id)
-            .outerjoin(Unit, Unit.id == Membership.unit_id)
+            select(User, col(Membership.role), col(Unit.name))
+            .join(Membership, col(Membership.user_id) == User.id)
+            .outerjoin(Unit, col(Unit.id) == Membership.unit_id)
             .where(Membership.organization_id == organization.id)
             .order_by(User.email)
         ).all()

@@ -20,8 +20,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, update
-from sqlmodel import Session, func, select
+from sqlalchemy import delete, select as sa_select, update
+from sqlmodel import Session, col, func, select
 
 from app.catalogue import N_
 from app.core.csvfile import open_csv, read_rows
@@ -84,11 +84,13 @@ def parse_participants_csv(data: bytes, *, teams, languages: tuple[str, ...]) ->
             return Problem("fields_count", {"expected": len(columns), "found": len(fields)})
         value = {name: _uncell(fields[i].strip()) for name, i in columns.items()}
         problem, row = _row(line, value, by_path, by_name, languages)
-        if problem is None and row.email.casefold() in seen:
-            problem = Problem("address_repeats", {"line": seen[row.email.casefold()]})
-        if problem:
+        if problem is not None:
             return problem
-        seen[row.email.casefold()] = line
+        assert row is not None  # a line without a problem is a row
+        address = row.email.casefold()
+        if address in seen:
+            return Problem("address_repeats", {"line": seen[address]})
+        seen[address] = line
         return row
 
     return read_rows(
@@ -169,30 +171,30 @@ def import_participants(session: Session, *, campaign: Campaign, data: bytes, se
 def participant_log(session: Session, *, campaign: Campaign) -> list[dict]:
     """The send log: each address with its team, language and the state of the last
     message sent to it (queued, sent, failed with the server's reason; new: none yet)."""
-    rows = session.exec(
-        select(
-            Participant.email,
-            Participant.language,
-            Participant.status,
-            Participant.attempts,
-            Participant.error,
-            CampaignTeam.unit_path,
-            CampaignTeam.name,
+    rows = session.execute(
+        sa_select(
+            col(Participant.email),
+            col(Participant.language),
+            col(Participant.status),
+            col(Participant.attempts),
+            col(Participant.error),
+            col(CampaignTeam.unit_path),
+            col(CampaignTeam.name),
         )
-        .join(CampaignTeam, CampaignTeam.id == Participant.campaign_team_id)
-        .where(Participant.campaign_id == campaign.id)
-        .order_by(Participant.email)
+        .join(CampaignTeam, col(CampaignTeam.id) == col(Participant.campaign_team_id))
+        .where(col(Participant.campaign_id) == campaign.id)
+        .order_by(col(Participant.email))
     ).all()
     return [
         {
-            "email": r.email,
-            "team": join_path([*split_path(r.unit_path), r.name]),
-            "language": r.language,
-            "status": r.status,
-            "attempts": r.attempts,
-            "error": r.error,
+            "email": email,
+            "team": join_path([*split_path(unit_path), name]),
+            "language": language,
+            "status": status,
+            "attempts": attempts,
+            "error": error,
         }
-        for r in rows
+        for email, language, status, attempts, error, unit_path, name in rows
     ]
 
 
@@ -219,10 +221,10 @@ def set_retention(session: Session, *, campaign: Campaign, until: date | None, t
 def delete_addresses(session: Session, *, campaign: Campaign) -> int:
     """Delete every participant of the campaign (addresses and sealed links) and end its
     sendings; the caller commits. Returns how many addresses were deleted."""
-    deleted = session.execute(delete(Participant).where(Participant.campaign_id == campaign.id)).rowcount
+    deleted = session.exec(delete(Participant).where(col(Participant.campaign_id) == campaign.id)).rowcount
     session.execute(
         update(MailJob)
-        .where(MailJob.campaign_id == campaign.id, MailJob.state.in_(("scheduled", "running")))
+        .where(col(MailJob.campaign_id) == campaign.id, col(MailJob.state).in_(("scheduled", "running")))
         .values(state="cancelled")
     )
     campaign.addresses_deleted = True
@@ -233,7 +235,7 @@ def delete_addresses(session: Session, *, campaign: Campaign) -> int:
 def delete_expired(session: Session, *, today: date) -> int:
     """Delete the addresses of every campaign whose retention date has come; commits."""
     due = session.exec(
-        select(Campaign).where(Campaign.address_retention_until <= today, Campaign.addresses_deleted == False)  # noqa: E712
+        select(Campaign).where(col(Campaign.address_retention_until) <= today, col(Campaign.addresses_deleted) == False)  # noqa: E712
     ).all()
     deleted = sum(delete_addresses(session, campaign=c) for c in due)
     session.commit()

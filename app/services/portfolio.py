@@ -24,9 +24,9 @@ def _memberships(session: Session, user: User) -> list[tuple]:
     """(organization, role, unit name or None) of every membership, in one query."""
     return list(
         session.exec(
-            select(Organization, Membership.role, Unit.name)
-            .join(Membership, Membership.organization_id == Organization.id)
-            .join(Unit, Unit.id == Membership.unit_id, isouter=True)
+            select(Organization, col(Membership.role), col(Unit.name))
+            .join(Membership, col(Membership.organization_id) == Organization.id)
+            .join(Unit, col(Unit.id) == Membership.unit_id, isouter=True)
             .where(Membership.user_id == user.id)
             .order_by(Organization.name)
         ).all()

@@ -22,9 +22,10 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from analysis.decisions import DECIDERS, NOT_DECIDED, STARTER_DECISIONS
 from app.core.inputs import control_character
@@ -144,7 +145,8 @@ def agreement_problem(rec: dict, ids: set[str], structure) -> Problem | None:
     if _key(rec["unit_path"], rec["team"]) == _key(rec["partner_unit_path"], rec["partner_team"]):
         return message(N_("an agreement needs two different teams"))
     try:
-        date.fromisoformat(rec.get("review_date") if isinstance(rec.get("review_date"), str) else "")
+        review = rec.get("review_date")
+        date.fromisoformat(review if isinstance(review, str) else "")
     except ValueError:
         return message(N_("review date '%(value)s' is not a date (YYYY-MM-DD)"), value=str(rec.get("review_date"))[:20])
     return None
@@ -172,9 +174,12 @@ def _key(path: str, team: str) -> tuple[tuple[str, ...], str]:
     return tuple(p.casefold() for p in split_path(path)), team.strip().casefold()
 
 
-def structure_keys(session: Session, *, organization: Organization):
+def structure_keys(
+    session: Session, *, organization: Organization
+) -> tuple[set[tuple[tuple[str, ...], str]], set[tuple[str, ...]]]:
     """Case-folded keys of the organization's teams and of every unit path above them."""
-    teams, units = set(), set()
+    teams: set[tuple[tuple[str, ...], str]] = set()
+    units: set[tuple[str, ...]] = set()
     for team in session.exec(select(Team).where(Team.organization_id == organization.id)).all():
         path = tuple(p.casefold() for p in unit_names(session, team.unit_id))
         teams.add((path, team.name.casefold()))
@@ -195,7 +200,7 @@ def check_document(document, structure, *, where=None) -> dict:
         )
     sections = {s: document.get(s, []) for s in ("decisions", "designs", "agreements")}
     limits = {"decisions": MAX_DECISIONS, "designs": MAX_DESIGNS, "agreements": MAX_AGREEMENTS}
-    errors: list[str] = []
+    errors: list[Problem | str] = []
     for section, items in sections.items():
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
             raise Invalid(
@@ -206,7 +211,7 @@ def check_document(document, structure, *, where=None) -> dict:
                 REGISTER_INVALID,
                 errors=[message(N_("%(section)s: more than %(max)s entries"), section=section, max=limits[section])],
             )
-    out = {"decisions": [], "designs": [], "agreements": []}
+    out: dict[str, list[dict[str, Any]]] = {"decisions": [], "designs": [], "agreements": []}
     ids: dict[str, int] = {}
     for i, rec in enumerate(sections["decisions"]):
         if problem := decision_problem(rec):
@@ -289,7 +294,7 @@ def latest_version(session: Session, *, organization: Organization) -> RegisterV
     return session.exec(
         select(RegisterVersion)
         .where(RegisterVersion.organization_id == organization.id)
-        .order_by(RegisterVersion.number.desc())
+        .order_by(col(RegisterVersion.number).desc())
         .limit(1)
     ).first()
 
@@ -335,7 +340,7 @@ def history(session: Session, *, organization: Organization) -> list[dict]:
     rows = session.exec(
         select(RegisterVersion)
         .where(RegisterVersion.organization_id == organization.id)
-        .order_by(RegisterVersion.number.desc())
+        .order_by(col(RegisterVersion.number).desc())
     ).all()
     return [
         {

@@ -11,6 +11,7 @@ hidden). It is computed with the diagnosis and cached with it
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -218,7 +219,7 @@ def diagnose_register(frozen, columns: dict, dx, *, k: int, team_ids: dict) -> R
     team = np.searchsorted(labels.astype(str), np.asarray(columns["team"], dtype=str))
     units = tuple(dx.units.labels) if dx.units is not None else ()
     parents = tuple(dx.teams.parent) if dx.teams.parent is not None else (None,) * len(labels)
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     if units:
         kwargs = {
             "team_unit": np.array([units.index(p) for p in parents]),

@@ -55,12 +55,13 @@ import uuid
 from collections import OrderedDict
 from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.json as pj
-from sqlalchemy import Engine, String, cast, update
+from sqlalchemy import Engine, String, cast, select as sa_select, update
 from sqlmodel import Session, col, select
 
 from analysis import Diagnosis, ResponseData, diagnose
@@ -165,15 +166,18 @@ def read_columns(session: Session, *, campaign: Campaign) -> dict:
     # ids as text: SQLite stores 32 hex digits, PostgreSQL prints the dashed form
     by_text = {**{t.id.hex: t.id for t in teams}, **{str(t.id): t.id for t in teams}}
     rows = session.execute(
-        select(
+        sa_select(
             cast(Response.campaign_team_id, String),
-            Response.role,
-            Response.tenure,
+            col(Response.role),
+            col(Response.tenure),
             cast(Response.answers, String),
-            Response.language,
-        ).where(Response.campaign_id == campaign.id)
+            col(Response.language),
+        ).where(col(Response.campaign_id) == campaign.id)
     ).all()
-    team_ids, roles, tenures, texts, languages = (np.array(c, dtype=object) for c in zip(*rows)) if rows else ((),) * 5
+    if rows:
+        team_ids, roles, tenures, texts, languages = (np.array(c, dtype=object) for c in zip(*rows))
+    else:
+        team_ids = roles = tenures = texts = languages = np.array([], dtype=object)
     team_lab = unit_lab = np.array([], dtype=object)
     if rows:
         uniq, inv = np.unique(team_ids.astype(str), return_inverse=True)
@@ -234,7 +238,7 @@ def _pack(columns: dict) -> bytes:
 
 def _unpack(data: bytes) -> dict:
     t = ipc.open_file(pa.BufferReader(data)).read_all()
-    out = {"comments": [tuple(c) for c in json.loads(t.schema.metadata[b"comments"])]}
+    out: dict[str, Any] = {"comments": [tuple(c) for c in json.loads(t.schema.metadata[b"comments"])]}
     for name in _COLUMNS:
         # snapshots stored before the response language was recorded have no language column
         out[name] = (
@@ -261,7 +265,7 @@ def _store(session: Session, campaign: Campaign, stored: int | None) -> None:
     else:
         session.execute(
             update(ResultSnapshot)
-            .where(ResultSnapshot.campaign_id == campaign.id)
+            .where(col(ResultSnapshot.campaign_id) == campaign.id)
             .values(response_count=count, data=data)
         )
     session.flush()
@@ -451,6 +455,9 @@ def organization_rate(session: Session, *, campaign: Campaign, unit: str | None 
 
 def filtered_view(results: Results, campaign: Campaign, *, unit=None, role=None, tenure=None) -> View:
     """A filtered view of the shown results (cached); see :func:`analysis.views.diagnose_view`."""
+    data = results.data
+    if data is None:
+        raise ValueError("results: nothing is shown, so there is nothing to filter")
     key = (
         campaign.id,
         campaign.results_version,
@@ -465,7 +472,7 @@ def filtered_view(results: Results, campaign: Campaign, *, unit=None, role=None,
     return _small.get(
         key,
         lambda: diagnose_view(
-            results.data,
+            data,
             unit=unit,
             role=role,
             tenure=tenure,

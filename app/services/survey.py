@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import update
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from analysis.instrument import Questionnaire
 from app.catalogue import N_
@@ -50,6 +50,8 @@ def find_link(session: Session, *, token: str, today: date) -> tuple[Invitation,
     if invitation is None or not invitation.active:
         raise NotFound(UNKNOWN_LINK)
     campaign = session.get(Campaign, invitation.campaign_id)
+    if campaign is None:  # the invitation outlived its campaign
+        raise NotFound(UNKNOWN_LINK)
     if not accepting_responses(campaign, today=today):
         raise Conflict(CLOSED)
     if invitation.used:
@@ -64,11 +66,15 @@ def load_link(session: Session, *, invitation_id: uuid.UUID, today: date) -> tup
     if invitation is None or not invitation.active:
         raise NotFound(UNKNOWN_LINK)
     campaign = session.get(Campaign, invitation.campaign_id)
+    if campaign is None:  # the invitation outlived its campaign
+        raise NotFound(UNKNOWN_LINK)
     if not accepting_responses(campaign, today=today):
         raise Conflict(CLOSED)
     if invitation.used:
         raise Conflict(USED_LINK)
     team = session.get(CampaignTeam, invitation.campaign_team_id)
+    if team is None:
+        raise NotFound(UNKNOWN_LINK)
     _check_room(session, invitation, team)
     return invitation, campaign, team
 
@@ -76,6 +82,8 @@ def load_link(session: Session, *, invitation_id: uuid.UUID, today: date) -> tup
 def _check_room(session: Session, invitation: Invitation, team: CampaignTeam | None = None) -> None:
     """``Conflict(TEAM_FULL)`` once the team has given as many answer sets as its headcount."""
     team = team or session.get(CampaignTeam, invitation.campaign_team_id)
+    if team is None:
+        raise NotFound(UNKNOWN_LINK)
     if _given(session, team.id) >= team.headcount:
         raise Conflict(TEAM_FULL)
 
@@ -107,6 +115,7 @@ def validate(questionnaire: Questionnaire, fields: dict[str, list]) -> Submissio
             continue
         option = option_of(item, raw)
         if item.kind == "background":
+            assert item.background is not None  # the schema gives every background item one
             background[item.background] = option.key
         else:
             answers[item.id] = option.value
@@ -173,9 +182,9 @@ def submit(
     lock_key(session, team.id)
     _check_room(session, invitation, team)  # again, now that concurrent submissions wait
     if invitation.kind == InvitationKind.personal:
-        marked = session.execute(
+        marked = session.exec(
             update(Invitation)
-            .where(Invitation.id == invitation.id, Invitation.used == False)  # noqa: E712
+            .where(col(Invitation.id) == invitation.id, col(Invitation.used) == False)  # noqa: E712
             .values(used=True)
         )
         if marked.rowcount != 1:

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.catalogue import N_
 from app.core.csvfile import open_csv, read_rows
@@ -140,7 +140,7 @@ def import_teams(session: Session, *, organization: Organization, data: bytes) -
             changed.append({"id": old[0], "name": row.name, "headcount": row.headcount})
     gone = [team_id for team_id, _, _ in existing.values() if team_id not in keep]
     if gone:
-        session.execute(delete(Team).where(Team.id.in_(gone)), execution_options={"synchronize_session": False})
+        session.execute(delete(Team).where(col(Team.id).in_(gone)), execution_options={"synchronize_session": False})
     if changed:
         session.execute(update(Team), changed)
     if new:
@@ -149,7 +149,9 @@ def import_teams(session: Session, *, organization: Organization, data: bytes) -
     for depth in sorted({len(key) for key in units}, reverse=True):
         unused = [u.id for key, u in units.items() if len(key) == depth and key not in used]
         if unused:
-            session.execute(delete(Unit).where(Unit.id.in_(unused)), execution_options={"synchronize_session": False})
+            session.execute(
+                delete(Unit).where(col(Unit.id).in_(unused)), execution_options={"synchronize_session": False}
+            )
     session.commit()
     return ImportReport(created=len(new), updated=len(changed), removed=len(gone))
 
@@ -222,6 +224,8 @@ def unit_names(session: Session, unit_id: uuid.UUID | None) -> list[str]:
     parts = []
     while unit_id is not None:
         unit = session.get(Unit, unit_id)
+        if unit is None:
+            raise LookupError(f"unit {unit_id} does not exist")
         parts.append(unit.name)
         unit_id = unit.parent_id
     return list(reversed(parts))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.catalogue import N_
 from app.core.security import hash_password, new_token, token_hash, verify_password
@@ -54,7 +54,7 @@ def change_password(session: Session, *, user: User, current: str, new: str, kee
         raise Invalid(SAME_PASSWORD)
     set_password(session, user=user, password=new)
     kept = token_hash(keep_token) if keep_token else ""
-    session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.token_hash != kept))
+    session.execute(delete(UserSession).where(col(UserSession.user_id) == user.id, col(UserSession.token_hash) != kept))
     session.commit()
 
 
@@ -65,7 +65,7 @@ def reset_password(session: Session, *, email: str, password: str) -> User:
     if user is None:
         raise NotFound(NO_SUCH_USER)
     set_password(session, user=user, password=password)
-    session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    session.execute(delete(UserSession).where(col(UserSession.user_id) == user.id))
     session.commit()
     return user
 
@@ -74,14 +74,14 @@ def authenticate(session: Session, *, email: str, password: str) -> User | None:
     """The active user with these credentials, else ``None`` (in constant-ish time)."""
     user = session.exec(select(User).where(User.email == normalize_email(email))).first()
     ok = verify_password(password, user.password_hash if user else None)
-    return user if ok and user.is_active else None
+    return user if ok and user is not None and user.is_active else None
 
 
 def start_session(session: Session, *, user: User, hours: float, previous_token: str | None) -> tuple[str, UserSession]:
     """A fresh login session (the cookie token is returned once); the previous one ends."""
     if previous_token:
         end_session(session, token=previous_token)
-    session.execute(delete(UserSession).where(UserSession.expires_at < utcnow()))
+    session.execute(delete(UserSession).where(col(UserSession.expires_at) < utcnow()))
     token = new_token()
     row = UserSession(
         token_hash=token_hash(token),
@@ -95,7 +95,7 @@ def start_session(session: Session, *, user: User, hours: float, previous_token:
 
 
 def end_session(session: Session, *, token: str) -> None:
-    session.execute(delete(UserSession).where(UserSession.token_hash == token_hash(token)))
+    session.execute(delete(UserSession).where(col(UserSession.token_hash) == token_hash(token)))
 
 
 def is_consultant(session: Session, *, user: User) -> bool:

@@ -106,7 +106,7 @@ def compare(
         dx = results.diagnosis
         if dx is not None and scope is not None:
             dx = restrict_to_unit(dx, scope) if dx.units is not None and scope in dx.units.labels else None
-        if dx is not None:
+        if dx is not None and results.data is not None:  # a shown diagnosis always has its data
             chosen.append(c)
             diagnoses.append(dx)
             datas.append(results.data)
