@@ -18,16 +18,23 @@ from pathlib import Path
 
 from analysis.messages import N_
 
-__all__ = ["LANGUAGES", "N_", "ntranslate", "translate", "translated"]
+__all__ = ["LANGUAGES", "N_", "ntranslate", "po_path", "translate", "translated", "translations"]
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "app" / "locale"
 #: The languages of the product, English (the message ids) first.
 LANGUAGES = ("en", "de")
 
 
+def po_path(lang: str) -> Path:
+    """The catalogue file of ``lang``."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+
+
 @functools.cache
-def _translations(lang: str) -> gettext.NullTranslations:
-    path = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+def translations(lang: str) -> gettext.NullTranslations:
+    """The compiled catalogue of ``lang``, read once per process for ``analysis`` and the
+    application alike (English, or no file: the message ids themselves)."""
+    path = po_path(lang)
     if lang == LANGUAGES[0] or not path.is_file():
         return gettext.NullTranslations()
     from babel.messages.mofile import write_mo
@@ -44,13 +51,13 @@ def _translations(lang: str) -> gettext.NullTranslations:
 def translate(message: str, lang: str) -> str:
     """``message`` (an English catalogue message) in ``lang``; English where the
     catalogue has no translation."""
-    return _translations(lang).gettext(message)
+    return translations(lang).gettext(message)
 
 
 def ntranslate(singular: str, plural: str, n: int, lang: str) -> str:
     """The form of a plural catalogue message for ``n`` in ``lang`` (``singular`` and
     ``plural`` are the English forms; English where the catalogue has no translation)."""
-    return _translations(lang).ngettext(singular, plural, n)
+    return translations(lang).ngettext(singular, plural, n)
 
 
 def translated(texts: dict[str, str], lang: str) -> dict[str, str]:

@@ -11,43 +11,18 @@ the messages and updates the catalogue; a test fails when a message lacks a tran
 from __future__ import annotations
 
 import contextvars
-import functools
-import gettext as _gettext
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from io import BytesIO
-from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel import Locale
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.numbers import format_decimal
 
+from analysis.translate import translations
 from app.i18n import LANGUAGES
 
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-DOMAIN = "messages"
-
 _language: contextvars.ContextVar[str] = contextvars.ContextVar("language", default=LANGUAGES[0])
-
-
-def po_path(lang: str) -> Path:
-    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-
-
-@functools.cache
-def translations(lang: str) -> _gettext.NullTranslations:
-    """The compiled catalogue of ``lang`` (English: the message ids themselves)."""
-    if lang == LANGUAGES[0] or not po_path(lang).is_file():
-        return _gettext.NullTranslations()
-    with po_path(lang).open("rb") as f:
-        catalog = read_po(f, locale=lang, domain=DOMAIN)
-    buffer = BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return _gettext.GNUTranslations(buffer)
 
 
 def current_language() -> str:

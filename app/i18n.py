@@ -8,7 +8,8 @@ from collections.abc import Mapping
 
 from urllib.parse import urlencode
 
-LANGUAGES = ("en", "de")
+from analysis.translate import LANGUAGES
+
 #: Each language by its own name (the language switch shows them untranslated).
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
 #: Cookie that remembers an explicit choice of language (``?lang=``).

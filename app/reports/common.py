@@ -15,6 +15,7 @@ from typing import Any
 
 from analysis.factor import FIT_CUTOFFS
 from analysis.narrative import LABELS
+from app.i18n import LANGUAGES
 from app.catalogue import format_number, translations
 from analysis.instrument import QuestionnaireError, load_questionnaire
 from analysis.palette import FINDING_COLORS, SCALE
@@ -55,8 +56,6 @@ __all__ = [
     "k_of",
     "method_values",
 ]
-
-LANGUAGES = ("en", "de")
 
 #: A text cell starting with one of these could be evaluated by a spreadsheet.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

@@ -16,6 +16,7 @@ from analysis.instrument import (
     list_questionnaires,
     load_questionnaire,
 )
+from app.i18n import LANGUAGES
 from app.catalogue import N_
 from app.models import Campaign, CampaignStatus, CampaignTeam, Organization, Response, utcnow
 from app.services import Conflict, Invalid, NotFound
@@ -24,7 +25,6 @@ from app.services.register import freeze_register
 from app.services.teams import team_rows
 
 log = logging.getLogger(__name__)
-LANGUAGES = ("en", "de")
 CAMPAIGN_NOT_FOUND = N_("campaign not found")
 NOT_DRAFT = N_("only a draft campaign can be changed or launched")
 NOT_OPEN = N_("only an open campaign can be closed")

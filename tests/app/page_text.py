@@ -9,7 +9,7 @@ import re
 
 from babel.messages.pofile import read_po
 
-from app.catalogue import po_path
+from analysis.translate import po_path
 
 _HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1>", re.S | re.I)
 _LABELS = re.compile(r'\b(?:aria-label|title|placeholder|alt|data-confirm)="([^"]*)"')

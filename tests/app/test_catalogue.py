@@ -17,7 +17,8 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 from sqlmodel import select
 
-from app.catalogue import gettext, ngettext, po_path, translations, use_language
+from analysis.translate import po_path
+from app.catalogue import gettext, ngettext, translations, use_language
 from app.core.db import session_scope
 from app.models import Organization, Role, User
 from app.cli import main as aad

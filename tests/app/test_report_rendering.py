@@ -319,7 +319,7 @@ def test_report_texts_are_catalogue_messages_with_matching_fields():
 
     from babel.messages.pofile import read_po
 
-    from app.catalogue import po_path
+    from analysis.translate import po_path
 
     root = Path(__file__).resolve().parents[2] / "app" / "reports"
     for path in sorted(root.glob("*.py")):
