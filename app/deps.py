@@ -68,12 +68,14 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A session per request; unsafe methods take the write lock at once."""
+    """The request's unit of work: one transaction, committed when the handler returns
+    and before the response is sent (the dependency's ``function`` scope), rolled back
+    when it raises. Unsafe methods take the write lock at once."""
     with session_scope(request.app.state.engine, write=request.method not in SAFE_METHODS) as session:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_read_session(request: Request) -> Iterator[Session]:
@@ -84,7 +86,7 @@ def get_read_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-ReadSessionDep = Annotated[Session, Depends(get_read_session)]
+ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
 
 
 @dataclass

@@ -227,7 +227,6 @@ def _user_add(args) -> int:
     try:
         with session_scope(engine, write=True) as session:
             user = create_user(session, email=args.email, password=password)
-            session.commit()
             if args.consultant_of:
                 from app.models import Role
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import uuid
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -77,8 +77,11 @@ _WRITERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 @contextmanager
 def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
-    """A session; ``write=True`` takes the write lock at once (SQLite ``BEGIN IMMEDIATE``,
-    after the engine's writer queue)."""
+    """A unit of work: one transaction, committed when the block ends normally and rolled
+    back when it raises (docs/architecture.md, "Transactions"). Services never commit;
+    the request's session, a command or a background job is the unit. ``write=True``
+    takes the write lock at once (SQLite ``BEGIN IMMEDIATE``, after the engine's writer
+    queue)."""
     queue = _WRITERS.get(engine) if write else None
     if queue is not None and not queue.acquire(timeout=WRITE_WAIT_S):
         raise DatabaseBusy
@@ -86,10 +89,60 @@ def session_scope(engine: Engine, *, write: bool = False) -> Iterator[Session]:
         with Session(engine) as session:
             if write:
                 session.connection(execution_options=WRITE)
-            yield session
+            try:
+                yield session
+            except BaseException:
+                _discard(session)
+                raise
+            session.expire_on_commit = False  # what was loaded stays readable after the unit ends
+            session.commit()
     finally:
         if queue is not None:
             queue.release()
+
+
+_AFTER_COMMIT = "aad_after_commit"
+_AFTER_ROLLBACK = "aad_after_rollback"
+
+
+def after_commit(session: Session, action: Callable[[], object]) -> None:
+    """Run ``action`` once the session's transaction has committed, and never if it is
+    rolled back: for work that must see the committed rows (a background thread)."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(action)
+
+
+def after_rollback(session: Session, action: Callable[[], object]) -> None:
+    """Run ``action`` if the session's transaction is rolled back (not a savepoint), and
+    never once it has committed: to drop what was cached from rows that did not last."""
+    session.info.setdefault(_AFTER_ROLLBACK, []).append(action)
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released: the transaction goes on
+        return
+    session.info.pop(_AFTER_ROLLBACK, None)
+    for action in session.info.pop(_AFTER_COMMIT, []):
+        action()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, previous_transaction) -> None:
+    if not previous_transaction.nested:
+        _undo(session)
+
+
+def _undo(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
+    for action in session.info.pop(_AFTER_ROLLBACK, []):
+        action()
+
+
+def _discard(session: Session) -> None:
+    """End a failed unit of work: its transaction is rolled back when the session closes,
+    which, unlike ``rollback()``, leaves what was loaded readable for the error page."""
+    _undo(session)
+    session.close()
 
 
 def lock_key(session: Session, key: uuid.UUID) -> None:

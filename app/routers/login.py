@@ -151,6 +151,7 @@ def login_form(
     try:
         _user, token, _row = _login(request, session, settings, email, password)
     except ServiceError as exc:
+        session.rollback()
         return _login_page(request, settings, next=next, error=exc.problem, status_code=exc.status_code, email=email)
     response = RedirectResponse(_safe_next(next), status_code=303)
     _set_session_cookie(response, settings, token)
@@ -159,7 +160,6 @@ def login_form(
 
 def _logout(request: Request, session, settings: Settings, response):
     end_session(session, token=request.cookies.get(cookie_name(settings, "aad_session")))
-    session.commit()
     response.delete_cookie(cookie_name(settings, "aad_session"), path="/", secure=settings.cookie_secure, httponly=True)
     return response
 

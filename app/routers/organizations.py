@@ -132,6 +132,7 @@ def orgs_create(
             comment_k=max(10, k),
         )
     except Invalid as exc:  # shown on the form, with the input kept
+        session.rollback()
         form = {"name": name, "industry": industry, "size_band": size_band, "k": k, "k_acknowledged": k_acknowledged}
         return page_ctx.render(
             "admin/orgs.html",

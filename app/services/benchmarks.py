@@ -202,11 +202,11 @@ def latest_closed_campaigns(session: Session, organization_ids) -> dict:
     return latest
 
 
-def sync_pool(session: Session, *, organization_id=None, commit: bool = True) -> None:
+def sync_pool(session: Session, *, organization_id=None) -> None:
     """Add a pending entry for every opted-in organization (or only ``organization_id``)
     whose latest closed campaign has none yet, then release if enough are pending. Each
     organization's entry is added in a savepoint, so that one that fails leaves the
-    others; ``commit=False`` leaves the commit to the caller (a closing)."""
+    others (in the caller's transaction)."""
     query = select(Organization).where(Organization.benchmark_opt_in == True)  # noqa: E712
     if organization_id is not None:
         query = query.where(Organization.id == organization_id)
@@ -236,8 +236,6 @@ def sync_pool(session: Session, *, organization_id=None, commit: bool = True) ->
         except Exception:  # noqa: BLE001 - one organization's campaign must not block the others
             log.exception("campaign %s gets no benchmark entry", campaign.id)
     _release(session)
-    if commit:
-        session.commit()
 
 
 def _add_entry(session: Session, org: Organization, campaign: Campaign, industry: str) -> None:
@@ -278,7 +276,7 @@ def set_opt_in(session: Session, *, organization: Organization, opt_in: bool) ->
             select(BenchmarkEntryRow).where(BenchmarkEntryRow.organization_id == organization.id)
         ).all():
             session.delete(row)
-    session.commit()
+    session.flush()
     session.refresh(organization)
     return organization
 
@@ -316,7 +314,6 @@ def import_file(session: Session, *, data: bytes, source: str) -> int:
         session.add(BenchmarkEntryRow(entry_id=e.entry_id, source=label, data=e.to_dict()))
     session.flush()
     _release(session)
-    session.commit()
     return len(new)
 
 

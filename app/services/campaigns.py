@@ -129,7 +129,7 @@ def create_campaign(
     )
     _apply(campaign, name=name, languages=languages or list(LANGUAGES), opens_on=opens_on, closes_on=closes_on)
     session.add(campaign)
-    session.commit()
+    session.flush()
     session.refresh(campaign)
     return campaign
 
@@ -158,7 +158,7 @@ def update_campaign(session: Session, *, campaign: Campaign, changes: dict) -> C
         closes_on=changes.get("closes_on", campaign.closes_on),
     )
     session.add(campaign)
-    session.commit()
+    session.flush()
     session.refresh(campaign)
     return campaign
 
@@ -190,7 +190,7 @@ def set_priorities(session: Session, *, campaign: Campaign, priorities: list[dic
         raise Invalid(BAD_PRIORITIES) from None
     campaign.priorities = [{lang: p[lang].strip() for lang in LANGUAGES} for p in priorities]
     session.add(campaign)
-    session.commit()
+    session.flush()
     session.refresh(campaign)
     return campaign
 
@@ -238,14 +238,14 @@ def launch_campaign(
     campaign.launched_at = utcnow()
     campaign.interim_results = organization.live_results  # see app.services.results
     session.add(campaign)
-    session.commit()
+    session.flush()
     session.refresh(campaign)
     return campaign
 
 
 def close_campaign(session: Session, *, campaign: Campaign) -> Campaign:
     """Mark an open campaign closed, in the caller's transaction (see
-    :func:`app.services.closing.close_and_release`, which commits)."""
+    :func:`app.services.closing.close_and_release`)."""
     if campaign.status != CampaignStatus.open:
         raise Conflict(NOT_OPEN)
     campaign.status = CampaignStatus.closed

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from app.core.db import after_commit, after_rollback
 from app.core.security import Sealer
 from app.models import Campaign, CampaignStatus
 from app.services import Conflict
@@ -25,25 +26,24 @@ from app.services.results import forget, results_changed, store_release, warm_up
 
 def close_and_release(session: Session, *, campaign: Campaign, sealer: Sealer | None) -> Campaign:
     """Close an open campaign (409 otherwise): let every waiting answer set join, store
-    the final snapshot and update the benchmark pool, all in one transaction (a failure
-    leaves the campaign open and nothing changed), then start diagnosing the campaign in
-    a background thread. ``sealer`` opens the waiting answer sets (None only where none
-    can exist, as for the demo's simulated campaigns)."""
+    the final snapshot and update the benchmark pool, in the caller's transaction (a
+    failure rolls it back: the campaign stays open and nothing changed). Once it has
+    committed, the campaign is diagnosed in a background thread; if it is rolled back,
+    what this process cached of the campaign meanwhile is dropped. ``sealer`` opens the
+    waiting answer sets (None only where none can exist, as for the demo's simulated
+    campaigns)."""
     session.refresh(campaign, with_for_update=True)  # concurrent closings: one proceeds, the others 409
     if campaign.status != CampaignStatus.open:
         raise Conflict(NOT_OPEN)
-    try:
-        flush_all(session, campaign=campaign, sealer=sealer)
-        delete_addresses(session, campaign=campaign)
-        close_campaign(session, campaign=campaign)
-        store_release(session, campaign=campaign)
-        results_changed(session, campaign_ids=[campaign.id])
-        sync_pool(session, organization_id=campaign.organization_id, commit=False)
-        session.commit()
-    except BaseException:
-        session.rollback()
-        forget(campaign.id)
-        raise
+    campaign_id, engine = campaign.id, session.get_bind().engine
+    after_rollback(session, lambda: forget(campaign_id))
+    after_commit(session, lambda: warm_up(engine, [campaign_id]))
+    flush_all(session, campaign=campaign, sealer=sealer)
+    delete_addresses(session, campaign=campaign)
+    close_campaign(session, campaign=campaign)
+    store_release(session, campaign=campaign)
+    results_changed(session, campaign_ids=[campaign.id])
+    sync_pool(session, organization_id=campaign.organization_id)
+    session.flush()
     session.refresh(campaign)
-    warm_up(session.get_bind().engine, [campaign.id])
     return campaign

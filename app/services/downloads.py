@@ -26,7 +26,7 @@ from sqlalchemy import Engine, delete, update
 from sqlmodel import Session, col, select
 
 from app.catalogue import N_
-from app.core.db import session_scope
+from app.core.db import after_commit, session_scope
 from app.models import ReportFile, ReportJob, utcnow
 from app.services import NotFound, ServiceError
 
@@ -266,8 +266,8 @@ class JobRunner:
     def submit(
         self, session: Session, *, owner: uuid.UUID, campaign_id: uuid.UUID, fmt: Format, filename: str, work
     ) -> Job:
-        """Store a queued job (deleting expired ones) and commit ``session`` (the
-        request's), then start ``work`` (which returns the file's bytes) in the pool."""
+        """Store a queued job (deleting expired ones) in ``session`` (the request's) and
+        start ``work`` (which returns the file's bytes) in the pool once it has committed."""
         session.execute(
             delete(ReportJob).where(col(ReportJob.created_at) < utcnow() - timedelta(seconds=JOB_TTL_SECONDS))
         )
@@ -275,9 +275,9 @@ class JobRunner:
             id=secrets.token_urlsafe(16), owner_id=owner, campaign_id=campaign_id, format=fmt.key, filename=filename
         )
         session.add(row)
-        session.commit()
+        session.flush()
         job = Job.of(row)
-        self._pool.submit(self._run, job, work)
+        after_commit(session, lambda: self._pool.submit(self._run, job, work))
         return job
 
     def _run(self, job: Job, work) -> None:
@@ -289,7 +289,6 @@ class JobRunner:
                 session.execute(
                     update(ReportJob).where(col(ReportJob.id) == job.id).values(state="done", finished_at=utcnow())
                 )
-                session.commit()
         except Exception:  # noqa: BLE001 - reported to the user as a failed job, logged for the operator
             log.exception(JOB_FAILED_LOG, job.id, job.format, job.campaign_id)
             try:
@@ -300,7 +299,6 @@ class JobRunner:
     def _set(self, job_id: str, **values) -> None:
         with session_scope(self._engine, write=True) as session:
             session.execute(update(ReportJob).where(col(ReportJob.id) == job_id).values(**values))
-            session.commit()
 
     def get(self, job_id: str, *, owner: uuid.UUID, campaign_id: uuid.UUID) -> Job:
         """The job of ``owner`` for ``campaign_id`` (404 for any other)."""

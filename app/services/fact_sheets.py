@@ -88,13 +88,12 @@ def save_sheet(
                 "saves": [*sheet.saves, {"by": author, "at": now.isoformat()}],
             }
         )
-        session.add(sheet)
         try:
-            session.commit()
+            with session.begin_nested():  # a savepoint: a lost race is retried in the same transaction
+                session.add(sheet)
             break
         except IntegrityError:
             # two first saves at once: the other one inserted the row; save over it
-            session.rollback()
             if attempt:
                 raise
     session.refresh(sheet)

@@ -112,9 +112,7 @@ def flush_team(engine: Engine, *, campaign_id: uuid.UUID, team_id: uuid.UUID, se
             rows = _parked(session, campaign, team_id)
             if len(rows) < campaign.k:
                 return 0
-            moved = _move(session, campaign, rows, sealer, final=False)
-            session.commit()
-            return moved
+            return _move(session, campaign, rows, sealer, final=False)
     except Exception:  # the submission is stored; moving it can wait
         log.exception(FLUSH_FAILED, team_id)
         return 0

@@ -42,7 +42,7 @@ def create_personal_links(
     """``counts[campaign_team_id]`` single-use links per team, as rows for a CSV; at most
     the team's headcount in all (:data:`OVER_HEADCOUNT` names each team over it)."""
     issued = issue_personal_links(session, campaign=campaign, counts=counts, created_by=created_by)
-    session.commit()
+    session.flush()
     return [
         {"unit_path": team.unit_path, "team": team.name, "kind": "personal", "link": f"{base_url}/s/{token}"}
         for team, token, _ in issued
@@ -130,7 +130,7 @@ def create_open_links(
         team = teams[team_id]
         rows.append({"unit_path": team.unit_path, "team": team.name, "kind": "open", "link": f"{base_url}/s/{token}"})
     _audit(session, campaign, created_by, InvitationKind.open, [(teams[t], 1) for t in chosen])
-    session.commit()
+    session.flush()
     return rows
 
 

@@ -164,7 +164,6 @@ class MailSender:
                     raise LookupError(f"campaign {campaign_id} does not exist")
                 wording[campaign_id] = (campaign, templates_of(session, campaign=campaign))
                 session.expunge(campaign)  # read after the commit
-            session.commit()
         for item in batch:
             item["campaign"], item["templates"] = wording[item["campaign_id"]]
         return batch
@@ -281,7 +280,6 @@ class MailSender:
                 )
             session.flush()
             _finish_jobs(session, list(counts), now)
-            session.commit()
 
 
 def _finish_jobs(session: Session, job_ids: list[uuid.UUID], now: datetime) -> None:

@@ -108,7 +108,7 @@ def save_template(session: Session, *, campaign: Campaign, kind: str, language: 
     row = row or MailTemplate(campaign_id=campaign.id, kind=kind, language=language, subject="", body="")
     row.subject, row.body = subject.strip(), body
     session.add(row)
-    session.commit()
+    session.flush()
 
 
 def fill(text: str, values: dict[str, str]) -> str:
@@ -142,7 +142,7 @@ def send_invitations(session: Session, *, campaign: Campaign, created_by: str, b
     if start_job(session, job=job, now=now) == 0:
         session.rollback()
         raise Conflict(NOTHING_TO_SEND)
-    session.commit()
+    session.flush()
     return job
 
 
@@ -161,7 +161,7 @@ def send_reminder(
     session.flush()
     if at is None:
         start_job(session, job=job, now=now)
-    session.commit()
+    session.flush()
     return job
 
 
@@ -187,7 +187,7 @@ def start_job(session: Session, *, job: MailJob, now: datetime) -> int:
 
 def start_due_jobs(session: Session, *, now: datetime) -> int:
     """Start every scheduled reminder whose time has come (of a campaign that is still
-    open; others are cancelled); commits. Returns how many started."""
+    open; others are cancelled). Returns how many started."""
     due = session.exec(select(MailJob).where(MailJob.state == "scheduled", MailJob.scheduled_for <= now)).all()
     for job in due:
         campaign = session.get(Campaign, job.campaign_id)
@@ -196,7 +196,7 @@ def start_due_jobs(session: Session, *, now: datetime) -> int:
             session.add(job)
         else:
             start_job(session, job=job, now=now)
-    session.commit()
+    session.flush()
     return len(due)
 
 
@@ -208,7 +208,7 @@ def cancel_reminder(session: Session, *, campaign: Campaign, job_id: uuid.UUID) 
         raise Conflict(NOT_SCHEDULED)
     job.state = "cancelled"
     session.add(job)
-    session.commit()
+    session.flush()
 
 
 def jobs_of(session: Session, *, campaign: Campaign) -> list[dict]:

@@ -129,7 +129,7 @@ def create_organization(
     session.add(org)
     session.flush()
     session.add(Membership(user_id=user.id, organization_id=org.id, role=creator_role))
-    session.commit()
+    session.flush()
     session.refresh(org)
     return org
 
@@ -152,7 +152,7 @@ def update_organization(session: Session, *, organization: Organization, changes
     organization.size_band = size_band
     organization.k, organization.k_acknowledged, organization.comment_k = k, ack and k < K_SAFE, comment_k
     session.add(organization)
-    session.commit()
+    session.flush()
     session.refresh(organization)
     return organization
 
@@ -216,7 +216,7 @@ def add_member_by_email(
     unit_id: uuid.UUID | None = None,
 ) -> Membership:
     """:func:`add_member` for the user with ``email``, created with ``password`` if new
-    (a password for an existing user is refused: 409), and commit. Of concurrent
+    (a password for an existing user is refused: 409). Of concurrent
     requests for one new user exactly one creates it; the others get 409 and store
     nothing."""
     user = session.exec(select(User).where(User.email == normalize_email(email))).first()
@@ -233,7 +233,7 @@ def add_member_by_email(
         raise Conflict(USER_EXISTS)
     membership = add_member(session, organization=organization, by=by, user=user, role=role, unit_id=unit_id)
     try:
-        session.commit()
+        session.flush()
     except IntegrityError:  # the same membership added by a concurrent request
         session.rollback()
         raise Conflict(MEMBER_CHANGED) from None
@@ -250,7 +250,7 @@ def remove_member(session: Session, *, organization: Organization, by: User, ema
         raise NotFound(NOT_A_MEMBER)
     _check_grant(session, organization=organization, by=by, user=user, membership=membership, role=membership.role)
     session.delete(membership)
-    session.commit()
+    session.flush()
 
 
 def _check_grant(

@@ -164,7 +164,7 @@ def import_participants(session: Session, *, campaign: Campaign, data: bytes, se
                 sealed_link=sealer.seal(token.encode()),
             )
         )
-    session.commit()
+    session.flush()
     return {"added": len(rows)}
 
 
@@ -214,7 +214,7 @@ def set_retention(session: Session, *, campaign: Campaign, until: date | None, t
         raise Invalid(RETENTION_PAST)
     campaign.address_retention_until = until
     session.add(campaign)
-    session.commit()
+    session.flush()
     return campaign
 
 
@@ -233,10 +233,10 @@ def delete_addresses(session: Session, *, campaign: Campaign) -> int:
 
 
 def delete_expired(session: Session, *, today: date) -> int:
-    """Delete the addresses of every campaign whose retention date has come; commits."""
+    """Delete the addresses of every campaign whose retention date has come."""
     due = session.exec(
         select(Campaign).where(col(Campaign.address_retention_until) <= today, col(Campaign.addresses_deleted) == False)  # noqa: E712
     ).all()
     deleted = sum(delete_addresses(session, campaign=c) for c in due)
-    session.commit()
+    session.flush()
     return deleted

@@ -321,12 +321,11 @@ def save_register(
         version = RegisterVersion(
             organization_id=organization.id, number=number + 1, created_by=author[:254], document=clean
         )
-        session.add(version)
         try:
-            session.commit()
+            with session.begin_nested():  # a savepoint: a lost race is retried in the same transaction
+                session.add(version)
             break
         except IntegrityError:  # a concurrent save took this number
-            session.rollback()
             # an edit of a given version conflicts; a save without one (an import, an API
             # call without ``base``) simply becomes the next version
             if base is not None or attempt == _SAVE_ATTEMPTS - 1:

@@ -425,7 +425,7 @@ def set_live_results(session: Session, *, organization: Organization, enabled: b
     if enabled and running:
         session.execute(update(Campaign).where(col(Campaign.id).in_(running)).values(interim_results=True))
     results_changed(session, campaign_ids=running)
-    session.commit()
+    session.flush()
     session.refresh(organization)
     return organization
 
@@ -534,7 +534,6 @@ def _warm_one(engine: Engine, campaign_id: uuid.UUID) -> None:
             campaign = session.get(Campaign, campaign_id)
             if campaign is not None:
                 store_release(session, campaign=campaign)
-                session.commit()
     with session_scope(engine) as session:
         campaign = session.get(Campaign, campaign_id)
         organization = session.get(Organization, campaign.organization_id) if campaign else None

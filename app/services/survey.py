@@ -204,5 +204,5 @@ def submit(
     )
     session.flush()
     ready = waiting(session, campaign=campaign, team_id=team.id) >= campaign.k
-    session.commit()
+    session.flush()
     return Stored(campaign.id, team.id, ready)

@@ -152,7 +152,7 @@ def import_teams(session: Session, *, organization: Organization, data: bytes) -
             session.execute(
                 delete(Unit).where(col(Unit.id).in_(unused)), execution_options={"synchronize_session": False}
             )
-    session.commit()
+    session.flush()
     return ImportReport(created=len(new), updated=len(changed), removed=len(gone))
 
 
@@ -281,14 +281,14 @@ def update_team(
     if headcount is not None:
         team.headcount = headcount
     session.add(team)
-    session.commit()
+    session.flush()
     session.refresh(team)
     return team
 
 
 def delete_team(session: Session, *, team: Team) -> None:
     session.delete(team)
-    session.commit()
+    session.flush()
 
 
 def teams_csv(session: Session, *, organization: Organization, sep: Separator = "comma") -> str:

@@ -55,7 +55,7 @@ def change_password(session: Session, *, user: User, current: str, new: str, kee
     set_password(session, user=user, password=new)
     kept = token_hash(keep_token) if keep_token else ""
     session.execute(delete(UserSession).where(col(UserSession.user_id) == user.id, col(UserSession.token_hash) != kept))
-    session.commit()
+    session.flush()
 
 
 def reset_password(session: Session, *, email: str, password: str) -> User:
@@ -66,7 +66,7 @@ def reset_password(session: Session, *, email: str, password: str) -> User:
         raise NotFound(NO_SUCH_USER)
     set_password(session, user=user, password=password)
     session.execute(delete(UserSession).where(col(UserSession.user_id) == user.id))
-    session.commit()
+    session.flush()
     return user
 
 
@@ -90,7 +90,7 @@ def start_session(session: Session, *, user: User, hours: float, previous_token:
         expires_at=utcnow() + timedelta(hours=hours),
     )
     session.add(row)
-    session.commit()
+    session.flush()
     return token, row
 
 

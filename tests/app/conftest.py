@@ -15,8 +15,10 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from app import deps
 from app.core import security
 from app.core.db import upgrade
+from transactions import RequestCommits
 from app.main import create_app
 from pg_reset import truncate_postgres
 from web_helpers import Admin, make_admin, make_settings, new_client
@@ -73,6 +75,16 @@ def database_url(request, tmp_path, sqlite_template):
 def _fast_password_hashing(monkeypatch):
     """argon2id with small costs: the tests log in hundreds of times."""
     monkeypatch.setattr(security, "_password_hash", PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024),)))
+
+
+@pytest.fixture(autouse=True)
+def _one_transaction_per_request(monkeypatch):
+    """Every request in every web test is one unit of work: a session opened for a
+    request that commits more than once fails the test (docs/architecture.md,
+    "Transactions")."""
+    with RequestCommits(monkeypatch, deps) as commits:
+        yield
+    assert not commits.violations, f"requests that committed more than once: {commits.violations}"
 
 
 @pytest.fixture

@@ -313,8 +313,8 @@ def test_a_failed_computation_lets_the_waiting_caller_compute():
     "step", ["flush_all", "delete_addresses", "close_campaign", "store_release", "results_changed", "sync_pool"]
 )
 def test_a_failed_closing_leaves_no_partial_state(database_url, closing_threads, monkeypatch, step):
-    """Closing is one transaction: when any step fails after doing its writes (the last
-    one included), the campaign is still open, its results version unchanged, and no
+    """Closing is one transaction, the caller's: when any step fails after doing its
+    writes (the last one included), the unit of work is rolled back: the campaign is still open, its results version unchanged, and no
     snapshot or benchmark entry exists; nothing of the campaign is left cached."""
     engine = make_engine(database_url)
     try:
@@ -328,9 +328,8 @@ def test_a_failed_closing_leaves_no_partial_state(database_url, closing_threads,
             raise RuntimeError(f"{step} failed")
 
         monkeypatch.setattr(closing, step, fail_after)
-        with session_scope(engine, write=True) as s:
-            with pytest.raises(RuntimeError, match=step):
-                close_and_release(s, campaign=s.get(Campaign, cid), sealer=None)
+        with pytest.raises(RuntimeError, match=step), session_scope(engine, write=True) as s:
+            close_and_release(s, campaign=s.get(Campaign, cid), sealer=None)
         assert not [k for k in results_service._diagnoses.items if k[0] == cid]
         with session_scope(engine) as s:
             campaign = s.get(Campaign, cid)
