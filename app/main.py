@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from anyio import to_thread
 from fastapi import FastAPI, Request
@@ -42,7 +43,9 @@ class ErrorOut(BaseModel):
     errors: list[str] = []
 
 
-ERROR_RESPONSES = {"4XX": {"model": ErrorOut, "description": "Refused; nothing was changed"}}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": ErrorOut, "description": "Refused; nothing was changed"}
+}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

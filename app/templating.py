@@ -17,7 +17,10 @@ from app.problems import translated
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
 templates.env.add_extension("jinja2.ext.i18n")
-templates.env.install_gettext_callables(catalogue.gettext, catalogue.ngettext, newstyle=True)
+# the i18n extension adds this method to the environment at run time (Environment.extend)
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    catalogue.gettext, catalogue.ngettext, newstyle=True
+)
 templates.env.filters["tr"] = translated
 templates.env.globals.update(
     LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,

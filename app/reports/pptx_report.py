@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 from xml.sax.saxutils import escape
 
 from pptx import Presentation
@@ -54,6 +55,8 @@ __all__ = ["render_report_pptx"]
 
 _NAVY, _GREY, _INK = "1D3557", "555555", "333333"
 _UNIT_BAND, _ORG_BAND = "DDE5EE", "EEF2F6"
+#: A row of a heatmap table: a group's record and its label, or a unit's band ("band", fill, text).
+_HeatItem = tuple[dict[str, Any], str] | tuple[str, str, str]
 _ROWS_PER_SLIDE = 14  # at most, pages are balanced (no slide of a single row)
 _TEAMS_LISTED = 10
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -566,7 +569,7 @@ def render_report_pptx(
             5.3,
             maximum=100,
         )
-        rows = [
+        rows: list[list[str | Cell]] = [
             [t("dimension", lang), t("maturity", lang), t("perception", lang), t("structure", lang), t("finding", lang)]
         ]
         for d in dims:
@@ -585,7 +588,7 @@ def render_report_pptx(
         unit_items = [(org, t("organization", lang))] + [
             (u, f"{t('unit', lang)} {u['unit']}") for u, _ in groups if u is not None
         ]
-        items = []
+        items: list[_HeatItem] = []
         for u, teams in groups:
             if u is not None:
                 items.append(("band", _UNIT_BAND, f"{t('unit', lang)} {u['unit']}"))

@@ -6,8 +6,16 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
+from starlette.datastructures import FormData
 
 NULL_REFUSED = "must not be null; leave the field out to keep its value"
+
+
+def form_text(form: FormData, name: str) -> str | None:
+    """The text of the form field ``name``; None when it is missing (or, which
+    :func:`app.deps.read_form` refuses, a file)."""
+    value = form.get(name)
+    return value if isinstance(value, str) else None
 
 
 def _drop_null(schema: dict[str, Any], cls: type[PatchBody]) -> None:

@@ -325,8 +325,8 @@ def api_priorities(campaign_id: uuid.UUID, body: PrioritiesIn, session: SessionD
     return _out(set_priorities(session, campaign=campaign, priorities=body.model_dump()["priorities"]))
 
 
-@router.get("/api/v1/campaigns/{campaign_id}/preview")
-def api_preview(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> QuestionnaireOut:
+@router.get("/api/v1/campaigns/{campaign_id}/preview", response_model=QuestionnaireOut)
+def api_preview(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
     """The questionnaire exactly as employees will get it."""
     campaign, _, _ = _campaign(session, user, campaign_id)
     return questionnaire_json(

@@ -27,6 +27,7 @@ from app.deps import (
     csrf_exempt,
     rate_limit,
 )
+from app.problems import Problem
 from app.services import ServiceError
 from app.services.users import authenticate, change_password, end_session, normalize_email, start_session
 from app.templating import render
@@ -112,7 +113,7 @@ def _login_page(
     settings: Settings,
     *,
     next: str,
-    error: str | None = None,
+    error: Problem | str | None = None,
     status_code: int = 200,
     email: str = "",
 ):
@@ -159,7 +160,8 @@ def login_form(
 
 
 def _logout(request: Request, session, settings: Settings, response):
-    end_session(session, token=request.cookies.get(cookie_name(settings, "aad_session")))
+    # the cookie is there: the AuthDep of every logout route signed the user in by it
+    end_session(session, token=request.cookies[cookie_name(settings, "aad_session")])
     response.delete_cookie(cookie_name(settings, "aad_session"), path="/", secure=settings.cookie_secure, httponly=True)
     return response
 

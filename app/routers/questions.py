@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from analysis import Diagnosis
 from app.deps import CurrentUser, Page, SessionDep
 from app.reports.questions import QTEXTS, scope_table
 from app.routers.results import Loaded, _load, _page, _require, _scoped_unit
@@ -56,23 +57,23 @@ class QuestionsOut(BaseModel):
     k: int
 
 
-def _check(loaded: Loaded, unit: str | None, team: str | None) -> str | None:
+def _check(dx: Diagnosis, loaded: Loaded, unit: str | None, team: str | None) -> str | None:
     """The unit to show (a reader of one unit: that unit); 404 for a unit or team the
     reader may not see or that does not exist."""
-    dx = _require(loaded.results)
     unit = _scoped_unit(loaded, unit)
     if unit is not None and (dx.units is None or unit not in dx.units.labels):
         raise NotFound(UNIT_NOT_FOUND)
     if team is not None and team not in dx.teams.labels:
         raise NotFound(TEAM_NOT_FOUND)
-    if team is not None and unit is not None and dx.teams.parent[dx.teams.index(team)] != unit:
+    parents = dx.teams.parent  # None only without a unit level, where no unit passed the check above
+    if team is not None and unit is not None and (parents is None or parents[dx.teams.index(team)] != unit):
         raise NotFound(TEAM_NOT_FOUND)
     return unit
 
 
 def _questions(loaded: Loaded, unit: str | None, team: str | None) -> dict:
-    unit = _check(loaded, unit, team)
-    dx = loaded.results.diagnosis
+    dx = _require(loaded.results)
+    unit = _check(dx, loaded, unit, team)
     return {**dx.items.to_dict(unit=unit, team=team), "k": dx.settings["min_group_size"]}
 
 
@@ -100,7 +101,7 @@ def questions_page(
     unit, team = unit or None, team or None
     if loaded.scope is not None and unit is None and team is None:
         unit = loaded.scope
-    _check(loaded, unit, team)
+    _check(dx, loaded, unit, team)
     table = scope_table(dx, lang, unit=unit if team is None else None, team=team)
     choices = {
         "units": list(dx.units.labels) if dx.units is not None else [],

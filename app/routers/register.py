@@ -15,6 +15,7 @@ from app.catalogue import N_
 from app.deps import CsrfProtected, CurrentUser, FormBody, Page, RawBody, SessionDep
 from app.i18n import translator
 from app.register_texts import UI
+from app.routers import form_text
 from app.services import Invalid, NotFound, ServiceError
 from app.services.campaigns import get_campaign
 from app.services.organizations import get_organization, organization_ids
@@ -195,14 +196,20 @@ def register_decisions(
 @router.post("/orgs/{organization_id}/register/design", include_in_schema=False)
 def register_design(organization_id: uuid.UUID, page_ctx: Page, session: SessionDep, user: CurrentUser, form: FormBody):
     """Set the designed deciders of one place (the organization, a unit or a team)."""
-    deciders = {key.removeprefix("decider_"): value for key, value in form.multi_items() if key.startswith("decider_")}
+    deciders = {
+        key.removeprefix("decider_"): value
+        for key, value in form.multi_items()
+        if key.startswith("decider_") and isinstance(value, str)
+    }
     return _edit(
         page_ctx.in_language(_lang(form)),
         session,
         user,
         organization_id,
         form,
-        lambda doc: with_place(doc, unit_path=form.get("unit_path", ""), team=form.get("team", ""), deciders=deciders),
+        lambda doc: with_place(
+            doc, unit_path=form_text(form, "unit_path") or "", team=form_text(form, "team") or "", deciders=deciders
+        ),
     )
 
 
@@ -211,7 +218,7 @@ def register_agreement_add(
     organization_id: uuid.UUID, page_ctx: Page, session: SessionDep, user: CurrentUser, form: FormBody
 ):
     fields = ("unit_path", "team", "partner_unit_path", "partner_team", "decision", "subject", "owner", "review_date")
-    agreement = {f: form.get(f, "") for f in fields}
+    agreement = {f: form_text(form, f) or "" for f in fields}
     org, _ = get_organization(session, user=user, organization_id=organization_id)
     teams = {f"{t['unit_path']}|{t['name']}": (t["unit_path"], t["name"]) for t in team_rows(session, organization=org)}
     for side in ("", "partner_"):  # the page offers each team as "unit path|team"

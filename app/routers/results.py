@@ -20,7 +20,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from analysis import figures, restrict_to_unit
+from analysis import Diagnosis, figures, restrict_to_unit
 from analysis.narrative import HEADLINE_TEXTS, LABELS, advice, headline, label_table, shown_typology
 from analysis.views import View
 from app.catalogue import N_
@@ -61,7 +61,9 @@ Record = dict[str, Any]
 
 Lang = Annotated[Literal["en", "de"], Query()]
 Metric = Annotated[Literal["perception", "structure", "finding", "misconception"], Query()]
-Sort = Annotated[Literal[figures.SORTS], Query()]
+#: The row orders of the heatmaps (:data:`analysis.figures.SORTS`, spelled out for the types).
+SortKey = Literal["best", "weakest", "attention", "name", "direction", "decision_rights", "feedback"]
+Sort = Annotated[SortKey, Query()]
 UNIT_NOT_FOUND = "unit not found"
 NO_UNIT_RESULTS = N_("this campaign has no results for your unit")
 BAD_FILTER = "unknown filter value"
@@ -116,8 +118,10 @@ def _benchmark(session, loaded: Loaded):
     return campaign_benchmark(session, campaign=loaded.campaign, organization=loaded.org)
 
 
-def _require(results: Results):
+def _require(results: Results) -> Diagnosis:
+    """The released diagnosis; else the refusal saying why nothing may be shown."""
     if results.diagnosis is None:
+        assert results.hidden is not None  # Results: set whenever the diagnosis is None
         raise ServiceError(results.hidden)
     return results.diagnosis
 
@@ -260,7 +264,7 @@ class JobOut(BaseModel):
 
 
 #: A report file, in the media type of its format.
-FILE_RESPONSE = {
+FILE_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "the report file",
         "content": {
@@ -274,9 +278,8 @@ FILE_RESPONSE = {
 # ------------------------------------------------------------------ data
 
 
-def _overview(loaded: Loaded, session) -> dict:
+def _overview(loaded: Loaded, dx: Diagnosis, session) -> dict:
     results, campaign = loaded.results, loaded.campaign
-    dx = results.diagnosis
     organization = dx.organization.records()[0]
     units = dx.units.records() if dx.units is not None else []
     # the overview is about the viewer's scope: the unit, with the organization as reference
@@ -429,9 +432,9 @@ def _view(loaded: Loaded, unit, role, tenure) -> View:
         raise Invalid(BAD_FILTER) from None
 
 
-def _filter_choices(results: Results, campaign) -> dict:
+def _filter_choices(dx: Diagnosis, campaign) -> dict:
     q = questionnaire_of(campaign)
-    choices = {"unit": list(results.diagnosis.units.labels) if results.diagnosis.units is not None else []}
+    choices = {"unit": list(dx.units.labels) if dx.units is not None else []}
     for bg in ("role", "tenure"):
         items = [i for i in q.items_of("background") if i.background == bg]
         choices[bg] = [(o.key, dict(o.label)) for o in items[0].options] if items else []
@@ -481,9 +484,9 @@ def results_page(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser,
     lang = page_ctx.lang
     loaded = _load(session, user, campaign_id)
     results = loaded.results
-    extra = {}
+    extra: dict[str, Any] = {}
     if results.diagnosis is not None:
-        extra["data"] = _overview(loaded, session)
+        extra["data"] = _overview(loaded, results.diagnosis, session)
         extra["overview_figure"] = figures.organization_overview(results.diagnosis, lang=lang, as_dict=True)
         extra["role_figure"] = (
             figures.role_gap_chart(results.diagnosis, lang=lang, as_dict=True) if results.diagnosis.role_gaps else None
@@ -562,7 +565,7 @@ def filters_page(
 ):
     loaded = _load(session, user, campaign_id)
     results = loaded.results
-    _require(results)
+    dx = _require(results)
     unit, role_, tenure = (v or None for v in (unit, role_, tenure))
     unit = _scoped_unit(loaded, unit)
     view = _view(loaded, unit, role_, tenure) if (unit or role_ or tenure) else None
@@ -571,9 +574,9 @@ def filters_page(
         "results/filters.html",
         loaded,
         view=view,
-        choices=_filter_choices(results, loaded.campaign),
+        choices=_filter_choices(dx, loaded.campaign),
         chosen={"unit": unit, "role": role_, "tenure": tenure},
-        org_record=results.diagnosis.organization.records()[0],
+        org_record=dx.organization.records()[0],
     )
 
 
@@ -587,7 +590,7 @@ def api_results(campaign_id: uuid.UUID, session: SessionDep, user: CurrentUser):
     loaded = _load(session, user, campaign_id)
     if loaded.results.diagnosis is None:
         return {"hidden": loaded.results.hidden}
-    return _overview(loaded, session)
+    return _overview(loaded, loaded.results.diagnosis, session)
 
 
 @router.get("/api/v1/campaigns/{campaign_id}/results/heatmap", response_model=HeatmapOut)

@@ -34,6 +34,7 @@ from app.deps import (
 from app.core.security import Signer, same
 from app.models import Campaign, InvitationKind
 from app.problems import Problem
+from app.routers import form_text
 from app.services import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from app.services.campaigns import languages_of, questionnaire_of
 from app.services.intake import flush_team
@@ -276,7 +277,7 @@ def survey_form(request: Request, session: SessionDep, settings: SettingsDep):
 @csrf_exempt(OWN_NONCE)
 def survey_submit(request: Request, form: FormBody, session: ReadSessionDep, settings: SettingsDep):
     """Store the answers (one transaction), then show the thank-you page."""
-    lang_field = form.get("lang") if isinstance(form.get("lang"), str) else None
+    lang_field = form_text(form, "lang")
     state = _survey_state(request, settings)
     if state is None:
         return _message(request, EXPIRED, _lang(request, requested=lang_field))
@@ -303,7 +304,7 @@ def survey_submit(request: Request, form: FormBody, session: ReadSessionDep, set
         values=values,
         decisions=decisions,
     )
-    if not same(form.get("csrf_token") if isinstance(form.get("csrf_token"), str) else None, state["n"]):
+    if not same(form_text(form, "csrf_token"), state["n"]):
         with use_language(lang):
             expired = gettext(CSRF_FAILED)
         return _survey_page(request, **page, error=expired, status_code=403)

@@ -6,13 +6,16 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import timedelta
+from typing import get_args
 
 import pytest
 from sqlmodel import select
 
+from analysis import figures
 from app.core.db import session_scope
 from app.models import Membership, ReportJob, Role, User, utcnow
 from app.main import create_app
+from app.routers.results import SortKey
 from app.services.downloads import (
     FORMATS,
     JOB_FAILED,
@@ -51,6 +54,10 @@ def test_heatmap_rows_follow_the_chosen_order(admin, closed):
     assert '<option value="weakest" selected>' in page and "sort=weakest&amp;unit=" not in page
     page = admin.client.get(f"/campaigns/{closed}/results/heatmaps", params={"sort": "attention"}).text
     assert "sort=attention&amp;unit=Operations" in page
+
+
+def test_the_heatmap_offers_every_order_of_the_figures():
+    assert get_args(SortKey) == figures.SORTS
 
 
 def test_the_top_bar_follows_the_language(admin, closed):
