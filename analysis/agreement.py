@@ -85,6 +85,8 @@ from numpy.typing import ArrayLike
 
 from analysis.agreement_null import (
     NULLS,
+    Null,
+    ScalePoints,
     _check_alpha,
     _critical_m,
     _item_set,
@@ -97,11 +99,6 @@ from analysis.agreement_null import (
 )
 from analysis.groups import GroupResult, Groups, encode_groups, group_sum
 from analysis.arrays import BoolArray, FloatArray, IntArray
-
-#: Categories of the answer scale: one number for all items or one per item.
-ScalePoints = int | Sequence[int]
-#: A null distribution: its name (see :func:`null_distribution`) or the proportions of the categories.
-Null = str | Sequence[float] | FloatArray
 
 __all__ = [
     "rwg",

@@ -118,12 +118,14 @@ import functools
 import json
 import numbers
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import special
 from analysis.arrays import FloatArray, IntArray
 
@@ -141,6 +143,11 @@ __all__ = [
 
 #: Names accepted by every ``null`` argument.
 NULLS = ("uniform", "slight_skew", "moderate_skew", "heavy_skew")
+
+#: Categories of the answer scale: one number for all items or one per item.
+ScalePoints = int | Sequence[int]
+#: A null distribution: its name (see :func:`null_distribution`) or the proportions of the categories.
+Null = str | Sequence[float] | FloatArray
 
 #: Category proportions of LeBreton & Senter's (2008, Table 3) skewed nulls, 5-point scale.
 SKEWED_NULLS_5 = {
@@ -162,7 +169,7 @@ _TOL = 1e-9  # decisions compare m with the lattice-valued critical m up to this
 # ---------------------------------------------------------------------------------------
 # null distributions
 # ---------------------------------------------------------------------------------------
-def _check_scale_points(scale_points, name="scale_points") -> int:
+def _check_scale_points(scale_points: object, name: str = "scale_points") -> int:
     if isinstance(scale_points, (bool, np.bool_)) or not isinstance(scale_points, numbers.Integral):
         raise TypeError(f"{name}: must be an integer, got {scale_points!r}")
     if scale_points < 2:
@@ -170,10 +177,8 @@ def _check_scale_points(scale_points, name="scale_points") -> int:
     return int(scale_points)
 
 
-def _exact_proportions(null, A: int) -> tuple[Any, ...] | None:
-    """Named null as a tuple of Fractions (None if ``null`` is not a name)."""
-    if not isinstance(null, str):
-        return None
+def _exact_proportions(null: str, A: int) -> tuple[Fraction, ...]:
+    """Named null as a tuple of Fractions."""
     if null == "uniform":
         return tuple(Fraction(1, A) for _ in range(A))
     if null in SKEWED_NULLS_5:
@@ -190,7 +195,7 @@ def _exact_proportions(null, A: int) -> tuple[Any, ...] | None:
     )
 
 
-def _custom_proportions(null, A: int | None) -> FloatArray:
+def _custom_proportions(null: object, A: int | None) -> FloatArray:
     try:
         p = np.asarray(null, dtype=float)
     except (TypeError, ValueError):
@@ -207,10 +212,10 @@ def _custom_proportions(null, A: int | None) -> FloatArray:
         raise ValueError(
             f"null: needs at least two categories with positive probability (variance 0 otherwise), got {p.tolist()}"
         )
-    return p / p.sum()
+    return p / float(p.sum())
 
 
-def null_distribution(null="uniform", scale_points=5) -> FloatArray:
+def null_distribution(null: Null = "uniform", scale_points: int = 5) -> FloatArray:
     """Category proportions of a null distribution.
 
     Parameters
@@ -241,13 +246,15 @@ def null_distribution(null="uniform", scale_points=5) -> FloatArray:
     [0.05, 0.15, 0.2, 0.35, 0.25]
     """
     A = _check_scale_points(scale_points)
-    exact = _exact_proportions(null, A)
-    p = np.array([float(f) for f in exact]) if exact is not None else _custom_proportions(null, A)
+    if isinstance(null, str):
+        p = np.array([float(f) for f in _exact_proportions(null, A)])
+    else:
+        p = _custom_proportions(null, A)
     p.setflags(write=False)
     return p
 
 
-def null_variance(null="uniform", scale_points=5) -> float:
+def null_variance(null: Null = "uniform", scale_points: int = 5) -> float:
     r"""Expected error variance σ²_E of a null distribution.
 
     .. math::
@@ -289,14 +296,14 @@ def null_variance(null="uniform", scale_points=5) -> float:
     0.25
     """
     A = _check_scale_points(scale_points)
-    exact = _exact_proportions(null, A)
-    if exact is not None:
+    if isinstance(null, str):
+        exact = _exact_proportions(null, A)
         mu = sum(p * (a + 1) for a, p in enumerate(exact))
         return float(sum(p * (a + 1 - mu) ** 2 for a, p in enumerate(exact)))
     p = _custom_proportions(null, A)
     a = np.arange(1, A + 1)
-    mu = float(p @ a)
-    return float(p @ (a - mu) ** 2)
+    mean = float(p @ a)
+    return float(p @ (a - mean) ** 2)
 
 
 # ---------------------------------------------------------------------------------------
@@ -306,17 +313,17 @@ def null_variance(null="uniform", scale_points=5) -> float:
 class _Item:
     """The null of one item: proportions, σ²_E, μ4, and an exact sampling table."""
 
-    p: tuple[Any, ...]  # proportions of categories 1..A (floats)
+    p: tuple[float, ...]  # proportions of categories 1..A
     sigma2: float
     mu4: float
-    table: tuple[Any, ...]  # categories repeated p_a * D times (empty if not on a grid)
+    table: tuple[int, ...]  # categories repeated p_a * D times (empty if not on a grid)
 
     @property
     def A(self) -> int:
         return len(self.p)
 
 
-def _grid(p: FloatArray) -> tuple[Any, ...]:
+def _grid(p: FloatArray) -> tuple[int, ...]:
     """Categories 1..A repeated p_a·D times for the smallest D <= 1000 that fits exactly."""
     for D in range(len(p), 1001):
         k = p * D
@@ -326,7 +333,8 @@ def _grid(p: FloatArray) -> tuple[Any, ...]:
 
 
 @functools.lru_cache(maxsize=256)
-def _item(null_key, A: int) -> _Item:
+def _item(null_key: str | tuple[float, ...], A: int) -> _Item:
+    """The null of an item with ``A`` categories: a name or the proportions."""
     if isinstance(null_key, str):
         exact = _exact_proportions(null_key, A)
         mu = sum(p * (a + 1) for a, p in enumerate(exact))
@@ -336,13 +344,15 @@ def _item(null_key, A: int) -> _Item:
     else:
         p = np.array(null_key, dtype=float)
         a = np.arange(1, A + 1)
-        mu = float(p @ a)
-        sigma2 = float(p @ (a - mu) ** 2)
-        mu4 = float(p @ (a - mu) ** 4)
+        mean = float(p @ a)
+        sigma2 = float(p @ (a - mean) ** 2)
+        mu4 = float(p @ (a - mean) ** 4)
     return _Item(p=tuple(p.tolist()), sigma2=sigma2, mu4=mu4, table=_grid(p))
 
 
-def _item_set(scale_points, null, n_items=None, *, name="scale_points") -> tuple[Any, ...]:
+def _item_set(
+    scale_points: ScalePoints, null: Null, n_items: int | None = None, *, name: str = "scale_points"
+) -> tuple[_Item, ...]:
     """Per-item nulls from ``scale_points`` (int or per-item sequence) and ``null``."""
     if np.ndim(scale_points) == 0:
         A = _check_scale_points(scale_points, name)
@@ -366,6 +376,7 @@ def _item_set(scale_points, null, n_items=None, *, name="scale_points") -> tuple
         ]
         if n_items is not None and n_items != len(A_list):
             raise ValueError(f"{name}: has {len(A_list)} entries, expected one per item ({n_items})")
+    key: str | tuple[float, ...]
     if isinstance(null, str):
         key = null
         for A in set(A_list):
@@ -382,12 +393,12 @@ def _item_set(scale_points, null, n_items=None, *, name="scale_points") -> tuple
 # ---------------------------------------------------------------------------------------
 # Monte Carlo
 # ---------------------------------------------------------------------------------------
-def _seed(items: tuple[Any, ...]) -> np.random.Generator:
+def _seed(items: tuple[_Item, ...]) -> np.random.Generator:
     key = repr(tuple(it.p for it in items)).encode()
     return np.random.default_rng(np.random.SeedSequence(MC_SEED, spawn_key=(zlib.crc32(key),)))
 
 
-def _simulate_m(items: tuple[Any, ...], max_n: int, replicates: int) -> FloatArray:
+def _simulate_m(items: tuple[_Item, ...], max_n: int, replicates: int) -> FloatArray:
     """Simulated m for group sizes 1..max_n: array (max_n, replicates), row n-1 = size n.
 
     ``items`` must be in canonical (sorted) order; one generator draws the items in turn.
@@ -441,7 +452,7 @@ def _k(alpha: float, replicates: int) -> int:
     return max(int(np.floor(alpha * replicates - guard + 1e-9)), 0)
 
 
-def _live_critical_m(items: tuple[Any, ...], alpha: float, max_n: int, replicates: int) -> FloatArray:
+def _live_critical_m(items: tuple[_Item, ...], alpha: float, max_n: int, replicates: int) -> FloatArray:
     """Lower α quantile of m for n = 2..max_n (index n - 2), simulated now."""
     m = _simulate_m(items, max_n, replicates)[1:]
     k = _k(alpha, replicates)
@@ -457,10 +468,10 @@ TABLE_PATH = Path(__file__).with_name("agreement_null_table.json")
 #: Whether :func:`_mc_critical_m` looks in the table (the generating script turns it off).
 USE_TABLE = True
 #: Keys of the critical values simulated in this process, with their item sets.
-LIVE: dict[str, tuple[Any, ...]] = {}
+LIVE: dict[str, tuple[_Item, ...]] = {}
 
 
-def table_key(items: tuple[Any, ...], alpha: float, max_n: int, replicates: int) -> str:
+def table_key(items: tuple[_Item, ...], alpha: float, max_n: int, replicates: int) -> str:
     """Key of the stored critical values of an item set (canonical order): everything the
     simulation depends on (proportions, σ²_E, α, sizes, replicates, seed)."""
     return repr((tuple((it.p, it.sigma2) for it in items), float(alpha), max_n, replicates, MC_SEED))
@@ -477,7 +488,7 @@ def _table() -> dict[str, list[float]]:
 
 
 @functools.lru_cache(maxsize=128)
-def _mc_critical_m(items: tuple[Any, ...], alpha: float, max_n: int, replicates: int) -> FloatArray:
+def _mc_critical_m(items: tuple[_Item, ...], alpha: float, max_n: int, replicates: int) -> FloatArray:
     """Lower α quantile of m for n = 2..max_n (index n - 2); read-only. From the stored
     table when it holds the item set, else simulated."""
     key = table_key(items, alpha, max_n, replicates)
@@ -491,34 +502,40 @@ def _mc_critical_m(items: tuple[Any, ...], alpha: float, max_n: int, replicates:
     return out
 
 
-def _approx_critical_m(items: tuple[Any, ...], n: IntArray, alpha: float) -> FloatArray:
+def _approx_critical_m(items: tuple[_Item, ...], n: IntArray, alpha: float) -> FloatArray:
     """Moment-matched chi-square approximation of the lower α quantile of m."""
-    n = np.asarray(n, dtype=float)
+    size = np.asarray(n, dtype=float)
     J = len(items)
     kurt = np.array([it.mu4 / it.sigma2**2 for it in items])
-    var_ratio = (kurt[:, None] / n - (n - 3.0) / (n * (n - 1.0))).sum(axis=0) / J**2
+    var_ratio = (kurt[:, None] / size - (size - 3.0) / (size * (size - 1.0))).sum(axis=0) / J**2
     nu = 2.0 / var_ratio
-    return 2.0 * special.gammaincinv(nu / 2.0, alpha) / nu  # chi2.ppf(alpha, nu) / nu
+    m: FloatArray = 2.0 * special.gammaincinv(nu / 2.0, alpha) / nu  # chi2.ppf(alpha, nu) / nu
+    return m
 
 
 def _critical_m(
-    items: tuple[Any, ...], n, alpha: float, *, max_n: int = None, replicates: int = None
-) -> tuple[FloatArray, FloatArray]:
+    items: tuple[_Item, ...],
+    n: ArrayLike,
+    alpha: float,
+    *,
+    max_n: int | None = None,
+    replicates: int | None = None,
+) -> tuple[FloatArray, IntArray]:
     """Critical m per entry of ``n`` and the method code (0 undefined, 1 MC, 2 approx)."""
     max_n = MC_MAX_N if max_n is None else max_n
     replicates = MC_REPLICATES if replicates is None else replicates
     items = tuple(sorted(items, key=lambda it: it.p))
-    n = np.asarray(n, dtype=np.int64)
-    out = np.full(n.shape, np.nan)
-    method = np.zeros(n.shape, dtype=np.int8)
-    small = (n >= 2) & (n <= max_n)
+    sizes = np.asarray(n, dtype=np.int64)
+    out = np.full(sizes.shape, np.nan)
+    method = np.zeros(sizes.shape, dtype=np.int8)
+    small = (sizes >= 2) & (sizes <= max_n)
     if small.any():
         table = _mc_critical_m(items, float(alpha), max_n, replicates)
-        out[small] = table[n[small] - 2]
+        out[small] = table[sizes[small] - 2]
         method[small] = 1
-    large = n > max_n
+    large = sizes > max_n
     if large.any():
-        sizes, inverse = np.unique(n[large], return_inverse=True)
+        large_sizes, inverse = np.unique(sizes[large], return_inverse=True)
         # chi-square approximation anchored at the simulated value for max_n: the
         # distance 1 - m is scaled by the ratio simulated / approximated at max_n
         at_cap = _mc_critical_m(items, float(alpha), max_n, replicates)[-1]
@@ -526,7 +543,7 @@ def _critical_m(
         scale = (1.0 - at_cap) / (1.0 - approx_cap) if approx_cap < 1.0 else 1.0
         if not (np.isfinite(scale) and scale > 0):
             scale = 1.0
-        out[large] = 1.0 - scale * (1.0 - _approx_critical_m(items, sizes, alpha))[inverse]
+        out[large] = 1.0 - scale * (1.0 - _approx_critical_m(items, large_sizes, alpha))[inverse]
         method[large] = 2
     return out, method
 
@@ -538,16 +555,16 @@ def _rwg_from_m(m: FloatArray, J: int) -> FloatArray:
         return J * (1.0 - mm) / (J * (1.0 - mm) + mm)
 
 
-def _check_alpha(alpha) -> float:
+def _check_alpha(alpha: object) -> float:
     if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, numbers.Real):
         raise TypeError(f"alpha: must be a real number, got {alpha!r}")
-    alpha = float(alpha)
-    if not 0.0 < alpha <= 0.5:
-        raise ValueError(f"alpha: must lie in (0, 0.5], got {alpha!r}")
-    return alpha
+    level = float(alpha)
+    if not 0.0 < level <= 0.5:
+        raise ValueError(f"alpha: must lie in (0, 0.5], got {level!r}")
+    return level
 
 
-def _null_label(null) -> str:
+def _null_label(null: Null) -> str:
     return null if isinstance(null, str) else "custom"
 
 
@@ -555,6 +572,14 @@ def _null_label(null) -> str:
 # public critical values
 # ---------------------------------------------------------------------------------------
 _METHODS = ("undefined", "monte_carlo", "chi2_approximation")
+
+
+class CriticalValue(TypedDict):
+    """The critical values for one group size (:meth:`CriticalValues.to_dict`)."""
+
+    rwg_j: float
+    rwg_star_j: float
+    method: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -588,15 +613,15 @@ class CriticalValues:
 
     n: IntArray
     n_items: int
-    scale_points: tuple[Any, ...]
-    sigma2_e: tuple[Any, ...]
+    scale_points: tuple[int, ...]
+    sigma2_e: tuple[float, ...]
     null: str
     alpha: float
     rwg_j: FloatArray
     rwg_star_j: FloatArray
-    method: tuple[Any, ...]
+    method: tuple[str, ...]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[int, CriticalValue]:
         """``{n: {'rwg_j': …, 'rwg_star_j': …, 'method': …}}`` with plain Python values."""
         return {
             int(k): {"rwg_j": float(a), "rwg_star_j": float(b), "method": m}
@@ -604,7 +629,9 @@ class CriticalValues:
         }
 
 
-def critical_values(n, *, scale_points, n_items=None, null="uniform", alpha=0.05) -> CriticalValues:
+def critical_values(
+    n: ArrayLike, *, scale_points: ScalePoints, n_items: int | None = None, null: Null = "uniform", alpha: float = 0.05
+) -> CriticalValues:
     r"""Small-sample critical values of r_wg(j) and r*_wg(j) under a null distribution.
 
     For a group of :math:`n` members answering :math:`J` items independently at random

@@ -27,12 +27,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
+
+from analysis.arrays import FloatArray
 
 __all__ = [
     "DIMENSIONS",
@@ -205,11 +209,10 @@ class Item:
     @property
     def ranked_options(self) -> tuple[Option, ...]:
         """Scored options other than "don't know", lowest score first (structure items)."""
-        return tuple(
-            sorted((o for o in self.options or () if o.score is not None and not o.dont_know), key=lambda o: o.score)
-        )
+        scored = [(o.score, o) for o in self.answer_options if o.score is not None and not o.dont_know]
+        return tuple(o for _, o in sorted(scored, key=lambda pair: pair[0]))
 
-    def answered(self, column):
+    def answered(self, column: FloatArray) -> FloatArray:
         """``column`` with "not applicable" answers set to NaN (they say nothing)."""
         na = [o.value for o in self.options or () if o.not_applicable]
         return np.where(np.isin(column, na), np.nan, column) if na else column
@@ -226,14 +229,14 @@ class Questionnaire:
     estimated_minutes: int
     dimensions: dict[str, Any]
     misconceptions: dict[str, Any]
-    scales: dict[str, Any]
+    scales: dict[str, Scale]
     items: tuple[Item, ...]
     thresholds: Thresholds
     source: str = ""
     sha256: str = ""  # of the file's bytes
-    _by_id: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _by_id: dict[str, Item] = field(default_factory=dict, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self._by_id.update({it.id: it for it in self.items})
 
     def item(self, item_id: str) -> Item:
@@ -255,7 +258,7 @@ class Questionnaire:
         """The top-priority item (kind ``priority``), if the instrument has one."""
         return next((it for it in self.items if it.kind == "priority"), None)
 
-    def with_priorities(self, priorities) -> Questionnaire:
+    def with_priorities(self, priorities: Sequence[Mapping[str, str]] | None) -> Questionnaire:
         """This instrument with the campaign's list of priorities as the options of its
         priority item (values 1 … P in list order); without a list, or for an
         instrument without a priority item, the item is left out.
@@ -281,7 +284,7 @@ class Questionnaire:
         return replace(self, items=items, _by_id={})
 
 
-def check_priorities(priorities) -> None:
+def check_priorities(priorities: object) -> None:
     """``ValueError`` unless ``priorities`` is a list of 2–12 distinct
     ``{"en": …, "de": …}`` texts of 1–200 characters."""
     if not isinstance(priorities, (list, tuple)) or not PRIORITIES_MIN <= len(priorities) <= PRIORITIES_MAX:
@@ -317,7 +320,9 @@ def list_questionnaires() -> list[Questionnaire]:
     return [load_questionnaire(p) for p in sorted(questionnaire_dir().glob("*.yaml"))]
 
 
-def load_questionnaire(path_or_id, *, version: int | None = None, sha256: str | None = None) -> Questionnaire:
+def load_questionnaire(
+    path_or_id: str | os.PathLike[str], *, version: int | None = None, sha256: str | None = None
+) -> Questionnaire:
     """Load and validate an instrument.
 
     Parameters
@@ -354,7 +359,7 @@ def load_questionnaire(path_or_id, *, version: int | None = None, sha256: str | 
     return q
 
 
-def _resolve(path_or_id) -> Path:
+def _resolve(path_or_id: str | os.PathLike[str]) -> Path:
     text = str(path_or_id)
     if QUESTIONNAIRE_ID.match(text) and not text.endswith((".yaml", ".yml")):
         candidate = questionnaire_dir() / f"{text}.yaml"
@@ -456,7 +461,7 @@ def _describe(name: str, data: dict[str, Any], exc: Any) -> str:
 
 
 def _build(name: str, spec: dict[str, Any]) -> Questionnaire:
-    def fail(where: str, problem: str):
+    def fail(where: str, problem: str) -> NoReturn:
         raise QuestionnaireError(f"{name}: {where}{problem}")
 
     if not QUESTIONNAIRE_ID.match(spec["id"]):
@@ -478,7 +483,7 @@ def _build(name: str, spec: dict[str, Any]) -> Questionnaire:
         if it["id"] in seen:
             fail(where, "duplicate item id")
         seen.add(it["id"])
-        scale = None
+        scale: Scale | None = None
         if it["kind"] in ("comment", "priority"):
             if it["scale"] is not None:
                 fail(where, f"a {it['kind']} item has no scale")
@@ -553,7 +558,12 @@ def _scale(sid: str, s: dict[str, Any]) -> Scale:
     return Scale(id=sid, type=s["type"], options=options)
 
 
-def _check_item(it: dict[str, Any], scale: Scale | None, spec: dict[str, Any], where: str, fail):
+#: Raises the ``QuestionnaireError`` of a file: ``fail(where, problem)``.
+_Fail = Callable[[str, str], NoReturn]
+
+
+def _check_item(it: dict[str, Any], scale: Scale | None, spec: dict[str, Any], where: str, fail: _Fail) -> None:
+    """The item's fields against its kind (``scale`` is None for a comment or priority item only)."""
     needs_dimension = it["kind"] in ("perception", "structure")
     if needs_dimension and it["dimension"] is None:
         fail(where, f"a {it['kind']} item needs a dimension")
@@ -561,21 +571,8 @@ def _check_item(it: dict[str, Any], scale: Scale | None, spec: dict[str, Any], w
         fail(where, f"a {it['kind']} item has no dimension")
     if it["reverse"] and it["kind"] not in ("perception", "misconception"):
         fail(where, "only perception and misconception items may be reverse-keyed")
-    if it["kind"] in ("perception", "misconception", "outcome") and scale.type != "likert":
-        fail(where, f"a {it['kind']} item needs a likert scale, {scale.id!r} is not one")
-    if it["kind"] == "perception" and scale.points != 5:
-        fail(where, f"a perception item needs a 5-point scale, {scale.id!r} has {scale.points}")
-    if it["kind"] == "structure":
-        if scale.type != "options" or any((o.score is None) != o.not_applicable for o in scale.options):
-            fail(where, f"scale {scale.id!r} must give every option a score (and none to a 'not applicable' one)")
-        if sum(o.dont_know for o in scale.options) != 1 or any(o.dont_know and o.not_applicable for o in scale.options):
-            fail(where, f"scale {scale.id!r} must have exactly one 'don't know' option with a score")
-    elif (
-        scale is not None
-        and scale.type == "options"
-        and any(o.score is not None or o.dont_know or o.not_applicable for o in scale.options)
-    ):
-        fail(where, f"scale {scale.id!r} has scores, which only structure items use")
+    if scale is not None:
+        _check_scale(it["kind"], scale, where, fail)
     if it["kind"] == "misconception":
         if it["misconception"] not in MISCONCEPTIONS:
             fail(where, f"misconception {it['misconception']!r} is not one of {', '.join(MISCONCEPTIONS)}")
@@ -586,7 +583,7 @@ def _check_item(it: dict[str, Any], scale: Scale | None, spec: dict[str, Any], w
     if it["kind"] == "background":
         if it["background"] is None:
             fail(where, "a background item needs 'background: role' or 'background: tenure'")
-        if scale.type != "options":
+        if scale is None or scale.type != "options":
             fail(where, "a background item needs an options scale")
         keys = [o.key for o in scale.options]
         if None in keys or len(set(keys)) != len(keys):
@@ -601,6 +598,21 @@ def _check_item(it: dict[str, Any], scale: Scale | None, spec: dict[str, Any], w
         fail(where, "only a structure item has a scope")
     if it["kind"] == "priority" and it["required"]:
         fail(where, "a priority item cannot be required")
+
+
+def _check_scale(kind: str, scale: Scale, where: str, fail: _Fail) -> None:
+    """The scale of an item against its kind."""
+    if kind in ("perception", "misconception", "outcome") and scale.type != "likert":
+        fail(where, f"a {kind} item needs a likert scale, {scale.id!r} is not one")
+    if kind == "perception" and scale.points != 5:
+        fail(where, f"a perception item needs a 5-point scale, {scale.id!r} has {scale.points}")
+    if kind == "structure":
+        if scale.type != "options" or any((o.score is None) != o.not_applicable for o in scale.options):
+            fail(where, f"scale {scale.id!r} must give every option a score (and none to a 'not applicable' one)")
+        if sum(o.dont_know for o in scale.options) != 1 or any(o.dont_know and o.not_applicable for o in scale.options):
+            fail(where, f"scale {scale.id!r} must have exactly one 'don't know' option with a score")
+    elif scale.type == "options" and any(o.score is not None or o.dont_know or o.not_applicable for o in scale.options):
+        fail(where, f"scale {scale.id!r} has scores, which only structure items use")
 
 
 # ------------------------------------------------------------------- comparability
@@ -619,9 +631,9 @@ class Comparability:
     between waves of the two instruments.
     """
 
-    items: tuple[Any, ...]
-    by_language: dict[str, Any]
-    dimensions: tuple[Any, ...]
+    items: tuple[str, ...]
+    by_language: dict[str, tuple[str, ...]]
+    dimensions: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
         return {

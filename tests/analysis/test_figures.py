@@ -442,7 +442,7 @@ def test_bad_arguments_are_named(diag, kwargs, message):
 
 def test_labels_of_withheld_cells_are_readable():
     """WCAG contrast of the dark label on both greys of withheld cells (AA needs 4.5:1)."""
-    from analysis.figures import _GREY_HIDDEN, _GREY_PRIMARY, _STATUS_TEXT
+    from analysis.figures_heatmap import _GREY_HIDDEN, _GREY_PRIMARY, _STATUS_TEXT
 
     def luminance(colour):
         c = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]

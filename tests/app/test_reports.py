@@ -383,11 +383,11 @@ def test_reports_of_a_pulse_survey_without_units():
 def test_finding_colours_and_fit_cutoffs_have_one_source(monkeypatch):
     """The dashboard's figures and every report take the finding colours from
     analysis.palette and the CFA cut-offs from analysis.factor.FIT_CUTOFFS."""
-    from analysis import factor, figures, palette
+    from analysis import factor, figures_heatmap, palette
     from app.reports import common
     from app.reports.texts import METHOD
 
-    assert common.FINDING_FILLS is palette.FINDING_COLORS is figures.FINDING_COLORS
+    assert common.FINDING_FILLS is palette.FINDING_COLORS is figures_heatmap.FINDING_COLORS
     assert common.SCALE is palette.SCALE
     assert not factor.fit_acceptable(0.94, 0.05, 0.07) and factor.fit_acceptable(0.95, 0.06, 0.08)
     monkeypatch.setattr(common, "FIT_CUTOFFS", {"cfi": 0.9, "tli": 0.9, "rmsea": 0.08, "srmr": 0.1})
