@@ -46,7 +46,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import ArrayLike
 
-from analysis.frozen import freeze, plain
+from analysis.frozen import freeze, plain, without_gc
 from analysis.groups import Groups
 from analysis.instrument import Item, Questionnaire
 from analysis.privacy import NO_DATA, PRIMARY, HierarchySuppression, _check_k, reason_text, suppress_hierarchy
@@ -286,10 +286,14 @@ class ItemTable:
     ) -> list[dict[str, Any]]:
         """JSON-ready records of the given rows (default all): group fields and, for a
         shown group, ``items`` by id."""
-        ids = [q["id"] for q in questions]
-        widths = [len(q["options"]) for q in questions]
         if rows is not None:
             return self.take(rows).records(questions, k)
+        with without_gc():
+            return self._records(questions, k)
+
+    def _records(self, questions: Sequence[Mapping[str, Any]], k: int) -> list[dict[str, Any]]:
+        ids = [q["id"] for q in questions]
+        widths = [len(q["options"]) for q in questions]
         n = _round(self.n, 0, integer=True)
         mean = _round(self.mean, 2)
         fav = _round(self.favourable, 4)
@@ -308,15 +312,17 @@ class ItemTable:
             if not self.suppressed[g]:
                 rec["items"] = {
                     item: {
-                        "n": n[g][i],
-                        "mean": mean[g][i],
-                        "favourable": fav[g][i],
-                        "distribution": dist[g][i][: widths[i]] if reason[g][i] is None else None,
-                        "suppressed": reason[g][i] is not None,
-                        "suppression_reason": reason[g][i],
-                        "mean_suppression_reason": mean_reason[g][i],
+                        "n": n_i,
+                        "mean": mean_i,
+                        "favourable": fav_i,
+                        "distribution": dist_i[:width] if why_i is None else None,
+                        "suppressed": why_i is not None,
+                        "suppression_reason": why_i,
+                        "mean_suppression_reason": mean_why_i,
                     }
-                    for i, item in enumerate(ids)
+                    for item, width, n_i, mean_i, fav_i, dist_i, why_i, mean_why_i in zip(
+                        ids, widths, n[g], mean[g], fav[g], dist[g], reason[g], mean_reason[g]
+                    )
                 }
             out.append(rec)
         return out
