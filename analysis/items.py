@@ -188,15 +188,17 @@ def option_counts(values: ArrayLike, codes: ArrayLike, n_groups: int, option_val
     lut = np.full((I, top + 1), -1, np.int64)  # option value -> position
     item_idx, pos = np.nonzero(opts >= 0)
     lut[item_idx, opts[item_idx, pos]] = pos
+    lut[:, top] = O  # no answer: counted in an extra position, dropped below
     seen = ~np.isnan(x)
-    r, j = np.nonzero(seen)
-    p = lut[j, x[r, j].astype(np.int64)]
-    if (p < 0).any():
-        bad = int(np.flatnonzero(p < 0)[0])
-        raise ValueError(f"values: {x[r[bad], j[bad]]!r} is not an option of item column {j[bad]}")
+    p = lut[np.arange(I), np.where(seen, x, top).astype(np.int64)]
+    bad = (p < 0) | (seen & (x < 0))
+    if bad.any():
+        r, j = np.argwhere(bad)[0]
+        raise ValueError(f"values: {x[r, j]!r} is not an option of item column {j}")
     codes = np.asarray(codes, dtype=np.intp)
-    flat = (codes[r] * I + j) * O + p
-    return np.bincount(flat, minlength=n_groups * I * O).reshape(n_groups, I, O)
+    flat = (codes[:, None] * I + np.arange(I)) * (O + 1) + p
+    counts = np.bincount(flat.ravel(), minlength=n_groups * I * (O + 1)).reshape(n_groups, I, O + 1)
+    return np.ascontiguousarray(counts[:, :, :O])
 
 
 def item_figures(counts: ArrayLike, weight: ArrayLike, favourable: ArrayLike) -> dict[str, FloatArray]:
