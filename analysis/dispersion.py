@@ -95,9 +95,10 @@ def _null_quantiles(pool: FloatArray, max_n: int, alpha: float) -> FloatArray:
     x = pool[rng.integers(0, pool.size, size=(max_n, REPLICATES))]
     n = np.arange(2, max_n + 1)[:, None]
     # var = (Σx² - (Σx)²/n) / (n - 1) for n >= 2, in place (the arrays are large)
-    s1 = np.cumsum(x, axis=0)[1:]
-    np.multiply(x, x, out=x)
-    var = np.cumsum(x, axis=0)[1:]
+    s2 = x * x
+    np.cumsum(s2, axis=0, out=s2)
+    np.cumsum(x, axis=0, out=x)
+    s1, var = x[1:], s2[1:]
     np.multiply(s1, s1, out=s1)
     s1 /= n
     var -= s1
