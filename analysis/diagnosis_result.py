@@ -7,7 +7,6 @@ Part of :mod:`analysis.diagnosis`; import the public names from there.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -16,7 +15,7 @@ from collections.abc import Iterable
 import numpy as np
 from numpy.typing import ArrayLike
 
-from analysis.frozen import plain as _plain
+from analysis.frozen import plain as _plain, without_gc
 from analysis.items import ItemResults
 from analysis.narrative import label_table
 from analysis.privacy import reason_text
@@ -178,13 +177,8 @@ class GroupTable:
         Figures are rounded for output: scores to 2 decimals, agreement indices and d
         to 3, shares to 4; the arrays of the table keep full precision. NaN becomes None.
         """
-        gc_was_enabled = gc.isenabled()
-        gc.disable()  # millions of small containers, none of them cyclic
-        try:
+        with without_gc():
             return self._records(rows)
-        finally:
-            if gc_was_enabled:
-                gc.enable()
 
     def _records(self, rows: Iterable[int] | None) -> list[dict[str, Any]]:
         rows = range(len(self.labels)) if rows is None else rows
@@ -360,6 +354,10 @@ class Diagnosis:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data; ``json.dumps(d.to_dict(), sort_keys=True)`` is
         byte-identical for identical input. See ``docs/methodology.md`` for the layout."""
+        with without_gc():
+            return self._to_dict()
+
+    def _to_dict(self) -> dict[str, Any]:
         org = self.organization.records()[0]
         org["comments"] = list(self.comments["organization"])
         org["comments_withheld"] = self.comments["withheld"]

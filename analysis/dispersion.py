@@ -93,17 +93,23 @@ def _null_quantiles(pool: FloatArray, max_n: int, alpha: float) -> FloatArray:
     # draw i of every replicate comes before draw i + 1 in the stream, so the first n
     # draws (and the critical value for size n) do not depend on max_n
     x = pool[rng.integers(0, pool.size, size=(max_n, REPLICATES))]
-    n = np.arange(1, max_n + 1)[:, None]
-    s1 = np.cumsum(x, axis=0)
-    s2 = np.cumsum(x * x, axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        var = (s2 - s1 * s1 / n) / (n - 1)
+    n = np.arange(2, max_n + 1)[:, None]
+    # var = (Σx² - (Σx)²/n) / (n - 1) for n >= 2, in place (the arrays are large)
+    s2 = x * x
+    np.cumsum(s2, axis=0, out=s2)
+    np.cumsum(x, axis=0, out=x)
+    s1, var = x[1:], s2[1:]
+    np.multiply(s1, s1, out=s1)
+    s1 /= n
+    var -= s1
+    var /= n - 1
     k = (
         REPLICATES
         - 1
         - max(int(np.floor(alpha * REPLICATES - _GUARD_SE * np.sqrt(alpha * (1 - alpha) * REPLICATES))), 0)
     )
-    return np.partition(var[1:], k, axis=1)[:, k]
+    var.partition(k, axis=1)
+    return var[:, k]
 
 
 def dispersion_test(

@@ -46,7 +46,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import ArrayLike
 
-from analysis.frozen import freeze, plain
+from analysis.frozen import freeze, plain, without_gc
 from analysis.groups import Groups
 from analysis.instrument import Item, Questionnaire
 from analysis.privacy import NO_DATA, PRIMARY, HierarchySuppression, _check_k, reason_text, suppress_hierarchy
@@ -188,15 +188,17 @@ def option_counts(values: ArrayLike, codes: ArrayLike, n_groups: int, option_val
     lut = np.full((I, top + 1), -1, np.int64)  # option value -> position
     item_idx, pos = np.nonzero(opts >= 0)
     lut[item_idx, opts[item_idx, pos]] = pos
+    lut[:, top] = O  # no answer: counted in an extra position, dropped below
     seen = ~np.isnan(x)
-    r, j = np.nonzero(seen)
-    p = lut[j, x[r, j].astype(np.int64)]
-    if (p < 0).any():
-        bad = int(np.flatnonzero(p < 0)[0])
-        raise ValueError(f"values: {x[r[bad], j[bad]]!r} is not an option of item column {j[bad]}")
+    p = lut[np.arange(I), np.where(seen, x, top).astype(np.int64)]
+    bad = (p < 0) | (seen & (x < 0))
+    if bad.any():
+        r, j = np.argwhere(bad)[0]
+        raise ValueError(f"values: {x[r, j]!r} is not an option of item column {j}")
     codes = np.asarray(codes, dtype=np.intp)
-    flat = (codes[r] * I + j) * O + p
-    return np.bincount(flat, minlength=n_groups * I * O).reshape(n_groups, I, O)
+    flat = (codes[:, None] * I + np.arange(I)) * (O + 1) + p
+    counts = np.bincount(flat.ravel(), minlength=n_groups * I * (O + 1)).reshape(n_groups, I, O + 1)
+    return np.ascontiguousarray(counts[:, :, :O])
 
 
 def item_figures(counts: ArrayLike, weight: ArrayLike, favourable: ArrayLike) -> dict[str, FloatArray]:
@@ -286,10 +288,14 @@ class ItemTable:
     ) -> list[dict[str, Any]]:
         """JSON-ready records of the given rows (default all): group fields and, for a
         shown group, ``items`` by id."""
-        ids = [q["id"] for q in questions]
-        widths = [len(q["options"]) for q in questions]
         if rows is not None:
             return self.take(rows).records(questions, k)
+        with without_gc():
+            return self._records(questions, k)
+
+    def _records(self, questions: Sequence[Mapping[str, Any]], k: int) -> list[dict[str, Any]]:
+        ids = [q["id"] for q in questions]
+        widths = [len(q["options"]) for q in questions]
         n = _round(self.n, 0, integer=True)
         mean = _round(self.mean, 2)
         fav = _round(self.favourable, 4)
@@ -308,15 +314,17 @@ class ItemTable:
             if not self.suppressed[g]:
                 rec["items"] = {
                     item: {
-                        "n": n[g][i],
-                        "mean": mean[g][i],
-                        "favourable": fav[g][i],
-                        "distribution": dist[g][i][: widths[i]] if reason[g][i] is None else None,
-                        "suppressed": reason[g][i] is not None,
-                        "suppression_reason": reason[g][i],
-                        "mean_suppression_reason": mean_reason[g][i],
+                        "n": n_i,
+                        "mean": mean_i,
+                        "favourable": fav_i,
+                        "distribution": dist_i[:width] if why_i is None else None,
+                        "suppressed": why_i is not None,
+                        "suppression_reason": why_i,
+                        "mean_suppression_reason": mean_why_i,
                     }
-                    for i, item in enumerate(ids)
+                    for item, width, n_i, mean_i, fav_i, dist_i, why_i, mean_why_i in zip(
+                        ids, widths, n[g], mean[g], fav[g], dist[g], reason[g], mean_reason[g]
+                    )
                 }
             out.append(rec)
         return out

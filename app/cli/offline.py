@@ -11,6 +11,7 @@ regular file or a new path.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -119,6 +120,23 @@ def _single_threaded_blas() -> None:
     contention (``aad analyze`` on 100,000 respondents: 13 % less CPU time)."""
     if "numpy" not in sys.modules:
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+def _statistics():
+    """``read_responses_with_extra`` and ``diagnose``, imported without the cyclic garbage
+    collector: their modules (numpy, scipy, pyarrow) hold tens of thousands of objects
+    that live as long as the process, which the collector would traverse a hundred times
+    while they load; they are then frozen out of its way (about 20 ms less)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        from analysis.csv_input import read_responses_with_extra
+        from analysis.diagnosis import diagnose
+    finally:
+        if enabled:
+            gc.enable()
+    gc.freeze()
+    return read_responses_with_extra, diagnose
 
 
 def _questionnaire(ref):
@@ -265,8 +283,7 @@ def _analyze(args) -> int:
         check_output_path(args.out)
     progress = _Progress(args.progress or sys.stderr.isatty())
     progress("loading")
-    from analysis.csv_input import read_responses_with_extra
-    from analysis.diagnosis import diagnose
+    read_responses_with_extra, diagnose = _statistics()
 
     q = _questionnaire(args.questionnaire)
     register = _read_register(args.register) if args.register else None

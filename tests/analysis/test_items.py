@@ -158,6 +158,15 @@ def test_single_respondent_constant_answers_and_missing_items():
 def test_values_that_are_no_option_are_refused():
     with pytest.raises(ValueError, match="is not an option"):
         option_counts(np.array([[7.0]]), [0], 1, np.array([[1, 2, 3]]))
+    # a negative value is no option either (it must not count as one from the other end)
+    with pytest.raises(ValueError, match=r"-2\.0\) is not an option of item column 1"):
+        option_counts(np.array([[1.0, 2.0], [np.nan, -2.0]]), [0, 0], 1, np.array([[1, 2, 3], [1, 2, 3]]))
+
+
+def test_option_counts_leave_out_missing_answers():
+    x = np.array([[1.0, np.nan], [3.0, 2.0], [np.nan, 2.0], [3.0, 0.0]])
+    counts = option_counts(x, [0, 1, 1, 1], 2, np.array([[1, 2, 3], [0, 2, -1]]))
+    assert counts.tolist() == [[[1, 0, 0], [0, 0, 0]], [[0, 0, 2], [1, 2, 0]]]
 
 
 def test_structure_mean_needs_k_known_answers():
