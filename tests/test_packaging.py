@@ -22,11 +22,12 @@ def wheel(tmp_path_factory):
     return path
 
 
-def test_wheel_carries_questionnaires_and_static_files(wheel):
+def test_wheel_carries_questionnaires_static_files_and_the_catalogue(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "analysis/questionnaires/aligned-autonomy-v1.yaml" in names
     assert "analysis/questionnaires/aligned-autonomy-pulse-v1.yaml" in names
     assert any(n.startswith("app/static/") for n in names)
+    assert "app/locale/de/LC_MESSAGES/messages.mo" in names  # the compiled catalogue the product reads
     assert not any(n.startswith("tests/") for n in names)
 
 
@@ -39,7 +40,8 @@ def test_installed_copy_loads_its_questionnaires_outside_the_checkout(wheel, tmp
     code = (
         "import analysis, sys; "
         "assert analysis.__file__.startswith(sys.argv[1]), analysis.__file__; "
-        "q = analysis.load_questionnaire('aligned-autonomy-v1'); print(q.id, len(q.items))"
+        "from analysis.translate import translate; "
+        "q = analysis.load_questionnaire('aligned-autonomy-v1'); print(q.id, len(q.items), translate('Questions', 'de'))"
     )
     env = {**os.environ, "PYTHONPATH": str(target)}
     proc = subprocess.run(
@@ -50,4 +52,4 @@ def test_installed_copy_loads_its_questionnaires_outside_the_checkout(wheel, tmp
         text=True,
         check=True,
     )
-    assert proc.stdout.strip() == "aligned-autonomy-v1 37"
+    assert proc.stdout.strip() == "aligned-autonomy-v1 37 Fragen"
