@@ -361,7 +361,7 @@ def diagnose(
         dims[d] = entry
     dims = _plain(dims)
     not_shown = _not_estimable(f"fewer than {k} responses", f"weniger als {k} Antworten")
-    cfa_block = _cfa(scores) if hs.org_visible else not_shown
+    cfa_block = _cfa(scores, data.questionnaire) if hs.org_visible else not_shown
 
     # -- role gaps and tenure bands (organization level)
     role_rows, tenure_rows = [], []

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import special
 
+from analysis.acquiescence import acquiescence_fit
 from analysis.agreement import ad_m, agreement_test, awg, ordinal_ranks, rwg_j
 from analysis.dispersion import dispersion_test
 from analysis.consensus import priority_consensus
@@ -301,7 +302,11 @@ def _reliability(scores: RespondentScores, d: int) -> dict[str, Any]:
     }
 
 
-def _cfa(scores: RespondentScores) -> dict[str, Any]:
+def _cfa(scores: RespondentScores, questionnaire: Questionnaire) -> dict[str, Any]:
+    """The three-factor model's fit, and where every dimension has reverse-keyed items,
+    the fit with an acquiescence factor (docs/methodology.md §3): ``verdict`` is "fits",
+    "fits_with_acquiescence" (only the model with the response style reaches the bars)
+    or "misfits"."""
     ids = scores.perception_item_ids
     if min(len(i) for i in ids) < 3:
         return _not_estimable(
@@ -317,7 +322,7 @@ def _cfa(scores: RespondentScores) -> dict[str, Any]:
             res = cfa(x, model, names=names)
     except ValueError as exc:
         return _not_estimable(f"Not estimable: {exc}.", f"Nicht schätzbar: {exc}.")
-    out = {"estimable": True}
+    out: dict[str, Any] = {"estimable": True}
     for key in (
         "chisq",
         "df",
@@ -336,6 +341,17 @@ def _cfa(scores: RespondentScores) -> dict[str, Any]:
     ):
         out[key] = _plain(getattr(res, key))
     out["acceptable"] = fit_acceptable(res.cfi, res.rmsea, res.srmr)
+    style = None
+    if all(any(questionnaire.item(i).reverse for i in grp) for grp in ids):
+        loadings = {i: -1.0 if questionnaire.item(i).reverse else 1.0 for i in names}
+        try:
+            style = acquiescence_fit(x, model, loadings, names=names).to_dict()
+        except ValueError:  # what the plain model could fit, this one can too; kept safe
+            style = None
+        out["acquiescence"] = style
+    out["verdict"] = (
+        "fits" if out["acceptable"] else "fits_with_acquiescence" if style and style["acceptable"] else "misfits"
+    )
     return out
 
 

@@ -59,6 +59,26 @@ def fit_acceptable(cfi: float, rmsea: float, srmr: float) -> bool:
     return bool(cfi >= FIT_CUTOFFS["cfi"] and rmsea <= FIT_CUTOFFS["rmsea"] and srmr <= FIT_CUTOFFS["srmr"])
 
 
+def fit_indices(
+    chisq: float, df: int, base: float, df0: int, n: int, s: FloatArray, sigma: FloatArray
+) -> tuple[float, float, float, float]:
+    """CFI, TLI, RMSEA and Bentler's SRMR of a model with ``chisq`` on ``df`` against the
+    independence model's ``base`` on ``df0``, from ``n`` rows with covariance ``s`` and
+    the model-implied ``sigma`` (lavaan's definitions; see :func:`cfa`)."""
+    t1 = max(chisq - df, 0.0)
+    t2 = max(chisq - df, base - df0, 0.0)
+    cfi = 1.0 if (abs(t1) <= 1.5e-8 and abs(t2) <= 1.5e-8) else 1.0 - t1 / t2
+    tt1 = (chisq - df) * df0
+    tt2 = (base - df0) * df
+    tli = 1.0 - tt1 / tt2 if (df > 0 and abs(tt2) > 0) else 1.0
+    rmsea = math.sqrt(max(chisq / n / df - 1.0 / n, 0.0)) if df > 0 else 0.0
+    sd = np.sqrt(np.diag(s))
+    resid = (s - sigma) / np.outer(sd, sd)
+    p = len(s)
+    srmr = math.sqrt(float(np.sum(resid[np.tril_indices(p)] ** 2)) / (p * (p + 1) / 2))
+    return cfi, tli, rmsea, srmr
+
+
 _NAN_POLICIES_CFA = ("listwise", "raise")
 
 # ---------------------------------------------------------------------------------------
@@ -549,17 +569,8 @@ def cfa(
     df0 = p * (p - 1) // 2
     pvalue = float(special.chdtrc(df, chisq)) if df > 0 else math.nan
 
-    t1 = max(chisq - df, 0.0)
-    t2 = max(chisq - df, base - df0, 0.0)
-    cfi = 1.0 if (abs(t1) <= 1.5e-8 and abs(t2) <= 1.5e-8) else 1.0 - t1 / t2
-    tt1 = (chisq - df) * df0
-    tt2 = (base - df0) * df
-    tli = 1.0 - tt1 / tt2 if (df > 0 and abs(tt2) > 0) else 1.0
-    rmsea = math.sqrt(max(chisq / n / df - 1.0 / n, 0.0)) if df > 0 else 0.0
+    cfi, tli, rmsea, srmr = fit_indices(chisq, df, base, df0, n, s, fit.sigma)
     ci_low, ci_high = _rmsea_ci(chisq, df, n)
-    sd = np.sqrt(var)
-    resid = (s - fit.sigma) / np.outer(sd, sd)
-    srmr = math.sqrt(float(np.sum(resid[np.tril_indices(p)] ** 2)) / (p * (p + 1) / 2))
     res_sig = _chol_logdet_inv(fit.sigma)
     loglik = (
         -0.5 * n * (p * math.log(2 * math.pi) + res_sig[0] + float(np.sum(s * res_sig[1])))

@@ -17,7 +17,13 @@ at three nested levels (Meredith 1993; Vandenberg & Lance 2000):
 * **scalar** — loadings and intercepts equal; latent means free in every group but the
   first.
 
-Each factor's first item is its marker (loading 1). The discrepancy is the normal-theory
+Each factor's first item is its marker (loading 1). On survey data
+(:func:`perception_invariance`, :func:`wave_invariance`) the model has an acquiescence
+factor besides the three content factors: a random intercept (Maydeu-Olivares & Coffman
+2006) with loadings fixed at +1 on the items as answered and −1 on the recoded
+reverse-keyed ones, its variance free, uncorrelated with the content factors; without
+it, balanced keying makes the tendency to agree with everything look like misfit
+(docs/methodology.md §19). The discrepancy is the normal-theory
 ML function with divisor :math:`n_g`, as lavaan's default (Rosseel 2012),
 
 .. math::
@@ -49,7 +55,9 @@ References
    measurement invariance. *Structural Equation Modeling*, 14(3), 464–504.
 .. [5] Steiger, J. H. (1998). A note on multiple sample extensions of the RMSEA fit
    index. *Structural Equation Modeling*, 5(4), 411–419.
-.. [6] Rosseel, Y. (2012). lavaan: An R package for structural equation modeling.
+.. [6] Maydeu-Olivares, A., & Coffman, D. L. (2006). Random intercept item factor
+   analysis. *Psychological Methods*, 11(4), 344–362.
+.. [7] Rosseel, Y. (2012). lavaan: An R package for structural equation modeling.
    *Journal of Statistical Software*, 48(2), 1–36.
 """
 
@@ -145,15 +153,25 @@ class InvarianceResult:
 
 
 class _Structure:
-    """Index maps of the free parameters of every group for one level."""
+    """Index maps of the free parameters of every group for one level. With ``method``
+    (one fixed loading per item) a response-style factor is added as the last factor:
+    its loadings fixed, its variance free, uncorrelated with the content factors."""
 
-    def __init__(self, pattern: BoolArray, markers: Sequence[int], G: int, level: str) -> None:
-        p, m = pattern.shape
+    def __init__(
+        self, pattern: BoolArray, markers: Sequence[int], G: int, level: str, method: FloatArray | None = None
+    ) -> None:
+        p, k = pattern.shape
+        m = k + (method is not None)
         self.p, self.m, self.G = p, m, G
-        free_lam = pattern.copy()
-        free_lam[markers, np.arange(m)] = False
+        free_lam = np.zeros((p, m), bool)
+        free_lam[:, :k] = pattern
+        free_lam[markers, np.arange(k)] = False
         self.lam_fixed = np.zeros((p, m))
-        self.lam_fixed[markers, np.arange(m)] = 1.0
+        self.lam_fixed[markers, np.arange(k)] = 1.0
+        if method is not None:
+            self.lam_fixed[:, k] = method
+        free_phi = np.ones((m, m), bool)
+        free_phi[:k, k:] = free_phi[k:, :k] = False  # the response style is uncorrelated with the content
         count = 0
 
         def new(shape: int | tuple[int, ...]) -> IntArray:
@@ -179,7 +197,7 @@ class _Structure:
             if nu_ids is None or not shared_nu:
                 nu_ids = new(p)
             phi = np.full((m, m), -1)
-            iu = np.triu_indices(m)
+            iu = tuple(ix[free_phi[np.triu_indices(m)]] for ix in np.triu_indices(m))
             phi[iu] = new(len(iu[0]))
             phi[(iu[1], iu[0])] = phi[iu]
             alpha = new(m) if (level == "scalar" and g > 0) else np.full(m, -1)
@@ -236,14 +254,21 @@ def _objective(
 
 
 def _start(st: _Structure, pattern: BoolArray, markers: Sequence[int], moments: Sequence[_Moments]) -> FloatArray:
+    """Each group's single-group fit of the content model; a response-style factor starts
+    with a small variance and takes that share out of the residual variances."""
     x = np.zeros(st.q)
+    k = pattern.shape[1]
     for g, (mean, cov, _) in enumerate(moments):
         fit = _fit_ml(cov, pattern, markers)
-        lam = st.lam[g] >= 0
-        x[st.lam[g][lam]] = fit.lam[lam]  # shared loadings: the last group's start
-        phi = st.phi[g] >= 0
-        x[st.phi[g][phi]] = fit.phi[phi]
+        lam = st.lam[g][:, :k] >= 0
+        x[st.lam[g][:, :k][lam]] = fit.lam[lam]  # shared loadings: the last group's start
+        phi = st.phi[g][:k, :k] >= 0
+        x[st.phi[g][:k, :k][phi]] = fit.phi[phi]
         x[st.theta[g]] = fit.theta
+        if st.m > k:
+            style = 0.05 * float(np.min(fit.theta))
+            x[st.phi[g][k, k]] = style
+            x[st.theta[g]] = fit.theta - style * st.lam_fixed[:, k] ** 2
         x[st.nu[g]] = mean
     return x
 
@@ -293,10 +318,11 @@ def _fit_level(
     moments: Sequence[_Moments],
     ns: Sequence[int],
     baseline: tuple[float, int],
+    method: FloatArray | None,
 ) -> InvarianceFit:
     G = len(moments)
     N = float(sum(ns))
-    st = _Structure(pattern, markers, G, level)
+    st = _Structure(pattern, markers, G, level, method)
     x, f, converged = _minimize(st, pattern, markers, moments, np.asarray(ns) / N)
     p = pattern.shape[0]
     df = G * (p * (p + 1) // 2 + p) - st.q
@@ -326,6 +352,7 @@ def measurement_invariance(
     *,
     names: Sequence[str] | None = None,
     min_group_size: int = MIN_GROUP_SIZE,
+    response_style: Mapping[str, float] | None = None,
 ) -> InvarianceResult:
     """Configural, metric and scalar invariance of a CFA model across groups.
 
@@ -344,6 +371,12 @@ def measurement_invariance(
         Column names of ``values``.
     min_group_size : int
         Complete rows every group needs (default :data:`MIN_GROUP_SIZE`).
+    response_style : mapping, optional
+        Item name → fixed loading of a response-style factor (a random intercept,
+        Maydeu-Olivares & Coffman 2006: +1 for an item as answered, −1 for a recoded
+        reverse-keyed one, so that it models acquiescence), one for every item of the
+        model; its variance is free in every group, its mean free with the other
+        latent means at the scalar level, and it is uncorrelated with the factors.
 
     Returns
     -------
@@ -361,6 +394,11 @@ def measurement_invariance(
     if missing:
         raise ValueError(f"model: items {missing} are not among names")
     x = x[:, [names.index(o) for o in observed]]
+    style = None
+    if response_style is not None:
+        if sorted(response_style) != sorted(observed):
+            raise ValueError("response_style: needs one loading for every item of the model")
+        style = np.array([float(response_style[o]) for o in observed])
     keep = ~np.isnan(x).any(axis=1)
     x, g = x[keep], g[keep]
     labels, codes = np.unique(g, return_inverse=True)
@@ -400,7 +438,7 @@ def measurement_invariance(
     fits: list[InvarianceFit] = []
     highest: str | None = None
     for level in LEVELS:
-        fit = _fit_level(level, pattern, markers, moments, ns, baseline)
+        fit = _fit_level(level, pattern, markers, moments, ns, baseline, style)
         if fits:
             prev = fits[-1]
             d_chi, d_df = fit.chisq - prev.chisq, fit.df - prev.df
@@ -432,6 +470,12 @@ def _perception_model(q: Questionnaire, item_ids: Sequence[str]) -> dict[str, li
     return {dim: [i for i in item_ids if q.item(i).dimension == dim] for dim in DIMENSIONS}
 
 
+def _acquiescence(q: Questionnaire, item_ids: Sequence[str]) -> dict[str, float]:
+    """The loadings of the acquiescence factor on the recoded perception items: agreeing
+    with everything raises a plain item and lowers a recoded reverse-keyed one."""
+    return {i: -1.0 if q.item(i).reverse else 1.0 for i in item_ids}
+
+
 def perception_invariance(
     data: ResponseData, groups: ArrayLike, *, min_group_size: int = MIN_GROUP_SIZE
 ) -> InvarianceResult:
@@ -444,7 +488,12 @@ def perception_invariance(
     keep = np.array([isinstance(v, str) and v != "" for v in g], bool)
     x = reverse_keyed(data, ids)[keep]
     return measurement_invariance(
-        x, g[keep].astype(str), _perception_model(q, ids), names=ids, min_group_size=min_group_size
+        x,
+        g[keep].astype(str),
+        _perception_model(q, ids),
+        names=ids,
+        min_group_size=min_group_size,
+        response_style=_acquiescence(q, ids),
     )
 
 
@@ -473,5 +522,7 @@ def wave_invariance(
         )
     x = np.vstack([reverse_keyed(w, common) for w in waves])
     g = np.concatenate([np.full(w.n, f"{j:03d}") for j, w in enumerate(waves)])
-    res = measurement_invariance(x, g, model, names=common, min_group_size=min_group_size)
+    res = measurement_invariance(
+        x, g, model, names=common, min_group_size=min_group_size, response_style=_acquiescence(first, common)
+    )
     return InvarianceResult(tuple(labels), res.n, res.estimable, res.fits, res.highest, res.reason)

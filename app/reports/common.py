@@ -381,3 +381,19 @@ def fit_cutoffs(lang: str) -> dict:
         "rmsea_max": fmt(FIT_CUTOFFS["rmsea"], 2, lang),
         "srmr_max": fmt(FIT_CUTOFFS["srmr"], 2, lang),
     }
+
+
+#: The text of each verdict on the three-factor model (``diagnosis.cfa["verdict"]``).
+CFA_VERDICTS = {"fits": "cfa_acceptable", "fits_with_acquiescence": "cfa_acquiescence", "misfits": "cfa_not_acceptable"}
+
+
+def cfa_verdict(cfa: dict, lang: str) -> list[str]:
+    """The verdict on the three-factor model in words, and the fit with an acquiescence
+    factor where it was fitted (docs/methodology.md §3)."""
+    lines = [t(CFA_VERDICTS[cfa["verdict"]], lang)]
+    style = cfa.get("acquiescence")
+    if style:
+        lines.append(
+            t("cfa_acquiescence_fit", lang, **{k: fmt(style[k], 3, lang) for k in ("cfi", "tli", "rmsea", "srmr")})
+        )
+    return lines

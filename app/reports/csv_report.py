@@ -35,6 +35,7 @@ HEADER = ("level", "group", "unit", "dimension", "statistic", "value")
 _DIM_STATS = ("level", "finding", "vs_rest_flagged", "structure_vs_rest_flagged")
 _ORG_STATS = ("alpha", "omega", "icc1", "icc2", "structure_icc1", "structure_icc2")
 _CFA_STATS = ("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high", "srmr", "n_obs")
+_STYLE_STATS = ("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr")
 
 
 def _value(v) -> str | int | float | None:
@@ -108,6 +109,8 @@ def _organization_rows(diagnosis) -> list:
         rows += [("organization", "", "", d, key, info.get(key)) for key in _ORG_STATS]
     if diagnosis.cfa.get("estimable"):
         rows += [("organization", "", "", "", f"cfa_{key}", diagnosis.cfa.get(key)) for key in _CFA_STATS]
+        style = diagnosis.cfa.get("acquiescence") or {}
+        rows += [("organization", "", "", "", f"cfa_acquiescence_{key}", style[key]) for key in _STYLE_STATS if style]
     for g in diagnosis.role_gaps:
         head = (g["level"], g["group"] or "", "", g["dimension"])
         rows += [

@@ -36,6 +36,7 @@ from app.reports.benchmark_table import benchmark_table
 from app.reports.measurement import measurement_sections
 from app.reports.decision_map import register_section
 from app.reports.common import (
+    cfa_verdict,
     check_lang,
     finding_text,
     fit_cutoffs,
@@ -374,10 +375,8 @@ def _quality(diagnosis, lang: str, h: dict) -> dict:
             "n": cfa["n_obs"],
             **fit_cutoffs(lang),
         }
-        cfa_text = [
-            t("cfa_acceptable" if cfa["acceptable"] else "cfa_not_acceptable", lang),
-            h["cfa_fit" if cfa["acceptable"] else "cfa_misfit"].format(**values),
-        ]
+        verdict, *style = cfa_verdict(cfa, lang)
+        cfa_text = [verdict, h["cfa_fit" if cfa["acceptable"] else "cfa_misfit"].format(**values), *style]
     else:
         cfa_text = [f"{t('not_estimable', lang)}: {cfa['reason'][lang]}"]
     return {"rows": rows, "cfa": cfa_text}

@@ -22,6 +22,7 @@ from app.reports.benchmark_table import benchmark_table
 from app.reports.decision_map import register_section
 from app.reports.measurement import measurement_sections
 from app.reports.common import (
+    cfa_verdict,
     FINDING_FILLS,
     check_lang,
     dimension_names,
@@ -233,7 +234,7 @@ def _cfa(diagnosis, lang) -> dict:
             ("SRMR", fmt(c["srmr"], 3, lang), "≤ " + fmt(FIT_CUTOFFS["srmr"], 2, lang)),
             ("n", str(c["n_obs"]), ""),
         ],
-        "verdict": t("cfa_acceptable" if c.get("acceptable") else "cfa_not_acceptable", lang),
+        "verdict": " ".join(cfa_verdict(c, lang)),
     }
 
 

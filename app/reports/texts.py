@@ -215,6 +215,12 @@ TEXTS: dict[str, Localized] = {
     "cfa_not_acceptable": L(
         N_("The three-factor model does not fit well by the conventional bars; read the dimension scores with care.")
     ),
+    "cfa_acquiescence": L(
+        N_(
+            "The three-factor model fits once the tendency to agree with everything (acquiescence) is modelled as a factor of its own: the plain model's misfit comes from that response style, not from the dimensions."
+        )
+    ),
+    "cfa_acquiescence_fit": L(N_("With an acquiescence factor: CFI {cfi}, TLI {tli}, RMSEA {rmsea}, SRMR {srmr}.")),
     "not_estimable": L(N_("not estimable")),
     "appendix": L(N_("Appendix")),
     "appendix_intro": L(

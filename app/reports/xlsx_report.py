@@ -17,6 +17,7 @@ import xlsxwriter
 from app.reports.benchmark_table import benchmark_table
 from app.reports.decision_map import write_register_sheets
 from app.reports.common import (
+    cfa_verdict,
     SCALE,
     check_lang,
     dimension_names,
@@ -351,9 +352,8 @@ def _reliability(book, diagnosis, names):
     for i, (name, value, fmt) in enumerate(fit, start=r + 1):
         book.text(ws, i, 0, name)
         book.num(ws, i, 1, value, fmt)
-    book.text(
-        ws, r + len(fit) + 1, 0, t("cfa_acceptable" if c.get("acceptable") else "cfa_not_acceptable", lang), "text"
-    )
+    for i, line in enumerate(cfa_verdict(c, lang), start=r + len(fit) + 1):
+        book.text(ws, i, 0, line, "text")
 
 
 def _table(book, key, headers, widths, rows):
