@@ -183,9 +183,10 @@ def _fisher_scoring(
     for it in range(1, max_iter + 1):
         w = inv - inv @ s @ inv
         d = model.jacobian(x)
-        g = np.einsum("ij,kij->k", w, d)
+        q = len(d)
+        g = d.reshape(q, -1) @ w.ravel()
         a = np.matmul(inv, d)
-        h = np.einsum("kij,lji->kl", a, a)
+        h = a.reshape(q, -1) @ a.transpose(0, 2, 1).reshape(q, -1).T  # tr(A_k A_l), as one matrix product
         try:
             c = np.linalg.cholesky(h)  # raises unless h is positive definite
             step = np.linalg.solve(c.T, np.linalg.solve(c, g))
@@ -227,8 +228,8 @@ def _lbfgs(model: _Model, s: FloatArray, logdet_s: float, x0: FloatArray) -> Flo
         if inv is None or not math.isfinite(f):
             return 1e10, np.zeros_like(x)
         w = inv - inv @ s @ inv
-        g = np.einsum("ij,kij->k", w, model.jacobian(x))
-        return f, g
+        d = model.jacobian(x)
+        return f, d.reshape(len(d), -1) @ w.ravel()
 
     from scipy import optimize  # imported here: rarely needed and slow to import
 

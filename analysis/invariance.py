@@ -291,6 +291,8 @@ def _minimize(
     x = res.x
     for _ in range(4):  # Newton steps on the finite-difference Hessian of the gradient
         g = fun(x)[1]
+        if np.max(np.abs(g)) < 1e-10:  # converged: no further Hessian needed
+            break
         h = 1e-6
         hess = np.empty((st.q, st.q))
         for j in range(st.q):  # loop over parameters, not data (q is a few hundred at most)
