@@ -26,7 +26,6 @@ from typing import Any
 
 import jinja2
 from markupsafe import Markup
-from plotly.offline import get_plotlyjs
 
 from analysis import figures
 from analysis.instrument import DIMENSIONS
@@ -54,6 +53,7 @@ from app.reports.common import (
 from app.reports.leadership import advice, headline, pattern_line
 from app.reports.questions import qt, question_tables
 from app.catalogue import N_
+from app.plotly_bundle import plotly_source
 from app.reports.texts import by_language
 from app.reports.texts import (
     FINDING_HELP,
@@ -169,8 +169,9 @@ _HTML_TEXT = by_language(
 
 @functools.lru_cache(maxsize=1)
 def _plotlyjs() -> Markup:
-    """plotly.js of the installed package, safe inside a ``<script>`` element."""
-    return Markup(get_plotlyjs().replace("</script", "<\\/script"))
+    """plotly.js as the product ships it (:mod:`app.plotly_bundle`), safe inside a
+    ``<script>`` element."""
+    return Markup(plotly_source().replace("</script", "<\\/script"))
 
 
 class _Figures:

@@ -12,9 +12,7 @@ import re
 import uuid
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
-from pathlib import Path
 
-import plotly.offline
 from babel.lists import format_list
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -51,7 +49,8 @@ from app.services.fact_sheets import CADENCE_LABELS, campaign_facts, facts_recor
 from app.services.invitations import audit_summary
 from app.services.organizations import get_organization, organization_ids, unit_scope
 from app.services.results import Results, campaign_results, filtered_view, organization_rate, set_live_results
-from app.templating import PageContext, static_dir
+from app.plotly_bundle import plotly_source
+from app.templating import PageContext
 
 router = APIRouter(tags=["results"], route_class=CsrfRoute)
 
@@ -749,27 +748,15 @@ def api_job_file(campaign_id: uuid.UUID, job_id: str, request: Request, user: Cu
 
 # ------------------------------------------------------------------ plotly.js
 
-#: The partial bundle of plotly.js the pages load (the npm package
-#: ``plotly.js-cartesian-dist-min``, MIT, same version as the plotly package's full
-#: bundle): bar, heatmap and scatter are all the pages draw; 1.5 MB instead of 4.7 MB.
-PLOTLY_BUNDLE = "plotly-cartesian-4.1.1.min.js"
 #: Browsers keep a versioned plotly.js for a year without asking again.
 IMMUTABLE = "public, max-age=31536000, immutable"
-
-
-@functools.lru_cache(maxsize=1)
-def _plotly_source() -> str:
-    """plotly.js as the pages load it: the vendored partial bundle, else (a checkout
-    without it) the plotly package's full bundle."""
-    bundled = Path(static_dir()) / "vendor" / PLOTLY_BUNDLE
-    return bundled.read_text(encoding="utf-8") if bundled.is_file() else plotly.offline.get_plotlyjs()
 
 
 @functools.lru_cache(maxsize=1)
 def plotly_version() -> str:
     """A short fingerprint of the served plotly.js: part of its URL, so that a new
     version is a new URL and the old one may be cached forever."""
-    return hashlib.sha256(_plotly_source().encode("utf-8")).hexdigest()[:12]
+    return hashlib.sha256(plotly_source().encode("utf-8")).hexdigest()[:12]
 
 
 def plotly_url() -> str:
@@ -778,7 +765,7 @@ def plotly_url() -> str:
 
 @functools.lru_cache(maxsize=1)
 def _plotly_js() -> bytes:
-    return _plotly_source().encode("utf-8")
+    return plotly_source().encode("utf-8")
 
 
 @functools.lru_cache(maxsize=1)
@@ -797,7 +784,7 @@ def _plotly_css() -> bytes:
     ``<style>`` element, which the Content-Security-Policy forbids; it skips that when
     the page already has an element ``#plotly.js-style-global.no-inline-styles`` (our
     ``<link>``)."""
-    block = _CSS_BLOCK.search(_plotly_source())
+    block = _CSS_BLOCK.search(plotly_source())
     rules = []
     for selector, single, double in _CSS_RULE.findall(block.group(0) if block else ""):
         full = re.sub(r"^,", " ,", selector).replace("X", ".js-plotly-plot .plotly").replace("Y", ".plotly-notifier")
@@ -811,7 +798,7 @@ def plotly_style_ids() -> tuple:
     that id exists (e.g. the map library's styles, unused here); the pages hold an
     empty ``<template>`` with each id so that nothing inline is attempted."""
     pattern = r'if\(!document\.getElementById\("([0-9a-f]{16,})"\)\)\{var \w+=document\.createElement\("style"\)'
-    return tuple(re.findall(pattern, _plotly_source()))
+    return tuple(re.findall(pattern, plotly_source()))
 
 
 def _cached(request: Request, body: bytes, media_type: str, headers: dict) -> Response:

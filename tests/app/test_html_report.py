@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from markupsafe import escape
-from plotly.offline import get_plotlyjs
+from app.plotly_bundle import plotly_source
 
 from analysis.diagnosis import diagnose
 from analysis.responses import ResponseData
@@ -100,7 +100,7 @@ def test_self_contained(page):
 
 def test_plotly_js_is_embedded_exactly_once(hostile, page):
     text = hostile[1]
-    assert text.count(get_plotlyjs()) == 1
+    assert text.count(plotly_source()) == 1
     code = [body for attrs, body in page.scripts if attrs.get("type") != "application/json"]
     assert len(code) == 2  # plotly.js and the page's own script
     assert sum("plotly.js v" in body[:200] for body in code) == 1
@@ -183,7 +183,7 @@ def test_title_is_escaped_and_lang_checked(hostile):
 def test_report_without_units_and_with_hidden_organization():
     small = diagnose(simulate(respondents=75, teams=5, seed=2).data)
     text = render_report_html(small)
-    assert 'class="drill"' not in text and text.count(get_plotlyjs()) == 1
+    assert 'class="drill"' not in text and text.count(plotly_source()) == 1
     tiny = diagnose(simulate(respondents=4, teams=2, seed=1).data)
     text = render_report_html(tiny)
     assert "The organization has fewer than 5 responses" in text
