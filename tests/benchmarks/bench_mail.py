@@ -92,6 +92,7 @@ def _setup(url: str, n: int, sealer) -> tuple[float, object]:
             sealer=sealer,
             created_by="bench@example.org",
         )
+        session.commit()  # the upload's request ends here
         upload = time.perf_counter() - started
         send_invitations(
             session,
