@@ -345,7 +345,9 @@ def _cfa(scores: RespondentScores, questionnaire: Questionnaire) -> dict[str, An
     if all(any(questionnaire.item(i).reverse for i in grp) for grp in ids):
         loadings = {i: -1.0 if questionnaire.item(i).reverse else 1.0 for i in names}
         try:
-            style = acquiescence_fit(x, model, loadings, names=names).to_dict()
+            with warnings.catch_warnings():  # a line search that gives up shows as not converged
+                warnings.simplefilter("ignore", RuntimeWarning)
+                style = acquiescence_fit(x, model, loadings, names=names).to_dict()
         except ValueError:  # what the plain model could fit, this one can too; kept safe
             style = None
         out["acquiescence"] = style
