@@ -4,7 +4,7 @@ work, so its session commits at most once (docs/architecture.md, "Transactions")
 from __future__ import annotations
 
 import os
-import traceback
+import sys
 from contextlib import contextmanager
 
 from sqlalchemy import event
@@ -12,15 +12,15 @@ from sqlmodel import Session
 
 
 def _caller() -> str:
-    """Where in the product the commit came from (the innermost frame of ``app/``)."""
-    frames = [
-        f
-        for f in traceback.extract_stack()
-        if f"{os.sep}app{os.sep}" in f.filename
-        and "tests" not in f.filename
-        and not f.filename.endswith(f"core{os.sep}db.py")
-    ]
-    return f"{frames[-1].filename}:{frames[-1].lineno} {frames[-1].name}" if frames else "outside app/"
+    """Where in the product the commit came from: the innermost frame of ``app/`` (the
+    stack is walked without reading source files: this runs at every commit)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if f"{os.sep}app{os.sep}" in name and "tests" not in name and not name.endswith(f"core{os.sep}db.py"):
+            return f"{name}:{frame.f_lineno} {frame.f_code.co_name}"
+        frame = frame.f_back
+    return "outside app/"
 
 
 class RequestCommits:
