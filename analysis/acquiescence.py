@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from analysis.factor import _parse_model, fit_acceptable, fit_indices
-from analysis.invariance import _chi2_sf, _minimize, _Structure
+from analysis.factor import CFAResult, _parse_model, fit_acceptable, fit_indices
+from analysis.invariance import Estimates, _chi2_sf, _minimize, _Structure
 
 __all__ = ["AcquiescenceFit", "acquiescence_fit"]
 
@@ -49,11 +49,18 @@ class AcquiescenceFit:
 
 
 def acquiescence_fit(
-    values: ArrayLike, model: Mapping[str, Sequence[str]], loadings: Mapping[str, float], *, names: Sequence[str]
+    values: ArrayLike,
+    model: Mapping[str, Sequence[str]],
+    loadings: Mapping[str, float],
+    *,
+    names: Sequence[str],
+    plain: CFAResult | None = None,
 ) -> AcquiescenceFit:
     """Fit ``model`` (factor → items, the first the marker) with an acquiescence factor
     whose fixed ``loadings`` (item → +1 or −1) cover every item, to the complete rows of
     ``values`` (columns named by ``names``; reverse-keyed items already recoded).
+    ``plain``, the :func:`analysis.factor.cfa` of the same model and rows, is where the
+    fit starts (else the content model is fitted first).
 
     Raises ValueError when the items do not match or fewer complete rows than items
     remain.
@@ -72,7 +79,8 @@ def acquiescence_fit(
     if sign <= 0:
         raise ValueError("the answers do not vary enough for a factor model")
     st = _Structure(pattern, markers, 1, "configural", np.array([float(loadings[o]) for o in observed]))
-    est, f, converged = _minimize(st, pattern, markers, [(mean, cov, logdet)], np.ones(1))
+    start = None if plain is None else [_estimates(plain, list(model), observed)]
+    est, f, converged = _minimize(st, pattern, markers, [(mean, cov, logdet)], np.ones(1), start)
     chisq, df = n * f, p * (p + 1) // 2 + p - st.q
     base, df0 = n * float(np.log(np.diag(cov)).sum() - logdet), p * (p - 1) // 2
     lam, phi, theta, _, _ = st.unpack(est, 0)
@@ -90,3 +98,11 @@ def acquiescence_fit(
         converged=converged,
         acceptable=converged and fit_acceptable(cfi, rmsea, srmr),
     )
+
+
+def _estimates(plain: CFAResult, factors: list[str], observed: list[Any]) -> Estimates:
+    """The unstandardized estimates of ``plain`` as arrays in the model's order."""
+    lam = np.array([[plain.loadings_unstandardized[f].get(o, 0.0) for f in factors] for o in observed])
+    phi = np.array([[plain.factor_covariances[f][g] for g in factors] for f in factors])
+    theta = np.array([plain.residual_variances[o] for o in observed])
+    return lam, phi, theta

@@ -303,8 +303,9 @@ def _reliability(scores: RespondentScores, d: int) -> dict[str, Any]:
 
 
 def _cfa(scores: RespondentScores, questionnaire: Questionnaire) -> dict[str, Any]:
-    """The three-factor model's fit, and where every dimension has reverse-keyed items,
-    the fit with an acquiescence factor (docs/methodology.md §3): ``verdict`` is "fits",
+    """The three-factor model's fit, and where it misses the bars and every dimension has
+    reverse-keyed items, the fit with an acquiescence factor (docs/methodology.md §3):
+    ``verdict`` is "fits",
     "fits_with_acquiescence" (only the model with the response style reaches the bars)
     or "misfits"."""
     ids = scores.perception_item_ids
@@ -342,12 +343,12 @@ def _cfa(scores: RespondentScores, questionnaire: Questionnaire) -> dict[str, An
         out[key] = _plain(getattr(res, key))
     out["acceptable"] = fit_acceptable(res.cfi, res.rmsea, res.srmr)
     style = None
-    if all(any(questionnaire.item(i).reverse for i in grp) for grp in ids):
+    if not out["acceptable"] and all(any(questionnaire.item(i).reverse for i in grp) for grp in ids):
         loadings = {i: -1.0 if questionnaire.item(i).reverse else 1.0 for i in names}
         try:
             with warnings.catch_warnings():  # a line search that gives up shows as not converged
                 warnings.simplefilter("ignore", RuntimeWarning)
-                style = acquiescence_fit(x, model, loadings, names=names).to_dict()
+                style = acquiescence_fit(x, model, loadings, names=names, plain=res).to_dict()
         except ValueError:  # what the plain model could fit, this one can too; kept safe
             style = None
         out["acquiescence"] = style

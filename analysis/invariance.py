@@ -253,22 +253,37 @@ def _objective(
     return f, grad
 
 
-def _start(st: _Structure, pattern: BoolArray, markers: Sequence[int], moments: Sequence[_Moments]) -> FloatArray:
-    """Each group's single-group fit of the content model; a response-style factor starts
-    with a small variance and takes that share out of the residual variances."""
+#: Loadings, factor covariances and residual variances of a fitted content model.
+Estimates = tuple[FloatArray, FloatArray, FloatArray]
+
+
+def _start(
+    st: _Structure,
+    pattern: BoolArray,
+    markers: Sequence[int],
+    moments: Sequence[_Moments],
+    fits: Sequence[Estimates] | None = None,
+) -> FloatArray:
+    """Each group's single-group fit of the content model (``fits`` where the caller has
+    them already); a response-style factor starts with a small variance and takes that
+    share out of the residual variances."""
     x = np.zeros(st.q)
     k = pattern.shape[1]
     for g, (mean, cov, _) in enumerate(moments):
-        fit = _fit_ml(cov, pattern, markers)
+        if fits is None:
+            ml = _fit_ml(cov, pattern, markers)
+            lam_g, phi_g, theta_g = ml.lam, ml.phi, ml.theta
+        else:
+            lam_g, phi_g, theta_g = fits[g]
         lam = st.lam[g][:, :k] >= 0
-        x[st.lam[g][:, :k][lam]] = fit.lam[lam]  # shared loadings: the last group's start
+        x[st.lam[g][:, :k][lam]] = lam_g[lam]  # shared loadings: the last group's start
         phi = st.phi[g][:k, :k] >= 0
-        x[st.phi[g][:k, :k][phi]] = fit.phi[phi]
-        x[st.theta[g]] = fit.theta
+        x[st.phi[g][:k, :k][phi]] = phi_g[phi]
+        x[st.theta[g]] = theta_g
         if st.m > k:
-            style = 0.05 * float(np.min(fit.theta))
+            style = 0.05 * float(np.min(theta_g))
             x[st.phi[g][k, k]] = style
-            x[st.theta[g]] = fit.theta - style * st.lam_fixed[:, k] ** 2
+            x[st.theta[g]] = theta_g - style * st.lam_fixed[:, k] ** 2
         x[st.nu[g]] = mean
     return x
 
@@ -279,12 +294,17 @@ def _chi2_sf(x: float, df: int) -> float:
 
 
 def _minimize(
-    st: _Structure, pattern: BoolArray, markers: Sequence[int], moments: Sequence[_Moments], weights: FloatArray
+    st: _Structure,
+    pattern: BoolArray,
+    markers: Sequence[int],
+    moments: Sequence[_Moments],
+    weights: FloatArray,
+    fits: Sequence[Estimates] | None = None,
 ) -> tuple[FloatArray, float, bool]:
     def fun(x: FloatArray) -> tuple[float, FloatArray]:
         return _objective(x, st, moments, weights)
 
-    x = _start(st, pattern, markers, moments)
+    x = _start(st, pattern, markers, moments, fits)
     from scipy import optimize  # on first use: scipy.optimize costs a tenth of a second to import
 
     res = optimize.minimize(fun, x, jac=True, method="BFGS", options={"gtol": 1e-9, "maxiter": 5000})

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from analysis.acquiescence import acquiescence_fit
+from analysis.factor import cfa
 from test_invariance import MODEL, NAMES, STYLE, _read
 
 R = Path(__file__).resolve().parents[1] / "fixtures" / "r"
@@ -19,6 +20,8 @@ def test_matches_lavaan():
     ref = json.loads((R / "lavaan_acquiescence.json").read_text())
     x, _ = _read("lavaan_invariance_style_input.csv")
     fit = acquiescence_fit(x, MODEL, STYLE, names=NAMES)
+    started = acquiescence_fit(x, MODEL, STYLE, names=NAMES, plain=cfa(x, MODEL, names=NAMES))
+    assert started.chisq == pytest.approx(fit.chisq, rel=1e-9)  # the plain fit as start: the same optimum
     assert fit.converged and fit.n_obs == ref["n"] and fit.df == ref["df"]
     assert fit.chisq == pytest.approx(ref["chisq"], rel=1e-7)
     assert fit.pvalue == pytest.approx(ref["pvalue"], rel=1e-6)

@@ -103,7 +103,7 @@ def test_plotly_js_is_embedded_exactly_once(hostile, page):
     assert text.count(plotly_source()) == 1
     code = [body for attrs, body in page.scripts if attrs.get("type") != "application/json"]
     assert len(code) == 2  # plotly.js and the page's own script
-    assert sum("plotly.js v" in body[:200] for body in code) == 1
+    assert sum("plotly.js (cartesian - minified) v" in body[:200] for body in code) == 1  # the partial bundle
 
 
 def test_hostile_names_are_escaped(hostile, page):
