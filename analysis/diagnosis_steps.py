@@ -270,6 +270,21 @@ def _not_estimable(en: str, de: str) -> dict[str, Any]:
     return {"estimable": False, "reason": {"en": en, "de": de}}
 
 
+def _failed(exc: ValueError) -> dict[str, Any]:
+    """Why a computation refused the answers, in words for the reader (the exception's
+    own text names variables and is for the log, not the page)."""
+    text = str(exc)
+    if "constant" in text or "vary" in text or "singular" in text or "positive definite" in text:
+        return _not_estimable(
+            "Not estimable: some answers do not vary enough.", "Nicht schätzbar: Einige Antworten streuen zu wenig."
+        )
+    if "too few" in text or "complete" in text:
+        return _not_estimable(
+            "Not estimable: too few complete answer sets.", "Nicht schätzbar: zu wenige vollständige Antworten."
+        )
+    return _not_estimable("Not estimable from these answers.", "Aus diesen Antworten nicht schätzbar.")
+
+
 def _reliability(scores: RespondentScores, d: int) -> dict[str, Any]:
     ids = scores.perception_item_ids[d]
     x = scores.perception_items[d]
@@ -284,7 +299,7 @@ def _reliability(scores: RespondentScores, d: int) -> dict[str, Any]:
             a = cronbach_alpha(x)
             o = omega_total(x)
     except ValueError as exc:
-        return _not_estimable(f"Not estimable: {exc}.", f"Nicht schätzbar: {exc}.")
+        return _failed(exc)
     notes = []
     if o.heywood:
         notes.append("Heywood case in the one-factor model; omega is not trustworthy")
@@ -322,7 +337,7 @@ def _cfa(scores: RespondentScores, questionnaire: Questionnaire) -> dict[str, An
             warnings.simplefilter("ignore", RuntimeWarning)
             res = cfa(x, model, names=names)
     except ValueError as exc:
-        return _not_estimable(f"Not estimable: {exc}.", f"Nicht schätzbar: {exc}.")
+        return _failed(exc)
     out: dict[str, Any] = {"estimable": True}
     for key in (
         "chisq",
@@ -674,7 +689,7 @@ def _drivers(scores: RespondentScores, q: Questionnaire, names: dict[str, Any], 
         try:
             res = bootstrap_relative_weights(X, y, teams, names=ids).to_dict()
         except ValueError as exc:
-            out[key] = _not_estimable(f"Not estimable: {exc}.", f"Nicht schätzbar: {exc}.")
+            out[key] = _failed(exc)
             continue
         lab = dict(zip(ids, labels))
         for p in res["predictors"]:

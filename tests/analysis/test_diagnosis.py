@@ -218,3 +218,16 @@ def test_small_k_with_acknowledgement():
         single({"dir_p1": [3, 4, 5]}, 3), min_group_size=3, acknowledge_small_groups=True, comment_min_group_size=3
     )
     assert d.to_dict()["teams"][0]["suppressed"] is False
+
+
+def test_a_refused_computation_is_explained_in_words_not_in_code():
+    """The page shows why, in its language; the exception's text (variable names) stays
+    out of it (the German page once showed 'X: constant variable(s) direction_structure')."""
+    from analysis.diagnosis_steps import _failed
+
+    constant = _failed(ValueError("X: constant variable(s) direction_structure; no correlations"))
+    assert constant["reason"]["de"] == "Nicht schätzbar: Einige Antworten streuen zu wenig."
+    few = _failed(ValueError("X: 3 complete rows are too few for 6 predictors"))
+    assert few["reason"]["en"] == "Not estimable: too few complete answer sets."
+    other = _failed(ValueError("anything else"))
+    assert not other["estimable"] and "anything" not in other["reason"]["en"] + other["reason"]["de"]
