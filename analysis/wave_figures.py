@@ -17,6 +17,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from analysis.figures import escape_text
+from analysis.figures_text import wrap
 from analysis.messages import N_
 from analysis.privacy import COMPLEMENTARY, NO_DATA, PRIMARY
 from analysis.waves import MEASURES, WaveComparison
@@ -44,19 +45,6 @@ _REASONS = {
     "not_comparable": N_("not comparable with the latest wave's questionnaire"),
 }
 _MARK = {"improved": "▲", "declined": "▼"}
-
-
-def _wrap(label: str, width: int = 14) -> str:
-    """An escaped axis label broken into lines of about ``width`` characters."""
-    lines, line = [], ""
-    for word in label.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "<br>".join(escape_text(x) for x in lines)
 
 
 def _check(name: str, value: object, allowed: Collection[str]) -> None:
@@ -184,7 +172,7 @@ def trend_figure(
                 title=None,
                 tickmode="array",
                 tickvals=labels,
-                ticktext=[_wrap(x) for x in labels],
+                ticktext=[wrap(x, 14) for x in labels],
                 tickangle=0,
                 automargin=True,
             ),

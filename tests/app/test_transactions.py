@@ -84,15 +84,21 @@ def _failing_after_the_service(monkeypatch):
     monkeypatch.setattr(campaigns_router, "_out", fail)
 
 
+def _failed_request(app, admin, cid: str, action: str) -> Campaign:
+    """POST the campaign ``action`` (answered 500) and read the campaign afterwards."""
+    client = TestClient(app, base_url="https://testserver", raise_server_exceptions=False, cookies=admin.client.cookies)
+    assert client.post(f"/api/v1/campaigns/{cid}/{action}", headers=admin.h).status_code == 500
+    with session_scope(app.state.engine) as s:
+        campaign = s.get(Campaign, uuid.UUID(cid))
+    assert campaign is not None
+    return campaign
+
+
 def test_a_launch_that_fails_after_the_service_stores_nothing(app, admin, monkeypatch):
     cid = admin.campaign(launch=False)
     _failing_after_the_service(monkeypatch)
-    client = TestClient(app, base_url="https://testserver", raise_server_exceptions=False, cookies=admin.client.cookies)
-    r = client.post(f"/api/v1/campaigns/{cid}/launch", headers=admin.h)
-    assert r.status_code == 500
-    with session_scope(app.state.engine) as s:
-        campaign = s.get(Campaign, uuid.UUID(cid))
-        assert campaign is not None and campaign.status == CampaignStatus.draft and campaign.launched_at is None
+    campaign = _failed_request(app, admin, cid, "launch")
+    assert campaign.status == CampaignStatus.draft and campaign.launched_at is None
 
 
 def test_a_closing_that_fails_after_the_service_stores_nothing_and_starts_nothing(app, admin, monkeypatch):
@@ -100,12 +106,8 @@ def test_a_closing_that_fails_after_the_service_stores_nothing_and_starts_nothin
     started: list = []
     monkeypatch.setattr(closing, "warm_up", lambda engine, ids: started.append(ids))
     _failing_after_the_service(monkeypatch)
-    client = TestClient(app, base_url="https://testserver", raise_server_exceptions=False, cookies=admin.client.cookies)
-    r = client.post(f"/api/v1/campaigns/{cid}/close", headers=admin.h)
-    assert r.status_code == 500
-    with session_scope(app.state.engine) as s:
-        campaign = s.get(Campaign, uuid.UUID(cid))
-        assert campaign is not None and campaign.status == CampaignStatus.open and campaign.closed_at is None
+    campaign = _failed_request(app, admin, cid, "close")
+    assert campaign.status == CampaignStatus.open and campaign.closed_at is None
     assert started == []  # the diagnosis in the background waits for a commit that never came
     monkeypatch.undo()
     monkeypatch.setattr(closing, "warm_up", lambda engine, ids: started.append(ids))
